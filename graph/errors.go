@@ -1,0 +1,80 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime/debug"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/rs/zerolog"
+	"github.com/rs/zerolog/hlog"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/sodoan/sodoan/internal/apperr"
+)
+
+// presentError decides what a client sees of an error. Errors the services
+// meant for the caller (apperr) and gqlgen's own parse and validation errors
+// pass through; everything else is logged with the request id and replaced by
+// a generic INTERNAL error, so no SQL or Go text leaks out.
+func presentError(ctx context.Context, err error) *gqlerror.Error {
+	path := graphql.GetPath(ctx)
+	var outer *gqlerror.Error
+	if errors.As(err, &outer) && outer.Path != nil {
+		path = outer.Path
+	}
+
+	if ae, ok := apperr.As(err); ok && ae.Code != apperr.Internal {
+		ext := map[string]any{"code": string(ae.Code)}
+		if len(ae.Field) > 0 {
+			ext["field"] = ae.Field
+		}
+		return &gqlerror.Error{Message: ae.Message, Path: path, Extensions: ext}
+	}
+
+	// gqlgen wraps a resolver's error in a gqlerror whose Err is the original;
+	// one with no Err was written for the client (parser, validator, APQ).
+	var inner *gqlerror.Error
+	for e := err; errors.As(e, &inner); e = inner.Err {
+		if inner.Err == nil {
+			if inner.Path == nil {
+				inner.Path = path
+			}
+			return inner
+		}
+	}
+	return internalError(ctx, path, err)
+}
+
+func internalError(ctx context.Context, path ast.Path, err error) *gqlerror.Error {
+	requestID := ""
+	if id, ok := hlog.IDFromCtx(ctx); ok {
+		requestID = id.String()
+	}
+	level := zerolog.ErrorLevel
+	if errors.Is(err, context.Canceled) {
+		// The client went away; nothing is wrong on our side.
+		level = zerolog.DebugLevel
+	}
+	zerolog.Ctx(ctx).WithLevel(level).Err(err).Str("path", fmt.Sprint(path)).Msg("request failed")
+	return &gqlerror.Error{
+		Message: "Lỗi hệ thống; vui lòng thử lại hoặc báo quản trị viên kèm mã yêu cầu (internal error; quote the request id to the administrator)",
+		Path:    path,
+		Extensions: map[string]any{
+			"code":      string(apperr.Internal),
+			"requestId": requestID,
+		},
+	}
+}
+
+// recoverPanic turns a panic in a resolver into an INTERNAL error and logs the
+// stack, so one bad field does not take down the request or the process.
+func recoverPanic(ctx context.Context, v any) error {
+	zerolog.Ctx(ctx).Error().
+		Str("panic", fmt.Sprint(v)).
+		Bytes("stack", debug.Stack()).
+		Msg("panic in resolver")
+	return &apperr.Error{Code: apperr.Internal, Message: "internal error", Err: fmt.Errorf("panic: %v", v)}
+}

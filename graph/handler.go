@@ -1,0 +1,36 @@
+package graph
+
+import (
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/vektah/gqlparser/v2/ast"
+)
+
+// HandlerOptions are the knobs of the GraphQL endpoint that differ between
+// development and production.
+type HandlerOptions struct {
+	// Introspection lets tools such as GraphiQL read the schema.
+	Introspection bool
+}
+
+// NewHandler builds the /graphql endpoint with only what it needs: JSON POST
+// for everything, GET for queries (gqlgen refuses mutations over GET), a
+// parsed-query cache and automatic persisted queries. Websockets, multipart
+// and form transports are left out on purpose: a plain HTML form cannot send
+// application/json, so cross-site form posts cannot reach a mutation.
+func NewHandler(r *Resolver, opts HandlerOptions) *handler.Server {
+	srv := handler.New(NewExecutableSchema(Config{Resolvers: r}))
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.POST{})
+
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	if opts.Introspection {
+		srv.Use(extension.Introspection{})
+	}
+	srv.SetErrorPresenter(presentError)
+	srv.SetRecoverFunc(recoverPanic)
+	return srv
+}

@@ -1,0 +1,170 @@
+// Package config reads the server's settings from environment variables,
+// applies defaults and validates them once at start.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"reflect"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/caarlos0/env/v11"
+)
+
+// Environment selects development conveniences (GraphiQL, introspection,
+// readable logs) or production defaults.
+type Environment string
+
+const (
+	Development Environment = "development"
+	Production  Environment = "production"
+)
+
+// Config holds every setting. The env tags are the variable names documented
+// in the README; keep the two in step.
+type Config struct {
+	Env Environment `env:"APP_ENV" envDefault:"development"`
+
+	// HTTPAddr is where the HTTP server listens.
+	HTTPAddr          string        `env:"HTTP_ADDR" envDefault:":8080"`
+	ReadHeaderTimeout time.Duration `env:"HTTP_READ_HEADER_TIMEOUT" envDefault:"5s"`
+	ReadTimeout       time.Duration `env:"HTTP_READ_TIMEOUT" envDefault:"30s"`
+	WriteTimeout      time.Duration `env:"HTTP_WRITE_TIMEOUT" envDefault:"60s"`
+	IdleTimeout       time.Duration `env:"HTTP_IDLE_TIMEOUT" envDefault:"120s"`
+	ShutdownGrace     time.Duration `env:"SHUTDOWN_GRACE" envDefault:"25s"`
+
+	// DatabaseURL, when empty, makes the server find or start a database
+	// itself (see internal/dblocate).
+	DatabaseURL  string `env:"DATABASE_URL"`
+	DatabaseName string `env:"DATABASE_NAME" envDefault:"sodoan"`
+	// LocalClusterDir is where a project-local PostgreSQL keeps its data when
+	// no server is reachable.
+	LocalClusterDir string        `env:"PG_LOCAL_DIR" envDefault:".pgdata"`
+	DBMaxConns      int32         `env:"DB_MAX_CONNS" envDefault:"16"`
+	DBWaitTimeout   time.Duration `env:"DB_WAIT_TIMEOUT" envDefault:"30s"`
+	AutoMigrate     bool          `env:"AUTO_MIGRATE" envDefault:"true"`
+
+	LogLevel  string `env:"LOG_LEVEL" envDefault:"info"`
+	LogFormat string `env:"LOG_FORMAT" envDefault:"json"`
+}
+
+// Error names the variable that is wrong and why, so an operator can fix it
+// without reading code.
+type Error struct {
+	Var     string
+	Message string
+}
+
+func (e *Error) Error() string { return e.Var + ": " + e.Message }
+
+// Load reads the variables from lookup (os.LookupEnv in production; a map in
+// tests) and validates them. All problems are reported together.
+func Load(environ map[string]string) (Config, error) {
+	var cfg Config
+	err := env.ParseWithOptions(&cfg, env.Options{Environment: environ})
+	var errs []error
+	if err != nil {
+		errs = append(errs, translate(err)...)
+	}
+	errs = append(errs, cfg.validate()...)
+	return cfg, errors.Join(errs...)
+}
+
+var dbNamePattern = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)
+
+func (c Config) validate() []error {
+	var errs []error
+	bad := func(v, format string, args ...any) {
+		errs = append(errs, &Error{Var: v, Message: fmt.Sprintf(format, args...)})
+	}
+	if c.Env != Development && c.Env != Production {
+		bad("APP_ENV", "must be %q or %q, got %q", Development, Production, c.Env)
+	}
+	if _, port, err := net.SplitHostPort(c.HTTPAddr); err != nil || port == "" {
+		bad("HTTP_ADDR", "must be host:port or :port (e.g. :8080), got %q", c.HTTPAddr)
+	}
+	for v, d := range map[string]time.Duration{
+		"HTTP_READ_HEADER_TIMEOUT": c.ReadHeaderTimeout,
+		"HTTP_READ_TIMEOUT":        c.ReadTimeout,
+		"HTTP_WRITE_TIMEOUT":       c.WriteTimeout,
+		"HTTP_IDLE_TIMEOUT":        c.IdleTimeout,
+		"SHUTDOWN_GRACE":           c.ShutdownGrace,
+		"DB_WAIT_TIMEOUT":          c.DBWaitTimeout,
+	} {
+		if d <= 0 {
+			bad(v, "must be a positive duration such as 30s, got %s", d)
+		}
+	}
+	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
+		bad("DATABASE_URL", "must start with postgres:// or postgresql://")
+	}
+	if !dbNamePattern.MatchString(c.DatabaseName) {
+		bad("DATABASE_NAME", "must be lower-case letters, digits and underscores, got %q", c.DatabaseName)
+	}
+	if c.DBMaxConns < 2 || c.DBMaxConns > 1000 {
+		bad("DB_MAX_CONNS", "must be between 2 and 1000, got %d", c.DBMaxConns)
+	}
+	switch c.LogLevel {
+	case "trace", "debug", "info", "warn", "error":
+	default:
+		bad("LOG_LEVEL", "must be one of trace, debug, info, warn, error, got %q", c.LogLevel)
+	}
+	if c.LogFormat != "json" && c.LogFormat != "console" {
+		bad("LOG_FORMAT", "must be json or console, got %q", c.LogFormat)
+	}
+	return errs
+}
+
+// translate turns the env library's errors, which name Go struct fields, into
+// errors that name the environment variable.
+func translate(err error) []error {
+	var agg env.AggregateError
+	if !errors.As(err, &agg) {
+		return []error{err}
+	}
+	out := make([]error, 0, len(agg.Errors))
+	for _, e := range agg.Errors {
+		var pe env.ParseError
+		if errors.As(e, &pe) {
+			out = append(out, &Error{Var: varName(pe.Name), Message: fmt.Sprintf("cannot read %s: %v", kind(pe.Type), unwrapParse(pe.Err))})
+			continue
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+func varName(field string) string {
+	f, ok := reflect.TypeOf(Config{}).FieldByName(field)
+	if !ok {
+		return field
+	}
+	return f.Tag.Get("env")
+}
+
+func kind(t reflect.Type) string {
+	switch t {
+	case reflect.TypeOf(time.Duration(0)):
+		return "a duration (e.g. 30s, 2m)"
+	case reflect.TypeOf(true):
+		return "a boolean (true or false)"
+	}
+	switch t.Kind() {
+	case reflect.Int, reflect.Int32, reflect.Int64:
+		return "a whole number"
+	}
+	return "the value"
+}
+
+// unwrapParse drops strconv's wording ("strconv.ParseInt: parsing ...") and
+// keeps the offending value.
+func unwrapParse(err error) string {
+	msg := err.Error()
+	if i := strings.Index(msg, "parsing "); i >= 0 {
+		msg = msg[i+len("parsing "):]
+	}
+	return msg
+}

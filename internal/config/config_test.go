@@ -1,0 +1,78 @@
+package config
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestLoadDefaults(t *testing.T) {
+	cfg, err := Load(map[string]string{})
+	if err != nil {
+		t.Fatalf("defaults should be valid: %v", err)
+	}
+	if cfg.HTTPAddr != ":8080" || cfg.Env != Development || cfg.DatabaseName != "sodoan" ||
+		!cfg.AutoMigrate || cfg.ShutdownGrace != 25*time.Second || cfg.LocalClusterDir != ".pgdata" {
+		t.Errorf("unexpected defaults: %+v", cfg)
+	}
+}
+
+func TestLoadReadsVariables(t *testing.T) {
+	cfg, err := Load(map[string]string{
+		"APP_ENV":         "production",
+		"HTTP_ADDR":       "127.0.0.1:9000",
+		"DATABASE_URL":    "postgres://u@db:5432/x",
+		"DB_MAX_CONNS":    "40",
+		"SHUTDOWN_GRACE":  "5s",
+		"AUTO_MIGRATE":    "false",
+		"LOG_FORMAT":      "console",
+		"LOG_LEVEL":       "debug",
+		"DB_WAIT_TIMEOUT": "1m",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Env != Production || cfg.HTTPAddr != "127.0.0.1:9000" || cfg.DBMaxConns != 40 ||
+		cfg.ShutdownGrace != 5*time.Second || cfg.AutoMigrate || cfg.LogFormat != "console" ||
+		cfg.DBWaitTimeout != time.Minute || cfg.DatabaseURL != "postgres://u@db:5432/x" {
+		t.Errorf("variables not applied: %+v", cfg)
+	}
+}
+
+// Each bad value is reported with the variable's name, so an operator knows
+// what to fix.
+func TestLoadNamesTheBadVariable(t *testing.T) {
+	tests := []struct {
+		name, value, want string
+	}{
+		{"APP_ENV", "staging", `must be "development" or "production"`},
+		{"HTTP_ADDR", "8080", "must be host:port"},
+		{"HTTP_READ_TIMEOUT", "soon", "cannot read a duration"},
+		{"SHUTDOWN_GRACE", "-1s", "must be a positive duration"},
+		{"DATABASE_URL", "mysql://x", "must start with postgres://"},
+		{"DATABASE_NAME", "Sổ Đoàn", "lower-case letters"},
+		{"DB_MAX_CONNS", "many", "cannot read a whole number"},
+		{"DB_MAX_CONNS", "1", "between 2 and 1000"},
+		{"AUTO_MIGRATE", "maybe", "cannot read a boolean"},
+		{"LOG_LEVEL", "loud", "must be one of"},
+		{"LOG_FORMAT", "xml", "must be json or console"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name+"="+tt.value, func(t *testing.T) {
+			_, err := Load(map[string]string{tt.name: tt.value})
+			if err == nil {
+				t.Fatal("want an error")
+			}
+			if !strings.Contains(err.Error(), tt.name+": ") || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error %q should name %s and say %q", err, tt.name, tt.want)
+			}
+		})
+	}
+}
+
+func TestLoadReportsEveryProblem(t *testing.T) {
+	_, err := Load(map[string]string{"HTTP_ADDR": "x", "LOG_LEVEL": "x"})
+	if err == nil || !strings.Contains(err.Error(), "HTTP_ADDR") || !strings.Contains(err.Error(), "LOG_LEVEL") {
+		t.Errorf("want both variables named, got %v", err)
+	}
+}

@@ -1,0 +1,64 @@
+// Package db opens the connection pool, applies migrations and answers
+// whether the database is ready to serve.
+package db
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/rs/zerolog"
+)
+
+// PoolOptions are the pool settings the server exposes as configuration.
+type PoolOptions struct {
+	MaxConns int32
+}
+
+// Open creates a pool for url. It does not wait for the database: pgxpool
+// connects lazily, so a server can start while PostgreSQL is still coming up
+// and recovers by itself when it returns.
+func Open(ctx context.Context, url string, opts PoolOptions) (*pgxpool.Pool, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		// The parse error may quote the URL, password included; keep it out.
+		return nil, errors.New("parse database URL: not a valid PostgreSQL connection string")
+	}
+	if opts.MaxConns > 0 {
+		cfg.MaxConns = opts.MaxConns
+	}
+	cfg.ConnConfig.RuntimeParams["application_name"] = "sodoan"
+	// A health check every half minute drops connections to a restarted server
+	// before a request trips over them.
+	cfg.HealthCheckPeriod = 30 * time.Second
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("create pool: %w", err)
+	}
+	return pool, nil
+}
+
+// WaitReachable pings until the database answers or timeout passes, logging
+// each failed attempt, so a server started alongside its database waits for it.
+func WaitReachable(ctx context.Context, pool *pgxpool.Pool, timeout time.Duration, log zerolog.Logger) error {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	delay := 200 * time.Millisecond
+	for {
+		pingCtx, cancelPing := context.WithTimeout(ctx, 3*time.Second)
+		err := pool.Ping(pingCtx)
+		cancelPing()
+		if err == nil {
+			return nil
+		}
+		log.Warn().Err(err).Dur("retry_in", delay).Msg("database not reachable yet")
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("database not reachable after %s: %w", timeout, err)
+		case <-time.After(delay):
+		}
+		delay = min(delay*2, 3*time.Second)
+	}
+}

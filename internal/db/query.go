@@ -1,0 +1,64 @@
+package db
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// Args numbers query parameters as a query is built, so optional filters
+// can be appended without counting placeholders by hand.
+type Args []any
+
+// Add appends v and returns its placeholder ($n).
+func (a *Args) Add(v any) string {
+	*a = append(*a, v)
+	return "$" + strconv.Itoa(len(*a))
+}
+
+// Where joins conditions with AND into a WHERE clause ("" when none).
+func Where(conds []string) string {
+	if len(conds) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(conds, " AND ")
+}
+
+// Querier is what both a pool and a transaction offer, so store functions
+// can run inside or outside a transaction.
+type Querier interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// Constraint returns the name of the constraint a statement violated, or ""
+// when err is not a constraint violation.
+func Constraint(err error) string {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.ConstraintName
+	}
+	return ""
+}
+
+// SearchConds returns one condition per word of text, each requiring the
+// word somewhere in column (a search_normalize'd column with a trigram
+// index): "nguyen an" finds "Nguyễn Văn An". Accents and case in text are
+// removed by search_normalize on the SQL side, like the column's.
+func SearchConds(column, text string, args *Args) []string {
+	var conds []string
+	for _, w := range strings.Fields(text) {
+		conds = append(conds, column+" LIKE '%' || search_normalize("+args.Add(escapeLike(w))+") || '%'")
+	}
+	return conds
+}
+
+// escapeLike makes LIKE's wildcards literal, so "50%" means the text "50%".
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}

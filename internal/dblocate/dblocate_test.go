@@ -1,0 +1,222 @@
+package dblocate
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/rs/zerolog"
+)
+
+func connect(t *testing.T, url string) *pgx.Conn {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatalf("connect %s: %v", url, err)
+	}
+	t.Cleanup(func() { conn.Close(context.Background()) })
+	return conn
+}
+
+// clusterDir returns a fresh folder for a cluster that the postgres user can
+// reach when the tests run as root (t.TempDir's folders are private).
+func clusterDir(t *testing.T) string {
+	t.Helper()
+	parent, err := os.MkdirTemp("", "dblocate-test-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(parent, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(parent) })
+	return filepath.Join(parent, "pgdata")
+}
+
+// The path taken when no server answers: a cluster is created, serves the
+// product's database with a Unicode-aware locale, stops on Close, and a
+// later run on the same folder finds its data again.
+func TestFindStartsLocalCluster(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dir := clusterDir(t)
+	opts := Options{Name: "sodoan_cluster", ProbeAddr: "-", ClusterDir: dir, Log: zerolog.Nop()}
+
+	first, err := Find(ctx, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { first.Close(context.Background()) })
+	if first.Source != FromCluster {
+		t.Errorf("source = %s", first.Source)
+	}
+	conn := connect(t, first.URL)
+	var name, ctype, lower string
+	if err := conn.QueryRow(ctx, `SELECT current_database(), current_setting('lc_ctype'), lower('ĐOÀN VIÊN')`).Scan(&name, &ctype, &lower); err != nil {
+		t.Fatal(err)
+	}
+	if name != "sodoan_cluster" || ctype != "C.UTF-8" || lower != "đoàn viên" {
+		t.Errorf("database %q, lc_ctype %q, lower %q", name, ctype, lower)
+	}
+	if _, err := conn.Exec(ctx, `CREATE TABLE kept (note text); INSERT INTO kept VALUES ('vẫn còn')`); err != nil {
+		t.Fatal(err)
+	}
+	conn.Close(ctx)
+
+	if err := first.Close(ctx); err != nil {
+		t.Fatalf("close: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "postmaster.pid")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("postmaster.pid still there after Close: %v", err)
+	}
+	shortCtx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	if c, err := pgx.Connect(shortCtx, first.URL); err == nil {
+		c.Close(ctx)
+		t.Fatal("server still answers after Close")
+	}
+
+	second, err := Find(ctx, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer second.Close(ctx)
+	var note string
+	if err := connect(t, second.URL).QueryRow(ctx, `SELECT note FROM kept`).Scan(&note); err != nil || note != "vẫn còn" {
+		t.Errorf("data from the first run: %q, %v", note, err)
+	}
+}
+
+// A server left running on the folder (a crashed run) is reused, and not
+// stopped by whoever adopted it.
+func TestFindAdoptsRunningCluster(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dir := clusterDir(t)
+	c, err := NewCluster(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if started, err := c.Start(ctx); err != nil || !started {
+		t.Fatalf("start: %t %v", started, err)
+	}
+	t.Cleanup(func() { c.Stop(context.Background(), "fast") })
+
+	found, err := Find(ctx, Options{Name: "adopted", ProbeAddr: "-", ClusterDir: dir, Log: zerolog.Nop()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(found.URL, fmt.Sprintf(":%d/", c.Port)) {
+		t.Errorf("URL %s does not use the running server's port %d", found.URL, c.Port)
+	}
+	if err := found.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var one int
+	if err := connect(t, c.URL("adopted")).QueryRow(ctx, `SELECT 1`).Scan(&one); err != nil {
+		t.Errorf("adopted server was stopped by Close: %v", err)
+	}
+}
+
+// Several processes creating the product's database at once all succeed.
+func TestEnsureDatabaseConcurrently(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	c, err := NewCluster(clusterDir(t), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Stop(context.Background(), "fast") })
+	var wg sync.WaitGroup
+	errs := make(chan error, 6)
+	for range 6 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs <- c.EnsureDatabase(ctx, "raced")
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Errorf("EnsureDatabase: %v", err)
+		}
+	}
+}
+
+func TestFindUsesURLAsGiven(t *testing.T) {
+	t.Parallel()
+	const url = "postgres://someone:secret@db.example:6543/elsewhere"
+	found, err := Find(context.Background(), Options{URL: url, Name: "ignored", ProbeAddr: "-"})
+	if err != nil || found.URL != url || found.Source != FromURL {
+		t.Fatalf("Find = %+v, %v", found, err)
+	}
+	if err := found.Close(context.Background()); err != nil {
+		t.Errorf("Close on an explicit URL: %v", err)
+	}
+}
+
+// With a server on the probed address, the product's database is created
+// there and found again on the next start.
+func TestFindUsesLocalServer(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	const addr = "127.0.0.1:5432"
+	name := fmt.Sprintf("dblocate_probe_%d", time.Now().UnixNano())
+	if c, err := net.DialTimeout("tcp", addr, time.Second); err != nil {
+		t.Skipf("no PostgreSQL server on %s to probe: %v", addr, err)
+	} else {
+		c.Close()
+	}
+	found, err := Find(ctx, Options{Name: name, ProbeAddr: addr, Log: zerolog.Nop()})
+	if err != nil || found.Source != FromLocalhost {
+		t.Fatalf("Find = %+v, %v", found, err)
+	}
+	t.Cleanup(func() {
+		admin := connect(t, strings.Replace(found.URL, "/"+name, "/postgres", 1))
+		admin.Exec(context.Background(), `DROP DATABASE IF EXISTS `+name)
+	})
+	var got string
+	conn := connect(t, found.URL)
+	if err := conn.QueryRow(ctx, `SELECT current_database()`).Scan(&got); err != nil || got != name {
+		t.Errorf("current_database = %q, %v", got, err)
+	}
+	conn.Close(ctx)
+	again, err := Find(ctx, Options{Name: name, ProbeAddr: addr, Log: zerolog.Nop()})
+	if err != nil || again.URL != found.URL {
+		t.Errorf("second Find: %+v, %v", again, err)
+	}
+}
+
+func TestNoBinariesSaysWhatToInstall(t *testing.T) {
+	t.Parallel()
+	_, err := Find(context.Background(), Options{
+		Name: "x", ProbeAddr: "-", ClusterDir: clusterDir(t), BinDirs: []string{t.TempDir()}, Log: zerolog.Nop(),
+	})
+	if !errors.Is(err, ErrNoPostgres) || !strings.Contains(err.Error(), "apt-get install postgresql") ||
+		!strings.Contains(err.Error(), "DATABASE_URL") {
+		t.Errorf("want ErrNoPostgres with install advice, got %v", err)
+	}
+}
+
+func TestFindRejectsBadName(t *testing.T) {
+	t.Parallel()
+	_, err := Find(context.Background(), Options{Name: "Sổ Đoàn; DROP", ProbeAddr: "-"})
+	if err == nil || !strings.Contains(err.Error(), "lower-case") {
+		t.Errorf("want a name error, got %v", err)
+	}
+}

@@ -1,0 +1,100 @@
+// Package httpserver puts the GraphQL endpoint, health probes and the
+// development GraphiQL page behind one handler with request logging, and
+// runs it with graceful shutdown.
+package httpserver
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql/playground"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/rs/zerolog"
+	"github.com/rs/zerolog/hlog"
+
+	"github.com/sodoan/sodoan/graph"
+	"github.com/sodoan/sodoan/internal/db"
+)
+
+// maxRequestBody bounds what a client may send to /graphql. The largest
+// legitimate document (a batch of participants) is far below it.
+const maxRequestBody = 1 << 20
+
+// Options is what the routes need from the rest of the program.
+type Options struct {
+	Pool *pgxpool.Pool
+	Log  zerolog.Logger
+	// Development turns on GraphiQL at / and schema introspection.
+	Development bool
+	Version     string
+}
+
+// Routes returns the server's whole HTTP handler.
+func Routes(o Options) http.Handler {
+	gql := graph.NewHandler(
+		&graph.Resolver{Pool: o.Pool, Version: o.Version},
+		graph.HandlerOptions{Introspection: o.Development},
+	)
+
+	mux := http.NewServeMux()
+	mux.Handle("/graphql", http.MaxBytesHandler(gql, maxRequestBody))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	mux.HandleFunc("GET /readyz", readiness(o.Pool))
+	if o.Development {
+		mux.Handle("GET /{$}", playground.Handler("Sổ Đoàn – GraphiQL", "/graphql"))
+	}
+	return withRequestLogging(o.Log, mux)
+}
+
+// readiness answers 200 when the database is reachable and migrated to the
+// version this binary expects, 503 otherwise, so a load balancer stops
+// sending traffic while the database is away and resumes when it is back.
+func readiness(pool *pgxpool.Pool) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if err := db.CheckReady(ctx, pool); err != nil {
+			hlog.FromRequest(r).Warn().Err(err).Msg("not ready")
+			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "reason": reasonFor(err)})
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+	}
+}
+
+// reasonFor keeps probe output short and free of connection details.
+func reasonFor(err error) string {
+	if errors.Is(err, db.ErrSchemaNotCurrent) {
+		return "database schema is not at the version this server needs"
+	}
+	return "database unreachable"
+}
+
+func writeJSON(w http.ResponseWriter, status int, body any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(body)
+}
+
+// withRequestLogging gives every request an id (echoed in X-Request-Id and
+// present in every log line and INTERNAL error of that request) and logs one
+// line per request with its status and duration.
+func withRequestLogging(log zerolog.Logger, next http.Handler) http.Handler {
+	h := hlog.AccessHandler(func(r *http.Request, status, size int, d time.Duration) {
+		hlog.FromRequest(r).Info().
+			Str("method", r.Method).
+			Str("path", r.URL.Path).
+			Int("status", status).
+			Int("size", size).
+			Float64("duration_ms", float64(d.Microseconds())/1000).
+			Msg("request")
+	})(next)
+	h = hlog.RequestIDHandler("request_id", "X-Request-Id")(h)
+	return hlog.NewHandler(log)(h)
+}

@@ -1,0 +1,235 @@
+// Command server is the Sổ Đoàn GraphQL backend: records, dashboards and
+// year-end reports for Ho Chi Minh Communist Youth Union branches.
+//
+//	server [serve] [--no-migrate]     run the HTTP server (the default)
+//	server migrate up                 apply pending migrations
+//	server migrate down [N|all]       revert the newest N migrations (default 1)
+//	server migrate version            print the applied migration
+//	server migrate force VERSION      mark VERSION as applied after a manual repair
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/signal"
+	"strconv"
+	"syscall"
+	"time"
+
+	"github.com/caarlos0/env/v11"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/rs/zerolog"
+
+	"github.com/sodoan/sodoan/internal/config"
+	"github.com/sodoan/sodoan/internal/db"
+	"github.com/sodoan/sodoan/internal/dblocate"
+	"github.com/sodoan/sodoan/internal/httpserver"
+)
+
+// version is set at build time: go build -ldflags "-X main.version=...".
+var version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], env.ToMap(os.Environ()), os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "error:", err)
+		var usage usageError
+		if errors.As(err, &usage) {
+			os.Exit(2)
+		}
+		os.Exit(1)
+	}
+}
+
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+const usage = `usage:
+  server [serve] [--no-migrate]     run the HTTP server (default)
+  server migrate up                 apply pending migrations
+  server migrate down [N|all]       revert the newest N migrations (default 1)
+  server migrate version            print the applied migration
+  server migrate force VERSION      mark VERSION applied after a manual repair
+Settings come from environment variables; see README.md.`
+
+// run is main without the process: it takes everything it uses as arguments
+// so tests can call it.
+func run(ctx context.Context, args []string, environ map[string]string, stdout, stderr io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 {
+		cmd, args = args[0], args[1:]
+	}
+	if cmd == "help" || cmd == "-h" || cmd == "--help" {
+		fmt.Fprintln(stdout, usage)
+		return nil
+	}
+
+	cfg, err := config.Load(environ)
+	if err != nil {
+		return fmt.Errorf("configuration:\n%w", err)
+	}
+	log := newLogger(cfg, stderr)
+
+	switch cmd {
+	case "serve":
+		fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+		fs.SetOutput(stderr)
+		noMigrate := fs.Bool("no-migrate", false, "do not apply pending migrations at start")
+		if err := fs.Parse(args); err != nil {
+			return usageError{err.Error()}
+		}
+		return serve(ctx, cfg, log, !*noMigrate && cfg.AutoMigrate)
+	case "migrate":
+		return migrateCommand(ctx, cfg, log, args, stdout)
+	default:
+		return usageError{fmt.Sprintf("unknown command %q\n%s", cmd, usage)}
+	}
+}
+
+func newLogger(cfg config.Config, w io.Writer) zerolog.Logger {
+	if cfg.LogFormat == "console" {
+		w = zerolog.ConsoleWriter{Out: w, TimeFormat: time.TimeOnly}
+	}
+	level, _ := zerolog.ParseLevel(cfg.LogLevel) // validated by config.Load
+	return zerolog.New(w).Level(level).With().Timestamp().Str("service", "sodoan").Logger()
+}
+
+// openDatabase finds the database (see internal/dblocate), opens a pool and
+// waits until it answers. close releases both in the right order.
+func openDatabase(ctx context.Context, cfg config.Config, log zerolog.Logger) (pool *pgxpool.Pool, close func(), err error) {
+	found, err := dblocate.Find(ctx, dblocate.Options{
+		URL:        cfg.DatabaseURL,
+		Name:       cfg.DatabaseName,
+		ClusterDir: cfg.LocalClusterDir,
+		Log:        log,
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	stopCluster := func() {
+		stopCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := found.Close(stopCtx); err != nil {
+			log.Error().Err(err).Msg("stop local PostgreSQL")
+		}
+	}
+	logDatabase(log, found)
+
+	pool, err = db.Open(ctx, found.URL, db.PoolOptions{MaxConns: cfg.DBMaxConns})
+	if err != nil {
+		stopCluster()
+		return nil, nil, err
+	}
+	close = func() { pool.Close(); stopCluster() }
+	if err := db.WaitReachable(ctx, pool, cfg.DBWaitTimeout, log); err != nil {
+		close()
+		return nil, nil, err
+	}
+	return pool, close, nil
+}
+
+// logDatabase says which database is used, without its password.
+func logDatabase(log zerolog.Logger, found *dblocate.Database) {
+	ev := log.Info().Str("source", string(found.Source))
+	if cc, err := pgconn.ParseConfig(found.URL); err == nil {
+		ev = ev.Str("host", cc.Host).Uint16("port", cc.Port).Str("database", cc.Database).Str("user", cc.User)
+	}
+	ev.Msg("using database")
+}
+
+func serve(ctx context.Context, cfg config.Config, log zerolog.Logger, migrate bool) error {
+	// Bind first: a port already in use should fail before anything else starts.
+	ln, err := net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("listen on %s (HTTP_ADDR): %w", cfg.HTTPAddr, err)
+	}
+	defer ln.Close()
+
+	pool, closeDB, err := openDatabase(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+
+	if migrate {
+		if err := db.NewMigrator(pool, log).Up(ctx); err != nil {
+			return err
+		}
+	}
+
+	h := httpserver.Routes(httpserver.Options{
+		Pool:        pool,
+		Log:         log,
+		Development: cfg.Env == config.Development,
+		Version:     version,
+	})
+	return httpserver.Serve(ctx, ln, h, httpserver.Timeouts{
+		ReadHeader:    cfg.ReadHeaderTimeout,
+		Read:          cfg.ReadTimeout,
+		Write:         cfg.WriteTimeout,
+		Idle:          cfg.IdleTimeout,
+		ShutdownGrace: cfg.ShutdownGrace,
+	}, log)
+}
+
+func migrateCommand(ctx context.Context, cfg config.Config, log zerolog.Logger, args []string, stdout io.Writer) error {
+	if len(args) == 0 {
+		return usageError{"migrate needs up, down, version or force\n" + usage}
+	}
+	action, rest := args[0], args[1:]
+
+	var step func(m *db.Migrator) error
+	switch action {
+	case "up":
+		step = func(m *db.Migrator) error { return m.Up(ctx) }
+	case "down":
+		steps := 1
+		if len(rest) > 0 {
+			if rest[0] == "all" {
+				steps = 0
+			} else if n, err := strconv.Atoi(rest[0]); err == nil && n > 0 {
+				steps = n
+			} else {
+				return usageError{fmt.Sprintf("migrate down takes a positive number or all, got %q", rest[0])}
+			}
+		}
+		step = func(m *db.Migrator) error { return m.Down(ctx, steps) }
+	case "force":
+		if len(rest) != 1 {
+			return usageError{"migrate force needs the version to record"}
+		}
+		v, err := strconv.Atoi(rest[0])
+		if err != nil || v < 0 {
+			return usageError{fmt.Sprintf("migrate force takes a migration number, got %q", rest[0])}
+		}
+		step = func(m *db.Migrator) error { return m.Force(ctx, v) }
+	case "version":
+		step = func(*db.Migrator) error { return nil }
+	default:
+		return usageError{fmt.Sprintf("unknown migrate action %q\n%s", action, usage)}
+	}
+
+	pool, closeDB, err := openDatabase(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	m := db.NewMigrator(pool, log)
+	if err := step(m); err != nil {
+		return err
+	}
+	v, dirty, err := m.Version(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "schema version %d (dirty: %t); this build's newest is %d\n", v, dirty, db.LatestVersion())
+	return nil
+}

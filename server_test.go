@@ -1,0 +1,227 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/peterldowns/pgtestdb"
+
+	"github.com/sodoan/sodoan/internal/db"
+	"github.com/sodoan/sodoan/internal/testdb"
+)
+
+// The test binary doubles as the server: started with runAsServer set, it
+// runs main instead of the tests, so process-level behaviour (signals, exit
+// codes, logs on stderr) is tested without a separate build.
+const runAsServer = "SODOAN_TEST_RUN_MAIN"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(runAsServer) == "1" {
+		os.Args = append([]string{os.Args[0]}, strings.Fields(os.Getenv(runAsServer+"_ARGS"))...)
+		main()
+		os.Exit(0)
+	}
+	testdb.Main(m)
+}
+
+func freePort(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// startServer runs `server serve` as a child process on a new, unmigrated
+// database and waits until /readyz answers 200: serve must migrate it.
+func startServer(t *testing.T) (addr string, cmd *exec.Cmd, logs *lockedBuffer) {
+	t.Helper()
+	addr = freePort(t)
+	cmd = exec.Command(os.Args[0])
+	cmd.Env = append(os.Environ(),
+		runAsServer+"=1",
+		runAsServer+"_ARGS=serve",
+		"DATABASE_URL="+testdb.URL(t, pgtestdb.NoopMigrator{}),
+		"HTTP_ADDR="+addr,
+		"SHUTDOWN_GRACE=10s",
+		"LOG_FORMAT=json",
+	)
+	logs = &lockedBuffer{}
+	cmd.Stdout, cmd.Stderr = logs, logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+		}
+	})
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		resp, err := http.Get("http://" + addr + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return addr, cmd, logs
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("server not ready within a minute; logs:\n%s", logs)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// The issue's acceptance check, as a test: the server answers {__typename},
+// and SIGTERM during a slow request lets that request finish before the
+// process exits cleanly.
+func TestServeAnswersAndStopsGracefully(t *testing.T) {
+	t.Parallel()
+	addr, cmd, logs := startServer(t)
+
+	resp, err := http.Post("http://"+addr+"/graphql", "application/json", strings.NewReader(`{"query":"{__typename}"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || string(body) != `{"data":{"__typename":"Query"}}` {
+		t.Fatalf("__typename: %d %s", resp.StatusCode, body)
+	}
+
+	// A slow client: headers and half the body now, the rest after SIGTERM.
+	query := `{"query":"{ serviceInfo { name } }"}`
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "POST /graphql HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s",
+		addr, len(query), query[:10])
+	time.Sleep(200 * time.Millisecond)
+
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(500 * time.Millisecond)
+	if cmd.ProcessState != nil {
+		t.Fatal("server exited with a request in flight")
+	}
+	io.WriteString(conn, query[10:])
+
+	slow, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("slow request got no response: %v\nlogs:\n%s", err, logs)
+	}
+	slowBody, _ := io.ReadAll(slow.Body)
+	if slow.StatusCode != http.StatusOK || !strings.Contains(string(slowBody), "Sổ Đoàn") {
+		t.Errorf("slow request: %d %s", slow.StatusCode, slowBody)
+	}
+
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("server exit: %v\nlogs:\n%s", err, logs)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatalf("server did not exit after SIGTERM; logs:\n%s", logs)
+	}
+
+	assertRequestLogged(t, logs.String())
+}
+
+// assertRequestLogged checks that requests are logged as JSON lines with a
+// request id and a duration.
+func assertRequestLogged(t *testing.T, logs string) {
+	t.Helper()
+	for line := range strings.SplitSeq(logs, "\n") {
+		var entry map[string]any
+		if json.Unmarshal([]byte(line), &entry) != nil || entry["message"] != "request" {
+			continue
+		}
+		if entry["path"] == "/graphql" && entry["request_id"] != "" && entry["duration_ms"] != nil && entry["status"] == float64(200) {
+			return
+		}
+	}
+	t.Errorf("no JSON request log line with request_id and duration_ms:\n%s", logs)
+}
+
+func TestConfigurationErrorsNameTheVariable(t *testing.T) {
+	t.Parallel()
+	err := run(context.Background(), []string{"serve"}, map[string]string{"HTTP_ADDR": "eighty"}, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "HTTP_ADDR") {
+		t.Errorf("want an error naming HTTP_ADDR, got %v", err)
+	}
+}
+
+func TestMigrateCommand(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	environ := map[string]string{"DATABASE_URL": testdb.URL(t, pgtestdb.NoopMigrator{})}
+	migrate := func(args ...string) (string, error) {
+		var out bytes.Buffer
+		err := run(ctx, append([]string{"migrate"}, args...), environ, &out, io.Discard)
+		return out.String(), err
+	}
+	latest := db.LatestVersion()
+	steps := []struct {
+		args []string
+		want uint
+	}{
+		{[]string{"version"}, 0},
+		{[]string{"up"}, latest},
+		{[]string{"down"}, latest - 1},
+		{[]string{"up"}, latest},
+		{[]string{"down", "all"}, 0},
+		{[]string{"force", fmt.Sprint(latest)}, latest},
+	}
+	for _, s := range steps {
+		out, err := migrate(s.args...)
+		want := fmt.Sprintf("schema version %d (dirty: false)", s.want)
+		if err != nil || !strings.HasPrefix(out, want) {
+			t.Fatalf("migrate %v: %q, %v; want %q", s.args, out, err, want)
+		}
+	}
+	for _, bad := range [][]string{{}, {"sideways"}, {"down", "-2"}, {"force"}, {"force", "x"}} {
+		var usage usageError
+		if _, err := migrate(bad...); err == nil || !errors.As(err, &usage) {
+			t.Errorf("migrate %v: want a usage error, got %v", bad, err)
+		}
+	}
+}
