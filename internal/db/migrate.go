@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"strings"
 	"sync"
 
 	"github.com/golang-migrate/migrate/v4"
@@ -110,7 +111,7 @@ func (m *Migrator) run(ctx context.Context, what string, fn func(*migrate.Migrat
 type migrateLogger struct{ log zerolog.Logger }
 
 func (l migrateLogger) Printf(format string, v ...any) {
-	l.log.Info().Str("component", "migrate").Msgf(format, v...)
+	l.log.Info().Str("component", "migrate").Msg(strings.TrimSpace(fmt.Sprintf(format, v...)))
 }
 func (l migrateLogger) Verbose() bool { return false }
 

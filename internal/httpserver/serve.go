@@ -45,7 +45,7 @@ func Serve(ctx context.Context, ln net.Listener, h http.Handler, t Timeouts, log
 	case <-ctx.Done():
 	}
 
-	log.Info().Dur("grace", t.ShutdownGrace).Msg("shutting down: finishing in-flight requests")
+	log.Info().Str("grace", t.ShutdownGrace.String()).Msg("shutting down: finishing in-flight requests")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), t.ShutdownGrace)
 	defer cancel()
 	err := srv.Shutdown(shutdownCtx)
