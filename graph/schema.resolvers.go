@@ -25,6 +25,11 @@ func (r *queryResolver) ServiceInfo(ctx context.Context) (*model.ServiceInfo, er
 	}, nil
 }
 
+func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
+
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
-type queryResolver struct{ *Resolver }
+type (
+	mutationResolver struct{ *Resolver }
+	queryResolver    struct{ *Resolver }
+)

@@ -2,6 +2,517 @@
 
 package model
 
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/sodoan/sodoan/internal/activity"
+	"github.com/sodoan/sodoan/internal/award"
+	"github.com/sodoan/sodoan/internal/member"
+	"github.com/sodoan/sodoan/internal/org"
+)
+
+type ActivityCreateInput struct {
+	// The organising unit.
+	UnitID   string            `json:"unitId"`
+	Title    string            `json:"title"`
+	Kind     activity.Kind     `json:"kind"`
+	WorkArea activity.WorkArea `json:"workArea"`
+	// A campaign run by the organising unit or a unit above it.
+	CampaignID graphql.Omittable[*string] `json:"campaignId,omitempty"`
+	StartsOn   time.Time                  `json:"startsOn"`
+	// Defaults to startsOn.
+	EndsOn        graphql.Omittable[*time.Time]          `json:"endsOn,omitempty"`
+	Place         graphql.Omittable[*PlaceInput]         `json:"place,omitempty"`
+	Description   graphql.Omittable[*string]             `json:"description,omitempty"`
+	Status        graphql.Omittable[*activity.Status]    `json:"status,omitempty"`
+	Beneficiaries graphql.Omittable[*BeneficiariesInput] `json:"beneficiaries,omitempty"`
+	Guests        graphql.Omittable[[]*GuestInput]       `json:"guests,omitempty"`
+}
+
+type ActivityCreatePayload struct {
+	Activity   *activity.Activity `json:"activity,omitempty"`
+	UserErrors []*UserError       `json:"userErrors"`
+}
+
+type ActivityDeleteInput struct {
+	ID      string `json:"id"`
+	Version int32  `json:"version"`
+}
+
+type ActivityDeletePayload struct {
+	DeletedID  *string      `json:"deletedId,omitempty"`
+	UserErrors []*UserError `json:"userErrors"`
+}
+
+// Which activities to list. All conditions must hold.
+type ActivityFilter struct {
+	// Only activities organised by this unit or units below it.
+	UnitID graphql.Omittable[*string] `json:"unitId,omitempty"`
+	// Only activities starting in this year.
+	Year graphql.Omittable[*int32] `json:"year,omitempty"`
+	// Only activities that overlap this date range (inclusive).
+	From       graphql.Omittable[*time.Time]          `json:"from,omitempty"`
+	To         graphql.Omittable[*time.Time]          `json:"to,omitempty"`
+	WorkAreas  graphql.Omittable[[]activity.WorkArea] `json:"workAreas,omitempty"`
+	Kinds      graphql.Omittable[[]activity.Kind]     `json:"kinds,omitempty"`
+	CampaignID graphql.Omittable[*string]             `json:"campaignId,omitempty"`
+	Statuses   graphql.Omittable[[]activity.Status]   `json:"statuses,omitempty"`
+	// Words of the title, place or description; accents and case are ignored.
+	Search graphql.Omittable[*string] `json:"search,omitempty"`
+}
+
+type ActivityUpdateInput struct {
+	ID      string `json:"id"`
+	Version int32  `json:"version"`
+	// New values; a field left out is unchanged, an explicit null clears an optional one. `guests`, when given, replaces the whole list.
+	Title         graphql.Omittable[*string]             `json:"title,omitempty"`
+	Kind          graphql.Omittable[*activity.Kind]      `json:"kind,omitempty"`
+	WorkArea      graphql.Omittable[*activity.WorkArea]  `json:"workArea,omitempty"`
+	CampaignID    graphql.Omittable[*string]             `json:"campaignId,omitempty"`
+	StartsOn      graphql.Omittable[*time.Time]          `json:"startsOn,omitempty"`
+	EndsOn        graphql.Omittable[*time.Time]          `json:"endsOn,omitempty"`
+	Place         graphql.Omittable[*PlaceInput]         `json:"place,omitempty"`
+	Description   graphql.Omittable[*string]             `json:"description,omitempty"`
+	Status        graphql.Omittable[*activity.Status]    `json:"status,omitempty"`
+	Beneficiaries graphql.Omittable[*BeneficiariesInput] `json:"beneficiaries,omitempty"`
+	Guests        graphql.Omittable[[]*GuestInput]       `json:"guests,omitempty"`
+}
+
+type ActivityUpdatePayload struct {
+	Activity   *activity.Activity `json:"activity,omitempty"`
+	UserErrors []*UserError       `json:"userErrors"`
+}
+
+type BeneficiariesInput struct {
+	Description graphql.Omittable[*string] `json:"description,omitempty"`
+	Count       graphql.Omittable[*int32]  `json:"count,omitempty"`
+}
+
+type CampaignCreateInput struct {
+	UnitID      string                     `json:"unitId"`
+	Name        string                     `json:"name"`
+	Year        int32                      `json:"year"`
+	WorkArea    activity.WorkArea          `json:"workArea"`
+	Description graphql.Omittable[*string] `json:"description,omitempty"`
+}
+
+type CampaignCreatePayload struct {
+	Campaign   *activity.Campaign `json:"campaign,omitempty"`
+	UserErrors []*UserError       `json:"userErrors"`
+}
+
+type CampaignDeleteInput struct {
+	ID      string `json:"id"`
+	Version int32  `json:"version"`
+}
+
+type CampaignDeletePayload struct {
+	DeletedID  *string      `json:"deletedId,omitempty"`
+	UserErrors []*UserError `json:"userErrors"`
+}
+
+// Which campaigns to list.
+type CampaignFilter struct {
+	// Only campaigns run by this unit or units above it (those a unit's activities can join).
+	ForUnitID graphql.Omittable[*string]            `json:"forUnitId,omitempty"`
+	Year      graphql.Omittable[*int32]             `json:"year,omitempty"`
+	WorkArea  graphql.Omittable[*activity.WorkArea] `json:"workArea,omitempty"`
+	Search    graphql.Omittable[*string]            `json:"search,omitempty"`
+}
+
+type CampaignUpdateInput struct {
+	ID          string                                `json:"id"`
+	Version     int32                                 `json:"version"`
+	Name        graphql.Omittable[*string]            `json:"name,omitempty"`
+	Year        graphql.Omittable[*int32]             `json:"year,omitempty"`
+	WorkArea    graphql.Omittable[*activity.WorkArea] `json:"workArea,omitempty"`
+	Description graphql.Omittable[*string]            `json:"description,omitempty"`
+}
+
+type CampaignUpdatePayload struct {
+	Campaign   *activity.Campaign `json:"campaign,omitempty"`
+	UserErrors []*UserError       `json:"userErrors"`
+}
+
+type CommendationCreateInput struct {
+	Form           award.Form                    `json:"form"`
+	Title          string                        `json:"title"`
+	Issuer         *CommendationIssuerInput      `json:"issuer"`
+	DecisionNumber graphql.Omittable[*string]    `json:"decisionNumber,omitempty"`
+	DecisionDate   graphql.Omittable[*time.Time] `json:"decisionDate,omitempty"`
+	Year           int32                         `json:"year"`
+	Reason         graphql.Omittable[*string]    `json:"reason,omitempty"`
+	// The member commended; give this or recipientUnitId.
+	RecipientMemberID graphql.Omittable[*string] `json:"recipientMemberId,omitempty"`
+	// The unit commended as a collective; give this or recipientMemberId.
+	RecipientUnitID graphql.Omittable[*string] `json:"recipientUnitId,omitempty"`
+}
+
+type CommendationCreatePayload struct {
+	Commendation *award.Commendation `json:"commendation,omitempty"`
+	UserErrors   []*UserError        `json:"userErrors"`
+}
+
+type CommendationDeleteInput struct {
+	ID      string `json:"id"`
+	Version int32  `json:"version"`
+}
+
+type CommendationDeletePayload struct {
+	DeletedID  *string      `json:"deletedId,omitempty"`
+	UserErrors []*UserError `json:"userErrors"`
+}
+
+// Which commendations to list. All conditions must hold.
+type CommendationFilter struct {
+	// Only those received by this unit, units below it, or their members.
+	UnitID graphql.Omittable[*string] `json:"unitId,omitempty"`
+	// Only those issued by this unit or units below it (what the unit gave).
+	IssuedWithinUnitID graphql.Omittable[*string]              `json:"issuedWithinUnitId,omitempty"`
+	Year               graphql.Omittable[*int32]               `json:"year,omitempty"`
+	Forms              graphql.Omittable[[]award.Form]         `json:"forms,omitempty"`
+	RecipientKind      graphql.Omittable[*award.RecipientKind] `json:"recipientKind,omitempty"`
+	MemberID           graphql.Omittable[*string]              `json:"memberId,omitempty"`
+}
+
+// Who issued a commendation.
+type CommendationIssuer struct {
+	// The issuing unit, when it is in this system.
+	Unit *org.Unit `json:"unit,omitempty"`
+	// The issuer's name as printed (the unit's name when `unit` is set), e.g. "Ban Thường vụ Đoàn khối Cơ quan – Doanh nghiệp tỉnh".
+	Name string `json:"name"`
+	// The issuer's level, which decides the commendation's weight.
+	Level org.Level `json:"level"`
+}
+
+type CommendationIssuerInput struct {
+	// The issuing unit, when it is in this system; its name and level are then taken from it.
+	UnitID graphql.Omittable[*string] `json:"unitId,omitempty"`
+	// The issuer's name as printed, for a body outside this system.
+	Name graphql.Omittable[*string] `json:"name,omitempty"`
+	// The issuer's level, for a body outside this system.
+	Level graphql.Omittable[*org.Level] `json:"level,omitempty"`
+}
+
+type CommendationUpdateInput struct {
+	ID             string                                      `json:"id"`
+	Version        int32                                       `json:"version"`
+	Form           graphql.Omittable[*award.Form]              `json:"form,omitempty"`
+	Title          graphql.Omittable[*string]                  `json:"title,omitempty"`
+	Issuer         graphql.Omittable[*CommendationIssuerInput] `json:"issuer,omitempty"`
+	DecisionNumber graphql.Omittable[*string]                  `json:"decisionNumber,omitempty"`
+	DecisionDate   graphql.Omittable[*time.Time]               `json:"decisionDate,omitempty"`
+	Year           graphql.Omittable[*int32]                   `json:"year,omitempty"`
+	Reason         graphql.Omittable[*string]                  `json:"reason,omitempty"`
+}
+
+type CommendationUpdatePayload struct {
+	Commendation *award.Commendation `json:"commendation,omitempty"`
+	UserErrors   []*UserError        `json:"userErrors"`
+}
+
+type ContributionCreateInput struct {
+	ActivityID   string                      `json:"activityId"`
+	Kind         activity.ContributionKind   `json:"kind"`
+	Description  string                      `json:"description"`
+	Value        int64                       `json:"value"`
+	Quantity     graphql.Omittable[*float64] `json:"quantity,omitempty"`
+	QuantityUnit graphql.Omittable[*string]  `json:"quantityUnit,omitempty"`
+	Recipient    graphql.Omittable[*string]  `json:"recipient,omitempty"`
+}
+
+type ContributionCreatePayload struct {
+	Contribution *activity.Contribution `json:"contribution,omitempty"`
+	UserErrors   []*UserError           `json:"userErrors"`
+}
+
+type ContributionDeleteInput struct {
+	ID      string `json:"id"`
+	Version int32  `json:"version"`
+}
+
+type ContributionDeletePayload struct {
+	DeletedID  *string      `json:"deletedId,omitempty"`
+	UserErrors []*UserError `json:"userErrors"`
+}
+
+type ContributionUpdateInput struct {
+	ID           string                                        `json:"id"`
+	Version      int32                                         `json:"version"`
+	Kind         graphql.Omittable[*activity.ContributionKind] `json:"kind,omitempty"`
+	Description  graphql.Omittable[*string]                    `json:"description,omitempty"`
+	Value        graphql.Omittable[*int64]                     `json:"value,omitempty"`
+	Quantity     graphql.Omittable[*float64]                   `json:"quantity,omitempty"`
+	QuantityUnit graphql.Omittable[*string]                    `json:"quantityUnit,omitempty"`
+	Recipient    graphql.Omittable[*string]                    `json:"recipient,omitempty"`
+}
+
+type ContributionUpdatePayload struct {
+	Contribution *activity.Contribution `json:"contribution,omitempty"`
+	UserErrors   []*UserError           `json:"userErrors"`
+}
+
+type GuestInput struct {
+	Name  string                     `json:"name"`
+	Title graphql.Omittable[*string] `json:"title,omitempty"`
+}
+
+// How a new member arrived, when not by admission into the unit.
+type MemberArrivalInput struct {
+	// The body outside this system the member transfers in from.
+	FromExternal string `json:"fromExternal"`
+	// Date of the transfer.
+	On             time.Time                  `json:"on"`
+	DecisionNumber graphql.Omittable[*string] `json:"decisionNumber,omitempty"`
+}
+
+// How many members have each status.
+type MemberCounts struct {
+	Total          int32 `json:"total"`
+	Active         int32 `json:"active"`
+	TransferredOut int32 `json:"transferredOut"`
+	AgedOut        int32 `json:"agedOut"`
+	Removed        int32 `json:"removed"`
+}
+
+type MemberCreateInput struct {
+	UnitID    string        `json:"unitId"`
+	FullName  string        `json:"fullName"`
+	Gender    member.Gender `json:"gender"`
+	BirthDate time.Time     `json:"birthDate"`
+	// Date of joining the Union; recorded as an admission in the unit, unless `arrival` is given.
+	JoinedOn time.Time `json:"joinedOn"`
+	// Decision number of the admission (kết nạp).
+	AdmissionDecisionNumber graphql.Omittable[*string] `json:"admissionDecisionNumber,omitempty"`
+	// For a member transferring in from outside this system.
+	Arrival    graphql.Omittable[*MemberArrivalInput] `json:"arrival,omitempty"`
+	CardNumber graphql.Omittable[*string]             `json:"cardNumber,omitempty"`
+	Position   graphql.Omittable[*member.Position]    `json:"position,omitempty"`
+	Phone      graphql.Omittable[*string]             `json:"phone,omitempty"`
+	Email      graphql.Omittable[*string]             `json:"email,omitempty"`
+	Address    graphql.Omittable[*string]             `json:"address,omitempty"`
+}
+
+type MemberCreatePayload struct {
+	Member     *member.Member `json:"member,omitempty"`
+	UserErrors []*UserError   `json:"userErrors"`
+}
+
+type MemberDeleteInput struct {
+	ID      string `json:"id"`
+	Version int32  `json:"version"`
+}
+
+type MemberDeletePayload struct {
+	// ID of the deleted member.
+	DeletedID  *string      `json:"deletedId,omitempty"`
+	UserErrors []*UserError `json:"userErrors"`
+}
+
+// Which members to list. All conditions must hold.
+type MemberFilter struct {
+	// Only members of this unit and the units below it.
+	UnitID graphql.Omittable[*string] `json:"unitId,omitempty"`
+	// Only these statuses (default: all).
+	Statuses  graphql.Omittable[[]member.Status]   `json:"statuses,omitempty"`
+	Positions graphql.Omittable[[]member.Position] `json:"positions,omitempty"`
+	Gender    graphql.Omittable[*member.Gender]    `json:"gender,omitempty"`
+	// Only members at least this old today.
+	MinAge graphql.Omittable[*int32] `json:"minAge,omitempty"`
+	// Only members at most this old today.
+	MaxAge graphql.Omittable[*int32] `json:"maxAge,omitempty"`
+	// Words of the name; accents and case are ignored ("nguyen van an" finds "Nguyễn Văn An").
+	Search graphql.Omittable[*string] `json:"search,omitempty"`
+}
+
+type MemberLeaveInput struct {
+	ID             string                     `json:"id"`
+	Version        int32                      `json:"version"`
+	Reason         MemberLeaveReason          `json:"reason"`
+	On             time.Time                  `json:"on"`
+	DecisionNumber graphql.Omittable[*string] `json:"decisionNumber,omitempty"`
+	Note           graphql.Omittable[*string] `json:"note,omitempty"`
+}
+
+type MemberLeavePayload struct {
+	Member     *member.Member `json:"member,omitempty"`
+	UserErrors []*UserError   `json:"userErrors"`
+}
+
+type MemberRatingInput struct {
+	MemberID string                     `json:"memberId"`
+	Level    member.RatingLevel         `json:"level"`
+	Comment  graphql.Omittable[*string] `json:"comment,omitempty"`
+}
+
+type MemberTransferInput struct {
+	ID      string `json:"id"`
+	Version int32  `json:"version"`
+	// The unit in this system the member moves to (a branch).
+	ToUnitID graphql.Omittable[*string] `json:"toUnitId,omitempty"`
+	// Or the body outside this system, named; the member's status becomes TRANSFERRED_OUT.
+	ToExternal     graphql.Omittable[*string] `json:"toExternal,omitempty"`
+	On             time.Time                  `json:"on"`
+	DecisionNumber graphql.Omittable[*string] `json:"decisionNumber,omitempty"`
+	Note           graphql.Omittable[*string] `json:"note,omitempty"`
+}
+
+type MemberTransferPayload struct {
+	Member     *member.Member `json:"member,omitempty"`
+	UserErrors []*UserError   `json:"userErrors"`
+}
+
+type MemberUpdateInput struct {
+	ID      string `json:"id"`
+	Version int32  `json:"version"`
+	// New values; a field left out is unchanged, an explicit null clears an optional one.
+	FullName   graphql.Omittable[*string]          `json:"fullName,omitempty"`
+	Gender     graphql.Omittable[*member.Gender]   `json:"gender,omitempty"`
+	BirthDate  graphql.Omittable[*time.Time]       `json:"birthDate,omitempty"`
+	JoinedOn   graphql.Omittable[*time.Time]       `json:"joinedOn,omitempty"`
+	CardNumber graphql.Omittable[*string]          `json:"cardNumber,omitempty"`
+	Position   graphql.Omittable[*member.Position] `json:"position,omitempty"`
+	Phone      graphql.Omittable[*string]          `json:"phone,omitempty"`
+	Email      graphql.Omittable[*string]          `json:"email,omitempty"`
+	Address    graphql.Omittable[*string]          `json:"address,omitempty"`
+}
+
+type MemberUpdatePayload struct {
+	Member     *member.Member `json:"member,omitempty"`
+	UserErrors []*UserError   `json:"userErrors"`
+}
+
+type MembersRateInput struct {
+	Year int32 `json:"year"`
+	// Ratings to record; a member already rated for the year has the rating replaced. All or nothing.
+	Ratings []*MemberRatingInput `json:"ratings"`
+}
+
+type MembersRatePayload struct {
+	Ratings    []*member.Rating `json:"ratings,omitempty"`
+	UserErrors []*UserError     `json:"userErrors"`
+}
+
+// The root of every write. Each mutation takes one `input` and returns a payload
+// with the changed record and `userErrors`: when any is returned, nothing was
+// changed.
+type Mutation struct {
+}
+
+// Where a page of a connection starts and ends, for keyset pagination.
+type PageInfo struct {
+	// Whether more items follow this page; pass `endCursor` as `after` to get them.
+	HasNextPage bool `json:"hasNextPage"`
+	// Always false: connections are read forwards only.
+	HasPreviousPage bool `json:"hasPreviousPage"`
+	// Cursor of the first item of this page.
+	StartCursor *string `json:"startCursor,omitempty"`
+	// Cursor of the last item of this page.
+	EndCursor *string `json:"endCursor,omitempty"`
+}
+
+type ParticipantInput struct {
+	MemberID       string                            `json:"memberId"`
+	Role           graphql.Omittable[*activity.Role] `json:"role,omitempty"`
+	Attended       graphql.Omittable[*bool]          `json:"attended,omitempty"`
+	VolunteerHours graphql.Omittable[*float64]       `json:"volunteerHours,omitempty"`
+}
+
+type ParticipationsRecordInput struct {
+	ActivityID string `json:"activityId"`
+	// Members who took part: each must belong to the organising unit or a unit
+	// below it. A member already recorded has their role, attendance and hours
+	// replaced. All or nothing: one bad entry and none is recorded.
+	Participants []*ParticipantInput `json:"participants"`
+}
+
+type ParticipationsRecordPayload struct {
+	Activity *activity.Activity `json:"activity,omitempty"`
+	// The participations as recorded, in the order given.
+	Participations []*activity.Participation `json:"participations,omitempty"`
+	UserErrors     []*UserError              `json:"userErrors"`
+}
+
+type ParticipationsRemoveInput struct {
+	ActivityID string   `json:"activityId"`
+	MemberIds  []string `json:"memberIds"`
+}
+
+type ParticipationsRemovePayload struct {
+	Activity *activity.Activity `json:"activity,omitempty"`
+	// How many participations were removed.
+	RemovedCount int32        `json:"removedCount"`
+	UserErrors   []*UserError `json:"userErrors"`
+}
+
+type PlaceInput struct {
+	Text     graphql.Omittable[*string] `json:"text,omitempty"`
+	Commune  graphql.Omittable[*string] `json:"commune,omitempty"`
+	District graphql.Omittable[*string] `json:"district,omitempty"`
+	Province graphql.Omittable[*string] `json:"province,omitempty"`
+}
+
+type PledgeCreateInput struct {
+	UnitID      string                     `json:"unitId"`
+	Year        int32                      `json:"year"`
+	Title       string                     `json:"title"`
+	Description graphql.Omittable[*string] `json:"description,omitempty"`
+}
+
+type PledgeCreatePayload struct {
+	Pledge     *award.Pledge `json:"pledge,omitempty"`
+	UserErrors []*UserError  `json:"userErrors"`
+}
+
+type PledgeDeleteInput struct {
+	ID      string `json:"id"`
+	Version int32  `json:"version"`
+}
+
+type PledgeDeletePayload struct {
+	DeletedID  *string      `json:"deletedId,omitempty"`
+	UserErrors []*UserError `json:"userErrors"`
+}
+
+type PledgeSignInput struct {
+	PledgeID string `json:"pledgeId"`
+	// Members who signed; each must belong to the pledge's unit or a unit below it. Members already recorded keep their first date.
+	MemberIds []string  `json:"memberIds"`
+	SignedOn  time.Time `json:"signedOn"`
+}
+
+type PledgeSignPayload struct {
+	Pledge     *award.Pledge `json:"pledge,omitempty"`
+	UserErrors []*UserError  `json:"userErrors"`
+}
+
+type PledgeUnsignInput struct {
+	PledgeID  string   `json:"pledgeId"`
+	MemberIds []string `json:"memberIds"`
+}
+
+type PledgeUnsignPayload struct {
+	Pledge     *award.Pledge `json:"pledge,omitempty"`
+	UserErrors []*UserError  `json:"userErrors"`
+}
+
+type PledgeUpdateInput struct {
+	ID          string                     `json:"id"`
+	Version     int32                      `json:"version"`
+	Title       graphql.Omittable[*string] `json:"title,omitempty"`
+	Description graphql.Omittable[*string] `json:"description,omitempty"`
+}
+
+type PledgeUpdatePayload struct {
+	Pledge     *award.Pledge `json:"pledge,omitempty"`
+	UserErrors []*UserError  `json:"userErrors"`
+}
+
 // The root of every read. Lists of records are Relay connections; single records
 // are reached by their opaque ID through `node`.
 type Query struct {
@@ -18,4 +529,237 @@ type ServiceInfo struct {
 	SchemaVersion int32 `json:"schemaVersion"`
 	// The database migration actually applied; differs from `schemaVersion` during a rollout.
 	DatabaseSchemaVersion int32 `json:"databaseSchemaVersion"`
+}
+
+type UnitArchiveInput struct {
+	ID      string `json:"id"`
+	Version int32  `json:"version"`
+	// True to archive, false to restore.
+	Archived bool `json:"archived"`
+}
+
+type UnitArchivePayload struct {
+	Unit       *org.Unit    `json:"unit,omitempty"`
+	UserErrors []*UserError `json:"userErrors"`
+}
+
+type UnitCreateInput struct {
+	// The unit above; omit only for a root (central or a province without a parent in this system).
+	ParentID  graphql.Omittable[*string] `json:"parentId,omitempty"`
+	Level     org.Level                  `json:"level"`
+	Name      string                     `json:"name"`
+	ShortName graphql.Omittable[*string] `json:"shortName,omitempty"`
+	Address   graphql.Omittable[*string] `json:"address,omitempty"`
+}
+
+type UnitCreatePayload struct {
+	Unit       *org.Unit    `json:"unit,omitempty"`
+	UserErrors []*UserError `json:"userErrors"`
+}
+
+// Which units to list.
+type UnitFilter struct {
+	// Only this unit and units below it.
+	WithinUnitID graphql.Omittable[*string] `json:"withinUnitId,omitempty"`
+	// Only units directly below this one.
+	ParentID graphql.Omittable[*string] `json:"parentId,omitempty"`
+	// Only units at these levels.
+	Levels graphql.Omittable[[]org.Level] `json:"levels,omitempty"`
+	// Words of the name or short name; accents and case are ignored.
+	Search graphql.Omittable[*string] `json:"search,omitempty"`
+	// Include archived units (default false).
+	IncludeArchived graphql.Omittable[*bool] `json:"includeArchived,omitempty"`
+}
+
+type UnitMoveInput struct {
+	ID      string `json:"id"`
+	Version int32  `json:"version"`
+	// The new parent. The unit's whole subtree moves with it.
+	ParentID string `json:"parentId"`
+}
+
+type UnitMovePayload struct {
+	Unit       *org.Unit    `json:"unit,omitempty"`
+	UserErrors []*UserError `json:"userErrors"`
+}
+
+// Dashboard figures for a unit and everything below it.
+type UnitStats struct {
+	// The year the activity figures cover (the current year when not asked).
+	Year int32 `json:"year"`
+	// Members by status, as of now.
+	Members *MemberCounts `json:"members"`
+	// Branches (chi đoàn) in the subtree, not archived.
+	Branches int32 `json:"branches"`
+	// Activities held in the year (not cancelled).
+	Activities int32 `json:"activities"`
+	// Participations (lượt) in the year's activities.
+	Participations int32 `json:"participations"`
+	// Volunteer hours recorded in the year.
+	VolunteerHours float64 `json:"volunteerHours"`
+	// Value of all contributions in the year, in đồng.
+	ContributionValue int64 `json:"contributionValue"`
+}
+
+type UnitUpdateInput struct {
+	ID string `json:"id"`
+	// The version you read; the update is refused (STALE) if the unit changed since.
+	Version int32 `json:"version"`
+	// New values; a field left out is unchanged, an explicit null clears an optional one.
+	Level     graphql.Omittable[*org.Level] `json:"level,omitempty"`
+	Name      graphql.Omittable[*string]    `json:"name,omitempty"`
+	ShortName graphql.Omittable[*string]    `json:"shortName,omitempty"`
+	Address   graphql.Omittable[*string]    `json:"address,omitempty"`
+}
+
+type UnitUpdatePayload struct {
+	Unit       *org.Unit    `json:"unit,omitempty"`
+	UserErrors []*UserError `json:"userErrors"`
+}
+
+// A problem with a mutation's input that the user can fix. The mutation
+// changed nothing when it returns any.
+type UserError struct {
+	// Path to the input field at fault, e.g. ["input", "birthDate"]; null when no single field is to blame.
+	Field []string `json:"field,omitempty"`
+	// What is wrong, for people: Vietnamese, or English when the request sends Accept-Language: en.
+	Message string `json:"message"`
+	// Stable kind of problem, for programs.
+	Code UserErrorCode `json:"code"`
+}
+
+type MemberLeaveReason string
+
+const (
+	// Reached the age limit (trưởng thành Đoàn).
+	MemberLeaveReasonAgedOut MemberLeaveReason = "AGED_OUT"
+	// Removed from the Union.
+	MemberLeaveReasonRemoved MemberLeaveReason = "REMOVED"
+)
+
+var AllMemberLeaveReason = []MemberLeaveReason{
+	MemberLeaveReasonAgedOut,
+	MemberLeaveReasonRemoved,
+}
+
+func (e MemberLeaveReason) IsValid() bool {
+	switch e {
+	case MemberLeaveReasonAgedOut, MemberLeaveReasonRemoved:
+		return true
+	}
+	return false
+}
+
+func (e MemberLeaveReason) String() string {
+	return string(e)
+}
+
+func (e *MemberLeaveReason) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = MemberLeaveReason(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid MemberLeaveReason", str)
+	}
+	return nil
+}
+
+func (e MemberLeaveReason) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *MemberLeaveReason) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e MemberLeaveReason) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Kinds of input problems.
+type UserErrorCode string
+
+const (
+	// A required value is missing or blank.
+	UserErrorCodeRequired UserErrorCode = "REQUIRED"
+	// The value is not of the accepted form.
+	UserErrorCodeInvalid UserErrorCode = "INVALID"
+	// The text is longer than allowed.
+	UserErrorCodeTooLong UserErrorCode = "TOO_LONG"
+	// The number or date is outside the accepted range.
+	UserErrorCodeOutOfRange UserErrorCode = "OUT_OF_RANGE"
+	// Dates are out of order (an end before its start).
+	UserErrorCodeDateOrder UserErrorCode = "DATE_ORDER"
+	// The referenced record does not exist or is not visible to you.
+	UserErrorCodeNotFound UserErrorCode = "NOT_FOUND"
+	// Another record already has this value.
+	UserErrorCodeDuplicate UserErrorCode = "DUPLICATE"
+	// The record was changed by someone else since you read it; reload and try again.
+	UserErrorCodeStale UserErrorCode = "STALE"
+	// The change is not possible in the record's current state.
+	UserErrorCodeNotAllowed UserErrorCode = "NOT_ALLOWED"
+)
+
+var AllUserErrorCode = []UserErrorCode{
+	UserErrorCodeRequired,
+	UserErrorCodeInvalid,
+	UserErrorCodeTooLong,
+	UserErrorCodeOutOfRange,
+	UserErrorCodeDateOrder,
+	UserErrorCodeNotFound,
+	UserErrorCodeDuplicate,
+	UserErrorCodeStale,
+	UserErrorCodeNotAllowed,
+}
+
+func (e UserErrorCode) IsValid() bool {
+	switch e {
+	case UserErrorCodeRequired, UserErrorCodeInvalid, UserErrorCodeTooLong, UserErrorCodeOutOfRange, UserErrorCodeDateOrder, UserErrorCodeNotFound, UserErrorCodeDuplicate, UserErrorCodeStale, UserErrorCodeNotAllowed:
+		return true
+	}
+	return false
+}
+
+func (e UserErrorCode) String() string {
+	return string(e)
+}
+
+func (e *UserErrorCode) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = UserErrorCode(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid UserErrorCode", str)
+	}
+	return nil
+}
+
+func (e UserErrorCode) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *UserErrorCode) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e UserErrorCode) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }

@@ -1,0 +1,57 @@
+package model
+
+import (
+	"encoding/base64"
+	"strconv"
+	"strings"
+
+	"github.com/sodoan/sodoan/internal/apperr"
+)
+
+// Kind is the type part of a global ID.
+type Kind string
+
+// Kinds of records reachable through node(id:). The strings are part of
+// every ID handed out: never rename one.
+const (
+	KindUnit         Kind = "Unit"
+	KindMember       Kind = "Member"
+	KindActivity     Kind = "Activity"
+	KindCampaign     Kind = "Campaign"
+	KindContribution Kind = "Contribution"
+	KindCommendation Kind = "Commendation"
+	KindPledge       Kind = "Pledge"
+)
+
+// EncodeID makes the opaque global ID of a record: base64url of "Kind:key".
+func EncodeID(kind Kind, key int64) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(string(kind) + ":" + strconv.FormatInt(key, 10)))
+}
+
+// DecodeAnyID splits a global ID into kind and key.
+func DecodeAnyID(id string) (Kind, int64, bool) {
+	b, err := base64.RawURLEncoding.DecodeString(strings.TrimSpace(id))
+	if err != nil {
+		return "", 0, false
+	}
+	kind, key, ok := strings.Cut(string(b), ":")
+	if !ok {
+		return "", 0, false
+	}
+	n, err := strconv.ParseInt(key, 10, 64)
+	if err != nil || n <= 0 {
+		return "", 0, false
+	}
+	return Kind(kind), n, true
+}
+
+// DecodeID returns the key of a global ID that must be of kind. An ID that
+// is malformed or of another kind is NOT_FOUND: to the caller, no such
+// record exists.
+func DecodeID(kind Kind, id string) (int64, error) {
+	k, n, ok := DecodeAnyID(id)
+	if !ok || k != kind {
+		return 0, &apperr.Error{Code: apperr.NotFound, Message: "no " + string(kind) + " with ID " + strconv.Quote(id)}
+	}
+	return n, nil
+}

@@ -1,0 +1,90 @@
+package model
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+
+	"github.com/sodoan/sodoan/internal/apperr"
+)
+
+// Dates are carried as time.Time at midnight UTC; only the calendar date
+// counts.
+
+// MarshalDate writes a Date scalar as YYYY-MM-DD.
+func MarshalDate(t time.Time) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) {
+		io.WriteString(w, strconv.Quote(t.Format(time.DateOnly)))
+	})
+}
+
+// UnmarshalDate reads a Date scalar; only YYYY-MM-DD is accepted, so
+// 29/12/2022 and 12/29/2022 cannot be confused.
+func UnmarshalDate(v any) (time.Time, error) {
+	s, ok := v.(string)
+	if !ok {
+		return time.Time{}, badScalar("Date", "a string YYYY-MM-DD such as 2022-12-29")
+	}
+	t, err := ParseDate(s)
+	if err != nil {
+		return time.Time{}, badScalar("Date", "a real calendar date written YYYY-MM-DD such as 2022-12-29")
+	}
+	return t, nil
+}
+
+// ParseDate parses YYYY-MM-DD into midnight UTC.
+func ParseDate(s string) (time.Time, error) {
+	return time.Parse(time.DateOnly, strings.TrimSpace(s))
+}
+
+// MarshalMoney writes đồng as a JSON number.
+func MarshalMoney(n int64) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) {
+		io.WriteString(w, strconv.FormatInt(n, 10))
+	})
+}
+
+// UnmarshalMoney reads đồng from a whole number or a string of digits
+// ("1232000"); thousands separators are refused rather than guessed at,
+// since "1.232.000" and "1,232,000" mean the same to a Vietnamese reader but
+// not to every client.
+func UnmarshalMoney(v any) (int64, error) {
+	switch x := v.(type) {
+	case int:
+		return int64(x), nil
+	case int32:
+		return int64(x), nil
+	case int64:
+		return x, nil
+	case json.Number:
+		return parseMoney(string(x))
+	case string:
+		return parseMoney(x)
+	case float64:
+		if x == math.Trunc(x) && math.Abs(x) < 1<<53 {
+			return int64(x), nil
+		}
+	}
+	return 0, badScalar("Money", "a whole number of đồng such as 1232000")
+}
+
+func parseMoney(s string) (int64, error) {
+	n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+	if err != nil {
+		return 0, badScalar("Money", "a whole number of đồng such as 1232000, without separators")
+	}
+	return n, nil
+}
+
+func badScalar(scalar, want string) error {
+	return &apperr.Error{
+		Code:    apperr.BadUserInput,
+		Message: fmt.Sprintf("not a valid %s: expected %s", scalar, want),
+	}
+}

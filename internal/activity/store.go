@@ -1,0 +1,491 @@
+package activity
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/sodoan/sodoan/internal/apperr"
+	"github.com/sodoan/sodoan/internal/db"
+	"github.com/sodoan/sodoan/internal/page"
+)
+
+// Store reads and writes campaigns, activities, participations and
+// contributions.
+type Store struct {
+	pool *pgxpool.Pool
+	now  func() time.Time
+}
+
+// NewStore returns a Store on pool.
+func NewStore(pool *pgxpool.Pool) *Store { return &Store{pool: pool, now: time.Now} }
+
+const activityColumns = `a.id, a.unit_id, a.title, a.kind, a.work_area, a.campaign_id, a.starts_on, a.ends_on,
+	a.place, a.commune, a.district, a.province, a.description, a.status, a.beneficiaries, a.beneficiary_count, a.version`
+
+func scanActivity(row pgx.Row, extra ...any) (*Activity, error) {
+	var a Activity
+	dest := append([]any{&a.ID, &a.UnitID, &a.Title, &a.Kind, &a.WorkArea, &a.CampaignID, &a.StartsOn, &a.EndsOn,
+		&a.Place.Text, &a.Place.Commune, &a.Place.District, &a.Place.Province, &a.Description, &a.Status,
+		&a.Beneficiaries.Description, &a.Beneficiaries.Count, &a.Version}, extra...)
+	if err := row.Scan(dest...); err != nil {
+		return nil, err
+	}
+	return &a, nil
+}
+
+// ActivitiesByIDs returns activities keyed by id.
+func (s *Store) ActivitiesByIDs(ctx context.Context, ids []int64) (map[int64]*Activity, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+activityColumns+` FROM activities a WHERE a.id = ANY($1)`, ids)
+	if err != nil {
+		return nil, fmt.Errorf("load activities: %w", err)
+	}
+	defer rows.Close()
+	out := make(map[int64]*Activity, len(ids))
+	for rows.Next() {
+		a, err := scanActivity(rows)
+		if err != nil {
+			return nil, fmt.Errorf("load activities: %w", err)
+		}
+		out[a.ID] = a
+	}
+	return out, rows.Err()
+}
+
+// Filter selects activities.
+type Filter struct {
+	UnitID     *int64
+	Year       *int
+	From, To   *time.Time
+	WorkAreas  []WorkArea
+	Kinds      []Kind
+	CampaignID *int64
+	Statuses   []Status
+	Search     string
+}
+
+func (f Filter) where(args *db.Args) []string {
+	var conds []string
+	if f.UnitID != nil {
+		conds = append(conds, `a.unit_id IN (SELECT id FROM units WHERE path <@ (SELECT path FROM units WHERE id = `+args.Add(*f.UnitID)+`))`)
+	}
+	if f.Year != nil {
+		// A range on starts_on, not extract(year ...), so the index serves it.
+		conds = append(conds, `a.starts_on >= make_date(`+args.Add(*f.Year)+`, 1, 1)`,
+			`a.starts_on < make_date(`+args.Add(*f.Year+1)+`, 1, 1)`)
+	}
+	if f.From != nil {
+		conds = append(conds, `a.ends_on >= `+args.Add(*f.From))
+	}
+	if f.To != nil {
+		conds = append(conds, `a.starts_on <= `+args.Add(*f.To))
+	}
+	if len(f.WorkAreas) > 0 {
+		conds = append(conds, `a.work_area = ANY(`+args.Add(f.WorkAreas)+`::text[])`)
+	}
+	if len(f.Kinds) > 0 {
+		conds = append(conds, `a.kind = ANY(`+args.Add(f.Kinds)+`::text[])`)
+	}
+	if f.CampaignID != nil {
+		conds = append(conds, `a.campaign_id = `+args.Add(*f.CampaignID))
+	}
+	if len(f.Statuses) > 0 {
+		conds = append(conds, `a.status = ANY(`+args.Add(f.Statuses)+`::text[])`)
+	}
+	return append(conds, db.SearchConds("a.search", f.Search, args)...)
+}
+
+// Order is an activity list's order.
+type Order string
+
+const (
+	NewestFirst Order = "STARTS_ON_DESC"
+	OldestFirst Order = "STARTS_ON"
+)
+
+// List returns a page of activities.
+func (s *Store) List(ctx context.Context, f Filter, order Order, p page.Request) (page.Page[*Activity], error) {
+	var args db.Args
+	conds := f.where(&args)
+	var startsOn time.Time
+	var id int64
+	ok, err := p.Key(&startsOn, &id)
+	if err != nil {
+		return page.Page[*Activity]{}, err
+	}
+	orderBy, cmp := `a.starts_on DESC, a.id DESC`, `<`
+	if order == OldestFirst {
+		orderBy, cmp = `a.starts_on, a.id`, `>`
+	}
+	if ok {
+		conds = append(conds, `(a.starts_on, a.id) `+cmp+` (`+args.Add(startsOn)+`, `+args.Add(id)+`)`)
+	}
+	rows, err := s.pool.Query(ctx, `SELECT `+activityColumns+` FROM activities a`+db.Where(conds)+
+		` ORDER BY `+orderBy+` LIMIT `+args.Add(p.Limit()), args...)
+	if err != nil {
+		return page.Page[*Activity]{}, fmt.Errorf("list activities: %w", err)
+	}
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*Activity, error) { return scanActivity(r) })
+	if err != nil {
+		return page.Page[*Activity]{}, fmt.Errorf("list activities: %w", err)
+	}
+	return page.Trim(p, list, func(a *Activity) []any { return []any{a.StartsOn, a.ID} }), nil
+}
+
+// Count returns how many activities match f.
+func (s *Store) Count(ctx context.Context, f Filter) (int, error) {
+	var args db.Args
+	var n int
+	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM activities a`+db.Where(f.where(&args)), args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count activities: %w", err)
+	}
+	return n, nil
+}
+
+// GuestsOf returns each activity's guests in order, keyed by activity.
+func (s *Store) GuestsOf(ctx context.Context, activityIDs []int64) (map[int64][]Guest, error) {
+	rows, err := s.pool.Query(ctx, `SELECT activity_id, name, title FROM activity_guests
+		WHERE activity_id = ANY($1) ORDER BY activity_id, ordinal`, activityIDs)
+	if err != nil {
+		return nil, fmt.Errorf("load guests: %w", err)
+	}
+	defer rows.Close()
+	out := make(map[int64][]Guest, len(activityIDs))
+	for rows.Next() {
+		var id int64
+		var g Guest
+		if err := rows.Scan(&id, &g.Name, &g.Title); err != nil {
+			return nil, fmt.Errorf("load guests: %w", err)
+		}
+		out[id] = append(out[id], g)
+	}
+	return out, rows.Err()
+}
+
+// Totals are an activity's computed figures.
+type Totals struct {
+	Participants      int
+	VolunteerHours    float64
+	ContributionValue int64
+}
+
+// TotalsOf returns the figures of each activity, keyed by activity; every
+// asked id is present.
+func (s *Store) TotalsOf(ctx context.Context, activityIDs []int64) (map[int64]Totals, error) {
+	rows, err := s.pool.Query(ctx, `SELECT a.id,
+			(SELECT count(*) FROM participations p WHERE p.activity_id = a.id),
+			(SELECT coalesce(sum(p.volunteer_hours), 0)::float8 FROM participations p WHERE p.activity_id = a.id),
+			(SELECT coalesce(sum(c.value_dong), 0)::bigint FROM contributions c WHERE c.activity_id = a.id)
+		FROM unnest($1::bigint[]) AS a(id)`, activityIDs)
+	if err != nil {
+		return nil, fmt.Errorf("activity totals: %w", err)
+	}
+	defer rows.Close()
+	out := make(map[int64]Totals, len(activityIDs))
+	for rows.Next() {
+		var id int64
+		var t Totals
+		if err := rows.Scan(&id, &t.Participants, &t.VolunteerHours, &t.ContributionValue); err != nil {
+			return nil, fmt.Errorf("activity totals: %w", err)
+		}
+		out[id] = t
+	}
+	return out, rows.Err()
+}
+
+const contributionColumns = `id, activity_id, kind, description, value_dong, quantity::float8, quantity_unit, recipient, version`
+
+func scanContribution(row pgx.Row) (*Contribution, error) {
+	var c Contribution
+	err := row.Scan(&c.ID, &c.ActivityID, &c.Kind, &c.Description, &c.Value, &c.Quantity, &c.QuantityUnit, &c.Recipient, &c.Version)
+	if err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// ContributionsOf returns each activity's contributions in the order
+// entered, keyed by activity.
+func (s *Store) ContributionsOf(ctx context.Context, activityIDs []int64) (map[int64][]*Contribution, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+contributionColumns+` FROM contributions
+		WHERE activity_id = ANY($1) ORDER BY activity_id, id`, activityIDs)
+	if err != nil {
+		return nil, fmt.Errorf("load contributions: %w", err)
+	}
+	defer rows.Close()
+	out := make(map[int64][]*Contribution, len(activityIDs))
+	for rows.Next() {
+		c, err := scanContribution(rows)
+		if err != nil {
+			return nil, fmt.Errorf("load contributions: %w", err)
+		}
+		out[c.ActivityID] = append(out[c.ActivityID], c)
+	}
+	return out, rows.Err()
+}
+
+// ContributionsByIDs returns contributions keyed by id.
+func (s *Store) ContributionsByIDs(ctx context.Context, ids []int64) (map[int64]*Contribution, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+contributionColumns+` FROM contributions WHERE id = ANY($1)`, ids)
+	if err != nil {
+		return nil, fmt.Errorf("load contributions: %w", err)
+	}
+	defer rows.Close()
+	out := make(map[int64]*Contribution, len(ids))
+	for rows.Next() {
+		c, err := scanContribution(rows)
+		if err != nil {
+			return nil, fmt.Errorf("load contributions: %w", err)
+		}
+		out[c.ID] = c
+	}
+	return out, rows.Err()
+}
+
+const participationColumns = `p.activity_id, p.member_id, p.role, p.attended, p.volunteer_hours::float8`
+
+func scanParticipation(row pgx.Row, extra ...any) (*Participation, error) {
+	var p Participation
+	if err := row.Scan(append([]any{&p.ActivityID, &p.MemberID, &p.Role, &p.Attended, &p.VolunteerHours}, extra...)...); err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
+
+// Participants returns a page of an activity's participations, by the
+// members' names.
+func (s *Store) Participants(ctx context.Context, activityID int64, p page.Request) (page.Page[*Participation], error) {
+	var args db.Args
+	conds := []string{`p.activity_id = ` + args.Add(activityID)}
+	var name string
+	var memberID int64
+	if ok, err := p.Key(&name, &memberID); err != nil {
+		return page.Page[*Participation]{}, err
+	} else if ok {
+		conds = append(conds, `(m.sort_name, m.id) > (`+args.Add(name)+`, `+args.Add(memberID)+`)`)
+	}
+	rows, err := s.pool.Query(ctx, `SELECT `+participationColumns+`, m.sort_name
+		FROM participations p JOIN members m ON m.id = p.member_id`+db.Where(conds)+
+		` ORDER BY m.sort_name, m.id LIMIT `+args.Add(p.Limit()), args...)
+	if err != nil {
+		return page.Page[*Participation]{}, fmt.Errorf("list participants: %w", err)
+	}
+	type keyed struct {
+		p    *Participation
+		name string
+	}
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (keyed, error) {
+		var k keyed
+		var err error
+		k.p, err = scanParticipation(r, &k.name)
+		return k, err
+	})
+	if err != nil {
+		return page.Page[*Participation]{}, fmt.Errorf("list participants: %w", err)
+	}
+	return page.TrimMap(p, list, func(k keyed) []any { return []any{k.name, k.p.MemberID} },
+		func(k keyed) *Participation { return k.p }), nil
+}
+
+// ParticipationsOfMember returns a page of a member's participations,
+// newest activity first, optionally in one year.
+func (s *Store) ParticipationsOfMember(ctx context.Context, memberID int64, year *int, p page.Request) (page.Page[*Participation], error) {
+	var args db.Args
+	conds := memberParticipationConds(memberID, year, &args)
+	var startsOn time.Time
+	var activityID int64
+	if ok, err := p.Key(&startsOn, &activityID); err != nil {
+		return page.Page[*Participation]{}, err
+	} else if ok {
+		conds = append(conds, `(a.starts_on, a.id) < (`+args.Add(startsOn)+`, `+args.Add(activityID)+`)`)
+	}
+	rows, err := s.pool.Query(ctx, `SELECT `+participationColumns+`, a.starts_on
+		FROM participations p JOIN activities a ON a.id = p.activity_id`+db.Where(conds)+
+		` ORDER BY a.starts_on DESC, a.id DESC LIMIT `+args.Add(p.Limit()), args...)
+	if err != nil {
+		return page.Page[*Participation]{}, fmt.Errorf("list member's participations: %w", err)
+	}
+	type keyed struct {
+		p        *Participation
+		startsOn time.Time
+	}
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (keyed, error) {
+		var k keyed
+		var err error
+		k.p, err = scanParticipation(r, &k.startsOn)
+		return k, err
+	})
+	if err != nil {
+		return page.Page[*Participation]{}, fmt.Errorf("list member's participations: %w", err)
+	}
+	return page.TrimMap(p, list, func(k keyed) []any { return []any{k.startsOn, k.p.ActivityID} },
+		func(k keyed) *Participation { return k.p }), nil
+}
+
+func memberParticipationConds(memberID int64, year *int, args *db.Args) []string {
+	conds := []string{`p.member_id = ` + args.Add(memberID)}
+	if year != nil {
+		conds = append(conds, `a.starts_on >= make_date(`+args.Add(*year)+`, 1, 1)`,
+			`a.starts_on < make_date(`+args.Add(*year+1)+`, 1, 1)`)
+	}
+	return conds
+}
+
+// CountParticipationsOfMember counts what ParticipationsOfMember lists.
+func (s *Store) CountParticipationsOfMember(ctx context.Context, memberID int64, year *int) (int, error) {
+	var args db.Args
+	var n int
+	err := s.pool.QueryRow(ctx, `SELECT count(*) FROM participations p JOIN activities a ON a.id = p.activity_id`+
+		db.Where(memberParticipationConds(memberID, year, &args)), args...).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count member's participations: %w", err)
+	}
+	return n, nil
+}
+
+// MemberHours returns each member's volunteer hours (in a year, or all),
+// keyed by member; every asked id is present. Cancelled activities count
+// for nothing.
+func (s *Store) MemberHours(ctx context.Context, memberIDs []int64, year *int) (map[int64]float64, error) {
+	var args db.Args
+	ids := args.Add(memberIDs)
+	yearCond := ""
+	if year != nil {
+		yearCond = ` AND a.starts_on >= make_date(` + args.Add(*year) + `, 1, 1) AND a.starts_on < make_date(` + args.Add(*year+1) + `, 1, 1)`
+	}
+	rows, err := s.pool.Query(ctx, `SELECT m.id, coalesce(sum(p.volunteer_hours), 0)::float8
+		FROM unnest(`+ids+`::bigint[]) AS m(id)
+		LEFT JOIN participations p ON p.member_id = m.id
+		 AND EXISTS (SELECT 1 FROM activities a WHERE a.id = p.activity_id AND a.status <> 'CANCELLED'`+yearCond+`)
+		GROUP BY m.id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("member hours: %w", err)
+	}
+	defer rows.Close()
+	out := make(map[int64]float64, len(memberIDs))
+	for rows.Next() {
+		var id int64
+		var h float64
+		if err := rows.Scan(&id, &h); err != nil {
+			return nil, fmt.Errorf("member hours: %w", err)
+		}
+		out[id] = h
+	}
+	return out, rows.Err()
+}
+
+// CountParticipants returns how many members took part in an activity.
+func (s *Store) CountParticipants(ctx context.Context, activityID int64) (int, error) {
+	var n int
+	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM participations WHERE activity_id = $1`, activityID).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count participants: %w", err)
+	}
+	return n, nil
+}
+
+const campaignColumns = `id, unit_id, name, year, work_area, description, version`
+
+func scanCampaign(row pgx.Row) (*Campaign, error) {
+	var c Campaign
+	if err := row.Scan(&c.ID, &c.UnitID, &c.Name, &c.Year, &c.WorkArea, &c.Description, &c.Version); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// CampaignsByIDs returns campaigns keyed by id.
+func (s *Store) CampaignsByIDs(ctx context.Context, ids []int64) (map[int64]*Campaign, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+campaignColumns+` FROM campaigns WHERE id = ANY($1)`, ids)
+	if err != nil {
+		return nil, fmt.Errorf("load campaigns: %w", err)
+	}
+	defer rows.Close()
+	out := make(map[int64]*Campaign, len(ids))
+	for rows.Next() {
+		c, err := scanCampaign(rows)
+		if err != nil {
+			return nil, fmt.Errorf("load campaigns: %w", err)
+		}
+		out[c.ID] = c
+	}
+	return out, rows.Err()
+}
+
+// CampaignFilter selects campaigns.
+type CampaignFilter struct {
+	// ForUnitID keeps campaigns run by this unit or a unit above it.
+	ForUnitID *int64
+	Year      *int
+	WorkArea  *WorkArea
+	Search    string
+}
+
+func (f CampaignFilter) where(args *db.Args) []string {
+	var conds []string
+	if f.ForUnitID != nil {
+		conds = append(conds, `unit_id IN (SELECT id FROM units WHERE path @> (SELECT path FROM units WHERE id = `+args.Add(*f.ForUnitID)+`))`)
+	}
+	if f.Year != nil {
+		conds = append(conds, `year = `+args.Add(*f.Year))
+	}
+	if f.WorkArea != nil {
+		conds = append(conds, `work_area = `+args.Add(*f.WorkArea))
+	}
+	return append(conds, db.SearchConds("search", f.Search, args)...)
+}
+
+// Campaigns returns a page of campaigns, newest year first, then by name.
+func (s *Store) Campaigns(ctx context.Context, f CampaignFilter, p page.Request) (page.Page[*Campaign], error) {
+	var args db.Args
+	conds := f.where(&args)
+	var year int32
+	var search string
+	var id int64
+	if ok, err := p.Key(&year, &search, &id); err != nil {
+		return page.Page[*Campaign]{}, err
+	} else if ok {
+		y := args.Add(year)
+		conds = append(conds, `(year < `+y+` OR year = `+y+` AND (search, id) > (`+args.Add(search)+`, `+args.Add(id)+`))`)
+	}
+	rows, err := s.pool.Query(ctx, `SELECT `+campaignColumns+`, search FROM campaigns`+db.Where(conds)+
+		` ORDER BY year DESC, search, id LIMIT `+args.Add(p.Limit()), args...)
+	if err != nil {
+		return page.Page[*Campaign]{}, fmt.Errorf("list campaigns: %w", err)
+	}
+	type keyed struct {
+		c      *Campaign
+		search string
+	}
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (keyed, error) {
+		var k keyed
+		var c Campaign
+		err := r.Scan(&c.ID, &c.UnitID, &c.Name, &c.Year, &c.WorkArea, &c.Description, &c.Version, &k.search)
+		k.c = &c
+		return k, err
+	})
+	if err != nil {
+		return page.Page[*Campaign]{}, fmt.Errorf("list campaigns: %w", err)
+	}
+	return page.TrimMap(p, list, func(k keyed) []any { return []any{k.c.Year, k.search, k.c.ID} },
+		func(k keyed) *Campaign { return k.c }), nil
+}
+
+// CountCampaigns returns how many campaigns match f.
+func (s *Store) CountCampaigns(ctx context.Context, f CampaignFilter) (int, error) {
+	var args db.Args
+	var n int
+	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM campaigns`+db.Where(f.where(&args)), args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count campaigns: %w", err)
+	}
+	return n, nil
+}
+
+var errNoRows = pgx.ErrNoRows
+
+func isNoRows(err error) bool { return errors.Is(err, errNoRows) }
+
+func asInvalid(err error) (*apperr.Invalid, bool) { return apperr.AsInvalid(err) }

@@ -1,0 +1,668 @@
+package activity
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/sodoan/sodoan/internal/db"
+	"github.com/sodoan/sodoan/internal/validate"
+)
+
+const (
+	maxTitle        = 500
+	maxCampaign     = 300
+	maxDescription  = 20000
+	maxCampaignDoc  = 5000
+	maxPlace        = 500
+	maxPlacePart    = 200
+	maxGuestName    = 200
+	maxGuestTitle   = 500
+	maxGuests       = 100
+	maxWhat         = 500
+	maxQtyUnit      = 50
+	maxHours        = 2000
+	maxParticipants = 1000
+)
+
+func in(parts ...any) []string { return validate.Path(append([]any{"input"}, parts...)...) }
+
+// unitCheck records why unitID cannot organise, if it cannot.
+func unitCheck(ctx context.Context, tx pgx.Tx, v *validate.Errors, field []string, unitID int64) error {
+	var archived bool
+	err := tx.QueryRow(ctx, `SELECT archived_at IS NOT NULL FROM units WHERE id = $1`, unitID).Scan(&archived)
+	switch {
+	case isNoRows(err):
+		v.Add(field, validate.NotFound, "Không tìm thấy đơn vị.", "No such unit.")
+	case err != nil:
+		return fmt.Errorf("check unit %d: %w", unitID, err)
+	case archived:
+		v.Add(field, validate.NotAllowed, "Đơn vị đã lưu trữ.", "The unit is archived.")
+	}
+	return nil
+}
+
+// CampaignInput is a campaign's fields.
+type CampaignInput struct {
+	UnitID      int64
+	Name        string
+	Year        int
+	WorkArea    WorkArea
+	Description *string
+}
+
+func checkCampaign(v *validate.Errors, c *CampaignInput) {
+	c.Name = v.Text(in("name"), c.Name, true, maxCampaign)
+	v.Year(in("year"), c.Year)
+	c.Description = v.OptionalText(in("description"), c.Description, maxCampaignDoc)
+}
+
+func duplicateCampaign(err error) error {
+	if db.Constraint(err) == "campaigns_unit_id_year_name_key" {
+		var v validate.Errors
+		v.Add(in("name"), validate.Duplicate, "Đơn vị đã có phong trào cùng tên trong năm này.", "The unit already has a campaign of this name this year.")
+		return v.Err()
+	}
+	return err
+}
+
+// CreateCampaign adds a campaign.
+func (s *Store) CreateCampaign(ctx context.Context, c CampaignInput) (*Campaign, error) {
+	var v validate.Errors
+	checkCampaign(&v, &c)
+	var out *Campaign
+	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		if err := unitCheck(ctx, tx, &v, in("unitId"), c.UnitID); err != nil {
+			return err
+		}
+		if err := v.Err(); err != nil {
+			return err
+		}
+		var err error
+		out, err = scanCampaign(tx.QueryRow(ctx, `INSERT INTO campaigns (unit_id, name, year, work_area, description)
+			VALUES ($1, $2, $3, $4, $5) RETURNING `+campaignColumns, c.UnitID, c.Name, c.Year, c.WorkArea, c.Description))
+		if err != nil {
+			return duplicateCampaign(fmt.Errorf("insert campaign: %w", err))
+		}
+		return nil
+	})
+	return out, err
+}
+
+// CampaignUpdate changes a campaign; nil fields are kept.
+type CampaignUpdate struct {
+	ID          int64
+	Version     int32
+	Name        *string
+	Year        *int
+	WorkArea    *WorkArea
+	Description db.Optional[string]
+}
+
+func lockCampaign(ctx context.Context, tx pgx.Tx, id int64, version int32) (*Campaign, error) {
+	c, err := scanCampaign(tx.QueryRow(ctx, `SELECT `+campaignColumns+` FROM campaigns WHERE id = $1 FOR UPDATE`, id))
+	if isNoRows(err) {
+		var v validate.Errors
+		v.Add(in("id"), validate.NotFound, "Không tìm thấy phong trào.", "No such campaign.")
+		return nil, v.Err()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("lock campaign %d: %w", id, err)
+	}
+	if c.Version != version {
+		return nil, validate.StaleError(in("version"))
+	}
+	return c, nil
+}
+
+// UpdateCampaign changes a campaign's fields.
+func (s *Store) UpdateCampaign(ctx context.Context, u CampaignUpdate) (*Campaign, error) {
+	var out *Campaign
+	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		cur, err := lockCampaign(ctx, tx, u.ID, u.Version)
+		if err != nil {
+			return err
+		}
+		c := CampaignInput{UnitID: cur.UnitID, Name: cur.Name, Year: int(cur.Year), WorkArea: cur.WorkArea, Description: cur.Description}
+		if u.Name != nil {
+			c.Name = *u.Name
+		}
+		if u.Year != nil {
+			c.Year = *u.Year
+		}
+		if u.WorkArea != nil {
+			c.WorkArea = *u.WorkArea
+		}
+		if u.Description.Set {
+			c.Description = u.Description.Value
+		}
+		var v validate.Errors
+		checkCampaign(&v, &c)
+		if err := v.Err(); err != nil {
+			return err
+		}
+		out, err = scanCampaign(tx.QueryRow(ctx, `UPDATE campaigns SET name = $2, year = $3, work_area = $4, description = $5,
+			version = version + 1, updated_at = now() WHERE id = $1 RETURNING `+campaignColumns,
+			cur.ID, c.Name, c.Year, c.WorkArea, c.Description))
+		if err != nil {
+			return duplicateCampaign(fmt.Errorf("update campaign %d: %w", cur.ID, err))
+		}
+		return nil
+	})
+	return out, err
+}
+
+// DeleteCampaign deletes a campaign no activity belongs to.
+func (s *Store) DeleteCampaign(ctx context.Context, id int64, version int32) error {
+	return db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		c, err := lockCampaign(ctx, tx, id, version)
+		if err != nil {
+			return err
+		}
+		var n int
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM activities WHERE campaign_id = $1`, c.ID).Scan(&n); err != nil {
+			return fmt.Errorf("activities of campaign %d: %w", c.ID, err)
+		}
+		if n > 0 {
+			var v validate.Errors
+			v.Add(in("id"), validate.NotAllowed,
+				fmt.Sprintf("Phong trào có %d hoạt động; hãy chuyển hoặc xóa các hoạt động trước.", n),
+				fmt.Sprintf("%d activities belong to the campaign; move or delete them first.", n))
+			return v.Err()
+		}
+		_, err = tx.Exec(ctx, `DELETE FROM campaigns WHERE id = $1`, c.ID)
+		return err
+	})
+}
+
+// ActivityInput is an activity's own fields. Guests, when not nil, replace
+// the activity's list.
+type ActivityInput struct {
+	UnitID        int64
+	Title         string
+	Kind          Kind
+	WorkArea      WorkArea
+	CampaignID    *int64
+	StartsOn      time.Time
+	EndsOn        time.Time
+	Place         Place
+	Description   *string
+	Status        Status
+	Beneficiaries Beneficiaries
+	Guests        []Guest
+}
+
+func (s *Store) checkActivity(ctx context.Context, tx pgx.Tx, v *validate.Errors, a *ActivityInput) error {
+	a.Title = v.Text(in("title"), a.Title, true, maxTitle)
+	v.NotBefore(in("endsOn"), a.EndsOn, a.StartsOn, "ngày bắt đầu", "start date")
+	v.DateRange(in("startsOn"), a.StartsOn, time.Date(1931, 3, 26, 0, 0, 0, 0, time.UTC), s.now().AddDate(5, 0, 0))
+	if a.Status == Done && a.StartsOn.After(s.now()) {
+		v.Add(in("status"), validate.NotAllowed, "Hoạt động chưa diễn ra không thể đánh dấu đã thực hiện.",
+			"An activity that has not started yet cannot be marked done.")
+	}
+	a.Place.Text = v.OptionalText(in("place", "text"), a.Place.Text, maxPlace)
+	a.Place.Commune = v.OptionalText(in("place", "commune"), a.Place.Commune, maxPlacePart)
+	a.Place.District = v.OptionalText(in("place", "district"), a.Place.District, maxPlacePart)
+	a.Place.Province = v.OptionalText(in("place", "province"), a.Place.Province, maxPlacePart)
+	a.Description = v.OptionalText(in("description"), a.Description, maxDescription)
+	a.Beneficiaries.Description = v.OptionalText(in("beneficiaries", "description"), a.Beneficiaries.Description, maxWhat)
+	if a.Beneficiaries.Count != nil {
+		v.NonNegative(in("beneficiaries", "count"), float64(*a.Beneficiaries.Count))
+	}
+	if len(a.Guests) > maxGuests {
+		v.Add(in("guests"), validate.TooLong, fmt.Sprintf("Tối đa %d đại biểu.", maxGuests), fmt.Sprintf("At most %d guests.", maxGuests))
+	}
+	for i := range a.Guests {
+		a.Guests[i].Name = v.Text(in("guests", i, "name"), a.Guests[i].Name, true, maxGuestName)
+		a.Guests[i].Title = v.OptionalText(in("guests", i, "title"), a.Guests[i].Title, maxGuestTitle)
+	}
+	if err := unitCheck(ctx, tx, v, in("unitId"), a.UnitID); err != nil {
+		return err
+	}
+	if a.CampaignID != nil {
+		// The campaign must be run by the organiser or a unit above it.
+		var ok bool
+		err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM campaigns c JOIN units cu ON cu.id = c.unit_id
+			WHERE c.id = $1 AND cu.path @> (SELECT path FROM units WHERE id = $2))`, *a.CampaignID, a.UnitID).Scan(&ok)
+		if err != nil {
+			return fmt.Errorf("check campaign: %w", err)
+		}
+		if !ok {
+			v.Add(in("campaignId"), validate.NotFound,
+				"Không tìm thấy phong trào của đơn vị hoặc đơn vị cấp trên.",
+				"No such campaign run by the organising unit or a unit above it.")
+		}
+	}
+	return nil
+}
+
+func writeGuests(ctx context.Context, tx pgx.Tx, activityID int64, guests []Guest) error {
+	if _, err := tx.Exec(ctx, `DELETE FROM activity_guests WHERE activity_id = $1`, activityID); err != nil {
+		return fmt.Errorf("clear guests: %w", err)
+	}
+	if len(guests) == 0 {
+		return nil
+	}
+	names := make([]string, len(guests))
+	titles := make([]*string, len(guests))
+	for i, g := range guests {
+		names[i], titles[i] = g.Name, g.Title
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO activity_guests (activity_id, ordinal, name, title)
+		SELECT $1, g.ord - 1, g.name, g.title FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS g(name, title, ord)`,
+		activityID, names, titles)
+	if err != nil {
+		return fmt.Errorf("insert guests: %w", err)
+	}
+	return nil
+}
+
+// CreateActivity adds an activity with its guests.
+func (s *Store) CreateActivity(ctx context.Context, a ActivityInput) (*Activity, error) {
+	if a.EndsOn.IsZero() {
+		a.EndsOn = a.StartsOn
+	}
+	if a.Status == "" {
+		a.Status = Planned
+	}
+	var out *Activity
+	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		var v validate.Errors
+		if err := s.checkActivity(ctx, tx, &v, &a); err != nil {
+			return err
+		}
+		if err := v.Err(); err != nil {
+			return err
+		}
+		var err error
+		out, err = scanActivity(tx.QueryRow(ctx, `INSERT INTO activities AS a (unit_id, title, kind, work_area, campaign_id,
+			starts_on, ends_on, place, commune, district, province, description, status, beneficiaries, beneficiary_count)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING `+activityColumns,
+			a.UnitID, a.Title, a.Kind, a.WorkArea, a.CampaignID, a.StartsOn, a.EndsOn, a.Place.Text, a.Place.Commune,
+			a.Place.District, a.Place.Province, a.Description, a.Status, a.Beneficiaries.Description, a.Beneficiaries.Count))
+		if err != nil {
+			return fmt.Errorf("insert activity: %w", err)
+		}
+		return writeGuests(ctx, tx, out.ID, a.Guests)
+	})
+	return out, err
+}
+
+// ActivityUpdate changes an activity; nil fields are kept.
+type ActivityUpdate struct {
+	ID            int64
+	Version       int32
+	Title         *string
+	Kind          *Kind
+	WorkArea      *WorkArea
+	CampaignID    db.Optional[int64]
+	StartsOn      *time.Time
+	EndsOn        *time.Time
+	Place         *Place
+	Description   db.Optional[string]
+	Status        *Status
+	Beneficiaries *Beneficiaries
+	Guests        []Guest
+	GuestsSet     bool
+}
+
+func lockActivity(ctx context.Context, tx pgx.Tx, id int64, version int32) (*Activity, error) {
+	a, err := scanActivity(tx.QueryRow(ctx, `SELECT `+activityColumns+` FROM activities a WHERE a.id = $1 FOR UPDATE`, id))
+	if isNoRows(err) {
+		var v validate.Errors
+		v.Add(in("id"), validate.NotFound, "Không tìm thấy hoạt động.", "No such activity.")
+		return nil, v.Err()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("lock activity %d: %w", id, err)
+	}
+	if version >= 0 && a.Version != version {
+		return nil, validate.StaleError(in("version"))
+	}
+	return a, nil
+}
+
+// UpdateActivity changes an activity's fields and, when given, its guests.
+func (s *Store) UpdateActivity(ctx context.Context, u ActivityUpdate) (*Activity, error) {
+	var out *Activity
+	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		cur, err := lockActivity(ctx, tx, u.ID, u.Version)
+		if err != nil {
+			return err
+		}
+		a := ActivityInput{UnitID: cur.UnitID, Title: cur.Title, Kind: cur.Kind, WorkArea: cur.WorkArea, CampaignID: cur.CampaignID,
+			StartsOn: cur.StartsOn, EndsOn: cur.EndsOn, Place: cur.Place, Description: cur.Description, Status: cur.Status,
+			Beneficiaries: cur.Beneficiaries, Guests: u.Guests}
+		if u.Title != nil {
+			a.Title = *u.Title
+		}
+		if u.Kind != nil {
+			a.Kind = *u.Kind
+		}
+		if u.WorkArea != nil {
+			a.WorkArea = *u.WorkArea
+		}
+		if u.CampaignID.Set {
+			a.CampaignID = u.CampaignID.Value
+		}
+		if u.StartsOn != nil {
+			a.StartsOn = *u.StartsOn
+		}
+		if u.EndsOn != nil {
+			a.EndsOn = *u.EndsOn
+		}
+		if u.Place != nil {
+			a.Place = *u.Place
+		}
+		if u.Description.Set {
+			a.Description = u.Description.Value
+		}
+		if u.Status != nil {
+			a.Status = *u.Status
+		}
+		if u.Beneficiaries != nil {
+			a.Beneficiaries = *u.Beneficiaries
+		}
+		var v validate.Errors
+		if err := s.checkActivity(ctx, tx, &v, &a); err != nil {
+			return err
+		}
+		if err := v.Err(); err != nil {
+			return err
+		}
+		out, err = scanActivity(tx.QueryRow(ctx, `UPDATE activities AS a SET title = $2, kind = $3, work_area = $4,
+			campaign_id = $5, starts_on = $6, ends_on = $7, place = $8, commune = $9, district = $10, province = $11,
+			description = $12, status = $13, beneficiaries = $14, beneficiary_count = $15,
+			version = version + 1, updated_at = now()
+			WHERE id = $1 RETURNING `+activityColumns,
+			cur.ID, a.Title, a.Kind, a.WorkArea, a.CampaignID, a.StartsOn, a.EndsOn, a.Place.Text, a.Place.Commune,
+			a.Place.District, a.Place.Province, a.Description, a.Status, a.Beneficiaries.Description, a.Beneficiaries.Count))
+		if err != nil {
+			return fmt.Errorf("update activity %d: %w", cur.ID, err)
+		}
+		if u.GuestsSet {
+			return writeGuests(ctx, tx, cur.ID, a.Guests)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// DeleteActivity deletes an activity with its participations, guests and
+// contributions.
+func (s *Store) DeleteActivity(ctx context.Context, id int64, version int32) error {
+	return db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		a, err := lockActivity(ctx, tx, id, version)
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `DELETE FROM activities WHERE id = $1`, a.ID)
+		return err
+	})
+}
+
+// ParticipantInput is one member's part in an activity.
+type ParticipantInput struct {
+	MemberID       int64
+	Role           Role
+	Attended       bool
+	VolunteerHours float64
+}
+
+// RecordParticipations records (or replaces) many members' participation in
+// one activity: one statement, all or nothing. Each member must belong to
+// the organising unit or a unit below it.
+func (s *Store) RecordParticipations(ctx context.Context, activityID int64, list []ParticipantInput) ([]*Participation, error) {
+	var v validate.Errors
+	if len(list) == 0 {
+		v.Add(in("participants"), validate.Required, "Cần ít nhất một đoàn viên.", "At least one participant is needed.")
+	}
+	if len(list) > maxParticipants {
+		v.Add(in("participants"), validate.TooLong,
+			fmt.Sprintf("Tối đa %d đoàn viên mỗi lần.", maxParticipants), fmt.Sprintf("At most %d participants at once.", maxParticipants))
+	}
+	seen := make(map[int64]int, len(list))
+	ids := make([]int64, len(list))
+	roles := make([]string, len(list))
+	attended := make([]bool, len(list))
+	hours := make([]float64, len(list))
+	for i, p := range list {
+		if _, dup := seen[p.MemberID]; dup {
+			v.Add(in("participants", i, "memberId"), validate.Duplicate, "Đoàn viên bị lặp lại.", "The member appears twice.")
+		}
+		seen[p.MemberID] = i
+		if p.VolunteerHours < 0 || p.VolunteerHours > maxHours {
+			v.Add(in("participants", i, "volunteerHours"), validate.OutOfRange,
+				fmt.Sprintf("Số giờ phải từ 0 đến %d.", maxHours), fmt.Sprintf("Hours must be between 0 and %d.", maxHours))
+		}
+		ids[i], roles[i], attended[i], hours[i] = p.MemberID, string(p.Role), p.Attended, p.VolunteerHours
+	}
+	var out []*Participation
+	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		a, err := lockActivity(ctx, tx, activityID, -1)
+		if err != nil {
+			if _, ok := asInvalid(err); ok {
+				var vv validate.Errors
+				vv.Add(in("activityId"), validate.NotFound, "Không tìm thấy hoạt động.", "No such activity.")
+				return vv.Err()
+			}
+			return err
+		}
+		if a.Status == Cancelled {
+			v.Add(in("activityId"), validate.NotAllowed, "Hoạt động đã hủy.", "The activity was cancelled.")
+		}
+		// Which of the members exist, and which belong to the organiser's subtree.
+		rows, err := tx.Query(ctx, `SELECT m.id, u.path <@ (SELECT path FROM units WHERE id = $2)
+			FROM members m JOIN units u ON u.id = m.unit_id WHERE m.id = ANY($1)`, ids, a.UnitID)
+		if err != nil {
+			return fmt.Errorf("check participants: %w", err)
+		}
+		inTree := make(map[int64]bool, len(ids))
+		for rows.Next() {
+			var id int64
+			var ok bool
+			if err := rows.Scan(&id, &ok); err != nil {
+				return err
+			}
+			inTree[id] = ok
+		}
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("check participants: %w", err)
+		}
+		for i, id := range ids {
+			ok, exists := inTree[id]
+			switch {
+			case !exists:
+				v.Add(in("participants", i, "memberId"), validate.NotFound, "Không tìm thấy đoàn viên.", "No such member.")
+			case !ok:
+				v.Add(in("participants", i, "memberId"), validate.NotAllowed,
+					"Đoàn viên không thuộc đơn vị tổ chức hoạt động.",
+					"The member does not belong to the organising unit or a unit below it.")
+			}
+		}
+		if err := v.Err(); err != nil {
+			return err
+		}
+		rows, err = tx.Query(ctx, `INSERT INTO participations AS p (activity_id, member_id, role, attended, volunteer_hours)
+			SELECT $1, x.member_id, x.role, x.attended, x.hours
+			FROM unnest($2::bigint[], $3::text[], $4::bool[], $5::float8[]) AS x(member_id, role, attended, hours)
+			ON CONFLICT (activity_id, member_id) DO UPDATE
+			SET role = EXCLUDED.role, attended = EXCLUDED.attended, volunteer_hours = EXCLUDED.volunteer_hours
+			RETURNING `+participationColumns, a.ID, ids, roles, attended, hours)
+		if err != nil {
+			return fmt.Errorf("record participations: %w", err)
+		}
+		recorded, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*Participation, error) { return scanParticipation(r) })
+		if err != nil {
+			return fmt.Errorf("record participations: %w", err)
+		}
+		out = make([]*Participation, len(ids))
+		for _, p := range recorded {
+			out[seen[p.MemberID]] = p
+		}
+		return nil
+	})
+	return out, err
+}
+
+// RemoveParticipations deletes members' participation in an activity and
+// says how many there were.
+func (s *Store) RemoveParticipations(ctx context.Context, activityID int64, memberIDs []int64) (int, error) {
+	var n int
+	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		if _, err := lockActivity(ctx, tx, activityID, -1); err != nil {
+			if _, ok := asInvalid(err); ok {
+				var v validate.Errors
+				v.Add(in("activityId"), validate.NotFound, "Không tìm thấy hoạt động.", "No such activity.")
+				return v.Err()
+			}
+			return err
+		}
+		tag, err := tx.Exec(ctx, `DELETE FROM participations WHERE activity_id = $1 AND member_id = ANY($2)`, activityID, memberIDs)
+		if err != nil {
+			return fmt.Errorf("remove participations: %w", err)
+		}
+		n = int(tag.RowsAffected())
+		return nil
+	})
+	return n, err
+}
+
+// ContributionInput is a contribution's fields.
+type ContributionInput struct {
+	ActivityID   int64
+	Kind         ContributionKind
+	Description  string
+	Value        int64
+	Quantity     *float64
+	QuantityUnit *string
+	Recipient    *string
+}
+
+func checkContribution(v *validate.Errors, c *ContributionInput) {
+	c.Description = v.Text(in("description"), c.Description, true, maxWhat)
+	if c.Value < 0 {
+		v.Add(in("value"), validate.OutOfRange, "Giá trị không được âm.", "The value must not be negative.")
+	}
+	if c.Quantity != nil {
+		v.NonNegative(in("quantity"), *c.Quantity)
+	}
+	c.QuantityUnit = v.OptionalText(in("quantityUnit"), c.QuantityUnit, maxQtyUnit)
+	c.Recipient = v.OptionalText(in("recipient"), c.Recipient, maxWhat)
+}
+
+// CreateContribution adds a contribution to an activity.
+func (s *Store) CreateContribution(ctx context.Context, c ContributionInput) (*Contribution, error) {
+	var v validate.Errors
+	checkContribution(&v, &c)
+	var out *Contribution
+	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		if _, err := lockActivity(ctx, tx, c.ActivityID, -1); err != nil {
+			if _, ok := asInvalid(err); ok {
+				v.Add(in("activityId"), validate.NotFound, "Không tìm thấy hoạt động.", "No such activity.")
+			} else {
+				return err
+			}
+		}
+		if err := v.Err(); err != nil {
+			return err
+		}
+		var err error
+		out, err = scanContribution(tx.QueryRow(ctx, `INSERT INTO contributions
+			(activity_id, kind, description, value_dong, quantity, quantity_unit, recipient)
+			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING `+contributionColumns,
+			c.ActivityID, c.Kind, c.Description, c.Value, c.Quantity, c.QuantityUnit, c.Recipient))
+		if err != nil {
+			return fmt.Errorf("insert contribution: %w", err)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// ContributionUpdate changes a contribution; nil fields are kept.
+type ContributionUpdate struct {
+	ID           int64
+	Version      int32
+	Kind         *ContributionKind
+	Description  *string
+	Value        *int64
+	Quantity     db.Optional[float64]
+	QuantityUnit db.Optional[string]
+	Recipient    db.Optional[string]
+}
+
+func lockContribution(ctx context.Context, tx pgx.Tx, id int64, version int32) (*Contribution, error) {
+	c, err := scanContribution(tx.QueryRow(ctx, `SELECT `+contributionColumns+` FROM contributions WHERE id = $1 FOR UPDATE`, id))
+	if isNoRows(err) {
+		var v validate.Errors
+		v.Add(in("id"), validate.NotFound, "Không tìm thấy khoản đóng góp.", "No such contribution.")
+		return nil, v.Err()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("lock contribution %d: %w", id, err)
+	}
+	if c.Version != version {
+		return nil, validate.StaleError(in("version"))
+	}
+	return c, nil
+}
+
+// UpdateContribution changes a contribution.
+func (s *Store) UpdateContribution(ctx context.Context, u ContributionUpdate) (*Contribution, error) {
+	var out *Contribution
+	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		cur, err := lockContribution(ctx, tx, u.ID, u.Version)
+		if err != nil {
+			return err
+		}
+		c := ContributionInput{ActivityID: cur.ActivityID, Kind: cur.Kind, Description: cur.Description, Value: cur.Value,
+			Quantity: cur.Quantity, QuantityUnit: cur.QuantityUnit, Recipient: cur.Recipient}
+		if u.Kind != nil {
+			c.Kind = *u.Kind
+		}
+		if u.Description != nil {
+			c.Description = *u.Description
+		}
+		if u.Value != nil {
+			c.Value = *u.Value
+		}
+		if u.Quantity.Set {
+			c.Quantity = u.Quantity.Value
+		}
+		if u.QuantityUnit.Set {
+			c.QuantityUnit = u.QuantityUnit.Value
+		}
+		if u.Recipient.Set {
+			c.Recipient = u.Recipient.Value
+		}
+		var v validate.Errors
+		checkContribution(&v, &c)
+		if err := v.Err(); err != nil {
+			return err
+		}
+		out, err = scanContribution(tx.QueryRow(ctx, `UPDATE contributions SET kind = $2, description = $3, value_dong = $4,
+			quantity = $5, quantity_unit = $6, recipient = $7, version = version + 1, updated_at = now()
+			WHERE id = $1 RETURNING `+contributionColumns,
+			cur.ID, c.Kind, c.Description, c.Value, c.Quantity, c.QuantityUnit, c.Recipient))
+		if err != nil {
+			return fmt.Errorf("update contribution %d: %w", cur.ID, err)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// DeleteContribution deletes a contribution.
+func (s *Store) DeleteContribution(ctx context.Context, id int64, version int32) error {
+	return db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		c, err := lockContribution(ctx, tx, id, version)
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `DELETE FROM contributions WHERE id = $1`, c.ID)
+		return err
+	})
+}

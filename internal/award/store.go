@@ -1,0 +1,271 @@
+package award
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/sodoan/sodoan/internal/db"
+	"github.com/sodoan/sodoan/internal/page"
+)
+
+// Store reads and writes commendations and pledges.
+type Store struct {
+	pool *pgxpool.Pool
+	now  func() time.Time
+}
+
+// NewStore returns a Store on pool.
+func NewStore(pool *pgxpool.Pool) *Store { return &Store{pool: pool, now: time.Now} }
+
+const commendationColumns = `c.id, c.form, c.title, c.issuer_unit_id, c.issuer_name, c.issuer_level, c.decision_number,
+	c.decision_date, c.year, c.reason, c.member_id, c.unit_id, c.version`
+
+func scanCommendation(row pgx.Row) (*Commendation, error) {
+	var c Commendation
+	err := row.Scan(&c.ID, &c.Form, &c.Title, &c.IssuerUnitID, &c.IssuerName, &c.IssuerLevel, &c.DecisionNumber,
+		&c.DecisionDate, &c.Year, &c.Reason, &c.MemberID, &c.UnitID, &c.Version)
+	if err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// CommendationsByIDs returns commendations keyed by id.
+func (s *Store) CommendationsByIDs(ctx context.Context, ids []int64) (map[int64]*Commendation, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+commendationColumns+` FROM commendations c WHERE c.id = ANY($1)`, ids)
+	if err != nil {
+		return nil, fmt.Errorf("load commendations: %w", err)
+	}
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*Commendation, error) { return scanCommendation(r) })
+	if err != nil {
+		return nil, fmt.Errorf("load commendations: %w", err)
+	}
+	out := make(map[int64]*Commendation, len(list))
+	for _, c := range list {
+		out[c.ID] = c
+	}
+	return out, nil
+}
+
+// Filter selects commendations.
+type Filter struct {
+	// UnitID keeps those received by the unit, units below it or their members.
+	UnitID *int64
+	// IssuedWithinUnitID keeps those issued by the unit or units below it.
+	IssuedWithinUnitID *int64
+	Year               *int
+	Forms              []Form
+	RecipientKind      *RecipientKind
+	MemberID           *int64
+}
+
+func subtree(args *db.Args, unitID int64) string {
+	return `(SELECT id FROM units WHERE path <@ (SELECT path FROM units WHERE id = ` + args.Add(unitID) + `))`
+}
+
+func (f Filter) where(args *db.Args) []string {
+	var conds []string
+	if f.UnitID != nil {
+		tree := subtree(args, *f.UnitID)
+		conds = append(conds, `(c.unit_id IN `+tree+` OR c.member_id IN (SELECT id FROM members WHERE unit_id IN `+tree+`))`)
+	}
+	if f.IssuedWithinUnitID != nil {
+		conds = append(conds, `c.issuer_unit_id IN `+subtree(args, *f.IssuedWithinUnitID))
+	}
+	if f.Year != nil {
+		conds = append(conds, `c.year = `+args.Add(*f.Year))
+	}
+	if len(f.Forms) > 0 {
+		conds = append(conds, `c.form = ANY(`+args.Add(f.Forms)+`::text[])`)
+	}
+	if f.RecipientKind != nil {
+		if *f.RecipientKind == Individual {
+			conds = append(conds, `c.member_id IS NOT NULL`)
+		} else {
+			conds = append(conds, `c.unit_id IS NOT NULL`)
+		}
+	}
+	if f.MemberID != nil {
+		conds = append(conds, `c.member_id = `+args.Add(*f.MemberID))
+	}
+	return conds
+}
+
+// Commendations returns a page of commendations, newest year first.
+func (s *Store) Commendations(ctx context.Context, f Filter, p page.Request) (page.Page[*Commendation], error) {
+	var args db.Args
+	conds := f.where(&args)
+	var year int32
+	var id int64
+	if ok, err := p.Key(&year, &id); err != nil {
+		return page.Page[*Commendation]{}, err
+	} else if ok {
+		conds = append(conds, `(c.year, c.id) < (`+args.Add(year)+`, `+args.Add(id)+`)`)
+	}
+	rows, err := s.pool.Query(ctx, `SELECT `+commendationColumns+` FROM commendations c`+db.Where(conds)+
+		` ORDER BY c.year DESC, c.id DESC LIMIT `+args.Add(p.Limit()), args...)
+	if err != nil {
+		return page.Page[*Commendation]{}, fmt.Errorf("list commendations: %w", err)
+	}
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*Commendation, error) { return scanCommendation(r) })
+	if err != nil {
+		return page.Page[*Commendation]{}, fmt.Errorf("list commendations: %w", err)
+	}
+	return page.Trim(p, list, func(c *Commendation) []any { return []any{c.Year, c.ID} }), nil
+}
+
+// CountCommendations returns how many commendations match f.
+func (s *Store) CountCommendations(ctx context.Context, f Filter) (int, error) {
+	var args db.Args
+	var n int
+	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM commendations c`+db.Where(f.where(&args)), args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count commendations: %w", err)
+	}
+	return n, nil
+}
+
+const pledgeColumns = `p.id, p.unit_id, p.year, p.title, p.description, p.version`
+
+func scanPledge(row pgx.Row) (*Pledge, error) {
+	var p Pledge
+	if err := row.Scan(&p.ID, &p.UnitID, &p.Year, &p.Title, &p.Description, &p.Version); err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
+
+// PledgesByIDs returns pledges keyed by id.
+func (s *Store) PledgesByIDs(ctx context.Context, ids []int64) (map[int64]*Pledge, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+pledgeColumns+` FROM pledges p WHERE p.id = ANY($1)`, ids)
+	if err != nil {
+		return nil, fmt.Errorf("load pledges: %w", err)
+	}
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*Pledge, error) { return scanPledge(r) })
+	if err != nil {
+		return nil, fmt.Errorf("load pledges: %w", err)
+	}
+	out := make(map[int64]*Pledge, len(list))
+	for _, p := range list {
+		out[p.ID] = p
+	}
+	return out, nil
+}
+
+// PledgeFilter selects pledges.
+type PledgeFilter struct {
+	UnitID *int64
+	Year   *int
+}
+
+func (f PledgeFilter) where(args *db.Args) []string {
+	var conds []string
+	if f.UnitID != nil {
+		conds = append(conds, `p.unit_id IN `+subtree(args, *f.UnitID))
+	}
+	if f.Year != nil {
+		conds = append(conds, `p.year = `+args.Add(*f.Year))
+	}
+	return conds
+}
+
+// Pledges returns a page of pledges, newest year first.
+func (s *Store) Pledges(ctx context.Context, f PledgeFilter, p page.Request) (page.Page[*Pledge], error) {
+	var args db.Args
+	conds := f.where(&args)
+	var year int32
+	var id int64
+	if ok, err := p.Key(&year, &id); err != nil {
+		return page.Page[*Pledge]{}, err
+	} else if ok {
+		conds = append(conds, `(p.year, p.id) < (`+args.Add(year)+`, `+args.Add(id)+`)`)
+	}
+	rows, err := s.pool.Query(ctx, `SELECT `+pledgeColumns+` FROM pledges p`+db.Where(conds)+
+		` ORDER BY p.year DESC, p.id DESC LIMIT `+args.Add(p.Limit()), args...)
+	if err != nil {
+		return page.Page[*Pledge]{}, fmt.Errorf("list pledges: %w", err)
+	}
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*Pledge, error) { return scanPledge(r) })
+	if err != nil {
+		return page.Page[*Pledge]{}, fmt.Errorf("list pledges: %w", err)
+	}
+	return page.Trim(p, list, func(x *Pledge) []any { return []any{x.Year, x.ID} }), nil
+}
+
+// CountPledges returns how many pledges match f.
+func (s *Store) CountPledges(ctx context.Context, f PledgeFilter) (int, error) {
+	var args db.Args
+	var n int
+	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM pledges p`+db.Where(f.where(&args)), args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count pledges: %w", err)
+	}
+	return n, nil
+}
+
+// PledgeCounts are the figures behind "100% of members pledged".
+type PledgeCounts struct {
+	Signed int
+	// Eligible is the active members of the pledge's unit and units below it.
+	Eligible int
+}
+
+// CountsOf returns signed and eligible counts for each pledge, keyed by pledge.
+func (s *Store) CountsOf(ctx context.Context, pledgeIDs []int64) (map[int64]PledgeCounts, error) {
+	rows, err := s.pool.Query(ctx, `SELECT p.id,
+			(SELECT count(*) FROM pledge_signatures s WHERE s.pledge_id = p.id),
+			(SELECT count(*) FROM members m JOIN units u ON u.id = m.unit_id
+			  WHERE m.status = 'ACTIVE' AND u.path <@ pu.path)
+		FROM pledges p JOIN units pu ON pu.id = p.unit_id WHERE p.id = ANY($1)`, pledgeIDs)
+	if err != nil {
+		return nil, fmt.Errorf("pledge counts: %w", err)
+	}
+	defer rows.Close()
+	out := make(map[int64]PledgeCounts, len(pledgeIDs))
+	for rows.Next() {
+		var id int64
+		var c PledgeCounts
+		if err := rows.Scan(&id, &c.Signed, &c.Eligible); err != nil {
+			return nil, fmt.Errorf("pledge counts: %w", err)
+		}
+		out[id] = c
+	}
+	return out, rows.Err()
+}
+
+// Signatures returns a page of a pledge's signatures by member name.
+func (s *Store) Signatures(ctx context.Context, pledgeID int64, p page.Request) (page.Page[*Signature], error) {
+	var args db.Args
+	conds := []string{`s.pledge_id = ` + args.Add(pledgeID)}
+	var name string
+	var memberID int64
+	if ok, err := p.Key(&name, &memberID); err != nil {
+		return page.Page[*Signature]{}, err
+	} else if ok {
+		conds = append(conds, `(m.sort_name, m.id) > (`+args.Add(name)+`, `+args.Add(memberID)+`)`)
+	}
+	rows, err := s.pool.Query(ctx, `SELECT s.pledge_id, s.member_id, s.signed_on, m.sort_name
+		FROM pledge_signatures s JOIN members m ON m.id = s.member_id`+db.Where(conds)+
+		` ORDER BY m.sort_name, m.id LIMIT `+args.Add(p.Limit()), args...)
+	if err != nil {
+		return page.Page[*Signature]{}, fmt.Errorf("list signatures: %w", err)
+	}
+	type keyed struct {
+		s    *Signature
+		name string
+	}
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (keyed, error) {
+		var k keyed
+		var sig Signature
+		err := r.Scan(&sig.PledgeID, &sig.MemberID, &sig.SignedOn, &k.name)
+		k.s = &sig
+		return k, err
+	})
+	if err != nil {
+		return page.Page[*Signature]{}, fmt.Errorf("list signatures: %w", err)
+	}
+	return page.TrimMap(p, list, func(k keyed) []any { return []any{k.name, k.s.MemberID} },
+		func(k keyed) *Signature { return k.s }), nil
+}

@@ -1,0 +1,217 @@
+package member
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/sodoan/sodoan/internal/db"
+	"github.com/sodoan/sodoan/internal/page"
+)
+
+// Store reads and writes members, their events and ratings.
+type Store struct {
+	pool *pgxpool.Pool
+	// now gives today's date for age filters and checks; tests may fix it.
+	now func() time.Time
+}
+
+// NewStore returns a Store on pool.
+func NewStore(pool *pgxpool.Pool) *Store { return &Store{pool: pool, now: time.Now} }
+
+const memberColumns = `m.id, m.unit_id, m.full_name, m.gender, m.birth_date, m.joined_on, m.card_number,
+	m.position, m.phone, m.email, m.address, m.status, m.version`
+
+func scanMember(row pgx.Row, extra ...any) (*Member, error) {
+	var m Member
+	dest := append([]any{&m.ID, &m.UnitID, &m.FullName, &m.Gender, &m.BirthDate, &m.JoinedOn, &m.CardNumber,
+		&m.Position, &m.Phone, &m.Email, &m.Address, &m.Status, &m.Version}, extra...)
+	if err := row.Scan(dest...); err != nil {
+		return nil, err
+	}
+	return &m, nil
+}
+
+// ByIDs returns the members with the given ids, keyed by id.
+func (s *Store) ByIDs(ctx context.Context, ids []int64) (map[int64]*Member, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+memberColumns+` FROM members m WHERE m.id = ANY($1)`, ids)
+	if err != nil {
+		return nil, fmt.Errorf("load members: %w", err)
+	}
+	defer rows.Close()
+	out := make(map[int64]*Member, len(ids))
+	for rows.Next() {
+		m, err := scanMember(rows)
+		if err != nil {
+			return nil, fmt.Errorf("load members: %w", err)
+		}
+		out[m.ID] = m
+	}
+	return out, rows.Err()
+}
+
+// Get returns one member, or nil.
+func (s *Store) Get(ctx context.Context, id int64) (*Member, error) {
+	m, err := scanMember(s.pool.QueryRow(ctx, `SELECT `+memberColumns+` FROM members m WHERE m.id = $1`, id))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get member %d: %w", id, err)
+	}
+	return m, nil
+}
+
+// Filter selects members.
+type Filter struct {
+	UnitID    *int64
+	Statuses  []Status
+	Positions []Position
+	Gender    *Gender
+	MinAge    *int
+	MaxAge    *int
+	Search    string
+}
+
+func (s *Store) where(f Filter, args *db.Args) []string {
+	var conds []string
+	if f.UnitID != nil {
+		conds = append(conds, `m.unit_id IN (SELECT id FROM units WHERE path <@ (SELECT path FROM units WHERE id = `+args.Add(*f.UnitID)+`))`)
+	}
+	if len(f.Statuses) > 0 {
+		conds = append(conds, `m.status = ANY(`+args.Add(f.Statuses)+`::text[])`)
+	}
+	if len(f.Positions) > 0 {
+		conds = append(conds, `m.position = ANY(`+args.Add(f.Positions)+`::text[])`)
+	}
+	if f.Gender != nil {
+		conds = append(conds, `m.gender = `+args.Add(*f.Gender))
+	}
+	today := s.today()
+	if f.MinAge != nil {
+		// At least N years old today: born on or before today minus N years.
+		conds = append(conds, `m.birth_date <= `+args.Add(today.AddDate(-*f.MinAge, 0, 0)))
+	}
+	if f.MaxAge != nil {
+		// At most N years old: the N+1th birthday is still to come.
+		conds = append(conds, `m.birth_date > `+args.Add(today.AddDate(-*f.MaxAge-1, 0, 0)))
+	}
+	conds = append(conds, db.SearchConds("m.search", f.Search, args)...)
+	return conds
+}
+
+func (s *Store) today() time.Time {
+	y, mo, d := s.now().In(vietnam).Date()
+	return time.Date(y, mo, d, 0, 0, 0, 0, time.UTC)
+}
+
+// vietnam is the zone "today" is reckoned in: the users' own. Fixed UTC+7
+// (no daylight saving) so the server needs no time zone database.
+var vietnam = time.FixedZone("ICT", 7*60*60)
+
+// List returns a page of members.
+func (s *Store) List(ctx context.Context, f Filter, order Order, p page.Request) (page.Page[*Member], error) {
+	var args db.Args
+	conds := s.where(f, &args)
+	var orderBy, keyCols string
+	var cursorCond func(*db.Args) (string, bool, error)
+	switch order {
+	case ByJoinedOnDesc:
+		orderBy, keyCols = `m.joined_on DESC, m.id DESC`, `m.joined_on`
+		cursorCond = func(a *db.Args) (string, bool, error) {
+			var joined time.Time
+			var id int64
+			ok, err := p.Key(&joined, &id)
+			return `(m.joined_on, m.id) < (` + a.Add(joined) + `, ` + a.Add(id) + `)`, ok, err
+		}
+	default:
+		orderBy, keyCols = `m.sort_name, m.id`, `m.sort_name`
+		cursorCond = func(a *db.Args) (string, bool, error) {
+			var name string
+			var id int64
+			ok, err := p.Key(&name, &id)
+			return `(m.sort_name, m.id) > (` + a.Add(name) + `, ` + a.Add(id) + `)`, ok, err
+		}
+	}
+	if cond, ok, err := cursorCond(&args); err != nil {
+		return page.Page[*Member]{}, err
+	} else if ok {
+		conds = append(conds, cond)
+	}
+	sql := `SELECT ` + memberColumns + `, ` + keyCols + ` FROM members m` + db.Where(conds) +
+		` ORDER BY ` + orderBy + ` LIMIT ` + args.Add(p.Limit())
+	rows, err := s.pool.Query(ctx, sql, args...)
+	if err != nil {
+		return page.Page[*Member]{}, fmt.Errorf("list members: %w", err)
+	}
+	type keyed struct {
+		m   *Member
+		key any
+	}
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (keyed, error) {
+		var k keyed
+		var key any
+		m, err := scanMember(r, &key)
+		k.m, k.key = m, key
+		return k, err
+	})
+	if err != nil {
+		return page.Page[*Member]{}, fmt.Errorf("list members: %w", err)
+	}
+	return page.TrimMap(p, list, func(k keyed) []any { return []any{k.key, k.m.ID} }, func(k keyed) *Member { return k.m }), nil
+}
+
+// Count returns how many members match f.
+func (s *Store) Count(ctx context.Context, f Filter) (int, error) {
+	var args db.Args
+	var n int
+	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM members m`+db.Where(s.where(f, &args)), args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count members: %w", err)
+	}
+	return n, nil
+}
+
+const eventColumns = `id, member_id, kind, occurred_on, decision_number, unit_id, from_unit_id, from_external, to_unit_id, to_external, note`
+
+// EventsOf returns the events of each member, oldest first, keyed by member.
+func (s *Store) EventsOf(ctx context.Context, memberIDs []int64) (map[int64][]*Event, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+eventColumns+` FROM member_events
+		WHERE member_id = ANY($1) ORDER BY member_id, occurred_on, id`, memberIDs)
+	if err != nil {
+		return nil, fmt.Errorf("load member events: %w", err)
+	}
+	defer rows.Close()
+	out := make(map[int64][]*Event, len(memberIDs))
+	for rows.Next() {
+		var e Event
+		if err := rows.Scan(&e.ID, &e.MemberID, &e.Kind, &e.OccurredOn, &e.DecisionNumber, &e.UnitID,
+			&e.FromUnitID, &e.FromExternal, &e.ToUnitID, &e.ToExternal, &e.Note); err != nil {
+			return nil, fmt.Errorf("load member events: %w", err)
+		}
+		out[e.MemberID] = append(out[e.MemberID], &e)
+	}
+	return out, rows.Err()
+}
+
+// RatingsOf returns each member's ratings, newest year first, keyed by member.
+func (s *Store) RatingsOf(ctx context.Context, memberIDs []int64) (map[int64][]*Rating, error) {
+	rows, err := s.pool.Query(ctx, `SELECT member_id, year, level, comment, unit_id FROM member_ratings
+		WHERE member_id = ANY($1) ORDER BY member_id, year DESC`, memberIDs)
+	if err != nil {
+		return nil, fmt.Errorf("load ratings: %w", err)
+	}
+	defer rows.Close()
+	out := make(map[int64][]*Rating, len(memberIDs))
+	for rows.Next() {
+		var r Rating
+		if err := rows.Scan(&r.MemberID, &r.Year, &r.Level, &r.Comment, &r.UnitID); err != nil {
+			return nil, fmt.Errorf("load ratings: %w", err)
+		}
+		out[r.MemberID] = append(out[r.MemberID], &r)
+	}
+	return out, rows.Err()
+}

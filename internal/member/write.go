@@ -1,0 +1,489 @@
+package member
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/sodoan/sodoan/internal/db"
+	"github.com/sodoan/sodoan/internal/validate"
+)
+
+const (
+	maxFullName = 200
+	maxAddress  = 500
+	maxDecision = 100
+	maxExternal = 300
+	maxNote     = 2000
+	maxCard     = 30
+	// The Union's statute admits young people aged 16 to 30.
+	minAdmissionAge = 16
+	maxAdmissionAge = 30
+)
+
+// CreateInput is a new member.
+type CreateInput struct {
+	UnitID                  int64
+	FullName                string
+	Gender                  Gender
+	BirthDate               time.Time
+	JoinedOn                time.Time
+	AdmissionDecisionNumber *string
+	Arrival                 *Arrival
+	CardNumber              *string
+	Position                Position
+	Phone                   *string
+	Email                   *string
+	Address                 *string
+}
+
+// Arrival describes a member transferring in from outside this system.
+type Arrival struct {
+	FromExternal   string
+	On             time.Time
+	DecisionNumber *string
+}
+
+func in(parts ...any) []string { return validate.Path(append([]any{"input"}, parts...)...) }
+
+// branchCheck records why unitID cannot hold members, if it cannot: members
+// meet in branches (chi đoàn), so only a branch that is not archived can.
+func branchCheck(ctx context.Context, tx pgx.Tx, v *validate.Errors, field []string, unitID int64) error {
+	var level string
+	var archived bool
+	err := tx.QueryRow(ctx, `SELECT level, archived_at IS NOT NULL FROM units WHERE id = $1`, unitID).Scan(&level, &archived)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		v.Add(field, validate.NotFound, "Không tìm thấy đơn vị.", "No such unit.")
+	case err != nil:
+		return fmt.Errorf("check unit %d: %w", unitID, err)
+	case level != "BRANCH":
+		v.Add(field, validate.NotAllowed, "Đoàn viên chỉ sinh hoạt tại chi đoàn.", "Members belong to a branch (chi đoàn).")
+	case archived:
+		v.Add(field, validate.NotAllowed, "Chi đoàn đã lưu trữ.", "The branch is archived.")
+	}
+	return nil
+}
+
+func (s *Store) checkDetails(v *validate.Errors, m *Member) {
+	today := s.today()
+	m.FullName = v.Text(in("fullName"), m.FullName, true, maxFullName)
+	v.DateRange(in("birthDate"), m.BirthDate, time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC), today)
+	if !v.Has(in("birthDate")) {
+		earliest := m.BirthDate.AddDate(minAdmissionAge, 0, 0)
+		latest := m.BirthDate.AddDate(maxAdmissionAge+1, 0, -1)
+		if m.JoinedOn.Before(earliest) || m.JoinedOn.After(latest) {
+			v.Add(in("joinedOn"), validate.OutOfRange,
+				fmt.Sprintf("Tuổi vào Đoàn phải từ %d đến %d (ngày vào Đoàn từ %s đến %s).", minAdmissionAge, maxAdmissionAge,
+					earliest.Format("02/01/2006"), latest.Format("02/01/2006")),
+				fmt.Sprintf("Age at joining must be %d to %d (joined between %s and %s).", minAdmissionAge, maxAdmissionAge,
+					earliest.Format(time.DateOnly), latest.Format(time.DateOnly)))
+		}
+	}
+	if m.JoinedOn.After(today) {
+		v.Add(in("joinedOn"), validate.OutOfRange, "Ngày vào Đoàn không được sau hôm nay.", "The joining date cannot be in the future.")
+	}
+	m.CardNumber = v.OptionalText(in("cardNumber"), m.CardNumber, maxCard)
+	if m.CardNumber != nil && !cardPattern(*m.CardNumber) {
+		v.Add(in("cardNumber"), validate.Invalid,
+			"Số thẻ chỉ gồm chữ, số và các dấu . / -.",
+			"A card number holds only letters, digits and . / -.")
+	}
+	m.Phone = v.Phone(in("phone"), m.Phone)
+	m.Email = v.Email(in("email"), m.Email)
+	m.Address = v.OptionalText(in("address"), m.Address, maxAddress)
+}
+
+func cardPattern(s string) bool {
+	for _, r := range s {
+		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '.' || r == '/' || r == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// duplicateCard turns the database's unique violation into a field error:
+// two secretaries entering the same card at once both pass the check, and
+// the constraint decides.
+func duplicateCard(err error) error {
+	if db.Constraint(err) == "members_card_number_key" {
+		var v validate.Errors
+		v.Add(in("cardNumber"), validate.Duplicate, "Số thẻ đoàn viên đã có người khác dùng.", "Another member has this card number.")
+		return v.Err()
+	}
+	return err
+}
+
+// Create adds a member to a branch and records how they arrived: admitted
+// on joinedOn, or transferred in from outside this system.
+func (s *Store) Create(ctx context.Context, c CreateInput) (*Member, error) {
+	m := &Member{
+		UnitID: c.UnitID, FullName: c.FullName, Gender: c.Gender, BirthDate: c.BirthDate, JoinedOn: c.JoinedOn,
+		CardNumber: c.CardNumber, Position: c.Position, Phone: c.Phone, Email: c.Email, Address: c.Address, Status: Active,
+	}
+	if m.Position == "" {
+		m.Position = PlainMember
+	}
+	var v validate.Errors
+	s.checkDetails(&v, m)
+	admission := v.OptionalText(in("admissionDecisionNumber"), c.AdmissionDecisionNumber, maxDecision)
+	var arrival Arrival
+	if c.Arrival != nil {
+		arrival = *c.Arrival
+		arrival.FromExternal = v.Text(in("arrival", "fromExternal"), arrival.FromExternal, true, maxExternal)
+		arrival.DecisionNumber = v.OptionalText(in("arrival", "decisionNumber"), arrival.DecisionNumber, maxDecision)
+		v.NotBefore(in("arrival", "on"), arrival.On, m.JoinedOn, "ngày vào Đoàn", "joining date")
+		if arrival.On.After(s.today()) {
+			v.Add(in("arrival", "on"), validate.OutOfRange, "Không được sau hôm nay.", "Cannot be in the future.")
+		}
+	}
+
+	var created *Member
+	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		if err := branchCheck(ctx, tx, &v, in("unitId"), m.UnitID); err != nil {
+			return err
+		}
+		if err := v.Err(); err != nil {
+			return err
+		}
+		var err error
+		created, err = scanMember(tx.QueryRow(ctx, `INSERT INTO members AS m
+			(unit_id, full_name, gender, birth_date, joined_on, card_number, position, phone, email, address)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING `+memberColumns,
+			m.UnitID, m.FullName, m.Gender, m.BirthDate, m.JoinedOn, m.CardNumber, m.Position, m.Phone, m.Email, m.Address))
+		if err != nil {
+			return duplicateCard(fmt.Errorf("insert member: %w", err))
+		}
+		if c.Arrival != nil {
+			_, err = tx.Exec(ctx, `INSERT INTO member_events (member_id, kind, occurred_on, decision_number, from_external, to_unit_id)
+				VALUES ($1, 'TRANSFERRED', $2, $3, $4, $5)`, created.ID, arrival.On, arrival.DecisionNumber, arrival.FromExternal, created.UnitID)
+		} else {
+			_, err = tx.Exec(ctx, `INSERT INTO member_events (member_id, kind, occurred_on, decision_number, unit_id)
+				VALUES ($1, 'ADMITTED', $2, $3, $4)`, created.ID, created.JoinedOn, admission, created.UnitID)
+		}
+		if err != nil {
+			return fmt.Errorf("record member %d's arrival: %w", created.ID, err)
+		}
+		return nil
+	})
+	return created, err
+}
+
+// UpdateInput corrects a member's details; nil fields are kept.
+type UpdateInput struct {
+	ID         int64
+	Version    int32
+	FullName   *string
+	Gender     *Gender
+	BirthDate  *time.Time
+	JoinedOn   *time.Time
+	CardNumber db.Optional[string]
+	Position   *Position
+	Phone      db.Optional[string]
+	Email      db.Optional[string]
+	Address    db.Optional[string]
+}
+
+// lockCurrent locks the member being changed and checks the caller's version.
+func lockCurrent(ctx context.Context, tx pgx.Tx, id int64, version int32) (*Member, error) {
+	m, err := scanMember(tx.QueryRow(ctx, `SELECT `+memberColumns+` FROM members m WHERE m.id = $1 FOR UPDATE`, id))
+	if errors.Is(err, pgx.ErrNoRows) {
+		var v validate.Errors
+		v.Add(in("id"), validate.NotFound, "Không tìm thấy đoàn viên.", "No such member.")
+		return nil, v.Err()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("lock member %d: %w", id, err)
+	}
+	if m.Version != version {
+		return nil, validate.StaleError(in("version"))
+	}
+	return m, nil
+}
+
+// Update corrects a member's details.
+func (s *Store) Update(ctx context.Context, u UpdateInput) (*Member, error) {
+	var updated *Member
+	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		m, err := lockCurrent(ctx, tx, u.ID, u.Version)
+		if err != nil {
+			return err
+		}
+		if u.FullName != nil {
+			m.FullName = *u.FullName
+		}
+		if u.Gender != nil {
+			m.Gender = *u.Gender
+		}
+		if u.BirthDate != nil {
+			m.BirthDate = *u.BirthDate
+		}
+		if u.JoinedOn != nil {
+			m.JoinedOn = *u.JoinedOn
+		}
+		if u.Position != nil {
+			m.Position = *u.Position
+		}
+		if u.CardNumber.Set {
+			m.CardNumber = u.CardNumber.Value
+		}
+		if u.Phone.Set {
+			m.Phone = u.Phone.Value
+		}
+		if u.Email.Set {
+			m.Email = u.Email.Value
+		}
+		if u.Address.Set {
+			m.Address = u.Address.Value
+		}
+		var v validate.Errors
+		s.checkDetails(&v, m)
+		if err := v.Err(); err != nil {
+			return err
+		}
+		updated, err = scanMember(tx.QueryRow(ctx, `UPDATE members AS m SET full_name = $2, gender = $3, birth_date = $4,
+			joined_on = $5, card_number = $6, position = $7, phone = $8, email = $9, address = $10,
+			version = version + 1, updated_at = now()
+			WHERE id = $1 RETURNING `+memberColumns,
+			m.ID, m.FullName, m.Gender, m.BirthDate, m.JoinedOn, m.CardNumber, m.Position, m.Phone, m.Email, m.Address))
+		if err != nil {
+			return duplicateCard(fmt.Errorf("update member %d: %w", m.ID, err))
+		}
+		return nil
+	})
+	return updated, err
+}
+
+// TransferInput moves an active member.
+type TransferInput struct {
+	ID             int64
+	Version        int32
+	ToUnitID       *int64
+	ToExternal     *string
+	On             time.Time
+	DecisionNumber *string
+	Note           *string
+}
+
+// checkMove validates the date and active status common to every departure.
+func (s *Store) checkMove(ctx context.Context, tx pgx.Tx, v *validate.Errors, m *Member, on time.Time) error {
+	if m.Status != Active {
+		v.Add(in("id"), validate.NotAllowed, "Đoàn viên không còn sinh hoạt.", "The member is no longer active.")
+	}
+	v.NotBefore(in("on"), on, m.JoinedOn, "ngày vào Đoàn", "joining date")
+	var last time.Time
+	if err := tx.QueryRow(ctx, `SELECT coalesce(max(occurred_on), '-infinity') FROM member_events WHERE member_id = $1`, m.ID).
+		Scan(&last); err != nil {
+		return fmt.Errorf("last event of member %d: %w", m.ID, err)
+	}
+	if !v.Has(in("on")) {
+		v.NotBefore(in("on"), on, last, "sự kiện gần nhất của đoàn viên", "member's latest recorded event")
+	}
+	if on.After(s.today()) {
+		v.Add(in("on"), validate.OutOfRange, "Không được sau hôm nay.", "Cannot be in the future.")
+	}
+	return nil
+}
+
+// Transfer moves an active member to another branch in this system, or out
+// of it, and records the move in the member's history.
+func (s *Store) Transfer(ctx context.Context, t TransferInput) (*Member, error) {
+	var out *Member
+	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		m, err := lockCurrent(ctx, tx, t.ID, t.Version)
+		if err != nil {
+			return err
+		}
+		var v validate.Errors
+		if err := s.checkMove(ctx, tx, &v, m, t.On); err != nil {
+			return err
+		}
+		t.ToExternal = v.OptionalText(in("toExternal"), t.ToExternal, maxExternal)
+		t.DecisionNumber = v.OptionalText(in("decisionNumber"), t.DecisionNumber, maxDecision)
+		t.Note = v.OptionalText(in("note"), t.Note, maxNote)
+		switch {
+		case (t.ToUnitID == nil) == (t.ToExternal == nil):
+			v.Add(in("toUnitId"), validate.Required,
+				"Chọn chi đoàn chuyển đến, hoặc ghi tên nơi chuyển đến ngoài hệ thống (chỉ một trong hai).",
+				"Give either the branch to move to or the name of a body outside this system, not both.")
+		case t.ToUnitID != nil && *t.ToUnitID == m.UnitID:
+			v.Add(in("toUnitId"), validate.NotAllowed, "Đoàn viên đang sinh hoạt tại chi đoàn này.", "The member is already in this branch.")
+		case t.ToUnitID != nil:
+			if err := branchCheck(ctx, tx, &v, in("toUnitId"), *t.ToUnitID); err != nil {
+				return err
+			}
+		}
+		if err := v.Err(); err != nil {
+			return err
+		}
+		unitID, status := m.UnitID, TransferredOut
+		if t.ToUnitID != nil {
+			unitID, status = *t.ToUnitID, Active
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO member_events
+			(member_id, kind, occurred_on, decision_number, from_unit_id, to_unit_id, to_external, note)
+			VALUES ($1, 'TRANSFERRED', $2, $3, $4, $5, $6, $7)`,
+			m.ID, t.On, t.DecisionNumber, m.UnitID, t.ToUnitID, t.ToExternal, t.Note); err != nil {
+			return fmt.Errorf("record transfer of member %d: %w", m.ID, err)
+		}
+		out, err = scanMember(tx.QueryRow(ctx, `UPDATE members AS m SET unit_id = $2, status = $3,
+			version = version + 1, updated_at = now() WHERE id = $1 RETURNING `+memberColumns, m.ID, unitID, status))
+		if err != nil {
+			return fmt.Errorf("transfer member %d: %w", m.ID, err)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// LeaveInput records that an active member aged out or was removed.
+type LeaveInput struct {
+	ID             int64
+	Version        int32
+	Reason         Status // AgedOut or Removed
+	On             time.Time
+	DecisionNumber *string
+	Note           *string
+}
+
+// Leave records a member's departure from the Union.
+func (s *Store) Leave(ctx context.Context, l LeaveInput) (*Member, error) {
+	if l.Reason != AgedOut && l.Reason != Removed {
+		return nil, fmt.Errorf("leave: reason %q is not a departure", l.Reason)
+	}
+	var out *Member
+	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		m, err := lockCurrent(ctx, tx, l.ID, l.Version)
+		if err != nil {
+			return err
+		}
+		var v validate.Errors
+		if err := s.checkMove(ctx, tx, &v, m, l.On); err != nil {
+			return err
+		}
+		l.DecisionNumber = v.OptionalText(in("decisionNumber"), l.DecisionNumber, maxDecision)
+		l.Note = v.OptionalText(in("note"), l.Note, maxNote)
+		if err := v.Err(); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO member_events (member_id, kind, occurred_on, decision_number, unit_id, note)
+			VALUES ($1, $2, $3, $4, $5, $6)`, m.ID, string(l.Reason), l.On, l.DecisionNumber, m.UnitID, l.Note); err != nil {
+			return fmt.Errorf("record departure of member %d: %w", m.ID, err)
+		}
+		out, err = scanMember(tx.QueryRow(ctx, `UPDATE members AS m SET status = $2, version = version + 1, updated_at = now()
+			WHERE id = $1 RETURNING `+memberColumns, m.ID, l.Reason))
+		if err != nil {
+			return fmt.Errorf("update member %d: %w", m.ID, err)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// Delete removes a member entered by mistake. A member with any recorded
+// part in the branch's life stays: their departure is recorded with Leave.
+func (s *Store) Delete(ctx context.Context, id int64, version int32) error {
+	return db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		m, err := lockCurrent(ctx, tx, id, version)
+		if err != nil {
+			return err
+		}
+		var used bool
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM participations WHERE member_id = $1)
+			OR EXISTS (SELECT 1 FROM commendations WHERE member_id = $1)
+			OR EXISTS (SELECT 1 FROM member_ratings WHERE member_id = $1)
+			OR EXISTS (SELECT 1 FROM pledge_signatures WHERE member_id = $1)`, m.ID).Scan(&used); err != nil {
+			return fmt.Errorf("check member %d before deleting: %w", m.ID, err)
+		}
+		if used {
+			var v validate.Errors
+			v.Add(in("id"), validate.NotAllowed,
+				"Đoàn viên đã có dữ liệu hoạt động, khen thưởng, xếp loại hoặc cam kết; hãy ghi nhận chuyển đi, trưởng thành hoặc xóa tên thay vì xóa.",
+				"The member has participations, commendations, ratings or pledges; record their departure instead of deleting.")
+			return v.Err()
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM members WHERE id = $1`, m.ID); err != nil {
+			return fmt.Errorf("delete member %d: %w", m.ID, err)
+		}
+		return nil
+	})
+}
+
+// RatingInput is one member's rating.
+type RatingInput struct {
+	MemberID int64
+	Level    RatingLevel
+	Comment  *string
+}
+
+// Rate records ratings for a year, replacing earlier ones; all or nothing.
+// Each rating remembers the unit the member is in now, for reports.
+func (s *Store) Rate(ctx context.Context, year int, ratings []RatingInput) ([]*Rating, error) {
+	var v validate.Errors
+	v.Year(in("year"), year)
+	if year > s.today().Year() {
+		v.Add(in("year"), validate.OutOfRange, "Chưa thể xếp loại cho năm sau.", "A future year cannot be rated yet.")
+	}
+	if len(ratings) == 0 {
+		v.Add(in("ratings"), validate.Required, "Cần ít nhất một đoàn viên.", "At least one rating is needed.")
+	}
+	seen := make(map[int64]bool, len(ratings))
+	ids := make([]int64, len(ratings))
+	for i := range ratings {
+		ratings[i].Comment = v.OptionalText(in("ratings", i, "comment"), ratings[i].Comment, maxNote)
+		if seen[ratings[i].MemberID] {
+			v.Add(in("ratings", i, "memberId"), validate.Duplicate, "Đoàn viên bị lặp lại.", "The member appears twice.")
+		}
+		seen[ratings[i].MemberID] = true
+		ids[i] = ratings[i].MemberID
+	}
+	var out []*Rating
+	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		units := make(map[int64]int64, len(ids))
+		rows, err := tx.Query(ctx, `SELECT id, unit_id FROM members WHERE id = ANY($1) FOR SHARE`, ids)
+		if err != nil {
+			return fmt.Errorf("members to rate: %w", err)
+		}
+		for rows.Next() {
+			var id, unit int64
+			if err := rows.Scan(&id, &unit); err != nil {
+				return err
+			}
+			units[id] = unit
+		}
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("members to rate: %w", err)
+		}
+		for i, r := range ratings {
+			if _, ok := units[r.MemberID]; !ok {
+				v.Add(in("ratings", i, "memberId"), validate.NotFound, "Không tìm thấy đoàn viên.", "No such member.")
+			}
+		}
+		if err := v.Err(); err != nil {
+			return err
+		}
+		for _, r := range ratings {
+			var rt Rating
+			err := tx.QueryRow(ctx, `INSERT INTO member_ratings (member_id, year, level, comment, unit_id)
+				VALUES ($1, $2, $3, $4, $5)
+				ON CONFLICT (member_id, year) DO UPDATE SET level = EXCLUDED.level, comment = EXCLUDED.comment,
+					unit_id = EXCLUDED.unit_id, updated_at = now()
+				RETURNING member_id, year, level, comment, unit_id`,
+				r.MemberID, year, r.Level, r.Comment, units[r.MemberID]).
+				Scan(&rt.MemberID, &rt.Year, &rt.Level, &rt.Comment, &rt.UnitID)
+			if err != nil {
+				return fmt.Errorf("rate member %d: %w", r.MemberID, err)
+			}
+			out = append(out, &rt)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}

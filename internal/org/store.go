@@ -1,0 +1,155 @@
+package org
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/sodoan/sodoan/internal/db"
+	"github.com/sodoan/sodoan/internal/page"
+)
+
+// Store reads and writes units. All SQL about units lives here.
+type Store struct {
+	pool *pgxpool.Pool
+}
+
+// NewStore returns a Store on pool.
+func NewStore(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
+
+const unitColumns = `id, parent_id, level, name, short_name, address, path::text, archived_at, version`
+
+func scanUnit(row pgx.Row) (*Unit, error) {
+	var u Unit
+	err := row.Scan(&u.ID, &u.ParentID, &u.Level, &u.Name, &u.ShortName, &u.Address, &u.Path, &u.ArchivedAt, &u.Version)
+	if err != nil {
+		return nil, err
+	}
+	return &u, nil
+}
+
+// ByIDs returns the units with the given ids, keyed by id; missing ids are
+// absent from the map.
+func (s *Store) ByIDs(ctx context.Context, ids []int64) (map[int64]*Unit, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+unitColumns+` FROM units WHERE id = ANY($1)`, ids)
+	if err != nil {
+		return nil, fmt.Errorf("load units: %w", err)
+	}
+	out := make(map[int64]*Unit, len(ids))
+	for rows.Next() {
+		u, err := scanUnit(rows)
+		if err != nil {
+			return nil, fmt.Errorf("load units: %w", err)
+		}
+		out[u.ID] = u
+	}
+	return out, rows.Err()
+}
+
+// Get returns one unit, or nil when it does not exist.
+func (s *Store) Get(ctx context.Context, id int64) (*Unit, error) {
+	u, err := scanUnit(s.pool.QueryRow(ctx, `SELECT `+unitColumns+` FROM units WHERE id = $1`, id))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get unit %d: %w", id, err)
+	}
+	return u, nil
+}
+
+// Ancestors returns the units above u, root first.
+func (s *Store) Ancestors(ctx context.Context, u *Unit) ([]*Unit, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+unitColumns+` FROM units
+		WHERE path @> $1::ltree AND id <> $2 ORDER BY nlevel(path)`, u.Path, u.ID)
+	if err != nil {
+		return nil, fmt.Errorf("ancestors of unit %d: %w", u.ID, err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (*Unit, error) { return scanUnit(r) })
+}
+
+// Filter selects units to list.
+type Filter struct {
+	WithinUnitID    *int64
+	ParentID        *int64
+	Levels          []Level
+	Search          string
+	IncludeArchived bool
+}
+
+func (f Filter) where(args *db.Args) []string {
+	var conds []string
+	if f.WithinUnitID != nil {
+		conds = append(conds, `path <@ (SELECT path FROM units WHERE id = `+args.Add(*f.WithinUnitID)+`)`)
+	}
+	if f.ParentID != nil {
+		conds = append(conds, `parent_id = `+args.Add(*f.ParentID))
+	}
+	if len(f.Levels) > 0 {
+		conds = append(conds, `level = ANY(`+args.Add(f.Levels)+`::text[])`)
+	}
+	conds = append(conds, db.SearchConds("search", f.Search, args)...)
+	if !f.IncludeArchived {
+		conds = append(conds, `archived_at IS NULL`)
+	}
+	return conds
+}
+
+// unitKey is the list order: depth in the tree, then name without accents.
+type unitKey struct {
+	Depth  int
+	Search string
+	ID     int64
+}
+
+// List returns a page of units ordered by depth, then name.
+func (s *Store) List(ctx context.Context, f Filter, p page.Request) (page.Page[*Unit], error) {
+	var args db.Args
+	conds := f.where(&args)
+	var k unitKey
+	if ok, err := p.Key(&k.Depth, &k.Search, &k.ID); err != nil {
+		return page.Page[*Unit]{}, err
+	} else if ok {
+		conds = append(conds, `(nlevel(path), search, id) > (`+args.Add(k.Depth)+`, `+args.Add(k.Search)+`, `+args.Add(k.ID)+`)`)
+	}
+	sql := `SELECT ` + unitColumns + `, nlevel(path), search FROM units` + db.Where(conds) +
+		` ORDER BY nlevel(path), search, id LIMIT ` + args.Add(p.Limit())
+	rows, err := s.pool.Query(ctx, sql, args...)
+	if err != nil {
+		return page.Page[*Unit]{}, fmt.Errorf("list units: %w", err)
+	}
+	type row struct {
+		unit *Unit
+		key  unitKey
+	}
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (row, error) {
+		var u Unit
+		var key unitKey
+		err := r.Scan(&u.ID, &u.ParentID, &u.Level, &u.Name, &u.ShortName, &u.Address, &u.Path, &u.ArchivedAt, &u.Version, &key.Depth, &key.Search)
+		key.ID = u.ID
+		return row{&u, key}, err
+	})
+	if err != nil {
+		return page.Page[*Unit]{}, fmt.Errorf("list units: %w", err)
+	}
+	pg := page.Trim(p, list, func(r row) []any { return []any{r.key.Depth, r.key.Search, r.key.ID} })
+	out := page.Page[*Unit]{Cursors: pg.Cursors, HasNextPage: pg.HasNextPage, Items: make([]*Unit, len(pg.Items))}
+	for i, r := range pg.Items {
+		out.Items[i] = r.unit
+	}
+	return out, nil
+}
+
+// Count returns how many units match f.
+func (s *Store) Count(ctx context.Context, f Filter) (int, error) {
+	var args db.Args
+	var n int
+	err := s.pool.QueryRow(ctx, `SELECT count(*) FROM units`+db.Where(f.where(&args)), args...).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count units: %w", err)
+	}
+	return n, nil
+}

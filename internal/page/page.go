@@ -1,0 +1,140 @@
+// Package page implements keyset pagination for Relay connections: a page
+// request (first, after) and opaque cursors that carry the sort key of the
+// last row seen, so the next page is a range scan on an index, never OFFSET.
+package page
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+
+	"github.com/sodoan/sodoan/internal/apperr"
+)
+
+// MaxFirst is the largest page a client may ask for.
+const MaxFirst = 100
+
+// Request is a validated page request.
+type Request struct {
+	// First is how many rows the page holds (1 to MaxFirst).
+	First int
+	// After is the decoded cursor, nil for the first page.
+	After []json.RawMessage
+}
+
+// Limit is what to ask SQL for: one row more than the page, to learn whether
+// another page follows without counting.
+func (r Request) Limit() int { return r.First + 1 }
+
+// New validates first and decodes after. argPath names the arguments in
+// errors, e.g. "first" or "participants.first".
+func New(first *int32, after *string) (Request, error) {
+	n := 20
+	if first != nil {
+		n = int(*first)
+	}
+	if n < 1 || n > MaxFirst {
+		return Request{}, &apperr.Error{
+			Code:    apperr.BadUserInput,
+			Message: fmt.Sprintf("first must be between 1 and %d, got %d", MaxFirst, n),
+			Field:   []string{"first"},
+		}
+	}
+	r := Request{First: n}
+	if after != nil && *after != "" {
+		keys, err := decode(*after)
+		if err != nil {
+			return Request{}, &apperr.Error{
+				Code:    apperr.BadUserInput,
+				Message: "after is not a cursor returned by this list",
+				Field:   []string{"after"},
+			}
+		}
+		r.After = keys
+	}
+	return r, nil
+}
+
+// Key reads the cursor's keys into dst, one pointer per key; false when the
+// cursor is absent. A cursor of another list (wrong number or type of keys)
+// is a user error.
+func (r Request) Key(dst ...any) (bool, error) {
+	if r.After == nil {
+		return false, nil
+	}
+	if len(r.After) != len(dst) {
+		return false, badCursor()
+	}
+	for i, raw := range r.After {
+		if err := json.Unmarshal(raw, dst[i]); err != nil {
+			return false, badCursor()
+		}
+	}
+	return true, nil
+}
+
+func badCursor() error {
+	return &apperr.Error{
+		Code:    apperr.BadUserInput,
+		Message: "after is not a cursor returned by this list",
+		Field:   []string{"after"},
+	}
+}
+
+// Cursor encodes a row's sort key.
+func Cursor(keys ...any) string {
+	b, err := json.Marshal(keys)
+	if err != nil {
+		// Keys are strings, numbers and dates: marshalling cannot fail.
+		panic(fmt.Sprintf("page: encode cursor: %v", err))
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func decode(s string) ([]json.RawMessage, error) {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return nil, err
+	}
+	var keys []json.RawMessage
+	if err := json.Unmarshal(b, &keys); err != nil {
+		return nil, err
+	}
+	if len(keys) == 0 {
+		return nil, fmt.Errorf("empty cursor")
+	}
+	return keys, nil
+}
+
+// Page is one page of rows of type T with the cursor of each.
+type Page[T any] struct {
+	Items       []T
+	Cursors     []string
+	HasNextPage bool
+}
+
+// Trim cuts rows fetched with Limit down to the page and computes each
+// row's cursor with key.
+func Trim[T any](r Request, rows []T, key func(T) []any) Page[T] {
+	p := Page[T]{HasNextPage: len(rows) > r.First}
+	if p.HasNextPage {
+		rows = rows[:r.First]
+	}
+	p.Items = rows
+	p.Cursors = make([]string, len(rows))
+	for i, row := range rows {
+		p.Cursors[i] = Cursor(key(row)...)
+	}
+	return p
+}
+
+// TrimMap is Trim for rows fetched with extra sort-key columns: key builds
+// each row's cursor, item picks what the page holds.
+func TrimMap[R, T any](r Request, rows []R, key func(R) []any, item func(R) T) Page[T] {
+	trimmed := Trim(r, rows, key)
+	out := Page[T]{Cursors: trimmed.Cursors, HasNextPage: trimmed.HasNextPage, Items: make([]T, len(trimmed.Items))}
+	for i, row := range trimmed.Items {
+		out.Items[i] = item(row)
+	}
+	return out
+}

@@ -1,0 +1,15 @@
+DROP TABLE IF EXISTS member_ratings;
+DROP TABLE IF EXISTS pledge_signatures;
+DROP TABLE IF EXISTS pledges;
+DROP TABLE IF EXISTS commendations;
+DROP TABLE IF EXISTS contributions;
+DROP TABLE IF EXISTS participations;
+DROP TABLE IF EXISTS activity_guests;
+DROP TABLE IF EXISTS activities;
+DROP TABLE IF EXISTS campaigns;
+DROP TABLE IF EXISTS member_events;
+DROP TABLE IF EXISTS members;
+DROP TABLE IF EXISTS units;
+DROP FUNCTION IF EXISTS units_move_subtree();
+DROP FUNCTION IF EXISTS units_set_path();
+DROP FUNCTION IF EXISTS unit_level_rank(text);
