@@ -7,136 +7,349 @@ package graph
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/sodoan/sodoan/graph/model"
 	"github.com/sodoan/sodoan/internal/activity"
+	"github.com/sodoan/sodoan/internal/db"
 	"github.com/sodoan/sodoan/internal/member"
 	"github.com/sodoan/sodoan/internal/org"
+	"github.com/sodoan/sodoan/internal/page"
 )
 
 func (r *activityResolver) ID(ctx context.Context, obj *activity.Activity) (string, error) {
-	panic(fmt.Errorf("not implemented: ID - id"))
+	return model.EncodeID(model.KindActivity, obj.ID), nil
 }
 
 func (r *activityResolver) Campaign(ctx context.Context, obj *activity.Activity) (*activity.Campaign, error) {
-	panic(fmt.Errorf("not implemented: Campaign - campaign"))
+	return loadOptional(ctx, loaders(ctx).Campaign, obj.CampaignID)
 }
 
 func (r *activityResolver) Unit(ctx context.Context, obj *activity.Activity) (*org.Unit, error) {
-	panic(fmt.Errorf("not implemented: Unit - unit"))
+	return loadOne(ctx, loaders(ctx).Unit, obj.UnitID)
 }
 
 func (r *activityResolver) Guests(ctx context.Context, obj *activity.Activity) ([]*activity.Guest, error) {
-	panic(fmt.Errorf("not implemented: Guests - guests"))
+	guests, err := loaders(ctx).Guests.Load(ctx, obj.ID)
+	out := make([]*activity.Guest, len(guests))
+	for i := range guests {
+		out[i] = &guests[i]
+	}
+	return out, err
 }
 
 func (r *activityResolver) Participants(ctx context.Context, obj *activity.Activity, first *int32, after *string) (*model.Connection[*activity.Participation], error) {
-	panic(fmt.Errorf("not implemented: Participants - participants"))
+	p, err := page.New(first, after)
+	if err != nil {
+		return nil, err
+	}
+	list, err := r.ActivityStore.Participants(ctx, obj.ID, p)
+	if err != nil {
+		return nil, err
+	}
+	return model.NewConnection(list, func(ctx context.Context) (int, error) {
+		t, err := loaders(ctx).Totals.Load(ctx, obj.ID)
+		return t.Participants, err
+	}), nil
 }
 
 func (r *activityResolver) ParticipantCount(ctx context.Context, obj *activity.Activity) (int32, error) {
-	panic(fmt.Errorf("not implemented: ParticipantCount - participantCount"))
+	t, err := loaders(ctx).Totals.Load(ctx, obj.ID)
+	return int32(t.Participants), err
 }
 
 func (r *activityResolver) VolunteerHours(ctx context.Context, obj *activity.Activity) (float64, error) {
-	panic(fmt.Errorf("not implemented: VolunteerHours - volunteerHours"))
+	t, err := loaders(ctx).Totals.Load(ctx, obj.ID)
+	return t.VolunteerHours, err
 }
 
 func (r *activityResolver) Contributions(ctx context.Context, obj *activity.Activity) ([]*activity.Contribution, error) {
-	panic(fmt.Errorf("not implemented: Contributions - contributions"))
+	return loaders(ctx).Contributions.Load(ctx, obj.ID)
 }
 
 func (r *activityResolver) ContributionTotal(ctx context.Context, obj *activity.Activity) (int64, error) {
-	panic(fmt.Errorf("not implemented: ContributionTotal - contributionTotal"))
+	t, err := loaders(ctx).Totals.Load(ctx, obj.ID)
+	return t.ContributionValue, err
 }
 
 func (r *campaignResolver) ID(ctx context.Context, obj *activity.Campaign) (string, error) {
-	panic(fmt.Errorf("not implemented: ID - id"))
+	return model.EncodeID(model.KindCampaign, obj.ID), nil
 }
 
 func (r *campaignResolver) Unit(ctx context.Context, obj *activity.Campaign) (*org.Unit, error) {
-	panic(fmt.Errorf("not implemented: Unit - unit"))
+	return loadOne(ctx, loaders(ctx).Unit, obj.UnitID)
 }
 
 func (r *campaignResolver) Activities(ctx context.Context, obj *activity.Campaign, first *int32, after *string) (*model.Connection[*activity.Activity], error) {
-	panic(fmt.Errorf("not implemented: Activities - activities"))
+	return r.listActivities(ctx, activity.Filter{CampaignID: &obj.ID}, nil, first, after)
 }
 
 func (r *contributionResolver) ID(ctx context.Context, obj *activity.Contribution) (string, error) {
-	panic(fmt.Errorf("not implemented: ID - id"))
+	return model.EncodeID(model.KindContribution, obj.ID), nil
 }
 
 func (r *contributionResolver) Activity(ctx context.Context, obj *activity.Contribution) (*activity.Activity, error) {
-	panic(fmt.Errorf("not implemented: Activity - activity"))
+	return loadOne(ctx, loaders(ctx).Activity, obj.ActivityID)
 }
 
 func (r *mutationResolver) CampaignCreate(ctx context.Context, input model.CampaignCreateInput) (*model.CampaignCreatePayload, error) {
-	panic(fmt.Errorf("not implemented: CampaignCreate - campaignCreate"))
+	unitID, err := inputID(model.KindUnit, input.UnitID, "unitId")
+	if err == nil {
+		var c *activity.Campaign
+		c, err = r.ActivityStore.CreateCampaign(ctx, activity.CampaignInput{
+			UnitID: unitID, Name: input.Name, Year: int(input.Year), WorkArea: input.WorkArea, Description: value(input.Description),
+		})
+		if err == nil {
+			return &model.CampaignCreatePayload{Campaign: c, UserErrors: noErrors}, nil
+		}
+	}
+	ue, err := userErrors(ctx, err)
+	return &model.CampaignCreatePayload{UserErrors: ue}, err
 }
 
 func (r *mutationResolver) CampaignUpdate(ctx context.Context, input model.CampaignUpdateInput) (*model.CampaignUpdatePayload, error) {
-	panic(fmt.Errorf("not implemented: CampaignUpdate - campaignUpdate"))
+	id, err := inputID(model.KindCampaign, input.ID, "id")
+	if err == nil {
+		var c *activity.Campaign
+		c, err = r.ActivityStore.UpdateCampaign(ctx, activity.CampaignUpdate{
+			ID: id, Version: input.Version, Name: value(input.Name), Year: intPtr(value(input.Year)),
+			WorkArea: value(input.WorkArea), Description: optional(input.Description),
+		})
+		if err == nil {
+			return &model.CampaignUpdatePayload{Campaign: c, UserErrors: noErrors}, nil
+		}
+	}
+	ue, err := userErrors(ctx, err)
+	return &model.CampaignUpdatePayload{UserErrors: ue}, err
 }
 
 func (r *mutationResolver) CampaignDelete(ctx context.Context, input model.CampaignDeleteInput) (*model.CampaignDeletePayload, error) {
-	panic(fmt.Errorf("not implemented: CampaignDelete - campaignDelete"))
+	id, err := inputID(model.KindCampaign, input.ID, "id")
+	if err == nil {
+		if err = r.ActivityStore.DeleteCampaign(ctx, id, input.Version); err == nil {
+			return &model.CampaignDeletePayload{DeletedID: &input.ID, UserErrors: noErrors}, nil
+		}
+	}
+	ue, err := userErrors(ctx, err)
+	return &model.CampaignDeletePayload{UserErrors: ue}, err
 }
 
 func (r *mutationResolver) ActivityCreate(ctx context.Context, input model.ActivityCreateInput) (*model.ActivityCreatePayload, error) {
-	panic(fmt.Errorf("not implemented: ActivityCreate - activityCreate"))
+	unitID, err := inputID(model.KindUnit, input.UnitID, "unitId")
+	var campaignID *int64
+	if err == nil {
+		campaignID, err = optionalInputID(model.KindCampaign, value(input.CampaignID), "campaignId")
+	}
+	if err == nil {
+		in := activity.ActivityInput{
+			UnitID: unitID, Title: input.Title, Kind: input.Kind, WorkArea: input.WorkArea, CampaignID: campaignID,
+			StartsOn: input.StartsOn, Place: placeOf(value(input.Place)), Description: value(input.Description),
+			Beneficiaries: beneficiariesOf(value(input.Beneficiaries)), Guests: guestsOf(list(input.Guests)),
+		}
+		if e := value(input.EndsOn); e != nil {
+			in.EndsOn = *e
+		}
+		if s := value(input.Status); s != nil {
+			in.Status = *s
+		}
+		var a *activity.Activity
+		if a, err = r.ActivityStore.CreateActivity(ctx, in); err == nil {
+			return &model.ActivityCreatePayload{Activity: a, UserErrors: noErrors}, nil
+		}
+	}
+	ue, err := userErrors(ctx, err)
+	return &model.ActivityCreatePayload{UserErrors: ue}, err
 }
 
 func (r *mutationResolver) ActivityUpdate(ctx context.Context, input model.ActivityUpdateInput) (*model.ActivityUpdatePayload, error) {
-	panic(fmt.Errorf("not implemented: ActivityUpdate - activityUpdate"))
+	id, err := inputID(model.KindActivity, input.ID, "id")
+	var campaignID *int64
+	if err == nil {
+		campaignID, err = optionalInputID(model.KindCampaign, value(input.CampaignID), "campaignId")
+	}
+	if err == nil {
+		u := activity.ActivityUpdate{
+			ID: id, Version: input.Version, Title: value(input.Title), Kind: value(input.Kind),
+			WorkArea: value(input.WorkArea), StartsOn: value(input.StartsOn), EndsOn: value(input.EndsOn),
+			Description: optional(input.Description), Status: value(input.Status),
+			CampaignID: db.Convert(optional(input.CampaignID), campaignID),
+			Guests:     guestsOf(list(input.Guests)), GuestsSet: input.Guests.IsSet(),
+		}
+		if input.Place.IsSet() {
+			p := placeOf(value(input.Place))
+			u.Place = &p
+		}
+		if input.Beneficiaries.IsSet() {
+			b := beneficiariesOf(value(input.Beneficiaries))
+			u.Beneficiaries = &b
+		}
+		var a *activity.Activity
+		if a, err = r.ActivityStore.UpdateActivity(ctx, u); err == nil {
+			return &model.ActivityUpdatePayload{Activity: a, UserErrors: noErrors}, nil
+		}
+	}
+	ue, err := userErrors(ctx, err)
+	return &model.ActivityUpdatePayload{UserErrors: ue}, err
 }
 
 func (r *mutationResolver) ActivityDelete(ctx context.Context, input model.ActivityDeleteInput) (*model.ActivityDeletePayload, error) {
-	panic(fmt.Errorf("not implemented: ActivityDelete - activityDelete"))
+	id, err := inputID(model.KindActivity, input.ID, "id")
+	if err == nil {
+		if err = r.ActivityStore.DeleteActivity(ctx, id, input.Version); err == nil {
+			return &model.ActivityDeletePayload{DeletedID: &input.ID, UserErrors: noErrors}, nil
+		}
+	}
+	ue, err := userErrors(ctx, err)
+	return &model.ActivityDeletePayload{UserErrors: ue}, err
 }
 
 func (r *mutationResolver) ParticipationsRecord(ctx context.Context, input model.ParticipationsRecordInput) (*model.ParticipationsRecordPayload, error) {
-	panic(fmt.Errorf("not implemented: ParticipationsRecord - participationsRecord"))
+	activityID, err := inputID(model.KindActivity, input.ActivityID, "activityId")
+	ids := make([]string, len(input.Participants))
+	for i, p := range input.Participants {
+		ids[i] = p.MemberID
+	}
+	var memberIDs []int64
+	if err == nil {
+		memberIDs, err = inputIDs(model.KindMember, ids, "participants")
+	}
+	if err == nil {
+		list := make([]activity.ParticipantInput, len(input.Participants))
+		for i, p := range input.Participants {
+			list[i] = activity.ParticipantInput{MemberID: memberIDs[i], Role: activity.Participant, Attended: true}
+			if v := value(p.Role); v != nil {
+				list[i].Role = *v
+			}
+			if v := value(p.Attended); v != nil {
+				list[i].Attended = *v
+			}
+			if v := value(p.VolunteerHours); v != nil {
+				list[i].VolunteerHours = *v
+			}
+		}
+		var recorded []*activity.Participation
+		if recorded, err = r.ActivityStore.RecordParticipations(ctx, activityID, list); err == nil {
+			a, err := loadOne(ctx, loaders(ctx).Activity, activityID)
+			return &model.ParticipationsRecordPayload{Activity: a, Participations: recorded, UserErrors: noErrors}, err
+		}
+	}
+	ue, err := userErrors(ctx, err)
+	return &model.ParticipationsRecordPayload{UserErrors: ue}, err
 }
 
 func (r *mutationResolver) ParticipationsRemove(ctx context.Context, input model.ParticipationsRemoveInput) (*model.ParticipationsRemovePayload, error) {
-	panic(fmt.Errorf("not implemented: ParticipationsRemove - participationsRemove"))
+	activityID, err := inputID(model.KindActivity, input.ActivityID, "activityId")
+	var memberIDs []int64
+	if err == nil {
+		memberIDs, err = inputIDs(model.KindMember, input.MemberIds, "memberIds")
+	}
+	if err == nil {
+		var n int
+		if n, err = r.ActivityStore.RemoveParticipations(ctx, activityID, memberIDs); err == nil {
+			a, err := loadOne(ctx, loaders(ctx).Activity, activityID)
+			return &model.ParticipationsRemovePayload{Activity: a, RemovedCount: int32(n), UserErrors: noErrors}, err
+		}
+	}
+	ue, err := userErrors(ctx, err)
+	return &model.ParticipationsRemovePayload{UserErrors: ue}, err
 }
 
 func (r *mutationResolver) ContributionCreate(ctx context.Context, input model.ContributionCreateInput) (*model.ContributionCreatePayload, error) {
-	panic(fmt.Errorf("not implemented: ContributionCreate - contributionCreate"))
+	activityID, err := inputID(model.KindActivity, input.ActivityID, "activityId")
+	if err == nil {
+		var c *activity.Contribution
+		c, err = r.ActivityStore.CreateContribution(ctx, activity.ContributionInput{
+			ActivityID: activityID, Kind: input.Kind, Description: input.Description, Value: input.Value,
+			Quantity: value(input.Quantity), QuantityUnit: value(input.QuantityUnit), Recipient: value(input.Recipient),
+		})
+		if err == nil {
+			return &model.ContributionCreatePayload{Contribution: c, UserErrors: noErrors}, nil
+		}
+	}
+	ue, err := userErrors(ctx, err)
+	return &model.ContributionCreatePayload{UserErrors: ue}, err
 }
 
 func (r *mutationResolver) ContributionUpdate(ctx context.Context, input model.ContributionUpdateInput) (*model.ContributionUpdatePayload, error) {
-	panic(fmt.Errorf("not implemented: ContributionUpdate - contributionUpdate"))
+	id, err := inputID(model.KindContribution, input.ID, "id")
+	if err == nil {
+		var c *activity.Contribution
+		c, err = r.ActivityStore.UpdateContribution(ctx, activity.ContributionUpdate{
+			ID: id, Version: input.Version, Kind: value(input.Kind), Description: value(input.Description),
+			Value: value(input.Value), Quantity: optional(input.Quantity), QuantityUnit: optional(input.QuantityUnit),
+			Recipient: optional(input.Recipient),
+		})
+		if err == nil {
+			return &model.ContributionUpdatePayload{Contribution: c, UserErrors: noErrors}, nil
+		}
+	}
+	ue, err := userErrors(ctx, err)
+	return &model.ContributionUpdatePayload{UserErrors: ue}, err
 }
 
 func (r *mutationResolver) ContributionDelete(ctx context.Context, input model.ContributionDeleteInput) (*model.ContributionDeletePayload, error) {
-	panic(fmt.Errorf("not implemented: ContributionDelete - contributionDelete"))
+	id, err := inputID(model.KindContribution, input.ID, "id")
+	if err == nil {
+		if err = r.ActivityStore.DeleteContribution(ctx, id, input.Version); err == nil {
+			return &model.ContributionDeletePayload{DeletedID: &input.ID, UserErrors: noErrors}, nil
+		}
+	}
+	ue, err := userErrors(ctx, err)
+	return &model.ContributionDeletePayload{UserErrors: ue}, err
 }
 
 func (r *participationResolver) Member(ctx context.Context, obj *activity.Participation) (*member.Member, error) {
-	panic(fmt.Errorf("not implemented: Member - member"))
+	return loadOne(ctx, loaders(ctx).Member, obj.MemberID)
 }
 
 func (r *participationResolver) Activity(ctx context.Context, obj *activity.Participation) (*activity.Activity, error) {
-	panic(fmt.Errorf("not implemented: Activity - activity"))
+	return loadOne(ctx, loaders(ctx).Activity, obj.ActivityID)
 }
 
 func (r *queryResolver) Activity(ctx context.Context, id string) (*activity.Activity, error) {
-	panic(fmt.Errorf("not implemented: Activity - activity"))
+	n, ok := lookup(model.KindActivity, id)
+	if !ok {
+		return nil, nil
+	}
+	return loadOne(ctx, loaders(ctx).Activity, n)
 }
 
 func (r *queryResolver) Activities(ctx context.Context, filter *model.ActivityFilter, orderBy *activity.Order, first *int32, after *string) (*model.Connection[*activity.Activity], error) {
-	panic(fmt.Errorf("not implemented: Activities - activities"))
+	f, err := activityFilter(filter)
+	if err != nil {
+		return nil, err
+	}
+	return r.listActivities(ctx, f, orderBy, first, after)
 }
 
 func (r *queryResolver) Campaign(ctx context.Context, id string) (*activity.Campaign, error) {
-	panic(fmt.Errorf("not implemented: Campaign - campaign"))
+	n, ok := lookup(model.KindCampaign, id)
+	if !ok {
+		return nil, nil
+	}
+	return loadOne(ctx, loaders(ctx).Campaign, n)
 }
 
 func (r *queryResolver) Campaigns(ctx context.Context, filter *model.CampaignFilter, first *int32, after *string) (*model.Connection[*activity.Campaign], error) {
-	panic(fmt.Errorf("not implemented: Campaigns - campaigns"))
+	var f activity.CampaignFilter
+	if filter != nil {
+		var err error
+		if f.ForUnitID, err = filterID(model.KindUnit, value(filter.ForUnitID)); err != nil {
+			return nil, err
+		}
+		f.Year, f.WorkArea = intPtr(value(filter.Year)), value(filter.WorkArea)
+		if f.Search, err = searchText(value(filter.Search)); err != nil {
+			return nil, err
+		}
+	}
+	p, err := page.New(first, after)
+	if err != nil {
+		return nil, err
+	}
+	list, err := r.ActivityStore.Campaigns(ctx, f, p)
+	if err != nil {
+		return nil, err
+	}
+	return model.NewConnection(list, func(ctx context.Context) (int, error) { return r.ActivityStore.CountCampaigns(ctx, f) }), nil
 }
 
 func (r *Resolver) Activity() ActivityResolver { return &activityResolver{r} }

@@ -7,112 +7,296 @@ package graph
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/sodoan/sodoan/graph/model"
 	"github.com/sodoan/sodoan/internal/award"
 	"github.com/sodoan/sodoan/internal/member"
 	"github.com/sodoan/sodoan/internal/org"
+	"github.com/sodoan/sodoan/internal/page"
 )
 
 func (r *commendationResolver) ID(ctx context.Context, obj *award.Commendation) (string, error) {
-	panic(fmt.Errorf("not implemented: ID - id"))
+	return model.EncodeID(model.KindCommendation, obj.ID), nil
 }
 
 func (r *commendationResolver) Issuer(ctx context.Context, obj *award.Commendation) (*model.CommendationIssuer, error) {
-	panic(fmt.Errorf("not implemented: Issuer - issuer"))
+	issuer := &model.CommendationIssuer{Level: obj.IssuerLevel}
+	if obj.IssuerName != nil {
+		issuer.Name = *obj.IssuerName
+	}
+	if obj.IssuerUnitID != nil {
+		u, err := loadOne(ctx, loaders(ctx).Unit, *obj.IssuerUnitID)
+		if err != nil {
+			return nil, err
+		}
+		issuer.Unit = u
+		if issuer.Name == "" && u != nil {
+			issuer.Name = u.Name
+		}
+	}
+	return issuer, nil
 }
 
 func (r *commendationResolver) Recipient(ctx context.Context, obj *award.Commendation) (model.CommendationRecipient, error) {
-	panic(fmt.Errorf("not implemented: Recipient - recipient"))
+	// A nil pointer must become a nil interface, not a typed nil.
+	if obj.MemberID != nil {
+		m, err := loadOne(ctx, loaders(ctx).Member, *obj.MemberID)
+		if m == nil || err != nil {
+			return nil, err
+		}
+		return m, nil
+	}
+	u, err := loadOptional(ctx, loaders(ctx).Unit, obj.UnitID)
+	if u == nil || err != nil {
+		return nil, err
+	}
+	return u, nil
 }
 
 func (r *memberRatingResolver) Member(ctx context.Context, obj *member.Rating) (*member.Member, error) {
-	panic(fmt.Errorf("not implemented: Member - member"))
+	return loadOne(ctx, loaders(ctx).Member, obj.MemberID)
 }
 
 func (r *memberRatingResolver) Unit(ctx context.Context, obj *member.Rating) (*org.Unit, error) {
-	panic(fmt.Errorf("not implemented: Unit - unit"))
+	return loadOne(ctx, loaders(ctx).Unit, obj.UnitID)
 }
 
 func (r *mutationResolver) CommendationCreate(ctx context.Context, input model.CommendationCreateInput) (*model.CommendationCreatePayload, error) {
-	panic(fmt.Errorf("not implemented: CommendationCreate - commendationCreate"))
+	issuer, err := issuerOf(input.Issuer)
+	var memberID, unitID *int64
+	if err == nil {
+		memberID, err = optionalInputID(model.KindMember, value(input.RecipientMemberID), "recipientMemberId")
+	}
+	if err == nil {
+		unitID, err = optionalInputID(model.KindUnit, value(input.RecipientUnitID), "recipientUnitId")
+	}
+	if err == nil {
+		var c *award.Commendation
+		c, err = r.AwardStore.CreateCommendation(ctx, award.CommendationInput{
+			Form: input.Form, Title: input.Title, Issuer: issuer, DecisionNumber: value(input.DecisionNumber),
+			DecisionDate: value(input.DecisionDate), Year: int(input.Year), Reason: value(input.Reason),
+			RecipientMemberID: memberID, RecipientUnitID: unitID,
+		})
+		if err == nil {
+			return &model.CommendationCreatePayload{Commendation: c, UserErrors: noErrors}, nil
+		}
+	}
+	ue, err := userErrors(ctx, err)
+	return &model.CommendationCreatePayload{UserErrors: ue}, err
 }
 
 func (r *mutationResolver) CommendationUpdate(ctx context.Context, input model.CommendationUpdateInput) (*model.CommendationUpdatePayload, error) {
-	panic(fmt.Errorf("not implemented: CommendationUpdate - commendationUpdate"))
+	id, err := inputID(model.KindCommendation, input.ID, "id")
+	var issuer *award.Issuer
+	if err == nil && input.Issuer.IsSet() {
+		var is award.Issuer
+		is, err = issuerOf(value(input.Issuer))
+		issuer = &is
+	}
+	if err == nil {
+		var c *award.Commendation
+		c, err = r.AwardStore.UpdateCommendation(ctx, award.CommendationUpdate{
+			ID: id, Version: input.Version, Form: value(input.Form), Title: value(input.Title), Issuer: issuer,
+			DecisionNumber: optional(input.DecisionNumber), DecisionDate: optional(input.DecisionDate),
+			Year: intPtr(value(input.Year)), Reason: optional(input.Reason),
+		})
+		if err == nil {
+			return &model.CommendationUpdatePayload{Commendation: c, UserErrors: noErrors}, nil
+		}
+	}
+	ue, err := userErrors(ctx, err)
+	return &model.CommendationUpdatePayload{UserErrors: ue}, err
 }
 
 func (r *mutationResolver) CommendationDelete(ctx context.Context, input model.CommendationDeleteInput) (*model.CommendationDeletePayload, error) {
-	panic(fmt.Errorf("not implemented: CommendationDelete - commendationDelete"))
+	id, err := inputID(model.KindCommendation, input.ID, "id")
+	if err == nil {
+		if err = r.AwardStore.DeleteCommendation(ctx, id, input.Version); err == nil {
+			return &model.CommendationDeletePayload{DeletedID: &input.ID, UserErrors: noErrors}, nil
+		}
+	}
+	ue, err := userErrors(ctx, err)
+	return &model.CommendationDeletePayload{UserErrors: ue}, err
 }
 
 func (r *mutationResolver) PledgeCreate(ctx context.Context, input model.PledgeCreateInput) (*model.PledgeCreatePayload, error) {
-	panic(fmt.Errorf("not implemented: PledgeCreate - pledgeCreate"))
+	unitID, err := inputID(model.KindUnit, input.UnitID, "unitId")
+	if err == nil {
+		var p *award.Pledge
+		p, err = r.AwardStore.CreatePledge(ctx, award.PledgeInput{
+			UnitID: unitID, Year: int(input.Year), Title: input.Title, Description: value(input.Description),
+		})
+		if err == nil {
+			return &model.PledgeCreatePayload{Pledge: p, UserErrors: noErrors}, nil
+		}
+	}
+	ue, err := userErrors(ctx, err)
+	return &model.PledgeCreatePayload{UserErrors: ue}, err
 }
 
 func (r *mutationResolver) PledgeUpdate(ctx context.Context, input model.PledgeUpdateInput) (*model.PledgeUpdatePayload, error) {
-	panic(fmt.Errorf("not implemented: PledgeUpdate - pledgeUpdate"))
+	id, err := inputID(model.KindPledge, input.ID, "id")
+	if err == nil {
+		var p *award.Pledge
+		p, err = r.AwardStore.UpdatePledge(ctx, award.PledgeUpdate{
+			ID: id, Version: input.Version, Title: value(input.Title), Description: optional(input.Description),
+		})
+		if err == nil {
+			return &model.PledgeUpdatePayload{Pledge: p, UserErrors: noErrors}, nil
+		}
+	}
+	ue, err := userErrors(ctx, err)
+	return &model.PledgeUpdatePayload{UserErrors: ue}, err
 }
 
 func (r *mutationResolver) PledgeDelete(ctx context.Context, input model.PledgeDeleteInput) (*model.PledgeDeletePayload, error) {
-	panic(fmt.Errorf("not implemented: PledgeDelete - pledgeDelete"))
+	id, err := inputID(model.KindPledge, input.ID, "id")
+	if err == nil {
+		if err = r.AwardStore.DeletePledge(ctx, id, input.Version); err == nil {
+			return &model.PledgeDeletePayload{DeletedID: &input.ID, UserErrors: noErrors}, nil
+		}
+	}
+	ue, err := userErrors(ctx, err)
+	return &model.PledgeDeletePayload{UserErrors: ue}, err
 }
 
 func (r *mutationResolver) PledgeSign(ctx context.Context, input model.PledgeSignInput) (*model.PledgeSignPayload, error) {
-	panic(fmt.Errorf("not implemented: PledgeSign - pledgeSign"))
+	pledgeID, err := inputID(model.KindPledge, input.PledgeID, "pledgeId")
+	var memberIDs []int64
+	if err == nil {
+		memberIDs, err = inputIDs(model.KindMember, input.MemberIds, "memberIds")
+	}
+	if err == nil {
+		var p *award.Pledge
+		if p, err = r.AwardStore.Sign(ctx, pledgeID, memberIDs, input.SignedOn); err == nil {
+			return &model.PledgeSignPayload{Pledge: p, UserErrors: noErrors}, nil
+		}
+	}
+	ue, err := userErrors(ctx, err)
+	return &model.PledgeSignPayload{UserErrors: ue}, err
 }
 
 func (r *mutationResolver) PledgeUnsign(ctx context.Context, input model.PledgeUnsignInput) (*model.PledgeUnsignPayload, error) {
-	panic(fmt.Errorf("not implemented: PledgeUnsign - pledgeUnsign"))
+	pledgeID, err := inputID(model.KindPledge, input.PledgeID, "pledgeId")
+	var memberIDs []int64
+	if err == nil {
+		memberIDs, err = inputIDs(model.KindMember, input.MemberIds, "memberIds")
+	}
+	if err == nil {
+		var p *award.Pledge
+		if p, err = r.AwardStore.Unsign(ctx, pledgeID, memberIDs); err == nil {
+			return &model.PledgeUnsignPayload{Pledge: p, UserErrors: noErrors}, nil
+		}
+	}
+	ue, err := userErrors(ctx, err)
+	return &model.PledgeUnsignPayload{UserErrors: ue}, err
 }
 
 func (r *mutationResolver) MembersRate(ctx context.Context, input model.MembersRateInput) (*model.MembersRatePayload, error) {
-	panic(fmt.Errorf("not implemented: MembersRate - membersRate"))
+	ids := make([]string, len(input.Ratings))
+	for i, rt := range input.Ratings {
+		ids[i] = rt.MemberID
+	}
+	memberIDs, err := inputIDs(model.KindMember, ids, "ratings")
+	if err == nil {
+		ratings := make([]member.RatingInput, len(input.Ratings))
+		for i, rt := range input.Ratings {
+			ratings[i] = member.RatingInput{MemberID: memberIDs[i], Level: rt.Level, Comment: value(rt.Comment)}
+		}
+		var out []*member.Rating
+		if out, err = r.MemberStore.Rate(ctx, int(input.Year), ratings); err == nil {
+			return &model.MembersRatePayload{Ratings: out, UserErrors: noErrors}, nil
+		}
+	}
+	ue, err := userErrors(ctx, err)
+	return &model.MembersRatePayload{UserErrors: ue}, err
 }
 
 func (r *pledgeResolver) ID(ctx context.Context, obj *award.Pledge) (string, error) {
-	panic(fmt.Errorf("not implemented: ID - id"))
+	return model.EncodeID(model.KindPledge, obj.ID), nil
 }
 
 func (r *pledgeResolver) Unit(ctx context.Context, obj *award.Pledge) (*org.Unit, error) {
-	panic(fmt.Errorf("not implemented: Unit - unit"))
+	return loadOne(ctx, loaders(ctx).Unit, obj.UnitID)
 }
 
 func (r *pledgeResolver) Signatures(ctx context.Context, obj *award.Pledge, first *int32, after *string) (*model.Connection[*award.Signature], error) {
-	panic(fmt.Errorf("not implemented: Signatures - signatures"))
+	p, err := page.New(first, after)
+	if err != nil {
+		return nil, err
+	}
+	list, err := r.AwardStore.Signatures(ctx, obj.ID, p)
+	if err != nil {
+		return nil, err
+	}
+	return model.NewConnection(list, func(ctx context.Context) (int, error) {
+		c, err := loaders(ctx).PledgeCounts.Load(ctx, obj.ID)
+		return c.Signed, err
+	}), nil
 }
 
 func (r *pledgeResolver) SignedCount(ctx context.Context, obj *award.Pledge) (int32, error) {
-	panic(fmt.Errorf("not implemented: SignedCount - signedCount"))
+	c, err := loaders(ctx).PledgeCounts.Load(ctx, obj.ID)
+	return int32(c.Signed), err
 }
 
 func (r *pledgeResolver) EligibleCount(ctx context.Context, obj *award.Pledge) (int32, error) {
-	panic(fmt.Errorf("not implemented: EligibleCount - eligibleCount"))
+	c, err := loaders(ctx).PledgeCounts.Load(ctx, obj.ID)
+	return int32(c.Eligible), err
 }
 
 func (r *pledgeResolver) SignedShare(ctx context.Context, obj *award.Pledge) (*float64, error) {
-	panic(fmt.Errorf("not implemented: SignedShare - signedShare"))
+	c, err := loaders(ctx).PledgeCounts.Load(ctx, obj.ID)
+	if err != nil || c.Eligible == 0 {
+		return nil, err
+	}
+	share := float64(c.Signed) / float64(c.Eligible)
+	return &share, nil
 }
 
 func (r *pledgeSignatureResolver) Member(ctx context.Context, obj *award.Signature) (*member.Member, error) {
-	panic(fmt.Errorf("not implemented: Member - member"))
+	return loadOne(ctx, loaders(ctx).Member, obj.MemberID)
 }
 
 func (r *queryResolver) Commendation(ctx context.Context, id string) (*award.Commendation, error) {
-	panic(fmt.Errorf("not implemented: Commendation - commendation"))
+	n, ok := lookup(model.KindCommendation, id)
+	if !ok {
+		return nil, nil
+	}
+	return loadOne(ctx, loaders(ctx).Commendation, n)
 }
 
 func (r *queryResolver) Commendations(ctx context.Context, filter *model.CommendationFilter, first *int32, after *string) (*model.Connection[*award.Commendation], error) {
-	panic(fmt.Errorf("not implemented: Commendations - commendations"))
+	f, err := commendationFilter(filter)
+	if err != nil {
+		return nil, err
+	}
+	return r.listCommendations(ctx, f, first, after)
 }
 
 func (r *queryResolver) Pledge(ctx context.Context, id string) (*award.Pledge, error) {
-	panic(fmt.Errorf("not implemented: Pledge - pledge"))
+	n, ok := lookup(model.KindPledge, id)
+	if !ok {
+		return nil, nil
+	}
+	return loadOne(ctx, loaders(ctx).Pledge, n)
 }
 
 func (r *queryResolver) Pledges(ctx context.Context, unitID *string, year *int32, first *int32, after *string) (*model.Connection[*award.Pledge], error) {
-	panic(fmt.Errorf("not implemented: Pledges - pledges"))
+	u, err := filterID(model.KindUnit, unitID)
+	if err != nil {
+		return nil, err
+	}
+	f := award.PledgeFilter{UnitID: u, Year: intPtr(year)}
+	p, err := page.New(first, after)
+	if err != nil {
+		return nil, err
+	}
+	list, err := r.AwardStore.Pledges(ctx, f, p)
+	if err != nil {
+		return nil, err
+	}
+	return model.NewConnection(list, func(ctx context.Context) (int, error) { return r.AwardStore.CountPledges(ctx, f) }), nil
 }
 
 func (r *Resolver) Commendation() CommendationResolver { return &commendationResolver{r} }

@@ -13,6 +13,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/sodoan/sodoan/internal/apperr"
+	"github.com/sodoan/sodoan/internal/i18n"
 )
 
 // presentError decides what a client sees of an error. Errors the services
@@ -31,7 +32,11 @@ func presentError(ctx context.Context, err error) *gqlerror.Error {
 		if len(ae.Field) > 0 {
 			ext["field"] = ae.Field
 		}
-		return &gqlerror.Error{Message: ae.Message, Path: path, Extensions: ext}
+		msg := ae.Message
+		if ae.VI != "" {
+			msg = i18n.Pick(ctx, ae.VI, ae.Message)
+		}
+		return &gqlerror.Error{Message: msg, Path: path, Extensions: ext}
 	}
 
 	// gqlgen wraps a resolver's error in a gqlerror whose Err is the original;

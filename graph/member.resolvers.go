@@ -7,102 +7,199 @@ package graph
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/sodoan/sodoan/graph/model"
 	"github.com/sodoan/sodoan/internal/activity"
 	"github.com/sodoan/sodoan/internal/award"
+	"github.com/sodoan/sodoan/internal/loader"
 	"github.com/sodoan/sodoan/internal/member"
 	"github.com/sodoan/sodoan/internal/org"
+	"github.com/sodoan/sodoan/internal/page"
 )
 
 func (r *memberResolver) ID(ctx context.Context, obj *member.Member) (string, error) {
-	panic(fmt.Errorf("not implemented: ID - id"))
+	return model.EncodeID(model.KindMember, obj.ID), nil
 }
 
 func (r *memberResolver) BirthDate(ctx context.Context, obj *member.Member) (*time.Time, error) {
-	panic(fmt.Errorf("not implemented: BirthDate - birthDate"))
+	return &obj.BirthDate, nil
 }
 
 func (r *memberResolver) CardNumber(ctx context.Context, obj *member.Member) (*string, error) {
-	panic(fmt.Errorf("not implemented: CardNumber - cardNumber"))
+	return obj.CardNumber, nil
 }
 
 func (r *memberResolver) Phone(ctx context.Context, obj *member.Member) (*string, error) {
-	panic(fmt.Errorf("not implemented: Phone - phone"))
+	return obj.Phone, nil
 }
 
 func (r *memberResolver) Email(ctx context.Context, obj *member.Member) (*string, error) {
-	panic(fmt.Errorf("not implemented: Email - email"))
+	return obj.Email, nil
 }
 
 func (r *memberResolver) Address(ctx context.Context, obj *member.Member) (*string, error) {
-	panic(fmt.Errorf("not implemented: Address - address"))
+	return obj.Address, nil
 }
 
 func (r *memberResolver) Unit(ctx context.Context, obj *member.Member) (*org.Unit, error) {
-	panic(fmt.Errorf("not implemented: Unit - unit"))
+	return loadOne(ctx, loaders(ctx).Unit, obj.UnitID)
 }
 
 func (r *memberResolver) Events(ctx context.Context, obj *member.Member) ([]*member.Event, error) {
-	panic(fmt.Errorf("not implemented: Events - events"))
+	return loaders(ctx).MemberEvents.Load(ctx, obj.ID)
 }
 
 func (r *memberResolver) Participations(ctx context.Context, obj *member.Member, year *int32, first *int32, after *string) (*model.Connection[*activity.Participation], error) {
-	panic(fmt.Errorf("not implemented: Participations - participations"))
+	p, err := page.New(first, after)
+	if err != nil {
+		return nil, err
+	}
+	y := intPtr(year)
+	list, err := r.ActivityStore.ParticipationsOfMember(ctx, obj.ID, y, p)
+	if err != nil {
+		return nil, err
+	}
+	return model.NewConnection(list, func(ctx context.Context) (int, error) {
+		return r.ActivityStore.CountParticipationsOfMember(ctx, obj.ID, y)
+	}), nil
 }
 
 func (r *memberResolver) VolunteerHours(ctx context.Context, obj *member.Member, year *int32) (float64, error) {
-	panic(fmt.Errorf("not implemented: VolunteerHours - volunteerHours"))
+	key := loader.HoursKey{MemberID: obj.ID}
+	if year != nil {
+		key.Year = int(*year)
+	}
+	return loaders(ctx).MemberHours.Load(ctx, key)
 }
 
 func (r *memberResolver) Commendations(ctx context.Context, obj *member.Member, first *int32, after *string) (*model.Connection[*award.Commendation], error) {
-	panic(fmt.Errorf("not implemented: Commendations - commendations"))
+	return r.listCommendations(ctx, award.Filter{MemberID: &obj.ID}, first, after)
 }
 
 func (r *memberResolver) Ratings(ctx context.Context, obj *member.Member) ([]*member.Rating, error) {
-	panic(fmt.Errorf("not implemented: Ratings - ratings"))
+	return loaders(ctx).MemberRatings.Load(ctx, obj.ID)
 }
 
 func (r *memberEventResolver) Unit(ctx context.Context, obj *member.Event) (*org.Unit, error) {
-	panic(fmt.Errorf("not implemented: Unit - unit"))
+	return loadOptional(ctx, loaders(ctx).Unit, obj.UnitID)
 }
 
 func (r *memberEventResolver) FromUnit(ctx context.Context, obj *member.Event) (*org.Unit, error) {
-	panic(fmt.Errorf("not implemented: FromUnit - fromUnit"))
+	return loadOptional(ctx, loaders(ctx).Unit, obj.FromUnitID)
 }
 
 func (r *memberEventResolver) ToUnit(ctx context.Context, obj *member.Event) (*org.Unit, error) {
-	panic(fmt.Errorf("not implemented: ToUnit - toUnit"))
+	return loadOptional(ctx, loaders(ctx).Unit, obj.ToUnitID)
 }
 
 func (r *mutationResolver) MemberCreate(ctx context.Context, input model.MemberCreateInput) (*model.MemberCreatePayload, error) {
-	panic(fmt.Errorf("not implemented: MemberCreate - memberCreate"))
+	unitID, err := inputID(model.KindUnit, input.UnitID, "unitId")
+	if err == nil {
+		in := member.CreateInput{
+			UnitID: unitID, FullName: input.FullName, Gender: input.Gender, BirthDate: input.BirthDate,
+			JoinedOn: input.JoinedOn, AdmissionDecisionNumber: value(input.AdmissionDecisionNumber),
+			CardNumber: value(input.CardNumber), Phone: value(input.Phone), Email: value(input.Email),
+			Address: value(input.Address),
+		}
+		if p := value(input.Position); p != nil {
+			in.Position = *p
+		}
+		if a := value(input.Arrival); a != nil {
+			in.Arrival = &member.Arrival{FromExternal: a.FromExternal, On: a.On, DecisionNumber: value(a.DecisionNumber)}
+		}
+		var m *member.Member
+		if m, err = r.MemberStore.Create(ctx, in); err == nil {
+			return &model.MemberCreatePayload{Member: m, UserErrors: noErrors}, nil
+		}
+	}
+	ue, err := userErrors(ctx, err)
+	return &model.MemberCreatePayload{UserErrors: ue}, err
 }
 
 func (r *mutationResolver) MemberUpdate(ctx context.Context, input model.MemberUpdateInput) (*model.MemberUpdatePayload, error) {
-	panic(fmt.Errorf("not implemented: MemberUpdate - memberUpdate"))
+	id, err := inputID(model.KindMember, input.ID, "id")
+	if err == nil {
+		var m *member.Member
+		m, err = r.MemberStore.Update(ctx, member.UpdateInput{
+			ID: id, Version: input.Version, FullName: value(input.FullName), Gender: value(input.Gender),
+			BirthDate: value(input.BirthDate), JoinedOn: value(input.JoinedOn), Position: value(input.Position),
+			CardNumber: optional(input.CardNumber), Phone: optional(input.Phone), Email: optional(input.Email),
+			Address: optional(input.Address),
+		})
+		if err == nil {
+			return &model.MemberUpdatePayload{Member: m, UserErrors: noErrors}, nil
+		}
+	}
+	ue, err := userErrors(ctx, err)
+	return &model.MemberUpdatePayload{UserErrors: ue}, err
 }
 
 func (r *mutationResolver) MemberTransfer(ctx context.Context, input model.MemberTransferInput) (*model.MemberTransferPayload, error) {
-	panic(fmt.Errorf("not implemented: MemberTransfer - memberTransfer"))
+	id, err := inputID(model.KindMember, input.ID, "id")
+	var toUnit *int64
+	if err == nil {
+		toUnit, err = optionalInputID(model.KindUnit, value(input.ToUnitID), "toUnitId")
+	}
+	if err == nil {
+		var m *member.Member
+		m, err = r.MemberStore.Transfer(ctx, member.TransferInput{
+			ID: id, Version: input.Version, ToUnitID: toUnit, ToExternal: value(input.ToExternal),
+			On: input.On, DecisionNumber: value(input.DecisionNumber), Note: value(input.Note),
+		})
+		if err == nil {
+			return &model.MemberTransferPayload{Member: m, UserErrors: noErrors}, nil
+		}
+	}
+	ue, err := userErrors(ctx, err)
+	return &model.MemberTransferPayload{UserErrors: ue}, err
 }
 
 func (r *mutationResolver) MemberLeave(ctx context.Context, input model.MemberLeaveInput) (*model.MemberLeavePayload, error) {
-	panic(fmt.Errorf("not implemented: MemberLeave - memberLeave"))
+	id, err := inputID(model.KindMember, input.ID, "id")
+	if err == nil {
+		reason := member.AgedOut
+		if input.Reason == model.MemberLeaveReasonRemoved {
+			reason = member.Removed
+		}
+		var m *member.Member
+		m, err = r.MemberStore.Leave(ctx, member.LeaveInput{
+			ID: id, Version: input.Version, Reason: reason, On: input.On,
+			DecisionNumber: value(input.DecisionNumber), Note: value(input.Note),
+		})
+		if err == nil {
+			return &model.MemberLeavePayload{Member: m, UserErrors: noErrors}, nil
+		}
+	}
+	ue, err := userErrors(ctx, err)
+	return &model.MemberLeavePayload{UserErrors: ue}, err
 }
 
 func (r *mutationResolver) MemberDelete(ctx context.Context, input model.MemberDeleteInput) (*model.MemberDeletePayload, error) {
-	panic(fmt.Errorf("not implemented: MemberDelete - memberDelete"))
+	id, err := inputID(model.KindMember, input.ID, "id")
+	if err == nil {
+		if err = r.MemberStore.Delete(ctx, id, input.Version); err == nil {
+			return &model.MemberDeletePayload{DeletedID: &input.ID, UserErrors: noErrors}, nil
+		}
+	}
+	ue, err := userErrors(ctx, err)
+	return &model.MemberDeletePayload{UserErrors: ue}, err
 }
 
 func (r *queryResolver) Member(ctx context.Context, id string) (*member.Member, error) {
-	panic(fmt.Errorf("not implemented: Member - member"))
+	n, ok := lookup(model.KindMember, id)
+	if !ok {
+		return nil, nil
+	}
+	return loadOne(ctx, loaders(ctx).Member, n)
 }
 
 func (r *queryResolver) Members(ctx context.Context, filter *model.MemberFilter, orderBy *member.Order, first *int32, after *string) (*model.Connection[*member.Member], error) {
-	panic(fmt.Errorf("not implemented: Members - members"))
+	f, err := memberFilter(filter)
+	if err != nil {
+		return nil, err
+	}
+	return r.listMembers(ctx, f, orderBy, first, after)
 }
 
 func (r *Resolver) Member() MemberResolver { return &memberResolver{r} }

@@ -7,15 +7,32 @@ package graph
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/sodoan/sodoan/graph/model"
+	"github.com/sodoan/sodoan/internal/apperr"
 )
 
 func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error) {
-	panic(fmt.Errorf("not implemented: Node - node"))
+	return r.node(ctx, id)()
 }
 
 func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]model.Node, error) {
-	panic(fmt.Errorf("not implemented: Nodes - nodes"))
+	if len(ids) > maxNodes {
+		return nil, &apperr.Error{Code: apperr.BadUserInput, Field: []string{"ids"},
+			Message: "at most 100 IDs at once", VI: "Tối đa 100 mã mỗi lần."}
+	}
+	// Ask for every ID first, then wait: the loaders batch by type.
+	thunks := make([]func() (model.Node, error), len(ids))
+	for i, id := range ids {
+		thunks[i] = r.node(ctx, id)
+	}
+	out := make([]model.Node, len(ids))
+	for i, thunk := range thunks {
+		n, err := thunk()
+		if err != nil {
+			return nil, err
+		}
+		out[i] = n
+	}
+	return out, nil
 }

@@ -2,13 +2,42 @@
 // and thin resolvers that call the services in internal/.
 package graph
 
-import "github.com/jackc/pgx/v5/pgxpool"
+import (
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/sodoan/sodoan/internal/activity"
+	"github.com/sodoan/sodoan/internal/award"
+	"github.com/sodoan/sodoan/internal/loader"
+	"github.com/sodoan/sodoan/internal/member"
+	"github.com/sodoan/sodoan/internal/org"
+)
 
 //go:generate go tool gqlgen generate
 
 // Resolver holds the services the resolvers call; nothing else, so every
 // request's state lives in its context.
 type Resolver struct {
-	Pool    *pgxpool.Pool
-	Version string
+	Pool          *pgxpool.Pool
+	Version       string
+	UnitStore     *org.Store
+	MemberStore   *member.Store
+	ActivityStore *activity.Store
+	AwardStore    *award.Store
+}
+
+// NewResolver wires the stores on pool.
+func NewResolver(pool *pgxpool.Pool, version string) *Resolver {
+	return &Resolver{
+		Pool:          pool,
+		Version:       version,
+		UnitStore:     org.NewStore(pool),
+		MemberStore:   member.NewStore(pool),
+		ActivityStore: activity.NewStore(pool),
+		AwardStore:    award.NewStore(pool),
+	}
+}
+
+// Stores are the loaders' sources.
+func (r *Resolver) Stores() loader.Stores {
+	return loader.Stores{Org: r.UnitStore, Members: r.MemberStore, Activity: r.ActivityStore, Award: r.AwardStore}
 }

@@ -7,7 +7,7 @@ package graph
 
 import (
 	"context"
-	"fmt"
+	"time"
 
 	"github.com/sodoan/sodoan/graph/model"
 	"github.com/sodoan/sodoan/internal/activity"
@@ -16,55 +16,147 @@ import (
 )
 
 func (r *mutationResolver) UnitCreate(ctx context.Context, input model.UnitCreateInput) (*model.UnitCreatePayload, error) {
-	panic(fmt.Errorf("not implemented: UnitCreate - unitCreate"))
+	parentID, err := optionalInputID(model.KindUnit, value(input.ParentID), "parentId")
+	if err == nil {
+		var u *org.Unit
+		u, err = r.UnitStore.Create(ctx, org.CreateInput{
+			ParentID: parentID, Level: input.Level, Name: input.Name,
+			ShortName: value(input.ShortName), Address: value(input.Address),
+		})
+		if err == nil {
+			return &model.UnitCreatePayload{Unit: u, UserErrors: noErrors}, nil
+		}
+	}
+	ue, err := userErrors(ctx, err)
+	return &model.UnitCreatePayload{UserErrors: ue}, err
 }
 
 func (r *mutationResolver) UnitUpdate(ctx context.Context, input model.UnitUpdateInput) (*model.UnitUpdatePayload, error) {
-	panic(fmt.Errorf("not implemented: UnitUpdate - unitUpdate"))
+	id, err := inputID(model.KindUnit, input.ID, "id")
+	if err == nil {
+		var u *org.Unit
+		u, err = r.UnitStore.Update(ctx, org.UpdateInput{
+			ID: id, Version: input.Version, Level: value(input.Level), Name: value(input.Name),
+			ShortName: optional(input.ShortName), Address: optional(input.Address),
+		})
+		if err == nil {
+			return &model.UnitUpdatePayload{Unit: u, UserErrors: noErrors}, nil
+		}
+	}
+	ue, err := userErrors(ctx, err)
+	return &model.UnitUpdatePayload{UserErrors: ue}, err
 }
 
 func (r *mutationResolver) UnitMove(ctx context.Context, input model.UnitMoveInput) (*model.UnitMovePayload, error) {
-	panic(fmt.Errorf("not implemented: UnitMove - unitMove"))
+	id, err := inputID(model.KindUnit, input.ID, "id")
+	var parentID int64
+	if err == nil {
+		parentID, err = inputID(model.KindUnit, input.ParentID, "parentId")
+	}
+	if err == nil {
+		var u *org.Unit
+		u, err = r.UnitStore.Move(ctx, org.MoveInput{ID: id, Version: input.Version, ParentID: parentID})
+		if err == nil {
+			return &model.UnitMovePayload{Unit: u, UserErrors: noErrors}, nil
+		}
+	}
+	ue, err := userErrors(ctx, err)
+	return &model.UnitMovePayload{UserErrors: ue}, err
 }
 
 func (r *mutationResolver) UnitArchive(ctx context.Context, input model.UnitArchiveInput) (*model.UnitArchivePayload, error) {
-	panic(fmt.Errorf("not implemented: UnitArchive - unitArchive"))
+	id, err := inputID(model.KindUnit, input.ID, "id")
+	if err == nil {
+		var u *org.Unit
+		u, err = r.UnitStore.Archive(ctx, org.ArchiveInput{ID: id, Version: input.Version, Archived: input.Archived})
+		if err == nil {
+			return &model.UnitArchivePayload{Unit: u, UserErrors: noErrors}, nil
+		}
+	}
+	ue, err := userErrors(ctx, err)
+	return &model.UnitArchivePayload{UserErrors: ue}, err
 }
 
 func (r *queryResolver) Unit(ctx context.Context, id string) (*org.Unit, error) {
-	panic(fmt.Errorf("not implemented: Unit - unit"))
+	n, ok := lookup(model.KindUnit, id)
+	if !ok {
+		return nil, nil
+	}
+	return loadOne(ctx, loaders(ctx).Unit, n)
 }
 
 func (r *queryResolver) Units(ctx context.Context, filter *model.UnitFilter, first *int32, after *string) (*model.Connection[*org.Unit], error) {
-	panic(fmt.Errorf("not implemented: Units - units"))
+	f, err := unitFilter(filter)
+	if err != nil {
+		return nil, err
+	}
+	return r.listUnits(ctx, f, first, after)
 }
 
 func (r *unitResolver) ID(ctx context.Context, obj *org.Unit) (string, error) {
-	panic(fmt.Errorf("not implemented: ID - id"))
+	return model.EncodeID(model.KindUnit, obj.ID), nil
 }
 
 func (r *unitResolver) Parent(ctx context.Context, obj *org.Unit) (*org.Unit, error) {
-	panic(fmt.Errorf("not implemented: Parent - parent"))
+	return loadOptional(ctx, loaders(ctx).Unit, obj.ParentID)
 }
 
 func (r *unitResolver) Ancestors(ctx context.Context, obj *org.Unit) ([]*org.Unit, error) {
-	panic(fmt.Errorf("not implemented: Ancestors - ancestors"))
+	ids := obj.AncestorIDs()
+	units, errs := loaders(ctx).Unit.LoadAll(ctx, ids)
+	if errs != nil {
+		return nil, errs
+	}
+	return units, nil
 }
 
 func (r *unitResolver) Children(ctx context.Context, obj *org.Unit, first *int32, after *string, includeArchived *bool) (*model.Connection[*org.Unit], error) {
-	panic(fmt.Errorf("not implemented: Children - children"))
+	f := org.Filter{ParentID: &obj.ID, IncludeArchived: includeArchived != nil && *includeArchived}
+	return r.listUnits(ctx, f, first, after)
 }
 
 func (r *unitResolver) Members(ctx context.Context, obj *org.Unit, filter *model.MemberFilter, orderBy *member.Order, first *int32, after *string) (*model.Connection[*member.Member], error) {
-	panic(fmt.Errorf("not implemented: Members - members"))
+	f, err := memberFilter(filter)
+	if err != nil {
+		return nil, err
+	}
+	f.UnitID = &obj.ID
+	return r.listMembers(ctx, f, orderBy, first, after)
 }
 
 func (r *unitResolver) Activities(ctx context.Context, obj *org.Unit, filter *model.ActivityFilter, orderBy *activity.Order, first *int32, after *string) (*model.Connection[*activity.Activity], error) {
-	panic(fmt.Errorf("not implemented: Activities - activities"))
+	f, err := activityFilter(filter)
+	if err != nil {
+		return nil, err
+	}
+	f.UnitID = &obj.ID
+	return r.listActivities(ctx, f, orderBy, first, after)
 }
 
 func (r *unitResolver) Stats(ctx context.Context, obj *org.Unit, year *int32) (*model.UnitStats, error) {
-	panic(fmt.Errorf("not implemented: Stats - stats"))
+	y := time.Now().Year()
+	if year != nil {
+		y = int(*year)
+	}
+	s, err := r.UnitStore.Stats(ctx, obj.ID, y)
+	if err != nil {
+		return nil, err
+	}
+	return &model.UnitStats{
+		Year: int32(s.Year),
+		Members: &model.MemberCounts{
+			Total:          int32(s.MembersTotal),
+			Active:         int32(s.MembersByStatus["ACTIVE"]),
+			TransferredOut: int32(s.MembersByStatus["TRANSFERRED_OUT"]),
+			AgedOut:        int32(s.MembersByStatus["AGED_OUT"]),
+			Removed:        int32(s.MembersByStatus["REMOVED"]),
+		},
+		Branches:          int32(s.Branches),
+		Activities:        int32(s.Activities),
+		Participations:    int32(s.Participations),
+		VolunteerHours:    s.VolunteerHours,
+		ContributionValue: s.ContributionValue,
+	}, nil
 }
 
 func (r *Resolver) Unit() UnitResolver { return &unitResolver{r} }

@@ -25,8 +25,11 @@ const (
 
 // Error is an error whose message is safe to show to the caller.
 type Error struct {
-	Code    Code
+	Code Code
+	// Message is in English; VI, when set, is the Vietnamese the caller
+	// sees by default.
 	Message string
+	VI      string
 	// Field is the path of the input field at fault, when there is one.
 	Field []string
 	// Err is the underlying cause, for logs only.

@@ -19,3 +19,8 @@ type Optional[T any] struct {
 	Set   bool
 	Value *T
 }
+
+// Convert keeps o's Set but swaps its value, e.g. for an ID decoded to its key.
+func Convert[T, U any](o Optional[T], v *U) Optional[U] {
+	return Optional[U]{Set: o.Set, Value: v}
+}

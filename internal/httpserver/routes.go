@@ -17,6 +17,8 @@ import (
 
 	"github.com/sodoan/sodoan/graph"
 	"github.com/sodoan/sodoan/internal/db"
+	"github.com/sodoan/sodoan/internal/i18n"
+	"github.com/sodoan/sodoan/internal/loader"
 )
 
 // maxRequestBody bounds what a client may send to /graphql. The largest
@@ -34,13 +36,11 @@ type Options struct {
 
 // Routes returns the server's whole HTTP handler.
 func Routes(o Options) http.Handler {
-	gql := graph.NewHandler(
-		&graph.Resolver{Pool: o.Pool, Version: o.Version},
-		graph.HandlerOptions{Introspection: o.Development},
-	)
+	resolver := graph.NewResolver(o.Pool, o.Version)
+	gql := graph.NewHandler(resolver, graph.HandlerOptions{Introspection: o.Development})
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", http.MaxBytesHandler(gql, maxRequestBody))
+	mux.Handle("/graphql", http.MaxBytesHandler(withLoaders(resolver.Stores(), gql), maxRequestBody))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
@@ -48,7 +48,14 @@ func Routes(o Options) http.Handler {
 	if o.Development {
 		mux.Handle("GET /{$}", playground.Handler("Sổ Đoàn – GraphiQL", "/graphql"))
 	}
-	return withRequestLogging(o.Log, mux)
+	return withRequestLogging(o.Log, i18n.Middleware(mux))
+}
+
+// withLoaders gives each request its own batching loaders.
+func withLoaders(stores loader.Stores, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r.WithContext(loader.With(r.Context(), loader.New(stores))))
+	})
 }
 
 // readiness answers 200 when the database is reachable and migrated to the

@@ -3,7 +3,12 @@
 // "this unit and everything below it" is a path prefix match on an index.
 package org
 
-import "time"
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
 
 // Level is a unit's rank in the tree.
 type Level string
@@ -75,4 +80,19 @@ func (l Level) VI() string {
 		return "chi đoàn"
 	}
 	return string(l)
+}
+
+// AncestorIDs are the ids of the units above u, root first, read from its path.
+func (u *Unit) AncestorIDs() []int64 {
+	parts := strings.Split(u.Path, ".")
+	ids := make([]int64, 0, len(parts))
+	for _, p := range parts[:len(parts)-1] {
+		id, err := strconv.ParseInt(p, 10, 64)
+		if err != nil {
+			// Paths are written by the database trigger from ids only.
+			panic(fmt.Sprintf("org: malformed path %q of unit %d", u.Path, u.ID))
+		}
+		ids = append(ids, id)
+	}
+	return ids
 }

@@ -1,0 +1,141 @@
+package graph
+
+import (
+	"context"
+	"errors"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vikstrous/dataloadgen"
+
+	"github.com/sodoan/sodoan/graph/model"
+	"github.com/sodoan/sodoan/internal/apperr"
+	"github.com/sodoan/sodoan/internal/db"
+	"github.com/sodoan/sodoan/internal/i18n"
+	"github.com/sodoan/sodoan/internal/loader"
+	"github.com/sodoan/sodoan/internal/page"
+	"github.com/sodoan/sodoan/internal/validate"
+)
+
+// loaders returns the request's batching loaders.
+func loaders(ctx context.Context) *loader.Loaders { return loader.For(ctx) }
+
+// loadOne loads a record through a loader; a missing one is nil, not an error.
+func loadOne[T any](ctx context.Context, l *dataloadgen.Loader[int64, *T], id int64) (*T, error) {
+	v, err := l.Load(ctx, id)
+	if errors.Is(err, dataloadgen.ErrNotFound) {
+		return nil, nil
+	}
+	return v, err
+}
+
+// loadOptional is loadOne for a nullable reference.
+func loadOptional[T any](ctx context.Context, l *dataloadgen.Loader[int64, *T], id *int64) (*T, error) {
+	if id == nil {
+		return nil, nil
+	}
+	return loadOne(ctx, l, *id)
+}
+
+// value reads an optional input field: nil when left out or null.
+func value[T any](o graphql.Omittable[*T]) *T { return o.Value() }
+
+// list reads an optional list input field.
+func list[T any](o graphql.Omittable[[]T]) []T { return o.Value() }
+
+// optional keeps the difference between a field left out and one set to null.
+func optional[T any](o graphql.Omittable[*T]) db.Optional[T] {
+	return db.Optional[T]{Set: o.IsSet(), Value: o.Value()}
+}
+
+// intPtr widens an optional GraphQL Int.
+func intPtr(v *int32) *int {
+	if v == nil {
+		return nil
+	}
+	n := int(*v)
+	return &n
+}
+
+// userErrors turns a service's *apperr.Invalid into the payload's
+// userErrors, worded in the request's language. Any other error is returned
+// as it is, to become a top-level error.
+func userErrors(ctx context.Context, err error) ([]*model.UserError, error) {
+	inv, ok := apperr.AsInvalid(err)
+	if !ok {
+		return nil, err
+	}
+	out := make([]*model.UserError, len(inv.Errors))
+	for i, fe := range inv.Errors {
+		out[i] = &model.UserError{
+			Field:   fe.Field,
+			Message: i18n.Pick(ctx, fe.VI, fe.EN),
+			Code:    model.UserErrorCode(fe.Code),
+		}
+	}
+	return out, nil
+}
+
+// noErrors is the userErrors of a mutation that succeeded: an empty list,
+// never null.
+var noErrors = []*model.UserError{}
+
+// inputID decodes an ID given in a mutation's input; a malformed or foreign
+// ID is a NOT_FOUND user error on that field.
+func inputID(kind model.Kind, id string, field ...any) (int64, error) {
+	n, err := model.DecodeID(kind, id)
+	if err != nil {
+		var v validate.Errors
+		v.Add(validate.Path(append([]any{"input"}, field...)...), validate.NotFound,
+			"Không tìm thấy bản ghi với mã này.", "No record with this ID.")
+		return 0, v.Err()
+	}
+	return n, nil
+}
+
+// inputIDs decodes a list of IDs, reporting each bad one.
+func inputIDs(kind model.Kind, ids []string, field string) ([]int64, error) {
+	out := make([]int64, len(ids))
+	var v validate.Errors
+	for i, id := range ids {
+		n, err := model.DecodeID(kind, id)
+		if err != nil {
+			v.Add(validate.Path("input", field, i), validate.NotFound, "Không tìm thấy bản ghi với mã này.", "No record with this ID.")
+		}
+		out[i] = n
+	}
+	return out, v.Err()
+}
+
+// optionalInputID decodes an optional ID of a mutation's input.
+func optionalInputID(kind model.Kind, id *string, field ...any) (*int64, error) {
+	if id == nil {
+		return nil, nil
+	}
+	n, err := inputID(kind, *id, field...)
+	return &n, err
+}
+
+// filterID decodes an ID given as a query argument or filter; a bad one is
+// a top-level NOT_FOUND error, since a query has no userErrors.
+func filterID(kind model.Kind, id *string) (*int64, error) {
+	if id == nil {
+		return nil, nil
+	}
+	n, err := model.DecodeID(kind, *id)
+	if err != nil {
+		return nil, err
+	}
+	return &n, nil
+}
+
+// pageRequest validates first/after.
+func pageRequest(first *int32, after *string) (page.Request, error) {
+	return page.New(first, after)
+}
+
+// lookup decodes a node ID of kind for a single-record query: an ID of
+// another kind or a malformed one finds nothing (null), like a missing one.
+func lookup(kind model.Kind, id string) (int64, bool) {
+	k, n, ok := model.DecodeAnyID(id)
+	return n, ok && k == kind
+}

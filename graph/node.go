@@ -1,0 +1,59 @@
+package graph
+
+import (
+	"context"
+	"errors"
+
+	"github.com/vikstrous/dataloadgen"
+
+	"github.com/sodoan/sodoan/graph/model"
+)
+
+// maxNodes bounds nodes(ids:), like a connection's first.
+const maxNodes = 100
+
+// node starts loading any record by its global ID through the request's
+// loaders and returns a thunk that waits for it, so nodes(ids:) batches by
+// type. Unknown or malformed IDs give null.
+func (r *Resolver) node(ctx context.Context, id string) func() (model.Node, error) {
+	kind, n, ok := model.DecodeAnyID(id)
+	if !ok {
+		return func() (model.Node, error) { return nil, nil }
+	}
+	l := loaders(ctx)
+	switch kind {
+	case model.KindUnit:
+		return thunk(l.Unit.LoadThunk(ctx, n))
+	case model.KindMember:
+		return thunk(l.Member.LoadThunk(ctx, n))
+	case model.KindActivity:
+		return thunk(l.Activity.LoadThunk(ctx, n))
+	case model.KindCampaign:
+		return thunk(l.Campaign.LoadThunk(ctx, n))
+	case model.KindContribution:
+		return thunk(l.Contribution.LoadThunk(ctx, n))
+	case model.KindCommendation:
+		return thunk(l.Commendation.LoadThunk(ctx, n))
+	case model.KindPledge:
+		return thunk(l.Pledge.LoadThunk(ctx, n))
+	}
+	return func() (model.Node, error) { return nil, nil }
+}
+
+// thunk adapts a loader's thunk: a missing record is null, and a nil
+// pointer becomes a nil interface (a typed nil would be a non-null Node
+// with nothing in it).
+func thunk[T any](load func() (*T, error)) func() (model.Node, error) {
+	return func() (model.Node, error) {
+		v, err := load()
+		switch {
+		case errors.Is(err, dataloadgen.ErrNotFound):
+			return nil, nil
+		case err != nil:
+			return nil, err
+		case v == nil:
+			return nil, nil
+		}
+		return v, nil
+	}
+}

@@ -1,0 +1,136 @@
+// Package loader batches the lookups one GraphQL request makes, so reading
+// a list of N records and a field of each costs one query per field, not N
+// (no N+1). Loaders live for one request: nothing is cached across requests
+// or users.
+package loader
+
+import (
+	"context"
+	"time"
+
+	"github.com/vikstrous/dataloadgen"
+
+	"github.com/sodoan/sodoan/internal/activity"
+	"github.com/sodoan/sodoan/internal/award"
+	"github.com/sodoan/sodoan/internal/member"
+	"github.com/sodoan/sodoan/internal/org"
+)
+
+// Stores are where the loaders read from.
+type Stores struct {
+	Org      *org.Store
+	Members  *member.Store
+	Activity *activity.Store
+	Award    *award.Store
+}
+
+// HoursKey asks for a member's volunteer hours in a year (Year 0: all years).
+type HoursKey struct {
+	MemberID int64
+	Year     int
+}
+
+// Loaders are one request's batching loaders.
+type Loaders struct {
+	Unit          *dataloadgen.Loader[int64, *org.Unit]
+	Member        *dataloadgen.Loader[int64, *member.Member]
+	Activity      *dataloadgen.Loader[int64, *activity.Activity]
+	Campaign      *dataloadgen.Loader[int64, *activity.Campaign]
+	Contribution  *dataloadgen.Loader[int64, *activity.Contribution]
+	Commendation  *dataloadgen.Loader[int64, *award.Commendation]
+	Pledge        *dataloadgen.Loader[int64, *award.Pledge]
+	MemberEvents  *dataloadgen.Loader[int64, []*member.Event]
+	MemberRatings *dataloadgen.Loader[int64, []*member.Rating]
+	MemberHours   *dataloadgen.Loader[HoursKey, float64]
+	Guests        *dataloadgen.Loader[int64, []activity.Guest]
+	Contributions *dataloadgen.Loader[int64, []*activity.Contribution]
+	Totals        *dataloadgen.Loader[int64, activity.Totals]
+	PledgeCounts  *dataloadgen.Loader[int64, award.PledgeCounts]
+}
+
+// wait is how long a loader collects keys before it queries: long enough
+// for gqlgen to resolve sibling fields concurrently, short enough not to show.
+const wait = 2 * time.Millisecond
+
+// New returns fresh loaders for one request.
+func New(s Stores) *Loaders {
+	opt := dataloadgen.WithWait(wait)
+	return &Loaders{
+		Unit:          dataloadgen.NewMappedLoader(s.Org.ByIDs, opt),
+		Member:        dataloadgen.NewMappedLoader(s.Members.ByIDs, opt),
+		Activity:      dataloadgen.NewMappedLoader(s.Activity.ActivitiesByIDs, opt),
+		Campaign:      dataloadgen.NewMappedLoader(s.Activity.CampaignsByIDs, opt),
+		Contribution:  dataloadgen.NewMappedLoader(s.Activity.ContributionsByIDs, opt),
+		Commendation:  dataloadgen.NewMappedLoader(s.Award.CommendationsByIDs, opt),
+		Pledge:        dataloadgen.NewMappedLoader(s.Award.PledgesByIDs, opt),
+		MemberEvents:  dataloadgen.NewLoader(all(s.Members.EventsOf), opt),
+		MemberRatings: dataloadgen.NewLoader(all(s.Members.RatingsOf), opt),
+		MemberHours:   dataloadgen.NewLoader(memberHours(s.Activity), opt),
+		Guests:        dataloadgen.NewLoader(all(s.Activity.GuestsOf), opt),
+		Contributions: dataloadgen.NewLoader(all(s.Activity.ContributionsOf), opt),
+		Totals:        dataloadgen.NewLoader(all(s.Activity.TotalsOf), opt),
+		PledgeCounts:  dataloadgen.NewLoader(all(s.Award.CountsOf), opt),
+	}
+}
+
+// all adapts a fetch returning a map into one where a key with no entry gets
+// the zero value (no events, no guests) rather than a "not found" error.
+func all[K comparable, V any](fetch func(context.Context, []K) (map[K]V, error)) func(context.Context, []K) ([]V, []error) {
+	return func(ctx context.Context, keys []K) ([]V, []error) {
+		m, err := fetch(ctx, keys)
+		out := make([]V, len(keys))
+		if err != nil {
+			return out, []error{err}
+		}
+		for i, k := range keys {
+			out[i] = m[k]
+		}
+		return out, nil
+	}
+}
+
+// memberHours groups keys by year so each distinct year is one query.
+func memberHours(s *activity.Store) func(context.Context, []HoursKey) ([]float64, []error) {
+	return func(ctx context.Context, keys []HoursKey) ([]float64, []error) {
+		byYear := map[int][]int64{}
+		for _, k := range keys {
+			byYear[k.Year] = append(byYear[k.Year], k.MemberID)
+		}
+		hours := map[HoursKey]float64{}
+		for year, ids := range byYear {
+			var y *int
+			if year != 0 {
+				y = &year
+			}
+			m, err := s.MemberHours(ctx, ids, y)
+			if err != nil {
+				return make([]float64, len(keys)), []error{err}
+			}
+			for id, h := range m {
+				hours[HoursKey{id, year}] = h
+			}
+		}
+		out := make([]float64, len(keys))
+		for i, k := range keys {
+			out[i] = hours[k]
+		}
+		return out, nil
+	}
+}
+
+type ctxKey struct{}
+
+// With returns ctx carrying l.
+func With(ctx context.Context, l *Loaders) context.Context {
+	return context.WithValue(ctx, ctxKey{}, l)
+}
+
+// For returns the request's loaders. It panics when the middleware that
+// installs them is missing: that is a wiring bug, not a runtime condition.
+func For(ctx context.Context) *Loaders {
+	l, ok := ctx.Value(ctxKey{}).(*Loaders)
+	if !ok {
+		panic("loader: no loaders in context; is the loader middleware installed?")
+	}
+	return l
+}
