@@ -5,11 +5,16 @@ package apitest
 
 import (
 	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"sync"
 	"testing"
 
 	"github.com/99designs/gqlgen/client"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/rs/zerolog"
 
@@ -72,4 +77,96 @@ func (b *syncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// Response is a GraphQL response as a client sees it.
+type Response struct {
+	Data   json.RawMessage
+	Errors []struct {
+		Message    string
+		Path       []any
+		Extensions map[string]any
+	}
+}
+
+// Do posts a query with variables through the handler, with extra headers
+// (e.g. Accept-Language), and returns the decoded response.
+func (e *Env) Do(t testing.TB, query string, vars map[string]any, headers ...string) Response {
+	t.Helper()
+	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	rec := httptest.NewRecorder()
+	e.Handler.ServeHTTP(rec, req)
+	var resp Response
+	if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil {
+		t.Fatalf("response is not JSON (%d): %s", rec.Code, rec.Body)
+	}
+	return resp
+}
+
+// MustDo is Do that fails the test on any top-level error and decodes data
+// into out.
+func (e *Env) MustDo(t testing.TB, query string, vars map[string]any, out any) {
+	t.Helper()
+	resp := e.Do(t, query, vars)
+	if len(resp.Errors) > 0 {
+		t.Fatalf("query failed: %+v\nquery: %s\nvars: %v\nserver log:\n%s", resp.Errors, query, vars, e.Logs())
+	}
+	if out != nil {
+		if err := json.Unmarshal(resp.Data, out); err != nil {
+			t.Fatalf("decode data: %v: %s", err, resp.Data)
+		}
+	}
+}
+
+// UserError is one entry of a payload's userErrors.
+type UserError struct {
+	Field   []string
+	Message string
+	Code    string
+}
+
+// Mutate runs a mutation named name whose payload has userErrors, and
+// returns the payload (decoded into out) and its userErrors.
+func (e *Env) Mutate(t testing.TB, name, inputType, selection string, input map[string]any, out any) []UserError {
+	t.Helper()
+	query := fmt.Sprintf(`mutation($input: %s!) { %s(input: $input) { %s userErrors { field message code } } }`, inputType, name, selection)
+	var data map[string]json.RawMessage
+	e.MustDo(t, query, map[string]any{"input": input}, &data)
+	var payload struct{ UserErrors []UserError }
+	if err := json.Unmarshal(data[name], &payload); err != nil {
+		t.Fatalf("decode %s payload: %v", name, err)
+	}
+	if out != nil {
+		if err := json.Unmarshal(data[name], out); err != nil {
+			t.Fatalf("decode %s payload: %v", name, err)
+		}
+	}
+	return payload.UserErrors
+}
+
+// MustMutate is Mutate that fails the test on any userError.
+func (e *Env) MustMutate(t testing.TB, name, inputType, selection string, input map[string]any, out any) {
+	t.Helper()
+	if ue := e.Mutate(t, name, inputType, selection, input, out); len(ue) > 0 {
+		t.Fatalf("%s: unexpected userErrors %+v for input %v", name, ue, input)
+	}
+}
+
+// Count returns the number of rows in table, to show a refused write
+// changed nothing.
+func (e *Env) Count(t testing.TB, table string) int {
+	t.Helper()
+	var n int
+	if err := e.Pool.QueryRow(context.Background(), `SELECT count(*) FROM `+pgx.Identifier{table}.Sanitize()).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

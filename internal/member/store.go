@@ -117,30 +117,17 @@ var vietnam = time.FixedZone("ICT", 7*60*60)
 func (s *Store) List(ctx context.Context, f Filter, order Order, p page.Request) (page.Page[*Member], error) {
 	var args db.Args
 	conds := s.where(f, &args)
-	var orderBy, keyCols string
-	var cursorCond func(*db.Args) (string, bool, error)
-	switch order {
-	case ByJoinedOnDesc:
-		orderBy, keyCols = `m.joined_on DESC, m.id DESC`, `m.joined_on`
-		cursorCond = func(a *db.Args) (string, bool, error) {
-			var joined time.Time
-			var id int64
-			ok, err := p.Key(&joined, &id)
-			return `(m.joined_on, m.id) < (` + a.Add(joined) + `, ` + a.Add(id) + `)`, ok, err
-		}
-	default:
-		orderBy, keyCols = `m.sort_name, m.id`, `m.sort_name`
-		cursorCond = func(a *db.Args) (string, bool, error) {
-			var name string
-			var id int64
-			ok, err := p.Key(&name, &id)
-			return `(m.sort_name, m.id) > (` + a.Add(name) + `, ` + a.Add(id) + `)`, ok, err
-		}
+	orderBy, keyCols, cmp := `m.sort_name, m.id`, `m.sort_name`, `>`
+	var key any = new(string)
+	if order == ByJoinedOnDesc {
+		orderBy, keyCols, cmp = `m.joined_on DESC, m.id DESC`, `m.joined_on`, `<`
+		key = new(time.Time)
 	}
-	if cond, ok, err := cursorCond(&args); err != nil {
+	var id int64
+	if ok, err := p.Key(key, &id); err != nil {
 		return page.Page[*Member]{}, err
 	} else if ok {
-		conds = append(conds, cond)
+		conds = append(conds, `(`+keyCols+`, m.id) `+cmp+` (`+args.Add(key)+`, `+args.Add(id)+`)`)
 	}
 	sql := `SELECT ` + memberColumns + `, ` + keyCols + ` FROM members m` + db.Where(conds) +
 		` ORDER BY ` + orderBy + ` LIMIT ` + args.Add(p.Limit())

@@ -217,11 +217,12 @@ func (s *Store) Move(ctx context.Context, in MoveInput) (*Unit, error) {
 			return err
 		}
 		var v validate.Errors
-		checkParent(&v, fieldParent, parent, u.Level)
 		if parent != nil && isWithin(parent.Path, u.Path) {
 			v.Add(fieldParent, validate.NotAllowed,
 				"Không thể chuyển đơn vị vào chính nó hoặc đơn vị trực thuộc nó.",
 				"A unit cannot move under itself or a unit below it.")
+		} else {
+			checkParent(&v, fieldParent, parent, u.Level)
 		}
 		if err := v.Err(); err != nil {
 			return err

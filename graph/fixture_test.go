@@ -1,0 +1,115 @@
+package graph_test
+
+import (
+	"fmt"
+	"sync/atomic"
+	"testing"
+
+	"github.com/sodoan/sodoan/internal/apitest"
+	"github.com/sodoan/sodoan/internal/testdb"
+)
+
+func TestMain(m *testing.M) { testdb.Main(m) }
+
+// tree is a small organisation, made through the API as a secretary would:
+// a province, a bloc under it, two branches under the bloc, and a district.
+type tree struct {
+	env      *apitest.Env
+	province string
+	bloc     string
+	branchA  string
+	branchB  string
+	district string
+}
+
+func newTree(t *testing.T) *tree {
+	t.Helper()
+	env := apitest.New(t)
+	tr := &tree{env: env}
+	tr.province = tr.unit(t, nil, "PROVINCE", "Tỉnh đoàn Ninh Thuận")
+	tr.bloc = tr.unit(t, &tr.province, "BLOC", "Đoàn khối Cơ quan – Doanh nghiệp tỉnh")
+	tr.branchA = tr.unit(t, &tr.bloc, "BRANCH", "Chi đoàn Văn phòng Tỉnh ủy")
+	tr.branchB = tr.unit(t, &tr.bloc, "BRANCH", "Chi đoàn Sở Tài chính")
+	tr.district = tr.unit(t, &tr.province, "DISTRICT", "Huyện đoàn Bác Ái")
+	return tr
+}
+
+// unit creates a unit and returns its ID.
+func (tr *tree) unit(t *testing.T, parent *string, level, name string) string {
+	t.Helper()
+	input := map[string]any{"level": level, "name": name}
+	if parent != nil {
+		input["parentId"] = *parent
+	}
+	var out struct{ Unit struct{ ID string } }
+	tr.env.MustMutate(t, "unitCreate", "UnitCreateInput", "unit { id }", input, &out)
+	return out.Unit.ID
+}
+
+var cardSeq atomic.Int64
+
+// member creates an active member of unit with sensible details; extra
+// overrides or adds input fields. It returns the member's ID.
+func (tr *tree) member(t *testing.T, unit, fullName string, extra map[string]any) string {
+	t.Helper()
+	input := map[string]any{
+		"unitId":     unit,
+		"fullName":   fullName,
+		"gender":     "FEMALE",
+		"birthDate":  "1998-05-12",
+		"joinedOn":   "2015-03-26",
+		"cardNumber": fmt.Sprintf("TEST%06d", cardSeq.Add(1)),
+	}
+	for k, v := range extra {
+		input[k] = v
+	}
+	var out struct{ Member struct{ ID string } }
+	tr.env.MustMutate(t, "memberCreate", "MemberCreateInput", "member { id }", input, &out)
+	return out.Member.ID
+}
+
+// activity creates an activity of unit and returns its ID.
+func (tr *tree) activity(t *testing.T, unit, title string, extra map[string]any) string {
+	t.Helper()
+	input := map[string]any{
+		"unitId":   unit,
+		"title":    title,
+		"kind":     "VOLUNTEER_WORK",
+		"workArea": "YOUTH_VOLUNTEERING",
+		"startsOn": "2022-07-10",
+		"status":   "DONE",
+	}
+	for k, v := range extra {
+		input[k] = v
+	}
+	var out struct{ Activity struct{ ID string } }
+	tr.env.MustMutate(t, "activityCreate", "ActivityCreateInput", "activity { id }", input, &out)
+	return out.Activity.ID
+}
+
+// version reads a record's current version through node(id:).
+func (tr *tree) version(t *testing.T, id string) int {
+	t.Helper()
+	var out struct{ Node struct{ Version int } }
+	tr.env.MustDo(t, `query($id: ID!) { node(id: $id) {
+		... on Unit { version } ... on Member { version } ... on Activity { version }
+		... on Campaign { version } ... on Contribution { version } ... on Commendation { version }
+		... on Pledge { version } } }`, map[string]any{"id": id}, &out)
+	return out.Node.Version
+}
+
+// codes lists userErrors as "field.path:CODE" for compact assertions.
+func codes(ue []apitest.UserError) []string {
+	out := make([]string, len(ue))
+	for i, e := range ue {
+		path := ""
+		for j, f := range e.Field {
+			if j > 0 {
+				path += "."
+			}
+			path += f
+		}
+		out[i] = path + ":" + e.Code
+	}
+	return out
+}
