@@ -78,7 +78,9 @@ func TestUnitTreeReads(t *testing.T) {
 
 	// Accent-free search over names.
 	var found struct {
-		Units struct{ Edges []struct{ Node struct{ Name string } } }
+		Units struct {
+			Edges []struct{ Node struct{ Name string } }
+		}
 	}
 	tr.env.MustDo(t, `{ units(filter: {search: "bac ai"}) { edges { node { name } } } }`, nil, &found)
 	if len(found.Units.Edges) != 1 || found.Units.Edges[0].Node.Name != "Huyện đoàn Bác Ái" {
@@ -137,16 +139,24 @@ func TestUnitWritesRefused(t *testing.T) {
 			func() map[string]any { return map[string]any{"level": "BRANCH", "name": "Chi đoàn mồ côi"} },
 			[]string{"input.parentId:REQUIRED"}},
 		{"province under a branch", "unitCreate", "UnitCreateInput",
-			func() map[string]any { return map[string]any{"parentId": tr.branchA, "level": "PROVINCE", "name": "Tỉnh đoàn ngược"} },
+			func() map[string]any {
+				return map[string]any{"parentId": tr.branchA, "level": "PROVINCE", "name": "Tỉnh đoàn ngược"}
+			},
 			[]string{"input.parentId:NOT_ALLOWED"}},
 		{"unknown parent", "unitCreate", "UnitCreateInput",
-			func() map[string]any { return map[string]any{"parentId": "VW5pdDo5OTk5OQ", "level": "BRANCH", "name": "Chi đoàn X"} },
+			func() map[string]any {
+				return map[string]any{"parentId": "VW5pdDo5OTk5OQ", "level": "BRANCH", "name": "Chi đoàn X"}
+			},
 			[]string{"input.parentId:NOT_FOUND"}},
 		{"malformed parent", "unitCreate", "UnitCreateInput",
-			func() map[string]any { return map[string]any{"parentId": "%%%", "level": "BRANCH", "name": "Chi đoàn X"} },
+			func() map[string]any {
+				return map[string]any{"parentId": "%%%", "level": "BRANCH", "name": "Chi đoàn X"}
+			},
 			[]string{"input.parentId:NOT_FOUND"}},
 		{"member ID as parent", "unitCreate", "UnitCreateInput",
-			func() map[string]any { return map[string]any{"parentId": "TWVtYmVyOjE", "level": "BRANCH", "name": "Chi đoàn X"} },
+			func() map[string]any {
+				return map[string]any{"parentId": "TWVtYmVyOjE", "level": "BRANCH", "name": "Chi đoàn X"}
+			},
 			[]string{"input.parentId:NOT_FOUND"}},
 		{"move under own child", "unitMove", "UnitMoveInput",
 			func() map[string]any {
