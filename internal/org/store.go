@@ -61,16 +61,6 @@ func (s *Store) Get(ctx context.Context, id int64) (*Unit, error) {
 	return u, nil
 }
 
-// Ancestors returns the units above u, root first.
-func (s *Store) Ancestors(ctx context.Context, u *Unit) ([]*Unit, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+unitColumns+` FROM units
-		WHERE path @> $1::ltree AND id <> $2 ORDER BY nlevel(path)`, u.Path, u.ID)
-	if err != nil {
-		return nil, fmt.Errorf("ancestors of unit %d: %w", u.ID, err)
-	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (*Unit, error) { return scanUnit(r) })
-}
-
 // Filter selects units to list.
 type Filter struct {
 	WithinUnitID    *int64
@@ -135,12 +125,8 @@ func (s *Store) List(ctx context.Context, f Filter, p page.Request) (page.Page[*
 	if err != nil {
 		return page.Page[*Unit]{}, fmt.Errorf("list units: %w", err)
 	}
-	pg := page.Trim(p, list, func(r row) []any { return []any{r.key.Depth, r.key.Search, r.key.ID} })
-	out := page.Page[*Unit]{Cursors: pg.Cursors, HasNextPage: pg.HasNextPage, Items: make([]*Unit, len(pg.Items))}
-	for i, r := range pg.Items {
-		out.Items[i] = r.unit
-	}
-	return out, nil
+	return page.TrimMap(p, list, func(r row) []any { return []any{r.key.Depth, r.key.Search, r.key.ID} },
+		func(r row) *Unit { return r.unit }), nil
 }
 
 // Count returns how many units match f.
