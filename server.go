@@ -6,6 +6,7 @@
 //	server migrate down [N|all]       revert the newest N migrations (default 1)
 //	server migrate version            print the applied migration
 //	server migrate force VERSION      mark VERSION as applied after a manual repair
+//	server seed                       load the demo into an empty database
 package main
 
 import (
@@ -30,6 +31,7 @@ import (
 	"github.com/sodoan/sodoan/internal/db"
 	"github.com/sodoan/sodoan/internal/dblocate"
 	"github.com/sodoan/sodoan/internal/httpserver"
+	"github.com/sodoan/sodoan/internal/seed"
 )
 
 // version is set at build time: go build -ldflags "-X main.version=...".
@@ -58,6 +60,7 @@ const usage = `usage:
   server migrate down [N|all]       revert the newest N migrations (default 1)
   server migrate version            print the applied migration
   server migrate force VERSION      mark VERSION applied after a manual repair
+  server seed                       load the demo (Vietnamese sample records) into an empty database
 Settings come from environment variables; see README.md.`
 
 // run is main without the process: it takes everything it uses as arguments
@@ -89,6 +92,11 @@ func run(ctx context.Context, args []string, environ map[string]string, stdout, 
 		return serve(ctx, cfg, log, !*noMigrate && cfg.AutoMigrate)
 	case "migrate":
 		return migrateCommand(ctx, cfg, log, args, stdout)
+	case "seed":
+		if len(args) > 0 {
+			return usageError{"seed takes no arguments\n" + usage}
+		}
+		return seedCommand(ctx, cfg, log, stdout)
 	default:
 		return usageError{fmt.Sprintf("unknown command %q\n%s", cmd, usage)}
 	}
@@ -165,6 +173,12 @@ func serve(ctx context.Context, cfg config.Config, log zerolog.Logger, migrate b
 		}
 	}
 
+	if cfg.LoadDemo() {
+		if err := loadDemoIfEmpty(ctx, pool, log); err != nil {
+			return err
+		}
+	}
+
 	h := httpserver.Routes(httpserver.Options{
 		Pool:        pool,
 		Log:         log,
@@ -231,5 +245,40 @@ func migrateCommand(ctx context.Context, cfg config.Config, log zerolog.Logger, 
 		return err
 	}
 	fmt.Fprintf(stdout, "schema version %d (dirty: %t); this build's newest is %d\n", v, dirty, db.LatestVersion())
+	return nil
+}
+
+// loadDemoIfEmpty fills a brand-new development database with the demo so
+// that a first `make run` shows a working product.
+func loadDemoIfEmpty(ctx context.Context, pool *pgxpool.Pool, log zerolog.Logger) error {
+	empty, err := seed.Empty(ctx, pool)
+	if err != nil || !empty {
+		return err
+	}
+	sum, err := seed.Load(ctx, pool)
+	if errors.Is(err, seed.ErrNotEmpty) {
+		return nil // another server got there first
+	}
+	if err != nil {
+		return err
+	}
+	log.Info().Str("loaded", sum.String()).Msg("empty database: demo data loaded (DEMO_DATA=off to skip)")
+	return nil
+}
+
+func seedCommand(ctx context.Context, cfg config.Config, log zerolog.Logger, stdout io.Writer) error {
+	pool, closeDB, err := openDatabase(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	if err := db.NewMigrator(pool, log).Up(ctx); err != nil {
+		return err
+	}
+	sum, err := seed.Load(ctx, pool)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "demo data loaded: %s\n", sum)
 	return nil
 }

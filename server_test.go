@@ -21,6 +21,7 @@ import (
 	"github.com/peterldowns/pgtestdb"
 
 	"github.com/sodoan/sodoan/internal/db"
+	"github.com/sodoan/sodoan/internal/seed"
 	"github.com/sodoan/sodoan/internal/testdb"
 )
 
@@ -123,6 +124,18 @@ func TestServeAnswersAndStopsGracefully(t *testing.T) {
 		t.Fatalf("__typename: %d %s", resp.StatusCode, body)
 	}
 
+	// The database was empty and this is development: the demo is there.
+	resp, err = http.Post("http://"+addr+"/graphql", "application/json",
+		strings.NewReader(`{"query":"{ members(filter: {search: \"thanh tam\"}) { totalCount } }"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if string(body) != `{"data":{"members":{"totalCount":1}}}` {
+		t.Fatalf("demo member search: %s\nlogs:\n%s", body, logs)
+	}
+
 	// A slow client: headers and half the body now, the rest after SIGTERM.
 	query := `{"query":"{ serviceInfo { name } }"}`
 	conn, err := net.Dial("tcp", addr)
@@ -223,5 +236,25 @@ func TestMigrateCommand(t *testing.T) {
 		if _, err := migrate(bad...); err == nil || !errors.As(err, &usage) {
 			t.Errorf("migrate %v: want a usage error, got %v", bad, err)
 		}
+	}
+}
+
+func TestSeedCommand(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	environ := map[string]string{"DATABASE_URL": testdb.URL(t, pgtestdb.NoopMigrator{})}
+	var out bytes.Buffer
+	if err := run(ctx, []string{"seed"}, environ, &out, io.Discard); err != nil {
+		t.Fatalf("seed on an empty database: %v", err)
+	}
+	if !strings.HasPrefix(out.String(), "demo data loaded: ") || !strings.Contains(out.String(), " members") {
+		t.Errorf("seed output: %q", out.String())
+	}
+	if err := run(ctx, []string{"seed"}, environ, io.Discard, io.Discard); !errors.Is(err, seed.ErrNotEmpty) {
+		t.Errorf("second seed: %v, want ErrNotEmpty", err)
+	}
+	var usage usageError
+	if err := run(ctx, []string{"seed", "now"}, environ, io.Discard, io.Discard); !errors.As(err, &usage) {
+		t.Errorf("seed now: want a usage error, got %v", err)
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/sodoan/sodoan/internal/apperr"
 	"github.com/sodoan/sodoan/internal/db"
@@ -17,12 +16,12 @@ import (
 // Store reads and writes campaigns, activities, participations and
 // contributions.
 type Store struct {
-	pool *pgxpool.Pool
+	pool db.DB
 	now  func() time.Time
 }
 
 // NewStore returns a Store on pool.
-func NewStore(pool *pgxpool.Pool) *Store { return &Store{pool: pool, now: time.Now} }
+func NewStore(pool db.DB) *Store { return &Store{pool: pool, now: time.Now} }
 
 const activityColumns = `a.id, a.unit_id, a.title, a.kind, a.work_area, a.campaign_id, a.starts_on, a.ends_on,
 	a.place, a.commune, a.district, a.province, a.description, a.status, a.beneficiaries, a.beneficiary_count, a.version`

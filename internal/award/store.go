@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/sodoan/sodoan/internal/db"
 	"github.com/sodoan/sodoan/internal/page"
@@ -14,12 +13,12 @@ import (
 
 // Store reads and writes commendations and pledges.
 type Store struct {
-	pool *pgxpool.Pool
+	pool db.DB
 	now  func() time.Time
 }
 
 // NewStore returns a Store on pool.
-func NewStore(pool *pgxpool.Pool) *Store { return &Store{pool: pool, now: time.Now} }
+func NewStore(pool db.DB) *Store { return &Store{pool: pool, now: time.Now} }
 
 const commendationColumns = `c.id, c.form, c.title, c.issuer_unit_id, c.issuer_name, c.issuer_level, c.decision_number,
 	c.decision_date, c.year, c.reason, c.member_id, c.unit_id, c.version`

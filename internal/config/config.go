@@ -46,6 +46,9 @@ type Config struct {
 	DBMaxConns      int32         `env:"DB_MAX_CONNS" envDefault:"16"`
 	DBWaitTimeout   time.Duration `env:"DB_WAIT_TIMEOUT" envDefault:"30s"`
 	AutoMigrate     bool          `env:"AUTO_MIGRATE" envDefault:"true"`
+	// DemoData "auto" loads the demo into an empty database when serving in
+	// development; "off" never does. Production never loads it on its own.
+	DemoData string `env:"DEMO_DATA" envDefault:"auto"`
 
 	LogLevel  string `env:"LOG_LEVEL" envDefault:"info"`
 	LogFormat string `env:"LOG_FORMAT" envDefault:"json"`
@@ -59,6 +62,9 @@ type Error struct {
 }
 
 func (e *Error) Error() string { return e.Var + ": " + e.Message }
+
+// LoadDemo reports whether serve should fill an empty database with the demo.
+func (c Config) LoadDemo() bool { return c.DemoData == "auto" && c.Env == Development }
 
 // Load reads the variables from lookup (os.LookupEnv in production; a map in
 // tests) and validates them. All problems are reported together.
@@ -111,6 +117,9 @@ func (c Config) validate() []error {
 	case "trace", "debug", "info", "warn", "error":
 	default:
 		bad("LOG_LEVEL", "must be one of trace, debug, info, warn, error, got %q", c.LogLevel)
+	}
+	if c.DemoData != "auto" && c.DemoData != "off" {
+		bad("DEMO_DATA", "must be auto or off, got %q", c.DemoData)
 	}
 	if c.LogFormat != "json" && c.LogFormat != "console" {
 		bad("LOG_FORMAT", "must be json or console, got %q", c.LogFormat)

@@ -39,6 +39,31 @@ func TestLoadReadsVariables(t *testing.T) {
 	}
 }
 
+func TestDemoLoadsOnlyInDevelopment(t *testing.T) {
+	tests := []struct {
+		env, demo string
+		want      bool
+	}{
+		{"development", "", true},
+		{"development", "off", false},
+		{"production", "", false},
+		{"production", "auto", false},
+	}
+	for _, tt := range tests {
+		vars := map[string]string{"APP_ENV": tt.env}
+		if tt.demo != "" {
+			vars["DEMO_DATA"] = tt.demo
+		}
+		cfg, err := Load(vars)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := cfg.LoadDemo(); got != tt.want {
+			t.Errorf("APP_ENV=%s DEMO_DATA=%q: LoadDemo() = %v, want %v", tt.env, tt.demo, got, tt.want)
+		}
+	}
+}
+
 // Each bad value is reported with the variable's name, so an operator knows
 // what to fix.
 func TestLoadNamesTheBadVariable(t *testing.T) {
@@ -56,6 +81,7 @@ func TestLoadNamesTheBadVariable(t *testing.T) {
 		{"AUTO_MIGRATE", "maybe", "cannot read a boolean"},
 		{"LOG_LEVEL", "loud", "must be one of"},
 		{"LOG_FORMAT", "xml", "must be json or console"},
+		{"DEMO_DATA", "yes", "must be auto or off"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name+"="+tt.value, func(t *testing.T) {

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/sodoan/sodoan/internal/db"
 	"github.com/sodoan/sodoan/internal/page"
@@ -15,13 +14,13 @@ import (
 
 // Store reads and writes members, their events and ratings.
 type Store struct {
-	pool *pgxpool.Pool
+	pool db.DB
 	// now gives today's date for age filters and checks; tests may fix it.
 	now func() time.Time
 }
 
 // NewStore returns a Store on pool.
-func NewStore(pool *pgxpool.Pool) *Store { return &Store{pool: pool, now: time.Now} }
+func NewStore(pool db.DB) *Store { return &Store{pool: pool, now: time.Now} }
 
 const memberColumns = `m.id, m.unit_id, m.full_name, m.gender, m.birth_date, m.joined_on, m.card_number,
 	m.position, m.phone, m.email, m.address, m.status, m.version`

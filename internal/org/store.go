@@ -6,7 +6,6 @@ import (
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/sodoan/sodoan/internal/db"
 	"github.com/sodoan/sodoan/internal/page"
@@ -14,11 +13,11 @@ import (
 
 // Store reads and writes units. All SQL about units lives here.
 type Store struct {
-	pool *pgxpool.Pool
+	pool db.DB
 }
 
 // NewStore returns a Store on pool.
-func NewStore(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
+func NewStore(pool db.DB) *Store { return &Store{pool: pool} }
 
 const unitColumns = `id, parent_id, level, name, short_name, address, path::text, archived_at, version`
 
