@@ -306,9 +306,9 @@ func (r *participationResolver) Activity(ctx context.Context, obj *activity.Part
 }
 
 func (r *queryResolver) Activity(ctx context.Context, id string) (*activity.Activity, error) {
-	n, ok := lookup(model.KindActivity, id)
-	if !ok {
-		return nil, nil
+	n, err := model.DecodeID(model.KindActivity, id)
+	if err != nil {
+		return nil, err
 	}
 	return loadOne(ctx, loaders(ctx).Activity, n)
 }
@@ -322,9 +322,9 @@ func (r *queryResolver) Activities(ctx context.Context, filter *model.ActivityFi
 }
 
 func (r *queryResolver) Campaign(ctx context.Context, id string) (*activity.Campaign, error) {
-	n, ok := lookup(model.KindCampaign, id)
-	if !ok {
-		return nil, nil
+	n, err := model.DecodeID(model.KindCampaign, id)
+	if err != nil {
+		return nil, err
 	}
 	return loadOne(ctx, loaders(ctx).Campaign, n)
 }

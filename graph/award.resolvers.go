@@ -259,9 +259,9 @@ func (r *pledgeSignatureResolver) Member(ctx context.Context, obj *award.Signatu
 }
 
 func (r *queryResolver) Commendation(ctx context.Context, id string) (*award.Commendation, error) {
-	n, ok := lookup(model.KindCommendation, id)
-	if !ok {
-		return nil, nil
+	n, err := model.DecodeID(model.KindCommendation, id)
+	if err != nil {
+		return nil, err
 	}
 	return loadOne(ctx, loaders(ctx).Commendation, n)
 }
@@ -275,9 +275,9 @@ func (r *queryResolver) Commendations(ctx context.Context, filter *model.Commend
 }
 
 func (r *queryResolver) Pledge(ctx context.Context, id string) (*award.Pledge, error) {
-	n, ok := lookup(model.KindPledge, id)
-	if !ok {
-		return nil, nil
+	n, err := model.DecodeID(model.KindPledge, id)
+	if err != nil {
+		return nil, err
 	}
 	return loadOne(ctx, loaders(ctx).Pledge, n)
 }

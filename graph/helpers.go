@@ -133,9 +133,3 @@ func pageRequest(first *int32, after *string) (page.Request, error) {
 	return page.New(first, after)
 }
 
-// lookup decodes a node ID of kind for a single-record query: an ID of
-// another kind or a malformed one finds nothing (null), like a missing one.
-func lookup(kind model.Kind, id string) (int64, bool) {
-	k, n, ok := model.DecodeAnyID(id)
-	return n, ok && k == kind
-}

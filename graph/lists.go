@@ -116,6 +116,11 @@ func activityFilter(in *model.ActivityFilter) (activity.Filter, error) {
 	}
 	f.Year = intPtr(value(in.Year))
 	f.From, f.To = value(in.From), value(in.To)
+	if f.From != nil && f.To != nil && f.To.Before(*f.From) {
+		return f, &apperr.Error{Code: apperr.BadUserInput, Field: []string{"filter", "to"},
+			Message: "the end of the date range (to) is before its start (from)",
+			VI:      "Ngày kết thúc (to) trước ngày bắt đầu (from)."}
+	}
 	f.WorkAreas, f.Kinds, f.Statuses = list(in.WorkAreas), list(in.Kinds), list(in.Statuses)
 	f.Search, err = searchText(value(in.Search))
 	return f, err

@@ -187,9 +187,9 @@ func (r *mutationResolver) MemberDelete(ctx context.Context, input model.MemberD
 }
 
 func (r *queryResolver) Member(ctx context.Context, id string) (*member.Member, error) {
-	n, ok := lookup(model.KindMember, id)
-	if !ok {
-		return nil, nil
+	n, err := model.DecodeID(model.KindMember, id)
+	if err != nil {
+		return nil, err
 	}
 	return loadOne(ctx, loaders(ctx).Member, n)
 }

@@ -14,11 +14,12 @@ const maxNodes = 100
 
 // node starts loading any record by its global ID through the request's
 // loaders and returns a thunk that waits for it, so nodes(ids:) batches by
-// type. Unknown or malformed IDs give null.
+// type. A well-formed ID of a record that no longer exists gives null; a
+// malformed one is NOT_FOUND.
 func (r *Resolver) node(ctx context.Context, id string) func() (model.Node, error) {
-	kind, n, ok := model.DecodeAnyID(id)
-	if !ok {
-		return func() (model.Node, error) { return nil, nil }
+	kind, n, err := model.CheckAnyID(id)
+	if err != nil {
+		return func() (model.Node, error) { return nil, err }
 	}
 	l := loaders(ctx)
 	switch kind {

@@ -78,9 +78,9 @@ func (r *mutationResolver) UnitArchive(ctx context.Context, input model.UnitArch
 }
 
 func (r *queryResolver) Unit(ctx context.Context, id string) (*org.Unit, error) {
-	n, ok := lookup(model.KindUnit, id)
-	if !ok {
-		return nil, nil
+	n, err := model.DecodeID(model.KindUnit, id)
+	if err != nil {
+		return nil, err
 	}
 	return loadOne(ctx, loaders(ctx).Unit, n)
 }

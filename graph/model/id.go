@@ -46,12 +46,31 @@ func DecodeAnyID(id string) (Kind, int64, bool) {
 }
 
 // DecodeID returns the key of a global ID that must be of kind. An ID that
-// is malformed or of another kind is NOT_FOUND: to the caller, no such
-// record exists.
+// is malformed or of another kind is NOT_FOUND, said plainly: it is a bug in
+// the caller, and null would hide it.
 func DecodeID(kind Kind, id string) (int64, error) {
 	k, n, ok := DecodeAnyID(id)
 	if !ok || k != kind {
-		return 0, &apperr.Error{Code: apperr.NotFound, Message: "no " + string(kind) + " with ID " + strconv.Quote(id)}
+		return 0, badID(kind, id)
 	}
 	return n, nil
+}
+
+func badID(kind Kind, id string) error {
+	want := "an ID"
+	if kind != "" {
+		want = "a " + string(kind) + " ID"
+	}
+	return &apperr.Error{Code: apperr.NotFound,
+		Message: strconv.Quote(id) + " is not " + want + " issued by this API",
+		VI:      "Mã " + strconv.Quote(id) + " không hợp lệ hoặc không đúng loại bản ghi."}
+}
+
+// CheckAnyID is DecodeAnyID with the error node(id:) reports.
+func CheckAnyID(id string) (Kind, int64, error) {
+	k, n, ok := DecodeAnyID(id)
+	if !ok {
+		return "", 0, badID("", id)
+	}
+	return k, n, nil
 }

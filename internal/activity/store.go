@@ -8,7 +8,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/sodoan/sodoan/internal/apperr"
 	"github.com/sodoan/sodoan/internal/db"
 	"github.com/sodoan/sodoan/internal/page"
 )
@@ -486,5 +485,3 @@ func (s *Store) CountCampaigns(ctx context.Context, f CampaignFilter) (int, erro
 var errNoRows = pgx.ErrNoRows
 
 func isNoRows(err error) bool { return errors.Is(err, errNoRows) }
-
-func asInvalid(err error) (*apperr.Invalid, bool) { return apperr.AsInvalid(err) }

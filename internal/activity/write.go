@@ -308,27 +308,44 @@ type ActivityUpdate struct {
 	GuestsSet     bool
 }
 
-func lockActivity(ctx context.Context, tx pgx.Tx, id int64, version int32) (*Activity, error) {
+// lockActivity reads an activity for update, or nil if there is none.
+func lockActivity(ctx context.Context, tx pgx.Tx, id int64) (*Activity, error) {
 	a, err := scanActivity(tx.QueryRow(ctx, `SELECT `+activityColumns+` FROM activities a WHERE a.id = $1 FOR UPDATE`, id))
 	if isNoRows(err) {
-		var v validate.Errors
-		v.Add(in("id"), validate.NotFound, "Không tìm thấy hoạt động.", "No such activity.")
-		return nil, v.Err()
+		return nil, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("lock activity %d: %w", id, err)
 	}
-	if version >= 0 && a.Version != version {
+	return a, nil
+}
+
+// lockActivityAt locks the activity an update or delete names: it must
+// exist and still be at the version the caller read.
+func lockActivityAt(ctx context.Context, tx pgx.Tx, id int64, version int32) (*Activity, error) {
+	a, err := lockActivity(ctx, tx, id)
+	switch {
+	case err != nil:
+		return nil, err
+	case a == nil:
+		return nil, activityNotFound(in("id"))
+	case a.Version != version:
 		return nil, validate.StaleError(in("version"))
 	}
 	return a, nil
+}
+
+func activityNotFound(field []string) error {
+	var v validate.Errors
+	v.Add(field, validate.NotFound, "Không tìm thấy hoạt động.", "No such activity.")
+	return v.Err()
 }
 
 // UpdateActivity changes an activity's fields and, when given, its guests.
 func (s *Store) UpdateActivity(ctx context.Context, u ActivityUpdate) (*Activity, error) {
 	var out *Activity
 	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		cur, err := lockActivity(ctx, tx, u.ID, u.Version)
+		cur, err := lockActivityAt(ctx, tx, u.ID, u.Version)
 		if err != nil {
 			return err
 		}
@@ -394,7 +411,7 @@ func (s *Store) UpdateActivity(ctx context.Context, u ActivityUpdate) (*Activity
 // contributions.
 func (s *Store) DeleteActivity(ctx context.Context, id int64, version int32) error {
 	return db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		a, err := lockActivity(ctx, tx, id, version)
+		a, err := lockActivityAt(ctx, tx, id, version)
 		if err != nil {
 			return err
 		}
@@ -441,14 +458,12 @@ func (s *Store) RecordParticipations(ctx context.Context, activityID int64, list
 	}
 	var out []*Participation
 	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		a, err := lockActivity(ctx, tx, activityID, -1)
+		a, err := lockActivity(ctx, tx, activityID)
 		if err != nil {
-			if _, ok := asInvalid(err); ok {
-				var vv validate.Errors
-				vv.Add(in("activityId"), validate.NotFound, "Không tìm thấy hoạt động.", "No such activity.")
-				return vv.Err()
-			}
 			return err
+		}
+		if a == nil {
+			return activityNotFound(in("activityId"))
 		}
 		if a.Status == Cancelled {
 			v.Add(in("activityId"), validate.NotAllowed, "Hoạt động đã hủy.", "The activity was cancelled.")
@@ -512,13 +527,12 @@ func (s *Store) RecordParticipations(ctx context.Context, activityID int64, list
 func (s *Store) RemoveParticipations(ctx context.Context, activityID int64, memberIDs []int64) (int, error) {
 	var n int
 	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		if _, err := lockActivity(ctx, tx, activityID, -1); err != nil {
-			if _, ok := asInvalid(err); ok {
-				var v validate.Errors
-				v.Add(in("activityId"), validate.NotFound, "Không tìm thấy hoạt động.", "No such activity.")
-				return v.Err()
-			}
+		a, err := lockActivity(ctx, tx, activityID)
+		if err != nil {
 			return err
+		}
+		if a == nil {
+			return activityNotFound(in("activityId"))
 		}
 		tag, err := tx.Exec(ctx, `DELETE FROM participations WHERE activity_id = $1 AND member_id = ANY($2)`, activityID, memberIDs)
 		if err != nil {
@@ -559,17 +573,16 @@ func (s *Store) CreateContribution(ctx context.Context, c ContributionInput) (*C
 	checkContribution(&v, &c)
 	var out *Contribution
 	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		if _, err := lockActivity(ctx, tx, c.ActivityID, -1); err != nil {
-			if _, ok := asInvalid(err); ok {
-				v.Add(in("activityId"), validate.NotFound, "Không tìm thấy hoạt động.", "No such activity.")
-			} else {
-				return err
-			}
+		a, err := lockActivity(ctx, tx, c.ActivityID)
+		if err != nil {
+			return err
+		}
+		if a == nil {
+			v.Add(in("activityId"), validate.NotFound, "Không tìm thấy hoạt động.", "No such activity.")
 		}
 		if err := v.Err(); err != nil {
 			return err
 		}
-		var err error
 		out, err = scanContribution(tx.QueryRow(ctx, `INSERT INTO contributions
 			(activity_id, kind, description, value_dong, quantity, quantity_unit, recipient)
 			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING `+contributionColumns,
