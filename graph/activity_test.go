@@ -82,7 +82,9 @@ func TestActivityRecordedAndReadBack(t *testing.T) {
 			VolunteerHours float64
 			Participations struct {
 				TotalCount int
-				Edges      []struct{ Node struct{ Activity struct{ Title string } } }
+				Edges      []struct {
+					Node struct{ Activity struct{ Title string } }
+				}
 			}
 		}
 	}
@@ -258,7 +260,9 @@ func TestContributionRules(t *testing.T) {
 	if got := codes(ue); !slices.Equal(got, []string{"input.version:STALE"}) {
 		t.Errorf("stale update: %v", got)
 	}
-	var total struct{ Activity struct{ ContributionTotal int64 } }
+	var total struct {
+		Activity struct{ ContributionTotal int64 }
+	}
 	tr.env.MustDo(t, `query($id: ID!) { activity(id: $id) { contributionTotal } }`, map[string]any{"id": act}, &total)
 	if total.Activity.ContributionTotal != 750000 {
 		t.Errorf("total = %d", total.Activity.ContributionTotal)

@@ -132,4 +132,3 @@ func filterID(kind model.Kind, id *string) (*int64, error) {
 func pageRequest(first *int32, after *string) (page.Request, error) {
 	return page.New(first, after)
 }
-
