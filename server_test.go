@@ -126,14 +126,14 @@ func TestServeAnswersAndStopsGracefully(t *testing.T) {
 
 	// The database was empty and this is development: the demo is there.
 	resp, err = http.Post("http://"+addr+"/graphql", "application/json",
-		strings.NewReader(`{"query":"{ members(filter: {search: \"thanh tam\"}) { totalCount } }"}`))
+		strings.NewReader(`{"query":"{ activities(filter: {search: \"tu sach\"}) { totalCount } }"}`))
 	if err != nil {
 		t.Fatal(err)
 	}
 	body, _ = io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if string(body) != `{"data":{"members":{"totalCount":1}}}` {
-		t.Fatalf("demo member search: %s\nlogs:\n%s", body, logs)
+	if string(body) != `{"data":{"activities":{"totalCount":1}}}` {
+		t.Fatalf("demo activity search: %s\nlogs:\n%s", body, logs)
 	}
 
 	// A slow client: headers and half the body now, the rest after SIGTERM.

@@ -9,6 +9,7 @@ import (
 	"context"
 
 	"github.com/sodoan/sodoan/graph/model"
+	"github.com/sodoan/sodoan/internal/access"
 	"github.com/sodoan/sodoan/internal/activity"
 	"github.com/sodoan/sodoan/internal/db"
 	"github.com/sodoan/sodoan/internal/member"
@@ -42,11 +43,15 @@ func (r *activityResolver) Participants(ctx context.Context, obj *activity.Activ
 	if err != nil {
 		return nil, err
 	}
-	list, err := r.ActivityStore.Participants(ctx, obj.ID, p)
+	viewer := access.From(ctx)
+	list, err := r.ActivityStore.Participants(ctx, obj.ID, viewer, p)
 	if err != nil {
 		return nil, err
 	}
 	return model.NewConnection(list, func(ctx context.Context) (int, error) {
+		if !viewer.Admin {
+			return r.ActivityStore.CountParticipants(ctx, obj.ID, viewer)
+		}
 		t, err := loaders(ctx).Totals.Load(ctx, obj.ID)
 		return t.Participants, err
 	}), nil
@@ -94,6 +99,9 @@ func (r *contributionResolver) Activity(ctx context.Context, obj *activity.Contr
 func (r *mutationResolver) CampaignCreate(ctx context.Context, input model.CampaignCreateInput) (*model.CampaignCreatePayload, error) {
 	unitID, err := inputID(model.KindUnit, input.UnitID, "unitId")
 	if err == nil {
+		err = r.canUnit(ctx, unitID)
+	}
+	if err == nil {
 		var c *activity.Campaign
 		c, err = r.ActivityStore.CreateCampaign(ctx, activity.CampaignInput{
 			UnitID: unitID, Name: input.Name, Year: int(input.Year), WorkArea: input.WorkArea, Description: value(input.Description),
@@ -108,6 +116,9 @@ func (r *mutationResolver) CampaignCreate(ctx context.Context, input model.Campa
 
 func (r *mutationResolver) CampaignUpdate(ctx context.Context, input model.CampaignUpdateInput) (*model.CampaignUpdatePayload, error) {
 	id, err := inputID(model.KindCampaign, input.ID, "id")
+	if err == nil {
+		err = r.canCampaign(ctx, id)
+	}
 	if err == nil {
 		var c *activity.Campaign
 		c, err = r.ActivityStore.UpdateCampaign(ctx, activity.CampaignUpdate{
@@ -125,6 +136,9 @@ func (r *mutationResolver) CampaignUpdate(ctx context.Context, input model.Campa
 func (r *mutationResolver) CampaignDelete(ctx context.Context, input model.CampaignDeleteInput) (*model.CampaignDeletePayload, error) {
 	id, err := inputID(model.KindCampaign, input.ID, "id")
 	if err == nil {
+		err = r.canCampaign(ctx, id)
+	}
+	if err == nil {
 		if err = r.ActivityStore.DeleteCampaign(ctx, id, input.Version); err == nil {
 			return &model.CampaignDeletePayload{DeletedID: &input.ID, UserErrors: noErrors}, nil
 		}
@@ -138,6 +152,9 @@ func (r *mutationResolver) ActivityCreate(ctx context.Context, input model.Activ
 	var campaignID *int64
 	if err == nil {
 		campaignID, err = optionalInputID(model.KindCampaign, value(input.CampaignID), "campaignId")
+	}
+	if err == nil {
+		err = r.canUnit(ctx, unitID)
 	}
 	if err == nil {
 		in := activity.ActivityInput{
@@ -167,6 +184,9 @@ func (r *mutationResolver) ActivityUpdate(ctx context.Context, input model.Activ
 		campaignID, err = optionalInputID(model.KindCampaign, value(input.CampaignID), "campaignId")
 	}
 	if err == nil {
+		err = r.canActivity(ctx, id)
+	}
+	if err == nil {
 		u := activity.ActivityUpdate{
 			ID: id, Version: input.Version, Title: value(input.Title), Kind: value(input.Kind),
 			WorkArea: value(input.WorkArea), StartsOn: value(input.StartsOn), EndsOn: value(input.EndsOn),
@@ -194,6 +214,9 @@ func (r *mutationResolver) ActivityUpdate(ctx context.Context, input model.Activ
 func (r *mutationResolver) ActivityDelete(ctx context.Context, input model.ActivityDeleteInput) (*model.ActivityDeletePayload, error) {
 	id, err := inputID(model.KindActivity, input.ID, "id")
 	if err == nil {
+		err = r.canActivity(ctx, id)
+	}
+	if err == nil {
 		if err = r.ActivityStore.DeleteActivity(ctx, id, input.Version); err == nil {
 			return &model.ActivityDeletePayload{DeletedID: &input.ID, UserErrors: noErrors}, nil
 		}
@@ -211,6 +234,9 @@ func (r *mutationResolver) ParticipationsRecord(ctx context.Context, input model
 	var memberIDs []int64
 	if err == nil {
 		memberIDs, err = inputIDs(model.KindMember, ids, "participants")
+	}
+	if err == nil {
+		err = r.canActivity(ctx, activityID)
 	}
 	if err == nil {
 		list := make([]activity.ParticipantInput, len(input.Participants))
@@ -243,6 +269,9 @@ func (r *mutationResolver) ParticipationsRemove(ctx context.Context, input model
 		memberIDs, err = inputIDs(model.KindMember, input.MemberIds, "memberIds")
 	}
 	if err == nil {
+		err = r.canActivity(ctx, activityID)
+	}
+	if err == nil {
 		var n int
 		if n, err = r.ActivityStore.RemoveParticipations(ctx, activityID, memberIDs); err == nil {
 			a, err := loadOne(ctx, loaders(ctx).Activity, activityID)
@@ -255,6 +284,9 @@ func (r *mutationResolver) ParticipationsRemove(ctx context.Context, input model
 
 func (r *mutationResolver) ContributionCreate(ctx context.Context, input model.ContributionCreateInput) (*model.ContributionCreatePayload, error) {
 	activityID, err := inputID(model.KindActivity, input.ActivityID, "activityId")
+	if err == nil {
+		err = r.canActivity(ctx, activityID)
+	}
 	if err == nil {
 		var c *activity.Contribution
 		c, err = r.ActivityStore.CreateContribution(ctx, activity.ContributionInput{
@@ -272,6 +304,9 @@ func (r *mutationResolver) ContributionCreate(ctx context.Context, input model.C
 func (r *mutationResolver) ContributionUpdate(ctx context.Context, input model.ContributionUpdateInput) (*model.ContributionUpdatePayload, error) {
 	id, err := inputID(model.KindContribution, input.ID, "id")
 	if err == nil {
+		err = r.canContribution(ctx, id)
+	}
+	if err == nil {
 		var c *activity.Contribution
 		c, err = r.ActivityStore.UpdateContribution(ctx, activity.ContributionUpdate{
 			ID: id, Version: input.Version, Kind: value(input.Kind), Description: value(input.Description),
@@ -288,6 +323,9 @@ func (r *mutationResolver) ContributionUpdate(ctx context.Context, input model.C
 
 func (r *mutationResolver) ContributionDelete(ctx context.Context, input model.ContributionDeleteInput) (*model.ContributionDeletePayload, error) {
 	id, err := inputID(model.KindContribution, input.ID, "id")
+	if err == nil {
+		err = r.canContribution(ctx, id)
+	}
 	if err == nil {
 		if err = r.ActivityStore.DeleteContribution(ctx, id, input.Version); err == nil {
 			return &model.ContributionDeletePayload{DeletedID: &input.ID, UserErrors: noErrors}, nil

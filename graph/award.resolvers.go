@@ -9,6 +9,7 @@ import (
 	"context"
 
 	"github.com/sodoan/sodoan/graph/model"
+	"github.com/sodoan/sodoan/internal/access"
 	"github.com/sodoan/sodoan/internal/award"
 	"github.com/sodoan/sodoan/internal/member"
 	"github.com/sodoan/sodoan/internal/org"
@@ -71,6 +72,9 @@ func (r *mutationResolver) CommendationCreate(ctx context.Context, input model.C
 		unitID, err = optionalInputID(model.KindUnit, value(input.RecipientUnitID), "recipientUnitId")
 	}
 	if err == nil {
+		err = r.canCommend(ctx, issuer.UnitID, memberID, unitID)
+	}
+	if err == nil {
 		var c *award.Commendation
 		c, err = r.AwardStore.CreateCommendation(ctx, award.CommendationInput{
 			Form: input.Form, Title: input.Title, Issuer: issuer, DecisionNumber: value(input.DecisionNumber),
@@ -94,6 +98,9 @@ func (r *mutationResolver) CommendationUpdate(ctx context.Context, input model.C
 		issuer = &is
 	}
 	if err == nil {
+		err = r.canCommendationUpdate(ctx, id, issuer)
+	}
+	if err == nil {
 		var c *award.Commendation
 		c, err = r.AwardStore.UpdateCommendation(ctx, award.CommendationUpdate{
 			ID: id, Version: input.Version, Form: value(input.Form), Title: value(input.Title), Issuer: issuer,
@@ -111,6 +118,9 @@ func (r *mutationResolver) CommendationUpdate(ctx context.Context, input model.C
 func (r *mutationResolver) CommendationDelete(ctx context.Context, input model.CommendationDeleteInput) (*model.CommendationDeletePayload, error) {
 	id, err := inputID(model.KindCommendation, input.ID, "id")
 	if err == nil {
+		err = r.canCommendation(ctx, id)
+	}
+	if err == nil {
 		if err = r.AwardStore.DeleteCommendation(ctx, id, input.Version); err == nil {
 			return &model.CommendationDeletePayload{DeletedID: &input.ID, UserErrors: noErrors}, nil
 		}
@@ -121,6 +131,9 @@ func (r *mutationResolver) CommendationDelete(ctx context.Context, input model.C
 
 func (r *mutationResolver) PledgeCreate(ctx context.Context, input model.PledgeCreateInput) (*model.PledgeCreatePayload, error) {
 	unitID, err := inputID(model.KindUnit, input.UnitID, "unitId")
+	if err == nil {
+		err = r.canUnit(ctx, unitID)
+	}
 	if err == nil {
 		var p *award.Pledge
 		p, err = r.AwardStore.CreatePledge(ctx, award.PledgeInput{
@@ -137,6 +150,9 @@ func (r *mutationResolver) PledgeCreate(ctx context.Context, input model.PledgeC
 func (r *mutationResolver) PledgeUpdate(ctx context.Context, input model.PledgeUpdateInput) (*model.PledgeUpdatePayload, error) {
 	id, err := inputID(model.KindPledge, input.ID, "id")
 	if err == nil {
+		err = r.canPledge(ctx, id)
+	}
+	if err == nil {
 		var p *award.Pledge
 		p, err = r.AwardStore.UpdatePledge(ctx, award.PledgeUpdate{
 			ID: id, Version: input.Version, Title: value(input.Title), Description: optional(input.Description),
@@ -152,6 +168,9 @@ func (r *mutationResolver) PledgeUpdate(ctx context.Context, input model.PledgeU
 func (r *mutationResolver) PledgeDelete(ctx context.Context, input model.PledgeDeleteInput) (*model.PledgeDeletePayload, error) {
 	id, err := inputID(model.KindPledge, input.ID, "id")
 	if err == nil {
+		err = r.canPledge(ctx, id)
+	}
+	if err == nil {
 		if err = r.AwardStore.DeletePledge(ctx, id, input.Version); err == nil {
 			return &model.PledgeDeletePayload{DeletedID: &input.ID, UserErrors: noErrors}, nil
 		}
@@ -165,6 +184,9 @@ func (r *mutationResolver) PledgeSign(ctx context.Context, input model.PledgeSig
 	var memberIDs []int64
 	if err == nil {
 		memberIDs, err = inputIDs(model.KindMember, input.MemberIds, "memberIds")
+	}
+	if err == nil {
+		err = r.canPledge(ctx, pledgeID)
 	}
 	if err == nil {
 		var p *award.Pledge
@@ -183,6 +205,9 @@ func (r *mutationResolver) PledgeUnsign(ctx context.Context, input model.PledgeU
 		memberIDs, err = inputIDs(model.KindMember, input.MemberIds, "memberIds")
 	}
 	if err == nil {
+		err = r.canPledge(ctx, pledgeID)
+	}
+	if err == nil {
 		var p *award.Pledge
 		if p, err = r.AwardStore.Unsign(ctx, pledgeID, memberIDs); err == nil {
 			return &model.PledgeUnsignPayload{Pledge: p, UserErrors: noErrors}, nil
@@ -198,6 +223,9 @@ func (r *mutationResolver) MembersRate(ctx context.Context, input model.MembersR
 		ids[i] = rt.MemberID
 	}
 	memberIDs, err := inputIDs(model.KindMember, ids, "ratings")
+	if err == nil {
+		err = r.canMembers(ctx, memberIDs)
+	}
 	if err == nil {
 		ratings := make([]member.RatingInput, len(input.Ratings))
 		for i, rt := range input.Ratings {
@@ -225,11 +253,15 @@ func (r *pledgeResolver) Signatures(ctx context.Context, obj *award.Pledge, firs
 	if err != nil {
 		return nil, err
 	}
-	list, err := r.AwardStore.Signatures(ctx, obj.ID, p)
+	viewer := access.From(ctx)
+	list, err := r.AwardStore.Signatures(ctx, obj.ID, viewer, p)
 	if err != nil {
 		return nil, err
 	}
 	return model.NewConnection(list, func(ctx context.Context) (int, error) {
+		if !viewer.Admin {
+			return r.AwardStore.CountSignatures(ctx, obj.ID, viewer)
+		}
 		c, err := loaders(ctx).PledgeCounts.Load(ctx, obj.ID)
 		return c.Signed, err
 	}), nil
@@ -263,7 +295,8 @@ func (r *queryResolver) Commendation(ctx context.Context, id string) (*award.Com
 	if err != nil {
 		return nil, err
 	}
-	return loadOne(ctx, loaders(ctx).Commendation, n)
+	c, err := loadOne(ctx, loaders(ctx).Commendation, n)
+	return visibleCommendation(ctx, c, err)
 }
 
 func (r *queryResolver) Commendations(ctx context.Context, filter *model.CommendationFilter, first *int32, after *string) (*model.Connection[*award.Commendation], error) {

@@ -1,11 +1,16 @@
 package graph
 
 import (
+	"context"
+
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/sodoan/sodoan/internal/access"
 )
 
 // HandlerOptions are the knobs of the GraphQL endpoint that differ between
@@ -30,7 +35,21 @@ func NewHandler(r *Resolver, opts HandlerOptions) *handler.Server {
 	if opts.Introspection {
 		srv.Use(extension.Introspection{})
 	}
+	srv.AroundFields(requireSignInForMutations)
 	srv.SetErrorPresenter(presentError)
 	srv.SetRecoverFunc(recoverPanic)
 	return srv
+}
+
+// anonymousMutations may be called without signing in.
+var anonymousMutations = map[string]bool{"login": true, "logout": true}
+
+// requireSignInForMutations refuses every other mutation to anonymous
+// callers before its resolver runs, so no write path can forget to.
+func requireSignInForMutations(ctx context.Context, next graphql.Resolver) (any, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc != nil && fc.Object == "Mutation" && !anonymousMutations[fc.Field.Name] && !access.From(ctx).SignedIn() {
+		return nil, access.ErrSignIn
+	}
+	return next(ctx)
 }

@@ -5,6 +5,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/sodoan/sodoan/graph/model"
+	"github.com/sodoan/sodoan/internal/access"
 	"github.com/sodoan/sodoan/internal/activity"
 	"github.com/sodoan/sodoan/internal/apperr"
 	"github.com/sodoan/sodoan/internal/award"
@@ -91,6 +92,12 @@ func (r *Resolver) listMembers(ctx context.Context, f member.Filter, order *memb
 	if err != nil {
 		return nil, err
 	}
+	viewer := access.From(ctx)
+	if (f.MinAge != nil || f.MaxAge != nil) && !viewer.Admin && len(viewer.Officer) == 0 {
+		// Ages come from dates of birth, which are personal data.
+		return nil, access.ErrPersonal
+	}
+	f.Viewer = viewer
 	o := member.ByName
 	if order != nil {
 		o = *order
@@ -168,6 +175,7 @@ func (r *Resolver) listCommendations(ctx context.Context, f award.Filter, first 
 	if err != nil {
 		return nil, err
 	}
+	f.Viewer = access.From(ctx)
 	list, err := r.AwardStore.Commendations(ctx, f, p)
 	if err != nil {
 		return nil, err

@@ -23,22 +23,37 @@ func (r *memberResolver) ID(ctx context.Context, obj *member.Member) (string, er
 }
 
 func (r *memberResolver) BirthDate(ctx context.Context, obj *member.Member) (*time.Time, error) {
+	if err := personal(ctx, obj); err != nil {
+		return nil, err
+	}
 	return &obj.BirthDate, nil
 }
 
 func (r *memberResolver) CardNumber(ctx context.Context, obj *member.Member) (*string, error) {
+	if err := personal(ctx, obj); err != nil {
+		return nil, err
+	}
 	return obj.CardNumber, nil
 }
 
 func (r *memberResolver) Phone(ctx context.Context, obj *member.Member) (*string, error) {
+	if err := personal(ctx, obj); err != nil {
+		return nil, err
+	}
 	return obj.Phone, nil
 }
 
 func (r *memberResolver) Email(ctx context.Context, obj *member.Member) (*string, error) {
+	if err := personal(ctx, obj); err != nil {
+		return nil, err
+	}
 	return obj.Email, nil
 }
 
 func (r *memberResolver) Address(ctx context.Context, obj *member.Member) (*string, error) {
+	if err := personal(ctx, obj); err != nil {
+		return nil, err
+	}
 	return obj.Address, nil
 }
 
@@ -47,6 +62,9 @@ func (r *memberResolver) Unit(ctx context.Context, obj *member.Member) (*org.Uni
 }
 
 func (r *memberResolver) Events(ctx context.Context, obj *member.Member) ([]*member.Event, error) {
+	if err := personal(ctx, obj); err != nil {
+		return nil, err
+	}
 	return loaders(ctx).MemberEvents.Load(ctx, obj.ID)
 }
 
@@ -78,6 +96,9 @@ func (r *memberResolver) Commendations(ctx context.Context, obj *member.Member, 
 }
 
 func (r *memberResolver) Ratings(ctx context.Context, obj *member.Member) ([]*member.Rating, error) {
+	if err := personal(ctx, obj); err != nil {
+		return nil, err
+	}
 	return loaders(ctx).MemberRatings.Load(ctx, obj.ID)
 }
 
@@ -95,6 +116,9 @@ func (r *memberEventResolver) ToUnit(ctx context.Context, obj *member.Event) (*o
 
 func (r *mutationResolver) MemberCreate(ctx context.Context, input model.MemberCreateInput) (*model.MemberCreatePayload, error) {
 	unitID, err := inputID(model.KindUnit, input.UnitID, "unitId")
+	if err == nil {
+		err = r.canUnit(ctx, unitID)
+	}
 	if err == nil {
 		in := member.CreateInput{
 			UnitID: unitID, FullName: input.FullName, Gender: input.Gender, BirthDate: input.BirthDate,
@@ -120,6 +144,9 @@ func (r *mutationResolver) MemberCreate(ctx context.Context, input model.MemberC
 func (r *mutationResolver) MemberUpdate(ctx context.Context, input model.MemberUpdateInput) (*model.MemberUpdatePayload, error) {
 	id, err := inputID(model.KindMember, input.ID, "id")
 	if err == nil {
+		err = r.canMember(ctx, id)
+	}
+	if err == nil {
 		var m *member.Member
 		m, err = r.MemberStore.Update(ctx, member.UpdateInput{
 			ID: id, Version: input.Version, FullName: value(input.FullName), Gender: value(input.Gender),
@@ -142,6 +169,9 @@ func (r *mutationResolver) MemberTransfer(ctx context.Context, input model.Membe
 		toUnit, err = optionalInputID(model.KindUnit, value(input.ToUnitID), "toUnitId")
 	}
 	if err == nil {
+		err = r.canMember(ctx, id)
+	}
+	if err == nil {
 		var m *member.Member
 		m, err = r.MemberStore.Transfer(ctx, member.TransferInput{
 			ID: id, Version: input.Version, ToUnitID: toUnit, ToExternal: value(input.ToExternal),
@@ -157,6 +187,9 @@ func (r *mutationResolver) MemberTransfer(ctx context.Context, input model.Membe
 
 func (r *mutationResolver) MemberLeave(ctx context.Context, input model.MemberLeaveInput) (*model.MemberLeavePayload, error) {
 	id, err := inputID(model.KindMember, input.ID, "id")
+	if err == nil {
+		err = r.canMember(ctx, id)
+	}
 	if err == nil {
 		reason := member.AgedOut
 		if input.Reason == model.MemberLeaveReasonRemoved {
@@ -178,6 +211,9 @@ func (r *mutationResolver) MemberLeave(ctx context.Context, input model.MemberLe
 func (r *mutationResolver) MemberDelete(ctx context.Context, input model.MemberDeleteInput) (*model.MemberDeletePayload, error) {
 	id, err := inputID(model.KindMember, input.ID, "id")
 	if err == nil {
+		err = r.canMember(ctx, id)
+	}
+	if err == nil {
 		if err = r.MemberStore.Delete(ctx, id, input.Version); err == nil {
 			return &model.MemberDeletePayload{DeletedID: &input.ID, UserErrors: noErrors}, nil
 		}
@@ -191,7 +227,8 @@ func (r *queryResolver) Member(ctx context.Context, id string) (*member.Member, 
 	if err != nil {
 		return nil, err
 	}
-	return loadOne(ctx, loaders(ctx).Member, n)
+	m, err := loadOne(ctx, loaders(ctx).Member, n)
+	return visibleMember(ctx, m, err)
 }
 
 func (r *queryResolver) Members(ctx context.Context, filter *model.MemberFilter, orderBy *member.Order, first *int32, after *string) (*model.Connection[*member.Member], error) {

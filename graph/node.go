@@ -7,6 +7,8 @@ import (
 	"github.com/vikstrous/dataloadgen"
 
 	"github.com/sodoan/sodoan/graph/model"
+	"github.com/sodoan/sodoan/internal/award"
+	"github.com/sodoan/sodoan/internal/member"
 )
 
 // maxNodes bounds nodes(ids:), like a connection's first.
@@ -26,7 +28,11 @@ func (r *Resolver) node(ctx context.Context, id string) func() (model.Node, erro
 	case model.KindUnit:
 		return thunk(l.Unit.LoadThunk(ctx, n))
 	case model.KindMember:
-		return thunk(l.Member.LoadThunk(ctx, n))
+		load := l.Member.LoadThunk(ctx, n)
+		return thunk(func() (*member.Member, error) {
+			m, err := found(load())
+			return visibleMember(ctx, m, err)
+		})
 	case model.KindActivity:
 		return thunk(l.Activity.LoadThunk(ctx, n))
 	case model.KindCampaign:
@@ -34,7 +40,18 @@ func (r *Resolver) node(ctx context.Context, id string) func() (model.Node, erro
 	case model.KindContribution:
 		return thunk(l.Contribution.LoadThunk(ctx, n))
 	case model.KindCommendation:
-		return thunk(l.Commendation.LoadThunk(ctx, n))
+		load := l.Commendation.LoadThunk(ctx, n)
+		return thunk(func() (*award.Commendation, error) {
+			c, err := found(load())
+			return visibleCommendation(ctx, c, err)
+		})
+	case model.KindAccount:
+		return func() (model.Node, error) {
+			if err := r.canSeeAccount(ctx, n); err != nil {
+				return nil, err
+			}
+			return thunk(l.Account.LoadThunk(ctx, n))()
+		}
 	case model.KindPledge:
 		return thunk(l.Pledge.LoadThunk(ctx, n))
 	}
@@ -57,4 +74,12 @@ func thunk[T any](load func() (*T, error)) func() (model.Node, error) {
 		}
 		return v, nil
 	}
+}
+
+// found turns a loader's "not found" into a nil record.
+func found[T any](v *T, err error) (*T, error) {
+	if errors.Is(err, dataloadgen.ErrNotFound) {
+		return nil, nil
+	}
+	return v, err
 }

@@ -5,6 +5,7 @@ package graph
 import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/sodoan/sodoan/internal/account"
 	"github.com/sodoan/sodoan/internal/activity"
 	"github.com/sodoan/sodoan/internal/award"
 	"github.com/sodoan/sodoan/internal/loader"
@@ -23,10 +24,11 @@ type Resolver struct {
 	MemberStore   *member.Store
 	ActivityStore *activity.Store
 	AwardStore    *award.Store
+	AccountStore  *account.Store
 }
 
-// NewResolver wires the stores on pool.
-func NewResolver(pool *pgxpool.Pool, version string) *Resolver {
+// NewResolver wires the stores on pool; policy sets the sign-in rules.
+func NewResolver(pool *pgxpool.Pool, version string, policy account.Policy) *Resolver {
 	return &Resolver{
 		Pool:          pool,
 		Version:       version,
@@ -34,10 +36,11 @@ func NewResolver(pool *pgxpool.Pool, version string) *Resolver {
 		MemberStore:   member.NewStore(pool),
 		ActivityStore: activity.NewStore(pool),
 		AwardStore:    award.NewStore(pool),
+		AccountStore:  account.NewStore(pool, policy),
 	}
 }
 
 // Stores are the loaders' sources.
 func (r *Resolver) Stores() loader.Stores {
-	return loader.Stores{Org: r.UnitStore, Members: r.MemberStore, Activity: r.ActivityStore, Award: r.AwardStore}
+	return loader.Stores{Org: r.UnitStore, Members: r.MemberStore, Activity: r.ActivityStore, Award: r.AwardStore, Accounts: r.AccountStore}
 }

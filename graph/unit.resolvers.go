@@ -18,6 +18,9 @@ import (
 func (r *mutationResolver) UnitCreate(ctx context.Context, input model.UnitCreateInput) (*model.UnitCreatePayload, error) {
 	parentID, err := optionalInputID(model.KindUnit, value(input.ParentID), "parentId")
 	if err == nil {
+		err = r.canUnitOrRoot(ctx, parentID)
+	}
+	if err == nil {
 		var u *org.Unit
 		u, err = r.UnitStore.Create(ctx, org.CreateInput{
 			ParentID: parentID, Level: input.Level, Name: input.Name,
@@ -33,6 +36,9 @@ func (r *mutationResolver) UnitCreate(ctx context.Context, input model.UnitCreat
 
 func (r *mutationResolver) UnitUpdate(ctx context.Context, input model.UnitUpdateInput) (*model.UnitUpdatePayload, error) {
 	id, err := inputID(model.KindUnit, input.ID, "id")
+	if err == nil {
+		err = r.canUnit(ctx, id)
+	}
 	if err == nil {
 		var u *org.Unit
 		u, err = r.UnitStore.Update(ctx, org.UpdateInput{
@@ -54,6 +60,9 @@ func (r *mutationResolver) UnitMove(ctx context.Context, input model.UnitMoveInp
 		parentID, err = inputID(model.KindUnit, input.ParentID, "parentId")
 	}
 	if err == nil {
+		err = firstErr(r.canUnitPlacement(ctx, id), r.canUnit(ctx, parentID))
+	}
+	if err == nil {
 		var u *org.Unit
 		u, err = r.UnitStore.Move(ctx, org.MoveInput{ID: id, Version: input.Version, ParentID: parentID})
 		if err == nil {
@@ -66,6 +75,9 @@ func (r *mutationResolver) UnitMove(ctx context.Context, input model.UnitMoveInp
 
 func (r *mutationResolver) UnitArchive(ctx context.Context, input model.UnitArchiveInput) (*model.UnitArchivePayload, error) {
 	id, err := inputID(model.KindUnit, input.ID, "id")
+	if err == nil {
+		err = r.canUnitPlacement(ctx, id)
+	}
 	if err == nil {
 		var u *org.Unit
 		u, err = r.UnitStore.Archive(ctx, org.ArchiveInput{ID: id, Version: input.Version, Archived: input.Archived})

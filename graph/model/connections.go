@@ -3,6 +3,7 @@ package model
 import (
 	"context"
 
+	"github.com/sodoan/sodoan/internal/account"
 	"github.com/sodoan/sodoan/internal/activity"
 	"github.com/sodoan/sodoan/internal/award"
 	"github.com/sodoan/sodoan/internal/member"
@@ -78,4 +79,8 @@ type (
 	PledgeEdge                = Edge[*award.Pledge]
 	PledgeSignatureConnection = Connection[*award.Signature]
 	PledgeSignatureEdge       = Edge[*award.Signature]
+	AccountConnection         = Connection[*account.Account]
+	AccountEdge               = Edge[*account.Account]
+	AuditEntryConnection      = Connection[*account.AuditEntry]
+	AuditEntryEdge            = Edge[*account.AuditEntry]
 )

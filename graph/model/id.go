@@ -21,6 +21,8 @@ const (
 	KindContribution Kind = "Contribution"
 	KindCommendation Kind = "Commendation"
 	KindPledge       Kind = "Pledge"
+	KindAccount      Kind = "Account"
+	KindAuditEntry   Kind = "AuditEntry"
 )
 
 // EncodeID makes the opaque global ID of a record: base64url of "Kind:key".

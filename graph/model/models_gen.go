@@ -10,11 +10,56 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/sodoan/sodoan/internal/account"
 	"github.com/sodoan/sodoan/internal/activity"
 	"github.com/sodoan/sodoan/internal/award"
 	"github.com/sodoan/sodoan/internal/member"
 	"github.com/sodoan/sodoan/internal/org"
 )
+
+type AccountCreateInput struct {
+	Username    string                     `json:"username"`
+	Email       graphql.Omittable[*string] `json:"email,omitempty"`
+	DisplayName string                     `json:"displayName"`
+	// At least 10 characters; the holder should change it after signing in.
+	Password string `json:"password"`
+	// The unit whose officers will manage the account; required unless you are an administrator.
+	UnitID graphql.Omittable[*string] `json:"unitId,omitempty"`
+	// Link to the holder's member record, which must lie within unitId.
+	MemberID graphql.Omittable[*string] `json:"memberId,omitempty"`
+}
+
+type AccountCreatePayload struct {
+	Account    *account.Account `json:"account,omitempty"`
+	UserErrors []*UserError     `json:"userErrors"`
+}
+
+type AccountFilter struct {
+	// Accounts managed by this unit or a unit below it.
+	UnitID graphql.Omittable[*string] `json:"unitId,omitempty"`
+	// Part of the username or display name; accents ignored.
+	Search graphql.Omittable[*string] `json:"search,omitempty"`
+}
+
+type AccountSetActiveInput struct {
+	ID     string `json:"id"`
+	Active bool   `json:"active"`
+}
+
+type AccountSetActivePayload struct {
+	Account    *account.Account `json:"account,omitempty"`
+	UserErrors []*UserError     `json:"userErrors"`
+}
+
+type AccountSetPasswordInput struct {
+	ID          string `json:"id"`
+	NewPassword string `json:"newPassword"`
+}
+
+type AccountSetPasswordPayload struct {
+	Account    *account.Account `json:"account,omitempty"`
+	UserErrors []*UserError     `json:"userErrors"`
+}
 
 type ActivityCreateInput struct {
 	// The organising unit.
@@ -86,6 +131,18 @@ type ActivityUpdateInput struct {
 type ActivityUpdatePayload struct {
 	Activity   *activity.Activity `json:"activity,omitempty"`
 	UserErrors []*UserError       `json:"userErrors"`
+}
+
+type AuditFilter struct {
+	// Entries of this unit and the units below it.
+	UnitID graphql.Omittable[*string] `json:"unitId,omitempty"`
+	// Only this table, e.g. members.
+	Entity graphql.Omittable[*string] `json:"entity,omitempty"`
+	// Entries about this member (changes and reads of their data).
+	MemberID graphql.Omittable[*string] `json:"memberId,omitempty"`
+	// Entries made by this account.
+	AccountID graphql.Omittable[*string]               `json:"accountId,omitempty"`
+	Actions   graphql.Omittable[[]account.AuditAction] `json:"actions,omitempty"`
 }
 
 type BeneficiariesInput struct {
@@ -260,6 +317,26 @@ type ContributionUpdatePayload struct {
 type GuestInput struct {
 	Name  string                     `json:"name"`
 	Title graphql.Omittable[*string] `json:"title,omitempty"`
+}
+
+type LoginInput struct {
+	// Username or email.
+	Login    string `json:"login"`
+	Password string `json:"password"`
+}
+
+type LoginPayload struct {
+	// Send as `Authorization: Bearer <token>`. Shown only here; keep it secret.
+	Token *string `json:"token,omitempty"`
+	// When the session ends at the latest; it also ends after a while unused.
+	ExpiresAt  *time.Time       `json:"expiresAt,omitempty"`
+	Account    *account.Account `json:"account,omitempty"`
+	UserErrors []*UserError     `json:"userErrors"`
+}
+
+type LogoutPayload struct {
+	// True when a session was ended.
+	LoggedOut bool `json:"loggedOut"`
 }
 
 // How a new member arrived, when not by admission into the unit.
@@ -450,6 +527,17 @@ type ParticipationsRemovePayload struct {
 	UserErrors   []*UserError `json:"userErrors"`
 }
 
+type PasswordChangeInput struct {
+	CurrentPassword string `json:"currentPassword"`
+	// At least 10 characters.
+	NewPassword string `json:"newPassword"`
+}
+
+type PasswordChangePayload struct {
+	Account    *account.Account `json:"account,omitempty"`
+	UserErrors []*UserError     `json:"userErrors"`
+}
+
 type PlaceInput struct {
 	Text     graphql.Omittable[*string] `json:"text,omitempty"`
 	Commune  graphql.Omittable[*string] `json:"commune,omitempty"`
@@ -516,6 +604,19 @@ type PledgeUpdatePayload struct {
 // The root of every read. Lists of records are Relay connections; single records
 // are reached by their opaque ID through `node`.
 type Query struct {
+}
+
+type RoleInput struct {
+	AccountID string `json:"accountId"`
+	// ADMIN or OFFICER (MEMBER comes from the member link).
+	Kind account.RoleKind `json:"kind"`
+	// Required for OFFICER; leave out for ADMIN.
+	UnitID graphql.Omittable[*string] `json:"unitId,omitempty"`
+}
+
+type RolePayload struct {
+	Account    *account.Account `json:"account,omitempty"`
+	UserErrors []*UserError     `json:"userErrors"`
 }
 
 // Facts about the running service, so a frontend or an operator can tell which
@@ -707,6 +808,8 @@ const (
 	UserErrorCodeStale UserErrorCode = "STALE"
 	// The change is not possible in the record's current state.
 	UserErrorCodeNotAllowed UserErrorCode = "NOT_ALLOWED"
+	// The username and password do not match an active account (the same answer whatever the reason).
+	UserErrorCodeInvalidCredentials UserErrorCode = "INVALID_CREDENTIALS"
 )
 
 var AllUserErrorCode = []UserErrorCode{
@@ -719,11 +822,12 @@ var AllUserErrorCode = []UserErrorCode{
 	UserErrorCodeDuplicate,
 	UserErrorCodeStale,
 	UserErrorCodeNotAllowed,
+	UserErrorCodeInvalidCredentials,
 }
 
 func (e UserErrorCode) IsValid() bool {
 	switch e {
-	case UserErrorCodeRequired, UserErrorCodeInvalid, UserErrorCodeTooLong, UserErrorCodeOutOfRange, UserErrorCodeDateOrder, UserErrorCodeNotFound, UserErrorCodeDuplicate, UserErrorCodeStale, UserErrorCodeNotAllowed:
+	case UserErrorCodeRequired, UserErrorCodeInvalid, UserErrorCodeTooLong, UserErrorCodeOutOfRange, UserErrorCodeDateOrder, UserErrorCodeNotFound, UserErrorCodeDuplicate, UserErrorCodeStale, UserErrorCodeNotAllowed, UserErrorCodeInvalidCredentials:
 		return true
 	}
 	return false

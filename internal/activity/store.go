@@ -8,6 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/sodoan/sodoan/internal/access"
 	"github.com/sodoan/sodoan/internal/db"
 	"github.com/sodoan/sodoan/internal/page"
 )
@@ -256,9 +257,10 @@ func scanParticipation(row pgx.Row, extra ...any) (*Participation, error) {
 
 // Participants returns a page of an activity's participations, by the
 // members' names.
-func (s *Store) Participants(ctx context.Context, activityID int64, p page.Request) (page.Page[*Participation], error) {
+// Only members viewer may see are listed.
+func (s *Store) Participants(ctx context.Context, activityID int64, viewer *access.Principal, p page.Request) (page.Page[*Participation], error) {
 	var args db.Args
-	conds := []string{`p.activity_id = ` + args.Add(activityID)}
+	conds := []string{`p.activity_id = ` + args.Add(activityID), viewer.MemberCondition("m", &args)}
 	var name string
 	var memberID int64
 	if ok, err := p.Key(&name, &memberID); err != nil {
@@ -377,9 +379,13 @@ func (s *Store) MemberHours(ctx context.Context, memberIDs []int64, year *int) (
 }
 
 // CountParticipants returns how many members took part in an activity.
-func (s *Store) CountParticipants(ctx context.Context, activityID int64) (int, error) {
+// CountParticipants counts the participants of an activity viewer may see.
+func (s *Store) CountParticipants(ctx context.Context, activityID int64, viewer *access.Principal) (int, error) {
 	var n int
-	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM participations WHERE activity_id = $1`, activityID).Scan(&n); err != nil {
+	args := db.Args{activityID}
+	cond := viewer.MemberCondition("m", &args)
+	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM participations p JOIN members m ON m.id = p.member_id
+		WHERE p.activity_id = $1 AND `+cond, args...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count participants: %w", err)
 	}
 	return n, nil

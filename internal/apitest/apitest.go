@@ -18,16 +18,76 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/rs/zerolog"
 
+	"github.com/sodoan/sodoan/internal/account"
 	"github.com/sodoan/sodoan/internal/httpserver"
 	"github.com/sodoan/sodoan/internal/testdb"
 )
 
-// Env is one test's server.
+// Env is one test's server, and whom its requests are sent as.
 type Env struct {
 	Pool    *pgxpool.Pool
 	Handler http.Handler
 	Client  *client.Client
 	logs    *syncBuffer
+	// token is sent as the bearer token; "" sends none (anonymous).
+	token string
+	// AdminToken signs in as the administrator New creates.
+	AdminToken string
+}
+
+// TestPassword is the password of the accounts the helpers create.
+const TestPassword = "mật khẩu thử nghiệm"
+
+var testHash = sync.OnceValue(func() string {
+	h, err := account.HashPassword(TestPassword)
+	if err != nil {
+		panic(err)
+	}
+	return h
+})
+
+// As returns e sending requests with token ("" for anonymous).
+func (e *Env) As(token string) *Env {
+	c := *e
+	c.token = token
+	return &c
+}
+
+// Anonymous returns e sending requests without signing in.
+func (e *Env) Anonymous() *Env { return e.As("") }
+
+// Account creates an account with TestPassword directly in the database,
+// optionally linked to a member, and returns its id. Roles are granted with
+// Grant.
+func (e *Env) Account(t testing.TB, username string, unitID, memberID *int64) int64 {
+	t.Helper()
+	var id int64
+	err := e.Pool.QueryRow(context.Background(), `INSERT INTO accounts (username, display_name, password_hash, unit_id, member_id)
+		VALUES ($1, $1, $2, $3, $4) RETURNING id`, username, testHash(), unitID, memberID).Scan(&id)
+	if err != nil {
+		t.Fatalf("create account %s: %v", username, err)
+	}
+	return id
+}
+
+// Grant gives an account a role directly in the database.
+func (e *Env) Grant(t testing.TB, accountID int64, kind account.RoleKind, unitID *int64) {
+	t.Helper()
+	if _, err := e.Pool.Exec(context.Background(), `INSERT INTO account_roles (account_id, role, unit_id) VALUES ($1, $2, $3)`,
+		accountID, kind, unitID); err != nil {
+		t.Fatalf("grant %s: %v", kind, err)
+	}
+}
+
+// Session opens a session for an account without its password and returns
+// the token.
+func (e *Env) Session(t testing.TB, accountID int64) string {
+	t.Helper()
+	s, err := account.NewStore(e.Pool, account.DefaultPolicy).StartSession(context.Background(), accountID, account.Client{})
+	if err != nil {
+		t.Fatalf("session: %v", err)
+	}
+	return s.Token
 }
 
 // Option changes how New builds the server.
@@ -36,13 +96,19 @@ type Option func(*httpserver.Options)
 // Production builds the handler as APP_ENV=production would.
 func Production(o *httpserver.Options) { o.Development = false }
 
-// New returns a server on a fresh migrated database.
+// New returns a server on a fresh migrated database, with an administrator
+// account whose session the requests use (As and Anonymous change that).
 func New(t testing.TB, opts ...Option) *Env {
 	t.Helper()
-	return NewOn(t, testdb.Migrated(t), opts...)
+	e := NewOn(t, testdb.Migrated(t), opts...)
+	admin := e.Account(t, "admin", nil, nil)
+	e.Grant(t, admin, account.Admin, nil)
+	e.AdminToken = e.Session(t, admin)
+	e.token = e.AdminToken
+	return e
 }
 
-// NewOn returns a server on pool.
+// NewOn returns a server on pool, sending requests anonymously.
 func NewOn(t testing.TB, pool *pgxpool.Pool, opts ...Option) *Env {
 	t.Helper()
 	logs := &syncBuffer{}
@@ -99,6 +165,9 @@ func (e *Env) Do(t testing.TB, query string, vars map[string]any, headers ...str
 	}
 	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
+	if e.token != "" {
+		req.Header.Set("Authorization", "Bearer "+e.token)
+	}
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
 	}

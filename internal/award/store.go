@@ -7,6 +7,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/sodoan/sodoan/internal/access"
 	"github.com/sodoan/sodoan/internal/db"
 	"github.com/sodoan/sodoan/internal/page"
 )
@@ -52,6 +53,9 @@ func (s *Store) CommendationsByIDs(ctx context.Context, ids []int64) (map[int64]
 
 // Filter selects commendations.
 type Filter struct {
+	// Viewer, when set, drops individual commendations of members this
+	// principal may not see.
+	Viewer *access.Principal
 	// UnitID keeps those received by the unit, units below it or their members.
 	UnitID *int64
 	// IssuedWithinUnitID keeps those issued by the unit or units below it.
@@ -68,6 +72,10 @@ func subtree(args *db.Args, unitID int64) string {
 
 func (f Filter) where(args *db.Args) []string {
 	var conds []string
+	if f.Viewer != nil && !f.Viewer.Admin {
+		conds = append(conds, `(c.member_id IS NULL OR EXISTS (SELECT 1 FROM members m WHERE m.id = c.member_id AND `+
+			f.Viewer.MemberCondition("m", args)+`))`)
+	}
 	if f.UnitID != nil {
 		tree := subtree(args, *f.UnitID)
 		conds = append(conds, `(c.unit_id IN `+tree+` OR c.member_id IN (SELECT id FROM members WHERE unit_id IN `+tree+`))`)
@@ -235,9 +243,10 @@ func (s *Store) CountsOf(ctx context.Context, pledgeIDs []int64) (map[int64]Pled
 }
 
 // Signatures returns a page of a pledge's signatures by member name.
-func (s *Store) Signatures(ctx context.Context, pledgeID int64, p page.Request) (page.Page[*Signature], error) {
+// Only members viewer may see are listed.
+func (s *Store) Signatures(ctx context.Context, pledgeID int64, viewer *access.Principal, p page.Request) (page.Page[*Signature], error) {
 	var args db.Args
-	conds := []string{`s.pledge_id = ` + args.Add(pledgeID)}
+	conds := []string{`s.pledge_id = ` + args.Add(pledgeID), viewer.MemberCondition("m", &args)}
 	var name string
 	var memberID int64
 	if ok, err := p.Key(&name, &memberID); err != nil {
@@ -267,4 +276,16 @@ func (s *Store) Signatures(ctx context.Context, pledgeID int64, p page.Request) 
 	}
 	return page.TrimMap(p, list, func(k keyed) []any { return []any{k.name, k.s.MemberID} },
 		func(k keyed) *Signature { return k.s }), nil
+}
+
+// CountSignatures counts the signatures of members viewer may see.
+func (s *Store) CountSignatures(ctx context.Context, pledgeID int64, viewer *access.Principal) (int, error) {
+	var n int
+	args := db.Args{pledgeID}
+	cond := viewer.MemberCondition("m", &args)
+	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM pledge_signatures s JOIN members m ON m.id = s.member_id
+		WHERE s.pledge_id = $1 AND `+cond, args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count signatures: %w", err)
+	}
+	return n, nil
 }

@@ -2,6 +2,8 @@ package db
 
 import (
 	"context"
+	"fmt"
+	"strconv"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -17,10 +19,44 @@ type DB interface {
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 }
 
+// Actor is who is writing, for the audit log: the database's audit
+// triggers read it from transaction-local settings that InTx sets.
+type Actor struct {
+	AccountID int64 // 0: nobody signed in (or the system)
+	RequestID string
+}
+
+type actorKey struct{}
+
+// WithActor returns ctx carrying a, for the writes made on its behalf.
+func WithActor(ctx context.Context, a Actor) context.Context {
+	return context.WithValue(ctx, actorKey{}, a)
+}
+
+// ActorFrom returns the actor ctx carries, if any.
+func ActorFrom(ctx context.Context) (Actor, bool) {
+	a, ok := ctx.Value(actorKey{}).(Actor)
+	return a, ok
+}
+
 // InTx runs fn in a transaction and commits when fn returns nil; any error
-// rolls everything back, so a rejected write changes nothing.
+// rolls everything back, so a rejected write changes nothing. The actor in
+// ctx is handed to the audit triggers first, so no change is logged without
+// who made it.
 func InTx(ctx context.Context, conn DB, fn func(pgx.Tx) error) error {
-	return pgx.BeginFunc(ctx, conn, fn)
+	return pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
+		if a, ok := ActorFrom(ctx); ok {
+			account := ""
+			if a.AccountID != 0 {
+				account = strconv.FormatInt(a.AccountID, 10)
+			}
+			if _, err := tx.Exec(ctx, `SELECT set_config('sodoan.account_id', $1, true), set_config('sodoan.request_id', $2, true)`,
+				account, a.RequestID); err != nil {
+				return fmt.Errorf("name the actor for the audit log: %w", err)
+			}
+		}
+		return fn(tx)
+	})
 }
 
 // Optional is an input field that can be left out (Set false: keep the

@@ -16,6 +16,7 @@ import (
 	"github.com/rs/zerolog/hlog"
 
 	"github.com/sodoan/sodoan/graph"
+	"github.com/sodoan/sodoan/internal/account"
 	"github.com/sodoan/sodoan/internal/db"
 	"github.com/sodoan/sodoan/internal/i18n"
 	"github.com/sodoan/sodoan/internal/loader"
@@ -32,15 +33,21 @@ type Options struct {
 	// Development turns on GraphiQL at / and schema introspection.
 	Development bool
 	Version     string
+	// Sessions sets sign-in rules; the zero value means account.DefaultPolicy.
+	Sessions account.Policy
 }
 
 // Routes returns the server's whole HTTP handler.
 func Routes(o Options) http.Handler {
-	resolver := graph.NewResolver(o.Pool, o.Version)
+	if o.Sessions == (account.Policy{}) {
+		o.Sessions = account.DefaultPolicy
+	}
+	resolver := graph.NewResolver(o.Pool, o.Version, o.Sessions)
 	gql := graph.NewHandler(resolver, graph.HandlerOptions{Introspection: o.Development})
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", http.MaxBytesHandler(withLoaders(resolver.Stores(), gql), maxRequestBody))
+	mux.Handle("/graphql", http.MaxBytesHandler(
+		withAuth(resolver.AccountStore, withLoaders(resolver.Stores(), gql)), maxRequestBody))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})

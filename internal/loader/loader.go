@@ -10,6 +10,7 @@ import (
 
 	"github.com/vikstrous/dataloadgen"
 
+	"github.com/sodoan/sodoan/internal/account"
 	"github.com/sodoan/sodoan/internal/activity"
 	"github.com/sodoan/sodoan/internal/award"
 	"github.com/sodoan/sodoan/internal/member"
@@ -22,6 +23,7 @@ type Stores struct {
 	Members  *member.Store
 	Activity *activity.Store
 	Award    *award.Store
+	Accounts *account.Store
 }
 
 // HoursKey asks for a member's volunteer hours in a year (Year 0: all years).
@@ -46,6 +48,8 @@ type Loaders struct {
 	Contributions *dataloadgen.Loader[int64, []*activity.Contribution]
 	Totals        *dataloadgen.Loader[int64, activity.Totals]
 	PledgeCounts  *dataloadgen.Loader[int64, award.PledgeCounts]
+	Account       *dataloadgen.Loader[int64, *account.Account]
+	AccountRoles  *dataloadgen.Loader[int64, []account.Role]
 }
 
 // wait is how long a loader collects keys before it queries: long enough
@@ -70,6 +74,8 @@ func New(s Stores) *Loaders {
 		Contributions: dataloadgen.NewLoader(all(s.Activity.ContributionsOf), opt),
 		Totals:        dataloadgen.NewLoader(all(s.Activity.TotalsOf), opt),
 		PledgeCounts:  dataloadgen.NewLoader(all(s.Award.CountsOf), opt),
+		Account:       dataloadgen.NewMappedLoader(s.Accounts.ByIDs, opt),
+		AccountRoles:  dataloadgen.NewLoader(all(s.Accounts.RolesOf), opt),
 	}
 }
 

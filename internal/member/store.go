@@ -8,6 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/sodoan/sodoan/internal/access"
 	"github.com/sodoan/sodoan/internal/db"
 	"github.com/sodoan/sodoan/internal/page"
 )
@@ -67,6 +68,8 @@ func (s *Store) Get(ctx context.Context, id int64) (*Member, error) {
 
 // Filter selects members.
 type Filter struct {
+	// Viewer, when set, keeps only the members this principal may see.
+	Viewer    *access.Principal
 	UnitID    *int64
 	Statuses  []Status
 	Positions []Position
@@ -78,6 +81,9 @@ type Filter struct {
 
 func (s *Store) where(f Filter, args *db.Args) []string {
 	var conds []string
+	if f.Viewer != nil {
+		conds = append(conds, f.Viewer.MemberCondition("m", args))
+	}
 	if f.UnitID != nil {
 		conds = append(conds, `m.unit_id IN (SELECT id FROM units WHERE path <@ (SELECT path FROM units WHERE id = `+args.Add(*f.UnitID)+`))`)
 	}

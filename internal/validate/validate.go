@@ -26,6 +26,8 @@ const (
 	Duplicate  = "DUPLICATE"
 	Stale      = "STALE"
 	NotAllowed = "NOT_ALLOWED"
+	// BadCredentials: the username and password do not sign anyone in.
+	BadCredentials = "INVALID_CREDENTIALS"
 )
 
 // Errors accumulates field errors. The zero value is ready to use.

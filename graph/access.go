@@ -1,0 +1,331 @@
+package graph
+
+import (
+	"context"
+
+	"github.com/sodoan/sodoan/graph/model"
+	"github.com/sodoan/sodoan/internal/access"
+	"github.com/sodoan/sodoan/internal/account"
+	"github.com/sodoan/sodoan/internal/award"
+	"github.com/sodoan/sodoan/internal/member"
+	"github.com/sodoan/sodoan/internal/validate"
+)
+
+// Write checks: each mutation asks whether the caller manages the unit its
+// target belongs to (see package access). A target that does not exist
+// passes here so that the store reports it as a NOT_FOUND userError on the
+// right field.
+
+// canUnit allows managers of the unit (and administrators).
+func (r *Resolver) canUnit(ctx context.Context, unitID int64) error {
+	p := access.From(ctx)
+	if !p.SignedIn() {
+		return access.ErrSignIn
+	}
+	if p.Admin {
+		return nil
+	}
+	u, err := loadOne(ctx, loaders(ctx).Unit, unitID)
+	if err != nil || u == nil {
+		return err
+	}
+	return p.RequireManage(u.Path)
+}
+
+// canUnitOrRoot is canUnit for an optional parent: a unit without a parent
+// is the top of a tree, which only an administrator may create.
+func (r *Resolver) canUnitOrRoot(ctx context.Context, parentID *int64) error {
+	if parentID == nil {
+		return access.From(ctx).RequireAdmin()
+	}
+	return r.canUnit(ctx, *parentID)
+}
+
+// canUnitPlacement allows moving or archiving a unit to managers of its
+// parent: a branch secretary runs her branch but does not close it.
+func (r *Resolver) canUnitPlacement(ctx context.Context, unitID int64) error {
+	p := access.From(ctx)
+	if !p.SignedIn() {
+		return access.ErrSignIn
+	}
+	u, err := loadOne(ctx, loaders(ctx).Unit, unitID)
+	if err != nil || u == nil {
+		return err
+	}
+	return r.canUnitOrRoot(ctx, u.ParentID)
+}
+
+func (r *Resolver) canMember(ctx context.Context, id int64) error {
+	m, err := loadOne(ctx, loaders(ctx).Member, id)
+	if err != nil {
+		return err
+	}
+	if m == nil {
+		return signedIn(ctx)
+	}
+	return r.canUnit(ctx, m.UnitID)
+}
+
+func (r *Resolver) canMembers(ctx context.Context, ids []int64) error {
+	for _, id := range ids {
+		if err := r.canMember(ctx, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (r *Resolver) canActivity(ctx context.Context, id int64) error {
+	a, err := loadOne(ctx, loaders(ctx).Activity, id)
+	if err != nil {
+		return err
+	}
+	if a == nil {
+		return signedIn(ctx)
+	}
+	return r.canUnit(ctx, a.UnitID)
+}
+
+func (r *Resolver) canCampaign(ctx context.Context, id int64) error {
+	c, err := loadOne(ctx, loaders(ctx).Campaign, id)
+	if err != nil {
+		return err
+	}
+	if c == nil {
+		return signedIn(ctx)
+	}
+	return r.canUnit(ctx, c.UnitID)
+}
+
+func (r *Resolver) canContribution(ctx context.Context, id int64) error {
+	c, err := loadOne(ctx, loaders(ctx).Contribution, id)
+	if err != nil {
+		return err
+	}
+	if c == nil {
+		return signedIn(ctx)
+	}
+	return r.canActivity(ctx, c.ActivityID)
+}
+
+func (r *Resolver) canPledge(ctx context.Context, id int64) error {
+	p, err := loadOne(ctx, loaders(ctx).Pledge, id)
+	if err != nil {
+		return err
+	}
+	if p == nil {
+		return signedIn(ctx)
+	}
+	return r.canUnit(ctx, p.UnitID)
+}
+
+// canCommend allows recording a commendation to managers of the issuing
+// unit when it is in the tree, else to managers of the recipient.
+func (r *Resolver) canCommend(ctx context.Context, issuerUnitID, memberID, unitID *int64) error {
+	switch {
+	case issuerUnitID != nil:
+		return r.canUnit(ctx, *issuerUnitID)
+	case memberID != nil:
+		return r.canMember(ctx, *memberID)
+	case unitID != nil:
+		return r.canUnit(ctx, *unitID)
+	}
+	return signedIn(ctx)
+}
+
+func (r *Resolver) canCommendation(ctx context.Context, id int64) error {
+	c, err := loadOne(ctx, loaders(ctx).Commendation, id)
+	if err != nil {
+		return err
+	}
+	if c == nil {
+		return signedIn(ctx)
+	}
+	return r.canCommend(ctx, c.IssuerUnitID, c.MemberID, c.UnitID)
+}
+
+func signedIn(ctx context.Context) error {
+	if !access.From(ctx).SignedIn() {
+		return access.ErrSignIn
+	}
+	return nil
+}
+
+// Read checks.
+
+// seesPerson reports whether the caller may see that m exists (its name,
+// position and branch).
+func seesPerson(ctx context.Context, m *member.Member) (bool, error) {
+	p := access.From(ctx)
+	if p.Admin || p.IsSelf(m.ID) || (p.MemberUnitID != nil && *p.MemberUnitID == m.UnitID) {
+		return true, nil
+	}
+	if len(p.Officer) == 0 {
+		return false, nil
+	}
+	u, err := loadOne(ctx, loaders(ctx).Unit, m.UnitID)
+	if err != nil || u == nil {
+		return false, err
+	}
+	return p.Manages(u.Path), nil
+}
+
+// visibleMember returns m if the caller may see it, else FORBIDDEN.
+func visibleMember(ctx context.Context, m *member.Member, err error) (*member.Member, error) {
+	if err != nil || m == nil {
+		return m, err
+	}
+	ok, err := seesPerson(ctx, m)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, forbiddenPerson(ctx)
+	}
+	return m, nil
+}
+
+func forbiddenPerson(ctx context.Context) error {
+	if !access.From(ctx).SignedIn() {
+		return access.ErrSignIn
+	}
+	return access.ErrForbidden
+}
+
+// personal returns nil when the caller may read m's personal data, and
+// notes the read for the audit log; else the FORBIDDEN error to put at the
+// field.
+func personal(ctx context.Context, m *member.Member) error {
+	p := access.From(ctx)
+	if p.IsSelf(m.ID) {
+		return nil
+	}
+	if !p.Admin {
+		if len(p.Officer) == 0 {
+			return access.ErrPersonal
+		}
+		u, err := loadOne(ctx, loaders(ctx).Unit, m.UnitID)
+		if err != nil {
+			return err
+		}
+		if u == nil || !p.Manages(u.Path) {
+			return access.ErrPersonal
+		}
+	}
+	access.NoteRead(ctx, p, m.ID, m.UnitID)
+	return nil
+}
+
+// visibleCommendation returns c unless its recipient is a member the caller
+// may not see.
+func visibleCommendation(ctx context.Context, c *award.Commendation, err error) (*award.Commendation, error) {
+	if err != nil || c == nil || c.MemberID == nil {
+		return c, err
+	}
+	m, err := loadOne(ctx, loaders(ctx).Member, *c.MemberID)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := visibleMember(ctx, m, nil); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// canCommendationUpdate checks the commendation as it is and, when the
+// issuer changes to a unit of the tree, that unit too.
+func (r *Resolver) canCommendationUpdate(ctx context.Context, id int64, issuer *award.Issuer) error {
+	if err := r.canCommendation(ctx, id); err != nil {
+		return err
+	}
+	if issuer != nil && issuer.UnitID != nil {
+		return r.canUnit(ctx, *issuer.UnitID)
+	}
+	return nil
+}
+
+// firstErr returns the first non-nil error.
+func firstErr(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// canAccount allows managing an account to managers of its unit; accounts
+// outside the tree are the administrators' own.
+func (r *Resolver) canAccount(ctx context.Context, id int64) error {
+	p := access.From(ctx)
+	if !p.SignedIn() {
+		return access.ErrSignIn
+	}
+	if p.Admin {
+		return nil
+	}
+	a, err := loadOne(ctx, loaders(ctx).Account, id)
+	if err != nil || a == nil {
+		return err
+	}
+	return r.canUnitOrRoot(ctx, a.UnitID)
+}
+
+// roleTarget decodes and checks a role grant or revocation: the caller
+// manages the account and the unit, and only administrators hand out ADMIN.
+func (r *Resolver) roleTarget(ctx context.Context, in model.RoleInput) (int64, *int64, error) {
+	id, err := inputID(model.KindAccount, in.AccountID, "accountId")
+	if err != nil {
+		return 0, nil, err
+	}
+	unitID, err := optionalInputID(model.KindUnit, value(in.UnitID), "unitId")
+	if err != nil {
+		return 0, nil, err
+	}
+	var v validate.Errors
+	switch in.Kind {
+	case account.Admin:
+		if unitID != nil {
+			v.Add(validate.Path("input", "unitId"), validate.Invalid, "Quyền quản trị không gắn với đơn vị; bỏ trống trường này.",
+				"ADMIN covers everything; leave unitId out.")
+		}
+	case account.Officer:
+		if unitID == nil {
+			v.Add(validate.Path("input", "unitId"), validate.Required, "Cần chọn đơn vị cho quyền cán bộ.", "OFFICER needs a unit.")
+		}
+	default:
+		v.Add(validate.Path("input", "kind"), validate.NotAllowed, "Quyền đoàn viên đến từ liên kết hồ sơ đoàn viên, không cấp riêng.",
+			"MEMBER comes from the link to a member record; it is not granted.")
+	}
+	if err := v.Err(); err != nil {
+		return 0, nil, err
+	}
+	if err := r.canAccount(ctx, id); err != nil {
+		return 0, nil, err
+	}
+	if in.Kind == account.Admin {
+		return id, nil, access.From(ctx).RequireAdmin()
+	}
+	return id, unitID, r.canUnit(ctx, *unitID)
+}
+
+func notYourself(field string) error {
+	var v validate.Errors
+	v.Add(validate.Path("input", field), validate.NotAllowed, "Không thể tự khóa tài khoản của mình.", "You cannot deactivate your own account.")
+	return v.Err()
+}
+
+// auditKinds maps audited tables to the kinds of their global IDs.
+var auditKinds = map[string]model.Kind{
+	"units": model.KindUnit, "members": model.KindMember, "activities": model.KindActivity,
+	"campaigns": model.KindCampaign, "contributions": model.KindContribution,
+	"commendations": model.KindCommendation, "pledges": model.KindPledge, "accounts": model.KindAccount,
+}
+
+// canSeeAccount allows reading an account to its holder and its managers.
+func (r *Resolver) canSeeAccount(ctx context.Context, id int64) error {
+	if access.From(ctx).AccountID == id {
+		return nil
+	}
+	return r.canAccount(ctx, id)
+}

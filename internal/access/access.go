@@ -1,0 +1,231 @@
+// Package access decides who may read and write what. Every mutation and
+// every read of personal data asks it, so the rules live in one place:
+//
+//   - an administrator may do everything;
+//   - an officer of a unit reads and writes that unit and everything below it
+//     (a branch secretary is an officer of her branch, a bloc officer of the
+//     bloc);
+//   - a member signed in reads their own record in full, and sees the names
+//     and positions of their own branch's members (the roster) without their
+//     personal details;
+//   - anyone else (anonymous) sees units, public activity summaries and
+//     aggregates, and nothing about any person.
+package access
+
+import (
+	"context"
+	"strings"
+	"sync"
+
+	"github.com/sodoan/sodoan/internal/apperr"
+	"github.com/sodoan/sodoan/internal/db"
+)
+
+// Scope is a unit and everything below it, by the unit's ltree path.
+type Scope struct {
+	UnitID int64
+	Path   string
+}
+
+// Contains reports whether the unit at path lies in the scope.
+func (s Scope) Contains(path string) bool {
+	return path == s.Path || strings.HasPrefix(path, s.Path+".")
+}
+
+// Principal is who is asking. The zero value is anonymous.
+type Principal struct {
+	AccountID   int64
+	Username    string
+	DisplayName string
+	SessionID   int64
+	Admin       bool
+	Officer     []Scope
+	// MemberID links the account to the member record of the person, and
+	// MemberUnitID is that member's branch (for the roster).
+	MemberID     *int64
+	MemberUnitID *int64
+}
+
+// Anonymous is nobody signed in.
+var Anonymous = &Principal{}
+
+// SignedIn reports whether p is an account.
+func (p *Principal) SignedIn() bool { return p.AccountID != 0 }
+
+// Manages reports whether p may read and write the unit at path and
+// everything below it.
+func (p *Principal) Manages(path string) bool {
+	if p.Admin {
+		return true
+	}
+	for _, s := range p.Officer {
+		if s.Contains(path) {
+			return true
+		}
+	}
+	return false
+}
+
+// IsSelf reports whether memberID is p's own member record.
+func (p *Principal) IsSelf(memberID int64) bool {
+	return p.MemberID != nil && *p.MemberID == memberID
+}
+
+// SeesPerson reports whether p may see that a member exists (name,
+// position, branch): a manager of the branch, the member, or a fellow
+// member of the branch.
+func (p *Principal) SeesPerson(memberID, unitID int64, unitPath string) bool {
+	return p.Manages(unitPath) || p.IsSelf(memberID) || (p.MemberUnitID != nil && *p.MemberUnitID == unitID)
+}
+
+// SeesPersonal reports whether p may read a member's personal details
+// (date of birth, card number, phone, email, address, ratings).
+func (p *Principal) SeesPersonal(memberID int64, unitPath string) bool {
+	return p.Manages(unitPath) || p.IsSelf(memberID)
+}
+
+// MemberCondition returns an SQL condition true for the members p may see,
+// given the alias of the members table.
+func (p *Principal) MemberCondition(member string, args *db.Args) string {
+	if p.Admin {
+		return "true"
+	}
+	var ors []string
+	if len(p.Officer) > 0 {
+		ors = append(ors, member+".unit_id IN (SELECT id FROM units WHERE path <@ "+args.Add(p.paths())+"::text[]::ltree[])")
+	}
+	if p.MemberID != nil {
+		ors = append(ors, member+".id = "+args.Add(*p.MemberID))
+	}
+	if p.MemberUnitID != nil {
+		ors = append(ors, member+".unit_id = "+args.Add(*p.MemberUnitID))
+	}
+	if len(ors) == 0 {
+		return "false"
+	}
+	return "(" + strings.Join(ors, " OR ") + ")"
+}
+
+func (p *Principal) paths() []string {
+	out := make([]string, len(p.Officer))
+	for i, s := range p.Officer {
+		out[i] = s.Path
+	}
+	return out
+}
+
+// UnitCondition returns an SQL condition true for the units p manages,
+// given the alias of the unit's row.
+func (p *Principal) UnitCondition(unit string, args *db.Args) string {
+	if p.Admin {
+		return "true"
+	}
+	if len(p.Officer) == 0 {
+		return "false"
+	}
+	return unit + ".path <@ " + args.Add(p.paths()) + "::text[]::ltree[]"
+}
+
+type principalKey struct{}
+
+// With returns ctx carrying p.
+func With(ctx context.Context, p *Principal) context.Context {
+	return context.WithValue(ctx, principalKey{}, p)
+}
+
+// From returns the principal ctx carries, or Anonymous.
+func From(ctx context.Context) *Principal {
+	if p, ok := ctx.Value(principalKey{}).(*Principal); ok && p != nil {
+		return p
+	}
+	return Anonymous
+}
+
+// Errors a client gets when it may not do something.
+var (
+	ErrSignIn = &apperr.Error{Code: apperr.Unauthenticated,
+		Message: "sign in first (send Authorization: Bearer <token> from login)",
+		VI:      "Cần đăng nhập trước."}
+	ErrForbidden = &apperr.Error{Code: apperr.Forbidden,
+		Message: "your account may not do this here",
+		VI:      "Tài khoản của bạn không có quyền thực hiện việc này tại đơn vị này."}
+	ErrPersonal = &apperr.Error{Code: apperr.Forbidden,
+		Message: "personal data: only the member and the officers of their unit may see it",
+		VI:      "Thông tin cá nhân: chỉ đoàn viên đó và cán bộ phụ trách đơn vị được xem."}
+)
+
+// RequireManage returns nil when p may write the unit at path, else the
+// error to show.
+func (p *Principal) RequireManage(path string) error {
+	switch {
+	case !p.SignedIn():
+		return ErrSignIn
+	case !p.Manages(path):
+		return ErrForbidden
+	}
+	return nil
+}
+
+// RequireAdmin returns nil for an administrator.
+func (p *Principal) RequireAdmin() error {
+	switch {
+	case !p.SignedIn():
+		return ErrSignIn
+	case !p.Admin:
+		return ErrForbidden
+	}
+	return nil
+}
+
+// Read is a member whose personal data someone other than the member read.
+type Read struct {
+	MemberID int64
+	UnitID   int64
+}
+
+// ReadLog gathers a request's personal-data reads so they are written to
+// the audit log once, after the response, in one statement.
+type ReadLog struct {
+	mu   sync.Mutex
+	seen map[int64]int64
+}
+
+// Add notes that member (of unit) was read.
+func (l *ReadLog) Add(member, unit int64) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.seen == nil {
+		l.seen = make(map[int64]int64)
+	}
+	l.seen[member] = unit
+}
+
+// Drain returns the reads noted so far and forgets them.
+func (l *ReadLog) Drain() []Read {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	out := make([]Read, 0, len(l.seen))
+	for m, u := range l.seen {
+		out = append(out, Read{MemberID: m, UnitID: u})
+	}
+	l.seen = nil
+	return out
+}
+
+type readLogKey struct{}
+
+// WithReadLog returns ctx carrying l.
+func WithReadLog(ctx context.Context, l *ReadLog) context.Context {
+	return context.WithValue(ctx, readLogKey{}, l)
+}
+
+// NoteRead records that p read member's personal data, unless p is the
+// member. Without a ReadLog in ctx (outside a request) it does nothing.
+func NoteRead(ctx context.Context, p *Principal, member, unit int64) {
+	if p.IsSelf(member) {
+		return
+	}
+	if l, ok := ctx.Value(readLogKey{}).(*ReadLog); ok {
+		l.Add(member, unit)
+	}
+}

@@ -1,0 +1,394 @@
+// Package account keeps accounts, their roles on the organisation tree and
+// their sign-in sessions, and reads the audit log.
+package account
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/sodoan/sodoan/internal/access"
+	"github.com/sodoan/sodoan/internal/db"
+	"github.com/sodoan/sodoan/internal/page"
+	"github.com/sodoan/sodoan/internal/validate"
+)
+
+// RoleKind is what a role allows; see package access.
+type RoleKind string
+
+const (
+	Admin   RoleKind = "ADMIN"
+	Officer RoleKind = "OFFICER"
+	// MemberRole is not granted: an account has it when linked to a member.
+	MemberRole RoleKind = "MEMBER"
+)
+
+// Account is a person who signs in.
+type Account struct {
+	ID          int64
+	Username    string
+	Email       *string
+	DisplayName string
+	UnitID      *int64
+	MemberID    *int64
+	Active      bool
+	Version     int32
+}
+
+// Role is a role an account holds; UnitID is nil for ADMIN.
+type Role struct {
+	AccountID int64
+	Kind      RoleKind
+	UnitID    *int64
+}
+
+// Policy holds the sign-in rules.
+type Policy struct {
+	IdleTimeout time.Duration // a session unused this long ends
+	MaxAge      time.Duration // a session ends this long after sign-in regardless
+	MaxFailures int           // consecutive failures before the account locks
+	LockFor     time.Duration
+	// SlowStep is how much longer each consecutive failure makes the answer
+	// wait, up to SlowMax, so guessing gets slower before the lock.
+	SlowStep, SlowMax time.Duration
+}
+
+// DefaultPolicy suits an office: a working day's session.
+var DefaultPolicy = Policy{
+	IdleTimeout: 2 * time.Hour, MaxAge: 12 * time.Hour,
+	MaxFailures: 5, LockFor: 15 * time.Minute,
+	SlowStep: 300 * time.Millisecond, SlowMax: 2 * time.Second,
+}
+
+// Store reads and writes accounts and sessions.
+type Store struct {
+	pool   db.DB
+	policy Policy
+	now    func() time.Time
+	sleep  func(context.Context, time.Duration)
+}
+
+// NewStore returns a Store on pool with the given sign-in policy.
+func NewStore(pool db.DB, policy Policy) *Store {
+	return &Store{pool: pool, policy: policy, now: time.Now, sleep: sleepCtx}
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
+}
+
+const accountColumns = `a.id, a.username, a.email, a.display_name, a.unit_id, a.member_id, a.active, a.version`
+
+func scanAccount(row pgx.Row) (*Account, error) {
+	var a Account
+	err := row.Scan(&a.ID, &a.Username, &a.Email, &a.DisplayName, &a.UnitID, &a.MemberID, &a.Active, &a.Version)
+	if err != nil {
+		return nil, err
+	}
+	return &a, nil
+}
+
+// ByIDs returns the accounts with the given IDs, keyed by ID.
+func (s *Store) ByIDs(ctx context.Context, ids []int64) (map[int64]*Account, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+accountColumns+` FROM accounts a WHERE a.id = ANY($1)`, ids)
+	if err != nil {
+		return nil, fmt.Errorf("accounts by id: %w", err)
+	}
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*Account, error) { return scanAccount(r) })
+	if err != nil {
+		return nil, fmt.Errorf("accounts by id: %w", err)
+	}
+	out := make(map[int64]*Account, len(list))
+	for _, a := range list {
+		out[a.ID] = a
+	}
+	return out, nil
+}
+
+// RolesOf returns each account's roles.
+func (s *Store) RolesOf(ctx context.Context, ids []int64) (map[int64][]Role, error) {
+	rows, err := s.pool.Query(ctx, `SELECT account_id, role, unit_id FROM account_roles
+		WHERE account_id = ANY($1) ORDER BY account_id, role, unit_id`, ids)
+	if err != nil {
+		return nil, fmt.Errorf("roles: %w", err)
+	}
+	out := make(map[int64][]Role)
+	var r Role
+	_, err = pgx.ForEachRow(rows, []any{&r.AccountID, &r.Kind, &r.UnitID}, func() error {
+		out[r.AccountID] = append(out[r.AccountID], r)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("roles: %w", err)
+	}
+	return out, nil
+}
+
+// Filter selects accounts to list.
+type Filter struct {
+	Visible *access.Principal // only accounts this principal manages
+	UnitID  *int64            // managed by this unit or one below it
+	Search  string
+}
+
+// List returns a page of accounts by username.
+func (s *Store) List(ctx context.Context, f Filter, p page.Request) (page.Page[*Account], error) {
+	var args db.Args
+	conds := f.where(&args)
+	var after string
+	if ok, err := p.Key(&after); err != nil {
+		return page.Page[*Account]{}, err
+	} else if ok {
+		conds = append(conds, "a.username > "+args.Add(after))
+	}
+	rows, err := s.pool.Query(ctx, `SELECT `+accountColumns+` FROM accounts a LEFT JOIN units u ON u.id = a.unit_id`+
+		db.Where(conds)+` ORDER BY a.username LIMIT `+args.Add(p.Limit()), args...)
+	if err != nil {
+		return page.Page[*Account]{}, fmt.Errorf("list accounts: %w", err)
+	}
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*Account, error) { return scanAccount(r) })
+	if err != nil {
+		return page.Page[*Account]{}, fmt.Errorf("list accounts: %w", err)
+	}
+	return page.Trim(p, list, func(a *Account) []any { return []any{a.Username} }), nil
+}
+
+func (f Filter) where(args *db.Args) []string {
+	var conds []string
+	if f.Visible != nil && !f.Visible.Admin {
+		conds = append(conds, "u.id IS NOT NULL AND "+f.Visible.UnitCondition("u", args))
+	}
+	if f.UnitID != nil {
+		conds = append(conds, "u.path <@ (SELECT path FROM units WHERE id = "+args.Add(*f.UnitID)+")")
+	}
+	if f.Search != "" {
+		p := args.Add("%" + strings.ToLower(f.Search) + "%")
+		conds = append(conds, "(a.username LIKE "+p+" OR search_normalize(a.display_name) LIKE search_normalize("+p+"))")
+	}
+	return conds
+}
+
+// Count returns how many accounts match f.
+func (s *Store) Count(ctx context.Context, f Filter) (int, error) {
+	var args db.Args
+	var n int
+	err := s.pool.QueryRow(ctx, `SELECT count(*) FROM accounts a LEFT JOIN units u ON u.id = a.unit_id`+db.Where(f.where(&args)), args...).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count accounts: %w", err)
+	}
+	return n, nil
+}
+
+var usernamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{2,49}$`)
+
+const (
+	minPassword = 10
+	maxPassword = 128
+	maxDisplay  = 200
+)
+
+func in(parts ...any) []string { return validate.Path(append([]any{"input"}, parts...)...) }
+
+func checkPassword(v *validate.Errors, field []string, password string) {
+	n := utf8.RuneCountInString(password)
+	switch {
+	case n < minPassword:
+		v.Add(field, validate.Invalid, fmt.Sprintf("Mật khẩu cần ít nhất %d ký tự.", minPassword),
+			fmt.Sprintf("The password needs at least %d characters.", minPassword))
+	case n > maxPassword:
+		v.Add(field, validate.TooLong, fmt.Sprintf("Mật khẩu tối đa %d ký tự.", maxPassword),
+			fmt.Sprintf("The password may have at most %d characters.", maxPassword))
+	}
+}
+
+// CreateInput is a new account.
+type CreateInput struct {
+	Username    string
+	Email       *string
+	DisplayName string
+	Password    string
+	UnitID      *int64
+	MemberID    *int64
+}
+
+// Create adds an account. The caller has checked that the creator manages
+// UnitID; Create checks the rest (the member must lie under that unit).
+func (s *Store) Create(ctx context.Context, c CreateInput) (*Account, error) {
+	var v validate.Errors
+	c.Username = strings.ToLower(strings.TrimSpace(c.Username))
+	if !usernamePattern.MatchString(c.Username) {
+		v.Add(in("username"), validate.Invalid,
+			"Tên đăng nhập gồm 3–50 chữ thường không dấu, số, dấu chấm, gạch dưới hoặc gạch ngang.",
+			"Use 3–50 lower-case letters without accents, digits, dots, underscores or hyphens.")
+	}
+	c.Email = v.Email(in("email"), c.Email)
+	c.DisplayName = v.Text(in("displayName"), c.DisplayName, true, maxDisplay)
+	checkPassword(&v, in("password"), c.Password)
+	if v.Has(in("password")) {
+		return nil, v.Err()
+	}
+	hash, err := HashPassword(c.Password)
+	if err != nil {
+		return nil, err
+	}
+	var out *Account
+	err = db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		var unitPath string
+		if c.UnitID != nil {
+			err := tx.QueryRow(ctx, `SELECT path::text FROM units WHERE id = $1`, *c.UnitID).Scan(&unitPath)
+			if errors.Is(err, pgx.ErrNoRows) {
+				v.Add(in("unitId"), validate.NotFound, "Không tìm thấy đơn vị.", "No such unit.")
+			} else if err != nil {
+				return fmt.Errorf("account unit: %w", err)
+			}
+		}
+		if c.MemberID != nil {
+			var memberPath string
+			err := tx.QueryRow(ctx, `SELECT u.path::text FROM members m JOIN units u ON u.id = m.unit_id WHERE m.id = $1`,
+				*c.MemberID).Scan(&memberPath)
+			switch {
+			case errors.Is(err, pgx.ErrNoRows):
+				v.Add(in("memberId"), validate.NotFound, "Không tìm thấy đoàn viên.", "No such member.")
+			case err != nil:
+				return fmt.Errorf("account member: %w", err)
+			case unitPath != "" && !(access.Scope{Path: unitPath}).Contains(memberPath):
+				v.Add(in("memberId"), validate.NotAllowed, "Đoàn viên không thuộc đơn vị quản lý tài khoản.",
+					"The member is not within the account's unit.")
+			}
+		}
+		if err := v.Err(); err != nil {
+			return err
+		}
+		out, err = scanAccount(tx.QueryRow(ctx, `INSERT INTO accounts AS a (username, email, display_name, password_hash, unit_id, member_id)
+			VALUES ($1, $2, $3, $4, $5, $6) RETURNING `+accountColumns,
+			c.Username, c.Email, c.DisplayName, hash, c.UnitID, c.MemberID))
+		return duplicateAccount(err)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func duplicateAccount(err error) error {
+	var v validate.Errors
+	switch db.Constraint(err) {
+	case "accounts_username":
+		v.Add(in("username"), validate.Duplicate, "Tên đăng nhập đã có người dùng.", "The username is taken.")
+	case "accounts_email":
+		v.Add(in("email"), validate.Duplicate, "Email đã gắn với tài khoản khác.", "The email belongs to another account.")
+	case "accounts_member_id_key":
+		v.Add(in("memberId"), validate.Duplicate, "Đoàn viên đã có tài khoản.", "The member already has an account.")
+	default:
+		if err != nil {
+			return fmt.Errorf("insert account: %w", err)
+		}
+		return nil
+	}
+	return v.Err()
+}
+
+// Grant gives an account a role; granting one it holds changes nothing.
+func (s *Store) Grant(ctx context.Context, accountID int64, kind RoleKind, unitID *int64, by int64) error {
+	return db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		var exists bool
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM accounts WHERE id = $1)`, accountID).Scan(&exists); err != nil {
+			return fmt.Errorf("grant: %w", err)
+		}
+		if !exists {
+			return accountNotFound(in("accountId"))
+		}
+		var byID *int64
+		if by != 0 {
+			byID = &by
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO account_roles (account_id, role, unit_id, granted_by) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (account_id, role, coalesce(unit_id, 0)) DO NOTHING`, accountID, kind, unitID, byID)
+		if err != nil {
+			return fmt.Errorf("grant: %w", err)
+		}
+		return nil
+	})
+}
+
+// Revoke takes a role away. The last administrator's ADMIN role stays: with
+// none left, nobody could manage the top of the tree.
+func (s *Store) Revoke(ctx context.Context, accountID int64, kind RoleKind, unitID *int64) error {
+	return db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		if kind == Admin {
+			if _, err := tx.Exec(ctx, `LOCK TABLE account_roles IN SHARE ROW EXCLUSIVE MODE`); err != nil {
+				return fmt.Errorf("revoke: %w", err)
+			}
+			var others int
+			err := tx.QueryRow(ctx, `SELECT count(*) FROM account_roles r JOIN accounts a ON a.id = r.account_id
+				WHERE r.role = 'ADMIN' AND a.active AND r.account_id <> $1`, accountID).Scan(&others)
+			if err != nil {
+				return fmt.Errorf("revoke: %w", err)
+			}
+			if others == 0 {
+				var v validate.Errors
+				v.Add(in("kind"), validate.NotAllowed, "Không thể bỏ quyền của quản trị viên cuối cùng.",
+					"The last administrator cannot lose the role.")
+				return v.Err()
+			}
+		}
+		tag, err := tx.Exec(ctx, `DELETE FROM account_roles WHERE account_id = $1 AND role = $2 AND unit_id IS NOT DISTINCT FROM $3`,
+			accountID, kind, unitID)
+		if err != nil {
+			return fmt.Errorf("revoke: %w", err)
+		}
+		if tag.RowsAffected() == 0 {
+			var v validate.Errors
+			v.Add(in("kind"), validate.NotFound, "Tài khoản không có quyền này.", "The account does not hold this role.")
+			return v.Err()
+		}
+		return nil
+	})
+}
+
+// SetActive turns an account on or off; turning it off ends its sessions.
+func (s *Store) SetActive(ctx context.Context, accountID int64, active bool) (*Account, error) {
+	var out *Account
+	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		var err error
+		out, err = scanAccount(tx.QueryRow(ctx, `UPDATE accounts a SET active = $2, failed_logins = 0, locked_until = NULL,
+			updated_at = now(), version = version + 1 WHERE id = $1 RETURNING `+accountColumns, accountID, active))
+		if errors.Is(err, pgx.ErrNoRows) {
+			return accountNotFound(in("id"))
+		}
+		if err != nil {
+			return fmt.Errorf("set active: %w", err)
+		}
+		if !active {
+			return revokeSessions(ctx, tx, accountID, 0)
+		}
+		return nil
+	})
+	return out, err
+}
+
+func accountNotFound(field []string) error {
+	var v validate.Errors
+	v.Add(field, validate.NotFound, "Không tìm thấy tài khoản.", "No such account.")
+	return v.Err()
+}
+
+func revokeSessions(ctx context.Context, tx pgx.Tx, accountID, except int64) error {
+	_, err := tx.Exec(ctx, `UPDATE sessions SET revoked_at = now() WHERE account_id = $1 AND id <> $2 AND revoked_at IS NULL`,
+		accountID, except)
+	if err != nil {
+		return fmt.Errorf("revoke sessions: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,263 @@
+package account
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/rs/zerolog"
+
+	"github.com/sodoan/sodoan/internal/access"
+	"github.com/sodoan/sodoan/internal/db"
+	"github.com/sodoan/sodoan/internal/validate"
+)
+
+// Session is a successful sign-in.
+type Session struct {
+	Token     string // shown once; only its hash is stored
+	ExpiresAt time.Time
+	Account   *Account
+}
+
+// ErrBadCredentials is the one answer to every failed sign-in, so that a
+// caller learns nothing about which usernames exist or which are locked.
+func errBadCredentials() error {
+	var v validate.Errors
+	v.Add(nil, validate.BadCredentials,
+		"Sai tên đăng nhập hoặc mật khẩu, hoặc tài khoản đang bị khóa. Sau nhiều lần sai, tài khoản tạm khóa 15 phút.",
+		"Wrong username or password, or the account is locked. After repeated failures the account locks for 15 minutes.")
+	return v.Err()
+}
+
+// Client describes where a sign-in comes from, for the session record.
+type Client struct {
+	UserAgent string
+	IP        string
+}
+
+type clientKey struct{}
+
+// WithClient returns ctx carrying the caller's description.
+func WithClient(ctx context.Context, c Client) context.Context {
+	return context.WithValue(ctx, clientKey{}, c)
+}
+
+// ClientFrom returns the caller's description, if ctx has one.
+func ClientFrom(ctx context.Context) Client {
+	c, _ := ctx.Value(clientKey{}).(Client)
+	return c
+}
+
+// Login checks a username (or email) and password and starts a session.
+// Each failure is logged, answered more slowly than the last, and after
+// Policy.MaxFailures in a row the account locks for Policy.LockFor.
+func (s *Store) Login(ctx context.Context, login, password string, c Client) (*Session, error) {
+	login = strings.ToLower(strings.TrimSpace(login))
+	log := zerolog.Ctx(ctx)
+	var (
+		id       int64
+		hash     string
+		active   bool
+		failures int
+		locked   *time.Time
+	)
+	err := s.pool.QueryRow(ctx, `SELECT id, password_hash, active, failed_logins, locked_until FROM accounts
+		WHERE username = $1 OR lower(email) = $1 ORDER BY username = $1 DESC LIMIT 1`, login).
+		Scan(&id, &hash, &active, &failures, &locked)
+	if errors.Is(err, pgx.ErrNoRows) {
+		_, _ = VerifyPassword(dummyHash(), password) // same time as a real check
+		log.Warn().Str("login", login).Str("ip", c.IP).Msg("sign-in failed: no such account")
+		s.sleep(ctx, s.policy.SlowStep)
+		return nil, errBadCredentials()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("look up account: %w", err)
+	}
+	now := s.now()
+	if locked != nil && now.Before(*locked) {
+		log.Warn().Int64("account_id", id).Str("ip", c.IP).Time("locked_until", *locked).Msg("sign-in refused: account locked")
+		s.sleep(ctx, s.policy.SlowMax)
+		return nil, errBadCredentials()
+	}
+	ok, err := VerifyPassword(hash, password)
+	if err != nil {
+		return nil, fmt.Errorf("account %d: %w", id, err)
+	}
+	if !ok || !active {
+		failures++
+		var lockUntil *time.Time
+		if failures >= s.policy.MaxFailures {
+			t := now.Add(s.policy.LockFor)
+			lockUntil = &t
+		}
+		if err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+			_, err := tx.Exec(ctx, `UPDATE accounts SET failed_logins = $2, last_failed_at = $3,
+				locked_until = coalesce($4, locked_until) WHERE id = $1`, id, failures, now, lockUntil)
+			return err
+		}); err != nil {
+			return nil, fmt.Errorf("record failed sign-in: %w", err)
+		}
+		ev := log.Warn().Int64("account_id", id).Str("ip", c.IP).Int("failures", failures)
+		if lockUntil != nil {
+			ev = ev.Time("locked_until", *lockUntil)
+		}
+		ev.Bool("active", active).Msg("sign-in failed")
+		s.sleep(ctx, min(time.Duration(failures)*s.policy.SlowStep, s.policy.SlowMax))
+		return nil, errBadCredentials()
+	}
+
+	out, err := s.StartSession(ctx, id, c)
+	if err != nil {
+		return nil, err
+	}
+	log.Info().Int64("account_id", id).Str("ip", c.IP).Msg("signed in")
+	return out, nil
+}
+
+// StartSession opens a session for an account whose holder has proved who
+// they are (Login, after checking the password; tests and tools that hold
+// the database already). It clears the account's failed sign-ins.
+func (s *Store) StartSession(ctx context.Context, accountID int64, c Client) (*Session, error) {
+	token, tokenHash, err := newToken()
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	out := &Session{Token: token, ExpiresAt: now.Add(s.policy.MaxAge)}
+	err = db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		var err error
+		out.Account, err = scanAccount(tx.QueryRow(ctx, `UPDATE accounts a SET failed_logins = 0, locked_until = NULL
+			WHERE id = $1 RETURNING `+accountColumns, accountID))
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO sessions (account_id, token_hash, created_at, last_seen_at, expires_at, user_agent, ip)
+			VALUES ($1, $2, $3, $3, $4, $5, $6)`, accountID, tokenHash, now, out.ExpiresAt, trim(c.UserAgent, 300), trim(c.IP, 100))
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("start session: %w", err)
+	}
+	return out, nil
+}
+
+func trim(s string, n int) *string {
+	if s == "" {
+		return nil
+	}
+	if len(s) > n {
+		s = s[:n]
+	}
+	return &s
+}
+
+// touchEvery limits how often a session's last use is written.
+const touchEvery = time.Minute
+
+// Authenticate returns who holds token, or nil when the token is unknown,
+// revoked, expired (idle or absolute) or its account is inactive.
+func (s *Store) Authenticate(ctx context.Context, token string) (*access.Principal, error) {
+	now := s.now()
+	p := &access.Principal{}
+	var lastSeen time.Time
+	err := s.pool.QueryRow(ctx, `SELECT s.id, s.last_seen_at, a.id, a.username, a.display_name, a.member_id, m.unit_id
+		FROM sessions s JOIN accounts a ON a.id = s.account_id LEFT JOIN members m ON m.id = a.member_id
+		WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2 AND s.last_seen_at > $3 AND a.active`,
+		hashToken(token), now, now.Add(-s.policy.IdleTimeout)).
+		Scan(&p.SessionID, &lastSeen, &p.AccountID, &p.Username, &p.DisplayName, &p.MemberID, &p.MemberUnitID)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("authenticate: %w", err)
+	}
+	rows, err := s.pool.Query(ctx, `SELECT r.role, r.unit_id, coalesce(u.path::text, '') FROM account_roles r
+		LEFT JOIN units u ON u.id = r.unit_id WHERE r.account_id = $1`, p.AccountID)
+	if err != nil {
+		return nil, fmt.Errorf("roles of account %d: %w", p.AccountID, err)
+	}
+	var kind RoleKind
+	var unitID *int64
+	var path string
+	_, err = pgx.ForEachRow(rows, []any{&kind, &unitID, &path}, func() error {
+		switch {
+		case kind == Admin:
+			p.Admin = true
+		case kind == Officer && unitID != nil:
+			p.Officer = append(p.Officer, access.Scope{UnitID: *unitID, Path: path})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("roles of account %d: %w", p.AccountID, err)
+	}
+	if now.Sub(lastSeen) > touchEvery {
+		if _, err := s.pool.Exec(ctx, `UPDATE sessions SET last_seen_at = $2 WHERE id = $1`, p.SessionID, now); err != nil {
+			return nil, fmt.Errorf("touch session: %w", err)
+		}
+	}
+	return p, nil
+}
+
+// Logout ends the session.
+func (s *Store) Logout(ctx context.Context, sessionID int64) error {
+	_, err := s.pool.Exec(ctx, `UPDATE sessions SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL`, sessionID)
+	if err != nil {
+		return fmt.Errorf("logout: %w", err)
+	}
+	return nil
+}
+
+// ChangePassword replaces the signed-in account's password after checking
+// the current one, and ends the account's other sessions.
+func (s *Store) ChangePassword(ctx context.Context, p *access.Principal, current, next string) error {
+	var v validate.Errors
+	checkPassword(&v, in("newPassword"), next)
+	var hash string
+	if err := s.pool.QueryRow(ctx, `SELECT password_hash FROM accounts WHERE id = $1`, p.AccountID).Scan(&hash); err != nil {
+		return fmt.Errorf("change password: %w", err)
+	}
+	ok, err := VerifyPassword(hash, current)
+	if err != nil {
+		return fmt.Errorf("change password: %w", err)
+	}
+	if !ok {
+		v.Add(in("currentPassword"), validate.BadCredentials, "Mật khẩu hiện tại không đúng.", "The current password is wrong.")
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	return s.setPassword(ctx, p.AccountID, next, p.SessionID)
+}
+
+// SetPassword gives an account a new password (a manager resetting a
+// forgotten one) and ends all its sessions.
+func (s *Store) SetPassword(ctx context.Context, accountID int64, password string) error {
+	var v validate.Errors
+	checkPassword(&v, in("newPassword"), password)
+	if err := v.Err(); err != nil {
+		return err
+	}
+	return s.setPassword(ctx, accountID, password, 0)
+}
+
+func (s *Store) setPassword(ctx context.Context, accountID int64, password string, keepSession int64) error {
+	hash, err := HashPassword(password)
+	if err != nil {
+		return err
+	}
+	return db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE accounts SET password_hash = $2, password_changed_at = now(), failed_logins = 0,
+			locked_until = NULL, updated_at = now(), version = version + 1 WHERE id = $1`, accountID, hash)
+		if err != nil {
+			return fmt.Errorf("set password: %w", err)
+		}
+		if tag.RowsAffected() == 0 {
+			return accountNotFound(in("id"))
+		}
+		return revokeSessions(ctx, tx, accountID, keepSession)
+	})
+}

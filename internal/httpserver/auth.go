@@ -1,0 +1,98 @@
+package httpserver
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"strings"
+
+	"github.com/rs/zerolog"
+	"github.com/rs/zerolog/hlog"
+
+	"github.com/sodoan/sodoan/internal/access"
+	"github.com/sodoan/sodoan/internal/account"
+	"github.com/sodoan/sodoan/internal/db"
+	"github.com/sodoan/sodoan/internal/i18n"
+)
+
+// withAuth resolves the bearer token into the request's principal, names
+// the actor for the audit triggers, and after the response writes the
+// personal-data reads the request made to the audit log.
+//
+// No token is an anonymous request. A token that no longer signs anyone in
+// (expired, revoked, unknown) is refused with 401 rather than served as
+// anonymous, so a client learns to sign in again instead of silently
+// seeing less.
+func withAuth(accounts *account.Store, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		p := access.Anonymous
+		if token, ok := bearer(r); ok {
+			found, err := accounts.Authenticate(ctx, token)
+			if err != nil {
+				hlog.FromRequest(r).Error().Err(err).Msg("authenticate")
+				writeGraphQLError(w, http.StatusServiceUnavailable, "UNAVAILABLE", i18n.Pick(ctx,
+					"Hệ thống tạm thời không kiểm tra được phiên đăng nhập; hãy thử lại.",
+					"Sign-in cannot be checked right now; try again."))
+				return
+			}
+			if found == nil {
+				writeGraphQLError(w, http.StatusUnauthorized, "UNAUTHENTICATED", i18n.Pick(ctx,
+					"Phiên đăng nhập đã hết hạn hoặc không hợp lệ; hãy đăng nhập lại.",
+					"The session has expired or is not valid; sign in again."))
+				return
+			}
+			p = found
+		}
+		requestID := ""
+		if id, ok := hlog.IDFromRequest(r); ok {
+			requestID = id.String()
+		}
+		actor := db.Actor{AccountID: p.AccountID, RequestID: requestID}
+		reads := &access.ReadLog{}
+		ctx = access.WithReadLog(db.WithActor(access.With(ctx, p), actor), reads)
+		ctx = account.WithClient(ctx, clientOf(r))
+		if p.SignedIn() {
+			hlog.FromRequest(r).UpdateContext(func(c zerolog.Context) zerolog.Context {
+				return c.Int64("account_id", p.AccountID)
+			})
+		}
+		next.ServeHTTP(w, r.WithContext(ctx))
+
+		if list := reads.Drain(); len(list) > 0 {
+			if err := accounts.LogReads(context.WithoutCancel(ctx), actor, list); err != nil {
+				hlog.FromRequest(r).Error().Err(err).Int("reads", len(list)).Msg("personal-data reads not logged")
+			}
+		}
+	})
+}
+
+// bearer returns the token of an "Authorization: Bearer <token>" header.
+func bearer(r *http.Request) (string, bool) {
+	h := r.Header.Get("Authorization")
+	scheme, token, ok := strings.Cut(h, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
+		return "", false
+	}
+	return strings.TrimSpace(token), true
+}
+
+// clientOf describes the caller for the session record.
+func clientOf(r *http.Request) account.Client {
+	ip, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		ip = r.RemoteAddr
+	}
+	return account.Client{UserAgent: r.UserAgent(), IP: ip}
+}
+
+// writeGraphQLError answers with a GraphQL-shaped error, so clients handle
+// it like any other.
+func writeGraphQLError(w http.ResponseWriter, status int, code, message string) {
+	if status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
+	}
+	writeJSON(w, status, map[string]any{"errors": []any{map[string]any{
+		"message": message, "extensions": map[string]string{"code": code},
+	}}})
+}
