@@ -7,6 +7,8 @@
 //	server migrate version            print the applied migration
 //	server migrate force VERSION      mark VERSION as applied after a manual repair
 //	server seed                       load the demo into an empty database
+//	server user create --username U --name N (--admin | --officer-of UNIT) [--email E]
+//	                                  create an account; the password is read from the terminal or stdin
 package main
 
 import (
@@ -40,7 +42,7 @@ var version = "dev"
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], env.ToMap(os.Environ()), os.Stdout, os.Stderr); err != nil {
+	if err := run(ctx, os.Args[1:], env.ToMap(os.Environ()), os.Stdin, os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "error:", err)
 		var usage usageError
 		if errors.As(err, &usage) {
@@ -61,11 +63,13 @@ const usage = `usage:
   server migrate version            print the applied migration
   server migrate force VERSION      mark VERSION applied after a manual repair
   server seed                       load the demo (Vietnamese sample records) into an empty database
+  server user create --username U --name N (--admin | --officer-of UNIT_ID) [--email E]
+                                    create an account; password from the terminal or stdin
 Settings come from environment variables; see README.md.`
 
 // run is main without the process: it takes everything it uses as arguments
 // so tests can call it.
-func run(ctx context.Context, args []string, environ map[string]string, stdout, stderr io.Writer) error {
+func run(ctx context.Context, args []string, environ map[string]string, stdin io.Reader, stdout, stderr io.Writer) error {
 	cmd := "serve"
 	if len(args) > 0 {
 		cmd, args = args[0], args[1:]
@@ -92,6 +96,8 @@ func run(ctx context.Context, args []string, environ map[string]string, stdout, 
 		return serve(ctx, cfg, log, !*noMigrate && cfg.AutoMigrate)
 	case "migrate":
 		return migrateCommand(ctx, cfg, log, args, stdout)
+	case "user":
+		return userCommand(ctx, cfg, log, args, stdin, stdout)
 	case "seed":
 		if len(args) > 0 {
 			return usageError{"seed takes no arguments\n" + usage}

@@ -20,6 +20,7 @@ import (
 
 	"github.com/peterldowns/pgtestdb"
 
+	"github.com/sodoan/sodoan/internal/account"
 	"github.com/sodoan/sodoan/internal/db"
 	"github.com/sodoan/sodoan/internal/seed"
 	"github.com/sodoan/sodoan/internal/testdb"
@@ -197,7 +198,7 @@ func assertRequestLogged(t *testing.T, logs string) {
 
 func TestConfigurationErrorsNameTheVariable(t *testing.T) {
 	t.Parallel()
-	err := run(context.Background(), []string{"serve"}, map[string]string{"HTTP_ADDR": "eighty"}, io.Discard, io.Discard)
+	err := run(context.Background(), []string{"serve"}, map[string]string{"HTTP_ADDR": "eighty"}, nil, io.Discard, io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "HTTP_ADDR") {
 		t.Errorf("want an error naming HTTP_ADDR, got %v", err)
 	}
@@ -209,7 +210,7 @@ func TestMigrateCommand(t *testing.T) {
 	environ := map[string]string{"DATABASE_URL": testdb.URL(t, pgtestdb.NoopMigrator{})}
 	migrate := func(args ...string) (string, error) {
 		var out bytes.Buffer
-		err := run(ctx, append([]string{"migrate"}, args...), environ, &out, io.Discard)
+		err := run(ctx, append([]string{"migrate"}, args...), environ, nil, &out, io.Discard)
 		return out.String(), err
 	}
 	latest := db.LatestVersion()
@@ -244,17 +245,73 @@ func TestSeedCommand(t *testing.T) {
 	ctx := context.Background()
 	environ := map[string]string{"DATABASE_URL": testdb.URL(t, pgtestdb.NoopMigrator{})}
 	var out bytes.Buffer
-	if err := run(ctx, []string{"seed"}, environ, &out, io.Discard); err != nil {
+	if err := run(ctx, []string{"seed"}, environ, nil, &out, io.Discard); err != nil {
 		t.Fatalf("seed on an empty database: %v", err)
 	}
 	if !strings.HasPrefix(out.String(), "demo data loaded: ") || !strings.Contains(out.String(), " members") {
 		t.Errorf("seed output: %q", out.String())
 	}
-	if err := run(ctx, []string{"seed"}, environ, io.Discard, io.Discard); !errors.Is(err, seed.ErrNotEmpty) {
+	if err := run(ctx, []string{"seed"}, environ, nil, io.Discard, io.Discard); !errors.Is(err, seed.ErrNotEmpty) {
 		t.Errorf("second seed: %v, want ErrNotEmpty", err)
 	}
 	var usage usageError
-	if err := run(ctx, []string{"seed", "now"}, environ, io.Discard, io.Discard); !errors.As(err, &usage) {
+	if err := run(ctx, []string{"seed", "now"}, environ, nil, io.Discard, io.Discard); !errors.As(err, &usage) {
 		t.Errorf("seed now: want a usage error, got %v", err)
+	}
+}
+
+func TestUserCreateCommand(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	url := testdb.URL(t, pgtestdb.NoopMigrator{})
+	environ := map[string]string{"DATABASE_URL": url}
+	create := func(password string, args ...string) (string, error) {
+		var out bytes.Buffer
+		err := run(ctx, append([]string{"user", "create"}, args...), environ, strings.NewReader(password), &out, io.Discard)
+		return out.String(), err
+	}
+	out, err := create("mật khẩu quản trị 2026\n", "--username", "QuanTri", "--name", "Quản trị hệ thống", "--admin")
+	if err != nil || !strings.HasPrefix(out, "account quantri created") {
+		t.Fatalf("create: %q, %v", out, err)
+	}
+
+	// The new administrator can sign in with that password.
+	pool, err := db.Open(ctx, url, db.PoolOptions{MaxConns: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	accounts := account.NewStore(pool, account.DefaultPolicy)
+	s, err := accounts.Login(ctx, "quantri", "mật khẩu quản trị 2026", account.Client{})
+	if err != nil {
+		t.Fatalf("login: %v", err)
+	}
+	p, err := accounts.Authenticate(ctx, s.Token)
+	if err != nil || p == nil || !p.Admin {
+		t.Fatalf("authenticate: %+v, %v", p, err)
+	}
+
+	var usage usageError
+	for _, tt := range []struct {
+		name     string
+		password string
+		args     []string
+		want     string
+	}{
+		{"no role", "mật khẩu đủ dài\n", []string{"--username", "a1b", "--name", "A"}, ""},
+		{"no password", "", []string{"--username", "a1b", "--name", "A", "--admin"}, ""},
+		{"bad unit", "mật khẩu đủ dài\n", []string{"--username", "a1b", "--name", "A", "--officer-of", "42"}, ""},
+		{"short password", "ngắn\n", []string{"--username", "a1b", "--name", "A", "--admin"}, "password:"},
+		{"taken username", "mật khẩu đủ dài\n", []string{"--username", "quantri", "--name", "A", "--admin"}, "username:"},
+	} {
+		_, err := create(tt.password, tt.args...)
+		switch {
+		case err == nil:
+			t.Errorf("%s: accepted", tt.name)
+		case tt.want == "" && !errors.As(err, &usage):
+			t.Errorf("%s: want a usage error, got %v", tt.name, err)
+		case tt.want != "" && !strings.Contains(err.Error(), tt.want):
+			t.Errorf("%s: %v, want it to mention %q", tt.name, err, tt.want)
+		}
 	}
 }

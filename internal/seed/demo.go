@@ -45,6 +45,17 @@ func (l *loader) demo() {
 	}
 	l.office2023(t, office)
 	l.elsewhere(t, others)
+	l.demoAccounts(t, office)
+}
+
+// demoAccounts gives one account per kind of user, all with DemoPassword.
+func (l *loader) demoAccounts(t tree, office []*member.Member) {
+	l.account("quantri", "Quản trị hệ thống", true, nil, nil)
+	l.account("tinhdoan", "Văn phòng Tỉnh đoàn Ninh Thuận", false, t.province, nil)
+	l.account("doankhoi", "Trần Thị Thu Hà (Bí thư Đoàn khối)", false, t.bloc, nil)
+	l.account("huyendoan.bacai", "Huyện đoàn Bác Ái", false, t.bacAi, nil)
+	l.account("bithu.vptu", office[0].FullName+" (Bí thư Chi đoàn VP Tỉnh ủy)", false, t.office, office[0])
+	l.account("doanvien.vptu", office[3].FullName, false, nil, office[3])
 }
 
 func (l *loader) tree() tree {

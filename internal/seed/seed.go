@@ -16,6 +16,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/sodoan/sodoan/internal/account"
 	"github.com/sodoan/sodoan/internal/activity"
 	"github.com/sodoan/sodoan/internal/award"
 	"github.com/sodoan/sodoan/internal/db"
@@ -29,12 +30,12 @@ var ErrNotEmpty = errors.New("the database already holds units; the demo loads o
 
 // Summary counts what the demo wrote.
 type Summary struct {
-	Units, Members, Campaigns, Activities, Participations, Contributions, Commendations, Pledges, Ratings int
+	Units, Members, Campaigns, Activities, Participations, Contributions, Commendations, Pledges, Ratings, Accounts int
 }
 
 func (s Summary) String() string {
-	return fmt.Sprintf("%d units, %d members, %d campaigns, %d activities, %d participations, %d contributions, %d commendations, %d pledges, %d ratings",
-		s.Units, s.Members, s.Campaigns, s.Activities, s.Participations, s.Contributions, s.Commendations, s.Pledges, s.Ratings)
+	return fmt.Sprintf("%d units, %d members, %d campaigns, %d activities, %d participations, %d contributions, %d commendations, %d pledges, %d ratings, %d accounts",
+		s.Units, s.Members, s.Campaigns, s.Activities, s.Participations, s.Contributions, s.Commendations, s.Pledges, s.Ratings, s.Accounts)
 }
 
 // Empty reports whether the database holds no units (and so no records).
@@ -67,6 +68,7 @@ func Load(ctx context.Context, pool *pgxpool.Pool) (Summary, error) {
 			members:  member.NewStore(tx),
 			activity: activity.NewStore(tx),
 			awards:   award.NewStore(tx),
+			accounts: account.NewStore(tx, account.DefaultPolicy),
 		}
 		l.demo()
 		sum = l.sum
@@ -86,6 +88,7 @@ type loader struct {
 	members  *member.Store
 	activity *activity.Store
 	awards   *award.Store
+	accounts *account.Store
 	err      error
 	sum      Summary
 }
@@ -229,6 +232,40 @@ func (l *loader) rate(year int, ratings map[*member.Member]member.RatingLevel) {
 	_, err := l.members.Rate(l.ctx, year, list)
 	l.fail(fmt.Sprintf("ratings for %d", year), err)
 	l.sum.Ratings += len(list)
+}
+
+// DemoPassword signs in every demo account. The demo only loads in
+// development; see README.md for the accounts.
+const DemoPassword = "sodoan-demo-2026"
+
+// account creates a demo account; officerOf, when set, makes it an officer
+// of that unit (admin makes it an administrator instead).
+func (l *loader) account(username, name string, admin bool, officerOf *org.Unit, holder *member.Member) {
+	if l.err != nil {
+		return
+	}
+	in := account.CreateInput{Username: username, DisplayName: name, Password: DemoPassword}
+	if officerOf != nil {
+		in.UnitID = &officerOf.ID
+	}
+	if holder != nil {
+		in.MemberID = &holder.ID
+		if in.UnitID == nil {
+			in.UnitID = &holder.UnitID
+		}
+	}
+	a, err := l.accounts.Create(l.ctx, in)
+	l.fail("account "+username, err)
+	if err != nil {
+		return
+	}
+	l.sum.Accounts++
+	switch {
+	case admin:
+		l.fail("grant admin", l.accounts.Grant(l.ctx, a.ID, account.Admin, nil, 0))
+	case officerOf != nil:
+		l.fail("grant officer", l.accounts.Grant(l.ctx, a.ID, account.Officer, &officerOf.ID, 0))
+	}
 }
 
 func ids(ms []*member.Member) []int64 {

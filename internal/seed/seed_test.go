@@ -8,6 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/sodoan/sodoan/internal/account"
 	"github.com/sodoan/sodoan/internal/seed"
 	"github.com/sodoan/sodoan/internal/testdb"
 )
@@ -128,5 +129,47 @@ func TestLoadOnlyIntoAnEmptyDatabase(t *testing.T) {
 	}
 	if empty, err := seed.Empty(ctx, pool); err != nil || empty {
 		t.Fatalf("Empty after loading = %v, %v", empty, err)
+	}
+}
+
+// Each demo account signs in with the documented password and holds the
+// role the README lists.
+func TestDemoAccounts(t *testing.T) {
+	t.Parallel()
+	pool := testdb.Migrated(t)
+	ctx := context.Background()
+	if _, err := seed.Load(ctx, pool); err != nil {
+		t.Fatal(err)
+	}
+	accounts := account.NewStore(pool, account.DefaultPolicy)
+	for _, tt := range []struct {
+		username  string
+		admin     bool
+		officerOf string
+		member    bool
+	}{
+		{"quantri", true, "", false},
+		{"tinhdoan", false, "Tỉnh đoàn Ninh Thuận", false},
+		{"doankhoi", false, "Đoàn khối Cơ quan – Doanh nghiệp tỉnh", false},
+		{"huyendoan.bacai", false, "Huyện đoàn Bác Ái", false},
+		{"bithu.vptu", false, "Chi đoàn Văn phòng Tỉnh ủy", true},
+		{"doanvien.vptu", false, "", true},
+	} {
+		s, err := accounts.Login(ctx, tt.username, seed.DemoPassword, account.Client{})
+		if err != nil {
+			t.Errorf("%s: login: %v", tt.username, err)
+			continue
+		}
+		p, err := accounts.Authenticate(ctx, s.Token)
+		if err != nil || p == nil {
+			t.Fatalf("%s: authenticate: %v", tt.username, err)
+		}
+		var officerOf string
+		if len(p.Officer) == 1 {
+			officerOf = scalar[string](t, pool, `SELECT name FROM units WHERE id = $1`, p.Officer[0].UnitID)
+		}
+		if p.Admin != tt.admin || officerOf != tt.officerOf || (p.MemberID != nil) != tt.member || len(p.Officer) > 1 {
+			t.Errorf("%s: admin %v, officer of %q, member %v", tt.username, p.Admin, officerOf, p.MemberID != nil)
+		}
 	}
 }
