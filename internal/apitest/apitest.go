@@ -147,8 +147,10 @@ func (b *syncBuffer) String() string {
 
 // Response is a GraphQL response as a client sees it.
 type Response struct {
-	Data   json.RawMessage
-	Errors []struct {
+	Status    int    // HTTP status
+	RequestID string // X-Request-Id
+	Data      json.RawMessage
+	Errors    []struct {
 		Message    string
 		Path       []any
 		Extensions map[string]any
@@ -173,7 +175,7 @@ func (e *Env) Do(t testing.TB, query string, vars map[string]any, headers ...str
 	}
 	rec := httptest.NewRecorder()
 	e.Handler.ServeHTTP(rec, req)
-	var resp Response
+	resp := Response{Status: rec.Code, RequestID: rec.Header().Get("X-Request-Id")}
 	if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil {
 		t.Fatalf("response is not JSON (%d): %s", rec.Code, rec.Body)
 	}
@@ -238,4 +240,9 @@ func (e *Env) Count(t testing.TB, table string) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// WithSessions sets the sign-in policy (e.g. a quick lockout for tests).
+func WithSessions(p account.Policy) Option {
+	return func(o *httpserver.Options) { o.Sessions = p }
 }
