@@ -29,6 +29,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/rs/zerolog"
 
+	"github.com/sodoan/sodoan/internal/account"
 	"github.com/sodoan/sodoan/internal/config"
 	"github.com/sodoan/sodoan/internal/db"
 	"github.com/sodoan/sodoan/internal/dblocate"
@@ -190,6 +191,7 @@ func serve(ctx context.Context, cfg config.Config, log zerolog.Logger, migrate b
 		Log:         log,
 		Development: cfg.Env == config.Development,
 		Version:     version,
+		Sessions:    sessionPolicy(cfg),
 	})
 	return httpserver.Serve(ctx, ln, h, httpserver.Timeouts{
 		ReadHeader:    cfg.ReadHeaderTimeout,
@@ -287,4 +289,10 @@ func seedCommand(ctx context.Context, cfg config.Config, log zerolog.Logger, std
 	}
 	fmt.Fprintf(stdout, "demo data loaded: %s\n", sum)
 	return nil
+}
+
+func sessionPolicy(cfg config.Config) account.Policy {
+	p := account.DefaultPolicy
+	p.IdleTimeout, p.MaxAge = cfg.SessionIdle, cfg.SessionMaxAge
+	return p
 }

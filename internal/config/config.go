@@ -50,6 +50,10 @@ type Config struct {
 	// development; "off" never does. Production never loads it on its own.
 	DemoData string `env:"DEMO_DATA" envDefault:"auto"`
 
+	// Sessions end after SessionIdle unused or SessionMaxAge after sign-in.
+	SessionIdle   time.Duration `env:"SESSION_IDLE_TIMEOUT" envDefault:"2h"`
+	SessionMaxAge time.Duration `env:"SESSION_MAX_AGE" envDefault:"12h"`
+
 	LogLevel  string `env:"LOG_LEVEL" envDefault:"info"`
 	LogFormat string `env:"LOG_FORMAT" envDefault:"json"`
 }
@@ -99,6 +103,8 @@ func (c Config) validate() []error {
 		"HTTP_IDLE_TIMEOUT":        c.IdleTimeout,
 		"SHUTDOWN_GRACE":           c.ShutdownGrace,
 		"DB_WAIT_TIMEOUT":          c.DBWaitTimeout,
+		"SESSION_IDLE_TIMEOUT":     c.SessionIdle,
+		"SESSION_MAX_AGE":          c.SessionMaxAge,
 	} {
 		if d <= 0 {
 			bad(v, "must be a positive duration such as 30s, got %s", d)
@@ -117,6 +123,9 @@ func (c Config) validate() []error {
 	case "trace", "debug", "info", "warn", "error":
 	default:
 		bad("LOG_LEVEL", "must be one of trace, debug, info, warn, error, got %q", c.LogLevel)
+	}
+	if c.SessionIdle > c.SessionMaxAge {
+		bad("SESSION_IDLE_TIMEOUT", "must not be longer than SESSION_MAX_AGE (%s), got %s", c.SessionMaxAge, c.SessionIdle)
 	}
 	if c.DemoData != "auto" && c.DemoData != "off" {
 		bad("DEMO_DATA", "must be auto or off, got %q", c.DemoData)
