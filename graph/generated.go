@@ -21,6 +21,7 @@ import (
 	"github.com/sodoan/sodoan/internal/award"
 	"github.com/sodoan/sodoan/internal/member"
 	"github.com/sodoan/sodoan/internal/org"
+	"github.com/sodoan/sodoan/internal/report"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -47,10 +48,14 @@ type ResolverRoot interface {
 	Mutation() MutationResolver
 	Participation() ParticipationResolver
 	Pledge() PledgeResolver
+	PledgeFigures() PledgeFiguresResolver
 	PledgeSignature() PledgeSignatureResolver
 	Query() QueryResolver
 	Role() RoleResolver
 	Unit() UnitResolver
+	UnitFigures() UnitFiguresResolver
+	WorkAreaFigures() WorkAreaFiguresResolver
+	YearlyReport() YearlyReportResolver
 }
 
 type DirectiveRoot struct {
@@ -255,6 +260,19 @@ type ComplexityRoot struct {
 		UserErrors   func(childComplexity int) int
 	}
 
+	CommendationsGiven struct {
+		Collective func(childComplexity int) int
+		Form       func(childComplexity int) int
+		Individual func(childComplexity int) int
+	}
+
+	CommendationsReceived struct {
+		Collective  func(childComplexity int) int
+		Form        func(childComplexity int) int
+		Individual  func(childComplexity int) int
+		IssuerLevel func(childComplexity int) int
+	}
+
 	Contribution struct {
 		Activity     func(childComplexity int) int
 		Description  func(childComplexity int) int
@@ -285,6 +303,11 @@ type ComplexityRoot struct {
 	Guest struct {
 		Name  func(childComplexity int) int
 		Title func(childComplexity int) int
+	}
+
+	KindCount struct {
+		Count func(childComplexity int) int
+		Kind  func(childComplexity int) int
 	}
 
 	LoginPayload struct {
@@ -388,6 +411,12 @@ type ComplexityRoot struct {
 		UserErrors func(childComplexity int) int
 	}
 
+	MonthFigures struct {
+		Activities     func(childComplexity int) int
+		Month          func(childComplexity int) int
+		Participations func(childComplexity int) int
+	}
+
 	Mutation struct {
 		AccountCreate        func(childComplexity int, input model.AccountCreateInput) int
 		AccountSetActive     func(childComplexity int, input model.AccountSetActiveInput) int
@@ -415,6 +444,7 @@ type ComplexityRoot struct {
 		ParticipationsRecord func(childComplexity int, input model.ParticipationsRecordInput) int
 		ParticipationsRemove func(childComplexity int, input model.ParticipationsRemoveInput) int
 		PasswordChange       func(childComplexity int, input model.PasswordChangeInput) int
+		PlanSet              func(childComplexity int, input model.PlanSetInput) int
 		PledgeCreate         func(childComplexity int, input model.PledgeCreateInput) int
 		PledgeDelete         func(childComplexity int, input model.PledgeDeleteInput) int
 		PledgeSign           func(childComplexity int, input model.PledgeSignInput) int
@@ -478,6 +508,36 @@ type ComplexityRoot struct {
 		Text     func(childComplexity int) int
 	}
 
+	Plan struct {
+		ComputedUntil func(childComplexity int) int
+		Suggestions   func(childComplexity int) int
+		Targets       func(childComplexity int) int
+		Unit          func(childComplexity int) int
+		Year          func(childComplexity int) int
+	}
+
+	PlanSetPayload struct {
+		Plan       func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
+	PlanTarget struct {
+		Actual   func(childComplexity int) int
+		ID       func(childComplexity int) int
+		Met      func(childComplexity int) int
+		Metric   func(childComplexity int) int
+		Note     func(childComplexity int) int
+		Progress func(childComplexity int) int
+		Target   func(childComplexity int) int
+		WorkArea func(childComplexity int) int
+	}
+
+	PlanTargetSuggestion struct {
+		Metric   func(childComplexity int) int
+		Target   func(childComplexity int) int
+		WorkArea func(childComplexity int) int
+	}
+
 	Pledge struct {
 		Description   func(childComplexity int) int
 		EligibleCount func(childComplexity int) int
@@ -510,6 +570,13 @@ type ComplexityRoot struct {
 	PledgeEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	PledgeFigures struct {
+		Eligible func(childComplexity int) int
+		Pledge   func(childComplexity int) int
+		Share    func(childComplexity int) int
+		Signed   func(childComplexity int) int
 	}
 
 	PledgeSignPayload struct {
@@ -557,11 +624,39 @@ type ComplexityRoot struct {
 		Members       func(childComplexity int, filter *model.MemberFilter, orderBy *member.Order, first *int32, after *string) int
 		Node          func(childComplexity int, id string) int
 		Nodes         func(childComplexity int, ids []string) int
+		Plan          func(childComplexity int, unitID string, year int32) int
 		Pledge        func(childComplexity int, id string) int
 		Pledges       func(childComplexity int, unitID *string, year *int32, first *int32, after *string) int
 		ServiceInfo   func(childComplexity int) int
 		Unit          func(childComplexity int, id string) int
 		Units         func(childComplexity int, filter *model.UnitFilter, first *int32, after *string) int
+		YearlyReport  func(childComplexity int, unitID string, year int32) int
+	}
+
+	RatingFigures struct {
+		Completed      func(childComplexity int) int
+		Excellent      func(childComplexity int) int
+		ExcellentShare func(childComplexity int) int
+		Good           func(childComplexity int) int
+		NotCompleted   func(childComplexity int) int
+		Rated          func(childComplexity int) int
+		Unrated        func(childComplexity int) int
+	}
+
+	ReportMembers struct {
+		Admitted       func(childComplexity int) int
+		AgedOut        func(childComplexity int) int
+		AtYearEnd      func(childComplexity int) int
+		AtYearStart    func(childComplexity int) int
+		Committee      func(childComplexity int) int
+		Deputies       func(childComplexity int) int
+		Female         func(childComplexity int) int
+		Male           func(childComplexity int) int
+		Plain          func(childComplexity int) int
+		Removed        func(childComplexity int) int
+		Secretaries    func(childComplexity int) int
+		TransferredIn  func(childComplexity int) int
+		TransferredOut func(childComplexity int) int
 	}
 
 	Role struct {
@@ -618,6 +713,15 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	UnitFigures struct {
+		Activities        func(childComplexity int) int
+		ContributionValue func(childComplexity int) int
+		Members           func(childComplexity int) int
+		Participations    func(childComplexity int) int
+		Unit              func(childComplexity int) int
+		VolunteerHours    func(childComplexity int) int
+	}
+
 	UnitMovePayload struct {
 		Unit       func(childComplexity int) int
 		UserErrors func(childComplexity int) int
@@ -642,6 +746,42 @@ type ComplexityRoot struct {
 		Code    func(childComplexity int) int
 		Field   func(childComplexity int) int
 		Message func(childComplexity int) int
+	}
+
+	WorkAreaFigures struct {
+		Activities            func(childComplexity int) int
+		ByKind                func(childComplexity int) int
+		Cash                  func(childComplexity int) int
+		Contributions         func(childComplexity int) int
+		InKind                func(childComplexity int) int
+		Notable               func(childComplexity int) int
+		Participants          func(childComplexity int) int
+		ParticipantsAtYearEnd func(childComplexity int) int
+		Participations        func(childComplexity int) int
+		Share                 func(childComplexity int) int
+		VolunteerHours        func(childComplexity int) int
+		WorkArea              func(childComplexity int) int
+		YouthProjectValue     func(childComplexity int) int
+		YouthProjects         func(childComplexity int) int
+	}
+
+	YearlyReport struct {
+		Areas         func(childComplexity int) int
+		Children      func(childComplexity int) int
+		Committee     func(childComplexity int) int
+		ComputedUntil func(childComplexity int) int
+		ExportURL     func(childComplexity int, format model.ReportFormat) int
+		Given         func(childComplexity int) int
+		Members       func(childComplexity int) int
+		Monthly       func(childComplexity int) int
+		Own           func(childComplexity int) int
+		Pledges       func(childComplexity int) int
+		Previous      func(childComplexity int) int
+		Ratings       func(childComplexity int) int
+		Received      func(childComplexity int) int
+		Total         func(childComplexity int) int
+		Unit          func(childComplexity int) int
+		Year          func(childComplexity int) int
 	}
 }
 
@@ -760,6 +900,7 @@ type MutationResolver interface {
 	MemberTransfer(ctx context.Context, input model.MemberTransferInput) (*model.MemberTransferPayload, error)
 	MemberLeave(ctx context.Context, input model.MemberLeaveInput) (*model.MemberLeavePayload, error)
 	MemberDelete(ctx context.Context, input model.MemberDeleteInput) (*model.MemberDeletePayload, error)
+	PlanSet(ctx context.Context, input model.PlanSetInput) (*model.PlanSetPayload, error)
 	UnitCreate(ctx context.Context, input model.UnitCreateInput) (*model.UnitCreatePayload, error)
 	UnitUpdate(ctx context.Context, input model.UnitUpdateInput) (*model.UnitUpdatePayload, error)
 	UnitMove(ctx context.Context, input model.UnitMoveInput) (*model.UnitMovePayload, error)
@@ -777,6 +918,9 @@ type PledgeResolver interface {
 	SignedCount(ctx context.Context, obj *award.Pledge) (int32, error)
 	EligibleCount(ctx context.Context, obj *award.Pledge) (int32, error)
 	SignedShare(ctx context.Context, obj *award.Pledge) (*float64, error)
+}
+type PledgeFiguresResolver interface {
+	Pledge(ctx context.Context, obj *report.Pledge) (*award.Pledge, error)
 }
 type PledgeSignatureResolver interface {
 	Member(ctx context.Context, obj *award.Signature) (*member.Member, error)
@@ -798,6 +942,8 @@ type QueryResolver interface {
 	Members(ctx context.Context, filter *model.MemberFilter, orderBy *member.Order, first *int32, after *string) (*model.Connection[*member.Member], error)
 	Node(ctx context.Context, id string) (model.Node, error)
 	Nodes(ctx context.Context, ids []string) ([]model.Node, error)
+	YearlyReport(ctx context.Context, unitID string, year int32) (*report.Report, error)
+	Plan(ctx context.Context, unitID string, year int32) (*model.Plan, error)
 	Unit(ctx context.Context, id string) (*org.Unit, error)
 	Units(ctx context.Context, filter *model.UnitFilter, first *int32, after *string) (*model.Connection[*org.Unit], error)
 }
@@ -813,6 +959,21 @@ type UnitResolver interface {
 	Members(ctx context.Context, obj *org.Unit, filter *model.MemberFilter, orderBy *member.Order, first *int32, after *string) (*model.Connection[*member.Member], error)
 	Activities(ctx context.Context, obj *org.Unit, filter *model.ActivityFilter, orderBy *activity.Order, first *int32, after *string) (*model.Connection[*activity.Activity], error)
 	Stats(ctx context.Context, obj *org.Unit, year *int32) (*model.UnitStats, error)
+}
+type UnitFiguresResolver interface {
+	Unit(ctx context.Context, obj *report.Unit) (*org.Unit, error)
+}
+type WorkAreaFiguresResolver interface {
+	WorkArea(ctx context.Context, obj *report.Area) (*activity.WorkArea, error)
+
+	Notable(ctx context.Context, obj *report.Area) ([]*activity.Activity, error)
+}
+type YearlyReportResolver interface {
+	Unit(ctx context.Context, obj *report.Report) (*org.Unit, error)
+
+	Committee(ctx context.Context, obj *report.Report) ([]*member.Member, error)
+
+	ExportURL(ctx context.Context, obj *report.Report, format model.ReportFormat) (string, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -1538,6 +1699,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CommendationUpdatePayload.UserErrors(childComplexity), true
 
+	case "CommendationsGiven.collective":
+		if e.ComplexityRoot.CommendationsGiven.Collective == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommendationsGiven.Collective(childComplexity), true
+	case "CommendationsGiven.form":
+		if e.ComplexityRoot.CommendationsGiven.Form == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommendationsGiven.Form(childComplexity), true
+	case "CommendationsGiven.individual":
+		if e.ComplexityRoot.CommendationsGiven.Individual == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommendationsGiven.Individual(childComplexity), true
+
+	case "CommendationsReceived.collective":
+		if e.ComplexityRoot.CommendationsReceived.Collective == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommendationsReceived.Collective(childComplexity), true
+	case "CommendationsReceived.form":
+		if e.ComplexityRoot.CommendationsReceived.Form == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommendationsReceived.Form(childComplexity), true
+	case "CommendationsReceived.individual":
+		if e.ComplexityRoot.CommendationsReceived.Individual == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommendationsReceived.Individual(childComplexity), true
+	case "CommendationsReceived.issuerLevel":
+		if e.ComplexityRoot.CommendationsReceived.IssuerLevel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommendationsReceived.IssuerLevel(childComplexity), true
+
 	case "Contribution.activity":
 		if e.ComplexityRoot.Contribution.Activity == nil {
 			break
@@ -1644,6 +1849,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Guest.Title(childComplexity), true
+
+	case "KindCount.count":
+		if e.ComplexityRoot.KindCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KindCount.Count(childComplexity), true
+	case "KindCount.kind":
+		if e.ComplexityRoot.KindCount.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KindCount.Kind(childComplexity), true
 
 	case "LoginPayload.account":
 		if e.ComplexityRoot.LoginPayload.Account == nil {
@@ -2028,6 +2246,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MembersRatePayload.UserErrors(childComplexity), true
 
+	case "MonthFigures.activities":
+		if e.ComplexityRoot.MonthFigures.Activities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonthFigures.Activities(childComplexity), true
+	case "MonthFigures.month":
+		if e.ComplexityRoot.MonthFigures.Month == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonthFigures.Month(childComplexity), true
+	case "MonthFigures.participations":
+		if e.ComplexityRoot.MonthFigures.Participations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonthFigures.Participations(childComplexity), true
+
 	case "Mutation.accountCreate":
 		if e.ComplexityRoot.Mutation.AccountCreate == nil {
 			break
@@ -2309,6 +2546,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.PasswordChange(childComplexity, args["input"].(model.PasswordChangeInput)), true
+	case "Mutation.planSet":
+		if e.ComplexityRoot.Mutation.PlanSet == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_planSet_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.PlanSet(childComplexity, args["input"].(model.PlanSetInput)), true
 	case "Mutation.pledgeCreate":
 		if e.ComplexityRoot.Mutation.PledgeCreate == nil {
 			break
@@ -2595,6 +2843,118 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Place.Text(childComplexity), true
 
+	case "Plan.computedUntil":
+		if e.ComplexityRoot.Plan.ComputedUntil == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Plan.ComputedUntil(childComplexity), true
+	case "Plan.suggestions":
+		if e.ComplexityRoot.Plan.Suggestions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Plan.Suggestions(childComplexity), true
+	case "Plan.targets":
+		if e.ComplexityRoot.Plan.Targets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Plan.Targets(childComplexity), true
+	case "Plan.unit":
+		if e.ComplexityRoot.Plan.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Plan.Unit(childComplexity), true
+	case "Plan.year":
+		if e.ComplexityRoot.Plan.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Plan.Year(childComplexity), true
+
+	case "PlanSetPayload.plan":
+		if e.ComplexityRoot.PlanSetPayload.Plan == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanSetPayload.Plan(childComplexity), true
+	case "PlanSetPayload.userErrors":
+		if e.ComplexityRoot.PlanSetPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanSetPayload.UserErrors(childComplexity), true
+
+	case "PlanTarget.actual":
+		if e.ComplexityRoot.PlanTarget.Actual == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanTarget.Actual(childComplexity), true
+	case "PlanTarget.id":
+		if e.ComplexityRoot.PlanTarget.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanTarget.ID(childComplexity), true
+	case "PlanTarget.met":
+		if e.ComplexityRoot.PlanTarget.Met == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanTarget.Met(childComplexity), true
+	case "PlanTarget.metric":
+		if e.ComplexityRoot.PlanTarget.Metric == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanTarget.Metric(childComplexity), true
+	case "PlanTarget.note":
+		if e.ComplexityRoot.PlanTarget.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanTarget.Note(childComplexity), true
+	case "PlanTarget.progress":
+		if e.ComplexityRoot.PlanTarget.Progress == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanTarget.Progress(childComplexity), true
+	case "PlanTarget.target":
+		if e.ComplexityRoot.PlanTarget.Target == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanTarget.Target(childComplexity), true
+	case "PlanTarget.workArea":
+		if e.ComplexityRoot.PlanTarget.WorkArea == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanTarget.WorkArea(childComplexity), true
+
+	case "PlanTargetSuggestion.metric":
+		if e.ComplexityRoot.PlanTargetSuggestion.Metric == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanTargetSuggestion.Metric(childComplexity), true
+	case "PlanTargetSuggestion.target":
+		if e.ComplexityRoot.PlanTargetSuggestion.Target == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanTargetSuggestion.Target(childComplexity), true
+	case "PlanTargetSuggestion.workArea":
+		if e.ComplexityRoot.PlanTargetSuggestion.WorkArea == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanTargetSuggestion.WorkArea(childComplexity), true
+
 	case "Pledge.description":
 		if e.ComplexityRoot.Pledge.Description == nil {
 			break
@@ -2718,6 +3078,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PledgeEdge.Node(childComplexity), true
+
+	case "PledgeFigures.eligible":
+		if e.ComplexityRoot.PledgeFigures.Eligible == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PledgeFigures.Eligible(childComplexity), true
+	case "PledgeFigures.pledge":
+		if e.ComplexityRoot.PledgeFigures.Pledge == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PledgeFigures.Pledge(childComplexity), true
+	case "PledgeFigures.share":
+		if e.ComplexityRoot.PledgeFigures.Share == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PledgeFigures.Share(childComplexity), true
+	case "PledgeFigures.signed":
+		if e.ComplexityRoot.PledgeFigures.Signed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PledgeFigures.Signed(childComplexity), true
 
 	case "PledgeSignPayload.pledge":
 		if e.ComplexityRoot.PledgeSignPayload.Pledge == nil {
@@ -2942,6 +3327,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Nodes(childComplexity, args["ids"].([]string)), true
+	case "Query.plan":
+		if e.ComplexityRoot.Query.Plan == nil {
+			break
+		}
+
+		args, err := ec.field_Query_plan_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Plan(childComplexity, args["unitId"].(string), args["year"].(int32)), true
 	case "Query.pledge":
 		if e.ComplexityRoot.Query.Pledge == nil {
 			break
@@ -2992,6 +3388,139 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Units(childComplexity, args["filter"].(*model.UnitFilter), args["first"].(*int32), args["after"].(*string)), true
+	case "Query.yearlyReport":
+		if e.ComplexityRoot.Query.YearlyReport == nil {
+			break
+		}
+
+		args, err := ec.field_Query_yearlyReport_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.YearlyReport(childComplexity, args["unitId"].(string), args["year"].(int32)), true
+
+	case "RatingFigures.completed":
+		if e.ComplexityRoot.RatingFigures.Completed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RatingFigures.Completed(childComplexity), true
+	case "RatingFigures.excellent":
+		if e.ComplexityRoot.RatingFigures.Excellent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RatingFigures.Excellent(childComplexity), true
+	case "RatingFigures.excellentShare":
+		if e.ComplexityRoot.RatingFigures.ExcellentShare == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RatingFigures.ExcellentShare(childComplexity), true
+	case "RatingFigures.good":
+		if e.ComplexityRoot.RatingFigures.Good == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RatingFigures.Good(childComplexity), true
+	case "RatingFigures.notCompleted":
+		if e.ComplexityRoot.RatingFigures.NotCompleted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RatingFigures.NotCompleted(childComplexity), true
+	case "RatingFigures.rated":
+		if e.ComplexityRoot.RatingFigures.Rated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RatingFigures.Rated(childComplexity), true
+	case "RatingFigures.unrated":
+		if e.ComplexityRoot.RatingFigures.Unrated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RatingFigures.Unrated(childComplexity), true
+
+	case "ReportMembers.admitted":
+		if e.ComplexityRoot.ReportMembers.Admitted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportMembers.Admitted(childComplexity), true
+	case "ReportMembers.agedOut":
+		if e.ComplexityRoot.ReportMembers.AgedOut == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportMembers.AgedOut(childComplexity), true
+	case "ReportMembers.atYearEnd":
+		if e.ComplexityRoot.ReportMembers.AtYearEnd == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportMembers.AtYearEnd(childComplexity), true
+	case "ReportMembers.atYearStart":
+		if e.ComplexityRoot.ReportMembers.AtYearStart == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportMembers.AtYearStart(childComplexity), true
+	case "ReportMembers.committee":
+		if e.ComplexityRoot.ReportMembers.Committee == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportMembers.Committee(childComplexity), true
+	case "ReportMembers.deputies":
+		if e.ComplexityRoot.ReportMembers.Deputies == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportMembers.Deputies(childComplexity), true
+	case "ReportMembers.female":
+		if e.ComplexityRoot.ReportMembers.Female == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportMembers.Female(childComplexity), true
+	case "ReportMembers.male":
+		if e.ComplexityRoot.ReportMembers.Male == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportMembers.Male(childComplexity), true
+	case "ReportMembers.plain":
+		if e.ComplexityRoot.ReportMembers.Plain == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportMembers.Plain(childComplexity), true
+	case "ReportMembers.removed":
+		if e.ComplexityRoot.ReportMembers.Removed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportMembers.Removed(childComplexity), true
+	case "ReportMembers.secretaries":
+		if e.ComplexityRoot.ReportMembers.Secretaries == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportMembers.Secretaries(childComplexity), true
+	case "ReportMembers.transferredIn":
+		if e.ComplexityRoot.ReportMembers.TransferredIn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportMembers.TransferredIn(childComplexity), true
+	case "ReportMembers.transferredOut":
+		if e.ComplexityRoot.ReportMembers.TransferredOut == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportMembers.TransferredOut(childComplexity), true
 
 	case "Role.kind":
 		if e.ComplexityRoot.Role.Kind == nil {
@@ -3201,6 +3730,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.UnitEdge.Node(childComplexity), true
 
+	case "UnitFigures.activities":
+		if e.ComplexityRoot.UnitFigures.Activities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitFigures.Activities(childComplexity), true
+	case "UnitFigures.contributionValue":
+		if e.ComplexityRoot.UnitFigures.ContributionValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitFigures.ContributionValue(childComplexity), true
+	case "UnitFigures.members":
+		if e.ComplexityRoot.UnitFigures.Members == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitFigures.Members(childComplexity), true
+	case "UnitFigures.participations":
+		if e.ComplexityRoot.UnitFigures.Participations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitFigures.Participations(childComplexity), true
+	case "UnitFigures.unit":
+		if e.ComplexityRoot.UnitFigures.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitFigures.Unit(childComplexity), true
+	case "UnitFigures.volunteerHours":
+		if e.ComplexityRoot.UnitFigures.VolunteerHours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitFigures.VolunteerHours(childComplexity), true
+
 	case "UnitMovePayload.unit":
 		if e.ComplexityRoot.UnitMovePayload.Unit == nil {
 			break
@@ -3289,6 +3855,193 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.UserError.Message(childComplexity), true
 
+	case "WorkAreaFigures.activities":
+		if e.ComplexityRoot.WorkAreaFigures.Activities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkAreaFigures.Activities(childComplexity), true
+	case "WorkAreaFigures.byKind":
+		if e.ComplexityRoot.WorkAreaFigures.ByKind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkAreaFigures.ByKind(childComplexity), true
+	case "WorkAreaFigures.cash":
+		if e.ComplexityRoot.WorkAreaFigures.Cash == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkAreaFigures.Cash(childComplexity), true
+	case "WorkAreaFigures.contributions":
+		if e.ComplexityRoot.WorkAreaFigures.Contributions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkAreaFigures.Contributions(childComplexity), true
+	case "WorkAreaFigures.inKind":
+		if e.ComplexityRoot.WorkAreaFigures.InKind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkAreaFigures.InKind(childComplexity), true
+	case "WorkAreaFigures.notable":
+		if e.ComplexityRoot.WorkAreaFigures.Notable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkAreaFigures.Notable(childComplexity), true
+	case "WorkAreaFigures.participants":
+		if e.ComplexityRoot.WorkAreaFigures.Participants == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkAreaFigures.Participants(childComplexity), true
+	case "WorkAreaFigures.participantsAtYearEnd":
+		if e.ComplexityRoot.WorkAreaFigures.ParticipantsAtYearEnd == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkAreaFigures.ParticipantsAtYearEnd(childComplexity), true
+	case "WorkAreaFigures.participations":
+		if e.ComplexityRoot.WorkAreaFigures.Participations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkAreaFigures.Participations(childComplexity), true
+	case "WorkAreaFigures.share":
+		if e.ComplexityRoot.WorkAreaFigures.Share == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkAreaFigures.Share(childComplexity), true
+	case "WorkAreaFigures.volunteerHours":
+		if e.ComplexityRoot.WorkAreaFigures.VolunteerHours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkAreaFigures.VolunteerHours(childComplexity), true
+	case "WorkAreaFigures.workArea":
+		if e.ComplexityRoot.WorkAreaFigures.WorkArea == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkAreaFigures.WorkArea(childComplexity), true
+	case "WorkAreaFigures.youthProjectValue":
+		if e.ComplexityRoot.WorkAreaFigures.YouthProjectValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkAreaFigures.YouthProjectValue(childComplexity), true
+	case "WorkAreaFigures.youthProjects":
+		if e.ComplexityRoot.WorkAreaFigures.YouthProjects == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkAreaFigures.YouthProjects(childComplexity), true
+
+	case "YearlyReport.workAreas":
+		if e.ComplexityRoot.YearlyReport.Areas == nil {
+			break
+		}
+
+		return e.ComplexityRoot.YearlyReport.Areas(childComplexity), true
+	case "YearlyReport.children":
+		if e.ComplexityRoot.YearlyReport.Children == nil {
+			break
+		}
+
+		return e.ComplexityRoot.YearlyReport.Children(childComplexity), true
+	case "YearlyReport.committee":
+		if e.ComplexityRoot.YearlyReport.Committee == nil {
+			break
+		}
+
+		return e.ComplexityRoot.YearlyReport.Committee(childComplexity), true
+	case "YearlyReport.computedUntil":
+		if e.ComplexityRoot.YearlyReport.ComputedUntil == nil {
+			break
+		}
+
+		return e.ComplexityRoot.YearlyReport.ComputedUntil(childComplexity), true
+	case "YearlyReport.exportUrl":
+		if e.ComplexityRoot.YearlyReport.ExportURL == nil {
+			break
+		}
+
+		args, err := ec.field_YearlyReport_exportUrl_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.YearlyReport.ExportURL(childComplexity, args["format"].(model.ReportFormat)), true
+	case "YearlyReport.commendationsGiven":
+		if e.ComplexityRoot.YearlyReport.Given == nil {
+			break
+		}
+
+		return e.ComplexityRoot.YearlyReport.Given(childComplexity), true
+	case "YearlyReport.members":
+		if e.ComplexityRoot.YearlyReport.Members == nil {
+			break
+		}
+
+		return e.ComplexityRoot.YearlyReport.Members(childComplexity), true
+	case "YearlyReport.monthly":
+		if e.ComplexityRoot.YearlyReport.Monthly == nil {
+			break
+		}
+
+		return e.ComplexityRoot.YearlyReport.Monthly(childComplexity), true
+	case "YearlyReport.own":
+		if e.ComplexityRoot.YearlyReport.Own == nil {
+			break
+		}
+
+		return e.ComplexityRoot.YearlyReport.Own(childComplexity), true
+	case "YearlyReport.pledges":
+		if e.ComplexityRoot.YearlyReport.Pledges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.YearlyReport.Pledges(childComplexity), true
+	case "YearlyReport.previous":
+		if e.ComplexityRoot.YearlyReport.Previous == nil {
+			break
+		}
+
+		return e.ComplexityRoot.YearlyReport.Previous(childComplexity), true
+	case "YearlyReport.ratings":
+		if e.ComplexityRoot.YearlyReport.Ratings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.YearlyReport.Ratings(childComplexity), true
+	case "YearlyReport.commendationsReceived":
+		if e.ComplexityRoot.YearlyReport.Received == nil {
+			break
+		}
+
+		return e.ComplexityRoot.YearlyReport.Received(childComplexity), true
+	case "YearlyReport.total":
+		if e.ComplexityRoot.YearlyReport.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.YearlyReport.Total(childComplexity), true
+	case "YearlyReport.unit":
+		if e.ComplexityRoot.YearlyReport.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.YearlyReport.Unit(childComplexity), true
+	case "YearlyReport.year":
+		if e.ComplexityRoot.YearlyReport.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.YearlyReport.Year(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -3336,6 +4089,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ParticipationsRemoveInput", ec.unmarshalInputParticipationsRemoveInput),
 			graphql.NewInputUnmarshaler("PasswordChangeInput", ec.unmarshalInputPasswordChangeInput),
 			graphql.NewInputUnmarshaler("PlaceInput", ec.unmarshalInputPlaceInput),
+			graphql.NewInputUnmarshaler("PlanSetInput", ec.unmarshalInputPlanSetInput),
+			graphql.NewInputUnmarshaler("PlanTargetInput", ec.unmarshalInputPlanTargetInput),
 			graphql.NewInputUnmarshaler("PledgeCreateInput", ec.unmarshalInputPledgeCreateInput),
 			graphql.NewInputUnmarshaler("PledgeDeleteInput", ec.unmarshalInputPledgeDeleteInput),
 			graphql.NewInputUnmarshaler("PledgeSignInput", ec.unmarshalInputPledgeSignInput),
@@ -3422,7 +4177,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "account.graphqls" "activity.graphqls" "award.graphqls" "member.graphqls" "node.graphqls" "schema.graphqls" "unit.graphqls"
+//go:embed "account.graphqls" "activity.graphqls" "award.graphqls" "member.graphqls" "node.graphqls" "report.graphqls" "schema.graphqls" "unit.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -3439,6 +4194,7 @@ var sources = []*ast.Source{
 	{Name: "award.graphqls", Input: sourceData("award.graphqls"), BuiltIn: false},
 	{Name: "member.graphqls", Input: sourceData("member.graphqls"), BuiltIn: false},
 	{Name: "node.graphqls", Input: sourceData("node.graphqls"), BuiltIn: false},
+	{Name: "report.graphqls", Input: sourceData("report.graphqls"), BuiltIn: false},
 	{Name: "schema.graphqls", Input: sourceData("schema.graphqls"), BuiltIn: false},
 	{Name: "unit.graphqls", Input: sourceData("unit.graphqls"), BuiltIn: false},
 }
@@ -3844,6 +4600,32 @@ func (ec *executionContext) childFields_CommendationUpdatePayload(ctx context.Co
 	return nil, fmt.Errorf("no field named %q was found under type CommendationUpdatePayload", field.Name)
 }
 
+func (ec *executionContext) childFields_CommendationsGiven(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "form":
+		return ec.fieldContext_CommendationsGiven_form(ctx, field)
+	case "individual":
+		return ec.fieldContext_CommendationsGiven_individual(ctx, field)
+	case "collective":
+		return ec.fieldContext_CommendationsGiven_collective(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CommendationsGiven", field.Name)
+}
+
+func (ec *executionContext) childFields_CommendationsReceived(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "form":
+		return ec.fieldContext_CommendationsReceived_form(ctx, field)
+	case "issuerLevel":
+		return ec.fieldContext_CommendationsReceived_issuerLevel(ctx, field)
+	case "individual":
+		return ec.fieldContext_CommendationsReceived_individual(ctx, field)
+	case "collective":
+		return ec.fieldContext_CommendationsReceived_collective(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CommendationsReceived", field.Name)
+}
+
 func (ec *executionContext) childFields_Contribution(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -3906,6 +4688,16 @@ func (ec *executionContext) childFields_Guest(ctx context.Context, field graphql
 		return ec.fieldContext_Guest_title(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Guest", field.Name)
+}
+
+func (ec *executionContext) childFields_KindCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_KindCount_kind(ctx, field)
+	case "count":
+		return ec.fieldContext_KindCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type KindCount", field.Name)
 }
 
 func (ec *executionContext) childFields_LoginPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4110,6 +4902,18 @@ func (ec *executionContext) childFields_MembersRatePayload(ctx context.Context, 
 	return nil, fmt.Errorf("no field named %q was found under type MembersRatePayload", field.Name)
 }
 
+func (ec *executionContext) childFields_MonthFigures(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "month":
+		return ec.fieldContext_MonthFigures_month(ctx, field)
+	case "activities":
+		return ec.fieldContext_MonthFigures_activities(ctx, field)
+	case "participations":
+		return ec.fieldContext_MonthFigures_participations(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MonthFigures", field.Name)
+}
+
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "hasNextPage":
@@ -4210,6 +5014,66 @@ func (ec *executionContext) childFields_Place(ctx context.Context, field graphql
 	return nil, fmt.Errorf("no field named %q was found under type Place", field.Name)
 }
 
+func (ec *executionContext) childFields_Plan(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "unit":
+		return ec.fieldContext_Plan_unit(ctx, field)
+	case "year":
+		return ec.fieldContext_Plan_year(ctx, field)
+	case "targets":
+		return ec.fieldContext_Plan_targets(ctx, field)
+	case "suggestions":
+		return ec.fieldContext_Plan_suggestions(ctx, field)
+	case "computedUntil":
+		return ec.fieldContext_Plan_computedUntil(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Plan", field.Name)
+}
+
+func (ec *executionContext) childFields_PlanSetPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "plan":
+		return ec.fieldContext_PlanSetPayload_plan(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_PlanSetPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PlanSetPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_PlanTarget(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_PlanTarget_id(ctx, field)
+	case "metric":
+		return ec.fieldContext_PlanTarget_metric(ctx, field)
+	case "workArea":
+		return ec.fieldContext_PlanTarget_workArea(ctx, field)
+	case "target":
+		return ec.fieldContext_PlanTarget_target(ctx, field)
+	case "note":
+		return ec.fieldContext_PlanTarget_note(ctx, field)
+	case "actual":
+		return ec.fieldContext_PlanTarget_actual(ctx, field)
+	case "progress":
+		return ec.fieldContext_PlanTarget_progress(ctx, field)
+	case "met":
+		return ec.fieldContext_PlanTarget_met(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PlanTarget", field.Name)
+}
+
+func (ec *executionContext) childFields_PlanTargetSuggestion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "metric":
+		return ec.fieldContext_PlanTargetSuggestion_metric(ctx, field)
+	case "workArea":
+		return ec.fieldContext_PlanTargetSuggestion_workArea(ctx, field)
+	case "target":
+		return ec.fieldContext_PlanTargetSuggestion_target(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PlanTargetSuggestion", field.Name)
+}
+
 func (ec *executionContext) childFields_Pledge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -4278,6 +5142,20 @@ func (ec *executionContext) childFields_PledgeEdge(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type PledgeEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_PledgeFigures(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "pledge":
+		return ec.fieldContext_PledgeFigures_pledge(ctx, field)
+	case "eligible":
+		return ec.fieldContext_PledgeFigures_eligible(ctx, field)
+	case "signed":
+		return ec.fieldContext_PledgeFigures_signed(ctx, field)
+	case "share":
+		return ec.fieldContext_PledgeFigures_share(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PledgeFigures", field.Name)
+}
+
 func (ec *executionContext) childFields_PledgeSignPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "pledge":
@@ -4338,6 +5216,58 @@ func (ec *executionContext) childFields_PledgeUpdatePayload(ctx context.Context,
 		return ec.fieldContext_PledgeUpdatePayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PledgeUpdatePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_RatingFigures(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "excellent":
+		return ec.fieldContext_RatingFigures_excellent(ctx, field)
+	case "good":
+		return ec.fieldContext_RatingFigures_good(ctx, field)
+	case "completed":
+		return ec.fieldContext_RatingFigures_completed(ctx, field)
+	case "notCompleted":
+		return ec.fieldContext_RatingFigures_notCompleted(ctx, field)
+	case "rated":
+		return ec.fieldContext_RatingFigures_rated(ctx, field)
+	case "unrated":
+		return ec.fieldContext_RatingFigures_unrated(ctx, field)
+	case "excellentShare":
+		return ec.fieldContext_RatingFigures_excellentShare(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RatingFigures", field.Name)
+}
+
+func (ec *executionContext) childFields_ReportMembers(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "atYearStart":
+		return ec.fieldContext_ReportMembers_atYearStart(ctx, field)
+	case "atYearEnd":
+		return ec.fieldContext_ReportMembers_atYearEnd(ctx, field)
+	case "female":
+		return ec.fieldContext_ReportMembers_female(ctx, field)
+	case "male":
+		return ec.fieldContext_ReportMembers_male(ctx, field)
+	case "secretaries":
+		return ec.fieldContext_ReportMembers_secretaries(ctx, field)
+	case "deputies":
+		return ec.fieldContext_ReportMembers_deputies(ctx, field)
+	case "committee":
+		return ec.fieldContext_ReportMembers_committee(ctx, field)
+	case "plain":
+		return ec.fieldContext_ReportMembers_plain(ctx, field)
+	case "admitted":
+		return ec.fieldContext_ReportMembers_admitted(ctx, field)
+	case "transferredIn":
+		return ec.fieldContext_ReportMembers_transferredIn(ctx, field)
+	case "transferredOut":
+		return ec.fieldContext_ReportMembers_transferredOut(ctx, field)
+	case "agedOut":
+		return ec.fieldContext_ReportMembers_agedOut(ctx, field)
+	case "removed":
+		return ec.fieldContext_ReportMembers_removed(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReportMembers", field.Name)
 }
 
 func (ec *executionContext) childFields_Role(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4448,6 +5378,24 @@ func (ec *executionContext) childFields_UnitEdge(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type UnitEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_UnitFigures(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "unit":
+		return ec.fieldContext_UnitFigures_unit(ctx, field)
+	case "members":
+		return ec.fieldContext_UnitFigures_members(ctx, field)
+	case "activities":
+		return ec.fieldContext_UnitFigures_activities(ctx, field)
+	case "participations":
+		return ec.fieldContext_UnitFigures_participations(ctx, field)
+	case "volunteerHours":
+		return ec.fieldContext_UnitFigures_volunteerHours(ctx, field)
+	case "contributionValue":
+		return ec.fieldContext_UnitFigures_contributionValue(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UnitFigures", field.Name)
+}
+
 func (ec *executionContext) childFields_UnitMovePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "unit":
@@ -4498,6 +5446,78 @@ func (ec *executionContext) childFields_UserError(ctx context.Context, field gra
 		return ec.fieldContext_UserError_code(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type UserError", field.Name)
+}
+
+func (ec *executionContext) childFields_WorkAreaFigures(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "workArea":
+		return ec.fieldContext_WorkAreaFigures_workArea(ctx, field)
+	case "activities":
+		return ec.fieldContext_WorkAreaFigures_activities(ctx, field)
+	case "byKind":
+		return ec.fieldContext_WorkAreaFigures_byKind(ctx, field)
+	case "participations":
+		return ec.fieldContext_WorkAreaFigures_participations(ctx, field)
+	case "participants":
+		return ec.fieldContext_WorkAreaFigures_participants(ctx, field)
+	case "participantsAtYearEnd":
+		return ec.fieldContext_WorkAreaFigures_participantsAtYearEnd(ctx, field)
+	case "share":
+		return ec.fieldContext_WorkAreaFigures_share(ctx, field)
+	case "volunteerHours":
+		return ec.fieldContext_WorkAreaFigures_volunteerHours(ctx, field)
+	case "youthProjects":
+		return ec.fieldContext_WorkAreaFigures_youthProjects(ctx, field)
+	case "youthProjectValue":
+		return ec.fieldContext_WorkAreaFigures_youthProjectValue(ctx, field)
+	case "cash":
+		return ec.fieldContext_WorkAreaFigures_cash(ctx, field)
+	case "inKind":
+		return ec.fieldContext_WorkAreaFigures_inKind(ctx, field)
+	case "contributions":
+		return ec.fieldContext_WorkAreaFigures_contributions(ctx, field)
+	case "notable":
+		return ec.fieldContext_WorkAreaFigures_notable(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WorkAreaFigures", field.Name)
+}
+
+func (ec *executionContext) childFields_YearlyReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "unit":
+		return ec.fieldContext_YearlyReport_unit(ctx, field)
+	case "year":
+		return ec.fieldContext_YearlyReport_year(ctx, field)
+	case "computedUntil":
+		return ec.fieldContext_YearlyReport_computedUntil(ctx, field)
+	case "members":
+		return ec.fieldContext_YearlyReport_members(ctx, field)
+	case "committee":
+		return ec.fieldContext_YearlyReport_committee(ctx, field)
+	case "workAreas":
+		return ec.fieldContext_YearlyReport_workAreas(ctx, field)
+	case "total":
+		return ec.fieldContext_YearlyReport_total(ctx, field)
+	case "pledges":
+		return ec.fieldContext_YearlyReport_pledges(ctx, field)
+	case "ratings":
+		return ec.fieldContext_YearlyReport_ratings(ctx, field)
+	case "commendationsReceived":
+		return ec.fieldContext_YearlyReport_commendationsReceived(ctx, field)
+	case "commendationsGiven":
+		return ec.fieldContext_YearlyReport_commendationsGiven(ctx, field)
+	case "monthly":
+		return ec.fieldContext_YearlyReport_monthly(ctx, field)
+	case "previous":
+		return ec.fieldContext_YearlyReport_previous(ctx, field)
+	case "own":
+		return ec.fieldContext_YearlyReport_own(ctx, field)
+	case "children":
+		return ec.fieldContext_YearlyReport_children(ctx, field)
+	case "exportUrl":
+		return ec.fieldContext_YearlyReport_exportUrl(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type YearlyReport", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5076,6 +6096,20 @@ func (ec *executionContext) field_Mutation_passwordChange_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_planSet_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.PlanSetInput, error) {
+			return ec.unmarshalNPlanSetInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐPlanSetInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_pledgeCreate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5546,6 +6580,28 @@ func (ec *executionContext) field_Query_nodes_args(ctx context.Context, rawArgs 
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_plan_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "unitId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["unitId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "year",
+		func(ctx context.Context, v any) (int32, error) {
+			return ec.unmarshalNInt2int32(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["year"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_pledge_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5639,6 +6695,28 @@ func (ec *executionContext) field_Query_units_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_yearlyReport_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "unitId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["unitId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "year",
+		func(ctx context.Context, v any) (int32, error) {
+			return ec.unmarshalNInt2int32(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["year"] = arg1
 	return args, nil
 }
 
@@ -5759,6 +6837,20 @@ func (ec *executionContext) field_Unit_stats_args(ctx context.Context, rawArgs m
 		return nil, err
 	}
 	args["year"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_YearlyReport_exportUrl_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "format",
+		func(ctx context.Context, v any) (model.ReportFormat, error) {
+			return ec.unmarshalNReportFormat2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐReportFormat(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["format"] = arg0
 	return args, nil
 }
 
@@ -8890,6 +9982,167 @@ func (ec *executionContext) fieldContext_CommendationUpdatePayload_userErrors(_ 
 	return fc, nil
 }
 
+func (ec *executionContext) _CommendationsGiven_form(ctx context.Context, field graphql.CollectedField, obj *report.Given) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommendationsGiven_form(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Form, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v award.Form) graphql.Marshaler {
+			return ec.marshalNCommendationForm2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋawardᚐForm(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommendationsGiven_form(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CommendationsGiven", field, false, false, "CommendationForm")
+}
+
+func (ec *executionContext) _CommendationsGiven_individual(ctx context.Context, field graphql.CollectedField, obj *report.Given) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommendationsGiven_individual(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Individual, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommendationsGiven_individual(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CommendationsGiven", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CommendationsGiven_collective(ctx context.Context, field graphql.CollectedField, obj *report.Given) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommendationsGiven_collective(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Collective, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommendationsGiven_collective(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CommendationsGiven", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CommendationsReceived_form(ctx context.Context, field graphql.CollectedField, obj *report.Received) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommendationsReceived_form(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Form, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v award.Form) graphql.Marshaler {
+			return ec.marshalNCommendationForm2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋawardᚐForm(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommendationsReceived_form(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CommendationsReceived", field, false, false, "CommendationForm")
+}
+
+func (ec *executionContext) _CommendationsReceived_issuerLevel(ctx context.Context, field graphql.CollectedField, obj *report.Received) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommendationsReceived_issuerLevel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IssuerLevel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v org.Level) graphql.Marshaler {
+			return ec.marshalNUnitLevel2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐLevel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommendationsReceived_issuerLevel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CommendationsReceived", field, false, false, "UnitLevel")
+}
+
+func (ec *executionContext) _CommendationsReceived_individual(ctx context.Context, field graphql.CollectedField, obj *report.Received) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommendationsReceived_individual(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Individual, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommendationsReceived_individual(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CommendationsReceived", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CommendationsReceived_collective(ctx context.Context, field graphql.CollectedField, obj *report.Received) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommendationsReceived_collective(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Collective, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommendationsReceived_collective(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CommendationsReceived", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Contribution_id(ctx context.Context, field graphql.CollectedField, obj *activity.Contribution) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9333,6 +10586,52 @@ func (ec *executionContext) _Guest_title(ctx context.Context, field graphql.Coll
 }
 func (ec *executionContext) fieldContext_Guest_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Guest", field, false, false, "String")
+}
+
+func (ec *executionContext) _KindCount_kind(ctx context.Context, field graphql.CollectedField, obj *report.KindCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KindCount_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v activity.Kind) graphql.Marshaler {
+			return ec.marshalNActivityKind2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋactivityᚐKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KindCount_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KindCount", field, false, false, "ActivityKind")
+}
+
+func (ec *executionContext) _KindCount_count(ctx context.Context, field graphql.CollectedField, obj *report.KindCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KindCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KindCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KindCount", field, false, false, "Int")
 }
 
 func (ec *executionContext) _LoginPayload_token(ctx context.Context, field graphql.CollectedField, obj *model.LoginPayload) (ret graphql.Marshaler) {
@@ -10971,6 +12270,75 @@ func (ec *executionContext) fieldContext_MembersRatePayload_userErrors(_ context
 	return fc, nil
 }
 
+func (ec *executionContext) _MonthFigures_month(ctx context.Context, field graphql.CollectedField, obj *report.Month) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MonthFigures_month(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Month, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MonthFigures_month(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MonthFigures", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MonthFigures_activities(ctx context.Context, field graphql.CollectedField, obj *report.Month) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MonthFigures_activities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Activities, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MonthFigures_activities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MonthFigures", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MonthFigures_participations(ctx context.Context, field graphql.CollectedField, obj *report.Month) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MonthFigures_participations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Participations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MonthFigures_participations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MonthFigures", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Mutation_login(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12411,6 +13779,50 @@ func (ec *executionContext) fieldContext_Mutation_memberDelete(ctx context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_planSet(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_planSet(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().PlanSet(ctx, fc.Args["input"].(model.PlanSetInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PlanSetPayload) graphql.Marshaler {
+			return ec.marshalNPlanSetPayload2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐPlanSetPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_planSet(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlanSetPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_planSet_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_unitCreate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13293,6 +14705,465 @@ func (ec *executionContext) fieldContext_Place_province(_ context.Context, field
 	return graphql.NewScalarFieldContext("Place", field, false, false, "String")
 }
 
+func (ec *executionContext) _Plan_unit(ctx context.Context, field graphql.CollectedField, obj *model.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Plan_unit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *org.Unit) graphql.Marshaler {
+			return ec.marshalNUnit2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐUnit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Plan_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Plan",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Unit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Plan_year(ctx context.Context, field graphql.CollectedField, obj *model.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Plan_year(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Year, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int32) graphql.Marshaler {
+			return ec.marshalNInt2int32(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Plan_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Plan", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Plan_targets(ctx context.Context, field graphql.CollectedField, obj *model.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Plan_targets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Targets, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.PlanTarget) graphql.Marshaler {
+			return ec.marshalNPlanTarget2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐPlanTargetᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Plan_targets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Plan",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlanTarget(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Plan_suggestions(ctx context.Context, field graphql.CollectedField, obj *model.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Plan_suggestions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Suggestions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.PlanTargetSuggestion) graphql.Marshaler {
+			return ec.marshalNPlanTargetSuggestion2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐPlanTargetSuggestionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Plan_suggestions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Plan",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlanTargetSuggestion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Plan_computedUntil(ctx context.Context, field graphql.CollectedField, obj *model.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Plan_computedUntil(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ComputedUntil, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Plan_computedUntil(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Plan", field, false, false, "Date")
+}
+
+func (ec *executionContext) _PlanSetPayload_plan(ctx context.Context, field graphql.CollectedField, obj *model.PlanSetPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanSetPayload_plan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Plan, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Plan) graphql.Marshaler {
+			return ec.marshalOPlan2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐPlan(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PlanSetPayload_plan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlanSetPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Plan(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PlanSetPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.PlanSetPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanSetPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanSetPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlanSetPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PlanTarget_id(ctx context.Context, field graphql.CollectedField, obj *model.PlanTarget) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanTarget_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanTarget_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanTarget", field, false, false, "ID")
+}
+
+func (ec *executionContext) _PlanTarget_metric(ctx context.Context, field graphql.CollectedField, obj *model.PlanTarget) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanTarget_metric(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Metric, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v report.Metric) graphql.Marshaler {
+			return ec.marshalNPlanMetric2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐMetric(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanTarget_metric(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanTarget", field, false, false, "PlanMetric")
+}
+
+func (ec *executionContext) _PlanTarget_workArea(ctx context.Context, field graphql.CollectedField, obj *model.PlanTarget) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanTarget_workArea(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WorkArea, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *activity.WorkArea) graphql.Marshaler {
+			return ec.marshalOWorkArea2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋactivityᚐWorkArea(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PlanTarget_workArea(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanTarget", field, false, false, "WorkArea")
+}
+
+func (ec *executionContext) _PlanTarget_target(ctx context.Context, field graphql.CollectedField, obj *model.PlanTarget) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanTarget_target(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Target, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanTarget_target(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanTarget", field, false, false, "Float")
+}
+
+func (ec *executionContext) _PlanTarget_note(ctx context.Context, field graphql.CollectedField, obj *model.PlanTarget) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanTarget_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PlanTarget_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanTarget", field, false, false, "String")
+}
+
+func (ec *executionContext) _PlanTarget_actual(ctx context.Context, field graphql.CollectedField, obj *model.PlanTarget) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanTarget_actual(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actual, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanTarget_actual(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanTarget", field, false, false, "Float")
+}
+
+func (ec *executionContext) _PlanTarget_progress(ctx context.Context, field graphql.CollectedField, obj *model.PlanTarget) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanTarget_progress(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Progress, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PlanTarget_progress(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanTarget", field, false, false, "Float")
+}
+
+func (ec *executionContext) _PlanTarget_met(ctx context.Context, field graphql.CollectedField, obj *model.PlanTarget) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanTarget_met(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Met, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanTarget_met(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanTarget", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _PlanTargetSuggestion_metric(ctx context.Context, field graphql.CollectedField, obj *model.PlanTargetSuggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanTargetSuggestion_metric(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Metric, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v report.Metric) graphql.Marshaler {
+			return ec.marshalNPlanMetric2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐMetric(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanTargetSuggestion_metric(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanTargetSuggestion", field, false, false, "PlanMetric")
+}
+
+func (ec *executionContext) _PlanTargetSuggestion_workArea(ctx context.Context, field graphql.CollectedField, obj *model.PlanTargetSuggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanTargetSuggestion_workArea(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WorkArea, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *activity.WorkArea) graphql.Marshaler {
+			return ec.marshalOWorkArea2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋactivityᚐWorkArea(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PlanTargetSuggestion_workArea(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanTargetSuggestion", field, false, false, "WorkArea")
+}
+
+func (ec *executionContext) _PlanTargetSuggestion_target(ctx context.Context, field graphql.CollectedField, obj *model.PlanTargetSuggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanTargetSuggestion_target(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Target, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanTargetSuggestion_target(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanTargetSuggestion", field, false, false, "Float")
+}
+
 func (ec *executionContext) _Pledge_id(ctx context.Context, field graphql.CollectedField, obj *award.Pledge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13812,6 +15683,107 @@ func (ec *executionContext) fieldContext_PledgeEdge_node(_ context.Context, fiel
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _PledgeFigures_pledge(ctx context.Context, field graphql.CollectedField, obj *report.Pledge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PledgeFigures_pledge(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PledgeFigures().Pledge(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *award.Pledge) graphql.Marshaler {
+			return ec.marshalNPledge2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋawardᚐPledge(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PledgeFigures_pledge(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PledgeFigures",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Pledge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PledgeFigures_eligible(ctx context.Context, field graphql.CollectedField, obj *report.Pledge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PledgeFigures_eligible(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Eligible, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PledgeFigures_eligible(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PledgeFigures", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PledgeFigures_signed(ctx context.Context, field graphql.CollectedField, obj *report.Pledge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PledgeFigures_signed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Signed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PledgeFigures_signed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PledgeFigures", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PledgeFigures_share(ctx context.Context, field graphql.CollectedField, obj *report.Pledge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PledgeFigures_share(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Share, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PledgeFigures_share(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PledgeFigures", field, false, false, "Float")
 }
 
 func (ec *executionContext) _PledgeSignPayload_pledge(ctx context.Context, field graphql.CollectedField, obj *model.PledgeSignPayload) (ret graphql.Marshaler) {
@@ -14883,6 +16855,94 @@ func (ec *executionContext) fieldContext_Query_nodes(ctx context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_yearlyReport(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_yearlyReport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().YearlyReport(ctx, fc.Args["unitId"].(string), fc.Args["year"].(int32))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *report.Report) graphql.Marshaler {
+			return ec.marshalOYearlyReport2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐReport(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_yearlyReport(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_YearlyReport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_yearlyReport_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_plan(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_plan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Plan(ctx, fc.Args["unitId"].(string), fc.Args["year"].(int32))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Plan) graphql.Marshaler {
+			return ec.marshalOPlan2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐPlan(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_plan(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Plan(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_plan_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_unit(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15045,6 +17105,466 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _RatingFigures_excellent(ctx context.Context, field graphql.CollectedField, obj *report.Ratings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RatingFigures_excellent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Excellent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RatingFigures_excellent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RatingFigures", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RatingFigures_good(ctx context.Context, field graphql.CollectedField, obj *report.Ratings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RatingFigures_good(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Good, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RatingFigures_good(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RatingFigures", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RatingFigures_completed(ctx context.Context, field graphql.CollectedField, obj *report.Ratings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RatingFigures_completed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Completed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RatingFigures_completed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RatingFigures", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RatingFigures_notCompleted(ctx context.Context, field graphql.CollectedField, obj *report.Ratings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RatingFigures_notCompleted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NotCompleted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RatingFigures_notCompleted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RatingFigures", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RatingFigures_rated(ctx context.Context, field graphql.CollectedField, obj *report.Ratings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RatingFigures_rated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RatingFigures_rated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RatingFigures", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RatingFigures_unrated(ctx context.Context, field graphql.CollectedField, obj *report.Ratings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RatingFigures_unrated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unrated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RatingFigures_unrated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RatingFigures", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RatingFigures_excellentShare(ctx context.Context, field graphql.CollectedField, obj *report.Ratings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RatingFigures_excellentShare(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExcellentShare, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RatingFigures_excellentShare(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RatingFigures", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ReportMembers_atYearStart(ctx context.Context, field graphql.CollectedField, obj *report.Members) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportMembers_atYearStart(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AtYearStart, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportMembers_atYearStart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportMembers", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ReportMembers_atYearEnd(ctx context.Context, field graphql.CollectedField, obj *report.Members) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportMembers_atYearEnd(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AtYearEnd, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportMembers_atYearEnd(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportMembers", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ReportMembers_female(ctx context.Context, field graphql.CollectedField, obj *report.Members) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportMembers_female(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Female, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportMembers_female(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportMembers", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ReportMembers_male(ctx context.Context, field graphql.CollectedField, obj *report.Members) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportMembers_male(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Male, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportMembers_male(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportMembers", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ReportMembers_secretaries(ctx context.Context, field graphql.CollectedField, obj *report.Members) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportMembers_secretaries(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Secretaries, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportMembers_secretaries(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportMembers", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ReportMembers_deputies(ctx context.Context, field graphql.CollectedField, obj *report.Members) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportMembers_deputies(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Deputies, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportMembers_deputies(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportMembers", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ReportMembers_committee(ctx context.Context, field graphql.CollectedField, obj *report.Members) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportMembers_committee(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Committee, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportMembers_committee(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportMembers", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ReportMembers_plain(ctx context.Context, field graphql.CollectedField, obj *report.Members) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportMembers_plain(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Plain, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportMembers_plain(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportMembers", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ReportMembers_admitted(ctx context.Context, field graphql.CollectedField, obj *report.Members) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportMembers_admitted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Admitted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportMembers_admitted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportMembers", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ReportMembers_transferredIn(ctx context.Context, field graphql.CollectedField, obj *report.Members) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportMembers_transferredIn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TransferredIn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportMembers_transferredIn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportMembers", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ReportMembers_transferredOut(ctx context.Context, field graphql.CollectedField, obj *report.Members) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportMembers_transferredOut(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TransferredOut, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportMembers_transferredOut(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportMembers", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ReportMembers_agedOut(ctx context.Context, field graphql.CollectedField, obj *report.Members) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportMembers_agedOut(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AgedOut, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportMembers_agedOut(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportMembers", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ReportMembers_removed(ctx context.Context, field graphql.CollectedField, obj *report.Members) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportMembers_removed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Removed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportMembers_removed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportMembers", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Role_kind(ctx context.Context, field graphql.CollectedField, obj *account.Role) (ret graphql.Marshaler) {
@@ -15929,6 +18449,153 @@ func (ec *executionContext) fieldContext_UnitEdge_node(_ context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _UnitFigures_unit(ctx context.Context, field graphql.CollectedField, obj *report.Unit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitFigures_unit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.UnitFigures().Unit(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *org.Unit) graphql.Marshaler {
+			return ec.marshalNUnit2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐUnit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnitFigures_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UnitFigures",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Unit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UnitFigures_members(ctx context.Context, field graphql.CollectedField, obj *report.Unit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitFigures_members(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Members, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnitFigures_members(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnitFigures", field, false, false, "Int")
+}
+
+func (ec *executionContext) _UnitFigures_activities(ctx context.Context, field graphql.CollectedField, obj *report.Unit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitFigures_activities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Activities, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnitFigures_activities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnitFigures", field, false, false, "Int")
+}
+
+func (ec *executionContext) _UnitFigures_participations(ctx context.Context, field graphql.CollectedField, obj *report.Unit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitFigures_participations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Participations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnitFigures_participations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnitFigures", field, false, false, "Int")
+}
+
+func (ec *executionContext) _UnitFigures_volunteerHours(ctx context.Context, field graphql.CollectedField, obj *report.Unit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitFigures_volunteerHours(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.VolunteerHours, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnitFigures_volunteerHours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnitFigures", field, false, false, "Float")
+}
+
+func (ec *executionContext) _UnitFigures_contributionValue(ctx context.Context, field graphql.CollectedField, obj *report.Unit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitFigures_contributionValue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContributionValue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNMoney2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnitFigures_contributionValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnitFigures", field, false, false, "Money")
+}
+
 func (ec *executionContext) _UnitMovePayload_unit(ctx context.Context, field graphql.CollectedField, obj *model.UnitMovePayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16294,6 +18961,852 @@ func (ec *executionContext) _UserError_code(ctx context.Context, field graphql.C
 }
 func (ec *executionContext) fieldContext_UserError_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UserError", field, false, false, "UserErrorCode")
+}
+
+func (ec *executionContext) _WorkAreaFigures_workArea(ctx context.Context, field graphql.CollectedField, obj *report.Area) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WorkAreaFigures_workArea(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.WorkAreaFigures().WorkArea(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *activity.WorkArea) graphql.Marshaler {
+			return ec.marshalOWorkArea2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋactivityᚐWorkArea(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_WorkAreaFigures_workArea(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WorkAreaFigures", field, true, true, "WorkArea")
+}
+
+func (ec *executionContext) _WorkAreaFigures_activities(ctx context.Context, field graphql.CollectedField, obj *report.Area) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WorkAreaFigures_activities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Activities, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WorkAreaFigures_activities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WorkAreaFigures", field, false, false, "Int")
+}
+
+func (ec *executionContext) _WorkAreaFigures_byKind(ctx context.Context, field graphql.CollectedField, obj *report.Area) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WorkAreaFigures_byKind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ByKind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []report.KindCount) graphql.Marshaler {
+			return ec.marshalNKindCount2ᚕgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐKindCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WorkAreaFigures_byKind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WorkAreaFigures",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KindCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WorkAreaFigures_participations(ctx context.Context, field graphql.CollectedField, obj *report.Area) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WorkAreaFigures_participations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Participations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WorkAreaFigures_participations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WorkAreaFigures", field, false, false, "Int")
+}
+
+func (ec *executionContext) _WorkAreaFigures_participants(ctx context.Context, field graphql.CollectedField, obj *report.Area) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WorkAreaFigures_participants(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Participants, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WorkAreaFigures_participants(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WorkAreaFigures", field, false, false, "Int")
+}
+
+func (ec *executionContext) _WorkAreaFigures_participantsAtYearEnd(ctx context.Context, field graphql.CollectedField, obj *report.Area) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WorkAreaFigures_participantsAtYearEnd(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ParticipantsAtYearEnd, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WorkAreaFigures_participantsAtYearEnd(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WorkAreaFigures", field, false, false, "Int")
+}
+
+func (ec *executionContext) _WorkAreaFigures_share(ctx context.Context, field graphql.CollectedField, obj *report.Area) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WorkAreaFigures_share(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Share, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_WorkAreaFigures_share(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WorkAreaFigures", field, false, false, "Float")
+}
+
+func (ec *executionContext) _WorkAreaFigures_volunteerHours(ctx context.Context, field graphql.CollectedField, obj *report.Area) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WorkAreaFigures_volunteerHours(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.VolunteerHours, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WorkAreaFigures_volunteerHours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WorkAreaFigures", field, false, false, "Float")
+}
+
+func (ec *executionContext) _WorkAreaFigures_youthProjects(ctx context.Context, field graphql.CollectedField, obj *report.Area) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WorkAreaFigures_youthProjects(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.YouthProjects, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WorkAreaFigures_youthProjects(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WorkAreaFigures", field, false, false, "Int")
+}
+
+func (ec *executionContext) _WorkAreaFigures_youthProjectValue(ctx context.Context, field graphql.CollectedField, obj *report.Area) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WorkAreaFigures_youthProjectValue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.YouthProjectValue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNMoney2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WorkAreaFigures_youthProjectValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WorkAreaFigures", field, false, false, "Money")
+}
+
+func (ec *executionContext) _WorkAreaFigures_cash(ctx context.Context, field graphql.CollectedField, obj *report.Area) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WorkAreaFigures_cash(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cash, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNMoney2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WorkAreaFigures_cash(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WorkAreaFigures", field, false, false, "Money")
+}
+
+func (ec *executionContext) _WorkAreaFigures_inKind(ctx context.Context, field graphql.CollectedField, obj *report.Area) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WorkAreaFigures_inKind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InKind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNMoney2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WorkAreaFigures_inKind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WorkAreaFigures", field, false, false, "Money")
+}
+
+func (ec *executionContext) _WorkAreaFigures_contributions(ctx context.Context, field graphql.CollectedField, obj *report.Area) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WorkAreaFigures_contributions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Contributions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WorkAreaFigures_contributions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WorkAreaFigures", field, false, false, "Int")
+}
+
+func (ec *executionContext) _WorkAreaFigures_notable(ctx context.Context, field graphql.CollectedField, obj *report.Area) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WorkAreaFigures_notable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.WorkAreaFigures().Notable(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*activity.Activity) graphql.Marshaler {
+			return ec.marshalNActivity2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋactivityᚐActivityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WorkAreaFigures_notable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WorkAreaFigures",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Activity(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _YearlyReport_unit(ctx context.Context, field graphql.CollectedField, obj *report.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_YearlyReport_unit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.YearlyReport().Unit(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *org.Unit) graphql.Marshaler {
+			return ec.marshalNUnit2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐUnit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_YearlyReport_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "YearlyReport",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Unit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _YearlyReport_year(ctx context.Context, field graphql.CollectedField, obj *report.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_YearlyReport_year(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Year, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_YearlyReport_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("YearlyReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _YearlyReport_computedUntil(ctx context.Context, field graphql.CollectedField, obj *report.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_YearlyReport_computedUntil(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ComputedUntil, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_YearlyReport_computedUntil(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("YearlyReport", field, false, false, "Date")
+}
+
+func (ec *executionContext) _YearlyReport_members(ctx context.Context, field graphql.CollectedField, obj *report.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_YearlyReport_members(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Members, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v report.Members) graphql.Marshaler {
+			return ec.marshalNReportMembers2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐMembers(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_YearlyReport_members(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "YearlyReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReportMembers(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _YearlyReport_committee(ctx context.Context, field graphql.CollectedField, obj *report.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_YearlyReport_committee(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.YearlyReport().Committee(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*member.Member) graphql.Marshaler {
+			return ec.marshalNMember2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐMemberᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_YearlyReport_committee(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "YearlyReport",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _YearlyReport_workAreas(ctx context.Context, field graphql.CollectedField, obj *report.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_YearlyReport_workAreas(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Areas, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []report.Area) graphql.Marshaler {
+			return ec.marshalNWorkAreaFigures2ᚕgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐAreaᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_YearlyReport_workAreas(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "YearlyReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WorkAreaFigures(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _YearlyReport_total(ctx context.Context, field graphql.CollectedField, obj *report.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_YearlyReport_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v report.Area) graphql.Marshaler {
+			return ec.marshalNWorkAreaFigures2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐArea(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_YearlyReport_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "YearlyReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WorkAreaFigures(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _YearlyReport_pledges(ctx context.Context, field graphql.CollectedField, obj *report.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_YearlyReport_pledges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Pledges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []report.Pledge) graphql.Marshaler {
+			return ec.marshalNPledgeFigures2ᚕgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐPledgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_YearlyReport_pledges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "YearlyReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PledgeFigures(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _YearlyReport_ratings(ctx context.Context, field graphql.CollectedField, obj *report.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_YearlyReport_ratings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ratings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v report.Ratings) graphql.Marshaler {
+			return ec.marshalNRatingFigures2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐRatings(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_YearlyReport_ratings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "YearlyReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RatingFigures(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _YearlyReport_commendationsReceived(ctx context.Context, field graphql.CollectedField, obj *report.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_YearlyReport_commendationsReceived(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Received, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []report.Received) graphql.Marshaler {
+			return ec.marshalNCommendationsReceived2ᚕgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐReceivedᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_YearlyReport_commendationsReceived(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "YearlyReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CommendationsReceived(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _YearlyReport_commendationsGiven(ctx context.Context, field graphql.CollectedField, obj *report.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_YearlyReport_commendationsGiven(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Given, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []report.Given) graphql.Marshaler {
+			return ec.marshalNCommendationsGiven2ᚕgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐGivenᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_YearlyReport_commendationsGiven(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "YearlyReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CommendationsGiven(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _YearlyReport_monthly(ctx context.Context, field graphql.CollectedField, obj *report.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_YearlyReport_monthly(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Monthly, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []report.Month) graphql.Marshaler {
+			return ec.marshalNMonthFigures2ᚕgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐMonthᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_YearlyReport_monthly(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "YearlyReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MonthFigures(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _YearlyReport_previous(ctx context.Context, field graphql.CollectedField, obj *report.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_YearlyReport_previous(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Previous, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *report.Report) graphql.Marshaler {
+			return ec.marshalOYearlyReport2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐReport(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_YearlyReport_previous(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "YearlyReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_YearlyReport(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _YearlyReport_own(ctx context.Context, field graphql.CollectedField, obj *report.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_YearlyReport_own(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Own, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *report.Unit) graphql.Marshaler {
+			return ec.marshalOUnitFigures2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐUnit(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_YearlyReport_own(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "YearlyReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UnitFigures(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _YearlyReport_children(ctx context.Context, field graphql.CollectedField, obj *report.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_YearlyReport_children(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Children, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []report.Unit) graphql.Marshaler {
+			return ec.marshalNUnitFigures2ᚕgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐUnitᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_YearlyReport_children(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "YearlyReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UnitFigures(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _YearlyReport_exportUrl(ctx context.Context, field graphql.CollectedField, obj *report.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_YearlyReport_exportUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.YearlyReport().ExportURL(ctx, obj, fc.Args["format"].(model.ReportFormat))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_YearlyReport_exportUrl(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "YearlyReport",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_YearlyReport_exportUrl_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -20040,6 +23553,125 @@ func UnmarshalPlaceInput(ctx context.Context, raw any) (model.PlaceInput, error)
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputPlanSetInput(ctx context.Context, obj any) (model.PlanSetInput, error) {
+	var it model.PlanSetInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"unitId", "year", "targets"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "unitId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unitId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnitID = data
+		case "year":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("year"))
+			data, err := ec.unmarshalNInt2int32(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Year = data
+		case "targets":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targets"))
+			data, err := ec.unmarshalNPlanTargetInput2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐPlanTargetInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Targets = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPlanSetInput unmarshals raw into the PlanSetInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPlanSetInput(ctx context.Context, raw any) (model.PlanSetInput, error) {
+	var out model.PlanSetInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PlanSetInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPlanTargetInput(ctx context.Context, obj any) (model.PlanTargetInput, error) {
+	var it model.PlanTargetInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"metric", "workArea", "target", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "metric":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("metric"))
+			data, err := ec.unmarshalNPlanMetric2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐMetric(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Metric = data
+		case "workArea":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workArea"))
+			data, err := ec.unmarshalOWorkArea2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋactivityᚐWorkArea(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkArea = graphql.OmittableOf(data)
+		case "target":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("target"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Target = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = graphql.OmittableOf(data)
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPlanTargetInput unmarshals raw into the PlanTargetInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPlanTargetInput(ctx context.Context, raw any) (model.PlanTargetInput, error) {
+	var out model.PlanTargetInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PlanTargetInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputPledgeCreateInput(ctx context.Context, obj any) (model.PledgeCreateInput, error) {
 	var it model.PledgeCreateInput
 	if obj == nil {
@@ -22213,6 +25845,97 @@ func (ec *executionContext) _CommendationUpdatePayload(ctx context.Context, sel 
 	return out
 }
 
+var commendationsGivenImplementors = []string{"CommendationsGiven"}
+
+func (ec *executionContext) _CommendationsGiven(ctx context.Context, sel ast.SelectionSet, obj *report.Given) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, commendationsGivenImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CommendationsGiven")
+		case "form":
+			out.Values[i] = ec._CommendationsGiven_form(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "individual":
+			out.Values[i] = ec._CommendationsGiven_individual(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "collective":
+			out.Values[i] = ec._CommendationsGiven_collective(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var commendationsReceivedImplementors = []string{"CommendationsReceived"}
+
+func (ec *executionContext) _CommendationsReceived(ctx context.Context, sel ast.SelectionSet, obj *report.Received) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, commendationsReceivedImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CommendationsReceived")
+		case "form":
+			out.Values[i] = ec._CommendationsReceived_form(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "issuerLevel":
+			out.Values[i] = ec._CommendationsReceived_issuerLevel(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "individual":
+			out.Values[i] = ec._CommendationsReceived_individual(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "collective":
+			out.Values[i] = ec._CommendationsReceived_collective(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var contributionImplementors = []string{"Contribution", "Node"}
 
 func (ec *executionContext) _Contribution(ctx context.Context, sel ast.SelectionSet, obj *activity.Contribution) graphql.Marshaler {
@@ -22421,6 +26144,44 @@ func (ec *executionContext) _Guest(ctx context.Context, sel ast.SelectionSet, ob
 		case "title":
 			out.Values[i] = ec._Guest_title(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var kindCountImplementors = []string{"KindCount"}
+
+func (ec *executionContext) _KindCount(ctx context.Context, sel ast.SelectionSet, obj *report.KindCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, kindCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("KindCount")
+		case "kind":
+			out.Values[i] = ec._KindCount_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._KindCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -23145,6 +26906,49 @@ func (ec *executionContext) _MembersRatePayload(ctx context.Context, sel ast.Sel
 	return out
 }
 
+var monthFiguresImplementors = []string{"MonthFigures"}
+
+func (ec *executionContext) _MonthFigures(ctx context.Context, sel ast.SelectionSet, obj *report.Month) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, monthFiguresImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MonthFigures")
+		case "month":
+			out.Values[i] = ec._MonthFigures_month(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "activities":
+			out.Values[i] = ec._MonthFigures_activities(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "participations":
+			out.Values[i] = ec._MonthFigures_participations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -23391,6 +27195,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "memberDelete":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_memberDelete(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "planSet":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_planSet(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -23797,6 +27608,208 @@ func (ec *executionContext) _Place(ctx context.Context, sel ast.SelectionSet, ob
 	return out
 }
 
+var planImplementors = []string{"Plan"}
+
+func (ec *executionContext) _Plan(ctx context.Context, sel ast.SelectionSet, obj *model.Plan) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, planImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Plan")
+		case "unit":
+			out.Values[i] = ec._Plan_unit(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "year":
+			out.Values[i] = ec._Plan_year(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "targets":
+			out.Values[i] = ec._Plan_targets(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "suggestions":
+			out.Values[i] = ec._Plan_suggestions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "computedUntil":
+			out.Values[i] = ec._Plan_computedUntil(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var planSetPayloadImplementors = []string{"PlanSetPayload"}
+
+func (ec *executionContext) _PlanSetPayload(ctx context.Context, sel ast.SelectionSet, obj *model.PlanSetPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, planSetPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PlanSetPayload")
+		case "plan":
+			out.Values[i] = ec._PlanSetPayload_plan(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._PlanSetPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var planTargetImplementors = []string{"PlanTarget"}
+
+func (ec *executionContext) _PlanTarget(ctx context.Context, sel ast.SelectionSet, obj *model.PlanTarget) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, planTargetImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PlanTarget")
+		case "id":
+			out.Values[i] = ec._PlanTarget_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "metric":
+			out.Values[i] = ec._PlanTarget_metric(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "workArea":
+			out.Values[i] = ec._PlanTarget_workArea(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "target":
+			out.Values[i] = ec._PlanTarget_target(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "note":
+			out.Values[i] = ec._PlanTarget_note(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "actual":
+			out.Values[i] = ec._PlanTarget_actual(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "progress":
+			out.Values[i] = ec._PlanTarget_progress(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "met":
+			out.Values[i] = ec._PlanTarget_met(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var planTargetSuggestionImplementors = []string{"PlanTargetSuggestion"}
+
+func (ec *executionContext) _PlanTargetSuggestion(ctx context.Context, sel ast.SelectionSet, obj *model.PlanTargetSuggestion) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, planTargetSuggestionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PlanTargetSuggestion")
+		case "metric":
+			out.Values[i] = ec._PlanTargetSuggestion_metric(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "workArea":
+			out.Values[i] = ec._PlanTargetSuggestion_workArea(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "target":
+			out.Values[i] = ec._PlanTargetSuggestion_target(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var pledgeImplementors = []string{"Pledge", "Node"}
 
 func (ec *executionContext) _Pledge(ctx context.Context, sel ast.SelectionSet, obj *award.Pledge) graphql.Marshaler {
@@ -24021,6 +28034,55 @@ func (ec *executionContext) _PledgeEdge(ctx context.Context, sel ast.SelectionSe
 			out.Values[i] = ec._PledgeEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var pledgeFiguresImplementors = []string{"PledgeFigures"}
+
+func (ec *executionContext) _PledgeFigures(ctx context.Context, sel ast.SelectionSet, obj *report.Pledge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pledgeFiguresImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PledgeFigures")
+		case "pledge":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PledgeFigures_pledge(ctx, field, obj)
+				})
+		case "eligible":
+			out.Values[i] = ec._PledgeFigures_eligible(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "signed":
+			out.Values[i] = ec._PledgeFigures_signed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "share":
+			out.Values[i] = ec._PledgeFigures_share(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -24389,6 +28451,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_nodes(ctx, field)
 				})
+		case "yearlyReport":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_yearlyReport(ctx, field)
+				})
+		case "plan":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_plan(ctx, field)
+				})
 		case "unit":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, false,
@@ -24414,6 +28488,162 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var ratingFiguresImplementors = []string{"RatingFigures"}
+
+func (ec *executionContext) _RatingFigures(ctx context.Context, sel ast.SelectionSet, obj *report.Ratings) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ratingFiguresImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RatingFigures")
+		case "excellent":
+			out.Values[i] = ec._RatingFigures_excellent(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "good":
+			out.Values[i] = ec._RatingFigures_good(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "completed":
+			out.Values[i] = ec._RatingFigures_completed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "notCompleted":
+			out.Values[i] = ec._RatingFigures_notCompleted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rated":
+			out.Values[i] = ec._RatingFigures_rated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unrated":
+			out.Values[i] = ec._RatingFigures_unrated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "excellentShare":
+			out.Values[i] = ec._RatingFigures_excellentShare(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var reportMembersImplementors = []string{"ReportMembers"}
+
+func (ec *executionContext) _ReportMembers(ctx context.Context, sel ast.SelectionSet, obj *report.Members) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reportMembersImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReportMembers")
+		case "atYearStart":
+			out.Values[i] = ec._ReportMembers_atYearStart(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "atYearEnd":
+			out.Values[i] = ec._ReportMembers_atYearEnd(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "female":
+			out.Values[i] = ec._ReportMembers_female(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "male":
+			out.Values[i] = ec._ReportMembers_male(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "secretaries":
+			out.Values[i] = ec._ReportMembers_secretaries(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deputies":
+			out.Values[i] = ec._ReportMembers_deputies(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "committee":
+			out.Values[i] = ec._ReportMembers_committee(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "plain":
+			out.Values[i] = ec._ReportMembers_plain(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "admitted":
+			out.Values[i] = ec._ReportMembers_admitted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "transferredIn":
+			out.Values[i] = ec._ReportMembers_transferredIn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "transferredOut":
+			out.Values[i] = ec._ReportMembers_transferredOut(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "agedOut":
+			out.Values[i] = ec._ReportMembers_agedOut(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "removed":
+			out.Values[i] = ec._ReportMembers_removed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -24815,6 +29045,65 @@ func (ec *executionContext) _UnitEdge(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var unitFiguresImplementors = []string{"UnitFigures"}
+
+func (ec *executionContext) _UnitFigures(ctx context.Context, sel ast.SelectionSet, obj *report.Unit) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, unitFiguresImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UnitFigures")
+		case "unit":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._UnitFigures_unit(ctx, field, obj)
+				})
+		case "members":
+			out.Values[i] = ec._UnitFigures_members(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "activities":
+			out.Values[i] = ec._UnitFigures_activities(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "participations":
+			out.Values[i] = ec._UnitFigures_participations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "volunteerHours":
+			out.Values[i] = ec._UnitFigures_volunteerHours(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "contributionValue":
+			out.Values[i] = ec._UnitFigures_contributionValue(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var unitMovePayloadImplementors = []string{"UnitMovePayload"}
 
 func (ec *executionContext) _UnitMovePayload(ctx context.Context, sel ast.SelectionSet, obj *model.UnitMovePayload) graphql.Marshaler {
@@ -24980,6 +29269,217 @@ func (ec *executionContext) _UserError(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var workAreaFiguresImplementors = []string{"WorkAreaFigures"}
+
+func (ec *executionContext) _WorkAreaFigures(ctx context.Context, sel ast.SelectionSet, obj *report.Area) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, workAreaFiguresImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WorkAreaFigures")
+		case "workArea":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._WorkAreaFigures_workArea(ctx, field, obj)
+				})
+		case "activities":
+			out.Values[i] = ec._WorkAreaFigures_activities(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "byKind":
+			out.Values[i] = ec._WorkAreaFigures_byKind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "participations":
+			out.Values[i] = ec._WorkAreaFigures_participations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "participants":
+			out.Values[i] = ec._WorkAreaFigures_participants(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "participantsAtYearEnd":
+			out.Values[i] = ec._WorkAreaFigures_participantsAtYearEnd(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "share":
+			out.Values[i] = ec._WorkAreaFigures_share(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "volunteerHours":
+			out.Values[i] = ec._WorkAreaFigures_volunteerHours(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "youthProjects":
+			out.Values[i] = ec._WorkAreaFigures_youthProjects(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "youthProjectValue":
+			out.Values[i] = ec._WorkAreaFigures_youthProjectValue(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "cash":
+			out.Values[i] = ec._WorkAreaFigures_cash(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "inKind":
+			out.Values[i] = ec._WorkAreaFigures_inKind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "contributions":
+			out.Values[i] = ec._WorkAreaFigures_contributions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "notable":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._WorkAreaFigures_notable(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var yearlyReportImplementors = []string{"YearlyReport"}
+
+func (ec *executionContext) _YearlyReport(ctx context.Context, sel ast.SelectionSet, obj *report.Report) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, yearlyReportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("YearlyReport")
+		case "unit":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._YearlyReport_unit(ctx, field, obj)
+				})
+		case "year":
+			out.Values[i] = ec._YearlyReport_year(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "computedUntil":
+			out.Values[i] = ec._YearlyReport_computedUntil(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "members":
+			out.Values[i] = ec._YearlyReport_members(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "committee":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._YearlyReport_committee(ctx, field, obj)
+				})
+		case "workAreas":
+			out.Values[i] = ec._YearlyReport_workAreas(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "total":
+			out.Values[i] = ec._YearlyReport_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pledges":
+			out.Values[i] = ec._YearlyReport_pledges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "ratings":
+			out.Values[i] = ec._YearlyReport_ratings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "commendationsReceived":
+			out.Values[i] = ec._YearlyReport_commendationsReceived(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "commendationsGiven":
+			out.Values[i] = ec._YearlyReport_commendationsGiven(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "monthly":
+			out.Values[i] = ec._YearlyReport_monthly(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "previous":
+			out.Values[i] = ec._YearlyReport_previous(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "own":
+			out.Values[i] = ec._YearlyReport_own(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "children":
+			out.Values[i] = ec._YearlyReport_children(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "exportUrl":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._YearlyReport_exportUrl(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -25438,6 +29938,22 @@ func (ec *executionContext) marshalNAccountSetPasswordPayload2ᚖgithubᚗcomᚋ
 	return ec._AccountSetPasswordPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNActivity2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋactivityᚐActivityᚄ(ctx context.Context, sel ast.SelectionSet, v []*activity.Activity) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNActivity2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋactivityᚐActivity(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNActivity2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋactivityᚐActivity(ctx context.Context, sel ast.SelectionSet, v *activity.Activity) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Activity!")
@@ -25873,6 +30389,46 @@ func (ec *executionContext) marshalNCommendationUpdatePayload2ᚖgithubᚗcomᚋ
 	return ec._CommendationUpdatePayload(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNCommendationsGiven2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐGiven(ctx context.Context, sel ast.SelectionSet, v report.Given) graphql.Marshaler {
+	return ec._CommendationsGiven(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCommendationsGiven2ᚕgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐGivenᚄ(ctx context.Context, sel ast.SelectionSet, v []report.Given) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCommendationsGiven2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐGiven(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCommendationsReceived2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐReceived(ctx context.Context, sel ast.SelectionSet, v report.Received) graphql.Marshaler {
+	return ec._CommendationsReceived(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCommendationsReceived2ᚕgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐReceivedᚄ(ctx context.Context, sel ast.SelectionSet, v []report.Received) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCommendationsReceived2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐReceived(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNContribution2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋactivityᚐContributionᚄ(ctx context.Context, sel ast.SelectionSet, v []*activity.Contribution) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -26104,6 +30660,20 @@ func (ec *executionContext) marshalNID2ᚕstringᚄ(ctx context.Context, sel ast
 	return ret
 }
 
+func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, error) {
+	res, err := graphql.UnmarshalInt(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.SelectionSet, v int) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalInt(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
+	}
+	return res
+}
+
 func (ec *executionContext) unmarshalNInt2int32(ctx context.Context, v any) (int32, error) {
 	res, err := graphql.UnmarshalInt32(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -26116,6 +30686,26 @@ func (ec *executionContext) marshalNInt2int32(ctx context.Context, sel ast.Selec
 		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNKindCount2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐKindCount(ctx context.Context, sel ast.SelectionSet, v report.KindCount) graphql.Marshaler {
+	return ec._KindCount(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNKindCount2ᚕgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐKindCountᚄ(ctx context.Context, sel ast.SelectionSet, v []report.KindCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNKindCount2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐKindCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNLoginInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐLoginInput(ctx context.Context, v any) (model.LoginInput, error) {
@@ -26137,6 +30727,22 @@ func (ec *executionContext) marshalNLogoutPayload2ᚖgithubᚗcomᚋsodoanᚋsod
 		return graphql.Null
 	}
 	return ec._LogoutPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMember2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐMemberᚄ(ctx context.Context, sel ast.SelectionSet, v []*member.Member) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMember2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐMember(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNMember2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐMember(ctx context.Context, sel ast.SelectionSet, v *member.Member) graphql.Marshaler {
@@ -26414,6 +31020,26 @@ func (ec *executionContext) marshalNMoney2int64(ctx context.Context, sel ast.Sel
 	return res
 }
 
+func (ec *executionContext) marshalNMonthFigures2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐMonth(ctx context.Context, sel ast.SelectionSet, v report.Month) graphql.Marshaler {
+	return ec._MonthFigures(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNMonthFigures2ᚕgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐMonthᚄ(ctx context.Context, sel ast.SelectionSet, v []report.Month) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMonthFigures2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐMonth(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v []model.Node) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -26560,6 +31186,101 @@ func (ec *executionContext) marshalNPlace2githubᚗcomᚋsodoanᚋsodoanᚋinter
 	return ec._Place(ctx, sel, &v)
 }
 
+func (ec *executionContext) unmarshalNPlanMetric2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐMetric(ctx context.Context, v any) (report.Metric, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := report.Metric(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPlanMetric2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐMetric(ctx context.Context, sel ast.SelectionSet, v report.Metric) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "PlanMetric!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNPlanSetInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐPlanSetInput(ctx context.Context, v any) (model.PlanSetInput, error) {
+	res, err := ec.unmarshalInputPlanSetInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPlanSetPayload2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐPlanSetPayload(ctx context.Context, sel ast.SelectionSet, v *model.PlanSetPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PlanSetPayload!")
+		return graphql.Null
+	}
+	return ec._PlanSetPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPlanTarget2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐPlanTargetᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PlanTarget) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPlanTarget2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐPlanTarget(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPlanTarget2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐPlanTarget(ctx context.Context, sel ast.SelectionSet, v *model.PlanTarget) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PlanTarget!")
+		return graphql.Null
+	}
+	return ec._PlanTarget(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPlanTargetInput2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐPlanTargetInputᚄ(ctx context.Context, v any) ([]*model.PlanTargetInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.PlanTargetInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPlanTargetInput2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐPlanTargetInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNPlanTargetInput2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐPlanTargetInput(ctx context.Context, v any) (*model.PlanTargetInput, error) {
+	res, err := ec.unmarshalInputPlanTargetInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPlanTargetSuggestion2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐPlanTargetSuggestionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PlanTargetSuggestion) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPlanTargetSuggestion2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐPlanTargetSuggestion(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPlanTargetSuggestion2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐPlanTargetSuggestion(ctx context.Context, sel ast.SelectionSet, v *model.PlanTargetSuggestion) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PlanTargetSuggestion!")
+		return graphql.Null
+	}
+	return ec._PlanTargetSuggestion(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNPledge2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋawardᚐPledge(ctx context.Context, sel ast.SelectionSet, v *award.Pledge) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Pledge!")
@@ -26624,6 +31345,26 @@ func (ec *executionContext) marshalNPledgeEdge2ᚖgithubᚗcomᚋsodoanᚋsodoan
 		return graphql.Null
 	}
 	return ec._PledgeEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPledgeFigures2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐPledge(ctx context.Context, sel ast.SelectionSet, v report.Pledge) graphql.Marshaler {
+	return ec._PledgeFigures(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPledgeFigures2ᚕgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐPledgeᚄ(ctx context.Context, sel ast.SelectionSet, v []report.Pledge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPledgeFigures2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐPledge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNPledgeSignInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐPledgeSignInput(ctx context.Context, v any) (model.PledgeSignInput, error) {
@@ -26705,6 +31446,10 @@ func (ec *executionContext) marshalNPledgeUpdatePayload2ᚖgithubᚗcomᚋsodoan
 	return ec._PledgeUpdatePayload(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNRatingFigures2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐRatings(ctx context.Context, sel ast.SelectionSet, v report.Ratings) graphql.Marshaler {
+	return ec._RatingFigures(ctx, sel, &v)
+}
+
 func (ec *executionContext) unmarshalNRatingLevel2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐRatingLevel(ctx context.Context, v any) (member.RatingLevel, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := unmarshalNRatingLevel2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐRatingLevel[tmp]
@@ -26734,6 +31479,20 @@ var (
 		member.NotCompleted: "NOT_COMPLETED",
 	}
 )
+
+func (ec *executionContext) unmarshalNReportFormat2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐReportFormat(ctx context.Context, v any) (model.ReportFormat, error) {
+	var res model.ReportFormat
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNReportFormat2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐReportFormat(ctx context.Context, sel ast.SelectionSet, v model.ReportFormat) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNReportMembers2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐMembers(ctx context.Context, sel ast.SelectionSet, v report.Members) graphql.Marshaler {
+	return ec._ReportMembers(ctx, sel, &v)
+}
 
 func (ec *executionContext) marshalNRole2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋaccountᚐRoleᚄ(ctx context.Context, sel ast.SelectionSet, v []*account.Role) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
@@ -26904,6 +31663,26 @@ func (ec *executionContext) marshalNUnitEdge2ᚖgithubᚗcomᚋsodoanᚋsodoan�
 	return ec._UnitEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNUnitFigures2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐUnit(ctx context.Context, sel ast.SelectionSet, v report.Unit) graphql.Marshaler {
+	return ec._UnitFigures(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNUnitFigures2ᚕgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐUnitᚄ(ctx context.Context, sel ast.SelectionSet, v []report.Unit) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNUnitFigures2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐUnit(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNUnitLevel2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐLevel(ctx context.Context, v any) (org.Level, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := unmarshalNUnitLevel2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐLevel[tmp]
@@ -27037,6 +31816,26 @@ var (
 		activity.OrganisationBuilding: "ORGANISATION_BUILDING",
 	}
 )
+
+func (ec *executionContext) marshalNWorkAreaFigures2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐArea(ctx context.Context, sel ast.SelectionSet, v report.Area) graphql.Marshaler {
+	return ec._WorkAreaFigures(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNWorkAreaFigures2ᚕgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐAreaᚄ(ctx context.Context, sel ast.SelectionSet, v []report.Area) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNWorkAreaFigures2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐArea(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
 	return ec.___Directive(ctx, sel, &v)
@@ -28086,6 +32885,13 @@ func (ec *executionContext) unmarshalOPlaceInput2ᚖgithubᚗcomᚋsodoanᚋsodo
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalOPlan2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐPlan(ctx context.Context, sel ast.SelectionSet, v *model.Plan) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Plan(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOPledge2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋawardᚐPledge(ctx context.Context, sel ast.SelectionSet, v *award.Pledge) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -28151,6 +32957,13 @@ func (ec *executionContext) marshalOUnit2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋint
 		return graphql.Null
 	}
 	return ec._Unit(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOUnitFigures2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐUnit(ctx context.Context, sel ast.SelectionSet, v *report.Unit) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._UnitFigures(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOUnitFilter2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐUnitFilter(ctx context.Context, v any) (*model.UnitFilter, error) {
@@ -28306,6 +33119,13 @@ var (
 		activity.OrganisationBuilding: "ORGANISATION_BUILDING",
 	}
 )
+
+func (ec *executionContext) marshalOYearlyReport2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐReport(ctx context.Context, sel ast.SelectionSet, v *report.Report) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._YearlyReport(ctx, sel, v)
+}
 
 func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.EnumValue) graphql.Marshaler {
 	if v == nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/sodoan/sodoan/internal/loader"
 	"github.com/sodoan/sodoan/internal/member"
 	"github.com/sodoan/sodoan/internal/org"
+	"github.com/sodoan/sodoan/internal/report"
 )
 
 //go:generate go tool gqlgen generate
@@ -25,6 +26,7 @@ type Resolver struct {
 	ActivityStore *activity.Store
 	AwardStore    *award.Store
 	AccountStore  *account.Store
+	ReportStore   *report.Store
 }
 
 // NewResolver wires the stores on pool; policy sets the sign-in rules.
@@ -37,6 +39,7 @@ func NewResolver(pool *pgxpool.Pool, version string, policy account.Policy) *Res
 		ActivityStore: activity.NewStore(pool),
 		AwardStore:    award.NewStore(pool),
 		AccountStore:  account.NewStore(pool, policy),
+		ReportStore:   report.NewStore(pool),
 	}
 }
 

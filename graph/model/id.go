@@ -23,6 +23,7 @@ const (
 	KindPledge       Kind = "Pledge"
 	KindAccount      Kind = "Account"
 	KindAuditEntry   Kind = "AuditEntry"
+	KindPlanTarget   Kind = "PlanTarget"
 )
 
 // EncodeID makes the opaque global ID of a record: base64url of "Kind:key".

@@ -15,6 +15,7 @@ import (
 	"github.com/sodoan/sodoan/internal/award"
 	"github.com/sodoan/sodoan/internal/member"
 	"github.com/sodoan/sodoan/internal/org"
+	"github.com/sodoan/sodoan/internal/report"
 )
 
 type AccountCreateInput struct {
@@ -545,6 +546,55 @@ type PlaceInput struct {
 	Province graphql.Omittable[*string] `json:"province,omitempty"`
 }
 
+// A unit's plan (phương hướng, chỉ tiêu) for a year, measured against the recorded data.
+type Plan struct {
+	Unit    *org.Unit     `json:"unit"`
+	Year    int32         `json:"year"`
+	Targets []*PlanTarget `json:"targets"`
+	// Targets proposed from the year before's figures, to start from.
+	Suggestions   []*PlanTargetSuggestion `json:"suggestions"`
+	ComputedUntil time.Time               `json:"computedUntil"`
+}
+
+type PlanSetInput struct {
+	UnitID string `json:"unitId"`
+	Year   int32  `json:"year"`
+	// The plan's targets; they replace the ones set before.
+	Targets []*PlanTargetInput `json:"targets"`
+}
+
+type PlanSetPayload struct {
+	Plan       *Plan        `json:"plan,omitempty"`
+	UserErrors []*UserError `json:"userErrors"`
+}
+
+type PlanTarget struct {
+	ID       string             `json:"id"`
+	Metric   report.Metric      `json:"metric"`
+	WorkArea *activity.WorkArea `json:"workArea,omitempty"`
+	Target   float64            `json:"target"`
+	Note     *string            `json:"note,omitempty"`
+	// The figure so far (up to today in the current year).
+	Actual float64 `json:"actual"`
+	// actual / target; null when the target is 0.
+	Progress *float64 `json:"progress,omitempty"`
+	Met      bool     `json:"met"`
+}
+
+type PlanTargetInput struct {
+	Metric   report.Metric                         `json:"metric"`
+	WorkArea graphql.Omittable[*activity.WorkArea] `json:"workArea,omitempty"`
+	// A count, hours, đồng, or a share from 0 to 1.
+	Target float64                    `json:"target"`
+	Note   graphql.Omittable[*string] `json:"note,omitempty"`
+}
+
+type PlanTargetSuggestion struct {
+	Metric   report.Metric      `json:"metric"`
+	WorkArea *activity.WorkArea `json:"workArea,omitempty"`
+	Target   float64            `json:"target"`
+}
+
 type PledgeCreateInput struct {
 	UnitID      string                     `json:"unitId"`
 	Year        int32                      `json:"year"`
@@ -781,6 +831,61 @@ func (e *MemberLeaveReason) UnmarshalJSON(b []byte) error {
 }
 
 func (e MemberLeaveReason) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type ReportFormat string
+
+const (
+	ReportFormatXlsx ReportFormat = "XLSX"
+	ReportFormatHTML ReportFormat = "HTML"
+)
+
+var AllReportFormat = []ReportFormat{
+	ReportFormatXlsx,
+	ReportFormatHTML,
+}
+
+func (e ReportFormat) IsValid() bool {
+	switch e {
+	case ReportFormatXlsx, ReportFormatHTML:
+		return true
+	}
+	return false
+}
+
+func (e ReportFormat) String() string {
+	return string(e)
+}
+
+func (e *ReportFormat) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ReportFormat(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ReportFormat", str)
+	}
+	return nil
+}
+
+func (e ReportFormat) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ReportFormat) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ReportFormat) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

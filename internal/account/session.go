@@ -174,10 +174,42 @@ func (s *Store) Authenticate(ctx context.Context, token string) (*access.Princip
 	if err != nil {
 		return nil, fmt.Errorf("authenticate: %w", err)
 	}
+	if err := s.loadRoles(ctx, p); err != nil {
+		return nil, err
+	}
+	if now.Sub(lastSeen) > touchEvery {
+		if _, err := s.pool.Exec(ctx, `UPDATE sessions SET last_seen_at = $2 WHERE id = $1`, p.SessionID, now); err != nil {
+			return nil, fmt.Errorf("touch session: %w", err)
+		}
+	}
+	return p, nil
+}
+
+// PrincipalOf returns who an active account is, with its roles, or nil;
+// for requests authorised by something other than a session (a download
+// link made by the account).
+func (s *Store) PrincipalOf(ctx context.Context, accountID int64) (*access.Principal, error) {
+	p := &access.Principal{}
+	err := s.pool.QueryRow(ctx, `SELECT a.id, a.username, a.display_name, a.member_id, m.unit_id
+		FROM accounts a LEFT JOIN members m ON m.id = a.member_id WHERE a.id = $1 AND a.active`, accountID).
+		Scan(&p.AccountID, &p.Username, &p.DisplayName, &p.MemberID, &p.MemberUnitID)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("account %d: %w", accountID, err)
+	}
+	if err := s.loadRoles(ctx, p); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+func (s *Store) loadRoles(ctx context.Context, p *access.Principal) error {
 	rows, err := s.pool.Query(ctx, `SELECT r.role, r.unit_id, coalesce(u.path::text, '') FROM account_roles r
 		LEFT JOIN units u ON u.id = r.unit_id WHERE r.account_id = $1`, p.AccountID)
 	if err != nil {
-		return nil, fmt.Errorf("roles of account %d: %w", p.AccountID, err)
+		return fmt.Errorf("roles of account %d: %w", p.AccountID, err)
 	}
 	var kind RoleKind
 	var unitID *int64
@@ -192,14 +224,9 @@ func (s *Store) Authenticate(ctx context.Context, token string) (*access.Princip
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("roles of account %d: %w", p.AccountID, err)
+		return fmt.Errorf("roles of account %d: %w", p.AccountID, err)
 	}
-	if now.Sub(lastSeen) > touchEvery {
-		if _, err := s.pool.Exec(ctx, `UPDATE sessions SET last_seen_at = $2 WHERE id = $1`, p.SessionID, now); err != nil {
-			return nil, fmt.Errorf("touch session: %w", err)
-		}
-	}
-	return p, nil
+	return nil
 }
 
 // Logout ends the session.

@@ -48,6 +48,7 @@ func Routes(o Options) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", http.MaxBytesHandler(
 		withAuth(resolver.AccountStore, withLoaders(resolver.Stores(), gql)), maxRequestBody))
+	mux.Handle("GET /exports/report", exportReport(resolver.AccountStore, resolver.ReportStore))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})

@@ -1,0 +1,59 @@
+package graph
+
+import (
+	"context"
+
+	"github.com/sodoan/sodoan/graph/model"
+	"github.com/sodoan/sodoan/internal/apperr"
+	"github.com/sodoan/sodoan/internal/report"
+)
+
+// reportUnit decodes and checks the unit and year of a report or plan:
+// reports name people (the committee), so only the unit's managers read them.
+func (r *Resolver) reportUnit(ctx context.Context, unitID string, year int32) (int64, error) {
+	id, err := model.DecodeID(model.KindUnit, unitID)
+	if err != nil {
+		return 0, err
+	}
+	if year < 1931 || year > 2200 {
+		return 0, &apperr.Error{Code: apperr.BadUserInput, Field: []string{"year"},
+			Message: "year must be between 1931 and 2200", VI: "Năm phải từ 1931 đến 2200."}
+	}
+	if err := r.canUnit(ctx, id); err != nil {
+		return 0, err
+	}
+	return id, nil
+}
+
+// plan assembles a unit's plan for a year with each target's progress.
+func (r *Resolver) plan(ctx context.Context, unitID int64, year int) (*model.Plan, error) {
+	u, err := loadOne(ctx, loaders(ctx).Unit, unitID)
+	if err != nil || u == nil {
+		return nil, err
+	}
+	targets, err := r.ReportStore.Targets(ctx, unitID, year)
+	if err != nil {
+		return nil, err
+	}
+	rep, err := r.ReportStore.Yearly(ctx, unitID, year)
+	if err != nil {
+		return nil, err
+	}
+	p := &model.Plan{Unit: u, Year: int32(year), ComputedUntil: rep.ComputedUntil, Targets: make([]*model.PlanTarget, len(targets))}
+	for i, t := range targets {
+		actual := report.Actual(rep, t.Metric, t.WorkArea)
+		pt := &model.PlanTarget{
+			ID: model.EncodeID(model.KindPlanTarget, t.ID), Metric: t.Metric, WorkArea: t.WorkArea,
+			Target: t.Target, Note: t.Note, Actual: actual, Met: actual >= t.Target,
+		}
+		if t.Target > 0 {
+			progress := actual / t.Target
+			pt.Progress = &progress
+		}
+		p.Targets[i] = pt
+	}
+	for _, s := range report.Suggest(rep.Previous) {
+		p.Suggestions = append(p.Suggestions, &model.PlanTargetSuggestion{Metric: s.Metric, WorkArea: s.WorkArea, Target: s.Target})
+	}
+	return p, nil
+}

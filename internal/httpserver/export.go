@@ -1,0 +1,79 @@
+package httpserver
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+
+	"github.com/rs/zerolog/hlog"
+
+	"github.com/sodoan/sodoan/internal/account"
+	"github.com/sodoan/sodoan/internal/report"
+	"github.com/sodoan/sodoan/internal/report/render"
+)
+
+// exportReport serves GET /exports/report?token=...: the link the API's
+// YearlyReport.exportUrl hands out, so a browser can download or print a
+// report without holding the bearer token. The link's account must still be
+// active and still manage the unit when it is used.
+func exportReport(accounts *account.Store, reports *report.Store) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		log := hlog.FromRequest(r)
+		fail := func(status int, msg string) {
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			w.Header().Set("Cache-Control", "no-store")
+			w.WriteHeader(status)
+			fmt.Fprintln(w, msg)
+		}
+		link, err := reports.ResolveLink(ctx, r.URL.Query().Get("token"))
+		if err != nil {
+			log.Error().Err(err).Msg("export link")
+			fail(http.StatusServiceUnavailable, "Hệ thống tạm thời không xuất được báo cáo; hãy thử lại.")
+			return
+		}
+		if link == nil {
+			fail(http.StatusNotFound, "Liên kết tải báo cáo không đúng hoặc đã hết hạn (15 phút); hãy tạo liên kết mới.")
+			return
+		}
+		p, err := accounts.PrincipalOf(ctx, link.AccountID)
+		if err != nil {
+			log.Error().Err(err).Msg("export principal")
+			fail(http.StatusServiceUnavailable, "Hệ thống tạm thời không xuất được báo cáo; hãy thử lại.")
+			return
+		}
+		path, err := reports.UnitPath(ctx, link.UnitID)
+		if err != nil || p == nil || !p.Manages(path) {
+			fail(http.StatusForbidden, "Tài khoản không còn quyền xem báo cáo của đơn vị này.")
+			return
+		}
+		e, err := reports.Export(ctx, link.UnitID, link.Year)
+		if err != nil {
+			log.Error().Err(err).Msg("export report")
+			fail(http.StatusServiceUnavailable, "Hệ thống tạm thời không xuất được báo cáo; hãy thử lại.")
+			return
+		}
+
+		var buf bytes.Buffer
+		name := fmt.Sprintf("bao-cao-tong-ket-%d-don-vi-%d", link.Year, link.UnitID)
+		switch link.Format {
+		case report.XLSX:
+			err = render.XLSX(&buf, e)
+			w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+			w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.xlsx"`)
+		default:
+			err = render.HTML(&buf, e)
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:")
+		}
+		if err != nil {
+			log.Error().Err(err).Msg("render report")
+			fail(http.StatusInternalServerError, "Không tạo được tệp báo cáo.")
+			return
+		}
+		w.Header().Set("Cache-Control", "private, no-store")
+		_, _ = w.Write(buf.Bytes())
+		log.Info().Int64("account_id", link.AccountID).Int64("unit_id", link.UnitID).Int("year", link.Year).
+			Str("format", string(link.Format)).Msg("report exported")
+	}
+}

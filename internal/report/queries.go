@@ -1,0 +1,289 @@
+package report
+
+import (
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/sodoan/sodoan/internal/activity"
+)
+
+// Every statement takes $1 = the unit's path, $2 = 1 January, $3 = 31
+// December of the report's year.
+
+// membersAt defines a CTE `name` of the members placed in the unit or below
+// on date (an SQL expression), with their unit's path. Only members who were
+// ever placed in the subtree are replayed.
+func membersAt(name, date string) string {
+	return name + ` AS (
+	SELECT m.id, m.gender, m.position, l.unit_id, u.path
+	FROM (SELECT DISTINCT ON (e.member_id) e.member_id,
+			CASE e.kind WHEN 'ADMITTED' THEN e.unit_id WHEN 'TRANSFERRED' THEN e.to_unit_id END AS unit_id
+		FROM member_events e
+		WHERE e.occurred_on <= ` + date + ` AND e.member_id IN (
+			SELECT e2.member_id FROM member_events e2 JOIN units u2 ON u2.id = coalesce(e2.to_unit_id, e2.unit_id)
+			WHERE u2.path <@ $1::ltree AND e2.occurred_on <= ` + date + `)
+		ORDER BY e.member_id, e.occurred_on DESC, e.id DESC) l
+	JOIN members m ON m.id = l.member_id
+	JOIN units u ON u.id = l.unit_id
+	WHERE u.path <@ $1::ltree)`
+}
+
+// heldActivities is the FROM clause of the activities that count: held,
+// starting in the year, organised in the unit or below.
+const heldActivities = ` activities a JOIN units au ON au.id = a.unit_id
+	WHERE au.path <@ $1::ltree AND a.status = 'DONE' AND a.starts_on BETWEEN $2::date AND $3::date`
+
+func queueFigures(b *pgx.Batch, r *Report, path string, full bool) {
+	start := time.Date(r.Year, 1, 1, 0, 0, 0, 0, time.UTC)
+	end := time.Date(r.Year, 12, 31, 0, 0, 0, 0, time.UTC)
+	args := []any{path, start, end}
+	m := &r.Members
+
+	b.Queue(`WITH `+membersAt("ae", "$3::date")+`, `+membersAt("ast", "($2::date - 1)")+`
+		SELECT (SELECT count(*) FROM ast), count(*),
+			count(*) FILTER (WHERE gender = 'FEMALE'), count(*) FILTER (WHERE gender = 'MALE'),
+			count(*) FILTER (WHERE position = 'SECRETARY'), count(*) FILTER (WHERE position = 'DEPUTY_SECRETARY'),
+			count(*) FILTER (WHERE position = 'COMMITTEE_MEMBER'), count(*) FILTER (WHERE position = 'MEMBER')
+		FROM ae`, args...).QueryRow(func(row pgx.Row) error {
+		return row.Scan(&m.AtYearStart, &m.AtYearEnd, &m.Female, &m.Male, &m.Secretaries, &m.Deputies, &m.Committee, &m.Plain)
+	})
+
+	b.Queue(`SELECT
+			count(*) FILTER (WHERE e.kind = 'ADMITTED' AND coalesce(uu.path <@ $1::ltree, false)),
+			count(*) FILTER (WHERE e.kind = 'TRANSFERRED' AND coalesce(ut.path <@ $1::ltree, false) AND NOT coalesce(uf.path <@ $1::ltree, false)),
+			count(*) FILTER (WHERE e.kind = 'TRANSFERRED' AND coalesce(uf.path <@ $1::ltree, false) AND NOT coalesce(ut.path <@ $1::ltree, false)),
+			count(*) FILTER (WHERE e.kind = 'AGED_OUT' AND coalesce(uu.path <@ $1::ltree, false)),
+			count(*) FILTER (WHERE e.kind = 'REMOVED' AND coalesce(uu.path <@ $1::ltree, false))
+		FROM member_events e
+		LEFT JOIN units uu ON uu.id = e.unit_id
+		LEFT JOIN units uf ON uf.id = e.from_unit_id
+		LEFT JOIN units ut ON ut.id = e.to_unit_id
+		WHERE e.occurred_on BETWEEN $2::date AND $3::date`, args...).QueryRow(func(row pgx.Row) error {
+		return row.Scan(&m.Admitted, &m.TransferredIn, &m.TransferredOut, &m.AgedOut, &m.Removed)
+	})
+
+	b.Queue(`SELECT a.work_area, a.kind, count(*) FROM`+heldActivities+` GROUP BY 1, 2 ORDER BY 1, 3 DESC, 2`, args...).
+		Query(func(rows pgx.Rows) error {
+			var area activity.WorkArea
+			var kind activity.Kind
+			var n int
+			_, err := pgx.ForEachRow(rows, []any{&area, &kind, &n}, func() error {
+				a := r.area(area)
+				a.Activities += n
+				a.ByKind = append(a.ByKind, KindCount{kind, n})
+				r.Total.Activities += n
+				r.Total.ByKind = addKind(r.Total.ByKind, kind, n)
+				return nil
+			})
+			return err
+		})
+
+	b.Queue(`WITH `+membersAt("ae", "$3::date")+`
+		SELECT a.work_area, count(*), count(DISTINCT p.member_id),
+			count(DISTINCT p.member_id) FILTER (WHERE ae.id IS NOT NULL), coalesce(sum(p.volunteer_hours), 0)::float8
+		FROM participations p
+		JOIN activities a ON a.id = p.activity_id
+		JOIN units au ON au.id = a.unit_id
+		LEFT JOIN ae ON ae.id = p.member_id
+		WHERE au.path <@ $1::ltree AND a.status = 'DONE' AND a.starts_on BETWEEN $2::date AND $3::date AND p.attended
+		GROUP BY GROUPING SETS ((a.work_area), ())`, args...).Query(func(rows pgx.Rows) error {
+		var area *activity.WorkArea
+		var f Area
+		_, err := pgx.ForEachRow(rows, []any{&area, &f.Participations, &f.Participants, &f.ParticipantsAtYearEnd, &f.VolunteerHours}, func() error {
+			a := &r.Total
+			if area != nil {
+				a = r.area(*area)
+			}
+			a.Participations, a.Participants, a.ParticipantsAtYearEnd, a.VolunteerHours =
+				f.Participations, f.Participants, f.ParticipantsAtYearEnd, f.VolunteerHours
+			return nil
+		})
+		return err
+	})
+
+	b.Queue(`SELECT a.work_area, c.kind, count(*), coalesce(sum(c.value_dong), 0)::bigint
+		FROM contributions c JOIN activities a ON a.id = c.activity_id JOIN units au ON au.id = a.unit_id
+		WHERE au.path <@ $1::ltree AND a.status = 'DONE' AND a.starts_on BETWEEN $2::date AND $3::date
+		GROUP BY GROUPING SETS ((a.work_area, c.kind), (c.kind))`, args...).Query(func(rows pgx.Rows) error {
+		var area *activity.WorkArea
+		var kind activity.ContributionKind
+		var n int
+		var value int64
+		_, err := pgx.ForEachRow(rows, []any{&area, &kind, &n, &value}, func() error {
+			a := &r.Total
+			if area != nil {
+				a = r.area(*area)
+			}
+			a.Contributions += n
+			switch kind {
+			case activity.YouthProject:
+				a.YouthProjects += n
+				a.YouthProjectValue += value
+			case activity.Cash:
+				a.Cash += value
+			case activity.InKind:
+				a.InKind += value
+			}
+			return nil
+		})
+		return err
+	})
+
+	b.Queue(`WITH `+membersAt("ae", "$3::date")+`
+		SELECT pl.id, count(ae.id), count(s.member_id)
+		FROM pledges pl JOIN units pu ON pu.id = pl.unit_id
+		LEFT JOIN ae ON ae.path <@ pu.path
+		LEFT JOIN pledge_signatures s ON s.pledge_id = pl.id AND s.member_id = ae.id
+		WHERE pu.path <@ $1::ltree AND pl.year = extract(year FROM $2::date)
+		GROUP BY pl.id, pu.path ORDER BY pu.path, pl.id`, args...).Query(func(rows pgx.Rows) error {
+		var p Pledge
+		_, err := pgx.ForEachRow(rows, []any{&p.PledgeID, &p.Eligible, &p.Signed}, func() error {
+			r.Pledges = append(r.Pledges, p)
+			return nil
+		})
+		return err
+	})
+
+	b.Queue(`WITH `+membersAt("ae", "$3::date")+`
+		SELECT
+			count(*) FILTER (WHERE r.level = 'EXCELLENT'), count(*) FILTER (WHERE r.level = 'GOOD'),
+			count(*) FILTER (WHERE r.level = 'COMPLETED'), count(*) FILTER (WHERE r.level = 'NOT_COMPLETED'),
+			(SELECT count(*) FROM ae WHERE NOT EXISTS (SELECT 1 FROM member_ratings x
+				WHERE x.member_id = ae.id AND x.year = extract(year FROM $2::date)))
+		FROM member_ratings r JOIN units u ON u.id = r.unit_id
+		WHERE u.path <@ $1::ltree AND r.year = extract(year FROM $2::date)`, args...).QueryRow(func(row pgx.Row) error {
+		rt := &r.Ratings
+		if err := row.Scan(&rt.Excellent, &rt.Good, &rt.Completed, &rt.NotCompleted, &rt.Unrated); err != nil {
+			return err
+		}
+		rt.Rated = rt.Excellent + rt.Good + rt.Completed + rt.NotCompleted
+		return nil
+	})
+
+	b.Queue(`WITH `+membersAt("ae", "$3::date")+`
+		SELECT c.form, c.issuer_level, count(*) FILTER (WHERE c.member_id IS NOT NULL), count(*) FILTER (WHERE c.unit_id IS NOT NULL)
+		FROM commendations c
+		LEFT JOIN units ru ON ru.id = c.unit_id
+		LEFT JOIN members m ON m.id = c.member_id
+		LEFT JOIN units mu ON mu.id = m.unit_id
+		LEFT JOIN ae ON ae.id = c.member_id
+		WHERE c.year = extract(year FROM $2::date)
+			AND (ru.path <@ $1::ltree OR (c.member_id IS NOT NULL AND coalesce(ae.path, mu.path) <@ $1::ltree))
+		GROUP BY 1, 2 ORDER BY 2, 1`, args...).Query(func(rows pgx.Rows) error {
+		var x Received
+		_, err := pgx.ForEachRow(rows, []any{&x.Form, &x.IssuerLevel, &x.Individual, &x.Collective}, func() error {
+			r.Received = append(r.Received, x)
+			return nil
+		})
+		return err
+	})
+
+	b.Queue(`SELECT c.form, count(*) FILTER (WHERE c.member_id IS NOT NULL), count(*) FILTER (WHERE c.unit_id IS NOT NULL)
+		FROM commendations c JOIN units iu ON iu.id = c.issuer_unit_id
+		WHERE iu.path <@ $1::ltree AND c.year = extract(year FROM $2::date)
+		GROUP BY 1 ORDER BY 1`, path, start).Query(func(rows pgx.Rows) error {
+		var x Given
+		_, err := pgx.ForEachRow(rows, []any{&x.Form, &x.Individual, &x.Collective}, func() error {
+			r.Given = append(r.Given, x)
+			return nil
+		})
+		return err
+	})
+
+	if !full {
+		return
+	}
+
+	b.Queue(`SELECT extract(month FROM a.starts_on)::int, count(DISTINCT a.id), count(p.member_id) FILTER (WHERE p.attended)
+		FROM`+heldWithParticipations+` GROUP BY 1`, args...).Query(func(rows pgx.Rows) error {
+		var month, acts, parts int
+		_, err := pgx.ForEachRow(rows, []any{&month, &acts, &parts}, func() error {
+			r.Monthly[month-1].Activities, r.Monthly[month-1].Participations = acts, parts
+			return nil
+		})
+		return err
+	})
+
+	b.Queue(`SELECT work_area, id FROM (
+			SELECT a.work_area, a.id, row_number() OVER (PARTITION BY a.work_area
+				ORDER BY coalesce(cv.value, 0) DESC, coalesce(pc.n, 0) DESC, a.starts_on, a.id) AS rank
+			FROM activities a JOIN units au ON au.id = a.unit_id
+			LEFT JOIN LATERAL (SELECT sum(value_dong) AS value FROM contributions WHERE activity_id = a.id) cv ON true
+			LEFT JOIN LATERAL (SELECT count(*) AS n FROM participations WHERE activity_id = a.id AND attended) pc ON true
+			WHERE au.path <@ $1::ltree AND a.status = 'DONE' AND a.starts_on BETWEEN $2::date AND $3::date) x
+		WHERE rank <= 3 ORDER BY work_area, rank`, args...).Query(func(rows pgx.Rows) error {
+		var area activity.WorkArea
+		var id int64
+		_, err := pgx.ForEachRow(rows, []any{&area, &id}, func() error {
+			a := r.area(area)
+			a.Notable = append(a.Notable, id)
+			return nil
+		})
+		return err
+	})
+
+	b.Queue(`WITH `+membersAt("ae", "$2::date")+`
+		SELECT ae.id FROM ae JOIN members m ON m.id = ae.id
+		WHERE ae.path = $1::ltree AND ae.position <> 'MEMBER'
+		ORDER BY array_position(ARRAY['SECRETARY', 'DEPUTY_SECRETARY', 'COMMITTEE_MEMBER'], ae.position), m.sort_name, m.id`,
+		path, end).Query(func(rows pgx.Rows) error {
+		var id int64
+		_, err := pgx.ForEachRow(rows, []any{&id}, func() error {
+			r.Committee = append(r.Committee, id)
+			return nil
+		})
+		return err
+	})
+}
+
+// heldWithParticipations is heldActivities with each activity's
+// participations joined (activities without any kept).
+const heldWithParticipations = ` activities a JOIN units au ON au.id = a.unit_id
+	LEFT JOIN participations p ON p.activity_id = a.id
+	WHERE au.path <@ $1::ltree AND a.status = 'DONE' AND a.starts_on BETWEEN $2::date AND $3::date`
+
+// queueBreakdown adds a row per unit directly below, and one for the
+// records attached to the unit itself, so that the rows sum to the total.
+func queueBreakdown(b *pgx.Batch, r *Report, unitID int64, path string) {
+	start := time.Date(r.Year, 1, 1, 0, 0, 0, 0, time.UTC)
+	end := time.Date(r.Year, 12, 31, 0, 0, 0, 0, time.UTC)
+	b.Queue(`WITH `+membersAt("ae", "$3::date")+`,
+		rows AS (
+			SELECT id, path, false AS own FROM units WHERE parent_id = $4
+			UNION ALL SELECT id, path, true FROM units WHERE id = $4),
+		held AS (SELECT a.id, au.path FROM`+heldActivities+`)
+		SELECT rows.id, rows.own,
+			(SELECT count(*) FROM ae WHERE CASE WHEN rows.own THEN ae.path = rows.path ELSE ae.path <@ rows.path END),
+			(SELECT count(*) FROM held h WHERE CASE WHEN rows.own THEN h.path = rows.path ELSE h.path <@ rows.path END),
+			(SELECT count(*) FROM held h JOIN participations p ON p.activity_id = h.id AND p.attended
+				WHERE CASE WHEN rows.own THEN h.path = rows.path ELSE h.path <@ rows.path END),
+			(SELECT coalesce(sum(p.volunteer_hours), 0)::float8 FROM held h JOIN participations p ON p.activity_id = h.id AND p.attended
+				WHERE CASE WHEN rows.own THEN h.path = rows.path ELSE h.path <@ rows.path END),
+			(SELECT coalesce(sum(c.value_dong), 0)::bigint FROM held h JOIN contributions c ON c.activity_id = h.id
+				WHERE CASE WHEN rows.own THEN h.path = rows.path ELSE h.path <@ rows.path END)
+		FROM rows JOIN units u ON u.id = rows.id
+		ORDER BY rows.own DESC, u.level, u.name, u.id`, path, start, end, unitID).Query(func(rows pgx.Rows) error {
+		var u Unit
+		var own bool
+		_, err := pgx.ForEachRow(rows, []any{&u.UnitID, &own, &u.Members, &u.Activities, &u.Participations, &u.VolunteerHours, &u.ContributionValue}, func() error {
+			if own {
+				*r.Own = u
+			} else {
+				r.Children = append(r.Children, u)
+			}
+			return nil
+		})
+		return err
+	})
+}
+
+func addKind(list []KindCount, kind activity.Kind, n int) []KindCount {
+	for i := range list {
+		if list[i].Kind == kind {
+			list[i].Count += n
+			return list
+		}
+	}
+	return append(list, KindCount{kind, n})
+}

@@ -1,0 +1,101 @@
+// Package render turns a report into what a secretary hands in: an Excel
+// workbook and a printable HTML page, both in Vietnamese.
+package render
+
+import (
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/sodoan/sodoan/internal/activity"
+	"github.com/sodoan/sodoan/internal/award"
+	"github.com/sodoan/sodoan/internal/member"
+	"github.com/sodoan/sodoan/internal/org"
+)
+
+var workAreaNames = map[activity.WorkArea]string{
+	activity.PoliticalEducation:   "Giáo dục chính trị, tư tưởng",
+	activity.YouthVolunteering:    "Thanh niên tình nguyện",
+	activity.CreativeYouth:        "Tuổi trẻ sáng tạo",
+	activity.DefendingFatherland:  "Tuổi trẻ xung kích bảo vệ Tổ quốc",
+	activity.OrganisationBuilding: "Xây dựng tổ chức Đoàn",
+}
+
+var kindNames = map[activity.Kind]string{
+	activity.VolunteerWork:  "Tình nguyện",
+	activity.Donation:       "Quyên góp, trao tặng",
+	activity.PoliticalStudy: "Học tập chính trị",
+	activity.ReadingCulture: "Văn hóa đọc",
+	activity.Commemoration:  "Kỷ niệm, tưởng niệm",
+	activity.Meeting:        "Hội nghị, sinh hoạt",
+	activity.Contest:        "Cuộc thi",
+	activity.Training:       "Tập huấn, huấn luyện",
+	activity.SportCulture:   "Văn hóa, thể thao",
+	activity.OtherKind:      "Khác",
+}
+
+var formNames = map[award.Form]string{
+	award.GiayKhen:      "Giấy khen",
+	award.BangKhen:      "Bằng khen",
+	award.GiayChungNhan: "Giấy chứng nhận",
+	award.HuyHieu:       "Huy hiệu",
+	award.CoThiDua:      "Cờ thi đua",
+	award.OtherForm:     "Khác",
+}
+
+var levelNames = map[org.Level]string{
+	org.Central:    "Trung ương",
+	org.Province:   "Tỉnh",
+	org.Bloc:       "Khối",
+	org.District:   "Huyện",
+	org.Grassroots: "Cơ sở",
+	org.Branch:     "Chi đoàn",
+}
+
+var positionNames = map[member.Position]string{
+	member.Secretary:       "Bí thư",
+	member.DeputySecretary: "Phó Bí thư",
+	member.CommitteeMember: "Ủy viên BCH",
+	member.PlainMember:     "Đoàn viên",
+}
+
+// number writes n with dots between thousands, as Vietnamese does.
+func number(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte('.')
+		}
+		b.WriteRune(r)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+// money writes an amount of đồng: 1.232.000 đ.
+func money(n int64) string { return number(n) + " đ" }
+
+// decimal writes x with a decimal comma and at most one decimal.
+func decimal(x float64) string {
+	if x == math.Trunc(x) {
+		return number(int64(x))
+	}
+	return strings.Replace(strconv.FormatFloat(math.Round(x*10)/10, 'f', 1, 64), ".", ",", 1)
+}
+
+// percent writes a share: 87,5%; "–" without a share.
+func percent(share *float64) string {
+	if share == nil {
+		return "–"
+	}
+	return decimal(*share*100) + "%"
+}
+
+// date writes 29/12/2022.
+func date(t time.Time) string { return t.Format("02/01/2006") }

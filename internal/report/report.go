@@ -1,0 +1,237 @@
+// Package report computes the year-end report (báo cáo tổng kết) of a unit,
+// rolled up over everything below it, from the recorded data; and plans with
+// targets (chỉ tiêu) measured against the same figures.
+//
+// All figures come from SQL aggregates sent in one batch: a report costs
+// one round trip and a fixed number of statements, whatever the size of
+// the unit. The rules, so that every figure is exact and explainable:
+//
+//   - A member belongs to a unit on a date by their history: the newest
+//     event on or before that date places them (admission, transfer in) or
+//     removes them (transfer out of the tree, ageing out, removal).
+//   - An activity counts in the year it starts, once, if it was held (DONE);
+//     planned and cancelled ones do not count.
+//   - A participation (lượt) is a member attending an activity; the share of
+//     members who took part is over the members at year end.
+//   - Ratings count where the member was when rated; commendations received
+//     count where the member was at the end of the year they are for.
+package report
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/sodoan/sodoan/internal/activity"
+	"github.com/sodoan/sodoan/internal/award"
+	"github.com/sodoan/sodoan/internal/db"
+	"github.com/sodoan/sodoan/internal/org"
+)
+
+// Report is Part I of a unit's year-end report.
+type Report struct {
+	UnitID        int64
+	Year          int
+	Members       Members
+	Committee     []int64 // member ids, secretary first
+	Areas         []Area  // one per work area, in the report's order
+	Total         Area    // all work areas together (WorkArea empty)
+	Pledges       []Pledge
+	Ratings       Ratings
+	Received      []Received
+	Given         []Given
+	Monthly       []Month // January to December
+	Previous      *Report // the year before, without its own Previous or Children
+	Own           *Unit   // records of the unit itself (not of the units below)
+	Children      []Unit  // one per unit directly below
+	ComputedUntil time.Time
+}
+
+// Members is the unit's membership situation.
+type Members struct {
+	AtYearStart    int
+	AtYearEnd      int
+	Female, Male   int
+	Secretaries    int
+	Deputies       int
+	Committee      int // ủy viên BCH, not counting secretaries and deputies
+	Plain          int
+	Admitted       int
+	TransferredIn  int
+	TransferredOut int
+	AgedOut        int
+	Removed        int
+}
+
+// KindCount is a number of activities of one kind.
+type KindCount struct {
+	Kind  activity.Kind
+	Count int
+}
+
+// Area holds the figures of one work area.
+type Area struct {
+	WorkArea       activity.WorkArea
+	Activities     int
+	ByKind         []KindCount
+	Participations int // lượt: attendances
+	Participants   int // distinct members who attended
+	// ParticipantsAtYearEnd is how many of the members at year end took
+	// part; Share divides it by Members.AtYearEnd.
+	ParticipantsAtYearEnd int
+	Share                 *float64
+	VolunteerHours        float64
+	YouthProjects         int
+	YouthProjectValue     int64
+	Cash                  int64
+	InKind                int64
+	Contributions         int
+	Notable               []int64 // activity ids, the most substantial first
+}
+
+// Pledge is one pledge's signatures.
+type Pledge struct {
+	PledgeID int64
+	Eligible int // members at year end in the pledge's unit and below
+	Signed   int // of those, how many signed
+	Share    *float64
+}
+
+// Ratings counts the year's member ratings.
+type Ratings struct {
+	Excellent, Good, Completed, NotCompleted int
+	Rated                                    int
+	// Unrated is how many members at year end have no rating for the year.
+	Unrated        int
+	ExcellentShare *float64
+}
+
+// Received counts commendations received, by form and issuer level.
+type Received struct {
+	Form        award.Form
+	IssuerLevel org.Level
+	Individual  int
+	Collective  int
+}
+
+// Given counts commendations the unit (and those below) issued.
+type Given struct {
+	Form       award.Form
+	Individual int
+	Collective int
+}
+
+// Month is one month of the activity series.
+type Month struct {
+	Month          int
+	Activities     int
+	Participations int
+}
+
+// Unit is one row of the breakdown by unit.
+type Unit struct {
+	UnitID            int64
+	Members           int
+	Activities        int
+	Participations    int
+	VolunteerHours    float64
+	ContributionValue int64
+}
+
+// WorkAreas is the order the report presents them in.
+var WorkAreas = []activity.WorkArea{
+	activity.PoliticalEducation, activity.YouthVolunteering, activity.CreativeYouth,
+	activity.DefendingFatherland, activity.OrganisationBuilding,
+}
+
+// Store computes reports.
+type Store struct {
+	pool db.DB
+	now  func() time.Time
+}
+
+// NewStore returns a Store on pool.
+func NewStore(pool db.DB) *Store { return &Store{pool: pool, now: time.Now} }
+
+// ErrNoUnit is returned for a unit that does not exist.
+var ErrNoUnit = errors.New("no such unit")
+
+// Yearly computes the report of unitID for year, with the previous year's
+// figures and the breakdown by unit below.
+func (s *Store) Yearly(ctx context.Context, unitID int64, year int) (*Report, error) {
+	var path string
+	err := s.pool.QueryRow(ctx, `SELECT path::text FROM units WHERE id = $1`, unitID).Scan(&path)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, ErrNoUnit
+	}
+	if err != nil {
+		return nil, fmt.Errorf("report unit: %w", err)
+	}
+	cur := newReport(unitID, year, s.now())
+	prev := newReport(unitID, year-1, s.now())
+	cur.Previous = prev
+	cur.Own = &Unit{UnitID: unitID}
+
+	b := &pgx.Batch{}
+	queueFigures(b, cur, path, true)
+	queueFigures(b, prev, path, false)
+	queueBreakdown(b, cur, unitID, path)
+	if err := s.pool.SendBatch(ctx, b).Close(); err != nil {
+		return nil, fmt.Errorf("report of unit %d for %d: %w", unitID, year, err)
+	}
+	finish(cur)
+	finish(prev)
+	return cur, nil
+}
+
+func newReport(unitID int64, year int, now time.Time) *Report {
+	r := &Report{UnitID: unitID, Year: year, Monthly: make([]Month, 12), Areas: make([]Area, len(WorkAreas))}
+	for i := range r.Monthly {
+		r.Monthly[i].Month = i + 1
+	}
+	for i, a := range WorkAreas {
+		r.Areas[i].WorkArea = a
+	}
+	r.ComputedUntil = time.Date(year, 12, 31, 0, 0, 0, 0, time.UTC)
+	if today := now.UTC(); today.Year() == year {
+		r.ComputedUntil = time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, time.UTC)
+	}
+	return r
+}
+
+func (r *Report) area(a activity.WorkArea) *Area {
+	for i := range r.Areas {
+		if r.Areas[i].WorkArea == a {
+			return &r.Areas[i]
+		}
+	}
+	return &r.Total
+}
+
+func share(part, whole int) *float64 {
+	if whole == 0 {
+		return nil
+	}
+	v := float64(part) / float64(whole)
+	return &v
+}
+
+// finish derives the shares once every count is in.
+func finish(r *Report) {
+	for i := range r.Areas {
+		r.Areas[i].Share = share(r.Areas[i].ParticipantsAtYearEnd, r.Members.AtYearEnd)
+	}
+	r.Total.Share = share(r.Total.ParticipantsAtYearEnd, r.Members.AtYearEnd)
+	for i := range r.Pledges {
+		r.Pledges[i].Share = share(r.Pledges[i].Signed, r.Pledges[i].Eligible)
+	}
+	r.Ratings.ExcellentShare = share(r.Ratings.Excellent, r.Ratings.Rated)
+	slices.SortStableFunc(r.Total.ByKind, func(a, b KindCount) int { return b.Count - a.Count })
+	if r.Ratings.Unrated < 0 {
+		r.Ratings.Unrated = 0
+	}
+}
