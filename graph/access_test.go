@@ -221,6 +221,9 @@ func mutationCases() []mutationCase {
 			c.env.Grant(t, key(t, model.KindAccount, a), account.Officer, ptr(key(t, model.KindUnit, c.branchA)))
 			return map[string]any{"accountId": a, "kind": "OFFICER", "unitId": c.branchA}
 		}},
+		{"planSet", "PlanSetInput", unitManagers, func(t *testing.T, c *callers) map[string]any {
+			return map[string]any{"unitId": c.branchA, "year": 2023, "targets": []map[string]any{{"metric": "ADMISSIONS", "target": float64(seq.Add(1))}}}
+		}},
 		{"roleGrant ADMIN", "RoleInput", []string{"admin"}, func(t *testing.T, c *callers) map[string]any {
 			return map[string]any{"accountId": acct(t, c), "kind": "ADMIN"}
 		}},

@@ -69,7 +69,54 @@ func TestDemoBranch2022(t *testing.T) {
 	if r.Ratings.Rated != 16 || r.Ratings.Unrated != 0 || r.Ratings.Excellent != 5 {
 		t.Errorf("ratings = %+v", r.Ratings)
 	}
-	t.Logf("%+v", r.Total)
-	t.Logf("monthly %+v", r.Monthly)
-	t.Logf("prev %+v", r.Previous.Members)
+	if r.Total.Activities != 21 || r.Monthly[11].Activities != 1 {
+		t.Errorf("total %+v, monthly %+v", r.Total, r.Monthly)
+	}
+
+	// 2023, recorded in part: one admitted, one moved to the finance branch.
+	r23, err := report.NewStore(pool).Yearly(context.Background(), unitID(t, pool, "Chi đoàn Văn phòng Tỉnh ủy"), 2023)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := r23.Members; m.Admitted != 1 || m.TransferredOut != 1 || m.AtYearEnd != 16 || m.AtYearStart != 16 {
+		t.Errorf("2023 members = %+v", m)
+	}
+}
+
+// A bloc's report is the sum of its units'.
+func TestDemoBlocIsTheSumOfItsUnits(t *testing.T) {
+	t.Parallel()
+	pool := demo(t)
+	store := report.NewStore(pool)
+	ctx := context.Background()
+	bloc, err := store.Yearly(ctx, unitID(t, pool, "Đoàn khối Cơ quan – Doanh nghiệp tỉnh"), 2022)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var members, acts, parts int
+	var hours float64
+	var value int64
+	for _, c := range bloc.Children {
+		r, err := store.Yearly(ctx, c.UnitID, 2022)
+		if err != nil {
+			t.Fatal(err)
+		}
+		members += r.Members.AtYearEnd
+		acts += r.Total.Activities
+		parts += r.Total.Participations
+		hours += r.Total.VolunteerHours
+		value += r.Total.Cash + r.Total.InKind + r.Total.YouthProjectValue
+		if c.Members != r.Members.AtYearEnd || c.Activities != r.Total.Activities || c.Participations != r.Total.Participations {
+			t.Errorf("row %+v differs from the unit's own report %+v", c, r.Total)
+		}
+	}
+	tot := bloc.Total
+	if len(bloc.Children) != 4 || members != bloc.Members.AtYearEnd || acts != tot.Activities || parts != tot.Participations ||
+		hours != tot.VolunteerHours || value != tot.Cash+tot.InKind+tot.YouthProjectValue {
+		t.Errorf("bloc %+v / %+v; sum of units: %d members, %d activities, %d participations, %v hours, %d đ",
+			bloc.Members, tot, members, acts, parts, hours, value)
+	}
+	if tot.YouthProjectValue != 48_000_000 || tot.InKind != 1_232_000 {
+		t.Errorf("bloc contributions = %+v", tot)
+	}
 }

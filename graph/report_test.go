@@ -1,0 +1,277 @@
+package graph_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/sodoan/sodoan/internal/apitest"
+	"github.com/sodoan/sodoan/internal/report/render"
+	"github.com/sodoan/sodoan/internal/seed"
+)
+
+// demoEnv is a server on the demo data, and a token for each demo account.
+func demoEnv(t *testing.T) (*apitest.Env, map[string]string, string) {
+	t.Helper()
+	e := apitest.New(t)
+	if _, err := seed.Load(context.Background(), e.Pool); err != nil {
+		t.Fatal(err)
+	}
+	tokens := map[string]string{}
+	for _, u := range []string{"bithu.vptu", "doanvien.vptu", "huyendoan.bacai", "doankhoi"} {
+		l := login(t, e, u, seed.DemoPassword)
+		if l.Token == nil {
+			t.Fatalf("login %s: %+v", u, l.UserErrors)
+		}
+		tokens[u] = *l.Token
+	}
+	var out struct {
+		Units struct {
+			Edges []struct{ Node struct{ ID string } }
+		}
+	}
+	e.MustDo(t, `{ units(filter: {search: "van phong tinh uy"}) { edges { node { id } } } }`, nil, &out)
+	return e, tokens, out.Units.Edges[0].Node.ID
+}
+
+type reportOut struct {
+	YearlyReport struct {
+		Members struct{ AtYearEnd, Female int }
+		Total   struct {
+			Activities, Participations int
+			InKind                     int64
+			Share                      float64
+		}
+		WorkAreas []struct {
+			WorkArea   string
+			Activities int
+			Notable    []struct{ Title string }
+		}
+		Pledges []struct {
+			Signed, Eligible int
+			Share            float64
+		}
+		CommendationsReceived []struct {
+			Form, IssuerLevel      string
+			Individual, Collective int
+		}
+		Committee []struct{ FullName string }
+		Previous  struct{ Year int }
+		Monthly   []struct{ Month, Activities int }
+	}
+}
+
+const reportQuery = `query($unit: ID!) { yearlyReport(unitId: $unit, year: 2022) {
+	members { atYearEnd female } total { activities participations inKind share }
+	workAreas { workArea activities notable { title } } pledges { signed eligible share }
+	commendationsReceived { form issuerLevel individual collective } committee { fullName }
+	previous { year } monthly { month activities } } }`
+
+// The demo branch's 2022 report through the API, for its secretary; and who
+// may not read it.
+func TestYearlyReportAPI(t *testing.T) {
+	t.Parallel()
+	e, tokens, office := demoEnv(t)
+	var out reportOut
+	e.As(tokens["bithu.vptu"]).MustDo(t, reportQuery, map[string]any{"unit": office}, &out)
+	r := out.YearlyReport
+	if r.Members.AtYearEnd != 16 || r.Total.InKind != 1_232_000 || r.Total.Share != 1 || r.Previous.Year != 2021 || len(r.Monthly) != 12 {
+		t.Errorf("report = %+v", r)
+	}
+	if len(r.Pledges) != 1 || r.Pledges[0].Share != 1 || len(r.Committee) != 3 || r.Committee[0].FullName != "Nguyễn Thị Thanh Tâm" {
+		t.Errorf("pledges %+v, committee %+v", r.Pledges, r.Committee)
+	}
+	if len(r.WorkAreas) != 5 || r.WorkAreas[1].WorkArea != "YOUTH_VOLUNTEERING" || len(r.WorkAreas[1].Notable) == 0 ||
+		!strings.Contains(r.WorkAreas[1].Notable[0].Title, "tủ sách") {
+		t.Errorf("work areas = %+v", r.WorkAreas)
+	}
+	var collective, individual int
+	for _, c := range r.CommendationsReceived {
+		if c.Form == "BANG_KHEN" && c.IssuerLevel == "BLOC" {
+			collective += c.Collective
+		}
+		if c.Form == "GIAY_KHEN" {
+			individual += c.Individual
+		}
+	}
+	if collective != 1 || individual != 3 {
+		t.Errorf("commendations received = %+v", r.CommendationsReceived)
+	}
+
+	for _, tt := range []struct{ who, token, code string }{
+		{"a member", tokens["doanvien.vptu"], "FORBIDDEN"},
+		{"another district's officer", tokens["huyendoan.bacai"], "FORBIDDEN"},
+		{"anonymous", "", "UNAUTHENTICATED"},
+	} {
+		resp := e.As(tt.token).Do(t, reportQuery, map[string]any{"unit": office})
+		if len(resp.Errors) != 1 || resp.Errors[0].Extensions["code"] != tt.code || string(resp.Data) != `{"yearlyReport":null}` {
+			t.Errorf("%s: %s %+v", tt.who, resp.Data, resp.Errors)
+		}
+	}
+}
+
+func exportURL(t *testing.T, e *apitest.Env, office, format string) string {
+	t.Helper()
+	var out struct{ YearlyReport struct{ ExportURL string } }
+	e.MustDo(t, `query($unit: ID!, $f: ReportFormat!) { yearlyReport(unitId: $unit, year: 2022) { exportUrl(format: $f) } }`,
+		map[string]any{"unit": office, "f": format}, &out)
+	return out.YearlyReport.ExportURL
+}
+
+func get(t *testing.T, e *apitest.Env, url string) *httptest.ResponseRecorder {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	e.Handler.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, url, nil))
+	return rec
+}
+
+// The workbook opens and holds the numbers the API gives; the printable
+// page is Vietnamese, with its charts.
+func TestReportExports(t *testing.T) {
+	t.Parallel()
+	e, tokens, office := demoEnv(t)
+	secretary := e.As(tokens["bithu.vptu"])
+	var api reportOut
+	secretary.MustDo(t, reportQuery, map[string]any{"unit": office}, &api)
+
+	rec := get(t, e, exportURL(t, secretary, office, "XLSX"))
+	if rec.Code != 200 || !strings.Contains(rec.Header().Get("Content-Type"), "spreadsheetml") {
+		t.Fatalf("xlsx: %d %s", rec.Code, rec.Body.String()[:min(200, rec.Body.Len())])
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(rec.Body.Bytes()))
+	if err != nil {
+		t.Fatalf("the workbook does not open: %v", err)
+	}
+	defer f.Close()
+	if sheets := f.GetSheetList(); !slices.Equal(sheets, []string{render.SheetSummary, render.SheetActivities, render.SheetParticipation, render.SheetAwards}) {
+		t.Errorf("sheets = %v", sheets)
+	}
+	rows, err := f.GetRows(render.SheetSummary, excelize.Options{RawCellValue: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var total []string
+	for _, row := range rows {
+		if len(row) > 0 && row[0] == "Tổng cộng" {
+			total = row
+		}
+	}
+	if len(total) < 9 || total[1] != strconv.Itoa(api.YearlyReport.Total.Activities) ||
+		total[2] != strconv.Itoa(api.YearlyReport.Total.Participations) || total[8] != "1232000" {
+		t.Errorf("summary total row = %v; API total %+v", total, api.YearlyReport.Total)
+	}
+	acts, _ := f.GetRows(render.SheetActivities)
+	awards, _ := f.GetRows(render.SheetAwards)
+	if len(acts) != api.YearlyReport.Total.Activities+1 || len(awards) != 1+4 {
+		t.Errorf("%d activity rows, %d commendation rows", len(acts)-1, len(awards)-1)
+	}
+
+	rec = get(t, e, exportURL(t, secretary, office, "HTML"))
+	body, _ := io.ReadAll(rec.Body)
+	page := string(body)
+	if rec.Code != 200 || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/html") {
+		t.Fatalf("html: %d", rec.Code)
+	}
+	for _, want := range []string{"Báo cáo tổng kết công tác Đoàn", "1.232.000 đ", "29/12/2022", "<svg", `class="bar"`, "Chi đoàn Văn phòng Tỉnh ủy", "100%"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the page lacks %q", want)
+		}
+	}
+
+	// A made-up token, and a link whose account has since lost the role.
+	if rec := get(t, e, "/exports/report?token=khong-co"); rec.Code != 404 {
+		t.Errorf("unknown token: %d", rec.Code)
+	}
+	link := exportURL(t, e.As(tokens["doankhoi"]), office, "HTML")
+	if _, err := e.Pool.Exec(context.Background(), `DELETE FROM account_roles WHERE account_id = (SELECT id FROM accounts WHERE username = 'doankhoi')`); err != nil {
+		t.Fatal(err)
+	}
+	if rec := get(t, e, link); rec.Code != 403 {
+		t.Errorf("link of an account that lost its role: %d", rec.Code)
+	}
+	if _, err := e.Pool.Exec(context.Background(), `UPDATE download_links SET expires_at = now() - interval '1 second'`); err != nil {
+		t.Fatal(err)
+	}
+	if rec := get(t, e, link); rec.Code != 404 {
+		t.Errorf("expired link: %d", rec.Code)
+	}
+}
+
+// Targets measured against the recorded data, with suggestions from the
+// year before.
+func TestPlanTargets(t *testing.T) {
+	t.Parallel()
+	e, tokens, office := demoEnv(t)
+	secretary := e.As(tokens["bithu.vptu"])
+	type planOut struct {
+		Plan struct {
+			Targets []struct {
+				Metric   string
+				WorkArea *string
+				Target   float64
+				Actual   float64
+				Progress *float64
+				Met      bool
+			}
+			Suggestions []struct {
+				Metric string
+				Target float64
+			}
+		}
+	}
+	var set planOut
+	secretary.MustMutate(t, "planSet", "PlanSetInput", "plan { targets { metric workArea target actual progress met } suggestions { metric target } }", map[string]any{
+		"unitId": office, "year": 2023, "targets": []map[string]any{
+			{"metric": "ACTIVITIES", "workArea": "ORGANISATION_BUILDING", "target": 10, "note": "Sinh hoạt đều hằng tháng"},
+			{"metric": "ADMISSIONS", "target": 1},
+			{"metric": "PLEDGE_SHARE", "target": 1},
+		},
+	}, &set)
+	tg := set.Plan.Targets
+	if len(tg) != 3 || tg[0].Actual != 4 || *tg[0].Progress != 0.4 || tg[0].Met || tg[1].Actual != 1 || !tg[1].Met || tg[2].Met {
+		t.Errorf("targets = %+v", tg)
+	}
+	if len(set.Plan.Suggestions) == 0 {
+		t.Error("no suggestions from 2022")
+	}
+
+	for _, tt := range []struct {
+		name   string
+		target map[string]any
+		want   string
+	}{
+		{"share above 1", map[string]any{"metric": "PLEDGE_SHARE", "target": 1.5}, "input.targets.0.target:OUT_OF_RANGE"},
+		{"negative", map[string]any{"metric": "ADMISSIONS", "target": -1}, "input.targets.0.target:OUT_OF_RANGE"},
+		{"area on a unit-wide figure", map[string]any{"metric": "ADMISSIONS", "workArea": "CREATIVE_YOUTH", "target": 1}, "input.targets.0.workArea:NOT_ALLOWED"},
+	} {
+		ue := secretary.Mutate(t, "planSet", "PlanSetInput", "plan { year }",
+			map[string]any{"unitId": office, "year": 2023, "targets": []map[string]any{tt.target}}, nil)
+		if got := codes(ue); len(got) != 1 || got[0] != tt.want {
+			t.Errorf("%s: %v", tt.name, got)
+		}
+	}
+	ue := secretary.Mutate(t, "planSet", "PlanSetInput", "plan { year }", map[string]any{"unitId": office, "year": 2023,
+		"targets": []map[string]any{{"metric": "ADMISSIONS", "target": 1}, {"metric": "ADMISSIONS", "target": 2}}}, nil)
+	if got := codes(ue); len(got) != 1 || got[0] != "input.targets.1.metric:DUPLICATE" {
+		t.Errorf("duplicate: %v", got)
+	}
+	var after planOut
+	secretary.MustDo(t, `query($u: ID!) { plan(unitId: $u, year: 2023) { targets { metric target actual met } suggestions { metric target } } }`,
+		map[string]any{"u": office}, &after)
+	if len(after.Plan.Targets) != 3 {
+		t.Errorf("refused plans changed the targets: %+v", after.Plan.Targets)
+	}
+	resp := e.As(tokens["doanvien.vptu"]).Do(t, `mutation($in: PlanSetInput!) { planSet(input: $in) { userErrors { code } } }`,
+		map[string]any{"in": map[string]any{"unitId": office, "year": 2023, "targets": []any{}}})
+	if len(resp.Errors) != 1 || resp.Errors[0].Extensions["code"] != "FORBIDDEN" {
+		t.Errorf("member setting the plan: %+v", resp.Errors)
+	}
+}
