@@ -57,7 +57,7 @@ func TestDemoBranch2022(t *testing.T) {
 		t.Errorf("pledges = %+v", r.Pledges)
 	}
 	wantReceived := map[report.Received]bool{
-		{Form: award.BangKhen, IssuerLevel: org.Bloc, Collective: 1}:    true,
+		{Form: award.BangKhen, IssuerLevel: org.Bloc, Collective: 1}:   true,
 		{Form: award.GiayKhen, IssuerLevel: org.Branch, Individual: 3}: true,
 	}
 	if len(r.Received) != 2 || !wantReceived[r.Received[0]] || !wantReceived[r.Received[1]] {
