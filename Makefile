@@ -4,7 +4,7 @@ GO      ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 BIN     := bin/server
 
-.PHONY: run build test generate check-generated lint clean
+.PHONY: run build test test-browser bench generate check-generated lint clean
 
 ## run: build and start the server on :8080 with a working database
 run: build
@@ -17,6 +17,15 @@ build:
 ## test: run every test against a real PostgreSQL
 test:
 	$(GO) test -count=1 ./...
+
+## test-browser: render the printable report in headless Chromium (needs /usr/bin/chromium: apt-get install chromium)
+test-browser:
+	@command -v $${CHROMIUM:-/usr/bin/chromium} >/dev/null || { echo "Chromium is missing: apt-get install chromium (or set CHROMIUM=/path/to/chromium)"; exit 1; }
+	$(GO) test -count=1 -tags browser -run Chromium ./internal/report/render
+
+## bench: Go benchmarks on a province-sized database (takes a few minutes)
+bench:
+	$(GO) test -run '^$$' -bench . -benchtime 10x ./...
 
 ## generate: regenerate gqlgen's code from graph/*.graphqls
 generate:
@@ -32,6 +41,7 @@ lint:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet ./...
+	$(GO) vet -tags browser ./internal/report/render
 
 clean:
 	rm -rf bin

@@ -30,6 +30,12 @@ func Open(ctx context.Context, url string, opts PoolOptions) (*pgxpool.Pool, err
 		cfg.MaxConns = opts.MaxConns
 	}
 	cfg.ConnConfig.RuntimeParams["application_name"] = "sodoan"
+	// Statements are prepared and cached per connection; after five runs
+	// PostgreSQL may switch to a generic plan that ignores the arguments. For
+	// subtree queries the argument (which unit: a branch or a whole province)
+	// is what decides the plan, and a generic one turned a province's report
+	// from about a second into a minute. Planning each run costs far less.
+	cfg.ConnConfig.RuntimeParams["plan_cache_mode"] = "force_custom_plan"
 	// A health check every half minute drops connections to a restarted server
 	// before a request trips over them.
 	cfg.HealthCheckPeriod = 30 * time.Second

@@ -248,21 +248,23 @@ const heldWithParticipations = ` activities a JOIN units au ON au.id = a.unit_id
 func queueBreakdown(b *pgx.Batch, r *Report, unitID int64, path string) {
 	start := time.Date(r.Year, 1, 1, 0, 0, 0, 0, time.UTC)
 	end := time.Date(r.Year, 12, 31, 0, 0, 0, 0, time.UTC)
+	// Each record is keyed by the path of the row it belongs to: the unit
+	// itself for records attached to it, else the child it lies under.
 	b.Queue(`WITH `+membersAt("ae", "$3::date")+`,
 		rows AS (
 			SELECT id, path, false AS own FROM units WHERE parent_id = $4
 			UNION ALL SELECT id, path, true FROM units WHERE id = $4),
-		held AS (SELECT a.id, au.path FROM`+heldActivities+`)
-		SELECT rows.id, rows.own,
-			(SELECT count(*) FROM ae WHERE CASE WHEN rows.own THEN ae.path = rows.path ELSE ae.path <@ rows.path END),
-			(SELECT count(*) FROM held h WHERE CASE WHEN rows.own THEN h.path = rows.path ELSE h.path <@ rows.path END),
-			(SELECT count(*) FROM held h JOIN participations p ON p.activity_id = h.id AND p.attended
-				WHERE CASE WHEN rows.own THEN h.path = rows.path ELSE h.path <@ rows.path END),
-			(SELECT coalesce(sum(p.volunteer_hours), 0)::float8 FROM held h JOIN participations p ON p.activity_id = h.id AND p.attended
-				WHERE CASE WHEN rows.own THEN h.path = rows.path ELSE h.path <@ rows.path END),
-			(SELECT coalesce(sum(c.value_dong), 0)::bigint FROM held h JOIN contributions c ON c.activity_id = h.id
-				WHERE CASE WHEN rows.own THEN h.path = rows.path ELSE h.path <@ rows.path END)
+		held AS (SELECT a.id, subpath(au.path, 0, least(nlevel(au.path), nlevel($1::ltree) + 1)) AS key FROM`+heldActivities+`),
+		m AS (SELECT subpath(path, 0, least(nlevel(path), nlevel($1::ltree) + 1)) AS key, count(*) AS n FROM ae GROUP BY 1),
+		a AS (SELECT key, count(*) AS n FROM held GROUP BY 1),
+		p AS (SELECT h.key, count(*) AS n, sum(p.volunteer_hours) AS hours
+			FROM held h JOIN participations p ON p.activity_id = h.id AND p.attended GROUP BY 1),
+		c AS (SELECT h.key, sum(c.value_dong) AS value FROM held h JOIN contributions c ON c.activity_id = h.id GROUP BY 1)
+		SELECT rows.id, rows.own, coalesce(m.n, 0), coalesce(a.n, 0), coalesce(p.n, 0),
+			coalesce(p.hours, 0)::float8, coalesce(c.value, 0)::bigint
 		FROM rows JOIN units u ON u.id = rows.id
+		LEFT JOIN m ON m.key = rows.path LEFT JOIN a ON a.key = rows.path
+		LEFT JOIN p ON p.key = rows.path LEFT JOIN c ON c.key = rows.path
 		ORDER BY rows.own DESC, u.level, u.name, u.id`, path, start, end, unitID).Query(func(rows pgx.Rows) error {
 		var u Unit
 		var own bool

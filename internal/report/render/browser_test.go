@@ -1,0 +1,112 @@
+//go:build browser
+
+package render_test
+
+import (
+	"bytes"
+	"context"
+	"image"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sodoan/sodoan/internal/report"
+	"github.com/sodoan/sodoan/internal/report/render"
+	"github.com/sodoan/sodoan/internal/seed"
+	"github.com/sodoan/sodoan/internal/testdb"
+)
+
+func TestMain(m *testing.M) { testdb.Main(m) }
+
+// chromium runs headless Chromium with the flags this closed network needs
+// (no background connections) and returns what it printed.
+func chromium(t *testing.T, args ...string) string {
+	t.Helper()
+	bin := os.Getenv("CHROMIUM")
+	if bin == "" {
+		bin = "/usr/bin/chromium"
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	base := []string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+		"--disable-background-networking", "--disable-component-update", "--disable-sync",
+		"--user-data-dir=" + t.TempDir()}
+	out, err := exec.CommandContext(ctx, bin, append(base, args...)...).Output()
+	if err != nil {
+		t.Fatalf("chromium %v: %v", args, err)
+	}
+	return string(out)
+}
+
+// The printable report renders in a real browser, with both charts drawn.
+func TestReportPageRendersInChromium(t *testing.T) {
+	pool := testdb.Migrated(t)
+	ctx := context.Background()
+	if _, err := seed.Load(ctx, pool); err != nil {
+		t.Fatal(err)
+	}
+	var office int64
+	if err := pool.QueryRow(ctx, `SELECT id FROM units WHERE name = 'Chi đoàn Văn phòng Tỉnh ủy'`).Scan(&office); err != nil {
+		t.Fatal(err)
+	}
+	e, err := report.NewStore(pool).Export(ctx, office, 2022)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var page bytes.Buffer
+	if err := render.HTML(&page, e); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	file := filepath.Join(dir, "report.html")
+	if err := os.WriteFile(file, page.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	dom := chromium(t, "--dump-dom", "file://"+file)
+	if n := strings.Count(dom, `class="bar"`); n != 12+5 {
+		t.Errorf("the rendered page has %d chart bars, want 17 (12 months, 5 work areas)", n)
+	}
+	if !strings.Contains(dom, "1.232.000 đ") || !strings.Contains(dom, "<polyline") {
+		t.Error("the rendered page lacks the book cabinet's value or the participation line")
+	}
+
+	shot := filepath.Join(dir, "report.png")
+	chromium(t, "--screenshot="+shot, "--window-size=1024,2400", "file://"+file)
+	f, err := os.Open(shot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := colouredPixels(img)
+	t.Logf("%d chart-coloured pixels in the screenshot", n)
+	if n < 2000 {
+		t.Errorf("the screenshot has %d chart-coloured pixels; the charts did not draw", n)
+	}
+}
+
+// colouredPixels counts pixels of the charts' blue and green.
+func colouredPixels(img image.Image) int {
+	n := 0
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			r, g, bl = r>>8, g>>8, bl>>8
+			blue := r < 80 && g > 90 && g < 130 && bl > 160   // #2f6db5
+			green := r < 80 && g > 140 && bl > 50 && bl < 100 // #2f9e44
+			if blue || green {
+				n++
+			}
+		}
+	}
+	return n
+}
