@@ -34,6 +34,7 @@ import (
 	"github.com/sodoan/sodoan/internal/db"
 	"github.com/sodoan/sodoan/internal/dblocate"
 	"github.com/sodoan/sodoan/internal/httpserver"
+	"github.com/sodoan/sodoan/internal/news"
 	"github.com/sodoan/sodoan/internal/seed"
 )
 
@@ -192,6 +193,7 @@ func serve(ctx context.Context, cfg config.Config, log zerolog.Logger, migrate b
 		Development: cfg.Env == config.Development,
 		Version:     version,
 		Sessions:    sessionPolicy(cfg),
+		Media:       news.Media{Dir: cfg.MediaDir, MaxBytes: cfg.UploadMaxBytes},
 	})
 	return httpserver.Serve(ctx, ln, h, httpserver.Timeouts{
 		ReadHeader:    cfg.ReadHeaderTimeout,

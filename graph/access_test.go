@@ -104,6 +104,12 @@ func mutationCases() []mutationCase {
 	unitUnderBloc := func(t *testing.T, c *callers, level string) string {
 		return c.unit(t, &c.bloc, level, uniq("Đơn vị"))
 	}
+	post := func(t *testing.T, c *callers) string {
+		var out struct{ Post struct{ ID string } }
+		c.env.MustMutate(t, "postCreate", "PostCreateInput", "post { id }",
+			map[string]any{"unitId": c.branchA, "post": map[string]any{"title": uniq("Tin"), "bodyMarkdown": "Nội dung"}}, &out)
+		return out.Post.ID
+	}
 	acct := func(t *testing.T, c *callers) string {
 		id := c.env.Account(t, strings.ReplaceAll(uniq("tk"), " ", ""), ptr(key(t, model.KindUnit, c.branchA)), nil)
 		return model.EncodeID(model.KindAccount, id)
@@ -223,6 +229,18 @@ func mutationCases() []mutationCase {
 		}},
 		{"planSet", "PlanSetInput", unitManagers, func(t *testing.T, c *callers) map[string]any {
 			return map[string]any{"unitId": c.branchA, "year": 2023, "targets": []map[string]any{{"metric": "ADMISSIONS", "target": float64(seq.Add(1))}}}
+		}},
+		{"postCreate", "PostCreateInput", unitManagers, func(t *testing.T, c *callers) map[string]any {
+			return map[string]any{"unitId": c.branchA, "post": map[string]any{"title": uniq("Tin"), "bodyMarkdown": "Nội dung"}}
+		}},
+		{"postUpdate", "PostUpdateInput", unitManagers, func(t *testing.T, c *callers) map[string]any {
+			return map[string]any{"id": post(t, c), "version": 1, "post": map[string]any{"title": uniq("Tin sửa"), "bodyMarkdown": "Mới"}}
+		}},
+		{"postSetStatus", "PostSetStatusInput", unitManagers, func(t *testing.T, c *callers) map[string]any {
+			return map[string]any{"id": post(t, c), "version": 1, "status": "PUBLISHED"}
+		}},
+		{"postDelete", "PostDeleteInput", unitManagers, func(t *testing.T, c *callers) map[string]any {
+			return map[string]any{"id": post(t, c), "version": 1}
 		}},
 		{"roleGrant ADMIN", "RoleInput", []string{"admin"}, func(t *testing.T, c *callers) map[string]any {
 			return map[string]any{"accountId": acct(t, c), "kind": "ADMIN"}

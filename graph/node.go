@@ -52,6 +52,14 @@ func (r *Resolver) node(ctx context.Context, id string) func() (model.Node, erro
 			}
 			return thunk(l.Account.LoadThunk(ctx, n))()
 		}
+	case model.KindPost:
+		return func() (model.Node, error) {
+			p, err := r.visiblePost(ctx, n)
+			if p == nil {
+				return nil, err
+			}
+			return p, err
+		}
 	case model.KindPledge:
 		return thunk(l.Pledge.LoadThunk(ctx, n))
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/sodoan/sodoan/internal/award"
 	"github.com/sodoan/sodoan/internal/loader"
 	"github.com/sodoan/sodoan/internal/member"
+	"github.com/sodoan/sodoan/internal/news"
 	"github.com/sodoan/sodoan/internal/org"
 	"github.com/sodoan/sodoan/internal/report"
 )
@@ -27,6 +28,7 @@ type Resolver struct {
 	AwardStore    *award.Store
 	AccountStore  *account.Store
 	ReportStore   *report.Store
+	NewsStore     *news.Store
 }
 
 // NewResolver wires the stores on pool; policy sets the sign-in rules.
@@ -40,10 +42,11 @@ func NewResolver(pool *pgxpool.Pool, version string, policy account.Policy) *Res
 		AwardStore:    award.NewStore(pool),
 		AccountStore:  account.NewStore(pool, policy),
 		ReportStore:   report.NewStore(pool),
+		NewsStore:     news.NewStore(pool),
 	}
 }
 
 // Stores are the loaders' sources.
 func (r *Resolver) Stores() loader.Stores {
-	return loader.Stores{Org: r.UnitStore, Members: r.MemberStore, Activity: r.ActivityStore, Award: r.AwardStore, Accounts: r.AccountStore}
+	return loader.Stores{Org: r.UnitStore, Members: r.MemberStore, Activity: r.ActivityStore, Award: r.AwardStore, Accounts: r.AccountStore, News: r.NewsStore}
 }

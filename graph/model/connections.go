@@ -7,6 +7,7 @@ import (
 	"github.com/sodoan/sodoan/internal/activity"
 	"github.com/sodoan/sodoan/internal/award"
 	"github.com/sodoan/sodoan/internal/member"
+	"github.com/sodoan/sodoan/internal/news"
 	"github.com/sodoan/sodoan/internal/org"
 	"github.com/sodoan/sodoan/internal/page"
 )
@@ -83,4 +84,6 @@ type (
 	AccountEdge               = Edge[*account.Account]
 	AuditEntryConnection      = Connection[*account.AuditEntry]
 	AuditEntryEdge            = Edge[*account.AuditEntry]
+	PostConnection            = Connection[*news.Post]
+	PostEdge                  = Edge[*news.Post]
 )

@@ -24,6 +24,8 @@ const (
 	KindAccount      Kind = "Account"
 	KindAuditEntry   Kind = "AuditEntry"
 	KindPlanTarget   Kind = "PlanTarget"
+	KindPost         Kind = "Post"
+	KindPhoto        Kind = "Photo"
 )
 
 // EncodeID makes the opaque global ID of a record: base64url of "Kind:key".

@@ -14,6 +14,7 @@ import (
 	"github.com/sodoan/sodoan/internal/activity"
 	"github.com/sodoan/sodoan/internal/award"
 	"github.com/sodoan/sodoan/internal/member"
+	"github.com/sodoan/sodoan/internal/news"
 	"github.com/sodoan/sodoan/internal/org"
 	"github.com/sodoan/sodoan/internal/report"
 )
@@ -149,6 +150,12 @@ type AuditFilter struct {
 type BeneficiariesInput struct {
 	Description graphql.Omittable[*string] `json:"description,omitempty"`
 	Count       graphql.Omittable[*int32]  `json:"count,omitempty"`
+}
+
+// The author line as printed under a post.
+type Byline struct {
+	Name       *string `json:"name,omitempty"`
+	Department *string `json:"department,omitempty"`
 }
 
 type CampaignCreateInput struct {
@@ -651,6 +658,68 @@ type PledgeUpdatePayload struct {
 	UserErrors []*UserError  `json:"userErrors"`
 }
 
+type PostCreateInput struct {
+	UnitID string     `json:"unitId"`
+	Post   *PostInput `json:"post"`
+}
+
+type PostDeleteInput struct {
+	ID      string `json:"id"`
+	Version int32  `json:"version"`
+}
+
+type PostDeletePayload struct {
+	DeletedID  *string      `json:"deletedId,omitempty"`
+	UserErrors []*UserError `json:"userErrors"`
+}
+
+type PostFilter struct {
+	// Posts of this unit and the units below it.
+	UnitID graphql.Omittable[*string] `json:"unitId,omitempty"`
+	// Without signing in only PUBLISHED posts exist.
+	Statuses graphql.Omittable[[]news.Status] `json:"statuses,omitempty"`
+	Tag      graphql.Omittable[*string]       `json:"tag,omitempty"`
+	// Words in the title, summary or body; accents and case ignored.
+	Search graphql.Omittable[*string] `json:"search,omitempty"`
+}
+
+type PostInput struct {
+	Title string `json:"title"`
+	// Made from the title when left out.
+	Slug    graphql.Omittable[*string] `json:"slug,omitempty"`
+	Summary graphql.Omittable[*string] `json:"summary,omitempty"`
+	// Markdown; HTML in it is not kept.
+	BodyMarkdown     string                               `json:"bodyMarkdown"`
+	AuthorName       graphql.Omittable[*string]           `json:"authorName,omitempty"`
+	AuthorDepartment graphql.Omittable[*string]           `json:"authorDepartment,omitempty"`
+	ActivityID       graphql.Omittable[*string]           `json:"activityId,omitempty"`
+	Tags             graphql.Omittable[[]string]          `json:"tags,omitempty"`
+	CoverPhotoID     graphql.Omittable[*string]           `json:"coverPhotoId,omitempty"`
+	Photos           graphql.Omittable[[]*PostPhotoInput] `json:"photos,omitempty"`
+}
+
+type PostPayload struct {
+	Post       *news.Post   `json:"post,omitempty"`
+	UserErrors []*UserError `json:"userErrors"`
+}
+
+type PostPhotoInput struct {
+	PhotoID string                     `json:"photoId"`
+	Caption graphql.Omittable[*string] `json:"caption,omitempty"`
+}
+
+type PostSetStatusInput struct {
+	ID      string      `json:"id"`
+	Version int32       `json:"version"`
+	Status  news.Status `json:"status"`
+}
+
+type PostUpdateInput struct {
+	ID      string     `json:"id"`
+	Version int32      `json:"version"`
+	Post    *PostInput `json:"post"`
+}
+
 // The root of every read. Lists of records are Relay connections; single records
 // are reached by their opaque ID through `node`.
 type Query struct {
@@ -779,6 +848,17 @@ type UserError struct {
 	Code UserErrorCode `json:"code"`
 }
 
+type VisitInput struct {
+	// The page visited, e.g. /tin-tuc/hoi-nghi-tong-ket.
+	Path string `json:"path"`
+	// The post shown on it, if any.
+	PostID graphql.Omittable[*string] `json:"postId,omitempty"`
+}
+
+type VisitPayload struct {
+	Stats *news.Stats `json:"stats"`
+}
+
 type MemberLeaveReason string
 
 const (
@@ -886,6 +966,61 @@ func (e *ReportFormat) UnmarshalJSON(b []byte) error {
 }
 
 func (e ReportFormat) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type SearchHitKind string
+
+const (
+	SearchHitKindPost     SearchHitKind = "POST"
+	SearchHitKindActivity SearchHitKind = "ACTIVITY"
+)
+
+var AllSearchHitKind = []SearchHitKind{
+	SearchHitKindPost,
+	SearchHitKindActivity,
+}
+
+func (e SearchHitKind) IsValid() bool {
+	switch e {
+	case SearchHitKindPost, SearchHitKindActivity:
+		return true
+	}
+	return false
+}
+
+func (e SearchHitKind) String() string {
+	return string(e)
+}
+
+func (e *SearchHitKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SearchHitKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SearchHitKind", str)
+	}
+	return nil
+}
+
+func (e SearchHitKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SearchHitKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SearchHitKind) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

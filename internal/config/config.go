@@ -54,6 +54,10 @@ type Config struct {
 	SessionIdle   time.Duration `env:"SESSION_IDLE_TIMEOUT" envDefault:"2h"`
 	SessionMaxAge time.Duration `env:"SESSION_MAX_AGE" envDefault:"12h"`
 
+	// MediaDir holds uploaded photos; UploadMaxBytes bounds one photo.
+	MediaDir       string `env:"MEDIA_DIR" envDefault:".media"`
+	UploadMaxBytes int64  `env:"UPLOAD_MAX_BYTES" envDefault:"10485760"`
+
 	LogLevel  string `env:"LOG_LEVEL" envDefault:"info"`
 	LogFormat string `env:"LOG_FORMAT" envDefault:"json"`
 }
@@ -126,6 +130,9 @@ func (c Config) validate() []error {
 	}
 	if c.SessionIdle > c.SessionMaxAge {
 		bad("SESSION_IDLE_TIMEOUT", "must not be longer than SESSION_MAX_AGE (%s), got %s", c.SessionMaxAge, c.SessionIdle)
+	}
+	if c.UploadMaxBytes < 1<<10 || c.UploadMaxBytes > 100<<20 {
+		bad("UPLOAD_MAX_BYTES", "must be between 1024 and 104857600, got %d", c.UploadMaxBytes)
 	}
 	if c.DemoData != "auto" && c.DemoData != "off" {
 		bad("DEMO_DATA", "must be auto or off, got %q", c.DemoData)

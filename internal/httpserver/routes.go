@@ -20,6 +20,7 @@ import (
 	"github.com/sodoan/sodoan/internal/db"
 	"github.com/sodoan/sodoan/internal/i18n"
 	"github.com/sodoan/sodoan/internal/loader"
+	"github.com/sodoan/sodoan/internal/news"
 )
 
 // maxRequestBody bounds what a client may send to /graphql. The largest
@@ -35,6 +36,8 @@ type Options struct {
 	Version     string
 	// Sessions sets sign-in rules; the zero value means account.DefaultPolicy.
 	Sessions account.Policy
+	// Media is where uploaded photos live; the zero value means .media and 10 MiB.
+	Media news.Media
 }
 
 // Routes returns the server's whole HTTP handler.
@@ -48,6 +51,14 @@ func Routes(o Options) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", http.MaxBytesHandler(
 		withAuth(resolver.AccountStore, withLoaders(resolver.Stores(), gql)), maxRequestBody))
+	if o.Media.Dir == "" {
+		o.Media.Dir = ".media"
+	}
+	if o.Media.MaxBytes == 0 {
+		o.Media.MaxBytes = 10 << 20
+	}
+	mux.Handle("POST /uploads/photos", withAuth(resolver.AccountStore, uploadPhoto(resolver.NewsStore, o.Media)))
+	mux.Handle("GET /media/{name}", serveMedia(o.Media))
 	mux.Handle("GET /exports/report", exportReport(resolver.AccountStore, resolver.ReportStore))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})

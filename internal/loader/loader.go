@@ -14,6 +14,7 @@ import (
 	"github.com/sodoan/sodoan/internal/activity"
 	"github.com/sodoan/sodoan/internal/award"
 	"github.com/sodoan/sodoan/internal/member"
+	"github.com/sodoan/sodoan/internal/news"
 	"github.com/sodoan/sodoan/internal/org"
 )
 
@@ -24,6 +25,7 @@ type Stores struct {
 	Activity *activity.Store
 	Award    *award.Store
 	Accounts *account.Store
+	News     *news.Store
 }
 
 // HoursKey asks for a member's volunteer hours in a year (Year 0: all years).
@@ -50,6 +52,10 @@ type Loaders struct {
 	PledgeCounts  *dataloadgen.Loader[int64, award.PledgeCounts]
 	Account       *dataloadgen.Loader[int64, *account.Account]
 	AccountRoles  *dataloadgen.Loader[int64, []account.Role]
+	Post          *dataloadgen.Loader[int64, *news.Post]
+	Photo         *dataloadgen.Loader[int64, *news.Photo]
+	PostPhotos    *dataloadgen.Loader[int64, []news.PostPhoto]
+	PostViews     *dataloadgen.Loader[int64, int64]
 }
 
 // wait is how long a loader collects keys before it queries: long enough
@@ -76,6 +82,10 @@ func New(s Stores) *Loaders {
 		PledgeCounts:  dataloadgen.NewLoader(all(s.Award.CountsOf), opt),
 		Account:       dataloadgen.NewMappedLoader(s.Accounts.ByIDs, opt),
 		AccountRoles:  dataloadgen.NewLoader(all(s.Accounts.RolesOf), opt),
+		Post:          dataloadgen.NewMappedLoader(s.News.ByIDs, opt),
+		Photo:         dataloadgen.NewMappedLoader(s.News.PhotosByIDs, opt),
+		PostPhotos:    dataloadgen.NewLoader(all(s.News.PhotosOf), opt),
+		PostViews:     dataloadgen.NewLoader(all(s.News.ViewsOf), opt),
 	}
 }
 

@@ -1,0 +1,277 @@
+package graph_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/sodoan/sodoan/internal/apitest"
+)
+
+func pngBytes(t *testing.T, w, h int) []byte {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for x := range w {
+		img.Set(x, x%h, color.RGBA{R: 200, A: 255})
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+type uploaded struct {
+	ID, URL, ContentType string
+	Width, Height        int
+}
+
+func upload(t *testing.T, e *apitest.Env, token string, body []byte, contentType string) (*httptest.ResponseRecorder, uploaded) {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodPost, "/uploads/photos", bytes.NewReader(body))
+	req.Header.Set("Content-Type", contentType)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	rec := httptest.NewRecorder()
+	e.Handler.ServeHTTP(rec, req)
+	var out uploaded
+	_ = json.Unmarshal(rec.Body.Bytes(), &out)
+	return rec, out
+}
+
+// Photos are checked by their bytes, stored once, served with cache headers.
+func TestPhotoUpload(t *testing.T) {
+	t.Parallel()
+	c := newCallers(t)
+	e := c.env
+	image := pngBytes(t, 64, 48)
+	rec, photo := upload(t, e, e.AdminToken, image, "image/png")
+	if rec.Code != 201 || photo.Width != 64 || photo.Height != 48 || photo.ContentType != "image/png" || !strings.HasPrefix(photo.URL, "/media/") {
+		t.Fatalf("upload: %d %s", rec.Code, rec.Body)
+	}
+	if _, again := upload(t, e, c.tokens["branch A secretary"], image, "image/png"); again.URL != photo.URL {
+		t.Errorf("the same image stored twice: %s, %s", photo.URL, again.URL)
+	}
+
+	got := get(t, e, photo.URL)
+	if got.Code != 200 || !bytes.Equal(got.Body.Bytes(), image) || got.Header().Get("Content-Type") != "image/png" ||
+		!strings.Contains(got.Header().Get("Cache-Control"), "max-age=31536000") {
+		t.Errorf("serve: %d %v", got.Code, got.Header())
+	}
+
+	for _, tt := range []struct {
+		name   string
+		token  string
+		body   []byte
+		status int
+	}{
+		{"a text file named .jpg", e.AdminToken, []byte("đây không phải là ảnh, chỉ đổi tên thành anh.jpg"), 422},
+		{"a truncated PNG", e.AdminToken, image[:40], 422},
+		{"too large", e.AdminToken, bytes.Repeat([]byte{0xff}, 11<<20), 413},
+		{"anonymous", "", image, 401},
+		{"a plain member", c.tokens["member of A"], image, 403},
+	} {
+		rec, _ := upload(t, e, tt.token, tt.body, "image/jpeg")
+		if rec.Code != tt.status {
+			t.Errorf("%s: %d %s, want %d", tt.name, rec.Code, rec.Body.String()[:min(rec.Body.Len(), 200)], tt.status)
+		}
+	}
+	// A multipart form from another site cannot carry the bearer token.
+	var form bytes.Buffer
+	form.WriteString("--x\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.png\"\r\nContent-Type: image/png\r\n\r\n")
+	form.Write(image)
+	form.WriteString("\r\n--x--\r\n")
+	if rec, _ := upload(t, e, "", form.Bytes(), "multipart/form-data; boundary=x"); rec.Code != 401 {
+		t.Errorf("cross-site form: %d", rec.Code)
+	}
+	if rec, p := upload(t, e, e.AdminToken, form.Bytes(), "multipart/form-data; boundary=x"); rec.Code != 201 || p.URL != photo.URL {
+		t.Errorf("multipart upload with the token: %d %s", rec.Code, rec.Body)
+	}
+	if rec := get(t, e, "/media/../../etc/passwd"); rec.Code == 200 {
+		t.Error("media path escaped its folder")
+	}
+}
+
+type postOut struct {
+	ID, Title, Slug, Status, BodyHTML string
+	PublishedAt                       *string
+	Version                           int
+	Byline                            struct{ Name, Department string }
+	Photos                            []struct {
+		Caption string
+		Photo   struct {
+			URL   string
+			Width int
+		}
+	}
+	Cover *struct{ URL string }
+	Views int
+}
+
+const postFields = `id title slug status bodyHtml publishedAt version byline { name department }
+	photos { caption photo { url width } } cover { url } views`
+
+// A post with photos is written as a draft, published, and read by anyone;
+// the draft was invisible until then.
+func TestPostLifecycle(t *testing.T) {
+	t.Parallel()
+	c := newCallers(t)
+	e := c.env
+	_, photo := upload(t, e, e.AdminToken, pngBytes(t, 80, 60), "image/png")
+	secretary := c.as("branch A secretary")
+	var created struct{ Post postOut }
+	secretary.MustMutate(t, "postCreate", "PostCreateInput", "post { "+postFields+" }", map[string]any{
+		"unitId": c.branchA,
+		"post": map[string]any{
+			"title":        "Hội nghị tổng kết công tác Đoàn năm 2022",
+			"summary":      "Chi đoàn tổng kết năm 2022 và triển khai nhiệm vụ năm 2023.",
+			"bodyMarkdown": "Sáng 29/12, **Chi đoàn** tổ chức hội nghị.\n\n<script>alert('xss')</script>\n\n[xem](javascript:alert(1))",
+			"authorName":   "Lê Thị Kim Ngân", "authorDepartment": "Phòng Tổng hợp",
+			"tags": []string{"tổng kết", "2022"}, "coverPhotoId": photo.ID,
+			"photos": []map[string]any{{"photoId": photo.ID, "caption": "Quang cảnh hội nghị"}},
+		},
+	}, &created)
+	p := created.Post
+	if p.Slug != "hoi-nghi-tong-ket-cong-tac-doan-nam-2022" || p.Status != "DRAFT" || p.PublishedAt != nil ||
+		len(p.Photos) != 1 || p.Photos[0].Caption != "Quang cảnh hội nghị" || p.Photos[0].Photo.Width != 80 || p.Cover == nil ||
+		p.Byline.Department != "Phòng Tổng hợp" {
+		t.Errorf("created = %+v", p)
+	}
+	if strings.Contains(p.BodyHTML, "<script") || strings.Contains(p.BodyHTML, "javascript:") || !strings.Contains(p.BodyHTML, "<strong>Chi đoàn</strong>") {
+		t.Errorf("body html = %q", p.BodyHTML)
+	}
+
+	readAnon := func() (int, string) {
+		var out struct {
+			Posts struct{ TotalCount int }
+			Post  *postOut
+		}
+		c.as("anonymous").MustDo(t, `query($s: String) { posts { totalCount } post(slug: $s) { status } }`, map[string]any{"s": p.Slug}, &out)
+		status := ""
+		if out.Post != nil {
+			status = out.Post.Status
+		}
+		return out.Posts.TotalCount, status
+	}
+	if n, s := readAnon(); n != 0 || s != "" {
+		t.Errorf("anonymous sees the draft: %d %q", n, s)
+	}
+	resp := c.as("district officer").Do(t, `mutation($in: PostSetStatusInput!) { postSetStatus(input: $in) { post { id } } }`,
+		map[string]any{"in": map[string]any{"id": p.ID, "version": 1, "status": "PUBLISHED"}})
+	if len(resp.Errors) != 1 || resp.Errors[0].Extensions["code"] != "FORBIDDEN" {
+		t.Errorf("district officer publishing: %+v", resp.Errors)
+	}
+	var pub struct{ Post postOut }
+	secretary.MustMutate(t, "postSetStatus", "PostSetStatusInput", "post { status publishedAt }",
+		map[string]any{"id": p.ID, "version": 1, "status": "PUBLISHED"}, &pub)
+	if pub.Post.Status != "PUBLISHED" || pub.Post.PublishedAt == nil {
+		t.Errorf("published = %+v", pub.Post)
+	}
+	if n, s := readAnon(); n != 1 || s != "PUBLISHED" {
+		t.Errorf("anonymous after publishing: %d %q", n, s)
+	}
+
+	// The same title again gets a field error, not a crash.
+	ue := secretary.Mutate(t, "postCreate", "PostCreateInput", "post { id }", map[string]any{"unitId": c.branchA,
+		"post": map[string]any{"title": "Hội nghị tổng kết công tác Đoàn năm 2022", "bodyMarkdown": "x"}}, nil)
+	if got := codes(ue); len(got) != 1 || got[0] != "input.post.slug:DUPLICATE" {
+		t.Errorf("duplicate slug: %v", got)
+	}
+}
+
+// "hoi nghi tong ket" finds "Hội nghị tổng kết", title matches first.
+func TestSearch(t *testing.T) {
+	t.Parallel()
+	c := newCallers(t)
+	mk := func(title, body string) {
+		var out struct{ Post struct{ ID string } }
+		c.env.MustMutate(t, "postCreate", "PostCreateInput", "post { id }", map[string]any{"unitId": c.branchA,
+			"post": map[string]any{"title": title, "bodyMarkdown": body}}, &out)
+		c.env.MustMutate(t, "postSetStatus", "PostSetStatusInput", "post { id }", map[string]any{"id": out.Post.ID, "version": 1, "status": "PUBLISHED"}, nil)
+	}
+	mk("Ra quân Tháng Thanh niên", "Chiều 20/3 chi đoàn chuẩn bị cho Hội nghị tổng kết sắp tới.")
+	mk("Hội nghị tổng kết công tác Đoàn năm 2022", "Đánh giá kết quả năm qua.")
+	c.activity(t, c.branchA, "Hội nghị tổng kết năm học", nil)
+
+	var out struct {
+		Search []struct {
+			Kind, Title, Snippet, SnippetHTML string
+			TitleMatch                        bool
+		}
+	}
+	c.as("anonymous").MustDo(t, `{ search(query: "hoi nghi TONG KET") { kind title titleMatch snippet snippetHtml } }`, nil, &out)
+	hits := out.Search
+	if len(hits) != 3 || !hits[0].TitleMatch || !hits[1].TitleMatch || hits[2].TitleMatch || hits[2].Title != "Ra quân Tháng Thanh niên" {
+		t.Fatalf("hits = %+v", hits)
+	}
+	if !strings.Contains(hits[2].SnippetHTML, "<mark>Hội nghị</mark>") && !strings.Contains(hits[2].SnippetHTML, "<mark>Hội</mark>") {
+		t.Errorf("snippet not marked: %q", hits[2].SnippetHTML)
+	}
+	kinds := map[string]int{}
+	for _, h := range hits {
+		kinds[h.Kind]++
+	}
+	if kinds["POST"] != 2 || kinds["ACTIVITY"] != 1 {
+		t.Errorf("kinds = %v", kinds)
+	}
+}
+
+// A burst of concurrent visits is counted exactly.
+func TestVisitCounter(t *testing.T) {
+	t.Parallel()
+	c := newCallers(t)
+	var out struct{ Post struct{ ID string } }
+	c.env.MustMutate(t, "postCreate", "PostCreateInput", "post { id }", map[string]any{"unitId": c.branchA,
+		"post": map[string]any{"title": "Tin đọc nhiều", "bodyMarkdown": "Nội dung"}}, &out)
+	c.env.MustMutate(t, "postSetStatus", "PostSetStatusInput", "post { id }", map[string]any{"id": out.Post.ID, "version": 1, "status": "PUBLISHED"}, nil)
+
+	const visits, onPost = 200, 120
+	var wg sync.WaitGroup
+	errs := make(chan string, visits)
+	for i := range visits {
+		wg.Go(func() {
+			vars := map[string]any{"in": map[string]any{"path": fmt.Sprintf("/trang/%d", i%7)}}
+			if i < onPost {
+				vars["in"].(map[string]any)["postId"] = out.Post.ID
+			}
+			resp := c.as("anonymous").Do(t, `mutation($in: VisitInput!) { visitRecord(input: $in) { stats { total } } }`, vars)
+			if len(resp.Errors) > 0 {
+				errs <- fmt.Sprint(resp.Errors)
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Fatal(e)
+	}
+	var st struct {
+		SiteStats struct{ OnlineNow, Today, ThisWeek, Total int }
+		MostRead  []struct {
+			ID    string
+			Views int
+		}
+	}
+	c.as("anonymous").MustDo(t, `{ siteStats { onlineNow today thisWeek total } mostRead { id views } }`, nil, &st)
+	s := st.SiteStats
+	if s.Today != visits || s.ThisWeek != visits || s.Total != visits || s.OnlineNow != 1 {
+		t.Errorf("stats = %+v, want %d visits by one visitor", s, visits)
+	}
+	if len(st.MostRead) != 1 || st.MostRead[0].ID != out.Post.ID || st.MostRead[0].Views != onPost {
+		t.Errorf("most read = %+v", st.MostRead)
+	}
+	// No address is stored, only salted hashes.
+	var raw int
+	if err := c.env.Pool.QueryRow(t.Context(), `SELECT count(*) FROM online_visitors WHERE length(visitor) <> 32`).Scan(&raw); err != nil || raw != 0 {
+		t.Errorf("visitor keys: %d, %v", raw, err)
+	}
+}

@@ -1,0 +1,63 @@
+package graph
+
+import (
+	"context"
+
+	"github.com/sodoan/sodoan/graph/model"
+	"github.com/sodoan/sodoan/internal/access"
+	"github.com/sodoan/sodoan/internal/news"
+)
+
+// canPost allows changing a post to managers of its unit.
+func (r *Resolver) canPost(ctx context.Context, id int64) error {
+	p, err := loadOne(ctx, loaders(ctx).Post, id)
+	if err != nil {
+		return err
+	}
+	if p == nil {
+		return signedIn(ctx)
+	}
+	return r.canUnit(ctx, p.UnitID)
+}
+
+// visiblePost returns a post if the caller may read it: published posts for
+// everyone, others for the managers of its unit. An invisible post is
+// simply not there.
+func (r *Resolver) visiblePost(ctx context.Context, id int64) (*news.Post, error) {
+	p, err := loadOne(ctx, loaders(ctx).Post, id)
+	if err != nil || p == nil || p.Status == news.Published {
+		return p, err
+	}
+	viewer := access.From(ctx)
+	if !viewer.SignedIn() {
+		return nil, nil
+	}
+	u, err := loadOne(ctx, loaders(ctx).Unit, p.UnitID)
+	if err != nil || u == nil || !viewer.Manages(u.Path) {
+		return nil, err
+	}
+	return p, nil
+}
+
+// postInput converts a post's input, decoding its IDs.
+func postInput(in *model.PostInput) (news.Input, error) {
+	out := news.Input{
+		Title: in.Title, Slug: value(in.Slug), Summary: value(in.Summary), BodyMarkdown: in.BodyMarkdown,
+		AuthorName: value(in.AuthorName), AuthorDepartment: value(in.AuthorDepartment), Tags: list(in.Tags),
+	}
+	var err error
+	if out.ActivityID, err = optionalInputID(model.KindActivity, value(in.ActivityID), "post", "activityId"); err != nil {
+		return out, err
+	}
+	if out.CoverPhotoID, err = optionalInputID(model.KindPhoto, value(in.CoverPhotoID), "post", "coverPhotoId"); err != nil {
+		return out, err
+	}
+	for i, ph := range list(in.Photos) {
+		id, err := inputID(model.KindPhoto, ph.PhotoID, "post", "photos", i, "photoId")
+		if err != nil {
+			return out, err
+		}
+		out.Photos = append(out.Photos, news.PostPhoto{PhotoID: id, Caption: value(ph.Caption)})
+	}
+	return out, nil
+}

@@ -1,0 +1,98 @@
+package httpserver
+
+import (
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"os"
+	"path/filepath"
+
+	"github.com/rs/zerolog/hlog"
+
+	"github.com/sodoan/sodoan/graph/model"
+	"github.com/sodoan/sodoan/internal/access"
+	"github.com/sodoan/sodoan/internal/apperr"
+	"github.com/sodoan/sodoan/internal/i18n"
+	"github.com/sodoan/sodoan/internal/news"
+)
+
+// uploadPhoto serves POST /uploads/photos: the image as the request body
+// (or the "file" part of a multipart form), for a signed-in officer.
+//
+// It needs the Authorization header, which a form on another site cannot
+// send, so a cross-site form post cannot upload; cookies are never read.
+func uploadPhoto(store *news.Store, media news.Media) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		p := access.From(ctx)
+		if !p.SignedIn() {
+			writeGraphQLError(w, http.StatusUnauthorized, "UNAUTHENTICATED", i18n.Pick(ctx, "Cần đăng nhập trước.", "Sign in first."))
+			return
+		}
+		if !p.Admin && len(p.Officer) == 0 {
+			writeGraphQLError(w, http.StatusForbidden, "FORBIDDEN", i18n.Pick(ctx, "Chỉ cán bộ Đoàn được tải ảnh lên.", "Only officers may upload photos."))
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, media.MaxBytes+1<<20)
+		var body io.Reader = r.Body
+		if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" {
+			f, _, err := r.FormFile("file")
+			if err != nil {
+				writeGraphQLError(w, http.StatusBadRequest, "BAD_USER_INPUT", i18n.Pick(ctx, "Thiếu tệp ảnh (trường file).", "The form has no file field."))
+				return
+			}
+			defer f.Close()
+			body = f
+		}
+		photo, err := store.Save(ctx, media, body, p.AccountID)
+		if inv, ok := apperr.AsInvalid(err); ok {
+			fe := inv.Errors[0]
+			status := http.StatusUnprocessableEntity
+			if fe.Code == "TOO_LONG" {
+				status = http.StatusRequestEntityTooLarge
+			}
+			writeJSON(w, status, map[string]any{"errors": []any{map[string]any{
+				"message": i18n.Pick(ctx, fe.VI, fe.EN), "extensions": map[string]any{"code": "BAD_USER_INPUT", "reason": fe.Code}}}})
+			return
+		}
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			writeGraphQLError(w, http.StatusRequestEntityTooLarge, "BAD_USER_INPUT", i18n.Pick(ctx, "Ảnh quá lớn.", "The image is too large."))
+			return
+		}
+		if err != nil {
+			hlog.FromRequest(r).Error().Err(err).Msg("upload photo")
+			writeGraphQLError(w, http.StatusInternalServerError, "INTERNAL", i18n.Pick(ctx, "Không lưu được ảnh.", "The photo could not be stored."))
+			return
+		}
+		writeJSON(w, http.StatusCreated, map[string]any{
+			"id": model.EncodeID(model.KindPhoto, photo.ID), "url": "/media/" + photo.FileName(),
+			"width": photo.Width, "height": photo.Height, "contentType": photo.ContentType,
+		})
+	}
+}
+
+// serveMedia serves GET /media/{name}. Names are content hashes, so a file
+// never changes: it may be cached for a year.
+func serveMedia(media news.Media) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		name := r.PathValue("name")
+		f, mod, err := media.Open(name)
+		if errors.Is(err, os.ErrNotExist) {
+			http.NotFound(w, r)
+			return
+		}
+		if err != nil {
+			hlog.FromRequest(r).Error().Err(err).Msg("open media")
+			http.Error(w, "media unavailable", http.StatusInternalServerError)
+			return
+		}
+		defer f.Close()
+		w.Header().Set("Content-Type", map[string]string{".jpg": "image/jpeg", ".png": "image/png", ".webp": "image/webp"}[filepath.Ext(name)])
+		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		w.Header().Set("Content-Security-Policy", "default-src 'none'")
+		http.ServeContent(w, r, "", mod, f)
+	}
+}

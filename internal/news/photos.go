@@ -1,0 +1,157 @@
+package news
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"image"
+	_ "image/jpeg" // decoders for image.Decode
+	_ "image/png"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	_ "golang.org/x/image/webp"
+
+	"github.com/sodoan/sodoan/internal/validate"
+)
+
+// Photo is an uploaded image.
+type Photo struct {
+	ID          int64
+	SHA256      string
+	ContentType string
+	Width       int
+	Height      int
+	Bytes       int64
+}
+
+// FileName is the photo's name under the media folder and in its URL.
+func (p *Photo) FileName() string { return p.SHA256 + extensions[p.ContentType] }
+
+var extensions = map[string]string{"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp"}
+
+// Media stores photo files on disk under a folder, named by content.
+type Media struct {
+	Dir      string
+	MaxBytes int64
+}
+
+// ErrNotImage and ErrTooLarge describe refused uploads.
+var (
+	ErrNotImage = errors.New("the file is not a JPEG, PNG or WebP image")
+	ErrTooLarge = errors.New("the file is too large")
+)
+
+func refuse(code, vi, en string) error {
+	var v validate.Errors
+	v.Add([]string{"file"}, code, vi, en)
+	return v.Err()
+}
+
+// Save checks that r holds a JPEG, PNG or WebP image (by its bytes, not its
+// name), writes it under its hash and records it. The same file uploaded
+// twice is stored once.
+func (s *Store) Save(ctx context.Context, m Media, r io.Reader, accountID int64) (*Photo, error) {
+	data, err := io.ReadAll(io.LimitReader(r, m.MaxBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("read upload: %w", err)
+	}
+	if int64(len(data)) > m.MaxBytes {
+		return nil, refuse(validate.TooLong, fmt.Sprintf("Ảnh lớn hơn %d MB.", m.MaxBytes>>20),
+			fmt.Sprintf("The image is larger than %d MB.", m.MaxBytes>>20))
+	}
+	kind := http.DetectContentType(data)
+	if _, ok := extensions[kind]; !ok || len(data) == 0 {
+		return nil, refuse(validate.Invalid, "Tệp không phải ảnh JPEG, PNG hoặc WebP.", "The file is not a JPEG, PNG or WebP image.")
+	}
+	// Decode it whole: a header alone (a truncated or doctored file) is not an image.
+	img, format, err := image.Decode(bytes.NewReader(data))
+	if err != nil || "image/"+format != kind || img.Bounds().Dx() <= 0 || img.Bounds().Dy() <= 0 {
+		return nil, refuse(validate.Invalid, "Tệp ảnh bị hỏng hoặc không đúng định dạng.", "The image is damaged or not what its header says.")
+	}
+	sum := sha256.Sum256(data)
+	p := &Photo{SHA256: hex.EncodeToString(sum[:]), ContentType: kind, Width: img.Bounds().Dx(), Height: img.Bounds().Dy(), Bytes: int64(len(data))}
+	if err := m.write(p.FileName(), data); err != nil {
+		return nil, err
+	}
+	var account *int64
+	if accountID != 0 {
+		account = &accountID
+	}
+	err = s.pool.QueryRow(ctx, `INSERT INTO photos (sha256, content_type, width, height, bytes, account_id)
+		VALUES ($1, $2, $3, $4, $5, $6)
+		ON CONFLICT (sha256) DO UPDATE SET sha256 = EXCLUDED.sha256 RETURNING id`,
+		p.SHA256, p.ContentType, p.Width, p.Height, p.Bytes, account).Scan(&p.ID)
+	if err != nil {
+		return nil, fmt.Errorf("record photo: %w", err)
+	}
+	return p, nil
+}
+
+// write stores data atomically: a reader never sees half a file.
+func (m Media) write(name string, data []byte) error {
+	path := filepath.Join(m.Dir, name[:2], name)
+	if _, err := os.Stat(path); err == nil {
+		return nil
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		return fmt.Errorf("media folder: %w", err)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".upload-*")
+	if err != nil {
+		return fmt.Errorf("store photo: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return fmt.Errorf("store photo: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("store photo: %w", err)
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// Open returns a stored photo file by its name, or an error satisfying
+// errors.Is(err, os.ErrNotExist).
+func (m Media) Open(name string) (*os.File, time.Time, error) {
+	base, ext, _ := strings.Cut(name, ".")
+	if len(base) != 64 || strings.Trim(base, "0123456789abcdef") != "" || (ext != "jpg" && ext != "png" && ext != "webp") {
+		return nil, time.Time{}, os.ErrNotExist
+	}
+	f, err := os.Open(filepath.Join(m.Dir, base[:2], name))
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, time.Time{}, err
+	}
+	return f, st.ModTime(), nil
+}
+
+// PhotosByIDs returns photos keyed by id.
+func (s *Store) PhotosByIDs(ctx context.Context, ids []int64) (map[int64]*Photo, error) {
+	rows, err := s.pool.Query(ctx, `SELECT id, sha256, content_type, width, height, bytes FROM photos WHERE id = ANY($1)`, ids)
+	if err != nil {
+		return nil, fmt.Errorf("photos: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64]*Photo{}
+	for rows.Next() {
+		var p Photo
+		if err := rows.Scan(&p.ID, &p.SHA256, &p.ContentType, &p.Width, &p.Height, &p.Bytes); err != nil {
+			return nil, err
+		}
+		out[p.ID] = &p
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,102 @@
+package news
+
+import (
+	"context"
+	crand "crypto/rand"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Vietnam keeps one time zone and no daylight saving: days and weeks of the
+// counter follow it.
+var vietnam = time.FixedZone("ICT", 7*60*60)
+
+const (
+	shards       = 16
+	onlineWindow = 5 * time.Minute
+)
+
+// Stats is the portal's visitor counter.
+type Stats struct {
+	OnlineNow, Today, ThisWeek, Total int64
+}
+
+// RecordVisit counts a visit to the site and, when postID is set, a view of
+// that post. The visitor is known only by a hash of address and browser
+// with today's salt, kept to count who is online.
+func (s *Store) RecordVisit(ctx context.Context, postID *int64, ip, userAgent string) error {
+	now := s.now()
+	today := now.In(vietnam).Format(time.DateOnly)
+	salt := make([]byte, 32)
+	if _, err := crand.Read(salt); err != nil {
+		return fmt.Errorf("salt: %w", err)
+	}
+	b := &pgx.Batch{}
+	b.Queue(`INSERT INTO visit_salts (day, salt) VALUES ($1, $2) ON CONFLICT (day) DO NOTHING`, today, salt)
+	b.Queue(`INSERT INTO online_visitors (visitor, seen_at)
+		SELECT sha256(v.salt || convert_to($2, 'UTF8') || '\x00'::bytea || convert_to($3, 'UTF8')), $4
+		FROM visit_salts v WHERE v.day = $1
+		ON CONFLICT (visitor) DO UPDATE SET seen_at = EXCLUDED.seen_at`, today, ip, userAgent, now)
+	shard := rand.IntN(shards)
+	b.Queue(`INSERT INTO site_visits (day, shard, visits) VALUES ($1, $2, 1)
+		ON CONFLICT (day, shard) DO UPDATE SET visits = site_visits.visits + 1`, today, shard)
+	if postID != nil {
+		b.Queue(`INSERT INTO post_views (post_id, shard, views) VALUES ($1, $2, 1)
+			ON CONFLICT (post_id, shard) DO UPDATE SET views = post_views.views + 1`, *postID, shard)
+	}
+	// Now and then, forget old salts (so yesterday's hashes cannot be
+	// recomputed) and visitors long gone.
+	if rand.IntN(100) == 0 {
+		b.Queue(`DELETE FROM visit_salts WHERE day < $1`, today)
+		b.Queue(`DELETE FROM online_visitors WHERE seen_at < $1`, now.Add(-time.Hour))
+	}
+	if err := s.pool.SendBatch(ctx, b).Close(); err != nil {
+		return fmt.Errorf("record visit: %w", err)
+	}
+	return nil
+}
+
+// SiteStats answers the counter: online now, today, this week (from
+// Monday), and all time.
+func (s *Store) SiteStats(ctx context.Context) (Stats, error) {
+	now := s.now()
+	local := now.In(vietnam)
+	today := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, time.UTC)
+	monday := today.AddDate(0, 0, -((int(today.Weekday()) + 6) % 7))
+	var st Stats
+	err := s.pool.QueryRow(ctx, `SELECT
+			(SELECT count(*) FROM online_visitors WHERE seen_at > $1),
+			coalesce(sum(visits) FILTER (WHERE day = $2), 0),
+			coalesce(sum(visits) FILTER (WHERE day >= $3), 0),
+			coalesce(sum(visits), 0)
+		FROM site_visits`, now.Add(-onlineWindow), today, monday).Scan(&st.OnlineNow, &st.Today, &st.ThisWeek, &st.Total)
+	if err != nil {
+		return Stats{}, fmt.Errorf("site stats: %w", err)
+	}
+	return st, nil
+}
+
+// ViewsOf returns each post's view count.
+func (s *Store) ViewsOf(ctx context.Context, postIDs []int64) (map[int64]int64, error) {
+	rows, err := s.pool.Query(ctx, `SELECT post_id, sum(views)::bigint FROM post_views WHERE post_id = ANY($1) GROUP BY 1`, postIDs)
+	if err != nil {
+		return nil, fmt.Errorf("post views: %w", err)
+	}
+	out := map[int64]int64{}
+	var id, n int64
+	_, err = pgx.ForEachRow(rows, []any{&id, &n}, func() error { out[id] = n; return nil })
+	return out, err
+}
+
+// MostRead returns the ids of the most viewed published posts.
+func (s *Store) MostRead(ctx context.Context, limit int) ([]int64, error) {
+	rows, err := s.pool.Query(ctx, `SELECT v.post_id FROM post_views v JOIN posts p ON p.id = v.post_id
+		WHERE p.status = 'PUBLISHED' GROUP BY v.post_id ORDER BY sum(v.views) DESC, v.post_id DESC LIMIT $1`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("most read: %w", err)
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[int64])
+}

@@ -1,0 +1,9 @@
+DROP TABLE IF EXISTS online_visitors;
+DROP TABLE IF EXISTS visit_salts;
+DROP TABLE IF EXISTS post_views;
+DROP TABLE IF EXISTS site_visits;
+DROP TRIGGER IF EXISTS audit ON posts;
+DROP TABLE IF EXISTS post_photos;
+DROP INDEX IF EXISTS activities_search_trgm2;
+DROP TABLE IF EXISTS posts;
+DROP TABLE IF EXISTS photos;
