@@ -868,6 +868,7 @@ type ComplexityRoot struct {
 		Given         func(childComplexity int) int
 		Members       func(childComplexity int) int
 		Monthly       func(childComplexity int) int
+		NewsPublished func(childComplexity int) int
 		Own           func(childComplexity int) int
 		Pledges       func(childComplexity int) int
 		Previous      func(childComplexity int) int
@@ -4512,6 +4513,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.YearlyReport.Monthly(childComplexity), true
+	case "YearlyReport.newsPublished":
+		if e.ComplexityRoot.YearlyReport.NewsPublished == nil {
+			break
+		}
+
+		return e.ComplexityRoot.YearlyReport.NewsPublished(childComplexity), true
 	case "YearlyReport.own":
 		if e.ComplexityRoot.YearlyReport.Own == nil {
 			break
@@ -6192,6 +6199,8 @@ func (ec *executionContext) childFields_YearlyReport(ctx context.Context, field 
 		return ec.fieldContext_YearlyReport_commendationsReceived(ctx, field)
 	case "commendationsGiven":
 		return ec.fieldContext_YearlyReport_commendationsGiven(ctx, field)
+	case "newsPublished":
+		return ec.fieldContext_YearlyReport_newsPublished(ctx, field)
 	case "monthly":
 		return ec.fieldContext_YearlyReport_monthly(ctx, field)
 	case "previous":
@@ -22102,6 +22111,29 @@ func (ec *executionContext) fieldContext_YearlyReport_commendationsGiven(_ conte
 	return fc, nil
 }
 
+func (ec *executionContext) _YearlyReport_newsPublished(ctx context.Context, field graphql.CollectedField, obj *report.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_YearlyReport_newsPublished(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NewsPublished, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_YearlyReport_newsPublished(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("YearlyReport", field, false, false, "Int")
+}
+
 func (ec *executionContext) _YearlyReport_monthly(ctx context.Context, field graphql.CollectedField, obj *report.Report) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -33016,6 +33048,11 @@ func (ec *executionContext) _YearlyReport(ctx context.Context, sel ast.Selection
 			}
 		case "commendationsGiven":
 			out.Values[i] = ec._YearlyReport_commendationsGiven(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "newsPublished":
+			out.Values[i] = ec._YearlyReport_newsPublished(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}

@@ -60,6 +60,14 @@ type Store struct {
 // NewStore returns a Store on pool.
 func NewStore(pool db.DB) *Store { return &Store{pool: pool, now: time.Now} }
 
+// WithClock returns a Store that takes the time from now: for recording
+// what happened on another day (the demo's posts of 2022).
+func (s *Store) WithClock(now func() time.Time) *Store {
+	c := *s
+	c.now = now
+	return &c
+}
+
 const postColumns = `p.id, p.unit_id, p.activity_id, p.account_id, p.title, p.slug, p.summary, p.body_markdown, p.body_html,
 	p.author_name, p.author_department, p.tags, p.status, p.published_at, p.cover_photo_id, p.version`
 

@@ -191,6 +191,10 @@ func queueFigures(b *pgx.Batch, r *Report, path string, full bool) {
 		return err
 	})
 
+	b.Queue(`SELECT count(*) FROM posts p JOIN units u ON u.id = p.unit_id
+		WHERE u.path <@ $1::ltree AND p.status <> 'DRAFT' AND p.published_at >= $2::date AND p.published_at < $3::date + 1`,
+		args...).QueryRow(func(row pgx.Row) error { return row.Scan(&r.NewsPublished) })
+
 	if !full {
 		return
 	}

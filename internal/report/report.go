@@ -45,6 +45,7 @@ type Report struct {
 	Received      []Received
 	Given         []Given
 	Monthly       []Month // January to December
+	NewsPublished int     // news posts published in the year
 	Previous      *Report // the year before, without its own Previous or Children
 	Own           *Unit   // records of the unit itself (not of the units below)
 	Children      []Unit  // one per unit directly below

@@ -69,7 +69,7 @@ func TestDemoBranch2022(t *testing.T) {
 	if r.Ratings.Rated != 16 || r.Ratings.Unrated != 0 || r.Ratings.Excellent != 5 {
 		t.Errorf("ratings = %+v", r.Ratings)
 	}
-	if r.Total.Activities != 21 || r.Monthly[11].Activities != 1 {
+	if r.Total.Activities != 21 || r.Monthly[11].Activities != 1 || r.NewsPublished != 1 {
 		t.Errorf("total %+v, monthly %+v", r.Total, r.Monthly)
 	}
 

@@ -2,10 +2,12 @@ package seed
 
 import (
 	"strconv"
+	"time"
 
 	"github.com/sodoan/sodoan/internal/activity"
 	"github.com/sodoan/sodoan/internal/award"
 	"github.com/sodoan/sodoan/internal/member"
+	"github.com/sodoan/sodoan/internal/news"
 	"github.com/sodoan/sodoan/internal/org"
 )
 
@@ -46,6 +48,38 @@ func (l *loader) demo() {
 	l.office2023(t, office)
 	l.elsewhere(t, others)
 	l.demoAccounts(t, office)
+	l.demoNews(t, office)
+}
+
+// demoNews publishes the branch's report of its year-end conference, as the
+// provincial portal would have shown it.
+func (l *loader) demoNews(t tree, office []*member.Member) {
+	if l.err != nil {
+		return
+	}
+	published := time.Date(2022, 12, 30, 9, 15, 0, 0, time.FixedZone("ICT", 7*3600))
+	store := news.NewStore(l.tx).WithClock(func() time.Time { return published })
+	p, err := store.Create(l.ctx, news.Input{
+		UnitID:  t.office.ID,
+		Title:   "Chi đoàn Văn phòng Tỉnh ủy tổng kết công tác Đoàn năm 2022",
+		Summary: opt("Ngày 29/12/2022, Chi đoàn Văn phòng Tỉnh ủy tổ chức hội nghị tổng kết công tác Đoàn và phong trào thanh thiếu nhi năm 2022, triển khai nhiệm vụ năm 2023."),
+		BodyMarkdown: "Tới dự hội nghị có đồng chí Lê Minh Quang, Tỉnh ủy viên, Chánh Văn phòng Tỉnh ủy, " +
+			"và đồng chí Trần Thị Thu Hà, Bí thư Đoàn khối Cơ quan – Doanh nghiệp tỉnh.\n\n" +
+			"Năm 2022, chi đoàn đã:\n\n" +
+			"- hưởng ứng **Tháng Thanh niên** và **Kỳ nghỉ hồng**, trao tủ sách trị giá 1.232.000 đồng cho trẻ em xã Phước Đại, huyện Bác Ái;\n" +
+			"- vận động 100% đoàn viên ký cam kết nói không với tệ nạn xã hội và chấp hành Luật Giao thông;\n" +
+			"- hỗ trợ triển khai hệ thống EOffice trong cơ quan.\n\n" +
+			"Dịp này, chi đoàn vinh dự nhận Bằng khen của Ban Chấp hành Đoàn khối và khen thưởng 3 đoàn viên có thành tích xuất sắc.",
+		AuthorName:       opt(office[2].FullName),
+		AuthorDepartment: opt("Chi đoàn Văn phòng Tỉnh ủy"),
+		Tags:             []string{"tổng kết", "2022"},
+	}, 0)
+	l.fail("demo post", err)
+	if err != nil {
+		return
+	}
+	_, err = store.SetStatus(l.ctx, p.ID, p.Version, news.Published)
+	l.fail("publish demo post", err)
 }
 
 // demoAccounts gives one account per kind of user, all with DemoPassword.

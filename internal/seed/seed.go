@@ -69,6 +69,7 @@ func Load(ctx context.Context, pool *pgxpool.Pool) (Summary, error) {
 			activity: activity.NewStore(tx),
 			awards:   award.NewStore(tx),
 			accounts: account.NewStore(tx, account.DefaultPolicy),
+			tx:       tx,
 		}
 		l.demo()
 		sum = l.sum
@@ -89,6 +90,7 @@ type loader struct {
 	activity *activity.Store
 	awards   *award.Store
 	accounts *account.Store
+	tx       pgx.Tx
 	err      error
 	sum      Summary
 }
