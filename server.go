@@ -29,6 +29,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/rs/zerolog"
 
+	"github.com/sodoan/sodoan/graph"
 	"github.com/sodoan/sodoan/internal/account"
 	"github.com/sodoan/sodoan/internal/config"
 	"github.com/sodoan/sodoan/internal/db"
@@ -194,6 +195,7 @@ func serve(ctx context.Context, cfg config.Config, log zerolog.Logger, migrate b
 		Version:     version,
 		Sessions:    sessionPolicy(cfg),
 		Media:       news.Media{Dir: cfg.MediaDir, MaxBytes: cfg.UploadMaxBytes},
+		Limits:      graph.Limits{Complexity: cfg.MaxComplexity, Depth: cfg.MaxDepth, Tokens: cfg.MaxTokens},
 	})
 	return httpserver.Serve(ctx, ln, h, httpserver.Timeouts{
 		ReadHeader:    cfg.ReadHeaderTimeout,

@@ -18,6 +18,8 @@ import (
 type HandlerOptions struct {
 	// Introspection lets tools such as GraphiQL read the schema.
 	Introspection bool
+	// Limits bound each operation; the zero value means DefaultLimits.
+	Limits Limits
 }
 
 // NewHandler builds the /graphql endpoint with only what it needs: JSON POST
@@ -26,11 +28,17 @@ type HandlerOptions struct {
 // and form transports are left out on purpose: a plain HTML form cannot send
 // application/json, so cross-site form posts cannot reach a mutation.
 func NewHandler(r *Resolver, opts HandlerOptions) *handler.Server {
-	srv := handler.New(NewExecutableSchema(Config{Resolvers: r}))
+	if opts.Limits == (Limits{}) {
+		opts.Limits = DefaultLimits
+	}
+	srv := handler.New(NewExecutableSchema(Config{Resolvers: r, Complexity: pagedComplexity()}))
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
 
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.SetParserTokenLimit(opts.Limits.Tokens)
+	srv.Use(extension.FixedComplexityLimit(opts.Limits.Complexity))
+	srv.Use(depthLimit{Max: opts.Limits.Depth})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
 	if opts.Introspection {
 		srv.Use(extension.Introspection{})

@@ -58,6 +58,11 @@ type Config struct {
 	MediaDir       string `env:"MEDIA_DIR" envDefault:".media"`
 	UploadMaxBytes int64  `env:"UPLOAD_MAX_BYTES" envDefault:"10485760"`
 
+	// Ceilings on one GraphQL operation.
+	MaxComplexity int `env:"GRAPHQL_MAX_COMPLEXITY" envDefault:"20000"`
+	MaxDepth      int `env:"GRAPHQL_MAX_DEPTH" envDefault:"12"`
+	MaxTokens     int `env:"GRAPHQL_MAX_TOKENS" envDefault:"5000"`
+
 	LogLevel  string `env:"LOG_LEVEL" envDefault:"info"`
 	LogFormat string `env:"LOG_FORMAT" envDefault:"json"`
 }
@@ -133,6 +138,11 @@ func (c Config) validate() []error {
 	}
 	if c.UploadMaxBytes < 1<<10 || c.UploadMaxBytes > 100<<20 {
 		bad("UPLOAD_MAX_BYTES", "must be between 1024 and 104857600, got %d", c.UploadMaxBytes)
+	}
+	for v, n := range map[string]int{"GRAPHQL_MAX_COMPLEXITY": c.MaxComplexity, "GRAPHQL_MAX_DEPTH": c.MaxDepth, "GRAPHQL_MAX_TOKENS": c.MaxTokens} {
+		if n < 1 {
+			bad(v, "must be a positive whole number, got %d", n)
+		}
 	}
 	if c.DemoData != "auto" && c.DemoData != "off" {
 		bad("DEMO_DATA", "must be auto or off, got %q", c.DemoData)

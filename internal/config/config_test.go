@@ -82,6 +82,7 @@ func TestLoadNamesTheBadVariable(t *testing.T) {
 		{"LOG_LEVEL", "loud", "must be one of"},
 		{"LOG_FORMAT", "xml", "must be json or console"},
 		{"DEMO_DATA", "yes", "must be auto or off"},
+		{"GRAPHQL_MAX_DEPTH", "0", "must be a positive whole number"},
 		{"SESSION_IDLE_TIMEOUT", "24h", "must not be longer than SESSION_MAX_AGE"},
 	}
 	for _, tt := range tests {

@@ -36,6 +36,8 @@ type Options struct {
 	Version     string
 	// Sessions sets sign-in rules; the zero value means account.DefaultPolicy.
 	Sessions account.Policy
+	// Limits bound each GraphQL operation; the zero value means graph.DefaultLimits.
+	Limits graph.Limits
 	// Media is where uploaded photos live; the zero value means .media and 10 MiB.
 	Media news.Media
 }
@@ -46,7 +48,7 @@ func Routes(o Options) http.Handler {
 		o.Sessions = account.DefaultPolicy
 	}
 	resolver := graph.NewResolver(o.Pool, o.Version, o.Sessions)
-	gql := graph.NewHandler(resolver, graph.HandlerOptions{Introspection: o.Development})
+	gql := graph.NewHandler(resolver, graph.HandlerOptions{Introspection: o.Development, Limits: o.Limits})
 
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", http.MaxBytesHandler(

@@ -1,0 +1,121 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/errcode"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+)
+
+// defaultFirst is what a connection returns when `first` is not given; it
+// matches the schema's defaults closely enough for pricing.
+const defaultFirst = 20
+
+// pagedComplexity prices every connection field by its page: a list of
+// `first` items costs `first` times what one item's selection costs. The
+// connection fields are recognised by their (first: Int, after: String)
+// arguments, so a connection added later is priced without anyone
+// remembering to.
+func pagedComplexity() ComplexityRoot {
+	var root ComplexityRoot
+	rv := reflect.ValueOf(&root).Elem()
+	int32Ptr, stringPtr := reflect.TypeOf((*int32)(nil)), reflect.TypeOf((*string)(nil))
+	for i := range rv.NumField() {
+		obj := rv.Field(i)
+		if obj.Kind() != reflect.Struct {
+			continue
+		}
+		for j := range obj.NumField() {
+			f := obj.Field(j)
+			t := f.Type()
+			if t.Kind() != reflect.Func {
+				continue
+			}
+			first := -1
+			for a := 1; a+1 < t.NumIn(); a++ {
+				if t.In(a) == int32Ptr && t.In(a+1) == stringPtr {
+					first = a
+				}
+			}
+			if first < 0 {
+				continue
+			}
+			f.Set(reflect.MakeFunc(t, func(args []reflect.Value) []reflect.Value {
+				child := int(args[0].Int())
+				n := defaultFirst
+				if p := args[first]; !p.IsNil() {
+					n = max(int(p.Elem().Int()), 1)
+				}
+				return []reflect.Value{reflect.ValueOf(1 + n*max(child, 1))}
+			}))
+		}
+	}
+	return root
+}
+
+// depthLimit refuses operations nested deeper than Max levels of fields
+// (fragments count where they are spread), before anything runs.
+type depthLimit struct{ Max int }
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationContextMutator
+} = depthLimit{}
+
+func (depthLimit) ExtensionName() string                   { return "DepthLimit" }
+func (depthLimit) Validate(graphql.ExecutableSchema) error { return nil }
+func (d depthLimit) MutateOperationContext(_ context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+	op := oc.Doc.Operations.ForName(oc.OperationName)
+	if op == nil {
+		return nil
+	}
+	if depth := selectionDepth(op.SelectionSet, oc.Doc, 0); depth > d.Max {
+		err := gqlerror.Errorf("operation is nested %d levels deep, which exceeds the limit of %d", depth, d.Max)
+		errcode.Set(err, "DEPTH_LIMIT_EXCEEDED")
+		return err
+	}
+	return nil
+}
+
+// selectionDepth is the deepest chain of fields in set; seen guards against
+// fragment cycles, which validation rejects anyway.
+func selectionDepth(set ast.SelectionSet, doc *ast.QueryDocument, guard int) int {
+	if guard > 100 {
+		return guard
+	}
+	deepest := 0
+	for _, s := range set {
+		var d int
+		switch s := s.(type) {
+		case *ast.Field:
+			d = 1 + selectionDepth(s.SelectionSet, doc, guard+1)
+		case *ast.InlineFragment:
+			d = selectionDepth(s.SelectionSet, doc, guard+1)
+		case *ast.FragmentSpread:
+			if f := doc.Fragments.ForName(s.Name); f != nil {
+				d = selectionDepth(f.SelectionSet, doc, guard+1)
+			}
+		}
+		deepest = max(deepest, d)
+	}
+	return deepest
+}
+
+// Limits are the ceilings on one GraphQL operation.
+type Limits struct {
+	Complexity int // priced by page size, see pagedComplexity
+	Depth      int // levels of nested fields
+	Tokens     int // lexer tokens in the query text
+}
+
+// DefaultLimits let a dashboard ask for 20 activities with 50 participants
+// each and their members, and little more.
+var DefaultLimits = Limits{Complexity: 20000, Depth: 12, Tokens: 5000}
+
+func (l Limits) String() string {
+	return fmt.Sprintf("complexity %d, depth %d, tokens %d", l.Complexity, l.Depth, l.Tokens)
+}
