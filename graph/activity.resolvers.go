@@ -12,6 +12,7 @@ import (
 	"github.com/sodoan/sodoan/internal/access"
 	"github.com/sodoan/sodoan/internal/activity"
 	"github.com/sodoan/sodoan/internal/db"
+	"github.com/sodoan/sodoan/internal/loader"
 	"github.com/sodoan/sodoan/internal/member"
 	"github.com/sodoan/sodoan/internal/org"
 	"github.com/sodoan/sodoan/internal/page"
@@ -44,13 +45,19 @@ func (r *activityResolver) Participants(ctx context.Context, obj *activity.Activ
 		return nil, err
 	}
 	viewer := access.From(ctx)
-	list, err := r.ActivityStore.Participants(ctx, obj.ID, viewer, p)
+	var list page.Page[*activity.Participation]
+	if p.After == nil {
+		// The first page, as a list of activities shows it: batched.
+		list, err = loaders(ctx).Participants.Load(ctx, loader.PageKey{ParentID: obj.ID, First: p.First})
+	} else {
+		list, err = r.ActivityStore.Participants(ctx, obj.ID, viewer, p)
+	}
 	if err != nil {
 		return nil, err
 	}
 	return model.NewConnection(list, func(ctx context.Context) (int, error) {
 		if !viewer.Admin {
-			return r.ActivityStore.CountParticipants(ctx, obj.ID, viewer)
+			return loaders(ctx).ParticipantCount.Load(ctx, obj.ID)
 		}
 		t, err := loaders(ctx).Totals.Load(ctx, obj.ID)
 		return t.Participants, err

@@ -11,6 +11,7 @@ import (
 
 	"github.com/sodoan/sodoan/graph/model"
 	"github.com/sodoan/sodoan/internal/activity"
+	"github.com/sodoan/sodoan/internal/loader"
 	"github.com/sodoan/sodoan/internal/member"
 	"github.com/sodoan/sodoan/internal/org"
 )
@@ -150,7 +151,7 @@ func (r *unitResolver) Stats(ctx context.Context, obj *org.Unit, year *int32) (*
 	if year != nil {
 		y = int(*year)
 	}
-	s, err := r.UnitStore.Stats(ctx, obj.ID, y)
+	s, err := loaders(ctx).UnitStats.Load(ctx, loader.StatsKey{UnitID: obj.ID, Year: y})
 	if err != nil {
 		return nil, err
 	}

@@ -491,3 +491,58 @@ func (s *Store) CountCampaigns(ctx context.Context, f CampaignFilter) (int, erro
 var errNoRows = pgx.ErrNoRows
 
 func isNoRows(err error) bool { return errors.Is(err, errNoRows) }
+
+// FirstParticipants returns the first page (first rows, by the members'
+// names) of each activity's participants in one statement, for a list of
+// activities each showing its participants. Only members viewer may see
+// are listed.
+func (s *Store) FirstParticipants(ctx context.Context, activityIDs []int64, viewer *access.Principal, first int) (map[int64]page.Page[*Participation], error) {
+	args := db.Args{activityIDs}
+	cond := viewer.MemberCondition("m", &args)
+	rows, err := s.pool.Query(ctx, `SELECT x.* FROM unnest($1::bigint[]) AS r(activity_id) CROSS JOIN LATERAL (
+			SELECT `+participationColumns+`, m.sort_name FROM participations p JOIN members m ON m.id = p.member_id
+			WHERE p.activity_id = r.activity_id AND `+cond+`
+			ORDER BY m.sort_name, m.id LIMIT `+args.Add(first+1)+`) x`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("participants: %w", err)
+	}
+	type keyed struct {
+		p    *Participation
+		name string
+	}
+	grouped := map[int64][]keyed{}
+	for rows.Next() {
+		var k keyed
+		if k.p, err = scanParticipation(rows, &k.name); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("participants: %w", err)
+		}
+		grouped[k.p.ActivityID] = append(grouped[k.p.ActivityID], k)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("participants: %w", err)
+	}
+	req := page.Request{First: first}
+	out := make(map[int64]page.Page[*Participation], len(activityIDs))
+	for _, id := range activityIDs {
+		out[id] = page.TrimMap(req, grouped[id], func(k keyed) []any { return []any{k.name, k.p.MemberID} },
+			func(k keyed) *Participation { return k.p })
+	}
+	return out, nil
+}
+
+// CountParticipantsOf counts, per activity, the participants viewer may see.
+func (s *Store) CountParticipantsOf(ctx context.Context, activityIDs []int64, viewer *access.Principal) (map[int64]int, error) {
+	args := db.Args{activityIDs}
+	cond := viewer.MemberCondition("m", &args)
+	rows, err := s.pool.Query(ctx, `SELECT p.activity_id, count(*) FROM participations p JOIN members m ON m.id = p.member_id
+		WHERE p.activity_id = ANY($1) AND `+cond+` GROUP BY 1`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("count participants: %w", err)
+	}
+	out := map[int64]int{}
+	var id int64
+	var n int
+	_, err = pgx.ForEachRow(rows, []any{&id, &n}, func() error { out[id] = n; return nil })
+	return out, err
+}

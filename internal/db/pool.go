@@ -36,6 +36,7 @@ func Open(ctx context.Context, url string, opts PoolOptions) (*pgxpool.Pool, err
 	// is what decides the plan, and a generic one turned a province's report
 	// from about a second into a minute. Planning each run costs far less.
 	cfg.ConnConfig.RuntimeParams["plan_cache_mode"] = "force_custom_plan"
+	cfg.ConnConfig.Tracer = statementTracer{}
 	// A health check every half minute drops connections to a restarted server
 	// before a request trips over them.
 	cfg.HealthCheckPeriod = 30 * time.Second

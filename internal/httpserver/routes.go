@@ -115,14 +115,30 @@ func writeJSON(w http.ResponseWriter, status int, body any) {
 // line per request with its status and duration.
 func withRequestLogging(log zerolog.Logger, next http.Handler) http.Handler {
 	h := hlog.AccessHandler(func(r *http.Request, status, size int, d time.Duration) {
-		hlog.FromRequest(r).Info().
+		ev := hlog.FromRequest(r).Info().
 			Str("method", r.Method).
 			Str("path", r.URL.Path).
 			Int("status", status).
 			Int("size", size).
-			Float64("duration_ms", float64(d.Microseconds())/1000).
-			Msg("request")
+			Float64("duration_ms", float64(d.Microseconds())/1000)
+		if c, ok := r.Context().Value(statementsKey{}).(*db.StatementCounter); ok {
+			ev = ev.Int64("sql_statements", c.Count())
+		}
+		ev.Msg("request")
 	})(next)
+	h = withStatementCount(h)
 	h = hlog.RequestIDHandler("request_id", "X-Request-Id")(h)
 	return hlog.NewHandler(log)(h)
+}
+
+type statementsKey struct{}
+
+// withStatementCount counts the SQL statements each request sends, for the
+// request log line (and the tests that hold it to a constant).
+func withStatementCount(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c := &db.StatementCounter{}
+		ctx := db.WithStatementCounter(context.WithValue(r.Context(), statementsKey{}, c), c)
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
 }

@@ -10,12 +10,14 @@ import (
 
 	"github.com/vikstrous/dataloadgen"
 
+	"github.com/sodoan/sodoan/internal/access"
 	"github.com/sodoan/sodoan/internal/account"
 	"github.com/sodoan/sodoan/internal/activity"
 	"github.com/sodoan/sodoan/internal/award"
 	"github.com/sodoan/sodoan/internal/member"
 	"github.com/sodoan/sodoan/internal/news"
 	"github.com/sodoan/sodoan/internal/org"
+	"github.com/sodoan/sodoan/internal/page"
 )
 
 // Stores are where the loaders read from.
@@ -32,6 +34,18 @@ type Stores struct {
 type HoursKey struct {
 	MemberID int64
 	Year     int
+}
+
+// StatsKey asks for a unit's dashboard figures in a year.
+type StatsKey struct {
+	UnitID int64
+	Year   int
+}
+
+// PageKey asks for the first page of a parent's list.
+type PageKey struct {
+	ParentID int64
+	First    int
 }
 
 // Loaders are one request's batching loaders.
@@ -56,6 +70,11 @@ type Loaders struct {
 	Photo         *dataloadgen.Loader[int64, *news.Photo]
 	PostPhotos    *dataloadgen.Loader[int64, []news.PostPhoto]
 	PostViews     *dataloadgen.Loader[int64, int64]
+	UnitStats     *dataloadgen.Loader[StatsKey, *org.Stats]
+	// Participants and ParticipantCount see only the members the request's
+	// caller may see.
+	Participants     *dataloadgen.Loader[PageKey, page.Page[*activity.Participation]]
+	ParticipantCount *dataloadgen.Loader[int64, int]
 }
 
 // wait is how long a loader collects keys before it queries: long enough
@@ -86,6 +105,15 @@ func New(s Stores) *Loaders {
 		Photo:         dataloadgen.NewMappedLoader(s.News.PhotosByIDs, opt),
 		PostPhotos:    dataloadgen.NewLoader(all(s.News.PhotosOf), opt),
 		PostViews:     dataloadgen.NewLoader(all(s.News.ViewsOf), opt),
+		UnitStats:     dataloadgen.NewLoader(byYear(s.Org.StatsOf), opt),
+		Participants: dataloadgen.NewLoader(func(ctx context.Context, keys []PageKey) ([]page.Page[*activity.Participation], []error) {
+			return firstPages(ctx, keys, func(ctx context.Context, ids []int64, first int) (map[int64]page.Page[*activity.Participation], error) {
+				return s.Activity.FirstParticipants(ctx, ids, access.From(ctx), first)
+			})
+		}, opt),
+		ParticipantCount: dataloadgen.NewLoader(all(func(ctx context.Context, ids []int64) (map[int64]int, error) {
+			return s.Activity.CountParticipantsOf(ctx, ids, access.From(ctx))
+		}), opt),
 	}
 }
 
@@ -100,6 +128,55 @@ func all[K comparable, V any](fetch func(context.Context, []K) (map[K]V, error))
 		}
 		for i, k := range keys {
 			out[i] = m[k]
+		}
+		return out, nil
+	}
+}
+
+// firstPages batches first-page requests with the same page size into one
+// fetch per size.
+func firstPages[V any](ctx context.Context, keys []PageKey, fetch func(context.Context, []int64, int) (map[int64]V, error)) ([]V, []error) {
+	sizes := map[int][]int64{}
+	for _, k := range keys {
+		sizes[k.First] = append(sizes[k.First], k.ParentID)
+	}
+	got := map[PageKey]V{}
+	for first, ids := range sizes {
+		m, err := fetch(ctx, ids, first)
+		if err != nil {
+			return make([]V, len(keys)), []error{err}
+		}
+		for id, v := range m {
+			got[PageKey{id, first}] = v
+		}
+	}
+	out := make([]V, len(keys))
+	for i, k := range keys {
+		out[i] = got[k]
+	}
+	return out, nil
+}
+
+// byYear batches keys of one year into one fetch per distinct year.
+func byYear[V any](fetch func(context.Context, []int64, int) (map[int64]V, error)) func(context.Context, []StatsKey) ([]V, []error) {
+	return func(ctx context.Context, keys []StatsKey) ([]V, []error) {
+		years := map[int][]int64{}
+		for _, k := range keys {
+			years[k.Year] = append(years[k.Year], k.UnitID)
+		}
+		got := map[StatsKey]V{}
+		for y, ids := range years {
+			m, err := fetch(ctx, ids, y)
+			if err != nil {
+				return make([]V, len(keys)), []error{err}
+			}
+			for id, v := range m {
+				got[StatsKey{id, y}] = v
+			}
+		}
+		out := make([]V, len(keys))
+		for i, k := range keys {
+			out[i] = got[k]
 		}
 		return out, nil
 	}

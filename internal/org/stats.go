@@ -3,6 +3,7 @@ package org
 import (
 	"context"
 	"fmt"
+	"github.com/jackc/pgx/v5"
 )
 
 // Stats are a dashboard tile's figures over a unit and everything below it.
@@ -17,36 +18,57 @@ type Stats struct {
 	ContributionValue int64
 }
 
-// Stats computes a unit's dashboard figures for a year in one statement.
-// Cancelled activities count for nothing.
-func (s *Store) Stats(ctx context.Context, unitID int64, year int) (*Stats, error) {
-	st := &Stats{Year: year, MembersByStatus: map[string]int{}}
-	var active, transferred, agedOut, removed int
-	err := s.pool.QueryRow(ctx, `
-		WITH tree AS (
-			SELECT id, level, archived_at FROM units
-			WHERE path <@ (SELECT path FROM units WHERE id = $1)
-		), acts AS (
-			SELECT a.id FROM activities a
-			WHERE a.unit_id IN (SELECT id FROM tree) AND a.status <> 'CANCELLED'
-			  AND a.starts_on >= make_date($2, 1, 1) AND a.starts_on < make_date($2 + 1, 1, 1)
-		)
-		SELECT
-			(SELECT count(*) FILTER (WHERE status = 'ACTIVE') FROM members WHERE unit_id IN (SELECT id FROM tree)),
-			(SELECT count(*) FILTER (WHERE status = 'TRANSFERRED_OUT') FROM members WHERE unit_id IN (SELECT id FROM tree)),
-			(SELECT count(*) FILTER (WHERE status = 'AGED_OUT') FROM members WHERE unit_id IN (SELECT id FROM tree)),
-			(SELECT count(*) FILTER (WHERE status = 'REMOVED') FROM members WHERE unit_id IN (SELECT id FROM tree)),
-			(SELECT count(*) FROM tree WHERE level = 'BRANCH' AND archived_at IS NULL),
-			(SELECT count(*) FROM acts),
-			(SELECT count(*) FROM participations WHERE activity_id IN (SELECT id FROM acts)),
-			(SELECT coalesce(sum(volunteer_hours), 0)::float8 FROM participations WHERE activity_id IN (SELECT id FROM acts)),
-			(SELECT coalesce(sum(value_dong), 0)::bigint FROM contributions WHERE activity_id IN (SELECT id FROM acts))`,
-		unitID, year).Scan(&active, &transferred, &agedOut, &removed, &st.Branches, &st.Activities,
-		&st.Participations, &st.VolunteerHours, &st.ContributionValue)
+// StatsOf computes the dashboard figures of several units for a year in one
+// statement. Cancelled activities count for nothing.
+func (s *Store) StatsOf(ctx context.Context, unitIDs []int64, year int) (map[int64]*Stats, error) {
+	rows, err := s.pool.Query(ctx, `
+		SELECT r.id, x.* FROM unnest($1::bigint[]) AS r(id) CROSS JOIN LATERAL (
+			WITH tree AS (
+				SELECT id, level, archived_at FROM units
+				WHERE path <@ (SELECT path FROM units WHERE id = r.id)
+			), acts AS (
+				SELECT a.id FROM activities a
+				WHERE a.unit_id IN (SELECT id FROM tree) AND a.status <> 'CANCELLED'
+				  AND a.starts_on >= make_date($2, 1, 1) AND a.starts_on < make_date($2 + 1, 1, 1)
+			)
+			SELECT
+				(SELECT count(*) FILTER (WHERE status = 'ACTIVE') FROM members WHERE unit_id IN (SELECT id FROM tree)),
+				(SELECT count(*) FILTER (WHERE status = 'TRANSFERRED_OUT') FROM members WHERE unit_id IN (SELECT id FROM tree)),
+				(SELECT count(*) FILTER (WHERE status = 'AGED_OUT') FROM members WHERE unit_id IN (SELECT id FROM tree)),
+				(SELECT count(*) FILTER (WHERE status = 'REMOVED') FROM members WHERE unit_id IN (SELECT id FROM tree)),
+				(SELECT count(*) FROM tree WHERE level = 'BRANCH' AND archived_at IS NULL),
+				(SELECT count(*) FROM acts),
+				(SELECT count(*) FROM participations WHERE activity_id IN (SELECT id FROM acts)),
+				(SELECT coalesce(sum(volunteer_hours), 0)::float8 FROM participations WHERE activity_id IN (SELECT id FROM acts)),
+				(SELECT coalesce(sum(value_dong), 0)::bigint FROM contributions WHERE activity_id IN (SELECT id FROM acts))
+		) x`, unitIDs, year)
 	if err != nil {
-		return nil, fmt.Errorf("stats of unit %d: %w", unitID, err)
+		return nil, fmt.Errorf("unit stats: %w", err)
 	}
-	st.MembersByStatus = map[string]int{"ACTIVE": active, "TRANSFERRED_OUT": transferred, "AGED_OUT": agedOut, "REMOVED": removed}
-	st.MembersTotal = active + transferred + agedOut + removed
-	return st, nil
+	out := make(map[int64]*Stats, len(unitIDs))
+	var id int64
+	var active, transferred, agedOut, removed int
+	st := Stats{}
+	_, err = pgx.ForEachRow(rows, []any{&id, &active, &transferred, &agedOut, &removed, &st.Branches, &st.Activities,
+		&st.Participations, &st.VolunteerHours, &st.ContributionValue}, func() error {
+		c := st
+		c.Year = year
+		c.MembersByStatus = map[string]int{"ACTIVE": active, "TRANSFERRED_OUT": transferred, "AGED_OUT": agedOut, "REMOVED": removed}
+		c.MembersTotal = active + transferred + agedOut + removed
+		out[id] = &c
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("unit stats: %w", err)
+	}
+	return out, nil
+}
+
+// Stats computes one unit's dashboard figures for a year.
+func (s *Store) Stats(ctx context.Context, unitID int64, year int) (*Stats, error) {
+	m, err := s.StatsOf(ctx, []int64{unitID}, year)
+	if err != nil {
+		return nil, err
+	}
+	return m[unitID], nil
 }
