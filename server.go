@@ -7,6 +7,7 @@
 //	server migrate version            print the applied migration
 //	server migrate force VERSION      mark VERSION as applied after a manual repair
 //	server seed                       load the demo into an empty database
+//	server gendata [--members N] [--seed S]  province-sized data for benchmarks
 //	server user create --username U --name N (--admin | --officer-of UNIT) [--email E]
 //	                                  create an account; the password is read from the terminal or stdin
 package main
@@ -66,6 +67,8 @@ const usage = `usage:
   server migrate version            print the applied migration
   server migrate force VERSION      mark VERSION applied after a manual repair
   server seed                       load the demo (Vietnamese sample records) into an empty database
+  server gendata [--members N] [--seed S]
+                                    fill an empty database with a province-sized dataset (benchmarks)
   server user create --username U --name N (--admin | --officer-of UNIT_ID) [--email E]
                                     create an account; password from the terminal or stdin
 Settings come from environment variables; see README.md.`
@@ -101,6 +104,8 @@ func run(ctx context.Context, args []string, environ map[string]string, stdin io
 		return migrateCommand(ctx, cfg, log, args, stdout)
 	case "user":
 		return userCommand(ctx, cfg, log, args, stdin, stdout)
+	case "gendata":
+		return gendataCommand(ctx, cfg, log, args, stdout)
 	case "seed":
 		if len(args) > 0 {
 			return usageError{"seed takes no arguments\n" + usage}
