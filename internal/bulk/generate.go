@@ -21,7 +21,7 @@ type Options struct {
 // Generated counts what Generate wrote.
 type Generated struct {
 	Units, Members, Activities, Participations, Contributions, Commendations, Signatures, Ratings, Posts int64
-	ProvinceID                                                                                          int64
+	ProvinceID                                                                                           int64
 }
 
 var (
