@@ -34,18 +34,18 @@ func membersAt(name, date string) string {
 const heldActivities = ` activities a JOIN units au ON au.id = a.unit_id
 	WHERE au.path <@ $1::ltree AND a.status = 'DONE' AND a.starts_on BETWEEN $2::date AND $3::date`
 
-func queueFigures(b *pgx.Batch, r *Report, path string, full bool) {
+func queueFigures(b *pgx.Batch, r *Report, path string, full bool, atEnd, atStart string) {
 	start := time.Date(r.Year, 1, 1, 0, 0, 0, 0, time.UTC)
 	end := time.Date(r.Year, 12, 31, 0, 0, 0, 0, time.UTC)
 	args := []any{path, start, end}
 	m := &r.Members
 
-	b.Queue(`WITH `+membersAt("ae", "$3::date")+`, `+membersAt("ast", "($2::date - 1)")+`
+	b.Queue(`WITH ae AS (SELECT * FROM `+atEnd+`), ast AS (SELECT * FROM `+atStart+`)
 		SELECT (SELECT count(*) FROM ast), count(*),
 			count(*) FILTER (WHERE gender = 'FEMALE'), count(*) FILTER (WHERE gender = 'MALE'),
 			count(*) FILTER (WHERE position = 'SECRETARY'), count(*) FILTER (WHERE position = 'DEPUTY_SECRETARY'),
 			count(*) FILTER (WHERE position = 'COMMITTEE_MEMBER'), count(*) FILTER (WHERE position = 'MEMBER')
-		FROM ae`, args...).QueryRow(func(row pgx.Row) error {
+		FROM ae`).QueryRow(func(row pgx.Row) error {
 		return row.Scan(&m.AtYearStart, &m.AtYearEnd, &m.Female, &m.Male, &m.Secretaries, &m.Deputies, &m.Committee, &m.Plain)
 	})
 
@@ -79,7 +79,7 @@ func queueFigures(b *pgx.Batch, r *Report, path string, full bool) {
 			return err
 		})
 
-	b.Queue(`WITH `+membersAt("ae", "$3::date")+`
+	b.Queue(`WITH ae AS (SELECT * FROM `+atEnd+`)
 		SELECT a.work_area, count(*), count(DISTINCT p.member_id),
 			count(DISTINCT p.member_id) FILTER (WHERE ae.id IS NOT NULL), coalesce(sum(p.volunteer_hours), 0)::float8
 		FROM participations p
@@ -130,13 +130,13 @@ func queueFigures(b *pgx.Batch, r *Report, path string, full bool) {
 		return err
 	})
 
-	b.Queue(`WITH `+membersAt("ae", "$3::date")+`
+	b.Queue(`WITH ae AS (SELECT * FROM `+atEnd+`)
 		SELECT pl.id, count(ae.id), count(s.member_id)
 		FROM pledges pl JOIN units pu ON pu.id = pl.unit_id
 		LEFT JOIN ae ON ae.path <@ pu.path
 		LEFT JOIN pledge_signatures s ON s.pledge_id = pl.id AND s.member_id = ae.id
 		WHERE pu.path <@ $1::ltree AND pl.year = extract(year FROM $2::date)
-		GROUP BY pl.id, pu.path ORDER BY pu.path, pl.id`, args...).Query(func(rows pgx.Rows) error {
+		GROUP BY pl.id, pu.path ORDER BY pu.path, pl.id`, path, start).Query(func(rows pgx.Rows) error {
 		var p Pledge
 		_, err := pgx.ForEachRow(rows, []any{&p.PledgeID, &p.Eligible, &p.Signed}, func() error {
 			r.Pledges = append(r.Pledges, p)
@@ -145,14 +145,14 @@ func queueFigures(b *pgx.Batch, r *Report, path string, full bool) {
 		return err
 	})
 
-	b.Queue(`WITH `+membersAt("ae", "$3::date")+`
+	b.Queue(`WITH ae AS (SELECT * FROM `+atEnd+`)
 		SELECT
 			count(*) FILTER (WHERE r.level = 'EXCELLENT'), count(*) FILTER (WHERE r.level = 'GOOD'),
 			count(*) FILTER (WHERE r.level = 'COMPLETED'), count(*) FILTER (WHERE r.level = 'NOT_COMPLETED'),
 			(SELECT count(*) FROM ae WHERE NOT EXISTS (SELECT 1 FROM member_ratings x
 				WHERE x.member_id = ae.id AND x.year = extract(year FROM $2::date)))
 		FROM member_ratings r JOIN units u ON u.id = r.unit_id
-		WHERE u.path <@ $1::ltree AND r.year = extract(year FROM $2::date)`, args...).QueryRow(func(row pgx.Row) error {
+		WHERE u.path <@ $1::ltree AND r.year = extract(year FROM $2::date)`, path, start).QueryRow(func(row pgx.Row) error {
 		rt := &r.Ratings
 		if err := row.Scan(&rt.Excellent, &rt.Good, &rt.Completed, &rt.NotCompleted, &rt.Unrated); err != nil {
 			return err
@@ -161,7 +161,7 @@ func queueFigures(b *pgx.Batch, r *Report, path string, full bool) {
 		return nil
 	})
 
-	b.Queue(`WITH `+membersAt("ae", "$3::date")+`
+	b.Queue(`WITH ae AS (SELECT * FROM `+atEnd+`)
 		SELECT c.form, c.issuer_level, count(*) FILTER (WHERE c.member_id IS NOT NULL), count(*) FILTER (WHERE c.unit_id IS NOT NULL)
 		FROM commendations c
 		LEFT JOIN units ru ON ru.id = c.unit_id
@@ -170,7 +170,7 @@ func queueFigures(b *pgx.Batch, r *Report, path string, full bool) {
 		LEFT JOIN ae ON ae.id = c.member_id
 		WHERE c.year = extract(year FROM $2::date)
 			AND (ru.path <@ $1::ltree OR (c.member_id IS NOT NULL AND coalesce(ae.path, mu.path) <@ $1::ltree))
-		GROUP BY 1, 2 ORDER BY 2, 1`, args...).Query(func(rows pgx.Rows) error {
+		GROUP BY 1, 2 ORDER BY 2, 1`, path, start).Query(func(rows pgx.Rows) error {
 		var x Received
 		_, err := pgx.ForEachRow(rows, []any{&x.Form, &x.IssuerLevel, &x.Individual, &x.Collective}, func() error {
 			r.Received = append(r.Received, x)
@@ -227,11 +227,11 @@ func queueFigures(b *pgx.Batch, r *Report, path string, full bool) {
 		return err
 	})
 
-	b.Queue(`WITH `+membersAt("ae", "$2::date")+`
+	b.Queue(`WITH ae AS (SELECT * FROM `+atEnd+`)
 		SELECT ae.id FROM ae JOIN members m ON m.id = ae.id
 		WHERE ae.path = $1::ltree AND ae.position <> 'MEMBER'
 		ORDER BY array_position(ARRAY['SECRETARY', 'DEPUTY_SECRETARY', 'COMMITTEE_MEMBER'], ae.position), m.sort_name, m.id`,
-		path, end).Query(func(rows pgx.Rows) error {
+		path).Query(func(rows pgx.Rows) error {
 		var id int64
 		_, err := pgx.ForEachRow(rows, []any{&id}, func() error {
 			r.Committee = append(r.Committee, id)
@@ -249,12 +249,12 @@ const heldWithParticipations = ` activities a JOIN units au ON au.id = a.unit_id
 
 // queueBreakdown adds a row per unit directly below, and one for the
 // records attached to the unit itself, so that the rows sum to the total.
-func queueBreakdown(b *pgx.Batch, r *Report, unitID int64, path string) {
+func queueBreakdown(b *pgx.Batch, r *Report, unitID int64, path string, atEnd string) {
 	start := time.Date(r.Year, 1, 1, 0, 0, 0, 0, time.UTC)
 	end := time.Date(r.Year, 12, 31, 0, 0, 0, 0, time.UTC)
 	// Each record is keyed by the path of the row it belongs to: the unit
 	// itself for records attached to it, else the child it lies under.
-	b.Queue(`WITH `+membersAt("ae", "$3::date")+`,
+	b.Queue(`WITH ae AS (SELECT * FROM `+atEnd+`),
 		rows AS (
 			SELECT id, path, false AS own FROM units WHERE parent_id = $4
 			UNION ALL SELECT id, path, true FROM units WHERE id = $4),

@@ -177,11 +177,32 @@ func (s *Store) Yearly(ctx context.Context, unitID int64, year int) (*Report, er
 	cur.Previous = prev
 	cur.Own = &Unit{UnitID: unitID}
 
-	b := &pgx.Batch{}
-	queueFigures(b, cur, path, true)
-	queueFigures(b, prev, path, false)
-	queueBreakdown(b, cur, unitID, path)
-	if err := s.pool.SendBatch(ctx, b).Close(); err != nil {
+	// Who was a member when is replayed from the history once per date, into
+	// temporary tables the statements share, rather than in each of them.
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		dates := []struct {
+			table string
+			on    time.Time
+		}{
+			{"report_members_end", time.Date(year, 12, 31, 0, 0, 0, 0, time.UTC)},
+			{"report_members_prev_end", time.Date(year-1, 12, 31, 0, 0, 0, 0, time.UTC)},
+			{"report_members_prev_start", time.Date(year-2, 12, 31, 0, 0, 0, 0, time.UTC)},
+		}
+		pre := &pgx.Batch{}
+		for _, d := range dates {
+			pre.Queue(`CREATE TEMP TABLE ` + d.table + ` ON COMMIT DROP AS WITH ` + membersAt("m", "$2::date") + ` SELECT * FROM m`, path, d.on)
+			pre.Queue(`ANALYZE ` + d.table)
+		}
+		if err := tx.SendBatch(ctx, pre).Close(); err != nil {
+			return err
+		}
+		b := &pgx.Batch{}
+		queueFigures(b, cur, path, true, "report_members_end", "report_members_prev_end")
+		queueFigures(b, prev, path, false, "report_members_prev_end", "report_members_prev_start")
+		queueBreakdown(b, cur, unitID, path, "report_members_end")
+		return tx.SendBatch(ctx, b).Close()
+	})
+	if err != nil {
 		return nil, fmt.Errorf("report of unit %d for %d: %w", unitID, year, err)
 	}
 	finish(cur)
