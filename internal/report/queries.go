@@ -40,7 +40,7 @@ func queueFigures(b *pgx.Batch, r *Report, path string, full bool, atEnd, atStar
 	args := []any{path, start, end}
 	m := &r.Members
 
-	b.Queue(`WITH ae AS (SELECT * FROM `+atEnd+`), ast AS (SELECT * FROM `+atStart+`)
+	b.Queue(`WITH ae AS (SELECT * FROM ` + atEnd + `), ast AS (SELECT * FROM ` + atStart + `)
 		SELECT (SELECT count(*) FROM ast), count(*),
 			count(*) FILTER (WHERE gender = 'FEMALE'), count(*) FILTER (WHERE gender = 'MALE'),
 			count(*) FILTER (WHERE position = 'SECRETARY'), count(*) FILTER (WHERE position = 'DEPUTY_SECRETARY'),

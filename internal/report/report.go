@@ -190,7 +190,7 @@ func (s *Store) Yearly(ctx context.Context, unitID int64, year int) (*Report, er
 		}
 		pre := &pgx.Batch{}
 		for _, d := range dates {
-			pre.Queue(`CREATE TEMP TABLE ` + d.table + ` ON COMMIT DROP AS WITH ` + membersAt("m", "$2::date") + ` SELECT * FROM m`, path, d.on)
+			pre.Queue(`CREATE TEMP TABLE `+d.table+` ON COMMIT DROP AS WITH `+membersAt("m", "$2::date")+` SELECT * FROM m`, path, d.on)
 			pre.Queue(`ANALYZE ` + d.table)
 		}
 		if err := tx.SendBatch(ctx, pre).Close(); err != nil {
