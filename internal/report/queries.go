@@ -135,7 +135,7 @@ func queueFigures(b *pgx.Batch, r *Report, path string, full bool, atEnd, atStar
 		FROM pledges pl JOIN units pu ON pu.id = pl.unit_id
 		LEFT JOIN ae ON ae.path <@ pu.path
 		LEFT JOIN pledge_signatures s ON s.pledge_id = pl.id AND s.member_id = ae.id
-		WHERE pu.path <@ $1::ltree AND pl.year = extract(year FROM $2::date)
+		WHERE pu.path <@ $1::ltree AND pl.year = extract(year FROM $2::date)::int
 		GROUP BY pl.id, pu.path ORDER BY pu.path, pl.id`, path, start).Query(func(rows pgx.Rows) error {
 		var p Pledge
 		_, err := pgx.ForEachRow(rows, []any{&p.PledgeID, &p.Eligible, &p.Signed}, func() error {
@@ -150,9 +150,9 @@ func queueFigures(b *pgx.Batch, r *Report, path string, full bool, atEnd, atStar
 			count(*) FILTER (WHERE r.level = 'EXCELLENT'), count(*) FILTER (WHERE r.level = 'GOOD'),
 			count(*) FILTER (WHERE r.level = 'COMPLETED'), count(*) FILTER (WHERE r.level = 'NOT_COMPLETED'),
 			(SELECT count(*) FROM ae WHERE NOT EXISTS (SELECT 1 FROM member_ratings x
-				WHERE x.member_id = ae.id AND x.year = extract(year FROM $2::date)))
+				WHERE x.member_id = ae.id AND x.year = extract(year FROM $2::date)::int))
 		FROM member_ratings r JOIN units u ON u.id = r.unit_id
-		WHERE u.path <@ $1::ltree AND r.year = extract(year FROM $2::date)`, path, start).QueryRow(func(row pgx.Row) error {
+		WHERE u.path <@ $1::ltree AND r.year = extract(year FROM $2::date)::int`, path, start).QueryRow(func(row pgx.Row) error {
 		rt := &r.Ratings
 		if err := row.Scan(&rt.Excellent, &rt.Good, &rt.Completed, &rt.NotCompleted, &rt.Unrated); err != nil {
 			return err
@@ -168,7 +168,7 @@ func queueFigures(b *pgx.Batch, r *Report, path string, full bool, atEnd, atStar
 		LEFT JOIN members m ON m.id = c.member_id
 		LEFT JOIN units mu ON mu.id = m.unit_id
 		LEFT JOIN ae ON ae.id = c.member_id
-		WHERE c.year = extract(year FROM $2::date)
+		WHERE c.year = extract(year FROM $2::date)::int
 			AND (ru.path <@ $1::ltree OR (c.member_id IS NOT NULL AND coalesce(ae.path, mu.path) <@ $1::ltree))
 		GROUP BY 1, 2 ORDER BY 2, 1`, path, start).Query(func(rows pgx.Rows) error {
 		var x Received
@@ -181,7 +181,7 @@ func queueFigures(b *pgx.Batch, r *Report, path string, full bool, atEnd, atStar
 
 	b.Queue(`SELECT c.form, count(*) FILTER (WHERE c.member_id IS NOT NULL), count(*) FILTER (WHERE c.unit_id IS NOT NULL)
 		FROM commendations c JOIN units iu ON iu.id = c.issuer_unit_id
-		WHERE iu.path <@ $1::ltree AND c.year = extract(year FROM $2::date)
+		WHERE iu.path <@ $1::ltree AND c.year = extract(year FROM $2::date)::int
 		GROUP BY 1 ORDER BY 1`, path, start).Query(func(rows pgx.Rows) error {
 		var x Given
 		_, err := pgx.ForEachRow(rows, []any{&x.Form, &x.Individual, &x.Collective}, func() error {
@@ -209,13 +209,13 @@ func queueFigures(b *pgx.Batch, r *Report, path string, full bool, atEnd, atStar
 		return err
 	})
 
-	b.Queue(`SELECT work_area, id FROM (
-			SELECT a.work_area, a.id, row_number() OVER (PARTITION BY a.work_area
-				ORDER BY coalesce(cv.value, 0) DESC, coalesce(pc.n, 0) DESC, a.starts_on, a.id) AS rank
-			FROM activities a JOIN units au ON au.id = a.unit_id
-			LEFT JOIN LATERAL (SELECT sum(value_dong) AS value FROM contributions WHERE activity_id = a.id) cv ON true
-			LEFT JOIN LATERAL (SELECT count(*) AS n FROM participations WHERE activity_id = a.id AND attended) pc ON true
-			WHERE au.path <@ $1::ltree AND a.status = 'DONE' AND a.starts_on BETWEEN $2::date AND $3::date) x
+	b.Queue(`WITH held AS (SELECT a.id, a.work_area, a.starts_on FROM`+heldActivities+`),
+		cv AS (SELECT c.activity_id, sum(c.value_dong) AS value FROM contributions c JOIN held h ON h.id = c.activity_id GROUP BY 1),
+		pc AS (SELECT p.activity_id, count(*) AS n FROM participations p JOIN held h ON h.id = p.activity_id WHERE p.attended GROUP BY 1)
+		SELECT work_area, id FROM (
+			SELECT h.work_area, h.id, row_number() OVER (PARTITION BY h.work_area
+				ORDER BY coalesce(cv.value, 0) DESC, coalesce(pc.n, 0) DESC, h.starts_on, h.id) AS rank
+			FROM held h LEFT JOIN cv ON cv.activity_id = h.id LEFT JOIN pc ON pc.activity_id = h.id) x
 		WHERE rank <= 3 ORDER BY work_area, rank`, args...).Query(func(rows pgx.Rows) error {
 		var area activity.WorkArea
 		var id int64
