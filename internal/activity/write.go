@@ -102,19 +102,8 @@ type CampaignUpdate struct {
 }
 
 func lockCampaign(ctx context.Context, tx pgx.Tx, id int64, version int32) (*Campaign, error) {
-	c, err := scanCampaign(tx.QueryRow(ctx, `SELECT `+campaignColumns+` FROM campaigns WHERE id = $1 FOR UPDATE`, id))
-	if isNoRows(err) {
-		var v validate.Errors
-		v.Add(in("id"), validate.NotFound, "Không tìm thấy phong trào.", "No such campaign.")
-		return nil, v.Err()
-	}
-	if err != nil {
-		return nil, fmt.Errorf("lock campaign %d: %w", id, err)
-	}
-	if c.Version != version {
-		return nil, validate.StaleError(in("version"))
-	}
-	return c, nil
+	return db.LockVersion(ctx, tx, `SELECT `+campaignColumns+` FROM campaigns WHERE id = $1 FOR UPDATE`, id, version,
+		scanCampaign, func(c *Campaign) int32 { return c.Version }, db.Named{VI: "phong trào", EN: "campaign"})
 }
 
 // UpdateCampaign changes a campaign's fields.
@@ -608,19 +597,8 @@ type ContributionUpdate struct {
 }
 
 func lockContribution(ctx context.Context, tx pgx.Tx, id int64, version int32) (*Contribution, error) {
-	c, err := scanContribution(tx.QueryRow(ctx, `SELECT `+contributionColumns+` FROM contributions WHERE id = $1 FOR UPDATE`, id))
-	if isNoRows(err) {
-		var v validate.Errors
-		v.Add(in("id"), validate.NotFound, "Không tìm thấy khoản đóng góp.", "No such contribution.")
-		return nil, v.Err()
-	}
-	if err != nil {
-		return nil, fmt.Errorf("lock contribution %d: %w", id, err)
-	}
-	if c.Version != version {
-		return nil, validate.StaleError(in("version"))
-	}
-	return c, nil
+	return db.LockVersion(ctx, tx, `SELECT `+contributionColumns+` FROM contributions WHERE id = $1 FOR UPDATE`, id, version,
+		scanContribution, func(c *Contribution) int32 { return c.Version }, db.Named{VI: "khoản đóng góp", EN: "contribution"})
 }
 
 // UpdateContribution changes a contribution.

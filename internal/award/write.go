@@ -192,19 +192,8 @@ type CommendationUpdate struct {
 }
 
 func lockCommendation(ctx context.Context, tx pgx.Tx, id int64, version int32) (*Commendation, error) {
-	c, err := scanCommendation(tx.QueryRow(ctx, `SELECT `+commendationColumns+` FROM commendations c WHERE c.id = $1 FOR UPDATE`, id))
-	if errors.Is(err, pgx.ErrNoRows) {
-		var v validate.Errors
-		v.Add(in("id"), validate.NotFound, "Không tìm thấy khen thưởng.", "No such commendation.")
-		return nil, v.Err()
-	}
-	if err != nil {
-		return nil, fmt.Errorf("lock commendation %d: %w", id, err)
-	}
-	if c.Version != version {
-		return nil, validate.StaleError(in("version"))
-	}
-	return c, nil
+	return db.LockVersion(ctx, tx, `SELECT `+commendationColumns+` FROM commendations c WHERE c.id = $1 FOR UPDATE`, id, version,
+		scanCommendation, func(c *Commendation) int32 { return c.Version }, db.Named{VI: "khen thưởng", EN: "commendation"})
 }
 
 // UpdateCommendation corrects a commendation.

@@ -190,19 +190,9 @@ type UpdateInput struct {
 
 // lockCurrent locks the member being changed and checks the caller's version.
 func lockCurrent(ctx context.Context, tx pgx.Tx, id int64, version int32) (*Member, error) {
-	m, err := scanMember(tx.QueryRow(ctx, `SELECT `+memberColumns+` FROM members m WHERE m.id = $1 FOR UPDATE`, id))
-	if errors.Is(err, pgx.ErrNoRows) {
-		var v validate.Errors
-		v.Add(in("id"), validate.NotFound, "Không tìm thấy đoàn viên.", "No such member.")
-		return nil, v.Err()
-	}
-	if err != nil {
-		return nil, fmt.Errorf("lock member %d: %w", id, err)
-	}
-	if m.Version != version {
-		return nil, validate.StaleError(in("version"))
-	}
-	return m, nil
+	return db.LockVersion(ctx, tx, `SELECT `+memberColumns+` FROM members m WHERE m.id = $1 FOR UPDATE`, id, version,
+		func(r pgx.Row) (*Member, error) { return scanMember(r) }, func(m *Member) int32 { return m.Version },
+		db.Named{VI: "đoàn viên", EN: "member"})
 }
 
 // Update corrects a member's details.

@@ -385,19 +385,8 @@ func (s *Store) Update(ctx context.Context, id int64, version int32, p Input) (*
 }
 
 func lock(ctx context.Context, tx pgx.Tx, id int64, version int32) (*Post, error) {
-	p, err := scanPost(tx.QueryRow(ctx, `SELECT `+postColumns+` FROM posts p WHERE p.id = $1 FOR UPDATE`, id))
-	if errors.Is(err, pgx.ErrNoRows) {
-		var v validate.Errors
-		v.Add(in("id"), validate.NotFound, "Không tìm thấy tin bài.", "No such post.")
-		return nil, v.Err()
-	}
-	if err != nil {
-		return nil, fmt.Errorf("lock post: %w", err)
-	}
-	if p.Version != version {
-		return nil, validate.StaleError(in("version"))
-	}
-	return p, nil
+	return db.LockVersion(ctx, tx, `SELECT `+postColumns+` FROM posts p WHERE p.id = $1 FOR UPDATE`, id, version,
+		scanPost, func(p *Post) int32 { return p.Version }, db.Named{VI: "tin bài", EN: "post"})
 }
 
 // SetStatus publishes, archives or returns a post to draft. Publishing
