@@ -33,6 +33,9 @@ func TestNoNPlusOne(t *testing.T) {
 	t.Parallel()
 	tr := newTree(t)
 	campaign := tr.campaign(t, tr.province, "Tháng Thanh niên", 2022)
+	for i := range 8 {
+		tr.unit(t, &tr.bloc, "BRANCH", fmt.Sprintf("Chi đoàn thêm %d", i))
+	}
 	var members []string
 	for i := range 6 {
 		members = append(members, tr.member(t, tr.branchA, fmt.Sprintf("Đoàn viên %d", i), nil))
@@ -59,6 +62,8 @@ func TestNoNPlusOne(t *testing.T) {
 			phone volunteerHours(year: 2022) ratings { level } events { kind } } } } }`,
 		"commendations with recipients": `query($n: Int) { commendations(first: $n) { totalCount edges { node { title
 			issuer { unit { name } name level } recipient { ... on Member { fullName unit { name } } ... on Unit { name } } } } } }`,
+		"units with their children": `query($n: Int) { units(first: $n) { edges { node { name
+			children(first: 5) { totalCount edges { node { name level } } } } } } }`,
 		"units with stats": `query($n: Int) { units(first: $n) { edges { node { name parent { name } ancestors { name } stats(year: 2022) { activities } } } } }`,
 	}
 	// A loader waits 2 ms to gather keys; on a busy machine a few keys can

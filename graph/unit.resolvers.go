@@ -14,6 +14,7 @@ import (
 	"github.com/sodoan/sodoan/internal/loader"
 	"github.com/sodoan/sodoan/internal/member"
 	"github.com/sodoan/sodoan/internal/org"
+	"github.com/sodoan/sodoan/internal/page"
 )
 
 func (r *mutationResolver) UnitCreate(ctx context.Context, input model.UnitCreateInput) (*model.UnitCreatePayload, error) {
@@ -124,8 +125,25 @@ func (r *unitResolver) Ancestors(ctx context.Context, obj *org.Unit) ([]*org.Uni
 }
 
 func (r *unitResolver) Children(ctx context.Context, obj *org.Unit, first *int32, after *string, includeArchived *bool) (*model.Connection[*org.Unit], error) {
-	f := org.Filter{ParentID: &obj.ID, IncludeArchived: includeArchived != nil && *includeArchived}
-	return r.listUnits(ctx, f, first, after)
+	archived := includeArchived != nil && *includeArchived
+	p, err := page.New(first, after)
+	if err != nil {
+		return nil, err
+	}
+	if p.After != nil {
+		return r.listUnits(ctx, org.Filter{ParentID: &obj.ID, IncludeArchived: archived}, first, after)
+	}
+	// The first page, as a tree view shows it under each unit: batched.
+	l := loaders(ctx)
+	children, count := l.Children, l.ChildCount
+	if archived {
+		children, count = l.ChildrenAll, l.ChildCountAll
+	}
+	list, err := children.Load(ctx, loader.PageKey{ParentID: obj.ID, First: p.First})
+	if err != nil {
+		return nil, err
+	}
+	return model.NewConnection(list, func(ctx context.Context) (int, error) { return count.Load(ctx, obj.ID) }), nil
 }
 
 func (r *unitResolver) Members(ctx context.Context, obj *org.Unit, filter *model.MemberFilter, orderBy *member.Order, first *int32, after *string) (*model.Connection[*member.Member], error) {

@@ -75,6 +75,10 @@ type Loaders struct {
 	// caller may see.
 	Participants     *dataloadgen.Loader[PageKey, page.Page[*activity.Participation]]
 	ParticipantCount *dataloadgen.Loader[int64, int]
+	// Children and ChildCount take the parent unit; the ...All variants
+	// include archived units.
+	Children, ChildrenAll     *dataloadgen.Loader[PageKey, page.Page[*org.Unit]]
+	ChildCount, ChildCountAll *dataloadgen.Loader[int64, int]
 }
 
 // wait is how long a loader collects keys before it queries: long enough
@@ -84,7 +88,7 @@ const wait = 2 * time.Millisecond
 // New returns fresh loaders for one request.
 func New(s Stores) *Loaders {
 	opt := dataloadgen.WithWait(wait)
-	return &Loaders{
+	l := &Loaders{
 		Unit:          dataloadgen.NewMappedLoader(s.Org.ByIDs, opt),
 		Member:        dataloadgen.NewMappedLoader(s.Members.ByIDs, opt),
 		Activity:      dataloadgen.NewMappedLoader(s.Activity.ActivitiesByIDs, opt),
@@ -115,6 +119,22 @@ func New(s Stores) *Loaders {
 			return s.Activity.CountParticipantsOf(ctx, ids, access.From(ctx))
 		}), opt),
 	}
+	for _, archived := range []bool{false, true} {
+		children := dataloadgen.NewLoader(func(ctx context.Context, keys []PageKey) ([]page.Page[*org.Unit], []error) {
+			return firstPages(ctx, keys, func(ctx context.Context, ids []int64, first int) (map[int64]page.Page[*org.Unit], error) {
+				return s.Org.FirstChildren(ctx, ids, first, archived)
+			})
+		}, opt)
+		count := dataloadgen.NewLoader(all(func(ctx context.Context, ids []int64) (map[int64]int, error) {
+			return s.Org.CountChildren(ctx, ids, archived)
+		}), opt)
+		if archived {
+			l.ChildrenAll, l.ChildCountAll = children, count
+		} else {
+			l.Children, l.ChildCount = children, count
+		}
+	}
+	return l
 }
 
 // all adapts a fetch returning a map into one where a key with no entry gets

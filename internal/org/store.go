@@ -138,3 +138,54 @@ func (s *Store) Count(ctx context.Context, f Filter) (int, error) {
 	}
 	return n, nil
 }
+
+// FirstChildren returns the first page of each parent's children (by
+// name) in one statement, for a list of units each showing its children.
+func (s *Store) FirstChildren(ctx context.Context, parentIDs []int64, first int, includeArchived bool) (map[int64]page.Page[*Unit], error) {
+	rows, err := s.pool.Query(ctx, `SELECT x.* FROM unnest($1::bigint[]) AS p(id) CROSS JOIN LATERAL (
+			SELECT `+unitColumns+`, nlevel(path), search FROM units
+			WHERE parent_id = p.id AND ($2 OR archived_at IS NULL)
+			ORDER BY nlevel(path), search, id LIMIT $3) x`, parentIDs, includeArchived, first+1)
+	if err != nil {
+		return nil, fmt.Errorf("children: %w", err)
+	}
+	type row struct {
+		unit *Unit
+		key  unitKey
+	}
+	grouped := map[int64][]row{}
+	_, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (struct{}, error) {
+		var u Unit
+		var key unitKey
+		err := r.Scan(&u.ID, &u.ParentID, &u.Level, &u.Name, &u.ShortName, &u.Address, &u.Path, &u.ArchivedAt, &u.Version, &key.Depth, &key.Search)
+		key.ID = u.ID
+		if err == nil && u.ParentID != nil {
+			grouped[*u.ParentID] = append(grouped[*u.ParentID], row{&u, key})
+		}
+		return struct{}{}, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("children: %w", err)
+	}
+	req := page.Request{First: first}
+	out := make(map[int64]page.Page[*Unit], len(parentIDs))
+	for _, id := range parentIDs {
+		out[id] = page.TrimMap(req, grouped[id], func(r row) []any { return []any{r.key.Depth, r.key.Search, r.key.ID} },
+			func(r row) *Unit { return r.unit })
+	}
+	return out, nil
+}
+
+// CountChildren counts each parent's children.
+func (s *Store) CountChildren(ctx context.Context, parentIDs []int64, includeArchived bool) (map[int64]int, error) {
+	rows, err := s.pool.Query(ctx, `SELECT parent_id, count(*) FROM units
+		WHERE parent_id = ANY($1) AND ($2 OR archived_at IS NULL) GROUP BY 1`, parentIDs, includeArchived)
+	if err != nil {
+		return nil, fmt.Errorf("count children: %w", err)
+	}
+	out := map[int64]int{}
+	var id int64
+	var n int
+	_, err = pgx.ForEachRow(rows, []any{&id, &n}, func() error { out[id] = n; return nil })
+	return out, err
+}
