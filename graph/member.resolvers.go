@@ -74,12 +74,22 @@ func (r *memberResolver) Participations(ctx context.Context, obj *member.Member,
 		return nil, err
 	}
 	y := intPtr(year)
-	list, err := r.ActivityStore.ParticipationsOfMember(ctx, obj.ID, y, p)
+	var list page.Page[*activity.Participation]
+	yk := 0
+	if y != nil {
+		yk = *y
+	}
+	if p.After == nil {
+		// The first page, as a list of members shows it: batched.
+		list, err = loaders(ctx).MemberParticipations.Load(ctx, loader.PageKey{ParentID: obj.ID, First: p.First, Year: yk})
+	} else {
+		list, err = r.ActivityStore.ParticipationsOfMember(ctx, obj.ID, y, p)
+	}
 	if err != nil {
 		return nil, err
 	}
 	return model.NewConnection(list, func(ctx context.Context) (int, error) {
-		return r.ActivityStore.CountParticipationsOfMember(ctx, obj.ID, y)
+		return loaders(ctx).MemberParticipationCount.Load(ctx, loader.HoursKey{MemberID: obj.ID, Year: yk})
 	}), nil
 }
 

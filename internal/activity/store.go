@@ -546,3 +546,65 @@ func (s *Store) CountParticipantsOf(ctx context.Context, activityIDs []int64, vi
 	_, err = pgx.ForEachRow(rows, []any{&id, &n}, func() error { out[id] = n; return nil })
 	return out, err
 }
+
+// yearRange is the condition on activities a of starting in year (0: any).
+func yearRange(year int, args *db.Args) string {
+	if year == 0 {
+		return "true"
+	}
+	return `a.starts_on >= make_date(` + args.Add(year) + `, 1, 1) AND a.starts_on < make_date(` + args.Add(year+1) + `, 1, 1)`
+}
+
+// FirstParticipationsOf returns the first page (newest first) of each
+// member's participations, in a year or any (0), in one statement.
+func (s *Store) FirstParticipationsOf(ctx context.Context, memberIDs []int64, year, first int) (map[int64]page.Page[*Participation], error) {
+	args := db.Args{memberIDs}
+	cond := yearRange(year, &args)
+	rows, err := s.pool.Query(ctx, `SELECT x.* FROM unnest($1::bigint[]) AS r(member_id) CROSS JOIN LATERAL (
+			SELECT `+participationColumns+`, a.starts_on FROM participations p JOIN activities a ON a.id = p.activity_id
+			WHERE p.member_id = r.member_id AND `+cond+`
+			ORDER BY a.starts_on DESC, a.id DESC LIMIT `+args.Add(first+1)+`) x`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("members' participations: %w", err)
+	}
+	type keyed struct {
+		p        *Participation
+		startsOn time.Time
+	}
+	grouped := map[int64][]keyed{}
+	for rows.Next() {
+		var k keyed
+		if k.p, err = scanParticipation(rows, &k.startsOn); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("members' participations: %w", err)
+		}
+		grouped[k.p.MemberID] = append(grouped[k.p.MemberID], k)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("members' participations: %w", err)
+	}
+	req := page.Request{First: first}
+	out := make(map[int64]page.Page[*Participation], len(memberIDs))
+	for _, id := range memberIDs {
+		out[id] = page.TrimMap(req, grouped[id], func(k keyed) []any { return []any{k.startsOn, k.p.ActivityID} },
+			func(k keyed) *Participation { return k.p })
+	}
+	return out, nil
+}
+
+// CountParticipationsOf counts each member's participations in a year or
+// any (0).
+func (s *Store) CountParticipationsOf(ctx context.Context, memberIDs []int64, year int) (map[int64]int, error) {
+	args := db.Args{memberIDs}
+	cond := yearRange(year, &args)
+	rows, err := s.pool.Query(ctx, `SELECT p.member_id, count(*) FROM participations p JOIN activities a ON a.id = p.activity_id
+		WHERE p.member_id = ANY($1) AND `+cond+` GROUP BY 1`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("count members' participations: %w", err)
+	}
+	out := map[int64]int{}
+	var id int64
+	var n int
+	_, err = pgx.ForEachRow(rows, []any{&id, &n}, func() error { out[id] = n; return nil })
+	return out, err
+}

@@ -42,10 +42,12 @@ type StatsKey struct {
 	Year   int
 }
 
-// PageKey asks for the first page of a parent's list.
+// PageKey asks for the first page of a parent's list; Year narrows lists
+// that take one (0: none).
 type PageKey struct {
 	ParentID int64
 	First    int
+	Year     int
 }
 
 // Loaders are one request's batching loaders.
@@ -79,6 +81,9 @@ type Loaders struct {
 	// include archived units.
 	Children, ChildrenAll     *dataloadgen.Loader[PageKey, page.Page[*org.Unit]]
 	ChildCount, ChildCountAll *dataloadgen.Loader[int64, int]
+	// MemberParticipations and MemberParticipationCount take a member.
+	MemberParticipations     *dataloadgen.Loader[PageKey, page.Page[*activity.Participation]]
+	MemberParticipationCount *dataloadgen.Loader[HoursKey, int]
 }
 
 // wait is how long a loader collects keys before it queries: long enough
@@ -111,7 +116,7 @@ func New(s Stores) *Loaders {
 		PostViews:     dataloadgen.NewLoader(all(s.News.ViewsOf), opt),
 		UnitStats:     dataloadgen.NewLoader(byYear(s.Org.StatsOf), opt),
 		Participants: dataloadgen.NewLoader(func(ctx context.Context, keys []PageKey) ([]page.Page[*activity.Participation], []error) {
-			return firstPages(ctx, keys, func(ctx context.Context, ids []int64, first int) (map[int64]page.Page[*activity.Participation], error) {
+			return firstPages(ctx, keys, func(ctx context.Context, ids []int64, _, first int) (map[int64]page.Page[*activity.Participation], error) {
 				return s.Activity.FirstParticipants(ctx, ids, access.From(ctx), first)
 			})
 		}, opt),
@@ -119,9 +124,19 @@ func New(s Stores) *Loaders {
 			return s.Activity.CountParticipantsOf(ctx, ids, access.From(ctx))
 		}), opt),
 	}
+	l.MemberParticipations = dataloadgen.NewLoader(func(ctx context.Context, keys []PageKey) ([]page.Page[*activity.Participation], []error) {
+		return firstPages(ctx, keys, s.Activity.FirstParticipationsOf)
+	}, opt)
+	l.MemberParticipationCount = dataloadgen.NewLoader(func(ctx context.Context, keys []HoursKey) ([]int, []error) {
+		skeys := make([]StatsKey, len(keys))
+		for i, k := range keys {
+			skeys[i] = StatsKey{UnitID: k.MemberID, Year: k.Year}
+		}
+		return byYear(s.Activity.CountParticipationsOf)(ctx, skeys)
+	}, opt)
 	for _, archived := range []bool{false, true} {
 		children := dataloadgen.NewLoader(func(ctx context.Context, keys []PageKey) ([]page.Page[*org.Unit], []error) {
-			return firstPages(ctx, keys, func(ctx context.Context, ids []int64, first int) (map[int64]page.Page[*org.Unit], error) {
+			return firstPages(ctx, keys, func(ctx context.Context, ids []int64, _, first int) (map[int64]page.Page[*org.Unit], error) {
 				return s.Org.FirstChildren(ctx, ids, first, archived)
 			})
 		}, opt)
@@ -155,19 +170,21 @@ func all[K comparable, V any](fetch func(context.Context, []K) (map[K]V, error))
 
 // firstPages batches first-page requests with the same page size into one
 // fetch per size.
-func firstPages[V any](ctx context.Context, keys []PageKey, fetch func(context.Context, []int64, int) (map[int64]V, error)) ([]V, []error) {
-	sizes := map[int][]int64{}
+func firstPages[V any](ctx context.Context, keys []PageKey, fetch func(context.Context, []int64, int, int) (map[int64]V, error)) ([]V, []error) {
+	type group struct{ first, year int }
+	groups := map[group][]int64{}
 	for _, k := range keys {
-		sizes[k.First] = append(sizes[k.First], k.ParentID)
+		g := group{k.First, k.Year}
+		groups[g] = append(groups[g], k.ParentID)
 	}
 	got := map[PageKey]V{}
-	for first, ids := range sizes {
-		m, err := fetch(ctx, ids, first)
+	for g, ids := range groups {
+		m, err := fetch(ctx, ids, g.year, g.first)
 		if err != nil {
 			return make([]V, len(keys)), []error{err}
 		}
 		for id, v := range m {
-			got[PageKey{id, first}] = v
+			got[PageKey{id, g.first, g.year}] = v
 		}
 	}
 	out := make([]V, len(keys))
