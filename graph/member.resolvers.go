@@ -102,7 +102,22 @@ func (r *memberResolver) VolunteerHours(ctx context.Context, obj *member.Member,
 }
 
 func (r *memberResolver) Commendations(ctx context.Context, obj *member.Member, first *int32, after *string) (*model.Connection[*award.Commendation], error) {
-	return r.listCommendations(ctx, award.Filter{MemberID: &obj.ID}, first, after)
+	p, err := page.New(first, after)
+	if err != nil {
+		return nil, err
+	}
+	if p.After != nil {
+		return r.listCommendations(ctx, award.Filter{MemberID: &obj.ID}, first, after)
+	}
+	// The first page, as a list of members shows it: batched. The member is
+	// visible to the caller, so their commendations are too.
+	list, err := loaders(ctx).MemberCommendations.Load(ctx, loader.PageKey{ParentID: obj.ID, First: p.First})
+	if err != nil {
+		return nil, err
+	}
+	return model.NewConnection(list, func(ctx context.Context) (int, error) {
+		return loaders(ctx).MemberCommendationCount.Load(ctx, obj.ID)
+	}), nil
 }
 
 func (r *memberResolver) Ratings(ctx context.Context, obj *member.Member) ([]*member.Rating, error) {

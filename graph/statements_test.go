@@ -60,7 +60,8 @@ func TestNoNPlusOne(t *testing.T) {
 			participants(first: 50) { totalCount edges { node { role member { fullName unit { name } } } } } } } } }`,
 		"members with their records": `query($n: Int) { members(first: $n) { totalCount edges { node { fullName unit { name parent { name } }
 			phone volunteerHours(year: 2022) ratings { level } events { kind }
-			participations(year: 2022, first: 3) { totalCount edges { node { role activity { title } } } } } } } }`,
+			participations(year: 2022, first: 3) { totalCount edges { node { role activity { title } } } }
+			commendations(first: 3) { totalCount edges { node { title } } } } } } }`,
 		"commendations with recipients": `query($n: Int) { commendations(first: $n) { totalCount edges { node { title
 			issuer { unit { name } name level } recipient { ... on Member { fullName unit { name } } ... on Unit { name } } } } } }`,
 		"units with their children": `query($n: Int) { units(first: $n) { edges { node { name

@@ -289,3 +289,41 @@ func (s *Store) CountSignatures(ctx context.Context, pledgeID int64, viewer *acc
 	}
 	return n, nil
 }
+
+// FirstCommendationsOf returns the first page (newest year first) of each
+// member's commendations in one statement.
+func (s *Store) FirstCommendationsOf(ctx context.Context, memberIDs []int64, first int) (map[int64]page.Page[*Commendation], error) {
+	rows, err := s.pool.Query(ctx, `SELECT x.* FROM unnest($1::bigint[]) AS r(member_id) CROSS JOIN LATERAL (
+			SELECT `+commendationColumns+` FROM commendations c WHERE c.member_id = r.member_id
+			ORDER BY c.year DESC, c.id DESC LIMIT $2) x`, memberIDs, first+1)
+	if err != nil {
+		return nil, fmt.Errorf("members' commendations: %w", err)
+	}
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*Commendation, error) { return scanCommendation(r) })
+	if err != nil {
+		return nil, fmt.Errorf("members' commendations: %w", err)
+	}
+	grouped := map[int64][]*Commendation{}
+	for _, c := range list {
+		grouped[*c.MemberID] = append(grouped[*c.MemberID], c)
+	}
+	req := page.Request{First: first}
+	out := make(map[int64]page.Page[*Commendation], len(memberIDs))
+	for _, id := range memberIDs {
+		out[id] = page.Trim(req, grouped[id], func(c *Commendation) []any { return []any{c.Year, c.ID} })
+	}
+	return out, nil
+}
+
+// CountCommendationsOf counts each member's commendations.
+func (s *Store) CountCommendationsOf(ctx context.Context, memberIDs []int64) (map[int64]int, error) {
+	rows, err := s.pool.Query(ctx, `SELECT member_id, count(*) FROM commendations WHERE member_id = ANY($1) GROUP BY 1`, memberIDs)
+	if err != nil {
+		return nil, fmt.Errorf("count members' commendations: %w", err)
+	}
+	out := map[int64]int{}
+	var id int64
+	var n int
+	_, err = pgx.ForEachRow(rows, []any{&id, &n}, func() error { out[id] = n; return nil })
+	return out, err
+}

@@ -84,6 +84,8 @@ type Loaders struct {
 	// MemberParticipations and MemberParticipationCount take a member.
 	MemberParticipations     *dataloadgen.Loader[PageKey, page.Page[*activity.Participation]]
 	MemberParticipationCount *dataloadgen.Loader[HoursKey, int]
+	MemberCommendations      *dataloadgen.Loader[PageKey, page.Page[*award.Commendation]]
+	MemberCommendationCount  *dataloadgen.Loader[int64, int]
 }
 
 // wait is how long a loader collects keys before it queries: long enough
@@ -134,6 +136,12 @@ func New(s Stores) *Loaders {
 		}
 		return byYear(s.Activity.CountParticipationsOf)(ctx, skeys)
 	}, opt)
+	l.MemberCommendations = dataloadgen.NewLoader(func(ctx context.Context, keys []PageKey) ([]page.Page[*award.Commendation], []error) {
+		return firstPages(ctx, keys, func(ctx context.Context, ids []int64, _, first int) (map[int64]page.Page[*award.Commendation], error) {
+			return s.Award.FirstCommendationsOf(ctx, ids, first)
+		})
+	}, opt)
+	l.MemberCommendationCount = dataloadgen.NewLoader(all(s.Award.CountCommendationsOf), opt)
 	for _, archived := range []bool{false, true} {
 		children := dataloadgen.NewLoader(func(ctx context.Context, keys []PageKey) ([]page.Page[*org.Unit], []error) {
 			return firstPages(ctx, keys, func(ctx context.Context, ids []int64, _, first int) (map[int64]page.Page[*org.Unit], error) {
