@@ -11,6 +11,7 @@ import (
 	"github.com/sodoan/sodoan/graph/model"
 	"github.com/sodoan/sodoan/internal/access"
 	"github.com/sodoan/sodoan/internal/award"
+	"github.com/sodoan/sodoan/internal/loader"
 	"github.com/sodoan/sodoan/internal/member"
 	"github.com/sodoan/sodoan/internal/org"
 	"github.com/sodoan/sodoan/internal/page"
@@ -254,13 +255,19 @@ func (r *pledgeResolver) Signatures(ctx context.Context, obj *award.Pledge, firs
 		return nil, err
 	}
 	viewer := access.From(ctx)
-	list, err := r.AwardStore.Signatures(ctx, obj.ID, viewer, p)
+	var list page.Page[*award.Signature]
+	if p.After == nil {
+		// The first page, as a list of pledges shows it: batched.
+		list, err = loaders(ctx).Signatures.Load(ctx, loader.PageKey{ParentID: obj.ID, First: p.First})
+	} else {
+		list, err = r.AwardStore.Signatures(ctx, obj.ID, viewer, p)
+	}
 	if err != nil {
 		return nil, err
 	}
 	return model.NewConnection(list, func(ctx context.Context) (int, error) {
 		if !viewer.Admin {
-			return r.AwardStore.CountSignatures(ctx, obj.ID, viewer)
+			return loaders(ctx).SignatureCount.Load(ctx, obj.ID)
 		}
 		c, err := loaders(ctx).PledgeCounts.Load(ctx, obj.ID)
 		return c.Signed, err

@@ -33,12 +33,17 @@ func TestNoNPlusOne(t *testing.T) {
 	t.Parallel()
 	tr := newTree(t)
 	campaign := tr.campaign(t, tr.province, "Tháng Thanh niên", 2022)
-	for i := range 8 {
-		tr.unit(t, &tr.bloc, "BRANCH", fmt.Sprintf("Chi đoàn thêm %d", i))
-	}
 	var members []string
 	for i := range 6 {
 		members = append(members, tr.member(t, tr.branchA, fmt.Sprintf("Đoàn viên %d", i), nil))
+	}
+	for i := range 12 {
+		tr.unit(t, &tr.bloc, "BRANCH", fmt.Sprintf("Chi đoàn thêm %d", i))
+		var p struct{ Pledge struct{ ID string } }
+		tr.env.MustMutate(t, "pledgeCreate", "PledgeCreateInput", "pledge { id }",
+			map[string]any{"unitId": tr.branchA, "year": 2022, "title": fmt.Sprintf("Cam kết %d", i)}, &p)
+		tr.env.MustMutate(t, "pledgeSign", "PledgeSignInput", "pledge { id }",
+			map[string]any{"pledgeId": p.Pledge.ID, "memberIds": members[:3], "signedOn": "2022-03-01"}, nil)
 	}
 	for i := range 12 {
 		a := tr.activity(t, tr.branchA, fmt.Sprintf("Hoạt động %d", i), map[string]any{"campaignId": campaign,
@@ -64,6 +69,8 @@ func TestNoNPlusOne(t *testing.T) {
 			commendations(first: 3) { totalCount edges { node { title } } } } } } }`,
 		"commendations with recipients": `query($n: Int) { commendations(first: $n) { totalCount edges { node { title
 			issuer { unit { name } name level } recipient { ... on Member { fullName unit { name } } ... on Unit { name } } } } } }`,
+		"pledges with signatures": `query($n: Int) { pledges(first: $n) { edges { node { title signedCount
+			signatures(first: 5) { totalCount edges { node { signedOn member { fullName } } } } } } } }`,
 		"units with their children": `query($n: Int) { units(first: $n) { edges { node { name
 			children(first: 5) { totalCount edges { node { name level } } } } } } }`,
 		"units with stats": `query($n: Int) { units(first: $n) { edges { node { name parent { name } ancestors { name } stats(year: 2022) { activities } } } } }`,

@@ -327,3 +327,57 @@ func (s *Store) CountCommendationsOf(ctx context.Context, memberIDs []int64) (ma
 	_, err = pgx.ForEachRow(rows, []any{&id, &n}, func() error { out[id] = n; return nil })
 	return out, err
 }
+
+// FirstSignaturesOf returns the first page (by name) of each pledge's
+// signatures in one statement; only members viewer may see are listed.
+func (s *Store) FirstSignaturesOf(ctx context.Context, pledgeIDs []int64, viewer *access.Principal, first int) (map[int64]page.Page[*Signature], error) {
+	args := db.Args{pledgeIDs}
+	cond := viewer.MemberCondition("m", &args)
+	rows, err := s.pool.Query(ctx, `SELECT x.* FROM unnest($1::bigint[]) AS r(pledge_id) CROSS JOIN LATERAL (
+			SELECT s.pledge_id, s.member_id, s.signed_on, m.sort_name FROM pledge_signatures s JOIN members m ON m.id = s.member_id
+			WHERE s.pledge_id = r.pledge_id AND `+cond+`
+			ORDER BY m.sort_name, m.id LIMIT `+args.Add(first+1)+`) x`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("signatures: %w", err)
+	}
+	type keyed struct {
+		s    *Signature
+		name string
+	}
+	grouped := map[int64][]keyed{}
+	_, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (struct{}, error) {
+		var k keyed
+		var sig Signature
+		err := r.Scan(&sig.PledgeID, &sig.MemberID, &sig.SignedOn, &k.name)
+		k.s = &sig
+		grouped[sig.PledgeID] = append(grouped[sig.PledgeID], k)
+		return struct{}{}, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("signatures: %w", err)
+	}
+	req := page.Request{First: first}
+	out := make(map[int64]page.Page[*Signature], len(pledgeIDs))
+	for _, id := range pledgeIDs {
+		out[id] = page.TrimMap(req, grouped[id], func(k keyed) []any { return []any{k.name, k.s.MemberID} },
+			func(k keyed) *Signature { return k.s })
+	}
+	return out, nil
+}
+
+// CountSignaturesOf counts, per pledge, the signatures of members viewer
+// may see.
+func (s *Store) CountSignaturesOf(ctx context.Context, pledgeIDs []int64, viewer *access.Principal) (map[int64]int, error) {
+	args := db.Args{pledgeIDs}
+	cond := viewer.MemberCondition("m", &args)
+	rows, err := s.pool.Query(ctx, `SELECT s.pledge_id, count(*) FROM pledge_signatures s JOIN members m ON m.id = s.member_id
+		WHERE s.pledge_id = ANY($1) AND `+cond+` GROUP BY 1`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("count signatures: %w", err)
+	}
+	out := map[int64]int{}
+	var id int64
+	var n int
+	_, err = pgx.ForEachRow(rows, []any{&id, &n}, func() error { out[id] = n; return nil })
+	return out, err
+}

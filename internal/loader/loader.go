@@ -86,6 +86,9 @@ type Loaders struct {
 	MemberParticipationCount *dataloadgen.Loader[HoursKey, int]
 	MemberCommendations      *dataloadgen.Loader[PageKey, page.Page[*award.Commendation]]
 	MemberCommendationCount  *dataloadgen.Loader[int64, int]
+	// Signatures and SignatureCount see only members the caller may see.
+	Signatures     *dataloadgen.Loader[PageKey, page.Page[*award.Signature]]
+	SignatureCount *dataloadgen.Loader[int64, int]
 }
 
 // wait is how long a loader collects keys before it queries: long enough
@@ -142,6 +145,14 @@ func New(s Stores) *Loaders {
 		})
 	}, opt)
 	l.MemberCommendationCount = dataloadgen.NewLoader(all(s.Award.CountCommendationsOf), opt)
+	l.Signatures = dataloadgen.NewLoader(func(ctx context.Context, keys []PageKey) ([]page.Page[*award.Signature], []error) {
+		return firstPages(ctx, keys, func(ctx context.Context, ids []int64, _, first int) (map[int64]page.Page[*award.Signature], error) {
+			return s.Award.FirstSignaturesOf(ctx, ids, access.From(ctx), first)
+		})
+	}, opt)
+	l.SignatureCount = dataloadgen.NewLoader(all(func(ctx context.Context, ids []int64) (map[int64]int, error) {
+		return s.Award.CountSignaturesOf(ctx, ids, access.From(ctx))
+	}), opt)
 	for _, archived := range []bool{false, true} {
 		children := dataloadgen.NewLoader(func(ctx context.Context, keys []PageKey) ([]page.Page[*org.Unit], []error) {
 			return firstPages(ctx, keys, func(ctx context.Context, ids []int64, _, first int) (map[int64]page.Page[*org.Unit], error) {
