@@ -23,9 +23,11 @@ test-browser:
 	@command -v $${CHROMIUM:-/usr/bin/chromium} >/dev/null || { echo "Chromium is missing: apt-get install chromium (or set CHROMIUM=/path/to/chromium)"; exit 1; }
 	$(GO) test -count=1 -tags browser -run Chromium ./internal/report/render
 
-## bench: Go benchmarks on a province-sized database (takes a few minutes)
-bench:
+## bench: Go benchmarks, then the dashboard queries over HTTP on a generated province in its own database
+## (sodoan_bench, made on first use; results also in bench-results.txt). Takes several minutes.
+bench: build
 	$(GO) test -run '^$$' -bench . -benchtime 10x ./...
+	DATABASE_NAME=$${BENCH_DATABASE_NAME:-sodoan_bench} DEMO_DATA=off LOG_LEVEL=warn ./$(BIN) loadbench --members $${BENCH_MEMBERS:-100000}
 
 ## generate: regenerate gqlgen's code from graph/*.graphqls
 generate:

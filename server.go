@@ -69,6 +69,8 @@ const usage = `usage:
   server seed                       load the demo (Vietnamese sample records) into an empty database
   server gendata [--members N] [--seed S]
                                     fill an empty database with a province-sized dataset (benchmarks)
+  server loadbench [--members N] [--duration D] [--out FILE]
+                                    dashboard queries over HTTP at concurrency 1, 16, 64 vs hand-written SQL
   server user create --username U --name N (--admin | --officer-of UNIT_ID) [--email E]
                                     create an account; password from the terminal or stdin
 Settings come from environment variables; see README.md.`
@@ -104,6 +106,8 @@ func run(ctx context.Context, args []string, environ map[string]string, stdin io
 		return migrateCommand(ctx, cfg, log, args, stdout)
 	case "user":
 		return userCommand(ctx, cfg, log, args, stdin, stdout)
+	case "loadbench":
+		return loadbenchCommand(ctx, cfg, log, args, stdout)
 	case "gendata":
 		return gendataCommand(ctx, cfg, log, args, stdout)
 	case "seed":
