@@ -75,7 +75,7 @@ func TestNoNPlusOne(t *testing.T) {
 			children(first: 5) { totalCount edges { node { name level } } } } } } }`,
 		"units with stats": `query($n: Int) { units(first: $n) { edges { node { name parent { name } ancestors { name } stats(year: 2022) { activities } } } } }`,
 	}
-	// A loader waits 2 ms to gather keys; on a busy machine a few keys can
+	// A loader waits a millisecond to gather keys; on a busy machine a few keys can
 	// miss the window and go in a second batch. The fewest statements of a
 	// few runs is the query's shape, which is what must not grow.
 	fewest := func(q string, n int) int {

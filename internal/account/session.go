@@ -163,19 +163,31 @@ func (s *Store) Authenticate(ctx context.Context, token string) (*access.Princip
 	now := s.now()
 	p := &access.Principal{}
 	var lastSeen time.Time
-	err := s.pool.QueryRow(ctx, `SELECT s.id, s.last_seen_at, a.id, a.username, a.display_name, a.member_id, m.unit_id
+	// One round trip per request: the session, its account and its roles.
+	var admin bool
+	var unitIDs []int64
+	var paths []string
+	err := s.pool.QueryRow(ctx, `SELECT s.id, s.last_seen_at, a.id, a.username, a.display_name, a.member_id, m.unit_id,
+			coalesce(r.admin, false), coalesce(r.unit_ids, '{}'), coalesce(r.paths, '{}')
 		FROM sessions s JOIN accounts a ON a.id = s.account_id LEFT JOIN members m ON m.id = a.member_id
+		LEFT JOIN LATERAL (
+			SELECT bool_or(ar.role = 'ADMIN') AS admin,
+				array_agg(ar.unit_id) FILTER (WHERE ar.role = 'OFFICER') AS unit_ids,
+				array_agg(u.path::text) FILTER (WHERE ar.role = 'OFFICER') AS paths
+			FROM account_roles ar LEFT JOIN units u ON u.id = ar.unit_id WHERE ar.account_id = a.id) r ON true
 		WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2 AND s.last_seen_at > $3 AND a.active`,
 		hashToken(token), now, now.Add(-s.policy.IdleTimeout)).
-		Scan(&p.SessionID, &lastSeen, &p.AccountID, &p.Username, &p.DisplayName, &p.MemberID, &p.MemberUnitID)
+		Scan(&p.SessionID, &lastSeen, &p.AccountID, &p.Username, &p.DisplayName, &p.MemberID, &p.MemberUnitID,
+			&admin, &unitIDs, &paths)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("authenticate: %w", err)
 	}
-	if err := s.loadRoles(ctx, p); err != nil {
-		return nil, err
+	p.Admin = admin
+	for i := range unitIDs {
+		p.Officer = append(p.Officer, access.Scope{UnitID: unitIDs[i], Path: paths[i]})
 	}
 	if now.Sub(lastSeen) > touchEvery {
 		if _, err := s.pool.Exec(ctx, `UPDATE sessions SET last_seen_at = $2 WHERE id = $1`, p.SessionID, now); err != nil {
