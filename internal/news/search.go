@@ -35,18 +35,23 @@ func (s *Store) Search(ctx context.Context, viewer *access.Principal, query stri
 	var args db.Args
 	all := func(col string) string { return "(" + strings.Join(db.SearchConds(col, query, &args), " AND ") + ")" }
 	postTitle, postText := all("p.search_title"), all("p.search_text")
-	actTitle, actText := all("search_normalize(a.title)"), all("a.search")
+	actTitle, actText := all("a.search_title"), all("a.search")
 	visible := Visible(viewer, &args)
+	lim := args.Add(limit)
+	// Each side keeps only its own best `limit` before the two are merged:
+	// the overall best are among them, and nothing else is sorted.
 	rows, err := s.pool.Query(ctx, `SELECT kind, id, title, body, title_hit FROM (
-			SELECT 'POST' AS kind, p.id, p.title, coalesce(p.summary || ' ', '') || p.body_markdown AS body,
+			(SELECT 'POST' AS kind, p.id, p.title, coalesce(p.summary || ' ', '') || p.body_markdown AS body,
 				`+postTitle+` AS title_hit, coalesce(p.published_at, p.updated_at) AS at
 			FROM posts p JOIN units u ON u.id = p.unit_id
 			WHERE `+visible+` AND (`+postTitle+` OR `+postText+`)
+			ORDER BY 5 DESC, 6 DESC, 2 LIMIT `+lim+`)
 			UNION ALL
-			SELECT 'ACTIVITY', a.id, a.title, coalesce(a.description, '') || ' ' || coalesce(a.place, ''),
+			(SELECT 'ACTIVITY', a.id, a.title, coalesce(a.description, '') || ' ' || coalesce(a.place, ''),
 				`+actTitle+`, a.starts_on::timestamptz
 			FROM activities a WHERE a.status <> 'CANCELLED' AND (`+actTitle+` OR `+actText+`)
-		) x ORDER BY title_hit DESC, at DESC, kind, id LIMIT `+args.Add(limit), args...)
+			ORDER BY 5 DESC, 6 DESC, 2 LIMIT `+lim+`)
+		) x ORDER BY title_hit DESC, at DESC, kind, id LIMIT `+lim, args...)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
