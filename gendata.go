@@ -11,7 +11,6 @@ import (
 
 	"github.com/sodoan/sodoan/internal/bulk"
 	"github.com/sodoan/sodoan/internal/config"
-	"github.com/sodoan/sodoan/internal/db"
 )
 
 // gendataCommand handles `server gendata`: a province-sized dataset for
@@ -27,14 +26,11 @@ func gendataCommand(ctx context.Context, cfg config.Config, log zerolog.Logger, 
 	if *members < 50 || *members > 2_000_000 {
 		return usageError{fmt.Sprintf("gendata --members takes 50 to 2000000, got %d", *members)}
 	}
-	pool, closeDB, err := openDatabase(ctx, cfg, log)
+	pool, closeDB, err := openMigrated(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer closeDB()
-	if err := db.NewMigrator(pool, log).Up(ctx); err != nil {
-		return err
-	}
 	start := time.Now()
 	g, err := bulk.Generate(ctx, pool, bulk.Options{Members: *members, Seed: *seed,
 		Log: func(step string, rows int64, took time.Duration) {

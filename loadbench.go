@@ -18,7 +18,6 @@ import (
 	"github.com/sodoan/sodoan/internal/account"
 	"github.com/sodoan/sodoan/internal/bulk"
 	"github.com/sodoan/sodoan/internal/config"
-	"github.com/sodoan/sodoan/internal/db"
 	"github.com/sodoan/sodoan/internal/httpserver"
 	"github.com/sodoan/sodoan/internal/loadbench"
 )
@@ -50,14 +49,11 @@ func loadbenchCommand(ctx context.Context, cfg config.Config, log zerolog.Logger
 	if err := fs.Parse(args); err != nil {
 		return usageError{"loadbench: " + err.Error() + "\n" + usage}
 	}
-	pool, closeDB, err := openDatabase(ctx, cfg, log)
+	pool, closeDB, err := openMigrated(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer closeDB()
-	if err := db.NewMigrator(pool, log).Up(ctx); err != nil {
-		return err
-	}
 	var empty bool
 	if err := pool.QueryRow(ctx, `SELECT NOT EXISTS (SELECT 1 FROM units)`).Scan(&empty); err != nil {
 		return err

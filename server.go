@@ -162,6 +162,20 @@ func openDatabase(ctx context.Context, cfg config.Config, log zerolog.Logger) (p
 	return pool, close, nil
 }
 
+// openMigrated is openDatabase for the commands that write records (seed,
+// gendata, loadbench, user create): they bring the schema up to date first.
+func openMigrated(ctx context.Context, cfg config.Config, log zerolog.Logger) (*pgxpool.Pool, func(), error) {
+	pool, closeDB, err := openDatabase(ctx, cfg, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := db.NewMigrator(pool, log).Up(ctx); err != nil {
+		closeDB()
+		return nil, nil, err
+	}
+	return pool, closeDB, nil
+}
+
 // logDatabase says which database is used, without its password.
 func logDatabase(log zerolog.Logger, found *dblocate.Database) {
 	ev := log.Info().Str("source", string(found.Source))
@@ -288,14 +302,11 @@ func loadDemoIfEmpty(ctx context.Context, pool *pgxpool.Pool, log zerolog.Logger
 }
 
 func seedCommand(ctx context.Context, cfg config.Config, log zerolog.Logger, stdout io.Writer) error {
-	pool, closeDB, err := openDatabase(ctx, cfg, log)
+	pool, closeDB, err := openMigrated(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer closeDB()
-	if err := db.NewMigrator(pool, log).Up(ctx); err != nil {
-		return err
-	}
 	sum, err := seed.Load(ctx, pool)
 	if err != nil {
 		return err

@@ -17,7 +17,6 @@ import (
 	"github.com/sodoan/sodoan/internal/account"
 	"github.com/sodoan/sodoan/internal/apperr"
 	"github.com/sodoan/sodoan/internal/config"
-	"github.com/sodoan/sodoan/internal/db"
 )
 
 // userCommand handles `server user create`: the way in for the first
@@ -52,14 +51,11 @@ func userCommand(ctx context.Context, cfg config.Config, log zerolog.Logger, arg
 		return err
 	}
 
-	pool, closeDB, err := openDatabase(ctx, cfg, log)
+	pool, closeDB, err := openMigrated(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer closeDB()
-	if err := db.NewMigrator(pool, log).Up(ctx); err != nil {
-		return err
-	}
 	accounts := account.NewStore(pool, account.DefaultPolicy)
 	var e *string
 	if *email != "" {
