@@ -335,18 +335,6 @@ func memberParticipationConds(memberID int64, year *int, args *db.Args) []string
 	return conds
 }
 
-// CountParticipationsOfMember counts what ParticipationsOfMember lists.
-func (s *Store) CountParticipationsOfMember(ctx context.Context, memberID int64, year *int) (int, error) {
-	var args db.Args
-	var n int
-	err := s.pool.QueryRow(ctx, `SELECT count(*) FROM participations p JOIN activities a ON a.id = p.activity_id`+
-		db.Where(memberParticipationConds(memberID, year, &args)), args...).Scan(&n)
-	if err != nil {
-		return 0, fmt.Errorf("count member's participations: %w", err)
-	}
-	return n, nil
-}
-
 // MemberHours returns each member's volunteer hours (in a year, or all),
 // keyed by member; every asked id is present. Cancelled activities count
 // for nothing.
@@ -376,19 +364,6 @@ func (s *Store) MemberHours(ctx context.Context, memberIDs []int64, year *int) (
 		out[id] = h
 	}
 	return out, rows.Err()
-}
-
-// CountParticipants returns how many members took part in an activity.
-// CountParticipants counts the participants of an activity viewer may see.
-func (s *Store) CountParticipants(ctx context.Context, activityID int64, viewer *access.Principal) (int, error) {
-	var n int
-	args := db.Args{activityID}
-	cond := viewer.MemberCondition("m", &args)
-	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM participations p JOIN members m ON m.id = p.member_id
-		WHERE p.activity_id = $1 AND `+cond, args...).Scan(&n); err != nil {
-		return 0, fmt.Errorf("count participants: %w", err)
-	}
-	return n, nil
 }
 
 const campaignColumns = `id, unit_id, name, year, work_area, description, version`
@@ -535,16 +510,12 @@ func (s *Store) FirstParticipants(ctx context.Context, activityIDs []int64, view
 func (s *Store) CountParticipantsOf(ctx context.Context, activityIDs []int64, viewer *access.Principal) (map[int64]int, error) {
 	args := db.Args{activityIDs}
 	cond := viewer.MemberCondition("m", &args)
-	rows, err := s.pool.Query(ctx, `SELECT p.activity_id, count(*) FROM participations p JOIN members m ON m.id = p.member_id
+	out, err := db.ByID[int](ctx, s.pool, `SELECT p.activity_id, count(*) FROM participations p JOIN members m ON m.id = p.member_id
 		WHERE p.activity_id = ANY($1) AND `+cond+` GROUP BY 1`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("count participants: %w", err)
 	}
-	out := map[int64]int{}
-	var id int64
-	var n int
-	_, err = pgx.ForEachRow(rows, []any{&id, &n}, func() error { out[id] = n; return nil })
-	return out, err
+	return out, nil
 }
 
 // yearRange is the condition on activities a of starting in year (0: any).
@@ -597,14 +568,10 @@ func (s *Store) FirstParticipationsOf(ctx context.Context, memberIDs []int64, ye
 func (s *Store) CountParticipationsOf(ctx context.Context, memberIDs []int64, year int) (map[int64]int, error) {
 	args := db.Args{memberIDs}
 	cond := yearRange(year, &args)
-	rows, err := s.pool.Query(ctx, `SELECT p.member_id, count(*) FROM participations p JOIN activities a ON a.id = p.activity_id
+	out, err := db.ByID[int](ctx, s.pool, `SELECT p.member_id, count(*) FROM participations p JOIN activities a ON a.id = p.activity_id
 		WHERE p.member_id = ANY($1) AND `+cond+` GROUP BY 1`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("count members' participations: %w", err)
 	}
-	out := map[int64]int{}
-	var id int64
-	var n int
-	_, err = pgx.ForEachRow(rows, []any{&id, &n}, func() error { out[id] = n; return nil })
-	return out, err
+	return out, nil
 }

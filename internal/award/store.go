@@ -278,18 +278,6 @@ func (s *Store) Signatures(ctx context.Context, pledgeID int64, viewer *access.P
 		func(k keyed) *Signature { return k.s }), nil
 }
 
-// CountSignatures counts the signatures of members viewer may see.
-func (s *Store) CountSignatures(ctx context.Context, pledgeID int64, viewer *access.Principal) (int, error) {
-	var n int
-	args := db.Args{pledgeID}
-	cond := viewer.MemberCondition("m", &args)
-	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM pledge_signatures s JOIN members m ON m.id = s.member_id
-		WHERE s.pledge_id = $1 AND `+cond, args...).Scan(&n); err != nil {
-		return 0, fmt.Errorf("count signatures: %w", err)
-	}
-	return n, nil
-}
-
 // FirstCommendationsOf returns the first page (newest year first) of each
 // member's commendations in one statement.
 func (s *Store) FirstCommendationsOf(ctx context.Context, memberIDs []int64, first int) (map[int64]page.Page[*Commendation], error) {
@@ -317,15 +305,11 @@ func (s *Store) FirstCommendationsOf(ctx context.Context, memberIDs []int64, fir
 
 // CountCommendationsOf counts each member's commendations.
 func (s *Store) CountCommendationsOf(ctx context.Context, memberIDs []int64) (map[int64]int, error) {
-	rows, err := s.pool.Query(ctx, `SELECT member_id, count(*) FROM commendations WHERE member_id = ANY($1) GROUP BY 1`, memberIDs)
+	out, err := db.ByID[int](ctx, s.pool, `SELECT member_id, count(*) FROM commendations WHERE member_id = ANY($1) GROUP BY 1`, memberIDs)
 	if err != nil {
 		return nil, fmt.Errorf("count members' commendations: %w", err)
 	}
-	out := map[int64]int{}
-	var id int64
-	var n int
-	_, err = pgx.ForEachRow(rows, []any{&id, &n}, func() error { out[id] = n; return nil })
-	return out, err
+	return out, nil
 }
 
 // FirstSignaturesOf returns the first page (by name) of each pledge's
@@ -370,14 +354,10 @@ func (s *Store) FirstSignaturesOf(ctx context.Context, pledgeIDs []int64, viewer
 func (s *Store) CountSignaturesOf(ctx context.Context, pledgeIDs []int64, viewer *access.Principal) (map[int64]int, error) {
 	args := db.Args{pledgeIDs}
 	cond := viewer.MemberCondition("m", &args)
-	rows, err := s.pool.Query(ctx, `SELECT s.pledge_id, count(*) FROM pledge_signatures s JOIN members m ON m.id = s.member_id
+	out, err := db.ByID[int](ctx, s.pool, `SELECT s.pledge_id, count(*) FROM pledge_signatures s JOIN members m ON m.id = s.member_id
 		WHERE s.pledge_id = ANY($1) AND `+cond+` GROUP BY 1`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("count signatures: %w", err)
 	}
-	out := map[int64]int{}
-	var id int64
-	var n int
-	_, err = pgx.ForEachRow(rows, []any{&id, &n}, func() error { out[id] = n; return nil })
-	return out, err
+	return out, nil
 }

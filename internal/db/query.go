@@ -28,14 +28,6 @@ func Where(conds []string) string {
 	return " WHERE " + strings.Join(conds, " AND ")
 }
 
-// Querier is what both a pool and a transaction offer, so store functions
-// can run inside or outside a transaction.
-type Querier interface {
-	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
-}
-
 // Constraint returns the name of the constraint a statement violated, or ""
 // when err is not a constraint violation.
 func Constraint(err error) string {
@@ -61,4 +53,18 @@ func SearchConds(column, text string, args *Args) []string {
 // escapeLike makes LIKE's wildcards literal, so "50%" means the text "50%".
 func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// ByID runs a query of (id, value) rows, such as a count per parent, and
+// returns the values keyed by id; ids without a row are absent.
+func ByID[V any](ctx context.Context, q DB, sql string, args ...any) (map[int64]V, error) {
+	rows, err := q.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64]V{}
+	var id int64
+	var v V
+	_, err = pgx.ForEachRow(rows, []any{&id, &v}, func() error { out[id] = v; return nil })
+	return out, err
 }

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/sodoan/sodoan/internal/db"
 )
 
 // Vietnam keeps one time zone and no daylight saving: days and weeks of the
@@ -81,14 +83,11 @@ func (s *Store) SiteStats(ctx context.Context) (Stats, error) {
 
 // ViewsOf returns each post's view count.
 func (s *Store) ViewsOf(ctx context.Context, postIDs []int64) (map[int64]int64, error) {
-	rows, err := s.pool.Query(ctx, `SELECT post_id, sum(views)::bigint FROM post_views WHERE post_id = ANY($1) GROUP BY 1`, postIDs)
+	out, err := db.ByID[int64](ctx, s.pool, `SELECT post_id, sum(views)::bigint FROM post_views WHERE post_id = ANY($1) GROUP BY 1`, postIDs)
 	if err != nil {
 		return nil, fmt.Errorf("post views: %w", err)
 	}
-	out := map[int64]int64{}
-	var id, n int64
-	_, err = pgx.ForEachRow(rows, []any{&id, &n}, func() error { out[id] = n; return nil })
-	return out, err
+	return out, nil
 }
 
 // MostRead returns the ids of the most viewed published posts.

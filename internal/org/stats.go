@@ -63,12 +63,3 @@ func (s *Store) StatsOf(ctx context.Context, unitIDs []int64, year int) (map[int
 	}
 	return out, nil
 }
-
-// Stats computes one unit's dashboard figures for a year.
-func (s *Store) Stats(ctx context.Context, unitID int64, year int) (*Stats, error) {
-	m, err := s.StatsOf(ctx, []int64{unitID}, year)
-	if err != nil {
-		return nil, err
-	}
-	return m[unitID], nil
-}

@@ -178,14 +178,10 @@ func (s *Store) FirstChildren(ctx context.Context, parentIDs []int64, first int,
 
 // CountChildren counts each parent's children.
 func (s *Store) CountChildren(ctx context.Context, parentIDs []int64, includeArchived bool) (map[int64]int, error) {
-	rows, err := s.pool.Query(ctx, `SELECT parent_id, count(*) FROM units
+	out, err := db.ByID[int](ctx, s.pool, `SELECT parent_id, count(*) FROM units
 		WHERE parent_id = ANY($1) AND ($2 OR archived_at IS NULL) GROUP BY 1`, parentIDs, includeArchived)
 	if err != nil {
 		return nil, fmt.Errorf("count children: %w", err)
 	}
-	out := map[int64]int{}
-	var id int64
-	var n int
-	_, err = pgx.ForEachRow(rows, []any{&id, &n}, func() error { out[id] = n; return nil })
-	return out, err
+	return out, nil
 }
