@@ -153,21 +153,23 @@ func signedIn(ctx context.Context) error {
 
 // Read checks.
 
+// unitPath is the path of a member's unit, for the rules in package access.
+func unitPath(ctx context.Context, m *member.Member) (string, error) {
+	u, err := loadOne(ctx, loaders(ctx).Unit, m.UnitID)
+	if err != nil || u == nil {
+		return "", err
+	}
+	return u.Path, nil
+}
+
 // seesPerson reports whether the caller may see that m exists (its name,
 // position and branch).
 func seesPerson(ctx context.Context, m *member.Member) (bool, error) {
-	p := access.From(ctx)
-	if p.Admin || p.IsSelf(m.ID) || (p.MemberUnitID != nil && *p.MemberUnitID == m.UnitID) {
-		return true, nil
-	}
-	if len(p.Officer) == 0 {
-		return false, nil
-	}
-	u, err := loadOne(ctx, loaders(ctx).Unit, m.UnitID)
-	if err != nil || u == nil {
+	path, err := unitPath(ctx, m)
+	if err != nil {
 		return false, err
 	}
-	return p.Manages(u.Path), nil
+	return access.From(ctx).SeesPerson(m.ID, m.UnitID, path), nil
 }
 
 // visibleMember returns m if the caller may see it, else FORBIDDEN.
@@ -196,21 +198,13 @@ func forbiddenPerson(ctx context.Context) error {
 // notes the read for the audit log; else the FORBIDDEN error to put at the
 // field.
 func personal(ctx context.Context, m *member.Member) error {
-	p := access.From(ctx)
-	if p.IsSelf(m.ID) {
-		return nil
+	path, err := unitPath(ctx, m)
+	if err != nil {
+		return err
 	}
-	if !p.Admin {
-		if len(p.Officer) == 0 {
-			return access.ErrPersonal
-		}
-		u, err := loadOne(ctx, loaders(ctx).Unit, m.UnitID)
-		if err != nil {
-			return err
-		}
-		if u == nil || !p.Manages(u.Path) {
-			return access.ErrPersonal
-		}
+	p := access.From(ctx)
+	if !p.SeesPersonal(m.ID, path) {
+		return access.ErrPersonal
 	}
 	access.NoteRead(ctx, p, m.ID, m.UnitID)
 	return nil
