@@ -59,6 +59,7 @@ type ResolverRoot interface {
 	SearchHit() SearchHitResolver
 	Unit() UnitResolver
 	UnitFigures() UnitFiguresResolver
+	VisitPayload() VisitPayloadResolver
 	WorkAreaFigures() WorkAreaFiguresResolver
 	YearlyReport() YearlyReportResolver
 }
@@ -1090,6 +1091,9 @@ type UnitResolver interface {
 }
 type UnitFiguresResolver interface {
 	Unit(ctx context.Context, obj *report.Unit) (*org.Unit, error)
+}
+type VisitPayloadResolver interface {
+	Stats(ctx context.Context, obj *model.VisitPayload) (*news.Stats, error)
 }
 type WorkAreaFiguresResolver interface {
 	WorkArea(ctx context.Context, obj *report.Area) (*activity.WorkArea, error)
@@ -21414,7 +21418,7 @@ func (ec *executionContext) _VisitPayload_stats(ctx context.Context, field graph
 			return ec.fieldContext_VisitPayload_stats(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Stats, nil
+			return ec.Resolvers.VisitPayload().Stats(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *news.Stats) graphql.Marshaler {
@@ -21428,8 +21432,8 @@ func (ec *executionContext) fieldContext_VisitPayload_stats(_ context.Context, f
 	fc = &graphql.FieldContext{
 		Object:     "VisitPayload",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_SiteStats(ctx, field)
 		},
@@ -32862,10 +32866,11 @@ func (ec *executionContext) _VisitPayload(ctx context.Context, sel ast.Selection
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("VisitPayload")
 		case "stats":
-			out.Values[i] = ec._VisitPayload_stats(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._VisitPayload_stats(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}

@@ -106,8 +106,7 @@ func (r *mutationResolver) VisitRecord(ctx context.Context, input model.VisitInp
 	if err := r.NewsStore.RecordVisit(ctx, postID, c.IP, c.UserAgent); err != nil {
 		return nil, err
 	}
-	st, err := r.NewsStore.SiteStats(ctx)
-	return &model.VisitPayload{Stats: &st}, err
+	return &model.VisitPayload{}, nil
 }
 
 func (r *photoResolver) ID(ctx context.Context, obj *news.Photo) (string, error) {
@@ -267,6 +266,12 @@ func (r *searchHitResolver) Activity(ctx context.Context, obj *news.Hit) (*activ
 	return loadOne(ctx, loaders(ctx).Activity, obj.ID)
 }
 
+func (r *visitPayloadResolver) Stats(ctx context.Context, obj *model.VisitPayload) (*news.Stats, error) {
+	// Only when the portal asks: recording a visit need not sum the counter.
+	st, err := r.NewsStore.SiteStats(ctx)
+	return &st, err
+}
+
 func (r *Resolver) Photo() PhotoResolver { return &photoResolver{r} }
 
 func (r *Resolver) Post() PostResolver { return &postResolver{r} }
@@ -275,9 +280,12 @@ func (r *Resolver) PostPhoto() PostPhotoResolver { return &postPhotoResolver{r} 
 
 func (r *Resolver) SearchHit() SearchHitResolver { return &searchHitResolver{r} }
 
+func (r *Resolver) VisitPayload() VisitPayloadResolver { return &visitPayloadResolver{r} }
+
 type (
-	photoResolver     struct{ *Resolver }
-	postResolver      struct{ *Resolver }
-	postPhotoResolver struct{ *Resolver }
-	searchHitResolver struct{ *Resolver }
+	photoResolver        struct{ *Resolver }
+	postResolver         struct{ *Resolver }
+	postPhotoResolver    struct{ *Resolver }
+	searchHitResolver    struct{ *Resolver }
+	visitPayloadResolver struct{ *Resolver }
 )
