@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"sync/atomic"
@@ -94,7 +95,7 @@ func loadbenchCommand(ctx context.Context, cfg config.Config, log zerolog.Logger
 		return err
 	}
 
-	ln, err := loadbench.Listen()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err
 	}

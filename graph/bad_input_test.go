@@ -25,6 +25,7 @@ func TestBadQueryArguments(t *testing.T) {
 		{"most read page too big", `{ mostRead(first: 100) { title } }`, "BAD_USER_INPUT", "first", nil, false},
 		{"post without id or slug", `{ post { title } }`, "BAD_USER_INPUT", "đường dẫn", nil, false},
 		{"report year before the Union", `query($u: ID!) { yearlyReport(unitId: $u, year: 1900) { year } }`, "BAD_USER_INPUT", "1931", map[string]any{"u": tr.branchA}, true},
+		{"report of a unit that does not exist", `{ yearlyReport(unitId: "VW5pdDo5OTk5OTk", year: 2022) { year } }`, "NOT_FOUND", "", nil, true},
 		{"visit path too long", `mutation($p: String!) { visitRecord(input: {path: $p}) { __typename } }`, "BAD_USER_INPUT", "500", map[string]any{"p": long}, false},
 		{"visit to a draft", `mutation($id: ID!) { visitRecord(input: {path: "/", postId: $id}) { __typename } }`, "NOT_FOUND", "", map[string]any{"id": draft.Post.ID}, false},
 		{"visit to a unit's id", `mutation($id: ID!) { visitRecord(input: {path: "/", postId: $id}) { __typename } }`, "NOT_FOUND", "", map[string]any{"id": tr.branchA}, false},

@@ -2,7 +2,6 @@ package graph
 
 import (
 	"context"
-	"fmt"
 	"reflect"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -115,7 +114,3 @@ type Limits struct {
 // DefaultLimits let a dashboard ask for 20 activities with 50 participants
 // each and their members, and little more.
 var DefaultLimits = Limits{Complexity: 20000, Depth: 12, Tokens: 5000}
-
-func (l Limits) String() string {
-	return fmt.Sprintf("complexity %d, depth %d, tokens %d", l.Complexity, l.Depth, l.Tokens)
-}

@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"runtime"
@@ -190,6 +189,3 @@ func Write(w io.Writer, rows []Row, statements map[string]int) {
 	fmt.Fprintf(w, "peak resident memory of the process (server and load generator together): %d MB; Go heap now %d MB\n",
 		PeakRSS()>>20, ms.HeapAlloc>>20)
 }
-
-// Listen returns a listener on a free local port.
-func Listen() (net.Listener, error) { return net.Listen("tcp", "127.0.0.1:0") }

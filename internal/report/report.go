@@ -27,6 +27,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/sodoan/sodoan/internal/activity"
+	"github.com/sodoan/sodoan/internal/apperr"
 	"github.com/sodoan/sodoan/internal/award"
 	"github.com/sodoan/sodoan/internal/db"
 	"github.com/sodoan/sodoan/internal/org"
@@ -158,8 +159,9 @@ type Store struct {
 // NewStore returns a Store on pool.
 func NewStore(pool db.DB) *Store { return &Store{pool: pool, now: time.Now} }
 
-// ErrNoUnit is returned for a unit that does not exist.
-var ErrNoUnit = errors.New("no such unit")
+// ErrNoUnit is returned for a unit that does not exist; callers see it as
+// NOT_FOUND.
+var ErrNoUnit = &apperr.Error{Code: apperr.NotFound, Message: "no such unit", VI: "Không tìm thấy đơn vị."}
 
 // Yearly computes the report of unitID for year, with the previous year's
 // figures and the breakdown by unit below.
