@@ -26,6 +26,7 @@ func gendataCommand(ctx context.Context, cfg config.Config, log zerolog.Logger, 
 	if *members < 50 || *members > 2_000_000 {
 		return usageError{fmt.Sprintf("gendata --members takes 50 to 2000000, got %d", *members)}
 	}
+	cfg.DBStatementTimeout, cfg.DBIdleInTxTimeout = 0, 0 // bulk COPY may rightly run for minutes
 	pool, closeDB, err := openMigrated(ctx, cfg, log)
 	if err != nil {
 		return err

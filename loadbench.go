@@ -50,6 +50,7 @@ func loadbenchCommand(ctx context.Context, cfg config.Config, log zerolog.Logger
 	if err := fs.Parse(args); err != nil {
 		return usageError{"loadbench: " + err.Error() + "\n" + usage}
 	}
+	cfg.DBStatementTimeout, cfg.DBIdleInTxTimeout = 0, 0 // bulk COPY may rightly run for minutes
 	pool, closeDB, err := openMigrated(ctx, cfg, log)
 	if err != nil {
 		return err

@@ -37,6 +37,7 @@ import (
 	"github.com/sodoan/sodoan/internal/dblocate"
 	"github.com/sodoan/sodoan/internal/httpserver"
 	"github.com/sodoan/sodoan/internal/news"
+	"github.com/sodoan/sodoan/internal/ratelimit"
 	"github.com/sodoan/sodoan/internal/seed"
 )
 
@@ -120,6 +121,8 @@ func run(ctx context.Context, args []string, environ map[string]string, stdin io
 	}
 }
 
+func ptr[T any](v T) *T { return &v }
+
 func newLogger(cfg config.Config, w io.Writer) zerolog.Logger {
 	if cfg.LogFormat == "console" {
 		w = zerolog.ConsoleWriter{Out: w, TimeFormat: time.TimeOnly}
@@ -149,7 +152,9 @@ func openDatabase(ctx context.Context, cfg config.Config, log zerolog.Logger) (p
 	}
 	logDatabase(log, found)
 
-	pool, err = db.Open(ctx, found.URL, db.PoolOptions{MaxConns: cfg.DBMaxConns})
+	pool, err = db.Open(ctx, found.URL, db.PoolOptions{
+		MaxConns: cfg.DBMaxConns, StatementTimeout: cfg.DBStatementTimeout, IdleInTxTimeout: cfg.DBIdleInTxTimeout,
+	})
 	if err != nil {
 		stopCluster()
 		return nil, nil, err
@@ -218,7 +223,17 @@ func serve(ctx context.Context, cfg config.Config, log zerolog.Logger, migrate b
 		Version:     version,
 		Sessions:    sessionPolicy(cfg),
 		Media:       news.Media{Dir: cfg.MediaDir, MaxBytes: cfg.UploadMaxBytes},
-		Limits:      graph.Limits{Complexity: cfg.MaxComplexity, Depth: cfg.MaxDepth, Tokens: cfg.MaxTokens},
+		Limits: graph.Limits{Complexity: cfg.MaxComplexity, Depth: cfg.MaxDepth, Tokens: cfg.MaxTokens,
+			Aliases: cfg.MaxAliases, FieldRepeats: cfg.MaxFieldRepeats},
+		Introspection: ptr(cfg.IntrospectionOn()),
+		Suggestions:   ptr(cfg.SuggestionsOn()),
+		RateLimits: graph.RateLimits{
+			Accounts:  ratelimit.New(cfg.RatePoints),
+			Anonymous: ratelimit.New(cfg.RateAnonymousPoints),
+			Logins:    ratelimit.New(cfg.LoginAttempts),
+		},
+		RequestTimeout: cfg.RequestTimeout,
+		TrustedProxies: cfg.TrustedProxyPrefixes(),
 	})
 	return httpserver.Serve(ctx, ln, h, httpserver.Timeouts{
 		ReadHeader:    cfg.ReadHeaderTimeout,

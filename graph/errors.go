@@ -13,6 +13,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/sodoan/sodoan/internal/apperr"
+	"github.com/sodoan/sodoan/internal/db"
 	"github.com/sodoan/sodoan/internal/i18n"
 )
 
@@ -50,14 +51,32 @@ func presentError(ctx context.Context, err error) *gqlerror.Error {
 			return inner
 		}
 	}
+	switch {
+	case db.Unavailable(err):
+		zerolog.Ctx(ctx).Warn().Err(err).Str("path", fmt.Sprint(path)).Msg("database unavailable")
+		return &gqlerror.Error{Message: i18n.Pick(ctx,
+			"Cơ sở dữ liệu tạm thời không truy cập được; hãy thử lại sau ít phút. Thao tác ghi chưa được xác nhận thì gửi lại (cùng idempotencyKey) để không bị ghi hai lần.",
+			"The database cannot be reached right now; try again in a minute. Resend any unconfirmed write with the same idempotencyKey so it is not recorded twice."),
+			Path: path, Extensions: map[string]any{"code": string(apperr.Unavailable), "requestId": requestIDOf(ctx)}}
+	case db.TimedOut(err):
+		zerolog.Ctx(ctx).Warn().Err(err).Str("path", fmt.Sprint(path)).Msg("request timed out")
+		return &gqlerror.Error{Message: i18n.Pick(ctx,
+			"Yêu cầu chạy quá thời gian cho phép và đã bị dừng; hãy thu hẹp phạm vi (ít bản ghi hơn, khoảng thời gian ngắn hơn) rồi thử lại.",
+			"The request ran past its time limit and was stopped; ask for less (fewer records, a shorter period) and try again."),
+			Path: path, Extensions: map[string]any{"code": string(apperr.Timeout), "requestId": requestIDOf(ctx)}}
+	}
 	return internalError(ctx, path, err)
 }
 
-func internalError(ctx context.Context, path ast.Path, err error) *gqlerror.Error {
-	requestID := ""
+func requestIDOf(ctx context.Context) string {
 	if id, ok := hlog.IDFromCtx(ctx); ok {
-		requestID = id.String()
+		return id.String()
 	}
+	return ""
+}
+
+func internalError(ctx context.Context, path ast.Path, err error) *gqlerror.Error {
+	requestID := requestIDOf(ctx)
 	level := zerolog.ErrorLevel
 	if errors.Is(err, context.Canceled) {
 		// The client went away; nothing is wrong on our side.

@@ -16,10 +16,14 @@ import (
 // HandlerOptions are the knobs of the GraphQL endpoint that differ between
 // development and production.
 type HandlerOptions struct {
-	// Introspection lets tools such as GraphiQL read the schema.
-	Introspection bool
-	// Limits bound each operation; the zero value means DefaultLimits.
+	// Introspection lets tools such as GraphiQL read the schema;
+	// Suggestions lets validation errors name fields the caller may have
+	// meant. Both disclose the schema, so production turns them off.
+	Introspection, Suggestions bool
+	// Limits bound each operation; zero fields take DefaultLimits' value.
 	Limits Limits
+	// RateLimits budget each caller; nil limiters do not limit.
+	RateLimits RateLimits
 }
 
 // NewHandler builds the /graphql endpoint with only what it needs: JSON POST
@@ -28,22 +32,27 @@ type HandlerOptions struct {
 // and form transports are left out on purpose: a plain HTML form cannot send
 // application/json, so cross-site form posts cannot reach a mutation.
 func NewHandler(r *Resolver, opts HandlerOptions) *handler.Server {
-	if opts.Limits == (Limits{}) {
-		opts.Limits = DefaultLimits
-	}
+	opts.Limits = opts.Limits.orDefaults()
 	srv := handler.New(NewExecutableSchema(Config{Resolvers: r, Complexity: pagedComplexity()}))
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
 
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetParserTokenLimit(opts.Limits.Tokens)
-	srv.Use(extension.FixedComplexityLimit(opts.Limits.Complexity))
-	srv.Use(depthLimit{Max: opts.Limits.Depth})
+	srv.SetDisableSuggestion(!opts.Suggestions)
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
 	if opts.Introspection {
 		srv.Use(extension.Introspection{})
 	}
+	// In this order: the cheap text checks bound how far the complexity
+	// calculation (which expands fragments) can go, and the rate limit
+	// charges what the complexity came to.
+	srv.Use(selectionLimits{MaxAliases: opts.Limits.Aliases, MaxRepeats: opts.Limits.FieldRepeats})
+	srv.Use(depthLimit{Max: opts.Limits.Depth})
+	srv.Use(extension.FixedComplexityLimit(opts.Limits.Complexity))
+	srv.Use(rateLimit{opts.RateLimits})
 	srv.AroundFields(requireSignInForMutations)
+	srv.AroundFields(limitLogins(opts.RateLimits.Logins))
 	srv.SetErrorPresenter(presentError)
 	srv.SetRecoverFunc(recoverPanic)
 	return srv

@@ -72,7 +72,8 @@ func (d depthLimit) MutateOperationContext(_ context.Context, oc *graphql.Operat
 	if op == nil {
 		return nil
 	}
-	if depth := selectionDepth(op.SelectionSet, oc.Doc, 0); depth > d.Max {
+	w := depthWalk{doc: oc.Doc, fragments: map[string]int{}}
+	if depth := w.of(op.SelectionSet, 0); depth > d.Max {
 		err := gqlerror.Errorf("operation is nested %d levels deep, which exceeds the limit of %d", depth, d.Max)
 		errcode.Set(err, "DEPTH_LIMIT_EXCEEDED")
 		return err
@@ -80,10 +81,16 @@ func (d depthLimit) MutateOperationContext(_ context.Context, oc *graphql.Operat
 	return nil
 }
 
-// selectionDepth is the deepest chain of fields in set; seen guards against
-// fragment cycles, which validation rejects anyway.
-func selectionDepth(set ast.SelectionSet, doc *ast.QueryDocument, guard int) int {
-	if guard > 100 {
+// depthWalk finds the deepest chain of fields. Each fragment's depth is
+// worked out once, so a document that spreads fragments into fragments
+// costs time in proportion to its length, not to its expansion.
+type depthWalk struct {
+	doc       *ast.QueryDocument
+	fragments map[string]int
+}
+
+func (w depthWalk) of(set ast.SelectionSet, guard int) int {
+	if guard > 100 { // cycles are refused by validation; this only bounds the stack
 		return guard
 	}
 	deepest := 0
@@ -91,13 +98,18 @@ func selectionDepth(set ast.SelectionSet, doc *ast.QueryDocument, guard int) int
 		var d int
 		switch s := s.(type) {
 		case *ast.Field:
-			d = 1 + selectionDepth(s.SelectionSet, doc, guard+1)
+			d = 1 + w.of(s.SelectionSet, guard+1)
 		case *ast.InlineFragment:
-			d = selectionDepth(s.SelectionSet, doc, guard+1)
+			d = w.of(s.SelectionSet, guard+1)
 		case *ast.FragmentSpread:
-			if f := doc.Fragments.ForName(s.Name); f != nil {
-				d = selectionDepth(f.SelectionSet, doc, guard+1)
+			known, ok := w.fragments[s.Name]
+			if !ok {
+				if f := w.doc.Fragments.ForName(s.Name); f != nil {
+					known = w.of(f.SelectionSet, guard+1)
+				}
+				w.fragments[s.Name] = known
 			}
+			d = known
 		}
 		deepest = max(deepest, d)
 	}
@@ -106,11 +118,28 @@ func selectionDepth(set ast.SelectionSet, doc *ast.QueryDocument, guard int) int
 
 // Limits are the ceilings on one GraphQL operation.
 type Limits struct {
-	Complexity int // priced by page size, see pagedComplexity
-	Depth      int // levels of nested fields
-	Tokens     int // lexer tokens in the query text
+	Complexity   int // priced by page size, see pagedComplexity
+	Depth        int // levels of nested fields
+	Tokens       int // lexer tokens in the query text
+	Aliases      int // aliased fields in the whole document
+	FieldRepeats int // times one field may appear in one selection
 }
 
 // DefaultLimits let a dashboard ask for 20 activities with 50 participants
 // each and their members, and little more.
-var DefaultLimits = Limits{Complexity: 20000, Depth: 12, Tokens: 5000}
+var DefaultLimits = Limits{Complexity: 20000, Depth: 12, Tokens: 5000, Aliases: 30, FieldRepeats: 5}
+
+func (l Limits) orDefaults() Limits {
+	for _, f := range []struct {
+		v *int
+		d int
+	}{
+		{&l.Complexity, DefaultLimits.Complexity}, {&l.Depth, DefaultLimits.Depth}, {&l.Tokens, DefaultLimits.Tokens},
+		{&l.Aliases, DefaultLimits.Aliases}, {&l.FieldRepeats, DefaultLimits.FieldRepeats},
+	} {
+		if *f.v == 0 {
+			*f.v = f.d
+		}
+	}
+	return l
+}

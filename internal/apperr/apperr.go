@@ -20,6 +20,8 @@ const (
 	BadUserInput    Code = "BAD_USER_INPUT"
 	Conflict        Code = "CONFLICT"
 	Unavailable     Code = "UNAVAILABLE"
+	Timeout         Code = "TIMEOUT"
+	RateLimited     Code = "RATE_LIMITED"
 	Internal        Code = "INTERNAL"
 )
 

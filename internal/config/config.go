@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"reflect"
 	"regexp"
 	"strings"
@@ -35,6 +36,13 @@ type Config struct {
 	WriteTimeout      time.Duration `env:"HTTP_WRITE_TIMEOUT" envDefault:"60s"`
 	IdleTimeout       time.Duration `env:"HTTP_IDLE_TIMEOUT" envDefault:"120s"`
 	ShutdownGrace     time.Duration `env:"SHUTDOWN_GRACE" envDefault:"25s"`
+	// RequestTimeout is each API request's deadline; its SQL is cancelled
+	// when it passes. Must be shorter than HTTP_WRITE_TIMEOUT so the client
+	// still gets the TIMEOUT answer.
+	RequestTimeout time.Duration `env:"REQUEST_TIMEOUT" envDefault:"30s"`
+	// TrustedProxies are the reverse proxies (CIDRs) whose X-Forwarded-For
+	// names the real client, for rate limits and session records.
+	TrustedProxies []string `env:"TRUSTED_PROXIES" envSeparator:","`
 
 	// DatabaseURL, when empty, makes the server find or start a database
 	// itself (see internal/dblocate).
@@ -45,7 +53,12 @@ type Config struct {
 	LocalClusterDir string        `env:"PG_LOCAL_DIR" envDefault:".pgdata"`
 	DBMaxConns      int32         `env:"DB_MAX_CONNS" envDefault:"16"`
 	DBWaitTimeout   time.Duration `env:"DB_WAIT_TIMEOUT" envDefault:"30s"`
-	AutoMigrate     bool          `env:"AUTO_MIGRATE" envDefault:"true"`
+	// DBStatementTimeout and DBIdleInTxTimeout are PostgreSQL's
+	// statement_timeout and idle_in_transaction_session_timeout for the
+	// server's connections (bulk commands such as gendata run without them).
+	DBStatementTimeout time.Duration `env:"DB_STATEMENT_TIMEOUT" envDefault:"30s"`
+	DBIdleInTxTimeout  time.Duration `env:"DB_IDLE_IN_TRANSACTION_TIMEOUT" envDefault:"60s"`
+	AutoMigrate        bool          `env:"AUTO_MIGRATE" envDefault:"true"`
 	// DemoData "auto" loads the demo into an empty database when serving in
 	// development; "off" never does. Production never loads it on its own.
 	DemoData string `env:"DEMO_DATA" envDefault:"auto"`
@@ -62,6 +75,22 @@ type Config struct {
 	MaxComplexity int `env:"GRAPHQL_MAX_COMPLEXITY" envDefault:"20000"`
 	MaxDepth      int `env:"GRAPHQL_MAX_DEPTH" envDefault:"12"`
 	MaxTokens     int `env:"GRAPHQL_MAX_TOKENS" envDefault:"5000"`
+	// MaxAliases bounds aliased fields in one document; MaxFieldRepeats
+	// how often one field may be asked for in one selection.
+	MaxAliases      int `env:"GRAPHQL_MAX_ALIASES" envDefault:"30"`
+	MaxFieldRepeats int `env:"GRAPHQL_MAX_FIELD_REPEATS" envDefault:"5"`
+	// Introspection and Suggestions ("did you mean ...?" in validation
+	// errors) default to on in development and off in production.
+	Introspection *bool `env:"GRAPHQL_INTROSPECTION"`
+	Suggestions   *bool `env:"GRAPHQL_SUGGESTIONS"`
+
+	// Rate limits, in complexity points per minute (the cost the complexity
+	// limit computes, at least 1 per request): per signed-in account, and per
+	// client address for anonymous callers. Login attempts per address are
+	// limited on their own.
+	RatePoints          int `env:"RATE_LIMIT_POINTS" envDefault:"100000"`
+	RateAnonymousPoints int `env:"RATE_LIMIT_ANONYMOUS_POINTS" envDefault:"20000"`
+	LoginAttempts       int `env:"LOGIN_ATTEMPTS_PER_MINUTE" envDefault:"10"`
 
 	LogLevel  string `env:"LOG_LEVEL" envDefault:"info"`
 	LogFormat string `env:"LOG_FORMAT" envDefault:"json"`
@@ -75,6 +104,30 @@ type Error struct {
 }
 
 func (e *Error) Error() string { return e.Var + ": " + e.Message }
+
+// IntrospectionOn reports whether the schema may be read by introspection.
+func (c Config) IntrospectionOn() bool { return orDevelopment(c.Introspection, c.Env) }
+
+// SuggestionsOn reports whether validation errors may suggest field names.
+func (c Config) SuggestionsOn() bool { return orDevelopment(c.Suggestions, c.Env) }
+
+func orDevelopment(set *bool, env Environment) bool {
+	if set != nil {
+		return *set
+	}
+	return env == Development
+}
+
+// TrustedProxyPrefixes returns TRUSTED_PROXIES parsed (validated by Load).
+func (c Config) TrustedProxyPrefixes() []netip.Prefix {
+	var out []netip.Prefix
+	for _, cidr := range c.TrustedProxies {
+		if p, err := netip.ParsePrefix(strings.TrimSpace(cidr)); err == nil {
+			out = append(out, p)
+		}
+	}
+	return out
+}
 
 // LoadDemo reports whether serve should fill an empty database with the demo.
 func (c Config) LoadDemo() bool { return c.DemoData == "auto" && c.Env == Development }
@@ -106,14 +159,17 @@ func (c Config) validate() []error {
 		bad("HTTP_ADDR", "must be host:port or :port (e.g. :8080), got %q", c.HTTPAddr)
 	}
 	for v, d := range map[string]time.Duration{
-		"HTTP_READ_HEADER_TIMEOUT": c.ReadHeaderTimeout,
-		"HTTP_READ_TIMEOUT":        c.ReadTimeout,
-		"HTTP_WRITE_TIMEOUT":       c.WriteTimeout,
-		"HTTP_IDLE_TIMEOUT":        c.IdleTimeout,
-		"SHUTDOWN_GRACE":           c.ShutdownGrace,
-		"DB_WAIT_TIMEOUT":          c.DBWaitTimeout,
-		"SESSION_IDLE_TIMEOUT":     c.SessionIdle,
-		"SESSION_MAX_AGE":          c.SessionMaxAge,
+		"HTTP_READ_HEADER_TIMEOUT":       c.ReadHeaderTimeout,
+		"HTTP_READ_TIMEOUT":              c.ReadTimeout,
+		"HTTP_WRITE_TIMEOUT":             c.WriteTimeout,
+		"HTTP_IDLE_TIMEOUT":              c.IdleTimeout,
+		"SHUTDOWN_GRACE":                 c.ShutdownGrace,
+		"REQUEST_TIMEOUT":                c.RequestTimeout,
+		"DB_STATEMENT_TIMEOUT":           c.DBStatementTimeout,
+		"DB_IDLE_IN_TRANSACTION_TIMEOUT": c.DBIdleInTxTimeout,
+		"DB_WAIT_TIMEOUT":                c.DBWaitTimeout,
+		"SESSION_IDLE_TIMEOUT":           c.SessionIdle,
+		"SESSION_MAX_AGE":                c.SessionMaxAge,
 	} {
 		if d <= 0 {
 			bad(v, "must be a positive duration such as 30s, got %s", d)
@@ -139,7 +195,20 @@ func (c Config) validate() []error {
 	if c.UploadMaxBytes < 1<<10 || c.UploadMaxBytes > 100<<20 {
 		bad("UPLOAD_MAX_BYTES", "must be between 1024 and 104857600, got %d", c.UploadMaxBytes)
 	}
-	for v, n := range map[string]int{"GRAPHQL_MAX_COMPLEXITY": c.MaxComplexity, "GRAPHQL_MAX_DEPTH": c.MaxDepth, "GRAPHQL_MAX_TOKENS": c.MaxTokens} {
+	if c.RequestTimeout >= c.WriteTimeout {
+		bad("REQUEST_TIMEOUT", "must be shorter than HTTP_WRITE_TIMEOUT (%s), got %s", c.WriteTimeout, c.RequestTimeout)
+	}
+	for _, cidr := range c.TrustedProxies {
+		if _, err := netip.ParsePrefix(strings.TrimSpace(cidr)); err != nil {
+			bad("TRUSTED_PROXIES", "must be a comma-separated list of CIDRs such as 10.0.0.0/8, got %q", cidr)
+		}
+	}
+	for v, n := range map[string]int{
+		"GRAPHQL_MAX_COMPLEXITY": c.MaxComplexity, "GRAPHQL_MAX_DEPTH": c.MaxDepth, "GRAPHQL_MAX_TOKENS": c.MaxTokens,
+		"GRAPHQL_MAX_ALIASES": c.MaxAliases, "GRAPHQL_MAX_FIELD_REPEATS": c.MaxFieldRepeats,
+		"RATE_LIMIT_POINTS": c.RatePoints, "RATE_LIMIT_ANONYMOUS_POINTS": c.RateAnonymousPoints,
+		"LOGIN_ATTEMPTS_PER_MINUTE": c.LoginAttempts,
+	} {
 		if n < 1 {
 			bad(v, "must be a positive whole number, got %d", n)
 		}
@@ -181,6 +250,9 @@ func varName(field string) string {
 }
 
 func kind(t reflect.Type) string {
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
 	switch t {
 	case reflect.TypeOf(time.Duration(0)):
 		return "a duration (e.g. 30s, 2m)"

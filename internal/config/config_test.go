@@ -84,6 +84,11 @@ func TestLoadNamesTheBadVariable(t *testing.T) {
 		{"DEMO_DATA", "yes", "must be auto or off"},
 		{"GRAPHQL_MAX_DEPTH", "0", "must be a positive whole number"},
 		{"SESSION_IDLE_TIMEOUT", "24h", "must not be longer than SESSION_MAX_AGE"},
+		{"REQUEST_TIMEOUT", "2m", "must be shorter than HTTP_WRITE_TIMEOUT"},
+		{"DB_STATEMENT_TIMEOUT", "0s", "must be a positive duration"},
+		{"TRUSTED_PROXIES", "10.0.0.0/8,proxy", "comma-separated list of CIDRs"},
+		{"GRAPHQL_INTROSPECTION", "sometimes", "cannot read a boolean"},
+		{"RATE_LIMIT_POINTS", "-5", "must be a positive whole number"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name+"="+tt.value, func(t *testing.T) {
@@ -102,5 +107,28 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 	_, err := Load(map[string]string{"HTTP_ADDR": "x", "LOG_LEVEL": "x"})
 	if err == nil || !strings.Contains(err.Error(), "HTTP_ADDR") || !strings.Contains(err.Error(), "LOG_LEVEL") {
 		t.Errorf("want both variables named, got %v", err)
+	}
+}
+
+// Introspection and suggestions follow APP_ENV unless set explicitly.
+func TestSchemaDisclosureFollowsEnvironment(t *testing.T) {
+	tests := []struct {
+		vars                map[string]string
+		introspect, suggest bool
+	}{
+		{map[string]string{}, true, true},
+		{map[string]string{"APP_ENV": "production"}, false, false},
+		{map[string]string{"APP_ENV": "production", "GRAPHQL_INTROSPECTION": "true"}, true, false},
+		{map[string]string{"GRAPHQL_SUGGESTIONS": "false"}, true, false},
+	}
+	for _, tt := range tests {
+		cfg, err := Load(tt.vars)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cfg.IntrospectionOn() != tt.introspect || cfg.SuggestionsOn() != tt.suggest {
+			t.Errorf("%v: introspection %v, suggestions %v; want %v, %v",
+				tt.vars, cfg.IntrospectionOn(), cfg.SuggestionsOn(), tt.introspect, tt.suggest)
+		}
 	}
 }

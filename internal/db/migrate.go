@@ -77,7 +77,18 @@ func (m *Migrator) run(ctx context.Context, what string, fn func(*migrate.Migrat
 	if err != nil {
 		return fmt.Errorf("read embedded migrations: %w", err)
 	}
-	sqlDB := stdlib.OpenDBFromPool(m.pool)
+	// Migrations get their own connection without the server's statement
+	// timeout: rewriting a big table may rightly take longer than any request.
+	cfg := m.pool.Config()
+	cfg.MaxConns = 1
+	delete(cfg.ConnConfig.RuntimeParams, "statement_timeout")
+	delete(cfg.ConnConfig.RuntimeParams, "idle_in_transaction_session_timeout")
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return fmt.Errorf("migrate %s: connect: %w", what, err)
+	}
+	defer pool.Close()
+	sqlDB := stdlib.OpenDBFromPool(pool)
 	defer sqlDB.Close()
 	driver, err := pgxmigrate.WithInstance(sqlDB, &pgxmigrate.Config{MigrationsTable: migrationsTable})
 	if err != nil {

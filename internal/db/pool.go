@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -15,6 +16,13 @@ import (
 // PoolOptions are the pool settings the server exposes as configuration.
 type PoolOptions struct {
 	MaxConns int32
+	// StatementTimeout cancels any one statement that runs longer, so a
+	// runaway query cannot hold a connection; 0 leaves PostgreSQL's default
+	// (none), which bulk loads want.
+	StatementTimeout time.Duration
+	// IdleInTxTimeout ends a session that sits in an open transaction doing
+	// nothing (a stuck request), releasing its locks; 0: no limit.
+	IdleInTxTimeout time.Duration
 }
 
 // Open creates a pool for url. It does not wait for the database: pgxpool
@@ -36,6 +44,12 @@ func Open(ctx context.Context, url string, opts PoolOptions) (*pgxpool.Pool, err
 	// is what decides the plan, and a generic one turned a province's report
 	// from about a second into a minute. Planning each run costs far less.
 	cfg.ConnConfig.RuntimeParams["plan_cache_mode"] = "force_custom_plan"
+	if opts.StatementTimeout > 0 {
+		cfg.ConnConfig.RuntimeParams["statement_timeout"] = strconv.FormatInt(opts.StatementTimeout.Milliseconds(), 10)
+	}
+	if opts.IdleInTxTimeout > 0 {
+		cfg.ConnConfig.RuntimeParams["idle_in_transaction_session_timeout"] = strconv.FormatInt(opts.IdleInTxTimeout.Milliseconds(), 10)
+	}
 	cfg.ConnConfig.Tracer = statementTracer{}
 	// A health check every half minute drops connections to a restarted server
 	// before a request trips over them.

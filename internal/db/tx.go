@@ -44,7 +44,27 @@ func ActorFrom(ctx context.Context) (Actor, bool) {
 // rolls everything back, so a rejected write changes nothing. The actor in
 // ctx is handed to the audit triggers first, so no change is logged without
 // who made it.
+//
+// A transaction PostgreSQL aborts as a serialization or deadlock victim, or
+// whose connection failed before anything was sent, is run again (a few
+// times, with a short pause), so fn must be safe to run more than once:
+// every effect it has is inside tx or is overwritten on the next run. In a
+// transaction already (conn is a pgx.Tx) InTx is a savepoint and never
+// retries; the outermost one does.
 func InTx(ctx context.Context, conn DB, fn func(pgx.Tx) error) error {
+	_, nested := conn.(pgx.Tx)
+	for attempt := 1; ; attempt++ {
+		err := runTx(ctx, conn, fn)
+		if err == nil || nested || attempt == txAttempts || !retryable(err) {
+			return err
+		}
+		if waitErr := retryDelay(ctx, attempt); waitErr != nil {
+			return err
+		}
+	}
+}
+
+func runTx(ctx context.Context, conn DB, fn func(pgx.Tx) error) error {
 	return pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
 		if a, ok := ActorFrom(ctx); ok {
 			account := ""

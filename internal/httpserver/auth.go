@@ -2,7 +2,6 @@ package httpserver
 
 import (
 	"context"
-	"net"
 	"net/http"
 	"strings"
 
@@ -51,7 +50,6 @@ func withAuth(accounts *account.Store, next http.Handler) http.Handler {
 		actor := db.Actor{AccountID: p.AccountID, RequestID: requestID}
 		reads := &access.ReadLog{}
 		ctx = access.WithReadLog(db.WithActor(access.With(ctx, p), actor), reads)
-		ctx = account.WithClient(ctx, clientOf(r))
 		if p.SignedIn() {
 			hlog.FromRequest(r).UpdateContext(func(c zerolog.Context) zerolog.Context {
 				return c.Int64("account_id", p.AccountID)
@@ -75,15 +73,6 @@ func bearer(r *http.Request) (string, bool) {
 		return "", false
 	}
 	return strings.TrimSpace(token), true
-}
-
-// clientOf describes the caller for the session record.
-func clientOf(r *http.Request) account.Client {
-	ip, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		ip = r.RemoteAddr
-	}
-	return account.Client{UserAgent: r.UserAgent(), IP: ip}
 }
 
 // writeGraphQLError answers with a GraphQL-shaped error, so clients handle

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql/playground"
@@ -40,6 +41,15 @@ type Options struct {
 	Limits graph.Limits
 	// Media is where uploaded photos live; the zero value means .media and 10 MiB.
 	Media news.Media
+	// Introspection and Suggestions disclose the schema; nil follows
+	// Development.
+	Introspection, Suggestions *bool
+	// RateLimits budget each caller; the zero value does not limit.
+	RateLimits graph.RateLimits
+	// RequestTimeout is each API request's deadline; 0 means none.
+	RequestTimeout time.Duration
+	// TrustedProxies may name the real client in X-Forwarded-For.
+	TrustedProxies []netip.Prefix
 }
 
 // Routes returns the server's whole HTTP handler.
@@ -48,11 +58,14 @@ func Routes(o Options) http.Handler {
 		o.Sessions = account.DefaultPolicy
 	}
 	resolver := graph.NewResolver(o.Pool, o.Version, o.Sessions)
-	gql := graph.NewHandler(resolver, graph.HandlerOptions{Introspection: o.Development, Limits: o.Limits})
+	gql := graph.NewHandler(resolver, graph.HandlerOptions{
+		Introspection: orDefault(o.Introspection, o.Development), Suggestions: orDefault(o.Suggestions, o.Development),
+		Limits: o.Limits, RateLimits: o.RateLimits,
+	})
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", http.MaxBytesHandler(
-		withAuth(resolver.AccountStore, withLoaders(resolver.Stores(), gql)), maxRequestBody))
+	mux.Handle("/graphql", guardGraphQL(maxRequestBody, withDeadline(o.RequestTimeout, withRateHeaders(
+		withAuth(resolver.AccountStore, withLoaders(resolver.Stores(), gql))))))
 	if o.Media.Dir == "" {
 		o.Media.Dir = ".media"
 	}
@@ -69,7 +82,14 @@ func Routes(o Options) http.Handler {
 	if o.Development {
 		mux.Handle("GET /{$}", playground.Handler("Sổ Đoàn – GraphiQL", "/graphql"))
 	}
-	return withRequestLogging(o.Log, i18n.Middleware(mux))
+	return withRequestLogging(o.Log, withClient(o.TrustedProxies, i18n.Middleware(mux)))
+}
+
+func orDefault(set *bool, def bool) bool {
+	if set != nil {
+		return *set
+	}
+	return def
 }
 
 // withLoaders gives each request its own batching loaders.

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/sodoan/sodoan/internal/apitest"
 	"github.com/sodoan/sodoan/internal/db"
 	"github.com/sodoan/sodoan/internal/testdb"
@@ -107,48 +109,65 @@ func TestFormPostsAreRefused(t *testing.T) {
 	}
 }
 
-// A failure the client cannot act on shows as INTERNAL with the request id;
-// the cause (here a connection error naming host and port) stays in the log.
-func TestInternalErrorsAreHidden(t *testing.T) {
+// Failures the client cannot act on show only a code and the request id;
+// the cause (a connection error naming host and port, a missing table) stays
+// in the log. An unreachable database is UNAVAILABLE (try again), anything
+// else INTERNAL.
+func TestServerFaultsAreHidden(t *testing.T) {
 	t.Parallel()
-	pool, err := db.Open(context.Background(), "postgres://nobody@127.0.0.1:1/none?connect_timeout=2", db.PoolOptions{MaxConns: 2})
+	unreachable, err := db.Open(context.Background(), "postgres://nobody@127.0.0.1:1/none?connect_timeout=2", db.PoolOptions{MaxConns: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer pool.Close()
-	env := apitest.NewOn(t, pool)
+	defer unreachable.Close()
+	broken := testdb.Migrated(t)
+	if _, err := broken.Exec(context.Background(), `DROP TABLE schema_migrations`); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, code string
+		pool       *pgxpool.Pool
+		logged     string
+	}{
+		{"database unreachable", "UNAVAILABLE", unreachable, "127.0.0.1"},
+		{"statement fails", "INTERNAL", broken, "schema_migrations"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env := apitest.NewOn(t, tt.pool)
+			rec := httptest.NewRecorder()
+			req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(`{"query":"{ serviceInfo { databaseSchemaVersion } }"}`))
+			req.Header.Set("Content-Type", "application/json")
+			env.Handler.ServeHTTP(rec, req)
 
-	rec := httptest.NewRecorder()
-	req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(`{"query":"{ serviceInfo { databaseSchemaVersion } }"}`))
-	req.Header.Set("Content-Type", "application/json")
-	env.Handler.ServeHTTP(rec, req)
-
-	var resp struct {
-		Errors []struct {
-			Message    string
-			Path       []string
-			Extensions map[string]any
-		}
-	}
-	if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil || len(resp.Errors) != 1 {
-		t.Fatalf("want one error, got %s", rec.Body)
-	}
-	e := resp.Errors[0]
-	requestID := rec.Header().Get("X-Request-Id")
-	if e.Extensions["code"] != "INTERNAL" || e.Extensions["requestId"] != requestID || requestID == "" {
-		t.Errorf("extensions = %v, request id header %q", e.Extensions, requestID)
-	}
-	if len(e.Path) != 1 || e.Path[0] != "serviceInfo" {
-		t.Errorf("path = %v", e.Path)
-	}
-	for _, leak := range []string{"127.0.0.1", "dial", "connect", "schema_migrations", "SELECT"} {
-		if strings.Contains(rec.Body.String(), leak) {
-			t.Errorf("response leaks %q: %s", leak, rec.Body)
-		}
-	}
-	logs := env.Logs()
-	if !strings.Contains(logs, requestID) || !strings.Contains(logs, "127.0.0.1") {
-		t.Errorf("log should hold the cause and request id:\n%s", logs)
+			var resp struct {
+				Errors []struct {
+					Message    string
+					Path       []string
+					Extensions map[string]any
+				}
+			}
+			if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil || len(resp.Errors) != 1 {
+				t.Fatalf("want one error, got %s", rec.Body)
+			}
+			e := resp.Errors[0]
+			requestID := rec.Header().Get("X-Request-Id")
+			if e.Extensions["code"] != tt.code || e.Extensions["requestId"] != requestID || requestID == "" {
+				t.Errorf("extensions = %v, request id header %q", e.Extensions, requestID)
+			}
+			if len(e.Path) != 1 || e.Path[0] != "serviceInfo" {
+				t.Errorf("path = %v", e.Path)
+			}
+			for _, leak := range []string{"127.0.0.1", "dial", "connect", "schema_migrations", "SELECT", "relation", ".go:"} {
+				if strings.Contains(rec.Body.String(), leak) {
+					t.Errorf("response leaks %q: %s", leak, rec.Body)
+				}
+			}
+			logs := env.Logs()
+			if !strings.Contains(logs, requestID) || !strings.Contains(logs, tt.logged) {
+				t.Errorf("log should hold the cause and request id:\n%s", logs)
+			}
+		})
 	}
 }
 

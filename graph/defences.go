@@ -1,0 +1,164 @@
+package graph
+
+import (
+	"context"
+	"strconv"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/errcode"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/sodoan/sodoan/internal/access"
+	"github.com/sodoan/sodoan/internal/account"
+	"github.com/sodoan/sodoan/internal/apperr"
+	"github.com/sodoan/sodoan/internal/i18n"
+	"github.com/sodoan/sodoan/internal/ratelimit"
+)
+
+// selectionLimits refuses documents that ask for the same thing over and
+// over, a cheap way to make a server do much work for a short query: more
+// than MaxAliases aliased fields in the document, or one field more than
+// MaxRepeats times in one selection. Both are counted in the text as
+// written, so the check costs one pass over the document.
+type selectionLimits struct{ MaxAliases, MaxRepeats int }
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationContextMutator
+} = selectionLimits{}
+
+func (selectionLimits) ExtensionName() string                   { return "SelectionLimits" }
+func (selectionLimits) Validate(graphql.ExecutableSchema) error { return nil }
+func (l selectionLimits) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+	aliases := 0
+	var worst struct {
+		name  string
+		times int
+	}
+	var walk func(ast.SelectionSet)
+	walk = func(set ast.SelectionSet) {
+		seen := map[string]int{}
+		for _, s := range set {
+			switch s := s.(type) {
+			case *ast.Field:
+				if s.Alias != "" && s.Alias != s.Name {
+					aliases++
+				}
+				seen[s.Name]++
+				if seen[s.Name] > worst.times {
+					worst.name, worst.times = s.Name, seen[s.Name]
+				}
+				walk(s.SelectionSet)
+			case *ast.InlineFragment:
+				walk(s.SelectionSet)
+			}
+		}
+	}
+	for _, op := range oc.Doc.Operations {
+		walk(op.SelectionSet)
+	}
+	for _, f := range oc.Doc.Fragments {
+		walk(f.SelectionSet)
+	}
+	if aliases > l.MaxAliases {
+		err := gqlerror.Errorf("%s", i18n.Pick(ctx,
+			"Truy vấn dùng "+strconv.Itoa(aliases)+" bí danh (alias), vượt giới hạn "+strconv.Itoa(l.MaxAliases)+"; hãy tách thành nhiều truy vấn.",
+			"The document uses "+strconv.Itoa(aliases)+" aliases, more than the limit of "+strconv.Itoa(l.MaxAliases)+"; split it into several requests."))
+		errcode.Set(err, "ALIAS_LIMIT_EXCEEDED")
+		return err
+	}
+	if worst.times > l.MaxRepeats {
+		err := gqlerror.Errorf("%s", i18n.Pick(ctx,
+			"Trường "+worst.name+" được hỏi "+strconv.Itoa(worst.times)+" lần trong một lựa chọn, vượt giới hạn "+strconv.Itoa(l.MaxRepeats)+".",
+			"The field "+worst.name+" is asked for "+strconv.Itoa(worst.times)+" times in one selection, more than the limit of "+strconv.Itoa(l.MaxRepeats)+"."))
+		errcode.Set(err, "FIELD_REPEAT_LIMIT_EXCEEDED")
+		return err
+	}
+	return nil
+}
+
+// RateLimits are the budgets the endpoint enforces; a nil limiter is no limit.
+type RateLimits struct {
+	// Accounts and Anonymous charge each operation its complexity: per
+	// signed-in account, and per client address for callers without one.
+	// Signed-in callers are not limited by address, because a whole
+	// provincial office may share one.
+	Accounts, Anonymous *ratelimit.Limiter
+	// Logins counts sign-in attempts per client address, on top of the
+	// per-account slowdown and lock.
+	Logins *ratelimit.Limiter
+}
+
+// rateLimit charges each operation what it costs, in the points the
+// complexity limit computed, and refuses it (429, Retry-After) when the
+// caller's budget for the minute is spent. It must run after the
+// complexity extension.
+type rateLimit struct{ RateLimits }
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationContextMutator
+} = rateLimit{}
+
+func (rateLimit) ExtensionName() string                   { return "RateLimit" }
+func (rateLimit) Validate(graphql.ExecutableSchema) error { return nil }
+func (l rateLimit) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+	cost := 1
+	if s, ok := oc.Stats.GetExtension("ComplexityLimit").(*extension.ComplexityStats); ok {
+		cost = s.Complexity
+	}
+	var d ratelimit.Decision
+	switch p := access.From(ctx); {
+	case p.SignedIn() && l.Accounts != nil:
+		d = l.Accounts.Take("account:"+strconv.FormatInt(p.AccountID, 10), cost)
+	case !p.SignedIn() && l.Anonymous != nil:
+		d = l.Anonymous.Take("address:"+account.ClientFrom(ctx).IP, cost)
+	default:
+		return nil
+	}
+	ratelimit.Record(ctx, d)
+	if d.Allowed {
+		return nil
+	}
+	return rateLimitedError(ctx, d, cost)
+}
+
+func rateLimitedError(ctx context.Context, d ratelimit.Decision, cost int) *gqlerror.Error {
+	var vi, en string
+	if d.RetryAfter == 0 {
+		vi = "Truy vấn tốn " + strconv.Itoa(cost) + " điểm, nhiều hơn cả hạn mức " + strconv.Itoa(d.Limit) + " điểm mỗi phút; hãy hỏi trang nhỏ hơn (first nhỏ hơn)."
+		en = "This request costs " + strconv.Itoa(cost) + " points, more than the whole budget of " + strconv.Itoa(d.Limit) + " points a minute; ask for smaller pages (a lower first)."
+	} else {
+		wait := strconv.Itoa(ratelimit.RetrySeconds(d.RetryAfter))
+		vi = "Đã dùng hết hạn mức truy vấn (" + strconv.Itoa(d.Limit) + " điểm mỗi phút, còn " + strconv.Itoa(d.Remaining) + ", yêu cầu này tốn " + strconv.Itoa(cost) + "); hãy thử lại sau " + wait + " giây."
+		en = "Rate limit reached (" + strconv.Itoa(d.Limit) + " points a minute, " + strconv.Itoa(d.Remaining) + " left, this request costs " + strconv.Itoa(cost) + "); try again in " + wait + " s."
+	}
+	return &gqlerror.Error{Message: i18n.Pick(ctx, vi, en), Extensions: map[string]any{
+		"code": string(apperr.RateLimited), "cost": cost, "limit": d.Limit, "remaining": d.Remaining,
+		"retryAfterSeconds": ratelimit.RetrySeconds(d.RetryAfter),
+	}}
+}
+
+// limitLogins refuses sign-in attempts from an address that made too many
+// in the last minute, so password guessing across many accounts is slowed
+// as well as guessing at one.
+func limitLogins(l *ratelimit.Limiter) graphql.FieldMiddleware {
+	return func(ctx context.Context, next graphql.Resolver) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		if l == nil || fc == nil || fc.Object != "Mutation" || fc.Field.Name != "login" {
+			return next(ctx)
+		}
+		d := l.Take("login:"+account.ClientFrom(ctx).IP, 1)
+		if d.Allowed {
+			return next(ctx)
+		}
+		ratelimit.Record(ctx, d)
+		wait := strconv.Itoa(ratelimit.RetrySeconds(d.RetryAfter))
+		return nil, &gqlerror.Error{Message: i18n.Pick(ctx,
+			"Có quá nhiều lần đăng nhập từ địa chỉ này; hãy thử lại sau "+wait+" giây.",
+			"Too many sign-in attempts from this address; try again in "+wait+" s."),
+			Extensions: map[string]any{"code": string(apperr.RateLimited), "retryAfterSeconds": ratelimit.RetrySeconds(d.RetryAfter)}}
+	}
+}

@@ -1,0 +1,182 @@
+package httpserver
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net"
+	"net/http"
+	"net/netip"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/sodoan/sodoan/internal/account"
+	"github.com/sodoan/sodoan/internal/i18n"
+	"github.com/sodoan/sodoan/internal/ratelimit"
+)
+
+// guardGraphQL lets through only the requests the GraphQL transports are
+// meant for, and answers the rest with a clear error before any parsing:
+//   - GET (queries only; gqlgen refuses mutations over GET) or POST;
+//   - POST bodies of type application/json, which a plain HTML form cannot
+//     send, so a cross-site form post never reaches a mutation;
+//   - one operation per body: a JSON array (batching) is refused;
+//   - a well-formed JSON object no larger than maxBytes.
+//
+// gqlgen would answer some of these with Go's decoding messages; checking
+// here keeps those out of responses.
+func guardGraphQL(maxBytes int64, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		switch r.Method {
+		case http.MethodGet:
+			next.ServeHTTP(w, r)
+			return
+		case http.MethodPost:
+		default:
+			w.Header().Set("Allow", "GET, POST")
+			writeGraphQLError(w, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", i18n.Pick(ctx,
+				"Chỉ nhận GET (truy vấn) hoặc POST.", "Only GET (queries) and POST are accepted."))
+			return
+		}
+		if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
+			writeGraphQLError(w, http.StatusUnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE", i18n.Pick(ctx,
+				"Gửi yêu cầu GraphQL dạng JSON (Content-Type: application/json).",
+				"Send the GraphQL request as JSON (Content-Type: application/json)."))
+			return
+		}
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBytes))
+		var tooBig *http.MaxBytesError
+		switch {
+		case errors.As(err, &tooBig):
+			writeGraphQLError(w, http.StatusRequestEntityTooLarge, "REQUEST_TOO_LARGE", i18n.Pick(ctx,
+				"Yêu cầu quá lớn (tối đa "+byteSize(maxBytes)+").", "The request is too large (at most "+byteSize(maxBytes)+")."))
+			return
+		case err != nil:
+			writeGraphQLError(w, http.StatusBadRequest, "BAD_REQUEST", i18n.Pick(ctx,
+				"Không đọc được nội dung yêu cầu.", "The request body could not be read."))
+			return
+		}
+		if trimmed := bytes.TrimLeft(body, " \t\r\n"); len(trimmed) > 0 && trimmed[0] == '[' {
+			writeGraphQLError(w, http.StatusBadRequest, "BATCHING_NOT_SUPPORTED", i18n.Pick(ctx,
+				"Mỗi yêu cầu chỉ gửi một thao tác GraphQL (không nhận mảng).",
+				"Send one GraphQL operation per request; arrays (batching) are not accepted."))
+			return
+		}
+		var shape struct {
+			Query         *string        `json:"query"`
+			OperationName *string        `json:"operationName"`
+			Variables     map[string]any `json:"variables"`
+			Extensions    map[string]any `json:"extensions"`
+		}
+		if err := json.Unmarshal(body, &shape); err != nil {
+			writeGraphQLError(w, http.StatusBadRequest, "BAD_REQUEST", i18n.Pick(ctx,
+				"Nội dung phải là một đối tượng JSON: query (chuỗi), operationName (chuỗi), variables (đối tượng), extensions (đối tượng).",
+				"The body must be a JSON object: query (string), operationName (string), variables (object), extensions (object)."))
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		r.ContentLength = int64(len(body))
+		next.ServeHTTP(w, r)
+	})
+}
+
+func byteSize(n int64) string {
+	if n%(1<<20) == 0 {
+		return strconv.FormatInt(n>>20, 10) + " MiB"
+	}
+	return strconv.FormatInt(n>>10, 10) + " KiB"
+}
+
+// withDeadline gives each request at most d; the SQL it runs is cancelled
+// when the deadline passes, and the client gets a TIMEOUT error.
+func withDeadline(d time.Duration, next http.Handler) http.Handler {
+	if d <= 0 {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), d)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// withRateHeaders carries the rate-limit decision made while executing
+// the operation to the response: X-RateLimit-* headers, and 429 with
+// Retry-After when it was refused.
+func withRateHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, o := ratelimit.WithOutcome(r.Context())
+		next.ServeHTTP(&outcomeWriter{ResponseWriter: w, outcome: o}, r.WithContext(ctx))
+	})
+}
+
+type outcomeWriter struct {
+	http.ResponseWriter
+	outcome *ratelimit.Outcome
+	wrote   bool
+}
+
+func (w *outcomeWriter) WriteHeader(status int) {
+	if !w.wrote {
+		w.wrote = true
+		status = w.outcome.Apply(w.Header(), status)
+	}
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w *outcomeWriter) Write(b []byte) (int, error) {
+	if !w.wrote {
+		w.WriteHeader(http.StatusOK)
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *outcomeWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// withClient records who is calling (address and user agent) for rate
+// limits, visitor counts and session records. The address is the peer's,
+// unless the peer is a trusted proxy: then it is the nearest address in
+// X-Forwarded-For that is not one of ours.
+func withClient(trusted []netip.Prefix, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c := account.Client{UserAgent: r.UserAgent(), IP: clientIP(r, trusted)}
+		next.ServeHTTP(w, r.WithContext(account.WithClient(r.Context(), c)))
+	})
+}
+
+func clientIP(r *http.Request, trusted []netip.Prefix) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	peer, err := netip.ParseAddr(host)
+	if err != nil || !isTrusted(peer, trusted) {
+		return host
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		addr, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			break // a garbled hop: trust nothing further left
+		}
+		if !isTrusted(addr, trusted) {
+			return addr.Unmap().String()
+		}
+	}
+	return host
+}
+
+func isTrusted(a netip.Addr, trusted []netip.Prefix) bool {
+	a = a.Unmap()
+	for _, p := range trusted {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
+}

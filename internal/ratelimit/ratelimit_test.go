@@ -1,0 +1,78 @@
+package ratelimit
+
+import (
+	"net/http"
+	"testing"
+	"time"
+)
+
+type clock struct{ t time.Time }
+
+func (c *clock) now() time.Time                   { return c.t }
+func (c *clock) advance(d time.Duration)          { c.t = c.t.Add(d) }
+func newClock() *clock                            { return &clock{t: time.Date(2026, 11, 27, 8, 0, 0, 0, time.UTC)} }
+func take(l *Limiter, key string, n int) Decision { return l.Take(key, n) }
+
+func TestBucketSpendsRefillsAndRefuses(t *testing.T) {
+	c := newClock()
+	l := NewAt(600, c.now) // 10 points a second
+	steps := []struct {
+		name      string
+		wait      time.Duration
+		key       string
+		cost      int
+		allowed   bool
+		remaining int
+		retry     time.Duration
+	}{
+		{"a full bucket pays", 0, "a", 500, true, 100, 0},
+		{"too little left", 0, "a", 150, false, 100, 5 * time.Second},
+		{"another key has its own bucket", 0, "b", 600, true, 0, 0},
+		{"refilled after waiting", 5 * time.Second, "a", 150, true, 0, 0},
+		{"a zero cost still costs one", 0, "a", 0, false, 0, 100 * time.Millisecond},
+		{"more than the whole budget never fits", time.Hour, "a", 601, false, 600, 0},
+	}
+	for _, s := range steps {
+		c.advance(s.wait)
+		d := take(l, s.key, s.cost)
+		if d.Allowed != s.allowed || d.Remaining != s.remaining || d.RetryAfter != s.retry || d.Limit != 600 {
+			t.Errorf("%s: got %+v; want allowed %v, remaining %d, retry %s", s.name, d, s.allowed, s.remaining, s.retry)
+		}
+		if !d.Allowed && d.Cost != 0 {
+			t.Errorf("%s: a refusal charged %d", s.name, d.Cost)
+		}
+	}
+}
+
+func TestFullBucketsAreForgotten(t *testing.T) {
+	c := newClock()
+	l := NewAt(60, c.now)
+	for _, k := range []string{"x", "y", "z"} {
+		l.Take(k, 30)
+	}
+	c.advance(2 * time.Minute)
+	l.Take("w", 1)
+	if len(l.buckets) != 1 {
+		t.Errorf("after refilling, %d buckets kept; want only the new one", len(l.buckets))
+	}
+}
+
+func TestOutcomeHeaders(t *testing.T) {
+	c := newClock()
+	l := NewAt(60, c.now)
+	o := &Outcome{}
+	h := http.Header{}
+	if got := o.Apply(h, http.StatusOK); got != http.StatusOK || len(h) != 0 {
+		t.Fatalf("no decision: status %d, headers %v", got, h)
+	}
+	o.set, o.d = true, l.Take("k", 60)
+	if got := o.Apply(h, http.StatusOK); got != http.StatusOK || h.Get("X-RateLimit-Remaining") != "0" || h.Get("X-RateLimit-Used") != "60" {
+		t.Errorf("allowed: status %d, headers %v", got, h)
+	}
+	o.d = l.Take("k", 3)
+	h = http.Header{}
+	if got := o.Apply(h, http.StatusOK); got != http.StatusTooManyRequests || h.Get("Retry-After") != "3" ||
+		h.Get("X-RateLimit-Reset") != "1795766460" {
+		t.Errorf("refused: status %d, headers %v", got, h)
+	}
+}
