@@ -10,14 +10,17 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/99designs/gqlgen/client"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/rs/zerolog"
 
+	"github.com/sodoan/sodoan/graph"
 	"github.com/sodoan/sodoan/internal/account"
 	"github.com/sodoan/sodoan/internal/httpserver"
 	"github.com/sodoan/sodoan/internal/testdb"
@@ -33,6 +36,15 @@ type Env struct {
 	token string
 	// AdminToken signs in as the administrator New creates.
 	AdminToken string
+	// remoteAddr is the client address requests come from.
+	remoteAddr string
+}
+
+// From returns e sending requests from the client address ip.
+func (e *Env) From(ip string) *Env {
+	c := *e
+	c.remoteAddr = ip + ":40000"
+	return &c
 }
 
 // TestPassword is the password of the accounts the helpers create.
@@ -122,7 +134,7 @@ func NewOn(t testing.TB, pool *pgxpool.Pool, opts ...Option) *Env {
 		opt(&o)
 	}
 	h := httpserver.Routes(o)
-	return &Env{Pool: pool, Handler: h, Client: client.New(h, client.Path("/graphql")), logs: logs}
+	return &Env{Pool: pool, Handler: h, Client: client.New(h, client.Path("/graphql")), logs: logs, remoteAddr: "192.0.2.1:40000"}
 }
 
 // Logs returns what the server has logged so far, one JSON object a line.
@@ -147,8 +159,9 @@ func (b *syncBuffer) String() string {
 
 // Response is a GraphQL response as a client sees it.
 type Response struct {
-	Status    int    // HTTP status
-	RequestID string // X-Request-Id
+	Status    int         // HTTP status
+	RequestID string      // X-Request-Id
+	Header    http.Header // all response headers
 	Data      json.RawMessage
 	Errors    []struct {
 		Message    string
@@ -167,6 +180,7 @@ func (e *Env) Do(t testing.TB, query string, vars map[string]any, headers ...str
 	}
 	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
+	req.RemoteAddr = e.remoteAddr
 	if e.token != "" {
 		req.Header.Set("Authorization", "Bearer "+e.token)
 	}
@@ -175,7 +189,7 @@ func (e *Env) Do(t testing.TB, query string, vars map[string]any, headers ...str
 	}
 	rec := httptest.NewRecorder()
 	e.Handler.ServeHTTP(rec, req)
-	resp := Response{Status: rec.Code, RequestID: rec.Header().Get("X-Request-Id")}
+	resp := Response{Status: rec.Code, RequestID: rec.Header().Get("X-Request-Id"), Header: rec.Header()}
 	if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil {
 		t.Fatalf("response is not JSON (%d): %s", rec.Code, rec.Body)
 	}
@@ -240,6 +254,32 @@ func (e *Env) Count(t testing.TB, table string) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// WithRateLimits sets the callers' budgets.
+func WithRateLimits(l graph.RateLimits) Option {
+	return func(o *httpserver.Options) { o.RateLimits = l }
+}
+
+// WithRequestTimeout sets each request's deadline.
+func WithRequestTimeout(d time.Duration) Option {
+	return func(o *httpserver.Options) { o.RequestTimeout = d }
+}
+
+// Raw sends a request as given (method, content type, body) with e's
+// token, for tests of what the endpoint refuses before GraphQL runs.
+func (e *Env) Raw(method, target, contentType, body string) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(method, target, strings.NewReader(body))
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	if e.token != "" {
+		req.Header.Set("Authorization", "Bearer "+e.token)
+	}
+	req.RemoteAddr = e.remoteAddr
+	rec := httptest.NewRecorder()
+	e.Handler.ServeHTTP(rec, req)
+	return rec
 }
 
 // WithSessions sets the sign-in policy (e.g. a quick lockout for tests).

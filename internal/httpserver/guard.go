@@ -101,9 +101,35 @@ func withDeadline(d time.Duration, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), d)
 		defer cancel()
-		next.ServeHTTP(w, r.WithContext(ctx))
+		next.ServeHTTP(&deadlineWriter{ResponseWriter: w, ctx: ctx}, r.WithContext(ctx))
 	})
 }
+
+// deadlineWriter replaces the bare `null` gqlgen answers with when the
+// request's context ended before execution began (its end-of-stream signal)
+// by a TIMEOUT error a client can understand.
+type deadlineWriter struct {
+	http.ResponseWriter
+	ctx context.Context
+}
+
+func (w *deadlineWriter) Write(b []byte) (int, error) {
+	if errors.Is(w.ctx.Err(), context.DeadlineExceeded) && string(bytes.TrimSpace(b)) == "null" {
+		body, _ := json.Marshal(map[string]any{"errors": []any{map[string]any{
+			"message": i18n.Pick(w.ctx,
+				"Yêu cầu chạy quá thời gian cho phép và đã bị dừng; hãy thử lại.",
+				"The request ran past its time limit and was stopped; try again."),
+			"extensions": map[string]string{"code": "TIMEOUT"},
+		}}})
+		if _, err := w.ResponseWriter.Write(body); err != nil {
+			return 0, err
+		}
+		return len(b), nil
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *deadlineWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // withRateHeaders carries the rate-limit decision made while executing
 // the operation to the response: X-RateLimit-* headers, and 429 with

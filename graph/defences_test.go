@@ -1,0 +1,237 @@
+package graph_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sodoan/sodoan/graph"
+	"github.com/sodoan/sodoan/internal/apitest"
+	"github.com/sodoan/sodoan/internal/ratelimit"
+)
+
+const createUnit = `mutation { unitCreate(input: {level: PROVINCE, name: "Tỉnh đoàn Khánh Hòa"}) { unit { id } } }`
+
+// Requests the endpoint is not for are refused before GraphQL runs, with
+// a code and a message a developer can act on, and nothing is written.
+func TestRequestShapeIsChecked(t *testing.T) {
+	t.Parallel()
+	env := apitest.New(t)
+	body, _ := json.Marshal(map[string]string{"query": createUnit})
+	big := `{"query": "{ __typename }", "variables": {"pad": "` + strings.Repeat("x", 2<<20) + `"}}`
+	for _, tt := range []struct {
+		name, method, contentType, body string
+		status                          int
+		code                            string
+	}{
+		{"PUT", http.MethodPut, "application/json", string(body), http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED"},
+		{"plain text (a cross-site form can send it)", http.MethodPost, "text/plain", string(body), http.StatusUnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE"},
+		{"url-encoded form", http.MethodPost, "application/x-www-form-urlencoded", "query=" + url.QueryEscape(createUnit), http.StatusUnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE"},
+		{"multipart form", http.MethodPost, "multipart/form-data; boundary=x", "--x\r\nContent-Disposition: form-data; name=\"operations\"\r\n\r\n" + string(body) + "\r\n--x--\r\n", http.StatusUnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE"},
+		{"no content type", http.MethodPost, "", string(body), http.StatusUnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE"},
+		{"batch", http.MethodPost, "application/json", "[" + string(body) + "," + string(body) + "]", http.StatusBadRequest, "BATCHING_NOT_SUPPORTED"},
+		{"query is a number", http.MethodPost, "application/json", `{"query": 5}`, http.StatusBadRequest, "BAD_REQUEST"},
+		{"variables not an object", http.MethodPost, "application/json", `{"query": "{ __typename }", "variables": [1]}`, http.StatusBadRequest, "BAD_REQUEST"},
+		{"broken JSON", http.MethodPost, "application/json", `{"query": "{ __typename }"`, http.StatusBadRequest, "BAD_REQUEST"},
+		{"over 1 MiB", http.MethodPost, "application/json", big, http.StatusRequestEntityTooLarge, "REQUEST_TOO_LARGE"},
+		{"mutation over GET", http.MethodGet, "", "", 0, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			before := env.Count(t, "units")
+			target := "/graphql"
+			if tt.method == http.MethodGet {
+				target += "?query=" + url.QueryEscape(createUnit)
+			}
+			rec := env.Raw(tt.method, target, tt.contentType, tt.body)
+			if tt.status != 0 && rec.Code != tt.status {
+				t.Errorf("status %d, want %d: %s", rec.Code, tt.status, rec.Body)
+			}
+			var resp apitest.Response
+			if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil || len(resp.Errors) == 0 {
+				t.Fatalf("want a GraphQL error, got %d %s", rec.Code, rec.Body)
+			}
+			if tt.code != "" && resp.Errors[0].Extensions["code"] != tt.code {
+				t.Errorf("code %v, want %s: %s", resp.Errors[0].Extensions["code"], tt.code, rec.Body)
+			}
+			for _, leak := range []string{"json:", "Go struct", "unmarshal", "http:"} {
+				if strings.Contains(rec.Body.String(), leak) {
+					t.Errorf("response quotes Go's error text (%q): %s", leak, rec.Body)
+				}
+			}
+			if after := env.Count(t, "units"); after != before {
+				t.Errorf("refused request wrote %d units", after-before)
+			}
+		})
+	}
+}
+
+// Documents that repeat themselves are refused by text limits before they
+// run; a mutation repeated under aliases writes nothing.
+func TestAliasAndRepeatLimits(t *testing.T) {
+	t.Parallel()
+	env := apitest.New(t)
+	var manyCreates strings.Builder
+	manyCreates.WriteString("mutation { ")
+	for i := range 31 {
+		fmt.Fprintf(&manyCreates, `u%d: unitCreate(input: {level: PROVINCE, name: "Tỉnh %d"}) { unit { id } } `, i, i)
+	}
+	manyCreates.WriteString("}")
+	for _, tt := range []struct{ name, query, code, says string }{
+		{"31 aliased creates", manyCreates.String(), "ALIAS_LIMIT_EXCEEDED", "31 aliases"},
+		{"a field six times", `{ serviceInfo { version version version version version version } }`, "FIELD_REPEAT_LIMIT_EXCEEDED", "version"},
+		{"repeats inside a fragment", `query { ...F } fragment F on Query { serviceInfo { version version version version version version } }`,
+			"FIELD_REPEAT_LIMIT_EXCEEDED", "6 times"},
+	} {
+		resp := env.Do(t, tt.query, nil, "Accept-Language", "en")
+		if len(resp.Errors) != 1 || resp.Errors[0].Extensions["code"] != tt.code || !strings.Contains(resp.Errors[0].Message, tt.says) {
+			t.Errorf("%s: %+v", tt.name, resp.Errors)
+		}
+	}
+	if n := env.Count(t, "units"); n != 0 {
+		t.Errorf("refused documents created %d units", n)
+	}
+	fine := `{ a: serviceInfo { version } b: serviceInfo { version } serviceInfo { version version } }`
+	if resp := env.Do(t, fine, nil); len(resp.Errors) > 0 {
+		t.Errorf("a few aliases and a repeat are fine: %+v", resp.Errors)
+	}
+}
+
+// A fragment that spreads another twice, ten times over, expands to a
+// thousand copies; the limits look at the text, so it is refused (too deep)
+// without being expanded.
+func TestFragmentBombIsCheap(t *testing.T) {
+	t.Parallel()
+	env := apitest.New(t)
+	var doc strings.Builder
+	doc.WriteString("query { unit(id: \"x\") { ...F0 } }\n")
+	for i := range 12 {
+		fmt.Fprintf(&doc, "fragment F%d on Unit { parent { ...F%d } children(first: 2) { edges { node { ...F%d } } } }\n", i, i+1, i+1)
+	}
+	doc.WriteString("fragment F12 on Unit { name }")
+	start := time.Now()
+	resp := env.Do(t, doc.String(), nil)
+	if len(resp.Errors) == 0 || resp.Errors[0].Extensions["code"] != "DEPTH_LIMIT_EXCEEDED" {
+		t.Errorf("want DEPTH_LIMIT_EXCEEDED, got %+v", resp.Errors)
+	}
+	t.Logf("refused in %s", time.Since(start))
+}
+
+// Suggestions ("Did you mean ...?") disclose field names; production
+// leaves them out, development keeps them.
+func TestFieldSuggestions(t *testing.T) {
+	t.Parallel()
+	dev := apitest.New(t)
+	prod := apitest.New(t, apitest.Production)
+	typo := `{ serviceInfo { verison } }`
+	if resp := dev.Do(t, typo, nil); len(resp.Errors) == 0 || !strings.Contains(resp.Errors[0].Message, "Did you mean") {
+		t.Errorf("development should suggest: %+v", resp.Errors)
+	}
+	resp := prod.Do(t, typo, nil)
+	if len(resp.Errors) == 0 || strings.Contains(resp.Errors[0].Message, "Did you mean") || !strings.Contains(resp.Errors[0].Message, "verison") {
+		t.Errorf("production should refuse without suggesting: %+v", resp.Errors)
+	}
+}
+
+// Each account spends its own budget of complexity points; when it is
+// spent, the next operation is refused with 429, Retry-After and the
+// remaining budget in headers, and (a mutation) writes nothing. Anonymous
+// callers are budgeted per address.
+func TestRateLimits(t *testing.T) {
+	t.Parallel()
+	env := apitest.New(t, apitest.WithRateLimits(graph.RateLimits{
+		Accounts: ratelimit.New(100), Anonymous: ratelimit.New(100),
+	}))
+	query := `{ units(first: 10) { totalCount edges { node { name } } } }` // costs 1 + 10 × (edge + node + name) + totalCount
+	first := env.Do(t, query, nil)
+	cost, _ := strconv.Atoi(first.Header.Get("X-RateLimit-Used"))
+	if len(first.Errors) > 0 || first.Header.Get("X-RateLimit-Limit") != "100" || cost < 20 || cost > 50 {
+		t.Fatalf("first request: %d %+v, headers %v", first.Status, first.Errors, first.Header)
+	}
+	var refused apitest.Response
+	for range 100 / cost {
+		if refused = env.Do(t, query, nil); refused.Status == http.StatusTooManyRequests {
+			break
+		}
+	}
+	if refused.Status != http.StatusTooManyRequests || len(refused.Errors) != 1 || refused.Errors[0].Extensions["code"] != "RATE_LIMITED" {
+		t.Fatalf("budget spent: want 429 RATE_LIMITED, got %d %+v", refused.Status, refused.Errors)
+	}
+	if wait, err := strconv.Atoi(refused.Header.Get("Retry-After")); err != nil || wait < 1 || wait > 60 {
+		t.Errorf("Retry-After %q", refused.Header.Get("Retry-After"))
+	}
+	if r, _ := strconv.Atoi(refused.Header.Get("X-RateLimit-Remaining")); r >= cost {
+		t.Errorf("refused with %d points left for a %d-point query", r, cost)
+	}
+	for env.Do(t, `{ __typename }`, nil).Status == http.StatusOK {
+	}
+	write := env.Do(t, createUnit, nil)
+	if write.Status != http.StatusTooManyRequests || env.Count(t, "units") != 0 {
+		t.Errorf("a refused mutation must not write: %d %+v, units %d", write.Status, write.Errors, env.Count(t, "units"))
+	}
+
+	// Another account has its own budget.
+	other := env.Account(t, "other", nil, nil)
+	if resp := env.As(env.Session(t, other)).Do(t, query, nil); resp.Status != http.StatusOK {
+		t.Errorf("another account was refused: %d %+v", resp.Status, resp.Errors)
+	}
+
+	// Anonymous callers: one address's budget, not another's.
+	anon := env.Anonymous().From("198.51.100.7")
+	for anon.Do(t, query, nil).Status == http.StatusOK {
+	}
+	if resp := env.Anonymous().From("198.51.100.8").Do(t, query, nil); resp.Status != http.StatusOK {
+		t.Errorf("another address was refused: %d %+v", resp.Status, resp.Errors)
+	}
+
+	// A query that costs more than the whole budget says so.
+	big := env.Anonymous().From("198.51.100.9").Do(t, `{ units(first: 100) { edges { node { name } } } }`, nil, "Accept-Language", "en")
+	if big.Status != http.StatusTooManyRequests || len(big.Errors) != 1 || !strings.Contains(big.Errors[0].Message, "smaller pages") ||
+		big.Header.Get("Retry-After") != "" {
+		t.Errorf("over-budget query: %d %+v %v", big.Status, big.Errors, big.Header)
+	}
+}
+
+// Sign-in attempts from one address are limited apart from the query
+// budget; the refused attempt does not even check the password.
+func TestLoginAttemptsPerAddress(t *testing.T) {
+	t.Parallel()
+	env := apitest.New(t, apitest.WithRateLimits(graph.RateLimits{Logins: ratelimit.New(3)}))
+	id := env.Account(t, "bithu", nil, nil)
+	login := `mutation($p: String!) { login(input: {login: "bithu", password: $p}) { token userErrors { code } } }`
+	guesser := env.Anonymous().From("203.0.113.5")
+	for i := range 3 {
+		if resp := guesser.Do(t, login, map[string]any{"p": fmt.Sprint("sai-", i)}); len(resp.Errors) > 0 {
+			t.Fatalf("attempt %d: %+v", i+1, resp.Errors)
+		}
+	}
+	resp := guesser.Do(t, login, map[string]any{"p": apitest.TestPassword})
+	if resp.Status != http.StatusTooManyRequests || len(resp.Errors) != 1 || resp.Errors[0].Extensions["code"] != "RATE_LIMITED" ||
+		resp.Header.Get("Retry-After") == "" {
+		t.Fatalf("fourth attempt: %d %+v", resp.Status, resp.Errors)
+	}
+	var sessions int
+	if err := env.Pool.QueryRow(t.Context(), `SELECT count(*) FROM sessions WHERE account_id = $1`, id).Scan(&sessions); err != nil || sessions != 0 {
+		t.Errorf("a refused attempt signed in: %d sessions, %v", sessions, err)
+	}
+	var out struct{ Login struct{ Token string } }
+	resp = env.Anonymous().From("203.0.113.6").Do(t, login, map[string]any{"p": apitest.TestPassword})
+	if err := json.Unmarshal(resp.Data, &out); err != nil || out.Login.Token == "" {
+		t.Errorf("another address may still sign in: %+v %s", resp.Errors, resp.Data)
+	}
+}
+
+// A request that runs past its deadline is stopped and told so (TIMEOUT),
+// not reported as a server fault.
+func TestRequestDeadline(t *testing.T) {
+	t.Parallel()
+	env := apitest.New(t, apitest.WithRequestTimeout(time.Nanosecond)).Anonymous()
+	resp := env.Do(t, `{ units(first: 5) { totalCount } }`, nil)
+	if len(resp.Errors) == 0 || resp.Errors[0].Extensions["code"] != "TIMEOUT" {
+		t.Errorf("want TIMEOUT, got %+v", resp.Errors)
+	}
+}
