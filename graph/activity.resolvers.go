@@ -110,9 +110,10 @@ func (r *mutationResolver) CampaignCreate(ctx context.Context, input model.Campa
 	}
 	if err == nil {
 		var c *activity.Campaign
-		c, err = r.ActivityStore.CreateCampaign(ctx, activity.CampaignInput{
+		c, err = r.ActivityStore.CreateCampaign(keyed(ctx, "campaignCreate", input.IdempotencyKey, input), activity.CampaignInput{
 			UnitID: unitID, Name: input.Name, Year: int(input.Year), WorkArea: input.WorkArea, Description: value(input.Description),
 		})
+		c, err = replayed(ctx, c, err, loaders(ctx).Campaign)
 		if err == nil {
 			return &model.CampaignCreatePayload{Campaign: c, UserErrors: noErrors}, nil
 		}
@@ -176,7 +177,8 @@ func (r *mutationResolver) ActivityCreate(ctx context.Context, input model.Activ
 			in.Status = *s
 		}
 		var a *activity.Activity
-		if a, err = r.ActivityStore.CreateActivity(ctx, in); err == nil {
+		a, err = r.ActivityStore.CreateActivity(keyed(ctx, "activityCreate", input.IdempotencyKey, input), in)
+		if a, err = replayed(ctx, a, err, loaders(ctx).Activity); err == nil {
 			return &model.ActivityCreatePayload{Activity: a, UserErrors: noErrors}, nil
 		}
 	}
@@ -296,10 +298,11 @@ func (r *mutationResolver) ContributionCreate(ctx context.Context, input model.C
 	}
 	if err == nil {
 		var c *activity.Contribution
-		c, err = r.ActivityStore.CreateContribution(ctx, activity.ContributionInput{
+		c, err = r.ActivityStore.CreateContribution(keyed(ctx, "contributionCreate", input.IdempotencyKey, input), activity.ContributionInput{
 			ActivityID: activityID, Kind: input.Kind, Description: input.Description, Value: input.Value,
 			Quantity: value(input.Quantity), QuantityUnit: value(input.QuantityUnit), Recipient: value(input.Recipient),
 		})
+		c, err = replayed(ctx, c, err, loaders(ctx).Contribution)
 		if err == nil {
 			return &model.ContributionCreatePayload{Contribution: c, UserErrors: noErrors}, nil
 		}

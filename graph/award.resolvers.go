@@ -77,11 +77,12 @@ func (r *mutationResolver) CommendationCreate(ctx context.Context, input model.C
 	}
 	if err == nil {
 		var c *award.Commendation
-		c, err = r.AwardStore.CreateCommendation(ctx, award.CommendationInput{
+		c, err = r.AwardStore.CreateCommendation(keyed(ctx, "commendationCreate", input.IdempotencyKey, input), award.CommendationInput{
 			Form: input.Form, Title: input.Title, Issuer: issuer, DecisionNumber: value(input.DecisionNumber),
 			DecisionDate: value(input.DecisionDate), Year: int(input.Year), Reason: value(input.Reason),
 			RecipientMemberID: memberID, RecipientUnitID: unitID,
 		})
+		c, err = replayed(ctx, c, err, loaders(ctx).Commendation)
 		if err == nil {
 			return &model.CommendationCreatePayload{Commendation: c, UserErrors: noErrors}, nil
 		}
@@ -137,9 +138,10 @@ func (r *mutationResolver) PledgeCreate(ctx context.Context, input model.PledgeC
 	}
 	if err == nil {
 		var p *award.Pledge
-		p, err = r.AwardStore.CreatePledge(ctx, award.PledgeInput{
+		p, err = r.AwardStore.CreatePledge(keyed(ctx, "pledgeCreate", input.IdempotencyKey, input), award.PledgeInput{
 			UnitID: unitID, Year: int(input.Year), Title: input.Title, Description: value(input.Description),
 		})
+		p, err = replayed(ctx, p, err, loaders(ctx).Pledge)
 		if err == nil {
 			return &model.PledgeCreatePayload{Pledge: p, UserErrors: noErrors}, nil
 		}

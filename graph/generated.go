@@ -23622,7 +23622,7 @@ func (ec *executionContext) unmarshalInputActivityCreateInput(ctx context.Contex
 		asMap["status"] = "PLANNED"
 	}
 
-	fieldsInOrder := [...]string{"unitId", "title", "kind", "workArea", "campaignId", "startsOn", "endsOn", "place", "description", "status", "beneficiaries", "guests"}
+	fieldsInOrder := [...]string{"unitId", "title", "kind", "workArea", "campaignId", "startsOn", "endsOn", "place", "description", "status", "beneficiaries", "guests", "idempotencyKey"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -23713,6 +23713,13 @@ func (ec *executionContext) unmarshalInputActivityCreateInput(ctx context.Contex
 				return it, err
 			}
 			it.Guests = graphql.OmittableOf(data)
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = graphql.OmittableOf(data)
 		}
 	}
 	return it, nil
@@ -24133,7 +24140,7 @@ func (ec *executionContext) unmarshalInputCampaignCreateInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"unitId", "name", "year", "workArea", "description"}
+	fieldsInOrder := [...]string{"unitId", "name", "year", "workArea", "description", "idempotencyKey"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -24175,6 +24182,13 @@ func (ec *executionContext) unmarshalInputCampaignCreateInput(ctx context.Contex
 				return it, err
 			}
 			it.Description = graphql.OmittableOf(data)
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = graphql.OmittableOf(data)
 		}
 	}
 	return it, nil
@@ -24392,7 +24406,7 @@ func (ec *executionContext) unmarshalInputCommendationCreateInput(ctx context.Co
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"form", "title", "issuer", "decisionNumber", "decisionDate", "year", "reason", "recipientMemberId", "recipientUnitId"}
+	fieldsInOrder := [...]string{"form", "title", "issuer", "decisionNumber", "decisionDate", "year", "reason", "recipientMemberId", "recipientUnitId", "idempotencyKey"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -24462,6 +24476,13 @@ func (ec *executionContext) unmarshalInputCommendationCreateInput(ctx context.Co
 				return it, err
 			}
 			it.RecipientUnitID = graphql.OmittableOf(data)
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = graphql.OmittableOf(data)
 		}
 	}
 	return it, nil
@@ -24770,7 +24791,7 @@ func (ec *executionContext) unmarshalInputContributionCreateInput(ctx context.Co
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"activityId", "kind", "description", "value", "quantity", "quantityUnit", "recipient"}
+	fieldsInOrder := [...]string{"activityId", "kind", "description", "value", "quantity", "quantityUnit", "recipient", "idempotencyKey"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -24826,6 +24847,13 @@ func (ec *executionContext) unmarshalInputContributionCreateInput(ctx context.Co
 				return it, err
 			}
 			it.Recipient = graphql.OmittableOf(data)
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = graphql.OmittableOf(data)
 		}
 	}
 	return it, nil
@@ -25152,7 +25180,7 @@ func (ec *executionContext) unmarshalInputMemberCreateInput(ctx context.Context,
 		asMap["position"] = "MEMBER"
 	}
 
-	fieldsInOrder := [...]string{"unitId", "fullName", "gender", "birthDate", "joinedOn", "admissionDecisionNumber", "arrival", "cardNumber", "position", "phone", "email", "address"}
+	fieldsInOrder := [...]string{"unitId", "fullName", "gender", "birthDate", "joinedOn", "admissionDecisionNumber", "arrival", "cardNumber", "position", "phone", "email", "address", "idempotencyKey"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -25243,6 +25271,13 @@ func (ec *executionContext) unmarshalInputMemberCreateInput(ctx context.Context,
 				return it, err
 			}
 			it.Address = graphql.OmittableOf(data)
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = graphql.OmittableOf(data)
 		}
 	}
 	return it, nil
@@ -26184,7 +26219,7 @@ func (ec *executionContext) unmarshalInputPledgeCreateInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"unitId", "year", "title", "description"}
+	fieldsInOrder := [...]string{"unitId", "year", "title", "description", "idempotencyKey"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -26219,6 +26254,13 @@ func (ec *executionContext) unmarshalInputPledgeCreateInput(ctx context.Context,
 				return it, err
 			}
 			it.Description = graphql.OmittableOf(data)
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = graphql.OmittableOf(data)
 		}
 	}
 	return it, nil
@@ -26464,7 +26506,7 @@ func (ec *executionContext) unmarshalInputPostCreateInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"unitId", "post"}
+	fieldsInOrder := [...]string{"unitId", "post", "idempotencyKey"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -26485,6 +26527,13 @@ func (ec *executionContext) unmarshalInputPostCreateInput(ctx context.Context, o
 				return it, err
 			}
 			it.Post = data
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = graphql.OmittableOf(data)
 		}
 	}
 	return it, nil
@@ -27007,7 +27056,7 @@ func (ec *executionContext) unmarshalInputUnitCreateInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"parentId", "level", "name", "shortName", "address"}
+	fieldsInOrder := [...]string{"parentId", "level", "name", "shortName", "address", "idempotencyKey"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -27049,6 +27098,13 @@ func (ec *executionContext) unmarshalInputUnitCreateInput(ctx context.Context, o
 				return it, err
 			}
 			it.Address = graphql.OmittableOf(data)
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = graphql.OmittableOf(data)
 		}
 	}
 	return it, nil

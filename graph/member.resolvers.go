@@ -158,7 +158,8 @@ func (r *mutationResolver) MemberCreate(ctx context.Context, input model.MemberC
 			in.Arrival = &member.Arrival{FromExternal: a.FromExternal, On: a.On, DecisionNumber: value(a.DecisionNumber)}
 		}
 		var m *member.Member
-		if m, err = r.MemberStore.Create(ctx, in); err == nil {
+		m, err = r.MemberStore.Create(keyed(ctx, "memberCreate", input.IdempotencyKey, input), in)
+		if m, err = replayed(ctx, m, err, loaders(ctx).Member); err == nil {
 			return &model.MemberCreatePayload{Member: m, UserErrors: noErrors}, nil
 		}
 	}

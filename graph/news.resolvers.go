@@ -30,7 +30,8 @@ func (r *mutationResolver) PostCreate(ctx context.Context, input model.PostCreat
 	if err == nil {
 		in.UnitID = unitID
 		var p *news.Post
-		if p, err = r.NewsStore.Create(ctx, in, access.From(ctx).AccountID); err == nil {
+		p, err = r.NewsStore.Create(keyed(ctx, "postCreate", input.IdempotencyKey, input), in, access.From(ctx).AccountID)
+		if p, err = replayed(ctx, p, err, loaders(ctx).Post); err == nil {
 			return &model.PostPayload{Post: p, UserErrors: noErrors}, nil
 		}
 	}

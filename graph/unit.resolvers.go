@@ -24,10 +24,11 @@ func (r *mutationResolver) UnitCreate(ctx context.Context, input model.UnitCreat
 	}
 	if err == nil {
 		var u *org.Unit
-		u, err = r.UnitStore.Create(ctx, org.CreateInput{
+		u, err = r.UnitStore.Create(keyed(ctx, "unitCreate", input.IdempotencyKey, input), org.CreateInput{
 			ParentID: parentID, Level: input.Level, Name: input.Name,
 			ShortName: value(input.ShortName), Address: value(input.Address),
 		})
+		u, err = replayed(ctx, u, err, loaders(ctx).Unit)
 		if err == nil {
 			return &model.UnitCreatePayload{Unit: u, UserErrors: noErrors}, nil
 		}

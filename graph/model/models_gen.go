@@ -79,6 +79,12 @@ type ActivityCreateInput struct {
 	Status        graphql.Omittable[*activity.Status]    `json:"status,omitempty"`
 	Beneficiaries graphql.Omittable[*BeneficiariesInput] `json:"beneficiaries,omitempty"`
 	Guests        graphql.Omittable[[]*GuestInput]       `json:"guests,omitempty"`
+	// Makes the create safe to retry: a key of your choosing (a UUID, say), the
+	// same each time this request is resent. If a request with this key already
+	// created the record, that record is returned and nothing new is created.
+	// Honoured for 24 hours per account; the same key with a different input is
+	// refused (DUPLICATE on this field).
+	IdempotencyKey graphql.Omittable[*string] `json:"idempotencyKey,omitempty"`
 }
 
 type ActivityCreatePayload struct {
@@ -164,6 +170,12 @@ type CampaignCreateInput struct {
 	Year        int32                      `json:"year"`
 	WorkArea    activity.WorkArea          `json:"workArea"`
 	Description graphql.Omittable[*string] `json:"description,omitempty"`
+	// Makes the create safe to retry: a key of your choosing (a UUID, say), the
+	// same each time this request is resent. If a request with this key already
+	// created the record, that record is returned and nothing new is created.
+	// Honoured for 24 hours per account; the same key with a different input is
+	// refused (DUPLICATE on this field).
+	IdempotencyKey graphql.Omittable[*string] `json:"idempotencyKey,omitempty"`
 }
 
 type CampaignCreatePayload struct {
@@ -216,6 +228,12 @@ type CommendationCreateInput struct {
 	RecipientMemberID graphql.Omittable[*string] `json:"recipientMemberId,omitempty"`
 	// The unit commended as a collective; give this or recipientMemberId.
 	RecipientUnitID graphql.Omittable[*string] `json:"recipientUnitId,omitempty"`
+	// Makes the create safe to retry: a key of your choosing (a UUID, say), the
+	// same each time this request is resent. If a request with this key already
+	// created the record, that record is returned and nothing new is created.
+	// Honoured for 24 hours per account; the same key with a different input is
+	// refused (DUPLICATE on this field).
+	IdempotencyKey graphql.Omittable[*string] `json:"idempotencyKey,omitempty"`
 }
 
 type CommendationCreatePayload struct {
@@ -289,6 +307,12 @@ type ContributionCreateInput struct {
 	Quantity     graphql.Omittable[*float64] `json:"quantity,omitempty"`
 	QuantityUnit graphql.Omittable[*string]  `json:"quantityUnit,omitempty"`
 	Recipient    graphql.Omittable[*string]  `json:"recipient,omitempty"`
+	// Makes the create safe to retry: a key of your choosing (a UUID, say), the
+	// same each time this request is resent. If a request with this key already
+	// created the record, that record is returned and nothing new is created.
+	// Honoured for 24 hours per account; the same key with a different input is
+	// refused (DUPLICATE on this field).
+	IdempotencyKey graphql.Omittable[*string] `json:"idempotencyKey,omitempty"`
 }
 
 type ContributionCreatePayload struct {
@@ -381,6 +405,12 @@ type MemberCreateInput struct {
 	Phone      graphql.Omittable[*string]             `json:"phone,omitempty"`
 	Email      graphql.Omittable[*string]             `json:"email,omitempty"`
 	Address    graphql.Omittable[*string]             `json:"address,omitempty"`
+	// Makes the create safe to retry: a key of your choosing (a UUID, say), the
+	// same each time this request is resent. If a request with this key already
+	// created the record, that record is returned and nothing new is created.
+	// Honoured for 24 hours per account; the same key with a different input is
+	// refused (DUPLICATE on this field).
+	IdempotencyKey graphql.Omittable[*string] `json:"idempotencyKey,omitempty"`
 }
 
 type MemberCreatePayload struct {
@@ -607,6 +637,12 @@ type PledgeCreateInput struct {
 	Year        int32                      `json:"year"`
 	Title       string                     `json:"title"`
 	Description graphql.Omittable[*string] `json:"description,omitempty"`
+	// Makes the create safe to retry: a key of your choosing (a UUID, say), the
+	// same each time this request is resent. If a request with this key already
+	// created the record, that record is returned and nothing new is created.
+	// Honoured for 24 hours per account; the same key with a different input is
+	// refused (DUPLICATE on this field).
+	IdempotencyKey graphql.Omittable[*string] `json:"idempotencyKey,omitempty"`
 }
 
 type PledgeCreatePayload struct {
@@ -661,6 +697,12 @@ type PledgeUpdatePayload struct {
 type PostCreateInput struct {
 	UnitID string     `json:"unitId"`
 	Post   *PostInput `json:"post"`
+	// Makes the create safe to retry: a key of your choosing (a UUID, say), the
+	// same each time this request is resent. If a request with this key already
+	// created the record, that record is returned and nothing new is created.
+	// Honoured for 24 hours per account; the same key with a different input is
+	// refused (DUPLICATE on this field).
+	IdempotencyKey graphql.Omittable[*string] `json:"idempotencyKey,omitempty"`
 }
 
 type PostDeleteInput struct {
@@ -770,6 +812,12 @@ type UnitCreateInput struct {
 	Name      string                     `json:"name"`
 	ShortName graphql.Omittable[*string] `json:"shortName,omitempty"`
 	Address   graphql.Omittable[*string] `json:"address,omitempty"`
+	// Makes the create safe to retry: a key of your choosing (a UUID, say), the
+	// same each time this request is resent. If a request with this key already
+	// created the record, that record is returned and nothing new is created.
+	// Honoured for 24 hours per account; the same key with a different input is
+	// refused (DUPLICATE on this field).
+	IdempotencyKey graphql.Omittable[*string] `json:"idempotencyKey,omitempty"`
 }
 
 type UnitCreatePayload struct {

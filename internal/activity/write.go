@@ -74,6 +74,9 @@ func (s *Store) CreateCampaign(ctx context.Context, c CampaignInput) (*Campaign,
 	checkCampaign(&v, &c)
 	var out *Campaign
 	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		if err := db.ClaimKey(ctx, tx); err != nil {
+			return err
+		}
 		if err := unitCheck(ctx, tx, &v, in("unitId"), c.UnitID); err != nil {
 			return err
 		}
@@ -86,7 +89,7 @@ func (s *Store) CreateCampaign(ctx context.Context, c CampaignInput) (*Campaign,
 		if err != nil {
 			return duplicateCampaign(fmt.Errorf("insert campaign: %w", err))
 		}
-		return nil
+		return db.KeyCreated(ctx, tx, out.ID)
 	})
 	return out, err
 }
@@ -258,6 +261,9 @@ func (s *Store) CreateActivity(ctx context.Context, a ActivityInput) (*Activity,
 	}
 	var out *Activity
 	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		if err := db.ClaimKey(ctx, tx); err != nil {
+			return err
+		}
 		var v validate.Errors
 		if err := s.checkActivity(ctx, tx, &v, &a); err != nil {
 			return err
@@ -274,7 +280,10 @@ func (s *Store) CreateActivity(ctx context.Context, a ActivityInput) (*Activity,
 		if err != nil {
 			return fmt.Errorf("insert activity: %w", err)
 		}
-		return writeGuests(ctx, tx, out.ID, a.Guests)
+		if err := writeGuests(ctx, tx, out.ID, a.Guests); err != nil {
+			return err
+		}
+		return db.KeyCreated(ctx, tx, out.ID)
 	})
 	return out, err
 }
@@ -562,6 +571,9 @@ func (s *Store) CreateContribution(ctx context.Context, c ContributionInput) (*C
 	checkContribution(&v, &c)
 	var out *Contribution
 	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		if err := db.ClaimKey(ctx, tx); err != nil {
+			return err
+		}
 		a, err := lockActivity(ctx, tx, c.ActivityID)
 		if err != nil {
 			return err
@@ -579,7 +591,7 @@ func (s *Store) CreateContribution(ctx context.Context, c ContributionInput) (*C
 		if err != nil {
 			return fmt.Errorf("insert contribution: %w", err)
 		}
-		return nil
+		return db.KeyCreated(ctx, tx, out.ID)
 	})
 	return out, err
 }

@@ -156,6 +156,9 @@ func (s *Store) checkCommendation(ctx context.Context, tx pgx.Tx, v *validate.Er
 func (s *Store) CreateCommendation(ctx context.Context, c CommendationInput) (*Commendation, error) {
 	var out *Commendation
 	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		if err := db.ClaimKey(ctx, tx); err != nil {
+			return err
+		}
 		var v validate.Errors
 		name, level, err := s.checkCommendation(ctx, tx, &v, &c)
 		if err != nil {
@@ -172,7 +175,7 @@ func (s *Store) CreateCommendation(ctx context.Context, c CommendationInput) (*C
 		if err != nil {
 			return fmt.Errorf("insert commendation: %w", err)
 		}
-		return nil
+		return db.KeyCreated(ctx, tx, out.ID)
 	})
 	return out, err
 }
@@ -291,6 +294,9 @@ func (s *Store) CreatePledge(ctx context.Context, p PledgeInput) (*Pledge, error
 	v.Year(in("year"), p.Year)
 	var out *Pledge
 	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		if err := db.ClaimKey(ctx, tx); err != nil {
+			return err
+		}
 		u, err := loadUnit(ctx, tx, p.UnitID)
 		if err != nil {
 			return err
@@ -308,7 +314,7 @@ func (s *Store) CreatePledge(ctx context.Context, p PledgeInput) (*Pledge, error
 		if err != nil {
 			return duplicatePledge(fmt.Errorf("insert pledge: %w", err))
 		}
-		return nil
+		return db.KeyCreated(ctx, tx, out.ID)
 	})
 	return out, err
 }

@@ -144,6 +144,9 @@ func (s *Store) Create(ctx context.Context, c CreateInput) (*Member, error) {
 
 	var created *Member
 	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		if err := db.ClaimKey(ctx, tx); err != nil {
+			return err
+		}
 		if err := branchCheck(ctx, tx, &v, in("unitId"), m.UnitID); err != nil {
 			return err
 		}
@@ -168,7 +171,7 @@ func (s *Store) Create(ctx context.Context, c CreateInput) (*Member, error) {
 		if err != nil {
 			return fmt.Errorf("record member %d's arrival: %w", created.ID, err)
 		}
-		return nil
+		return db.KeyCreated(ctx, tx, created.ID)
 	})
 	return created, err
 }

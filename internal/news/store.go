@@ -330,6 +330,9 @@ func writePhotos(ctx context.Context, tx pgx.Tx, postID int64, photos []PostPhot
 func (s *Store) Create(ctx context.Context, p Input, accountID int64) (*Post, error) {
 	var out *Post
 	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		if err := db.ClaimKey(ctx, tx); err != nil {
+			return err
+		}
 		var v validate.Errors
 		html, err := s.check(ctx, tx, &v, &p)
 		if err != nil {
@@ -350,7 +353,10 @@ func (s *Store) Create(ctx context.Context, p Input, accountID int64) (*Post, er
 		if err != nil {
 			return duplicateSlug(err)
 		}
-		return writePhotos(ctx, tx, out.ID, p.Photos)
+		if err := writePhotos(ctx, tx, out.ID, p.Photos); err != nil {
+			return err
+		}
+		return db.KeyCreated(ctx, tx, out.ID)
 	})
 	return out, err
 }

@@ -46,6 +46,9 @@ func (s *Store) Create(ctx context.Context, in CreateInput) (*Unit, error) {
 
 	var created *Unit
 	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		if err := db.ClaimKey(ctx, tx); err != nil {
+			return err
+		}
 		if in.ParentID != nil {
 			parent, err := lockUnit(ctx, tx, *in.ParentID)
 			if err != nil {
@@ -67,7 +70,7 @@ func (s *Store) Create(ctx context.Context, in CreateInput) (*Unit, error) {
 			return fmt.Errorf("insert unit: %w", err)
 		}
 		created = u
-		return nil
+		return db.KeyCreated(ctx, tx, u.ID)
 	})
 	return created, err
 }
