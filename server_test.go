@@ -71,16 +71,24 @@ func (l *lockedBuffer) String() string {
 // database and waits until /readyz answers 200: serve must migrate it.
 func startServer(t *testing.T) (addr string, cmd *exec.Cmd, logs *lockedBuffer) {
 	t.Helper()
+	return startServerOn(t, testdb.URL(t, pgtestdb.NoopMigrator{}))
+}
+
+// startServerOn is startServer on the database at url, with extra
+// environment variables.
+func startServerOn(t *testing.T, url string, env ...string) (addr string, cmd *exec.Cmd, logs *lockedBuffer) {
+	t.Helper()
 	addr = freePort(t)
 	cmd = exec.Command(os.Args[0])
 	cmd.Env = append(os.Environ(),
 		runAsServer+"=1",
 		runAsServer+"_ARGS=serve",
-		"DATABASE_URL="+testdb.URL(t, pgtestdb.NoopMigrator{}),
+		"DATABASE_URL="+url,
 		"HTTP_ADDR="+addr,
 		"SHUTDOWN_GRACE=10s",
 		"LOG_FORMAT=json",
 	)
+	cmd.Env = append(cmd.Env, env...)
 	logs = &lockedBuffer{}
 	cmd.Stdout, cmd.Stderr = logs, logs
 	if err := cmd.Start(); err != nil {
