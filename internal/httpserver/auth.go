@@ -30,7 +30,14 @@ func withAuth(accounts *account.Store, next http.Handler) http.Handler {
 			found, err := accounts.Authenticate(ctx, token)
 			if err != nil {
 				hlog.FromRequest(r).Error().Err(err).Msg("authenticate")
-				writeGraphQLError(w, http.StatusServiceUnavailable, "UNAVAILABLE", i18n.Pick(ctx,
+				status, code := http.StatusInternalServerError, "INTERNAL"
+				switch {
+				case db.Unavailable(err):
+					status, code = http.StatusServiceUnavailable, "UNAVAILABLE"
+				case db.TimedOut(err):
+					status, code = http.StatusGatewayTimeout, "TIMEOUT"
+				}
+				writeGraphQLError(w, status, code, i18n.Pick(ctx,
 					"Hệ thống tạm thời không kiểm tra được phiên đăng nhập; hãy thử lại.",
 					"Sign-in cannot be checked right now; try again."))
 				return
