@@ -4,7 +4,7 @@ GO      ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 BIN     := bin/server
 
-.PHONY: run build test test-browser bench generate check-generated lint clean
+.PHONY: run build test fuzz test-browser bench generate check-generated lint clean
 
 ## run: build and start the server on :8080 with a working database
 run: build
@@ -14,9 +14,24 @@ run: build
 build:
 	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) .
 
-## test: run every test against a real PostgreSQL
+## test: run every test against a real PostgreSQL, then a short run of each fuzz target
 test:
 	$(GO) test -count=1 ./...
+	@$(MAKE) --no-print-directory fuzz FUZZTIME=$${FUZZTIME:-4s}
+
+# Fuzz targets as package:function; each gets FUZZTIME of its own.
+FUZZ_TARGETS := ./graph:FuzzGraphQLRequest ./graph:FuzzRawBody \
+	./graph/model:FuzzDecodeID ./graph/model:FuzzDate ./graph/model:FuzzMoney \
+	./internal/page:FuzzCursor ./internal/page:FuzzCursorRoundTrip \
+	./internal/news:FuzzSlug ./internal/news:FuzzRenderMarkdown
+FUZZTIME ?= 1m
+
+## fuzz: fuzz every parser of user input and the GraphQL endpoint (FUZZTIME each, default 1m; e.g. make fuzz FUZZTIME=30m)
+fuzz:
+	@for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; fn=$${t##*:}; echo "== fuzz $$fn ($$pkg, $(FUZZTIME))"; \
+		$(GO) test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) $$pkg 2>&1 | grep -v -e '^fuzz: elapsed' -e 'testdbconf:' || exit 1; \
+	done
 
 ## test-browser: render the printable report in headless Chromium (needs /usr/bin/chromium: apt-get install chromium)
 test-browser:
