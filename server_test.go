@@ -145,15 +145,19 @@ func TestServeAnswersAndStopsGracefully(t *testing.T) {
 		t.Fatalf("demo activity search: %s\nlogs:\n%s", body, logs)
 	}
 
-	// A slow client: headers and half the body now, the rest after SIGTERM.
+	// Slow clients: headers and half the body now, the rest after SIGTERM.
 	query := `{"query":"{ serviceInfo { name } }"}`
-	conn, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
+	conns := make([]net.Conn, 3)
+	for i := range conns {
+		conn, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		fmt.Fprintf(conn, "POST /graphql HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s",
+			addr, len(query), query[:10])
+		conns[i] = conn
 	}
-	defer conn.Close()
-	fmt.Fprintf(conn, "POST /graphql HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s",
-		addr, len(query), query[:10])
 	time.Sleep(200 * time.Millisecond)
 
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
@@ -161,17 +165,21 @@ func TestServeAnswersAndStopsGracefully(t *testing.T) {
 	}
 	time.Sleep(500 * time.Millisecond)
 	if cmd.ProcessState != nil {
-		t.Fatal("server exited with a request in flight")
+		t.Fatal("server exited with requests in flight")
 	}
-	io.WriteString(conn, query[10:])
-
-	slow, err := http.ReadResponse(bufio.NewReader(conn), nil)
-	if err != nil {
-		t.Fatalf("slow request got no response: %v\nlogs:\n%s", err, logs)
+	if _, err := http.Post("http://"+addr+"/graphql", "application/json", strings.NewReader(query)); err == nil {
+		t.Error("a new connection was accepted after SIGTERM")
 	}
-	slowBody, _ := io.ReadAll(slow.Body)
-	if slow.StatusCode != http.StatusOK || !strings.Contains(string(slowBody), "Sổ Đoàn") {
-		t.Errorf("slow request: %d %s", slow.StatusCode, slowBody)
+	for i, conn := range conns {
+		io.WriteString(conn, query[10:])
+		slow, err := http.ReadResponse(bufio.NewReader(conn), nil)
+		if err != nil {
+			t.Fatalf("slow request %d got no response: %v\nlogs:\n%s", i, err, logs)
+		}
+		slowBody, _ := io.ReadAll(slow.Body)
+		if slow.StatusCode != http.StatusOK || !strings.Contains(string(slowBody), "Sổ Đoàn") {
+			t.Errorf("slow request %d: %d %s", i, slow.StatusCode, slowBody)
+		}
 	}
 
 	done := make(chan error, 1)
