@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime/pprof"
 	"sync/atomic"
 	"time"
 
@@ -47,6 +48,7 @@ func loadbenchCommand(ctx context.Context, cfg config.Config, log zerolog.Logger
 	members := fs.Int("members", 100_000, "members to generate when the database is empty")
 	duration := fs.Duration("duration", 5*time.Second, "how long each query runs at each concurrency")
 	out := fs.String("out", "bench-results.txt", "file to write the table to as well")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run here (go tool pprof)")
 	if err := fs.Parse(args); err != nil {
 		return usageError{"loadbench: " + err.Error() + "\n" + usage}
 	}
@@ -135,6 +137,17 @@ func loadbenchCommand(ctx context.Context, cfg config.Config, log zerolog.Logger
 			Variables: map[string]any{"id": model.EncodeID(model.KindMember, memberID)},
 			SQL:       []string{`SELECT m.full_name, m.position, u.name FROM members m JOIN units u ON u.id = m.unit_id WHERE m.id = $1`},
 			Args:      [][]any{{memberID}}},
+	}
+	if *cpuProfile != "" {
+		pf, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer pf.Close()
+		if err := pprof.StartCPUProfile(pf); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	rows, counts, err := loadbench.Run(ctx, url, session.Token, pool, queries, []int{1, 16, 64}, *duration,
 		func() int { return int(statements.last.Load()) })

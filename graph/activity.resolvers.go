@@ -92,7 +92,7 @@ func (r *campaignResolver) Unit(ctx context.Context, obj *activity.Campaign) (*o
 }
 
 func (r *campaignResolver) Activities(ctx context.Context, obj *activity.Campaign, first *int32, after *string) (*model.Connection[*activity.Activity], error) {
-	return r.listActivities(ctx, activity.Filter{CampaignID: &obj.ID}, nil, first, after)
+	return r.nestedActivities(ctx, activity.InCampaign, obj.ID, activity.Filter{}, nil, first, after)
 }
 
 func (r *contributionResolver) ID(ctx context.Context, obj *activity.Contribution) (string, error) {

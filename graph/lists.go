@@ -9,6 +9,7 @@ import (
 	"github.com/sodoan/sodoan/internal/activity"
 	"github.com/sodoan/sodoan/internal/apperr"
 	"github.com/sodoan/sodoan/internal/award"
+	"github.com/sodoan/sodoan/internal/loader"
 	"github.com/sodoan/sodoan/internal/member"
 	"github.com/sodoan/sodoan/internal/org"
 	"github.com/sodoan/sodoan/internal/page"
@@ -92,21 +93,57 @@ func (r *Resolver) listMembers(ctx context.Context, f member.Filter, order *memb
 	if err != nil {
 		return nil, err
 	}
-	viewer := access.From(ctx)
-	if (f.MinAge != nil || f.MaxAge != nil) && !viewer.Admin && len(viewer.Officer) == 0 {
-		// Ages come from dates of birth, which are personal data.
-		return nil, access.ErrPersonal
+	if err := checkAgeFilter(ctx, f); err != nil {
+		return nil, err
 	}
-	f.Viewer = viewer
-	o := member.ByName
-	if order != nil {
-		o = *order
-	}
-	members, err := r.MemberStore.List(ctx, f, o, p)
+	f.Viewer = access.From(ctx)
+	members, err := r.MemberStore.List(ctx, f, orderOr(order, member.ByName), p)
 	if err != nil {
 		return nil, err
 	}
 	return model.NewConnection(members, func(ctx context.Context) (int, error) { return r.MemberStore.Count(ctx, f) }), nil
+}
+
+// unitMembers is a unit's member list. Its first page, as a list of units
+// shows it, comes from a loader that fetches every listed unit's in one
+// query; later pages are read one list at a time.
+func (r *Resolver) unitMembers(ctx context.Context, unitID int64, f member.Filter, order *member.Order, first *int32, after *string) (*model.MemberConnection, error) {
+	if after != nil && *after != "" {
+		f.UnitID = &unitID
+		return r.listMembers(ctx, f, order, first, after)
+	}
+	p, err := page.New(first, nil)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkAgeFilter(ctx, f); err != nil {
+		return nil, err
+	}
+	args := loader.MemberList{Filter: f, Order: orderOr(order, member.ByName), First: p.First}
+	list, err := loaders(ctx).UnitMembers.Page(ctx, unitID, args)
+	if err != nil {
+		return nil, err
+	}
+	return model.NewConnection(list, func(ctx context.Context) (int, error) {
+		return loaders(ctx).UnitMembers.Count(ctx, unitID, args)
+	}), nil
+}
+
+// checkAgeFilter refuses age filters to callers who may not see birth
+// dates: ages come from them, which are personal data.
+func checkAgeFilter(ctx context.Context, f member.Filter) error {
+	viewer := access.From(ctx)
+	if (f.MinAge != nil || f.MaxAge != nil) && !viewer.Admin && len(viewer.Officer) == 0 {
+		return access.ErrPersonal
+	}
+	return nil
+}
+
+func orderOr[T any](order *T, def T) T {
+	if order != nil {
+		return *order
+	}
+	return def
 }
 
 func activityFilter(in *model.ActivityFilter) (activity.Filter, error) {
@@ -138,15 +175,38 @@ func (r *Resolver) listActivities(ctx context.Context, f activity.Filter, order 
 	if err != nil {
 		return nil, err
 	}
-	o := activity.NewestFirst
-	if order != nil {
-		o = *order
-	}
-	acts, err := r.ActivityStore.List(ctx, f, o, p)
+	acts, err := r.ActivityStore.List(ctx, f, orderOr(order, activity.NewestFirst), p)
 	if err != nil {
 		return nil, err
 	}
 	return model.NewConnection(acts, func(ctx context.Context) (int, error) { return r.ActivityStore.Count(ctx, f) }), nil
+}
+
+// nestedActivities is the activity list of a unit or a campaign: first
+// pages batched across the listed parents, later pages one list at a time.
+func (r *Resolver) nestedActivities(ctx context.Context, parent activity.Parent, id int64, f activity.Filter, order *activity.Order, first *int32, after *string) (*model.ActivityConnection, error) {
+	if after != nil && *after != "" {
+		if parent == activity.InCampaign {
+			f.CampaignID = &id
+		} else {
+			f.UnitID = &id
+		}
+		return r.listActivities(ctx, f, order, first, after)
+	}
+	p, err := page.New(first, nil)
+	if err != nil {
+		return nil, err
+	}
+	lists := loaders(ctx).UnitActivities
+	if parent == activity.InCampaign {
+		lists = loaders(ctx).CampaignActivities
+	}
+	args := loader.ActivityList{Filter: f, Order: orderOr(order, activity.NewestFirst), First: p.First}
+	list, err := lists.Page(ctx, id, args)
+	if err != nil {
+		return nil, err
+	}
+	return model.NewConnection(list, func(ctx context.Context) (int, error) { return lists.Count(ctx, id, args) }), nil
 }
 
 func commendationFilter(in *model.CommendationFilter) (award.Filter, error) {

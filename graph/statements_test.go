@@ -73,6 +73,11 @@ func TestNoNPlusOne(t *testing.T) {
 			signatures(first: 5) { totalCount edges { node { signedOn member { fullName } } } } } } } }`,
 		"units with their children": `query($n: Int) { units(first: $n) { edges { node { name
 			children(first: 5) { totalCount edges { node { name level } } } } } } }`,
+		"units with their members and activities": `query($n: Int) { units(first: $n) { edges { node { name
+			members(filter: {statuses: [ACTIVE]}, first: 3) { totalCount edges { node { fullName } } }
+			activities(filter: {year: 2022}, first: 2) { totalCount edges { node { title } } } } } } }`,
+		"campaigns with their activities": `query($n: Int) { campaigns(first: $n) { edges { node { name
+			activities(first: 3) { totalCount edges { node { title } } } } } } }`,
 		"units with stats": `query($n: Int) { units(first: $n) { edges { node { name parent { name } ancestors { name } stats(year: 2022) { activities } } } } }`,
 	}
 	// A loader waits a millisecond to gather keys; on a busy machine a few keys can
@@ -95,5 +100,73 @@ func TestNoNPlusOne(t *testing.T) {
 		if b != a {
 			t.Errorf("%s: %d statements for 2 rows but %d for 12: something is loaded row by row", name, a, b)
 		}
+	}
+}
+
+// A nested list's first page, batched across parents, is the same page the
+// top-level list gives for that parent, and its cursor walks on correctly.
+func TestNestedListsMatchTopLevel(t *testing.T) {
+	t.Parallel()
+	tr := newTree(t)
+	campaign := tr.campaign(t, tr.province, "Tháng Thanh niên", 2022)
+	for i := range 5 {
+		tr.member(t, tr.branchA, fmt.Sprintf("Nguyễn Văn %c", 'A'+i), nil)
+		tr.member(t, tr.branchB, fmt.Sprintf("Trần Thị %c", 'A'+i), map[string]any{"gender": "MALE"})
+		tr.activity(t, tr.branchA, fmt.Sprintf("Sinh hoạt %d", i), map[string]any{"campaignId": campaign, "startsOn": fmt.Sprintf("2022-0%d-10", i+1)})
+		tr.activity(t, tr.branchB, fmt.Sprintf("Lao động %d", i), map[string]any{"startsOn": fmt.Sprintf("2022-0%d-12", i+1)})
+	}
+	type conn struct {
+		TotalCount int
+		Edges      []struct {
+			Node struct {
+				Name  string `json:"fullName"`
+				Title string
+			}
+		}
+		PageInfo struct {
+			HasNextPage bool
+			EndCursor   string
+		}
+	}
+	const mSel = `totalCount edges { node { fullName } } pageInfo { hasNextPage endCursor }`
+	const aSel = `totalCount edges { node { title } } pageInfo { hasNextPage endCursor }`
+	var nested struct {
+		Units struct {
+			Edges []struct {
+				Node struct {
+					ID         string
+					Members    conn
+					Activities conn
+				}
+			}
+		}
+		Campaign struct{ Activities conn } `json:"node"`
+	}
+	tr.env.MustDo(t, `query($c: ID!) { units(first: 10) { edges { node { id
+		members(filter: {gender: MALE}, orderBy: NAME, first: 2) { `+mSel+` }
+		activities(filter: {year: 2022}, orderBy: STARTS_ON, first: 3) { `+aSel+` } } } }
+		node(id: $c) { ... on Campaign { activities(first: 2) { `+aSel+` } } } }`, map[string]any{"c": campaign}, &nested)
+	if len(nested.Units.Edges) != 5 {
+		t.Fatalf("%d units", len(nested.Units.Edges))
+	}
+	for _, u := range nested.Units.Edges {
+		var flat struct{ Members, Activities conn }
+		tr.env.MustDo(t, `query($u: ID!) { members(filter: {unitId: $u, gender: MALE}, orderBy: NAME, first: 2) { `+mSel+` }
+			activities(filter: {unitId: $u, year: 2022}, orderBy: STARTS_ON, first: 3) { `+aSel+` } }`,
+			map[string]any{"u": u.Node.ID}, &flat)
+		if fmt.Sprint(flat.Members) != fmt.Sprint(u.Node.Members) || fmt.Sprint(flat.Activities) != fmt.Sprint(u.Node.Activities) {
+			t.Errorf("unit %s nested:\n%+v\n%+v\ntop-level:\n%+v\n%+v", u.Node.ID, u.Node.Members, u.Node.Activities, flat.Members, flat.Activities)
+		}
+		if u.Node.Members.PageInfo.HasNextPage {
+			var next struct{ Node struct{ Members conn } }
+			tr.env.MustDo(t, `query($u: ID!, $a: String) { node(id: $u) { ... on Unit { members(filter: {gender: MALE}, orderBy: NAME, first: 2, after: $a) { `+mSel+` } } } }`,
+				map[string]any{"u": u.Node.ID, "a": u.Node.Members.PageInfo.EndCursor}, &next)
+			if len(next.Node.Members.Edges) == 0 || next.Node.Members.Edges[0].Node.Name <= u.Node.Members.Edges[1].Node.Name {
+				t.Errorf("second page after the nested first: %+v", next.Node.Members)
+			}
+		}
+	}
+	if c := nested.Campaign.Activities; c.TotalCount != 5 || len(c.Edges) != 2 || c.Edges[0].Node.Title != "Sinh hoạt 4" || !c.PageInfo.HasNextPage {
+		t.Errorf("campaign's activities: %+v", c)
 	}
 }

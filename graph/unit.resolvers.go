@@ -152,8 +152,7 @@ func (r *unitResolver) Members(ctx context.Context, obj *org.Unit, filter *model
 	if err != nil {
 		return nil, err
 	}
-	f.UnitID = &obj.ID
-	return r.listMembers(ctx, f, orderBy, first, after)
+	return r.unitMembers(ctx, obj.ID, f, orderBy, first, after)
 }
 
 func (r *unitResolver) Activities(ctx context.Context, obj *org.Unit, filter *model.ActivityFilter, orderBy *activity.Order, first *int32, after *string) (*model.Connection[*activity.Activity], error) {
@@ -161,8 +160,7 @@ func (r *unitResolver) Activities(ctx context.Context, obj *org.Unit, filter *mo
 	if err != nil {
 		return nil, err
 	}
-	f.UnitID = &obj.ID
-	return r.listActivities(ctx, f, orderBy, first, after)
+	return r.nestedActivities(ctx, activity.UnderUnit, obj.ID, f, orderBy, first, after)
 }
 
 func (r *unitResolver) Stats(ctx context.Context, obj *org.Unit, year *int32) (*model.UnitStats, error) {

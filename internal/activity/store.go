@@ -70,7 +70,7 @@ type Filter struct {
 func (f Filter) where(args *db.Args) []string {
 	var conds []string
 	if f.UnitID != nil {
-		conds = append(conds, `a.unit_id IN (SELECT id FROM units WHERE path <@ (SELECT path FROM units WHERE id = `+args.Add(*f.UnitID)+`))`)
+		conds = append(conds, UnderUnit.condition(args.Add(*f.UnitID)))
 	}
 	if f.Year != nil {
 		// A range on starts_on, not extract(year ...), so the index serves it.
@@ -90,7 +90,7 @@ func (f Filter) where(args *db.Args) []string {
 		conds = append(conds, `a.kind = ANY(`+args.Add(f.Kinds)+`::text[])`)
 	}
 	if f.CampaignID != nil {
-		conds = append(conds, `a.campaign_id = `+args.Add(*f.CampaignID))
+		conds = append(conds, InCampaign.condition(args.Add(*f.CampaignID)))
 	}
 	if len(f.Statuses) > 0 {
 		conds = append(conds, `a.status = ANY(`+args.Add(f.Statuses)+`::text[])`)
@@ -116,10 +116,7 @@ func (s *Store) List(ctx context.Context, f Filter, order Order, p page.Request)
 	if err != nil {
 		return page.Page[*Activity]{}, err
 	}
-	orderBy, cmp := `a.starts_on DESC, a.id DESC`, `<`
-	if order == OldestFirst {
-		orderBy, cmp = `a.starts_on, a.id`, `>`
-	}
+	orderBy, cmp := orderOf(order)
 	if ok {
 		conds = append(conds, `(a.starts_on, a.id) `+cmp+` (`+args.Add(startsOn)+`, `+args.Add(id)+`)`)
 	}
@@ -132,7 +129,16 @@ func (s *Store) List(ctx context.Context, f Filter, order Order, p page.Request)
 	if err != nil {
 		return page.Page[*Activity]{}, fmt.Errorf("list activities: %w", err)
 	}
-	return page.Trim(p, list, func(a *Activity) []any { return []any{a.StartsOn, a.ID} }), nil
+	return page.Trim(p, list, activityCursor), nil
+}
+
+func activityCursor(a *Activity) []any { return []any{a.StartsOn, a.ID} }
+
+func orderOf(order Order) (orderBy, cmp string) {
+	if order == OldestFirst {
+		return `a.starts_on, a.id`, `>`
+	}
+	return `a.starts_on DESC, a.id DESC`, `<`
 }
 
 // Count returns how many activities match f.
@@ -143,6 +149,74 @@ func (s *Store) Count(ctx context.Context, f Filter) (int, error) {
 		return 0, fmt.Errorf("count activities: %w", err)
 	}
 	return n, nil
+}
+
+// Parent is what a nested activity list hangs from.
+type Parent int
+
+const (
+	// UnderUnit: activities of a unit and every unit below it.
+	UnderUnit Parent = iota
+	// InCampaign: activities of a campaign.
+	InCampaign
+)
+
+// condition limits activities to the parent whose id is the SQL expression id.
+func (p Parent) condition(id string) string {
+	if p == InCampaign {
+		return `a.campaign_id = ` + id
+	}
+	return `a.unit_id IN (SELECT id FROM units WHERE path <@ (SELECT path FROM units WHERE id = ` + id + `))`
+}
+
+// FirstPagesOf returns the first page of f's activities for each parent
+// (f's own unit and campaign are ignored), in one query: units or campaigns
+// listed with their activities cost one statement, not one each.
+func (s *Store) FirstPagesOf(ctx context.Context, parent Parent, ids []int64, f Filter, order Order, first int) (map[int64]page.Page[*Activity], error) {
+	var args db.Args
+	idsArg := args.Add(ids)
+	f.UnitID, f.CampaignID = nil, nil
+	conds := append(f.where(&args), parent.condition("parent.id"))
+	orderBy, _ := orderOf(order)
+	rows, err := s.pool.Query(ctx, db.Lateral(idsArg, `SELECT `+activityColumns+` FROM activities a`+db.Where(conds)+
+		` ORDER BY `+orderBy+` LIMIT `+args.Add(first+1)), args...)
+	if err != nil {
+		return nil, fmt.Errorf("activities of parents: %w", err)
+	}
+	grouped := map[int64][]*Activity{}
+	for rows.Next() {
+		var pid int64
+		a, err := scanActivity(rows, &pid)
+		if err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("activities of parents: %w", err)
+		}
+		grouped[pid] = append(grouped[pid], a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("activities of parents: %w", err)
+	}
+	req := page.Request{First: first}
+	out := make(map[int64]page.Page[*Activity], len(ids))
+	for _, id := range ids {
+		out[id] = page.Trim(req, grouped[id], activityCursor)
+	}
+	return out, nil
+}
+
+// CountsOf counts f's activities for each parent (f's unit and campaign
+// ignored).
+func (s *Store) CountsOf(ctx context.Context, parent Parent, ids []int64, f Filter) (map[int64]int, error) {
+	var args db.Args
+	idsArg := args.Add(ids)
+	f.UnitID, f.CampaignID = nil, nil
+	conds := append(f.where(&args), parent.condition("parent.id"))
+	out, err := db.ByID[int](ctx, s.pool, `SELECT parent.id, (SELECT count(*) FROM activities a`+db.Where(conds)+`)
+		FROM unnest(`+idsArg+`::bigint[]) AS parent(id)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("count activities of parents: %w", err)
+	}
+	return out, nil
 }
 
 // GuestsOf returns each activity's guests in order, keyed by activity.

@@ -68,3 +68,11 @@ func ByID[V any](ctx context.Context, q DB, sql string, args ...any) (map[int64]
 	_, err = pgx.ForEachRow(rows, []any{&id, &v}, func() error { out[id] = v; return nil })
 	return out, err
 }
+
+// Lateral runs a per-parent query for many parents in one statement: inner
+// refers to its parent as parent.id, and ids is the placeholder of the
+// parents' bigint[]. Each row comes back with its parent's id as the last
+// column.
+func Lateral(ids, inner string) string {
+	return `SELECT x.*, parent.id FROM unnest(` + ids + `::bigint[]) AS parent(id) CROSS JOIN LATERAL (` + inner + `) x`
+}

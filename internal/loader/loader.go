@@ -50,8 +50,28 @@ type PageKey struct {
 	Year     int
 }
 
+// MemberList is the arguments of a nested member list (the filter's unit
+// and viewer are set by the loader).
+type MemberList struct {
+	Filter member.Filter
+	Order  member.Order
+	First  int
+}
+
+// ActivityList is the arguments of a nested activity list.
+type ActivityList struct {
+	Filter activity.Filter
+	Order  activity.Order
+	First  int
+}
+
 // Loaders are one request's batching loaders.
 type Loaders struct {
+	// Nested lists that take arguments: first pages and counts.
+	UnitMembers        *Lists[MemberList, *member.Member]
+	UnitActivities     *Lists[ActivityList, *activity.Activity]
+	CampaignActivities *Lists[ActivityList, *activity.Activity]
+
 	Unit          *dataloadgen.Loader[int64, *org.Unit]
 	Member        *dataloadgen.Loader[int64, *member.Member]
 	Activity      *dataloadgen.Loader[int64, *activity.Activity]
@@ -156,6 +176,25 @@ func New(s Stores) *Loaders {
 	l.SignatureCount = dataloadgen.NewLoader(all(func(ctx context.Context, ids []int64) (map[int64]int, error) {
 		return s.Award.CountSignaturesOf(ctx, ids, access.From(ctx))
 	}), opt)
+	l.UnitMembers = newLists(
+		func(ctx context.Context, units []int64, a MemberList) (map[int64]page.Page[*member.Member], error) {
+			a.Filter.Viewer = access.From(ctx)
+			return s.Members.FirstPagesIn(ctx, units, a.Filter, a.Order, a.First)
+		},
+		func(ctx context.Context, units []int64, a MemberList) (map[int64]int, error) {
+			a.Filter.Viewer = access.From(ctx)
+			return s.Members.CountIn(ctx, units, a.Filter)
+		}, opt)
+	activities := func(parent activity.Parent) *Lists[ActivityList, *activity.Activity] {
+		return newLists(
+			func(ctx context.Context, ids []int64, a ActivityList) (map[int64]page.Page[*activity.Activity], error) {
+				return s.Activity.FirstPagesOf(ctx, parent, ids, a.Filter, a.Order, a.First)
+			},
+			func(ctx context.Context, ids []int64, a ActivityList) (map[int64]int, error) {
+				return s.Activity.CountsOf(ctx, parent, ids, a.Filter)
+			}, opt)
+	}
+	l.UnitActivities, l.CampaignActivities = activities(activity.UnderUnit), activities(activity.InCampaign)
 	for _, archived := range []bool{false, true} {
 		children := dataloadgen.NewLoader(func(ctx context.Context, keys []PageKey) ([]page.Page[*org.Unit], []error) {
 			return firstPages(ctx, keys, func(ctx context.Context, ids []int64, _, first int) (map[int64]page.Page[*org.Unit], error) {

@@ -85,7 +85,7 @@ func (s *Store) where(f Filter, args *db.Args) []string {
 		conds = append(conds, f.Viewer.MemberCondition("m", args))
 	}
 	if f.UnitID != nil {
-		conds = append(conds, `m.unit_id IN (SELECT id FROM units WHERE path <@ (SELECT path FROM units WHERE id = `+args.Add(*f.UnitID)+`))`)
+		conds = append(conds, inSubtreeOf(args.Add(*f.UnitID)))
 	}
 	if len(f.Statuses) > 0 {
 		conds = append(conds, `m.status = ANY(`+args.Add(f.Statuses)+`::text[])`)
@@ -122,12 +122,7 @@ var vietnam = time.FixedZone("ICT", 7*60*60)
 func (s *Store) List(ctx context.Context, f Filter, order Order, p page.Request) (page.Page[*Member], error) {
 	var args db.Args
 	conds := s.where(f, &args)
-	orderBy, keyCols, cmp := `m.sort_name, m.id`, `m.sort_name`, `>`
-	var key any = new(string)
-	if order == ByJoinedOnDesc {
-		orderBy, keyCols, cmp = `m.joined_on DESC, m.id DESC`, `m.joined_on`, `<`
-		key = new(time.Time)
-	}
+	orderBy, keyCols, cmp, key := orderOf(order)
 	var id int64
 	if ok, err := p.Key(key, &id); err != nil {
 		return page.Page[*Member]{}, err
@@ -140,21 +135,16 @@ func (s *Store) List(ctx context.Context, f Filter, order Order, p page.Request)
 	if err != nil {
 		return page.Page[*Member]{}, fmt.Errorf("list members: %w", err)
 	}
-	type keyed struct {
-		m   *Member
-		key any
-	}
-	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (keyed, error) {
-		var k keyed
-		var key any
-		m, err := scanMember(r, &key)
-		k.m, k.key = m, key
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (keyedMember, error) {
+		var k keyedMember
+		var err error
+		k.m, err = scanMember(r, &k.key)
 		return k, err
 	})
 	if err != nil {
 		return page.Page[*Member]{}, fmt.Errorf("list members: %w", err)
 	}
-	return page.TrimMap(p, list, func(k keyed) []any { return []any{k.key, k.m.ID} }, func(k keyed) *Member { return k.m }), nil
+	return page.TrimMap(p, list, keyedMember.cursor, keyedMember.member), nil
 }
 
 // Count returns how many members match f.
@@ -165,6 +155,79 @@ func (s *Store) Count(ctx context.Context, f Filter) (int, error) {
 		return 0, fmt.Errorf("count members: %w", err)
 	}
 	return n, nil
+}
+
+// FirstPagesIn returns the first page of f's members under each of the
+// units (their whole subtrees; f.UnitID is ignored), in one query: a list
+// of units with their members costs one statement, not one per unit.
+func (s *Store) FirstPagesIn(ctx context.Context, unitIDs []int64, f Filter, order Order, first int) (map[int64]page.Page[*Member], error) {
+	var args db.Args
+	ids := args.Add(unitIDs)
+	f.UnitID = nil
+	conds := append(s.where(f, &args), inSubtreeOf("parent.id"))
+	orderBy, keyCols, _, _ := orderOf(order)
+	rows, err := s.pool.Query(ctx, db.Lateral(ids, `SELECT `+memberColumns+`, `+keyCols+` FROM members m`+db.Where(conds)+
+		` ORDER BY `+orderBy+` LIMIT `+args.Add(first+1)), args...)
+	if err != nil {
+		return nil, fmt.Errorf("members of units: %w", err)
+	}
+	grouped := map[int64][]keyedMember{}
+	for rows.Next() {
+		var k keyedMember
+		var parent int64
+		if k.m, err = scanMember(rows, &k.key, &parent); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("members of units: %w", err)
+		}
+		grouped[parent] = append(grouped[parent], k)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("members of units: %w", err)
+	}
+	req := page.Request{First: first}
+	out := make(map[int64]page.Page[*Member], len(unitIDs))
+	for _, id := range unitIDs {
+		out[id] = page.TrimMap(req, grouped[id], keyedMember.cursor, keyedMember.member)
+	}
+	return out, nil
+}
+
+// CountIn counts f's members under each of the units (f.UnitID ignored).
+func (s *Store) CountIn(ctx context.Context, unitIDs []int64, f Filter) (map[int64]int, error) {
+	var args db.Args
+	ids := args.Add(unitIDs)
+	f.UnitID = nil
+	conds := append(s.where(f, &args), inSubtreeOf("parent.id"))
+	out, err := db.ByID[int](ctx, s.pool, `SELECT parent.id, (SELECT count(*) FROM members m`+db.Where(conds)+`)
+		FROM unnest(`+ids+`::bigint[]) AS parent(id)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("count members of units: %w", err)
+	}
+	return out, nil
+}
+
+// keyedMember is a listed member with the value it is sorted by.
+type keyedMember struct {
+	m   *Member
+	key any
+}
+
+func (k keyedMember) cursor() []any   { return []any{k.key, k.m.ID} }
+func (k keyedMember) member() *Member { return k.m }
+
+// orderOf returns the ORDER BY of a list order, its sort column, the
+// comparison that walks past a cursor, and a holder for the cursor's key.
+func orderOf(order Order) (orderBy, keyCols, cmp string, key any) {
+	if order == ByJoinedOnDesc {
+		return `m.joined_on DESC, m.id DESC`, `m.joined_on`, `<`, new(time.Time)
+	}
+	return `m.sort_name, m.id`, `m.sort_name`, `>`, new(string)
+}
+
+// inSubtreeOf is the condition that a member belongs to the unit whose id
+// is the SQL expression unit, or to any unit below it.
+func inSubtreeOf(unit string) string {
+	return `m.unit_id IN (SELECT id FROM units WHERE path <@ (SELECT path FROM units WHERE id = ` + unit + `))`
 }
 
 const eventColumns = `id, member_id, kind, occurred_on, decision_number, unit_id, from_unit_id, from_external, to_unit_id, to_external, note`
