@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"runtime/pprof"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -49,6 +50,7 @@ func loadbenchCommand(ctx context.Context, cfg config.Config, log zerolog.Logger
 	duration := fs.Duration("duration", 5*time.Second, "how long each query runs at each concurrency")
 	out := fs.String("out", "bench-results.txt", "file to write the table to as well")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run here (go tool pprof)")
+	only := fs.String("queries", "", "comma-separated numbers of the queries to run (default: all)")
 	if err := fs.Parse(args); err != nil {
 		return usageError{"loadbench: " + err.Error() + "\n" + usage}
 	}
@@ -137,6 +139,17 @@ func loadbenchCommand(ctx context.Context, cfg config.Config, log zerolog.Logger
 			Variables: map[string]any{"id": model.EncodeID(model.KindMember, memberID)},
 			SQL:       []string{`SELECT m.full_name, m.position, u.name FROM members m JOIN units u ON u.id = m.unit_id WHERE m.id = $1`},
 			Args:      [][]any{{memberID}}},
+	}
+	if *only != "" {
+		var picked []loadbench.Query
+		for _, q := range queries {
+			for n := range strings.SplitSeq(*only, ",") {
+				if strings.HasPrefix(q.Name, strings.TrimSpace(n)+" ") {
+					picked = append(picked, q)
+				}
+			}
+		}
+		queries = picked
 	}
 	if *cpuProfile != "" {
 		pf, err := os.Create(*cpuProfile)

@@ -121,7 +121,7 @@ func (s *Store) List(ctx context.Context, f Filter, order Order, p page.Request)
 		conds = append(conds, `(a.starts_on, a.id) `+cmp+` (`+args.Add(startsOn)+`, `+args.Add(id)+`)`)
 	}
 	rows, err := s.pool.Query(ctx, `SELECT `+activityColumns+` FROM activities a`+db.Where(conds)+
-		` ORDER BY `+orderBy+` LIMIT `+args.Add(p.Limit()), args...)
+		` ORDER BY `+orderBy+` LIMIT `+args.Add(p.Limit()), args.Bind(f.Search != "")...)
 	if err != nil {
 		return page.Page[*Activity]{}, fmt.Errorf("list activities: %w", err)
 	}
@@ -145,7 +145,7 @@ func orderOf(order Order) (orderBy, cmp string) {
 func (s *Store) Count(ctx context.Context, f Filter) (int, error) {
 	var args db.Args
 	var n int
-	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM activities a`+db.Where(f.where(&args)), args...).Scan(&n); err != nil {
+	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM activities a`+db.Where(f.where(&args)), args.Bind(f.Search != "")...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count activities: %w", err)
 	}
 	return n, nil
@@ -179,7 +179,7 @@ func (s *Store) FirstPagesOf(ctx context.Context, parent Parent, ids []int64, f 
 	conds := append(f.where(&args), parent.condition("parent.id"))
 	orderBy, _ := orderOf(order)
 	rows, err := s.pool.Query(ctx, db.Lateral(idsArg, `SELECT `+activityColumns+` FROM activities a`+db.Where(conds)+
-		` ORDER BY `+orderBy+` LIMIT `+args.Add(first+1)), args...)
+		` ORDER BY `+orderBy+` LIMIT `+args.Add(first+1)), args.Bind(f.Search != "")...)
 	if err != nil {
 		return nil, fmt.Errorf("activities of parents: %w", err)
 	}
@@ -212,7 +212,7 @@ func (s *Store) CountsOf(ctx context.Context, parent Parent, ids []int64, f Filt
 	f.UnitID, f.CampaignID = nil, nil
 	conds := append(f.where(&args), parent.condition("parent.id"))
 	out, err := db.ByID[int](ctx, s.pool, `SELECT parent.id, (SELECT count(*) FROM activities a`+db.Where(conds)+`)
-		FROM unnest(`+idsArg+`::bigint[]) AS parent(id)`, args...)
+		FROM unnest(`+idsArg+`::bigint[]) AS parent(id)`, args.Bind(f.Search != "")...)
 	if err != nil {
 		return nil, fmt.Errorf("count activities of parents: %w", err)
 	}
@@ -505,7 +505,7 @@ func (s *Store) Campaigns(ctx context.Context, f CampaignFilter, p page.Request)
 		conds = append(conds, `(year < `+y+` OR year = `+y+` AND (search, id) > (`+args.Add(search)+`, `+args.Add(id)+`))`)
 	}
 	rows, err := s.pool.Query(ctx, `SELECT `+campaignColumns+`, search FROM campaigns`+db.Where(conds)+
-		` ORDER BY year DESC, search, id LIMIT `+args.Add(p.Limit()), args...)
+		` ORDER BY year DESC, search, id LIMIT `+args.Add(p.Limit()), args.Bind(f.Search != "")...)
 	if err != nil {
 		return page.Page[*Campaign]{}, fmt.Errorf("list campaigns: %w", err)
 	}
@@ -531,7 +531,7 @@ func (s *Store) Campaigns(ctx context.Context, f CampaignFilter, p page.Request)
 func (s *Store) CountCampaigns(ctx context.Context, f CampaignFilter) (int, error) {
 	var args db.Args
 	var n int
-	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM campaigns`+db.Where(f.where(&args)), args...).Scan(&n); err != nil {
+	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM campaigns`+db.Where(f.where(&args)), args.Bind(f.Search != "")...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count campaigns: %w", err)
 	}
 	return n, nil

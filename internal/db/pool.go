@@ -38,12 +38,13 @@ func Open(ctx context.Context, url string, opts PoolOptions) (*pgxpool.Pool, err
 		cfg.MaxConns = opts.MaxConns
 	}
 	cfg.ConnConfig.RuntimeParams["application_name"] = "sodoan"
-	// Statements are prepared and cached per connection; after five runs
-	// PostgreSQL may switch to a generic plan that ignores the arguments. For
-	// subtree queries the argument (which unit: a branch or a whole province)
-	// is what decides the plan, and a generic one turned a province's report
-	// from about a second into a minute. Planning each run costs far less.
-	cfg.ConnConfig.RuntimeParams["plan_cache_mode"] = "force_custom_plan"
+	// Statements are prepared and cached per connection, and PostgreSQL
+	// may plan them once for any values (plan_cache_mode auto). That saves
+	// planning on every request, which for the small lookups a dashboard
+	// makes is a third of their cost. Where the values decide the plan, the
+	// code asks for a plan of its own: search patterns (Args.Bind) and the
+	// yearly report, whose subtree may be a branch or a whole province
+	// (report.Store sets plan_cache_mode for its transaction).
 	if opts.StatementTimeout > 0 {
 		cfg.ConnConfig.RuntimeParams["statement_timeout"] = strconv.FormatInt(opts.StatementTimeout.Milliseconds(), 10)
 	}

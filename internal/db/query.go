@@ -20,6 +20,17 @@ func (a *Args) Add(v any) string {
 	return "$" + strconv.Itoa(len(*a))
 }
 
+// Bind returns a's values for Query. With fresh, PostgreSQL plans the
+// statement for these very values instead of reusing a plan made for any
+// values: search patterns need it, since only the words show how rare a
+// match is (a generic plan for LIKE '%…%' chose to scan whole tables).
+func (a Args) Bind(fresh bool) []any {
+	if !fresh {
+		return a
+	}
+	return append([]any{pgx.QueryExecModeExec}, a...)
+}
+
 // Where joins conditions with AND into a WHERE clause ("" when none).
 func Where(conds []string) string {
 	if len(conds) == 0 {

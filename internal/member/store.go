@@ -131,7 +131,7 @@ func (s *Store) List(ctx context.Context, f Filter, order Order, p page.Request)
 	}
 	sql := `SELECT ` + memberColumns + `, ` + keyCols + ` FROM members m` + db.Where(conds) +
 		` ORDER BY ` + orderBy + ` LIMIT ` + args.Add(p.Limit())
-	rows, err := s.pool.Query(ctx, sql, args...)
+	rows, err := s.pool.Query(ctx, sql, args.Bind(f.Search != "")...)
 	if err != nil {
 		return page.Page[*Member]{}, fmt.Errorf("list members: %w", err)
 	}
@@ -151,7 +151,7 @@ func (s *Store) List(ctx context.Context, f Filter, order Order, p page.Request)
 func (s *Store) Count(ctx context.Context, f Filter) (int, error) {
 	var args db.Args
 	var n int
-	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM members m`+db.Where(s.where(f, &args)), args...).Scan(&n); err != nil {
+	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM members m`+db.Where(s.where(f, &args)), args.Bind(f.Search != "")...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count members: %w", err)
 	}
 	return n, nil
@@ -167,7 +167,7 @@ func (s *Store) FirstPagesIn(ctx context.Context, unitIDs []int64, f Filter, ord
 	conds := append(s.where(f, &args), inSubtreeOf("parent.id"))
 	orderBy, keyCols, _, _ := orderOf(order)
 	rows, err := s.pool.Query(ctx, db.Lateral(ids, `SELECT `+memberColumns+`, `+keyCols+` FROM members m`+db.Where(conds)+
-		` ORDER BY `+orderBy+` LIMIT `+args.Add(first+1)), args...)
+		` ORDER BY `+orderBy+` LIMIT `+args.Add(first+1)), args.Bind(f.Search != "")...)
 	if err != nil {
 		return nil, fmt.Errorf("members of units: %w", err)
 	}
@@ -199,7 +199,7 @@ func (s *Store) CountIn(ctx context.Context, unitIDs []int64, f Filter) (map[int
 	f.UnitID = nil
 	conds := append(s.where(f, &args), inSubtreeOf("parent.id"))
 	out, err := db.ByID[int](ctx, s.pool, `SELECT parent.id, (SELECT count(*) FROM members m`+db.Where(conds)+`)
-		FROM unnest(`+ids+`::bigint[]) AS parent(id)`, args...)
+		FROM unnest(`+ids+`::bigint[]) AS parent(id)`, args.Bind(f.Search != "")...)
 	if err != nil {
 		return nil, fmt.Errorf("count members of units: %w", err)
 	}

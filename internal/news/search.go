@@ -51,7 +51,7 @@ func (s *Store) Search(ctx context.Context, viewer *access.Principal, query stri
 				`+actTitle+`, a.starts_on::timestamptz
 			FROM activities a WHERE a.status <> 'CANCELLED' AND (`+actTitle+` OR `+actText+`)
 			ORDER BY 5 DESC, 6 DESC, 2 LIMIT `+lim+`)
-		) x ORDER BY title_hit DESC, at DESC, kind, id LIMIT `+lim, args...)
+		) x ORDER BY title_hit DESC, at DESC, kind, id LIMIT `+lim, args.Bind(true)...)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}

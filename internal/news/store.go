@@ -168,7 +168,7 @@ func (s *Store) List(ctx context.Context, f Filter, p page.Request) (page.Page[*
 	}
 	rows, err := s.pool.Query(ctx, `SELECT `+postColumns+`, coalesce(p.published_at, p.updated_at)
 		FROM posts p JOIN units u ON u.id = p.unit_id`+db.Where(conds)+`
-		ORDER BY coalesce(p.published_at, p.updated_at) DESC, p.id DESC LIMIT `+args.Add(p.Limit()), args...)
+		ORDER BY coalesce(p.published_at, p.updated_at) DESC, p.id DESC LIMIT `+args.Add(p.Limit()), args.Bind(f.Search != "")...)
 	if err != nil {
 		return page.Page[*Post]{}, fmt.Errorf("list posts: %w", err)
 	}
@@ -194,7 +194,7 @@ func (s *Store) List(ctx context.Context, f Filter, p page.Request) (page.Page[*
 func (s *Store) Count(ctx context.Context, f Filter) (int, error) {
 	var args db.Args
 	var n int
-	err := s.pool.QueryRow(ctx, `SELECT count(*) FROM posts p JOIN units u ON u.id = p.unit_id`+db.Where(f.where(&args)), args...).Scan(&n)
+	err := s.pool.QueryRow(ctx, `SELECT count(*) FROM posts p JOIN units u ON u.id = p.unit_id`+db.Where(f.where(&args)), args.Bind(f.Search != "")...).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("count posts: %w", err)
 	}

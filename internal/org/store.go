@@ -106,7 +106,7 @@ func (s *Store) List(ctx context.Context, f Filter, p page.Request) (page.Page[*
 	}
 	sql := `SELECT ` + unitColumns + `, nlevel(path), search FROM units` + db.Where(conds) +
 		` ORDER BY nlevel(path), search, id LIMIT ` + args.Add(p.Limit())
-	rows, err := s.pool.Query(ctx, sql, args...)
+	rows, err := s.pool.Query(ctx, sql, args.Bind(f.Search != "")...)
 	if err != nil {
 		return page.Page[*Unit]{}, fmt.Errorf("list units: %w", err)
 	}
@@ -132,7 +132,7 @@ func (s *Store) List(ctx context.Context, f Filter, p page.Request) (page.Page[*
 func (s *Store) Count(ctx context.Context, f Filter) (int, error) {
 	var args db.Args
 	var n int
-	err := s.pool.QueryRow(ctx, `SELECT count(*) FROM units`+db.Where(f.where(&args)), args...).Scan(&n)
+	err := s.pool.QueryRow(ctx, `SELECT count(*) FROM units`+db.Where(f.where(&args)), args.Bind(f.Search != "")...).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("count units: %w", err)
 	}

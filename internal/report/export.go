@@ -158,7 +158,14 @@ func (s *Store) Export(ctx context.Context, unitID int64, year int) (*Export, er
 		return err
 	})
 
-	if err := s.pool.SendBatch(ctx, b).Close(); err != nil {
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		// As for the report: plan each statement for this unit's subtree.
+		if _, err := tx.Exec(ctx, `SET LOCAL plan_cache_mode = force_custom_plan`); err != nil {
+			return err
+		}
+		return tx.SendBatch(ctx, b).Close()
+	})
+	if err != nil {
 		return nil, fmt.Errorf("export of unit %d for %d: %w", unitID, year, err)
 	}
 	return e, nil
