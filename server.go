@@ -70,7 +70,7 @@ const usage = `usage:
   server seed                       load the demo (Vietnamese sample records) into an empty database
   server gendata [--members N] [--seed S]
                                     fill an empty database with a province-sized dataset (benchmarks)
-  server loadbench [--members N] [--duration D] [--out FILE] [--cpuprofile FILE]
+  server loadbench [--members N] [--duration D] [--out FILE] [--queries 1,2,...] [--cpuprofile FILE]
                                     dashboard queries over HTTP at concurrency 1, 16, 64 vs hand-written SQL
   server user create --username U --name N (--admin | --officer-of UNIT_ID) [--email E]
                                     create an account; password from the terminal or stdin
@@ -333,5 +333,6 @@ func seedCommand(ctx context.Context, cfg config.Config, log zerolog.Logger, std
 func sessionPolicy(cfg config.Config) account.Policy {
 	p := account.DefaultPolicy
 	p.IdleTimeout, p.MaxAge = cfg.SessionIdle, cfg.SessionMaxAge
+	p.PrincipalCache = cfg.SessionCache
 	return p
 }

@@ -57,6 +57,11 @@ type Policy struct {
 	// SlowStep is how much longer each consecutive failure makes the answer
 	// wait, up to SlowMax, so guessing gets slower before the lock.
 	SlowStep, SlowMax time.Duration
+	// PrincipalCache is how long whom a token signs in may be remembered
+	// between requests (0: look it up every time). Changes made through this
+	// process take effect at once; changes made by another server process
+	// within this time.
+	PrincipalCache time.Duration
 }
 
 // DefaultPolicy suits an office: a working day's session.
@@ -68,15 +73,16 @@ var DefaultPolicy = Policy{
 
 // Store reads and writes accounts and sessions.
 type Store struct {
-	pool   db.DB
-	policy Policy
-	now    func() time.Time
-	sleep  func(context.Context, time.Duration)
+	pool       db.DB
+	policy     Policy
+	now        func() time.Time
+	sleep      func(context.Context, time.Duration)
+	principals *principalCache // nil: no cache
 }
 
 // NewStore returns a Store on pool with the given sign-in policy.
 func NewStore(pool db.DB, policy Policy) *Store {
-	return &Store{pool: pool, policy: policy, now: time.Now, sleep: sleepCtx}
+	return &Store{pool: pool, policy: policy, now: time.Now, sleep: sleepCtx, principals: newPrincipalCache(policy.PrincipalCache)}
 }
 
 func sleepCtx(ctx context.Context, d time.Duration) {
@@ -301,6 +307,7 @@ func duplicateAccount(err error) error {
 
 // Grant gives an account a role; granting one it holds changes nothing.
 func (s *Store) Grant(ctx context.Context, accountID int64, kind RoleKind, unitID *int64, by int64) error {
+	defer s.principals.forget()
 	return db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		var exists bool
 		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM accounts WHERE id = $1)`, accountID).Scan(&exists); err != nil {
@@ -325,6 +332,7 @@ func (s *Store) Grant(ctx context.Context, accountID int64, kind RoleKind, unitI
 // Revoke takes a role away. The last administrator's ADMIN role stays: with
 // none left, nobody could manage the top of the tree.
 func (s *Store) Revoke(ctx context.Context, accountID int64, kind RoleKind, unitID *int64) error {
+	defer s.principals.forget()
 	return db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		if kind == Admin {
 			if _, err := tx.Exec(ctx, `LOCK TABLE account_roles IN SHARE ROW EXCLUSIVE MODE`); err != nil {
@@ -359,6 +367,7 @@ func (s *Store) Revoke(ctx context.Context, accountID int64, kind RoleKind, unit
 
 // SetActive turns an account on or off; turning it off ends its sessions.
 func (s *Store) SetActive(ctx context.Context, accountID int64, active bool) (*Account, error) {
+	defer s.principals.forget()
 	var out *Account
 	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		var err error

@@ -160,6 +160,11 @@ const touchEvery = time.Minute
 // Authenticate returns who holds token, or nil when the token is unknown,
 // revoked, expired (idle or absolute) or its account is inactive.
 func (s *Store) Authenticate(ctx context.Context, token string) (*access.Principal, error) {
+	key := string(hashToken(token))
+	cached, gen := s.principals.get(key)
+	if cached != nil {
+		return cached, nil
+	}
 	now := s.now()
 	p := &access.Principal{}
 	var lastSeen time.Time
@@ -194,6 +199,7 @@ func (s *Store) Authenticate(ctx context.Context, token string) (*access.Princip
 			return nil, fmt.Errorf("touch session: %w", err)
 		}
 	}
+	s.principals.put(key, p, gen)
 	return p, nil
 }
 
@@ -243,6 +249,7 @@ func (s *Store) loadRoles(ctx context.Context, p *access.Principal) error {
 
 // Logout ends the session.
 func (s *Store) Logout(ctx context.Context, sessionID int64) error {
+	defer s.principals.forget()
 	_, err := s.pool.Exec(ctx, `UPDATE sessions SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL`, sessionID)
 	if err != nil {
 		return fmt.Errorf("logout: %w", err)
@@ -284,6 +291,7 @@ func (s *Store) SetPassword(ctx context.Context, accountID int64, password strin
 }
 
 func (s *Store) setPassword(ctx context.Context, accountID int64, password string, keepSession int64) error {
+	defer s.principals.forget()
 	hash, err := HashPassword(password)
 	if err != nil {
 		return err

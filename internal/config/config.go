@@ -66,6 +66,9 @@ type Config struct {
 	// Sessions end after SessionIdle unused or SessionMaxAge after sign-in.
 	SessionIdle   time.Duration `env:"SESSION_IDLE_TIMEOUT" envDefault:"2h"`
 	SessionMaxAge time.Duration `env:"SESSION_MAX_AGE" envDefault:"12h"`
+	// SessionCache is how long a server remembers whom a token signs in;
+	// changes it makes itself apply at once, other servers' within this.
+	SessionCache time.Duration `env:"SESSION_CACHE_TTL" envDefault:"2s"`
 
 	// MediaDir holds uploaded photos; UploadMaxBytes bounds one photo.
 	MediaDir       string `env:"MEDIA_DIR" envDefault:".media"`
@@ -188,6 +191,9 @@ func (c Config) validate() []error {
 	case "trace", "debug", "info", "warn", "error":
 	default:
 		bad("LOG_LEVEL", "must be one of trace, debug, info, warn, error, got %q", c.LogLevel)
+	}
+	if c.SessionCache < 0 || c.SessionCache > time.Minute {
+		bad("SESSION_CACHE_TTL", "must be between 0s (off) and 1m, got %s", c.SessionCache)
 	}
 	if c.SessionIdle > c.SessionMaxAge {
 		bad("SESSION_IDLE_TIMEOUT", "must not be longer than SESSION_MAX_AGE (%s), got %s", c.SessionMaxAge, c.SessionIdle)

@@ -1,0 +1,52 @@
+package graph_test
+
+import (
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/sodoan/sodoan/graph/model"
+	"github.com/sodoan/sodoan/internal/account"
+	"github.com/sodoan/sodoan/internal/apitest"
+)
+
+// With the principal cache on, a burst of requests checks its session
+// once; signing out and role changes made through the API still apply to
+// the very next request.
+func TestPrincipalCache(t *testing.T) {
+	t.Parallel()
+	policy := account.DefaultPolicy
+	policy.PrincipalCache = time.Minute
+	env := apitest.New(t, apitest.WithSessions(policy))
+	var province struct{ Unit struct{ ID string } }
+	env.MustMutate(t, "unitCreate", "UnitCreateInput", "unit { id }", map[string]any{"level": "PROVINCE", "name": "Tỉnh đoàn Ninh Thuận"}, &province)
+	unitID, _ := model.DecodeID(model.KindUnit, province.Unit.ID)
+
+	officerID := env.Account(t, "canbo.tinh", nil, nil)
+	env.Grant(t, officerID, account.Officer, &unitID)
+	officer := env.As(env.Session(t, officerID))
+	const me = `{ me { username roles { kind } } }`
+
+	first := officer.Do(t, me, nil)
+	second := officer.Do(t, me, nil)
+	if a, b := statements(t, env, first.RequestID), statements(t, env, second.RequestID); b != a-1 {
+		t.Errorf("first request %d statements, second %d: the session should be checked once", a, b)
+	}
+
+	// The administrator revokes the role: the officer's next request has none.
+	env.MustMutate(t, "roleRevoke", "RoleInput", "userErrors { code }", map[string]any{
+		"accountId": model.EncodeID(model.KindAccount, officerID), "kind": "OFFICER", "unitId": province.Unit.ID}, nil)
+	var out struct {
+		Me struct{ Roles []struct{ Kind string } }
+	}
+	officer.MustDo(t, me, nil, &out)
+	if len(out.Me.Roles) != 0 {
+		t.Errorf("roles after the revoke: %+v", out.Me.Roles)
+	}
+
+	// Signing out ends the session for the next request, cache or not.
+	officer.MustDo(t, `mutation { logout { loggedOut } }`, nil, nil)
+	if resp := officer.Do(t, me, nil); resp.Status != http.StatusUnauthorized {
+		t.Errorf("after logout: %d %+v", resp.Status, resp.Errors)
+	}
+}
