@@ -9,6 +9,7 @@ import (
 	"image/png"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -273,5 +274,39 @@ func TestVisitCounter(t *testing.T) {
 	var raw int
 	if err := c.env.Pool.QueryRow(t.Context(), `SELECT count(*) FROM online_visitors WHERE length(visitor) <> 32`).Scan(&raw); err != nil || raw != 0 {
 		t.Errorf("visitor keys: %d, %v", raw, err)
+	}
+}
+
+// Title matches come first, newest first, then text matches, newest first;
+// a small page of a common word holds only the newest title matches.
+func TestSearchOrder(t *testing.T) {
+	t.Parallel()
+	c := newCallers(t)
+	for i, day := range []string{"2022-03-05", "2022-07-10", "2021-11-20", "2022-01-15"} {
+		c.activity(t, c.branchA, fmt.Sprintf("Hiến máu nhân đạo đợt %d", i+1), map[string]any{"startsOn": day})
+	}
+	c.activity(t, c.branchA, "Ngày Chủ nhật xanh", map[string]any{"startsOn": "2022-09-01", "description": "Kết hợp vận động hiến máu."})
+	c.activity(t, c.branchA, "Sinh hoạt chi đoàn", map[string]any{"startsOn": "2020-04-01", "description": "Bàn kế hoạch hiến máu."})
+	c.activity(t, c.branchA, "Dọn vệ sinh", map[string]any{"startsOn": "2022-12-01"})
+
+	titles := func(first int) []string {
+		var out struct{ Search []struct{ Title string } }
+		c.as("anonymous").MustDo(t, `query($n: Int) { search(query: "hien mau", first: $n) { title } }`, map[string]any{"n": first}, &out)
+		var got []string
+		for _, h := range out.Search {
+			got = append(got, h.Title)
+		}
+		return got
+	}
+	want := []string{"Hiến máu nhân đạo đợt 2", "Hiến máu nhân đạo đợt 1", "Hiến máu nhân đạo đợt 4", "Hiến máu nhân đạo đợt 3",
+		"Ngày Chủ nhật xanh", "Sinh hoạt chi đoàn"}
+	if got := titles(10); !slices.Equal(got, want) {
+		t.Errorf("first 10:\n got %q\nwant %q", got, want)
+	}
+	if got := titles(3); !slices.Equal(got, want[:3]) {
+		t.Errorf("first 3:\n got %q\nwant %q", got, want[:3])
+	}
+	if got := titles(5); !slices.Equal(got, want[:5]) {
+		t.Errorf("first 5:\n got %q\nwant %q", got, want[:5])
 	}
 }
