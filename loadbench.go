@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -10,9 +11,11 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/exec"
 	"runtime/pprof"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -21,23 +24,88 @@ import (
 	"github.com/sodoan/sodoan/internal/account"
 	"github.com/sodoan/sodoan/internal/bulk"
 	"github.com/sodoan/sodoan/internal/config"
-	"github.com/sodoan/sodoan/internal/httpserver"
 	"github.com/sodoan/sodoan/internal/loadbench"
 )
 
-// statementLog keeps the SQL statement count of the last request the
-// server logged.
-type statementLog struct{ last atomic.Int64 }
+// statementLog keeps the SQL statement count of the last GET /graphql the
+// server logged (loadbench's one checked request per query), reading its
+// JSON log lines.
+type statementLog struct {
+	last atomic.Int64
+	seen atomic.Int64 // GET requests logged so far
+}
 
-func (s *statementLog) Write(p []byte) (int, error) {
-	var e struct {
-		Message    string
-		Statements *int64 `json:"sql_statements"`
+func (s *statementLog) follow(r io.Reader) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		var e struct {
+			Message, Method, Path string
+			Statements            *int64 `json:"sql_statements"`
+		}
+		if json.Unmarshal(sc.Bytes(), &e) == nil && e.Message == "request" && e.Method == http.MethodGet &&
+			e.Path == "/graphql" && e.Statements != nil {
+			s.last.Store(*e.Statements)
+			s.seen.Add(1)
+		}
 	}
-	if json.Unmarshal(p, &e) == nil && e.Message == "request" && e.Statements != nil {
-		s.last.Store(*e.Statements)
+}
+
+// next waits (briefly) for the log line of the GET just sent and returns
+// its statement count.
+func (s *statementLog) next(before int64) int {
+	for deadline := time.Now().Add(2 * time.Second); s.seen.Load() == before && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond)
 	}
-	return len(p), nil
+	return int(s.last.Load())
+}
+
+// benchServer runs `server serve` on the bench database as a child
+// process, so the memory it reports is the server's own, not the load
+// generator's. Rate limits are lifted: the benchmark is one account
+// asking as fast as it can.
+func benchServer(ctx context.Context, databaseURL string, statements *statementLog) (url string, stop func() (peakRSS int64, err error), err error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	self, err := os.Executable()
+	if err != nil {
+		return "", nil, err
+	}
+	cmd := exec.CommandContext(ctx, self, "serve")
+	cmd.Env = append(os.Environ(), "DATABASE_URL="+databaseURL, "HTTP_ADDR="+addr, "APP_ENV=production",
+		"AUTO_MIGRATE=false", "LOG_LEVEL=info", "LOG_FORMAT=json",
+		"RATE_LIMIT_POINTS=1000000000", "RATE_LIMIT_ANONYMOUS_POINTS=1000000000")
+	logs, err := cmd.StderrPipe()
+	if err != nil {
+		return "", nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return "", nil, fmt.Errorf("start the server: %w", err)
+	}
+	go statements.follow(logs)
+	stop = func() (int64, error) {
+		peak := loadbench.PeakRSSOf(cmd.Process.Pid)
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		return peak, cmd.Wait()
+	}
+	for deadline := time.Now().Add(60 * time.Second); ; {
+		resp, err := http.Get("http://" + addr + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return "http://" + addr + "/graphql", stop, nil
+			}
+		}
+		if time.Now().After(deadline) {
+			_, _ = stop()
+			return "", nil, errors.New("the bench server did not get ready within a minute")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
 
 // loadbenchCommand handles `server loadbench`: the dashboard queries over
@@ -100,16 +168,16 @@ func loadbenchCommand(ctx context.Context, cfg config.Config, log zerolog.Logger
 		return err
 	}
 
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	statements := &statementLog{}
+	url, stopServer, err := benchServer(ctx, pool.Config().ConnString(), statements)
 	if err != nil {
 		return err
 	}
-	statements := &statementLog{}
-	srv := &http.Server{Handler: httpserver.Routes(httpserver.Options{Pool: pool, Log: zerolog.New(statements), Version: version}),
-		ReadHeaderTimeout: 5 * time.Second}
-	go func() { _ = srv.Serve(ln) }()
-	defer srv.Close()
-	url := "http://" + ln.Addr().String() + "/graphql"
+	defer func() {
+		if stopServer != nil {
+			_, _ = stopServer()
+		}
+	}()
 
 	unit := func(id int64) string { return model.EncodeID(model.KindUnit, id) }
 	queries := []loadbench.Query{
@@ -162,16 +230,22 @@ func loadbenchCommand(ctx context.Context, cfg config.Config, log zerolog.Logger
 		}
 		defer pprof.StopCPUProfile()
 	}
+	var checked int64 // GET requests sent so far, one per query
 	rows, counts, err := loadbench.Run(ctx, url, session.Token, pool, queries, []int{1, 16, 64}, *duration,
-		func() int { return int(statements.last.Load()) })
+		func() int { n := statements.next(checked); checked++; return n })
 	if err != nil {
 		return err
+	}
+	serverPeak, err := stopServer()
+	stopServer = nil
+	if err != nil {
+		return fmt.Errorf("bench server: %w", err)
 	}
 	f, err := os.Create(*out)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	loadbench.Write(io.MultiWriter(stdout, f), rows, counts)
+	loadbench.Write(io.MultiWriter(stdout, f), rows, counts, serverPeak)
 	return errors.Join(f.Sync())
 }

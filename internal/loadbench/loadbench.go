@@ -4,14 +4,13 @@
 package loadbench
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
+	neturl "net/url"
 	"os"
-	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -46,8 +45,8 @@ type Row struct {
 
 // Run attacks url with each query at each concurrency for d, and runs the
 // SQL floors on pool; it returns the rows in order.
-// statements reports how many SQL statements the server's last request
-// sent; it is read after one checked request per query.
+// statements reports how many SQL statements the server's checked request
+// (a GET) sent; it is called right after that request.
 func Run(ctx context.Context, url, token string, pool *pgxpool.Pool, queries []Query, levels []int, d time.Duration,
 	statements func() int) ([]Row, map[string]int, error) {
 	var rows []Row
@@ -58,7 +57,7 @@ func Run(ctx context.Context, url, token string, pool *pgxpool.Pool, queries []Q
 			return nil, nil, err
 		}
 		header := http.Header{"Content-Type": {"application/json"}, "Authorization": {"Bearer " + token}}
-		if err := check(url, body, header); err != nil {
+		if err := check(url, q, header); err != nil {
 			return nil, nil, fmt.Errorf("%s: %w", q.Name, err)
 		}
 		counts[q.Name] = statements()
@@ -88,14 +87,21 @@ func Run(ctx context.Context, url, token string, pool *pgxpool.Pool, queries []Q
 	return rows, counts, nil
 }
 
-// check sends one request and fails on any GraphQL error, so a broken query
-// is not benchmarked as a fast one.
-func check(url string, body []byte, header http.Header) error {
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+// check sends the query once, as a GET (the attack uses POST, so the
+// server's log line of this one request can be told apart), and fails on
+// any GraphQL error, so a broken query is not benchmarked as a fast one.
+func check(url string, q Query, header http.Header) error {
+	vars, err := json.Marshal(q.Variables)
 	if err != nil {
 		return err
 	}
-	req.Header = header
+	params := neturl.Values{"query": {q.GraphQL}, "variables": {string(vars)}}
+	req, err := http.NewRequest(http.MethodGet, url+"?"+params.Encode(), nil)
+	if err != nil {
+		return err
+	}
+	req.Header = header.Clone()
+	req.Header.Del("Content-Type")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return err
@@ -155,9 +161,9 @@ func floor(ctx context.Context, pool *pgxpool.Pool, q Query, c int, d time.Durat
 		P50: pct(0.5), P99: pct(0.99), Success: 1, Statements: len(q.SQL)}, nil
 }
 
-// PeakRSS is the process's peak resident memory, from /proc (0 elsewhere).
-func PeakRSS() int64 {
-	b, err := os.ReadFile("/proc/self/status")
+// PeakRSSOf is a process's peak resident memory, from /proc (0 elsewhere).
+func PeakRSSOf(pid int) int64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
 		return 0
 	}
@@ -171,8 +177,8 @@ func PeakRSS() int64 {
 	return 0
 }
 
-// Write prints the table.
-func Write(w io.Writer, rows []Row, statements map[string]int) {
+// Write prints the table, then the server's peak memory.
+func Write(w io.Writer, rows []Row, statements map[string]int, serverPeak int64) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "query\tvia\tconcurrency\treq/s\tp50\tp99\tsuccess\tSQL statements/req\t")
 	for _, r := range rows {
@@ -184,8 +190,6 @@ func Write(w io.Writer, rows []Row, statements map[string]int) {
 			r.P50.Round(100*time.Microsecond), r.P99.Round(100*time.Microsecond), r.Success*100, n)
 	}
 	tw.Flush()
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	fmt.Fprintf(w, "peak resident memory of the process (server and load generator together): %d MB; Go heap now %d MB\n",
-		PeakRSS()>>20, ms.HeapAlloc>>20)
+	fmt.Fprintf(w, "peak resident memory: server %d MB; load generator and SQL floor %d MB\n",
+		serverPeak>>20, PeakRSSOf(os.Getpid())>>20)
 }
