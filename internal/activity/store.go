@@ -10,6 +10,7 @@ import (
 
 	"github.com/sodoan/sodoan/internal/access"
 	"github.com/sodoan/sodoan/internal/db"
+	"github.com/sodoan/sodoan/internal/member"
 	"github.com/sodoan/sodoan/internal/page"
 )
 
@@ -541,35 +542,38 @@ var errNoRows = pgx.ErrNoRows
 
 func isNoRows(err error) bool { return errors.Is(err, errNoRows) }
 
-// FirstParticipants returns the first page (first rows, by the members'
-// names) of each activity's participants in one statement, for a list of
-// activities each showing its participants. Only members viewer may see
-// are listed.
-func (s *Store) FirstParticipants(ctx context.Context, activityIDs []int64, viewer *access.Principal, first int) (map[int64]page.Page[*Participation], error) {
+// FirstParticipants returns the first page of participants of each
+// activity, by name, in one query, with the members listed (so the caller
+// can answer questions about them without reading them again). Only
+// members viewer may see are listed.
+func (s *Store) FirstParticipants(ctx context.Context, activityIDs []int64, viewer *access.Principal, first int) (map[int64]page.Page[*Participation], []*member.Member, error) {
 	args := db.Args{activityIDs}
 	cond := viewer.MemberCondition("m", &args)
 	rows, err := s.pool.Query(ctx, `SELECT x.* FROM unnest($1::bigint[]) AS r(activity_id) CROSS JOIN LATERAL (
-			SELECT `+participationColumns+`, m.sort_name FROM participations p JOIN members m ON m.id = p.member_id
+			SELECT `+participationColumns+`, m.sort_name, `+member.Columns+` FROM participations p JOIN members m ON m.id = p.member_id
 			WHERE p.activity_id = r.activity_id AND `+cond+`
 			ORDER BY m.sort_name, m.id LIMIT `+args.Add(first+1)+`) x`, args...)
 	if err != nil {
-		return nil, fmt.Errorf("participants: %w", err)
+		return nil, nil, fmt.Errorf("participants: %w", err)
 	}
 	type keyed struct {
 		p    *Participation
 		name string
 	}
 	grouped := map[int64][]keyed{}
+	var members []*member.Member
 	for rows.Next() {
 		var k keyed
-		if k.p, err = scanParticipation(rows, &k.name); err != nil {
+		m := &member.Member{}
+		if k.p, err = scanParticipation(rows, append([]any{&k.name}, member.Targets(m)...)...); err != nil {
 			rows.Close()
-			return nil, fmt.Errorf("participants: %w", err)
+			return nil, nil, fmt.Errorf("participants: %w", err)
 		}
 		grouped[k.p.ActivityID] = append(grouped[k.p.ActivityID], k)
+		members = append(members, m)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("participants: %w", err)
+		return nil, nil, fmt.Errorf("participants: %w", err)
 	}
 	req := page.Request{First: first}
 	out := make(map[int64]page.Page[*Participation], len(activityIDs))
@@ -577,7 +581,7 @@ func (s *Store) FirstParticipants(ctx context.Context, activityIDs []int64, view
 		out[id] = page.TrimMap(req, grouped[id], func(k keyed) []any { return []any{k.name, k.p.MemberID} },
 			func(k keyed) *Participation { return k.p })
 	}
-	return out, nil
+	return out, members, nil
 }
 
 // CountParticipantsOf counts, per activity, the participants viewer may see.

@@ -143,15 +143,21 @@ func New(s Stores) *Loaders {
 		PostPhotos:    dataloadgen.NewLoader(all(s.News.PhotosOf), opt),
 		PostViews:     dataloadgen.NewLoader(all(s.News.ViewsOf), opt),
 		UnitStats:     dataloadgen.NewLoader(byYear(s.Org.StatsOf), opt),
-		Participants: dataloadgen.NewLoader(func(ctx context.Context, keys []PageKey) ([]page.Page[*activity.Participation], []error) {
-			return firstPages(ctx, keys, func(ctx context.Context, ids []int64, _, first int) (map[int64]page.Page[*activity.Participation], error) {
-				return s.Activity.FirstParticipants(ctx, ids, access.From(ctx), first)
-			})
-		}, opt),
 		ParticipantCount: dataloadgen.NewLoader(all(func(ctx context.Context, ids []int64) (map[int64]int, error) {
 			return s.Activity.CountParticipantsOf(ctx, ids, access.From(ctx))
 		}), opt),
 	}
+	l.Participants = dataloadgen.NewLoader(func(ctx context.Context, keys []PageKey) ([]page.Page[*activity.Participation], []error) {
+		return firstPages(ctx, keys, func(ctx context.Context, ids []int64, _, first int) (map[int64]page.Page[*activity.Participation], error) {
+			pages, members, err := s.Activity.FirstParticipants(ctx, ids, access.From(ctx), first)
+			// The listed members are read already: a list of participants
+			// showing their names needs no second query.
+			for _, m := range members {
+				l.Member.Prime(m.ID, m)
+			}
+			return pages, err
+		})
+	}, opt)
 	l.MemberParticipations = dataloadgen.NewLoader(func(ctx context.Context, keys []PageKey) ([]page.Page[*activity.Participation], []error) {
 		return firstPages(ctx, keys, s.Activity.FirstParticipationsOf)
 	}, opt)

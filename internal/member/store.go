@@ -26,11 +26,20 @@ func NewStore(pool db.DB) *Store { return &Store{pool: pool, now: time.Now} }
 const memberColumns = `m.id, m.unit_id, m.full_name, m.gender, m.birth_date, m.joined_on, m.card_number,
 	m.position, m.phone, m.email, m.address, m.status, m.version`
 
+// Columns are a member's columns for a query that joins members as m;
+// Targets are where to scan them. Other stores use them to hand back the
+// members they joined anyway, so the member need not be read again.
+const Columns = memberColumns
+
+// Targets returns scan destinations for Columns, filling m.
+func Targets(m *Member) []any {
+	return []any{&m.ID, &m.UnitID, &m.FullName, &m.Gender, &m.BirthDate, &m.JoinedOn, &m.CardNumber,
+		&m.Position, &m.Phone, &m.Email, &m.Address, &m.Status, &m.Version}
+}
+
 func scanMember(row pgx.Row, extra ...any) (*Member, error) {
 	var m Member
-	dest := append([]any{&m.ID, &m.UnitID, &m.FullName, &m.Gender, &m.BirthDate, &m.JoinedOn, &m.CardNumber,
-		&m.Position, &m.Phone, &m.Email, &m.Address, &m.Status, &m.Version}, extra...)
-	if err := row.Scan(dest...); err != nil {
+	if err := row.Scan(append(Targets(&m), extra...)...); err != nil {
 		return nil, err
 	}
 	return &m, nil
