@@ -45,7 +45,7 @@ func (r *queryResolver) YearlyReport(ctx context.Context, unitID string, year in
 	if err != nil {
 		return nil, err
 	}
-	return r.ReportStore.Yearly(ctx, id, int(year))
+	return r.ReportStore.YearlyParts(ctx, id, int(year), reportParts(ctx))
 }
 
 func (r *queryResolver) Plan(ctx context.Context, unitID string, year int32) (*model.Plan, error) {

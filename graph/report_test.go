@@ -3,6 +3,8 @@ package graph_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -116,6 +118,61 @@ func TestYearlyReportAPI(t *testing.T) {
 			t.Errorf("%s: %s %+v", tt.who, resp.Data, resp.Errors)
 		}
 	}
+}
+
+// A query for a few figures computes only what they need, and gets the
+// same numbers as the whole report: the bloc's tile (members, activities,
+// share, the rows below it) and the year before's members.
+func TestReportComputesWhatIsAsked(t *testing.T) {
+	t.Parallel()
+	e, _, _ := demoEnv(t)
+	var units struct {
+		Units struct {
+			Edges []struct{ Node struct{ ID string } }
+		}
+	}
+	e.MustDo(t, `{ units(filter: {search: "doan khoi"}) { edges { node { id } } } }`, nil, &units)
+	bloc := units.Units.Edges[0].Node.ID
+	const figures = `members { atYearEnd } total { activities participations share } children { members activities }
+		previous { members { atYearEnd atYearStart } }`
+	const everything = `members { atYearStart atYearEnd female admitted } total { activities participations share inKind notable { title } }
+		workAreas { activities } pledges { signed } ratings { rated } commendationsReceived { form } commendationsGiven { form }
+		newsPublished monthly { activities } committee { fullName } own { members } children { members activities }
+		previous { year members { atYearEnd atYearStart } total { activities } }`
+	ask := func(selection string) (map[string]any, int) {
+		resp := e.Do(t, `query($u: ID!) { yearlyReport(unitId: $u, year: 2022) { `+selection+` } }`, map[string]any{"u": bloc})
+		if len(resp.Errors) > 0 {
+			t.Fatalf("%+v", resp.Errors)
+		}
+		var out struct{ YearlyReport map[string]any }
+		if err := json.Unmarshal(resp.Data, &out); err != nil {
+			t.Fatal(err)
+		}
+		return out.YearlyReport, statements(t, e, resp.RequestID)
+	}
+	part, fewer := ask(figures)
+	whole, all := ask(everything)
+	if fewer >= all {
+		t.Errorf("a few figures took %d statements, the whole report %d", fewer, all)
+	}
+	pick := func(r map[string]any, path ...string) any {
+		var v any = r
+		for _, k := range path {
+			v = v.(map[string]any)[k]
+		}
+		return v
+	}
+	for _, path := range [][]string{{"members", "atYearEnd"}, {"total", "activities"}, {"total", "participations"}, {"total", "share"},
+		{"children"}, {"previous", "members", "atYearEnd"}, {"previous", "members", "atYearStart"}} {
+		got, want := pick(part, path...), pick(whole, path...)
+		if got == nil || fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%v: %v asked alone, %v in the whole report", path, got, want)
+		}
+	}
+	if pick(whole, "members", "atYearEnd") == float64(0) {
+		t.Error("the demo bloc should have members at the end of 2022")
+	}
+	t.Logf("%d statements for the tile, %d for everything", fewer, all)
 }
 
 func exportURL(t *testing.T, e *apitest.Env, office, format string) string {

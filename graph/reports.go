@@ -3,6 +3,8 @@ package graph
 import (
 	"context"
 
+	"github.com/99designs/gqlgen/graphql"
+
 	"github.com/sodoan/sodoan/graph/model"
 	"github.com/sodoan/sodoan/internal/apperr"
 	"github.com/sodoan/sodoan/internal/report"
@@ -56,4 +58,43 @@ func (r *Resolver) plan(ctx context.Context, unitID int64, year int) (*model.Pla
 		p.Suggestions = append(p.Suggestions, &model.PlanTargetSuggestion{Metric: s.Metric, WorkArea: s.WorkArea, Target: s.Target})
 	}
 	return p, nil
+}
+
+// reportParts is what of the yearly report the query selects, so a tile
+// showing two figures does not pay for the whole report.
+func reportParts(ctx context.Context) report.Parts {
+	return partsOf(graphql.GetOperationContext(ctx), graphql.CollectFieldsCtx(ctx, []string{"YearlyReport"}))
+}
+
+func partsOf(oc *graphql.OperationContext, fields []graphql.CollectedField) report.Parts {
+	var p report.Parts
+	for _, f := range fields {
+		switch f.Name {
+		case "members":
+			p.Members = true
+		case "workAreas", "total":
+			p.Activities = true
+			for _, sub := range graphql.CollectFields(oc, f.Selections, []string{"WorkAreaFigures"}) {
+				p.Notable = p.Notable || sub.Name == "notable"
+			}
+		case "pledges":
+			p.Pledges = true
+		case "ratings":
+			p.Ratings = true
+		case "commendationsReceived", "commendationsGiven":
+			p.Commendations = true
+		case "newsPublished":
+			p.News = true
+		case "monthly":
+			p.Monthly = true
+		case "committee":
+			p.Committee = true
+		case "own", "children":
+			p.Breakdown = true
+		case "previous":
+			prev := partsOf(oc, graphql.CollectFields(oc, f.Selections, []string{"YearlyReport"}))
+			p.Previous = &prev
+		}
+	}
+	return p
 }

@@ -34,211 +34,234 @@ func membersAt(name, date string) string {
 const heldActivities = ` activities a JOIN units au ON au.id = a.unit_id
 	WHERE au.path <@ $1::ltree AND a.status = 'DONE' AND a.starts_on BETWEEN $2::date AND $3::date`
 
-func queueFigures(b *pgx.Batch, r *Report, path string, full bool, atEnd, atStart string) {
+func queueFigures(b *pgx.Batch, r *Report, path string, parts Parts, atEnd, atStart string) {
 	start := time.Date(r.Year, 1, 1, 0, 0, 0, 0, time.UTC)
 	end := time.Date(r.Year, 12, 31, 0, 0, 0, 0, time.UTC)
 	args := []any{path, start, end}
 	m := &r.Members
 
-	b.Queue(`WITH ae AS (SELECT * FROM ` + atEnd + `), ast AS (SELECT * FROM ` + atStart + `)
-		SELECT (SELECT count(*) FROM ast), count(*),
-			count(*) FILTER (WHERE gender = 'FEMALE'), count(*) FILTER (WHERE gender = 'MALE'),
-			count(*) FILTER (WHERE position = 'SECRETARY'), count(*) FILTER (WHERE position = 'DEPUTY_SECRETARY'),
-			count(*) FILTER (WHERE position = 'COMMITTEE_MEMBER'), count(*) FILTER (WHERE position = 'MEMBER')
-		FROM ae`).QueryRow(func(row pgx.Row) error {
-		return row.Scan(&m.AtYearStart, &m.AtYearEnd, &m.Female, &m.Male, &m.Secretaries, &m.Deputies, &m.Committee, &m.Plain)
-	})
+	// The year-end count is also what the work areas' shares divide by.
+	if parts.Members || parts.Activities {
+		b.Queue(`SELECT count(*),
+				count(*) FILTER (WHERE gender = 'FEMALE'), count(*) FILTER (WHERE gender = 'MALE'),
+				count(*) FILTER (WHERE position = 'SECRETARY'), count(*) FILTER (WHERE position = 'DEPUTY_SECRETARY'),
+				count(*) FILTER (WHERE position = 'COMMITTEE_MEMBER'), count(*) FILTER (WHERE position = 'MEMBER')
+			FROM ` + atEnd).QueryRow(func(row pgx.Row) error {
+			return row.Scan(&m.AtYearEnd, &m.Female, &m.Male, &m.Secretaries, &m.Deputies, &m.Committee, &m.Plain)
+		})
+	}
 
-	b.Queue(`SELECT
-			count(*) FILTER (WHERE e.kind = 'ADMITTED' AND coalesce(uu.path <@ $1::ltree, false)),
-			count(*) FILTER (WHERE e.kind = 'TRANSFERRED' AND coalesce(ut.path <@ $1::ltree, false) AND NOT coalesce(uf.path <@ $1::ltree, false)),
-			count(*) FILTER (WHERE e.kind = 'TRANSFERRED' AND coalesce(uf.path <@ $1::ltree, false) AND NOT coalesce(ut.path <@ $1::ltree, false)),
-			count(*) FILTER (WHERE e.kind = 'AGED_OUT' AND coalesce(uu.path <@ $1::ltree, false)),
-			count(*) FILTER (WHERE e.kind = 'REMOVED' AND coalesce(uu.path <@ $1::ltree, false))
-		FROM member_events e
-		LEFT JOIN units uu ON uu.id = e.unit_id
-		LEFT JOIN units uf ON uf.id = e.from_unit_id
-		LEFT JOIN units ut ON ut.id = e.to_unit_id
-		WHERE e.occurred_on BETWEEN $2::date AND $3::date`, args...).QueryRow(func(row pgx.Row) error {
-		return row.Scan(&m.Admitted, &m.TransferredIn, &m.TransferredOut, &m.AgedOut, &m.Removed)
-	})
+	if parts.Members {
+		b.Queue(`SELECT count(*) FROM ` + atStart).QueryRow(func(row pgx.Row) error { return row.Scan(&m.AtYearStart) })
+		b.Queue(`SELECT
+				count(*) FILTER (WHERE e.kind = 'ADMITTED' AND coalesce(uu.path <@ $1::ltree, false)),
+				count(*) FILTER (WHERE e.kind = 'TRANSFERRED' AND coalesce(ut.path <@ $1::ltree, false) AND NOT coalesce(uf.path <@ $1::ltree, false)),
+				count(*) FILTER (WHERE e.kind = 'TRANSFERRED' AND coalesce(uf.path <@ $1::ltree, false) AND NOT coalesce(ut.path <@ $1::ltree, false)),
+				count(*) FILTER (WHERE e.kind = 'AGED_OUT' AND coalesce(uu.path <@ $1::ltree, false)),
+				count(*) FILTER (WHERE e.kind = 'REMOVED' AND coalesce(uu.path <@ $1::ltree, false))
+			FROM member_events e
+			LEFT JOIN units uu ON uu.id = e.unit_id
+			LEFT JOIN units uf ON uf.id = e.from_unit_id
+			LEFT JOIN units ut ON ut.id = e.to_unit_id
+			WHERE e.occurred_on BETWEEN $2::date AND $3::date`, args...).QueryRow(func(row pgx.Row) error {
+			return row.Scan(&m.Admitted, &m.TransferredIn, &m.TransferredOut, &m.AgedOut, &m.Removed)
+		})
+	}
 
-	b.Queue(`SELECT a.work_area, a.kind, count(*) FROM`+heldActivities+` GROUP BY 1, 2 ORDER BY 1, 3 DESC, 2`, args...).
-		Query(func(rows pgx.Rows) error {
-			var area activity.WorkArea
-			var kind activity.Kind
-			var n int
-			_, err := pgx.ForEachRow(rows, []any{&area, &kind, &n}, func() error {
-				a := r.area(area)
-				a.Activities += n
-				a.ByKind = append(a.ByKind, KindCount{kind, n})
-				r.Total.Activities += n
-				r.Total.ByKind = addKind(r.Total.ByKind, kind, n)
+	if parts.Activities {
+		b.Queue(`SELECT a.work_area, a.kind, count(*) FROM`+heldActivities+` GROUP BY 1, 2 ORDER BY 1, 3 DESC, 2`, args...).
+			Query(func(rows pgx.Rows) error {
+				var area activity.WorkArea
+				var kind activity.Kind
+				var n int
+				_, err := pgx.ForEachRow(rows, []any{&area, &kind, &n}, func() error {
+					a := r.area(area)
+					a.Activities += n
+					a.ByKind = append(a.ByKind, KindCount{kind, n})
+					r.Total.Activities += n
+					r.Total.ByKind = addKind(r.Total.ByKind, kind, n)
+					return nil
+				})
+				return err
+			})
+	}
+
+	if parts.Activities {
+		b.Queue(`WITH ae AS (SELECT * FROM `+atEnd+`)
+			SELECT a.work_area, count(*), count(DISTINCT p.member_id),
+				count(DISTINCT p.member_id) FILTER (WHERE ae.id IS NOT NULL), coalesce(sum(p.volunteer_hours), 0)::float8
+			FROM participations p
+			JOIN activities a ON a.id = p.activity_id
+			JOIN units au ON au.id = a.unit_id
+			LEFT JOIN ae ON ae.id = p.member_id
+			WHERE au.path <@ $1::ltree AND a.status = 'DONE' AND a.starts_on BETWEEN $2::date AND $3::date AND p.attended
+			GROUP BY GROUPING SETS ((a.work_area), ())`, args...).Query(func(rows pgx.Rows) error {
+			var area *activity.WorkArea
+			var f Area
+			_, err := pgx.ForEachRow(rows, []any{&area, &f.Participations, &f.Participants, &f.ParticipantsAtYearEnd, &f.VolunteerHours}, func() error {
+				a := &r.Total
+				if area != nil {
+					a = r.area(*area)
+				}
+				a.Participations, a.Participants, a.ParticipantsAtYearEnd, a.VolunteerHours =
+					f.Participations, f.Participants, f.ParticipantsAtYearEnd, f.VolunteerHours
 				return nil
 			})
 			return err
 		})
-
-	b.Queue(`WITH ae AS (SELECT * FROM `+atEnd+`)
-		SELECT a.work_area, count(*), count(DISTINCT p.member_id),
-			count(DISTINCT p.member_id) FILTER (WHERE ae.id IS NOT NULL), coalesce(sum(p.volunteer_hours), 0)::float8
-		FROM participations p
-		JOIN activities a ON a.id = p.activity_id
-		JOIN units au ON au.id = a.unit_id
-		LEFT JOIN ae ON ae.id = p.member_id
-		WHERE au.path <@ $1::ltree AND a.status = 'DONE' AND a.starts_on BETWEEN $2::date AND $3::date AND p.attended
-		GROUP BY GROUPING SETS ((a.work_area), ())`, args...).Query(func(rows pgx.Rows) error {
-		var area *activity.WorkArea
-		var f Area
-		_, err := pgx.ForEachRow(rows, []any{&area, &f.Participations, &f.Participants, &f.ParticipantsAtYearEnd, &f.VolunteerHours}, func() error {
-			a := &r.Total
-			if area != nil {
-				a = r.area(*area)
-			}
-			a.Participations, a.Participants, a.ParticipantsAtYearEnd, a.VolunteerHours =
-				f.Participations, f.Participants, f.ParticipantsAtYearEnd, f.VolunteerHours
-			return nil
-		})
-		return err
-	})
-
-	b.Queue(`SELECT a.work_area, c.kind, count(*), coalesce(sum(c.value_dong), 0)::bigint
-		FROM contributions c JOIN activities a ON a.id = c.activity_id JOIN units au ON au.id = a.unit_id
-		WHERE au.path <@ $1::ltree AND a.status = 'DONE' AND a.starts_on BETWEEN $2::date AND $3::date
-		GROUP BY GROUPING SETS ((a.work_area, c.kind), (c.kind))`, args...).Query(func(rows pgx.Rows) error {
-		var area *activity.WorkArea
-		var kind activity.ContributionKind
-		var n int
-		var value int64
-		_, err := pgx.ForEachRow(rows, []any{&area, &kind, &n, &value}, func() error {
-			a := &r.Total
-			if area != nil {
-				a = r.area(*area)
-			}
-			a.Contributions += n
-			switch kind {
-			case activity.YouthProject:
-				a.YouthProjects += n
-				a.YouthProjectValue += value
-			case activity.Cash:
-				a.Cash += value
-			case activity.InKind:
-				a.InKind += value
-			}
-			return nil
-		})
-		return err
-	})
-
-	b.Queue(`WITH ae AS (SELECT * FROM `+atEnd+`)
-		SELECT pl.id, count(ae.id), count(s.member_id)
-		FROM pledges pl JOIN units pu ON pu.id = pl.unit_id
-		LEFT JOIN ae ON ae.path <@ pu.path
-		LEFT JOIN pledge_signatures s ON s.pledge_id = pl.id AND s.member_id = ae.id
-		WHERE pu.path <@ $1::ltree AND pl.year = extract(year FROM $2::date)::int
-		GROUP BY pl.id, pu.path ORDER BY pu.path, pl.id`, path, start).Query(func(rows pgx.Rows) error {
-		var p Pledge
-		_, err := pgx.ForEachRow(rows, []any{&p.PledgeID, &p.Eligible, &p.Signed}, func() error {
-			r.Pledges = append(r.Pledges, p)
-			return nil
-		})
-		return err
-	})
-
-	b.Queue(`WITH ae AS (SELECT * FROM `+atEnd+`)
-		SELECT
-			count(*) FILTER (WHERE r.level = 'EXCELLENT'), count(*) FILTER (WHERE r.level = 'GOOD'),
-			count(*) FILTER (WHERE r.level = 'COMPLETED'), count(*) FILTER (WHERE r.level = 'NOT_COMPLETED'),
-			(SELECT count(*) FROM ae WHERE NOT EXISTS (SELECT 1 FROM member_ratings x
-				WHERE x.member_id = ae.id AND x.year = extract(year FROM $2::date)::int))
-		FROM member_ratings r JOIN units u ON u.id = r.unit_id
-		WHERE u.path <@ $1::ltree AND r.year = extract(year FROM $2::date)::int`, path, start).QueryRow(func(row pgx.Row) error {
-		rt := &r.Ratings
-		if err := row.Scan(&rt.Excellent, &rt.Good, &rt.Completed, &rt.NotCompleted, &rt.Unrated); err != nil {
-			return err
-		}
-		rt.Rated = rt.Excellent + rt.Good + rt.Completed + rt.NotCompleted
-		return nil
-	})
-
-	b.Queue(`WITH ae AS (SELECT * FROM `+atEnd+`)
-		SELECT c.form, c.issuer_level, count(*) FILTER (WHERE c.member_id IS NOT NULL), count(*) FILTER (WHERE c.unit_id IS NOT NULL)
-		FROM commendations c
-		LEFT JOIN units ru ON ru.id = c.unit_id
-		LEFT JOIN members m ON m.id = c.member_id
-		LEFT JOIN units mu ON mu.id = m.unit_id
-		LEFT JOIN ae ON ae.id = c.member_id
-		WHERE c.year = extract(year FROM $2::date)::int
-			AND (ru.path <@ $1::ltree OR (c.member_id IS NOT NULL AND coalesce(ae.path, mu.path) <@ $1::ltree))
-		GROUP BY 1, 2 ORDER BY 2, 1`, path, start).Query(func(rows pgx.Rows) error {
-		var x Received
-		_, err := pgx.ForEachRow(rows, []any{&x.Form, &x.IssuerLevel, &x.Individual, &x.Collective}, func() error {
-			r.Received = append(r.Received, x)
-			return nil
-		})
-		return err
-	})
-
-	b.Queue(`SELECT c.form, count(*) FILTER (WHERE c.member_id IS NOT NULL), count(*) FILTER (WHERE c.unit_id IS NOT NULL)
-		FROM commendations c JOIN units iu ON iu.id = c.issuer_unit_id
-		WHERE iu.path <@ $1::ltree AND c.year = extract(year FROM $2::date)::int
-		GROUP BY 1 ORDER BY 1`, path, start).Query(func(rows pgx.Rows) error {
-		var x Given
-		_, err := pgx.ForEachRow(rows, []any{&x.Form, &x.Individual, &x.Collective}, func() error {
-			r.Given = append(r.Given, x)
-			return nil
-		})
-		return err
-	})
-
-	b.Queue(`SELECT count(*) FROM posts p JOIN units u ON u.id = p.unit_id
-		WHERE u.path <@ $1::ltree AND p.status <> 'DRAFT' AND p.published_at >= $2::date AND p.published_at < $3::date + 1`,
-		args...).QueryRow(func(row pgx.Row) error { return row.Scan(&r.NewsPublished) })
-
-	if !full {
-		return
 	}
 
-	b.Queue(`SELECT extract(month FROM a.starts_on)::int, count(DISTINCT a.id), count(p.member_id) FILTER (WHERE p.attended)
-		FROM`+heldWithParticipations+` GROUP BY 1`, args...).Query(func(rows pgx.Rows) error {
-		var month, acts, parts int
-		_, err := pgx.ForEachRow(rows, []any{&month, &acts, &parts}, func() error {
-			r.Monthly[month-1].Activities, r.Monthly[month-1].Participations = acts, parts
-			return nil
+	if parts.Activities {
+		b.Queue(`SELECT a.work_area, c.kind, count(*), coalesce(sum(c.value_dong), 0)::bigint
+			FROM contributions c JOIN activities a ON a.id = c.activity_id JOIN units au ON au.id = a.unit_id
+			WHERE au.path <@ $1::ltree AND a.status = 'DONE' AND a.starts_on BETWEEN $2::date AND $3::date
+			GROUP BY GROUPING SETS ((a.work_area, c.kind), (c.kind))`, args...).Query(func(rows pgx.Rows) error {
+			var area *activity.WorkArea
+			var kind activity.ContributionKind
+			var n int
+			var value int64
+			_, err := pgx.ForEachRow(rows, []any{&area, &kind, &n, &value}, func() error {
+				a := &r.Total
+				if area != nil {
+					a = r.area(*area)
+				}
+				a.Contributions += n
+				switch kind {
+				case activity.YouthProject:
+					a.YouthProjects += n
+					a.YouthProjectValue += value
+				case activity.Cash:
+					a.Cash += value
+				case activity.InKind:
+					a.InKind += value
+				}
+				return nil
+			})
+			return err
 		})
-		return err
-	})
+	}
 
-	b.Queue(`WITH held AS (SELECT a.id, a.work_area, a.starts_on FROM`+heldActivities+`),
-		cv AS (SELECT c.activity_id, sum(c.value_dong) AS value FROM contributions c JOIN held h ON h.id = c.activity_id GROUP BY 1),
-		pc AS (SELECT p.activity_id, count(*) AS n FROM participations p JOIN held h ON h.id = p.activity_id WHERE p.attended GROUP BY 1)
-		SELECT work_area, id FROM (
-			SELECT h.work_area, h.id, row_number() OVER (PARTITION BY h.work_area
-				ORDER BY coalesce(cv.value, 0) DESC, coalesce(pc.n, 0) DESC, h.starts_on, h.id) AS rank
-			FROM held h LEFT JOIN cv ON cv.activity_id = h.id LEFT JOIN pc ON pc.activity_id = h.id) x
-		WHERE rank <= 3 ORDER BY work_area, rank`, args...).Query(func(rows pgx.Rows) error {
-		var area activity.WorkArea
-		var id int64
-		_, err := pgx.ForEachRow(rows, []any{&area, &id}, func() error {
-			a := r.area(area)
-			a.Notable = append(a.Notable, id)
-			return nil
+	if parts.Pledges {
+		b.Queue(`WITH ae AS (SELECT * FROM `+atEnd+`)
+			SELECT pl.id, count(ae.id), count(s.member_id)
+			FROM pledges pl JOIN units pu ON pu.id = pl.unit_id
+			LEFT JOIN ae ON ae.path <@ pu.path
+			LEFT JOIN pledge_signatures s ON s.pledge_id = pl.id AND s.member_id = ae.id
+			WHERE pu.path <@ $1::ltree AND pl.year = extract(year FROM $2::date)::int
+			GROUP BY pl.id, pu.path ORDER BY pu.path, pl.id`, path, start).Query(func(rows pgx.Rows) error {
+			var p Pledge
+			_, err := pgx.ForEachRow(rows, []any{&p.PledgeID, &p.Eligible, &p.Signed}, func() error {
+				r.Pledges = append(r.Pledges, p)
+				return nil
+			})
+			return err
 		})
-		return err
-	})
+	}
 
-	b.Queue(`WITH ae AS (SELECT * FROM `+atEnd+`)
-		SELECT ae.id FROM ae JOIN members m ON m.id = ae.id
-		WHERE ae.path = $1::ltree AND ae.position <> 'MEMBER'
-		ORDER BY array_position(ARRAY['SECRETARY', 'DEPUTY_SECRETARY', 'COMMITTEE_MEMBER'], ae.position), m.sort_name, m.id`,
-		path).Query(func(rows pgx.Rows) error {
-		var id int64
-		_, err := pgx.ForEachRow(rows, []any{&id}, func() error {
-			r.Committee = append(r.Committee, id)
+	if parts.Ratings {
+		b.Queue(`WITH ae AS (SELECT * FROM `+atEnd+`)
+			SELECT
+				count(*) FILTER (WHERE r.level = 'EXCELLENT'), count(*) FILTER (WHERE r.level = 'GOOD'),
+				count(*) FILTER (WHERE r.level = 'COMPLETED'), count(*) FILTER (WHERE r.level = 'NOT_COMPLETED'),
+				(SELECT count(*) FROM ae WHERE NOT EXISTS (SELECT 1 FROM member_ratings x
+					WHERE x.member_id = ae.id AND x.year = extract(year FROM $2::date)::int))
+			FROM member_ratings r JOIN units u ON u.id = r.unit_id
+			WHERE u.path <@ $1::ltree AND r.year = extract(year FROM $2::date)::int`, path, start).QueryRow(func(row pgx.Row) error {
+			rt := &r.Ratings
+			if err := row.Scan(&rt.Excellent, &rt.Good, &rt.Completed, &rt.NotCompleted, &rt.Unrated); err != nil {
+				return err
+			}
+			rt.Rated = rt.Excellent + rt.Good + rt.Completed + rt.NotCompleted
 			return nil
 		})
-		return err
-	})
+	}
+
+	if parts.Commendations {
+		b.Queue(`WITH ae AS (SELECT * FROM `+atEnd+`)
+			SELECT c.form, c.issuer_level, count(*) FILTER (WHERE c.member_id IS NOT NULL), count(*) FILTER (WHERE c.unit_id IS NOT NULL)
+			FROM commendations c
+			LEFT JOIN units ru ON ru.id = c.unit_id
+			LEFT JOIN members m ON m.id = c.member_id
+			LEFT JOIN units mu ON mu.id = m.unit_id
+			LEFT JOIN ae ON ae.id = c.member_id
+			WHERE c.year = extract(year FROM $2::date)::int
+				AND (ru.path <@ $1::ltree OR (c.member_id IS NOT NULL AND coalesce(ae.path, mu.path) <@ $1::ltree))
+			GROUP BY 1, 2 ORDER BY 2, 1`, path, start).Query(func(rows pgx.Rows) error {
+			var x Received
+			_, err := pgx.ForEachRow(rows, []any{&x.Form, &x.IssuerLevel, &x.Individual, &x.Collective}, func() error {
+				r.Received = append(r.Received, x)
+				return nil
+			})
+			return err
+		})
+	}
+
+	if parts.Commendations {
+		b.Queue(`SELECT c.form, count(*) FILTER (WHERE c.member_id IS NOT NULL), count(*) FILTER (WHERE c.unit_id IS NOT NULL)
+			FROM commendations c JOIN units iu ON iu.id = c.issuer_unit_id
+			WHERE iu.path <@ $1::ltree AND c.year = extract(year FROM $2::date)::int
+			GROUP BY 1 ORDER BY 1`, path, start).Query(func(rows pgx.Rows) error {
+			var x Given
+			_, err := pgx.ForEachRow(rows, []any{&x.Form, &x.Individual, &x.Collective}, func() error {
+				r.Given = append(r.Given, x)
+				return nil
+			})
+			return err
+		})
+	}
+
+	if parts.News {
+		b.Queue(`SELECT count(*) FROM posts p JOIN units u ON u.id = p.unit_id
+			WHERE u.path <@ $1::ltree AND p.status <> 'DRAFT' AND p.published_at >= $2::date AND p.published_at < $3::date + 1`,
+			args...).QueryRow(func(row pgx.Row) error { return row.Scan(&r.NewsPublished) })
+	}
+
+	if parts.Monthly {
+		b.Queue(`SELECT extract(month FROM a.starts_on)::int, count(DISTINCT a.id), count(p.member_id) FILTER (WHERE p.attended)
+			FROM`+heldWithParticipations+` GROUP BY 1`, args...).Query(func(rows pgx.Rows) error {
+			var month, acts, parts int
+			_, err := pgx.ForEachRow(rows, []any{&month, &acts, &parts}, func() error {
+				r.Monthly[month-1].Activities, r.Monthly[month-1].Participations = acts, parts
+				return nil
+			})
+			return err
+		})
+	}
+
+	if parts.Notable {
+		b.Queue(`WITH held AS (SELECT a.id, a.work_area, a.starts_on FROM`+heldActivities+`),
+			cv AS (SELECT c.activity_id, sum(c.value_dong) AS value FROM contributions c JOIN held h ON h.id = c.activity_id GROUP BY 1),
+			pc AS (SELECT p.activity_id, count(*) AS n FROM participations p JOIN held h ON h.id = p.activity_id WHERE p.attended GROUP BY 1)
+			SELECT work_area, id FROM (
+				SELECT h.work_area, h.id, row_number() OVER (PARTITION BY h.work_area
+					ORDER BY coalesce(cv.value, 0) DESC, coalesce(pc.n, 0) DESC, h.starts_on, h.id) AS rank
+				FROM held h LEFT JOIN cv ON cv.activity_id = h.id LEFT JOIN pc ON pc.activity_id = h.id) x
+			WHERE rank <= 3 ORDER BY work_area, rank`, args...).Query(func(rows pgx.Rows) error {
+			var area activity.WorkArea
+			var id int64
+			_, err := pgx.ForEachRow(rows, []any{&area, &id}, func() error {
+				a := r.area(area)
+				a.Notable = append(a.Notable, id)
+				return nil
+			})
+			return err
+		})
+	}
+
+	if parts.Committee {
+		b.Queue(`WITH ae AS (SELECT * FROM `+atEnd+`)
+			SELECT ae.id FROM ae JOIN members m ON m.id = ae.id
+			WHERE ae.path = $1::ltree AND ae.position <> 'MEMBER'
+			ORDER BY array_position(ARRAY['SECRETARY', 'DEPUTY_SECRETARY', 'COMMITTEE_MEMBER'], ae.position), m.sort_name, m.id`,
+			path).Query(func(rows pgx.Rows) error {
+			var id int64
+			_, err := pgx.ForEachRow(rows, []any{&id}, func() error {
+				r.Committee = append(r.Committee, id)
+				return nil
+			})
+			return err
+		})
+	}
 }
 
 // heldWithParticipations is heldActivities with each activity's

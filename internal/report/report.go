@@ -163,9 +163,44 @@ func NewStore(pool db.DB) *Store { return &Store{pool: pool, now: time.Now} }
 // NOT_FOUND.
 var ErrNoUnit = &apperr.Error{Code: apperr.NotFound, Message: "no such unit", VI: "Không tìm thấy đơn vị."}
 
-// Yearly computes the report of unitID for year, with the previous year's
-// figures and the breakdown by unit below.
+// Parts says which sections of a report to compute. A dashboard tile that
+// shows two figures should not pay for the whole report; the GraphQL layer
+// asks for what the query selects. All computes everything.
+type Parts struct {
+	Members       bool // counts at the year's start and end, by gender and position; movements
+	Activities    bool // work areas and total: activities, participations, share, hours, contributions
+	Notable       bool // the most substantial activities of each work area
+	Monthly       bool
+	Pledges       bool
+	Ratings       bool
+	Commendations bool // received and given
+	News          bool
+	Committee     bool
+	Breakdown     bool // the unit's own row and one per unit directly below
+	// Previous, when set, is what to compute of the year before (its own
+	// Previous, Breakdown, Monthly, Notable and Committee are never computed).
+	Previous *Parts
+}
+
+// All is every section, the previous year's included.
+var All = Parts{Members: true, Activities: true, Notable: true, Monthly: true, Pledges: true, Ratings: true,
+	Commendations: true, News: true, Committee: true, Breakdown: true,
+	Previous: &Parts{Members: true, Activities: true, Pledges: true, Ratings: true, Commendations: true, News: true}}
+
+// needsEnd reports whether p reads the membership at the year's end.
+func (p Parts) needsEnd() bool {
+	return p.Members || p.Activities || p.Pledges || p.Ratings || p.Commendations || p.Committee || p.Breakdown
+}
+
+// Yearly computes the whole report of unitID for year, with the previous
+// year's figures and the breakdown by unit below.
 func (s *Store) Yearly(ctx context.Context, unitID int64, year int) (*Report, error) {
+	return s.YearlyParts(ctx, unitID, year, All)
+}
+
+// YearlyParts computes the parts of the report of unitID for year; the
+// figures of parts left out stay zero.
+func (s *Store) YearlyParts(ctx context.Context, unitID int64, year int, parts Parts) (*Report, error) {
 	var path string
 	err := s.pool.QueryRow(ctx, `SELECT path::text FROM units WHERE id = $1`, unitID).Scan(&path)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -175,12 +210,19 @@ func (s *Store) Yearly(ctx context.Context, unitID int64, year int) (*Report, er
 		return nil, fmt.Errorf("report unit: %w", err)
 	}
 	cur := newReport(unitID, year, s.now())
-	prev := newReport(unitID, year-1, s.now())
-	cur.Previous = prev
 	cur.Own = &Unit{UnitID: unitID}
+	var prev *Report
+	prevParts := Parts{}
+	if parts.Previous != nil {
+		prevParts = *parts.Previous
+		prevParts.Notable, prevParts.Monthly, prevParts.Committee, prevParts.Breakdown, prevParts.Previous = false, false, false, false, nil
+		prev = newReport(unitID, year-1, s.now())
+		cur.Previous = prev
+	}
 
 	// Who was a member when is replayed from the history once per date, into
-	// temporary tables the statements share, rather than in each of them.
+	// temporary tables the statements share, rather than in each of them;
+	// only the dates the asked parts need.
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		// A plan made for a branch's subtree turned a province's report from
 		// about a second into a minute: plan each statement for its unit.
@@ -188,32 +230,46 @@ func (s *Store) Yearly(ctx context.Context, unitID int64, year int) (*Report, er
 			return err
 		}
 		dates := []struct {
-			table string
-			on    time.Time
+			table  string
+			on     time.Time
+			needed bool
 		}{
-			{"report_members_end", time.Date(year, 12, 31, 0, 0, 0, 0, time.UTC)},
-			{"report_members_prev_end", time.Date(year-1, 12, 31, 0, 0, 0, 0, time.UTC)},
-			{"report_members_prev_start", time.Date(year-2, 12, 31, 0, 0, 0, 0, time.UTC)},
+			{"report_members_end", time.Date(year, 12, 31, 0, 0, 0, 0, time.UTC), parts.needsEnd()},
+			{"report_members_prev_end", time.Date(year-1, 12, 31, 0, 0, 0, 0, time.UTC), parts.Members || prevParts.needsEnd()},
+			{"report_members_prev_start", time.Date(year-2, 12, 31, 0, 0, 0, 0, time.UTC), prevParts.Members},
 		}
 		pre := &pgx.Batch{}
 		for _, d := range dates {
-			pre.Queue(`CREATE TEMP TABLE `+d.table+` ON COMMIT DROP AS WITH `+membersAt("m", "$2::date")+` SELECT * FROM m`, path, d.on)
-			pre.Queue(`ANALYZE ` + d.table)
+			if d.needed {
+				pre.Queue(`CREATE TEMP TABLE `+d.table+` ON COMMIT DROP AS WITH `+membersAt("m", "$2::date")+` SELECT * FROM m`, path, d.on)
+				pre.Queue(`ANALYZE ` + d.table)
+			}
 		}
-		if err := tx.SendBatch(ctx, pre).Close(); err != nil {
-			return err
+		if pre.Len() > 0 {
+			if err := tx.SendBatch(ctx, pre).Close(); err != nil {
+				return err
+			}
 		}
 		b := &pgx.Batch{}
-		queueFigures(b, cur, path, true, "report_members_end", "report_members_prev_end")
-		queueFigures(b, prev, path, false, "report_members_prev_end", "report_members_prev_start")
-		queueBreakdown(b, cur, unitID, path, "report_members_end")
+		queueFigures(b, cur, path, parts, "report_members_end", "report_members_prev_end")
+		if prev != nil {
+			queueFigures(b, prev, path, prevParts, "report_members_prev_end", "report_members_prev_start")
+		}
+		if parts.Breakdown {
+			queueBreakdown(b, cur, unitID, path, "report_members_end")
+		}
+		if b.Len() == 0 {
+			return nil
+		}
 		return tx.SendBatch(ctx, b).Close()
 	})
 	if err != nil {
 		return nil, fmt.Errorf("report of unit %d for %d: %w", unitID, year, err)
 	}
 	finish(cur)
-	finish(prev)
+	if prev != nil {
+		finish(prev)
+	}
 	return cur, nil
 }
 
