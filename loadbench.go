@@ -158,13 +158,14 @@ func loadbenchCommand(ctx context.Context, cfg config.Config, log zerolog.Logger
 	if err != nil {
 		return err
 	}
-	var bloc, branch, memberID int64
+	var province, bloc, branch, memberID int64
 	var year int
 	if err := pool.QueryRow(ctx, `SELECT
+			(SELECT min(id) FROM units WHERE level = 'PROVINCE'),
 			(SELECT min(id) FROM units WHERE level IN ('BLOC', 'DISTRICT')),
 			(SELECT min(id) FROM units WHERE level = 'BRANCH'),
 			(SELECT max(id) FROM members),
-			(SELECT extract(year FROM max(starts_on))::int FROM activities)`).Scan(&bloc, &branch, &memberID, &year); err != nil {
+			(SELECT extract(year FROM max(starts_on))::int FROM activities)`).Scan(&province, &bloc, &branch, &memberID, &year); err != nil {
 		return err
 	}
 
@@ -199,6 +200,9 @@ func loadbenchCommand(ctx context.Context, cfg config.Config, log zerolog.Logger
 		{Name: "3 bloc's yearly report", GraphQL: `query($u: ID!, $y: Int!) { yearlyReport(unitId: $u, year: $y) {
 				members { atYearEnd } total { activities participations share } children { members activities } } }`,
 			Variables: map[string]any{"u": unit(bloc), "y": year}},
+		{Name: "3p province's yearly report", GraphQL: `query($u: ID!, $y: Int!) { yearlyReport(unitId: $u, year: $y) {
+				members { atYearEnd } total { activities participations share } children { members activities } } }`,
+			Variables: map[string]any{"u": unit(province), "y": year}},
 		{Name: "4 search", GraphQL: `{ search(query: "tinh nguyen", first: 20) { kind title snippet } }`,
 			SQL: []string{`(SELECT 'POST', id, title FROM posts WHERE status = 'PUBLISHED' AND search_title LIKE '%' || search_normalize($1) || '%' LIMIT 20)
 				UNION ALL (SELECT 'ACTIVITY', id, title FROM activities WHERE search LIKE '%' || search_normalize($1) || '%' ORDER BY starts_on DESC LIMIT 20)`},
@@ -212,7 +216,7 @@ func loadbenchCommand(ctx context.Context, cfg config.Config, log zerolog.Logger
 		var picked []loadbench.Query
 		for _, q := range queries {
 			for n := range strings.SplitSeq(*only, ",") {
-				if strings.HasPrefix(q.Name, strings.TrimSpace(n)+" ") {
+				if n = strings.TrimSpace(n); strings.HasPrefix(q.Name, n+" ") || (n == "3" && strings.HasPrefix(q.Name, "3p ")) {
 					picked = append(picked, q)
 				}
 			}

@@ -72,6 +72,9 @@ func partsOf(oc *graphql.OperationContext, fields []graphql.CollectedField) repo
 		switch f.Name {
 		case "members":
 			p.Members = true
+			for _, sub := range graphql.CollectFields(oc, f.Selections, []string{"ReportMembers"}) {
+				p.YearStart = p.YearStart || sub.Name == "atYearStart"
+			}
 		case "workAreas", "total":
 			p.Activities = true
 			for _, sub := range graphql.CollectFields(oc, f.Selections, []string{"WorkAreaFigures"}) {

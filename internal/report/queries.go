@@ -34,7 +34,12 @@ func membersAt(name, date string) string {
 const heldActivities = ` activities a JOIN units au ON au.id = a.unit_id
 	WHERE au.path <@ $1::ltree AND a.status = 'DONE' AND a.starts_on BETWEEN $2::date AND $3::date`
 
-func queueFigures(b *pgx.Batch, r *Report, path string, parts Parts, atEnd, atStart string) {
+// tables are the temporary tables a report's statements read: members at
+// the year's end and start, and the year's attended participations.
+type tables struct{ atEnd, atStart, attended string }
+
+func queueFigures(b *pgx.Batch, r *Report, path string, parts Parts, t tables) {
+	atEnd, atStart := t.atEnd, t.atStart
 	start := time.Date(r.Year, 1, 1, 0, 0, 0, 0, time.UTC)
 	end := time.Date(r.Year, 12, 31, 0, 0, 0, 0, time.UTC)
 	args := []any{path, start, end}
@@ -51,8 +56,11 @@ func queueFigures(b *pgx.Batch, r *Report, path string, parts Parts, atEnd, atSt
 		})
 	}
 
-	if parts.Members {
+	if parts.YearStart {
 		b.Queue(`SELECT count(*) FROM ` + atStart).QueryRow(func(row pgx.Row) error { return row.Scan(&m.AtYearStart) })
+	}
+
+	if parts.Members {
 		b.Queue(`SELECT
 				count(*) FILTER (WHERE e.kind = 'ADMITTED' AND coalesce(uu.path <@ $1::ltree, false)),
 				count(*) FILTER (WHERE e.kind = 'TRANSFERRED' AND coalesce(ut.path <@ $1::ltree, false) AND NOT coalesce(uf.path <@ $1::ltree, false)),
@@ -87,15 +95,10 @@ func queueFigures(b *pgx.Batch, r *Report, path string, parts Parts, atEnd, atSt
 	}
 
 	if parts.Activities {
-		b.Queue(`WITH ae AS (SELECT * FROM `+atEnd+`)
-			SELECT a.work_area, count(*), count(DISTINCT p.member_id),
+		b.Queue(`SELECT p.work_area, count(*), count(DISTINCT p.member_id),
 				count(DISTINCT p.member_id) FILTER (WHERE ae.id IS NOT NULL), coalesce(sum(p.volunteer_hours), 0)::float8
-			FROM participations p
-			JOIN activities a ON a.id = p.activity_id
-			JOIN units au ON au.id = a.unit_id
-			LEFT JOIN ae ON ae.id = p.member_id
-			WHERE au.path <@ $1::ltree AND a.status = 'DONE' AND a.starts_on BETWEEN $2::date AND $3::date AND p.attended
-			GROUP BY GROUPING SETS ((a.work_area), ())`, args...).Query(func(rows pgx.Rows) error {
+			FROM ` + t.attended + ` p LEFT JOIN ` + atEnd + ` ae ON ae.id = p.member_id
+			GROUP BY GROUPING SETS ((p.work_area), ())`).Query(func(rows pgx.Rows) error {
 			var area *activity.WorkArea
 			var f Area
 			_, err := pgx.ForEachRow(rows, []any{&area, &f.Participations, &f.Participants, &f.ParticipantsAtYearEnd, &f.VolunteerHours}, func() error {
@@ -272,7 +275,8 @@ const heldWithParticipations = ` activities a JOIN units au ON au.id = a.unit_id
 
 // queueBreakdown adds a row per unit directly below, and one for the
 // records attached to the unit itself, so that the rows sum to the total.
-func queueBreakdown(b *pgx.Batch, r *Report, unitID int64, path string, atEnd string) {
+func queueBreakdown(b *pgx.Batch, r *Report, unitID int64, path string, t tables) {
+	atEnd := t.atEnd
 	start := time.Date(r.Year, 1, 1, 0, 0, 0, 0, time.UTC)
 	end := time.Date(r.Year, 12, 31, 0, 0, 0, 0, time.UTC)
 	// Each record is keyed by the path of the row it belongs to: the unit
@@ -284,8 +288,8 @@ func queueBreakdown(b *pgx.Batch, r *Report, unitID int64, path string, atEnd st
 		held AS (SELECT a.id, subpath(au.path, 0, least(nlevel(au.path), nlevel($1::ltree) + 1)) AS key FROM`+heldActivities+`),
 		m AS (SELECT subpath(path, 0, least(nlevel(path), nlevel($1::ltree) + 1)) AS key, count(*) AS n FROM ae GROUP BY 1),
 		a AS (SELECT key, count(*) AS n FROM held GROUP BY 1),
-		p AS (SELECT h.key, count(*) AS n, sum(p.volunteer_hours) AS hours
-			FROM held h JOIN participations p ON p.activity_id = h.id AND p.attended GROUP BY 1),
+		p AS (SELECT subpath(path, 0, least(nlevel(path), nlevel($1::ltree) + 1)) AS key, count(*) AS n, sum(volunteer_hours) AS hours
+			FROM `+t.attended+` GROUP BY 1),
 		c AS (SELECT h.key, sum(c.value_dong) AS value FROM held h JOIN contributions c ON c.activity_id = h.id GROUP BY 1)
 		SELECT rows.id, rows.own, coalesce(m.n, 0), coalesce(a.n, 0), coalesce(p.n, 0),
 			coalesce(p.hours, 0)::float8, coalesce(c.value, 0)::bigint

@@ -167,7 +167,8 @@ var ErrNoUnit = &apperr.Error{Code: apperr.NotFound, Message: "no such unit", VI
 // shows two figures should not pay for the whole report; the GraphQL layer
 // asks for what the query selects. All computes everything.
 type Parts struct {
-	Members       bool // counts at the year's start and end, by gender and position; movements
+	Members       bool // counts at the year's end, by gender and position; movements in the year
+	YearStart     bool // the count at the year's start (replays the history to the year before's end)
 	Activities    bool // work areas and total: activities, participations, share, hours, contributions
 	Notable       bool // the most substantial activities of each work area
 	Monthly       bool
@@ -183,9 +184,9 @@ type Parts struct {
 }
 
 // All is every section, the previous year's included.
-var All = Parts{Members: true, Activities: true, Notable: true, Monthly: true, Pledges: true, Ratings: true,
+var All = Parts{Members: true, YearStart: true, Activities: true, Notable: true, Monthly: true, Pledges: true, Ratings: true,
 	Commendations: true, News: true, Committee: true, Breakdown: true,
-	Previous: &Parts{Members: true, Activities: true, Pledges: true, Ratings: true, Commendations: true, News: true}}
+	Previous: &Parts{Members: true, YearStart: true, Activities: true, Pledges: true, Ratings: true, Commendations: true, News: true}}
 
 // needsEnd reports whether p reads the membership at the year's end.
 func (p Parts) needsEnd() bool {
@@ -226,7 +227,11 @@ func (s *Store) YearlyParts(ctx context.Context, unitID int64, year int, parts P
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		// A plan made for a branch's subtree turned a province's report from
 		// about a second into a minute: plan each statement for its unit.
-		if _, err := tx.Exec(ctx, `SET LOCAL plan_cache_mode = force_custom_plan`); err != nil {
+		// The aggregates sort and hash some hundred thousand rows at a
+		// province: give them memory rather than disk, and sample the
+		// temporary tables lightly (their statistics only steer joins).
+		if _, err := tx.Exec(ctx, `SELECT set_config('plan_cache_mode', 'force_custom_plan', true),
+			set_config('work_mem', '64MB', true), set_config('default_statistics_target', '10', true)`); err != nil {
 			return err
 		}
 		dates := []struct {
@@ -235,8 +240,8 @@ func (s *Store) YearlyParts(ctx context.Context, unitID int64, year int, parts P
 			needed bool
 		}{
 			{"report_members_end", time.Date(year, 12, 31, 0, 0, 0, 0, time.UTC), parts.needsEnd()},
-			{"report_members_prev_end", time.Date(year-1, 12, 31, 0, 0, 0, 0, time.UTC), parts.Members || prevParts.needsEnd()},
-			{"report_members_prev_start", time.Date(year-2, 12, 31, 0, 0, 0, 0, time.UTC), prevParts.Members},
+			{"report_members_prev_end", time.Date(year-1, 12, 31, 0, 0, 0, 0, time.UTC), parts.YearStart || prevParts.needsEnd()},
+			{"report_members_prev_start", time.Date(year-2, 12, 31, 0, 0, 0, 0, time.UTC), prevParts.YearStart},
 		}
 		pre := &pgx.Batch{}
 		for _, d := range dates {
@@ -245,18 +250,36 @@ func (s *Store) YearlyParts(ctx context.Context, unitID int64, year int, parts P
 				pre.Queue(`ANALYZE ` + d.table)
 			}
 		}
+		// The year's attended participations are read once, for the figures
+		// and the breakdown to aggregate, rather than joined again by each.
+		for _, a := range []struct {
+			table  string
+			year   int
+			needed bool
+		}{
+			{"report_attended", year, parts.Activities || parts.Breakdown},
+			{"report_attended_prev", year - 1, prevParts.Activities},
+		} {
+			if a.needed {
+				pre.Queue(`CREATE TEMP TABLE `+a.table+` ON COMMIT DROP AS
+					SELECT p.member_id, p.volunteer_hours, a.work_area, au.path
+					FROM participations p,`+heldActivities+` AND p.activity_id = a.id AND p.attended`,
+					path, time.Date(a.year, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(a.year, 12, 31, 0, 0, 0, 0, time.UTC))
+				pre.Queue(`ANALYZE ` + a.table)
+			}
+		}
 		if pre.Len() > 0 {
 			if err := tx.SendBatch(ctx, pre).Close(); err != nil {
 				return err
 			}
 		}
 		b := &pgx.Batch{}
-		queueFigures(b, cur, path, parts, "report_members_end", "report_members_prev_end")
+		queueFigures(b, cur, path, parts, tables{"report_members_end", "report_members_prev_end", "report_attended"})
 		if prev != nil {
-			queueFigures(b, prev, path, prevParts, "report_members_prev_end", "report_members_prev_start")
+			queueFigures(b, prev, path, prevParts, tables{"report_members_prev_end", "report_members_prev_start", "report_attended_prev"})
 		}
 		if parts.Breakdown {
-			queueBreakdown(b, cur, unitID, path, "report_members_end")
+			queueBreakdown(b, cur, unitID, path, tables{atEnd: "report_members_end", attended: "report_attended"})
 		}
 		if b.Len() == 0 {
 			return nil
