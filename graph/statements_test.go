@@ -3,6 +3,7 @@ package graph_test
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -168,5 +169,105 @@ func TestNestedListsMatchTopLevel(t *testing.T) {
 	}
 	if c := nested.Campaign.Activities; c.TotalCount != 5 || len(c.Edges) != 2 || c.Edges[0].Node.Title != "Sinh hoạt 4" || !c.PageInfo.HasNextPage {
 		t.Errorf("campaign's activities: %+v", c)
+	}
+}
+
+// Lists over a large subtree (more than db.SmallSubtree units) walk the
+// table in order, over a small one read unit by unit; both give the same
+// order and pages.
+func TestListShapesAgree(t *testing.T) {
+	t.Parallel()
+	tr := newTree(t)
+	var names []string
+	var days []string
+	for i := range 42 {
+		b := tr.unit(t, &tr.bloc, "BRANCH", fmt.Sprintf("Chi đoàn số %02d", i))
+		name := fmt.Sprintf("Đoàn viên %02d", (i*17)%42)
+		names = append(names, name)
+		tr.member(t, b, name, nil)
+		day := fmt.Sprintf("2022-%02d-%02d", 1+(i*5)%12, 1+(i*7)%28)
+		days = append(days, day)
+		tr.activity(t, b, "Hoạt động "+day, map[string]any{"startsOn": day})
+	}
+	slices.Sort(names)
+	slices.Sort(days)
+	slices.Reverse(days)
+	walk := func(query, unit string, pick func(json.RawMessage) ([]string, string, bool)) []string {
+		var all []string
+		after := ""
+		for {
+			vars := map[string]any{"u": unit}
+			if after != "" {
+				vars["a"] = after
+			}
+			resp := tr.env.Do(t, query, vars)
+			if len(resp.Errors) > 0 {
+				t.Fatalf("%+v", resp.Errors)
+			}
+			got, end, more := pick(resp.Data)
+			all = append(all, got...)
+			if !more {
+				return all
+			}
+			after = end
+		}
+	}
+	type page struct {
+		Edges []struct {
+			Node struct{ FullName, StartsOn string }
+		}
+		PageInfo struct {
+			HasNextPage bool
+			EndCursor   string
+		}
+	}
+	members := func(data json.RawMessage) ([]string, string, bool) {
+		var out struct{ Members page }
+		_ = json.Unmarshal(data, &out)
+		var got []string
+		for _, e := range out.Members.Edges {
+			got = append(got, e.Node.FullName)
+		}
+		return got, out.Members.PageInfo.EndCursor, out.Members.PageInfo.HasNextPage
+	}
+	activities := func(data json.RawMessage) ([]string, string, bool) {
+		var out struct{ Activities page }
+		_ = json.Unmarshal(data, &out)
+		var got []string
+		for _, e := range out.Activities.Edges {
+			got = append(got, e.Node.StartsOn)
+		}
+		return got, out.Activities.PageInfo.EndCursor, out.Activities.PageInfo.HasNextPage
+	}
+	const mq = `query($u: ID!, $a: String) { members(filter: {unitId: $u}, first: 10, after: $a) { edges { node { fullName } } pageInfo { hasNextPage endCursor } } }`
+	const aq = `query($u: ID!, $a: String) { activities(filter: {unitId: $u}, first: 10, after: $a) { edges { node { startsOn } } pageInfo { hasNextPage endCursor } } }`
+	// The bloc holds 45 units (large); branch A is one (small).
+	if got := walk(mq, tr.bloc, members); !slices.Equal(got, names) {
+		t.Errorf("bloc's members by name:\n got %v\nwant %v", got, names)
+	}
+	if got := walk(aq, tr.bloc, activities); !slices.Equal(got, days) {
+		t.Errorf("bloc's activities newest first:\n got %v\nwant %v", got, days)
+	}
+	// Nested under the bloc, the first pages are read unit by unit.
+	var nested struct {
+		Node struct {
+			Members, Activities struct {
+				TotalCount int
+				Edges      []struct {
+					Node struct{ FullName, StartsOn string }
+				}
+			}
+		}
+	}
+	tr.env.MustDo(t, `query($u: ID!) { node(id: $u) { ... on Unit { members(first: 10) { totalCount edges { node { fullName } } }
+		activities(first: 10) { totalCount edges { node { startsOn } } } } } }`, map[string]any{"u": tr.bloc}, &nested)
+	var gotNames, gotDays []string
+	for i := range nested.Node.Members.Edges {
+		gotNames = append(gotNames, nested.Node.Members.Edges[i].Node.FullName)
+		gotDays = append(gotDays, nested.Node.Activities.Edges[i].Node.StartsOn)
+	}
+	if nested.Node.Members.TotalCount != 42 || nested.Node.Activities.TotalCount != 42 ||
+		!slices.Equal(gotNames, names[:10]) || !slices.Equal(gotDays, days[:10]) {
+		t.Errorf("bloc's nested lists: %v %v, counts %d %d", gotNames, gotDays, nested.Node.Members.TotalCount, nested.Node.Activities.TotalCount)
 	}
 }

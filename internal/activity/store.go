@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -109,8 +111,22 @@ const (
 
 // List returns a page of activities.
 func (s *Store) List(ctx context.Context, f Filter, order Order, p page.Request) (page.Page[*Activity], error) {
+	// As for members: a small subtree (a branch and a few around it) is read
+	// unit by unit from the (unit, date) index, a large one by walking the
+	// date index; PostgreSQL cannot tell which when it plans.
+	small := false
+	if f.UnitID != nil {
+		var err error
+		if small, err = db.SmallSubtreeOf(ctx, s.pool, *f.UnitID); err != nil {
+			return page.Page[*Activity]{}, err
+		}
+	}
 	var args db.Args
-	conds := f.where(&args)
+	g := f
+	if small {
+		g.UnitID = nil
+	}
+	conds := g.where(&args)
 	var startsOn time.Time
 	var id int64
 	ok, err := p.Key(&startsOn, &id)
@@ -121,8 +137,12 @@ func (s *Store) List(ctx context.Context, f Filter, order Order, p page.Request)
 	if ok {
 		conds = append(conds, `(a.starts_on, a.id) `+cmp+` (`+args.Add(startsOn)+`, `+args.Add(id)+`)`)
 	}
-	rows, err := s.pool.Query(ctx, `SELECT `+activityColumns+` FROM activities a`+db.Where(conds)+
-		` ORDER BY `+orderBy+` LIMIT `+args.Add(p.Limit()), args.Bind(f.Search != "")...)
+	lim := args.Add(p.Limit())
+	sql := `SELECT ` + activityColumns + ` FROM activities a` + db.Where(conds) + ` ORDER BY ` + orderBy + ` LIMIT ` + lim
+	if small {
+		sql = db.ByUnit(args.Add(*f.UnitID), byUnit(conds, orderBy, lim), strings.ReplaceAll(orderBy, "a.", "x."), lim)
+	}
+	rows, err := s.pool.Query(ctx, sql, args.Bind(f.Search != "")...)
 	if err != nil {
 		return page.Page[*Activity]{}, fmt.Errorf("list activities: %w", err)
 	}
@@ -131,6 +151,13 @@ func (s *Store) List(ctx context.Context, f Filter, order Order, p page.Request)
 		return page.Page[*Activity]{}, fmt.Errorf("list activities: %w", err)
 	}
 	return page.Trim(p, list, activityCursor), nil
+}
+
+// byUnit is one unit's activities (the unit is u.id) in order, up to lim:
+// the inner query of db.ByUnit.
+func byUnit(conds []string, orderBy, lim string) string {
+	return `SELECT ` + activityColumns + ` FROM activities a` + db.Where(append(slices.Clip(conds), `a.unit_id = u.id`)) +
+		` ORDER BY ` + orderBy + ` LIMIT ` + lim
 }
 
 func activityCursor(a *Activity) []any { return []any{a.StartsOn, a.ID} }
@@ -177,10 +204,17 @@ func (s *Store) FirstPagesOf(ctx context.Context, parent Parent, ids []int64, f 
 	var args db.Args
 	idsArg := args.Add(ids)
 	f.UnitID, f.CampaignID = nil, nil
-	conds := append(f.where(&args), parent.condition("parent.id"))
+	conds := f.where(&args)
 	orderBy, _ := orderOf(order)
-	rows, err := s.pool.Query(ctx, db.Lateral(idsArg, `SELECT `+activityColumns+` FROM activities a`+db.Where(conds)+
-		` ORDER BY `+orderBy+` LIMIT `+args.Add(first+1)), args.Bind(f.Search != "")...)
+	lim := args.Add(first + 1)
+	inner := `SELECT ` + activityColumns + ` FROM activities a` + db.Where(append(conds, parent.condition("parent.id"))) +
+		` ORDER BY ` + orderBy + ` LIMIT ` + lim
+	if parent == UnderUnit {
+		// Listed units are mostly small and this is planned once for all of
+		// them: read each unit's activities from the (unit, date) index.
+		inner = db.ByUnit("parent.id", byUnit(conds, orderBy, lim), strings.ReplaceAll(orderBy, "a.", "x."), lim)
+	}
+	rows, err := s.pool.Query(ctx, db.Lateral(idsArg, inner), args.Bind(f.Search != "")...)
 	if err != nil {
 		return nil, fmt.Errorf("activities of parents: %w", err)
 	}

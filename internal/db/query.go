@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -86,4 +87,34 @@ func ByID[V any](ctx context.Context, q DB, sql string, args ...any) (map[int64]
 // column.
 func Lateral(ids, inner string) string {
 	return `SELECT x.*, parent.id FROM unnest(` + ids + `::bigint[]) AS parent(id) CROSS JOIN LATERAL (` + inner + `) x`
+}
+
+// ByUnit reads a list over a unit's subtree unit by unit: inner selects
+// one unit's rows (its conditions name that unit u.id) in the list's order,
+// with the page's limit, from the unit's own index; the subtree of the
+// unit whose id is the SQL expression root is merged in outerOrder (inner's
+// columns as x.*). Cheap when the subtree is small, whatever the table's
+// size.
+func ByUnit(root, inner, outerOrder, limit string) string {
+	return `SELECT x.* FROM units u CROSS JOIN LATERAL (` + inner + `) x
+		WHERE u.path <@ (SELECT path FROM units WHERE id = ` + root + `) ORDER BY ` + outerOrder + ` LIMIT ` + limit
+}
+
+// SmallSubtree is the most units a subtree may hold for its lists to be
+// read unit by unit (each unit's first page from its own index, merged).
+// Above it, a list walks the whole table in its order and keeps the rows
+// in the subtree, which stops early because they are common.
+const SmallSubtree = 40
+
+// SmallSubtreeOf reports whether unitID's subtree (itself included) holds
+// at most SmallSubtree units: a branch has one, a province thousands. Lists
+// use it to choose how to read.
+func SmallSubtreeOf(ctx context.Context, conn DB, unitID int64) (bool, error) {
+	var n int
+	err := conn.QueryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM units WHERE path <@ (SELECT path FROM units WHERE id = $1) LIMIT $2) s`,
+		unitID, SmallSubtree+1).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("size of unit %d's subtree: %w", unitID, err)
+	}
+	return n <= SmallSubtree, nil
 }

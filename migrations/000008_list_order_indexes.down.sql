@@ -1,0 +1,2 @@
+DROP INDEX IF EXISTS members_joined;
+DROP INDEX IF EXISTS members_sort;
