@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"runtime/pprof"
 	"strings"
 	"sync/atomic"
@@ -251,5 +252,13 @@ func loadbenchCommand(ctx context.Context, cfg config.Config, log zerolog.Logger
 	}
 	defer f.Close()
 	loadbench.Write(io.MultiWriter(stdout, f), rows, counts, serverPeak)
-	return errors.Join(f.Sync())
+	benchFile := strings.TrimSuffix(*out, filepath.Ext(*out)) + ".bench"
+	bf, err := os.Create(benchFile)
+	if err != nil {
+		return err
+	}
+	defer bf.Close()
+	loadbench.WriteBenchstat(bf, rows, counts, serverPeak)
+	fmt.Fprintf(stdout, "also in %s and, for benchstat, %s\n", *out, benchFile)
+	return errors.Join(f.Sync(), bf.Sync())
 }

@@ -193,3 +193,24 @@ func Write(w io.Writer, rows []Row, statements map[string]int, serverPeak int64)
 	fmt.Fprintf(w, "peak resident memory: server %d MB; load generator and SQL floor %d MB\n",
 		serverPeak>>20, PeakRSSOf(os.Getpid())>>20)
 }
+
+// WriteBenchstat writes the rows in Go's benchmark format, one line per
+// query, path and concurrency, so that runs can be compared with benchstat
+// (golang.org/x/perf/cmd/benchstat old.bench new.bench).
+func WriteBenchstat(w io.Writer, rows []Row, statements map[string]int, serverPeak int64) {
+	name := strings.NewReplacer(" ", "_", "'", "")
+	for _, r := range rows {
+		n := r.Statements
+		if r.Via == "graphql" {
+			n = statements[r.Query]
+		}
+		count := int(r.Rate)
+		if r.Rate <= 0 {
+			continue
+		}
+		fmt.Fprintf(w, "BenchmarkDashboard/%s/%s/c=%d\t%d\t%.0f ns/op\t%.0f p50-ns\t%.0f p99-ns\t%d statements/op\n",
+			name.Replace(r.Query), r.Via, r.Concurrency, max(count, 1), float64(time.Second)/r.Rate,
+			float64(r.P50), float64(r.P99), n)
+	}
+	fmt.Fprintf(w, "BenchmarkServerPeakMemory\t1\t%d peak-bytes\n", serverPeak)
+}
