@@ -121,6 +121,7 @@ func floor(ctx context.Context, pool *pgxpool.Pool, q Query, c int, d time.Durat
 	var mu sync.Mutex
 	var lat []time.Duration
 	var failed atomic.Int64
+	var firstErr atomic.Value
 	var wg sync.WaitGroup
 	for range c {
 		wg.Go(func() {
@@ -137,6 +138,7 @@ func floor(ctx context.Context, pool *pgxpool.Pool, q Query, c int, d time.Durat
 					}
 					if err != nil {
 						failed.Add(1)
+						firstErr.CompareAndSwap(nil, err.Error())
 					}
 				}
 				mine = append(mine, time.Since(start))
@@ -148,7 +150,7 @@ func floor(ctx context.Context, pool *pgxpool.Pool, q Query, c int, d time.Durat
 	}
 	wg.Wait()
 	if failed.Load() > 0 {
-		return Row{}, fmt.Errorf("%d statements failed", failed.Load())
+		return Row{}, fmt.Errorf("%d statements failed, the first with: %v", failed.Load(), firstErr.Load())
 	}
 	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
 	pct := func(p float64) time.Duration {
