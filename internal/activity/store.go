@@ -109,14 +109,23 @@ const (
 	OldestFirst Order = "STARTS_ON"
 )
 
-// List returns a page of activities. Over a unit's subtree it reads in
-// the shape that suits the subtree (db.BySize): a branch's from its own
-// (unit, date) index, a province's by walking the date index (a branch's
-// list walked it to find its few: 56 ms).
+// List returns a page of activities.
 func (s *Store) List(ctx context.Context, f Filter, order Order, p page.Request) (page.Page[*Activity], error) {
+	// As for members: a small subtree (a branch and a few around it) is read
+	// unit by unit from the (unit, date) index, a large one by walking the
+	// date index; PostgreSQL cannot tell which when it plans.
+	small := false
+	if f.UnitID != nil {
+		var err error
+		if small, err = db.SmallSubtreeOf(ctx, s.pool, *f.UnitID); err != nil {
+			return page.Page[*Activity]{}, err
+		}
+	}
 	var args db.Args
 	g := f
-	g.UnitID = nil
+	if small {
+		g.UnitID = nil
+	}
 	conds := g.where(&args)
 	var startsOn time.Time
 	var id int64
@@ -129,15 +138,9 @@ func (s *Store) List(ctx context.Context, f Filter, order Order, p page.Request)
 		conds = append(conds, `(a.starts_on, a.id) `+cmp+` (`+args.Add(startsOn)+`, `+args.Add(id)+`)`)
 	}
 	lim := args.Add(p.Limit())
-	walk := func(conds []string) string {
-		return `SELECT ` + activityColumns + ` FROM activities a` + db.Where(conds) + ` ORDER BY ` + orderBy + ` LIMIT ` + lim
-	}
-	sql := walk(conds)
-	if f.UnitID != nil {
-		unit := args.Add(*f.UnitID)
-		sql = db.BySize(unit,
-			db.ByUnit(unit, byUnit(conds, orderBy, lim), strings.ReplaceAll(orderBy, "a.", "x."), lim, db.IfSmall),
-			walk(append(slices.Clip(conds), UnderUnit.condition(unit), db.IfLarge)))
+	sql := `SELECT ` + activityColumns + ` FROM activities a` + db.Where(conds) + ` ORDER BY ` + orderBy + ` LIMIT ` + lim
+	if small {
+		sql = db.ByUnit(args.Add(*f.UnitID), byUnit(conds, orderBy, lim), strings.ReplaceAll(orderBy, "a.", "x."), lim)
 	}
 	rows, err := s.pool.Query(ctx, sql, args.Bind(f.Search != "")...)
 	if err != nil {

@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -92,34 +93,28 @@ func Lateral(ids, inner string) string {
 // one unit's rows (its conditions name that unit u.id) in the list's order,
 // with the page's limit, from the unit's own index; the subtree of the
 // unit whose id is the SQL expression root is merged in outerOrder (inner's
-// columns as x.*), keeping only rows where every condition in also holds.
-// Cheap when the subtree is small, whatever the table's size.
-func ByUnit(root, inner, outerOrder, limit string, also ...string) string {
-	conds := append([]string{`u.path <@ (SELECT path FROM units WHERE id = ` + root + `)`}, also...)
-	return `SELECT x.* FROM units u CROSS JOIN LATERAL (` + inner + `) x` + Where(conds) +
-		` ORDER BY ` + outerOrder + ` LIMIT ` + limit
+// columns as x.*). Cheap when the subtree is small, whatever the table's
+// size.
+func ByUnit(root, inner, outerOrder, limit string) string {
+	return `SELECT x.* FROM units u CROSS JOIN LATERAL (` + inner + `) x
+		WHERE u.path <@ (SELECT path FROM units WHERE id = ` + root + `) ORDER BY ` + outerOrder + ` LIMIT ` + limit
 }
-
-// BySize reads a list over the subtree of unit (an SQL expression) in the
-// shape that suits its size, in one statement: PostgreSQL cannot tell a
-// branch from a province when it plans, so both shapes are planned and the
-// one that does not apply is gated off before it runs. small must include
-// the condition IfSmall and large IfLarge; both return the same columns.
-// A small subtree (a branch, a few units) is best read unit by unit
-// (ByUnit); a large one by walking the table in the list's order and
-// keeping the subtree's rows, which stops early because they are common.
-func BySize(unit, small, large string) string {
-	return `WITH small_subtree AS MATERIALIZED (SELECT count(*) <= ` + strconv.Itoa(SmallSubtree) + ` AS yes
-			FROM (SELECT 1 FROM units WHERE path <@ (SELECT path FROM units WHERE id = ` + unit + `) LIMIT ` + strconv.Itoa(SmallSubtree+1) + `) s)
-		(` + small + `) UNION ALL (` + large + `)`
-}
-
-// The conditions that gate BySize's two shapes.
-const (
-	IfSmall = `(SELECT yes FROM small_subtree)`
-	IfLarge = `NOT (SELECT yes FROM small_subtree)`
-)
 
 // SmallSubtree is the most units a subtree may hold for its lists to be
-// read unit by unit.
+// read unit by unit (each unit's first page from its own index, merged).
+// Above it, a list walks the whole table in its order and keeps the rows
+// in the subtree, which stops early because they are common.
 const SmallSubtree = 40
+
+// SmallSubtreeOf reports whether unitID's subtree (itself included) holds
+// at most SmallSubtree units: a branch has one, a province thousands. Lists
+// use it to choose how to read.
+func SmallSubtreeOf(ctx context.Context, conn DB, unitID int64) (bool, error) {
+	var n int
+	err := conn.QueryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM units WHERE path <@ (SELECT path FROM units WHERE id = $1) LIMIT $2) s`,
+		unitID, SmallSubtree+1).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("size of unit %d's subtree: %w", unitID, err)
+	}
+	return n <= SmallSubtree, nil
+}

@@ -129,15 +129,25 @@ func (s *Store) today() time.Time {
 // (no daylight saving) so the server needs no time zone database.
 var vietnam = time.FixedZone("ICT", 7*60*60)
 
-// List returns a page of members. Over a unit's subtree it reads in the
-// shape that suits the subtree (db.BySize): a branch's page from the
-// branch's own index in a fraction of a millisecond, where walking every
-// member by name to find its few took tens; a province's by walking the
-// members by name, where sorting all of them took tens.
+// List returns a page of members.
 func (s *Store) List(ctx context.Context, f Filter, order Order, p page.Request) (page.Page[*Member], error) {
+	// PostgreSQL cannot tell a branch from a province when it plans, so the
+	// shape is chosen here: a small subtree is read unit by unit from the
+	// units' own indexes (a branch's page in a fraction of a millisecond,
+	// where walking every member by name to find its few took tens); a
+	// large one walks the members in order and keeps those in the subtree.
+	small := false
+	if f.UnitID != nil {
+		var err error
+		if small, err = db.SmallSubtreeOf(ctx, s.pool, *f.UnitID); err != nil {
+			return page.Page[*Member]{}, err
+		}
+	}
 	var args db.Args
 	g := f
-	g.UnitID = nil
+	if small {
+		g.UnitID = nil
+	}
 	conds := s.where(g, &args)
 	orderBy, keyCols, cmp, key := orderOf(order)
 	var id int64
@@ -147,15 +157,9 @@ func (s *Store) List(ctx context.Context, f Filter, order Order, p page.Request)
 		conds = append(conds, `(`+keyCols+`, m.id) `+cmp+` (`+args.Add(key)+`, `+args.Add(id)+`)`)
 	}
 	lim := args.Add(p.Limit())
-	walk := func(conds []string) string {
-		return `SELECT ` + memberColumns + `, ` + keyCols + ` FROM members m` + db.Where(conds) + ` ORDER BY ` + orderBy + ` LIMIT ` + lim
-	}
-	sql := walk(conds)
-	if f.UnitID != nil {
-		unit := args.Add(*f.UnitID)
-		sql = db.BySize(unit,
-			db.ByUnit(unit, byUnit(conds, orderBy, keyCols, lim), outerOrder(orderBy, keyCols), lim, db.IfSmall),
-			walk(append(slices.Clip(conds), inSubtreeOf(unit), db.IfLarge)))
+	sql := `SELECT ` + memberColumns + `, ` + keyCols + ` FROM members m` + db.Where(conds) + ` ORDER BY ` + orderBy + ` LIMIT ` + lim
+	if small {
+		sql = db.ByUnit(args.Add(*f.UnitID), byUnit(conds, orderBy, keyCols, lim), outerOrder(orderBy, keyCols), lim)
 	}
 	rows, err := s.pool.Query(ctx, sql, args.Bind(f.Search != "")...)
 	if err != nil {
