@@ -212,33 +212,28 @@ func TestListShapesAgree(t *testing.T) {
 			after = end
 		}
 	}
-	type page struct {
-		Edges []struct {
-			Node struct{ FullName, StartsOn string }
-		}
-		PageInfo struct {
-			HasNextPage bool
-			EndCursor   string
+	// pageOf reads the list named list of a response: each row's one
+	// field, the end cursor and whether more follow.
+	pageOf := func(list string) func(json.RawMessage) ([]string, string, bool) {
+		return func(data json.RawMessage) ([]string, string, bool) {
+			var out map[string]struct {
+				Edges    []struct{ Node map[string]string }
+				PageInfo struct {
+					HasNextPage bool
+					EndCursor   string
+				}
+			}
+			_ = json.Unmarshal(data, &out)
+			var got []string
+			for _, e := range out[list].Edges {
+				for _, v := range e.Node {
+					got = append(got, v)
+				}
+			}
+			return got, out[list].PageInfo.EndCursor, out[list].PageInfo.HasNextPage
 		}
 	}
-	members := func(data json.RawMessage) ([]string, string, bool) {
-		var out struct{ Members page }
-		_ = json.Unmarshal(data, &out)
-		var got []string
-		for _, e := range out.Members.Edges {
-			got = append(got, e.Node.FullName)
-		}
-		return got, out.Members.PageInfo.EndCursor, out.Members.PageInfo.HasNextPage
-	}
-	activities := func(data json.RawMessage) ([]string, string, bool) {
-		var out struct{ Activities page }
-		_ = json.Unmarshal(data, &out)
-		var got []string
-		for _, e := range out.Activities.Edges {
-			got = append(got, e.Node.StartsOn)
-		}
-		return got, out.Activities.PageInfo.EndCursor, out.Activities.PageInfo.HasNextPage
-	}
+	members, activities := pageOf("members"), pageOf("activities")
 	const mq = `query($u: ID!, $a: String) { members(filter: {unitId: $u}, first: 10, after: $a) { edges { node { fullName } } pageInfo { hasNextPage endCursor } } }`
 	const aq = `query($u: ID!, $a: String) { activities(filter: {unitId: $u}, first: 10, after: $a) { edges { node { startsOn } } pageInfo { hasNextPage endCursor } } }`
 	// The bloc holds 45 units (large); branch A is one (small).
