@@ -231,6 +231,7 @@ func serve(ctx context.Context, cfg config.Config, log zerolog.Logger, migrate b
 			Accounts:  ratelimit.New(cfg.RatePoints),
 			Anonymous: ratelimit.New(cfg.RateAnonymousPoints),
 			Logins:    ratelimit.New(cfg.LoginAttempts),
+			BadTokens: ratelimit.New(cfg.BadTokens),
 		},
 		RequestTimeout: cfg.RequestTimeout,
 		TrustedProxies: cfg.TrustedProxyPrefixes(),

@@ -89,6 +89,9 @@ type RateLimits struct {
 	// Logins counts sign-in attempts per client address, on top of the
 	// per-account slowdown and lock.
 	Logins *ratelimit.Limiter
+	// BadTokens counts bearer tokens that sign no one in, per client
+	// address (applied by the HTTP layer before any lookup).
+	BadTokens *ratelimit.Limiter
 }
 
 // rateLimit charges each operation what it costs, in the points the

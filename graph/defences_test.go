@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/sodoan/sodoan/graph"
+	"github.com/sodoan/sodoan/internal/account"
 	"github.com/sodoan/sodoan/internal/apitest"
 	"github.com/sodoan/sodoan/internal/ratelimit"
 )
@@ -233,5 +234,41 @@ func TestRequestDeadline(t *testing.T) {
 	resp := env.Do(t, `{ units(first: 5) { totalCount } }`, nil)
 	if len(resp.Errors) == 0 || resp.Errors[0].Extensions["code"] != "TIMEOUT" {
 		t.Errorf("want TIMEOUT, got %+v", resp.Errors)
+	}
+}
+
+// Made-up tokens are charged to the address they come from; once its
+// budget is spent, unknown tokens from it are refused (429) without a
+// database lookup, while a session the server already knows still works
+// and other addresses are unaffected.
+func TestBadTokensPerAddress(t *testing.T) {
+	t.Parallel()
+	policy := account.DefaultPolicy
+	policy.PrincipalCache = time.Minute
+	env := apitest.New(t, apitest.WithSessions(policy), apitest.WithRateLimits(graph.RateLimits{BadTokens: ratelimit.New(3)}))
+	office := env.From("203.0.113.20")
+	const q = `{ me { username } }`
+	if resp := office.Do(t, q, nil); resp.Status != http.StatusOK {
+		t.Fatalf("the administrator's session: %d %+v", resp.Status, resp.Errors)
+	}
+	stale := office.As("khong-phai-ma-that")
+	for i := range 3 {
+		if resp := stale.Do(t, q, nil); resp.Status != http.StatusUnauthorized {
+			t.Fatalf("bad token %d: %d %+v", i+1, resp.Status, resp.Errors)
+		}
+	}
+	resp := stale.Do(t, q, nil)
+	if resp.Status != http.StatusTooManyRequests || len(resp.Errors) != 1 || resp.Errors[0].Extensions["code"] != "RATE_LIMITED" ||
+		resp.Header.Get("Retry-After") == "" {
+		t.Fatalf("fourth bad token: %d %+v", resp.Status, resp.Errors)
+	}
+	if n := statements(t, env, resp.RequestID); n != 0 {
+		t.Errorf("the refused token was looked up (%d statements)", n)
+	}
+	if resp := office.Do(t, q, nil); resp.Status != http.StatusOK {
+		t.Errorf("a known session from the same address: %d %+v", resp.Status, resp.Errors)
+	}
+	if resp := env.From("198.51.100.30").As("khong-phai-ma-that").Do(t, q, nil); resp.Status != http.StatusUnauthorized {
+		t.Errorf("another address: %d %+v", resp.Status, resp.Errors)
 	}
 }

@@ -157,6 +157,13 @@ func trim(s string, n int) *string {
 // touchEvery limits how often a session's last use is written.
 const touchEvery = time.Minute
 
+// Remembered returns whom token signs in if that is in the principal cache,
+// without asking the database; nil otherwise.
+func (s *Store) Remembered(token string) *access.Principal {
+	p, _ := s.principals.get(string(hashToken(token)))
+	return p
+}
+
 // Authenticate returns who holds token, or nil when the token is unknown,
 // revoked, expired (idle or absolute) or its account is inactive.
 func (s *Store) Authenticate(ctx context.Context, token string) (*access.Principal, error) {

@@ -94,6 +94,7 @@ type Config struct {
 	RatePoints          int `env:"RATE_LIMIT_POINTS" envDefault:"100000"`
 	RateAnonymousPoints int `env:"RATE_LIMIT_ANONYMOUS_POINTS" envDefault:"20000"`
 	LoginAttempts       int `env:"LOGIN_ATTEMPTS_PER_MINUTE" envDefault:"10"`
+	BadTokens           int `env:"BAD_TOKENS_PER_MINUTE" envDefault:"30"`
 
 	LogLevel  string `env:"LOG_LEVEL" envDefault:"info"`
 	LogFormat string `env:"LOG_FORMAT" envDefault:"json"`
@@ -213,7 +214,7 @@ func (c Config) validate() []error {
 		"GRAPHQL_MAX_COMPLEXITY": c.MaxComplexity, "GRAPHQL_MAX_DEPTH": c.MaxDepth, "GRAPHQL_MAX_TOKENS": c.MaxTokens,
 		"GRAPHQL_MAX_ALIASES": c.MaxAliases, "GRAPHQL_MAX_FIELD_REPEATS": c.MaxFieldRepeats,
 		"RATE_LIMIT_POINTS": c.RatePoints, "RATE_LIMIT_ANONYMOUS_POINTS": c.RateAnonymousPoints,
-		"LOGIN_ATTEMPTS_PER_MINUTE": c.LoginAttempts,
+		"LOGIN_ATTEMPTS_PER_MINUTE": c.LoginAttempts, "BAD_TOKENS_PER_MINUTE": c.BadTokens,
 	} {
 		if n < 1 {
 			bad(v, "must be a positive whole number, got %d", n)

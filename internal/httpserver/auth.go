@@ -3,6 +3,7 @@ package httpserver
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/rs/zerolog"
@@ -12,6 +13,7 @@ import (
 	"github.com/sodoan/sodoan/internal/account"
 	"github.com/sodoan/sodoan/internal/db"
 	"github.com/sodoan/sodoan/internal/i18n"
+	"github.com/sodoan/sodoan/internal/ratelimit"
 )
 
 // withAuth resolves the bearer token into the request's principal, names
@@ -22,11 +24,28 @@ import (
 // (expired, revoked, unknown) is refused with 401 rather than served as
 // anonymous, so a client learns to sign in again instead of silently
 // seeing less.
-func withAuth(accounts *account.Store, next http.Handler) http.Handler {
+//
+// Each token that signs no one in is charged to the client's address in
+// badTokens (nil: no limit); an address that has spent its budget gets 429
+// without its tokens being looked up, unless the token is one the session
+// cache knows, so a flood of made-up tokens cannot keep the database busy
+// and one stale client behind an office's address does not lock out the
+// rest.
+func withAuth(accounts *account.Store, badTokens *ratelimit.Limiter, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		p := access.Anonymous
 		if token, ok := bearer(r); ok {
+			address := "address:" + account.ClientFrom(ctx).IP
+			if badTokens != nil && accounts.Remembered(token) == nil {
+				if spent, wait := badTokens.Spent(address); spent {
+					w.Header().Set("Retry-After", strconv.Itoa(ratelimit.RetrySeconds(wait)))
+					writeGraphQLError(w, http.StatusTooManyRequests, "RATE_LIMITED", i18n.Pick(ctx,
+						"Quá nhiều mã đăng nhập không hợp lệ từ địa chỉ này; hãy đăng nhập lại sau "+strconv.Itoa(ratelimit.RetrySeconds(wait))+" giây.",
+						"Too many invalid sign-in tokens from this address; sign in again in "+strconv.Itoa(ratelimit.RetrySeconds(wait))+" s."))
+					return
+				}
+			}
 			found, err := accounts.Authenticate(ctx, token)
 			if err != nil {
 				hlog.FromRequest(r).Error().Err(err).Msg("authenticate")
@@ -43,6 +62,9 @@ func withAuth(accounts *account.Store, next http.Handler) http.Handler {
 				return
 			}
 			if found == nil {
+				if badTokens != nil {
+					badTokens.Take(address, 1)
+				}
 				writeGraphQLError(w, http.StatusUnauthorized, "UNAUTHENTICATED", i18n.Pick(ctx,
 					"Phiên đăng nhập đã hết hạn hoặc không hợp lệ; hãy đăng nhập lại.",
 					"The session has expired or is not valid; sign in again."))

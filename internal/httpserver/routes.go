@@ -65,14 +65,14 @@ func Routes(o Options) http.Handler {
 
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", guardGraphQL(maxRequestBody, withDeadline(o.RequestTimeout, withRateHeaders(
-		withAuth(resolver.AccountStore, withLoaders(resolver.Stores(), gql))))))
+		withAuth(resolver.AccountStore, o.RateLimits.BadTokens, withLoaders(resolver.Stores(), gql))))))
 	if o.Media.Dir == "" {
 		o.Media.Dir = ".media"
 	}
 	if o.Media.MaxBytes == 0 {
 		o.Media.MaxBytes = 10 << 20
 	}
-	mux.Handle("POST /uploads/photos", withAuth(resolver.AccountStore, uploadPhoto(resolver.NewsStore, o.Media)))
+	mux.Handle("POST /uploads/photos", withAuth(resolver.AccountStore, o.RateLimits.BadTokens, uploadPhoto(resolver.NewsStore, o.Media)))
 	mux.Handle("GET /media/{name}", serveMedia(o.Media))
 	mux.Handle("GET /exports/report", exportReport(resolver.AccountStore, resolver.ReportStore))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {

@@ -75,6 +75,18 @@ func (l *Limiter) Take(key string, cost int) Decision {
 	return d
 }
 
+// Spent reports whether key's bucket holds less than one point, so its
+// next request would be refused, and how long until it holds one. It
+// charges nothing: a caller can refuse work before doing it.
+func (l *Limiter) Spent(key string) (bool, time.Duration) {
+	now := l.now()
+	b := l.bucket(key, now)
+	if tokens := b.TokensAt(now); tokens < 1 {
+		return true, time.Duration((1 - tokens) / (float64(l.perMinute) / 60) * float64(time.Second))
+	}
+	return false, 0
+}
+
 func (l *Limiter) bucket(key string, now time.Time) *rate.Limiter {
 	l.mu.Lock()
 	defer l.mu.Unlock()

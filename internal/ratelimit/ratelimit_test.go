@@ -76,3 +76,23 @@ func TestOutcomeHeaders(t *testing.T) {
 		t.Errorf("refused: status %d, headers %v", got, h)
 	}
 }
+
+func TestSpentChargesNothing(t *testing.T) {
+	c := newClock()
+	l := NewAt(60, c.now) // one point a second
+	if spent, _ := l.Spent("k"); spent {
+		t.Fatal("a fresh bucket is not spent")
+	}
+	l.Take("k", 60)
+	spent, wait := l.Spent("k")
+	if !spent || wait != time.Second {
+		t.Errorf("after spending all: spent %v, wait %s", spent, wait)
+	}
+	c.advance(time.Second)
+	if spent, _ := l.Spent("k"); spent {
+		t.Error("a point has come back")
+	}
+	if d := l.Take("k", 1); !d.Allowed {
+		t.Error("Spent must not have charged the point")
+	}
+}
