@@ -21,10 +21,14 @@ import (
 type Store struct {
 	pool db.DB
 	now  func() time.Time
+	// subtrees tells small subtrees from large ones, for List.
+	subtrees *db.Subtrees
 }
 
 // NewStore returns a Store on pool.
-func NewStore(pool db.DB) *Store { return &Store{pool: pool, now: time.Now} }
+func NewStore(pool db.DB) *Store {
+	return &Store{pool: pool, now: time.Now, subtrees: db.NewSubtrees()}
+}
 
 const activityColumns = `a.id, a.unit_id, a.title, a.kind, a.work_area, a.campaign_id, a.starts_on, a.ends_on,
 	a.place, a.commune, a.district, a.province, a.description, a.status, a.beneficiaries, a.beneficiary_count, a.version`
@@ -117,7 +121,7 @@ func (s *Store) List(ctx context.Context, f Filter, order Order, p page.Request)
 	small := false
 	if f.UnitID != nil {
 		var err error
-		if small, err = db.SmallSubtreeOf(ctx, s.pool, *f.UnitID); err != nil {
+		if small, err = s.subtrees.Small(ctx, s.pool, *f.UnitID); err != nil {
 			return page.Page[*Activity]{}, err
 		}
 	}

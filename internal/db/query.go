@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -106,15 +108,48 @@ func ByUnit(root, inner, outerOrder, limit string) string {
 // in the subtree, which stops early because they are common.
 const SmallSubtree = 40
 
-// SmallSubtreeOf reports whether unitID's subtree (itself included) holds
-// at most SmallSubtree units: a branch has one, a province thousands. Lists
-// use it to choose how to read.
-func SmallSubtreeOf(ctx context.Context, conn DB, unitID int64) (bool, error) {
+// Subtrees answers whether units' subtrees are small (at most SmallSubtree
+// units, itself included: a branch has one, a province thousands), which
+// lists use to choose how to read. Answers are remembered for a minute:
+// they only choose how a list is read, never what it holds, so one made
+// stale by a new or moved unit costs at most some speed. The zero value is
+// not usable; see NewSubtrees.
+type Subtrees struct {
+	mu    sync.Mutex
+	small map[int64]subtreeAnswer
+	now   func() time.Time
+}
+
+type subtreeAnswer struct {
+	small bool
+	at    time.Time
+}
+
+// NewSubtrees returns an empty Subtrees.
+func NewSubtrees() *Subtrees {
+	return &Subtrees{small: map[int64]subtreeAnswer{}, now: time.Now}
+}
+
+// Small reports whether unitID's subtree is small.
+func (t *Subtrees) Small(ctx context.Context, conn DB, unitID int64) (bool, error) {
+	now := t.now()
+	t.mu.Lock()
+	a, ok := t.small[unitID]
+	t.mu.Unlock()
+	if ok && now.Sub(a.at) < time.Minute {
+		return a.small, nil
+	}
 	var n int
 	err := conn.QueryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM units WHERE path <@ (SELECT path FROM units WHERE id = $1) LIMIT $2) s`,
 		unitID, SmallSubtree+1).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("size of unit %d's subtree: %w", unitID, err)
 	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if len(t.small) > 100_000 { // more units than any deployment has: start afresh
+		clear(t.small)
+	}
+	t.small[unitID] = subtreeAnswer{small: n <= SmallSubtree, at: now}
 	return n <= SmallSubtree, nil
 }

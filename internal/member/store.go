@@ -20,10 +20,14 @@ type Store struct {
 	pool db.DB
 	// now gives today's date for age filters and checks; tests may fix it.
 	now func() time.Time
+	// subtrees tells small subtrees from large ones, for List.
+	subtrees *db.Subtrees
 }
 
 // NewStore returns a Store on pool.
-func NewStore(pool db.DB) *Store { return &Store{pool: pool, now: time.Now} }
+func NewStore(pool db.DB) *Store {
+	return &Store{pool: pool, now: time.Now, subtrees: db.NewSubtrees()}
+}
 
 const memberColumns = `m.id, m.unit_id, m.full_name, m.gender, m.birth_date, m.joined_on, m.card_number,
 	m.position, m.phone, m.email, m.address, m.status, m.version`
@@ -139,7 +143,7 @@ func (s *Store) List(ctx context.Context, f Filter, order Order, p page.Request)
 	small := false
 	if f.UnitID != nil {
 		var err error
-		if small, err = db.SmallSubtreeOf(ctx, s.pool, *f.UnitID); err != nil {
+		if small, err = s.subtrees.Small(ctx, s.pool, *f.UnitID); err != nil {
 			return page.Page[*Member]{}, err
 		}
 	}
