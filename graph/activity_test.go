@@ -257,7 +257,7 @@ func TestContributionRules(t *testing.T) {
 		map[string]any{"id": c.Contribution.ID, "version": tr.version(t, c.Contribution.ID), "value": 750000}, nil)
 	ue := tr.env.Mutate(t, "contributionUpdate", "ContributionUpdateInput", "contribution { value }",
 		map[string]any{"id": c.Contribution.ID, "version": 1, "value": 1}, nil)
-	if got := codes(ue); !slices.Equal(got, []string{"input.version:STALE"}) {
+	if got := codes(ue); !slices.Equal(got, []string{"input.version:CONFLICT"}) {
 		t.Errorf("stale update: %v", got)
 	}
 	var total struct {
@@ -401,7 +401,7 @@ func TestActivityUpdateAndDelete(t *testing.T) {
 		t.Errorf("bad update: %v", got)
 	}
 	ue = tr.env.Mutate(t, "activityDelete", "ActivityDeleteInput", "deletedId", map[string]any{"id": id, "version": 1}, nil)
-	if got := codes(ue); !slices.Equal(got, []string{"input.version:STALE"}) {
+	if got := codes(ue); !slices.Equal(got, []string{"input.version:CONFLICT"}) {
 		t.Errorf("stale delete: %v", got)
 	}
 	tr.env.MustMutate(t, "activityDelete", "ActivityDeleteInput", "deletedId", map[string]any{"id": id, "version": 2}, nil)

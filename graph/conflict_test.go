@@ -8,7 +8,7 @@ import (
 
 // Secretaries editing the same record at once from the version they read:
 // exactly one edit lands, every other one is told the record changed
-// (STALE on input.version) and overwrites nothing.
+// (CONFLICT on input.version) and overwrites nothing.
 func TestConcurrentEditsOneWins(t *testing.T) {
 	t.Parallel()
 	tr := newTree(t)
@@ -39,8 +39,8 @@ func TestConcurrentEditsOneWins(t *testing.T) {
 					winners = i
 				case len(r) == 0:
 					t.Errorf("editors %d and %d both won", winners, i)
-				case len(r) != 1 || r[0] != "input.version:STALE":
-					t.Errorf("editor %d: %v, want input.version:STALE", i, r)
+				case len(r) != 1 || r[0] != "input.version:CONFLICT":
+					t.Errorf("editor %d: %v, want input.version:CONFLICT", i, r)
 				}
 			}
 			if winners == -1 {

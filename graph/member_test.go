@@ -302,7 +302,7 @@ func TestMemberLifecycle(t *testing.T) {
 			[]string{"input.on:DATE_ORDER"}},
 		{"stale version", "memberTransfer", "MemberTransferInput",
 			map[string]any{"id": id, "version": 1, "toUnitId": tr.branchA, "on": "2022-07-01"},
-			[]string{"input.version:STALE"}},
+			[]string{"input.version:CONFLICT"}},
 	}
 	for _, r := range refusals {
 		before := tr.env.Count(t, "member_events")

@@ -167,7 +167,7 @@ func TestUnitWritesRefused(t *testing.T) {
 			func() map[string]any {
 				return map[string]any{"id": grassroots, "version": tr.version(t, grassroots) + 7, "parentId": tr.district}
 			},
-			[]string{"input.version:STALE"}},
+			[]string{"input.version:CONFLICT"}},
 		{"level below its child", "unitUpdate", "UnitUpdateInput",
 			func() map[string]any {
 				return map[string]any{"id": grassroots, "version": tr.version(t, grassroots), "level": "BRANCH"}

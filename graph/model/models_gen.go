@@ -871,7 +871,7 @@ type UnitStats struct {
 
 type UnitUpdateInput struct {
 	ID string `json:"id"`
-	// The version you read; the update is refused (STALE) if the unit changed since.
+	// The version you read; the update is refused (CONFLICT) if the unit changed since.
 	Version int32 `json:"version"`
 	// New values; a field left out is unchanged, an explicit null clears an optional one.
 	Level     graphql.Omittable[*org.Level] `json:"level,omitempty"`
@@ -1092,8 +1092,8 @@ const (
 	UserErrorCodeNotFound UserErrorCode = "NOT_FOUND"
 	// Another record already has this value.
 	UserErrorCodeDuplicate UserErrorCode = "DUPLICATE"
-	// The record was changed by someone else since you read it; reload and try again.
-	UserErrorCodeStale UserErrorCode = "STALE"
+	// Edit conflict: the record was changed by someone else since you read it (its version moved on); nothing was overwritten. Reload it and apply your change again.
+	UserErrorCodeConflict UserErrorCode = "CONFLICT"
 	// The change is not possible in the record's current state.
 	UserErrorCodeNotAllowed UserErrorCode = "NOT_ALLOWED"
 	// The username and password do not match an active account (the same answer whatever the reason).
@@ -1108,14 +1108,14 @@ var AllUserErrorCode = []UserErrorCode{
 	UserErrorCodeDateOrder,
 	UserErrorCodeNotFound,
 	UserErrorCodeDuplicate,
-	UserErrorCodeStale,
+	UserErrorCodeConflict,
 	UserErrorCodeNotAllowed,
 	UserErrorCodeInvalidCredentials,
 }
 
 func (e UserErrorCode) IsValid() bool {
 	switch e {
-	case UserErrorCodeRequired, UserErrorCodeInvalid, UserErrorCodeTooLong, UserErrorCodeOutOfRange, UserErrorCodeDateOrder, UserErrorCodeNotFound, UserErrorCodeDuplicate, UserErrorCodeStale, UserErrorCodeNotAllowed, UserErrorCodeInvalidCredentials:
+	case UserErrorCodeRequired, UserErrorCodeInvalid, UserErrorCodeTooLong, UserErrorCodeOutOfRange, UserErrorCodeDateOrder, UserErrorCodeNotFound, UserErrorCodeDuplicate, UserErrorCodeConflict, UserErrorCodeNotAllowed, UserErrorCodeInvalidCredentials:
 		return true
 	}
 	return false

@@ -15,7 +15,7 @@ type Named struct{ VI, EN string }
 
 // LockVersion reads the record an update or delete names (query selects it
 // by $1 FOR UPDATE) and checks it is still at the version the caller read:
-// a missing record is NOT_FOUND on input.id, a changed one STALE on
+// a missing record is NOT_FOUND on input.id, a changed one CONFLICT on
 // input.version, both as field errors the user can act on.
 func LockVersion[T any](ctx context.Context, tx pgx.Tx, query string, id int64, version int32,
 	scan func(pgx.Row) (*T, error), versionOf func(*T) int32, what Named) (*T, error) {

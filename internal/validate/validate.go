@@ -24,7 +24,7 @@ const (
 	DateOrder  = "DATE_ORDER"
 	NotFound   = "NOT_FOUND"
 	Duplicate  = "DUPLICATE"
-	Stale      = "STALE"
+	Conflict   = "CONFLICT"
 	NotAllowed = "NOT_ALLOWED"
 	// BadCredentials: the username and password do not sign anyone in.
 	BadCredentials = "INVALID_CREDENTIALS"
@@ -160,10 +160,11 @@ func (e *Errors) Email(field []string, s *string) *string {
 	return s
 }
 
-// StaleError reports that the record changed since the caller read it.
+// StaleError reports that the record changed since the caller read it:
+// an edit conflict, refused so that nothing is overwritten.
 func StaleError(versionField []string) error {
 	var e Errors
-	e.Add(versionField, Stale,
+	e.Add(versionField, Conflict,
 		"Bản ghi đã được người khác sửa sau khi bạn mở; hãy tải lại rồi thử lại.",
 		"Someone changed this record after you read it; reload and try again.")
 	return e.Err()
