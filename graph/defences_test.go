@@ -96,9 +96,9 @@ func TestAliasAndRepeatLimits(t *testing.T) {
 	if n := env.Count(t, "units"); n != 0 {
 		t.Errorf("refused documents created %d units", n)
 	}
-	fine := `{ a: serviceInfo { version } b: serviceInfo { version } serviceInfo { version version } }`
-	if resp := env.Do(t, fine, nil); len(resp.Errors) > 0 {
-		t.Errorf("a few aliases and a repeat are fine: %+v", resp.Errors)
+	fine := `{ a: serviceInfo { version } b: serviceInfo { version } serviceInfo { version version } rateLimit { limit } }`
+	if resp := env.Do(t, fine, nil); len(resp.Errors) > 0 || !strings.Contains(string(resp.Data), `"rateLimit":null`) {
+		t.Errorf("a few aliases and a repeat are fine (and this server sets no rate limit): %s %+v", resp.Data, resp.Errors)
 	}
 }
 
@@ -152,6 +152,14 @@ func TestRateLimits(t *testing.T) {
 	cost, _ := strconv.Atoi(first.Header.Get("X-RateLimit-Used"))
 	if len(first.Errors) > 0 || first.Header.Get("X-RateLimit-Limit") != "100" || cost < 20 || cost > 50 {
 		t.Fatalf("first request: %d %+v, headers %v", first.Status, first.Errors, first.Header)
+	}
+	// The same budget, asked for in the query, as GitHub's API offers it.
+	var budget struct {
+		RateLimit struct{ Limit, Cost, Remaining int }
+	}
+	env.MustDo(t, `{ rateLimit { limit cost remaining resetAt } }`, nil, &budget)
+	if b := budget.RateLimit; b.Limit != 100 || b.Cost < 1 || b.Remaining > 100-cost-b.Cost {
+		t.Errorf("rateLimit field: %+v after a %d-point query", b, cost)
 	}
 	var refused apitest.Response
 	for range 100 / cost {

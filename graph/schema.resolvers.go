@@ -10,6 +10,7 @@ import (
 
 	"github.com/sodoan/sodoan/graph/model"
 	"github.com/sodoan/sodoan/internal/db"
+	"github.com/sodoan/sodoan/internal/ratelimit"
 )
 
 func (r *queryResolver) ServiceInfo(ctx context.Context) (*model.ServiceInfo, error) {
@@ -23,6 +24,14 @@ func (r *queryResolver) ServiceInfo(ctx context.Context) (*model.ServiceInfo, er
 		SchemaVersion:         int32(db.LatestVersion()),
 		DatabaseSchemaVersion: int32(applied),
 	}, nil
+}
+
+func (r *queryResolver) RateLimit(ctx context.Context) (*model.RateLimit, error) {
+	d, ok := ratelimit.Recorded(ctx)
+	if !ok {
+		return nil, nil
+	}
+	return &model.RateLimit{Limit: int32(d.Limit), Cost: int32(d.Cost), Remaining: int32(d.Remaining), ResetAt: d.Reset}, nil
 }
 
 func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }

@@ -767,6 +767,20 @@ type PostUpdateInput struct {
 type Query struct {
 }
 
+// A budget of complexity points per minute, refilled continuously: each
+// operation costs what its complexity comes to (a connection costs `first` times
+// its items), at least 1.
+type RateLimit struct {
+	// Points the budget holds; as many come back every minute.
+	Limit int32 `json:"limit"`
+	// What this request cost.
+	Cost int32 `json:"cost"`
+	// Points left after this request.
+	Remaining int32 `json:"remaining"`
+	// When the budget will be full again.
+	ResetAt time.Time `json:"resetAt"`
+}
+
 type RoleInput struct {
 	AccountID string `json:"accountId"`
 	// ADMIN or OFFICER (MEMBER comes from the member link).

@@ -146,6 +146,17 @@ func Record(ctx context.Context, d Decision) {
 	o.set, o.d = true, d
 }
 
+// Recorded returns the decision recorded in ctx for this request, if any.
+func Recorded(ctx context.Context) (Decision, bool) {
+	o, _ := ctx.Value(outcomeKey{}).(*Outcome)
+	if o == nil {
+		return Decision{}, false
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.d, o.set
+}
+
 // Apply writes the rate-limit headers for the recorded decision and returns
 // the status to answer with: 429 when refused, else status unchanged.
 func (o *Outcome) Apply(h http.Header, status int) int {
