@@ -23,6 +23,7 @@ import (
 	"github.com/sodoan/sodoan/graph"
 	"github.com/sodoan/sodoan/internal/account"
 	"github.com/sodoan/sodoan/internal/httpserver"
+	"github.com/sodoan/sodoan/internal/news"
 	"github.com/sodoan/sodoan/internal/testdb"
 )
 
@@ -129,6 +130,8 @@ func NewOn(t testing.TB, pool *pgxpool.Pool, opts ...Option) *Env {
 		Log:         zerolog.New(logs),
 		Development: true,
 		Version:     "test",
+		// Uploaded photos go to the test's own folder, not the package's.
+		Media: news.Media{Dir: t.TempDir()},
 	}
 	for _, opt := range opts {
 		opt(&o)
