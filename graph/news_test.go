@@ -2,8 +2,10 @@ package graph_test
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"hash/crc32"
 	"image"
 	"image/color"
 	"image/png"
@@ -28,6 +30,17 @@ func pngBytes(t *testing.T, w, h int) []byte {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
+}
+
+// pngDeclaring is a tiny valid PNG whose header claims w × h pixels: what
+// a decompression bomb looks like before it is decoded.
+func pngDeclaring(t *testing.T, w, h uint32) []byte {
+	t.Helper()
+	b := pngBytes(t, 1, 1)
+	binary.BigEndian.PutUint32(b[16:], w) // IHDR data starts after the 8-byte signature and the chunk's length and type
+	binary.BigEndian.PutUint32(b[20:], h)
+	binary.BigEndian.PutUint32(b[29:], crc32.ChecksumIEEE(b[12:29]))
+	return b
 }
 
 type uploaded struct {
@@ -78,6 +91,7 @@ func TestPhotoUpload(t *testing.T) {
 		{"a text file named .jpg", e.AdminToken, []byte("đây không phải là ảnh, chỉ đổi tên thành anh.jpg"), 422},
 		{"a truncated PNG", e.AdminToken, image[:40], 422},
 		{"too large", e.AdminToken, bytes.Repeat([]byte{0xff}, 11<<20), 413},
+		{"a small file declaring 40,000 × 40,000 pixels", e.AdminToken, pngDeclaring(t, 40_000, 40_000), 413},
 		{"anonymous", "", image, 401},
 		{"a plain member", c.tokens["member of A"], image, 403},
 	} {

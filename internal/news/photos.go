@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"image"
 	_ "image/jpeg" // decoders for image.Decode
@@ -43,11 +42,10 @@ type Media struct {
 	MaxBytes int64
 }
 
-// ErrNotImage and ErrTooLarge describe refused uploads.
-var (
-	ErrNotImage = errors.New("the file is not a JPEG, PNG or WebP image")
-	ErrTooLarge = errors.New("the file is too large")
-)
+// maxPixels bounds an image's declared size before it is decoded: a few
+// megabytes of PNG can declare 30,000 × 30,000 pixels, gigabytes once
+// decoded. 50 megapixels is beyond any camera photo a branch posts.
+const maxPixels = 50_000_000
 
 func refuse(code, vi, en string) error {
 	var v validate.Errors
@@ -70,6 +68,9 @@ func (s *Store) Save(ctx context.Context, m Media, r io.Reader, accountID int64)
 	kind := http.DetectContentType(data)
 	if _, ok := extensions[kind]; !ok || len(data) == 0 {
 		return nil, refuse(validate.Invalid, "Tệp không phải ảnh JPEG, PNG hoặc WebP.", "The file is not a JPEG, PNG or WebP image.")
+	}
+	if cfg, _, err := image.DecodeConfig(bytes.NewReader(data)); err == nil && cfg.Width*cfg.Height > maxPixels {
+		return nil, refuse(validate.TooLong, "Ảnh quá nhiều điểm ảnh (tối đa 50 triệu).", "The image has too many pixels (at most 50 million).")
 	}
 	// Decode it whole: a header alone (a truncated or doctored file) is not an image.
 	img, format, err := image.Decode(bytes.NewReader(data))
