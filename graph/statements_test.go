@@ -138,6 +138,7 @@ func TestNestedListsMatchTopLevel(t *testing.T) {
 					ID         string
 					Members    conn
 					Activities conn
+					InCampaign conn
 				}
 			}
 		}
@@ -145,16 +146,21 @@ func TestNestedListsMatchTopLevel(t *testing.T) {
 	}
 	tr.env.MustDo(t, `query($c: ID!) { units(first: 10) { edges { node { id
 		members(filter: {gender: MALE}, orderBy: NAME, first: 2) { `+mSel+` }
-		activities(filter: {year: 2022}, orderBy: STARTS_ON, first: 3) { `+aSel+` } } } }
+		activities(filter: {year: 2022}, orderBy: STARTS_ON, first: 3) { `+aSel+` }
+		inCampaign: activities(filter: {campaignId: $c}, first: 2) { `+aSel+` } } } }
 		node(id: $c) { ... on Campaign { activities(first: 2) { `+aSel+` } } } }`, map[string]any{"c": campaign}, &nested)
 	if len(nested.Units.Edges) != 5 {
 		t.Fatalf("%d units", len(nested.Units.Edges))
 	}
 	for _, u := range nested.Units.Edges {
-		var flat struct{ Members, Activities conn }
-		tr.env.MustDo(t, `query($u: ID!) { members(filter: {unitId: $u, gender: MALE}, orderBy: NAME, first: 2) { `+mSel+` }
-			activities(filter: {unitId: $u, year: 2022}, orderBy: STARTS_ON, first: 3) { `+aSel+` } }`,
-			map[string]any{"u": u.Node.ID}, &flat)
+		var flat struct{ Members, Activities, InCampaign conn }
+		tr.env.MustDo(t, `query($u: ID!, $c: ID!) { members(filter: {unitId: $u, gender: MALE}, orderBy: NAME, first: 2) { `+mSel+` }
+			activities(filter: {unitId: $u, year: 2022}, orderBy: STARTS_ON, first: 3) { `+aSel+` }
+			inCampaign: activities(filter: {unitId: $u, campaignId: $c}, first: 2) { `+aSel+` } }`,
+			map[string]any{"u": u.Node.ID, "c": campaign}, &flat)
+		if fmt.Sprint(flat.InCampaign) != fmt.Sprint(u.Node.InCampaign) {
+			t.Errorf("unit %s's activities in the campaign, nested %+v, top-level %+v", u.Node.ID, u.Node.InCampaign, flat.InCampaign)
+		}
 		if fmt.Sprint(flat.Members) != fmt.Sprint(u.Node.Members) || fmt.Sprint(flat.Activities) != fmt.Sprint(u.Node.Activities) {
 			t.Errorf("unit %s nested:\n%+v\n%+v\ntop-level:\n%+v\n%+v", u.Node.ID, u.Node.Members, u.Node.Activities, flat.Members, flat.Activities)
 		}

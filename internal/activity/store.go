@@ -201,13 +201,24 @@ func (p Parent) condition(id string) string {
 	return `a.unit_id IN (SELECT id FROM units WHERE path <@ (SELECT path FROM units WHERE id = ` + id + `))`
 }
 
+// without is f with the field this parent stands in for cleared: the
+// parent's id replaces f's unit (or campaign), the rest of f still applies.
+func (p Parent) without(f Filter) Filter {
+	if p == InCampaign {
+		f.CampaignID = nil
+	} else {
+		f.UnitID = nil
+	}
+	return f
+}
+
 // FirstPagesOf returns the first page of f's activities for each parent
-// (f's own unit and campaign are ignored), in one query: units or campaigns
-// listed with their activities cost one statement, not one each.
+// (which stands in for f's unit or campaign), in one query: units or
+// campaigns listed with their activities cost one statement, not one each.
 func (s *Store) FirstPagesOf(ctx context.Context, parent Parent, ids []int64, f Filter, order Order, first int) (map[int64]page.Page[*Activity], error) {
 	var args db.Args
 	idsArg := args.Add(ids)
-	f.UnitID, f.CampaignID = nil, nil
+	f = parent.without(f)
 	conds := f.where(&args)
 	orderBy, _ := orderOf(order)
 	lim := args.Add(first + 1)
@@ -243,12 +254,12 @@ func (s *Store) FirstPagesOf(ctx context.Context, parent Parent, ids []int64, f 
 	return out, nil
 }
 
-// CountsOf counts f's activities for each parent (f's unit and campaign
-// ignored).
+// CountsOf counts f's activities for each parent (standing in for f's
+// unit or campaign).
 func (s *Store) CountsOf(ctx context.Context, parent Parent, ids []int64, f Filter) (map[int64]int, error) {
 	var args db.Args
 	idsArg := args.Add(ids)
-	f.UnitID, f.CampaignID = nil, nil
+	f = parent.without(f)
 	conds := append(f.where(&args), parent.condition("parent.id"))
 	out, err := db.ByID[int](ctx, s.pool, `SELECT parent.id, (SELECT count(*) FROM activities a`+db.Where(conds)+`)
 		FROM unnest(`+idsArg+`::bigint[]) AS parent(id)`, args.Bind(f.Search != "")...)
