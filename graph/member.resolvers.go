@@ -109,8 +109,8 @@ func (r *memberResolver) Commendations(ctx context.Context, obj *member.Member, 
 	if p.After != nil {
 		return r.listCommendations(ctx, award.Filter{MemberID: &obj.ID}, first, after)
 	}
-	// The first page, as a list of members shows it: batched. The member is
-	// visible to the caller, so their commendations are too.
+	// The first page, as a list of members shows it: batched, under the
+	// same visibility rule as the later pages.
 	list, err := loaders(ctx).MemberCommendations.Load(ctx, loader.PageKey{ParentID: obj.ID, First: p.First})
 	if err != nil {
 		return nil, err

@@ -279,11 +279,14 @@ func (s *Store) Signatures(ctx context.Context, pledgeID int64, viewer *access.P
 }
 
 // FirstCommendationsOf returns the first page (newest year first) of each
-// member's commendations in one statement.
-func (s *Store) FirstCommendationsOf(ctx context.Context, memberIDs []int64, first int) (map[int64]page.Page[*Commendation], error) {
+// member's commendations in one statement, seen as viewer sees them (the
+// same rule as Filter.where, so the first page agrees with the later ones).
+func (s *Store) FirstCommendationsOf(ctx context.Context, memberIDs []int64, viewer *access.Principal, first int) (map[int64]page.Page[*Commendation], error) {
+	args := db.Args{memberIDs}
+	conds := append(Filter{Viewer: viewer}.where(&args), `c.member_id = r.member_id`)
 	rows, err := s.pool.Query(ctx, `SELECT x.* FROM unnest($1::bigint[]) AS r(member_id) CROSS JOIN LATERAL (
-			SELECT `+commendationColumns+` FROM commendations c WHERE c.member_id = r.member_id
-			ORDER BY c.year DESC, c.id DESC LIMIT $2) x`, memberIDs, first+1)
+			SELECT `+commendationColumns+` FROM commendations c`+db.Where(conds)+`
+			ORDER BY c.year DESC, c.id DESC LIMIT `+args.Add(first+1)+`) x`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("members' commendations: %w", err)
 	}
@@ -303,9 +306,11 @@ func (s *Store) FirstCommendationsOf(ctx context.Context, memberIDs []int64, fir
 	return out, nil
 }
 
-// CountCommendationsOf counts each member's commendations.
-func (s *Store) CountCommendationsOf(ctx context.Context, memberIDs []int64) (map[int64]int, error) {
-	out, err := db.ByID[int](ctx, s.pool, `SELECT member_id, count(*) FROM commendations WHERE member_id = ANY($1) GROUP BY 1`, memberIDs)
+// CountCommendationsOf counts each member's commendations viewer may see.
+func (s *Store) CountCommendationsOf(ctx context.Context, memberIDs []int64, viewer *access.Principal) (map[int64]int, error) {
+	args := db.Args{memberIDs}
+	conds := append(Filter{Viewer: viewer}.where(&args), `c.member_id = ANY($1)`)
+	out, err := db.ByID[int](ctx, s.pool, `SELECT c.member_id, count(*) FROM commendations c`+db.Where(conds)+` GROUP BY 1`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("count members' commendations: %w", err)
 	}

@@ -170,10 +170,12 @@ func New(s Stores) *Loaders {
 	}, opt)
 	l.MemberCommendations = dataloadgen.NewLoader(func(ctx context.Context, keys []PageKey) ([]page.Page[*award.Commendation], []error) {
 		return firstPages(ctx, keys, func(ctx context.Context, ids []int64, _, first int) (map[int64]page.Page[*award.Commendation], error) {
-			return s.Award.FirstCommendationsOf(ctx, ids, first)
+			return s.Award.FirstCommendationsOf(ctx, ids, access.From(ctx), first)
 		})
 	}, opt)
-	l.MemberCommendationCount = dataloadgen.NewLoader(all(s.Award.CountCommendationsOf), opt)
+	l.MemberCommendationCount = dataloadgen.NewLoader(all(func(ctx context.Context, ids []int64) (map[int64]int, error) {
+		return s.Award.CountCommendationsOf(ctx, ids, access.From(ctx))
+	}), opt)
 	l.Signatures = dataloadgen.NewLoader(func(ctx context.Context, keys []PageKey) ([]page.Page[*award.Signature], []error) {
 		return firstPages(ctx, keys, func(ctx context.Context, ids []int64, _, first int) (map[int64]page.Page[*award.Signature], error) {
 			return s.Award.FirstSignaturesOf(ctx, ids, access.From(ctx), first)
