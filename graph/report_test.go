@@ -332,3 +332,25 @@ func TestPlanTargets(t *testing.T) {
 		t.Errorf("member setting the plan: %+v", resp.Errors)
 	}
 }
+
+// A post counts in the year of its publication day in Vietnam: published
+// at 03:00 on 1 January (20:00 UTC the day before), it is next year's news.
+func TestReportNewsYearInVietnamTime(t *testing.T) {
+	t.Parallel()
+	tr := newTree(t)
+	var out struct{ Post struct{ ID string } }
+	tr.env.MustMutate(t, "postCreate", "PostCreateInput", "post { id }", map[string]any{"unitId": tr.branchA,
+		"post": map[string]any{"title": "Chào năm mới 2023", "bodyMarkdown": "Chúc mừng năm mới."}}, &out)
+	tr.env.MustMutate(t, "postSetStatus", "PostSetStatusInput", "post { id }", map[string]any{"id": out.Post.ID, "version": 1, "status": "PUBLISHED"}, nil)
+	if _, err := tr.env.Pool.Exec(context.Background(), `UPDATE posts SET published_at = '2022-12-31T20:00:00Z'`); err != nil {
+		t.Fatal(err)
+	}
+	for year, want := range map[int]int{2022: 0, 2023: 1} {
+		var r struct{ YearlyReport struct{ NewsPublished int } }
+		tr.env.MustDo(t, `query($u: ID!, $y: Int!) { yearlyReport(unitId: $u, year: $y) { newsPublished } }`,
+			map[string]any{"u": tr.branchA, "y": year}, &r)
+		if r.YearlyReport.NewsPublished != want {
+			t.Errorf("%d: %d posts published, want %d", year, r.YearlyReport.NewsPublished, want)
+		}
+	}
+}

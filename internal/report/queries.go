@@ -215,7 +215,8 @@ func queueFigures(b *pgx.Batch, r *Report, path string, parts Parts, t tables) {
 
 	if parts.News {
 		b.Queue(`SELECT count(*) FROM posts p JOIN units u ON u.id = p.unit_id
-			WHERE u.path <@ $1::ltree AND p.status <> 'DRAFT' AND p.published_at >= $2::date AND p.published_at < $3::date + 1`,
+			WHERE u.path <@ $1::ltree AND p.status <> 'DRAFT'
+				AND (p.published_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date BETWEEN $2::date AND $3::date`,
 			args...).QueryRow(func(row pgx.Row) error { return row.Scan(&r.NewsPublished) })
 	}
 
