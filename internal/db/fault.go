@@ -16,7 +16,10 @@ import (
 // or went away mid-request (restart, failover, network), as opposed to a
 // fault in the request itself. Callers answer UNAVAILABLE: try again soon.
 func Unavailable(err error) bool {
-	if err == nil {
+	// A request that ran out of time or whose client left is not the
+	// database being away, though pgconn marks "context already done"
+	// safe to retry.
+	if err == nil || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
 		return false
 	}
 	var connectErr *pgconn.ConnectError
@@ -40,7 +43,7 @@ func Unavailable(err error) bool {
 		return true
 	}
 	var netErr net.Error
-	return errors.As(err, &netErr) && !errors.Is(err, context.DeadlineExceeded)
+	return errors.As(err, &netErr)
 }
 
 // TimedOut reports whether err is a request running out of time: its
@@ -57,6 +60,9 @@ func TimedOut(err error) bool {
 // PostgreSQL chose it as the victim of a serialization conflict or a
 // deadlock, or the connection failed before anything was sent.
 func retryable(err error) bool {
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return false
+	}
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
 		return pgErr.Code == pgerrcode.SerializationFailure || pgErr.Code == pgerrcode.DeadlockDetected

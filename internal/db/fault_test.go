@@ -68,6 +68,20 @@ func TestUnavailable(t *testing.T) {
 	}
 	defer pool.Close()
 	_, refused := pool.Exec(context.Background(), `SELECT 1`)
+	// A statement sent after the request's deadline: pgconn calls this safe
+	// to retry, but it is a timeout, not an outage.
+	tx, err := testdb.Migrated(t).Begin(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(context.Background()) //nolint:errcheck // read only
+	late, cancel := context.WithTimeout(context.Background(), time.Nanosecond)
+	defer cancel()
+	<-late.Done()
+	_, expired := tx.Exec(late, `SELECT 1`)
+	if !db.TimedOut(expired) {
+		t.Errorf("a statement after the deadline should be a timeout: %v", expired)
+	}
 	for _, tt := range []struct {
 		name string
 		err  error
@@ -79,6 +93,8 @@ func TestUnavailable(t *testing.T) {
 		{"unique violation", &pgconn.PgError{Code: "23505"}, false},
 		{"no rows", pgx.ErrNoRows, false},
 		{"deadline", context.DeadlineExceeded, false},
+		{"statement after the deadline", expired, false},
+		{"client went away", context.Canceled, false},
 		{"none", nil, false},
 	} {
 		if got := db.Unavailable(tt.err); got != tt.want {
