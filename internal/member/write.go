@@ -436,6 +436,7 @@ func (s *Store) Rate(ctx context.Context, year int, ratings []RatingInput) ([]*R
 	}
 	var out []*Rating
 	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		out = out[:0] // InTx may run this again after a deadlock
 		units := make(map[int64]int64, len(ids))
 		rows, err := tx.Query(ctx, `SELECT id, unit_id FROM members WHERE id = ANY($1) FOR SHARE`, ids)
 		if err != nil {

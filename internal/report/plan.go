@@ -118,6 +118,7 @@ func (s *Store) SetTargets(ctx context.Context, unitID int64, year int, targets 
 	}
 	var out []Target
 	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		out = out[:0] // InTx may run this again after a deadlock
 		var exists bool
 		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM units WHERE id = $1)`, unitID).Scan(&exists); err != nil {
 			return fmt.Errorf("plan unit: %w", err)

@@ -36,7 +36,16 @@ type Errors struct {
 }
 
 // Add records a problem with field (a path such as "input", "fullName").
+//
+// The same problem (field and code) is kept once: checks made inside a
+// transaction run again when db.InTx retries it, and the user should not
+// read each problem twice.
 func (e *Errors) Add(field []string, code, vi, en string) {
+	for _, fe := range e.list {
+		if fe.Code == code && slices.Equal(fe.Field, field) {
+			return
+		}
+	}
 	e.list = append(e.list, apperr.FieldError{Field: field, Code: code, VI: vi, EN: en})
 }
 
