@@ -259,13 +259,25 @@ func TestBadTokensPerAddress(t *testing.T) {
 	if resp := office.Do(t, q, nil); resp.Status != http.StatusOK {
 		t.Fatalf("the administrator's session: %d %+v", resp.Status, resp.Errors)
 	}
-	stale := office.As("khong-phai-ma-that")
-	for i := range 3 {
-		if resp := stale.Do(t, q, nil); resp.Status != http.StatusUnauthorized {
+	// A forgotten tab resending its stale token is answered 401 without a
+	// lookup, and does not spend the address's budget.
+	stale := office.As("ma-da-het-han")
+	for i := range 10 {
+		resp := stale.Do(t, q, nil)
+		if resp.Status != http.StatusUnauthorized {
+			t.Fatalf("stale token, attempt %d: %d %+v", i+1, resp.Status, resp.Errors)
+		}
+		if n := statements(t, env, resp.RequestID); i > 0 && n != 0 {
+			t.Errorf("the stale token was looked up again (%d statements)", n)
+		}
+	}
+	// Made-up tokens, each new, spend it: the stale one counted once.
+	for i := range 2 {
+		if resp := office.As(fmt.Sprint("khong-phai-ma-that-", i)).Do(t, q, nil); resp.Status != http.StatusUnauthorized {
 			t.Fatalf("bad token %d: %d %+v", i+1, resp.Status, resp.Errors)
 		}
 	}
-	resp := stale.Do(t, q, nil)
+	resp := office.As("khong-phai-ma-that-3").Do(t, q, nil)
 	if resp.Status != http.StatusTooManyRequests || len(resp.Errors) != 1 || resp.Errors[0].Extensions["code"] != "RATE_LIMITED" ||
 		resp.Header.Get("Retry-After") == "" {
 		t.Fatalf("fourth bad token: %d %+v", resp.Status, resp.Errors)

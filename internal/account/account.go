@@ -11,6 +11,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/hashicorp/golang-lru/v2/expirable"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/sodoan/sodoan/internal/access"
@@ -78,11 +79,16 @@ type Store struct {
 	now        func() time.Time
 	sleep      func(context.Context, time.Duration)
 	principals *principalCache // nil: no cache
+	// rejected remembers tokens that signed no one in; such a token never
+	// becomes valid (sessions only end), so a client resending a stale one
+	// costs no lookup.
+	rejected *expirable.LRU[string, struct{}]
 }
 
 // NewStore returns a Store on pool with the given sign-in policy.
 func NewStore(pool db.DB, policy Policy) *Store {
-	return &Store{pool: pool, policy: policy, now: time.Now, sleep: sleepCtx, principals: newPrincipalCache(policy.PrincipalCache)}
+	return &Store{pool: pool, policy: policy, now: time.Now, sleep: sleepCtx, principals: newPrincipalCache(policy.PrincipalCache),
+		rejected: expirable.NewLRU[string, struct{}](10_000, nil, 10*time.Minute)}
 }
 
 func sleepCtx(ctx context.Context, d time.Duration) {

@@ -164,6 +164,11 @@ func (s *Store) Remembered(token string) *access.Principal {
 	return p
 }
 
+// Rejected reports whether token was recently found to sign no one in.
+func (s *Store) Rejected(token string) bool {
+	return s.rejected.Contains(string(hashToken(token)))
+}
+
 // Authenticate returns who holds token, or nil when the token is unknown,
 // revoked, expired (idle or absolute) or its account is inactive.
 func (s *Store) Authenticate(ctx context.Context, token string) (*access.Principal, error) {
@@ -171,6 +176,9 @@ func (s *Store) Authenticate(ctx context.Context, token string) (*access.Princip
 	cached, gen := s.principals.get(key)
 	if cached != nil {
 		return cached, nil
+	}
+	if s.rejected.Contains(key) {
+		return nil, nil
 	}
 	now := s.now()
 	p := &access.Principal{}
@@ -192,6 +200,7 @@ func (s *Store) Authenticate(ctx context.Context, token string) (*access.Princip
 		Scan(&p.SessionID, &lastSeen, &p.AccountID, &p.Username, &p.DisplayName, &p.MemberID, &p.MemberUnitID,
 			&admin, &unitIDs, &paths)
 	if errors.Is(err, pgx.ErrNoRows) {
+		s.rejected.Add(key, struct{}{})
 		return nil, nil
 	}
 	if err != nil {

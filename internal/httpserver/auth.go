@@ -25,19 +25,20 @@ import (
 // anonymous, so a client learns to sign in again instead of silently
 // seeing less.
 //
-// Each token that signs no one in is charged to the client's address in
-// badTokens (nil: no limit); an address that has spent its budget gets 429
-// without its tokens being looked up, unless the token is one the session
-// cache knows, so a flood of made-up tokens cannot keep the database busy
-// and one stale client behind an office's address does not lock out the
-// rest.
+// Each new token that signs no one in is charged to the client's address
+// in badTokens (nil: no limit); an address that has spent its budget gets
+// 429 for tokens the server has not seen, without looking them up, so a
+// flood of made-up tokens cannot keep the database busy. A stale token
+// resent (a forgotten tab behind an office's address) is known to be bad:
+// it gets 401 without a lookup and is not charged again, so it does not
+// spend the office's budget.
 func withAuth(accounts *account.Store, badTokens *ratelimit.Limiter, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		p := access.Anonymous
 		if token, ok := bearer(r); ok {
 			address := "address:" + account.ClientFrom(ctx).IP
-			if badTokens != nil && accounts.Remembered(token) == nil {
+			if badTokens != nil && accounts.Remembered(token) == nil && !accounts.Rejected(token) {
 				if spent, wait := badTokens.Spent(address); spent {
 					w.Header().Set("Retry-After", strconv.Itoa(ratelimit.RetrySeconds(wait)))
 					writeGraphQLError(w, http.StatusTooManyRequests, "RATE_LIMITED", i18n.Pick(ctx,
@@ -46,6 +47,7 @@ func withAuth(accounts *account.Store, badTokens *ratelimit.Limiter, next http.H
 					return
 				}
 			}
+			known := accounts.Rejected(token)
 			found, err := accounts.Authenticate(ctx, token)
 			if err != nil {
 				hlog.FromRequest(r).Error().Err(err).Msg("authenticate")
@@ -62,7 +64,7 @@ func withAuth(accounts *account.Store, badTokens *ratelimit.Limiter, next http.H
 				return
 			}
 			if found == nil {
-				if badTokens != nil {
+				if badTokens != nil && !known {
 					badTokens.Take(address, 1)
 				}
 				writeGraphQLError(w, http.StatusUnauthorized, "UNAUTHENTICATED", i18n.Pick(ctx,
