@@ -69,14 +69,14 @@ func (l *lockedBuffer) String() string {
 
 // startServer runs `server serve` as a child process on a new, unmigrated
 // database and waits until /readyz answers 200: serve must migrate it.
-func startServer(t *testing.T) (addr string, cmd *exec.Cmd, logs *lockedBuffer) {
+func startServer(t *testing.T) (addr string, cmd *exec.Cmd, logs *lockedBuffer, exited <-chan error) {
 	t.Helper()
 	return startServerOn(t, testdb.URL(t, pgtestdb.NoopMigrator{}))
 }
 
 // startServerOn is startServer on the database at url, with extra
-// environment variables.
-func startServerOn(t *testing.T, url string, env ...string) (addr string, cmd *exec.Cmd, logs *lockedBuffer) {
+// environment variables. exited yields the process's exit once it ends.
+func startServerOn(t *testing.T, url string, env ...string) (addr string, cmd *exec.Cmd, logs *lockedBuffer, exited <-chan error) {
 	t.Helper()
 	addr = freePort(t)
 	cmd = exec.Command(os.Args[0])
@@ -94,11 +94,12 @@ func startServerOn(t *testing.T, url string, env ...string) (addr string, cmd *e
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait(); close(done) }() // closed: every later receive returns at once
+	exited = done
 	t.Cleanup(func() {
-		if cmd.ProcessState == nil {
-			_ = cmd.Process.Kill()
-			_ = cmd.Wait()
-		}
+		_ = cmd.Process.Kill() // harmless if it has exited
+		<-exited
 	})
 	deadline := time.Now().Add(60 * time.Second)
 	for {
@@ -106,7 +107,7 @@ func startServerOn(t *testing.T, url string, env ...string) (addr string, cmd *e
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
-				return addr, cmd, logs
+				return addr, cmd, logs, exited
 			}
 		}
 		if time.Now().After(deadline) {
@@ -121,7 +122,7 @@ func startServerOn(t *testing.T, url string, env ...string) (addr string, cmd *e
 // process exits cleanly.
 func TestServeAnswersAndStopsGracefully(t *testing.T) {
 	t.Parallel()
-	addr, cmd, logs := startServer(t)
+	addr, cmd, logs, exited := startServer(t)
 
 	resp, err := http.Post("http://"+addr+"/graphql", "application/json", strings.NewReader(`{"query":"{__typename}"}`))
 	if err != nil {
@@ -163,9 +164,10 @@ func TestServeAnswersAndStopsGracefully(t *testing.T) {
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(500 * time.Millisecond)
-	if cmd.ProcessState != nil {
-		t.Fatal("server exited with requests in flight")
+	select {
+	case <-exited:
+		t.Fatalf("server exited with requests in flight; logs:\n%s", logs)
+	case <-time.After(500 * time.Millisecond):
 	}
 	if _, err := http.Post("http://"+addr+"/graphql", "application/json", strings.NewReader(query)); err == nil {
 		t.Error("a new connection was accepted after SIGTERM")
@@ -182,10 +184,8 @@ func TestServeAnswersAndStopsGracefully(t *testing.T) {
 		}
 	}
 
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
 	select {
-	case err := <-done:
+	case err := <-exited:
 		if err != nil {
 			t.Errorf("server exit: %v\nlogs:\n%s", err, logs)
 		}
