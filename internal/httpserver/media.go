@@ -6,7 +6,6 @@ import (
 	"mime"
 	"net/http"
 	"os"
-	"path/filepath"
 
 	"github.com/rs/zerolog/hlog"
 
@@ -15,6 +14,7 @@ import (
 	"github.com/sodoan/sodoan/internal/apperr"
 	"github.com/sodoan/sodoan/internal/i18n"
 	"github.com/sodoan/sodoan/internal/news"
+	"github.com/sodoan/sodoan/internal/validate"
 )
 
 // uploadPhoto serves POST /uploads/photos: the image as the request body
@@ -49,7 +49,7 @@ func uploadPhoto(store *news.Store, media news.Media) http.HandlerFunc {
 		if inv, ok := apperr.AsInvalid(err); ok {
 			fe := inv.Errors[0]
 			status := http.StatusUnprocessableEntity
-			if fe.Code == "TOO_LONG" {
+			if fe.Code == validate.TooLong {
 				status = http.StatusRequestEntityTooLarge
 			}
 			writeJSON(w, status, map[string]any{"errors": []any{map[string]any{
@@ -89,7 +89,7 @@ func serveMedia(media news.Media) http.HandlerFunc {
 			return
 		}
 		defer f.Close()
-		w.Header().Set("Content-Type", map[string]string{".jpg": "image/jpeg", ".png": "image/png", ".webp": "image/webp"}[filepath.Ext(name)])
+		w.Header().Set("Content-Type", news.ContentType(name))
 		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 		w.Header().Set("X-Content-Type-Options", "nosniff")
 		w.Header().Set("Content-Security-Policy", "default-src 'none'")

@@ -36,6 +36,16 @@ func (p *Photo) FileName() string { return p.SHA256 + extensions[p.ContentType] 
 
 var extensions = map[string]string{"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp"}
 
+// ContentType is the media type of a stored photo's file name.
+func ContentType(fileName string) string {
+	for kind, ext := range extensions {
+		if strings.HasSuffix(fileName, ext) {
+			return kind
+		}
+	}
+	return "application/octet-stream"
+}
+
 // Media stores photo files on disk under a folder, named by content.
 type Media struct {
 	Dir      string
