@@ -33,6 +33,12 @@ func TestPrincipalCache(t *testing.T) {
 		t.Errorf("first request %d statements, second %d: the session should be checked once", a, b)
 	}
 
+	// What only the province's officer may do: read its yearly report.
+	const report = `query($u: ID!) { yearlyReport(unitId: $u, year: 2022) { year } }`
+	if resp := officer.Do(t, report, map[string]any{"u": province.Unit.ID}); len(resp.Errors) > 0 {
+		t.Fatalf("the officer reads the province's report: %+v", resp.Errors)
+	}
+
 	// The administrator revokes the role: the officer's next request has none.
 	env.MustMutate(t, "roleRevoke", "RoleInput", "userErrors { code }", map[string]any{
 		"accountId": model.EncodeID(model.KindAccount, officerID), "kind": "OFFICER", "unitId": province.Unit.ID}, nil)
@@ -42,6 +48,11 @@ func TestPrincipalCache(t *testing.T) {
 	officer.MustDo(t, me, nil, &out)
 	if len(out.Me.Roles) != 0 {
 		t.Errorf("roles after the revoke: %+v", out.Me.Roles)
+	}
+	// roles above is read from the database; the permission check uses the
+	// cached principal, which the revoke must have dropped.
+	if resp := officer.Do(t, report, map[string]any{"u": province.Unit.ID}); len(resp.Errors) != 1 || resp.Errors[0].Extensions["code"] != "FORBIDDEN" {
+		t.Errorf("the report after the revoke: %s %+v", resp.Data, resp.Errors)
 	}
 
 	// Signing out ends the session for the next request, cache or not.
