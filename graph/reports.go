@@ -37,7 +37,7 @@ func (r *Resolver) plan(ctx context.Context, unitID int64, year int) (*model.Pla
 	if err != nil {
 		return nil, err
 	}
-	rep, err := r.ReportStore.Yearly(ctx, unitID, year)
+	rep, err := r.ReportStore.YearlyParts(ctx, unitID, year, report.PlanParts)
 	if err != nil {
 		return nil, err
 	}

@@ -188,6 +188,11 @@ var All = Parts{Members: true, YearStart: true, Activities: true, Notable: true,
 	Commendations: true, News: true, Committee: true, Breakdown: true,
 	Previous: &Parts{Members: true, YearStart: true, Activities: true, Pledges: true, Ratings: true, Commendations: true, News: true}}
 
+// PlanParts is what a plan's actual figures (Actual) and suggestions
+// (Suggest, from the previous year) read.
+var PlanParts = Parts{Members: true, Activities: true, Pledges: true, Ratings: true,
+	Previous: &Parts{Members: true, Activities: true, Pledges: true, Ratings: true}}
+
 // needsEnd reports whether p reads the membership at the year's end.
 func (p Parts) needsEnd() bool {
 	return p.Members || p.Activities || p.Pledges || p.Ratings || p.Commendations || p.Committee || p.Breakdown
