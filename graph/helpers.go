@@ -28,6 +28,29 @@ func loadOne[T any](ctx context.Context, l *dataloadgen.Loader[int64, *T], id in
 	return v, err
 }
 
+// loadFound loads ids in one batch and keeps, in order, those that exist
+// (a record deleted since its id was read is left out).
+func loadFound[T any](ctx context.Context, l *dataloadgen.Loader[int64, *T], ids []int64) ([]*T, error) {
+	vals, err := l.LoadAll(ctx, ids)
+	var errs dataloadgen.ErrorSlice
+	if errors.As(err, &errs) {
+		for _, e := range errs {
+			if e != nil && !errors.Is(e, dataloadgen.ErrNotFound) {
+				return nil, e
+			}
+		}
+	} else if err != nil {
+		return nil, err
+	}
+	out := make([]*T, 0, len(vals))
+	for _, v := range vals {
+		if v != nil {
+			out = append(out, v)
+		}
+	}
+	return out, nil
+}
+
 // loadOptional is loadOne for a nullable reference.
 func loadOptional[T any](ctx context.Context, l *dataloadgen.Loader[int64, *T], id *int64) (*T, error) {
 	if id == nil {

@@ -169,6 +169,7 @@ func (r *queryResolver) Post(ctx context.Context, id *string, slug *string) (*ne
 		if err != nil || p == nil {
 			return nil, err
 		}
+		loaders(ctx).Post.Prime(p.ID, p) // read already: visiblePost need not read it again
 		return r.visiblePost(ctx, p.ID)
 	}
 	return nil, &apperr.Error{Code: apperr.BadUserInput, Message: "give id or slug", VI: "Cần mã hoặc đường dẫn của tin bài."}
@@ -236,17 +237,7 @@ func (r *queryResolver) MostRead(ctx context.Context, first *int32) ([]*news.Pos
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*news.Post, 0, len(ids))
-	for _, id := range ids {
-		p, err := loadOne(ctx, loaders(ctx).Post, id)
-		if err != nil {
-			return nil, err
-		}
-		if p != nil {
-			out = append(out, p)
-		}
-	}
-	return out, nil
+	return loadFound(ctx, loaders(ctx).Post, ids)
 }
 
 func (r *searchHitResolver) Kind(ctx context.Context, obj *news.Hit) (model.SearchHitKind, error) {
