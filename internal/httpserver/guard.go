@@ -67,13 +67,15 @@ func guardGraphQL(maxBytes int64, next http.Handler) http.Handler {
 				"Send one GraphQL operation per request; arrays (batching) are not accepted."))
 			return
 		}
+		// Checked for shape only: variables and extensions stay raw (gqlgen
+		// decodes them once, after), they just have to be objects or null.
 		var shape struct {
-			Query         *string        `json:"query"`
-			OperationName *string        `json:"operationName"`
-			Variables     map[string]any `json:"variables"`
-			Extensions    map[string]any `json:"extensions"`
+			Query         *string         `json:"query"`
+			OperationName *string         `json:"operationName"`
+			Variables     json.RawMessage `json:"variables"`
+			Extensions    json.RawMessage `json:"extensions"`
 		}
-		if err := json.Unmarshal(body, &shape); err != nil {
+		if err := json.Unmarshal(body, &shape); err != nil || !objectOrNull(shape.Variables) || !objectOrNull(shape.Extensions) {
 			writeGraphQLError(w, http.StatusBadRequest, "BAD_REQUEST", i18n.Pick(ctx,
 				"Nội dung phải là một đối tượng JSON: query (chuỗi), operationName (chuỗi), variables (đối tượng), extensions (đối tượng).",
 				"The body must be a JSON object: query (string), operationName (string), variables (object), extensions (object)."))
@@ -83,6 +85,11 @@ func guardGraphQL(maxBytes int64, next http.Handler) http.Handler {
 		r.ContentLength = int64(len(body))
 		next.ServeHTTP(w, r)
 	})
+}
+
+// objectOrNull reports whether raw JSON is absent, null or an object.
+func objectOrNull(raw json.RawMessage) bool {
+	return len(raw) == 0 || raw[0] == '{' || string(raw) == "null"
 }
 
 func byteSize(n int64) string {
