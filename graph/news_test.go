@@ -331,3 +331,32 @@ func TestSearchOrder(t *testing.T) {
 		t.Errorf("first 5:\n got %q\nwant %q", got, want[:5])
 	}
 }
+
+// A post's unit must be open, and tags are limited in characters, not
+// bytes: a 40-letter Vietnamese tag is fine, a 51-letter one is not.
+func TestPostUnitAndTags(t *testing.T) {
+	t.Parallel()
+	tr := newTree(t)
+	closed := tr.unit(t, &tr.bloc, "BRANCH", "Chi đoàn đã giải thể")
+	tr.env.MustMutate(t, "unitArchive", "UnitArchiveInput", "unit { id }", map[string]any{"id": closed, "version": tr.version(t, closed)}, nil)
+	tag40 := strings.Repeat("Đ", 40)
+	for _, tt := range []struct {
+		name, unit string
+		tags       []string
+		want       []string
+	}{
+		{"archived unit", closed, nil, []string{"input.unitId:NOT_ALLOWED"}},
+		{"long Vietnamese tag", tr.branchA, []string{tag40, "tình nguyện"}, nil},
+		{"tag over 50 characters", tr.branchA, []string{strings.Repeat("ư", 51)}, []string{"input.post.tags.0:TOO_LONG"}},
+	} {
+		before := tr.env.Count(t, "posts")
+		ue := tr.env.Mutate(t, "postCreate", "PostCreateInput", "post { id }", map[string]any{"unitId": tt.unit,
+			"post": map[string]any{"title": "Tin " + tt.name, "bodyMarkdown": "Nội dung.", "tags": tt.tags}}, nil)
+		if got := codes(ue); !slices.Equal(got, tt.want) {
+			t.Errorf("%s: %v, want %v", tt.name, got, tt.want)
+		}
+		if created := tr.env.Count(t, "posts") - before; (len(tt.want) == 0) != (created == 1) {
+			t.Errorf("%s: %d posts created", tt.name, created)
+		}
+	}
+}

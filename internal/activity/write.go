@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/sodoan/sodoan/internal/db"
+	"github.com/sodoan/sodoan/internal/org"
 	"github.com/sodoan/sodoan/internal/validate"
 )
 
@@ -28,21 +29,6 @@ const (
 )
 
 func in(parts ...any) []string { return validate.Path(append([]any{"input"}, parts...)...) }
-
-// unitCheck records why unitID cannot organise, if it cannot.
-func unitCheck(ctx context.Context, tx pgx.Tx, v *validate.Errors, field []string, unitID int64) error {
-	var archived bool
-	err := tx.QueryRow(ctx, `SELECT archived_at IS NOT NULL FROM units WHERE id = $1`, unitID).Scan(&archived)
-	switch {
-	case isNoRows(err):
-		v.Add(field, validate.NotFound, "Không tìm thấy đơn vị.", "No such unit.")
-	case err != nil:
-		return fmt.Errorf("check unit %d: %w", unitID, err)
-	case archived:
-		v.Add(field, validate.NotAllowed, "Đơn vị đã lưu trữ.", "The unit is archived.")
-	}
-	return nil
-}
 
 // CampaignInput is a campaign's fields.
 type CampaignInput struct {
@@ -77,7 +63,7 @@ func (s *Store) CreateCampaign(ctx context.Context, c CampaignInput) (*Campaign,
 		if err := db.ClaimKey(ctx, tx); err != nil {
 			return err
 		}
-		if err := unitCheck(ctx, tx, &v, in("unitId"), c.UnitID); err != nil {
+		if err := org.CheckOpen(ctx, tx, &v, in("unitId"), c.UnitID); err != nil {
 			return err
 		}
 		if err := v.Err(); err != nil {
@@ -210,7 +196,7 @@ func (s *Store) checkActivity(ctx context.Context, tx pgx.Tx, v *validate.Errors
 		a.Guests[i].Name = v.Text(in("guests", i, "name"), a.Guests[i].Name, true, maxGuestName)
 		a.Guests[i].Title = v.OptionalText(in("guests", i, "title"), a.Guests[i].Title, maxGuestTitle)
 	}
-	if err := unitCheck(ctx, tx, v, in("unitId"), a.UnitID); err != nil {
+	if err := org.CheckOpen(ctx, tx, v, in("unitId"), a.UnitID); err != nil {
 		return err
 	}
 	if a.CampaignID != nil {

@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/sodoan/sodoan/internal/access"
 	"github.com/sodoan/sodoan/internal/db"
+	"github.com/sodoan/sodoan/internal/org"
 	"github.com/sodoan/sodoan/internal/page"
 	"github.com/sodoan/sodoan/internal/validate"
 )
@@ -236,16 +238,12 @@ func (s *Store) check(ctx context.Context, tx pgx.Tx, v *validate.Errors, p *Inp
 	p.Summary = v.OptionalText(pf("summary"), p.Summary, 1000)
 	p.AuthorName = v.OptionalText(pf("authorName"), p.AuthorName, 200)
 	p.AuthorDepartment = v.OptionalText(pf("authorDepartment"), p.AuthorDepartment, 300)
-	if len(p.BodyMarkdown) > 100000 {
+	if utf8.RuneCountInString(p.BodyMarkdown) > 100000 {
 		v.Add(pf("bodyMarkdown"), validate.TooLong, "Nội dung quá dài.", "The body is too long.")
 	}
 	tags := []string{}
 	for i, t := range p.Tags {
-		t = strings.TrimSpace(t)
-		if len(t) > 50 {
-			v.Add(pf("tags", i), validate.TooLong, "Thẻ tối đa 50 ký tự.", "A tag has at most 50 characters.")
-		}
-		if t != "" {
+		if t = v.Text(pf("tags", i), t, false, 50); t != "" {
 			tags = append(tags, t)
 		}
 	}
@@ -253,13 +251,10 @@ func (s *Store) check(ctx context.Context, tx pgx.Tx, v *validate.Errors, p *Inp
 	for i := range p.Photos {
 		p.Photos[i].Caption = v.OptionalText(pf("photos", i, "caption"), p.Photos[i].Caption, 1000)
 	}
-	var exists bool
-	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM units WHERE id = $1)`, p.UnitID).Scan(&exists); err != nil {
+	if err := org.CheckOpen(ctx, tx, v, in("unitId"), p.UnitID); err != nil {
 		return "", err
 	}
-	if !exists {
-		v.Add(in("unitId"), validate.NotFound, "Không tìm thấy đơn vị.", "No such unit.")
-	}
+	var exists bool
 	if p.ActivityID != nil {
 		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM activities WHERE id = $1)`, *p.ActivityID).Scan(&exists); err != nil {
 			return "", err

@@ -303,3 +303,20 @@ func (s *Store) Archive(ctx context.Context, in ArchiveInput) (*Unit, error) {
 	})
 	return out, err
 }
+
+// CheckOpen records on field why unitID cannot take new records, if it
+// cannot: it does not exist, or it is archived. Stores that attach records
+// to a unit (activities, campaigns, posts) call it in their transaction.
+func CheckOpen(ctx context.Context, q db.DB, v *validate.Errors, field []string, unitID int64) error {
+	var archived bool
+	err := q.QueryRow(ctx, `SELECT archived_at IS NOT NULL FROM units WHERE id = $1`, unitID).Scan(&archived)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		v.Add(field, validate.NotFound, "Không tìm thấy đơn vị.", "No such unit.")
+	case err != nil:
+		return fmt.Errorf("check unit %d: %w", unitID, err)
+	case archived:
+		v.Add(field, validate.NotAllowed, "Đơn vị đã lưu trữ.", "The unit is archived.")
+	}
+	return nil
+}
