@@ -360,3 +360,22 @@ func TestPostUnitAndTags(t *testing.T) {
 		}
 	}
 }
+
+// A draft never published cannot be archived (an archived post counts as
+// published news in the year-end report).
+func TestDraftCannotBeArchived(t *testing.T) {
+	t.Parallel()
+	tr := newTree(t)
+	var out struct{ Post struct{ ID string } }
+	tr.env.MustMutate(t, "postCreate", "PostCreateInput", "post { id }", map[string]any{"unitId": tr.branchA,
+		"post": map[string]any{"title": "Bản nháp", "bodyMarkdown": "Chưa xong."}}, &out)
+	ue := tr.env.Mutate(t, "postSetStatus", "PostSetStatusInput", "post { id }", map[string]any{"id": out.Post.ID, "version": 1, "status": "ARCHIVED"}, nil)
+	if got := codes(ue); !slices.Equal(got, []string{"input.status:NOT_ALLOWED"}) {
+		t.Errorf("archiving a draft: %v", got)
+	}
+	var p struct{ Node struct{ Status string } }
+	tr.env.MustDo(t, `query($id: ID!) { node(id: $id) { ... on Post { status } } }`, map[string]any{"id": out.Post.ID}, &p)
+	if p.Node.Status != "DRAFT" {
+		t.Errorf("status after the refusal: %s", p.Node.Status)
+	}
+}

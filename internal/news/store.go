@@ -395,10 +395,18 @@ func lock(ctx context.Context, tx pgx.Tx, id int64, version int32) (*Post, error
 func (s *Store) SetStatus(ctx context.Context, id int64, version int32, status Status) (*Post, error) {
 	var out *Post
 	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		if _, err := lock(ctx, tx, id, version); err != nil {
+		cur, err := lock(ctx, tx, id, version)
+		if err != nil {
 			return err
 		}
-		var err error
+		// An archived post counts as published news (it was, once); a draft
+		// never published has nothing to archive.
+		if cur.Status == Draft && status == Archived {
+			var v validate.Errors
+			v.Add(in("status"), validate.NotAllowed, "Tin nháp chưa đăng thì không lưu trữ được; nếu không dùng nữa, hãy xóa.",
+				"A draft that was never published cannot be archived; delete it if it is not wanted.")
+			return v.Err()
+		}
 		out, err = scanPost(tx.QueryRow(ctx, `UPDATE posts p SET status = $2,
 			published_at = CASE WHEN $2 = 'DRAFT' THEN NULL ELSE coalesce(published_at, $3) END,
 			updated_at = now(), version = version + 1 WHERE id = $1 RETURNING `+postColumns, id, status, s.now()))
