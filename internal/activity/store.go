@@ -216,35 +216,53 @@ func (p Parent) without(f Filter) Filter {
 // (which stands in for f's unit or campaign), in one query: units or
 // campaigns listed with their activities cost one statement, not one each.
 func (s *Store) FirstPagesOf(ctx context.Context, parent Parent, ids []int64, f Filter, order Order, first int) (map[int64]page.Page[*Activity], error) {
-	var args db.Args
-	idsArg := args.Add(ids)
-	f = parent.without(f)
-	conds := f.where(&args)
-	orderBy, _ := orderOf(order)
-	lim := args.Add(first + 1)
-	inner := `SELECT ` + activityColumns + ` FROM activities a` + db.Where(append(conds, parent.condition("parent.id"))) +
-		` ORDER BY ` + orderBy + ` LIMIT ` + lim
+	// Units with small subtrees (the usual listed units) are read unit by
+	// unit from the (unit, date) index, large ones and campaigns from the
+	// list's own condition; one statement for each kind that is present.
+	type group struct {
+		ids    []int64
+		byUnit bool
+	}
+	groups := []group{{ids: ids}}
 	if parent == UnderUnit {
-		// Listed units are mostly small and this is planned once for all of
-		// them: read each unit's activities from the (unit, date) index.
-		inner = db.ByUnit("parent.id", byUnit(conds, orderBy, lim), strings.ReplaceAll(orderBy, "a.", "x."), lim)
-	}
-	rows, err := s.pool.Query(ctx, db.Lateral(idsArg, inner), args.Bind(f.Search != "")...)
-	if err != nil {
-		return nil, fmt.Errorf("activities of parents: %w", err)
-	}
-	grouped := map[int64][]*Activity{}
-	for rows.Next() {
-		var pid int64
-		a, err := scanActivity(rows, &pid)
+		small, large, err := s.subtrees.Split(ctx, s.pool, ids)
 		if err != nil {
-			rows.Close()
+			return nil, err
+		}
+		groups = []group{{small, true}, {large, false}}
+	}
+	f = parent.without(f)
+	orderBy, _ := orderOf(order)
+	grouped := map[int64][]*Activity{}
+	for _, group := range groups {
+		if len(group.ids) == 0 {
+			continue
+		}
+		var args db.Args
+		idsArg := args.Add(group.ids)
+		conds := f.where(&args)
+		lim := args.Add(first + 1)
+		inner := `SELECT ` + activityColumns + ` FROM activities a` + db.Where(append(conds, parent.condition("parent.id"))) +
+			` ORDER BY ` + orderBy + ` LIMIT ` + lim
+		if group.byUnit {
+			inner = db.ByUnit("parent.id", byUnit(conds, orderBy, lim), strings.ReplaceAll(orderBy, "a.", "x."), lim)
+		}
+		rows, err := s.pool.Query(ctx, db.Lateral(idsArg, inner), args.Bind(f.Search != "")...)
+		if err != nil {
 			return nil, fmt.Errorf("activities of parents: %w", err)
 		}
-		grouped[pid] = append(grouped[pid], a)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("activities of parents: %w", err)
+		for rows.Next() {
+			var pid int64
+			a, err := scanActivity(rows, &pid)
+			if err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("activities of parents: %w", err)
+			}
+			grouped[pid] = append(grouped[pid], a)
+		}
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("activities of parents: %w", err)
+		}
 	}
 	req := page.Request{First: first}
 	out := make(map[int64]page.Page[*Activity], len(ids))

@@ -117,7 +117,6 @@ const SmallSubtree = 40
 type Subtrees struct {
 	mu    sync.Mutex
 	small map[int64]subtreeAnswer
-	now   func() time.Time
 }
 
 type subtreeAnswer struct {
@@ -127,29 +126,54 @@ type subtreeAnswer struct {
 
 // NewSubtrees returns an empty Subtrees.
 func NewSubtrees() *Subtrees {
-	return &Subtrees{small: map[int64]subtreeAnswer{}, now: time.Now}
+	return &Subtrees{small: map[int64]subtreeAnswer{}}
 }
 
 // Small reports whether unitID's subtree is small.
 func (t *Subtrees) Small(ctx context.Context, conn DB, unitID int64) (bool, error) {
-	now := t.now()
+	small, _, err := t.Split(ctx, conn, []int64{unitID})
+	return len(small) == 1, err
+}
+
+// Split sorts unitIDs into those with small subtrees and those with large
+// ones, asking the database (in one statement) only about units it has not
+// asked about within the minute.
+func (t *Subtrees) Split(ctx context.Context, conn DB, unitIDs []int64) (small, large []int64, err error) {
+	now := time.Now()
+	var unknown []int64
+	known := make(map[int64]bool, len(unitIDs))
 	t.mu.Lock()
-	a, ok := t.small[unitID]
+	for _, id := range unitIDs {
+		if a, ok := t.small[id]; ok && now.Sub(a.at) < time.Minute {
+			known[id] = a.small
+		} else {
+			unknown = append(unknown, id)
+		}
+	}
 	t.mu.Unlock()
-	if ok && now.Sub(a.at) < time.Minute {
-		return a.small, nil
+	if len(unknown) > 0 {
+		sizes, err := ByID[int](ctx, conn, `SELECT p.id, (SELECT count(*) FROM (SELECT 1 FROM units u
+				WHERE u.path <@ (SELECT path FROM units WHERE id = p.id) LIMIT $2) s)
+			FROM unnest($1::bigint[]) AS p(id)`, unknown, SmallSubtree+1)
+		if err != nil {
+			return nil, nil, fmt.Errorf("size of units' subtrees: %w", err)
+		}
+		t.mu.Lock()
+		if len(t.small) > 100_000 { // more units than any deployment has: start afresh
+			clear(t.small)
+		}
+		for _, id := range unknown {
+			known[id] = sizes[id] <= SmallSubtree
+			t.small[id] = subtreeAnswer{small: known[id], at: now}
+		}
+		t.mu.Unlock()
 	}
-	var n int
-	err := conn.QueryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM units WHERE path <@ (SELECT path FROM units WHERE id = $1) LIMIT $2) s`,
-		unitID, SmallSubtree+1).Scan(&n)
-	if err != nil {
-		return false, fmt.Errorf("size of unit %d's subtree: %w", unitID, err)
+	for _, id := range unitIDs {
+		if known[id] {
+			small = append(small, id)
+		} else {
+			large = append(large, id)
+		}
 	}
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if len(t.small) > 100_000 { // more units than any deployment has: start afresh
-		clear(t.small)
-	}
-	t.small[unitID] = subtreeAnswer{small: n <= SmallSubtree, at: now}
-	return n <= SmallSubtree, nil
+	return small, large, nil
 }

@@ -195,32 +195,48 @@ func (s *Store) Count(ctx context.Context, f Filter) (int, error) {
 // units (their whole subtrees; f.UnitID is ignored), in one query: a list
 // of units with their members costs one statement, not one per unit.
 func (s *Store) FirstPagesIn(ctx context.Context, unitIDs []int64, f Filter, order Order, first int) (map[int64]page.Page[*Member], error) {
-	var args db.Args
-	ids := args.Add(unitIDs)
-	f.UnitID = nil
-	conds := s.where(f, &args)
-	orderBy, keyCols, _, _ := orderOf(order)
-	// Listed units are mostly small (a bloc's branches), and PostgreSQL
-	// plans this once for all of them: read each unit's members from its
-	// own index rather than walking every member by name.
-	lim := args.Add(first + 1)
-	inner := db.ByUnit("parent.id", byUnit(conds, orderBy, keyCols, lim), outerOrder(orderBy, keyCols), lim)
-	rows, err := s.pool.Query(ctx, db.Lateral(ids, inner), args.Bind(f.Search != "")...)
+	// As in List, but for many units: small subtrees (a bloc's branches, the
+	// usual case) are read unit by unit, large ones by walking the members
+	// in order; one statement for each kind that is present.
+	small, large, err := s.subtrees.Split(ctx, s.pool, unitIDs)
 	if err != nil {
-		return nil, fmt.Errorf("members of units: %w", err)
+		return nil, err
 	}
+	f.UnitID = nil
+	orderBy, keyCols, _, _ := orderOf(order)
 	grouped := map[int64][]keyedMember{}
-	for rows.Next() {
-		var k keyedMember
-		var parent int64
-		if k.m, err = scanMember(rows, &k.key, &parent); err != nil {
-			rows.Close()
+	for _, group := range []struct {
+		ids    []int64
+		byUnit bool
+	}{{small, true}, {large, false}} {
+		if len(group.ids) == 0 {
+			continue
+		}
+		var args db.Args
+		ids := args.Add(group.ids)
+		conds := s.where(f, &args)
+		lim := args.Add(first + 1)
+		inner := `SELECT ` + memberColumns + `, ` + keyCols + ` AS sort_key FROM members m` +
+			db.Where(append(conds, inSubtreeOf("parent.id"))) + ` ORDER BY ` + orderBy + ` LIMIT ` + lim
+		if group.byUnit {
+			inner = db.ByUnit("parent.id", byUnit(conds, orderBy, keyCols, lim), outerOrder(orderBy, keyCols), lim)
+		}
+		rows, err := s.pool.Query(ctx, db.Lateral(ids, inner), args.Bind(f.Search != "")...)
+		if err != nil {
 			return nil, fmt.Errorf("members of units: %w", err)
 		}
-		grouped[parent] = append(grouped[parent], k)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("members of units: %w", err)
+		for rows.Next() {
+			var k keyedMember
+			var parent int64
+			if k.m, err = scanMember(rows, &k.key, &parent); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("members of units: %w", err)
+			}
+			grouped[parent] = append(grouped[parent], k)
+		}
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("members of units: %w", err)
+		}
 	}
 	req := page.Request{First: first}
 	out := make(map[int64]page.Page[*Member], len(unitIDs))
