@@ -379,3 +379,30 @@ func TestDraftCannotBeArchived(t *testing.T) {
 		t.Errorf("status after the refusal: %s", p.Node.Status)
 	}
 }
+
+// Search shows drafts only to those who manage their unit, and never a
+// cancelled activity.
+func TestSearchVisibility(t *testing.T) {
+	t.Parallel()
+	c := newCallers(t)
+	c.env.MustMutate(t, "postCreate", "PostCreateInput", "post { id }", map[string]any{"unitId": c.branchA,
+		"post": map[string]any{"title": "Bản nháp kế hoạch mùa hè xanh", "bodyMarkdown": "Chưa đăng."}}, nil)
+	c.activity(t, c.branchA, "Mùa hè xanh đã hủy", map[string]any{"status": "CANCELLED"})
+	c.activity(t, c.branchA, "Mùa hè xanh ở Phước Đại", nil)
+	titles := func(who string) []string {
+		var out struct{ Search []struct{ Title string } }
+		c.as(who).MustDo(t, `{ search(query: "mua he xanh", first: 10) { title } }`, nil, &out)
+		var got []string
+		for _, h := range out.Search {
+			got = append(got, h.Title)
+		}
+		slices.Sort(got)
+		return got
+	}
+	if got := titles("anonymous"); !slices.Equal(got, []string{"Mùa hè xanh ở Phước Đại"}) {
+		t.Errorf("anonymous sees %q", got)
+	}
+	if got := titles("admin"); !slices.Equal(got, []string{"Bản nháp kế hoạch mùa hè xanh", "Mùa hè xanh ở Phước Đại"}) {
+		t.Errorf("the administrator sees %q", got)
+	}
+}
