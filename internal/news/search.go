@@ -149,27 +149,25 @@ func snippet(text string, words []string) (plain, marked string) {
 	for i, r := range orig {
 		folded[i] = fold(r)
 	}
-	type span struct{ from, to int }
-	var spans []span
+	// hit[i]: rune i is part of a matched word. Matching runs over the
+	// folded runes directly, so a long body costs one pass per word.
+	hit := make([]bool, len(orig))
 	first := -1
-	fs := string(folded)
 	for _, w := range words {
-		fw := []rune{}
+		needle := []rune{}
 		for _, r := range w {
-			fw = append(fw, fold(r))
+			needle = append(needle, fold(r))
 		}
-		needle := string(fw)
-		for off := 0; ; {
-			i := strings.Index(fs[off:], needle)
-			if i < 0 {
-				break
+		for i := 0; i+len(needle) <= len(folded); i++ {
+			if slices.Equal(folded[i:i+len(needle)], needle) {
+				for k := i; k < i+len(needle); k++ {
+					hit[k] = true
+				}
+				if first < 0 || i < first {
+					first = i
+				}
+				i += len(needle) - 1
 			}
-			from := len([]rune(fs[:off+i]))
-			spans = append(spans, span{from, from + len(fw)})
-			if first < 0 || from < first {
-				first = from
-			}
-			off += i + len(needle)
 		}
 	}
 	start, end := 0, min(len(orig), 2*snippetRadius)
@@ -182,17 +180,9 @@ func snippet(text string, words []string) (plain, marked string) {
 		p.WriteString("…")
 		m.WriteString("…")
 	}
-	in := func(i int) bool {
-		for _, s := range spans {
-			if i >= s.from && i < s.to {
-				return true
-			}
-		}
-		return false
-	}
 	open := false
 	for i := start; i < end; i++ {
-		if in(i) != open {
+		if hit[i] != open {
 			open = !open
 			if open {
 				m.WriteString("<mark>")

@@ -45,3 +45,32 @@ func TestRenderMarkdownIsSafe(t *testing.T) {
 		}
 	}
 }
+
+func TestSnippet(t *testing.T) {
+	long := strings.Repeat("Chi đoàn sinh hoạt định kỳ. ", 400) + "Ngày <b>hội</b> hiến máu tình nguyện."
+	for _, tt := range []struct {
+		name, text string
+		words      []string
+		plain      string // a part the plain snippet must hold
+		marked     string // a part the marked one must hold
+	}{
+		{"accents and case ignored", "Hội nghị TỔNG KẾT năm 2022", []string{"tong", "ket"}, "Hội nghị TỔNG KẾT",
+			"<mark>TỔNG</mark> <mark>KẾT</mark>"},
+		{"the match far in: the snippet starts near it", long, []string{"hien", "mau"}, "…", "<mark>hiến</mark> <mark>máu</mark>"},
+		{"text is escaped", "Lưu ý <script>alert(1)</script> khi tình nguyện", []string{"tinh"}, "<script>",
+			"&lt;script&gt;alert(1)&lt;/script&gt; khi <mark>tình</mark>"},
+	} {
+		plain, marked := snippet(tt.text, tt.words)
+		if !strings.Contains(plain, tt.plain) || !strings.Contains(marked, tt.marked) {
+			t.Errorf("%s:\n plain %q\nmarked %q", tt.name, plain, marked)
+		}
+	}
+}
+
+// A long body with many matches, as a 100 KB post can be.
+func BenchmarkSnippetLongBody(b *testing.B) {
+	body := strings.Repeat("Tuổi trẻ tình nguyện vì cộng đồng, tình nguyện mùa hè xanh. ", 1500)
+	for b.Loop() {
+		snippet(body, []string{"tinh", "nguyen"})
+	}
+}
