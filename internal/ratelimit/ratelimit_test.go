@@ -1,6 +1,7 @@
 package ratelimit
 
 import (
+	"context"
 	"net/http"
 	"testing"
 	"time"
@@ -51,9 +52,25 @@ func TestFullBucketsAreForgotten(t *testing.T) {
 		l.Take(k, 30)
 	}
 	c.advance(2 * time.Minute)
-	l.Take("w", 1)
-	if len(l.buckets) != 1 {
-		t.Errorf("after refilling, %d buckets kept; want only the new one", len(l.buckets))
+	l.Take("v", 50) // spent just before the sweep: must be kept, with its debt
+	c.advance(time.Second)
+	l.Take("w", 1) // the sweep runs here
+	if len(l.buckets) != 2 {
+		t.Errorf("after refilling, %d buckets kept; want v and w", len(l.buckets))
+	}
+	if d := l.Take("v", 20); d.Allowed {
+		t.Errorf("v's spent points came back with the sweep: %+v", d)
+	}
+}
+
+// A refusal recorded for a request is not overwritten by a later allowance
+// (the login check after the operation's budget, say).
+func TestRecordKeepsRefusal(t *testing.T) {
+	ctx, o := WithOutcome(context.Background())
+	Record(ctx, Decision{Allowed: false, Limit: 10, RetryAfter: time.Second})
+	Record(ctx, Decision{Allowed: true, Limit: 10, Remaining: 9, Cost: 1})
+	if got := o.Apply(http.Header{}, http.StatusOK); got != http.StatusTooManyRequests {
+		t.Errorf("status %d, want 429", got)
 	}
 }
 
