@@ -117,7 +117,7 @@ func (l rateLimit) MutateOperationContext(ctx context.Context, oc *graphql.Opera
 	case p.SignedIn() && l.Accounts != nil:
 		d = l.Accounts.Take("account:"+strconv.FormatInt(p.AccountID, 10), cost)
 	case !p.SignedIn() && l.Anonymous != nil:
-		d = l.Anonymous.Take("address:"+account.ClientFrom(ctx).IP, cost)
+		d = l.Anonymous.Take(ratelimit.AddressKey(account.ClientFrom(ctx).IP), cost)
 	default:
 		return nil
 	}
@@ -153,7 +153,7 @@ func limitLogins(l *ratelimit.Limiter) graphql.FieldMiddleware {
 		if l == nil || fc == nil || fc.Object != "Mutation" || fc.Field.Name != "login" {
 			return next(ctx)
 		}
-		d := l.Take("login:"+account.ClientFrom(ctx).IP, 1)
+		d := l.Take(ratelimit.AddressKey(account.ClientFrom(ctx).IP), 1)
 		if d.Allowed {
 			return next(ctx)
 		}

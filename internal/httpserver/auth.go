@@ -37,7 +37,7 @@ func withAuth(accounts *account.Store, badTokens *ratelimit.Limiter, next http.H
 		ctx := r.Context()
 		p := access.Anonymous
 		if token, ok := bearer(r); ok {
-			address := "address:" + account.ClientFrom(ctx).IP
+			address := ratelimit.AddressKey(account.ClientFrom(ctx).IP)
 			if badTokens != nil && accounts.Remembered(token) == nil && !accounts.Rejected(token) {
 				if spent, wait := badTokens.Spent(address); spent {
 					w.Header().Set("Retry-After", strconv.Itoa(ratelimit.RetrySeconds(wait)))

@@ -188,20 +188,29 @@ func clientIP(r *http.Request, trusted []netip.Prefix) string {
 		host = r.RemoteAddr
 	}
 	peer, err := netip.ParseAddr(host)
-	if err != nil || !isTrusted(peer, trusted) {
+	if err != nil {
 		return host
+	}
+	if !isTrusted(peer, trusted) {
+		return peer.Unmap().String()
 	}
 	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
 	for i := len(hops) - 1; i >= 0; i-- {
-		addr, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		hop := strings.TrimSpace(hops[i])
+		addr, err := netip.ParseAddr(hop)
 		if err != nil {
-			break // a garbled hop: trust nothing further left
+			// Some proxies write ip:port.
+			ap, perr := netip.ParseAddrPort(hop)
+			if perr != nil {
+				break // a garbled hop: trust nothing further left
+			}
+			addr = ap.Addr()
 		}
 		if !isTrusted(addr, trusted) {
 			return addr.Unmap().String()
 		}
 	}
-	return host
+	return peer.Unmap().String()
 }
 
 func isTrusted(a netip.Addr, trusted []netip.Prefix) bool {

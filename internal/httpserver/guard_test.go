@@ -21,6 +21,8 @@ func TestClientIP(t *testing.T) {
 		{"two of our proxies", "10.0.0.2:5000", "198.51.100.4, 10.0.0.3", "198.51.100.4"},
 		{"garbled header", "10.0.0.2:5000", "not-an-ip", "10.0.0.2"},
 		{"IPv6 proxy", "[::1]:5000", "2001:db8::7", "2001:db8::7"},
+		{"hop written with its port", "10.0.0.2:5000", "198.51.100.4:61000", "198.51.100.4"},
+		{"IPv4 peer written as IPv6", "[::ffff:203.0.113.9]:5000", "", "203.0.113.9"},
 	}
 	for _, tt := range tests {
 		r := httptest.NewRequest("GET", "/", nil)

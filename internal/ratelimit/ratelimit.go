@@ -8,6 +8,7 @@ import (
 	"context"
 	"math"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"sync"
 	"time"
@@ -113,6 +114,21 @@ func (l *Limiter) resetAt(b *rate.Limiter, now time.Time) time.Time {
 		return now
 	}
 	return now.Add(time.Duration(missing / (float64(l.perMinute) / 60) * float64(time.Second)))
+}
+
+// AddressKey is the budget key of a client address. An IPv6 client usually
+// holds a whole /64 and could pick a fresh address per request, so IPv6
+// addresses share their /64's budget; IPv4 (also written as IPv6) is kept.
+func AddressKey(ip string) string {
+	a, err := netip.ParseAddr(ip)
+	if err != nil {
+		return "address:" + ip
+	}
+	if a = a.Unmap(); a.Is6() {
+		p, _ := a.Prefix(64)
+		return "address:" + p.String()
+	}
+	return "address:" + a.String()
 }
 
 // Outcome carries a request's decision from where it is made (inside the

@@ -113,3 +113,18 @@ func TestSpentChargesNothing(t *testing.T) {
 		t.Error("Spent must not have charged the point")
 	}
 }
+
+func TestAddressKey(t *testing.T) {
+	for ip, want := range map[string]string{
+		"203.0.113.5":             "address:203.0.113.5",
+		"::ffff:203.0.113.5":      "address:203.0.113.5",
+		"2001:db8:1:2:aaaa::1":    "address:2001:db8:1:2::/64",
+		"2001:db8:1:2:bbbb::ff":   "address:2001:db8:1:2::/64",
+		"2001:db8:1:3::1":         "address:2001:db8:1:3::/64",
+		"not an address (a pipe)": "address:not an address (a pipe)",
+	} {
+		if got := AddressKey(ip); got != want {
+			t.Errorf("AddressKey(%q) = %q, want %q", ip, got, want)
+		}
+	}
+}
