@@ -144,24 +144,18 @@ func rateLimitedError(ctx context.Context, d ratelimit.Decision, cost int) *gqle
 	}}
 }
 
-// limitLogins refuses sign-in attempts from an address that made too many
-// in the last minute, so password guessing across many accounts is slowed
-// as well as guessing at one.
-func limitLogins(l *ratelimit.Limiter) graphql.FieldMiddleware {
-	return func(ctx context.Context, next graphql.Resolver) (any, error) {
-		fc := graphql.GetFieldContext(ctx)
-		if l == nil || fc == nil || fc.Object != "Mutation" || fc.Field.Name != "login" {
-			return next(ctx)
-		}
-		d := l.Take(ratelimit.AddressKey(account.ClientFrom(ctx).IP), 1)
-		if d.Allowed {
-			return next(ctx)
-		}
-		ratelimit.Record(ctx, d)
-		wait := strconv.Itoa(ratelimit.RetrySeconds(d.RetryAfter))
-		return nil, &gqlerror.Error{Message: i18n.Pick(ctx,
-			"Có quá nhiều lần đăng nhập từ địa chỉ này; hãy thử lại sau "+wait+" giây.",
-			"Too many sign-in attempts from this address; try again in "+wait+" s."),
-			Extensions: map[string]any{"code": string(apperr.RateLimited), "retryAfterSeconds": ratelimit.RetrySeconds(d.RetryAfter)}}
+// loginAllowed refuses a sign-in attempt from an address that made too
+// many in the last minute, so password guessing across many accounts is
+// slowed as well as guessing at one.
+func loginAllowed(ctx context.Context, l *ratelimit.Limiter) error {
+	d := l.Take(ratelimit.AddressKey(account.ClientFrom(ctx).IP), 1)
+	if d.Allowed {
+		return nil
 	}
+	ratelimit.Record(ctx, d)
+	wait := strconv.Itoa(ratelimit.RetrySeconds(d.RetryAfter))
+	return &gqlerror.Error{Message: i18n.Pick(ctx,
+		"Có quá nhiều lần đăng nhập từ địa chỉ này; hãy thử lại sau "+wait+" giây.",
+		"Too many sign-in attempts from this address; try again in "+wait+" s."),
+		Extensions: map[string]any{"code": string(apperr.RateLimited), "retryAfterSeconds": ratelimit.RetrySeconds(d.RetryAfter)}}
 }

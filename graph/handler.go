@@ -11,6 +11,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/sodoan/sodoan/internal/access"
+	"github.com/sodoan/sodoan/internal/ratelimit"
 )
 
 // HandlerOptions are the knobs of the GraphQL endpoint that differ between
@@ -51,8 +52,7 @@ func NewHandler(r *Resolver, opts HandlerOptions) *handler.Server {
 	srv.Use(depthLimit{Max: opts.Limits.Depth})
 	srv.Use(extension.FixedComplexityLimit(opts.Limits.Complexity))
 	srv.Use(rateLimit{opts.RateLimits})
-	srv.AroundFields(requireSignInForMutations)
-	srv.AroundFields(limitLogins(opts.RateLimits.Logins))
+	srv.AroundFields(gateMutations(opts.RateLimits.Logins))
 	srv.SetErrorPresenter(presentError)
 	srv.SetRecoverFunc(recoverPanic)
 	return srv
@@ -61,12 +61,24 @@ func NewHandler(r *Resolver, opts HandlerOptions) *handler.Server {
 // anonymousMutations may be called without signing in.
 var anonymousMutations = map[string]bool{"login": true, "logout": true, "visitRecord": true}
 
-// requireSignInForMutations refuses every other mutation to anonymous
-// callers before its resolver runs, so no write path can forget to.
-func requireSignInForMutations(ctx context.Context, next graphql.Resolver) (any, error) {
-	fc := graphql.GetFieldContext(ctx)
-	if fc != nil && fc.Object == "Mutation" && !anonymousMutations[fc.Field.Name] && !access.From(ctx).SignedIn() {
-		return nil, access.ErrSignIn
+// gateMutations runs before every field but looks only at mutations: it
+// refuses every mutation but a few to anonymous callers before its
+// resolver runs, so no write path can forget to, and limits sign-in
+// attempts per address (logins nil: no limit).
+func gateMutations(logins *ratelimit.Limiter) graphql.FieldMiddleware {
+	return func(ctx context.Context, next graphql.Resolver) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		if fc == nil || fc.Object != "Mutation" {
+			return next(ctx)
+		}
+		if !anonymousMutations[fc.Field.Name] && !access.From(ctx).SignedIn() {
+			return nil, access.ErrSignIn
+		}
+		if fc.Field.Name == "login" && logins != nil {
+			if err := loginAllowed(ctx, logins); err != nil {
+				return nil, err
+			}
+		}
+		return next(ctx)
 	}
-	return next(ctx)
 }

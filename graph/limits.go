@@ -8,11 +8,9 @@ import (
 	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
-)
 
-// defaultFirst is what a connection returns when `first` is not given; it
-// matches the schema's defaults closely enough for pricing.
-const defaultFirst = 20
+	"github.com/sodoan/sodoan/internal/page"
+)
 
 // pagedComplexity prices every connection field by its page: a list of
 // `first` items costs `first` times what one item's selection costs. The
@@ -45,7 +43,7 @@ func pagedComplexity() ComplexityRoot {
 			}
 			f.Set(reflect.MakeFunc(t, func(args []reflect.Value) []reflect.Value {
 				child := int(args[0].Int())
-				n := defaultFirst
+				n := page.DefaultFirst
 				if p := args[first]; !p.IsNil() {
 					n = max(int(p.Elem().Int()), 1)
 				}

@@ -14,6 +14,9 @@ import (
 // MaxFirst is the largest page a client may ask for.
 const MaxFirst = 100
 
+// DefaultFirst is the page a list returns when `first` is not given.
+const DefaultFirst = 20
+
 // Request is a validated page request.
 type Request struct {
 	// First is how many rows the page holds (1 to MaxFirst).
@@ -29,7 +32,7 @@ func (r Request) Limit() int { return r.First + 1 }
 // New validates first and decodes after. argPath names the arguments in
 // errors, e.g. "first" or "participants.first".
 func New(first *int32, after *string) (Request, error) {
-	n := 20
+	n := DefaultFirst
 	if first != nil {
 		n = int(*first)
 	}
