@@ -158,13 +158,7 @@ func (s *Store) Export(ctx context.Context, unitID int64, year int) (*Export, er
 		return err
 	})
 
-	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		// As for the report: plan each statement for this unit's subtree.
-		if _, err := tx.Exec(ctx, `SET LOCAL plan_cache_mode = force_custom_plan`); err != nil {
-			return err
-		}
-		return tx.SendBatch(ctx, b).Close()
-	})
+	err = s.inReportTx(ctx, func(tx pgx.Tx) error { return tx.SendBatch(ctx, b).Close() })
 	if err != nil {
 		return nil, fmt.Errorf("export of unit %d for %d: %w", unitID, year, err)
 	}

@@ -229,16 +229,7 @@ func (s *Store) YearlyParts(ctx context.Context, unitID int64, year int, parts P
 	// Who was a member when is replayed from the history once per date, into
 	// temporary tables the statements share, rather than in each of them;
 	// only the dates the asked parts need.
-	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		// A plan made for a branch's subtree turned a province's report from
-		// about a second into a minute: plan each statement for its unit.
-		// The aggregates sort and hash some hundred thousand rows at a
-		// province: give them memory rather than disk, and sample the
-		// temporary tables lightly (their statistics only steer joins).
-		if _, err := tx.Exec(ctx, `SELECT set_config('plan_cache_mode', 'force_custom_plan', true),
-			set_config('work_mem', '64MB', true), set_config('default_statistics_target', '10', true)`); err != nil {
-			return err
-		}
+	err = s.inReportTx(ctx, func(tx pgx.Tx) error {
 		dates := []struct {
 			table  string
 			on     time.Time
@@ -299,6 +290,22 @@ func (s *Store) YearlyParts(ctx context.Context, unitID int64, year int, parts P
 		finish(prev)
 	}
 	return cur, nil
+}
+
+// inReportTx runs fn in a transaction set up for report statements. A plan
+// made for a branch's subtree turned a province's report from about a
+// second into a minute: each statement is planned for its unit. The
+// aggregates sort and hash some hundred thousand rows at a province: they
+// get memory rather than disk, and temporary tables are sampled lightly
+// (their statistics only steer joins).
+func (s *Store) inReportTx(ctx context.Context, fn func(pgx.Tx) error) error {
+	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT set_config('plan_cache_mode', 'force_custom_plan', true),
+			set_config('work_mem', '64MB', true), set_config('default_statistics_target', '10', true)`); err != nil {
+			return fmt.Errorf("report settings: %w", err)
+		}
+		return fn(tx)
+	})
 }
 
 func newReport(unitID int64, year int, now time.Time) *Report {
