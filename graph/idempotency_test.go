@@ -1,6 +1,7 @@
 package graph_test
 
 import (
+	"encoding/json"
 	"strings"
 	"sync"
 	"testing"
@@ -110,5 +111,50 @@ func TestIdempotentCreateConcurrent(t *testing.T) {
 	}
 	if n := tr.env.Count(t, "activities"); n != 1 {
 		t.Errorf("%d activities, want 1", n)
+	}
+}
+
+// Every create takes a key: resent, each returns its first record and
+// writes nothing more.
+func TestEveryCreateIsIdempotent(t *testing.T) {
+	t.Parallel()
+	tr := newTree(t)
+	member := tr.member(t, tr.branchA, "Phạm Minh Khôi", nil)
+	act := tr.activity(t, tr.branchA, "Hiến máu nhân đạo", nil)
+	for _, tt := range []struct {
+		mutation, inputType, payload, table string
+		input                               map[string]any
+	}{
+		{"unitCreate", "UnitCreateInput", "unit", "units", map[string]any{"level": "BRANCH", "parentId": tr.bloc, "name": "Chi đoàn Sở Y tế"}},
+		{"campaignCreate", "CampaignCreateInput", "campaign", "campaigns", map[string]any{"unitId": tr.branchA, "name": "Xuân tình nguyện",
+			"year": 2022, "workArea": "YOUTH_VOLUNTEERING"}},
+		{"contributionCreate", "ContributionCreateInput", "contribution", "contributions", map[string]any{"activityId": act, "kind": "CASH",
+			"description": "Quỹ hỗ trợ", "value": 500000}},
+		{"commendationCreate", "CommendationCreateInput", "commendation", "commendations", map[string]any{"form": "GIAY_KHEN",
+			"title": "Hoàn thành xuất sắc nhiệm vụ", "year": 2022, "issuer": map[string]any{"unitId": tr.branchA}, "recipientMemberId": member}},
+		{"pledgeCreate", "PledgeCreateInput", "pledge", "pledges", map[string]any{"unitId": tr.branchA, "year": 2022, "title": "Không vi phạm luật giao thông"}},
+		{"postCreate", "PostCreateInput", "post", "posts", map[string]any{"unitId": tr.branchA,
+			"post": map[string]any{"title": "Ra quân Xuân tình nguyện", "bodyMarkdown": "Sáng nay..."}}},
+	} {
+		tt.input["idempotencyKey"] = "khoa-" + tt.mutation
+		create := func() string {
+			var out map[string]json.RawMessage
+			tr.env.MustMutate(t, tt.mutation, tt.inputType, tt.payload+" { id }", tt.input, &out)
+			var rec struct{ ID string }
+			if err := json.Unmarshal(out[tt.payload], &rec); err != nil {
+				t.Fatalf("%s: %v", tt.mutation, err)
+			}
+			return rec.ID
+		}
+		var ids [2]string
+		ids[0] = create()
+		rows := tr.env.Count(t, tt.table)
+		ids[1] = create()
+		if after := tr.env.Count(t, tt.table); after != rows {
+			t.Errorf("%s resent: %d rows in %s, want %d", tt.mutation, after, tt.table, rows)
+		}
+		if ids[0] == "" || ids[1] != ids[0] {
+			t.Errorf("%s resent with its key answered %q, first %q", tt.mutation, ids[1], ids[0])
+		}
 	}
 }
