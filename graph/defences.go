@@ -102,24 +102,56 @@ type rateLimit struct{ RateLimits }
 
 var _ interface {
 	graphql.HandlerExtension
+	graphql.OperationParameterMutator
 	graphql.OperationContextMutator
 } = rateLimit{}
 
 func (rateLimit) ExtensionName() string                   { return "RateLimit" }
 func (rateLimit) Validate(graphql.ExecutableSchema) error { return nil }
-func (l rateLimit) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
-	cost := 1
-	if s, ok := oc.Stats.GetExtension("ComplexityLimit").(*extension.ComplexityStats); ok {
-		cost = s.Complexity
-	}
-	var d ratelimit.Decision
+
+// budget is the limiter and key the caller is charged to, or nil.
+func (l rateLimit) budget(ctx context.Context) (*ratelimit.Limiter, string) {
 	switch p := access.From(ctx); {
 	case p.SignedIn() && l.Accounts != nil:
-		d = l.Accounts.Take("account:"+strconv.FormatInt(p.AccountID, 10), cost)
+		return l.Accounts, "account:" + strconv.FormatInt(p.AccountID, 10)
 	case !p.SignedIn() && l.Anonymous != nil:
-		d = l.Anonymous.Take(ratelimit.AddressKey(account.ClientFrom(ctx).IP), cost)
-	default:
+		return l.Anonymous, ratelimit.AddressKey(account.ClientFrom(ctx).IP)
+	}
+	return nil, ""
+}
+
+// MutateOperationParameters charges every request a point before its
+// document is parsed, so documents refused as malformed or over a limit
+// (which never reach the complexity charge) are not free to send.
+func (l rateLimit) MutateOperationParameters(ctx context.Context, _ *graphql.RawParams) *gqlerror.Error {
+	lim, key := l.budget(ctx)
+	if lim == nil {
 		return nil
+	}
+	d := lim.Take(key, 1)
+	ratelimit.Record(ctx, d)
+	if d.Allowed {
+		return nil
+	}
+	return rateLimitedError(ctx, d, 1)
+}
+
+// MutateOperationContext charges the rest of the operation's complexity.
+func (l rateLimit) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+	lim, key := l.budget(ctx)
+	if lim == nil {
+		return nil
+	}
+	cost := 1
+	if s, ok := oc.Stats.GetExtension("ComplexityLimit").(*extension.ComplexityStats); ok {
+		cost = max(s.Complexity, 1)
+	}
+	if cost == 1 {
+		return nil // paid before parsing
+	}
+	d := lim.Take(key, cost-1)
+	if d.Allowed {
+		d.Cost = cost
 	}
 	ratelimit.Record(ctx, d)
 	if d.Allowed {

@@ -196,6 +196,20 @@ func TestRateLimits(t *testing.T) {
 		t.Errorf("another address was refused: %d %+v", resp.Status, resp.Errors)
 	}
 
+	// Documents refused before they run (here: not valid against the schema)
+	// still cost a point each, so they cannot be sent for free.
+	invalid := env.Anonymous().From("198.51.100.10")
+	spent := false
+	for range 150 {
+		if resp := invalid.Do(t, `{ khongCoTruongNay }`, nil); resp.Status == http.StatusTooManyRequests {
+			spent = true
+			break
+		}
+	}
+	if !spent {
+		t.Error("150 invalid documents from one address and the budget of 100 is not spent")
+	}
+
 	// A query that costs more than the whole budget says so.
 	big := env.Anonymous().From("198.51.100.9").Do(t, `{ units(first: 100) { edges { node { name } } } }`, nil, "Accept-Language", "en")
 	if big.Status != http.StatusTooManyRequests || len(big.Errors) != 1 || !strings.Contains(big.Errors[0].Message, "smaller pages") ||
