@@ -1,6 +1,8 @@
 # Sổ Đoàn: the two commands a newcomer needs are `make run` and `make test`.
 
 GO      ?= go
+# bash, so a recipe's pipeline can fail when its first command does.
+SHELL   := /bin/bash
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 BIN     := bin/server
 
@@ -30,7 +32,8 @@ FUZZTIME ?= 1m
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \
 		pkg=$${t%%:*}; fn=$${t##*:}; echo "== fuzz $$fn ($$pkg, $(FUZZTIME))"; \
-		$(GO) test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) $$pkg 2>&1 | grep -v -e '^fuzz: elapsed' -e 'testdbconf:' || exit 1; \
+		set -o pipefail; \
+		$(GO) test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) $$pkg 2>&1 | { grep -v -e '^fuzz: elapsed' -e 'testdbconf:' || true; } || exit 1; \
 	done
 
 ## test-browser: render the printable report in headless Chromium (needs /usr/bin/chromium: apt-get install chromium)
