@@ -26,6 +26,7 @@ import (
 	"time"
 
 	"github.com/caarlos0/env/v11"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/rs/zerolog"
@@ -36,6 +37,7 @@ import (
 	"github.com/sodoan/sodoan/internal/db"
 	"github.com/sodoan/sodoan/internal/dblocate"
 	"github.com/sodoan/sodoan/internal/httpserver"
+	"github.com/sodoan/sodoan/internal/metrics"
 	"github.com/sodoan/sodoan/internal/news"
 	"github.com/sodoan/sodoan/internal/ratelimit"
 	"github.com/sodoan/sodoan/internal/seed"
@@ -133,7 +135,8 @@ func newLogger(cfg config.Config, w io.Writer) zerolog.Logger {
 
 // openDatabase finds the database (see internal/dblocate), opens a pool and
 // waits until it answers. close releases both in the right order.
-func openDatabase(ctx context.Context, cfg config.Config, log zerolog.Logger) (pool *pgxpool.Pool, close func(), err error) {
+// tracer, when not nil, also sees every statement (tracing).
+func openDatabase(ctx context.Context, cfg config.Config, log zerolog.Logger, tracer pgx.QueryTracer) (pool *pgxpool.Pool, close func(), err error) {
 	found, err := dblocate.Find(ctx, dblocate.Options{
 		URL:        cfg.DatabaseURL,
 		Name:       cfg.DatabaseName,
@@ -154,6 +157,7 @@ func openDatabase(ctx context.Context, cfg config.Config, log zerolog.Logger) (p
 
 	pool, err = db.Open(ctx, found.URL, db.PoolOptions{
 		MaxConns: cfg.DBMaxConns, StatementTimeout: cfg.DBStatementTimeout, IdleInTxTimeout: cfg.DBIdleInTxTimeout,
+		Tracer: tracer,
 	})
 	if err != nil {
 		stopCluster()
@@ -170,7 +174,7 @@ func openDatabase(ctx context.Context, cfg config.Config, log zerolog.Logger) (p
 // openMigrated is openDatabase for the commands that write records (seed,
 // gendata, loadbench, user create): they bring the schema up to date first.
 func openMigrated(ctx context.Context, cfg config.Config, log zerolog.Logger) (*pgxpool.Pool, func(), error) {
-	pool, closeDB, err := openDatabase(ctx, cfg, log)
+	pool, closeDB, err := openDatabase(ctx, cfg, log, nil)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -198,7 +202,13 @@ func serve(ctx context.Context, cfg config.Config, log zerolog.Logger, migrate b
 	}
 	defer ln.Close()
 
-	pool, closeDB, err := openDatabase(ctx, cfg, log)
+	obs, err := startObservability(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer obs.close()
+
+	pool, closeDB, err := openDatabase(ctx, cfg, log, obs.sqlTracer())
 	if err != nil {
 		return err
 	}
@@ -228,21 +238,25 @@ func serve(ctx context.Context, cfg config.Config, log zerolog.Logger, migrate b
 		Introspection: ptr(cfg.IntrospectionOn()),
 		Suggestions:   ptr(cfg.SuggestionsOn()),
 		RateLimits: graph.RateLimits{
-			Accounts:  ratelimit.New(cfg.RatePoints),
-			Anonymous: ratelimit.New(cfg.RateAnonymousPoints),
-			Logins:    ratelimit.New(cfg.LoginAttempts),
-			BadTokens: ratelimit.New(cfg.BadTokens),
+			Accounts:  ratelimit.New(cfg.RatePoints, obs.countRefusals(metrics.RefusedAccount)),
+			Anonymous: ratelimit.New(cfg.RateAnonymousPoints, obs.countRefusals(metrics.RefusedAnonymous)),
+			Logins:    ratelimit.New(cfg.LoginAttempts, obs.countRefusals(metrics.RefusedLogin)),
+			BadTokens: ratelimit.New(cfg.BadTokens, obs.countRefusals(metrics.RefusedBadToken)),
 		},
 		RequestTimeout: cfg.RequestTimeout,
 		TrustedProxies: cfg.TrustedProxyPrefixes(),
+		Instrument:     obs.instrument(),
 	})
-	return httpserver.Serve(ctx, ln, h, httpserver.Timeouts{
+	timeouts := httpserver.Timeouts{
 		ReadHeader:    cfg.ReadHeaderTimeout,
 		Read:          cfg.ReadTimeout,
 		Write:         cfg.WriteTimeout,
 		Idle:          cfg.IdleTimeout,
 		ShutdownGrace: cfg.ShutdownGrace,
-	}, log)
+	}
+	stopMetrics := obs.serveMetrics(pool, timeouts)
+	defer stopMetrics()
+	return httpserver.Serve(ctx, ln, h, timeouts, log)
 }
 
 func migrateCommand(ctx context.Context, cfg config.Config, log zerolog.Logger, args []string, stdout io.Writer) error {
@@ -282,7 +296,7 @@ func migrateCommand(ctx context.Context, cfg config.Config, log zerolog.Logger, 
 		return usageError{fmt.Sprintf("unknown migrate action %q\n%s", action, usage)}
 	}
 
-	pool, closeDB, err := openDatabase(ctx, cfg, log)
+	pool, closeDB, err := openDatabase(ctx, cfg, log, nil)
 	if err != nil {
 		return err
 	}

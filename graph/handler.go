@@ -25,6 +25,9 @@ type HandlerOptions struct {
 	Limits Limits
 	// RateLimits budget each caller; nil limiters do not limit.
 	RateLimits RateLimits
+	// Extensions observe every operation (metrics, tracing); they run
+	// outermost, so they see the answers of every other extension.
+	Extensions []graphql.HandlerExtension
 }
 
 // NewHandler builds the /graphql endpoint with only what it needs: JSON POST
@@ -37,6 +40,11 @@ func NewHandler(r *Resolver, opts HandlerOptions) *handler.Server {
 	srv := handler.New(NewExecutableSchema(Config{Resolvers: r, Complexity: pagedComplexity()}))
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
+	for _, e := range opts.Extensions {
+		if e != nil {
+			srv.Use(e)
+		}
+	}
 
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetParserTokenLimit(opts.Limits.Tokens)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"net/url"
 	"reflect"
 	"regexp"
 	"strings"
@@ -96,6 +97,21 @@ type Config struct {
 	LoginAttempts       int `env:"LOGIN_ATTEMPTS_PER_MINUTE" envDefault:"10"`
 	BadTokens           int `env:"BAD_TOKENS_PER_MINUTE" envDefault:"30"`
 
+	// MetricsAddr is where Prometheus scrapes GET /metrics, apart from the
+	// API's port; empty: no metrics.
+	MetricsAddr string `env:"METRICS_ADDR"`
+
+	// Tracing is on when an OTLP endpoint is set (the OpenTelemetry
+	// variables; spans go over OTLP/HTTP). Other OTEL_EXPORTER_OTLP_*
+	// settings (headers, timeout, certificates) and OTEL_TRACES_SAMPLER are
+	// read by the exporter and SDK themselves.
+	OTLPEndpoint       string `env:"OTEL_EXPORTER_OTLP_ENDPOINT"`
+	OTLPTracesEndpoint string `env:"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"`
+	OTLPProtocol       string `env:"OTEL_EXPORTER_OTLP_PROTOCOL"`
+	OTLPTracesProtocol string `env:"OTEL_EXPORTER_OTLP_TRACES_PROTOCOL"`
+	OTelServiceName    string `env:"OTEL_SERVICE_NAME" envDefault:"sodoan"`
+	OTelSDKDisabled    bool   `env:"OTEL_SDK_DISABLED"`
+
 	LogLevel  string `env:"LOG_LEVEL" envDefault:"info"`
 	LogFormat string `env:"LOG_FORMAT" envDefault:"json"`
 }
@@ -131,6 +147,21 @@ func (c Config) TrustedProxyPrefixes() []netip.Prefix {
 		}
 	}
 	return out
+}
+
+// OTLPTracesURL is where spans are sent, or "" when tracing is off: the
+// traces endpoint as given, else the general endpoint with /v1/traces
+// appended, as the OpenTelemetry specification says.
+func (c Config) OTLPTracesURL() string {
+	switch {
+	case c.OTelSDKDisabled:
+		return ""
+	case c.OTLPTracesEndpoint != "":
+		return c.OTLPTracesEndpoint
+	case c.OTLPEndpoint != "":
+		return strings.TrimRight(c.OTLPEndpoint, "/") + "/v1/traces"
+	}
+	return ""
 }
 
 // LoadDemo reports whether serve should fill an empty database with the demo.
@@ -222,6 +253,23 @@ func (c Config) validate() []error {
 	}
 	if c.DemoData != "auto" && c.DemoData != "off" {
 		bad("DEMO_DATA", "must be auto or off, got %q", c.DemoData)
+	}
+	if c.MetricsAddr != "" {
+		if _, port, err := net.SplitHostPort(c.MetricsAddr); err != nil || port == "" {
+			bad("METRICS_ADDR", "must be host:port or :port (e.g. :9090), or empty for no metrics, got %q", c.MetricsAddr)
+		} else if c.MetricsAddr == c.HTTPAddr {
+			bad("METRICS_ADDR", "must differ from HTTP_ADDR: metrics are not served on the public port")
+		}
+	}
+	for v, u := range map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": c.OTLPEndpoint, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": c.OTLPTracesEndpoint} {
+		if p, err := url.Parse(u); u != "" && (err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "") {
+			bad(v, "must be an http:// or https:// URL such as http://localhost:4318, got %q", u)
+		}
+	}
+	for v, p := range map[string]string{"OTEL_EXPORTER_OTLP_PROTOCOL": c.OTLPProtocol, "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL": c.OTLPTracesProtocol} {
+		if p != "" && p != "http/protobuf" {
+			bad(v, "only http/protobuf is supported (send to the collector's OTLP/HTTP port, usually 4318), got %q", p)
+		}
 	}
 	if c.LogFormat != "json" && c.LogFormat != "console" {
 		bad("LOG_FORMAT", "must be json or console, got %q", c.LogFormat)

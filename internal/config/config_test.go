@@ -89,6 +89,11 @@ func TestLoadNamesTheBadVariable(t *testing.T) {
 		{"TRUSTED_PROXIES", "10.0.0.0/8,proxy", "comma-separated list of CIDRs"},
 		{"GRAPHQL_INTROSPECTION", "sometimes", "cannot read a boolean"},
 		{"RATE_LIMIT_POINTS", "-5", "must be a positive whole number"},
+		{"METRICS_ADDR", "9090", "must be host:port"},
+		{"METRICS_ADDR", ":8080", "must differ from HTTP_ADDR"},
+		{"OTEL_EXPORTER_OTLP_ENDPOINT", "collector:4318", "must be an http:// or https:// URL"},
+		{"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "grpc://collector", "must be an http:// or https:// URL"},
+		{"OTEL_EXPORTER_OTLP_PROTOCOL", "grpc", "only http/protobuf is supported"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name+"="+tt.value, func(t *testing.T) {
@@ -129,6 +134,30 @@ func TestSchemaDisclosureFollowsEnvironment(t *testing.T) {
 		if cfg.IntrospectionOn() != tt.introspect || cfg.SuggestionsOn() != tt.suggest {
 			t.Errorf("%v: introspection %v, suggestions %v; want %v, %v",
 				tt.vars, cfg.IntrospectionOn(), cfg.SuggestionsOn(), tt.introspect, tt.suggest)
+		}
+	}
+}
+
+// Tracing is off unless an endpoint is set; the traces endpoint is used as
+// given, the general one gets the traces path, and OTEL_SDK_DISABLED wins.
+func TestOTLPTracesURL(t *testing.T) {
+	tests := []struct {
+		vars map[string]string
+		want string
+	}{
+		{map[string]string{}, ""},
+		{map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "http://collector:4318"}, "http://collector:4318/v1/traces"},
+		{map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "https://otel.example/base/"}, "https://otel.example/base/v1/traces"},
+		{map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "http://a:4318", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": "http://b:4318/traces"}, "http://b:4318/traces"},
+		{map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "http://a:4318", "OTEL_SDK_DISABLED": "true"}, ""},
+	}
+	for _, tt := range tests {
+		cfg, err := Load(tt.vars)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := cfg.OTLPTracesURL(); got != tt.want {
+			t.Errorf("%v: OTLPTracesURL() = %q, want %q", tt.vars, got, tt.want)
 		}
 	}
 }

@@ -21,6 +21,13 @@ func WithStatementCounter(ctx context.Context, c *StatementCounter) context.Cont
 	return context.WithValue(ctx, counterKey{}, c)
 }
 
+// StatementCounterFrom returns the counter WithStatementCounter put in ctx,
+// or nil.
+func StatementCounterFrom(ctx context.Context) *StatementCounter {
+	c, _ := ctx.Value(counterKey{}).(*StatementCounter)
+	return c
+}
+
 func count(ctx context.Context, n int64) {
 	if c, ok := ctx.Value(counterKey{}).(*StatementCounter); ok {
 		c.n.Add(n)

@@ -50,6 +50,8 @@ type Options struct {
 	RequestTimeout time.Duration
 	// TrustedProxies may name the real client in X-Forwarded-For.
 	TrustedProxies []netip.Prefix
+	// Instrument adds metrics and tracing; the zero value adds none.
+	Instrument Instrumentation
 }
 
 // Routes returns the server's whole HTTP handler.
@@ -60,7 +62,7 @@ func Routes(o Options) http.Handler {
 	resolver := graph.NewResolver(o.Pool, o.Version, o.Sessions)
 	gql := graph.NewHandler(resolver, graph.HandlerOptions{
 		Introspection: orDefault(o.Introspection, o.Development), Suggestions: orDefault(o.Suggestions, o.Development),
-		Limits: o.Limits, RateLimits: o.RateLimits,
+		Limits: o.Limits, RateLimits: o.RateLimits, Extensions: o.Instrument.GraphQL,
 	})
 
 	mux := http.NewServeMux()
@@ -82,7 +84,7 @@ func Routes(o Options) http.Handler {
 	if o.Development {
 		mux.Handle("GET /{$}", playground.Handler("Sổ Đoàn – GraphiQL", "/graphql"))
 	}
-	return withRequestLogging(o.Log, withClient(o.TrustedProxies, i18n.Middleware(mux)))
+	return withRequestLogging(o.Log, withClient(o.TrustedProxies, i18n.Middleware(o.Instrument.wrap(mux))))
 }
 
 func orDefault(set *bool, def bool) bool {

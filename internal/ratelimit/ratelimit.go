@@ -21,6 +21,7 @@ import (
 type Limiter struct {
 	perMinute int
 	now       func() time.Time
+	refused   func()
 
 	mu        sync.Mutex
 	buckets   map[string]*rate.Limiter
@@ -29,13 +30,33 @@ type Limiter struct {
 
 // New returns a limiter that lets each key spend perMinute points a minute,
 // all of them at once if it has been quiet.
-func New(perMinute int) *Limiter {
-	return NewAt(perMinute, time.Now)
+func New(perMinute int, opts ...Option) *Limiter {
+	return NewAt(perMinute, time.Now, opts...)
 }
 
 // NewAt is New with a clock, for tests.
-func NewAt(perMinute int, now func() time.Time) *Limiter {
-	return &Limiter{perMinute: perMinute, now: now, buckets: map[string]*rate.Limiter{}}
+func NewAt(perMinute int, now func() time.Time, opts ...Option) *Limiter {
+	l := &Limiter{perMinute: perMinute, now: now, buckets: map[string]*rate.Limiter{}}
+	for _, o := range opts {
+		o(l)
+	}
+	return l
+}
+
+// Option changes how New builds a limiter.
+type Option func(*Limiter)
+
+// OnRefuse calls f (nil: nothing) each time the limiter refuses: a Take
+// that is not allowed, or a Spent that answers yes. It is how refusals
+// are counted for monitoring; f must be cheap and safe for concurrent use.
+func OnRefuse(f func()) Option {
+	return func(l *Limiter) { l.refused = f }
+}
+
+func (l *Limiter) refuse() {
+	if l.refused != nil {
+		l.refused()
+	}
 }
 
 // Decision is the answer for one request, with what the caller needs to
@@ -62,12 +83,14 @@ func (l *Limiter) Take(key string, cost int) Decision {
 	if cost > l.perMinute {
 		d.Remaining = int(b.TokensAt(now))
 		d.Reset = l.resetAt(b, now)
+		l.refuse()
 		return d
 	}
 	r := b.ReserveN(now, cost)
 	if delay := r.DelayFrom(now); delay > 0 {
 		r.CancelAt(now)
 		d.RetryAfter = delay
+		l.refuse()
 	} else {
 		d.Allowed, d.Cost = true, cost
 	}
@@ -83,6 +106,7 @@ func (l *Limiter) Spent(key string) (bool, time.Duration) {
 	now := l.now()
 	b := l.bucket(key, now)
 	if tokens := b.TokensAt(now); tokens < 1 {
+		l.refuse()
 		return true, time.Duration((1 - tokens) / (float64(l.perMinute) / 60) * float64(time.Second))
 	}
 	return false, 0

@@ -128,3 +128,28 @@ func TestAddressKey(t *testing.T) {
 		}
 	}
 }
+
+// OnRefuse hears every refusal, and nothing else, for monitoring.
+func TestOnRefuseCountsRefusals(t *testing.T) {
+	c := newClock()
+	refusals := 0
+	l := NewAt(2, c.now, OnRefuse(func() { refusals++ }))
+	steps := []struct {
+		name  string
+		do    func()
+		total int
+	}{
+		{"allowed", func() { l.Take("a", 1) }, 0},
+		{"allowed again", func() { l.Take("a", 1) }, 0},
+		{"spent bucket asked", func() { l.Spent("a") }, 1},
+		{"refused take", func() { l.Take("a", 1) }, 2},
+		{"over the whole budget", func() { l.Take("b", 3) }, 3},
+		{"full bucket asked", func() { l.Spent("b") }, 3},
+	}
+	for _, s := range steps {
+		s.do()
+		if refusals != s.total {
+			t.Errorf("%s: %d refusals heard, want %d", s.name, refusals, s.total)
+		}
+	}
+}
