@@ -112,13 +112,26 @@ func (t *Tracing) HTTP(next http.Handler) http.Handler {
 	if t == nil {
 		return next
 	}
-	return otelhttp.NewHandler(next, "http",
+	return otelhttp.NewHandler(logTraceID(next), "http",
 		otelhttp.WithTracerProvider(t.provider),
 		otelhttp.WithMeterProvider(metricnoop.NewMeterProvider()),
 		otelhttp.WithPropagators(t.propagator),
 		otelhttp.WithFilter(func(r *http.Request) bool { return r.URL.Path != "/healthz" && r.URL.Path != "/readyz" }),
 		otelhttp.WithSpanNameFormatter(spanName),
 	)
+}
+
+// logTraceID puts the trace id in the request's log lines, so a log line
+// leads to its trace. It passes the request on unchanged.
+func logTraceID(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if sc := trace.SpanContextFromContext(r.Context()); sc.IsValid() {
+			zerolog.Ctx(r.Context()).UpdateContext(func(c zerolog.Context) zerolog.Context {
+				return c.Str("trace_id", sc.TraceID().String())
+			})
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // spanName is "METHOD /route", with the method only when the route does

@@ -64,6 +64,9 @@ func TestRequestSpansJoinCallersTrace(t *testing.T) {
 	if len(resp.Errors) > 0 {
 		t.Fatalf("members: %+v", resp.Errors)
 	}
+	if !strings.Contains(e.Logs(), `"trace_id":"`+callerTrace+`"`) {
+		t.Errorf("the request's log lines do not name its trace:\n%s", e.Logs())
+	}
 
 	spans := exported.GetSpans()
 	byID := map[trace.SpanID]tracetest.SpanStub{}
