@@ -182,6 +182,48 @@ func TestScrapeAfterRequests(t *testing.T) {
 	}
 }
 
+// Each limit's refusals are counted under its own kind: sign-in attempts
+// per address and made-up tokens per address, as serve wires them.
+func TestRefusalsByKind(t *testing.T) {
+	t.Parallel()
+	m := metrics.New("test")
+	e := apitest.New(t, func(o *httpserver.Options) {
+		o.Instrument = httpserver.Instrumentation{
+			Routed:  []func(http.Handler) http.Handler{m.HTTP},
+			GraphQL: []graphql.HandlerExtension{m.GraphQL()},
+		}
+		o.RateLimits = graph.RateLimits{
+			Logins:    ratelimit.New(1, ratelimit.OnRefuse(m.Refused(metrics.RefusedLogin))),
+			BadTokens: ratelimit.New(1, ratelimit.OnRefuse(m.Refused(metrics.RefusedBadToken))),
+		}
+	})
+	const login = `mutation Login($in: LoginInput!) { login(input: $in) { __typename } }`
+	in := map[string]any{"in": map[string]any{"login": "admin", "password": "not the password"}}
+	for range 3 {
+		e.Anonymous().Do(t, login, in)
+	}
+	statuses := map[int]int{}
+	for i := range 3 {
+		statuses[e.As(fmt.Sprintf("made-up-token-%d", i)).Do(t, `{ __typename }`, nil).Status]++
+	}
+	if statuses[http.StatusUnauthorized] != 1 || statuses[http.StatusTooManyRequests] != 2 {
+		t.Fatalf("made-up tokens on a budget of 1 answered %v", statuses)
+	}
+
+	fams := scrape(t, m)
+	for kind, want := range map[string]float64{"login": 2, "bad_token": 2, "account": 0, "anonymous": 0} {
+		if got := counter(fams, "sodoan_rate_limit_refusals_total", map[string]string{"kind": kind}); got != want {
+			t.Errorf("%s refusals = %v, want %v", kind, got, want)
+		}
+	}
+	if got := counter(fams, "sodoan_graphql_operations_total", map[string]string{"operation": "Login", "type": "mutation", "outcome": "RATE_LIMITED"}); got != 2 {
+		t.Errorf("refused sign-ins counted as %v operations, want 2", got)
+	}
+	if got := counter(fams, "sodoan_http_requests_total", map[string]string{"route": "/graphql", "status": "429"}); got != 4 {
+		t.Errorf("429 answers = %v, want 4", got)
+	}
+}
+
 // Operation names come from clients; past MaxOperationNames they share one
 // series, so a client sending endless new names cannot grow the scrape.
 func TestOperationNamesAreBounded(t *testing.T) {
