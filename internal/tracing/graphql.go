@@ -2,7 +2,6 @@ package tracing
 
 import (
 	"context"
-	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
@@ -126,7 +125,7 @@ func finish(ctx context.Context, span trace.Span, resp *graphql.Response) {
 		span.SetAttributes(errorCodeKey.String(code))
 		span.SetStatus(codes.Error, code)
 	}
-	span.End(trace.WithTimestamp(time.Now()))
+	span.End()
 }
 
 func truncate(s string, n int) string {
