@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/hex"
 	"io"
 	"net/http"
@@ -13,7 +14,9 @@ import (
 	"time"
 
 	"github.com/peterldowns/pgtestdb"
+	"github.com/rs/zerolog"
 
+	"github.com/sodoan/sodoan/internal/config"
 	"github.com/sodoan/sodoan/internal/testdb"
 )
 
@@ -98,5 +101,26 @@ func TestServeExportsMetricsAndTraces(t *testing.T) {
 		if !bytes.Contains(got, want) {
 			t.Errorf("the collector was not sent %q (%d bytes received)", want, len(got))
 		}
+	}
+}
+
+// Unconfigured, observability wraps nothing and installs nothing, so it
+// costs requests nothing.
+func TestObservabilityOffAddsNothing(t *testing.T) {
+	t.Parallel()
+	cfg, err := config.Load(map[string]string{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	obs, err := startObservability(context.Background(), cfg, zerolog.Nop())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer obs.close()
+	if in := obs.instrument(); len(in.Routed) != 0 || len(in.GraphQL) != 0 {
+		t.Errorf("instrumentation with nothing configured: %+v", in)
+	}
+	if tr := obs.sqlTracer(); tr != nil {
+		t.Errorf("SQL tracer with tracing off: %T", tr)
 	}
 }

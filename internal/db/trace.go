@@ -29,7 +29,7 @@ func StatementCounterFrom(ctx context.Context) *StatementCounter {
 }
 
 func count(ctx context.Context, n int64) {
-	if c, ok := ctx.Value(counterKey{}).(*StatementCounter); ok {
+	if c := StatementCounterFrom(ctx); c != nil {
 		c.n.Add(n)
 	}
 }

@@ -40,8 +40,8 @@ var durationBuckets = []float64{.002, .005, .01, .025, .05, .1, .25, .5, 1, 2.5,
 var statementBuckets = []float64{0, 1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144}
 
 // Metrics holds the server's collectors in a registry of its own (no
-// global state). A nil *Metrics measures nothing, so callers need not
-// check whether metrics are on.
+// global state). On a nil *Metrics, HTTP, GraphQL and Refused add nothing,
+// so wiring code need not check whether metrics are on.
 type Metrics struct {
 	registry *prometheus.Registry
 
