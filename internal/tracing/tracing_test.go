@@ -171,3 +171,26 @@ func names(spans tracetest.SpanStubs) string {
 	}
 	return strings.Join(out, ", ")
 }
+
+// BenchmarkRequest is what tracing on costs a request through the whole
+// handler, spans batched to an exporter that drops them; tracing off
+// installs nothing (see TestObservabilityOffAddsNothing).
+func BenchmarkRequest(b *testing.B) {
+	tp := sdktrace.NewTracerProvider(sdktrace.WithBatcher(tracetest.NewNoopExporter()))
+	b.Cleanup(func() { _ = tp.Shutdown(context.Background()) })
+	tr := tracing.NewWithProvider(tp)
+	e := apitest.NewOn(b, testdb.Migrated(b), func(o *httpserver.Options) {
+		o.Instrument = httpserver.Instrumentation{
+			Routed:  []func(http.Handler) http.Handler{tr.HTTP},
+			GraphQL: []graphql.HandlerExtension{tr.GraphQL()},
+		}
+	})
+	const query = `query Ping { __typename }`
+	e.Do(b, query, nil)
+	b.ReportAllocs()
+	for b.Loop() {
+		if resp := e.Do(b, query, nil); len(resp.Errors) > 0 {
+			b.Fatal(resp.Errors)
+		}
+	}
+}
