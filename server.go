@@ -235,6 +235,7 @@ func serve(ctx context.Context, cfg config.Config, log zerolog.Logger, migrate b
 		},
 		RequestTimeout: cfg.RequestTimeout,
 		TrustedProxies: cfg.TrustedProxyPrefixes(),
+		AllowedOrigins: cfg.CORSOrigins(),
 	})
 	return httpserver.Serve(ctx, ln, h, httpserver.Timeouts{
 		ReadHeader:    cfg.ReadHeaderTimeout,

@@ -89,6 +89,8 @@ func TestLoadNamesTheBadVariable(t *testing.T) {
 		{"TRUSTED_PROXIES", "10.0.0.0/8,proxy", "comma-separated list of CIDRs"},
 		{"GRAPHQL_INTROSPECTION", "sometimes", "cannot read a boolean"},
 		{"RATE_LIMIT_POINTS", "-5", "must be a positive whole number"},
+		{"CORS_ALLOWED_ORIGINS", "https://dash.example.org,dash.example.org", "comma-separated list of origins"},
+		{"CORS_ALLOWED_ORIGINS", "https://dash.example.org/app", "no path"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name+"="+tt.value, func(t *testing.T) {
@@ -129,6 +131,29 @@ func TestSchemaDisclosureFollowsEnvironment(t *testing.T) {
 		if cfg.IntrospectionOn() != tt.introspect || cfg.SuggestionsOn() != tt.suggest {
 			t.Errorf("%v: introspection %v, suggestions %v; want %v, %v",
 				tt.vars, cfg.IntrospectionOn(), cfg.SuggestionsOn(), tt.introspect, tt.suggest)
+		}
+	}
+}
+
+// Browser pages on this machine may call a development server; production
+// allows only the origins it names.
+func TestCORSOriginsFollowEnvironment(t *testing.T) {
+	tests := []struct {
+		vars map[string]string
+		want string
+	}{
+		{map[string]string{}, "http://localhost:*,http://127.0.0.1:*"},
+		{map[string]string{"APP_ENV": "production"}, ""},
+		{map[string]string{"APP_ENV": "production", "CORS_ALLOWED_ORIGINS": "https://dash.example.org,https://*.doan.vn"}, "https://dash.example.org,https://*.doan.vn"},
+		{map[string]string{"CORS_ALLOWED_ORIGINS": "https://dash.example.org"}, "https://dash.example.org"},
+	}
+	for _, tt := range tests {
+		cfg, err := Load(tt.vars)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Join(cfg.CORSOrigins(), ","); got != tt.want {
+			t.Errorf("%v: CORSOrigins() = %q, want %q", tt.vars, got, tt.want)
 		}
 	}
 }
