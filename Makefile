@@ -61,7 +61,7 @@ lint:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet ./...
-	$(GO) vet -tags browser ./internal/report/render
+	$(GO) vet -tags browser ./internal/report/render ./internal/httpserver
 
 # GraphiQL's files are served from the binary (internal/graphiql/assets), so
 # the page works offline. Bump these and run `make graphiql` to update them.

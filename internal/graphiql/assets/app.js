@@ -6,11 +6,6 @@
   var root = document.getElementById('graphiql');
   var endpoint = new URL(root.dataset.endpoint, location.href).toString();
   var storage = GraphiQL.createLocalStorage({ namespace: 'sodoan-graphiql' });
-  // Open the schema's documentation on a first visit; afterwards GraphiQL
-  // remembers what the user left open.
-  if (storage.getItem('visiblePlugin') === null) {
-    storage.setItem('visiblePlugin', 'Documentation Explorer');
-  }
   var defaultQuery = [
     '# Sổ Đoàn GraphQL API. Sign in with the login mutation, then put',
     '# {"Authorization": "Bearer <token>"} in Headers below.',
@@ -26,6 +21,8 @@
     React.createElement(GraphiQL, {
       fetcher: GraphiQL.createFetcher({ url: endpoint }),
       storage: storage,
+      // The schema's documentation is open from the start (it can be closed).
+      visiblePlugin: 'Documentation Explorer',
       defaultQuery: defaultQuery,
       defaultEditorToolsVisibility: 'headers',
       isHeadersEditorEnabled: true
