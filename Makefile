@@ -6,7 +6,7 @@ SHELL   := /bin/bash
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 BIN     := bin/server
 
-.PHONY: run build test fuzz test-browser bench generate check-generated lint clean
+.PHONY: run build test fuzz test-browser bench generate check-generated lint graphiql clean
 
 ## run: build and start the server on :8080 with a working database
 run: build
@@ -36,10 +36,10 @@ fuzz:
 		$(GO) test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) $$pkg 2>&1 | { grep -v -e '^fuzz: elapsed' -e 'testdbconf:' || true; } || exit 1; \
 	done
 
-## test-browser: render the printable report in headless Chromium (needs /usr/bin/chromium: apt-get install chromium)
+## test-browser: the printable report, GraphiQL and a cross-origin dashboard in headless Chromium (needs /usr/bin/chromium: apt-get install chromium)
 test-browser:
 	@command -v $${CHROMIUM:-/usr/bin/chromium} >/dev/null || { echo "Chromium is missing: apt-get install chromium (or set CHROMIUM=/path/to/chromium)"; exit 1; }
-	$(GO) test -count=1 -tags browser -run Chromium ./internal/report/render
+	$(GO) test -count=1 -tags browser -run Chromium ./internal/report/render ./internal/httpserver
 
 ## bench: Go benchmarks, then the dashboard queries over HTTP on a generated province in its own database
 ## (sodoan_bench, made on first use; results also in bench-results.txt). Takes several minutes.
@@ -61,7 +61,29 @@ lint:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet ./...
-	$(GO) vet -tags browser ./internal/report/render
+	$(GO) vet -tags browser ./internal/report/render ./internal/httpserver
+
+# GraphiQL's files are served from the binary (internal/graphiql/assets), so
+# the page works offline. Bump these and run `make graphiql` to update them.
+GRAPHIQL_VERSION ?= 4.1.2
+REACT_VERSION    ?= 18.3.1
+GRAPHQL_VERSION  ?= 16.11.0
+GRAPHIQL_ASSETS  := internal/graphiql/assets
+
+## graphiql: fetch GraphiQL $(GRAPHIQL_VERSION) and React $(REACT_VERSION) from npm into $(GRAPHIQL_ASSETS) (commit the result)
+graphiql:
+	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	( cd "$$tmp" && npm init -y >/dev/null && npm install --no-audit --no-fund --ignore-scripts --save-exact \
+		graphiql@$(GRAPHIQL_VERSION) react@$(REACT_VERSION) react-dom@$(REACT_VERSION) graphql@$(GRAPHQL_VERSION) >/dev/null ); \
+	m="$$tmp/node_modules"; \
+	cp "$$m/graphiql/graphiql.min.js" "$$m/graphiql/graphiql.min.css" \
+		"$$m/react/umd/react.production.min.js" "$$m/react-dom/umd/react-dom.production.min.js" $(GRAPHIQL_ASSETS)/; \
+	sed -i '/^\/\/# sourceMappingURL=/d' $(GRAPHIQL_ASSETS)/graphiql.min.js; \
+	{ echo "Third-party files in this folder, from npm (make graphiql):"; \
+	  for p in graphiql react react-dom; do \
+		echo; echo "== $$p $$(node -p "require('$$m/$$p/package.json').version") ($$(node -p "require('$$m/$$p/package.json').license"))"; \
+		cat "$$m/$$p/LICENSE"; done; } > $(GRAPHIQL_ASSETS)/THIRD_PARTY_LICENSES.txt; \
+	ls -l $(GRAPHIQL_ASSETS)
 
 clean:
 	rm -rf bin

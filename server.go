@@ -246,6 +246,7 @@ func serve(ctx context.Context, cfg config.Config, log zerolog.Logger, migrate b
 		RequestTimeout: cfg.RequestTimeout,
 		TrustedProxies: cfg.TrustedProxyPrefixes(),
 		Instrument:     obs.instrument(),
+		AllowedOrigins: cfg.CORSOrigins(),
 	})
 	timeouts := httpserver.Timeouts{
 		ReadHeader:    cfg.ReadHeaderTimeout,

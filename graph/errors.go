@@ -8,13 +8,13 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/rs/zerolog"
-	"github.com/rs/zerolog/hlog"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/sodoan/sodoan/internal/apperr"
 	"github.com/sodoan/sodoan/internal/db"
 	"github.com/sodoan/sodoan/internal/i18n"
+	"github.com/sodoan/sodoan/internal/requestid"
 )
 
 // presentError decides what a client sees of an error. Errors the services
@@ -68,12 +68,7 @@ func presentError(ctx context.Context, err error) *gqlerror.Error {
 	return internalError(ctx, path, err)
 }
 
-func requestIDOf(ctx context.Context) string {
-	if id, ok := hlog.IDFromCtx(ctx); ok {
-		return id.String()
-	}
-	return ""
-}
+func requestIDOf(ctx context.Context) string { return requestid.From(ctx) }
 
 func internalError(ctx context.Context, path ast.Path, err error) *gqlerror.Error {
 	requestID := requestIDOf(ctx)

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/caarlos0/env/v11"
+
+	"github.com/sodoan/sodoan/internal/origins"
 )
 
 // Environment selects development conveniences (GraphiQL, introspection,
@@ -44,6 +46,10 @@ type Config struct {
 	// TrustedProxies are the reverse proxies (CIDRs) whose X-Forwarded-For
 	// names the real client, for rate limits and session records.
 	TrustedProxies []string `env:"TRUSTED_PROXIES" envSeparator:","`
+	// CORSAllowedOrigins are the web origins whose pages may call the API
+	// (see internal/origins for the patterns). Unset: http://localhost:* and
+	// http://127.0.0.1:* in development, none in production.
+	CORSAllowedOrigins []string `env:"CORS_ALLOWED_ORIGINS" envSeparator:","`
 
 	// DatabaseURL, when empty, makes the server find or start a database
 	// itself (see internal/dblocate).
@@ -136,6 +142,19 @@ func orDevelopment(set *bool, env Environment) bool {
 		return *set
 	}
 	return env == Development
+}
+
+// CORSOrigins returns the origin patterns whose pages may call the API:
+// CORS_ALLOWED_ORIGINS when set, else the local ones in development and
+// none in production.
+func (c Config) CORSOrigins() []string {
+	switch {
+	case len(c.CORSAllowedOrigins) > 0:
+		return c.CORSAllowedOrigins
+	case c.Env == Development:
+		return origins.Local()
+	}
+	return []string{}
 }
 
 // TrustedProxyPrefixes returns TRUSTED_PROXIES parsed (validated by Load).
@@ -240,6 +259,9 @@ func (c Config) validate() []error {
 		if _, err := netip.ParsePrefix(strings.TrimSpace(cidr)); err != nil {
 			bad("TRUSTED_PROXIES", "must be a comma-separated list of CIDRs such as 10.0.0.0/8, got %q", cidr)
 		}
+	}
+	if _, err := origins.Parse(c.CORSAllowedOrigins); err != nil {
+		bad("CORS_ALLOWED_ORIGINS", "must be a comma-separated list of origins such as https://dash.example.org or http://localhost:*: %v", err)
 	}
 	for v, n := range map[string]int{
 		"GRAPHQL_MAX_COMPLEXITY": c.MaxComplexity, "GRAPHQL_MAX_DEPTH": c.MaxDepth, "GRAPHQL_MAX_TOKENS": c.MaxTokens,

@@ -94,6 +94,8 @@ func TestLoadNamesTheBadVariable(t *testing.T) {
 		{"OTEL_EXPORTER_OTLP_ENDPOINT", "collector:4318", "must be an http:// or https:// URL"},
 		{"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "grpc://collector", "must be an http:// or https:// URL"},
 		{"OTEL_EXPORTER_OTLP_PROTOCOL", "grpc", "only http/protobuf is supported"},
+		{"CORS_ALLOWED_ORIGINS", "https://dash.example.org,dash.example.org", "comma-separated list of origins"},
+		{"CORS_ALLOWED_ORIGINS", "https://dash.example.org/app", "no path"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name+"="+tt.value, func(t *testing.T) {
@@ -158,6 +160,29 @@ func TestOTLPTracesURL(t *testing.T) {
 		}
 		if got := cfg.OTLPTracesURL(); got != tt.want {
 			t.Errorf("%v: OTLPTracesURL() = %q, want %q", tt.vars, got, tt.want)
+		}
+	}
+}
+
+// Browser pages on this machine may call a development server; production
+// allows only the origins it names.
+func TestCORSOriginsFollowEnvironment(t *testing.T) {
+	tests := []struct {
+		vars map[string]string
+		want string
+	}{
+		{map[string]string{}, "http://localhost:*,http://127.0.0.1:*"},
+		{map[string]string{"APP_ENV": "production"}, ""},
+		{map[string]string{"APP_ENV": "production", "CORS_ALLOWED_ORIGINS": "https://dash.example.org,https://*.doan.vn"}, "https://dash.example.org,https://*.doan.vn"},
+		{map[string]string{"CORS_ALLOWED_ORIGINS": "https://dash.example.org"}, "https://dash.example.org"},
+	}
+	for _, tt := range tests {
+		cfg, err := Load(tt.vars)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Join(cfg.CORSOrigins(), ","); got != tt.want {
+			t.Errorf("%v: CORSOrigins() = %q, want %q", tt.vars, got, tt.want)
 		}
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/sodoan/sodoan/internal/db"
 	"github.com/sodoan/sodoan/internal/i18n"
 	"github.com/sodoan/sodoan/internal/ratelimit"
+	"github.com/sodoan/sodoan/internal/requestid"
 )
 
 // withAuth resolves the bearer token into the request's principal, names
@@ -74,11 +75,7 @@ func withAuth(accounts *account.Store, badTokens *ratelimit.Limiter, next http.H
 			}
 			p = found
 		}
-		requestID := ""
-		if id, ok := hlog.IDFromRequest(r); ok {
-			requestID = id.String()
-		}
-		actor := db.Actor{AccountID: p.AccountID, RequestID: requestID}
+		actor := db.Actor{AccountID: p.AccountID, RequestID: requestid.From(ctx)}
 		reads := &access.ReadLog{}
 		ctx = access.WithReadLog(db.WithActor(access.With(ctx, p), actor), reads)
 		if p.SignedIn() {

@@ -1,6 +1,7 @@
 // Package httpserver puts the GraphQL endpoint, health probes and the
-// development GraphiQL page behind one handler with request logging, and
-// runs it with graceful shutdown.
+// development GraphiQL page (internal/graphiql) behind one handler with
+// request logging, CORS, compression and cache headers, and runs it with
+// graceful shutdown.
 package httpserver
 
 import (
@@ -11,7 +12,6 @@ import (
 	"net/netip"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/rs/zerolog"
 	"github.com/rs/zerolog/hlog"
@@ -19,9 +19,12 @@ import (
 	"github.com/sodoan/sodoan/graph"
 	"github.com/sodoan/sodoan/internal/account"
 	"github.com/sodoan/sodoan/internal/db"
+	"github.com/sodoan/sodoan/internal/graphiql"
 	"github.com/sodoan/sodoan/internal/i18n"
 	"github.com/sodoan/sodoan/internal/loader"
 	"github.com/sodoan/sodoan/internal/news"
+	"github.com/sodoan/sodoan/internal/origins"
+	"github.com/sodoan/sodoan/internal/requestid"
 )
 
 // maxRequestBody bounds what a client may send to /graphql. The largest
@@ -52,6 +55,10 @@ type Options struct {
 	TrustedProxies []netip.Prefix
 	// Instrument adds metrics and tracing; the zero value adds none.
 	Instrument Instrumentation
+	// AllowedOrigins are the origin patterns (see internal/origins) whose
+	// pages may call the API from a browser; nil means origins.Local() in
+	// development and none in production.
+	AllowedOrigins []string
 }
 
 // Routes returns the server's whole HTTP handler.
@@ -65,26 +72,48 @@ func Routes(o Options) http.Handler {
 		Limits: o.Limits, RateLimits: o.RateLimits, Extensions: o.Instrument.GraphQL,
 	})
 
+	// Browser dashboards on the allowed origins may call /graphql and upload
+	// photos; export links are opened by navigation, which needs no CORS.
+	allowed, err := origins.Parse(orOrigins(o.AllowedOrigins, o.Development))
+	if err != nil {
+		o.Log.Error().Err(err).Msg("CORS origins: none allowed") // config.Load validates them first
+	}
+	crossOrigin, compress := newCORS(allowed), newCompressor()
+
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", guardGraphQL(maxRequestBody, withDeadline(o.RequestTimeout, withRateHeaders(
-		withAuth(resolver.AccountStore, o.RateLimits.BadTokens, withLoaders(resolver.Stores(), gql))))))
+	api := guardGraphQL(maxRequestBody, withDeadline(o.RequestTimeout, withRateHeaders(
+		withAuth(resolver.AccountStore, o.RateLimits.BadTokens, withLoaders(resolver.Stores(), gql)))))
+	mux.Handle("/graphql", crossOrigin(compress(withCaching(anonymousMaxAge, api))))
 	if o.Media.Dir == "" {
 		o.Media.Dir = ".media"
 	}
 	if o.Media.MaxBytes == 0 {
 		o.Media.MaxBytes = 10 << 20
 	}
-	mux.Handle("POST /uploads/photos", withAuth(resolver.AccountStore, o.RateLimits.BadTokens, uploadPhoto(resolver.NewsStore, o.Media)))
+	mux.Handle("POST /uploads/photos", crossOrigin(withAuth(resolver.AccountStore, o.RateLimits.BadTokens, uploadPhoto(resolver.NewsStore, o.Media))))
+	mux.Handle("OPTIONS /uploads/photos", crossOrigin(allowOnly(http.MethodPost)))
 	mux.Handle("GET /media/{name}", serveMedia(o.Media))
 	mux.Handle("GET /exports/report", exportReport(resolver.AccountStore, resolver.ReportStore))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	mux.HandleFunc("GET /readyz", readiness(o.Pool))
-	if o.Development {
-		mux.Handle("GET /{$}", playground.Handler("Sổ Đoàn – GraphiQL", "/graphql"))
+	// GraphiQL is useful only where it can read the schema.
+	if orDefault(o.Introspection, o.Development) {
+		ide := compress(graphiql.New())
+		mux.Handle("GET /{$}", ide)
+		mux.Handle("GET "+graphiql.AssetPrefix, ide)
 	}
 	return withRequestLogging(o.Log, withClient(o.TrustedProxies, i18n.Middleware(o.Instrument.wrap(mux))))
+}
+
+// orOrigins is the allowed origins, or the local ones in development when
+// none are set.
+func orOrigins(set []string, development bool) []string {
+	if set == nil && development {
+		return origins.Local()
+	}
+	return set
 }
 
 func orDefault(set *bool, def bool) bool {
@@ -132,7 +161,8 @@ func writeJSON(w http.ResponseWriter, status int, body any) {
 	_ = json.NewEncoder(w).Encode(body)
 }
 
-// withRequestLogging gives every request an id (echoed in X-Request-Id and
+// withRequestLogging gives every request an id (the client's X-Request-Id
+// when it is a short safe token, else a new one; echoed in X-Request-Id and
 // present in every log line and INTERNAL error of that request) and logs one
 // line per request with its status and duration.
 func withRequestLogging(log zerolog.Logger, next http.Handler) http.Handler {
@@ -149,7 +179,7 @@ func withRequestLogging(log zerolog.Logger, next http.Handler) http.Handler {
 		ev.Msg("request")
 	})(next)
 	h = withStatementCount(h)
-	h = hlog.RequestIDHandler("request_id", "X-Request-Id")(h)
+	h = requestid.Middleware(h)
 	return hlog.NewHandler(log)(h)
 }
 
