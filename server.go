@@ -233,6 +233,7 @@ func serve(ctx context.Context, cfg config.Config, log zerolog.Logger, migrate b
 			Logins:    ratelimit.New(cfg.LoginAttempts),
 			BadTokens: ratelimit.New(cfg.BadTokens),
 		},
+		Exports:        ratelimit.New(cfg.ExportsPerMinute),
 		RequestTimeout: cfg.RequestTimeout,
 		TrustedProxies: cfg.TrustedProxyPrefixes(),
 	})

@@ -95,6 +95,9 @@ type Config struct {
 	RateAnonymousPoints int `env:"RATE_LIMIT_ANONYMOUS_POINTS" envDefault:"20000"`
 	LoginAttempts       int `env:"LOGIN_ATTEMPTS_PER_MINUTE" envDefault:"10"`
 	BadTokens           int `env:"BAD_TOKENS_PER_MINUTE" envDefault:"30"`
+	// ExportsPerMinute bounds report downloads (/exports/report) per client
+	// address; each builds a whole yearly report.
+	ExportsPerMinute int `env:"EXPORTS_PER_MINUTE" envDefault:"10"`
 
 	LogLevel  string `env:"LOG_LEVEL" envDefault:"info"`
 	LogFormat string `env:"LOG_FORMAT" envDefault:"json"`
@@ -215,6 +218,7 @@ func (c Config) validate() []error {
 		"GRAPHQL_MAX_ALIASES": c.MaxAliases, "GRAPHQL_MAX_FIELD_REPEATS": c.MaxFieldRepeats,
 		"RATE_LIMIT_POINTS": c.RatePoints, "RATE_LIMIT_ANONYMOUS_POINTS": c.RateAnonymousPoints,
 		"LOGIN_ATTEMPTS_PER_MINUTE": c.LoginAttempts, "BAD_TOKENS_PER_MINUTE": c.BadTokens,
+		"EXPORTS_PER_MINUTE": c.ExportsPerMinute,
 	} {
 		if n < 1 {
 			bad(v, "must be a positive whole number, got %d", n)

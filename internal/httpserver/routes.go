@@ -22,6 +22,7 @@ import (
 	"github.com/sodoan/sodoan/internal/i18n"
 	"github.com/sodoan/sodoan/internal/loader"
 	"github.com/sodoan/sodoan/internal/news"
+	"github.com/sodoan/sodoan/internal/ratelimit"
 )
 
 // maxRequestBody bounds what a client may send to /graphql. The largest
@@ -46,6 +47,8 @@ type Options struct {
 	Introspection, Suggestions *bool
 	// RateLimits budget each caller; the zero value does not limit.
 	RateLimits graph.RateLimits
+	// Exports budgets report downloads per client address; nil does not limit.
+	Exports *ratelimit.Limiter
 	// RequestTimeout is each API request's deadline; 0 means none.
 	RequestTimeout time.Duration
 	// TrustedProxies may name the real client in X-Forwarded-For.
@@ -74,7 +77,7 @@ func Routes(o Options) http.Handler {
 	}
 	mux.Handle("POST /uploads/photos", withAuth(resolver.AccountStore, o.RateLimits.BadTokens, uploadPhoto(resolver.NewsStore, o.Media)))
 	mux.Handle("GET /media/{name}", serveMedia(o.Media))
-	mux.Handle("GET /exports/report", exportReport(resolver.AccountStore, resolver.ReportStore))
+	mux.Handle("GET /exports/report", exportReport(resolver.AccountStore, resolver.ReportStore, o.Exports))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
