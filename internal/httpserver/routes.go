@@ -20,6 +20,7 @@ import (
 	"github.com/sodoan/sodoan/internal/account"
 	"github.com/sodoan/sodoan/internal/db"
 	"github.com/sodoan/sodoan/internal/i18n"
+	"github.com/sodoan/sodoan/internal/imagedecode"
 	"github.com/sodoan/sodoan/internal/loader"
 	"github.com/sodoan/sodoan/internal/news"
 	"github.com/sodoan/sodoan/internal/ratelimit"
@@ -40,7 +41,8 @@ type Options struct {
 	Sessions account.Policy
 	// Limits bound each GraphQL operation; the zero value means graph.DefaultLimits.
 	Limits graph.Limits
-	// Media is where uploaded photos live; the zero value means .media and 10 MiB.
+	// Media is where uploaded photos live; the zero value means .media, 10 MiB
+	// and the default decode budget.
 	Media news.Media
 	// Introspection and Suggestions disclose the schema; nil follows
 	// Development.
@@ -74,6 +76,9 @@ func Routes(o Options) http.Handler {
 	}
 	if o.Media.MaxBytes == 0 {
 		o.Media.MaxBytes = 10 << 20
+	}
+	if o.Media.Decodes == nil {
+		o.Media.Decodes = imagedecode.New(imagedecode.DefaultBudget, imagedecode.DefaultQueue)
 	}
 	mux.Handle("POST /uploads/photos", withAuth(resolver.AccountStore, o.RateLimits.BadTokens, uploadPhoto(resolver.NewsStore, o.Media)))
 	mux.Handle("GET /media/{name}", serveMedia(o.Media))
