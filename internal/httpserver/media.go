@@ -59,7 +59,7 @@ func uploadPhoto(store *news.Store, media news.Media) http.HandlerFunc {
 		if errors.Is(err, news.ErrBusy) {
 			w.Header().Set("Retry-After", "5")
 			writeJSON(w, http.StatusServiceUnavailable, map[string]any{"errors": []any{map[string]any{
-				"message": i18n.Pick(ctx, "Máy chủ đang xử lý nhiều ảnh; hãy tải lại sau ít giây.", "The server is busy processing other images; upload again in a few seconds."),
+				"message":    i18n.Pick(ctx, "Máy chủ đang xử lý nhiều ảnh; hãy tải lại sau ít giây.", "The server is busy processing other images; upload again in a few seconds."),
 				"extensions": map[string]any{"code": "UNAVAILABLE", "reason": "BUSY"}}}})
 			return
 		}
