@@ -63,7 +63,7 @@ func uploadPhoto(store *news.Store, media news.Media) http.HandlerFunc {
 				"extensions": map[string]any{"code": "UNAVAILABLE", "reason": "BUSY"}}}})
 			return
 		}
-		if ctx.Err() != nil {
+		if err != nil && ctx.Err() != nil {
 			return // the client gave up while its upload waited; no one reads an answer
 		}
 		var tooBig *http.MaxBytesError
