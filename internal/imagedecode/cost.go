@@ -32,12 +32,18 @@ func Cost(data []byte, format string, cfg image.Config) (int64, error) {
 		}
 		return f.cost() + overhead, nil
 	case "png":
-		n := w * h * pngBytesPerPixel(cfg.ColorModel)
+		bpp := pngBytesPerPixel(cfg.ColorModel)
+		if (cfg.ColorModel == color.GrayModel || cfg.ColorModel == color.Gray16Model) && pngHasTransparency(data) {
+			// Grey with a transparent value is decoded as NRGBA (or
+			// NRGBA64), which DecodeConfig does not say.
+			bpp *= 4
+		}
+		n := w * h * bpp
 		// An interlaced PNG is decoded pass by pass into images of its own
-		// and then merged: the largest pass (half the rows) lives beside
-		// the result.
+		// and then copied into the result: the passes together are as
+		// large as the result again.
 		if len(data) > 28 && data[28] == 1 {
-			n += n / 2
+			n *= 2
 		}
 		return n + overhead, nil
 	case "webp":
@@ -62,6 +68,25 @@ func pngBytesPerPixel(m color.Model) int64 {
 		return 1
 	}
 	return 8
+}
+
+// pngHasTransparency reports whether a tRNS chunk comes before the image
+// data.
+func pngHasTransparency(data []byte) bool {
+	for i := 8; i+8 <= len(data); {
+		n := int64(binary.BigEndian.Uint32(data[i:]))
+		switch string(data[i+4 : i+8]) {
+		case "tRNS":
+			return true
+		case "IDAT":
+			return false
+		}
+		if n > int64(len(data)) {
+			return false
+		}
+		i += 12 + int(n)
+	}
+	return false
 }
 
 // webpBytesPerPixel follows x/image/webp: lossy images are 4:2:0 YCbCr;

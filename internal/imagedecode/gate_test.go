@@ -2,12 +2,16 @@ package imagedecode
 
 import (
 	"bytes"
+	"compress/zlib"
 	"context"
+	"encoding/binary"
 	"errors"
+	"hash/crc32"
 	"image"
 	"image/jpeg"
 	"image/png"
 	"runtime"
+	"slices"
 	"testing"
 
 	"github.com/sodoan/sodoan/internal/imagedecode/testimages"
@@ -26,6 +30,45 @@ func encoded(t *testing.T, img image.Image, format string) []byte {
 		t.Fatal(err)
 	}
 	return b.Bytes()
+}
+
+// withTransparentGrey inserts a tRNS chunk (grey value 0 is transparent)
+// after a grey PNG's header, as Go's encoder never writes one.
+func withTransparentGrey(data []byte) []byte {
+	chunk := []byte{0, 0, 0, 2, 't', 'R', 'N', 'S', 0, 0}
+	chunk = binary.BigEndian.AppendUint32(chunk, crc32.ChecksumIEEE(chunk[4:]))
+	return slices.Concat(data[:33], chunk, data[33:])
+}
+
+// interlacedGrey is a w × h Adam7-interlaced 8-bit grey PNG, all black.
+func interlacedGrey(t *testing.T, w, h int) []byte {
+	t.Helper()
+	var raw bytes.Buffer
+	for _, p := range [][4]int{{0, 0, 8, 8}, {4, 0, 8, 8}, {0, 4, 4, 8}, {2, 0, 4, 4}, {0, 2, 2, 4}, {1, 0, 2, 2}, {0, 1, 1, 2}} {
+		pw, ph := (w-p[0]+p[2]-1)/p[2], (h-p[1]+p[3]-1)/p[3]
+		if pw <= 0 || ph <= 0 {
+			continue
+		}
+		for range ph {
+			raw.Write(make([]byte, 1+pw))
+		}
+	}
+	var idat bytes.Buffer
+	z := zlib.NewWriter(&idat)
+	z.Write(raw.Bytes())
+	z.Close()
+	var out bytes.Buffer
+	out.WriteString("\x89PNG\r\n\x1a\n")
+	chunk := func(kind string, data []byte) {
+		c := binary.BigEndian.AppendUint32(nil, uint32(len(data)))
+		c = append(append(c, kind...), data...)
+		out.Write(binary.BigEndian.AppendUint32(c, crc32.ChecksumIEEE(c[4:])))
+	}
+	ihdr := binary.BigEndian.AppendUint32(binary.BigEndian.AppendUint32(nil, uint32(w)), uint32(h))
+	chunk("IHDR", append(ihdr, 8, 0, 0, 0, 1))
+	chunk("IDAT", idat.Bytes())
+	chunk("IEND", nil)
+	return out.Bytes()
 }
 
 // heapGrowth decodes data and returns how many bytes the decoder allocated.
@@ -56,7 +99,10 @@ func TestCostCoversTheDecoder(t *testing.T) {
 	}{
 		{"8-bit RGBA PNG", encoded(t, rgba, "png")},
 		{"16-bit grey PNG", encoded(t, gray16, "png")},
+		{"8-bit grey PNG with a transparent value", withTransparentGrey(encoded(t, image.NewGray(image.Rect(0, 0, 640, 480)), "png"))},
+		{"16-bit grey PNG with a transparent value", withTransparentGrey(encoded(t, gray16, "png"))},
 		{"16-bit RGBA PNG", encoded(t, rgba64, "png")},
+		{"interlaced 8-bit grey PNG", interlacedGrey(t, 640, 480)},
 		{"generated 16-bit RGBA PNG", testimages.PNG16(640, 480)},
 		{"baseline 4:2:0 JPEG", encoded(t, rgba, "jpeg")},
 		{"baseline grey JPEG", encoded(t, image.NewGray(image.Rect(0, 0, 640, 480)), "jpeg")},
