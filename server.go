@@ -243,6 +243,7 @@ func serve(ctx context.Context, cfg config.Config, log zerolog.Logger, migrate b
 			Logins:    ratelimit.New(cfg.LoginAttempts, obs.countRefusals(metrics.RefusedLogin)),
 			BadTokens: ratelimit.New(cfg.BadTokens, obs.countRefusals(metrics.RefusedBadToken)),
 		},
+		Exports:        ratelimit.New(cfg.ExportsPerMinute),
 		RequestTimeout: cfg.RequestTimeout,
 		TrustedProxies: cfg.TrustedProxyPrefixes(),
 		Instrument:     obs.instrument(),

@@ -13,6 +13,7 @@ import (
 	"github.com/sodoan/sodoan/internal/access"
 	"github.com/sodoan/sodoan/internal/db"
 	"github.com/sodoan/sodoan/internal/member"
+	"github.com/sodoan/sodoan/internal/money"
 	"github.com/sodoan/sodoan/internal/page"
 )
 
@@ -320,7 +321,7 @@ func (s *Store) TotalsOf(ctx context.Context, activityIDs []int64) (map[int64]To
 	rows, err := s.pool.Query(ctx, `SELECT a.id,
 			(SELECT count(*) FROM participations p WHERE p.activity_id = a.id),
 			(SELECT coalesce(sum(p.volunteer_hours), 0)::float8 FROM participations p WHERE p.activity_id = a.id),
-			(SELECT coalesce(sum(c.value_dong), 0)::bigint FROM contributions c WHERE c.activity_id = a.id)
+			(SELECT `+money.SumSQL("c.value_dong")+` FROM contributions c WHERE c.activity_id = a.id)
 		FROM unnest($1::bigint[]) AS a(id)`, activityIDs)
 	if err != nil {
 		return nil, fmt.Errorf("activity totals: %w", err)

@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/sodoan/sodoan/internal/db"
+	"github.com/sodoan/sodoan/internal/money"
 	"github.com/sodoan/sodoan/internal/org"
 	"github.com/sodoan/sodoan/internal/validate"
 )
@@ -541,8 +542,12 @@ type ContributionInput struct {
 
 func checkContribution(v *validate.Errors, c *ContributionInput) {
 	c.Description = v.Text(in("description"), c.Description, true, maxWhat)
-	if c.Value < 0 {
+	switch {
+	case c.Value < 0:
 		v.Add(in("value"), validate.OutOfRange, "Giá trị không được âm.", "The value must not be negative.")
+	case c.Value > money.MaxContribution:
+		v.Add(in("value"), validate.OutOfRange, "Giá trị một khoản đóng góp tối đa 1.000 tỷ đồng.",
+			"One contribution is worth at most 1,000 billion đồng.")
 	}
 	if c.Quantity != nil {
 		v.NonNegative(in("quantity"), *c.Quantity)

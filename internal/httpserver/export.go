@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
+	"strconv"
 
 	"github.com/rs/zerolog/hlog"
 
 	"github.com/sodoan/sodoan/internal/account"
+	"github.com/sodoan/sodoan/internal/i18n"
+	"github.com/sodoan/sodoan/internal/ratelimit"
 	"github.com/sodoan/sodoan/internal/report"
 	"github.com/sodoan/sodoan/internal/report/render"
 )
@@ -16,10 +19,24 @@ import (
 // YearlyReport.exportUrl hands out, so a browser can download or print a
 // report without holding the bearer token. The link's account must still be
 // active and still manage the unit when it is used.
-func exportReport(accounts *account.Store, reports *report.Store) http.HandlerFunc {
+//
+// Each download builds a whole yearly report, so downloads are budgeted per
+// client address (limit, nil for none) before the token is even looked up:
+// a flood of links, real or guessed, cannot keep the database busy.
+func exportReport(accounts *account.Store, reports *report.Store, limit *ratelimit.Limiter) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		log := hlog.FromRequest(r)
+		if limit != nil {
+			if d := limit.Take(ratelimit.AddressKey(account.ClientFrom(ctx).IP), 1); !d.Allowed {
+				wait := strconv.Itoa(max(ratelimit.RetrySeconds(d.RetryAfter), 1))
+				w.Header().Set("Retry-After", wait)
+				writeGraphQLError(w, http.StatusTooManyRequests, "RATE_LIMITED", i18n.Pick(ctx,
+					"Quá nhiều lượt tải báo cáo từ địa chỉ này; hãy thử lại sau "+wait+" giây.",
+					"Too many report downloads from this address; try again in "+wait+" s."))
+				return
+			}
+		}
 		fail := func(status int, msg string) {
 			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 			w.Header().Set("Cache-Control", "no-store")

@@ -56,6 +56,16 @@ func uploadPhoto(store *news.Store, media news.Media) http.HandlerFunc {
 				"message": i18n.Pick(ctx, fe.VI, fe.EN), "extensions": map[string]any{"code": "BAD_USER_INPUT", "reason": fe.Code}}}})
 			return
 		}
+		if errors.Is(err, news.ErrBusy) {
+			w.Header().Set("Retry-After", "5")
+			writeJSON(w, http.StatusServiceUnavailable, map[string]any{"errors": []any{map[string]any{
+				"message":    i18n.Pick(ctx, "Máy chủ đang xử lý nhiều ảnh; hãy tải lại sau ít giây.", "The server is busy processing other images; upload again in a few seconds."),
+				"extensions": map[string]any{"code": "UNAVAILABLE", "reason": "BUSY"}}}})
+			return
+		}
+		if err != nil && ctx.Err() != nil {
+			return // the client gave up while its upload waited; no one reads an answer
+		}
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
 			writeGraphQLError(w, http.StatusRequestEntityTooLarge, "BAD_USER_INPUT", i18n.Pick(ctx, "Ảnh quá lớn.", "The image is too large."))

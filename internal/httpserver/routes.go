@@ -21,9 +21,11 @@ import (
 	"github.com/sodoan/sodoan/internal/db"
 	"github.com/sodoan/sodoan/internal/graphiql"
 	"github.com/sodoan/sodoan/internal/i18n"
+	"github.com/sodoan/sodoan/internal/imagedecode"
 	"github.com/sodoan/sodoan/internal/loader"
 	"github.com/sodoan/sodoan/internal/news"
 	"github.com/sodoan/sodoan/internal/origins"
+	"github.com/sodoan/sodoan/internal/ratelimit"
 	"github.com/sodoan/sodoan/internal/requestid"
 )
 
@@ -42,13 +44,16 @@ type Options struct {
 	Sessions account.Policy
 	// Limits bound each GraphQL operation; the zero value means graph.DefaultLimits.
 	Limits graph.Limits
-	// Media is where uploaded photos live; the zero value means .media and 10 MiB.
+	// Media is where uploaded photos live; the zero value means .media, 10 MiB
+	// and the default decode budget.
 	Media news.Media
 	// Introspection and Suggestions disclose the schema; nil follows
 	// Development.
 	Introspection, Suggestions *bool
 	// RateLimits budget each caller; the zero value does not limit.
 	RateLimits graph.RateLimits
+	// Exports budgets report downloads per client address; nil does not limit.
+	Exports *ratelimit.Limiter
 	// RequestTimeout is each API request's deadline; 0 means none.
 	RequestTimeout time.Duration
 	// TrustedProxies may name the real client in X-Forwarded-For.
@@ -90,10 +95,13 @@ func Routes(o Options) http.Handler {
 	if o.Media.MaxBytes == 0 {
 		o.Media.MaxBytes = 10 << 20
 	}
+	if o.Media.Decodes == nil {
+		o.Media.Decodes = imagedecode.New(imagedecode.DefaultBudget, imagedecode.DefaultQueue)
+	}
 	mux.Handle("POST /uploads/photos", crossOrigin(withAuth(resolver.AccountStore, o.RateLimits.BadTokens, uploadPhoto(resolver.NewsStore, o.Media))))
 	mux.Handle("OPTIONS /uploads/photos", crossOrigin(allowOnly(http.MethodPost)))
 	mux.Handle("GET /media/{name}", serveMedia(o.Media))
-	mux.Handle("GET /exports/report", exportReport(resolver.AccountStore, resolver.ReportStore))
+	mux.Handle("GET /exports/report", exportReport(resolver.AccountStore, resolver.ReportStore, o.Exports))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})

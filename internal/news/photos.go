@@ -5,10 +5,9 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"image"
-	_ "image/jpeg" // decoders for image.Decode
-	_ "image/png"
 	"io"
 	"net/http"
 	"os"
@@ -16,8 +15,7 @@ import (
 	"strings"
 	"time"
 
-	_ "golang.org/x/image/webp"
-
+	"github.com/sodoan/sodoan/internal/imagedecode"
 	"github.com/sodoan/sodoan/internal/validate"
 )
 
@@ -50,7 +48,14 @@ func ContentType(fileName string) string {
 type Media struct {
 	Dir      string
 	MaxBytes int64
+	// Decodes bounds the memory of decoding uploads, shared by the whole
+	// server; nil gives each upload a default budget of its own.
+	Decodes *imagedecode.Gate
 }
+
+// ErrBusy means too many uploads are waiting to be decoded; the client
+// should try again shortly.
+var ErrBusy = imagedecode.ErrBusy
 
 // maxPixels bounds an image's declared size before it is decoded: a few
 // megabytes of PNG can declare 30,000 × 30,000 pixels, gigabytes once
@@ -82,13 +87,30 @@ func (s *Store) Save(ctx context.Context, m Media, r io.Reader, accountID int64)
 	if cfg, _, err := image.DecodeConfig(bytes.NewReader(data)); err == nil && cfg.Width*cfg.Height > maxPixels {
 		return nil, refuse(validate.TooLong, "Ảnh quá nhiều điểm ảnh (tối đa 50 triệu).", "The image has too many pixels (at most 50 million).")
 	}
-	// Decode it whole: a header alone (a truncated or doctored file) is not an image.
-	img, format, err := image.Decode(bytes.NewReader(data))
-	if err != nil || "image/"+format != kind || img.Bounds().Dx() <= 0 || img.Bounds().Dy() <= 0 {
+	gate := m.Decodes
+	if gate == nil {
+		gate = imagedecode.New(imagedecode.DefaultBudget, imagedecode.DefaultQueue)
+	}
+	// Pixels alone do not bound the memory: a progressive JPEG or a 16-bit
+	// PNG within 50 million pixels can still need gigabytes to decode, so
+	// the gate counts bytes and makes large decodes take turns.
+	img, err := gate.Decode(ctx, data)
+	var tooLarge *imagedecode.TooLargeError
+	switch {
+	case errors.As(err, &tooLarge):
+		return nil, refuse(validate.TooLong,
+			fmt.Sprintf("Ảnh quá lớn để xử lý (cần %d MB bộ nhớ, tối đa %d MB); hãy thu nhỏ ảnh hoặc lưu lại dạng JPEG thường (không progressive).", tooLarge.Need>>20, tooLarge.Budget>>20),
+			fmt.Sprintf("The image is too large to process (it needs %d MB of memory, at most %d MB); scale it down or save it as a baseline (not progressive) JPEG.", tooLarge.Need>>20, tooLarge.Budget>>20))
+	case errors.Is(err, imagedecode.ErrDamaged):
+		return nil, refuse(validate.Invalid, "Tệp ảnh bị hỏng hoặc không đúng định dạng.", "The image is damaged or not what its header says.")
+	case err != nil:
+		return nil, fmt.Errorf("decode upload: %w", err)
+	}
+	if "image/"+img.Format != kind {
 		return nil, refuse(validate.Invalid, "Tệp ảnh bị hỏng hoặc không đúng định dạng.", "The image is damaged or not what its header says.")
 	}
 	sum := sha256.Sum256(data)
-	p := &Photo{SHA256: hex.EncodeToString(sum[:]), ContentType: kind, Width: img.Bounds().Dx(), Height: img.Bounds().Dy(), Bytes: int64(len(data))}
+	p := &Photo{SHA256: hex.EncodeToString(sum[:]), ContentType: kind, Width: img.Width, Height: img.Height, Bytes: int64(len(data))}
 	if err := m.write(p.FileName(), data); err != nil {
 		return nil, err
 	}

@@ -27,8 +27,15 @@ type Stats struct {
 }
 
 // RecordVisit counts a visit to the site and, when postID is set, a view of
-// that post. The visitor is known only by a hash of address and browser
-// with today's salt, kept to count who is online.
+// that post.
+//
+// A visitor is known only by sha256(day's salt || address || 0 || browser):
+// the salt is random, made on the day's first visit and deleted the next
+// day, so the hash identifies a visitor within one day and cannot be traced
+// back to an address afterwards. The hash keeps who is online, and which
+// posts each visitor has read today, so a visitor who reloads a post (or
+// replays the mutation) counts one view of it per day. Every visit still
+// counts towards the site's visits.
 func (s *Store) RecordVisit(ctx context.Context, postID *int64, ip, userAgent string) error {
 	now := s.now()
 	today := now.In(vietnam).Format(time.DateOnly)
@@ -36,23 +43,29 @@ func (s *Store) RecordVisit(ctx context.Context, postID *int64, ip, userAgent st
 	if _, err := crand.Read(salt); err != nil {
 		return fmt.Errorf("salt: %w", err)
 	}
+	const visitor = `sha256(v.salt || convert_to($2, 'UTF8') || '\x00'::bytea || convert_to($3, 'UTF8'))`
 	b := &pgx.Batch{}
 	b.Queue(`INSERT INTO visit_salts (day, salt) VALUES ($1, $2) ON CONFLICT (day) DO NOTHING`, today, salt)
 	b.Queue(`INSERT INTO online_visitors (visitor, seen_at)
-		SELECT sha256(v.salt || convert_to($2, 'UTF8') || '\x00'::bytea || convert_to($3, 'UTF8')), $4
-		FROM visit_salts v WHERE v.day = $1
+		SELECT `+visitor+`, $4 FROM visit_salts v WHERE v.day = $1
 		ON CONFLICT (visitor) DO UPDATE SET seen_at = EXCLUDED.seen_at`, today, ip, userAgent, now)
 	shard := rand.IntN(shards)
 	b.Queue(`INSERT INTO site_visits (day, shard, visits) VALUES ($1, $2, 1)
 		ON CONFLICT (day, shard) DO UPDATE SET visits = site_visits.visits + 1`, today, shard)
 	if postID != nil {
-		b.Queue(`INSERT INTO post_views (post_id, shard, views) VALUES ($1, $2, 1)
-			ON CONFLICT (post_id, shard) DO UPDATE SET views = post_views.views + 1`, *postID, shard)
+		// The view counts only when this visitor had not read the post today.
+		b.Queue(`WITH seen AS (
+				INSERT INTO post_viewers (day, post_id, visitor)
+				SELECT $1, $4, `+visitor+` FROM visit_salts v WHERE v.day = $1
+				ON CONFLICT DO NOTHING RETURNING post_id)
+			INSERT INTO post_views (post_id, shard, views) SELECT post_id, $5, 1 FROM seen
+			ON CONFLICT (post_id, shard) DO UPDATE SET views = post_views.views + 1`, today, ip, userAgent, *postID, shard)
 	}
 	// Now and then, forget old salts (so yesterday's hashes cannot be
-	// recomputed) and visitors long gone.
+	// recomputed), yesterday's readers and visitors long gone.
 	if rand.IntN(100) == 0 {
 		b.Queue(`DELETE FROM visit_salts WHERE day < $1`, today)
+		b.Queue(`DELETE FROM post_viewers WHERE day < $1`, today)
 		b.Queue(`DELETE FROM online_visitors WHERE seen_at < $1`, now.Add(-time.Hour))
 	}
 	if err := s.pool.SendBatch(ctx, b).Close(); err != nil {

@@ -3,7 +3,10 @@ package org
 import (
 	"context"
 	"fmt"
+
 	"github.com/jackc/pgx/v5"
+
+	"github.com/sodoan/sodoan/internal/money"
 )
 
 // Stats are a dashboard tile's figures over a unit and everything below it.
@@ -40,7 +43,7 @@ func (s *Store) StatsOf(ctx context.Context, unitIDs []int64, year int) (map[int
 				(SELECT count(*) FROM acts),
 				(SELECT count(*) FROM participations WHERE activity_id IN (SELECT id FROM acts)),
 				(SELECT coalesce(sum(volunteer_hours), 0)::float8 FROM participations WHERE activity_id IN (SELECT id FROM acts)),
-				(SELECT coalesce(sum(value_dong), 0)::bigint FROM contributions WHERE activity_id IN (SELECT id FROM acts))
+				(SELECT `+money.SumSQL("value_dong")+` FROM contributions WHERE activity_id IN (SELECT id FROM acts))
 		) x`, unitIDs, year)
 	if err != nil {
 		return nil, fmt.Errorf("unit stats: %w", err)

@@ -10,6 +10,7 @@ import (
 	"github.com/sodoan/sodoan/internal/activity"
 	"github.com/sodoan/sodoan/internal/award"
 	"github.com/sodoan/sodoan/internal/member"
+	"github.com/sodoan/sodoan/internal/money"
 	"github.com/sodoan/sodoan/internal/org"
 )
 
@@ -102,7 +103,7 @@ func (s *Store) Export(ctx context.Context, unitID int64, year int) (*Export, er
 			concat_ws(', ', a.place, a.commune, a.district, a.province),
 			(SELECT count(*) FROM participations p WHERE p.activity_id = a.id AND p.attended),
 			(SELECT coalesce(sum(volunteer_hours), 0)::float8 FROM participations p WHERE p.activity_id = a.id AND p.attended),
-			(SELECT coalesce(sum(value_dong), 0)::bigint FROM contributions c WHERE c.activity_id = a.id)
+			(SELECT `+money.SumSQL("value_dong")+` FROM contributions c WHERE c.activity_id = a.id)
 		FROM`+heldActivities+` ORDER BY a.starts_on, a.id`, path, start, end).Query(func(rows pgx.Rows) error {
 		var a ActivityRow
 		_, err := pgx.ForEachRow(rows, []any{&a.StartsOn, &a.EndsOn, &a.Title, &a.Unit, &a.WorkArea, &a.Kind, &a.Place,

@@ -9,6 +9,7 @@ import (
 
 	"github.com/sodoan/sodoan/internal/activity"
 	"github.com/sodoan/sodoan/internal/db"
+	"github.com/sodoan/sodoan/internal/money"
 	"github.com/sodoan/sodoan/internal/validate"
 )
 
@@ -164,7 +165,7 @@ func Actual(r *Report, m Metric, area *activity.WorkArea) float64 {
 	case VolunteerHours:
 		return a.VolunteerHours
 	case ContributionValue:
-		return float64(a.Cash + a.InKind + a.YouthProjectValue)
+		return float64(money.Sum(a.Cash, a.InKind, a.YouthProjectValue))
 	case YouthProjects:
 		return float64(a.YouthProjects)
 	case Admissions:

@@ -6,6 +6,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/sodoan/sodoan/internal/activity"
+	"github.com/sodoan/sodoan/internal/money"
 )
 
 // Every statement takes $1 = the unit's path, $2 = 1 January, $3 = 31
@@ -115,7 +116,7 @@ func queueFigures(b *pgx.Batch, r *Report, path string, parts Parts, t tables) {
 	}
 
 	if parts.Activities {
-		b.Queue(`SELECT a.work_area, c.kind, count(*), coalesce(sum(c.value_dong), 0)::bigint
+		b.Queue(`SELECT a.work_area, c.kind, count(*), `+money.SumSQL("c.value_dong")+`
 			FROM contributions c JOIN activities a ON a.id = c.activity_id JOIN units au ON au.id = a.unit_id
 			WHERE au.path <@ $1::ltree AND a.status = 'DONE' AND a.starts_on BETWEEN $2::date AND $3::date
 			GROUP BY GROUPING SETS ((a.work_area, c.kind), (c.kind))`, args...).Query(func(rows pgx.Rows) error {
@@ -132,11 +133,11 @@ func queueFigures(b *pgx.Batch, r *Report, path string, parts Parts, t tables) {
 				switch kind {
 				case activity.YouthProject:
 					a.YouthProjects += n
-					a.YouthProjectValue += value
+					a.YouthProjectValue = money.Add(a.YouthProjectValue, value)
 				case activity.Cash:
-					a.Cash += value
+					a.Cash = money.Add(a.Cash, value)
 				case activity.InKind:
-					a.InKind += value
+					a.InKind = money.Add(a.InKind, value)
 				}
 				return nil
 			})
@@ -291,7 +292,7 @@ func queueBreakdown(b *pgx.Batch, r *Report, unitID int64, path string, t tables
 		a AS (SELECT key, count(*) AS n FROM held GROUP BY 1),
 		p AS (SELECT subpath(path, 0, least(nlevel(path), nlevel($1::ltree) + 1)) AS key, count(*) AS n, sum(volunteer_hours) AS hours
 			FROM `+t.attended+` GROUP BY 1),
-		c AS (SELECT h.key, sum(c.value_dong) AS value FROM held h JOIN contributions c ON c.activity_id = h.id GROUP BY 1)
+		c AS (SELECT h.key, `+money.SumSQL("c.value_dong")+` AS value FROM held h JOIN contributions c ON c.activity_id = h.id GROUP BY 1)
 		SELECT rows.id, rows.own, coalesce(m.n, 0), coalesce(a.n, 0), coalesce(p.n, 0),
 			coalesce(p.hours, 0)::float8, coalesce(c.value, 0)::bigint
 		FROM rows JOIN units u ON u.id = rows.id

@@ -1,0 +1,1 @@
+ALTER TABLE contributions DROP CONSTRAINT IF EXISTS contributions_value_bound;
