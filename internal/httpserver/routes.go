@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"net/netip"
 	"time"
@@ -58,8 +59,9 @@ func Routes(o Options) http.Handler {
 		o.Sessions = account.DefaultPolicy
 	}
 	resolver := graph.NewResolver(o.Pool, o.Version, o.Sessions)
+	introspection := orDefault(o.Introspection, o.Development)
 	gql := graph.NewHandler(resolver, graph.HandlerOptions{
-		Introspection: orDefault(o.Introspection, o.Development), Suggestions: orDefault(o.Suggestions, o.Development),
+		Introspection: introspection, Suggestions: orDefault(o.Suggestions, o.Development),
 		Limits: o.Limits, RateLimits: o.RateLimits,
 	})
 
@@ -79,10 +81,23 @@ func Routes(o Options) http.Handler {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	mux.HandleFunc("GET /readyz", readiness(o.Pool))
+	if introspection {
+		mux.HandleFunc("GET /graphql/schema.graphql", serveSchema(graph.SDL()))
+	}
 	if o.Development {
 		mux.Handle("GET /{$}", playground.Handler("Sổ Đoàn – GraphiQL", "/graphql"))
 	}
 	return withRequestLogging(o.Log, withClient(o.TrustedProxies, i18n.Middleware(mux)))
+}
+
+// serveSchema answers the schema as SDL, what codegen tools read; it
+// discloses as much as introspection, so it is there only where that is.
+func serveSchema(sdl string) http.HandlerFunc {
+	return func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-cache")
+		_, _ = io.WriteString(w, sdl)
+	}
 }
 
 func orDefault(set *bool, def bool) bool {
