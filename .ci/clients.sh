@@ -4,8 +4,9 @@
 # clients/ (then tsc over what they generated), the graphql-http audit of
 # GraphQL over HTTP (every MUST and SHOULD) against bin/server in
 # development and in production, and the dashboard's operations run with
-# fetch against the development server. Each server gets a throwaway
-# database and is stopped on exit, whatever happens.
+# fetch against the development server, as are the README's examples.
+# Each server gets a throwaway database and is stopped on exit, whatever
+# happens.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -74,6 +75,8 @@ for env in development production; do
   if [ "$env" = development ]; then
     echo "== dashboard operations (relay-compiler's text, codegen's types), $env"
     node generated/js/run.js "$url"
+    echo "== README examples, $env"
+    node readme.mjs "$url"
   fi
   stop_server
 done
