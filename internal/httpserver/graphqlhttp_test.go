@@ -7,6 +7,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"strings"
 	"testing"
@@ -168,6 +169,16 @@ func TestDefer(t *testing.T) {
 			}
 		})
 	}
+
+	t.Run("over GET", func(t *testing.T) {
+		req := httptest.NewRequest(http.MethodGet, "/graphql?query="+url.QueryEscape(query), nil)
+		req.Header.Set("Accept", multipartAccept)
+		rec := httptest.NewRecorder()
+		env.Handler.ServeHTTP(rec, req)
+		if !strings.Contains(rec.Body.String(), `"code":"DEFER_NEEDS_MULTIPART"`) || strings.Contains(rec.Body.String(), `"data"`) {
+			t.Errorf("got %d %s, want DEFER_NEEDS_MULTIPART", rec.Code, rec.Body)
+		}
+	})
 
 	t.Run("turned off", func(t *testing.T) {
 		b, _ := json.Marshal(map[string]string{"query": strings.Replace(query, `@defer(label: "tile")`, `@defer(if: false)`, 1)})
