@@ -1,10 +1,13 @@
 package graph
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"mime"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -127,14 +130,31 @@ func responseMediaType(h http.Header) string {
 	return mt
 }
 
-// incremental marks requests served by the multipart transport, the only
-// one that delivers @defer'd fragments (the others send the first payload
-// alone), so deferGate can tell them apart.
+// incremental serves requests that accept multipart/mixed. Only an
+// operation that may use @defer is answered in parts; the rest get plain
+// JSON, since clients such as GraphiQL accept multipart/mixed on every
+// request and gain nothing from it. Requests it serves in parts are marked,
+// as the multipart transport is the only one that delivers @defer'd
+// fragments (the others send the first payload alone), for deferGate.
 type incremental struct{ graphql.Transport }
 
 type incrementalKey struct{}
 
 func (t incremental) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		t.Transport.Do(w, r, exec) // reports the unreadable body
+		return
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	var params struct {
+		Query *string `json:"query"`
+	}
+	// A persisted query's text is not in the body: it may defer.
+	if json.Unmarshal(body, &params) == nil && params.Query != nil && !strings.Contains(*params.Query, "@defer") {
+		overHTTP{transport.POST{}}.Do(w, r, exec)
+		return
+	}
 	t.Transport.Do(w, r.WithContext(context.WithValue(r.Context(), incrementalKey{}, true)), exec)
 }
 

@@ -151,6 +151,14 @@ func TestDefer(t *testing.T) {
 		}
 	})
 
+	t.Run("no @defer, multipart accepted", func(t *testing.T) {
+		rec := post(t, env.Handler, "application/json, multipart/mixed", `{"query":"{ serviceInfo { name } }"}`)
+		if mt, _, _ := mime.ParseMediaType(rec.Header().Get("Content-Type")); rec.Code != 200 || mt != "application/json" ||
+			!strings.HasPrefix(rec.Body.String(), `{"data":{"serviceInfo"`) {
+			t.Errorf("got %d %s %s, want plain JSON", rec.Code, rec.Header().Get("Content-Type"), rec.Body)
+		}
+	})
+
 	refusals := []struct {
 		name, accept, query, code string
 	}{
