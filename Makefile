@@ -47,14 +47,15 @@ bench: build
 	$(GO) test -run '^$$' -bench . -benchtime 10x ./...
 	DATABASE_NAME=$${BENCH_DATABASE_NAME:-sodoan_bench} DEMO_DATA=off LOG_LEVEL=warn ./$(BIN) loadbench --members $${BENCH_MEMBERS:-100000}
 
-## generate: regenerate gqlgen's code from graph/*.graphqls
+## generate: regenerate gqlgen's code from graph/*.graphqls, and schema.graphql (the SDL frontend tools read)
 generate:
 	$(GO) tool gqlgen generate
+	$(GO) run . schema > schema.graphql.tmp && mv schema.graphql.tmp schema.graphql
 
 ## check-generated: fail if the committed generated code is out of date
 check-generated: generate
-	@changed=$$(git status --porcelain -- graph); \
-	if [ -n "$$changed" ]; then echo "generated code differs from the commit (run 'make generate' and commit):"; echo "$$changed"; git diff --stat -- graph; exit 1; fi
+	@changed=$$(git status --porcelain -- graph schema.graphql); \
+	if [ -n "$$changed" ]; then echo "generated code differs from the commit (run 'make generate' and commit):"; echo "$$changed"; git diff --stat -- graph schema.graphql; exit 1; fi
 
 ## lint: fail on unformatted code or go vet findings
 lint:

@@ -10,6 +10,7 @@
 //	server gendata [--members N] [--seed S]  province-sized data for benchmarks
 //	server user create --username U --name N (--admin | --officer-of UNIT) [--email E]
 //	                                  create an account; the password is read from the terminal or stdin
+//	server schema                     print the GraphQL schema as one SDL file (schema.graphql)
 package main
 
 import (
@@ -76,6 +77,7 @@ const usage = `usage:
                                     dashboard queries over HTTP at concurrency 1, 16, 64 vs hand-written SQL
   server user create --username U --name N (--admin | --officer-of UNIT_ID) [--email E]
                                     create an account; password from the terminal or stdin
+  server schema                     print the GraphQL schema (SDL) that schema.graphql holds
 Settings come from environment variables; see README.md.`
 
 // run is main without the process: it takes everything it uses as arguments
@@ -88,6 +90,14 @@ func run(ctx context.Context, args []string, environ map[string]string, stdin io
 	if cmd == "help" || cmd == "-h" || cmd == "--help" {
 		fmt.Fprintln(stdout, usage)
 		return nil
+	}
+	if cmd == "schema" {
+		// Needs no settings or database: make generate runs it anywhere.
+		if len(args) > 0 {
+			return usageError{"schema takes no arguments\n" + usage}
+		}
+		_, err := io.WriteString(stdout, graph.SDL())
+		return err
 	}
 
 	cfg, err := config.Load(environ)

@@ -220,6 +220,27 @@ func TestConfigurationErrorsNameTheVariable(t *testing.T) {
 	}
 }
 
+// server schema prints what schema.graphql holds, and needs no settings or
+// database: make generate runs it anywhere, even with a bad environment.
+func TestSchemaCommand(t *testing.T) {
+	t.Parallel()
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"schema"}, map[string]string{"HTTP_ADDR": "eighty"}, nil, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	committed, err := os.ReadFile("schema.graphql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.String() != string(committed) {
+		t.Error("server schema differs from the committed schema.graphql: run make generate")
+	}
+	var usage usageError
+	if err := run(context.Background(), []string{"schema", "extra"}, nil, nil, io.Discard, io.Discard); !errors.As(err, &usage) {
+		t.Errorf("extra argument: %v, want a usage error", err)
+	}
+}
+
 func TestMigrateCommand(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()

@@ -7,7 +7,6 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
-	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/sodoan/sodoan/internal/access"
@@ -31,15 +30,18 @@ type HandlerOptions struct {
 }
 
 // NewHandler builds the /graphql endpoint with only what it needs: JSON POST
-// for everything, GET for queries (gqlgen refuses mutations over GET), a
-// parsed-query cache and automatic persisted queries. Websockets, multipart
-// and form transports are left out on purpose: a plain HTML form cannot send
-// application/json, so cross-site form posts cannot reach a mutation.
+// for everything, GET for queries (gqlgen refuses mutations over GET),
+// multipart/mixed responses for queries with @defer (see transports), a
+// parsed-query cache and automatic persisted queries. Websockets and form
+// transports (multipart uploads, urlencoded) are left out on purpose: a
+// plain HTML form cannot send application/json, so cross-site form posts
+// cannot reach a mutation.
 func NewHandler(r *Resolver, opts HandlerOptions) *handler.Server {
 	opts.Limits = opts.Limits.orDefaults()
 	srv := handler.New(NewExecutableSchema(Config{Resolvers: r, Complexity: pagedComplexity()}))
-	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
+	for _, t := range transports() {
+		srv.AddTransport(t)
+	}
 	for _, e := range opts.Extensions {
 		if e != nil {
 			srv.Use(e)
@@ -50,6 +52,7 @@ func NewHandler(r *Resolver, opts HandlerOptions) *handler.Server {
 	srv.SetParserTokenLimit(opts.Limits.Tokens)
 	srv.SetDisableSuggestion(!opts.Suggestions)
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	srv.Use(deferGate{})
 	if opts.Introspection {
 		srv.Use(extension.Introspection{})
 	}

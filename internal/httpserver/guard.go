@@ -25,7 +25,8 @@ import (
 //   - POST bodies of type application/json, which a plain HTML form cannot
 //     send, so a cross-site form post never reaches a mutation;
 //   - one operation per body: a JSON array (batching) is refused;
-//   - a well-formed JSON object no larger than maxBytes.
+//   - a well-formed JSON object no larger than maxBytes, with a query (or
+//     a persisted query's hash in extensions).
 //
 // gqlgen would answer some of these with Go's decoding messages; checking
 // here keeps those out of responses.
@@ -81,10 +82,25 @@ func guardGraphQL(maxBytes int64, next http.Handler) http.Handler {
 				"The body must be a JSON object: query (string), operationName (string), variables (object), extensions (object)."))
 			return
 		}
+		if shape.Query == nil && !persistedQuery(shape.Extensions) {
+			writeGraphQLError(w, http.StatusBadRequest, "BAD_REQUEST", i18n.Pick(ctx,
+				"Thiếu query: nội dung phải có trường query chứa văn bản GraphQL.",
+				"The query is missing: the body needs a query field holding the GraphQL text."))
+			return
+		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		r.ContentLength = int64(len(body))
 		next.ServeHTTP(w, r)
 	})
+}
+
+// persistedQuery reports whether extensions name a persisted query, which
+// stands in for the query text (automatic persisted queries).
+func persistedQuery(extensions json.RawMessage) bool {
+	var ext struct {
+		PersistedQuery json.RawMessage `json:"persistedQuery"`
+	}
+	return json.Unmarshal(extensions, &ext) == nil && len(ext.PersistedQuery) > 0 && string(ext.PersistedQuery) != "null"
 }
 
 // objectOrNull reports whether raw JSON is absent, null or an object.
@@ -138,6 +154,10 @@ func (w *deadlineWriter) Write(b []byte) (int, error) {
 
 func (w *deadlineWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
+// Flush lets @defer's multipart answer stream through (gqlgen asks the
+// writer itself for http.Flusher).
+func (w *deadlineWriter) Flush() { flush(w.ResponseWriter) }
+
 // withRateHeaders carries the rate-limit decision made while executing
 // the operation to the response: X-RateLimit-* headers, and 429 with
 // Retry-After when it was refused.
@@ -170,6 +190,19 @@ func (w *outcomeWriter) Write(b []byte) (int, error) {
 }
 
 func (w *outcomeWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+func (w *outcomeWriter) Flush() {
+	if !w.wrote {
+		w.WriteHeader(http.StatusOK)
+	}
+	flush(w.ResponseWriter)
+}
+
+func flush(w http.ResponseWriter) {
+	if f, ok := w.(http.Flusher); ok {
+		f.Flush()
+	}
+}
 
 // withClient records who is calling (address and user agent) for rate
 // limits, visitor counts and session records. The address is the peer's,

@@ -8,6 +8,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"net/netip"
 	"time"
@@ -72,8 +73,9 @@ func Routes(o Options) http.Handler {
 		o.Sessions = account.DefaultPolicy
 	}
 	resolver := graph.NewResolver(o.Pool, o.Version, o.Sessions)
+	introspection := orDefault(o.Introspection, o.Development)
 	gql := graph.NewHandler(resolver, graph.HandlerOptions{
-		Introspection: orDefault(o.Introspection, o.Development), Suggestions: orDefault(o.Suggestions, o.Development),
+		Introspection: introspection, Suggestions: orDefault(o.Suggestions, o.Development),
 		Limits: o.Limits, RateLimits: o.RateLimits, Extensions: o.Instrument.GraphQL,
 	})
 
@@ -106,11 +108,12 @@ func Routes(o Options) http.Handler {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	mux.HandleFunc("GET /readyz", readiness(o.Pool))
-	// GraphiQL is useful only where it can read the schema.
-	if orDefault(o.Introspection, o.Development) {
+	// GraphiQL and the schema file are useful only where the schema may be read.
+	if introspection {
 		ide := compress(graphiql.New())
 		mux.Handle("GET /{$}", ide)
 		mux.Handle("GET "+graphiql.AssetPrefix, ide)
+		mux.Handle("GET /graphql/schema.graphql", crossOrigin(compress(serveSchema(graph.SDL()))))
 	}
 	return withRequestLogging(o.Log, withClient(o.TrustedProxies, i18n.Middleware(o.Instrument.wrap(mux))))
 }
@@ -122,6 +125,16 @@ func orOrigins(set []string, development bool) []string {
 		return origins.Local()
 	}
 	return set
+}
+
+// serveSchema answers the schema as SDL, what codegen tools read; it
+// discloses as much as introspection, so it is there only where that is.
+func serveSchema(sdl string) http.HandlerFunc {
+	return func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-cache")
+		_, _ = io.WriteString(w, sdl)
+	}
 }
 
 func orDefault(set *bool, def bool) bool {
