@@ -248,25 +248,10 @@ func firstErr(errs ...error) error {
 	return nil
 }
 
-// canAccount allows managing an account to managers of its unit; accounts
-// outside the tree are the administrators' own.
-func (r *Resolver) canAccount(ctx context.Context, id int64) error {
-	p := access.From(ctx)
-	if !p.SignedIn() {
-		return access.ErrSignIn
-	}
-	if p.Admin {
-		return nil
-	}
-	a, err := loadOne(ctx, loaders(ctx).Account, id)
-	if err != nil || a == nil {
-		return err
-	}
-	return r.canUnitOrRoot(ctx, a.UnitID)
-}
-
 // roleTarget decodes and checks a role grant or revocation: the caller
-// manages the account and the unit, and only administrators hand out ADMIN.
+// manages the unit, and only administrators hand out ADMIN. That the caller
+// manages the account itself (everything it reaches) is checked by the
+// store, with the account locked.
 func (r *Resolver) roleTarget(ctx context.Context, in model.RoleInput) (int64, *int64, error) {
 	id, err := inputID(model.KindAccount, in.AccountID, "accountId")
 	if err != nil {
@@ -294,9 +279,6 @@ func (r *Resolver) roleTarget(ctx context.Context, in model.RoleInput) (int64, *
 	if err := v.Err(); err != nil {
 		return 0, nil, err
 	}
-	if err := r.canAccount(ctx, id); err != nil {
-		return 0, nil, err
-	}
 	if in.Kind == account.Admin {
 		return id, nil, access.From(ctx).RequireAdmin()
 	}
@@ -316,10 +298,20 @@ var auditKinds = map[string]model.Kind{
 	"commendations": model.KindCommendation, "pledges": model.KindPledge, "accounts": model.KindAccount,
 }
 
-// canSeeAccount allows reading an account to its holder and its managers.
+// canSeeAccount allows reading an account to its holder and the managers
+// of its home unit (as the accounts list does); accounts outside the tree
+// are the administrators' own.
 func (r *Resolver) canSeeAccount(ctx context.Context, id int64) error {
-	if access.From(ctx).AccountID == id {
+	p := access.From(ctx)
+	switch {
+	case !p.SignedIn():
+		return access.ErrSignIn
+	case p.Admin || p.AccountID == id:
 		return nil
 	}
-	return r.canAccount(ctx, id)
+	a, err := loadOne(ctx, loaders(ctx).Account, id)
+	if err != nil || a == nil {
+		return err
+	}
+	return r.canUnitOrRoot(ctx, a.UnitID)
 }

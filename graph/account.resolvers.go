@@ -141,15 +141,12 @@ func (r *mutationResolver) AccountCreate(ctx context.Context, input model.Accoun
 
 func (r *mutationResolver) AccountSetActive(ctx context.Context, input model.AccountSetActiveInput) (*model.AccountSetActivePayload, error) {
 	id, err := inputID(model.KindAccount, input.ID, "id")
-	if err == nil {
-		err = r.canAccount(ctx, id)
-	}
 	if err == nil && !input.Active && id == access.From(ctx).AccountID {
 		err = notYourself("id")
 	}
 	if err == nil {
 		var a *account.Account
-		if a, err = r.AccountStore.SetActive(ctx, id, input.Active); err == nil {
+		if a, err = r.AccountStore.SetActive(ctx, id, input.Active, access.From(ctx)); err == nil {
 			return &model.AccountSetActivePayload{Account: a, UserErrors: noErrors}, nil
 		}
 	}
@@ -160,10 +157,7 @@ func (r *mutationResolver) AccountSetActive(ctx context.Context, input model.Acc
 func (r *mutationResolver) AccountSetPassword(ctx context.Context, input model.AccountSetPasswordInput) (*model.AccountSetPasswordPayload, error) {
 	id, err := inputID(model.KindAccount, input.ID, "id")
 	if err == nil {
-		err = r.canAccount(ctx, id)
-	}
-	if err == nil {
-		if err = r.AccountStore.SetPassword(ctx, id, input.NewPassword); err == nil {
+		if err = r.AccountStore.SetPassword(ctx, id, input.NewPassword, access.From(ctx)); err == nil {
 			a, err := r.AccountStore.ByIDs(ctx, []int64{id})
 			return &model.AccountSetPasswordPayload{Account: a[id], UserErrors: noErrors}, err
 		}
@@ -175,7 +169,7 @@ func (r *mutationResolver) AccountSetPassword(ctx context.Context, input model.A
 func (r *mutationResolver) RoleGrant(ctx context.Context, input model.RoleInput) (*model.RolePayload, error) {
 	id, unitID, err := r.roleTarget(ctx, input)
 	if err == nil {
-		if err = r.AccountStore.Grant(ctx, id, input.Kind, unitID, access.From(ctx).AccountID); err == nil {
+		if err = r.AccountStore.Grant(ctx, id, input.Kind, unitID, access.From(ctx)); err == nil {
 			a, err := r.AccountStore.ByIDs(ctx, []int64{id})
 			return &model.RolePayload{Account: a[id], UserErrors: noErrors}, err
 		}
@@ -187,7 +181,7 @@ func (r *mutationResolver) RoleGrant(ctx context.Context, input model.RoleInput)
 func (r *mutationResolver) RoleRevoke(ctx context.Context, input model.RoleInput) (*model.RolePayload, error) {
 	id, unitID, err := r.roleTarget(ctx, input)
 	if err == nil {
-		if err = r.AccountStore.Revoke(ctx, id, input.Kind, unitID); err == nil {
+		if err = r.AccountStore.Revoke(ctx, id, input.Kind, unitID, access.From(ctx)); err == nil {
 			a, err := r.AccountStore.ByIDs(ctx, []int64{id})
 			return &model.RolePayload{Account: a[id], UserErrors: noErrors}, err
 		}

@@ -292,27 +292,30 @@ func (s *Store) ChangePassword(ctx context.Context, p *access.Principal, current
 	if err := v.Err(); err != nil {
 		return err
 	}
-	return s.setPassword(ctx, p.AccountID, next, p.SessionID)
+	return s.setPassword(ctx, p.AccountID, next, p.SessionID, nil)
 }
 
 // SetPassword gives an account a new password (a manager resetting a
-// forgotten one) and ends all its sessions.
-func (s *Store) SetPassword(ctx context.Context, accountID int64, password string) error {
+// forgotten one) and ends all its sessions; by is checked as for Grant.
+func (s *Store) SetPassword(ctx context.Context, accountID int64, password string, by *access.Principal) error {
 	var v validate.Errors
 	checkPassword(&v, in("newPassword"), password)
 	if err := v.Err(); err != nil {
 		return err
 	}
-	return s.setPassword(ctx, accountID, password, 0)
+	return s.setPassword(ctx, accountID, password, 0, by)
 }
 
-func (s *Store) setPassword(ctx context.Context, accountID int64, password string, keepSession int64) error {
+func (s *Store) setPassword(ctx context.Context, accountID int64, password string, keepSession int64, by *access.Principal) error {
 	defer s.principals.forget()
 	hash, err := HashPassword(password)
 	if err != nil {
 		return err
 	}
 	return db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		if err := guardAccount(ctx, tx, accountID, by, in("id")); err != nil {
+			return err
+		}
 		tag, err := tx.Exec(ctx, `UPDATE accounts SET password_hash = $2, password_changed_at = now(), failed_logins = 0,
 			locked_until = NULL, updated_at = now(), version = version + 1 WHERE id = $1`, accountID, hash)
 		if err != nil {
