@@ -6,6 +6,7 @@ import (
 	"github.com/sodoan/sodoan/graph/model"
 	"github.com/sodoan/sodoan/internal/access"
 	"github.com/sodoan/sodoan/internal/account"
+	"github.com/sodoan/sodoan/internal/apperr"
 	"github.com/sodoan/sodoan/internal/award"
 	"github.com/sodoan/sodoan/internal/member"
 	"github.com/sodoan/sodoan/internal/validate"
@@ -41,8 +42,9 @@ func (r *Resolver) canUnitOrRoot(ctx context.Context, parentID *int64) error {
 	return r.canUnit(ctx, *parentID)
 }
 
-// canUnitPlacement allows moving or archiving a unit to managers of its
-// parent: a branch secretary runs her branch but does not close it.
+// canUnitPlacement allows moving, archiving or changing the level of a unit
+// to managers of its parent: a branch secretary runs her branch but does
+// not close or restructure it.
 func (r *Resolver) canUnitPlacement(ctx context.Context, unitID int64) error {
 	p := access.From(ctx)
 	if !p.SignedIn() {
@@ -53,6 +55,18 @@ func (r *Resolver) canUnitPlacement(ctx context.Context, unitID int64) error {
 		return err
 	}
 	return r.canUnitOrRoot(ctx, u.ParentID)
+}
+
+// allowed turns a permission check's refusal into false, keeping other
+// errors (the database failing) as errors.
+func allowed(err error) (bool, error) {
+	if err == nil {
+		return true, nil
+	}
+	if ae, ok := apperr.As(err); ok && (ae.Code == apperr.Forbidden || ae.Code == apperr.Unauthenticated) {
+		return false, nil
+	}
+	return false, err
 }
 
 func (r *Resolver) canMember(ctx context.Context, id int64) error {
