@@ -315,10 +315,12 @@ func (s *Store) Archive(ctx context.Context, in ArchiveInput) (*Unit, error) {
 
 // CheckOpen records on field why unitID cannot take new records, if it
 // cannot: it does not exist, or it is archived. Stores that attach records
-// to a unit (activities, campaigns, posts) call it in their transaction.
+// to a unit (activities, campaigns, posts) call it in their transaction;
+// it keeps the unit open (FOR SHARE) until that transaction ends, so an
+// archive running meanwhile waits for it.
 func CheckOpen(ctx context.Context, q db.DB, v *validate.Errors, field []string, unitID int64) error {
 	var archived bool
-	err := q.QueryRow(ctx, `SELECT archived_at IS NOT NULL FROM units WHERE id = $1`, unitID).Scan(&archived)
+	err := q.QueryRow(ctx, `SELECT archived_at IS NOT NULL FROM units WHERE id = $1 FOR SHARE`, unitID).Scan(&archived)
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
 		v.Add(field, validate.NotFound, "Không tìm thấy đơn vị.", "No such unit.")
