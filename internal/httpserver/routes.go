@@ -22,6 +22,7 @@ import (
 	"github.com/sodoan/sodoan/internal/i18n"
 	"github.com/sodoan/sodoan/internal/loader"
 	"github.com/sodoan/sodoan/internal/news"
+	"github.com/sodoan/sodoan/internal/ratelimit"
 )
 
 // maxRequestBody bounds what a client may send to /graphql. The largest
@@ -63,16 +64,21 @@ func Routes(o Options) http.Handler {
 		Limits: o.Limits, RateLimits: o.RateLimits,
 	})
 
+	if o.RateLimits.BadTokens != nil && o.RateLimits.TokenLookups == nil {
+		o.RateLimits.TokenLookups = ratelimit.NewGate(graph.DefaultTokenLookups)
+	}
+	tokens := tokenChecks{accounts: resolver.AccountStore, bad: o.RateLimits.BadTokens, lookups: o.RateLimits.TokenLookups}
+
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", guardGraphQL(maxRequestBody, withDeadline(o.RequestTimeout, withRateHeaders(
-		withAuth(resolver.AccountStore, o.RateLimits.BadTokens, withLoaders(resolver.Stores(), gql))))))
+		withAuth(tokens, withLoaders(resolver.Stores(), gql))))))
 	if o.Media.Dir == "" {
 		o.Media.Dir = ".media"
 	}
 	if o.Media.MaxBytes == 0 {
 		o.Media.MaxBytes = 10 << 20
 	}
-	mux.Handle("POST /uploads/photos", withAuth(resolver.AccountStore, o.RateLimits.BadTokens, uploadPhoto(resolver.NewsStore, o.Media)))
+	mux.Handle("POST /uploads/photos", withAuth(tokens, uploadPhoto(resolver.NewsStore, o.Media)))
 	mux.Handle("GET /media/{name}", serveMedia(o.Media))
 	mux.Handle("GET /exports/report", exportReport(resolver.AccountStore, resolver.ReportStore))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
