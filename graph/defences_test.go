@@ -356,7 +356,7 @@ func TestBadTokenFloodIsBounded(t *testing.T) {
 	const q = `{ me { username } }`
 	addresses := []string{"203.0.113.40", "203.0.113.41", "203.0.113.42"}
 	for _, a := range addresses {
-		env.From(a).As("het-han-san-" + a).Do(t, q, nil) // spends the address's budget
+		env.From(a).As("het-han-san-"+a).Do(t, q, nil) // spends the address's budget
 	}
 	colleague := env.Account(t, "dongnghiep", nil, nil)
 	token := env.Session(t, colleague)
