@@ -86,8 +86,8 @@ type RateLimits struct {
 	// Signed-in callers are not limited by address, because a whole
 	// provincial office may share one.
 	Accounts, Anonymous *ratelimit.Limiter
-	// Logins counts sign-in attempts per client address, on top of the
-	// per-account slowdown and lock.
+	// Logins counts password attempts (login, passwordChange) per client
+	// address, on top of the per-account slowdown and lock.
 	Logins *ratelimit.Limiter
 	// BadTokens counts bearer tokens that sign no one in, per client
 	// address (applied by the HTTP layer).

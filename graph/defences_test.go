@@ -391,3 +391,36 @@ func TestBadTokenFloodIsBounded(t *testing.T) {
 		t.Errorf("gate ran %d lookups, at most %d at once; want %d, at most 2", gate.Passed(), gate.Peak(), len(addresses)*perAddress+1)
 	}
 }
+
+// Changing one's password checks a typed password, so it shares the
+// address's budget of sign-in attempts, and wrong current passwords count
+// as failed sign-ins of the account (which then locks).
+func TestPasswordChangeAttemptsAreLimited(t *testing.T) {
+	t.Parallel()
+	policy := account.DefaultPolicy
+	policy.SlowStep, policy.SlowMax = time.Millisecond, 2*time.Millisecond
+	env := apitest.New(t, apitest.WithSessions(policy), apitest.WithRateLimits(graph.RateLimits{Logins: ratelimit.New(3)}))
+	id := env.Account(t, "bithu", nil, nil)
+	change := `mutation($p: String!) { passwordChange(input: {currentPassword: $p, newPassword: "mật khẩu mới rất dài"}) {
+		userErrors { field code } } }`
+	guesser := env.As(env.Session(t, id)).From("203.0.113.7")
+	for i := range 3 {
+		resp := guesser.Do(t, change, map[string]any{"p": fmt.Sprint("đoán-", i)})
+		if len(resp.Errors) > 0 || !strings.Contains(string(resp.Data), `"code":"INVALID_CREDENTIALS"`) {
+			t.Fatalf("guess %d: %s %+v", i+1, resp.Data, resp.Errors)
+		}
+	}
+	resp := guesser.Do(t, change, map[string]any{"p": apitest.TestPassword})
+	if resp.Status != http.StatusTooManyRequests || len(resp.Errors) != 1 || resp.Errors[0].Extensions["code"] != "RATE_LIMITED" {
+		t.Fatalf("fourth attempt: %d %s %+v", resp.Status, resp.Data, resp.Errors)
+	}
+	var failures int
+	var changed bool
+	if err := env.Pool.QueryRow(t.Context(), `SELECT failed_logins, version > 1 FROM accounts WHERE id = $1`, id).
+		Scan(&failures, &changed); err != nil || failures != 3 || changed {
+		t.Errorf("after 3 wrong guesses: %d failures counted, password changed %v (%v)", failures, changed, err)
+	}
+	if n := strings.Count(env.Logs(), "password change failed: wrong current password"); n != 3 {
+		t.Errorf("%d failed changes logged, want 3", n)
+	}
+}

@@ -74,10 +74,16 @@ var DefaultPolicy = Policy{
 
 // Store reads and writes accounts and sessions.
 type Store struct {
-	pool       db.DB
-	policy     Policy
-	now        func() time.Time
-	sleep      func(context.Context, time.Duration)
+	pool   db.DB
+	policy Policy
+	now    func() time.Time
+	// pause waits until d after start before a refused password attempt
+	// is answered; verify checks a password against a hash. Tests replace
+	// both to see the slowdown asked for and the hash checked.
+	pause  func(ctx context.Context, start time.Time, d time.Duration)
+	verify func(hash, password string) (bool, error)
+	// strangers counts failed sign-ins of login names with no account.
+	strangers *strangers
 	principals *principalCache // nil: no cache
 	// rejected remembers tokens that signed no one in; such a token never
 	// becomes valid (sessions only end), so a client resending a stale one
@@ -87,7 +93,8 @@ type Store struct {
 
 // NewStore returns a Store on pool with the given sign-in policy.
 func NewStore(pool db.DB, policy Policy) *Store {
-	return &Store{pool: pool, policy: policy, now: time.Now, sleep: sleepCtx, principals: newPrincipalCache(policy.PrincipalCache),
+	return &Store{pool: pool, policy: policy, now: time.Now, pause: pauseUntil, verify: VerifyPassword, strangers: newStrangers(),
+		principals: newPrincipalCache(policy.PrincipalCache),
 		rejected: expirable.NewLRU[string, struct{}](10_000, nil, 10*time.Minute)}
 }
 
