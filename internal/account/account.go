@@ -83,7 +83,7 @@ type Store struct {
 	pause  func(ctx context.Context, start time.Time, d time.Duration)
 	verify func(hash, password string) (bool, error)
 	// strangers counts failed sign-ins of login names with no account.
-	strangers *strangers
+	strangers  *strangers
 	principals *principalCache // nil: no cache
 	// rejected remembers tokens that signed no one in; such a token never
 	// becomes valid (sessions only end), so a client resending a stale one
@@ -95,7 +95,7 @@ type Store struct {
 func NewStore(pool db.DB, policy Policy) *Store {
 	return &Store{pool: pool, policy: policy, now: time.Now, pause: pauseUntil, verify: VerifyPassword, strangers: newStrangers(),
 		principals: newPrincipalCache(policy.PrincipalCache),
-		rejected: expirable.NewLRU[string, struct{}](10_000, nil, 10*time.Minute)}
+		rejected:   expirable.NewLRU[string, struct{}](10_000, nil, 10*time.Minute)}
 }
 
 func sleepCtx(ctx context.Context, d time.Duration) {
