@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"slices"
 
 	"github.com/sodoan/sodoan/graph/model"
 	"github.com/sodoan/sodoan/internal/access"
@@ -310,6 +311,78 @@ var auditKinds = map[string]model.Kind{
 	"units": model.KindUnit, "members": model.KindMember, "activities": model.KindActivity,
 	"campaigns": model.KindCampaign, "contributions": model.KindContribution,
 	"commendations": model.KindCommendation, "pledges": model.KindPledge, "accounts": model.KindAccount,
+}
+
+// personalKeys are, per audited table, the columns of the audit log's row
+// images that are a member's personal details (see personal): nil means
+// every column but the keys naming the record.
+var personalKeys = map[string][]string{
+	"members":        {"birth_date", "card_number", "phone", "email", "address"},
+	"member_events":  nil,
+	"member_ratings": nil,
+}
+
+// recordKeys name a row in an image; they stay when the rest is personal.
+var recordKeys = map[string]bool{"id": true, "member_id": true, "year": true}
+
+// auditImage returns a row image of an audit entry as the reader may see
+// it: a member's personal details are shown, and their reading logged,
+// under the same rule as the member's own fields (personal); for anyone
+// else those keys are null.
+func auditImage(ctx context.Context, e *account.AuditEntry, image map[string]any) (map[string]any, error) {
+	keys, ok := personalKeys[e.Entity]
+	if image == nil || !ok || e.MemberID == nil {
+		return image, nil
+	}
+	isPersonal := func(k string) bool {
+		if keys == nil {
+			return !recordKeys[k]
+		}
+		return slices.Contains(keys, k)
+	}
+	sees, unitID, err := seesPersonalOf(ctx, *e.MemberID, e.UnitID)
+	if err != nil {
+		return nil, err
+	}
+	p := access.From(ctx)
+	if sees {
+		access.NoteRead(ctx, p, *e.MemberID, unitID)
+		return image, nil
+	}
+	out := make(map[string]any, len(image))
+	for k, v := range image {
+		if isPersonal(k) {
+			v = nil
+		}
+		out[k] = v
+	}
+	return out, nil
+}
+
+// seesPersonalOf reports whether the caller may read the personal details
+// of member, and the unit the read is logged under: the member's own unit,
+// or for a member since deleted, the unit the entry belongs to.
+func seesPersonalOf(ctx context.Context, memberID int64, entryUnit *int64) (bool, int64, error) {
+	p := access.From(ctx)
+	m, err := loadOne(ctx, loaders(ctx).Member, memberID)
+	if err != nil {
+		return false, 0, err
+	}
+	if m != nil {
+		path, err := unitPath(ctx, m)
+		if err != nil {
+			return false, 0, err
+		}
+		return p.SeesPersonal(m.ID, path), m.UnitID, nil
+	}
+	if entryUnit == nil {
+		return p.Admin || p.IsSelf(memberID), 0, nil
+	}
+	u, err := loadOne(ctx, loaders(ctx).Unit, *entryUnit)
+	if err != nil || u == nil {
+		return p.Admin || p.IsSelf(memberID), *entryUnit, err
+	}
+	return p.SeesPersonal(memberID, u.Path), u.ID, nil
 }
 
 // canSeeAccount allows reading an account to its holder and the managers

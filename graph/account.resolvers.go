@@ -56,6 +56,14 @@ func (r *auditEntryResolver) ID(ctx context.Context, obj *account.AuditEntry) (s
 }
 
 func (r *auditEntryResolver) Account(ctx context.Context, obj *account.AuditEntry) (*account.Account, error) {
+	if obj.AccountID == nil {
+		return nil, nil
+	}
+	// As with the entry's member: an account the reader may not see is not
+	// shown, the entry stays.
+	if ok, err := allowed(r.canSeeAccount(ctx, *obj.AccountID)); !ok || err != nil {
+		return nil, err
+	}
 	return loadOptional(ctx, loaders(ctx).Account, obj.AccountID)
 }
 
@@ -83,6 +91,14 @@ func (r *auditEntryResolver) Member(ctx context.Context, obj *account.AuditEntry
 		return nil, err // moved out of the caller's reach since: the entry stays, the link does not
 	}
 	return m, nil
+}
+
+func (r *auditEntryResolver) Before(ctx context.Context, obj *account.AuditEntry) (map[string]any, error) {
+	return auditImage(ctx, obj, obj.Before)
+}
+
+func (r *auditEntryResolver) After(ctx context.Context, obj *account.AuditEntry) (map[string]any, error) {
+	return auditImage(ctx, obj, obj.After)
 }
 
 func (r *mutationResolver) Login(ctx context.Context, input model.LoginInput) (*model.LoginPayload, error) {
