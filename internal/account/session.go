@@ -71,11 +71,11 @@ func (s *Store) Login(ctx context.Context, login, password string, c Client) (*S
 	case err != nil:
 		return nil, fmt.Errorf("look up account: %w", err)
 	}
-	ok, err := s.attempt(ctx, start, cr, password, func(now time.Time) (int, *time.Time, error) {
+	ok, err := s.attempt(ctx, start, cr, password, func(now time.Time) (int, error) {
 		if cr.id == 0 {
-			failures, locked := s.strangers.fail(login, now, s.policy)
+			failures := s.strangers.fail(login, now, s.policy)
 			log.Warn().Str("login", login).Str("ip", c.IP).Int("failures", failures).Msg("sign-in failed: no such account")
-			return failures, locked, nil
+			return failures, nil
 		}
 		failures, locked, err := s.recordFailure(ctx, cr.id, now)
 		if err == nil {
@@ -85,9 +85,14 @@ func (s *Store) Login(ctx context.Context, login, password string, c Client) (*S
 			}
 			ev.Bool("active", cr.active).Msg("sign-in failed")
 		}
-		return failures, locked, err
+		return failures, err
 	}, func() {
-		log.Warn().Int64("account_id", cr.id).Str("ip", c.IP).Time("locked_until", *cr.locked).Msg("sign-in refused: account locked")
+		ev := log.Warn().Str("ip", c.IP).Time("locked_until", *cr.locked)
+		if cr.id == 0 {
+			ev.Str("login", login).Msg("sign-in refused: no such account, locked like one")
+			return
+		}
+		ev.Int64("account_id", cr.id).Msg("sign-in refused: account locked")
 	})
 	if err != nil {
 		return nil, err
@@ -115,13 +120,12 @@ type credentials struct {
 // attempt checks password against cr, the one path of every password
 // check (signing in, changing one's password): one argon2id verification
 // whatever the outcome; while cr is locked, a refusal; otherwise a failure
-// is counted by fail, which returns the consecutive failures and the lock
-// it set, if any. A refusal is answered no earlier than the slowdown for
+// is counted by fail, which returns the consecutive failures. A refusal is answered no earlier than the slowdown for
 // that many failures after start, however long the work took, so neither
 // an unknown name nor a locked account answers sooner or later than a
 // wrong password would.
 func (s *Store) attempt(ctx context.Context, start time.Time, cr credentials, password string,
-	fail func(now time.Time) (int, *time.Time, error), lockedLog func()) (bool, error) {
+	fail func(now time.Time) (int, error), lockedLog func()) (bool, error) {
 	hash := cr.hash
 	if cr.id == 0 {
 		hash = dummyHash()
@@ -139,7 +143,7 @@ func (s *Store) attempt(ctx context.Context, start time.Time, cr credentials, pa
 	if ok && cr.active && cr.id != 0 {
 		return true, nil
 	}
-	failures, _, err := fail(now)
+	failures, err := fail(now)
 	if err != nil {
 		return false, err
 	}
@@ -345,7 +349,7 @@ func (s *Store) ChangePassword(ctx context.Context, p *access.Principal, current
 		return fmt.Errorf("change password: %w", err)
 	}
 	ip := ClientFrom(ctx).IP
-	ok, err := s.attempt(ctx, start, cr, current, func(now time.Time) (int, *time.Time, error) {
+	ok, err := s.attempt(ctx, start, cr, current, func(now time.Time) (int, error) {
 		failures, locked, err := s.recordFailure(ctx, cr.id, now)
 		if err == nil {
 			ev := log.Warn().Int64("account_id", cr.id).Str("ip", ip).Int("failures", failures)
@@ -354,7 +358,7 @@ func (s *Store) ChangePassword(ctx context.Context, p *access.Principal, current
 			}
 			ev.Msg("password change failed: wrong current password")
 		}
-		return failures, locked, err
+		return failures, err
 	}, func() {
 		log.Warn().Int64("account_id", cr.id).Str("ip", ip).Time("locked_until", *cr.locked).Msg("password change refused: account locked")
 	})

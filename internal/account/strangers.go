@@ -36,17 +36,16 @@ func (s *strangers) credentials(login string) credentials {
 }
 
 // fail counts a failed attempt on login as recordFailure does for an
-// account, and returns the count and the lock it set, if any.
-func (s *strangers) fail(login string, now time.Time, p Policy) (int, *time.Time) {
+// account, and returns the count.
+func (s *strangers) fail(login string, now time.Time, p Policy) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st, _ := s.lru.Get(login)
 	st.failures++
-	var set *time.Time
 	if st.failures >= p.MaxFailures {
 		t := now.Add(p.LockFor)
-		st.locked, set = &t, &t
+		st.locked = &t
 	}
 	s.lru.Add(login, st)
-	return st.failures, set
+	return st.failures
 }
