@@ -21,6 +21,8 @@ func TestAuditLogPersonalData(t *testing.T) {
 	branchD := c.unit(t, &c.district, "BRANCH", "Chi đoàn xã Phước Đại")
 	c.env.MustMutate(t, "memberUpdate", "MemberUpdateInput", "__typename",
 		map[string]any{"id": c.memberA2, "version": 1, "phone": "0905 111 222"}, nil)
+	c.env.MustMutate(t, "membersRate", "MembersRateInput", "__typename",
+		map[string]any{"year": 2022, "ratings": []map[string]any{{"memberId": c.memberA2, "level": "EXCELLENT", "comment": "Gương mẫu"}}}, nil)
 	c.env.MustMutate(t, "memberTransfer", "MemberTransferInput", "__typename",
 		map[string]any{"id": c.memberA2, "version": 2, "toUnitId": branchD, "on": time.Now().Format(time.DateOnly)}, nil)
 	// memberA stays; the bloc officer and the secretary each change it.
@@ -86,6 +88,26 @@ func TestAuditLogPersonalData(t *testing.T) {
 		if e.Entity == "members" && e.After != nil && e.After["phone"] != nil {
 			t.Errorf("phone shown: %+v", e.After)
 		}
+	}
+	// Her history and ratings are personal through and through: only the
+	// keys naming the row stay.
+	seen := map[string]bool{}
+	for _, e := range list {
+		if e.Entity != "member_events" && e.Entity != "member_ratings" {
+			continue
+		}
+		seen[e.Entity] = true
+		for k, v := range e.After {
+			if v != nil && k != "id" && k != "member_id" && k != "year" {
+				t.Errorf("%s: %s shown: %+v", e.Entity, k, e.After)
+			}
+		}
+		if e.After["member_id"] == nil {
+			t.Errorf("%s: the row's member is gone too: %+v", e.Entity, e.After)
+		}
+	}
+	if !seen["member_events"] || !seen["member_ratings"] {
+		t.Errorf("entries of history and ratings missing from the secretary's view: %v", seen)
 	}
 	if n := reads("branch A secretary", c.memberA2); n != 0 {
 		t.Errorf("%d READs logged for details not shown", n)
