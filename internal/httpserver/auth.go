@@ -2,9 +2,9 @@ package httpserver
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/rs/zerolog"
 	"github.com/rs/zerolog/hlog"
@@ -57,13 +57,16 @@ func withAuth(tc tokenChecks, next http.Handler) http.Handler {
 				return err
 			}
 			var err error
-			if spent, _ := tc.overBudget(address); spent && !known && accounts.Remembered(token) == nil {
+			if tc.overBudget(address) && !known && accounts.Remembered(token) == nil {
 				hlog.FromRequest(r).UpdateContext(func(c zerolog.Context) zerolog.Context {
 					return c.Str("token_lookup", "queued")
 				})
 				err = tc.lookups.Do(ctx, address, lookup)
 			} else {
 				err = lookup()
+			}
+			if errors.Is(err, context.Canceled) {
+				return // the client left before its token was checked (perhaps waiting its turn): nobody to answer
 			}
 			if err != nil {
 				hlog.FromRequest(r).Error().Err(err).Msg("authenticate")
@@ -113,11 +116,12 @@ func withAuth(tc tokenChecks, next http.Handler) http.Handler {
 }
 
 // overBudget reports whether address has spent its bad-token budget.
-func (tc tokenChecks) overBudget(address string) (bool, time.Duration) {
+func (tc tokenChecks) overBudget(address string) bool {
 	if tc.bad == nil || tc.lookups == nil {
-		return false, 0
+		return false
 	}
-	return tc.bad.Spent(address)
+	spent, _ := tc.bad.Spent(address)
+	return spent
 }
 
 // bearer returns the token of an "Authorization: Bearer <token>" header.
