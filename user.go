@@ -66,9 +66,9 @@ func userCommand(ctx context.Context, cfg config.Config, log zerolog.Logger, arg
 		return describe(err)
 	}
 	if *admin {
-		err = accounts.Grant(ctx, a.ID, account.Admin, nil, 0)
+		err = accounts.Grant(ctx, a.ID, account.Admin, nil, nil)
 	} else {
-		err = accounts.Grant(ctx, a.ID, account.Officer, unitID, 0)
+		err = accounts.Grant(ctx, a.ID, account.Officer, unitID, nil)
 	}
 	if err != nil {
 		return describe(err)

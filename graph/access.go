@@ -2,10 +2,12 @@ package graph
 
 import (
 	"context"
+	"slices"
 
 	"github.com/sodoan/sodoan/graph/model"
 	"github.com/sodoan/sodoan/internal/access"
 	"github.com/sodoan/sodoan/internal/account"
+	"github.com/sodoan/sodoan/internal/apperr"
 	"github.com/sodoan/sodoan/internal/award"
 	"github.com/sodoan/sodoan/internal/member"
 	"github.com/sodoan/sodoan/internal/validate"
@@ -41,8 +43,9 @@ func (r *Resolver) canUnitOrRoot(ctx context.Context, parentID *int64) error {
 	return r.canUnit(ctx, *parentID)
 }
 
-// canUnitPlacement allows moving or archiving a unit to managers of its
-// parent: a branch secretary runs her branch but does not close it.
+// canUnitPlacement allows moving, archiving or changing the level of a unit
+// to managers of its parent: a branch secretary runs her branch but does
+// not close or restructure it.
 func (r *Resolver) canUnitPlacement(ctx context.Context, unitID int64) error {
 	p := access.From(ctx)
 	if !p.SignedIn() {
@@ -53,6 +56,18 @@ func (r *Resolver) canUnitPlacement(ctx context.Context, unitID int64) error {
 		return err
 	}
 	return r.canUnitOrRoot(ctx, u.ParentID)
+}
+
+// allowed turns a permission check's refusal into false, keeping other
+// errors (the database failing) as errors.
+func allowed(err error) (bool, error) {
+	if err == nil {
+		return true, nil
+	}
+	if ae, ok := apperr.As(err); ok && (ae.Code == apperr.Forbidden || ae.Code == apperr.Unauthenticated) {
+		return false, nil
+	}
+	return false, err
 }
 
 func (r *Resolver) canMember(ctx context.Context, id int64) error {
@@ -248,25 +263,10 @@ func firstErr(errs ...error) error {
 	return nil
 }
 
-// canAccount allows managing an account to managers of its unit; accounts
-// outside the tree are the administrators' own.
-func (r *Resolver) canAccount(ctx context.Context, id int64) error {
-	p := access.From(ctx)
-	if !p.SignedIn() {
-		return access.ErrSignIn
-	}
-	if p.Admin {
-		return nil
-	}
-	a, err := loadOne(ctx, loaders(ctx).Account, id)
-	if err != nil || a == nil {
-		return err
-	}
-	return r.canUnitOrRoot(ctx, a.UnitID)
-}
-
 // roleTarget decodes and checks a role grant or revocation: the caller
-// manages the account and the unit, and only administrators hand out ADMIN.
+// manages the unit, and only administrators hand out ADMIN. That the caller
+// manages the account itself (everything it reaches) is checked by the
+// store, with the account locked.
 func (r *Resolver) roleTarget(ctx context.Context, in model.RoleInput) (int64, *int64, error) {
 	id, err := inputID(model.KindAccount, in.AccountID, "accountId")
 	if err != nil {
@@ -294,9 +294,6 @@ func (r *Resolver) roleTarget(ctx context.Context, in model.RoleInput) (int64, *
 	if err := v.Err(); err != nil {
 		return 0, nil, err
 	}
-	if err := r.canAccount(ctx, id); err != nil {
-		return 0, nil, err
-	}
 	if in.Kind == account.Admin {
 		return id, nil, access.From(ctx).RequireAdmin()
 	}
@@ -316,10 +313,92 @@ var auditKinds = map[string]model.Kind{
 	"commendations": model.KindCommendation, "pledges": model.KindPledge, "accounts": model.KindAccount,
 }
 
-// canSeeAccount allows reading an account to its holder and its managers.
+// personalKeys are, per audited table, the columns of the audit log's row
+// images that are a member's personal details (see personal): nil means
+// every column but the keys naming the record.
+var personalKeys = map[string][]string{
+	"members":        {"birth_date", "card_number", "phone", "email", "address"},
+	"member_events":  nil,
+	"member_ratings": nil,
+}
+
+// recordKeys name a row in an image; they stay when the rest is personal.
+var recordKeys = map[string]bool{"id": true, "member_id": true, "year": true}
+
+// auditImage returns a row image of an audit entry as the reader may see
+// it: a member's personal details are shown, and their reading logged,
+// under the same rule as the member's own fields (personal); for anyone
+// else those keys are null.
+func auditImage(ctx context.Context, e *account.AuditEntry, image map[string]any) (map[string]any, error) {
+	keys, ok := personalKeys[e.Entity]
+	if image == nil || !ok || e.MemberID == nil {
+		return image, nil
+	}
+	isPersonal := func(k string) bool {
+		if keys == nil {
+			return !recordKeys[k]
+		}
+		return slices.Contains(keys, k)
+	}
+	sees, unitID, err := seesPersonalOf(ctx, *e.MemberID, e.UnitID)
+	if err != nil {
+		return nil, err
+	}
+	p := access.From(ctx)
+	if sees {
+		access.NoteRead(ctx, p, *e.MemberID, unitID)
+		return image, nil
+	}
+	out := make(map[string]any, len(image))
+	for k, v := range image {
+		if isPersonal(k) {
+			v = nil
+		}
+		out[k] = v
+	}
+	return out, nil
+}
+
+// seesPersonalOf reports whether the caller may read the personal details
+// of member, and the unit the read is logged under: the member's own unit,
+// or for a member since deleted, the unit the entry belongs to.
+func seesPersonalOf(ctx context.Context, memberID int64, entryUnit *int64) (bool, int64, error) {
+	p := access.From(ctx)
+	m, err := loadOne(ctx, loaders(ctx).Member, memberID)
+	if err != nil {
+		return false, 0, err
+	}
+	if m != nil {
+		path, err := unitPath(ctx, m)
+		if err != nil {
+			return false, 0, err
+		}
+		return p.SeesPersonal(m.ID, path), m.UnitID, nil
+	}
+	if entryUnit == nil {
+		return p.Admin || p.IsSelf(memberID), 0, nil
+	}
+	u, err := loadOne(ctx, loaders(ctx).Unit, *entryUnit)
+	if err != nil || u == nil {
+		return p.Admin || p.IsSelf(memberID), *entryUnit, err
+	}
+	return p.SeesPersonal(memberID, u.Path), u.ID, nil
+}
+
+// canSeeAccount allows reading an account to its holder and the managers
+// of its home unit (as the accounts list does); accounts outside the tree
+// are the administrators' own.
 func (r *Resolver) canSeeAccount(ctx context.Context, id int64) error {
-	if access.From(ctx).AccountID == id {
+	p := access.From(ctx)
+	switch {
+	case !p.SignedIn():
+		return access.ErrSignIn
+	case p.Admin || p.AccountID == id:
 		return nil
 	}
-	return r.canAccount(ctx, id)
+	a, err := loadOne(ctx, loaders(ctx).Account, id)
+	if err != nil || a == nil {
+		return err
+	}
+	return r.canUnitOrRoot(ctx, a.UnitID)
 }

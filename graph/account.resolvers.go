@@ -56,6 +56,14 @@ func (r *auditEntryResolver) ID(ctx context.Context, obj *account.AuditEntry) (s
 }
 
 func (r *auditEntryResolver) Account(ctx context.Context, obj *account.AuditEntry) (*account.Account, error) {
+	if obj.AccountID == nil {
+		return nil, nil
+	}
+	// As with the entry's member: an account the reader may not see is not
+	// shown, the entry stays.
+	if ok, err := allowed(r.canSeeAccount(ctx, *obj.AccountID)); !ok || err != nil {
+		return nil, err
+	}
 	return loadOptional(ctx, loaders(ctx).Account, obj.AccountID)
 }
 
@@ -83,6 +91,14 @@ func (r *auditEntryResolver) Member(ctx context.Context, obj *account.AuditEntry
 		return nil, err // moved out of the caller's reach since: the entry stays, the link does not
 	}
 	return m, nil
+}
+
+func (r *auditEntryResolver) Before(ctx context.Context, obj *account.AuditEntry) (map[string]any, error) {
+	return auditImage(ctx, obj, obj.Before)
+}
+
+func (r *auditEntryResolver) After(ctx context.Context, obj *account.AuditEntry) (map[string]any, error) {
+	return auditImage(ctx, obj, obj.After)
 }
 
 func (r *mutationResolver) Login(ctx context.Context, input model.LoginInput) (*model.LoginPayload, error) {
@@ -141,15 +157,12 @@ func (r *mutationResolver) AccountCreate(ctx context.Context, input model.Accoun
 
 func (r *mutationResolver) AccountSetActive(ctx context.Context, input model.AccountSetActiveInput) (*model.AccountSetActivePayload, error) {
 	id, err := inputID(model.KindAccount, input.ID, "id")
-	if err == nil {
-		err = r.canAccount(ctx, id)
-	}
 	if err == nil && !input.Active && id == access.From(ctx).AccountID {
 		err = notYourself("id")
 	}
 	if err == nil {
 		var a *account.Account
-		if a, err = r.AccountStore.SetActive(ctx, id, input.Active); err == nil {
+		if a, err = r.AccountStore.SetActive(ctx, id, input.Active, access.From(ctx)); err == nil {
 			return &model.AccountSetActivePayload{Account: a, UserErrors: noErrors}, nil
 		}
 	}
@@ -160,10 +173,7 @@ func (r *mutationResolver) AccountSetActive(ctx context.Context, input model.Acc
 func (r *mutationResolver) AccountSetPassword(ctx context.Context, input model.AccountSetPasswordInput) (*model.AccountSetPasswordPayload, error) {
 	id, err := inputID(model.KindAccount, input.ID, "id")
 	if err == nil {
-		err = r.canAccount(ctx, id)
-	}
-	if err == nil {
-		if err = r.AccountStore.SetPassword(ctx, id, input.NewPassword); err == nil {
+		if err = r.AccountStore.SetPassword(ctx, id, input.NewPassword, access.From(ctx)); err == nil {
 			a, err := r.AccountStore.ByIDs(ctx, []int64{id})
 			return &model.AccountSetPasswordPayload{Account: a[id], UserErrors: noErrors}, err
 		}
@@ -175,7 +185,7 @@ func (r *mutationResolver) AccountSetPassword(ctx context.Context, input model.A
 func (r *mutationResolver) RoleGrant(ctx context.Context, input model.RoleInput) (*model.RolePayload, error) {
 	id, unitID, err := r.roleTarget(ctx, input)
 	if err == nil {
-		if err = r.AccountStore.Grant(ctx, id, input.Kind, unitID, access.From(ctx).AccountID); err == nil {
+		if err = r.AccountStore.Grant(ctx, id, input.Kind, unitID, access.From(ctx)); err == nil {
 			a, err := r.AccountStore.ByIDs(ctx, []int64{id})
 			return &model.RolePayload{Account: a[id], UserErrors: noErrors}, err
 		}
@@ -187,7 +197,7 @@ func (r *mutationResolver) RoleGrant(ctx context.Context, input model.RoleInput)
 func (r *mutationResolver) RoleRevoke(ctx context.Context, input model.RoleInput) (*model.RolePayload, error) {
 	id, unitID, err := r.roleTarget(ctx, input)
 	if err == nil {
-		if err = r.AccountStore.Revoke(ctx, id, input.Kind, unitID); err == nil {
+		if err = r.AccountStore.Revoke(ctx, id, input.Kind, unitID, access.From(ctx)); err == nil {
 			a, err := r.AccountStore.ByIDs(ctx, []int64{id})
 			return &model.RolePayload{Account: a[id], UserErrors: noErrors}, err
 		}

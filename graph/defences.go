@@ -86,13 +86,23 @@ type RateLimits struct {
 	// Signed-in callers are not limited by address, because a whole
 	// provincial office may share one.
 	Accounts, Anonymous *ratelimit.Limiter
-	// Logins counts sign-in attempts per client address, on top of the
-	// per-account slowdown and lock.
+	// Logins counts password attempts (login, passwordChange) per client
+	// address, on top of the per-account slowdown and lock.
 	Logins *ratelimit.Limiter
 	// BadTokens counts bearer tokens that sign no one in, per client
-	// address (applied by the HTTP layer before any lookup).
+	// address (applied by the HTTP layer).
 	BadTokens *ratelimit.Limiter
+	// TokenLookups is where an address that has spent BadTokens has its
+	// unknown tokens looked up: one at a time per address and a few at
+	// once overall, never refused, so a flood of invented tokens neither
+	// keeps the database busy nor locks out a real session sent from the
+	// same address. nil with BadTokens set: a gate of DefaultTokenLookups.
+	TokenLookups *ratelimit.Gate
 }
+
+// DefaultTokenLookups is how many token lookups from over-budget addresses
+// run at once across all of them.
+const DefaultTokenLookups = 4
 
 // rateLimit charges each operation what it costs, in the points the
 // complexity limit computed, and refuses it (429, Retry-After) when the

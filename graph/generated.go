@@ -922,6 +922,8 @@ type AuditEntryResolver interface {
 	RecordID(ctx context.Context, obj *account.AuditEntry) (*string, error)
 	Unit(ctx context.Context, obj *account.AuditEntry) (*org.Unit, error)
 	Member(ctx context.Context, obj *account.AuditEntry) (*member.Member, error)
+	Before(ctx context.Context, obj *account.AuditEntry) (map[string]any, error)
+	After(ctx context.Context, obj *account.AuditEntry) (map[string]any, error)
 }
 type CampaignResolver interface {
 	ID(ctx context.Context, obj *activity.Campaign) (string, error)
@@ -9487,7 +9489,7 @@ func (ec *executionContext) _AuditEntry_before(ctx context.Context, field graphq
 			return ec.fieldContext_AuditEntry_before(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Before, nil
+			return ec.Resolvers.AuditEntry().Before(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
@@ -9498,7 +9500,7 @@ func (ec *executionContext) _AuditEntry_before(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_AuditEntry_before(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "JSON")
+	return graphql.NewScalarFieldContext("AuditEntry", field, true, true, "JSON")
 }
 
 func (ec *executionContext) _AuditEntry_after(ctx context.Context, field graphql.CollectedField, obj *account.AuditEntry) (ret graphql.Marshaler) {
@@ -9510,7 +9512,7 @@ func (ec *executionContext) _AuditEntry_after(ctx context.Context, field graphql
 			return ec.fieldContext_AuditEntry_after(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.After, nil
+			return ec.Resolvers.AuditEntry().After(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
@@ -9521,7 +9523,7 @@ func (ec *executionContext) _AuditEntry_after(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_AuditEntry_after(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "JSON")
+	return graphql.NewScalarFieldContext("AuditEntry", field, true, true, "JSON")
 }
 
 func (ec *executionContext) _AuditEntryConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*account.AuditEntry]) (ret graphql.Marshaler) {
@@ -28330,15 +28332,17 @@ func (ec *executionContext) _AuditEntry(ctx context.Context, sel ast.SelectionSe
 					return ec._AuditEntry_member(ctx, field, obj)
 				})
 		case "before":
-			out.Values[i] = ec._AuditEntry_before(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AuditEntry_before(ctx, field, obj)
+				})
 		case "after":
-			out.Values[i] = ec._AuditEntry_after(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AuditEntry_after(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}

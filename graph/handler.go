@@ -72,10 +72,14 @@ func NewHandler(r *Resolver, opts HandlerOptions) *handler.Server {
 // anonymousMutations may be called without signing in.
 var anonymousMutations = map[string]bool{"login": true, "logout": true, "visitRecord": true}
 
+// passwordChecks are the mutations that check a password the caller types,
+// and so share the per-address budget of sign-in attempts.
+var passwordChecks = map[string]bool{"login": true, "passwordChange": true}
+
 // gateMutations runs before every field but looks only at mutations: it
 // refuses every mutation but a few to anonymous callers before its
-// resolver runs, so no write path can forget to, and limits sign-in
-// attempts per address (logins nil: no limit).
+// resolver runs, so no write path can forget to, and limits password
+// attempts (sign-in, password change) per address (logins nil: no limit).
 func gateMutations(logins *ratelimit.Limiter) graphql.FieldMiddleware {
 	return func(ctx context.Context, next graphql.Resolver) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -85,7 +89,7 @@ func gateMutations(logins *ratelimit.Limiter) graphql.FieldMiddleware {
 		if !anonymousMutations[fc.Field.Name] && !access.From(ctx).SignedIn() {
 			return nil, access.ErrSignIn
 		}
-		if fc.Field.Name == "login" && logins != nil {
+		if passwordChecks[fc.Field.Name] && logins != nil {
 			if err := loginAllowed(ctx, logins); err != nil {
 				return nil, err
 			}

@@ -42,11 +42,15 @@ func (r *mutationResolver) UnitUpdate(ctx context.Context, input model.UnitUpdat
 	if err == nil {
 		err = r.canUnit(ctx, id)
 	}
+	var restructure bool
+	if err == nil && value(input.Level) != nil {
+		restructure, err = allowed(r.canUnitPlacement(ctx, id))
+	}
 	if err == nil {
 		var u *org.Unit
 		u, err = r.UnitStore.Update(ctx, org.UpdateInput{
 			ID: id, Version: input.Version, Level: value(input.Level), Name: value(input.Name),
-			ShortName: optional(input.ShortName), Address: optional(input.Address),
+			ShortName: optional(input.ShortName), Address: optional(input.Address), MayChangeLevel: restructure,
 		})
 		if err == nil {
 			return &model.UnitUpdatePayload{Unit: u, UserErrors: noErrors}, nil

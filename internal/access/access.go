@@ -66,6 +66,47 @@ func (p *Principal) Manages(path string) bool {
 	return false
 }
 
+// AccountReach is everything an account's holder can act on: its home
+// unit (whose officers manage it), the unit of each OFFICER role, the
+// branch of its member record, and whether it is ADMIN.
+type AccountReach struct {
+	HomePath string // "" for an account outside the tree (administrators' own)
+	Admin    bool
+	Paths    []string
+}
+
+// ManagesAccount reports whether p may change an account (its password,
+// whether it is active, its roles): p must manage every unit the account
+// reaches, and only an administrator manages an administrator. Otherwise
+// an officer could reset the password of an account that reaches above her
+// and sign in as it.
+func (p *Principal) ManagesAccount(r AccountReach) bool {
+	if p.Admin {
+		return true
+	}
+	if r.Admin || r.HomePath == "" || !p.Manages(r.HomePath) {
+		return false
+	}
+	for _, path := range r.Paths {
+		if !p.Manages(path) {
+			return false
+		}
+	}
+	return true
+}
+
+// RequireManageAccount returns nil when p may change the account that has
+// reach r, else the error to show.
+func (p *Principal) RequireManageAccount(r AccountReach) error {
+	switch {
+	case !p.SignedIn():
+		return ErrSignIn
+	case !p.ManagesAccount(r):
+		return ErrForbidden
+	}
+	return nil
+}
+
 // IsSelf reports whether memberID is p's own member record.
 func (p *Principal) IsSelf(memberID int64) bool {
 	return p.MemberID != nil && *p.MemberID == memberID

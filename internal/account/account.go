@@ -74,10 +74,16 @@ var DefaultPolicy = Policy{
 
 // Store reads and writes accounts and sessions.
 type Store struct {
-	pool       db.DB
-	policy     Policy
-	now        func() time.Time
-	sleep      func(context.Context, time.Duration)
+	pool   db.DB
+	policy Policy
+	now    func() time.Time
+	// pause waits until d after start before a refused password attempt
+	// is answered; verify checks a password against a hash. Tests replace
+	// both to see the slowdown asked for and the hash checked.
+	pause  func(ctx context.Context, start time.Time, d time.Duration)
+	verify func(hash, password string) (bool, error)
+	// strangers counts failed sign-ins of login names with no account.
+	strangers  *strangers
 	principals *principalCache // nil: no cache
 	// rejected remembers tokens that signed no one in; such a token never
 	// becomes valid (sessions only end), so a client resending a stale one
@@ -87,8 +93,9 @@ type Store struct {
 
 // NewStore returns a Store on pool with the given sign-in policy.
 func NewStore(pool db.DB, policy Policy) *Store {
-	return &Store{pool: pool, policy: policy, now: time.Now, sleep: sleepCtx, principals: newPrincipalCache(policy.PrincipalCache),
-		rejected: expirable.NewLRU[string, struct{}](10_000, nil, 10*time.Minute)}
+	return &Store{pool: pool, policy: policy, now: time.Now, pause: pauseUntil, verify: VerifyPassword, strangers: newStrangers(),
+		principals: newPrincipalCache(policy.PrincipalCache),
+		rejected:   expirable.NewLRU[string, struct{}](10_000, nil, 10*time.Minute)}
 }
 
 func sleepCtx(ctx context.Context, d time.Duration) {
@@ -312,19 +319,19 @@ func duplicateAccount(err error) error {
 }
 
 // Grant gives an account a role; granting one it holds changes nothing.
-func (s *Store) Grant(ctx context.Context, accountID int64, kind RoleKind, unitID *int64, by int64) error {
+// by is who grants it: it must manage the account as it is (see
+// access.Principal.ManagesAccount), checked with the account locked; nil is
+// a trusted caller (the command line, the demo loader). Whether by may hand
+// out this role on this unit is the caller's check.
+func (s *Store) Grant(ctx context.Context, accountID int64, kind RoleKind, unitID *int64, by *access.Principal) error {
 	defer s.principals.forget()
 	return db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		var exists bool
-		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM accounts WHERE id = $1)`, accountID).Scan(&exists); err != nil {
-			return fmt.Errorf("grant: %w", err)
-		}
-		if !exists {
-			return accountNotFound(in("accountId"))
+		if err := guardAccount(ctx, tx, accountID, by, in("accountId")); err != nil {
+			return err
 		}
 		var byID *int64
-		if by != 0 {
-			byID = &by
+		if by != nil && by.AccountID != 0 {
+			byID = &by.AccountID
 		}
 		_, err := tx.Exec(ctx, `INSERT INTO account_roles (account_id, role, unit_id, granted_by) VALUES ($1, $2, $3, $4)
 			ON CONFLICT (account_id, role, coalesce(unit_id, 0)) DO NOTHING`, accountID, kind, unitID, byID)
@@ -335,11 +342,75 @@ func (s *Store) Grant(ctx context.Context, accountID int64, kind RoleKind, unitI
 	})
 }
 
-// Revoke takes a role away. The last administrator's ADMIN role stays: with
-// none left, nobody could manage the top of the tree.
-func (s *Store) Revoke(ctx context.Context, accountID int64, kind RoleKind, unitID *int64) error {
+// lockReach locks an account's row and returns what the account reaches,
+// or nil when there is no such account. Every change to an account takes
+// this lock first, so a role granted meanwhile cannot slip past the check.
+func lockReach(ctx context.Context, tx pgx.Tx, accountID int64) (*access.AccountReach, error) {
+	var home, memberPath *string
+	err := tx.QueryRow(ctx, `SELECT hu.path::text, mu.path::text FROM accounts a
+		LEFT JOIN units hu ON hu.id = a.unit_id
+		LEFT JOIN members m ON m.id = a.member_id LEFT JOIN units mu ON mu.id = m.unit_id
+		WHERE a.id = $1 FOR UPDATE OF a`, accountID).Scan(&home, &memberPath)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("lock account %d: %w", accountID, err)
+	}
+	r := &access.AccountReach{}
+	if home != nil {
+		r.HomePath = *home
+	}
+	if memberPath != nil {
+		r.Paths = append(r.Paths, *memberPath)
+	}
+	rows, err := tx.Query(ctx, `SELECT r.role, coalesce(u.path::text, '') FROM account_roles r
+		LEFT JOIN units u ON u.id = r.unit_id WHERE r.account_id = $1`, accountID)
+	if err != nil {
+		return nil, fmt.Errorf("roles of account %d: %w", accountID, err)
+	}
+	var kind RoleKind
+	var path string
+	_, err = pgx.ForEachRow(rows, []any{&kind, &path}, func() error {
+		switch kind {
+		case Admin:
+			r.Admin = true
+		case Officer:
+			r.Paths = append(r.Paths, path)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("roles of account %d: %w", accountID, err)
+	}
+	return r, nil
+}
+
+// guardAccount locks the account and checks that by may change it (nil:
+// a trusted caller); a missing account is NOT_FOUND on field.
+func guardAccount(ctx context.Context, tx pgx.Tx, accountID int64, by *access.Principal, field []string) error {
+	reach, err := lockReach(ctx, tx, accountID)
+	if err != nil {
+		return err
+	}
+	if reach == nil {
+		return accountNotFound(field)
+	}
+	if by != nil {
+		return by.RequireManageAccount(*reach)
+	}
+	return nil
+}
+
+// Revoke takes a role away; by is checked as for Grant. The last
+// administrator's ADMIN role stays: with none left, nobody could manage the
+// top of the tree.
+func (s *Store) Revoke(ctx context.Context, accountID int64, kind RoleKind, unitID *int64, by *access.Principal) error {
 	defer s.principals.forget()
 	return db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		if err := guardAccount(ctx, tx, accountID, by, in("accountId")); err != nil {
+			return err
+		}
 		if kind == Admin {
 			if _, err := tx.Exec(ctx, `LOCK TABLE account_roles IN SHARE ROW EXCLUSIVE MODE`); err != nil {
 				return fmt.Errorf("revoke: %w", err)
@@ -372,10 +443,14 @@ func (s *Store) Revoke(ctx context.Context, accountID int64, kind RoleKind, unit
 }
 
 // SetActive turns an account on or off; turning it off ends its sessions.
-func (s *Store) SetActive(ctx context.Context, accountID int64, active bool) (*Account, error) {
+// by is checked as for Grant.
+func (s *Store) SetActive(ctx context.Context, accountID int64, active bool, by *access.Principal) (*Account, error) {
 	defer s.principals.forget()
 	var out *Account
 	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		if err := guardAccount(ctx, tx, accountID, by, in("id")); err != nil {
+			return err
+		}
 		var err error
 		out, err = scanAccount(tx.QueryRow(ctx, `UPDATE accounts a SET active = $2, failed_logins = 0, locked_until = NULL,
 			updated_at = now(), version = version + 1 WHERE id = $1 RETURNING `+accountColumns, accountID, active))

@@ -53,68 +53,127 @@ func ClientFrom(ctx context.Context) Client {
 
 // Login checks a username (or email) and password and starts a session.
 // Each failure is logged, answered more slowly than the last, and after
-// Policy.MaxFailures in a row the account locks for Policy.LockFor.
+// Policy.MaxFailures in a row the account locks for Policy.LockFor. A
+// login name with no account goes through the same steps against a
+// stand-in record (a dummy hash, failures counted in memory), so its
+// answers come as late and as alike as a real account's.
 func (s *Store) Login(ctx context.Context, login, password string, c Client) (*Session, error) {
+	start := time.Now()
 	login = strings.ToLower(strings.TrimSpace(login))
 	log := zerolog.Ctx(ctx)
-	var (
-		id       int64
-		hash     string
-		active   bool
-		failures int
-		locked   *time.Time
-	)
-	err := s.pool.QueryRow(ctx, `SELECT id, password_hash, active, failed_logins, locked_until FROM accounts
+	var cr credentials
+	err := s.pool.QueryRow(ctx, `SELECT id, password_hash, active, locked_until FROM accounts
 		WHERE username = $1 OR lower(email) = $1 ORDER BY username = $1 DESC LIMIT 1`, login).
-		Scan(&id, &hash, &active, &failures, &locked)
-	if errors.Is(err, pgx.ErrNoRows) {
-		_, _ = VerifyPassword(dummyHash(), password) // same time as a real check
-		log.Warn().Str("login", login).Str("ip", c.IP).Msg("sign-in failed: no such account")
-		s.sleep(ctx, s.policy.SlowStep)
-		return nil, errBadCredentials()
-	}
-	if err != nil {
+		Scan(&cr.id, &cr.hash, &cr.active, &cr.locked)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		cr = s.strangers.credentials(login)
+	case err != nil:
 		return nil, fmt.Errorf("look up account: %w", err)
 	}
-	now := s.now()
-	if locked != nil && now.Before(*locked) {
-		log.Warn().Int64("account_id", id).Str("ip", c.IP).Time("locked_until", *locked).Msg("sign-in refused: account locked")
-		s.sleep(ctx, s.policy.SlowMax)
-		return nil, errBadCredentials()
-	}
-	ok, err := VerifyPassword(hash, password)
-	if err != nil {
-		return nil, fmt.Errorf("account %d: %w", id, err)
-	}
-	if !ok || !active {
-		failures++
-		var lockUntil *time.Time
-		if failures >= s.policy.MaxFailures {
-			t := now.Add(s.policy.LockFor)
-			lockUntil = &t
+	ok, err := s.attempt(ctx, start, cr, password, func(now time.Time) (int, error) {
+		if cr.id == 0 {
+			failures := s.strangers.fail(login, now, s.policy)
+			log.Warn().Str("login", login).Str("ip", c.IP).Int("failures", failures).Msg("sign-in failed: no such account")
+			return failures, nil
 		}
-		if err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-			_, err := tx.Exec(ctx, `UPDATE accounts SET failed_logins = $2, last_failed_at = $3,
-				locked_until = coalesce($4, locked_until) WHERE id = $1`, id, failures, now, lockUntil)
-			return err
-		}); err != nil {
-			return nil, fmt.Errorf("record failed sign-in: %w", err)
+		failures, locked, err := s.recordFailure(ctx, cr.id, now)
+		if err == nil {
+			ev := log.Warn().Int64("account_id", cr.id).Str("ip", c.IP).Int("failures", failures)
+			if locked != nil {
+				ev = ev.Time("locked_until", *locked)
+			}
+			ev.Bool("active", cr.active).Msg("sign-in failed")
 		}
-		ev := log.Warn().Int64("account_id", id).Str("ip", c.IP).Int("failures", failures)
-		if lockUntil != nil {
-			ev = ev.Time("locked_until", *lockUntil)
+		return failures, err
+	}, func() {
+		ev := log.Warn().Str("ip", c.IP).Time("locked_until", *cr.locked)
+		if cr.id == 0 {
+			ev.Str("login", login).Msg("sign-in refused: no such account, locked like one")
+			return
 		}
-		ev.Bool("active", active).Msg("sign-in failed")
-		s.sleep(ctx, min(time.Duration(failures)*s.policy.SlowStep, s.policy.SlowMax))
-		return nil, errBadCredentials()
-	}
-
-	out, err := s.StartSession(ctx, id, c)
+		ev.Int64("account_id", cr.id).Msg("sign-in refused: account locked")
+	})
 	if err != nil {
 		return nil, err
 	}
-	log.Info().Int64("account_id", id).Str("ip", c.IP).Msg("signed in")
+	if !ok {
+		return nil, errBadCredentials()
+	}
+	out, err := s.StartSession(ctx, cr.id, c)
+	if err != nil {
+		return nil, err
+	}
+	log.Info().Int64("account_id", cr.id).Str("ip", c.IP).Msg("signed in")
 	return out, nil
+}
+
+// credentials is what a password attempt is checked against: an account's
+// record, or for a login name with no account (id 0) a stand-in.
+type credentials struct {
+	id     int64
+	hash   string
+	active bool
+	locked *time.Time
+}
+
+// attempt checks password against cr, the one path of every password
+// check (signing in, changing one's password): one argon2id verification
+// whatever the outcome; while cr is locked, a refusal; otherwise a failure
+// is counted by fail, which returns the consecutive failures. A refusal is answered no earlier than the slowdown for
+// that many failures after start, however long the work took, so neither
+// an unknown name nor a locked account answers sooner or later than a
+// wrong password would.
+func (s *Store) attempt(ctx context.Context, start time.Time, cr credentials, password string,
+	fail func(now time.Time) (int, error), lockedLog func()) (bool, error) {
+	hash := cr.hash
+	if cr.id == 0 {
+		hash = dummyHash()
+	}
+	ok, err := s.verify(hash, password)
+	if err != nil {
+		return false, fmt.Errorf("account %d: %w", cr.id, err)
+	}
+	now := s.now()
+	if cr.locked != nil && now.Before(*cr.locked) {
+		lockedLog()
+		s.pause(ctx, start, s.policy.SlowMax)
+		return false, nil
+	}
+	if ok && cr.active && cr.id != 0 {
+		return true, nil
+	}
+	failures, err := fail(now)
+	if err != nil {
+		return false, err
+	}
+	s.pause(ctx, start, min(time.Duration(failures)*s.policy.SlowStep, s.policy.SlowMax))
+	return false, nil
+}
+
+// recordFailure counts a failed attempt on an account, in one statement so
+// that attempts made at once are all counted, and locks the account when
+// the count reaches Policy.MaxFailures.
+func (s *Store) recordFailure(ctx context.Context, id int64, now time.Time) (int, *time.Time, error) {
+	var failures int
+	var locked *time.Time
+	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		return tx.QueryRow(ctx, `UPDATE accounts SET failed_logins = failed_logins + 1, last_failed_at = $2,
+			locked_until = CASE WHEN failed_logins + 1 >= $3 THEN $4 ELSE locked_until END
+			WHERE id = $1 RETURNING failed_logins, CASE WHEN failed_logins >= $3 THEN locked_until END`,
+			id, now, s.policy.MaxFailures, now.Add(s.policy.LockFor)).Scan(&failures, &locked)
+	})
+	if err != nil {
+		return 0, nil, fmt.Errorf("record failed password attempt: %w", err)
+	}
+	return failures, locked, nil
+}
+
+// pauseUntil waits until d after start (at once if that has passed).
+func pauseUntil(ctx context.Context, start time.Time, d time.Duration) {
+	if wait := d - time.Since(start); wait > 0 {
+		sleepCtx(ctx, wait)
+	}
 }
 
 // StartSession opens a session for an account whose holder has proved who
@@ -274,45 +333,70 @@ func (s *Store) Logout(ctx context.Context, sessionID int64) error {
 }
 
 // ChangePassword replaces the signed-in account's password after checking
-// the current one, and ends the account's other sessions.
+// the current one, and ends the account's other sessions. The check is a
+// password attempt like signing in: a wrong current password counts as a
+// failed sign-in (slower answers, then the lock), and while the account is
+// locked even the right one is refused, so a borrowed session cannot be
+// used to guess the password faster than the sign-in page allows.
 func (s *Store) ChangePassword(ctx context.Context, p *access.Principal, current, next string) error {
+	start := time.Now()
+	log := zerolog.Ctx(ctx)
 	var v validate.Errors
 	checkPassword(&v, in("newPassword"), next)
-	var hash string
-	if err := s.pool.QueryRow(ctx, `SELECT password_hash FROM accounts WHERE id = $1`, p.AccountID).Scan(&hash); err != nil {
+	cr := credentials{id: p.AccountID}
+	if err := s.pool.QueryRow(ctx, `SELECT password_hash, active, locked_until FROM accounts WHERE id = $1`, p.AccountID).
+		Scan(&cr.hash, &cr.active, &cr.locked); err != nil {
 		return fmt.Errorf("change password: %w", err)
 	}
-	ok, err := VerifyPassword(hash, current)
+	ip := ClientFrom(ctx).IP
+	ok, err := s.attempt(ctx, start, cr, current, func(now time.Time) (int, error) {
+		failures, locked, err := s.recordFailure(ctx, cr.id, now)
+		if err == nil {
+			ev := log.Warn().Int64("account_id", cr.id).Str("ip", ip).Int("failures", failures)
+			if locked != nil {
+				ev = ev.Time("locked_until", *locked)
+			}
+			ev.Msg("password change failed: wrong current password")
+		}
+		return failures, err
+	}, func() {
+		log.Warn().Int64("account_id", cr.id).Str("ip", ip).Time("locked_until", *cr.locked).Msg("password change refused: account locked")
+	})
 	if err != nil {
-		return fmt.Errorf("change password: %w", err)
+		return err
 	}
 	if !ok {
-		v.Add(in("currentPassword"), validate.BadCredentials, "Mật khẩu hiện tại không đúng.", "The current password is wrong.")
+		v.Add(in("currentPassword"), validate.BadCredentials,
+			"Mật khẩu hiện tại không đúng, hoặc tài khoản đang tạm khóa vì nhập sai nhiều lần.",
+			"The current password is wrong, or the account is locked after repeated failures.")
 	}
 	if err := v.Err(); err != nil {
 		return err
 	}
-	return s.setPassword(ctx, p.AccountID, next, p.SessionID)
+	return s.setPassword(ctx, p.AccountID, next, p.SessionID, nil)
 }
 
 // SetPassword gives an account a new password (a manager resetting a
-// forgotten one) and ends all its sessions.
-func (s *Store) SetPassword(ctx context.Context, accountID int64, password string) error {
+// forgotten one) and ends all its sessions; by is checked as for Grant.
+func (s *Store) SetPassword(ctx context.Context, accountID int64, password string, by *access.Principal) error {
 	var v validate.Errors
 	checkPassword(&v, in("newPassword"), password)
 	if err := v.Err(); err != nil {
 		return err
 	}
-	return s.setPassword(ctx, accountID, password, 0)
+	return s.setPassword(ctx, accountID, password, 0, by)
 }
 
-func (s *Store) setPassword(ctx context.Context, accountID int64, password string, keepSession int64) error {
+func (s *Store) setPassword(ctx context.Context, accountID int64, password string, keepSession int64, by *access.Principal) error {
 	defer s.principals.forget()
 	hash, err := HashPassword(password)
 	if err != nil {
 		return err
 	}
 	return db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		if err := guardAccount(ctx, tx, accountID, by, in("id")); err != nil {
+			return err
+		}
 		tag, err := tx.Exec(ctx, `UPDATE accounts SET password_hash = $2, password_changed_at = now(), failed_logins = 0,
 			locked_until = NULL, updated_at = now(), version = version + 1 WHERE id = $1`, accountID, hash)
 		if err != nil {

@@ -2,8 +2,8 @@ package httpserver
 
 import (
 	"context"
+	"errors"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/rs/zerolog"
@@ -17,6 +17,16 @@ import (
 	"github.com/sodoan/sodoan/internal/requestid"
 )
 
+// tokenChecks is what withAuth needs to resolve bearer tokens.
+type tokenChecks struct {
+	accounts *account.Store
+	// bad charges each new token that signs no one in to the client's
+	// address (nil: no limit); lookups is where an address over that
+	// budget has its unknown tokens looked up.
+	bad     *ratelimit.Limiter
+	lookups *ratelimit.Gate
+}
+
 // withAuth resolves the bearer token into the request's principal, names
 // the actor for the audit triggers, and after the response writes the
 // personal-data reads the request made to the audit log.
@@ -26,30 +36,39 @@ import (
 // anonymous, so a client learns to sign in again instead of silently
 // seeing less.
 //
-// Each new token that signs no one in is charged to the client's address
-// in badTokens (nil: no limit); an address that has spent its budget gets
-// 429 for tokens the server has not seen, without looking them up, so a
-// flood of made-up tokens cannot keep the database busy. A stale token
-// resent (a forgotten tab behind an office's address) is known to be bad:
-// it gets 401 without a lookup and is not charged again, so it does not
-// spend the office's budget.
-func withAuth(accounts *account.Store, badTokens *ratelimit.Limiter, next http.Handler) http.Handler {
+// Each new token that signs no one in is charged to the client's address.
+// An address that has spent its budget still has its unknown tokens looked
+// up, never refused (one of them may be a colleague's real session behind
+// the same office address), but through the lookups gate: one at a time
+// for the address and a few at once overall, so a flood of invented tokens
+// costs the database at most that many concurrent index probes. A stale
+// token resent (a forgotten tab) is known to be bad: it gets 401 without a
+// lookup and is not charged again.
+func withAuth(tc tokenChecks, next http.Handler) http.Handler {
+	accounts := tc.accounts
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		p := access.Anonymous
 		if token, ok := bearer(r); ok {
 			address := ratelimit.AddressKey(account.ClientFrom(ctx).IP)
-			if badTokens != nil && accounts.Remembered(token) == nil && !accounts.Rejected(token) {
-				if spent, wait := badTokens.Spent(address); spent {
-					w.Header().Set("Retry-After", strconv.Itoa(ratelimit.RetrySeconds(wait)))
-					writeGraphQLError(w, http.StatusTooManyRequests, "RATE_LIMITED", i18n.Pick(ctx,
-						"Quá nhiều mã đăng nhập không hợp lệ từ địa chỉ này; hãy đăng nhập lại sau "+strconv.Itoa(ratelimit.RetrySeconds(wait))+" giây.",
-						"Too many invalid sign-in tokens from this address; sign in again in "+strconv.Itoa(ratelimit.RetrySeconds(wait))+" s."))
-					return
-				}
-			}
 			known := accounts.Rejected(token)
-			found, err := accounts.Authenticate(ctx, token)
+			var found *access.Principal
+			lookup := func() (err error) {
+				found, err = accounts.Authenticate(ctx, token)
+				return err
+			}
+			var err error
+			if tc.overBudget(address) && !known && accounts.Remembered(token) == nil {
+				hlog.FromRequest(r).UpdateContext(func(c zerolog.Context) zerolog.Context {
+					return c.Str("token_lookup", "queued")
+				})
+				err = tc.lookups.Do(ctx, address, lookup)
+			} else {
+				err = lookup()
+			}
+			if errors.Is(err, context.Canceled) {
+				return // the client left before its token was checked (perhaps waiting its turn): nobody to answer
+			}
 			if err != nil {
 				hlog.FromRequest(r).Error().Err(err).Msg("authenticate")
 				status, code := http.StatusInternalServerError, "INTERNAL"
@@ -65,8 +84,8 @@ func withAuth(accounts *account.Store, badTokens *ratelimit.Limiter, next http.H
 				return
 			}
 			if found == nil {
-				if badTokens != nil && !known {
-					badTokens.Take(address, 1)
+				if tc.bad != nil && !known {
+					tc.bad.Take(address, 1)
 				}
 				writeGraphQLError(w, http.StatusUnauthorized, "UNAUTHENTICATED", i18n.Pick(ctx,
 					"Phiên đăng nhập đã hết hạn hoặc không hợp lệ; hãy đăng nhập lại.",
@@ -91,6 +110,15 @@ func withAuth(accounts *account.Store, badTokens *ratelimit.Limiter, next http.H
 			}
 		}
 	})
+}
+
+// overBudget reports whether address has spent its bad-token budget.
+func (tc tokenChecks) overBudget(address string) bool {
+	if tc.bad == nil || tc.lookups == nil {
+		return false
+	}
+	spent, _ := tc.bad.Spent(address)
+	return spent
 }
 
 // bearer returns the token of an "Authorization: Bearer <token>" header.

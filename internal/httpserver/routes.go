@@ -79,6 +79,11 @@ func Routes(o Options) http.Handler {
 		Limits: o.Limits, RateLimits: o.RateLimits, Extensions: o.Instrument.GraphQL,
 	})
 
+	if o.RateLimits.BadTokens != nil && o.RateLimits.TokenLookups == nil {
+		o.RateLimits.TokenLookups = ratelimit.NewGate(graph.DefaultTokenLookups)
+	}
+	tokens := tokenChecks{accounts: resolver.AccountStore, bad: o.RateLimits.BadTokens, lookups: o.RateLimits.TokenLookups}
+
 	// Browser dashboards on the allowed origins may call /graphql and upload
 	// photos; export links are opened by navigation, which needs no CORS.
 	allowed, err := origins.Parse(orOrigins(o.AllowedOrigins, o.Development))
@@ -89,7 +94,7 @@ func Routes(o Options) http.Handler {
 
 	mux := http.NewServeMux()
 	api := guardGraphQL(maxRequestBody, withDeadline(o.RequestTimeout, withRateHeaders(
-		withAuth(resolver.AccountStore, o.RateLimits.BadTokens, withLoaders(resolver.Stores(), gql)))))
+		withAuth(tokens, withLoaders(resolver.Stores(), gql)))))
 	mux.Handle("/graphql", crossOrigin(compress(withCaching(anonymousMaxAge, api))))
 	if o.Media.Dir == "" {
 		o.Media.Dir = ".media"
@@ -100,7 +105,7 @@ func Routes(o Options) http.Handler {
 	if o.Media.Decodes == nil {
 		o.Media.Decodes = imagedecode.New(imagedecode.DefaultBudget, imagedecode.DefaultQueue)
 	}
-	mux.Handle("POST /uploads/photos", crossOrigin(withAuth(resolver.AccountStore, o.RateLimits.BadTokens, uploadPhoto(resolver.NewsStore, o.Media))))
+	mux.Handle("POST /uploads/photos", crossOrigin(withAuth(tokens, uploadPhoto(resolver.NewsStore, o.Media))))
 	mux.Handle("OPTIONS /uploads/photos", crossOrigin(allowOnly(http.MethodPost)))
 	mux.Handle("GET /media/{name}", serveMedia(o.Media))
 	mux.Handle("GET /exports/report", exportReport(resolver.AccountStore, resolver.ReportStore, o.Exports))

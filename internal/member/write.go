@@ -54,7 +54,10 @@ func in(parts ...any) []string { return validate.Path(append([]any{"input"}, par
 func branchCheck(ctx context.Context, tx pgx.Tx, v *validate.Errors, field []string, unitID int64) error {
 	var level string
 	var archived bool
-	err := tx.QueryRow(ctx, `SELECT level, archived_at IS NOT NULL FROM units WHERE id = $1`, unitID).Scan(&level, &archived)
+	// FOR SHARE holds the branch open until this transaction ends: archiving
+	// takes the row FOR UPDATE, so it waits and then counts this member, or
+	// goes first and this check sees it archived.
+	err := tx.QueryRow(ctx, `SELECT level, archived_at IS NOT NULL FROM units WHERE id = $1 FOR SHARE`, unitID).Scan(&level, &archived)
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
 		v.Add(field, validate.NotFound, "Không tìm thấy đơn vị.", "No such unit.")

@@ -7,6 +7,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/sodoan/sodoan/internal/access"
 	"github.com/sodoan/sodoan/internal/db"
 	"github.com/sodoan/sodoan/internal/validate"
 )
@@ -131,6 +132,11 @@ type UpdateInput struct {
 	Name      *string
 	ShortName db.Optional[string]
 	Address   db.Optional[string]
+	// MayChangeLevel says the caller may restructure the unit (manages its
+	// parent): its own officers rename it but do not change its level.
+	// Compared here, under the row lock, so a level that changed since the
+	// caller looked cannot be changed back unchecked.
+	MayChangeLevel bool
 }
 
 // Update changes a unit's name, short name, address or level.
@@ -152,6 +158,9 @@ func (s *Store) Update(ctx context.Context, in UpdateInput) (*Unit, error) {
 			u.Address = v.OptionalText(fieldAddr, in.Address.Value, maxAddress)
 		}
 		if in.Level != nil && *in.Level != u.Level {
+			if !in.MayChangeLevel {
+				return access.ErrForbidden
+			}
 			if err := checkLevelChange(ctx, tx, &v, u, *in.Level); err != nil {
 				return err
 			}
@@ -306,10 +315,12 @@ func (s *Store) Archive(ctx context.Context, in ArchiveInput) (*Unit, error) {
 
 // CheckOpen records on field why unitID cannot take new records, if it
 // cannot: it does not exist, or it is archived. Stores that attach records
-// to a unit (activities, campaigns, posts) call it in their transaction.
+// to a unit (activities, campaigns, posts) call it in their transaction;
+// it keeps the unit open (FOR SHARE) until that transaction ends, so an
+// archive running meanwhile waits for it.
 func CheckOpen(ctx context.Context, q db.DB, v *validate.Errors, field []string, unitID int64) error {
 	var archived bool
-	err := q.QueryRow(ctx, `SELECT archived_at IS NOT NULL FROM units WHERE id = $1`, unitID).Scan(&archived)
+	err := q.QueryRow(ctx, `SELECT archived_at IS NOT NULL FROM units WHERE id = $1 FOR SHARE`, unitID).Scan(&archived)
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
 		v.Add(field, validate.NotFound, "Không tìm thấy đơn vị.", "No such unit.")

@@ -264,9 +264,9 @@ func (l *loader) account(username, name string, admin bool, officerOf *org.Unit,
 	l.sum.Accounts++
 	switch {
 	case admin:
-		l.fail("grant admin", l.accounts.Grant(l.ctx, a.ID, account.Admin, nil, 0))
+		l.fail("grant admin", l.accounts.Grant(l.ctx, a.ID, account.Admin, nil, nil))
 	case officerOf != nil:
-		l.fail("grant officer", l.accounts.Grant(l.ctx, a.ID, account.Officer, &officerOf.ID, 0))
+		l.fail("grant officer", l.accounts.Grant(l.ctx, a.ID, account.Officer, &officerOf.ID, nil))
 	}
 }
 

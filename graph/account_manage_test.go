@@ -1,0 +1,158 @@
+package graph_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/sodoan/sodoan/graph/model"
+	"github.com/sodoan/sodoan/internal/account"
+	"github.com/sodoan/sodoan/internal/apitest"
+)
+
+// Changing an account takes managing everything the account reaches: a
+// caller may reset the password of, deactivate, reactivate or change the
+// roles of an account whose home is her branch only if she also manages
+// every unit it holds a role on (and its member record's branch), and only
+// an administrator changes an administrator. Each target account's home
+// unit is branch A; its roles sit above, beside or below the caller.
+func TestAccountManagementMatrix(t *testing.T) {
+	t.Parallel()
+	c := newCallers(t)
+	e := c.env
+	unit := func(id string) *int64 { return ptr(key(t, model.KindUnit, id)) }
+
+	type target struct {
+		name  string
+		setup func(t *testing.T, id int64) // gives the fresh account its roles
+		// managers are the callers who manage the target.
+		managers []string
+	}
+	officerOf := func(u string) func(t *testing.T, id int64) {
+		return func(t *testing.T, id int64) { e.Grant(t, id, account.Officer, unit(u)) }
+	}
+	all := []string{"admin", "bloc officer", "branch A secretary"}
+	targets := []target{
+		{"no role", func(*testing.T, int64) {}, all},
+		{"officer of branch A (the secretary's own unit)", officerOf(c.branchA), all},
+		{"officer of branch B (beside the secretary)", officerOf(c.branchB), blocManagers},
+		{"officer of the bloc (above the secretary)", officerOf(c.bloc), blocManagers},
+		{"officer of the province (above both)", officerOf(c.province), []string{"admin"}},
+		{"officer of the district (beside the bloc)", officerOf(c.district), []string{"admin"}},
+		{"officers of branch A and the province", func(t *testing.T, id int64) {
+			e.Grant(t, id, account.Officer, unit(c.branchA))
+			e.Grant(t, id, account.Officer, unit(c.province))
+		}, []string{"admin"}},
+		{"member record in branch B", nil, blocManagers},
+		{"administrator", func(t *testing.T, id int64) { e.Grant(t, id, account.Admin, nil) }, []string{"admin"}},
+	}
+	newTarget := func(t *testing.T, tg target) int64 {
+		var member *int64
+		if tg.setup == nil {
+			member = ptr(key(t, model.KindMember, c.member(t, c.branchB, uniq("Trần Văn Bình"), nil)))
+		}
+		id := e.Account(t, strings.ReplaceAll(uniq("muctieu"), " ", ""), unit(c.branchA), member)
+		if tg.setup != nil {
+			tg.setup(t, id)
+		}
+		return id
+	}
+
+	type mutation struct {
+		name, input string
+		// prepare readies the target and returns the input.
+		prepare func(t *testing.T, id int64) map[string]any
+	}
+	accountID := func(id int64) string { return model.EncodeID(model.KindAccount, id) }
+	mutations := []mutation{
+		{"accountSetPassword", "AccountSetPasswordInput", func(t *testing.T, id int64) map[string]any {
+			return map[string]any{"id": accountID(id), "newPassword": "mật khẩu của kẻ leo thang"}
+		}},
+		{"accountSetActive", "AccountSetActiveInput", func(t *testing.T, id int64) map[string]any {
+			return map[string]any{"id": accountID(id), "active": false}
+		}},
+		{"accountSetActive", "AccountSetActiveInput", func(t *testing.T, id int64) map[string]any {
+			if _, err := e.Pool.Exec(context.Background(), `UPDATE accounts SET active = false WHERE id = $1`, id); err != nil {
+				t.Fatal(err)
+			}
+			return map[string]any{"id": accountID(id), "active": true}
+		}},
+		{"roleGrant", "RoleInput", func(t *testing.T, id int64) map[string]any {
+			// Without the role already (branch A is every caller's), so the grant changes something.
+			if _, err := e.Pool.Exec(context.Background(), `DELETE FROM account_roles WHERE account_id = $1 AND unit_id = $2`,
+				id, *unit(c.branchA)); err != nil {
+				t.Fatal(err)
+			}
+			return map[string]any{"accountId": accountID(id), "kind": "OFFICER", "unitId": c.branchA}
+		}},
+		{"roleRevoke", "RoleInput", func(t *testing.T, id int64) map[string]any {
+			if _, err := e.Pool.Exec(context.Background(), `INSERT INTO account_roles (account_id, role, unit_id)
+				VALUES ($1, 'OFFICER', $2) ON CONFLICT DO NOTHING`, id, *unit(c.branchA)); err != nil {
+				t.Fatal(err)
+			}
+			return map[string]any{"accountId": accountID(id), "kind": "OFFICER", "unitId": c.branchA}
+		}},
+	}
+
+	// state is what a refused call must leave as it was.
+	state := func(t *testing.T, id int64) string {
+		var s string
+		if err := e.Pool.QueryRow(context.Background(), `SELECT a.version || ':' || a.active || ':' || a.password_hash || ':' ||
+			(SELECT count(*) FROM account_roles WHERE account_id = a.id) || ':' ||
+			(SELECT count(*) FROM sessions WHERE account_id = a.id AND revoked_at IS NULL)
+			FROM accounts a WHERE a.id = $1`, id).Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	for _, m := range mutations {
+		for _, tg := range targets {
+			for _, caller := range all {
+				t.Run(fmt.Sprintf("%s/%s/%s", m.name, tg.name, caller), func(t *testing.T) {
+					id := newTarget(t, tg)
+					e.Session(t, id) // a live session, which deactivation and a new password would end
+					input := m.prepare(t, id)
+					before, audit := state(t, id), e.Count(t, "audit_log")
+					resp := c.as(caller).Do(t, fmt.Sprintf(`mutation($input: %s!) { %s(input: $input) { userErrors { field code } } }`,
+						m.input, m.name), map[string]any{"input": input})
+					after := state(t, id)
+					if slices.Contains(tg.managers, caller) {
+						if len(resp.Errors) > 0 || !strings.Contains(string(resp.Data), `"userErrors":[]`) || after == before {
+							t.Errorf("refused or no change: %s %+v", resp.Data, resp.Errors)
+						}
+						return
+					}
+					if len(resp.Errors) != 1 || resp.Errors[0].Extensions["code"] != "FORBIDDEN" {
+						t.Errorf("want FORBIDDEN, got %s %+v", resp.Data, resp.Errors)
+					}
+					if after != before || e.Count(t, "audit_log") != audit {
+						t.Errorf("refused, but the account changed: %s -> %s", before, after)
+					}
+				})
+			}
+		}
+	}
+}
+
+// The climb the matrix rules out, end to end: the secretary of branch A
+// cannot reset the password of an account of her branch that is an
+// officer of the bloc, so she cannot sign in as it.
+func TestNoClimbingThroughPasswordReset(t *testing.T) {
+	t.Parallel()
+	c := newCallers(t)
+	id := c.env.Account(t, "phobithu.khoi", ptr(key(t, model.KindUnit, c.branchA)), nil)
+	c.env.Grant(t, id, account.Officer, ptr(key(t, model.KindUnit, c.bloc)))
+	resp := c.as("branch A secretary").Do(t, `mutation($id: ID!) { accountSetPassword(input: {id: $id, newPassword: "mật khẩu tôi biết"}) {
+		userErrors { code } } }`, map[string]any{"id": model.EncodeID(model.KindAccount, id)})
+	if len(resp.Errors) != 1 || resp.Errors[0].Extensions["code"] != "FORBIDDEN" {
+		t.Fatalf("reset: %s %+v", resp.Data, resp.Errors)
+	}
+	if l := login(t, c.env, "phobithu.khoi", "mật khẩu tôi biết"); l.Token != nil {
+		t.Fatal("signed in as the bloc officer with the password the secretary set")
+	}
+	if l := login(t, c.env, "phobithu.khoi", apitest.TestPassword); l.Token == nil {
+		t.Fatalf("the holder's own password no longer works: %+v", l.UserErrors)
+	}
+}
