@@ -37,10 +37,14 @@ func (l selectionLimits) MutateOperationContext(ctx context.Context, oc *graphql
 		name  string
 		times int
 	}
+	b := newBudget(ctx)
 	var walk func(ast.SelectionSet)
 	walk = func(set ast.SelectionSet) {
 		seen := map[string]int{}
 		for _, s := range set {
+			if !b.step() {
+				return
+			}
 			switch s := s.(type) {
 			case *ast.Field:
 				if s.Alias != "" && s.Alias != s.Name {
@@ -61,6 +65,9 @@ func (l selectionLimits) MutateOperationContext(ctx context.Context, oc *graphql
 	}
 	for _, f := range oc.Doc.Fragments {
 		walk(f.SelectionSet)
+	}
+	if b.err != nil {
+		return b.err
 	}
 	if aliases > l.MaxAliases {
 		err := gqlerror.Errorf("%s", i18n.Pick(ctx,

@@ -40,18 +40,23 @@ func NewHandler(r *Resolver, opts HandlerOptions) *handler.Server {
 
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetParserTokenLimit(opts.Limits.Tokens)
-	srv.SetDisableSuggestion(!opts.Suggestions)
+	// Suggestions are decided by our validation rules, for every rule that
+	// makes them (gqlgen's SetDisableSuggestion reaches only two).
+	srv.SetValidationRulesFn(validationRules(opts.Suggestions))
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
 	if opts.Introspection {
 		srv.Use(extension.Introspection{})
+	} else {
+		srv.Use(introspectionGate{})
 	}
-	// In this order: the cheap text checks bound how far the complexity
-	// calculation (which expands fragments) can go, and the rate limit
-	// charges what the complexity came to.
+	// In this order: the cheap text checks first, then the price (each
+	// fragment priced once, so none of them follows a fragment's
+	// expansion), and the rate limit charges what the price came to.
 	srv.Use(selectionLimits{MaxAliases: opts.Limits.Aliases, MaxRepeats: opts.Limits.FieldRepeats})
-	srv.Use(depthLimit{Max: opts.Limits.Depth})
-	srv.Use(extension.FixedComplexityLimit(opts.Limits.Complexity))
+	srv.Use(depthLimit{Max: opts.Limits.Depth, IntrospectionMax: opts.Limits.IntrospectionDepth})
+	srv.Use(&costLimit{Max: opts.Limits.Complexity, MaxFields: opts.Limits.Fields})
 	srv.Use(rateLimit{opts.RateLimits})
+	srv.AroundResponses(capErrors)
 	srv.AroundFields(gateMutations(opts.RateLimits.Logins))
 	srv.SetErrorPresenter(presentError)
 	srv.SetRecoverFunc(recoverPanic)
