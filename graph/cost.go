@@ -30,17 +30,16 @@ const introspectionPrice = 10
 // functions (see pagedComplexity) for each concrete type it can be asked
 // on, once: a fragment's price is worked out once per concrete type and
 // reused wherever it is spread, so the time taken follows the document's
-// length, not its expansion. Before pricing, the document's expanded field
-// count (fragments counted where spread, also once each) is bounded by
-// MaxFields.
+// length, not its expansion. (selectionLimits has bounded the document's
+// expanded field count before.)
 //
 // Fields under @skip or @include are priced the same as any other: the
 // price then depends only on the document and the values of the arguments
 // that size pages, never on reading directives the same way the executor
 // does, so no document can be priced below what runs.
 type costLimit struct {
-	Max, MaxFields int
-	es             graphql.ExecutableSchema
+	Max int
+	es  graphql.ExecutableSchema
 }
 
 var _ interface {
@@ -58,18 +57,6 @@ func (c *costLimit) MutateOperationContext(ctx context.Context, oc *graphql.Oper
 	op := oc.Doc.Operations.ForName(oc.OperationName)
 	if op == nil {
 		return nil
-	}
-	count := fieldCount{budget: newBudget(ctx), fragments: map[string]int{}}
-	n := count.of(oc.Doc, op.SelectionSet)
-	if count.err != nil {
-		return count.err
-	}
-	if n > c.MaxFields {
-		err := gqlerror.Errorf("%s", i18n.Pick(ctx,
-			"Truy vấn có "+strconv.Itoa(n)+" trường khi mở rộng các fragment, vượt giới hạn "+strconv.Itoa(c.MaxFields)+" (complexity); hãy hỏi ít hơn.",
-			"The operation expands to "+strconv.Itoa(n)+" fields, more than the limit of "+strconv.Itoa(c.MaxFields)+" (complexity); ask for less."))
-		errcode.Set(err, "COMPLEXITY_LIMIT_EXCEEDED")
-		return err
 	}
 	price, err := priceOperation(ctx, c.es, oc.Doc, op, oc.Variables)
 	if err != nil {

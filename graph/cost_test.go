@@ -189,13 +189,19 @@ func TestNoSuggestionsInProduction(t *testing.T) {
 func TestErrorsPerResponseAreCapped(t *testing.T) {
 	t.Parallel()
 	env := apitest.New(t, apitest.Production).Anonymous()
-	var directives strings.Builder
+	var directives, fields strings.Builder
 	for i := range 2000 {
 		fmt.Fprintf(&directives, " @d%d", i)
 	}
+	for i := range 1000 {
+		fmt.Fprintf(&fields, " f%d @d%d", i, i)
+	}
+	if resp := env.Do(t, `{ __typename`+directives.String()+` }`, nil); len(resp.Errors) != 1 || resp.Errors[0].Extensions["code"] != "DIRECTIVE_LIMIT_EXCEEDED" {
+		t.Errorf("2,000 directives on one field: %d errors, the first %+v", len(resp.Errors), resp.Errors[0])
+	}
 	for name, q := range map[string]string{
-		"2,000 unknown directives": `{ __typename` + directives.String() + ` }`,
-		"2,000 unknown fields":     `{ ` + strings.ReplaceAll(directives.String(), "@", "") + ` }`,
+		"1,000 unknown fields with unknown directives": `{` + fields.String() + ` }`,
+		"2,000 unknown fields":                         `{ ` + strings.ReplaceAll(directives.String(), "@", "") + ` }`,
 	} {
 		resp := env.Do(t, q, nil, "Accept-Language", "en")
 		if len(resp.Errors) != 51 || !strings.Contains(resp.Errors[50].Message, "dropped") {

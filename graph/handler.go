@@ -44,17 +44,20 @@ func NewHandler(r *Resolver, opts HandlerOptions) *handler.Server {
 	// makes them (gqlgen's SetDisableSuggestion reaches only two).
 	srv.SetValidationRulesFn(validationRules(opts.Suggestions))
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	srv.Use(requestCharge{rateLimit{opts.RateLimits}})
 	if opts.Introspection {
 		srv.Use(extension.Introspection{})
 	} else {
 		srv.Use(introspectionGate{})
 	}
-	// In this order: the cheap text checks first, then the price (each
+	// In this order: the charge of a point, the text checks (before
+	// validation, see selectionLimits), then the price (each
 	// fragment priced once, so none of them follows a fragment's
 	// expansion), and the rate limit charges what the price came to.
-	srv.Use(selectionLimits{MaxAliases: opts.Limits.Aliases, MaxRepeats: opts.Limits.FieldRepeats})
+	srv.Use(selectionLimits{MaxAliases: opts.Limits.Aliases, MaxRepeats: opts.Limits.FieldRepeats,
+		MaxDirectives: opts.Limits.Directives, MaxFields: opts.Limits.Fields, Tokens: opts.Limits.Tokens})
 	srv.Use(depthLimit{Max: opts.Limits.Depth, IntrospectionMax: opts.Limits.IntrospectionDepth})
-	srv.Use(&costLimit{Max: opts.Limits.Complexity, MaxFields: opts.Limits.Fields})
+	srv.Use(&costLimit{Max: opts.Limits.Complexity})
 	srv.Use(rateLimit{opts.RateLimits})
 	srv.AroundResponses(capErrors)
 	srv.AroundFields(gateMutations(opts.RateLimits.Logins))

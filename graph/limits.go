@@ -143,20 +143,21 @@ func (w *depthWalk) of(set ast.SelectionSet, guard int) int {
 
 // Limits are the ceilings on one GraphQL operation.
 type Limits struct {
-	Complexity   int // priced by page size, see pagedComplexity
-	Fields       int // fields with fragments expanded, see costLimit
-	Depth        int // levels of nested fields
+	Complexity int // priced by page size, see pagedComplexity
+	Fields     int // fields with fragments expanded, see selectionLimits
+	Depth      int // levels of nested fields
 	// IntrospectionDepth bounds the levels below __schema and __type,
 	// which do not count towards Depth.
 	IntrospectionDepth int
-	Tokens       int // lexer tokens in the query text
-	Aliases      int // aliased fields in the whole document
-	FieldRepeats int // times one field may appear in one selection
+	Tokens             int // lexer tokens in the query text
+	Aliases            int // aliased fields in the whole document
+	FieldRepeats       int // times one field may appear in one selection
+	Directives         int // directives in one place (on one field, fragment or operation)
 }
 
 // DefaultLimits let a dashboard ask for 20 activities with 50 participants
 // each and their members, and little more.
-var DefaultLimits = Limits{Complexity: 20000, Fields: 2000, Depth: 12, IntrospectionDepth: 25, Tokens: 5000, Aliases: 30, FieldRepeats: 5}
+var DefaultLimits = Limits{Complexity: 20000, Fields: 2000, Depth: 12, IntrospectionDepth: 25, Tokens: 5000, Aliases: 30, FieldRepeats: 5, Directives: 10}
 
 func (l Limits) orDefaults() Limits {
 	for _, f := range []struct {
@@ -165,7 +166,7 @@ func (l Limits) orDefaults() Limits {
 	}{
 		{&l.Complexity, DefaultLimits.Complexity}, {&l.Fields, DefaultLimits.Fields}, {&l.Depth, DefaultLimits.Depth},
 		{&l.IntrospectionDepth, DefaultLimits.IntrospectionDepth}, {&l.Tokens, DefaultLimits.Tokens},
-		{&l.Aliases, DefaultLimits.Aliases}, {&l.FieldRepeats, DefaultLimits.FieldRepeats},
+		{&l.Aliases, DefaultLimits.Aliases}, {&l.FieldRepeats, DefaultLimits.FieldRepeats}, {&l.Directives, DefaultLimits.Directives},
 	} {
 		if *f.v == 0 {
 			*f.v = f.d
