@@ -60,6 +60,7 @@ func NewHandler(r *Resolver, opts HandlerOptions) *handler.Server {
 	srv.Use(&costLimit{Max: opts.Limits.Complexity})
 	srv.Use(rateLimit{opts.RateLimits})
 	srv.AroundResponses(capErrors)
+	srv.AroundOperations(newHeavyLimit(opts.RateLimits, heavyPerCaller).aroundOperations)
 	srv.AroundFields(gateMutations(opts.RateLimits.Logins))
 	srv.SetErrorPresenter(presentError)
 	srv.SetRecoverFunc(recoverPanic)
