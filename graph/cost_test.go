@@ -75,6 +75,11 @@ func TestPricesDoNotWrap(t *testing.T) {
 	}
 	bomb := fragmentBomb(60, "Unit", `units(first: 100) { edges { node { %s } } }`, "name")
 	cases := map[string]string{
+		// 1 + 2^30 × (7 + (1 + (2^31-1) × 8)) = 1 + 2^64: priced 1 where
+		// int wraps.
+		"wraps to 1": `{ units(first: 1073741824) { edges { node {
+			id @skip(if: true) name @skip(if: true) shortName @skip(if: true) address @skip(if: true) version @skip(if: true)
+			children(first: 2147483647) { edges { node { children(first: 5) { totalCount } } } } } } } }`,
 		"huge first":                nested("2147483647", 0),
 		"huge first, padded":        nested("2147483647", 4),
 		"huge first, padded more":   nested("65536", 5),
@@ -164,7 +169,7 @@ func TestNoSuggestionsInProduction(t *testing.T) {
 		{"type in a type condition", `{ node(id: "x") { ... on Unti { name } } }`, `"Unit"`},
 		{"type in a fragment", `query { node(id: "x") { ...F } } fragment F on Unti { name }`, `"Unit"`},
 		{"variable type", `query($f: MemberFiltr) { members(filter: $f) { totalCount } }`, `"MemberFilter"`},
-		{"enum value", `{ units(filter: {level: PROVINCEE}) { totalCount } }`, `"PROVINCE"`},
+		{"enum value", `{ units(filter: {levels: [PROVINCEE]}) { totalCount } }`, `"PROVINCE"`},
 		{"input field", `{ members(filter: {serch: "An"}) { totalCount } }`, `"search"`},
 		{"directive", `{ serviceInfo @skipp(if: true) { name } }`, `"skip"`},
 		{"leaf selection", `{ serviceInfo }`, `{ ... }`},
