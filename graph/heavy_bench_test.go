@@ -35,7 +35,7 @@ func BenchmarkAnonymousStats(b *testing.B) {
 	for b.Loop() {
 		i++
 		// A new address each time, so the budget never refuses.
-		resp := env.From("198.51.100." + strconv.Itoa(i%250+1)).Do(b, q, vars)
+		resp := env.From("198.51.100."+strconv.Itoa(i%250+1)).Do(b, q, vars)
 		if len(resp.Errors) > 0 {
 			b.Fatalf("%+v", resp.Errors)
 		}
