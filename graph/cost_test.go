@@ -1,6 +1,8 @@
 package graph_test
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -217,4 +219,42 @@ func TestErrorsPerResponseAreCapped(t *testing.T) {
 			t.Errorf("%s: %d errors, the last %q", name, len(resp.Errors), last)
 		}
 	}
+}
+
+// A persisted query sent by its hash alone is checked like one sent in
+// full.
+func TestPersistedQueriesAreChecked(t *testing.T) {
+	t.Parallel()
+	env := apitest.New(t).Anonymous()
+	send := func(query string, withText bool) apitest.Response {
+		body := map[string]any{"extensions": map[string]any{"persistedQuery": map[string]any{"version": 1, "sha256Hash": sha256Hex(query)}}}
+		if withText {
+			body["query"] = query
+		}
+		raw, _ := json.Marshal(body)
+		rec := env.Raw(http.MethodPost, "/graphql", "application/json", string(raw))
+		var resp apitest.Response
+		if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil {
+			t.Fatalf("%d %s", rec.Code, rec.Body)
+		}
+		return resp
+	}
+	ok := `{ serviceInfo { name } }`
+	if resp := send(ok, true); len(resp.Errors) > 0 {
+		t.Fatalf("registering: %+v", resp.Errors)
+	}
+	if resp := send(ok, false); len(resp.Errors) > 0 || !strings.Contains(string(resp.Data), "Sổ Đoàn") {
+		t.Errorf("by hash: %s %+v", resp.Data, resp.Errors)
+	}
+	repeats := `{ serviceInfo { name name name name name name } }`
+	for _, withText := range []bool{true, false} {
+		if resp := send(repeats, withText); len(resp.Errors) != 1 || resp.Errors[0].Extensions["code"] != "FIELD_REPEAT_LIMIT_EXCEEDED" {
+			t.Errorf("repeats (text sent %t): %+v", withText, resp.Errors)
+		}
+	}
+}
+
+func sha256Hex(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])
 }
