@@ -74,3 +74,25 @@ func TestCapErrors(t *testing.T) {
 		}
 	}
 }
+
+// Every check of the document stops when the request's deadline has
+// passed, and says so.
+func TestChecksStopAtTheDeadline(t *testing.T) {
+	es := NewExecutableSchema(Config{Resolvers: &Resolver{}, Complexity: pagedComplexity()})
+	doc, err := gqlparser.LoadQuery(es.Schema(), `{ units(first: 10) { edges { node { name } } } }`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	oc := &graphql.OperationContext{Doc: doc}
+	for name, err := range map[string]*gqlerror.Error{
+		"selection limits": selectionLimits{MaxAliases: 30, MaxRepeats: 5, MaxDirectives: 10, MaxFields: 2000}.check(ctx, doc),
+		"depth":            depthLimit{Max: 12, IntrospectionMax: 25}.MutateOperationContext(ctx, oc),
+		"price":            (&costLimit{Max: 20000, es: es}).MutateOperationContext(ctx, oc),
+	} {
+		if err == nil || err.Extensions["code"] != "TIMEOUT" {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
