@@ -203,7 +203,24 @@ func (w *costWalk) applies(cond string, on *ast.Definition) bool {
 // each fragment counted once and its count reused.
 type fieldCount struct {
 	*budget
-	fragments map[string]int
+	fragments   map[string]int
+	definitions map[string]*ast.FragmentDefinition
+}
+
+// definition finds a fragment by name in a document not yet validated
+// (whose spreads do not point at their definitions), from a map built
+// once: looking each spread up in the list would take the square of the
+// number of fragments.
+func (c *fieldCount) definition(doc *ast.QueryDocument, name string) *ast.FragmentDefinition {
+	if c.definitions == nil {
+		c.definitions = make(map[string]*ast.FragmentDefinition, len(doc.Fragments))
+		for _, f := range doc.Fragments {
+			if _, dup := c.definitions[f.Name]; !dup {
+				c.definitions[f.Name] = f
+			}
+		}
+	}
+	return c.definitions[name]
 }
 
 func (c *fieldCount) of(doc *ast.QueryDocument, set ast.SelectionSet) int {
@@ -220,8 +237,8 @@ func (c *fieldCount) of(doc *ast.QueryDocument, set ast.SelectionSet) int {
 		case *ast.FragmentSpread:
 			known, ok := c.fragments[s.Name]
 			if !ok {
-				c.fragments[s.Name] = 0
-				if f := doc.Fragments.ForName(s.Name); f != nil {
+				c.fragments[s.Name] = 0 // a cycle (refused by validation later) counts nothing
+				if f := c.definition(doc, s.Name); f != nil {
 					known = c.of(doc, f.SelectionSet)
 				}
 				c.fragments[s.Name] = known

@@ -258,3 +258,17 @@ func sha256Hex(s string) string {
 	sum := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(sum[:])
 }
+
+// A long chain of fragments that adds no depth is as deep as its fields.
+func TestFragmentChainDepth(t *testing.T) {
+	t.Parallel()
+	env := apitest.New(t).Anonymous()
+	var doc strings.Builder
+	doc.WriteString("query { ...C150 }\nfragment C0 on Query { serviceInfo { name } }\n")
+	for i := 1; i <= 150; i++ {
+		fmt.Fprintf(&doc, "fragment C%d on Query { ...C%d }\n", i, i-1)
+	}
+	if resp := env.Do(t, doc.String(), nil); len(resp.Errors) > 0 {
+		t.Errorf("150 fragments, 2 levels deep: %+v", resp.Errors)
+	}
+}

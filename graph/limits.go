@@ -82,7 +82,7 @@ func (d depthLimit) MutateOperationContext(ctx context.Context, oc *graphql.Oper
 		return nil
 	}
 	w := &depthWalk{budget: newBudget(ctx), doc: oc.Doc, fragments: map[string]int{}}
-	depth := w.of(op.SelectionSet, 0)
+	depth := w.of(op.SelectionSet)
 	if w.err != nil {
 		return w.err
 	}
@@ -112,10 +112,7 @@ type depthWalk struct {
 	introspection int
 }
 
-func (w *depthWalk) of(set ast.SelectionSet, guard int) int {
-	if guard > 100 { // cycles are refused by validation; this only bounds the stack
-		return guard
-	}
+func (w *depthWalk) of(set ast.SelectionSet) int {
 	deepest := 0
 	for _, s := range set {
 		if !w.step() {
@@ -124,18 +121,23 @@ func (w *depthWalk) of(set ast.SelectionSet, guard int) int {
 		var d int
 		switch s := s.(type) {
 		case *ast.Field:
-			d = 1 + w.of(s.SelectionSet, guard+1)
+			d = 1 + w.of(s.SelectionSet)
 			if isIntrospection(s) {
 				w.introspection = max(w.introspection, d)
 				d = 1
 			}
 		case *ast.InlineFragment:
-			d = w.of(s.SelectionSet, guard+1)
+			d = w.of(s.SelectionSet)
 		case *ast.FragmentSpread:
 			known, ok := w.fragments[s.Name]
 			if !ok {
-				if f := w.doc.Fragments.ForName(s.Name); f != nil {
-					known = w.of(f.SelectionSet, guard+1)
+				w.fragments[s.Name] = 0 // cycles are refused by validation; this stops one anyway
+				f := s.Definition
+				if f == nil {
+					f = w.doc.Fragments.ForName(s.Name)
+				}
+				if f != nil {
+					known = w.of(f.SelectionSet)
 				}
 				w.fragments[s.Name] = known
 			}
