@@ -9,6 +9,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+	"github.com/vektah/gqlparser/v2/parser"
 
 	"github.com/sodoan/sodoan/internal/access"
 	"github.com/sodoan/sodoan/internal/account"
@@ -19,28 +20,47 @@ import (
 
 // selectionLimits refuses documents that ask for the same thing over and
 // over, a cheap way to make a server do much work for a short query: more
-// than MaxAliases aliased fields in the document, or one field more than
-// MaxRepeats times in one selection. Both are counted in the text as
-// written, so the check costs one pass over the document.
-type selectionLimits struct{ MaxAliases, MaxRepeats int }
+// than MaxAliases aliased fields in the document, one field more than
+// MaxRepeats times in one selection, more than MaxDirectives directives in
+// one place, or more than MaxFields fields once fragments are expanded
+// (each fragment counted once, so the count does not expand them).
+//
+// It runs before validation, on its own parse of the text: some of
+// validation's rules take time in the square of what these bound (the
+// same field many times in a selection, many directives in one place), so
+// bounding them first keeps every check before execution linear.
+type selectionLimits struct{ MaxAliases, MaxRepeats, MaxDirectives, MaxFields, Tokens int }
 
 var _ interface {
 	graphql.HandlerExtension
-	graphql.OperationContextMutator
+	graphql.OperationParameterMutator
 } = selectionLimits{}
 
 func (selectionLimits) ExtensionName() string                   { return "SelectionLimits" }
 func (selectionLimits) Validate(graphql.ExecutableSchema) error { return nil }
-func (l selectionLimits) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+func (l selectionLimits) MutateOperationParameters(ctx context.Context, p *graphql.RawParams) *gqlerror.Error {
+	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: p.Query}, l.Tokens)
+	if err != nil {
+		return nil // the executor's own parse reports it
+	}
+	return l.check(ctx, doc)
+}
+
+func (l selectionLimits) check(ctx context.Context, doc *ast.QueryDocument) *gqlerror.Error {
 	aliases := 0
 	var worst struct {
 		name  string
 		times int
 	}
+	directives := 0
+	b := newBudget(ctx)
 	var walk func(ast.SelectionSet)
 	walk = func(set ast.SelectionSet) {
 		seen := map[string]int{}
 		for _, s := range set {
+			if !b.step() {
+				return
+			}
 			switch s := s.(type) {
 			case *ast.Field:
 				if s.Alias != "" && s.Alias != s.Name {
@@ -50,17 +70,26 @@ func (l selectionLimits) MutateOperationContext(ctx context.Context, oc *graphql
 				if seen[s.Name] > worst.times {
 					worst.name, worst.times = s.Name, seen[s.Name]
 				}
+				directives = max(directives, len(s.Directives))
 				walk(s.SelectionSet)
 			case *ast.InlineFragment:
+				directives = max(directives, len(s.Directives))
 				walk(s.SelectionSet)
+			case *ast.FragmentSpread:
+				directives = max(directives, len(s.Directives))
 			}
 		}
 	}
-	for _, op := range oc.Doc.Operations {
+	for _, op := range doc.Operations {
+		directives = max(directives, len(op.Directives))
 		walk(op.SelectionSet)
 	}
-	for _, f := range oc.Doc.Fragments {
+	for _, f := range doc.Fragments {
+		directives = max(directives, len(f.Directives))
 		walk(f.SelectionSet)
+	}
+	if b.err != nil {
+		return b.err
 	}
 	if aliases > l.MaxAliases {
 		err := gqlerror.Errorf("%s", i18n.Pick(ctx,
@@ -75,6 +104,27 @@ func (l selectionLimits) MutateOperationContext(ctx context.Context, oc *graphql
 			"The field "+worst.name+" is asked for "+strconv.Itoa(worst.times)+" times in one selection, more than the limit of "+strconv.Itoa(l.MaxRepeats)+"."))
 		errcode.Set(err, "FIELD_REPEAT_LIMIT_EXCEEDED")
 		return err
+	}
+	if directives > l.MaxDirectives {
+		err := gqlerror.Errorf("%s", i18n.Pick(ctx,
+			"Có "+strconv.Itoa(directives)+" chỉ thị (directive) ở cùng một chỗ, vượt giới hạn "+strconv.Itoa(l.MaxDirectives)+".",
+			"There are "+strconv.Itoa(directives)+" directives in one place, more than the limit of "+strconv.Itoa(l.MaxDirectives)+"."))
+		errcode.Set(err, "DIRECTIVE_LIMIT_EXCEEDED")
+		return err
+	}
+	for _, op := range doc.Operations {
+		count := fieldCount{budget: b, fragments: map[string]int{}}
+		n := count.of(doc, op.SelectionSet)
+		if b.err != nil {
+			return b.err
+		}
+		if n > l.MaxFields {
+			err := gqlerror.Errorf("%s", i18n.Pick(ctx,
+				"Truy vấn có "+strconv.Itoa(n)+" trường khi mở rộng các fragment, vượt giới hạn "+strconv.Itoa(l.MaxFields)+" (complexity); hãy hỏi ít hơn.",
+				"The operation expands to "+strconv.Itoa(n)+" fields, more than the limit of "+strconv.Itoa(l.MaxFields)+" (complexity); ask for less."))
+			errcode.Set(err, "COMPLEXITY_LIMIT_EXCEEDED")
+			return err
+		}
 	}
 	return nil
 }
@@ -112,12 +162,22 @@ type rateLimit struct{ RateLimits }
 
 var _ interface {
 	graphql.HandlerExtension
-	graphql.OperationParameterMutator
 	graphql.OperationContextMutator
 } = rateLimit{}
 
 func (rateLimit) ExtensionName() string                   { return "RateLimit" }
 func (rateLimit) Validate(graphql.ExecutableSchema) error { return nil }
+
+// requestCharge is rateLimit's charge of a point per request, which must
+// run before any check of the document (the checks may refuse it).
+type requestCharge struct{ rateLimit }
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationParameterMutator
+} = requestCharge{}
+
+func (requestCharge) ExtensionName() string { return "RequestCharge" }
 
 // budget is the limiter and key the caller is charged to, or nil.
 func (l rateLimit) budget(ctx context.Context) (*ratelimit.Limiter, string) {
@@ -133,7 +193,7 @@ func (l rateLimit) budget(ctx context.Context) (*ratelimit.Limiter, string) {
 // MutateOperationParameters charges every request a point before its
 // document is parsed, so documents refused as malformed or over a limit
 // (which never reach the complexity charge) are not free to send.
-func (l rateLimit) MutateOperationParameters(ctx context.Context, _ *graphql.RawParams) *gqlerror.Error {
+func (l requestCharge) MutateOperationParameters(ctx context.Context, _ *graphql.RawParams) *gqlerror.Error {
 	lim, key := l.budget(ctx)
 	if lim == nil {
 		return nil

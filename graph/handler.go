@@ -50,19 +50,28 @@ func NewHandler(r *Resolver, opts HandlerOptions) *handler.Server {
 
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetParserTokenLimit(opts.Limits.Tokens)
-	srv.SetDisableSuggestion(!opts.Suggestions)
+	// Suggestions are decided by our validation rules, for every rule that
+	// makes them (gqlgen's SetDisableSuggestion reaches only two).
+	srv.SetValidationRulesFn(validationRules(opts.Suggestions))
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	srv.Use(requestCharge{rateLimit{opts.RateLimits}})
 	srv.Use(deferGate{})
 	if opts.Introspection {
 		srv.Use(extension.Introspection{})
+	} else {
+		srv.Use(introspectionGate{})
 	}
-	// In this order: the cheap text checks bound how far the complexity
-	// calculation (which expands fragments) can go, and the rate limit
-	// charges what the complexity came to.
-	srv.Use(selectionLimits{MaxAliases: opts.Limits.Aliases, MaxRepeats: opts.Limits.FieldRepeats})
-	srv.Use(depthLimit{Max: opts.Limits.Depth})
-	srv.Use(extension.FixedComplexityLimit(opts.Limits.Complexity))
+	// In this order: the charge of a point, the text checks (before
+	// validation, see selectionLimits), then the price (each
+	// fragment priced once, so none of them follows a fragment's
+	// expansion), and the rate limit charges what the price came to.
+	srv.Use(selectionLimits{MaxAliases: opts.Limits.Aliases, MaxRepeats: opts.Limits.FieldRepeats,
+		MaxDirectives: opts.Limits.Directives, MaxFields: opts.Limits.Fields, Tokens: opts.Limits.Tokens})
+	srv.Use(depthLimit{Max: opts.Limits.Depth, IntrospectionMax: opts.Limits.IntrospectionDepth})
+	srv.Use(&costLimit{Max: opts.Limits.Complexity})
 	srv.Use(rateLimit{opts.RateLimits})
+	srv.AroundResponses(capErrors)
+	srv.AroundOperations(newHeavyLimit(opts.RateLimits, heavyPerCaller).aroundOperations)
 	srv.AroundFields(gateMutations(opts.RateLimits.Logins))
 	srv.SetErrorPresenter(presentError)
 	srv.SetRecoverFunc(recoverPanic)

@@ -45,12 +45,18 @@ func (r *queryResolver) YearlyReport(ctx context.Context, unitID string, year in
 	if err != nil {
 		return nil, err
 	}
+	if err := r.chargeSubtree(ctx, id); err != nil {
+		return nil, err
+	}
 	return r.ReportStore.YearlyParts(ctx, id, int(year), reportParts(ctx))
 }
 
 func (r *queryResolver) Plan(ctx context.Context, unitID string, year int32) (*model.Plan, error) {
 	id, err := r.reportUnit(ctx, unitID, year)
 	if err != nil {
+		return nil, err
+	}
+	if err := r.chargeSubtree(ctx, id); err != nil {
 		return nil, err
 	}
 	return r.plan(ctx, id, int(year))

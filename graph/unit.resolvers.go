@@ -172,6 +172,9 @@ func (r *unitResolver) Stats(ctx context.Context, obj *org.Unit, year *int32) (*
 	if year != nil {
 		y = int(*year)
 	}
+	if err := r.chargeSubtree(ctx, obj.ID); err != nil {
+		return nil, err
+	}
 	s, err := loaders(ctx).UnitStats.Load(ctx, loader.StatsKey{UnitID: obj.ID, Year: y})
 	if err != nil {
 		return nil, err

@@ -289,3 +289,8 @@ func (e *Env) Raw(method, target, contentType, body string) *httptest.ResponseRe
 func WithSessions(p account.Policy) Option {
 	return func(o *httpserver.Options) { o.Sessions = p }
 }
+
+// WithLimits sets the limits on each GraphQL operation.
+func WithLimits(l graph.Limits) Option {
+	return func(o *httpserver.Options) { o.Limits = l }
+}

@@ -93,6 +93,7 @@ type Loaders struct {
 	PostPhotos    *dataloadgen.Loader[int64, []news.PostPhoto]
 	PostViews     *dataloadgen.Loader[int64, int64]
 	UnitStats     *dataloadgen.Loader[StatsKey, *org.Stats]
+	SubtreeSize   *dataloadgen.Loader[int64, int]
 	// Participants and ParticipantCount see only the members the request's
 	// caller may see.
 	Participants     *dataloadgen.Loader[PageKey, page.Page[*activity.Participation]]
@@ -143,6 +144,7 @@ func New(s Stores) *Loaders {
 		PostPhotos:    dataloadgen.NewLoader(all(s.News.PhotosOf), opt),
 		PostViews:     dataloadgen.NewLoader(all(s.News.ViewsOf), opt),
 		UnitStats:     dataloadgen.NewLoader(byYear(s.Org.StatsOf), opt),
+		SubtreeSize:   dataloadgen.NewLoader(all(s.Org.SubtreeSizes), opt),
 		ParticipantCount: dataloadgen.NewLoader(all(func(ctx context.Context, ids []int64) (map[int64]int, error) {
 			return s.Activity.CountParticipantsOf(ctx, ids, access.From(ctx))
 		}), opt),

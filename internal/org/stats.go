@@ -6,6 +6,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/sodoan/sodoan/internal/db"
 	"github.com/sodoan/sodoan/internal/money"
 )
 
@@ -65,4 +66,17 @@ func (s *Store) StatsOf(ctx context.Context, unitIDs []int64, year int) (map[int
 		return nil, fmt.Errorf("unit stats: %w", err)
 	}
 	return out, nil
+}
+
+// SubtreeSizes counts the units in each unit's subtree, itself included,
+// in one statement: what a subtree aggregate is priced by before it runs.
+// Unknown ids count 0.
+func (s *Store) SubtreeSizes(ctx context.Context, unitIDs []int64) (map[int64]int, error) {
+	sizes, err := db.ByID[int](ctx, s.pool, `SELECT p.id, (SELECT count(*) FROM units u
+			WHERE u.path <@ (SELECT path FROM units WHERE id = p.id))
+		FROM unnest($1::bigint[]) AS p(id)`, unitIDs)
+	if err != nil {
+		return nil, fmt.Errorf("size of units' subtrees: %w", err)
+	}
+	return sizes, nil
 }

@@ -1,0 +1,138 @@
+package graph
+
+import (
+	"context"
+	"strconv"
+	"sync"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/sodoan/sodoan/internal/access"
+	"github.com/sodoan/sodoan/internal/account"
+	"github.com/sodoan/sodoan/internal/apperr"
+	"github.com/sodoan/sodoan/internal/i18n"
+	"github.com/sodoan/sodoan/internal/ratelimit"
+)
+
+// Subtree aggregates (a unit's stats, a yearly report, a plan's progress)
+// read the records of every unit below theirs, so their database time
+// follows the size of the subtree, which the document does not show. They
+// are priced in two parts: a fixed price in the document's (aggregatePrice,
+// see pagedComplexity), and before each runs a point per unitsPerPoint
+// units of its subtree, charged to the caller's budget. And each caller
+// runs one operation with aggregates at a time (heavyLimit), so a budget
+// cannot be spent on the database all at once.
+const (
+	aggregatePrice = 10
+	unitsPerPoint  = 2
+	// heavyPerCaller lets a dashboard load two tiles at once.
+	heavyPerCaller = 2
+)
+
+// heavyLimit admits at most PerCaller operations with subtree aggregates
+// at a time per caller (an account, or an address for anonymous callers),
+// and charges the aggregates by subtree size to the caller's budget.
+type heavyLimit struct {
+	RateLimits
+	PerCaller int
+
+	mu      sync.Mutex
+	running map[string]int
+}
+
+func newHeavyLimit(l RateLimits, perCaller int) *heavyLimit {
+	return &heavyLimit{RateLimits: l, PerCaller: perCaller, running: map[string]int{}}
+}
+
+type heavyKey struct{}
+
+// heavyOperation is one operation's share of heavyLimit: its caller, and
+// whether (and with what answer) it took a place among the caller's
+// running operations.
+type heavyOperation struct {
+	l    *heavyLimit
+	key  string
+	once sync.Once
+	err  error
+	held bool
+}
+
+// aroundOperations gives each operation its heavyOperation and frees its
+// place when the operation's response has been produced (which is when
+// its fields run).
+func (l *heavyLimit) aroundOperations(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	op := &heavyOperation{l: l, key: callerKey(ctx)}
+	respond := next(context.WithValue(ctx, heavyKey{}, op))
+	return func(ctx context.Context) *graphql.Response {
+		defer op.release()
+		return respond(ctx)
+	}
+}
+
+func callerKey(ctx context.Context) string {
+	if p := access.From(ctx); p.SignedIn() {
+		return "account:" + strconv.FormatInt(p.AccountID, 10)
+	}
+	return ratelimit.AddressKey(account.ClientFrom(ctx).IP)
+}
+
+func (op *heavyOperation) acquire(ctx context.Context) error {
+	op.once.Do(func() {
+		op.l.mu.Lock()
+		defer op.l.mu.Unlock()
+		if op.l.running[op.key] >= op.l.PerCaller {
+			op.err = &gqlerror.Error{Message: i18n.Pick(ctx,
+				"Một truy vấn số liệu tổng hợp (thống kê, báo cáo) khác của bạn đang chạy; hãy đợi nó xong rồi thử lại.",
+				"Another of your queries with aggregate figures (stats, reports) is running; wait for it to finish and try again."),
+				Extensions: map[string]any{"code": string(apperr.RateLimited), "retryAfterSeconds": 1}}
+			return
+		}
+		op.l.running[op.key]++
+		op.held = true
+	})
+	return op.err
+}
+
+func (op *heavyOperation) release() {
+	op.l.mu.Lock()
+	defer op.l.mu.Unlock()
+	if op.held {
+		op.held = false
+		if op.l.running[op.key]--; op.l.running[op.key] <= 0 {
+			delete(op.l.running, op.key)
+		}
+	}
+}
+
+// chargeSubtree admits an aggregate over unitID's subtree: it takes the
+// operation's place among the caller's running ones and charges the
+// caller a point per unitsPerPoint units of the subtree, or says why not.
+func (r *Resolver) chargeSubtree(ctx context.Context, unitID int64) error {
+	op, _ := ctx.Value(heavyKey{}).(*heavyOperation)
+	if op == nil {
+		return nil // not behind the endpoint's handler (tests of resolvers)
+	}
+	if err := op.acquire(ctx); err != nil {
+		return err
+	}
+	units, err := loaders(ctx).SubtreeSize.Load(ctx, unitID)
+	if err != nil {
+		return err
+	}
+	lim, key := rateLimit{op.l.RateLimits}.budget(ctx)
+	cost := units / unitsPerPoint
+	if lim == nil || cost < 1 {
+		return nil
+	}
+	d := lim.Take(key, cost)
+	if d.Allowed {
+		if prev, ok := ratelimit.Recorded(ctx); ok && prev.Allowed {
+			d.Cost += prev.Cost // the headers and rateLimit field show the whole charge
+		}
+		ratelimit.Record(ctx, d)
+		return nil
+	}
+	ratelimit.Record(ctx, d)
+	return rateLimitedError(ctx, d, cost)
+}

@@ -1,0 +1,54 @@
+package graph_test
+
+import (
+	"fmt"
+	"strconv"
+	"testing"
+
+	"github.com/sodoan/sodoan/graph"
+	"github.com/sodoan/sodoan/internal/apitest"
+	"github.com/sodoan/sodoan/internal/ratelimit"
+)
+
+// A unit's stats cost by the size of its subtree, anonymous or not: a
+// province with 30 units below it costs 15 points more than a branch.
+func TestAggregatesPricedBySubtree(t *testing.T) {
+	t.Parallel()
+	env := apitest.New(t, apitest.WithRateLimits(graph.RateLimits{Anonymous: ratelimit.New(10000)}))
+	create := func(parent, level, name string) string {
+		input := map[string]any{"level": level, "name": name}
+		if parent != "" {
+			input["parentId"] = parent
+		}
+		var out struct{ Unit struct{ ID string } }
+		env.MustMutate(t, "unitCreate", "UnitCreateInput", "unit { id }", input, &out)
+		return out.Unit.ID
+	}
+	province := create("", "PROVINCE", "Tỉnh đoàn Ninh Thuận")
+	var branch string
+	for i := range 5 {
+		district := create(province, "DISTRICT", fmt.Sprint("Huyện đoàn ", i))
+		for j := range 5 {
+			branch = create(district, "BRANCH", fmt.Sprint("Chi đoàn ", i, ".", j))
+		}
+	}
+	const q = `query($id: ID!) { unit(id: $id) { stats(year: 2024) { branches activities } } }`
+	charged := func(who *apitest.Env, id string) int {
+		t.Helper()
+		resp := who.Do(t, q, map[string]any{"id": id})
+		if len(resp.Errors) > 0 {
+			t.Fatalf("stats: %+v", resp.Errors)
+		}
+		n, _ := strconv.Atoi(resp.Header.Get("X-RateLimit-Used"))
+		return n
+	}
+	anon := env.Anonymous().From("198.51.100.40")
+	small, big := charged(anon, branch), charged(anon, province)
+	if big-small != 31/2-1/2 || small < 10 {
+		t.Errorf("a branch cost %d points and a province of 31 units %d; want 10 or more, and 15 more", small, big)
+	}
+	resp := anon.Do(t, `query($id: ID!) { rateLimit { cost } unit(id: $id) { stats { branches } } }`, map[string]any{"id": province})
+	if len(resp.Errors) > 0 || resp.Header.Get("X-RateLimit-Used") != strconv.Itoa(big+1) { // + rateLimit's point
+		t.Errorf("the headers show the whole charge: %s, want %d (%+v)", resp.Header.Get("X-RateLimit-Used"), big+1, resp.Errors)
+	}
+}
