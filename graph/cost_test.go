@@ -144,12 +144,19 @@ func TestIntrospection(t *testing.T) {
 	invalid := prod.Do(t, `{ khongCoTruongNay }`, nil)
 	for name, q := range map[string]string{
 		"default options": introspectionDefault, "every option": introspectionFull,
-		"__type":            `{ __type(name: "Unit") { name } }`,
 		"through fragments": `query { ...A } fragment A on Query { ... on Query { s: __schema { queryType { name } } } }`,
 	} {
 		resp := prod.Do(t, q, nil, "Accept-Language", "en")
 		if resp.Status != invalid.Status || len(resp.Errors) != 1 || resp.Errors[0].Extensions["code"] != "INTROSPECTION_DISABLED" {
 			t.Errorf("production, %s: %d %+v", name, resp.Status, resp.Errors)
+		}
+	}
+	// __type is answered as for a type that does not exist: null, no error,
+	// whatever the name, so it discloses nothing.
+	for _, name := range []string{"Unit", "Member", "Query", "KhongCo"} {
+		resp := prod.Do(t, `query T($name: String!) { __type(name: $name) { name fields { name } } }`, map[string]any{"name": name})
+		if len(resp.Errors) > 0 || string(resp.Data) != `{"__type":null}` {
+			t.Errorf("production, __type(%q): %s %+v", name, resp.Data, resp.Errors)
 		}
 	}
 	if resp := prod.Do(t, `{ __typename serviceInfo { name } }`, nil); len(resp.Errors) > 0 {

@@ -60,6 +60,7 @@ func NewHandler(r *Resolver, opts HandlerOptions) *handler.Server {
 		srv.Use(extension.Introspection{})
 	} else {
 		srv.Use(introspectionGate{})
+		srv.AroundRootFields(hideTypes)
 	}
 	// In this order: the charge of a point, the text checks (before
 	// validation, see selectionLimits), then the price (each

@@ -131,9 +131,14 @@ func capErrors(ctx context.Context, next graphql.ResponseHandler) *graphql.Respo
 	return resp
 }
 
-// introspectionGate refuses introspection (__schema, __type) where the
+// introspectionGate refuses schema introspection (__schema) where the
 // server does not offer it, as a validation error with its own code,
 // before anything runs; left to the executor it would fail as INTERNAL.
+//
+// __type(name:) is not refused there but answered null for every name, as
+// for a type that does not exist (see hideTypes): that discloses nothing,
+// and generic clients that probe one type, such as the GraphQL-over-HTTP
+// audit, still get a plain answer.
 type introspectionGate struct{}
 
 var _ interface {
@@ -156,7 +161,7 @@ func (introspectionGate) MutateOperationContext(ctx context.Context, oc *graphql
 		for _, s := range set {
 			switch s := s.(type) {
 			case *ast.Field:
-				if isIntrospection(s) {
+				if s.Name == "__schema" {
 					return true
 				}
 			case *ast.InlineFragment:
@@ -183,4 +188,13 @@ func (introspectionGate) MutateOperationContext(ctx context.Context, oc *graphql
 		"This server does not offer introspection; use the published schema file."))
 	errcode.Set(err, introspectionDisabled)
 	return err
+}
+
+// hideTypes answers __type null where introspection is off, before the
+// executor (which would fail it as an internal error) is reached.
+func hideTypes(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
+	if fc := graphql.GetRootFieldContext(ctx); fc != nil && fc.Field.Name == "__type" {
+		return graphql.Null
+	}
+	return next(ctx)
 }
