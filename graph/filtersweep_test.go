@@ -70,6 +70,7 @@ func TestFilterSweep(t *testing.T) {
 			}
 		}
 	})
+	t.Logf("%d requests", len(w.sent))
 	w.noErrorLogs(t)
 }
 

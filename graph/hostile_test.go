@@ -30,6 +30,8 @@ func TestHostileInput(t *testing.T) {
 			def *ast.Definition
 		}{{"query", w.schema.Query}, {"mutation", w.schema.Mutation}} {
 			for _, f := range rootFields(root.def) {
+				g := g
+				_, g.brief = hashesPasswords[f.Name]
 				cases := g.cases(f)
 				for _, caller := range callerKinds {
 					if only, ok := hashesPasswords[f.Name]; ok && caller != only {
@@ -62,6 +64,7 @@ func TestHostileInput(t *testing.T) {
 			}
 		}
 	})
+	t.Logf("%d requests", len(w.sent))
 	w.noErrorLogs(t)
 }
 
@@ -77,6 +80,9 @@ var hashesPasswords = map[string]string{
 type hostileGen struct {
 	s   *ast.Schema
 	ids map[model.Kind]string
+	// brief keeps to the few values that matter most, for fields whose
+	// every call costs a password hash.
+	brief bool
 }
 
 // hostileCase is one call of a field: its arguments, which one (if any) is
@@ -351,6 +357,20 @@ func hv(v any, desc string) hostileValue { return hostileValue{v: v, desc: desc}
 func cursor(json string) string { return base64.RawURLEncoding.EncodeToString([]byte(json)) }
 
 func (g hostileGen) hostile(l leaf) []hostileValue {
+	all := g.allHostile(l)
+	if !g.brief {
+		return all
+	}
+	var out []hostileValue
+	for _, h := range all {
+		if h.solo || h.lit || h.desc == "empty" || h.desc == "10000 characters" || h.desc == "2147483647" {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+func (g hostileGen) allHostile(l leaf) []hostileValue {
 	var out []hostileValue
 	if !l.typ.NonNull {
 		out = append(out, hv(nil, "null"))
