@@ -45,10 +45,11 @@ func NewHandler(r *Resolver, opts HandlerOptions) *handler.Server {
 	if opts.Introspection {
 		srv.Use(extension.Introspection{})
 	}
+	// gqlparser matches enum values in variables ignoring case; see strictEnums.
+	srv.Use(&strictEnums{})
 	// In this order: the cheap text checks bound how far the complexity
 	// calculation (which expands fragments) can go, and the rate limit
 	// charges what the complexity came to.
-	srv.Use(&strictEnums{})
 	srv.Use(selectionLimits{MaxAliases: opts.Limits.Aliases, MaxRepeats: opts.Limits.FieldRepeats})
 	srv.Use(depthLimit{Max: opts.Limits.Depth})
 	srv.Use(extension.FixedComplexityLimit(opts.Limits.Complexity))
