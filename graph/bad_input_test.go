@@ -90,6 +90,12 @@ func TestHostileValuesAreRefused(t *testing.T) {
 			t.Errorf("%s: want %s on %q, got %s %+v", tt.name, tt.code, tt.field, resp.Data, resp.Errors)
 		}
 	}
+	// Bytes that are not UTF-8 can reach a literal only through GET (a
+	// JSON body's decoding replaces them).
+	rec := w.env.Anonymous().Raw(http.MethodGet, `/graphql?query=%7B+units(filter:+%7Bsearch:+%22%FF%FE%22%7D)+%7B+totalCount+%7D+%7D`, "", "")
+	if !strings.Contains(rec.Body.String(), `"BAD_USER_INPUT"`) || !strings.Contains(rec.Body.String(), `"field":["filter","search"]`) {
+		t.Errorf("invalid UTF-8 in a literal: %d %s", rec.Code, rec.Body)
+	}
 	// Only spaces is no search at all, not a broken condition.
 	for _, q := range []string{`{ posts(filter: {search: "   "}) { totalCount } }`, `{ units(filter: {search: " \t "}) { totalCount } }`} {
 		if resp := w.send(t, w.env.Anonymous(), "blank search", q, nil); len(resp.Errors) > 0 {
