@@ -80,6 +80,8 @@ func TestHostileValuesAreRefused(t *testing.T) {
 		{"campaigns in year -1", `{ campaigns(filter: {year: -1}) { totalCount } }`, nil, "BAD_USER_INPUT", "filter.year"},
 		{"commendations in year 0", `{ commendations(filter: {year: 0}) { totalCount } }`, nil, "BAD_USER_INPUT", "filter.year"},
 		{"pledges in year 99999", `{ pledges(year: 99999) { totalCount } }`, nil, "BAD_USER_INPUT", "year"},
+		{"a member's hours in year 2147483647", `{ members(first: 1) { edges { node { volunteerHours(year: 2147483647) } } } }`, nil, "BAD_USER_INPUT", "year"},
+		{"a member's activities in year -1", `{ members(first: 1) { edges { node { participations(year: -1) { totalCount } } } } }`, nil, "BAD_USER_INPUT", "year"},
 		{"enum in lower case inside a list", `query($f: UnitFilter) { units(filter: $f) { totalCount } }`,
 			map[string]any{"f": map[string]any{"levels": []any{"BRANCH", "branch"}}}, "GRAPHQL_VALIDATION_FAILED", ""},
 		{"enum in lower case in a mutation's list", `mutation($in: MembersRateInput!) { membersRate(input: $in) { userErrors { code } } }`,

@@ -24,48 +24,106 @@ func TestHostileInput(t *testing.T) {
 	t.Parallel()
 	w := newWalkWorld(t)
 	g := hostileGen{s: w.schema, ids: w.ids}
+	targets := g.targets()
+	if len(targets) < 60 {
+		t.Fatalf("only %d fields with arguments found in the schema", len(targets))
+	}
 	t.Run("walk", func(t *testing.T) {
-		for _, root := range []struct {
-			op  string
-			def *ast.Definition
-		}{{"query", w.schema.Query}, {"mutation", w.schema.Mutation}} {
-			for _, f := range rootFields(root.def) {
-				g := g
-				_, g.brief = hashesPasswords[f.Name]
-				cases := g.cases(f)
-				for _, caller := range callerKinds {
-					if only, ok := hashesPasswords[f.Name]; ok && caller != only {
-						continue
-					}
-					t.Run(root.op+"/"+f.Name+"/"+caller, func(t *testing.T) {
-						t.Parallel()
-						env := w.as(t, caller)
-						// A few requests at a time: most of a request's time
-						// is waiting for the database.
-						var wg sync.WaitGroup
-						sem := make(chan struct{}, 4)
-						for _, batch := range batches(cases) {
-							wg.Add(1)
-							go func() {
-								defer wg.Done()
-								sem <- struct{}{}
-								defer func() { <-sem }()
-								q, vars := g.document(root.op, f, batch)
-								descs := make([]string, len(batch))
-								for i, c := range batch {
-									descs[i] = c.desc
-								}
-								w.send(t, env, caller+" "+f.Name+": "+strings.Join(descs, "; "), q, vars)
-							}()
-						}
-						wg.Wait()
-					})
+		for _, tg := range targets {
+			g := g
+			_, g.brief = hashesPasswords[tg.field.Name]
+			cases := g.cases(tg.field)
+			for _, caller := range callerKinds {
+				if only, ok := hashesPasswords[tg.field.Name]; ok && caller != only {
+					continue
 				}
+				t.Run(tg.name+"/"+caller, func(t *testing.T) {
+					t.Parallel()
+					env := w.as(t, caller)
+					// A few requests at a time: most of a request's time
+					// is waiting for the database.
+					var wg sync.WaitGroup
+					sem := make(chan struct{}, 4)
+					for _, batch := range batches(cases) {
+						wg.Add(1)
+						go func() {
+							defer wg.Done()
+							sem <- struct{}{}
+							defer func() { <-sem }()
+							q, vars := g.document(tg, batch)
+							descs := make([]string, len(batch))
+							for i, c := range batch {
+								descs[i] = c.desc
+							}
+							w.send(t, env, caller+" "+tg.name+": "+strings.Join(descs, "; "), q, vars)
+						}()
+					}
+					wg.Wait()
+				})
 			}
 		}
 	})
-	t.Logf("%d requests", len(w.sent))
+	t.Logf("%d fields, %d requests", len(targets), len(w.sent))
 	w.noErrorLogs(t)
+}
+
+// walkTarget is a field to call with hostile arguments: a root field, or a
+// field of the records a root field returns (parent is then the call of
+// the root field that reaches them, and edges whether through a
+// connection's edges).
+type walkTarget struct {
+	name   string
+	op     string
+	field  *ast.FieldDefinition
+	parent string
+	edges  bool
+}
+
+// targets are every Query and Mutation field, and every field that takes
+// arguments of the types the Query fields return, each reached through
+// the first Query field (by name) that returns its type.
+func (g hostileGen) targets() []walkTarget {
+	var out []walkTarget
+	for _, root := range []struct {
+		op  string
+		def *ast.Definition
+	}{{"query", g.s.Query}, {"mutation", g.s.Mutation}} {
+		for _, f := range rootFields(root.def) {
+			out = append(out, walkTarget{name: root.op + "/" + f.Name, op: root.op, field: f})
+		}
+	}
+	seen := map[string]bool{}
+	for _, f := range rootFields(g.s.Query) {
+		item, edges := g.s.Types[f.Type.Name()], false
+		if e := item.Fields.ForName("edges"); e != nil {
+			if n := g.s.Types[e.Type.Name()].Fields.ForName("node"); n != nil {
+				item, edges = g.s.Types[n.Type.Name()], true
+			}
+		}
+		if item.Kind != ast.Object || seen[item.Name] {
+			continue
+		}
+		seen[item.Name] = true
+		var args []string
+		for _, a := range f.Arguments {
+			switch {
+			case a.Name == "first":
+				args = append(args, "first: 2")
+			case a.Type.NonNull && a.DefaultValue == nil:
+				args = append(args, a.Name+": "+literal(g.s, g.base(a.Type, a.Name, f.Name, 0), a.Type))
+			}
+		}
+		parent := "p: " + f.Name
+		if len(args) > 0 {
+			parent += "(" + strings.Join(args, ", ") + ")"
+		}
+		for _, nf := range item.Fields {
+			if len(nf.Arguments) > 0 && !strings.HasPrefix(nf.Name, "__") {
+				out = append(out, walkTarget{name: "query/" + f.Name + "." + nf.Name, op: "query", field: nf, parent: parent, edges: edges})
+			}
+		}
+	}
+	return out
 }
 
 // hashesPasswords are fields that cost a password hash per call (a
@@ -117,7 +175,8 @@ func batches(cases []hostileCase) [][]hostileCase {
 }
 
 // document writes one operation calling f once per case, aliased h0, h1...
-func (g hostileGen) document(op string, f *ast.FieldDefinition, cases []hostileCase) (string, map[string]any) {
+func (g hostileGen) document(tg walkTarget, cases []hostileCase) (string, map[string]any) {
+	f := tg.field
 	var decls, calls []string
 	vars := map[string]any{}
 	sel := selection(g.s, f.Type)
@@ -143,11 +202,18 @@ func (g hostileGen) document(op string, f *ast.FieldDefinition, cases []hostileC
 		}
 		calls = append(calls, call+sel)
 	}
-	head := op
+	body := strings.Join(calls, " ")
+	switch {
+	case tg.parent != "" && tg.edges:
+		body = tg.parent + " { edges { node { " + body + " } } }"
+	case tg.parent != "":
+		body = tg.parent + " { " + body + " }"
+	}
+	head := tg.op
 	if len(decls) > 0 {
 		head += "(" + strings.Join(decls, ", ") + ")"
 	}
-	return head + " { " + strings.Join(calls, " ") + " }", vars
+	return head + " { " + body + " }", vars
 }
 
 // cases are f called with plausible arguments, with only its required

@@ -165,8 +165,12 @@ func (r *unitResolver) Activities(ctx context.Context, obj *org.Unit, filter *mo
 
 func (r *unitResolver) Stats(ctx context.Context, obj *org.Unit, year *int32) (*model.UnitStats, error) {
 	y := time.Now().Year()
-	if year != nil {
-		y = int(*year)
+	picked, err := yearArg(year, "year")
+	if err != nil {
+		return nil, err
+	}
+	if picked != nil {
+		y = *picked
 	}
 	s, err := loaders(ctx).UnitStats.Load(ctx, loader.StatsKey{UnitID: obj.ID, Year: y})
 	if err != nil {
