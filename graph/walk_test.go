@@ -129,7 +129,8 @@ func (w *walkWorld) send(t *testing.T, env *apitest.Env, what, query string, var
 			}
 		}
 		for _, leak := range leaks {
-			if strings.Contains(rec.Body.String(), leak) {
+			// (Text the request carried may be quoted back in a message.)
+			if strings.Contains(rec.Body.String(), leak) && !strings.Contains(string(body), leak) {
 				fail = "answer leaks " + leak
 			}
 		}
