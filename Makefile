@@ -23,7 +23,7 @@ test:
 
 # Fuzz targets as package:function; each gets FUZZTIME of its own.
 FUZZ_TARGETS := ./graph:FuzzGraphQLRequest ./graph:FuzzRawBody \
-	./graph/model:FuzzDecodeID ./graph/model:FuzzDate ./graph/model:FuzzMoney \
+	./graph/model:FuzzDecodeID ./graph/model:FuzzDate ./graph/model:FuzzMoney ./graph/model:FuzzText \
 	./internal/page:FuzzCursor ./internal/page:FuzzCursorRoundTrip \
 	./internal/news:FuzzSlug ./internal/news:FuzzRenderMarkdown
 FUZZTIME ?= 1m

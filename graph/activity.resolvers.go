@@ -384,7 +384,10 @@ func (r *queryResolver) Campaigns(ctx context.Context, filter *model.CampaignFil
 		if f.ForUnitID, err = filterID(model.KindUnit, value(filter.ForUnitID)); err != nil {
 			return nil, err
 		}
-		f.Year, f.WorkArea = intPtr(value(filter.Year)), value(filter.WorkArea)
+		if f.Year, err = yearArg(value(filter.Year), "filter", "year"); err != nil {
+			return nil, err
+		}
+		f.WorkArea = value(filter.WorkArea)
 		if f.Search, err = searchText(value(filter.Search)); err != nil {
 			return nil, err
 		}

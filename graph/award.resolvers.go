@@ -329,7 +329,11 @@ func (r *queryResolver) Pledges(ctx context.Context, unitID *string, year *int32
 	if err != nil {
 		return nil, err
 	}
-	f := award.PledgeFilter{UnitID: u, Year: intPtr(year)}
+	y, err := yearArg(year, "year")
+	if err != nil {
+		return nil, err
+	}
+	f := award.PledgeFilter{UnitID: u, Year: y}
 	p, err := page.New(first, after)
 	if err != nil {
 		return nil, err

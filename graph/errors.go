@@ -28,10 +28,15 @@ func presentError(ctx context.Context, err error) *gqlerror.Error {
 		path = outer.Path
 	}
 
+	// An error raised while reading an argument carries the argument's
+	// path below the field's; that is the field the caller got wrong.
+	argField := argumentPath(graphql.GetPath(ctx), path)
 	if ae, ok := apperr.As(err); ok && ae.Code != apperr.Internal {
 		ext := map[string]any{"code": string(ae.Code)}
 		if len(ae.Field) > 0 {
 			ext["field"] = ae.Field
+		} else if len(argField) > 0 {
+			ext["field"] = argField
 		}
 		msg := ae.Message
 		if ae.VI != "" {
@@ -51,7 +56,22 @@ func presentError(ctx context.Context, err error) *gqlerror.Error {
 			return inner
 		}
 	}
+	if len(argField) > 0 {
+		// gqlgen could not read an argument as its type: an Int past 32
+		// bits, a value its scalar refuses. The caller sent it.
+		zerolog.Ctx(ctx).Debug().Err(err).Str("path", fmt.Sprint(path)).Msg("argument refused")
+		return badArgument(ctx, path, argField, err)
+	}
 	switch {
+	case db.BadValue(err):
+		// A value the database refused as data (out of range, not
+		// storable as text) that no check caught first: the caller's input,
+		// so theirs to fix; logged to show which check is missing.
+		zerolog.Ctx(ctx).Warn().Err(err).Str("path", fmt.Sprint(path)).Msg("database refused a value")
+		return &gqlerror.Error{Message: i18n.Pick(ctx,
+			"Một giá trị trong yêu cầu nằm ngoài phạm vi cho phép hoặc không lưu được; hãy kiểm tra lại các số, ngày và văn bản đã gửi.",
+			"A value in the request is out of range or cannot be stored; check the numbers, dates and text sent."),
+			Path: path, Extensions: map[string]any{"code": string(apperr.BadUserInput)}}
 	case db.Unavailable(err):
 		zerolog.Ctx(ctx).Warn().Err(err).Str("path", fmt.Sprint(path)).Msg("database unavailable")
 		return &gqlerror.Error{Message: i18n.Pick(ctx,
@@ -66,6 +86,37 @@ func presentError(ctx context.Context, err error) *gqlerror.Error {
 			Path: path, Extensions: map[string]any{"code": string(apperr.Timeout), "requestId": requestIDOf(ctx)}}
 	}
 	return internalError(ctx, path, err)
+}
+
+// argumentPath returns the part of errPath below fieldPath (the field
+// being resolved), with list indexes as text: the argument or input field
+// an error is about. It is empty for errors of the field itself.
+func argumentPath(fieldPath, errPath ast.Path) []string {
+	if len(errPath) <= len(fieldPath) {
+		return nil
+	}
+	for i, el := range fieldPath {
+		if fmt.Sprint(el) != fmt.Sprint(errPath[i]) {
+			return nil
+		}
+	}
+	out := make([]string, 0, len(errPath)-len(fieldPath))
+	for _, el := range errPath[len(fieldPath):] {
+		out = append(out, fmt.Sprint(el))
+	}
+	return out
+}
+
+// badArgument is the answer to an argument gqlgen's own scalars could not
+// read.
+func badArgument(ctx context.Context, path ast.Path, field []string, err error) *gqlerror.Error {
+	vi, en := "Giá trị không đúng kiểu của trường này.", "The value is not of the type this field takes."
+	if _, ok := errors.AsType[*graphql.IntegerError](err); ok {
+		vi, en = "Số nằm ngoài phạm vi: kiểu Int nhận từ -2147483648 đến 2147483647.",
+			"The number is out of range: Int takes -2147483648 to 2147483647."
+	}
+	return &gqlerror.Error{Message: i18n.Pick(ctx, vi, en), Path: path,
+		Extensions: map[string]any{"code": string(apperr.BadUserInput), "field": field}}
 }
 
 func requestIDOf(ctx context.Context) string { return requestid.From(ctx) }

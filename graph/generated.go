@@ -33920,14 +33920,14 @@ func (ec *executionContext) marshalNActivityEdge2ᚖgithubᚗcomᚋsodoanᚋsodo
 }
 
 func (ec *executionContext) unmarshalNActivityKind2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋactivityᚐKind(ctx context.Context, v any) (activity.Kind, error) {
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := model.UnmarshalString(v)
 	res := unmarshalNActivityKind2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋactivityᚐKind[tmp]
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNActivityKind2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋactivityᚐKind(ctx context.Context, sel ast.SelectionSet, v activity.Kind) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(marshalNActivityKind2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋactivityᚐKind[v])
+	res := model.MarshalString(marshalNActivityKind2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋactivityᚐKind[v])
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "ActivityKind!")
 	}
@@ -33962,14 +33962,14 @@ var (
 )
 
 func (ec *executionContext) unmarshalNActivityStatus2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋactivityᚐStatus(ctx context.Context, v any) (activity.Status, error) {
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := model.UnmarshalString(v)
 	res := unmarshalNActivityStatus2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋactivityᚐStatus[tmp]
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNActivityStatus2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋactivityᚐStatus(ctx context.Context, sel ast.SelectionSet, v activity.Status) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(marshalNActivityStatus2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋactivityᚐStatus[v])
+	res := model.MarshalString(marshalNActivityStatus2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋactivityᚐStatus[v])
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "ActivityStatus!")
 	}
@@ -34003,14 +34003,14 @@ func (ec *executionContext) marshalNActivityUpdatePayload2ᚖgithubᚗcomᚋsodo
 }
 
 func (ec *executionContext) unmarshalNAuditAction2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋaccountᚐAuditAction(ctx context.Context, v any) (account.AuditAction, error) {
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := model.UnmarshalString(v)
 	res := account.AuditAction(tmp)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNAuditAction2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋaccountᚐAuditAction(ctx context.Context, sel ast.SelectionSet, v account.AuditAction) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(string(v))
+	res := model.MarshalString(string(v))
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "AuditAction!")
 	}
@@ -34229,14 +34229,14 @@ func (ec *executionContext) marshalNCommendationEdge2ᚖgithubᚗcomᚋsodoanᚋ
 }
 
 func (ec *executionContext) unmarshalNCommendationForm2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋawardᚐForm(ctx context.Context, v any) (award.Form, error) {
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := model.UnmarshalString(v)
 	res := unmarshalNCommendationForm2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋawardᚐForm[tmp]
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNCommendationForm2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋawardᚐForm(ctx context.Context, sel ast.SelectionSet, v award.Form) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(marshalNCommendationForm2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋawardᚐForm[v])
+	res := model.MarshalString(marshalNCommendationForm2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋawardᚐForm[v])
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "CommendationForm!")
 	}
@@ -34387,14 +34387,14 @@ func (ec *executionContext) marshalNContributionDeletePayload2ᚖgithubᚗcomᚋ
 }
 
 func (ec *executionContext) unmarshalNContributionKind2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋactivityᚐContributionKind(ctx context.Context, v any) (activity.ContributionKind, error) {
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := model.UnmarshalString(v)
 	res := unmarshalNContributionKind2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋactivityᚐContributionKind[tmp]
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNContributionKind2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋactivityᚐContributionKind(ctx context.Context, sel ast.SelectionSet, v activity.ContributionKind) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(marshalNContributionKind2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋactivityᚐContributionKind[v])
+	res := model.MarshalString(marshalNContributionKind2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋactivityᚐContributionKind[v])
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "ContributionKind!")
 	}
@@ -34470,14 +34470,14 @@ func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.S
 }
 
 func (ec *executionContext) unmarshalNGender2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐGender(ctx context.Context, v any) (member.Gender, error) {
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := model.UnmarshalString(v)
 	res := unmarshalNGender2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐGender[tmp]
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNGender2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐGender(ctx context.Context, sel ast.SelectionSet, v member.Gender) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(marshalNGender2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐGender[v])
+	res := model.MarshalString(marshalNGender2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐGender[v])
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "Gender!")
 	}
@@ -34525,13 +34525,13 @@ func (ec *executionContext) unmarshalNGuestInput2ᚖgithubᚗcomᚋsodoanᚋsodo
 }
 
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
-	res, err := graphql.UnmarshalID(v)
+	res, err := model.UnmarshalID(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNID2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalID(v)
+	res := model.MarshalID(v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "ID!")
 	}
@@ -34749,14 +34749,14 @@ func (ec *executionContext) marshalNMemberEvent2ᚖgithubᚗcomᚋsodoanᚋsodoa
 }
 
 func (ec *executionContext) unmarshalNMemberEventKind2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐEventKind(ctx context.Context, v any) (member.EventKind, error) {
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := model.UnmarshalString(v)
 	res := unmarshalNMemberEventKind2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐEventKind[tmp]
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNMemberEventKind2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐEventKind(ctx context.Context, sel ast.SelectionSet, v member.EventKind) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(marshalNMemberEventKind2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐEventKind[v])
+	res := model.MarshalString(marshalNMemberEventKind2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐEventKind[v])
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "MemberEventKind!")
 	}
@@ -34802,14 +34802,14 @@ func (ec *executionContext) marshalNMemberLeaveReason2githubᚗcomᚋsodoanᚋso
 }
 
 func (ec *executionContext) unmarshalNMemberPosition2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐPosition(ctx context.Context, v any) (member.Position, error) {
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := model.UnmarshalString(v)
 	res := unmarshalNMemberPosition2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐPosition[tmp]
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNMemberPosition2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐPosition(ctx context.Context, sel ast.SelectionSet, v member.Position) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(marshalNMemberPosition2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐPosition[v])
+	res := model.MarshalString(marshalNMemberPosition2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐPosition[v])
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "MemberPosition!")
 	}
@@ -34859,14 +34859,14 @@ func (ec *executionContext) unmarshalNMemberRatingInput2ᚖgithubᚗcomᚋsodoan
 }
 
 func (ec *executionContext) unmarshalNMemberStatus2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐStatus(ctx context.Context, v any) (member.Status, error) {
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := model.UnmarshalString(v)
 	res := unmarshalNMemberStatus2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐStatus[tmp]
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNMemberStatus2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐStatus(ctx context.Context, sel ast.SelectionSet, v member.Status) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(marshalNMemberStatus2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐStatus[v])
+	res := model.MarshalString(marshalNMemberStatus2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐStatus[v])
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "MemberStatus!")
 	}
@@ -35039,14 +35039,14 @@ func (ec *executionContext) marshalNParticipationEdge2ᚖgithubᚗcomᚋsodoan�
 }
 
 func (ec *executionContext) unmarshalNParticipationRole2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋactivityᚐRole(ctx context.Context, v any) (activity.Role, error) {
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := model.UnmarshalString(v)
 	res := unmarshalNParticipationRole2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋactivityᚐRole[tmp]
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNParticipationRole2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋactivityᚐRole(ctx context.Context, sel ast.SelectionSet, v activity.Role) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(marshalNParticipationRole2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋactivityᚐRole[v])
+	res := model.MarshalString(marshalNParticipationRole2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋactivityᚐRole[v])
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "ParticipationRole!")
 	}
@@ -35116,14 +35116,14 @@ func (ec *executionContext) marshalNPlace2githubᚗcomᚋsodoanᚋsodoanᚋinter
 }
 
 func (ec *executionContext) unmarshalNPlanMetric2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐMetric(ctx context.Context, v any) (report.Metric, error) {
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := model.UnmarshalString(v)
 	res := report.Metric(tmp)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNPlanMetric2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐMetric(ctx context.Context, sel ast.SelectionSet, v report.Metric) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(string(v))
+	res := model.MarshalString(string(v))
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "PlanMetric!")
 	}
@@ -35497,14 +35497,14 @@ func (ec *executionContext) unmarshalNPostSetStatusInput2githubᚗcomᚋsodoan�
 }
 
 func (ec *executionContext) unmarshalNPostStatus2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋnewsᚐStatus(ctx context.Context, v any) (news.Status, error) {
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := model.UnmarshalString(v)
 	res := news.Status(tmp)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNPostStatus2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋnewsᚐStatus(ctx context.Context, sel ast.SelectionSet, v news.Status) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(string(v))
+	res := model.MarshalString(string(v))
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "PostStatus!")
 	}
@@ -35521,14 +35521,14 @@ func (ec *executionContext) marshalNRatingFigures2githubᚗcomᚋsodoanᚋsodoan
 }
 
 func (ec *executionContext) unmarshalNRatingLevel2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐRatingLevel(ctx context.Context, v any) (member.RatingLevel, error) {
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := model.UnmarshalString(v)
 	res := unmarshalNRatingLevel2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐRatingLevel[tmp]
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNRatingLevel2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐRatingLevel(ctx context.Context, sel ast.SelectionSet, v member.RatingLevel) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(marshalNRatingLevel2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐRatingLevel[v])
+	res := model.MarshalString(marshalNRatingLevel2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐRatingLevel[v])
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "RatingLevel!")
 	}
@@ -35594,14 +35594,14 @@ func (ec *executionContext) unmarshalNRoleInput2githubᚗcomᚋsodoanᚋsodoan�
 }
 
 func (ec *executionContext) unmarshalNRoleKind2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋaccountᚐRoleKind(ctx context.Context, v any) (account.RoleKind, error) {
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := model.UnmarshalString(v)
 	res := unmarshalNRoleKind2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋaccountᚐRoleKind[tmp]
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNRoleKind2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋaccountᚐRoleKind(ctx context.Context, sel ast.SelectionSet, v account.RoleKind) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(marshalNRoleKind2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋaccountᚐRoleKind[v])
+	res := model.MarshalString(marshalNRoleKind2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋaccountᚐRoleKind[v])
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "RoleKind!")
 	}
@@ -35680,13 +35680,13 @@ func (ec *executionContext) marshalNSiteStats2ᚖgithubᚗcomᚋsodoanᚋsodoan�
 }
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
-	res, err := graphql.UnmarshalString(v)
+	res, err := model.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(v)
+	res := model.MarshalString(v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "String!")
 	}
@@ -35825,14 +35825,14 @@ func (ec *executionContext) marshalNUnitFigures2ᚕgithubᚗcomᚋsodoanᚋsodoa
 }
 
 func (ec *executionContext) unmarshalNUnitLevel2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐLevel(ctx context.Context, v any) (org.Level, error) {
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := model.UnmarshalString(v)
 	res := unmarshalNUnitLevel2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐLevel[tmp]
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNUnitLevel2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐLevel(ctx context.Context, sel ast.SelectionSet, v org.Level) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(marshalNUnitLevel2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐLevel[v])
+	res := model.MarshalString(marshalNUnitLevel2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐLevel[v])
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "UnitLevel!")
 	}
@@ -35940,14 +35940,14 @@ func (ec *executionContext) marshalNVisitPayload2ᚖgithubᚗcomᚋsodoanᚋsodo
 }
 
 func (ec *executionContext) unmarshalNWorkArea2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋactivityᚐWorkArea(ctx context.Context, v any) (activity.WorkArea, error) {
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := model.UnmarshalString(v)
 	res := unmarshalNWorkArea2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋactivityᚐWorkArea[tmp]
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNWorkArea2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋactivityᚐWorkArea(ctx context.Context, sel ast.SelectionSet, v activity.WorkArea) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(marshalNWorkArea2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋactivityᚐWorkArea[v])
+	res := model.MarshalString(marshalNWorkArea2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋactivityᚐWorkArea[v])
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "WorkArea!")
 	}
@@ -36203,7 +36203,7 @@ func (ec *executionContext) unmarshalOActivityKind2ᚖgithubᚗcomᚋsodoanᚋso
 	if v == nil {
 		return nil, nil
 	}
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := model.UnmarshalString(v)
 	res := unmarshalOActivityKind2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋactivityᚐKind[tmp]
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
@@ -36214,7 +36214,7 @@ func (ec *executionContext) marshalOActivityKind2ᚖgithubᚗcomᚋsodoanᚋsodo
 	}
 	_ = sel
 	_ = ctx
-	res := graphql.MarshalString(marshalOActivityKind2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋactivityᚐKind[*v])
+	res := model.MarshalString(marshalOActivityKind2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋactivityᚐKind[*v])
 	return res
 }
 
@@ -36249,7 +36249,7 @@ func (ec *executionContext) unmarshalOActivityOrder2ᚖgithubᚗcomᚋsodoanᚋs
 	if v == nil {
 		return nil, nil
 	}
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := model.UnmarshalString(v)
 	res := unmarshalOActivityOrder2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋactivityᚐOrder[tmp]
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
@@ -36260,7 +36260,7 @@ func (ec *executionContext) marshalOActivityOrder2ᚖgithubᚗcomᚋsodoanᚋsod
 	}
 	_ = sel
 	_ = ctx
-	res := graphql.MarshalString(marshalOActivityOrder2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋactivityᚐOrder[*v])
+	res := model.MarshalString(marshalOActivityOrder2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋactivityᚐOrder[*v])
 	return res
 }
 
@@ -36315,7 +36315,7 @@ func (ec *executionContext) unmarshalOActivityStatus2ᚖgithubᚗcomᚋsodoanᚋ
 	if v == nil {
 		return nil, nil
 	}
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := model.UnmarshalString(v)
 	res := unmarshalOActivityStatus2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋactivityᚐStatus[tmp]
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
@@ -36326,7 +36326,7 @@ func (ec *executionContext) marshalOActivityStatus2ᚖgithubᚗcomᚋsodoanᚋso
 	}
 	_ = sel
 	_ = ctx
-	res := graphql.MarshalString(marshalOActivityStatus2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋactivityᚐStatus[*v])
+	res := model.MarshalString(marshalOActivityStatus2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋactivityᚐStatus[*v])
 	return res
 }
 
@@ -36495,7 +36495,7 @@ func (ec *executionContext) unmarshalOCommendationForm2ᚖgithubᚗcomᚋsodoan�
 	if v == nil {
 		return nil, nil
 	}
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := model.UnmarshalString(v)
 	res := unmarshalOCommendationForm2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋawardᚐForm[tmp]
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
@@ -36506,7 +36506,7 @@ func (ec *executionContext) marshalOCommendationForm2ᚖgithubᚗcomᚋsodoanᚋ
 	}
 	_ = sel
 	_ = ctx
-	res := graphql.MarshalString(marshalOCommendationForm2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋawardᚐForm[*v])
+	res := model.MarshalString(marshalOCommendationForm2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋawardᚐForm[*v])
 	return res
 }
 
@@ -36541,7 +36541,7 @@ func (ec *executionContext) unmarshalOCommendationRecipientKind2ᚖgithubᚗcom�
 	if v == nil {
 		return nil, nil
 	}
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := model.UnmarshalString(v)
 	res := unmarshalOCommendationRecipientKind2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋawardᚐRecipientKind[tmp]
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
@@ -36552,7 +36552,7 @@ func (ec *executionContext) marshalOCommendationRecipientKind2ᚖgithubᚗcomᚋ
 	}
 	_ = sel
 	_ = ctx
-	res := graphql.MarshalString(marshalOCommendationRecipientKind2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋawardᚐRecipientKind[*v])
+	res := model.MarshalString(marshalOCommendationRecipientKind2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋawardᚐRecipientKind[*v])
 	return res
 }
 
@@ -36578,7 +36578,7 @@ func (ec *executionContext) unmarshalOContributionKind2ᚖgithubᚗcomᚋsodoan�
 	if v == nil {
 		return nil, nil
 	}
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := model.UnmarshalString(v)
 	res := unmarshalOContributionKind2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋactivityᚐContributionKind[tmp]
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
@@ -36589,7 +36589,7 @@ func (ec *executionContext) marshalOContributionKind2ᚖgithubᚗcomᚋsodoanᚋ
 	}
 	_ = sel
 	_ = ctx
-	res := graphql.MarshalString(marshalOContributionKind2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋactivityᚐContributionKind[*v])
+	res := model.MarshalString(marshalOContributionKind2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋactivityᚐContributionKind[*v])
 	return res
 }
 
@@ -36663,7 +36663,7 @@ func (ec *executionContext) unmarshalOGender2ᚖgithubᚗcomᚋsodoanᚋsodoan�
 	if v == nil {
 		return nil, nil
 	}
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := model.UnmarshalString(v)
 	res := unmarshalOGender2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐGender[tmp]
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
@@ -36674,7 +36674,7 @@ func (ec *executionContext) marshalOGender2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋi
 	}
 	_ = sel
 	_ = ctx
-	res := graphql.MarshalString(marshalOGender2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐGender[*v])
+	res := model.MarshalString(marshalOGender2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐGender[*v])
 	return res
 }
 
@@ -36710,7 +36710,7 @@ func (ec *executionContext) unmarshalOID2ᚖstring(ctx context.Context, v any) (
 	if v == nil {
 		return nil, nil
 	}
-	res, err := graphql.UnmarshalID(v)
+	res, err := model.UnmarshalID(v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -36720,7 +36720,7 @@ func (ec *executionContext) marshalOID2ᚖstring(ctx context.Context, sel ast.Se
 	}
 	_ = sel
 	_ = ctx
-	res := graphql.MarshalID(*v)
+	res := model.MarshalID(*v)
 	return res
 }
 
@@ -36806,7 +36806,7 @@ func (ec *executionContext) unmarshalOMemberOrder2ᚖgithubᚗcomᚋsodoanᚋsod
 	if v == nil {
 		return nil, nil
 	}
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := model.UnmarshalString(v)
 	res := unmarshalOMemberOrder2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐOrder[tmp]
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
@@ -36817,7 +36817,7 @@ func (ec *executionContext) marshalOMemberOrder2ᚖgithubᚗcomᚋsodoanᚋsodoa
 	}
 	_ = sel
 	_ = ctx
-	res := graphql.MarshalString(marshalOMemberOrder2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐOrder[*v])
+	res := model.MarshalString(marshalOMemberOrder2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐOrder[*v])
 	return res
 }
 
@@ -36872,7 +36872,7 @@ func (ec *executionContext) unmarshalOMemberPosition2ᚖgithubᚗcomᚋsodoanᚋ
 	if v == nil {
 		return nil, nil
 	}
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := model.UnmarshalString(v)
 	res := unmarshalOMemberPosition2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐPosition[tmp]
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
@@ -36883,7 +36883,7 @@ func (ec *executionContext) marshalOMemberPosition2ᚖgithubᚗcomᚋsodoanᚋso
 	}
 	_ = sel
 	_ = ctx
-	res := graphql.MarshalString(marshalOMemberPosition2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐPosition[*v])
+	res := model.MarshalString(marshalOMemberPosition2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐPosition[*v])
 	return res
 }
 
@@ -37005,7 +37005,7 @@ func (ec *executionContext) unmarshalOParticipationRole2ᚖgithubᚗcomᚋsodoan
 	if v == nil {
 		return nil, nil
 	}
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := model.UnmarshalString(v)
 	res := unmarshalOParticipationRole2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋactivityᚐRole[tmp]
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
@@ -37016,7 +37016,7 @@ func (ec *executionContext) marshalOParticipationRole2ᚖgithubᚗcomᚋsodoan�
 	}
 	_ = sel
 	_ = ctx
-	res := graphql.MarshalString(marshalOParticipationRole2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋactivityᚐRole[*v])
+	res := model.MarshalString(marshalOParticipationRole2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋactivityᚐRole[*v])
 	return res
 }
 
@@ -37174,7 +37174,7 @@ func (ec *executionContext) unmarshalOString2ᚖstring(ctx context.Context, v an
 	if v == nil {
 		return nil, nil
 	}
-	res, err := graphql.UnmarshalString(v)
+	res, err := model.UnmarshalString(v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -37184,7 +37184,7 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	}
 	_ = sel
 	_ = ctx
-	res := graphql.MarshalString(*v)
+	res := model.MarshalString(*v)
 	return res
 }
 
@@ -37250,7 +37250,7 @@ func (ec *executionContext) unmarshalOUnitLevel2ᚖgithubᚗcomᚋsodoanᚋsodoa
 	if v == nil {
 		return nil, nil
 	}
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := model.UnmarshalString(v)
 	res := unmarshalOUnitLevel2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐLevel[tmp]
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
@@ -37261,7 +37261,7 @@ func (ec *executionContext) marshalOUnitLevel2ᚖgithubᚗcomᚋsodoanᚋsodoan�
 	}
 	_ = sel
 	_ = ctx
-	res := graphql.MarshalString(marshalOUnitLevel2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐLevel[*v])
+	res := model.MarshalString(marshalOUnitLevel2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐLevel[*v])
 	return res
 }
 
@@ -37324,7 +37324,7 @@ func (ec *executionContext) unmarshalOWorkArea2ᚖgithubᚗcomᚋsodoanᚋsodoan
 	if v == nil {
 		return nil, nil
 	}
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := model.UnmarshalString(v)
 	res := unmarshalOWorkArea2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋactivityᚐWorkArea[tmp]
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
@@ -37335,7 +37335,7 @@ func (ec *executionContext) marshalOWorkArea2ᚖgithubᚗcomᚋsodoanᚋsodoan�
 	}
 	_ = sel
 	_ = ctx
-	res := graphql.MarshalString(marshalOWorkArea2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋactivityᚐWorkArea[*v])
+	res := model.MarshalString(marshalOWorkArea2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋactivityᚐWorkArea[*v])
 	return res
 }
 

@@ -62,6 +62,8 @@ func NewHandler(r *Resolver, opts HandlerOptions) *handler.Server {
 		srv.Use(introspectionGate{})
 		srv.AroundRootFields(hideTypes)
 	}
+	// gqlparser matches enum values in variables ignoring case; see strictEnums.
+	srv.Use(&strictEnums{})
 	// In this order: the charge of a point, the text checks (before
 	// validation, see selectionLimits), then the price (each
 	// fragment priced once, so none of them follows a fragment's

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/sodoan/sodoan/graph/model"
@@ -28,7 +29,27 @@ func searchText(s *string) (string, error) {
 		return "", &apperr.Error{Code: apperr.BadUserInput, Field: []string{"filter", "search"},
 			Message: "search text is longer than 200 characters", VI: "Từ khóa tìm kiếm dài quá 200 ký tự."}
 	}
-	return *s, nil
+	// Words are what is searched for; text of only spaces searches for
+	// nothing, so it is no search at all rather than an empty condition.
+	return strings.Join(strings.Fields(*s), " "), nil
+}
+
+// The years the Union can have records for (it was founded in 1931); a
+// year filter outside them is a mistake, and one far outside would
+// overflow the date arithmetic that turns years into date ranges.
+const firstYear, lastYear = 1931, 2200
+
+// yearArg checks a year given as an argument or filter field; field is
+// its path for the error.
+func yearArg(year *int32, field ...string) (*int, error) {
+	if year == nil {
+		return nil, nil
+	}
+	if *year < firstYear || *year > lastYear {
+		return nil, &apperr.Error{Code: apperr.BadUserInput, Field: field,
+			Message: "year must be between 1931 and 2200", VI: "Năm phải từ 1931 đến 2200."}
+	}
+	return intPtr(year), nil
 }
 
 func unitFilter(in *model.UnitFilter) (org.Filter, error) {
@@ -158,7 +179,9 @@ func activityFilter(in *model.ActivityFilter) (activity.Filter, error) {
 	if f.CampaignID, err = filterID(model.KindCampaign, value(in.CampaignID)); err != nil {
 		return f, err
 	}
-	f.Year = intPtr(value(in.Year))
+	if f.Year, err = yearArg(value(in.Year), "filter", "year"); err != nil {
+		return f, err
+	}
 	f.From, f.To = value(in.From), value(in.To)
 	if f.From != nil && f.To != nil && f.To.Before(*f.From) {
 		return f, &apperr.Error{Code: apperr.BadUserInput, Field: []string{"filter", "to"},
@@ -224,7 +247,9 @@ func commendationFilter(in *model.CommendationFilter) (award.Filter, error) {
 	if f.MemberID, err = filterID(model.KindMember, value(in.MemberID)); err != nil {
 		return f, err
 	}
-	f.Year = intPtr(value(in.Year))
+	if f.Year, err = yearArg(value(in.Year), "filter", "year"); err != nil {
+		return f, err
+	}
 	f.Forms = list(in.Forms)
 	f.RecipientKind = value(in.RecipientKind)
 	return f, nil

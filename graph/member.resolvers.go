@@ -73,7 +73,10 @@ func (r *memberResolver) Participations(ctx context.Context, obj *member.Member,
 	if err != nil {
 		return nil, err
 	}
-	y := intPtr(year)
+	y, err := yearArg(year, "year")
+	if err != nil {
+		return nil, err
+	}
 	var list page.Page[*activity.Participation]
 	yk := 0
 	if y != nil {
@@ -95,8 +98,12 @@ func (r *memberResolver) Participations(ctx context.Context, obj *member.Member,
 
 func (r *memberResolver) VolunteerHours(ctx context.Context, obj *member.Member, year *int32) (float64, error) {
 	key := loader.HoursKey{MemberID: obj.ID}
-	if year != nil {
-		key.Year = int(*year)
+	y, err := yearArg(year, "year")
+	if err != nil {
+		return 0, err
+	}
+	if y != nil {
+		key.Year = *y
 	}
 	return loaders(ctx).MemberHours.Load(ctx, key)
 }

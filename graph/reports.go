@@ -6,7 +6,6 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/sodoan/sodoan/graph/model"
-	"github.com/sodoan/sodoan/internal/apperr"
 	"github.com/sodoan/sodoan/internal/report"
 )
 
@@ -17,9 +16,8 @@ func (r *Resolver) reportUnit(ctx context.Context, unitID string, year int32) (i
 	if err != nil {
 		return 0, err
 	}
-	if year < 1931 || year > 2200 {
-		return 0, &apperr.Error{Code: apperr.BadUserInput, Field: []string{"year"},
-			Message: "year must be between 1931 and 2200", VI: "Năm phải từ 1931 đến 2200."}
+	if _, err := yearArg(&year, "year"); err != nil {
+		return 0, err
 	}
 	if err := r.canUnit(ctx, id); err != nil {
 		return 0, err

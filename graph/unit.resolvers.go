@@ -169,8 +169,12 @@ func (r *unitResolver) Activities(ctx context.Context, obj *org.Unit, filter *mo
 
 func (r *unitResolver) Stats(ctx context.Context, obj *org.Unit, year *int32) (*model.UnitStats, error) {
 	y := time.Now().Year()
-	if year != nil {
-		y = int(*year)
+	picked, err := yearArg(year, "year")
+	if err != nil {
+		return nil, err
+	}
+	if picked != nil {
+		y = *picked
 	}
 	if err := r.chargeSubtree(ctx, obj.ID); err != nil {
 		return nil, err

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/99designs/gqlgen/graphql"
 
@@ -86,5 +87,50 @@ func badScalar(scalar, want string) error {
 	return &apperr.Error{
 		Code:    apperr.BadUserInput,
 		Message: fmt.Sprintf("not a valid %s: expected %s", scalar, want),
+	}
+}
+
+// Every String and ID a client sends, in variables or in the document's
+// text, is read here, so text PostgreSQL cannot store is refused in one
+// place for every argument and input field, present and future: a NUL
+// byte (which text columns cannot hold) or bytes that are not UTF-8
+// (possible in a document's literals; JSON decoding replaces them in
+// variables). The error is BAD_USER_INPUT; graph's error presenter names
+// the argument or input field from the error's path.
+
+// MarshalString writes a String as gqlgen does.
+func MarshalString(s string) graphql.Marshaler { return graphql.MarshalString(s) }
+
+// UnmarshalString reads a String argument or input field.
+func UnmarshalString(v any) (string, error) {
+	s, err := graphql.UnmarshalString(v)
+	if err != nil {
+		return "", badScalar("String", "text")
+	}
+	return s, CheckText(s)
+}
+
+// MarshalID writes an ID as gqlgen does.
+func MarshalID(s string) graphql.Marshaler { return graphql.MarshalID(s) }
+
+// UnmarshalID reads an ID argument or input field.
+func UnmarshalID(v any) (string, error) {
+	s, err := graphql.UnmarshalID(v)
+	if err != nil {
+		return "", badScalar("ID", "an ID returned by this API")
+	}
+	return s, CheckText(s)
+}
+
+// CheckText refuses text that cannot be stored: a NUL byte or invalid
+// UTF-8.
+func CheckText(s string) error {
+	if strings.IndexByte(s, 0) < 0 && utf8.ValidString(s) {
+		return nil
+	}
+	return &apperr.Error{
+		Code:    apperr.BadUserInput,
+		Message: "the text holds a character that cannot be stored: a NUL byte (\\u0000) or bytes that are not UTF-8",
+		VI:      "Văn bản chứa ký tự không lưu được: ký tự NUL (\\u0000) hoặc byte không phải UTF-8.",
 	}
 }

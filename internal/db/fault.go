@@ -88,3 +88,13 @@ func retryDelay(ctx context.Context, attempt int) error {
 		return nil
 	}
 }
+
+// BadValue reports whether PostgreSQL refused a value in a statement as
+// data (SQLSTATE class 22, data exception: a number out of range, text it
+// cannot store, a date past its calendar). Values come from requests, so
+// this is the caller's input that no earlier check caught: an error for
+// them to fix, not a fault of the server.
+func BadValue(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgerrcode.IsDataException(pgErr.Code)
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -27,11 +28,51 @@ func (a *Args) Add(v any) string {
 // statement for these very values instead of reusing a plan made for any
 // values: search patterns need it, since only the words show how rare a
 // match is (a generic plan for LIKE '%…%' chose to scan whole tables).
+//
+// A fresh plan means pgx's exec mode, where pgx encodes each value from
+// its Go type alone, without the parameter types a prepared statement
+// tells it, and it has no encoding for slices of named types (the filters'
+// []org.Level, []activity.WorkArea): those go as the plain slices they are.
 func (a Args) Bind(fresh bool) []any {
 	if !fresh {
 		return a
 	}
-	return append([]any{pgx.QueryExecModeExec}, a...)
+	out := make([]any, 0, len(a)+1)
+	out = append(out, pgx.QueryExecModeExec)
+	for _, v := range a {
+		out = append(out, plainSlice(v))
+	}
+	return out
+}
+
+// plainSlice returns v converted to []string, []int32 and so on when it is
+// a slice of a named string, integer, float or boolean type; else v.
+func plainSlice(v any) any {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Slice {
+		return v
+	}
+	elem := rv.Type().Elem()
+	basic, ok := basicTypes[elem.Kind()]
+	if !ok || elem == basic {
+		return v
+	}
+	if rv.IsNil() {
+		return reflect.Zero(reflect.SliceOf(basic)).Interface()
+	}
+	out := reflect.MakeSlice(reflect.SliceOf(basic), rv.Len(), rv.Len())
+	for i := range rv.Len() {
+		out.Index(i).Set(rv.Index(i).Convert(basic))
+	}
+	return out.Interface()
+}
+
+var basicTypes = map[reflect.Kind]reflect.Type{
+	reflect.String: reflect.TypeFor[string](), reflect.Bool: reflect.TypeFor[bool](),
+	reflect.Int: reflect.TypeFor[int](), reflect.Int8: reflect.TypeFor[int8](), reflect.Int16: reflect.TypeFor[int16](),
+	reflect.Int32: reflect.TypeFor[int32](), reflect.Int64: reflect.TypeFor[int64](),
+	reflect.Uint8: reflect.TypeFor[uint8](), reflect.Uint16: reflect.TypeFor[uint16](), reflect.Uint32: reflect.TypeFor[uint32](),
+	reflect.Float32: reflect.TypeFor[float32](), reflect.Float64: reflect.TypeFor[float64](),
 }
 
 // Where joins conditions with AND into a WHERE clause ("" when none).

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/sodoan/sodoan/internal/account"
 	"github.com/sodoan/sodoan/internal/i18n"
@@ -210,9 +211,24 @@ func flush(w http.ResponseWriter) {
 // X-Forwarded-For that is not one of ours.
 func withClient(trusted []netip.Prefix, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c := account.Client{UserAgent: r.UserAgent(), IP: clientIP(r, trusted)}
+		c := account.Client{UserAgent: headerText(r.UserAgent(), 300), IP: clientIP(r, trusted)}
 		next.ServeHTTP(w, r.WithContext(account.WithClient(r.Context(), c)))
 	})
+}
+
+// headerText makes a header's value storable as text: bytes that are not
+// UTF-8 replaced (net/http lets them through; PostgreSQL refuses them)
+// and cut to at most max bytes without splitting a character.
+func headerText(s string, max int) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	if len(s) <= max {
+		return s
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut]
 }
 
 func clientIP(r *http.Request, trusted []netip.Prefix) string {

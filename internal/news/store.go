@@ -147,7 +147,7 @@ func (f Filter) where(args *db.Args) []string {
 	if f.Tag != "" {
 		conds = append(conds, "p.tags @> ARRAY["+args.Add(f.Tag)+"::text]")
 	}
-	if f.Search != "" {
+	if strings.TrimSpace(f.Search) != "" { // words to find; only spaces is no search
 		var ors []string
 		for _, c := range []string{"p.search_title", "p.search_text"} {
 			ors = append(ors, "("+strings.Join(db.SearchConds(c, f.Search, args), " AND ")+")")

@@ -1,6 +1,7 @@
 package page
 
 import (
+	"strings"
 	"testing"
 	"unicode/utf8"
 )
@@ -32,8 +33,8 @@ func FuzzCursorRoundTrip(f *testing.F) {
 	f.Add("2022-07-10", int64(42))
 	f.Add("Hồ Thị \"Lan\"", int64(-1))
 	f.Fuzz(func(t *testing.T, s string, n int64) {
-		if !utf8.ValidString(s) {
-			return // keys come from the database, always valid UTF-8
+		if !utf8.ValidString(s) || strings.IndexByte(s, 0) >= 0 {
+			return // keys come from the database: valid UTF-8, never NUL
 		}
 		first := int32(10)
 		c := Cursor(s, n)
@@ -47,4 +48,20 @@ func FuzzCursorRoundTrip(f *testing.F) {
 			t.Fatalf("cursor of (%q, %d) read back as (%q, %d), %v", s, n, gotS, gotN, err)
 		}
 	})
+}
+
+// A cursor whose text key holds NUL was forged (the database's text never
+// does) and is refused like any other bad cursor, before PostgreSQL sees it.
+func TestCursorWithNULIsRefused(t *testing.T) {
+	first := int32(10)
+	c := Cursor("a\x00b", int64(1))
+	r, err := New(&first, &c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s string
+	var id int64
+	if ok, err := r.Key(&s, &id); ok || err == nil {
+		t.Errorf("cursor with NUL read as (%q, %d), %v", s, id, err)
+	}
 }

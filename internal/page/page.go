@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/sodoan/sodoan/internal/apperr"
 )
@@ -70,6 +71,11 @@ func (r Request) Key(dst ...any) (bool, error) {
 	}
 	for i, raw := range r.After {
 		if err := json.Unmarshal(raw, dst[i]); err != nil {
+			return false, badCursor()
+		}
+		// Keys come from the database, whose text never holds NUL; a
+		// cursor with one was made by hand, and PostgreSQL would refuse it.
+		if s, ok := dst[i].(*string); ok && strings.IndexByte(*s, 0) >= 0 {
 			return false, badCursor()
 		}
 	}

@@ -128,6 +128,13 @@ func (s *Store) SetTargets(ctx context.Context, unitID int64, year int, targets 
 			v.Add(in("unitId"), validate.NotFound, "Không tìm thấy đơn vị.", "No such unit.")
 			return v.Err()
 		}
+		// Two saves of one plan at the same moment would each delete the
+		// old targets, see none of the other's, and collide inserting: the
+		// second waits for the first instead, then replaces its targets.
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('sodoan.plan:' || $1::bigint || ':' || $2::int, 0))`,
+			unitID, year); err != nil {
+			return fmt.Errorf("lock plan: %w", err)
+		}
 		if _, err := tx.Exec(ctx, `DELETE FROM plan_targets WHERE unit_id = $1 AND year = $2`, unitID, year); err != nil {
 			return fmt.Errorf("clear targets: %w", err)
 		}
