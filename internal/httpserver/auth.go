@@ -58,7 +58,10 @@ func withAuth(tc tokenChecks, next http.Handler) http.Handler {
 				return err
 			}
 			var err error
-			if tc.overBudget(address) && !known && accounts.Remembered(token) == nil {
+			// Counted as a refusal of the bad-token budget once: here, when
+			// the token has to queue for its lookup.
+			queued := !known && accounts.Remembered(token) == nil && tc.overBudget(address)
+			if queued {
 				hlog.FromRequest(r).UpdateContext(func(c zerolog.Context) zerolog.Context {
 					return c.Str("token_lookup", "queued")
 				})
@@ -84,7 +87,7 @@ func withAuth(tc tokenChecks, next http.Handler) http.Handler {
 				return
 			}
 			if found == nil {
-				if tc.bad != nil && !known {
+				if tc.bad != nil && !known && !queued { // a queued one found the budget spent already
 					tc.bad.Take(address, 1)
 				}
 				writeGraphQLError(w, http.StatusUnauthorized, "UNAUTHENTICATED", i18n.Pick(ctx,

@@ -206,7 +206,10 @@ func TestRefusalsByKind(t *testing.T) {
 	for i := range 3 {
 		statuses[e.As(fmt.Sprintf("made-up-token-%d", i)).Do(t, `{ __typename }`, nil).Status]++
 	}
-	if statuses[http.StatusUnauthorized] != 1 || statuses[http.StatusTooManyRequests] != 2 {
+	// Past the budget, made-up tokens are still answered 401 (never 429, so a
+	// real session from the address is not locked out) but queue for their
+	// lookup; those are what the bad_token kind counts.
+	if statuses[http.StatusUnauthorized] != 3 {
 		t.Fatalf("made-up tokens on a budget of 1 answered %v", statuses)
 	}
 
@@ -219,8 +222,8 @@ func TestRefusalsByKind(t *testing.T) {
 	if got := counter(fams, "sodoan_graphql_operations_total", map[string]string{"operation": "Login", "type": "mutation", "outcome": "RATE_LIMITED"}); got != 2 {
 		t.Errorf("refused sign-ins counted as %v operations, want 2", got)
 	}
-	if got := counter(fams, "sodoan_http_requests_total", map[string]string{"route": "/graphql", "status": "429"}); got != 4 {
-		t.Errorf("429 answers = %v, want 4", got)
+	if got := counter(fams, "sodoan_http_requests_total", map[string]string{"route": "/graphql", "status": "429"}); got != 2 {
+		t.Errorf("429 answers = %v, want 2", got)
 	}
 }
 
