@@ -12,6 +12,7 @@ import (
 	"github.com/sodoan/sodoan/graph/model"
 	"github.com/sodoan/sodoan/internal/access"
 	"github.com/sodoan/sodoan/internal/account"
+	"github.com/sodoan/sodoan/internal/cachescope"
 	"github.com/sodoan/sodoan/internal/member"
 	"github.com/sodoan/sodoan/internal/org"
 	"github.com/sodoan/sodoan/internal/page"
@@ -207,6 +208,7 @@ func (r *mutationResolver) RoleRevoke(ctx context.Context, input model.RoleInput
 }
 
 func (r *queryResolver) Me(ctx context.Context) (*account.Account, error) {
+	cachescope.MarkPrivate(ctx) // the caller's own account
 	p := access.From(ctx)
 	if !p.SignedIn() {
 		return nil, nil

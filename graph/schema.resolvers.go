@@ -9,6 +9,7 @@ import (
 	"context"
 
 	"github.com/sodoan/sodoan/graph/model"
+	"github.com/sodoan/sodoan/internal/cachescope"
 	"github.com/sodoan/sodoan/internal/db"
 	"github.com/sodoan/sodoan/internal/ratelimit"
 )
@@ -27,6 +28,7 @@ func (r *queryResolver) ServiceInfo(ctx context.Context) (*model.ServiceInfo, er
 }
 
 func (r *queryResolver) RateLimit(ctx context.Context) (*model.RateLimit, error) {
+	cachescope.MarkPrivate(ctx) // each caller's own budget: no shared cache may keep it
 	d, ok := ratelimit.Recorded(ctx)
 	if !ok {
 		return nil, nil

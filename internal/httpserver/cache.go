@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/sodoan/sodoan/internal/cachescope"
 )
 
 // anonymousMaxAge is how long a browser or shared cache may reuse an
@@ -21,7 +23,10 @@ const anonymousMaxAge = 30 * time.Second
 //     headers, which change on every request, do not defeat it) and a
 //     matching If-None-Match gets 304 without the body;
 //   - anonymous GET answers without errors may be cached for a short while
-//     (they hold only public data: what anyone may read without signing in);
+//     (they hold only public data: what anyone may read without signing in),
+//     unless a resolver marked them private (cachescope.MarkPrivate: the
+//     caller's own rate-limit budget differs from one address to another),
+//     which gets "private, no-store";
 //   - a request with an Authorization header gets "private, no-store",
 //     whatever its method, since its answer is that account's view;
 //   - anything else (POST, errors, refusals) gets "no-store".
@@ -46,7 +51,8 @@ func withCaching(maxAge time.Duration, next http.Handler) http.Handler {
 		// A GET answer is held until complete: its ETag and whether it may
 		// be cached depend on the whole body. Query answers are small.
 		b := &bufferedWriter{header: h, status: http.StatusOK}
-		next.ServeHTTP(b, r)
+		ctx := cachescope.With(r.Context())
+		next.ServeHTTP(b, r.WithContext(ctx))
 		body := b.body.Bytes()
 		if b.status != http.StatusOK {
 			h.Set("Cache-Control", refuse)
@@ -56,6 +62,9 @@ func withCaching(maxAge time.Duration, next http.Handler) http.Handler {
 		}
 		tag := etagOf(body)
 		h.Set("ETag", tag)
+		if cachescope.Private(ctx) {
+			refuse = "private, no-store"
+		}
 		if refuse == "no-store" && !hasErrors(body) {
 			h.Set("Cache-Control", public)
 		} else {

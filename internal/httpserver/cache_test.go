@@ -139,6 +139,37 @@ func TestCacheControl(t *testing.T) {
 	}
 }
 
+// An anonymous answer that selects the caller's own data (their rate-limit
+// budget, kept per address; their account) is not public even without
+// errors: a shared cache would hand one address's budget to another. It is
+// marked wherever the field is selected (alias, fragment), and the mark
+// does not outlive its request.
+func TestPerCallerFieldsAreNotPublic(t *testing.T) {
+	t.Parallel()
+	env := apitest.NewOn(t, testdb.Migrated(t), limited)
+	tests := []struct{ name, query, want string }{
+		{"rateLimit", `{ rateLimit { limit cost remaining resetAt } }`, "private, no-store"},
+		{"rateLimit beside public fields", `{ serviceInfo { name } budget: rateLimit { remaining } }`, "private, no-store"},
+		{"rateLimit in a fragment", `query { ...Budget } fragment Budget on Query { rateLimit { remaining } }`, "private, no-store"},
+		{"me", `{ me { id } }`, "private, no-store"},
+		{"public fields after those", `{ serviceInfo { name } }`, "public, max-age=30"},
+	}
+	for _, tt := range tests {
+		rec := getQuery(env.Handler, tt.query)
+		if rec.Code != http.StatusOK || strings.Contains(rec.Body.String(), `"errors"`) {
+			t.Fatalf("%s: %d %s", tt.name, rec.Code, rec.Body)
+		}
+		if got := rec.Header().Values("Cache-Control"); len(got) != 1 || got[0] != tt.want {
+			t.Errorf("%s: Cache-Control %q, want %q", tt.name, got, tt.want)
+		}
+	}
+	// The budget really is there, and really is the caller's: not a null
+	// that would be harmless to share.
+	if rec := getQuery(env.Handler, `{ rateLimit { remaining } }`); !strings.Contains(rec.Body.String(), `"remaining":`) {
+		t.Errorf("no budget in %s", rec.Body)
+	}
+}
+
 // Answers of 1 KiB or more are gzipped for clients that accept it; small
 // ones and clients that do not are sent as they are.
 func TestGzip(t *testing.T) {
