@@ -3,8 +3,11 @@
 # graphql-codegen over schema.graphql and the dashboard's documents in
 # clients/ (then tsc over what they generated), the graphql-http audit of
 # GraphQL over HTTP (every MUST and SHOULD) against bin/server in
-# development and in production, and the dashboard's operations run with
-# fetch against the development server, as are the README's examples.
+# development and in production, and against the development server:
+# graphql-codegen reading the schema from its URLs (introspection and the
+# SDL file) and relay-compiler over the schema it discloses by
+# introspection, each giving what the committed file gives; the
+# dashboard's operations run with fetch, as are the README's examples.
 # Each server gets a throwaway database and is stopped on exit, whatever
 # happens.
 set -euo pipefail
@@ -70,11 +73,49 @@ start_server() {
   echo "bin/server ($env) did not become ready:"; cat "$log"; return 1
 }
 
+# from_server URL: graphql-codegen with the schema read from the server
+# (/graphql by introspection, /graphql/schema.graphql as SDL) must give the
+# types it gave from schema.graphql; the introspected schema must equal the
+# file (sorted), and relay-compiler over it must give the same artifacts.
+from_server() {
+  local url=$1 src f
+  for src in "$url" "$url/schema.graphql"; do
+    rm -rf generated/from-server
+    CODEGEN_SCHEMA=$src CODEGEN_OUT=./generated/from-server npx --no-install graphql-codegen --config codegen.ts --silent
+    cmp generated/graphql.ts generated/from-server/graphql.ts
+    if [ "$src" = "$url" ]; then
+      # codegen prints a scalar's description only from SDL, never from
+      # introspection (the introspection check below compares those).
+      for f in generated/schema.ts generated/from-server/schema.ts; do
+        perl -0pe 's{^\s*/\*\*.*?\*/\n}{}gms' "$f" >"$f.nodoc"
+      done
+      cmp generated/schema.ts.nodoc generated/from-server/schema.ts.nodoc
+    else
+      cmp generated/schema.ts generated/from-server/schema.ts
+    fi
+    echo "graphql-codegen from $src: same types as from schema.graphql"
+  done
+  node introspect.mjs "$url" generated/introspected.graphql
+  node -e '
+    const c = require("./relay.config.json");
+    Object.assign(c, { schema: "./generated/introspected.graphql", artifactDirectory: "./generated/relay-from-server" });
+    c.persistConfig.file = "./generated/relay-queries-from-server.json";
+    require("fs").writeFileSync("generated/relay.from-server.json", JSON.stringify(c));'
+  rm -rf generated/relay-from-server && mkdir -p generated/relay-from-server
+  echo '{}' >generated/relay-queries-from-server.json
+  npx --no-install relay-compiler generated/relay.from-server.json >/dev/null
+  diff -r __generated__ generated/relay-from-server
+  cmp generated/relay-queries.json generated/relay-queries-from-server.json
+  echo "relay-compiler over the introspected schema: same artifacts"
+}
+
 for env in development production; do
   start_server "$env"
   echo "== graphql-http audit, $env"
   node audit.mjs "$url"
   if [ "$env" = development ]; then
+    echo "== graphql-codegen and relay-compiler against the server's schema, $env"
+    from_server "$url"
     echo "== dashboard operations (relay-compiler's text, codegen's types), $env"
     node generated/js/run.js "$url"
     echo "== README examples, $env"

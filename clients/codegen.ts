@@ -1,5 +1,8 @@
 // graphql-codegen over the committed schema and the dashboard's documents:
-// TypeScript types for every operation's result and variables.
+// TypeScript types for every operation's result and variables. CI runs it
+// again with CODEGEN_SCHEMA set to a running server's /graphql (read by
+// introspection) and /graphql/schema.graphql, and CODEGEN_OUT elsewhere,
+// and checks the types come out the same.
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
 // The API's own scalars as they travel in JSON.
@@ -11,18 +14,20 @@ const scalars = {
   JSON: 'unknown',
 };
 
+const out = process.env.CODEGEN_OUT ?? './generated';
+
 const config: CodegenConfig = {
-  schema: '../schema.graphql',
+  schema: process.env.CODEGEN_SCHEMA ?? '../schema.graphql',
   pluckConfig: { modules: [{ name: 'relay-runtime', identifier: 'graphql' }], globalGqlIdentifierName: 'graphql' },
   generates: {
     // Every schema type, for code that handles the API's objects at large.
-    './generated/schema.ts': {
+    [`${out}/schema.ts`]: {
       plugins: ['typescript'],
       config: { strictScalars: true, scalars, enumsAsTypes: true },
     },
     // Each operation's result and variables (with the enums and inputs
     // they use), what the dashboard's code is written against.
-    './generated/graphql.ts': {
+    [`${out}/graphql.ts`]: {
       documents: ['./dashboard/*.ts'],
       plugins: ['typescript-operations'],
       config: {
