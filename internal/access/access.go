@@ -186,7 +186,7 @@ func From(ctx context.Context) *Principal {
 var (
 	ErrSignIn = &apperr.Error{Code: apperr.Unauthenticated,
 		Message: "sign in first (send Authorization: Bearer <token> from login)",
-		VI:      "Cần đăng nhập trước."}
+		VI:      "Cần đăng nhập trước (gửi Authorization: Bearer <token> lấy từ mutation login)."}
 	ErrForbidden = &apperr.Error{Code: apperr.Forbidden,
 		Message: "your account may not do this here",
 		VI:      "Tài khoản của bạn không có quyền thực hiện việc này tại đơn vị này."}

@@ -49,7 +49,17 @@ func withAuth(tc tokenChecks, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		p := access.Anonymous
-		if token, ok := bearer(r); ok {
+		token, ok, malformed := bearer(r)
+		if malformed {
+			// A token in the wrong form would otherwise be served as
+			// anonymous, and the caller left wondering why it sees less.
+			w.Header().Set("WWW-Authenticate", `Bearer error="invalid_request"`)
+			writeGraphQLError(w, http.StatusUnauthorized, "BAD_AUTHORIZATION_HEADER", i18n.Pick(ctx,
+				"Tiêu đề Authorization không đúng dạng: hãy gửi Authorization: Bearer <token>, với token lấy từ mutation login.",
+				"The Authorization header is not in the expected form: send Authorization: Bearer <token>, with the token from the login mutation."))
+			return
+		}
+		if ok {
 			address := ratelimit.AddressKey(account.ClientFrom(ctx).IP)
 			known := accounts.Rejected(token)
 			var found *access.Principal
@@ -124,20 +134,26 @@ func (tc tokenChecks) overBudget(address string) bool {
 	return spent
 }
 
-// bearer returns the token of an "Authorization: Bearer <token>" header.
-func bearer(r *http.Request) (string, bool) {
-	h := r.Header.Get("Authorization")
-	scheme, token, ok := strings.Cut(h, " ")
-	if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
-		return "", false
+// bearer returns the token of an "Authorization: Bearer <token>" header;
+// ok is false when there is no header. malformed is true when there is a
+// header of any other form (no scheme, another scheme, no token).
+func bearer(r *http.Request) (token string, ok, malformed bool) {
+	h := strings.TrimSpace(r.Header.Get("Authorization"))
+	if h == "" {
+		return "", false, false
 	}
-	return strings.TrimSpace(token), true
+	scheme, token, _ := strings.Cut(h, " ")
+	token = strings.TrimSpace(token)
+	if !strings.EqualFold(scheme, "Bearer") || token == "" {
+		return "", false, true
+	}
+	return token, true, false
 }
 
 // writeGraphQLError answers with a GraphQL-shaped error, so clients handle
 // it like any other.
 func writeGraphQLError(w http.ResponseWriter, status int, code, message string) {
-	if status == http.StatusUnauthorized {
+	if status == http.StatusUnauthorized && w.Header().Get("WWW-Authenticate") == "" {
 		w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
 	}
 	writeJSON(w, status, map[string]any{"errors": []any{map[string]any{

@@ -27,7 +27,9 @@ func uploadPhoto(store *news.Store, media news.Media) http.HandlerFunc {
 		ctx := r.Context()
 		p := access.From(ctx)
 		if !p.SignedIn() {
-			writeGraphQLError(w, http.StatusUnauthorized, "UNAUTHENTICATED", i18n.Pick(ctx, "Cần đăng nhập trước.", "Sign in first."))
+			writeGraphQLError(w, http.StatusUnauthorized, "UNAUTHENTICATED", i18n.Pick(ctx,
+				"Cần đăng nhập trước (gửi Authorization: Bearer <token> lấy từ mutation login).",
+				"Sign in first (send Authorization: Bearer <token> from login)."))
 			return
 		}
 		if !p.Admin && len(p.Officer) == 0 {
