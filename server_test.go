@@ -340,6 +340,9 @@ func TestUserCreateCommand(t *testing.T) {
 		{"bad unit", "mật khẩu đủ dài\n", []string{"--username", "a1b", "--name", "A", "--officer-of", "42"}, ""},
 		{"short password", "ngắn\n", []string{"--username", "a1b", "--name", "A", "--admin"}, "password:"},
 		{"taken username", "mật khẩu đủ dài\n", []string{"--username", "quantri", "--name", "A", "--admin"}, "username:"},
+		// quantri is also the demo's administrator: the error says why it may be taken.
+		{"taken demo username", "mật khẩu đủ dài\n", []string{"--username", "QuanTri", "--name", "A", "--admin"}, "account of the demo data"},
+		{"demo password named", "mật khẩu đủ dài\n", []string{"--username", "quantri", "--name", "A", "--admin"}, "sodoan-demo-2026"},
 	} {
 		_, err := create(tt.password, tt.args...)
 		switch {

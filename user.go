@@ -17,6 +17,8 @@ import (
 	"github.com/sodoan/sodoan/internal/account"
 	"github.com/sodoan/sodoan/internal/apperr"
 	"github.com/sodoan/sodoan/internal/config"
+	"github.com/sodoan/sodoan/internal/seed"
+	"github.com/sodoan/sodoan/internal/validate"
 )
 
 // userCommand handles `server user create`: the way in for the first
@@ -63,7 +65,7 @@ func userCommand(ctx context.Context, cfg config.Config, log zerolog.Logger, arg
 	}
 	a, err := accounts.Create(ctx, account.CreateInput{Username: *username, Email: e, DisplayName: *name, Password: password, UnitID: unitID})
 	if err != nil {
-		return describe(err)
+		return explainTaken(describe(err), err, strings.ToLower(*username))
 	}
 	if *admin {
 		err = accounts.Grant(ctx, a.ID, account.Admin, nil, nil)
@@ -98,6 +100,28 @@ func readPassword(stdin io.Reader, stdout io.Writer) (string, error) {
 		return "", usageError{"user create reads the password from standard input; none was given"}
 	}
 	return line, nil
+}
+
+// explainTaken adds to a taken-username error why that is expected when the
+// name is one of the demo's accounts: `make run` in development loads the
+// demo, whose administrator is quantri.
+func explainTaken(described, err error, username string) error {
+	inv, ok := apperr.AsInvalid(err)
+	if !ok {
+		return described
+	}
+	for _, fe := range inv.Errors {
+		if fe.Code != validate.Duplicate || strings.Join(fe.Field, ".") != "input.username" {
+			continue
+		}
+		if seed.IsDemoAccount(username) {
+			return fmt.Errorf("%w\n%s is an account of the demo data, which the server loads into an empty database in development "+
+				"(make run): sign in as %s with the password %s, or create your own administrator under another --username. "+
+				"For a database without the demo, set DEMO_DATA=off and a new DATABASE_NAME", described, username, username, seed.DemoPassword)
+		}
+		return fmt.Errorf("%w\nan account named %s exists already in this database: choose another --username", described, username)
+	}
+	return described
 }
 
 // describe turns field errors into one readable line per problem.

@@ -240,6 +240,34 @@ func (l *loader) rate(year int, ratings map[*member.Member]member.RatingLevel) {
 // development; see README.md for the accounts.
 const DemoPassword = "sodoan-demo-2026"
 
+// DemoAccount is one of the demo's accounts, for the start-up banner and
+// the hints of `server user create`.
+type DemoAccount struct {
+	Username string
+	// Role says in a few words what the account may do.
+	Role string
+}
+
+// DemoAccounts lists the accounts the demo creates (see demoAccounts).
+var DemoAccounts = []DemoAccount{
+	{"quantri", "administrator"},
+	{"tinhdoan", "officer of the province"},
+	{"doankhoi", "officer of the bloc"},
+	{"huyendoan.bacai", "officer of a district"},
+	{"bithu.vptu", "secretary of a branch"},
+	{"doanvien.vptu", "member"},
+}
+
+// IsDemoAccount reports whether username is one of DemoAccounts.
+func IsDemoAccount(username string) bool {
+	for _, a := range DemoAccounts {
+		if a.Username == username {
+			return true
+		}
+	}
+	return false
+}
+
 // account creates a demo account; officerOf, when set, makes it an officer
 // of that unit (admin makes it an administrator instead).
 func (l *loader) account(username, name string, admin bool, officerOf *org.Unit, holder *member.Member) {

@@ -3,6 +3,7 @@ package seed_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 
@@ -140,6 +141,17 @@ func TestDemoAccounts(t *testing.T) {
 	ctx := context.Background()
 	if _, err := seed.Load(ctx, pool); err != nil {
 		t.Fatal(err)
+	}
+	var created []string
+	if err := pool.QueryRow(ctx, `SELECT array_agg(username ORDER BY id) FROM accounts`).Scan(&created); err != nil {
+		t.Fatal(err)
+	}
+	var listed []string
+	for _, a := range seed.DemoAccounts {
+		listed = append(listed, a.Username)
+	}
+	if strings.Join(created, " ") != strings.Join(listed, " ") {
+		t.Errorf("demo accounts created %v, DemoAccounts lists %v", created, listed)
 	}
 	accounts := account.NewStore(pool, account.DefaultPolicy)
 	for _, tt := range []struct {
