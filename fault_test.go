@@ -6,8 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -18,6 +16,7 @@ import (
 
 	"github.com/sodoan/sodoan/internal/account"
 	"github.com/sodoan/sodoan/internal/dblocate"
+	"github.com/sodoan/sodoan/internal/testdb"
 )
 
 // The fault check: writers create members through the API while
@@ -187,31 +186,13 @@ func TestDatabaseCrashLosesNoAcknowledgedWrite(t *testing.T) {
 		len(acked), ackedBeforeRecovery, unavailable.Load())
 }
 
-// throwawayCluster starts a PostgreSQL cluster of the test's own, stopped
-// and removed at the end, in a folder the postgres user can reach when the
-// tests run as root.
+// throwawayCluster starts a PostgreSQL cluster of the test's own (see
+// testdb.Cluster: skipped, saying why, without the server binaries) with
+// the database the test uses.
 func throwawayCluster(t *testing.T) *dblocate.Cluster {
 	t.Helper()
-	parent, err := os.MkdirTemp("", "sodoan-fault-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Chmod(parent, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	c, err := dblocate.NewCluster(filepath.Join(parent, "pgdata"), nil)
-	if err != nil {
-		t.Fatalf("this test needs PostgreSQL's server binaries: %v", err)
-	}
-	ctx := context.Background()
-	if _, err := c.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = c.Stop(context.Background(), "immediate")
-		os.RemoveAll(parent)
-	})
-	if err := c.EnsureDatabase(ctx, "sodoan_fault"); err != nil {
+	c := testdb.Cluster(t)
+	if err := c.EnsureDatabase(context.Background(), "sodoan_fault"); err != nil {
 		t.Fatal(err)
 	}
 	return c

@@ -19,14 +19,40 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// ErrNoPostgres means no PostgreSQL server binaries were found.
+// ErrNoPostgres means no database was reachable and no PostgreSQL server
+// binaries were found to start one.
 var ErrNoPostgres = errors.New(`no PostgreSQL found. Do one of these:
   - set DATABASE_URL to a PostgreSQL 15+ server, e.g. postgres://user:pass@host:5432/sodoan
   - start a PostgreSQL 15+ server on localhost:5432
   - install the PostgreSQL server binaries, and the project starts its own:
-      Debian/Ubuntu: apt-get install postgresql
+      Debian/Ubuntu: apt-get install postgresql-15
       Fedora:        dnf install postgresql-server
       macOS:         brew install postgresql@16`)
+
+// ErrNoBinaries means the PostgreSQL server binaries a cluster of our own
+// needs are not installed (a server in Docker, say, brings none).
+var ErrNoBinaries = errors.New(`the PostgreSQL server binaries (initdb, pg_ctl, postgres) are not installed: ` +
+	`none found in PG_BIN_DIR, on PATH or in /usr/lib/postgresql/*/bin. Install them ` +
+	`(Debian/Ubuntu: apt-get install postgresql-15; Fedora: dnf install postgresql-server; macOS: brew install postgresql@16) ` +
+	`or set PG_BIN_DIR to the folder that holds them`)
+
+// binDirEnv names a folder holding the PostgreSQL binaries, looked at
+// instead of PATH and the usual places when set.
+const binDirEnv = "PG_BIN_DIR"
+
+// Outcome says how Start got a running server.
+type Outcome string
+
+const (
+	// Started: Start started the server; its caller owns it.
+	Started Outcome = "started"
+	// Adopted: a server was running on the folder, left by a run that died
+	// without stopping it; its caller now owns it.
+	Adopted Outcome = "adopted"
+	// Shared: a server was running on the folder for another live process
+	// (a `make run` beside a `server user create`), which owns it.
+	Shared Outcome = "shared"
+)
 
 // Cluster is a PostgreSQL cluster in a folder of ours, run from the
 // machine's binaries: the database of last resort for `make run`, and the
@@ -43,9 +69,10 @@ type Cluster struct {
 	runAs *user.User
 }
 
-// NewCluster finds the PostgreSQL binaries (in binDirs, or on PATH and then
-// in /usr/lib/postgresql/*/bin when binDirs is nil) for a cluster in dir. It
-// starts nothing.
+// NewCluster finds the PostgreSQL binaries (in binDirs; when binDirs is nil
+// in $PG_BIN_DIR if set, else on PATH and then in /usr/lib/postgresql/*/bin)
+// for a cluster in dir. It starts nothing. Without the binaries the error
+// is ErrNoBinaries.
 func NewCluster(dir string, binDirs []string) (*Cluster, error) {
 	bin, err := findBinDir(binDirs)
 	if err != nil {
@@ -69,6 +96,9 @@ func NewCluster(dir string, binDirs []string) (*Cluster, error) {
 // findBinDir returns the first folder holding initdb, pg_ctl and postgres.
 func findBinDir(binDirs []string) (string, error) {
 	candidates := binDirs
+	if candidates == nil && os.Getenv(binDirEnv) != "" {
+		candidates = []string{os.Getenv(binDirEnv)}
+	}
 	if candidates == nil {
 		if p, err := exec.LookPath("pg_ctl"); err == nil {
 			candidates = append(candidates, filepath.Dir(p))
@@ -80,7 +110,7 @@ func findBinDir(binDirs []string) (string, error) {
 			return dir, nil
 		}
 	}
-	return "", ErrNoPostgres
+	return "", ErrNoBinaries
 }
 
 // debianBinDirs lists /usr/lib/postgresql/<major>/bin, newest major first.
@@ -104,29 +134,46 @@ func (c *Cluster) URL(database string) string {
 	return fmt.Sprintf("postgres://postgres@127.0.0.1:%d/%s?sslmode=disable", c.Port, database)
 }
 
-func (c *Cluster) logFile() string { return c.Dir + ".log" }
+// Beside the data folder: the server's log, the port it last listened on
+// (kept from run to run, so a psql line keeps working), and the pid of the
+// process that owns the running server and stops it when it exits.
+// psql is a psql command line for database in the cluster.
+func (c *Cluster) psql(database string) string {
+	return fmt.Sprintf("psql -h 127.0.0.1 -p %d -U postgres %s", c.Port, database)
+}
 
-// Start initialises the cluster if its folder is new and starts the server,
-// keeping the port it had before. If a server already runs on the folder
-// (left by a run that crashed), Start adopts it and reports started=false:
-// the caller did not start it, so should not stop it.
-func (c *Cluster) Start(ctx context.Context) (started bool, err error) {
+func (c *Cluster) logFile() string   { return c.Dir + ".log" }
+func (c *Cluster) portFile() string  { return c.Dir + ".port" }
+func (c *Cluster) ownerFile() string { return c.Dir + ".owner" }
+
+// Start initialises the cluster if its folder is new and starts the server
+// on the port it had before when that is free. If a server already runs on
+// the folder, Start uses it: Adopted when the process that started it has
+// died (a server killed with SIGKILL leaves PostgreSQL running), so the
+// caller now owns it and stops it; Shared when that process still runs.
+func (c *Cluster) Start(ctx context.Context) (Outcome, error) {
 	if err := c.prepareDir(); err != nil {
-		return false, err
+		return "", err
 	}
 	if _, err := os.Stat(filepath.Join(c.Dir, "PG_VERSION")); errors.Is(err, os.ErrNotExist) {
 		if err := c.run(ctx, "initdb", "-D", c.Dir, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"); err != nil {
-			return false, fmt.Errorf("initialise PostgreSQL cluster in %s: %w", c.Dir, err)
+			return "", fmt.Errorf("initialise PostgreSQL cluster in %s: %w", c.Dir, err)
 		}
 	}
 	if port, ok := c.runningPort(); ok {
 		c.Port = port
-		return false, nil
+		if owner := c.owner(); owner > 0 && owner != os.Getpid() && alive(owner) {
+			return Shared, nil
+		}
+		return Adopted, c.claim()
+	}
+	if c.Port == 0 {
+		c.Port = c.rememberedPort()
 	}
 	if c.Port == 0 {
 		port, err := freePort()
 		if err != nil {
-			return false, err
+			return "", err
 		}
 		c.Port = port
 	}
@@ -134,9 +181,52 @@ func (c *Cluster) Start(ctx context.Context) (started bool, err error) {
 	// loopback is all we use.
 	opts := fmt.Sprintf("-p %d -c listen_addresses=127.0.0.1 -c unix_socket_directories=''", c.Port)
 	if err := c.run(ctx, "pg_ctl", "start", "-w", "-t", "60", "-D", c.Dir, "-l", c.logFile(), "-o", opts); err != nil {
-		return false, fmt.Errorf("start PostgreSQL in %s (log: %s): %w", c.Dir, c.logFile(), err)
+		return "", fmt.Errorf("start PostgreSQL in %s (log: %s): %w", c.Dir, c.logFile(), err)
 	}
-	return true, nil
+	// Remembering the port is a convenience: failing to is no reason to stop.
+	_ = os.WriteFile(c.portFile(), []byte(strconv.Itoa(c.Port)+"\n"), 0o644)
+	return Started, c.claim()
+}
+
+// claim records this process as the running server's owner.
+func (c *Cluster) claim() error {
+	if err := os.WriteFile(c.ownerFile(), []byte(strconv.Itoa(os.Getpid())+"\n"), 0o644); err != nil {
+		return fmt.Errorf("record the local cluster's owner: %w", err)
+	}
+	return nil
+}
+
+// owner is the pid in the owner file, 0 when there is none.
+func (c *Cluster) owner() int {
+	b, err := os.ReadFile(c.ownerFile())
+	if err != nil {
+		return 0
+	}
+	pid, _ := strconv.Atoi(strings.TrimSpace(string(b)))
+	return pid
+}
+
+// rememberedPort is the port of the last start when it is free now, else 0.
+func (c *Cluster) rememberedPort() int {
+	b, err := os.ReadFile(c.portFile())
+	if err != nil {
+		return 0
+	}
+	port, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	if err != nil || port <= 0 || port > 65535 {
+		return 0
+	}
+	ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
+	if err != nil {
+		return 0 // taken by something else meanwhile
+	}
+	ln.Close()
+	return port
+}
+
+func alive(pid int) bool {
+	err := syscall.Kill(pid, 0)
+	return err == nil || errors.Is(err, syscall.EPERM)
 }
 
 // Stop stops the server; mode is "fast" (roll back sessions, shut down
@@ -145,6 +235,7 @@ func (c *Cluster) Stop(ctx context.Context, mode string) error {
 	if err := c.run(ctx, "pg_ctl", "stop", "-w", "-D", c.Dir, "-m", mode); err != nil {
 		return fmt.Errorf("stop PostgreSQL in %s: %w", c.Dir, err)
 	}
+	_ = os.Remove(c.ownerFile())
 	return nil
 }
 
@@ -230,7 +321,7 @@ func (c *Cluster) runningPort() (int, bool) {
 	if err1 != nil || err2 != nil || pid <= 0 {
 		return 0, false
 	}
-	if err := syscall.Kill(pid, 0); err != nil && !errors.Is(err, syscall.EPERM) {
+	if !alive(pid) {
 		return 0, false
 	}
 	return port, true

@@ -1,11 +1,13 @@
 package dblocate
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -13,6 +15,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/rs/zerolog"
 )
 
@@ -26,6 +29,16 @@ func connect(t *testing.T, url string) *pgx.Conn {
 	}
 	t.Cleanup(func() { conn.Close(context.Background()) })
 	return conn
+}
+
+// needBinaries skips a test that starts a cluster of its own when the
+// PostgreSQL server binaries are not installed (a server in Docker brings
+// none); the rest of the suite runs against that server.
+func needBinaries(t *testing.T) {
+	t.Helper()
+	if _, err := findBinDir(nil); err != nil {
+		t.Skipf("this test starts a PostgreSQL cluster of its own: %v", err)
+	}
 }
 
 // clusterDir returns a fresh folder for a cluster that the postgres user can
@@ -48,6 +61,7 @@ func clusterDir(t *testing.T) string {
 // later run on the same folder finds its data again.
 func TestFindStartsLocalCluster(t *testing.T) {
 	t.Parallel()
+	needBinaries(t)
 	ctx := context.Background()
 	dir := clusterDir(t)
 	opts := Options{Name: "sodoan_cluster", ProbeAddr: "-", ClusterDir: dir, Log: zerolog.Nop()}
@@ -97,40 +111,118 @@ func TestFindStartsLocalCluster(t *testing.T) {
 	}
 }
 
-// A server left running on the folder (a crashed run) is reused, and not
-// stopped by whoever adopted it.
+// A server left running on the folder by a run that died (SIGKILL leaves
+// PostgreSQL running) is adopted: logged as such, and stopped by the run
+// that adopted it. One whose owner still runs is shared and left running.
 func TestFindAdoptsRunningCluster(t *testing.T) {
 	t.Parallel()
+	needBinaries(t)
+	ctx := context.Background()
+	// A process that has exited, and one that runs until the test ends.
+	dead := exec.Command("true")
+	if err := dead.Run(); err != nil {
+		t.Fatal(err)
+	}
+	live := exec.Command("sleep", "600")
+	if err := live.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { live.Process.Kill(); live.Wait() })
+
+	for _, tt := range []struct {
+		name    string
+		owner   int
+		want    Outcome
+		log     string
+		stopped bool
+	}{
+		{"owner died", dead.Process.Pid, Adopted, "adopted the local cluster an earlier run left running", true},
+		{"no owner recorded", 0, Adopted, "adopted the local cluster", true},
+		{"owner alive", live.Process.Pid, Shared, "another running server started", false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			dir := clusterDir(t)
+			c, err := NewCluster(dir, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if outcome, err := c.Start(ctx); err != nil || outcome != Started {
+				t.Fatalf("start: %s %v", outcome, err)
+			}
+			t.Cleanup(func() { c.Stop(context.Background(), "immediate") })
+			if tt.owner == 0 {
+				os.Remove(c.ownerFile())
+			} else if err := os.WriteFile(c.ownerFile(), []byte(fmt.Sprint(tt.owner)), 0o644); err != nil {
+				t.Fatal(err)
+			}
+
+			var logs bytes.Buffer
+			found, err := Find(ctx, Options{Name: "adopted", ProbeAddr: "-", ClusterDir: dir, Log: zerolog.New(&logs)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if found.Outcome != tt.want || !strings.Contains(logs.String(), tt.log) || strings.Contains(logs.String(), "started a local cluster") {
+				t.Errorf("outcome %s, logs %s; want %s logged as %q", found.Outcome, logs.String(), tt.want, tt.log)
+			}
+			if !strings.Contains(found.URL, fmt.Sprintf(":%d/", c.Port)) {
+				t.Errorf("URL %s does not use the running server's port %d", found.URL, c.Port)
+			}
+			conn := connect(t, found.URL)
+			if err := conn.Ping(ctx); err != nil {
+				t.Fatal(err)
+			}
+			conn.Close(ctx)
+			if err := found.Close(ctx); err != nil {
+				t.Fatal(err)
+			}
+			_, running := c.runningPort()
+			if running == tt.stopped {
+				t.Errorf("after Close: running %v, want stopped %v", running, tt.stopped)
+			}
+		})
+	}
+}
+
+// The local cluster listens on the same port from run to run, and the log
+// gives a psql line that reaches it.
+func TestClusterKeepsItsPort(t *testing.T) {
+	t.Parallel()
+	needBinaries(t)
 	ctx := context.Background()
 	dir := clusterDir(t)
-	c, err := NewCluster(dir, nil)
-	if err != nil {
-		t.Fatal(err)
+	var ports []int
+	for i := range 2 {
+		var logs bytes.Buffer
+		found, err := Find(ctx, Options{Name: "sodoan_port", ProbeAddr: "-", ClusterDir: dir, Log: zerolog.New(&logs)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if found.Outcome != Started {
+			t.Errorf("run %d: %s", i, found.Outcome)
+		}
+		cc, err := pgconn.ParseConfig(found.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ports = append(ports, int(cc.Port))
+		want := fmt.Sprintf("psql -h 127.0.0.1 -p %d -U postgres sodoan_port", cc.Port)
+		if found.Psql() != want || !strings.Contains(logs.String(), want) {
+			t.Errorf("psql line %q, logs %s; want %q", found.Psql(), logs.String(), want)
+		}
+		if err := found.Close(ctx); err != nil {
+			t.Fatal(err)
+		}
 	}
-	if started, err := c.Start(ctx); err != nil || !started {
-		t.Fatalf("start: %t %v", started, err)
-	}
-	t.Cleanup(func() { c.Stop(context.Background(), "fast") })
-
-	found, err := Find(ctx, Options{Name: "adopted", ProbeAddr: "-", ClusterDir: dir, Log: zerolog.Nop()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(found.URL, fmt.Sprintf(":%d/", c.Port)) {
-		t.Errorf("URL %s does not use the running server's port %d", found.URL, c.Port)
-	}
-	if err := found.Close(ctx); err != nil {
-		t.Fatal(err)
-	}
-	var one int
-	if err := connect(t, c.URL("adopted")).QueryRow(ctx, `SELECT 1`).Scan(&one); err != nil {
-		t.Errorf("adopted server was stopped by Close: %v", err)
+	if ports[0] != ports[1] {
+		t.Errorf("ports %v, want the same port both runs", ports)
 	}
 }
 
 // Several processes creating the product's database at once all succeed.
 func TestEnsureDatabaseConcurrently(t *testing.T) {
 	t.Parallel()
+	needBinaries(t)
 	ctx := context.Background()
 	c, err := NewCluster(clusterDir(t), nil)
 	if err != nil {
@@ -210,6 +302,22 @@ func TestNoBinariesSaysWhatToInstall(t *testing.T) {
 	if !errors.Is(err, ErrNoPostgres) || !strings.Contains(err.Error(), "apt-get install postgresql") ||
 		!strings.Contains(err.Error(), "DATABASE_URL") {
 		t.Errorf("want ErrNoPostgres with install advice, got %v", err)
+	}
+	// Asked for a cluster directly (tests that need one of their own), the
+	// error names what is missing rather than every way to get a database.
+	_, err = NewCluster(clusterDir(t), []string{t.TempDir()})
+	if !errors.Is(err, ErrNoBinaries) || !strings.Contains(err.Error(), "initdb") ||
+		!strings.Contains(err.Error(), "apt-get install postgresql-15") || strings.Contains(err.Error(), "localhost:5432") {
+		t.Errorf("NewCluster without binaries: %v", err)
+	}
+}
+
+// PG_BIN_DIR, when set, is where the binaries are looked for.
+func TestBinDirFromEnvironment(t *testing.T) {
+	empty := t.TempDir()
+	t.Setenv("PG_BIN_DIR", empty)
+	if dir, err := findBinDir(nil); !errors.Is(err, ErrNoBinaries) {
+		t.Errorf("PG_BIN_DIR=%s (empty): found %q, %v", empty, dir, err)
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/user"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -50,11 +51,21 @@ type Options struct {
 type Database struct {
 	URL    string
 	Source Source
-	// cluster is set when Find started a local cluster, which Close stops.
+	// Outcome says, for a local cluster, whether Find started it, adopted
+	// it from a run that died, or shares it with a live one.
+	Outcome Outcome
+	// cluster is set when this process owns the local cluster (started or
+	// adopted it), which Close stops.
 	cluster *Cluster
+	psql    string
 }
 
-// Close stops the local cluster if Find started it; otherwise it does nothing.
+// Psql is a psql command line that reaches the database, for the start-up
+// log; "" when it came from DATABASE_URL (which may hold a password).
+func (d *Database) Psql() string { return d.psql }
+
+// Close stops the local cluster if this process owns it (Find started it,
+// or adopted it from a run that died); otherwise it does nothing.
 func (d *Database) Close(ctx context.Context) error {
 	if d == nil || d.cluster == nil {
 		return nil
@@ -79,7 +90,7 @@ func Find(ctx context.Context, o Options) (*Database, error) {
 	if o.ProbeAddr != "-" {
 		url, err := probe(ctx, o.ProbeAddr, o.Name)
 		if err == nil {
-			return &Database{URL: url, Source: FromLocalhost}, nil
+			return &Database{URL: url, Source: FromLocalhost, psql: "psql " + shellQuote(url)}, nil
 		}
 		if !errors.Is(err, errNothingListens) {
 			o.Log.Warn().Err(err).Str("addr", o.ProbeAddr).Msg("a server answers but cannot be used; starting a local cluster instead")
@@ -90,16 +101,27 @@ func Find(ctx context.Context, o Options) (*Database, error) {
 		return nil, errors.New("no database reachable and no folder given for a local cluster")
 	}
 	c, err := NewCluster(o.ClusterDir, o.BinDirs)
+	if errors.Is(err, ErrNoBinaries) {
+		return nil, ErrNoPostgres
+	}
 	if err != nil {
 		return nil, err
 	}
-	o.Log.Info().Str("dir", c.Dir).Msg("no PostgreSQL reachable: starting a local cluster")
-	started, err := c.Start(ctx)
+	outcome, err := c.Start(ctx)
 	if err != nil {
 		return nil, err
 	}
-	db := &Database{URL: c.URL(o.Name), Source: FromCluster}
-	if started {
+	db := &Database{URL: c.URL(o.Name), Source: FromCluster, Outcome: outcome, psql: c.psql(o.Name)}
+	ev := o.Log.Info().Str("dir", c.Dir).Int("port", c.Port).Str("psql", db.psql)
+	switch outcome {
+	case Started:
+		ev.Msg("no PostgreSQL reachable: started a local cluster (stopped when the server exits)")
+	case Adopted:
+		ev.Msg("no PostgreSQL reachable: adopted the local cluster an earlier run left running (stopped when the server exits)")
+	case Shared:
+		ev.Msg("no PostgreSQL reachable: using the local cluster another running server started (left running)")
+	}
+	if outcome != Shared {
 		db.cluster = c
 	}
 	fail := func(err error) (*Database, error) {
@@ -114,6 +136,9 @@ func Find(ctx context.Context, o Options) (*Database, error) {
 	}
 	return db, nil
 }
+
+// shellQuote quotes s for a POSIX shell.
+func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
 
 var errNothingListens = errors.New("nothing listens")
 

@@ -15,6 +15,7 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -161,6 +162,8 @@ func (migrator) Migrate(ctx context.Context, _ *sql.DB, conf pgtestdb.Config) er
 
 // Cluster starts a throwaway PostgreSQL cluster of the test's own, for tests
 // that stop or restart the database; it is stopped and removed at cleanup.
+// Without the PostgreSQL server binaries (initdb, pg_ctl, postgres; see
+// dblocate.ErrNoBinaries) the test is skipped, saying what to install.
 func Cluster(t testing.TB) *dblocate.Cluster {
 	t.Helper()
 	// The folder must be reachable by the postgres user when tests run as
@@ -173,7 +176,14 @@ func Cluster(t testing.TB) *dblocate.Cluster {
 		t.Fatal(err)
 	}
 	c, err := dblocate.NewCluster(parent+"/data", nil)
+	if errors.Is(err, dblocate.ErrNoBinaries) {
+		// A machine with a PostgreSQL server to test against but without
+		// its binaries (a server in Docker): only this part cannot run.
+		_ = os.RemoveAll(parent)
+		t.Skipf("testdb: this test stops and restarts a PostgreSQL cluster of its own, which needs the server binaries: %v", err)
+	}
 	if err != nil {
+		_ = os.RemoveAll(parent)
 		t.Fatalf("testdb: %v", err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
