@@ -104,7 +104,8 @@ func run(ctx context.Context, args []string, environ map[string]string, stdin io
 	if err != nil {
 		return fmt.Errorf("configuration:\n%w", err)
 	}
-	log := newLogger(cfg, stderr)
+	console := cfg.ConsoleLogs(isTerminal(stderr))
+	log := newLogger(cfg, console, stderr)
 
 	switch cmd {
 	case "serve":
@@ -114,7 +115,11 @@ func run(ctx context.Context, args []string, environ map[string]string, stdin io
 		if err := fs.Parse(args); err != nil {
 			return usageError{err.Error()}
 		}
-		return serve(ctx, cfg, log, !*noMigrate && cfg.AutoMigrate)
+		var bannerOut io.Writer // the banner goes with readable logs only
+		if console {
+			bannerOut = stderr
+		}
+		return serve(ctx, cfg, log, !*noMigrate && cfg.AutoMigrate, bannerOut)
 	case "migrate":
 		return migrateCommand(ctx, cfg, log, args, stdout)
 	case "user":
@@ -135,8 +140,8 @@ func run(ctx context.Context, args []string, environ map[string]string, stdin io
 
 func ptr[T any](v T) *T { return &v }
 
-func newLogger(cfg config.Config, w io.Writer) zerolog.Logger {
-	if cfg.LogFormat == "console" {
+func newLogger(cfg config.Config, console bool, w io.Writer) zerolog.Logger {
+	if console {
 		w = zerolog.ConsoleWriter{Out: w, TimeFormat: time.TimeOnly}
 	}
 	level, _ := zerolog.ParseLevel(cfg.LogLevel) // validated by config.Load
@@ -146,15 +151,15 @@ func newLogger(cfg config.Config, w io.Writer) zerolog.Logger {
 // openDatabase finds the database (see internal/dblocate), opens a pool and
 // waits until it answers. close releases both in the right order.
 // tracer, when not nil, also sees every statement (tracing).
-func openDatabase(ctx context.Context, cfg config.Config, log zerolog.Logger, tracer pgx.QueryTracer) (pool *pgxpool.Pool, close func(), err error) {
-	found, err := dblocate.Find(ctx, dblocate.Options{
+func openDatabase(ctx context.Context, cfg config.Config, log zerolog.Logger, tracer pgx.QueryTracer) (pool *pgxpool.Pool, close func(), found *dblocate.Database, err error) {
+	found, err = dblocate.Find(ctx, dblocate.Options{
 		URL:        cfg.DatabaseURL,
 		Name:       cfg.DatabaseName,
 		ClusterDir: cfg.LocalClusterDir,
 		Log:        log,
 	})
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	stopCluster := func() {
 		stopCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -171,20 +176,20 @@ func openDatabase(ctx context.Context, cfg config.Config, log zerolog.Logger, tr
 	})
 	if err != nil {
 		stopCluster()
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	close = func() { pool.Close(); stopCluster() }
 	if err := db.WaitReachable(ctx, pool, cfg.DBWaitTimeout, log); err != nil {
 		close()
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	return pool, close, nil
+	return pool, close, found, nil
 }
 
 // openMigrated is openDatabase for the commands that write records (seed,
 // gendata, loadbench, user create): they bring the schema up to date first.
 func openMigrated(ctx context.Context, cfg config.Config, log zerolog.Logger) (*pgxpool.Pool, func(), error) {
-	pool, closeDB, err := openDatabase(ctx, cfg, log, nil)
+	pool, closeDB, _, err := openDatabase(ctx, cfg, log, nil)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -204,7 +209,9 @@ func logDatabase(log zerolog.Logger, found *dblocate.Database) {
 	ev.Msg("using database")
 }
 
-func serve(ctx context.Context, cfg config.Config, log zerolog.Logger, migrate bool) error {
+// serve runs the HTTP server; bannerOut, when not nil, gets the start-up
+// banner (see banner.go).
+func serve(ctx context.Context, cfg config.Config, log zerolog.Logger, migrate bool, bannerOut io.Writer) error {
 	// Bind first: a port already in use should fail before anything else starts.
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
@@ -218,7 +225,7 @@ func serve(ctx context.Context, cfg config.Config, log zerolog.Logger, migrate b
 	}
 	defer obs.close()
 
-	pool, closeDB, err := openDatabase(ctx, cfg, log, obs.sqlTracer())
+	pool, closeDB, found, err := openDatabase(ctx, cfg, log, obs.sqlTracer())
 	if err != nil {
 		return err
 	}
@@ -268,6 +275,9 @@ func serve(ctx context.Context, cfg config.Config, log zerolog.Logger, migrate b
 	}
 	stopMetrics := obs.serveMetrics(pool, timeouts)
 	defer stopMetrics()
+	if bannerOut != nil {
+		writeBanner(bannerOut, newBanner(ctx, cfg, ln.Addr(), found, pool, log))
+	}
 	return httpserver.Serve(ctx, ln, h, timeouts, log)
 }
 
@@ -308,7 +318,7 @@ func migrateCommand(ctx context.Context, cfg config.Config, log zerolog.Logger, 
 		return usageError{fmt.Sprintf("unknown migrate action %q\n%s", action, usage)}
 	}
 
-	pool, closeDB, err := openDatabase(ctx, cfg, log, nil)
+	pool, closeDB, _, err := openDatabase(ctx, cfg, log, nil)
 	if err != nil {
 		return err
 	}

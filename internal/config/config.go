@@ -122,7 +122,9 @@ type Config struct {
 	OTelSDKDisabled    bool   `env:"OTEL_SDK_DISABLED"`
 
 	LogLevel  string `env:"LOG_LEVEL" envDefault:"info"`
-	LogFormat string `env:"LOG_FORMAT" envDefault:"json"`
+	// LogFormat is json, console, or empty: console in development when
+	// the logs go to a terminal, else json (see ConsoleLogs).
+	LogFormat string `env:"LOG_FORMAT"`
 }
 
 // Error names the variable that is wrong and why, so an operator can fix it
@@ -184,6 +186,19 @@ func (c Config) OTLPTracesURL() string {
 		return strings.TrimRight(c.OTLPEndpoint, "/") + "/v1/traces"
 	}
 	return ""
+}
+
+// ConsoleLogs reports whether logs are written as readable lines rather
+// than JSON: as LOG_FORMAT says when it is set, else in development when
+// they go to a terminal (a person reading), never otherwise (a collector).
+func (c Config) ConsoleLogs(terminal bool) bool {
+	switch c.LogFormat {
+	case "console":
+		return true
+	case "json":
+		return false
+	}
+	return c.Env == Development && terminal
 }
 
 // LoadDemo reports whether serve should fill an empty database with the demo.
@@ -297,8 +312,8 @@ func (c Config) validate() []error {
 			bad(v, "only http/protobuf is supported (send to the collector's OTLP/HTTP port, usually 4318), got %q", p)
 		}
 	}
-	if c.LogFormat != "json" && c.LogFormat != "console" {
-		bad("LOG_FORMAT", "must be json or console, got %q", c.LogFormat)
+	if c.LogFormat != "" && c.LogFormat != "json" && c.LogFormat != "console" {
+		bad("LOG_FORMAT", "must be json or console (or unset: console in development on a terminal, else json), got %q", c.LogFormat)
 	}
 	return errs
 }

@@ -186,3 +186,36 @@ func TestCORSOriginsFollowEnvironment(t *testing.T) {
 		}
 	}
 }
+
+// Logs are readable lines for a person at a terminal in development, JSON
+// for everyone else, and LOG_FORMAT overrides both ways.
+func TestConsoleLogs(t *testing.T) {
+	for _, tt := range []struct {
+		env, format string
+		terminal    bool
+		want        bool
+	}{
+		{"development", "", true, true},
+		{"development", "", false, false},
+		{"production", "", true, false},
+		{"production", "", false, false},
+		{"development", "json", true, false},
+		{"production", "console", false, true},
+		{"development", "console", false, true},
+	} {
+		environ := map[string]string{"APP_ENV": tt.env}
+		if tt.format != "" {
+			environ["LOG_FORMAT"] = tt.format
+		}
+		if tt.env == "production" {
+			environ["DATABASE_URL"] = "postgres://u@db:5432/x"
+		}
+		cfg, err := Load(environ)
+		if err != nil {
+			t.Fatalf("%v: %v", environ, err)
+		}
+		if got := cfg.ConsoleLogs(tt.terminal); got != tt.want {
+			t.Errorf("APP_ENV=%s LOG_FORMAT=%q terminal=%v: console %v, want %v", tt.env, tt.format, tt.terminal, got, tt.want)
+		}
+	}
+}

@@ -258,6 +258,20 @@ var DemoAccounts = []DemoAccount{
 	{"doanvien.vptu", "member"},
 }
 
+// HasDemoAccounts reports whether every demo account is in the database:
+// the demo was loaded there (and its accounts are worth listing at start).
+func HasDemoAccounts(ctx context.Context, conn db.DB) (bool, error) {
+	names := make([]string, len(DemoAccounts))
+	for i, a := range DemoAccounts {
+		names[i] = a.Username
+	}
+	var n int
+	if err := conn.QueryRow(ctx, `SELECT count(*) FROM accounts WHERE username = ANY($1)`, names).Scan(&n); err != nil {
+		return false, fmt.Errorf("look for the demo accounts: %w", err)
+	}
+	return n == len(names), nil
+}
+
 // IsDemoAccount reports whether username is one of DemoAccounts.
 func IsDemoAccount(username string) bool {
 	for _, a := range DemoAccounts {
