@@ -87,4 +87,3 @@ func TestServeBanner(t *testing.T) {
 		t.Errorf("start-up with logs not on a terminal: want JSON and no banner:\n%s", text)
 	}
 }
-

@@ -121,7 +121,7 @@ type Config struct {
 	OTelServiceName    string `env:"OTEL_SERVICE_NAME" envDefault:"sodoan"`
 	OTelSDKDisabled    bool   `env:"OTEL_SDK_DISABLED"`
 
-	LogLevel  string `env:"LOG_LEVEL" envDefault:"info"`
+	LogLevel string `env:"LOG_LEVEL" envDefault:"info"`
 	// LogFormat is json, console, or empty: console in development when
 	// the logs go to a terminal, else json (see ConsoleLogs).
 	LogFormat string `env:"LOG_FORMAT"`
