@@ -16,9 +16,15 @@ run: build
 build:
 	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) .
 
-## test: run every test against a real PostgreSQL, then a short run of each fuzz target
+# gotestsum (pinned in go.mod as a tool) runs `go test` and prints a line per
+# package as it finishes, then the skipped and failed tests with their
+# output and a closing "DONE N tests[, M skipped][, K failures] in Ts" line;
+# its exit status is go test's. TESTFORMAT=standard-verbose prints go test -v's output.
+TESTFORMAT ?= pkgname
+
+## test: run every test against a real PostgreSQL (a line per package, then a summary), then a short run of each fuzz target
 test:
-	$(GO) test -count=1 ./...
+	$(GO) tool gotestsum --format $(TESTFORMAT) --format-hide-empty-pkg -- -count=1 ./...
 	@$(MAKE) --no-print-directory fuzz FUZZTIME=$${FUZZTIME:-4s}
 
 # Fuzz targets as package:function; each gets FUZZTIME of its own.
