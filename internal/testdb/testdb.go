@@ -180,7 +180,7 @@ func Cluster(t testing.TB) *dblocate.Cluster {
 		// A machine with a PostgreSQL server to test against but without
 		// its binaries (a server in Docker): only this part cannot run.
 		_ = os.RemoveAll(parent)
-		t.Skipf("testdb: this test stops and restarts a PostgreSQL cluster of its own, which needs the server binaries: %v", err)
+		t.Skipf("testdb: this test stops and restarts a PostgreSQL cluster of its own, so it needs more than a server: %v", err)
 	}
 	if err != nil {
 		_ = os.RemoveAll(parent)
