@@ -1,6 +1,7 @@
 package dblocate
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -11,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -181,6 +183,74 @@ func TestFindAdoptsRunningCluster(t *testing.T) {
 				t.Errorf("after Close: running %v, want stopped %v", running, tt.stopped)
 			}
 		})
+	}
+}
+
+// childDirEnv makes the test binary a run that finds its database in that
+// cluster folder and then waits to be killed (TestKilledRunsClusterIsAdopted).
+const childDirEnv = "DBLOCATE_TEST_CHILD_DIR"
+
+func TestMain(m *testing.M) {
+	if dir := os.Getenv(childDirEnv); dir != "" {
+		found, err := Find(context.Background(), Options{Name: "killed", ProbeAddr: "-", ClusterDir: dir, Log: zerolog.Nop()})
+		if err != nil {
+			fmt.Println("error:", err)
+			os.Exit(1)
+		}
+		fmt.Println("ready", found.Outcome)
+		time.Sleep(10 * time.Minute)
+		os.Exit(1)
+	}
+	os.Exit(m.Run())
+}
+
+// A run killed with SIGKILL leaves its cluster running; the next run
+// adopts it, says so, and stops it when it closes.
+func TestKilledRunsClusterIsAdopted(t *testing.T) {
+	t.Parallel()
+	needBinaries(t)
+	ctx := context.Background()
+	dir := clusterDir(t)
+	child := exec.Command(os.Args[0])
+	child.Env = append(os.Environ(), childDirEnv+"="+dir)
+	stdout, err := child.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := child.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { child.Process.Kill(); child.Wait() })
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil || line != "ready started\n" {
+		t.Fatalf("child: %q, %v", line, err)
+	}
+	c, err := NewCluster(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Stop(context.Background(), "immediate") })
+	if err := child.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	child.Wait()
+	if _, running := c.runningPort(); !running {
+		t.Fatal("the cluster died with the killed run")
+	}
+
+	var logs bytes.Buffer
+	found, err := Find(ctx, Options{Name: "killed", ProbeAddr: "-", ClusterDir: dir, Log: zerolog.New(&logs)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if found.Outcome != Adopted || !strings.Contains(logs.String(), "adopted the local cluster an earlier run left running") {
+		t.Errorf("outcome %s, logs %s", found.Outcome, logs.String())
+	}
+	if err := found.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, running := c.runningPort(); running {
+		t.Error("the adopting run left the cluster running after Close")
 	}
 }
 
