@@ -33,7 +33,7 @@ var ErrNoPostgres = errors.New(`no PostgreSQL found. Do one of these:
 // needs are not installed (a server in Docker, say, brings none).
 var ErrNoBinaries = errors.New(`the PostgreSQL server binaries (initdb, pg_ctl, postgres) are not installed: ` +
 	`none found in PG_BIN_DIR, on PATH or in /usr/lib/postgresql/*/bin. Install them ` +
-	`(Debian/Ubuntu: apt-get install postgresql-15; Fedora: dnf install postgresql-server; macOS: brew install postgresql@16) ` +
+	`(Debian/Ubuntu: apt-get install postgresql-15, or a newer postgresql-NN; Fedora: dnf install postgresql-server; macOS: brew install postgresql@16) ` +
 	`or set PG_BIN_DIR to the folder that holds them`)
 
 // binDirEnv names a folder holding the PostgreSQL binaries, looked at
