@@ -92,25 +92,19 @@ func (l selectionLimits) check(ctx context.Context, doc *ast.QueryDocument) *gql
 		return b.err
 	}
 	if aliases > l.MaxAliases {
-		err := gqlerror.Errorf("%s", i18n.Pick(ctx,
+		return limitError(ctx, "ALIAS_LIMIT_EXCEEDED",
 			"Truy vấn dùng "+strconv.Itoa(aliases)+" bí danh (alias), vượt giới hạn "+strconv.Itoa(l.MaxAliases)+"; hãy tách thành nhiều truy vấn.",
-			"The document uses "+strconv.Itoa(aliases)+" aliases, more than the limit of "+strconv.Itoa(l.MaxAliases)+"; split it into several requests."))
-		errcode.Set(err, "ALIAS_LIMIT_EXCEEDED")
-		return err
+			"The document uses "+strconv.Itoa(aliases)+" aliases, more than the limit of "+strconv.Itoa(l.MaxAliases)+"; split it into several requests.")
 	}
 	if worst.times > l.MaxRepeats {
-		err := gqlerror.Errorf("%s", i18n.Pick(ctx,
+		return limitError(ctx, "FIELD_REPEAT_LIMIT_EXCEEDED",
 			"Trường "+worst.name+" được hỏi "+strconv.Itoa(worst.times)+" lần trong một lựa chọn, vượt giới hạn "+strconv.Itoa(l.MaxRepeats)+".",
-			"The field "+worst.name+" is asked for "+strconv.Itoa(worst.times)+" times in one selection, more than the limit of "+strconv.Itoa(l.MaxRepeats)+"."))
-		errcode.Set(err, "FIELD_REPEAT_LIMIT_EXCEEDED")
-		return err
+			"The field "+worst.name+" is asked for "+strconv.Itoa(worst.times)+" times in one selection, more than the limit of "+strconv.Itoa(l.MaxRepeats)+".")
 	}
 	if directives > l.MaxDirectives {
-		err := gqlerror.Errorf("%s", i18n.Pick(ctx,
+		return limitError(ctx, "DIRECTIVE_LIMIT_EXCEEDED",
 			"Có "+strconv.Itoa(directives)+" chỉ thị (directive) ở cùng một chỗ, vượt giới hạn "+strconv.Itoa(l.MaxDirectives)+".",
-			"There are "+strconv.Itoa(directives)+" directives in one place, more than the limit of "+strconv.Itoa(l.MaxDirectives)+"."))
-		errcode.Set(err, "DIRECTIVE_LIMIT_EXCEEDED")
-		return err
+			"There are "+strconv.Itoa(directives)+" directives in one place, more than the limit of "+strconv.Itoa(l.MaxDirectives)+".")
 	}
 	for _, op := range doc.Operations {
 		count := fieldCount{budget: b, fragments: map[string]int{}}
@@ -119,11 +113,9 @@ func (l selectionLimits) check(ctx context.Context, doc *ast.QueryDocument) *gql
 			return b.err
 		}
 		if n > l.MaxFields {
-			err := gqlerror.Errorf("%s", i18n.Pick(ctx,
+			return limitError(ctx, "COMPLEXITY_LIMIT_EXCEEDED",
 				"Truy vấn có "+strconv.Itoa(n)+" trường khi mở rộng các fragment, vượt giới hạn "+strconv.Itoa(l.MaxFields)+" (complexity); hãy hỏi ít hơn.",
-				"The operation expands to "+strconv.Itoa(n)+" fields, more than the limit of "+strconv.Itoa(l.MaxFields)+" (complexity); ask for less."))
-			errcode.Set(err, "COMPLEXITY_LIMIT_EXCEEDED")
-			return err
+				"The operation expands to "+strconv.Itoa(n)+" fields, more than the limit of "+strconv.Itoa(l.MaxFields)+" (complexity); ask for less.")
 		}
 	}
 	return nil
@@ -260,4 +252,12 @@ func loginAllowed(ctx context.Context, l *ratelimit.Limiter) error {
 		"Có quá nhiều lần đăng nhập từ địa chỉ này; hãy thử lại sau "+wait+" giây.",
 		"Too many sign-in attempts from this address; try again in "+wait+" s."),
 		Extensions: map[string]any{"code": string(apperr.RateLimited), "retryAfterSeconds": ratelimit.RetrySeconds(d.RetryAfter)}}
+}
+
+// limitError is a document refused by one of the limits, in the caller's
+// language, with the limit's code.
+func limitError(ctx context.Context, code, vi, en string) *gqlerror.Error {
+	err := gqlerror.Errorf("%s", i18n.Pick(ctx, vi, en))
+	errcode.Set(err, code)
+	return err
 }
