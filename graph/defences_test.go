@@ -104,6 +104,42 @@ func TestAliasAndRepeatLimits(t *testing.T) {
 	}
 }
 
+// Fragments the validator would spend the square of their number on are
+// refused before it runs, with one error: spreads of undefined fragments,
+// a ring of fragments, one field in many inline fragments, many different
+// fragments spread into one selection. A few of each stay fine.
+func TestFragmentShapesRefusedBeforeValidation(t *testing.T) {
+	t.Parallel()
+	env := apitest.New(t)
+	var ring, spreads, defs strings.Builder
+	ring.WriteString("{ ...F0 }")
+	for i := range 300 {
+		fmt.Fprintf(&ring, " fragment F%d on Query { ...F%d ...F%d }", i, (i+1)%300, (i+2)%300)
+	}
+	for i := range 51 {
+		fmt.Fprintf(&spreads, " ...S%d", i)
+		fmt.Fprintf(&defs, " fragment S%d on Query { __typename }", i)
+	}
+	for _, tt := range []struct{ name, query, code, says string }{
+		{"unknown fragments", "{" + strings.Repeat(" ...Missing", 3) + " ...Nowhere ...Gone }", "GRAPHQL_VALIDATION_FAILED", `"Missing"`},
+		{"a ring of fragments", ring.String(), "GRAPHQL_VALIDATION_FAILED", "within itself"},
+		{"a fragment spreading itself", "{ ...A } fragment A on Query { serviceInfo { name } ...A }", "GRAPHQL_VALIDATION_FAILED", `"A"`},
+		{"a field in many inline fragments", "{" + strings.Repeat(" ... { __typename }", 21) + " }", "FIELD_REPEAT_LIMIT_EXCEEDED", "21 times"},
+		{"inline fragments nested", "{" + strings.Repeat(" ... { __typename", 21) + strings.Repeat(" }", 21) + " }", "FIELD_REPEAT_LIMIT_EXCEEDED", "21 times"},
+		{"51 fragments in one selection", "{" + spreads.String() + " }" + defs.String(), "FIELD_REPEAT_LIMIT_EXCEEDED", "51"},
+	} {
+		resp := env.Do(t, tt.query, nil, "Accept-Language", "en")
+		if len(resp.Errors) != 1 || resp.Errors[0].Extensions["code"] != tt.code || !strings.Contains(resp.Errors[0].Message, tt.says) || len(resp.Errors[0].Message) > 200 {
+			t.Errorf("%s: want one short %s error saying %q, got %+v", tt.name, tt.code, tt.says, resp.Errors)
+		}
+	}
+	fine := `query { nodes(ids: []) { ... on Unit { id name } ... on Member { id fullName } ... on Activity { id } __typename ...N } ...Q }
+		fragment N on Node { id } fragment Q on Query { serviceInfo { name } }`
+	if resp := env.Do(t, fine, nil); len(resp.Errors) > 0 {
+		t.Errorf("a few inline fragments and fragments are fine: %+v", resp.Errors)
+	}
+}
+
 // A fragment that spreads another twice, twelve times over, expands to
 // thousands of copies; the limits count without expanding, so it is
 // refused (too many fields once expanded, or too deep) cheaply.
