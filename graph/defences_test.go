@@ -73,6 +73,37 @@ func TestRequestShapeIsChecked(t *testing.T) {
 	}
 }
 
+// Requests gqlgen's transports would refuse with bare English and no code
+// are answered like every other bad request: a code, in the caller's
+// language.
+func TestMalformedRequestsHaveCodes(t *testing.T) {
+	t.Parallel()
+	env := apitest.New(t)
+	q := "query=" + url.QueryEscape("{ __typename }")
+	for _, tt := range []struct {
+		name, method, target, contentType, body string
+		status                                  int
+		code                                    string
+	}{
+		{"GET variables not JSON", http.MethodGet, "/graphql?" + q + "&variables=%7Bx", "", "", http.StatusBadRequest, "BAD_REQUEST"},
+		{"GET variables a list", http.MethodGet, "/graphql?" + q + "&variables=%5B1%5D", "", "", http.StatusBadRequest, "BAD_REQUEST"},
+		{"GET extensions not JSON", http.MethodGet, "/graphql?" + q + "&extensions=nope", "", "", http.StatusBadRequest, "BAD_REQUEST"},
+		{"GET a broken escape", http.MethodGet, "/graphql?" + q + "&x=%zz", "", "", http.StatusBadRequest, "BAD_REQUEST"},
+		{"GET too many parameters", http.MethodGet, "/graphql?" + q + strings.Repeat("&a=1", 20000), "", "", http.StatusBadRequest, "BAD_REQUEST"},
+		{"content type with broken parameters", http.MethodPost, "/graphql", "application/json;;;=;", `{"query": "{ __typename }"}`, http.StatusUnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE"},
+	} {
+		rec := env.Raw(tt.method, tt.target, tt.contentType, tt.body)
+		var resp apitest.Response
+		if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil || rec.Code != tt.status || len(resp.Errors) != 1 ||
+			resp.Errors[0].Extensions["code"] != tt.code {
+			t.Errorf("%s: %d %.300s, want %d %s", tt.name, rec.Code, rec.Body, tt.status, tt.code)
+		}
+	}
+	if rec := env.Raw(http.MethodGet, "/graphql?"+q+"&variables=null", "", ""); rec.Code != http.StatusOK {
+		t.Errorf("GET with null variables: %d %s", rec.Code, rec.Body)
+	}
+}
+
 // Documents that repeat themselves are refused by text limits before they
 // run; a mutation repeated under aliases writes nothing.
 func TestAliasAndRepeatLimits(t *testing.T) {
