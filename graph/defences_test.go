@@ -491,3 +491,17 @@ func TestPasswordChangeAttemptsAreLimited(t *testing.T) {
 		t.Errorf("%d failed changes logged, want 3", n)
 	}
 }
+
+// A page size or cursor refused is explained in the caller's language like
+// every other bad input: Vietnamese unless English is asked for.
+func TestPageErrorsSpeakTheCallersLanguage(t *testing.T) {
+	t.Parallel()
+	env := apitest.New(t)
+	for _, query := range []string{`{ units(first: 0) { totalCount } }`, `{ units(after: "bm9wZQ") { totalCount } }`} {
+		vi, en := env.Do(t, query, nil), env.Do(t, query, nil, "Accept-Language", "en")
+		if len(vi.Errors) != 1 || len(en.Errors) != 1 || vi.Errors[0].Extensions["code"] != "BAD_USER_INPUT" ||
+			vi.Errors[0].Message == en.Errors[0].Message || !strings.Contains(vi.Errors[0].Message, "phải") && !strings.Contains(vi.Errors[0].Message, "không") {
+			t.Errorf("%s: vi %+v, en %+v", query, vi.Errors, en.Errors)
+		}
+	}
+}
