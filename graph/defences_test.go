@@ -497,7 +497,8 @@ func TestPasswordChangeAttemptsAreLimited(t *testing.T) {
 func TestPageErrorsSpeakTheCallersLanguage(t *testing.T) {
 	t.Parallel()
 	env := apitest.New(t)
-	for _, query := range []string{`{ units(first: 0) { totalCount } }`, `{ units(after: "bm9wZQ") { totalCount } }`} {
+	for _, query := range []string{`{ units(first: 0) { totalCount } }`, `{ units(after: "bm9wZQ") { totalCount } }`,
+		`{ activities(filter: {from: "2024-02-30"}) { totalCount } }`} {
 		vi, en := env.Do(t, query, nil), env.Do(t, query, nil, "Accept-Language", "en")
 		if len(vi.Errors) != 1 || len(en.Errors) != 1 || vi.Errors[0].Extensions["code"] != "BAD_USER_INPUT" ||
 			vi.Errors[0].Message == en.Errors[0].Message || !strings.Contains(vi.Errors[0].Message, "phải") && !strings.Contains(vi.Errors[0].Message, "không") {
