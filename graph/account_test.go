@@ -192,6 +192,26 @@ func TestSignInBurstIsCountedBeforeChecking(t *testing.T) {
 			}
 		}
 	}
+	// Counting the attempt and clearing the count are bookkeeping: signing
+	// in logs no change to the account.
+	var id int64
+	if err := e.Pool.QueryRow(context.Background(), `UPDATE accounts SET failed_logins = 0, locked_until = NULL
+		WHERE username = 'thukho' RETURNING id`).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	count := func() (n int) {
+		if err := e.Pool.QueryRow(context.Background(), `SELECT count(*) FROM audit_log WHERE entity = 'accounts' AND record_id = $1`, id).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	before := count()
+	if ok := login(t, e, "thukho", apitest.TestPassword); ok.Token == nil {
+		t.Fatal("the right password does not sign in")
+	}
+	if n := count() - before; n != 0 {
+		t.Errorf("signing in logged %d changes to the account", n)
+	}
 }
 
 func TestSessionExpiry(t *testing.T) {
