@@ -156,3 +156,33 @@ func TestNoClimbingThroughPasswordReset(t *testing.T) {
 		t.Fatalf("the holder's own password no longer works: %+v", l.UserErrors)
 	}
 }
+
+// The accounts list holds the accounts the caller manages, as its
+// description says: not an account whose home is her branch but which
+// holds a role above it or ADMIN, nor one linked to a member elsewhere.
+func TestAccountsListsOnlyManagedAccounts(t *testing.T) {
+	t.Parallel()
+	c := newCallers(t)
+	branch := ptr(key(t, model.KindUnit, c.branchA))
+	managed := c.env.Account(t, "thuky.chidoan", branch, nil)
+	c.env.Grant(t, managed, account.Officer, branch)
+	above := c.env.Account(t, "phobithu.khoi2", branch, nil)
+	c.env.Grant(t, above, account.Officer, ptr(key(t, model.KindUnit, c.bloc)))
+	admin := c.env.Account(t, "quantri.chidoan", branch, nil)
+	c.env.Grant(t, admin, account.Admin, nil)
+	var out struct {
+		Accounts struct {
+			Edges      []struct{ Node struct{ Username string } }
+			TotalCount int
+		}
+	}
+	c.as("branch A secretary").MustDo(t, `{ accounts(first: 100) { edges { node { username } } totalCount } }`, nil, &out)
+	seen := map[string]bool{}
+	for _, e := range out.Accounts.Edges {
+		seen[e.Node.Username] = true
+	}
+	if !seen["thuky.chidoan"] || seen["phobithu.khoi2"] || seen["quantri.chidoan"] || out.Accounts.TotalCount != len(out.Accounts.Edges) {
+		t.Errorf("the branch secretary lists %v (total %d): want the account she manages, not the bloc officer's or the administrator's",
+			seen, out.Accounts.TotalCount)
+	}
+}

@@ -2,7 +2,9 @@ package graph_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -125,6 +127,90 @@ func TestSignInFailuresAndLockout(t *testing.T) {
 	}
 	if ok := login(t, e, "thuquy", apitest.TestPassword); ok.Token == nil {
 		t.Fatalf("after the lock: %+v", ok)
+	}
+}
+
+// Guesses sent all at once are each counted before any password is
+// checked, so a burst checks no more passwords than the lock allows: once
+// MaxFailures are counted the rest are refused unchecked, and the right
+// password sent after them is refused too. (Counted after the check, all
+// of a burst were checked while the count was still low, and the right
+// password among them signed in.)
+func TestSignInBurstIsCountedBeforeChecking(t *testing.T) {
+	t.Parallel()
+	policy := account.DefaultPolicy
+	policy.SlowStep, policy.SlowMax = time.Millisecond, 5*time.Millisecond
+	e := apitest.New(t, apitest.WithSessions(policy))
+	e.Account(t, "thukho", nil, nil)
+	for _, check := range []struct {
+		name string
+		send func(e *apitest.Env, guess string)
+	}{
+		// Do, not login or Mutate: these run off the test's goroutine.
+		{"login", func(e *apitest.Env, guess string) {
+			if resp := e.Anonymous().Do(t, `mutation($in: LoginInput!) { login(input: $in) { token } }`,
+				map[string]any{"in": map[string]any{"login": "thukho", "password": guess}}); len(resp.Errors) > 0 {
+				t.Errorf("login: %+v", resp.Errors)
+			}
+		}},
+		{"passwordChange", func(e *apitest.Env, guess string) {
+			if resp := e.Do(t, `mutation($in: PasswordChangeInput!) { passwordChange(input: $in) { userErrors { code } } }`,
+				map[string]any{"in": map[string]any{"currentPassword": guess, "newPassword": "mật khẩu mới dài hơn"}}); len(resp.Errors) > 0 {
+				t.Errorf("passwordChange: %+v", resp.Errors)
+			}
+		}},
+	} {
+		var id int64
+		if err := e.Pool.QueryRow(context.Background(), `UPDATE accounts SET failed_logins = 0, locked_until = NULL
+			WHERE username = 'thukho' RETURNING id`).Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		sender := e
+		if check.name == "passwordChange" {
+			sender = e.As(e.Session(t, id))
+		}
+		const burst = 4 * 5
+		var wg sync.WaitGroup
+		for i := range burst {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				check.send(sender, fmt.Sprintf("đoán sai lần %d", i))
+			}()
+		}
+		wg.Wait()
+		var failures int
+		if err := e.Pool.QueryRow(context.Background(), `SELECT failed_logins FROM accounts WHERE id = $1`, id).Scan(&failures); err != nil {
+			t.Fatal(err)
+		}
+		if failures != policy.MaxFailures {
+			t.Errorf("%s: %d of %d guesses sent at once were checked, want %d", check.name, failures, burst, policy.MaxFailures)
+		}
+		if check.name == "login" {
+			if ok := login(t, e, "thukho", apitest.TestPassword); ok.Token != nil {
+				t.Errorf("the right password after a burst of %d wrong ones signed in", burst)
+			}
+		}
+	}
+	// Counting the attempt and clearing the count are bookkeeping: signing
+	// in logs no change to the account.
+	var id int64
+	if err := e.Pool.QueryRow(context.Background(), `UPDATE accounts SET failed_logins = 0, locked_until = NULL
+		WHERE username = 'thukho' RETURNING id`).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	count := func() (n int) {
+		if err := e.Pool.QueryRow(context.Background(), `SELECT count(*) FROM audit_log WHERE entity = 'accounts' AND record_id = $1`, id).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	before := count()
+	if ok := login(t, e, "thukho", apitest.TestPassword); ok.Token == nil {
+		t.Fatal("the right password does not sign in")
+	}
+	if n := count() - before; n != 0 {
+		t.Errorf("signing in logged %d changes to the account", n)
 	}
 }
 

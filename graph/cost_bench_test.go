@@ -53,7 +53,27 @@ func hostileDocuments() map[string]struct{ doc, code string } {
 		fmt.Fprintf(&unknown, " f%d @d%d", i, i)
 	}
 	docs["unknown fields and directives"] = struct{ doc, code string }{"{" + unknown.String() + " }", "GRAPHQL_VALIDATION_FAILED"}
+	// Spreads of fragments that do not exist, and a ring of fragments
+	// each spreading the next two: validation's rules take the square of
+	// their number.
+	docs["unknown fragment spreads"] = struct{ doc, code string }{"{" + numbered(" ...F%d", 2400) + " }", "GRAPHQL_VALIDATION_FAILED"}
+	var ring strings.Builder
+	ring.WriteString("{ ...F0 }")
+	for i := range 450 {
+		fmt.Fprintf(&ring, " fragment F%d on Query { ...F%d ...F%d }", i, (i+1)%450, (i+2)%450)
+	}
+	docs["ring of fragments"] = struct{ doc, code string }{ring.String(), "GRAPHQL_VALIDATION_FAILED"}
+	// One field in many inline fragments, which the overlap check merges.
+	docs["one field in many inline fragments"] = struct{ doc, code string }{"{" + strings.Repeat(" ... { __typename }", 1200) + " }", "FIELD_REPEAT_LIMIT_EXCEEDED"}
 	return docs
+}
+
+func numbered(format string, n int) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, format, i)
+	}
+	return b.String()
 }
 
 // BenchmarkHostileDocuments measures how long the endpoint takes to refuse

@@ -27,9 +27,28 @@ import (
 //
 // It runs before validation, on its own parse of the text: some of
 // validation's rules take time in the square of what these bound (the
-// same field many times in a selection, many directives in one place), so
-// bounding them first keeps every check before execution linear.
-type selectionLimits struct{ MaxAliases, MaxRepeats, MaxDirectives, MaxFields, Tokens int }
+// same field many times in a selection, many directives in one place,
+// many fragments spread into one selection), so bounding them first keeps
+// every check before execution linear. The overlap rule merges the fields
+// of inline fragments into the selection around them, so a field repeated
+// across inline fragments counts there too (up to MaxMerged times, more
+// than MaxRepeats so that "... on A { id } ... on B { id }" stays fine),
+// and so do the distinct fragments spread into it (MaxSpreads). A spread
+// of an undefined fragment and a cycle of fragments are refused here with
+// one error: validation's own rules spend the square of their number on
+// them (and write every cycle's whole path).
+// mergedRepeats times FieldRepeats is how often one response name may
+// appear in a selection counting its inline fragments; spreadsPerSelection
+// is how many different fragments one selection may spread.
+const (
+	mergedRepeats       = 4
+	spreadsPerSelection = 50
+)
+
+type selectionLimits struct {
+	MaxAliases, MaxRepeats, MaxDirectives, MaxFields, Tokens int
+	MaxMerged, MaxSpreads                                    int
+}
 
 var _ interface {
 	graphql.HandlerExtension
@@ -53,9 +72,20 @@ func (l selectionLimits) check(ctx context.Context, doc *ast.QueryDocument) *gql
 		times int
 	}
 	directives := 0
+	var merged struct {
+		name  string
+		times int
+	}
+	spreads := 0
 	b := newBudget(ctx)
-	var walk func(ast.SelectionSet)
-	walk = func(set ast.SelectionSet) {
+	// flat counts response names and fragment spreads over a selection
+	// and the inline fragments within it, as the overlap rule merges them.
+	type flat struct {
+		names   map[string]int
+		spreads map[string]bool
+	}
+	var walk func(ast.SelectionSet, flat)
+	walk = func(set ast.SelectionSet, into flat) {
 		seen := map[string]int{}
 		for _, s := range set {
 			if !b.step() {
@@ -70,26 +100,39 @@ func (l selectionLimits) check(ctx context.Context, doc *ast.QueryDocument) *gql
 				if seen[s.Name] > worst.times {
 					worst.name, worst.times = s.Name, seen[s.Name]
 				}
+				name := s.Alias
+				if name == "" {
+					name = s.Name
+				}
+				into.names[name]++
+				if into.names[name] > merged.times {
+					merged.name, merged.times = name, into.names[name]
+				}
 				directives = max(directives, len(s.Directives))
-				walk(s.SelectionSet)
+				walk(s.SelectionSet, flat{names: map[string]int{}, spreads: map[string]bool{}})
 			case *ast.InlineFragment:
 				directives = max(directives, len(s.Directives))
-				walk(s.SelectionSet)
+				walk(s.SelectionSet, into)
 			case *ast.FragmentSpread:
 				directives = max(directives, len(s.Directives))
+				into.spreads[s.Name] = true
+				spreads = max(spreads, len(into.spreads))
 			}
 		}
 	}
 	for _, op := range doc.Operations {
 		directives = max(directives, len(op.Directives))
-		walk(op.SelectionSet)
+		walk(op.SelectionSet, flat{names: map[string]int{}, spreads: map[string]bool{}})
 	}
 	for _, f := range doc.Fragments {
 		directives = max(directives, len(f.Directives))
-		walk(f.SelectionSet)
+		walk(f.SelectionSet, flat{names: map[string]int{}, spreads: map[string]bool{}})
 	}
 	if b.err != nil {
 		return b.err
+	}
+	if err := fragmentGraph(ctx, b, doc); err != nil {
+		return err
 	}
 	if aliases > l.MaxAliases {
 		return limitError(ctx, "ALIAS_LIMIT_EXCEEDED",
@@ -100,6 +143,16 @@ func (l selectionLimits) check(ctx context.Context, doc *ast.QueryDocument) *gql
 		return limitError(ctx, "FIELD_REPEAT_LIMIT_EXCEEDED",
 			"Trường "+worst.name+" được hỏi "+strconv.Itoa(worst.times)+" lần trong một lựa chọn, vượt giới hạn "+strconv.Itoa(l.MaxRepeats)+".",
 			"The field "+worst.name+" is asked for "+strconv.Itoa(worst.times)+" times in one selection, more than the limit of "+strconv.Itoa(l.MaxRepeats)+".")
+	}
+	if l.MaxMerged > 0 && merged.times > l.MaxMerged {
+		return limitError(ctx, "FIELD_REPEAT_LIMIT_EXCEEDED",
+			"Trường "+merged.name+" được hỏi "+strconv.Itoa(merged.times)+" lần trong một lựa chọn và các fragment của nó, vượt giới hạn "+strconv.Itoa(l.MaxMerged)+".",
+			"The field "+merged.name+" is asked for "+strconv.Itoa(merged.times)+" times in one selection and its inline fragments, more than the limit of "+strconv.Itoa(l.MaxMerged)+".")
+	}
+	if l.MaxSpreads > 0 && spreads > l.MaxSpreads {
+		return limitError(ctx, "FIELD_REPEAT_LIMIT_EXCEEDED",
+			"Có "+strconv.Itoa(spreads)+" fragment khác nhau được dùng trong một lựa chọn, vượt giới hạn "+strconv.Itoa(l.MaxSpreads)+".",
+			strconv.Itoa(spreads)+" different fragments are spread into one selection, more than the limit of "+strconv.Itoa(l.MaxSpreads)+".")
 	}
 	if directives > l.MaxDirectives {
 		return limitError(ctx, "DIRECTIVE_LIMIT_EXCEEDED",
@@ -252,6 +305,98 @@ func loginAllowed(ctx context.Context, l *ratelimit.Limiter) error {
 		"Có quá nhiều lần đăng nhập từ địa chỉ này; hãy thử lại sau "+wait+" giây.",
 		"Too many sign-in attempts from this address; try again in "+wait+" s."),
 		Extensions: map[string]any{"code": string(apperr.RateLimited), "retryAfterSeconds": ratelimit.RetrySeconds(d.RetryAfter)}}
+}
+
+// fragmentGraph refuses, with one validation error, a spread of a
+// fragment the document does not define and a fragment that spreads
+// itself through others, in time linear in the document (a depth-first
+// walk that visits each fragment once).
+func fragmentGraph(ctx context.Context, b *budget, doc *ast.QueryDocument) *gqlerror.Error {
+	defs := make(map[string]*ast.FragmentDefinition, len(doc.Fragments))
+	for _, f := range doc.Fragments {
+		if _, dup := defs[f.Name]; !dup {
+			defs[f.Name] = f
+		}
+	}
+	invalid := func(pos *ast.Position, vi, en string) *gqlerror.Error {
+		err := gqlerror.ErrorPosf(pos, "%s", i18n.Pick(ctx, vi, en))
+		errcode.Set(err, errcode.ValidationFailed)
+		return err
+	}
+	// spreadsOf lists the spreads anywhere in a selection, fields and
+	// inline fragments included.
+	spreadsOf := func(set ast.SelectionSet) []*ast.FragmentSpread {
+		var out []*ast.FragmentSpread
+		stack := []ast.SelectionSet{set}
+		for len(stack) > 0 && b.step() {
+			top := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			for _, s := range top {
+				switch s := s.(type) {
+				case *ast.Field:
+					stack = append(stack, s.SelectionSet)
+				case *ast.InlineFragment:
+					stack = append(stack, s.SelectionSet)
+				case *ast.FragmentSpread:
+					out = append(out, s)
+				}
+			}
+		}
+		return out
+	}
+	unknown := func(s *ast.FragmentSpread) *gqlerror.Error {
+		return invalid(s.Position, `Không có fragment "`+s.Name+`".`, `Unknown fragment "`+s.Name+`".`)
+	}
+	for _, op := range doc.Operations {
+		for _, s := range spreadsOf(op.SelectionSet) {
+			if defs[s.Name] == nil {
+				return unknown(s)
+			}
+		}
+	}
+	const (
+		unvisited = iota
+		onPath
+		done
+	)
+	state := make(map[string]int, len(defs))
+	type frame struct {
+		name    string
+		spreads []*ast.FragmentSpread
+		next    int
+	}
+	for _, root := range doc.Fragments {
+		if state[root.Name] != unvisited {
+			continue
+		}
+		state[root.Name] = onPath
+		stack := []frame{{name: root.Name, spreads: spreadsOf(root.SelectionSet)}}
+		for len(stack) > 0 {
+			if !b.step() {
+				return b.err
+			}
+			top := &stack[len(stack)-1]
+			if top.next == len(top.spreads) {
+				state[top.name] = done
+				stack = stack[:len(stack)-1]
+				continue
+			}
+			s := top.spreads[top.next]
+			top.next++
+			f := defs[s.Name]
+			switch {
+			case f == nil:
+				return unknown(s)
+			case state[s.Name] == onPath:
+				return invalid(s.Position, `Fragment "`+s.Name+`" tự dùng lại chính nó (qua các fragment khác).`,
+					`Cannot spread fragment "`+s.Name+`" within itself.`)
+			case state[s.Name] == unvisited:
+				state[s.Name] = onPath
+				stack = append(stack, frame{name: s.Name, spreads: spreadsOf(f.SelectionSet)})
+			}
+		}
+	}
+	return b.err
 }
 
 // limitError is a document refused by one of the limits, in the caller's

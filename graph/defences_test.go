@@ -73,6 +73,37 @@ func TestRequestShapeIsChecked(t *testing.T) {
 	}
 }
 
+// Requests gqlgen's transports would refuse with bare English and no code
+// are answered like every other bad request: a code, in the caller's
+// language.
+func TestMalformedRequestsHaveCodes(t *testing.T) {
+	t.Parallel()
+	env := apitest.New(t)
+	q := "query=" + url.QueryEscape("{ __typename }")
+	for _, tt := range []struct {
+		name, method, target, contentType, body string
+		status                                  int
+		code                                    string
+	}{
+		{"GET variables not JSON", http.MethodGet, "/graphql?" + q + "&variables=%7Bx", "", "", http.StatusBadRequest, "BAD_REQUEST"},
+		{"GET variables a list", http.MethodGet, "/graphql?" + q + "&variables=%5B1%5D", "", "", http.StatusBadRequest, "BAD_REQUEST"},
+		{"GET extensions not JSON", http.MethodGet, "/graphql?" + q + "&extensions=nope", "", "", http.StatusBadRequest, "BAD_REQUEST"},
+		{"GET a broken escape", http.MethodGet, "/graphql?" + q + "&x=%zz", "", "", http.StatusBadRequest, "BAD_REQUEST"},
+		{"GET too many parameters", http.MethodGet, "/graphql?" + q + strings.Repeat("&a=1", 20000), "", "", http.StatusBadRequest, "BAD_REQUEST"},
+		{"content type with broken parameters", http.MethodPost, "/graphql", "application/json;;;=;", `{"query": "{ __typename }"}`, http.StatusUnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE"},
+	} {
+		rec := env.Raw(tt.method, tt.target, tt.contentType, tt.body)
+		var resp apitest.Response
+		if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil || rec.Code != tt.status || len(resp.Errors) != 1 ||
+			resp.Errors[0].Extensions["code"] != tt.code {
+			t.Errorf("%s: %d %.300s, want %d %s", tt.name, rec.Code, rec.Body, tt.status, tt.code)
+		}
+	}
+	if rec := env.Raw(http.MethodGet, "/graphql?"+q+"&variables=null", "", ""); rec.Code != http.StatusOK {
+		t.Errorf("GET with null variables: %d %s", rec.Code, rec.Body)
+	}
+}
+
 // Documents that repeat themselves are refused by text limits before they
 // run; a mutation repeated under aliases writes nothing.
 func TestAliasAndRepeatLimits(t *testing.T) {
@@ -101,6 +132,42 @@ func TestAliasAndRepeatLimits(t *testing.T) {
 	fine := `{ a: serviceInfo { version } b: serviceInfo { version } serviceInfo { version version } rateLimit { limit } }`
 	if resp := env.Do(t, fine, nil); len(resp.Errors) > 0 || !strings.Contains(string(resp.Data), `"rateLimit":null`) {
 		t.Errorf("a few aliases and a repeat are fine (and this server sets no rate limit): %s %+v", resp.Data, resp.Errors)
+	}
+}
+
+// Fragments the validator would spend the square of their number on are
+// refused before it runs, with one error: spreads of undefined fragments,
+// a ring of fragments, one field in many inline fragments, many different
+// fragments spread into one selection. A few of each stay fine.
+func TestFragmentShapesRefusedBeforeValidation(t *testing.T) {
+	t.Parallel()
+	env := apitest.New(t)
+	var ring, spreads, defs strings.Builder
+	ring.WriteString("{ ...F0 }")
+	for i := range 300 {
+		fmt.Fprintf(&ring, " fragment F%d on Query { ...F%d ...F%d }", i, (i+1)%300, (i+2)%300)
+	}
+	for i := range 51 {
+		fmt.Fprintf(&spreads, " ...S%d", i)
+		fmt.Fprintf(&defs, " fragment S%d on Query { __typename }", i)
+	}
+	for _, tt := range []struct{ name, query, code, says string }{
+		{"unknown fragments", "{" + strings.Repeat(" ...Missing", 3) + " ...Nowhere ...Gone }", "GRAPHQL_VALIDATION_FAILED", `"Missing"`},
+		{"a ring of fragments", ring.String(), "GRAPHQL_VALIDATION_FAILED", "within itself"},
+		{"a fragment spreading itself", "{ ...A } fragment A on Query { serviceInfo { name } ...A }", "GRAPHQL_VALIDATION_FAILED", `"A"`},
+		{"a field in many inline fragments", "{" + strings.Repeat(" ... { __typename }", 21) + " }", "FIELD_REPEAT_LIMIT_EXCEEDED", "21 times"},
+		{"inline fragments nested", "{" + strings.Repeat(" ... { __typename", 21) + strings.Repeat(" }", 21) + " }", "FIELD_REPEAT_LIMIT_EXCEEDED", "21 times"},
+		{"51 fragments in one selection", "{" + spreads.String() + " }" + defs.String(), "FIELD_REPEAT_LIMIT_EXCEEDED", "51"},
+	} {
+		resp := env.Do(t, tt.query, nil, "Accept-Language", "en")
+		if len(resp.Errors) != 1 || resp.Errors[0].Extensions["code"] != tt.code || !strings.Contains(resp.Errors[0].Message, tt.says) || len(resp.Errors[0].Message) > 200 {
+			t.Errorf("%s: want one short %s error saying %q, got %+v", tt.name, tt.code, tt.says, resp.Errors)
+		}
+	}
+	fine := `query { nodes(ids: []) { ... on Unit { id name } ... on Member { id fullName } ... on Activity { id } __typename ...N } ...Q }
+		fragment N on Node { id } fragment Q on Query { serviceInfo { name } }`
+	if resp := env.Do(t, fine, nil); len(resp.Errors) > 0 {
+		t.Errorf("a few inline fragments and fragments are fine: %+v", resp.Errors)
 	}
 }
 
@@ -422,5 +489,20 @@ func TestPasswordChangeAttemptsAreLimited(t *testing.T) {
 	}
 	if n := strings.Count(env.Logs(), "password change failed: wrong current password"); n != 3 {
 		t.Errorf("%d failed changes logged, want 3", n)
+	}
+}
+
+// A page size or cursor refused is explained in the caller's language like
+// every other bad input: Vietnamese unless English is asked for.
+func TestPageErrorsSpeakTheCallersLanguage(t *testing.T) {
+	t.Parallel()
+	env := apitest.New(t)
+	for _, query := range []string{`{ units(first: 0) { totalCount } }`, `{ units(after: "bm9wZQ") { totalCount } }`,
+		`{ activities(filter: {from: "2024-02-30"}) { totalCount } }`} {
+		vi, en := env.Do(t, query, nil), env.Do(t, query, nil, "Accept-Language", "en")
+		if len(vi.Errors) != 1 || len(en.Errors) != 1 || vi.Errors[0].Extensions["code"] != "BAD_USER_INPUT" ||
+			vi.Errors[0].Message == en.Errors[0].Message || !strings.Contains(vi.Errors[0].Message, "phải") && !strings.Contains(vi.Errors[0].Message, "không") {
+			t.Errorf("%s: vi %+v, en %+v", query, vi.Errors, en.Errors)
+		}
 	}
 }

@@ -69,7 +69,8 @@ func NewHandler(r *Resolver, opts HandlerOptions) *handler.Server {
 	// fragment priced once, so none of them follows a fragment's
 	// expansion), and the rate limit charges what the price came to.
 	srv.Use(selectionLimits{MaxAliases: opts.Limits.Aliases, MaxRepeats: opts.Limits.FieldRepeats,
-		MaxDirectives: opts.Limits.Directives, MaxFields: opts.Limits.Fields, Tokens: opts.Limits.Tokens})
+		MaxDirectives: opts.Limits.Directives, MaxFields: opts.Limits.Fields, Tokens: opts.Limits.Tokens,
+		MaxMerged: mergedRepeats * opts.Limits.FieldRepeats, MaxSpreads: spreadsPerSelection})
 	srv.Use(depthLimit{Max: opts.Limits.Depth, IntrospectionMax: opts.Limits.IntrospectionDepth})
 	srv.Use(&costLimit{Max: opts.Limits.Complexity})
 	srv.Use(rateLimit{opts.RateLimits})

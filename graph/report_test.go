@@ -307,6 +307,7 @@ func TestPlanTargets(t *testing.T) {
 	}{
 		{"share above 1", map[string]any{"metric": "PLEDGE_SHARE", "target": 1.5}, "input.targets.0.target:OUT_OF_RANGE"},
 		{"negative", map[string]any{"metric": "ADMISSIONS", "target": -1}, "input.targets.0.target:OUT_OF_RANGE"},
+		{"too large", map[string]any{"metric": "CONTRIBUTION_VALUE", "target": 1e308}, "input.targets.0.target:OUT_OF_RANGE"},
 		{"area on a unit-wide figure", map[string]any{"metric": "ADMISSIONS", "workArea": "CREATIVE_YOUTH", "target": 1}, "input.targets.0.workArea:NOT_ALLOWED"},
 	} {
 		ue := secretary.Mutate(t, "planSet", "PlanSetInput", "plan { year }",
@@ -325,6 +326,16 @@ func TestPlanTargets(t *testing.T) {
 		map[string]any{"u": office}, &after)
 	if len(after.Plan.Targets) != 3 {
 		t.Errorf("refused plans changed the targets: %+v", after.Plan.Targets)
+	}
+	// A target so small that actual / target overflows shows no progress
+	// rather than failing the plan.
+	secretary.MustMutate(t, "planSet", "PlanSetInput", "plan { year }", map[string]any{"unitId": office, "year": 2023,
+		"targets": []map[string]any{{"metric": "ACTIVITIES", "target": 1e-320}}}, nil)
+	var tiny planOut
+	secretary.MustDo(t, `query($u: ID!) { plan(unitId: $u, year: 2023) { targets { metric target actual progress met } } }`,
+		map[string]any{"u": office}, &tiny)
+	if len(tiny.Plan.Targets) != 1 || tiny.Plan.Targets[0].Actual == 0 || tiny.Plan.Targets[0].Progress != nil || !tiny.Plan.Targets[0].Met {
+		t.Errorf("a tiny target: %+v (want its actual, met, no progress)", tiny.Plan.Targets)
 	}
 	resp := e.As(tokens["doanvien.vptu"]).Do(t, `mutation($in: PlanSetInput!) { planSet(input: $in) { userErrors { code } } }`,
 		map[string]any{"in": map[string]any{"unitId": office, "year": 2023, "targets": []any{}}})

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"math"
 
 	"github.com/99designs/gqlgen/graphql"
 
@@ -46,8 +47,10 @@ func (r *Resolver) plan(ctx context.Context, unitID int64, year int) (*model.Pla
 			ID: model.EncodeID(model.KindPlanTarget, t.ID), Metric: t.Metric, WorkArea: t.WorkArea,
 			Target: t.Target, Note: t.Note, Actual: actual, Met: actual >= t.Target,
 		}
-		if t.Target > 0 {
-			progress := actual / t.Target
+		// A target so small that the quotient overflows (stored before
+		// targets were bounded, or typed as 1e-320) has no progress to
+		// show; +Inf would fail the whole answer's encoding.
+		if progress := actual / t.Target; t.Target > 0 && !math.IsInf(progress, 0) && !math.IsNaN(progress) {
 			pt.Progress = &progress
 		}
 		p.Targets[i] = pt

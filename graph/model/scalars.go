@@ -30,11 +30,11 @@ func MarshalDate(t time.Time) graphql.Marshaler {
 func UnmarshalDate(v any) (time.Time, error) {
 	s, ok := v.(string)
 	if !ok {
-		return time.Time{}, badScalar("Date", "a string YYYY-MM-DD such as 2022-12-29")
+		return time.Time{}, badScalar("Date", "a string YYYY-MM-DD such as 2022-12-29", "chuỗi YYYY-MM-DD, ví dụ 2022-12-29")
 	}
 	t, err := ParseDate(s)
 	if err != nil {
-		return time.Time{}, badScalar("Date", "a real calendar date written YYYY-MM-DD such as 2022-12-29")
+		return time.Time{}, badScalar("Date", "a real calendar date written YYYY-MM-DD such as 2022-12-29", "một ngày có thật, viết YYYY-MM-DD, ví dụ 2022-12-29")
 	}
 	return t, nil
 }
@@ -72,21 +72,22 @@ func UnmarshalMoney(v any) (int64, error) {
 			return int64(x), nil
 		}
 	}
-	return 0, badScalar("Money", "a whole number of đồng such as 1232000")
+	return 0, badScalar("Money", "a whole number of đồng such as 1232000", "số đồng nguyên, ví dụ 1232000")
 }
 
 func parseMoney(s string) (int64, error) {
 	n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
 	if err != nil {
-		return 0, badScalar("Money", "a whole number of đồng such as 1232000, without separators")
+		return 0, badScalar("Money", "a whole number of đồng such as 1232000, without separators", "số đồng nguyên, ví dụ 1232000, không có dấu phân cách")
 	}
 	return n, nil
 }
 
-func badScalar(scalar, want string) error {
+func badScalar(scalar, want, wantVI string) error {
 	return &apperr.Error{
 		Code:    apperr.BadUserInput,
 		Message: fmt.Sprintf("not a valid %s: expected %s", scalar, want),
+		VI:      fmt.Sprintf("Không phải giá trị %s hợp lệ: cần %s.", scalar, wantVI),
 	}
 }
 
@@ -105,7 +106,7 @@ func MarshalString(s string) graphql.Marshaler { return graphql.MarshalString(s)
 func UnmarshalString(v any) (string, error) {
 	s, err := graphql.UnmarshalString(v)
 	if err != nil {
-		return "", badScalar("String", "text")
+		return "", badScalar("String", "text", "văn bản")
 	}
 	return s, CheckText(s)
 }
@@ -117,7 +118,7 @@ func MarshalID(s string) graphql.Marshaler { return graphql.MarshalID(s) }
 func UnmarshalID(v any) (string, error) {
 	s, err := graphql.UnmarshalID(v)
 	if err != nil {
-		return "", badScalar("ID", "an ID returned by this API")
+		return "", badScalar("ID", "an ID returned by this API", "mã do API này trả về")
 	}
 	return s, CheckText(s)
 }

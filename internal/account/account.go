@@ -156,7 +156,7 @@ func (s *Store) RolesOf(ctx context.Context, ids []int64) (map[int64][]Role, err
 
 // Filter selects accounts to list.
 type Filter struct {
-	Visible *access.Principal // only accounts this principal manages
+	Visible *access.Principal // only accounts this principal manages (access.ManagesAccount)
 	UnitID  *int64            // managed by this unit or one below it
 	Search  string
 }
@@ -186,7 +186,15 @@ func (s *Store) List(ctx context.Context, f Filter, p page.Request) (page.Page[*
 func (f Filter) where(args *db.Args) []string {
 	var conds []string
 	if f.Visible != nil && !f.Visible.Admin {
-		conds = append(conds, "u.id IS NOT NULL AND "+f.Visible.UnitCondition("u", args))
+		// Managed as access.ManagesAccount decides: the home unit, every
+		// OFFICER role and the member record's branch within the caller's
+		// units, and no ADMIN role. By home unit alone the list named the
+		// administrators and officers above the caller, with their email.
+		conds = append(conds, "u.id IS NOT NULL AND "+f.Visible.UnitCondition("u", args),
+			`NOT EXISTS (SELECT 1 FROM account_roles r LEFT JOIN units ru ON ru.id = r.unit_id
+				WHERE r.account_id = a.id AND (r.role = 'ADMIN' OR NOT (`+f.Visible.UnitCondition("ru", args)+`)))`,
+			`(a.member_id IS NULL OR EXISTS (SELECT 1 FROM members m JOIN units mu ON mu.id = m.unit_id
+				WHERE m.id = a.member_id AND `+f.Visible.UnitCondition("mu", args)+`))`)
 	}
 	if f.UnitID != nil {
 		conds = append(conds, "u.path <@ (SELECT path FROM units WHERE id = "+args.Add(*f.UnitID)+")")

@@ -62,32 +62,33 @@ func (s *Store) Login(ctx context.Context, login, password string, c Client) (*S
 	login = strings.ToLower(strings.TrimSpace(login))
 	log := zerolog.Ctx(ctx)
 	var cr credentials
-	err := s.pool.QueryRow(ctx, `SELECT id, password_hash, active, locked_until FROM accounts
+	err := s.pool.QueryRow(ctx, `SELECT id, password_hash, active FROM accounts
 		WHERE username = $1 OR lower(email) = $1 ORDER BY username = $1 DESC LIMIT 1`, login).
-		Scan(&cr.id, &cr.hash, &cr.active, &cr.locked)
+		Scan(&cr.id, &cr.hash, &cr.active)
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
-		cr = s.strangers.credentials(login)
+		cr = credentials{}
 	case err != nil:
 		return nil, fmt.Errorf("look up account: %w", err)
 	}
-	ok, err := s.attempt(ctx, start, cr, password, func(now time.Time) (int, error) {
+	ok, err := s.attempt(ctx, start, cr, password, func(now time.Time) (int, *time.Time, error) {
 		if cr.id == 0 {
-			failures := s.strangers.fail(login, now, s.policy)
+			failures, locked := s.strangers.reserve(login, now, s.policy)
+			return failures, locked, nil
+		}
+		return s.reserveAttempt(ctx, cr.id, now)
+	}, func(failures int, locked *time.Time) {
+		if cr.id == 0 {
 			log.Warn().Str("login", login).Str("ip", c.IP).Int("failures", failures).Msg("sign-in failed: no such account")
-			return failures, nil
+			return
 		}
-		failures, locked, err := s.recordFailure(ctx, cr.id, now)
-		if err == nil {
-			ev := log.Warn().Int64("account_id", cr.id).Str("ip", c.IP).Int("failures", failures)
-			if locked != nil {
-				ev = ev.Time("locked_until", *locked)
-			}
-			ev.Bool("active", cr.active).Msg("sign-in failed")
+		ev := log.Warn().Int64("account_id", cr.id).Str("ip", c.IP).Int("failures", failures)
+		if locked != nil {
+			ev = ev.Time("locked_until", *locked)
 		}
-		return failures, err
-	}, func() {
-		ev := log.Warn().Str("ip", c.IP).Time("locked_until", *cr.locked)
+		ev.Bool("active", cr.active).Msg("sign-in failed")
+	}, func(until time.Time) {
+		ev := log.Warn().Str("ip", c.IP).Time("locked_until", until)
 		if cr.id == 0 {
 			ev.Str("login", login).Msg("sign-in refused: no such account, locked like one")
 			return
@@ -114,57 +115,84 @@ type credentials struct {
 	id     int64
 	hash   string
 	active bool
-	locked *time.Time
 }
 
 // attempt checks password against cr, the one path of every password
-// check (signing in, changing one's password): one argon2id verification
-// whatever the outcome; while cr is locked, a refusal; otherwise a failure
-// is counted by fail, which returns the consecutive failures. A refusal is answered no earlier than the slowdown for
-// that many failures after start, however long the work took, so neither
-// an unknown name nor a locked account answers sooner or later than a
-// wrong password would.
+// check (signing in, changing one's password). reserve counts the attempt
+// as a failure before the password is checked, or reports the lock that
+// refuses it, in one step: attempts made at once are each counted before
+// any is checked, so a burst of guesses checks no more passwords than the
+// lock allows (counting afterwards, all of a burst got checked while the
+// count was still low). Then one argon2id verification whatever the
+// outcome; a right password clears the count; a refusal is answered no
+// earlier than the slowdown for that many failures after start, however
+// long the work took, so neither an unknown name nor a locked account
+// answers sooner or later than a wrong password would.
 func (s *Store) attempt(ctx context.Context, start time.Time, cr credentials, password string,
-	fail func(now time.Time) (int, error), lockedLog func()) (bool, error) {
+	reserve func(now time.Time) (int, *time.Time, error), failedLog func(int, *time.Time), lockedLog func(time.Time)) (bool, error) {
 	hash := cr.hash
 	if cr.id == 0 {
 		hash = dummyHash()
+	}
+	now := s.now()
+	failures, locked, err := reserve(now)
+	if err != nil {
+		return false, err
 	}
 	ok, err := s.verify(hash, password)
 	if err != nil {
 		return false, fmt.Errorf("account %d: %w", cr.id, err)
 	}
-	now := s.now()
-	if cr.locked != nil && now.Before(*cr.locked) {
-		lockedLog()
+	if failures == 0 && locked != nil {
+		lockedLog(*locked)
 		s.pause(ctx, start, s.policy.SlowMax)
 		return false, nil
 	}
 	if ok && cr.active && cr.id != 0 {
+		if err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+			_, err := tx.Exec(ctx, `UPDATE accounts SET failed_logins = 0, locked_until = NULL WHERE id = $1`, cr.id)
+			return err
+		}); err != nil {
+			return false, fmt.Errorf("clear failed password attempts: %w", err)
+		}
 		return true, nil
 	}
-	failures, err := fail(now)
-	if err != nil {
-		return false, err
-	}
+	failedLog(failures, locked)
 	s.pause(ctx, start, min(time.Duration(failures)*s.policy.SlowStep, s.policy.SlowMax))
 	return false, nil
 }
 
-// recordFailure counts a failed attempt on an account, in one statement so
-// that attempts made at once are all counted, and locks the account when
-// the count reaches Policy.MaxFailures.
-func (s *Store) recordFailure(ctx context.Context, id int64, now time.Time) (int, *time.Time, error) {
+// reserveAttempt counts a password attempt on an account as a failure
+// until it proves right, in one statement so that attempts made at once
+// are all counted, and locks the account when the count reaches
+// Policy.MaxFailures. While the account is locked it counts nothing and
+// returns 0 failures and the end of the lock. Otherwise it returns the
+// count, and the end of the lock this attempt started, if it did.
+func (s *Store) reserveAttempt(ctx context.Context, id int64, now time.Time) (int, *time.Time, error) {
 	var failures int
 	var locked *time.Time
+	refused := false
 	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		return tx.QueryRow(ctx, `UPDATE accounts SET failed_logins = failed_logins + 1, last_failed_at = $2,
+		refused = false
+		err := tx.QueryRow(ctx, `UPDATE accounts SET failed_logins = failed_logins + 1, last_failed_at = $2,
 			locked_until = CASE WHEN failed_logins + 1 >= $3 THEN $4 ELSE locked_until END
-			WHERE id = $1 RETURNING failed_logins, CASE WHEN failed_logins >= $3 THEN locked_until END`,
+			WHERE id = $1 AND (locked_until IS NULL OR locked_until <= $2)
+			RETURNING failed_logins, CASE WHEN failed_logins >= $3 THEN locked_until END`,
 			id, now, s.policy.MaxFailures, now.Add(s.policy.LockFor)).Scan(&failures, &locked)
+		if errors.Is(err, pgx.ErrNoRows) {
+			refused = true
+			return tx.QueryRow(ctx, `SELECT locked_until FROM accounts WHERE id = $1`, id).Scan(&locked)
+		}
+		return err
 	})
+	if err == nil && refused {
+		if locked == nil {
+			locked = &now // unlocked since: refused all the same, once
+		}
+		return 0, locked, nil
+	}
 	if err != nil {
-		return 0, nil, fmt.Errorf("record failed password attempt: %w", err)
+		return 0, nil, fmt.Errorf("record password attempt: %w", err)
 	}
 	return failures, locked, nil
 }
@@ -344,23 +372,21 @@ func (s *Store) ChangePassword(ctx context.Context, p *access.Principal, current
 	var v validate.Errors
 	checkPassword(&v, in("newPassword"), next)
 	cr := credentials{id: p.AccountID}
-	if err := s.pool.QueryRow(ctx, `SELECT password_hash, active, locked_until FROM accounts WHERE id = $1`, p.AccountID).
-		Scan(&cr.hash, &cr.active, &cr.locked); err != nil {
+	if err := s.pool.QueryRow(ctx, `SELECT password_hash, active FROM accounts WHERE id = $1`, p.AccountID).
+		Scan(&cr.hash, &cr.active); err != nil {
 		return fmt.Errorf("change password: %w", err)
 	}
 	ip := ClientFrom(ctx).IP
-	ok, err := s.attempt(ctx, start, cr, current, func(now time.Time) (int, error) {
-		failures, locked, err := s.recordFailure(ctx, cr.id, now)
-		if err == nil {
-			ev := log.Warn().Int64("account_id", cr.id).Str("ip", ip).Int("failures", failures)
-			if locked != nil {
-				ev = ev.Time("locked_until", *locked)
-			}
-			ev.Msg("password change failed: wrong current password")
+	ok, err := s.attempt(ctx, start, cr, current, func(now time.Time) (int, *time.Time, error) {
+		return s.reserveAttempt(ctx, cr.id, now)
+	}, func(failures int, locked *time.Time) {
+		ev := log.Warn().Int64("account_id", cr.id).Str("ip", ip).Int("failures", failures)
+		if locked != nil {
+			ev = ev.Time("locked_until", *locked)
 		}
-		return failures, err
-	}, func() {
-		log.Warn().Int64("account_id", cr.id).Str("ip", ip).Time("locked_until", *cr.locked).Msg("password change refused: account locked")
+		ev.Msg("password change failed: wrong current password")
+	}, func(until time.Time) {
+		log.Warn().Int64("account_id", cr.id).Str("ip", ip).Time("locked_until", until).Msg("password change refused: account locked")
 	})
 	if err != nil {
 		return err

@@ -27,25 +27,22 @@ func newStrangers() *strangers {
 	return &strangers{lru: expirable.NewLRU[string, stranger](10_000, nil, 24*time.Hour)}
 }
 
-// credentials is the stand-in record for login.
-func (s *strangers) credentials(login string) credentials {
+// reserve counts an attempt on login as reserveAttempt does for an
+// account: while login is locked it counts nothing and returns 0 and the
+// end of the lock; otherwise the count, and the lock it started, if any.
+func (s *strangers) reserve(login string, now time.Time, p Policy) (int, *time.Time) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st, _ := s.lru.Get(login)
-	return credentials{locked: st.locked}
-}
-
-// fail counts a failed attempt on login as recordFailure does for an
-// account, and returns the count.
-func (s *strangers) fail(login string, now time.Time, p Policy) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	st, _ := s.lru.Get(login)
+	if st.locked != nil && now.Before(*st.locked) {
+		return 0, st.locked
+	}
 	st.failures++
+	var started *time.Time
 	if st.failures >= p.MaxFailures {
 		t := now.Add(p.LockFor)
-		st.locked = &t
+		st.locked, started = &t, &t
 	}
 	s.lru.Add(login, st)
-	return st.failures
+	return st.failures, started
 }

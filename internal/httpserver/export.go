@@ -81,7 +81,7 @@ func exportReport(accounts *account.Store, reports *report.Store, limit *ratelim
 		default:
 			err = render.HTML(&buf, e)
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
-			w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:")
+			w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'")
 		}
 		if err != nil {
 			log.Error().Err(err).Msg("render report")

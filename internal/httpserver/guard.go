@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -36,6 +37,15 @@ func guardGraphQL(maxBytes int64, next http.Handler) http.Handler {
 		ctx := r.Context()
 		switch r.Method {
 		case http.MethodGet:
+			// gqlgen answers these with bare English and no code: the same
+			// checks here answer them like every other bad request.
+			query, err := url.ParseQuery(r.URL.RawQuery)
+			if err != nil || !jsonObjectOrNull(query.Get("variables")) || !jsonObjectOrNull(query.Get("extensions")) {
+				writeGraphQLError(w, http.StatusBadRequest, "BAD_REQUEST", i18n.Pick(ctx,
+					"Tham số của URL không đọc được: query (văn bản GraphQL), operationName, variables và extensions (đối tượng JSON).",
+					"The URL's parameters cannot be read: query (GraphQL text), operationName, variables and extensions (JSON objects)."))
+				return
+			}
 			next.ServeHTTP(w, r)
 			return
 		case http.MethodPost:
@@ -45,7 +55,9 @@ func guardGraphQL(maxBytes int64, next http.Handler) http.Handler {
 				"Chỉ nhận GET (truy vấn) hoặc POST.", "Only GET (queries) and POST are accepted."))
 			return
 		}
-		if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
+		// A media type whose parameters do not parse is refused here too:
+		// gqlgen would answer "transport not supported" with no code.
+		if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
 			writeGraphQLError(w, http.StatusUnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE", i18n.Pick(ctx,
 				"Gửi yêu cầu GraphQL dạng JSON (Content-Type: application/json).",
 				"Send the GraphQL request as JSON (Content-Type: application/json)."))
@@ -102,6 +114,16 @@ func persistedQuery(extensions json.RawMessage) bool {
 		PersistedQuery json.RawMessage `json:"persistedQuery"`
 	}
 	return json.Unmarshal(extensions, &ext) == nil && len(ext.PersistedQuery) > 0 && string(ext.PersistedQuery) != "null"
+}
+
+// jsonObjectOrNull reports whether a URL parameter is absent, or JSON that
+// is null or an object.
+func jsonObjectOrNull(param string) bool {
+	if param == "" {
+		return true
+	}
+	var v map[string]any
+	return json.Unmarshal([]byte(param), &v) == nil
 }
 
 // objectOrNull reports whether raw JSON is absent, null or an object.

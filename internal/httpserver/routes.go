@@ -120,7 +120,17 @@ func Routes(o Options) http.Handler {
 		mux.Handle("GET "+graphiql.AssetPrefix, ide)
 		mux.Handle("GET /graphql/schema.graphql", crossOrigin(compress(serveSchema(graph.SDL()))))
 	}
-	return withRequestLogging(o.Log, withClient(o.TrustedProxies, i18n.Middleware(o.Instrument.wrap(mux))))
+	return withRequestLogging(o.Log, withClient(o.TrustedProxies, i18n.Middleware(o.Instrument.wrap(noSniff(mux)))))
+}
+
+// noSniff tells browsers to trust every answer's Content-Type: the schema
+// file, probes, export pages and errors are text a browser must not take
+// for script or HTML.
+func noSniff(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		next.ServeHTTP(w, r)
+	})
 }
 
 // orOrigins is the allowed origins, or the local ones in development when

@@ -198,3 +198,17 @@ func TestDevelopmentOnlyFeatures(t *testing.T) {
 		})
 	}
 }
+
+// Every answer, whatever the path or outcome, says nosniff: the schema
+// file and error texts are text/plain a browser must not run.
+func TestEveryAnswerSaysNoSniff(t *testing.T) {
+	t.Parallel()
+	env := apitest.New(t)
+	for _, target := range []string{"/healthz", "/readyz", "/graphql/schema.graphql", "/exports/report?token=nope",
+		"/media/none.jpg", "/", "/nowhere", "/graphql?query=%7B__typename%7D"} {
+		rec := get(t, env.Handler, target)
+		if got := rec.Header().Get("X-Content-Type-Options"); got != "nosniff" {
+			t.Errorf("GET %s (%d): X-Content-Type-Options %q", target, rec.Code, got)
+		}
+	}
+}

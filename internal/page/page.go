@@ -41,6 +41,7 @@ func New(first *int32, after *string) (Request, error) {
 		return Request{}, &apperr.Error{
 			Code:    apperr.BadUserInput,
 			Message: fmt.Sprintf("first must be between 1 and %d, got %d", MaxFirst, n),
+			VI:      fmt.Sprintf("first phải từ 1 đến %d (đã gửi %d).", MaxFirst, n),
 			Field:   []string{"first"},
 		}
 	}
@@ -51,6 +52,7 @@ func New(first *int32, after *string) (Request, error) {
 			return Request{}, &apperr.Error{
 				Code:    apperr.BadUserInput,
 				Message: "after is not a cursor returned by this list",
+				VI:      "after không phải con trỏ (cursor) do danh sách này trả về.",
 				Field:   []string{"after"},
 			}
 		}
@@ -86,6 +88,7 @@ func badCursor() error {
 	return &apperr.Error{
 		Code:    apperr.BadUserInput,
 		Message: "after is not a cursor returned by this list",
+		VI:      "after không phải con trỏ (cursor) do danh sách này trả về.",
 		Field:   []string{"after"},
 	}
 }

@@ -13,6 +13,11 @@ import (
 	"github.com/sodoan/sodoan/internal/validate"
 )
 
+// maxTarget bounds a plan's target: more than any count, hour or đồng a
+// province reaches (a contribution is at most 10^12 đ), small enough that
+// figures derived from it stay ordinary numbers.
+const maxTarget = 1e15
+
 // Metric is a report figure a target can be set on.
 type Metric string
 
@@ -108,6 +113,9 @@ func (s *Store) SetTargets(ctx context.Context, unitID int64, year int, targets 
 		switch {
 		case t.Target < 0 || math.IsNaN(t.Target) || math.IsInf(t.Target, 0):
 			v.Add(in("targets", i, "target"), validate.OutOfRange, "Chỉ tiêu không được âm.", "A target cannot be negative.")
+		case t.Target > maxTarget:
+			v.Add(in("targets", i, "target"), validate.OutOfRange, "Chỉ tiêu quá lớn (tối đa 1 triệu tỉ).",
+				"The target is too large (at most 10^15).")
 		case t.Metric.IsShare() && t.Target > 1:
 			v.Add(in("targets", i, "target"), validate.OutOfRange, "Tỉ lệ là số từ 0 đến 1 (ví dụ 0,9 cho 90%).",
 				"A share is between 0 and 1 (0.9 for 90%).")
