@@ -213,8 +213,9 @@ var _ interface {
 func (rateLimit) ExtensionName() string                   { return "RateLimit" }
 func (rateLimit) Validate(graphql.ExecutableSchema) error { return nil }
 
-// requestCharge is rateLimit's charge of a point per request, which must
-// run before any check of the document (the checks may refuse it).
+// requestCharge is rateLimit's charge for the request's size (at least a
+// point), which must run before any check of the document (the checks may
+// refuse it).
 type requestCharge struct{ rateLimit }
 
 var _ interface {
@@ -235,23 +236,49 @@ func (l rateLimit) budget(ctx context.Context) (*ratelimit.Limiter, string) {
 	return nil, ""
 }
 
-// MutateOperationParameters charges every request a point before its
+// sizeFreeBytes is how much of a request is included in its first point;
+// each further KiB begun costs a point more.
+const sizeFreeBytes = 1 << 10
+
+// sizePoints prices reading and parsing n bytes of request: 1 point up to
+// a KiB, then a point per KiB begun. Decoding and parsing take time in the
+// size of the text whatever it asks for, so a large body, even one that
+// is refused, is not priced like a small one.
+func sizePoints(n int64) int {
+	if n <= sizeFreeBytes {
+		return 1
+	}
+	return int((n + sizeFreeBytes - 1) / sizeFreeBytes)
+}
+
+// MutateOperationParameters charges every request for its size before its
 // document is parsed, so documents refused as malformed or over a limit
-// (which never reach the complexity charge) are not free to send.
+// (which never reach the complexity charge) are not free to send, and
+// large ones cost what reading them costs.
 func (l requestCharge) MutateOperationParameters(ctx context.Context, _ *graphql.RawParams) *gqlerror.Error {
 	lim, key := l.budget(ctx)
 	if lim == nil {
 		return nil
 	}
-	d := lim.Take(key, 1)
-	ratelimit.Record(ctx, d)
-	if d.Allowed {
-		return nil
+	cost := 1
+	size := requestSizeFrom(ctx)
+	if size != nil {
+		cost = sizePoints(size.bytes)
 	}
-	return rateLimitedError(ctx, d, 1)
+	d := lim.Take(key, cost)
+	ratelimit.Record(ctx, d)
+	if !d.Allowed {
+		return rateLimitedError(ctx, d, cost)
+	}
+	if size != nil {
+		size.charged = cost
+	}
+	return nil
 }
 
-// MutateOperationContext charges the rest of the operation's complexity.
+// MutateOperationContext charges the rest of the operation's complexity:
+// the request's first point, paid with its size, pays the first point of
+// it.
 func (l rateLimit) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
 	lim, key := l.budget(ctx)
 	if lim == nil {
@@ -261,12 +288,16 @@ func (l rateLimit) MutateOperationContext(ctx context.Context, oc *graphql.Opera
 	if s, ok := oc.Stats.GetExtension("ComplexityLimit").(*extension.ComplexityStats); ok {
 		cost = max(s.Complexity, 1)
 	}
+	paid := 1
+	if size := requestSizeFrom(ctx); size != nil && size.charged > 0 {
+		paid = size.charged
+	}
 	if cost == 1 {
 		return nil // paid before parsing
 	}
 	d := lim.Take(key, cost-1)
 	if d.Allowed {
-		d.Cost = cost
+		d.Cost = paid + cost - 1 // the headers and rateLimit field show the whole charge
 	}
 	ratelimit.Record(ctx, d)
 	if d.Allowed {

@@ -506,3 +506,51 @@ func TestPageErrorsSpeakTheCallersLanguage(t *testing.T) {
 		}
 	}
 }
+
+// TestRateLimitPricesSize checks that a request pays for its size before
+// its document is parsed: a point per KiB begun (at least one), so an
+// address cannot buy seconds of decoding and parsing with one point a
+// megabyte, whether the document runs or is refused.
+func TestRateLimitPricesSize(t *testing.T) {
+	t.Parallel()
+	env := apitest.New(t, apitest.WithRateLimits(graph.RateLimits{Anonymous: ratelimit.New(4500)}))
+	// bodySize is what apitest.Do sends for query with no variables.
+	bodySize := func(query string) int {
+		b, err := json.Marshal(map[string]any{"query": query, "variables": nil})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(b)
+	}
+	padded := func(n int) string { // a document of about n bytes: a comment pads it
+		return "{ __typename }\n#" + strings.Repeat("x", n)
+	}
+	for i, tc := range []struct {
+		query string
+		want  int
+	}{
+		{`{ __typename }`, 1},
+		{padded(900), 1},
+		{padded(1500), 2},
+		{padded(1<<20 - 200), (bodySize(padded(1<<20-200)) + 1023) / 1024},
+		// Refused as invalid, and charged for its size all the same.
+		{"{ khongCoTruongNay }\n#" + strings.Repeat("x", 100<<10), (bodySize("{ khongCoTruongNay }\n#"+strings.Repeat("x", 100<<10)) + 1023) / 1024},
+	} {
+		resp := env.Anonymous().From("198.51.100."+strconv.Itoa(20+i)).Do(t, tc.query, nil)
+		if used := resp.Header.Get("X-RateLimit-Used"); used != strconv.Itoa(tc.want) {
+			t.Errorf("a %d-byte request: charged %s points, want %d (%d %+v)", bodySize(tc.query), used, tc.want, resp.Status, resp.Errors)
+		}
+	}
+	if got := (bodySize(padded(1<<20-200)) + 1023) / 1024; got != 1024 {
+		t.Fatalf("the megabyte request is %d KiB", got)
+	}
+
+	// A budget of 4500 points buys four megabyte requests, not 4500.
+	big := env.Anonymous().From("198.51.100.40")
+	for i := range 5 {
+		resp := big.Do(t, padded(1<<20-200), nil)
+		if refused := resp.Status == http.StatusTooManyRequests; refused != (i == 4) {
+			t.Fatalf("megabyte request %d: %d %+v", i+1, resp.Status, resp.Errors)
+		}
+	}
+}

@@ -45,6 +45,7 @@ type overHTTP struct{ graphql.Transport }
 
 func (t overHTTP) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
 	rw := &requestErrorWriter{ResponseWriter: w}
+	r = withRequestSize(r)
 	t.Transport.Do(rw, r, requestErrorExec{GraphExecutor: exec, w: rw})
 }
 
@@ -128,6 +129,44 @@ func (w *requestErrorWriter) Unwrap() http.ResponseWriter { return w.ResponseWri
 func responseMediaType(h http.Header) string {
 	mt, _, _ := mime.ParseMediaType(h.Get("Content-Type"))
 	return mt
+}
+
+// requestSize is how many bytes of the request the transport read (a
+// POST's body, a GET's query string), known before the document is parsed
+// so that the rate limit can price it (see sizePoints), and the points
+// charged for it, which pay the operation's first points of complexity.
+type requestSize struct {
+	bytes   int64
+	charged int
+}
+
+type requestSizeKey struct{}
+
+// withRequestSize counts the bytes the transport reads from r into a
+// requestSize in r's context.
+func withRequestSize(r *http.Request) *http.Request {
+	size := &requestSize{bytes: int64(len(r.URL.RawQuery))}
+	r = r.WithContext(context.WithValue(r.Context(), requestSizeKey{}, size))
+	if r.Body != nil && r.Body != http.NoBody {
+		r.Body = &countingBody{ReadCloser: r.Body, size: size}
+	}
+	return r
+}
+
+func requestSizeFrom(ctx context.Context) *requestSize {
+	s, _ := ctx.Value(requestSizeKey{}).(*requestSize)
+	return s
+}
+
+type countingBody struct {
+	io.ReadCloser
+	size *requestSize
+}
+
+func (b *countingBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	b.size.bytes += int64(n)
+	return n, err
 }
 
 // incremental serves requests that accept multipart/mixed. Only an
