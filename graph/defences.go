@@ -255,13 +255,16 @@ func sizePoints(n int64) int {
 // document is parsed, so documents refused as malformed or over a limit
 // (which never reach the complexity charge) are not free to send, and
 // large ones cost what reading them costs.
-func (l requestCharge) MutateOperationParameters(ctx context.Context, _ *graphql.RawParams) *gqlerror.Error {
+func (l requestCharge) MutateOperationParameters(ctx context.Context, p *graphql.RawParams) *gqlerror.Error {
+	size := requestRecordFrom(ctx)
+	if size != nil {
+		size.params = p
+	}
 	lim, key := l.budget(ctx)
 	if lim == nil {
 		return nil
 	}
 	cost := 1
-	size := requestSizeFrom(ctx)
 	if size != nil {
 		cost = sizePoints(size.bytes)
 	}
@@ -289,7 +292,7 @@ func (l rateLimit) MutateOperationContext(ctx context.Context, oc *graphql.Opera
 		cost = max(s.Complexity, 1)
 	}
 	paid := 1
-	if size := requestSizeFrom(ctx); size != nil && size.charged > 0 {
+	if size := requestRecordFrom(ctx); size != nil && size.charged > 0 {
 		paid = size.charged
 	}
 	if cost == 1 {

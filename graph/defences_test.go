@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -552,5 +553,90 @@ func TestRateLimitPricesSize(t *testing.T) {
 		if refused := resp.Status == http.StatusTooManyRequests; refused != (i == 4) {
 			t.Fatalf("megabyte request %d: %d %+v", i+1, resp.Status, resp.Errors)
 		}
+	}
+}
+
+// TestProductionErrorsNameOnlyWhatWasWritten sends documents and
+// variables that validation or variable coercion refuse with messages
+// naming schema types, fields and values (the type a position expects,
+// the field left out). In production no message may name a schema name
+// the request did not hold; development keeps gqlparser's details.
+func TestProductionErrorsNameOnlyWhatWasWritten(t *testing.T) {
+	t.Parallel()
+	schema := graph.NewExecutableSchema(graph.Config{}).Schema()
+	names, types := map[string]bool{}, map[string]bool{}
+	for name, def := range schema.Types {
+		names[name], types[name] = true, true
+		for _, f := range def.Fields {
+			names[f.Name] = true
+			for _, a := range f.Arguments {
+				names[a.Name] = true
+			}
+		}
+		for _, v := range def.EnumValues {
+			names[v.Name], types[v.Name] = true, true
+		}
+	}
+	quoted := regexp.MustCompile(`"[^"]*"`)
+	ident := regexp.MustCompile(`[_A-Za-z][_0-9A-Za-z]*`)
+	cases := []struct {
+		query  string
+		vars   map[string]any
+		detail string // what development says and production must not
+	}{
+		{`query($x: Int) { members(filter: $x) { totalCount } }`, map[string]any{"x": 1}, "MemberFilter"},
+		{`{ members(filter: 5) { totalCount } }`, nil, "MemberFilter"},
+		{`query($f: MemberFilter) { members(filter: $f) { totalCount } }`, map[string]any{"f": map[string]any{"statuses": 5}}, "MemberStatus"},
+		{`{ serviceInfo { verison } }`, nil, "ServiceInfo"},
+		{`mutation { unitCreate(input: {}) { unit { id } } }`, nil, "UnitLevel"},
+		{`{ members(orderBy: 3) { totalCount } }`, nil, "MemberOrder"},
+		{`{ members { edges } }`, nil, "MemberEdge"},
+		{`{ members(filter: {bogus: 2}) { totalCount } }`, nil, "MemberFilter"},
+	}
+	dev := apitest.New(t)
+	prod := apitest.New(t, apitest.Production)
+	for _, tc := range cases {
+		written := map[string]bool{}
+		vars, _ := json.Marshal(tc.vars)
+		for _, n := range ident.FindAllString(tc.query+" "+string(vars), -1) {
+			written[n] = true
+		}
+		if resp := dev.Do(t, tc.query, tc.vars, "Accept-Language", "en"); len(resp.Errors) == 0 || !strings.Contains(resp.Errors[0].Message, tc.detail) {
+			t.Errorf("%s: development should say %q: %+v", tc.query, tc.detail, resp.Errors)
+		}
+		for _, lang := range []string{"vi", "en"} {
+			resp := prod.Do(t, tc.query, tc.vars, "Accept-Language", lang)
+			if len(resp.Errors) == 0 {
+				t.Errorf("%s (%s): not refused", tc.query, lang)
+			}
+			for _, e := range resp.Errors {
+				if e.Extensions["code"] != "GRAPHQL_VALIDATION_FAILED" {
+					t.Errorf("%s (%s): code %v", tc.query, lang, e.Extensions["code"])
+				}
+				// Names are quoted in these messages, or (variables) bare
+				// type names; the message's own words may be field names
+				// too ("at", "path"), and are not looked at.
+				for _, n := range ident.FindAllString(strings.Join(quoted.FindAllString(e.Message, -1), " "), -1) {
+					if names[n] && !written[n] {
+						t.Errorf("%s (%s): the message names %q, which the request did not: %q", tc.query, lang, n, e.Message)
+					}
+				}
+				for _, n := range ident.FindAllString(e.Message, -1) {
+					if types[n] && !written[n] {
+						t.Errorf("%s (%s): the message names the type %q, which the request did not: %q", tc.query, lang, n, e.Message)
+					}
+				}
+			}
+		}
+	}
+	// What the caller wrote stays in the message, in their language.
+	resp := prod.Do(t, `{ serviceInfo { verison } }`, nil)
+	if len(resp.Errors) != 1 || !strings.Contains(resp.Errors[0].Message, `"verison"`) || !strings.Contains(resp.Errors[0].Message, "lược đồ") {
+		t.Errorf("production, Vietnamese: %+v", resp.Errors)
+	}
+	// The code and path stay.
+	resp = prod.Do(t, `query($f: MemberFilter) { members(filter: $f) { totalCount } }`, map[string]any{"f": map[string]any{"statuses": 5}})
+	if len(resp.Errors) != 1 || fmt.Sprint(resp.Errors[0].Path) != "[variable f statuses 0]" {
+		t.Errorf("production, variable: %+v", resp.Errors)
 	}
 }

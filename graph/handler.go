@@ -38,7 +38,8 @@ type HandlerOptions struct {
 // cannot reach a mutation.
 func NewHandler(r *Resolver, opts HandlerOptions) *handler.Server {
 	opts.Limits = opts.Limits.orDefaults()
-	srv := handler.New(NewExecutableSchema(Config{Resolvers: r, Complexity: pagedComplexity()}))
+	es := NewExecutableSchema(Config{Resolvers: r, Complexity: pagedComplexity()})
+	srv := handler.New(es)
 	for _, t := range transports() {
 		srv.AddTransport(t)
 	}
@@ -77,7 +78,11 @@ func NewHandler(r *Resolver, opts HandlerOptions) *handler.Server {
 	srv.AroundResponses(capErrors)
 	srv.AroundOperations(newHeavyLimit(opts.RateLimits, heavyPerCaller).aroundOperations)
 	srv.AroundFields(gateMutations(opts.RateLimits.Logins))
-	srv.SetErrorPresenter(presentError)
+	present := presentError
+	if !opts.Suggestions {
+		present = discreet(es.Schema(), presentError)
+	}
+	srv.SetErrorPresenter(present)
 	srv.SetRecoverFunc(recoverPanic)
 	return srv
 }

@@ -45,7 +45,7 @@ type overHTTP struct{ graphql.Transport }
 
 func (t overHTTP) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
 	rw := &requestErrorWriter{ResponseWriter: w}
-	r = withRequestSize(r)
+	r = withRequestRecord(r)
 	t.Transport.Do(rw, r, requestErrorExec{GraphExecutor: exec, w: rw})
 }
 
@@ -131,36 +131,39 @@ func responseMediaType(h http.Header) string {
 	return mt
 }
 
-// requestSize is how many bytes of the request the transport read (a
-// POST's body, a GET's query string), known before the document is parsed
-// so that the rate limit can price it (see sizePoints), and the points
-// charged for it, which pay the operation's first points of complexity.
-type requestSize struct {
+// requestRecord is what is known of a request before its document is
+// parsed: how many bytes of it the transport read (a POST's body, a GET's
+// query string), so that the rate limit can price it (see sizePoints);
+// the points charged for it, which pay the operation's first points of
+// complexity; and its parameters, so that errors can be told from the
+// names the caller wrote (see discreet).
+type requestRecord struct {
 	bytes   int64
 	charged int
+	params  *graphql.RawParams
 }
 
-type requestSizeKey struct{}
+type requestRecordKey struct{}
 
-// withRequestSize counts the bytes the transport reads from r into a
-// requestSize in r's context.
-func withRequestSize(r *http.Request) *http.Request {
-	size := &requestSize{bytes: int64(len(r.URL.RawQuery))}
-	r = r.WithContext(context.WithValue(r.Context(), requestSizeKey{}, size))
+// withRequestRecord counts the bytes the transport reads from r into a
+// requestRecord in r's context.
+func withRequestRecord(r *http.Request) *http.Request {
+	size := &requestRecord{bytes: int64(len(r.URL.RawQuery))}
+	r = r.WithContext(context.WithValue(r.Context(), requestRecordKey{}, size))
 	if r.Body != nil && r.Body != http.NoBody {
 		r.Body = &countingBody{ReadCloser: r.Body, size: size}
 	}
 	return r
 }
 
-func requestSizeFrom(ctx context.Context) *requestSize {
-	s, _ := ctx.Value(requestSizeKey{}).(*requestSize)
+func requestRecordFrom(ctx context.Context) *requestRecord {
+	s, _ := ctx.Value(requestRecordKey{}).(*requestRecord)
 	return s
 }
 
 type countingBody struct {
 	io.ReadCloser
-	size *requestSize
+	size *requestRecord
 }
 
 func (b *countingBody) Read(p []byte) (int, error) {
