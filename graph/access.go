@@ -385,20 +385,35 @@ func seesPersonalOf(ctx context.Context, memberID int64, entryUnit *int64) (bool
 	return p.SeesPersonal(memberID, u.Path), u.ID, nil
 }
 
-// canSeeAccount allows reading an account to its holder and the managers
-// of its home unit (as the accounts list does); accounts outside the tree
-// are the administrators' own.
+// canSeeAccount allows reading an account to its holder and to those who
+// manage it by the accounts list's rule (account.Store.ManagedOf, the
+// same condition): every unit it holds a role on, its home unit and its
+// member record's branch within the caller's units, and no ADMIN role
+// unless the caller is one. By home unit alone, node(id:) showed a branch
+// secretary the administrators and officers the list hides from her.
 func (r *Resolver) canSeeAccount(ctx context.Context, id int64) error {
+	return r.seeAccount(ctx, id)()
+}
+
+// seeAccount starts canSeeAccount's check and returns a thunk that waits
+// for it, so that nodes(ids:) checks its accounts in one batch.
+func (r *Resolver) seeAccount(ctx context.Context, id int64) func() error {
 	p := access.From(ctx)
 	switch {
 	case !p.SignedIn():
-		return access.ErrSignIn
+		return func() error { return access.ErrSignIn }
 	case p.Admin || p.AccountID == id:
+		return func() error { return nil }
+	}
+	load := loaders(ctx).ManagedAccount.LoadThunk(ctx, id)
+	return func() error {
+		managed, err := load()
+		if err != nil {
+			return err
+		}
+		if !managed {
+			return access.ErrForbidden
+		}
 		return nil
 	}
-	a, err := loadOne(ctx, loaders(ctx).Account, id)
-	if err != nil || a == nil {
-		return err
-	}
-	return r.canUnitOrRoot(ctx, a.UnitID)
 }

@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -184,5 +185,64 @@ func TestAccountsListsOnlyManagedAccounts(t *testing.T) {
 	if !seen["thuky.chidoan"] || seen["phobithu.khoi2"] || seen["quantri.chidoan"] || out.Accounts.TotalCount != len(out.Accounts.Edges) {
 		t.Errorf("the branch secretary lists %v (total %d): want the account she manages, not the bloc officer's or the administrator's",
 			seen, out.Accounts.TotalCount)
+	}
+}
+
+// Reading an account by its ID (node, nodes) follows the accounts list's
+// rule: each caller reads by ID exactly the accounts her list holds (and
+// her own), so an account whose home is her branch but which holds a role
+// above it, or ADMIN, or whose member record is elsewhere, is not shown.
+func TestAccountByIDFollowsTheList(t *testing.T) {
+	t.Parallel()
+	c := newCallers(t)
+	branch := ptr(key(t, model.KindUnit, c.branchA))
+	targets := map[string]int64{}
+	targets["thuky.chidoan"] = c.env.Account(t, "thuky.chidoan", branch, nil)
+	c.env.Grant(t, targets["thuky.chidoan"], account.Officer, branch)
+	targets["phobithu.khoi2"] = c.env.Account(t, "phobithu.khoi2", branch, nil)
+	c.env.Grant(t, targets["phobithu.khoi2"], account.Officer, ptr(key(t, model.KindUnit, c.bloc)))
+	targets["quantri.chidoan"] = c.env.Account(t, "quantri.chidoan", branch, nil)
+	c.env.Grant(t, targets["quantri.chidoan"], account.Admin, nil)
+	targets["doanvien.chidoanb"] = c.env.Account(t, "doanvien.chidoanb", branch,
+		ptr(key(t, model.KindMember, c.member(t, c.branchB, uniq("Lê Thị Cúc"), nil))))
+	ids := make([]string, 0, len(targets))
+	for _, id := range targets {
+		ids = append(ids, model.EncodeID(model.KindAccount, id))
+	}
+	for _, caller := range []string{"admin", "bloc officer", "branch A secretary"} {
+		var list struct {
+			Accounts struct {
+				Edges []struct{ Node struct{ Username string } }
+			}
+		}
+		c.as(caller).MustDo(t, `{ accounts(first: 100) { edges { node { username } } } }`, nil, &list)
+		listed := map[string]bool{}
+		for _, e := range list.Accounts.Edges {
+			listed[e.Node.Username] = true
+		}
+		for _, id := range ids {
+			var name string
+			for n, v := range targets {
+				if model.EncodeID(model.KindAccount, v) == id {
+					name = n
+				}
+			}
+			one := c.as(caller).Do(t, `query($id: ID!) { node(id: $id) { ... on Account { username } } }`, map[string]any{"id": id})
+			shown := !strings.Contains(string(one.Data), `"node":null`) && len(one.Errors) == 0
+			if shown != listed[name] {
+				t.Errorf("%s: node(id:) of %s shown %v, listed %v: %s %+v", caller, name, shown, listed[name], one.Data, one.Errors)
+			}
+			var many struct{ Nodes []*struct{ Username string } }
+			resp := c.as(caller).Do(t, `query($ids: [ID!]!) { nodes(ids: $ids) { ... on Account { username } } }`, map[string]any{"ids": []string{id}})
+			if err := json.Unmarshal(resp.Data, &many); err != nil {
+				t.Fatalf("%s: nodes: %s %+v", caller, resp.Data, resp.Errors)
+			}
+			if shown := len(many.Nodes) == 1 && many.Nodes[0] != nil; shown != listed[name] {
+				t.Errorf("%s: nodes(ids:) of %s shown %v, listed %v: %s %+v", caller, name, shown, listed[name], resp.Data, resp.Errors)
+			}
+		}
+		if caller == "branch A secretary" && (!listed["thuky.chidoan"] || listed["phobithu.khoi2"] || listed["quantri.chidoan"] || listed["doanvien.chidoanb"]) {
+			t.Errorf("the branch secretary lists %v", listed)
+		}
 	}
 }

@@ -46,11 +46,12 @@ func (r *Resolver) node(ctx context.Context, id string) func() (model.Node, erro
 			return visibleCommendation(ctx, c, err)
 		})
 	case model.KindAccount:
+		see, load := r.seeAccount(ctx, n), thunk(l.Account.LoadThunk(ctx, n))
 		return func() (model.Node, error) {
-			if err := r.canSeeAccount(ctx, n); err != nil {
+			if err := see(); err != nil {
 				return nil, err
 			}
-			return thunk(l.Account.LoadThunk(ctx, n))()
+			return load()
 		}
 	case model.KindPost:
 		return func() (model.Node, error) {

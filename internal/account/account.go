@@ -135,6 +135,27 @@ func (s *Store) ByIDs(ctx context.Context, ids []int64) (map[int64]*Account, err
 	return out, nil
 }
 
+// ManagedOf reports which of ids p manages, by the accounts list's rule
+// (Filter.Visible, access.ManagesAccount), so that reading an account by
+// its ID shows no account the list would leave out.
+func (s *Store) ManagedOf(ctx context.Context, p *access.Principal, ids []int64) (map[int64]bool, error) {
+	var args db.Args
+	conds := append([]string{"a.id = ANY(" + args.Add(ids) + ")"}, Filter{Visible: p}.where(&args)...)
+	rows, err := s.pool.Query(ctx, `SELECT a.id FROM accounts a LEFT JOIN units u ON u.id = a.unit_id`+db.Where(conds), args...)
+	if err != nil {
+		return nil, fmt.Errorf("managed accounts: %w", err)
+	}
+	managed, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return nil, fmt.Errorf("managed accounts: %w", err)
+	}
+	out := make(map[int64]bool, len(managed))
+	for _, id := range managed {
+		out[id] = true
+	}
+	return out, nil
+}
+
 // RolesOf returns each account's roles.
 func (s *Store) RolesOf(ctx context.Context, ids []int64) (map[int64][]Role, error) {
 	rows, err := s.pool.Query(ctx, `SELECT account_id, role, unit_id FROM account_roles

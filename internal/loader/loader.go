@@ -88,12 +88,14 @@ type Loaders struct {
 	PledgeCounts  *dataloadgen.Loader[int64, award.PledgeCounts]
 	Account       *dataloadgen.Loader[int64, *account.Account]
 	AccountRoles  *dataloadgen.Loader[int64, []account.Role]
-	Post          *dataloadgen.Loader[int64, *news.Post]
-	Photo         *dataloadgen.Loader[int64, *news.Photo]
-	PostPhotos    *dataloadgen.Loader[int64, []news.PostPhoto]
-	PostViews     *dataloadgen.Loader[int64, int64]
-	UnitStats     *dataloadgen.Loader[StatsKey, *org.Stats]
-	SubtreeSize   *dataloadgen.Loader[int64, int]
+	// ManagedAccount is whether the request's caller manages the account.
+	ManagedAccount *dataloadgen.Loader[int64, bool]
+	Post           *dataloadgen.Loader[int64, *news.Post]
+	Photo          *dataloadgen.Loader[int64, *news.Photo]
+	PostPhotos     *dataloadgen.Loader[int64, []news.PostPhoto]
+	PostViews      *dataloadgen.Loader[int64, int64]
+	UnitStats      *dataloadgen.Loader[StatsKey, *org.Stats]
+	SubtreeSize    *dataloadgen.Loader[int64, int]
 	// Participants and ParticipantCount see only the members the request's
 	// caller may see.
 	Participants     *dataloadgen.Loader[PageKey, page.Page[*activity.Participation]]
@@ -145,6 +147,9 @@ func New(s Stores) *Loaders {
 		PostViews:     dataloadgen.NewLoader(all(s.News.ViewsOf), opt),
 		UnitStats:     dataloadgen.NewLoader(byYear(s.Org.StatsOf), opt),
 		SubtreeSize:   dataloadgen.NewLoader(all(s.Org.SubtreeSizes), opt),
+		ManagedAccount: dataloadgen.NewLoader(all(func(ctx context.Context, ids []int64) (map[int64]bool, error) {
+			return s.Accounts.ManagedOf(ctx, access.From(ctx), ids)
+		}), opt),
 		ParticipantCount: dataloadgen.NewLoader(all(func(ctx context.Context, ids []int64) (map[int64]int, error) {
 			return s.Activity.CountParticipantsOf(ctx, ids, access.From(ctx))
 		}), opt),
