@@ -17,6 +17,7 @@ import (
 	"testing"
 
 	"github.com/sodoan/sodoan/internal/apitest"
+	"github.com/sodoan/sodoan/internal/news"
 )
 
 func pngBytes(t *testing.T, w, h int) []byte {
@@ -247,7 +248,8 @@ func TestSearch(t *testing.T) {
 	}
 }
 
-// A burst of concurrent visits is counted exactly.
+// A burst of concurrent visits by one visitor counts one visitor of the
+// site and one view of the post, exactly.
 func TestVisitCounter(t *testing.T) {
 	t.Parallel()
 	c := newCallers(t)
@@ -285,8 +287,8 @@ func TestVisitCounter(t *testing.T) {
 	}
 	c.as("anonymous").MustDo(t, `{ siteStats { onlineNow today thisWeek total } mostRead { id views } }`, nil, &st)
 	s := st.SiteStats
-	if s.Today != visits || s.ThisWeek != visits || s.Total != visits || s.OnlineNow != 1 {
-		t.Errorf("stats = %+v, want %d visits by one visitor", s, visits)
+	if s.Today != 1 || s.ThisWeek != 1 || s.Total != 1 || s.OnlineNow != 1 {
+		t.Errorf("stats = %+v, want the %d visits counted as one visitor", s, visits)
 	}
 	// Its 120 visits of the post are one visitor's: one view today.
 	if len(st.MostRead) != 1 || st.MostRead[0].ID != out.Post.ID || st.MostRead[0].Views != 1 {
@@ -405,5 +407,46 @@ func TestSearchVisibility(t *testing.T) {
 	}
 	if got := titles("admin"); !slices.Equal(got, []string{"Bản nháp kế hoạch mùa hè xanh", "Mùa hè xanh ở Phước Đại"}) {
 		t.Errorf("the administrator sees %q", got)
+	}
+}
+
+// One address that changes its User-Agent on every visitRecord counts at
+// most news.VisitorsPerAddress views of a post and visitors of the site a
+// day; another address counts on its own.
+func TestVisitsPerAddressAreBounded(t *testing.T) {
+	t.Parallel()
+	c := newCallers(t)
+	var out struct{ Post struct{ ID string } }
+	c.env.MustMutate(t, "postCreate", "PostCreateInput", "post { id }", map[string]any{"unitId": c.branchA,
+		"post": map[string]any{"title": "Tin được bơm lượt xem", "bodyMarkdown": "Nội dung"}}, &out)
+	c.env.MustMutate(t, "postSetStatus", "PostSetStatusInput", "post { id }", map[string]any{"id": out.Post.ID, "version": 1, "status": "PUBLISHED"}, nil)
+	visit := func(ip, agent string) {
+		t.Helper()
+		resp := c.env.Anonymous().From(ip).Do(t, `mutation($in: VisitInput!) { visitRecord(input: $in) { stats { today } } }`,
+			map[string]any{"in": map[string]any{"path": "/tin", "postId": out.Post.ID}}, "User-Agent", agent)
+		if len(resp.Errors) > 0 {
+			t.Fatalf("visit: %+v", resp.Errors)
+		}
+	}
+	counts := func() (views, today int) {
+		t.Helper()
+		var st struct {
+			SiteStats struct{ Today int }
+			Node      struct{ Views int }
+		}
+		c.env.Anonymous().MustDo(t, `query($id: ID!) { siteStats { today } node(id: $id) { ... on Post { views } } }`,
+			map[string]any{"id": out.Post.ID}, &st)
+		return st.Node.Views, st.SiteStats.Today
+	}
+	for i := range 25 {
+		visit("203.0.113.77", fmt.Sprintf("Mozilla/5.0 (bơm %d)", i))
+	}
+	if views, today := counts(); views != news.VisitorsPerAddress || today != news.VisitorsPerAddress {
+		t.Errorf("25 User-Agents from one address: %d views, %d visitors today; want %d", views, today, news.VisitorsPerAddress)
+	}
+	visit("198.51.100.77", "Mozilla/5.0")
+	visit("198.51.100.77", "Mozilla/5.0")
+	if views, today := counts(); views != news.VisitorsPerAddress+1 || today != news.VisitorsPerAddress+1 {
+		t.Errorf("another address: %d views, %d visitors today; want %d", views, today, news.VisitorsPerAddress+1)
 	}
 }

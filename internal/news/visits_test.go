@@ -2,6 +2,7 @@ package news_test
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -12,8 +13,9 @@ import (
 
 // A visitor (address and browser) who visits a post again and again,
 // even all at once, counts one view of it per day; another visitor, or the
-// same one the next day, counts another. Every visit counts for the site.
-// Readers are kept as salted hashes, never as addresses.
+// same one the next day, counts another. The site counts visitors the same
+// way, once a day each. Readers are kept as salted hashes, never as
+// addresses.
 func TestOneViewPerVisitorPerDay(t *testing.T) {
 	t.Parallel()
 	pool := testdb.Migrated(t)
@@ -61,12 +63,71 @@ func TestOneViewPerVisitorPerDay(t *testing.T) {
 		t.Errorf("the first visitor the next day: %d views, want 4", got)
 	}
 	st, err := tomorrow.SiteStats(ctx)
-	if err != nil || st.Total != 41 || st.Today != 5 {
-		t.Errorf("site stats = %+v, %v; want 41 visits, 5 today", st, err)
+	if err != nil || st.Total != 4 || st.Today != 1 {
+		t.Errorf("site stats = %+v, %v; want 4 visitor-days, 1 today", st, err)
 	}
 	var raw int
 	if err := pool.QueryRow(ctx, `SELECT count(*) FROM post_viewers WHERE length(visitor) <> 32
 		OR position(convert_to('203.0.113.5', 'UTF8') IN visitor) > 0`).Scan(&raw); err != nil || raw != 0 {
 		t.Errorf("reader keys: %d, %v", raw, err)
+	}
+}
+
+// One address counts at most news.VisitorsPerAddress visitors a day, for
+// the site and for each post, however many browser names it sends (and
+// all at once); another address, or the next day, counts again.
+func TestVisitorsPerAddressAreBounded(t *testing.T) {
+	t.Parallel()
+	pool := testdb.Migrated(t)
+	ctx := context.Background()
+	var postID int64
+	if err := pool.QueryRow(ctx, `WITH u AS (INSERT INTO units (level, name) VALUES ('PROVINCE', 'Tỉnh đoàn') RETURNING id)
+		INSERT INTO posts (unit_id, title, slug, status, published_at) SELECT id, 'Tin', 'tin', 'PUBLISHED', now() FROM u
+		RETURNING id`).Scan(&postID); err != nil {
+		t.Fatal(err)
+	}
+	day := time.Date(2026, 3, 26, 9, 0, 0, 0, time.UTC)
+	store := news.NewStore(pool).WithClock(func() time.Time { return day })
+	visitors := func(s *news.Store, ip string, agents int) {
+		var wg sync.WaitGroup
+		for i := range agents {
+			wg.Go(func() {
+				if err := s.RecordVisit(ctx, &postID, ip, fmt.Sprintf("Trình duyệt %d", i)); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+	}
+	counts := func(s *news.Store) (int64, int64) {
+		t.Helper()
+		v, err := s.ViewsOf(ctx, []int64{postID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := s.SiteStats(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v[postID], st.Today
+	}
+	const bound = news.VisitorsPerAddress
+	visitors(store, "203.0.113.5", 40)
+	if views, today := counts(store); views != bound || today != bound {
+		t.Errorf("40 browsers behind one address: %d views, %d visitors today; want %d of each", views, today, bound)
+	}
+	visitors(store, "198.51.100.9", 1)
+	if views, today := counts(store); views != bound+1 || today != bound+1 {
+		t.Errorf("one more address: %d views, %d visitors today; want %d", views, today, bound+1)
+	}
+	tomorrow := store.WithClock(func() time.Time { return day.Add(24 * time.Hour) })
+	visitors(tomorrow, "203.0.113.5", 5)
+	if views, today := counts(tomorrow); views != 2*bound+1 || today != bound {
+		t.Errorf("the next day: %d views, %d visitors today; want %d, %d", views, today, 2*bound+1, bound)
+	}
+	var raw int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM address_visitors WHERE length(address) <> 32
+		OR position(convert_to('203.0.113.5', 'UTF8') IN address) > 0`).Scan(&raw); err != nil || raw != 0 {
+		t.Errorf("address keys: %d, %v", raw, err)
 	}
 }

@@ -1,0 +1,2 @@
+DROP TABLE IF EXISTS address_visitors;
+DROP TABLE IF EXISTS site_visitors;
