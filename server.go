@@ -259,6 +259,8 @@ func serve(ctx context.Context, cfg config.Config, log zerolog.Logger, migrate b
 			Anonymous: ratelimit.New(cfg.RateAnonymousPoints, obs.countRefusals(metrics.RefusedAnonymous)),
 			Logins:    ratelimit.New(cfg.LoginAttempts, obs.countRefusals(metrics.RefusedLogin)),
 			BadTokens: ratelimit.New(cfg.BadTokens, obs.countRefusals(metrics.RefusedBadToken)),
+
+			HeavyPerCaller: cfg.HeavyPerCaller,
 		},
 		Exports:        ratelimit.New(cfg.ExportsPerMinute),
 		RequestTimeout: cfg.RequestTimeout,

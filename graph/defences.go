@@ -187,6 +187,10 @@ type RateLimits struct {
 	// BadTokens counts bearer tokens that sign no one in, per client
 	// address (applied by the HTTP layer).
 	BadTokens *ratelimit.Limiter
+	// HeavyPerCaller is how many operations with subtree aggregates (stats,
+	// reports, plans) one caller runs at once; 0 means
+	// DefaultHeavyPerCaller. More wait their turn (see heavyLimit).
+	HeavyPerCaller int
 	// TokenLookups is where an address that has spent BadTokens has its
 	// unknown tokens looked up: one at a time per address and a few at
 	// once overall, never refused, so a flood of invented tokens neither

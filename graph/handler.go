@@ -76,7 +76,7 @@ func NewHandler(r *Resolver, opts HandlerOptions) *handler.Server {
 	srv.Use(&costLimit{Max: opts.Limits.Complexity})
 	srv.Use(rateLimit{opts.RateLimits})
 	srv.AroundResponses(capErrors)
-	srv.AroundOperations(newHeavyLimit(opts.RateLimits, heavyPerCaller).aroundOperations)
+	srv.AroundOperations(newHeavyLimit(opts.RateLimits, opts.RateLimits.HeavyPerCaller).aroundOperations)
 	srv.AroundFields(gateMutations(opts.RateLimits.Logins))
 	present := presentError
 	if !opts.Suggestions {

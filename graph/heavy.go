@@ -21,28 +21,43 @@ import (
 // are priced in two parts: a fixed price in the document's (aggregatePrice,
 // see pagedComplexity), and before each runs a point per unitsPerPoint
 // units of its subtree, charged to the caller's budget. And each caller
-// runs one operation with aggregates at a time (heavyLimit), so a budget
-// cannot be spent on the database all at once.
+// runs only a few operations with aggregates at a time (heavyLimit), so a
+// budget cannot be spent on the database all at once.
 const (
 	aggregatePrice = 10
 	unitsPerPoint  = 2
-	// heavyPerCaller lets a dashboard load two tiles at once.
-	heavyPerCaller = 2
+	// DefaultHeavyPerCaller operations with aggregates run at once per
+	// caller; a dashboard's other tiles wait their turn (up to
+	// heavyWaiting of them) instead of failing.
+	DefaultHeavyPerCaller = 2
+	heavyWaiting          = 8
 )
 
 // heavyLimit admits at most PerCaller operations with subtree aggregates
-// at a time per caller (an account, or an address for anonymous callers),
-// and charges the aggregates by subtree size to the caller's budget.
+// at a time per caller (an account, or an address for anonymous callers);
+// up to heavyWaiting more wait for a place, within their request's
+// deadline, and beyond that they are refused. It also charges the
+// aggregates by subtree size to the caller's budget.
 type heavyLimit struct {
 	RateLimits
 	PerCaller int
 
 	mu      sync.Mutex
-	running map[string]int
+	callers map[string]*heavyCaller
+}
+
+// heavyCaller is one caller's places: a token in slots for each running
+// operation, and users counting those running and those waiting.
+type heavyCaller struct {
+	slots chan struct{}
+	users int
 }
 
 func newHeavyLimit(l RateLimits, perCaller int) *heavyLimit {
-	return &heavyLimit{RateLimits: l, PerCaller: perCaller, running: map[string]int{}}
+	if perCaller < 1 {
+		perCaller = DefaultHeavyPerCaller
+	}
+	return &heavyLimit{RateLimits: l, PerCaller: perCaller, callers: map[string]*heavyCaller{}}
 }
 
 type heavyKey struct{}
@@ -55,6 +70,7 @@ type heavyOperation struct {
 	key  string
 	once sync.Once
 	err  error
+	c    *heavyCaller // set while the operation holds or waits for a place
 	held bool
 }
 
@@ -79,30 +95,62 @@ func callerKey(ctx context.Context) string {
 
 func (op *heavyOperation) acquire(ctx context.Context) error {
 	op.once.Do(func() {
-		op.l.mu.Lock()
-		defer op.l.mu.Unlock()
-		if op.l.running[op.key] >= op.l.PerCaller {
+		l := op.l
+		l.mu.Lock()
+		c := l.callers[op.key]
+		if c == nil {
+			c = &heavyCaller{slots: make(chan struct{}, l.PerCaller)}
+			l.callers[op.key] = c
+		}
+		if c.users >= l.PerCaller+heavyWaiting {
+			l.mu.Unlock()
 			op.err = &gqlerror.Error{Message: i18n.Pick(ctx,
-				"Một truy vấn số liệu tổng hợp (thống kê, báo cáo) khác của bạn đang chạy; hãy đợi nó xong rồi thử lại.",
-				"Another of your queries with aggregate figures (stats, reports) is running; wait for it to finish and try again."),
+				"Bạn đang có quá nhiều truy vấn số liệu tổng hợp (thống kê, báo cáo) chạy và chờ cùng lúc; hãy đợi chúng xong rồi thử lại.",
+				"Too many of your queries with aggregate figures (stats, reports) are running or waiting at once; wait for them to finish and try again."),
 				Extensions: map[string]any{"code": string(apperr.RateLimited), "retryAfterSeconds": 1}}
 			return
 		}
-		op.l.running[op.key]++
-		op.held = true
+		c.users++
+		op.c = c
+		l.mu.Unlock()
+		select {
+		case c.slots <- struct{}{}:
+			l.mu.Lock()
+			op.held = true
+			l.mu.Unlock()
+		case <-ctx.Done():
+			op.err = ctx.Err() // the request's deadline: answered as TIMEOUT
+			op.leave()
+		}
 	})
 	return op.err
 }
 
+// release frees the operation's place, if it has one; twice is harmless.
 func (op *heavyOperation) release() {
 	op.l.mu.Lock()
-	defer op.l.mu.Unlock()
-	if op.held {
-		op.held = false
-		if op.l.running[op.key]--; op.l.running[op.key] <= 0 {
-			delete(op.l.running, op.key)
-		}
+	held := op.held
+	op.held = false
+	op.l.mu.Unlock()
+	if held {
+		<-op.c.slots
 	}
+	op.leave()
+}
+
+// leave stops counting the operation among its caller's users, and forgets
+// a caller with none left.
+func (op *heavyOperation) leave() {
+	l := op.l
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if op.c == nil {
+		return
+	}
+	if op.c.users--; op.c.users <= 0 {
+		delete(l.callers, op.key)
+	}
+	op.c = nil
 }
 
 // chargeSubtree admits an aggregate over unitID's subtree: it takes the

@@ -102,6 +102,9 @@ type Config struct {
 	RateAnonymousPoints int `env:"RATE_LIMIT_ANONYMOUS_POINTS" envDefault:"20000"`
 	LoginAttempts       int `env:"LOGIN_ATTEMPTS_PER_MINUTE" envDefault:"10"`
 	BadTokens           int `env:"BAD_TOKENS_PER_MINUTE" envDefault:"30"`
+	// HeavyPerCaller bounds the operations with subtree aggregates (stats,
+	// reports) one caller runs at once; more wait their turn.
+	HeavyPerCaller int `env:"HEAVY_QUERIES_PER_CALLER" envDefault:"2"`
 	// ExportsPerMinute bounds report downloads (/exports/report) per client
 	// address; each builds a whole yearly report.
 	ExportsPerMinute int `env:"EXPORTS_PER_MINUTE" envDefault:"10"`
@@ -286,7 +289,7 @@ func (c Config) validate() []error {
 		"GRAPHQL_MAX_ALIASES": c.MaxAliases, "GRAPHQL_MAX_FIELD_REPEATS": c.MaxFieldRepeats,
 		"RATE_LIMIT_POINTS": c.RatePoints, "RATE_LIMIT_ANONYMOUS_POINTS": c.RateAnonymousPoints,
 		"LOGIN_ATTEMPTS_PER_MINUTE": c.LoginAttempts, "BAD_TOKENS_PER_MINUTE": c.BadTokens,
-		"EXPORTS_PER_MINUTE": c.ExportsPerMinute,
+		"EXPORTS_PER_MINUTE": c.ExportsPerMinute, "HEAVY_QUERIES_PER_CALLER": c.HeavyPerCaller,
 	} {
 		if n < 1 {
 			bad(v, "must be a positive whole number, got %d", n)
