@@ -244,11 +244,11 @@ func (l rateLimit) budget(ctx context.Context) (*ratelimit.Limiter, string) {
 // each further KiB begun costs a point more.
 const sizeFreeBytes = 1 << 10
 
-// sizePoints prices reading and parsing n bytes of request: 1 point up to
+// SizePoints prices reading and parsing n bytes of request: 1 point up to
 // a KiB, then a point per KiB begun. Decoding and parsing take time in the
 // size of the text whatever it asks for, so a large body, even one that
 // is refused, is not priced like a small one.
-func sizePoints(n int64) int {
+func SizePoints(n int64) int {
 	if n <= sizeFreeBytes {
 		return 1
 	}
@@ -270,7 +270,7 @@ func (l requestCharge) MutateOperationParameters(ctx context.Context, p *graphql
 	}
 	cost := 1
 	if size != nil {
-		cost = sizePoints(size.bytes)
+		cost = SizePoints(size.bytes)
 	}
 	d := lim.Take(key, cost)
 	ratelimit.Record(ctx, d)

@@ -133,7 +133,7 @@ func responseMediaType(h http.Header) string {
 
 // requestRecord is what is known of a request before its document is
 // parsed: how many bytes of it the transport read (a POST's body, a GET's
-// query string), so that the rate limit can price it (see sizePoints);
+// query string), so that the rate limit can price it (see SizePoints);
 // the points charged for it, which pay the operation's first points of
 // complexity; and its parameters, so that errors can be told from the
 // names the caller wrote (see discreet).

@@ -16,6 +16,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/sodoan/sodoan/graph"
 	"github.com/sodoan/sodoan/internal/account"
 	"github.com/sodoan/sodoan/internal/i18n"
 	"github.com/sodoan/sodoan/internal/ratelimit"
@@ -32,9 +33,29 @@ import (
 //
 // gqlgen would answer some of these with Go's decoding messages; checking
 // here keeps those out of responses.
-func guardGraphQL(maxBytes int64, next http.Handler) http.Handler {
+//
+// A body refused here never reaches the GraphQL layer's size charge, so it
+// is charged here, to the client's address in refused (nil: not charged):
+// a point per KiB begun, as there, so a stream of malformed megabytes costs
+// what reading them costs. Past the budget the answer is 429.
+func guardGraphQL(maxBytes int64, refused *ratelimit.Limiter, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
+		var read int64 // bytes of the body read before a refusal
+		writeGraphQLError := func(w http.ResponseWriter, status int, code, message string) {
+			if refused != nil && r.Method == http.MethodPost {
+				d := refused.Take(ratelimit.AddressKey(account.ClientFrom(ctx).IP), graph.SizePoints(read))
+				if !d.Allowed {
+					wait := ratelimit.RetrySeconds(d.RetryAfter)
+					w.Header().Set("Retry-After", strconv.Itoa(wait))
+					status, code = http.StatusTooManyRequests, "RATE_LIMITED"
+					message = i18n.Pick(ctx,
+						"Địa chỉ này đã gửi quá nhiều yêu cầu không hợp lệ; hãy thử lại sau "+strconv.Itoa(wait)+" giây.",
+						"Too many invalid requests from this address; try again in "+strconv.Itoa(wait)+" s.")
+				}
+			}
+			writeGraphQLErrorAnswer(w, status, code, message)
+		}
 		switch r.Method {
 		case http.MethodGet:
 			// gqlgen answers these with bare English and no code: the same
@@ -64,6 +85,7 @@ func guardGraphQL(maxBytes int64, next http.Handler) http.Handler {
 			return
 		}
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBytes))
+		read = int64(len(body))
 		var tooBig *http.MaxBytesError
 		switch {
 		case errors.As(err, &tooBig):

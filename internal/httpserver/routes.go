@@ -93,7 +93,7 @@ func Routes(o Options) http.Handler {
 	crossOrigin, compress := newCORS(allowed), newCompressor()
 
 	mux := http.NewServeMux()
-	api := guardGraphQL(maxRequestBody, withDeadline(o.RequestTimeout, withRateHeaders(
+	api := guardGraphQL(maxRequestBody, o.RateLimits.Anonymous, withDeadline(o.RequestTimeout, withRateHeaders(
 		withAuth(tokens, withLoaders(resolver.Stores(), gql)))))
 	mux.Handle("/graphql", crossOrigin(compress(withCaching(anonymousMaxAge, api))))
 	if o.Media.Dir == "" {
