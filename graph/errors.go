@@ -53,6 +53,14 @@ func presentError(ctx context.Context, err error) *gqlerror.Error {
 			if inner.Path == nil {
 				inner.Path = path
 			}
+			if _, coded := inner.Extensions["code"]; !coded {
+				// gqlgen's few uncoded request errors (a persisted query's
+				// hash that does not match, an unsupported APQ version).
+				if inner.Extensions == nil {
+					inner.Extensions = map[string]any{}
+				}
+				inner.Extensions["code"] = "BAD_REQUEST" // as the HTTP layer names a request it cannot take
+			}
 			return inner
 		}
 	}

@@ -49,13 +49,15 @@ func NewHandler(r *Resolver, opts HandlerOptions) *handler.Server {
 		}
 	}
 
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.SetQueryCache(smallOnly[*ast.QueryDocument]{lru.New[*ast.QueryDocument](1000)})
 	srv.SetParserTokenLimit(opts.Limits.Tokens)
 	// Suggestions are decided by our validation rules, for every rule that
 	// makes them (gqlgen's SetDisableSuggestion reaches only two).
 	srv.SetValidationRulesFn(validationRules(opts.Suggestions))
-	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	// Charged before the persisted-query lookup, which may answer (a hash
+	// not known) or store the text before anything else runs.
 	srv.Use(requestCharge{rateLimit{opts.RateLimits}})
+	srv.Use(extension.AutomaticPersistedQuery{Cache: smallOnly[string]{lru.New[string](1000)}})
 	srv.Use(deferGate{})
 	if opts.Introspection {
 		srv.Use(extension.Introspection{})
@@ -114,4 +116,23 @@ func gateMutations(logins *ratelimit.Limiter) graphql.FieldMiddleware {
 		}
 		return next(ctx)
 	}
+}
+
+// cachedTextMax bounds the query texts the caches keep: comments do not
+// count as tokens, so a 1 MiB document may be within the token limit, and
+// a thousand of them would hold a GiB. Longer texts are served uncached.
+const cachedTextMax = 32 << 10
+
+// smallOnly is a cache keyed by query text (or, for persisted queries,
+// holding it) that keeps only texts up to cachedTextMax.
+type smallOnly[T any] struct{ graphql.Cache[T] }
+
+func (c smallOnly[T]) Add(ctx context.Context, key string, value T) {
+	if len(key) > cachedTextMax {
+		return
+	}
+	if text, ok := any(value).(string); ok && len(text) > cachedTextMax {
+		return
+	}
+	c.Cache.Add(ctx, key, value)
 }

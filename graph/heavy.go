@@ -70,19 +70,25 @@ type heavyOperation struct {
 	key  string
 	once sync.Once
 	err  error
-	c    *heavyCaller // set while the operation holds or waits for a place
-	held bool
+	c      *heavyCaller // set while the operation holds or waits for a place
+	held   bool
+	closed bool // the operation's last payload is out: no place is taken any more
 }
 
 // aroundOperations gives each operation its heavyOperation and frees its
-// place when the operation's response has been produced (which is when
-// its fields run).
+// place with the operation's last payload: with @defer the deferred
+// fields run after the first payload is out, and still hold the place.
+// The request's end frees it too, whatever happened.
 func (l *heavyLimit) aroundOperations(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 	op := &heavyOperation{l: l, key: callerKey(ctx)}
+	context.AfterFunc(ctx, op.release)
 	respond := next(context.WithValue(ctx, heavyKey{}, op))
 	return func(ctx context.Context) *graphql.Response {
-		defer op.release()
-		return respond(ctx)
+		resp := respond(ctx)
+		if resp == nil || resp.HasNext == nil || !*resp.HasNext {
+			op.release()
+		}
+		return resp
 	}
 }
 
@@ -97,6 +103,11 @@ func (op *heavyOperation) acquire(ctx context.Context) error {
 	op.once.Do(func() {
 		l := op.l
 		l.mu.Lock()
+		if op.closed {
+			l.mu.Unlock()
+			op.err = context.Canceled // the operation is over; nothing may start for it
+			return
+		}
 		c := l.callers[op.key]
 		if c == nil {
 			c = &heavyCaller{slots: make(chan struct{}, l.PerCaller)}
@@ -116,6 +127,12 @@ func (op *heavyOperation) acquire(ctx context.Context) error {
 		select {
 		case c.slots <- struct{}{}:
 			l.mu.Lock()
+			if op.closed { // released while waiting: give the place back
+				l.mu.Unlock()
+				<-c.slots
+				op.err = context.Canceled
+				return
+			}
 			op.held = true
 			l.mu.Unlock()
 		case <-ctx.Done():
@@ -126,14 +143,17 @@ func (op *heavyOperation) acquire(ctx context.Context) error {
 	return op.err
 }
 
-// release frees the operation's place, if it has one; twice is harmless.
+// release frees the operation's place, if it has one, and closes the
+// operation; twice is harmless.
 func (op *heavyOperation) release() {
-	op.l.mu.Lock()
-	held := op.held
+	l := op.l
+	l.mu.Lock()
+	op.closed = true
+	c, held := op.c, op.held
 	op.held = false
-	op.l.mu.Unlock()
+	l.mu.Unlock()
 	if held {
-		<-op.c.slots
+		<-c.slots
 	}
 	op.leave()
 }

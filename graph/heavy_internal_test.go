@@ -90,4 +90,28 @@ func TestHeavyOperationsPerCaller(t *testing.T) {
 		}
 		time.Sleep(time.Millisecond)
 	}
+
+	// An operation released while one of its fields waits for a place (its
+	// last payload went out first) gives the place back when it gets one,
+	// and nothing starts for it afterwards: no panic, no place lost.
+	x, y := op(caller), op(caller)
+	if x.acquire(ctx) != nil || y.acquire(ctx) != nil {
+		t.Fatal("two places were not free")
+	}
+	late := op(caller)
+	waited := make(chan error, 1)
+	go func() { waited <- late.acquire(ctx) }()
+	time.Sleep(20 * time.Millisecond)
+	late.release()
+	x.release()
+	if err := <-waited; err == nil {
+		t.Error("a field of a released operation got a place")
+	}
+	late.release()
+	if err := late.acquire(ctx); err == nil {
+		t.Error("a released operation took a place")
+	}
+	if z := op(caller); z.acquire(ctx) != nil {
+		t.Error("the place given back is lost")
+	}
 }
