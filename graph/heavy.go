@@ -66,10 +66,10 @@ type heavyKey struct{}
 // whether (and with what answer) it took a place among the caller's
 // running operations.
 type heavyOperation struct {
-	l    *heavyLimit
-	key  string
-	once sync.Once
-	err  error
+	l      *heavyLimit
+	key    string
+	once   sync.Once
+	err    error
 	c      *heavyCaller // set while the operation holds or waits for a place
 	held   bool
 	closed bool // the operation's last payload is out: no place is taken any more
