@@ -163,3 +163,11 @@ func (w *cachePolicyWriter) Write(p []byte) (int, error) {
 }
 
 func (w *cachePolicyWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// Flush lets @defer's parts out as they are written.
+func (w *cachePolicyWriter) Flush() {
+	if !w.wrote {
+		w.WriteHeader(http.StatusOK)
+	}
+	flush(w.ResponseWriter)
+}

@@ -244,9 +244,8 @@ func (w *outcomeWriter) Flush() {
 }
 
 func flush(w http.ResponseWriter) {
-	if f, ok := w.(http.Flusher); ok {
-		f.Flush()
-	}
+	// Through every wrapper that can Unwrap, not only one that flushes.
+	_ = http.NewResponseController(w).Flush()
 }
 
 // withClient records who is calling (address and user agent) for rate
