@@ -9,11 +9,16 @@ import (
 	"errors"
 	"image"
 	"image/color"
+	"math"
 )
 
 // overhead covers a decoder's fixed allocations (Huffman tables, row
 // buffers, the zlib window) on top of what the image's size dictates.
 const overhead = 256 << 10
+
+// maxCountedPixels is far past any decode budget (a trillion pixels) and
+// small enough that pixels × the widest pixel × 4 fits an int64.
+const maxCountedPixels = 1 << 40
 
 // Cost is how many bytes decoding data (of format, with header cfg as
 // image.DecodeConfig read it) allocates at its peak, counted from the
@@ -23,6 +28,9 @@ func Cost(data []byte, format string, cfg image.Config) (int64, error) {
 	w, h := int64(cfg.Width), int64(cfg.Height)
 	if w <= 0 || h <= 0 {
 		return 0, errors.New("image has no pixels")
+	}
+	if w*h > maxCountedPixels { // beyond any budget; counted on, w × h × bytes would overflow
+		return math.MaxInt64, nil
 	}
 	switch format {
 	case "jpeg":

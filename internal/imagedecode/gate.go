@@ -66,7 +66,7 @@ func (g *Gate) Budget() int64 { return g.budget }
 // unless the queue is full (ErrBusy) or ctx ends first (its error). The
 // caller must call release once done.
 func (g *Gate) Acquire(ctx context.Context, n int64) (release func(), err error) {
-	if n > g.budget {
+	if n > g.budget || n <= 0 { // n ≤ 0: a cost that overflowed, or nonsense
 		return nil, &TooLargeError{Need: n, Budget: g.budget}
 	}
 	if !g.sem.TryAcquire(n) {
