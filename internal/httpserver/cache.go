@@ -26,7 +26,9 @@ const anonymousMaxAge = 30 * time.Second
 //     (they hold only public data: what anyone may read without signing in),
 //     unless a resolver marked them private (cachescope.MarkPrivate: the
 //     caller's own rate-limit budget differs from one address to another),
-//     which gets "private, no-store";
+//     which gets "private, no-store"; a public answer keeps only the
+//     X-RateLimit-Limit of the rate-limit headers, the others being the
+//     caller's own;
 //   - a request with an Authorization header gets "private, no-store",
 //     whatever its method, since its answer is that account's view;
 //   - anything else (POST, errors, refusals) gets "no-store".
@@ -67,6 +69,12 @@ func withCaching(maxAge time.Duration, next http.Handler) http.Handler {
 		}
 		if refuse == "no-store" && !hasErrors(body) {
 			h.Set("Cache-Control", public)
+			// A shared cache would hand this address's budget to others;
+			// the limit is the same for every anonymous caller, the rest is
+			// not (POST, or a query for rateLimit, shows them).
+			for _, k := range []string{"X-RateLimit-Remaining", "X-RateLimit-Used", "X-RateLimit-Reset"} {
+				h.Del(k)
+			}
 		} else {
 			h.Set("Cache-Control", refuse)
 		}

@@ -59,7 +59,7 @@ func postQuery(h http.Handler, query string, headers ...string) *httptest.Respon
 
 // A GET answer's ETag is a hash of its body alone: the rate-limit headers
 // change on every request and must not change it. A matching If-None-Match
-// gets 304 with no body but the same validators and rate-limit headers.
+// gets 304 with no body but the same validators.
 func TestETagAndNotModified(t *testing.T) {
 	t.Parallel()
 	env := apitest.NewOn(t, testdb.Migrated(t), limited)
@@ -73,8 +73,25 @@ func TestETagAndNotModified(t *testing.T) {
 	if second.Header().Get("ETag") != tag {
 		t.Errorf("same answer, new ETag: %q then %q", tag, second.Header().Get("ETag"))
 	}
-	if first.Header().Get("X-RateLimit-Remaining") == second.Header().Get("X-RateLimit-Remaining") {
-		t.Errorf("rate-limit headers did not change (%q), so this test proves nothing", first.Header().Get("X-RateLimit-Remaining"))
+	// A public answer keeps only the limit of the rate-limit headers: a
+	// shared cache must not hand this address's budget to another.
+	for _, h := range []string{"X-RateLimit-Remaining", "X-RateLimit-Used", "X-RateLimit-Reset"} {
+		if v := second.Header().Get(h); v != "" {
+			t.Errorf("public answer carries %s: %s", h, v)
+		}
+	}
+	if second.Header().Get("X-RateLimit-Limit") != "1000" {
+		t.Errorf("public answer's X-RateLimit-Limit = %q, want 1000", second.Header().Get("X-RateLimit-Limit"))
+	}
+	// A private answer keeps them all, and they change while its ETag,
+	// a hash of the body, does not.
+	const own = `{ serviceInfo { name } rateLimit { limit } }`
+	p1, p2 := getQuery(env.Handler, own), getQuery(env.Handler, own)
+	if p1.Header().Get("ETag") == "" || p1.Header().Get("ETag") != p2.Header().Get("ETag") {
+		t.Errorf("same private answer, ETags %q and %q", p1.Header().Get("ETag"), p2.Header().Get("ETag"))
+	}
+	if p1.Header().Get("X-RateLimit-Remaining") == p2.Header().Get("X-RateLimit-Remaining") {
+		t.Errorf("rate-limit headers did not change (%q), so this test proves nothing", p1.Header().Get("X-RateLimit-Remaining"))
 	}
 
 	for _, inm := range []string{tag, strings.TrimPrefix(tag, "W/"), `"other", ` + tag, "*"} {
@@ -83,7 +100,7 @@ func TestETagAndNotModified(t *testing.T) {
 			t.Errorf("If-None-Match %s: %d with %d bytes, want 304 and none", inm, rec.Code, rec.Body.Len())
 		}
 		if rec.Header().Get("ETag") != tag || rec.Header().Get("Cache-Control") != "public, max-age=30" ||
-			rec.Header().Get("X-RateLimit-Remaining") == "" {
+			rec.Header().Get("X-RateLimit-Limit") == "" {
 			t.Errorf("304 headers: %v", rec.Header())
 		}
 	}
