@@ -3,6 +3,7 @@ package news_test
 import (
 	"context"
 	"fmt"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"sync"
 	"testing"
 	"time"
@@ -20,12 +21,7 @@ func TestOneViewPerVisitorPerDay(t *testing.T) {
 	t.Parallel()
 	pool := testdb.Migrated(t)
 	ctx := context.Background()
-	var postID int64
-	if err := pool.QueryRow(ctx, `WITH u AS (INSERT INTO units (level, name) VALUES ('PROVINCE', 'Tỉnh đoàn') RETURNING id)
-		INSERT INTO posts (unit_id, title, slug, status, published_at) SELECT id, 'Tin', 'tin', 'PUBLISHED', now() FROM u
-		RETURNING id`).Scan(&postID); err != nil {
-		t.Fatal(err)
-	}
+	postID := publishedPost(t, pool)
 	day := time.Date(2026, 3, 26, 9, 0, 0, 0, time.UTC)
 	store := news.NewStore(pool).WithClock(func() time.Time { return day })
 	visit := func(s *news.Store, ip, agent string, times int) {
@@ -80,12 +76,7 @@ func TestVisitorsPerAddressAreBounded(t *testing.T) {
 	t.Parallel()
 	pool := testdb.Migrated(t)
 	ctx := context.Background()
-	var postID int64
-	if err := pool.QueryRow(ctx, `WITH u AS (INSERT INTO units (level, name) VALUES ('PROVINCE', 'Tỉnh đoàn') RETURNING id)
-		INSERT INTO posts (unit_id, title, slug, status, published_at) SELECT id, 'Tin', 'tin', 'PUBLISHED', now() FROM u
-		RETURNING id`).Scan(&postID); err != nil {
-		t.Fatal(err)
-	}
+	postID := publishedPost(t, pool)
 	day := time.Date(2026, 3, 26, 9, 0, 0, 0, time.UTC)
 	store := news.NewStore(pool).WithClock(func() time.Time { return day })
 	visitors := func(s *news.Store, ip string, agents int) {
@@ -130,4 +121,16 @@ func TestVisitorsPerAddressAreBounded(t *testing.T) {
 		OR position(convert_to('203.0.113.5', 'UTF8') IN address) > 0`).Scan(&raw); err != nil || raw != 0 {
 		t.Errorf("address keys: %d, %v", raw, err)
 	}
+}
+
+// publishedPost is a province with one published post, the post's id.
+func publishedPost(t *testing.T, pool *pgxpool.Pool) int64 {
+	t.Helper()
+	var id int64
+	if err := pool.QueryRow(context.Background(), `WITH u AS (INSERT INTO units (level, name) VALUES ('PROVINCE', 'Tỉnh đoàn') RETURNING id)
+		INSERT INTO posts (unit_id, title, slug, status, published_at) SELECT id, 'Tin', 'tin', 'PUBLISHED', now() FROM u
+		RETURNING id`).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	return id
 }
