@@ -48,6 +48,10 @@ const (
 type selectionLimits struct {
 	MaxAliases, MaxRepeats, MaxDirectives, MaxFields, Tokens int
 	MaxMerged, MaxSpreads                                    int
+	// Parsed is the executor's cache of parsed documents: it holds only
+	// documents that passed these checks and validation, so a text found
+	// there is not parsed and checked again.
+	Parsed graphql.Cache[*ast.QueryDocument]
 }
 
 var _ interface {
@@ -58,6 +62,11 @@ var _ interface {
 func (selectionLimits) ExtensionName() string                   { return "SelectionLimits" }
 func (selectionLimits) Validate(graphql.ExecutableSchema) error { return nil }
 func (l selectionLimits) MutateOperationParameters(ctx context.Context, p *graphql.RawParams) *gqlerror.Error {
+	if l.Parsed != nil {
+		if _, seen := l.Parsed.Get(ctx, p.Query); seen {
+			return nil
+		}
+	}
 	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: p.Query}, l.Tokens)
 	if err != nil {
 		return nil // the executor's own parse reports it
@@ -220,14 +229,19 @@ func (rateLimit) Validate(graphql.ExecutableSchema) error { return nil }
 // requestCharge is rateLimit's charge for the request's size (at least a
 // point), which must run before any check of the document (the checks may
 // refuse it).
-type requestCharge struct{ rateLimit }
+//
+// It holds the budgets, not rateLimit itself: embedding rateLimit would
+// make it a context mutator too, and gqlgen would run the complexity
+// charge twice.
+type requestCharge struct{ RateLimits }
 
 var _ interface {
 	graphql.HandlerExtension
 	graphql.OperationParameterMutator
 } = requestCharge{}
 
-func (requestCharge) ExtensionName() string { return "RequestCharge" }
+func (requestCharge) ExtensionName() string                   { return "RequestCharge" }
+func (requestCharge) Validate(graphql.ExecutableSchema) error { return nil }
 
 // budget is the limiter and key the caller is charged to, or nil.
 func (l rateLimit) budget(ctx context.Context) (*ratelimit.Limiter, string) {
@@ -264,7 +278,7 @@ func (l requestCharge) MutateOperationParameters(ctx context.Context, p *graphql
 	if size != nil {
 		size.params = p
 	}
-	lim, key := l.budget(ctx)
+	lim, key := rateLimit{l.RateLimits}.budget(ctx)
 	if lim == nil {
 		return nil
 	}

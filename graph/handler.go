@@ -49,14 +49,15 @@ func NewHandler(r *Resolver, opts HandlerOptions) *handler.Server {
 		}
 	}
 
-	srv.SetQueryCache(smallOnly[*ast.QueryDocument]{lru.New[*ast.QueryDocument](1000)})
+	parsed := smallOnly[*ast.QueryDocument]{lru.New[*ast.QueryDocument](1000)}
+	srv.SetQueryCache(parsed)
 	srv.SetParserTokenLimit(opts.Limits.Tokens)
 	// Suggestions are decided by our validation rules, for every rule that
 	// makes them (gqlgen's SetDisableSuggestion reaches only two).
 	srv.SetValidationRulesFn(validationRules(opts.Suggestions))
 	// Charged before the persisted-query lookup, which may answer (a hash
 	// not known) or store the text before anything else runs.
-	srv.Use(requestCharge{rateLimit{opts.RateLimits}})
+	srv.Use(requestCharge{opts.RateLimits})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: smallOnly[string]{lru.New[string](1000)}})
 	srv.Use(deferGate{})
 	if opts.Introspection {
@@ -72,7 +73,7 @@ func NewHandler(r *Resolver, opts HandlerOptions) *handler.Server {
 	// fragment priced once, so none of them follows a fragment's
 	// expansion), and the rate limit charges what the price came to.
 	srv.Use(selectionLimits{MaxAliases: opts.Limits.Aliases, MaxRepeats: opts.Limits.FieldRepeats,
-		MaxDirectives: opts.Limits.Directives, MaxFields: opts.Limits.Fields, Tokens: opts.Limits.Tokens,
+		MaxDirectives: opts.Limits.Directives, MaxFields: opts.Limits.Fields, Tokens: opts.Limits.Tokens, Parsed: parsed,
 		MaxMerged: mergedRepeats * opts.Limits.FieldRepeats, MaxSpreads: spreadsPerSelection})
 	srv.Use(depthLimit{Max: opts.Limits.Depth, IntrospectionMax: opts.Limits.IntrospectionDepth})
 	srv.Use(&costLimit{Max: opts.Limits.Complexity})
