@@ -9,6 +9,7 @@ import (
 	_ "image/jpeg" // decoders for image.Decode
 	_ "image/png"
 	"runtime/debug"
+	"sync"
 	"sync/atomic"
 
 	_ "golang.org/x/image/webp"
@@ -52,6 +53,10 @@ type Gate struct {
 	sem           *semaphore.Weighted
 	waiting       atomic.Int64
 }
+
+// Shared is the process's one gate of the default size, for callers given
+// none: a gate made per decode would share no budget with the others.
+var Shared = sync.OnceValue(func() *Gate { return New(DefaultBudget, DefaultQueue) })
 
 // New returns a gate holding budget bytes, with at most queue decodes
 // waiting for room at a time.

@@ -89,7 +89,7 @@ func (s *Store) Save(ctx context.Context, m Media, r io.Reader, accountID int64)
 	}
 	gate := m.Decodes
 	if gate == nil {
-		gate = imagedecode.New(imagedecode.DefaultBudget, imagedecode.DefaultQueue)
+		gate = imagedecode.Shared()
 	}
 	// Pixels alone do not bound the memory: a progressive JPEG or a 16-bit
 	// PNG within 50 million pixels can still need gigabytes to decode, so
