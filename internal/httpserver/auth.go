@@ -153,11 +153,6 @@ func bearer(r *http.Request) (token string, ok, malformed bool) {
 // writeGraphQLError answers with a GraphQL-shaped error, so clients handle
 // it like any other.
 func writeGraphQLError(w http.ResponseWriter, status int, code, message string) {
-	writeGraphQLErrorAnswer(w, status, code, message)
-}
-
-// writeGraphQLErrorAnswer is writeGraphQLError, for handlers that wrap it.
-func writeGraphQLErrorAnswer(w http.ResponseWriter, status int, code, message string) {
 	if status == http.StatusUnauthorized && w.Header().Get("WWW-Authenticate") == "" {
 		w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
 	}

@@ -4,12 +4,10 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
-	"strconv"
 
 	"github.com/rs/zerolog/hlog"
 
 	"github.com/sodoan/sodoan/internal/account"
-	"github.com/sodoan/sodoan/internal/i18n"
 	"github.com/sodoan/sodoan/internal/ratelimit"
 	"github.com/sodoan/sodoan/internal/report"
 	"github.com/sodoan/sodoan/internal/report/render"
@@ -27,15 +25,14 @@ func exportReport(accounts *account.Store, reports *report.Store, limit *ratelim
 	return func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		log := hlog.FromRequest(r)
-		if limit != nil {
-			if d := limit.Take(ratelimit.AddressKey(account.ClientFrom(ctx).IP), 1); !d.Allowed {
-				wait := strconv.Itoa(max(ratelimit.RetrySeconds(d.RetryAfter), 1))
-				w.Header().Set("Retry-After", wait)
-				writeGraphQLError(w, http.StatusTooManyRequests, "RATE_LIMITED", i18n.Pick(ctx,
-					"Quá nhiều lượt tải báo cáo từ địa chỉ này; hãy thử lại sau "+wait+" giây.",
-					"Too many report downloads from this address; try again in "+wait+" s."))
-				return
-			}
+		if chargeAddress(w, r, limit, 1,
+			func(wait string) string {
+				return "Quá nhiều lượt tải báo cáo từ địa chỉ này; hãy thử lại sau " + wait + " giây."
+			},
+			func(wait string) string {
+				return "Too many report downloads from this address; try again in " + wait + " s."
+			}) {
+			return
 		}
 		fail := func(status int, msg string) {
 			w.Header().Set("Content-Type", "text/plain; charset=utf-8")

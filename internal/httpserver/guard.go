@@ -42,19 +42,17 @@ func guardGraphQL(maxBytes int64, refused *ratelimit.Limiter, next http.Handler)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		var read int64 // bytes of the body read before a refusal
-		writeGraphQLError := func(w http.ResponseWriter, status int, code, message string) {
-			if refused != nil && r.Method == http.MethodPost {
-				d := refused.Take(ratelimit.AddressKey(account.ClientFrom(ctx).IP), graph.SizePoints(read))
-				if !d.Allowed {
-					wait := ratelimit.RetrySeconds(d.RetryAfter)
-					w.Header().Set("Retry-After", strconv.Itoa(wait))
-					status, code = http.StatusTooManyRequests, "RATE_LIMITED"
-					message = i18n.Pick(ctx,
-						"Địa chỉ này đã gửi quá nhiều yêu cầu không hợp lệ; hãy thử lại sau "+strconv.Itoa(wait)+" giây.",
-						"Too many invalid requests from this address; try again in "+strconv.Itoa(wait)+" s.")
-				}
+		refuse := func(status int, code, message string) {
+			if r.Method == http.MethodPost && chargeAddress(w, r, refused, graph.SizePoints(read),
+				func(wait string) string {
+					return "Địa chỉ này đã gửi quá nhiều yêu cầu không hợp lệ; hãy thử lại sau " + wait + " giây."
+				},
+				func(wait string) string {
+					return "Too many invalid requests from this address; try again in " + wait + " s."
+				}) {
+				return
 			}
-			writeGraphQLErrorAnswer(w, status, code, message)
+			writeGraphQLError(w, status, code, message)
 		}
 		switch r.Method {
 		case http.MethodGet:
@@ -62,7 +60,7 @@ func guardGraphQL(maxBytes int64, refused *ratelimit.Limiter, next http.Handler)
 			// checks here answer them like every other bad request.
 			query, err := url.ParseQuery(r.URL.RawQuery)
 			if err != nil || !jsonObjectOrNull(query.Get("variables")) || !jsonObjectOrNull(query.Get("extensions")) {
-				writeGraphQLError(w, http.StatusBadRequest, "BAD_REQUEST", i18n.Pick(ctx,
+				refuse(http.StatusBadRequest, "BAD_REQUEST", i18n.Pick(ctx,
 					"Tham số của URL không đọc được: query (văn bản GraphQL), operationName, variables và extensions (đối tượng JSON).",
 					"The URL's parameters cannot be read: query (GraphQL text), operationName, variables and extensions (JSON objects)."))
 				return
@@ -72,14 +70,14 @@ func guardGraphQL(maxBytes int64, refused *ratelimit.Limiter, next http.Handler)
 		case http.MethodPost:
 		default:
 			w.Header().Set("Allow", "GET, POST")
-			writeGraphQLError(w, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", i18n.Pick(ctx,
+			refuse(http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", i18n.Pick(ctx,
 				"Chỉ nhận GET (truy vấn) hoặc POST.", "Only GET (queries) and POST are accepted."))
 			return
 		}
 		// A media type whose parameters do not parse is refused here too:
 		// gqlgen would answer "transport not supported" with no code.
 		if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
-			writeGraphQLError(w, http.StatusUnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE", i18n.Pick(ctx,
+			refuse(http.StatusUnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE", i18n.Pick(ctx,
 				"Gửi yêu cầu GraphQL dạng JSON (Content-Type: application/json).",
 				"Send the GraphQL request as JSON (Content-Type: application/json)."))
 			return
@@ -89,16 +87,16 @@ func guardGraphQL(maxBytes int64, refused *ratelimit.Limiter, next http.Handler)
 		var tooBig *http.MaxBytesError
 		switch {
 		case errors.As(err, &tooBig):
-			writeGraphQLError(w, http.StatusRequestEntityTooLarge, "REQUEST_TOO_LARGE", i18n.Pick(ctx,
+			refuse(http.StatusRequestEntityTooLarge, "REQUEST_TOO_LARGE", i18n.Pick(ctx,
 				"Yêu cầu quá lớn (tối đa "+byteSize(maxBytes)+").", "The request is too large (at most "+byteSize(maxBytes)+")."))
 			return
 		case err != nil:
-			writeGraphQLError(w, http.StatusBadRequest, "BAD_REQUEST", i18n.Pick(ctx,
+			refuse(http.StatusBadRequest, "BAD_REQUEST", i18n.Pick(ctx,
 				"Không đọc được nội dung yêu cầu.", "The request body could not be read."))
 			return
 		}
 		if trimmed := bytes.TrimLeft(body, " \t\r\n"); len(trimmed) > 0 && trimmed[0] == '[' {
-			writeGraphQLError(w, http.StatusBadRequest, "BATCHING_NOT_SUPPORTED", i18n.Pick(ctx,
+			refuse(http.StatusBadRequest, "BATCHING_NOT_SUPPORTED", i18n.Pick(ctx,
 				"Mỗi yêu cầu chỉ gửi một thao tác GraphQL (không nhận mảng).",
 				"Send one GraphQL operation per request; arrays (batching) are not accepted."))
 			return
@@ -112,13 +110,13 @@ func guardGraphQL(maxBytes int64, refused *ratelimit.Limiter, next http.Handler)
 			Extensions    json.RawMessage `json:"extensions"`
 		}
 		if err := json.Unmarshal(body, &shape); err != nil || !objectOrNull(shape.Variables) || !objectOrNull(shape.Extensions) {
-			writeGraphQLError(w, http.StatusBadRequest, "BAD_REQUEST", i18n.Pick(ctx,
+			refuse(http.StatusBadRequest, "BAD_REQUEST", i18n.Pick(ctx,
 				"Nội dung phải là một đối tượng JSON: query (chuỗi), operationName (chuỗi), variables (đối tượng), extensions (đối tượng).",
 				"The body must be a JSON object: query (string), operationName (string), variables (object), extensions (object)."))
 			return
 		}
 		if shape.Query == nil && !persistedQuery(shape.Extensions) {
-			writeGraphQLError(w, http.StatusBadRequest, "BAD_REQUEST", i18n.Pick(ctx,
+			refuse(http.StatusBadRequest, "BAD_REQUEST", i18n.Pick(ctx,
 				"Thiếu query: nội dung phải có trường query chứa văn bản GraphQL.",
 				"The query is missing: the body needs a query field holding the GraphQL text."))
 			return
@@ -313,4 +311,23 @@ func isTrusted(a netip.Addr, trusted []netip.Prefix) bool {
 		}
 	}
 	return false
+}
+
+// chargeAddress takes cost points from lim for the request's client
+// address; when they are not there it answers 429 RATE_LIMITED with
+// Retry-After and the message (vi, en) for the wait, and reports true. A
+// nil lim charges nothing.
+func chargeAddress(w http.ResponseWriter, r *http.Request, lim *ratelimit.Limiter, cost int, vi, en func(wait string) string) bool {
+	if lim == nil {
+		return false
+	}
+	ctx := r.Context()
+	d := lim.Take(ratelimit.AddressKey(account.ClientFrom(ctx).IP), cost)
+	if d.Allowed {
+		return false
+	}
+	wait := strconv.Itoa(max(ratelimit.RetrySeconds(d.RetryAfter), 1))
+	w.Header().Set("Retry-After", wait)
+	writeGraphQLError(w, http.StatusTooManyRequests, "RATE_LIMITED", i18n.Pick(ctx, vi(wait), en(wait)))
+	return true
 }
