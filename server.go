@@ -262,7 +262,7 @@ func serve(ctx context.Context, cfg config.Config, log zerolog.Logger, migrate b
 
 			HeavyPerCaller: cfg.HeavyPerCaller,
 		},
-		Exports:        ratelimit.New(cfg.ExportsPerMinute),
+		Exports:        ratelimit.New(cfg.ExportsPerMinute, obs.countRefusals(metrics.RefusedExport)),
 		RequestTimeout: cfg.RequestTimeout,
 		TrustedProxies: cfg.TrustedProxyPrefixes(),
 		Instrument:     obs.instrument(),

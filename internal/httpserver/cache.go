@@ -33,13 +33,12 @@ const anonymousMaxAge = 30 * time.Second
 //     whatever its method, since its answer is that account's view;
 //   - anything else (POST, errors, refusals) gets "no-store".
 //
-// Every answer says nosniff and varies on the request headers that change
+// Every answer varies on the request headers that change
 // it (Origin and Accept-Encoding are added by the CORS and gzip layers).
 func withCaching(maxAge time.Duration, next http.Handler) http.Handler {
 	public := "public, max-age=" + strconv.Itoa(int(maxAge.Seconds()))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("X-Content-Type-Options", "nosniff")
 		h.Add("Vary", "Authorization, Accept, Accept-Language")
 		refuse := "no-store"
 		if r.Header.Get("Authorization") != "" {

@@ -103,7 +103,6 @@ func serveMedia(media news.Media) http.HandlerFunc {
 		defer f.Close()
 		w.Header().Set("Content-Type", news.ContentType(name))
 		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
-		w.Header().Set("X-Content-Type-Options", "nosniff")
 		w.Header().Set("Content-Security-Policy", "default-src 'none'")
 		http.ServeContent(w, r, "", mod, f)
 	}

@@ -86,7 +86,7 @@ func New(version string) *Metrics {
 		}, []string{"route"}),
 		refusals: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: namespace, Subsystem: "rate_limit", Name: "refusals_total",
-			Help: "Requests refused by a rate limit, by limit (account, anonymous, login; bad_token: unknown tokens past their address's budget, answered after a queued lookup).",
+			Help: "Requests refused by a rate limit, by limit (account, anonymous, login, export; bad_token: unknown tokens past their address's budget, answered after a queued lookup).",
 		}, []string{"kind"}),
 		names: newBoundedSet(MaxOperationNames),
 		codes: newBoundedSet(maxCodes),
@@ -120,6 +120,7 @@ const (
 	RefusedAnonymous = "anonymous"
 	RefusedLogin     = "login"
 	RefusedBadToken  = "bad_token"
+	RefusedExport    = "export"
 )
 
 // Refused returns the function to call when the kind limit refuses a
