@@ -41,6 +41,16 @@ func TestFilterSweep(t *testing.T) {
 	if len(lists) < 8 {
 		t.Fatalf("only %d lists with filters found in the schema", len(lists))
 	}
+	// A count alone would not notice the nested lists going missing.
+	found := map[string]bool{}
+	for _, l := range lists {
+		found[l.name] = true
+	}
+	for _, want := range []string{"activities", "members", "units", "posts", "units.members", "units.activities"} {
+		if !found[want] {
+			t.Errorf("the sweep does not reach %s (lists found: %v)", want, found)
+		}
+	}
 	t.Run("sweep", func(t *testing.T) {
 		for _, l := range lists {
 			variants := sw.variants(l.field)

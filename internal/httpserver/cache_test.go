@@ -217,7 +217,7 @@ func TestGzip(t *testing.T) {
 			t.Errorf("%s: gunzipped body differs (%v)", method, err)
 		}
 		t.Logf("%s: %d bytes gzipped to %d", method, len(body), size)
-		if method == http.MethodGet && rec.Header().Get("ETag") != plain.Header().Get("ETag") {
+		if method == http.MethodGet && (plain.Header().Get("ETag") == "" || rec.Header().Get("ETag") != plain.Header().Get("ETag")) {
 			t.Errorf("the gzipped answer's ETag %q differs from the plain one's %q", rec.Header().Get("ETag"), plain.Header().Get("ETag"))
 		}
 	}

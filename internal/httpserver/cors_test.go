@@ -133,3 +133,23 @@ func TestCORSActualRequest(t *testing.T) {
 		t.Errorf("plain OPTIONS: %d, want the guard's 405", rec.Code)
 	}
 }
+
+// Request headers are allowed from a list, not echoed: a preflight from an
+// allowed origin asking for a header off the list does not get it allowed,
+// and preflight answers vary on Origin.
+func TestCORSPreflightAllowsOnlyListedHeaders(t *testing.T) {
+	t.Parallel()
+	env := apitest.New(t)
+	req := httptest.NewRequest(http.MethodOptions, "/graphql", nil)
+	req.Header.Set("Origin", "http://localhost:5173")
+	req.Header.Set("Access-Control-Request-Method", http.MethodPost)
+	req.Header.Set("Access-Control-Request-Headers", "content-type,x-evil")
+	rec := httptest.NewRecorder()
+	env.Handler.ServeHTTP(rec, req)
+	if allowed := strings.ToLower(rec.Header().Get("Access-Control-Allow-Headers")); strings.Contains(allowed, "x-evil") {
+		t.Errorf("a header off the list was allowed: %q", allowed)
+	}
+	if !varies(rec.Header(), "Origin") {
+		t.Errorf("preflight answer does not vary on Origin: %v", rec.Header().Values("Vary"))
+	}
+}
