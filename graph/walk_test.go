@@ -42,6 +42,10 @@ type walkWorld struct {
 	// sent remembers what each request id carried, to name the request
 	// behind a server-side error log line.
 	sent map[string]string
+	// executed counts the answers that got past validation (data, no
+	// validation or parse error): a walk whose documents all fail
+	// validation would check nothing but the validator.
+	executed int
 }
 
 // callerKinds are the kinds of callers every walk is made as.
@@ -115,6 +119,17 @@ func (w *walkWorld) send(t *testing.T, env *apitest.Env, what, query string, var
 	if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil || (resp.Data == nil && len(resp.Errors) == 0) {
 		t.Errorf("%s: not a GraphQL answer (%d): %.300s\n\tquery: %s\n\tvariables: %.500s", what, rec.Code, rec.Body, query, body)
 		return resp
+	}
+	ran := resp.Data != nil && string(resp.Data) != "null"
+	for _, e := range resp.Errors {
+		if c, _ := e.Extensions["code"].(string); c == "GRAPHQL_VALIDATION_FAILED" || c == "GRAPHQL_PARSE_FAILED" {
+			ran = false
+		}
+	}
+	if ran {
+		w.mu.Lock()
+		w.executed++
+		w.mu.Unlock()
 	}
 	fail := ""
 	switch {
