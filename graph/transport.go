@@ -7,15 +7,13 @@ import (
 	"io"
 	"mime"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
-
-	"github.com/sodoan/sodoan/internal/i18n"
 )
 
 // transports are the ways /graphql is reached: multipart/mixed for
@@ -189,11 +187,11 @@ func (t incremental) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 		return
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
-	var params struct {
-		Query *string `json:"query"`
-	}
-	// A persisted query's text is not in the body: it may defer.
-	if json.Unmarshal(body, &params) == nil && params.Query != nil && !strings.Contains(*params.Query, "@defer") {
+	// Looked for in the raw body rather than decoded (the POST transport
+	// decodes it once, after): a body without "@defer" cannot defer unless
+	// it names a persisted query, whose text is not in it. A client that
+	// escapes the @ gets deferGate's clear refusal, not missing data.
+	if !bytes.Contains(body, []byte("@defer")) && !bytes.Contains(body, []byte("persistedQuery")) {
 		overHTTP{transport.POST{}}.Do(w, r, exec)
 		return
 	}
@@ -223,16 +221,14 @@ func (deferGate) MutateOperationContext(ctx context.Context, rc *graphql.Operati
 	if streamed && rc.Operation.Operation == ast.Query {
 		return nil
 	}
-	code, msg := "DEFER_NEEDS_MULTIPART", i18n.Pick(ctx,
-		"@defer cần trả lời từng phần: gửi truy vấn bằng POST với Accept: multipart/mixed; deferSpec=20220824, hoặc bỏ @defer.",
-		"@defer needs incremental delivery: POST the query with Accept: multipart/mixed; deferSpec=20220824, or drop @defer.")
 	if rc.Operation.Operation != ast.Query {
-		code, msg = "GRAPHQL_VALIDATION_FAILED", i18n.Pick(ctx, "Chỉ dùng @defer trong truy vấn (query), không dùng trong mutation.",
+		return limitError(ctx, errcode.ValidationFailed,
+			"Chỉ dùng @defer trong truy vấn (query), không dùng trong mutation.",
 			"@defer is supported in queries only, not in mutations.")
 	}
-	err := gqlerror.Errorf("%s", msg)
-	err.Extensions = map[string]any{"code": code}
-	return err
+	return limitError(ctx, "DEFER_NEEDS_MULTIPART",
+		"@defer cần trả lời từng phần: gửi truy vấn bằng POST với Accept: multipart/mixed; deferSpec=20220824, hoặc bỏ @defer.",
+		"@defer needs incremental delivery: POST the query with Accept: multipart/mixed; deferSpec=20220824, or drop @defer.")
 }
 
 // defers reports whether a selection set, with the fragments it spreads,
