@@ -6,7 +6,6 @@ import (
 	"strconv"
 
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -47,7 +46,7 @@ var _ interface {
 	graphql.OperationContextMutator
 } = &costLimit{}
 
-func (*costLimit) ExtensionName() string { return "ComplexityLimit" }
+func (*costLimit) ExtensionName() string { return costStatsKey }
 func (c *costLimit) Validate(es graphql.ExecutableSchema) error {
 	c.es = es
 	return nil
@@ -282,10 +281,9 @@ func (b *budget) step() bool {
 		return false
 	}
 	if b.steps > maxSteps {
-		b.err = gqlerror.Errorf("%s", i18n.Pick(b.ctx,
+		b.err = limitError(b.ctx, "COMPLEXITY_LIMIT_EXCEEDED",
 			"Truy vấn quá phức tạp để kiểm tra (complexity); hãy gửi truy vấn ngắn hơn.",
-			"The document is too complex to check (complexity); send a shorter one."))
-		errcode.Set(b.err, "COMPLEXITY_LIMIT_EXCEEDED")
+			"The document is too complex to check (complexity); send a shorter one.")
 		return false
 	}
 	return true

@@ -306,7 +306,7 @@ func (l rateLimit) MutateOperationContext(ctx context.Context, oc *graphql.Opera
 		return nil
 	}
 	cost := 1
-	if s, ok := oc.Stats.GetExtension("ComplexityLimit").(*extension.ComplexityStats); ok {
+	if s, ok := oc.Stats.GetExtension(costStatsKey).(*extension.ComplexityStats); ok {
 		cost = max(s.Complexity, 1)
 	}
 	paid := 1

@@ -183,11 +183,9 @@ func (introspectionGate) MutateOperationContext(ctx context.Context, oc *graphql
 	if !walk(op.SelectionSet) {
 		return nil
 	}
-	err := gqlerror.Errorf("%s", i18n.Pick(ctx,
+	return limitError(ctx, introspectionDisabled,
 		"Máy chủ này không cho đọc lược đồ (introspection); hãy dùng tệp lược đồ đã công bố.",
-		"This server does not offer introspection; use the published schema file."))
-	errcode.Set(err, introspectionDisabled)
-	return err
+		"This server does not offer introspection; use the published schema file.")
 }
 
 // hideTypes answers __type null where introspection is off, before the
