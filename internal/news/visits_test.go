@@ -135,3 +135,47 @@ func publishedPost(t *testing.T, pool *pgxpool.Pool) int64 {
 	}
 	return id
 }
+
+// A day is a day in Vietnam (UTC+7): visits at 23:30 and 23:50 there
+// count once, one at 00:30 the next morning counts again, although all
+// three fall on one UTC day. And the same visitor is a different key each
+// day (the salt changes), so days cannot be linked.
+func TestVisitDaysAreVietnamDays(t *testing.T) {
+	t.Parallel()
+	pool := testdb.Migrated(t)
+	ctx := context.Background()
+	postID := publishedPost(t, pool)
+	at := func(utc string) *news.Store {
+		when, err := time.Parse(time.RFC3339, utc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return news.NewStore(pool).WithClock(func() time.Time { return when })
+	}
+	views := func() int64 {
+		t.Helper()
+		v, err := news.NewStore(pool).ViewsOf(ctx, []int64{postID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v[postID]
+	}
+	for _, utc := range []string{"2026-03-26T16:30:00Z", "2026-03-26T16:50:00Z"} { // 23:30, 23:50 in Vietnam
+		if err := at(utc).RecordVisit(ctx, &postID, "203.0.113.5", "Firefox"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := views(); got != 1 {
+		t.Errorf("two visits late on one Vietnamese day: %d views, want 1", got)
+	}
+	if err := at("2026-03-26T17:30:00Z").RecordVisit(ctx, &postID, "203.0.113.5", "Firefox"); err != nil { // 00:30 the 27th
+		t.Fatal(err)
+	}
+	if got := views(); got != 2 {
+		t.Errorf("a visit after midnight in Vietnam (same UTC day): %d views, want 2", got)
+	}
+	var keys int
+	if err := pool.QueryRow(ctx, `SELECT count(DISTINCT visitor) FROM post_viewers WHERE post_id = $1`, postID).Scan(&keys); err != nil || keys != 2 {
+		t.Errorf("one visitor on two days: %d distinct keys (%v), want 2", keys, err)
+	}
+}
