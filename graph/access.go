@@ -2,6 +2,9 @@ package graph
 
 import (
 	"context"
+	"fmt"
+
+	"github.com/99designs/gqlgen/graphql"
 	"slices"
 
 	"github.com/sodoan/sodoan/graph/model"
@@ -13,51 +16,6 @@ import (
 	"github.com/sodoan/sodoan/internal/validate"
 )
 
-// Write checks: each mutation asks whether the caller manages the unit its
-// target belongs to (see package access). A target that does not exist
-// passes here so that the store reports it as a NOT_FOUND userError on the
-// right field.
-
-// canUnit allows managers of the unit (and administrators).
-func (r *Resolver) canUnit(ctx context.Context, unitID int64) error {
-	p := access.From(ctx)
-	if !p.SignedIn() {
-		return access.ErrSignIn
-	}
-	if p.Admin {
-		return nil
-	}
-	u, err := loadOne(ctx, loaders(ctx).Unit, unitID)
-	if err != nil || u == nil {
-		return err
-	}
-	return p.RequireManage(u.Path)
-}
-
-// canUnitOrRoot is canUnit for an optional parent: a unit without a parent
-// is the top of a tree, which only an administrator may create.
-func (r *Resolver) canUnitOrRoot(ctx context.Context, parentID *int64) error {
-	if parentID == nil {
-		return access.From(ctx).RequireAdmin()
-	}
-	return r.canUnit(ctx, *parentID)
-}
-
-// canUnitPlacement allows moving, archiving or changing the level of a unit
-// to managers of its parent: a branch secretary runs her branch but does
-// not close or restructure it.
-func (r *Resolver) canUnitPlacement(ctx context.Context, unitID int64) error {
-	p := access.From(ctx)
-	if !p.SignedIn() {
-		return access.ErrSignIn
-	}
-	u, err := loadOne(ctx, loaders(ctx).Unit, unitID)
-	if err != nil || u == nil {
-		return err
-	}
-	return r.canUnitOrRoot(ctx, u.ParentID)
-}
-
 // allowed turns a permission check's refusal into false, keeping other
 // errors (the database failing) as errors.
 func allowed(err error) (bool, error) {
@@ -68,102 +26,6 @@ func allowed(err error) (bool, error) {
 		return false, nil
 	}
 	return false, err
-}
-
-func (r *Resolver) canMember(ctx context.Context, id int64) error {
-	m, err := loadOne(ctx, loaders(ctx).Member, id)
-	if err != nil {
-		return err
-	}
-	if m == nil {
-		return signedIn(ctx)
-	}
-	return r.canUnit(ctx, m.UnitID)
-}
-
-func (r *Resolver) canMembers(ctx context.Context, ids []int64) error {
-	for _, id := range ids {
-		if err := r.canMember(ctx, id); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func (r *Resolver) canActivity(ctx context.Context, id int64) error {
-	a, err := loadOne(ctx, loaders(ctx).Activity, id)
-	if err != nil {
-		return err
-	}
-	if a == nil {
-		return signedIn(ctx)
-	}
-	return r.canUnit(ctx, a.UnitID)
-}
-
-func (r *Resolver) canCampaign(ctx context.Context, id int64) error {
-	c, err := loadOne(ctx, loaders(ctx).Campaign, id)
-	if err != nil {
-		return err
-	}
-	if c == nil {
-		return signedIn(ctx)
-	}
-	return r.canUnit(ctx, c.UnitID)
-}
-
-func (r *Resolver) canContribution(ctx context.Context, id int64) error {
-	c, err := loadOne(ctx, loaders(ctx).Contribution, id)
-	if err != nil {
-		return err
-	}
-	if c == nil {
-		return signedIn(ctx)
-	}
-	return r.canActivity(ctx, c.ActivityID)
-}
-
-func (r *Resolver) canPledge(ctx context.Context, id int64) error {
-	p, err := loadOne(ctx, loaders(ctx).Pledge, id)
-	if err != nil {
-		return err
-	}
-	if p == nil {
-		return signedIn(ctx)
-	}
-	return r.canUnit(ctx, p.UnitID)
-}
-
-// canCommend allows recording a commendation to managers of the issuing
-// unit when it is in the tree, else to managers of the recipient.
-func (r *Resolver) canCommend(ctx context.Context, issuerUnitID, memberID, unitID *int64) error {
-	switch {
-	case issuerUnitID != nil:
-		return r.canUnit(ctx, *issuerUnitID)
-	case memberID != nil:
-		return r.canMember(ctx, *memberID)
-	case unitID != nil:
-		return r.canUnit(ctx, *unitID)
-	}
-	return signedIn(ctx)
-}
-
-func (r *Resolver) canCommendation(ctx context.Context, id int64) error {
-	c, err := loadOne(ctx, loaders(ctx).Commendation, id)
-	if err != nil {
-		return err
-	}
-	if c == nil {
-		return signedIn(ctx)
-	}
-	return r.canCommend(ctx, c.IssuerUnitID, c.MemberID, c.UnitID)
-}
-
-func signedIn(ctx context.Context) error {
-	if !access.From(ctx).SignedIn() {
-		return access.ErrSignIn
-	}
-	return nil
 }
 
 // Read checks.
@@ -211,18 +73,30 @@ func forbiddenPerson(ctx context.Context) error {
 
 // personal returns nil when the caller may read m's personal data, and
 // notes the read for the audit log; else the FORBIDDEN error to put at the
-// field.
+// field. The @personal directive calls it for every field so marked.
 func personal(ctx context.Context, m *member.Member) error {
 	path, err := unitPath(ctx, m)
 	if err != nil {
 		return err
 	}
-	p := access.From(ctx)
-	if !p.SeesPersonal(m.ID, path) {
+	if !readsPersonal(ctx, m.ID, m.UnitID, path) {
 		return access.ErrPersonal
 	}
-	access.NoteRead(ctx, p, m.ID, m.UnitID)
 	return nil
+}
+
+// readsPersonal is the one decision on reading a member's personal data
+// (the fields marked @personal, the personal keys of the audit log's row
+// images, the members an age filter matches): the member themself and
+// the managers of the unit at unitPath may, and a read by anyone but the
+// member is noted for the audit log under unitID.
+func readsPersonal(ctx context.Context, memberID, unitID int64, unitPath string) bool {
+	p := access.From(ctx)
+	if !p.SeesPersonal(memberID, unitPath) {
+		return false
+	}
+	access.NoteRead(ctx, p, memberID, unitID)
+	return true
 }
 
 // visibleCommendation returns c unless its recipient is a member the caller
@@ -241,33 +115,8 @@ func visibleCommendation(ctx context.Context, c *award.Commendation, err error) 
 	return c, nil
 }
 
-// canCommendationUpdate checks the commendation as it is and, when the
-// issuer changes to a unit of the tree, that unit too.
-func (r *Resolver) canCommendationUpdate(ctx context.Context, id int64, issuer *award.Issuer) error {
-	if err := r.canCommendation(ctx, id); err != nil {
-		return err
-	}
-	if issuer != nil && issuer.UnitID != nil {
-		return r.canUnit(ctx, *issuer.UnitID)
-	}
-	return nil
-}
-
-// firstErr returns the first non-nil error.
-func firstErr(errs ...error) error {
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// roleTarget decodes and checks a role grant or revocation: the caller
-// manages the unit, and only administrators hand out ADMIN. That the caller
-// manages the account itself (everything it reaches) is checked by the
-// store, with the account locked.
-func (r *Resolver) roleTarget(ctx context.Context, in model.RoleInput) (int64, *int64, error) {
+// roleTarget decodes a role grant or revocation (its rule is roleRule).
+func roleTarget(in model.RoleInput) (int64, *int64, error) {
 	id, err := inputID(model.KindAccount, in.AccountID, "accountId")
 	if err != nil {
 		return 0, nil, err
@@ -291,26 +140,13 @@ func (r *Resolver) roleTarget(ctx context.Context, in model.RoleInput) (int64, *
 		v.Add(validate.Path("input", "kind"), validate.NotAllowed, "Quyền đoàn viên đến từ liên kết hồ sơ đoàn viên, không cấp riêng.",
 			"MEMBER comes from the link to a member record; it is not granted.")
 	}
-	if err := v.Err(); err != nil {
-		return 0, nil, err
-	}
-	if in.Kind == account.Admin {
-		return id, nil, access.From(ctx).RequireAdmin()
-	}
-	return id, unitID, r.canUnit(ctx, *unitID)
+	return id, unitID, v.Err()
 }
 
 func notYourself(field string) error {
 	var v validate.Errors
 	v.Add(validate.Path("input", field), validate.NotAllowed, "Không thể tự khóa tài khoản của mình.", "You cannot deactivate your own account.")
 	return v.Err()
-}
-
-// auditKinds maps audited tables to the kinds of their global IDs.
-var auditKinds = map[string]model.Kind{
-	"units": model.KindUnit, "members": model.KindMember, "activities": model.KindActivity,
-	"campaigns": model.KindCampaign, "contributions": model.KindContribution,
-	"commendations": model.KindCommendation, "pledges": model.KindPledge, "accounts": model.KindAccount,
 }
 
 // personalKeys are, per audited table, the columns of the audit log's row
@@ -340,13 +176,11 @@ func auditImage(ctx context.Context, e *account.AuditEntry, image map[string]any
 		}
 		return slices.Contains(keys, k)
 	}
-	sees, unitID, err := seesPersonalOf(ctx, *e.MemberID, e.UnitID)
+	unitID, path, err := auditSubject(ctx, *e.MemberID, e.UnitID)
 	if err != nil {
 		return nil, err
 	}
-	p := access.From(ctx)
-	if sees {
-		access.NoteRead(ctx, p, *e.MemberID, unitID)
+	if readsPersonal(ctx, *e.MemberID, unitID, path) {
 		return image, nil
 	}
 	out := make(map[string]any, len(image))
@@ -359,30 +193,27 @@ func auditImage(ctx context.Context, e *account.AuditEntry, image map[string]any
 	return out, nil
 }
 
-// seesPersonalOf reports whether the caller may read the personal details
-// of member, and the unit the read is logged under: the member's own unit,
-// or for a member since deleted, the unit the entry belongs to.
-func seesPersonalOf(ctx context.Context, memberID int64, entryUnit *int64) (bool, int64, error) {
-	p := access.From(ctx)
+// auditSubject returns the unit (id and path) whose rule applies to a
+// member's personal data in an audit entry: the member's own unit, or for
+// a member since deleted, the unit the entry belongs to (none: only an
+// administrator or the member may read it).
+func auditSubject(ctx context.Context, memberID int64, entryUnit *int64) (int64, string, error) {
 	m, err := loadOne(ctx, loaders(ctx).Member, memberID)
 	if err != nil {
-		return false, 0, err
+		return 0, "", err
 	}
 	if m != nil {
 		path, err := unitPath(ctx, m)
-		if err != nil {
-			return false, 0, err
-		}
-		return p.SeesPersonal(m.ID, path), m.UnitID, nil
+		return m.UnitID, path, err
 	}
 	if entryUnit == nil {
-		return p.Admin || p.IsSelf(memberID), 0, nil
+		return 0, "", nil
 	}
 	u, err := loadOne(ctx, loaders(ctx).Unit, *entryUnit)
 	if err != nil || u == nil {
-		return p.Admin || p.IsSelf(memberID), *entryUnit, err
+		return *entryUnit, "", err
 	}
-	return p.SeesPersonal(memberID, u.Path), u.ID, nil
+	return u.ID, u.Path, nil
 }
 
 // canSeeAccount allows reading an account to its holder and to those who
@@ -416,4 +247,19 @@ func (r *Resolver) seeAccount(ctx context.Context, id int64) func() error {
 		}
 		return nil
 	}
+}
+
+// directives implements the schema's directives: @personal puts every field
+// so marked behind personal.
+func directives() DirectiveRoot {
+	return DirectiveRoot{Personal: func(ctx context.Context, obj any, next graphql.Resolver) (any, error) {
+		m, ok := obj.(*member.Member)
+		if !ok {
+			return nil, fmt.Errorf("@personal on a field of %T, not of a member", obj)
+		}
+		if err := personal(ctx, m); err != nil {
+			return nil, err
+		}
+		return next(ctx)
+	}}
 }

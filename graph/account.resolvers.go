@@ -73,7 +73,7 @@ func (r *auditEntryResolver) RecordID(ctx context.Context, obj *account.AuditEnt
 		return nil, nil
 	}
 	id := strconv.FormatInt(*obj.RecordID, 10)
-	if kind, ok := auditKinds[obj.Entity]; ok {
+	if kind, ok := recordTypes.auditKind(obj.Entity); ok {
 		id = model.EncodeID(kind, *obj.RecordID)
 	}
 	return &id, nil
@@ -104,11 +104,10 @@ func (r *auditEntryResolver) After(ctx context.Context, obj *account.AuditEntry)
 
 func (r *mutationResolver) Login(ctx context.Context, input model.LoginInput) (*model.LoginPayload, error) {
 	s, err := r.AccountStore.Login(ctx, input.Login, input.Password, account.ClientFrom(ctx))
-	if err == nil {
-		return &model.LoginPayload{Token: &s.Token, ExpiresAt: &s.ExpiresAt, Account: s.Account, UserErrors: noErrors}, nil
+	if err != nil {
+		return respond[model.LoginPayload](ctx, nil, err)
 	}
-	ue, err := userErrors(ctx, err)
-	return &model.LoginPayload{UserErrors: ue}, err
+	return respond(ctx, &model.LoginPayload{Token: &s.Token, ExpiresAt: &s.ExpiresAt, Account: s.Account}, nil)
 }
 
 func (r *mutationResolver) Logout(ctx context.Context) (*model.LogoutPayload, error) {
@@ -124,36 +123,25 @@ func (r *mutationResolver) Logout(ctx context.Context) (*model.LogoutPayload, er
 
 func (r *mutationResolver) PasswordChange(ctx context.Context, input model.PasswordChangeInput) (*model.PasswordChangePayload, error) {
 	p := access.From(ctx)
-	err := r.AccountStore.ChangePassword(ctx, p, input.CurrentPassword, input.NewPassword)
-	if err == nil {
-		a, err := loadOne(ctx, loaders(ctx).Account, p.AccountID)
-		return &model.PasswordChangePayload{Account: a, UserErrors: noErrors}, err
+	if err := r.AccountStore.ChangePassword(ctx, p, input.CurrentPassword, input.NewPassword); err != nil {
+		return respond[model.PasswordChangePayload](ctx, nil, err)
 	}
-	ue, err := userErrors(ctx, err)
-	return &model.PasswordChangePayload{UserErrors: ue}, err
+	a, err := loadOne(ctx, loaders(ctx).Account, p.AccountID)
+	return respond(ctx, &model.PasswordChangePayload{Account: a}, err)
 }
 
 func (r *mutationResolver) AccountCreate(ctx context.Context, input model.AccountCreateInput) (*model.AccountCreatePayload, error) {
-	unitID, err := optionalInputID(model.KindUnit, value(input.UnitID), "unitId")
-	var memberID *int64
-	if err == nil {
-		memberID, err = optionalInputID(model.KindMember, value(input.MemberID), "memberId")
+	var ids idsOf
+	unitID := ids.optional(model.KindUnit, value(input.UnitID), "unitId")
+	memberID := ids.optional(model.KindMember, value(input.MemberID), "memberId")
+	if err := ids.err(); err != nil {
+		return respond[model.AccountCreatePayload](ctx, nil, err)
 	}
-	if err == nil {
-		err = r.canUnitOrRoot(ctx, unitID)
-	}
-	if err == nil {
-		var a *account.Account
-		a, err = r.AccountStore.Create(ctx, account.CreateInput{
-			Username: input.Username, Email: value(input.Email), DisplayName: input.DisplayName,
-			Password: input.Password, UnitID: unitID, MemberID: memberID,
-		})
-		if err == nil {
-			return &model.AccountCreatePayload{Account: a, UserErrors: noErrors}, nil
-		}
-	}
-	ue, err := userErrors(ctx, err)
-	return &model.AccountCreatePayload{UserErrors: ue}, err
+	a, err := r.AccountStore.Create(ctx, account.CreateInput{
+		Username: input.Username, Email: value(input.Email), DisplayName: input.DisplayName,
+		Password: input.Password, UnitID: unitID, MemberID: memberID,
+	})
+	return respond(ctx, &model.AccountCreatePayload{Account: a}, err)
 }
 
 func (r *mutationResolver) AccountSetActive(ctx context.Context, input model.AccountSetActiveInput) (*model.AccountSetActivePayload, error) {
@@ -161,50 +149,39 @@ func (r *mutationResolver) AccountSetActive(ctx context.Context, input model.Acc
 	if err == nil && !input.Active && id == access.From(ctx).AccountID {
 		err = notYourself("id")
 	}
-	if err == nil {
-		var a *account.Account
-		if a, err = r.AccountStore.SetActive(ctx, id, input.Active, access.From(ctx)); err == nil {
-			return &model.AccountSetActivePayload{Account: a, UserErrors: noErrors}, nil
-		}
+	if err != nil {
+		return respond[model.AccountSetActivePayload](ctx, nil, err)
 	}
-	ue, err := userErrors(ctx, err)
-	return &model.AccountSetActivePayload{UserErrors: ue}, err
+	a, err := r.AccountStore.SetActive(ctx, id, input.Active, access.From(ctx))
+	return respond(ctx, &model.AccountSetActivePayload{Account: a}, err)
 }
 
 func (r *mutationResolver) AccountSetPassword(ctx context.Context, input model.AccountSetPasswordInput) (*model.AccountSetPasswordPayload, error) {
 	id, err := inputID(model.KindAccount, input.ID, "id")
 	if err == nil {
-		if err = r.AccountStore.SetPassword(ctx, id, input.NewPassword, access.From(ctx)); err == nil {
-			a, err := r.AccountStore.ByIDs(ctx, []int64{id})
-			return &model.AccountSetPasswordPayload{Account: a[id], UserErrors: noErrors}, err
-		}
+		err = r.AccountStore.SetPassword(ctx, id, input.NewPassword, access.From(ctx))
 	}
-	ue, err := userErrors(ctx, err)
-	return &model.AccountSetPasswordPayload{UserErrors: ue}, err
+	if err != nil {
+		return respond[model.AccountSetPasswordPayload](ctx, nil, err)
+	}
+	a, err := r.freshAccount(ctx, id)
+	return respond(ctx, &model.AccountSetPasswordPayload{Account: a}, err)
 }
 
 func (r *mutationResolver) RoleGrant(ctx context.Context, input model.RoleInput) (*model.RolePayload, error) {
-	id, unitID, err := r.roleTarget(ctx, input)
+	id, unitID, err := roleTarget(input)
 	if err == nil {
-		if err = r.AccountStore.Grant(ctx, id, input.Kind, unitID, access.From(ctx)); err == nil {
-			a, err := r.AccountStore.ByIDs(ctx, []int64{id})
-			return &model.RolePayload{Account: a[id], UserErrors: noErrors}, err
-		}
+		err = r.AccountStore.Grant(ctx, id, input.Kind, unitID, access.From(ctx))
 	}
-	ue, err := userErrors(ctx, err)
-	return &model.RolePayload{UserErrors: ue}, err
+	return r.rolePayload(ctx, id, err)
 }
 
 func (r *mutationResolver) RoleRevoke(ctx context.Context, input model.RoleInput) (*model.RolePayload, error) {
-	id, unitID, err := r.roleTarget(ctx, input)
+	id, unitID, err := roleTarget(input)
 	if err == nil {
-		if err = r.AccountStore.Revoke(ctx, id, input.Kind, unitID, access.From(ctx)); err == nil {
-			a, err := r.AccountStore.ByIDs(ctx, []int64{id})
-			return &model.RolePayload{Account: a[id], UserErrors: noErrors}, err
-		}
+		err = r.AccountStore.Revoke(ctx, id, input.Kind, unitID, access.From(ctx))
 	}
-	ue, err := userErrors(ctx, err)
-	return &model.RolePayload{UserErrors: ue}, err
+	return r.rolePayload(ctx, id, err)
 }
 
 func (r *queryResolver) Me(ctx context.Context) (*account.Account, error) {

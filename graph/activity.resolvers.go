@@ -105,244 +105,168 @@ func (r *contributionResolver) Activity(ctx context.Context, obj *activity.Contr
 
 func (r *mutationResolver) CampaignCreate(ctx context.Context, input model.CampaignCreateInput) (*model.CampaignCreatePayload, error) {
 	unitID, err := inputID(model.KindUnit, input.UnitID, "unitId")
-	if err == nil {
-		err = r.canUnit(ctx, unitID)
+	if err != nil {
+		return respond[model.CampaignCreatePayload](ctx, nil, err)
 	}
-	if err == nil {
-		var c *activity.Campaign
-		c, err = r.ActivityStore.CreateCampaign(keyed(ctx, "campaignCreate", input.IdempotencyKey, input), activity.CampaignInput{
-			UnitID: unitID, Name: input.Name, Year: int(input.Year), WorkArea: input.WorkArea, Description: value(input.Description),
-		})
-		c, err = replayed(ctx, c, err, loaders(ctx).Campaign)
-		if err == nil {
-			return &model.CampaignCreatePayload{Campaign: c, UserErrors: noErrors}, nil
-		}
-	}
-	ue, err := userErrors(ctx, err)
-	return &model.CampaignCreatePayload{UserErrors: ue}, err
+	c, err := r.ActivityStore.CreateCampaign(keyed(ctx, "campaignCreate", input.IdempotencyKey, input), activity.CampaignInput{
+		UnitID: unitID, Name: input.Name, Year: int(input.Year), WorkArea: input.WorkArea, Description: value(input.Description),
+	})
+	c, err = replayed(ctx, c, err, loaders(ctx).Campaign)
+	return respond(ctx, &model.CampaignCreatePayload{Campaign: c}, err)
 }
 
 func (r *mutationResolver) CampaignUpdate(ctx context.Context, input model.CampaignUpdateInput) (*model.CampaignUpdatePayload, error) {
 	id, err := inputID(model.KindCampaign, input.ID, "id")
-	if err == nil {
-		err = r.canCampaign(ctx, id)
+	if err != nil {
+		return respond[model.CampaignUpdatePayload](ctx, nil, err)
 	}
-	if err == nil {
-		var c *activity.Campaign
-		c, err = r.ActivityStore.UpdateCampaign(ctx, activity.CampaignUpdate{
-			ID: id, Version: input.Version, Name: value(input.Name), Year: intPtr(value(input.Year)),
-			WorkArea: value(input.WorkArea), Description: optional(input.Description),
-		})
-		if err == nil {
-			return &model.CampaignUpdatePayload{Campaign: c, UserErrors: noErrors}, nil
-		}
-	}
-	ue, err := userErrors(ctx, err)
-	return &model.CampaignUpdatePayload{UserErrors: ue}, err
+	c, err := r.ActivityStore.UpdateCampaign(ctx, activity.CampaignUpdate{
+		ID: id, Version: input.Version, Name: value(input.Name), Year: intPtr(value(input.Year)),
+		WorkArea: value(input.WorkArea), Description: optional(input.Description),
+	})
+	return respond(ctx, &model.CampaignUpdatePayload{Campaign: c}, err)
 }
 
 func (r *mutationResolver) CampaignDelete(ctx context.Context, input model.CampaignDeleteInput) (*model.CampaignDeletePayload, error) {
 	id, err := inputID(model.KindCampaign, input.ID, "id")
 	if err == nil {
-		err = r.canCampaign(ctx, id)
+		err = r.ActivityStore.DeleteCampaign(ctx, id, input.Version)
 	}
-	if err == nil {
-		if err = r.ActivityStore.DeleteCampaign(ctx, id, input.Version); err == nil {
-			return &model.CampaignDeletePayload{DeletedID: &input.ID, UserErrors: noErrors}, nil
-		}
-	}
-	ue, err := userErrors(ctx, err)
-	return &model.CampaignDeletePayload{UserErrors: ue}, err
+	return respond(ctx, &model.CampaignDeletePayload{DeletedID: &input.ID}, err)
 }
 
 func (r *mutationResolver) ActivityCreate(ctx context.Context, input model.ActivityCreateInput) (*model.ActivityCreatePayload, error) {
-	unitID, err := inputID(model.KindUnit, input.UnitID, "unitId")
-	var campaignID *int64
-	if err == nil {
-		campaignID, err = optionalInputID(model.KindCampaign, value(input.CampaignID), "campaignId")
+	var ids idsOf
+	unitID := ids.one(model.KindUnit, input.UnitID, "unitId")
+	campaignID := ids.optional(model.KindCampaign, value(input.CampaignID), "campaignId")
+	if err := ids.err(); err != nil {
+		return respond[model.ActivityCreatePayload](ctx, nil, err)
 	}
-	if err == nil {
-		err = r.canUnit(ctx, unitID)
+	in := activity.ActivityInput{
+		UnitID: unitID, Title: input.Title, Kind: input.Kind, WorkArea: input.WorkArea, CampaignID: campaignID,
+		StartsOn: input.StartsOn, Place: placeOf(value(input.Place)), Description: value(input.Description),
+		Beneficiaries: beneficiariesOf(value(input.Beneficiaries)), Guests: guestsOf(list(input.Guests)),
 	}
-	if err == nil {
-		in := activity.ActivityInput{
-			UnitID: unitID, Title: input.Title, Kind: input.Kind, WorkArea: input.WorkArea, CampaignID: campaignID,
-			StartsOn: input.StartsOn, Place: placeOf(value(input.Place)), Description: value(input.Description),
-			Beneficiaries: beneficiariesOf(value(input.Beneficiaries)), Guests: guestsOf(list(input.Guests)),
-		}
-		if e := value(input.EndsOn); e != nil {
-			in.EndsOn = *e
-		}
-		if s := value(input.Status); s != nil {
-			in.Status = *s
-		}
-		var a *activity.Activity
-		a, err = r.ActivityStore.CreateActivity(keyed(ctx, "activityCreate", input.IdempotencyKey, input), in)
-		if a, err = replayed(ctx, a, err, loaders(ctx).Activity); err == nil {
-			return &model.ActivityCreatePayload{Activity: a, UserErrors: noErrors}, nil
-		}
+	if e := value(input.EndsOn); e != nil {
+		in.EndsOn = *e
 	}
-	ue, err := userErrors(ctx, err)
-	return &model.ActivityCreatePayload{UserErrors: ue}, err
+	if s := value(input.Status); s != nil {
+		in.Status = *s
+	}
+	a, err := r.ActivityStore.CreateActivity(keyed(ctx, "activityCreate", input.IdempotencyKey, input), in)
+	a, err = replayed(ctx, a, err, loaders(ctx).Activity)
+	return respond(ctx, &model.ActivityCreatePayload{Activity: a}, err)
 }
 
 func (r *mutationResolver) ActivityUpdate(ctx context.Context, input model.ActivityUpdateInput) (*model.ActivityUpdatePayload, error) {
-	id, err := inputID(model.KindActivity, input.ID, "id")
-	var campaignID *int64
-	if err == nil {
-		campaignID, err = optionalInputID(model.KindCampaign, value(input.CampaignID), "campaignId")
+	var ids idsOf
+	id := ids.one(model.KindActivity, input.ID, "id")
+	campaignID := ids.optional(model.KindCampaign, value(input.CampaignID), "campaignId")
+	if err := ids.err(); err != nil {
+		return respond[model.ActivityUpdatePayload](ctx, nil, err)
 	}
-	if err == nil {
-		err = r.canActivity(ctx, id)
+	u := activity.ActivityUpdate{
+		ID: id, Version: input.Version, Title: value(input.Title), Kind: value(input.Kind),
+		WorkArea: value(input.WorkArea), StartsOn: value(input.StartsOn), EndsOn: value(input.EndsOn),
+		Description: optional(input.Description), Status: value(input.Status),
+		CampaignID: db.Convert(optional(input.CampaignID), campaignID),
+		Guests:     guestsOf(list(input.Guests)), GuestsSet: input.Guests.IsSet(),
 	}
-	if err == nil {
-		u := activity.ActivityUpdate{
-			ID: id, Version: input.Version, Title: value(input.Title), Kind: value(input.Kind),
-			WorkArea: value(input.WorkArea), StartsOn: value(input.StartsOn), EndsOn: value(input.EndsOn),
-			Description: optional(input.Description), Status: value(input.Status),
-			CampaignID: db.Convert(optional(input.CampaignID), campaignID),
-			Guests:     guestsOf(list(input.Guests)), GuestsSet: input.Guests.IsSet(),
-		}
-		if input.Place.IsSet() {
-			p := placeOf(value(input.Place))
-			u.Place = &p
-		}
-		if input.Beneficiaries.IsSet() {
-			b := beneficiariesOf(value(input.Beneficiaries))
-			u.Beneficiaries = &b
-		}
-		var a *activity.Activity
-		if a, err = r.ActivityStore.UpdateActivity(ctx, u); err == nil {
-			return &model.ActivityUpdatePayload{Activity: a, UserErrors: noErrors}, nil
-		}
+	if input.Place.IsSet() {
+		p := placeOf(value(input.Place))
+		u.Place = &p
 	}
-	ue, err := userErrors(ctx, err)
-	return &model.ActivityUpdatePayload{UserErrors: ue}, err
+	if input.Beneficiaries.IsSet() {
+		b := beneficiariesOf(value(input.Beneficiaries))
+		u.Beneficiaries = &b
+	}
+	a, err := r.ActivityStore.UpdateActivity(ctx, u)
+	return respond(ctx, &model.ActivityUpdatePayload{Activity: a}, err)
 }
 
 func (r *mutationResolver) ActivityDelete(ctx context.Context, input model.ActivityDeleteInput) (*model.ActivityDeletePayload, error) {
 	id, err := inputID(model.KindActivity, input.ID, "id")
 	if err == nil {
-		err = r.canActivity(ctx, id)
+		err = r.ActivityStore.DeleteActivity(ctx, id, input.Version)
 	}
-	if err == nil {
-		if err = r.ActivityStore.DeleteActivity(ctx, id, input.Version); err == nil {
-			return &model.ActivityDeletePayload{DeletedID: &input.ID, UserErrors: noErrors}, nil
-		}
-	}
-	ue, err := userErrors(ctx, err)
-	return &model.ActivityDeletePayload{UserErrors: ue}, err
+	return respond(ctx, &model.ActivityDeletePayload{DeletedID: &input.ID}, err)
 }
 
 func (r *mutationResolver) ParticipationsRecord(ctx context.Context, input model.ParticipationsRecordInput) (*model.ParticipationsRecordPayload, error) {
-	activityID, err := inputID(model.KindActivity, input.ActivityID, "activityId")
-	ids := make([]string, len(input.Participants))
+	var ids idsOf
+	activityID := ids.one(model.KindActivity, input.ActivityID, "activityId")
+	list := make([]activity.ParticipantInput, len(input.Participants))
 	for i, p := range input.Participants {
-		ids[i] = p.MemberID
-	}
-	var memberIDs []int64
-	if err == nil {
-		memberIDs, err = inputIDs(model.KindMember, ids, "participants")
-	}
-	if err == nil {
-		err = r.canActivity(ctx, activityID)
-	}
-	if err == nil {
-		list := make([]activity.ParticipantInput, len(input.Participants))
-		for i, p := range input.Participants {
-			list[i] = activity.ParticipantInput{MemberID: memberIDs[i], Role: activity.Participant, Attended: true}
-			if v := value(p.Role); v != nil {
-				list[i].Role = *v
-			}
-			if v := value(p.Attended); v != nil {
-				list[i].Attended = *v
-			}
-			if v := value(p.VolunteerHours); v != nil {
-				list[i].VolunteerHours = *v
-			}
+		list[i] = activity.ParticipantInput{MemberID: ids.one(model.KindMember, p.MemberID, "participants", i),
+			Role: activity.Participant, Attended: true}
+		if v := value(p.Role); v != nil {
+			list[i].Role = *v
 		}
-		var recorded []*activity.Participation
-		if recorded, err = r.ActivityStore.RecordParticipations(ctx, activityID, list); err == nil {
-			a, err := loadOne(ctx, loaders(ctx).Activity, activityID)
-			return &model.ParticipationsRecordPayload{Activity: a, Participations: recorded, UserErrors: noErrors}, err
+		if v := value(p.Attended); v != nil {
+			list[i].Attended = *v
+		}
+		if v := value(p.VolunteerHours); v != nil {
+			list[i].VolunteerHours = *v
 		}
 	}
-	ue, err := userErrors(ctx, err)
-	return &model.ParticipationsRecordPayload{UserErrors: ue}, err
+	if err := ids.err(); err != nil {
+		return respond[model.ParticipationsRecordPayload](ctx, nil, err)
+	}
+	recorded, err := r.ActivityStore.RecordParticipations(ctx, activityID, list)
+	if err != nil {
+		return respond[model.ParticipationsRecordPayload](ctx, nil, err)
+	}
+	a, err := loadOne(ctx, loaders(ctx).Activity, activityID)
+	return respond(ctx, &model.ParticipationsRecordPayload{Activity: a, Participations: recorded}, err)
 }
 
 func (r *mutationResolver) ParticipationsRemove(ctx context.Context, input model.ParticipationsRemoveInput) (*model.ParticipationsRemovePayload, error) {
-	activityID, err := inputID(model.KindActivity, input.ActivityID, "activityId")
-	var memberIDs []int64
-	if err == nil {
-		memberIDs, err = inputIDs(model.KindMember, input.MemberIds, "memberIds")
+	var ids idsOf
+	activityID := ids.one(model.KindActivity, input.ActivityID, "activityId")
+	memberIDs := ids.list(model.KindMember, input.MemberIds, "memberIds")
+	if err := ids.err(); err != nil {
+		return respond[model.ParticipationsRemovePayload](ctx, nil, err)
 	}
-	if err == nil {
-		err = r.canActivity(ctx, activityID)
+	n, err := r.ActivityStore.RemoveParticipations(ctx, activityID, memberIDs)
+	if err != nil {
+		return respond[model.ParticipationsRemovePayload](ctx, nil, err)
 	}
-	if err == nil {
-		var n int
-		if n, err = r.ActivityStore.RemoveParticipations(ctx, activityID, memberIDs); err == nil {
-			a, err := loadOne(ctx, loaders(ctx).Activity, activityID)
-			return &model.ParticipationsRemovePayload{Activity: a, RemovedCount: int32(n), UserErrors: noErrors}, err
-		}
-	}
-	ue, err := userErrors(ctx, err)
-	return &model.ParticipationsRemovePayload{UserErrors: ue}, err
+	a, err := loadOne(ctx, loaders(ctx).Activity, activityID)
+	return respond(ctx, &model.ParticipationsRemovePayload{Activity: a, RemovedCount: int32(n)}, err)
 }
 
 func (r *mutationResolver) ContributionCreate(ctx context.Context, input model.ContributionCreateInput) (*model.ContributionCreatePayload, error) {
 	activityID, err := inputID(model.KindActivity, input.ActivityID, "activityId")
-	if err == nil {
-		err = r.canActivity(ctx, activityID)
+	if err != nil {
+		return respond[model.ContributionCreatePayload](ctx, nil, err)
 	}
-	if err == nil {
-		var c *activity.Contribution
-		c, err = r.ActivityStore.CreateContribution(keyed(ctx, "contributionCreate", input.IdempotencyKey, input), activity.ContributionInput{
-			ActivityID: activityID, Kind: input.Kind, Description: input.Description, Value: input.Value,
-			Quantity: value(input.Quantity), QuantityUnit: value(input.QuantityUnit), Recipient: value(input.Recipient),
-		})
-		c, err = replayed(ctx, c, err, loaders(ctx).Contribution)
-		if err == nil {
-			return &model.ContributionCreatePayload{Contribution: c, UserErrors: noErrors}, nil
-		}
-	}
-	ue, err := userErrors(ctx, err)
-	return &model.ContributionCreatePayload{UserErrors: ue}, err
+	c, err := r.ActivityStore.CreateContribution(keyed(ctx, "contributionCreate", input.IdempotencyKey, input), activity.ContributionInput{
+		ActivityID: activityID, Kind: input.Kind, Description: input.Description, Value: input.Value,
+		Quantity: value(input.Quantity), QuantityUnit: value(input.QuantityUnit), Recipient: value(input.Recipient),
+	})
+	c, err = replayed(ctx, c, err, loaders(ctx).Contribution)
+	return respond(ctx, &model.ContributionCreatePayload{Contribution: c}, err)
 }
 
 func (r *mutationResolver) ContributionUpdate(ctx context.Context, input model.ContributionUpdateInput) (*model.ContributionUpdatePayload, error) {
 	id, err := inputID(model.KindContribution, input.ID, "id")
-	if err == nil {
-		err = r.canContribution(ctx, id)
+	if err != nil {
+		return respond[model.ContributionUpdatePayload](ctx, nil, err)
 	}
-	if err == nil {
-		var c *activity.Contribution
-		c, err = r.ActivityStore.UpdateContribution(ctx, activity.ContributionUpdate{
-			ID: id, Version: input.Version, Kind: value(input.Kind), Description: value(input.Description),
-			Value: value(input.Value), Quantity: optional(input.Quantity), QuantityUnit: optional(input.QuantityUnit),
-			Recipient: optional(input.Recipient),
-		})
-		if err == nil {
-			return &model.ContributionUpdatePayload{Contribution: c, UserErrors: noErrors}, nil
-		}
-	}
-	ue, err := userErrors(ctx, err)
-	return &model.ContributionUpdatePayload{UserErrors: ue}, err
+	c, err := r.ActivityStore.UpdateContribution(ctx, activity.ContributionUpdate{
+		ID: id, Version: input.Version, Kind: value(input.Kind), Description: value(input.Description),
+		Value: value(input.Value), Quantity: optional(input.Quantity), QuantityUnit: optional(input.QuantityUnit),
+		Recipient: optional(input.Recipient),
+	})
+	return respond(ctx, &model.ContributionUpdatePayload{Contribution: c}, err)
 }
 
 func (r *mutationResolver) ContributionDelete(ctx context.Context, input model.ContributionDeleteInput) (*model.ContributionDeletePayload, error) {
 	id, err := inputID(model.KindContribution, input.ID, "id")
 	if err == nil {
-		err = r.canContribution(ctx, id)
+		err = r.ActivityStore.DeleteContribution(ctx, id, input.Version)
 	}
-	if err == nil {
-		if err = r.ActivityStore.DeleteContribution(ctx, id, input.Version); err == nil {
-			return &model.ContributionDeletePayload{DeletedID: &input.ID, UserErrors: noErrors}, nil
-		}
-	}
-	ue, err := userErrors(ctx, err)
-	return &model.ContributionDeletePayload{UserErrors: ue}, err
+	return respond(ctx, &model.ContributionDeletePayload{DeletedID: &input.ID}, err)
 }
 
 func (r *participationResolver) Member(ctx context.Context, obj *activity.Participation) (*member.Member, error) {

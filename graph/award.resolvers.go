@@ -65,30 +65,19 @@ func (r *memberRatingResolver) Unit(ctx context.Context, obj *member.Rating) (*o
 
 func (r *mutationResolver) CommendationCreate(ctx context.Context, input model.CommendationCreateInput) (*model.CommendationCreatePayload, error) {
 	issuer, err := issuerOf(input.Issuer)
-	var memberID, unitID *int64
-	if err == nil {
-		memberID, err = optionalInputID(model.KindMember, value(input.RecipientMemberID), "recipientMemberId")
+	var ids idsOf
+	memberID := ids.optional(model.KindMember, value(input.RecipientMemberID), "recipientMemberId")
+	unitID := ids.optional(model.KindUnit, value(input.RecipientUnitID), "recipientUnitId")
+	if err = firstErr(err, ids.err()); err != nil {
+		return respond[model.CommendationCreatePayload](ctx, nil, err)
 	}
-	if err == nil {
-		unitID, err = optionalInputID(model.KindUnit, value(input.RecipientUnitID), "recipientUnitId")
-	}
-	if err == nil {
-		err = r.canCommend(ctx, issuer.UnitID, memberID, unitID)
-	}
-	if err == nil {
-		var c *award.Commendation
-		c, err = r.AwardStore.CreateCommendation(keyed(ctx, "commendationCreate", input.IdempotencyKey, input), award.CommendationInput{
-			Form: input.Form, Title: input.Title, Issuer: issuer, DecisionNumber: value(input.DecisionNumber),
-			DecisionDate: value(input.DecisionDate), Year: int(input.Year), Reason: value(input.Reason),
-			RecipientMemberID: memberID, RecipientUnitID: unitID,
-		})
-		c, err = replayed(ctx, c, err, loaders(ctx).Commendation)
-		if err == nil {
-			return &model.CommendationCreatePayload{Commendation: c, UserErrors: noErrors}, nil
-		}
-	}
-	ue, err := userErrors(ctx, err)
-	return &model.CommendationCreatePayload{UserErrors: ue}, err
+	c, err := r.AwardStore.CreateCommendation(keyed(ctx, "commendationCreate", input.IdempotencyKey, input), award.CommendationInput{
+		Form: input.Form, Title: input.Title, Issuer: issuer, DecisionNumber: value(input.DecisionNumber),
+		DecisionDate: value(input.DecisionDate), Year: int(input.Year), Reason: value(input.Reason),
+		RecipientMemberID: memberID, RecipientUnitID: unitID,
+	})
+	c, err = replayed(ctx, c, err, loaders(ctx).Commendation)
+	return respond(ctx, &model.CommendationCreatePayload{Commendation: c}, err)
 }
 
 func (r *mutationResolver) CommendationUpdate(ctx context.Context, input model.CommendationUpdateInput) (*model.CommendationUpdatePayload, error) {
@@ -99,148 +88,90 @@ func (r *mutationResolver) CommendationUpdate(ctx context.Context, input model.C
 		is, err = issuerOf(value(input.Issuer))
 		issuer = &is
 	}
-	if err == nil {
-		err = r.canCommendationUpdate(ctx, id, issuer)
+	if err != nil {
+		return respond[model.CommendationUpdatePayload](ctx, nil, err)
 	}
-	if err == nil {
-		var c *award.Commendation
-		c, err = r.AwardStore.UpdateCommendation(ctx, award.CommendationUpdate{
-			ID: id, Version: input.Version, Form: value(input.Form), Title: value(input.Title), Issuer: issuer,
-			DecisionNumber: optional(input.DecisionNumber), DecisionDate: optional(input.DecisionDate),
-			Year: intPtr(value(input.Year)), Reason: optional(input.Reason),
-		})
-		if err == nil {
-			return &model.CommendationUpdatePayload{Commendation: c, UserErrors: noErrors}, nil
-		}
-	}
-	ue, err := userErrors(ctx, err)
-	return &model.CommendationUpdatePayload{UserErrors: ue}, err
+	c, err := r.AwardStore.UpdateCommendation(ctx, award.CommendationUpdate{
+		ID: id, Version: input.Version, Form: value(input.Form), Title: value(input.Title), Issuer: issuer,
+		DecisionNumber: optional(input.DecisionNumber), DecisionDate: optional(input.DecisionDate),
+		Year: intPtr(value(input.Year)), Reason: optional(input.Reason),
+	})
+	return respond(ctx, &model.CommendationUpdatePayload{Commendation: c}, err)
 }
 
 func (r *mutationResolver) CommendationDelete(ctx context.Context, input model.CommendationDeleteInput) (*model.CommendationDeletePayload, error) {
 	id, err := inputID(model.KindCommendation, input.ID, "id")
 	if err == nil {
-		err = r.canCommendation(ctx, id)
+		err = r.AwardStore.DeleteCommendation(ctx, id, input.Version)
 	}
-	if err == nil {
-		if err = r.AwardStore.DeleteCommendation(ctx, id, input.Version); err == nil {
-			return &model.CommendationDeletePayload{DeletedID: &input.ID, UserErrors: noErrors}, nil
-		}
-	}
-	ue, err := userErrors(ctx, err)
-	return &model.CommendationDeletePayload{UserErrors: ue}, err
+	return respond(ctx, &model.CommendationDeletePayload{DeletedID: &input.ID}, err)
 }
 
 func (r *mutationResolver) PledgeCreate(ctx context.Context, input model.PledgeCreateInput) (*model.PledgeCreatePayload, error) {
 	unitID, err := inputID(model.KindUnit, input.UnitID, "unitId")
-	if err == nil {
-		err = r.canUnit(ctx, unitID)
+	if err != nil {
+		return respond[model.PledgeCreatePayload](ctx, nil, err)
 	}
-	if err == nil {
-		var p *award.Pledge
-		p, err = r.AwardStore.CreatePledge(keyed(ctx, "pledgeCreate", input.IdempotencyKey, input), award.PledgeInput{
-			UnitID: unitID, Year: int(input.Year), Title: input.Title, Description: value(input.Description),
-		})
-		p, err = replayed(ctx, p, err, loaders(ctx).Pledge)
-		if err == nil {
-			return &model.PledgeCreatePayload{Pledge: p, UserErrors: noErrors}, nil
-		}
-	}
-	ue, err := userErrors(ctx, err)
-	return &model.PledgeCreatePayload{UserErrors: ue}, err
+	p, err := r.AwardStore.CreatePledge(keyed(ctx, "pledgeCreate", input.IdempotencyKey, input), award.PledgeInput{
+		UnitID: unitID, Year: int(input.Year), Title: input.Title, Description: value(input.Description),
+	})
+	p, err = replayed(ctx, p, err, loaders(ctx).Pledge)
+	return respond(ctx, &model.PledgeCreatePayload{Pledge: p}, err)
 }
 
 func (r *mutationResolver) PledgeUpdate(ctx context.Context, input model.PledgeUpdateInput) (*model.PledgeUpdatePayload, error) {
 	id, err := inputID(model.KindPledge, input.ID, "id")
-	if err == nil {
-		err = r.canPledge(ctx, id)
+	if err != nil {
+		return respond[model.PledgeUpdatePayload](ctx, nil, err)
 	}
-	if err == nil {
-		var p *award.Pledge
-		p, err = r.AwardStore.UpdatePledge(ctx, award.PledgeUpdate{
-			ID: id, Version: input.Version, Title: value(input.Title), Description: optional(input.Description),
-		})
-		if err == nil {
-			return &model.PledgeUpdatePayload{Pledge: p, UserErrors: noErrors}, nil
-		}
-	}
-	ue, err := userErrors(ctx, err)
-	return &model.PledgeUpdatePayload{UserErrors: ue}, err
+	p, err := r.AwardStore.UpdatePledge(ctx, award.PledgeUpdate{
+		ID: id, Version: input.Version, Title: value(input.Title), Description: optional(input.Description),
+	})
+	return respond(ctx, &model.PledgeUpdatePayload{Pledge: p}, err)
 }
 
 func (r *mutationResolver) PledgeDelete(ctx context.Context, input model.PledgeDeleteInput) (*model.PledgeDeletePayload, error) {
 	id, err := inputID(model.KindPledge, input.ID, "id")
 	if err == nil {
-		err = r.canPledge(ctx, id)
+		err = r.AwardStore.DeletePledge(ctx, id, input.Version)
 	}
-	if err == nil {
-		if err = r.AwardStore.DeletePledge(ctx, id, input.Version); err == nil {
-			return &model.PledgeDeletePayload{DeletedID: &input.ID, UserErrors: noErrors}, nil
-		}
-	}
-	ue, err := userErrors(ctx, err)
-	return &model.PledgeDeletePayload{UserErrors: ue}, err
+	return respond(ctx, &model.PledgeDeletePayload{DeletedID: &input.ID}, err)
 }
 
 func (r *mutationResolver) PledgeSign(ctx context.Context, input model.PledgeSignInput) (*model.PledgeSignPayload, error) {
-	pledgeID, err := inputID(model.KindPledge, input.PledgeID, "pledgeId")
-	var memberIDs []int64
-	if err == nil {
-		memberIDs, err = inputIDs(model.KindMember, input.MemberIds, "memberIds")
+	var ids idsOf
+	pledgeID := ids.one(model.KindPledge, input.PledgeID, "pledgeId")
+	memberIDs := ids.list(model.KindMember, input.MemberIds, "memberIds")
+	if err := ids.err(); err != nil {
+		return respond[model.PledgeSignPayload](ctx, nil, err)
 	}
-	if err == nil {
-		err = r.canPledge(ctx, pledgeID)
-	}
-	if err == nil {
-		var p *award.Pledge
-		if p, err = r.AwardStore.Sign(ctx, pledgeID, memberIDs, input.SignedOn); err == nil {
-			return &model.PledgeSignPayload{Pledge: p, UserErrors: noErrors}, nil
-		}
-	}
-	ue, err := userErrors(ctx, err)
-	return &model.PledgeSignPayload{UserErrors: ue}, err
+	p, err := r.AwardStore.Sign(ctx, pledgeID, memberIDs, input.SignedOn)
+	return respond(ctx, &model.PledgeSignPayload{Pledge: p}, err)
 }
 
 func (r *mutationResolver) PledgeUnsign(ctx context.Context, input model.PledgeUnsignInput) (*model.PledgeUnsignPayload, error) {
-	pledgeID, err := inputID(model.KindPledge, input.PledgeID, "pledgeId")
-	var memberIDs []int64
-	if err == nil {
-		memberIDs, err = inputIDs(model.KindMember, input.MemberIds, "memberIds")
+	var ids idsOf
+	pledgeID := ids.one(model.KindPledge, input.PledgeID, "pledgeId")
+	memberIDs := ids.list(model.KindMember, input.MemberIds, "memberIds")
+	if err := ids.err(); err != nil {
+		return respond[model.PledgeUnsignPayload](ctx, nil, err)
 	}
-	if err == nil {
-		err = r.canPledge(ctx, pledgeID)
-	}
-	if err == nil {
-		var p *award.Pledge
-		if p, err = r.AwardStore.Unsign(ctx, pledgeID, memberIDs); err == nil {
-			return &model.PledgeUnsignPayload{Pledge: p, UserErrors: noErrors}, nil
-		}
-	}
-	ue, err := userErrors(ctx, err)
-	return &model.PledgeUnsignPayload{UserErrors: ue}, err
+	p, err := r.AwardStore.Unsign(ctx, pledgeID, memberIDs)
+	return respond(ctx, &model.PledgeUnsignPayload{Pledge: p}, err)
 }
 
 func (r *mutationResolver) MembersRate(ctx context.Context, input model.MembersRateInput) (*model.MembersRatePayload, error) {
-	ids := make([]string, len(input.Ratings))
+	var ids idsOf
+	ratings := make([]member.RatingInput, len(input.Ratings))
 	for i, rt := range input.Ratings {
-		ids[i] = rt.MemberID
+		ratings[i] = member.RatingInput{MemberID: ids.one(model.KindMember, rt.MemberID, "ratings", i),
+			Level: rt.Level, Comment: value(rt.Comment)}
 	}
-	memberIDs, err := inputIDs(model.KindMember, ids, "ratings")
-	if err == nil {
-		err = r.canMembers(ctx, memberIDs)
+	if err := ids.err(); err != nil {
+		return respond[model.MembersRatePayload](ctx, nil, err)
 	}
-	if err == nil {
-		ratings := make([]member.RatingInput, len(input.Ratings))
-		for i, rt := range input.Ratings {
-			ratings[i] = member.RatingInput{MemberID: memberIDs[i], Level: rt.Level, Comment: value(rt.Comment)}
-		}
-		var out []*member.Rating
-		if out, err = r.MemberStore.Rate(ctx, int(input.Year), ratings); err == nil {
-			return &model.MembersRatePayload{Ratings: out, UserErrors: noErrors}, nil
-		}
-	}
-	ue, err := userErrors(ctx, err)
-	return &model.MembersRatePayload{UserErrors: ue}, err
+	out, err := r.MemberStore.Rate(ctx, int(input.Year), ratings)
+	return respond(ctx, &model.MembersRatePayload{Ratings: out}, err)
 }
 
 func (r *pledgeResolver) ID(ctx context.Context, obj *award.Pledge) (string, error) {

@@ -9,8 +9,6 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/vektah/gqlparser/v2/ast"
 
-	"github.com/sodoan/sodoan/internal/access"
-	"github.com/sodoan/sodoan/internal/ratelimit"
 )
 
 // HandlerOptions are the knobs of the GraphQL endpoint that differ between
@@ -38,7 +36,7 @@ type HandlerOptions struct {
 // cannot reach a mutation.
 func NewHandler(r *Resolver, opts HandlerOptions) *handler.Server {
 	opts.Limits = opts.Limits.orDefaults()
-	es := NewExecutableSchema(Config{Resolvers: r, Complexity: pagedComplexity()})
+	es := NewExecutableSchema(Config{Resolvers: r, Complexity: pagedComplexity(), Directives: directives()})
 	srv := handler.New(es)
 	for _, t := range transports() {
 		srv.AddTransport(t)
@@ -80,7 +78,7 @@ func NewHandler(r *Resolver, opts HandlerOptions) *handler.Server {
 	srv.Use(rateLimit{opts.RateLimits})
 	srv.AroundResponses(capErrors)
 	srv.AroundOperations(newHeavyLimit(opts.RateLimits, opts.RateLimits.HeavyPerCaller).aroundOperations)
-	srv.AroundFields(gateMutations(opts.RateLimits.Logins))
+	srv.AroundFields(guardMutations(opts.RateLimits.Logins))
 	present := presentError
 	if !opts.Suggestions {
 		present = discreet(es.Schema(), presentError)
@@ -88,35 +86,6 @@ func NewHandler(r *Resolver, opts HandlerOptions) *handler.Server {
 	srv.SetErrorPresenter(present)
 	srv.SetRecoverFunc(recoverPanic)
 	return srv
-}
-
-// anonymousMutations may be called without signing in.
-var anonymousMutations = map[string]bool{"login": true, "logout": true, "visitRecord": true}
-
-// passwordChecks are the mutations that check a password the caller types,
-// and so share the per-address budget of sign-in attempts.
-var passwordChecks = map[string]bool{"login": true, "passwordChange": true}
-
-// gateMutations runs before every field but looks only at mutations: it
-// refuses every mutation but a few to anonymous callers before its
-// resolver runs, so no write path can forget to, and limits password
-// attempts (sign-in, password change) per address (logins nil: no limit).
-func gateMutations(logins *ratelimit.Limiter) graphql.FieldMiddleware {
-	return func(ctx context.Context, next graphql.Resolver) (any, error) {
-		fc := graphql.GetFieldContext(ctx)
-		if fc == nil || fc.Object != "Mutation" {
-			return next(ctx)
-		}
-		if !anonymousMutations[fc.Field.Name] && !access.From(ctx).SignedIn() {
-			return nil, access.ErrSignIn
-		}
-		if passwordChecks[fc.Field.Name] && logins != nil {
-			if err := loginAllowed(ctx, logins); err != nil {
-				return nil, err
-			}
-		}
-		return next(ctx)
-	}
 }
 
 // cachedTextMax bounds the query texts the caches keep: comments do not

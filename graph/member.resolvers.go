@@ -7,7 +7,6 @@ package graph
 
 import (
 	"context"
-	"time"
 
 	"github.com/sodoan/sodoan/graph/model"
 	"github.com/sodoan/sodoan/internal/activity"
@@ -22,49 +21,11 @@ func (r *memberResolver) ID(ctx context.Context, obj *member.Member) (string, er
 	return model.EncodeID(model.KindMember, obj.ID), nil
 }
 
-func (r *memberResolver) BirthDate(ctx context.Context, obj *member.Member) (*time.Time, error) {
-	if err := personal(ctx, obj); err != nil {
-		return nil, err
-	}
-	return &obj.BirthDate, nil
-}
-
-func (r *memberResolver) CardNumber(ctx context.Context, obj *member.Member) (*string, error) {
-	if err := personal(ctx, obj); err != nil {
-		return nil, err
-	}
-	return obj.CardNumber, nil
-}
-
-func (r *memberResolver) Phone(ctx context.Context, obj *member.Member) (*string, error) {
-	if err := personal(ctx, obj); err != nil {
-		return nil, err
-	}
-	return obj.Phone, nil
-}
-
-func (r *memberResolver) Email(ctx context.Context, obj *member.Member) (*string, error) {
-	if err := personal(ctx, obj); err != nil {
-		return nil, err
-	}
-	return obj.Email, nil
-}
-
-func (r *memberResolver) Address(ctx context.Context, obj *member.Member) (*string, error) {
-	if err := personal(ctx, obj); err != nil {
-		return nil, err
-	}
-	return obj.Address, nil
-}
-
 func (r *memberResolver) Unit(ctx context.Context, obj *member.Member) (*org.Unit, error) {
 	return loadOne(ctx, loaders(ctx).Unit, obj.UnitID)
 }
 
 func (r *memberResolver) Events(ctx context.Context, obj *member.Member) ([]*member.Event, error) {
-	if err := personal(ctx, obj); err != nil {
-		return nil, err
-	}
 	return loaders(ctx).MemberEvents.Load(ctx, obj.ID)
 }
 
@@ -128,9 +89,6 @@ func (r *memberResolver) Commendations(ctx context.Context, obj *member.Member, 
 }
 
 func (r *memberResolver) Ratings(ctx context.Context, obj *member.Member) ([]*member.Rating, error) {
-	if err := personal(ctx, obj); err != nil {
-		return nil, err
-	}
 	return loaders(ctx).MemberRatings.Load(ctx, obj.ID)
 }
 
@@ -148,111 +106,76 @@ func (r *memberEventResolver) ToUnit(ctx context.Context, obj *member.Event) (*o
 
 func (r *mutationResolver) MemberCreate(ctx context.Context, input model.MemberCreateInput) (*model.MemberCreatePayload, error) {
 	unitID, err := inputID(model.KindUnit, input.UnitID, "unitId")
-	if err == nil {
-		err = r.canUnit(ctx, unitID)
+	if err != nil {
+		return respond[model.MemberCreatePayload](ctx, nil, err)
 	}
-	if err == nil {
-		in := member.CreateInput{
-			UnitID: unitID, FullName: input.FullName, Gender: input.Gender, BirthDate: input.BirthDate,
-			JoinedOn: input.JoinedOn, AdmissionDecisionNumber: value(input.AdmissionDecisionNumber),
-			CardNumber: value(input.CardNumber), Phone: value(input.Phone), Email: value(input.Email),
-			Address: value(input.Address),
-		}
-		if p := value(input.Position); p != nil {
-			in.Position = *p
-		}
-		if a := value(input.Arrival); a != nil {
-			in.Arrival = &member.Arrival{FromExternal: a.FromExternal, On: a.On, DecisionNumber: value(a.DecisionNumber)}
-		}
-		var m *member.Member
-		m, err = r.MemberStore.Create(keyed(ctx, "memberCreate", input.IdempotencyKey, input), in)
-		if m, err = replayed(ctx, m, err, loaders(ctx).Member); err == nil {
-			return &model.MemberCreatePayload{Member: m, UserErrors: noErrors}, nil
-		}
+	in := member.CreateInput{
+		UnitID: unitID, FullName: input.FullName, Gender: input.Gender, BirthDate: input.BirthDate,
+		JoinedOn: input.JoinedOn, AdmissionDecisionNumber: value(input.AdmissionDecisionNumber),
+		CardNumber: value(input.CardNumber), Phone: value(input.Phone), Email: value(input.Email),
+		Address: value(input.Address),
 	}
-	ue, err := userErrors(ctx, err)
-	return &model.MemberCreatePayload{UserErrors: ue}, err
+	if p := value(input.Position); p != nil {
+		in.Position = *p
+	}
+	if a := value(input.Arrival); a != nil {
+		in.Arrival = &member.Arrival{FromExternal: a.FromExternal, On: a.On, DecisionNumber: value(a.DecisionNumber)}
+	}
+	m, err := r.MemberStore.Create(keyed(ctx, "memberCreate", input.IdempotencyKey, input), in)
+	m, err = replayed(ctx, m, err, loaders(ctx).Member)
+	return respond(ctx, &model.MemberCreatePayload{Member: m}, err)
 }
 
 func (r *mutationResolver) MemberUpdate(ctx context.Context, input model.MemberUpdateInput) (*model.MemberUpdatePayload, error) {
 	id, err := inputID(model.KindMember, input.ID, "id")
-	if err == nil {
-		err = r.canMember(ctx, id)
+	if err != nil {
+		return respond[model.MemberUpdatePayload](ctx, nil, err)
 	}
-	if err == nil {
-		var m *member.Member
-		m, err = r.MemberStore.Update(ctx, member.UpdateInput{
-			ID: id, Version: input.Version, FullName: value(input.FullName), Gender: value(input.Gender),
-			BirthDate: value(input.BirthDate), JoinedOn: value(input.JoinedOn), Position: value(input.Position),
-			CardNumber: optional(input.CardNumber), Phone: optional(input.Phone), Email: optional(input.Email),
-			Address: optional(input.Address),
-		})
-		if err == nil {
-			return &model.MemberUpdatePayload{Member: m, UserErrors: noErrors}, nil
-		}
-	}
-	ue, err := userErrors(ctx, err)
-	return &model.MemberUpdatePayload{UserErrors: ue}, err
+	m, err := r.MemberStore.Update(ctx, member.UpdateInput{
+		ID: id, Version: input.Version, FullName: value(input.FullName), Gender: value(input.Gender),
+		BirthDate: value(input.BirthDate), JoinedOn: value(input.JoinedOn), Position: value(input.Position),
+		CardNumber: optional(input.CardNumber), Phone: optional(input.Phone), Email: optional(input.Email),
+		Address: optional(input.Address),
+	})
+	return respond(ctx, &model.MemberUpdatePayload{Member: m}, err)
 }
 
 func (r *mutationResolver) MemberTransfer(ctx context.Context, input model.MemberTransferInput) (*model.MemberTransferPayload, error) {
-	id, err := inputID(model.KindMember, input.ID, "id")
-	var toUnit *int64
-	if err == nil {
-		toUnit, err = optionalInputID(model.KindUnit, value(input.ToUnitID), "toUnitId")
+	var ids idsOf
+	id := ids.one(model.KindMember, input.ID, "id")
+	toUnit := ids.optional(model.KindUnit, value(input.ToUnitID), "toUnitId")
+	if err := ids.err(); err != nil {
+		return respond[model.MemberTransferPayload](ctx, nil, err)
 	}
-	if err == nil {
-		err = r.canMember(ctx, id)
-	}
-	if err == nil {
-		var m *member.Member
-		m, err = r.MemberStore.Transfer(ctx, member.TransferInput{
-			ID: id, Version: input.Version, ToUnitID: toUnit, ToExternal: value(input.ToExternal),
-			On: input.On, DecisionNumber: value(input.DecisionNumber), Note: value(input.Note),
-		})
-		if err == nil {
-			return &model.MemberTransferPayload{Member: m, UserErrors: noErrors}, nil
-		}
-	}
-	ue, err := userErrors(ctx, err)
-	return &model.MemberTransferPayload{UserErrors: ue}, err
+	m, err := r.MemberStore.Transfer(ctx, member.TransferInput{
+		ID: id, Version: input.Version, ToUnitID: toUnit, ToExternal: value(input.ToExternal),
+		On: input.On, DecisionNumber: value(input.DecisionNumber), Note: value(input.Note),
+	})
+	return respond(ctx, &model.MemberTransferPayload{Member: m}, err)
 }
 
 func (r *mutationResolver) MemberLeave(ctx context.Context, input model.MemberLeaveInput) (*model.MemberLeavePayload, error) {
 	id, err := inputID(model.KindMember, input.ID, "id")
-	if err == nil {
-		err = r.canMember(ctx, id)
+	if err != nil {
+		return respond[model.MemberLeavePayload](ctx, nil, err)
 	}
-	if err == nil {
-		reason := member.AgedOut
-		if input.Reason == model.MemberLeaveReasonRemoved {
-			reason = member.Removed
-		}
-		var m *member.Member
-		m, err = r.MemberStore.Leave(ctx, member.LeaveInput{
-			ID: id, Version: input.Version, Reason: reason, On: input.On,
-			DecisionNumber: value(input.DecisionNumber), Note: value(input.Note),
-		})
-		if err == nil {
-			return &model.MemberLeavePayload{Member: m, UserErrors: noErrors}, nil
-		}
+	reason := member.AgedOut
+	if input.Reason == model.MemberLeaveReasonRemoved {
+		reason = member.Removed
 	}
-	ue, err := userErrors(ctx, err)
-	return &model.MemberLeavePayload{UserErrors: ue}, err
+	m, err := r.MemberStore.Leave(ctx, member.LeaveInput{
+		ID: id, Version: input.Version, Reason: reason, On: input.On,
+		DecisionNumber: value(input.DecisionNumber), Note: value(input.Note),
+	})
+	return respond(ctx, &model.MemberLeavePayload{Member: m}, err)
 }
 
 func (r *mutationResolver) MemberDelete(ctx context.Context, input model.MemberDeleteInput) (*model.MemberDeletePayload, error) {
 	id, err := inputID(model.KindMember, input.ID, "id")
 	if err == nil {
-		err = r.canMember(ctx, id)
+		err = r.MemberStore.Delete(ctx, id, input.Version)
 	}
-	if err == nil {
-		if err = r.MemberStore.Delete(ctx, id, input.Version); err == nil {
-			return &model.MemberDeletePayload{DeletedID: &input.ID, UserErrors: noErrors}, nil
-		}
-	}
-	ue, err := userErrors(ctx, err)
-	return &model.MemberDeletePayload{UserErrors: ue}, err
+	return respond(ctx, &model.MemberDeletePayload{DeletedID: &input.ID}, err)
 }
 
 func (r *queryResolver) Member(ctx context.Context, id string) (*member.Member, error) {

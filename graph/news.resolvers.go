@@ -20,71 +20,41 @@ import (
 
 func (r *mutationResolver) PostCreate(ctx context.Context, input model.PostCreateInput) (*model.PostPayload, error) {
 	unitID, err := inputID(model.KindUnit, input.UnitID, "unitId")
-	var in news.Input
-	if err == nil {
-		in, err = postInput(input.Post)
+	in, perr := postInput(input.Post)
+	if err = firstErr(err, perr); err != nil {
+		return respond[model.PostPayload](ctx, nil, err)
 	}
-	if err == nil {
-		err = r.canUnit(ctx, unitID)
-	}
-	if err == nil {
-		in.UnitID = unitID
-		var p *news.Post
-		p, err = r.NewsStore.Create(keyed(ctx, "postCreate", input.IdempotencyKey, input), in, access.From(ctx).AccountID)
-		if p, err = replayed(ctx, p, err, loaders(ctx).Post); err == nil {
-			return &model.PostPayload{Post: p, UserErrors: noErrors}, nil
-		}
-	}
-	ue, err := userErrors(ctx, err)
-	return &model.PostPayload{UserErrors: ue}, err
+	in.UnitID = unitID
+	p, err := r.NewsStore.Create(keyed(ctx, "postCreate", input.IdempotencyKey, input), in, access.From(ctx).AccountID)
+	p, err = replayed(ctx, p, err, loaders(ctx).Post)
+	return respond(ctx, &model.PostPayload{Post: p}, err)
 }
 
 func (r *mutationResolver) PostUpdate(ctx context.Context, input model.PostUpdateInput) (*model.PostPayload, error) {
 	id, err := inputID(model.KindPost, input.ID, "id")
-	var in news.Input
-	if err == nil {
-		in, err = postInput(input.Post)
+	in, perr := postInput(input.Post)
+	if err = firstErr(err, perr); err != nil {
+		return respond[model.PostPayload](ctx, nil, err)
 	}
-	if err == nil {
-		err = r.canPost(ctx, id)
-	}
-	if err == nil {
-		var p *news.Post
-		if p, err = r.NewsStore.Update(ctx, id, input.Version, in); err == nil {
-			return &model.PostPayload{Post: p, UserErrors: noErrors}, nil
-		}
-	}
-	ue, err := userErrors(ctx, err)
-	return &model.PostPayload{UserErrors: ue}, err
+	p, err := r.NewsStore.Update(ctx, id, input.Version, in)
+	return respond(ctx, &model.PostPayload{Post: p}, err)
 }
 
 func (r *mutationResolver) PostSetStatus(ctx context.Context, input model.PostSetStatusInput) (*model.PostPayload, error) {
 	id, err := inputID(model.KindPost, input.ID, "id")
-	if err == nil {
-		err = r.canPost(ctx, id)
+	if err != nil {
+		return respond[model.PostPayload](ctx, nil, err)
 	}
-	if err == nil {
-		var p *news.Post
-		if p, err = r.NewsStore.SetStatus(ctx, id, input.Version, input.Status); err == nil {
-			return &model.PostPayload{Post: p, UserErrors: noErrors}, nil
-		}
-	}
-	ue, err := userErrors(ctx, err)
-	return &model.PostPayload{UserErrors: ue}, err
+	p, err := r.NewsStore.SetStatus(ctx, id, input.Version, input.Status)
+	return respond(ctx, &model.PostPayload{Post: p}, err)
 }
 
 func (r *mutationResolver) PostDelete(ctx context.Context, input model.PostDeleteInput) (*model.PostDeletePayload, error) {
 	id, err := inputID(model.KindPost, input.ID, "id")
 	if err == nil {
-		err = r.canPost(ctx, id)
+		err = r.NewsStore.Delete(ctx, id, input.Version)
 	}
-	if err == nil {
-		if err = r.NewsStore.Delete(ctx, id, input.Version); err == nil {
-			return &model.PostDeletePayload{DeletedID: &input.ID, UserErrors: noErrors}, nil
-		}
-	}
-	ue, err := userErrors(ctx, err)
-	return &model.PostDeletePayload{UserErrors: ue}, err
+	return respond(ctx, &model.PostDeletePayload{DeletedID: &input.ID}, err)
 }
 
 func (r *mutationResolver) VisitRecord(ctx context.Context, input model.VisitInput) (*model.VisitPayload, error) {
@@ -95,7 +65,7 @@ func (r *mutationResolver) VisitRecord(ctx context.Context, input model.VisitInp
 			return nil, err
 		}
 		// Only views of posts the caller can read are counted.
-		if p, err := r.visiblePost(ctx, id); err != nil || p == nil {
+		if p, err := visiblePostByID(ctx, id); err != nil || p == nil {
 			return nil, firstErr(err, &apperr.Error{Code: apperr.NotFound, Message: "no such post", VI: "Không tìm thấy tin bài."})
 		}
 		postID = &id
@@ -163,14 +133,13 @@ func (r *queryResolver) Post(ctx context.Context, id *string, slug *string) (*ne
 		if err != nil {
 			return nil, err
 		}
-		return r.visiblePost(ctx, n)
+		return visiblePostByID(ctx, n)
 	case slug != nil:
 		p, err := r.NewsStore.BySlug(ctx, *slug)
 		if err != nil || p == nil {
 			return nil, err
 		}
-		loaders(ctx).Post.Prime(p.ID, p) // read already: visiblePost need not read it again
-		return r.visiblePost(ctx, p.ID)
+		return visiblePost(ctx, p)
 	}
 	return nil, &apperr.Error{Code: apperr.BadUserInput, Message: "give id or slug", VI: "Cần mã hoặc đường dẫn của tin bài."}
 }

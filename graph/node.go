@@ -7,8 +7,6 @@ import (
 	"github.com/vikstrous/dataloadgen"
 
 	"github.com/sodoan/sodoan/graph/model"
-	"github.com/sodoan/sodoan/internal/award"
-	"github.com/sodoan/sodoan/internal/member"
 )
 
 // maxNodes bounds nodes(ids:), like a connection's first.
@@ -23,48 +21,11 @@ func (r *Resolver) node(ctx context.Context, id string) func() (model.Node, erro
 	if err != nil {
 		return func() (model.Node, error) { return nil, err }
 	}
-	l := loaders(ctx)
-	switch kind {
-	case model.KindUnit:
-		return thunk(l.Unit.LoadThunk(ctx, n))
-	case model.KindMember:
-		load := l.Member.LoadThunk(ctx, n)
-		return thunk(func() (*member.Member, error) {
-			m, err := found(load())
-			return visibleMember(ctx, m, err)
-		})
-	case model.KindActivity:
-		return thunk(l.Activity.LoadThunk(ctx, n))
-	case model.KindCampaign:
-		return thunk(l.Campaign.LoadThunk(ctx, n))
-	case model.KindContribution:
-		return thunk(l.Contribution.LoadThunk(ctx, n))
-	case model.KindCommendation:
-		load := l.Commendation.LoadThunk(ctx, n)
-		return thunk(func() (*award.Commendation, error) {
-			c, err := found(load())
-			return visibleCommendation(ctx, c, err)
-		})
-	case model.KindAccount:
-		see, load := r.seeAccount(ctx, n), thunk(l.Account.LoadThunk(ctx, n))
-		return func() (model.Node, error) {
-			if err := see(); err != nil {
-				return nil, err
-			}
-			return load()
-		}
-	case model.KindPost:
-		return func() (model.Node, error) {
-			p, err := r.visiblePost(ctx, n)
-			if p == nil {
-				return nil, err
-			}
-			return p, err
-		}
-	case model.KindPledge:
-		return thunk(l.Pledge.LoadThunk(ctx, n))
+	t, ok := recordTypes.byKind[kind]
+	if !ok {
+		return func() (model.Node, error) { return nil, nil } // a kind with no node (an audit entry, a photo)
 	}
-	return func() (model.Node, error) { return nil, nil }
+	return t.node(ctx, r, n)
 }
 
 // thunk adapts a loader's thunk: a missing record is null, and a nil

@@ -8,25 +8,12 @@ import (
 	"github.com/sodoan/sodoan/internal/news"
 )
 
-// canPost allows changing a post to managers of its unit.
-func (r *Resolver) canPost(ctx context.Context, id int64) error {
-	p, err := loadOne(ctx, loaders(ctx).Post, id)
-	if err != nil {
-		return err
-	}
-	if p == nil {
-		return signedIn(ctx)
-	}
-	return r.canUnit(ctx, p.UnitID)
-}
-
 // visiblePost returns a post if the caller may read it: published posts for
 // everyone, others for the managers of its unit. An invisible post is
 // simply not there.
-func (r *Resolver) visiblePost(ctx context.Context, id int64) (*news.Post, error) {
-	p, err := loadOne(ctx, loaders(ctx).Post, id)
-	if err != nil || p == nil || p.Status == news.Published {
-		return p, err
+func visiblePost(ctx context.Context, p *news.Post) (*news.Post, error) {
+	if p == nil || p.Status == news.Published {
+		return p, nil
 	}
 	viewer := access.From(ctx)
 	if !viewer.SignedIn() {
@@ -37,6 +24,15 @@ func (r *Resolver) visiblePost(ctx context.Context, id int64) (*news.Post, error
 		return nil, err
 	}
 	return p, nil
+}
+
+// visiblePostByID is visiblePost for a post named by id.
+func visiblePostByID(ctx context.Context, id int64) (*news.Post, error) {
+	p, err := loadOne(ctx, loaders(ctx).Post, id)
+	if err != nil {
+		return nil, err
+	}
+	return visiblePost(ctx, p)
 }
 
 // postInput converts a post's input, decoding its IDs.

@@ -19,21 +19,18 @@ import (
 
 func (r *mutationResolver) PlanSet(ctx context.Context, input model.PlanSetInput) (*model.PlanSetPayload, error) {
 	unitID, err := inputID(model.KindUnit, input.UnitID, "unitId")
-	if err == nil {
-		err = r.canUnit(ctx, unitID)
+	if err != nil {
+		return respond[model.PlanSetPayload](ctx, nil, err)
 	}
-	if err == nil {
-		targets := make([]report.TargetInput, len(input.Targets))
-		for i, t := range input.Targets {
-			targets[i] = report.TargetInput{Metric: t.Metric, WorkArea: value(t.WorkArea), Target: t.Target, Note: value(t.Note)}
-		}
-		if _, err = r.ReportStore.SetTargets(ctx, unitID, int(input.Year), targets); err == nil {
-			p, err := r.plan(ctx, unitID, int(input.Year))
-			return &model.PlanSetPayload{Plan: p, UserErrors: noErrors}, err
-		}
+	targets := make([]report.TargetInput, len(input.Targets))
+	for i, t := range input.Targets {
+		targets[i] = report.TargetInput{Metric: t.Metric, WorkArea: value(t.WorkArea), Target: t.Target, Note: value(t.Note)}
 	}
-	ue, err := userErrors(ctx, err)
-	return &model.PlanSetPayload{UserErrors: ue}, err
+	if _, err := r.ReportStore.SetTargets(ctx, unitID, int(input.Year), targets); err != nil {
+		return respond[model.PlanSetPayload](ctx, nil, err)
+	}
+	p, err := r.plan(ctx, unitID, int(input.Year))
+	return respond(ctx, &model.PlanSetPayload{Plan: p}, err)
 }
 
 func (r *pledgeFiguresResolver) Pledge(ctx context.Context, obj *report.Pledge) (*award.Pledge, error) {
@@ -41,7 +38,7 @@ func (r *pledgeFiguresResolver) Pledge(ctx context.Context, obj *report.Pledge) 
 }
 
 func (r *queryResolver) YearlyReport(ctx context.Context, unitID string, year int32) (*report.Report, error) {
-	id, err := r.reportUnit(ctx, unitID, year)
+	id, err := reportUnit(ctx, unitID, year)
 	if err != nil {
 		return nil, err
 	}
@@ -52,7 +49,7 @@ func (r *queryResolver) YearlyReport(ctx context.Context, unitID string, year in
 }
 
 func (r *queryResolver) Plan(ctx context.Context, unitID string, year int32) (*model.Plan, error) {
-	id, err := r.reportUnit(ctx, unitID, year)
+	id, err := reportUnit(ctx, unitID, year)
 	if err != nil {
 		return nil, err
 	}

@@ -12,7 +12,7 @@ import (
 
 // reportUnit decodes and checks the unit and year of a report or plan:
 // reports name people (the committee), so only the unit's managers read them.
-func (r *Resolver) reportUnit(ctx context.Context, unitID string, year int32) (int64, error) {
+func reportUnit(ctx context.Context, unitID string, year int32) (int64, error) {
 	id, err := model.DecodeID(model.KindUnit, unitID)
 	if err != nil {
 		return 0, err
@@ -20,7 +20,7 @@ func (r *Resolver) reportUnit(ctx context.Context, unitID string, year int32) (i
 	if _, err := yearArg(&year, "year"); err != nil {
 		return 0, err
 	}
-	if err := r.canUnit(ctx, id); err != nil {
+	if err := canManageUnit(ctx, id); err != nil {
 		return 0, err
 	}
 	return id, nil
@@ -101,4 +101,33 @@ func partsOf(oc *graphql.OperationContext, fields []graphql.CollectedField) repo
 		}
 	}
 	return p
+}
+
+// planTargetNode loads a plan target by ID, with its progress, for the
+// managers of its unit (as plan(unitId, year) shows it).
+func planTargetNode(ctx context.Context, r *Resolver, id int64) func() (model.Node, error) {
+	load := loaders(ctx).PlanTarget.LoadThunk(ctx, id)
+	return func() (model.Node, error) {
+		t, err := found(load())
+		if err != nil || t == nil {
+			return nil, err
+		}
+		if err := canManageUnit(ctx, t.UnitID); err != nil {
+			return nil, err
+		}
+		if err := r.chargeSubtree(ctx, t.UnitID); err != nil {
+			return nil, err
+		}
+		p, err := r.plan(ctx, t.UnitID, t.Year)
+		if err != nil || p == nil {
+			return nil, err
+		}
+		want := model.EncodeID(model.KindPlanTarget, id)
+		for _, pt := range p.Targets {
+			if pt.ID == want {
+				return pt, nil
+			}
+		}
+		return nil, nil
+	}
 }

@@ -48,5 +48,5 @@ func NewResolver(pool *pgxpool.Pool, version string, policy account.Policy) *Res
 
 // Stores are the loaders' sources.
 func (r *Resolver) Stores() loader.Stores {
-	return loader.Stores{Org: r.UnitStore, Members: r.MemberStore, Activity: r.ActivityStore, Award: r.AwardStore, Accounts: r.AccountStore, News: r.NewsStore}
+	return loader.Stores{Org: r.UnitStore, Members: r.MemberStore, Activity: r.ActivityStore, Award: r.AwardStore, Accounts: r.AccountStore, News: r.NewsStore, Reports: r.ReportStore}
 }

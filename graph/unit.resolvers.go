@@ -19,81 +19,51 @@ import (
 
 func (r *mutationResolver) UnitCreate(ctx context.Context, input model.UnitCreateInput) (*model.UnitCreatePayload, error) {
 	parentID, err := optionalInputID(model.KindUnit, value(input.ParentID), "parentId")
-	if err == nil {
-		err = r.canUnitOrRoot(ctx, parentID)
+	if err != nil {
+		return respond[model.UnitCreatePayload](ctx, nil, err)
 	}
-	if err == nil {
-		var u *org.Unit
-		u, err = r.UnitStore.Create(keyed(ctx, "unitCreate", input.IdempotencyKey, input), org.CreateInput{
-			ParentID: parentID, Level: input.Level, Name: input.Name,
-			ShortName: value(input.ShortName), Address: value(input.Address),
-		})
-		u, err = replayed(ctx, u, err, loaders(ctx).Unit)
-		if err == nil {
-			return &model.UnitCreatePayload{Unit: u, UserErrors: noErrors}, nil
-		}
-	}
-	ue, err := userErrors(ctx, err)
-	return &model.UnitCreatePayload{UserErrors: ue}, err
+	u, err := r.UnitStore.Create(keyed(ctx, "unitCreate", input.IdempotencyKey, input), org.CreateInput{
+		ParentID: parentID, Level: input.Level, Name: input.Name,
+		ShortName: value(input.ShortName), Address: value(input.Address),
+	})
+	u, err = replayed(ctx, u, err, loaders(ctx).Unit)
+	return respond(ctx, &model.UnitCreatePayload{Unit: u}, err)
 }
 
 func (r *mutationResolver) UnitUpdate(ctx context.Context, input model.UnitUpdateInput) (*model.UnitUpdatePayload, error) {
 	id, err := inputID(model.KindUnit, input.ID, "id")
-	if err == nil {
-		err = r.canUnit(ctx, id)
-	}
 	var restructure bool
 	if err == nil && value(input.Level) != nil {
-		restructure, err = allowed(r.canUnitPlacement(ctx, id))
+		restructure, err = allowed(mayRestructure(ctx, id))
 	}
-	if err == nil {
-		var u *org.Unit
-		u, err = r.UnitStore.Update(ctx, org.UpdateInput{
-			ID: id, Version: input.Version, Level: value(input.Level), Name: value(input.Name),
-			ShortName: optional(input.ShortName), Address: optional(input.Address), MayChangeLevel: restructure,
-		})
-		if err == nil {
-			return &model.UnitUpdatePayload{Unit: u, UserErrors: noErrors}, nil
-		}
+	if err != nil {
+		return respond[model.UnitUpdatePayload](ctx, nil, err)
 	}
-	ue, err := userErrors(ctx, err)
-	return &model.UnitUpdatePayload{UserErrors: ue}, err
+	u, err := r.UnitStore.Update(ctx, org.UpdateInput{
+		ID: id, Version: input.Version, Level: value(input.Level), Name: value(input.Name),
+		ShortName: optional(input.ShortName), Address: optional(input.Address), MayChangeLevel: restructure,
+	})
+	return respond(ctx, &model.UnitUpdatePayload{Unit: u}, err)
 }
 
 func (r *mutationResolver) UnitMove(ctx context.Context, input model.UnitMoveInput) (*model.UnitMovePayload, error) {
-	id, err := inputID(model.KindUnit, input.ID, "id")
-	var parentID int64
-	if err == nil {
-		parentID, err = inputID(model.KindUnit, input.ParentID, "parentId")
+	var ids idsOf
+	id := ids.one(model.KindUnit, input.ID, "id")
+	parentID := ids.one(model.KindUnit, input.ParentID, "parentId")
+	if err := ids.err(); err != nil {
+		return respond[model.UnitMovePayload](ctx, nil, err)
 	}
-	if err == nil {
-		err = firstErr(r.canUnitPlacement(ctx, id), r.canUnit(ctx, parentID))
-	}
-	if err == nil {
-		var u *org.Unit
-		u, err = r.UnitStore.Move(ctx, org.MoveInput{ID: id, Version: input.Version, ParentID: parentID})
-		if err == nil {
-			return &model.UnitMovePayload{Unit: u, UserErrors: noErrors}, nil
-		}
-	}
-	ue, err := userErrors(ctx, err)
-	return &model.UnitMovePayload{UserErrors: ue}, err
+	u, err := r.UnitStore.Move(ctx, org.MoveInput{ID: id, Version: input.Version, ParentID: parentID})
+	return respond(ctx, &model.UnitMovePayload{Unit: u}, err)
 }
 
 func (r *mutationResolver) UnitArchive(ctx context.Context, input model.UnitArchiveInput) (*model.UnitArchivePayload, error) {
 	id, err := inputID(model.KindUnit, input.ID, "id")
-	if err == nil {
-		err = r.canUnitPlacement(ctx, id)
+	if err != nil {
+		return respond[model.UnitArchivePayload](ctx, nil, err)
 	}
-	if err == nil {
-		var u *org.Unit
-		u, err = r.UnitStore.Archive(ctx, org.ArchiveInput{ID: id, Version: input.Version, Archived: input.Archived})
-		if err == nil {
-			return &model.UnitArchivePayload{Unit: u, UserErrors: noErrors}, nil
-		}
-	}
-	ue, err := userErrors(ctx, err)
-	return &model.UnitArchivePayload{UserErrors: ue}, err
+	u, err := r.UnitStore.Archive(ctx, org.ArchiveInput{ID: id, Version: input.Version, Archived: input.Archived})
+	return respond(ctx, &model.UnitArchivePayload{Unit: u}, err)
 }
 
 func (r *queryResolver) Unit(ctx context.Context, id string) (*org.Unit, error) {

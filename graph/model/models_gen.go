@@ -618,6 +618,8 @@ type PlanTarget struct {
 	Met      bool     `json:"met"`
 }
 
+func (PlanTarget) IsNode() {}
+
 type PlanTargetInput struct {
 	Metric   report.Metric                         `json:"metric"`
 	WorkArea graphql.Omittable[*activity.WorkArea] `json:"workArea,omitempty"`

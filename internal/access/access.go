@@ -147,6 +147,26 @@ func (p *Principal) MemberCondition(member string, args *db.Args) string {
 	return "(" + strings.Join(ors, " OR ") + ")"
 }
 
+// PersonalCondition returns an SQL condition true for the members whose
+// personal data p may read (SeesPersonal), given the alias of the members
+// table: a filter on personal data (an age) may only match those.
+func (p *Principal) PersonalCondition(member string, args *db.Args) string {
+	if p.Admin {
+		return "true"
+	}
+	var ors []string
+	if len(p.Officer) > 0 {
+		ors = append(ors, member+".unit_id IN (SELECT id FROM units WHERE path <@ "+args.Add(p.paths())+"::text[]::ltree[])")
+	}
+	if p.MemberID != nil {
+		ors = append(ors, member+".id = "+args.Add(*p.MemberID))
+	}
+	if len(ors) == 0 {
+		return "false"
+	}
+	return "(" + strings.Join(ors, " OR ") + ")"
+}
+
 func (p *Principal) paths() []string {
 	out := make([]string, len(p.Officer))
 	for i, s := range p.Officer {

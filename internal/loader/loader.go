@@ -18,6 +18,7 @@ import (
 	"github.com/sodoan/sodoan/internal/news"
 	"github.com/sodoan/sodoan/internal/org"
 	"github.com/sodoan/sodoan/internal/page"
+	"github.com/sodoan/sodoan/internal/report"
 )
 
 // Stores are where the loaders read from.
@@ -28,6 +29,7 @@ type Stores struct {
 	Award    *award.Store
 	Accounts *account.Store
 	News     *news.Store
+	Reports  *report.Store
 }
 
 // HoursKey asks for a member's volunteer hours in a year (Year 0: all years).
@@ -96,6 +98,7 @@ type Loaders struct {
 	PostViews      *dataloadgen.Loader[int64, int64]
 	UnitStats      *dataloadgen.Loader[StatsKey, *org.Stats]
 	SubtreeSize    *dataloadgen.Loader[int64, int]
+	PlanTarget     *dataloadgen.Loader[int64, *report.Target]
 	// Participants and ParticipantCount see only the members the request's
 	// caller may see.
 	Participants     *dataloadgen.Loader[PageKey, page.Page[*activity.Participation]]
@@ -143,6 +146,7 @@ func New(s Stores) *Loaders {
 		AccountRoles:  dataloadgen.NewLoader(all(s.Accounts.RolesOf), opt),
 		Post:          dataloadgen.NewMappedLoader(s.News.ByIDs, opt),
 		Photo:         dataloadgen.NewMappedLoader(s.News.PhotosByIDs, opt),
+		PlanTarget:    dataloadgen.NewMappedLoader(s.Reports.TargetsByIDs, opt),
 		PostPhotos:    dataloadgen.NewLoader(all(s.News.PhotosOf), opt),
 		PostViews:     dataloadgen.NewLoader(all(s.News.ViewsOf), opt),
 		UnitStats:     dataloadgen.NewLoader(byYear(s.Org.StatsOf), opt),

@@ -94,6 +94,9 @@ type Filter struct {
 	Search    string
 }
 
+// ByPersonalData reports whether the filter looks at personal data.
+func (f Filter) ByPersonalData() bool { return f.MinAge != nil || f.MaxAge != nil }
+
 func (s *Store) where(f Filter, args *db.Args) []string {
 	var conds []string
 	if f.Viewer != nil {
@@ -110,6 +113,11 @@ func (s *Store) where(f Filter, args *db.Args) []string {
 	}
 	if f.Gender != nil {
 		conds = append(conds, `m.gender = `+args.Add(*f.Gender))
+	}
+	if f.Viewer != nil && f.ByPersonalData() {
+		// Ages come from birth dates, which are personal data: the filter
+		// matches only members whose birth date the viewer may read.
+		conds = append(conds, f.Viewer.PersonalCondition("m", args))
 	}
 	today := s.today()
 	if f.MinAge != nil {

@@ -1,0 +1,93 @@
+package graph
+
+import (
+	"context"
+	"reflect"
+
+	"github.com/sodoan/sodoan/graph/model"
+	"github.com/sodoan/sodoan/internal/account"
+	"github.com/sodoan/sodoan/internal/validate"
+)
+
+// respond finishes a mutation: p (its payload, holding what was written)
+// with no userErrors when err is nil; a payload of p's type holding only
+// the userErrors when err is the user's mistake (*apperr.Invalid); else
+// err, a top-level error. Every payload type has UserErrors (the schema
+// test TestEveryPayloadHasUserErrors checks), set here by reflection so 43
+// resolvers need not spell out the same three branches.
+func respond[P any](ctx context.Context, p *P, err error) (*P, error) {
+	ue := noErrors
+	if err != nil {
+		if ue, err = userErrors(ctx, err); err != nil {
+			return nil, err
+		}
+		p = new(P)
+	}
+	reflect.ValueOf(p).Elem().FieldByName("UserErrors").Set(reflect.ValueOf(ue))
+	return p, nil
+}
+
+// idsOf decodes the IDs of a mutation's input, gathering every bad one
+// as a NOT_FOUND userError at its field, so that a form shows them all.
+type idsOf struct{ v validate.Errors }
+
+func (d *idsOf) bad(field []any) {
+	d.v.Add(validate.Path(append([]any{"input"}, field...)...), validate.NotFound,
+		"Không tìm thấy bản ghi với mã này.", "No record with this ID.")
+}
+
+// one decodes a required ID.
+func (d *idsOf) one(kind model.Kind, id string, field ...any) int64 {
+	n, err := model.DecodeID(kind, id)
+	if err != nil {
+		d.bad(field)
+	}
+	return n
+}
+
+// optional decodes an ID that may be left out.
+func (d *idsOf) optional(kind model.Kind, id *string, field ...any) *int64 {
+	if id == nil {
+		return nil
+	}
+	n := d.one(kind, *id, field...)
+	return &n
+}
+
+// list decodes a list of IDs, each reported at its index.
+func (d *idsOf) list(kind model.Kind, ids []string, field ...any) []int64 {
+	out := make([]int64, len(ids))
+	for i, id := range ids {
+		out[i] = d.one(kind, id, append(field[:len(field):len(field)], i)...)
+	}
+	return out
+}
+
+func (d *idsOf) err() error { return d.v.Err() }
+
+// firstErr returns the first non-nil error.
+func firstErr(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// rolePayload answers a role grant or revocation with the account as it
+// now is.
+func (r *Resolver) rolePayload(ctx context.Context, accountID int64, err error) (*model.RolePayload, error) {
+	if err != nil {
+		return respond[model.RolePayload](ctx, nil, err)
+	}
+	a, err := r.freshAccount(ctx, accountID)
+	return respond(ctx, &model.RolePayload{Account: a}, err)
+}
+
+// freshAccount reads an account just changed, past the request's loader,
+// which may hold it as it was before.
+func (r *Resolver) freshAccount(ctx context.Context, id int64) (*account.Account, error) {
+	a, err := r.AccountStore.ByIDs(ctx, []int64{id})
+	return a[id], err
+}
