@@ -7,7 +7,7 @@ import (
 
 	"github.com/sodoan/sodoan/graph/model"
 	"github.com/sodoan/sodoan/internal/access"
-		"github.com/sodoan/sodoan/internal/activity"
+	"github.com/sodoan/sodoan/internal/activity"
 	"github.com/sodoan/sodoan/internal/award"
 	"github.com/sodoan/sodoan/internal/loader"
 	"github.com/sodoan/sodoan/internal/member"
@@ -85,43 +85,43 @@ var recordTypes registry
 
 func init() {
 	recordTypes = newRegistry(
-	typed[org.Unit]{kind: model.KindUnit, table: "units",
-		load: func(l *loader.Loaders) *dataloadgen.Loader[int64, *org.Unit] { return l.Unit },
-		unit: unitOf(func(u *org.Unit) int64 { return u.ID })}.record(),
-	typed[member.Member]{kind: model.KindMember, table: "members",
-		load: func(l *loader.Loaders) *dataloadgen.Loader[int64, *member.Member] { return l.Member },
-		unit: unitOf(func(m *member.Member) int64 { return m.UnitID }),
-		see:  func(ctx context.Context, m *member.Member) (*member.Member, error) { return visibleMember(ctx, m, nil) }}.record(),
-	typed[activity.Campaign]{kind: model.KindCampaign, table: "campaigns",
-		load: func(l *loader.Loaders) *dataloadgen.Loader[int64, *activity.Campaign] { return l.Campaign },
-		unit: unitOf(func(c *activity.Campaign) int64 { return c.UnitID })}.record(),
-	typed[activity.Activity]{kind: model.KindActivity, table: "activities",
-		load: func(l *loader.Loaders) *dataloadgen.Loader[int64, *activity.Activity] { return l.Activity },
-		unit: unitOf(func(a *activity.Activity) int64 { return a.UnitID })}.record(),
-	typed[activity.Contribution]{kind: model.KindContribution, table: "contributions",
-		load: func(l *loader.Loaders) *dataloadgen.Loader[int64, *activity.Contribution] { return l.Contribution },
-		unit: func(ctx context.Context, c *activity.Contribution) (*int64, error) {
-			return recordTypes.owner(ctx, model.KindActivity, c.ActivityID)
-		}}.record(),
-	typed[award.Commendation]{kind: model.KindCommendation, table: "commendations",
-		load: func(l *loader.Loaders) *dataloadgen.Loader[int64, *award.Commendation] { return l.Commendation },
-		unit: func(ctx context.Context, c *award.Commendation) (*int64, error) {
-			return commendationOwner(ctx, c.IssuerUnitID, c.MemberID, c.UnitID)
-		},
-		see: func(ctx context.Context, c *award.Commendation) (*award.Commendation, error) {
-			return visibleCommendation(ctx, c, nil)
-		}}.record(),
-	typed[award.Pledge]{kind: model.KindPledge, table: "pledges",
-		load: func(l *loader.Loaders) *dataloadgen.Loader[int64, *award.Pledge] { return l.Pledge },
-		unit: unitOf(func(p *award.Pledge) int64 { return p.UnitID })}.record(),
-	typed[news.Post]{kind: model.KindPost, table: "posts",
-		load: func(l *loader.Loaders) *dataloadgen.Loader[int64, *news.Post] { return l.Post },
-		unit: unitOf(func(p *news.Post) int64 { return p.UnitID }),
-		see:  visiblePost}.record(),
-	typed[report.Target]{kind: model.KindPlanTarget, table: "plan_targets",
-		load: func(l *loader.Loaders) *dataloadgen.Loader[int64, *report.Target] { return l.PlanTarget },
-		unit: unitOf(func(t *report.Target) int64 { return t.UnitID })}.withNode(planTargetNode),
-	recordType{kind: model.KindAccount, table: "accounts", node: accountNode},
+		typed[org.Unit]{kind: model.KindUnit, table: "units",
+			load: func(l *loader.Loaders) *dataloadgen.Loader[int64, *org.Unit] { return l.Unit },
+			unit: unitOf(func(u *org.Unit) int64 { return u.ID })}.record(),
+		typed[member.Member]{kind: model.KindMember, table: "members",
+			load: func(l *loader.Loaders) *dataloadgen.Loader[int64, *member.Member] { return l.Member },
+			unit: unitOf(func(m *member.Member) int64 { return m.UnitID }),
+			see:  func(ctx context.Context, m *member.Member) (*member.Member, error) { return visibleMember(ctx, m, nil) }}.record(),
+		typed[activity.Campaign]{kind: model.KindCampaign, table: "campaigns",
+			load: func(l *loader.Loaders) *dataloadgen.Loader[int64, *activity.Campaign] { return l.Campaign },
+			unit: unitOf(func(c *activity.Campaign) int64 { return c.UnitID })}.record(),
+		typed[activity.Activity]{kind: model.KindActivity, table: "activities",
+			load: func(l *loader.Loaders) *dataloadgen.Loader[int64, *activity.Activity] { return l.Activity },
+			unit: unitOf(func(a *activity.Activity) int64 { return a.UnitID })}.record(),
+		typed[activity.Contribution]{kind: model.KindContribution, table: "contributions",
+			load: func(l *loader.Loaders) *dataloadgen.Loader[int64, *activity.Contribution] { return l.Contribution },
+			unit: func(ctx context.Context, c *activity.Contribution) (*int64, error) {
+				return recordTypes.owner(ctx, model.KindActivity, c.ActivityID)
+			}}.record(),
+		typed[award.Commendation]{kind: model.KindCommendation, table: "commendations",
+			load: func(l *loader.Loaders) *dataloadgen.Loader[int64, *award.Commendation] { return l.Commendation },
+			unit: func(ctx context.Context, c *award.Commendation) (*int64, error) {
+				return commendationOwner(ctx, c.IssuerUnitID, c.MemberID, c.UnitID)
+			},
+			see: func(ctx context.Context, c *award.Commendation) (*award.Commendation, error) {
+				return visibleCommendation(ctx, c, nil)
+			}}.record(),
+		typed[award.Pledge]{kind: model.KindPledge, table: "pledges",
+			load: func(l *loader.Loaders) *dataloadgen.Loader[int64, *award.Pledge] { return l.Pledge },
+			unit: unitOf(func(p *award.Pledge) int64 { return p.UnitID })}.record(),
+		typed[news.Post]{kind: model.KindPost, table: "posts",
+			load: func(l *loader.Loaders) *dataloadgen.Loader[int64, *news.Post] { return l.Post },
+			unit: unitOf(func(p *news.Post) int64 { return p.UnitID }),
+			see:  visiblePost}.record(),
+		typed[report.Target]{kind: model.KindPlanTarget, table: "plan_targets",
+			load: func(l *loader.Loaders) *dataloadgen.Loader[int64, *report.Target] { return l.PlanTarget },
+			unit: unitOf(func(t *report.Target) int64 { return t.UnitID })}.withNode(planTargetNode),
+		recordType{kind: model.KindAccount, table: "accounts", node: accountNode},
 	)
 }
 

@@ -231,7 +231,7 @@ type target struct {
 	path []string
 }
 
-func unitAt(path ...string) target                     { return target{kind: model.KindUnit, path: path} }
+func unitAt(path ...string) target                    { return target{kind: model.KindUnit, path: path} }
 func recordAt(kind model.Kind, path ...string) target { return target{kind: kind, path: path} }
 
 // ids returns the IDs found at the target's path (none when it is left out).
