@@ -8,6 +8,9 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/sodoan/sodoan/graph"
 	"github.com/sodoan/sodoan/graph/model"
 	"github.com/sodoan/sodoan/internal/account"
 	"github.com/sodoan/sodoan/internal/apitest"
@@ -288,16 +291,34 @@ func TestMutationPermissionMatrix(t *testing.T) {
 	}
 }
 
-// personalQuery reads every personal field of a member.
-const personalQuery = `query($id: ID!) { member(id: $id) { fullName birthDate cardNumber phone email address ratings { year } events { kind } } }`
-
-var personalFields = []string{"birthDate", "cardNumber", "phone", "email", "address", "ratings", "events"}
+// personalFields are the fields of Member marked @personal in the schema,
+// so the matrix below covers every one there is; personalQuery reads them.
+func personalFields() (fields []string, query string) {
+	schema := graph.NewExecutableSchema(graph.Config{}).Schema()
+	sel := []string{"fullName"}
+	for _, f := range schema.Types["Member"].Fields {
+		if f.Directives.ForName("personal") == nil {
+			continue
+		}
+		fields = append(fields, f.Name)
+		if schema.Types[f.Type.Name()].Kind == ast.Object {
+			sel = append(sel, f.Name+" { __typename }")
+		} else {
+			sel = append(sel, f.Name)
+		}
+	}
+	return fields, `query($id: ID!) { member(id: $id) { ` + strings.Join(sel, " ") + ` } }`
+}
 
 // Every personal field, for each caller: readable by the member and the
 // officers above them; null with FORBIDDEN at its path for a fellow member
 // of the branch; the whole member hidden from everyone else.
 func TestPersonalFieldMatrix(t *testing.T) {
 	t.Parallel()
+	personalFields, personalQuery := personalFields()
+	if len(personalFields) < 7 {
+		t.Fatalf("only %v are marked @personal", personalFields)
+	}
 	c := newCallers(t)
 	c.env.MustMutate(t, "memberUpdate", "MemberUpdateInput", "__typename", map[string]any{
 		"id": c.memberA2, "version": 1, "phone": "0905 123 456", "email": "khoa@example.vn", "address": "Phan Rang", "cardNumber": "NT-1",

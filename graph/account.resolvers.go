@@ -137,10 +137,13 @@ func (r *mutationResolver) AccountCreate(ctx context.Context, input model.Accoun
 	if err := ids.err(); err != nil {
 		return respond[model.AccountCreatePayload](ctx, nil, err)
 	}
-	a, err := r.AccountStore.Create(ctx, account.CreateInput{
+	fingerprinted := input
+	fingerprinted.Password = ""
+	a, err := r.AccountStore.Create(keyed(ctx, "accountCreate", input.IdempotencyKey, fingerprinted), account.CreateInput{
 		Username: input.Username, Email: value(input.Email), DisplayName: input.DisplayName,
 		Password: input.Password, UnitID: unitID, MemberID: memberID,
 	})
+	a, err = replayed(ctx, a, err, loaders(ctx).Account)
 	return respond(ctx, &model.AccountCreatePayload{Account: a}, err)
 }
 

@@ -346,6 +346,7 @@ func TestAuditLog(t *testing.T) {
 	}
 
 	// An officer's read of the member's personal data is logged as a READ.
+	_, personalQuery := personalFields()
 	c.as("bloc officer").MustDo(t, personalQuery, map[string]any{"id": c.memberA2}, nil)
 	reads, _ := read("admin", map[string]any{"memberId": c.memberA2, "actions": []string{"READ"}})
 	if len(reads) == 0 || reads[0].Account == nil || reads[0].Account.Username != "doankhoi" {

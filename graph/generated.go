@@ -23658,7 +23658,7 @@ func (ec *executionContext) unmarshalInputAccountCreateInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"username", "email", "displayName", "password", "unitId", "memberId"}
+	fieldsInOrder := [...]string{"username", "email", "displayName", "password", "unitId", "memberId", "idempotencyKey"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -23707,6 +23707,13 @@ func (ec *executionContext) unmarshalInputAccountCreateInput(ctx context.Context
 				return it, err
 			}
 			it.MemberID = graphql.OmittableOf(data)
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = graphql.OmittableOf(data)
 		}
 	}
 	return it, nil

@@ -2,10 +2,12 @@ package graph_test
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/sodoan/sodoan/graph"
 	"github.com/sodoan/sodoan/internal/apitest"
 )
 
@@ -119,6 +121,16 @@ func TestIdempotentCreateConcurrent(t *testing.T) {
 func TestEveryCreateIsIdempotent(t *testing.T) {
 	t.Parallel()
 	tr := newTree(t)
+	var covered []string
+	defer func() {
+		schema := graph.NewExecutableSchema(graph.Config{}).Schema()
+		for _, f := range schema.Mutation.Fields {
+			if in := f.Arguments.ForName("input"); in != nil && schema.Types[in.Type.Name()].Fields.ForName("idempotencyKey") != nil &&
+				!slices.Contains(covered, f.Name) {
+				t.Errorf("%s takes an idempotency key: add it to this test", f.Name)
+			}
+		}
+	}()
 	member := tr.member(t, tr.branchA, "Phạm Minh Khôi", nil)
 	act := tr.activity(t, tr.branchA, "Hiến máu nhân đạo", nil)
 	for _, tt := range []struct {
@@ -135,7 +147,14 @@ func TestEveryCreateIsIdempotent(t *testing.T) {
 		{"pledgeCreate", "PledgeCreateInput", "pledge", "pledges", map[string]any{"unitId": tr.branchA, "year": 2022, "title": "Không vi phạm luật giao thông"}},
 		{"postCreate", "PostCreateInput", "post", "posts", map[string]any{"unitId": tr.branchA,
 			"post": map[string]any{"title": "Ra quân Xuân tình nguyện", "bodyMarkdown": "Sáng nay..."}}},
+		{"accountCreate", "AccountCreateInput", "account", "accounts", map[string]any{"unitId": tr.branchA, "username": "bithu.cd.soyte",
+			"displayName": "Bí thư Chi đoàn Sở Y tế", "password": "mật khẩu đủ dài"}},
+		{"activityCreate", "ActivityCreateInput", "activity", "activities", map[string]any{"unitId": tr.branchA, "title": "Ngày Chủ nhật xanh",
+			"kind": "VOLUNTEER_WORK", "workArea": "YOUTH_VOLUNTEERING", "startsOn": "2022-04-10"}},
+		{"memberCreate", "MemberCreateInput", "member", "members", map[string]any{"unitId": tr.branchA, "fullName": "Võ Thị Hạnh",
+			"gender": "FEMALE", "birthDate": "2001-05-06", "joinedOn": "2018-03-26"}},
 	} {
+		covered = append(covered, tt.mutation)
 		tt.input["idempotencyKey"] = "khoa-" + tt.mutation
 		create := func() string {
 			var out map[string]json.RawMessage

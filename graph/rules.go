@@ -15,7 +15,12 @@ import (
 // resolver runs, so a resolver has no permission check to forget; a
 // mutation without a rule is refused (and fails rules_test.go).
 type rule struct {
-	check func(ctx context.Context, args map[string]any) error
+	who who
+	// targets name where in the arguments the units or records are that
+	// the caller must manage. An ID that is malformed or names no record
+	// passes here, so that the resolver reports it as a NOT_FOUND
+	// userError on its field.
+	targets []target
 	// creates says the mutation makes a record: it takes an
 	// idempotencyKey so that a retry does not make two.
 	creates bool
@@ -24,69 +29,81 @@ type rule struct {
 	password bool
 }
 
-// mutationRules is every mutation's rule. A target names where in the
-// arguments the unit or record is that the caller must manage; an ID that
-// is malformed or names no record passes here, so that the resolver
-// reports it as a NOT_FOUND userError on its field.
-var mutationRules = map[string]rule{
-	"login":          {check: anyone, password: true},
-	"logout":         {check: anyone},
-	"passwordChange": {check: signedIn, password: true},
-	"visitRecord":    {check: anyone}, // counts a public post's visitors
+// who is the kind of caller a rule admits.
+type who int
 
-	"accountCreate": {check: managesOrAdmin(unitAt("input", "unitId"))},
+const (
+	anyone         who = iota + 1 // signed in or not
+	signedIn                      // any account
+	managers                      // managers of every target present
+	firstManager                  // managers of the first target present
+	managerOrAdmin                // managers of the target; an administrator when it is left out (the top of a tree)
+	roleGranter                   // administrators for ADMIN; else managers of the role's unit
+)
+
+// mutationRules is every mutation's rule.
+var mutationRules = map[string]rule{
+	"login":          {who: anyone, password: true},
+	"logout":         {who: anyone},
+	"passwordChange": {who: signedIn, password: true},
+	"visitRecord":    {who: anyone}, // counts a public post's visitors
+
+	"accountCreate": {who: managerOrAdmin, targets: units("input", "unitId"), creates: true},
 	// The account store checks, with the account locked, that the caller
 	// manages every unit the account reaches (access.ManagesAccount).
-	"accountSetActive":   {check: signedIn},
-	"accountSetPassword": {check: signedIn},
-	"roleGrant":          {check: roleRule},
-	"roleRevoke":         {check: roleRule},
+	"accountSetActive":   {who: signedIn},
+	"accountSetPassword": {who: signedIn},
+	"roleGrant":          {who: roleGranter, targets: units("input", "unitId")},
+	"roleRevoke":         {who: roleGranter, targets: units("input", "unitId")},
 
-	"unitCreate":  {check: managesOrAdmin(unitAt("input", "parentId")), creates: true},
-	"unitUpdate":  {check: manages(unitAt("input", "id"))}, // a level change also needs mayRestructure
-	"unitMove":    {check: all(managesParent(unitAt("input", "id")), manages(unitAt("input", "parentId")))},
-	"unitArchive": {check: managesParent(unitAt("input", "id"))},
+	"unitCreate": {who: managerOrAdmin, targets: units("input", "parentId"), creates: true},
+	// A level change also needs mayRestructure, checked by the store
+	// under the row lock.
+	"unitUpdate":  {who: managers, targets: units("input", "id")},
+	"unitMove":    {who: managers, targets: []target{parentOf("input", "id"), unitAt("input", "parentId")}},
+	"unitArchive": {who: managers, targets: []target{parentOf("input", "id")}},
 
-	"memberCreate":   {check: manages(unitAt("input", "unitId")), creates: true},
-	"memberUpdate":   {check: manages(recordAt(model.KindMember, "input", "id"))},
-	"memberTransfer": {check: manages(recordAt(model.KindMember, "input", "id"))},
-	"memberLeave":    {check: manages(recordAt(model.KindMember, "input", "id"))},
-	"memberDelete":   {check: manages(recordAt(model.KindMember, "input", "id"))},
-	"membersRate":    {check: manages(recordAt(model.KindMember, "input", "ratings", each, "memberId"))},
+	"memberCreate":   {who: managers, targets: units("input", "unitId"), creates: true},
+	"memberUpdate":   {who: managers, targets: records(model.KindMember, "input", "id")},
+	"memberTransfer": {who: managers, targets: records(model.KindMember, "input", "id")},
+	"memberLeave":    {who: managers, targets: records(model.KindMember, "input", "id")},
+	"memberDelete":   {who: managers, targets: records(model.KindMember, "input", "id")},
+	"membersRate":    {who: managers, targets: records(model.KindMember, "input", "ratings", each, "memberId")},
 
-	"campaignCreate": {check: manages(unitAt("input", "unitId")), creates: true},
-	"campaignUpdate": {check: manages(recordAt(model.KindCampaign, "input", "id"))},
-	"campaignDelete": {check: manages(recordAt(model.KindCampaign, "input", "id"))},
+	"campaignCreate": {who: managers, targets: units("input", "unitId"), creates: true},
+	"campaignUpdate": {who: managers, targets: records(model.KindCampaign, "input", "id")},
+	"campaignDelete": {who: managers, targets: records(model.KindCampaign, "input", "id")},
 
-	"activityCreate": {check: manages(unitAt("input", "unitId")), creates: true},
-	"activityUpdate": {check: manages(recordAt(model.KindActivity, "input", "id"))},
-	"activityDelete": {check: manages(recordAt(model.KindActivity, "input", "id"))},
+	"activityCreate": {who: managers, targets: units("input", "unitId"), creates: true},
+	"activityUpdate": {who: managers, targets: records(model.KindActivity, "input", "id")},
+	"activityDelete": {who: managers, targets: records(model.KindActivity, "input", "id")},
 	// Participants outside the activity's subtree are refused by the store.
-	"participationsRecord": {check: manages(recordAt(model.KindActivity, "input", "activityId"))},
-	"participationsRemove": {check: manages(recordAt(model.KindActivity, "input", "activityId"))},
+	"participationsRecord": {who: managers, targets: records(model.KindActivity, "input", "activityId")},
+	"participationsRemove": {who: managers, targets: records(model.KindActivity, "input", "activityId")},
 
-	"contributionCreate": {check: manages(recordAt(model.KindActivity, "input", "activityId")), creates: true},
-	"contributionUpdate": {check: manages(recordAt(model.KindContribution, "input", "id"))},
-	"contributionDelete": {check: manages(recordAt(model.KindContribution, "input", "id"))},
+	"contributionCreate": {who: managers, targets: records(model.KindActivity, "input", "activityId"), creates: true},
+	"contributionUpdate": {who: managers, targets: records(model.KindContribution, "input", "id")},
+	"contributionDelete": {who: managers, targets: records(model.KindContribution, "input", "id")},
 
-	// The issuing unit when it is in the tree, else the recipient's.
-	"commendationCreate": {check: managesFirst(unitAt("input", "issuer", "unitId"),
-		recordAt(model.KindMember, "input", "recipientMemberId"), unitAt("input", "recipientUnitId")), creates: true},
-	"commendationUpdate": {check: manages(recordAt(model.KindCommendation, "input", "id"), unitAt("input", "issuer", "unitId"))},
-	"commendationDelete": {check: manages(recordAt(model.KindCommendation, "input", "id"))},
+	// The issuing unit when it is in the tree, else the recipient.
+	"commendationCreate": {who: firstManager, targets: []target{unitAt("input", "issuer", "unitId"),
+		recordAt(model.KindMember, "input", "recipientMemberId"), unitAt("input", "recipientUnitId")}, creates: true},
+	"commendationUpdate": {who: managers, targets: []target{recordAt(model.KindCommendation, "input", "id"),
+		unitAt("input", "issuer", "unitId")}},
+	"commendationDelete": {who: managers, targets: records(model.KindCommendation, "input", "id")},
 
-	"pledgeCreate": {check: manages(unitAt("input", "unitId")), creates: true},
-	"pledgeUpdate": {check: manages(recordAt(model.KindPledge, "input", "id"))},
-	"pledgeDelete": {check: manages(recordAt(model.KindPledge, "input", "id"))},
-	"pledgeSign":   {check: manages(recordAt(model.KindPledge, "input", "pledgeId"))},
-	"pledgeUnsign": {check: manages(recordAt(model.KindPledge, "input", "pledgeId"))},
+	"pledgeCreate": {who: managers, targets: units("input", "unitId"), creates: true},
+	"pledgeUpdate": {who: managers, targets: records(model.KindPledge, "input", "id")},
+	"pledgeDelete": {who: managers, targets: records(model.KindPledge, "input", "id")},
+	"pledgeSign":   {who: managers, targets: records(model.KindPledge, "input", "pledgeId")},
+	"pledgeUnsign": {who: managers, targets: records(model.KindPledge, "input", "pledgeId")},
 
-	"planSet": {check: manages(unitAt("input", "unitId"))},
+	"planSet": {who: managers, targets: units("input", "unitId")},
 
-	"postCreate":    {check: manages(unitAt("input", "unitId")), creates: true},
-	"postUpdate":    {check: manages(recordAt(model.KindPost, "input", "id"))},
-	"postSetStatus": {check: manages(recordAt(model.KindPost, "input", "id"))},
-	"postDelete":    {check: manages(recordAt(model.KindPost, "input", "id"))},
+	"postCreate":    {who: managers, targets: units("input", "unitId"), creates: true},
+	"postUpdate":    {who: managers, targets: records(model.KindPost, "input", "id")},
+	"postSetStatus": {who: managers, targets: records(model.KindPost, "input", "id")},
+	"postDelete":    {who: managers, targets: records(model.KindPost, "input", "id")},
 }
 
 // guardMutations runs before every field and looks only at mutations: it
@@ -116,91 +133,55 @@ func guardMutations(logins *ratelimit.Limiter) graphql.FieldMiddleware {
 	}
 }
 
-// check is one part of a rule.
-type check = func(ctx context.Context, args map[string]any) error
-
-func anyone(context.Context, map[string]any) error { return nil }
-
-func signedIn(ctx context.Context, _ map[string]any) error {
-	if !access.From(ctx).SignedIn() {
+// check applies the rule to a call's arguments.
+func (ru rule) check(ctx context.Context, args map[string]any) error {
+	p := access.From(ctx)
+	if ru.who == anyone {
+		return nil
+	}
+	if !p.SignedIn() {
 		return access.ErrSignIn
+	}
+	switch ru.who {
+	case managers:
+		return manageAll(ctx, ru.targets, args)
+	case firstManager:
+		for _, t := range ru.targets {
+			if len(t.ids(args)) > 0 {
+				return manageAll(ctx, []target{t}, args)
+			}
+		}
+	case managerOrAdmin:
+		for _, t := range ru.targets {
+			if len(t.ids(args)) == 0 {
+				return p.RequireAdmin()
+			}
+		}
+		return manageAll(ctx, ru.targets, args)
+	case roleGranter:
+		if in, _ := args["input"].(map[string]any); in != nil && in["kind"] == "ADMIN" {
+			return p.RequireAdmin()
+		}
+		return manageAll(ctx, ru.targets, args)
 	}
 	return nil
 }
 
-// all passes when every check does.
-func all(checks ...check) check {
-	return func(ctx context.Context, args map[string]any) error {
-		for _, c := range checks {
-			if err := c(ctx, args); err != nil {
+// manageAll checks every ID found at the targets.
+func manageAll(ctx context.Context, targets []target, args map[string]any) error {
+	for _, t := range targets {
+		for _, id := range t.ids(args) {
+			if err := t.check(ctx, id); err != nil {
 				return err
 			}
 		}
-		return nil
 	}
+	return nil
 }
 
-// manages requires the caller to manage the unit of every record named at
-// the targets that are present.
-func manages(targets ...target) check {
-	return func(ctx context.Context, args map[string]any) error {
-		if err := signedIn(ctx, args); err != nil {
-			return err
-		}
-		for _, t := range targets {
-			for _, id := range t.ids(args) {
-				if err := t.canManage(ctx, id); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
-	}
-}
-
-// managesFirst is manages for the first of the targets that is present.
-func managesFirst(targets ...target) check {
-	return func(ctx context.Context, args map[string]any) error {
-		for _, t := range targets {
-			if len(t.ids(args)) > 0 {
-				return manages(t)(ctx, args)
-			}
-		}
-		return signedIn(ctx, args)
-	}
-}
-
-// managesOrAdmin is manages for an optional unit: without one the record
-// is at the top of a tree, where only an administrator writes.
-func managesOrAdmin(t target) check {
-	return func(ctx context.Context, args map[string]any) error {
-		if len(t.ids(args)) == 0 {
-			return access.From(ctx).RequireAdmin()
-		}
-		return manages(t)(ctx, args)
-	}
-}
-
-// managesParent allows moving, archiving or changing the level of a unit
-// to managers of its parent: a branch secretary runs her branch but does
-// not close or restructure it.
-func managesParent(t target) check {
-	return func(ctx context.Context, args map[string]any) error {
-		if err := signedIn(ctx, args); err != nil {
-			return err
-		}
-		for _, id := range t.ids(args) {
-			if n, err := t.decode(id); err == nil {
-				if err := mayRestructure(ctx, n); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
-	}
-}
-
-// mayRestructure is managesParent's test for one unit.
+// mayRestructure allows moving, archiving or changing the level of a unit
+// to managers of its parent (administrators for a unit at the top): a
+// branch secretary runs her branch but does not close or restructure it.
 func mayRestructure(ctx context.Context, unitID int64) error {
 	u, err := loadOne(ctx, loaders(ctx).Unit, unitID)
 	if err != nil || u == nil {
@@ -212,16 +193,6 @@ func mayRestructure(ctx context.Context, unitID int64) error {
 	return canManageUnit(ctx, *u.ParentID)
 }
 
-// roleRule: only administrators hand out ADMIN; other roles need the unit
-// they are on. That the caller manages the account itself is checked by
-// the account store, with the account locked.
-func roleRule(ctx context.Context, args map[string]any) error {
-	if in, _ := args["input"].(map[string]any); in != nil && in["kind"] == "ADMIN" {
-		return access.From(ctx).RequireAdmin()
-	}
-	return manages(unitAt("input", "unitId"))(ctx, args)
-}
-
 // each in a target's path stands for every element of a list.
 const each = "*"
 
@@ -229,10 +200,18 @@ const each = "*"
 type target struct {
 	kind model.Kind
 	path []string
+	// parent: the caller must manage the unit's parent (mayRestructure),
+	// not the unit.
+	parent bool
 }
 
 func unitAt(path ...string) target                    { return target{kind: model.KindUnit, path: path} }
 func recordAt(kind model.Kind, path ...string) target { return target{kind: kind, path: path} }
+func parentOf(path ...string) target                  { return target{kind: model.KindUnit, path: path, parent: true} }
+func units(path ...string) []target                   { return []target{unitAt(path...)} }
+func records(kind model.Kind, path ...string) []target {
+	return []target{recordAt(kind, path...)}
+}
 
 // ids returns the IDs found at the target's path (none when it is left out).
 func (t target) ids(args map[string]any) []string {
@@ -260,15 +239,16 @@ func (t target) ids(args map[string]any) []string {
 	return out
 }
 
-func (t target) decode(id string) (int64, error) { return model.DecodeID(t.kind, id) }
-
-// canManage checks one ID of the target: the caller manages the unit that
-// owns its record. A malformed ID or a missing record passes (see
-// mutationRules).
-func (t target) canManage(ctx context.Context, id string) error {
-	n, err := t.decode(id)
+// check checks one ID of the target: the caller manages the unit that
+// owns its record (or that unit's parent). A malformed ID or a missing
+// record passes (see rule.targets).
+func (t target) check(ctx context.Context, id string) error {
+	n, err := model.DecodeID(t.kind, id)
 	if err != nil {
 		return nil
+	}
+	if t.parent {
+		return mayRestructure(ctx, n)
 	}
 	unitID, err := recordTypes.owner(ctx, t.kind, n)
 	if err != nil || unitID == nil {

@@ -29,6 +29,13 @@ type AccountCreateInput struct {
 	UnitID graphql.Omittable[*string] `json:"unitId,omitempty"`
 	// Link to the holder's member record, which must lie within unitId.
 	MemberID graphql.Omittable[*string] `json:"memberId,omitempty"`
+	// Makes the create safe to retry: a key of your choosing (a UUID, say), the
+	// same each time this request is resent. If a request with this key already
+	// created the account, that account is returned and nothing new is created.
+	// Honoured for 24 hours per account; the same key with a different input is
+	// refused (DUPLICATE on this field). The password is not part of that
+	// comparison, so that no hash of it is kept with the key.
+	IdempotencyKey graphql.Omittable[*string] `json:"idempotencyKey,omitempty"`
 }
 
 type AccountCreatePayload struct {

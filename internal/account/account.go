@@ -292,6 +292,9 @@ func (s *Store) Create(ctx context.Context, c CreateInput) (*Account, error) {
 	}
 	var out *Account
 	err = db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		if err := db.ClaimKey(ctx, tx); err != nil {
+			return err
+		}
 		var unitPath string
 		if c.UnitID != nil {
 			err := tx.QueryRow(ctx, `SELECT path::text FROM units WHERE id = $1`, *c.UnitID).Scan(&unitPath)
@@ -321,7 +324,10 @@ func (s *Store) Create(ctx context.Context, c CreateInput) (*Account, error) {
 		out, err = scanAccount(tx.QueryRow(ctx, `INSERT INTO accounts AS a (username, email, display_name, password_hash, unit_id, member_id)
 			VALUES ($1, $2, $3, $4, $5, $6) RETURNING `+accountColumns,
 			c.Username, c.Email, c.DisplayName, hash, c.UnitID, c.MemberID))
-		return duplicateAccount(err)
+		if err := duplicateAccount(err); err != nil {
+			return err
+		}
+		return db.KeyCreated(ctx, tx, out.ID)
 	})
 	if err != nil {
 		return nil, err
