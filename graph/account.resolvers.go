@@ -227,11 +227,8 @@ func (r *queryResolver) AuditLog(ctx context.Context, filter *model.AuditFilter,
 		return nil, err
 	}
 	p := access.From(ctx)
-	switch {
-	case !p.SignedIn():
-		return nil, access.ErrSignIn
-	case !p.Admin && len(p.Officer) == 0:
-		return nil, access.ErrForbidden
+	if err := p.RequireOfficer(); err != nil {
+		return nil, err
 	}
 	f := account.AuditFilter{Visible: p}
 	if filter != nil {

@@ -115,20 +115,6 @@ func inputID(kind model.Kind, id string, field ...any) (int64, error) {
 	return n, nil
 }
 
-// inputIDs decodes a list of IDs, reporting each bad one.
-func inputIDs(kind model.Kind, ids []string, field string) ([]int64, error) {
-	out := make([]int64, len(ids))
-	var v validate.Errors
-	for i, id := range ids {
-		n, err := model.DecodeID(kind, id)
-		if err != nil {
-			v.Add(validate.Path("input", field, i), validate.NotFound, "Không tìm thấy bản ghi với mã này.", "No record with this ID.")
-		}
-		out[i] = n
-	}
-	return out, v.Err()
-}
-
 // optionalInputID decodes an optional ID of a mutation's input.
 func optionalInputID(kind model.Kind, id *string, field ...any) (*int64, error) {
 	if id == nil {

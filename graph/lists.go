@@ -159,8 +159,7 @@ func (r *Resolver) unitMembers(ctx context.Context, unitID int64, f member.Filte
 // checkAgeFilter refuses age filters to callers who may not see birth
 // dates: ages come from them, which are personal data.
 func checkAgeFilter(ctx context.Context, f member.Filter) error {
-	viewer := access.From(ctx)
-	if (f.MinAge != nil || f.MaxAge != nil) && !viewer.Admin && len(viewer.Officer) == 0 {
+	if f.ByPersonalData() && !access.From(ctx).IsOfficer() {
 		return access.ErrPersonal
 	}
 	return nil

@@ -227,6 +227,23 @@ func (p *Principal) RequireManage(path string) error {
 	return nil
 }
 
+// IsOfficer reports whether p is an administrator or an officer of some
+// unit: officers read the audit log (of their units), upload photos and
+// filter members by age (of the members they manage).
+func (p *Principal) IsOfficer() bool { return p.Admin || len(p.Officer) > 0 }
+
+// RequireOfficer returns nil for an officer (IsOfficer), else the error to
+// show.
+func (p *Principal) RequireOfficer() error {
+	switch {
+	case !p.SignedIn():
+		return ErrSignIn
+	case !p.IsOfficer():
+		return ErrForbidden
+	}
+	return nil
+}
+
 // RequireAdmin returns nil for an administrator.
 func (p *Principal) RequireAdmin() error {
 	switch {

@@ -32,7 +32,7 @@ func uploadPhoto(store *news.Store, media news.Media) http.HandlerFunc {
 				"Sign in first (send Authorization: Bearer <token> from login)."))
 			return
 		}
-		if !p.Admin && len(p.Officer) == 0 {
+		if !p.IsOfficer() {
 			writeGraphQLError(w, http.StatusForbidden, "FORBIDDEN", i18n.Pick(ctx, "Chỉ cán bộ Đoàn được tải ảnh lên.", "Only officers may upload photos."))
 			return
 		}
