@@ -40,28 +40,20 @@ func (r *activityResolver) Guests(ctx context.Context, obj *activity.Activity) (
 }
 
 func (r *activityResolver) Participants(ctx context.Context, obj *activity.Activity, first *int32, after *string) (*model.Connection[*activity.Participation], error) {
-	p, err := page.New(first, after)
-	if err != nil {
-		return nil, err
-	}
 	viewer := access.From(ctx)
-	var list page.Page[*activity.Participation]
-	if p.After == nil {
-		// The first page, as a list of activities shows it: batched.
-		list, err = loaders(ctx).Participants.Load(ctx, loader.PageKey{ParentID: obj.ID, First: p.First})
-	} else {
-		list, err = r.ActivityStore.Participants(ctx, obj.ID, viewer, p)
-	}
-	if err != nil {
-		return nil, err
-	}
-	return model.NewConnection(list, func(ctx context.Context) (int, error) {
+	count := func(ctx context.Context) (int, error) {
 		if !viewer.Admin {
 			return loaders(ctx).ParticipantCount.Load(ctx, obj.ID)
 		}
 		t, err := loaders(ctx).Totals.Load(ctx, obj.ID)
 		return t.Participants, err
-	}), nil
+	}
+	return nested(first, after, func(first int) (page.Page[*activity.Participation], error) {
+		return loaders(ctx).Participants.Load(ctx, loader.PageKey{ParentID: obj.ID, First: first})
+	}, count, func(p page.Request) (*model.Connection[*activity.Participation], error) {
+		list, err := r.ActivityStore.Participants(ctx, obj.ID, viewer, p)
+		return connection(list, err, count)
+	})
 }
 
 func (r *activityResolver) ParticipantCount(ctx context.Context, obj *activity.Activity) (int32, error) {

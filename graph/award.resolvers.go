@@ -183,28 +183,20 @@ func (r *pledgeResolver) Unit(ctx context.Context, obj *award.Pledge) (*org.Unit
 }
 
 func (r *pledgeResolver) Signatures(ctx context.Context, obj *award.Pledge, first *int32, after *string) (*model.Connection[*award.Signature], error) {
-	p, err := page.New(first, after)
-	if err != nil {
-		return nil, err
-	}
 	viewer := access.From(ctx)
-	var list page.Page[*award.Signature]
-	if p.After == nil {
-		// The first page, as a list of pledges shows it: batched.
-		list, err = loaders(ctx).Signatures.Load(ctx, loader.PageKey{ParentID: obj.ID, First: p.First})
-	} else {
-		list, err = r.AwardStore.Signatures(ctx, obj.ID, viewer, p)
-	}
-	if err != nil {
-		return nil, err
-	}
-	return model.NewConnection(list, func(ctx context.Context) (int, error) {
+	count := func(ctx context.Context) (int, error) {
 		if !viewer.Admin {
 			return loaders(ctx).SignatureCount.Load(ctx, obj.ID)
 		}
 		c, err := loaders(ctx).PledgeCounts.Load(ctx, obj.ID)
 		return c.Signed, err
-	}), nil
+	}
+	return nested(first, after, func(first int) (page.Page[*award.Signature], error) {
+		return loaders(ctx).Signatures.Load(ctx, loader.PageKey{ParentID: obj.ID, First: first})
+	}, count, func(p page.Request) (*model.Connection[*award.Signature], error) {
+		list, err := r.AwardStore.Signatures(ctx, obj.ID, viewer, p)
+		return connection(list, err, count)
+	})
 }
 
 func (r *pledgeResolver) SignedCount(ctx context.Context, obj *award.Pledge) (int32, error) {

@@ -132,28 +132,23 @@ func (r *Resolver) listMembers(ctx context.Context, f member.Filter, order *memb
 // shows it, comes from a loader that fetches every listed unit's in one
 // query; later pages are read one list at a time.
 func (r *Resolver) unitMembers(ctx context.Context, unitID int64, f member.Filter, order *member.Order, first *int32, after *string) (*model.MemberConnection, error) {
-	if after != nil && *after != "" {
-		f.UnitID = &unitID
-		return r.listMembers(ctx, f, order, first, after)
-	}
-	p, err := page.New(first, nil)
-	if err != nil {
-		return nil, err
-	}
 	if err := checkAgeFilter(ctx, f); err != nil {
 		return nil, err
 	}
-	args := loader.MemberList{Filter: f, Order: orderOr(order, member.ByName), First: p.First}
-	list, err := loaders(ctx).UnitMembers.Page(ctx, unitID, args)
-	if err == nil {
-		err = notePersonalMatches(ctx, f, list.Items)
-	}
-	if err != nil {
-		return nil, err
-	}
-	return model.NewConnection(list, func(ctx context.Context) (int, error) {
+	args := loader.MemberList{Filter: f, Order: orderOr(order, member.ByName)}
+	return nested(first, after, func(first int) (page.Page[*member.Member], error) {
+		args.First = first
+		list, err := loaders(ctx).UnitMembers.Page(ctx, unitID, args)
+		if err == nil {
+			err = notePersonalMatches(ctx, f, list.Items)
+		}
+		return list, err
+	}, func(ctx context.Context) (int, error) {
 		return loaders(ctx).UnitMembers.Count(ctx, unitID, args)
-	}), nil
+	}, func(page.Request) (*model.MemberConnection, error) {
+		f.UnitID = &unitID
+		return r.listMembers(ctx, f, order, first, after)
+	})
 }
 
 // checkAgeFilter refuses age filters to callers who may not see birth
@@ -229,28 +224,24 @@ func (r *Resolver) listActivities(ctx context.Context, f activity.Filter, order 
 // nestedActivities is the activity list of a unit or a campaign: first
 // pages batched across the listed parents, later pages one list at a time.
 func (r *Resolver) nestedActivities(ctx context.Context, parent activity.Parent, id int64, f activity.Filter, order *activity.Order, first *int32, after *string) (*model.ActivityConnection, error) {
-	if after != nil && *after != "" {
+	lists := loaders(ctx).UnitActivities
+	if parent == activity.InCampaign {
+		lists = loaders(ctx).CampaignActivities
+	}
+	args := loader.ActivityList{Filter: f, Order: orderOr(order, activity.NewestFirst)}
+	return nested(first, after, func(first int) (page.Page[*activity.Activity], error) {
+		args.First = first
+		return lists.Page(ctx, id, args)
+	}, func(ctx context.Context) (int, error) {
+		return lists.Count(ctx, id, args)
+	}, func(page.Request) (*model.ActivityConnection, error) {
 		if parent == activity.InCampaign {
 			f.CampaignID = &id
 		} else {
 			f.UnitID = &id
 		}
 		return r.listActivities(ctx, f, order, first, after)
-	}
-	p, err := page.New(first, nil)
-	if err != nil {
-		return nil, err
-	}
-	lists := loaders(ctx).UnitActivities
-	if parent == activity.InCampaign {
-		lists = loaders(ctx).CampaignActivities
-	}
-	args := loader.ActivityList{Filter: f, Order: orderOr(order, activity.NewestFirst), First: p.First}
-	list, err := lists.Page(ctx, id, args)
-	if err != nil {
-		return nil, err
-	}
-	return model.NewConnection(list, func(ctx context.Context) (int, error) { return lists.Count(ctx, id, args) }), nil
+	})
 }
 
 func commendationFilter(in *model.CommendationFilter) (award.Filter, error) {
@@ -287,4 +278,33 @@ func (r *Resolver) listCommendations(ctx context.Context, f award.Filter, first 
 		return nil, err
 	}
 	return model.NewConnection(list, func(ctx context.Context) (int, error) { return r.AwardStore.CountCommendations(ctx, f) }), nil
+}
+
+// nested reads a page of a list nested in each item of another list (a
+// unit's children, an activity's participants): the first page through
+// batched, a loader that reads the first pages of every listed parent in
+// one query, with count for its total; later pages, which a client asks
+// for one parent at a time, through later.
+func nested[T any](first *int32, after *string, batched func(first int) (page.Page[T], error),
+	count func(context.Context) (int, error), later func(page.Request) (*model.Connection[T], error)) (*model.Connection[T], error) {
+	p, err := page.New(first, after)
+	if err != nil {
+		return nil, err
+	}
+	if p.After != nil {
+		return later(p)
+	}
+	list, err := batched(p.First)
+	if err != nil {
+		return nil, err
+	}
+	return model.NewConnection(list, count), nil
+}
+
+// connection is a page with its count, as nested's later pages are.
+func connection[T any](list page.Page[T], err error, count func(context.Context) (int, error)) (*model.Connection[T], error) {
+	if err != nil {
+		return nil, err
+	}
+	return model.NewConnection(list, count), nil
 }

@@ -30,31 +30,23 @@ func (r *memberResolver) Events(ctx context.Context, obj *member.Member) ([]*mem
 }
 
 func (r *memberResolver) Participations(ctx context.Context, obj *member.Member, year *int32, first *int32, after *string) (*model.Connection[*activity.Participation], error) {
-	p, err := page.New(first, after)
-	if err != nil {
-		return nil, err
-	}
 	y, err := yearArg(year, "year")
 	if err != nil {
 		return nil, err
 	}
-	var list page.Page[*activity.Participation]
 	yk := 0
 	if y != nil {
 		yk = *y
 	}
-	if p.After == nil {
-		// The first page, as a list of members shows it: batched.
-		list, err = loaders(ctx).MemberParticipations.Load(ctx, loader.PageKey{ParentID: obj.ID, First: p.First, Year: yk})
-	} else {
-		list, err = r.ActivityStore.ParticipationsOfMember(ctx, obj.ID, y, p)
-	}
-	if err != nil {
-		return nil, err
-	}
-	return model.NewConnection(list, func(ctx context.Context) (int, error) {
+	count := func(ctx context.Context) (int, error) {
 		return loaders(ctx).MemberParticipationCount.Load(ctx, loader.HoursKey{MemberID: obj.ID, Year: yk})
-	}), nil
+	}
+	return nested(first, after, func(first int) (page.Page[*activity.Participation], error) {
+		return loaders(ctx).MemberParticipations.Load(ctx, loader.PageKey{ParentID: obj.ID, First: first, Year: yk})
+	}, count, func(p page.Request) (*model.Connection[*activity.Participation], error) {
+		list, err := r.ActivityStore.ParticipationsOfMember(ctx, obj.ID, y, p)
+		return connection(list, err, count)
+	})
 }
 
 func (r *memberResolver) VolunteerHours(ctx context.Context, obj *member.Member, year *int32) (float64, error) {
@@ -70,22 +62,14 @@ func (r *memberResolver) VolunteerHours(ctx context.Context, obj *member.Member,
 }
 
 func (r *memberResolver) Commendations(ctx context.Context, obj *member.Member, first *int32, after *string) (*model.Connection[*award.Commendation], error) {
-	p, err := page.New(first, after)
-	if err != nil {
-		return nil, err
-	}
-	if p.After != nil {
-		return r.listCommendations(ctx, award.Filter{MemberID: &obj.ID}, first, after)
-	}
-	// The first page, as a list of members shows it: batched, under the
-	// same visibility rule as the later pages.
-	list, err := loaders(ctx).MemberCommendations.Load(ctx, loader.PageKey{ParentID: obj.ID, First: p.First})
-	if err != nil {
-		return nil, err
-	}
-	return model.NewConnection(list, func(ctx context.Context) (int, error) {
+	// Both paths apply the same visibility rule.
+	return nested(first, after, func(first int) (page.Page[*award.Commendation], error) {
+		return loaders(ctx).MemberCommendations.Load(ctx, loader.PageKey{ParentID: obj.ID, First: first})
+	}, func(ctx context.Context) (int, error) {
 		return loaders(ctx).MemberCommendationCount.Load(ctx, obj.ID)
-	}), nil
+	}, func(page.Request) (*model.Connection[*award.Commendation], error) {
+		return r.listCommendations(ctx, award.Filter{MemberID: &obj.ID}, first, after)
+	})
 }
 
 func (r *memberResolver) Ratings(ctx context.Context, obj *member.Member) ([]*member.Rating, error) {

@@ -101,24 +101,18 @@ func (r *unitResolver) Ancestors(ctx context.Context, obj *org.Unit) ([]*org.Uni
 
 func (r *unitResolver) Children(ctx context.Context, obj *org.Unit, first *int32, after *string, includeArchived *bool) (*model.Connection[*org.Unit], error) {
 	archived := includeArchived != nil && *includeArchived
-	p, err := page.New(first, after)
-	if err != nil {
-		return nil, err
-	}
-	if p.After != nil {
-		return r.listUnits(ctx, org.Filter{ParentID: &obj.ID, IncludeArchived: archived}, first, after)
-	}
-	// The first page, as a tree view shows it under each unit: batched.
 	l := loaders(ctx)
 	children, count := l.Children, l.ChildCount
 	if archived {
 		children, count = l.ChildrenAll, l.ChildCountAll
 	}
-	list, err := children.Load(ctx, loader.PageKey{ParentID: obj.ID, First: p.First})
-	if err != nil {
-		return nil, err
-	}
-	return model.NewConnection(list, func(ctx context.Context) (int, error) { return count.Load(ctx, obj.ID) }), nil
+	return nested(first, after, func(first int) (page.Page[*org.Unit], error) {
+		return children.Load(ctx, loader.PageKey{ParentID: obj.ID, First: first})
+	}, func(ctx context.Context) (int, error) {
+		return count.Load(ctx, obj.ID)
+	}, func(page.Request) (*model.Connection[*org.Unit], error) {
+		return r.listUnits(ctx, org.Filter{ParentID: &obj.ID, IncludeArchived: archived}, first, after)
+	})
 }
 
 func (r *unitResolver) Members(ctx context.Context, obj *org.Unit, filter *model.MemberFilter, orderBy *member.Order, first *int32, after *string) (*model.Connection[*member.Member], error) {
