@@ -713,7 +713,11 @@ func (t *Timeline) handOver(ctx context.Context, tx pgx.Tx, from []int64, to int
 		version int32
 		name    string
 	}
-	list, err := pgx.CollectRows(rows, pgx.RowToStructByPos[mv])
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (mv, error) {
+		var m mv
+		err := r.Scan(&m.id, &m.version, &m.name)
+		return m, err
+	})
 	if err != nil {
 		return fmt.Errorf("members of %v: %w", from, err)
 	}
