@@ -229,6 +229,19 @@ func TestDissolve(t *testing.T) {
 	if got := f.asOf(x.ID, "2025-12-31"); len(got) != 0 {
 		t.Errorf("dissolved branch in 2025 = %v", keys(got))
 	}
+	// A forgotten record of its past may still be entered; one after its end may not.
+	for _, tc := range []struct {
+		on string
+		ok bool
+	}{{"2022-06-01", true}, {"2025-02-28", true}, {"2025-03-01", false}} {
+		var v validate.Errors
+		if err := org.CheckExistedOn(f.ctx, f.pool, &v, []string{"input", "unitId"}, x.ID, day(tc.on)); err != nil {
+			t.Fatal(err)
+		}
+		if (v.Err() == nil) != tc.ok {
+			t.Errorf("record of the dissolved branch dated %s: %v", tc.on, v.Err())
+		}
+	}
 	f.checkConsistent()
 }
 

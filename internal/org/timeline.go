@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/sodoan/sodoan/internal/db"
+	"github.com/sodoan/sodoan/internal/validate"
 )
 
 // The tree's timeline. units is the tree as it stands today; unit_versions
@@ -194,4 +195,45 @@ func (t *Timeline) Existence(ctx context.Context, id int64) (from time.Time, to 
 		to = nil
 	}
 	return from, to, true, nil
+}
+
+// LastDayIn returns the last day from `from` to `to` (inclusive) on which
+// the unit existed, and false when it existed on none of them. A yearly
+// report is as of the year's last day, or of the unit's last day when it
+// was merged or dissolved during the year: LastDayIn(u, 1 Jan, 31 Dec).
+func (t *Timeline) LastDayIn(ctx context.Context, id int64, from, to time.Time) (time.Time, bool, error) {
+	var last *time.Time
+	err := t.pool.QueryRow(ctx, `SELECT max(least(coalesce(valid_to, $3::date), $3::date)) FROM unit_versions
+		WHERE unit_id = $1 AND during && daterange($2::date, $3::date, '[]')`, id, dateOf(from), dateOf(to)).Scan(&last)
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("last day of unit %d up to %s: %w", id, to.Format(time.DateOnly), err)
+	}
+	if last == nil {
+		return time.Time{}, false, nil
+	}
+	return *last, true, nil
+}
+
+// CheckExistedOn records on field why unitID cannot take a record dated
+// on, if it cannot: the unit does not exist, or did not exist on that day
+// (not yet formed, or already merged or dissolved). It is CheckOpen for
+// dated records: a forgotten 2022 activity of a branch dissolved in 2025
+// may still be entered, a 2026 one may not. Like CheckOpen it holds the
+// unit (FOR SHARE) until the caller's transaction ends, so a dissolution
+// running meanwhile waits and then sees the record.
+func CheckExistedOn(ctx context.Context, q db.DB, v *validate.Errors, field []string, unitID int64, on time.Time) error {
+	var exists, existed bool
+	err := q.QueryRow(ctx, `SELECT true, EXISTS (SELECT 1 FROM unit_versions WHERE unit_id = u.id AND during @> $2::date)
+		FROM units u WHERE u.id = $1 FOR SHARE OF u`, unitID, dateOf(on)).Scan(&exists, &existed)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		v.Add(field, validate.NotFound, "Không tìm thấy đơn vị.", "No such unit.")
+	case err != nil:
+		return fmt.Errorf("check unit %d on %s: %w", unitID, on.Format(time.DateOnly), err)
+	case !existed:
+		v.Add(field, validate.NotAllowed,
+			fmt.Sprintf("Đơn vị không tồn tại vào ngày %s (chưa thành lập, hoặc đã hợp nhất, giải thể).", viDate(dateOf(on))),
+			fmt.Sprintf("The unit did not exist on %s (not yet formed, or merged or dissolved by then).", enDate(dateOf(on))))
+	}
+	return nil
 }

@@ -398,6 +398,22 @@ func TestReform2025(t *testing.T) {
 		}
 	}
 
+	// Reports of the reform year: the ended province's is dated its last day.
+	for _, tc := range []struct {
+		unit    int64
+		year    string
+		want    string
+		existed bool
+	}{{a.ID, "2025", "2025-06-30", true}, {a.ID, "2026", "", false}, {b.ID, "2025", "2025-12-31", true}, {c, "2025", "2025-12-31", true}} {
+		last, ok, err := f.tl.LastDayIn(f.ctx, tc.unit, day(tc.year+"-01-01"), day(tc.year+"-12-31"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ok != tc.existed || ok && !last.Equal(day(tc.want)) {
+			t.Errorf("last day of %d in %s = %v %v, want %s %v", tc.unit, tc.year, last, ok, tc.want, tc.existed)
+		}
+	}
+
 	// Lineage.
 	lin, err := f.tl.LineageOf(f.ctx, c)
 	if err != nil {
