@@ -161,6 +161,17 @@ func (f *fixture) checkConsistent() {
 		}
 		f.t.Fatalf("%d version days have no matching parent version", bad)
 	}
+	// A unit is archived exactly when it has no open version, and its open
+	// version is today's row.
+	if err := f.pool.QueryRow(f.ctx, `SELECT count(*) FROM units u LEFT JOIN unit_versions v ON v.unit_id = u.id AND v.valid_to IS NULL
+		WHERE (u.archived_at IS NULL) <> (v.id IS NOT NULL)
+		   OR (v.id IS NOT NULL AND (v.parent_id IS DISTINCT FROM u.parent_id OR v.path <> u.path OR v.name <> u.name
+		       OR v.level <> u.level OR v.short_name IS DISTINCT FROM u.short_name))`).Scan(&bad); err != nil {
+		f.t.Fatal(err)
+	}
+	if bad > 0 {
+		f.t.Fatalf("%d units disagree with their open version", bad)
+	}
 }
 
 // A tree read back as of two dates: a rename and a move later, the old day
@@ -295,6 +306,16 @@ var reformDay = "2025-07-01"
 // renamed a month later. The past reads as it was, the present as it is.
 func TestReform2025(t *testing.T) {
 	t.Parallel()
+	for _, provinceFirst := range []bool{true, false} {
+		name := map[bool]string{true: "province merged first", false: "communes merged first"}[provinceFirst]
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			reform(t, provinceFirst)
+		})
+	}
+}
+
+func reform(t *testing.T, provinceFirst bool) {
 	f := newFixture(t)
 	var account int64
 	if err := f.pool.QueryRow(f.ctx, `INSERT INTO accounts (username, display_name, password_hash)
@@ -323,15 +344,25 @@ func TestReform2025(t *testing.T) {
 	}
 	eventsBefore := countRows(t, f, "member_events")
 
-	// Same-day decisions in the order the offices record them: the
-	// province first, so the communes' versions opened by that move are the
-	// ones their merge then ends.
-	intoB := f.ok(f.tl.Merge(f.ctx, org.MergeDecision{UnitIDs: []int64{a.ID}, IntoID: &b.ID,
-		Decided: decided(reformDay, "1234/QĐ-TWĐTN")}))
+	// Same-day decisions. With the province merged first, the communes'
+	// versions opened by that move (on the reform day) are the ones their
+	// merge then ends, and are removed as never having held.
+	// Either way round, the result is the same.
+	mergeProvince := func() *org.Change {
+		return f.ok(f.tl.Merge(f.ctx, org.MergeDecision{UnitIDs: []int64{a.ID}, IntoID: &b.ID,
+			Decided: decided(reformDay, "1234/QĐ-TWĐTN")}))
+	}
+	var intoB *org.Change
+	if provinceFirst {
+		intoB = mergeProvince()
+	}
 	commune := f.ok(f.tl.Merge(f.ctx, org.MergeDecision{UnitIDs: []int64{c1.ID, c2.ID},
 		New:     &org.NewUnit{ParentID: &b.ID, Name: "Đoàn xã Phước Bác Ái"},
 		Decided: decided(reformDay, "56-QĐ/TĐKH")}))
 	f.ok(f.tl.Dissolve(f.ctx, org.DissolveDecision{UnitID: d.ID, Decided: decided(reformDay, "57-QĐ/TĐKH")}))
+	if !provinceFirst {
+		intoB = mergeProvince()
+	}
 	f.ok(f.tl.Rename(f.ctx, org.RenameDecision{UnitID: k.ID, Name: ptr("Đoàn khối các cơ quan và doanh nghiệp tỉnh Khánh Hòa"),
 		Decided: decided("2025-08-01", "80-QĐ/TĐKH")}))
 	c := commune.UnitID
