@@ -203,4 +203,10 @@ CREATE TRIGGER unit_versions_follow AFTER UPDATE ON units
 
 CREATE TRIGGER audit AFTER INSERT OR UPDATE OR DELETE ON unit_changes FOR EACH ROW EXECUTE FUNCTION audit_row('unit');
 CREATE TRIGGER audit AFTER INSERT OR UPDATE OR DELETE ON unit_lineage FOR EACH ROW EXECUTE FUNCTION audit_row('unit');
-CREATE TRIGGER audit AFTER INSERT OR UPDATE OR DELETE ON unit_versions FOR EACH ROW EXECUTE FUNCTION audit_row('unit');
+-- Versions the triggers above derive from a change to units are not logged
+-- again: the units entry shows what changed and the unit_changes entry the
+-- decision and its date, and a province's move would otherwise log every
+-- row below it twice. Any other write to unit_versions (a correction of
+-- history by hand, linking a new unit to its decision) is logged.
+CREATE TRIGGER audit AFTER INSERT OR UPDATE OR DELETE ON unit_versions FOR EACH ROW
+    WHEN (pg_trigger_depth() = 0) EXECUTE FUNCTION audit_row('unit');

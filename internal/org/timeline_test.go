@@ -474,15 +474,33 @@ func reform(t *testing.T, provinceFirst bool) {
 	if m, _ := f.members.Get(f.ctx, m1.ID); m.UnitID != b1.ID {
 		t.Errorf("member moved to unit %d", m.UnitID)
 	}
-	// Every step is in the audit log, with the actor.
+	// Every step is in the audit log, with the actor: the decisions, the
+	// lineage, the units changed, and the new units' versions linked to
+	// their decision. Versions the database derives from a units change are
+	// not logged twice.
 	var audited int
 	if err := f.pool.QueryRow(f.ctx, `SELECT count(DISTINCT entity) FROM audit_log
-		WHERE entity IN ('unit_changes', 'unit_versions', 'unit_lineage') AND account_id = $1 AND request_id = 'reform-test'`, account).
+		WHERE entity IN ('unit_changes', 'unit_versions', 'unit_lineage', 'units') AND account_id = $1 AND request_id = 'reform-test'`, account).
 		Scan(&audited); err != nil {
 		t.Fatal(err)
 	}
-	if audited != 3 {
-		t.Errorf("audit log covers %d of the 3 timeline tables", audited)
+	if audited != 4 {
+		t.Errorf("audit log covers %d of the 4 tables the reform wrote", audited)
+	}
+	var derived int
+	if err := f.pool.QueryRow(f.ctx, `SELECT count(*) FROM audit_log WHERE entity = 'unit_versions' AND action <> 'UPDATE'`).Scan(&derived); err != nil {
+		t.Fatal(err)
+	}
+	if derived != 0 {
+		t.Errorf("%d derived versions logged", derived)
+	}
+	// A correction of history by hand is logged.
+	if _, err := f.pool.Exec(f.ctx, `UPDATE unit_versions SET name = 'Huyện đoàn Bác Ái (sửa)' WHERE unit_id = $1`, d.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.pool.QueryRow(f.ctx, `SELECT count(*) FROM audit_log WHERE entity = 'unit_versions' AND unit_id = $1
+		AND after->>'name' = 'Huyện đoàn Bác Ái (sửa)'`, d.ID).Scan(&derived); err != nil || derived != 1 {
+		t.Errorf("hand correction logged %d times (%v)", derived, err)
 	}
 	f.checkConsistent()
 }
