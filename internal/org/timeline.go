@@ -146,6 +146,35 @@ func (t *Timeline) TreeAsOf(ctx context.Context, rootID int64, on time.Time) ([]
 	return list, nil
 }
 
+// ChildrenAsOf returns the units directly below each parent on the day
+// on, by name, in one statement: what a per-request loader of "children as
+// of the report's date" calls. Parents with none are absent.
+func (t *Timeline) ChildrenAsOf(ctx context.Context, parentIDs []int64, on time.Time) (map[int64][]*UnitVersion, error) {
+	list, err := collectVersions(t.pool.Query(ctx, `SELECT `+versionColumns+` FROM unit_versions v
+		WHERE v.parent_id = ANY($1) AND v.during @> $2::date
+		ORDER BY v.parent_id, search_normalize(v.name), v.unit_id`, parentIDs, dateOf(on)))
+	if err != nil {
+		return nil, fmt.Errorf("children as of %s: %w", on.Format(time.DateOnly), err)
+	}
+	out := make(map[int64][]*UnitVersion, len(parentIDs))
+	for _, v := range list {
+		out[*v.ParentID] = append(out[*v.ParentID], v)
+	}
+	return out, nil
+}
+
+// RootsAsOf returns the units at the top of the tree on the day on (the
+// central union, or the provinces that existed then), by name.
+func (t *Timeline) RootsAsOf(ctx context.Context, on time.Time) ([]*UnitVersion, error) {
+	list, err := collectVersions(t.pool.Query(ctx, `SELECT `+versionColumns+` FROM unit_versions v
+		WHERE v.parent_id IS NULL AND v.during @> $1::date
+		ORDER BY search_normalize(v.name), v.unit_id`, dateOf(on)))
+	if err != nil {
+		return nil, fmt.Errorf("roots as of %s: %w", on.Format(time.DateOnly), err)
+	}
+	return list, nil
+}
+
 // SubtreeAsOf returns the ids of rootID and of every unit below it on the
 // day on: the units a report of rootID for that day covers. Records keep
 // the id of the unit that made them, so "records of the subtree on D" is

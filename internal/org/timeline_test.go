@@ -213,6 +213,16 @@ func TestTreeAsOfTwoDates(t *testing.T) {
 		t.Errorf("bloc's subtree the day before the move = %v", keys(got))
 	}
 
+	kids, err := f.tl.ChildrenAsOf(f.ctx, []int64{k.ID, k2.ID}, day("2022-12-31"))
+	if err != nil || len(kids[k.ID]) != 1 || kids[k.ID][0].UnitID != x.ID || len(kids[k2.ID]) != 0 {
+		t.Errorf("children in 2022 = %v, %v", kids, err)
+	}
+	if kids, _ := f.tl.ChildrenAsOf(f.ctx, []int64{k.ID, k2.ID}, day("2026-12-31")); len(kids[k.ID]) != 0 || len(kids[k2.ID]) != 1 {
+		t.Errorf("children in 2026 = %v", kids)
+	}
+	if roots, err := f.tl.RootsAsOf(f.ctx, day("2022-12-31")); err != nil || len(roots) != 1 || roots[0].UnitID != p.ID {
+		t.Errorf("roots in 2022 = %v, %v", roots, err)
+	}
 	anc, err := f.tl.AncestorsAsOf(f.ctx, x.ID, day("2022-06-01"))
 	if err != nil {
 		t.Fatal(err)
