@@ -1,0 +1,11 @@
+DROP TRIGGER IF EXISTS unit_versions_follow ON units;
+DROP TRIGGER IF EXISTS unit_versions_start ON units;
+DROP FUNCTION IF EXISTS unit_versions_follow();
+DROP FUNCTION IF EXISTS unit_versions_start();
+DROP FUNCTION IF EXISTS unit_stable_since(bigint);
+DROP TABLE IF EXISTS unit_versions;
+DROP TABLE IF EXISTS unit_lineage;
+DROP TABLE IF EXISTS unit_changes;
+DROP FUNCTION IF EXISTS vietnam_today();
+DROP FUNCTION IF EXISTS union_founding_date();
+DROP EXTENSION IF EXISTS btree_gist;

@@ -1,0 +1,2 @@
+DROP TABLE IF EXISTS positions;
+DROP TABLE IF EXISTS committee_terms;
