@@ -245,6 +245,35 @@ func mutationCases() []mutationCase {
 		{"postDelete", "PostDeleteInput", unitManagers, func(t *testing.T, c *callers) map[string]any {
 			return map[string]any{"id": post(t, c), "version": 1}
 		}},
+		{"unitRename", "UnitRenameInput", blocManagers, func(t *testing.T, c *callers) map[string]any {
+			return decision(map[string]any{"unitId": unitUnderBloc(t, c, "BRANCH"), "name": uniq("Chi đoàn mới")})
+		}},
+		{"unitRelocate", "UnitRelocateInput", blocManagers, func(t *testing.T, c *callers) map[string]any {
+			return decision(map[string]any{"unitId": unitUnderBloc(t, c, "BRANCH"), "parentId": unitUnderBloc(t, c, "GRASSROOTS")})
+		}},
+		{"unitChangeLevel", "UnitChangeLevelInput", blocManagers, func(t *testing.T, c *callers) map[string]any {
+			return decision(map[string]any{"unitId": unitUnderBloc(t, c, "GRASSROOTS"), "level": "BRANCH"})
+		}},
+		{"unitMerge", "UnitMergeInput", blocManagers, func(t *testing.T, c *callers) map[string]any {
+			return decision(map[string]any{"unitIds": []string{unitUnderBloc(t, c, "BRANCH"), unitUnderBloc(t, c, "BRANCH")},
+				"newUnit": map[string]any{"parentId": c.bloc, "name": uniq("Chi đoàn hợp nhất")}})
+		}},
+		{"unitSplit", "UnitSplitInput", blocManagers, func(t *testing.T, c *callers) map[string]any {
+			return decision(map[string]any{"unitId": unitUnderBloc(t, c, "BRANCH"),
+				"parts": []map[string]any{{"name": uniq("Chi đoàn 1")}, {"name": uniq("Chi đoàn 2")}}})
+		}},
+		{"unitDissolve", "UnitDissolveInput", blocManagers, func(t *testing.T, c *callers) map[string]any {
+			return decision(map[string]any{"unitId": unitUnderBloc(t, c, "BRANCH")})
+		}},
+		{"positionAppoint", "PositionAppointInput", unitManagers, func(t *testing.T, c *callers) map[string]any {
+			return map[string]any{"unitId": c.branchA, "title": "COMMITTEE_MEMBER", "holderName": uniq("Ủy viên"), "from": "2024-01-01"}
+		}},
+		{"positionEnd", "PositionEndInput", unitManagers, func(t *testing.T, c *callers) map[string]any {
+			var out struct{ Position struct{ ID string } }
+			c.env.MustMutate(t, "positionAppoint", "PositionAppointInput", "position { id }", map[string]any{"unitId": c.branchA,
+				"title": "COMMITTEE_MEMBER", "holderName": uniq("Ủy viên"), "from": "2024-01-01"}, &out)
+			return map[string]any{"id": out.Position.ID, "version": 1, "lastDay": "2025-06-30"}
+		}},
 		{"roleGrant ADMIN", "RoleInput", []string{"admin"}, func(t *testing.T, c *callers) map[string]any {
 			return map[string]any{"accountId": acct(t, c), "kind": "ADMIN"}
 		}},
@@ -252,6 +281,12 @@ func mutationCases() []mutationCase {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// decision adds a restructuring decision's date and number to an input.
+func decision(in map[string]any) map[string]any {
+	in["effectiveOn"], in["decisionNumber"] = "2025-07-01", uniq("QĐ/TĐTN")
+	return in
+}
 
 // Every mutation, for each kind of caller, inside and outside the caller's
 // subtree: allowed, or refused with FORBIDDEN (UNAUTHENTICATED when not

@@ -52,13 +52,17 @@ type ResolverRoot interface {
 	Pledge() PledgeResolver
 	PledgeFigures() PledgeFiguresResolver
 	PledgeSignature() PledgeSignatureResolver
+	Position() PositionResolver
 	Post() PostResolver
 	PostPhoto() PostPhotoResolver
 	Query() QueryResolver
 	Role() RoleResolver
 	SearchHit() SearchHitResolver
 	Unit() UnitResolver
+	UnitChange() UnitChangeResolver
 	UnitFigures() UnitFiguresResolver
+	UnitLineageStep() UnitLineageStepResolver
+	UnitVersion() UnitVersionResolver
 	VisitPayload() VisitPayloadResolver
 	WorkAreaFigures() WorkAreaFiguresResolver
 	YearlyReport() YearlyReportResolver
@@ -462,6 +466,8 @@ type ComplexityRoot struct {
 		PledgeSign           func(childComplexity int, input model.PledgeSignInput) int
 		PledgeUnsign         func(childComplexity int, input model.PledgeUnsignInput) int
 		PledgeUpdate         func(childComplexity int, input model.PledgeUpdateInput) int
+		PositionAppoint      func(childComplexity int, input model.PositionAppointInput) int
+		PositionEnd          func(childComplexity int, input model.PositionEndInput) int
 		PostCreate           func(childComplexity int, input model.PostCreateInput) int
 		PostDelete           func(childComplexity int, input model.PostDeleteInput) int
 		PostSetStatus        func(childComplexity int, input model.PostSetStatusInput) int
@@ -469,8 +475,14 @@ type ComplexityRoot struct {
 		RoleGrant            func(childComplexity int, input model.RoleInput) int
 		RoleRevoke           func(childComplexity int, input model.RoleInput) int
 		UnitArchive          func(childComplexity int, input model.UnitArchiveInput) int
+		UnitChangeLevel      func(childComplexity int, input model.UnitChangeLevelInput) int
 		UnitCreate           func(childComplexity int, input model.UnitCreateInput) int
+		UnitDissolve         func(childComplexity int, input model.UnitDissolveInput) int
+		UnitMerge            func(childComplexity int, input model.UnitMergeInput) int
 		UnitMove             func(childComplexity int, input model.UnitMoveInput) int
+		UnitRelocate         func(childComplexity int, input model.UnitRelocateInput) int
+		UnitRename           func(childComplexity int, input model.UnitRenameInput) int
+		UnitSplit            func(childComplexity int, input model.UnitSplitInput) int
 		UnitUpdate           func(childComplexity int, input model.UnitUpdateInput) int
 		VisitRecord          func(childComplexity int, input model.VisitInput) int
 	}
@@ -635,6 +647,23 @@ type ComplexityRoot struct {
 		UserErrors func(childComplexity int) int
 	}
 
+	Position struct {
+		DecisionNumber func(childComplexity int) int
+		Holder         func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Member         func(childComplexity int) int
+		Title          func(childComplexity int) int
+		Unit           func(childComplexity int) int
+		ValidFrom      func(childComplexity int) int
+		ValidTo        func(childComplexity int) int
+		Version        func(childComplexity int) int
+	}
+
+	PositionPayload struct {
+		Position   func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
 	Post struct {
 		Activity     func(childComplexity int) int
 		BodyHTML     func(childComplexity int) int
@@ -781,9 +810,14 @@ type ComplexityRoot struct {
 		Address    func(childComplexity int) int
 		Ancestors  func(childComplexity int) int
 		Archived   func(childComplexity int) int
+		AsOf       func(childComplexity int, date time.Time) int
+		Changes    func(childComplexity int) int
 		Children   func(childComplexity int, first *int32, after *string, includeArchived *bool) int
+		Committee  func(childComplexity int, on *time.Time) int
+		History    func(childComplexity int) int
 		ID         func(childComplexity int) int
 		Level      func(childComplexity int) int
+		Lineage    func(childComplexity int) int
 		Members    func(childComplexity int, filter *model.MemberFilter, orderBy *member.Order, first *int32, after *string) int
 		Name       func(childComplexity int) int
 		Parent     func(childComplexity int) int
@@ -793,6 +827,24 @@ type ComplexityRoot struct {
 	}
 
 	UnitArchivePayload struct {
+		Unit       func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
+	UnitChange struct {
+		CreatedAt      func(childComplexity int) int
+		DecisionNumber func(childComplexity int) int
+		EffectiveOn    func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Kind           func(childComplexity int) int
+		Note           func(childComplexity int) int
+		Predecessors   func(childComplexity int) int
+		Successors     func(childComplexity int) int
+		Unit           func(childComplexity int) int
+	}
+
+	UnitChangePayload struct {
+		Change     func(childComplexity int) int
 		Unit       func(childComplexity int) int
 		UserErrors func(childComplexity int) int
 	}
@@ -822,6 +874,16 @@ type ComplexityRoot struct {
 		VolunteerHours    func(childComplexity int) int
 	}
 
+	UnitLineage struct {
+		Predecessors func(childComplexity int) int
+		Successors   func(childComplexity int) int
+	}
+
+	UnitLineageStep struct {
+		Change func(childComplexity int) int
+		Unit   func(childComplexity int) int
+	}
+
 	UnitMovePayload struct {
 		Unit       func(childComplexity int) int
 		UserErrors func(childComplexity int) int
@@ -840,6 +902,19 @@ type ComplexityRoot struct {
 	UnitUpdatePayload struct {
 		Unit       func(childComplexity int) int
 		UserErrors func(childComplexity int) int
+	}
+
+	UnitVersion struct {
+		Ancestors func(childComplexity int) int
+		Change    func(childComplexity int) int
+		Children  func(childComplexity int) int
+		Level     func(childComplexity int) int
+		Name      func(childComplexity int) int
+		Parent    func(childComplexity int) int
+		ShortName func(childComplexity int) int
+		Unit      func(childComplexity int) int
+		ValidFrom func(childComplexity int) int
+		ValidTo   func(childComplexity int) int
 	}
 
 	UserError struct {
@@ -994,6 +1069,14 @@ type MutationResolver interface {
 	PledgeSign(ctx context.Context, input model.PledgeSignInput) (*model.PledgeSignPayload, error)
 	PledgeUnsign(ctx context.Context, input model.PledgeUnsignInput) (*model.PledgeUnsignPayload, error)
 	MembersRate(ctx context.Context, input model.MembersRateInput) (*model.MembersRatePayload, error)
+	UnitRename(ctx context.Context, input model.UnitRenameInput) (*model.UnitChangePayload, error)
+	UnitRelocate(ctx context.Context, input model.UnitRelocateInput) (*model.UnitChangePayload, error)
+	UnitChangeLevel(ctx context.Context, input model.UnitChangeLevelInput) (*model.UnitChangePayload, error)
+	UnitMerge(ctx context.Context, input model.UnitMergeInput) (*model.UnitChangePayload, error)
+	UnitSplit(ctx context.Context, input model.UnitSplitInput) (*model.UnitChangePayload, error)
+	UnitDissolve(ctx context.Context, input model.UnitDissolveInput) (*model.UnitChangePayload, error)
+	PositionAppoint(ctx context.Context, input model.PositionAppointInput) (*model.PositionPayload, error)
+	PositionEnd(ctx context.Context, input model.PositionEndInput) (*model.PositionPayload, error)
 	MemberCreate(ctx context.Context, input model.MemberCreateInput) (*model.MemberCreatePayload, error)
 	MemberUpdate(ctx context.Context, input model.MemberUpdateInput) (*model.MemberUpdatePayload, error)
 	MemberTransfer(ctx context.Context, input model.MemberTransferInput) (*model.MemberTransferPayload, error)
@@ -1032,6 +1115,12 @@ type PledgeFiguresResolver interface {
 }
 type PledgeSignatureResolver interface {
 	Member(ctx context.Context, obj *award.Signature) (*member.Member, error)
+}
+type PositionResolver interface {
+	ID(ctx context.Context, obj *org.Position) (string, error)
+	Unit(ctx context.Context, obj *org.Position) (*org.Unit, error)
+
+	Member(ctx context.Context, obj *org.Position) (*member.Member, error)
 }
 type PostResolver interface {
 	ID(ctx context.Context, obj *news.Post) (string, error)
@@ -1092,9 +1181,36 @@ type UnitResolver interface {
 	Members(ctx context.Context, obj *org.Unit, filter *model.MemberFilter, orderBy *member.Order, first *int32, after *string) (*model.Connection[*member.Member], error)
 	Activities(ctx context.Context, obj *org.Unit, filter *model.ActivityFilter, orderBy *activity.Order, first *int32, after *string) (*model.Connection[*activity.Activity], error)
 	Stats(ctx context.Context, obj *org.Unit, year *int32) (*model.UnitStats, error)
+
+	AsOf(ctx context.Context, obj *org.Unit, date time.Time) (*model.UnitVersion, error)
+	History(ctx context.Context, obj *org.Unit) ([]*model.UnitVersion, error)
+	Lineage(ctx context.Context, obj *org.Unit) (*org.Lineage, error)
+	Changes(ctx context.Context, obj *org.Unit) ([]*org.Change, error)
+	Committee(ctx context.Context, obj *org.Unit, on *time.Time) ([]*org.Position, error)
+}
+type UnitChangeResolver interface {
+	ID(ctx context.Context, obj *org.Change) (string, error)
+
+	Unit(ctx context.Context, obj *org.Change) (*org.Unit, error)
+
+	Predecessors(ctx context.Context, obj *org.Change) ([]*org.Unit, error)
+	Successors(ctx context.Context, obj *org.Change) ([]*org.Unit, error)
 }
 type UnitFiguresResolver interface {
 	Unit(ctx context.Context, obj *report.Unit) (*org.Unit, error)
+}
+type UnitLineageStepResolver interface {
+	Unit(ctx context.Context, obj *org.LineageStep) (*org.Unit, error)
+	Change(ctx context.Context, obj *org.LineageStep) (*org.Change, error)
+}
+type UnitVersionResolver interface {
+	Unit(ctx context.Context, obj *model.UnitVersion) (*org.Unit, error)
+
+	Parent(ctx context.Context, obj *model.UnitVersion) (*org.Unit, error)
+	Ancestors(ctx context.Context, obj *model.UnitVersion) ([]*model.UnitVersion, error)
+	Children(ctx context.Context, obj *model.UnitVersion) ([]*model.UnitVersion, error)
+
+	Change(ctx context.Context, obj *model.UnitVersion) (*org.Change, error)
 }
 type VisitPayloadResolver interface {
 	Stats(ctx context.Context, obj *model.VisitPayload) (*news.Stats, error)
@@ -2761,6 +2877,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.PledgeUpdate(childComplexity, args["input"].(model.PledgeUpdateInput)), true
+	case "Mutation.positionAppoint":
+		if e.ComplexityRoot.Mutation.PositionAppoint == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_positionAppoint_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.PositionAppoint(childComplexity, args["input"].(model.PositionAppointInput)), true
+	case "Mutation.positionEnd":
+		if e.ComplexityRoot.Mutation.PositionEnd == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_positionEnd_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.PositionEnd(childComplexity, args["input"].(model.PositionEndInput)), true
 	case "Mutation.postCreate":
 		if e.ComplexityRoot.Mutation.PostCreate == nil {
 			break
@@ -2838,6 +2976,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UnitArchive(childComplexity, args["input"].(model.UnitArchiveInput)), true
+	case "Mutation.unitChangeLevel":
+		if e.ComplexityRoot.Mutation.UnitChangeLevel == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_unitChangeLevel_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UnitChangeLevel(childComplexity, args["input"].(model.UnitChangeLevelInput)), true
 	case "Mutation.unitCreate":
 		if e.ComplexityRoot.Mutation.UnitCreate == nil {
 			break
@@ -2849,6 +2998,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UnitCreate(childComplexity, args["input"].(model.UnitCreateInput)), true
+	case "Mutation.unitDissolve":
+		if e.ComplexityRoot.Mutation.UnitDissolve == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_unitDissolve_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UnitDissolve(childComplexity, args["input"].(model.UnitDissolveInput)), true
+	case "Mutation.unitMerge":
+		if e.ComplexityRoot.Mutation.UnitMerge == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_unitMerge_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UnitMerge(childComplexity, args["input"].(model.UnitMergeInput)), true
 	case "Mutation.unitMove":
 		if e.ComplexityRoot.Mutation.UnitMove == nil {
 			break
@@ -2860,6 +3031,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UnitMove(childComplexity, args["input"].(model.UnitMoveInput)), true
+	case "Mutation.unitRelocate":
+		if e.ComplexityRoot.Mutation.UnitRelocate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_unitRelocate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UnitRelocate(childComplexity, args["input"].(model.UnitRelocateInput)), true
+	case "Mutation.unitRename":
+		if e.ComplexityRoot.Mutation.UnitRename == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_unitRename_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UnitRename(childComplexity, args["input"].(model.UnitRenameInput)), true
+	case "Mutation.unitSplit":
+		if e.ComplexityRoot.Mutation.UnitSplit == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_unitSplit_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UnitSplit(childComplexity, args["input"].(model.UnitSplitInput)), true
 	case "Mutation.unitUpdate":
 		if e.ComplexityRoot.Mutation.UnitUpdate == nil {
 			break
@@ -3422,6 +3626,74 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PledgeUpdatePayload.UserErrors(childComplexity), true
+
+	case "Position.decisionNumber":
+		if e.ComplexityRoot.Position.DecisionNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Position.DecisionNumber(childComplexity), true
+	case "Position.holderName":
+		if e.ComplexityRoot.Position.Holder == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Position.Holder(childComplexity), true
+	case "Position.id":
+		if e.ComplexityRoot.Position.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Position.ID(childComplexity), true
+	case "Position.member":
+		if e.ComplexityRoot.Position.Member == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Position.Member(childComplexity), true
+	case "Position.title":
+		if e.ComplexityRoot.Position.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Position.Title(childComplexity), true
+	case "Position.unit":
+		if e.ComplexityRoot.Position.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Position.Unit(childComplexity), true
+	case "Position.from":
+		if e.ComplexityRoot.Position.ValidFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Position.ValidFrom(childComplexity), true
+	case "Position.to":
+		if e.ComplexityRoot.Position.ValidTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Position.ValidTo(childComplexity), true
+	case "Position.version":
+		if e.ComplexityRoot.Position.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Position.Version(childComplexity), true
+
+	case "PositionPayload.position":
+		if e.ComplexityRoot.PositionPayload.Position == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PositionPayload.Position(childComplexity), true
+	case "PositionPayload.userErrors":
+		if e.ComplexityRoot.PositionPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PositionPayload.UserErrors(childComplexity), true
 
 	case "Post.activity":
 		if e.ComplexityRoot.Post.Activity == nil {
@@ -4154,6 +4426,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Unit.Archived(childComplexity), true
+	case "Unit.asOf":
+		if e.ComplexityRoot.Unit.AsOf == nil {
+			break
+		}
+
+		args, err := ec.field_Unit_asOf_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Unit.AsOf(childComplexity, args["date"].(time.Time)), true
+	case "Unit.changes":
+		if e.ComplexityRoot.Unit.Changes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Unit.Changes(childComplexity), true
 	case "Unit.children":
 		if e.ComplexityRoot.Unit.Children == nil {
 			break
@@ -4165,6 +4454,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Unit.Children(childComplexity, args["first"].(*int32), args["after"].(*string), args["includeArchived"].(*bool)), true
+	case "Unit.committee":
+		if e.ComplexityRoot.Unit.Committee == nil {
+			break
+		}
+
+		args, err := ec.field_Unit_committee_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Unit.Committee(childComplexity, args["on"].(*time.Time)), true
+	case "Unit.history":
+		if e.ComplexityRoot.Unit.History == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Unit.History(childComplexity), true
 	case "Unit.id":
 		if e.ComplexityRoot.Unit.ID == nil {
 			break
@@ -4177,6 +4483,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Unit.Level(childComplexity), true
+	case "Unit.lineage":
+		if e.ComplexityRoot.Unit.Lineage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Unit.Lineage(childComplexity), true
 	case "Unit.members":
 		if e.ComplexityRoot.Unit.Members == nil {
 			break
@@ -4236,6 +4548,80 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.UnitArchivePayload.UserErrors(childComplexity), true
+
+	case "UnitChange.recordedAt":
+		if e.ComplexityRoot.UnitChange.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitChange.CreatedAt(childComplexity), true
+	case "UnitChange.decisionNumber":
+		if e.ComplexityRoot.UnitChange.DecisionNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitChange.DecisionNumber(childComplexity), true
+	case "UnitChange.effectiveOn":
+		if e.ComplexityRoot.UnitChange.EffectiveOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitChange.EffectiveOn(childComplexity), true
+	case "UnitChange.id":
+		if e.ComplexityRoot.UnitChange.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitChange.ID(childComplexity), true
+	case "UnitChange.kind":
+		if e.ComplexityRoot.UnitChange.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitChange.Kind(childComplexity), true
+	case "UnitChange.note":
+		if e.ComplexityRoot.UnitChange.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitChange.Note(childComplexity), true
+	case "UnitChange.predecessors":
+		if e.ComplexityRoot.UnitChange.Predecessors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitChange.Predecessors(childComplexity), true
+	case "UnitChange.successors":
+		if e.ComplexityRoot.UnitChange.Successors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitChange.Successors(childComplexity), true
+	case "UnitChange.unit":
+		if e.ComplexityRoot.UnitChange.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitChange.Unit(childComplexity), true
+
+	case "UnitChangePayload.change":
+		if e.ComplexityRoot.UnitChangePayload.Change == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitChangePayload.Change(childComplexity), true
+	case "UnitChangePayload.unit":
+		if e.ComplexityRoot.UnitChangePayload.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitChangePayload.Unit(childComplexity), true
+	case "UnitChangePayload.userErrors":
+		if e.ComplexityRoot.UnitChangePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitChangePayload.UserErrors(childComplexity), true
 
 	case "UnitConnection.edges":
 		if e.ComplexityRoot.UnitConnection.Edges == nil {
@@ -4319,6 +4705,32 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.UnitFigures.VolunteerHours(childComplexity), true
 
+	case "UnitLineage.predecessors":
+		if e.ComplexityRoot.UnitLineage.Predecessors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitLineage.Predecessors(childComplexity), true
+	case "UnitLineage.successors":
+		if e.ComplexityRoot.UnitLineage.Successors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitLineage.Successors(childComplexity), true
+
+	case "UnitLineageStep.change":
+		if e.ComplexityRoot.UnitLineageStep.Change == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitLineageStep.Change(childComplexity), true
+	case "UnitLineageStep.unit":
+		if e.ComplexityRoot.UnitLineageStep.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitLineageStep.Unit(childComplexity), true
+
 	case "UnitMovePayload.unit":
 		if e.ComplexityRoot.UnitMovePayload.Unit == nil {
 			break
@@ -4387,6 +4799,67 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.UnitUpdatePayload.UserErrors(childComplexity), true
+
+	case "UnitVersion.ancestors":
+		if e.ComplexityRoot.UnitVersion.Ancestors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitVersion.Ancestors(childComplexity), true
+	case "UnitVersion.change":
+		if e.ComplexityRoot.UnitVersion.Change == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitVersion.Change(childComplexity), true
+	case "UnitVersion.children":
+		if e.ComplexityRoot.UnitVersion.Children == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitVersion.Children(childComplexity), true
+	case "UnitVersion.level":
+		if e.ComplexityRoot.UnitVersion.Level == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitVersion.Level(childComplexity), true
+	case "UnitVersion.name":
+		if e.ComplexityRoot.UnitVersion.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitVersion.Name(childComplexity), true
+	case "UnitVersion.parent":
+		if e.ComplexityRoot.UnitVersion.Parent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitVersion.Parent(childComplexity), true
+	case "UnitVersion.shortName":
+		if e.ComplexityRoot.UnitVersion.ShortName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitVersion.ShortName(childComplexity), true
+	case "UnitVersion.unit":
+		if e.ComplexityRoot.UnitVersion.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitVersion.Unit(childComplexity), true
+	case "UnitVersion.validFrom":
+		if e.ComplexityRoot.UnitVersion.ValidFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitVersion.ValidFrom(childComplexity), true
+	case "UnitVersion.validTo":
+		if e.ComplexityRoot.UnitVersion.ValidTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitVersion.ValidTo(childComplexity), true
 
 	case "UserError.code":
 		if e.ComplexityRoot.UserError.Code == nil {
@@ -4649,6 +5122,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("MemberTransferInput", ec.unmarshalInputMemberTransferInput),
 			graphql.NewInputUnmarshaler("MemberUpdateInput", ec.unmarshalInputMemberUpdateInput),
 			graphql.NewInputUnmarshaler("MembersRateInput", ec.unmarshalInputMembersRateInput),
+			graphql.NewInputUnmarshaler("NewUnitInput", ec.unmarshalInputNewUnitInput),
 			graphql.NewInputUnmarshaler("ParticipantInput", ec.unmarshalInputParticipantInput),
 			graphql.NewInputUnmarshaler("ParticipationsRecordInput", ec.unmarshalInputParticipationsRecordInput),
 			graphql.NewInputUnmarshaler("ParticipationsRemoveInput", ec.unmarshalInputParticipationsRemoveInput),
@@ -4661,6 +5135,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("PledgeSignInput", ec.unmarshalInputPledgeSignInput),
 			graphql.NewInputUnmarshaler("PledgeUnsignInput", ec.unmarshalInputPledgeUnsignInput),
 			graphql.NewInputUnmarshaler("PledgeUpdateInput", ec.unmarshalInputPledgeUpdateInput),
+			graphql.NewInputUnmarshaler("PositionAppointInput", ec.unmarshalInputPositionAppointInput),
+			graphql.NewInputUnmarshaler("PositionEndInput", ec.unmarshalInputPositionEndInput),
 			graphql.NewInputUnmarshaler("PostCreateInput", ec.unmarshalInputPostCreateInput),
 			graphql.NewInputUnmarshaler("PostDeleteInput", ec.unmarshalInputPostDeleteInput),
 			graphql.NewInputUnmarshaler("PostFilter", ec.unmarshalInputPostFilter),
@@ -4670,9 +5146,16 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("PostUpdateInput", ec.unmarshalInputPostUpdateInput),
 			graphql.NewInputUnmarshaler("RoleInput", ec.unmarshalInputRoleInput),
 			graphql.NewInputUnmarshaler("UnitArchiveInput", ec.unmarshalInputUnitArchiveInput),
+			graphql.NewInputUnmarshaler("UnitChangeLevelInput", ec.unmarshalInputUnitChangeLevelInput),
 			graphql.NewInputUnmarshaler("UnitCreateInput", ec.unmarshalInputUnitCreateInput),
+			graphql.NewInputUnmarshaler("UnitDissolveInput", ec.unmarshalInputUnitDissolveInput),
 			graphql.NewInputUnmarshaler("UnitFilter", ec.unmarshalInputUnitFilter),
+			graphql.NewInputUnmarshaler("UnitMergeInput", ec.unmarshalInputUnitMergeInput),
 			graphql.NewInputUnmarshaler("UnitMoveInput", ec.unmarshalInputUnitMoveInput),
+			graphql.NewInputUnmarshaler("UnitRelocateInput", ec.unmarshalInputUnitRelocateInput),
+			graphql.NewInputUnmarshaler("UnitRenameInput", ec.unmarshalInputUnitRenameInput),
+			graphql.NewInputUnmarshaler("UnitSplitInput", ec.unmarshalInputUnitSplitInput),
+			graphql.NewInputUnmarshaler("UnitSplitPartInput", ec.unmarshalInputUnitSplitPartInput),
 			graphql.NewInputUnmarshaler("UnitUpdateInput", ec.unmarshalInputUnitUpdateInput),
 			graphql.NewInputUnmarshaler("VisitInput", ec.unmarshalInputVisitInput),
 		)
@@ -4750,7 +5233,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "account.graphqls" "activity.graphqls" "award.graphqls" "member.graphqls" "news.graphqls" "node.graphqls" "report.graphqls" "schema.graphqls" "unit.graphqls"
+//go:embed "account.graphqls" "activity.graphqls" "award.graphqls" "history.graphqls" "member.graphqls" "news.graphqls" "node.graphqls" "report.graphqls" "schema.graphqls" "unit.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -4765,6 +5248,7 @@ var sources = []*ast.Source{
 	{Name: "account.graphqls", Input: sourceData("account.graphqls"), BuiltIn: false},
 	{Name: "activity.graphqls", Input: sourceData("activity.graphqls"), BuiltIn: false},
 	{Name: "award.graphqls", Input: sourceData("award.graphqls"), BuiltIn: false},
+	{Name: "history.graphqls", Input: sourceData("history.graphqls"), BuiltIn: false},
 	{Name: "member.graphqls", Input: sourceData("member.graphqls"), BuiltIn: false},
 	{Name: "news.graphqls", Input: sourceData("news.graphqls"), BuiltIn: false},
 	{Name: "node.graphqls", Input: sourceData("node.graphqls"), BuiltIn: false},
@@ -5818,6 +6302,40 @@ func (ec *executionContext) childFields_PledgeUpdatePayload(ctx context.Context,
 	return nil, fmt.Errorf("no field named %q was found under type PledgeUpdatePayload", field.Name)
 }
 
+func (ec *executionContext) childFields_Position(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Position_id(ctx, field)
+	case "unit":
+		return ec.fieldContext_Position_unit(ctx, field)
+	case "title":
+		return ec.fieldContext_Position_title(ctx, field)
+	case "holderName":
+		return ec.fieldContext_Position_holderName(ctx, field)
+	case "member":
+		return ec.fieldContext_Position_member(ctx, field)
+	case "from":
+		return ec.fieldContext_Position_from(ctx, field)
+	case "to":
+		return ec.fieldContext_Position_to(ctx, field)
+	case "decisionNumber":
+		return ec.fieldContext_Position_decisionNumber(ctx, field)
+	case "version":
+		return ec.fieldContext_Position_version(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Position", field.Name)
+}
+
+func (ec *executionContext) childFields_PositionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "position":
+		return ec.fieldContext_PositionPayload_position(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_PositionPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PositionPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_Post(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -6070,6 +6588,16 @@ func (ec *executionContext) childFields_Unit(ctx context.Context, field graphql.
 		return ec.fieldContext_Unit_archived(ctx, field)
 	case "version":
 		return ec.fieldContext_Unit_version(ctx, field)
+	case "asOf":
+		return ec.fieldContext_Unit_asOf(ctx, field)
+	case "history":
+		return ec.fieldContext_Unit_history(ctx, field)
+	case "lineage":
+		return ec.fieldContext_Unit_lineage(ctx, field)
+	case "changes":
+		return ec.fieldContext_Unit_changes(ctx, field)
+	case "committee":
+		return ec.fieldContext_Unit_committee(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Unit", field.Name)
 }
@@ -6082,6 +6610,42 @@ func (ec *executionContext) childFields_UnitArchivePayload(ctx context.Context, 
 		return ec.fieldContext_UnitArchivePayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type UnitArchivePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_UnitChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_UnitChange_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_UnitChange_kind(ctx, field)
+	case "unit":
+		return ec.fieldContext_UnitChange_unit(ctx, field)
+	case "effectiveOn":
+		return ec.fieldContext_UnitChange_effectiveOn(ctx, field)
+	case "decisionNumber":
+		return ec.fieldContext_UnitChange_decisionNumber(ctx, field)
+	case "note":
+		return ec.fieldContext_UnitChange_note(ctx, field)
+	case "predecessors":
+		return ec.fieldContext_UnitChange_predecessors(ctx, field)
+	case "successors":
+		return ec.fieldContext_UnitChange_successors(ctx, field)
+	case "recordedAt":
+		return ec.fieldContext_UnitChange_recordedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UnitChange", field.Name)
+}
+
+func (ec *executionContext) childFields_UnitChangePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "change":
+		return ec.fieldContext_UnitChangePayload_change(ctx, field)
+	case "unit":
+		return ec.fieldContext_UnitChangePayload_unit(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_UnitChangePayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UnitChangePayload", field.Name)
 }
 
 func (ec *executionContext) childFields_UnitConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6134,6 +6698,26 @@ func (ec *executionContext) childFields_UnitFigures(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type UnitFigures", field.Name)
 }
 
+func (ec *executionContext) childFields_UnitLineage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "predecessors":
+		return ec.fieldContext_UnitLineage_predecessors(ctx, field)
+	case "successors":
+		return ec.fieldContext_UnitLineage_successors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UnitLineage", field.Name)
+}
+
+func (ec *executionContext) childFields_UnitLineageStep(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "unit":
+		return ec.fieldContext_UnitLineageStep_unit(ctx, field)
+	case "change":
+		return ec.fieldContext_UnitLineageStep_change(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UnitLineageStep", field.Name)
+}
+
 func (ec *executionContext) childFields_UnitMovePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "unit":
@@ -6172,6 +6756,32 @@ func (ec *executionContext) childFields_UnitUpdatePayload(ctx context.Context, f
 		return ec.fieldContext_UnitUpdatePayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type UnitUpdatePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_UnitVersion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "unit":
+		return ec.fieldContext_UnitVersion_unit(ctx, field)
+	case "name":
+		return ec.fieldContext_UnitVersion_name(ctx, field)
+	case "shortName":
+		return ec.fieldContext_UnitVersion_shortName(ctx, field)
+	case "level":
+		return ec.fieldContext_UnitVersion_level(ctx, field)
+	case "parent":
+		return ec.fieldContext_UnitVersion_parent(ctx, field)
+	case "ancestors":
+		return ec.fieldContext_UnitVersion_ancestors(ctx, field)
+	case "children":
+		return ec.fieldContext_UnitVersion_children(ctx, field)
+	case "validFrom":
+		return ec.fieldContext_UnitVersion_validFrom(ctx, field)
+	case "validTo":
+		return ec.fieldContext_UnitVersion_validTo(ctx, field)
+	case "change":
+		return ec.fieldContext_UnitVersion_change(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UnitVersion", field.Name)
 }
 
 func (ec *executionContext) childFields_UserError(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6928,6 +7538,34 @@ func (ec *executionContext) field_Mutation_pledgeUpdate_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_positionAppoint_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.PositionAppointInput, error) {
+			return ec.unmarshalNPositionAppointInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐPositionAppointInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_positionEnd_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.PositionEndInput, error) {
+			return ec.unmarshalNPositionEndInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐPositionEndInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_postCreate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7026,6 +7664,20 @@ func (ec *executionContext) field_Mutation_unitArchive_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_unitChangeLevel_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UnitChangeLevelInput, error) {
+			return ec.unmarshalNUnitChangeLevelInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐUnitChangeLevelInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_unitCreate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7040,12 +7692,82 @@ func (ec *executionContext) field_Mutation_unitCreate_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_unitDissolve_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UnitDissolveInput, error) {
+			return ec.unmarshalNUnitDissolveInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐUnitDissolveInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_unitMerge_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UnitMergeInput, error) {
+			return ec.unmarshalNUnitMergeInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐUnitMergeInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_unitMove_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.UnitMoveInput, error) {
 			return ec.unmarshalNUnitMoveInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐUnitMoveInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_unitRelocate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UnitRelocateInput, error) {
+			return ec.unmarshalNUnitRelocateInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐUnitRelocateInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_unitRename_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UnitRenameInput, error) {
+			return ec.unmarshalNUnitRenameInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐUnitRenameInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_unitSplit_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UnitSplitInput, error) {
+			return ec.unmarshalNUnitSplitInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐUnitSplitInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7664,6 +8386,20 @@ func (ec *executionContext) field_Unit_activities_args(ctx context.Context, rawA
 	return args, nil
 }
 
+func (ec *executionContext) field_Unit_asOf_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "date",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNDate2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["date"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Unit_children_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7691,6 +8427,20 @@ func (ec *executionContext) field_Unit_children_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["includeArchived"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Unit_committee_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "on",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["on"] = arg0
 	return args, nil
 }
 
@@ -14602,6 +15352,358 @@ func (ec *executionContext) fieldContext_Mutation_membersRate(ctx context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_unitRename(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_unitRename(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UnitRename(ctx, fc.Args["input"].(model.UnitRenameInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UnitChangePayload) graphql.Marshaler {
+			return ec.marshalNUnitChangePayload2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐUnitChangePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_unitRename(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UnitChangePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_unitRename_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_unitRelocate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_unitRelocate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UnitRelocate(ctx, fc.Args["input"].(model.UnitRelocateInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UnitChangePayload) graphql.Marshaler {
+			return ec.marshalNUnitChangePayload2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐUnitChangePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_unitRelocate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UnitChangePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_unitRelocate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_unitChangeLevel(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_unitChangeLevel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UnitChangeLevel(ctx, fc.Args["input"].(model.UnitChangeLevelInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UnitChangePayload) graphql.Marshaler {
+			return ec.marshalNUnitChangePayload2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐUnitChangePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_unitChangeLevel(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UnitChangePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_unitChangeLevel_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_unitMerge(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_unitMerge(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UnitMerge(ctx, fc.Args["input"].(model.UnitMergeInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UnitChangePayload) graphql.Marshaler {
+			return ec.marshalNUnitChangePayload2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐUnitChangePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_unitMerge(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UnitChangePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_unitMerge_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_unitSplit(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_unitSplit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UnitSplit(ctx, fc.Args["input"].(model.UnitSplitInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UnitChangePayload) graphql.Marshaler {
+			return ec.marshalNUnitChangePayload2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐUnitChangePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_unitSplit(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UnitChangePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_unitSplit_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_unitDissolve(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_unitDissolve(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UnitDissolve(ctx, fc.Args["input"].(model.UnitDissolveInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UnitChangePayload) graphql.Marshaler {
+			return ec.marshalNUnitChangePayload2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐUnitChangePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_unitDissolve(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UnitChangePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_unitDissolve_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_positionAppoint(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_positionAppoint(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().PositionAppoint(ctx, fc.Args["input"].(model.PositionAppointInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PositionPayload) graphql.Marshaler {
+			return ec.marshalNPositionPayload2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐPositionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_positionAppoint(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PositionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_positionAppoint_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_positionEnd(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_positionEnd(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().PositionEnd(ctx, fc.Args["input"].(model.PositionEndInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PositionPayload) graphql.Marshaler {
+			return ec.marshalNPositionPayload2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐPositionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_positionEnd(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PositionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_positionEnd_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_memberCreate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17543,6 +18645,295 @@ func (ec *executionContext) _PledgeUpdatePayload_userErrors(ctx context.Context,
 func (ec *executionContext) fieldContext_PledgeUpdatePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "PledgeUpdatePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Position_id(ctx context.Context, field graphql.CollectedField, obj *org.Position) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Position_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Position().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Position_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Position", field, true, true, "ID")
+}
+
+func (ec *executionContext) _Position_unit(ctx context.Context, field graphql.CollectedField, obj *org.Position) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Position_unit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Position().Unit(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *org.Unit) graphql.Marshaler {
+			return ec.marshalNUnit2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐUnit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Position_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Position",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Unit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Position_title(ctx context.Context, field graphql.CollectedField, obj *org.Position) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Position_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v org.Title) graphql.Marshaler {
+			return ec.marshalNCommitteeTitle2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐTitle(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Position_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Position", field, false, false, "CommitteeTitle")
+}
+
+func (ec *executionContext) _Position_holderName(ctx context.Context, field graphql.CollectedField, obj *org.Position) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Position_holderName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Holder, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Position_holderName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Position", field, false, false, "String")
+}
+
+func (ec *executionContext) _Position_member(ctx context.Context, field graphql.CollectedField, obj *org.Position) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Position_member(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Position().Member(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *member.Member) graphql.Marshaler {
+			return ec.marshalOMember2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐMember(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Position_member(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Position",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Position_from(ctx context.Context, field graphql.CollectedField, obj *org.Position) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Position_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidFrom, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Position_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Position", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Position_to(ctx context.Context, field graphql.CollectedField, obj *org.Position) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Position_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidTo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Position_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Position", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Position_decisionNumber(ctx context.Context, field graphql.CollectedField, obj *org.Position) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Position_decisionNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DecisionNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Position_decisionNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Position", field, false, false, "String")
+}
+
+func (ec *executionContext) _Position_version(ctx context.Context, field graphql.CollectedField, obj *org.Position) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Position_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int32) graphql.Marshaler {
+			return ec.marshalNInt2int32(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Position_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Position", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PositionPayload_position(ctx context.Context, field graphql.CollectedField, obj *model.PositionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PositionPayload_position(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Position, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *org.Position) graphql.Marshaler {
+			return ec.marshalOPosition2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐPosition(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PositionPayload_position(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PositionPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Position(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PositionPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.PositionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PositionPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PositionPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PositionPayload",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
@@ -20889,6 +22280,190 @@ func (ec *executionContext) fieldContext_Unit_version(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Unit", field, false, false, "Int")
 }
 
+func (ec *executionContext) _Unit_asOf(ctx context.Context, field graphql.CollectedField, obj *org.Unit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Unit_asOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Unit().AsOf(ctx, obj, fc.Args["date"].(time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UnitVersion) graphql.Marshaler {
+			return ec.marshalOUnitVersion2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐUnitVersion(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Unit_asOf(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Unit",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UnitVersion(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Unit_asOf_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Unit_history(ctx context.Context, field graphql.CollectedField, obj *org.Unit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Unit_history(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Unit().History(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UnitVersion) graphql.Marshaler {
+			return ec.marshalNUnitVersion2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐUnitVersionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Unit_history(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Unit",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UnitVersion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Unit_lineage(ctx context.Context, field graphql.CollectedField, obj *org.Unit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Unit_lineage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Unit().Lineage(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *org.Lineage) graphql.Marshaler {
+			return ec.marshalNUnitLineage2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐLineage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Unit_lineage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Unit",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UnitLineage(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Unit_changes(ctx context.Context, field graphql.CollectedField, obj *org.Unit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Unit_changes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Unit().Changes(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*org.Change) graphql.Marshaler {
+			return ec.marshalNUnitChange2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Unit_changes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Unit",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UnitChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Unit_committee(ctx context.Context, field graphql.CollectedField, obj *org.Unit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Unit_committee(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Unit().Committee(ctx, obj, fc.Args["on"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*org.Position) graphql.Marshaler {
+			return ec.marshalNPosition2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐPositionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Unit_committee(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Unit",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Position(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Unit_committee_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _UnitArchivePayload_unit(ctx context.Context, field graphql.CollectedField, obj *model.UnitArchivePayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -20943,6 +22518,336 @@ func (ec *executionContext) _UnitArchivePayload_userErrors(ctx context.Context, 
 func (ec *executionContext) fieldContext_UnitArchivePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "UnitArchivePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UnitChange_id(ctx context.Context, field graphql.CollectedField, obj *org.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitChange_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.UnitChange().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnitChange_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnitChange", field, true, true, "ID")
+}
+
+func (ec *executionContext) _UnitChange_kind(ctx context.Context, field graphql.CollectedField, obj *org.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitChange_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v org.ChangeKind) graphql.Marshaler {
+			return ec.marshalNUnitChangeKind2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐChangeKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnitChange_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnitChange", field, false, false, "UnitChangeKind")
+}
+
+func (ec *executionContext) _UnitChange_unit(ctx context.Context, field graphql.CollectedField, obj *org.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitChange_unit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.UnitChange().Unit(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *org.Unit) graphql.Marshaler {
+			return ec.marshalNUnit2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐUnit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnitChange_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UnitChange",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Unit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UnitChange_effectiveOn(ctx context.Context, field graphql.CollectedField, obj *org.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitChange_effectiveOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EffectiveOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnitChange_effectiveOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnitChange", field, false, false, "Date")
+}
+
+func (ec *executionContext) _UnitChange_decisionNumber(ctx context.Context, field graphql.CollectedField, obj *org.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitChange_decisionNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DecisionNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnitChange_decisionNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnitChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _UnitChange_note(ctx context.Context, field graphql.CollectedField, obj *org.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitChange_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UnitChange_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnitChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _UnitChange_predecessors(ctx context.Context, field graphql.CollectedField, obj *org.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitChange_predecessors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.UnitChange().Predecessors(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*org.Unit) graphql.Marshaler {
+			return ec.marshalNUnit2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐUnitᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnitChange_predecessors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UnitChange",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Unit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UnitChange_successors(ctx context.Context, field graphql.CollectedField, obj *org.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitChange_successors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.UnitChange().Successors(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*org.Unit) graphql.Marshaler {
+			return ec.marshalNUnit2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐUnitᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnitChange_successors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UnitChange",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Unit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UnitChange_recordedAt(ctx context.Context, field graphql.CollectedField, obj *org.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitChange_recordedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnitChange_recordedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnitChange", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _UnitChangePayload_change(ctx context.Context, field graphql.CollectedField, obj *model.UnitChangePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitChangePayload_change(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Change, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *org.Change) graphql.Marshaler {
+			return ec.marshalOUnitChange2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐChange(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UnitChangePayload_change(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UnitChangePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UnitChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UnitChangePayload_unit(ctx context.Context, field graphql.CollectedField, obj *model.UnitChangePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitChangePayload_unit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *org.Unit) graphql.Marshaler {
+			return ec.marshalOUnit2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐUnit(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UnitChangePayload_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UnitChangePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Unit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UnitChangePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.UnitChangePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitChangePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnitChangePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UnitChangePayload",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
@@ -21306,6 +23211,134 @@ func (ec *executionContext) fieldContext_UnitFigures_contributionValue(_ context
 	return graphql.NewScalarFieldContext("UnitFigures", field, false, false, "Money")
 }
 
+func (ec *executionContext) _UnitLineage_predecessors(ctx context.Context, field graphql.CollectedField, obj *org.Lineage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitLineage_predecessors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Predecessors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []org.LineageStep) graphql.Marshaler {
+			return ec.marshalNUnitLineageStep2ᚕgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐLineageStepᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnitLineage_predecessors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UnitLineage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UnitLineageStep(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UnitLineage_successors(ctx context.Context, field graphql.CollectedField, obj *org.Lineage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitLineage_successors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Successors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []org.LineageStep) graphql.Marshaler {
+			return ec.marshalNUnitLineageStep2ᚕgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐLineageStepᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnitLineage_successors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UnitLineage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UnitLineageStep(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UnitLineageStep_unit(ctx context.Context, field graphql.CollectedField, obj *org.LineageStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitLineageStep_unit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.UnitLineageStep().Unit(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *org.Unit) graphql.Marshaler {
+			return ec.marshalNUnit2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐUnit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnitLineageStep_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UnitLineageStep",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Unit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UnitLineageStep_change(ctx context.Context, field graphql.CollectedField, obj *org.LineageStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitLineageStep_change(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.UnitLineageStep().Change(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *org.Change) graphql.Marshaler {
+			return ec.marshalNUnitChange2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnitLineageStep_change(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UnitLineageStep",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UnitChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _UnitMovePayload_unit(ctx context.Context, field graphql.CollectedField, obj *model.UnitMovePayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -21599,6 +23632,281 @@ func (ec *executionContext) fieldContext_UnitUpdatePayload_userErrors(_ context.
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UnitVersion_unit(ctx context.Context, field graphql.CollectedField, obj *model.UnitVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitVersion_unit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.UnitVersion().Unit(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *org.Unit) graphql.Marshaler {
+			return ec.marshalNUnit2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐUnit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnitVersion_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UnitVersion",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Unit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UnitVersion_name(ctx context.Context, field graphql.CollectedField, obj *model.UnitVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitVersion_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnitVersion_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnitVersion", field, false, false, "String")
+}
+
+func (ec *executionContext) _UnitVersion_shortName(ctx context.Context, field graphql.CollectedField, obj *model.UnitVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitVersion_shortName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ShortName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UnitVersion_shortName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnitVersion", field, false, false, "String")
+}
+
+func (ec *executionContext) _UnitVersion_level(ctx context.Context, field graphql.CollectedField, obj *model.UnitVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitVersion_level(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Level, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v org.Level) graphql.Marshaler {
+			return ec.marshalNUnitLevel2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐLevel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnitVersion_level(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnitVersion", field, false, false, "UnitLevel")
+}
+
+func (ec *executionContext) _UnitVersion_parent(ctx context.Context, field graphql.CollectedField, obj *model.UnitVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitVersion_parent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.UnitVersion().Parent(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *org.Unit) graphql.Marshaler {
+			return ec.marshalOUnit2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐUnit(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UnitVersion_parent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UnitVersion",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Unit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UnitVersion_ancestors(ctx context.Context, field graphql.CollectedField, obj *model.UnitVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitVersion_ancestors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.UnitVersion().Ancestors(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UnitVersion) graphql.Marshaler {
+			return ec.marshalNUnitVersion2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐUnitVersionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnitVersion_ancestors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UnitVersion",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UnitVersion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UnitVersion_children(ctx context.Context, field graphql.CollectedField, obj *model.UnitVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitVersion_children(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.UnitVersion().Children(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UnitVersion) graphql.Marshaler {
+			return ec.marshalNUnitVersion2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐUnitVersionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnitVersion_children(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UnitVersion",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UnitVersion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UnitVersion_validFrom(ctx context.Context, field graphql.CollectedField, obj *model.UnitVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitVersion_validFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidFrom, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnitVersion_validFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnitVersion", field, false, false, "Date")
+}
+
+func (ec *executionContext) _UnitVersion_validTo(ctx context.Context, field graphql.CollectedField, obj *model.UnitVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitVersion_validTo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidTo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UnitVersion_validTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnitVersion", field, false, false, "Date")
+}
+
+func (ec *executionContext) _UnitVersion_change(ctx context.Context, field graphql.CollectedField, obj *model.UnitVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitVersion_change(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.UnitVersion().Change(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *org.Change) graphql.Marshaler {
+			return ec.marshalOUnitChange2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐChange(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UnitVersion_change(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UnitVersion",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UnitChange(ctx, field)
 		},
 	}
 	return fc, nil
@@ -26077,6 +28385,76 @@ func UnmarshalMembersRateInput(ctx context.Context, raw any) (model.MembersRateI
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputNewUnitInput(ctx context.Context, obj any) (model.NewUnitInput, error) {
+	var it model.NewUnitInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"parentId", "level", "name", "shortName", "address"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "parentId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parentId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ParentID = graphql.OmittableOf(data)
+		case "level":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("level"))
+			data, err := ec.unmarshalOUnitLevel2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐLevel(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Level = graphql.OmittableOf(data)
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "shortName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shortName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShortName = graphql.OmittableOf(data)
+		case "address":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("address"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Address = graphql.OmittableOf(data)
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalNewUnitInput unmarshals raw into the NewUnitInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalNewUnitInput(ctx context.Context, raw any) (model.NewUnitInput, error) {
+	var out model.NewUnitInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "NewUnitInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputParticipantInput(ctx context.Context, obj any) (model.ParticipantInput, error) {
 	var it model.ParticipantInput
 	if obj == nil {
@@ -26766,6 +29144,153 @@ func UnmarshalPledgeUpdateInput(ctx context.Context, raw any) (model.PledgeUpdat
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputPositionAppointInput(ctx context.Context, obj any) (model.PositionAppointInput, error) {
+	var it model.PositionAppointInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"unitId", "title", "memberId", "accountId", "holderName", "from", "to", "decisionNumber"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "unitId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unitId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnitID = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalNCommitteeTitle2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐTitle(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "memberId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberID = graphql.OmittableOf(data)
+		case "accountId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accountId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccountID = graphql.OmittableOf(data)
+		case "holderName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("holderName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HolderName = graphql.OmittableOf(data)
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalNDate2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = graphql.OmittableOf(data)
+		case "decisionNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decisionNumber"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecisionNumber = graphql.OmittableOf(data)
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPositionAppointInput unmarshals raw into the PositionAppointInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPositionAppointInput(ctx context.Context, raw any) (model.PositionAppointInput, error) {
+	var out model.PositionAppointInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PositionAppointInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPositionEndInput(ctx context.Context, obj any) (model.PositionEndInput, error) {
+	var it model.PositionEndInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "version", "lastDay"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalNInt2int32(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		case "lastDay":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastDay"))
+			data, err := ec.unmarshalNDate2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastDay = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPositionEndInput unmarshals raw into the PositionEndInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPositionEndInput(ctx context.Context, raw any) (model.PositionEndInput, error) {
+	var out model.PositionEndInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PositionEndInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputPostCreateInput(ctx context.Context, obj any) (model.PostCreateInput, error) {
 	var it model.PostCreateInput
 	if obj == nil {
@@ -27316,6 +29841,76 @@ func UnmarshalUnitArchiveInput(ctx context.Context, raw any) (model.UnitArchiveI
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUnitChangeLevelInput(ctx context.Context, obj any) (model.UnitChangeLevelInput, error) {
+	var it model.UnitChangeLevelInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"unitId", "level", "effectiveOn", "decisionNumber", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "unitId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unitId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnitID = data
+		case "level":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("level"))
+			data, err := ec.unmarshalNUnitLevel2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐLevel(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Level = data
+		case "effectiveOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("effectiveOn"))
+			data, err := ec.unmarshalNDate2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EffectiveOn = data
+		case "decisionNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decisionNumber"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecisionNumber = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = graphql.OmittableOf(data)
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUnitChangeLevelInput unmarshals raw into the UnitChangeLevelInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUnitChangeLevelInput(ctx context.Context, raw any) (model.UnitChangeLevelInput, error) {
+	var out model.UnitChangeLevelInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UnitChangeLevelInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUnitCreateInput(ctx context.Context, obj any) (model.UnitCreateInput, error) {
 	var it model.UnitCreateInput
 	if obj == nil {
@@ -27393,6 +29988,76 @@ func UnmarshalUnitCreateInput(ctx context.Context, raw any) (model.UnitCreateInp
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUnitDissolveInput(ctx context.Context, obj any) (model.UnitDissolveInput, error) {
+	var it model.UnitDissolveInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"unitId", "membersToUnitId", "effectiveOn", "decisionNumber", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "unitId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unitId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnitID = data
+		case "membersToUnitId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("membersToUnitId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MembersToUnitID = graphql.OmittableOf(data)
+		case "effectiveOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("effectiveOn"))
+			data, err := ec.unmarshalNDate2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EffectiveOn = data
+		case "decisionNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decisionNumber"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecisionNumber = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = graphql.OmittableOf(data)
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUnitDissolveInput unmarshals raw into the UnitDissolveInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUnitDissolveInput(ctx context.Context, raw any) (model.UnitDissolveInput, error) {
+	var out model.UnitDissolveInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UnitDissolveInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUnitFilter(ctx context.Context, obj any) (model.UnitFilter, error) {
 	var it model.UnitFilter
 	if obj == nil {
@@ -27408,7 +30073,7 @@ func (ec *executionContext) unmarshalInputUnitFilter(ctx context.Context, obj an
 		asMap["includeArchived"] = false
 	}
 
-	fieldsInOrder := [...]string{"withinUnitId", "parentId", "levels", "search", "includeArchived"}
+	fieldsInOrder := [...]string{"withinUnitId", "parentId", "levels", "search", "includeArchived", "asOf"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -27450,6 +30115,13 @@ func (ec *executionContext) unmarshalInputUnitFilter(ctx context.Context, obj an
 				return it, err
 			}
 			it.IncludeArchived = graphql.OmittableOf(data)
+		case "asOf":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("asOf"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AsOf = graphql.OmittableOf(data)
 		}
 	}
 	return it, nil
@@ -27464,6 +30136,90 @@ func (ec *executionContext) unmarshalInputUnitFilter(ctx context.Context, obj an
 func UnmarshalUnitFilter(ctx context.Context, raw any) (model.UnitFilter, error) {
 	var out model.UnitFilter
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "UnitFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUnitMergeInput(ctx context.Context, obj any) (model.UnitMergeInput, error) {
+	var it model.UnitMergeInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"unitIds", "intoUnitId", "newUnit", "level", "effectiveOn", "decisionNumber", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "unitIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unitIds"))
+			data, err := ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnitIds = data
+		case "intoUnitId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("intoUnitId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IntoUnitID = graphql.OmittableOf(data)
+		case "newUnit":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("newUnit"))
+			data, err := ec.unmarshalONewUnitInput2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐNewUnitInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NewUnit = graphql.OmittableOf(data)
+		case "level":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("level"))
+			data, err := ec.unmarshalOUnitLevel2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐLevel(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Level = graphql.OmittableOf(data)
+		case "effectiveOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("effectiveOn"))
+			data, err := ec.unmarshalNDate2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EffectiveOn = data
+		case "decisionNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decisionNumber"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecisionNumber = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = graphql.OmittableOf(data)
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUnitMergeInput unmarshals raw into the UnitMergeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUnitMergeInput(ctx context.Context, raw any) (model.UnitMergeInput, error) {
+	var out model.UnitMergeInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UnitMergeInput", raw, &out)
 	return out, err
 }
 
@@ -27520,6 +30276,318 @@ func (ec *executionContext) unmarshalInputUnitMoveInput(ctx context.Context, obj
 func UnmarshalUnitMoveInput(ctx context.Context, raw any) (model.UnitMoveInput, error) {
 	var out model.UnitMoveInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "UnitMoveInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUnitRelocateInput(ctx context.Context, obj any) (model.UnitRelocateInput, error) {
+	var it model.UnitRelocateInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"unitId", "parentId", "effectiveOn", "decisionNumber", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "unitId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unitId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnitID = data
+		case "parentId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parentId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ParentID = data
+		case "effectiveOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("effectiveOn"))
+			data, err := ec.unmarshalNDate2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EffectiveOn = data
+		case "decisionNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decisionNumber"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecisionNumber = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = graphql.OmittableOf(data)
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUnitRelocateInput unmarshals raw into the UnitRelocateInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUnitRelocateInput(ctx context.Context, raw any) (model.UnitRelocateInput, error) {
+	var out model.UnitRelocateInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UnitRelocateInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUnitRenameInput(ctx context.Context, obj any) (model.UnitRenameInput, error) {
+	var it model.UnitRenameInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"unitId", "name", "shortName", "effectiveOn", "decisionNumber", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "unitId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unitId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnitID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = graphql.OmittableOf(data)
+		case "shortName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shortName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShortName = graphql.OmittableOf(data)
+		case "effectiveOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("effectiveOn"))
+			data, err := ec.unmarshalNDate2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EffectiveOn = data
+		case "decisionNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decisionNumber"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecisionNumber = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = graphql.OmittableOf(data)
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUnitRenameInput unmarshals raw into the UnitRenameInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUnitRenameInput(ctx context.Context, raw any) (model.UnitRenameInput, error) {
+	var out model.UnitRenameInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UnitRenameInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUnitSplitInput(ctx context.Context, obj any) (model.UnitSplitInput, error) {
+	var it model.UnitSplitInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["keepSource"]; !present {
+		asMap["keepSource"] = false
+	}
+
+	fieldsInOrder := [...]string{"unitId", "parts", "keepSource", "effectiveOn", "decisionNumber", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "unitId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unitId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnitID = data
+		case "parts":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parts"))
+			data, err := ec.unmarshalNUnitSplitPartInput2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐUnitSplitPartInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Parts = data
+		case "keepSource":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keepSource"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KeepSource = data
+		case "effectiveOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("effectiveOn"))
+			data, err := ec.unmarshalNDate2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EffectiveOn = data
+		case "decisionNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decisionNumber"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecisionNumber = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = graphql.OmittableOf(data)
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUnitSplitInput unmarshals raw into the UnitSplitInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUnitSplitInput(ctx context.Context, raw any) (model.UnitSplitInput, error) {
+	var out model.UnitSplitInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UnitSplitInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUnitSplitPartInput(ctx context.Context, obj any) (model.UnitSplitPartInput, error) {
+	var it model.UnitSplitPartInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"parentId", "level", "name", "shortName", "address", "childIds", "memberIds"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "parentId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parentId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ParentID = graphql.OmittableOf(data)
+		case "level":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("level"))
+			data, err := ec.unmarshalOUnitLevel2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐLevel(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Level = graphql.OmittableOf(data)
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "shortName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shortName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShortName = graphql.OmittableOf(data)
+		case "address":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("address"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Address = graphql.OmittableOf(data)
+		case "childIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("childIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChildIds = graphql.OmittableOf(data)
+		case "memberIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberIds = graphql.OmittableOf(data)
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUnitSplitPartInput unmarshals raw into the UnitSplitPartInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUnitSplitPartInput(ctx context.Context, raw any) (model.UnitSplitPartInput, error) {
+	var out model.UnitSplitPartInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UnitSplitPartInput", raw, &out)
 	return out, err
 }
 
@@ -27684,6 +30752,13 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
+	case org.Change:
+		return ec._UnitChange(ctx, sel, &obj)
+	case *org.Change:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._UnitChange(ctx, sel, obj)
 	case org.Unit:
 		return ec._Unit(ctx, sel, &obj)
 	case *org.Unit:
@@ -27698,6 +30773,13 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Post(ctx, sel, obj)
+	case org.Position:
+		return ec._Position(ctx, sel, &obj)
+	case *org.Position:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Position(ctx, sel, obj)
 	case award.Pledge:
 		return ec._Pledge(ctx, sel, &obj)
 	case *award.Pledge:
@@ -30517,6 +33599,62 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "unitRename":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_unitRename(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unitRelocate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_unitRelocate(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unitChangeLevel":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_unitChangeLevel(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unitMerge":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_unitMerge(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unitSplit":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_unitSplit(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unitDissolve":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_unitDissolve(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "positionAppoint":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_positionAppoint(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "positionEnd":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_positionEnd(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "memberCreate":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_memberCreate(ctx, field)
@@ -31779,6 +34917,120 @@ func (ec *executionContext) _PledgeUpdatePayload(ctx context.Context, sel ast.Se
 	return out
 }
 
+var positionImplementors = []string{"Position", "Node"}
+
+func (ec *executionContext) _Position(ctx context.Context, sel ast.SelectionSet, obj *org.Position) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, positionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Position")
+		case "id":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Position_id(ctx, field, obj)
+				})
+		case "unit":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Position_unit(ctx, field, obj)
+				})
+		case "title":
+			out.Values[i] = ec._Position_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "holderName":
+			out.Values[i] = ec._Position_holderName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "member":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Position_member(ctx, field, obj)
+				})
+		case "from":
+			out.Values[i] = ec._Position_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "to":
+			out.Values[i] = ec._Position_to(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "decisionNumber":
+			out.Values[i] = ec._Position_decisionNumber(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._Position_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var positionPayloadImplementors = []string{"PositionPayload"}
+
+func (ec *executionContext) _PositionPayload(ctx context.Context, sel ast.SelectionSet, obj *model.PositionPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, positionPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PositionPayload")
+		case "position":
+			out.Values[i] = ec._PositionPayload_position(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._PositionPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var postImplementors = []string{"Post", "Node"}
 
 func (ec *executionContext) _Post(ctx context.Context, sel ast.SelectionSet, obj *news.Post) graphql.Marshaler {
@@ -32823,6 +36075,36 @@ func (ec *executionContext) _Unit(ctx context.Context, sel ast.SelectionSet, obj
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "asOf":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Unit_asOf(ctx, field, obj)
+				})
+		case "history":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Unit_history(ctx, field, obj)
+				})
+		case "lineage":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Unit_lineage(ctx, field, obj)
+				})
+		case "changes":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Unit_changes(ctx, field, obj)
+				})
+		case "committee":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Unit_committee(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -32858,6 +36140,126 @@ func (ec *executionContext) _UnitArchivePayload(ctx context.Context, sel ast.Sel
 			}
 		case "userErrors":
 			out.Values[i] = ec._UnitArchivePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var unitChangeImplementors = []string{"UnitChange", "Node"}
+
+func (ec *executionContext) _UnitChange(ctx context.Context, sel ast.SelectionSet, obj *org.Change) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, unitChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UnitChange")
+		case "id":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._UnitChange_id(ctx, field, obj)
+				})
+		case "kind":
+			out.Values[i] = ec._UnitChange_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "unit":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._UnitChange_unit(ctx, field, obj)
+				})
+		case "effectiveOn":
+			out.Values[i] = ec._UnitChange_effectiveOn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "decisionNumber":
+			out.Values[i] = ec._UnitChange_decisionNumber(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "note":
+			out.Values[i] = ec._UnitChange_note(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "predecessors":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._UnitChange_predecessors(ctx, field, obj)
+				})
+		case "successors":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._UnitChange_successors(ctx, field, obj)
+				})
+		case "recordedAt":
+			out.Values[i] = ec._UnitChange_recordedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var unitChangePayloadImplementors = []string{"UnitChangePayload"}
+
+func (ec *executionContext) _UnitChangePayload(ctx context.Context, sel ast.SelectionSet, obj *model.UnitChangePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, unitChangePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UnitChangePayload")
+		case "change":
+			out.Values[i] = ec._UnitChangePayload_change(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "unit":
+			out.Values[i] = ec._UnitChangePayload_unit(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._UnitChangePayload_userErrors(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -33057,6 +36459,84 @@ func (ec *executionContext) _UnitFigures(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var unitLineageImplementors = []string{"UnitLineage"}
+
+func (ec *executionContext) _UnitLineage(ctx context.Context, sel ast.SelectionSet, obj *org.Lineage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, unitLineageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UnitLineage")
+		case "predecessors":
+			out.Values[i] = ec._UnitLineage_predecessors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "successors":
+			out.Values[i] = ec._UnitLineage_successors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var unitLineageStepImplementors = []string{"UnitLineageStep"}
+
+func (ec *executionContext) _UnitLineageStep(ctx context.Context, sel ast.SelectionSet, obj *org.LineageStep) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, unitLineageStepImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UnitLineageStep")
+		case "unit":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._UnitLineageStep_unit(ctx, field, obj)
+				})
+		case "change":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._UnitLineageStep_change(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var unitMovePayloadImplementors = []string{"UnitMovePayload"}
 
 func (ec *executionContext) _UnitMovePayload(ctx context.Context, sel ast.SelectionSet, obj *model.UnitMovePayload) graphql.Marshaler {
@@ -33179,6 +36659,89 @@ func (ec *executionContext) _UnitUpdatePayload(ctx context.Context, sel ast.Sele
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var unitVersionImplementors = []string{"UnitVersion"}
+
+func (ec *executionContext) _UnitVersion(ctx context.Context, sel ast.SelectionSet, obj *model.UnitVersion) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, unitVersionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UnitVersion")
+		case "unit":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._UnitVersion_unit(ctx, field, obj)
+				})
+		case "name":
+			out.Values[i] = ec._UnitVersion_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "shortName":
+			out.Values[i] = ec._UnitVersion_shortName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "level":
+			out.Values[i] = ec._UnitVersion_level(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "parent":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._UnitVersion_parent(ctx, field, obj)
+				})
+		case "ancestors":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._UnitVersion_ancestors(ctx, field, obj)
+				})
+		case "children":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._UnitVersion_children(ctx, field, obj)
+				})
+		case "validFrom":
+			out.Values[i] = ec._UnitVersion_validFrom(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "validTo":
+			out.Values[i] = ec._UnitVersion_validTo(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "change":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._UnitVersion_change(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -34429,6 +37992,36 @@ func (ec *executionContext) marshalNCommendationsReceived2ᚕgithubᚗcomᚋsodo
 	return ret
 }
 
+func (ec *executionContext) unmarshalNCommitteeTitle2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐTitle(ctx context.Context, v any) (org.Title, error) {
+	tmp, err := model.UnmarshalString(v)
+	res := unmarshalNCommitteeTitle2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐTitle[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCommitteeTitle2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐTitle(ctx context.Context, sel ast.SelectionSet, v org.Title) graphql.Marshaler {
+	_ = sel
+	res := model.MarshalString(marshalNCommitteeTitle2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐTitle[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "CommitteeTitle!")
+	}
+	return res
+}
+
+var (
+	unmarshalNCommitteeTitle2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐTitle = map[string]org.Title{
+		"SECRETARY":                 org.TitleSecretary,
+		"DEPUTY_SECRETARY":          org.TitleDeputySecretary,
+		"STANDING_COMMITTEE_MEMBER": org.TitleStandingMember,
+		"COMMITTEE_MEMBER":          org.TitleCommitteeMember,
+	}
+	marshalNCommitteeTitle2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐTitle = map[org.Title]string{
+		org.TitleSecretary:       "SECRETARY",
+		org.TitleDeputySecretary: "DEPUTY_SECRETARY",
+		org.TitleStandingMember:  "STANDING_COMMITTEE_MEMBER",
+		org.TitleCommitteeMember: "COMMITTEE_MEMBER",
+	}
+)
+
 func (ec *executionContext) marshalNContribution2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋactivityᚐContributionᚄ(ctx context.Context, sel ast.SelectionSet, v []*activity.Contribution) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -35468,6 +39061,48 @@ func (ec *executionContext) marshalNPledgeUpdatePayload2ᚖgithubᚗcomᚋsodoan
 	return ec._PledgeUpdatePayload(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNPosition2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐPositionᚄ(ctx context.Context, sel ast.SelectionSet, v []*org.Position) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPosition2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐPosition(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPosition2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐPosition(ctx context.Context, sel ast.SelectionSet, v *org.Position) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Position!")
+		return graphql.Null
+	}
+	return ec._Position(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPositionAppointInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐPositionAppointInput(ctx context.Context, v any) (model.PositionAppointInput, error) {
+	res, err := ec.unmarshalInputPositionAppointInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNPositionEndInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐPositionEndInput(ctx context.Context, v any) (model.PositionEndInput, error) {
+	res, err := ec.unmarshalInputPositionEndInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPositionPayload2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐPositionPayload(ctx context.Context, sel ast.SelectionSet, v *model.PositionPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PositionPayload!")
+		return graphql.Null
+	}
+	return ec._PositionPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNPost2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋnewsᚐPostᚄ(ctx context.Context, sel ast.SelectionSet, v []*news.Post) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -35852,6 +39487,77 @@ func (ec *executionContext) marshalNUnitArchivePayload2ᚖgithubᚗcomᚋsodoan�
 	return ec._UnitArchivePayload(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNUnitChange2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []*org.Change) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNUnitChange2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNUnitChange2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐChange(ctx context.Context, sel ast.SelectionSet, v *org.Change) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UnitChange!")
+		return graphql.Null
+	}
+	return ec._UnitChange(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNUnitChangeKind2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐChangeKind(ctx context.Context, v any) (org.ChangeKind, error) {
+	tmp, err := model.UnmarshalString(v)
+	res := unmarshalNUnitChangeKind2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐChangeKind[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUnitChangeKind2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐChangeKind(ctx context.Context, sel ast.SelectionSet, v org.ChangeKind) graphql.Marshaler {
+	_ = sel
+	res := model.MarshalString(marshalNUnitChangeKind2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐChangeKind[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "UnitChangeKind!")
+	}
+	return res
+}
+
+var (
+	unmarshalNUnitChangeKind2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐChangeKind = map[string]org.ChangeKind{
+		"RENAME":       org.ChangeRename,
+		"MOVE":         org.ChangeMove,
+		"MERGE":        org.ChangeMerge,
+		"SPLIT":        org.ChangeSplit,
+		"DISSOLVE":     org.ChangeDissolve,
+		"CHANGE_LEVEL": org.ChangeLevelChange,
+	}
+	marshalNUnitChangeKind2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐChangeKind = map[org.ChangeKind]string{
+		org.ChangeRename:      "RENAME",
+		org.ChangeMove:        "MOVE",
+		org.ChangeMerge:       "MERGE",
+		org.ChangeSplit:       "SPLIT",
+		org.ChangeDissolve:    "DISSOLVE",
+		org.ChangeLevelChange: "CHANGE_LEVEL",
+	}
+)
+
+func (ec *executionContext) unmarshalNUnitChangeLevelInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐUnitChangeLevelInput(ctx context.Context, v any) (model.UnitChangeLevelInput, error) {
+	res, err := ec.unmarshalInputUnitChangeLevelInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUnitChangePayload2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐUnitChangePayload(ctx context.Context, sel ast.SelectionSet, v *model.UnitChangePayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UnitChangePayload!")
+		return graphql.Null
+	}
+	return ec._UnitChangePayload(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNUnitConnection2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐConnection(ctx context.Context, sel ast.SelectionSet, v *model.Connection[*org.Unit]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "UnitConnection!")
@@ -35871,6 +39577,11 @@ func (ec *executionContext) marshalNUnitCreatePayload2ᚖgithubᚗcomᚋsodoan�
 		return graphql.Null
 	}
 	return ec._UnitCreatePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNUnitDissolveInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐUnitDissolveInput(ctx context.Context, v any) (model.UnitDissolveInput, error) {
+	res, err := ec.unmarshalInputUnitDissolveInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNUnitEdge2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge[*org.Unit]) graphql.Marshaler {
@@ -35951,6 +39662,39 @@ var (
 	}
 )
 
+func (ec *executionContext) marshalNUnitLineage2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐLineage(ctx context.Context, sel ast.SelectionSet, v *org.Lineage) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UnitLineage!")
+		return graphql.Null
+	}
+	return ec._UnitLineage(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNUnitLineageStep2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐLineageStep(ctx context.Context, sel ast.SelectionSet, v org.LineageStep) graphql.Marshaler {
+	return ec._UnitLineageStep(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNUnitLineageStep2ᚕgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐLineageStepᚄ(ctx context.Context, sel ast.SelectionSet, v []org.LineageStep) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNUnitLineageStep2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐLineageStep(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNUnitMergeInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐUnitMergeInput(ctx context.Context, v any) (model.UnitMergeInput, error) {
+	res, err := ec.unmarshalInputUnitMergeInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNUnitMoveInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐUnitMoveInput(ctx context.Context, v any) (model.UnitMoveInput, error) {
 	res, err := ec.unmarshalInputUnitMoveInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -35962,6 +39706,40 @@ func (ec *executionContext) marshalNUnitMovePayload2ᚖgithubᚗcomᚋsodoanᚋs
 		return graphql.Null
 	}
 	return ec._UnitMovePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNUnitRelocateInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐUnitRelocateInput(ctx context.Context, v any) (model.UnitRelocateInput, error) {
+	res, err := ec.unmarshalInputUnitRelocateInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUnitRenameInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐUnitRenameInput(ctx context.Context, v any) (model.UnitRenameInput, error) {
+	res, err := ec.unmarshalInputUnitRenameInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUnitSplitInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐUnitSplitInput(ctx context.Context, v any) (model.UnitSplitInput, error) {
+	res, err := ec.unmarshalInputUnitSplitInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUnitSplitPartInput2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐUnitSplitPartInputᚄ(ctx context.Context, v any) ([]*model.UnitSplitPartInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.UnitSplitPartInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNUnitSplitPartInput2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐUnitSplitPartInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNUnitSplitPartInput2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐUnitSplitPartInput(ctx context.Context, v any) (*model.UnitSplitPartInput, error) {
+	res, err := ec.unmarshalInputUnitSplitPartInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNUnitStats2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐUnitStats(ctx context.Context, sel ast.SelectionSet, v *model.UnitStats) graphql.Marshaler {
@@ -35983,6 +39761,30 @@ func (ec *executionContext) marshalNUnitUpdatePayload2ᚖgithubᚗcomᚋsodoan�
 		return graphql.Null
 	}
 	return ec._UnitUpdatePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNUnitVersion2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐUnitVersionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.UnitVersion) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNUnitVersion2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐUnitVersion(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNUnitVersion2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐUnitVersion(ctx context.Context, sel ast.SelectionSet, v *model.UnitVersion) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UnitVersion!")
+		return graphql.Null
+	}
+	return ec._UnitVersion(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNUserError2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐUserErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
@@ -36811,6 +40613,41 @@ func (ec *executionContext) unmarshalOGuestInput2ᚕᚖgithubᚗcomᚋsodoanᚋs
 	return res, nil
 }
 
+func (ec *executionContext) unmarshalOID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNID2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOID2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNID2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalOID2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
@@ -37080,6 +40917,14 @@ func (ec *executionContext) marshalOMoney2ᚖint64(ctx context.Context, sel ast.
 	return res
 }
 
+func (ec *executionContext) unmarshalONewUnitInput2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐNewUnitInput(ctx context.Context, v any) (*model.NewUnitInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputNewUnitInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalONode2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v model.Node) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -37163,6 +41008,13 @@ func (ec *executionContext) marshalOPledge2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋi
 		return graphql.Null
 	}
 	return ec._Pledge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOPosition2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐPosition(ctx context.Context, sel ast.SelectionSet, v *org.Position) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Position(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOPost2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋnewsᚐPost(ctx context.Context, sel ast.SelectionSet, v *news.Post) graphql.Marshaler {
@@ -37300,6 +41152,13 @@ func (ec *executionContext) marshalOUnit2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋint
 	return ec._Unit(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOUnitChange2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐChange(ctx context.Context, sel ast.SelectionSet, v *org.Change) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._UnitChange(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOUnitFigures2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐUnit(ctx context.Context, sel ast.SelectionSet, v *report.Unit) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -37388,6 +41247,13 @@ var (
 		org.Branch:     "BRANCH",
 	}
 )
+
+func (ec *executionContext) marshalOUnitVersion2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐUnitVersion(ctx context.Context, sel ast.SelectionSet, v *model.UnitVersion) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._UnitVersion(ctx, sel, v)
+}
 
 func (ec *executionContext) unmarshalOWorkArea2ᚕgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋactivityᚐWorkAreaᚄ(ctx context.Context, v any) ([]activity.WorkArea, error) {
 	if v == nil {

@@ -20,7 +20,7 @@ import (
 func loaders(ctx context.Context) *loader.Loaders { return loader.For(ctx) }
 
 // loadOne loads a record through a loader; a missing one is nil, not an error.
-func loadOne[T any](ctx context.Context, l *dataloadgen.Loader[int64, *T], id int64) (*T, error) {
+func loadOne[K comparable, T any](ctx context.Context, l *dataloadgen.Loader[K, *T], id K) (*T, error) {
 	v, err := l.Load(ctx, id)
 	if errors.Is(err, dataloadgen.ErrNotFound) {
 		return nil, nil

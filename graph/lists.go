@@ -71,6 +71,7 @@ func unitFilter(in *model.UnitFilter) (org.Filter, error) {
 	if v := value(in.IncludeArchived); v != nil {
 		f.IncludeArchived = *v
 	}
+	f.AsOf = value(in.AsOf)
 	return f, nil
 }
 

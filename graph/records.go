@@ -121,6 +121,15 @@ func init() {
 		typed[report.Target]{kind: model.KindPlanTarget, table: "plan_targets",
 			load: func(l *loader.Loaders) *dataloadgen.Loader[int64, *report.Target] { return l.PlanTarget },
 			unit: unitOf(func(t *report.Target) int64 { return t.UnitID })}.withNode(planTargetNode),
+		typed[org.Change]{kind: model.KindUnitChange, table: "unit_changes",
+			load: func(l *loader.Loaders) *dataloadgen.Loader[int64, *org.Change] { return l.UnitChange },
+			unit: unitOf(func(c *org.Change) int64 { return c.UnitID })}.record(),
+		typed[org.Position]{kind: model.KindPosition, table: "positions",
+			load: func(l *loader.Loaders) *dataloadgen.Loader[int64, *org.Position] { return l.Position },
+			unit: unitOf(func(p *org.Position) int64 { return p.UnitID }),
+			see: func(ctx context.Context, p *org.Position) (*org.Position, error) {
+				return p, canManageUnit(ctx, p.UnitID) // as the committee: for the unit's managers
+			}}.record(),
 		recordType{kind: model.KindAccount, table: "accounts", node: accountNode},
 	)
 }

@@ -29,6 +29,7 @@ type Resolver struct {
 	AccountStore  *account.Store
 	ReportStore   *report.Store
 	NewsStore     *news.Store
+	Timeline      *org.Timeline
 }
 
 // NewResolver wires the stores on pool; policy sets the sign-in rules.
@@ -43,10 +44,11 @@ func NewResolver(pool *pgxpool.Pool, version string, policy account.Policy) *Res
 		AccountStore:  account.NewStore(pool, policy),
 		ReportStore:   report.NewStore(pool),
 		NewsStore:     news.NewStore(pool),
+		Timeline:      org.NewTimeline(pool),
 	}
 }
 
 // Stores are the loaders' sources.
 func (r *Resolver) Stores() loader.Stores {
-	return loader.Stores{Org: r.UnitStore, Members: r.MemberStore, Activity: r.ActivityStore, Award: r.AwardStore, Accounts: r.AccountStore, News: r.NewsStore, Reports: r.ReportStore}
+	return loader.Stores{Org: r.UnitStore, Members: r.MemberStore, Activity: r.ActivityStore, Award: r.AwardStore, Accounts: r.AccountStore, News: r.NewsStore, Reports: r.ReportStore, Timeline: r.Timeline}
 }

@@ -63,6 +63,17 @@ var mutationRules = map[string]rule{
 	"unitMove":    {who: managers, targets: []target{parentOf("input", "id"), unitAt("input", "parentId")}},
 	"unitArchive": {who: managers, targets: []target{parentOf("input", "id")}},
 
+	// Dated restructuring: the managers of the parents involved decide.
+	"unitRename":      {who: managers, targets: []target{parentOf("input", "unitId")}},
+	"unitRelocate":    {who: managers, targets: []target{parentOf("input", "unitId"), unitAt("input", "parentId")}},
+	"unitChangeLevel": {who: managers, targets: []target{parentOf("input", "unitId")}},
+	"unitMerge": {who: managers, targets: []target{parentOf("input", "unitIds", each), parentOf("input", "intoUnitId"),
+		unitAt("input", "newUnit", "parentId")}},
+	"unitSplit":       {who: managers, targets: []target{parentOf("input", "unitId"), unitAt("input", "parts", each, "parentId")}},
+	"unitDissolve":    {who: managers, targets: []target{parentOf("input", "unitId"), unitAt("input", "membersToUnitId")}},
+	"positionAppoint": {who: managers, targets: units("input", "unitId")},
+	"positionEnd":     {who: managers, targets: records(model.KindPosition, "input", "id")},
+
 	"memberCreate":   {who: managers, targets: units("input", "unitId"), creates: true},
 	"memberUpdate":   {who: managers, targets: records(model.KindMember, "input", "id")},
 	"memberTransfer": {who: managers, targets: records(model.KindMember, "input", "id")},

@@ -26,6 +26,8 @@ const (
 	KindPlanTarget   Kind = "PlanTarget"
 	KindPost         Kind = "Post"
 	KindPhoto        Kind = "Photo"
+	KindUnitChange   Kind = "UnitChange"
+	KindPosition     Kind = "Position"
 )
 
 // EncodeID makes the opaque global ID of a record: base64url of "Kind:key".

@@ -526,6 +526,17 @@ type MembersRatePayload struct {
 type Mutation struct {
 }
 
+// A unit a merge or a split creates.
+type NewUnitInput struct {
+	// The unit above it; leave out for a root (only administrators).
+	ParentID graphql.Omittable[*string] `json:"parentId,omitempty"`
+	// Leave out for the level of the units it comes from.
+	Level     graphql.Omittable[*org.Level] `json:"level,omitempty"`
+	Name      string                        `json:"name"`
+	ShortName graphql.Omittable[*string]    `json:"shortName,omitempty"`
+	Address   graphql.Omittable[*string]    `json:"address,omitempty"`
+}
+
 // Where a page of a connection starts and ends, for keyset pagination.
 type PageInfo struct {
 	// Whether more items follow this page; pass `endCursor` as `after` to get them.
@@ -703,6 +714,33 @@ type PledgeUpdatePayload struct {
 	UserErrors []*UserError  `json:"userErrors"`
 }
 
+type PositionAppointInput struct {
+	UnitID string    `json:"unitId"`
+	Title  org.Title `json:"title"`
+	// The holder, one of: a member,
+	MemberID graphql.Omittable[*string] `json:"memberId,omitempty"`
+	// an account,
+	AccountID graphql.Omittable[*string] `json:"accountId,omitempty"`
+	// or a person named in full.
+	HolderName graphql.Omittable[*string] `json:"holderName,omitempty"`
+	From       time.Time                  `json:"from"`
+	// Leave out while the post is held.
+	To             graphql.Omittable[*time.Time] `json:"to,omitempty"`
+	DecisionNumber graphql.Omittable[*string]    `json:"decisionNumber,omitempty"`
+}
+
+type PositionEndInput struct {
+	ID      string `json:"id"`
+	Version int32  `json:"version"`
+	// The last day in the post.
+	LastDay time.Time `json:"lastDay"`
+}
+
+type PositionPayload struct {
+	Position   *org.Position `json:"position,omitempty"`
+	UserErrors []*UserError  `json:"userErrors"`
+}
+
 type PostCreateInput struct {
 	UnitID string     `json:"unitId"`
 	Post   *PostInput `json:"post"`
@@ -828,6 +866,22 @@ type UnitArchivePayload struct {
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+type UnitChangeLevelInput struct {
+	UnitID         string                     `json:"unitId"`
+	Level          org.Level                  `json:"level"`
+	EffectiveOn    time.Time                  `json:"effectiveOn"`
+	DecisionNumber string                     `json:"decisionNumber"`
+	Note           graphql.Omittable[*string] `json:"note,omitempty"`
+}
+
+// The result of a restructuring decision.
+type UnitChangePayload struct {
+	Change *org.Change `json:"change,omitempty"`
+	// The unit the decision is about, as it is now.
+	Unit       *org.Unit    `json:"unit,omitempty"`
+	UserErrors []*UserError `json:"userErrors"`
+}
+
 type UnitCreateInput struct {
 	// The unit above; omit only for a root (central or a province without a parent in this system).
 	ParentID  graphql.Omittable[*string] `json:"parentId,omitempty"`
@@ -848,6 +902,15 @@ type UnitCreatePayload struct {
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+type UnitDissolveInput struct {
+	UnitID string `json:"unitId"`
+	// Where its active members are transferred; required when it has any.
+	MembersToUnitID graphql.Omittable[*string] `json:"membersToUnitId,omitempty"`
+	EffectiveOn     time.Time                  `json:"effectiveOn"`
+	DecisionNumber  string                     `json:"decisionNumber"`
+	Note            graphql.Omittable[*string] `json:"note,omitempty"`
+}
+
 // Which units to list.
 type UnitFilter struct {
 	// Only this unit and units below it.
@@ -860,6 +923,25 @@ type UnitFilter struct {
 	Search graphql.Omittable[*string] `json:"search,omitempty"`
 	// Include archived units (default false).
 	IncludeArchived graphql.Omittable[*bool] `json:"includeArchived,omitempty"`
+	// The tree of that day: withinUnitId, parentId and levels apply to the units
+	// as they stood then, and the units that existed then are listed, whether
+	// archived since or not (includeArchived does not apply). Read their names of
+	// the day with `asOf(date:)`.
+	AsOf graphql.Omittable[*time.Time] `json:"asOf,omitempty"`
+}
+
+type UnitMergeInput struct {
+	// The units that end; their members, open units below and posts go to the resulting unit.
+	UnitIds []string `json:"unitIds"`
+	// An existing unit that absorbs them, or
+	IntoUnitID graphql.Omittable[*string] `json:"intoUnitId,omitempty"`
+	// a new unit they become.
+	NewUnit graphql.Omittable[*NewUnitInput] `json:"newUnit,omitempty"`
+	// The resulting unit's level, required when the merged units are at different levels.
+	Level          graphql.Omittable[*org.Level] `json:"level,omitempty"`
+	EffectiveOn    time.Time                     `json:"effectiveOn"`
+	DecisionNumber string                        `json:"decisionNumber"`
+	Note           graphql.Omittable[*string]    `json:"note,omitempty"`
 }
 
 type UnitMoveInput struct {
@@ -872,6 +954,52 @@ type UnitMoveInput struct {
 type UnitMovePayload struct {
 	Unit       *org.Unit    `json:"unit,omitempty"`
 	UserErrors []*UserError `json:"userErrors"`
+}
+
+type UnitRelocateInput struct {
+	UnitID string `json:"unitId"`
+	// The new parent, from effectiveOn. The whole subtree moves with the unit.
+	ParentID       string                     `json:"parentId"`
+	EffectiveOn    time.Time                  `json:"effectiveOn"`
+	DecisionNumber string                     `json:"decisionNumber"`
+	Note           graphql.Omittable[*string] `json:"note,omitempty"`
+}
+
+type UnitRenameInput struct {
+	UnitID string `json:"unitId"`
+	// The new name; leave out to keep it.
+	Name graphql.Omittable[*string] `json:"name,omitempty"`
+	// The new short name; null removes it; leave out to keep it.
+	ShortName graphql.Omittable[*string] `json:"shortName,omitempty"`
+	// The first day of the new name. Not in the future.
+	EffectiveOn    time.Time                  `json:"effectiveOn"`
+	DecisionNumber string                     `json:"decisionNumber"`
+	Note           graphql.Omittable[*string] `json:"note,omitempty"`
+}
+
+type UnitSplitInput struct {
+	UnitID string                `json:"unitId"`
+	Parts  []*UnitSplitPartInput `json:"parts"`
+	// True when the source carries on with what no part takes; false ends it.
+	KeepSource     bool                       `json:"keepSource"`
+	EffectiveOn    time.Time                  `json:"effectiveOn"`
+	DecisionNumber string                     `json:"decisionNumber"`
+	Note           graphql.Omittable[*string] `json:"note,omitempty"`
+}
+
+// A unit a split forms, and its share of the source.
+type UnitSplitPartInput struct {
+	// The unit above it; leave out for the source's parent.
+	ParentID graphql.Omittable[*string] `json:"parentId,omitempty"`
+	// Leave out for the source's level.
+	Level     graphql.Omittable[*org.Level] `json:"level,omitempty"`
+	Name      string                        `json:"name"`
+	ShortName graphql.Omittable[*string]    `json:"shortName,omitempty"`
+	Address   graphql.Omittable[*string]    `json:"address,omitempty"`
+	// Open units directly below the source that go to this part.
+	ChildIds graphql.Omittable[[]string] `json:"childIds,omitempty"`
+	// Active members of the source that go to this part.
+	MemberIds graphql.Omittable[[]string] `json:"memberIds,omitempty"`
 }
 
 // Dashboard figures for a unit and everything below it.

@@ -30,6 +30,7 @@ type Stores struct {
 	Accounts *account.Store
 	News     *news.Store
 	Reports  *report.Store
+	Timeline *org.Timeline
 }
 
 // HoursKey asks for a member's volunteer hours in a year (Year 0: all years).
@@ -99,6 +100,10 @@ type Loaders struct {
 	UnitStats      *dataloadgen.Loader[StatsKey, *org.Stats]
 	SubtreeSize    *dataloadgen.Loader[int64, int]
 	PlanTarget     *dataloadgen.Loader[int64, *report.Target]
+	UnitChange     *dataloadgen.Loader[int64, *org.Change]
+	Position       *dataloadgen.Loader[int64, *org.Position]
+	// UnitAsOf is a unit's version of a day.
+	UnitAsOf *dataloadgen.Loader[org.AsOfKey, *org.UnitVersion]
 	// Participants and ParticipantCount see only the members the request's
 	// caller may see.
 	Participants     *dataloadgen.Loader[PageKey, page.Page[*activity.Participation]]
@@ -147,6 +152,9 @@ func New(s Stores) *Loaders {
 		Post:          dataloadgen.NewMappedLoader(s.News.ByIDs, opt),
 		Photo:         dataloadgen.NewMappedLoader(s.News.PhotosByIDs, opt),
 		PlanTarget:    dataloadgen.NewMappedLoader(s.Reports.TargetsByIDs, opt),
+		UnitChange:    dataloadgen.NewMappedLoader(s.Timeline.ChangesByIDs, opt),
+		Position:      dataloadgen.NewMappedLoader(s.Timeline.PositionsByIDs, opt),
+		UnitAsOf:      dataloadgen.NewMappedLoader(s.Timeline.VersionsAsOf, opt),
 		PostPhotos:    dataloadgen.NewLoader(all(s.News.PhotosOf), opt),
 		PostViews:     dataloadgen.NewLoader(all(s.News.ViewsOf), opt),
 		UnitStats:     dataloadgen.NewLoader(byYear(s.Org.StatsOf), opt),

@@ -495,9 +495,9 @@ func (t *Timeline) Merge(ctx context.Context, in MergeDecision) (*Change, error)
 	var newUnit NewUnit
 	if in.New != nil {
 		newUnit = *in.New
-		newUnit.Name = v.Text(inputPath("new", "name"), newUnit.Name, true, maxName)
-		newUnit.ShortName = v.OptionalText(inputPath("new", "shortName"), newUnit.ShortName, maxShortName)
-		newUnit.Address = v.OptionalText(inputPath("new", "address"), newUnit.Address, maxAddress)
+		newUnit.Name = v.Text(inputPath("newUnit", "name"), newUnit.Name, true, maxName)
+		newUnit.ShortName = v.OptionalText(inputPath("newUnit", "shortName"), newUnit.ShortName, maxShortName)
+		newUnit.Address = v.OptionalText(inputPath("newUnit", "address"), newUnit.Address, maxAddress)
 		if newUnit.Level != nil && in.Level == nil {
 			in.Level = newUnit.Level
 		}
@@ -579,16 +579,16 @@ func (t *Timeline) Merge(ctx context.Context, in MergeDecision) (*Change, error)
 				}
 				for _, s := range sources {
 					if parent != nil && isWithin(parent.Path, s.Path) {
-						v.Add(inputPath("new", "parentId"), validate.NotAllowed,
+						v.Add(inputPath("newUnit", "parentId"), validate.NotAllowed,
 							"Đơn vị cấp trên của đơn vị mới đang trực thuộc một đơn vị bị hợp nhất.",
 							"The new unit's parent lies below one of the merged units.")
 					}
 				}
-				if err := checkParentAt(ctx, tx, &v, inputPath("new", "parentId"), parent, level, eff); err != nil {
+				if err := checkParentAt(ctx, tx, &v, inputPath("newUnit", "parentId"), parent, level, eff); err != nil {
 					return err
 				}
 			} else if level != Central && level != Province {
-				v.Add(inputPath("new", "parentId"), validate.Required,
+				v.Add(inputPath("newUnit", "parentId"), validate.Required,
 					"Đơn vị cấp này phải thuộc một đơn vị cấp trên.", "A unit at this level needs a parent unit.")
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -67,9 +68,16 @@ type Filter struct {
 	Levels          []Level
 	Search          string
 	IncludeArchived bool
+	// AsOf reads the tree of that day: WithinUnitID, ParentID and Levels
+	// apply to the units' versions of the day, and only units that existed
+	// then are listed (archived since or not).
+	AsOf *time.Time
 }
 
 func (f Filter) where(args *db.Args) []string {
+	if f.AsOf != nil {
+		return f.whereAsOf(args)
+	}
 	var conds []string
 	if f.WithinUnitID != nil {
 		conds = append(conds, `path <@ (SELECT path FROM units WHERE id = `+args.Add(*f.WithinUnitID)+`)`)
@@ -85,6 +93,23 @@ func (f Filter) where(args *db.Args) []string {
 		conds = append(conds, `archived_at IS NULL`)
 	}
 	return conds
+}
+
+// whereAsOf is where for a filter with AsOf.
+func (f Filter) whereAsOf(args *db.Args) []string {
+	day := args.Add(*f.AsOf) + `::date`
+	version := `SELECT FROM unit_versions v WHERE v.unit_id = units.id AND v.during @> ` + day
+	if f.WithinUnitID != nil {
+		version += ` AND v.path <@ (SELECT w.path FROM unit_versions w WHERE w.unit_id = ` + args.Add(*f.WithinUnitID) +
+			` AND w.during @> ` + day + `)`
+	}
+	if f.ParentID != nil {
+		version += ` AND v.parent_id = ` + args.Add(*f.ParentID)
+	}
+	if len(f.Levels) > 0 {
+		version += ` AND v.level = ANY(` + args.Add(f.Levels) + `::text[])`
+	}
+	return append([]string{`EXISTS (` + version + `)`}, db.SearchConds("search", f.Search, args)...)
 }
 
 // unitKey is the list order: depth in the tree, then name without accents.

@@ -1,0 +1,95 @@
+package org
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// ChangesByIDs returns restructuring decisions by id with their lineage
+// links, for node(id:) and the links from versions and lineage steps.
+func (t *Timeline) ChangesByIDs(ctx context.Context, ids []int64) (map[int64]*Change, error) {
+	rows, err := t.pool.Query(ctx, `SELECT c.id, c.kind, c.unit_id, c.effective_on, c.decision_number, c.note, c.created_by, c.created_at,
+			coalesce((SELECT array_agg(l.predecessor_id ORDER BY l.id) FROM unit_lineage l WHERE l.change_id = c.id), '{}'),
+			coalesce((SELECT array_agg(l.successor_id ORDER BY l.id) FROM unit_lineage l WHERE l.change_id = c.id), '{}')
+		FROM unit_changes c WHERE c.id = ANY($1)`, ids)
+	if err != nil {
+		return nil, fmt.Errorf("changes by id: %w", err)
+	}
+	out := make(map[int64]*Change, len(ids))
+	_, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (struct{}, error) {
+		var c Change
+		var preds, succs []int64
+		if err := r.Scan(&c.ID, &c.Kind, &c.UnitID, &c.EffectiveOn, &c.DecisionNumber, &c.Note, &c.CreatedBy, &c.CreatedAt,
+			&preds, &succs); err != nil {
+			return struct{}{}, err
+		}
+		for i := range preds {
+			c.Links = append(c.Links, LineageLink{ChangeID: c.ID, PredecessorID: preds[i], SuccessorID: succs[i]})
+		}
+		out[c.ID] = &c
+		return struct{}{}, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("changes by id: %w", err)
+	}
+	return out, nil
+}
+
+// PositionsByIDs returns committee posts by id.
+func (t *Timeline) PositionsByIDs(ctx context.Context, ids []int64) (map[int64]*Position, error) {
+	rows, err := t.pool.Query(ctx, `SELECT `+positionColumns+positionFrom+` WHERE p.id = ANY($1)`, ids)
+	if err != nil {
+		return nil, fmt.Errorf("positions by id: %w", err)
+	}
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*Position, error) { return scanPosition(r) })
+	if err != nil {
+		return nil, fmt.Errorf("positions by id: %w", err)
+	}
+	out := make(map[int64]*Position, len(list))
+	for _, p := range list {
+		out[p.ID] = p
+	}
+	return out, nil
+}
+
+// AsOfKey asks for a unit as it stood on a day.
+type AsOfKey struct {
+	UnitID int64
+	On     string // YYYY-MM-DD, so keys compare by value
+}
+
+// VersionsAsOf returns, for each key, the unit's version of its day (keys
+// of units that did not exist then are left out): a list of units each
+// showing asOf(date:) in one statement per day asked.
+func (t *Timeline) VersionsAsOf(ctx context.Context, keys []AsOfKey) (map[AsOfKey]*UnitVersion, error) {
+	byDay := map[string][]int64{}
+	for _, k := range keys {
+		byDay[k.On] = append(byDay[k.On], k.UnitID)
+	}
+	out := make(map[AsOfKey]*UnitVersion, len(keys))
+	for day, ids := range byDay {
+		on, err := parseDay(day)
+		if err != nil {
+			return nil, err
+		}
+		versions, err := t.UnitsAsOf(ctx, ids, on)
+		if err != nil {
+			return nil, err
+		}
+		for id, v := range versions {
+			out[AsOfKey{UnitID: id, On: day}] = v
+		}
+	}
+	return out, nil
+}
+
+func parseDay(day string) (time.Time, error) {
+	on, err := time.Parse(time.DateOnly, day)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("day %q: %w", day, err)
+	}
+	return on, nil
+}
