@@ -1,0 +1,229 @@
+package graph_test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+// reform is the fixture tree restructured through the API as the 2025
+// reform did: on 1 July 2025 the commune unions of Phước Đại and Tà Lú
+// merge into one placed directly under the province, Huyện đoàn Bác Ái is
+// dissolved, and Tỉnh đoàn Ninh Thuận merges into Tỉnh đoàn Khánh Hòa.
+type reform struct {
+	*tree
+	khanhHoa, phuocDai, taLu, merged string
+}
+
+const reformDay = "2025-07-01"
+
+func newReform(t *testing.T) *reform {
+	t.Helper()
+	r := &reform{tree: newTree(t)}
+	r.khanhHoa = r.unit(t, nil, "PROVINCE", "Tỉnh đoàn Khánh Hòa")
+	r.phuocDai = r.unit(t, &r.district, "GRASSROOTS", "Đoàn xã Phước Đại")
+	r.taLu = r.unit(t, &r.district, "GRASSROOTS", "Đoàn xã Tà Lú")
+	return r
+}
+
+// apply runs the reform's decisions; r.merged is the merged commune union.
+func (r *reform) apply(t *testing.T) {
+	t.Helper()
+	var out struct{ Unit struct{ ID string } }
+	r.env.MustMutate(t, "unitMerge", "UnitMergeInput", "unit { id }", map[string]any{
+		"unitIds": []string{r.phuocDai, r.taLu}, "newUnit": map[string]any{"parentId": r.province, "name": "Đoàn xã Phước Đại"},
+		"effectiveOn": reformDay, "decisionNumber": "15-QĐ/TĐTN"}, &out)
+	r.merged = out.Unit.ID
+	r.env.MustMutate(t, "unitDissolve", "UnitDissolveInput", "__typename", map[string]any{
+		"unitId": r.district, "effectiveOn": reformDay, "decisionNumber": "16-QĐ/TĐTN"}, nil)
+	r.env.MustMutate(t, "unitMerge", "UnitMergeInput", "__typename", map[string]any{
+		"unitIds": []string{r.province}, "intoUnitId": r.khanhHoa, "effectiveOn": reformDay, "decisionNumber": "01-QĐ/TWĐTN"}, nil)
+}
+
+type version struct {
+	Name     string
+	Level    string
+	Parent   *struct{ ID string }
+	Children []struct{ Name string }
+}
+
+// asOf reads a unit as of a day.
+func (r *reform) asOf(t *testing.T, unit, day string) *version {
+	t.Helper()
+	var out struct{ Unit struct{ AsOf *version } }
+	r.env.MustDo(t, `query($id: ID!, $d: Date!) { unit(id: $id) { asOf(date: $d) { name level parent { id } children { name } } } }`,
+		map[string]any{"id": unit, "d": day}, &out)
+	return out.Unit.AsOf
+}
+
+func childNames(v *version) []string {
+	var out []string
+	for _, c := range v.Children {
+		out = append(out, c.Name)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// The tree of 2022 reads as it stood, before and after the reform; the
+// tree of 2026 is the new one; lineage records where the merged unit came
+// from.
+func TestReformKeepsThePastTree(t *testing.T) {
+	t.Parallel()
+	r := newReform(t)
+	before2022 := childNames(r.asOf(t, r.province, "2022-12-31"))
+	r.apply(t)
+
+	nt2022 := r.asOf(t, r.province, "2022-12-31")
+	if nt2022 == nil || nt2022.Name != "Tỉnh đoàn Ninh Thuận" || !slices.Equal(childNames(nt2022), before2022) {
+		t.Fatalf("Ninh Thuận as of 2022 after the reform: %+v, want children %v", nt2022, before2022)
+	}
+	if v := r.asOf(t, r.province, "2025-07-01"); v != nil {
+		t.Errorf("Ninh Thuận still stands on the reform day: %+v", v)
+	}
+	kh := r.asOf(t, r.khanhHoa, "2026-12-31")
+	if got := childNames(kh); !slices.Equal(got, []string{"Đoàn khối Cơ quan – Doanh nghiệp tỉnh", "Đoàn xã Phước Đại"}) {
+		t.Errorf("Khánh Hòa's units in 2026: %v", got)
+	}
+	if v := r.asOf(t, r.phuocDai, "2022-12-31"); v == nil || v.Parent == nil || v.Parent.ID != r.district {
+		t.Errorf("Phước Đại in 2022 was under Bác Ái: %+v", v)
+	}
+
+	var tree struct{ Units struct{ TotalCount int } }
+	r.env.MustDo(t, `query($id: ID!) { units(filter: {withinUnitId: $id, asOf: "2022-12-31"}) { totalCount } }`,
+		map[string]any{"id": r.province}, &tree)
+	if tree.Units.TotalCount != 7 {
+		t.Errorf("Ninh Thuận's tree of 2022 has %d units, want 7 (itself, the bloc, 2 branches, Bác Ái, 2 communes)", tree.Units.TotalCount)
+	}
+
+	var lineage struct {
+		Unit struct {
+			Lineage struct {
+				Predecessors []struct {
+					Unit   struct{ Name string }
+					Change struct{ Kind, EffectiveOn, DecisionNumber string }
+				}
+			}
+		}
+	}
+	r.env.MustDo(t, `query($id: ID!) { unit(id: $id) { lineage { predecessors { unit { name } change { kind effectiveOn decisionNumber } } } } }`,
+		map[string]any{"id": r.merged}, &lineage)
+	var names []string
+	for _, p := range lineage.Unit.Lineage.Predecessors {
+		names = append(names, p.Unit.Name)
+		if p.Change.Kind != "MERGE" || p.Change.EffectiveOn != reformDay || p.Change.DecisionNumber != "15-QĐ/TĐTN" {
+			t.Errorf("predecessor %s by %+v", p.Unit.Name, p.Change)
+		}
+	}
+	slices.Sort(names)
+	if !slices.Equal(names, []string{"Đoàn xã Phước Đại", "Đoàn xã Tà Lú"}) {
+		t.Errorf("the merged commune's predecessors: %v", names)
+	}
+}
+
+// A rename from a date leaves the name of earlier days alone.
+func TestRenameKeepsTheOldName(t *testing.T) {
+	t.Parallel()
+	r := newReform(t)
+	r.env.MustMutate(t, "unitRename", "UnitRenameInput", "__typename", map[string]any{
+		"unitId": r.bloc, "name": "Đoàn khối các cơ quan tỉnh", "effectiveOn": "2026-01-01", "decisionNumber": "20-QĐ/TĐTN"}, nil)
+	if v := r.asOf(t, r.bloc, "2022-12-31"); v == nil || v.Name != "Đoàn khối Cơ quan – Doanh nghiệp tỉnh" {
+		t.Errorf("the bloc's 2022 name: %+v", v)
+	}
+	if v := r.asOf(t, r.bloc, "2026-06-01"); v == nil || v.Name != "Đoàn khối các cơ quan tỉnh" {
+		t.Errorf("the bloc's 2026 name: %+v", v)
+	}
+	var out struct {
+		Unit struct {
+			Name    string
+			History []struct{ Name, ValidFrom string }
+		}
+	}
+	r.env.MustDo(t, `query($id: ID!) { unit(id: $id) { name history { name validFrom } } }`, map[string]any{"id": r.bloc}, &out)
+	if out.Unit.Name != "Đoàn khối các cơ quan tỉnh" || len(out.Unit.History) != 2 || out.Unit.History[1].ValidFrom != "2026-01-01" {
+		t.Errorf("the bloc now and its history: %+v", out.Unit)
+	}
+}
+
+// Bad restructuring input is refused on its field and writes nothing.
+func TestRestructuringRefused(t *testing.T) {
+	t.Parallel()
+	r := newReform(t)
+	for _, tt := range []struct {
+		name, mutation, input string
+		in                    map[string]any
+		want                  string
+	}{
+		{"a move that makes a cycle", "unitRelocate", "UnitRelocateInput",
+			map[string]any{"unitId": r.bloc, "parentId": r.branchA}, "input.parentId:NOT_ALLOWED"},
+		{"a date in the future", "unitRename", "UnitRenameInput",
+			map[string]any{"unitId": r.bloc, "name": "Tên mới", "effectiveOn": "2999-01-01"}, "input.effectiveOn:OUT_OF_RANGE"},
+		{"units at different levels without a level", "unitMerge", "UnitMergeInput",
+			map[string]any{"unitIds": []string{r.branchA, r.phuocDai}, "newUnit": map[string]any{"parentId": r.province, "name": "Đơn vị chung"}},
+			"input.level:REQUIRED"},
+		{"no decision number", "unitDissolve", "UnitDissolveInput",
+			map[string]any{"unitId": r.branchB, "decisionNumber": "  "}, "input.decisionNumber:REQUIRED"},
+		{"a malformed unit", "unitDissolve", "UnitDissolveInput",
+			map[string]any{"unitId": "%%%"}, "input.unitId:NOT_FOUND"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			in := map[string]any{"effectiveOn": reformDay, "decisionNumber": "99-QĐ/TĐTN"}
+			for k, v := range tt.in {
+				in[k] = v
+			}
+			changes, versions, audit := r.env.Count(t, "unit_changes"), r.env.Count(t, "unit_versions"), r.env.Count(t, "audit_log")
+			ue := r.env.Mutate(t, tt.mutation, tt.input, "change { id }", in, nil)
+			if got := codes(ue); !slices.Contains(got, tt.want) {
+				t.Errorf("userErrors %v, want %s", got, tt.want)
+			}
+			if r.env.Count(t, "unit_changes") != changes || r.env.Count(t, "unit_versions") != versions || r.env.Count(t, "audit_log") != audit {
+				t.Error("a refused decision wrote something")
+			}
+		})
+	}
+}
+
+// The committee of a date is the one in office then; the holder's name is
+// printed as recorded.
+func TestCommitteeOfADate(t *testing.T) {
+	t.Parallel()
+	r := newReform(t)
+	first := r.member(t, r.branchA, "Nguyễn Thị Thanh Tâm", nil)
+	appoint := func(in map[string]any) {
+		in["unitId"] = r.bloc
+		r.env.MustMutate(t, "positionAppoint", "PositionAppointInput", "position { id }", in, nil)
+	}
+	appoint(map[string]any{"title": "SECRETARY", "memberId": first, "from": "2022-01-01", "to": "2024-12-31", "decisionNumber": "05-QĐ/TĐTN"})
+	appoint(map[string]any{"title": "SECRETARY", "holderName": "Trần Văn Minh", "from": "2025-01-01"})
+	appoint(map[string]any{"title": "COMMITTEE_MEMBER", "holderName": "Lê Thị Hoa", "from": "2022-01-01"})
+
+	committee := func(day string) []string {
+		var out struct {
+			Unit struct {
+				Committee []struct{ Title, HolderName string }
+			}
+		}
+		r.env.MustDo(t, `query($id: ID!, $d: Date) { unit(id: $id) { committee(on: $d) { title holderName } } }`,
+			map[string]any{"id": r.bloc, "d": day}, &out)
+		var list []string
+		for _, p := range out.Unit.Committee {
+			list = append(list, p.Title+" "+p.HolderName)
+		}
+		return list
+	}
+	if got := strings.Join(committee("2022-06-30"), ", "); got != "SECRETARY Nguyễn Thị Thanh Tâm, COMMITTEE_MEMBER Lê Thị Hoa" {
+		t.Errorf("committee of 2022: %s", got)
+	}
+	if got := strings.Join(committee("2026-06-30"), ", "); got != "SECRETARY Trần Văn Minh, COMMITTEE_MEMBER Lê Thị Hoa" {
+		t.Errorf("committee of 2026: %s", got)
+	}
+	ue := r.env.Mutate(t, "positionAppoint", "PositionAppointInput", "position { id }", map[string]any{"unitId": r.bloc,
+		"title": "SECRETARY", "holderName": "Người thứ hai", "from": "2025-06-01"}, nil)
+	if got := codes(ue); !slices.Contains(got, "input.title:CONFLICT") {
+		t.Errorf("a second secretary at once: %v", got)
+	}
+	resp := r.env.As("").Do(t, `query($id: ID!) { unit(id: $id) { committee { holderName } } }`, map[string]any{"id": r.bloc})
+	if len(resp.Errors) != 1 || resp.Errors[0].Extensions["code"] != "UNAUTHENTICATED" {
+		t.Errorf("anonymous read of a committee: %s %+v", resp.Data, resp.Errors)
+	}
+}
