@@ -15,6 +15,7 @@ import (
 	"github.com/sodoan/sodoan/internal/member"
 	"github.com/sodoan/sodoan/internal/money"
 	"github.com/sodoan/sodoan/internal/page"
+	"github.com/sodoan/sodoan/internal/subtree"
 )
 
 // Store reads and writes campaigns, activities, participations and
@@ -23,12 +24,12 @@ type Store struct {
 	pool db.DB
 	now  func() time.Time
 	// subtrees tells small subtrees from large ones, for List.
-	subtrees *db.Subtrees
+	subtrees *subtree.Sizes
 }
 
 // NewStore returns a Store on pool.
 func NewStore(pool db.DB) *Store {
-	return &Store{pool: pool, now: time.Now, subtrees: db.NewSubtrees()}
+	return &Store{pool: pool, now: time.Now, subtrees: subtree.NewSizes()}
 }
 
 const activityColumns = `a.id, a.unit_id, a.title, a.kind, a.work_area, a.campaign_id, a.starts_on, a.ends_on,
@@ -145,7 +146,7 @@ func (s *Store) List(ctx context.Context, f Filter, order Order, p page.Request)
 	lim := args.Add(p.Limit())
 	sql := `SELECT ` + activityColumns + ` FROM activities a` + db.Where(conds) + ` ORDER BY ` + orderBy + ` LIMIT ` + lim
 	if small {
-		sql = db.ByUnit(args.Add(*f.UnitID), byUnit(conds, orderBy, lim), strings.ReplaceAll(orderBy, "a.", "x."), lim)
+		sql = subtree.ByUnit(args.Add(*f.UnitID), byUnit(conds, orderBy, lim), strings.ReplaceAll(orderBy, "a.", "x."), lim)
 	}
 	rows, err := s.pool.Query(ctx, sql, args.Bind(f.Search != "")...)
 	if err != nil {
@@ -159,7 +160,7 @@ func (s *Store) List(ctx context.Context, f Filter, order Order, p page.Request)
 }
 
 // byUnit is one unit's activities (the unit is u.id) in order, up to lim:
-// the inner query of db.ByUnit.
+// the inner query of subtree.ByUnit.
 func byUnit(conds []string, orderBy, lim string) string {
 	return `SELECT ` + activityColumns + ` FROM activities a` + db.Where(append(slices.Clip(conds), `a.unit_id = u.id`)) +
 		` ORDER BY ` + orderBy + ` LIMIT ` + lim
@@ -246,7 +247,7 @@ func (s *Store) FirstPagesOf(ctx context.Context, parent Parent, ids []int64, f 
 		inner := `SELECT ` + activityColumns + ` FROM activities a` + db.Where(append(conds, parent.condition("parent.id"))) +
 			` ORDER BY ` + orderBy + ` LIMIT ` + lim
 		if group.byUnit {
-			inner = db.ByUnit("parent.id", byUnit(conds, orderBy, lim), strings.ReplaceAll(orderBy, "a.", "x."), lim)
+			inner = subtree.ByUnit("parent.id", byUnit(conds, orderBy, lim), strings.ReplaceAll(orderBy, "a.", "x."), lim)
 		}
 		rows, err := s.pool.Query(ctx, db.Lateral(idsArg, inner), args.Bind(f.Search != "")...)
 		if err != nil {

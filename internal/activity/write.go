@@ -8,9 +8,12 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/sodoan/sodoan/internal/db"
+	"github.com/sodoan/sodoan/internal/idempotency"
 	"github.com/sodoan/sodoan/internal/money"
 	"github.com/sodoan/sodoan/internal/org"
+	"github.com/sodoan/sodoan/internal/patch"
 	"github.com/sodoan/sodoan/internal/validate"
+	"github.com/sodoan/sodoan/internal/versionlock"
 )
 
 const (
@@ -61,7 +64,7 @@ func (s *Store) CreateCampaign(ctx context.Context, c CampaignInput) (*Campaign,
 	checkCampaign(&v, &c)
 	var out *Campaign
 	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		if err := db.ClaimKey(ctx, tx); err != nil {
+		if err := idempotency.Claim(ctx, tx); err != nil {
 			return err
 		}
 		if err := org.CheckOpen(ctx, tx, &v, in("unitId"), c.UnitID); err != nil {
@@ -76,7 +79,7 @@ func (s *Store) CreateCampaign(ctx context.Context, c CampaignInput) (*Campaign,
 		if err != nil {
 			return duplicateCampaign(fmt.Errorf("insert campaign: %w", err))
 		}
-		return db.KeyCreated(ctx, tx, out.ID)
+		return idempotency.Created(ctx, tx, out.ID)
 	})
 	return out, err
 }
@@ -88,12 +91,12 @@ type CampaignUpdate struct {
 	Name        *string
 	Year        *int
 	WorkArea    *WorkArea
-	Description db.Optional[string]
+	Description patch.Optional[string]
 }
 
 func lockCampaign(ctx context.Context, tx pgx.Tx, id int64, version int32) (*Campaign, error) {
-	return db.LockVersion(ctx, tx, `SELECT `+campaignColumns+` FROM campaigns WHERE id = $1 FOR UPDATE`, id, version,
-		scanCampaign, func(c *Campaign) int32 { return c.Version }, db.Named{VI: "phong trào", EN: "campaign"})
+	return versionlock.Lock(ctx, tx, `SELECT `+campaignColumns+` FROM campaigns WHERE id = $1 FOR UPDATE`, id, version,
+		scanCampaign, func(c *Campaign) int32 { return c.Version }, versionlock.Named{VI: "phong trào", EN: "campaign"})
 }
 
 // UpdateCampaign changes a campaign's fields.
@@ -248,7 +251,7 @@ func (s *Store) CreateActivity(ctx context.Context, a ActivityInput) (*Activity,
 	}
 	var out *Activity
 	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		if err := db.ClaimKey(ctx, tx); err != nil {
+		if err := idempotency.Claim(ctx, tx); err != nil {
 			return err
 		}
 		var v validate.Errors
@@ -270,7 +273,7 @@ func (s *Store) CreateActivity(ctx context.Context, a ActivityInput) (*Activity,
 		if err := writeGuests(ctx, tx, out.ID, a.Guests); err != nil {
 			return err
 		}
-		return db.KeyCreated(ctx, tx, out.ID)
+		return idempotency.Created(ctx, tx, out.ID)
 	})
 	return out, err
 }
@@ -282,20 +285,26 @@ type ActivityUpdate struct {
 	Title         *string
 	Kind          *Kind
 	WorkArea      *WorkArea
-	CampaignID    db.Optional[int64]
+	CampaignID    patch.Optional[int64]
 	StartsOn      *time.Time
 	EndsOn        *time.Time
 	Place         *Place
-	Description   db.Optional[string]
+	Description   patch.Optional[string]
 	Status        *Status
 	Beneficiaries *Beneficiaries
 	Guests        []Guest
 	GuestsSet     bool
 }
 
+const lockActivitySQL = `SELECT ` + activityColumns + ` FROM activities a WHERE a.id = $1 FOR UPDATE`
+
+var activityNamed = versionlock.Named{VI: "hoạt động", EN: "activity"}
+
+func scanOneActivity(row pgx.Row) (*Activity, error) { return scanActivity(row) }
+
 // lockActivity reads an activity for update, or nil if there is none.
 func lockActivity(ctx context.Context, tx pgx.Tx, id int64) (*Activity, error) {
-	a, err := scanActivity(tx.QueryRow(ctx, `SELECT `+activityColumns+` FROM activities a WHERE a.id = $1 FOR UPDATE`, id))
+	a, err := scanActivity(tx.QueryRow(ctx, lockActivitySQL, id))
 	if isNoRows(err) {
 		return nil, nil
 	}
@@ -308,22 +317,8 @@ func lockActivity(ctx context.Context, tx pgx.Tx, id int64) (*Activity, error) {
 // lockActivityAt locks the activity an update or delete names: it must
 // exist and still be at the version the caller read.
 func lockActivityAt(ctx context.Context, tx pgx.Tx, id int64, version int32) (*Activity, error) {
-	a, err := lockActivity(ctx, tx, id)
-	switch {
-	case err != nil:
-		return nil, err
-	case a == nil:
-		return nil, activityNotFound(in("id"))
-	case a.Version != version:
-		return nil, validate.StaleError(in("version"))
-	}
-	return a, nil
-}
-
-func activityNotFound(field []string) error {
-	var v validate.Errors
-	v.Add(field, validate.NotFound, "Không tìm thấy hoạt động.", "No such activity.")
-	return v.Err()
+	return versionlock.Lock(ctx, tx, lockActivitySQL, id, version, scanOneActivity,
+		func(a *Activity) int32 { return a.Version }, activityNamed)
 }
 
 // UpdateActivity changes an activity's fields and, when given, its guests.
@@ -443,12 +438,9 @@ func (s *Store) RecordParticipations(ctx context.Context, activityID int64, list
 	}
 	var out []*Participation
 	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		a, err := lockActivity(ctx, tx, activityID)
+		a, err := versionlock.Row(ctx, tx, lockActivitySQL, activityID, scanOneActivity, in("activityId"), activityNamed)
 		if err != nil {
 			return err
-		}
-		if a == nil {
-			return activityNotFound(in("activityId"))
 		}
 		if a.Status == Cancelled {
 			v.Add(in("activityId"), validate.NotAllowed, "Hoạt động đã hủy.", "The activity was cancelled.")
@@ -512,12 +504,8 @@ func (s *Store) RecordParticipations(ctx context.Context, activityID int64, list
 func (s *Store) RemoveParticipations(ctx context.Context, activityID int64, memberIDs []int64) (int, error) {
 	var n int
 	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		a, err := lockActivity(ctx, tx, activityID)
-		if err != nil {
+		if _, err := versionlock.Row(ctx, tx, lockActivitySQL, activityID, scanOneActivity, in("activityId"), activityNamed); err != nil {
 			return err
-		}
-		if a == nil {
-			return activityNotFound(in("activityId"))
 		}
 		tag, err := tx.Exec(ctx, `DELETE FROM participations WHERE activity_id = $1 AND member_id = ANY($2)`, activityID, memberIDs)
 		if err != nil {
@@ -562,7 +550,7 @@ func (s *Store) CreateContribution(ctx context.Context, c ContributionInput) (*C
 	checkContribution(&v, &c)
 	var out *Contribution
 	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		if err := db.ClaimKey(ctx, tx); err != nil {
+		if err := idempotency.Claim(ctx, tx); err != nil {
 			return err
 		}
 		a, err := lockActivity(ctx, tx, c.ActivityID)
@@ -582,7 +570,7 @@ func (s *Store) CreateContribution(ctx context.Context, c ContributionInput) (*C
 		if err != nil {
 			return fmt.Errorf("insert contribution: %w", err)
 		}
-		return db.KeyCreated(ctx, tx, out.ID)
+		return idempotency.Created(ctx, tx, out.ID)
 	})
 	return out, err
 }
@@ -594,14 +582,14 @@ type ContributionUpdate struct {
 	Kind         *ContributionKind
 	Description  *string
 	Value        *int64
-	Quantity     db.Optional[float64]
-	QuantityUnit db.Optional[string]
-	Recipient    db.Optional[string]
+	Quantity     patch.Optional[float64]
+	QuantityUnit patch.Optional[string]
+	Recipient    patch.Optional[string]
 }
 
 func lockContribution(ctx context.Context, tx pgx.Tx, id int64, version int32) (*Contribution, error) {
-	return db.LockVersion(ctx, tx, `SELECT `+contributionColumns+` FROM contributions WHERE id = $1 FOR UPDATE`, id, version,
-		scanContribution, func(c *Contribution) int32 { return c.Version }, db.Named{VI: "khoản đóng góp", EN: "contribution"})
+	return versionlock.Lock(ctx, tx, `SELECT `+contributionColumns+` FROM contributions WHERE id = $1 FOR UPDATE`, id, version,
+		scanContribution, func(c *Contribution) int32 { return c.Version }, versionlock.Named{VI: "khoản đóng góp", EN: "contribution"})
 }
 
 // UpdateContribution changes a contribution.

@@ -9,8 +9,11 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/sodoan/sodoan/internal/db"
+	"github.com/sodoan/sodoan/internal/idempotency"
 	"github.com/sodoan/sodoan/internal/org"
+	"github.com/sodoan/sodoan/internal/patch"
 	"github.com/sodoan/sodoan/internal/validate"
+	"github.com/sodoan/sodoan/internal/versionlock"
 )
 
 const (
@@ -156,7 +159,7 @@ func (s *Store) checkCommendation(ctx context.Context, tx pgx.Tx, v *validate.Er
 func (s *Store) CreateCommendation(ctx context.Context, c CommendationInput) (*Commendation, error) {
 	var out *Commendation
 	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		if err := db.ClaimKey(ctx, tx); err != nil {
+		if err := idempotency.Claim(ctx, tx); err != nil {
 			return err
 		}
 		var v validate.Errors
@@ -175,7 +178,7 @@ func (s *Store) CreateCommendation(ctx context.Context, c CommendationInput) (*C
 		if err != nil {
 			return fmt.Errorf("insert commendation: %w", err)
 		}
-		return db.KeyCreated(ctx, tx, out.ID)
+		return idempotency.Created(ctx, tx, out.ID)
 	})
 	return out, err
 }
@@ -188,15 +191,15 @@ type CommendationUpdate struct {
 	Form           *Form
 	Title          *string
 	Issuer         *Issuer
-	DecisionNumber db.Optional[string]
-	DecisionDate   db.Optional[time.Time]
+	DecisionNumber patch.Optional[string]
+	DecisionDate   patch.Optional[time.Time]
 	Year           *int
-	Reason         db.Optional[string]
+	Reason         patch.Optional[string]
 }
 
 func lockCommendation(ctx context.Context, tx pgx.Tx, id int64, version int32) (*Commendation, error) {
-	return db.LockVersion(ctx, tx, `SELECT `+commendationColumns+` FROM commendations c WHERE c.id = $1 FOR UPDATE`, id, version,
-		scanCommendation, func(c *Commendation) int32 { return c.Version }, db.Named{VI: "khen thưởng", EN: "commendation"})
+	return versionlock.Lock(ctx, tx, `SELECT `+commendationColumns+` FROM commendations c WHERE c.id = $1 FOR UPDATE`, id, version,
+		scanCommendation, func(c *Commendation) int32 { return c.Version }, versionlock.Named{VI: "khen thưởng", EN: "commendation"})
 }
 
 // UpdateCommendation corrects a commendation.
@@ -294,7 +297,7 @@ func (s *Store) CreatePledge(ctx context.Context, p PledgeInput) (*Pledge, error
 	v.Year(in("year"), p.Year)
 	var out *Pledge
 	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		if err := db.ClaimKey(ctx, tx); err != nil {
+		if err := idempotency.Claim(ctx, tx); err != nil {
 			return err
 		}
 		u, err := loadUnit(ctx, tx, p.UnitID)
@@ -314,22 +317,25 @@ func (s *Store) CreatePledge(ctx context.Context, p PledgeInput) (*Pledge, error
 		if err != nil {
 			return duplicatePledge(fmt.Errorf("insert pledge: %w", err))
 		}
-		return db.KeyCreated(ctx, tx, out.ID)
+		return idempotency.Created(ctx, tx, out.ID)
 	})
 	return out, err
 }
 
+const lockPledgeSQL = `SELECT ` + pledgeColumns + ` FROM pledges p WHERE p.id = $1 FOR UPDATE`
+
+var pledgeNamed = versionlock.Named{VI: "cam kết", EN: "pledge"}
+
+// lockPledge locks the pledge field names, whatever its version.
 func lockPledge(ctx context.Context, tx pgx.Tx, field []string, id int64) (*Pledge, error) {
-	p, err := scanPledge(tx.QueryRow(ctx, `SELECT `+pledgeColumns+` FROM pledges p WHERE p.id = $1 FOR UPDATE`, id))
-	if errors.Is(err, pgx.ErrNoRows) {
-		var v validate.Errors
-		v.Add(field, validate.NotFound, "Không tìm thấy cam kết.", "No such pledge.")
-		return nil, v.Err()
-	}
-	if err != nil {
-		return nil, fmt.Errorf("lock pledge %d: %w", id, err)
-	}
-	return p, nil
+	return versionlock.Row(ctx, tx, lockPledgeSQL, id, scanPledge, field, pledgeNamed)
+}
+
+// lockPledgeAt locks the pledge an update or delete names at the version
+// the caller read.
+func lockPledgeAt(ctx context.Context, tx pgx.Tx, id int64, version int32) (*Pledge, error) {
+	return versionlock.Lock(ctx, tx, lockPledgeSQL, id, version, scanPledge,
+		func(p *Pledge) int32 { return p.Version }, pledgeNamed)
 }
 
 // PledgeUpdate changes a pledge; nil fields are kept.
@@ -337,19 +343,16 @@ type PledgeUpdate struct {
 	ID          int64
 	Version     int32
 	Title       *string
-	Description db.Optional[string]
+	Description patch.Optional[string]
 }
 
 // UpdatePledge changes a pledge's title or description.
 func (s *Store) UpdatePledge(ctx context.Context, u PledgeUpdate) (*Pledge, error) {
 	var out *Pledge
 	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		cur, err := lockPledge(ctx, tx, in("id"), u.ID)
+		cur, err := lockPledgeAt(ctx, tx, u.ID, u.Version)
 		if err != nil {
 			return err
-		}
-		if cur.Version != u.Version {
-			return validate.StaleError(in("version"))
 		}
 		var v validate.Errors
 		if u.Title != nil {
@@ -374,12 +377,9 @@ func (s *Store) UpdatePledge(ctx context.Context, u PledgeUpdate) (*Pledge, erro
 // DeletePledge deletes a pledge and its signatures.
 func (s *Store) DeletePledge(ctx context.Context, id int64, version int32) error {
 	return db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		p, err := lockPledge(ctx, tx, in("id"), id)
+		p, err := lockPledgeAt(ctx, tx, id, version)
 		if err != nil {
 			return err
-		}
-		if p.Version != version {
-			return validate.StaleError(in("version"))
 		}
 		_, err = tx.Exec(ctx, `DELETE FROM pledges WHERE id = $1`, p.ID)
 		return err

@@ -9,7 +9,10 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/sodoan/sodoan/internal/db"
+	"github.com/sodoan/sodoan/internal/idempotency"
+	"github.com/sodoan/sodoan/internal/patch"
 	"github.com/sodoan/sodoan/internal/validate"
+	"github.com/sodoan/sodoan/internal/versionlock"
 )
 
 const (
@@ -147,7 +150,7 @@ func (s *Store) Create(ctx context.Context, c CreateInput) (*Member, error) {
 
 	var created *Member
 	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		if err := db.ClaimKey(ctx, tx); err != nil {
+		if err := idempotency.Claim(ctx, tx); err != nil {
 			return err
 		}
 		if err := branchCheck(ctx, tx, &v, in("unitId"), m.UnitID); err != nil {
@@ -174,7 +177,7 @@ func (s *Store) Create(ctx context.Context, c CreateInput) (*Member, error) {
 		if err != nil {
 			return fmt.Errorf("record member %d's arrival: %w", created.ID, err)
 		}
-		return db.KeyCreated(ctx, tx, created.ID)
+		return idempotency.Created(ctx, tx, created.ID)
 	})
 	return created, err
 }
@@ -187,18 +190,18 @@ type UpdateInput struct {
 	Gender     *Gender
 	BirthDate  *time.Time
 	JoinedOn   *time.Time
-	CardNumber db.Optional[string]
+	CardNumber patch.Optional[string]
 	Position   *Position
-	Phone      db.Optional[string]
-	Email      db.Optional[string]
-	Address    db.Optional[string]
+	Phone      patch.Optional[string]
+	Email      patch.Optional[string]
+	Address    patch.Optional[string]
 }
 
 // lockCurrent locks the member being changed and checks the caller's version.
 func lockCurrent(ctx context.Context, tx pgx.Tx, id int64, version int32) (*Member, error) {
-	return db.LockVersion(ctx, tx, `SELECT `+memberColumns+` FROM members m WHERE m.id = $1 FOR UPDATE`, id, version,
+	return versionlock.Lock(ctx, tx, `SELECT `+memberColumns+` FROM members m WHERE m.id = $1 FOR UPDATE`, id, version,
 		func(r pgx.Row) (*Member, error) { return scanMember(r) }, func(m *Member) int32 { return m.Version },
-		db.Named{VI: "đoàn viên", EN: "member"})
+		versionlock.Named{VI: "đoàn viên", EN: "member"})
 }
 
 // Update corrects a member's details.

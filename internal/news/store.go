@@ -12,9 +12,11 @@ import (
 
 	"github.com/sodoan/sodoan/internal/access"
 	"github.com/sodoan/sodoan/internal/db"
+	"github.com/sodoan/sodoan/internal/idempotency"
 	"github.com/sodoan/sodoan/internal/org"
 	"github.com/sodoan/sodoan/internal/page"
 	"github.com/sodoan/sodoan/internal/validate"
+	"github.com/sodoan/sodoan/internal/versionlock"
 )
 
 // Status is where a post is in its life.
@@ -325,7 +327,7 @@ func writePhotos(ctx context.Context, tx pgx.Tx, postID int64, photos []PostPhot
 func (s *Store) Create(ctx context.Context, p Input, accountID int64) (*Post, error) {
 	var out *Post
 	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		if err := db.ClaimKey(ctx, tx); err != nil {
+		if err := idempotency.Claim(ctx, tx); err != nil {
 			return err
 		}
 		var v validate.Errors
@@ -351,7 +353,7 @@ func (s *Store) Create(ctx context.Context, p Input, accountID int64) (*Post, er
 		if err := writePhotos(ctx, tx, out.ID, p.Photos); err != nil {
 			return err
 		}
-		return db.KeyCreated(ctx, tx, out.ID)
+		return idempotency.Created(ctx, tx, out.ID)
 	})
 	return out, err
 }
@@ -386,8 +388,8 @@ func (s *Store) Update(ctx context.Context, id int64, version int32, p Input) (*
 }
 
 func lock(ctx context.Context, tx pgx.Tx, id int64, version int32) (*Post, error) {
-	return db.LockVersion(ctx, tx, `SELECT `+postColumns+` FROM posts p WHERE p.id = $1 FOR UPDATE`, id, version,
-		scanPost, func(p *Post) int32 { return p.Version }, db.Named{VI: "tin bài", EN: "post"})
+	return versionlock.Lock(ctx, tx, `SELECT `+postColumns+` FROM posts p WHERE p.id = $1 FOR UPDATE`, id, version,
+		scanPost, func(p *Post) int32 { return p.Version }, versionlock.Named{VI: "tin bài", EN: "post"})
 }
 
 // SetStatus publishes, archives or returns a post to draft. Publishing

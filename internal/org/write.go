@@ -9,7 +9,10 @@ import (
 
 	"github.com/sodoan/sodoan/internal/access"
 	"github.com/sodoan/sodoan/internal/db"
+	"github.com/sodoan/sodoan/internal/idempotency"
+	"github.com/sodoan/sodoan/internal/patch"
 	"github.com/sodoan/sodoan/internal/validate"
+	"github.com/sodoan/sodoan/internal/versionlock"
 )
 
 // Limits on text fields; the database checks the same.
@@ -35,7 +38,6 @@ var (
 	fieldShort  = validate.Path("input", "shortName")
 	fieldAddr   = validate.Path("input", "address")
 	fieldID     = validate.Path("input", "id")
-	fieldVer    = validate.Path("input", "version")
 )
 
 // Create adds a unit under its parent.
@@ -47,7 +49,7 @@ func (s *Store) Create(ctx context.Context, in CreateInput) (*Unit, error) {
 
 	var created *Unit
 	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		if err := db.ClaimKey(ctx, tx); err != nil {
+		if err := idempotency.Claim(ctx, tx); err != nil {
 			return err
 		}
 		if in.ParentID != nil {
@@ -71,7 +73,7 @@ func (s *Store) Create(ctx context.Context, in CreateInput) (*Unit, error) {
 			return fmt.Errorf("insert unit: %w", err)
 		}
 		created = u
-		return db.KeyCreated(ctx, tx, u.ID)
+		return idempotency.Created(ctx, tx, u.ID)
 	})
 	return created, err
 }
@@ -90,9 +92,11 @@ func checkParent(v *validate.Errors, field []string, parent *Unit, level Level) 
 	}
 }
 
+const lockUnitSQL = `SELECT ` + unitColumns + ` FROM units WHERE id = $1 FOR UPDATE`
+
 // lockUnit reads a unit for update, or nil when it does not exist.
 func lockUnit(ctx context.Context, tx pgx.Tx, id int64) (*Unit, error) {
-	u, err := scanUnit(tx.QueryRow(ctx, `SELECT `+unitColumns+` FROM units WHERE id = $1 FOR UPDATE`, id))
+	u, err := scanUnit(tx.QueryRow(ctx, lockUnitSQL, id))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, nil
 	}
@@ -104,23 +108,8 @@ func lockUnit(ctx context.Context, tx pgx.Tx, id int64) (*Unit, error) {
 
 // lockCurrent locks the unit being changed and checks the caller's version.
 func lockCurrent(ctx context.Context, tx pgx.Tx, id int64, version int32) (*Unit, error) {
-	u, err := lockUnit(ctx, tx, id)
-	if err != nil {
-		return nil, err
-	}
-	if u == nil {
-		return nil, notFound()
-	}
-	if u.Version != version {
-		return nil, validate.StaleError(fieldVer)
-	}
-	return u, nil
-}
-
-func notFound() error {
-	var v validate.Errors
-	v.Add(fieldID, validate.NotFound, "Không tìm thấy đơn vị.", "No such unit.")
-	return v.Err()
+	return versionlock.Lock(ctx, tx, lockUnitSQL, id, version, scanUnit,
+		func(u *Unit) int32 { return u.Version }, versionlock.Named{VI: "đơn vị", EN: "unit"})
 }
 
 // UpdateInput changes a unit's own fields. A nil field is left as it is;
@@ -130,8 +119,8 @@ type UpdateInput struct {
 	Version   int32
 	Level     *Level
 	Name      *string
-	ShortName db.Optional[string]
-	Address   db.Optional[string]
+	ShortName patch.Optional[string]
+	Address   patch.Optional[string]
 	// MayChangeLevel says the caller may restructure the unit (manages its
 	// parent): its own officers rename it but do not change its level.
 	// Compared here, under the row lock, so a level that changed since the

@@ -1,4 +1,7 @@
-package db
+// Package idempotency makes creates safe to retry: a client sends a key
+// with a create, and a retry with the same key answers with the record the
+// first request made instead of making another.
+package idempotency
 
 import (
 	"context"
@@ -7,25 +10,26 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/sodoan/sodoan/internal/db"
 	"github.com/sodoan/sodoan/internal/validate"
 )
 
-// IdempotencyKey is what a client sent to make a create safe to retry: the
-// key, the mutation it came with and a fingerprint of its input.
-type IdempotencyKey struct {
+// Key is what a client sent to make a create safe to retry: the key, the
+// mutation it came with and a fingerprint of its input.
+type Key struct {
 	Key         string
 	Operation   string
 	Fingerprint []byte
 }
 
-type idempotencyKey struct{}
+type ctxKey struct{}
 
-// WithIdempotencyKey returns ctx carrying k for the create it is passed to.
-func WithIdempotencyKey(ctx context.Context, k IdempotencyKey) context.Context {
-	return context.WithValue(ctx, idempotencyKey{}, k)
+// With returns ctx carrying k for the create it is passed to.
+func With(ctx context.Context, k Key) context.Context {
+	return context.WithValue(ctx, ctxKey{}, k)
 }
 
-// Replay is the error ClaimKey returns when the key has already created a
+// Replay is the error Claim returns when the key has already created a
 // record: the caller answers with that record instead of creating another.
 type Replay struct{ RecordID int64 }
 
@@ -46,16 +50,16 @@ func ReplayOf(err error) (int64, bool) {
 // keyLifetime is how long a key is honoured; after that it may be reused.
 const keyLifetime = "24 hours"
 
-// ClaimKey, first thing in a create's transaction, claims the idempotency
-// key in ctx for the signed-in actor. It returns nil when the create should
+// Claim, first thing in a create's transaction, claims the idempotency key
+// in ctx for the signed-in actor. It returns nil when the create should
 // go ahead, a *Replay when the key has already created a record, and a
 // field error when the key was used for a different request. Two requests
 // with one key at the same moment are serialised by the key's row lock:
 // the second waits for the first to commit, then replays it. Without a key
 // or an actor it does nothing.
-func ClaimKey(ctx context.Context, tx pgx.Tx) error {
-	k, ok := ctx.Value(idempotencyKey{}).(IdempotencyKey)
-	actor, _ := ActorFrom(ctx)
+func Claim(ctx context.Context, tx pgx.Tx) error {
+	k, ok := ctx.Value(ctxKey{}).(Key)
+	actor, _ := db.ActorFrom(ctx)
 	if !ok || actor.AccountID == 0 {
 		return nil
 	}
@@ -97,11 +101,11 @@ func ClaimKey(ctx context.Context, tx pgx.Tx) error {
 	return &Replay{RecordID: *recordID}
 }
 
-// KeyCreated records, in the create's transaction, which record the key in
+// Created records, in the create's transaction, which record the key in
 // ctx created, so a retry can answer with it.
-func KeyCreated(ctx context.Context, tx pgx.Tx, recordID int64) error {
-	k, ok := ctx.Value(idempotencyKey{}).(IdempotencyKey)
-	actor, _ := ActorFrom(ctx)
+func Created(ctx context.Context, tx pgx.Tx, recordID int64) error {
+	k, ok := ctx.Value(ctxKey{}).(Key)
+	actor, _ := db.ActorFrom(ctx)
 	if !ok || actor.AccountID == 0 {
 		return nil
 	}
