@@ -120,19 +120,7 @@ func scanAccount(row pgx.Row) (*Account, error) {
 
 // ByIDs returns the accounts with the given IDs, keyed by ID.
 func (s *Store) ByIDs(ctx context.Context, ids []int64) (map[int64]*Account, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+accountColumns+` FROM accounts a WHERE a.id = ANY($1)`, ids)
-	if err != nil {
-		return nil, fmt.Errorf("accounts by id: %w", err)
-	}
-	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*Account, error) { return scanAccount(r) })
-	if err != nil {
-		return nil, fmt.Errorf("accounts by id: %w", err)
-	}
-	out := make(map[int64]*Account, len(list))
-	for _, a := range list {
-		out[a.ID] = a
-	}
-	return out, nil
+	return db.ByIDs(ctx, s.pool, "accounts a", accountColumns, ids, scanAccount, func(a *Account) int64 { return a.ID })
 }
 
 // ManagedOf reports which of ids p manages, by the accounts list's rule

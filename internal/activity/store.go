@@ -46,22 +46,11 @@ func scanActivity(row pgx.Row, extra ...any) (*Activity, error) {
 	return &a, nil
 }
 
+func scanOneActivity(row pgx.Row) (*Activity, error) { return scanActivity(row) }
+
 // ActivitiesByIDs returns activities keyed by id.
 func (s *Store) ActivitiesByIDs(ctx context.Context, ids []int64) (map[int64]*Activity, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+activityColumns+` FROM activities a WHERE a.id = ANY($1)`, ids)
-	if err != nil {
-		return nil, fmt.Errorf("load activities: %w", err)
-	}
-	defer rows.Close()
-	out := make(map[int64]*Activity, len(ids))
-	for rows.Next() {
-		a, err := scanActivity(rows)
-		if err != nil {
-			return nil, fmt.Errorf("load activities: %w", err)
-		}
-		out[a.ID] = a
-	}
-	return out, rows.Err()
+	return db.ByIDs(ctx, s.pool, "activities a", activityColumns, ids, scanOneActivity, func(a *Activity) int64 { return a.ID })
 }
 
 // Filter selects activities.
@@ -373,20 +362,8 @@ func (s *Store) ContributionsOf(ctx context.Context, activityIDs []int64) (map[i
 
 // ContributionsByIDs returns contributions keyed by id.
 func (s *Store) ContributionsByIDs(ctx context.Context, ids []int64) (map[int64]*Contribution, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+contributionColumns+` FROM contributions WHERE id = ANY($1)`, ids)
-	if err != nil {
-		return nil, fmt.Errorf("load contributions: %w", err)
-	}
-	defer rows.Close()
-	out := make(map[int64]*Contribution, len(ids))
-	for rows.Next() {
-		c, err := scanContribution(rows)
-		if err != nil {
-			return nil, fmt.Errorf("load contributions: %w", err)
-		}
-		out[c.ID] = c
-	}
-	return out, rows.Err()
+	return db.ByIDs(ctx, s.pool, "contributions", contributionColumns, ids, scanContribution,
+		func(c *Contribution) int64 { return c.ID })
 }
 
 const participationColumns = `p.activity_id, p.member_id, p.role, p.attended, p.volunteer_hours::float8`
@@ -522,20 +499,7 @@ func scanCampaign(row pgx.Row) (*Campaign, error) {
 
 // CampaignsByIDs returns campaigns keyed by id.
 func (s *Store) CampaignsByIDs(ctx context.Context, ids []int64) (map[int64]*Campaign, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+campaignColumns+` FROM campaigns WHERE id = ANY($1)`, ids)
-	if err != nil {
-		return nil, fmt.Errorf("load campaigns: %w", err)
-	}
-	defer rows.Close()
-	out := make(map[int64]*Campaign, len(ids))
-	for rows.Next() {
-		c, err := scanCampaign(rows)
-		if err != nil {
-			return nil, fmt.Errorf("load campaigns: %w", err)
-		}
-		out[c.ID] = c
-	}
-	return out, rows.Err()
+	return db.ByIDs(ctx, s.pool, "campaigns", campaignColumns, ids, scanCampaign, func(c *Campaign) int64 { return c.ID })
 }
 
 // CampaignFilter selects campaigns.

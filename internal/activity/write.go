@@ -300,8 +300,6 @@ const lockActivitySQL = `SELECT ` + activityColumns + ` FROM activities a WHERE 
 
 var activityNamed = versionlock.Named{VI: "hoạt động", EN: "activity"}
 
-func scanOneActivity(row pgx.Row) (*Activity, error) { return scanActivity(row) }
-
 // lockActivity reads an activity for update, or nil if there is none.
 func lockActivity(ctx context.Context, tx pgx.Tx, id int64) (*Activity, error) {
 	a, err := scanActivity(tx.QueryRow(ctx, lockActivitySQL, id))

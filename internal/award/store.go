@@ -36,19 +36,8 @@ func scanCommendation(row pgx.Row) (*Commendation, error) {
 
 // CommendationsByIDs returns commendations keyed by id.
 func (s *Store) CommendationsByIDs(ctx context.Context, ids []int64) (map[int64]*Commendation, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+commendationColumns+` FROM commendations c WHERE c.id = ANY($1)`, ids)
-	if err != nil {
-		return nil, fmt.Errorf("load commendations: %w", err)
-	}
-	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*Commendation, error) { return scanCommendation(r) })
-	if err != nil {
-		return nil, fmt.Errorf("load commendations: %w", err)
-	}
-	out := make(map[int64]*Commendation, len(list))
-	for _, c := range list {
-		out[c.ID] = c
-	}
-	return out, nil
+	return db.ByIDs(ctx, s.pool, "commendations c", commendationColumns, ids, scanCommendation,
+		func(c *Commendation) int64 { return c.ID })
 }
 
 // Filter selects commendations.
@@ -147,19 +136,7 @@ func scanPledge(row pgx.Row) (*Pledge, error) {
 
 // PledgesByIDs returns pledges keyed by id.
 func (s *Store) PledgesByIDs(ctx context.Context, ids []int64) (map[int64]*Pledge, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+pledgeColumns+` FROM pledges p WHERE p.id = ANY($1)`, ids)
-	if err != nil {
-		return nil, fmt.Errorf("load pledges: %w", err)
-	}
-	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*Pledge, error) { return scanPledge(r) })
-	if err != nil {
-		return nil, fmt.Errorf("load pledges: %w", err)
-	}
-	out := make(map[int64]*Pledge, len(list))
-	for _, p := range list {
-		out[p.ID] = p
-	}
-	return out, nil
+	return db.ByIDs(ctx, s.pool, "pledges p", pledgeColumns, ids, scanPledge, func(p *Pledge) int64 { return p.ID })
 }
 
 // PledgeFilter selects pledges.

@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"errors"
+	"fmt"
 	"reflect"
 	"strconv"
 	"strings"
@@ -127,4 +128,29 @@ func ByID[V any](ctx context.Context, q DB, sql string, args ...any) (map[int64]
 // column.
 func Lateral(ids, inner string) string {
 	return `SELECT x.*, parent.id FROM unnest(` + ids + `::bigint[]) AS parent(id) CROSS JOIN LATERAL (` + inner + `) x`
+}
+
+// ByIDs reads the rows of table (its name, then the alias columns use, if
+// any) whose id is one of ids, in one statement, and returns the records
+// scan makes of them keyed by idOf; ids without a row are absent.
+func ByIDs[T any](ctx context.Context, q DB, table, columns string, ids []int64,
+	scan func(pgx.Row) (*T, error), idOf func(*T) int64) (map[int64]*T, error) {
+	name, _, _ := strings.Cut(table, " ")
+	rows, err := q.Query(ctx, `SELECT `+columns+` FROM `+table+` WHERE id = ANY($1)`, ids)
+	if err != nil {
+		return nil, fmt.Errorf("load %s: %w", name, err)
+	}
+	defer rows.Close()
+	out := make(map[int64]*T, len(ids))
+	for rows.Next() {
+		rec, err := scan(rows)
+		if err != nil {
+			return nil, fmt.Errorf("load %s: %w", name, err)
+		}
+		out[idOf(rec)] = rec
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("load %s: %w", name, err)
+	}
+	return out, nil
 }

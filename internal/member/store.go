@@ -52,22 +52,11 @@ func scanMember(row pgx.Row, extra ...any) (*Member, error) {
 	return &m, nil
 }
 
+func scanOne(row pgx.Row) (*Member, error) { return scanMember(row) }
+
 // ByIDs returns the members with the given ids, keyed by id.
 func (s *Store) ByIDs(ctx context.Context, ids []int64) (map[int64]*Member, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+memberColumns+` FROM members m WHERE m.id = ANY($1)`, ids)
-	if err != nil {
-		return nil, fmt.Errorf("load members: %w", err)
-	}
-	defer rows.Close()
-	out := make(map[int64]*Member, len(ids))
-	for rows.Next() {
-		m, err := scanMember(rows)
-		if err != nil {
-			return nil, fmt.Errorf("load members: %w", err)
-		}
-		out[m.ID] = m
-	}
-	return out, rows.Err()
+	return db.ByIDs(ctx, s.pool, "members m", memberColumns, ids, scanOne, func(m *Member) int64 { return m.ID })
 }
 
 // Get returns one member, or nil.

@@ -84,19 +84,7 @@ func scanPost(row pgx.Row) (*Post, error) {
 
 // ByIDs returns posts keyed by id.
 func (s *Store) ByIDs(ctx context.Context, ids []int64) (map[int64]*Post, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+postColumns+` FROM posts p WHERE p.id = ANY($1)`, ids)
-	if err != nil {
-		return nil, fmt.Errorf("posts: %w", err)
-	}
-	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*Post, error) { return scanPost(r) })
-	if err != nil {
-		return nil, fmt.Errorf("posts: %w", err)
-	}
-	out := make(map[int64]*Post, len(list))
-	for _, p := range list {
-		out[p.ID] = p
-	}
-	return out, nil
+	return db.ByIDs(ctx, s.pool, "posts p", postColumns, ids, scanPost, func(p *Post) int64 { return p.ID })
 }
 
 // BySlug returns the post with slug, or nil.
