@@ -234,8 +234,6 @@ const (
 	maxDisplay  = 200
 )
 
-func in(parts ...any) []string { return validate.Path(append([]any{"input"}, parts...)...) }
-
 func checkPassword(v *validate.Errors, field []string, password string) {
 	n := utf8.RuneCountInString(password)
 	switch {
@@ -264,14 +262,14 @@ func (s *Store) Create(ctx context.Context, c CreateInput) (*Account, error) {
 	var v validate.Errors
 	c.Username = strings.ToLower(strings.TrimSpace(c.Username))
 	if !usernamePattern.MatchString(c.Username) {
-		v.Add(in("username"), validate.Invalid,
+		v.Add(validate.Input("username"), validate.Invalid,
 			"Tên đăng nhập gồm 3–50 chữ thường không dấu, số, dấu chấm, gạch dưới hoặc gạch ngang.",
 			"Use 3–50 lower-case letters without accents, digits, dots, underscores or hyphens.")
 	}
-	c.Email = v.Email(in("email"), c.Email)
-	c.DisplayName = v.Text(in("displayName"), c.DisplayName, true, maxDisplay)
-	checkPassword(&v, in("password"), c.Password)
-	if v.Has(in("password")) {
+	c.Email = v.Email(validate.Input("email"), c.Email)
+	c.DisplayName = v.Text(validate.Input("displayName"), c.DisplayName, true, maxDisplay)
+	checkPassword(&v, validate.Input("password"), c.Password)
+	if v.Has(validate.Input("password")) {
 		return nil, v.Err()
 	}
 	hash, err := HashPassword(c.Password)
@@ -284,7 +282,7 @@ func (s *Store) Create(ctx context.Context, c CreateInput) (*Account, error) {
 		if c.UnitID != nil {
 			err := tx.QueryRow(ctx, `SELECT path::text FROM units WHERE id = $1`, *c.UnitID).Scan(&unitPath)
 			if errors.Is(err, pgx.ErrNoRows) {
-				v.Add(in("unitId"), validate.NotFound, "Không tìm thấy đơn vị.", "No such unit.")
+				v.Add(validate.Input("unitId"), validate.NotFound, "Không tìm thấy đơn vị.", "No such unit.")
 			} else if err != nil {
 				return fmt.Errorf("account unit: %w", err)
 			}
@@ -295,11 +293,11 @@ func (s *Store) Create(ctx context.Context, c CreateInput) (*Account, error) {
 				*c.MemberID).Scan(&memberPath)
 			switch {
 			case errors.Is(err, pgx.ErrNoRows):
-				v.Add(in("memberId"), validate.NotFound, "Không tìm thấy đoàn viên.", "No such member.")
+				v.Add(validate.Input("memberId"), validate.NotFound, "Không tìm thấy đoàn viên.", "No such member.")
 			case err != nil:
 				return fmt.Errorf("account member: %w", err)
 			case unitPath != "" && !(access.Scope{Path: unitPath}).Contains(memberPath):
-				v.Add(in("memberId"), validate.NotAllowed, "Đoàn viên không thuộc đơn vị quản lý tài khoản.",
+				v.Add(validate.Input("memberId"), validate.NotAllowed, "Đoàn viên không thuộc đơn vị quản lý tài khoản.",
 					"The member is not within the account's unit.")
 			}
 		}
@@ -321,11 +319,11 @@ func duplicateAccount(err error) error {
 	var v validate.Errors
 	switch db.Constraint(err) {
 	case "accounts_username":
-		v.Add(in("username"), validate.Duplicate, "Tên đăng nhập đã có người dùng.", "The username is taken.")
+		v.Add(validate.Input("username"), validate.Duplicate, "Tên đăng nhập đã có người dùng.", "The username is taken.")
 	case "accounts_email":
-		v.Add(in("email"), validate.Duplicate, "Email đã gắn với tài khoản khác.", "The email belongs to another account.")
+		v.Add(validate.Input("email"), validate.Duplicate, "Email đã gắn với tài khoản khác.", "The email belongs to another account.")
 	case "accounts_member_id_key":
-		v.Add(in("memberId"), validate.Duplicate, "Đoàn viên đã có tài khoản.", "The member already has an account.")
+		v.Add(validate.Input("memberId"), validate.Duplicate, "Đoàn viên đã có tài khoản.", "The member already has an account.")
 	default:
 		if err != nil {
 			return fmt.Errorf("insert account: %w", err)
@@ -343,7 +341,7 @@ func duplicateAccount(err error) error {
 func (s *Store) Grant(ctx context.Context, accountID int64, kind RoleKind, unitID *int64, by *access.Principal) error {
 	defer s.principals.forget()
 	return db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		if err := guardAccount(ctx, tx, accountID, by, in("accountId")); err != nil {
+		if err := guardAccount(ctx, tx, accountID, by, validate.Input("accountId")); err != nil {
 			return err
 		}
 		var byID *int64
@@ -425,7 +423,7 @@ func guardAccount(ctx context.Context, tx pgx.Tx, accountID int64, by *access.Pr
 func (s *Store) Revoke(ctx context.Context, accountID int64, kind RoleKind, unitID *int64, by *access.Principal) error {
 	defer s.principals.forget()
 	return db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		if err := guardAccount(ctx, tx, accountID, by, in("accountId")); err != nil {
+		if err := guardAccount(ctx, tx, accountID, by, validate.Input("accountId")); err != nil {
 			return err
 		}
 		if kind == Admin {
@@ -440,7 +438,7 @@ func (s *Store) Revoke(ctx context.Context, accountID int64, kind RoleKind, unit
 			}
 			if others == 0 {
 				var v validate.Errors
-				v.Add(in("kind"), validate.NotAllowed, "Không thể bỏ quyền của quản trị viên cuối cùng.",
+				v.Add(validate.Input("kind"), validate.NotAllowed, "Không thể bỏ quyền của quản trị viên cuối cùng.",
 					"The last administrator cannot lose the role.")
 				return v.Err()
 			}
@@ -452,7 +450,7 @@ func (s *Store) Revoke(ctx context.Context, accountID int64, kind RoleKind, unit
 		}
 		if tag.RowsAffected() == 0 {
 			var v validate.Errors
-			v.Add(in("kind"), validate.NotFound, "Tài khoản không có quyền này.", "The account does not hold this role.")
+			v.Add(validate.Input("kind"), validate.NotFound, "Tài khoản không có quyền này.", "The account does not hold this role.")
 			return v.Err()
 		}
 		return nil
@@ -465,14 +463,14 @@ func (s *Store) SetActive(ctx context.Context, accountID int64, active bool, by 
 	defer s.principals.forget()
 	var out *Account
 	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		if err := guardAccount(ctx, tx, accountID, by, in("id")); err != nil {
+		if err := guardAccount(ctx, tx, accountID, by, validate.Input("id")); err != nil {
 			return err
 		}
 		var err error
 		out, err = scanAccount(tx.QueryRow(ctx, `UPDATE accounts a SET active = $2, failed_logins = 0, locked_until = NULL,
 			updated_at = now(), version = version + 1 WHERE id = $1 RETURNING `+accountColumns, accountID, active))
 		if errors.Is(err, pgx.ErrNoRows) {
-			return accountNotFound(in("id"))
+			return accountNotFound(validate.Input("id"))
 		}
 		if err != nil {
 			return fmt.Errorf("set active: %w", err)

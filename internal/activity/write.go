@@ -32,8 +32,6 @@ const (
 	maxParticipants = 1000
 )
 
-func in(parts ...any) []string { return validate.Path(append([]any{"input"}, parts...)...) }
-
 // CampaignInput is a campaign's fields.
 type CampaignInput struct {
 	UnitID      int64
@@ -44,15 +42,15 @@ type CampaignInput struct {
 }
 
 func checkCampaign(v *validate.Errors, c *CampaignInput) {
-	c.Name = v.Text(in("name"), c.Name, true, maxCampaign)
-	v.Year(in("year"), c.Year)
-	c.Description = v.OptionalText(in("description"), c.Description, maxCampaignDoc)
+	c.Name = v.Text(validate.Input("name"), c.Name, true, maxCampaign)
+	v.Year(validate.Input("year"), c.Year)
+	c.Description = v.OptionalText(validate.Input("description"), c.Description, maxCampaignDoc)
 }
 
 func duplicateCampaign(err error) error {
 	if db.Constraint(err) == "campaigns_unit_id_year_name_key" {
 		var v validate.Errors
-		v.Add(in("name"), validate.Duplicate, "Đơn vị đã có phong trào cùng tên trong năm này.", "The unit already has a campaign of this name this year.")
+		v.Add(validate.Input("name"), validate.Duplicate, "Đơn vị đã có phong trào cùng tên trong năm này.", "The unit already has a campaign of this name this year.")
 		return v.Err()
 	}
 	return err
@@ -67,7 +65,7 @@ func (s *Store) CreateCampaign(ctx context.Context, c CampaignInput) (*Campaign,
 		if err := idempotency.Claim(ctx, tx); err != nil {
 			return err
 		}
-		if err := org.CheckOpen(ctx, tx, &v, in("unitId"), c.UnitID); err != nil {
+		if err := org.CheckOpen(ctx, tx, &v, validate.Input("unitId"), c.UnitID); err != nil {
 			return err
 		}
 		if err := v.Err(); err != nil {
@@ -149,7 +147,7 @@ func (s *Store) DeleteCampaign(ctx context.Context, id int64, version int32) err
 		}
 		if n > 0 {
 			var v validate.Errors
-			v.Add(in("id"), validate.NotAllowed,
+			v.Add(validate.Input("id"), validate.NotAllowed,
 				fmt.Sprintf("Phong trào có %d hoạt động; hãy chuyển hoặc xóa các hoạt động trước.", n),
 				fmt.Sprintf("%d activities belong to the campaign; move or delete them first.", n))
 			return v.Err()
@@ -177,30 +175,30 @@ type ActivityInput struct {
 }
 
 func (s *Store) checkActivity(ctx context.Context, tx pgx.Tx, v *validate.Errors, a *ActivityInput) error {
-	a.Title = v.Text(in("title"), a.Title, true, maxTitle)
-	v.NotBefore(in("endsOn"), a.EndsOn, a.StartsOn, "ngày bắt đầu", "start date")
-	v.DateRange(in("startsOn"), a.StartsOn, time.Date(1931, 3, 26, 0, 0, 0, 0, time.UTC), s.now().AddDate(5, 0, 0))
+	a.Title = v.Text(validate.Input("title"), a.Title, true, maxTitle)
+	v.NotBefore(validate.Input("endsOn"), a.EndsOn, a.StartsOn, "ngày bắt đầu", "start date")
+	v.DateRange(validate.Input("startsOn"), a.StartsOn, time.Date(1931, 3, 26, 0, 0, 0, 0, time.UTC), s.now().AddDate(5, 0, 0))
 	if a.Status == Done && a.StartsOn.After(s.now()) {
-		v.Add(in("status"), validate.NotAllowed, "Hoạt động chưa diễn ra không thể đánh dấu đã thực hiện.",
+		v.Add(validate.Input("status"), validate.NotAllowed, "Hoạt động chưa diễn ra không thể đánh dấu đã thực hiện.",
 			"An activity that has not started yet cannot be marked done.")
 	}
-	a.Place.Text = v.OptionalText(in("place", "text"), a.Place.Text, maxPlace)
-	a.Place.Commune = v.OptionalText(in("place", "commune"), a.Place.Commune, maxPlacePart)
-	a.Place.District = v.OptionalText(in("place", "district"), a.Place.District, maxPlacePart)
-	a.Place.Province = v.OptionalText(in("place", "province"), a.Place.Province, maxPlacePart)
-	a.Description = v.OptionalText(in("description"), a.Description, maxDescription)
-	a.Beneficiaries.Description = v.OptionalText(in("beneficiaries", "description"), a.Beneficiaries.Description, maxWhat)
+	a.Place.Text = v.OptionalText(validate.Input("place", "text"), a.Place.Text, maxPlace)
+	a.Place.Commune = v.OptionalText(validate.Input("place", "commune"), a.Place.Commune, maxPlacePart)
+	a.Place.District = v.OptionalText(validate.Input("place", "district"), a.Place.District, maxPlacePart)
+	a.Place.Province = v.OptionalText(validate.Input("place", "province"), a.Place.Province, maxPlacePart)
+	a.Description = v.OptionalText(validate.Input("description"), a.Description, maxDescription)
+	a.Beneficiaries.Description = v.OptionalText(validate.Input("beneficiaries", "description"), a.Beneficiaries.Description, maxWhat)
 	if a.Beneficiaries.Count != nil {
-		v.NonNegative(in("beneficiaries", "count"), float64(*a.Beneficiaries.Count))
+		v.NonNegative(validate.Input("beneficiaries", "count"), float64(*a.Beneficiaries.Count))
 	}
 	if len(a.Guests) > maxGuests {
-		v.Add(in("guests"), validate.TooLong, fmt.Sprintf("Tối đa %d đại biểu.", maxGuests), fmt.Sprintf("At most %d guests.", maxGuests))
+		v.Add(validate.Input("guests"), validate.TooLong, fmt.Sprintf("Tối đa %d đại biểu.", maxGuests), fmt.Sprintf("At most %d guests.", maxGuests))
 	}
 	for i := range a.Guests {
-		a.Guests[i].Name = v.Text(in("guests", i, "name"), a.Guests[i].Name, true, maxGuestName)
-		a.Guests[i].Title = v.OptionalText(in("guests", i, "title"), a.Guests[i].Title, maxGuestTitle)
+		a.Guests[i].Name = v.Text(validate.Input("guests", i, "name"), a.Guests[i].Name, true, maxGuestName)
+		a.Guests[i].Title = v.OptionalText(validate.Input("guests", i, "title"), a.Guests[i].Title, maxGuestTitle)
 	}
-	if err := org.CheckOpen(ctx, tx, v, in("unitId"), a.UnitID); err != nil {
+	if err := org.CheckOpen(ctx, tx, v, validate.Input("unitId"), a.UnitID); err != nil {
 		return err
 	}
 	if a.CampaignID != nil {
@@ -212,7 +210,7 @@ func (s *Store) checkActivity(ctx context.Context, tx pgx.Tx, v *validate.Errors
 			return fmt.Errorf("check campaign: %w", err)
 		}
 		if !ok {
-			v.Add(in("campaignId"), validate.NotFound,
+			v.Add(validate.Input("campaignId"), validate.NotFound,
 				"Không tìm thấy phong trào của đơn vị hoặc đơn vị cấp trên.",
 				"No such campaign run by the organising unit or a unit above it.")
 		}
@@ -412,10 +410,10 @@ type ParticipantInput struct {
 func (s *Store) RecordParticipations(ctx context.Context, activityID int64, list []ParticipantInput) ([]*Participation, error) {
 	var v validate.Errors
 	if len(list) == 0 {
-		v.Add(in("participants"), validate.Required, "Cần ít nhất một đoàn viên.", "At least one participant is needed.")
+		v.Add(validate.Input("participants"), validate.Required, "Cần ít nhất một đoàn viên.", "At least one participant is needed.")
 	}
 	if len(list) > maxParticipants {
-		v.Add(in("participants"), validate.TooLong,
+		v.Add(validate.Input("participants"), validate.TooLong,
 			fmt.Sprintf("Tối đa %d đoàn viên mỗi lần.", maxParticipants), fmt.Sprintf("At most %d participants at once.", maxParticipants))
 	}
 	seen := make(map[int64]int, len(list))
@@ -425,23 +423,23 @@ func (s *Store) RecordParticipations(ctx context.Context, activityID int64, list
 	hours := make([]float64, len(list))
 	for i, p := range list {
 		if _, dup := seen[p.MemberID]; dup {
-			v.Add(in("participants", i, "memberId"), validate.Duplicate, "Đoàn viên bị lặp lại.", "The member appears twice.")
+			v.Add(validate.Input("participants", i, "memberId"), validate.Duplicate, "Đoàn viên bị lặp lại.", "The member appears twice.")
 		}
 		seen[p.MemberID] = i
 		if p.VolunteerHours < 0 || p.VolunteerHours > maxHours {
-			v.Add(in("participants", i, "volunteerHours"), validate.OutOfRange,
+			v.Add(validate.Input("participants", i, "volunteerHours"), validate.OutOfRange,
 				fmt.Sprintf("Số giờ phải từ 0 đến %d.", maxHours), fmt.Sprintf("Hours must be between 0 and %d.", maxHours))
 		}
 		ids[i], roles[i], attended[i], hours[i] = p.MemberID, string(p.Role), p.Attended, p.VolunteerHours
 	}
 	var out []*Participation
 	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		a, err := versionlock.Row(ctx, tx, lockActivitySQL, activityID, scanOneActivity, in("activityId"), activityNamed)
+		a, err := versionlock.Row(ctx, tx, lockActivitySQL, activityID, scanOneActivity, validate.Input("activityId"), activityNamed)
 		if err != nil {
 			return err
 		}
 		if a.Status == Cancelled {
-			v.Add(in("activityId"), validate.NotAllowed, "Hoạt động đã hủy.", "The activity was cancelled.")
+			v.Add(validate.Input("activityId"), validate.NotAllowed, "Hoạt động đã hủy.", "The activity was cancelled.")
 		}
 		// Which of the members exist, and which belong to the organiser's subtree.
 		rows, err := tx.Query(ctx, `SELECT m.id, u.path <@ (SELECT path FROM units WHERE id = $2)
@@ -465,9 +463,9 @@ func (s *Store) RecordParticipations(ctx context.Context, activityID int64, list
 			ok, exists := inTree[id]
 			switch {
 			case !exists:
-				v.Add(in("participants", i, "memberId"), validate.NotFound, "Không tìm thấy đoàn viên.", "No such member.")
+				v.Add(validate.Input("participants", i, "memberId"), validate.NotFound, "Không tìm thấy đoàn viên.", "No such member.")
 			case !ok:
-				v.Add(in("participants", i, "memberId"), validate.NotAllowed,
+				v.Add(validate.Input("participants", i, "memberId"), validate.NotAllowed,
 					"Đoàn viên không thuộc đơn vị tổ chức hoạt động.",
 					"The member does not belong to the organising unit or a unit below it.")
 			}
@@ -502,7 +500,7 @@ func (s *Store) RecordParticipations(ctx context.Context, activityID int64, list
 func (s *Store) RemoveParticipations(ctx context.Context, activityID int64, memberIDs []int64) (int, error) {
 	var n int
 	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		if _, err := versionlock.Row(ctx, tx, lockActivitySQL, activityID, scanOneActivity, in("activityId"), activityNamed); err != nil {
+		if _, err := versionlock.Row(ctx, tx, lockActivitySQL, activityID, scanOneActivity, validate.Input("activityId"), activityNamed); err != nil {
 			return err
 		}
 		tag, err := tx.Exec(ctx, `DELETE FROM participations WHERE activity_id = $1 AND member_id = ANY($2)`, activityID, memberIDs)
@@ -527,19 +525,19 @@ type ContributionInput struct {
 }
 
 func checkContribution(v *validate.Errors, c *ContributionInput) {
-	c.Description = v.Text(in("description"), c.Description, true, maxWhat)
+	c.Description = v.Text(validate.Input("description"), c.Description, true, maxWhat)
 	switch {
 	case c.Value < 0:
-		v.Add(in("value"), validate.OutOfRange, "Giá trị không được âm.", "The value must not be negative.")
+		v.Add(validate.Input("value"), validate.OutOfRange, "Giá trị không được âm.", "The value must not be negative.")
 	case c.Value > money.MaxContribution:
-		v.Add(in("value"), validate.OutOfRange, "Giá trị một khoản đóng góp tối đa 1.000 tỷ đồng.",
+		v.Add(validate.Input("value"), validate.OutOfRange, "Giá trị một khoản đóng góp tối đa 1.000 tỷ đồng.",
 			"One contribution is worth at most 1,000 billion đồng.")
 	}
 	if c.Quantity != nil {
-		v.NonNegative(in("quantity"), *c.Quantity)
+		v.NonNegative(validate.Input("quantity"), *c.Quantity)
 	}
-	c.QuantityUnit = v.OptionalText(in("quantityUnit"), c.QuantityUnit, maxQtyUnit)
-	c.Recipient = v.OptionalText(in("recipient"), c.Recipient, maxWhat)
+	c.QuantityUnit = v.OptionalText(validate.Input("quantityUnit"), c.QuantityUnit, maxQtyUnit)
+	c.Recipient = v.OptionalText(validate.Input("recipient"), c.Recipient, maxWhat)
 }
 
 // CreateContribution adds a contribution to an activity.
@@ -556,7 +554,7 @@ func (s *Store) CreateContribution(ctx context.Context, c ContributionInput) (*C
 			return err
 		}
 		if a == nil {
-			v.Add(in("activityId"), validate.NotFound, "Không tìm thấy hoạt động.", "No such activity.")
+			v.Add(validate.Input("activityId"), validate.NotFound, "Không tìm thấy hoạt động.", "No such activity.")
 		}
 		if err := v.Err(); err != nil {
 			return err

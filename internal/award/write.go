@@ -25,8 +25,6 @@ const (
 	maxSigners     = 1000
 )
 
-func in(parts ...any) []string { return validate.Path(append([]any{"input"}, parts...)...) }
-
 // Issuer names who gave a commendation: a unit of the tree (Name may then
 // override how its name is printed), or a body outside it by name and level.
 type Issuer struct {
@@ -74,20 +72,20 @@ func within(path, root string) bool {
 }
 
 func (s *Store) checkCommendation(ctx context.Context, tx pgx.Tx, v *validate.Errors, c *CommendationInput) (issuerName *string, issuerLevel org.Level, err error) {
-	c.Title = v.Text(in("title"), c.Title, true, maxTitle)
-	c.DecisionNumber = v.OptionalText(in("decisionNumber"), c.DecisionNumber, maxDecision)
-	c.Reason = v.OptionalText(in("reason"), c.Reason, maxReason)
-	c.Issuer.Name = v.OptionalText(in("issuer", "name"), c.Issuer.Name, maxIssuer)
-	v.Year(in("year"), c.Year)
+	c.Title = v.Text(validate.Input("title"), c.Title, true, maxTitle)
+	c.DecisionNumber = v.OptionalText(validate.Input("decisionNumber"), c.DecisionNumber, maxDecision)
+	c.Reason = v.OptionalText(validate.Input("reason"), c.Reason, maxReason)
+	c.Issuer.Name = v.OptionalText(validate.Input("issuer", "name"), c.Issuer.Name, maxIssuer)
+	v.Year(validate.Input("year"), c.Year)
 	today := s.now()
 	if c.Year > today.Year() {
-		v.Add(in("year"), validate.OutOfRange, "Chưa thể khen thưởng cho năm sau.", "Cannot commend for a future year.")
+		v.Add(validate.Input("year"), validate.OutOfRange, "Chưa thể khen thưởng cho năm sau.", "Cannot commend for a future year.")
 	}
 	if c.DecisionDate != nil {
 		if c.DecisionDate.After(today) {
-			v.Add(in("decisionDate"), validate.OutOfRange, "Ngày quyết định không được sau hôm nay.", "The decision date cannot be in the future.")
+			v.Add(validate.Input("decisionDate"), validate.OutOfRange, "Ngày quyết định không được sau hôm nay.", "The decision date cannot be in the future.")
 		} else if c.DecisionDate.Year() < c.Year {
-			v.Add(in("decisionDate"), validate.DateOrder,
+			v.Add(validate.Input("decisionDate"), validate.DateOrder,
 				"Quyết định không thể ban hành trước năm được khen thưởng.",
 				"The decision cannot predate the year it commends.")
 		}
@@ -100,22 +98,22 @@ func (s *Store) checkCommendation(ctx context.Context, tx pgx.Tx, v *validate.Er
 			return nil, "", err
 		}
 		if issuer == nil {
-			v.Add(in("issuer", "unitId"), validate.NotFound, "Không tìm thấy đơn vị khen thưởng.", "No such issuing unit.")
+			v.Add(validate.Input("issuer", "unitId"), validate.NotFound, "Không tìm thấy đơn vị khen thưởng.", "No such issuing unit.")
 		} else {
 			issuerLevel = issuer.Level
 			if c.Issuer.Level != nil && *c.Issuer.Level != issuer.Level {
-				v.Add(in("issuer", "level"), validate.Invalid,
+				v.Add(validate.Input("issuer", "level"), validate.Invalid,
 					"Cấp khen thưởng lấy theo đơn vị khen thưởng; bỏ trống trường này.",
 					"The level comes from the issuing unit; leave this out.")
 			}
 		}
 		issuerName = c.Issuer.Name
 	case c.Issuer.Name == nil:
-		v.Add(in("issuer", "name"), validate.Required,
+		v.Add(validate.Input("issuer", "name"), validate.Required,
 			"Chọn đơn vị khen thưởng trong hệ thống, hoặc ghi tên cơ quan khen thưởng.",
 			"Choose the issuing unit, or give the issuing body's name.")
 	case c.Issuer.Level == nil:
-		v.Add(in("issuer", "level"), validate.Required, "Cần ghi cấp của cơ quan khen thưởng.", "The issuing body's level is required.")
+		v.Add(validate.Input("issuer", "level"), validate.Required, "Cần ghi cấp của cơ quan khen thưởng.", "The issuing body's level is required.")
 	default:
 		issuerName, issuerLevel = c.Issuer.Name, *c.Issuer.Level
 	}
@@ -124,7 +122,7 @@ func (s *Store) checkCommendation(ctx context.Context, tx pgx.Tx, v *validate.Er
 	// the issuer is a unit of the tree.
 	switch {
 	case (c.RecipientMemberID == nil) == (c.RecipientUnitID == nil):
-		v.Add(in("recipientMemberId"), validate.Required,
+		v.Add(validate.Input("recipientMemberId"), validate.Required,
 			"Chọn một người nhận: đoàn viên hoặc tập thể (chỉ một).",
 			"Give one recipient: a member or a unit, not both.")
 	case c.RecipientMemberID != nil:
@@ -132,11 +130,11 @@ func (s *Store) checkCommendation(ctx context.Context, tx pgx.Tx, v *validate.Er
 		err := tx.QueryRow(ctx, `SELECT u.path::text FROM members m JOIN units u ON u.id = m.unit_id WHERE m.id = $1`,
 			*c.RecipientMemberID).Scan(&path)
 		if errors.Is(err, pgx.ErrNoRows) {
-			v.Add(in("recipientMemberId"), validate.NotFound, "Không tìm thấy đoàn viên.", "No such member.")
+			v.Add(validate.Input("recipientMemberId"), validate.NotFound, "Không tìm thấy đoàn viên.", "No such member.")
 		} else if err != nil {
 			return nil, "", fmt.Errorf("recipient member: %w", err)
 		} else if issuer != nil && !within(path, issuer.Path) {
-			v.Add(in("recipientMemberId"), validate.NotAllowed,
+			v.Add(validate.Input("recipientMemberId"), validate.NotAllowed,
 				"Đoàn viên không thuộc đơn vị khen thưởng.", "The member is not within the issuing unit.")
 		}
 	default:
@@ -145,9 +143,9 @@ func (s *Store) checkCommendation(ctx context.Context, tx pgx.Tx, v *validate.Er
 			return nil, "", err
 		}
 		if rec == nil {
-			v.Add(in("recipientUnitId"), validate.NotFound, "Không tìm thấy đơn vị.", "No such unit.")
+			v.Add(validate.Input("recipientUnitId"), validate.NotFound, "Không tìm thấy đơn vị.", "No such unit.")
 		} else if issuer != nil && (!within(rec.Path, issuer.Path) || rec.Path == issuer.Path) {
-			v.Add(in("recipientUnitId"), validate.NotAllowed,
+			v.Add(validate.Input("recipientUnitId"), validate.NotAllowed,
 				"Tập thể được khen phải là đơn vị trực thuộc đơn vị khen thưởng.",
 				"A commended unit must sit below the issuing unit.")
 		}
@@ -283,7 +281,7 @@ type PledgeInput struct {
 func duplicatePledge(err error) error {
 	if db.Constraint(err) == "pledges_unit_id_year_title_key" {
 		var v validate.Errors
-		v.Add(in("title"), validate.Duplicate, "Đơn vị đã có cam kết này trong năm.", "The unit already has this pledge for the year.")
+		v.Add(validate.Input("title"), validate.Duplicate, "Đơn vị đã có cam kết này trong năm.", "The unit already has this pledge for the year.")
 		return v.Err()
 	}
 	return err
@@ -292,9 +290,9 @@ func duplicatePledge(err error) error {
 // CreatePledge adds a pledge.
 func (s *Store) CreatePledge(ctx context.Context, p PledgeInput) (*Pledge, error) {
 	var v validate.Errors
-	p.Title = v.Text(in("title"), p.Title, true, maxTitle)
-	p.Description = v.OptionalText(in("description"), p.Description, maxDescription)
-	v.Year(in("year"), p.Year)
+	p.Title = v.Text(validate.Input("title"), p.Title, true, maxTitle)
+	p.Description = v.OptionalText(validate.Input("description"), p.Description, maxDescription)
+	v.Year(validate.Input("year"), p.Year)
 	var out *Pledge
 	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		if err := idempotency.Claim(ctx, tx); err != nil {
@@ -305,9 +303,9 @@ func (s *Store) CreatePledge(ctx context.Context, p PledgeInput) (*Pledge, error
 			return err
 		}
 		if u == nil {
-			v.Add(in("unitId"), validate.NotFound, "Không tìm thấy đơn vị.", "No such unit.")
+			v.Add(validate.Input("unitId"), validate.NotFound, "Không tìm thấy đơn vị.", "No such unit.")
 		} else if u.Archived {
-			v.Add(in("unitId"), validate.NotAllowed, "Đơn vị đã lưu trữ.", "The unit is archived.")
+			v.Add(validate.Input("unitId"), validate.NotAllowed, "Đơn vị đã lưu trữ.", "The unit is archived.")
 		}
 		if err := v.Err(); err != nil {
 			return err
@@ -356,10 +354,10 @@ func (s *Store) UpdatePledge(ctx context.Context, u PledgeUpdate) (*Pledge, erro
 		}
 		var v validate.Errors
 		if u.Title != nil {
-			cur.Title = v.Text(in("title"), *u.Title, true, maxTitle)
+			cur.Title = v.Text(validate.Input("title"), *u.Title, true, maxTitle)
 		}
 		if u.Description.Set {
-			cur.Description = v.OptionalText(in("description"), u.Description.Value, maxDescription)
+			cur.Description = v.OptionalText(validate.Input("description"), u.Description.Value, maxDescription)
 		}
 		if err := v.Err(); err != nil {
 			return err
@@ -392,18 +390,18 @@ func (s *Store) DeletePledge(ctx context.Context, id int64, version int32) error
 func (s *Store) Sign(ctx context.Context, pledgeID int64, memberIDs []int64, signedOn time.Time) (*Pledge, error) {
 	var v validate.Errors
 	if len(memberIDs) == 0 {
-		v.Add(in("memberIds"), validate.Required, "Cần ít nhất một đoàn viên.", "At least one member is needed.")
+		v.Add(validate.Input("memberIds"), validate.Required, "Cần ít nhất một đoàn viên.", "At least one member is needed.")
 	}
 	if len(memberIDs) > maxSigners {
-		v.Add(in("memberIds"), validate.TooLong, fmt.Sprintf("Tối đa %d đoàn viên mỗi lần.", maxSigners),
+		v.Add(validate.Input("memberIds"), validate.TooLong, fmt.Sprintf("Tối đa %d đoàn viên mỗi lần.", maxSigners),
 			fmt.Sprintf("At most %d members at once.", maxSigners))
 	}
 	if signedOn.After(s.now()) {
-		v.Add(in("signedOn"), validate.OutOfRange, "Không được sau hôm nay.", "Cannot be in the future.")
+		v.Add(validate.Input("signedOn"), validate.OutOfRange, "Không được sau hôm nay.", "Cannot be in the future.")
 	}
 	var out *Pledge
 	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		p, err := lockPledge(ctx, tx, in("pledgeId"), pledgeID)
+		p, err := lockPledge(ctx, tx, validate.Input("pledgeId"), pledgeID)
 		if err != nil {
 			return err
 		}
@@ -430,12 +428,12 @@ func (s *Store) Sign(ctx context.Context, pledgeID int64, memberIDs []int64, sig
 			st, ok := found[id]
 			switch {
 			case !ok:
-				v.Add(in("memberIds", i), validate.NotFound, "Không tìm thấy đoàn viên.", "No such member.")
+				v.Add(validate.Input("memberIds", i), validate.NotFound, "Không tìm thấy đoàn viên.", "No such member.")
 			case !st.inTree:
-				v.Add(in("memberIds", i), validate.NotAllowed, "Đoàn viên không thuộc đơn vị của cam kết.",
+				v.Add(validate.Input("memberIds", i), validate.NotAllowed, "Đoàn viên không thuộc đơn vị của cam kết.",
 					"The member does not belong to the pledge's unit.")
 			case !st.active:
-				v.Add(in("memberIds", i), validate.NotAllowed, "Đoàn viên không còn sinh hoạt.", "The member is no longer active.")
+				v.Add(validate.Input("memberIds", i), validate.NotAllowed, "Đoàn viên không còn sinh hoạt.", "The member is no longer active.")
 			}
 		}
 		if err := v.Err(); err != nil {
@@ -455,7 +453,7 @@ func (s *Store) Sign(ctx context.Context, pledgeID int64, memberIDs []int64, sig
 func (s *Store) Unsign(ctx context.Context, pledgeID int64, memberIDs []int64) (*Pledge, error) {
 	var out *Pledge
 	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		p, err := lockPledge(ctx, tx, in("pledgeId"), pledgeID)
+		p, err := lockPledge(ctx, tx, validate.Input("pledgeId"), pledgeID)
 		if err != nil {
 			return err
 		}

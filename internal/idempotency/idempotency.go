@@ -65,7 +65,7 @@ func Claim(ctx context.Context, tx pgx.Tx) error {
 	}
 	if len(k.Key) == 0 || len(k.Key) > 200 {
 		var v validate.Errors
-		v.Add(validate.Path("input", "idempotencyKey"), validate.Invalid,
+		v.Add(validate.Input("idempotencyKey"), validate.Invalid,
 			"Khóa chống ghi trùng phải có từ 1 đến 200 ký tự.", "The idempotency key must be 1 to 200 characters.")
 		return v.Err()
 	}
@@ -93,7 +93,7 @@ func Claim(ctx context.Context, tx pgx.Tx) error {
 	}
 	if operation != k.Operation || string(fingerprint) != string(k.Fingerprint) || recordID == nil {
 		var v validate.Errors
-		v.Add(validate.Path("input", "idempotencyKey"), validate.Duplicate,
+		v.Add(validate.Input("idempotencyKey"), validate.Duplicate,
 			"Khóa này đã được dùng cho một yêu cầu khác; mỗi thao tác tạo mới cần một khóa riêng.",
 			"This key was already used for a different request; each new create needs its own key.")
 		return v.Err()

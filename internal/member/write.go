@@ -50,8 +50,6 @@ type Arrival struct {
 	DecisionNumber *string
 }
 
-func in(parts ...any) []string { return validate.Path(append([]any{"input"}, parts...)...) }
-
 // branchCheck records why unitID cannot hold members, if it cannot: members
 // meet in branches (chi đoàn), so only a branch that is not archived can.
 func branchCheck(ctx context.Context, tx pgx.Tx, v *validate.Errors, field []string, unitID int64) error {
@@ -76,13 +74,13 @@ func branchCheck(ctx context.Context, tx pgx.Tx, v *validate.Errors, field []str
 
 func (s *Store) checkDetails(v *validate.Errors, m *Member) {
 	today := s.today()
-	m.FullName = v.Text(in("fullName"), m.FullName, true, maxFullName)
-	v.DateRange(in("birthDate"), m.BirthDate, time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC), today)
-	if !v.Has(in("birthDate")) {
+	m.FullName = v.Text(validate.Input("fullName"), m.FullName, true, maxFullName)
+	v.DateRange(validate.Input("birthDate"), m.BirthDate, time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC), today)
+	if !v.Has(validate.Input("birthDate")) {
 		earliest := m.BirthDate.AddDate(minAdmissionAge, 0, 0)
 		latest := m.BirthDate.AddDate(maxAdmissionAge+1, 0, -1)
 		if m.JoinedOn.Before(earliest) || m.JoinedOn.After(latest) {
-			v.Add(in("joinedOn"), validate.OutOfRange,
+			v.Add(validate.Input("joinedOn"), validate.OutOfRange,
 				fmt.Sprintf("Tuổi vào Đoàn phải từ %d đến %d (ngày vào Đoàn từ %s đến %s).", minAdmissionAge, maxAdmissionAge,
 					earliest.Format("02/01/2006"), latest.Format("02/01/2006")),
 				fmt.Sprintf("Age at joining must be %d to %d (joined between %s and %s).", minAdmissionAge, maxAdmissionAge,
@@ -90,17 +88,17 @@ func (s *Store) checkDetails(v *validate.Errors, m *Member) {
 		}
 	}
 	if m.JoinedOn.After(today) {
-		v.Add(in("joinedOn"), validate.OutOfRange, "Ngày vào Đoàn không được sau hôm nay.", "The joining date cannot be in the future.")
+		v.Add(validate.Input("joinedOn"), validate.OutOfRange, "Ngày vào Đoàn không được sau hôm nay.", "The joining date cannot be in the future.")
 	}
-	m.CardNumber = v.OptionalText(in("cardNumber"), m.CardNumber, maxCard)
+	m.CardNumber = v.OptionalText(validate.Input("cardNumber"), m.CardNumber, maxCard)
 	if m.CardNumber != nil && !cardPattern(*m.CardNumber) {
-		v.Add(in("cardNumber"), validate.Invalid,
+		v.Add(validate.Input("cardNumber"), validate.Invalid,
 			"Số thẻ chỉ gồm chữ, số và các dấu . / -.",
 			"A card number holds only letters, digits and . / -.")
 	}
-	m.Phone = v.Phone(in("phone"), m.Phone)
-	m.Email = v.Email(in("email"), m.Email)
-	m.Address = v.OptionalText(in("address"), m.Address, maxAddress)
+	m.Phone = v.Phone(validate.Input("phone"), m.Phone)
+	m.Email = v.Email(validate.Input("email"), m.Email)
+	m.Address = v.OptionalText(validate.Input("address"), m.Address, maxAddress)
 }
 
 func cardPattern(s string) bool {
@@ -118,7 +116,7 @@ func cardPattern(s string) bool {
 func duplicateCard(err error) error {
 	if db.Constraint(err) == "members_card_number_key" {
 		var v validate.Errors
-		v.Add(in("cardNumber"), validate.Duplicate, "Số thẻ đoàn viên đã có người khác dùng.", "Another member has this card number.")
+		v.Add(validate.Input("cardNumber"), validate.Duplicate, "Số thẻ đoàn viên đã có người khác dùng.", "Another member has this card number.")
 		return v.Err()
 	}
 	return err
@@ -136,15 +134,15 @@ func (s *Store) Create(ctx context.Context, c CreateInput) (*Member, error) {
 	}
 	var v validate.Errors
 	s.checkDetails(&v, m)
-	admission := v.OptionalText(in("admissionDecisionNumber"), c.AdmissionDecisionNumber, maxDecision)
+	admission := v.OptionalText(validate.Input("admissionDecisionNumber"), c.AdmissionDecisionNumber, maxDecision)
 	var arrival Arrival
 	if c.Arrival != nil {
 		arrival = *c.Arrival
-		arrival.FromExternal = v.Text(in("arrival", "fromExternal"), arrival.FromExternal, true, maxExternal)
-		arrival.DecisionNumber = v.OptionalText(in("arrival", "decisionNumber"), arrival.DecisionNumber, maxDecision)
-		v.NotBefore(in("arrival", "on"), arrival.On, m.JoinedOn, "ngày vào Đoàn", "joining date")
+		arrival.FromExternal = v.Text(validate.Input("arrival", "fromExternal"), arrival.FromExternal, true, maxExternal)
+		arrival.DecisionNumber = v.OptionalText(validate.Input("arrival", "decisionNumber"), arrival.DecisionNumber, maxDecision)
+		v.NotBefore(validate.Input("arrival", "on"), arrival.On, m.JoinedOn, "ngày vào Đoàn", "joining date")
 		if arrival.On.After(s.today()) {
-			v.Add(in("arrival", "on"), validate.OutOfRange, "Không được sau hôm nay.", "Cannot be in the future.")
+			v.Add(validate.Input("arrival", "on"), validate.OutOfRange, "Không được sau hôm nay.", "Cannot be in the future.")
 		}
 	}
 
@@ -153,7 +151,7 @@ func (s *Store) Create(ctx context.Context, c CreateInput) (*Member, error) {
 		if err := idempotency.Claim(ctx, tx); err != nil {
 			return err
 		}
-		if err := branchCheck(ctx, tx, &v, in("unitId"), m.UnitID); err != nil {
+		if err := branchCheck(ctx, tx, &v, validate.Input("unitId"), m.UnitID); err != nil {
 			return err
 		}
 		if err := v.Err(); err != nil {
@@ -271,19 +269,19 @@ type TransferInput struct {
 // checkMove validates the date and active status common to every departure.
 func (s *Store) checkMove(ctx context.Context, tx pgx.Tx, v *validate.Errors, m *Member, on time.Time) error {
 	if m.Status != Active {
-		v.Add(in("id"), validate.NotAllowed, "Đoàn viên không còn sinh hoạt.", "The member is no longer active.")
+		v.Add(validate.Input("id"), validate.NotAllowed, "Đoàn viên không còn sinh hoạt.", "The member is no longer active.")
 	}
-	v.NotBefore(in("on"), on, m.JoinedOn, "ngày vào Đoàn", "joining date")
+	v.NotBefore(validate.Input("on"), on, m.JoinedOn, "ngày vào Đoàn", "joining date")
 	var last time.Time
 	if err := tx.QueryRow(ctx, `SELECT coalesce(max(occurred_on), '-infinity') FROM member_events WHERE member_id = $1`, m.ID).
 		Scan(&last); err != nil {
 		return fmt.Errorf("last event of member %d: %w", m.ID, err)
 	}
-	if !v.Has(in("on")) {
-		v.NotBefore(in("on"), on, last, "sự kiện gần nhất của đoàn viên", "member's latest recorded event")
+	if !v.Has(validate.Input("on")) {
+		v.NotBefore(validate.Input("on"), on, last, "sự kiện gần nhất của đoàn viên", "member's latest recorded event")
 	}
 	if on.After(s.today()) {
-		v.Add(in("on"), validate.OutOfRange, "Không được sau hôm nay.", "Cannot be in the future.")
+		v.Add(validate.Input("on"), validate.OutOfRange, "Không được sau hôm nay.", "Cannot be in the future.")
 	}
 	return nil
 }
@@ -301,18 +299,18 @@ func (s *Store) Transfer(ctx context.Context, t TransferInput) (*Member, error) 
 		if err := s.checkMove(ctx, tx, &v, m, t.On); err != nil {
 			return err
 		}
-		t.ToExternal = v.OptionalText(in("toExternal"), t.ToExternal, maxExternal)
-		t.DecisionNumber = v.OptionalText(in("decisionNumber"), t.DecisionNumber, maxDecision)
-		t.Note = v.OptionalText(in("note"), t.Note, maxNote)
+		t.ToExternal = v.OptionalText(validate.Input("toExternal"), t.ToExternal, maxExternal)
+		t.DecisionNumber = v.OptionalText(validate.Input("decisionNumber"), t.DecisionNumber, maxDecision)
+		t.Note = v.OptionalText(validate.Input("note"), t.Note, maxNote)
 		switch {
 		case (t.ToUnitID == nil) == (t.ToExternal == nil):
-			v.Add(in("toUnitId"), validate.Required,
+			v.Add(validate.Input("toUnitId"), validate.Required,
 				"Chọn chi đoàn chuyển đến, hoặc ghi tên nơi chuyển đến ngoài hệ thống (chỉ một trong hai).",
 				"Give either the branch to move to or the name of a body outside this system, not both.")
 		case t.ToUnitID != nil && *t.ToUnitID == m.UnitID:
-			v.Add(in("toUnitId"), validate.NotAllowed, "Đoàn viên đang sinh hoạt tại chi đoàn này.", "The member is already in this branch.")
+			v.Add(validate.Input("toUnitId"), validate.NotAllowed, "Đoàn viên đang sinh hoạt tại chi đoàn này.", "The member is already in this branch.")
 		case t.ToUnitID != nil:
-			if err := branchCheck(ctx, tx, &v, in("toUnitId"), *t.ToUnitID); err != nil {
+			if err := branchCheck(ctx, tx, &v, validate.Input("toUnitId"), *t.ToUnitID); err != nil {
 				return err
 			}
 		}
@@ -364,8 +362,8 @@ func (s *Store) Leave(ctx context.Context, l LeaveInput) (*Member, error) {
 		if err := s.checkMove(ctx, tx, &v, m, l.On); err != nil {
 			return err
 		}
-		l.DecisionNumber = v.OptionalText(in("decisionNumber"), l.DecisionNumber, maxDecision)
-		l.Note = v.OptionalText(in("note"), l.Note, maxNote)
+		l.DecisionNumber = v.OptionalText(validate.Input("decisionNumber"), l.DecisionNumber, maxDecision)
+		l.Note = v.OptionalText(validate.Input("note"), l.Note, maxNote)
 		if err := v.Err(); err != nil {
 			return err
 		}
@@ -400,7 +398,7 @@ func (s *Store) Delete(ctx context.Context, id int64, version int32) error {
 		}
 		if used {
 			var v validate.Errors
-			v.Add(in("id"), validate.NotAllowed,
+			v.Add(validate.Input("id"), validate.NotAllowed,
 				"Đoàn viên đã có dữ liệu hoạt động, khen thưởng, xếp loại hoặc cam kết; hãy ghi nhận chuyển đi, trưởng thành hoặc xóa tên thay vì xóa.",
 				"The member has participations, commendations, ratings or pledges; record their departure instead of deleting.")
 			return v.Err()
@@ -423,19 +421,19 @@ type RatingInput struct {
 // Each rating remembers the unit the member is in now, for reports.
 func (s *Store) Rate(ctx context.Context, year int, ratings []RatingInput) ([]*Rating, error) {
 	var v validate.Errors
-	v.Year(in("year"), year)
+	v.Year(validate.Input("year"), year)
 	if year > s.today().Year() {
-		v.Add(in("year"), validate.OutOfRange, "Chưa thể xếp loại cho năm sau.", "A future year cannot be rated yet.")
+		v.Add(validate.Input("year"), validate.OutOfRange, "Chưa thể xếp loại cho năm sau.", "A future year cannot be rated yet.")
 	}
 	if len(ratings) == 0 {
-		v.Add(in("ratings"), validate.Required, "Cần ít nhất một đoàn viên.", "At least one rating is needed.")
+		v.Add(validate.Input("ratings"), validate.Required, "Cần ít nhất một đoàn viên.", "At least one rating is needed.")
 	}
 	seen := make(map[int64]bool, len(ratings))
 	ids := make([]int64, len(ratings))
 	for i := range ratings {
-		ratings[i].Comment = v.OptionalText(in("ratings", i, "comment"), ratings[i].Comment, maxNote)
+		ratings[i].Comment = v.OptionalText(validate.Input("ratings", i, "comment"), ratings[i].Comment, maxNote)
 		if seen[ratings[i].MemberID] {
-			v.Add(in("ratings", i, "memberId"), validate.Duplicate, "Đoàn viên bị lặp lại.", "The member appears twice.")
+			v.Add(validate.Input("ratings", i, "memberId"), validate.Duplicate, "Đoàn viên bị lặp lại.", "The member appears twice.")
 		}
 		seen[ratings[i].MemberID] = true
 		ids[i] = ratings[i].MemberID
@@ -460,7 +458,7 @@ func (s *Store) Rate(ctx context.Context, year int, ratings []RatingInput) ([]*R
 		}
 		for i, r := range ratings {
 			if _, ok := units[r.MemberID]; !ok {
-				v.Add(in("ratings", i, "memberId"), validate.NotFound, "Không tìm thấy đoàn viên.", "No such member.")
+				v.Add(validate.Input("ratings", i, "memberId"), validate.NotFound, "Không tìm thấy đoàn viên.", "No such member.")
 			}
 		}
 		if err := v.Err(); err != nil {

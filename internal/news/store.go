@@ -208,10 +208,8 @@ type Input struct {
 	Photos           []PostPhoto
 }
 
-func in(parts ...any) []string { return validate.Path(append([]any{"input"}, parts...)...) }
-
 // pf is the path of a field of the post inside the mutation's input.
-func pf(parts ...any) []string { return in(append([]any{"post"}, parts...)...) }
+func pf(parts ...any) []string { return validate.Input(append([]any{"post"}, parts...)...) }
 
 func (s *Store) check(ctx context.Context, tx pgx.Tx, v *validate.Errors, p *Input) (html string, err error) {
 	p.Title = v.Text(pf("title"), p.Title, true, 300)
@@ -241,7 +239,7 @@ func (s *Store) check(ctx context.Context, tx pgx.Tx, v *validate.Errors, p *Inp
 	for i := range p.Photos {
 		p.Photos[i].Caption = v.OptionalText(pf("photos", i, "caption"), p.Photos[i].Caption, 1000)
 	}
-	if err := org.CheckOpen(ctx, tx, v, in("unitId"), p.UnitID); err != nil {
+	if err := org.CheckOpen(ctx, tx, v, validate.Input("unitId"), p.UnitID); err != nil {
 		return "", err
 	}
 	var exists bool
@@ -393,7 +391,7 @@ func (s *Store) SetStatus(ctx context.Context, id int64, version int32, status S
 		// never published has nothing to archive.
 		if cur.Status == Draft && status == Archived {
 			var v validate.Errors
-			v.Add(in("status"), validate.NotAllowed, "Tin nháp chưa đăng thì không lưu trữ được; nếu không dùng nữa, hãy xóa.",
+			v.Add(validate.Input("status"), validate.NotAllowed, "Tin nháp chưa đăng thì không lưu trữ được; nếu không dùng nữa, hãy xóa.",
 				"A draft that was never published cannot be archived; delete it if it is not wanted.")
 			return v.Err()
 		}

@@ -32,12 +32,12 @@ type CreateInput struct {
 }
 
 var (
-	fieldParent = validate.Path("input", "parentId")
-	fieldLevel  = validate.Path("input", "level")
-	fieldName   = validate.Path("input", "name")
-	fieldShort  = validate.Path("input", "shortName")
-	fieldAddr   = validate.Path("input", "address")
-	fieldID     = validate.Path("input", "id")
+	fieldParent = validate.Input("parentId")
+	fieldLevel  = validate.Input("level")
+	fieldName   = validate.Input("name")
+	fieldShort  = validate.Input("shortName")
+	fieldAddr   = validate.Input("address")
+	fieldID     = validate.Input("id")
 )
 
 // Create adds a unit under its parent.

@@ -22,12 +22,12 @@ type Named struct{ VI, EN string }
 // input.version, both as field errors the user can act on.
 func Lock[T any](ctx context.Context, tx pgx.Tx, query string, id int64, version int32,
 	scan func(pgx.Row) (*T, error), versionOf func(*T) int32, what Named) (*T, error) {
-	rec, err := Row(ctx, tx, query, id, scan, validate.Path("input", "id"), what)
+	rec, err := Row(ctx, tx, query, id, scan, validate.Input("id"), what)
 	if err != nil {
 		return nil, err
 	}
 	if versionOf(rec) != version {
-		return nil, validate.StaleError(validate.Path("input", "version"))
+		return nil, validate.StaleError(validate.Input("version"))
 	}
 	return rec, nil
 }
