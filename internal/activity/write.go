@@ -106,18 +106,10 @@ func (s *Store) UpdateCampaign(ctx context.Context, u CampaignUpdate) (*Campaign
 			return err
 		}
 		c := CampaignInput{UnitID: cur.UnitID, Name: cur.Name, Year: int(cur.Year), WorkArea: cur.WorkArea, Description: cur.Description}
-		if u.Name != nil {
-			c.Name = *u.Name
-		}
-		if u.Year != nil {
-			c.Year = *u.Year
-		}
-		if u.WorkArea != nil {
-			c.WorkArea = *u.WorkArea
-		}
-		if u.Description.Set {
-			c.Description = u.Description.Value
-		}
+		patch.Set(&c.Name, u.Name)
+		patch.Set(&c.Year, u.Year)
+		patch.Set(&c.WorkArea, u.WorkArea)
+		u.Description.Apply(&c.Description)
 		var v validate.Errors
 		checkCampaign(&v, &c)
 		if err := v.Err(); err != nil {
@@ -328,36 +320,16 @@ func (s *Store) UpdateActivity(ctx context.Context, u ActivityUpdate) (*Activity
 		a := ActivityInput{UnitID: cur.UnitID, Title: cur.Title, Kind: cur.Kind, WorkArea: cur.WorkArea, CampaignID: cur.CampaignID,
 			StartsOn: cur.StartsOn, EndsOn: cur.EndsOn, Place: cur.Place, Description: cur.Description, Status: cur.Status,
 			Beneficiaries: cur.Beneficiaries, Guests: u.Guests}
-		if u.Title != nil {
-			a.Title = *u.Title
-		}
-		if u.Kind != nil {
-			a.Kind = *u.Kind
-		}
-		if u.WorkArea != nil {
-			a.WorkArea = *u.WorkArea
-		}
-		if u.CampaignID.Set {
-			a.CampaignID = u.CampaignID.Value
-		}
-		if u.StartsOn != nil {
-			a.StartsOn = *u.StartsOn
-		}
-		if u.EndsOn != nil {
-			a.EndsOn = *u.EndsOn
-		}
-		if u.Place != nil {
-			a.Place = *u.Place
-		}
-		if u.Description.Set {
-			a.Description = u.Description.Value
-		}
-		if u.Status != nil {
-			a.Status = *u.Status
-		}
-		if u.Beneficiaries != nil {
-			a.Beneficiaries = *u.Beneficiaries
-		}
+		patch.Set(&a.Title, u.Title)
+		patch.Set(&a.Kind, u.Kind)
+		patch.Set(&a.WorkArea, u.WorkArea)
+		u.CampaignID.Apply(&a.CampaignID)
+		patch.Set(&a.StartsOn, u.StartsOn)
+		patch.Set(&a.EndsOn, u.EndsOn)
+		patch.Set(&a.Place, u.Place)
+		u.Description.Apply(&a.Description)
+		patch.Set(&a.Status, u.Status)
+		patch.Set(&a.Beneficiaries, u.Beneficiaries)
 		var v validate.Errors
 		if err := s.checkActivity(ctx, tx, &v, &a); err != nil {
 			return err
@@ -598,24 +570,12 @@ func (s *Store) UpdateContribution(ctx context.Context, u ContributionUpdate) (*
 		}
 		c := ContributionInput{ActivityID: cur.ActivityID, Kind: cur.Kind, Description: cur.Description, Value: cur.Value,
 			Quantity: cur.Quantity, QuantityUnit: cur.QuantityUnit, Recipient: cur.Recipient}
-		if u.Kind != nil {
-			c.Kind = *u.Kind
-		}
-		if u.Description != nil {
-			c.Description = *u.Description
-		}
-		if u.Value != nil {
-			c.Value = *u.Value
-		}
-		if u.Quantity.Set {
-			c.Quantity = u.Quantity.Value
-		}
-		if u.QuantityUnit.Set {
-			c.QuantityUnit = u.QuantityUnit.Value
-		}
-		if u.Recipient.Set {
-			c.Recipient = u.Recipient.Value
-		}
+		patch.Set(&c.Kind, u.Kind)
+		patch.Set(&c.Description, u.Description)
+		patch.Set(&c.Value, u.Value)
+		u.Quantity.Apply(&c.Quantity)
+		u.QuantityUnit.Apply(&c.QuantityUnit)
+		u.Recipient.Apply(&c.Recipient)
 		var v validate.Errors
 		checkContribution(&v, &c)
 		if err := v.Err(); err != nil {

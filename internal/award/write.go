@@ -216,27 +216,13 @@ func (s *Store) UpdateCommendation(ctx context.Context, u CommendationUpdate) (*
 			level := cur.IssuerLevel
 			c.Issuer.Level = &level
 		}
-		if u.Form != nil {
-			c.Form = *u.Form
-		}
-		if u.Title != nil {
-			c.Title = *u.Title
-		}
-		if u.Issuer != nil {
-			c.Issuer = *u.Issuer
-		}
-		if u.DecisionNumber.Set {
-			c.DecisionNumber = u.DecisionNumber.Value
-		}
-		if u.DecisionDate.Set {
-			c.DecisionDate = u.DecisionDate.Value
-		}
-		if u.Year != nil {
-			c.Year = *u.Year
-		}
-		if u.Reason.Set {
-			c.Reason = u.Reason.Value
-		}
+		patch.Set(&c.Form, u.Form)
+		patch.Set(&c.Title, u.Title)
+		patch.Set(&c.Issuer, u.Issuer)
+		u.DecisionNumber.Apply(&c.DecisionNumber)
+		u.DecisionDate.Apply(&c.DecisionDate)
+		patch.Set(&c.Year, u.Year)
+		u.Reason.Apply(&c.Reason)
 		var v validate.Errors
 		name, level, err := s.checkCommendation(ctx, tx, &v, &c)
 		if err != nil {

@@ -210,33 +210,15 @@ func (s *Store) Update(ctx context.Context, u UpdateInput) (*Member, error) {
 		if err != nil {
 			return err
 		}
-		if u.FullName != nil {
-			m.FullName = *u.FullName
-		}
-		if u.Gender != nil {
-			m.Gender = *u.Gender
-		}
-		if u.BirthDate != nil {
-			m.BirthDate = *u.BirthDate
-		}
-		if u.JoinedOn != nil {
-			m.JoinedOn = *u.JoinedOn
-		}
-		if u.Position != nil {
-			m.Position = *u.Position
-		}
-		if u.CardNumber.Set {
-			m.CardNumber = u.CardNumber.Value
-		}
-		if u.Phone.Set {
-			m.Phone = u.Phone.Value
-		}
-		if u.Email.Set {
-			m.Email = u.Email.Value
-		}
-		if u.Address.Set {
-			m.Address = u.Address.Value
-		}
+		patch.Set(&m.FullName, u.FullName)
+		patch.Set(&m.Gender, u.Gender)
+		patch.Set(&m.BirthDate, u.BirthDate)
+		patch.Set(&m.JoinedOn, u.JoinedOn)
+		patch.Set(&m.Position, u.Position)
+		u.CardNumber.Apply(&m.CardNumber)
+		u.Phone.Apply(&m.Phone)
+		u.Email.Apply(&m.Email)
+		u.Address.Apply(&m.Address)
 		var v validate.Errors
 		s.checkDetails(&v, m)
 		if err := v.Err(); err != nil {
