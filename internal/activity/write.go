@@ -358,14 +358,7 @@ func (s *Store) UpdateActivity(ctx context.Context, u ActivityUpdate) (*Activity
 // DeleteActivity deletes an activity with its participations, guests and
 // contributions.
 func (s *Store) DeleteActivity(ctx context.Context, id int64, version int32) error {
-	return db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		a, err := lockActivityAt(ctx, tx, id, version)
-		if err != nil {
-			return err
-		}
-		_, err = tx.Exec(ctx, `DELETE FROM activities WHERE id = $1`, a.ID)
-		return err
-	})
+	return versionlock.Delete(ctx, s.pool, "activities", id, version, lockActivityAt)
 }
 
 // ParticipantInput is one member's part in an activity.
@@ -595,12 +588,5 @@ func (s *Store) UpdateContribution(ctx context.Context, u ContributionUpdate) (*
 
 // DeleteContribution deletes a contribution.
 func (s *Store) DeleteContribution(ctx context.Context, id int64, version int32) error {
-	return db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		c, err := lockContribution(ctx, tx, id, version)
-		if err != nil {
-			return err
-		}
-		_, err = tx.Exec(ctx, `DELETE FROM contributions WHERE id = $1`, c.ID)
-		return err
-	})
+	return versionlock.Delete(ctx, s.pool, "contributions", id, version, lockContribution)
 }

@@ -246,14 +246,7 @@ func (s *Store) UpdateCommendation(ctx context.Context, u CommendationUpdate) (*
 
 // DeleteCommendation deletes a commendation.
 func (s *Store) DeleteCommendation(ctx context.Context, id int64, version int32) error {
-	return db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		c, err := lockCommendation(ctx, tx, id, version)
-		if err != nil {
-			return err
-		}
-		_, err = tx.Exec(ctx, `DELETE FROM commendations WHERE id = $1`, c.ID)
-		return err
-	})
+	return versionlock.Delete(ctx, s.pool, "commendations", id, version, lockCommendation)
 }
 
 // PledgeInput is a pledge's fields.
@@ -360,14 +353,7 @@ func (s *Store) UpdatePledge(ctx context.Context, u PledgeUpdate) (*Pledge, erro
 
 // DeletePledge deletes a pledge and its signatures.
 func (s *Store) DeletePledge(ctx context.Context, id int64, version int32) error {
-	return db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		p, err := lockPledgeAt(ctx, tx, id, version)
-		if err != nil {
-			return err
-		}
-		_, err = tx.Exec(ctx, `DELETE FROM pledges WHERE id = $1`, p.ID)
-		return err
-	})
+	return versionlock.Delete(ctx, s.pool, "pledges", id, version, lockPledgeAt)
 }
 
 // Sign records members' signatures on a pledge; members already recorded

@@ -405,11 +405,5 @@ func (s *Store) SetStatus(ctx context.Context, id int64, version int32, status S
 
 // Delete removes a post.
 func (s *Store) Delete(ctx context.Context, id int64, version int32) error {
-	return db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		if _, err := lock(ctx, tx, id, version); err != nil {
-			return err
-		}
-		_, err := tx.Exec(ctx, `DELETE FROM posts WHERE id = $1`, id)
-		return err
-	})
+	return versionlock.Delete(ctx, s.pool, "posts", id, version, lock)
 }

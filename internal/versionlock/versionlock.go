@@ -10,6 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/sodoan/sodoan/internal/db"
 	"github.com/sodoan/sodoan/internal/validate"
 )
 
@@ -46,4 +47,20 @@ func Row[T any](ctx context.Context, tx pgx.Tx, query string, id int64,
 		return nil, fmt.Errorf("lock %s %d: %w", what.EN, id, err)
 	}
 	return rec, nil
+}
+
+// Delete deletes from table, in one transaction, the record id names once
+// lock has locked it at the version the caller read (lock is an update's
+// lock, such as one made with Lock).
+func Delete[T any](ctx context.Context, conn db.DB, table string, id int64, version int32,
+	lock func(context.Context, pgx.Tx, int64, int32) (*T, error)) error {
+	return db.InTx(ctx, conn, func(tx pgx.Tx) error {
+		if _, err := lock(ctx, tx, id, version); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM `+table+` WHERE id = $1`, id); err != nil {
+			return fmt.Errorf("delete %d from %s: %w", id, table, err)
+		}
+		return nil
+	})
 }
