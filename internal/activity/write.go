@@ -61,23 +61,20 @@ func (s *Store) CreateCampaign(ctx context.Context, c CampaignInput) (*Campaign,
 	var v validate.Errors
 	checkCampaign(&v, &c)
 	var out *Campaign
-	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		if err := idempotency.Claim(ctx, tx); err != nil {
-			return err
-		}
+	err := idempotency.InTx(ctx, s.pool, func(tx pgx.Tx) (int64, error) {
 		if err := org.CheckOpen(ctx, tx, &v, validate.Input("unitId"), c.UnitID); err != nil {
-			return err
+			return 0, err
 		}
 		if err := v.Err(); err != nil {
-			return err
+			return 0, err
 		}
 		var err error
 		out, err = scanCampaign(tx.QueryRow(ctx, `INSERT INTO campaigns (unit_id, name, year, work_area, description)
 			VALUES ($1, $2, $3, $4, $5) RETURNING `+campaignColumns, c.UnitID, c.Name, c.Year, c.WorkArea, c.Description))
 		if err != nil {
-			return duplicateCampaign(fmt.Errorf("insert campaign: %w", err))
+			return 0, duplicateCampaign(fmt.Errorf("insert campaign: %w", err))
 		}
-		return idempotency.Created(ctx, tx, out.ID)
+		return out.ID, nil
 	})
 	return out, err
 }
@@ -240,16 +237,13 @@ func (s *Store) CreateActivity(ctx context.Context, a ActivityInput) (*Activity,
 		a.Status = Planned
 	}
 	var out *Activity
-	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		if err := idempotency.Claim(ctx, tx); err != nil {
-			return err
-		}
+	err := idempotency.InTx(ctx, s.pool, func(tx pgx.Tx) (int64, error) {
 		var v validate.Errors
 		if err := s.checkActivity(ctx, tx, &v, &a); err != nil {
-			return err
+			return 0, err
 		}
 		if err := v.Err(); err != nil {
-			return err
+			return 0, err
 		}
 		var err error
 		out, err = scanActivity(tx.QueryRow(ctx, `INSERT INTO activities AS a (unit_id, title, kind, work_area, campaign_id,
@@ -258,12 +252,12 @@ func (s *Store) CreateActivity(ctx context.Context, a ActivityInput) (*Activity,
 			a.UnitID, a.Title, a.Kind, a.WorkArea, a.CampaignID, a.StartsOn, a.EndsOn, a.Place.Text, a.Place.Commune,
 			a.Place.District, a.Place.Province, a.Description, a.Status, a.Beneficiaries.Description, a.Beneficiaries.Count))
 		if err != nil {
-			return fmt.Errorf("insert activity: %w", err)
+			return 0, fmt.Errorf("insert activity: %w", err)
 		}
 		if err := writeGuests(ctx, tx, out.ID, a.Guests); err != nil {
-			return err
+			return 0, err
 		}
-		return idempotency.Created(ctx, tx, out.ID)
+		return out.ID, nil
 	})
 	return out, err
 }
@@ -510,28 +504,25 @@ func (s *Store) CreateContribution(ctx context.Context, c ContributionInput) (*C
 	var v validate.Errors
 	checkContribution(&v, &c)
 	var out *Contribution
-	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		if err := idempotency.Claim(ctx, tx); err != nil {
-			return err
-		}
+	err := idempotency.InTx(ctx, s.pool, func(tx pgx.Tx) (int64, error) {
 		a, err := lockActivity(ctx, tx, c.ActivityID)
 		if err != nil {
-			return err
+			return 0, err
 		}
 		if a == nil {
 			v.Add(validate.Input("activityId"), validate.NotFound, "Không tìm thấy hoạt động.", "No such activity.")
 		}
 		if err := v.Err(); err != nil {
-			return err
+			return 0, err
 		}
 		out, err = scanContribution(tx.QueryRow(ctx, `INSERT INTO contributions
 			(activity_id, kind, description, value_dong, quantity, quantity_unit, recipient)
 			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING `+contributionColumns,
 			c.ActivityID, c.Kind, c.Description, c.Value, c.Quantity, c.QuantityUnit, c.Recipient))
 		if err != nil {
-			return fmt.Errorf("insert contribution: %w", err)
+			return 0, fmt.Errorf("insert contribution: %w", err)
 		}
-		return idempotency.Created(ctx, tx, out.ID)
+		return out.ID, nil
 	})
 	return out, err
 }

@@ -156,17 +156,14 @@ func (s *Store) checkCommendation(ctx context.Context, tx pgx.Tx, v *validate.Er
 // CreateCommendation records a commendation.
 func (s *Store) CreateCommendation(ctx context.Context, c CommendationInput) (*Commendation, error) {
 	var out *Commendation
-	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		if err := idempotency.Claim(ctx, tx); err != nil {
-			return err
-		}
+	err := idempotency.InTx(ctx, s.pool, func(tx pgx.Tx) (int64, error) {
 		var v validate.Errors
 		name, level, err := s.checkCommendation(ctx, tx, &v, &c)
 		if err != nil {
-			return err
+			return 0, err
 		}
 		if err := v.Err(); err != nil {
-			return err
+			return 0, err
 		}
 		out, err = scanCommendation(tx.QueryRow(ctx, `INSERT INTO commendations AS c (form, title, issuer_unit_id,
 			issuer_name, issuer_level, decision_number, decision_date, year, reason, member_id, unit_id)
@@ -174,9 +171,9 @@ func (s *Store) CreateCommendation(ctx context.Context, c CommendationInput) (*C
 			c.Form, c.Title, c.Issuer.UnitID, name, level, c.DecisionNumber, c.DecisionDate, c.Year, c.Reason,
 			c.RecipientMemberID, c.RecipientUnitID))
 		if err != nil {
-			return fmt.Errorf("insert commendation: %w", err)
+			return 0, fmt.Errorf("insert commendation: %w", err)
 		}
-		return idempotency.Created(ctx, tx, out.ID)
+		return out.ID, nil
 	})
 	return out, err
 }
@@ -273,13 +270,10 @@ func (s *Store) CreatePledge(ctx context.Context, p PledgeInput) (*Pledge, error
 	p.Description = v.OptionalText(validate.Input("description"), p.Description, maxDescription)
 	v.Year(validate.Input("year"), p.Year)
 	var out *Pledge
-	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		if err := idempotency.Claim(ctx, tx); err != nil {
-			return err
-		}
+	err := idempotency.InTx(ctx, s.pool, func(tx pgx.Tx) (int64, error) {
 		u, err := loadUnit(ctx, tx, p.UnitID)
 		if err != nil {
-			return err
+			return 0, err
 		}
 		if u == nil {
 			v.Add(validate.Input("unitId"), validate.NotFound, "Không tìm thấy đơn vị.", "No such unit.")
@@ -287,14 +281,14 @@ func (s *Store) CreatePledge(ctx context.Context, p PledgeInput) (*Pledge, error
 			v.Add(validate.Input("unitId"), validate.NotAllowed, "Đơn vị đã lưu trữ.", "The unit is archived.")
 		}
 		if err := v.Err(); err != nil {
-			return err
+			return 0, err
 		}
 		out, err = scanPledge(tx.QueryRow(ctx, `INSERT INTO pledges AS p (unit_id, year, title, description)
 			VALUES ($1, $2, $3, $4) RETURNING `+pledgeColumns, p.UnitID, p.Year, p.Title, p.Description))
 		if err != nil {
-			return duplicatePledge(fmt.Errorf("insert pledge: %w", err))
+			return 0, duplicatePledge(fmt.Errorf("insert pledge: %w", err))
 		}
-		return idempotency.Created(ctx, tx, out.ID)
+		return out.ID, nil
 	})
 	return out, err
 }

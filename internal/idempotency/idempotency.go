@@ -115,3 +115,19 @@ func Created(ctx context.Context, tx pgx.Tx, recordID int64) error {
 	}
 	return nil
 }
+
+// InTx runs create in a transaction (db.InTx) that claims the key in ctx
+// first and records the id of the record create made last, so that a retry
+// with the key gets a *Replay naming that record instead of making another.
+func InTx(ctx context.Context, conn db.DB, create func(pgx.Tx) (createdID int64, err error)) error {
+	return db.InTx(ctx, conn, func(tx pgx.Tx) error {
+		if err := Claim(ctx, tx); err != nil {
+			return err
+		}
+		id, err := create(tx)
+		if err != nil {
+			return err
+		}
+		return Created(ctx, tx, id)
+	})
+}

@@ -147,15 +147,12 @@ func (s *Store) Create(ctx context.Context, c CreateInput) (*Member, error) {
 	}
 
 	var created *Member
-	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		if err := idempotency.Claim(ctx, tx); err != nil {
-			return err
-		}
+	err := idempotency.InTx(ctx, s.pool, func(tx pgx.Tx) (int64, error) {
 		if err := branchCheck(ctx, tx, &v, validate.Input("unitId"), m.UnitID); err != nil {
-			return err
+			return 0, err
 		}
 		if err := v.Err(); err != nil {
-			return err
+			return 0, err
 		}
 		var err error
 		created, err = scanMember(tx.QueryRow(ctx, `INSERT INTO members AS m
@@ -163,7 +160,7 @@ func (s *Store) Create(ctx context.Context, c CreateInput) (*Member, error) {
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING `+memberColumns,
 			m.UnitID, m.FullName, m.Gender, m.BirthDate, m.JoinedOn, m.CardNumber, m.Position, m.Phone, m.Email, m.Address))
 		if err != nil {
-			return duplicateCard(fmt.Errorf("insert member: %w", err))
+			return 0, duplicateCard(fmt.Errorf("insert member: %w", err))
 		}
 		if c.Arrival != nil {
 			_, err = tx.Exec(ctx, `INSERT INTO member_events (member_id, kind, occurred_on, decision_number, from_external, to_unit_id)
@@ -173,9 +170,9 @@ func (s *Store) Create(ctx context.Context, c CreateInput) (*Member, error) {
 				VALUES ($1, 'ADMITTED', $2, $3, $4)`, created.ID, created.JoinedOn, admission, created.UnitID)
 		}
 		if err != nil {
-			return fmt.Errorf("record member %d's arrival: %w", created.ID, err)
+			return 0, fmt.Errorf("record member %d's arrival: %w", created.ID, err)
 		}
-		return idempotency.Created(ctx, tx, created.ID)
+		return created.ID, nil
 	})
 	return created, err
 }

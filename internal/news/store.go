@@ -312,17 +312,14 @@ func writePhotos(ctx context.Context, tx pgx.Tx, postID int64, photos []PostPhot
 // Create adds a draft post.
 func (s *Store) Create(ctx context.Context, p Input, accountID int64) (*Post, error) {
 	var out *Post
-	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		if err := idempotency.Claim(ctx, tx); err != nil {
-			return err
-		}
+	err := idempotency.InTx(ctx, s.pool, func(tx pgx.Tx) (int64, error) {
 		var v validate.Errors
 		html, err := s.check(ctx, tx, &v, &p)
 		if err != nil {
-			return err
+			return 0, err
 		}
 		if err := v.Err(); err != nil {
-			return err
+			return 0, err
 		}
 		var account *int64
 		if accountID != 0 {
@@ -334,12 +331,12 @@ func (s *Store) Create(ctx context.Context, p Input, accountID int64) (*Post, er
 			p.UnitID, p.ActivityID, account, p.Title, *p.Slug, p.Summary, p.BodyMarkdown, html, p.AuthorName, p.AuthorDepartment,
 			p.Tags, p.CoverPhotoID))
 		if err != nil {
-			return duplicateSlug(err)
+			return 0, duplicateSlug(err)
 		}
 		if err := writePhotos(ctx, tx, out.ID, p.Photos); err != nil {
-			return err
+			return 0, err
 		}
-		return idempotency.Created(ctx, tx, out.ID)
+		return out.ID, nil
 	})
 	return out, err
 }

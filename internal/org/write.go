@@ -48,14 +48,11 @@ func (s *Store) Create(ctx context.Context, in CreateInput) (*Unit, error) {
 	in.Address = v.OptionalText(fieldAddr, in.Address, maxAddress)
 
 	var created *Unit
-	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		if err := idempotency.Claim(ctx, tx); err != nil {
-			return err
-		}
+	err := idempotency.InTx(ctx, s.pool, func(tx pgx.Tx) (int64, error) {
 		if in.ParentID != nil {
 			parent, err := lockUnit(ctx, tx, *in.ParentID)
 			if err != nil {
-				return err
+				return 0, err
 			}
 			checkParent(&v, fieldParent, parent, in.Level)
 		} else if in.Level != Central && in.Level != Province {
@@ -64,16 +61,16 @@ func (s *Store) Create(ctx context.Context, in CreateInput) (*Unit, error) {
 				"A unit at this level needs a parent unit.")
 		}
 		if err := v.Err(); err != nil {
-			return err
+			return 0, err
 		}
 		u, err := scanUnit(tx.QueryRow(ctx, `INSERT INTO units (parent_id, level, name, short_name, address)
 			VALUES ($1, $2, $3, $4, $5) RETURNING `+unitColumns,
 			in.ParentID, in.Level, in.Name, in.ShortName, in.Address))
 		if err != nil {
-			return fmt.Errorf("insert unit: %w", err)
+			return 0, fmt.Errorf("insert unit: %w", err)
 		}
 		created = u
-		return idempotency.Created(ctx, tx, u.ID)
+		return u.ID, nil
 	})
 	return created, err
 }
