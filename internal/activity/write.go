@@ -48,12 +48,9 @@ func checkCampaign(v *validate.Errors, c *CampaignInput) {
 }
 
 func duplicateCampaign(err error) error {
-	if db.Constraint(err) == "campaigns_unit_id_year_name_key" {
-		var v validate.Errors
-		v.Add(validate.Input("name"), validate.Duplicate, "Đơn vị đã có phong trào cùng tên trong năm này.", "The unit already has a campaign of this name this year.")
-		return v.Err()
-	}
-	return err
+	return db.Duplicate(err, "campaigns_unit_id_year_name_key", validate.Input("name"),
+		"Đơn vị đã có phong trào cùng tên trong năm này.",
+		"The unit already has a campaign of this name this year.")
 }
 
 // CreateCampaign adds a campaign.

@@ -255,12 +255,9 @@ type PledgeInput struct {
 }
 
 func duplicatePledge(err error) error {
-	if db.Constraint(err) == "pledges_unit_id_year_title_key" {
-		var v validate.Errors
-		v.Add(validate.Input("title"), validate.Duplicate, "Đơn vị đã có cam kết này trong năm.", "The unit already has this pledge for the year.")
-		return v.Err()
-	}
-	return err
+	return db.Duplicate(err, "pledges_unit_id_year_title_key", validate.Input("title"),
+		"Đơn vị đã có cam kết này trong năm.",
+		"The unit already has this pledge for the year.")
 }
 
 // CreatePledge adds a pledge.

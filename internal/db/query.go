@@ -10,6 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/sodoan/sodoan/internal/validate"
 )
 
 // Args numbers query parameters as a query is built, so optional filters
@@ -89,6 +90,19 @@ func Constraint(err error) string {
 		return pgErr.ConstraintName
 	}
 	return ""
+}
+
+// Duplicate returns err as a DUPLICATE error on field, with a message in
+// Vietnamese and English, when err violates the unique constraint named;
+// otherwise err as it is. The constraint, not a check before the write,
+// decides between two requests writing the same value at once.
+func Duplicate(err error, constraint string, field []string, vi, en string) error {
+	if Constraint(err) != constraint {
+		return err
+	}
+	var v validate.Errors
+	v.Add(field, validate.Duplicate, vi, en)
+	return v.Err()
 }
 
 // SearchConds returns one condition per word of text, each requiring the

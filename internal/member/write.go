@@ -114,12 +114,9 @@ func cardPattern(s string) bool {
 // two secretaries entering the same card at once both pass the check, and
 // the constraint decides.
 func duplicateCard(err error) error {
-	if db.Constraint(err) == "members_card_number_key" {
-		var v validate.Errors
-		v.Add(validate.Input("cardNumber"), validate.Duplicate, "Số thẻ đoàn viên đã có người khác dùng.", "Another member has this card number.")
-		return v.Err()
-	}
-	return err
+	return db.Duplicate(err, "members_card_number_key", validate.Input("cardNumber"),
+		"Số thẻ đoàn viên đã có người khác dùng.",
+		"Another member has this card number.")
 }
 
 // Create adds a member to a branch and records how they arrived: admitted

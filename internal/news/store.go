@@ -287,13 +287,9 @@ func (s *Store) check(ctx context.Context, tx pgx.Tx, v *validate.Errors, p *Inp
 }
 
 func duplicateSlug(err error) error {
-	if db.Constraint(err) == "posts_slug_key" {
-		var v validate.Errors
-		v.Add(pf("slug"), validate.Duplicate, "Đã có tin bài với đường dẫn này; hãy đổi tiêu đề hoặc đường dẫn.",
-			"Another post has this slug; change the title or the slug.")
-		return v.Err()
-	}
-	return err
+	return db.Duplicate(err, "posts_slug_key", pf("slug"),
+		"Đã có tin bài với đường dẫn này; hãy đổi tiêu đề hoặc đường dẫn.",
+		"Another post has this slug; change the title or the slug.")
 }
 
 func writePhotos(ctx context.Context, tx pgx.Tx, postID int64, photos []PostPhoto) error {
