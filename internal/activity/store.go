@@ -255,12 +255,7 @@ func (s *Store) FirstPagesOf(ctx context.Context, parent Parent, ids []int64, f 
 			return nil, fmt.Errorf("activities of parents: %w", err)
 		}
 	}
-	req := page.Request{First: first}
-	out := make(map[int64]page.Page[*Activity], len(ids))
-	for _, id := range ids {
-		out[id] = page.Trim(req, grouped[id], activityCursor)
-	}
-	return out, nil
+	return page.FirstPages(first, ids, grouped, activityCursor), nil
 }
 
 // CountsOf counts f's activities for each parent (standing in for f's
@@ -608,13 +603,8 @@ func (s *Store) FirstParticipants(ctx context.Context, activityIDs []int64, view
 	if err := rows.Err(); err != nil {
 		return nil, nil, fmt.Errorf("participants: %w", err)
 	}
-	req := page.Request{First: first}
-	out := make(map[int64]page.Page[*Participation], len(activityIDs))
-	for _, id := range activityIDs {
-		out[id] = page.TrimMap(req, grouped[id], func(k keyed) []any { return []any{k.name, k.p.MemberID} },
-			func(k keyed) *Participation { return k.p })
-	}
-	return out, members, nil
+	return page.FirstPagesMap(first, activityIDs, grouped, func(k keyed) []any { return []any{k.name, k.p.MemberID} },
+		func(k keyed) *Participation { return k.p }), members, nil
 }
 
 // CountParticipantsOf counts, per activity, the participants viewer may see.
@@ -665,13 +655,8 @@ func (s *Store) FirstParticipationsOf(ctx context.Context, memberIDs []int64, ye
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("members' participations: %w", err)
 	}
-	req := page.Request{First: first}
-	out := make(map[int64]page.Page[*Participation], len(memberIDs))
-	for _, id := range memberIDs {
-		out[id] = page.TrimMap(req, grouped[id], func(k keyed) []any { return []any{k.startsOn, k.p.ActivityID} },
-			func(k keyed) *Participation { return k.p })
-	}
-	return out, nil
+	return page.FirstPagesMap(first, memberIDs, grouped, func(k keyed) []any { return []any{k.startsOn, k.p.ActivityID} },
+		func(k keyed) *Participation { return k.p }), nil
 }
 
 // CountParticipationsOf counts each member's participations in a year or

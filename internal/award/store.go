@@ -275,12 +275,7 @@ func (s *Store) FirstCommendationsOf(ctx context.Context, memberIDs []int64, vie
 	for _, c := range list {
 		grouped[*c.MemberID] = append(grouped[*c.MemberID], c)
 	}
-	req := page.Request{First: first}
-	out := make(map[int64]page.Page[*Commendation], len(memberIDs))
-	for _, id := range memberIDs {
-		out[id] = page.Trim(req, grouped[id], func(c *Commendation) []any { return []any{c.Year, c.ID} })
-	}
-	return out, nil
+	return page.FirstPages(first, memberIDs, grouped, func(c *Commendation) []any { return []any{c.Year, c.ID} }), nil
 }
 
 // CountCommendationsOf counts each member's commendations viewer may see.
@@ -322,13 +317,8 @@ func (s *Store) FirstSignaturesOf(ctx context.Context, pledgeIDs []int64, viewer
 	if err != nil {
 		return nil, fmt.Errorf("signatures: %w", err)
 	}
-	req := page.Request{First: first}
-	out := make(map[int64]page.Page[*Signature], len(pledgeIDs))
-	for _, id := range pledgeIDs {
-		out[id] = page.TrimMap(req, grouped[id], func(k keyed) []any { return []any{k.name, k.s.MemberID} },
-			func(k keyed) *Signature { return k.s })
-	}
-	return out, nil
+	return page.FirstPagesMap(first, pledgeIDs, grouped, func(k keyed) []any { return []any{k.name, k.s.MemberID} },
+		func(k keyed) *Signature { return k.s }), nil
 }
 
 // CountSignaturesOf counts, per pledge, the signatures of members viewer

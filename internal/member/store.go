@@ -228,12 +228,7 @@ func (s *Store) FirstPagesIn(ctx context.Context, unitIDs []int64, f Filter, ord
 			return nil, fmt.Errorf("members of units: %w", err)
 		}
 	}
-	req := page.Request{First: first}
-	out := make(map[int64]page.Page[*Member], len(unitIDs))
-	for _, id := range unitIDs {
-		out[id] = page.TrimMap(req, grouped[id], keyedMember.cursor, keyedMember.member)
-	}
-	return out, nil
+	return page.FirstPagesMap(first, unitIDs, grouped, keyedMember.cursor, keyedMember.member), nil
 }
 
 // CountIn counts f's members under each of the units (f.UnitID ignored).

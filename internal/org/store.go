@@ -155,13 +155,8 @@ func (s *Store) FirstChildren(ctx context.Context, parentIDs []int64, first int,
 	if err != nil {
 		return nil, fmt.Errorf("children: %w", err)
 	}
-	req := page.Request{First: first}
-	out := make(map[int64]page.Page[*Unit], len(parentIDs))
-	for _, id := range parentIDs {
-		out[id] = page.TrimMap(req, grouped[id], func(r row) []any { return []any{r.key.Depth, r.key.Search, r.key.ID} },
-			func(r row) *Unit { return r.unit })
-	}
-	return out, nil
+	return page.FirstPagesMap(first, parentIDs, grouped, func(r row) []any { return []any{r.key.Depth, r.key.Search, r.key.ID} },
+		func(r row) *Unit { return r.unit }), nil
 }
 
 // CountChildren counts each parent's children.
