@@ -93,12 +93,7 @@ func lockCampaign(ctx context.Context, tx pgx.Tx, id int64, version int32) (*Cam
 
 // UpdateCampaign changes a campaign's fields.
 func (s *Store) UpdateCampaign(ctx context.Context, u CampaignUpdate) (*Campaign, error) {
-	var out *Campaign
-	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		cur, err := lockCampaign(ctx, tx, u.ID, u.Version)
-		if err != nil {
-			return err
-		}
+	return versionlock.Update(ctx, s.pool, u.ID, u.Version, lockCampaign, func(tx pgx.Tx, cur *Campaign) (*Campaign, error) {
 		c := CampaignInput{UnitID: cur.UnitID, Name: cur.Name, Year: int(cur.Year), WorkArea: cur.WorkArea, Description: cur.Description}
 		patch.Set(&c.Name, u.Name)
 		patch.Set(&c.Year, u.Year)
@@ -107,17 +102,16 @@ func (s *Store) UpdateCampaign(ctx context.Context, u CampaignUpdate) (*Campaign
 		var v validate.Errors
 		checkCampaign(&v, &c)
 		if err := v.Err(); err != nil {
-			return err
+			return nil, err
 		}
-		out, err = scanCampaign(tx.QueryRow(ctx, `UPDATE campaigns SET name = $2, year = $3, work_area = $4, description = $5,
+		out, err := scanCampaign(tx.QueryRow(ctx, `UPDATE campaigns SET name = $2, year = $3, work_area = $4, description = $5,
 			version = version + 1, updated_at = now() WHERE id = $1 RETURNING `+campaignColumns,
 			cur.ID, c.Name, c.Year, c.WorkArea, c.Description))
 		if err != nil {
-			return duplicateCampaign(fmt.Errorf("update campaign %d: %w", cur.ID, err))
+			return nil, duplicateCampaign(fmt.Errorf("update campaign %d: %w", cur.ID, err))
 		}
-		return nil
+		return out, nil
 	})
-	return out, err
 }
 
 // DeleteCampaign deletes a campaign no activity belongs to.
@@ -302,12 +296,7 @@ func lockActivityAt(ctx context.Context, tx pgx.Tx, id int64, version int32) (*A
 
 // UpdateActivity changes an activity's fields and, when given, its guests.
 func (s *Store) UpdateActivity(ctx context.Context, u ActivityUpdate) (*Activity, error) {
-	var out *Activity
-	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		cur, err := lockActivityAt(ctx, tx, u.ID, u.Version)
-		if err != nil {
-			return err
-		}
+	return versionlock.Update(ctx, s.pool, u.ID, u.Version, lockActivityAt, func(tx pgx.Tx, cur *Activity) (*Activity, error) {
 		a := ActivityInput{UnitID: cur.UnitID, Title: cur.Title, Kind: cur.Kind, WorkArea: cur.WorkArea, CampaignID: cur.CampaignID,
 			StartsOn: cur.StartsOn, EndsOn: cur.EndsOn, Place: cur.Place, Description: cur.Description, Status: cur.Status,
 			Beneficiaries: cur.Beneficiaries, Guests: u.Guests}
@@ -323,12 +312,12 @@ func (s *Store) UpdateActivity(ctx context.Context, u ActivityUpdate) (*Activity
 		patch.Set(&a.Beneficiaries, u.Beneficiaries)
 		var v validate.Errors
 		if err := s.checkActivity(ctx, tx, &v, &a); err != nil {
-			return err
+			return nil, err
 		}
 		if err := v.Err(); err != nil {
-			return err
+			return nil, err
 		}
-		out, err = scanActivity(tx.QueryRow(ctx, `UPDATE activities AS a SET title = $2, kind = $3, work_area = $4,
+		out, err := scanActivity(tx.QueryRow(ctx, `UPDATE activities AS a SET title = $2, kind = $3, work_area = $4,
 			campaign_id = $5, starts_on = $6, ends_on = $7, place = $8, commune = $9, district = $10, province = $11,
 			description = $12, status = $13, beneficiaries = $14, beneficiary_count = $15,
 			version = version + 1, updated_at = now()
@@ -336,14 +325,15 @@ func (s *Store) UpdateActivity(ctx context.Context, u ActivityUpdate) (*Activity
 			cur.ID, a.Title, a.Kind, a.WorkArea, a.CampaignID, a.StartsOn, a.EndsOn, a.Place.Text, a.Place.Commune,
 			a.Place.District, a.Place.Province, a.Description, a.Status, a.Beneficiaries.Description, a.Beneficiaries.Count))
 		if err != nil {
-			return fmt.Errorf("update activity %d: %w", cur.ID, err)
+			return nil, fmt.Errorf("update activity %d: %w", cur.ID, err)
 		}
 		if u.GuestsSet {
-			return writeGuests(ctx, tx, cur.ID, a.Guests)
+			if err := writeGuests(ctx, tx, cur.ID, a.Guests); err != nil {
+				return nil, err
+			}
 		}
-		return nil
+		return out, nil
 	})
-	return out, err
 }
 
 // DeleteActivity deletes an activity with its participations, guests and
@@ -543,12 +533,7 @@ func lockContribution(ctx context.Context, tx pgx.Tx, id int64, version int32) (
 
 // UpdateContribution changes a contribution.
 func (s *Store) UpdateContribution(ctx context.Context, u ContributionUpdate) (*Contribution, error) {
-	var out *Contribution
-	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		cur, err := lockContribution(ctx, tx, u.ID, u.Version)
-		if err != nil {
-			return err
-		}
+	return versionlock.Update(ctx, s.pool, u.ID, u.Version, lockContribution, func(tx pgx.Tx, cur *Contribution) (*Contribution, error) {
 		c := ContributionInput{ActivityID: cur.ActivityID, Kind: cur.Kind, Description: cur.Description, Value: cur.Value,
 			Quantity: cur.Quantity, QuantityUnit: cur.QuantityUnit, Recipient: cur.Recipient}
 		patch.Set(&c.Kind, u.Kind)
@@ -560,18 +545,17 @@ func (s *Store) UpdateContribution(ctx context.Context, u ContributionUpdate) (*
 		var v validate.Errors
 		checkContribution(&v, &c)
 		if err := v.Err(); err != nil {
-			return err
+			return nil, err
 		}
-		out, err = scanContribution(tx.QueryRow(ctx, `UPDATE contributions SET kind = $2, description = $3, value_dong = $4,
+		out, err := scanContribution(tx.QueryRow(ctx, `UPDATE contributions SET kind = $2, description = $3, value_dong = $4,
 			quantity = $5, quantity_unit = $6, recipient = $7, version = version + 1, updated_at = now()
 			WHERE id = $1 RETURNING `+contributionColumns,
 			cur.ID, c.Kind, c.Description, c.Value, c.Quantity, c.QuantityUnit, c.Recipient))
 		if err != nil {
-			return fmt.Errorf("update contribution %d: %w", cur.ID, err)
+			return nil, fmt.Errorf("update contribution %d: %w", cur.ID, err)
 		}
-		return nil
+		return out, nil
 	})
-	return out, err
 }
 
 // DeleteContribution deletes a contribution.

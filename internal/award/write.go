@@ -199,12 +199,7 @@ func lockCommendation(ctx context.Context, tx pgx.Tx, id int64, version int32) (
 
 // UpdateCommendation corrects a commendation.
 func (s *Store) UpdateCommendation(ctx context.Context, u CommendationUpdate) (*Commendation, error) {
-	var out *Commendation
-	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		cur, err := lockCommendation(ctx, tx, u.ID, u.Version)
-		if err != nil {
-			return err
-		}
+	return versionlock.Update(ctx, s.pool, u.ID, u.Version, lockCommendation, func(tx pgx.Tx, cur *Commendation) (*Commendation, error) {
 		c := CommendationInput{Form: cur.Form, Title: cur.Title, DecisionNumber: cur.DecisionNumber,
 			DecisionDate: cur.DecisionDate, Year: int(cur.Year), Reason: cur.Reason,
 			RecipientMemberID: cur.MemberID, RecipientUnitID: cur.UnitID,
@@ -223,22 +218,21 @@ func (s *Store) UpdateCommendation(ctx context.Context, u CommendationUpdate) (*
 		var v validate.Errors
 		name, level, err := s.checkCommendation(ctx, tx, &v, &c)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if err := v.Err(); err != nil {
-			return err
+			return nil, err
 		}
-		out, err = scanCommendation(tx.QueryRow(ctx, `UPDATE commendations AS c SET form = $2, title = $3,
+		out, err := scanCommendation(tx.QueryRow(ctx, `UPDATE commendations AS c SET form = $2, title = $3,
 			issuer_unit_id = $4, issuer_name = $5, issuer_level = $6, decision_number = $7, decision_date = $8,
 			year = $9, reason = $10, version = version + 1, updated_at = now()
 			WHERE id = $1 RETURNING `+commendationColumns,
 			cur.ID, c.Form, c.Title, c.Issuer.UnitID, name, level, c.DecisionNumber, c.DecisionDate, c.Year, c.Reason))
 		if err != nil {
-			return fmt.Errorf("update commendation %d: %w", cur.ID, err)
+			return nil, fmt.Errorf("update commendation %d: %w", cur.ID, err)
 		}
-		return nil
+		return out, nil
 	})
-	return out, err
 }
 
 // DeleteCommendation deletes a commendation.
@@ -316,12 +310,7 @@ type PledgeUpdate struct {
 
 // UpdatePledge changes a pledge's title or description.
 func (s *Store) UpdatePledge(ctx context.Context, u PledgeUpdate) (*Pledge, error) {
-	var out *Pledge
-	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		cur, err := lockPledgeAt(ctx, tx, u.ID, u.Version)
-		if err != nil {
-			return err
-		}
+	return versionlock.Update(ctx, s.pool, u.ID, u.Version, lockPledgeAt, func(tx pgx.Tx, cur *Pledge) (*Pledge, error) {
 		var v validate.Errors
 		if u.Title != nil {
 			cur.Title = v.Text(validate.Input("title"), *u.Title, true, maxTitle)
@@ -330,16 +319,15 @@ func (s *Store) UpdatePledge(ctx context.Context, u PledgeUpdate) (*Pledge, erro
 			cur.Description = v.OptionalText(validate.Input("description"), u.Description.Value, maxDescription)
 		}
 		if err := v.Err(); err != nil {
-			return err
+			return nil, err
 		}
-		out, err = scanPledge(tx.QueryRow(ctx, `UPDATE pledges AS p SET title = $2, description = $3,
+		out, err := scanPledge(tx.QueryRow(ctx, `UPDATE pledges AS p SET title = $2, description = $3,
 			version = version + 1, updated_at = now() WHERE id = $1 RETURNING `+pledgeColumns, cur.ID, cur.Title, cur.Description))
 		if err != nil {
-			return duplicatePledge(fmt.Errorf("update pledge %d: %w", cur.ID, err))
+			return nil, duplicatePledge(fmt.Errorf("update pledge %d: %w", cur.ID, err))
 		}
-		return nil
+		return out, nil
 	})
-	return out, err
 }
 
 // DeletePledge deletes a pledge and its signatures.

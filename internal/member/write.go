@@ -198,12 +198,7 @@ func lockCurrent(ctx context.Context, tx pgx.Tx, id int64, version int32) (*Memb
 
 // Update corrects a member's details.
 func (s *Store) Update(ctx context.Context, u UpdateInput) (*Member, error) {
-	var updated *Member
-	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		m, err := lockCurrent(ctx, tx, u.ID, u.Version)
-		if err != nil {
-			return err
-		}
+	return versionlock.Update(ctx, s.pool, u.ID, u.Version, lockCurrent, func(tx pgx.Tx, m *Member) (*Member, error) {
 		patch.Set(&m.FullName, u.FullName)
 		patch.Set(&m.Gender, u.Gender)
 		patch.Set(&m.BirthDate, u.BirthDate)
@@ -216,19 +211,18 @@ func (s *Store) Update(ctx context.Context, u UpdateInput) (*Member, error) {
 		var v validate.Errors
 		s.checkDetails(&v, m)
 		if err := v.Err(); err != nil {
-			return err
+			return nil, err
 		}
-		updated, err = scanMember(tx.QueryRow(ctx, `UPDATE members AS m SET full_name = $2, gender = $3, birth_date = $4,
+		updated, err := scanMember(tx.QueryRow(ctx, `UPDATE members AS m SET full_name = $2, gender = $3, birth_date = $4,
 			joined_on = $5, card_number = $6, position = $7, phone = $8, email = $9, address = $10,
 			version = version + 1, updated_at = now()
 			WHERE id = $1 RETURNING `+memberColumns,
 			m.ID, m.FullName, m.Gender, m.BirthDate, m.JoinedOn, m.CardNumber, m.Position, m.Phone, m.Email, m.Address))
 		if err != nil {
-			return duplicateCard(fmt.Errorf("update member %d: %w", m.ID, err))
+			return nil, duplicateCard(fmt.Errorf("update member %d: %w", m.ID, err))
 		}
-		return nil
+		return updated, nil
 	})
-	return updated, err
 }
 
 // TransferInput moves an active member.
@@ -265,15 +259,10 @@ func (s *Store) checkMove(ctx context.Context, tx pgx.Tx, v *validate.Errors, m 
 // Transfer moves an active member to another branch in this system, or out
 // of it, and records the move in the member's history.
 func (s *Store) Transfer(ctx context.Context, t TransferInput) (*Member, error) {
-	var out *Member
-	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		m, err := lockCurrent(ctx, tx, t.ID, t.Version)
-		if err != nil {
-			return err
-		}
+	return versionlock.Update(ctx, s.pool, t.ID, t.Version, lockCurrent, func(tx pgx.Tx, m *Member) (*Member, error) {
 		var v validate.Errors
 		if err := s.checkMove(ctx, tx, &v, m, t.On); err != nil {
-			return err
+			return nil, err
 		}
 		t.ToExternal = v.OptionalText(validate.Input("toExternal"), t.ToExternal, maxExternal)
 		t.DecisionNumber = v.OptionalText(validate.Input("decisionNumber"), t.DecisionNumber, maxDecision)
@@ -287,11 +276,11 @@ func (s *Store) Transfer(ctx context.Context, t TransferInput) (*Member, error) 
 			v.Add(validate.Input("toUnitId"), validate.NotAllowed, "Đoàn viên đang sinh hoạt tại chi đoàn này.", "The member is already in this branch.")
 		case t.ToUnitID != nil:
 			if err := branchCheck(ctx, tx, &v, validate.Input("toUnitId"), *t.ToUnitID); err != nil {
-				return err
+				return nil, err
 			}
 		}
 		if err := v.Err(); err != nil {
-			return err
+			return nil, err
 		}
 		unitID, status := m.UnitID, TransferredOut
 		if t.ToUnitID != nil {
@@ -301,16 +290,15 @@ func (s *Store) Transfer(ctx context.Context, t TransferInput) (*Member, error) 
 			(member_id, kind, occurred_on, decision_number, from_unit_id, to_unit_id, to_external, note)
 			VALUES ($1, 'TRANSFERRED', $2, $3, $4, $5, $6, $7)`,
 			m.ID, t.On, t.DecisionNumber, m.UnitID, t.ToUnitID, t.ToExternal, t.Note); err != nil {
-			return fmt.Errorf("record transfer of member %d: %w", m.ID, err)
+			return nil, fmt.Errorf("record transfer of member %d: %w", m.ID, err)
 		}
-		out, err = scanMember(tx.QueryRow(ctx, `UPDATE members AS m SET unit_id = $2, status = $3,
+		out, err := scanMember(tx.QueryRow(ctx, `UPDATE members AS m SET unit_id = $2, status = $3,
 			version = version + 1, updated_at = now() WHERE id = $1 RETURNING `+memberColumns, m.ID, unitID, status))
 		if err != nil {
-			return fmt.Errorf("transfer member %d: %w", m.ID, err)
+			return nil, fmt.Errorf("transfer member %d: %w", m.ID, err)
 		}
-		return nil
+		return out, nil
 	})
-	return out, err
 }
 
 // LeaveInput records that an active member aged out or was removed.
@@ -328,33 +316,27 @@ func (s *Store) Leave(ctx context.Context, l LeaveInput) (*Member, error) {
 	if l.Reason != AgedOut && l.Reason != Removed {
 		return nil, fmt.Errorf("leave: reason %q is not a departure", l.Reason)
 	}
-	var out *Member
-	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		m, err := lockCurrent(ctx, tx, l.ID, l.Version)
-		if err != nil {
-			return err
-		}
+	return versionlock.Update(ctx, s.pool, l.ID, l.Version, lockCurrent, func(tx pgx.Tx, m *Member) (*Member, error) {
 		var v validate.Errors
 		if err := s.checkMove(ctx, tx, &v, m, l.On); err != nil {
-			return err
+			return nil, err
 		}
 		l.DecisionNumber = v.OptionalText(validate.Input("decisionNumber"), l.DecisionNumber, maxDecision)
 		l.Note = v.OptionalText(validate.Input("note"), l.Note, maxNote)
 		if err := v.Err(); err != nil {
-			return err
+			return nil, err
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO member_events (member_id, kind, occurred_on, decision_number, unit_id, note)
 			VALUES ($1, $2, $3, $4, $5, $6)`, m.ID, string(l.Reason), l.On, l.DecisionNumber, m.UnitID, l.Note); err != nil {
-			return fmt.Errorf("record departure of member %d: %w", m.ID, err)
+			return nil, fmt.Errorf("record departure of member %d: %w", m.ID, err)
 		}
-		out, err = scanMember(tx.QueryRow(ctx, `UPDATE members AS m SET status = $2, version = version + 1, updated_at = now()
+		out, err := scanMember(tx.QueryRow(ctx, `UPDATE members AS m SET status = $2, version = version + 1, updated_at = now()
 			WHERE id = $1 RETURNING `+memberColumns, m.ID, l.Reason))
 		if err != nil {
-			return fmt.Errorf("update member %d: %w", m.ID, err)
+			return nil, fmt.Errorf("update member %d: %w", m.ID, err)
 		}
-		return nil
+		return out, nil
 	})
-	return out, err
 }
 
 // Delete removes a member entered by mistake. A member with any recorded

@@ -127,12 +127,7 @@ type UpdateInput struct {
 
 // Update changes a unit's name, short name, address or level.
 func (s *Store) Update(ctx context.Context, in UpdateInput) (*Unit, error) {
-	var updated *Unit
-	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		u, err := lockCurrent(ctx, tx, in.ID, in.Version)
-		if err != nil {
-			return err
-		}
+	return versionlock.Update(ctx, s.pool, in.ID, in.Version, lockCurrent, func(tx pgx.Tx, u *Unit) (*Unit, error) {
 		var v validate.Errors
 		if in.Name != nil {
 			u.Name = v.Text(fieldName, *in.Name, true, maxName)
@@ -145,25 +140,24 @@ func (s *Store) Update(ctx context.Context, in UpdateInput) (*Unit, error) {
 		}
 		if in.Level != nil && *in.Level != u.Level {
 			if !in.MayChangeLevel {
-				return access.ErrForbidden
+				return nil, access.ErrForbidden
 			}
 			if err := checkLevelChange(ctx, tx, &v, u, *in.Level); err != nil {
-				return err
+				return nil, err
 			}
 			u.Level = *in.Level
 		}
 		if err := v.Err(); err != nil {
-			return err
+			return nil, err
 		}
-		updated, err = scanUnit(tx.QueryRow(ctx, `UPDATE units
+		updated, err := scanUnit(tx.QueryRow(ctx, `UPDATE units
 			SET level = $2, name = $3, short_name = $4, address = $5, version = version + 1, updated_at = now()
 			WHERE id = $1 RETURNING `+unitColumns, u.ID, u.Level, u.Name, u.ShortName, u.Address))
 		if err != nil {
-			return fmt.Errorf("update unit %d: %w", u.ID, err)
+			return nil, fmt.Errorf("update unit %d: %w", u.ID, err)
 		}
-		return nil
+		return updated, nil
 	})
-	return updated, err
 }
 
 // checkLevelChange makes sure the unit would still sit below its parent and
@@ -204,15 +198,10 @@ type MoveInput struct {
 // Move puts a unit, with everything below it, under a new parent. The
 // database rewrites the subtree's paths in the same transaction.
 func (s *Store) Move(ctx context.Context, in MoveInput) (*Unit, error) {
-	var moved *Unit
-	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		u, err := lockCurrent(ctx, tx, in.ID, in.Version)
-		if err != nil {
-			return err
-		}
+	return versionlock.Update(ctx, s.pool, in.ID, in.Version, lockCurrent, func(tx pgx.Tx, u *Unit) (*Unit, error) {
 		parent, err := lockUnit(ctx, tx, in.ParentID)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		var v validate.Errors
 		if parent != nil && isWithin(parent.Path, u.Path) {
@@ -223,17 +212,16 @@ func (s *Store) Move(ctx context.Context, in MoveInput) (*Unit, error) {
 			checkParent(&v, fieldParent, parent, u.Level)
 		}
 		if err := v.Err(); err != nil {
-			return err
+			return nil, err
 		}
-		moved, err = scanUnit(tx.QueryRow(ctx, `UPDATE units
+		moved, err := scanUnit(tx.QueryRow(ctx, `UPDATE units
 			SET parent_id = $2, version = version + 1, updated_at = now()
 			WHERE id = $1 RETURNING `+unitColumns, u.ID, parent.ID))
 		if err != nil {
-			return fmt.Errorf("move unit %d: %w", u.ID, err)
+			return nil, fmt.Errorf("move unit %d: %w", u.ID, err)
 		}
-		return nil
+		return moved, nil
 	})
-	return moved, err
 }
 
 // isWithin reports whether path lies at or below root ("1.4.17" within "1.4").
@@ -252,12 +240,7 @@ type ArchiveInput struct {
 // still holding active members or units that are not archived stays open:
 // they must be moved or archived first, so nobody is left in a closed unit.
 func (s *Store) Archive(ctx context.Context, in ArchiveInput) (*Unit, error) {
-	var out *Unit
-	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		u, err := lockCurrent(ctx, tx, in.ID, in.Version)
-		if err != nil {
-			return err
-		}
+	return versionlock.Update(ctx, s.pool, in.ID, in.Version, lockCurrent, func(tx pgx.Tx, u *Unit) (*Unit, error) {
 		var v validate.Errors
 		if in.Archived {
 			var openChildren, activeMembers int
@@ -266,7 +249,7 @@ func (s *Store) Archive(ctx context.Context, in ArchiveInput) (*Unit, error) {
 				(SELECT count(*) FROM members WHERE unit_id = $1 AND status = 'ACTIVE')`, u.ID).
 				Scan(&openChildren, &activeMembers)
 			if err != nil {
-				return fmt.Errorf("check unit %d before archiving: %w", u.ID, err)
+				return nil, fmt.Errorf("check unit %d before archiving: %w", u.ID, err)
 			}
 			if openChildren > 0 || activeMembers > 0 {
 				v.Add(fieldID, validate.NotAllowed,
@@ -276,7 +259,7 @@ func (s *Store) Archive(ctx context.Context, in ArchiveInput) (*Unit, error) {
 		} else if u.ParentID != nil {
 			parent, err := lockUnit(ctx, tx, *u.ParentID)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			if parent.Archived() {
 				v.Add(fieldID, validate.NotAllowed,
@@ -285,18 +268,17 @@ func (s *Store) Archive(ctx context.Context, in ArchiveInput) (*Unit, error) {
 			}
 		}
 		if err := v.Err(); err != nil {
-			return err
+			return nil, err
 		}
-		out, err = scanUnit(tx.QueryRow(ctx, `UPDATE units
+		out, err := scanUnit(tx.QueryRow(ctx, `UPDATE units
 			SET archived_at = CASE WHEN $2 THEN coalesce(archived_at, now()) END,
 			    version = version + 1, updated_at = now()
 			WHERE id = $1 RETURNING `+unitColumns, u.ID, in.Archived))
 		if err != nil {
-			return fmt.Errorf("archive unit %d: %w", u.ID, err)
+			return nil, fmt.Errorf("archive unit %d: %w", u.ID, err)
 		}
-		return nil
+		return out, nil
 	})
-	return out, err
 }
 
 // CheckOpen records on field why unitID cannot take new records, if it

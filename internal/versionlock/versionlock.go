@@ -64,3 +64,20 @@ func Delete[T any](ctx context.Context, conn db.DB, table string, id int64, vers
 		return nil
 	})
 }
+
+// Update runs change, in one transaction, on the record id names once lock
+// has locked it at the version the caller read, and returns the record as
+// change wrote it.
+func Update[T any](ctx context.Context, conn db.DB, id int64, version int32,
+	lock func(context.Context, pgx.Tx, int64, int32) (*T, error), change func(tx pgx.Tx, cur *T) (*T, error)) (*T, error) {
+	var out *T
+	err := db.InTx(ctx, conn, func(tx pgx.Tx) error {
+		cur, err := lock(ctx, tx, id, version)
+		if err != nil {
+			return err
+		}
+		out, err = change(tx, cur)
+		return err
+	})
+	return out, err
+}
