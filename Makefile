@@ -66,12 +66,14 @@ check-generated: generate
 	@changed=$$(git status --porcelain -- graph schema.graphql); \
 	if [ -n "$$changed" ]; then echo "generated code differs from the commit (run 'make generate' and commit):"; echo "$$changed"; git diff --stat -- graph schema.graphql; exit 1; fi
 
-## lint: fail on unformatted code or go vet findings
+## lint: fail on unformatted code, go vet findings or staticcheck findings (staticcheck is pinned in go.mod as a tool)
 lint:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) vet -tags browser ./internal/report/render ./internal/httpserver
+	$(GO) tool staticcheck ./...
+	$(GO) tool staticcheck -tags browser ./internal/report/render ./internal/httpserver
 
 # GraphiQL's files are served from the binary (internal/graphiql/assets), so
 # the page works offline. Bump these and run `make graphiql` to update them.

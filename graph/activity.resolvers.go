@@ -11,11 +11,11 @@ import (
 	"github.com/sodoan/sodoan/graph/model"
 	"github.com/sodoan/sodoan/internal/access"
 	"github.com/sodoan/sodoan/internal/activity"
-	"github.com/sodoan/sodoan/internal/db"
 	"github.com/sodoan/sodoan/internal/loader"
 	"github.com/sodoan/sodoan/internal/member"
 	"github.com/sodoan/sodoan/internal/org"
 	"github.com/sodoan/sodoan/internal/page"
+	"github.com/sodoan/sodoan/internal/patch"
 )
 
 func (r *activityResolver) ID(ctx context.Context, obj *activity.Activity) (string, error) {
@@ -161,7 +161,7 @@ func (r *mutationResolver) ActivityUpdate(ctx context.Context, input model.Activ
 		ID: id, Version: input.Version, Title: value(input.Title), Kind: value(input.Kind),
 		WorkArea: value(input.WorkArea), StartsOn: value(input.StartsOn), EndsOn: value(input.EndsOn),
 		Description: optional(input.Description), Status: value(input.Status),
-		CampaignID: db.Convert(optional(input.CampaignID), campaignID),
+		CampaignID: patch.Convert(optional(input.CampaignID), campaignID),
 		Guests:     guestsOf(list(input.Guests)), GuestsSet: input.Guests.IsSet(),
 	}
 	if input.Place.IsSet() {

@@ -9,10 +9,10 @@ import (
 
 	"github.com/sodoan/sodoan/graph/model"
 	"github.com/sodoan/sodoan/internal/apperr"
-	"github.com/sodoan/sodoan/internal/db"
 	"github.com/sodoan/sodoan/internal/i18n"
 	"github.com/sodoan/sodoan/internal/loader"
 	"github.com/sodoan/sodoan/internal/page"
+	"github.com/sodoan/sodoan/internal/patch"
 	"github.com/sodoan/sodoan/internal/validate"
 )
 
@@ -66,8 +66,8 @@ func value[T any](o graphql.Omittable[*T]) *T { return o.Value() }
 func list[T any](o graphql.Omittable[[]T]) []T { return o.Value() }
 
 // optional keeps the difference between a field left out and one set to null.
-func optional[T any](o graphql.Omittable[*T]) db.Optional[T] {
-	return db.Optional[T]{Set: o.IsSet(), Value: o.Value()}
+func optional[T any](o graphql.Omittable[*T]) patch.Optional[T] {
+	return patch.Optional[T]{Set: o.IsSet(), Value: o.Value()}
 }
 
 // intPtr widens an optional GraphQL Int.

@@ -8,7 +8,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vikstrous/dataloadgen"
 
-	"github.com/sodoan/sodoan/internal/db"
+	"github.com/sodoan/sodoan/internal/idempotency"
 	"github.com/sodoan/sodoan/internal/validate"
 )
 
@@ -22,13 +22,13 @@ func keyed(ctx context.Context, operation string, k graphql.Omittable[*string], 
 	}
 	body, _ := json.Marshal(input) // generated input types always marshal
 	sum := sha256.Sum256(body)
-	return db.WithIdempotencyKey(ctx, db.IdempotencyKey{Key: *key, Operation: operation, Fingerprint: sum[:]})
+	return idempotency.With(ctx, idempotency.Key{Key: *key, Operation: operation, Fingerprint: sum[:]})
 }
 
-// replayed answers a create the store recognised as a retry (db.Replay)
+// replayed answers a create the store recognised as a retry (idempotency.Replay)
 // with the record the first request created.
 func replayed[T any](ctx context.Context, rec *T, err error, l *dataloadgen.Loader[int64, *T]) (*T, error) {
-	id, ok := db.ReplayOf(err)
+	id, ok := idempotency.ReplayOf(err)
 	if !ok {
 		return rec, err
 	}

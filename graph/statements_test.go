@@ -179,7 +179,7 @@ func TestNestedListsMatchTopLevel(t *testing.T) {
 	}
 }
 
-// Lists over a large subtree (more than db.SmallSubtree units) walk the
+// Lists over a large subtree (more than subtree.MaxSmall units) walk the
 // table in order, over a small one read unit by unit; both give the same
 // order and pages.
 func TestListShapesAgree(t *testing.T) {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/sodoan/sodoan/internal/access"
 	"github.com/sodoan/sodoan/internal/db"
+	"github.com/sodoan/sodoan/internal/idempotency"
 	"github.com/sodoan/sodoan/internal/page"
 	"github.com/sodoan/sodoan/internal/validate"
 )
@@ -120,19 +121,7 @@ func scanAccount(row pgx.Row) (*Account, error) {
 
 // ByIDs returns the accounts with the given IDs, keyed by ID.
 func (s *Store) ByIDs(ctx context.Context, ids []int64) (map[int64]*Account, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+accountColumns+` FROM accounts a WHERE a.id = ANY($1)`, ids)
-	if err != nil {
-		return nil, fmt.Errorf("accounts by id: %w", err)
-	}
-	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*Account, error) { return scanAccount(r) })
-	if err != nil {
-		return nil, fmt.Errorf("accounts by id: %w", err)
-	}
-	out := make(map[int64]*Account, len(list))
-	for _, a := range list {
-		out[a.ID] = a
-	}
-	return out, nil
+	return db.ByIDs(ctx, s.pool, "accounts a", accountColumns, ids, scanAccount, func(a *Account) int64 { return a.ID })
 }
 
 // ManagedOf reports which of ids p manages, by the accounts list's rule
@@ -246,8 +235,6 @@ const (
 	maxDisplay  = 200
 )
 
-func in(parts ...any) []string { return validate.Path(append([]any{"input"}, parts...)...) }
-
 func checkPassword(v *validate.Errors, field []string, password string) {
 	n := utf8.RuneCountInString(password)
 	switch {
@@ -276,14 +263,14 @@ func (s *Store) Create(ctx context.Context, c CreateInput) (*Account, error) {
 	var v validate.Errors
 	c.Username = strings.ToLower(strings.TrimSpace(c.Username))
 	if !usernamePattern.MatchString(c.Username) {
-		v.Add(in("username"), validate.Invalid,
+		v.Add(validate.Input("username"), validate.Invalid,
 			"Tên đăng nhập gồm 3–50 chữ thường không dấu, số, dấu chấm, gạch dưới hoặc gạch ngang.",
 			"Use 3–50 lower-case letters without accents, digits, dots, underscores or hyphens.")
 	}
-	c.Email = v.Email(in("email"), c.Email)
-	c.DisplayName = v.Text(in("displayName"), c.DisplayName, true, maxDisplay)
-	checkPassword(&v, in("password"), c.Password)
-	if v.Has(in("password")) {
+	c.Email = v.Email(validate.Input("email"), c.Email)
+	c.DisplayName = v.Text(validate.Input("displayName"), c.DisplayName, true, maxDisplay)
+	checkPassword(&v, validate.Input("password"), c.Password)
+	if v.Has(validate.Input("password")) {
 		return nil, v.Err()
 	}
 	hash, err := HashPassword(c.Password)
@@ -291,17 +278,14 @@ func (s *Store) Create(ctx context.Context, c CreateInput) (*Account, error) {
 		return nil, err
 	}
 	var out *Account
-	err = db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		if err := db.ClaimKey(ctx, tx); err != nil {
-			return err
-		}
+	err = idempotency.InTx(ctx, s.pool, func(tx pgx.Tx) (int64, error) {
 		var unitPath string
 		if c.UnitID != nil {
 			err := tx.QueryRow(ctx, `SELECT path::text FROM units WHERE id = $1`, *c.UnitID).Scan(&unitPath)
 			if errors.Is(err, pgx.ErrNoRows) {
-				v.Add(in("unitId"), validate.NotFound, "Không tìm thấy đơn vị.", "No such unit.")
+				v.Add(validate.Input("unitId"), validate.NotFound, "Không tìm thấy đơn vị.", "No such unit.")
 			} else if err != nil {
-				return fmt.Errorf("account unit: %w", err)
+				return 0, fmt.Errorf("account unit: %w", err)
 			}
 		}
 		if c.MemberID != nil {
@@ -310,24 +294,24 @@ func (s *Store) Create(ctx context.Context, c CreateInput) (*Account, error) {
 				*c.MemberID).Scan(&memberPath)
 			switch {
 			case errors.Is(err, pgx.ErrNoRows):
-				v.Add(in("memberId"), validate.NotFound, "Không tìm thấy đoàn viên.", "No such member.")
+				v.Add(validate.Input("memberId"), validate.NotFound, "Không tìm thấy đoàn viên.", "No such member.")
 			case err != nil:
-				return fmt.Errorf("account member: %w", err)
+				return 0, fmt.Errorf("account member: %w", err)
 			case unitPath != "" && !(access.Scope{Path: unitPath}).Contains(memberPath):
-				v.Add(in("memberId"), validate.NotAllowed, "Đoàn viên không thuộc đơn vị quản lý tài khoản.",
+				v.Add(validate.Input("memberId"), validate.NotAllowed, "Đoàn viên không thuộc đơn vị quản lý tài khoản.",
 					"The member is not within the account's unit.")
 			}
 		}
 		if err := v.Err(); err != nil {
-			return err
+			return 0, err
 		}
 		out, err = scanAccount(tx.QueryRow(ctx, `INSERT INTO accounts AS a (username, email, display_name, password_hash, unit_id, member_id)
 			VALUES ($1, $2, $3, $4, $5, $6) RETURNING `+accountColumns,
 			c.Username, c.Email, c.DisplayName, hash, c.UnitID, c.MemberID))
 		if err := duplicateAccount(err); err != nil {
-			return err
+			return 0, err
 		}
-		return db.KeyCreated(ctx, tx, out.ID)
+		return out.ID, nil
 	})
 	if err != nil {
 		return nil, err
@@ -339,11 +323,11 @@ func duplicateAccount(err error) error {
 	var v validate.Errors
 	switch db.Constraint(err) {
 	case "accounts_username":
-		v.Add(in("username"), validate.Duplicate, "Tên đăng nhập đã có người dùng.", "The username is taken.")
+		v.Add(validate.Input("username"), validate.Duplicate, "Tên đăng nhập đã có người dùng.", "The username is taken.")
 	case "accounts_email":
-		v.Add(in("email"), validate.Duplicate, "Email đã gắn với tài khoản khác.", "The email belongs to another account.")
+		v.Add(validate.Input("email"), validate.Duplicate, "Email đã gắn với tài khoản khác.", "The email belongs to another account.")
 	case "accounts_member_id_key":
-		v.Add(in("memberId"), validate.Duplicate, "Đoàn viên đã có tài khoản.", "The member already has an account.")
+		v.Add(validate.Input("memberId"), validate.Duplicate, "Đoàn viên đã có tài khoản.", "The member already has an account.")
 	default:
 		if err != nil {
 			return fmt.Errorf("insert account: %w", err)
@@ -361,7 +345,7 @@ func duplicateAccount(err error) error {
 func (s *Store) Grant(ctx context.Context, accountID int64, kind RoleKind, unitID *int64, by *access.Principal) error {
 	defer s.principals.forget()
 	return db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		if err := guardAccount(ctx, tx, accountID, by, in("accountId")); err != nil {
+		if err := guardAccount(ctx, tx, accountID, by, validate.Input("accountId")); err != nil {
 			return err
 		}
 		var byID *int64
@@ -443,7 +427,7 @@ func guardAccount(ctx context.Context, tx pgx.Tx, accountID int64, by *access.Pr
 func (s *Store) Revoke(ctx context.Context, accountID int64, kind RoleKind, unitID *int64, by *access.Principal) error {
 	defer s.principals.forget()
 	return db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		if err := guardAccount(ctx, tx, accountID, by, in("accountId")); err != nil {
+		if err := guardAccount(ctx, tx, accountID, by, validate.Input("accountId")); err != nil {
 			return err
 		}
 		if kind == Admin {
@@ -458,7 +442,7 @@ func (s *Store) Revoke(ctx context.Context, accountID int64, kind RoleKind, unit
 			}
 			if others == 0 {
 				var v validate.Errors
-				v.Add(in("kind"), validate.NotAllowed, "Không thể bỏ quyền của quản trị viên cuối cùng.",
+				v.Add(validate.Input("kind"), validate.NotAllowed, "Không thể bỏ quyền của quản trị viên cuối cùng.",
 					"The last administrator cannot lose the role.")
 				return v.Err()
 			}
@@ -470,7 +454,7 @@ func (s *Store) Revoke(ctx context.Context, accountID int64, kind RoleKind, unit
 		}
 		if tag.RowsAffected() == 0 {
 			var v validate.Errors
-			v.Add(in("kind"), validate.NotFound, "Tài khoản không có quyền này.", "The account does not hold this role.")
+			v.Add(validate.Input("kind"), validate.NotFound, "Tài khoản không có quyền này.", "The account does not hold this role.")
 			return v.Err()
 		}
 		return nil
@@ -483,14 +467,14 @@ func (s *Store) SetActive(ctx context.Context, accountID int64, active bool, by 
 	defer s.principals.forget()
 	var out *Account
 	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		if err := guardAccount(ctx, tx, accountID, by, in("id")); err != nil {
+		if err := guardAccount(ctx, tx, accountID, by, validate.Input("id")); err != nil {
 			return err
 		}
 		var err error
 		out, err = scanAccount(tx.QueryRow(ctx, `UPDATE accounts a SET active = $2, failed_logins = 0, locked_until = NULL,
 			updated_at = now(), version = version + 1 WHERE id = $1 RETURNING `+accountColumns, accountID, active))
 		if errors.Is(err, pgx.ErrNoRows) {
-			return accountNotFound(in("id"))
+			return accountNotFound(validate.Input("id"))
 		}
 		if err != nil {
 			return fmt.Errorf("set active: %w", err)

@@ -370,7 +370,7 @@ func (s *Store) ChangePassword(ctx context.Context, p *access.Principal, current
 	start := time.Now()
 	log := zerolog.Ctx(ctx)
 	var v validate.Errors
-	checkPassword(&v, in("newPassword"), next)
+	checkPassword(&v, validate.Input("newPassword"), next)
 	cr := credentials{id: p.AccountID}
 	if err := s.pool.QueryRow(ctx, `SELECT password_hash, active FROM accounts WHERE id = $1`, p.AccountID).
 		Scan(&cr.hash, &cr.active); err != nil {
@@ -392,7 +392,7 @@ func (s *Store) ChangePassword(ctx context.Context, p *access.Principal, current
 		return err
 	}
 	if !ok {
-		v.Add(in("currentPassword"), validate.BadCredentials,
+		v.Add(validate.Input("currentPassword"), validate.BadCredentials,
 			"Mật khẩu hiện tại không đúng, hoặc tài khoản đang tạm khóa vì nhập sai nhiều lần.",
 			"The current password is wrong, or the account is locked after repeated failures.")
 	}
@@ -406,7 +406,7 @@ func (s *Store) ChangePassword(ctx context.Context, p *access.Principal, current
 // forgotten one) and ends all its sessions; by is checked as for Grant.
 func (s *Store) SetPassword(ctx context.Context, accountID int64, password string, by *access.Principal) error {
 	var v validate.Errors
-	checkPassword(&v, in("newPassword"), password)
+	checkPassword(&v, validate.Input("newPassword"), password)
 	if err := v.Err(); err != nil {
 		return err
 	}
@@ -420,7 +420,7 @@ func (s *Store) setPassword(ctx context.Context, accountID int64, password strin
 		return err
 	}
 	return db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		if err := guardAccount(ctx, tx, accountID, by, in("id")); err != nil {
+		if err := guardAccount(ctx, tx, accountID, by, validate.Input("id")); err != nil {
 			return err
 		}
 		tag, err := tx.Exec(ctx, `UPDATE accounts SET password_hash = $2, password_changed_at = now(), failed_logins = 0,
@@ -429,7 +429,7 @@ func (s *Store) setPassword(ctx context.Context, accountID int64, password strin
 			return fmt.Errorf("set password: %w", err)
 		}
 		if tag.RowsAffected() == 0 {
-			return accountNotFound(in("id"))
+			return accountNotFound(validate.Input("id"))
 		}
 		return revokeSessions(ctx, tx, accountID, keepSession)
 	})

@@ -15,6 +15,7 @@ import (
 	"github.com/sodoan/sodoan/internal/member"
 	"github.com/sodoan/sodoan/internal/money"
 	"github.com/sodoan/sodoan/internal/page"
+	"github.com/sodoan/sodoan/internal/subtree"
 )
 
 // Store reads and writes campaigns, activities, participations and
@@ -23,12 +24,12 @@ type Store struct {
 	pool db.DB
 	now  func() time.Time
 	// subtrees tells small subtrees from large ones, for List.
-	subtrees *db.Subtrees
+	subtrees *subtree.Sizes
 }
 
 // NewStore returns a Store on pool.
 func NewStore(pool db.DB) *Store {
-	return &Store{pool: pool, now: time.Now, subtrees: db.NewSubtrees()}
+	return &Store{pool: pool, now: time.Now, subtrees: subtree.NewSizes()}
 }
 
 const activityColumns = `a.id, a.unit_id, a.title, a.kind, a.work_area, a.campaign_id, a.starts_on, a.ends_on,
@@ -45,22 +46,11 @@ func scanActivity(row pgx.Row, extra ...any) (*Activity, error) {
 	return &a, nil
 }
 
+func scanOneActivity(row pgx.Row) (*Activity, error) { return scanActivity(row) }
+
 // ActivitiesByIDs returns activities keyed by id.
 func (s *Store) ActivitiesByIDs(ctx context.Context, ids []int64) (map[int64]*Activity, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+activityColumns+` FROM activities a WHERE a.id = ANY($1)`, ids)
-	if err != nil {
-		return nil, fmt.Errorf("load activities: %w", err)
-	}
-	defer rows.Close()
-	out := make(map[int64]*Activity, len(ids))
-	for rows.Next() {
-		a, err := scanActivity(rows)
-		if err != nil {
-			return nil, fmt.Errorf("load activities: %w", err)
-		}
-		out[a.ID] = a
-	}
-	return out, rows.Err()
+	return db.ByIDs(ctx, s.pool, "activities a", activityColumns, ids, scanOneActivity, func(a *Activity) int64 { return a.ID })
 }
 
 // Filter selects activities.
@@ -145,7 +135,7 @@ func (s *Store) List(ctx context.Context, f Filter, order Order, p page.Request)
 	lim := args.Add(p.Limit())
 	sql := `SELECT ` + activityColumns + ` FROM activities a` + db.Where(conds) + ` ORDER BY ` + orderBy + ` LIMIT ` + lim
 	if small {
-		sql = db.ByUnit(args.Add(*f.UnitID), byUnit(conds, orderBy, lim), strings.ReplaceAll(orderBy, "a.", "x."), lim)
+		sql = subtree.ByUnit(args.Add(*f.UnitID), byUnit(conds, orderBy, lim), strings.ReplaceAll(orderBy, "a.", "x."), lim)
 	}
 	rows, err := s.pool.Query(ctx, sql, args.Bind(f.Search != "")...)
 	if err != nil {
@@ -159,7 +149,7 @@ func (s *Store) List(ctx context.Context, f Filter, order Order, p page.Request)
 }
 
 // byUnit is one unit's activities (the unit is u.id) in order, up to lim:
-// the inner query of db.ByUnit.
+// the inner query of subtree.ByUnit.
 func byUnit(conds []string, orderBy, lim string) string {
 	return `SELECT ` + activityColumns + ` FROM activities a` + db.Where(append(slices.Clip(conds), `a.unit_id = u.id`)) +
 		` ORDER BY ` + orderBy + ` LIMIT ` + lim
@@ -246,7 +236,7 @@ func (s *Store) FirstPagesOf(ctx context.Context, parent Parent, ids []int64, f 
 		inner := `SELECT ` + activityColumns + ` FROM activities a` + db.Where(append(conds, parent.condition("parent.id"))) +
 			` ORDER BY ` + orderBy + ` LIMIT ` + lim
 		if group.byUnit {
-			inner = db.ByUnit("parent.id", byUnit(conds, orderBy, lim), strings.ReplaceAll(orderBy, "a.", "x."), lim)
+			inner = subtree.ByUnit("parent.id", byUnit(conds, orderBy, lim), strings.ReplaceAll(orderBy, "a.", "x."), lim)
 		}
 		rows, err := s.pool.Query(ctx, db.Lateral(idsArg, inner), args.Bind(f.Search != "")...)
 		if err != nil {
@@ -265,12 +255,7 @@ func (s *Store) FirstPagesOf(ctx context.Context, parent Parent, ids []int64, f 
 			return nil, fmt.Errorf("activities of parents: %w", err)
 		}
 	}
-	req := page.Request{First: first}
-	out := make(map[int64]page.Page[*Activity], len(ids))
-	for _, id := range ids {
-		out[id] = page.Trim(req, grouped[id], activityCursor)
-	}
-	return out, nil
+	return page.FirstPages(first, ids, grouped, activityCursor), nil
 }
 
 // CountsOf counts f's activities for each parent (standing in for f's
@@ -372,20 +357,8 @@ func (s *Store) ContributionsOf(ctx context.Context, activityIDs []int64) (map[i
 
 // ContributionsByIDs returns contributions keyed by id.
 func (s *Store) ContributionsByIDs(ctx context.Context, ids []int64) (map[int64]*Contribution, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+contributionColumns+` FROM contributions WHERE id = ANY($1)`, ids)
-	if err != nil {
-		return nil, fmt.Errorf("load contributions: %w", err)
-	}
-	defer rows.Close()
-	out := make(map[int64]*Contribution, len(ids))
-	for rows.Next() {
-		c, err := scanContribution(rows)
-		if err != nil {
-			return nil, fmt.Errorf("load contributions: %w", err)
-		}
-		out[c.ID] = c
-	}
-	return out, rows.Err()
+	return db.ByIDs(ctx, s.pool, "contributions", contributionColumns, ids, scanContribution,
+		func(c *Contribution) int64 { return c.ID })
 }
 
 const participationColumns = `p.activity_id, p.member_id, p.role, p.attended, p.volunteer_hours::float8`
@@ -521,20 +494,7 @@ func scanCampaign(row pgx.Row) (*Campaign, error) {
 
 // CampaignsByIDs returns campaigns keyed by id.
 func (s *Store) CampaignsByIDs(ctx context.Context, ids []int64) (map[int64]*Campaign, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+campaignColumns+` FROM campaigns WHERE id = ANY($1)`, ids)
-	if err != nil {
-		return nil, fmt.Errorf("load campaigns: %w", err)
-	}
-	defer rows.Close()
-	out := make(map[int64]*Campaign, len(ids))
-	for rows.Next() {
-		c, err := scanCampaign(rows)
-		if err != nil {
-			return nil, fmt.Errorf("load campaigns: %w", err)
-		}
-		out[c.ID] = c
-	}
-	return out, rows.Err()
+	return db.ByIDs(ctx, s.pool, "campaigns", campaignColumns, ids, scanCampaign, func(c *Campaign) int64 { return c.ID })
 }
 
 // CampaignFilter selects campaigns.
@@ -643,13 +603,8 @@ func (s *Store) FirstParticipants(ctx context.Context, activityIDs []int64, view
 	if err := rows.Err(); err != nil {
 		return nil, nil, fmt.Errorf("participants: %w", err)
 	}
-	req := page.Request{First: first}
-	out := make(map[int64]page.Page[*Participation], len(activityIDs))
-	for _, id := range activityIDs {
-		out[id] = page.TrimMap(req, grouped[id], func(k keyed) []any { return []any{k.name, k.p.MemberID} },
-			func(k keyed) *Participation { return k.p })
-	}
-	return out, members, nil
+	return page.FirstPagesMap(first, activityIDs, grouped, func(k keyed) []any { return []any{k.name, k.p.MemberID} },
+		func(k keyed) *Participation { return k.p }), members, nil
 }
 
 // CountParticipantsOf counts, per activity, the participants viewer may see.
@@ -700,13 +655,8 @@ func (s *Store) FirstParticipationsOf(ctx context.Context, memberIDs []int64, ye
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("members' participations: %w", err)
 	}
-	req := page.Request{First: first}
-	out := make(map[int64]page.Page[*Participation], len(memberIDs))
-	for _, id := range memberIDs {
-		out[id] = page.TrimMap(req, grouped[id], func(k keyed) []any { return []any{k.startsOn, k.p.ActivityID} },
-			func(k keyed) *Participation { return k.p })
-	}
-	return out, nil
+	return page.FirstPagesMap(first, memberIDs, grouped, func(k keyed) []any { return []any{k.startsOn, k.p.ActivityID} },
+		func(k keyed) *Participation { return k.p }), nil
 }
 
 // CountParticipationsOf counts each member's participations in a year or

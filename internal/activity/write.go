@@ -8,9 +8,12 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/sodoan/sodoan/internal/db"
+	"github.com/sodoan/sodoan/internal/idempotency"
 	"github.com/sodoan/sodoan/internal/money"
 	"github.com/sodoan/sodoan/internal/org"
+	"github.com/sodoan/sodoan/internal/patch"
 	"github.com/sodoan/sodoan/internal/validate"
+	"github.com/sodoan/sodoan/internal/versionlock"
 )
 
 const (
@@ -29,8 +32,6 @@ const (
 	maxParticipants = 1000
 )
 
-func in(parts ...any) []string { return validate.Path(append([]any{"input"}, parts...)...) }
-
 // CampaignInput is a campaign's fields.
 type CampaignInput struct {
 	UnitID      int64
@@ -41,18 +42,15 @@ type CampaignInput struct {
 }
 
 func checkCampaign(v *validate.Errors, c *CampaignInput) {
-	c.Name = v.Text(in("name"), c.Name, true, maxCampaign)
-	v.Year(in("year"), c.Year)
-	c.Description = v.OptionalText(in("description"), c.Description, maxCampaignDoc)
+	c.Name = v.Text(validate.Input("name"), c.Name, true, maxCampaign)
+	v.Year(validate.Input("year"), c.Year)
+	c.Description = v.OptionalText(validate.Input("description"), c.Description, maxCampaignDoc)
 }
 
 func duplicateCampaign(err error) error {
-	if db.Constraint(err) == "campaigns_unit_id_year_name_key" {
-		var v validate.Errors
-		v.Add(in("name"), validate.Duplicate, "Đơn vị đã có phong trào cùng tên trong năm này.", "The unit already has a campaign of this name this year.")
-		return v.Err()
-	}
-	return err
+	return db.Duplicate(err, "campaigns_unit_id_year_name_key", validate.Input("name"),
+		"Đơn vị đã có phong trào cùng tên trong năm này.",
+		"The unit already has a campaign of this name this year.")
 }
 
 // CreateCampaign adds a campaign.
@@ -60,23 +58,20 @@ func (s *Store) CreateCampaign(ctx context.Context, c CampaignInput) (*Campaign,
 	var v validate.Errors
 	checkCampaign(&v, &c)
 	var out *Campaign
-	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		if err := db.ClaimKey(ctx, tx); err != nil {
-			return err
-		}
-		if err := org.CheckOpen(ctx, tx, &v, in("unitId"), c.UnitID); err != nil {
-			return err
+	err := idempotency.InTx(ctx, s.pool, func(tx pgx.Tx) (int64, error) {
+		if err := org.CheckOpen(ctx, tx, &v, validate.Input("unitId"), c.UnitID); err != nil {
+			return 0, err
 		}
 		if err := v.Err(); err != nil {
-			return err
+			return 0, err
 		}
 		var err error
 		out, err = scanCampaign(tx.QueryRow(ctx, `INSERT INTO campaigns (unit_id, name, year, work_area, description)
 			VALUES ($1, $2, $3, $4, $5) RETURNING `+campaignColumns, c.UnitID, c.Name, c.Year, c.WorkArea, c.Description))
 		if err != nil {
-			return duplicateCampaign(fmt.Errorf("insert campaign: %w", err))
+			return 0, duplicateCampaign(fmt.Errorf("insert campaign: %w", err))
 		}
-		return db.KeyCreated(ctx, tx, out.ID)
+		return out.ID, nil
 	})
 	return out, err
 }
@@ -88,49 +83,35 @@ type CampaignUpdate struct {
 	Name        *string
 	Year        *int
 	WorkArea    *WorkArea
-	Description db.Optional[string]
+	Description patch.Optional[string]
 }
 
 func lockCampaign(ctx context.Context, tx pgx.Tx, id int64, version int32) (*Campaign, error) {
-	return db.LockVersion(ctx, tx, `SELECT `+campaignColumns+` FROM campaigns WHERE id = $1 FOR UPDATE`, id, version,
-		scanCampaign, func(c *Campaign) int32 { return c.Version }, db.Named{VI: "phong trào", EN: "campaign"})
+	return versionlock.Lock(ctx, tx, `SELECT `+campaignColumns+` FROM campaigns WHERE id = $1 FOR UPDATE`, id, version,
+		scanCampaign, func(c *Campaign) int32 { return c.Version }, versionlock.Named{VI: "phong trào", EN: "campaign"})
 }
 
 // UpdateCampaign changes a campaign's fields.
 func (s *Store) UpdateCampaign(ctx context.Context, u CampaignUpdate) (*Campaign, error) {
-	var out *Campaign
-	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		cur, err := lockCampaign(ctx, tx, u.ID, u.Version)
-		if err != nil {
-			return err
-		}
+	return versionlock.Update(ctx, s.pool, u.ID, u.Version, lockCampaign, func(tx pgx.Tx, cur *Campaign) (*Campaign, error) {
 		c := CampaignInput{UnitID: cur.UnitID, Name: cur.Name, Year: int(cur.Year), WorkArea: cur.WorkArea, Description: cur.Description}
-		if u.Name != nil {
-			c.Name = *u.Name
-		}
-		if u.Year != nil {
-			c.Year = *u.Year
-		}
-		if u.WorkArea != nil {
-			c.WorkArea = *u.WorkArea
-		}
-		if u.Description.Set {
-			c.Description = u.Description.Value
-		}
+		patch.Set(&c.Name, u.Name)
+		patch.Set(&c.Year, u.Year)
+		patch.Set(&c.WorkArea, u.WorkArea)
+		u.Description.Apply(&c.Description)
 		var v validate.Errors
 		checkCampaign(&v, &c)
 		if err := v.Err(); err != nil {
-			return err
+			return nil, err
 		}
-		out, err = scanCampaign(tx.QueryRow(ctx, `UPDATE campaigns SET name = $2, year = $3, work_area = $4, description = $5,
+		out, err := scanCampaign(tx.QueryRow(ctx, `UPDATE campaigns SET name = $2, year = $3, work_area = $4, description = $5,
 			version = version + 1, updated_at = now() WHERE id = $1 RETURNING `+campaignColumns,
 			cur.ID, c.Name, c.Year, c.WorkArea, c.Description))
 		if err != nil {
-			return duplicateCampaign(fmt.Errorf("update campaign %d: %w", cur.ID, err))
+			return nil, duplicateCampaign(fmt.Errorf("update campaign %d: %w", cur.ID, err))
 		}
-		return nil
+		return out, nil
 	})
-	return out, err
 }
 
 // DeleteCampaign deletes a campaign no activity belongs to.
@@ -146,7 +127,7 @@ func (s *Store) DeleteCampaign(ctx context.Context, id int64, version int32) err
 		}
 		if n > 0 {
 			var v validate.Errors
-			v.Add(in("id"), validate.NotAllowed,
+			v.Add(validate.Input("id"), validate.NotAllowed,
 				fmt.Sprintf("Phong trào có %d hoạt động; hãy chuyển hoặc xóa các hoạt động trước.", n),
 				fmt.Sprintf("%d activities belong to the campaign; move or delete them first.", n))
 			return v.Err()
@@ -174,30 +155,30 @@ type ActivityInput struct {
 }
 
 func (s *Store) checkActivity(ctx context.Context, tx pgx.Tx, v *validate.Errors, a *ActivityInput) error {
-	a.Title = v.Text(in("title"), a.Title, true, maxTitle)
-	v.NotBefore(in("endsOn"), a.EndsOn, a.StartsOn, "ngày bắt đầu", "start date")
-	v.DateRange(in("startsOn"), a.StartsOn, time.Date(1931, 3, 26, 0, 0, 0, 0, time.UTC), s.now().AddDate(5, 0, 0))
+	a.Title = v.Text(validate.Input("title"), a.Title, true, maxTitle)
+	v.NotBefore(validate.Input("endsOn"), a.EndsOn, a.StartsOn, "ngày bắt đầu", "start date")
+	v.DateRange(validate.Input("startsOn"), a.StartsOn, time.Date(1931, 3, 26, 0, 0, 0, 0, time.UTC), s.now().AddDate(5, 0, 0))
 	if a.Status == Done && a.StartsOn.After(s.now()) {
-		v.Add(in("status"), validate.NotAllowed, "Hoạt động chưa diễn ra không thể đánh dấu đã thực hiện.",
+		v.Add(validate.Input("status"), validate.NotAllowed, "Hoạt động chưa diễn ra không thể đánh dấu đã thực hiện.",
 			"An activity that has not started yet cannot be marked done.")
 	}
-	a.Place.Text = v.OptionalText(in("place", "text"), a.Place.Text, maxPlace)
-	a.Place.Commune = v.OptionalText(in("place", "commune"), a.Place.Commune, maxPlacePart)
-	a.Place.District = v.OptionalText(in("place", "district"), a.Place.District, maxPlacePart)
-	a.Place.Province = v.OptionalText(in("place", "province"), a.Place.Province, maxPlacePart)
-	a.Description = v.OptionalText(in("description"), a.Description, maxDescription)
-	a.Beneficiaries.Description = v.OptionalText(in("beneficiaries", "description"), a.Beneficiaries.Description, maxWhat)
+	a.Place.Text = v.OptionalText(validate.Input("place", "text"), a.Place.Text, maxPlace)
+	a.Place.Commune = v.OptionalText(validate.Input("place", "commune"), a.Place.Commune, maxPlacePart)
+	a.Place.District = v.OptionalText(validate.Input("place", "district"), a.Place.District, maxPlacePart)
+	a.Place.Province = v.OptionalText(validate.Input("place", "province"), a.Place.Province, maxPlacePart)
+	a.Description = v.OptionalText(validate.Input("description"), a.Description, maxDescription)
+	a.Beneficiaries.Description = v.OptionalText(validate.Input("beneficiaries", "description"), a.Beneficiaries.Description, maxWhat)
 	if a.Beneficiaries.Count != nil {
-		v.NonNegative(in("beneficiaries", "count"), float64(*a.Beneficiaries.Count))
+		v.NonNegative(validate.Input("beneficiaries", "count"), float64(*a.Beneficiaries.Count))
 	}
 	if len(a.Guests) > maxGuests {
-		v.Add(in("guests"), validate.TooLong, fmt.Sprintf("Tối đa %d đại biểu.", maxGuests), fmt.Sprintf("At most %d guests.", maxGuests))
+		v.Add(validate.Input("guests"), validate.TooLong, fmt.Sprintf("Tối đa %d đại biểu.", maxGuests), fmt.Sprintf("At most %d guests.", maxGuests))
 	}
 	for i := range a.Guests {
-		a.Guests[i].Name = v.Text(in("guests", i, "name"), a.Guests[i].Name, true, maxGuestName)
-		a.Guests[i].Title = v.OptionalText(in("guests", i, "title"), a.Guests[i].Title, maxGuestTitle)
+		a.Guests[i].Name = v.Text(validate.Input("guests", i, "name"), a.Guests[i].Name, true, maxGuestName)
+		a.Guests[i].Title = v.OptionalText(validate.Input("guests", i, "title"), a.Guests[i].Title, maxGuestTitle)
 	}
-	if err := org.CheckOpen(ctx, tx, v, in("unitId"), a.UnitID); err != nil {
+	if err := org.CheckOpen(ctx, tx, v, validate.Input("unitId"), a.UnitID); err != nil {
 		return err
 	}
 	if a.CampaignID != nil {
@@ -209,7 +190,7 @@ func (s *Store) checkActivity(ctx context.Context, tx pgx.Tx, v *validate.Errors
 			return fmt.Errorf("check campaign: %w", err)
 		}
 		if !ok {
-			v.Add(in("campaignId"), validate.NotFound,
+			v.Add(validate.Input("campaignId"), validate.NotFound,
 				"Không tìm thấy phong trào của đơn vị hoặc đơn vị cấp trên.",
 				"No such campaign run by the organising unit or a unit above it.")
 		}
@@ -247,16 +228,13 @@ func (s *Store) CreateActivity(ctx context.Context, a ActivityInput) (*Activity,
 		a.Status = Planned
 	}
 	var out *Activity
-	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		if err := db.ClaimKey(ctx, tx); err != nil {
-			return err
-		}
+	err := idempotency.InTx(ctx, s.pool, func(tx pgx.Tx) (int64, error) {
 		var v validate.Errors
 		if err := s.checkActivity(ctx, tx, &v, &a); err != nil {
-			return err
+			return 0, err
 		}
 		if err := v.Err(); err != nil {
-			return err
+			return 0, err
 		}
 		var err error
 		out, err = scanActivity(tx.QueryRow(ctx, `INSERT INTO activities AS a (unit_id, title, kind, work_area, campaign_id,
@@ -265,12 +243,12 @@ func (s *Store) CreateActivity(ctx context.Context, a ActivityInput) (*Activity,
 			a.UnitID, a.Title, a.Kind, a.WorkArea, a.CampaignID, a.StartsOn, a.EndsOn, a.Place.Text, a.Place.Commune,
 			a.Place.District, a.Place.Province, a.Description, a.Status, a.Beneficiaries.Description, a.Beneficiaries.Count))
 		if err != nil {
-			return fmt.Errorf("insert activity: %w", err)
+			return 0, fmt.Errorf("insert activity: %w", err)
 		}
 		if err := writeGuests(ctx, tx, out.ID, a.Guests); err != nil {
-			return err
+			return 0, err
 		}
-		return db.KeyCreated(ctx, tx, out.ID)
+		return out.ID, nil
 	})
 	return out, err
 }
@@ -282,20 +260,24 @@ type ActivityUpdate struct {
 	Title         *string
 	Kind          *Kind
 	WorkArea      *WorkArea
-	CampaignID    db.Optional[int64]
+	CampaignID    patch.Optional[int64]
 	StartsOn      *time.Time
 	EndsOn        *time.Time
 	Place         *Place
-	Description   db.Optional[string]
+	Description   patch.Optional[string]
 	Status        *Status
 	Beneficiaries *Beneficiaries
 	Guests        []Guest
 	GuestsSet     bool
 }
 
+const lockActivitySQL = `SELECT ` + activityColumns + ` FROM activities a WHERE a.id = $1 FOR UPDATE`
+
+var activityNamed = versionlock.Named{VI: "hoạt động", EN: "activity"}
+
 // lockActivity reads an activity for update, or nil if there is none.
 func lockActivity(ctx context.Context, tx pgx.Tx, id int64) (*Activity, error) {
-	a, err := scanActivity(tx.QueryRow(ctx, `SELECT `+activityColumns+` FROM activities a WHERE a.id = $1 FOR UPDATE`, id))
+	a, err := scanActivity(tx.QueryRow(ctx, lockActivitySQL, id))
 	if isNoRows(err) {
 		return nil, nil
 	}
@@ -308,73 +290,34 @@ func lockActivity(ctx context.Context, tx pgx.Tx, id int64) (*Activity, error) {
 // lockActivityAt locks the activity an update or delete names: it must
 // exist and still be at the version the caller read.
 func lockActivityAt(ctx context.Context, tx pgx.Tx, id int64, version int32) (*Activity, error) {
-	a, err := lockActivity(ctx, tx, id)
-	switch {
-	case err != nil:
-		return nil, err
-	case a == nil:
-		return nil, activityNotFound(in("id"))
-	case a.Version != version:
-		return nil, validate.StaleError(in("version"))
-	}
-	return a, nil
-}
-
-func activityNotFound(field []string) error {
-	var v validate.Errors
-	v.Add(field, validate.NotFound, "Không tìm thấy hoạt động.", "No such activity.")
-	return v.Err()
+	return versionlock.Lock(ctx, tx, lockActivitySQL, id, version, scanOneActivity,
+		func(a *Activity) int32 { return a.Version }, activityNamed)
 }
 
 // UpdateActivity changes an activity's fields and, when given, its guests.
 func (s *Store) UpdateActivity(ctx context.Context, u ActivityUpdate) (*Activity, error) {
-	var out *Activity
-	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		cur, err := lockActivityAt(ctx, tx, u.ID, u.Version)
-		if err != nil {
-			return err
-		}
+	return versionlock.Update(ctx, s.pool, u.ID, u.Version, lockActivityAt, func(tx pgx.Tx, cur *Activity) (*Activity, error) {
 		a := ActivityInput{UnitID: cur.UnitID, Title: cur.Title, Kind: cur.Kind, WorkArea: cur.WorkArea, CampaignID: cur.CampaignID,
 			StartsOn: cur.StartsOn, EndsOn: cur.EndsOn, Place: cur.Place, Description: cur.Description, Status: cur.Status,
 			Beneficiaries: cur.Beneficiaries, Guests: u.Guests}
-		if u.Title != nil {
-			a.Title = *u.Title
-		}
-		if u.Kind != nil {
-			a.Kind = *u.Kind
-		}
-		if u.WorkArea != nil {
-			a.WorkArea = *u.WorkArea
-		}
-		if u.CampaignID.Set {
-			a.CampaignID = u.CampaignID.Value
-		}
-		if u.StartsOn != nil {
-			a.StartsOn = *u.StartsOn
-		}
-		if u.EndsOn != nil {
-			a.EndsOn = *u.EndsOn
-		}
-		if u.Place != nil {
-			a.Place = *u.Place
-		}
-		if u.Description.Set {
-			a.Description = u.Description.Value
-		}
-		if u.Status != nil {
-			a.Status = *u.Status
-		}
-		if u.Beneficiaries != nil {
-			a.Beneficiaries = *u.Beneficiaries
-		}
+		patch.Set(&a.Title, u.Title)
+		patch.Set(&a.Kind, u.Kind)
+		patch.Set(&a.WorkArea, u.WorkArea)
+		u.CampaignID.Apply(&a.CampaignID)
+		patch.Set(&a.StartsOn, u.StartsOn)
+		patch.Set(&a.EndsOn, u.EndsOn)
+		patch.Set(&a.Place, u.Place)
+		u.Description.Apply(&a.Description)
+		patch.Set(&a.Status, u.Status)
+		patch.Set(&a.Beneficiaries, u.Beneficiaries)
 		var v validate.Errors
 		if err := s.checkActivity(ctx, tx, &v, &a); err != nil {
-			return err
+			return nil, err
 		}
 		if err := v.Err(); err != nil {
-			return err
+			return nil, err
 		}
-		out, err = scanActivity(tx.QueryRow(ctx, `UPDATE activities AS a SET title = $2, kind = $3, work_area = $4,
+		out, err := scanActivity(tx.QueryRow(ctx, `UPDATE activities AS a SET title = $2, kind = $3, work_area = $4,
 			campaign_id = $5, starts_on = $6, ends_on = $7, place = $8, commune = $9, district = $10, province = $11,
 			description = $12, status = $13, beneficiaries = $14, beneficiary_count = $15,
 			version = version + 1, updated_at = now()
@@ -382,27 +325,21 @@ func (s *Store) UpdateActivity(ctx context.Context, u ActivityUpdate) (*Activity
 			cur.ID, a.Title, a.Kind, a.WorkArea, a.CampaignID, a.StartsOn, a.EndsOn, a.Place.Text, a.Place.Commune,
 			a.Place.District, a.Place.Province, a.Description, a.Status, a.Beneficiaries.Description, a.Beneficiaries.Count))
 		if err != nil {
-			return fmt.Errorf("update activity %d: %w", cur.ID, err)
+			return nil, fmt.Errorf("update activity %d: %w", cur.ID, err)
 		}
 		if u.GuestsSet {
-			return writeGuests(ctx, tx, cur.ID, a.Guests)
+			if err := writeGuests(ctx, tx, cur.ID, a.Guests); err != nil {
+				return nil, err
+			}
 		}
-		return nil
+		return out, nil
 	})
-	return out, err
 }
 
 // DeleteActivity deletes an activity with its participations, guests and
 // contributions.
 func (s *Store) DeleteActivity(ctx context.Context, id int64, version int32) error {
-	return db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		a, err := lockActivityAt(ctx, tx, id, version)
-		if err != nil {
-			return err
-		}
-		_, err = tx.Exec(ctx, `DELETE FROM activities WHERE id = $1`, a.ID)
-		return err
-	})
+	return versionlock.Delete(ctx, s.pool, "activities", id, version, lockActivityAt)
 }
 
 // ParticipantInput is one member's part in an activity.
@@ -419,10 +356,10 @@ type ParticipantInput struct {
 func (s *Store) RecordParticipations(ctx context.Context, activityID int64, list []ParticipantInput) ([]*Participation, error) {
 	var v validate.Errors
 	if len(list) == 0 {
-		v.Add(in("participants"), validate.Required, "Cần ít nhất một đoàn viên.", "At least one participant is needed.")
+		v.Add(validate.Input("participants"), validate.Required, "Cần ít nhất một đoàn viên.", "At least one participant is needed.")
 	}
 	if len(list) > maxParticipants {
-		v.Add(in("participants"), validate.TooLong,
+		v.Add(validate.Input("participants"), validate.TooLong,
 			fmt.Sprintf("Tối đa %d đoàn viên mỗi lần.", maxParticipants), fmt.Sprintf("At most %d participants at once.", maxParticipants))
 	}
 	seen := make(map[int64]int, len(list))
@@ -432,26 +369,23 @@ func (s *Store) RecordParticipations(ctx context.Context, activityID int64, list
 	hours := make([]float64, len(list))
 	for i, p := range list {
 		if _, dup := seen[p.MemberID]; dup {
-			v.Add(in("participants", i, "memberId"), validate.Duplicate, "Đoàn viên bị lặp lại.", "The member appears twice.")
+			v.Add(validate.Input("participants", i, "memberId"), validate.Duplicate, "Đoàn viên bị lặp lại.", "The member appears twice.")
 		}
 		seen[p.MemberID] = i
 		if p.VolunteerHours < 0 || p.VolunteerHours > maxHours {
-			v.Add(in("participants", i, "volunteerHours"), validate.OutOfRange,
+			v.Add(validate.Input("participants", i, "volunteerHours"), validate.OutOfRange,
 				fmt.Sprintf("Số giờ phải từ 0 đến %d.", maxHours), fmt.Sprintf("Hours must be between 0 and %d.", maxHours))
 		}
 		ids[i], roles[i], attended[i], hours[i] = p.MemberID, string(p.Role), p.Attended, p.VolunteerHours
 	}
 	var out []*Participation
 	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		a, err := lockActivity(ctx, tx, activityID)
+		a, err := versionlock.Row(ctx, tx, lockActivitySQL, activityID, scanOneActivity, validate.Input("activityId"), activityNamed)
 		if err != nil {
 			return err
 		}
-		if a == nil {
-			return activityNotFound(in("activityId"))
-		}
 		if a.Status == Cancelled {
-			v.Add(in("activityId"), validate.NotAllowed, "Hoạt động đã hủy.", "The activity was cancelled.")
+			v.Add(validate.Input("activityId"), validate.NotAllowed, "Hoạt động đã hủy.", "The activity was cancelled.")
 		}
 		// Which of the members exist, and which belong to the organiser's subtree.
 		rows, err := tx.Query(ctx, `SELECT m.id, u.path <@ (SELECT path FROM units WHERE id = $2)
@@ -475,9 +409,9 @@ func (s *Store) RecordParticipations(ctx context.Context, activityID int64, list
 			ok, exists := inTree[id]
 			switch {
 			case !exists:
-				v.Add(in("participants", i, "memberId"), validate.NotFound, "Không tìm thấy đoàn viên.", "No such member.")
+				v.Add(validate.Input("participants", i, "memberId"), validate.NotFound, "Không tìm thấy đoàn viên.", "No such member.")
 			case !ok:
-				v.Add(in("participants", i, "memberId"), validate.NotAllowed,
+				v.Add(validate.Input("participants", i, "memberId"), validate.NotAllowed,
 					"Đoàn viên không thuộc đơn vị tổ chức hoạt động.",
 					"The member does not belong to the organising unit or a unit below it.")
 			}
@@ -512,12 +446,8 @@ func (s *Store) RecordParticipations(ctx context.Context, activityID int64, list
 func (s *Store) RemoveParticipations(ctx context.Context, activityID int64, memberIDs []int64) (int, error) {
 	var n int
 	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		a, err := lockActivity(ctx, tx, activityID)
-		if err != nil {
+		if _, err := versionlock.Row(ctx, tx, lockActivitySQL, activityID, scanOneActivity, validate.Input("activityId"), activityNamed); err != nil {
 			return err
-		}
-		if a == nil {
-			return activityNotFound(in("activityId"))
 		}
 		tag, err := tx.Exec(ctx, `DELETE FROM participations WHERE activity_id = $1 AND member_id = ANY($2)`, activityID, memberIDs)
 		if err != nil {
@@ -541,19 +471,19 @@ type ContributionInput struct {
 }
 
 func checkContribution(v *validate.Errors, c *ContributionInput) {
-	c.Description = v.Text(in("description"), c.Description, true, maxWhat)
+	c.Description = v.Text(validate.Input("description"), c.Description, true, maxWhat)
 	switch {
 	case c.Value < 0:
-		v.Add(in("value"), validate.OutOfRange, "Giá trị không được âm.", "The value must not be negative.")
+		v.Add(validate.Input("value"), validate.OutOfRange, "Giá trị không được âm.", "The value must not be negative.")
 	case c.Value > money.MaxContribution:
-		v.Add(in("value"), validate.OutOfRange, "Giá trị một khoản đóng góp tối đa 1.000 tỷ đồng.",
+		v.Add(validate.Input("value"), validate.OutOfRange, "Giá trị một khoản đóng góp tối đa 1.000 tỷ đồng.",
 			"One contribution is worth at most 1,000 billion đồng.")
 	}
 	if c.Quantity != nil {
-		v.NonNegative(in("quantity"), *c.Quantity)
+		v.NonNegative(validate.Input("quantity"), *c.Quantity)
 	}
-	c.QuantityUnit = v.OptionalText(in("quantityUnit"), c.QuantityUnit, maxQtyUnit)
-	c.Recipient = v.OptionalText(in("recipient"), c.Recipient, maxWhat)
+	c.QuantityUnit = v.OptionalText(validate.Input("quantityUnit"), c.QuantityUnit, maxQtyUnit)
+	c.Recipient = v.OptionalText(validate.Input("recipient"), c.Recipient, maxWhat)
 }
 
 // CreateContribution adds a contribution to an activity.
@@ -561,28 +491,25 @@ func (s *Store) CreateContribution(ctx context.Context, c ContributionInput) (*C
 	var v validate.Errors
 	checkContribution(&v, &c)
 	var out *Contribution
-	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		if err := db.ClaimKey(ctx, tx); err != nil {
-			return err
-		}
+	err := idempotency.InTx(ctx, s.pool, func(tx pgx.Tx) (int64, error) {
 		a, err := lockActivity(ctx, tx, c.ActivityID)
 		if err != nil {
-			return err
+			return 0, err
 		}
 		if a == nil {
-			v.Add(in("activityId"), validate.NotFound, "Không tìm thấy hoạt động.", "No such activity.")
+			v.Add(validate.Input("activityId"), validate.NotFound, "Không tìm thấy hoạt động.", "No such activity.")
 		}
 		if err := v.Err(); err != nil {
-			return err
+			return 0, err
 		}
 		out, err = scanContribution(tx.QueryRow(ctx, `INSERT INTO contributions
 			(activity_id, kind, description, value_dong, quantity, quantity_unit, recipient)
 			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING `+contributionColumns,
 			c.ActivityID, c.Kind, c.Description, c.Value, c.Quantity, c.QuantityUnit, c.Recipient))
 		if err != nil {
-			return fmt.Errorf("insert contribution: %w", err)
+			return 0, fmt.Errorf("insert contribution: %w", err)
 		}
-		return db.KeyCreated(ctx, tx, out.ID)
+		return out.ID, nil
 	})
 	return out, err
 }
@@ -594,69 +521,44 @@ type ContributionUpdate struct {
 	Kind         *ContributionKind
 	Description  *string
 	Value        *int64
-	Quantity     db.Optional[float64]
-	QuantityUnit db.Optional[string]
-	Recipient    db.Optional[string]
+	Quantity     patch.Optional[float64]
+	QuantityUnit patch.Optional[string]
+	Recipient    patch.Optional[string]
 }
 
 func lockContribution(ctx context.Context, tx pgx.Tx, id int64, version int32) (*Contribution, error) {
-	return db.LockVersion(ctx, tx, `SELECT `+contributionColumns+` FROM contributions WHERE id = $1 FOR UPDATE`, id, version,
-		scanContribution, func(c *Contribution) int32 { return c.Version }, db.Named{VI: "khoản đóng góp", EN: "contribution"})
+	return versionlock.Lock(ctx, tx, `SELECT `+contributionColumns+` FROM contributions WHERE id = $1 FOR UPDATE`, id, version,
+		scanContribution, func(c *Contribution) int32 { return c.Version }, versionlock.Named{VI: "khoản đóng góp", EN: "contribution"})
 }
 
 // UpdateContribution changes a contribution.
 func (s *Store) UpdateContribution(ctx context.Context, u ContributionUpdate) (*Contribution, error) {
-	var out *Contribution
-	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		cur, err := lockContribution(ctx, tx, u.ID, u.Version)
-		if err != nil {
-			return err
-		}
+	return versionlock.Update(ctx, s.pool, u.ID, u.Version, lockContribution, func(tx pgx.Tx, cur *Contribution) (*Contribution, error) {
 		c := ContributionInput{ActivityID: cur.ActivityID, Kind: cur.Kind, Description: cur.Description, Value: cur.Value,
 			Quantity: cur.Quantity, QuantityUnit: cur.QuantityUnit, Recipient: cur.Recipient}
-		if u.Kind != nil {
-			c.Kind = *u.Kind
-		}
-		if u.Description != nil {
-			c.Description = *u.Description
-		}
-		if u.Value != nil {
-			c.Value = *u.Value
-		}
-		if u.Quantity.Set {
-			c.Quantity = u.Quantity.Value
-		}
-		if u.QuantityUnit.Set {
-			c.QuantityUnit = u.QuantityUnit.Value
-		}
-		if u.Recipient.Set {
-			c.Recipient = u.Recipient.Value
-		}
+		patch.Set(&c.Kind, u.Kind)
+		patch.Set(&c.Description, u.Description)
+		patch.Set(&c.Value, u.Value)
+		u.Quantity.Apply(&c.Quantity)
+		u.QuantityUnit.Apply(&c.QuantityUnit)
+		u.Recipient.Apply(&c.Recipient)
 		var v validate.Errors
 		checkContribution(&v, &c)
 		if err := v.Err(); err != nil {
-			return err
+			return nil, err
 		}
-		out, err = scanContribution(tx.QueryRow(ctx, `UPDATE contributions SET kind = $2, description = $3, value_dong = $4,
+		out, err := scanContribution(tx.QueryRow(ctx, `UPDATE contributions SET kind = $2, description = $3, value_dong = $4,
 			quantity = $5, quantity_unit = $6, recipient = $7, version = version + 1, updated_at = now()
 			WHERE id = $1 RETURNING `+contributionColumns,
 			cur.ID, c.Kind, c.Description, c.Value, c.Quantity, c.QuantityUnit, c.Recipient))
 		if err != nil {
-			return fmt.Errorf("update contribution %d: %w", cur.ID, err)
+			return nil, fmt.Errorf("update contribution %d: %w", cur.ID, err)
 		}
-		return nil
+		return out, nil
 	})
-	return out, err
 }
 
 // DeleteContribution deletes a contribution.
 func (s *Store) DeleteContribution(ctx context.Context, id int64, version int32) error {
-	return db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		c, err := lockContribution(ctx, tx, id, version)
-		if err != nil {
-			return err
-		}
-		_, err = tx.Exec(ctx, `DELETE FROM contributions WHERE id = $1`, c.ID)
-		return err
-	})
+	return versionlock.Delete(ctx, s.pool, "contributions", id, version, lockContribution)
 }

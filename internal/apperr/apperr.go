@@ -47,11 +47,6 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
-// New returns an error with code and a message for people.
-func New(code Code, format string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
-}
-
 // As returns the *Error in err's chain, if any.
 func As(err error) (*Error, bool) {
 	var e *Error
@@ -90,9 +85,4 @@ func AsInvalid(err error) (*Invalid, bool) {
 	var e *Invalid
 	ok := errors.As(err, &e)
 	return e, ok
-}
-
-// One returns an *Invalid holding a single field error.
-func One(field []string, code, vi, en string) *Invalid {
-	return &Invalid{Errors: []FieldError{{Field: field, Code: code, VI: vi, EN: en}}}
 }

@@ -36,19 +36,8 @@ func scanCommendation(row pgx.Row) (*Commendation, error) {
 
 // CommendationsByIDs returns commendations keyed by id.
 func (s *Store) CommendationsByIDs(ctx context.Context, ids []int64) (map[int64]*Commendation, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+commendationColumns+` FROM commendations c WHERE c.id = ANY($1)`, ids)
-	if err != nil {
-		return nil, fmt.Errorf("load commendations: %w", err)
-	}
-	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*Commendation, error) { return scanCommendation(r) })
-	if err != nil {
-		return nil, fmt.Errorf("load commendations: %w", err)
-	}
-	out := make(map[int64]*Commendation, len(list))
-	for _, c := range list {
-		out[c.ID] = c
-	}
-	return out, nil
+	return db.ByIDs(ctx, s.pool, "commendations c", commendationColumns, ids, scanCommendation,
+		func(c *Commendation) int64 { return c.ID })
 }
 
 // Filter selects commendations.
@@ -147,19 +136,7 @@ func scanPledge(row pgx.Row) (*Pledge, error) {
 
 // PledgesByIDs returns pledges keyed by id.
 func (s *Store) PledgesByIDs(ctx context.Context, ids []int64) (map[int64]*Pledge, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+pledgeColumns+` FROM pledges p WHERE p.id = ANY($1)`, ids)
-	if err != nil {
-		return nil, fmt.Errorf("load pledges: %w", err)
-	}
-	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*Pledge, error) { return scanPledge(r) })
-	if err != nil {
-		return nil, fmt.Errorf("load pledges: %w", err)
-	}
-	out := make(map[int64]*Pledge, len(list))
-	for _, p := range list {
-		out[p.ID] = p
-	}
-	return out, nil
+	return db.ByIDs(ctx, s.pool, "pledges p", pledgeColumns, ids, scanPledge, func(p *Pledge) int64 { return p.ID })
 }
 
 // PledgeFilter selects pledges.
@@ -298,12 +275,7 @@ func (s *Store) FirstCommendationsOf(ctx context.Context, memberIDs []int64, vie
 	for _, c := range list {
 		grouped[*c.MemberID] = append(grouped[*c.MemberID], c)
 	}
-	req := page.Request{First: first}
-	out := make(map[int64]page.Page[*Commendation], len(memberIDs))
-	for _, id := range memberIDs {
-		out[id] = page.Trim(req, grouped[id], func(c *Commendation) []any { return []any{c.Year, c.ID} })
-	}
-	return out, nil
+	return page.FirstPages(first, memberIDs, grouped, func(c *Commendation) []any { return []any{c.Year, c.ID} }), nil
 }
 
 // CountCommendationsOf counts each member's commendations viewer may see.
@@ -345,13 +317,8 @@ func (s *Store) FirstSignaturesOf(ctx context.Context, pledgeIDs []int64, viewer
 	if err != nil {
 		return nil, fmt.Errorf("signatures: %w", err)
 	}
-	req := page.Request{First: first}
-	out := make(map[int64]page.Page[*Signature], len(pledgeIDs))
-	for _, id := range pledgeIDs {
-		out[id] = page.TrimMap(req, grouped[id], func(k keyed) []any { return []any{k.name, k.s.MemberID} },
-			func(k keyed) *Signature { return k.s })
-	}
-	return out, nil
+	return page.FirstPagesMap(first, pledgeIDs, grouped, func(k keyed) []any { return []any{k.name, k.s.MemberID} },
+		func(k keyed) *Signature { return k.s }), nil
 }
 
 // CountSignaturesOf counts, per pledge, the signatures of members viewer

@@ -9,8 +9,11 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/sodoan/sodoan/internal/db"
+	"github.com/sodoan/sodoan/internal/idempotency"
 	"github.com/sodoan/sodoan/internal/org"
+	"github.com/sodoan/sodoan/internal/patch"
 	"github.com/sodoan/sodoan/internal/validate"
+	"github.com/sodoan/sodoan/internal/versionlock"
 )
 
 const (
@@ -21,8 +24,6 @@ const (
 	maxDescription = 5000
 	maxSigners     = 1000
 )
-
-func in(parts ...any) []string { return validate.Path(append([]any{"input"}, parts...)...) }
 
 // Issuer names who gave a commendation: a unit of the tree (Name may then
 // override how its name is printed), or a body outside it by name and level.
@@ -71,20 +72,20 @@ func within(path, root string) bool {
 }
 
 func (s *Store) checkCommendation(ctx context.Context, tx pgx.Tx, v *validate.Errors, c *CommendationInput) (issuerName *string, issuerLevel org.Level, err error) {
-	c.Title = v.Text(in("title"), c.Title, true, maxTitle)
-	c.DecisionNumber = v.OptionalText(in("decisionNumber"), c.DecisionNumber, maxDecision)
-	c.Reason = v.OptionalText(in("reason"), c.Reason, maxReason)
-	c.Issuer.Name = v.OptionalText(in("issuer", "name"), c.Issuer.Name, maxIssuer)
-	v.Year(in("year"), c.Year)
+	c.Title = v.Text(validate.Input("title"), c.Title, true, maxTitle)
+	c.DecisionNumber = v.OptionalText(validate.Input("decisionNumber"), c.DecisionNumber, maxDecision)
+	c.Reason = v.OptionalText(validate.Input("reason"), c.Reason, maxReason)
+	c.Issuer.Name = v.OptionalText(validate.Input("issuer", "name"), c.Issuer.Name, maxIssuer)
+	v.Year(validate.Input("year"), c.Year)
 	today := s.now()
 	if c.Year > today.Year() {
-		v.Add(in("year"), validate.OutOfRange, "Chưa thể khen thưởng cho năm sau.", "Cannot commend for a future year.")
+		v.Add(validate.Input("year"), validate.OutOfRange, "Chưa thể khen thưởng cho năm sau.", "Cannot commend for a future year.")
 	}
 	if c.DecisionDate != nil {
 		if c.DecisionDate.After(today) {
-			v.Add(in("decisionDate"), validate.OutOfRange, "Ngày quyết định không được sau hôm nay.", "The decision date cannot be in the future.")
+			v.Add(validate.Input("decisionDate"), validate.OutOfRange, "Ngày quyết định không được sau hôm nay.", "The decision date cannot be in the future.")
 		} else if c.DecisionDate.Year() < c.Year {
-			v.Add(in("decisionDate"), validate.DateOrder,
+			v.Add(validate.Input("decisionDate"), validate.DateOrder,
 				"Quyết định không thể ban hành trước năm được khen thưởng.",
 				"The decision cannot predate the year it commends.")
 		}
@@ -97,22 +98,22 @@ func (s *Store) checkCommendation(ctx context.Context, tx pgx.Tx, v *validate.Er
 			return nil, "", err
 		}
 		if issuer == nil {
-			v.Add(in("issuer", "unitId"), validate.NotFound, "Không tìm thấy đơn vị khen thưởng.", "No such issuing unit.")
+			v.Add(validate.Input("issuer", "unitId"), validate.NotFound, "Không tìm thấy đơn vị khen thưởng.", "No such issuing unit.")
 		} else {
 			issuerLevel = issuer.Level
 			if c.Issuer.Level != nil && *c.Issuer.Level != issuer.Level {
-				v.Add(in("issuer", "level"), validate.Invalid,
+				v.Add(validate.Input("issuer", "level"), validate.Invalid,
 					"Cấp khen thưởng lấy theo đơn vị khen thưởng; bỏ trống trường này.",
 					"The level comes from the issuing unit; leave this out.")
 			}
 		}
 		issuerName = c.Issuer.Name
 	case c.Issuer.Name == nil:
-		v.Add(in("issuer", "name"), validate.Required,
+		v.Add(validate.Input("issuer", "name"), validate.Required,
 			"Chọn đơn vị khen thưởng trong hệ thống, hoặc ghi tên cơ quan khen thưởng.",
 			"Choose the issuing unit, or give the issuing body's name.")
 	case c.Issuer.Level == nil:
-		v.Add(in("issuer", "level"), validate.Required, "Cần ghi cấp của cơ quan khen thưởng.", "The issuing body's level is required.")
+		v.Add(validate.Input("issuer", "level"), validate.Required, "Cần ghi cấp của cơ quan khen thưởng.", "The issuing body's level is required.")
 	default:
 		issuerName, issuerLevel = c.Issuer.Name, *c.Issuer.Level
 	}
@@ -121,7 +122,7 @@ func (s *Store) checkCommendation(ctx context.Context, tx pgx.Tx, v *validate.Er
 	// the issuer is a unit of the tree.
 	switch {
 	case (c.RecipientMemberID == nil) == (c.RecipientUnitID == nil):
-		v.Add(in("recipientMemberId"), validate.Required,
+		v.Add(validate.Input("recipientMemberId"), validate.Required,
 			"Chọn một người nhận: đoàn viên hoặc tập thể (chỉ một).",
 			"Give one recipient: a member or a unit, not both.")
 	case c.RecipientMemberID != nil:
@@ -129,11 +130,11 @@ func (s *Store) checkCommendation(ctx context.Context, tx pgx.Tx, v *validate.Er
 		err := tx.QueryRow(ctx, `SELECT u.path::text FROM members m JOIN units u ON u.id = m.unit_id WHERE m.id = $1`,
 			*c.RecipientMemberID).Scan(&path)
 		if errors.Is(err, pgx.ErrNoRows) {
-			v.Add(in("recipientMemberId"), validate.NotFound, "Không tìm thấy đoàn viên.", "No such member.")
+			v.Add(validate.Input("recipientMemberId"), validate.NotFound, "Không tìm thấy đoàn viên.", "No such member.")
 		} else if err != nil {
 			return nil, "", fmt.Errorf("recipient member: %w", err)
 		} else if issuer != nil && !within(path, issuer.Path) {
-			v.Add(in("recipientMemberId"), validate.NotAllowed,
+			v.Add(validate.Input("recipientMemberId"), validate.NotAllowed,
 				"Đoàn viên không thuộc đơn vị khen thưởng.", "The member is not within the issuing unit.")
 		}
 	default:
@@ -142,9 +143,9 @@ func (s *Store) checkCommendation(ctx context.Context, tx pgx.Tx, v *validate.Er
 			return nil, "", err
 		}
 		if rec == nil {
-			v.Add(in("recipientUnitId"), validate.NotFound, "Không tìm thấy đơn vị.", "No such unit.")
+			v.Add(validate.Input("recipientUnitId"), validate.NotFound, "Không tìm thấy đơn vị.", "No such unit.")
 		} else if issuer != nil && (!within(rec.Path, issuer.Path) || rec.Path == issuer.Path) {
-			v.Add(in("recipientUnitId"), validate.NotAllowed,
+			v.Add(validate.Input("recipientUnitId"), validate.NotAllowed,
 				"Tập thể được khen phải là đơn vị trực thuộc đơn vị khen thưởng.",
 				"A commended unit must sit below the issuing unit.")
 		}
@@ -155,17 +156,14 @@ func (s *Store) checkCommendation(ctx context.Context, tx pgx.Tx, v *validate.Er
 // CreateCommendation records a commendation.
 func (s *Store) CreateCommendation(ctx context.Context, c CommendationInput) (*Commendation, error) {
 	var out *Commendation
-	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		if err := db.ClaimKey(ctx, tx); err != nil {
-			return err
-		}
+	err := idempotency.InTx(ctx, s.pool, func(tx pgx.Tx) (int64, error) {
 		var v validate.Errors
 		name, level, err := s.checkCommendation(ctx, tx, &v, &c)
 		if err != nil {
-			return err
+			return 0, err
 		}
 		if err := v.Err(); err != nil {
-			return err
+			return 0, err
 		}
 		out, err = scanCommendation(tx.QueryRow(ctx, `INSERT INTO commendations AS c (form, title, issuer_unit_id,
 			issuer_name, issuer_level, decision_number, decision_date, year, reason, member_id, unit_id)
@@ -173,9 +171,9 @@ func (s *Store) CreateCommendation(ctx context.Context, c CommendationInput) (*C
 			c.Form, c.Title, c.Issuer.UnitID, name, level, c.DecisionNumber, c.DecisionDate, c.Year, c.Reason,
 			c.RecipientMemberID, c.RecipientUnitID))
 		if err != nil {
-			return fmt.Errorf("insert commendation: %w", err)
+			return 0, fmt.Errorf("insert commendation: %w", err)
 		}
-		return db.KeyCreated(ctx, tx, out.ID)
+		return out.ID, nil
 	})
 	return out, err
 }
@@ -188,25 +186,20 @@ type CommendationUpdate struct {
 	Form           *Form
 	Title          *string
 	Issuer         *Issuer
-	DecisionNumber db.Optional[string]
-	DecisionDate   db.Optional[time.Time]
+	DecisionNumber patch.Optional[string]
+	DecisionDate   patch.Optional[time.Time]
 	Year           *int
-	Reason         db.Optional[string]
+	Reason         patch.Optional[string]
 }
 
 func lockCommendation(ctx context.Context, tx pgx.Tx, id int64, version int32) (*Commendation, error) {
-	return db.LockVersion(ctx, tx, `SELECT `+commendationColumns+` FROM commendations c WHERE c.id = $1 FOR UPDATE`, id, version,
-		scanCommendation, func(c *Commendation) int32 { return c.Version }, db.Named{VI: "khen thưởng", EN: "commendation"})
+	return versionlock.Lock(ctx, tx, `SELECT `+commendationColumns+` FROM commendations c WHERE c.id = $1 FOR UPDATE`, id, version,
+		scanCommendation, func(c *Commendation) int32 { return c.Version }, versionlock.Named{VI: "khen thưởng", EN: "commendation"})
 }
 
 // UpdateCommendation corrects a commendation.
 func (s *Store) UpdateCommendation(ctx context.Context, u CommendationUpdate) (*Commendation, error) {
-	var out *Commendation
-	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		cur, err := lockCommendation(ctx, tx, u.ID, u.Version)
-		if err != nil {
-			return err
-		}
+	return versionlock.Update(ctx, s.pool, u.ID, u.Version, lockCommendation, func(tx pgx.Tx, cur *Commendation) (*Commendation, error) {
 		c := CommendationInput{Form: cur.Form, Title: cur.Title, DecisionNumber: cur.DecisionNumber,
 			DecisionDate: cur.DecisionDate, Year: int(cur.Year), Reason: cur.Reason,
 			RecipientMemberID: cur.MemberID, RecipientUnitID: cur.UnitID,
@@ -215,58 +208,36 @@ func (s *Store) UpdateCommendation(ctx context.Context, u CommendationUpdate) (*
 			level := cur.IssuerLevel
 			c.Issuer.Level = &level
 		}
-		if u.Form != nil {
-			c.Form = *u.Form
-		}
-		if u.Title != nil {
-			c.Title = *u.Title
-		}
-		if u.Issuer != nil {
-			c.Issuer = *u.Issuer
-		}
-		if u.DecisionNumber.Set {
-			c.DecisionNumber = u.DecisionNumber.Value
-		}
-		if u.DecisionDate.Set {
-			c.DecisionDate = u.DecisionDate.Value
-		}
-		if u.Year != nil {
-			c.Year = *u.Year
-		}
-		if u.Reason.Set {
-			c.Reason = u.Reason.Value
-		}
+		patch.Set(&c.Form, u.Form)
+		patch.Set(&c.Title, u.Title)
+		patch.Set(&c.Issuer, u.Issuer)
+		u.DecisionNumber.Apply(&c.DecisionNumber)
+		u.DecisionDate.Apply(&c.DecisionDate)
+		patch.Set(&c.Year, u.Year)
+		u.Reason.Apply(&c.Reason)
 		var v validate.Errors
 		name, level, err := s.checkCommendation(ctx, tx, &v, &c)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if err := v.Err(); err != nil {
-			return err
+			return nil, err
 		}
-		out, err = scanCommendation(tx.QueryRow(ctx, `UPDATE commendations AS c SET form = $2, title = $3,
+		out, err := scanCommendation(tx.QueryRow(ctx, `UPDATE commendations AS c SET form = $2, title = $3,
 			issuer_unit_id = $4, issuer_name = $5, issuer_level = $6, decision_number = $7, decision_date = $8,
 			year = $9, reason = $10, version = version + 1, updated_at = now()
 			WHERE id = $1 RETURNING `+commendationColumns,
 			cur.ID, c.Form, c.Title, c.Issuer.UnitID, name, level, c.DecisionNumber, c.DecisionDate, c.Year, c.Reason))
 		if err != nil {
-			return fmt.Errorf("update commendation %d: %w", cur.ID, err)
+			return nil, fmt.Errorf("update commendation %d: %w", cur.ID, err)
 		}
-		return nil
+		return out, nil
 	})
-	return out, err
 }
 
 // DeleteCommendation deletes a commendation.
 func (s *Store) DeleteCommendation(ctx context.Context, id int64, version int32) error {
-	return db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		c, err := lockCommendation(ctx, tx, id, version)
-		if err != nil {
-			return err
-		}
-		_, err = tx.Exec(ctx, `DELETE FROM commendations WHERE id = $1`, c.ID)
-		return err
-	})
+	return versionlock.Delete(ctx, s.pool, "commendations", id, version, lockCommendation)
 }
 
 // PledgeInput is a pledge's fields.
@@ -278,58 +249,55 @@ type PledgeInput struct {
 }
 
 func duplicatePledge(err error) error {
-	if db.Constraint(err) == "pledges_unit_id_year_title_key" {
-		var v validate.Errors
-		v.Add(in("title"), validate.Duplicate, "Đơn vị đã có cam kết này trong năm.", "The unit already has this pledge for the year.")
-		return v.Err()
-	}
-	return err
+	return db.Duplicate(err, "pledges_unit_id_year_title_key", validate.Input("title"),
+		"Đơn vị đã có cam kết này trong năm.",
+		"The unit already has this pledge for the year.")
 }
 
 // CreatePledge adds a pledge.
 func (s *Store) CreatePledge(ctx context.Context, p PledgeInput) (*Pledge, error) {
 	var v validate.Errors
-	p.Title = v.Text(in("title"), p.Title, true, maxTitle)
-	p.Description = v.OptionalText(in("description"), p.Description, maxDescription)
-	v.Year(in("year"), p.Year)
+	p.Title = v.Text(validate.Input("title"), p.Title, true, maxTitle)
+	p.Description = v.OptionalText(validate.Input("description"), p.Description, maxDescription)
+	v.Year(validate.Input("year"), p.Year)
 	var out *Pledge
-	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		if err := db.ClaimKey(ctx, tx); err != nil {
-			return err
-		}
+	err := idempotency.InTx(ctx, s.pool, func(tx pgx.Tx) (int64, error) {
 		u, err := loadUnit(ctx, tx, p.UnitID)
 		if err != nil {
-			return err
+			return 0, err
 		}
 		if u == nil {
-			v.Add(in("unitId"), validate.NotFound, "Không tìm thấy đơn vị.", "No such unit.")
+			v.Add(validate.Input("unitId"), validate.NotFound, "Không tìm thấy đơn vị.", "No such unit.")
 		} else if u.Archived {
-			v.Add(in("unitId"), validate.NotAllowed, "Đơn vị đã lưu trữ.", "The unit is archived.")
+			v.Add(validate.Input("unitId"), validate.NotAllowed, "Đơn vị đã lưu trữ.", "The unit is archived.")
 		}
 		if err := v.Err(); err != nil {
-			return err
+			return 0, err
 		}
 		out, err = scanPledge(tx.QueryRow(ctx, `INSERT INTO pledges AS p (unit_id, year, title, description)
 			VALUES ($1, $2, $3, $4) RETURNING `+pledgeColumns, p.UnitID, p.Year, p.Title, p.Description))
 		if err != nil {
-			return duplicatePledge(fmt.Errorf("insert pledge: %w", err))
+			return 0, duplicatePledge(fmt.Errorf("insert pledge: %w", err))
 		}
-		return db.KeyCreated(ctx, tx, out.ID)
+		return out.ID, nil
 	})
 	return out, err
 }
 
+const lockPledgeSQL = `SELECT ` + pledgeColumns + ` FROM pledges p WHERE p.id = $1 FOR UPDATE`
+
+var pledgeNamed = versionlock.Named{VI: "cam kết", EN: "pledge"}
+
+// lockPledge locks the pledge field names, whatever its version.
 func lockPledge(ctx context.Context, tx pgx.Tx, field []string, id int64) (*Pledge, error) {
-	p, err := scanPledge(tx.QueryRow(ctx, `SELECT `+pledgeColumns+` FROM pledges p WHERE p.id = $1 FOR UPDATE`, id))
-	if errors.Is(err, pgx.ErrNoRows) {
-		var v validate.Errors
-		v.Add(field, validate.NotFound, "Không tìm thấy cam kết.", "No such pledge.")
-		return nil, v.Err()
-	}
-	if err != nil {
-		return nil, fmt.Errorf("lock pledge %d: %w", id, err)
-	}
-	return p, nil
+	return versionlock.Row(ctx, tx, lockPledgeSQL, id, scanPledge, field, pledgeNamed)
+}
+
+// lockPledgeAt locks the pledge an update or delete names at the version
+// the caller read.
+func lockPledgeAt(ctx context.Context, tx pgx.Tx, id int64, version int32) (*Pledge, error) {
+	return versionlock.Lock(ctx, tx, lockPledgeSQL, id, version, scanPledge,
+		func(p *Pledge) int32 { return p.Version }, pledgeNamed)
 }
 
 // PledgeUpdate changes a pledge; nil fields are kept.
@@ -337,53 +305,34 @@ type PledgeUpdate struct {
 	ID          int64
 	Version     int32
 	Title       *string
-	Description db.Optional[string]
+	Description patch.Optional[string]
 }
 
 // UpdatePledge changes a pledge's title or description.
 func (s *Store) UpdatePledge(ctx context.Context, u PledgeUpdate) (*Pledge, error) {
-	var out *Pledge
-	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		cur, err := lockPledge(ctx, tx, in("id"), u.ID)
-		if err != nil {
-			return err
-		}
-		if cur.Version != u.Version {
-			return validate.StaleError(in("version"))
-		}
+	return versionlock.Update(ctx, s.pool, u.ID, u.Version, lockPledgeAt, func(tx pgx.Tx, cur *Pledge) (*Pledge, error) {
 		var v validate.Errors
 		if u.Title != nil {
-			cur.Title = v.Text(in("title"), *u.Title, true, maxTitle)
+			cur.Title = v.Text(validate.Input("title"), *u.Title, true, maxTitle)
 		}
 		if u.Description.Set {
-			cur.Description = v.OptionalText(in("description"), u.Description.Value, maxDescription)
+			cur.Description = v.OptionalText(validate.Input("description"), u.Description.Value, maxDescription)
 		}
 		if err := v.Err(); err != nil {
-			return err
+			return nil, err
 		}
-		out, err = scanPledge(tx.QueryRow(ctx, `UPDATE pledges AS p SET title = $2, description = $3,
+		out, err := scanPledge(tx.QueryRow(ctx, `UPDATE pledges AS p SET title = $2, description = $3,
 			version = version + 1, updated_at = now() WHERE id = $1 RETURNING `+pledgeColumns, cur.ID, cur.Title, cur.Description))
 		if err != nil {
-			return duplicatePledge(fmt.Errorf("update pledge %d: %w", cur.ID, err))
+			return nil, duplicatePledge(fmt.Errorf("update pledge %d: %w", cur.ID, err))
 		}
-		return nil
+		return out, nil
 	})
-	return out, err
 }
 
 // DeletePledge deletes a pledge and its signatures.
 func (s *Store) DeletePledge(ctx context.Context, id int64, version int32) error {
-	return db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		p, err := lockPledge(ctx, tx, in("id"), id)
-		if err != nil {
-			return err
-		}
-		if p.Version != version {
-			return validate.StaleError(in("version"))
-		}
-		_, err = tx.Exec(ctx, `DELETE FROM pledges WHERE id = $1`, p.ID)
-		return err
-	})
+	return versionlock.Delete(ctx, s.pool, "pledges", id, version, lockPledgeAt)
 }
 
 // Sign records members' signatures on a pledge; members already recorded
@@ -392,18 +341,18 @@ func (s *Store) DeletePledge(ctx context.Context, id int64, version int32) error
 func (s *Store) Sign(ctx context.Context, pledgeID int64, memberIDs []int64, signedOn time.Time) (*Pledge, error) {
 	var v validate.Errors
 	if len(memberIDs) == 0 {
-		v.Add(in("memberIds"), validate.Required, "Cần ít nhất một đoàn viên.", "At least one member is needed.")
+		v.Add(validate.Input("memberIds"), validate.Required, "Cần ít nhất một đoàn viên.", "At least one member is needed.")
 	}
 	if len(memberIDs) > maxSigners {
-		v.Add(in("memberIds"), validate.TooLong, fmt.Sprintf("Tối đa %d đoàn viên mỗi lần.", maxSigners),
+		v.Add(validate.Input("memberIds"), validate.TooLong, fmt.Sprintf("Tối đa %d đoàn viên mỗi lần.", maxSigners),
 			fmt.Sprintf("At most %d members at once.", maxSigners))
 	}
 	if signedOn.After(s.now()) {
-		v.Add(in("signedOn"), validate.OutOfRange, "Không được sau hôm nay.", "Cannot be in the future.")
+		v.Add(validate.Input("signedOn"), validate.OutOfRange, "Không được sau hôm nay.", "Cannot be in the future.")
 	}
 	var out *Pledge
 	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		p, err := lockPledge(ctx, tx, in("pledgeId"), pledgeID)
+		p, err := lockPledge(ctx, tx, validate.Input("pledgeId"), pledgeID)
 		if err != nil {
 			return err
 		}
@@ -430,12 +379,12 @@ func (s *Store) Sign(ctx context.Context, pledgeID int64, memberIDs []int64, sig
 			st, ok := found[id]
 			switch {
 			case !ok:
-				v.Add(in("memberIds", i), validate.NotFound, "Không tìm thấy đoàn viên.", "No such member.")
+				v.Add(validate.Input("memberIds", i), validate.NotFound, "Không tìm thấy đoàn viên.", "No such member.")
 			case !st.inTree:
-				v.Add(in("memberIds", i), validate.NotAllowed, "Đoàn viên không thuộc đơn vị của cam kết.",
+				v.Add(validate.Input("memberIds", i), validate.NotAllowed, "Đoàn viên không thuộc đơn vị của cam kết.",
 					"The member does not belong to the pledge's unit.")
 			case !st.active:
-				v.Add(in("memberIds", i), validate.NotAllowed, "Đoàn viên không còn sinh hoạt.", "The member is no longer active.")
+				v.Add(validate.Input("memberIds", i), validate.NotAllowed, "Đoàn viên không còn sinh hoạt.", "The member is no longer active.")
 			}
 		}
 		if err := v.Err(); err != nil {
@@ -455,7 +404,7 @@ func (s *Store) Sign(ctx context.Context, pledgeID int64, memberIDs []int64, sig
 func (s *Store) Unsign(ctx context.Context, pledgeID int64, memberIDs []int64) (*Pledge, error) {
 	var out *Pledge
 	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		p, err := lockPledge(ctx, tx, in("pledgeId"), pledgeID)
+		p, err := lockPledge(ctx, tx, validate.Input("pledgeId"), pledgeID)
 		if err != nil {
 			return err
 		}

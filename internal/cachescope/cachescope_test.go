@@ -7,12 +7,14 @@ import (
 	"github.com/sodoan/sodoan/internal/cachescope"
 )
 
+type derivedKey struct{}
+
 func TestMarkPrivate(t *testing.T) {
 	ctx := cachescope.With(context.Background())
 	if cachescope.Private(ctx) {
 		t.Fatal("a fresh scope is private")
 	}
-	cachescope.MarkPrivate(context.WithValue(ctx, struct{}{}, 1)) // from a derived context, as resolvers do
+	cachescope.MarkPrivate(context.WithValue(ctx, derivedKey{}, 1)) // from a derived context, as resolvers do
 	if !cachescope.Private(ctx) {
 		t.Error("the mark made in a derived context was lost")
 	}

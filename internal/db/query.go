@@ -7,11 +7,10 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
-	"sync"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/sodoan/sodoan/internal/validate"
 )
 
 // Args numbers query parameters as a query is built, so optional filters
@@ -93,6 +92,19 @@ func Constraint(err error) string {
 	return ""
 }
 
+// Duplicate returns err as a DUPLICATE error on field, with a message in
+// Vietnamese and English, when err violates the unique constraint named;
+// otherwise err as it is. The constraint, not a check before the write,
+// decides between two requests writing the same value at once.
+func Duplicate(err error, constraint string, field []string, vi, en string) error {
+	if Constraint(err) != constraint {
+		return err
+	}
+	var v validate.Errors
+	v.Add(field, validate.Duplicate, vi, en)
+	return v.Err()
+}
+
 // SearchConds returns one condition per word of text, each requiring the
 // word somewhere in column (a search_normalize'd column with a trigram
 // index): "nguyen an" finds "Nguyễn Văn An". Accents and case in text are
@@ -132,89 +144,27 @@ func Lateral(ids, inner string) string {
 	return `SELECT x.*, parent.id FROM unnest(` + ids + `::bigint[]) AS parent(id) CROSS JOIN LATERAL (` + inner + `) x`
 }
 
-// ByUnit reads a list over a unit's subtree unit by unit: inner selects
-// one unit's rows (its conditions name that unit u.id) in the list's order,
-// with the page's limit, from the unit's own index; the subtree of the
-// unit whose id is the SQL expression root is merged in outerOrder (inner's
-// columns as x.*). Cheap when the subtree is small, whatever the table's
-// size.
-func ByUnit(root, inner, outerOrder, limit string) string {
-	return `SELECT x.* FROM units u CROSS JOIN LATERAL (` + inner + `) x
-		WHERE u.path <@ (SELECT path FROM units WHERE id = ` + root + `) ORDER BY ` + outerOrder + ` LIMIT ` + limit
-}
-
-// SmallSubtree is the most units a subtree may hold for its lists to be
-// read unit by unit (each unit's first page from its own index, merged).
-// Above it, a list walks the whole table in its order and keeps the rows
-// in the subtree, which stops early because they are common.
-const SmallSubtree = 40
-
-// Subtrees answers whether units' subtrees are small (at most SmallSubtree
-// units, itself included: a branch has one, a province thousands), which
-// lists use to choose how to read. Answers are remembered for a minute:
-// they only choose how a list is read, never what it holds, so one made
-// stale by a new or moved unit costs at most some speed. The zero value is
-// not usable; see NewSubtrees.
-type Subtrees struct {
-	mu    sync.Mutex
-	small map[int64]subtreeAnswer
-}
-
-type subtreeAnswer struct {
-	small bool
-	at    time.Time
-}
-
-// NewSubtrees returns an empty Subtrees.
-func NewSubtrees() *Subtrees {
-	return &Subtrees{small: map[int64]subtreeAnswer{}}
-}
-
-// Small reports whether unitID's subtree is small.
-func (t *Subtrees) Small(ctx context.Context, conn DB, unitID int64) (bool, error) {
-	small, _, err := t.Split(ctx, conn, []int64{unitID})
-	return len(small) == 1, err
-}
-
-// Split sorts unitIDs into those with small subtrees and those with large
-// ones, asking the database (in one statement) only about units it has not
-// asked about within the minute.
-func (t *Subtrees) Split(ctx context.Context, conn DB, unitIDs []int64) (small, large []int64, err error) {
-	now := time.Now()
-	var unknown []int64
-	known := make(map[int64]bool, len(unitIDs))
-	t.mu.Lock()
-	for _, id := range unitIDs {
-		if a, ok := t.small[id]; ok && now.Sub(a.at) < time.Minute {
-			known[id] = a.small
-		} else {
-			unknown = append(unknown, id)
-		}
+// ByIDs reads the rows of table (its name, then the alias columns use, if
+// any) whose id is one of ids, in one statement, and returns the records
+// scan makes of them keyed by idOf; ids without a row are absent.
+func ByIDs[T any](ctx context.Context, q DB, table, columns string, ids []int64,
+	scan func(pgx.Row) (*T, error), idOf func(*T) int64) (map[int64]*T, error) {
+	name, _, _ := strings.Cut(table, " ")
+	rows, err := q.Query(ctx, `SELECT `+columns+` FROM `+table+` WHERE id = ANY($1)`, ids)
+	if err != nil {
+		return nil, fmt.Errorf("load %s: %w", name, err)
 	}
-	t.mu.Unlock()
-	if len(unknown) > 0 {
-		sizes, err := ByID[int](ctx, conn, `SELECT p.id, (SELECT count(*) FROM (SELECT 1 FROM units u
-				WHERE u.path <@ (SELECT path FROM units WHERE id = p.id) LIMIT $2) s)
-			FROM unnest($1::bigint[]) AS p(id)`, unknown, SmallSubtree+1)
+	defer rows.Close()
+	out := make(map[int64]*T, len(ids))
+	for rows.Next() {
+		rec, err := scan(rows)
 		if err != nil {
-			return nil, nil, fmt.Errorf("size of units' subtrees: %w", err)
+			return nil, fmt.Errorf("load %s: %w", name, err)
 		}
-		t.mu.Lock()
-		if len(t.small) > 100_000 { // more units than any deployment has: start afresh
-			clear(t.small)
-		}
-		for _, id := range unknown {
-			known[id] = sizes[id] <= SmallSubtree
-			t.small[id] = subtreeAnswer{small: known[id], at: now}
-		}
-		t.mu.Unlock()
+		out[idOf(rec)] = rec
 	}
-	for _, id := range unitIDs {
-		if known[id] {
-			small = append(small, id)
-		} else {
-			large = append(large, id)
-		}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("load %s: %w", name, err)
 	}
-	return small, large, nil
+	return out, nil
 }

@@ -79,15 +79,3 @@ func runTx(ctx context.Context, conn DB, fn func(pgx.Tx) error) error {
 		return fn(tx)
 	})
 }
-
-// Optional is an input field that can be left out (Set false: keep the
-// stored value), given as null (Set, Value nil: clear it) or given a value.
-type Optional[T any] struct {
-	Set   bool
-	Value *T
-}
-
-// Convert keeps o's Set but swaps its value, e.g. for an ID decoded to its key.
-func Convert[T, U any](o Optional[T], v *U) Optional[U] {
-	return Optional[U]{Set: o.Set, Value: v}
-}

@@ -63,26 +63,11 @@ func (l *Lists[A, V]) key(parent int64, a A) listKey {
 // byArgs fetches each group of keys that share arguments, one call a group.
 func byArgs[A, V, R any](ctx context.Context, l *Lists[A, V], keys []listKey,
 	fetch func(context.Context, []int64, A) (map[int64]R, error)) ([]R, []error) {
-	groups := map[string][]int64{}
-	for _, k := range keys {
-		groups[k.args] = append(groups[k.args], k.parent)
-	}
-	got := map[listKey]R{}
-	for fp, parents := range groups {
-		l.mu.Lock()
-		a := l.args[fp]
-		l.mu.Unlock()
-		m, err := fetch(ctx, parents, a)
-		if err != nil {
-			return make([]R, len(keys)), []error{err}
-		}
-		for id, v := range m {
-			got[listKey{id, fp}] = v
-		}
-	}
-	out := make([]R, len(keys))
-	for i, k := range keys {
-		out[i] = got[k]
-	}
-	return out, nil
+	return grouped(ctx, keys, func(k listKey) (string, int64) { return k.args, k.parent },
+		func(ctx context.Context, fp string, parents []int64) (map[int64]R, error) {
+			l.mu.Lock()
+			a := l.args[fp]
+			l.mu.Unlock()
+			return fetch(ctx, parents, a)
+		})
 }

@@ -132,43 +132,68 @@ const wait = time.Millisecond
 // New returns fresh loaders for one request.
 func New(s Stores) *Loaders {
 	opt := dataloadgen.WithWait(wait)
-	l := &Loaders{
-		Unit:          dataloadgen.NewMappedLoader(s.Org.ByIDs, opt),
-		Member:        dataloadgen.NewMappedLoader(s.Members.ByIDs, opt),
-		Activity:      dataloadgen.NewMappedLoader(s.Activity.ActivitiesByIDs, opt),
-		Campaign:      dataloadgen.NewMappedLoader(s.Activity.CampaignsByIDs, opt),
-		Contribution:  dataloadgen.NewMappedLoader(s.Activity.ContributionsByIDs, opt),
-		Commendation:  dataloadgen.NewMappedLoader(s.Award.CommendationsByIDs, opt),
-		Pledge:        dataloadgen.NewMappedLoader(s.Award.PledgesByIDs, opt),
-		MemberEvents:  dataloadgen.NewLoader(all(s.Members.EventsOf), opt),
-		MemberRatings: dataloadgen.NewLoader(all(s.Members.RatingsOf), opt),
-		MemberHours:   dataloadgen.NewLoader(memberHours(s.Activity), opt),
-		Guests:        dataloadgen.NewLoader(all(s.Activity.GuestsOf), opt),
-		Contributions: dataloadgen.NewLoader(all(s.Activity.ContributionsOf), opt),
-		Totals:        dataloadgen.NewLoader(all(s.Activity.TotalsOf), opt),
-		PledgeCounts:  dataloadgen.NewLoader(all(s.Award.CountsOf), opt),
-		Account:       dataloadgen.NewMappedLoader(s.Accounts.ByIDs, opt),
-		AccountRoles:  dataloadgen.NewLoader(all(s.Accounts.RolesOf), opt),
-		Post:          dataloadgen.NewMappedLoader(s.News.ByIDs, opt),
-		Photo:         dataloadgen.NewMappedLoader(s.News.PhotosByIDs, opt),
-		PlanTarget:    dataloadgen.NewMappedLoader(s.Reports.TargetsByIDs, opt),
-		UnitChange:    dataloadgen.NewMappedLoader(s.Timeline.ChangesByIDs, opt),
-		Position:      dataloadgen.NewMappedLoader(s.Timeline.PositionsByIDs, opt),
-		UnitAsOf:      dataloadgen.NewMappedLoader(s.Timeline.VersionsAsOf, opt),
-		PostPhotos:    dataloadgen.NewLoader(all(s.News.PhotosOf), opt),
-		PostViews:     dataloadgen.NewLoader(all(s.News.ViewsOf), opt),
-		UnitStats:     dataloadgen.NewLoader(byYear(s.Org.StatsOf), opt),
-		SubtreeSize:   dataloadgen.NewLoader(all(s.Org.SubtreeSizes), opt),
-		ManagedAccount: dataloadgen.NewLoader(all(func(ctx context.Context, ids []int64) (map[int64]bool, error) {
-			return s.Accounts.ManagedOf(ctx, access.From(ctx), ids)
-		}), opt),
-		ParticipantCount: dataloadgen.NewLoader(all(func(ctx context.Context, ids []int64) (map[int64]int, error) {
-			return s.Activity.CountParticipantsOf(ctx, ids, access.From(ctx))
-		}), opt),
-	}
+	l := &Loaders{}
+	l.records(s, opt)
+	l.perParent(s, opt)
+	l.firstPages(s, opt)
+	l.counts(s, opt)
+	l.lists(s, opt)
+	return l
+}
+
+// records are the loaders of one record by its id.
+func (l *Loaders) records(s Stores, opt dataloadgen.Option) {
+	l.Unit = dataloadgen.NewMappedLoader(s.Org.ByIDs, opt)
+	l.Member = dataloadgen.NewMappedLoader(s.Members.ByIDs, opt)
+	l.Activity = dataloadgen.NewMappedLoader(s.Activity.ActivitiesByIDs, opt)
+	l.Campaign = dataloadgen.NewMappedLoader(s.Activity.CampaignsByIDs, opt)
+	l.Contribution = dataloadgen.NewMappedLoader(s.Activity.ContributionsByIDs, opt)
+	l.Commendation = dataloadgen.NewMappedLoader(s.Award.CommendationsByIDs, opt)
+	l.Pledge = dataloadgen.NewMappedLoader(s.Award.PledgesByIDs, opt)
+	l.Account = dataloadgen.NewMappedLoader(s.Accounts.ByIDs, opt)
+	l.Post = dataloadgen.NewMappedLoader(s.News.ByIDs, opt)
+	l.Photo = dataloadgen.NewMappedLoader(s.News.PhotosByIDs, opt)
+	l.PlanTarget = dataloadgen.NewMappedLoader(s.Reports.TargetsByIDs, opt)
+	l.UnitChange = dataloadgen.NewMappedLoader(s.Timeline.ChangesByIDs, opt)
+	l.Position = dataloadgen.NewMappedLoader(s.Timeline.PositionsByIDs, opt)
+	l.UnitAsOf = dataloadgen.NewMappedLoader(s.Timeline.VersionsAsOf, opt)
+}
+
+// perParent are the loaders of what belongs to one record, whole: a
+// member's events, an activity's guests, a unit's figures.
+func (l *Loaders) perParent(s Stores, opt dataloadgen.Option) {
+	l.MemberEvents = dataloadgen.NewLoader(all(s.Members.EventsOf), opt)
+	l.MemberRatings = dataloadgen.NewLoader(all(s.Members.RatingsOf), opt)
+	l.MemberHours = dataloadgen.NewLoader(func(ctx context.Context, keys []HoursKey) ([]float64, []error) {
+		return grouped(ctx, keys, HoursKey.split, func(ctx context.Context, year int, ids []int64) (map[int64]float64, error) {
+			var y *int
+			if year != 0 {
+				y = &year
+			}
+			return s.Activity.MemberHours(ctx, ids, y)
+		})
+	}, opt)
+	l.Guests = dataloadgen.NewLoader(all(s.Activity.GuestsOf), opt)
+	l.Contributions = dataloadgen.NewLoader(all(s.Activity.ContributionsOf), opt)
+	l.Totals = dataloadgen.NewLoader(all(s.Activity.TotalsOf), opt)
+	l.PledgeCounts = dataloadgen.NewLoader(all(s.Award.CountsOf), opt)
+	l.AccountRoles = dataloadgen.NewLoader(all(s.Accounts.RolesOf), opt)
+	l.ManagedAccount = dataloadgen.NewLoader(all(func(ctx context.Context, ids []int64) (map[int64]bool, error) {
+		return s.Accounts.ManagedOf(ctx, access.From(ctx), ids)
+	}), opt)
+	l.PostPhotos = dataloadgen.NewLoader(all(s.News.PhotosOf), opt)
+	l.PostViews = dataloadgen.NewLoader(all(s.News.ViewsOf), opt)
+	l.UnitStats = dataloadgen.NewLoader(func(ctx context.Context, keys []StatsKey) ([]*org.Stats, []error) {
+		return grouped(ctx, keys, StatsKey.split, inYear(s.Org.StatsOf))
+	}, opt)
+	l.SubtreeSize = dataloadgen.NewLoader(all(s.Org.SubtreeSizes), opt)
+}
+
+// firstPages are the loaders of a record's nested lists' first pages.
+func (l *Loaders) firstPages(s Stores, opt dataloadgen.Option) {
 	l.Participants = dataloadgen.NewLoader(func(ctx context.Context, keys []PageKey) ([]page.Page[*activity.Participation], []error) {
-		return firstPages(ctx, keys, func(ctx context.Context, ids []int64, _, first int) (map[int64]page.Page[*activity.Participation], error) {
-			pages, members, err := s.Activity.FirstParticipants(ctx, ids, access.From(ctx), first)
+		return grouped(ctx, keys, PageKey.split, func(ctx context.Context, g pageGroup, ids []int64) (map[int64]page.Page[*activity.Participation], error) {
+			pages, members, err := s.Activity.FirstParticipants(ctx, ids, access.From(ctx), g.first)
 			// The listed members are read already: a list of participants
 			// showing their names needs no second query.
 			for _, m := range members {
@@ -178,31 +203,58 @@ func New(s Stores) *Loaders {
 		})
 	}, opt)
 	l.MemberParticipations = dataloadgen.NewLoader(func(ctx context.Context, keys []PageKey) ([]page.Page[*activity.Participation], []error) {
-		return firstPages(ctx, keys, s.Activity.FirstParticipationsOf)
-	}, opt)
-	l.MemberParticipationCount = dataloadgen.NewLoader(func(ctx context.Context, keys []HoursKey) ([]int, []error) {
-		skeys := make([]StatsKey, len(keys))
-		for i, k := range keys {
-			skeys[i] = StatsKey{UnitID: k.MemberID, Year: k.Year}
-		}
-		return byYear(s.Activity.CountParticipationsOf)(ctx, skeys)
+		return grouped(ctx, keys, PageKey.split, func(ctx context.Context, g pageGroup, ids []int64) (map[int64]page.Page[*activity.Participation], error) {
+			return s.Activity.FirstParticipationsOf(ctx, ids, g.year, g.first)
+		})
 	}, opt)
 	l.MemberCommendations = dataloadgen.NewLoader(func(ctx context.Context, keys []PageKey) ([]page.Page[*award.Commendation], []error) {
-		return firstPages(ctx, keys, func(ctx context.Context, ids []int64, _, first int) (map[int64]page.Page[*award.Commendation], error) {
-			return s.Award.FirstCommendationsOf(ctx, ids, access.From(ctx), first)
+		return grouped(ctx, keys, PageKey.split, func(ctx context.Context, g pageGroup, ids []int64) (map[int64]page.Page[*award.Commendation], error) {
+			return s.Award.FirstCommendationsOf(ctx, ids, access.From(ctx), g.first)
 		})
+	}, opt)
+	l.Signatures = dataloadgen.NewLoader(func(ctx context.Context, keys []PageKey) ([]page.Page[*award.Signature], []error) {
+		return grouped(ctx, keys, PageKey.split, func(ctx context.Context, g pageGroup, ids []int64) (map[int64]page.Page[*award.Signature], error) {
+			return s.Award.FirstSignaturesOf(ctx, ids, access.From(ctx), g.first)
+		})
+	}, opt)
+	for _, archived := range []bool{false, true} {
+		children := dataloadgen.NewLoader(func(ctx context.Context, keys []PageKey) ([]page.Page[*org.Unit], []error) {
+			return grouped(ctx, keys, PageKey.split, func(ctx context.Context, g pageGroup, ids []int64) (map[int64]page.Page[*org.Unit], error) {
+				return s.Org.FirstChildren(ctx, ids, g.first, archived)
+			})
+		}, opt)
+		if archived {
+			l.ChildrenAll = children
+		} else {
+			l.Children = children
+		}
+	}
+}
+
+// counts are the loaders of how long a record's nested lists are.
+func (l *Loaders) counts(s Stores, opt dataloadgen.Option) {
+	l.ParticipantCount = dataloadgen.NewLoader(all(func(ctx context.Context, ids []int64) (map[int64]int, error) {
+		return s.Activity.CountParticipantsOf(ctx, ids, access.From(ctx))
+	}), opt)
+	l.MemberParticipationCount = dataloadgen.NewLoader(func(ctx context.Context, keys []HoursKey) ([]int, []error) {
+		return grouped(ctx, keys, HoursKey.split, inYear(s.Activity.CountParticipationsOf))
 	}, opt)
 	l.MemberCommendationCount = dataloadgen.NewLoader(all(func(ctx context.Context, ids []int64) (map[int64]int, error) {
 		return s.Award.CountCommendationsOf(ctx, ids, access.From(ctx))
 	}), opt)
-	l.Signatures = dataloadgen.NewLoader(func(ctx context.Context, keys []PageKey) ([]page.Page[*award.Signature], []error) {
-		return firstPages(ctx, keys, func(ctx context.Context, ids []int64, _, first int) (map[int64]page.Page[*award.Signature], error) {
-			return s.Award.FirstSignaturesOf(ctx, ids, access.From(ctx), first)
-		})
-	}, opt)
 	l.SignatureCount = dataloadgen.NewLoader(all(func(ctx context.Context, ids []int64) (map[int64]int, error) {
 		return s.Award.CountSignaturesOf(ctx, ids, access.From(ctx))
 	}), opt)
+	l.ChildCount = dataloadgen.NewLoader(all(func(ctx context.Context, ids []int64) (map[int64]int, error) {
+		return s.Org.CountChildren(ctx, ids, false)
+	}), opt)
+	l.ChildCountAll = dataloadgen.NewLoader(all(func(ctx context.Context, ids []int64) (map[int64]int, error) {
+		return s.Org.CountChildren(ctx, ids, true)
+	}), opt)
+}
+
+// lists are the loaders of nested lists that take arguments.
+func (l *Loaders) lists(s Stores, opt dataloadgen.Option) {
 	l.UnitMembers = newLists(
 		func(ctx context.Context, units []int64, a MemberList) (map[int64]page.Page[*member.Member], error) {
 			a.Filter.Viewer = access.From(ctx)
@@ -222,22 +274,6 @@ func New(s Stores) *Loaders {
 			}, opt)
 	}
 	l.UnitActivities, l.CampaignActivities = activities(activity.UnderUnit), activities(activity.InCampaign)
-	for _, archived := range []bool{false, true} {
-		children := dataloadgen.NewLoader(func(ctx context.Context, keys []PageKey) ([]page.Page[*org.Unit], []error) {
-			return firstPages(ctx, keys, func(ctx context.Context, ids []int64, _, first int) (map[int64]page.Page[*org.Unit], error) {
-				return s.Org.FirstChildren(ctx, ids, first, archived)
-			})
-		}, opt)
-		count := dataloadgen.NewLoader(all(func(ctx context.Context, ids []int64) (map[int64]int, error) {
-			return s.Org.CountChildren(ctx, ids, archived)
-		}), opt)
-		if archived {
-			l.ChildrenAll, l.ChildCountAll = children, count
-		} else {
-			l.Children, l.ChildCount = children, count
-		}
-	}
-	return l
 }
 
 // all adapts a fetch returning a map into one where a key with no entry gets
@@ -256,85 +292,50 @@ func all[K comparable, V any](fetch func(context.Context, []K) (map[K]V, error))
 	}
 }
 
-// firstPages batches first-page requests with the same page size into one
-// fetch per size.
-func firstPages[V any](ctx context.Context, keys []PageKey, fetch func(context.Context, []int64, int, int) (map[int64]V, error)) ([]V, []error) {
-	type group struct{ first, year int }
-	groups := map[group][]int64{}
-	for _, k := range keys {
-		g := group{k.First, k.Year}
-		groups[g] = append(groups[g], k.ParentID)
+// grouped batches keys into one fetch per group, given the ids of the
+// group's keys (split tells a key's group and id), and hands each key its
+// value: the zero value when fetch left it out, as all does.
+func grouped[K any, G comparable, V any](ctx context.Context, keys []K, split func(K) (G, int64),
+	fetch func(context.Context, G, []int64) (map[int64]V, error)) ([]V, []error) {
+	type groupID struct {
+		g  G
+		id int64
 	}
-	got := map[PageKey]V{}
+	groups := map[G][]int64{}
+	for _, k := range keys {
+		g, id := split(k)
+		groups[g] = append(groups[g], id)
+	}
+	got := map[groupID]V{}
 	for g, ids := range groups {
-		m, err := fetch(ctx, ids, g.year, g.first)
+		m, err := fetch(ctx, g, ids)
 		if err != nil {
 			return make([]V, len(keys)), []error{err}
 		}
 		for id, v := range m {
-			got[PageKey{id, g.first, g.year}] = v
+			got[groupID{g, id}] = v
 		}
 	}
 	out := make([]V, len(keys))
 	for i, k := range keys {
-		out[i] = got[k]
+		g, id := split(k)
+		out[i] = got[groupID{g, id}]
 	}
 	return out, nil
 }
 
-// byYear batches keys of one year into one fetch per distinct year.
-func byYear[V any](fetch func(context.Context, []int64, int) (map[int64]V, error)) func(context.Context, []StatsKey) ([]V, []error) {
-	return func(ctx context.Context, keys []StatsKey) ([]V, []error) {
-		years := map[int][]int64{}
-		for _, k := range keys {
-			years[k.Year] = append(years[k.Year], k.UnitID)
-		}
-		got := map[StatsKey]V{}
-		for y, ids := range years {
-			m, err := fetch(ctx, ids, y)
-			if err != nil {
-				return make([]V, len(keys)), []error{err}
-			}
-			for id, v := range m {
-				got[StatsKey{id, y}] = v
-			}
-		}
-		out := make([]V, len(keys))
-		for i, k := range keys {
-			out[i] = got[k]
-		}
-		return out, nil
-	}
+// inYear adapts a fetch for one year to grouped's fetch for a group that
+// is a year.
+func inYear[V any](fetch func(context.Context, []int64, int) (map[int64]V, error)) func(context.Context, int, []int64) (map[int64]V, error) {
+	return func(ctx context.Context, year int, ids []int64) (map[int64]V, error) { return fetch(ctx, ids, year) }
 }
 
-// memberHours groups keys by year so each distinct year is one query.
-func memberHours(s *activity.Store) func(context.Context, []HoursKey) ([]float64, []error) {
-	return func(ctx context.Context, keys []HoursKey) ([]float64, []error) {
-		byYear := map[int][]int64{}
-		for _, k := range keys {
-			byYear[k.Year] = append(byYear[k.Year], k.MemberID)
-		}
-		hours := map[HoursKey]float64{}
-		for year, ids := range byYear {
-			var y *int
-			if year != 0 {
-				y = &year
-			}
-			m, err := s.MemberHours(ctx, ids, y)
-			if err != nil {
-				return make([]float64, len(keys)), []error{err}
-			}
-			for id, h := range m {
-				hours[HoursKey{id, year}] = h
-			}
-		}
-		out := make([]float64, len(keys))
-		for i, k := range keys {
-			out[i] = hours[k]
-		}
-		return out, nil
-	}
-}
+// pageGroup is what first-page requests fetched together share.
+type pageGroup struct{ first, year int }
+
+func (k PageKey) split() (pageGroup, int64) { return pageGroup{k.First, k.Year}, k.ParentID }
+func (k StatsKey) split() (int, int64)      { return k.Year, k.UnitID }
+func (k HoursKey) split() (int, int64)      { return k.Year, k.MemberID }
 
 type ctxKey struct{}
 

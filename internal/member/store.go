@@ -13,6 +13,7 @@ import (
 	"github.com/sodoan/sodoan/internal/access"
 	"github.com/sodoan/sodoan/internal/db"
 	"github.com/sodoan/sodoan/internal/page"
+	"github.com/sodoan/sodoan/internal/subtree"
 )
 
 // Store reads and writes members, their events and ratings.
@@ -21,12 +22,12 @@ type Store struct {
 	// now gives today's date for age filters and checks; tests may fix it.
 	now func() time.Time
 	// subtrees tells small subtrees from large ones, for List.
-	subtrees *db.Subtrees
+	subtrees *subtree.Sizes
 }
 
 // NewStore returns a Store on pool.
 func NewStore(pool db.DB) *Store {
-	return &Store{pool: pool, now: time.Now, subtrees: db.NewSubtrees()}
+	return &Store{pool: pool, now: time.Now, subtrees: subtree.NewSizes()}
 }
 
 const memberColumns = `m.id, m.unit_id, m.full_name, m.gender, m.birth_date, m.joined_on, m.card_number,
@@ -51,22 +52,11 @@ func scanMember(row pgx.Row, extra ...any) (*Member, error) {
 	return &m, nil
 }
 
+func scanOne(row pgx.Row) (*Member, error) { return scanMember(row) }
+
 // ByIDs returns the members with the given ids, keyed by id.
 func (s *Store) ByIDs(ctx context.Context, ids []int64) (map[int64]*Member, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+memberColumns+` FROM members m WHERE m.id = ANY($1)`, ids)
-	if err != nil {
-		return nil, fmt.Errorf("load members: %w", err)
-	}
-	defer rows.Close()
-	out := make(map[int64]*Member, len(ids))
-	for rows.Next() {
-		m, err := scanMember(rows)
-		if err != nil {
-			return nil, fmt.Errorf("load members: %w", err)
-		}
-		out[m.ID] = m
-	}
-	return out, rows.Err()
+	return db.ByIDs(ctx, s.pool, "members m", memberColumns, ids, scanOne, func(m *Member) int64 { return m.ID })
 }
 
 // Get returns one member, or nil.
@@ -171,7 +161,7 @@ func (s *Store) List(ctx context.Context, f Filter, order Order, p page.Request)
 	lim := args.Add(p.Limit())
 	sql := `SELECT ` + memberColumns + `, ` + keyCols + ` FROM members m` + db.Where(conds) + ` ORDER BY ` + orderBy + ` LIMIT ` + lim
 	if small {
-		sql = db.ByUnit(args.Add(*f.UnitID), byUnit(conds, orderBy, keyCols, lim), outerOrder(orderBy, keyCols), lim)
+		sql = subtree.ByUnit(args.Add(*f.UnitID), byUnit(conds, orderBy, keyCols, lim), outerOrder(orderBy, keyCols), lim)
 	}
 	rows, err := s.pool.Query(ctx, sql, args.Bind(f.Search != "")...)
 	if err != nil {
@@ -227,7 +217,7 @@ func (s *Store) FirstPagesIn(ctx context.Context, unitIDs []int64, f Filter, ord
 		inner := `SELECT ` + memberColumns + `, ` + keyCols + ` AS sort_key FROM members m` +
 			db.Where(append(conds, inSubtreeOf("parent.id"))) + ` ORDER BY ` + orderBy + ` LIMIT ` + lim
 		if group.byUnit {
-			inner = db.ByUnit("parent.id", byUnit(conds, orderBy, keyCols, lim), outerOrder(orderBy, keyCols), lim)
+			inner = subtree.ByUnit("parent.id", byUnit(conds, orderBy, keyCols, lim), outerOrder(orderBy, keyCols), lim)
 		}
 		rows, err := s.pool.Query(ctx, db.Lateral(ids, inner), args.Bind(f.Search != "")...)
 		if err != nil {
@@ -246,12 +236,7 @@ func (s *Store) FirstPagesIn(ctx context.Context, unitIDs []int64, f Filter, ord
 			return nil, fmt.Errorf("members of units: %w", err)
 		}
 	}
-	req := page.Request{First: first}
-	out := make(map[int64]page.Page[*Member], len(unitIDs))
-	for _, id := range unitIDs {
-		out[id] = page.TrimMap(req, grouped[id], keyedMember.cursor, keyedMember.member)
-	}
-	return out, nil
+	return page.FirstPagesMap(first, unitIDs, grouped, keyedMember.cursor, keyedMember.member), nil
 }
 
 // CountIn counts f's members under each of the units (f.UnitID ignored).
@@ -287,7 +272,7 @@ func orderOf(order Order) (orderBy, keyCols, cmp string, key any) {
 }
 
 // byUnit is one unit's members (the unit is u.id) in order, up to lim,
-// with the sort key as sort_key: the inner query of db.ByUnit.
+// with the sort key as sort_key: the inner query of subtree.ByUnit.
 func byUnit(conds []string, orderBy, keyCols, lim string) string {
 	return `SELECT ` + memberColumns + `, ` + keyCols + ` AS sort_key FROM members m` +
 		db.Where(append(slices.Clip(conds), `m.unit_id = u.id`)) + ` ORDER BY ` + orderBy + ` LIMIT ` + lim

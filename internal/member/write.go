@@ -9,7 +9,10 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/sodoan/sodoan/internal/db"
+	"github.com/sodoan/sodoan/internal/idempotency"
+	"github.com/sodoan/sodoan/internal/patch"
 	"github.com/sodoan/sodoan/internal/validate"
+	"github.com/sodoan/sodoan/internal/versionlock"
 )
 
 const (
@@ -47,8 +50,6 @@ type Arrival struct {
 	DecisionNumber *string
 }
 
-func in(parts ...any) []string { return validate.Path(append([]any{"input"}, parts...)...) }
-
 // branchCheck records why unitID cannot hold members, if it cannot: members
 // meet in branches (chi đoàn), so only a branch that is not archived can.
 func branchCheck(ctx context.Context, tx pgx.Tx, v *validate.Errors, field []string, unitID int64) error {
@@ -73,13 +74,13 @@ func branchCheck(ctx context.Context, tx pgx.Tx, v *validate.Errors, field []str
 
 func (s *Store) checkDetails(v *validate.Errors, m *Member) {
 	today := s.today()
-	m.FullName = v.Text(in("fullName"), m.FullName, true, maxFullName)
-	v.DateRange(in("birthDate"), m.BirthDate, time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC), today)
-	if !v.Has(in("birthDate")) {
+	m.FullName = v.Text(validate.Input("fullName"), m.FullName, true, maxFullName)
+	v.DateRange(validate.Input("birthDate"), m.BirthDate, time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC), today)
+	if !v.Has(validate.Input("birthDate")) {
 		earliest := m.BirthDate.AddDate(minAdmissionAge, 0, 0)
 		latest := m.BirthDate.AddDate(maxAdmissionAge+1, 0, -1)
 		if m.JoinedOn.Before(earliest) || m.JoinedOn.After(latest) {
-			v.Add(in("joinedOn"), validate.OutOfRange,
+			v.Add(validate.Input("joinedOn"), validate.OutOfRange,
 				fmt.Sprintf("Tuổi vào Đoàn phải từ %d đến %d (ngày vào Đoàn từ %s đến %s).", minAdmissionAge, maxAdmissionAge,
 					earliest.Format("02/01/2006"), latest.Format("02/01/2006")),
 				fmt.Sprintf("Age at joining must be %d to %d (joined between %s and %s).", minAdmissionAge, maxAdmissionAge,
@@ -87,17 +88,17 @@ func (s *Store) checkDetails(v *validate.Errors, m *Member) {
 		}
 	}
 	if m.JoinedOn.After(today) {
-		v.Add(in("joinedOn"), validate.OutOfRange, "Ngày vào Đoàn không được sau hôm nay.", "The joining date cannot be in the future.")
+		v.Add(validate.Input("joinedOn"), validate.OutOfRange, "Ngày vào Đoàn không được sau hôm nay.", "The joining date cannot be in the future.")
 	}
-	m.CardNumber = v.OptionalText(in("cardNumber"), m.CardNumber, maxCard)
+	m.CardNumber = v.OptionalText(validate.Input("cardNumber"), m.CardNumber, maxCard)
 	if m.CardNumber != nil && !cardPattern(*m.CardNumber) {
-		v.Add(in("cardNumber"), validate.Invalid,
+		v.Add(validate.Input("cardNumber"), validate.Invalid,
 			"Số thẻ chỉ gồm chữ, số và các dấu . / -.",
 			"A card number holds only letters, digits and . / -.")
 	}
-	m.Phone = v.Phone(in("phone"), m.Phone)
-	m.Email = v.Email(in("email"), m.Email)
-	m.Address = v.OptionalText(in("address"), m.Address, maxAddress)
+	m.Phone = v.Phone(validate.Input("phone"), m.Phone)
+	m.Email = v.Email(validate.Input("email"), m.Email)
+	m.Address = v.OptionalText(validate.Input("address"), m.Address, maxAddress)
 }
 
 func cardPattern(s string) bool {
@@ -113,12 +114,9 @@ func cardPattern(s string) bool {
 // two secretaries entering the same card at once both pass the check, and
 // the constraint decides.
 func duplicateCard(err error) error {
-	if db.Constraint(err) == "members_card_number_key" {
-		var v validate.Errors
-		v.Add(in("cardNumber"), validate.Duplicate, "Số thẻ đoàn viên đã có người khác dùng.", "Another member has this card number.")
-		return v.Err()
-	}
-	return err
+	return db.Duplicate(err, "members_card_number_key", validate.Input("cardNumber"),
+		"Số thẻ đoàn viên đã có người khác dùng.",
+		"Another member has this card number.")
 }
 
 // Create adds a member to a branch and records how they arrived: admitted
@@ -133,28 +131,25 @@ func (s *Store) Create(ctx context.Context, c CreateInput) (*Member, error) {
 	}
 	var v validate.Errors
 	s.checkDetails(&v, m)
-	admission := v.OptionalText(in("admissionDecisionNumber"), c.AdmissionDecisionNumber, maxDecision)
+	admission := v.OptionalText(validate.Input("admissionDecisionNumber"), c.AdmissionDecisionNumber, maxDecision)
 	var arrival Arrival
 	if c.Arrival != nil {
 		arrival = *c.Arrival
-		arrival.FromExternal = v.Text(in("arrival", "fromExternal"), arrival.FromExternal, true, maxExternal)
-		arrival.DecisionNumber = v.OptionalText(in("arrival", "decisionNumber"), arrival.DecisionNumber, maxDecision)
-		v.NotBefore(in("arrival", "on"), arrival.On, m.JoinedOn, "ngày vào Đoàn", "joining date")
+		arrival.FromExternal = v.Text(validate.Input("arrival", "fromExternal"), arrival.FromExternal, true, maxExternal)
+		arrival.DecisionNumber = v.OptionalText(validate.Input("arrival", "decisionNumber"), arrival.DecisionNumber, maxDecision)
+		v.NotBefore(validate.Input("arrival", "on"), arrival.On, m.JoinedOn, "ngày vào Đoàn", "joining date")
 		if arrival.On.After(s.today()) {
-			v.Add(in("arrival", "on"), validate.OutOfRange, "Không được sau hôm nay.", "Cannot be in the future.")
+			v.Add(validate.Input("arrival", "on"), validate.OutOfRange, "Không được sau hôm nay.", "Cannot be in the future.")
 		}
 	}
 
 	var created *Member
-	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		if err := db.ClaimKey(ctx, tx); err != nil {
-			return err
-		}
-		if err := branchCheck(ctx, tx, &v, in("unitId"), m.UnitID); err != nil {
-			return err
+	err := idempotency.InTx(ctx, s.pool, func(tx pgx.Tx) (int64, error) {
+		if err := branchCheck(ctx, tx, &v, validate.Input("unitId"), m.UnitID); err != nil {
+			return 0, err
 		}
 		if err := v.Err(); err != nil {
-			return err
+			return 0, err
 		}
 		var err error
 		created, err = scanMember(tx.QueryRow(ctx, `INSERT INTO members AS m
@@ -162,7 +157,7 @@ func (s *Store) Create(ctx context.Context, c CreateInput) (*Member, error) {
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING `+memberColumns,
 			m.UnitID, m.FullName, m.Gender, m.BirthDate, m.JoinedOn, m.CardNumber, m.Position, m.Phone, m.Email, m.Address))
 		if err != nil {
-			return duplicateCard(fmt.Errorf("insert member: %w", err))
+			return 0, duplicateCard(fmt.Errorf("insert member: %w", err))
 		}
 		if c.Arrival != nil {
 			_, err = tx.Exec(ctx, `INSERT INTO member_events (member_id, kind, occurred_on, decision_number, from_external, to_unit_id)
@@ -172,9 +167,9 @@ func (s *Store) Create(ctx context.Context, c CreateInput) (*Member, error) {
 				VALUES ($1, 'ADMITTED', $2, $3, $4)`, created.ID, created.JoinedOn, admission, created.UnitID)
 		}
 		if err != nil {
-			return fmt.Errorf("record member %d's arrival: %w", created.ID, err)
+			return 0, fmt.Errorf("record member %d's arrival: %w", created.ID, err)
 		}
-		return db.KeyCreated(ctx, tx, created.ID)
+		return created.ID, nil
 	})
 	return created, err
 }
@@ -187,71 +182,47 @@ type UpdateInput struct {
 	Gender     *Gender
 	BirthDate  *time.Time
 	JoinedOn   *time.Time
-	CardNumber db.Optional[string]
+	CardNumber patch.Optional[string]
 	Position   *Position
-	Phone      db.Optional[string]
-	Email      db.Optional[string]
-	Address    db.Optional[string]
+	Phone      patch.Optional[string]
+	Email      patch.Optional[string]
+	Address    patch.Optional[string]
 }
 
 // lockCurrent locks the member being changed and checks the caller's version.
 func lockCurrent(ctx context.Context, tx pgx.Tx, id int64, version int32) (*Member, error) {
-	return db.LockVersion(ctx, tx, `SELECT `+memberColumns+` FROM members m WHERE m.id = $1 FOR UPDATE`, id, version,
+	return versionlock.Lock(ctx, tx, `SELECT `+memberColumns+` FROM members m WHERE m.id = $1 FOR UPDATE`, id, version,
 		func(r pgx.Row) (*Member, error) { return scanMember(r) }, func(m *Member) int32 { return m.Version },
-		db.Named{VI: "đoàn viên", EN: "member"})
+		versionlock.Named{VI: "đoàn viên", EN: "member"})
 }
 
 // Update corrects a member's details.
 func (s *Store) Update(ctx context.Context, u UpdateInput) (*Member, error) {
-	var updated *Member
-	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		m, err := lockCurrent(ctx, tx, u.ID, u.Version)
-		if err != nil {
-			return err
-		}
-		if u.FullName != nil {
-			m.FullName = *u.FullName
-		}
-		if u.Gender != nil {
-			m.Gender = *u.Gender
-		}
-		if u.BirthDate != nil {
-			m.BirthDate = *u.BirthDate
-		}
-		if u.JoinedOn != nil {
-			m.JoinedOn = *u.JoinedOn
-		}
-		if u.Position != nil {
-			m.Position = *u.Position
-		}
-		if u.CardNumber.Set {
-			m.CardNumber = u.CardNumber.Value
-		}
-		if u.Phone.Set {
-			m.Phone = u.Phone.Value
-		}
-		if u.Email.Set {
-			m.Email = u.Email.Value
-		}
-		if u.Address.Set {
-			m.Address = u.Address.Value
-		}
+	return versionlock.Update(ctx, s.pool, u.ID, u.Version, lockCurrent, func(tx pgx.Tx, m *Member) (*Member, error) {
+		patch.Set(&m.FullName, u.FullName)
+		patch.Set(&m.Gender, u.Gender)
+		patch.Set(&m.BirthDate, u.BirthDate)
+		patch.Set(&m.JoinedOn, u.JoinedOn)
+		patch.Set(&m.Position, u.Position)
+		u.CardNumber.Apply(&m.CardNumber)
+		u.Phone.Apply(&m.Phone)
+		u.Email.Apply(&m.Email)
+		u.Address.Apply(&m.Address)
 		var v validate.Errors
 		s.checkDetails(&v, m)
 		if err := v.Err(); err != nil {
-			return err
+			return nil, err
 		}
-		updated, err = scanMember(tx.QueryRow(ctx, `UPDATE members AS m SET full_name = $2, gender = $3, birth_date = $4,
+		updated, err := scanMember(tx.QueryRow(ctx, `UPDATE members AS m SET full_name = $2, gender = $3, birth_date = $4,
 			joined_on = $5, card_number = $6, position = $7, phone = $8, email = $9, address = $10,
 			version = version + 1, updated_at = now()
 			WHERE id = $1 RETURNING `+memberColumns,
 			m.ID, m.FullName, m.Gender, m.BirthDate, m.JoinedOn, m.CardNumber, m.Position, m.Phone, m.Email, m.Address))
 		if err != nil {
-			return duplicateCard(fmt.Errorf("update member %d: %w", m.ID, err))
+			return nil, duplicateCard(fmt.Errorf("update member %d: %w", m.ID, err))
 		}
-		return nil
+		return updated, nil
 	})
-	return updated, err
 }
 
 // TransferInput moves an active member.
@@ -268,19 +239,19 @@ type TransferInput struct {
 // checkMove validates the date and active status common to every departure.
 func (s *Store) checkMove(ctx context.Context, tx pgx.Tx, v *validate.Errors, m *Member, on time.Time) error {
 	if m.Status != Active {
-		v.Add(in("id"), validate.NotAllowed, "Đoàn viên không còn sinh hoạt.", "The member is no longer active.")
+		v.Add(validate.Input("id"), validate.NotAllowed, "Đoàn viên không còn sinh hoạt.", "The member is no longer active.")
 	}
-	v.NotBefore(in("on"), on, m.JoinedOn, "ngày vào Đoàn", "joining date")
+	v.NotBefore(validate.Input("on"), on, m.JoinedOn, "ngày vào Đoàn", "joining date")
 	var last time.Time
 	if err := tx.QueryRow(ctx, `SELECT coalesce(max(occurred_on), '-infinity') FROM member_events WHERE member_id = $1`, m.ID).
 		Scan(&last); err != nil {
 		return fmt.Errorf("last event of member %d: %w", m.ID, err)
 	}
-	if !v.Has(in("on")) {
-		v.NotBefore(in("on"), on, last, "sự kiện gần nhất của đoàn viên", "member's latest recorded event")
+	if !v.Has(validate.Input("on")) {
+		v.NotBefore(validate.Input("on"), on, last, "sự kiện gần nhất của đoàn viên", "member's latest recorded event")
 	}
 	if on.After(s.today()) {
-		v.Add(in("on"), validate.OutOfRange, "Không được sau hôm nay.", "Cannot be in the future.")
+		v.Add(validate.Input("on"), validate.OutOfRange, "Không được sau hôm nay.", "Cannot be in the future.")
 	}
 	return nil
 }
@@ -288,33 +259,28 @@ func (s *Store) checkMove(ctx context.Context, tx pgx.Tx, v *validate.Errors, m 
 // Transfer moves an active member to another branch in this system, or out
 // of it, and records the move in the member's history.
 func (s *Store) Transfer(ctx context.Context, t TransferInput) (*Member, error) {
-	var out *Member
-	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		m, err := lockCurrent(ctx, tx, t.ID, t.Version)
-		if err != nil {
-			return err
-		}
+	return versionlock.Update(ctx, s.pool, t.ID, t.Version, lockCurrent, func(tx pgx.Tx, m *Member) (*Member, error) {
 		var v validate.Errors
 		if err := s.checkMove(ctx, tx, &v, m, t.On); err != nil {
-			return err
+			return nil, err
 		}
-		t.ToExternal = v.OptionalText(in("toExternal"), t.ToExternal, maxExternal)
-		t.DecisionNumber = v.OptionalText(in("decisionNumber"), t.DecisionNumber, maxDecision)
-		t.Note = v.OptionalText(in("note"), t.Note, maxNote)
+		t.ToExternal = v.OptionalText(validate.Input("toExternal"), t.ToExternal, maxExternal)
+		t.DecisionNumber = v.OptionalText(validate.Input("decisionNumber"), t.DecisionNumber, maxDecision)
+		t.Note = v.OptionalText(validate.Input("note"), t.Note, maxNote)
 		switch {
 		case (t.ToUnitID == nil) == (t.ToExternal == nil):
-			v.Add(in("toUnitId"), validate.Required,
+			v.Add(validate.Input("toUnitId"), validate.Required,
 				"Chọn chi đoàn chuyển đến, hoặc ghi tên nơi chuyển đến ngoài hệ thống (chỉ một trong hai).",
 				"Give either the branch to move to or the name of a body outside this system, not both.")
 		case t.ToUnitID != nil && *t.ToUnitID == m.UnitID:
-			v.Add(in("toUnitId"), validate.NotAllowed, "Đoàn viên đang sinh hoạt tại chi đoàn này.", "The member is already in this branch.")
+			v.Add(validate.Input("toUnitId"), validate.NotAllowed, "Đoàn viên đang sinh hoạt tại chi đoàn này.", "The member is already in this branch.")
 		case t.ToUnitID != nil:
-			if err := branchCheck(ctx, tx, &v, in("toUnitId"), *t.ToUnitID); err != nil {
-				return err
+			if err := branchCheck(ctx, tx, &v, validate.Input("toUnitId"), *t.ToUnitID); err != nil {
+				return nil, err
 			}
 		}
 		if err := v.Err(); err != nil {
-			return err
+			return nil, err
 		}
 		unitID, status := m.UnitID, TransferredOut
 		if t.ToUnitID != nil {
@@ -324,16 +290,15 @@ func (s *Store) Transfer(ctx context.Context, t TransferInput) (*Member, error) 
 			(member_id, kind, occurred_on, decision_number, from_unit_id, to_unit_id, to_external, note)
 			VALUES ($1, 'TRANSFERRED', $2, $3, $4, $5, $6, $7)`,
 			m.ID, t.On, t.DecisionNumber, m.UnitID, t.ToUnitID, t.ToExternal, t.Note); err != nil {
-			return fmt.Errorf("record transfer of member %d: %w", m.ID, err)
+			return nil, fmt.Errorf("record transfer of member %d: %w", m.ID, err)
 		}
-		out, err = scanMember(tx.QueryRow(ctx, `UPDATE members AS m SET unit_id = $2, status = $3,
+		out, err := scanMember(tx.QueryRow(ctx, `UPDATE members AS m SET unit_id = $2, status = $3,
 			version = version + 1, updated_at = now() WHERE id = $1 RETURNING `+memberColumns, m.ID, unitID, status))
 		if err != nil {
-			return fmt.Errorf("transfer member %d: %w", m.ID, err)
+			return nil, fmt.Errorf("transfer member %d: %w", m.ID, err)
 		}
-		return nil
+		return out, nil
 	})
-	return out, err
 }
 
 // LeaveInput records that an active member aged out or was removed.
@@ -351,33 +316,27 @@ func (s *Store) Leave(ctx context.Context, l LeaveInput) (*Member, error) {
 	if l.Reason != AgedOut && l.Reason != Removed {
 		return nil, fmt.Errorf("leave: reason %q is not a departure", l.Reason)
 	}
-	var out *Member
-	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		m, err := lockCurrent(ctx, tx, l.ID, l.Version)
-		if err != nil {
-			return err
-		}
+	return versionlock.Update(ctx, s.pool, l.ID, l.Version, lockCurrent, func(tx pgx.Tx, m *Member) (*Member, error) {
 		var v validate.Errors
 		if err := s.checkMove(ctx, tx, &v, m, l.On); err != nil {
-			return err
+			return nil, err
 		}
-		l.DecisionNumber = v.OptionalText(in("decisionNumber"), l.DecisionNumber, maxDecision)
-		l.Note = v.OptionalText(in("note"), l.Note, maxNote)
+		l.DecisionNumber = v.OptionalText(validate.Input("decisionNumber"), l.DecisionNumber, maxDecision)
+		l.Note = v.OptionalText(validate.Input("note"), l.Note, maxNote)
 		if err := v.Err(); err != nil {
-			return err
+			return nil, err
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO member_events (member_id, kind, occurred_on, decision_number, unit_id, note)
 			VALUES ($1, $2, $3, $4, $5, $6)`, m.ID, string(l.Reason), l.On, l.DecisionNumber, m.UnitID, l.Note); err != nil {
-			return fmt.Errorf("record departure of member %d: %w", m.ID, err)
+			return nil, fmt.Errorf("record departure of member %d: %w", m.ID, err)
 		}
-		out, err = scanMember(tx.QueryRow(ctx, `UPDATE members AS m SET status = $2, version = version + 1, updated_at = now()
+		out, err := scanMember(tx.QueryRow(ctx, `UPDATE members AS m SET status = $2, version = version + 1, updated_at = now()
 			WHERE id = $1 RETURNING `+memberColumns, m.ID, l.Reason))
 		if err != nil {
-			return fmt.Errorf("update member %d: %w", m.ID, err)
+			return nil, fmt.Errorf("update member %d: %w", m.ID, err)
 		}
-		return nil
+		return out, nil
 	})
-	return out, err
 }
 
 // Delete removes a member entered by mistake. A member with any recorded
@@ -397,7 +356,7 @@ func (s *Store) Delete(ctx context.Context, id int64, version int32) error {
 		}
 		if used {
 			var v validate.Errors
-			v.Add(in("id"), validate.NotAllowed,
+			v.Add(validate.Input("id"), validate.NotAllowed,
 				"Đoàn viên đã có dữ liệu hoạt động, khen thưởng, xếp loại hoặc cam kết; hãy ghi nhận chuyển đi, trưởng thành hoặc xóa tên thay vì xóa.",
 				"The member has participations, commendations, ratings or pledges; record their departure instead of deleting.")
 			return v.Err()
@@ -420,19 +379,19 @@ type RatingInput struct {
 // Each rating remembers the unit the member is in now, for reports.
 func (s *Store) Rate(ctx context.Context, year int, ratings []RatingInput) ([]*Rating, error) {
 	var v validate.Errors
-	v.Year(in("year"), year)
+	v.Year(validate.Input("year"), year)
 	if year > s.today().Year() {
-		v.Add(in("year"), validate.OutOfRange, "Chưa thể xếp loại cho năm sau.", "A future year cannot be rated yet.")
+		v.Add(validate.Input("year"), validate.OutOfRange, "Chưa thể xếp loại cho năm sau.", "A future year cannot be rated yet.")
 	}
 	if len(ratings) == 0 {
-		v.Add(in("ratings"), validate.Required, "Cần ít nhất một đoàn viên.", "At least one rating is needed.")
+		v.Add(validate.Input("ratings"), validate.Required, "Cần ít nhất một đoàn viên.", "At least one rating is needed.")
 	}
 	seen := make(map[int64]bool, len(ratings))
 	ids := make([]int64, len(ratings))
 	for i := range ratings {
-		ratings[i].Comment = v.OptionalText(in("ratings", i, "comment"), ratings[i].Comment, maxNote)
+		ratings[i].Comment = v.OptionalText(validate.Input("ratings", i, "comment"), ratings[i].Comment, maxNote)
 		if seen[ratings[i].MemberID] {
-			v.Add(in("ratings", i, "memberId"), validate.Duplicate, "Đoàn viên bị lặp lại.", "The member appears twice.")
+			v.Add(validate.Input("ratings", i, "memberId"), validate.Duplicate, "Đoàn viên bị lặp lại.", "The member appears twice.")
 		}
 		seen[ratings[i].MemberID] = true
 		ids[i] = ratings[i].MemberID
@@ -457,7 +416,7 @@ func (s *Store) Rate(ctx context.Context, year int, ratings []RatingInput) ([]*R
 		}
 		for i, r := range ratings {
 			if _, ok := units[r.MemberID]; !ok {
-				v.Add(in("ratings", i, "memberId"), validate.NotFound, "Không tìm thấy đoàn viên.", "No such member.")
+				v.Add(validate.Input("ratings", i, "memberId"), validate.NotFound, "Không tìm thấy đoàn viên.", "No such member.")
 			}
 		}
 		if err := v.Err(); err != nil {

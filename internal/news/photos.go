@@ -15,6 +15,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
+	"github.com/sodoan/sodoan/internal/db"
 	"github.com/sodoan/sodoan/internal/imagedecode"
 	"github.com/sodoan/sodoan/internal/validate"
 )
@@ -171,20 +174,17 @@ func (m Media) Open(name string) (*os.File, time.Time, error) {
 	return f, st.ModTime(), nil
 }
 
+const photoColumns = `id, sha256, content_type, width, height, bytes`
+
+func scanPhoto(row pgx.Row) (*Photo, error) {
+	var p Photo
+	if err := row.Scan(&p.ID, &p.SHA256, &p.ContentType, &p.Width, &p.Height, &p.Bytes); err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
+
 // PhotosByIDs returns photos keyed by id.
 func (s *Store) PhotosByIDs(ctx context.Context, ids []int64) (map[int64]*Photo, error) {
-	rows, err := s.pool.Query(ctx, `SELECT id, sha256, content_type, width, height, bytes FROM photos WHERE id = ANY($1)`, ids)
-	if err != nil {
-		return nil, fmt.Errorf("photos: %w", err)
-	}
-	defer rows.Close()
-	out := map[int64]*Photo{}
-	for rows.Next() {
-		var p Photo
-		if err := rows.Scan(&p.ID, &p.SHA256, &p.ContentType, &p.Width, &p.Height, &p.Bytes); err != nil {
-			return nil, err
-		}
-		out[p.ID] = &p
-	}
-	return out, rows.Err()
+	return db.ByIDs(ctx, s.pool, "photos", photoColumns, ids, scanPhoto, func(p *Photo) int64 { return p.ID })
 }

@@ -12,9 +12,11 @@ import (
 
 	"github.com/sodoan/sodoan/internal/access"
 	"github.com/sodoan/sodoan/internal/db"
+	"github.com/sodoan/sodoan/internal/idempotency"
 	"github.com/sodoan/sodoan/internal/org"
 	"github.com/sodoan/sodoan/internal/page"
 	"github.com/sodoan/sodoan/internal/validate"
+	"github.com/sodoan/sodoan/internal/versionlock"
 )
 
 // Status is where a post is in its life.
@@ -82,19 +84,7 @@ func scanPost(row pgx.Row) (*Post, error) {
 
 // ByIDs returns posts keyed by id.
 func (s *Store) ByIDs(ctx context.Context, ids []int64) (map[int64]*Post, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+postColumns+` FROM posts p WHERE p.id = ANY($1)`, ids)
-	if err != nil {
-		return nil, fmt.Errorf("posts: %w", err)
-	}
-	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*Post, error) { return scanPost(r) })
-	if err != nil {
-		return nil, fmt.Errorf("posts: %w", err)
-	}
-	out := make(map[int64]*Post, len(list))
-	for _, p := range list {
-		out[p.ID] = p
-	}
-	return out, nil
+	return db.ByIDs(ctx, s.pool, "posts p", postColumns, ids, scanPost, func(p *Post) int64 { return p.ID })
 }
 
 // BySlug returns the post with slug, or nil.
@@ -218,10 +208,8 @@ type Input struct {
 	Photos           []PostPhoto
 }
 
-func in(parts ...any) []string { return validate.Path(append([]any{"input"}, parts...)...) }
-
 // pf is the path of a field of the post inside the mutation's input.
-func pf(parts ...any) []string { return in(append([]any{"post"}, parts...)...) }
+func pf(parts ...any) []string { return validate.Input(append([]any{"post"}, parts...)...) }
 
 func (s *Store) check(ctx context.Context, tx pgx.Tx, v *validate.Errors, p *Input) (html string, err error) {
 	p.Title = v.Text(pf("title"), p.Title, true, 300)
@@ -251,7 +239,7 @@ func (s *Store) check(ctx context.Context, tx pgx.Tx, v *validate.Errors, p *Inp
 	for i := range p.Photos {
 		p.Photos[i].Caption = v.OptionalText(pf("photos", i, "caption"), p.Photos[i].Caption, 1000)
 	}
-	if err := org.CheckOpen(ctx, tx, v, in("unitId"), p.UnitID); err != nil {
+	if err := org.CheckOpen(ctx, tx, v, validate.Input("unitId"), p.UnitID); err != nil {
 		return "", err
 	}
 	var exists bool
@@ -299,13 +287,9 @@ func (s *Store) check(ctx context.Context, tx pgx.Tx, v *validate.Errors, p *Inp
 }
 
 func duplicateSlug(err error) error {
-	if db.Constraint(err) == "posts_slug_key" {
-		var v validate.Errors
-		v.Add(pf("slug"), validate.Duplicate, "Đã có tin bài với đường dẫn này; hãy đổi tiêu đề hoặc đường dẫn.",
-			"Another post has this slug; change the title or the slug.")
-		return v.Err()
-	}
-	return err
+	return db.Duplicate(err, "posts_slug_key", pf("slug"),
+		"Đã có tin bài với đường dẫn này; hãy đổi tiêu đề hoặc đường dẫn.",
+		"Another post has this slug; change the title or the slug.")
 }
 
 func writePhotos(ctx context.Context, tx pgx.Tx, postID int64, photos []PostPhoto) error {
@@ -324,17 +308,14 @@ func writePhotos(ctx context.Context, tx pgx.Tx, postID int64, photos []PostPhot
 // Create adds a draft post.
 func (s *Store) Create(ctx context.Context, p Input, accountID int64) (*Post, error) {
 	var out *Post
-	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		if err := db.ClaimKey(ctx, tx); err != nil {
-			return err
-		}
+	err := idempotency.InTx(ctx, s.pool, func(tx pgx.Tx) (int64, error) {
 		var v validate.Errors
 		html, err := s.check(ctx, tx, &v, &p)
 		if err != nil {
-			return err
+			return 0, err
 		}
 		if err := v.Err(); err != nil {
-			return err
+			return 0, err
 		}
 		var account *int64
 		if accountID != 0 {
@@ -346,12 +327,12 @@ func (s *Store) Create(ctx context.Context, p Input, accountID int64) (*Post, er
 			p.UnitID, p.ActivityID, account, p.Title, *p.Slug, p.Summary, p.BodyMarkdown, html, p.AuthorName, p.AuthorDepartment,
 			p.Tags, p.CoverPhotoID))
 		if err != nil {
-			return duplicateSlug(err)
+			return 0, duplicateSlug(err)
 		}
 		if err := writePhotos(ctx, tx, out.ID, p.Photos); err != nil {
-			return err
+			return 0, err
 		}
-		return db.KeyCreated(ctx, tx, out.ID)
+		return out.ID, nil
 	})
 	return out, err
 }
@@ -386,8 +367,8 @@ func (s *Store) Update(ctx context.Context, id int64, version int32, p Input) (*
 }
 
 func lock(ctx context.Context, tx pgx.Tx, id int64, version int32) (*Post, error) {
-	return db.LockVersion(ctx, tx, `SELECT `+postColumns+` FROM posts p WHERE p.id = $1 FOR UPDATE`, id, version,
-		scanPost, func(p *Post) int32 { return p.Version }, db.Named{VI: "tin bài", EN: "post"})
+	return versionlock.Lock(ctx, tx, `SELECT `+postColumns+` FROM posts p WHERE p.id = $1 FOR UPDATE`, id, version,
+		scanPost, func(p *Post) int32 { return p.Version }, versionlock.Named{VI: "tin bài", EN: "post"})
 }
 
 // SetStatus publishes, archives or returns a post to draft. Publishing
@@ -403,7 +384,7 @@ func (s *Store) SetStatus(ctx context.Context, id int64, version int32, status S
 		// never published has nothing to archive.
 		if cur.Status == Draft && status == Archived {
 			var v validate.Errors
-			v.Add(in("status"), validate.NotAllowed, "Tin nháp chưa đăng thì không lưu trữ được; nếu không dùng nữa, hãy xóa.",
+			v.Add(validate.Input("status"), validate.NotAllowed, "Tin nháp chưa đăng thì không lưu trữ được; nếu không dùng nữa, hãy xóa.",
 				"A draft that was never published cannot be archived; delete it if it is not wanted.")
 			return v.Err()
 		}
@@ -417,11 +398,5 @@ func (s *Store) SetStatus(ctx context.Context, id int64, version int32, status S
 
 // Delete removes a post.
 func (s *Store) Delete(ctx context.Context, id int64, version int32) error {
-	return db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		if _, err := lock(ctx, tx, id, version); err != nil {
-			return err
-		}
-		_, err := tx.Exec(ctx, `DELETE FROM posts WHERE id = $1`, id)
-		return err
-	})
+	return versionlock.Delete(ctx, s.pool, "posts", id, version, lock)
 }

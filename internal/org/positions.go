@@ -10,6 +10,7 @@ import (
 
 	"github.com/sodoan/sodoan/internal/db"
 	"github.com/sodoan/sodoan/internal/validate"
+	"github.com/sodoan/sodoan/internal/versionlock"
 )
 
 // Committees (ban chấp hành) and their posts, with dates (migration 000014).
@@ -283,8 +284,8 @@ func (t *Timeline) EndTerm(ctx context.Context, in EndTermInput) (*Position, err
 	}
 	var out *Position
 	err := db.InTx(ctx, t.pool, func(tx pgx.Tx) error {
-		p, err := db.LockVersion(ctx, tx, `SELECT `+positionColumns+positionFrom+` WHERE p.id = $1 FOR UPDATE OF p`, in.ID, in.Version,
-			scanPosition, func(p *Position) int32 { return p.Version }, db.Named{VI: "chức vụ", EN: "post"})
+		p, err := versionlock.Lock(ctx, tx, `SELECT `+positionColumns+positionFrom+` WHERE p.id = $1 FOR UPDATE OF p`, in.ID, in.Version,
+			scanPosition, func(p *Position) int32 { return p.Version }, versionlock.Named{VI: "chức vụ", EN: "post"})
 		if err != nil {
 			return err
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/sodoan/sodoan/internal/apperr"
 	"github.com/sodoan/sodoan/internal/db"
 	"github.com/sodoan/sodoan/internal/member"
+	"github.com/sodoan/sodoan/internal/patch"
 	"github.com/sodoan/sodoan/internal/validate"
 )
 
@@ -269,7 +270,7 @@ func recordLineage(ctx context.Context, tx pgx.Tx, c *Change, predecessors []int
 type RenameDecision struct {
 	UnitID    int64
 	Name      *string
-	ShortName db.Optional[string]
+	ShortName patch.Optional[string]
 	Decided
 }
 

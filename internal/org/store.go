@@ -34,19 +34,7 @@ func scanUnit(row pgx.Row) (*Unit, error) {
 // ByIDs returns the units with the given ids, keyed by id; missing ids are
 // absent from the map.
 func (s *Store) ByIDs(ctx context.Context, ids []int64) (map[int64]*Unit, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+unitColumns+` FROM units WHERE id = ANY($1)`, ids)
-	if err != nil {
-		return nil, fmt.Errorf("load units: %w", err)
-	}
-	out := make(map[int64]*Unit, len(ids))
-	for rows.Next() {
-		u, err := scanUnit(rows)
-		if err != nil {
-			return nil, fmt.Errorf("load units: %w", err)
-		}
-		out[u.ID] = u
-	}
-	return out, rows.Err()
+	return db.ByIDs(ctx, s.pool, "units", unitColumns, ids, scanUnit, func(u *Unit) int64 { return u.ID })
 }
 
 // Get returns one unit, or nil when it does not exist.
@@ -192,13 +180,8 @@ func (s *Store) FirstChildren(ctx context.Context, parentIDs []int64, first int,
 	if err != nil {
 		return nil, fmt.Errorf("children: %w", err)
 	}
-	req := page.Request{First: first}
-	out := make(map[int64]page.Page[*Unit], len(parentIDs))
-	for _, id := range parentIDs {
-		out[id] = page.TrimMap(req, grouped[id], func(r row) []any { return []any{r.key.Depth, r.key.Search, r.key.ID} },
-			func(r row) *Unit { return r.unit })
-	}
-	return out, nil
+	return page.FirstPagesMap(first, parentIDs, grouped, func(r row) []any { return []any{r.key.Depth, r.key.Search, r.key.ID} },
+		func(r row) *Unit { return r.unit }), nil
 }
 
 // CountChildren counts each parent's children.

@@ -9,7 +9,10 @@ import (
 
 	"github.com/sodoan/sodoan/internal/access"
 	"github.com/sodoan/sodoan/internal/db"
+	"github.com/sodoan/sodoan/internal/idempotency"
+	"github.com/sodoan/sodoan/internal/patch"
 	"github.com/sodoan/sodoan/internal/validate"
+	"github.com/sodoan/sodoan/internal/versionlock"
 )
 
 // Limits on text fields; the database checks the same.
@@ -29,13 +32,12 @@ type CreateInput struct {
 }
 
 var (
-	fieldParent = validate.Path("input", "parentId")
-	fieldLevel  = validate.Path("input", "level")
-	fieldName   = validate.Path("input", "name")
-	fieldShort  = validate.Path("input", "shortName")
-	fieldAddr   = validate.Path("input", "address")
-	fieldID     = validate.Path("input", "id")
-	fieldVer    = validate.Path("input", "version")
+	fieldParent = validate.Input("parentId")
+	fieldLevel  = validate.Input("level")
+	fieldName   = validate.Input("name")
+	fieldShort  = validate.Input("shortName")
+	fieldAddr   = validate.Input("address")
+	fieldID     = validate.Input("id")
 )
 
 // Create adds a unit under its parent.
@@ -46,14 +48,11 @@ func (s *Store) Create(ctx context.Context, in CreateInput) (*Unit, error) {
 	in.Address = v.OptionalText(fieldAddr, in.Address, maxAddress)
 
 	var created *Unit
-	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		if err := db.ClaimKey(ctx, tx); err != nil {
-			return err
-		}
+	err := idempotency.InTx(ctx, s.pool, func(tx pgx.Tx) (int64, error) {
 		if in.ParentID != nil {
 			parent, err := lockUnit(ctx, tx, *in.ParentID)
 			if err != nil {
-				return err
+				return 0, err
 			}
 			checkParent(&v, fieldParent, parent, in.Level)
 		} else if in.Level != Central && in.Level != Province {
@@ -62,16 +61,16 @@ func (s *Store) Create(ctx context.Context, in CreateInput) (*Unit, error) {
 				"A unit at this level needs a parent unit.")
 		}
 		if err := v.Err(); err != nil {
-			return err
+			return 0, err
 		}
 		u, err := scanUnit(tx.QueryRow(ctx, `INSERT INTO units (parent_id, level, name, short_name, address)
 			VALUES ($1, $2, $3, $4, $5) RETURNING `+unitColumns,
 			in.ParentID, in.Level, in.Name, in.ShortName, in.Address))
 		if err != nil {
-			return fmt.Errorf("insert unit: %w", err)
+			return 0, fmt.Errorf("insert unit: %w", err)
 		}
 		created = u
-		return db.KeyCreated(ctx, tx, u.ID)
+		return u.ID, nil
 	})
 	return created, err
 }
@@ -90,9 +89,11 @@ func checkParent(v *validate.Errors, field []string, parent *Unit, level Level) 
 	}
 }
 
+const lockUnitSQL = `SELECT ` + unitColumns + ` FROM units WHERE id = $1 FOR UPDATE`
+
 // lockUnit reads a unit for update, or nil when it does not exist.
 func lockUnit(ctx context.Context, tx pgx.Tx, id int64) (*Unit, error) {
-	u, err := scanUnit(tx.QueryRow(ctx, `SELECT `+unitColumns+` FROM units WHERE id = $1 FOR UPDATE`, id))
+	u, err := scanUnit(tx.QueryRow(ctx, lockUnitSQL, id))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, nil
 	}
@@ -104,23 +105,8 @@ func lockUnit(ctx context.Context, tx pgx.Tx, id int64) (*Unit, error) {
 
 // lockCurrent locks the unit being changed and checks the caller's version.
 func lockCurrent(ctx context.Context, tx pgx.Tx, id int64, version int32) (*Unit, error) {
-	u, err := lockUnit(ctx, tx, id)
-	if err != nil {
-		return nil, err
-	}
-	if u == nil {
-		return nil, notFound()
-	}
-	if u.Version != version {
-		return nil, validate.StaleError(fieldVer)
-	}
-	return u, nil
-}
-
-func notFound() error {
-	var v validate.Errors
-	v.Add(fieldID, validate.NotFound, "Không tìm thấy đơn vị.", "No such unit.")
-	return v.Err()
+	return versionlock.Lock(ctx, tx, lockUnitSQL, id, version, scanUnit,
+		func(u *Unit) int32 { return u.Version }, versionlock.Named{VI: "đơn vị", EN: "unit"})
 }
 
 // UpdateInput changes a unit's own fields. A nil field is left as it is;
@@ -130,8 +116,8 @@ type UpdateInput struct {
 	Version   int32
 	Level     *Level
 	Name      *string
-	ShortName db.Optional[string]
-	Address   db.Optional[string]
+	ShortName patch.Optional[string]
+	Address   patch.Optional[string]
 	// MayChangeLevel says the caller may restructure the unit (manages its
 	// parent): its own officers rename it but do not change its level.
 	// Compared here, under the row lock, so a level that changed since the
@@ -141,12 +127,7 @@ type UpdateInput struct {
 
 // Update changes a unit's name, short name, address or level.
 func (s *Store) Update(ctx context.Context, in UpdateInput) (*Unit, error) {
-	var updated *Unit
-	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		u, err := lockCurrent(ctx, tx, in.ID, in.Version)
-		if err != nil {
-			return err
-		}
+	return versionlock.Update(ctx, s.pool, in.ID, in.Version, lockCurrent, func(tx pgx.Tx, u *Unit) (*Unit, error) {
 		var v validate.Errors
 		if in.Name != nil {
 			u.Name = v.Text(fieldName, *in.Name, true, maxName)
@@ -159,25 +140,24 @@ func (s *Store) Update(ctx context.Context, in UpdateInput) (*Unit, error) {
 		}
 		if in.Level != nil && *in.Level != u.Level {
 			if !in.MayChangeLevel {
-				return access.ErrForbidden
+				return nil, access.ErrForbidden
 			}
 			if err := checkLevelChange(ctx, tx, &v, u, *in.Level); err != nil {
-				return err
+				return nil, err
 			}
 			u.Level = *in.Level
 		}
 		if err := v.Err(); err != nil {
-			return err
+			return nil, err
 		}
-		updated, err = scanUnit(tx.QueryRow(ctx, `UPDATE units
+		updated, err := scanUnit(tx.QueryRow(ctx, `UPDATE units
 			SET level = $2, name = $3, short_name = $4, address = $5, version = version + 1, updated_at = now()
 			WHERE id = $1 RETURNING `+unitColumns, u.ID, u.Level, u.Name, u.ShortName, u.Address))
 		if err != nil {
-			return fmt.Errorf("update unit %d: %w", u.ID, err)
+			return nil, fmt.Errorf("update unit %d: %w", u.ID, err)
 		}
-		return nil
+		return updated, nil
 	})
-	return updated, err
 }
 
 // checkLevelChange makes sure the unit would still sit below its parent and
@@ -218,15 +198,10 @@ type MoveInput struct {
 // Move puts a unit, with everything below it, under a new parent. The
 // database rewrites the subtree's paths in the same transaction.
 func (s *Store) Move(ctx context.Context, in MoveInput) (*Unit, error) {
-	var moved *Unit
-	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		u, err := lockCurrent(ctx, tx, in.ID, in.Version)
-		if err != nil {
-			return err
-		}
+	return versionlock.Update(ctx, s.pool, in.ID, in.Version, lockCurrent, func(tx pgx.Tx, u *Unit) (*Unit, error) {
 		parent, err := lockUnit(ctx, tx, in.ParentID)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		var v validate.Errors
 		if parent != nil && isWithin(parent.Path, u.Path) {
@@ -237,17 +212,16 @@ func (s *Store) Move(ctx context.Context, in MoveInput) (*Unit, error) {
 			checkParent(&v, fieldParent, parent, u.Level)
 		}
 		if err := v.Err(); err != nil {
-			return err
+			return nil, err
 		}
-		moved, err = scanUnit(tx.QueryRow(ctx, `UPDATE units
+		moved, err := scanUnit(tx.QueryRow(ctx, `UPDATE units
 			SET parent_id = $2, version = version + 1, updated_at = now()
 			WHERE id = $1 RETURNING `+unitColumns, u.ID, parent.ID))
 		if err != nil {
-			return fmt.Errorf("move unit %d: %w", u.ID, err)
+			return nil, fmt.Errorf("move unit %d: %w", u.ID, err)
 		}
-		return nil
+		return moved, nil
 	})
-	return moved, err
 }
 
 // isWithin reports whether path lies at or below root ("1.4.17" within "1.4").
@@ -266,12 +240,7 @@ type ArchiveInput struct {
 // still holding active members or units that are not archived stays open:
 // they must be moved or archived first, so nobody is left in a closed unit.
 func (s *Store) Archive(ctx context.Context, in ArchiveInput) (*Unit, error) {
-	var out *Unit
-	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		u, err := lockCurrent(ctx, tx, in.ID, in.Version)
-		if err != nil {
-			return err
-		}
+	return versionlock.Update(ctx, s.pool, in.ID, in.Version, lockCurrent, func(tx pgx.Tx, u *Unit) (*Unit, error) {
 		var v validate.Errors
 		if in.Archived {
 			var openChildren, activeMembers int
@@ -280,7 +249,7 @@ func (s *Store) Archive(ctx context.Context, in ArchiveInput) (*Unit, error) {
 				(SELECT count(*) FROM members WHERE unit_id = $1 AND status = 'ACTIVE')`, u.ID).
 				Scan(&openChildren, &activeMembers)
 			if err != nil {
-				return fmt.Errorf("check unit %d before archiving: %w", u.ID, err)
+				return nil, fmt.Errorf("check unit %d before archiving: %w", u.ID, err)
 			}
 			if openChildren > 0 || activeMembers > 0 {
 				v.Add(fieldID, validate.NotAllowed,
@@ -290,7 +259,7 @@ func (s *Store) Archive(ctx context.Context, in ArchiveInput) (*Unit, error) {
 		} else if u.ParentID != nil {
 			parent, err := lockUnit(ctx, tx, *u.ParentID)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			if parent.Archived() {
 				v.Add(fieldID, validate.NotAllowed,
@@ -299,18 +268,17 @@ func (s *Store) Archive(ctx context.Context, in ArchiveInput) (*Unit, error) {
 			}
 		}
 		if err := v.Err(); err != nil {
-			return err
+			return nil, err
 		}
-		out, err = scanUnit(tx.QueryRow(ctx, `UPDATE units
+		out, err := scanUnit(tx.QueryRow(ctx, `UPDATE units
 			SET archived_at = CASE WHEN $2 THEN coalesce(archived_at, now()) END,
 			    version = version + 1, updated_at = now()
 			WHERE id = $1 RETURNING `+unitColumns, u.ID, in.Archived))
 		if err != nil {
-			return fmt.Errorf("archive unit %d: %w", u.ID, err)
+			return nil, fmt.Errorf("archive unit %d: %w", u.ID, err)
 		}
-		return nil
+		return out, nil
 	})
-	return out, err
 }
 
 // CheckOpen records on field why unitID cannot take new records, if it

@@ -150,3 +150,25 @@ func TrimMap[R, T any](r Request, rows []R, key func(R) []any, item func(R) T) P
 	}
 	return out
 }
+
+// FirstPages cuts the rows read for each parent (grouped by parent id, at
+// most first+1 each, in the list's order) to the parent's first page of
+// first items, keyed as Trim's key does; parents without rows get an empty
+// page.
+func FirstPages[T any](first int, parents []int64, grouped map[int64][]T, key func(T) []any) map[int64]Page[T] {
+	out := make(map[int64]Page[T], len(parents))
+	for _, id := range parents {
+		out[id] = Trim(Request{First: first}, grouped[id], key)
+	}
+	return out
+}
+
+// FirstPagesMap is FirstPages over rows that carry their sort key beside
+// the item: item takes the item out of a row.
+func FirstPagesMap[R, T any](first int, parents []int64, grouped map[int64][]R, key func(R) []any, item func(R) T) map[int64]Page[T] {
+	out := make(map[int64]Page[T], len(parents))
+	for _, id := range parents {
+		out[id] = TrimMap(Request{First: first}, grouped[id], key, item)
+	}
+	return out
+}

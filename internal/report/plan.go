@@ -76,21 +76,19 @@ func (s *Store) Targets(ctx context.Context, unitID int64, year int) ([]Target, 
 	if err != nil {
 		return nil, fmt.Errorf("plan targets: %w", err)
 	}
-	return pgx.CollectRows(rows, scanTarget)
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Target, error) { return scanTarget(r) })
 }
 
-func scanTarget(r pgx.CollectableRow) (Target, error) {
+func scanTarget(r pgx.Row) (Target, error) {
 	var t Target
 	err := r.Scan(&t.ID, &t.UnitID, &t.Year, &t.Metric, &t.WorkArea, &t.Target, &t.Note)
 	return t, err
 }
 
-func in(parts ...any) []string { return validate.Path(append([]any{"input"}, parts...)...) }
-
 // SetTargets replaces a unit's targets for a year, all or nothing.
 func (s *Store) SetTargets(ctx context.Context, unitID int64, year int, targets []TargetInput) ([]Target, error) {
 	var v validate.Errors
-	v.Year(in("year"), year)
+	v.Year(validate.Input("year"), year)
 	type key struct {
 		m Metric
 		a activity.WorkArea
@@ -102,25 +100,25 @@ func (s *Store) SetTargets(ctx context.Context, unitID int64, year int, targets 
 		if t.WorkArea != nil {
 			k.a = *t.WorkArea
 			if !t.Metric.byArea() {
-				v.Add(in("targets", i, "workArea"), validate.NotAllowed, "Chỉ tiêu này không chia theo lĩnh vực.",
+				v.Add(validate.Input("targets", i, "workArea"), validate.NotAllowed, "Chỉ tiêu này không chia theo lĩnh vực.",
 					"This target is not set per work area.")
 			}
 		}
 		if seen[k] {
-			v.Add(in("targets", i, "metric"), validate.Duplicate, "Chỉ tiêu bị lặp lại.", "The target appears twice.")
+			v.Add(validate.Input("targets", i, "metric"), validate.Duplicate, "Chỉ tiêu bị lặp lại.", "The target appears twice.")
 		}
 		seen[k] = true
 		switch {
 		case t.Target < 0 || math.IsNaN(t.Target) || math.IsInf(t.Target, 0):
-			v.Add(in("targets", i, "target"), validate.OutOfRange, "Chỉ tiêu không được âm.", "A target cannot be negative.")
+			v.Add(validate.Input("targets", i, "target"), validate.OutOfRange, "Chỉ tiêu không được âm.", "A target cannot be negative.")
 		case t.Target > maxTarget:
-			v.Add(in("targets", i, "target"), validate.OutOfRange, "Chỉ tiêu quá lớn (tối đa 1 triệu tỉ).",
+			v.Add(validate.Input("targets", i, "target"), validate.OutOfRange, "Chỉ tiêu quá lớn (tối đa 1 triệu tỉ).",
 				"The target is too large (at most 10^15).")
 		case t.Metric.IsShare() && t.Target > 1:
-			v.Add(in("targets", i, "target"), validate.OutOfRange, "Tỉ lệ là số từ 0 đến 1 (ví dụ 0,9 cho 90%).",
+			v.Add(validate.Input("targets", i, "target"), validate.OutOfRange, "Tỉ lệ là số từ 0 đến 1 (ví dụ 0,9 cho 90%).",
 				"A share is between 0 and 1 (0.9 for 90%).")
 		}
-		t.Note = v.OptionalText(in("targets", i, "note"), t.Note, 1000)
+		t.Note = v.OptionalText(validate.Input("targets", i, "note"), t.Note, 1000)
 	}
 	if err := v.Err(); err != nil {
 		return nil, err
@@ -133,7 +131,7 @@ func (s *Store) SetTargets(ctx context.Context, unitID int64, year int, targets 
 			return fmt.Errorf("plan unit: %w", err)
 		}
 		if !exists {
-			v.Add(in("unitId"), validate.NotFound, "Không tìm thấy đơn vị.", "No such unit.")
+			v.Add(validate.Input("unitId"), validate.NotFound, "Không tìm thấy đơn vị.", "No such unit.")
 			return v.Err()
 		}
 		// Two saves of one plan at the same moment would each delete the

@@ -226,45 +226,8 @@ func (s *Store) YearlyParts(ctx context.Context, unitID int64, year int, parts P
 		cur.Previous = prev
 	}
 
-	// Who was a member when is replayed from the history once per date, into
-	// temporary tables the statements share, rather than in each of them;
-	// only the dates the asked parts need.
 	err = s.inReportTx(ctx, func(tx pgx.Tx) error {
-		dates := []struct {
-			table  string
-			on     time.Time
-			needed bool
-		}{
-			{"report_members_end", time.Date(year, 12, 31, 0, 0, 0, 0, time.UTC), parts.needsEnd()},
-			{"report_members_prev_end", time.Date(year-1, 12, 31, 0, 0, 0, 0, time.UTC), parts.YearStart || prevParts.needsEnd()},
-			{"report_members_prev_start", time.Date(year-2, 12, 31, 0, 0, 0, 0, time.UTC), prevParts.YearStart},
-		}
-		pre := &pgx.Batch{}
-		for _, d := range dates {
-			if d.needed {
-				pre.Queue(`CREATE TEMP TABLE `+d.table+` ON COMMIT DROP AS WITH `+membersAt("m", "$2::date")+` SELECT * FROM m`, path, d.on)
-				pre.Queue(`ANALYZE ` + d.table)
-			}
-		}
-		// The year's attended participations are read once, for the figures
-		// and the breakdown to aggregate, rather than joined again by each.
-		for _, a := range []struct {
-			table  string
-			year   int
-			needed bool
-		}{
-			{"report_attended", year, parts.Activities || parts.Breakdown},
-			{"report_attended_prev", year - 1, prevParts.Activities},
-		} {
-			if a.needed {
-				pre.Queue(`CREATE TEMP TABLE `+a.table+` ON COMMIT DROP AS
-					SELECT p.member_id, p.volunteer_hours, a.work_area, au.path
-					FROM participations p,`+heldActivities+` AND p.activity_id = a.id AND p.attended`,
-					path, time.Date(a.year, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(a.year, 12, 31, 0, 0, 0, 0, time.UTC))
-				pre.Queue(`ANALYZE ` + a.table)
-			}
-		}
-		if pre.Len() > 0 {
+		if pre := queueTables(path, year, parts, prevParts); pre.Len() > 0 {
 			if err := tx.SendBatch(ctx, pre).Close(); err != nil {
 				return err
 			}
@@ -290,6 +253,48 @@ func (s *Store) YearlyParts(ctx context.Context, unitID int64, year int, parts P
 		finish(prev)
 	}
 	return cur, nil
+}
+
+// queueTables queues the temporary tables a report's statements share:
+// who was a member when is replayed from the history once per date, rather
+// than in each statement, and only for the dates the asked parts need.
+func queueTables(path string, year int, parts, prevParts Parts) *pgx.Batch {
+	dates := []struct {
+		table  string
+		on     time.Time
+		needed bool
+	}{
+		{"report_members_end", time.Date(year, 12, 31, 0, 0, 0, 0, time.UTC), parts.needsEnd()},
+		{"report_members_prev_end", time.Date(year-1, 12, 31, 0, 0, 0, 0, time.UTC), parts.YearStart || prevParts.needsEnd()},
+		{"report_members_prev_start", time.Date(year-2, 12, 31, 0, 0, 0, 0, time.UTC), prevParts.YearStart},
+	}
+	pre := &pgx.Batch{}
+	for _, d := range dates {
+		if d.needed {
+			pre.Queue(`CREATE TEMP TABLE `+d.table+` ON COMMIT DROP AS WITH `+membersAt("m", "$2::date")+` SELECT * FROM m`, path, d.on)
+			pre.Queue(`ANALYZE ` + d.table)
+		}
+	}
+	// The year's attended participations are read once, for the figures
+	// and the breakdown to aggregate, rather than joined again by each.
+	for _, a := range []struct {
+		table  string
+		year   int
+		needed bool
+	}{
+		{"report_attended", year, parts.Activities || parts.Breakdown},
+		{"report_attended_prev", year - 1, prevParts.Activities},
+	} {
+		if a.needed {
+			start, end := yearBounds(a.year)
+			pre.Queue(`CREATE TEMP TABLE `+a.table+` ON COMMIT DROP AS
+				SELECT p.member_id, p.volunteer_hours, a.work_area, au.path
+				FROM participations p,`+heldActivities+` AND p.activity_id = a.id AND p.attended`,
+				path, start, end)
+			pre.Queue(`ANALYZE ` + a.table)
+		}
+	}
+	return pre
 }
 
 // inReportTx runs fn in a transaction set up for report statements. A plan

@@ -2,25 +2,17 @@ package report
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/sodoan/sodoan/internal/db"
 )
 
 // TargetsByIDs returns plan targets by id, for node(id:) and the audit
 // log's links; ids that do not exist are left out.
 func (s *Store) TargetsByIDs(ctx context.Context, ids []int64) (map[int64]*Target, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+targetColumns+` FROM plan_targets WHERE id = ANY($1)`, ids)
-	if err != nil {
-		return nil, fmt.Errorf("plan targets by id: %w", err)
-	}
-	list, err := pgx.CollectRows(rows, scanTarget)
-	if err != nil {
-		return nil, fmt.Errorf("plan targets by id: %w", err)
-	}
-	out := make(map[int64]*Target, len(list))
-	for i := range list {
-		out[list[i].ID] = &list[i]
-	}
-	return out, nil
+	return db.ByIDs(ctx, s.pool, "plan_targets", targetColumns, ids, func(r pgx.Row) (*Target, error) {
+		t, err := scanTarget(r)
+		return &t, err
+	}, func(t *Target) int64 { return t.ID })
 }

@@ -173,7 +173,20 @@ func (l *loader) otherMembers(t tree) otherMembers {
 	}
 }
 
+// office2022 records the office branch's year 2022, in the order a branch
+// would have entered it.
 func (l *loader) office2022(t tree, ms []*member.Member) {
+	l.officeActivities2022(t, ms)
+	// The pledge is signed at the branch meeting in March.
+	l.pledge(t.office, 2022, pledgeTxt, "Cam kết của đoàn viên chi đoàn năm 2022.", "2022-03-10", ms)
+	l.officeMeetings2022(t, ms)
+	l.officeAwards2022(t, ms)
+	l.officeRatings2022(ms)
+}
+
+// officeActivities2022 records the branch's campaigns and activities of 2022
+// other than its meetings.
+func (l *loader) officeActivities2022(t tree, ms []*member.Member) {
 	secretary, deputy, committee := ms[0], ms[1], ms[2]
 
 	pinkHoliday := l.campaign(t.province, "Kỳ nghỉ hồng", 2022, activity.YouthVolunteering,
@@ -263,9 +276,12 @@ func (l *loader) office2022(t tree, ms []*member.Member) {
 		StartsOn: day("2022-06-13"), EndsOn: day("2022-06-17"), Place: activity.Place{Text: opt("Bộ Chỉ huy Quân sự tỉnh")},
 	})
 	l.took(militia, 0, ms[3], ms[5], ms[7], ms[9], ms[13], ms[15])
+}
 
-	// The pledge is signed at the branch meeting in March.
-	l.pledge(t.office, 2022, pledgeTxt, "Cam kết của đoàn viên chi đoàn năm 2022.", "2022-03-10", ms)
+// officeMeetings2022 records the monthly branch meetings and the year-end
+// conference.
+func (l *loader) officeMeetings2022(t tree, ms []*member.Member) {
+	secretary := ms[0]
 
 	// Monthly branch meetings (sinh hoạt chi đoàn).
 	// December's meeting is the year-end conference below.
@@ -299,6 +315,11 @@ func (l *loader) office2022(t tree, ms []*member.Member) {
 		},
 	})
 	l.took(conference, 0, ms...)
+}
+
+// officeAwards2022 records the commendations the branch received and gave.
+func (l *loader) officeAwards2022(t tree, ms []*member.Member) {
+	deputy := ms[1]
 
 	// The collective Bằng khen from the bloc, and the branch's own Giấy khen.
 	l.commend(award.CommendationInput{
@@ -321,7 +342,10 @@ func (l *loader) office2022(t tree, ms []*member.Member) {
 			Year: 2022, Reason: opt(c.reason), RecipientMemberID: &c.who.ID,
 		})
 	}
+}
 
+// officeRatings2022 rates the branch's members for 2022.
+func (l *loader) officeRatings2022(ms []*member.Member) {
 	ratings := make(map[*member.Member]member.RatingLevel, len(ms))
 	for i, m := range ms {
 		switch {

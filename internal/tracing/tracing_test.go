@@ -96,7 +96,7 @@ func TestRequestSpansJoinCallersTrace(t *testing.T) {
 	}
 	attrs := map[string]string{}
 	for _, a := range op.Attributes {
-		attrs[string(a.Key)] = a.Value.Emit()
+		attrs[string(a.Key)] = a.Value.String()
 	}
 	if attrs["graphql.operation.name"] != "Members" || attrs["graphql.operation.type"] != "query" || attrs["graphql.operation.complexity"] == "" {
 		t.Errorf("operation span attributes: %v", attrs)

@@ -77,6 +77,12 @@ func Path(parts ...any) []string {
 	return out
 }
 
+// Input is the path of a field of a mutation's input argument:
+// Input("targets", 2, "workArea") is input.targets.2.workArea.
+func Input(parts ...any) []string {
+	return Path(append([]any{"input"}, parts...)...)
+}
+
 // Text trims s and checks it is present (when required) and at most max
 // characters. It returns the trimmed text for storing.
 func (e *Errors) Text(field []string, s string, required bool, max int) string {

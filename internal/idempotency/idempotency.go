@@ -1,4 +1,7 @@
-package db
+// Package idempotency makes creates safe to retry: a client sends a key
+// with a create, and a retry with the same key answers with the record the
+// first request made instead of making another.
+package idempotency
 
 import (
 	"context"
@@ -7,25 +10,26 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/sodoan/sodoan/internal/db"
 	"github.com/sodoan/sodoan/internal/validate"
 )
 
-// IdempotencyKey is what a client sent to make a create safe to retry: the
-// key, the mutation it came with and a fingerprint of its input.
-type IdempotencyKey struct {
+// Key is what a client sent to make a create safe to retry: the key, the
+// mutation it came with and a fingerprint of its input.
+type Key struct {
 	Key         string
 	Operation   string
 	Fingerprint []byte
 }
 
-type idempotencyKey struct{}
+type ctxKey struct{}
 
-// WithIdempotencyKey returns ctx carrying k for the create it is passed to.
-func WithIdempotencyKey(ctx context.Context, k IdempotencyKey) context.Context {
-	return context.WithValue(ctx, idempotencyKey{}, k)
+// With returns ctx carrying k for the create it is passed to.
+func With(ctx context.Context, k Key) context.Context {
+	return context.WithValue(ctx, ctxKey{}, k)
 }
 
-// Replay is the error ClaimKey returns when the key has already created a
+// Replay is the error Claim returns when the key has already created a
 // record: the caller answers with that record instead of creating another.
 type Replay struct{ RecordID int64 }
 
@@ -46,22 +50,22 @@ func ReplayOf(err error) (int64, bool) {
 // keyLifetime is how long a key is honoured; after that it may be reused.
 const keyLifetime = "24 hours"
 
-// ClaimKey, first thing in a create's transaction, claims the idempotency
-// key in ctx for the signed-in actor. It returns nil when the create should
+// Claim, first thing in a create's transaction, claims the idempotency key
+// in ctx for the signed-in actor. It returns nil when the create should
 // go ahead, a *Replay when the key has already created a record, and a
 // field error when the key was used for a different request. Two requests
 // with one key at the same moment are serialised by the key's row lock:
 // the second waits for the first to commit, then replays it. Without a key
 // or an actor it does nothing.
-func ClaimKey(ctx context.Context, tx pgx.Tx) error {
-	k, ok := ctx.Value(idempotencyKey{}).(IdempotencyKey)
-	actor, _ := ActorFrom(ctx)
+func Claim(ctx context.Context, tx pgx.Tx) error {
+	k, ok := ctx.Value(ctxKey{}).(Key)
+	actor, _ := db.ActorFrom(ctx)
 	if !ok || actor.AccountID == 0 {
 		return nil
 	}
 	if len(k.Key) == 0 || len(k.Key) > 200 {
 		var v validate.Errors
-		v.Add(validate.Path("input", "idempotencyKey"), validate.Invalid,
+		v.Add(validate.Input("idempotencyKey"), validate.Invalid,
 			"Khóa chống ghi trùng phải có từ 1 đến 200 ký tự.", "The idempotency key must be 1 to 200 characters.")
 		return v.Err()
 	}
@@ -89,7 +93,7 @@ func ClaimKey(ctx context.Context, tx pgx.Tx) error {
 	}
 	if operation != k.Operation || string(fingerprint) != string(k.Fingerprint) || recordID == nil {
 		var v validate.Errors
-		v.Add(validate.Path("input", "idempotencyKey"), validate.Duplicate,
+		v.Add(validate.Input("idempotencyKey"), validate.Duplicate,
 			"Khóa này đã được dùng cho một yêu cầu khác; mỗi thao tác tạo mới cần một khóa riêng.",
 			"This key was already used for a different request; each new create needs its own key.")
 		return v.Err()
@@ -97,11 +101,11 @@ func ClaimKey(ctx context.Context, tx pgx.Tx) error {
 	return &Replay{RecordID: *recordID}
 }
 
-// KeyCreated records, in the create's transaction, which record the key in
+// Created records, in the create's transaction, which record the key in
 // ctx created, so a retry can answer with it.
-func KeyCreated(ctx context.Context, tx pgx.Tx, recordID int64) error {
-	k, ok := ctx.Value(idempotencyKey{}).(IdempotencyKey)
-	actor, _ := ActorFrom(ctx)
+func Created(ctx context.Context, tx pgx.Tx, recordID int64) error {
+	k, ok := ctx.Value(ctxKey{}).(Key)
+	actor, _ := db.ActorFrom(ctx)
 	if !ok || actor.AccountID == 0 {
 		return nil
 	}
@@ -110,4 +114,20 @@ func KeyCreated(ctx context.Context, tx pgx.Tx, recordID int64) error {
 		return fmt.Errorf("record idempotency key: %w", err)
 	}
 	return nil
+}
+
+// InTx runs create in a transaction (db.InTx) that claims the key in ctx
+// first and records the id of the record create made last, so that a retry
+// with the key gets a *Replay naming that record instead of making another.
+func InTx(ctx context.Context, conn db.DB, create func(pgx.Tx) (createdID int64, err error)) error {
+	return db.InTx(ctx, conn, func(tx pgx.Tx) error {
+		if err := Claim(ctx, tx); err != nil {
+			return err
+		}
+		id, err := create(tx)
+		if err != nil {
+			return err
+		}
+		return Created(ctx, tx, id)
+	})
 }
