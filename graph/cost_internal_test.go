@@ -31,7 +31,7 @@ func TestPriceOperation(t *testing.T) {
 		{`{ a: units(first: 3) { ...C } b: units(first: 3) { ...C } } fragment C on UnitConnection { totalCount }`, 2 * (1 + 3*1)},
 		{`{ __schema { types { name fields { name } } } __typename }`, introspectionPrice + 1},
 	} {
-		doc, err := gqlparser.LoadQuery(es.Schema(), tt.query)
+		doc, err := gqlparser.LoadQueryWithRules(es.Schema(), tt.query, nil)
 		if err != nil {
 			t.Fatalf("%s: %v", tt.query, err)
 		}
@@ -79,7 +79,7 @@ func TestCapErrors(t *testing.T) {
 // passed, and says so.
 func TestChecksStopAtTheDeadline(t *testing.T) {
 	es := NewExecutableSchema(Config{Resolvers: &Resolver{}, Complexity: pagedComplexity()})
-	doc, err := gqlparser.LoadQuery(es.Schema(), `{ units(first: 10) { edges { node { name } } } }`)
+	doc, err := gqlparser.LoadQueryWithRules(es.Schema(), `{ units(first: 10) { edges { node { name } } } }`, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

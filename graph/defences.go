@@ -278,7 +278,7 @@ func (l requestCharge) MutateOperationParameters(ctx context.Context, p *graphql
 	if size != nil {
 		size.params = p
 	}
-	lim, key := rateLimit{l.RateLimits}.budget(ctx)
+	lim, key := rateLimit(l).budget(ctx)
 	if lim == nil {
 		return nil
 	}

@@ -11,7 +11,6 @@ import (
 	"github.com/sodoan/sodoan/internal/apperr"
 	"github.com/sodoan/sodoan/internal/i18n"
 	"github.com/sodoan/sodoan/internal/loader"
-	"github.com/sodoan/sodoan/internal/page"
 	"github.com/sodoan/sodoan/internal/patch"
 	"github.com/sodoan/sodoan/internal/validate"
 )
@@ -135,9 +134,4 @@ func filterID(kind model.Kind, id *string) (*int64, error) {
 		return nil, err
 	}
 	return &n, nil
-}
-
-// pageRequest validates first/after.
-func pageRequest(first *int32, after *string) (page.Request, error) {
-	return page.New(first, after)
 }

@@ -6,7 +6,6 @@ import (
 	"github.com/vikstrous/dataloadgen"
 
 	"github.com/sodoan/sodoan/graph/model"
-	"github.com/sodoan/sodoan/internal/access"
 	"github.com/sodoan/sodoan/internal/activity"
 	"github.com/sodoan/sodoan/internal/award"
 	"github.com/sodoan/sodoan/internal/loader"
@@ -197,12 +196,4 @@ func commendationOwner(ctx context.Context, issuer, memberID, unitID *int64) (*i
 		return recordTypes.owner(ctx, model.KindMember, *memberID)
 	}
 	return unitID, nil
-}
-
-// signedInOnly is the account check every write starts with.
-func signedInOnly(ctx context.Context) error {
-	if !access.From(ctx).SignedIn() {
-		return access.ErrSignIn
-	}
-	return nil
 }
