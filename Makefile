@@ -66,7 +66,7 @@ check-generated: generate
 	@changed=$$(git status --porcelain -- graph schema.graphql); \
 	if [ -n "$$changed" ]; then echo "generated code differs from the commit (run 'make generate' and commit):"; echo "$$changed"; git diff --stat -- graph schema.graphql; exit 1; fi
 
-## lint: fail on unformatted code, go vet findings or staticcheck findings (staticcheck is pinned in go.mod as a tool)
+## lint: fail on unformatted code, go vet or staticcheck findings, or unreachable functions (staticcheck and deadcode are pinned in go.mod as tools)
 lint:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
@@ -74,6 +74,8 @@ lint:
 	$(GO) vet -tags browser ./internal/report/render ./internal/httpserver
 	$(GO) tool staticcheck ./...
 	$(GO) tool staticcheck -tags browser ./internal/report/render ./internal/httpserver
+	@dead=$$($(GO) tool deadcode -test ./...); \
+	if [ -n "$$dead" ]; then echo "unreachable functions (deadcode -test):"; echo "$$dead"; exit 1; fi
 
 # GraphiQL's files are served from the binary (internal/graphiql/assets), so
 # the page works offline. Bump these and run `make graphiql` to update them.
