@@ -10,6 +10,7 @@ import (
 	"strconv"
 
 	"github.com/sodoan/sodoan/graph/model"
+	"github.com/sodoan/sodoan/internal/i18n"
 	"github.com/sodoan/sodoan/internal/access"
 	"github.com/sodoan/sodoan/internal/account"
 	"github.com/sodoan/sodoan/internal/cachescope"
@@ -255,6 +256,15 @@ func (r *queryResolver) AuditLog(ctx context.Context, filter *model.AuditFilter,
 
 func (r *roleResolver) Unit(ctx context.Context, obj *account.Role) (*org.Unit, error) {
 	return loadOptional(ctx, loaders(ctx).Unit, obj.UnitID)
+}
+
+func (r *roleResolver) Note(ctx context.Context, obj *account.Role) (*string, error) {
+	vi, en := obj.LapseNote()
+	if vi == "" {
+		return nil, nil
+	}
+	note := i18n.Pick(ctx, vi, en)
+	return &note, nil
 }
 
 func (r *Resolver) Account() AccountResolver { return &accountResolver{r} }
