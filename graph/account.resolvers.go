@@ -10,10 +10,10 @@ import (
 	"strconv"
 
 	"github.com/sodoan/sodoan/graph/model"
-	"github.com/sodoan/sodoan/internal/i18n"
 	"github.com/sodoan/sodoan/internal/access"
 	"github.com/sodoan/sodoan/internal/account"
 	"github.com/sodoan/sodoan/internal/cachescope"
+	"github.com/sodoan/sodoan/internal/i18n"
 	"github.com/sodoan/sodoan/internal/member"
 	"github.com/sodoan/sodoan/internal/org"
 	"github.com/sodoan/sodoan/internal/page"
