@@ -3,7 +3,7 @@
 -- announced on the channel access_changed, so that every server drops what
 -- it remembers as soon as the change commits, not when its cache expires:
 -- a unit moved, dissolved or restored (a role on an archived unit has
--- lapsed), a role granted or revoked, an account switched off or relinked,
+-- lapsed) or re-levelled (the size hint of access.Scope.Narrow), a role granted or revoked, an account switched off or relinked,
 -- a session ended, a member moved to another branch (the roster it sees).
 -- NOTIFY is sent at commit, and the same notice twice in one transaction
 -- is sent once, so a statement-level trigger costs one notice a change.
@@ -15,7 +15,7 @@ BEGIN
     RETURN NULL;
 END $$;
 
-CREATE TRIGGER access_changed AFTER UPDATE OF parent_id, path, archived_at OR DELETE ON units
+CREATE TRIGGER access_changed AFTER UPDATE OF parent_id, path, archived_at, level OR DELETE ON units
     FOR EACH STATEMENT EXECUTE FUNCTION access_changed();
 CREATE TRIGGER access_changed AFTER INSERT OR UPDATE OR DELETE ON account_roles
     FOR EACH STATEMENT EXECUTE FUNCTION access_changed();

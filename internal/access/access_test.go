@@ -68,10 +68,12 @@ func TestConditionsAsBefore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, scope := range scopes {
+	for i := range 2 * len(scopes) {
+		// Each scope in both shapes of condition (Scope.Narrow): the same rows.
+		scope, narrow := scopes[i/2], i%2 == 1
 		p := &access.Principal{AccountID: 1}
 		for _, id := range scope {
-			p.Officer = append(p.Officer, access.Scope{UnitID: id})
+			p.Officer = append(p.Officer, access.Scope{UnitID: id, Narrow: narrow})
 		}
 		paths := ids(`SELECT id FROM units WHERE id = ANY($1)`, scope) // exists
 		if len(paths) != len(scope) {
@@ -110,13 +112,15 @@ func TestConditionsAsBefore(t *testing.T) {
 	if _, err := pool.Exec(ctx, `UPDATE units SET archived_at = now() WHERE id = $1`, branch); err != nil {
 		t.Fatal(err)
 	}
-	p := &access.Principal{AccountID: 1, Officer: []access.Scope{{UnitID: branch}}}
-	var args db.Args
-	if got := ids(`SELECT m.id FROM members m WHERE `+p.MemberCondition("m", &args), args...); len(got) != 0 {
-		t.Errorf("a scope on an archived branch reaches %d members", len(got))
-	}
-	args = db.Args{}
-	if got := ids(`SELECT u.id FROM units u WHERE `+p.UnitCondition("u", &args), args...); len(got) != 0 {
-		t.Errorf("a scope on an archived branch reaches %d units", len(got))
+	for _, narrow := range []bool{false, true} {
+		p := &access.Principal{AccountID: 1, Officer: []access.Scope{{UnitID: branch, Narrow: narrow}}}
+		var args db.Args
+		if got := ids(`SELECT m.id FROM members m WHERE `+p.MemberCondition("m", &args), args...); len(got) != 0 {
+			t.Errorf("a scope on an archived branch reaches %d members", len(got))
+		}
+		args = db.Args{}
+		if got := ids(`SELECT u.id FROM units u WHERE `+p.UnitCondition("u", &args), args...); len(got) != 0 {
+			t.Errorf("a scope on an archived branch reaches %d units", len(got))
+		}
 	}
 }
