@@ -4,7 +4,7 @@
 //   - an administrator may do everything;
 //   - an officer of a unit reads and writes that unit and everything below it
 //     (a branch secretary is an officer of her branch, a bloc officer of the
-//     bloc);
+//     bloc), wherever the unit moves, until it is dissolved (archived);
 //   - a member signed in reads their own record in full, and sees the names
 //     and positions of their own branch's members (the roster) without their
 //     personal details;

@@ -312,7 +312,7 @@ func (s *Store) Authenticate(ctx context.Context, token string) (*access.Princip
 	// Scopes are unit ids: where each unit stands is read with each target
 	// (access.Scope). A role on a dissolved (archived) unit has lapsed and
 	// is left out; a cached principal is dropped when a unit is archived
-	// (see Store.Watch).
+	// (Store.Changed, told by package accesswatch).
 	for i, id := range unitIDs {
 		p.Officer = append(p.Officer, access.Scope{UnitID: id, Narrow: narrow[i]})
 	}
