@@ -244,6 +244,7 @@ func serve(ctx context.Context, cfg config.Config, log zerolog.Logger, migrate b
 	}
 
 	h := httpserver.Routes(httpserver.Options{
+		Context:     ctx,
 		Pool:        pool,
 		Log:         log,
 		Development: cfg.Env == config.Development,

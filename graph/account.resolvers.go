@@ -13,6 +13,7 @@ import (
 	"github.com/sodoan/sodoan/internal/access"
 	"github.com/sodoan/sodoan/internal/account"
 	"github.com/sodoan/sodoan/internal/cachescope"
+	"github.com/sodoan/sodoan/internal/i18n"
 	"github.com/sodoan/sodoan/internal/member"
 	"github.com/sodoan/sodoan/internal/org"
 	"github.com/sodoan/sodoan/internal/page"
@@ -255,6 +256,15 @@ func (r *queryResolver) AuditLog(ctx context.Context, filter *model.AuditFilter,
 
 func (r *roleResolver) Unit(ctx context.Context, obj *account.Role) (*org.Unit, error) {
 	return loadOptional(ctx, loaders(ctx).Unit, obj.UnitID)
+}
+
+func (r *roleResolver) Note(ctx context.Context, obj *account.Role) (*string, error) {
+	vi, en := obj.LapseNote()
+	if vi == "" {
+		return nil, nil
+	}
+	note := i18n.Pick(ctx, vi, en)
+	return &note, nil
 }
 
 func (r *Resolver) Account() AccountResolver { return &accountResolver{r} }

@@ -772,8 +772,10 @@ type ComplexityRoot struct {
 	}
 
 	Role struct {
-		Kind func(childComplexity int) int
-		Unit func(childComplexity int) int
+		Kind   func(childComplexity int) int
+		Lapsed func(childComplexity int) int
+		Note   func(childComplexity int) int
+		Unit   func(childComplexity int) int
 	}
 
 	RolePayload struct {
@@ -1166,6 +1168,8 @@ type QueryResolver interface {
 }
 type RoleResolver interface {
 	Unit(ctx context.Context, obj *account.Role) (*org.Unit, error)
+
+	Note(ctx context.Context, obj *account.Role) (*string, error)
 }
 type SearchHitResolver interface {
 	Kind(ctx context.Context, obj *news.Hit) (model.SearchHitKind, error)
@@ -4284,6 +4288,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Role.Kind(childComplexity), true
+	case "Role.lapsed":
+		if e.ComplexityRoot.Role.Lapsed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Role.Lapsed(childComplexity), true
+	case "Role.note":
+		if e.ComplexityRoot.Role.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Role.Note(childComplexity), true
 	case "Role.unit":
 		if e.ComplexityRoot.Role.Unit == nil {
 			break
@@ -6498,6 +6514,10 @@ func (ec *executionContext) childFields_Role(ctx context.Context, field graphql.
 		return ec.fieldContext_Role_kind(ctx, field)
 	case "unit":
 		return ec.fieldContext_Role_unit(ctx, field)
+	case "lapsed":
+		return ec.fieldContext_Role_lapsed(ctx, field)
+	case "note":
+		return ec.fieldContext_Role_note(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Role", field.Name)
 }
@@ -21452,6 +21472,52 @@ func (ec *executionContext) fieldContext_Role_unit(_ context.Context, field grap
 	return fc, nil
 }
 
+func (ec *executionContext) _Role_lapsed(ctx context.Context, field graphql.CollectedField, obj *account.Role) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Role_lapsed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Lapsed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Role_lapsed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Role", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Role_note(ctx context.Context, field graphql.CollectedField, obj *account.Role) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Role_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Role().Note(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Role_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Role", field, true, true, "String")
+}
+
 func (ec *executionContext) _RolePayload_account(ctx context.Context, field graphql.CollectedField, obj *model.RolePayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -35774,6 +35840,17 @@ func (ec *executionContext) _Role(ctx context.Context, sel ast.SelectionSet, obj
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Role_unit(ctx, field, obj)
+				})
+		case "lapsed":
+			out.Values[i] = ec._Role_lapsed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "note":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Role_note(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))

@@ -4,7 +4,7 @@
 //   - an administrator may do everything;
 //   - an officer of a unit reads and writes that unit and everything below it
 //     (a branch secretary is an officer of her branch, a bloc officer of the
-//     bloc);
+//     bloc), wherever the unit moves, until it is dissolved (archived);
 //   - a member signed in reads their own record in full, and sees the names
 //     and positions of their own branch's members (the roster) without their
 //     personal details;
@@ -14,6 +14,7 @@ package access
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -21,15 +22,39 @@ import (
 	"github.com/sodoan/sodoan/internal/db"
 )
 
-// Scope is a unit and everything below it, by the unit's ltree path.
+// Scope is a unit and everything below it, named by the unit's id alone.
+// Where the unit stands is read afresh with each target (its path, loaded
+// for the request), never remembered here: a unit that moves takes its
+// officers' reach with it at once, on every server.
 type Scope struct {
 	UnitID int64
-	Path   string
+	// Narrow marks a grassroots union or a branch, whose subtree is a few
+	// units: SQL conditions are shaped for that. It is a hint to the
+	// planner only, read with the role: it changes how fast a condition
+	// runs, never what it matches.
+	Narrow bool
 }
 
-// Contains reports whether the unit at path lies in the scope.
+// Contains reports whether the unit at path lies in the scope: whether the
+// scope's unit is one of the ids path is made of ("1.5.23" lies in the
+// scopes of units 1, 5 and 23).
 func (s Scope) Contains(path string) bool {
-	return path == s.Path || strings.HasPrefix(path, s.Path+".")
+	return PathHas(path, s.UnitID)
+}
+
+// PathHas reports whether id is one of the labels of the ltree path, that
+// is whether the unit at path is unit id or lies below it.
+func PathHas(path string, id int64) bool {
+	var buf [20]byte
+	label := strconv.AppendInt(buf[:0], id, 10)
+	for path != "" {
+		head, rest, _ := strings.Cut(path, ".")
+		if head == string(label) {
+			return true
+		}
+		path = rest
+	}
+	return false
 }
 
 // Principal is who is asking. The zero value is anonymous.
@@ -133,7 +158,7 @@ func (p *Principal) MemberCondition(member string, args *db.Args) string {
 	}
 	var ors []string
 	if len(p.Officer) > 0 {
-		ors = append(ors, member+".unit_id IN (SELECT id FROM units WHERE path <@ "+args.Add(p.paths())+"::text[]::ltree[])")
+		ors = append(ors, member+".unit_id IN "+p.scopeSubtree(args))
 	}
 	if p.MemberID != nil {
 		ors = append(ors, member+".id = "+args.Add(*p.MemberID))
@@ -156,7 +181,7 @@ func (p *Principal) PersonalCondition(member string, args *db.Args) string {
 	}
 	var ors []string
 	if len(p.Officer) > 0 {
-		ors = append(ors, member+".unit_id IN (SELECT id FROM units WHERE path <@ "+args.Add(p.paths())+"::text[]::ltree[])")
+		ors = append(ors, member+".unit_id IN "+p.scopeSubtree(args))
 	}
 	if p.MemberID != nil {
 		ors = append(ors, member+".id = "+args.Add(*p.MemberID))
@@ -167,10 +192,54 @@ func (p *Principal) PersonalCondition(member string, args *db.Args) string {
 	return "(" + strings.Join(ors, " OR ") + ")"
 }
 
-func (p *Principal) paths() []string {
-	out := make([]string, len(p.Officer))
+// scopeUnits is an SQL expression for the paths of p's scopes as they are
+// now, read in the statement itself: a unit moved since p was looked up is
+// reached where it stands, and a role on a unit dissolved (archived) since
+// reaches nothing. The array is computed once per statement (an InitPlan);
+// "path <@ array" is then served by the GiST index on units.path.
+func (p *Principal) scopeUnits(args *db.Args) string {
+	return "ARRAY(SELECT path FROM units WHERE id = ANY(" + args.Add(p.unitIDs()) + "::bigint[]) AND archived_at IS NULL)"
+}
+
+// scopeSubtree is an SQL subquery of the ids of the units in p's scopes as
+// they are now (see scopeUnits). Its shape follows the scopes' size, which
+// the planner cannot see in either form (the paths are read in the
+// statement): for "path <@ ARRAY(...)" it plans for a large subtree, for
+// the join of units s to units u for a small one. Measured on 100,000
+// members and 2,176 units, a branch secretary's member page took 161 ms
+// with the array (a walk over every member by name) and 0.4 ms with the
+// join; a province officer's 0.7 ms with the array and 59 ms with the join.
+func (p *Principal) scopeSubtree(args *db.Args) string {
+	if p.narrow() {
+		return "(SELECT u.id FROM units s JOIN units u ON u.path <@ s.path WHERE s.id = ANY(" + args.Add(p.unitIDs()) +
+			"::bigint[]) AND s.archived_at IS NULL)"
+	}
+	return "(SELECT id FROM units WHERE path <@ " + p.scopeUnits(args) + ")"
+}
+
+// unitInScope is an SQL condition true when the unit of the row unit is in
+// one of p's scopes as they are now, shaped as scopeSubtree.
+func (p *Principal) unitInScope(unit string, args *db.Args) string {
+	if p.narrow() {
+		return unit + ".id IN " + p.scopeSubtree(args)
+	}
+	return unit + ".path <@ " + p.scopeUnits(args)
+}
+
+// narrow reports whether every scope of p is a small subtree (Scope.Narrow).
+func (p *Principal) narrow() bool {
+	for _, s := range p.Officer {
+		if !s.Narrow {
+			return false
+		}
+	}
+	return true
+}
+
+func (p *Principal) unitIDs() []int64 {
+	out := make([]int64, len(p.Officer))
 	for i, s := range p.Officer {
-		out[i] = s.Path
+		out[i] = s.UnitID
 	}
 	return out
 }
@@ -184,7 +253,7 @@ func (p *Principal) UnitCondition(unit string, args *db.Args) string {
 	if len(p.Officer) == 0 {
 		return "false"
 	}
-	return unit + ".path <@ " + args.Add(p.paths()) + "::text[]::ltree[]"
+	return p.unitInScope(unit, args)
 }
 
 type principalKey struct{}

@@ -48,7 +48,49 @@ type Role struct {
 	AccountID int64
 	Kind      RoleKind
 	UnitID    *int64
+	// Lapsed is set for a role on a unit since archived (dissolved, merged
+	// away, split up): it grants nothing any more. Ended says how.
+	Lapsed bool
+	Ended  *UnitEnd
 }
+
+// UnitEnd is how a role's unit ended.
+type UnitEnd struct {
+	ArchivedAt time.Time
+	// The decision that ended the unit, when it ended by one (package org's
+	// unit_changes): DISSOLVE, MERGE or SPLIT; "" for a plain archive.
+	Kind           string
+	EffectiveOn    *time.Time
+	DecisionNumber *string
+}
+
+// LapseNote explains a lapsed role in Vietnamese and English; "" for a role in
+// force.
+func (r *Role) LapseNote() (vi, en string) {
+	if !r.Lapsed || r.Ended == nil {
+		return "", ""
+	}
+	e := r.Ended
+	if e.Kind == "" || e.EffectiveOn == nil || e.DecisionNumber == nil {
+		day := e.ArchivedAt.In(vietnam)
+		return "Quyền không còn hiệu lực: đơn vị đã giải thể (lưu trữ) ngày " + day.Format("02/01/2006") + ".",
+			"The role has lapsed: the unit was dissolved (archived) on " + day.Format(time.DateOnly) + "."
+	}
+	viHow, enHow := "giải thể", "dissolved"
+	switch e.Kind {
+	case "MERGE":
+		viHow, enHow = "hợp nhất vào đơn vị khác", "merged into another unit"
+	case "SPLIT":
+		viHow, enHow = "chia tách", "split up"
+	}
+	return "Quyền không còn hiệu lực: đơn vị đã " + viHow + " từ ngày " + e.EffectiveOn.Format("02/01/2006") +
+			" theo quyết định số " + *e.DecisionNumber + ".",
+		"The role has lapsed: the unit was " + enHow + " as of " + e.EffectiveOn.Format(time.DateOnly) +
+			" by decision " + *e.DecisionNumber + "."
+}
+
+// vietnam is the zone a day is named in (fixed UTC+7, no daylight saving).
+var vietnam = time.FixedZone("ICT", 7*60*60)
 
 // Policy holds the sign-in rules.
 type Policy struct {
@@ -60,9 +102,9 @@ type Policy struct {
 	// wait, up to SlowMax, so guessing gets slower before the lock.
 	SlowStep, SlowMax time.Duration
 	// PrincipalCache is how long whom a token signs in may be remembered
-	// between requests (0: look it up every time). Changes made through this
-	// process take effect at once; changes made by another server process
-	// within this time.
+	// between requests (0: look it up every time). It is used only while an
+	// access watch tells the store of every committed change (Connected,
+	// Changed), so changes by any server process take effect at once.
 	PrincipalCache time.Duration
 }
 
@@ -145,17 +187,38 @@ func (s *Store) ManagedOf(ctx context.Context, p *access.Principal, ids []int64)
 	return out, nil
 }
 
-// RolesOf returns each account's roles.
+// RolesOf returns each account's roles, each marked lapsed when its unit
+// has been archived, with the decision that ended the unit if one did: the
+// latest DISSOLVE of the unit, or MERGE or SPLIT it was a source of, dated
+// after the unit's last day (a source kept by a split goes on).
 func (s *Store) RolesOf(ctx context.Context, ids []int64) (map[int64][]Role, error) {
-	rows, err := s.pool.Query(ctx, `SELECT account_id, role, unit_id FROM account_roles
-		WHERE account_id = ANY($1) ORDER BY account_id, role, unit_id`, ids)
+	rows, err := s.pool.Query(ctx, `SELECT r.account_id, r.role, r.unit_id, u.archived_at, e.kind, e.effective_on, e.decision_number
+		FROM account_roles r LEFT JOIN units u ON u.id = r.unit_id
+		LEFT JOIN LATERAL (
+			SELECT c.kind, c.effective_on, c.decision_number FROM unit_changes c
+			WHERE u.archived_at IS NOT NULL
+				AND (c.kind = 'DISSOLVE' AND c.unit_id = u.id
+					OR c.kind IN ('MERGE', 'SPLIT') AND EXISTS (SELECT 1 FROM unit_lineage l WHERE l.change_id = c.id AND l.predecessor_id = u.id))
+				AND NOT EXISTS (SELECT 1 FROM unit_versions v WHERE v.unit_id = u.id AND (v.valid_to IS NULL OR v.valid_to >= c.effective_on))
+			ORDER BY c.effective_on DESC, c.id DESC LIMIT 1) e ON true
+		WHERE r.account_id = ANY($1) ORDER BY r.account_id, r.role, r.unit_id`, ids)
 	if err != nil {
 		return nil, fmt.Errorf("roles: %w", err)
 	}
 	out := make(map[int64][]Role)
 	var r Role
-	_, err = pgx.ForEachRow(rows, []any{&r.AccountID, &r.Kind, &r.UnitID}, func() error {
-		out[r.AccountID] = append(out[r.AccountID], r)
+	var archivedAt, effective *time.Time
+	var kind, decision *string
+	_, err = pgx.ForEachRow(rows, []any{&r.AccountID, &r.Kind, &r.UnitID, &archivedAt, &kind, &effective, &decision}, func() error {
+		role := r
+		if archivedAt != nil {
+			role.Lapsed = true
+			role.Ended = &UnitEnd{ArchivedAt: *archivedAt, EffectiveOn: effective, DecisionNumber: decision}
+			if kind != nil {
+				role.Ended.Kind = *kind
+			}
+		}
+		out[r.AccountID] = append(out[r.AccountID], role)
 		return nil
 	})
 	if err != nil {
@@ -297,7 +360,7 @@ func (s *Store) Create(ctx context.Context, c CreateInput) (*Account, error) {
 				v.Add(validate.Input("memberId"), validate.NotFound, "Không tìm thấy đoàn viên.", "No such member.")
 			case err != nil:
 				return 0, fmt.Errorf("account member: %w", err)
-			case unitPath != "" && !(access.Scope{Path: unitPath}).Contains(memberPath):
+			case unitPath != "" && memberPath != unitPath && !strings.HasPrefix(memberPath, unitPath+"."):
 				v.Add(validate.Input("memberId"), validate.NotAllowed, "Đoàn viên không thuộc đơn vị quản lý tài khoản.",
 					"The member is not within the account's unit.")
 			}

@@ -12,12 +12,16 @@ import (
 // principalCache remembers for a moment whom a session token signs in, so
 // a dashboard that fires ten queries at once checks its session once, not
 // ten times. Every change this store makes to accounts, roles or sessions
-// empties it, and a lookup that raced with such a change is not kept; a
-// change made by another server process shows within the TTL.
+// empties it, and so does every change any server commits to those or to
+// the tree, as the access watch hears it (Store.Connected, Store.Changed);
+// a lookup that raced with such a change is not kept. While the watch is
+// not connected, another server's change could go unheard, so the cache is
+// not used at all: sessions are looked up every time.
 type principalCache struct {
-	mu  sync.Mutex
-	gen uint64 // bumped by every change, so a lookup begun before it is not kept
-	lru *expirable.LRU[string, *access.Principal]
+	mu      sync.Mutex
+	gen     uint64 // bumped by every change, so a lookup begun before it is not kept
+	watched bool   // the access watch is connected: changes elsewhere are heard
+	lru     *expirable.LRU[string, *access.Principal]
 }
 
 func newPrincipalCache(ttl time.Duration) *principalCache {
@@ -35,6 +39,9 @@ func (c *principalCache) get(key string) (*access.Principal, uint64) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if !c.watched {
+		return nil, c.gen
+	}
 	p, _ := c.lru.Get(key)
 	return p, c.gen
 }
@@ -46,9 +53,22 @@ func (c *principalCache) put(key string, p *access.Principal, gen uint64) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if gen == c.gen {
+	if gen == c.gen && c.watched {
 		c.lru.Add(key, p)
 	}
+}
+
+// watch says whether changes made elsewhere are heard from now on; either
+// way what was remembered goes, since changes may have been missed.
+func (c *principalCache) watch(on bool) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.watched = on
+	c.gen++
+	c.lru.Purge()
 }
 
 // forget empties the cache; called after every change that can alter who

@@ -241,8 +241,22 @@ func trim(s string, n int) *string {
 	return &s
 }
 
+// narrowLevel is true for a role's unit u whose subtree is small (see
+// access.Scope.Narrow).
+const narrowLevel = `u.level IN ('GRASSROOTS', 'BRANCH')`
+
 // touchEvery limits how often a session's last use is written.
 const touchEvery = time.Minute
+
+// Connected is told by the access watch (package accesswatch) whether it
+// is listening: the principal cache is used only while it is, since only
+// then is every change another server commits heard at once.
+func (s *Store) Connected(on bool) { s.principals.watch(on) }
+
+// Changed is told by the access watch that a change to accounts, roles,
+// sessions or the tree was committed (by any server): what the principal
+// cache remembers may be wrong now, so it goes.
+func (s *Store) Changed() { s.principals.forget() }
 
 // Remembered returns whom token signs in if that is in the principal cache,
 // without asking the database; nil otherwise.
@@ -273,19 +287,20 @@ func (s *Store) Authenticate(ctx context.Context, token string) (*access.Princip
 	// One round trip per request: the session, its account and its roles.
 	var admin bool
 	var unitIDs []int64
-	var paths []string
+	var narrow []bool
 	err := s.pool.QueryRow(ctx, `SELECT s.id, s.last_seen_at, a.id, a.username, a.display_name, a.member_id, m.unit_id,
-			coalesce(r.admin, false), coalesce(r.unit_ids, '{}'), coalesce(r.paths, '{}')
+			coalesce(r.admin, false), coalesce(r.unit_ids, '{}'), coalesce(r.narrow, '{}')
 		FROM sessions s JOIN accounts a ON a.id = s.account_id LEFT JOIN members m ON m.id = a.member_id
 		LEFT JOIN LATERAL (
 			SELECT bool_or(ar.role = 'ADMIN') AS admin,
 				array_agg(ar.unit_id) FILTER (WHERE ar.role = 'OFFICER') AS unit_ids,
-				array_agg(u.path::text) FILTER (WHERE ar.role = 'OFFICER') AS paths
-			FROM account_roles ar LEFT JOIN units u ON u.id = ar.unit_id WHERE ar.account_id = a.id) r ON true
+				array_agg(`+narrowLevel+`) FILTER (WHERE ar.role = 'OFFICER') AS narrow
+			FROM account_roles ar LEFT JOIN units u ON u.id = ar.unit_id
+			WHERE ar.account_id = a.id AND (ar.unit_id IS NULL OR u.archived_at IS NULL)) r ON true
 		WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2 AND s.last_seen_at > $3 AND a.active`,
 		hashToken(token), now, now.Add(-s.policy.IdleTimeout)).
 		Scan(&p.SessionID, &lastSeen, &p.AccountID, &p.Username, &p.DisplayName, &p.MemberID, &p.MemberUnitID,
-			&admin, &unitIDs, &paths)
+			&admin, &unitIDs, &narrow)
 	if errors.Is(err, pgx.ErrNoRows) {
 		s.rejected.Add(key, struct{}{})
 		return nil, nil
@@ -294,8 +309,12 @@ func (s *Store) Authenticate(ctx context.Context, token string) (*access.Princip
 		return nil, fmt.Errorf("authenticate: %w", err)
 	}
 	p.Admin = admin
-	for i := range unitIDs {
-		p.Officer = append(p.Officer, access.Scope{UnitID: unitIDs[i], Path: paths[i]})
+	// Scopes are unit ids: where each unit stands is read with each target
+	// (access.Scope). A role on a dissolved (archived) unit has lapsed and
+	// is left out; a cached principal is dropped when a unit is archived
+	// (Store.Changed, told by package accesswatch).
+	for i, id := range unitIDs {
+		p.Officer = append(p.Officer, access.Scope{UnitID: id, Narrow: narrow[i]})
 	}
 	if now.Sub(lastSeen) > touchEvery {
 		if _, err := s.pool.Exec(ctx, `UPDATE sessions SET last_seen_at = $2 WHERE id = $1`, p.SessionID, now); err != nil {
@@ -327,20 +346,21 @@ func (s *Store) PrincipalOf(ctx context.Context, accountID int64) (*access.Princ
 }
 
 func (s *Store) loadRoles(ctx context.Context, p *access.Principal) error {
-	rows, err := s.pool.Query(ctx, `SELECT r.role, r.unit_id, coalesce(u.path::text, '') FROM account_roles r
-		LEFT JOIN units u ON u.id = r.unit_id WHERE r.account_id = $1`, p.AccountID)
+	// As in Authenticate: a role on an archived unit has lapsed.
+	rows, err := s.pool.Query(ctx, `SELECT r.role, r.unit_id, coalesce(`+narrowLevel+`, false) FROM account_roles r
+		LEFT JOIN units u ON u.id = r.unit_id WHERE r.account_id = $1 AND (r.unit_id IS NULL OR u.archived_at IS NULL)`, p.AccountID)
 	if err != nil {
 		return fmt.Errorf("roles of account %d: %w", p.AccountID, err)
 	}
 	var kind RoleKind
 	var unitID *int64
-	var path string
-	_, err = pgx.ForEachRow(rows, []any{&kind, &unitID, &path}, func() error {
+	var narrow bool
+	_, err = pgx.ForEachRow(rows, []any{&kind, &unitID, &narrow}, func() error {
 		switch {
 		case kind == Admin:
 			p.Admin = true
 		case kind == Officer && unitID != nil:
-			p.Officer = append(p.Officer, access.Scope{UnitID: *unitID, Path: path})
+			p.Officer = append(p.Officer, access.Scope{UnitID: *unitID, Narrow: narrow})
 		}
 		return nil
 	})

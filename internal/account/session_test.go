@@ -174,3 +174,39 @@ func TestConcurrentFailuresAreAllCounted(t *testing.T) {
 		t.Errorf("%d failures counted of 12 at once", failures)
 	}
 }
+
+// The principal cache is used only while the access watch is connected:
+// without it a change committed by another server could go unheard.
+func TestPrincipalCacheOnlyWhileWatched(t *testing.T) {
+	t.Parallel()
+	pool := testdb.Migrated(t)
+	policy := DefaultPolicy
+	policy.PrincipalCache = time.Minute
+	s := NewStore(pool, policy)
+	var id int64
+	if err := pool.QueryRow(context.Background(), `INSERT INTO accounts (username, display_name, password_hash)
+		VALUES ('canbo', 'Cán bộ', 'x') RETURNING id`).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	sess, err := s.StartSession(context.Background(), id, Client{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, step := range []struct {
+		watched, remembered bool
+	}{{false, false}, {true, true}, {false, false}, {true, true}} {
+		s.Connected(step.watched)
+		if p, err := s.Authenticate(context.Background(), sess.Token); err != nil || p == nil {
+			t.Fatalf("authenticate: %v %v", p, err)
+		}
+		if got := s.Remembered(sess.Token) != nil; got != step.remembered {
+			t.Errorf("watched %t: remembered %t", step.watched, got)
+		}
+		if step.watched {
+			s.Changed()
+			if s.Remembered(sess.Token) != nil {
+				t.Error("remembered after a change was heard")
+			}
+		}
+	}
+}

@@ -125,7 +125,13 @@ func New(t testing.TB, opts ...Option) *Env {
 func NewOn(t testing.TB, pool *pgxpool.Pool, opts ...Option) *Env {
 	t.Helper()
 	logs := &syncBuffer{}
+	// The server's background work (the access watch) ends with the test.
+	ctx, stop := context.WithCancel(context.Background())
+	var background sync.WaitGroup
+	t.Cleanup(func() { stop(); background.Wait() })
 	o := httpserver.Options{
+		Context:     ctx,
+		Background:  &background,
 		Pool:        pool,
 		Log:         zerolog.New(logs),
 		Development: true,

@@ -73,8 +73,10 @@ type Config struct {
 	// Sessions end after SessionIdle unused or SessionMaxAge after sign-in.
 	SessionIdle   time.Duration `env:"SESSION_IDLE_TIMEOUT" envDefault:"2h"`
 	SessionMaxAge time.Duration `env:"SESSION_MAX_AGE" envDefault:"12h"`
-	// SessionCache is how long a server remembers whom a token signs in;
-	// changes it makes itself apply at once, other servers' within this.
+	// SessionCache is how long a server remembers whom a token signs in.
+	// Every server's changes apply at once: the database announces them
+	// (LISTEN/NOTIFY, package accesswatch), and while a server is not
+	// listening it does not use its cache.
 	SessionCache time.Duration `env:"SESSION_CACHE_TTL" envDefault:"2s"`
 
 	// MediaDir holds uploaded photos; UploadMaxBytes bounds one photo.

@@ -11,6 +11,7 @@ import (
 	"io"
 	"net/http"
 	"net/netip"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -18,6 +19,7 @@ import (
 	"github.com/rs/zerolog/hlog"
 
 	"github.com/sodoan/sodoan/graph"
+	"github.com/sodoan/sodoan/internal/accesswatch"
 	"github.com/sodoan/sodoan/internal/account"
 	"github.com/sodoan/sodoan/internal/db"
 	"github.com/sodoan/sodoan/internal/graphiql"
@@ -65,6 +67,15 @@ type Options struct {
 	// pages may call the API from a browser; nil means origins.Local() in
 	// development and none in production.
 	AllowedOrigins []string
+	// Context bounds the server's background work: while it lasts, an
+	// access watch (package accesswatch) keeps the principal cache in step
+	// with every server's changes. Nil starts none, and without one the
+	// cache is not used (Sessions.PrincipalCache has no effect).
+	Context context.Context
+	// Background, if set, counts the background work Routes starts, so a
+	// caller can wait for it to end after Context is done (a test, before
+	// its database is dropped).
+	Background *sync.WaitGroup
 }
 
 // Routes returns the server's whole HTTP handler.
@@ -73,6 +84,13 @@ func Routes(o Options) http.Handler {
 		o.Sessions = account.DefaultPolicy
 	}
 	resolver := graph.NewResolver(o.Pool, o.Version, o.Sessions)
+	if o.Context != nil && o.Sessions.PrincipalCache > 0 {
+		done := accesswatch.Start(o.Context, o.Pool.Config().ConnConfig, resolver.AccountStore, accesswatch.Options{Log: o.Log})
+		if o.Background != nil {
+			o.Background.Add(1)
+			go func() { <-done; o.Background.Done() }()
+		}
+	}
 	introspection := orDefault(o.Introspection, o.Development)
 	gql := graph.NewHandler(resolver, graph.HandlerOptions{
 		Introspection: introspection, Suggestions: orDefault(o.Suggestions, o.Development),
