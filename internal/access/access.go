@@ -153,29 +153,19 @@ func (p *Principal) SeesPersonal(memberID int64, unitPath string) bool {
 // MemberCondition returns an SQL condition true for the members p may see,
 // given the alias of the members table.
 func (p *Principal) MemberCondition(member string, args *db.Args) string {
-	if p.Admin {
-		return "true"
-	}
-	var ors []string
-	if len(p.Officer) > 0 {
-		ors = append(ors, member+".unit_id IN "+p.scopeSubtree(args))
-	}
-	if p.MemberID != nil {
-		ors = append(ors, member+".id = "+args.Add(*p.MemberID))
-	}
-	if p.MemberUnitID != nil {
-		ors = append(ors, member+".unit_id = "+args.Add(*p.MemberUnitID))
-	}
-	if len(ors) == 0 {
-		return "false"
-	}
-	return "(" + strings.Join(ors, " OR ") + ")"
+	return p.memberCondition(member, args, true)
 }
 
 // PersonalCondition returns an SQL condition true for the members whose
 // personal data p may read (SeesPersonal), given the alias of the members
 // table: a filter on personal data (an age) may only match those.
 func (p *Principal) PersonalCondition(member string, args *db.Args) string {
+	return p.memberCondition(member, args, false)
+}
+
+// memberCondition is the members p manages, p's own record and, with
+// roster, the members of p's branch.
+func (p *Principal) memberCondition(member string, args *db.Args, roster bool) string {
 	if p.Admin {
 		return "true"
 	}
@@ -185,6 +175,9 @@ func (p *Principal) PersonalCondition(member string, args *db.Args) string {
 	}
 	if p.MemberID != nil {
 		ors = append(ors, member+".id = "+args.Add(*p.MemberID))
+	}
+	if roster && p.MemberUnitID != nil {
+		ors = append(ors, member+".unit_id = "+args.Add(*p.MemberUnitID))
 	}
 	if len(ors) == 0 {
 		return "false"
