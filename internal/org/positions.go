@@ -131,12 +131,7 @@ func (t *Timeline) Appoint(ctx context.Context, in AppointInput) (*Position, err
 			"Name the holder once: a member, an officer's account or a full name.")
 	}
 	in.DecisionNumber = v.OptionalText(inputPath("decisionNumber"), in.DecisionNumber, maxDecision)
-	in.From = dateOf(in.From)
-	checkSpan(&v, in.From, in.To)
-	if in.To != nil {
-		to := dateOf(*in.To)
-		in.To = &to
-	}
+	in.From, in.To = checkSpan(&v, in.From, in.To)
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
@@ -176,7 +171,14 @@ var (
 	fieldTo   = inputPath("to")
 )
 
-func checkSpan(v *validate.Errors, from time.Time, to *time.Time) {
+// checkSpan takes a span's days (dates without their time) and records
+// what is wrong with it.
+func checkSpan(v *validate.Errors, from time.Time, to *time.Time) (time.Time, *time.Time) {
+	from = dateOf(from)
+	if to != nil {
+		day := dateOf(*to)
+		to = &day
+	}
 	switch {
 	case from.IsZero():
 		v.Add(fieldFrom, validate.Required, "Cần ngày bắt đầu.", "The start date is required.")
@@ -184,8 +186,9 @@ func checkSpan(v *validate.Errors, from time.Time, to *time.Time) {
 		v.Add(fieldFrom, validate.OutOfRange, "Không được trước ngày thành lập Đoàn (26/03/1931).",
 			"Cannot be before the Union's founding (1931-03-26).")
 	case to != nil:
-		v.NotBefore(fieldTo, dateOf(*to), from, "ngày bắt đầu", "start date")
+		v.NotBefore(fieldTo, *to, from, "ngày bắt đầu", "start date")
 	}
+	return from, to
 }
 
 // checkHeldWithin records why unit u cannot hold a post from `from` to
@@ -354,12 +357,7 @@ func (t *Timeline) StartTerm(ctx context.Context, in TermInput) (*Term, error) {
 	var v validate.Errors
 	in.Name = v.Text(inputPath("name"), in.Name, true, maxHolderName)
 	in.DecisionNumber = v.OptionalText(inputPath("decisionNumber"), in.DecisionNumber, maxDecision)
-	in.From = dateOf(in.From)
-	checkSpan(&v, in.From, in.To)
-	if in.To != nil {
-		to := dateOf(*in.To)
-		in.To = &to
-	}
+	in.From, in.To = checkSpan(&v, in.From, in.To)
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
