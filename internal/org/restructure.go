@@ -786,36 +786,7 @@ type SplitDecision struct {
 func (t *Timeline) Split(ctx context.Context, in SplitDecision) (*Change, error) {
 	var v validate.Errors
 	t.checkDecided(&v, &in.Decided)
-	min := 2
-	if in.KeepSource {
-		min = 1
-	}
-	if len(in.Parts) < min {
-		v.Add(inputPath("parts"), validate.Required,
-			fmt.Sprintf("Cần ít nhất %d đơn vị mới.", min), fmt.Sprintf("At least %d new units are needed.", min))
-	}
-	childOf, memberOf := map[int64]int{}, map[int64]int{}
-	for i := range in.Parts {
-		p := &in.Parts[i]
-		p.Name = v.Text(inputPath("parts", i, "name"), p.Name, true, maxName)
-		p.ShortName = v.OptionalText(inputPath("parts", i, "shortName"), p.ShortName, maxShortName)
-		p.Address = v.OptionalText(inputPath("parts", i, "address"), p.Address, maxAddress)
-		if p.Level != nil && !p.Level.Valid() {
-			v.Add(inputPath("parts", i, "level"), validate.Invalid, "Cấp đơn vị không hợp lệ.", "Not a unit level.")
-		}
-		for j, id := range p.ChildIDs {
-			if _, dup := childOf[id]; dup {
-				v.Add(inputPath("parts", i, "childIds", j), validate.Duplicate, "Đơn vị đã được giao cho phần khác.", "The unit is given to another part already.")
-			}
-			childOf[id] = i
-		}
-		for j, id := range p.MemberIDs {
-			if _, dup := memberOf[id]; dup {
-				v.Add(inputPath("parts", i, "memberIds", j), validate.Duplicate, "Đoàn viên đã được giao cho phần khác.", "The member is given to another part already.")
-			}
-			memberOf[id] = i
-		}
-	}
+	shares := checkSplitInput(&v, in.Parts, in.KeepSource)
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
@@ -831,102 +802,21 @@ func (t *Timeline) Split(ctx context.Context, in SplitDecision) (*Change, error)
 		if err := v.Err(); err != nil {
 			return err
 		}
-		// What the source holds, to check each part's share against.
-		children := map[int64]Level{}
-		rows, err := tx.Query(ctx, `SELECT id, level FROM units WHERE parent_id = $1 AND archived_at IS NULL`, src.ID)
+		held, err := holdingsOf(ctx, tx, src.ID)
 		if err != nil {
-			return fmt.Errorf("units below %d: %w", src.ID, err)
+			return err
 		}
-		for rows.Next() {
-			var id int64
-			var l Level
-			if err := rows.Scan(&id, &l); err != nil {
-				return err
-			}
-			children[id] = l
-		}
-		if err := rows.Err(); err != nil {
-			return fmt.Errorf("units below %d: %w", src.ID, err)
-		}
-		var members []int64
-		if err := tx.QueryRow(ctx, `SELECT coalesce(array_agg(id), '{}') FROM members WHERE unit_id = $1 AND status = 'ACTIVE'`, src.ID).
-			Scan(&members); err != nil {
-			return fmt.Errorf("members of %d: %w", src.ID, err)
-		}
-		active := map[int64]bool{}
-		for _, id := range members {
-			active[id] = true
-		}
-		levels := make([]Level, len(in.Parts))
-		for i := range in.Parts {
-			p := &in.Parts[i]
-			levels[i] = src.Level
-			if p.Level != nil {
-				levels[i] = *p.Level
-			}
-			if p.ParentID == nil {
-				p.ParentID = src.ParentID
-			}
-			field := inputPath("parts", i, "parentId")
-			if p.ParentID != nil {
-				parent, err := lockState(ctx, tx, *p.ParentID)
-				if err != nil {
-					return err
-				}
-				if parent != nil && isWithin(parent.Path, src.Path) {
-					v.Add(field, validate.NotAllowed, "Đơn vị mới không thể trực thuộc đơn vị bị chia tách.",
-						"A new unit cannot sit below the unit it is split from.")
-				} else if err := checkParentAt(ctx, tx, &v, field, parent, levels[i], eff); err != nil {
-					return err
-				}
-			} else if levels[i] != Central && levels[i] != Province {
-				v.Add(field, validate.Required, "Đơn vị cấp này phải thuộc một đơn vị cấp trên.", "A unit at this level needs a parent unit.")
-			}
-			for j, id := range p.ChildIDs {
-				l, ok := children[id]
-				switch {
-				case !ok:
-					v.Add(inputPath("parts", i, "childIds", j), validate.NotFound,
-						"Không phải đơn vị đang trực thuộc đơn vị bị chia tách.", "Not an open unit directly below the unit split.")
-				case l.Rank() <= levels[i].Rank():
-					v.Add(inputPath("parts", i, "childIds", j), validate.NotAllowed,
-						fmt.Sprintf("Đơn vị cấp %s không thể trực thuộc đơn vị cấp %s.", l.VI(), levels[i].VI()),
-						fmt.Sprintf("A %s unit cannot sit under a %s unit.", l, levels[i]))
-				}
-			}
-			for j, id := range p.MemberIDs {
-				switch {
-				case !active[id]:
-					v.Add(inputPath("parts", i, "memberIds", j), validate.NotFound,
-						"Không phải đoàn viên đang sinh hoạt tại đơn vị bị chia tách.", "Not an active member of the unit split.")
-				case levels[i] != Branch:
-					v.Add(inputPath("parts", i, "memberIds", j), validate.NotAllowed,
-						"Đoàn viên chỉ sinh hoạt tại chi đoàn.", "Members belong to a branch (chi đoàn).")
-				}
-			}
+		levels, err := checkSplitParts(ctx, tx, &v, in.Parts, src, held, eff)
+		if err != nil {
+			return err
 		}
 		if !in.KeepSource {
-			left := 0
-			for id := range children {
-				if _, ok := childOf[id]; !ok {
-					left++
-				}
-			}
-			for _, id := range members {
-				if _, ok := memberOf[id]; !ok {
-					left++
-				}
-			}
-			if left > 0 {
-				v.Add(inputPath("parts"), validate.Required,
-					fmt.Sprintf("Còn %d đơn vị trực thuộc hoặc đoàn viên chưa được giao cho đơn vị mới nào.", left),
-					fmt.Sprintf("%d units below or members are not given to any new unit.", left))
-			}
+			checkSharedOut(&v, held, shares)
 			if err := checkPostsEnd(ctx, tx, &v, fieldUnit, []int64{src.ID}, eff); err != nil {
 				return err
 			}
 		}
-		if len(childOf) > 0 {
+		if len(shares.childOf) > 0 {
 			if err := checkSubtreeFrom(ctx, tx, &v, fieldUnit, src, eff); err != nil {
 				return err
 			}
@@ -934,42 +824,221 @@ func (t *Timeline) Split(ctx context.Context, in SplitDecision) (*Change, error)
 		if err := v.Err(); err != nil {
 			return err
 		}
-
-		if err := setEffective(ctx, tx, eff); err != nil {
-			return err
-		}
-		parts := make([]int64, len(in.Parts))
-		for i, p := range in.Parts {
-			if err := tx.QueryRow(ctx, `INSERT INTO units (parent_id, level, name, short_name, address)
-				VALUES ($1, $2, $3, $4, $5) RETURNING id`, p.ParentID, levels[i], p.Name, p.ShortName, p.Address).Scan(&parts[i]); err != nil {
-				return fmt.Errorf("insert part %d of split: %w", i, err)
-			}
-		}
-		c, err := recordChange(ctx, tx, ChangeSplit, src.ID, in.Decided)
-		if err != nil {
-			return err
-		}
-		if err := linkVersions(ctx, tx, c, parts); err != nil {
-			return err
-		}
-		for i, p := range in.Parts {
-			if err := t.handOver(ctx, tx, []int64{src.ID}, parts[i], nonNil(p.ChildIDs), nonNil(p.MemberIDs), in.Decided,
-				inputPath("parts", i)); err != nil {
-				return err
-			}
-		}
-		if !in.KeepSource {
-			if err := endUnits(ctx, tx, []int64{src.ID}, eff); err != nil {
-				return err
-			}
-		}
-		if err := recordLineage(ctx, tx, c, []int64{src.ID}, parts); err != nil {
-			return err
-		}
-		out = c
-		return nil
+		out, err = t.writeSplit(ctx, tx, in, src.ID, levels)
+		return err
 	})
 	return out, err
+}
+
+// splitShares says which part each unit below the source and each member
+// was given to, by index into the parts.
+type splitShares struct {
+	childOf, memberOf map[int64]int
+}
+
+// checkSplitInput checks what a split can be checked for before reading
+// anything: enough parts, each part's own fields, and no unit or member
+// given to two parts.
+func checkSplitInput(v *validate.Errors, parts []SplitPart, keepSource bool) splitShares {
+	min := 2
+	if keepSource {
+		min = 1
+	}
+	if len(parts) < min {
+		v.Add(inputPath("parts"), validate.Required,
+			fmt.Sprintf("Cần ít nhất %d đơn vị mới.", min), fmt.Sprintf("At least %d new units are needed.", min))
+	}
+	shares := splitShares{childOf: map[int64]int{}, memberOf: map[int64]int{}}
+	for i := range parts {
+		p := &parts[i]
+		p.Name = v.Text(inputPath("parts", i, "name"), p.Name, true, maxName)
+		p.ShortName = v.OptionalText(inputPath("parts", i, "shortName"), p.ShortName, maxShortName)
+		p.Address = v.OptionalText(inputPath("parts", i, "address"), p.Address, maxAddress)
+		if p.Level != nil && !p.Level.Valid() {
+			v.Add(inputPath("parts", i, "level"), validate.Invalid, "Cấp đơn vị không hợp lệ.", "Not a unit level.")
+		}
+		for j, id := range p.ChildIDs {
+			if _, dup := shares.childOf[id]; dup {
+				v.Add(inputPath("parts", i, "childIds", j), validate.Duplicate, "Đơn vị đã được giao cho phần khác.", "The unit is given to another part already.")
+			}
+			shares.childOf[id] = i
+		}
+		for j, id := range p.MemberIDs {
+			if _, dup := shares.memberOf[id]; dup {
+				v.Add(inputPath("parts", i, "memberIds", j), validate.Duplicate, "Đoàn viên đã được giao cho phần khác.", "The member is given to another part already.")
+			}
+			shares.memberOf[id] = i
+		}
+	}
+	return shares
+}
+
+// holdings is what a unit holds directly: its open units below, with their
+// levels, and its active members.
+type holdings struct {
+	children map[int64]Level
+	members  []int64
+	active   map[int64]bool
+}
+
+// holdingsOf reads what unit id holds, to check a split's shares against.
+func holdingsOf(ctx context.Context, tx pgx.Tx, id int64) (*holdings, error) {
+	h := &holdings{children: map[int64]Level{}, active: map[int64]bool{}}
+	rows, err := tx.Query(ctx, `SELECT id, level FROM units WHERE parent_id = $1 AND archived_at IS NULL`, id)
+	if err != nil {
+		return nil, fmt.Errorf("units below %d: %w", id, err)
+	}
+	for rows.Next() {
+		var child int64
+		var l Level
+		if err := rows.Scan(&child, &l); err != nil {
+			return nil, err
+		}
+		h.children[child] = l
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("units below %d: %w", id, err)
+	}
+	if err := tx.QueryRow(ctx, `SELECT coalesce(array_agg(id), '{}') FROM members WHERE unit_id = $1 AND status = 'ACTIVE'`, id).
+		Scan(&h.members); err != nil {
+		return nil, fmt.Errorf("members of %d: %w", id, err)
+	}
+	for _, m := range h.members {
+		h.active[m] = true
+	}
+	return h, nil
+}
+
+// checkSplitParts settles each part's level and parent (a part without
+// one takes the source's) and checks its parent and its share of the
+// source. It returns the parts' levels, which the writes use.
+func checkSplitParts(ctx context.Context, tx pgx.Tx, v *validate.Errors, parts []SplitPart, src *unitState, held *holdings, eff time.Time) ([]Level, error) {
+	levels := make([]Level, len(parts))
+	for i := range parts {
+		p := &parts[i]
+		levels[i] = src.Level
+		if p.Level != nil {
+			levels[i] = *p.Level
+		}
+		if p.ParentID == nil {
+			p.ParentID = src.ParentID
+		}
+		if err := checkSplitParent(ctx, tx, v, inputPath("parts", i, "parentId"), p.ParentID, src, levels[i], eff); err != nil {
+			return nil, err
+		}
+		checkSplitShare(v, i, p, levels[i], held)
+	}
+	return levels, nil
+}
+
+// checkSplitParent checks that a part can stand under parentID from eff,
+// and not below the unit it is split from; without a parent it must be a
+// root level.
+func checkSplitParent(ctx context.Context, tx pgx.Tx, v *validate.Errors, field []string, parentID *int64, src *unitState, level Level, eff time.Time) error {
+	if parentID == nil {
+		if level != Central && level != Province {
+			v.Add(field, validate.Required, "Đơn vị cấp này phải thuộc một đơn vị cấp trên.", "A unit at this level needs a parent unit.")
+		}
+		return nil
+	}
+	parent, err := lockState(ctx, tx, *parentID)
+	if err != nil {
+		return err
+	}
+	if parent != nil && isWithin(parent.Path, src.Path) {
+		v.Add(field, validate.NotAllowed, "Đơn vị mới không thể trực thuộc đơn vị bị chia tách.",
+			"A new unit cannot sit below the unit it is split from.")
+		return nil
+	}
+	return checkParentAt(ctx, tx, v, field, parent, level, eff)
+}
+
+// checkSplitShare checks that part i is given only open units directly
+// below the source that rank under its level, and only the source's active
+// members, and those only when it is a branch.
+func checkSplitShare(v *validate.Errors, i int, p *SplitPart, level Level, held *holdings) {
+	for j, id := range p.ChildIDs {
+		l, ok := held.children[id]
+		switch {
+		case !ok:
+			v.Add(inputPath("parts", i, "childIds", j), validate.NotFound,
+				"Không phải đơn vị đang trực thuộc đơn vị bị chia tách.", "Not an open unit directly below the unit split.")
+		case l.Rank() <= level.Rank():
+			v.Add(inputPath("parts", i, "childIds", j), validate.NotAllowed,
+				fmt.Sprintf("Đơn vị cấp %s không thể trực thuộc đơn vị cấp %s.", l.VI(), level.VI()),
+				fmt.Sprintf("A %s unit cannot sit under a %s unit.", l, level))
+		}
+	}
+	for j, id := range p.MemberIDs {
+		switch {
+		case !held.active[id]:
+			v.Add(inputPath("parts", i, "memberIds", j), validate.NotFound,
+				"Không phải đoàn viên đang sinh hoạt tại đơn vị bị chia tách.", "Not an active member of the unit split.")
+		case level != Branch:
+			v.Add(inputPath("parts", i, "memberIds", j), validate.NotAllowed,
+				"Đoàn viên chỉ sinh hoạt tại chi đoàn.", "Members belong to a branch (chi đoàn).")
+		}
+	}
+}
+
+// checkSharedOut records what a source that ends still holds that no part
+// was given: nothing may be left under a unit that no longer exists.
+func checkSharedOut(v *validate.Errors, held *holdings, shares splitShares) {
+	left := 0
+	for id := range held.children {
+		if _, ok := shares.childOf[id]; !ok {
+			left++
+		}
+	}
+	for _, id := range held.members {
+		if _, ok := shares.memberOf[id]; !ok {
+			left++
+		}
+	}
+	if left > 0 {
+		v.Add(inputPath("parts"), validate.Required,
+			fmt.Sprintf("Còn %d đơn vị trực thuộc hoặc đoàn viên chưa được giao cho đơn vị mới nào.", left),
+			fmt.Sprintf("%d units below or members are not given to any new unit.", left))
+	}
+}
+
+// writeSplit writes a checked split: the parts, the decision (after the
+// parts, whose first versions are then linked to it), each part's share,
+// the source's end unless kept, and the lineage.
+func (t *Timeline) writeSplit(ctx context.Context, tx pgx.Tx, in SplitDecision, srcID int64, levels []Level) (*Change, error) {
+	eff := in.EffectiveOn
+	if err := setEffective(ctx, tx, eff); err != nil {
+		return nil, err
+	}
+	parts := make([]int64, len(in.Parts))
+	for i, p := range in.Parts {
+		if err := tx.QueryRow(ctx, `INSERT INTO units (parent_id, level, name, short_name, address)
+			VALUES ($1, $2, $3, $4, $5) RETURNING id`, p.ParentID, levels[i], p.Name, p.ShortName, p.Address).Scan(&parts[i]); err != nil {
+			return nil, fmt.Errorf("insert part %d of split: %w", i, err)
+		}
+	}
+	c, err := recordChange(ctx, tx, ChangeSplit, srcID, in.Decided)
+	if err != nil {
+		return nil, err
+	}
+	if err := linkVersions(ctx, tx, c, parts); err != nil {
+		return nil, err
+	}
+	for i, p := range in.Parts {
+		if err := t.handOver(ctx, tx, []int64{srcID}, parts[i], nonNil(p.ChildIDs), nonNil(p.MemberIDs), in.Decided,
+			inputPath("parts", i)); err != nil {
+			return nil, err
+		}
+	}
+	if !in.KeepSource {
+		if err := endUnits(ctx, tx, []int64{srcID}, eff); err != nil {
+			return nil, err
+		}
+	}
+	if err := recordLineage(ctx, tx, c, []int64{srcID}, parts); err != nil {
+		return nil, err
+	}
+	return c, nil
 }
 
 // nonNil makes an empty share an empty array, not "everything" (NULL).
