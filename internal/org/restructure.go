@@ -468,6 +468,48 @@ type MergeDecision struct {
 func (t *Timeline) Merge(ctx context.Context, in MergeDecision) (*Change, error) {
 	var v validate.Errors
 	t.checkDecided(&v, &in.Decided)
+	newUnit := checkMergeInput(&v, &in)
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	eff := in.EffectiveOn
+
+	var out *Change
+	err := t.restructure(ctx, func(tx pgx.Tx) error {
+		sources, into, err := lockMerged(ctx, tx, &v, in, eff)
+		if err != nil {
+			return err
+		}
+		if err := v.Err(); err != nil {
+			return err
+		}
+		level, ok := mergedLevel(&v, in.Level, sources, into)
+		if !ok {
+			return v.Err()
+		}
+		checkMergeNesting(&v, sources, into)
+		if err := checkSuccessor(ctx, tx, &v, in.New != nil, newUnit, sources, into, level, eff); err != nil {
+			return err
+		}
+		ids, err := checkMergedEnd(ctx, tx, &v, sources, level, eff)
+		if err != nil {
+			return err
+		}
+		if err := v.Err(); err != nil {
+			return err
+		}
+		out, err = t.writeMerge(ctx, tx, in.Decided, ids, into, newUnit, level)
+		return err
+	})
+	return out, err
+}
+
+// checkMergeInput checks what a merge can be checked for before reading
+// anything: one successor (absorbing unit or new unit), enough units, none
+// twice or merged into itself, and the new unit's own fields. A new unit's
+// level stands for the successor's when none is given. It returns the new
+// unit with its fields cleaned.
+func checkMergeInput(v *validate.Errors, in *MergeDecision) NewUnit {
 	fieldUnits := inputPath("unitIds")
 	fieldInto := inputPath("intoUnitId")
 	switch {
@@ -503,154 +545,174 @@ func (t *Timeline) Merge(ctx context.Context, in MergeDecision) (*Change, error)
 			in.Level = newUnit.Level
 		}
 	}
-	if err := v.Err(); err != nil {
+	return newUnit
+}
+
+// lockMerged locks the merged units, then the absorbing one, and records
+// any that cannot change on eff.
+func lockMerged(ctx context.Context, tx pgx.Tx, v *validate.Errors, in MergeDecision, eff time.Time) ([]*unitState, *unitState, error) {
+	sources := make([]*unitState, len(in.UnitIDs))
+	for i, id := range in.UnitIDs {
+		s, err := lockState(ctx, tx, id)
+		if err != nil {
+			return nil, nil, err
+		}
+		checkChangeable(v, inputPath("unitIds", i), s, eff)
+		sources[i] = s
+	}
+	var into *unitState
+	if in.IntoID != nil {
+		var err error
+		if into, err = lockState(ctx, tx, *in.IntoID); err != nil {
+			return nil, nil, err
+		}
+		checkChangeable(v, inputPath("intoUnitId"), into, eff)
+	}
+	return sources, into, nil
+}
+
+// mergedLevel is the successor's level: the one given, or the one level
+// all the units share. When they do not share one and none is given it
+// records that and reports false.
+func mergedLevel(v *validate.Errors, given *Level, sources []*unitState, into *unitState) (Level, bool) {
+	levels := map[Level]bool{}
+	for _, s := range sources {
+		levels[s.Level] = true
+	}
+	if into != nil {
+		levels[into.Level] = true
+	}
+	switch {
+	case given != nil:
+		return *given, true
+	case len(levels) > 1:
+		v.Add(fieldLevel, validate.Required,
+			"Các đơn vị không cùng cấp; hãy chọn cấp của đơn vị sau hợp nhất.",
+			"The units are not at one level; give the level of the merged unit.")
+		return "", false
+	case into != nil:
+		return into.Level, true
+	}
+	return sources[0].Level, true
+}
+
+// checkMergeNesting records a merged unit that lies below another merged
+// one, or an absorbing unit below a merged one: it would end up under a
+// unit that ends, or under itself.
+func checkMergeNesting(v *validate.Errors, sources []*unitState, into *unitState) {
+	for i, s := range sources {
+		for j, o := range sources {
+			if i != j && isWithin(o.Path, s.Path) {
+				v.Add(inputPath("unitIds", j), validate.NotAllowed,
+					"Không thể hợp nhất một đơn vị với đơn vị cấp trên của nó.",
+					"A unit cannot be merged with a unit above it.")
+			}
+		}
+		if into != nil && isWithin(into.Path, s.Path) {
+			v.Add(inputPath("intoUnitId"), validate.NotAllowed,
+				"Đơn vị nhận sáp nhập đang trực thuộc một đơn vị bị sáp nhập.",
+				"The absorbing unit lies below one of the units merged into it.")
+		}
+	}
+}
+
+// checkSuccessor checks that the successor can be at level from eff: an
+// absorbing unit can change to it, a new unit's parent can take it and
+// does not lie below a merged unit.
+func checkSuccessor(ctx context.Context, tx pgx.Tx, v *validate.Errors, isNew bool, newUnit NewUnit, sources []*unitState, into *unitState, level Level, eff time.Time) error {
+	if into != nil && level != into.Level {
+		if err := checkLevelChange(ctx, tx, v, into.Unit, level); err != nil {
+			return err
+		}
+	}
+	if !isNew {
+		return nil
+	}
+	field := inputPath("newUnit", "parentId")
+	if newUnit.ParentID == nil {
+		if level != Central && level != Province {
+			v.Add(field, validate.Required,
+				"Đơn vị cấp này phải thuộc một đơn vị cấp trên.", "A unit at this level needs a parent unit.")
+		}
+		return nil
+	}
+	parent, err := lockState(ctx, tx, *newUnit.ParentID)
+	if err != nil {
+		return err
+	}
+	for _, s := range sources {
+		if parent != nil && isWithin(parent.Path, s.Path) {
+			v.Add(field, validate.NotAllowed,
+				"Đơn vị cấp trên của đơn vị mới đang trực thuộc một đơn vị bị hợp nhất.",
+				"The new unit's parent lies below one of the merged units.")
+		}
+	}
+	return checkParentAt(ctx, tx, v, field, parent, level, eff)
+}
+
+// checkMergedEnd checks that the merged units can end on eff: nothing
+// below them changed later, what they hold can go under a unit at level,
+// and no post of theirs starts on or after eff. It returns their ids.
+func checkMergedEnd(ctx context.Context, tx pgx.Tx, v *validate.Errors, sources []*unitState, level Level, eff time.Time) ([]int64, error) {
+	fieldUnits := inputPath("unitIds")
+	ids := make([]int64, len(sources))
+	for i, s := range sources {
+		ids[i] = s.ID
+		if err := checkSubtreeFrom(ctx, tx, v, inputPath("unitIds", i), s, eff); err != nil {
+			return nil, err
+		}
+	}
+	if err := checkCarried(ctx, tx, v, fieldUnits, ids, level); err != nil {
 		return nil, err
 	}
-	eff := in.EffectiveOn
+	if err := checkPostsEnd(ctx, tx, v, fieldUnits, ids, eff); err != nil {
+		return nil, err
+	}
+	return ids, nil
+}
 
-	var out *Change
-	err := t.restructure(ctx, func(tx pgx.Tx) error {
-		sources := make([]*unitState, len(in.UnitIDs))
-		for i, id := range in.UnitIDs {
-			s, err := lockState(ctx, tx, id)
-			if err != nil {
-				return err
-			}
-			checkChangeable(&v, inputPath("unitIds", i), s, eff)
-			sources[i] = s
-		}
-		var into *unitState
-		if in.IntoID != nil {
-			var err error
-			if into, err = lockState(ctx, tx, *in.IntoID); err != nil {
-				return err
-			}
-			checkChangeable(&v, fieldInto, into, eff)
-		}
-		if err := v.Err(); err != nil {
-			return err
-		}
-
-		// The successor's level: given, or the one level all share.
-		levels := map[Level]bool{}
-		for _, s := range sources {
-			levels[s.Level] = true
-		}
-		if into != nil {
-			levels[into.Level] = true
-		}
-		level := sources[0].Level
-		if in.Level != nil {
-			level = *in.Level
-		} else if len(levels) > 1 {
-			v.Add(fieldLevel, validate.Required,
-				"Các đơn vị không cùng cấp; hãy chọn cấp của đơn vị sau hợp nhất.",
-				"The units are not at one level; give the level of the merged unit.")
-			return v.Err()
-		} else if into != nil {
-			level = into.Level
-		}
-
-		// Nothing may end up under a unit that ends, or under itself.
-		for i, s := range sources {
-			for j, o := range sources {
-				if i != j && isWithin(o.Path, s.Path) {
-					v.Add(inputPath("unitIds", j), validate.NotAllowed,
-						"Không thể hợp nhất một đơn vị với đơn vị cấp trên của nó.",
-						"A unit cannot be merged with a unit above it.")
-				}
-			}
-			if into != nil && isWithin(into.Path, s.Path) {
-				v.Add(fieldInto, validate.NotAllowed,
-					"Đơn vị nhận sáp nhập đang trực thuộc một đơn vị bị sáp nhập.",
-					"The absorbing unit lies below one of the units merged into it.")
-			}
-		}
-		if into != nil && level != into.Level {
-			if err := checkLevelChange(ctx, tx, &v, into.Unit, level); err != nil {
-				return err
-			}
-		}
-		if in.New != nil {
-			var parent *unitState
-			if newUnit.ParentID != nil {
-				var err error
-				if parent, err = lockState(ctx, tx, *newUnit.ParentID); err != nil {
-					return err
-				}
-				for _, s := range sources {
-					if parent != nil && isWithin(parent.Path, s.Path) {
-						v.Add(inputPath("newUnit", "parentId"), validate.NotAllowed,
-							"Đơn vị cấp trên của đơn vị mới đang trực thuộc một đơn vị bị hợp nhất.",
-							"The new unit's parent lies below one of the merged units.")
-					}
-				}
-				if err := checkParentAt(ctx, tx, &v, inputPath("newUnit", "parentId"), parent, level, eff); err != nil {
-					return err
-				}
-			} else if level != Central && level != Province {
-				v.Add(inputPath("newUnit", "parentId"), validate.Required,
-					"Đơn vị cấp này phải thuộc một đơn vị cấp trên.", "A unit at this level needs a parent unit.")
-			}
-		}
-		ids := make([]int64, len(sources))
-		for i, s := range sources {
-			ids[i] = s.ID
-			if err := checkSubtreeFrom(ctx, tx, &v, inputPath("unitIds", i), s, eff); err != nil {
-				return err
-			}
-		}
-		if err := checkCarried(ctx, tx, &v, fieldUnits, ids, level); err != nil {
-			return err
-		}
-		if err := checkPostsEnd(ctx, tx, &v, fieldUnits, ids, eff); err != nil {
-			return err
-		}
-		if err := v.Err(); err != nil {
-			return err
-		}
-
-		if err := setEffective(ctx, tx, eff); err != nil {
-			return err
-		}
-		var successor int64
-		if into != nil {
-			successor = into.ID
-		} else {
-			err := tx.QueryRow(ctx, `INSERT INTO units (parent_id, level, name, short_name, address)
-				VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-				newUnit.ParentID, level, newUnit.Name, newUnit.ShortName, newUnit.Address).Scan(&successor)
-			if err != nil {
-				return fmt.Errorf("insert merged unit: %w", err)
-			}
-		}
-		c, err := recordChange(ctx, tx, ChangeMerge, successor, in.Decided)
+// writeMerge writes a checked merge: the new unit (or the absorbing one's
+// level), the decision, the hand-over of what the merged units hold, their
+// end and the lineage.
+func (t *Timeline) writeMerge(ctx context.Context, tx pgx.Tx, d Decided, ids []int64, into *unitState, newUnit NewUnit, level Level) (*Change, error) {
+	if err := setEffective(ctx, tx, d.EffectiveOn); err != nil {
+		return nil, err
+	}
+	var successor int64
+	if into != nil {
+		successor = into.ID
+	} else {
+		err := tx.QueryRow(ctx, `INSERT INTO units (parent_id, level, name, short_name, address)
+			VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+			newUnit.ParentID, level, newUnit.Name, newUnit.ShortName, newUnit.Address).Scan(&successor)
 		if err != nil {
-			return err
+			return nil, fmt.Errorf("insert merged unit: %w", err)
 		}
-		if into == nil {
-			if err := linkVersions(ctx, tx, c, []int64{successor}); err != nil {
-				return err
-			}
-		} else if level != into.Level {
-			if _, err := tx.Exec(ctx, `UPDATE units SET level = $2, version = version + 1, updated_at = now() WHERE id = $1`,
-				successor, level); err != nil {
-				return fmt.Errorf("change level of unit %d: %w", successor, err)
-			}
+	}
+	c, err := recordChange(ctx, tx, ChangeMerge, successor, d)
+	if err != nil {
+		return nil, err
+	}
+	if into == nil {
+		if err := linkVersions(ctx, tx, c, []int64{successor}); err != nil {
+			return nil, err
 		}
-		if err := t.handOver(ctx, tx, ids, successor, nil, nil, in.Decided, fieldUnits); err != nil {
-			return err
+	} else if level != into.Level {
+		if _, err := tx.Exec(ctx, `UPDATE units SET level = $2, version = version + 1, updated_at = now() WHERE id = $1`,
+			successor, level); err != nil {
+			return nil, fmt.Errorf("change level of unit %d: %w", successor, err)
 		}
-		if err := endUnits(ctx, tx, ids, eff); err != nil {
-			return err
-		}
-		if err := recordLineage(ctx, tx, c, ids, []int64{successor}); err != nil {
-			return err
-		}
-		out = c
-		return nil
-	})
-	return out, err
+	}
+	if err := t.handOver(ctx, tx, ids, successor, nil, nil, d, inputPath("unitIds")); err != nil {
+		return nil, err
+	}
+	if err := endUnits(ctx, tx, ids, d.EffectiveOn); err != nil {
+		return nil, err
+	}
+	if err := recordLineage(ctx, tx, c, ids, []int64{successor}); err != nil {
+		return nil, err
+	}
+	return c, nil
 }
 
 // checkCarried records why the open units directly below `from` or their
