@@ -392,48 +392,28 @@ func loginAllowed(ctx context.Context, l *ratelimit.Limiter) error {
 // itself through others, in time linear in the document (a depth-first
 // walk that visits each fragment once).
 func fragmentGraph(ctx context.Context, b *budget, doc *ast.QueryDocument) *gqlerror.Error {
+	// The first definition of a name is the one used; validation reports
+	// the duplicates.
 	defs := make(map[string]*ast.FragmentDefinition, len(doc.Fragments))
 	for _, f := range doc.Fragments {
 		if _, dup := defs[f.Name]; !dup {
 			defs[f.Name] = f
 		}
 	}
-	invalid := func(pos *ast.Position, vi, en string) *gqlerror.Error {
-		err := gqlerror.ErrorPosf(pos, "%s", i18n.Pick(ctx, vi, en))
-		errcode.Set(err, errcode.ValidationFailed)
-		return err
-	}
-	// spreadsOf lists the spreads anywhere in a selection, fields and
-	// inline fragments included.
-	spreadsOf := func(set ast.SelectionSet) []*ast.FragmentSpread {
-		var out []*ast.FragmentSpread
-		stack := []ast.SelectionSet{set}
-		for len(stack) > 0 && b.step() {
-			top := stack[len(stack)-1]
-			stack = stack[:len(stack)-1]
-			for _, s := range top {
-				switch s := s.(type) {
-				case *ast.Field:
-					stack = append(stack, s.SelectionSet)
-				case *ast.InlineFragment:
-					stack = append(stack, s.SelectionSet)
-				case *ast.FragmentSpread:
-					out = append(out, s)
-				}
-			}
-		}
-		return out
-	}
-	unknown := func(s *ast.FragmentSpread) *gqlerror.Error {
-		return invalid(s.Position, `Không có fragment "`+s.Name+`".`, `Unknown fragment "`+s.Name+`".`)
-	}
 	for _, op := range doc.Operations {
-		for _, s := range spreadsOf(op.SelectionSet) {
+		for _, s := range spreadsWithin(b, op.SelectionSet) {
 			if defs[s.Name] == nil {
-				return unknown(s)
+				return unknownFragment(ctx, s)
 			}
 		}
 	}
+	return fragmentCycles(ctx, b, doc, defs)
+}
+
+// fragmentCycles walks the fragments depth first from each not yet
+// visited, refusing a spread of a fragment on the current path (a cycle)
+// or of one not defined.
+func fragmentCycles(ctx context.Context, b *budget, doc *ast.QueryDocument, defs map[string]*ast.FragmentDefinition) *gqlerror.Error {
 	const (
 		unvisited = iota
 		onPath
@@ -450,7 +430,7 @@ func fragmentGraph(ctx context.Context, b *budget, doc *ast.QueryDocument) *gqle
 			continue
 		}
 		state[root.Name] = onPath
-		stack := []frame{{name: root.Name, spreads: spreadsOf(root.SelectionSet)}}
+		stack := []frame{{name: root.Name, spreads: spreadsWithin(b, root.SelectionSet)}}
 		for len(stack) > 0 {
 			if !b.step() {
 				return b.err
@@ -466,17 +446,51 @@ func fragmentGraph(ctx context.Context, b *budget, doc *ast.QueryDocument) *gqle
 			f := defs[s.Name]
 			switch {
 			case f == nil:
-				return unknown(s)
+				return unknownFragment(ctx, s)
 			case state[s.Name] == onPath:
-				return invalid(s.Position, `Fragment "`+s.Name+`" tự dùng lại chính nó (qua các fragment khác).`,
+				return invalidDocument(ctx, s.Position, `Fragment "`+s.Name+`" tự dùng lại chính nó (qua các fragment khác).`,
 					`Cannot spread fragment "`+s.Name+`" within itself.`)
 			case state[s.Name] == unvisited:
 				state[s.Name] = onPath
-				stack = append(stack, frame{name: s.Name, spreads: spreadsOf(f.SelectionSet)})
+				stack = append(stack, frame{name: s.Name, spreads: spreadsWithin(b, f.SelectionSet)})
 			}
 		}
 	}
 	return b.err
+}
+
+// spreadsWithin lists the spreads anywhere in a selection, fields and
+// inline fragments included, spending b.
+func spreadsWithin(b *budget, set ast.SelectionSet) []*ast.FragmentSpread {
+	var out []*ast.FragmentSpread
+	stack := []ast.SelectionSet{set}
+	for len(stack) > 0 && b.step() {
+		top := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		for _, s := range top {
+			switch s := s.(type) {
+			case *ast.Field:
+				stack = append(stack, s.SelectionSet)
+			case *ast.InlineFragment:
+				stack = append(stack, s.SelectionSet)
+			case *ast.FragmentSpread:
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+func unknownFragment(ctx context.Context, s *ast.FragmentSpread) *gqlerror.Error {
+	return invalidDocument(ctx, s.Position, `Không có fragment "`+s.Name+`".`, `Unknown fragment "`+s.Name+`".`)
+}
+
+// invalidDocument is a validation error at pos, as validation itself
+// would report it.
+func invalidDocument(ctx context.Context, pos *ast.Position, vi, en string) *gqlerror.Error {
+	err := gqlerror.ErrorPosf(pos, "%s", i18n.Pick(ctx, vi, en))
+	errcode.Set(err, errcode.ValidationFailed)
+	return err
 }
 
 // limitError is a document refused by one of the limits, in the caller's
