@@ -19,6 +19,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/rs/zerolog"
 
 	"github.com/sodoan/sodoan/graph/model"
@@ -130,44 +131,15 @@ func loadbenchCommand(ctx context.Context, cfg config.Config, log zerolog.Logger
 		return err
 	}
 	defer closeDB()
-	var empty bool
-	if err := pool.QueryRow(ctx, `SELECT NOT EXISTS (SELECT 1 FROM units)`).Scan(&empty); err != nil {
+	if err := ensureBenchData(ctx, pool, *members, stdout); err != nil {
 		return err
 	}
-	if empty {
-		fmt.Fprintf(stdout, "generating %d members...\n", *members)
-		if _, err := bulk.Generate(ctx, pool, bulk.Options{Members: *members, Seed: 1}); err != nil {
-			return err
-		}
-	}
-
-	// An administrator's session, and the records the queries look at.
-	hash, err := account.HashPassword("loadbench only")
+	token, err := benchSession(ctx, pool)
 	if err != nil {
 		return err
 	}
-	var adminID int64
-	if err := pool.QueryRow(ctx, `WITH ins AS (INSERT INTO accounts (username, display_name, password_hash)
-			VALUES ('loadbench', 'Đo tải', $1) ON CONFLICT (username) DO NOTHING RETURNING id)
-		SELECT id FROM ins UNION ALL SELECT id FROM accounts WHERE username = 'loadbench' LIMIT 1`, hash).Scan(&adminID); err != nil {
-		return err
-	}
-	if _, err := pool.Exec(ctx, `INSERT INTO account_roles (account_id, role) VALUES ($1, 'ADMIN')
-		ON CONFLICT (account_id, role, coalesce(unit_id, 0)) DO NOTHING`, adminID); err != nil {
-		return err
-	}
-	session, err := account.NewStore(pool, account.DefaultPolicy).StartSession(ctx, adminID, account.Client{})
+	targets, err := findBenchTargets(ctx, pool)
 	if err != nil {
-		return err
-	}
-	var province, bloc, branch, memberID int64
-	var year int
-	if err := pool.QueryRow(ctx, `SELECT
-			(SELECT min(id) FROM units WHERE level = 'PROVINCE'),
-			(SELECT min(id) FROM units WHERE level IN ('BLOC', 'DISTRICT')),
-			(SELECT min(id) FROM units WHERE level = 'BRANCH'),
-			(SELECT max(id) FROM members),
-			(SELECT extract(year FROM max(starts_on))::int FROM activities)`).Scan(&province, &bloc, &branch, &memberID, &year); err != nil {
 		return err
 	}
 
@@ -182,49 +154,7 @@ func loadbenchCommand(ctx context.Context, cfg config.Config, log zerolog.Logger
 		}
 	}()
 
-	unit := func(id int64) string { return model.EncodeID(model.KindUnit, id) }
-	queries := []loadbench.Query{
-		{Name: "1 bloc's newest activities", GraphQL: `query($u: ID!) { activities(filter: {unitId: $u}, first: 20) { edges { node {
-				title startsOn contributionTotal participants(first: 50) { edges { node { member { fullName } } } } } } } }`,
-			Variables: map[string]any{"u": unit(bloc)},
-			SQL: []string{`WITH a AS (SELECT a.id, a.title, a.starts_on FROM activities a JOIN units u ON u.id = a.unit_id
-					WHERE u.path <@ (SELECT path FROM units WHERE id = $1) ORDER BY a.starts_on DESC, a.id DESC LIMIT 20)
-				SELECT a.id, a.title, a.starts_on, (SELECT coalesce(sum(value_dong), 0) FROM contributions c WHERE c.activity_id = a.id), x.full_name
-				FROM a LEFT JOIN LATERAL (SELECT m.full_name FROM participations p JOIN members m ON m.id = p.member_id
-					WHERE p.activity_id = a.id ORDER BY m.sort_name, m.id LIMIT 50) x ON true`},
-			Args: [][]any{{bloc}}},
-		{Name: "2 branch's members", GraphQL: `query($u: ID!) { members(filter: {unitId: $u, statuses: [ACTIVE]}, first: 20) {
-				totalCount edges { node { fullName position } } } }`,
-			Variables: map[string]any{"u": unit(branch)},
-			SQL: []string{`SELECT id, full_name, position FROM members WHERE unit_id = $1 AND status = 'ACTIVE' ORDER BY sort_name, id LIMIT 20`,
-				`SELECT count(*) FROM members WHERE unit_id = $1 AND status = 'ACTIVE'`},
-			Args: [][]any{{branch}, {branch}}},
-		{Name: "3 bloc's yearly report", GraphQL: `query($u: ID!, $y: Int!) { yearlyReport(unitId: $u, year: $y) {
-				members { atYearEnd } total { activities participations share } children { members activities } } }`,
-			Variables: map[string]any{"u": unit(bloc), "y": year}},
-		{Name: "3p province's yearly report", GraphQL: `query($u: ID!, $y: Int!) { yearlyReport(unitId: $u, year: $y) {
-				members { atYearEnd } total { activities participations share } children { members activities } } }`,
-			Variables: map[string]any{"u": unit(province), "y": year}},
-		{Name: "4 search", GraphQL: `{ search(query: "tinh nguyen", first: 20) { kind title snippet } }`,
-			SQL: []string{`(SELECT 'POST', id, title FROM posts WHERE status = 'PUBLISHED' AND search_title LIKE '%' || search_normalize($1) || '%' LIMIT 20)
-				UNION ALL (SELECT 'ACTIVITY', id, title FROM activities WHERE search LIKE '%' || search_normalize($1) || '%' ORDER BY starts_on DESC LIMIT 20)`},
-			Args: [][]any{{"tinh nguyen"}}},
-		{Name: "5 node by ID", GraphQL: `query($id: ID!) { node(id: $id) { ... on Member { fullName position unit { name } } } }`,
-			Variables: map[string]any{"id": model.EncodeID(model.KindMember, memberID)},
-			SQL:       []string{`SELECT m.full_name, m.position, u.name FROM members m JOIN units u ON u.id = m.unit_id WHERE m.id = $1`},
-			Args:      [][]any{{memberID}}},
-	}
-	if *only != "" {
-		var picked []loadbench.Query
-		for _, q := range queries {
-			for n := range strings.SplitSeq(*only, ",") {
-				if n = strings.TrimSpace(n); strings.HasPrefix(q.Name, n+" ") || (n == "3" && strings.HasPrefix(q.Name, "3p ")) {
-					picked = append(picked, q)
-				}
-			}
-		}
-		queries = picked
-	}
+	queries := pickQueries(benchQueries(targets), *only)
 	if *cpuProfile != "" {
 		pf, err := os.Create(*cpuProfile)
 		if err != nil {
@@ -237,7 +167,7 @@ func loadbenchCommand(ctx context.Context, cfg config.Config, log zerolog.Logger
 		defer pprof.StopCPUProfile()
 	}
 	var checked int64 // GET requests sent so far, one per query
-	rows, counts, err := loadbench.Run(ctx, url, session.Token, pool, queries, []int{1, 16, 64}, *duration,
+	rows, counts, err := loadbench.Run(ctx, url, token, pool, queries, []int{1, 16, 64}, *duration,
 		func() int { n := statements.next(checked); checked++; return n })
 	if err != nil {
 		return err
@@ -247,19 +177,135 @@ func loadbenchCommand(ctx context.Context, cfg config.Config, log zerolog.Logger
 	if err != nil {
 		return fmt.Errorf("bench server: %w", err)
 	}
-	f, err := os.Create(*out)
+	return writeBenchResults(stdout, *out, rows, counts, serverPeak)
+}
+
+// ensureBenchData generates a province of members when the database has
+// no units, so the bench has something to read.
+func ensureBenchData(ctx context.Context, pool *pgxpool.Pool, members int, stdout io.Writer) error {
+	var empty bool
+	if err := pool.QueryRow(ctx, `SELECT NOT EXISTS (SELECT 1 FROM units)`).Scan(&empty); err != nil {
+		return err
+	}
+	if !empty {
+		return nil
+	}
+	fmt.Fprintf(stdout, "generating %d members...\n", members)
+	_, err := bulk.Generate(ctx, pool, bulk.Options{Members: members, Seed: 1})
+	return err
+}
+
+// benchSession starts a session of the bench's administrator account,
+// made on the first run, and returns its token.
+func benchSession(ctx context.Context, pool *pgxpool.Pool) (string, error) {
+	hash, err := account.HashPassword("loadbench only")
+	if err != nil {
+		return "", err
+	}
+	var adminID int64
+	if err := pool.QueryRow(ctx, `WITH ins AS (INSERT INTO accounts (username, display_name, password_hash)
+			VALUES ('loadbench', 'Đo tải', $1) ON CONFLICT (username) DO NOTHING RETURNING id)
+		SELECT id FROM ins UNION ALL SELECT id FROM accounts WHERE username = 'loadbench' LIMIT 1`, hash).Scan(&adminID); err != nil {
+		return "", err
+	}
+	if _, err := pool.Exec(ctx, `INSERT INTO account_roles (account_id, role) VALUES ($1, 'ADMIN')
+		ON CONFLICT (account_id, role, coalesce(unit_id, 0)) DO NOTHING`, adminID); err != nil {
+		return "", err
+	}
+	session, err := account.NewStore(pool, account.DefaultPolicy).StartSession(ctx, adminID, account.Client{})
+	if err != nil {
+		return "", err
+	}
+	return session.Token, nil
+}
+
+// benchTargets are the records the bench queries look at.
+type benchTargets struct {
+	province, bloc, branch, member int64
+	year                           int // of the newest activity
+}
+
+func findBenchTargets(ctx context.Context, pool *pgxpool.Pool) (benchTargets, error) {
+	var t benchTargets
+	err := pool.QueryRow(ctx, `SELECT
+			(SELECT min(id) FROM units WHERE level = 'PROVINCE'),
+			(SELECT min(id) FROM units WHERE level IN ('BLOC', 'DISTRICT')),
+			(SELECT min(id) FROM units WHERE level = 'BRANCH'),
+			(SELECT max(id) FROM members),
+			(SELECT extract(year FROM max(starts_on))::int FROM activities)`).Scan(&t.province, &t.bloc, &t.branch, &t.member, &t.year)
+	return t, err
+}
+
+// benchQueries are the dashboard's queries, each with the hand-written
+// SQL it is measured against where there is one.
+func benchQueries(t benchTargets) []loadbench.Query {
+	unit := func(id int64) string { return model.EncodeID(model.KindUnit, id) }
+	return []loadbench.Query{
+		{Name: "1 bloc's newest activities", GraphQL: `query($u: ID!) { activities(filter: {unitId: $u}, first: 20) { edges { node {
+				title startsOn contributionTotal participants(first: 50) { edges { node { member { fullName } } } } } } } }`,
+			Variables: map[string]any{"u": unit(t.bloc)},
+			SQL: []string{`WITH a AS (SELECT a.id, a.title, a.starts_on FROM activities a JOIN units u ON u.id = a.unit_id
+					WHERE u.path <@ (SELECT path FROM units WHERE id = $1) ORDER BY a.starts_on DESC, a.id DESC LIMIT 20)
+				SELECT a.id, a.title, a.starts_on, (SELECT coalesce(sum(value_dong), 0) FROM contributions c WHERE c.activity_id = a.id), x.full_name
+				FROM a LEFT JOIN LATERAL (SELECT m.full_name FROM participations p JOIN members m ON m.id = p.member_id
+					WHERE p.activity_id = a.id ORDER BY m.sort_name, m.id LIMIT 50) x ON true`},
+			Args: [][]any{{t.bloc}}},
+		{Name: "2 branch's members", GraphQL: `query($u: ID!) { members(filter: {unitId: $u, statuses: [ACTIVE]}, first: 20) {
+				totalCount edges { node { fullName position } } } }`,
+			Variables: map[string]any{"u": unit(t.branch)},
+			SQL: []string{`SELECT id, full_name, position FROM members WHERE unit_id = $1 AND status = 'ACTIVE' ORDER BY sort_name, id LIMIT 20`,
+				`SELECT count(*) FROM members WHERE unit_id = $1 AND status = 'ACTIVE'`},
+			Args: [][]any{{t.branch}, {t.branch}}},
+		{Name: "3 bloc's yearly report", GraphQL: `query($u: ID!, $y: Int!) { yearlyReport(unitId: $u, year: $y) {
+				members { atYearEnd } total { activities participations share } children { members activities } } }`,
+			Variables: map[string]any{"u": unit(t.bloc), "y": t.year}},
+		{Name: "3p province's yearly report", GraphQL: `query($u: ID!, $y: Int!) { yearlyReport(unitId: $u, year: $y) {
+				members { atYearEnd } total { activities participations share } children { members activities } } }`,
+			Variables: map[string]any{"u": unit(t.province), "y": t.year}},
+		{Name: "4 search", GraphQL: `{ search(query: "tinh nguyen", first: 20) { kind title snippet } }`,
+			SQL: []string{`(SELECT 'POST', id, title FROM posts WHERE status = 'PUBLISHED' AND search_title LIKE '%' || search_normalize($1) || '%' LIMIT 20)
+				UNION ALL (SELECT 'ACTIVITY', id, title FROM activities WHERE search LIKE '%' || search_normalize($1) || '%' ORDER BY starts_on DESC LIMIT 20)`},
+			Args: [][]any{{"tinh nguyen"}}},
+		{Name: "5 node by ID", GraphQL: `query($id: ID!) { node(id: $id) { ... on Member { fullName position unit { name } } } }`,
+			Variables: map[string]any{"id": model.EncodeID(model.KindMember, t.member)},
+			SQL:       []string{`SELECT m.full_name, m.position, u.name FROM members m JOIN units u ON u.id = m.unit_id WHERE m.id = $1`},
+			Args:      [][]any{{t.member}}},
+	}
+}
+
+// pickQueries keeps the queries whose numbers only lists ("3" takes the
+// province's report, 3p, too); an empty list keeps all.
+func pickQueries(queries []loadbench.Query, only string) []loadbench.Query {
+	if only == "" {
+		return queries
+	}
+	var picked []loadbench.Query
+	for _, q := range queries {
+		for n := range strings.SplitSeq(only, ",") {
+			if n = strings.TrimSpace(n); strings.HasPrefix(q.Name, n+" ") || (n == "3" && strings.HasPrefix(q.Name, "3p ")) {
+				picked = append(picked, q)
+			}
+		}
+	}
+	return picked
+}
+
+// writeBenchResults prints the table and writes it to out, and the same
+// numbers for benchstat beside it (out with .bench for its extension).
+func writeBenchResults(stdout io.Writer, out string, rows []loadbench.Row, counts map[string]int, serverPeak int64) error {
+	f, err := os.Create(out)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
 	loadbench.Write(io.MultiWriter(stdout, f), rows, counts, serverPeak)
-	benchFile := strings.TrimSuffix(*out, filepath.Ext(*out)) + ".bench"
+	benchFile := strings.TrimSuffix(out, filepath.Ext(out)) + ".bench"
 	bf, err := os.Create(benchFile)
 	if err != nil {
 		return err
 	}
 	defer bf.Close()
 	loadbench.WriteBenchstat(bf, rows, counts, serverPeak)
-	fmt.Fprintf(stdout, "also in %s and, for benchstat, %s\n", *out, benchFile)
+	fmt.Fprintf(stdout, "also in %s and, for benchstat, %s\n", out, benchFile)
 	return errors.Join(f.Sync(), bf.Sync())
 }

@@ -75,18 +75,39 @@ func (l selectionLimits) MutateOperationParameters(ctx context.Context, p *graph
 }
 
 func (l selectionLimits) check(ctx context.Context, doc *ast.QueryDocument) *gqlerror.Error {
-	aliases := 0
-	var worst struct {
-		name  string
-		times int
-	}
-	directives := 0
-	var merged struct {
-		name  string
-		times int
-	}
-	spreads := 0
 	b := newBudget(ctx)
+	counts := countSelections(b, doc)
+	if b.err != nil {
+		return b.err
+	}
+	if err := fragmentGraph(ctx, b, doc); err != nil {
+		return err
+	}
+	if err := l.refuseCounts(ctx, counts); err != nil {
+		return err
+	}
+	return l.refuseExpanded(ctx, b, doc)
+}
+
+// selectionCounts are the most the document asks for of what
+// selectionLimits bounds, each with what it is about.
+type selectionCounts struct {
+	aliases int // aliased fields in the whole document
+	// worst is the field asked for most often in one selection, merged
+	// the response name most often in one selection and its inline
+	// fragments.
+	worst, merged struct {
+		name  string
+		times int
+	}
+	directives int // the most directives in one place
+	spreads    int // the most distinct fragments spread into one selection
+}
+
+// countSelections walks every operation and fragment once, each selection
+// with its inline fragments as the overlap rule merges them, spending b.
+func countSelections(b *budget, doc *ast.QueryDocument) selectionCounts {
+	var c selectionCounts
 	// flat counts response names and fragment spreads over a selection
 	// and the inline fragments within it, as the overlap rule merges them.
 	type flat struct {
@@ -103,71 +124,78 @@ func (l selectionLimits) check(ctx context.Context, doc *ast.QueryDocument) *gql
 			switch s := s.(type) {
 			case *ast.Field:
 				if s.Alias != "" && s.Alias != s.Name {
-					aliases++
+					c.aliases++
 				}
 				seen[s.Name]++
-				if seen[s.Name] > worst.times {
-					worst.name, worst.times = s.Name, seen[s.Name]
+				if seen[s.Name] > c.worst.times {
+					c.worst.name, c.worst.times = s.Name, seen[s.Name]
 				}
 				name := s.Alias
 				if name == "" {
 					name = s.Name
 				}
 				into.names[name]++
-				if into.names[name] > merged.times {
-					merged.name, merged.times = name, into.names[name]
+				if into.names[name] > c.merged.times {
+					c.merged.name, c.merged.times = name, into.names[name]
 				}
-				directives = max(directives, len(s.Directives))
+				c.directives = max(c.directives, len(s.Directives))
 				walk(s.SelectionSet, flat{names: map[string]int{}, spreads: map[string]bool{}})
 			case *ast.InlineFragment:
-				directives = max(directives, len(s.Directives))
+				c.directives = max(c.directives, len(s.Directives))
 				walk(s.SelectionSet, into)
 			case *ast.FragmentSpread:
-				directives = max(directives, len(s.Directives))
+				c.directives = max(c.directives, len(s.Directives))
 				into.spreads[s.Name] = true
-				spreads = max(spreads, len(into.spreads))
+				c.spreads = max(c.spreads, len(into.spreads))
 			}
 		}
 	}
 	for _, op := range doc.Operations {
-		directives = max(directives, len(op.Directives))
+		c.directives = max(c.directives, len(op.Directives))
 		walk(op.SelectionSet, flat{names: map[string]int{}, spreads: map[string]bool{}})
 	}
 	for _, f := range doc.Fragments {
-		directives = max(directives, len(f.Directives))
+		c.directives = max(c.directives, len(f.Directives))
 		walk(f.SelectionSet, flat{names: map[string]int{}, spreads: map[string]bool{}})
 	}
-	if b.err != nil {
-		return b.err
-	}
-	if err := fragmentGraph(ctx, b, doc); err != nil {
-		return err
-	}
-	if aliases > l.MaxAliases {
+	return c
+}
+
+// refuseCounts refuses a document over one of the counted limits, the
+// first in a fixed order, so the same document always gets the same error.
+func (l selectionLimits) refuseCounts(ctx context.Context, c selectionCounts) *gqlerror.Error {
+	if c.aliases > l.MaxAliases {
 		return limitError(ctx, "ALIAS_LIMIT_EXCEEDED",
-			"Truy vấn dùng "+strconv.Itoa(aliases)+" bí danh (alias), vượt giới hạn "+strconv.Itoa(l.MaxAliases)+"; hãy tách thành nhiều truy vấn.",
-			"The document uses "+strconv.Itoa(aliases)+" aliases, more than the limit of "+strconv.Itoa(l.MaxAliases)+"; split it into several requests.")
+			"Truy vấn dùng "+strconv.Itoa(c.aliases)+" bí danh (alias), vượt giới hạn "+strconv.Itoa(l.MaxAliases)+"; hãy tách thành nhiều truy vấn.",
+			"The document uses "+strconv.Itoa(c.aliases)+" aliases, more than the limit of "+strconv.Itoa(l.MaxAliases)+"; split it into several requests.")
 	}
-	if worst.times > l.MaxRepeats {
+	if c.worst.times > l.MaxRepeats {
 		return limitError(ctx, "FIELD_REPEAT_LIMIT_EXCEEDED",
-			"Trường "+worst.name+" được hỏi "+strconv.Itoa(worst.times)+" lần trong một lựa chọn, vượt giới hạn "+strconv.Itoa(l.MaxRepeats)+".",
-			"The field "+worst.name+" is asked for "+strconv.Itoa(worst.times)+" times in one selection, more than the limit of "+strconv.Itoa(l.MaxRepeats)+".")
+			"Trường "+c.worst.name+" được hỏi "+strconv.Itoa(c.worst.times)+" lần trong một lựa chọn, vượt giới hạn "+strconv.Itoa(l.MaxRepeats)+".",
+			"The field "+c.worst.name+" is asked for "+strconv.Itoa(c.worst.times)+" times in one selection, more than the limit of "+strconv.Itoa(l.MaxRepeats)+".")
 	}
-	if l.MaxMerged > 0 && merged.times > l.MaxMerged {
+	if l.MaxMerged > 0 && c.merged.times > l.MaxMerged {
 		return limitError(ctx, "FIELD_REPEAT_LIMIT_EXCEEDED",
-			"Trường "+merged.name+" được hỏi "+strconv.Itoa(merged.times)+" lần trong một lựa chọn và các fragment của nó, vượt giới hạn "+strconv.Itoa(l.MaxMerged)+".",
-			"The field "+merged.name+" is asked for "+strconv.Itoa(merged.times)+" times in one selection and its inline fragments, more than the limit of "+strconv.Itoa(l.MaxMerged)+".")
+			"Trường "+c.merged.name+" được hỏi "+strconv.Itoa(c.merged.times)+" lần trong một lựa chọn và các fragment của nó, vượt giới hạn "+strconv.Itoa(l.MaxMerged)+".",
+			"The field "+c.merged.name+" is asked for "+strconv.Itoa(c.merged.times)+" times in one selection and its inline fragments, more than the limit of "+strconv.Itoa(l.MaxMerged)+".")
 	}
-	if l.MaxSpreads > 0 && spreads > l.MaxSpreads {
+	if l.MaxSpreads > 0 && c.spreads > l.MaxSpreads {
 		return limitError(ctx, "FIELD_REPEAT_LIMIT_EXCEEDED",
-			"Có "+strconv.Itoa(spreads)+" fragment khác nhau được dùng trong một lựa chọn, vượt giới hạn "+strconv.Itoa(l.MaxSpreads)+".",
-			strconv.Itoa(spreads)+" different fragments are spread into one selection, more than the limit of "+strconv.Itoa(l.MaxSpreads)+".")
+			"Có "+strconv.Itoa(c.spreads)+" fragment khác nhau được dùng trong một lựa chọn, vượt giới hạn "+strconv.Itoa(l.MaxSpreads)+".",
+			strconv.Itoa(c.spreads)+" different fragments are spread into one selection, more than the limit of "+strconv.Itoa(l.MaxSpreads)+".")
 	}
-	if directives > l.MaxDirectives {
+	if c.directives > l.MaxDirectives {
 		return limitError(ctx, "DIRECTIVE_LIMIT_EXCEEDED",
-			"Có "+strconv.Itoa(directives)+" chỉ thị (directive) ở cùng một chỗ, vượt giới hạn "+strconv.Itoa(l.MaxDirectives)+".",
-			"There are "+strconv.Itoa(directives)+" directives in one place, more than the limit of "+strconv.Itoa(l.MaxDirectives)+".")
+			"Có "+strconv.Itoa(c.directives)+" chỉ thị (directive) ở cùng một chỗ, vượt giới hạn "+strconv.Itoa(l.MaxDirectives)+".",
+			"There are "+strconv.Itoa(c.directives)+" directives in one place, more than the limit of "+strconv.Itoa(l.MaxDirectives)+".")
 	}
+	return nil
+}
+
+// refuseExpanded refuses an operation with more than MaxFields fields once
+// its fragments are expanded; fieldCount counts each fragment once per
+// operation, so the count stays linear however often they are spread.
+func (l selectionLimits) refuseExpanded(ctx context.Context, b *budget, doc *ast.QueryDocument) *gqlerror.Error {
 	for _, op := range doc.Operations {
 		count := fieldCount{budget: b, fragments: map[string]int{}}
 		n := count.of(doc, op.SelectionSet)
@@ -364,48 +392,28 @@ func loginAllowed(ctx context.Context, l *ratelimit.Limiter) error {
 // itself through others, in time linear in the document (a depth-first
 // walk that visits each fragment once).
 func fragmentGraph(ctx context.Context, b *budget, doc *ast.QueryDocument) *gqlerror.Error {
+	// The first definition of a name is the one used; validation reports
+	// the duplicates.
 	defs := make(map[string]*ast.FragmentDefinition, len(doc.Fragments))
 	for _, f := range doc.Fragments {
 		if _, dup := defs[f.Name]; !dup {
 			defs[f.Name] = f
 		}
 	}
-	invalid := func(pos *ast.Position, vi, en string) *gqlerror.Error {
-		err := gqlerror.ErrorPosf(pos, "%s", i18n.Pick(ctx, vi, en))
-		errcode.Set(err, errcode.ValidationFailed)
-		return err
-	}
-	// spreadsOf lists the spreads anywhere in a selection, fields and
-	// inline fragments included.
-	spreadsOf := func(set ast.SelectionSet) []*ast.FragmentSpread {
-		var out []*ast.FragmentSpread
-		stack := []ast.SelectionSet{set}
-		for len(stack) > 0 && b.step() {
-			top := stack[len(stack)-1]
-			stack = stack[:len(stack)-1]
-			for _, s := range top {
-				switch s := s.(type) {
-				case *ast.Field:
-					stack = append(stack, s.SelectionSet)
-				case *ast.InlineFragment:
-					stack = append(stack, s.SelectionSet)
-				case *ast.FragmentSpread:
-					out = append(out, s)
-				}
-			}
-		}
-		return out
-	}
-	unknown := func(s *ast.FragmentSpread) *gqlerror.Error {
-		return invalid(s.Position, `Không có fragment "`+s.Name+`".`, `Unknown fragment "`+s.Name+`".`)
-	}
 	for _, op := range doc.Operations {
-		for _, s := range spreadsOf(op.SelectionSet) {
+		for _, s := range spreadsWithin(b, op.SelectionSet) {
 			if defs[s.Name] == nil {
-				return unknown(s)
+				return unknownFragment(ctx, s)
 			}
 		}
 	}
+	return fragmentCycles(ctx, b, doc, defs)
+}
+
+// fragmentCycles walks the fragments depth first from each not yet
+// visited, refusing a spread of a fragment on the current path (a cycle)
+// or of one not defined.
+func fragmentCycles(ctx context.Context, b *budget, doc *ast.QueryDocument, defs map[string]*ast.FragmentDefinition) *gqlerror.Error {
 	const (
 		unvisited = iota
 		onPath
@@ -422,7 +430,7 @@ func fragmentGraph(ctx context.Context, b *budget, doc *ast.QueryDocument) *gqle
 			continue
 		}
 		state[root.Name] = onPath
-		stack := []frame{{name: root.Name, spreads: spreadsOf(root.SelectionSet)}}
+		stack := []frame{{name: root.Name, spreads: spreadsWithin(b, root.SelectionSet)}}
 		for len(stack) > 0 {
 			if !b.step() {
 				return b.err
@@ -438,17 +446,51 @@ func fragmentGraph(ctx context.Context, b *budget, doc *ast.QueryDocument) *gqle
 			f := defs[s.Name]
 			switch {
 			case f == nil:
-				return unknown(s)
+				return unknownFragment(ctx, s)
 			case state[s.Name] == onPath:
-				return invalid(s.Position, `Fragment "`+s.Name+`" tự dùng lại chính nó (qua các fragment khác).`,
+				return invalidDocument(ctx, s.Position, `Fragment "`+s.Name+`" tự dùng lại chính nó (qua các fragment khác).`,
 					`Cannot spread fragment "`+s.Name+`" within itself.`)
 			case state[s.Name] == unvisited:
 				state[s.Name] = onPath
-				stack = append(stack, frame{name: s.Name, spreads: spreadsOf(f.SelectionSet)})
+				stack = append(stack, frame{name: s.Name, spreads: spreadsWithin(b, f.SelectionSet)})
 			}
 		}
 	}
 	return b.err
+}
+
+// spreadsWithin lists the spreads anywhere in a selection, fields and
+// inline fragments included, spending b.
+func spreadsWithin(b *budget, set ast.SelectionSet) []*ast.FragmentSpread {
+	var out []*ast.FragmentSpread
+	stack := []ast.SelectionSet{set}
+	for len(stack) > 0 && b.step() {
+		top := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		for _, s := range top {
+			switch s := s.(type) {
+			case *ast.Field:
+				stack = append(stack, s.SelectionSet)
+			case *ast.InlineFragment:
+				stack = append(stack, s.SelectionSet)
+			case *ast.FragmentSpread:
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+func unknownFragment(ctx context.Context, s *ast.FragmentSpread) *gqlerror.Error {
+	return invalidDocument(ctx, s.Position, `Không có fragment "`+s.Name+`".`, `Unknown fragment "`+s.Name+`".`)
+}
+
+// invalidDocument is a validation error at pos, as validation itself
+// would report it.
+func invalidDocument(ctx context.Context, pos *ast.Position, vi, en string) *gqlerror.Error {
+	err := gqlerror.ErrorPosf(pos, "%s", i18n.Pick(ctx, vi, en))
+	errcode.Set(err, errcode.ValidationFailed)
+	return err
 }
 
 // limitError is a document refused by one of the limits, in the caller's

@@ -355,29 +355,7 @@ type ParticipantInput struct {
 // the organising unit or a unit below it.
 func (s *Store) RecordParticipations(ctx context.Context, activityID int64, list []ParticipantInput) ([]*Participation, error) {
 	var v validate.Errors
-	if len(list) == 0 {
-		v.Add(validate.Input("participants"), validate.Required, "Cần ít nhất một đoàn viên.", "At least one participant is needed.")
-	}
-	if len(list) > maxParticipants {
-		v.Add(validate.Input("participants"), validate.TooLong,
-			fmt.Sprintf("Tối đa %d đoàn viên mỗi lần.", maxParticipants), fmt.Sprintf("At most %d participants at once.", maxParticipants))
-	}
-	seen := make(map[int64]int, len(list))
-	ids := make([]int64, len(list))
-	roles := make([]string, len(list))
-	attended := make([]bool, len(list))
-	hours := make([]float64, len(list))
-	for i, p := range list {
-		if _, dup := seen[p.MemberID]; dup {
-			v.Add(validate.Input("participants", i, "memberId"), validate.Duplicate, "Đoàn viên bị lặp lại.", "The member appears twice.")
-		}
-		seen[p.MemberID] = i
-		if p.VolunteerHours < 0 || p.VolunteerHours > maxHours {
-			v.Add(validate.Input("participants", i, "volunteerHours"), validate.OutOfRange,
-				fmt.Sprintf("Số giờ phải từ 0 đến %d.", maxHours), fmt.Sprintf("Hours must be between 0 and %d.", maxHours))
-		}
-		ids[i], roles[i], attended[i], hours[i] = p.MemberID, string(p.Role), p.Attended, p.VolunteerHours
-	}
+	cols := checkParticipantList(&v, list)
 	var out []*Participation
 	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		a, err := versionlock.Row(ctx, tx, lockActivitySQL, activityID, scanOneActivity, validate.Input("activityId"), activityNamed)
@@ -387,58 +365,113 @@ func (s *Store) RecordParticipations(ctx context.Context, activityID int64, list
 		if a.Status == Cancelled {
 			v.Add(validate.Input("activityId"), validate.NotAllowed, "Hoạt động đã hủy.", "The activity was cancelled.")
 		}
-		// Which of the members exist, and which belong to the organiser's subtree.
-		rows, err := tx.Query(ctx, `SELECT m.id, u.path <@ (SELECT path FROM units WHERE id = $2)
-			FROM members m JOIN units u ON u.id = m.unit_id WHERE m.id = ANY($1)`, ids, a.UnitID)
-		if err != nil {
-			return fmt.Errorf("check participants: %w", err)
-		}
-		inTree := make(map[int64]bool, len(ids))
-		for rows.Next() {
-			var id int64
-			var ok bool
-			if err := rows.Scan(&id, &ok); err != nil {
-				return err
-			}
-			inTree[id] = ok
-		}
-		if err := rows.Err(); err != nil {
-			return fmt.Errorf("check participants: %w", err)
-		}
-		for i, id := range ids {
-			ok, exists := inTree[id]
-			switch {
-			case !exists:
-				v.Add(validate.Input("participants", i, "memberId"), validate.NotFound, "Không tìm thấy đoàn viên.", "No such member.")
-			case !ok:
-				v.Add(validate.Input("participants", i, "memberId"), validate.NotAllowed,
-					"Đoàn viên không thuộc đơn vị tổ chức hoạt động.",
-					"The member does not belong to the organising unit or a unit below it.")
-			}
+		if err := checkParticipantsBelong(ctx, tx, &v, cols.ids, a.UnitID); err != nil {
+			return err
 		}
 		if err := v.Err(); err != nil {
 			return err
 		}
-		rows, err = tx.Query(ctx, `INSERT INTO participations AS p (activity_id, member_id, role, attended, volunteer_hours)
-			SELECT $1, x.member_id, x.role, x.attended, x.hours
-			FROM unnest($2::bigint[], $3::text[], $4::bool[], $5::float8[]) AS x(member_id, role, attended, hours)
-			ON CONFLICT (activity_id, member_id) DO UPDATE
-			SET role = EXCLUDED.role, attended = EXCLUDED.attended, volunteer_hours = EXCLUDED.volunteer_hours
-			RETURNING `+participationColumns, a.ID, ids, roles, attended, hours)
-		if err != nil {
-			return fmt.Errorf("record participations: %w", err)
-		}
-		recorded, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*Participation, error) { return scanParticipation(r) })
-		if err != nil {
-			return fmt.Errorf("record participations: %w", err)
-		}
-		out = make([]*Participation, len(ids))
-		for _, p := range recorded {
-			out[seen[p.MemberID]] = p
-		}
-		return nil
+		out, err = upsertParticipations(ctx, tx, a.ID, cols)
+		return err
 	})
 	return out, err
+}
+
+// participantColumns are a participant list as the columns the upsert
+// unnests, with each member's place in the list.
+type participantColumns struct {
+	ids      []int64
+	roles    []string
+	attended []bool
+	hours    []float64
+	at       map[int64]int // member id -> index in the list
+}
+
+// checkParticipantList checks the list on its own (its size, no member
+// twice, hours in range) and turns it into columns.
+func checkParticipantList(v *validate.Errors, list []ParticipantInput) participantColumns {
+	if len(list) == 0 {
+		v.Add(validate.Input("participants"), validate.Required, "Cần ít nhất một đoàn viên.", "At least one participant is needed.")
+	}
+	if len(list) > maxParticipants {
+		v.Add(validate.Input("participants"), validate.TooLong,
+			fmt.Sprintf("Tối đa %d đoàn viên mỗi lần.", maxParticipants), fmt.Sprintf("At most %d participants at once.", maxParticipants))
+	}
+	c := participantColumns{
+		ids: make([]int64, len(list)), roles: make([]string, len(list)),
+		attended: make([]bool, len(list)), hours: make([]float64, len(list)),
+		at: make(map[int64]int, len(list)),
+	}
+	for i, p := range list {
+		if _, dup := c.at[p.MemberID]; dup {
+			v.Add(validate.Input("participants", i, "memberId"), validate.Duplicate, "Đoàn viên bị lặp lại.", "The member appears twice.")
+		}
+		c.at[p.MemberID] = i
+		if p.VolunteerHours < 0 || p.VolunteerHours > maxHours {
+			v.Add(validate.Input("participants", i, "volunteerHours"), validate.OutOfRange,
+				fmt.Sprintf("Số giờ phải từ 0 đến %d.", maxHours), fmt.Sprintf("Hours must be between 0 and %d.", maxHours))
+		}
+		c.ids[i], c.roles[i], c.attended[i], c.hours[i] = p.MemberID, string(p.Role), p.Attended, p.VolunteerHours
+	}
+	return c
+}
+
+// checkParticipantsBelong records the members that do not exist or do not
+// belong to the organising unit or a unit below it.
+func checkParticipantsBelong(ctx context.Context, tx pgx.Tx, v *validate.Errors, ids []int64, unitID int64) error {
+	rows, err := tx.Query(ctx, `SELECT m.id, u.path <@ (SELECT path FROM units WHERE id = $2)
+		FROM members m JOIN units u ON u.id = m.unit_id WHERE m.id = ANY($1)`, ids, unitID)
+	if err != nil {
+		return fmt.Errorf("check participants: %w", err)
+	}
+	inTree := make(map[int64]bool, len(ids))
+	for rows.Next() {
+		var id int64
+		var ok bool
+		if err := rows.Scan(&id, &ok); err != nil {
+			return err
+		}
+		inTree[id] = ok
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("check participants: %w", err)
+	}
+	for i, id := range ids {
+		ok, exists := inTree[id]
+		switch {
+		case !exists:
+			v.Add(validate.Input("participants", i, "memberId"), validate.NotFound, "Không tìm thấy đoàn viên.", "No such member.")
+		case !ok:
+			v.Add(validate.Input("participants", i, "memberId"), validate.NotAllowed,
+				"Đoàn viên không thuộc đơn vị tổ chức hoạt động.",
+				"The member does not belong to the organising unit or a unit below it.")
+		}
+	}
+	return nil
+}
+
+// upsertParticipations records the list in one statement, replacing what
+// was recorded for the same members, and returns the rows in the list's
+// order: the order of RETURNING is not one to rely on.
+func upsertParticipations(ctx context.Context, tx pgx.Tx, activityID int64, c participantColumns) ([]*Participation, error) {
+	rows, err := tx.Query(ctx, `INSERT INTO participations AS p (activity_id, member_id, role, attended, volunteer_hours)
+		SELECT $1, x.member_id, x.role, x.attended, x.hours
+		FROM unnest($2::bigint[], $3::text[], $4::bool[], $5::float8[]) AS x(member_id, role, attended, hours)
+		ON CONFLICT (activity_id, member_id) DO UPDATE
+		SET role = EXCLUDED.role, attended = EXCLUDED.attended, volunteer_hours = EXCLUDED.volunteer_hours
+		RETURNING `+participationColumns, activityID, c.ids, c.roles, c.attended, c.hours)
+	if err != nil {
+		return nil, fmt.Errorf("record participations: %w", err)
+	}
+	recorded, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*Participation, error) { return scanParticipation(r) })
+	if err != nil {
+		return nil, fmt.Errorf("record participations: %w", err)
+	}
+	out := make([]*Participation, len(c.ids))
+	for _, p := range recorded {
+		out[c.at[p.MemberID]] = p
+	}
+	return out, nil
 }
 
 // RemoveParticipations deletes members' participation in an activity and

@@ -45,28 +45,66 @@ var auditedTables = []string{"members", "member_events", "activities", "particip
 func Fill(ctx context.Context, pool *pgxpool.Pool, s Size) (Result, error) {
 	var r Result
 	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
-		for _, t := range auditedTables {
-			if _, err := tx.Exec(ctx, `ALTER TABLE `+t+` DISABLE TRIGGER audit`); err != nil {
-				return fmt.Errorf("pause audit on %s: %w", t, err)
-			}
+		if err := setAudit(ctx, tx, false); err != nil {
+			return err
 		}
 		if err := tx.QueryRow(ctx, `INSERT INTO units (level, name) VALUES ('PROVINCE', 'Tỉnh đoàn Mẫu') RETURNING id`).Scan(&r.ProvinceID); err != nil {
 			return fmt.Errorf("province: %w", err)
 		}
-		steps := []struct {
-			what string
-			sql  string
-			args []any
-		}{
-			{"districts", `INSERT INTO units (parent_id, level, name)
-				SELECT $1, 'DISTRICT', 'Huyện đoàn số ' || d FROM generate_series(1, $2) d`, []any{r.ProvinceID, s.Districts}},
-			{"grassroots", `INSERT INTO units (parent_id, level, name)
+		for _, st := range fillSteps(r.ProvinceID, s) {
+			if _, err := tx.Exec(ctx, st.sql, st.args...); err != nil {
+				return fmt.Errorf("%s: %w", st.what, err)
+			}
+		}
+		if err := sampleUnits(ctx, tx, &r); err != nil {
+			return err
+		}
+		return setAudit(ctx, tx, true)
+	})
+	if err != nil {
+		return Result{}, fmt.Errorf("bulk fill: %w", err)
+	}
+	if _, err := pool.Exec(ctx, `ANALYZE`); err != nil {
+		return Result{}, fmt.Errorf("analyze: %w", err)
+	}
+	return r, nil
+}
+
+// setAudit turns the audit triggers of auditedTables back on, or off.
+func setAudit(ctx context.Context, tx pgx.Tx, on bool) error {
+	action, verb := "DISABLE", "pause"
+	if on {
+		action, verb = "ENABLE", "resume"
+	}
+	for _, t := range auditedTables {
+		if _, err := tx.Exec(ctx, `ALTER TABLE `+t+` `+action+` TRIGGER audit`); err != nil {
+			return fmt.Errorf("%s audit on %s: %w", verb, t, err)
+		}
+	}
+	return nil
+}
+
+// fillStep is one set-based statement of the fill.
+type fillStep struct {
+	what string // names the step in errors
+	sql  string
+	args []any
+}
+
+// fillSteps are the fill's statements in order, each building on the
+// rows of those before: the tree under the province, its members, their
+// admission, activities, participation, contributions and ratings.
+func fillSteps(provinceID int64, s Size) []fillStep {
+	return []fillStep{
+		{"districts", `INSERT INTO units (parent_id, level, name)
+				SELECT $1, 'DISTRICT', 'Huyện đoàn số ' || d FROM generate_series(1, $2) d`, []any{provinceID, s.Districts}},
+		{"grassroots", `INSERT INTO units (parent_id, level, name)
 				SELECT u.id, 'GRASSROOTS', 'Đoàn xã số ' || g || ' – ' || u.name
 				FROM units u, generate_series(1, $1) g WHERE u.level = 'DISTRICT'`, []any{s.GrassrootsPerDistrict}},
-			{"branches", `INSERT INTO units (parent_id, level, name)
+		{"branches", `INSERT INTO units (parent_id, level, name)
 				SELECT u.id, 'BRANCH', 'Chi đoàn thôn ' || b || ' – ' || u.name
 				FROM units u, generate_series(1, $1) b WHERE u.level = 'GRASSROOTS'`, []any{s.BranchesPerGrassroots}},
-			{"members", `INSERT INTO members (unit_id, full_name, gender, birth_date, joined_on, position)
+		{"members", `INSERT INTO members (unit_id, full_name, gender, birth_date, joined_on, position)
 				SELECT u.id,
 					(ARRAY['Nguyễn','Trần','Lê','Phạm','Hoàng','Huỳnh','Phan','Võ','Đặng','Bùi'])[1 + (u.id + n) % 10] || ' ' ||
 					(ARRAY['Thị','Văn','Minh','Thanh','Hữu','Ngọc'])[1 + n % 6] || ' ' ||
@@ -76,52 +114,36 @@ func Fill(ctx context.Context, pool *pgxpool.Pool, s Size) (Result, error) {
 					make_date(2012 + n % 8, 3, 26),
 					CASE n WHEN 1 THEN 'SECRETARY' WHEN 2 THEN 'DEPUTY_SECRETARY' WHEN 3 THEN 'COMMITTEE_MEMBER' ELSE 'MEMBER' END
 				FROM units u, generate_series(1, $1) n WHERE u.level = 'BRANCH'`, []any{s.MembersPerBranch}},
-			{"admissions", `INSERT INTO member_events (member_id, kind, occurred_on, unit_id)
+		{"admissions", `INSERT INTO member_events (member_id, kind, occurred_on, unit_id)
 				SELECT id, 'ADMITTED', joined_on, unit_id FROM members`, nil},
-			{"activities", `INSERT INTO activities (unit_id, title, kind, work_area, starts_on, ends_on, status)
+		{"activities", `INSERT INTO activities (unit_id, title, kind, work_area, starts_on, ends_on, status)
 				SELECT u.id, 'Hoạt động ' || n || ' năm ' || y,
 					(ARRAY['VOLUNTEER_WORK','DONATION','POLITICAL_STUDY','READING_CULTURE','MEETING','CONTEST','TRAINING','SPORT_CULTURE'])[1 + n % 8],
 					(ARRAY['POLITICAL_EDUCATION','YOUTH_VOLUNTEERING','CREATIVE_YOUTH','DEFENDING_FATHERLAND','ORGANISATION_BUILDING'])[1 + n % 5],
 					make_date(y, 1 + n % 12, 1 + (n * 3) % 28), make_date(y, 1 + n % 12, 1 + (n * 3) % 28),
 					CASE WHEN n % 17 = 0 THEN 'CANCELLED' ELSE 'DONE' END
 				FROM units u, unnest($2::int[]) y, generate_series(1, $1) n WHERE u.level = 'BRANCH'`, []any{s.ActivitiesPerBranch, s.Years}},
-			{"participations", `INSERT INTO participations (activity_id, member_id, role, attended, volunteer_hours)
+		{"participations", `INSERT INTO participations (activity_id, member_id, role, attended, volunteer_hours)
 				SELECT a.id, m.id, CASE WHEN m.rn = 1 THEN 'ORGANISER' ELSE 'PARTICIPANT' END, m.rn % 9 <> 0, (a.id + m.rn) % 6
 				FROM activities a
 				JOIN LATERAL (SELECT id, row_number() OVER (ORDER BY (id * 31 + a.id) % 101, id) AS rn
 					FROM members WHERE unit_id = a.unit_id) m ON m.rn <= $1
 				WHERE a.status <> 'CANCELLED'`, []any{s.ParticipantsPerActivity}},
-			{"contributions", `INSERT INTO contributions (activity_id, kind, description, value_dong)
+		{"contributions", `INSERT INTO contributions (activity_id, kind, description, value_dong)
 				SELECT id, (ARRAY['CASH','IN_KIND','YOUTH_PROJECT'])[1 + id % 3], 'Đóng góp', 100000 * (1 + id % 50)
 				FROM activities WHERE id % 5 = 0 AND status = 'DONE'`, nil},
-			{"ratings", `INSERT INTO member_ratings (member_id, year, level, unit_id)
+		{"ratings", `INSERT INTO member_ratings (member_id, year, level, unit_id)
 				SELECT m.id, y, (ARRAY['EXCELLENT','GOOD','GOOD','COMPLETED'])[1 + (m.id + y) % 4], m.unit_id
 				FROM members m, unnest($1::int[]) y`, []any{s.Years}},
-		}
-		for _, st := range steps {
-			if _, err := tx.Exec(ctx, st.sql, st.args...); err != nil {
-				return fmt.Errorf("%s: %w", st.what, err)
-			}
-		}
-		if err := tx.QueryRow(ctx, `SELECT min(id) FROM units WHERE level = 'DISTRICT'`).Scan(&r.DistrictID); err != nil {
-			return err
-		}
-		if err := tx.QueryRow(ctx, `SELECT min(u.id) FROM units u WHERE u.level = 'BRANCH' AND u.path <@ (SELECT path FROM units WHERE id = $1)`,
-			r.DistrictID).Scan(&r.BranchID); err != nil {
-			return err
-		}
-		for _, t := range auditedTables {
-			if _, err := tx.Exec(ctx, `ALTER TABLE `+t+` ENABLE TRIGGER audit`); err != nil {
-				return fmt.Errorf("resume audit on %s: %w", t, err)
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return Result{}, fmt.Errorf("bulk fill: %w", err)
 	}
-	if _, err := pool.Exec(ctx, `ANALYZE`); err != nil {
-		return Result{}, fmt.Errorf("analyze: %w", err)
+}
+
+// sampleUnits finds the units Result names: the first district and the
+// first branch below it.
+func sampleUnits(ctx context.Context, tx pgx.Tx, r *Result) error {
+	if err := tx.QueryRow(ctx, `SELECT min(id) FROM units WHERE level = 'DISTRICT'`).Scan(&r.DistrictID); err != nil {
+		return err
 	}
-	return r, nil
+	return tx.QueryRow(ctx, `SELECT min(u.id) FROM units u WHERE u.level = 'BRANCH' AND u.path <@ (SELECT path FROM units WHERE id = $1)`,
+		r.DistrictID).Scan(&r.BranchID)
 }

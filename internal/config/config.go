@@ -235,23 +235,7 @@ func (c Config) validate() []error {
 	if _, port, err := net.SplitHostPort(c.HTTPAddr); err != nil || port == "" {
 		bad("HTTP_ADDR", "must be host:port or :port (e.g. :8080), got %q", c.HTTPAddr)
 	}
-	for v, d := range map[string]time.Duration{
-		"HTTP_READ_HEADER_TIMEOUT":       c.ReadHeaderTimeout,
-		"HTTP_READ_TIMEOUT":              c.ReadTimeout,
-		"HTTP_WRITE_TIMEOUT":             c.WriteTimeout,
-		"HTTP_IDLE_TIMEOUT":              c.IdleTimeout,
-		"SHUTDOWN_GRACE":                 c.ShutdownGrace,
-		"REQUEST_TIMEOUT":                c.RequestTimeout,
-		"DB_STATEMENT_TIMEOUT":           c.DBStatementTimeout,
-		"DB_IDLE_IN_TRANSACTION_TIMEOUT": c.DBIdleInTxTimeout,
-		"DB_WAIT_TIMEOUT":                c.DBWaitTimeout,
-		"SESSION_IDLE_TIMEOUT":           c.SessionIdle,
-		"SESSION_MAX_AGE":                c.SessionMaxAge,
-	} {
-		if d <= 0 {
-			bad(v, "must be a positive duration such as 30s, got %s", d)
-		}
-	}
+	c.checkTimeouts(bad)
 	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
 		bad("DATABASE_URL", "must start with postgres:// or postgresql://")
 	}
@@ -286,6 +270,46 @@ func (c Config) validate() []error {
 	if _, err := origins.Parse(c.CORSAllowedOrigins); err != nil {
 		bad("CORS_ALLOWED_ORIGINS", "must be a comma-separated list of origins such as https://dash.example.org or http://localhost:*: %v", err)
 	}
+	c.checkLimits(bad)
+	if c.DemoData != "auto" && c.DemoData != "off" {
+		bad("DEMO_DATA", "must be auto or off, got %q", c.DemoData)
+	}
+	c.checkTelemetry(bad)
+	if c.LogFormat != "" && c.LogFormat != "json" && c.LogFormat != "console" {
+		bad("LOG_FORMAT", "must be json or console (or unset: console in development on a terminal, else json), got %q", c.LogFormat)
+	}
+	return errs
+}
+
+// complaint records that variable v is wrong. validate's checks all report
+// through one, so the errors come in validate's order.
+type complaint func(v, format string, args ...any)
+
+// checkTimeouts requires every timeout and session lifetime to be
+// positive: none of them can be turned off with zero.
+func (c Config) checkTimeouts(bad complaint) {
+	for v, d := range map[string]time.Duration{
+		"HTTP_READ_HEADER_TIMEOUT":       c.ReadHeaderTimeout,
+		"HTTP_READ_TIMEOUT":              c.ReadTimeout,
+		"HTTP_WRITE_TIMEOUT":             c.WriteTimeout,
+		"HTTP_IDLE_TIMEOUT":              c.IdleTimeout,
+		"SHUTDOWN_GRACE":                 c.ShutdownGrace,
+		"REQUEST_TIMEOUT":                c.RequestTimeout,
+		"DB_STATEMENT_TIMEOUT":           c.DBStatementTimeout,
+		"DB_IDLE_IN_TRANSACTION_TIMEOUT": c.DBIdleInTxTimeout,
+		"DB_WAIT_TIMEOUT":                c.DBWaitTimeout,
+		"SESSION_IDLE_TIMEOUT":           c.SessionIdle,
+		"SESSION_MAX_AGE":                c.SessionMaxAge,
+	} {
+		if d <= 0 {
+			bad(v, "must be a positive duration such as 30s, got %s", d)
+		}
+	}
+}
+
+// checkLimits requires the GraphQL and rate limits to be at least one:
+// none of them can be lifted with zero.
+func (c Config) checkLimits(bad complaint) {
 	for v, n := range map[string]int{
 		"GRAPHQL_MAX_COMPLEXITY": c.MaxComplexity, "GRAPHQL_MAX_DEPTH": c.MaxDepth, "GRAPHQL_MAX_TOKENS": c.MaxTokens,
 		"GRAPHQL_MAX_ALIASES": c.MaxAliases, "GRAPHQL_MAX_FIELD_REPEATS": c.MaxFieldRepeats,
@@ -297,9 +321,11 @@ func (c Config) validate() []error {
 			bad(v, "must be a positive whole number, got %d", n)
 		}
 	}
-	if c.DemoData != "auto" && c.DemoData != "off" {
-		bad("DEMO_DATA", "must be auto or off, got %q", c.DemoData)
-	}
+}
+
+// checkTelemetry checks where metrics and traces go: the metrics port is
+// kept off the public one, and traces go over OTLP/HTTP only.
+func (c Config) checkTelemetry(bad complaint) {
 	if c.MetricsAddr != "" {
 		if _, port, err := net.SplitHostPort(c.MetricsAddr); err != nil || port == "" {
 			bad("METRICS_ADDR", "must be host:port or :port (e.g. :9090), or empty for no metrics, got %q", c.MetricsAddr)
@@ -317,10 +343,6 @@ func (c Config) validate() []error {
 			bad(v, "only http/protobuf is supported (send to the collector's OTLP/HTTP port, usually 4318), got %q", p)
 		}
 	}
-	if c.LogFormat != "" && c.LogFormat != "json" && c.LogFormat != "console" {
-		bad("LOG_FORMAT", "must be json or console (or unset: console in development on a terminal, else json), got %q", c.LogFormat)
-	}
-	return errs
 }
 
 // translate turns the env library's errors, which name Go struct fields, into

@@ -42,7 +42,7 @@ func guardGraphQL(maxBytes int64, refused *ratelimit.Limiter, next http.Handler)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		var read int64 // bytes of the body read before a refusal
-		refuse := func(status int, code, message string) {
+		refuse := func(no *refusal) {
 			if r.Method == http.MethodPost && chargeAddress(w, r, refused, graph.SizePoints(read),
 				func(wait string) string {
 					return "Địa chỉ này đã gửi quá nhiều yêu cầu không hợp lệ; hãy thử lại sau " + wait + " giây."
@@ -52,17 +52,12 @@ func guardGraphQL(maxBytes int64, refused *ratelimit.Limiter, next http.Handler)
 				}) {
 				return
 			}
-			writeGraphQLError(w, status, code, message)
+			writeGraphQLError(w, no.status, no.code, i18n.Pick(ctx, no.vi, no.en))
 		}
 		switch r.Method {
 		case http.MethodGet:
-			// gqlgen answers these with bare English and no code: the same
-			// checks here answer them like every other bad request.
-			query, err := url.ParseQuery(r.URL.RawQuery)
-			if err != nil || !jsonObjectOrNull(query.Get("variables")) || !jsonObjectOrNull(query.Get("extensions")) {
-				refuse(http.StatusBadRequest, "BAD_REQUEST", i18n.Pick(ctx,
-					"Tham số của URL không đọc được: query (văn bản GraphQL), operationName, variables và extensions (đối tượng JSON).",
-					"The URL's parameters cannot be read: query (GraphQL text), operationName, variables and extensions (JSON objects)."))
+			if no := checkGraphQLURL(r.URL.RawQuery); no != nil {
+				refuse(no)
 				return
 			}
 			next.ServeHTTP(w, r)
@@ -70,61 +65,96 @@ func guardGraphQL(maxBytes int64, refused *ratelimit.Limiter, next http.Handler)
 		case http.MethodPost:
 		default:
 			w.Header().Set("Allow", "GET, POST")
-			refuse(http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", i18n.Pick(ctx,
-				"Chỉ nhận GET (truy vấn) hoặc POST.", "Only GET (queries) and POST are accepted."))
+			refuse(&refusal{http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED",
+				"Chỉ nhận GET (truy vấn) hoặc POST.", "Only GET (queries) and POST are accepted."})
 			return
 		}
-		// A media type whose parameters do not parse is refused here too:
-		// gqlgen would answer "transport not supported" with no code.
-		if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
-			refuse(http.StatusUnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE", i18n.Pick(ctx,
-				"Gửi yêu cầu GraphQL dạng JSON (Content-Type: application/json).",
-				"Send the GraphQL request as JSON (Content-Type: application/json)."))
-			return
-		}
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBytes))
+		body, no := readGraphQLBody(w, r, maxBytes)
 		read = int64(len(body))
-		var tooBig *http.MaxBytesError
-		switch {
-		case errors.As(err, &tooBig):
-			refuse(http.StatusRequestEntityTooLarge, "REQUEST_TOO_LARGE", i18n.Pick(ctx,
-				"Yêu cầu quá lớn (tối đa "+byteSize(maxBytes)+").", "The request is too large (at most "+byteSize(maxBytes)+")."))
-			return
-		case err != nil:
-			refuse(http.StatusBadRequest, "BAD_REQUEST", i18n.Pick(ctx,
-				"Không đọc được nội dung yêu cầu.", "The request body could not be read."))
-			return
+		if no == nil {
+			no = checkGraphQLBody(body)
 		}
-		if trimmed := bytes.TrimLeft(body, " \t\r\n"); len(trimmed) > 0 && trimmed[0] == '[' {
-			refuse(http.StatusBadRequest, "BATCHING_NOT_SUPPORTED", i18n.Pick(ctx,
-				"Mỗi yêu cầu chỉ gửi một thao tác GraphQL (không nhận mảng).",
-				"Send one GraphQL operation per request; arrays (batching) are not accepted."))
-			return
-		}
-		// Checked for shape only: variables and extensions stay raw (gqlgen
-		// decodes them once, after), they just have to be objects or null.
-		var shape struct {
-			Query         *string         `json:"query"`
-			OperationName *string         `json:"operationName"`
-			Variables     json.RawMessage `json:"variables"`
-			Extensions    json.RawMessage `json:"extensions"`
-		}
-		if err := json.Unmarshal(body, &shape); err != nil || !objectOrNull(shape.Variables) || !objectOrNull(shape.Extensions) {
-			refuse(http.StatusBadRequest, "BAD_REQUEST", i18n.Pick(ctx,
-				"Nội dung phải là một đối tượng JSON: query (chuỗi), operationName (chuỗi), variables (đối tượng), extensions (đối tượng).",
-				"The body must be a JSON object: query (string), operationName (string), variables (object), extensions (object)."))
-			return
-		}
-		if shape.Query == nil && !persistedQuery(shape.Extensions) {
-			refuse(http.StatusBadRequest, "BAD_REQUEST", i18n.Pick(ctx,
-				"Thiếu query: nội dung phải có trường query chứa văn bản GraphQL.",
-				"The query is missing: the body needs a query field holding the GraphQL text."))
+		if no != nil {
+			refuse(no)
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		r.ContentLength = int64(len(body))
 		next.ServeHTTP(w, r)
 	})
+}
+
+// refusal is a request guardGraphQL turns away: its status, the error's
+// code and the message in Vietnamese and English.
+type refusal struct {
+	status int
+	code   string
+	vi, en string
+}
+
+// checkGraphQLURL checks a GET's parameters. gqlgen answers bad ones with
+// bare English and no code: the same checks here answer them like every
+// other bad request.
+func checkGraphQLURL(rawQuery string) *refusal {
+	query, err := url.ParseQuery(rawQuery)
+	if err != nil || !jsonObjectOrNull(query.Get("variables")) || !jsonObjectOrNull(query.Get("extensions")) {
+		return &refusal{http.StatusBadRequest, "BAD_REQUEST",
+			"Tham số của URL không đọc được: query (văn bản GraphQL), operationName, variables và extensions (đối tượng JSON).",
+			"The URL's parameters cannot be read: query (GraphQL text), operationName, variables and extensions (JSON objects)."}
+	}
+	return nil
+}
+
+// readGraphQLBody reads a POST's JSON body, at most maxBytes of it. It
+// returns what it read even when it refuses, for the refusal's charge.
+func readGraphQLBody(w http.ResponseWriter, r *http.Request, maxBytes int64) ([]byte, *refusal) {
+	// A media type whose parameters do not parse is refused here too:
+	// gqlgen would answer "transport not supported" with no code.
+	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
+		return nil, &refusal{http.StatusUnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE",
+			"Gửi yêu cầu GraphQL dạng JSON (Content-Type: application/json).",
+			"Send the GraphQL request as JSON (Content-Type: application/json)."}
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBytes))
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		return body, &refusal{http.StatusRequestEntityTooLarge, "REQUEST_TOO_LARGE",
+			"Yêu cầu quá lớn (tối đa " + byteSize(maxBytes) + ").", "The request is too large (at most " + byteSize(maxBytes) + ")."}
+	case err != nil:
+		return body, &refusal{http.StatusBadRequest, "BAD_REQUEST",
+			"Không đọc được nội dung yêu cầu.", "The request body could not be read."}
+	}
+	return body, nil
+}
+
+// checkGraphQLBody checks that a POST's body is one operation in the shape
+// the transport expects, with a query or a persisted query's hash.
+func checkGraphQLBody(body []byte) *refusal {
+	if trimmed := bytes.TrimLeft(body, " \t\r\n"); len(trimmed) > 0 && trimmed[0] == '[' {
+		return &refusal{http.StatusBadRequest, "BATCHING_NOT_SUPPORTED",
+			"Mỗi yêu cầu chỉ gửi một thao tác GraphQL (không nhận mảng).",
+			"Send one GraphQL operation per request; arrays (batching) are not accepted."}
+	}
+	// Checked for shape only: variables and extensions stay raw (gqlgen
+	// decodes them once, after), they just have to be objects or null.
+	var shape struct {
+		Query         *string         `json:"query"`
+		OperationName *string         `json:"operationName"`
+		Variables     json.RawMessage `json:"variables"`
+		Extensions    json.RawMessage `json:"extensions"`
+	}
+	if err := json.Unmarshal(body, &shape); err != nil || !objectOrNull(shape.Variables) || !objectOrNull(shape.Extensions) {
+		return &refusal{http.StatusBadRequest, "BAD_REQUEST",
+			"Nội dung phải là một đối tượng JSON: query (chuỗi), operationName (chuỗi), variables (đối tượng), extensions (đối tượng).",
+			"The body must be a JSON object: query (string), operationName (string), variables (object), extensions (object)."}
+	}
+	if shape.Query == nil && !persistedQuery(shape.Extensions) {
+		return &refusal{http.StatusBadRequest, "BAD_REQUEST",
+			"Thiếu query: nội dung phải có trường query chứa văn bản GraphQL.",
+			"The query is missing: the body needs a query field holding the GraphQL text."}
+	}
+	return nil
 }
 
 // persistedQuery reports whether extensions name a persisted query, which

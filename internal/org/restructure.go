@@ -468,6 +468,48 @@ type MergeDecision struct {
 func (t *Timeline) Merge(ctx context.Context, in MergeDecision) (*Change, error) {
 	var v validate.Errors
 	t.checkDecided(&v, &in.Decided)
+	newUnit := checkMergeInput(&v, &in)
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	eff := in.EffectiveOn
+
+	var out *Change
+	err := t.restructure(ctx, func(tx pgx.Tx) error {
+		sources, into, err := lockMerged(ctx, tx, &v, in, eff)
+		if err != nil {
+			return err
+		}
+		if err := v.Err(); err != nil {
+			return err
+		}
+		level, ok := mergedLevel(&v, in.Level, sources, into)
+		if !ok {
+			return v.Err()
+		}
+		checkMergeNesting(&v, sources, into)
+		if err := checkSuccessor(ctx, tx, &v, in.New != nil, newUnit, sources, into, level, eff); err != nil {
+			return err
+		}
+		ids, err := checkMergedEnd(ctx, tx, &v, sources, level, eff)
+		if err != nil {
+			return err
+		}
+		if err := v.Err(); err != nil {
+			return err
+		}
+		out, err = t.writeMerge(ctx, tx, in.Decided, ids, into, newUnit, level)
+		return err
+	})
+	return out, err
+}
+
+// checkMergeInput checks what a merge can be checked for before reading
+// anything: one successor (absorbing unit or new unit), enough units, none
+// twice or merged into itself, and the new unit's own fields. A new unit's
+// level stands for the successor's when none is given. It returns the new
+// unit with its fields cleaned.
+func checkMergeInput(v *validate.Errors, in *MergeDecision) NewUnit {
 	fieldUnits := inputPath("unitIds")
 	fieldInto := inputPath("intoUnitId")
 	switch {
@@ -503,154 +545,174 @@ func (t *Timeline) Merge(ctx context.Context, in MergeDecision) (*Change, error)
 			in.Level = newUnit.Level
 		}
 	}
-	if err := v.Err(); err != nil {
+	return newUnit
+}
+
+// lockMerged locks the merged units, then the absorbing one, and records
+// any that cannot change on eff.
+func lockMerged(ctx context.Context, tx pgx.Tx, v *validate.Errors, in MergeDecision, eff time.Time) ([]*unitState, *unitState, error) {
+	sources := make([]*unitState, len(in.UnitIDs))
+	for i, id := range in.UnitIDs {
+		s, err := lockState(ctx, tx, id)
+		if err != nil {
+			return nil, nil, err
+		}
+		checkChangeable(v, inputPath("unitIds", i), s, eff)
+		sources[i] = s
+	}
+	var into *unitState
+	if in.IntoID != nil {
+		var err error
+		if into, err = lockState(ctx, tx, *in.IntoID); err != nil {
+			return nil, nil, err
+		}
+		checkChangeable(v, inputPath("intoUnitId"), into, eff)
+	}
+	return sources, into, nil
+}
+
+// mergedLevel is the successor's level: the one given, or the one level
+// all the units share. When they do not share one and none is given it
+// records that and reports false.
+func mergedLevel(v *validate.Errors, given *Level, sources []*unitState, into *unitState) (Level, bool) {
+	levels := map[Level]bool{}
+	for _, s := range sources {
+		levels[s.Level] = true
+	}
+	if into != nil {
+		levels[into.Level] = true
+	}
+	switch {
+	case given != nil:
+		return *given, true
+	case len(levels) > 1:
+		v.Add(fieldLevel, validate.Required,
+			"Các đơn vị không cùng cấp; hãy chọn cấp của đơn vị sau hợp nhất.",
+			"The units are not at one level; give the level of the merged unit.")
+		return "", false
+	case into != nil:
+		return into.Level, true
+	}
+	return sources[0].Level, true
+}
+
+// checkMergeNesting records a merged unit that lies below another merged
+// one, or an absorbing unit below a merged one: it would end up under a
+// unit that ends, or under itself.
+func checkMergeNesting(v *validate.Errors, sources []*unitState, into *unitState) {
+	for i, s := range sources {
+		for j, o := range sources {
+			if i != j && isWithin(o.Path, s.Path) {
+				v.Add(inputPath("unitIds", j), validate.NotAllowed,
+					"Không thể hợp nhất một đơn vị với đơn vị cấp trên của nó.",
+					"A unit cannot be merged with a unit above it.")
+			}
+		}
+		if into != nil && isWithin(into.Path, s.Path) {
+			v.Add(inputPath("intoUnitId"), validate.NotAllowed,
+				"Đơn vị nhận sáp nhập đang trực thuộc một đơn vị bị sáp nhập.",
+				"The absorbing unit lies below one of the units merged into it.")
+		}
+	}
+}
+
+// checkSuccessor checks that the successor can be at level from eff: an
+// absorbing unit can change to it, a new unit's parent can take it and
+// does not lie below a merged unit.
+func checkSuccessor(ctx context.Context, tx pgx.Tx, v *validate.Errors, isNew bool, newUnit NewUnit, sources []*unitState, into *unitState, level Level, eff time.Time) error {
+	if into != nil && level != into.Level {
+		if err := checkLevelChange(ctx, tx, v, into.Unit, level); err != nil {
+			return err
+		}
+	}
+	if !isNew {
+		return nil
+	}
+	field := inputPath("newUnit", "parentId")
+	if newUnit.ParentID == nil {
+		if level != Central && level != Province {
+			v.Add(field, validate.Required,
+				"Đơn vị cấp này phải thuộc một đơn vị cấp trên.", "A unit at this level needs a parent unit.")
+		}
+		return nil
+	}
+	parent, err := lockState(ctx, tx, *newUnit.ParentID)
+	if err != nil {
+		return err
+	}
+	for _, s := range sources {
+		if parent != nil && isWithin(parent.Path, s.Path) {
+			v.Add(field, validate.NotAllowed,
+				"Đơn vị cấp trên của đơn vị mới đang trực thuộc một đơn vị bị hợp nhất.",
+				"The new unit's parent lies below one of the merged units.")
+		}
+	}
+	return checkParentAt(ctx, tx, v, field, parent, level, eff)
+}
+
+// checkMergedEnd checks that the merged units can end on eff: nothing
+// below them changed later, what they hold can go under a unit at level,
+// and no post of theirs starts on or after eff. It returns their ids.
+func checkMergedEnd(ctx context.Context, tx pgx.Tx, v *validate.Errors, sources []*unitState, level Level, eff time.Time) ([]int64, error) {
+	fieldUnits := inputPath("unitIds")
+	ids := make([]int64, len(sources))
+	for i, s := range sources {
+		ids[i] = s.ID
+		if err := checkSubtreeFrom(ctx, tx, v, inputPath("unitIds", i), s, eff); err != nil {
+			return nil, err
+		}
+	}
+	if err := checkCarried(ctx, tx, v, fieldUnits, ids, level); err != nil {
 		return nil, err
 	}
-	eff := in.EffectiveOn
+	if err := checkPostsEnd(ctx, tx, v, fieldUnits, ids, eff); err != nil {
+		return nil, err
+	}
+	return ids, nil
+}
 
-	var out *Change
-	err := t.restructure(ctx, func(tx pgx.Tx) error {
-		sources := make([]*unitState, len(in.UnitIDs))
-		for i, id := range in.UnitIDs {
-			s, err := lockState(ctx, tx, id)
-			if err != nil {
-				return err
-			}
-			checkChangeable(&v, inputPath("unitIds", i), s, eff)
-			sources[i] = s
-		}
-		var into *unitState
-		if in.IntoID != nil {
-			var err error
-			if into, err = lockState(ctx, tx, *in.IntoID); err != nil {
-				return err
-			}
-			checkChangeable(&v, fieldInto, into, eff)
-		}
-		if err := v.Err(); err != nil {
-			return err
-		}
-
-		// The successor's level: given, or the one level all share.
-		levels := map[Level]bool{}
-		for _, s := range sources {
-			levels[s.Level] = true
-		}
-		if into != nil {
-			levels[into.Level] = true
-		}
-		level := sources[0].Level
-		if in.Level != nil {
-			level = *in.Level
-		} else if len(levels) > 1 {
-			v.Add(fieldLevel, validate.Required,
-				"Các đơn vị không cùng cấp; hãy chọn cấp của đơn vị sau hợp nhất.",
-				"The units are not at one level; give the level of the merged unit.")
-			return v.Err()
-		} else if into != nil {
-			level = into.Level
-		}
-
-		// Nothing may end up under a unit that ends, or under itself.
-		for i, s := range sources {
-			for j, o := range sources {
-				if i != j && isWithin(o.Path, s.Path) {
-					v.Add(inputPath("unitIds", j), validate.NotAllowed,
-						"Không thể hợp nhất một đơn vị với đơn vị cấp trên của nó.",
-						"A unit cannot be merged with a unit above it.")
-				}
-			}
-			if into != nil && isWithin(into.Path, s.Path) {
-				v.Add(fieldInto, validate.NotAllowed,
-					"Đơn vị nhận sáp nhập đang trực thuộc một đơn vị bị sáp nhập.",
-					"The absorbing unit lies below one of the units merged into it.")
-			}
-		}
-		if into != nil && level != into.Level {
-			if err := checkLevelChange(ctx, tx, &v, into.Unit, level); err != nil {
-				return err
-			}
-		}
-		if in.New != nil {
-			var parent *unitState
-			if newUnit.ParentID != nil {
-				var err error
-				if parent, err = lockState(ctx, tx, *newUnit.ParentID); err != nil {
-					return err
-				}
-				for _, s := range sources {
-					if parent != nil && isWithin(parent.Path, s.Path) {
-						v.Add(inputPath("newUnit", "parentId"), validate.NotAllowed,
-							"Đơn vị cấp trên của đơn vị mới đang trực thuộc một đơn vị bị hợp nhất.",
-							"The new unit's parent lies below one of the merged units.")
-					}
-				}
-				if err := checkParentAt(ctx, tx, &v, inputPath("newUnit", "parentId"), parent, level, eff); err != nil {
-					return err
-				}
-			} else if level != Central && level != Province {
-				v.Add(inputPath("newUnit", "parentId"), validate.Required,
-					"Đơn vị cấp này phải thuộc một đơn vị cấp trên.", "A unit at this level needs a parent unit.")
-			}
-		}
-		ids := make([]int64, len(sources))
-		for i, s := range sources {
-			ids[i] = s.ID
-			if err := checkSubtreeFrom(ctx, tx, &v, inputPath("unitIds", i), s, eff); err != nil {
-				return err
-			}
-		}
-		if err := checkCarried(ctx, tx, &v, fieldUnits, ids, level); err != nil {
-			return err
-		}
-		if err := checkPostsEnd(ctx, tx, &v, fieldUnits, ids, eff); err != nil {
-			return err
-		}
-		if err := v.Err(); err != nil {
-			return err
-		}
-
-		if err := setEffective(ctx, tx, eff); err != nil {
-			return err
-		}
-		var successor int64
-		if into != nil {
-			successor = into.ID
-		} else {
-			err := tx.QueryRow(ctx, `INSERT INTO units (parent_id, level, name, short_name, address)
-				VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-				newUnit.ParentID, level, newUnit.Name, newUnit.ShortName, newUnit.Address).Scan(&successor)
-			if err != nil {
-				return fmt.Errorf("insert merged unit: %w", err)
-			}
-		}
-		c, err := recordChange(ctx, tx, ChangeMerge, successor, in.Decided)
+// writeMerge writes a checked merge: the new unit (or the absorbing one's
+// level), the decision, the hand-over of what the merged units hold, their
+// end and the lineage.
+func (t *Timeline) writeMerge(ctx context.Context, tx pgx.Tx, d Decided, ids []int64, into *unitState, newUnit NewUnit, level Level) (*Change, error) {
+	if err := setEffective(ctx, tx, d.EffectiveOn); err != nil {
+		return nil, err
+	}
+	var successor int64
+	if into != nil {
+		successor = into.ID
+	} else {
+		err := tx.QueryRow(ctx, `INSERT INTO units (parent_id, level, name, short_name, address)
+			VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+			newUnit.ParentID, level, newUnit.Name, newUnit.ShortName, newUnit.Address).Scan(&successor)
 		if err != nil {
-			return err
+			return nil, fmt.Errorf("insert merged unit: %w", err)
 		}
-		if into == nil {
-			if err := linkVersions(ctx, tx, c, []int64{successor}); err != nil {
-				return err
-			}
-		} else if level != into.Level {
-			if _, err := tx.Exec(ctx, `UPDATE units SET level = $2, version = version + 1, updated_at = now() WHERE id = $1`,
-				successor, level); err != nil {
-				return fmt.Errorf("change level of unit %d: %w", successor, err)
-			}
+	}
+	c, err := recordChange(ctx, tx, ChangeMerge, successor, d)
+	if err != nil {
+		return nil, err
+	}
+	if into == nil {
+		if err := linkVersions(ctx, tx, c, []int64{successor}); err != nil {
+			return nil, err
 		}
-		if err := t.handOver(ctx, tx, ids, successor, nil, nil, in.Decided, fieldUnits); err != nil {
-			return err
+	} else if level != into.Level {
+		if _, err := tx.Exec(ctx, `UPDATE units SET level = $2, version = version + 1, updated_at = now() WHERE id = $1`,
+			successor, level); err != nil {
+			return nil, fmt.Errorf("change level of unit %d: %w", successor, err)
 		}
-		if err := endUnits(ctx, tx, ids, eff); err != nil {
-			return err
-		}
-		if err := recordLineage(ctx, tx, c, ids, []int64{successor}); err != nil {
-			return err
-		}
-		out = c
-		return nil
-	})
-	return out, err
+	}
+	if err := t.handOver(ctx, tx, ids, successor, nil, nil, d, inputPath("unitIds")); err != nil {
+		return nil, err
+	}
+	if err := endUnits(ctx, tx, ids, d.EffectiveOn); err != nil {
+		return nil, err
+	}
+	if err := recordLineage(ctx, tx, c, ids, []int64{successor}); err != nil {
+		return nil, err
+	}
+	return c, nil
 }
 
 // checkCarried records why the open units directly below `from` or their
@@ -786,36 +848,7 @@ type SplitDecision struct {
 func (t *Timeline) Split(ctx context.Context, in SplitDecision) (*Change, error) {
 	var v validate.Errors
 	t.checkDecided(&v, &in.Decided)
-	min := 2
-	if in.KeepSource {
-		min = 1
-	}
-	if len(in.Parts) < min {
-		v.Add(inputPath("parts"), validate.Required,
-			fmt.Sprintf("Cần ít nhất %d đơn vị mới.", min), fmt.Sprintf("At least %d new units are needed.", min))
-	}
-	childOf, memberOf := map[int64]int{}, map[int64]int{}
-	for i := range in.Parts {
-		p := &in.Parts[i]
-		p.Name = v.Text(inputPath("parts", i, "name"), p.Name, true, maxName)
-		p.ShortName = v.OptionalText(inputPath("parts", i, "shortName"), p.ShortName, maxShortName)
-		p.Address = v.OptionalText(inputPath("parts", i, "address"), p.Address, maxAddress)
-		if p.Level != nil && !p.Level.Valid() {
-			v.Add(inputPath("parts", i, "level"), validate.Invalid, "Cấp đơn vị không hợp lệ.", "Not a unit level.")
-		}
-		for j, id := range p.ChildIDs {
-			if _, dup := childOf[id]; dup {
-				v.Add(inputPath("parts", i, "childIds", j), validate.Duplicate, "Đơn vị đã được giao cho phần khác.", "The unit is given to another part already.")
-			}
-			childOf[id] = i
-		}
-		for j, id := range p.MemberIDs {
-			if _, dup := memberOf[id]; dup {
-				v.Add(inputPath("parts", i, "memberIds", j), validate.Duplicate, "Đoàn viên đã được giao cho phần khác.", "The member is given to another part already.")
-			}
-			memberOf[id] = i
-		}
-	}
+	shares := checkSplitInput(&v, in.Parts, in.KeepSource)
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
@@ -831,102 +864,21 @@ func (t *Timeline) Split(ctx context.Context, in SplitDecision) (*Change, error)
 		if err := v.Err(); err != nil {
 			return err
 		}
-		// What the source holds, to check each part's share against.
-		children := map[int64]Level{}
-		rows, err := tx.Query(ctx, `SELECT id, level FROM units WHERE parent_id = $1 AND archived_at IS NULL`, src.ID)
+		held, err := holdingsOf(ctx, tx, src.ID)
 		if err != nil {
-			return fmt.Errorf("units below %d: %w", src.ID, err)
+			return err
 		}
-		for rows.Next() {
-			var id int64
-			var l Level
-			if err := rows.Scan(&id, &l); err != nil {
-				return err
-			}
-			children[id] = l
-		}
-		if err := rows.Err(); err != nil {
-			return fmt.Errorf("units below %d: %w", src.ID, err)
-		}
-		var members []int64
-		if err := tx.QueryRow(ctx, `SELECT coalesce(array_agg(id), '{}') FROM members WHERE unit_id = $1 AND status = 'ACTIVE'`, src.ID).
-			Scan(&members); err != nil {
-			return fmt.Errorf("members of %d: %w", src.ID, err)
-		}
-		active := map[int64]bool{}
-		for _, id := range members {
-			active[id] = true
-		}
-		levels := make([]Level, len(in.Parts))
-		for i := range in.Parts {
-			p := &in.Parts[i]
-			levels[i] = src.Level
-			if p.Level != nil {
-				levels[i] = *p.Level
-			}
-			if p.ParentID == nil {
-				p.ParentID = src.ParentID
-			}
-			field := inputPath("parts", i, "parentId")
-			if p.ParentID != nil {
-				parent, err := lockState(ctx, tx, *p.ParentID)
-				if err != nil {
-					return err
-				}
-				if parent != nil && isWithin(parent.Path, src.Path) {
-					v.Add(field, validate.NotAllowed, "Đơn vị mới không thể trực thuộc đơn vị bị chia tách.",
-						"A new unit cannot sit below the unit it is split from.")
-				} else if err := checkParentAt(ctx, tx, &v, field, parent, levels[i], eff); err != nil {
-					return err
-				}
-			} else if levels[i] != Central && levels[i] != Province {
-				v.Add(field, validate.Required, "Đơn vị cấp này phải thuộc một đơn vị cấp trên.", "A unit at this level needs a parent unit.")
-			}
-			for j, id := range p.ChildIDs {
-				l, ok := children[id]
-				switch {
-				case !ok:
-					v.Add(inputPath("parts", i, "childIds", j), validate.NotFound,
-						"Không phải đơn vị đang trực thuộc đơn vị bị chia tách.", "Not an open unit directly below the unit split.")
-				case l.Rank() <= levels[i].Rank():
-					v.Add(inputPath("parts", i, "childIds", j), validate.NotAllowed,
-						fmt.Sprintf("Đơn vị cấp %s không thể trực thuộc đơn vị cấp %s.", l.VI(), levels[i].VI()),
-						fmt.Sprintf("A %s unit cannot sit under a %s unit.", l, levels[i]))
-				}
-			}
-			for j, id := range p.MemberIDs {
-				switch {
-				case !active[id]:
-					v.Add(inputPath("parts", i, "memberIds", j), validate.NotFound,
-						"Không phải đoàn viên đang sinh hoạt tại đơn vị bị chia tách.", "Not an active member of the unit split.")
-				case levels[i] != Branch:
-					v.Add(inputPath("parts", i, "memberIds", j), validate.NotAllowed,
-						"Đoàn viên chỉ sinh hoạt tại chi đoàn.", "Members belong to a branch (chi đoàn).")
-				}
-			}
+		levels, err := checkSplitParts(ctx, tx, &v, in.Parts, src, held, eff)
+		if err != nil {
+			return err
 		}
 		if !in.KeepSource {
-			left := 0
-			for id := range children {
-				if _, ok := childOf[id]; !ok {
-					left++
-				}
-			}
-			for _, id := range members {
-				if _, ok := memberOf[id]; !ok {
-					left++
-				}
-			}
-			if left > 0 {
-				v.Add(inputPath("parts"), validate.Required,
-					fmt.Sprintf("Còn %d đơn vị trực thuộc hoặc đoàn viên chưa được giao cho đơn vị mới nào.", left),
-					fmt.Sprintf("%d units below or members are not given to any new unit.", left))
-			}
+			checkSharedOut(&v, held, shares)
 			if err := checkPostsEnd(ctx, tx, &v, fieldUnit, []int64{src.ID}, eff); err != nil {
 				return err
 			}
 		}
-		if len(childOf) > 0 {
+		if len(shares.childOf) > 0 {
 			if err := checkSubtreeFrom(ctx, tx, &v, fieldUnit, src, eff); err != nil {
 				return err
 			}
@@ -934,42 +886,221 @@ func (t *Timeline) Split(ctx context.Context, in SplitDecision) (*Change, error)
 		if err := v.Err(); err != nil {
 			return err
 		}
-
-		if err := setEffective(ctx, tx, eff); err != nil {
-			return err
-		}
-		parts := make([]int64, len(in.Parts))
-		for i, p := range in.Parts {
-			if err := tx.QueryRow(ctx, `INSERT INTO units (parent_id, level, name, short_name, address)
-				VALUES ($1, $2, $3, $4, $5) RETURNING id`, p.ParentID, levels[i], p.Name, p.ShortName, p.Address).Scan(&parts[i]); err != nil {
-				return fmt.Errorf("insert part %d of split: %w", i, err)
-			}
-		}
-		c, err := recordChange(ctx, tx, ChangeSplit, src.ID, in.Decided)
-		if err != nil {
-			return err
-		}
-		if err := linkVersions(ctx, tx, c, parts); err != nil {
-			return err
-		}
-		for i, p := range in.Parts {
-			if err := t.handOver(ctx, tx, []int64{src.ID}, parts[i], nonNil(p.ChildIDs), nonNil(p.MemberIDs), in.Decided,
-				inputPath("parts", i)); err != nil {
-				return err
-			}
-		}
-		if !in.KeepSource {
-			if err := endUnits(ctx, tx, []int64{src.ID}, eff); err != nil {
-				return err
-			}
-		}
-		if err := recordLineage(ctx, tx, c, []int64{src.ID}, parts); err != nil {
-			return err
-		}
-		out = c
-		return nil
+		out, err = t.writeSplit(ctx, tx, in, src.ID, levels)
+		return err
 	})
 	return out, err
+}
+
+// splitShares says which part each unit below the source and each member
+// was given to, by index into the parts.
+type splitShares struct {
+	childOf, memberOf map[int64]int
+}
+
+// checkSplitInput checks what a split can be checked for before reading
+// anything: enough parts, each part's own fields, and no unit or member
+// given to two parts.
+func checkSplitInput(v *validate.Errors, parts []SplitPart, keepSource bool) splitShares {
+	min := 2
+	if keepSource {
+		min = 1
+	}
+	if len(parts) < min {
+		v.Add(inputPath("parts"), validate.Required,
+			fmt.Sprintf("Cần ít nhất %d đơn vị mới.", min), fmt.Sprintf("At least %d new units are needed.", min))
+	}
+	shares := splitShares{childOf: map[int64]int{}, memberOf: map[int64]int{}}
+	for i := range parts {
+		p := &parts[i]
+		p.Name = v.Text(inputPath("parts", i, "name"), p.Name, true, maxName)
+		p.ShortName = v.OptionalText(inputPath("parts", i, "shortName"), p.ShortName, maxShortName)
+		p.Address = v.OptionalText(inputPath("parts", i, "address"), p.Address, maxAddress)
+		if p.Level != nil && !p.Level.Valid() {
+			v.Add(inputPath("parts", i, "level"), validate.Invalid, "Cấp đơn vị không hợp lệ.", "Not a unit level.")
+		}
+		for j, id := range p.ChildIDs {
+			if _, dup := shares.childOf[id]; dup {
+				v.Add(inputPath("parts", i, "childIds", j), validate.Duplicate, "Đơn vị đã được giao cho phần khác.", "The unit is given to another part already.")
+			}
+			shares.childOf[id] = i
+		}
+		for j, id := range p.MemberIDs {
+			if _, dup := shares.memberOf[id]; dup {
+				v.Add(inputPath("parts", i, "memberIds", j), validate.Duplicate, "Đoàn viên đã được giao cho phần khác.", "The member is given to another part already.")
+			}
+			shares.memberOf[id] = i
+		}
+	}
+	return shares
+}
+
+// holdings is what a unit holds directly: its open units below, with their
+// levels, and its active members.
+type holdings struct {
+	children map[int64]Level
+	members  []int64
+	active   map[int64]bool
+}
+
+// holdingsOf reads what unit id holds, to check a split's shares against.
+func holdingsOf(ctx context.Context, tx pgx.Tx, id int64) (*holdings, error) {
+	h := &holdings{children: map[int64]Level{}, active: map[int64]bool{}}
+	rows, err := tx.Query(ctx, `SELECT id, level FROM units WHERE parent_id = $1 AND archived_at IS NULL`, id)
+	if err != nil {
+		return nil, fmt.Errorf("units below %d: %w", id, err)
+	}
+	for rows.Next() {
+		var child int64
+		var l Level
+		if err := rows.Scan(&child, &l); err != nil {
+			return nil, err
+		}
+		h.children[child] = l
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("units below %d: %w", id, err)
+	}
+	if err := tx.QueryRow(ctx, `SELECT coalesce(array_agg(id), '{}') FROM members WHERE unit_id = $1 AND status = 'ACTIVE'`, id).
+		Scan(&h.members); err != nil {
+		return nil, fmt.Errorf("members of %d: %w", id, err)
+	}
+	for _, m := range h.members {
+		h.active[m] = true
+	}
+	return h, nil
+}
+
+// checkSplitParts settles each part's level and parent (a part without
+// one takes the source's) and checks its parent and its share of the
+// source. It returns the parts' levels, which the writes use.
+func checkSplitParts(ctx context.Context, tx pgx.Tx, v *validate.Errors, parts []SplitPart, src *unitState, held *holdings, eff time.Time) ([]Level, error) {
+	levels := make([]Level, len(parts))
+	for i := range parts {
+		p := &parts[i]
+		levels[i] = src.Level
+		if p.Level != nil {
+			levels[i] = *p.Level
+		}
+		if p.ParentID == nil {
+			p.ParentID = src.ParentID
+		}
+		if err := checkSplitParent(ctx, tx, v, inputPath("parts", i, "parentId"), p.ParentID, src, levels[i], eff); err != nil {
+			return nil, err
+		}
+		checkSplitShare(v, i, p, levels[i], held)
+	}
+	return levels, nil
+}
+
+// checkSplitParent checks that a part can stand under parentID from eff,
+// and not below the unit it is split from; without a parent it must be a
+// root level.
+func checkSplitParent(ctx context.Context, tx pgx.Tx, v *validate.Errors, field []string, parentID *int64, src *unitState, level Level, eff time.Time) error {
+	if parentID == nil {
+		if level != Central && level != Province {
+			v.Add(field, validate.Required, "Đơn vị cấp này phải thuộc một đơn vị cấp trên.", "A unit at this level needs a parent unit.")
+		}
+		return nil
+	}
+	parent, err := lockState(ctx, tx, *parentID)
+	if err != nil {
+		return err
+	}
+	if parent != nil && isWithin(parent.Path, src.Path) {
+		v.Add(field, validate.NotAllowed, "Đơn vị mới không thể trực thuộc đơn vị bị chia tách.",
+			"A new unit cannot sit below the unit it is split from.")
+		return nil
+	}
+	return checkParentAt(ctx, tx, v, field, parent, level, eff)
+}
+
+// checkSplitShare checks that part i is given only open units directly
+// below the source that rank under its level, and only the source's active
+// members, and those only when it is a branch.
+func checkSplitShare(v *validate.Errors, i int, p *SplitPart, level Level, held *holdings) {
+	for j, id := range p.ChildIDs {
+		l, ok := held.children[id]
+		switch {
+		case !ok:
+			v.Add(inputPath("parts", i, "childIds", j), validate.NotFound,
+				"Không phải đơn vị đang trực thuộc đơn vị bị chia tách.", "Not an open unit directly below the unit split.")
+		case l.Rank() <= level.Rank():
+			v.Add(inputPath("parts", i, "childIds", j), validate.NotAllowed,
+				fmt.Sprintf("Đơn vị cấp %s không thể trực thuộc đơn vị cấp %s.", l.VI(), level.VI()),
+				fmt.Sprintf("A %s unit cannot sit under a %s unit.", l, level))
+		}
+	}
+	for j, id := range p.MemberIDs {
+		switch {
+		case !held.active[id]:
+			v.Add(inputPath("parts", i, "memberIds", j), validate.NotFound,
+				"Không phải đoàn viên đang sinh hoạt tại đơn vị bị chia tách.", "Not an active member of the unit split.")
+		case level != Branch:
+			v.Add(inputPath("parts", i, "memberIds", j), validate.NotAllowed,
+				"Đoàn viên chỉ sinh hoạt tại chi đoàn.", "Members belong to a branch (chi đoàn).")
+		}
+	}
+}
+
+// checkSharedOut records what a source that ends still holds that no part
+// was given: nothing may be left under a unit that no longer exists.
+func checkSharedOut(v *validate.Errors, held *holdings, shares splitShares) {
+	left := 0
+	for id := range held.children {
+		if _, ok := shares.childOf[id]; !ok {
+			left++
+		}
+	}
+	for _, id := range held.members {
+		if _, ok := shares.memberOf[id]; !ok {
+			left++
+		}
+	}
+	if left > 0 {
+		v.Add(inputPath("parts"), validate.Required,
+			fmt.Sprintf("Còn %d đơn vị trực thuộc hoặc đoàn viên chưa được giao cho đơn vị mới nào.", left),
+			fmt.Sprintf("%d units below or members are not given to any new unit.", left))
+	}
+}
+
+// writeSplit writes a checked split: the parts, the decision (after the
+// parts, whose first versions are then linked to it), each part's share,
+// the source's end unless kept, and the lineage.
+func (t *Timeline) writeSplit(ctx context.Context, tx pgx.Tx, in SplitDecision, srcID int64, levels []Level) (*Change, error) {
+	eff := in.EffectiveOn
+	if err := setEffective(ctx, tx, eff); err != nil {
+		return nil, err
+	}
+	parts := make([]int64, len(in.Parts))
+	for i, p := range in.Parts {
+		if err := tx.QueryRow(ctx, `INSERT INTO units (parent_id, level, name, short_name, address)
+			VALUES ($1, $2, $3, $4, $5) RETURNING id`, p.ParentID, levels[i], p.Name, p.ShortName, p.Address).Scan(&parts[i]); err != nil {
+			return nil, fmt.Errorf("insert part %d of split: %w", i, err)
+		}
+	}
+	c, err := recordChange(ctx, tx, ChangeSplit, srcID, in.Decided)
+	if err != nil {
+		return nil, err
+	}
+	if err := linkVersions(ctx, tx, c, parts); err != nil {
+		return nil, err
+	}
+	for i, p := range in.Parts {
+		if err := t.handOver(ctx, tx, []int64{srcID}, parts[i], nonNil(p.ChildIDs), nonNil(p.MemberIDs), in.Decided,
+			inputPath("parts", i)); err != nil {
+			return nil, err
+		}
+	}
+	if !in.KeepSource {
+		if err := endUnits(ctx, tx, []int64{srcID}, eff); err != nil {
+			return nil, err
+		}
+	}
+	if err := recordLineage(ctx, tx, c, []int64{srcID}, parts); err != nil {
+		return nil, err
+	}
+	return c, nil
 }
 
 // nonNil makes an empty share an empty array, not "everything" (NULL).
