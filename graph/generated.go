@@ -26442,7 +26442,7 @@ func (ec *executionContext) unmarshalInputActivityFilter(ctx context.Context, ob
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"unitId", "year", "from", "to", "workAreas", "kinds", "campaignId", "statuses", "search"}
+	fieldsInOrder := [...]string{"unitId", "asOf", "year", "from", "to", "workAreas", "kinds", "campaignId", "statuses", "search"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -26456,6 +26456,13 @@ func (ec *executionContext) unmarshalInputActivityFilter(ctx context.Context, ob
 				return it, err
 			}
 			it.UnitID = graphql.OmittableOf(data)
+		case "asOf":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("asOf"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AsOf = graphql.OmittableOf(data)
 		case "year":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("year"))
 			data, err := ec.unmarshalOInt2ᚖint32(ctx, v)

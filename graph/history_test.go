@@ -227,3 +227,37 @@ func TestCommitteeOfADate(t *testing.T) {
 		t.Errorf("anonymous read of a committee: %s %+v", resp.Data, resp.Errors)
 	}
 }
+
+// A list of a past year can read the tree of that year: Ninh Thuận's 2022
+// activities are the same before and after the reform with asOf, while
+// today's tree no longer holds them.
+func TestActivitiesOfAPastTree(t *testing.T) {
+	t.Parallel()
+	r := newReform(t)
+	r.activity(t, r.branchA, "Hiến máu nhân đạo", nil)
+	r.activity(t, r.phuocDai, "Tủ sách cho trẻ em", nil)
+	count := func(unit string, asOf any) (top, nested int) {
+		var out struct {
+			Activities struct{ TotalCount int }
+			Unit       struct{ Activities struct{ TotalCount int } }
+		}
+		r.env.MustDo(t, `query($u: ID!, $d: Date) {
+			activities(filter: {unitId: $u, year: 2022, asOf: $d}) { totalCount }
+			unit(id: $u) { activities(filter: {year: 2022, asOf: $d}) { totalCount } } }`,
+			map[string]any{"u": unit, "d": asOf}, &out)
+		return out.Activities.TotalCount, out.Unit.Activities.TotalCount
+	}
+	if top, nested := count(r.province, "2022-12-31"); top != 2 || nested != 2 {
+		t.Fatalf("Ninh Thuận's 2022 activities before the reform: %d and %d nested, want 2", top, nested)
+	}
+	r.apply(t)
+	if top, nested := count(r.province, "2022-12-31"); top != 2 || nested != 2 {
+		t.Errorf("Ninh Thuận's 2022 activities as of 2022 after the reform: %d and %d nested, want 2", top, nested)
+	}
+	if top, _ := count(r.khanhHoa, "2022-12-31"); top != 0 {
+		t.Errorf("Khánh Hòa's tree of 2022 claims %d of Ninh Thuận's activities", top)
+	}
+	if top, _ := count(r.khanhHoa, nil); top != 1 {
+		t.Errorf("Khánh Hòa's tree of today holds the bloc's branch and its %d activities, want 1", top)
+	}
+}

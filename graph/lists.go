@@ -199,6 +199,7 @@ func activityFilter(in *model.ActivityFilter) (activity.Filter, error) {
 	if f.Year, err = yearArg(value(in.Year), "filter", "year"); err != nil {
 		return f, err
 	}
+	f.AsOf = value(in.AsOf)
 	f.From, f.To = value(in.From), value(in.To)
 	if f.From != nil && f.To != nil && f.To.Before(*f.From) {
 		return f, &apperr.Error{Code: apperr.BadUserInput, Field: []string{"filter", "to"},
@@ -225,6 +226,10 @@ func (r *Resolver) listActivities(ctx context.Context, f activity.Filter, order 
 // nestedActivities is the activity list of a unit or a campaign: first
 // pages batched across the listed parents, later pages one list at a time.
 func (r *Resolver) nestedActivities(ctx context.Context, parent activity.Parent, id int64, f activity.Filter, order *activity.Order, first *int32, after *string) (*model.ActivityConnection, error) {
+	if parent == activity.UnderUnit && f.AsOf != nil {
+		f.UnitID = &id // the subtree of a past day: read on its own, not batched with today's
+		return r.listActivities(ctx, f, order, first, after)
+	}
 	lists := loaders(ctx).UnitActivities
 	if parent == activity.InCampaign {
 		lists = loaders(ctx).CampaignActivities

@@ -113,6 +113,10 @@ type ActivityDeletePayload struct {
 type ActivityFilter struct {
 	// Only activities organised by this unit or units below it.
 	UnitID graphql.Omittable[*string] `json:"unitId,omitempty"`
+	// Read unitId's subtree as it stood on this day instead of today: the units
+	// below Tỉnh đoàn Ninh Thuận in 2022 (asOf: "2022-12-31"), before the 2025
+	// reform moved them. On Unit.activities, the unit's subtree of that day.
+	AsOf graphql.Omittable[*time.Time] `json:"asOf,omitempty"`
 	// Only activities starting in this year.
 	Year graphql.Omittable[*int32] `json:"year,omitempty"`
 	// Only activities that overlap this date range (inclusive).

@@ -55,7 +55,10 @@ func (s *Store) ActivitiesByIDs(ctx context.Context, ids []int64) (map[int64]*Ac
 
 // Filter selects activities.
 type Filter struct {
-	UnitID     *int64
+	UnitID *int64
+	// AsOf reads UnitID's subtree as it stood that day (the tree of a past
+	// year, before a restructuring) instead of today's.
+	AsOf       *time.Time
 	Year       *int
 	From, To   *time.Time
 	WorkAreas  []WorkArea
@@ -67,7 +70,12 @@ type Filter struct {
 
 func (f Filter) where(args *db.Args) []string {
 	var conds []string
-	if f.UnitID != nil {
+	switch {
+	case f.UnitID != nil && f.AsOf != nil:
+		conds = append(conds, `a.unit_id IN (SELECT v.unit_id FROM unit_versions r
+			JOIN unit_versions v ON v.path <@ r.path AND v.during @> `+args.Add(*f.AsOf)+`::date
+			WHERE r.unit_id = `+args.Add(*f.UnitID)+` AND r.during @> `+args.Add(*f.AsOf)+`::date)`)
+	case f.UnitID != nil:
 		conds = append(conds, UnderUnit.condition(args.Add(*f.UnitID)))
 	}
 	if f.Year != nil {
@@ -110,7 +118,7 @@ func (s *Store) List(ctx context.Context, f Filter, order Order, p page.Request)
 	// unit by unit from the (unit, date) index, a large one by walking the
 	// date index; PostgreSQL cannot tell which when it plans.
 	small := false
-	if f.UnitID != nil {
+	if f.UnitID != nil && f.AsOf == nil {
 		var err error
 		if small, err = s.subtrees.Small(ctx, s.pool, *f.UnitID); err != nil {
 			return page.Page[*Activity]{}, err
