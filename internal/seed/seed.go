@@ -1,6 +1,7 @@
 // Package seed loads the demo: a small slice of a provincial Youth Union with
-// one branch's 2022 recorded in full and its 2023 in part, so that a newcomer
-// sees a working product on first start.
+// one branch's 2022 recorded in full and its 2023 in part, the 2025 reform
+// that merged the province into another (reform.go) and 2026 in the new
+// tree, so that a newcomer sees a working product on first start.
 //
 // Everything goes through the same stores the API uses, inside one
 // transaction: the demo obeys every rule a secretary's input does, and a
@@ -300,9 +301,9 @@ type DemoAccount struct {
 // DemoAccounts lists the accounts the demo creates (see demoAccounts).
 var DemoAccounts = []DemoAccount{
 	{"quantri", "administrator"},
-	{"tinhdoan", "officer of the province"},
+	{"tinhdoan", "officer of the province (Khánh Hòa; Ninh Thuận until 30/6/2025)"},
 	{"doankhoi", "officer of the bloc"},
-	{"huyendoan.bacai", "officer of a district"},
+	{"huyendoan.bacai", "officer of a district (dissolved 1/7/2025) and of the commune after it"},
 	{"bithu.vptu", "secretary of a branch"},
 	{"doanvien.vptu", "member"},
 }
