@@ -29,15 +29,22 @@ type tree struct {
 	province, bloc, office, propaganda, finance *org.Unit
 	power, powerTech, powerCity                 *org.Unit
 	bacAi, phuocDaiCommune, taLu                *org.Unit
+	// Added with the reform (see reform.go): Tà Lú's commune union and its
+	// branches, Tỉnh đoàn Khánh Hòa, and the commune union the merge forms.
+	taLuCommune, maOai, raGiua *org.Unit
+	kh                         khTree
+	merged                     *org.Unit
 }
 
 func (l *loader) demo() {
 	t := l.tree()
+	l.newUnits(&t)
 	if l.err != nil {
 		return
 	}
 	office := l.officeMembers(t.office)
 	others := l.otherMembers(t)
+	added := l.newMembers(t)
 	if l.err != nil {
 		return
 	}
@@ -47,6 +54,10 @@ func (l *loader) demo() {
 	}
 	l.office2023(t, office)
 	l.elsewhere(t, others)
+	l.newUnits2022(t, added)
+	terms := l.committees(t, office, others, added)
+	l.reform(&t)
+	l.afterReform(t, terms, office, others, added)
 	l.demoAccounts(t, office)
 	l.demoNews(t, office)
 }
@@ -85,9 +96,14 @@ func (l *loader) demoNews(t tree, office []*member.Member) {
 // demoAccounts gives one account per kind of user, all with DemoPassword.
 func (l *loader) demoAccounts(t tree, office []*member.Member) {
 	l.account("quantri", "Quản trị hệ thống", true, nil, nil)
-	l.account("tinhdoan", "Văn phòng Tỉnh đoàn Ninh Thuận", false, t.province, nil)
+	// The province's and the district's officers keep the unit they had,
+	// whose records (ended on 30/6/2025) stay under it, and manage what
+	// took it over since.
+	tinhdoan := l.account("tinhdoan", "Văn phòng Tỉnh đoàn Ninh Thuận", false, t.province, nil)
+	l.grantOfficer(tinhdoan, t.kh.province)
 	l.account("doankhoi", "Trần Thị Thu Hà (Bí thư Đoàn khối)", false, t.bloc, nil)
-	l.account("huyendoan.bacai", "Huyện đoàn Bác Ái", false, t.bacAi, nil)
+	district := l.account("huyendoan.bacai", "Huyện đoàn Bác Ái", false, t.bacAi, nil)
+	l.grantOfficer(district, t.merged)
 	l.account("bithu.vptu", office[0].FullName+" (Bí thư Chi đoàn VP Tỉnh ủy)", false, t.office, office[0])
 	l.account("doanvien.vptu", office[3].FullName, false, nil, office[3])
 }

@@ -1,6 +1,7 @@
 // Package seed loads the demo: a small slice of a provincial Youth Union with
-// one branch's 2022 recorded in full and its 2023 in part, so that a newcomer
-// sees a working product on first start.
+// one branch's 2022 recorded in full and its 2023 in part, the 2025 reform
+// that merged the province into another (reform.go) and 2026 in the new
+// tree, so that a newcomer sees a working product on first start.
 //
 // Everything goes through the same stores the API uses, inside one
 // transaction: the demo obeys every rule a secretary's input does, and a
@@ -31,11 +32,14 @@ var ErrNotEmpty = errors.New("the database already holds units; the demo loads o
 // Summary counts what the demo wrote.
 type Summary struct {
 	Units, Members, Campaigns, Activities, Participations, Contributions, Commendations, Pledges, Ratings, Accounts int
+	// Decisions are the dated restructuring decisions, Posts the committee
+	// posts recorded.
+	Decisions, Posts int
 }
 
 func (s Summary) String() string {
-	return fmt.Sprintf("%d units, %d members, %d campaigns, %d activities, %d participations, %d contributions, %d commendations, %d pledges, %d ratings, %d accounts",
-		s.Units, s.Members, s.Campaigns, s.Activities, s.Participations, s.Contributions, s.Commendations, s.Pledges, s.Ratings, s.Accounts)
+	return fmt.Sprintf("%d units, %d members, %d campaigns, %d activities, %d participations, %d contributions, %d commendations, %d pledges, %d ratings, %d accounts, %d restructuring decisions, %d committee posts",
+		s.Units, s.Members, s.Campaigns, s.Activities, s.Participations, s.Contributions, s.Commendations, s.Pledges, s.Ratings, s.Accounts, s.Decisions, s.Posts)
 }
 
 // Empty reports whether the database holds no units (and so no records).
@@ -69,6 +73,7 @@ func Load(ctx context.Context, pool *pgxpool.Pool) (Summary, error) {
 			activity: activity.NewStore(tx),
 			awards:   award.NewStore(tx),
 			accounts: account.NewStore(tx, account.DefaultPolicy),
+			timeline: org.NewTimeline(tx),
 			tx:       tx,
 		}
 		l.demo()
@@ -90,6 +95,7 @@ type loader struct {
 	activity *activity.Store
 	awards   *award.Store
 	accounts *account.Store
+	timeline *org.Timeline
 	tx       pgx.Tx
 	err      error
 	sum      Summary
@@ -236,6 +242,50 @@ func (l *loader) rate(year int, ratings map[*member.Member]member.RatingLevel) {
 	l.sum.Ratings += len(list)
 }
 
+// term opens a committee term of u; to "" means still running.
+func (l *loader) term(u *org.Unit, name, from, to, decision string) *org.Term {
+	if l.err != nil {
+		return nil
+	}
+	in := org.TermInput{UnitID: u.ID, Name: name, From: day(from), DecisionNumber: opt(decision)}
+	if to != "" {
+		in.To = ptr(day(to))
+	}
+	tm, err := l.timeline.StartTerm(l.ctx, in)
+	l.fail("term "+name+" of "+u.Name, err)
+	return tm
+}
+
+// post names the holder of a committee post: a member, or a person named
+// in full (an officer with no member record in the demo).
+type post struct {
+	member *member.Member
+	name   string
+}
+
+// appoint records a post in u's committee (in term, when given); to ""
+// means until further notice.
+func (l *loader) appoint(u *org.Unit, term *org.Term, title org.Title, who post, from, to, decision string) {
+	if l.err != nil {
+		return
+	}
+	in := org.AppointInput{UnitID: u.ID, Title: title, From: day(from), DecisionNumber: opt(decision)}
+	if term != nil {
+		in.TermID = &term.ID
+	}
+	if to != "" {
+		in.To = ptr(day(to))
+	}
+	if who.member != nil {
+		in.MemberID = &who.member.ID
+	} else {
+		in.HolderName = opt(who.name)
+	}
+	_, err := l.timeline.Appoint(l.ctx, in)
+	l.fail(fmt.Sprintf("%s of %s from %s", title.VI(), u.Name, from), err)
+	l.sum.Posts++
+}
+
 // DemoPassword signs in every demo account. The demo only loads in
 // development; see README.md for the accounts.
 const DemoPassword = "sodoan-demo-2026"
@@ -251,9 +301,9 @@ type DemoAccount struct {
 // DemoAccounts lists the accounts the demo creates (see demoAccounts).
 var DemoAccounts = []DemoAccount{
 	{"quantri", "administrator"},
-	{"tinhdoan", "officer of the province"},
+	{"tinhdoan", "officer of the province (Khánh Hòa; Ninh Thuận until 30/6/2025)"},
 	{"doankhoi", "officer of the bloc"},
-	{"huyendoan.bacai", "officer of a district"},
+	{"huyendoan.bacai", "officer of a district (dissolved 1/7/2025) and of the commune after it"},
 	{"bithu.vptu", "secretary of a branch"},
 	{"doanvien.vptu", "member"},
 }
@@ -284,9 +334,9 @@ func IsDemoAccount(username string) bool {
 
 // account creates a demo account; officerOf, when set, makes it an officer
 // of that unit (admin makes it an administrator instead).
-func (l *loader) account(username, name string, admin bool, officerOf *org.Unit, holder *member.Member) {
+func (l *loader) account(username, name string, admin bool, officerOf *org.Unit, holder *member.Member) *account.Account {
 	if l.err != nil {
-		return
+		return nil
 	}
 	in := account.CreateInput{Username: username, DisplayName: name, Password: DemoPassword}
 	if officerOf != nil {
@@ -301,15 +351,24 @@ func (l *loader) account(username, name string, admin bool, officerOf *org.Unit,
 	a, err := l.accounts.Create(l.ctx, in)
 	l.fail("account "+username, err)
 	if err != nil {
-		return
+		return nil
 	}
 	l.sum.Accounts++
 	switch {
 	case admin:
 		l.fail("grant admin", l.accounts.Grant(l.ctx, a.ID, account.Admin, nil, nil))
 	case officerOf != nil:
-		l.fail("grant officer", l.accounts.Grant(l.ctx, a.ID, account.Officer, &officerOf.ID, nil))
+		l.grantOfficer(a, officerOf)
 	}
+	return a
+}
+
+// grantOfficer makes a an officer of u as well.
+func (l *loader) grantOfficer(a *account.Account, u *org.Unit) {
+	if l.err != nil || a == nil {
+		return
+	}
+	l.fail("grant officer of "+u.Name, l.accounts.Grant(l.ctx, a.ID, account.Officer, &u.ID, nil))
 }
 
 func ids(ms []*member.Member) []int64 {
