@@ -4,6 +4,10 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/sodoan/sodoan/graph/model"
+	"github.com/sodoan/sodoan/internal/account"
+	"github.com/sodoan/sodoan/internal/apitest"
 )
 
 // reform is the fixture tree restructured through the API as the 2025
@@ -259,5 +263,32 @@ func TestActivitiesOfAPastTree(t *testing.T) {
 	}
 	if top, _ := count(r.khanhHoa, nil); top != 1 {
 		t.Errorf("Khánh Hòa's tree of today holds the bloc's branch and its %d activities, want 1", top)
+	}
+}
+
+// An ended unit's history passes to the units that carry it on: after the
+// reform, Khánh Hòa's officers read Ninh Thuận's 2022 report and committee,
+// while Ninh Thuận's own officer role lapsed with it.
+func TestEndedUnitsHistoryGoesToTheirSuccessors(t *testing.T) {
+	t.Parallel()
+	r := newReform(t)
+	officer := func(username, unit string) *apitest.Env {
+		id := r.env.Account(t, username, nil, nil)
+		u := key(t, model.KindUnit, unit)
+		r.env.Grant(t, id, account.Officer, &u)
+		return r.env.As(r.env.Session(t, id))
+	}
+	kh, nt := officer("tinhdoan.kh", r.khanhHoa), officer("tinhdoan.nt", r.province)
+	r.apply(t)
+	const q = `query($u: ID!) { yearlyReport(unitId: $u, year: 2022) { unit { id } } unit(id: $u) { committee(on: "2022-12-31") { title } } }`
+	if resp := kh.Do(t, q, map[string]any{"u": r.province}); len(resp.Errors) > 0 {
+		t.Errorf("Khánh Hòa's officer reading Ninh Thuận's 2022: %+v", resp.Errors)
+	}
+	if resp := kh.Do(t, q, map[string]any{"u": r.district}); len(resp.Errors) > 0 {
+		t.Errorf("Khánh Hòa's officer reading Bác Ái's 2022 (dissolved, its lineage none, its parent merged): %+v", resp.Errors)
+	}
+	resp := nt.Do(t, q, map[string]any{"u": r.province})
+	if len(resp.Errors) == 0 || resp.Errors[0].Extensions["code"] != "FORBIDDEN" {
+		t.Errorf("Ninh Thuận's lapsed officer still reads it: %s %+v", resp.Data, resp.Errors)
 	}
 }

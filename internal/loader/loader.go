@@ -104,6 +104,8 @@ type Loaders struct {
 	Position       *dataloadgen.Loader[int64, *org.Position]
 	// UnitAsOf is a unit's version of a day.
 	UnitAsOf *dataloadgen.Loader[org.AsOfKey, *org.UnitVersion]
+	// Successors are the units that carry a unit on (its lineage).
+	Successors *dataloadgen.Loader[int64, []int64]
 	// Participants and ParticipantCount see only the members the request's
 	// caller may see.
 	Participants     *dataloadgen.Loader[PageKey, page.Page[*activity.Participation]]
@@ -157,6 +159,7 @@ func (l *Loaders) records(s Stores, opt dataloadgen.Option) {
 	l.UnitChange = dataloadgen.NewMappedLoader(s.Timeline.ChangesByIDs, opt)
 	l.Position = dataloadgen.NewMappedLoader(s.Timeline.PositionsByIDs, opt)
 	l.UnitAsOf = dataloadgen.NewMappedLoader(s.Timeline.VersionsAsOf, opt)
+	l.Successors = dataloadgen.NewLoader(s.Timeline.SuccessorsOf, opt)
 }
 
 // perParent are the loaders of what belongs to one record, whole: a

@@ -93,3 +93,30 @@ func parseDay(day string) (time.Time, error) {
 	}
 	return on, nil
 }
+
+// SuccessorsOf returns, for each unit, the units that carry it on (by a
+// merge, split or dissolution's lineage), for the rule that an ended
+// unit's history is managed by the managers of what took it over.
+func (t *Timeline) SuccessorsOf(ctx context.Context, ids []int64) ([][]int64, []error) {
+	rows, err := t.pool.Query(ctx, `SELECT p.id, coalesce(array_agg(l.successor_id ORDER BY l.id) FILTER (WHERE l.id IS NOT NULL), '{}')
+		FROM unnest($1::bigint[]) AS p(id) LEFT JOIN unit_lineage l ON l.predecessor_id = p.id GROUP BY p.id`, ids)
+	if err != nil {
+		return nil, []error{fmt.Errorf("successors: %w", err)}
+	}
+	found := map[int64][]int64{}
+	_, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (struct{}, error) {
+		var id int64
+		var succ []int64
+		err := r.Scan(&id, &succ)
+		found[id] = succ
+		return struct{}{}, err
+	})
+	if err != nil {
+		return nil, []error{fmt.Errorf("successors: %w", err)}
+	}
+	out := make([][]int64, len(ids))
+	for i, id := range ids {
+		out[i] = found[id]
+	}
+	return out, nil
+}

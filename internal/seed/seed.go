@@ -303,7 +303,7 @@ var DemoAccounts = []DemoAccount{
 	{"quantri", "administrator"},
 	{"tinhdoan", "officer of the province (Khánh Hòa; Ninh Thuận until 30/6/2025)"},
 	{"doankhoi", "officer of the bloc"},
-	{"huyendoan.bacai", "officer of a district (dissolved 1/7/2025) and of the commune after it"},
+	{"huyendoan.bacai", "officer of the commune union that carries on two communes of a district dissolved 1/7/2025"},
 	{"bithu.vptu", "secretary of a branch"},
 	{"doanvien.vptu", "member"},
 }
