@@ -869,6 +869,7 @@ type ComplexityRoot struct {
 		Activities        func(childComplexity int) int
 		ContributionValue func(childComplexity int) int
 		Members           func(childComplexity int) int
+		Name              func(childComplexity int) int
 		Participations    func(childComplexity int) int
 		Unit              func(childComplexity int) int
 		VolunteerHours    func(childComplexity int) int
@@ -949,13 +950,16 @@ type ComplexityRoot struct {
 		Children      func(childComplexity int) int
 		Committee     func(childComplexity int) int
 		ComputedUntil func(childComplexity int) int
+		Date          func(childComplexity int) int
 		ExportURL     func(childComplexity int, format model.ReportFormat) int
 		Given         func(childComplexity int) int
 		Members       func(childComplexity int) int
 		Monthly       func(childComplexity int) int
+		Name          func(childComplexity int) int
 		NewsPublished func(childComplexity int) int
 		Own           func(childComplexity int) int
 		Pledges       func(childComplexity int) int
+		Posts         func(childComplexity int) int
 		Previous      func(childComplexity int) int
 		Ratings       func(childComplexity int) int
 		Received      func(childComplexity int) int
@@ -1224,6 +1228,7 @@ type YearlyReportResolver interface {
 	Unit(ctx context.Context, obj *report.Report) (*org.Unit, error)
 
 	Committee(ctx context.Context, obj *report.Report) ([]*member.Member, error)
+	Posts(ctx context.Context, obj *report.Report) ([]*org.Position, error)
 
 	ExportURL(ctx context.Context, obj *report.Report, format model.ReportFormat) (string, error)
 }
@@ -4686,6 +4691,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.UnitFigures.Members(childComplexity), true
+	case "UnitFigures.name":
+		if e.ComplexityRoot.UnitFigures.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitFigures.Name(childComplexity), true
 	case "UnitFigures.participations":
 		if e.ComplexityRoot.UnitFigures.Participations == nil {
 			break
@@ -4996,6 +5007,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.YearlyReport.ComputedUntil(childComplexity), true
+	case "YearlyReport.date":
+		if e.ComplexityRoot.YearlyReport.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.YearlyReport.Date(childComplexity), true
 	case "YearlyReport.exportUrl":
 		if e.ComplexityRoot.YearlyReport.ExportURL == nil {
 			break
@@ -5025,6 +5042,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.YearlyReport.Monthly(childComplexity), true
+	case "YearlyReport.name":
+		if e.ComplexityRoot.YearlyReport.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.YearlyReport.Name(childComplexity), true
 	case "YearlyReport.newsPublished":
 		if e.ComplexityRoot.YearlyReport.NewsPublished == nil {
 			break
@@ -5043,6 +5066,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.YearlyReport.Pledges(childComplexity), true
+	case "YearlyReport.posts":
+		if e.ComplexityRoot.YearlyReport.Posts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.YearlyReport.Posts(childComplexity), true
 	case "YearlyReport.previous":
 		if e.ComplexityRoot.YearlyReport.Previous == nil {
 			break
@@ -6684,6 +6713,8 @@ func (ec *executionContext) childFields_UnitFigures(ctx context.Context, field g
 	switch field.Name {
 	case "unit":
 		return ec.fieldContext_UnitFigures_unit(ctx, field)
+	case "name":
+		return ec.fieldContext_UnitFigures_name(ctx, field)
 	case "members":
 		return ec.fieldContext_UnitFigures_members(ctx, field)
 	case "activities":
@@ -6844,12 +6875,18 @@ func (ec *executionContext) childFields_YearlyReport(ctx context.Context, field 
 		return ec.fieldContext_YearlyReport_unit(ctx, field)
 	case "year":
 		return ec.fieldContext_YearlyReport_year(ctx, field)
+	case "date":
+		return ec.fieldContext_YearlyReport_date(ctx, field)
+	case "name":
+		return ec.fieldContext_YearlyReport_name(ctx, field)
 	case "computedUntil":
 		return ec.fieldContext_YearlyReport_computedUntil(ctx, field)
 	case "members":
 		return ec.fieldContext_YearlyReport_members(ctx, field)
 	case "committee":
 		return ec.fieldContext_YearlyReport_committee(ctx, field)
+	case "posts":
+		return ec.fieldContext_YearlyReport_posts(ctx, field)
 	case "workAreas":
 		return ec.fieldContext_YearlyReport_workAreas(ctx, field)
 	case "total":
@@ -23096,6 +23133,29 @@ func (ec *executionContext) fieldContext_UnitFigures_unit(_ context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _UnitFigures_name(ctx context.Context, field graphql.CollectedField, obj *report.Unit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitFigures_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnitFigures_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnitFigures", field, false, false, "String")
+}
+
 func (ec *executionContext) _UnitFigures_members(ctx context.Context, field graphql.CollectedField, obj *report.Unit) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -24408,6 +24468,52 @@ func (ec *executionContext) fieldContext_YearlyReport_year(_ context.Context, fi
 	return graphql.NewScalarFieldContext("YearlyReport", field, false, false, "Int")
 }
 
+func (ec *executionContext) _YearlyReport_date(ctx context.Context, field graphql.CollectedField, obj *report.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_YearlyReport_date(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Date, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_YearlyReport_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("YearlyReport", field, false, false, "Date")
+}
+
+func (ec *executionContext) _YearlyReport_name(ctx context.Context, field graphql.CollectedField, obj *report.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_YearlyReport_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_YearlyReport_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("YearlyReport", field, false, false, "String")
+}
+
 func (ec *executionContext) _YearlyReport_computedUntil(ctx context.Context, field graphql.CollectedField, obj *report.Report) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -24490,6 +24596,38 @@ func (ec *executionContext) fieldContext_YearlyReport_committee(_ context.Contex
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Member(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _YearlyReport_posts(ctx context.Context, field graphql.CollectedField, obj *report.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_YearlyReport_posts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.YearlyReport().Posts(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*org.Position) graphql.Marshaler {
+			return ec.marshalNPosition2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐPositionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_YearlyReport_posts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "YearlyReport",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Position(ctx, field)
 		},
 	}
 	return fc, nil
@@ -36417,6 +36555,11 @@ func (ec *executionContext) _UnitFigures(ctx context.Context, sel ast.SelectionS
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._UnitFigures_unit(ctx, field, obj)
 				})
+		case "name":
+			out.Values[i] = ec._UnitFigures_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "members":
 			out.Values[i] = ec._UnitFigures_members(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -36958,6 +37101,16 @@ func (ec *executionContext) _YearlyReport(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "date":
+			out.Values[i] = ec._YearlyReport_date(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._YearlyReport_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "computedUntil":
 			out.Values[i] = ec._YearlyReport_computedUntil(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -36973,6 +37126,12 @@ func (ec *executionContext) _YearlyReport(ctx context.Context, sel ast.Selection
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._YearlyReport_committee(ctx, field, obj)
+				})
+		case "posts":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._YearlyReport_posts(ctx, field, obj)
 				})
 		case "workAreas":
 			out.Values[i] = ec._YearlyReport_workAreas(ctx, field, obj)

@@ -102,6 +102,10 @@ func (r *yearlyReportResolver) Committee(ctx context.Context, obj *report.Report
 	return out, nil
 }
 
+func (r *yearlyReportResolver) Posts(ctx context.Context, obj *report.Report) ([]*org.Position, error) {
+	return r.Timeline.CommitteeAsOf(ctx, obj.UnitID, obj.Date)
+}
+
 func (r *yearlyReportResolver) ExportURL(ctx context.Context, obj *report.Report, format model.ReportFormat) (string, error) {
 	p := access.From(ctx)
 	token, err := r.ReportStore.CreateLink(ctx, p.AccountID, obj.UnitID, obj.Year, report.Format(format))
