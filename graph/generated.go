@@ -735,7 +735,7 @@ type ComplexityRoot struct {
 		SiteStats     func(childComplexity int) int
 		Unit          func(childComplexity int, id string) int
 		Units         func(childComplexity int, filter *model.UnitFilter, first *int32, after *string) int
-		YearlyReport  func(childComplexity int, unitID string, year int32) int
+		YearlyReport  func(childComplexity int, unitID string, year int32, asOf *time.Time) int
 	}
 
 	RateLimit struct {
@@ -1163,7 +1163,7 @@ type QueryResolver interface {
 	MostRead(ctx context.Context, first *int32) ([]*news.Post, error)
 	Node(ctx context.Context, id string) (model.Node, error)
 	Nodes(ctx context.Context, ids []string) ([]model.Node, error)
-	YearlyReport(ctx context.Context, unitID string, year int32) (*report.Report, error)
+	YearlyReport(ctx context.Context, unitID string, year int32, asOf *time.Time) (*report.Report, error)
 	Plan(ctx context.Context, unitID string, year int32) (*model.Plan, error)
 	Unit(ctx context.Context, id string) (*org.Unit, error)
 	Units(ctx context.Context, filter *model.UnitFilter, first *int32, after *string) (*model.Connection[*org.Unit], error)
@@ -4134,7 +4134,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.YearlyReport(childComplexity, args["unitId"].(string), args["year"].(int32)), true
+		return e.ComplexityRoot.Query.YearlyReport(childComplexity, args["unitId"].(string), args["year"].(int32), args["asOf"].(*time.Time)), true
 
 	case "RateLimit.cost":
 		if e.ComplexityRoot.RateLimit.Cost == nil {
@@ -8382,6 +8382,14 @@ func (ec *executionContext) field_Query_yearlyReport_args(ctx context.Context, r
 		return nil, err
 	}
 	args["year"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
 	return args, nil
 }
 
@@ -20640,7 +20648,7 @@ func (ec *executionContext) _Query_yearlyReport(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().YearlyReport(ctx, fc.Args["unitId"].(string), fc.Args["year"].(int32))
+			return ec.Resolvers.Query().YearlyReport(ctx, fc.Args["unitId"].(string), fc.Args["year"].(int32), fc.Args["asOf"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *report.Report) graphql.Marshaler {

@@ -34,6 +34,16 @@ func (r *reform) yearly(t *testing.T, unit string, year int) string {
 	return string(resp.Data)
 }
 
+// stats2022 reads the year's figures of unit's dashboard tile for 2022.
+func (r *reform) stats2022(t *testing.T, unit string) string {
+	t.Helper()
+	var out struct{ Unit struct{ Stats any } }
+	r.env.MustDo(t, `query($u: ID!) { unit(id: $u) { stats(year: 2022) { activities participations volunteerHours contributionValue } } }`,
+		map[string]any{"u": unit}, &out)
+	b, _ := json.Marshal(out.Unit.Stats)
+	return string(b)
+}
+
 type reportFigures struct {
 	YearlyReport struct {
 		Name    string
@@ -134,13 +144,30 @@ func TestReformKeepsPastReports(t *testing.T) {
 	r := newReform(t)
 	branchPD, branchTL := r.seed2022(t)
 	units := []string{r.province, r.bloc, r.branchA, r.branchB, r.district, r.phuocDai, r.taLu, branchPD, branchTL, r.khanhHoa}
-	before := map[string]string{}
+	before, stats := map[string]string{}, map[string]string{}
 	for _, u := range units {
-		before[u] = r.yearly(t, u, 2022)
+		before[u], stats[u] = r.yearly(t, u, 2022), r.stats2022(t, u)
 	}
 	nt := r.figures(t, r.province, 2022).YearlyReport
 	if nt.Name != "Tỉnh đoàn Ninh Thuận" || nt.Total.Activities != 7 || nt.Members.AtYearEnd != 14 || nt.Total.Cash != 28_000_000 {
 		t.Fatalf("Ninh Thuận's 2022 before the reform: %+v", nt)
+	}
+
+	// A half-year report: up to 30 June, over the tree of that day.
+	var half struct {
+		YearlyReport struct {
+			Date  string
+			Total struct{ Activities int }
+		}
+	}
+	r.env.MustDo(t, `query($u: ID!) { yearlyReport(unitId: $u, year: 2022, asOf: "2022-06-30") { date total { activities } } }`,
+		map[string]any{"u": r.province}, &half)
+	if half.YearlyReport.Date != "2022-06-30" || half.YearlyReport.Total.Activities != 5 {
+		t.Errorf("Ninh Thuận as of 30 June 2022: %+v", half.YearlyReport)
+	}
+	resp := r.env.Do(t, `query($u: ID!) { yearlyReport(unitId: $u, year: 2022, asOf: "2023-01-01") { date } }`, map[string]any{"u": r.province})
+	if len(resp.Errors) != 1 || resp.Errors[0].Extensions["code"] != "BAD_USER_INPUT" {
+		t.Errorf("a report of 2022 as of a day of 2023: %s %+v", resp.Data, resp.Errors)
 	}
 
 	r.apply(t)
@@ -149,6 +176,9 @@ func TestReformKeepsPastReports(t *testing.T) {
 	for _, u := range units {
 		if got := r.yearly(t, u, 2022); got != before[u] {
 			t.Errorf("the 2022 report of %s changed with the reform:\nbefore %s\nafter  %s", u, before[u], got)
+		}
+		if got := r.stats2022(t, u); got != stats[u] {
+			t.Errorf("the 2022 activity figures of %s's tile changed with the reform:\nbefore %s\nafter  %s", u, stats[u], got)
 		}
 	}
 
@@ -204,8 +234,10 @@ func TestReformKeepsPastReports(t *testing.T) {
 	if nt25 := r.figures(t, r.province, 2025).YearlyReport; nt25.Date != "2025-06-30" || nt25.Name != "Tỉnh đoàn Ninh Thuận" {
 		t.Errorf("Ninh Thuận's 2025 report: %+v", nt25)
 	}
-	resp := r.env.Do(t, `query($u: ID!) { yearlyReport(unitId: $u, year: 2026) { name } }`, map[string]any{"u": r.province})
-	if len(resp.Errors) != 1 || resp.Errors[0].Extensions["code"] != "NOT_FOUND" {
-		t.Errorf("a report of a year after the unit ended: %s %+v", resp.Data, resp.Errors)
+	for _, q := range []string{`yearlyReport(unitId: $u, year: 2026)`, `yearlyReport(unitId: $u, year: 2025, asOf: "2025-07-01")`} {
+		resp := r.env.Do(t, `query($u: ID!) { `+q+` { name } }`, map[string]any{"u": r.province})
+		if len(resp.Errors) != 1 || resp.Errors[0].Extensions["code"] != "NOT_FOUND" {
+			t.Errorf("%s after Ninh Thuận ended: %s %+v", q, resp.Data, resp.Errors)
+		}
 	}
 }

@@ -66,7 +66,7 @@ type AwardRow struct {
 // the report's transaction: names are those of the report's date.
 func (s *Store) Export(ctx context.Context, unitID int64, year int) (*Export, error) {
 	e := &Export{Names: map[int64]string{}, Pledges: map[int64]string{}, Generated: s.now()}
-	r, err := s.yearly(ctx, unitID, year, All, func(b *pgx.Batch, r *Report) {
+	r, err := s.yearly(ctx, unitID, year, nil, All, func(b *pgx.Batch, r *Report) {
 		start, end := yearBounds(year)
 		end = r.Date
 		e.queueUnits(b, unitID, end)

@@ -232,15 +232,32 @@ func (s *Store) Yearly(ctx context.Context, unitID int64, year int) (*Report, er
 // YearlyParts computes the parts of the report of unitID for year; the
 // figures of parts left out stay zero.
 func (s *Store) YearlyParts(ctx context.Context, unitID int64, year int, parts Parts) (*Report, error) {
-	return s.yearly(ctx, unitID, year, parts, nil)
+	return s.yearly(ctx, unitID, year, nil, parts, nil)
+}
+
+// YearlyAsOf is YearlyParts as of a chosen day of the year rather than its
+// end (a half-year report as of 30 June): the figures run from 1 January
+// to that day, over the unit's subtree of that day. The previous year is
+// still the whole of it.
+func (s *Store) YearlyAsOf(ctx context.Context, unitID int64, year int, asOf time.Time, parts Parts) (*Report, error) {
+	asOf = time.Date(asOf.Year(), asOf.Month(), asOf.Day(), 0, 0, 0, 0, time.UTC)
+	if asOf.Year() != year {
+		return nil, &apperr.Error{Code: apperr.BadUserInput, Field: []string{"asOf"},
+			Message: fmt.Sprintf("the report's date must be in %d", year), VI: fmt.Sprintf("Ngày của báo cáo phải thuộc năm %d.", year)}
+	}
+	return s.yearly(ctx, unitID, year, &asOf, parts, nil)
 }
 
 // yearly computes the report; more, when set, queues statements of its
 // own (an export's lists) into the report's last batch, where the report's
 // temporary tables still exist.
-func (s *Store) yearly(ctx context.Context, unitID int64, year int, parts Parts, more func(*pgx.Batch, *Report)) (*Report, error) {
+func (s *Store) yearly(ctx context.Context, unitID int64, year int, asOf *time.Time, parts Parts, more func(*pgx.Batch, *Report)) (*Report, error) {
 	start, end := yearBounds(year)
 	prevEnd := end.AddDate(-1, 0, 0)
+	from := start
+	if asOf != nil {
+		from, end = *asOf, *asOf
+	}
 	// The report's date is the unit's last day in the year; its name is
 	// the name of that day and of the previous year's end.
 	var exists bool
@@ -251,12 +268,17 @@ func (s *Store) yearly(ctx context.Context, unitID int64, year int, parts Parts,
 		SELECT EXISTS (SELECT 1 FROM units WHERE id = $1), d.day,
 			(SELECT name FROM unit_versions WHERE unit_id = $1 AND during @> d.day),
 			(SELECT name FROM unit_versions WHERE unit_id = $1 AND during @> $4::date)
-		FROM d`, unitID, start, end, prevEnd).Scan(&exists, &date, &name, &prevName)
+		FROM d`, unitID, from, end, prevEnd).Scan(&exists, &date, &name, &prevName)
 	if err != nil {
 		return nil, fmt.Errorf("report unit: %w", err)
 	}
 	if !exists {
 		return nil, ErrNoUnit
+	}
+	if date == nil && asOf != nil {
+		return nil, &apperr.Error{Code: apperr.NotFound, Field: []string{"asOf"},
+			Message: fmt.Sprintf("the unit did not exist on %s", asOf.Format(time.DateOnly)),
+			VI:      fmt.Sprintf("Đơn vị không tồn tại vào ngày %s.", asOf.Format("02/01/2006"))}
 	}
 	if date == nil {
 		return nil, notInYear(year)
