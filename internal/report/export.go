@@ -67,8 +67,8 @@ type AwardRow struct {
 func (s *Store) Export(ctx context.Context, unitID int64, year int) (*Export, error) {
 	e := &Export{Names: map[int64]string{}, Pledges: map[int64]string{}, Generated: s.now()}
 	r, err := s.yearly(ctx, unitID, year, nil, All, func(b *pgx.Batch, r *Report) {
-		start, end := yearBounds(year)
-		end = r.Date
+		start, _ := yearBounds(year)
+		end := r.Date
 		e.queueUnits(b, unitID, end)
 		e.queueCommittee(b, unitID, end)
 		e.queueActivities(b, start, end)

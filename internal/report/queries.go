@@ -89,7 +89,7 @@ func (f figures) args() []any { return []any{f.start, f.end} }
 // queueFigures queues the figures of r's year that parts asks for.
 func queueFigures(b *pgx.Batch, r *Report, parts Parts, t tables) {
 	f := figures{b: b, r: r, t: t}
-	f.start, f.end = yearBounds(r.Year)
+	f.start, _ = yearBounds(r.Year)
 	f.end = r.Date
 	for _, g := range []struct {
 		want  bool
@@ -379,8 +379,8 @@ func heldWithParticipations(scope string) string {
 // and one for the records attached to the unit itself, so that the rows
 // sum to the total; each row has the unit's name of that date.
 func queueBreakdown(b *pgx.Batch, r *Report, t tables) {
-	start, end := yearBounds(r.Year)
-	end = r.Date
+	start, _ := yearBounds(r.Year)
+	end := r.Date
 	// Each record is keyed by the path (of the time) of the row it belongs
 	// to: the unit itself for records attached to it, else the child it
 	// lies under.
