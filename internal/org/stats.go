@@ -77,12 +77,15 @@ func (s *Store) StatsOf(ctx context.Context, unitIDs []int64, year int) (map[int
 	return out, nil
 }
 
-// SubtreeSizes counts the units in each unit's subtree, itself included,
-// in one statement: what a subtree aggregate is priced by before it runs.
-// Unknown ids count 0.
+// SubtreeSizes counts the units ever in each unit's subtree, itself
+// included, in one statement: what a subtree aggregate is priced by before
+// it runs. A report of a past year covers the tree of that year, so a
+// province merged away prices as the tree it had, not the one unit left
+// of it today. Unknown ids count 0.
 func (s *Store) SubtreeSizes(ctx context.Context, unitIDs []int64) (map[int64]int, error) {
-	sizes, err := db.ByID[int](ctx, s.pool, `SELECT p.id, (SELECT count(*) FROM units u
-			WHERE u.path <@ (SELECT path FROM units WHERE id = p.id))
+	sizes, err := db.ByID[int](ctx, s.pool, `SELECT p.id, (SELECT count(DISTINCT v.unit_id) FROM unit_versions r
+			JOIN unit_versions v ON v.path <@ r.path AND v.during && r.during
+			WHERE r.unit_id = p.id)
 		FROM unnest($1::bigint[]) AS p(id)`, unitIDs)
 	if err != nil {
 		return nil, fmt.Errorf("size of units' subtrees: %w", err)

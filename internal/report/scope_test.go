@@ -90,6 +90,15 @@ func TestScopeOfTheReportsDate(t *testing.T) {
 	if err := pool.QueryRow(ctx, `SELECT id FROM units WHERE name = 'Chi đoàn Z'`).Scan(&z); err != nil {
 		t.Fatal(err)
 	}
+	// A subtree aggregate is priced by every unit ever below: Huyện đoàn
+	// Hai's 2023 report still covers W.
+	sizes, err := units.SubtreeSizes(ctx, []int64{d1.ID, d2.ID, z})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sizes[d1.ID] != 5 || sizes[d2.ID] != 2 || sizes[z] != 1 {
+		t.Errorf("subtree sizes over time: %v, want d1 5 (itself, X, Y, W, Z), d2 2, Z 1", sizes)
+	}
 	rz := rep(reports.Yearly(ctx, z, 2024))
 	if rz.Members.AtYearEnd != 3 || rz.Members.TransferredIn != 0 || rz.Previous.Members.AtYearEnd != 3 || rz.Previous.Total.Activities != 1 {
 		t.Errorf("Chi đoàn Z 2024: members %+v, previous (X and Y of 2023) %+v", rz.Members, rz.Previous)
@@ -98,7 +107,7 @@ func TestScopeOfTheReportsDate(t *testing.T) {
 	if rx.Date != day("2024-06-30") || rx.Members.AtYearEnd != 2 || rx.Members.TransferredOut != 0 {
 		t.Errorf("X's last year: as of %s, members %+v", rx.Date, rx.Members)
 	}
-	_, err := reports.Yearly(ctx, x.ID, 2025)
+	_, err = reports.Yearly(ctx, x.ID, 2025)
 	var ae *apperr.Error
 	if !errors.As(err, &ae) || ae.Code != apperr.NotFound {
 		t.Errorf("X's 2025 report: %v, want NOT_FOUND", err)
