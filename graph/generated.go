@@ -735,7 +735,7 @@ type ComplexityRoot struct {
 		SiteStats     func(childComplexity int) int
 		Unit          func(childComplexity int, id string) int
 		Units         func(childComplexity int, filter *model.UnitFilter, first *int32, after *string) int
-		YearlyReport  func(childComplexity int, unitID string, year int32) int
+		YearlyReport  func(childComplexity int, unitID string, year int32, asOf *time.Time) int
 	}
 
 	RateLimit struct {
@@ -871,6 +871,7 @@ type ComplexityRoot struct {
 		Activities        func(childComplexity int) int
 		ContributionValue func(childComplexity int) int
 		Members           func(childComplexity int) int
+		Name              func(childComplexity int) int
 		Participations    func(childComplexity int) int
 		Unit              func(childComplexity int) int
 		VolunteerHours    func(childComplexity int) int
@@ -951,13 +952,16 @@ type ComplexityRoot struct {
 		Children      func(childComplexity int) int
 		Committee     func(childComplexity int) int
 		ComputedUntil func(childComplexity int) int
+		Date          func(childComplexity int) int
 		ExportURL     func(childComplexity int, format model.ReportFormat) int
 		Given         func(childComplexity int) int
 		Members       func(childComplexity int) int
 		Monthly       func(childComplexity int) int
+		Name          func(childComplexity int) int
 		NewsPublished func(childComplexity int) int
 		Own           func(childComplexity int) int
 		Pledges       func(childComplexity int) int
+		Posts         func(childComplexity int) int
 		Previous      func(childComplexity int) int
 		Ratings       func(childComplexity int) int
 		Received      func(childComplexity int) int
@@ -1161,7 +1165,7 @@ type QueryResolver interface {
 	MostRead(ctx context.Context, first *int32) ([]*news.Post, error)
 	Node(ctx context.Context, id string) (model.Node, error)
 	Nodes(ctx context.Context, ids []string) ([]model.Node, error)
-	YearlyReport(ctx context.Context, unitID string, year int32) (*report.Report, error)
+	YearlyReport(ctx context.Context, unitID string, year int32, asOf *time.Time) (*report.Report, error)
 	Plan(ctx context.Context, unitID string, year int32) (*model.Plan, error)
 	Unit(ctx context.Context, id string) (*org.Unit, error)
 	Units(ctx context.Context, filter *model.UnitFilter, first *int32, after *string) (*model.Connection[*org.Unit], error)
@@ -1228,6 +1232,7 @@ type YearlyReportResolver interface {
 	Unit(ctx context.Context, obj *report.Report) (*org.Unit, error)
 
 	Committee(ctx context.Context, obj *report.Report) ([]*member.Member, error)
+	Posts(ctx context.Context, obj *report.Report) ([]*org.Position, error)
 
 	ExportURL(ctx context.Context, obj *report.Report, format model.ReportFormat) (string, error)
 }
@@ -4133,7 +4138,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.YearlyReport(childComplexity, args["unitId"].(string), args["year"].(int32)), true
+		return e.ComplexityRoot.Query.YearlyReport(childComplexity, args["unitId"].(string), args["year"].(int32), args["asOf"].(*time.Time)), true
 
 	case "RateLimit.cost":
 		if e.ComplexityRoot.RateLimit.Cost == nil {
@@ -4702,6 +4707,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.UnitFigures.Members(childComplexity), true
+	case "UnitFigures.name":
+		if e.ComplexityRoot.UnitFigures.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitFigures.Name(childComplexity), true
 	case "UnitFigures.participations":
 		if e.ComplexityRoot.UnitFigures.Participations == nil {
 			break
@@ -5012,6 +5023,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.YearlyReport.ComputedUntil(childComplexity), true
+	case "YearlyReport.date":
+		if e.ComplexityRoot.YearlyReport.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.YearlyReport.Date(childComplexity), true
 	case "YearlyReport.exportUrl":
 		if e.ComplexityRoot.YearlyReport.ExportURL == nil {
 			break
@@ -5041,6 +5058,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.YearlyReport.Monthly(childComplexity), true
+	case "YearlyReport.name":
+		if e.ComplexityRoot.YearlyReport.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.YearlyReport.Name(childComplexity), true
 	case "YearlyReport.newsPublished":
 		if e.ComplexityRoot.YearlyReport.NewsPublished == nil {
 			break
@@ -5059,6 +5082,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.YearlyReport.Pledges(childComplexity), true
+	case "YearlyReport.posts":
+		if e.ComplexityRoot.YearlyReport.Posts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.YearlyReport.Posts(childComplexity), true
 	case "YearlyReport.previous":
 		if e.ComplexityRoot.YearlyReport.Previous == nil {
 			break
@@ -6704,6 +6733,8 @@ func (ec *executionContext) childFields_UnitFigures(ctx context.Context, field g
 	switch field.Name {
 	case "unit":
 		return ec.fieldContext_UnitFigures_unit(ctx, field)
+	case "name":
+		return ec.fieldContext_UnitFigures_name(ctx, field)
 	case "members":
 		return ec.fieldContext_UnitFigures_members(ctx, field)
 	case "activities":
@@ -6864,12 +6895,18 @@ func (ec *executionContext) childFields_YearlyReport(ctx context.Context, field 
 		return ec.fieldContext_YearlyReport_unit(ctx, field)
 	case "year":
 		return ec.fieldContext_YearlyReport_year(ctx, field)
+	case "date":
+		return ec.fieldContext_YearlyReport_date(ctx, field)
+	case "name":
+		return ec.fieldContext_YearlyReport_name(ctx, field)
 	case "computedUntil":
 		return ec.fieldContext_YearlyReport_computedUntil(ctx, field)
 	case "members":
 		return ec.fieldContext_YearlyReport_members(ctx, field)
 	case "committee":
 		return ec.fieldContext_YearlyReport_committee(ctx, field)
+	case "posts":
+		return ec.fieldContext_YearlyReport_posts(ctx, field)
 	case "workAreas":
 		return ec.fieldContext_YearlyReport_workAreas(ctx, field)
 	case "total":
@@ -8365,6 +8402,14 @@ func (ec *executionContext) field_Query_yearlyReport_args(ctx context.Context, r
 		return nil, err
 	}
 	args["year"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
 	return args, nil
 }
 
@@ -20623,7 +20668,7 @@ func (ec *executionContext) _Query_yearlyReport(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().YearlyReport(ctx, fc.Args["unitId"].(string), fc.Args["year"].(int32))
+			return ec.Resolvers.Query().YearlyReport(ctx, fc.Args["unitId"].(string), fc.Args["year"].(int32), fc.Args["asOf"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *report.Report) graphql.Marshaler {
@@ -23162,6 +23207,29 @@ func (ec *executionContext) fieldContext_UnitFigures_unit(_ context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _UnitFigures_name(ctx context.Context, field graphql.CollectedField, obj *report.Unit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitFigures_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnitFigures_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnitFigures", field, false, false, "String")
+}
+
 func (ec *executionContext) _UnitFigures_members(ctx context.Context, field graphql.CollectedField, obj *report.Unit) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -24474,6 +24542,52 @@ func (ec *executionContext) fieldContext_YearlyReport_year(_ context.Context, fi
 	return graphql.NewScalarFieldContext("YearlyReport", field, false, false, "Int")
 }
 
+func (ec *executionContext) _YearlyReport_date(ctx context.Context, field graphql.CollectedField, obj *report.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_YearlyReport_date(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Date, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_YearlyReport_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("YearlyReport", field, false, false, "Date")
+}
+
+func (ec *executionContext) _YearlyReport_name(ctx context.Context, field graphql.CollectedField, obj *report.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_YearlyReport_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_YearlyReport_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("YearlyReport", field, false, false, "String")
+}
+
 func (ec *executionContext) _YearlyReport_computedUntil(ctx context.Context, field graphql.CollectedField, obj *report.Report) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -24556,6 +24670,38 @@ func (ec *executionContext) fieldContext_YearlyReport_committee(_ context.Contex
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Member(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _YearlyReport_posts(ctx context.Context, field graphql.CollectedField, obj *report.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_YearlyReport_posts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.YearlyReport().Posts(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*org.Position) graphql.Marshaler {
+			return ec.marshalNPosition2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐPositionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_YearlyReport_posts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "YearlyReport",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Position(ctx, field)
 		},
 	}
 	return fc, nil
@@ -36501,6 +36647,11 @@ func (ec *executionContext) _UnitFigures(ctx context.Context, sel ast.SelectionS
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._UnitFigures_unit(ctx, field, obj)
 				})
+		case "name":
+			out.Values[i] = ec._UnitFigures_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "members":
 			out.Values[i] = ec._UnitFigures_members(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -37042,6 +37193,16 @@ func (ec *executionContext) _YearlyReport(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "date":
+			out.Values[i] = ec._YearlyReport_date(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._YearlyReport_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "computedUntil":
 			out.Values[i] = ec._YearlyReport_computedUntil(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -37057,6 +37218,12 @@ func (ec *executionContext) _YearlyReport(ctx context.Context, sel ast.Selection
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._YearlyReport_committee(ctx, field, obj)
+				})
+		case "posts":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._YearlyReport_posts(ctx, field, obj)
 				})
 		case "workAreas":
 			out.Values[i] = ec._YearlyReport_workAreas(ctx, field, obj)

@@ -7,6 +7,7 @@ package graph
 
 import (
 	"context"
+	"time"
 
 	"github.com/sodoan/sodoan/graph/model"
 	"github.com/sodoan/sodoan/internal/access"
@@ -37,13 +38,16 @@ func (r *pledgeFiguresResolver) Pledge(ctx context.Context, obj *report.Pledge) 
 	return loadOne(ctx, loaders(ctx).Pledge, obj.PledgeID)
 }
 
-func (r *queryResolver) YearlyReport(ctx context.Context, unitID string, year int32) (*report.Report, error) {
+func (r *queryResolver) YearlyReport(ctx context.Context, unitID string, year int32, asOf *time.Time) (*report.Report, error) {
 	id, err := reportUnit(ctx, unitID, year)
 	if err != nil {
 		return nil, err
 	}
 	if err := r.chargeSubtree(ctx, id); err != nil {
 		return nil, err
+	}
+	if asOf != nil {
+		return r.ReportStore.YearlyAsOf(ctx, id, int(year), *asOf, reportParts(ctx))
 	}
 	return r.ReportStore.YearlyParts(ctx, id, int(year), reportParts(ctx))
 }
@@ -100,6 +104,10 @@ func (r *yearlyReportResolver) Committee(ctx context.Context, obj *report.Report
 		}
 	}
 	return out, nil
+}
+
+func (r *yearlyReportResolver) Posts(ctx context.Context, obj *report.Report) ([]*org.Position, error) {
+	return r.Timeline.CommitteeAsOf(ctx, obj.UnitID, obj.Date)
 }
 
 func (r *yearlyReportResolver) ExportURL(ctx context.Context, obj *report.Report, format model.ReportFormat) (string, error) {

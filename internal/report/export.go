@@ -2,7 +2,6 @@ package report
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -63,102 +62,128 @@ type AwardRow struct {
 	Given     bool // issued by the unit or one below it
 }
 
-// Export computes the report and reads what its printed forms list.
+// Export computes the report and reads what its printed forms list, in
+// the report's transaction: names are those of the report's date.
 func (s *Store) Export(ctx context.Context, unitID int64, year int) (*Export, error) {
-	r, err := s.Yearly(ctx, unitID, year)
+	e := &Export{Names: map[int64]string{}, Pledges: map[int64]string{}, Generated: s.now()}
+	r, err := s.yearly(ctx, unitID, year, nil, All, func(b *pgx.Batch, r *Report) {
+		start, _ := yearBounds(year)
+		end := r.Date
+		e.queueUnits(b, unitID, end)
+		e.queueCommittee(b, unitID, end)
+		e.queueActivities(b, start, end)
+		e.queuePeople(b, end)
+		e.queueAwards(b, start, end)
+		e.queuePledges(b, start)
+	})
 	if err != nil {
 		return nil, err
 	}
-	var path string
-	if err := s.pool.QueryRow(ctx, `SELECT path::text FROM units WHERE id = $1`, unitID).Scan(&path); err != nil {
-		return nil, fmt.Errorf("export unit: %w", err)
-	}
-	e := &Export{Report: r, Names: map[int64]string{}, Pledges: map[int64]string{}, Generated: s.now()}
-	start, end := yearBounds(year)
-	b := &pgx.Batch{}
-	e.queueUnits(b, unitID)
-	e.queueCommittee(b)
-	e.queueActivities(b, path, start, end)
-	e.queuePeople(b, path, start, end)
-	e.queueAwards(b, path, year)
-	e.queuePledges(b)
-	err = s.inReportTx(ctx, func(tx pgx.Tx) error { return tx.SendBatch(ctx, b).Close() })
-	if err != nil {
-		return nil, fmt.Errorf("export of unit %d for %d: %w", unitID, year, err)
+	e.Report = r
+	for _, c := range r.Children {
+		e.Names[c.UnitID] = c.Name
 	}
 	return e, nil
 }
 
-// queueUnits queues the unit's name, level and parent, and the names of
-// the units in its breakdown.
-func (e *Export) queueUnits(b *pgx.Batch, unitID int64) {
-	b.Queue(`SELECT u.name, u.level, coalesce(p.name, '') FROM units u LEFT JOIN units p ON p.id = u.parent_id WHERE u.id = $1`, unitID).
-		QueryRow(func(row pgx.Row) error { return row.Scan(&e.UnitName, &e.UnitLevel, &e.ParentName) })
-	ids := []int64{}
-	for _, c := range e.Children {
-		ids = append(ids, c.UnitID)
-	}
-	b.Queue(`SELECT id, name FROM units WHERE id = ANY($1)`, ids).Query(keyedText(e.Names))
+// nameOn is the name on the report's date (in $2) of the unit with id col,
+// today's name if it did not exist then.
+func nameOn(col string) string {
+	return nameAt(col, "$2")
 }
 
-// queueCommittee queues the names of the unit's committee, in its order.
-func (e *Export) queueCommittee(b *pgx.Batch) {
+// nameAt is nameOn with the date in the parameter param.
+func nameAt(col, param string) string {
+	return `coalesce((SELECT v.name FROM unit_versions v WHERE v.unit_id = ` + col + ` AND v.during @> ` + param + `::date),
+		(SELECT u.name FROM units u WHERE u.id = ` + col + `), '')`
+}
+
+// queueUnits queues the unit's name, level and parent of the report's date.
+func (e *Export) queueUnits(b *pgx.Batch, unitID int64, on time.Time) {
+	b.Queue(`SELECT s.name, s.level, CASE WHEN s.parent_id IS NULL THEN '' ELSE `+nameOn("s.parent_id")+` END
+		FROM `+scopeNow+` s WHERE s.unit_id = $1`, unitID, on).
+		QueryRow(func(row pgx.Row) error { return row.Scan(&e.UnitName, &e.UnitLevel, &e.ParentName) })
+}
+
+// queueCommittee queues the unit's committee on the report's date, in
+// order of post, with each holder's unit of that date. A standing
+// committee member prints as a committee member (the printed forms know
+// the members' positions only). A unit with no posts recorded at all
+// falls back to the members' positions at the year's end, as the report does.
+func (e *Export) queueCommittee(b *pgx.Batch, unitID int64, on time.Time) {
 	var p Person
-	b.Queue(`SELECT m.full_name, u.name, m.position FROM members m JOIN units u ON u.id = m.unit_id
-		WHERE m.id = ANY($1) ORDER BY array_position($1, m.id)`, e.Report.Committee).
+	b.Queue(`WITH ae AS (SELECT * FROM report_members_end x),
+		held AS (
+			SELECT coalesce(m.full_name, a.display_name, p.holder_name) AS name,
+				CASE WHEN m.id IS NULL THEN '' ELSE `+nameOn("coalesce(ae.unit_id, m.unit_id)")+` END AS unit,
+				CASE p.title WHEN 'STANDING_COMMITTEE_MEMBER' THEN 'COMMITTEE_MEMBER' ELSE p.title END AS position,
+				array_position(ARRAY['SECRETARY', 'DEPUTY_SECRETARY', 'STANDING_COMMITTEE_MEMBER', 'COMMITTEE_MEMBER'], p.title) AS rank,
+				search_normalize(coalesce(m.full_name, a.display_name, p.holder_name, '')) AS sort, p.id
+			FROM positions p
+			LEFT JOIN members m ON m.id = p.member_id
+			LEFT JOIN accounts a ON a.id = p.account_id
+			LEFT JOIN ae ON ae.id = m.id
+			WHERE p.unit_id = $1 AND p.during @> $2::date
+			UNION ALL
+			SELECT m.full_name, `+nameOn("ae.unit_id")+`, ae.position,
+				array_position(ARRAY['SECRETARY', 'DEPUTY_SECRETARY', 'COMMITTEE_MEMBER'], ae.position), m.sort_name, m.id
+			FROM ae JOIN members m ON m.id = ae.id
+			WHERE ae.unit_id = $1 AND ae.position <> 'MEMBER' AND NOT EXISTS (SELECT 1 FROM positions p WHERE p.unit_id = $1))
+		SELECT name, unit, position FROM held ORDER BY rank, sort, id`, unitID, on).
 		Query(appendEach(&e.Committee, &p, &p.Name, &p.Unit, &p.Position))
 }
 
 // queueActivities queues the activities held in the year with their
 // participations, hours and contributions.
-func (e *Export) queueActivities(b *pgx.Batch, path string, start, end time.Time) {
+func (e *Export) queueActivities(b *pgx.Batch, start, end time.Time) {
 	var a ActivityRow
 	b.Queue(`SELECT a.starts_on, a.ends_on, a.title, au.name, a.work_area, a.kind,
 			concat_ws(', ', a.place, a.commune, a.district, a.province),
 			(SELECT count(*) FROM participations p WHERE p.activity_id = a.id AND p.attended),
 			(SELECT coalesce(sum(volunteer_hours), 0)::float8 FROM participations p WHERE p.activity_id = a.id AND p.attended),
 			(SELECT `+money.SumSQL("value_dong")+` FROM contributions c WHERE c.activity_id = a.id)
-		FROM`+heldActivities+` ORDER BY a.starts_on, a.id`, path, start, end).
+		FROM`+heldActivities(scopeNow)+` ORDER BY a.starts_on, a.id`, start, end).
 		Query(appendEach(&e.Activities, &a, &a.StartsOn, &a.EndsOn, &a.Title, &a.Unit, &a.WorkArea, &a.Kind, &a.Place,
 			&a.Participations, &a.Hours, &a.Value))
 }
 
 // queuePeople queues the members who took part in the year's activities,
-// with their totals.
-func (e *Export) queuePeople(b *pgx.Batch, path string, start, end time.Time) {
+// with their totals and their unit at the year's end (today's for those
+// who had left the scope by then), by its name of the report's date.
+func (e *Export) queuePeople(b *pgx.Batch, end time.Time) {
 	var p Person
-	b.Queue(`SELECT m.full_name, mu.name, m.position, count(*), coalesce(sum(p.volunteer_hours), 0)::float8
-		FROM participations p
-		JOIN activities a ON a.id = p.activity_id
-		JOIN units au ON au.id = a.unit_id
+	b.Queue(`WITH ae AS (SELECT * FROM report_members_end x)
+		SELECT m.full_name, `+nameAt("coalesce(ae.unit_id, m.unit_id)", "$1")+`, m.position, count(*), coalesce(sum(p.volunteer_hours), 0)::float8
+		FROM report_attended p
 		JOIN members m ON m.id = p.member_id
-		JOIN units mu ON mu.id = m.unit_id
-		WHERE au.path <@ $1::ltree AND a.status = 'DONE' AND a.starts_on BETWEEN $2::date AND $3::date AND p.attended
-		GROUP BY m.id, m.full_name, mu.name, m.position, m.sort_name ORDER BY m.sort_name, m.id`, path, start, end).
+		LEFT JOIN ae ON ae.id = m.id
+		GROUP BY m.id, m.full_name, ae.unit_id, m.unit_id, m.position, m.sort_name ORDER BY m.sort_name, m.id`, end).
 		Query(appendEach(&e.People, &p, &p.Name, &p.Unit, &p.Position, &p.Participations, &p.Hours))
 }
 
-// queueAwards queues the commendations of the year the unit and those
-// below received or gave.
-func (e *Export) queueAwards(b *pgx.Batch, path string, year int) {
+// queueAwards queues the commendations of the year the units of the scope
+// (or their members at the year's end) received or gave, with the
+// issuers' and recipients' names of the report's date.
+func (e *Export) queueAwards(b *pgx.Batch, start, end time.Time) {
 	var a AwardRow
-	b.Queue(`SELECT c.form, c.title, coalesce(c.issuer_name, iu.name, ''), coalesce(c.decision_number, ''), c.decision_date,
-			coalesce(m.full_name, ru.name, ''), coalesce(iu.path <@ $1::ltree, false)
+	b.Queue(`WITH sc AS (SELECT * FROM `+scopeNow+` x), ae AS (SELECT * FROM report_members_end x)
+		SELECT c.form, c.title, coalesce(c.issuer_name, CASE WHEN c.issuer_unit_id IS NOT NULL THEN `+nameOn("c.issuer_unit_id")+` END, ''),
+			coalesce(c.decision_number, ''), c.decision_date,
+			coalesce(m.full_name, CASE WHEN c.unit_id IS NOT NULL THEN `+nameOn("c.unit_id")+` END, ''), iu.unit_id IS NOT NULL
 		FROM commendations c
-		LEFT JOIN units iu ON iu.id = c.issuer_unit_id
-		LEFT JOIN units ru ON ru.id = c.unit_id
+		LEFT JOIN sc iu ON iu.unit_id = c.issuer_unit_id
+		LEFT JOIN sc ru ON ru.unit_id = c.unit_id
 		LEFT JOIN members m ON m.id = c.member_id
-		LEFT JOIN units mu ON mu.id = m.unit_id
-		WHERE c.year = $2 AND (ru.path <@ $1::ltree OR mu.path <@ $1::ltree OR iu.path <@ $1::ltree)
-		ORDER BY c.decision_date NULLS LAST, c.id`, path, year).
+		LEFT JOIN sc mu ON mu.unit_id = m.unit_id
+		LEFT JOIN ae ON ae.id = c.member_id
+		WHERE c.year = extract(year FROM $1::date)::int
+			AND (ru.unit_id IS NOT NULL OR iu.unit_id IS NOT NULL OR ae.id IS NOT NULL OR mu.unit_id IS NOT NULL)
+		ORDER BY c.decision_date NULLS LAST, c.id`, start, end).
 		Query(appendEach(&e.Awards, &a, &a.Form, &a.Title, &a.Issuer, &a.Decision, &a.Date, &a.Recipient, &a.Given))
 }
 
-// queuePledges queues the titles of the report's pledges.
-func (e *Export) queuePledges(b *pgx.Batch) {
-	ids := []int64{}
-	for _, p := range e.Report.Pledges {
-		ids = append(ids, p.PledgeID)
-	}
-	b.Queue(`SELECT id, title FROM pledges WHERE id = ANY($1)`, ids).Query(keyedText(e.Pledges))
+// queuePledges queues the titles of the year's pledges of the scope's units.
+func (e *Export) queuePledges(b *pgx.Batch, start time.Time) {
+	b.Queue(`SELECT pl.id, pl.title FROM pledges pl JOIN `+scopeNow+` s ON s.unit_id = pl.unit_id
+		WHERE pl.year = extract(year FROM $1::date)::int`, start).Query(keyedText(e.Pledges))
 }

@@ -9,42 +9,71 @@ import (
 	"github.com/sodoan/sodoan/internal/money"
 )
 
-// Every statement takes $1 = the unit's path, $2 = 1 January, $3 = 31
-// December of the report's year.
+// The figures' statements take $1 = 1 January and $2 = the report's date
+// (31 December, or the unit's last day in the year); those about the unit
+// itself take its id as $3. Which
+// units a statement covers is the report's scope (scopeSQL): the unit's
+// subtree as it stood on the report's date, read from unit_versions, not
+// today's tree, so that restructuring later leaves past reports alone.
 
-// membersAt defines a CTE `name` of the members placed in the unit or below
-// on date (an SQL expression), with their unit's path. Only members who were
-// ever placed in the subtree are replayed.
-func membersAt(name, date string) string {
+// scopeSQL builds the temporary table report_scope of the units a report
+// covers, with their parent, path, level and name of the time: y = 0 rows
+// are the unit's subtree on $2 (the report's date); y = 1 rows, when $5 is
+// true, the subtree on $3 (the previous year's end) of the unit and of the
+// units merged into it during the year ($4 is 1 January): a unit formed by
+// a merge compares its first year with the sum of its predecessors.
+const scopeSQL = `CREATE TEMP TABLE report_scope ON COMMIT DROP AS
+	SELECT 0 AS y, v.unit_id, v.parent_id, v.path, v.level, v.name
+	FROM unit_versions r JOIN unit_versions v ON v.path <@ r.path AND v.during @> $2::date
+	WHERE r.unit_id = $1::bigint AND r.during @> $2::date
+	UNION ALL
+	SELECT DISTINCT ON (v.unit_id) 1, v.unit_id, v.parent_id, v.path, v.level, v.name
+	FROM unit_versions r JOIN unit_versions v ON v.path <@ r.path AND v.during @> $3::date
+	WHERE $5 AND r.during @> $3::date AND r.unit_id IN (
+		SELECT $1::bigint UNION
+		SELECT l.predecessor_id FROM unit_lineage l JOIN unit_changes c ON c.id = l.change_id
+		WHERE l.successor_id = $1 AND c.kind = 'MERGE' AND c.effective_on BETWEEN $4::date AND $2::date)`
+
+// The two scopes of report_scope, as FROM items (an alias must follow).
+const (
+	scopeNow  = `(SELECT unit_id, parent_id, path, level, name FROM report_scope WHERE y = 0)`
+	scopePrev = `(SELECT unit_id, parent_id, path, level, name FROM report_scope WHERE y = 1)`
+)
+
+// membersAt defines a CTE `name` of the members whose unit on date (an SQL
+// expression) is in scope, with that unit's id and path of the time. Only
+// members ever placed in the scope's units are replayed.
+func membersAt(name, date, scope string) string {
 	return name + ` AS (
-	SELECT m.id, m.gender, m.position, l.unit_id, u.path
+	SELECT m.id, m.gender, m.position, l.unit_id, s.path
 	FROM (SELECT DISTINCT ON (e.member_id) e.member_id,
 			CASE e.kind WHEN 'ADMITTED' THEN e.unit_id WHEN 'TRANSFERRED' THEN e.to_unit_id END AS unit_id
 		FROM member_events e
 		WHERE e.occurred_on <= ` + date + ` AND e.member_id IN (
-			SELECT e2.member_id FROM member_events e2 JOIN units u2 ON u2.id = coalesce(e2.to_unit_id, e2.unit_id)
-			WHERE u2.path <@ $1::ltree AND e2.occurred_on <= ` + date + `)
+			SELECT e2.member_id FROM member_events e2 JOIN ` + scope + ` s2 ON s2.unit_id = coalesce(e2.to_unit_id, e2.unit_id)
+			WHERE e2.occurred_on <= ` + date + `)
 		ORDER BY e.member_id, e.occurred_on DESC, e.id DESC) l
 	JOIN members m ON m.id = l.member_id
-	JOIN units u ON u.id = l.unit_id
-	WHERE u.path <@ $1::ltree)`
+	JOIN ` + scope + ` s ON s.unit_id = l.unit_id)`
 }
 
 // heldActivities is the FROM clause of the activities that count: held,
-// starting in the year, organised in the unit or below.
-const heldActivities = ` activities a JOIN units au ON au.id = a.unit_id
-	WHERE au.path <@ $1::ltree AND a.status = 'DONE' AND a.starts_on BETWEEN $2::date AND $3::date`
+// starting in the year (up to the report's date), organised in a unit of
+// scope (au, with its path and name of the time).
+func heldActivities(scope string) string {
+	return ` activities a JOIN ` + scope + ` au ON au.unit_id = a.unit_id
+	WHERE a.status = 'DONE' AND a.starts_on BETWEEN $1::date AND $2::date`
+}
 
-// tables are the temporary tables a report's statements read: members at
-// the year's end and start, and the year's attended participations.
-type tables struct{ atEnd, atStart, attended string }
+// tables are what a report year's statements read: its scope, the members
+// at the year's end and start, and the year's attended participations.
+type tables struct{ scope, atEnd, atStart, attended string }
 
 // figures queues one year's figures of a report into a batch, a method a
 // group of them.
 type figures struct {
 	b          *pgx.Batch
 	r          *Report
-	path       string
 	start, end time.Time
 	t          tables
 }
@@ -54,13 +83,14 @@ func yearBounds(year int) (start, end time.Time) {
 	return time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(year, 12, 31, 0, 0, 0, 0, time.UTC)
 }
 
-// args are the statements' $1, $2 and $3.
-func (f figures) args() []any { return []any{f.path, f.start, f.end} }
+// args are the statements' $1 and $2.
+func (f figures) args() []any { return []any{f.start, f.end} }
 
 // queueFigures queues the figures of r's year that parts asks for.
-func queueFigures(b *pgx.Batch, r *Report, path string, parts Parts, t tables) {
-	f := figures{b: b, r: r, path: path, t: t}
-	f.start, f.end = yearBounds(r.Year)
+func queueFigures(b *pgx.Batch, r *Report, parts Parts, t tables) {
+	f := figures{b: b, r: r, t: t}
+	f.start, _ = yearBounds(r.Year)
+	f.end = r.Date
 	for _, g := range []struct {
 		want  bool
 		queue func()
@@ -94,7 +124,7 @@ func (f figures) headcount() {
 			count(*) FILTER (WHERE gender = 'FEMALE'), count(*) FILTER (WHERE gender = 'MALE'),
 			count(*) FILTER (WHERE position = 'SECRETARY'), count(*) FILTER (WHERE position = 'DEPUTY_SECRETARY'),
 			count(*) FILTER (WHERE position = 'COMMITTEE_MEMBER'), count(*) FILTER (WHERE position = 'MEMBER')
-		FROM ` + atEnd).QueryRow(func(row pgx.Row) error {
+		FROM ` + atEnd + ` ae`).QueryRow(func(row pgx.Row) error {
 		return row.Scan(&m.AtYearEnd, &m.Female, &m.Male, &m.Secretaries, &m.Deputies, &m.Committee, &m.Plain)
 	})
 }
@@ -102,32 +132,40 @@ func (f figures) headcount() {
 // yearStart queues the headcount at the year's start.
 func (f figures) yearStart() {
 	b, atStart, m := f.b, f.t.atStart, &f.r.Members
-	b.Queue(`SELECT count(*) FROM ` + atStart).QueryRow(func(row pgx.Row) error { return row.Scan(&m.AtYearStart) })
+	b.Queue(`SELECT count(*) FROM ` + atStart + ` s`).QueryRow(func(row pgx.Row) error { return row.Scan(&m.AtYearStart) })
 }
 
 // movements queues the members admitted, moved in or out, aged out and
-// removed in the year.
+// removed in the year. A transfer a restructuring decision made (a merged
+// unit's members going to its successor on the decision's date) is not a
+// movement in or out: the members stayed where they were, under a new unit.
 func (f figures) movements() {
 	b, m := f.b, &f.r.Members
 	b.Queue(`SELECT
-			count(*) FILTER (WHERE e.kind = 'ADMITTED' AND coalesce(uu.path <@ $1::ltree, false)),
-			count(*) FILTER (WHERE e.kind = 'TRANSFERRED' AND coalesce(ut.path <@ $1::ltree, false) AND NOT coalesce(uf.path <@ $1::ltree, false)),
-			count(*) FILTER (WHERE e.kind = 'TRANSFERRED' AND coalesce(uf.path <@ $1::ltree, false) AND NOT coalesce(ut.path <@ $1::ltree, false)),
-			count(*) FILTER (WHERE e.kind = 'AGED_OUT' AND coalesce(uu.path <@ $1::ltree, false)),
-			count(*) FILTER (WHERE e.kind = 'REMOVED' AND coalesce(uu.path <@ $1::ltree, false))
+			count(*) FILTER (WHERE e.kind = 'ADMITTED' AND su.unit_id IS NOT NULL),
+			count(*) FILTER (WHERE e.kind = 'TRANSFERRED' AND st.unit_id IS NOT NULL AND sf.unit_id IS NULL AND NOT `+restructuring+`),
+			count(*) FILTER (WHERE e.kind = 'TRANSFERRED' AND sf.unit_id IS NOT NULL AND st.unit_id IS NULL AND NOT `+restructuring+`),
+			count(*) FILTER (WHERE e.kind = 'AGED_OUT' AND su.unit_id IS NOT NULL),
+			count(*) FILTER (WHERE e.kind = 'REMOVED' AND su.unit_id IS NOT NULL)
 		FROM member_events e
-		LEFT JOIN units uu ON uu.id = e.unit_id
-		LEFT JOIN units uf ON uf.id = e.from_unit_id
-		LEFT JOIN units ut ON ut.id = e.to_unit_id
-		WHERE e.occurred_on BETWEEN $2::date AND $3::date`, f.args()...).QueryRow(func(row pgx.Row) error {
+		LEFT JOIN `+f.t.scope+` su ON su.unit_id = e.unit_id
+		LEFT JOIN `+f.t.scope+` sf ON sf.unit_id = e.from_unit_id
+		LEFT JOIN `+f.t.scope+` st ON st.unit_id = e.to_unit_id
+		WHERE e.occurred_on BETWEEN $1::date AND $2::date
+			AND (su.unit_id IS NOT NULL OR sf.unit_id IS NOT NULL OR st.unit_id IS NOT NULL)`, f.args()...).QueryRow(func(row pgx.Row) error {
 		return row.Scan(&m.Admitted, &m.TransferredIn, &m.TransferredOut, &m.AgedOut, &m.Removed)
 	})
 }
 
+// restructuring is true for a transfer event e between a unit and its
+// lineage successor on the day the decision linking them took effect.
+const restructuring = `EXISTS (SELECT 1 FROM unit_lineage l JOIN unit_changes c ON c.id = l.change_id
+	WHERE l.predecessor_id = e.from_unit_id AND l.successor_id = e.to_unit_id AND c.effective_on = e.occurred_on)`
+
 // activityKinds queues the held activities by work area and kind.
 func (f figures) activityKinds() {
 	b, r := f.b, f.r
-	b.Queue(`SELECT a.work_area, a.kind, count(*) FROM`+heldActivities+` GROUP BY 1, 2 ORDER BY 1, 3 DESC, 2`, f.args()...).
+	b.Queue(`SELECT a.work_area, a.kind, count(*) FROM`+heldActivities(f.t.scope)+` GROUP BY 1, 2 ORDER BY 1, 3 DESC, 2`, f.args()...).
 		Query(func(rows pgx.Rows) error {
 			var area activity.WorkArea
 			var kind activity.Kind
@@ -171,8 +209,8 @@ func (f figures) participations() {
 func (f figures) contributions() {
 	b, r := f.b, f.r
 	b.Queue(`SELECT a.work_area, c.kind, count(*), `+money.SumSQL("c.value_dong")+`
-		FROM contributions c JOIN activities a ON a.id = c.activity_id JOIN units au ON au.id = a.unit_id
-		WHERE au.path <@ $1::ltree AND a.status = 'DONE' AND a.starts_on BETWEEN $2::date AND $3::date
+		FROM contributions c JOIN activities a ON a.id = c.activity_id JOIN `+f.t.scope+` au ON au.unit_id = a.unit_id
+		WHERE a.status = 'DONE' AND a.starts_on BETWEEN $1::date AND $2::date
 		GROUP BY GROUPING SETS ((a.work_area, c.kind), (c.kind))`, f.args()...).Query(func(rows pgx.Rows) error {
 		var area *activity.WorkArea
 		var kind activity.ContributionKind
@@ -201,29 +239,29 @@ func (f figures) contributions() {
 
 // pledges queues each pledge's eligible and signed members.
 func (f figures) pledges() {
-	b, r, path, start, atEnd := f.b, f.r, f.path, f.start, f.t.atEnd
+	b, r, start, atEnd := f.b, f.r, f.start, f.t.atEnd
 	var p Pledge
-	b.Queue(`WITH ae AS (SELECT * FROM `+atEnd+`)
+	b.Queue(`WITH ae AS (SELECT * FROM `+atEnd+` x)
 		SELECT pl.id, count(ae.id), count(s.member_id)
-		FROM pledges pl JOIN units pu ON pu.id = pl.unit_id
+		FROM pledges pl JOIN `+f.t.scope+` pu ON pu.unit_id = pl.unit_id
 		LEFT JOIN ae ON ae.path <@ pu.path
 		LEFT JOIN pledge_signatures s ON s.pledge_id = pl.id AND s.member_id = ae.id
-		WHERE pu.path <@ $1::ltree AND pl.year = extract(year FROM $2::date)::int
-		GROUP BY pl.id, pu.path ORDER BY pu.path, pl.id`, path, start).
+		WHERE pl.year = extract(year FROM $1::date)::int
+		GROUP BY pl.id, pu.path ORDER BY pu.path, pl.id`, start).
 		Query(appendEach(&r.Pledges, &p, &p.PledgeID, &p.Eligible, &p.Signed))
 }
 
 // ratings queues the year's ratings by level, and the members left unrated.
 func (f figures) ratings() {
-	b, r, path, start, atEnd := f.b, f.r, f.path, f.start, f.t.atEnd
-	b.Queue(`WITH ae AS (SELECT * FROM `+atEnd+`)
+	b, r, start, atEnd := f.b, f.r, f.start, f.t.atEnd
+	b.Queue(`WITH ae AS (SELECT * FROM `+atEnd+` x)
 		SELECT
 			count(*) FILTER (WHERE r.level = 'EXCELLENT'), count(*) FILTER (WHERE r.level = 'GOOD'),
 			count(*) FILTER (WHERE r.level = 'COMPLETED'), count(*) FILTER (WHERE r.level = 'NOT_COMPLETED'),
 			(SELECT count(*) FROM ae WHERE NOT EXISTS (SELECT 1 FROM member_ratings x
-				WHERE x.member_id = ae.id AND x.year = extract(year FROM $2::date)::int))
-		FROM member_ratings r JOIN units u ON u.id = r.unit_id
-		WHERE u.path <@ $1::ltree AND r.year = extract(year FROM $2::date)::int`, path, start).QueryRow(func(row pgx.Row) error {
+				WHERE x.member_id = ae.id AND x.year = extract(year FROM $1::date)::int))
+		FROM member_ratings r JOIN `+f.t.scope+` u ON u.unit_id = r.unit_id
+		WHERE r.year = extract(year FROM $1::date)::int`, start).QueryRow(func(row pgx.Row) error {
 		rt := &r.Ratings
 		if err := row.Scan(&rt.Excellent, &rt.Good, &rt.Completed, &rt.NotCompleted, &rt.Unrated); err != nil {
 			return err
@@ -235,37 +273,40 @@ func (f figures) ratings() {
 
 // received queues the commendations received, by form and issuer's level.
 func (f figures) received() {
-	b, r, path, start, atEnd := f.b, f.r, f.path, f.start, f.t.atEnd
+	b, r, start, atEnd := f.b, f.r, f.start, f.t.atEnd
 	var x Received
-	b.Queue(`WITH ae AS (SELECT * FROM `+atEnd+`)
+	// A member's commendation counts where the member was at the end of
+	// the year; one who had left by then counts where they are now, if
+	// that unit is in the scope.
+	b.Queue(`WITH ae AS (SELECT * FROM `+atEnd+` x)
 		SELECT c.form, c.issuer_level, count(*) FILTER (WHERE c.member_id IS NOT NULL), count(*) FILTER (WHERE c.unit_id IS NOT NULL)
 		FROM commendations c
-		LEFT JOIN units ru ON ru.id = c.unit_id
+		LEFT JOIN `+f.t.scope+` ru ON ru.unit_id = c.unit_id
 		LEFT JOIN members m ON m.id = c.member_id
-		LEFT JOIN units mu ON mu.id = m.unit_id
+		LEFT JOIN `+f.t.scope+` mu ON mu.unit_id = m.unit_id
 		LEFT JOIN ae ON ae.id = c.member_id
-		WHERE c.year = extract(year FROM $2::date)::int
-			AND (ru.path <@ $1::ltree OR (c.member_id IS NOT NULL AND coalesce(ae.path, mu.path) <@ $1::ltree))
-		GROUP BY 1, 2 ORDER BY 2, 1`, path, start).
+		WHERE c.year = extract(year FROM $1::date)::int
+			AND (ru.unit_id IS NOT NULL OR (c.member_id IS NOT NULL AND (ae.id IS NOT NULL OR mu.unit_id IS NOT NULL)))
+		GROUP BY 1, 2 ORDER BY 2, 1`, start).
 		Query(appendEach(&r.Received, &x, &x.Form, &x.IssuerLevel, &x.Individual, &x.Collective))
 }
 
 // given queues the commendations the unit and those below gave, by form.
 func (f figures) given() {
-	b, r, path, start := f.b, f.r, f.path, f.start
+	b, r, start := f.b, f.r, f.start
 	var x Given
 	b.Queue(`SELECT c.form, count(*) FILTER (WHERE c.member_id IS NOT NULL), count(*) FILTER (WHERE c.unit_id IS NOT NULL)
-		FROM commendations c JOIN units iu ON iu.id = c.issuer_unit_id
-		WHERE iu.path <@ $1::ltree AND c.year = extract(year FROM $2::date)::int
-		GROUP BY 1 ORDER BY 1`, path, start).Query(appendEach(&r.Given, &x, &x.Form, &x.Individual, &x.Collective))
+		FROM commendations c JOIN `+f.t.scope+` iu ON iu.unit_id = c.issuer_unit_id
+		WHERE c.year = extract(year FROM $1::date)::int
+		GROUP BY 1 ORDER BY 1`, start).Query(appendEach(&r.Given, &x, &x.Form, &x.Individual, &x.Collective))
 }
 
 // news queues how many posts were published in the year.
 func (f figures) news() {
 	b, r := f.b, f.r
-	b.Queue(`SELECT count(*) FROM posts p JOIN units u ON u.id = p.unit_id
-		WHERE u.path <@ $1::ltree AND p.status <> 'DRAFT'
-			AND (p.published_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date BETWEEN $2::date AND $3::date`,
+	b.Queue(`SELECT count(*) FROM posts p JOIN `+f.t.scope+` u ON u.unit_id = p.unit_id
+		WHERE p.status <> 'DRAFT'
+			AND (p.published_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date BETWEEN $1::date AND $2::date`,
 		f.args()...).QueryRow(func(row pgx.Row) error { return row.Scan(&r.NewsPublished) })
 }
 
@@ -273,7 +314,7 @@ func (f figures) news() {
 func (f figures) monthly() {
 	b, r := f.b, f.r
 	b.Queue(`SELECT extract(month FROM a.starts_on)::int, count(DISTINCT a.id), count(p.member_id) FILTER (WHERE p.attended)
-		FROM`+heldWithParticipations+` GROUP BY 1`, f.args()...).Query(func(rows pgx.Rows) error {
+		FROM`+heldWithParticipations(f.t.scope)+` GROUP BY 1`, f.args()...).Query(func(rows pgx.Rows) error {
 		var month, acts, parts int
 		_, err := pgx.ForEachRow(rows, []any{&month, &acts, &parts}, func() error {
 			r.Monthly[month-1].Activities, r.Monthly[month-1].Participations = acts, parts
@@ -286,7 +327,7 @@ func (f figures) monthly() {
 // notable queues each work area's three most notable activities.
 func (f figures) notable() {
 	b, r := f.b, f.r
-	b.Queue(`WITH held AS (SELECT a.id, a.work_area, a.starts_on FROM`+heldActivities+`),
+	b.Queue(`WITH held AS (SELECT a.id, a.work_area, a.starts_on FROM`+heldActivities(f.t.scope)+`),
 		cv AS (SELECT c.activity_id, sum(c.value_dong) AS value FROM contributions c JOIN held h ON h.id = c.activity_id GROUP BY 1),
 		pc AS (SELECT p.activity_id, count(*) AS n FROM participations p JOIN held h ON h.id = p.activity_id WHERE p.attended GROUP BY 1)
 		SELECT work_area, id FROM (
@@ -305,49 +346,63 @@ func (f figures) notable() {
 	})
 }
 
-// committee queues the unit's own committee, in order of position.
+// committee queues the unit's own committee on the report's date: the
+// members holding posts in it then, secretary first. Posts held by an
+// account or a person named in full are not members; the report's posts
+// (org.Timeline.CommitteeAsOf) list every holder. A unit with no posts
+// recorded at all (data entered before committees had dates) falls back
+// to the members' positions at the year's end.
 func (f figures) committee() {
-	b, r, path, atEnd := f.b, f.r, f.path, f.t.atEnd
+	b, r, atEnd := f.b, f.r, f.t.atEnd
 	var id int64
-	b.Queue(`WITH ae AS (SELECT * FROM `+atEnd+`)
-		SELECT ae.id FROM ae JOIN members m ON m.id = ae.id
-		WHERE ae.path = $1::ltree AND ae.position <> 'MEMBER'
-		ORDER BY array_position(ARRAY['SECRETARY', 'DEPUTY_SECRETARY', 'COMMITTEE_MEMBER'], ae.position), m.sort_name, m.id`,
-		path).Query(appendEach(&r.Committee, &id, &id))
+	b.Queue(`WITH ae AS (SELECT * FROM `+atEnd+` x),
+		held AS (
+			SELECT p.member_id AS id, array_position(ARRAY['SECRETARY', 'DEPUTY_SECRETARY', 'STANDING_COMMITTEE_MEMBER', 'COMMITTEE_MEMBER'], p.title) AS rank
+			FROM positions p WHERE p.unit_id = $2 AND p.during @> $1::date AND p.member_id IS NOT NULL
+			UNION ALL
+			SELECT ae.id, array_position(ARRAY['SECRETARY', 'DEPUTY_SECRETARY', 'COMMITTEE_MEMBER'], ae.position)
+			FROM ae WHERE ae.unit_id = $2 AND ae.position <> 'MEMBER'
+				AND NOT EXISTS (SELECT 1 FROM positions p WHERE p.unit_id = $2))
+		SELECT held.id FROM held JOIN members m ON m.id = held.id ORDER BY held.rank, m.sort_name, m.id`,
+		f.end, r.UnitID).Query(appendEach(&r.Committee, &id, &id))
 }
 
 // heldWithParticipations is heldActivities with each activity's
 // participations joined (activities without any kept).
-const heldWithParticipations = ` activities a JOIN units au ON au.id = a.unit_id
+func heldWithParticipations(scope string) string {
+	return ` activities a JOIN ` + scope + ` au ON au.unit_id = a.unit_id
 	LEFT JOIN participations p ON p.activity_id = a.id
-	WHERE au.path <@ $1::ltree AND a.status = 'DONE' AND a.starts_on BETWEEN $2::date AND $3::date`
+	WHERE a.status = 'DONE' AND a.starts_on BETWEEN $1::date AND $2::date`
+}
 
-// queueBreakdown adds a row per unit directly below, and one for the
-// records attached to the unit itself, so that the rows sum to the total.
-func queueBreakdown(b *pgx.Batch, r *Report, unitID int64, path string, t tables) {
-	atEnd := t.atEnd
-	start, end := yearBounds(r.Year)
-	// Each record is keyed by the path of the row it belongs to: the unit
-	// itself for records attached to it, else the child it lies under.
-	b.Queue(`WITH ae AS (SELECT * FROM `+atEnd+`),
-		rows AS (
-			SELECT id, path, false AS own FROM units WHERE parent_id = $4
-			UNION ALL SELECT id, path, true FROM units WHERE id = $4),
-		held AS (SELECT a.id, subpath(au.path, 0, least(nlevel(au.path), nlevel($1::ltree) + 1)) AS key FROM`+heldActivities+`),
-		m AS (SELECT subpath(path, 0, least(nlevel(path), nlevel($1::ltree) + 1)) AS key, count(*) AS n FROM ae GROUP BY 1),
+// queueBreakdown adds a row per unit directly below on the report's date,
+// and one for the records attached to the unit itself, so that the rows
+// sum to the total; each row has the unit's name of that date.
+func queueBreakdown(b *pgx.Batch, r *Report, t tables) {
+	start, _ := yearBounds(r.Year)
+	end := r.Date
+	// Each record is keyed by the path (of the time) of the row it belongs
+	// to: the unit itself for records attached to it, else the child it
+	// lies under.
+	b.Queue(`WITH sc AS (SELECT * FROM `+t.scope+` x),
+		top AS (SELECT nlevel(path) + 1 AS depth FROM sc WHERE unit_id = $3),
+		ae AS (SELECT * FROM `+t.atEnd+` x),
+		rows AS (SELECT unit_id AS id, path, level, name, unit_id = $3 AS own FROM sc WHERE parent_id = $3 OR unit_id = $3),
+		held AS (SELECT a.id, subpath(au.path, 0, least(nlevel(au.path), (SELECT depth FROM top))) AS key FROM`+heldActivities("sc")+`),
+		m AS (SELECT subpath(path, 0, least(nlevel(path), (SELECT depth FROM top))) AS key, count(*) AS n FROM ae GROUP BY 1),
 		a AS (SELECT key, count(*) AS n FROM held GROUP BY 1),
-		p AS (SELECT subpath(path, 0, least(nlevel(path), nlevel($1::ltree) + 1)) AS key, count(*) AS n, sum(volunteer_hours) AS hours
+		p AS (SELECT subpath(path, 0, least(nlevel(path), (SELECT depth FROM top))) AS key, count(*) AS n, sum(volunteer_hours) AS hours
 			FROM `+t.attended+` GROUP BY 1),
 		c AS (SELECT h.key, `+money.SumSQL("c.value_dong")+` AS value FROM held h JOIN contributions c ON c.activity_id = h.id GROUP BY 1)
-		SELECT rows.id, rows.own, coalesce(m.n, 0), coalesce(a.n, 0), coalesce(p.n, 0),
+		SELECT rows.id, rows.name, rows.own, coalesce(m.n, 0), coalesce(a.n, 0), coalesce(p.n, 0),
 			coalesce(p.hours, 0)::float8, coalesce(c.value, 0)::bigint
-		FROM rows JOIN units u ON u.id = rows.id
+		FROM rows
 		LEFT JOIN m ON m.key = rows.path LEFT JOIN a ON a.key = rows.path
 		LEFT JOIN p ON p.key = rows.path LEFT JOIN c ON c.key = rows.path
-		ORDER BY rows.own DESC, u.level, u.name, u.id`, path, start, end, unitID).Query(func(rows pgx.Rows) error {
+		ORDER BY rows.own DESC, rows.level, rows.name, rows.id`, start, end, r.UnitID).Query(func(rows pgx.Rows) error {
 		var u Unit
 		var own bool
-		_, err := pgx.ForEachRow(rows, []any{&u.UnitID, &own, &u.Members, &u.Activities, &u.Participations, &u.VolunteerHours, &u.ContributionValue}, func() error {
+		_, err := pgx.ForEachRow(rows, []any{&u.UnitID, &u.Name, &own, &u.Members, &u.Activities, &u.Participations, &u.VolunteerHours, &u.ContributionValue}, func() error {
 			if own {
 				*r.Own = u
 			} else {

@@ -2,6 +2,11 @@
 // rolled up over everything below it, from the recorded data; and plans with
 // targets (chỉ tiêu) measured against the same figures.
 //
+// A report is of the organisation as it stood: the units it covers are
+// the unit's subtree on the report's date (the last day of the year, or
+// the unit's last day when it was merged or dissolved during the year),
+// with the names of that date, whatever was restructured since.
+//
 // All figures come from SQL aggregates sent in one batch: a report costs
 // one round trip and a fixed number of statements, whatever the size of
 // the unit. The rules, so that every figure is exact and explainable:
@@ -19,7 +24,6 @@ package report
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -35,10 +39,14 @@ import (
 
 // Report is Part I of a unit's year-end report.
 type Report struct {
-	UnitID        int64
-	Year          int
+	UnitID int64
+	Year   int
+	// Date is the day the report is as of: the units it covers are the
+	// unit's subtree then, and Name is the unit's name then.
+	Date          time.Time
+	Name          string
 	Members       Members
-	Committee     []int64 // member ids, secretary first
+	Committee     []int64 // member ids holding posts on Date, secretary first
 	Areas         []Area  // one per work area, in the report's order
 	Total         Area    // all work areas together (WorkArea empty)
 	Pledges       []Pledge
@@ -47,9 +55,12 @@ type Report struct {
 	Given         []Given
 	Monthly       []Month // January to December
 	NewsPublished int     // news posts published in the year
-	Previous      *Report // the year before, without its own Previous or Children
-	Own           *Unit   // records of the unit itself (not of the units below)
-	Children      []Unit  // one per unit directly below
+	// Previous is the year before, without its own Previous or Children:
+	// the unit's subtree at that year's end, with the units merged into it
+	// during this year, so a merged unit compares with its predecessors.
+	Previous      *Report
+	Own           *Unit  // records of the unit itself (not of the units below)
+	Children      []Unit // one per unit directly below
 	ComputedUntil time.Time
 }
 
@@ -137,6 +148,7 @@ type Month struct {
 // Unit is one row of the breakdown by unit.
 type Unit struct {
 	UnitID            int64
+	Name              string // on the report's date
 	Members           int
 	Activities        int
 	Participations    int
@@ -162,6 +174,14 @@ func NewStore(pool db.DB) *Store { return &Store{pool: pool, now: time.Now} }
 // ErrNoUnit is returned for a unit that does not exist; callers see it as
 // NOT_FOUND.
 var ErrNoUnit = &apperr.Error{Code: apperr.NotFound, Message: "no such unit", VI: "Không tìm thấy đơn vị."}
+
+// notInYear is the error for a report of a year the unit did not exist in
+// (formed later, or merged or dissolved before).
+func notInYear(year int) error {
+	return &apperr.Error{Code: apperr.NotFound, Field: []string{"year"},
+		Message: fmt.Sprintf("the unit did not exist in %d (formed later, or merged or dissolved before)", year),
+		VI:      fmt.Sprintf("Đơn vị không tồn tại trong năm %d (thành lập sau đó, hoặc đã hợp nhất, giải thể trước đó).", year)}
+}
 
 // Parts says which sections of a report to compute. A dashboard tile that
 // shows two figures should not pay for the whole report; the GraphQL layer
@@ -193,6 +213,11 @@ var All = Parts{Members: true, YearStart: true, Activities: true, Notable: true,
 var PlanParts = Parts{Members: true, Activities: true, Pledges: true, Ratings: true,
 	Previous: &Parts{Members: true, Activities: true, Pledges: true, Ratings: true}}
 
+// any reports whether p asks for anything.
+func (p Parts) any() bool {
+	return p.needsEnd() || p.YearStart || p.Notable || p.Monthly || p.News || p.Previous != nil
+}
+
 // needsEnd reports whether p reads the membership at the year's end.
 func (p Parts) needsEnd() bool {
 	return p.Members || p.Activities || p.Pledges || p.Ratings || p.Commendations || p.Committee || p.Breakdown
@@ -207,38 +232,90 @@ func (s *Store) Yearly(ctx context.Context, unitID int64, year int) (*Report, er
 // YearlyParts computes the parts of the report of unitID for year; the
 // figures of parts left out stay zero.
 func (s *Store) YearlyParts(ctx context.Context, unitID int64, year int, parts Parts) (*Report, error) {
-	var path string
-	err := s.pool.QueryRow(ctx, `SELECT path::text FROM units WHERE id = $1`, unitID).Scan(&path)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, ErrNoUnit
+	return s.yearly(ctx, unitID, year, nil, parts, nil)
+}
+
+// YearlyAsOf is YearlyParts as of a chosen day of the year rather than its
+// end (a half-year report as of 30 June): the figures run from 1 January
+// to that day, over the unit's subtree of that day. The previous year is
+// still the whole of it.
+func (s *Store) YearlyAsOf(ctx context.Context, unitID int64, year int, asOf time.Time, parts Parts) (*Report, error) {
+	asOf = time.Date(asOf.Year(), asOf.Month(), asOf.Day(), 0, 0, 0, 0, time.UTC)
+	if asOf.Year() != year {
+		return nil, &apperr.Error{Code: apperr.BadUserInput, Field: []string{"asOf"},
+			Message: fmt.Sprintf("the report's date must be in %d", year), VI: fmt.Sprintf("Ngày của báo cáo phải thuộc năm %d.", year)}
 	}
+	return s.yearly(ctx, unitID, year, &asOf, parts, nil)
+}
+
+// yearly computes the report; more, when set, queues statements of its
+// own (an export's lists) into the report's last batch, where the report's
+// temporary tables still exist.
+func (s *Store) yearly(ctx context.Context, unitID int64, year int, asOf *time.Time, parts Parts, more func(*pgx.Batch, *Report)) (*Report, error) {
+	start, end := yearBounds(year)
+	prevEnd := end.AddDate(-1, 0, 0)
+	from := start
+	if asOf != nil {
+		from, end = *asOf, *asOf
+	}
+	// The report's date is the unit's last day in the year; its name is
+	// the name of that day and of the previous year's end.
+	var exists bool
+	var date *time.Time
+	var name, prevName *string
+	err := s.pool.QueryRow(ctx, `WITH d AS (SELECT max(least(coalesce(valid_to, $3::date), $3::date)) AS day FROM unit_versions
+			WHERE unit_id = $1 AND during && daterange($2::date, $3::date, '[]'))
+		SELECT EXISTS (SELECT 1 FROM units WHERE id = $1), d.day,
+			(SELECT name FROM unit_versions WHERE unit_id = $1 AND during @> d.day),
+			(SELECT name FROM unit_versions WHERE unit_id = $1 AND during @> $4::date)
+		FROM d`, unitID, from, end, prevEnd).Scan(&exists, &date, &name, &prevName)
 	if err != nil {
 		return nil, fmt.Errorf("report unit: %w", err)
 	}
-	cur := newReport(unitID, year, s.now())
-	cur.Own = &Unit{UnitID: unitID}
+	if !exists {
+		return nil, ErrNoUnit
+	}
+	if date == nil && asOf != nil {
+		return nil, &apperr.Error{Code: apperr.NotFound, Field: []string{"asOf"},
+			Message: fmt.Sprintf("the unit did not exist on %s", asOf.Format(time.DateOnly)),
+			VI:      fmt.Sprintf("Đơn vị không tồn tại vào ngày %s.", asOf.Format("02/01/2006"))}
+	}
+	if date == nil {
+		return nil, notInYear(year)
+	}
+	cur := newReport(unitID, year, *date, *name, s.now())
+	cur.Own = &Unit{UnitID: unitID, Name: *name}
 	var prev *Report
 	prevParts := Parts{}
 	if parts.Previous != nil {
 		prevParts = *parts.Previous
 		prevParts.Notable, prevParts.Monthly, prevParts.Committee, prevParts.Breakdown, prevParts.Previous = false, false, false, false, nil
-		prev = newReport(unitID, year-1, s.now())
+		if prevName == nil {
+			prevName = name // formed during the year: the previous year is of its predecessors
+		}
+		prev = newReport(unitID, year-1, prevEnd, *prevName, s.now())
 		cur.Previous = prev
 	}
 
-	err = s.inReportTx(ctx, func(tx pgx.Tx) error {
-		if pre := queueTables(path, year, parts, prevParts); pre.Len() > 0 {
+	scope, pre := queueTables(cur, parts, prev, prevParts)
+	err = s.inReportTx(ctx, scope, func(tx pgx.Tx) error {
+		if pre.Len() > 0 {
 			if err := tx.SendBatch(ctx, pre).Close(); err != nil {
 				return err
 			}
 		}
+		now := tables{scope: scopeNow, atEnd: "report_members_end", atStart: "report_members_prev_end", attended: "report_attended"}
 		b := &pgx.Batch{}
-		queueFigures(b, cur, path, parts, tables{"report_members_end", "report_members_prev_end", "report_attended"})
+		queueFigures(b, cur, parts, now)
 		if prev != nil {
-			queueFigures(b, prev, path, prevParts, tables{"report_members_prev_end", "report_members_prev_start", "report_attended_prev"})
+			queueFigures(b, prev, prevParts, tables{scope: scopePrev, atEnd: "report_members_prev_end",
+				atStart: "report_members_prev_start", attended: "report_attended_prev"})
 		}
 		if parts.Breakdown {
-			queueBreakdown(b, cur, unitID, path, tables{atEnd: "report_members_end", attended: "report_attended"})
+			queueBreakdown(b, cur, now)
+		}
+		if more != nil {
+			more(b, cur)
 		}
 		if b.Len() == 0 {
 			return nil
@@ -256,22 +333,36 @@ func (s *Store) YearlyParts(ctx context.Context, unitID int64, year int, parts P
 }
 
 // queueTables queues the temporary tables a report's statements share:
-// who was a member when is replayed from the history once per date, rather
-// than in each statement, and only for the dates the asked parts need.
-func queueTables(path string, year int, parts, prevParts Parts) *pgx.Batch {
+// the units it covers (report_scope); who was a member when, replayed from
+// the history once per date rather than in each statement, and only for
+// the dates the asked parts need; and the years' attended participations.
+// The year's start is the previous year's end, of the previous year's
+// scope: the members of the unit's subtree as it stood then.
+func queueTables(cur *Report, parts Parts, prev *Report, prevParts Parts) (scope, pre *pgx.Batch) {
+	scope, pre = &pgx.Batch{}, &pgx.Batch{}
+	if !parts.any() {
+		return scope, pre
+	}
+	start, _ := yearBounds(cur.Year)
+	prevEnd := start.AddDate(0, 0, -1)
+	withPrev := parts.YearStart || prev != nil
+	// The statements of a batch are all prepared before the first runs, so
+	// the scope, which the others read, is made in the round trip before.
+	scope.Queue(scopeSQL, cur.UnitID, cur.Date, prevEnd, start, withPrev)
+	scope.Queue(`ANALYZE report_scope`)
 	dates := []struct {
 		table  string
 		on     time.Time
+		scope  string
 		needed bool
 	}{
-		{"report_members_end", time.Date(year, 12, 31, 0, 0, 0, 0, time.UTC), parts.needsEnd()},
-		{"report_members_prev_end", time.Date(year-1, 12, 31, 0, 0, 0, 0, time.UTC), parts.YearStart || prevParts.needsEnd()},
-		{"report_members_prev_start", time.Date(year-2, 12, 31, 0, 0, 0, 0, time.UTC), prevParts.YearStart},
+		{"report_members_end", cur.Date, scopeNow, parts.needsEnd()},
+		{"report_members_prev_end", prevEnd, scopePrev, parts.YearStart || prevParts.needsEnd()},
+		{"report_members_prev_start", prevEnd.AddDate(-1, 0, 0), scopePrev, prevParts.YearStart},
 	}
-	pre := &pgx.Batch{}
 	for _, d := range dates {
 		if d.needed {
-			pre.Queue(`CREATE TEMP TABLE `+d.table+` ON COMMIT DROP AS WITH `+membersAt("m", "$2::date")+` SELECT * FROM m`, path, d.on)
+			pre.Queue(`CREATE TEMP TABLE `+d.table+` ON COMMIT DROP AS WITH `+membersAt("m", "$1::date", d.scope)+` SELECT * FROM m`, d.on)
 			pre.Queue(`ANALYZE ` + d.table)
 		}
 	}
@@ -279,22 +370,23 @@ func queueTables(path string, year int, parts, prevParts Parts) *pgx.Batch {
 	// and the breakdown to aggregate, rather than joined again by each.
 	for _, a := range []struct {
 		table  string
-		year   int
+		r      *Report
+		scope  string
 		needed bool
 	}{
-		{"report_attended", year, parts.Activities || parts.Breakdown},
-		{"report_attended_prev", year - 1, prevParts.Activities},
+		{"report_attended", cur, scopeNow, parts.Activities || parts.Breakdown},
+		{"report_attended_prev", prev, scopePrev, prevParts.Activities},
 	} {
 		if a.needed {
-			start, end := yearBounds(a.year)
+			start, _ := yearBounds(a.r.Year)
 			pre.Queue(`CREATE TEMP TABLE `+a.table+` ON COMMIT DROP AS
 				SELECT p.member_id, p.volunteer_hours, a.work_area, au.path
-				FROM participations p,`+heldActivities+` AND p.activity_id = a.id AND p.attended`,
-				path, start, end)
+				FROM participations p,`+heldActivities(a.scope)+` AND p.activity_id = a.id AND p.attended`,
+				start, a.r.Date)
 			pre.Queue(`ANALYZE ` + a.table)
 		}
 	}
-	return pre
+	return scope, pre
 }
 
 // inReportTx runs fn in a transaction set up for report statements. A plan
@@ -303,18 +395,25 @@ func queueTables(path string, year int, parts, prevParts Parts) *pgx.Batch {
 // aggregates sort and hash some hundred thousand rows at a province: they
 // get memory rather than disk, and temporary tables are sampled lightly
 // (their statistics only steer joins).
-func (s *Store) inReportTx(ctx context.Context, fn func(pgx.Tx) error) error {
+func (s *Store) inReportTx(ctx context.Context, setup *pgx.Batch, fn func(pgx.Tx) error) error {
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SELECT set_config('plan_cache_mode', 'force_custom_plan', true),
-			set_config('work_mem', '64MB', true), set_config('default_statistics_target', '10', true)`); err != nil {
+		// The settings and the statements setup queues (those that read
+		// nothing another of them creates) go in one round trip.
+		b := &pgx.Batch{}
+		b.Queue(`SELECT set_config('plan_cache_mode', 'force_custom_plan', true),
+			set_config('work_mem', '64MB', true), set_config('default_statistics_target', '10', true)`)
+		if setup != nil {
+			b.QueuedQueries = append(b.QueuedQueries, setup.QueuedQueries...)
+		}
+		if err := tx.SendBatch(ctx, b).Close(); err != nil {
 			return fmt.Errorf("report settings: %w", err)
 		}
 		return fn(tx)
 	})
 }
 
-func newReport(unitID int64, year int, now time.Time) *Report {
-	r := &Report{UnitID: unitID, Year: year, Monthly: make([]Month, 12), Areas: make([]Area, len(WorkAreas))}
+func newReport(unitID int64, year int, date time.Time, name string, now time.Time) *Report {
+	r := &Report{UnitID: unitID, Year: year, Date: date, Name: name, Monthly: make([]Month, 12), Areas: make([]Area, len(WorkAreas))}
 	for i := range r.Monthly {
 		r.Monthly[i].Month = i + 1
 	}
@@ -324,6 +423,9 @@ func newReport(unitID int64, year int, now time.Time) *Report {
 	r.ComputedUntil = time.Date(year, 12, 31, 0, 0, 0, 0, time.UTC)
 	if today := now.UTC(); today.Year() == year {
 		r.ComputedUntil = time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, time.UTC)
+	}
+	if date.Before(r.ComputedUntil) {
+		r.ComputedUntil = date
 	}
 	return r
 }

@@ -1,0 +1,120 @@
+package report_test
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"testing"
+
+	"github.com/sodoan/sodoan/internal/activity"
+	"github.com/sodoan/sodoan/internal/apperr"
+	"github.com/sodoan/sodoan/internal/member"
+	"github.com/sodoan/sodoan/internal/org"
+	"github.com/sodoan/sodoan/internal/report"
+	"github.com/sodoan/sodoan/internal/testdb"
+)
+
+// A report's scope is the subtree as it stood on the report's date: a
+// branch moved between districts in 2024 and two branches merged in 2024
+// leave the 2023 reports alone; the 2024 reports cover the tree of the
+// year's end, a merge's transfers are not movements, and the merged
+// branch's previous year is its predecessors'.
+func TestScopeOfTheReportsDate(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := testdb.Migrated(t)
+	units, members, acts, tl := org.NewStore(pool), member.NewStore(pool), activity.NewStore(pool), org.NewTimeline(pool)
+	reports := report.NewStore(pool)
+	unit := must[*org.Unit](t)
+	rep := must[*report.Report](t)
+
+	province := unit(units.Create(ctx, org.CreateInput{Level: org.Province, Name: "Tỉnh đoàn Thử"}))
+	d1 := unit(units.Create(ctx, org.CreateInput{ParentID: &province.ID, Level: org.District, Name: "Huyện đoàn Một"}))
+	d2 := unit(units.Create(ctx, org.CreateInput{ParentID: &province.ID, Level: org.District, Name: "Huyện đoàn Hai"}))
+	x := unit(units.Create(ctx, org.CreateInput{ParentID: &d1.ID, Level: org.Branch, Name: "Chi đoàn X"}))
+	y := unit(units.Create(ctx, org.CreateInput{ParentID: &d1.ID, Level: org.Branch, Name: "Chi đoàn Y"}))
+	w := unit(units.Create(ctx, org.CreateInput{ParentID: &d2.ID, Level: org.Branch, Name: "Chi đoàn W"}))
+	for _, u := range []*org.Unit{x, x, y, w} {
+		if _, err := members.Create(ctx, member.CreateInput{UnitID: u.ID, FullName: "Đoàn viên " + u.Name, Gender: member.Female,
+			BirthDate: day("2000-01-01"), JoinedOn: day("2016-03-26")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	held := func(u *org.Unit, on string) {
+		t.Helper()
+		if _, err := acts.CreateActivity(ctx, activity.ActivityInput{UnitID: u.ID, Title: "Hoạt động " + on, Kind: activity.VolunteerWork,
+			WorkArea: activity.YouthVolunteering, StartsOn: day(on), EndsOn: day(on), Status: activity.Done}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	held(x, "2023-04-01")
+	held(w, "2023-05-01")
+	held(w, "2024-02-01") // before W moves: it counts where W stands at the year's end
+
+	before := map[string]*report.Report{}
+	for name, u := range map[string]*org.Unit{"province": province, "d1": d1, "d2": d2, "x": x, "w": w} {
+		before[name] = rep(reports.Yearly(ctx, u.ID, 2023))
+	}
+
+	if _, err := tl.Move(ctx, org.MoveDecision{UnitID: w.ID, ParentID: d1.ID,
+		Decided: org.Decided{EffectiveOn: day("2024-03-01"), DecisionNumber: "1-QĐ"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tl.Merge(ctx, org.MergeDecision{UnitIDs: []int64{x.ID, y.ID}, New: &org.NewUnit{ParentID: &d1.ID, Name: "Chi đoàn Z"},
+		Decided: org.Decided{EffectiveOn: day("2024-07-01"), DecisionNumber: "2-QĐ"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := units.Update(ctx, org.UpdateInput{ID: d2.ID, Version: unit(units.Get(ctx, d2.ID)).Version, Name: ptr("Huyện đoàn Hai Mới")}); err != nil {
+		t.Fatal(err)
+	}
+
+	for name, u := range map[string]*org.Unit{"province": province, "d1": d1, "d2": d2, "x": x, "w": w} {
+		after := rep(reports.Yearly(ctx, u.ID, 2023))
+		if !reflect.DeepEqual(after, before[name]) {
+			t.Errorf("%s's 2023 report changed:\nbefore %+v\nafter  %+v", name, before[name], after)
+		}
+	}
+
+	r1 := rep(reports.Yearly(ctx, d1.ID, 2024))
+	if r1.Members != (report.Members{AtYearStart: 3, AtYearEnd: 4, Female: 4, Plain: 4}) {
+		t.Errorf("Huyện đoàn Một 2024 members = %+v (the merge's transfers are not movements; W came as a unit)", r1.Members)
+	}
+	if r1.Total.Activities != 1 || len(r1.Children) != 2 || r1.Previous.Members.AtYearEnd != 3 || r1.Previous.Total.Activities != 1 {
+		t.Errorf("Huyện đoàn Một 2024: total %+v, rows %+v, previous %+v", r1.Total, r1.Children, r1.Previous)
+	}
+	if r2 := rep(reports.Yearly(ctx, d2.ID, 2024)); r2.Total.Activities != 0 || r2.Members.AtYearEnd != 0 || r2.Members.AtYearStart != 1 {
+		t.Errorf("Huyện đoàn Hai 2024 after W left: total %+v, members %+v", r2.Total, r2.Members)
+	}
+
+	var z int64
+	if err := pool.QueryRow(ctx, `SELECT id FROM units WHERE name = 'Chi đoàn Z'`).Scan(&z); err != nil {
+		t.Fatal(err)
+	}
+	// A subtree aggregate is priced by every unit ever below: Huyện đoàn
+	// Hai's 2023 report still covers W.
+	sizes, err := units.SubtreeSizes(ctx, []int64{d1.ID, d2.ID, z})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sizes[d1.ID] != 5 || sizes[d2.ID] != 2 || sizes[z] != 1 {
+		t.Errorf("subtree sizes over time: %v, want d1 5 (itself, X, Y, W, Z), d2 2, Z 1", sizes)
+	}
+	rz := rep(reports.Yearly(ctx, z, 2024))
+	if rz.Members.AtYearEnd != 3 || rz.Members.TransferredIn != 0 || rz.Previous.Members.AtYearEnd != 3 || rz.Previous.Total.Activities != 1 {
+		t.Errorf("Chi đoàn Z 2024: members %+v, previous (X and Y of 2023) %+v", rz.Members, rz.Previous)
+	}
+	rx := rep(reports.Yearly(ctx, x.ID, 2024))
+	if rx.Date != day("2024-06-30") || rx.Members.AtYearEnd != 2 || rx.Members.TransferredOut != 0 {
+		t.Errorf("X's last year: as of %s, members %+v", rx.Date, rx.Members)
+	}
+	_, err = reports.Yearly(ctx, x.ID, 2025)
+	var ae *apperr.Error
+	if !errors.As(err, &ae) || ae.Code != apperr.NotFound {
+		t.Errorf("X's 2025 report: %v, want NOT_FOUND", err)
+	}
+	if _, err := reports.Yearly(ctx, 1<<40, 2024); !errors.Is(err, report.ErrNoUnit) {
+		t.Errorf("no such unit: %v", err)
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
