@@ -42,6 +42,12 @@ for (const [i, f] of fences.entries()) {
   const name = /^\s*(?:query|mutation)\s+(\w+)/m.exec(f.text)?.[1] ?? `block at line ${readme.slice(0, f.at).split('\n').length}`;
   const body = await post(f.text, variables, token);
   report(!body.errors && body.data != null, `README ${name}`, JSON.stringify(body.errors ?? body));
+  if (name === 'ProvinceVolunteering') {
+    // The province's 2022 list reads the tree of 2022: the 2025 reform
+    // moved its units, and an empty list here would mean it reads today's.
+    const n = body.data?.activities?.totalCount ?? 0;
+    report(n > 0, 'README ProvinceVolunteering lists the 2022 activities', `totalCount ${n}`);
+  }
 }
 
 const first = readme.slice(readme.indexOf('## A first query'), readme.indexOf('## Accounts and permissions'));
