@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/vektah/gqlparser/v2/ast"
 
@@ -264,6 +265,10 @@ func mutationCases() []mutationCase {
 		}},
 		{"unitDissolve", "UnitDissolveInput", blocManagers, func(t *testing.T, c *callers) map[string]any {
 			return decision(map[string]any{"unitId": unitUnderBloc(t, c, "BRANCH")})
+		}},
+		{"committeeTermCreate", "CommitteeTermCreateInput", unitManagers, func(t *testing.T, c *callers) map[string]any {
+			day := time.Date(1940, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, int(seq.Add(1))).Format(time.DateOnly)
+			return map[string]any{"unitId": c.branchA, "name": uniq("Nhiệm kỳ"), "from": day, "to": day} // terms must not overlap
 		}},
 		{"positionAppoint", "PositionAppointInput", unitManagers, func(t *testing.T, c *callers) map[string]any {
 			return map[string]any{"unitId": c.branchA, "title": "COMMITTEE_MEMBER", "holderName": uniq("Ủy viên"), "from": "2024-01-01"}

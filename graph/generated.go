@@ -42,6 +42,7 @@ type ResolverRoot interface {
 	AuditEntry() AuditEntryResolver
 	Campaign() CampaignResolver
 	Commendation() CommendationResolver
+	CommitteeTerm() CommitteeTermResolver
 	Contribution() ContributionResolver
 	Member() MemberResolver
 	MemberEvent() MemberEventResolver
@@ -289,6 +290,22 @@ type ComplexityRoot struct {
 		IssuerLevel func(childComplexity int) int
 	}
 
+	CommitteeTerm struct {
+		DecisionNumber func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Name           func(childComplexity int) int
+		Posts          func(childComplexity int) int
+		Unit           func(childComplexity int) int
+		ValidFrom      func(childComplexity int) int
+		ValidTo        func(childComplexity int) int
+		Version        func(childComplexity int) int
+	}
+
+	CommitteeTermPayload struct {
+		Term       func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
 	Contribution struct {
 		Activity     func(childComplexity int) int
 		Description  func(childComplexity int) int
@@ -446,6 +463,7 @@ type ComplexityRoot struct {
 		CommendationCreate   func(childComplexity int, input model.CommendationCreateInput) int
 		CommendationDelete   func(childComplexity int, input model.CommendationDeleteInput) int
 		CommendationUpdate   func(childComplexity int, input model.CommendationUpdateInput) int
+		CommitteeTermCreate  func(childComplexity int, input model.CommitteeTermCreateInput) int
 		ContributionCreate   func(childComplexity int, input model.ContributionCreateInput) int
 		ContributionDelete   func(childComplexity int, input model.ContributionDeleteInput) int
 		ContributionUpdate   func(childComplexity int, input model.ContributionUpdateInput) int
@@ -652,6 +670,7 @@ type ComplexityRoot struct {
 		Holder         func(childComplexity int) int
 		ID             func(childComplexity int) int
 		Member         func(childComplexity int) int
+		Term           func(childComplexity int) int
 		Title          func(childComplexity int) int
 		Unit           func(childComplexity int) int
 		ValidFrom      func(childComplexity int) int
@@ -825,6 +844,7 @@ type ComplexityRoot struct {
 		Parent     func(childComplexity int) int
 		ShortName  func(childComplexity int) int
 		Stats      func(childComplexity int, year *int32) int
+		Terms      func(childComplexity int) int
 		Version    func(childComplexity int) int
 	}
 
@@ -1021,6 +1041,12 @@ type CommendationResolver interface {
 
 	Recipient(ctx context.Context, obj *award.Commendation) (model.CommendationRecipient, error)
 }
+type CommitteeTermResolver interface {
+	ID(ctx context.Context, obj *org.Term) (string, error)
+	Unit(ctx context.Context, obj *org.Term) (*org.Unit, error)
+
+	Posts(ctx context.Context, obj *org.Term) ([]*org.Position, error)
+}
 type ContributionResolver interface {
 	ID(ctx context.Context, obj *activity.Contribution) (string, error)
 	Activity(ctx context.Context, obj *activity.Contribution) (*activity.Activity, error)
@@ -1081,6 +1107,7 @@ type MutationResolver interface {
 	UnitMerge(ctx context.Context, input model.UnitMergeInput) (*model.UnitChangePayload, error)
 	UnitSplit(ctx context.Context, input model.UnitSplitInput) (*model.UnitChangePayload, error)
 	UnitDissolve(ctx context.Context, input model.UnitDissolveInput) (*model.UnitChangePayload, error)
+	CommitteeTermCreate(ctx context.Context, input model.CommitteeTermCreateInput) (*model.CommitteeTermPayload, error)
 	PositionAppoint(ctx context.Context, input model.PositionAppointInput) (*model.PositionPayload, error)
 	PositionEnd(ctx context.Context, input model.PositionEndInput) (*model.PositionPayload, error)
 	MemberCreate(ctx context.Context, input model.MemberCreateInput) (*model.MemberCreatePayload, error)
@@ -1127,6 +1154,7 @@ type PositionResolver interface {
 	Unit(ctx context.Context, obj *org.Position) (*org.Unit, error)
 
 	Member(ctx context.Context, obj *org.Position) (*member.Member, error)
+	Term(ctx context.Context, obj *org.Position) (*org.Term, error)
 }
 type PostResolver interface {
 	ID(ctx context.Context, obj *news.Post) (string, error)
@@ -1190,6 +1218,7 @@ type UnitResolver interface {
 	Activities(ctx context.Context, obj *org.Unit, filter *model.ActivityFilter, orderBy *activity.Order, first *int32, after *string) (*model.Connection[*activity.Activity], error)
 	Stats(ctx context.Context, obj *org.Unit, year *int32) (*model.UnitStats, error)
 
+	Terms(ctx context.Context, obj *org.Unit) ([]*org.Term, error)
 	AsOf(ctx context.Context, obj *org.Unit, date time.Time) (*model.UnitVersion, error)
 	History(ctx context.Context, obj *org.Unit) ([]*model.UnitVersion, error)
 	Lineage(ctx context.Context, obj *org.Unit) (*org.Lineage, error)
@@ -2017,6 +2046,68 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CommendationsReceived.IssuerLevel(childComplexity), true
 
+	case "CommitteeTerm.decisionNumber":
+		if e.ComplexityRoot.CommitteeTerm.DecisionNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommitteeTerm.DecisionNumber(childComplexity), true
+	case "CommitteeTerm.id":
+		if e.ComplexityRoot.CommitteeTerm.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommitteeTerm.ID(childComplexity), true
+	case "CommitteeTerm.name":
+		if e.ComplexityRoot.CommitteeTerm.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommitteeTerm.Name(childComplexity), true
+	case "CommitteeTerm.posts":
+		if e.ComplexityRoot.CommitteeTerm.Posts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommitteeTerm.Posts(childComplexity), true
+	case "CommitteeTerm.unit":
+		if e.ComplexityRoot.CommitteeTerm.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommitteeTerm.Unit(childComplexity), true
+	case "CommitteeTerm.from":
+		if e.ComplexityRoot.CommitteeTerm.ValidFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommitteeTerm.ValidFrom(childComplexity), true
+	case "CommitteeTerm.to":
+		if e.ComplexityRoot.CommitteeTerm.ValidTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommitteeTerm.ValidTo(childComplexity), true
+	case "CommitteeTerm.version":
+		if e.ComplexityRoot.CommitteeTerm.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommitteeTerm.Version(childComplexity), true
+
+	case "CommitteeTermPayload.term":
+		if e.ComplexityRoot.CommitteeTermPayload.Term == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommitteeTermPayload.Term(childComplexity), true
+	case "CommitteeTermPayload.userErrors":
+		if e.ComplexityRoot.CommitteeTermPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommitteeTermPayload.UserErrors(childComplexity), true
+
 	case "Contribution.activity":
 		if e.ComplexityRoot.Contribution.Activity == nil {
 			break
@@ -2671,6 +2762,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CommendationUpdate(childComplexity, args["input"].(model.CommendationUpdateInput)), true
+	case "Mutation.committeeTermCreate":
+		if e.ComplexityRoot.Mutation.CommitteeTermCreate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_committeeTermCreate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CommitteeTermCreate(childComplexity, args["input"].(model.CommitteeTermCreateInput)), true
 	case "Mutation.contributionCreate":
 		if e.ComplexityRoot.Mutation.ContributionCreate == nil {
 			break
@@ -3660,6 +3762,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Position.Member(childComplexity), true
+	case "Position.term":
+		if e.ComplexityRoot.Position.Term == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Position.Term(childComplexity), true
 	case "Position.title":
 		if e.ComplexityRoot.Position.Title == nil {
 			break
@@ -4550,6 +4658,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Unit.Stats(childComplexity, args["year"].(*int32)), true
+	case "Unit.terms":
+		if e.ComplexityRoot.Unit.Terms == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Unit.Terms(childComplexity), true
 	case "Unit.version":
 		if e.ComplexityRoot.Unit.Version == nil {
 			break
@@ -5153,6 +5267,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CommendationFilter", ec.unmarshalInputCommendationFilter),
 			graphql.NewInputUnmarshaler("CommendationIssuerInput", ec.unmarshalInputCommendationIssuerInput),
 			graphql.NewInputUnmarshaler("CommendationUpdateInput", ec.unmarshalInputCommendationUpdateInput),
+			graphql.NewInputUnmarshaler("CommitteeTermCreateInput", ec.unmarshalInputCommitteeTermCreateInput),
 			graphql.NewInputUnmarshaler("ContributionCreateInput", ec.unmarshalInputContributionCreateInput),
 			graphql.NewInputUnmarshaler("ContributionDeleteInput", ec.unmarshalInputContributionDeleteInput),
 			graphql.NewInputUnmarshaler("ContributionUpdateInput", ec.unmarshalInputContributionUpdateInput),
@@ -5737,6 +5852,38 @@ func (ec *executionContext) childFields_CommendationsReceived(ctx context.Contex
 		return ec.fieldContext_CommendationsReceived_collective(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CommendationsReceived", field.Name)
+}
+
+func (ec *executionContext) childFields_CommitteeTerm(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_CommitteeTerm_id(ctx, field)
+	case "unit":
+		return ec.fieldContext_CommitteeTerm_unit(ctx, field)
+	case "name":
+		return ec.fieldContext_CommitteeTerm_name(ctx, field)
+	case "from":
+		return ec.fieldContext_CommitteeTerm_from(ctx, field)
+	case "to":
+		return ec.fieldContext_CommitteeTerm_to(ctx, field)
+	case "decisionNumber":
+		return ec.fieldContext_CommitteeTerm_decisionNumber(ctx, field)
+	case "posts":
+		return ec.fieldContext_CommitteeTerm_posts(ctx, field)
+	case "version":
+		return ec.fieldContext_CommitteeTerm_version(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CommitteeTerm", field.Name)
+}
+
+func (ec *executionContext) childFields_CommitteeTermPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "term":
+		return ec.fieldContext_CommitteeTermPayload_term(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_CommitteeTermPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CommitteeTermPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_Contribution(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6359,6 +6506,8 @@ func (ec *executionContext) childFields_Position(ctx context.Context, field grap
 		return ec.fieldContext_Position_holderName(ctx, field)
 	case "member":
 		return ec.fieldContext_Position_member(ctx, field)
+	case "term":
+		return ec.fieldContext_Position_term(ctx, field)
 	case "from":
 		return ec.fieldContext_Position_from(ctx, field)
 	case "to":
@@ -6637,6 +6786,8 @@ func (ec *executionContext) childFields_Unit(ctx context.Context, field graphql.
 		return ec.fieldContext_Unit_archived(ctx, field)
 	case "version":
 		return ec.fieldContext_Unit_version(ctx, field)
+	case "terms":
+		return ec.fieldContext_Unit_terms(ctx, field)
 	case "asOf":
 		return ec.fieldContext_Unit_asOf(ctx, field)
 	case "history":
@@ -7321,6 +7472,20 @@ func (ec *executionContext) field_Mutation_commendationUpdate_args(ctx context.C
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.CommendationUpdateInput, error) {
 			return ec.unmarshalNCommendationUpdateInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐCommendationUpdateInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_committeeTermCreate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CommitteeTermCreateInput, error) {
+			return ec.unmarshalNCommitteeTermCreateInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐCommitteeTermCreateInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -11910,6 +12075,272 @@ func (ec *executionContext) fieldContext_CommendationsReceived_collective(_ cont
 	return graphql.NewScalarFieldContext("CommendationsReceived", field, false, false, "Int")
 }
 
+func (ec *executionContext) _CommitteeTerm_id(ctx context.Context, field graphql.CollectedField, obj *org.Term) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommitteeTerm_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CommitteeTerm().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommitteeTerm_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CommitteeTerm", field, true, true, "ID")
+}
+
+func (ec *executionContext) _CommitteeTerm_unit(ctx context.Context, field graphql.CollectedField, obj *org.Term) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommitteeTerm_unit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CommitteeTerm().Unit(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *org.Unit) graphql.Marshaler {
+			return ec.marshalNUnit2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐUnit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommitteeTerm_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CommitteeTerm",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Unit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CommitteeTerm_name(ctx context.Context, field graphql.CollectedField, obj *org.Term) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommitteeTerm_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommitteeTerm_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CommitteeTerm", field, false, false, "String")
+}
+
+func (ec *executionContext) _CommitteeTerm_from(ctx context.Context, field graphql.CollectedField, obj *org.Term) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommitteeTerm_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidFrom, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommitteeTerm_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CommitteeTerm", field, false, false, "Date")
+}
+
+func (ec *executionContext) _CommitteeTerm_to(ctx context.Context, field graphql.CollectedField, obj *org.Term) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommitteeTerm_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidTo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CommitteeTerm_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CommitteeTerm", field, false, false, "Date")
+}
+
+func (ec *executionContext) _CommitteeTerm_decisionNumber(ctx context.Context, field graphql.CollectedField, obj *org.Term) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommitteeTerm_decisionNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DecisionNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CommitteeTerm_decisionNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CommitteeTerm", field, false, false, "String")
+}
+
+func (ec *executionContext) _CommitteeTerm_posts(ctx context.Context, field graphql.CollectedField, obj *org.Term) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommitteeTerm_posts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CommitteeTerm().Posts(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*org.Position) graphql.Marshaler {
+			return ec.marshalNPosition2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐPositionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommitteeTerm_posts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CommitteeTerm",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Position(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CommitteeTerm_version(ctx context.Context, field graphql.CollectedField, obj *org.Term) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommitteeTerm_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int32) graphql.Marshaler {
+			return ec.marshalNInt2int32(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommitteeTerm_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CommitteeTerm", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CommitteeTermPayload_term(ctx context.Context, field graphql.CollectedField, obj *model.CommitteeTermPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommitteeTermPayload_term(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Term, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *org.Term) graphql.Marshaler {
+			return ec.marshalOCommitteeTerm2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐTerm(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CommitteeTermPayload_term(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CommitteeTermPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CommitteeTerm(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CommitteeTermPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.CommitteeTermPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommitteeTermPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommitteeTermPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CommitteeTermPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Contribution_id(ctx context.Context, field graphql.CollectedField, obj *activity.Contribution) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15681,6 +16112,50 @@ func (ec *executionContext) fieldContext_Mutation_unitDissolve(ctx context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_committeeTermCreate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_committeeTermCreate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CommitteeTermCreate(ctx, fc.Args["input"].(model.CommitteeTermCreateInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CommitteeTermPayload) graphql.Marshaler {
+			return ec.marshalNCommitteeTermPayload2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐCommitteeTermPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_committeeTermCreate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CommitteeTermPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_committeeTermCreate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_positionAppoint(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18848,6 +19323,38 @@ func (ec *executionContext) fieldContext_Position_member(_ context.Context, fiel
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Member(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Position_term(ctx context.Context, field graphql.CollectedField, obj *org.Position) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Position_term(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Position().Term(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *org.Term) graphql.Marshaler {
+			return ec.marshalOCommitteeTerm2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐTerm(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Position_term(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Position",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CommitteeTerm(ctx, field)
 		},
 	}
 	return fc, nil
@@ -22389,6 +22896,38 @@ func (ec *executionContext) _Unit_version(ctx context.Context, field graphql.Col
 }
 func (ec *executionContext) fieldContext_Unit_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Unit", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Unit_terms(ctx context.Context, field graphql.CollectedField, obj *org.Unit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Unit_terms(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Unit().Terms(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*org.Term) graphql.Marshaler {
+			return ec.marshalNCommitteeTerm2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐTermᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Unit_terms(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Unit",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CommitteeTerm(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Unit_asOf(ctx context.Context, field graphql.CollectedField, obj *org.Unit) (ret graphql.Marshaler) {
@@ -27578,6 +28117,83 @@ func UnmarshalCommendationUpdateInput(ctx context.Context, raw any) (model.Comme
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCommitteeTermCreateInput(ctx context.Context, obj any) (model.CommitteeTermCreateInput, error) {
+	var it model.CommitteeTermCreateInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"unitId", "name", "from", "to", "decisionNumber", "idempotencyKey"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "unitId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unitId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnitID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalNDate2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = graphql.OmittableOf(data)
+		case "decisionNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decisionNumber"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecisionNumber = graphql.OmittableOf(data)
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = graphql.OmittableOf(data)
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCommitteeTermCreateInput unmarshals raw into the CommitteeTermCreateInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCommitteeTermCreateInput(ctx context.Context, raw any) (model.CommitteeTermCreateInput, error) {
+	var out model.CommitteeTermCreateInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CommitteeTermCreateInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputContributionCreateInput(ctx context.Context, obj any) (model.ContributionCreateInput, error) {
 	var it model.ContributionCreateInput
 	if obj == nil {
@@ -29374,7 +29990,7 @@ func (ec *executionContext) unmarshalInputPositionAppointInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"unitId", "title", "memberId", "accountId", "holderName", "from", "to", "decisionNumber"}
+	fieldsInOrder := [...]string{"unitId", "termId", "title", "memberId", "accountId", "holderName", "from", "to", "decisionNumber", "idempotencyKey"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -29388,6 +30004,13 @@ func (ec *executionContext) unmarshalInputPositionAppointInput(ctx context.Conte
 				return it, err
 			}
 			it.UnitID = data
+		case "termId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermID = graphql.OmittableOf(data)
 		case "title":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
 			data, err := ec.unmarshalNCommitteeTitle2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐTitle(ctx, v)
@@ -29437,6 +30060,13 @@ func (ec *executionContext) unmarshalInputPositionAppointInput(ctx context.Conte
 				return it, err
 			}
 			it.DecisionNumber = graphql.OmittableOf(data)
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = graphql.OmittableOf(data)
 		}
 	}
 	return it, nil
@@ -31027,6 +31657,13 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Contribution(ctx, sel, obj)
+	case org.Term:
+		return ec._CommitteeTerm(ctx, sel, &obj)
+	case *org.Term:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._CommitteeTerm(ctx, sel, obj)
 	case award.Commendation:
 		return ec._Commendation(ctx, sel, &obj)
 	case *award.Commendation:
@@ -32595,6 +33232,115 @@ func (ec *executionContext) _CommendationsReceived(ctx context.Context, sel ast.
 	return out
 }
 
+var committeeTermImplementors = []string{"CommitteeTerm", "Node"}
+
+func (ec *executionContext) _CommitteeTerm(ctx context.Context, sel ast.SelectionSet, obj *org.Term) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, committeeTermImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CommitteeTerm")
+		case "id":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CommitteeTerm_id(ctx, field, obj)
+				})
+		case "unit":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CommitteeTerm_unit(ctx, field, obj)
+				})
+		case "name":
+			out.Values[i] = ec._CommitteeTerm_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "from":
+			out.Values[i] = ec._CommitteeTerm_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "to":
+			out.Values[i] = ec._CommitteeTerm_to(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "decisionNumber":
+			out.Values[i] = ec._CommitteeTerm_decisionNumber(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "posts":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CommitteeTerm_posts(ctx, field, obj)
+				})
+		case "version":
+			out.Values[i] = ec._CommitteeTerm_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var committeeTermPayloadImplementors = []string{"CommitteeTermPayload"}
+
+func (ec *executionContext) _CommitteeTermPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CommitteeTermPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, committeeTermPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CommitteeTermPayload")
+		case "term":
+			out.Values[i] = ec._CommitteeTermPayload_term(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._CommitteeTermPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var contributionImplementors = []string{"Contribution", "Node"}
 
 func (ec *executionContext) _Contribution(ctx context.Context, sel ast.SelectionSet, obj *activity.Contribution) graphql.Marshaler {
@@ -33856,6 +34602,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "unitDissolve":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_unitDissolve(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "committeeTermCreate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_committeeTermCreate(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -35175,6 +35928,12 @@ func (ec *executionContext) _Position(ctx context.Context, sel ast.SelectionSet,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Position_member(ctx, field, obj)
 				})
+		case "term":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Position_term(ctx, field, obj)
+				})
 		case "from":
 			out.Values[i] = ec._Position_from(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -36305,6 +37064,12 @@ func (ec *executionContext) _Unit(ctx context.Context, sel ast.SelectionSet, obj
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "terms":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Unit_terms(ctx, field, obj)
+				})
 		case "asOf":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -38241,6 +39006,43 @@ func (ec *executionContext) marshalNCommendationsReceived2ᚕgithubᚗcomᚋsodo
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNCommitteeTerm2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐTermᚄ(ctx context.Context, sel ast.SelectionSet, v []*org.Term) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCommitteeTerm2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐTerm(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCommitteeTerm2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐTerm(ctx context.Context, sel ast.SelectionSet, v *org.Term) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CommitteeTerm!")
+		return graphql.Null
+	}
+	return ec._CommitteeTerm(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCommitteeTermCreateInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐCommitteeTermCreateInput(ctx context.Context, v any) (model.CommitteeTermCreateInput, error) {
+	res, err := ec.unmarshalInputCommitteeTermCreateInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCommitteeTermPayload2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐCommitteeTermPayload(ctx context.Context, sel ast.SelectionSet, v *model.CommitteeTermPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CommitteeTermPayload!")
+		return graphql.Null
+	}
+	return ec._CommitteeTermPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNCommitteeTitle2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐTitle(ctx context.Context, v any) (org.Title, error) {
@@ -40712,6 +41514,13 @@ var (
 		award.Collective: "COLLECTIVE",
 	}
 )
+
+func (ec *executionContext) marshalOCommitteeTerm2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐTerm(ctx context.Context, sel ast.SelectionSet, v *org.Term) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CommitteeTerm(ctx, sel, v)
+}
 
 func (ec *executionContext) marshalOContribution2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋactivityᚐContribution(ctx context.Context, sel ast.SelectionSet, v *activity.Contribution) graphql.Marshaler {
 	if v == nil {

@@ -14,6 +14,18 @@ import (
 	"github.com/sodoan/sodoan/internal/org"
 )
 
+func (r *committeeTermResolver) ID(ctx context.Context, obj *org.Term) (string, error) {
+	return model.EncodeID(model.KindTerm, obj.ID), nil
+}
+
+func (r *committeeTermResolver) Unit(ctx context.Context, obj *org.Term) (*org.Unit, error) {
+	return loadOne(ctx, loaders(ctx).Unit, obj.UnitID)
+}
+
+func (r *committeeTermResolver) Posts(ctx context.Context, obj *org.Term) ([]*org.Position, error) {
+	return r.Timeline.PostsOfTerm(ctx, obj.ID)
+}
+
 func (r *mutationResolver) UnitRename(ctx context.Context, input model.UnitRenameInput) (*model.UnitChangePayload, error) {
 	unitID, err := inputID(model.KindUnit, input.UnitID, "unitId")
 	if err != nil {
@@ -95,16 +107,29 @@ func (r *mutationResolver) UnitDissolve(ctx context.Context, input model.UnitDis
 	return r.changed(ctx, c, err)
 }
 
+func (r *mutationResolver) CommitteeTermCreate(ctx context.Context, input model.CommitteeTermCreateInput) (*model.CommitteeTermPayload, error) {
+	unitID, err := inputID(model.KindUnit, input.UnitID, "unitId")
+	if err != nil {
+		return respond[model.CommitteeTermPayload](ctx, nil, err)
+	}
+	term, err := r.Timeline.StartTerm(keyed(ctx, "committeeTermCreate", input.IdempotencyKey, input), org.TermInput{
+		UnitID: unitID, Name: input.Name, From: input.From, To: value(input.To), DecisionNumber: value(input.DecisionNumber)})
+	term, err = replayed(ctx, term, err, loaders(ctx).CommitteeTerm)
+	return respond(ctx, &model.CommitteeTermPayload{Term: term}, err)
+}
+
 func (r *mutationResolver) PositionAppoint(ctx context.Context, input model.PositionAppointInput) (*model.PositionPayload, error) {
 	var ids idsOf
 	in := org.AppointInput{UnitID: ids.one(model.KindUnit, input.UnitID, "unitId"), Title: input.Title,
+		TermID:     ids.optional(model.KindTerm, value(input.TermID), "termId"),
 		MemberID:   ids.optional(model.KindMember, value(input.MemberID), "memberId"),
 		AccountID:  ids.optional(model.KindAccount, value(input.AccountID), "accountId"),
 		HolderName: value(input.HolderName), From: input.From, To: value(input.To), DecisionNumber: value(input.DecisionNumber)}
 	if err := ids.err(); err != nil {
 		return respond[model.PositionPayload](ctx, nil, err)
 	}
-	p, err := r.Timeline.Appoint(ctx, in)
+	p, err := r.Timeline.Appoint(keyed(ctx, "positionAppoint", input.IdempotencyKey, input), in)
+	p, err = replayed(ctx, p, err, loaders(ctx).Position)
 	return respond(ctx, &model.PositionPayload{Position: p}, err)
 }
 
@@ -134,6 +159,17 @@ func (r *positionResolver) Member(ctx context.Context, obj *org.Position) (*memb
 		return nil, err // the post names the holder; the record stays behind its own rule
 	}
 	return m, nil
+}
+
+func (r *positionResolver) Term(ctx context.Context, obj *org.Position) (*org.Term, error) {
+	return loadOptional(ctx, loaders(ctx).CommitteeTerm, obj.TermID)
+}
+
+func (r *unitResolver) Terms(ctx context.Context, obj *org.Unit) ([]*org.Term, error) {
+	if err := canManageUnit(ctx, obj.ID); err != nil {
+		return nil, err
+	}
+	return r.Timeline.TermsOf(ctx, obj.ID)
 }
 
 func (r *unitResolver) AsOf(ctx context.Context, obj *org.Unit, date time.Time) (*model.UnitVersion, error) {
@@ -228,6 +264,8 @@ func (r *unitVersionResolver) Change(ctx context.Context, obj *model.UnitVersion
 	return loadOptional(ctx, loaders(ctx).UnitChange, obj.ChangeID)
 }
 
+func (r *Resolver) CommitteeTerm() CommitteeTermResolver { return &committeeTermResolver{r} }
+
 func (r *Resolver) Position() PositionResolver { return &positionResolver{r} }
 
 func (r *Resolver) UnitChange() UnitChangeResolver { return &unitChangeResolver{r} }
@@ -237,6 +275,7 @@ func (r *Resolver) UnitLineageStep() UnitLineageStepResolver { return &unitLinea
 func (r *Resolver) UnitVersion() UnitVersionResolver { return &unitVersionResolver{r} }
 
 type (
+	committeeTermResolver   struct{ *Resolver }
 	positionResolver        struct{ *Resolver }
 	unitChangeResolver      struct{ *Resolver }
 	unitLineageStepResolver struct{ *Resolver }

@@ -226,6 +226,29 @@ func TestCommitteeOfADate(t *testing.T) {
 	if got := codes(ue); !slices.Contains(got, "input.title:CONFLICT") {
 		t.Errorf("a second secretary at once: %v", got)
 	}
+	// Terms hold their posts; a post outside its term is refused.
+	var term struct{ Term struct{ ID string } }
+	r.env.MustMutate(t, "committeeTermCreate", "CommitteeTermCreateInput", "term { id }", map[string]any{"unitId": r.bloc,
+		"name": "Nhiệm kỳ 2022 – 2027", "from": "2022-01-01", "to": "2027-06-30", "decisionNumber": "02-QĐ/TĐTN"}, &term)
+	appoint(map[string]any{"termId": term.Term.ID, "title": "DEPUTY_SECRETARY", "holderName": "Phạm Quốc Bảo", "from": "2023-03-01", "to": "2027-06-30"})
+	ue = r.env.Mutate(t, "positionAppoint", "PositionAppointInput", "position { id }", map[string]any{"unitId": r.bloc,
+		"termId": term.Term.ID, "title": "COMMITTEE_MEMBER", "holderName": "Ngoài nhiệm kỳ", "from": "2021-01-01"}, nil)
+	if got := codes(ue); !slices.Contains(got, "input.termId:OUT_OF_RANGE") {
+		t.Errorf("a post outside its term: %v", got)
+	}
+	var terms struct {
+		Unit struct {
+			Terms []struct {
+				Name  string
+				Posts []struct{ HolderName string }
+			}
+		}
+	}
+	r.env.MustDo(t, `query($id: ID!) { unit(id: $id) { terms { name posts { holderName } } } }`, map[string]any{"id": r.bloc}, &terms)
+	if len(terms.Unit.Terms) != 1 || len(terms.Unit.Terms[0].Posts) != 1 || terms.Unit.Terms[0].Posts[0].HolderName != "Phạm Quốc Bảo" {
+		t.Errorf("the bloc's terms: %+v", terms.Unit.Terms)
+	}
+
 	resp := r.env.As("").Do(t, `query($id: ID!) { unit(id: $id) { committee { holderName } } }`, map[string]any{"id": r.bloc})
 	if len(resp.Errors) != 1 || resp.Errors[0].Extensions["code"] != "UNAUTHENTICATED" {
 		t.Errorf("anonymous read of a committee: %s %+v", resp.Data, resp.Errors)

@@ -151,6 +151,10 @@ func TestEveryCreateIsIdempotent(t *testing.T) {
 			"displayName": "Bí thư Chi đoàn Sở Y tế", "password": "mật khẩu đủ dài"}},
 		{"activityCreate", "ActivityCreateInput", "activity", "activities", map[string]any{"unitId": tr.branchA, "title": "Ngày Chủ nhật xanh",
 			"kind": "VOLUNTEER_WORK", "workArea": "YOUTH_VOLUNTEERING", "startsOn": "2022-04-10"}},
+		{"committeeTermCreate", "CommitteeTermCreateInput", "term", "committee_terms", map[string]any{"unitId": tr.branchA,
+			"name": "Nhiệm kỳ 2022 – 2027", "from": "2022-06-15", "to": "2027-06-14"}},
+		{"positionAppoint", "PositionAppointInput", "position", "positions", map[string]any{"unitId": tr.branchA,
+			"title": "COMMITTEE_MEMBER", "holderName": "Võ Thị Hạnh", "from": "2022-06-15"}},
 		{"memberCreate", "MemberCreateInput", "member", "members", map[string]any{"unitId": tr.branchA, "fullName": "Võ Thị Hạnh",
 			"gender": "FEMALE", "birthDate": "2001-05-06", "joinedOn": "2018-03-26"}},
 	} {

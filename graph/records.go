@@ -129,6 +129,12 @@ func init() {
 			see: func(ctx context.Context, p *org.Position) (*org.Position, error) {
 				return p, canManageUnit(ctx, p.UnitID) // as the committee: for the unit's managers
 			}}.record(),
+		typed[org.Term]{kind: model.KindTerm, table: "committee_terms",
+			load: func(l *loader.Loaders) *dataloadgen.Loader[int64, *org.Term] { return l.CommitteeTerm },
+			unit: unitOf(func(t *org.Term) int64 { return t.UnitID }),
+			see: func(ctx context.Context, t *org.Term) (*org.Term, error) {
+				return t, canManageUnit(ctx, t.UnitID)
+			}}.record(),
 		recordType{kind: model.KindAccount, table: "accounts", node: accountNode},
 	)
 }

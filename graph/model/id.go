@@ -28,6 +28,7 @@ const (
 	KindPhoto        Kind = "Photo"
 	KindUnitChange   Kind = "UnitChange"
 	KindPosition     Kind = "Position"
+	KindTerm         Kind = "CommitteeTerm"
 )
 
 // EncodeID makes the opaque global ID of a record: base64url of "Kind:key".

@@ -310,6 +310,24 @@ type CommendationUpdatePayload struct {
 	UserErrors   []*UserError        `json:"userErrors"`
 }
 
+type CommitteeTermCreateInput struct {
+	UnitID string `json:"unitId"`
+	// E.g. "Nhiệm kỳ 2022 – 2027".
+	Name string `json:"name"`
+	// The congress's day.
+	From time.Time `json:"from"`
+	// Leave out while the term runs.
+	To             graphql.Omittable[*time.Time] `json:"to,omitempty"`
+	DecisionNumber graphql.Omittable[*string]    `json:"decisionNumber,omitempty"`
+	// Makes the create safe to retry, as on positionAppoint.
+	IdempotencyKey graphql.Omittable[*string] `json:"idempotencyKey,omitempty"`
+}
+
+type CommitteeTermPayload struct {
+	Term       *org.Term    `json:"term,omitempty"`
+	UserErrors []*UserError `json:"userErrors"`
+}
+
 type ContributionCreateInput struct {
 	ActivityID   string                      `json:"activityId"`
 	Kind         activity.ContributionKind   `json:"kind"`
@@ -719,8 +737,10 @@ type PledgeUpdatePayload struct {
 }
 
 type PositionAppointInput struct {
-	UnitID string    `json:"unitId"`
-	Title  org.Title `json:"title"`
+	UnitID string `json:"unitId"`
+	// The term the post belongs to; the post must lie within it.
+	TermID graphql.Omittable[*string] `json:"termId,omitempty"`
+	Title  org.Title                  `json:"title"`
 	// The holder, one of: a member,
 	MemberID graphql.Omittable[*string] `json:"memberId,omitempty"`
 	// an account,
@@ -731,6 +751,10 @@ type PositionAppointInput struct {
 	// Leave out while the post is held.
 	To             graphql.Omittable[*time.Time] `json:"to,omitempty"`
 	DecisionNumber graphql.Omittable[*string]    `json:"decisionNumber,omitempty"`
+	// Makes the create safe to retry: a key of your choosing, the same each time
+	// this request is resent; a request with a key that already created a post
+	// returns that post. Honoured for 24 hours per account.
+	IdempotencyKey graphql.Omittable[*string] `json:"idempotencyKey,omitempty"`
 }
 
 type PositionEndInput struct {

@@ -102,6 +102,7 @@ type Loaders struct {
 	PlanTarget     *dataloadgen.Loader[int64, *report.Target]
 	UnitChange     *dataloadgen.Loader[int64, *org.Change]
 	Position       *dataloadgen.Loader[int64, *org.Position]
+	CommitteeTerm  *dataloadgen.Loader[int64, *org.Term]
 	// UnitAsOf is a unit's version of a day.
 	UnitAsOf *dataloadgen.Loader[org.AsOfKey, *org.UnitVersion]
 	// Successors are the units that carry a unit on (its lineage).
@@ -158,6 +159,7 @@ func (l *Loaders) records(s Stores, opt dataloadgen.Option) {
 	l.PlanTarget = dataloadgen.NewMappedLoader(s.Reports.TargetsByIDs, opt)
 	l.UnitChange = dataloadgen.NewMappedLoader(s.Timeline.ChangesByIDs, opt)
 	l.Position = dataloadgen.NewMappedLoader(s.Timeline.PositionsByIDs, opt)
+	l.CommitteeTerm = dataloadgen.NewMappedLoader(s.Timeline.TermsByIDs, opt)
 	l.UnitAsOf = dataloadgen.NewMappedLoader(s.Timeline.VersionsAsOf, opt)
 	l.Successors = dataloadgen.NewLoader(s.Timeline.SuccessorsOf, opt)
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/sodoan/sodoan/internal/db"
+	"github.com/sodoan/sodoan/internal/idempotency"
 	"github.com/sodoan/sodoan/internal/validate"
 	"github.com/sodoan/sodoan/internal/versionlock"
 )
@@ -136,32 +137,32 @@ func (t *Timeline) Appoint(ctx context.Context, in AppointInput) (*Position, err
 		return nil, err
 	}
 	var out *Position
-	err := db.InTx(ctx, t.pool, func(tx pgx.Tx) error {
+	err := idempotency.InTx(ctx, t.pool, func(tx pgx.Tx) (int64, error) {
 		u, err := lockState(ctx, tx, in.UnitID)
 		if err != nil {
-			return err
+			return 0, err
 		}
 		checkHeldWithin(&v, u, in.From, in.To)
 		if err := checkHolder(ctx, tx, &v, in); err != nil {
-			return err
+			return 0, err
 		}
 		if in.TermID != nil {
 			if err := checkTerm(ctx, tx, &v, *in.TermID, in.UnitID, in.From, in.To); err != nil {
-				return err
+				return 0, err
 			}
 		}
 		if err := v.Err(); err != nil {
-			return err
+			return 0, err
 		}
 		var id int64
 		err = tx.QueryRow(ctx, `INSERT INTO positions (unit_id, term_id, title, member_id, account_id, holder_name, valid_from, valid_to, decision_number)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
 			in.UnitID, in.TermID, in.Title, in.MemberID, in.AccountID, in.HolderName, in.From, in.To, in.DecisionNumber).Scan(&id)
 		if err != nil {
-			return positionConflict(fmt.Errorf("insert position: %w", err))
+			return 0, positionConflict(fmt.Errorf("insert position: %w", err))
 		}
 		out, err = scanPosition(tx.QueryRow(ctx, `SELECT `+positionColumns+positionFrom+` WHERE p.id = $1`, id))
-		return err
+		return id, err
 	})
 	return out, err
 }
@@ -362,14 +363,14 @@ func (t *Timeline) StartTerm(ctx context.Context, in TermInput) (*Term, error) {
 		return nil, err
 	}
 	var out *Term
-	err := db.InTx(ctx, t.pool, func(tx pgx.Tx) error {
+	err := idempotency.InTx(ctx, t.pool, func(tx pgx.Tx) (int64, error) {
 		u, err := lockState(ctx, tx, in.UnitID)
 		if err != nil {
-			return err
+			return 0, err
 		}
 		checkHeldWithin(&v, u, in.From, in.To)
 		if err := v.Err(); err != nil {
-			return err
+			return 0, err
 		}
 		var term Term
 		err = tx.QueryRow(ctx, `INSERT INTO committee_terms (unit_id, name, valid_from, valid_to, decision_number)
@@ -378,13 +379,13 @@ func (t *Timeline) StartTerm(ctx context.Context, in TermInput) (*Term, error) {
 			Scan(&term.ID, &term.UnitID, &term.Name, &term.ValidFrom, &term.ValidTo, &term.DecisionNumber, &term.Version)
 		if db.Constraint(err) == "committee_terms_no_overlap" {
 			v.Add(fieldFrom, validate.Conflict, "Trùng thời gian với một nhiệm kỳ khác của đơn vị.", "Overlaps another term of the unit.")
-			return v.Err()
+			return 0, v.Err()
 		}
 		if err != nil {
-			return fmt.Errorf("insert committee term: %w", err)
+			return 0, fmt.Errorf("insert committee term: %w", err)
 		}
 		out = &term
-		return nil
+		return term.ID, nil
 	})
 	return out, err
 }

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/sodoan/sodoan/internal/db"
 )
 
 // ChangesByIDs returns restructuring decisions by id with their lineage
@@ -119,4 +121,45 @@ func (t *Timeline) SuccessorsOf(ctx context.Context, ids []int64) ([][]int64, []
 		out[i] = found[id]
 	}
 	return out, nil
+}
+
+const termColumns = `id, unit_id, name, valid_from, valid_to, decision_number, version`
+
+func scanTerm(r pgx.Row) (*Term, error) {
+	var t Term
+	err := r.Scan(&t.ID, &t.UnitID, &t.Name, &t.ValidFrom, &t.ValidTo, &t.DecisionNumber, &t.Version)
+	return &t, err
+}
+
+// TermsByIDs returns committee terms by id.
+func (t *Timeline) TermsByIDs(ctx context.Context, ids []int64) (map[int64]*Term, error) {
+	return db.ByIDs(ctx, t.pool, "committee_terms", termColumns, ids, scanTerm, func(t *Term) int64 { return t.ID })
+}
+
+// TermsOf returns a unit's committee terms, oldest first.
+func (t *Timeline) TermsOf(ctx context.Context, unitID int64) ([]*Term, error) {
+	rows, err := t.pool.Query(ctx, `SELECT `+termColumns+` FROM committee_terms WHERE unit_id = $1 ORDER BY valid_from, id`, unitID)
+	if err != nil {
+		return nil, fmt.Errorf("terms of unit %d: %w", unitID, err)
+	}
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*Term, error) { return scanTerm(r) })
+	if err != nil {
+		return nil, fmt.Errorf("terms of unit %d: %w", unitID, err)
+	}
+	return list, nil
+}
+
+// PostsOfTerm returns the posts recorded in a term, secretary first.
+func (t *Timeline) PostsOfTerm(ctx context.Context, termID int64) ([]*Position, error) {
+	rows, err := t.pool.Query(ctx, `SELECT `+positionColumns+positionFrom+` WHERE p.term_id = $1
+		ORDER BY array_position(ARRAY['SECRETARY', 'DEPUTY_SECRETARY', 'STANDING_COMMITTEE_MEMBER', 'COMMITTEE_MEMBER'], p.title),
+			p.valid_from, p.id`, termID)
+	if err != nil {
+		return nil, fmt.Errorf("posts of term %d: %w", termID, err)
+	}
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*Position, error) { return scanPosition(r) })
+	if err != nil {
+		return nil, fmt.Errorf("posts of term %d: %w", termID, err)
+	}
+	return list, nil
 }
