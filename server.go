@@ -6,7 +6,7 @@
 //	server migrate down [N|all]       revert the newest N migrations (default 1)
 //	server migrate version            print the applied migration
 //	server migrate force VERSION      mark VERSION as applied after a manual repair
-//	server seed                       load the demo into an empty database
+//	server seed [--before-reform]     load the demo into an empty database
 //	server gendata [--members N] [--seed S]  province-sized data for benchmarks
 //	server user create --username U --name N (--admin | --officer-of UNIT) [--email E]
 //	                                  create an account; the password is read from the terminal or stdin
@@ -70,7 +70,8 @@ const usage = `usage:
   server migrate down [N|all]       revert the newest N migrations (default 1)
   server migrate version            print the applied migration
   server migrate force VERSION      mark VERSION applied after a manual repair
-  server seed                       load the demo (Vietnamese sample records) into an empty database
+  server seed [--before-reform]     load the demo (Vietnamese sample records) into an empty database;
+                                    --before-reform stops its history before the 2025 reform
   server gendata [--members N] [--seed S]
                                     fill an empty database with a province-sized dataset (benchmarks)
   server loadbench [--members N] [--duration D] [--out FILE] [--queries 1,2,...] [--cpuprofile FILE]
@@ -129,10 +130,14 @@ func run(ctx context.Context, args []string, environ map[string]string, stdin io
 	case "gendata":
 		return gendataCommand(ctx, cfg, log, args, stdout)
 	case "seed":
-		if len(args) > 0 {
-			return usageError{"seed takes no arguments\n" + usage}
+		var opts seed.Options
+		switch {
+		case len(args) == 1 && args[0] == "--before-reform":
+			opts.BeforeReform = true
+		case len(args) > 0:
+			return usageError{"seed takes no arguments but --before-reform\n" + usage}
 		}
-		return seedCommand(ctx, cfg, log, stdout)
+		return seedCommand(ctx, cfg, log, stdout, opts)
 	default:
 		return usageError{fmt.Sprintf("unknown command %q\n%s", cmd, usage)}
 	}
@@ -356,13 +361,13 @@ func loadDemoIfEmpty(ctx context.Context, pool *pgxpool.Pool, log zerolog.Logger
 	return nil
 }
 
-func seedCommand(ctx context.Context, cfg config.Config, log zerolog.Logger, stdout io.Writer) error {
+func seedCommand(ctx context.Context, cfg config.Config, log zerolog.Logger, stdout io.Writer, opts seed.Options) error {
 	pool, closeDB, err := openMigrated(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer closeDB()
-	sum, err := seed.Load(ctx, pool)
+	sum, err := seed.LoadWith(ctx, pool, opts)
 	if err != nil {
 		return err
 	}

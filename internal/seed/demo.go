@@ -56,8 +56,10 @@ func (l *loader) demo() {
 	l.elsewhere(t, others)
 	l.newUnits2022(t, added)
 	terms := l.committees(t, office, others, added)
-	l.reform(&t)
-	l.afterReform(t, terms, office, others, added)
+	if !l.opts.BeforeReform {
+		l.reform(&t)
+		l.afterReform(t, terms, office, others, added)
+	}
 	l.demoAccounts(t, office)
 	l.demoNews(t, office)
 }
