@@ -23,7 +23,9 @@ func TestDemoReformThroughTheAPI(t *testing.T) {
 	}
 	ids := map[string]string{}
 	var units struct {
-		Units struct{ Edges []struct{ Node struct{ ID, Name string } } }
+		Units struct {
+			Edges []struct{ Node struct{ ID, Name string } }
+		}
 	}
 	env.MustDo(t, `{ units(first: 100, filter: {includeArchived: true}) { edges { node { id name } } } }`, nil, &units)
 	for _, e := range units.Units.Edges {
