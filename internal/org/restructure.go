@@ -195,6 +195,43 @@ func checkParentAt(ctx context.Context, tx pgx.Tx, v *validate.Errors, field []s
 	return nil
 }
 
+// decideOn runs a decision about one unit in one transaction (restructure):
+// the unit is locked and must be changeable on the effective date, its
+// errors joining v (which holds the decision's own); then apply checks the
+// rest and writes. A unit that does not exist ends it with v's errors.
+func (t *Timeline) decideOn(ctx context.Context, v *validate.Errors, unitID int64, eff time.Time,
+	apply func(tx pgx.Tx, u *unitState) error) error {
+	return t.restructure(ctx, func(tx pgx.Tx) error {
+		u, err := lockState(ctx, tx, unitID)
+		if err != nil {
+			return err
+		}
+		checkChangeable(v, fieldUnit, u, eff)
+		if u == nil {
+			return v.Err()
+		}
+		return apply(tx, u)
+	})
+}
+
+// decideUpdate records a decision about u, once v holds no errors, and
+// applies it to u's row: set is what changes, with $1 u's id and args from $2.
+func decideUpdate(ctx context.Context, tx pgx.Tx, v *validate.Errors, kind ChangeKind, u *unitState, d Decided,
+	set string, args ...any) (*Change, error) {
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	c, err := recordChange(ctx, tx, kind, u.ID, d)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := tx.Exec(ctx, `UPDATE units SET `+set+`, version = version + 1, updated_at = now() WHERE id = $1`,
+		append([]any{u.ID}, args...)...); err != nil {
+		return nil, fmt.Errorf("%s of unit %d: %w", kind, u.ID, err)
+	}
+	return c, nil
+}
+
 // restructure runs fn in a transaction and clears the effective date it
 // named for the triggers, so a plain edit later in an enclosing transaction
 // (the demo loader's) is not dated with it.
@@ -280,15 +317,7 @@ func (t *Timeline) Rename(ctx context.Context, in RenameDecision) (*Change, erro
 	var v validate.Errors
 	t.checkDecided(&v, &in.Decided)
 	var out *Change
-	err := t.restructure(ctx, func(tx pgx.Tx) error {
-		u, err := lockState(ctx, tx, in.UnitID)
-		if err != nil {
-			return err
-		}
-		checkChangeable(&v, fieldUnit, u, in.EffectiveOn)
-		if u == nil {
-			return v.Err()
-		}
+	err := t.decideOn(ctx, &v, in.UnitID, in.EffectiveOn, func(tx pgx.Tx, u *unitState) error {
 		name, short := u.Name, u.ShortName
 		if in.Name != nil {
 			name = v.Text(fieldName, *in.Name, true, maxName)
@@ -299,18 +328,9 @@ func (t *Timeline) Rename(ctx context.Context, in RenameDecision) (*Change, erro
 		if !v.Has(fieldName) && !v.Has(fieldShort) && name == u.Name && equalText(short, u.ShortName) {
 			v.Add(fieldName, validate.NotAllowed, "Tên mới giống tên hiện nay.", "The new name is the unit's name already.")
 		}
-		if err := v.Err(); err != nil {
-			return err
-		}
-		if out, err = recordChange(ctx, tx, ChangeRename, u.ID, in.Decided); err != nil {
-			return err
-		}
-		_, err = tx.Exec(ctx, `UPDATE units SET name = $2, short_name = $3, version = version + 1, updated_at = now() WHERE id = $1`,
-			u.ID, name, short)
-		if err != nil {
-			return fmt.Errorf("rename unit %d: %w", u.ID, err)
-		}
-		return nil
+		var err error
+		out, err = decideUpdate(ctx, tx, &v, ChangeRename, u, in.Decided, `name = $2, short_name = $3`, name, short)
+		return err
 	})
 	return out, err
 }
@@ -331,15 +351,7 @@ func (t *Timeline) Move(ctx context.Context, in MoveDecision) (*Change, error) {
 	var v validate.Errors
 	t.checkDecided(&v, &in.Decided)
 	var out *Change
-	err := t.restructure(ctx, func(tx pgx.Tx) error {
-		u, err := lockState(ctx, tx, in.UnitID)
-		if err != nil {
-			return err
-		}
-		checkChangeable(&v, fieldUnit, u, in.EffectiveOn)
-		if u == nil {
-			return v.Err()
-		}
+	err := t.decideOn(ctx, &v, in.UnitID, in.EffectiveOn, func(tx pgx.Tx, u *unitState) error {
 		parent, err := lockState(ctx, tx, in.ParentID)
 		if err != nil {
 			return err
@@ -361,17 +373,8 @@ func (t *Timeline) Move(ctx context.Context, in MoveDecision) (*Change, error) {
 				return err
 			}
 		}
-		if err := v.Err(); err != nil {
-			return err
-		}
-		if out, err = recordChange(ctx, tx, ChangeMove, u.ID, in.Decided); err != nil {
-			return err
-		}
-		_, err = tx.Exec(ctx, `UPDATE units SET parent_id = $2, version = version + 1, updated_at = now() WHERE id = $1`, u.ID, parent.ID)
-		if err != nil {
-			return fmt.Errorf("move unit %d: %w", u.ID, err)
-		}
-		return nil
+		out, err = decideUpdate(ctx, tx, &v, ChangeMove, u, in.Decided, `parent_id = $2`, parent.ID)
+		return err
 	})
 	return out, err
 }
@@ -391,13 +394,8 @@ func (t *Timeline) ChangeLevel(ctx context.Context, in LevelDecision) (*Change, 
 		v.Add(fieldLevel, validate.Invalid, "Cấp đơn vị không hợp lệ.", "Not a unit level.")
 	}
 	var out *Change
-	err := t.restructure(ctx, func(tx pgx.Tx) error {
-		u, err := lockState(ctx, tx, in.UnitID)
-		if err != nil {
-			return err
-		}
-		checkChangeable(&v, fieldUnit, u, in.EffectiveOn)
-		if u == nil || v.Has(fieldLevel) {
+	err := t.decideOn(ctx, &v, in.UnitID, in.EffectiveOn, func(tx pgx.Tx, u *unitState) error {
+		if v.Has(fieldLevel) {
 			return v.Err()
 		}
 		if in.Level == u.Level {
@@ -412,17 +410,9 @@ func (t *Timeline) ChangeLevel(ctx context.Context, in LevelDecision) (*Change, 
 				return err
 			}
 		}
-		if err := v.Err(); err != nil {
-			return err
-		}
-		if out, err = recordChange(ctx, tx, ChangeLevelChange, u.ID, in.Decided); err != nil {
-			return err
-		}
-		_, err = tx.Exec(ctx, `UPDATE units SET level = $2, version = version + 1, updated_at = now() WHERE id = $1`, u.ID, in.Level)
-		if err != nil {
-			return fmt.Errorf("change level of unit %d: %w", u.ID, err)
-		}
-		return nil
+		var err error
+		out, err = decideUpdate(ctx, tx, &v, ChangeLevelChange, u, in.Decided, `level = $2`, in.Level)
+		return err
 	})
 	return out, err
 }
@@ -855,12 +845,7 @@ func (t *Timeline) Split(ctx context.Context, in SplitDecision) (*Change, error)
 	eff := in.EffectiveOn
 
 	var out *Change
-	err := t.restructure(ctx, func(tx pgx.Tx) error {
-		src, err := lockState(ctx, tx, in.UnitID)
-		if err != nil {
-			return err
-		}
-		checkChangeable(&v, fieldUnit, src, eff)
+	err := t.decideOn(ctx, &v, in.UnitID, eff, func(tx pgx.Tx, src *unitState) error {
 		if err := v.Err(); err != nil {
 			return err
 		}
@@ -1128,13 +1113,8 @@ func (t *Timeline) Dissolve(ctx context.Context, in DissolveDecision) (*Change, 
 	fieldTo := inputPath("membersToUnitId")
 	eff := in.EffectiveOn
 	var out *Change
-	err := t.restructure(ctx, func(tx pgx.Tx) error {
-		u, err := lockState(ctx, tx, in.UnitID)
-		if err != nil {
-			return err
-		}
-		checkChangeable(&v, fieldUnit, u, eff)
-		if u == nil || v.Has(fieldUnit) {
+	err := t.decideOn(ctx, &v, in.UnitID, eff, func(tx pgx.Tx, u *unitState) error {
+		if v.Has(fieldUnit) {
 			return v.Err()
 		}
 		var children, members int
