@@ -167,6 +167,8 @@ func TestRestructuringRefused(t *testing.T) {
 			"input.level:REQUIRED"},
 		{"no decision number", "unitDissolve", "UnitDissolveInput",
 			map[string]any{"unitId": r.branchB, "decisionNumber": "  "}, "input.decisionNumber:REQUIRED"},
+		{"a parent that does not exist", "unitRelocate", "UnitRelocateInput",
+			map[string]any{"unitId": r.bloc, "parentId": "VW5pdDo5OTk5OTk"}, "input.parentId:NOT_FOUND"},
 		{"a malformed unit", "unitDissolve", "UnitDissolveInput",
 			map[string]any{"unitId": "%%%"}, "input.unitId:NOT_FOUND"},
 	} {

@@ -373,6 +373,9 @@ func (t *Timeline) Move(ctx context.Context, in MoveDecision) (*Change, error) {
 				return err
 			}
 		}
+		if err := v.Err(); err != nil {
+			return err // parent may be nil: no such unit
+		}
 		out, err = decideUpdate(ctx, tx, &v, ChangeMove, u, in.Decided, `parent_id = $2`, parent.ID)
 		return err
 	})
