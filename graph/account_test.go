@@ -3,6 +3,7 @@ package graph_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -364,5 +365,27 @@ func TestAuditLog(t *testing.T) {
 		if _, err := c.env.Pool.Exec(context.Background(), sql); err == nil || !strings.Contains(err.Error(), "append-only") {
 			t.Errorf("%s: %v", sql, err)
 		}
+	}
+}
+
+// An account's member record must lie within the unit that manages the
+// account; one elsewhere is refused on memberId and nothing is written.
+func TestAccountMemberWithinItsUnit(t *testing.T) {
+	t.Parallel()
+	tr := newTree(t)
+	inA, inB := tr.member(t, tr.branchA, "Lê Thị Ngọc", nil), tr.member(t, tr.branchB, "Trần Văn Lộc", nil)
+	create := func(username, unit, member string) []string {
+		return codes(tr.env.Mutate(t, "accountCreate", "AccountCreateInput", "account { id }", map[string]any{
+			"username": username, "displayName": username, "password": "mật khẩu đủ dài", "unitId": unit, "memberId": member}, nil))
+	}
+	before := tr.env.Count(t, "accounts")
+	if got := create("ngoai.donvi", tr.branchA, inB); !slices.Equal(got, []string{"input.memberId:NOT_ALLOWED"}) {
+		t.Errorf("a member of another branch: %v", got)
+	}
+	if tr.env.Count(t, "accounts") != before {
+		t.Error("the refused account was written")
+	}
+	if got := create("trong.donvi", tr.bloc, inA); len(got) > 0 {
+		t.Errorf("a member of a branch below the account's unit: %v", got)
 	}
 }

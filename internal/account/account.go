@@ -342,9 +342,9 @@ func (s *Store) Create(ctx context.Context, c CreateInput) (*Account, error) {
 	}
 	var out *Account
 	err = idempotency.InTx(ctx, s.pool, func(tx pgx.Tx) (int64, error) {
-		var unitPath string
 		if c.UnitID != nil {
-			err := tx.QueryRow(ctx, `SELECT path::text FROM units WHERE id = $1`, *c.UnitID).Scan(&unitPath)
+			var found bool
+			err := tx.QueryRow(ctx, `SELECT true FROM units WHERE id = $1`, *c.UnitID).Scan(&found)
 			if errors.Is(err, pgx.ErrNoRows) {
 				v.Add(validate.Input("unitId"), validate.NotFound, "Không tìm thấy đơn vị.", "No such unit.")
 			} else if err != nil {
@@ -360,7 +360,7 @@ func (s *Store) Create(ctx context.Context, c CreateInput) (*Account, error) {
 				v.Add(validate.Input("memberId"), validate.NotFound, "Không tìm thấy đoàn viên.", "No such member.")
 			case err != nil:
 				return 0, fmt.Errorf("account member: %w", err)
-			case unitPath != "" && memberPath != unitPath && !strings.HasPrefix(memberPath, unitPath+"."):
+			case c.UnitID != nil && !access.PathHas(memberPath, *c.UnitID):
 				v.Add(validate.Input("memberId"), validate.NotAllowed, "Đoàn viên không thuộc đơn vị quản lý tài khoản.",
 					"The member is not within the account's unit.")
 			}
