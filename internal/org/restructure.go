@@ -9,6 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/sodoan/sodoan/internal/access"
 	"github.com/sodoan/sodoan/internal/apperr"
 	"github.com/sodoan/sodoan/internal/db"
 	"github.com/sodoan/sodoan/internal/member"
@@ -357,7 +358,7 @@ func (t *Timeline) Move(ctx context.Context, in MoveDecision) (*Change, error) {
 			return err
 		}
 		switch {
-		case parent != nil && isWithin(parent.Path, u.Path):
+		case parent != nil && access.PathHas(parent.Path, u.ID):
 			v.Add(fieldParent, validate.NotAllowed,
 				"Không thể chuyển đơn vị vào chính nó hoặc đơn vị trực thuộc nó.",
 				"A unit cannot move under itself or a unit below it.")
@@ -595,13 +596,13 @@ func mergedLevel(v *validate.Errors, given *Level, sources []*unitState, into *u
 func checkMergeNesting(v *validate.Errors, sources []*unitState, into *unitState) {
 	for i, s := range sources {
 		for j, o := range sources {
-			if i != j && isWithin(o.Path, s.Path) {
+			if i != j && access.PathHas(o.Path, s.ID) {
 				v.Add(inputPath("unitIds", j), validate.NotAllowed,
 					"Không thể hợp nhất một đơn vị với đơn vị cấp trên của nó.",
 					"A unit cannot be merged with a unit above it.")
 			}
 		}
-		if into != nil && isWithin(into.Path, s.Path) {
+		if into != nil && access.PathHas(into.Path, s.ID) {
 			v.Add(inputPath("intoUnitId"), validate.NotAllowed,
 				"Đơn vị nhận sáp nhập đang trực thuộc một đơn vị bị sáp nhập.",
 				"The absorbing unit lies below one of the units merged into it.")
@@ -634,7 +635,7 @@ func checkSuccessor(ctx context.Context, tx pgx.Tx, v *validate.Errors, isNew bo
 		return err
 	}
 	for _, s := range sources {
-		if parent != nil && isWithin(parent.Path, s.Path) {
+		if parent != nil && access.PathHas(parent.Path, s.ID) {
 			v.Add(field, validate.NotAllowed,
 				"Đơn vị cấp trên của đơn vị mới đang trực thuộc một đơn vị bị hợp nhất.",
 				"The new unit's parent lies below one of the merged units.")
@@ -995,7 +996,7 @@ func checkSplitParent(ctx context.Context, tx pgx.Tx, v *validate.Errors, field 
 	if err != nil {
 		return err
 	}
-	if parent != nil && isWithin(parent.Path, src.Path) {
+	if parent != nil && access.PathHas(parent.Path, src.ID) {
 		v.Add(field, validate.NotAllowed, "Đơn vị mới không thể trực thuộc đơn vị bị chia tách.",
 			"A new unit cannot sit below the unit it is split from.")
 		return nil

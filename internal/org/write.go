@@ -204,7 +204,7 @@ func (s *Store) Move(ctx context.Context, in MoveInput) (*Unit, error) {
 			return nil, err
 		}
 		var v validate.Errors
-		if parent != nil && isWithin(parent.Path, u.Path) {
+		if parent != nil && access.PathHas(parent.Path, u.ID) {
 			v.Add(fieldParent, validate.NotAllowed,
 				"Không thể chuyển đơn vị vào chính nó hoặc đơn vị trực thuộc nó.",
 				"A unit cannot move under itself or a unit below it.")
@@ -222,11 +222,6 @@ func (s *Store) Move(ctx context.Context, in MoveInput) (*Unit, error) {
 		}
 		return moved, nil
 	})
-}
-
-// isWithin reports whether path lies at or below root ("1.4.17" within "1.4").
-func isWithin(path, root string) bool {
-	return path == root || len(path) > len(root) && path[:len(root)] == root && path[len(root)] == '.'
 }
 
 // ArchiveInput archives or restores a unit.
