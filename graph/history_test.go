@@ -238,6 +238,19 @@ func TestCommitteeOfADate(t *testing.T) {
 	if got := codes(ue); !slices.Contains(got, "input.termId:OUT_OF_RANGE") {
 		t.Errorf("a post outside its term: %v", got)
 	}
+	// Ended past its term's last day: refused on lastDay, nothing changed.
+	var posts struct {
+		Unit struct {
+			Terms []struct{ Posts []struct{ ID string } }
+		}
+	}
+	r.env.MustDo(t, `query($id: ID!) { unit(id: $id) { terms { posts { id } } } }`, map[string]any{"id": r.bloc}, &posts)
+	audit := r.env.Count(t, "audit_log")
+	ue = r.env.Mutate(t, "positionEnd", "PositionEndInput", "position { id }", map[string]any{
+		"id": posts.Unit.Terms[0].Posts[0].ID, "version": 1, "lastDay": "2028-01-01"}, nil)
+	if got := codes(ue); !slices.Equal(got, []string{"input.lastDay:OUT_OF_RANGE"}) || r.env.Count(t, "audit_log") != audit {
+		t.Errorf("a post ended after its term: %v", got)
+	}
 	var terms struct {
 		Unit struct {
 			Terms []struct {

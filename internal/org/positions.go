@@ -303,6 +303,18 @@ func (t *Timeline) EndTerm(ctx context.Context, in EndTermInput) (*Position, err
 				fmt.Sprintf("Đơn vị đã kết thúc ngày %s.", viDate(*u.lastDay)),
 				fmt.Sprintf("The unit ended on %s.", enDate(*u.lastDay)))
 		}
+		if p.TermID != nil {
+			// A post in a term ends within it, as Appoint's checkTerm requires.
+			var termEnd *time.Time
+			if err := tx.QueryRow(ctx, `SELECT valid_to FROM committee_terms WHERE id = $1`, *p.TermID).Scan(&termEnd); err != nil {
+				return fmt.Errorf("term %d of position %d: %w", *p.TermID, p.ID, err)
+			}
+			if termEnd != nil && in.LastDay.After(*termEnd) {
+				v.Add(inputPath("lastDay"), validate.OutOfRange,
+					fmt.Sprintf("Sau ngày kết thúc nhiệm kỳ (%s).", viDate(*termEnd)),
+					fmt.Sprintf("After the term's last day (%s).", enDate(*termEnd)))
+			}
+		}
 		if err := v.Err(); err != nil {
 			return err
 		}
