@@ -29,7 +29,7 @@ func loadOne[K comparable, T any](ctx context.Context, l *dataloadgen.Loader[K, 
 
 // loadFound loads ids in one batch and keeps, in order, those that exist
 // (a record deleted since its id was read is left out).
-func loadFound[T any](ctx context.Context, l *dataloadgen.Loader[int64, *T], ids []int64) ([]*T, error) {
+func loadFound[K comparable, T any](ctx context.Context, l *dataloadgen.Loader[K, *T], ids []K) ([]*T, error) {
 	vals, err := l.LoadAll(ctx, ids)
 	var errs dataloadgen.ErrorSlice
 	if errors.As(err, &errs) {

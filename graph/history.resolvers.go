@@ -238,17 +238,16 @@ func (r *unitVersionResolver) Parent(ctx context.Context, obj *model.UnitVersion
 
 func (r *unitVersionResolver) Ancestors(ctx context.Context, obj *model.UnitVersion) ([]*model.UnitVersion, error) {
 	ids := obj.AncestorIDs()
-	out := make([]*model.UnitVersion, 0, len(ids))
-	for _, id := range ids {
-		v, err := versionOf(ctx, id, obj.On)
-		if err != nil {
-			return nil, err
-		}
-		if v != nil {
-			out = append(out, v)
-		}
+	keys := make([]org.AsOfKey, len(ids))
+	for i, id := range ids {
+		keys[i] = org.AsOfKey{UnitID: id, On: obj.On.Format(time.DateOnly)}
 	}
-	return out, nil
+	versions, err := loadFound(ctx, loaders(ctx).UnitAsOf, keys) // one batch, not one per level
+	out := make([]*model.UnitVersion, len(versions))
+	for i, v := range versions {
+		out[i] = &model.UnitVersion{UnitVersion: v, On: obj.On}
+	}
+	return out, err
 }
 
 func (r *unitVersionResolver) Children(ctx context.Context, obj *model.UnitVersion) ([]*model.UnitVersion, error) {

@@ -93,6 +93,17 @@ func TestReformKeepsThePastTree(t *testing.T) {
 		t.Errorf("Phước Đại in 2022 was under Bác Ái: %+v", v)
 	}
 
+	var crumbs struct {
+		Unit struct {
+			AsOf struct{ Ancestors []struct{ Name string } }
+		}
+	}
+	r.env.MustDo(t, `query($id: ID!) { unit(id: $id) { asOf(date: "2022-12-31") { ancestors { name } } } }`,
+		map[string]any{"id": r.phuocDai}, &crumbs)
+	if a := crumbs.Unit.AsOf.Ancestors; len(a) != 2 || a[0].Name != "Tỉnh đoàn Ninh Thuận" || a[1].Name != "Huyện đoàn Bác Ái" {
+		t.Errorf("Phước Đại's ancestors in 2022, root first: %+v", a)
+	}
+
 	var tree struct{ Units struct{ TotalCount int } }
 	r.env.MustDo(t, `query($id: ID!) { units(filter: {withinUnitId: $id, asOf: "2022-12-31"}) { totalCount } }`,
 		map[string]any{"id": r.province}, &tree)

@@ -3,7 +3,6 @@ package org
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -64,37 +63,33 @@ type AsOfKey struct {
 }
 
 // VersionsAsOf returns, for each key, the unit's version of its day (keys
-// of units that did not exist then are left out): a list of units each
-// showing asOf(date:) in one statement per day asked.
+// of units that did not exist then are left out), in one statement however
+// many days are asked: a list of units each showing asOf(date:).
 func (t *Timeline) VersionsAsOf(ctx context.Context, keys []AsOfKey) (map[AsOfKey]*UnitVersion, error) {
-	byDay := map[string][]int64{}
-	for _, k := range keys {
-		byDay[k.On] = append(byDay[k.On], k.UnitID)
+	ids, days := make([]int64, len(keys)), make([]string, len(keys))
+	for i, k := range keys {
+		ids[i], days[i] = k.UnitID, k.On
+	}
+	rows, err := t.pool.Query(ctx, `SELECT k.day::text, `+versionColumns+`
+		FROM unnest($1::bigint[], $2::date[]) AS k(id, day)
+		JOIN unit_versions v ON v.unit_id = k.id AND v.during @> k.day`, ids, days)
+	if err != nil {
+		return nil, fmt.Errorf("units as of their days: %w", err)
 	}
 	out := make(map[AsOfKey]*UnitVersion, len(keys))
-	for day, ids := range byDay {
-		on, err := parseDay(day)
-		if err != nil {
-			return nil, err
-		}
-		versions, err := t.UnitsAsOf(ctx, ids, on)
-		if err != nil {
-			return nil, err
-		}
-		for id, v := range versions {
-			out[AsOfKey{UnitID: id, On: day}] = v
-		}
+	_, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (struct{}, error) {
+		var day string
+		var v UnitVersion
+		err := r.Scan(&day, &v.UnitID, &v.ParentID, &v.Level, &v.Name, &v.ShortName, &v.Path, &v.ValidFrom, &v.ValidTo, &v.ChangeID)
+		out[AsOfKey{UnitID: v.UnitID, On: day}] = &v
+		return struct{}{}, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("units as of their days: %w", err)
 	}
 	return out, nil
 }
 
-func parseDay(day string) (time.Time, error) {
-	on, err := time.Parse(time.DateOnly, day)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("day %q: %w", day, err)
-	}
-	return on, nil
-}
 
 // SuccessorsOf returns, for each unit, the units that carry it on (by a
 // merge, split or dissolution's lineage), for the rule that an ended
