@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -26,10 +27,12 @@ func (r *Resolver) changed(ctx context.Context, c *org.Change, err error) (*mode
 	if err != nil {
 		return nil, err
 	}
-	if full, err := r.Timeline.ChangesByIDs(ctx, []int64{c.ID}); err == nil && full[c.ID] != nil {
-		c = full[c.ID]
+	// Read back with its lineage, which the decision's result does not carry.
+	full, err := loadOne(ctx, loaders(ctx).UnitChange, c.ID)
+	if err != nil || full == nil {
+		return nil, fmt.Errorf("decision %d just recorded: %w", c.ID, err)
 	}
-	return respond(ctx, &model.UnitChangePayload{Change: c, Unit: units[c.UnitID]}, nil)
+	return respond(ctx, &model.UnitChangePayload{Change: full, Unit: units[c.UnitID]}, nil)
 }
 
 // versionOf is a unit's version of a day, nil when it did not exist then.
