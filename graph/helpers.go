@@ -12,7 +12,6 @@ import (
 	"github.com/sodoan/sodoan/internal/i18n"
 	"github.com/sodoan/sodoan/internal/loader"
 	"github.com/sodoan/sodoan/internal/patch"
-	"github.com/sodoan/sodoan/internal/validate"
 )
 
 // loaders returns the request's batching loaders.
@@ -102,25 +101,18 @@ func userErrors(ctx context.Context, err error) ([]*model.UserError, error) {
 var noErrors = []*model.UserError{}
 
 // inputID decodes an ID given in a mutation's input; a malformed or foreign
-// ID is a NOT_FOUND user error on that field.
+// ID is a NOT_FOUND user error on that field (as idsOf reports it).
 func inputID(kind model.Kind, id string, field ...any) (int64, error) {
-	n, err := model.DecodeID(kind, id)
-	if err != nil {
-		var v validate.Errors
-		v.Add(validate.Path(append([]any{"input"}, field...)...), validate.NotFound,
-			"Không tìm thấy bản ghi với mã này.", "No record with this ID.")
-		return 0, v.Err()
-	}
-	return n, nil
+	var d idsOf
+	n := d.one(kind, id, field...)
+	return n, d.err()
 }
 
 // optionalInputID decodes an optional ID of a mutation's input.
 func optionalInputID(kind model.Kind, id *string, field ...any) (*int64, error) {
-	if id == nil {
-		return nil, nil
-	}
-	n, err := inputID(kind, *id, field...)
-	return &n, err
+	var d idsOf
+	n := d.optional(kind, id, field...)
+	return n, d.err()
 }
 
 // filterID decodes an ID given as a query argument or filter; a bad one is
