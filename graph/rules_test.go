@@ -50,8 +50,11 @@ func TestRuleTargetsAreIDsOfTheInput(t *testing.T) {
 			t.Errorf("%s: a rule of kind %d must name targets exactly when it compares units", name, ru.who)
 		}
 		for _, tg := range ru.targets {
-			if _, ok := recordTypes.byKind[tg.kind]; !ok {
+			if rt, ok := recordTypes.byKind[tg.kind]; !ok {
 				t.Errorf("%s: target %v is of kind %s, which has no record type", name, tg.path, tg.kind)
+			} else if rt.owner == nil && !tg.parent {
+				// Such a target would pass every ID: nothing to manage.
+				t.Errorf("%s: target %v is of kind %s, whose records belong to no unit", name, tg.path, tg.kind)
 			}
 			if err := idAt(s, f, tg.path); err != "" {
 				t.Errorf("%s: target %s: %s", name, strings.Join(tg.path, "."), err)
