@@ -57,8 +57,9 @@ var mutationRules = map[string]rule{
 	"roleRevoke":         {who: roleGranter, targets: units("input", "unitId")},
 
 	"unitCreate": {who: managerOrAdmin, targets: units("input", "parentId"), creates: true},
-	// A level change also needs mayRestructure, checked by the store
-	// under the row lock.
+	// A level change also needs mayRestructure: the resolver asks it and
+	// tells the store, which refuses a changed level under the row lock
+	// when it was not allowed (a level sent unchanged needs no right).
 	"unitUpdate":  {who: managers, targets: units("input", "id")},
 	"unitMove":    {who: managers, targets: []target{parentOf("input", "id"), unitAt("input", "parentId")}},
 	"unitArchive": {who: managers, targets: []target{parentOf("input", "id")}},
