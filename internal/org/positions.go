@@ -117,9 +117,9 @@ const maxHolderName = 200
 func (t *Timeline) Appoint(ctx context.Context, in AppointInput) (*Position, error) {
 	var v validate.Errors
 	if !in.Title.Valid() {
-		v.Add(inputPath("title"), validate.Invalid, "Chức vụ không hợp lệ.", "Not a committee post.")
+		v.Add(validate.Input("title"), validate.Invalid, "Chức vụ không hợp lệ.", "Not a committee post.")
 	}
-	in.HolderName = v.OptionalText(inputPath("holderName"), in.HolderName, maxHolderName)
+	in.HolderName = v.OptionalText(validate.Input("holderName"), in.HolderName, maxHolderName)
 	holders := 0
 	for _, set := range []bool{in.MemberID != nil, in.AccountID != nil, in.HolderName != nil} {
 		if set {
@@ -127,11 +127,11 @@ func (t *Timeline) Appoint(ctx context.Context, in AppointInput) (*Position, err
 		}
 	}
 	if holders != 1 {
-		v.Add(inputPath("memberId"), validate.Required,
+		v.Add(validate.Input("memberId"), validate.Required,
 			"Chọn một người giữ chức vụ: đoàn viên, tài khoản cán bộ hoặc họ tên (chỉ một).",
 			"Name the holder once: a member, an officer's account or a full name.")
 	}
-	in.DecisionNumber = v.OptionalText(inputPath("decisionNumber"), in.DecisionNumber, maxDecision)
+	in.DecisionNumber = v.OptionalText(validate.Input("decisionNumber"), in.DecisionNumber, maxDecision)
 	in.From, in.To = checkSpan(&v, in.From, in.To)
 	if err := v.Err(); err != nil {
 		return nil, err
@@ -168,8 +168,8 @@ func (t *Timeline) Appoint(ctx context.Context, in AppointInput) (*Position, err
 }
 
 var (
-	fieldFrom = inputPath("from")
-	fieldTo   = inputPath("to")
+	fieldFrom = validate.Input("from")
+	fieldTo   = validate.Input("to")
 )
 
 // checkSpan takes a span's days (dates without their time) and records
@@ -197,9 +197,9 @@ func checkSpan(v *validate.Errors, from time.Time, to *time.Time) (time.Time, *t
 func checkHeldWithin(v *validate.Errors, u *unitState, from time.Time, to *time.Time) {
 	switch {
 	case u == nil:
-		v.Add(inputPath("unitId"), validate.NotFound, "Không tìm thấy đơn vị.", "No such unit.")
+		v.Add(validate.Input("unitId"), validate.NotFound, "Không tìm thấy đơn vị.", "No such unit.")
 	case u.start == nil:
-		v.Add(inputPath("unitId"), validate.NotAllowed, "Đơn vị không có thời gian tồn tại.", "The unit never existed on any day.")
+		v.Add(validate.Input("unitId"), validate.NotAllowed, "Đơn vị không có thời gian tồn tại.", "The unit never existed on any day.")
 	case from.Before(*u.start):
 		v.Add(fieldFrom, validate.DateOrder,
 			fmt.Sprintf("Trước khi đơn vị được thành lập (%s).", viDate(*u.start)),
@@ -216,12 +216,12 @@ func checkHolder(ctx context.Context, tx pgx.Tx, v *validate.Errors, in AppointI
 	var field []string
 	switch {
 	case in.MemberID != nil:
-		field = inputPath("memberId")
+		field = validate.Input("memberId")
 		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM members WHERE id = $1)`, *in.MemberID).Scan(&found); err != nil {
 			return fmt.Errorf("check member %d: %w", *in.MemberID, err)
 		}
 	case in.AccountID != nil:
-		field = inputPath("accountId")
+		field = validate.Input("accountId")
 		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM accounts WHERE id = $1)`, *in.AccountID).Scan(&found); err != nil {
 			return fmt.Errorf("check account %d: %w", *in.AccountID, err)
 		}
@@ -239,7 +239,7 @@ func checkTerm(ctx context.Context, tx pgx.Tx, v *validate.Errors, termID, unitI
 	var tFrom time.Time
 	var tTo *time.Time
 	err := tx.QueryRow(ctx, `SELECT unit_id, valid_from, valid_to FROM committee_terms WHERE id = $1`, termID).Scan(&termUnit, &tFrom, &tTo)
-	field := inputPath("termId")
+	field := validate.Input("termId")
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
 		v.Add(field, validate.NotFound, "Không tìm thấy nhiệm kỳ.", "No such committee term.")
@@ -259,10 +259,10 @@ func positionConflict(err error) error {
 	var v validate.Errors
 	switch db.Constraint(err) {
 	case "positions_one_secretary":
-		v.Add(inputPath("title"), validate.Conflict,
+		v.Add(validate.Input("title"), validate.Conflict,
 			"Trong thời gian này đơn vị đã có Bí thư.", "The unit has a secretary for part of this time already.")
 	case "positions_member_once", "positions_account_once":
-		v.Add(inputPath("memberId"), validate.Conflict,
+		v.Add(validate.Input("memberId"), validate.Conflict,
 			"Người này đã giữ một chức vụ trong ban chấp hành này trong thời gian đó.",
 			"This person holds a post in this committee for part of that time already.")
 	default:
@@ -283,7 +283,7 @@ func (t *Timeline) EndTerm(ctx context.Context, in EndTermInput) (*Position, err
 	var v validate.Errors
 	in.LastDay = dateOf(in.LastDay)
 	if in.LastDay.IsZero() {
-		v.Add(inputPath("lastDay"), validate.Required, "Cần ngày kết thúc.", "The last day is required.")
+		v.Add(validate.Input("lastDay"), validate.Required, "Cần ngày kết thúc.", "The last day is required.")
 		return nil, v.Err()
 	}
 	var out *Position
@@ -293,13 +293,13 @@ func (t *Timeline) EndTerm(ctx context.Context, in EndTermInput) (*Position, err
 		if err != nil {
 			return err
 		}
-		v.NotBefore(inputPath("lastDay"), in.LastDay, p.ValidFrom, "ngày bắt đầu giữ chức vụ", "post's start date")
+		v.NotBefore(validate.Input("lastDay"), in.LastDay, p.ValidFrom, "ngày bắt đầu giữ chức vụ", "post's start date")
 		u, err := lockState(ctx, tx, p.UnitID)
 		if err != nil {
 			return err
 		}
 		if u != nil && u.openFrom == nil && u.lastDay != nil && in.LastDay.After(*u.lastDay) {
-			v.Add(inputPath("lastDay"), validate.OutOfRange,
+			v.Add(validate.Input("lastDay"), validate.OutOfRange,
 				fmt.Sprintf("Đơn vị đã kết thúc ngày %s.", viDate(*u.lastDay)),
 				fmt.Sprintf("The unit ended on %s.", enDate(*u.lastDay)))
 		}
@@ -310,7 +310,7 @@ func (t *Timeline) EndTerm(ctx context.Context, in EndTermInput) (*Position, err
 				return fmt.Errorf("term %d of position %d: %w", *p.TermID, p.ID, err)
 			}
 			if termEnd != nil && in.LastDay.After(*termEnd) {
-				v.Add(inputPath("lastDay"), validate.OutOfRange,
+				v.Add(validate.Input("lastDay"), validate.OutOfRange,
 					fmt.Sprintf("Sau ngày kết thúc nhiệm kỳ (%s).", viDate(*termEnd)),
 					fmt.Sprintf("After the term's last day (%s).", enDate(*termEnd)))
 			}
@@ -368,8 +368,8 @@ type TermInput struct {
 // StartTerm records a committee term of a unit; terms of one unit do not overlap.
 func (t *Timeline) StartTerm(ctx context.Context, in TermInput) (*Term, error) {
 	var v validate.Errors
-	in.Name = v.Text(inputPath("name"), in.Name, true, maxHolderName)
-	in.DecisionNumber = v.OptionalText(inputPath("decisionNumber"), in.DecisionNumber, maxDecision)
+	in.Name = v.Text(validate.Input("name"), in.Name, true, maxHolderName)
+	in.DecisionNumber = v.OptionalText(validate.Input("decisionNumber"), in.DecisionNumber, maxDecision)
 	in.From, in.To = checkSpan(&v, in.From, in.To)
 	if err := v.Err(); err != nil {
 		return nil, err

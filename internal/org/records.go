@@ -90,7 +90,6 @@ func (t *Timeline) VersionsAsOf(ctx context.Context, keys []AsOfKey) (map[AsOfKe
 	return out, nil
 }
 
-
 // SuccessorsOf returns, for each unit, the units that carry it on (by a
 // merge, split or dissolution's lineage), for the rule that an ended
 // unit's history is managed by the managers of what took it over.

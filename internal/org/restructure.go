@@ -72,13 +72,11 @@ const (
 )
 
 var (
-	fieldEffective = validate.Path("input", "effectiveOn")
-	fieldDecision  = validate.Path("input", "decisionNumber")
-	fieldNote      = validate.Path("input", "note")
-	fieldUnit      = validate.Path("input", "unitId")
+	fieldEffective = validate.Input("effectiveOn")
+	fieldDecision  = validate.Input("decisionNumber")
+	fieldNote      = validate.Input("note")
+	fieldUnit      = validate.Input("unitId")
 )
-
-func inputPath(parts ...any) []string { return validate.Path(append([]any{"input"}, parts...)...) }
 
 func viDate(d time.Time) string { return d.Format("02/01/2006") }
 func enDate(d time.Time) string { return d.Format(time.DateOnly) }
@@ -504,8 +502,8 @@ func (t *Timeline) Merge(ctx context.Context, in MergeDecision) (*Change, error)
 // level stands for the successor's when none is given. It returns the new
 // unit with its fields cleaned.
 func checkMergeInput(v *validate.Errors, in *MergeDecision) NewUnit {
-	fieldUnits := inputPath("unitIds")
-	fieldInto := inputPath("intoUnitId")
+	fieldUnits := validate.Input("unitIds")
+	fieldInto := validate.Input("intoUnitId")
 	switch {
 	case (in.IntoID == nil) == (in.New == nil):
 		v.Add(fieldInto, validate.Required,
@@ -522,19 +520,19 @@ func checkMergeInput(v *validate.Errors, in *MergeDecision) NewUnit {
 	seen := map[int64]bool{}
 	for i, id := range in.UnitIDs {
 		if seen[id] {
-			v.Add(inputPath("unitIds", i), validate.Duplicate, "Đơn vị bị lặp lại.", "The unit appears twice.")
+			v.Add(validate.Input("unitIds", i), validate.Duplicate, "Đơn vị bị lặp lại.", "The unit appears twice.")
 		}
 		if in.IntoID != nil && *in.IntoID == id {
-			v.Add(inputPath("unitIds", i), validate.NotAllowed, "Đơn vị không thể sáp nhập vào chính nó.", "A unit cannot be merged into itself.")
+			v.Add(validate.Input("unitIds", i), validate.NotAllowed, "Đơn vị không thể sáp nhập vào chính nó.", "A unit cannot be merged into itself.")
 		}
 		seen[id] = true
 	}
 	var newUnit NewUnit
 	if in.New != nil {
 		newUnit = *in.New
-		newUnit.Name = v.Text(inputPath("newUnit", "name"), newUnit.Name, true, maxName)
-		newUnit.ShortName = v.OptionalText(inputPath("newUnit", "shortName"), newUnit.ShortName, maxShortName)
-		newUnit.Address = v.OptionalText(inputPath("newUnit", "address"), newUnit.Address, maxAddress)
+		newUnit.Name = v.Text(validate.Input("newUnit", "name"), newUnit.Name, true, maxName)
+		newUnit.ShortName = v.OptionalText(validate.Input("newUnit", "shortName"), newUnit.ShortName, maxShortName)
+		newUnit.Address = v.OptionalText(validate.Input("newUnit", "address"), newUnit.Address, maxAddress)
 		if newUnit.Level != nil && in.Level == nil {
 			in.Level = newUnit.Level
 		}
@@ -551,7 +549,7 @@ func lockMerged(ctx context.Context, tx pgx.Tx, v *validate.Errors, in MergeDeci
 		if err != nil {
 			return nil, nil, err
 		}
-		checkChangeable(v, inputPath("unitIds", i), s, eff)
+		checkChangeable(v, validate.Input("unitIds", i), s, eff)
 		sources[i] = s
 	}
 	var into *unitState
@@ -560,7 +558,7 @@ func lockMerged(ctx context.Context, tx pgx.Tx, v *validate.Errors, in MergeDeci
 		if into, err = lockState(ctx, tx, *in.IntoID); err != nil {
 			return nil, nil, err
 		}
-		checkChangeable(v, inputPath("intoUnitId"), into, eff)
+		checkChangeable(v, validate.Input("intoUnitId"), into, eff)
 	}
 	return sources, into, nil
 }
@@ -597,13 +595,13 @@ func checkMergeNesting(v *validate.Errors, sources []*unitState, into *unitState
 	for i, s := range sources {
 		for j, o := range sources {
 			if i != j && access.PathHas(o.Path, s.ID) {
-				v.Add(inputPath("unitIds", j), validate.NotAllowed,
+				v.Add(validate.Input("unitIds", j), validate.NotAllowed,
 					"Không thể hợp nhất một đơn vị với đơn vị cấp trên của nó.",
 					"A unit cannot be merged with a unit above it.")
 			}
 		}
 		if into != nil && access.PathHas(into.Path, s.ID) {
-			v.Add(inputPath("intoUnitId"), validate.NotAllowed,
+			v.Add(validate.Input("intoUnitId"), validate.NotAllowed,
 				"Đơn vị nhận sáp nhập đang trực thuộc một đơn vị bị sáp nhập.",
 				"The absorbing unit lies below one of the units merged into it.")
 		}
@@ -622,7 +620,7 @@ func checkSuccessor(ctx context.Context, tx pgx.Tx, v *validate.Errors, isNew bo
 	if !isNew {
 		return nil
 	}
-	field := inputPath("newUnit", "parentId")
+	field := validate.Input("newUnit", "parentId")
 	if newUnit.ParentID == nil {
 		if level != Central && level != Province {
 			v.Add(field, validate.Required,
@@ -648,11 +646,11 @@ func checkSuccessor(ctx context.Context, tx pgx.Tx, v *validate.Errors, isNew bo
 // below them changed later, what they hold can go under a unit at level,
 // and no post of theirs starts on or after eff. It returns their ids.
 func checkMergedEnd(ctx context.Context, tx pgx.Tx, v *validate.Errors, sources []*unitState, level Level, eff time.Time) ([]int64, error) {
-	fieldUnits := inputPath("unitIds")
+	fieldUnits := validate.Input("unitIds")
 	ids := make([]int64, len(sources))
 	for i, s := range sources {
 		ids[i] = s.ID
-		if err := checkSubtreeFrom(ctx, tx, v, inputPath("unitIds", i), s, eff); err != nil {
+		if err := checkSubtreeFrom(ctx, tx, v, validate.Input("unitIds", i), s, eff); err != nil {
 			return nil, err
 		}
 	}
@@ -697,7 +695,7 @@ func (t *Timeline) writeMerge(ctx context.Context, tx pgx.Tx, d Decided, ids []i
 			return nil, fmt.Errorf("change level of unit %d: %w", successor, err)
 		}
 	}
-	if err := t.handOver(ctx, tx, ids, successor, nil, nil, d, inputPath("unitIds")); err != nil {
+	if err := t.handOver(ctx, tx, ids, successor, nil, nil, d, validate.Input("unitIds")); err != nil {
 		return nil, err
 	}
 	if err := endUnits(ctx, tx, ids, d.EffectiveOn); err != nil {
@@ -896,27 +894,27 @@ func checkSplitInput(v *validate.Errors, parts []SplitPart, keepSource bool) spl
 		min = 1
 	}
 	if len(parts) < min {
-		v.Add(inputPath("parts"), validate.Required,
+		v.Add(validate.Input("parts"), validate.Required,
 			fmt.Sprintf("Cần ít nhất %d đơn vị mới.", min), fmt.Sprintf("At least %d new units are needed.", min))
 	}
 	shares := splitShares{childOf: map[int64]int{}, memberOf: map[int64]int{}}
 	for i := range parts {
 		p := &parts[i]
-		p.Name = v.Text(inputPath("parts", i, "name"), p.Name, true, maxName)
-		p.ShortName = v.OptionalText(inputPath("parts", i, "shortName"), p.ShortName, maxShortName)
-		p.Address = v.OptionalText(inputPath("parts", i, "address"), p.Address, maxAddress)
+		p.Name = v.Text(validate.Input("parts", i, "name"), p.Name, true, maxName)
+		p.ShortName = v.OptionalText(validate.Input("parts", i, "shortName"), p.ShortName, maxShortName)
+		p.Address = v.OptionalText(validate.Input("parts", i, "address"), p.Address, maxAddress)
 		if p.Level != nil && !p.Level.Valid() {
-			v.Add(inputPath("parts", i, "level"), validate.Invalid, "Cấp đơn vị không hợp lệ.", "Not a unit level.")
+			v.Add(validate.Input("parts", i, "level"), validate.Invalid, "Cấp đơn vị không hợp lệ.", "Not a unit level.")
 		}
 		for j, id := range p.ChildIDs {
 			if _, dup := shares.childOf[id]; dup {
-				v.Add(inputPath("parts", i, "childIds", j), validate.Duplicate, "Đơn vị đã được giao cho phần khác.", "The unit is given to another part already.")
+				v.Add(validate.Input("parts", i, "childIds", j), validate.Duplicate, "Đơn vị đã được giao cho phần khác.", "The unit is given to another part already.")
 			}
 			shares.childOf[id] = i
 		}
 		for j, id := range p.MemberIDs {
 			if _, dup := shares.memberOf[id]; dup {
-				v.Add(inputPath("parts", i, "memberIds", j), validate.Duplicate, "Đoàn viên đã được giao cho phần khác.", "The member is given to another part already.")
+				v.Add(validate.Input("parts", i, "memberIds", j), validate.Duplicate, "Đoàn viên đã được giao cho phần khác.", "The member is given to another part already.")
 			}
 			shares.memberOf[id] = i
 		}
@@ -974,7 +972,7 @@ func checkSplitParts(ctx context.Context, tx pgx.Tx, v *validate.Errors, parts [
 		if p.ParentID == nil {
 			p.ParentID = src.ParentID
 		}
-		if err := checkSplitParent(ctx, tx, v, inputPath("parts", i, "parentId"), p.ParentID, src, levels[i], eff); err != nil {
+		if err := checkSplitParent(ctx, tx, v, validate.Input("parts", i, "parentId"), p.ParentID, src, levels[i], eff); err != nil {
 			return nil, err
 		}
 		checkSplitShare(v, i, p, levels[i], held)
@@ -1012,10 +1010,10 @@ func checkSplitShare(v *validate.Errors, i int, p *SplitPart, level Level, held 
 		l, ok := held.children[id]
 		switch {
 		case !ok:
-			v.Add(inputPath("parts", i, "childIds", j), validate.NotFound,
+			v.Add(validate.Input("parts", i, "childIds", j), validate.NotFound,
 				"Không phải đơn vị đang trực thuộc đơn vị bị chia tách.", "Not an open unit directly below the unit split.")
 		case l.Rank() <= level.Rank():
-			v.Add(inputPath("parts", i, "childIds", j), validate.NotAllowed,
+			v.Add(validate.Input("parts", i, "childIds", j), validate.NotAllowed,
 				fmt.Sprintf("Đơn vị cấp %s không thể trực thuộc đơn vị cấp %s.", l.VI(), level.VI()),
 				fmt.Sprintf("A %s unit cannot sit under a %s unit.", l, level))
 		}
@@ -1023,10 +1021,10 @@ func checkSplitShare(v *validate.Errors, i int, p *SplitPart, level Level, held 
 	for j, id := range p.MemberIDs {
 		switch {
 		case !held.active[id]:
-			v.Add(inputPath("parts", i, "memberIds", j), validate.NotFound,
+			v.Add(validate.Input("parts", i, "memberIds", j), validate.NotFound,
 				"Không phải đoàn viên đang sinh hoạt tại đơn vị bị chia tách.", "Not an active member of the unit split.")
 		case level != Branch:
-			v.Add(inputPath("parts", i, "memberIds", j), validate.NotAllowed,
+			v.Add(validate.Input("parts", i, "memberIds", j), validate.NotAllowed,
 				"Đoàn viên chỉ sinh hoạt tại chi đoàn.", "Members belong to a branch (chi đoàn).")
 		}
 	}
@@ -1047,7 +1045,7 @@ func checkSharedOut(v *validate.Errors, held *holdings, shares splitShares) {
 		}
 	}
 	if left > 0 {
-		v.Add(inputPath("parts"), validate.Required,
+		v.Add(validate.Input("parts"), validate.Required,
 			fmt.Sprintf("Còn %d đơn vị trực thuộc hoặc đoàn viên chưa được giao cho đơn vị mới nào.", left),
 			fmt.Sprintf("%d units below or members are not given to any new unit.", left))
 	}
@@ -1077,7 +1075,7 @@ func (t *Timeline) writeSplit(ctx context.Context, tx pgx.Tx, in SplitDecision, 
 	}
 	for i, p := range in.Parts {
 		if err := t.handOver(ctx, tx, []int64{srcID}, parts[i], nonNil(p.ChildIDs), nonNil(p.MemberIDs), in.Decided,
-			inputPath("parts", i)); err != nil {
+			validate.Input("parts", i)); err != nil {
 			return nil, err
 		}
 	}
@@ -1114,7 +1112,7 @@ type DissolveDecision struct {
 func (t *Timeline) Dissolve(ctx context.Context, in DissolveDecision) (*Change, error) {
 	var v validate.Errors
 	t.checkDecided(&v, &in.Decided)
-	fieldTo := inputPath("membersToUnitId")
+	fieldTo := validate.Input("membersToUnitId")
 	eff := in.EffectiveOn
 	var out *Change
 	err := t.decideOn(ctx, &v, in.UnitID, eff, func(tx pgx.Tx, u *unitState) error {
