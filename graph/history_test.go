@@ -1,6 +1,7 @@
 package graph_test
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -340,4 +341,56 @@ func TestEndedUnitsHistoryGoesToTheirSuccessors(t *testing.T) {
 	if len(resp.Errors) == 0 || resp.Errors[0].Extensions["code"] != "FORBIDDEN" {
 		t.Errorf("Ninh Thuận's lapsed officer still reads it: %s %+v", resp.Data, resp.Errors)
 	}
+}
+
+// Every unit a decision names must be the caller's to decide on, not only
+// the first: the bloc's officer may restructure the bloc's branches, but
+// not move them, their members or a merged unit into the district, nor
+// put a post in another unit's term.
+func TestRestructuringNeedsEveryUnit(t *testing.T) {
+	t.Parallel()
+	r := newReform(t)
+	id := r.env.Account(t, "doankhoi.kiemtra", nil, nil)
+	bloc := key(t, model.KindUnit, r.bloc)
+	r.env.Grant(t, id, account.Officer, &bloc)
+	officer := r.env.As(r.env.Session(t, id))
+	var term struct{ Term struct{ ID string } }
+	r.env.MustMutate(t, "committeeTermCreate", "CommitteeTermCreateInput", "term { id }", map[string]any{"unitId": r.district,
+		"name": "Nhiệm kỳ 2022 – 2027", "from": "2022-01-01"}, &term)
+	branch := func() string { return r.unit(t, &r.bloc, "BRANCH", uniq("Chi đoàn")) }
+	decision := func(in map[string]any) map[string]any {
+		in["effectiveOn"], in["decisionNumber"] = reformDay, uniq("QĐ")
+		return in
+	}
+	for _, tt := range []struct {
+		name, mutation, input string
+		in                    map[string]any
+	}{
+		{"a move into the district", "unitRelocate", "UnitRelocateInput",
+			decision(map[string]any{"unitId": branch(), "parentId": r.district})},
+		{"members sent to the district", "unitDissolve", "UnitDissolveInput",
+			decision(map[string]any{"unitId": branch(), "membersToUnitId": r.district})},
+		{"a merged unit placed in the district", "unitMerge", "UnitMergeInput",
+			decision(map[string]any{"unitIds": []string{branch(), branch()}, "newUnit": map[string]any{"parentId": r.district, "name": "Chi đoàn chung"}})},
+		{"a merge into the district's commune", "unitMerge", "UnitMergeInput",
+			decision(map[string]any{"unitIds": []string{branch()}, "intoUnitId": r.phuocDai})},
+		{"a split with a part in the district", "unitSplit", "UnitSplitInput",
+			decision(map[string]any{"unitId": branch(), "parts": []map[string]any{{"name": "Phần một"}, {"name": "Phần hai", "parentId": r.district}}})},
+		{"a post in the district's term", "positionAppoint", "PositionAppointInput",
+			map[string]any{"unitId": r.bloc, "termId": term.Term.ID, "title": "COMMITTEE_MEMBER", "holderName": "Lê Văn Tư", "from": "2023-01-01"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			changes, posts := r.env.Count(t, "unit_changes"), r.env.Count(t, "positions")
+			resp := officer.Do(t, fmt.Sprintf(`mutation($input: %s!) { %s(input: $input) { userErrors { field code } } }`, tt.input, tt.mutation),
+				map[string]any{"input": tt.in})
+			if len(resp.Errors) != 1 || resp.Errors[0].Extensions["code"] != "FORBIDDEN" {
+				t.Errorf("want FORBIDDEN, got %s %+v", resp.Data, resp.Errors)
+			}
+			if r.env.Count(t, "unit_changes") != changes || r.env.Count(t, "positions") != posts {
+				t.Error("a refused decision wrote something")
+			}
+		})
+	}
+	// The same officer decides within the bloc.
+	officer.MustMutate(t, "unitDissolve", "UnitDissolveInput", "__typename", decision(map[string]any{"unitId": branch()}), nil)
 }
