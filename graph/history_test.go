@@ -337,6 +337,15 @@ func TestEndedUnitsHistoryGoesToTheirSuccessors(t *testing.T) {
 	if resp := kh.Do(t, q, map[string]any{"u": r.district}); len(resp.Errors) > 0 {
 		t.Errorf("Khánh Hòa's officer reading Bác Ái's 2022 (dissolved, its lineage none, its parent merged): %+v", resp.Errors)
 	}
+	// The export link serves it too: the handler asks the same heirs.
+	var link struct {
+		YearlyReport struct{ ExportURL string }
+	}
+	kh.MustDo(t, `query($u: ID!) { yearlyReport(unitId: $u, year: 2022) { exportUrl(format: XLSX) } }`,
+		map[string]any{"u": r.province}, &link)
+	if rec := r.env.Raw("GET", link.YearlyReport.ExportURL, "", ""); rec.Code != 200 {
+		t.Errorf("Khánh Hòa's officer downloading Ninh Thuận's 2022: %d %s", rec.Code, rec.Body.String())
+	}
 	resp := nt.Do(t, q, map[string]any{"u": r.province})
 	if len(resp.Errors) == 0 || resp.Errors[0].Extensions["code"] != "FORBIDDEN" {
 		t.Errorf("Ninh Thuận's lapsed officer still reads it: %s %+v", resp.Data, resp.Errors)

@@ -274,8 +274,8 @@ func (t target) check(ctx context.Context, id string) error {
 // canManageUnit allows managers of the unit (and administrators); a unit
 // that does not exist passes, for the store to report. An ended unit
 // (merged, split, dissolved) is also managed by the managers of the units
-// that carry it on: its officers' roles lapsed with it, and its history
-// (its past reports, records to complete) passes to its successors.
+// that carry it on (org.Timeline.HeirsOf): its officers' roles lapsed with
+// it, and its history (its past reports, records to complete) passes on.
 func canManageUnit(ctx context.Context, unitID int64) error {
 	p := access.From(ctx)
 	if !p.SignedIn() {
@@ -284,10 +284,6 @@ func canManageUnit(ctx context.Context, unitID int64) error {
 	if p.Admin {
 		return nil
 	}
-	return managesUnitOrSuccessor(ctx, p, unitID, map[int64]bool{})
-}
-
-func managesUnitOrSuccessor(ctx context.Context, p *access.Principal, unitID int64, seen map[int64]bool) error {
 	u, err := loadOne(ctx, loaders(ctx).Unit, unitID)
 	if err != nil || u == nil {
 		return err
@@ -296,29 +292,9 @@ func managesUnitOrSuccessor(ctx context.Context, p *access.Principal, unitID int
 	if refusal == nil || !u.Archived() {
 		return refusal
 	}
-	// The unit, or an ended unit above it (a dissolved district's province
-	// merged into another), passed its history on.
-	for _, id := range append(u.AncestorIDs(), u.ID) {
-		if seen[id] {
-			continue
-		}
-		seen[id] = true
-		ended, err := loadOne(ctx, loaders(ctx).Unit, id)
-		if err != nil {
-			return err
-		}
-		if ended == nil || !ended.Archived() {
-			continue
-		}
-		successors, err := loaders(ctx).Successors.Load(ctx, id)
-		if err != nil {
-			return err
-		}
-		for _, s := range successors {
-			if managesUnitOrSuccessor(ctx, p, s, seen) == nil {
-				return nil
-			}
-		}
+	heirs, err := loaders(ctx).Heirs.Load(ctx, u.ID)
+	if err != nil {
+		return err
 	}
-	return refusal
+	return p.RequireManageOrInherit(u.Path, heirs)
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/rs/zerolog/hlog"
 
 	"github.com/sodoan/sodoan/internal/account"
+	"github.com/sodoan/sodoan/internal/org"
 	"github.com/sodoan/sodoan/internal/ratelimit"
 	"github.com/sodoan/sodoan/internal/report"
 	"github.com/sodoan/sodoan/internal/report/render"
@@ -21,7 +22,7 @@ import (
 // Each download builds a whole yearly report, so downloads are budgeted per
 // client address (limit, nil for none) before the token is even looked up:
 // a flood of links, real or guessed, cannot keep the database busy.
-func exportReport(accounts *account.Store, reports *report.Store, limit *ratelimit.Limiter) http.HandlerFunc {
+func exportReport(accounts *account.Store, reports *report.Store, timeline *org.Timeline, limit *ratelimit.Limiter) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		log := hlog.FromRequest(r)
@@ -57,7 +58,12 @@ func exportReport(accounts *account.Store, reports *report.Store, limit *ratelim
 			return
 		}
 		path, err := reports.UnitPath(ctx, link.UnitID)
-		if err != nil || p == nil || !p.Manages(path) {
+		var heirs []string
+		if err == nil && p != nil && !p.Manages(path) {
+			// An ended unit's report is its heirs' too, as yearlyReport allows.
+			heirs, err = timeline.HeirsOf(ctx, link.UnitID)
+		}
+		if err != nil || p == nil || p.RequireManageOrInherit(path, heirs) != nil {
 			fail(http.StatusForbidden, "Tài khoản không còn quyền xem báo cáo của đơn vị này.")
 			return
 		}

@@ -126,7 +126,7 @@ func Routes(o Options) http.Handler {
 	mux.Handle("POST /uploads/photos", crossOrigin(withAuth(tokens, uploadPhoto(resolver.NewsStore, o.Media))))
 	mux.Handle("OPTIONS /uploads/photos", crossOrigin(allowOnly(http.MethodPost)))
 	mux.Handle("GET /media/{name}", serveMedia(o.Media))
-	mux.Handle("GET /exports/report", exportReport(resolver.AccountStore, resolver.ReportStore, o.Exports))
+	mux.Handle("GET /exports/report", exportReport(resolver.AccountStore, resolver.ReportStore, resolver.Timeline, o.Exports))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})

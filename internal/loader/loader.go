@@ -105,8 +105,10 @@ type Loaders struct {
 	CommitteeTerm  *dataloadgen.Loader[int64, *org.Term]
 	// UnitAsOf is a unit's version of a day.
 	UnitAsOf *dataloadgen.Loader[org.AsOfKey, *org.UnitVersion]
-	// Successors are the units that carry a unit on (its lineage).
-	Successors *dataloadgen.Loader[int64, []int64]
+	// Heirs are the paths of the units that carry on an ended unit's
+	// history (org.Timeline.HeirsOf); asked only when a check on an ended
+	// unit fails otherwise.
+	Heirs *dataloadgen.Loader[int64, []string]
 	// Participants and ParticipantCount see only the members the request's
 	// caller may see.
 	Participants     *dataloadgen.Loader[PageKey, page.Page[*activity.Participation]]
@@ -161,7 +163,13 @@ func (l *Loaders) records(s Stores, opt dataloadgen.Option) {
 	l.Position = dataloadgen.NewMappedLoader(s.Timeline.PositionsByIDs, opt)
 	l.CommitteeTerm = dataloadgen.NewMappedLoader(s.Timeline.TermsByIDs, opt)
 	l.UnitAsOf = dataloadgen.NewMappedLoader(s.Timeline.VersionsAsOf, opt)
-	l.Successors = dataloadgen.NewLoader(s.Timeline.SuccessorsOf, opt)
+	l.Heirs = dataloadgen.NewLoader(func(ctx context.Context, ids []int64) ([][]string, []error) {
+		out, errs := make([][]string, len(ids)), make([]error, len(ids))
+		for i, id := range ids {
+			out[i], errs[i] = s.Timeline.HeirsOf(ctx, id)
+		}
+		return out, errs
+	}, opt)
 }
 
 // perParent are the loaders of what belongs to one record, whole: a

@@ -90,31 +90,32 @@ func (t *Timeline) VersionsAsOf(ctx context.Context, keys []AsOfKey) (map[AsOfKe
 	return out, nil
 }
 
-// SuccessorsOf returns, for each unit, the units that carry it on (by a
-// merge, split or dissolution's lineage), for the rule that an ended
-// unit's history is managed by the managers of what took it over.
-func (t *Timeline) SuccessorsOf(ctx context.Context, ids []int64) ([][]int64, []error) {
-	rows, err := t.pool.Query(ctx, `SELECT p.id, coalesce(array_agg(l.successor_id ORDER BY l.id) FILTER (WHERE l.id IS NOT NULL), '{}')
-		FROM unnest($1::bigint[]) AS p(id) LEFT JOIN unit_lineage l ON l.predecessor_id = p.id GROUP BY p.id`, ids)
+// HeirsOf returns the paths of the units that carry on the history of
+// unit id when it has ended: the units the lineage of it, or of an ended
+// unit above it, passes to, and theirs in turn when those ended too (a
+// district dissolved in a province merged into another). Their managers
+// manage the ended unit's past; its own officers' roles lapsed with it.
+// Empty for a unit that has not ended.
+func (t *Timeline) HeirsOf(ctx context.Context, id int64) ([]string, error) {
+	rows, err := t.pool.Query(ctx, `WITH RECURSIVE heirs(id) AS (
+			SELECT l.successor_id FROM units u
+			JOIN units a ON a.path @> u.path AND a.archived_at IS NOT NULL
+			JOIN unit_lineage l ON l.predecessor_id = a.id
+			WHERE u.id = $1 AND u.archived_at IS NOT NULL
+		UNION
+			SELECT l.successor_id FROM heirs h
+			JOIN units u ON u.id = h.id
+			JOIN units a ON a.path @> u.path AND a.archived_at IS NOT NULL
+			JOIN unit_lineage l ON l.predecessor_id = a.id)
+		SELECT u.path::text FROM heirs h JOIN units u ON u.id = h.id`, id)
 	if err != nil {
-		return nil, []error{fmt.Errorf("successors: %w", err)}
+		return nil, fmt.Errorf("heirs of unit %d: %w", id, err)
 	}
-	found := map[int64][]int64{}
-	_, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (struct{}, error) {
-		var id int64
-		var succ []int64
-		err := r.Scan(&id, &succ)
-		found[id] = succ
-		return struct{}{}, err
-	})
+	paths, err := pgx.CollectRows(rows, pgx.RowTo[string])
 	if err != nil {
-		return nil, []error{fmt.Errorf("successors: %w", err)}
+		return nil, fmt.Errorf("heirs of unit %d: %w", id, err)
 	}
-	out := make([][]int64, len(ids))
-	for i, id := range ids {
-		out[i] = found[id]
-	}
-	return out, nil
+	return paths, nil
 }
 
 const termColumns = `id, unit_id, name, valid_from, valid_to, decision_number, version`
