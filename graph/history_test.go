@@ -181,6 +181,11 @@ func TestRestructuringRefused(t *testing.T) {
 			map[string]any{"unitId": r.branchB, "decisionNumber": "  "}, "input.decisionNumber:REQUIRED"},
 		{"a parent that does not exist", "unitRelocate", "UnitRelocateInput",
 			map[string]any{"unitId": r.bloc, "parentId": "VW5pdDo5OTk5OTk"}, "input.parentId:NOT_FOUND"},
+		{"a merge of more units than a decision holds", "unitMerge", "UnitMergeInput",
+			map[string]any{"unitIds": manyUnits(51), "newUnit": map[string]any{"parentId": r.province, "name": "Đơn vị chung"}},
+			"input.unitIds:TOO_LONG"},
+		{"a split into more units than a decision holds", "unitSplit", "UnitSplitInput",
+			map[string]any{"unitId": r.branchB, "parts": manyParts(51)}, "input.parts:TOO_LONG"},
 		{"a malformed unit", "unitDissolve", "UnitDissolveInput",
 			map[string]any{"unitId": "%%%"}, "input.unitId:NOT_FOUND"},
 	} {
@@ -199,6 +204,23 @@ func TestRestructuringRefused(t *testing.T) {
 			}
 		})
 	}
+}
+
+// manyUnits are n unit IDs, of units that need not exist.
+func manyUnits(n int) []string {
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = model.EncodeID(model.KindUnit, int64(100000+i))
+	}
+	return ids
+}
+
+func manyParts(n int) []map[string]any {
+	parts := make([]map[string]any, n)
+	for i := range parts {
+		parts[i] = map[string]any{"name": fmt.Sprintf("Chi đoàn %d", i+1)}
+	}
+	return parts
 }
 
 // The committee of a date is the one in office then; the holder's name is
