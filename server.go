@@ -8,6 +8,7 @@
 //	server migrate force VERSION      mark VERSION as applied after a manual repair
 //	server seed [--before-reform]     load the demo into an empty database
 //	server gendata [--members N] [--seed S]  province-sized data for benchmarks
+//	server reportbench [--members N] [--runs R]  time every report section
 //	server user create --username U --name N (--admin | --officer-of UNIT) [--email E]
 //	                                  create an account; the password is read from the terminal or stdin
 //	server schema                     print the GraphQL schema as one SDL file (schema.graphql)
@@ -76,6 +77,8 @@ const usage = `usage:
                                     fill an empty database with a province-sized dataset (benchmarks)
   server loadbench [--members N] [--duration D] [--out FILE] [--queries 1,2,...] [--cpuprofile FILE]
                                     dashboard queries over HTTP at concurrency 1, 16, 64 vs hand-written SQL
+  server reportbench [--members N] [--runs R]
+                                    every section of the yearly report for a branch, a bloc and the province
   server user create --username U --name N (--admin | --officer-of UNIT_ID) [--email E]
                                     create an account; password from the terminal or stdin
   server schema                     print the GraphQL schema (SDL) that schema.graphql holds
@@ -127,6 +130,8 @@ func run(ctx context.Context, args []string, environ map[string]string, stdin io
 		return userCommand(ctx, cfg, log, args, stdin, stdout)
 	case "loadbench":
 		return loadbenchCommand(ctx, cfg, log, args, stdout)
+	case "reportbench":
+		return reportbenchCommand(ctx, cfg, log, args, stdout)
 	case "gendata":
 		return gendataCommand(ctx, cfg, log, args, stdout)
 	case "seed":
