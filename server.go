@@ -8,6 +8,7 @@
 //	server migrate force VERSION      mark VERSION as applied after a manual repair
 //	server seed [--before-reform]     load the demo into an empty database
 //	server gendata [--members N] [--seed S]  province-sized data for benchmarks
+//	server figures verify|rebuild [--unit ID] [--year Y]  check or repair the kept report figures
 //	server reportbench [--members N] [--runs R]  time every report section
 //	server user create --username U --name N (--admin | --officer-of UNIT) [--email E]
 //	                                  create an account; the password is read from the terminal or stdin
@@ -77,6 +78,9 @@ const usage = `usage:
                                     fill an empty database with a province-sized dataset (benchmarks)
   server loadbench [--members N] [--duration D] [--out FILE] [--queries 1,2,...] [--cpuprofile FILE]
                                     dashboard queries over HTTP at concurrency 1, 16, 64 vs hand-written SQL
+  server figures verify|rebuild [--unit ID] [--year Y]
+                                    compare the report figures kept as records are written with the records
+                                    (exit 1 on a difference), or recompute them
   server reportbench [--members N] [--runs R]
                                     every section of the yearly report for a branch, a bloc and the province
   server user create --username U --name N (--admin | --officer-of UNIT_ID) [--email E]
@@ -130,6 +134,8 @@ func run(ctx context.Context, args []string, environ map[string]string, stdin io
 		return userCommand(ctx, cfg, log, args, stdin, stdout)
 	case "loadbench":
 		return loadbenchCommand(ctx, cfg, log, args, stdout)
+	case "figures":
+		return figuresCommand(ctx, cfg, log, args, stdout)
 	case "reportbench":
 		return reportbenchCommand(ctx, cfg, log, args, stdout)
 	case "gendata":

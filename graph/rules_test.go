@@ -159,6 +159,8 @@ var unaudited = map[string]string{
 	"online_visitors":   "anonymous visit counts",
 	"address_visitors":  "anonymous visit counts",
 	"visit_salts":       "daily salts of the visit counts",
+	"unit_figures":      "report figures derived from audited records by triggers (internal/figures)",
+	"unit_year_figures": "report figures derived from audited records by triggers (internal/figures)",
 }
 
 // Every table holds records that are audited (the audit trigger) or is

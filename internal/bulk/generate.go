@@ -8,6 +8,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/sodoan/sodoan/internal/figures"
 )
 
 // Options shape a generated province.
@@ -78,6 +80,7 @@ func Generate(ctx context.Context, pool *pgxpool.Pool, opts Options) (Generated,
 			{"participations", gen.participations},
 			{"contributions", gen.contributions},
 			{"commendations, pledges, ratings, posts", gen.yearly},
+			{"report figures", gen.figures},
 		} {
 			if err := gen.step(s.name, s.f); err != nil {
 				return err
@@ -118,6 +121,12 @@ func (gen *generator) step(name string, f func() (int64, error)) error {
 	}
 	gen.opts.Log(name, n, time.Since(start))
 	return nil
+}
+
+// figures fills the report figures the triggers keep, which the replica
+// role skipped.
+func (gen *generator) figures() (int64, error) {
+	return figures.Rebuild(gen.ctx, gen.tx, figures.Filter{})
 }
 
 // audit pauses or resumes the audit triggers of the tables written.

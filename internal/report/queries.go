@@ -42,7 +42,9 @@ const (
 
 // membersAt defines a CTE `name` of the members whose unit on date (an SQL
 // expression) is in scope, with that unit's id and path of the time. Only
-// members ever placed in the scope's units are replayed.
+// members ever placed in the scope's units (admitted or transferred there)
+// are replayed, found through the events' unit indexes: a branch's report
+// reads its own members' events, not the country's.
 func membersAt(name, date, scope string) string {
 	return name + ` AS (
 	SELECT m.id, m.gender, m.position, l.unit_id, s.path
@@ -50,8 +52,11 @@ func membersAt(name, date, scope string) string {
 			CASE e.kind WHEN 'ADMITTED' THEN e.unit_id WHEN 'TRANSFERRED' THEN e.to_unit_id END AS unit_id
 		FROM member_events e
 		WHERE e.occurred_on <= ` + date + ` AND e.member_id IN (
-			SELECT e2.member_id FROM member_events e2 JOIN ` + scope + ` s2 ON s2.unit_id = coalesce(e2.to_unit_id, e2.unit_id)
-			WHERE e2.occurred_on <= ` + date + `)
+			SELECT e2.member_id FROM member_events e2 JOIN ` + scope + ` s2 ON s2.unit_id = e2.to_unit_id
+			WHERE e2.occurred_on <= ` + date + `
+			UNION ALL
+			SELECT e2.member_id FROM member_events e2 JOIN ` + scope + ` s2 ON s2.unit_id = e2.unit_id
+			WHERE e2.kind = 'ADMITTED' AND e2.occurred_on <= ` + date + `)
 		ORDER BY e.member_id, e.occurred_on DESC, e.id DESC) l
 	JOIN members m ON m.id = l.member_id
 	JOIN ` + scope + ` s ON s.unit_id = l.unit_id)`
@@ -165,7 +170,8 @@ const restructuring = `EXISTS (SELECT 1 FROM unit_lineage l JOIN unit_changes c 
 // activityKinds queues the held activities by work area and kind.
 func (f figures) activityKinds() {
 	b, r := f.b, f.r
-	b.Queue(`SELECT a.work_area, a.kind, count(*) FROM`+heldActivities(f.t.scope)+` GROUP BY 1, 2 ORDER BY 1, 3 DESC, 2`, f.args()...).
+	b.Queue(`SELECT k.area, k.kind, sum(k.n)::int FROM ` + f.kept(false) + ` k WHERE k.figure = 'ACTIVITIES'
+		GROUP BY 1, 2 ORDER BY 1, 3 DESC, 2`).
 		Query(func(rows pgx.Rows) error {
 			var area activity.WorkArea
 			var kind activity.Kind
@@ -182,23 +188,41 @@ func (f figures) activityKinds() {
 		})
 }
 
-// participations queues the attended participations, participants and
-// hours by work area and in all.
+// kept is the kept figures of the year up to the report's date, over the
+// year's scope.
+func (f figures) kept(byMonth bool) string { return keptFigures(f.t.scope, f.start, f.end, byMonth) }
+
+// participations queues the attended participations and hours by work
+// area and in all, from the kept figures, and the distinct participants
+// from the year's attendances (distinct counts do not add up over units).
 func (f figures) participations() {
 	b, r, atEnd := f.b, f.r, f.t.atEnd
-	b.Queue(`SELECT p.work_area, count(*), count(DISTINCT p.member_id),
-			count(DISTINCT p.member_id) FILTER (WHERE ae.id IS NOT NULL), coalesce(sum(p.volunteer_hours), 0)::float8
-		FROM ` + f.t.attended + ` p LEFT JOIN ` + atEnd + ` ae ON ae.id = p.member_id
-		GROUP BY GROUPING SETS ((p.work_area), ())`).Query(func(rows pgx.Rows) error {
+	b.Queue(`SELECT k.area, coalesce(sum(k.n), 0)::int, coalesce(sum(k.amount), 0)::float8 FROM ` + f.kept(false) + ` k WHERE k.figure = 'ATTENDANCES'
+		GROUP BY GROUPING SETS ((k.area), ())`).Query(func(rows pgx.Rows) error {
 		var area *activity.WorkArea
-		var f Area
-		_, err := pgx.ForEachRow(rows, []any{&area, &f.Participations, &f.Participants, &f.ParticipantsAtYearEnd, &f.VolunteerHours}, func() error {
+		var n int
+		var hours float64
+		_, err := pgx.ForEachRow(rows, []any{&area, &n, &hours}, func() error {
 			a := &r.Total
 			if area != nil {
 				a = r.area(*area)
 			}
-			a.Participations, a.Participants, a.ParticipantsAtYearEnd, a.VolunteerHours =
-				f.Participations, f.Participants, f.ParticipantsAtYearEnd, f.VolunteerHours
+			a.Participations, a.VolunteerHours = n, hours
+			return nil
+		})
+		return err
+	})
+	b.Queue(`SELECT p.work_area, count(DISTINCT p.member_id), count(DISTINCT p.member_id) FILTER (WHERE ae.id IS NOT NULL)
+		FROM ` + f.t.attended + ` p LEFT JOIN ` + atEnd + ` ae ON ae.id = p.member_id
+		GROUP BY GROUPING SETS ((p.work_area), ())`).Query(func(rows pgx.Rows) error {
+		var area *activity.WorkArea
+		var participants, atYearEnd int
+		_, err := pgx.ForEachRow(rows, []any{&area, &participants, &atYearEnd}, func() error {
+			a := &r.Total
+			if area != nil {
+				a = r.area(*area)
+			}
+			a.Participants, a.ParticipantsAtYearEnd = participants, atYearEnd
 			return nil
 		})
 		return err
@@ -208,10 +232,8 @@ func (f figures) participations() {
 // contributions queues the contributions by kind, by work area and in all.
 func (f figures) contributions() {
 	b, r := f.b, f.r
-	b.Queue(`SELECT a.work_area, c.kind, count(*), `+money.SumSQL("c.value_dong")+`
-		FROM contributions c JOIN activities a ON a.id = c.activity_id JOIN `+f.t.scope+` au ON au.unit_id = a.unit_id
-		WHERE a.status = 'DONE' AND a.starts_on BETWEEN $1::date AND $2::date
-		GROUP BY GROUPING SETS ((a.work_area, c.kind), (c.kind))`, f.args()...).Query(func(rows pgx.Rows) error {
+	b.Queue(`SELECT k.area, k.kind, sum(k.n)::int, `+money.SumSQL("k.amount")+` FROM `+f.kept(false)+` k
+		WHERE k.figure = 'CONTRIBUTIONS' GROUP BY GROUPING SETS ((k.area, k.kind), (k.kind))`).Query(func(rows pgx.Rows) error {
 		var area *activity.WorkArea
 		var kind activity.ContributionKind
 		var n int
@@ -241,13 +263,19 @@ func (f figures) contributions() {
 func (f figures) pledges() {
 	b, r, start, atEnd := f.b, f.r, f.start, f.t.atEnd
 	var p Pledge
-	b.Queue(`WITH ae AS (SELECT * FROM `+atEnd+` x)
-		SELECT pl.id, count(ae.id), count(s.member_id)
-		FROM pledges pl JOIN `+f.t.scope+` pu ON pu.unit_id = pl.unit_id
-		LEFT JOIN ae ON ae.path <@ pu.path
-		LEFT JOIN pledge_signatures s ON s.pledge_id = pl.id AND s.member_id = ae.id
-		WHERE pl.year = extract(year FROM $1::date)::int
-		GROUP BY pl.id, pu.path ORDER BY pu.path, pl.id`, start).
+	// A member is eligible for the pledges of every unit on their unit's
+	// path (of the time): the path's labels, joined by id, rather than a
+	// path containment test per pledge and member, which at a province
+	// compared every member with every pledge.
+	b.Queue(`WITH ae AS (SELECT * FROM `+atEnd+` x),
+		pl AS (SELECT pl.id, pl.unit_id, pu.path FROM pledges pl JOIN `+f.t.scope+` pu ON pu.unit_id = pl.unit_id
+			WHERE pl.year = extract(year FROM $1::date)::int),
+		under AS (SELECT ae.id AS member_id, a.unit_id FROM ae, unnest(string_to_array(ae.path::text, '.')::bigint[]) AS a (unit_id)
+			WHERE a.unit_id IN (SELECT unit_id FROM pl))
+		SELECT pl.id, count(under.member_id), count(s.member_id)
+		FROM pl LEFT JOIN under ON under.unit_id = pl.unit_id
+		LEFT JOIN pledge_signatures s ON s.pledge_id = pl.id AND s.member_id = under.member_id
+		GROUP BY pl.id, pl.path ORDER BY pl.path, pl.id`, start).
 		Query(appendEach(&r.Pledges, &p, &p.PledgeID, &p.Eligible, &p.Signed))
 }
 
@@ -304,17 +332,15 @@ func (f figures) given() {
 // news queues how many posts were published in the year.
 func (f figures) news() {
 	b, r := f.b, f.r
-	b.Queue(`SELECT count(*) FROM posts p JOIN `+f.t.scope+` u ON u.unit_id = p.unit_id
-		WHERE p.status <> 'DRAFT'
-			AND (p.published_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date BETWEEN $1::date AND $2::date`,
-		f.args()...).QueryRow(func(row pgx.Row) error { return row.Scan(&r.NewsPublished) })
+	b.Queue(`SELECT coalesce(sum(k.n), 0)::int FROM ` + f.kept(false) + ` k WHERE k.figure = 'POSTS'`).QueryRow(func(row pgx.Row) error { return row.Scan(&r.NewsPublished) })
 }
 
 // monthly queues the held activities and attended participations by month.
 func (f figures) monthly() {
 	b, r := f.b, f.r
-	b.Queue(`SELECT extract(month FROM a.starts_on)::int, count(DISTINCT a.id), count(p.member_id) FILTER (WHERE p.attended)
-		FROM`+heldWithParticipations(f.t.scope)+` GROUP BY 1`, f.args()...).Query(func(rows pgx.Rows) error {
+	b.Queue(`SELECT extract(month FROM k.month)::int, coalesce(sum(k.n) FILTER (WHERE k.figure = 'ACTIVITIES'), 0)::int,
+			coalesce(sum(k.n) FILTER (WHERE k.figure = 'ATTENDANCES'), 0)::int
+		FROM ` + f.kept(true) + ` k WHERE k.figure IN ('ACTIVITIES', 'ATTENDANCES') GROUP BY 1`).Query(func(rows pgx.Rows) error {
 		var month, acts, parts int
 		_, err := pgx.ForEachRow(rows, []any{&month, &acts, &parts}, func() error {
 			r.Monthly[month-1].Activities, r.Monthly[month-1].Participations = acts, parts
@@ -367,39 +393,29 @@ func (f figures) committee() {
 		f.end, r.UnitID).Query(appendEach(&r.Committee, &id, &id))
 }
 
-// heldWithParticipations is heldActivities with each activity's
-// participations joined (activities without any kept).
-func heldWithParticipations(scope string) string {
-	return ` activities a JOIN ` + scope + ` au ON au.unit_id = a.unit_id
-	LEFT JOIN participations p ON p.activity_id = a.id
-	WHERE a.status = 'DONE' AND a.starts_on BETWEEN $1::date AND $2::date`
-}
-
 // queueBreakdown adds a row per unit directly below on the report's date,
 // and one for the records attached to the unit itself, so that the rows
 // sum to the total; each row has the unit's name of that date.
 func queueBreakdown(b *pgx.Batch, r *Report, t tables) {
 	start, _ := yearBounds(r.Year)
-	end := r.Date
-	// Each record is keyed by the path (of the time) of the row it belongs
-	// to: the unit itself for records attached to it, else the child it
-	// lies under.
+	// Each figure and member is keyed by the path (of the time) of the row
+	// it belongs to: the unit itself for records attached to it, else the
+	// child it lies under.
 	b.Queue(`WITH sc AS (SELECT * FROM `+t.scope+` x),
-		top AS (SELECT nlevel(path) + 1 AS depth FROM sc WHERE unit_id = $3),
+		top AS (SELECT nlevel(path) + 1 AS depth FROM sc WHERE unit_id = $1),
 		ae AS (SELECT * FROM `+t.atEnd+` x),
-		rows AS (SELECT unit_id AS id, path, level, name, unit_id = $3 AS own FROM sc WHERE parent_id = $3 OR unit_id = $3),
-		held AS (SELECT a.id, subpath(au.path, 0, least(nlevel(au.path), (SELECT depth FROM top))) AS key FROM`+heldActivities("sc")+`),
+		rows AS (SELECT unit_id AS id, path, level, name, unit_id = $1 AS own FROM sc WHERE parent_id = $1 OR unit_id = $1),
 		m AS (SELECT subpath(path, 0, least(nlevel(path), (SELECT depth FROM top))) AS key, count(*) AS n FROM ae GROUP BY 1),
-		a AS (SELECT key, count(*) AS n FROM held GROUP BY 1),
-		p AS (SELECT subpath(path, 0, least(nlevel(path), (SELECT depth FROM top))) AS key, count(*) AS n, sum(volunteer_hours) AS hours
-			FROM `+t.attended+` GROUP BY 1),
-		c AS (SELECT h.key, `+money.SumSQL("c.value_dong")+` AS value FROM held h JOIN contributions c ON c.activity_id = h.id GROUP BY 1)
-		SELECT rows.id, rows.name, rows.own, coalesce(m.n, 0), coalesce(a.n, 0), coalesce(p.n, 0),
-			coalesce(p.hours, 0)::float8, coalesce(c.value, 0)::bigint
-		FROM rows
-		LEFT JOIN m ON m.key = rows.path LEFT JOIN a ON a.key = rows.path
-		LEFT JOIN p ON p.key = rows.path LEFT JOIN c ON c.key = rows.path
-		ORDER BY rows.own DESC, rows.level, rows.name, rows.id`, start, end, r.UnitID).Query(func(rows pgx.Rows) error {
+		k AS (SELECT subpath(sc.path, 0, least(nlevel(sc.path), (SELECT depth FROM top))) AS key,
+				sum(k.n) FILTER (WHERE k.figure = 'ACTIVITIES') AS activities,
+				sum(k.n) FILTER (WHERE k.figure = 'ATTENDANCES') AS attendances,
+				sum(k.amount) FILTER (WHERE k.figure = 'ATTENDANCES') AS hours,
+				`+money.SumSQL("CASE WHEN k.figure = 'CONTRIBUTIONS' THEN k.amount END")+` AS value
+			FROM `+keptFigures(t.scope, start, r.Date, false)+` k JOIN sc ON sc.unit_id = k.unit_id GROUP BY 1)
+		SELECT rows.id, rows.name, rows.own, coalesce(m.n, 0), coalesce(k.activities, 0)::int, coalesce(k.attendances, 0)::int,
+			coalesce(k.hours, 0)::float8, coalesce(k.value, 0)::bigint
+		FROM rows LEFT JOIN m ON m.key = rows.path LEFT JOIN k ON k.key = rows.path
+		ORDER BY rows.own DESC, rows.level, rows.name, rows.id`, r.UnitID).Query(func(rows pgx.Rows) error {
 		var u Unit
 		var own bool
 		_, err := pgx.ForEachRow(rows, []any{&u.UnitID, &u.Name, &own, &u.Members, &u.Activities, &u.Participations, &u.VolunteerHours, &u.ContributionValue}, func() error {

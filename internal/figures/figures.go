@@ -1,0 +1,130 @@
+// Package figures checks and repairs the report figures the database keeps
+// as records are written (unit_figures and unit_year_figures, maintained by
+// the triggers of migration 17). Their one definition is the SQL function
+// figures_from_records; Verify compares the kept figures with it and
+// Rebuild refills them from it.
+package figures
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/sodoan/sodoan/internal/db"
+)
+
+// Filter narrows a check or a repair: to the subtree of UnitID (as the tree
+// stands today) and to the months of Year, when they are set (zero: all).
+type Filter struct {
+	UnitID int64
+	Year   int
+}
+
+// Difference is one key whose kept figure is not what the records say.
+// Kept or Want is zero where the row is missing on that side.
+type Difference struct {
+	Table                  string // unit_figures or unit_year_figures
+	UnitID                 int64
+	Period                 string // 2026-03 for a month, 2026 for a year
+	Figure, Area, Kind     string
+	KeptN, WantN           int64
+	KeptAmount, WantAmount string
+}
+
+func (d Difference) String() string {
+	return fmt.Sprintf("%s unit %d %s %s %s %s: kept %d / %s, records say %d / %s",
+		d.Table, d.UnitID, d.Period, d.Figure, d.Area, d.Kind, d.KeptN, d.KeptAmount, d.WantN, d.WantAmount)
+}
+
+// bounds are the days and the units the filter covers, as statement
+// arguments: $1 the unit ids, $2 and $3 the first and last day.
+func (f Filter) bounds() (units string, from, to time.Time) {
+	units = `ARRAY(SELECT id FROM units WHERE $1::bigint = 0 OR path <@ (SELECT path FROM units WHERE id = $1))`
+	from, to = time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
+	if f.Year != 0 {
+		from, to = time.Date(f.Year, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(f.Year, 12, 31, 0, 0, 0, 0, time.UTC)
+	}
+	return units, from, to
+}
+
+// diffSQL lists the keys where kept and recomputed figures differ: the
+// month rows against the records, and the year rows against the records
+// summed by year.
+const diffSQL = `WITH ids AS (SELECT %[1]s AS ids),
+	want AS (SELECT r.* FROM ids, figures_from_records(ids.ids, $2::date, $3::date) r),
+	kept AS (SELECT f.* FROM unit_figures f, ids WHERE f.unit_id = ANY (ids.ids) AND f.month BETWEEN $2::date AND $3::date),
+	want_year AS (SELECT unit_id, extract(year FROM month)::int AS year, figure, area, kind, sum(n) AS n, sum(amount) AS amount
+		FROM want GROUP BY 1, 2, 3, 4, 5),
+	kept_year AS (SELECT y.* FROM unit_year_figures y, ids WHERE y.unit_id = ANY (ids.ids)
+		AND y.year BETWEEN extract(year FROM $2::date) AND extract(year FROM $3::date))
+	SELECT 'unit_figures', unit_id, to_char(month, 'YYYY-MM'), figure, area, kind,
+		coalesce(k.n, 0), coalesce(w.n, 0), coalesce(k.amount, 0)::text, coalesce(w.amount, 0)::text
+	FROM want w FULL JOIN kept k USING (unit_id, month, figure, area, kind)
+	WHERE k.n IS DISTINCT FROM w.n OR k.amount IS DISTINCT FROM w.amount
+	UNION ALL
+	SELECT 'unit_year_figures', unit_id, year::text, figure, area, kind,
+		coalesce(k.n, 0), coalesce(w.n, 0), coalesce(k.amount, 0)::text, coalesce(w.amount, 0)::text
+	FROM want_year w FULL JOIN kept_year k USING (unit_id, year, figure, area, kind)
+	WHERE k.n IS DISTINCT FROM w.n OR k.amount IS DISTINCT FROM w.amount
+	ORDER BY 1, 2, 3, 4, 5, 6`
+
+// Verify recomputes the figures the filter covers from the records and
+// returns every difference from the kept ones. It reads one snapshot
+// (REPEATABLE READ), so writes committed meanwhile do not show as
+// differences: figures and records change in the same transactions.
+func Verify(ctx context.Context, pool *pgxpool.Pool, f Filter) ([]Difference, error) {
+	units, from, to := f.bounds()
+	var diffs []Difference
+	err := pgx.BeginTxFunc(ctx, pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, fmt.Sprintf(diffSQL, units), f.UnitID, from, to)
+		if err != nil {
+			return err
+		}
+		var d Difference
+		diffs, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (Difference, error) {
+			err := row.Scan(&d.Table, &d.UnitID, &d.Period, &d.Figure, &d.Area, &d.Kind, &d.KeptN, &d.WantN, &d.KeptAmount, &d.WantAmount)
+			return d, err
+		})
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("verify figures: %w", err)
+	}
+	return diffs, nil
+}
+
+// Rebuild replaces the figures the filter covers with those recomputed
+// from the records, and returns how many month rows it wrote. Writers of
+// records wait while it runs (it locks both tables), so no write lands
+// between its reading and its writing. pool may be a transaction (a bulk
+// load that skipped the triggers rebuilds before it commits).
+func Rebuild(ctx context.Context, pool db.DB, f Filter) (int64, error) {
+	units, from, to := f.bounds()
+	var n int64
+	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `LOCK TABLE unit_figures, unit_year_figures IN EXCLUSIVE MODE`); err != nil {
+			return err
+		}
+		b := &pgx.Batch{}
+		b.Queue(`DELETE FROM unit_figures WHERE unit_id = ANY (`+units+`) AND month BETWEEN $2::date AND $3::date`, f.UnitID, from, to)
+		b.Queue(`INSERT INTO unit_figures SELECT * FROM figures_from_records(`+units+`, $2::date, $3::date)`, f.UnitID, from, to).
+			Exec(func(ct pgconn.CommandTag) error { n = ct.RowsAffected(); return nil })
+		b.Queue(`DELETE FROM unit_year_figures WHERE unit_id = ANY (`+units+`)
+			AND year BETWEEN extract(year FROM $2::date) AND extract(year FROM $3::date)`, f.UnitID, from, to)
+		b.Queue(`INSERT INTO unit_year_figures
+			SELECT unit_id, extract(year FROM month)::int, figure, area, kind, sum(n), sum(amount) FROM unit_figures
+			WHERE unit_id = ANY (`+units+`) AND month BETWEEN $2::date AND $3::date GROUP BY 1, 2, 3, 4, 5`, f.UnitID, from, to)
+		// The reports' plans need the new rows' statistics at once, not
+		// when autovacuum gets to them.
+		b.Queue(`ANALYZE unit_figures, unit_year_figures`)
+		return tx.SendBatch(ctx, b).Close()
+	})
+	if err != nil {
+		return 0, fmt.Errorf("rebuild figures: %w", err)
+	}
+	return n, nil
+}

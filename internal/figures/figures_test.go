@@ -1,0 +1,341 @@
+package figures_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/sodoan/sodoan/internal/figures"
+	"github.com/sodoan/sodoan/internal/testdb"
+)
+
+func TestMain(m *testing.M) { testdb.Main(m) }
+
+// world is a small province written straight into the tables, as any
+// write path (a store, a repair in psql) would: the figures must follow
+// whatever writes the records.
+type world struct {
+	units, members []int64
+}
+
+func newWorld(t *testing.T, ctx context.Context, pool *pgxpool.Pool) world {
+	t.Helper()
+	var w world
+	var province int64
+	if err := pool.QueryRow(ctx, `INSERT INTO units (level, name) VALUES ('PROVINCE', 'Tỉnh đoàn Thử') RETURNING id`).Scan(&province); err != nil {
+		t.Fatal(err)
+	}
+	w.units = append(w.units, province)
+	for d := range 2 {
+		var district int64
+		if err := pool.QueryRow(ctx, `INSERT INTO units (parent_id, level, name) VALUES ($1, 'DISTRICT', $2) RETURNING id`,
+			province, fmt.Sprintf("Huyện đoàn %d", d+1)).Scan(&district); err != nil {
+			t.Fatal(err)
+		}
+		w.units = append(w.units, district)
+		for b := range 2 {
+			var branch int64
+			if err := pool.QueryRow(ctx, `INSERT INTO units (parent_id, level, name) VALUES ($1, 'BRANCH', $2) RETURNING id`,
+				district, fmt.Sprintf("Chi đoàn %d-%d", d+1, b+1)).Scan(&branch); err != nil {
+				t.Fatal(err)
+			}
+			w.units = append(w.units, branch)
+		}
+	}
+	for i := range 30 {
+		var id int64
+		if err := pool.QueryRow(ctx, `INSERT INTO members (unit_id, full_name, gender, birth_date, joined_on)
+			VALUES ($1, $2, 'FEMALE', '2000-05-01', '2015-03-26') RETURNING id`,
+			w.units[3+i%4], fmt.Sprintf("Nguyễn Thị %d", i)).Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		w.members = append(w.members, id)
+	}
+	return w
+}
+
+var (
+	statuses = []string{"DONE", "DONE", "PLANNED", "CANCELLED"}
+	areas    = []string{"POLITICAL_EDUCATION", "YOUTH_VOLUNTEERING", "CREATIVE_YOUTH", "DEFENDING_FATHERLAND", "ORGANISATION_BUILDING"}
+	kinds    = []string{"VOLUNTEER_WORK", "DONATION", "MEETING", "CONTEST"}
+	gifts    = []string{"CASH", "IN_KIND", "YOUTH_PROJECT"}
+)
+
+// writer makes random writes of every kind the figures follow.
+type writer struct {
+	w   world
+	rng *rand.Rand
+	seq *int64
+	mu  *sync.Mutex
+}
+
+func (wr writer) pick(list []int64) int64  { return list[wr.rng.IntN(len(list))] }
+func (wr writer) one(list []string) string { return list[wr.rng.IntN(len(list))] }
+
+// day is a random day of 2024 or 2025, around month and year ends.
+func (wr writer) day() time.Time {
+	d := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, wr.rng.IntN(731))
+	if wr.rng.IntN(4) == 0 { // a month's first or last day
+		d = time.Date(d.Year(), d.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, wr.rng.IntN(2), -wr.rng.IntN(2))
+	}
+	return d
+}
+
+// publishedAt is a moment near a month's turn in Vietnam (UTC+7), where
+// the UTC date and the local date differ.
+func (wr writer) publishedAt() time.Time {
+	d := wr.day()
+	return time.Date(d.Year(), d.Month(), d.Day(), 16+wr.rng.IntN(8), wr.rng.IntN(60), 0, 0, time.UTC)
+}
+
+// write runs one random write on q.
+func (wr writer) write(ctx context.Context, q interface {
+	Exec(context.Context, string, ...any) (pgconn.CommandTag, error)
+}) error {
+	var err error
+	switch wr.rng.IntN(14) {
+	case 0, 1:
+		s := wr.day()
+		_, err = q.Exec(ctx, `INSERT INTO activities (unit_id, title, kind, work_area, starts_on, ends_on, status)
+			VALUES ($1, 'Hoạt động thử', $2, $3, $4, $4::date + $5::int, $6)`,
+			wr.pick(wr.w.units), wr.one(kinds), wr.one(areas), s, wr.rng.IntN(3), wr.one(statuses))
+	case 2:
+		_, err = q.Exec(ctx, `UPDATE activities SET status = $2 WHERE id = (SELECT id FROM activities ORDER BY id OFFSET $1 LIMIT 1)`,
+			wr.rng.IntN(40), wr.one(statuses))
+	case 3:
+		s := wr.day()
+		_, err = q.Exec(ctx, `UPDATE activities SET starts_on = $2, ends_on = $2, unit_id = $3, work_area = $4, kind = $5
+			WHERE id = (SELECT id FROM activities ORDER BY id OFFSET $1 LIMIT 1)`,
+			wr.rng.IntN(40), s, wr.pick(wr.w.units), wr.one(areas), wr.one(kinds))
+	case 4:
+		_, err = q.Exec(ctx, `UPDATE activities SET title = title || '.' WHERE id = (SELECT id FROM activities ORDER BY id OFFSET $1 LIMIT 1)`,
+			wr.rng.IntN(40))
+	case 5:
+		_, err = q.Exec(ctx, `DELETE FROM activities WHERE id = (SELECT id FROM activities ORDER BY id OFFSET $1 LIMIT 1)`, wr.rng.IntN(60))
+	case 6, 7:
+		n := 1 + wr.rng.IntN(10)
+		_, err = q.Exec(ctx, `INSERT INTO participations (activity_id, member_id, attended, volunteer_hours)
+			SELECT a.id, m.id, random() < 0.8, round((random() * 8)::numeric, 2)
+			FROM (SELECT id FROM activities ORDER BY id OFFSET $1 LIMIT 1) a,
+				(SELECT id FROM members ORDER BY random() LIMIT $2) m
+			ON CONFLICT DO NOTHING`, wr.rng.IntN(40), n)
+	case 8:
+		_, err = q.Exec(ctx, `UPDATE participations SET attended = NOT attended, volunteer_hours = volunteer_hours + 1
+			WHERE activity_id = (SELECT id FROM activities ORDER BY id OFFSET $1 LIMIT 1) AND member_id % 3 = $2`,
+			wr.rng.IntN(40), wr.rng.IntN(3))
+	case 9:
+		_, err = q.Exec(ctx, `DELETE FROM participations WHERE activity_id = (SELECT id FROM activities ORDER BY id OFFSET $1 LIMIT 1)
+			AND member_id % 2 = $2`, wr.rng.IntN(40), wr.rng.IntN(2))
+	case 10:
+		_, err = q.Exec(ctx, `INSERT INTO contributions (activity_id, kind, description, value_dong)
+			SELECT id, $2, 'Quà tặng', $3 FROM activities ORDER BY id OFFSET $1 LIMIT 1`,
+			wr.rng.IntN(40), wr.one(gifts), wr.rng.Int64N(50_000_000))
+	case 11:
+		_, err = q.Exec(ctx, `UPDATE contributions SET value_dong = $2, kind = $3,
+				activity_id = coalesce((SELECT id FROM activities ORDER BY id OFFSET $4 LIMIT 1), activity_id)
+			WHERE id = (SELECT id FROM contributions ORDER BY id OFFSET $1 LIMIT 1)`,
+			wr.rng.IntN(20), wr.rng.Int64N(50_000_000), wr.one(gifts), wr.rng.IntN(40))
+	case 12:
+		wr.mu.Lock()
+		*wr.seq++
+		slug := fmt.Sprintf("tin-thu-%d-%d", *wr.seq, wr.rng.IntN(1_000_000))
+		wr.mu.Unlock()
+		status := []string{"DRAFT", "PUBLISHED", "ARCHIVED"}[wr.rng.IntN(3)]
+		_, err = q.Exec(ctx, `INSERT INTO posts (unit_id, title, slug, status, published_at) VALUES ($1, 'Tin thử', $2, $3, $4)`,
+			wr.pick(wr.w.units), slug, status, wr.publishedAt())
+	default:
+		_, err = q.Exec(ctx, `UPDATE posts SET status = $2, published_at = $3, unit_id = $4
+			WHERE id = (SELECT id FROM posts ORDER BY id OFFSET $1 LIMIT 1)`,
+			wr.rng.IntN(20), []string{"DRAFT", "PUBLISHED", "ARCHIVED"}[wr.rng.IntN(3)], wr.publishedAt(), wr.pick(wr.w.units))
+		if err == nil && wr.rng.IntN(3) == 0 {
+			_, err = q.Exec(ctx, `DELETE FROM posts WHERE id = (SELECT id FROM posts ORDER BY id OFFSET $1 LIMIT 1)`, wr.rng.IntN(20))
+		}
+	}
+	return err
+}
+
+// requireMatch fails the test with every difference Verify finds.
+func requireMatch(t *testing.T, ctx context.Context, pool *pgxpool.Pool, f figures.Filter) {
+	t.Helper()
+	diffs, err := figures.Verify(ctx, pool, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range diffs {
+		t.Error(d)
+	}
+}
+
+// A long random sequence of creates, updates and deletes, some in
+// transactions that roll back, then writers on the same units at once:
+// the kept figures equal those recomputed from the records.
+func TestKeptFiguresFollowRandomWrites(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := testdb.Migrated(t)
+	w := newWorld(t, ctx, pool)
+	var seq int64
+	mu := &sync.Mutex{}
+	wr := writer{w: w, rng: rand.New(rand.NewPCG(16, 17)), seq: &seq, mu: mu}
+
+	for i := range 600 {
+		err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+			for range 1 + wr.rng.IntN(3) {
+				if err := wr.write(ctx, tx); err != nil {
+					return err
+				}
+			}
+			if wr.rng.IntN(8) == 0 {
+				return errRollBack
+			}
+			return nil
+		})
+		if err != nil && !errors.Is(err, errRollBack) {
+			t.Fatalf("write %d: %v", i, err)
+		}
+	}
+	requireMatch(t, ctx, pool, figures.Filter{})
+	var kept int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM unit_figures`).Scan(&kept); err != nil || kept < 50 {
+		t.Fatalf("the random writes left %d figure rows (%v): too few to have tested much", kept, err)
+	}
+
+	var wg sync.WaitGroup
+	errs := make(chan error, 4)
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			wr := writer{w: w, rng: rand.New(rand.NewPCG(uint64(g), 99)), seq: &seq, mu: mu}
+			for range 150 {
+				err := wr.write(ctx, pool)
+				var pgErr *pgconn.PgError
+				if errors.As(err, &pgErr) && pgErr.Code == "40P01" {
+					continue // a deadlock between writers is reported to one of them, who may retry; nothing is half-written
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	requireMatch(t, ctx, pool, figures.Filter{})
+}
+
+var errRollBack = errors.New("roll back")
+
+// A statement that fails leaves the figures as they were, and so does a
+// transaction rolled back after its writes changed them.
+func TestFailedWritesLeaveFiguresAlone(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := testdb.Migrated(t)
+	w := newWorld(t, ctx, pool)
+	var act int64
+	if err := pool.QueryRow(ctx, `INSERT INTO activities (unit_id, title, kind, work_area, starts_on, ends_on, status)
+		VALUES ($1, 'Ngày Chủ nhật xanh', 'VOLUNTEER_WORK', 'YOUTH_VOLUNTEERING', '2025-03-09', '2025-03-09', 'DONE') RETURNING id`,
+		w.units[3]).Scan(&act); err != nil {
+		t.Fatal(err)
+	}
+	snapshot := func() string {
+		var s string
+		if err := pool.QueryRow(ctx, `SELECT coalesce(string_agg(concat_ws(' ', unit_id, month, figure, area, kind, n, amount), ';'
+			ORDER BY unit_id, month, figure, area, kind), '') FROM unit_figures`).Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	before := snapshot()
+	if before == "" {
+		t.Fatal("a held activity left no figures")
+	}
+	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `INSERT INTO participations (activity_id, member_id, volunteer_hours) VALUES ($1, $2, 4)`, act, w.members[0]); err != nil {
+			return err
+		}
+		// Over the 2,000-hour bound: the statement fails, the transaction with it.
+		_, err := tx.Exec(ctx, `INSERT INTO participations (activity_id, member_id, volunteer_hours) VALUES ($1, $2, 5000)`, act, w.members[1])
+		return err
+	})
+	if err == nil {
+		t.Fatal("a participation of 5,000 hours was accepted")
+	}
+	if after := snapshot(); after != before {
+		t.Errorf("a failed transaction changed the figures:\nbefore %s\nafter  %s", before, after)
+	}
+	err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `UPDATE activities SET status = 'CANCELLED' WHERE id = $1`, act); err != nil {
+			return err
+		}
+		return errRollBack
+	})
+	if !errors.Is(err, errRollBack) {
+		t.Fatal(err)
+	}
+	if after := snapshot(); after != before {
+		t.Errorf("a rolled-back cancellation changed the figures:\nbefore %s\nafter  %s", before, after)
+	}
+	requireMatch(t, ctx, pool, figures.Filter{})
+}
+
+// Verify names a figure someone changed by hand, for the filter that
+// covers it and not for another; Rebuild repairs it.
+func TestVerifyFindsAndRebuildRepairs(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := testdb.Migrated(t)
+	w := newWorld(t, ctx, pool)
+	if _, err := pool.Exec(ctx, `INSERT INTO activities (unit_id, title, kind, work_area, starts_on, ends_on, status)
+		VALUES ($1, 'Hiến máu nhân đạo', 'VOLUNTEER_WORK', 'YOUTH_VOLUNTEERING', '2025-06-14', '2025-06-14', 'DONE'),
+			($2, 'Học tập Nghị quyết', 'POLITICAL_STUDY', 'POLITICAL_EDUCATION', '2024-02-03', '2024-02-03', 'DONE')`,
+		w.units[3], w.units[5]); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pool.Exec(ctx, `UPDATE unit_figures SET n = n + 2 WHERE unit_id = $1`, w.units[3]); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pool.Exec(ctx, `DELETE FROM unit_year_figures WHERE unit_id = $1`, w.units[5]); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		filter figures.Filter
+		want   int
+	}{
+		{figures.Filter{}, 2},
+		{figures.Filter{UnitID: w.units[1]}, 1}, // the first district holds units[3] only
+		{figures.Filter{Year: 2024}, 1},
+		{figures.Filter{UnitID: w.units[1], Year: 2024}, 0},
+	} {
+		diffs, err := figures.Verify(ctx, pool, c.filter)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(diffs) != c.want {
+			t.Errorf("verify %+v: %d differences %v, want %d", c.filter, len(diffs), diffs, c.want)
+		}
+	}
+	if _, err := figures.Rebuild(ctx, pool, figures.Filter{UnitID: w.units[1]}); err != nil {
+		t.Fatal(err)
+	}
+	if diffs, err := figures.Verify(ctx, pool, figures.Filter{}); err != nil || len(diffs) != 1 {
+		t.Fatalf("after rebuilding the first district: %v %v, want the second district's difference left", diffs, err)
+	}
+	if _, err := figures.Rebuild(ctx, pool, figures.Filter{}); err != nil {
+		t.Fatal(err)
+	}
+	requireMatch(t, ctx, pool, figures.Filter{})
+}

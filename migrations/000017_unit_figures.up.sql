@@ -1,0 +1,207 @@
+-- Report figures kept as records are written (issue 16). A report used to
+-- aggregate the raw records of its subtree, so its cost grew with the
+-- records, not with the units: a province's full report took half a minute
+-- at 100,000 members. unit_figures holds, per unit and month, what the
+-- report sums: held activities by work area and kind, attended
+-- participations and their volunteer hours by work area, contributions by
+-- work area and kind with their value, and news posts published.
+-- unit_year_figures is the same summed over each year, which is what a
+-- yearly report reads: one row per unit and figure, whatever the records.
+--
+-- Both are derived data. figures_from_records is their one definition: the
+-- triggers below recompute the (unit, month) keys a statement touched with
+-- it, `server figures verify` compares the tables with it, and `server
+-- figures rebuild` refills them from it. Triggers rather than store code:
+-- every write path (stores, restructuring, gendata, a hand-made repair in
+-- psql) keeps them, and in the writing transaction, so a write that fails
+-- leaves them as they were.
+
+CREATE TABLE unit_figures (
+    unit_id bigint NOT NULL,
+    month   date NOT NULL CHECK (extract(day FROM month) = 1),
+    figure  text NOT NULL CHECK (figure IN ('ACTIVITIES', 'ATTENDANCES', 'CONTRIBUTIONS', 'POSTS')),
+    area    text NOT NULL DEFAULT '', -- work area of the activity
+    kind    text NOT NULL DEFAULT '', -- kind of the activity or the contribution
+    n       bigint NOT NULL CHECK (n > 0),
+    amount  numeric NOT NULL DEFAULT 0, -- volunteer hours, or value in đồng
+    PRIMARY KEY (unit_id, month, figure, area, kind)
+);
+
+CREATE TABLE unit_year_figures (
+    unit_id bigint NOT NULL,
+    year    integer NOT NULL,
+    figure  text NOT NULL,
+    area    text NOT NULL DEFAULT '',
+    kind    text NOT NULL DEFAULT '',
+    n       bigint NOT NULL CHECK (n > 0),
+    amount  numeric NOT NULL DEFAULT 0,
+    PRIMARY KEY (unit_id, year, figure, area, kind)
+);
+
+-- The figures of the units in unit_ids from the
+-- records dated from_day to to_day, by month. The rules are the report's:
+-- an activity counts in the month it starts if it was held (DONE), with
+-- its attended participations and its contributions; a post counts in the
+-- month (Vietnam time) it was published, unless it is a draft.
+CREATE FUNCTION figures_from_records(unit_ids bigint[], from_day date, to_day date)
+    RETURNS TABLE (unit_id bigint, month date, figure text, area text, kind text, n bigint, amount numeric)
+    LANGUAGE sql STABLE AS $$
+    SELECT a.unit_id, date_trunc('month', a.starts_on::timestamp)::date, 'ACTIVITIES', a.work_area, a.kind, count(*), 0::numeric
+    FROM activities a
+    WHERE a.unit_id = ANY (unit_ids) AND a.status = 'DONE' AND a.starts_on BETWEEN from_day AND to_day
+    GROUP BY 1, 2, 4, 5
+    UNION ALL
+    SELECT a.unit_id, date_trunc('month', a.starts_on::timestamp)::date, 'ATTENDANCES', a.work_area, '', count(*), sum(p.volunteer_hours)
+    FROM activities a JOIN participations p ON p.activity_id = a.id AND p.attended
+    WHERE a.unit_id = ANY (unit_ids) AND a.status = 'DONE' AND a.starts_on BETWEEN from_day AND to_day
+    GROUP BY 1, 2, 4
+    UNION ALL
+    SELECT a.unit_id, date_trunc('month', a.starts_on::timestamp)::date, 'CONTRIBUTIONS', a.work_area, c.kind, count(*), sum(c.value_dong)
+    FROM activities a JOIN contributions c ON c.activity_id = a.id
+    WHERE a.unit_id = ANY (unit_ids) AND a.status = 'DONE' AND a.starts_on BETWEEN from_day AND to_day
+    GROUP BY 1, 2, 4, 5
+    UNION ALL
+    SELECT p.unit_id, date_trunc('month', p.published_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date, 'POSTS', '', '', count(*), 0
+    FROM posts p
+    WHERE p.unit_id = ANY (unit_ids) AND p.status <> 'DRAFT'
+        AND (p.published_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date BETWEEN from_day AND to_day
+    GROUP BY 1, 2
+$$;
+
+-- unit_figures_refresh recomputes the figures of the (unit, month) keys
+-- given as two arrays of the same length, and the year rows of their years.
+-- A (unit, year) is locked for the rest of the transaction first, so two
+-- writers of one unit's year take turns: the second recomputes after the
+-- first has committed, and each statement here reads what is committed by
+-- then (READ COMMITTED, the stores' isolation), so neither loses the
+-- other's records.
+CREATE FUNCTION unit_figures_refresh(units bigint[], months date[]) RETURNS void
+    LANGUAGE plpgsql AS $$
+DECLARE
+    k record;
+BEGIN
+    IF coalesce(cardinality(units), 0) = 0 THEN
+        RETURN;
+    END IF;
+    FOR k IN SELECT DISTINCT u, extract(year FROM m)::int AS y FROM unnest(units, months) AS x (u, m)
+        WHERE u IS NOT NULL AND m IS NOT NULL ORDER BY 1, 2 LOOP
+        PERFORM pg_advisory_xact_lock(hashtextextended('sodoan.figures:' || k.u || ':' || k.y, 0));
+    END LOOP;
+    WITH keys AS (SELECT DISTINCT u, m FROM unnest(units, months) AS x (u, m))
+    DELETE FROM unit_figures f USING keys WHERE f.unit_id = keys.u AND f.month = keys.m;
+    INSERT INTO unit_figures
+    SELECT r.* FROM (SELECT m, array_agg(DISTINCT u) AS ids FROM unnest(units, months) AS x (u, m)
+            WHERE u IS NOT NULL AND m IS NOT NULL GROUP BY m) g,
+        LATERAL figures_from_records(g.ids, g.m, (g.m + interval '1 month - 1 day')::date) r;
+    WITH years AS (SELECT DISTINCT u, extract(year FROM m)::int AS y FROM unnest(units, months) AS x (u, m))
+    DELETE FROM unit_year_figures f USING years WHERE f.unit_id = years.u AND f.year = years.y;
+    INSERT INTO unit_year_figures
+    SELECT f.unit_id, years.y, f.figure, f.area, f.kind, sum(f.n), sum(f.amount)
+    FROM (SELECT DISTINCT u, extract(year FROM m)::int AS y FROM unnest(units, months) AS x (u, m)) years
+    JOIN unit_figures f ON f.unit_id = years.u AND f.month >= make_date(years.y, 1, 1) AND f.month < make_date(years.y + 1, 1, 1)
+    GROUP BY 1, 2, 3, 4, 5;
+END $$;
+
+-- The month an activity's figures fall in.
+CREATE FUNCTION activity_month(starts_on date) RETURNS date
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    RETURN date_trunc('month', starts_on::timestamp)::date;
+
+-- activities: the keys of held activities before and after, where what
+-- the figures read changed.
+CREATE FUNCTION unit_figures_activities() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        PERFORM unit_figures_refresh(array_agg(unit_id), array_agg(activity_month(starts_on)))
+        FROM new_rows WHERE status = 'DONE';
+    ELSIF TG_OP = 'DELETE' THEN
+        PERFORM unit_figures_refresh(array_agg(unit_id), array_agg(activity_month(starts_on)))
+        FROM old_rows WHERE status = 'DONE';
+    ELSE
+        PERFORM unit_figures_refresh(array_agg(k.unit_id), array_agg(k.month))
+        FROM old_rows o JOIN new_rows n ON n.id = o.id,
+            LATERAL (VALUES (o.unit_id, activity_month(o.starts_on), o.status), (n.unit_id, activity_month(n.starts_on), n.status)) k (unit_id, month, status)
+        WHERE k.status = 'DONE' AND (o.unit_id, o.starts_on, o.status, o.work_area, o.kind)
+            IS DISTINCT FROM (n.unit_id, n.starts_on, n.status, n.work_area, n.kind);
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER unit_figures_insert AFTER INSERT ON activities REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION unit_figures_activities();
+CREATE TRIGGER unit_figures_update AFTER UPDATE ON activities REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION unit_figures_activities();
+CREATE TRIGGER unit_figures_delete AFTER DELETE ON activities REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION unit_figures_activities();
+
+-- participations and contributions: the keys of their held activities.
+-- Rows of an activity deleted with them have no activity left: the
+-- activity's own trigger recomputes its key.
+CREATE FUNCTION unit_figures_activity_rows() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        PERFORM unit_figures_refresh(array_agg(a.unit_id), array_agg(activity_month(a.starts_on)))
+        FROM (SELECT DISTINCT activity_id FROM new_rows) r JOIN activities a ON a.id = r.activity_id WHERE a.status = 'DONE';
+    ELSIF TG_OP = 'DELETE' THEN
+        PERFORM unit_figures_refresh(array_agg(a.unit_id), array_agg(activity_month(a.starts_on)))
+        FROM (SELECT DISTINCT activity_id FROM old_rows) r JOIN activities a ON a.id = r.activity_id WHERE a.status = 'DONE';
+    ELSE
+        PERFORM unit_figures_refresh(array_agg(a.unit_id), array_agg(activity_month(a.starts_on)))
+        FROM (SELECT activity_id FROM old_rows UNION SELECT activity_id FROM new_rows) r
+        JOIN activities a ON a.id = r.activity_id WHERE a.status = 'DONE';
+    END IF;
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER unit_figures_insert AFTER INSERT ON participations REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION unit_figures_activity_rows();
+CREATE TRIGGER unit_figures_update AFTER UPDATE ON participations REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION unit_figures_activity_rows();
+CREATE TRIGGER unit_figures_delete AFTER DELETE ON participations REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION unit_figures_activity_rows();
+CREATE TRIGGER unit_figures_insert AFTER INSERT ON contributions REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION unit_figures_activity_rows();
+CREATE TRIGGER unit_figures_update AFTER UPDATE ON contributions REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION unit_figures_activity_rows();
+CREATE TRIGGER unit_figures_delete AFTER DELETE ON contributions REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION unit_figures_activity_rows();
+
+-- posts: the months they were published in, before and after.
+CREATE FUNCTION post_month(published_at timestamptz) RETURNS date
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    RETURN date_trunc('month', published_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date;
+
+CREATE FUNCTION unit_figures_posts() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        PERFORM unit_figures_refresh(array_agg(unit_id), array_agg(post_month(published_at)))
+        FROM new_rows WHERE status <> 'DRAFT';
+    ELSIF TG_OP = 'DELETE' THEN
+        PERFORM unit_figures_refresh(array_agg(unit_id), array_agg(post_month(published_at)))
+        FROM old_rows WHERE status <> 'DRAFT';
+    ELSE
+        PERFORM unit_figures_refresh(array_agg(k.unit_id), array_agg(post_month(k.published_at)))
+        FROM old_rows o JOIN new_rows n ON n.id = o.id,
+            LATERAL (VALUES (o.unit_id, o.published_at, o.status), (n.unit_id, n.published_at, n.status)) k (unit_id, published_at, status)
+        WHERE k.status <> 'DRAFT' AND (o.unit_id, o.published_at, o.status = 'DRAFT')
+            IS DISTINCT FROM (n.unit_id, n.published_at, n.status = 'DRAFT');
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER unit_figures_insert AFTER INSERT ON posts REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION unit_figures_posts();
+CREATE TRIGGER unit_figures_update AFTER UPDATE ON posts REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION unit_figures_posts();
+CREATE TRIGGER unit_figures_delete AFTER DELETE ON posts REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION unit_figures_posts();
+
+-- An existing database gets its figures once, here.
+INSERT INTO unit_figures SELECT * FROM figures_from_records(ARRAY(SELECT id FROM units), '-infinity', 'infinity');
+INSERT INTO unit_year_figures
+SELECT unit_id, extract(year FROM month)::int, figure, area, kind, sum(n), sum(amount)
+FROM unit_figures GROUP BY 1, 2, 3, 4, 5;
+
+ANALYZE unit_figures;
+ANALYZE unit_year_figures;
