@@ -51,4 +51,6 @@ func keptFigures(scope string, from, to time.Time, byMonth bool) string {
 	return `(` + strings.Join(parts, "\n\tUNION ALL ") + `)`
 }
 
-func monthStart(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC) }
+func monthStart(t time.Time) time.Time {
+	return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
+}

@@ -232,7 +232,7 @@ func (f figures) participations() {
 // contributions queues the contributions by kind, by work area and in all.
 func (f figures) contributions() {
 	b, r := f.b, f.r
-	b.Queue(`SELECT k.area, k.kind, sum(k.n)::int, `+money.SumSQL("k.amount")+` FROM `+f.kept(false)+` k
+	b.Queue(`SELECT k.area, k.kind, sum(k.n)::int, ` + money.SumSQL("k.amount") + ` FROM ` + f.kept(false) + ` k
 		WHERE k.figure = 'CONTRIBUTIONS' GROUP BY GROUPING SETS ((k.area, k.kind), (k.kind))`).Query(func(rows pgx.Rows) error {
 		var area *activity.WorkArea
 		var kind activity.ContributionKind
