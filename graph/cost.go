@@ -41,11 +41,6 @@ type costLimit struct {
 	es  graphql.ExecutableSchema
 }
 
-var _ interface {
-	graphql.HandlerExtension
-	graphql.OperationContextMutator
-} = &costLimit{}
-
 func (*costLimit) ExtensionName() string { return costStatsKey }
 func (c *costLimit) Validate(es graphql.ExecutableSchema) error {
 	c.es = es

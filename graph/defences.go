@@ -46,6 +46,7 @@ const (
 )
 
 type selectionLimits struct {
+	schemaless
 	MaxAliases, MaxRepeats, MaxDirectives, MaxFields, Tokens int
 	MaxMerged, MaxSpreads                                    int
 	// Parsed is the executor's cache of parsed documents: it holds only
@@ -54,13 +55,7 @@ type selectionLimits struct {
 	Parsed graphql.Cache[*ast.QueryDocument]
 }
 
-var _ interface {
-	graphql.HandlerExtension
-	graphql.OperationParameterMutator
-} = selectionLimits{}
-
-func (selectionLimits) ExtensionName() string                   { return "SelectionLimits" }
-func (selectionLimits) Validate(graphql.ExecutableSchema) error { return nil }
+func (selectionLimits) ExtensionName() string { return "SelectionLimits" }
 func (l selectionLimits) MutateOperationParameters(ctx context.Context, p *graphql.RawParams) *gqlerror.Error {
 	if l.Parsed != nil {
 		if _, seen := l.Parsed.Get(ctx, p.Query); seen {
@@ -244,15 +239,12 @@ const DefaultTokenLookups = 4
 // complexity limit computed, and refuses it (429, Retry-After) when the
 // caller's budget for the minute is spent. It must run after the
 // complexity extension.
-type rateLimit struct{ RateLimits }
+type rateLimit struct {
+	schemaless
+	RateLimits
+}
 
-var _ interface {
-	graphql.HandlerExtension
-	graphql.OperationContextMutator
-} = rateLimit{}
-
-func (rateLimit) ExtensionName() string                   { return "RateLimit" }
-func (rateLimit) Validate(graphql.ExecutableSchema) error { return nil }
+func (rateLimit) ExtensionName() string { return "RateLimit" }
 
 // requestCharge is rateLimit's charge for the request's size (at least a
 // point), which must run before any check of the document (the checks may
@@ -261,15 +253,12 @@ func (rateLimit) Validate(graphql.ExecutableSchema) error { return nil }
 // It holds the budgets, not rateLimit itself: embedding rateLimit would
 // make it a context mutator too, and gqlgen would run the complexity
 // charge twice.
-type requestCharge struct{ RateLimits }
+type requestCharge struct {
+	schemaless
+	RateLimits
+}
 
-var _ interface {
-	graphql.HandlerExtension
-	graphql.OperationParameterMutator
-} = requestCharge{}
-
-func (requestCharge) ExtensionName() string                   { return "RequestCharge" }
-func (requestCharge) Validate(graphql.ExecutableSchema) error { return nil }
+func (requestCharge) ExtensionName() string { return "RequestCharge" }
 
 // budget is the limiter and key the caller is charged to, or nil.
 func (l rateLimit) budget(ctx context.Context) (*ratelimit.Limiter, string) {

@@ -188,7 +188,7 @@ func (r *Resolver) chargeSubtree(ctx context.Context, unitID int64) error {
 	if err != nil {
 		return err
 	}
-	lim, key := rateLimit{op.l.RateLimits}.budget(ctx)
+	lim, key := rateLimit{RateLimits: op.l.RateLimits}.budget(ctx)
 	cost := units / unitsPerPoint
 	if lim == nil || cost < 1 {
 		return nil
