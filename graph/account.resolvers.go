@@ -223,35 +223,7 @@ func (r *queryResolver) Accounts(ctx context.Context, filter *model.AccountFilte
 }
 
 func (r *queryResolver) AuditLog(ctx context.Context, filter *model.AuditFilter, first *int32, after *string) (*model.Connection[*account.AuditEntry], error) {
-	pr, err := page.New(first, after)
-	if err != nil {
-		return nil, err
-	}
-	p := access.From(ctx)
-	if err := p.RequireOfficer(); err != nil {
-		return nil, err
-	}
-	f := account.AuditFilter{Visible: p}
-	if filter != nil {
-		if f.UnitID, err = filterID(model.KindUnit, value(filter.UnitID)); err != nil {
-			return nil, err
-		}
-		if f.MemberID, err = filterID(model.KindMember, value(filter.MemberID)); err != nil {
-			return nil, err
-		}
-		if f.AccountID, err = filterID(model.KindAccount, value(filter.AccountID)); err != nil {
-			return nil, err
-		}
-		if e := value(filter.Entity); e != nil {
-			f.Entity = *e
-		}
-		f.Actions = list(filter.Actions)
-	}
-	entries, err := r.AccountStore.Audit(ctx, f, pr)
-	if err != nil {
-		return nil, err
-	}
-	return model.NewConnection(entries, func(ctx context.Context) (int, error) { return r.AccountStore.CountAudit(ctx, f) }), nil
+	return r.auditLog(ctx, filter, first, after)
 }
 
 func (r *roleResolver) Unit(ctx context.Context, obj *account.Role) (*org.Unit, error) {

@@ -31,12 +31,7 @@ func (r *activityResolver) Unit(ctx context.Context, obj *activity.Activity) (*o
 }
 
 func (r *activityResolver) Guests(ctx context.Context, obj *activity.Activity) ([]*activity.Guest, error) {
-	guests, err := loaders(ctx).Guests.Load(ctx, obj.ID)
-	out := make([]*activity.Guest, len(guests))
-	for i := range guests {
-		out[i] = &guests[i]
-	}
-	return out, err
+	return pointers(loaders(ctx).Guests.Load(ctx, obj.ID))
 }
 
 func (r *activityResolver) Participants(ctx context.Context, obj *activity.Activity, first *int32, after *string) (*model.Connection[*activity.Participation], error) {
@@ -120,11 +115,7 @@ func (r *mutationResolver) CampaignUpdate(ctx context.Context, input model.Campa
 }
 
 func (r *mutationResolver) CampaignDelete(ctx context.Context, input model.CampaignDeleteInput) (*model.CampaignDeletePayload, error) {
-	id, err := inputID(model.KindCampaign, input.ID, "id")
-	if err == nil {
-		err = r.ActivityStore.DeleteCampaign(ctx, id, input.Version)
-	}
-	return respond(ctx, &model.CampaignDeletePayload{DeletedID: &input.ID}, err)
+	return respond(ctx, &model.CampaignDeletePayload{DeletedID: &input.ID}, deleteByID(ctx, model.KindCampaign, input.ID, input.Version, r.ActivityStore.DeleteCampaign))
 }
 
 func (r *mutationResolver) ActivityCreate(ctx context.Context, input model.ActivityCreateInput) (*model.ActivityCreatePayload, error) {
@@ -177,11 +168,7 @@ func (r *mutationResolver) ActivityUpdate(ctx context.Context, input model.Activ
 }
 
 func (r *mutationResolver) ActivityDelete(ctx context.Context, input model.ActivityDeleteInput) (*model.ActivityDeletePayload, error) {
-	id, err := inputID(model.KindActivity, input.ID, "id")
-	if err == nil {
-		err = r.ActivityStore.DeleteActivity(ctx, id, input.Version)
-	}
-	return respond(ctx, &model.ActivityDeletePayload{DeletedID: &input.ID}, err)
+	return respond(ctx, &model.ActivityDeletePayload{DeletedID: &input.ID}, deleteByID(ctx, model.KindActivity, input.ID, input.Version, r.ActivityStore.DeleteActivity))
 }
 
 func (r *mutationResolver) ParticipationsRecord(ctx context.Context, input model.ParticipationsRecordInput) (*model.ParticipationsRecordPayload, error) {
@@ -254,11 +241,7 @@ func (r *mutationResolver) ContributionUpdate(ctx context.Context, input model.C
 }
 
 func (r *mutationResolver) ContributionDelete(ctx context.Context, input model.ContributionDeleteInput) (*model.ContributionDeletePayload, error) {
-	id, err := inputID(model.KindContribution, input.ID, "id")
-	if err == nil {
-		err = r.ActivityStore.DeleteContribution(ctx, id, input.Version)
-	}
-	return respond(ctx, &model.ContributionDeletePayload{DeletedID: &input.ID}, err)
+	return respond(ctx, &model.ContributionDeletePayload{DeletedID: &input.ID}, deleteByID(ctx, model.KindContribution, input.ID, input.Version, r.ActivityStore.DeleteContribution))
 }
 
 func (r *participationResolver) Member(ctx context.Context, obj *activity.Participation) (*member.Member, error) {
@@ -270,11 +253,7 @@ func (r *participationResolver) Activity(ctx context.Context, obj *activity.Part
 }
 
 func (r *queryResolver) Activity(ctx context.Context, id string) (*activity.Activity, error) {
-	n, err := model.DecodeID(model.KindActivity, id)
-	if err != nil {
-		return nil, err
-	}
-	return loadOne(ctx, loaders(ctx).Activity, n)
+	return loadByID(ctx, loaders(ctx).Activity, model.KindActivity, id)
 }
 
 func (r *queryResolver) Activities(ctx context.Context, filter *model.ActivityFilter, orderBy *activity.Order, first *int32, after *string) (*model.Connection[*activity.Activity], error) {
@@ -286,37 +265,11 @@ func (r *queryResolver) Activities(ctx context.Context, filter *model.ActivityFi
 }
 
 func (r *queryResolver) Campaign(ctx context.Context, id string) (*activity.Campaign, error) {
-	n, err := model.DecodeID(model.KindCampaign, id)
-	if err != nil {
-		return nil, err
-	}
-	return loadOne(ctx, loaders(ctx).Campaign, n)
+	return loadByID(ctx, loaders(ctx).Campaign, model.KindCampaign, id)
 }
 
 func (r *queryResolver) Campaigns(ctx context.Context, filter *model.CampaignFilter, first *int32, after *string) (*model.Connection[*activity.Campaign], error) {
-	var f activity.CampaignFilter
-	if filter != nil {
-		var err error
-		if f.ForUnitID, err = filterID(model.KindUnit, value(filter.ForUnitID)); err != nil {
-			return nil, err
-		}
-		if f.Year, err = yearArg(value(filter.Year), "filter", "year"); err != nil {
-			return nil, err
-		}
-		f.WorkArea = value(filter.WorkArea)
-		if f.Search, err = searchText(value(filter.Search)); err != nil {
-			return nil, err
-		}
-	}
-	p, err := page.New(first, after)
-	if err != nil {
-		return nil, err
-	}
-	list, err := r.ActivityStore.Campaigns(ctx, f, p)
-	if err != nil {
-		return nil, err
-	}
-	return model.NewConnection(list, func(ctx context.Context) (int, error) { return r.ActivityStore.CountCampaigns(ctx, f) }), nil
+	return r.listCampaigns(ctx, filter, first, after)
 }
 
 func (r *Resolver) Activity() ActivityResolver { return &activityResolver{r} }

@@ -100,11 +100,7 @@ func (r *mutationResolver) CommendationUpdate(ctx context.Context, input model.C
 }
 
 func (r *mutationResolver) CommendationDelete(ctx context.Context, input model.CommendationDeleteInput) (*model.CommendationDeletePayload, error) {
-	id, err := inputID(model.KindCommendation, input.ID, "id")
-	if err == nil {
-		err = r.AwardStore.DeleteCommendation(ctx, id, input.Version)
-	}
-	return respond(ctx, &model.CommendationDeletePayload{DeletedID: &input.ID}, err)
+	return respond(ctx, &model.CommendationDeletePayload{DeletedID: &input.ID}, deleteByID(ctx, model.KindCommendation, input.ID, input.Version, r.AwardStore.DeleteCommendation))
 }
 
 func (r *mutationResolver) PledgeCreate(ctx context.Context, input model.PledgeCreateInput) (*model.PledgeCreatePayload, error) {
@@ -131,11 +127,7 @@ func (r *mutationResolver) PledgeUpdate(ctx context.Context, input model.PledgeU
 }
 
 func (r *mutationResolver) PledgeDelete(ctx context.Context, input model.PledgeDeleteInput) (*model.PledgeDeletePayload, error) {
-	id, err := inputID(model.KindPledge, input.ID, "id")
-	if err == nil {
-		err = r.AwardStore.DeletePledge(ctx, id, input.Version)
-	}
-	return respond(ctx, &model.PledgeDeletePayload{DeletedID: &input.ID}, err)
+	return respond(ctx, &model.PledgeDeletePayload{DeletedID: &input.ID}, deleteByID(ctx, model.KindPledge, input.ID, input.Version, r.AwardStore.DeletePledge))
 }
 
 func (r *mutationResolver) PledgeSign(ctx context.Context, input model.PledgeSignInput) (*model.PledgeSignPayload, error) {
@@ -223,11 +215,7 @@ func (r *pledgeSignatureResolver) Member(ctx context.Context, obj *award.Signatu
 }
 
 func (r *queryResolver) Commendation(ctx context.Context, id string) (*award.Commendation, error) {
-	n, err := model.DecodeID(model.KindCommendation, id)
-	if err != nil {
-		return nil, err
-	}
-	c, err := loadOne(ctx, loaders(ctx).Commendation, n)
+	c, err := loadByID(ctx, loaders(ctx).Commendation, model.KindCommendation, id)
 	return visibleCommendation(ctx, c, err)
 }
 
@@ -240,32 +228,11 @@ func (r *queryResolver) Commendations(ctx context.Context, filter *model.Commend
 }
 
 func (r *queryResolver) Pledge(ctx context.Context, id string) (*award.Pledge, error) {
-	n, err := model.DecodeID(model.KindPledge, id)
-	if err != nil {
-		return nil, err
-	}
-	return loadOne(ctx, loaders(ctx).Pledge, n)
+	return loadByID(ctx, loaders(ctx).Pledge, model.KindPledge, id)
 }
 
 func (r *queryResolver) Pledges(ctx context.Context, unitID *string, year *int32, first *int32, after *string) (*model.Connection[*award.Pledge], error) {
-	u, err := filterID(model.KindUnit, unitID)
-	if err != nil {
-		return nil, err
-	}
-	y, err := yearArg(year, "year")
-	if err != nil {
-		return nil, err
-	}
-	f := award.PledgeFilter{UnitID: u, Year: y}
-	p, err := page.New(first, after)
-	if err != nil {
-		return nil, err
-	}
-	list, err := r.AwardStore.Pledges(ctx, f, p)
-	if err != nil {
-		return nil, err
-	}
-	return model.NewConnection(list, func(ctx context.Context) (int, error) { return r.AwardStore.CountPledges(ctx, f) }), nil
+	return r.listPledges(ctx, unitID, year, first, after)
 }
 
 func (r *Resolver) Commendation() CommendationResolver { return &commendationResolver{r} }

@@ -155,19 +155,11 @@ func (r *mutationResolver) MemberLeave(ctx context.Context, input model.MemberLe
 }
 
 func (r *mutationResolver) MemberDelete(ctx context.Context, input model.MemberDeleteInput) (*model.MemberDeletePayload, error) {
-	id, err := inputID(model.KindMember, input.ID, "id")
-	if err == nil {
-		err = r.MemberStore.Delete(ctx, id, input.Version)
-	}
-	return respond(ctx, &model.MemberDeletePayload{DeletedID: &input.ID}, err)
+	return respond(ctx, &model.MemberDeletePayload{DeletedID: &input.ID}, deleteByID(ctx, model.KindMember, input.ID, input.Version, r.MemberStore.Delete))
 }
 
 func (r *queryResolver) Member(ctx context.Context, id string) (*member.Member, error) {
-	n, err := model.DecodeID(model.KindMember, id)
-	if err != nil {
-		return nil, err
-	}
-	m, err := loadOne(ctx, loaders(ctx).Member, n)
+	m, err := loadByID(ctx, loaders(ctx).Member, model.KindMember, id)
 	return visibleMember(ctx, m, err)
 }
 

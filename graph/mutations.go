@@ -65,6 +65,16 @@ func (d *idsOf) list(kind model.Kind, ids []string, field ...any) []int64 {
 
 func (d *idsOf) err() error { return d.v.Err() }
 
+// deleteByID answers a delete mutation: the record id names is deleted at
+// version, unless id is bad (a NOT_FOUND userError on "id").
+func deleteByID(ctx context.Context, kind model.Kind, id string, version int32, del func(context.Context, int64, int32) error) error {
+	n, err := inputID(kind, id, "id")
+	if err != nil {
+		return err
+	}
+	return del(ctx, n, version)
+}
+
 // firstErr returns the first non-nil error.
 func firstErr(errs ...error) error {
 	for _, err := range errs {

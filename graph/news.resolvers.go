@@ -50,11 +50,7 @@ func (r *mutationResolver) PostSetStatus(ctx context.Context, input model.PostSe
 }
 
 func (r *mutationResolver) PostDelete(ctx context.Context, input model.PostDeleteInput) (*model.PostDeletePayload, error) {
-	id, err := inputID(model.KindPost, input.ID, "id")
-	if err == nil {
-		err = r.NewsStore.Delete(ctx, id, input.Version)
-	}
-	return respond(ctx, &model.PostDeletePayload{DeletedID: &input.ID}, err)
+	return respond(ctx, &model.PostDeletePayload{DeletedID: &input.ID}, deleteByID(ctx, model.KindPost, input.ID, input.Version, r.NewsStore.Delete))
 }
 
 func (r *mutationResolver) VisitRecord(ctx context.Context, input model.VisitInput) (*model.VisitPayload, error) {
@@ -109,12 +105,7 @@ func (r *postResolver) Cover(ctx context.Context, obj *news.Post) (*news.Photo, 
 }
 
 func (r *postResolver) Photos(ctx context.Context, obj *news.Post) ([]*news.PostPhoto, error) {
-	list, err := loaders(ctx).PostPhotos.Load(ctx, obj.ID)
-	out := make([]*news.PostPhoto, len(list))
-	for i := range list {
-		out[i] = &list[i]
-	}
-	return out, err
+	return pointers(loaders(ctx).PostPhotos.Load(ctx, obj.ID))
 }
 
 func (r *postResolver) Views(ctx context.Context, obj *news.Post) (int32, error) {

@@ -75,17 +75,7 @@ func (r *workAreaFiguresResolver) WorkArea(ctx context.Context, obj *report.Area
 }
 
 func (r *workAreaFiguresResolver) Notable(ctx context.Context, obj *report.Area) ([]*activity.Activity, error) {
-	out := make([]*activity.Activity, 0, len(obj.Notable))
-	for _, id := range obj.Notable {
-		a, err := loadOne(ctx, loaders(ctx).Activity, id)
-		if err != nil {
-			return nil, err
-		}
-		if a != nil {
-			out = append(out, a)
-		}
-	}
-	return out, nil
+	return loadEach(ctx, loaders(ctx).Activity, obj.Notable)
 }
 
 func (r *yearlyReportResolver) Unit(ctx context.Context, obj *report.Report) (*org.Unit, error) {
@@ -93,17 +83,7 @@ func (r *yearlyReportResolver) Unit(ctx context.Context, obj *report.Report) (*o
 }
 
 func (r *yearlyReportResolver) Committee(ctx context.Context, obj *report.Report) ([]*member.Member, error) {
-	out := make([]*member.Member, 0, len(obj.Committee))
-	for _, id := range obj.Committee {
-		m, err := loadOne(ctx, loaders(ctx).Member, id)
-		if err != nil {
-			return nil, err
-		}
-		if m != nil {
-			out = append(out, m)
-		}
-	}
-	return out, nil
+	return loadEach(ctx, loaders(ctx).Member, obj.Committee)
 }
 
 func (r *yearlyReportResolver) Posts(ctx context.Context, obj *report.Report) ([]*org.Position, error) {

@@ -67,11 +67,7 @@ func (r *mutationResolver) UnitArchive(ctx context.Context, input model.UnitArch
 }
 
 func (r *queryResolver) Unit(ctx context.Context, id string) (*org.Unit, error) {
-	n, err := model.DecodeID(model.KindUnit, id)
-	if err != nil {
-		return nil, err
-	}
-	return loadOne(ctx, loaders(ctx).Unit, n)
+	return loadByID(ctx, loaders(ctx).Unit, model.KindUnit, id)
 }
 
 func (r *queryResolver) Units(ctx context.Context, filter *model.UnitFilter, first *int32, after *string) (*model.Connection[*org.Unit], error) {
