@@ -105,10 +105,9 @@ func (r *auditEntryResolver) After(ctx context.Context, obj *account.AuditEntry)
 
 func (r *mutationResolver) Login(ctx context.Context, input model.LoginInput) (*model.LoginPayload, error) {
 	s, err := r.AccountStore.Login(ctx, input.Login, input.Password, account.ClientFrom(ctx))
-	if err != nil {
-		return respond[model.LoginPayload](ctx, nil, err)
-	}
-	return respond(ctx, &model.LoginPayload{Token: &s.Token, ExpiresAt: &s.ExpiresAt, Account: s.Account}, nil)
+	return write(ctx, err, func() (*model.LoginPayload, error) {
+		return respond(ctx, &model.LoginPayload{Token: &s.Token, ExpiresAt: &s.ExpiresAt, Account: s.Account}, nil)
+	})
 }
 
 func (r *mutationResolver) Logout(ctx context.Context) (*model.LogoutPayload, error) {
@@ -135,17 +134,16 @@ func (r *mutationResolver) AccountCreate(ctx context.Context, input model.Accoun
 	var ids idsOf
 	unitID := ids.optional(model.KindUnit, value(input.UnitID), "unitId")
 	memberID := ids.optional(model.KindMember, value(input.MemberID), "memberId")
-	if err := ids.err(); err != nil {
-		return respond[model.AccountCreatePayload](ctx, nil, err)
-	}
-	fingerprinted := input
-	fingerprinted.Password = ""
-	a, err := r.AccountStore.Create(keyed(ctx, "accountCreate", input.IdempotencyKey, fingerprinted), account.CreateInput{
-		Username: input.Username, Email: value(input.Email), DisplayName: input.DisplayName,
-		Password: input.Password, UnitID: unitID, MemberID: memberID,
+	return write(ctx, ids.err(), func() (*model.AccountCreatePayload, error) {
+		fingerprinted := input
+		fingerprinted.Password = ""
+		a, err := r.AccountStore.Create(keyed(ctx, "accountCreate", input.IdempotencyKey, fingerprinted), account.CreateInput{
+			Username: input.Username, Email: value(input.Email), DisplayName: input.DisplayName,
+			Password: input.Password, UnitID: unitID, MemberID: memberID,
+		})
+		a, err = replayed(ctx, a, err, loaders(ctx).Account)
+		return respond(ctx, &model.AccountCreatePayload{Account: a}, err)
 	})
-	a, err = replayed(ctx, a, err, loaders(ctx).Account)
-	return respond(ctx, &model.AccountCreatePayload{Account: a}, err)
 }
 
 func (r *mutationResolver) AccountSetActive(ctx context.Context, input model.AccountSetActiveInput) (*model.AccountSetActivePayload, error) {
@@ -153,11 +151,10 @@ func (r *mutationResolver) AccountSetActive(ctx context.Context, input model.Acc
 	if err == nil && !input.Active && id == access.From(ctx).AccountID {
 		err = notYourself("id")
 	}
-	if err != nil {
-		return respond[model.AccountSetActivePayload](ctx, nil, err)
-	}
-	a, err := r.AccountStore.SetActive(ctx, id, input.Active, access.From(ctx))
-	return respond(ctx, &model.AccountSetActivePayload{Account: a}, err)
+	return write(ctx, err, func() (*model.AccountSetActivePayload, error) {
+		a, err := r.AccountStore.SetActive(ctx, id, input.Active, access.From(ctx))
+		return respond(ctx, &model.AccountSetActivePayload{Account: a}, err)
+	})
 }
 
 func (r *mutationResolver) AccountSetPassword(ctx context.Context, input model.AccountSetPasswordInput) (*model.AccountSetPasswordPayload, error) {
@@ -165,11 +162,10 @@ func (r *mutationResolver) AccountSetPassword(ctx context.Context, input model.A
 	if err == nil {
 		err = r.AccountStore.SetPassword(ctx, id, input.NewPassword, access.From(ctx))
 	}
-	if err != nil {
-		return respond[model.AccountSetPasswordPayload](ctx, nil, err)
-	}
-	a, err := r.freshAccount(ctx, id)
-	return respond(ctx, &model.AccountSetPasswordPayload{Account: a}, err)
+	return write(ctx, err, func() (*model.AccountSetPasswordPayload, error) {
+		a, err := r.freshAccount(ctx, id)
+		return respond(ctx, &model.AccountSetPasswordPayload{Account: a}, err)
+	})
 }
 
 func (r *mutationResolver) RoleGrant(ctx context.Context, input model.RoleInput) (*model.RolePayload, error) {

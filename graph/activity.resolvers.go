@@ -92,26 +92,24 @@ func (r *contributionResolver) Activity(ctx context.Context, obj *activity.Contr
 
 func (r *mutationResolver) CampaignCreate(ctx context.Context, input model.CampaignCreateInput) (*model.CampaignCreatePayload, error) {
 	unitID, err := inputID(model.KindUnit, input.UnitID, "unitId")
-	if err != nil {
-		return respond[model.CampaignCreatePayload](ctx, nil, err)
-	}
-	c, err := r.ActivityStore.CreateCampaign(keyed(ctx, "campaignCreate", input.IdempotencyKey, input), activity.CampaignInput{
-		UnitID: unitID, Name: input.Name, Year: int(input.Year), WorkArea: input.WorkArea, Description: value(input.Description),
+	return write(ctx, err, func() (*model.CampaignCreatePayload, error) {
+		c, err := r.ActivityStore.CreateCampaign(keyed(ctx, "campaignCreate", input.IdempotencyKey, input), activity.CampaignInput{
+			UnitID: unitID, Name: input.Name, Year: int(input.Year), WorkArea: input.WorkArea, Description: value(input.Description),
+		})
+		c, err = replayed(ctx, c, err, loaders(ctx).Campaign)
+		return respond(ctx, &model.CampaignCreatePayload{Campaign: c}, err)
 	})
-	c, err = replayed(ctx, c, err, loaders(ctx).Campaign)
-	return respond(ctx, &model.CampaignCreatePayload{Campaign: c}, err)
 }
 
 func (r *mutationResolver) CampaignUpdate(ctx context.Context, input model.CampaignUpdateInput) (*model.CampaignUpdatePayload, error) {
 	id, err := inputID(model.KindCampaign, input.ID, "id")
-	if err != nil {
-		return respond[model.CampaignUpdatePayload](ctx, nil, err)
-	}
-	c, err := r.ActivityStore.UpdateCampaign(ctx, activity.CampaignUpdate{
-		ID: id, Version: input.Version, Name: value(input.Name), Year: intPtr(value(input.Year)),
-		WorkArea: value(input.WorkArea), Description: optional(input.Description),
+	return write(ctx, err, func() (*model.CampaignUpdatePayload, error) {
+		c, err := r.ActivityStore.UpdateCampaign(ctx, activity.CampaignUpdate{
+			ID: id, Version: input.Version, Name: value(input.Name), Year: intPtr(value(input.Year)),
+			WorkArea: value(input.WorkArea), Description: optional(input.Description),
+		})
+		return respond(ctx, &model.CampaignUpdatePayload{Campaign: c}, err)
 	})
-	return respond(ctx, &model.CampaignUpdatePayload{Campaign: c}, err)
 }
 
 func (r *mutationResolver) CampaignDelete(ctx context.Context, input model.CampaignDeleteInput) (*model.CampaignDeletePayload, error) {
@@ -122,49 +120,47 @@ func (r *mutationResolver) ActivityCreate(ctx context.Context, input model.Activ
 	var ids idsOf
 	unitID := ids.one(model.KindUnit, input.UnitID, "unitId")
 	campaignID := ids.optional(model.KindCampaign, value(input.CampaignID), "campaignId")
-	if err := ids.err(); err != nil {
-		return respond[model.ActivityCreatePayload](ctx, nil, err)
-	}
-	in := activity.ActivityInput{
-		UnitID: unitID, Title: input.Title, Kind: input.Kind, WorkArea: input.WorkArea, CampaignID: campaignID,
-		StartsOn: input.StartsOn, Place: placeOf(value(input.Place)), Description: value(input.Description),
-		Beneficiaries: beneficiariesOf(value(input.Beneficiaries)), Guests: guestsOf(list(input.Guests)),
-	}
-	if e := value(input.EndsOn); e != nil {
-		in.EndsOn = *e
-	}
-	if s := value(input.Status); s != nil {
-		in.Status = *s
-	}
-	a, err := r.ActivityStore.CreateActivity(keyed(ctx, "activityCreate", input.IdempotencyKey, input), in)
-	a, err = replayed(ctx, a, err, loaders(ctx).Activity)
-	return respond(ctx, &model.ActivityCreatePayload{Activity: a}, err)
+	return write(ctx, ids.err(), func() (*model.ActivityCreatePayload, error) {
+		in := activity.ActivityInput{
+			UnitID: unitID, Title: input.Title, Kind: input.Kind, WorkArea: input.WorkArea, CampaignID: campaignID,
+			StartsOn: input.StartsOn, Place: placeOf(value(input.Place)), Description: value(input.Description),
+			Beneficiaries: beneficiariesOf(value(input.Beneficiaries)), Guests: guestsOf(list(input.Guests)),
+		}
+		if e := value(input.EndsOn); e != nil {
+			in.EndsOn = *e
+		}
+		if s := value(input.Status); s != nil {
+			in.Status = *s
+		}
+		a, err := r.ActivityStore.CreateActivity(keyed(ctx, "activityCreate", input.IdempotencyKey, input), in)
+		a, err = replayed(ctx, a, err, loaders(ctx).Activity)
+		return respond(ctx, &model.ActivityCreatePayload{Activity: a}, err)
+	})
 }
 
 func (r *mutationResolver) ActivityUpdate(ctx context.Context, input model.ActivityUpdateInput) (*model.ActivityUpdatePayload, error) {
 	var ids idsOf
 	id := ids.one(model.KindActivity, input.ID, "id")
 	campaignID := ids.optional(model.KindCampaign, value(input.CampaignID), "campaignId")
-	if err := ids.err(); err != nil {
-		return respond[model.ActivityUpdatePayload](ctx, nil, err)
-	}
-	u := activity.ActivityUpdate{
-		ID: id, Version: input.Version, Title: value(input.Title), Kind: value(input.Kind),
-		WorkArea: value(input.WorkArea), StartsOn: value(input.StartsOn), EndsOn: value(input.EndsOn),
-		Description: optional(input.Description), Status: value(input.Status),
-		CampaignID: patch.Convert(optional(input.CampaignID), campaignID),
-		Guests:     guestsOf(list(input.Guests)), GuestsSet: input.Guests.IsSet(),
-	}
-	if input.Place.IsSet() {
-		p := placeOf(value(input.Place))
-		u.Place = &p
-	}
-	if input.Beneficiaries.IsSet() {
-		b := beneficiariesOf(value(input.Beneficiaries))
-		u.Beneficiaries = &b
-	}
-	a, err := r.ActivityStore.UpdateActivity(ctx, u)
-	return respond(ctx, &model.ActivityUpdatePayload{Activity: a}, err)
+	return write(ctx, ids.err(), func() (*model.ActivityUpdatePayload, error) {
+		u := activity.ActivityUpdate{
+			ID: id, Version: input.Version, Title: value(input.Title), Kind: value(input.Kind),
+			WorkArea: value(input.WorkArea), StartsOn: value(input.StartsOn), EndsOn: value(input.EndsOn),
+			Description: optional(input.Description), Status: value(input.Status),
+			CampaignID: patch.Convert(optional(input.CampaignID), campaignID),
+			Guests:     guestsOf(list(input.Guests)), GuestsSet: input.Guests.IsSet(),
+		}
+		if input.Place.IsSet() {
+			p := placeOf(value(input.Place))
+			u.Place = &p
+		}
+		if input.Beneficiaries.IsSet() {
+			b := beneficiariesOf(value(input.Beneficiaries))
+			u.Beneficiaries = &b
+		}
+		a, err := r.ActivityStore.UpdateActivity(ctx, u)
+		return respond(ctx, &model.ActivityUpdatePayload{Activity: a}, err)
+	})
 }
 
 func (r *mutationResolver) ActivityDelete(ctx context.Context, input model.ActivityDeleteInput) (*model.ActivityDeletePayload, error) {
@@ -188,56 +184,52 @@ func (r *mutationResolver) ParticipationsRecord(ctx context.Context, input model
 			list[i].VolunteerHours = *v
 		}
 	}
-	if err := ids.err(); err != nil {
-		return respond[model.ParticipationsRecordPayload](ctx, nil, err)
-	}
-	recorded, err := r.ActivityStore.RecordParticipations(ctx, activityID, list)
-	if err != nil {
-		return respond[model.ParticipationsRecordPayload](ctx, nil, err)
-	}
-	a, err := loadOne(ctx, loaders(ctx).Activity, activityID)
-	return respond(ctx, &model.ParticipationsRecordPayload{Activity: a, Participations: recorded}, err)
+	return write(ctx, ids.err(), func() (*model.ParticipationsRecordPayload, error) {
+		recorded, err := r.ActivityStore.RecordParticipations(ctx, activityID, list)
+		if err != nil {
+			return respond[model.ParticipationsRecordPayload](ctx, nil, err)
+		}
+		a, err := loadOne(ctx, loaders(ctx).Activity, activityID)
+		return respond(ctx, &model.ParticipationsRecordPayload{Activity: a, Participations: recorded}, err)
+	})
 }
 
 func (r *mutationResolver) ParticipationsRemove(ctx context.Context, input model.ParticipationsRemoveInput) (*model.ParticipationsRemovePayload, error) {
 	var ids idsOf
 	activityID := ids.one(model.KindActivity, input.ActivityID, "activityId")
 	memberIDs := ids.list(model.KindMember, input.MemberIds, "memberIds")
-	if err := ids.err(); err != nil {
-		return respond[model.ParticipationsRemovePayload](ctx, nil, err)
-	}
-	n, err := r.ActivityStore.RemoveParticipations(ctx, activityID, memberIDs)
-	if err != nil {
-		return respond[model.ParticipationsRemovePayload](ctx, nil, err)
-	}
-	a, err := loadOne(ctx, loaders(ctx).Activity, activityID)
-	return respond(ctx, &model.ParticipationsRemovePayload{Activity: a, RemovedCount: int32(n)}, err)
+	return write(ctx, ids.err(), func() (*model.ParticipationsRemovePayload, error) {
+		n, err := r.ActivityStore.RemoveParticipations(ctx, activityID, memberIDs)
+		if err != nil {
+			return respond[model.ParticipationsRemovePayload](ctx, nil, err)
+		}
+		a, err := loadOne(ctx, loaders(ctx).Activity, activityID)
+		return respond(ctx, &model.ParticipationsRemovePayload{Activity: a, RemovedCount: int32(n)}, err)
+	})
 }
 
 func (r *mutationResolver) ContributionCreate(ctx context.Context, input model.ContributionCreateInput) (*model.ContributionCreatePayload, error) {
 	activityID, err := inputID(model.KindActivity, input.ActivityID, "activityId")
-	if err != nil {
-		return respond[model.ContributionCreatePayload](ctx, nil, err)
-	}
-	c, err := r.ActivityStore.CreateContribution(keyed(ctx, "contributionCreate", input.IdempotencyKey, input), activity.ContributionInput{
-		ActivityID: activityID, Kind: input.Kind, Description: input.Description, Value: input.Value,
-		Quantity: value(input.Quantity), QuantityUnit: value(input.QuantityUnit), Recipient: value(input.Recipient),
+	return write(ctx, err, func() (*model.ContributionCreatePayload, error) {
+		c, err := r.ActivityStore.CreateContribution(keyed(ctx, "contributionCreate", input.IdempotencyKey, input), activity.ContributionInput{
+			ActivityID: activityID, Kind: input.Kind, Description: input.Description, Value: input.Value,
+			Quantity: value(input.Quantity), QuantityUnit: value(input.QuantityUnit), Recipient: value(input.Recipient),
+		})
+		c, err = replayed(ctx, c, err, loaders(ctx).Contribution)
+		return respond(ctx, &model.ContributionCreatePayload{Contribution: c}, err)
 	})
-	c, err = replayed(ctx, c, err, loaders(ctx).Contribution)
-	return respond(ctx, &model.ContributionCreatePayload{Contribution: c}, err)
 }
 
 func (r *mutationResolver) ContributionUpdate(ctx context.Context, input model.ContributionUpdateInput) (*model.ContributionUpdatePayload, error) {
 	id, err := inputID(model.KindContribution, input.ID, "id")
-	if err != nil {
-		return respond[model.ContributionUpdatePayload](ctx, nil, err)
-	}
-	c, err := r.ActivityStore.UpdateContribution(ctx, activity.ContributionUpdate{
-		ID: id, Version: input.Version, Kind: value(input.Kind), Description: value(input.Description),
-		Value: value(input.Value), Quantity: optional(input.Quantity), QuantityUnit: optional(input.QuantityUnit),
-		Recipient: optional(input.Recipient),
+	return write(ctx, err, func() (*model.ContributionUpdatePayload, error) {
+		c, err := r.ActivityStore.UpdateContribution(ctx, activity.ContributionUpdate{
+			ID: id, Version: input.Version, Kind: value(input.Kind), Description: value(input.Description),
+			Value: value(input.Value), Quantity: optional(input.Quantity), QuantityUnit: optional(input.QuantityUnit),
+			Recipient: optional(input.Recipient),
+		})
+		return respond(ctx, &model.ContributionUpdatePayload{Contribution: c}, err)
 	})
-	return respond(ctx, &model.ContributionUpdatePayload{Contribution: c}, err)
 }
 
 func (r *mutationResolver) ContributionDelete(ctx context.Context, input model.ContributionDeleteInput) (*model.ContributionDeletePayload, error) {

@@ -68,16 +68,15 @@ func (r *mutationResolver) CommendationCreate(ctx context.Context, input model.C
 	var ids idsOf
 	memberID := ids.optional(model.KindMember, value(input.RecipientMemberID), "recipientMemberId")
 	unitID := ids.optional(model.KindUnit, value(input.RecipientUnitID), "recipientUnitId")
-	if err = firstErr(err, ids.err()); err != nil {
-		return respond[model.CommendationCreatePayload](ctx, nil, err)
-	}
-	c, err := r.AwardStore.CreateCommendation(keyed(ctx, "commendationCreate", input.IdempotencyKey, input), award.CommendationInput{
-		Form: input.Form, Title: input.Title, Issuer: issuer, DecisionNumber: value(input.DecisionNumber),
-		DecisionDate: value(input.DecisionDate), Year: int(input.Year), Reason: value(input.Reason),
-		RecipientMemberID: memberID, RecipientUnitID: unitID,
+	return write(ctx, firstErr(err, ids.err()), func() (*model.CommendationCreatePayload, error) {
+		c, err := r.AwardStore.CreateCommendation(keyed(ctx, "commendationCreate", input.IdempotencyKey, input), award.CommendationInput{
+			Form: input.Form, Title: input.Title, Issuer: issuer, DecisionNumber: value(input.DecisionNumber),
+			DecisionDate: value(input.DecisionDate), Year: int(input.Year), Reason: value(input.Reason),
+			RecipientMemberID: memberID, RecipientUnitID: unitID,
+		})
+		c, err = replayed(ctx, c, err, loaders(ctx).Commendation)
+		return respond(ctx, &model.CommendationCreatePayload{Commendation: c}, err)
 	})
-	c, err = replayed(ctx, c, err, loaders(ctx).Commendation)
-	return respond(ctx, &model.CommendationCreatePayload{Commendation: c}, err)
 }
 
 func (r *mutationResolver) CommendationUpdate(ctx context.Context, input model.CommendationUpdateInput) (*model.CommendationUpdatePayload, error) {
@@ -88,15 +87,14 @@ func (r *mutationResolver) CommendationUpdate(ctx context.Context, input model.C
 		is, err = issuerOf(value(input.Issuer))
 		issuer = &is
 	}
-	if err != nil {
-		return respond[model.CommendationUpdatePayload](ctx, nil, err)
-	}
-	c, err := r.AwardStore.UpdateCommendation(ctx, award.CommendationUpdate{
-		ID: id, Version: input.Version, Form: value(input.Form), Title: value(input.Title), Issuer: issuer,
-		DecisionNumber: optional(input.DecisionNumber), DecisionDate: optional(input.DecisionDate),
-		Year: intPtr(value(input.Year)), Reason: optional(input.Reason),
+	return write(ctx, err, func() (*model.CommendationUpdatePayload, error) {
+		c, err := r.AwardStore.UpdateCommendation(ctx, award.CommendationUpdate{
+			ID: id, Version: input.Version, Form: value(input.Form), Title: value(input.Title), Issuer: issuer,
+			DecisionNumber: optional(input.DecisionNumber), DecisionDate: optional(input.DecisionDate),
+			Year: intPtr(value(input.Year)), Reason: optional(input.Reason),
+		})
+		return respond(ctx, &model.CommendationUpdatePayload{Commendation: c}, err)
 	})
-	return respond(ctx, &model.CommendationUpdatePayload{Commendation: c}, err)
 }
 
 func (r *mutationResolver) CommendationDelete(ctx context.Context, input model.CommendationDeleteInput) (*model.CommendationDeletePayload, error) {
@@ -105,25 +103,23 @@ func (r *mutationResolver) CommendationDelete(ctx context.Context, input model.C
 
 func (r *mutationResolver) PledgeCreate(ctx context.Context, input model.PledgeCreateInput) (*model.PledgeCreatePayload, error) {
 	unitID, err := inputID(model.KindUnit, input.UnitID, "unitId")
-	if err != nil {
-		return respond[model.PledgeCreatePayload](ctx, nil, err)
-	}
-	p, err := r.AwardStore.CreatePledge(keyed(ctx, "pledgeCreate", input.IdempotencyKey, input), award.PledgeInput{
-		UnitID: unitID, Year: int(input.Year), Title: input.Title, Description: value(input.Description),
+	return write(ctx, err, func() (*model.PledgeCreatePayload, error) {
+		p, err := r.AwardStore.CreatePledge(keyed(ctx, "pledgeCreate", input.IdempotencyKey, input), award.PledgeInput{
+			UnitID: unitID, Year: int(input.Year), Title: input.Title, Description: value(input.Description),
+		})
+		p, err = replayed(ctx, p, err, loaders(ctx).Pledge)
+		return respond(ctx, &model.PledgeCreatePayload{Pledge: p}, err)
 	})
-	p, err = replayed(ctx, p, err, loaders(ctx).Pledge)
-	return respond(ctx, &model.PledgeCreatePayload{Pledge: p}, err)
 }
 
 func (r *mutationResolver) PledgeUpdate(ctx context.Context, input model.PledgeUpdateInput) (*model.PledgeUpdatePayload, error) {
 	id, err := inputID(model.KindPledge, input.ID, "id")
-	if err != nil {
-		return respond[model.PledgeUpdatePayload](ctx, nil, err)
-	}
-	p, err := r.AwardStore.UpdatePledge(ctx, award.PledgeUpdate{
-		ID: id, Version: input.Version, Title: value(input.Title), Description: optional(input.Description),
+	return write(ctx, err, func() (*model.PledgeUpdatePayload, error) {
+		p, err := r.AwardStore.UpdatePledge(ctx, award.PledgeUpdate{
+			ID: id, Version: input.Version, Title: value(input.Title), Description: optional(input.Description),
+		})
+		return respond(ctx, &model.PledgeUpdatePayload{Pledge: p}, err)
 	})
-	return respond(ctx, &model.PledgeUpdatePayload{Pledge: p}, err)
 }
 
 func (r *mutationResolver) PledgeDelete(ctx context.Context, input model.PledgeDeleteInput) (*model.PledgeDeletePayload, error) {
@@ -134,22 +130,20 @@ func (r *mutationResolver) PledgeSign(ctx context.Context, input model.PledgeSig
 	var ids idsOf
 	pledgeID := ids.one(model.KindPledge, input.PledgeID, "pledgeId")
 	memberIDs := ids.list(model.KindMember, input.MemberIds, "memberIds")
-	if err := ids.err(); err != nil {
-		return respond[model.PledgeSignPayload](ctx, nil, err)
-	}
-	p, err := r.AwardStore.Sign(ctx, pledgeID, memberIDs, input.SignedOn)
-	return respond(ctx, &model.PledgeSignPayload{Pledge: p}, err)
+	return write(ctx, ids.err(), func() (*model.PledgeSignPayload, error) {
+		p, err := r.AwardStore.Sign(ctx, pledgeID, memberIDs, input.SignedOn)
+		return respond(ctx, &model.PledgeSignPayload{Pledge: p}, err)
+	})
 }
 
 func (r *mutationResolver) PledgeUnsign(ctx context.Context, input model.PledgeUnsignInput) (*model.PledgeUnsignPayload, error) {
 	var ids idsOf
 	pledgeID := ids.one(model.KindPledge, input.PledgeID, "pledgeId")
 	memberIDs := ids.list(model.KindMember, input.MemberIds, "memberIds")
-	if err := ids.err(); err != nil {
-		return respond[model.PledgeUnsignPayload](ctx, nil, err)
-	}
-	p, err := r.AwardStore.Unsign(ctx, pledgeID, memberIDs)
-	return respond(ctx, &model.PledgeUnsignPayload{Pledge: p}, err)
+	return write(ctx, ids.err(), func() (*model.PledgeUnsignPayload, error) {
+		p, err := r.AwardStore.Unsign(ctx, pledgeID, memberIDs)
+		return respond(ctx, &model.PledgeUnsignPayload{Pledge: p}, err)
+	})
 }
 
 func (r *mutationResolver) MembersRate(ctx context.Context, input model.MembersRateInput) (*model.MembersRatePayload, error) {
@@ -159,11 +153,10 @@ func (r *mutationResolver) MembersRate(ctx context.Context, input model.MembersR
 		ratings[i] = member.RatingInput{MemberID: ids.one(model.KindMember, rt.MemberID, "ratings", i),
 			Level: rt.Level, Comment: value(rt.Comment)}
 	}
-	if err := ids.err(); err != nil {
-		return respond[model.MembersRatePayload](ctx, nil, err)
-	}
-	out, err := r.MemberStore.Rate(ctx, int(input.Year), ratings)
-	return respond(ctx, &model.MembersRatePayload{Ratings: out}, err)
+	return write(ctx, ids.err(), func() (*model.MembersRatePayload, error) {
+		out, err := r.MemberStore.Rate(ctx, int(input.Year), ratings)
+		return respond(ctx, &model.MembersRatePayload{Ratings: out}, err)
+	})
 }
 
 func (r *pledgeResolver) ID(ctx context.Context, obj *award.Pledge) (string, error) {

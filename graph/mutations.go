@@ -27,6 +27,15 @@ func respond[P any](ctx context.Context, p *P, err error) (*P, error) {
 	return p, nil
 }
 
+// write runs a mutation whose input's IDs decoded with err: a bad ID is
+// answered as the payload's userErrors and w, the write, does not run.
+func write[P any](ctx context.Context, err error, w func() (*P, error)) (*P, error) {
+	if err != nil {
+		return respond[P](ctx, nil, err)
+	}
+	return w()
+}
+
 // idsOf decodes the IDs of a mutation's input, gathering every bad one
 // as a NOT_FOUND userError at its field, so that a form shows them all.
 type idsOf struct{ v validate.Errors }

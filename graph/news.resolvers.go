@@ -21,32 +21,29 @@ import (
 func (r *mutationResolver) PostCreate(ctx context.Context, input model.PostCreateInput) (*model.PostPayload, error) {
 	unitID, err := inputID(model.KindUnit, input.UnitID, "unitId")
 	in, perr := postInput(input.Post)
-	if err = firstErr(err, perr); err != nil {
-		return respond[model.PostPayload](ctx, nil, err)
-	}
-	in.UnitID = unitID
-	p, err := r.NewsStore.Create(keyed(ctx, "postCreate", input.IdempotencyKey, input), in, access.From(ctx).AccountID)
-	p, err = replayed(ctx, p, err, loaders(ctx).Post)
-	return respond(ctx, &model.PostPayload{Post: p}, err)
+	return write(ctx, firstErr(err, perr), func() (*model.PostPayload, error) {
+		in.UnitID = unitID
+		p, err := r.NewsStore.Create(keyed(ctx, "postCreate", input.IdempotencyKey, input), in, access.From(ctx).AccountID)
+		p, err = replayed(ctx, p, err, loaders(ctx).Post)
+		return respond(ctx, &model.PostPayload{Post: p}, err)
+	})
 }
 
 func (r *mutationResolver) PostUpdate(ctx context.Context, input model.PostUpdateInput) (*model.PostPayload, error) {
 	id, err := inputID(model.KindPost, input.ID, "id")
 	in, perr := postInput(input.Post)
-	if err = firstErr(err, perr); err != nil {
-		return respond[model.PostPayload](ctx, nil, err)
-	}
-	p, err := r.NewsStore.Update(ctx, id, input.Version, in)
-	return respond(ctx, &model.PostPayload{Post: p}, err)
+	return write(ctx, firstErr(err, perr), func() (*model.PostPayload, error) {
+		p, err := r.NewsStore.Update(ctx, id, input.Version, in)
+		return respond(ctx, &model.PostPayload{Post: p}, err)
+	})
 }
 
 func (r *mutationResolver) PostSetStatus(ctx context.Context, input model.PostSetStatusInput) (*model.PostPayload, error) {
 	id, err := inputID(model.KindPost, input.ID, "id")
-	if err != nil {
-		return respond[model.PostPayload](ctx, nil, err)
-	}
-	p, err := r.NewsStore.SetStatus(ctx, id, input.Version, input.Status)
-	return respond(ctx, &model.PostPayload{Post: p}, err)
+	return write(ctx, err, func() (*model.PostPayload, error) {
+		p, err := r.NewsStore.SetStatus(ctx, id, input.Version, input.Status)
+		return respond(ctx, &model.PostPayload{Post: p}, err)
+	})
 }
 
 func (r *mutationResolver) PostDelete(ctx context.Context, input model.PostDeleteInput) (*model.PostDeletePayload, error) {

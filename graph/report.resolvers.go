@@ -20,18 +20,17 @@ import (
 
 func (r *mutationResolver) PlanSet(ctx context.Context, input model.PlanSetInput) (*model.PlanSetPayload, error) {
 	unitID, err := inputID(model.KindUnit, input.UnitID, "unitId")
-	if err != nil {
-		return respond[model.PlanSetPayload](ctx, nil, err)
-	}
-	targets := make([]report.TargetInput, len(input.Targets))
-	for i, t := range input.Targets {
-		targets[i] = report.TargetInput{Metric: t.Metric, WorkArea: value(t.WorkArea), Target: t.Target, Note: value(t.Note)}
-	}
-	if _, err := r.ReportStore.SetTargets(ctx, unitID, int(input.Year), targets); err != nil {
-		return respond[model.PlanSetPayload](ctx, nil, err)
-	}
-	p, err := r.plan(ctx, unitID, int(input.Year))
-	return respond(ctx, &model.PlanSetPayload{Plan: p}, err)
+	return write(ctx, err, func() (*model.PlanSetPayload, error) {
+		targets := make([]report.TargetInput, len(input.Targets))
+		for i, t := range input.Targets {
+			targets[i] = report.TargetInput{Metric: t.Metric, WorkArea: value(t.WorkArea), Target: t.Target, Note: value(t.Note)}
+		}
+		if _, err := r.ReportStore.SetTargets(ctx, unitID, int(input.Year), targets); err != nil {
+			return respond[model.PlanSetPayload](ctx, nil, err)
+		}
+		p, err := r.plan(ctx, unitID, int(input.Year))
+		return respond(ctx, &model.PlanSetPayload{Plan: p}, err)
+	})
 }
 
 func (r *pledgeFiguresResolver) Pledge(ctx context.Context, obj *report.Pledge) (*award.Pledge, error) {
