@@ -262,13 +262,28 @@ func (requestCharge) ExtensionName() string { return "RequestCharge" }
 
 // budget is the limiter and key the caller is charged to, or nil.
 func (l rateLimit) budget(ctx context.Context) (*ratelimit.Limiter, string) {
-	switch p := access.From(ctx); {
-	case p.SignedIn() && l.Accounts != nil:
-		return l.Accounts, "account:" + strconv.FormatInt(p.AccountID, 10)
-	case !p.SignedIn() && l.Anonymous != nil:
-		return l.Anonymous, ratelimit.AddressKey(account.ClientFrom(ctx).IP)
+	switch signedIn := access.From(ctx).SignedIn(); {
+	case signedIn && l.Accounts != nil:
+		return l.Accounts, callerKey(ctx)
+	case !signedIn && l.Anonymous != nil:
+		return l.Anonymous, callerKey(ctx)
 	}
 	return nil, ""
+}
+
+// callerKey names whom a budget is kept for: the account signed in, else
+// the client's address.
+func callerKey(ctx context.Context) string {
+	if p := access.From(ctx); p.SignedIn() {
+		return "account:" + strconv.FormatInt(p.AccountID, 10)
+	}
+	return ratelimit.AddressKey(account.ClientFrom(ctx).IP)
+}
+
+// tooMany is a RATE_LIMITED refusal that says when to try again.
+func tooMany(ctx context.Context, retryAfterSeconds int, vi, en string) *gqlerror.Error {
+	return &gqlerror.Error{Message: i18n.Pick(ctx, vi, en),
+		Extensions: map[string]any{"code": string(apperr.RateLimited), "retryAfterSeconds": retryAfterSeconds}}
 }
 
 // sizeFreeBytes is how much of a request is included in its first point;
@@ -369,11 +384,11 @@ func loginAllowed(ctx context.Context, l *ratelimit.Limiter) error {
 		return nil
 	}
 	ratelimit.Record(ctx, d)
-	wait := strconv.Itoa(ratelimit.RetrySeconds(d.RetryAfter))
-	return &gqlerror.Error{Message: i18n.Pick(ctx,
+	seconds := ratelimit.RetrySeconds(d.RetryAfter)
+	wait := strconv.Itoa(seconds)
+	return tooMany(ctx, seconds,
 		"Có quá nhiều lần đăng nhập từ địa chỉ này; hãy thử lại sau "+wait+" giây.",
-		"Too many sign-in attempts from this address; try again in "+wait+" s."),
-		Extensions: map[string]any{"code": string(apperr.RateLimited), "retryAfterSeconds": ratelimit.RetrySeconds(d.RetryAfter)}}
+		"Too many sign-in attempts from this address; try again in "+wait+" s.")
 }
 
 // fragmentGraph refuses, with one validation error, a spread of a
