@@ -11,7 +11,6 @@ import (
 	"github.com/sodoan/sodoan/graph/model"
 	"github.com/sodoan/sodoan/internal/access"
 	"github.com/sodoan/sodoan/internal/activity"
-	"github.com/sodoan/sodoan/internal/loader"
 	"github.com/sodoan/sodoan/internal/member"
 	"github.com/sodoan/sodoan/internal/org"
 	"github.com/sodoan/sodoan/internal/page"
@@ -35,19 +34,12 @@ func (r *activityResolver) Guests(ctx context.Context, obj *activity.Activity) (
 }
 
 func (r *activityResolver) Participants(ctx context.Context, obj *activity.Activity, first *int32, after *string) (*model.Connection[*activity.Participation], error) {
-	viewer := access.From(ctx)
-	count := func(ctx context.Context) (int, error) {
-		if !viewer.Admin {
-			return loaders(ctx).ParticipantCount.Load(ctx, obj.ID)
-		}
+	l := loaders(ctx)
+	return seenList(ctx, obj.ID, first, after, l.Participants, l.ParticipantCount, func(ctx context.Context) (int, error) {
 		t, err := loaders(ctx).Totals.Load(ctx, obj.ID)
 		return t.Participants, err
-	}
-	return nested(first, after, func(first int) (page.Page[*activity.Participation], error) {
-		return loaders(ctx).Participants.Load(ctx, loader.PageKey{ParentID: obj.ID, First: first})
-	}, count, func(p page.Request) (*model.Connection[*activity.Participation], error) {
-		list, err := r.ActivityStore.Participants(ctx, obj.ID, viewer, p)
-		return connection(list, err, count)
+	}, func(viewer *access.Principal, p page.Request) (page.Page[*activity.Participation], error) {
+		return r.ActivityStore.Participants(ctx, obj.ID, viewer, p)
 	})
 }
 

@@ -11,7 +11,6 @@ import (
 	"github.com/sodoan/sodoan/graph/model"
 	"github.com/sodoan/sodoan/internal/access"
 	"github.com/sodoan/sodoan/internal/award"
-	"github.com/sodoan/sodoan/internal/loader"
 	"github.com/sodoan/sodoan/internal/member"
 	"github.com/sodoan/sodoan/internal/org"
 	"github.com/sodoan/sodoan/internal/page"
@@ -168,19 +167,12 @@ func (r *pledgeResolver) Unit(ctx context.Context, obj *award.Pledge) (*org.Unit
 }
 
 func (r *pledgeResolver) Signatures(ctx context.Context, obj *award.Pledge, first *int32, after *string) (*model.Connection[*award.Signature], error) {
-	viewer := access.From(ctx)
-	count := func(ctx context.Context) (int, error) {
-		if !viewer.Admin {
-			return loaders(ctx).SignatureCount.Load(ctx, obj.ID)
-		}
+	l := loaders(ctx)
+	return seenList(ctx, obj.ID, first, after, l.Signatures, l.SignatureCount, func(ctx context.Context) (int, error) {
 		c, err := loaders(ctx).PledgeCounts.Load(ctx, obj.ID)
 		return c.Signed, err
-	}
-	return nested(first, after, func(first int) (page.Page[*award.Signature], error) {
-		return loaders(ctx).Signatures.Load(ctx, loader.PageKey{ParentID: obj.ID, First: first})
-	}, count, func(p page.Request) (*model.Connection[*award.Signature], error) {
-		list, err := r.AwardStore.Signatures(ctx, obj.ID, viewer, p)
-		return connection(list, err, count)
+	}, func(viewer *access.Principal, p page.Request) (page.Page[*award.Signature], error) {
+		return r.AwardStore.Signatures(ctx, obj.ID, viewer, p)
 	})
 }
 

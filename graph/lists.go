@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/vikstrous/dataloadgen"
+
 	"github.com/sodoan/sodoan/graph/model"
 	"github.com/sodoan/sodoan/internal/access"
 	"github.com/sodoan/sodoan/internal/account"
@@ -315,6 +317,30 @@ func nested[T any](first *int32, after *string, batched func(first int) (page.Pa
 		return nil, err
 	}
 	return model.NewConnection(list, count), nil
+}
+
+// seenList is a list nested in a record that shows only what the caller
+// may see (an activity's participants, a pledge's signatures): first
+// pages through pages, later ones from later, for viewer. Its count is of
+// what they see (seen), except for an administrator, who sees everything:
+// theirs is the record's own total, loaded with its other figures.
+func seenList[T any](ctx context.Context, parentID int64, first *int32, after *string,
+	pages *dataloadgen.Loader[loader.PageKey, page.Page[T]], seen *dataloadgen.Loader[int64, int],
+	total func(context.Context) (int, error),
+	later func(viewer *access.Principal, p page.Request) (page.Page[T], error)) (*model.Connection[T], error) {
+	viewer := access.From(ctx)
+	count := func(ctx context.Context) (int, error) {
+		if !viewer.Admin {
+			return seen.Load(ctx, parentID)
+		}
+		return total(ctx)
+	}
+	return nested(first, after, func(first int) (page.Page[T], error) {
+		return pages.Load(ctx, loader.PageKey{ParentID: parentID, First: first})
+	}, count, func(p page.Request) (*model.Connection[T], error) {
+		list, err := later(viewer, p)
+		return connection(list, err, count)
+	})
 }
 
 // connection is a page with its count, as nested's later pages are.
