@@ -105,7 +105,8 @@ func (r *mutationResolver) CampaignUpdate(ctx context.Context, input model.Campa
 }
 
 func (r *mutationResolver) CampaignDelete(ctx context.Context, input model.CampaignDeleteInput) (*model.CampaignDeletePayload, error) {
-	return respond(ctx, &model.CampaignDeletePayload{DeletedID: &input.ID}, deleteByID(ctx, model.KindCampaign, input.ID, input.Version, r.ActivityStore.DeleteCampaign))
+	err := deleteByID(ctx, model.KindCampaign, input.ID, input.Version, r.ActivityStore.DeleteCampaign)
+	return respond(ctx, &model.CampaignDeletePayload{DeletedID: &input.ID}, err)
 }
 
 func (r *mutationResolver) ActivityCreate(ctx context.Context, input model.ActivityCreateInput) (*model.ActivityCreatePayload, error) {
@@ -156,7 +157,8 @@ func (r *mutationResolver) ActivityUpdate(ctx context.Context, input model.Activ
 }
 
 func (r *mutationResolver) ActivityDelete(ctx context.Context, input model.ActivityDeleteInput) (*model.ActivityDeletePayload, error) {
-	return respond(ctx, &model.ActivityDeletePayload{DeletedID: &input.ID}, deleteByID(ctx, model.KindActivity, input.ID, input.Version, r.ActivityStore.DeleteActivity))
+	err := deleteByID(ctx, model.KindActivity, input.ID, input.Version, r.ActivityStore.DeleteActivity)
+	return respond(ctx, &model.ActivityDeletePayload{DeletedID: &input.ID}, err)
 }
 
 func (r *mutationResolver) ParticipationsRecord(ctx context.Context, input model.ParticipationsRecordInput) (*model.ParticipationsRecordPayload, error) {
@@ -225,7 +227,8 @@ func (r *mutationResolver) ContributionUpdate(ctx context.Context, input model.C
 }
 
 func (r *mutationResolver) ContributionDelete(ctx context.Context, input model.ContributionDeleteInput) (*model.ContributionDeletePayload, error) {
-	return respond(ctx, &model.ContributionDeletePayload{DeletedID: &input.ID}, deleteByID(ctx, model.KindContribution, input.ID, input.Version, r.ActivityStore.DeleteContribution))
+	err := deleteByID(ctx, model.KindContribution, input.ID, input.Version, r.ActivityStore.DeleteContribution)
+	return respond(ctx, &model.ContributionDeletePayload{DeletedID: &input.ID}, err)
 }
 
 func (r *participationResolver) Member(ctx context.Context, obj *activity.Participation) (*member.Member, error) {

@@ -97,7 +97,8 @@ func (r *mutationResolver) CommendationUpdate(ctx context.Context, input model.C
 }
 
 func (r *mutationResolver) CommendationDelete(ctx context.Context, input model.CommendationDeleteInput) (*model.CommendationDeletePayload, error) {
-	return respond(ctx, &model.CommendationDeletePayload{DeletedID: &input.ID}, deleteByID(ctx, model.KindCommendation, input.ID, input.Version, r.AwardStore.DeleteCommendation))
+	err := deleteByID(ctx, model.KindCommendation, input.ID, input.Version, r.AwardStore.DeleteCommendation)
+	return respond(ctx, &model.CommendationDeletePayload{DeletedID: &input.ID}, err)
 }
 
 func (r *mutationResolver) PledgeCreate(ctx context.Context, input model.PledgeCreateInput) (*model.PledgeCreatePayload, error) {
@@ -122,7 +123,8 @@ func (r *mutationResolver) PledgeUpdate(ctx context.Context, input model.PledgeU
 }
 
 func (r *mutationResolver) PledgeDelete(ctx context.Context, input model.PledgeDeleteInput) (*model.PledgeDeletePayload, error) {
-	return respond(ctx, &model.PledgeDeletePayload{DeletedID: &input.ID}, deleteByID(ctx, model.KindPledge, input.ID, input.Version, r.AwardStore.DeletePledge))
+	err := deleteByID(ctx, model.KindPledge, input.ID, input.Version, r.AwardStore.DeletePledge)
+	return respond(ctx, &model.PledgeDeletePayload{DeletedID: &input.ID}, err)
 }
 
 func (r *mutationResolver) PledgeSign(ctx context.Context, input model.PledgeSignInput) (*model.PledgeSignPayload, error) {

@@ -151,7 +151,8 @@ func (r *mutationResolver) MemberLeave(ctx context.Context, input model.MemberLe
 }
 
 func (r *mutationResolver) MemberDelete(ctx context.Context, input model.MemberDeleteInput) (*model.MemberDeletePayload, error) {
-	return respond(ctx, &model.MemberDeletePayload{DeletedID: &input.ID}, deleteByID(ctx, model.KindMember, input.ID, input.Version, r.MemberStore.Delete))
+	err := deleteByID(ctx, model.KindMember, input.ID, input.Version, r.MemberStore.Delete)
+	return respond(ctx, &model.MemberDeletePayload{DeletedID: &input.ID}, err)
 }
 
 func (r *queryResolver) Member(ctx context.Context, id string) (*member.Member, error) {

@@ -47,7 +47,8 @@ func (r *mutationResolver) PostSetStatus(ctx context.Context, input model.PostSe
 }
 
 func (r *mutationResolver) PostDelete(ctx context.Context, input model.PostDeleteInput) (*model.PostDeletePayload, error) {
-	return respond(ctx, &model.PostDeletePayload{DeletedID: &input.ID}, deleteByID(ctx, model.KindPost, input.ID, input.Version, r.NewsStore.Delete))
+	err := deleteByID(ctx, model.KindPost, input.ID, input.Version, r.NewsStore.Delete)
+	return respond(ctx, &model.PostDeletePayload{DeletedID: &input.ID}, err)
 }
 
 func (r *mutationResolver) VisitRecord(ctx context.Context, input model.VisitInput) (*model.VisitPayload, error) {
