@@ -105,10 +105,9 @@ func (r *auditEntryResolver) After(ctx context.Context, obj *account.AuditEntry)
 
 func (r *mutationResolver) Login(ctx context.Context, input model.LoginInput) (*model.LoginPayload, error) {
 	s, err := r.AccountStore.Login(ctx, input.Login, input.Password, account.ClientFrom(ctx))
-	if err != nil {
-		return respond[model.LoginPayload](ctx, nil, err)
-	}
-	return respond(ctx, &model.LoginPayload{Token: &s.Token, ExpiresAt: &s.ExpiresAt, Account: s.Account}, nil)
+	return write(ctx, err, func() (*model.LoginPayload, error) {
+		return respond(ctx, &model.LoginPayload{Token: &s.Token, ExpiresAt: &s.ExpiresAt, Account: s.Account}, nil)
+	})
 }
 
 func (r *mutationResolver) Logout(ctx context.Context) (*model.LogoutPayload, error) {
@@ -135,17 +134,16 @@ func (r *mutationResolver) AccountCreate(ctx context.Context, input model.Accoun
 	var ids idsOf
 	unitID := ids.optional(model.KindUnit, value(input.UnitID), "unitId")
 	memberID := ids.optional(model.KindMember, value(input.MemberID), "memberId")
-	if err := ids.err(); err != nil {
-		return respond[model.AccountCreatePayload](ctx, nil, err)
-	}
-	fingerprinted := input
-	fingerprinted.Password = ""
-	a, err := r.AccountStore.Create(keyed(ctx, "accountCreate", input.IdempotencyKey, fingerprinted), account.CreateInput{
-		Username: input.Username, Email: value(input.Email), DisplayName: input.DisplayName,
-		Password: input.Password, UnitID: unitID, MemberID: memberID,
+	return write(ctx, ids.err(), func() (*model.AccountCreatePayload, error) {
+		fingerprinted := input
+		fingerprinted.Password = ""
+		a, err := r.AccountStore.Create(keyed(ctx, "accountCreate", input.IdempotencyKey, fingerprinted), account.CreateInput{
+			Username: input.Username, Email: value(input.Email), DisplayName: input.DisplayName,
+			Password: input.Password, UnitID: unitID, MemberID: memberID,
+		})
+		a, err = replayed(ctx, a, err, loaders(ctx).Account)
+		return respond(ctx, &model.AccountCreatePayload{Account: a}, err)
 	})
-	a, err = replayed(ctx, a, err, loaders(ctx).Account)
-	return respond(ctx, &model.AccountCreatePayload{Account: a}, err)
 }
 
 func (r *mutationResolver) AccountSetActive(ctx context.Context, input model.AccountSetActiveInput) (*model.AccountSetActivePayload, error) {
@@ -153,11 +151,10 @@ func (r *mutationResolver) AccountSetActive(ctx context.Context, input model.Acc
 	if err == nil && !input.Active && id == access.From(ctx).AccountID {
 		err = notYourself("id")
 	}
-	if err != nil {
-		return respond[model.AccountSetActivePayload](ctx, nil, err)
-	}
-	a, err := r.AccountStore.SetActive(ctx, id, input.Active, access.From(ctx))
-	return respond(ctx, &model.AccountSetActivePayload{Account: a}, err)
+	return write(ctx, err, func() (*model.AccountSetActivePayload, error) {
+		a, err := r.AccountStore.SetActive(ctx, id, input.Active, access.From(ctx))
+		return respond(ctx, &model.AccountSetActivePayload{Account: a}, err)
+	})
 }
 
 func (r *mutationResolver) AccountSetPassword(ctx context.Context, input model.AccountSetPasswordInput) (*model.AccountSetPasswordPayload, error) {
@@ -165,11 +162,10 @@ func (r *mutationResolver) AccountSetPassword(ctx context.Context, input model.A
 	if err == nil {
 		err = r.AccountStore.SetPassword(ctx, id, input.NewPassword, access.From(ctx))
 	}
-	if err != nil {
-		return respond[model.AccountSetPasswordPayload](ctx, nil, err)
-	}
-	a, err := r.freshAccount(ctx, id)
-	return respond(ctx, &model.AccountSetPasswordPayload{Account: a}, err)
+	return write(ctx, err, func() (*model.AccountSetPasswordPayload, error) {
+		a, err := r.freshAccount(ctx, id)
+		return respond(ctx, &model.AccountSetPasswordPayload{Account: a}, err)
+	})
 }
 
 func (r *mutationResolver) RoleGrant(ctx context.Context, input model.RoleInput) (*model.RolePayload, error) {
@@ -223,35 +219,7 @@ func (r *queryResolver) Accounts(ctx context.Context, filter *model.AccountFilte
 }
 
 func (r *queryResolver) AuditLog(ctx context.Context, filter *model.AuditFilter, first *int32, after *string) (*model.Connection[*account.AuditEntry], error) {
-	pr, err := page.New(first, after)
-	if err != nil {
-		return nil, err
-	}
-	p := access.From(ctx)
-	if err := p.RequireOfficer(); err != nil {
-		return nil, err
-	}
-	f := account.AuditFilter{Visible: p}
-	if filter != nil {
-		if f.UnitID, err = filterID(model.KindUnit, value(filter.UnitID)); err != nil {
-			return nil, err
-		}
-		if f.MemberID, err = filterID(model.KindMember, value(filter.MemberID)); err != nil {
-			return nil, err
-		}
-		if f.AccountID, err = filterID(model.KindAccount, value(filter.AccountID)); err != nil {
-			return nil, err
-		}
-		if e := value(filter.Entity); e != nil {
-			f.Entity = *e
-		}
-		f.Actions = list(filter.Actions)
-	}
-	entries, err := r.AccountStore.Audit(ctx, f, pr)
-	if err != nil {
-		return nil, err
-	}
-	return model.NewConnection(entries, func(ctx context.Context) (int, error) { return r.AccountStore.CountAudit(ctx, f) }), nil
+	return r.auditLog(ctx, filter, first, after)
 }
 
 func (r *roleResolver) Unit(ctx context.Context, obj *account.Role) (*org.Unit, error) {

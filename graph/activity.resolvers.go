@@ -11,7 +11,6 @@ import (
 	"github.com/sodoan/sodoan/graph/model"
 	"github.com/sodoan/sodoan/internal/access"
 	"github.com/sodoan/sodoan/internal/activity"
-	"github.com/sodoan/sodoan/internal/loader"
 	"github.com/sodoan/sodoan/internal/member"
 	"github.com/sodoan/sodoan/internal/org"
 	"github.com/sodoan/sodoan/internal/page"
@@ -31,28 +30,16 @@ func (r *activityResolver) Unit(ctx context.Context, obj *activity.Activity) (*o
 }
 
 func (r *activityResolver) Guests(ctx context.Context, obj *activity.Activity) ([]*activity.Guest, error) {
-	guests, err := loaders(ctx).Guests.Load(ctx, obj.ID)
-	out := make([]*activity.Guest, len(guests))
-	for i := range guests {
-		out[i] = &guests[i]
-	}
-	return out, err
+	return pointers(loaders(ctx).Guests.Load(ctx, obj.ID))
 }
 
 func (r *activityResolver) Participants(ctx context.Context, obj *activity.Activity, first *int32, after *string) (*model.Connection[*activity.Participation], error) {
-	viewer := access.From(ctx)
-	count := func(ctx context.Context) (int, error) {
-		if !viewer.Admin {
-			return loaders(ctx).ParticipantCount.Load(ctx, obj.ID)
-		}
+	l := loaders(ctx)
+	return seenList(ctx, obj.ID, first, after, l.Participants, l.ParticipantCount, func(ctx context.Context) (int, error) {
 		t, err := loaders(ctx).Totals.Load(ctx, obj.ID)
 		return t.Participants, err
-	}
-	return nested(first, after, func(first int) (page.Page[*activity.Participation], error) {
-		return loaders(ctx).Participants.Load(ctx, loader.PageKey{ParentID: obj.ID, First: first})
-	}, count, func(p page.Request) (*model.Connection[*activity.Participation], error) {
-		list, err := r.ActivityStore.Participants(ctx, obj.ID, viewer, p)
-		return connection(list, err, count)
+	}, func(viewer *access.Principal, p page.Request) (page.Page[*activity.Participation], error) {
+		return r.ActivityStore.Participants(ctx, obj.ID, viewer, p)
 	})
 }
 
@@ -97,33 +84,28 @@ func (r *contributionResolver) Activity(ctx context.Context, obj *activity.Contr
 
 func (r *mutationResolver) CampaignCreate(ctx context.Context, input model.CampaignCreateInput) (*model.CampaignCreatePayload, error) {
 	unitID, err := inputID(model.KindUnit, input.UnitID, "unitId")
-	if err != nil {
-		return respond[model.CampaignCreatePayload](ctx, nil, err)
-	}
-	c, err := r.ActivityStore.CreateCampaign(keyed(ctx, "campaignCreate", input.IdempotencyKey, input), activity.CampaignInput{
-		UnitID: unitID, Name: input.Name, Year: int(input.Year), WorkArea: input.WorkArea, Description: value(input.Description),
+	return write(ctx, err, func() (*model.CampaignCreatePayload, error) {
+		c, err := r.ActivityStore.CreateCampaign(keyed(ctx, "campaignCreate", input.IdempotencyKey, input), activity.CampaignInput{
+			UnitID: unitID, Name: input.Name, Year: int(input.Year), WorkArea: input.WorkArea, Description: value(input.Description),
+		})
+		c, err = replayed(ctx, c, err, loaders(ctx).Campaign)
+		return respond(ctx, &model.CampaignCreatePayload{Campaign: c}, err)
 	})
-	c, err = replayed(ctx, c, err, loaders(ctx).Campaign)
-	return respond(ctx, &model.CampaignCreatePayload{Campaign: c}, err)
 }
 
 func (r *mutationResolver) CampaignUpdate(ctx context.Context, input model.CampaignUpdateInput) (*model.CampaignUpdatePayload, error) {
 	id, err := inputID(model.KindCampaign, input.ID, "id")
-	if err != nil {
-		return respond[model.CampaignUpdatePayload](ctx, nil, err)
-	}
-	c, err := r.ActivityStore.UpdateCampaign(ctx, activity.CampaignUpdate{
-		ID: id, Version: input.Version, Name: value(input.Name), Year: intPtr(value(input.Year)),
-		WorkArea: value(input.WorkArea), Description: optional(input.Description),
+	return write(ctx, err, func() (*model.CampaignUpdatePayload, error) {
+		c, err := r.ActivityStore.UpdateCampaign(ctx, activity.CampaignUpdate{
+			ID: id, Version: input.Version, Name: value(input.Name), Year: intPtr(value(input.Year)),
+			WorkArea: value(input.WorkArea), Description: optional(input.Description),
+		})
+		return respond(ctx, &model.CampaignUpdatePayload{Campaign: c}, err)
 	})
-	return respond(ctx, &model.CampaignUpdatePayload{Campaign: c}, err)
 }
 
 func (r *mutationResolver) CampaignDelete(ctx context.Context, input model.CampaignDeleteInput) (*model.CampaignDeletePayload, error) {
-	id, err := inputID(model.KindCampaign, input.ID, "id")
-	if err == nil {
-		err = r.ActivityStore.DeleteCampaign(ctx, id, input.Version)
-	}
+	err := deleteByID(ctx, model.KindCampaign, input.ID, input.Version, r.ActivityStore.DeleteCampaign)
 	return respond(ctx, &model.CampaignDeletePayload{DeletedID: &input.ID}, err)
 }
 
@@ -131,56 +113,51 @@ func (r *mutationResolver) ActivityCreate(ctx context.Context, input model.Activ
 	var ids idsOf
 	unitID := ids.one(model.KindUnit, input.UnitID, "unitId")
 	campaignID := ids.optional(model.KindCampaign, value(input.CampaignID), "campaignId")
-	if err := ids.err(); err != nil {
-		return respond[model.ActivityCreatePayload](ctx, nil, err)
-	}
-	in := activity.ActivityInput{
-		UnitID: unitID, Title: input.Title, Kind: input.Kind, WorkArea: input.WorkArea, CampaignID: campaignID,
-		StartsOn: input.StartsOn, Place: placeOf(value(input.Place)), Description: value(input.Description),
-		Beneficiaries: beneficiariesOf(value(input.Beneficiaries)), Guests: guestsOf(list(input.Guests)),
-	}
-	if e := value(input.EndsOn); e != nil {
-		in.EndsOn = *e
-	}
-	if s := value(input.Status); s != nil {
-		in.Status = *s
-	}
-	a, err := r.ActivityStore.CreateActivity(keyed(ctx, "activityCreate", input.IdempotencyKey, input), in)
-	a, err = replayed(ctx, a, err, loaders(ctx).Activity)
-	return respond(ctx, &model.ActivityCreatePayload{Activity: a}, err)
+	return write(ctx, ids.err(), func() (*model.ActivityCreatePayload, error) {
+		in := activity.ActivityInput{
+			UnitID: unitID, Title: input.Title, Kind: input.Kind, WorkArea: input.WorkArea, CampaignID: campaignID,
+			StartsOn: input.StartsOn, Place: placeOf(value(input.Place)), Description: value(input.Description),
+			Beneficiaries: beneficiariesOf(value(input.Beneficiaries)), Guests: guestsOf(list(input.Guests)),
+		}
+		if e := value(input.EndsOn); e != nil {
+			in.EndsOn = *e
+		}
+		if s := value(input.Status); s != nil {
+			in.Status = *s
+		}
+		a, err := r.ActivityStore.CreateActivity(keyed(ctx, "activityCreate", input.IdempotencyKey, input), in)
+		a, err = replayed(ctx, a, err, loaders(ctx).Activity)
+		return respond(ctx, &model.ActivityCreatePayload{Activity: a}, err)
+	})
 }
 
 func (r *mutationResolver) ActivityUpdate(ctx context.Context, input model.ActivityUpdateInput) (*model.ActivityUpdatePayload, error) {
 	var ids idsOf
 	id := ids.one(model.KindActivity, input.ID, "id")
 	campaignID := ids.optional(model.KindCampaign, value(input.CampaignID), "campaignId")
-	if err := ids.err(); err != nil {
-		return respond[model.ActivityUpdatePayload](ctx, nil, err)
-	}
-	u := activity.ActivityUpdate{
-		ID: id, Version: input.Version, Title: value(input.Title), Kind: value(input.Kind),
-		WorkArea: value(input.WorkArea), StartsOn: value(input.StartsOn), EndsOn: value(input.EndsOn),
-		Description: optional(input.Description), Status: value(input.Status),
-		CampaignID: patch.Convert(optional(input.CampaignID), campaignID),
-		Guests:     guestsOf(list(input.Guests)), GuestsSet: input.Guests.IsSet(),
-	}
-	if input.Place.IsSet() {
-		p := placeOf(value(input.Place))
-		u.Place = &p
-	}
-	if input.Beneficiaries.IsSet() {
-		b := beneficiariesOf(value(input.Beneficiaries))
-		u.Beneficiaries = &b
-	}
-	a, err := r.ActivityStore.UpdateActivity(ctx, u)
-	return respond(ctx, &model.ActivityUpdatePayload{Activity: a}, err)
+	return write(ctx, ids.err(), func() (*model.ActivityUpdatePayload, error) {
+		u := activity.ActivityUpdate{
+			ID: id, Version: input.Version, Title: value(input.Title), Kind: value(input.Kind),
+			WorkArea: value(input.WorkArea), StartsOn: value(input.StartsOn), EndsOn: value(input.EndsOn),
+			Description: optional(input.Description), Status: value(input.Status),
+			CampaignID: patch.Convert(optional(input.CampaignID), campaignID),
+			Guests:     guestsOf(list(input.Guests)), GuestsSet: input.Guests.IsSet(),
+		}
+		if input.Place.IsSet() {
+			p := placeOf(value(input.Place))
+			u.Place = &p
+		}
+		if input.Beneficiaries.IsSet() {
+			b := beneficiariesOf(value(input.Beneficiaries))
+			u.Beneficiaries = &b
+		}
+		a, err := r.ActivityStore.UpdateActivity(ctx, u)
+		return respond(ctx, &model.ActivityUpdatePayload{Activity: a}, err)
+	})
 }
 
 func (r *mutationResolver) ActivityDelete(ctx context.Context, input model.ActivityDeleteInput) (*model.ActivityDeletePayload, error) {
-	id, err := inputID(model.KindActivity, input.ID, "id")
-	if err == nil {
-		err = r.ActivityStore.DeleteActivity(ctx, id, input.Version)
-	}
+	err := deleteByID(ctx, model.KindActivity, input.ID, input.Version, r.ActivityStore.DeleteActivity)
 	return respond(ctx, &model.ActivityDeletePayload{DeletedID: &input.ID}, err)
 }
 
@@ -201,63 +178,56 @@ func (r *mutationResolver) ParticipationsRecord(ctx context.Context, input model
 			list[i].VolunteerHours = *v
 		}
 	}
-	if err := ids.err(); err != nil {
-		return respond[model.ParticipationsRecordPayload](ctx, nil, err)
-	}
-	recorded, err := r.ActivityStore.RecordParticipations(ctx, activityID, list)
-	if err != nil {
-		return respond[model.ParticipationsRecordPayload](ctx, nil, err)
-	}
-	a, err := loadOne(ctx, loaders(ctx).Activity, activityID)
-	return respond(ctx, &model.ParticipationsRecordPayload{Activity: a, Participations: recorded}, err)
+	return write(ctx, ids.err(), func() (*model.ParticipationsRecordPayload, error) {
+		recorded, err := r.ActivityStore.RecordParticipations(ctx, activityID, list)
+		if err != nil {
+			return respond[model.ParticipationsRecordPayload](ctx, nil, err)
+		}
+		a, err := loadOne(ctx, loaders(ctx).Activity, activityID)
+		return respond(ctx, &model.ParticipationsRecordPayload{Activity: a, Participations: recorded}, err)
+	})
 }
 
 func (r *mutationResolver) ParticipationsRemove(ctx context.Context, input model.ParticipationsRemoveInput) (*model.ParticipationsRemovePayload, error) {
 	var ids idsOf
 	activityID := ids.one(model.KindActivity, input.ActivityID, "activityId")
 	memberIDs := ids.list(model.KindMember, input.MemberIds, "memberIds")
-	if err := ids.err(); err != nil {
-		return respond[model.ParticipationsRemovePayload](ctx, nil, err)
-	}
-	n, err := r.ActivityStore.RemoveParticipations(ctx, activityID, memberIDs)
-	if err != nil {
-		return respond[model.ParticipationsRemovePayload](ctx, nil, err)
-	}
-	a, err := loadOne(ctx, loaders(ctx).Activity, activityID)
-	return respond(ctx, &model.ParticipationsRemovePayload{Activity: a, RemovedCount: int32(n)}, err)
+	return write(ctx, ids.err(), func() (*model.ParticipationsRemovePayload, error) {
+		n, err := r.ActivityStore.RemoveParticipations(ctx, activityID, memberIDs)
+		if err != nil {
+			return respond[model.ParticipationsRemovePayload](ctx, nil, err)
+		}
+		a, err := loadOne(ctx, loaders(ctx).Activity, activityID)
+		return respond(ctx, &model.ParticipationsRemovePayload{Activity: a, RemovedCount: int32(n)}, err)
+	})
 }
 
 func (r *mutationResolver) ContributionCreate(ctx context.Context, input model.ContributionCreateInput) (*model.ContributionCreatePayload, error) {
 	activityID, err := inputID(model.KindActivity, input.ActivityID, "activityId")
-	if err != nil {
-		return respond[model.ContributionCreatePayload](ctx, nil, err)
-	}
-	c, err := r.ActivityStore.CreateContribution(keyed(ctx, "contributionCreate", input.IdempotencyKey, input), activity.ContributionInput{
-		ActivityID: activityID, Kind: input.Kind, Description: input.Description, Value: input.Value,
-		Quantity: value(input.Quantity), QuantityUnit: value(input.QuantityUnit), Recipient: value(input.Recipient),
+	return write(ctx, err, func() (*model.ContributionCreatePayload, error) {
+		c, err := r.ActivityStore.CreateContribution(keyed(ctx, "contributionCreate", input.IdempotencyKey, input), activity.ContributionInput{
+			ActivityID: activityID, Kind: input.Kind, Description: input.Description, Value: input.Value,
+			Quantity: value(input.Quantity), QuantityUnit: value(input.QuantityUnit), Recipient: value(input.Recipient),
+		})
+		c, err = replayed(ctx, c, err, loaders(ctx).Contribution)
+		return respond(ctx, &model.ContributionCreatePayload{Contribution: c}, err)
 	})
-	c, err = replayed(ctx, c, err, loaders(ctx).Contribution)
-	return respond(ctx, &model.ContributionCreatePayload{Contribution: c}, err)
 }
 
 func (r *mutationResolver) ContributionUpdate(ctx context.Context, input model.ContributionUpdateInput) (*model.ContributionUpdatePayload, error) {
 	id, err := inputID(model.KindContribution, input.ID, "id")
-	if err != nil {
-		return respond[model.ContributionUpdatePayload](ctx, nil, err)
-	}
-	c, err := r.ActivityStore.UpdateContribution(ctx, activity.ContributionUpdate{
-		ID: id, Version: input.Version, Kind: value(input.Kind), Description: value(input.Description),
-		Value: value(input.Value), Quantity: optional(input.Quantity), QuantityUnit: optional(input.QuantityUnit),
-		Recipient: optional(input.Recipient),
+	return write(ctx, err, func() (*model.ContributionUpdatePayload, error) {
+		c, err := r.ActivityStore.UpdateContribution(ctx, activity.ContributionUpdate{
+			ID: id, Version: input.Version, Kind: value(input.Kind), Description: value(input.Description),
+			Value: value(input.Value), Quantity: optional(input.Quantity), QuantityUnit: optional(input.QuantityUnit),
+			Recipient: optional(input.Recipient),
+		})
+		return respond(ctx, &model.ContributionUpdatePayload{Contribution: c}, err)
 	})
-	return respond(ctx, &model.ContributionUpdatePayload{Contribution: c}, err)
 }
 
 func (r *mutationResolver) ContributionDelete(ctx context.Context, input model.ContributionDeleteInput) (*model.ContributionDeletePayload, error) {
-	id, err := inputID(model.KindContribution, input.ID, "id")
-	if err == nil {
-		err = r.ActivityStore.DeleteContribution(ctx, id, input.Version)
-	}
+	err := deleteByID(ctx, model.KindContribution, input.ID, input.Version, r.ActivityStore.DeleteContribution)
 	return respond(ctx, &model.ContributionDeletePayload{DeletedID: &input.ID}, err)
 }
 
@@ -270,11 +240,7 @@ func (r *participationResolver) Activity(ctx context.Context, obj *activity.Part
 }
 
 func (r *queryResolver) Activity(ctx context.Context, id string) (*activity.Activity, error) {
-	n, err := model.DecodeID(model.KindActivity, id)
-	if err != nil {
-		return nil, err
-	}
-	return loadOne(ctx, loaders(ctx).Activity, n)
+	return loadByID(ctx, loaders(ctx).Activity, model.KindActivity, id)
 }
 
 func (r *queryResolver) Activities(ctx context.Context, filter *model.ActivityFilter, orderBy *activity.Order, first *int32, after *string) (*model.Connection[*activity.Activity], error) {
@@ -286,37 +252,11 @@ func (r *queryResolver) Activities(ctx context.Context, filter *model.ActivityFi
 }
 
 func (r *queryResolver) Campaign(ctx context.Context, id string) (*activity.Campaign, error) {
-	n, err := model.DecodeID(model.KindCampaign, id)
-	if err != nil {
-		return nil, err
-	}
-	return loadOne(ctx, loaders(ctx).Campaign, n)
+	return loadByID(ctx, loaders(ctx).Campaign, model.KindCampaign, id)
 }
 
 func (r *queryResolver) Campaigns(ctx context.Context, filter *model.CampaignFilter, first *int32, after *string) (*model.Connection[*activity.Campaign], error) {
-	var f activity.CampaignFilter
-	if filter != nil {
-		var err error
-		if f.ForUnitID, err = filterID(model.KindUnit, value(filter.ForUnitID)); err != nil {
-			return nil, err
-		}
-		if f.Year, err = yearArg(value(filter.Year), "filter", "year"); err != nil {
-			return nil, err
-		}
-		f.WorkArea = value(filter.WorkArea)
-		if f.Search, err = searchText(value(filter.Search)); err != nil {
-			return nil, err
-		}
-	}
-	p, err := page.New(first, after)
-	if err != nil {
-		return nil, err
-	}
-	list, err := r.ActivityStore.Campaigns(ctx, f, p)
-	if err != nil {
-		return nil, err
-	}
-	return model.NewConnection(list, func(ctx context.Context) (int, error) { return r.ActivityStore.CountCampaigns(ctx, f) }), nil
+	return r.listCampaigns(ctx, filter, first, after)
 }
 
 func (r *Resolver) Activity() ActivityResolver { return &activityResolver{r} }

@@ -11,7 +11,6 @@ import (
 	"github.com/sodoan/sodoan/graph/model"
 	"github.com/sodoan/sodoan/internal/access"
 	"github.com/sodoan/sodoan/internal/award"
-	"github.com/sodoan/sodoan/internal/loader"
 	"github.com/sodoan/sodoan/internal/member"
 	"github.com/sodoan/sodoan/internal/org"
 	"github.com/sodoan/sodoan/internal/page"
@@ -68,16 +67,15 @@ func (r *mutationResolver) CommendationCreate(ctx context.Context, input model.C
 	var ids idsOf
 	memberID := ids.optional(model.KindMember, value(input.RecipientMemberID), "recipientMemberId")
 	unitID := ids.optional(model.KindUnit, value(input.RecipientUnitID), "recipientUnitId")
-	if err = firstErr(err, ids.err()); err != nil {
-		return respond[model.CommendationCreatePayload](ctx, nil, err)
-	}
-	c, err := r.AwardStore.CreateCommendation(keyed(ctx, "commendationCreate", input.IdempotencyKey, input), award.CommendationInput{
-		Form: input.Form, Title: input.Title, Issuer: issuer, DecisionNumber: value(input.DecisionNumber),
-		DecisionDate: value(input.DecisionDate), Year: int(input.Year), Reason: value(input.Reason),
-		RecipientMemberID: memberID, RecipientUnitID: unitID,
+	return write(ctx, firstErr(err, ids.err()), func() (*model.CommendationCreatePayload, error) {
+		c, err := r.AwardStore.CreateCommendation(keyed(ctx, "commendationCreate", input.IdempotencyKey, input), award.CommendationInput{
+			Form: input.Form, Title: input.Title, Issuer: issuer, DecisionNumber: value(input.DecisionNumber),
+			DecisionDate: value(input.DecisionDate), Year: int(input.Year), Reason: value(input.Reason),
+			RecipientMemberID: memberID, RecipientUnitID: unitID,
+		})
+		c, err = replayed(ctx, c, err, loaders(ctx).Commendation)
+		return respond(ctx, &model.CommendationCreatePayload{Commendation: c}, err)
 	})
-	c, err = replayed(ctx, c, err, loaders(ctx).Commendation)
-	return respond(ctx, &model.CommendationCreatePayload{Commendation: c}, err)
 }
 
 func (r *mutationResolver) CommendationUpdate(ctx context.Context, input model.CommendationUpdateInput) (*model.CommendationUpdatePayload, error) {
@@ -88,53 +86,44 @@ func (r *mutationResolver) CommendationUpdate(ctx context.Context, input model.C
 		is, err = issuerOf(value(input.Issuer))
 		issuer = &is
 	}
-	if err != nil {
-		return respond[model.CommendationUpdatePayload](ctx, nil, err)
-	}
-	c, err := r.AwardStore.UpdateCommendation(ctx, award.CommendationUpdate{
-		ID: id, Version: input.Version, Form: value(input.Form), Title: value(input.Title), Issuer: issuer,
-		DecisionNumber: optional(input.DecisionNumber), DecisionDate: optional(input.DecisionDate),
-		Year: intPtr(value(input.Year)), Reason: optional(input.Reason),
+	return write(ctx, err, func() (*model.CommendationUpdatePayload, error) {
+		c, err := r.AwardStore.UpdateCommendation(ctx, award.CommendationUpdate{
+			ID: id, Version: input.Version, Form: value(input.Form), Title: value(input.Title), Issuer: issuer,
+			DecisionNumber: optional(input.DecisionNumber), DecisionDate: optional(input.DecisionDate),
+			Year: intPtr(value(input.Year)), Reason: optional(input.Reason),
+		})
+		return respond(ctx, &model.CommendationUpdatePayload{Commendation: c}, err)
 	})
-	return respond(ctx, &model.CommendationUpdatePayload{Commendation: c}, err)
 }
 
 func (r *mutationResolver) CommendationDelete(ctx context.Context, input model.CommendationDeleteInput) (*model.CommendationDeletePayload, error) {
-	id, err := inputID(model.KindCommendation, input.ID, "id")
-	if err == nil {
-		err = r.AwardStore.DeleteCommendation(ctx, id, input.Version)
-	}
+	err := deleteByID(ctx, model.KindCommendation, input.ID, input.Version, r.AwardStore.DeleteCommendation)
 	return respond(ctx, &model.CommendationDeletePayload{DeletedID: &input.ID}, err)
 }
 
 func (r *mutationResolver) PledgeCreate(ctx context.Context, input model.PledgeCreateInput) (*model.PledgeCreatePayload, error) {
 	unitID, err := inputID(model.KindUnit, input.UnitID, "unitId")
-	if err != nil {
-		return respond[model.PledgeCreatePayload](ctx, nil, err)
-	}
-	p, err := r.AwardStore.CreatePledge(keyed(ctx, "pledgeCreate", input.IdempotencyKey, input), award.PledgeInput{
-		UnitID: unitID, Year: int(input.Year), Title: input.Title, Description: value(input.Description),
+	return write(ctx, err, func() (*model.PledgeCreatePayload, error) {
+		p, err := r.AwardStore.CreatePledge(keyed(ctx, "pledgeCreate", input.IdempotencyKey, input), award.PledgeInput{
+			UnitID: unitID, Year: int(input.Year), Title: input.Title, Description: value(input.Description),
+		})
+		p, err = replayed(ctx, p, err, loaders(ctx).Pledge)
+		return respond(ctx, &model.PledgeCreatePayload{Pledge: p}, err)
 	})
-	p, err = replayed(ctx, p, err, loaders(ctx).Pledge)
-	return respond(ctx, &model.PledgeCreatePayload{Pledge: p}, err)
 }
 
 func (r *mutationResolver) PledgeUpdate(ctx context.Context, input model.PledgeUpdateInput) (*model.PledgeUpdatePayload, error) {
 	id, err := inputID(model.KindPledge, input.ID, "id")
-	if err != nil {
-		return respond[model.PledgeUpdatePayload](ctx, nil, err)
-	}
-	p, err := r.AwardStore.UpdatePledge(ctx, award.PledgeUpdate{
-		ID: id, Version: input.Version, Title: value(input.Title), Description: optional(input.Description),
+	return write(ctx, err, func() (*model.PledgeUpdatePayload, error) {
+		p, err := r.AwardStore.UpdatePledge(ctx, award.PledgeUpdate{
+			ID: id, Version: input.Version, Title: value(input.Title), Description: optional(input.Description),
+		})
+		return respond(ctx, &model.PledgeUpdatePayload{Pledge: p}, err)
 	})
-	return respond(ctx, &model.PledgeUpdatePayload{Pledge: p}, err)
 }
 
 func (r *mutationResolver) PledgeDelete(ctx context.Context, input model.PledgeDeleteInput) (*model.PledgeDeletePayload, error) {
-	id, err := inputID(model.KindPledge, input.ID, "id")
-	if err == nil {
-		err = r.AwardStore.DeletePledge(ctx, id, input.Version)
-	}
+	err := deleteByID(ctx, model.KindPledge, input.ID, input.Version, r.AwardStore.DeletePledge)
 	return respond(ctx, &model.PledgeDeletePayload{DeletedID: &input.ID}, err)
 }
 
@@ -142,22 +131,20 @@ func (r *mutationResolver) PledgeSign(ctx context.Context, input model.PledgeSig
 	var ids idsOf
 	pledgeID := ids.one(model.KindPledge, input.PledgeID, "pledgeId")
 	memberIDs := ids.list(model.KindMember, input.MemberIds, "memberIds")
-	if err := ids.err(); err != nil {
-		return respond[model.PledgeSignPayload](ctx, nil, err)
-	}
-	p, err := r.AwardStore.Sign(ctx, pledgeID, memberIDs, input.SignedOn)
-	return respond(ctx, &model.PledgeSignPayload{Pledge: p}, err)
+	return write(ctx, ids.err(), func() (*model.PledgeSignPayload, error) {
+		p, err := r.AwardStore.Sign(ctx, pledgeID, memberIDs, input.SignedOn)
+		return respond(ctx, &model.PledgeSignPayload{Pledge: p}, err)
+	})
 }
 
 func (r *mutationResolver) PledgeUnsign(ctx context.Context, input model.PledgeUnsignInput) (*model.PledgeUnsignPayload, error) {
 	var ids idsOf
 	pledgeID := ids.one(model.KindPledge, input.PledgeID, "pledgeId")
 	memberIDs := ids.list(model.KindMember, input.MemberIds, "memberIds")
-	if err := ids.err(); err != nil {
-		return respond[model.PledgeUnsignPayload](ctx, nil, err)
-	}
-	p, err := r.AwardStore.Unsign(ctx, pledgeID, memberIDs)
-	return respond(ctx, &model.PledgeUnsignPayload{Pledge: p}, err)
+	return write(ctx, ids.err(), func() (*model.PledgeUnsignPayload, error) {
+		p, err := r.AwardStore.Unsign(ctx, pledgeID, memberIDs)
+		return respond(ctx, &model.PledgeUnsignPayload{Pledge: p}, err)
+	})
 }
 
 func (r *mutationResolver) MembersRate(ctx context.Context, input model.MembersRateInput) (*model.MembersRatePayload, error) {
@@ -167,11 +154,10 @@ func (r *mutationResolver) MembersRate(ctx context.Context, input model.MembersR
 		ratings[i] = member.RatingInput{MemberID: ids.one(model.KindMember, rt.MemberID, "ratings", i),
 			Level: rt.Level, Comment: value(rt.Comment)}
 	}
-	if err := ids.err(); err != nil {
-		return respond[model.MembersRatePayload](ctx, nil, err)
-	}
-	out, err := r.MemberStore.Rate(ctx, int(input.Year), ratings)
-	return respond(ctx, &model.MembersRatePayload{Ratings: out}, err)
+	return write(ctx, ids.err(), func() (*model.MembersRatePayload, error) {
+		out, err := r.MemberStore.Rate(ctx, int(input.Year), ratings)
+		return respond(ctx, &model.MembersRatePayload{Ratings: out}, err)
+	})
 }
 
 func (r *pledgeResolver) ID(ctx context.Context, obj *award.Pledge) (string, error) {
@@ -183,19 +169,12 @@ func (r *pledgeResolver) Unit(ctx context.Context, obj *award.Pledge) (*org.Unit
 }
 
 func (r *pledgeResolver) Signatures(ctx context.Context, obj *award.Pledge, first *int32, after *string) (*model.Connection[*award.Signature], error) {
-	viewer := access.From(ctx)
-	count := func(ctx context.Context) (int, error) {
-		if !viewer.Admin {
-			return loaders(ctx).SignatureCount.Load(ctx, obj.ID)
-		}
+	l := loaders(ctx)
+	return seenList(ctx, obj.ID, first, after, l.Signatures, l.SignatureCount, func(ctx context.Context) (int, error) {
 		c, err := loaders(ctx).PledgeCounts.Load(ctx, obj.ID)
 		return c.Signed, err
-	}
-	return nested(first, after, func(first int) (page.Page[*award.Signature], error) {
-		return loaders(ctx).Signatures.Load(ctx, loader.PageKey{ParentID: obj.ID, First: first})
-	}, count, func(p page.Request) (*model.Connection[*award.Signature], error) {
-		list, err := r.AwardStore.Signatures(ctx, obj.ID, viewer, p)
-		return connection(list, err, count)
+	}, func(viewer *access.Principal, p page.Request) (page.Page[*award.Signature], error) {
+		return r.AwardStore.Signatures(ctx, obj.ID, viewer, p)
 	})
 }
 
@@ -223,11 +202,7 @@ func (r *pledgeSignatureResolver) Member(ctx context.Context, obj *award.Signatu
 }
 
 func (r *queryResolver) Commendation(ctx context.Context, id string) (*award.Commendation, error) {
-	n, err := model.DecodeID(model.KindCommendation, id)
-	if err != nil {
-		return nil, err
-	}
-	c, err := loadOne(ctx, loaders(ctx).Commendation, n)
+	c, err := loadByID(ctx, loaders(ctx).Commendation, model.KindCommendation, id)
 	return visibleCommendation(ctx, c, err)
 }
 
@@ -240,32 +215,11 @@ func (r *queryResolver) Commendations(ctx context.Context, filter *model.Commend
 }
 
 func (r *queryResolver) Pledge(ctx context.Context, id string) (*award.Pledge, error) {
-	n, err := model.DecodeID(model.KindPledge, id)
-	if err != nil {
-		return nil, err
-	}
-	return loadOne(ctx, loaders(ctx).Pledge, n)
+	return loadByID(ctx, loaders(ctx).Pledge, model.KindPledge, id)
 }
 
 func (r *queryResolver) Pledges(ctx context.Context, unitID *string, year *int32, first *int32, after *string) (*model.Connection[*award.Pledge], error) {
-	u, err := filterID(model.KindUnit, unitID)
-	if err != nil {
-		return nil, err
-	}
-	y, err := yearArg(year, "year")
-	if err != nil {
-		return nil, err
-	}
-	f := award.PledgeFilter{UnitID: u, Year: y}
-	p, err := page.New(first, after)
-	if err != nil {
-		return nil, err
-	}
-	list, err := r.AwardStore.Pledges(ctx, f, p)
-	if err != nil {
-		return nil, err
-	}
-	return model.NewConnection(list, func(ctx context.Context) (int, error) { return r.AwardStore.CountPledges(ctx, f) }), nil
+	return r.listPledges(ctx, unitID, year, first, after)
 }
 
 func (r *Resolver) Commendation() CommendationResolver { return &commendationResolver{r} }

@@ -41,11 +41,6 @@ type costLimit struct {
 	es  graphql.ExecutableSchema
 }
 
-var _ interface {
-	graphql.HandlerExtension
-	graphql.OperationContextMutator
-} = &costLimit{}
-
 func (*costLimit) ExtensionName() string { return costStatsKey }
 func (c *costLimit) Validate(es graphql.ExecutableSchema) error {
 	c.es = es
@@ -115,17 +110,13 @@ type costWalk struct {
 }
 
 func (w *costWalk) set(set ast.SelectionSet, on *ast.Definition) int {
-	total := 0
-	for _, s := range set {
-		if !w.step() {
-			return total
-		}
+	return w.sum(set, func(s ast.Selection) int {
 		switch s := s.(type) {
 		case *ast.Field:
-			total = satAdd(total, w.field(s, on))
+			return w.field(s, on)
 		case *ast.InlineFragment:
 			if w.applies(s.TypeCondition, on) {
-				total = satAdd(total, w.set(s.SelectionSet, on))
+				return w.set(s.SelectionSet, on)
 			}
 		case *ast.FragmentSpread:
 			f := s.Definition
@@ -133,7 +124,7 @@ func (w *costWalk) set(set ast.SelectionSet, on *ast.Definition) int {
 				f = w.doc.Fragments.ForName(s.Name)
 			}
 			if f == nil || !w.applies(f.TypeCondition, on) {
-				continue
+				return 0
 			}
 			key := fragmentOn{f.Name, on.Name}
 			price, ok := w.fragments[key]
@@ -142,10 +133,10 @@ func (w *costWalk) set(set ast.SelectionSet, on *ast.Definition) int {
 				price = w.set(f.SelectionSet, on)
 				w.fragments[key] = price
 			}
-			total = satAdd(total, price)
+			return price
 		}
-	}
-	return total
+		return 0
+	})
 }
 
 func (w *costWalk) field(f *ast.Field, on *ast.Definition) int {
@@ -223,16 +214,12 @@ func (c *fieldCount) definition(doc *ast.QueryDocument, name string) *ast.Fragme
 }
 
 func (c *fieldCount) of(doc *ast.QueryDocument, set ast.SelectionSet) int {
-	n := 0
-	for _, s := range set {
-		if !c.step() {
-			return n
-		}
+	return c.sum(set, func(s ast.Selection) int {
 		switch s := s.(type) {
 		case *ast.Field:
-			n = satAdd(n, satAdd(1, c.of(doc, s.SelectionSet)))
+			return satAdd(1, c.of(doc, s.SelectionSet))
 		case *ast.InlineFragment:
-			n = satAdd(n, c.of(doc, s.SelectionSet))
+			return c.of(doc, s.SelectionSet)
 		case *ast.FragmentSpread:
 			known, ok := c.fragments[s.Name]
 			if !ok {
@@ -242,10 +229,10 @@ func (c *fieldCount) of(doc *ast.QueryDocument, set ast.SelectionSet) int {
 				}
 				c.fragments[s.Name] = known
 			}
-			n = satAdd(n, known)
+			return known
 		}
-	}
-	return n
+		return 0
+	})
 }
 
 // isIntrospection reports whether f is one of the schema's introspection
@@ -266,6 +253,19 @@ type budget struct {
 const maxSteps = 1 << 22
 
 func newBudget(ctx context.Context) *budget { return &budget{ctx: ctx} }
+
+// sum adds up what each selection of set counts for (see), one step each,
+// until the budget runs out.
+func (b *budget) sum(set ast.SelectionSet, see func(ast.Selection) int) int {
+	total := 0
+	for _, s := range set {
+		if !b.step() {
+			return total
+		}
+		total = satAdd(total, see(s))
+	}
+	return total
+}
 
 // step counts one step and reports whether the check may go on.
 func (b *budget) step() bool {

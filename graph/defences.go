@@ -46,6 +46,7 @@ const (
 )
 
 type selectionLimits struct {
+	schemaless
 	MaxAliases, MaxRepeats, MaxDirectives, MaxFields, Tokens int
 	MaxMerged, MaxSpreads                                    int
 	// Parsed is the executor's cache of parsed documents: it holds only
@@ -54,13 +55,7 @@ type selectionLimits struct {
 	Parsed graphql.Cache[*ast.QueryDocument]
 }
 
-var _ interface {
-	graphql.HandlerExtension
-	graphql.OperationParameterMutator
-} = selectionLimits{}
-
-func (selectionLimits) ExtensionName() string                   { return "SelectionLimits" }
-func (selectionLimits) Validate(graphql.ExecutableSchema) error { return nil }
+func (selectionLimits) ExtensionName() string { return "SelectionLimits" }
 func (l selectionLimits) MutateOperationParameters(ctx context.Context, p *graphql.RawParams) *gqlerror.Error {
 	if l.Parsed != nil {
 		if _, seen := l.Parsed.Get(ctx, p.Query); seen {
@@ -244,15 +239,12 @@ const DefaultTokenLookups = 4
 // complexity limit computed, and refuses it (429, Retry-After) when the
 // caller's budget for the minute is spent. It must run after the
 // complexity extension.
-type rateLimit struct{ RateLimits }
+type rateLimit struct {
+	schemaless
+	RateLimits
+}
 
-var _ interface {
-	graphql.HandlerExtension
-	graphql.OperationContextMutator
-} = rateLimit{}
-
-func (rateLimit) ExtensionName() string                   { return "RateLimit" }
-func (rateLimit) Validate(graphql.ExecutableSchema) error { return nil }
+func (rateLimit) ExtensionName() string { return "RateLimit" }
 
 // requestCharge is rateLimit's charge for the request's size (at least a
 // point), which must run before any check of the document (the checks may
@@ -261,25 +253,37 @@ func (rateLimit) Validate(graphql.ExecutableSchema) error { return nil }
 // It holds the budgets, not rateLimit itself: embedding rateLimit would
 // make it a context mutator too, and gqlgen would run the complexity
 // charge twice.
-type requestCharge struct{ RateLimits }
+type requestCharge struct {
+	schemaless
+	RateLimits
+}
 
-var _ interface {
-	graphql.HandlerExtension
-	graphql.OperationParameterMutator
-} = requestCharge{}
-
-func (requestCharge) ExtensionName() string                   { return "RequestCharge" }
-func (requestCharge) Validate(graphql.ExecutableSchema) error { return nil }
+func (requestCharge) ExtensionName() string { return "RequestCharge" }
 
 // budget is the limiter and key the caller is charged to, or nil.
 func (l rateLimit) budget(ctx context.Context) (*ratelimit.Limiter, string) {
-	switch p := access.From(ctx); {
-	case p.SignedIn() && l.Accounts != nil:
-		return l.Accounts, "account:" + strconv.FormatInt(p.AccountID, 10)
-	case !p.SignedIn() && l.Anonymous != nil:
-		return l.Anonymous, ratelimit.AddressKey(account.ClientFrom(ctx).IP)
+	switch signedIn := access.From(ctx).SignedIn(); {
+	case signedIn && l.Accounts != nil:
+		return l.Accounts, callerKey(ctx)
+	case !signedIn && l.Anonymous != nil:
+		return l.Anonymous, callerKey(ctx)
 	}
 	return nil, ""
+}
+
+// callerKey names whom a budget is kept for: the account signed in, else
+// the client's address.
+func callerKey(ctx context.Context) string {
+	if p := access.From(ctx); p.SignedIn() {
+		return "account:" + strconv.FormatInt(p.AccountID, 10)
+	}
+	return ratelimit.AddressKey(account.ClientFrom(ctx).IP)
+}
+
+// tooMany is a RATE_LIMITED refusal that says when to try again.
+func tooMany(ctx context.Context, retryAfterSeconds int, vi, en string) *gqlerror.Error {
+	return &gqlerror.Error{Message: i18n.Pick(ctx, vi, en),
+		Extensions: map[string]any{"code": string(apperr.RateLimited), "retryAfterSeconds": retryAfterSeconds}}
 }
 
 // sizeFreeBytes is how much of a request is included in its first point;
@@ -380,11 +384,11 @@ func loginAllowed(ctx context.Context, l *ratelimit.Limiter) error {
 		return nil
 	}
 	ratelimit.Record(ctx, d)
-	wait := strconv.Itoa(ratelimit.RetrySeconds(d.RetryAfter))
-	return &gqlerror.Error{Message: i18n.Pick(ctx,
+	seconds := ratelimit.RetrySeconds(d.RetryAfter)
+	wait := strconv.Itoa(seconds)
+	return tooMany(ctx, seconds,
 		"Có quá nhiều lần đăng nhập từ địa chỉ này; hãy thử lại sau "+wait+" giây.",
-		"Too many sign-in attempts from this address; try again in "+wait+" s."),
-		Extensions: map[string]any{"code": string(apperr.RateLimited), "retryAfterSeconds": ratelimit.RetrySeconds(d.RetryAfter)}}
+		"Too many sign-in attempts from this address; try again in "+wait+" s.")
 }
 
 // fragmentGraph refuses, with one validation error, a spread of a

@@ -75,23 +75,17 @@ func presentError(ctx context.Context, err error) *gqlerror.Error {
 		// A value the database refused as data (out of range, not
 		// storable as text) that no check caught first: the caller's input,
 		// so theirs to fix; logged to show which check is missing.
-		zerolog.Ctx(ctx).Warn().Err(err).Str("path", fmt.Sprint(path)).Msg("database refused a value")
-		return &gqlerror.Error{Message: i18n.Pick(ctx,
+		return refused(ctx, path, err, apperr.BadUserInput, "database refused a value", i18n.Pick(ctx,
 			"Một giá trị trong yêu cầu nằm ngoài phạm vi cho phép hoặc không lưu được; hãy kiểm tra lại các số, ngày và văn bản đã gửi.",
-			"A value in the request is out of range or cannot be stored; check the numbers, dates and text sent."),
-			Path: path, Extensions: map[string]any{"code": string(apperr.BadUserInput)}}
+			"A value in the request is out of range or cannot be stored; check the numbers, dates and text sent."))
 	case db.Unavailable(err):
-		zerolog.Ctx(ctx).Warn().Err(err).Str("path", fmt.Sprint(path)).Msg("database unavailable")
-		return &gqlerror.Error{Message: i18n.Pick(ctx,
+		return withRequestID(ctx, refused(ctx, path, err, apperr.Unavailable, "database unavailable", i18n.Pick(ctx,
 			"Cơ sở dữ liệu tạm thời không truy cập được; hãy thử lại sau ít phút. Thao tác ghi chưa được xác nhận thì gửi lại (cùng idempotencyKey) để không bị ghi hai lần.",
-			"The database cannot be reached right now; try again in a minute. Resend any unconfirmed write with the same idempotencyKey so it is not recorded twice."),
-			Path: path, Extensions: map[string]any{"code": string(apperr.Unavailable), "requestId": requestIDOf(ctx)}}
+			"The database cannot be reached right now; try again in a minute. Resend any unconfirmed write with the same idempotencyKey so it is not recorded twice.")))
 	case db.TimedOut(err):
-		zerolog.Ctx(ctx).Warn().Err(err).Str("path", fmt.Sprint(path)).Msg("request timed out")
-		return &gqlerror.Error{Message: i18n.Pick(ctx,
+		return withRequestID(ctx, refused(ctx, path, err, apperr.Timeout, "request timed out", i18n.Pick(ctx,
 			"Yêu cầu chạy quá thời gian cho phép và đã bị dừng; hãy thu hẹp phạm vi (ít bản ghi hơn, khoảng thời gian ngắn hơn) rồi thử lại.",
-			"The request ran past its time limit and was stopped; ask for less (fewer records, a shorter period) and try again."),
-			Path: path, Extensions: map[string]any{"code": string(apperr.Timeout), "requestId": requestIDOf(ctx)}}
+			"The request ran past its time limit and was stopped; ask for less (fewer records, a shorter period) and try again.")))
 	}
 	return internalError(ctx, path, err)
 }
@@ -128,6 +122,20 @@ func badArgument(ctx context.Context, path ast.Path, field []string, err error) 
 }
 
 func requestIDOf(ctx context.Context) string { return requestid.From(ctx) }
+
+// refused answers a failure the caller can act on with message and code,
+// and logs it as a warning (what) with the path it happened at.
+func refused(ctx context.Context, path ast.Path, err error, code apperr.Code, what, message string) *gqlerror.Error {
+	zerolog.Ctx(ctx).Warn().Err(err).Str("path", fmt.Sprint(path)).Msg(what)
+	return &gqlerror.Error{Message: message, Path: path, Extensions: map[string]any{"code": string(code)}}
+}
+
+// withRequestID adds the request's ID to an error worth reporting (one
+// that the caller may retry, or ask the operators about).
+func withRequestID(ctx context.Context, e *gqlerror.Error) *gqlerror.Error {
+	e.Extensions["requestId"] = requestIDOf(ctx)
+	return e
+}
 
 func internalError(ctx context.Context, path ast.Path, err error) *gqlerror.Error {
 	requestID := requestIDOf(ctx)

@@ -54,7 +54,7 @@ func NewHandler(r *Resolver, opts HandlerOptions) *handler.Server {
 	srv.SetValidationRulesFn(validationRules(opts.Suggestions))
 	// Charged before the persisted-query lookup, which may answer (a hash
 	// not known) or store the text before anything else runs.
-	srv.Use(requestCharge{opts.RateLimits})
+	srv.Use(requestCharge{RateLimits: opts.RateLimits})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: smallOnly[string]{lru.New[string](1000)}})
 	srv.Use(deferGate{})
 	if opts.Introspection {
@@ -74,7 +74,7 @@ func NewHandler(r *Resolver, opts HandlerOptions) *handler.Server {
 		MaxMerged: mergedRepeats * opts.Limits.FieldRepeats, MaxSpreads: spreadsPerSelection})
 	srv.Use(depthLimit{Max: opts.Limits.Depth, IntrospectionMax: opts.Limits.IntrospectionDepth})
 	srv.Use(&costLimit{Max: opts.Limits.Complexity})
-	srv.Use(rateLimit{opts.RateLimits})
+	srv.Use(rateLimit{RateLimits: opts.RateLimits})
 	srv.AroundResponses(capErrors)
 	srv.AroundOperations(newHeavyLimit(opts.RateLimits, opts.RateLimits.HeavyPerCaller).aroundOperations)
 	srv.AroundFields(guardMutations(opts.RateLimits.Logins))
@@ -86,6 +86,19 @@ func NewHandler(r *Resolver, opts HandlerOptions) *handler.Server {
 	srv.SetRecoverFunc(recoverPanic)
 	return srv
 }
+
+// schemaless is embedded by the extensions that need nothing from the
+// schema, so that each need not say so.
+type schemaless struct{}
+
+func (schemaless) Validate(graphql.ExecutableSchema) error { return nil }
+
+// gqlgen runs an extension's mutator only if a type assertion finds it, so
+// a mistyped method would be skipped without a word: these fail the build.
+var (
+	_ = []graphql.OperationParameterMutator{requestCharge{}, selectionLimits{}}
+	_ = []graphql.OperationContextMutator{deferGate{}, introspectionGate{}, &strictEnums{}, depthLimit{}, &costLimit{}, rateLimit{}}
+)
 
 // cachedTextMax bounds the query texts the caches keep: comments do not
 // count as tokens, so a 1 MiB document may be within the token limit, and

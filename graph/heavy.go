@@ -2,16 +2,10 @@ package graph
 
 import (
 	"context"
-	"strconv"
 	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/vektah/gqlparser/v2/gqlerror"
 
-	"github.com/sodoan/sodoan/internal/access"
-	"github.com/sodoan/sodoan/internal/account"
-	"github.com/sodoan/sodoan/internal/apperr"
-	"github.com/sodoan/sodoan/internal/i18n"
 	"github.com/sodoan/sodoan/internal/ratelimit"
 )
 
@@ -92,13 +86,6 @@ func (l *heavyLimit) aroundOperations(ctx context.Context, next graphql.Operatio
 	}
 }
 
-func callerKey(ctx context.Context) string {
-	if p := access.From(ctx); p.SignedIn() {
-		return "account:" + strconv.FormatInt(p.AccountID, 10)
-	}
-	return ratelimit.AddressKey(account.ClientFrom(ctx).IP)
-}
-
 func (op *heavyOperation) acquire(ctx context.Context) error {
 	op.once.Do(func() {
 		l := op.l
@@ -115,10 +102,9 @@ func (op *heavyOperation) acquire(ctx context.Context) error {
 		}
 		if c.users >= l.PerCaller+heavyWaiting {
 			l.mu.Unlock()
-			op.err = &gqlerror.Error{Message: i18n.Pick(ctx,
+			op.err = tooMany(ctx, 1,
 				"Bạn đang có quá nhiều truy vấn số liệu tổng hợp (thống kê, báo cáo) chạy và chờ cùng lúc; hãy đợi chúng xong rồi thử lại.",
-				"Too many of your queries with aggregate figures (stats, reports) are running or waiting at once; wait for them to finish and try again."),
-				Extensions: map[string]any{"code": string(apperr.RateLimited), "retryAfterSeconds": 1}}
+				"Too many of your queries with aggregate figures (stats, reports) are running or waiting at once; wait for them to finish and try again.")
 			return
 		}
 		c.users++
@@ -188,7 +174,7 @@ func (r *Resolver) chargeSubtree(ctx context.Context, unitID int64) error {
 	if err != nil {
 		return err
 	}
-	lim, key := rateLimit{op.l.RateLimits}.budget(ctx)
+	lim, key := rateLimit{RateLimits: op.l.RateLimits}.budget(ctx)
 	cost := units / unitsPerPoint
 	if lim == nil || cost < 1 {
 		return nil

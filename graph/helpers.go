@@ -49,6 +49,42 @@ func loadFound[K comparable, T any](ctx context.Context, l *dataloadgen.Loader[K
 	return out, nil
 }
 
+// loadByID loads the record a query's id argument names; a malformed or
+// foreign id is a top-level NOT_FOUND error.
+func loadByID[T any](ctx context.Context, l *dataloadgen.Loader[int64, *T], kind model.Kind, id string) (*T, error) {
+	n, err := model.DecodeID(kind, id)
+	if err != nil {
+		return nil, err
+	}
+	return loadOne(ctx, l, n)
+}
+
+// loadEach loads ids one after another and keeps, in order, those that
+// exist.
+func loadEach[T any](ctx context.Context, l *dataloadgen.Loader[int64, *T], ids []int64) ([]*T, error) {
+	out := make([]*T, 0, len(ids))
+	for _, id := range ids {
+		v, err := loadOne(ctx, l, id)
+		if err != nil {
+			return nil, err
+		}
+		if v != nil {
+			out = append(out, v)
+		}
+	}
+	return out, nil
+}
+
+// pointers turns records loaded as values into the list of pointers a
+// resolver returns.
+func pointers[T any](list []T, err error) ([]*T, error) {
+	out := make([]*T, len(list))
+	for i := range list {
+		out[i] = &list[i]
+	}
+	return out, err
+}
+
 // loadOptional is loadOne for a nullable reference.
 func loadOptional[T any](ctx context.Context, l *dataloadgen.Loader[int64, *T], id *int64) (*T, error) {
 	if id == nil {

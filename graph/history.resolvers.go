@@ -28,34 +28,31 @@ func (r *committeeTermResolver) Posts(ctx context.Context, obj *org.Term) ([]*or
 
 func (r *mutationResolver) UnitRename(ctx context.Context, input model.UnitRenameInput) (*model.UnitChangePayload, error) {
 	unitID, err := inputID(model.KindUnit, input.UnitID, "unitId")
-	if err != nil {
-		return respond[model.UnitChangePayload](ctx, nil, err)
-	}
-	c, err := r.Timeline.Rename(ctx, org.RenameDecision{UnitID: unitID, Name: value(input.Name),
-		ShortName: optional(input.ShortName), Decided: decided(input.EffectiveOn, input.DecisionNumber, input.Note)})
-	return r.changed(ctx, c, err)
+	return write(ctx, err, func() (*model.UnitChangePayload, error) {
+		c, err := r.Timeline.Rename(ctx, org.RenameDecision{UnitID: unitID, Name: value(input.Name),
+			ShortName: optional(input.ShortName), Decided: decided(input.EffectiveOn, input.DecisionNumber, input.Note)})
+		return r.changed(ctx, c, err)
+	})
 }
 
 func (r *mutationResolver) UnitRelocate(ctx context.Context, input model.UnitRelocateInput) (*model.UnitChangePayload, error) {
 	var ids idsOf
 	unitID := ids.one(model.KindUnit, input.UnitID, "unitId")
 	parentID := ids.one(model.KindUnit, input.ParentID, "parentId")
-	if err := ids.err(); err != nil {
-		return respond[model.UnitChangePayload](ctx, nil, err)
-	}
-	c, err := r.Timeline.Move(ctx, org.MoveDecision{UnitID: unitID, ParentID: parentID,
-		Decided: decided(input.EffectiveOn, input.DecisionNumber, input.Note)})
-	return r.changed(ctx, c, err)
+	return write(ctx, ids.err(), func() (*model.UnitChangePayload, error) {
+		c, err := r.Timeline.Move(ctx, org.MoveDecision{UnitID: unitID, ParentID: parentID,
+			Decided: decided(input.EffectiveOn, input.DecisionNumber, input.Note)})
+		return r.changed(ctx, c, err)
+	})
 }
 
 func (r *mutationResolver) UnitChangeLevel(ctx context.Context, input model.UnitChangeLevelInput) (*model.UnitChangePayload, error) {
 	unitID, err := inputID(model.KindUnit, input.UnitID, "unitId")
-	if err != nil {
-		return respond[model.UnitChangePayload](ctx, nil, err)
-	}
-	c, err := r.Timeline.ChangeLevel(ctx, org.LevelDecision{UnitID: unitID, Level: input.Level,
-		Decided: decided(input.EffectiveOn, input.DecisionNumber, input.Note)})
-	return r.changed(ctx, c, err)
+	return write(ctx, err, func() (*model.UnitChangePayload, error) {
+		c, err := r.Timeline.ChangeLevel(ctx, org.LevelDecision{UnitID: unitID, Level: input.Level,
+			Decided: decided(input.EffectiveOn, input.DecisionNumber, input.Note)})
+		return r.changed(ctx, c, err)
+	})
 }
 
 func (r *mutationResolver) UnitMerge(ctx context.Context, input model.UnitMergeInput) (*model.UnitChangePayload, error) {
@@ -69,11 +66,10 @@ func (r *mutationResolver) UnitMerge(ctx context.Context, input model.UnitMergeI
 		in.New = &org.NewUnit{ParentID: ids.optional(model.KindUnit, value(n.ParentID), "newUnit", "parentId"),
 			Level: value(n.Level), Name: n.Name, ShortName: value(n.ShortName), Address: value(n.Address)}
 	}
-	if err := ids.err(); err != nil {
-		return respond[model.UnitChangePayload](ctx, nil, err)
-	}
-	c, err := r.Timeline.Merge(ctx, in)
-	return r.changed(ctx, c, err)
+	return write(ctx, ids.err(), func() (*model.UnitChangePayload, error) {
+		c, err := r.Timeline.Merge(ctx, in)
+		return r.changed(ctx, c, err)
+	})
 }
 
 func (r *mutationResolver) UnitSplit(ctx context.Context, input model.UnitSplitInput) (*model.UnitChangePayload, error) {
@@ -88,11 +84,10 @@ func (r *mutationResolver) UnitSplit(ctx context.Context, input model.UnitSplitI
 			MemberIDs: ids.list(model.KindMember, list(p.MemberIds), "parts", i, "memberIds"),
 		})
 	}
-	if err := ids.err(); err != nil {
-		return respond[model.UnitChangePayload](ctx, nil, err)
-	}
-	c, err := r.Timeline.Split(ctx, in)
-	return r.changed(ctx, c, err)
+	return write(ctx, ids.err(), func() (*model.UnitChangePayload, error) {
+		c, err := r.Timeline.Split(ctx, in)
+		return r.changed(ctx, c, err)
+	})
 }
 
 func (r *mutationResolver) UnitDissolve(ctx context.Context, input model.UnitDissolveInput) (*model.UnitChangePayload, error) {
@@ -100,22 +95,20 @@ func (r *mutationResolver) UnitDissolve(ctx context.Context, input model.UnitDis
 	in := org.DissolveDecision{UnitID: ids.one(model.KindUnit, input.UnitID, "unitId"),
 		MembersToID: ids.optional(model.KindUnit, value(input.MembersToUnitID), "membersToUnitId"),
 		Decided:     decided(input.EffectiveOn, input.DecisionNumber, input.Note)}
-	if err := ids.err(); err != nil {
-		return respond[model.UnitChangePayload](ctx, nil, err)
-	}
-	c, err := r.Timeline.Dissolve(ctx, in)
-	return r.changed(ctx, c, err)
+	return write(ctx, ids.err(), func() (*model.UnitChangePayload, error) {
+		c, err := r.Timeline.Dissolve(ctx, in)
+		return r.changed(ctx, c, err)
+	})
 }
 
 func (r *mutationResolver) CommitteeTermCreate(ctx context.Context, input model.CommitteeTermCreateInput) (*model.CommitteeTermPayload, error) {
 	unitID, err := inputID(model.KindUnit, input.UnitID, "unitId")
-	if err != nil {
-		return respond[model.CommitteeTermPayload](ctx, nil, err)
-	}
-	term, err := r.Timeline.StartTerm(keyed(ctx, "committeeTermCreate", input.IdempotencyKey, input), org.TermInput{
-		UnitID: unitID, Name: input.Name, From: input.From, To: value(input.To), DecisionNumber: value(input.DecisionNumber)})
-	term, err = replayed(ctx, term, err, loaders(ctx).CommitteeTerm)
-	return respond(ctx, &model.CommitteeTermPayload{Term: term}, err)
+	return write(ctx, err, func() (*model.CommitteeTermPayload, error) {
+		term, err := r.Timeline.StartTerm(keyed(ctx, "committeeTermCreate", input.IdempotencyKey, input), org.TermInput{
+			UnitID: unitID, Name: input.Name, From: input.From, To: value(input.To), DecisionNumber: value(input.DecisionNumber)})
+		term, err = replayed(ctx, term, err, loaders(ctx).CommitteeTerm)
+		return respond(ctx, &model.CommitteeTermPayload{Term: term}, err)
+	})
 }
 
 func (r *mutationResolver) PositionAppoint(ctx context.Context, input model.PositionAppointInput) (*model.PositionPayload, error) {
@@ -125,21 +118,19 @@ func (r *mutationResolver) PositionAppoint(ctx context.Context, input model.Posi
 		MemberID:   ids.optional(model.KindMember, value(input.MemberID), "memberId"),
 		AccountID:  ids.optional(model.KindAccount, value(input.AccountID), "accountId"),
 		HolderName: value(input.HolderName), From: input.From, To: value(input.To), DecisionNumber: value(input.DecisionNumber)}
-	if err := ids.err(); err != nil {
-		return respond[model.PositionPayload](ctx, nil, err)
-	}
-	p, err := r.Timeline.Appoint(keyed(ctx, "positionAppoint", input.IdempotencyKey, input), in)
-	p, err = replayed(ctx, p, err, loaders(ctx).Position)
-	return respond(ctx, &model.PositionPayload{Position: p}, err)
+	return write(ctx, ids.err(), func() (*model.PositionPayload, error) {
+		p, err := r.Timeline.Appoint(keyed(ctx, "positionAppoint", input.IdempotencyKey, input), in)
+		p, err = replayed(ctx, p, err, loaders(ctx).Position)
+		return respond(ctx, &model.PositionPayload{Position: p}, err)
+	})
 }
 
 func (r *mutationResolver) PositionEnd(ctx context.Context, input model.PositionEndInput) (*model.PositionPayload, error) {
 	id, err := inputID(model.KindPosition, input.ID, "id")
-	if err != nil {
-		return respond[model.PositionPayload](ctx, nil, err)
-	}
-	p, err := r.Timeline.EndTerm(ctx, org.EndTermInput{ID: id, Version: input.Version, LastDay: input.LastDay})
-	return respond(ctx, &model.PositionPayload{Position: p}, err)
+	return write(ctx, err, func() (*model.PositionPayload, error) {
+		p, err := r.Timeline.EndTerm(ctx, org.EndTermInput{ID: id, Version: input.Version, LastDay: input.LastDay})
+		return respond(ctx, &model.PositionPayload{Position: p}, err)
+	})
 }
 
 func (r *positionResolver) ID(ctx context.Context, obj *org.Position) (string, error) {

@@ -68,15 +68,12 @@ func pagedComplexity() ComplexityRoot {
 // level there, and is bounded by IntrospectionMax levels of its own: the
 // standard introspection query of graphql-js, which GraphiQL, codegen and
 // the other tools send, nests 15 levels to follow wrapped types.
-type depthLimit struct{ Max, IntrospectionMax int }
+type depthLimit struct {
+	schemaless
+	Max, IntrospectionMax int
+}
 
-var _ interface {
-	graphql.HandlerExtension
-	graphql.OperationContextMutator
-} = depthLimit{}
-
-func (depthLimit) ExtensionName() string                   { return "DepthLimit" }
-func (depthLimit) Validate(graphql.ExecutableSchema) error { return nil }
+func (depthLimit) ExtensionName() string { return "DepthLimit" }
 func (d depthLimit) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
 	op := oc.Doc.Operations.ForName(oc.OperationName)
 	if op == nil {

@@ -5,8 +5,11 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/vikstrous/dataloadgen"
+
 	"github.com/sodoan/sodoan/graph/model"
 	"github.com/sodoan/sodoan/internal/access"
+	"github.com/sodoan/sodoan/internal/account"
 	"github.com/sodoan/sodoan/internal/activity"
 	"github.com/sodoan/sodoan/internal/apperr"
 	"github.com/sodoan/sodoan/internal/award"
@@ -52,81 +55,105 @@ func yearArg(year *int32, field ...string) (*int, error) {
 	return intPtr(year), nil
 }
 
-func unitFilter(in *model.UnitFilter) (org.Filter, error) {
-	var f org.Filter
+// filterArgs reads the fields of a filter that can be wrong (IDs, years,
+// search text, ranges) and keeps the first mistake, so that a filter reads
+// as one list of its fields and answers the error of the first bad one.
+type filterArgs struct{ err error }
+
+func (a *filterArgs) keep(err error) {
+	if a.err == nil {
+		a.err = err
+	}
+}
+
+func (a *filterArgs) id(kind model.Kind, id *string) *int64 {
+	n, err := filterID(kind, id)
+	a.keep(err)
+	return n
+}
+
+func (a *filterArgs) year(year *int32, field ...string) *int {
+	y, err := yearArg(year, field...)
+	a.keep(err)
+	return y
+}
+
+func (a *filterArgs) search(s *string) string {
+	t, err := searchText(s)
+	a.keep(err)
+	return t
+}
+
+// decodeFilter reads a list's filter argument with read; no filter is the
+// zero filter.
+func decodeFilter[In, F any](in *In, read func(in *In, a *filterArgs) F) (F, error) {
+	var a filterArgs
 	if in == nil {
-		return f, nil
+		var none F
+		return none, nil
 	}
-	var err error
-	if f.WithinUnitID, err = filterID(model.KindUnit, value(in.WithinUnitID)); err != nil {
-		return f, err
+	f := read(in, &a)
+	return f, a.err
+}
+
+// listed reads a page of a list queried on its own; count runs only if
+// the client asks for totalCount.
+func listed[T any](first *int32, after *string, read func(page.Request) (page.Page[T], error),
+	count func(context.Context) (int, error)) (*model.Connection[T], error) {
+	p, err := page.New(first, after)
+	if err != nil {
+		return nil, err
 	}
-	if f.ParentID, err = filterID(model.KindUnit, value(in.ParentID)); err != nil {
-		return f, err
-	}
-	f.Levels = list(in.Levels)
-	if f.Search, err = searchText(value(in.Search)); err != nil {
-		return f, err
-	}
-	if v := value(in.IncludeArchived); v != nil {
-		f.IncludeArchived = *v
-	}
-	f.AsOf = value(in.AsOf)
-	return f, nil
+	list, err := read(p)
+	return connection(list, err, count)
+}
+
+func unitFilter(in *model.UnitFilter) (org.Filter, error) {
+	return decodeFilter(in, func(in *model.UnitFilter, a *filterArgs) org.Filter {
+		f := org.Filter{WithinUnitID: a.id(model.KindUnit, value(in.WithinUnitID)),
+			ParentID: a.id(model.KindUnit, value(in.ParentID)), Levels: list(in.Levels),
+			Search: a.search(value(in.Search)), AsOf: value(in.AsOf)}
+		if v := value(in.IncludeArchived); v != nil {
+			f.IncludeArchived = *v
+		}
+		return f
+	})
 }
 
 func (r *Resolver) listUnits(ctx context.Context, f org.Filter, first *int32, after *string) (*model.UnitConnection, error) {
-	p, err := page.New(first, after)
-	if err != nil {
-		return nil, err
-	}
-	units, err := r.UnitStore.List(ctx, f, p)
-	if err != nil {
-		return nil, err
-	}
-	return model.NewConnection(units, func(ctx context.Context) (int, error) { return r.UnitStore.Count(ctx, f) }), nil
+	return listed(first, after, func(p page.Request) (page.Page[*org.Unit], error) {
+		return r.UnitStore.List(ctx, f, p)
+	}, func(ctx context.Context) (int, error) { return r.UnitStore.Count(ctx, f) })
 }
 
 func memberFilter(in *model.MemberFilter) (member.Filter, error) {
-	var f member.Filter
-	if in == nil {
-		return f, nil
-	}
-	var err error
-	if f.UnitID, err = filterID(model.KindUnit, value(in.UnitID)); err != nil {
-		return f, err
-	}
-	f.Statuses = list(in.Statuses)
-	f.Positions = list(in.Positions)
-	f.Gender = value(in.Gender)
-	f.MinAge, f.MaxAge = intPtr(value(in.MinAge)), intPtr(value(in.MaxAge))
-	for _, age := range []*int{f.MinAge, f.MaxAge} {
-		if age != nil && (*age < 0 || *age > 120) {
-			return f, &apperr.Error{Code: apperr.BadUserInput, Field: []string{"filter", "minAge"},
-				Message: "ages must be between 0 and 120", VI: "Tuổi phải từ 0 đến 120."}
+	return decodeFilter(in, func(in *model.MemberFilter, a *filterArgs) member.Filter {
+		f := member.Filter{UnitID: a.id(model.KindUnit, value(in.UnitID)),
+			Statuses: list(in.Statuses), Positions: list(in.Positions), Gender: value(in.Gender),
+			MinAge: intPtr(value(in.MinAge)), MaxAge: intPtr(value(in.MaxAge))}
+		for _, age := range []*int{f.MinAge, f.MaxAge} {
+			if age != nil && (*age < 0 || *age > 120) {
+				a.keep(&apperr.Error{Code: apperr.BadUserInput, Field: []string{"filter", "minAge"},
+					Message: "ages must be between 0 and 120", VI: "Tuổi phải từ 0 đến 120."})
+			}
 		}
-	}
-	f.Search, err = searchText(value(in.Search))
-	return f, err
+		f.Search = a.search(value(in.Search))
+		return f
+	})
 }
 
 func (r *Resolver) listMembers(ctx context.Context, f member.Filter, order *member.Order, first *int32, after *string) (*model.MemberConnection, error) {
-	p, err := page.New(first, after)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkAgeFilter(ctx, f); err != nil {
-		return nil, err
-	}
-	f.Viewer = access.From(ctx)
-	members, err := r.MemberStore.List(ctx, f, orderOr(order, member.ByName), p)
-	if err == nil {
-		err = notePersonalMatches(ctx, f, members.Items)
-	}
-	if err != nil {
-		return nil, err
-	}
-	return model.NewConnection(members, func(ctx context.Context) (int, error) { return r.MemberStore.Count(ctx, f) }), nil
+	return listed(first, after, func(p page.Request) (page.Page[*member.Member], error) {
+		if err := checkAgeFilter(ctx, f); err != nil {
+			return page.Page[*member.Member]{}, err
+		}
+		f.Viewer = access.From(ctx)
+		members, err := r.MemberStore.List(ctx, f, orderOr(order, member.ByName), p)
+		if err == nil {
+			err = notePersonalMatches(ctx, f, members.Items)
+		}
+		return members, err
+	}, func(ctx context.Context) (int, error) { return r.MemberStore.Count(ctx, f) })
 }
 
 // unitMembers is a unit's member list. Its first page, as a list of units
@@ -185,42 +212,26 @@ func orderOr[T any](order *T, def T) T {
 }
 
 func activityFilter(in *model.ActivityFilter) (activity.Filter, error) {
-	var f activity.Filter
-	if in == nil {
-		return f, nil
-	}
-	var err error
-	if f.UnitID, err = filterID(model.KindUnit, value(in.UnitID)); err != nil {
-		return f, err
-	}
-	if f.CampaignID, err = filterID(model.KindCampaign, value(in.CampaignID)); err != nil {
-		return f, err
-	}
-	if f.Year, err = yearArg(value(in.Year), "filter", "year"); err != nil {
-		return f, err
-	}
-	f.AsOf = value(in.AsOf)
-	f.From, f.To = value(in.From), value(in.To)
-	if f.From != nil && f.To != nil && f.To.Before(*f.From) {
-		return f, &apperr.Error{Code: apperr.BadUserInput, Field: []string{"filter", "to"},
-			Message: "the end of the date range (to) is before its start (from)",
-			VI:      "Ngày kết thúc (to) trước ngày bắt đầu (from)."}
-	}
-	f.WorkAreas, f.Kinds, f.Statuses = list(in.WorkAreas), list(in.Kinds), list(in.Statuses)
-	f.Search, err = searchText(value(in.Search))
-	return f, err
+	return decodeFilter(in, func(in *model.ActivityFilter, a *filterArgs) activity.Filter {
+		f := activity.Filter{UnitID: a.id(model.KindUnit, value(in.UnitID)),
+			CampaignID: a.id(model.KindCampaign, value(in.CampaignID)),
+			Year:       a.year(value(in.Year), "filter", "year"),
+			AsOf:       value(in.AsOf), From: value(in.From), To: value(in.To),
+			WorkAreas: list(in.WorkAreas), Kinds: list(in.Kinds), Statuses: list(in.Statuses)}
+		if f.From != nil && f.To != nil && f.To.Before(*f.From) {
+			a.keep(&apperr.Error{Code: apperr.BadUserInput, Field: []string{"filter", "to"},
+				Message: "the end of the date range (to) is before its start (from)",
+				VI:      "Ngày kết thúc (to) trước ngày bắt đầu (from)."})
+		}
+		f.Search = a.search(value(in.Search))
+		return f
+	})
 }
 
 func (r *Resolver) listActivities(ctx context.Context, f activity.Filter, order *activity.Order, first *int32, after *string) (*model.ActivityConnection, error) {
-	p, err := page.New(first, after)
-	if err != nil {
-		return nil, err
-	}
-	acts, err := r.ActivityStore.List(ctx, f, orderOr(order, activity.NewestFirst), p)
-	if err != nil {
-		return nil, err
-	}
-	return model.NewConnection(acts, func(ctx context.Context) (int, error) { return r.ActivityStore.Count(ctx, f) }), nil
+	return listed(first, after, func(p page.Request) (page.Page[*activity.Activity], error) {
+		return r.ActivityStore.List(ctx, f, orderOr(order, activity.NewestFirst), p)
+	}, func(ctx context.Context) (int, error) { return r.ActivityStore.Count(ctx, f) })
 }
 
 // nestedActivities is the activity list of a unit or a campaign: first
@@ -251,39 +262,40 @@ func (r *Resolver) nestedActivities(ctx context.Context, parent activity.Parent,
 }
 
 func commendationFilter(in *model.CommendationFilter) (award.Filter, error) {
-	var f award.Filter
-	if in == nil {
-		return f, nil
-	}
-	var err error
-	if f.UnitID, err = filterID(model.KindUnit, value(in.UnitID)); err != nil {
-		return f, err
-	}
-	if f.IssuedWithinUnitID, err = filterID(model.KindUnit, value(in.IssuedWithinUnitID)); err != nil {
-		return f, err
-	}
-	if f.MemberID, err = filterID(model.KindMember, value(in.MemberID)); err != nil {
-		return f, err
-	}
-	if f.Year, err = yearArg(value(in.Year), "filter", "year"); err != nil {
-		return f, err
-	}
-	f.Forms = list(in.Forms)
-	f.RecipientKind = value(in.RecipientKind)
-	return f, nil
+	return decodeFilter(in, func(in *model.CommendationFilter, a *filterArgs) award.Filter {
+		return award.Filter{UnitID: a.id(model.KindUnit, value(in.UnitID)),
+			IssuedWithinUnitID: a.id(model.KindUnit, value(in.IssuedWithinUnitID)),
+			MemberID:           a.id(model.KindMember, value(in.MemberID)),
+			Year:               a.year(value(in.Year), "filter", "year"),
+			Forms:              list(in.Forms), RecipientKind: value(in.RecipientKind)}
+	})
 }
 
 func (r *Resolver) listCommendations(ctx context.Context, f award.Filter, first *int32, after *string) (*model.CommendationConnection, error) {
-	p, err := page.New(first, after)
-	if err != nil {
-		return nil, err
-	}
-	f.Viewer = access.From(ctx)
-	list, err := r.AwardStore.Commendations(ctx, f, p)
-	if err != nil {
-		return nil, err
-	}
-	return model.NewConnection(list, func(ctx context.Context) (int, error) { return r.AwardStore.CountCommendations(ctx, f) }), nil
+	return listed(first, after, func(p page.Request) (page.Page[*award.Commendation], error) {
+		f.Viewer = access.From(ctx)
+		return r.AwardStore.Commendations(ctx, f, p)
+	}, func(ctx context.Context) (int, error) { return r.AwardStore.CountCommendations(ctx, f) })
+}
+
+func campaignFilter(in *model.CampaignFilter) (activity.CampaignFilter, error) {
+	return decodeFilter(in, func(in *model.CampaignFilter, a *filterArgs) activity.CampaignFilter {
+		return activity.CampaignFilter{ForUnitID: a.id(model.KindUnit, value(in.ForUnitID)),
+			Year: a.year(value(in.Year), "filter", "year"), WorkArea: value(in.WorkArea),
+			Search: a.search(value(in.Search))}
+	})
+}
+
+func auditFilter(in *model.AuditFilter) (account.AuditFilter, error) {
+	return decodeFilter(in, func(in *model.AuditFilter, a *filterArgs) account.AuditFilter {
+		f := account.AuditFilter{UnitID: a.id(model.KindUnit, value(in.UnitID)),
+			MemberID: a.id(model.KindMember, value(in.MemberID)), AccountID: a.id(model.KindAccount, value(in.AccountID)),
+			Actions: list(in.Actions)}
+		if e := value(in.Entity); e != nil {
+			f.Entity = *e
+		}
+		return f
+	})
 }
 
 // nested reads a page of a list nested in each item of another list (a
@@ -307,10 +319,73 @@ func nested[T any](first *int32, after *string, batched func(first int) (page.Pa
 	return model.NewConnection(list, count), nil
 }
 
+// seenList is a list nested in a record that shows only what the caller
+// may see (an activity's participants, a pledge's signatures): first
+// pages through pages, later ones from later, for viewer. Its count is of
+// what they see (seen), except for an administrator, who sees everything:
+// theirs is the record's own total, loaded with its other figures.
+func seenList[T any](ctx context.Context, parentID int64, first *int32, after *string,
+	pages *dataloadgen.Loader[loader.PageKey, page.Page[T]], seen *dataloadgen.Loader[int64, int],
+	total func(context.Context) (int, error),
+	later func(viewer *access.Principal, p page.Request) (page.Page[T], error)) (*model.Connection[T], error) {
+	viewer := access.From(ctx)
+	count := func(ctx context.Context) (int, error) {
+		if !viewer.Admin {
+			return seen.Load(ctx, parentID)
+		}
+		return total(ctx)
+	}
+	return nested(first, after, func(first int) (page.Page[T], error) {
+		return pages.Load(ctx, loader.PageKey{ParentID: parentID, First: first})
+	}, count, func(p page.Request) (*model.Connection[T], error) {
+		list, err := later(viewer, p)
+		return connection(list, err, count)
+	})
+}
+
 // connection is a page with its count, as nested's later pages are.
 func connection[T any](list page.Page[T], err error, count func(context.Context) (int, error)) (*model.Connection[T], error) {
 	if err != nil {
 		return nil, err
 	}
 	return model.NewConnection(list, count), nil
+}
+
+func (r *Resolver) listCampaigns(ctx context.Context, filter *model.CampaignFilter, first *int32, after *string) (*model.Connection[*activity.Campaign], error) {
+	f, err := campaignFilter(filter)
+	if err != nil {
+		return nil, err
+	}
+	return listed(first, after, func(p page.Request) (page.Page[*activity.Campaign], error) {
+		return r.ActivityStore.Campaigns(ctx, f, p)
+	}, func(ctx context.Context) (int, error) { return r.ActivityStore.CountCampaigns(ctx, f) })
+}
+
+func (r *Resolver) listPledges(ctx context.Context, unitID *string, year *int32, first *int32, after *string) (*model.Connection[*award.Pledge], error) {
+	var a filterArgs
+	f := award.PledgeFilter{UnitID: a.id(model.KindUnit, unitID), Year: a.year(year, "year")}
+	if a.err != nil {
+		return nil, a.err
+	}
+	return listed(first, after, func(p page.Request) (page.Page[*award.Pledge], error) {
+		return r.AwardStore.Pledges(ctx, f, p)
+	}, func(ctx context.Context) (int, error) { return r.AwardStore.CountPledges(ctx, f) })
+}
+
+// auditLog is the audit log, for officers only: the filter is read once
+// the caller is known to be one.
+func (r *Resolver) auditLog(ctx context.Context, filter *model.AuditFilter, first *int32, after *string) (*model.Connection[*account.AuditEntry], error) {
+	var f account.AuditFilter
+	return listed(first, after, func(p page.Request) (page.Page[*account.AuditEntry], error) {
+		viewer := access.From(ctx)
+		err := viewer.RequireOfficer()
+		if err == nil {
+			f, err = auditFilter(filter)
+			f.Visible = viewer
+		}
+		if err != nil {
+			return page.Page[*account.AuditEntry]{}, err
+		}
+		return r.AccountStore.Audit(ctx, f, p)
+	}, func(ctx context.Context) (int, error) { return r.AccountStore.CountAudit(ctx, f) })
 }

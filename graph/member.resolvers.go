@@ -90,84 +90,73 @@ func (r *memberEventResolver) ToUnit(ctx context.Context, obj *member.Event) (*o
 
 func (r *mutationResolver) MemberCreate(ctx context.Context, input model.MemberCreateInput) (*model.MemberCreatePayload, error) {
 	unitID, err := inputID(model.KindUnit, input.UnitID, "unitId")
-	if err != nil {
-		return respond[model.MemberCreatePayload](ctx, nil, err)
-	}
-	in := member.CreateInput{
-		UnitID: unitID, FullName: input.FullName, Gender: input.Gender, BirthDate: input.BirthDate,
-		JoinedOn: input.JoinedOn, AdmissionDecisionNumber: value(input.AdmissionDecisionNumber),
-		CardNumber: value(input.CardNumber), Phone: value(input.Phone), Email: value(input.Email),
-		Address: value(input.Address),
-	}
-	if p := value(input.Position); p != nil {
-		in.Position = *p
-	}
-	if a := value(input.Arrival); a != nil {
-		in.Arrival = &member.Arrival{FromExternal: a.FromExternal, On: a.On, DecisionNumber: value(a.DecisionNumber)}
-	}
-	m, err := r.MemberStore.Create(keyed(ctx, "memberCreate", input.IdempotencyKey, input), in)
-	m, err = replayed(ctx, m, err, loaders(ctx).Member)
-	return respond(ctx, &model.MemberCreatePayload{Member: m}, err)
+	return write(ctx, err, func() (*model.MemberCreatePayload, error) {
+		in := member.CreateInput{
+			UnitID: unitID, FullName: input.FullName, Gender: input.Gender, BirthDate: input.BirthDate,
+			JoinedOn: input.JoinedOn, AdmissionDecisionNumber: value(input.AdmissionDecisionNumber),
+			CardNumber: value(input.CardNumber), Phone: value(input.Phone), Email: value(input.Email),
+			Address: value(input.Address),
+		}
+		if p := value(input.Position); p != nil {
+			in.Position = *p
+		}
+		if a := value(input.Arrival); a != nil {
+			in.Arrival = &member.Arrival{FromExternal: a.FromExternal, On: a.On, DecisionNumber: value(a.DecisionNumber)}
+		}
+		m, err := r.MemberStore.Create(keyed(ctx, "memberCreate", input.IdempotencyKey, input), in)
+		m, err = replayed(ctx, m, err, loaders(ctx).Member)
+		return respond(ctx, &model.MemberCreatePayload{Member: m}, err)
+	})
 }
 
 func (r *mutationResolver) MemberUpdate(ctx context.Context, input model.MemberUpdateInput) (*model.MemberUpdatePayload, error) {
 	id, err := inputID(model.KindMember, input.ID, "id")
-	if err != nil {
-		return respond[model.MemberUpdatePayload](ctx, nil, err)
-	}
-	m, err := r.MemberStore.Update(ctx, member.UpdateInput{
-		ID: id, Version: input.Version, FullName: value(input.FullName), Gender: value(input.Gender),
-		BirthDate: value(input.BirthDate), JoinedOn: value(input.JoinedOn), Position: value(input.Position),
-		CardNumber: optional(input.CardNumber), Phone: optional(input.Phone), Email: optional(input.Email),
-		Address: optional(input.Address),
+	return write(ctx, err, func() (*model.MemberUpdatePayload, error) {
+		m, err := r.MemberStore.Update(ctx, member.UpdateInput{
+			ID: id, Version: input.Version, FullName: value(input.FullName), Gender: value(input.Gender),
+			BirthDate: value(input.BirthDate), JoinedOn: value(input.JoinedOn), Position: value(input.Position),
+			CardNumber: optional(input.CardNumber), Phone: optional(input.Phone), Email: optional(input.Email),
+			Address: optional(input.Address),
+		})
+		return respond(ctx, &model.MemberUpdatePayload{Member: m}, err)
 	})
-	return respond(ctx, &model.MemberUpdatePayload{Member: m}, err)
 }
 
 func (r *mutationResolver) MemberTransfer(ctx context.Context, input model.MemberTransferInput) (*model.MemberTransferPayload, error) {
 	var ids idsOf
 	id := ids.one(model.KindMember, input.ID, "id")
 	toUnit := ids.optional(model.KindUnit, value(input.ToUnitID), "toUnitId")
-	if err := ids.err(); err != nil {
-		return respond[model.MemberTransferPayload](ctx, nil, err)
-	}
-	m, err := r.MemberStore.Transfer(ctx, member.TransferInput{
-		ID: id, Version: input.Version, ToUnitID: toUnit, ToExternal: value(input.ToExternal),
-		On: input.On, DecisionNumber: value(input.DecisionNumber), Note: value(input.Note),
+	return write(ctx, ids.err(), func() (*model.MemberTransferPayload, error) {
+		m, err := r.MemberStore.Transfer(ctx, member.TransferInput{
+			ID: id, Version: input.Version, ToUnitID: toUnit, ToExternal: value(input.ToExternal),
+			On: input.On, DecisionNumber: value(input.DecisionNumber), Note: value(input.Note),
+		})
+		return respond(ctx, &model.MemberTransferPayload{Member: m}, err)
 	})
-	return respond(ctx, &model.MemberTransferPayload{Member: m}, err)
 }
 
 func (r *mutationResolver) MemberLeave(ctx context.Context, input model.MemberLeaveInput) (*model.MemberLeavePayload, error) {
 	id, err := inputID(model.KindMember, input.ID, "id")
-	if err != nil {
-		return respond[model.MemberLeavePayload](ctx, nil, err)
-	}
-	reason := member.AgedOut
-	if input.Reason == model.MemberLeaveReasonRemoved {
-		reason = member.Removed
-	}
-	m, err := r.MemberStore.Leave(ctx, member.LeaveInput{
-		ID: id, Version: input.Version, Reason: reason, On: input.On,
-		DecisionNumber: value(input.DecisionNumber), Note: value(input.Note),
+	return write(ctx, err, func() (*model.MemberLeavePayload, error) {
+		reason := member.AgedOut
+		if input.Reason == model.MemberLeaveReasonRemoved {
+			reason = member.Removed
+		}
+		m, err := r.MemberStore.Leave(ctx, member.LeaveInput{
+			ID: id, Version: input.Version, Reason: reason, On: input.On,
+			DecisionNumber: value(input.DecisionNumber), Note: value(input.Note),
+		})
+		return respond(ctx, &model.MemberLeavePayload{Member: m}, err)
 	})
-	return respond(ctx, &model.MemberLeavePayload{Member: m}, err)
 }
 
 func (r *mutationResolver) MemberDelete(ctx context.Context, input model.MemberDeleteInput) (*model.MemberDeletePayload, error) {
-	id, err := inputID(model.KindMember, input.ID, "id")
-	if err == nil {
-		err = r.MemberStore.Delete(ctx, id, input.Version)
-	}
+	err := deleteByID(ctx, model.KindMember, input.ID, input.Version, r.MemberStore.Delete)
 	return respond(ctx, &model.MemberDeletePayload{DeletedID: &input.ID}, err)
 }
 
 func (r *queryResolver) Member(ctx context.Context, id string) (*member.Member, error) {
-	n, err := model.DecodeID(model.KindMember, id)
-	if err != nil {
-		return nil, err
-	}
-	m, err := loadOne(ctx, loaders(ctx).Member, n)
+	m, err := loadByID(ctx, loaders(ctx).Member, model.KindMember, id)
 	return visibleMember(ctx, m, err)
 }
 

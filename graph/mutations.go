@@ -27,6 +27,15 @@ func respond[P any](ctx context.Context, p *P, err error) (*P, error) {
 	return p, nil
 }
 
+// write runs a mutation whose input's IDs decoded with err: a bad ID is
+// answered as the payload's userErrors and w, the write, does not run.
+func write[P any](ctx context.Context, err error, w func() (*P, error)) (*P, error) {
+	if err != nil {
+		return respond[P](ctx, nil, err)
+	}
+	return w()
+}
+
 // idsOf decodes the IDs of a mutation's input, gathering every bad one
 // as a NOT_FOUND userError at its field, so that a form shows them all.
 type idsOf struct{ v validate.Errors }
@@ -64,6 +73,16 @@ func (d *idsOf) list(kind model.Kind, ids []string, field ...any) []int64 {
 }
 
 func (d *idsOf) err() error { return d.v.Err() }
+
+// deleteByID answers a delete mutation: the record id names is deleted at
+// version, unless id is bad (a NOT_FOUND userError on "id").
+func deleteByID(ctx context.Context, kind model.Kind, id string, version int32, del func(context.Context, int64, int32) error) error {
+	n, err := inputID(kind, id, "id")
+	if err != nil {
+		return err
+	}
+	return del(ctx, n, version)
+}
 
 // firstErr returns the first non-nil error.
 func firstErr(errs ...error) error {

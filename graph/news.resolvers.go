@@ -21,39 +21,33 @@ import (
 func (r *mutationResolver) PostCreate(ctx context.Context, input model.PostCreateInput) (*model.PostPayload, error) {
 	unitID, err := inputID(model.KindUnit, input.UnitID, "unitId")
 	in, perr := postInput(input.Post)
-	if err = firstErr(err, perr); err != nil {
-		return respond[model.PostPayload](ctx, nil, err)
-	}
-	in.UnitID = unitID
-	p, err := r.NewsStore.Create(keyed(ctx, "postCreate", input.IdempotencyKey, input), in, access.From(ctx).AccountID)
-	p, err = replayed(ctx, p, err, loaders(ctx).Post)
-	return respond(ctx, &model.PostPayload{Post: p}, err)
+	return write(ctx, firstErr(err, perr), func() (*model.PostPayload, error) {
+		in.UnitID = unitID
+		p, err := r.NewsStore.Create(keyed(ctx, "postCreate", input.IdempotencyKey, input), in, access.From(ctx).AccountID)
+		p, err = replayed(ctx, p, err, loaders(ctx).Post)
+		return respond(ctx, &model.PostPayload{Post: p}, err)
+	})
 }
 
 func (r *mutationResolver) PostUpdate(ctx context.Context, input model.PostUpdateInput) (*model.PostPayload, error) {
 	id, err := inputID(model.KindPost, input.ID, "id")
 	in, perr := postInput(input.Post)
-	if err = firstErr(err, perr); err != nil {
-		return respond[model.PostPayload](ctx, nil, err)
-	}
-	p, err := r.NewsStore.Update(ctx, id, input.Version, in)
-	return respond(ctx, &model.PostPayload{Post: p}, err)
+	return write(ctx, firstErr(err, perr), func() (*model.PostPayload, error) {
+		p, err := r.NewsStore.Update(ctx, id, input.Version, in)
+		return respond(ctx, &model.PostPayload{Post: p}, err)
+	})
 }
 
 func (r *mutationResolver) PostSetStatus(ctx context.Context, input model.PostSetStatusInput) (*model.PostPayload, error) {
 	id, err := inputID(model.KindPost, input.ID, "id")
-	if err != nil {
-		return respond[model.PostPayload](ctx, nil, err)
-	}
-	p, err := r.NewsStore.SetStatus(ctx, id, input.Version, input.Status)
-	return respond(ctx, &model.PostPayload{Post: p}, err)
+	return write(ctx, err, func() (*model.PostPayload, error) {
+		p, err := r.NewsStore.SetStatus(ctx, id, input.Version, input.Status)
+		return respond(ctx, &model.PostPayload{Post: p}, err)
+	})
 }
 
 func (r *mutationResolver) PostDelete(ctx context.Context, input model.PostDeleteInput) (*model.PostDeletePayload, error) {
-	id, err := inputID(model.KindPost, input.ID, "id")
-	if err == nil {
-		err = r.NewsStore.Delete(ctx, id, input.Version)
-	}
+	err := deleteByID(ctx, model.KindPost, input.ID, input.Version, r.NewsStore.Delete)
 	return respond(ctx, &model.PostDeletePayload{DeletedID: &input.ID}, err)
 }
 
@@ -109,12 +103,7 @@ func (r *postResolver) Cover(ctx context.Context, obj *news.Post) (*news.Photo, 
 }
 
 func (r *postResolver) Photos(ctx context.Context, obj *news.Post) ([]*news.PostPhoto, error) {
-	list, err := loaders(ctx).PostPhotos.Load(ctx, obj.ID)
-	out := make([]*news.PostPhoto, len(list))
-	for i := range list {
-		out[i] = &list[i]
-	}
-	return out, err
+	return pointers(loaders(ctx).PostPhotos.Load(ctx, obj.ID))
 }
 
 func (r *postResolver) Views(ctx context.Context, obj *news.Post) (int32, error) {

@@ -20,18 +20,17 @@ import (
 
 func (r *mutationResolver) PlanSet(ctx context.Context, input model.PlanSetInput) (*model.PlanSetPayload, error) {
 	unitID, err := inputID(model.KindUnit, input.UnitID, "unitId")
-	if err != nil {
-		return respond[model.PlanSetPayload](ctx, nil, err)
-	}
-	targets := make([]report.TargetInput, len(input.Targets))
-	for i, t := range input.Targets {
-		targets[i] = report.TargetInput{Metric: t.Metric, WorkArea: value(t.WorkArea), Target: t.Target, Note: value(t.Note)}
-	}
-	if _, err := r.ReportStore.SetTargets(ctx, unitID, int(input.Year), targets); err != nil {
-		return respond[model.PlanSetPayload](ctx, nil, err)
-	}
-	p, err := r.plan(ctx, unitID, int(input.Year))
-	return respond(ctx, &model.PlanSetPayload{Plan: p}, err)
+	return write(ctx, err, func() (*model.PlanSetPayload, error) {
+		targets := make([]report.TargetInput, len(input.Targets))
+		for i, t := range input.Targets {
+			targets[i] = report.TargetInput{Metric: t.Metric, WorkArea: value(t.WorkArea), Target: t.Target, Note: value(t.Note)}
+		}
+		if _, err := r.ReportStore.SetTargets(ctx, unitID, int(input.Year), targets); err != nil {
+			return respond[model.PlanSetPayload](ctx, nil, err)
+		}
+		p, err := r.plan(ctx, unitID, int(input.Year))
+		return respond(ctx, &model.PlanSetPayload{Plan: p}, err)
+	})
 }
 
 func (r *pledgeFiguresResolver) Pledge(ctx context.Context, obj *report.Pledge) (*award.Pledge, error) {
@@ -75,17 +74,7 @@ func (r *workAreaFiguresResolver) WorkArea(ctx context.Context, obj *report.Area
 }
 
 func (r *workAreaFiguresResolver) Notable(ctx context.Context, obj *report.Area) ([]*activity.Activity, error) {
-	out := make([]*activity.Activity, 0, len(obj.Notable))
-	for _, id := range obj.Notable {
-		a, err := loadOne(ctx, loaders(ctx).Activity, id)
-		if err != nil {
-			return nil, err
-		}
-		if a != nil {
-			out = append(out, a)
-		}
-	}
-	return out, nil
+	return loadEach(ctx, loaders(ctx).Activity, obj.Notable)
 }
 
 func (r *yearlyReportResolver) Unit(ctx context.Context, obj *report.Report) (*org.Unit, error) {
@@ -93,17 +82,7 @@ func (r *yearlyReportResolver) Unit(ctx context.Context, obj *report.Report) (*o
 }
 
 func (r *yearlyReportResolver) Committee(ctx context.Context, obj *report.Report) ([]*member.Member, error) {
-	out := make([]*member.Member, 0, len(obj.Committee))
-	for _, id := range obj.Committee {
-		m, err := loadOne(ctx, loaders(ctx).Member, id)
-		if err != nil {
-			return nil, err
-		}
-		if m != nil {
-			out = append(out, m)
-		}
-	}
-	return out, nil
+	return loadEach(ctx, loaders(ctx).Member, obj.Committee)
 }
 
 func (r *yearlyReportResolver) Posts(ctx context.Context, obj *report.Report) ([]*org.Position, error) {

@@ -69,7 +69,15 @@ func reportParts(ctx context.Context) report.Parts {
 
 func partsOf(oc *graphql.OperationContext, fields []graphql.CollectedField) report.Parts {
 	var p report.Parts
+	// The fields that each need one part of the report and nothing more.
+	needs := map[string]*bool{"pledges": &p.Pledges, "ratings": &p.Ratings, "newsPublished": &p.News,
+		"commendationsReceived": &p.Commendations, "commendationsGiven": &p.Commendations,
+		"monthly": &p.Monthly, "committee": &p.Committee, "own": &p.Breakdown, "children": &p.Breakdown}
 	for _, f := range fields {
+		if part, ok := needs[f.Name]; ok {
+			*part = true
+			continue
+		}
 		switch f.Name {
 		case "members":
 			p.Members = true
@@ -81,20 +89,6 @@ func partsOf(oc *graphql.OperationContext, fields []graphql.CollectedField) repo
 			for _, sub := range graphql.CollectFields(oc, f.Selections, []string{"WorkAreaFigures"}) {
 				p.Notable = p.Notable || sub.Name == "notable"
 			}
-		case "pledges":
-			p.Pledges = true
-		case "ratings":
-			p.Ratings = true
-		case "commendationsReceived", "commendationsGiven":
-			p.Commendations = true
-		case "newsPublished":
-			p.News = true
-		case "monthly":
-			p.Monthly = true
-		case "committee":
-			p.Committee = true
-		case "own", "children":
-			p.Breakdown = true
 		case "previous":
 			prev := partsOf(oc, graphql.CollectFields(oc, f.Selections, []string{"YearlyReport"}))
 			p.Previous = &prev

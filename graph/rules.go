@@ -42,7 +42,7 @@ const (
 )
 
 // mutationRules is every mutation's rule.
-var mutationRules = map[string]rule{
+var mutationRules = withRecords(map[string]rule{
 	"login":          {who: anyone, password: true},
 	"logout":         {who: anyone},
 	"passwordChange": {who: signedIn, password: true},
@@ -77,20 +77,10 @@ var mutationRules = map[string]rule{
 		creates: true},
 	"positionEnd": {who: managers, targets: records(model.KindPosition, "input", "id")},
 
-	"memberCreate":   {who: managers, targets: units("input", "unitId"), creates: true},
-	"memberUpdate":   {who: managers, targets: records(model.KindMember, "input", "id")},
 	"memberTransfer": {who: managers, targets: records(model.KindMember, "input", "id")},
 	"memberLeave":    {who: managers, targets: records(model.KindMember, "input", "id")},
-	"memberDelete":   {who: managers, targets: records(model.KindMember, "input", "id")},
 	"membersRate":    {who: managers, targets: records(model.KindMember, "input", "ratings", each, "memberId")},
 
-	"campaignCreate": {who: managers, targets: units("input", "unitId"), creates: true},
-	"campaignUpdate": {who: managers, targets: records(model.KindCampaign, "input", "id")},
-	"campaignDelete": {who: managers, targets: records(model.KindCampaign, "input", "id")},
-
-	"activityCreate": {who: managers, targets: units("input", "unitId"), creates: true},
-	"activityUpdate": {who: managers, targets: records(model.KindActivity, "input", "id")},
-	"activityDelete": {who: managers, targets: records(model.KindActivity, "input", "id")},
 	// Participants outside the activity's subtree are refused by the store.
 	"participationsRecord": {who: managers, targets: records(model.KindActivity, "input", "activityId")},
 	"participationsRemove": {who: managers, targets: records(model.KindActivity, "input", "activityId")},
@@ -106,18 +96,36 @@ var mutationRules = map[string]rule{
 		unitAt("input", "issuer", "unitId")}},
 	"commendationDelete": {who: managers, targets: records(model.KindCommendation, "input", "id")},
 
-	"pledgeCreate": {who: managers, targets: units("input", "unitId"), creates: true},
-	"pledgeUpdate": {who: managers, targets: records(model.KindPledge, "input", "id")},
-	"pledgeDelete": {who: managers, targets: records(model.KindPledge, "input", "id")},
 	"pledgeSign":   {who: managers, targets: records(model.KindPledge, "input", "pledgeId")},
 	"pledgeUnsign": {who: managers, targets: records(model.KindPledge, "input", "pledgeId")},
 
 	"planSet": {who: managers, targets: units("input", "unitId")},
 
-	"postCreate":    {who: managers, targets: units("input", "unitId"), creates: true},
-	"postUpdate":    {who: managers, targets: records(model.KindPost, "input", "id")},
 	"postSetStatus": {who: managers, targets: records(model.KindPost, "input", "id")},
-	"postDelete":    {who: managers, targets: records(model.KindPost, "input", "id")},
+}, map[string]model.Kind{
+	// Made, changed and deleted the plain way: see withRecords.
+	"member": model.KindMember, "campaign": model.KindCampaign, "activity": model.KindActivity,
+	"pledge": model.KindPledge, "post": model.KindPost,
+})
+
+// withRecords adds to rules, for each name of a kind of record, the rules
+// of <name>Create (by the managers of input.unitId), <name>Update and
+// <name>Delete (by the managers of the record input.id names).
+func withRecords(rules map[string]rule, kinds map[string]model.Kind) map[string]rule {
+	for name, kind := range kinds {
+		add := map[string]rule{
+			name + "Create": {who: managers, targets: units("input", "unitId"), creates: true},
+			name + "Update": {who: managers, targets: records(kind, "input", "id")},
+			name + "Delete": {who: managers, targets: records(kind, "input", "id")},
+		}
+		for n, ru := range add {
+			if _, dup := rules[n]; dup {
+				panic("mutationRules: two rules for " + n)
+			}
+			rules[n] = ru
+		}
+	}
+	return rules
 }
 
 // guardMutations runs before every field and looks only at mutations: it

@@ -202,16 +202,9 @@ func (t incremental) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 // plain JSON (the client did not ask for multipart/mixed) and in mutations
 // (gqlgen sends a mutation's first payload only). The refusal is a clear
 // request error, never a result with fields silently missing.
-type deferGate struct{}
-
-var _ interface {
-	graphql.HandlerExtension
-	graphql.OperationContextMutator
-} = deferGate{}
+type deferGate struct{ schemaless }
 
 func (deferGate) ExtensionName() string { return "DeferGate" }
-
-func (deferGate) Validate(graphql.ExecutableSchema) error { return nil }
 
 func (deferGate) MutateOperationContext(ctx context.Context, rc *graphql.OperationContext) *gqlerror.Error {
 	if rc.Operation == nil || !defers(rc.Doc, rc.Operation.SelectionSet, rc.Variables, map[string]bool{}) {

@@ -19,15 +19,14 @@ import (
 
 func (r *mutationResolver) UnitCreate(ctx context.Context, input model.UnitCreateInput) (*model.UnitCreatePayload, error) {
 	parentID, err := optionalInputID(model.KindUnit, value(input.ParentID), "parentId")
-	if err != nil {
-		return respond[model.UnitCreatePayload](ctx, nil, err)
-	}
-	u, err := r.UnitStore.Create(keyed(ctx, "unitCreate", input.IdempotencyKey, input), org.CreateInput{
-		ParentID: parentID, Level: input.Level, Name: input.Name,
-		ShortName: value(input.ShortName), Address: value(input.Address),
+	return write(ctx, err, func() (*model.UnitCreatePayload, error) {
+		u, err := r.UnitStore.Create(keyed(ctx, "unitCreate", input.IdempotencyKey, input), org.CreateInput{
+			ParentID: parentID, Level: input.Level, Name: input.Name,
+			ShortName: value(input.ShortName), Address: value(input.Address),
+		})
+		u, err = replayed(ctx, u, err, loaders(ctx).Unit)
+		return respond(ctx, &model.UnitCreatePayload{Unit: u}, err)
 	})
-	u, err = replayed(ctx, u, err, loaders(ctx).Unit)
-	return respond(ctx, &model.UnitCreatePayload{Unit: u}, err)
 }
 
 func (r *mutationResolver) UnitUpdate(ctx context.Context, input model.UnitUpdateInput) (*model.UnitUpdatePayload, error) {
@@ -36,42 +35,35 @@ func (r *mutationResolver) UnitUpdate(ctx context.Context, input model.UnitUpdat
 	if err == nil && value(input.Level) != nil {
 		restructure, err = allowed(mayRestructure(ctx, id))
 	}
-	if err != nil {
-		return respond[model.UnitUpdatePayload](ctx, nil, err)
-	}
-	u, err := r.UnitStore.Update(ctx, org.UpdateInput{
-		ID: id, Version: input.Version, Level: value(input.Level), Name: value(input.Name),
-		ShortName: optional(input.ShortName), Address: optional(input.Address), MayChangeLevel: restructure,
+	return write(ctx, err, func() (*model.UnitUpdatePayload, error) {
+		u, err := r.UnitStore.Update(ctx, org.UpdateInput{
+			ID: id, Version: input.Version, Level: value(input.Level), Name: value(input.Name),
+			ShortName: optional(input.ShortName), Address: optional(input.Address), MayChangeLevel: restructure,
+		})
+		return respond(ctx, &model.UnitUpdatePayload{Unit: u}, err)
 	})
-	return respond(ctx, &model.UnitUpdatePayload{Unit: u}, err)
 }
 
 func (r *mutationResolver) UnitMove(ctx context.Context, input model.UnitMoveInput) (*model.UnitMovePayload, error) {
 	var ids idsOf
 	id := ids.one(model.KindUnit, input.ID, "id")
 	parentID := ids.one(model.KindUnit, input.ParentID, "parentId")
-	if err := ids.err(); err != nil {
-		return respond[model.UnitMovePayload](ctx, nil, err)
-	}
-	u, err := r.UnitStore.Move(ctx, org.MoveInput{ID: id, Version: input.Version, ParentID: parentID})
-	return respond(ctx, &model.UnitMovePayload{Unit: u}, err)
+	return write(ctx, ids.err(), func() (*model.UnitMovePayload, error) {
+		u, err := r.UnitStore.Move(ctx, org.MoveInput{ID: id, Version: input.Version, ParentID: parentID})
+		return respond(ctx, &model.UnitMovePayload{Unit: u}, err)
+	})
 }
 
 func (r *mutationResolver) UnitArchive(ctx context.Context, input model.UnitArchiveInput) (*model.UnitArchivePayload, error) {
 	id, err := inputID(model.KindUnit, input.ID, "id")
-	if err != nil {
-		return respond[model.UnitArchivePayload](ctx, nil, err)
-	}
-	u, err := r.UnitStore.Archive(ctx, org.ArchiveInput{ID: id, Version: input.Version, Archived: input.Archived})
-	return respond(ctx, &model.UnitArchivePayload{Unit: u}, err)
+	return write(ctx, err, func() (*model.UnitArchivePayload, error) {
+		u, err := r.UnitStore.Archive(ctx, org.ArchiveInput{ID: id, Version: input.Version, Archived: input.Archived})
+		return respond(ctx, &model.UnitArchivePayload{Unit: u}, err)
+	})
 }
 
 func (r *queryResolver) Unit(ctx context.Context, id string) (*org.Unit, error) {
-	n, err := model.DecodeID(model.KindUnit, id)
-	if err != nil {
-		return nil, err
-	}
-	return loadOne(ctx, loaders(ctx).Unit, n)
+	return loadByID(ctx, loaders(ctx).Unit, model.KindUnit, id)
 }
 
 func (r *queryResolver) Units(ctx context.Context, filter *model.UnitFilter, first *int32, after *string) (*model.Connection[*org.Unit], error) {

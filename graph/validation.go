@@ -139,15 +139,9 @@ func capErrors(ctx context.Context, next graphql.ResponseHandler) *graphql.Respo
 // for a type that does not exist (see hideTypes): that discloses nothing,
 // and generic clients that probe one type, such as the GraphQL-over-HTTP
 // audit, still get a plain answer.
-type introspectionGate struct{}
+type introspectionGate struct{ schemaless }
 
-var _ interface {
-	graphql.HandlerExtension
-	graphql.OperationContextMutator
-} = introspectionGate{}
-
-func (introspectionGate) ExtensionName() string                   { return "IntrospectionGate" }
-func (introspectionGate) Validate(graphql.ExecutableSchema) error { return nil }
+func (introspectionGate) ExtensionName() string { return "IntrospectionGate" }
 func (introspectionGate) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
 	op := oc.Doc.Operations.ForName(oc.OperationName)
 	if op == nil {

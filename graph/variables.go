@@ -19,11 +19,6 @@ import (
 // checked exactly by the document's validation already.
 type strictEnums struct{ schema *ast.Schema }
 
-var _ interface {
-	graphql.HandlerExtension
-	graphql.OperationContextMutator
-} = &strictEnums{}
-
 func (*strictEnums) ExtensionName() string { return "StrictEnums" }
 
 // Validate keeps the schema the operations run against.

@@ -104,11 +104,7 @@ func MarshalString(s string) graphql.Marshaler { return graphql.MarshalString(s)
 
 // UnmarshalString reads a String argument or input field.
 func UnmarshalString(v any) (string, error) {
-	s, err := graphql.UnmarshalString(v)
-	if err != nil {
-		return "", badScalar("String", "text", "văn bản")
-	}
-	return s, CheckText(s)
+	return unmarshalText(v, graphql.UnmarshalString, "String", "text", "văn bản")
 }
 
 // MarshalID writes an ID as gqlgen does.
@@ -116,9 +112,15 @@ func MarshalID(s string) graphql.Marshaler { return graphql.MarshalID(s) }
 
 // UnmarshalID reads an ID argument or input field.
 func UnmarshalID(v any) (string, error) {
-	s, err := graphql.UnmarshalID(v)
+	return unmarshalText(v, graphql.UnmarshalID, "ID", "an ID returned by this API", "mã do API này trả về")
+}
+
+// unmarshalText reads a text scalar with gqlgen's read, then refuses what
+// cannot be stored; want (wantVI in Vietnamese) says what was expected.
+func unmarshalText(v any, read func(any) (string, error), scalar, want, wantVI string) (string, error) {
+	s, err := read(v)
 	if err != nil {
-		return "", badScalar("ID", "an ID returned by this API", "mã do API này trả về")
+		return "", badScalar(scalar, want, wantVI)
 	}
 	return s, CheckText(s)
 }
