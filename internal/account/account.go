@@ -282,12 +282,8 @@ func (f Filter) where(args *db.Args) []string {
 // Count returns how many accounts match f.
 func (s *Store) Count(ctx context.Context, f Filter) (int, error) {
 	var args db.Args
-	var n int
-	err := s.pool.QueryRow(ctx, `SELECT count(*) FROM accounts a LEFT JOIN units u ON u.id = a.unit_id`+db.Where(f.where(&args)), args...).Scan(&n)
-	if err != nil {
-		return 0, fmt.Errorf("count accounts: %w", err)
-	}
-	return n, nil
+	conds := f.where(&args)
+	return db.Count(ctx, s.pool, "count accounts", "accounts a LEFT JOIN units u ON u.id = a.unit_id", conds, args...)
 }
 
 var usernamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{2,49}$`)

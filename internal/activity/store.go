@@ -175,11 +175,8 @@ func orderOf(order Order) (orderBy, cmp string) {
 // Count returns how many activities match f.
 func (s *Store) Count(ctx context.Context, f Filter) (int, error) {
 	var args db.Args
-	var n int
-	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM activities a`+db.Where(f.where(&args)), args.Bind(f.Search != "")...).Scan(&n); err != nil {
-		return 0, fmt.Errorf("count activities: %w", err)
-	}
-	return n, nil
+	conds := f.where(&args)
+	return db.Count(ctx, s.pool, "count activities", "activities a", conds, args.Bind(f.Search != "")...)
 }
 
 // Parent is what a nested activity list hangs from.
@@ -346,21 +343,8 @@ func scanContribution(row pgx.Row) (*Contribution, error) {
 // ContributionsOf returns each activity's contributions in the order
 // entered, keyed by activity.
 func (s *Store) ContributionsOf(ctx context.Context, activityIDs []int64) (map[int64][]*Contribution, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+contributionColumns+` FROM contributions
-		WHERE activity_id = ANY($1) ORDER BY activity_id, id`, activityIDs)
-	if err != nil {
-		return nil, fmt.Errorf("load contributions: %w", err)
-	}
-	defer rows.Close()
-	out := make(map[int64][]*Contribution, len(activityIDs))
-	for rows.Next() {
-		c, err := scanContribution(rows)
-		if err != nil {
-			return nil, fmt.Errorf("load contributions: %w", err)
-		}
-		out[c.ActivityID] = append(out[c.ActivityID], c)
-	}
-	return out, rows.Err()
+	return db.Grouped(ctx, s.pool, "load contributions", scanContribution, func(c *Contribution) int64 { return c.ActivityID },
+		`SELECT `+contributionColumns+` FROM contributions WHERE activity_id = ANY($1) ORDER BY activity_id, id`, activityIDs)
 }
 
 // ContributionsByIDs returns contributions keyed by id.
@@ -567,11 +551,8 @@ func (s *Store) Campaigns(ctx context.Context, f CampaignFilter, p page.Request)
 // CountCampaigns returns how many campaigns match f.
 func (s *Store) CountCampaigns(ctx context.Context, f CampaignFilter) (int, error) {
 	var args db.Args
-	var n int
-	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM campaigns`+db.Where(f.where(&args)), args.Bind(f.Search != "")...).Scan(&n); err != nil {
-		return 0, fmt.Errorf("count campaigns: %w", err)
-	}
-	return n, nil
+	conds := f.where(&args)
+	return db.Count(ctx, s.pool, "count campaigns", "campaigns", conds, args.Bind(f.Search != "")...)
 }
 
 var errNoRows = pgx.ErrNoRows

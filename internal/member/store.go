@@ -2,7 +2,6 @@ package member
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -61,14 +60,7 @@ func (s *Store) ByIDs(ctx context.Context, ids []int64) (map[int64]*Member, erro
 
 // Get returns one member, or nil.
 func (s *Store) Get(ctx context.Context, id int64) (*Member, error) {
-	m, err := scanMember(s.pool.QueryRow(ctx, `SELECT `+memberColumns+` FROM members m WHERE m.id = $1`, id))
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("get member %d: %w", id, err)
-	}
-	return m, nil
+	return db.OrNil(s.pool.QueryRow(ctx, `SELECT `+memberColumns+` FROM members m WHERE m.id = $1`, id), scanOne, "get member %d", id)
 }
 
 // Filter selects members.
@@ -182,11 +174,8 @@ func (s *Store) List(ctx context.Context, f Filter, order Order, p page.Request)
 // Count returns how many members match f.
 func (s *Store) Count(ctx context.Context, f Filter) (int, error) {
 	var args db.Args
-	var n int
-	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM members m`+db.Where(s.where(f, &args)), args.Bind(f.Search != "")...).Scan(&n); err != nil {
-		return 0, fmt.Errorf("count members: %w", err)
-	}
-	return n, nil
+	conds := s.where(f, &args)
+	return db.Count(ctx, s.pool, "count members", "members m", conds, args.Bind(f.Search != "")...)
 }
 
 // FirstPagesIn returns the first page of f's members under each of the
@@ -293,39 +282,19 @@ const eventColumns = `id, member_id, kind, occurred_on, decision_number, unit_id
 
 // EventsOf returns the events of each member, oldest first, keyed by member.
 func (s *Store) EventsOf(ctx context.Context, memberIDs []int64) (map[int64][]*Event, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+eventColumns+` FROM member_events
-		WHERE member_id = ANY($1) ORDER BY member_id, occurred_on, id`, memberIDs)
-	if err != nil {
-		return nil, fmt.Errorf("load member events: %w", err)
-	}
-	defer rows.Close()
-	out := make(map[int64][]*Event, len(memberIDs))
-	for rows.Next() {
+	return db.Grouped(ctx, s.pool, "load member events", func(r pgx.Row) (*Event, error) {
 		var e Event
-		if err := rows.Scan(&e.ID, &e.MemberID, &e.Kind, &e.OccurredOn, &e.DecisionNumber, &e.UnitID,
-			&e.FromUnitID, &e.FromExternal, &e.ToUnitID, &e.ToExternal, &e.Note); err != nil {
-			return nil, fmt.Errorf("load member events: %w", err)
-		}
-		out[e.MemberID] = append(out[e.MemberID], &e)
-	}
-	return out, rows.Err()
+		return &e, r.Scan(&e.ID, &e.MemberID, &e.Kind, &e.OccurredOn, &e.DecisionNumber, &e.UnitID,
+			&e.FromUnitID, &e.FromExternal, &e.ToUnitID, &e.ToExternal, &e.Note)
+	}, func(e *Event) int64 { return e.MemberID }, `SELECT `+eventColumns+` FROM member_events
+		WHERE member_id = ANY($1) ORDER BY member_id, occurred_on, id`, memberIDs)
 }
 
 // RatingsOf returns each member's ratings, newest year first, keyed by member.
 func (s *Store) RatingsOf(ctx context.Context, memberIDs []int64) (map[int64][]*Rating, error) {
-	rows, err := s.pool.Query(ctx, `SELECT member_id, year, level, comment, unit_id FROM member_ratings
-		WHERE member_id = ANY($1) ORDER BY member_id, year DESC`, memberIDs)
-	if err != nil {
-		return nil, fmt.Errorf("load ratings: %w", err)
-	}
-	defer rows.Close()
-	out := make(map[int64][]*Rating, len(memberIDs))
-	for rows.Next() {
+	return db.Grouped(ctx, s.pool, "load ratings", func(row pgx.Row) (*Rating, error) {
 		var r Rating
-		if err := rows.Scan(&r.MemberID, &r.Year, &r.Level, &r.Comment, &r.UnitID); err != nil {
-			return nil, fmt.Errorf("load ratings: %w", err)
-		}
-		out[r.MemberID] = append(out[r.MemberID], &r)
-	}
-	return out, rows.Err()
+		return &r, row.Scan(&r.MemberID, &r.Year, &r.Level, &r.Comment, &r.UnitID)
+	}, func(r *Rating) int64 { return r.MemberID }, `SELECT member_id, year, level, comment, unit_id FROM member_ratings
+		WHERE member_id = ANY($1) ORDER BY member_id, year DESC`, memberIDs)
 }

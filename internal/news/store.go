@@ -185,12 +185,8 @@ func (s *Store) List(ctx context.Context, f Filter, p page.Request) (page.Page[*
 // Count returns how many posts match f.
 func (s *Store) Count(ctx context.Context, f Filter) (int, error) {
 	var args db.Args
-	var n int
-	err := s.pool.QueryRow(ctx, `SELECT count(*) FROM posts p JOIN units u ON u.id = p.unit_id`+db.Where(f.where(&args)), args.Bind(f.Search != "")...).Scan(&n)
-	if err != nil {
-		return 0, fmt.Errorf("count posts: %w", err)
-	}
-	return n, nil
+	conds := f.where(&args)
+	return db.Count(ctx, s.pool, "count posts", "posts p JOIN units u ON u.id = p.unit_id", conds, args.Bind(f.Search != "")...)
 }
 
 // Input is a post's fields as an editor sends them.

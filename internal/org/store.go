@@ -2,7 +2,6 @@ package org
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -39,14 +38,7 @@ func (s *Store) ByIDs(ctx context.Context, ids []int64) (map[int64]*Unit, error)
 
 // Get returns one unit, or nil when it does not exist.
 func (s *Store) Get(ctx context.Context, id int64) (*Unit, error) {
-	u, err := scanUnit(s.pool.QueryRow(ctx, `SELECT `+unitColumns+` FROM units WHERE id = $1`, id))
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("get unit %d: %w", id, err)
-	}
-	return u, nil
+	return db.OrNil(s.pool.QueryRow(ctx, `SELECT `+unitColumns+` FROM units WHERE id = $1`, id), scanUnit, "get unit %d", id)
 }
 
 // Filter selects units to list.
@@ -144,12 +136,8 @@ func (s *Store) List(ctx context.Context, f Filter, p page.Request) (page.Page[*
 // Count returns how many units match f.
 func (s *Store) Count(ctx context.Context, f Filter) (int, error) {
 	var args db.Args
-	var n int
-	err := s.pool.QueryRow(ctx, `SELECT count(*) FROM units`+db.Where(f.where(&args)), args.Bind(f.Search != "")...).Scan(&n)
-	if err != nil {
-		return 0, fmt.Errorf("count units: %w", err)
-	}
-	return n, nil
+	conds := f.where(&args)
+	return db.Count(ctx, s.pool, "count units", "units", conds, args.Bind(f.Search != "")...)
 }
 
 // FirstChildren returns the first page of each parent's children (by

@@ -91,15 +91,8 @@ func collectVersions(rows pgx.Rows, err error) ([]*UnitVersion, error) {
 // level and path of that time. It is nil when the unit did not exist then
 // (not yet formed, or already merged or dissolved).
 func (t *Timeline) UnitAsOf(ctx context.Context, id int64, on time.Time) (*UnitVersion, error) {
-	v, err := scanVersion(t.pool.QueryRow(ctx, `SELECT `+versionColumns+` FROM unit_versions v
-		WHERE v.unit_id = $1 AND v.during @> $2::date`, id, dateOf(on)))
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("unit %d as of %s: %w", id, on.Format(time.DateOnly), err)
-	}
-	return v, nil
+	return db.OrNil(t.pool.QueryRow(ctx, `SELECT `+versionColumns+` FROM unit_versions v
+		WHERE v.unit_id = $1 AND v.during @> $2::date`, id, dateOf(on)), scanVersion, "unit %d as of %s", id, on.Format(time.DateOnly))
 }
 
 // UnitsAsOf returns several units as they stood on the day on, keyed by id;
