@@ -93,35 +93,55 @@ func (f Filter) where(args *db.Args) []string {
 
 // Commendations returns a page of commendations, newest year first.
 func (s *Store) Commendations(ctx context.Context, f Filter, p page.Request) (page.Page[*Commendation], error) {
+	return commendations.list(ctx, s.pool, f, p)
+}
+
+// CountCommendations returns how many commendations match f.
+func (s *Store) CountCommendations(ctx context.Context, f Filter) (int, error) {
+	return commendations.count(ctx, s.pool, f)
+}
+
+// The tables listed by year.
+var (
+	commendations = yearly[Commendation]{name: "commendations", alias: "c", columns: commendationColumns,
+		scan: scanCommendation, cursor: func(c *Commendation) []any { return []any{c.Year, c.ID} }}
+	pledges = yearly[Pledge]{name: "pledges", alias: "p", columns: pledgeColumns,
+		scan: scanPledge, cursor: func(x *Pledge) []any { return []any{x.Year, x.ID} }}
+)
+
+// yearly is a table listed newest year first, then newest id, as
+// commendations and pledges are.
+type yearly[T any] struct {
+	name, alias, columns string
+	scan                 func(pgx.Row) (*T, error)
+	cursor               func(*T) []any
+}
+
+// filter is a list's filter: its conditions on the table's alias.
+type filter interface{ where(*db.Args) []string }
+
+func (y yearly[T]) list(ctx context.Context, q db.DB, f filter, p page.Request) (page.Page[*T], error) {
 	var args db.Args
 	conds := f.where(&args)
 	var year int32
 	var id int64
 	if ok, err := p.Key(&year, &id); err != nil {
-		return page.Page[*Commendation]{}, err
+		return page.Page[*T]{}, err
 	} else if ok {
-		conds = append(conds, `(c.year, c.id) < (`+args.Add(year)+`, `+args.Add(id)+`)`)
+		conds = append(conds, `(`+y.alias+`.year, `+y.alias+`.id) < (`+args.Add(year)+`, `+args.Add(id)+`)`)
 	}
-	rows, err := s.pool.Query(ctx, `SELECT `+commendationColumns+` FROM commendations c`+db.Where(conds)+
-		` ORDER BY c.year DESC, c.id DESC LIMIT `+args.Add(p.Limit()), args...)
+	list, err := db.Collect(ctx, q, "list "+y.name, y.scan, `SELECT `+y.columns+` FROM `+y.name+` `+y.alias+db.Where(conds)+
+		` ORDER BY `+y.alias+`.year DESC, `+y.alias+`.id DESC LIMIT `+args.Add(p.Limit()), args...)
 	if err != nil {
-		return page.Page[*Commendation]{}, fmt.Errorf("list commendations: %w", err)
+		return page.Page[*T]{}, err
 	}
-	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*Commendation, error) { return scanCommendation(r) })
-	if err != nil {
-		return page.Page[*Commendation]{}, fmt.Errorf("list commendations: %w", err)
-	}
-	return page.Trim(p, list, func(c *Commendation) []any { return []any{c.Year, c.ID} }), nil
+	return page.Trim(p, list, y.cursor), nil
 }
 
-// CountCommendations returns how many commendations match f.
-func (s *Store) CountCommendations(ctx context.Context, f Filter) (int, error) {
+func (y yearly[T]) count(ctx context.Context, q db.DB, f filter) (int, error) {
 	var args db.Args
-	var n int
-	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM commendations c`+db.Where(f.where(&args)), args...).Scan(&n); err != nil {
-		return 0, fmt.Errorf("count commendations: %w", err)
-	}
-	return n, nil
+	conds := f.where(&args)
+	return db.Count(ctx, q, "count "+y.name, y.name+" "+y.alias, conds, args...)
 }
 
 const pledgeColumns = `p.id, p.unit_id, p.year, p.title, p.description, p.version`
@@ -158,35 +178,12 @@ func (f PledgeFilter) where(args *db.Args) []string {
 
 // Pledges returns a page of pledges, newest year first.
 func (s *Store) Pledges(ctx context.Context, f PledgeFilter, p page.Request) (page.Page[*Pledge], error) {
-	var args db.Args
-	conds := f.where(&args)
-	var year int32
-	var id int64
-	if ok, err := p.Key(&year, &id); err != nil {
-		return page.Page[*Pledge]{}, err
-	} else if ok {
-		conds = append(conds, `(p.year, p.id) < (`+args.Add(year)+`, `+args.Add(id)+`)`)
-	}
-	rows, err := s.pool.Query(ctx, `SELECT `+pledgeColumns+` FROM pledges p`+db.Where(conds)+
-		` ORDER BY p.year DESC, p.id DESC LIMIT `+args.Add(p.Limit()), args...)
-	if err != nil {
-		return page.Page[*Pledge]{}, fmt.Errorf("list pledges: %w", err)
-	}
-	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*Pledge, error) { return scanPledge(r) })
-	if err != nil {
-		return page.Page[*Pledge]{}, fmt.Errorf("list pledges: %w", err)
-	}
-	return page.Trim(p, list, func(x *Pledge) []any { return []any{x.Year, x.ID} }), nil
+	return pledges.list(ctx, s.pool, f, p)
 }
 
 // CountPledges returns how many pledges match f.
 func (s *Store) CountPledges(ctx context.Context, f PledgeFilter) (int, error) {
-	var args db.Args
-	var n int
-	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM pledges p`+db.Where(f.where(&args)), args...).Scan(&n); err != nil {
-		return 0, fmt.Errorf("count pledges: %w", err)
-	}
-	return n, nil
+	return pledges.count(ctx, s.pool, f)
 }
 
 // PledgeCounts are the figures behind "100% of members pledged".
