@@ -19,6 +19,7 @@ import (
 	"sync"
 
 	"github.com/sodoan/sodoan/internal/apperr"
+	"github.com/sodoan/sodoan/internal/ctxvalue"
 	"github.com/sodoan/sodoan/internal/db"
 )
 
@@ -249,16 +250,14 @@ func (p *Principal) UnitCondition(unit string, args *db.Args) string {
 	return p.unitInScope(unit, args)
 }
 
-type principalKey struct{}
+var principalKey ctxvalue.Key[*Principal]
 
 // With returns ctx carrying p.
-func With(ctx context.Context, p *Principal) context.Context {
-	return context.WithValue(ctx, principalKey{}, p)
-}
+func With(ctx context.Context, p *Principal) context.Context { return principalKey.With(ctx, p) }
 
 // From returns the principal ctx carries, or Anonymous.
 func From(ctx context.Context) *Principal {
-	if p, ok := ctx.Value(principalKey{}).(*Principal); ok && p != nil {
+	if p, ok := principalKey.From(ctx); ok && p != nil {
 		return p
 	}
 	return Anonymous
@@ -364,12 +363,10 @@ func (l *ReadLog) Drain() []Read {
 	return out
 }
 
-type readLogKey struct{}
+var readLogKey ctxvalue.Key[*ReadLog]
 
 // WithReadLog returns ctx carrying l.
-func WithReadLog(ctx context.Context, l *ReadLog) context.Context {
-	return context.WithValue(ctx, readLogKey{}, l)
-}
+func WithReadLog(ctx context.Context, l *ReadLog) context.Context { return readLogKey.With(ctx, l) }
 
 // NoteRead records that p read member's personal data, unless p is the
 // member. Without a ReadLog in ctx (outside a request) it does nothing.
@@ -377,7 +374,7 @@ func NoteRead(ctx context.Context, p *Principal, member, unit int64) {
 	if p.IsSelf(member) {
 		return
 	}
-	if l, ok := ctx.Value(readLogKey{}).(*ReadLog); ok {
+	if l, ok := readLogKey.From(ctx); ok {
 		l.Add(member, unit)
 	}
 }
