@@ -124,13 +124,7 @@ func (p *Principal) ManagesAccount(r AccountReach) bool {
 // RequireManageAccount returns nil when p may change the account that has
 // reach r, else the error to show.
 func (p *Principal) RequireManageAccount(r AccountReach) error {
-	switch {
-	case !p.SignedIn():
-		return ErrSignIn
-	case !p.ManagesAccount(r):
-		return ErrForbidden
-	}
-	return nil
+	return p.require(p.ManagesAccount(r))
 }
 
 // IsSelf reports whether memberID is p's own member record.
@@ -291,10 +285,16 @@ func (p *Principal) RequireManageOrInherit(path string, heirs []string) error {
 // RequireManage returns nil when p may write the unit at path, else the
 // error to show.
 func (p *Principal) RequireManage(path string) error {
+	return p.require(p.Manages(path))
+}
+
+// require is nil when p is allowed, else the error to show: sign in first
+// (for anonymous callers) or forbidden.
+func (p *Principal) require(allowed bool) error {
 	switch {
 	case !p.SignedIn():
 		return ErrSignIn
-	case !p.Manages(path):
+	case !allowed:
 		return ErrForbidden
 	}
 	return nil
@@ -308,24 +308,12 @@ func (p *Principal) IsOfficer() bool { return p.Admin || len(p.Officer) > 0 }
 // RequireOfficer returns nil for an officer (IsOfficer), else the error to
 // show.
 func (p *Principal) RequireOfficer() error {
-	switch {
-	case !p.SignedIn():
-		return ErrSignIn
-	case !p.IsOfficer():
-		return ErrForbidden
-	}
-	return nil
+	return p.require(p.IsOfficer())
 }
 
 // RequireAdmin returns nil for an administrator.
 func (p *Principal) RequireAdmin() error {
-	switch {
-	case !p.SignedIn():
-		return ErrSignIn
-	case !p.Admin:
-		return ErrForbidden
-	}
-	return nil
+	return p.require(p.Admin)
 }
 
 // Read is a member whose personal data someone other than the member read.
