@@ -3,7 +3,6 @@ package member
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -151,22 +150,19 @@ func (s *Store) List(ctx context.Context, f Filter, order Order, p page.Request)
 		conds = append(conds, `(`+keyCols+`, m.id) `+cmp+` (`+args.Add(key)+`, `+args.Add(id)+`)`)
 	}
 	lim := args.Add(p.Limit())
-	sql := `SELECT ` + memberColumns + `, ` + keyCols + ` FROM members m` + db.Where(conds) + ` ORDER BY ` + orderBy + ` LIMIT ` + lim
+	w := walk(orderBy, keyCols)
+	sql := w.Plain(memberColumns+`, `+keyCols, conds, lim)
 	if small {
-		sql = subtree.ByUnit(args.Add(*f.UnitID), byUnit(conds, orderBy, keyCols, lim), outerOrder(orderBy, keyCols), lim)
+		sql = w.PerUnit(args.Add(*f.UnitID), sortKeyed(keyCols), conds, lim)
 	}
-	rows, err := s.pool.Query(ctx, sql, args.Bind(f.Search != "")...)
-	if err != nil {
-		return page.Page[*Member]{}, fmt.Errorf("list members: %w", err)
-	}
-	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (keyedMember, error) {
+	list, err := db.Collect(ctx, s.pool, "list members", func(r pgx.Row) (keyedMember, error) {
 		var k keyedMember
 		var err error
 		k.m, err = scanMember(r, &k.key)
 		return k, err
-	})
+	}, sql, args.Bind(f.Search != "")...)
 	if err != nil {
-		return page.Page[*Member]{}, fmt.Errorf("list members: %w", err)
+		return page.Page[*Member]{}, err
 	}
 	return page.TrimMap(p, list, keyedMember.cursor, keyedMember.member), nil
 }
@@ -185,28 +181,22 @@ func (s *Store) FirstPagesIn(ctx context.Context, unitIDs []int64, f Filter, ord
 	// As in List, but for many units: small subtrees (a bloc's branches, the
 	// usual case) are read unit by unit, large ones by walking the members
 	// in order; one statement for each kind that is present.
-	small, large, err := s.subtrees.Split(ctx, s.pool, unitIDs)
+	groups, err := s.subtrees.Groups(ctx, s.pool, unitIDs)
 	if err != nil {
 		return nil, err
 	}
 	f.UnitID = nil
 	orderBy, keyCols, _, _ := orderOf(order)
+	w := walk(orderBy, keyCols)
 	grouped := map[int64][]keyedMember{}
-	for _, group := range []struct {
-		ids    []int64
-		byUnit bool
-	}{{small, true}, {large, false}} {
-		if len(group.ids) == 0 {
-			continue
-		}
+	for _, group := range groups {
 		var args db.Args
-		ids := args.Add(group.ids)
+		ids := args.Add(group.IDs)
 		conds := s.where(f, &args)
 		lim := args.Add(first + 1)
-		inner := `SELECT ` + memberColumns + `, ` + keyCols + ` AS sort_key FROM members m` +
-			db.Where(append(conds, inSubtreeOf("parent.id"))) + ` ORDER BY ` + orderBy + ` LIMIT ` + lim
-		if group.byUnit {
-			inner = subtree.ByUnit("parent.id", byUnit(conds, orderBy, keyCols, lim), outerOrder(orderBy, keyCols), lim)
+		inner := w.Plain(sortKeyed(keyCols), append(conds, inSubtreeOf("parent.id")), lim)
+		if group.ByUnit {
+			inner = w.PerUnit("parent.id", sortKeyed(keyCols), conds, lim)
 		}
 		rows, err := s.pool.Query(ctx, db.Lateral(ids, inner), args.Bind(f.Search != "")...)
 		if err != nil {
@@ -260,17 +250,15 @@ func orderOf(order Order) (orderBy, keyCols, cmp string, key any) {
 	return `m.sort_name, m.id`, `m.sort_name`, `>`, new(string)
 }
 
-// byUnit is one unit's members (the unit is u.id) in order, up to lim,
-// with the sort key as sort_key: the inner query of subtree.ByUnit.
-func byUnit(conds []string, orderBy, keyCols, lim string) string {
-	return `SELECT ` + memberColumns + `, ` + keyCols + ` AS sort_key FROM members m` +
-		db.Where(append(slices.Clip(conds), `m.unit_id = u.id`)) + ` ORDER BY ` + orderBy + ` LIMIT ` + lim
+// walk is the members' list in orderBy, for subtree's two ways to read it;
+// read unit by unit, the rows carry their sort key as sort_key.
+func walk(orderBy, keyCols string) subtree.Walk {
+	return subtree.Walk{From: "members m", UnitColumn: "m.unit_id", OrderBy: orderBy,
+		OuterOrder: strings.NewReplacer(keyCols, "x.sort_key", "m.", "x.").Replace(orderBy)}
 }
 
-// outerOrder is orderBy over byUnit's rows.
-func outerOrder(orderBy, keyCols string) string {
-	return strings.NewReplacer(keyCols, "x.sort_key", "m.", "x.").Replace(orderBy)
-}
+// sortKeyed is a member's columns with the sort key keyCols as sort_key.
+func sortKeyed(keyCols string) string { return memberColumns + `, ` + keyCols + ` AS sort_key` }
 
 // inSubtreeOf is the condition that a member belongs to the unit whose id
 // is the SQL expression unit, or to any unit below it.
