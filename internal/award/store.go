@@ -228,29 +228,33 @@ func (s *Store) Signatures(ctx context.Context, pledgeID int64, viewer *access.P
 	} else if ok {
 		conds = append(conds, `(m.sort_name, m.id) > (`+args.Add(name)+`, `+args.Add(memberID)+`)`)
 	}
-	rows, err := s.pool.Query(ctx, `SELECT s.pledge_id, s.member_id, s.signed_on, m.sort_name
+	list, err := db.Collect(ctx, s.pool, "list signatures", scanSignature, `SELECT s.pledge_id, s.member_id, s.signed_on, m.sort_name
 		FROM pledge_signatures s JOIN members m ON m.id = s.member_id`+db.Where(conds)+
 		` ORDER BY m.sort_name, m.id LIMIT `+args.Add(p.Limit()), args...)
 	if err != nil {
-		return page.Page[*Signature]{}, fmt.Errorf("list signatures: %w", err)
+		return page.Page[*Signature]{}, err
 	}
-	type keyed struct {
-		s    *Signature
-		name string
-	}
-	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (keyed, error) {
-		var k keyed
-		var sig Signature
-		err := r.Scan(&sig.PledgeID, &sig.MemberID, &sig.SignedOn, &k.name)
-		k.s = &sig
-		return k, err
-	})
-	if err != nil {
-		return page.Page[*Signature]{}, fmt.Errorf("list signatures: %w", err)
-	}
-	return page.TrimMap(p, list, func(k keyed) []any { return []any{k.name, k.s.MemberID} },
-		func(k keyed) *Signature { return k.s }), nil
+	return page.TrimMap(p, list, signatureRow.cursor, signatureRow.value), nil
 }
+
+// signatureRow is a listed signature with its member's sort name, by
+// which signatures are listed.
+type signatureRow struct {
+	s    *Signature
+	name string
+}
+
+func scanSignature(r pgx.Row) (signatureRow, error) {
+	var k signatureRow
+	var sig Signature
+	err := r.Scan(&sig.PledgeID, &sig.MemberID, &sig.SignedOn, &k.name)
+	k.s = &sig
+	return k, err
+}
+
+func (k signatureRow) cursor() []any     { return []any{k.name, k.s.MemberID} }
+func (k signatureRow) value() *Signature { return k.s }
+func (k signatureRow) pledge() int64     { return k.s.PledgeID }
 
 // FirstCommendationsOf returns the first page (newest year first) of each
 // member's commendations in one statement, seen as viewer sees them (the
@@ -258,21 +262,14 @@ func (s *Store) Signatures(ctx context.Context, pledgeID int64, viewer *access.P
 func (s *Store) FirstCommendationsOf(ctx context.Context, memberIDs []int64, viewer *access.Principal, first int) (map[int64]page.Page[*Commendation], error) {
 	args := db.Args{memberIDs}
 	conds := append(Filter{Viewer: viewer}.where(&args), `c.member_id = r.member_id`)
-	rows, err := s.pool.Query(ctx, `SELECT x.* FROM unnest($1::bigint[]) AS r(member_id) CROSS JOIN LATERAL (
+	grouped, err := db.Grouped(ctx, s.pool, "members' commendations", scanCommendation,
+		func(c *Commendation) int64 { return *c.MemberID }, `SELECT x.* FROM unnest($1::bigint[]) AS r(member_id) CROSS JOIN LATERAL (
 			SELECT `+commendationColumns+` FROM commendations c`+db.Where(conds)+`
 			ORDER BY c.year DESC, c.id DESC LIMIT `+args.Add(first+1)+`) x`, args...)
 	if err != nil {
-		return nil, fmt.Errorf("members' commendations: %w", err)
+		return nil, err
 	}
-	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*Commendation, error) { return scanCommendation(r) })
-	if err != nil {
-		return nil, fmt.Errorf("members' commendations: %w", err)
-	}
-	grouped := map[int64][]*Commendation{}
-	for _, c := range list {
-		grouped[*c.MemberID] = append(grouped[*c.MemberID], c)
-	}
-	return page.FirstPages(first, memberIDs, grouped, func(c *Commendation) []any { return []any{c.Year, c.ID} }), nil
+	return page.FirstPages(first, memberIDs, grouped, commendations.cursor), nil
 }
 
 // CountCommendationsOf counts each member's commendations viewer may see.
@@ -291,31 +288,14 @@ func (s *Store) CountCommendationsOf(ctx context.Context, memberIDs []int64, vie
 func (s *Store) FirstSignaturesOf(ctx context.Context, pledgeIDs []int64, viewer *access.Principal, first int) (map[int64]page.Page[*Signature], error) {
 	args := db.Args{pledgeIDs}
 	cond := viewer.MemberCondition("m", &args)
-	rows, err := s.pool.Query(ctx, `SELECT x.* FROM unnest($1::bigint[]) AS r(pledge_id) CROSS JOIN LATERAL (
+	grouped, err := db.Grouped(ctx, s.pool, "signatures", scanSignature, signatureRow.pledge, `SELECT x.* FROM unnest($1::bigint[]) AS r(pledge_id) CROSS JOIN LATERAL (
 			SELECT s.pledge_id, s.member_id, s.signed_on, m.sort_name FROM pledge_signatures s JOIN members m ON m.id = s.member_id
 			WHERE s.pledge_id = r.pledge_id AND `+cond+`
 			ORDER BY m.sort_name, m.id LIMIT `+args.Add(first+1)+`) x`, args...)
 	if err != nil {
-		return nil, fmt.Errorf("signatures: %w", err)
+		return nil, err
 	}
-	type keyed struct {
-		s    *Signature
-		name string
-	}
-	grouped := map[int64][]keyed{}
-	_, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (struct{}, error) {
-		var k keyed
-		var sig Signature
-		err := r.Scan(&sig.PledgeID, &sig.MemberID, &sig.SignedOn, &k.name)
-		k.s = &sig
-		grouped[sig.PledgeID] = append(grouped[sig.PledgeID], k)
-		return struct{}{}, err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("signatures: %w", err)
-	}
-	return page.FirstPagesMap(first, pledgeIDs, grouped, func(k keyed) []any { return []any{k.name, k.s.MemberID} },
-		func(k keyed) *Signature { return k.s }), nil
+	return page.FirstPagesMap(first, pledgeIDs, grouped, signatureRow.cursor, signatureRow.value), nil
 }
 
 // CountSignaturesOf counts, per pledge, the signatures of members viewer
