@@ -152,14 +152,9 @@ func sleepCtx(ctx context.Context, d time.Duration) {
 
 const accountColumns = `a.id, a.username, a.email, a.display_name, a.unit_id, a.member_id, a.active, a.version`
 
-func scanAccount(row pgx.Row) (*Account, error) {
-	var a Account
-	err := row.Scan(&a.ID, &a.Username, &a.Email, &a.DisplayName, &a.UnitID, &a.MemberID, &a.Active, &a.Version)
-	if err != nil {
-		return nil, err
-	}
-	return &a, nil
-}
+var scanAccount = db.Scanner(func(a *Account) []any {
+	return []any{&a.ID, &a.Username, &a.Email, &a.DisplayName, &a.UnitID, &a.MemberID, &a.Active, &a.Version}
+})
 
 // ByIDs returns the accounts with the given IDs, keyed by ID.
 func (s *Store) ByIDs(ctx context.Context, ids []int64) (map[int64]*Account, error) {

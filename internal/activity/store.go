@@ -321,14 +321,9 @@ func (s *Store) TotalsOf(ctx context.Context, activityIDs []int64) (map[int64]To
 
 const contributionColumns = `id, activity_id, kind, description, value_dong, quantity::float8, quantity_unit, recipient, version`
 
-func scanContribution(row pgx.Row) (*Contribution, error) {
-	var c Contribution
-	err := row.Scan(&c.ID, &c.ActivityID, &c.Kind, &c.Description, &c.Value, &c.Quantity, &c.QuantityUnit, &c.Recipient, &c.Version)
-	if err != nil {
-		return nil, err
-	}
-	return &c, nil
-}
+var scanContribution = db.Scanner(func(c *Contribution) []any {
+	return []any{&c.ID, &c.ActivityID, &c.Kind, &c.Description, &c.Value, &c.Quantity, &c.QuantityUnit, &c.Recipient, &c.Version}
+})
 
 // ContributionsOf returns each activity's contributions in the order
 // entered, keyed by activity.
@@ -448,13 +443,9 @@ func (s *Store) MemberHours(ctx context.Context, memberIDs []int64, year *int) (
 
 const campaignColumns = `id, unit_id, name, year, work_area, description, version`
 
-func scanCampaign(row pgx.Row) (*Campaign, error) {
-	var c Campaign
-	if err := row.Scan(&c.ID, &c.UnitID, &c.Name, &c.Year, &c.WorkArea, &c.Description, &c.Version); err != nil {
-		return nil, err
-	}
-	return &c, nil
-}
+var scanCampaign = db.Scanner(func(c *Campaign) []any {
+	return []any{&c.ID, &c.UnitID, &c.Name, &c.Year, &c.WorkArea, &c.Description, &c.Version}
+})
 
 // CampaignsByIDs returns campaigns keyed by id.
 func (s *Store) CampaignsByIDs(ctx context.Context, ids []int64) (map[int64]*Campaign, error) {

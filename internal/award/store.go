@@ -24,15 +24,10 @@ func NewStore(pool db.DB) *Store { return &Store{pool: pool, now: time.Now} }
 const commendationColumns = `c.id, c.form, c.title, c.issuer_unit_id, c.issuer_name, c.issuer_level, c.decision_number,
 	c.decision_date, c.year, c.reason, c.member_id, c.unit_id, c.version`
 
-func scanCommendation(row pgx.Row) (*Commendation, error) {
-	var c Commendation
-	err := row.Scan(&c.ID, &c.Form, &c.Title, &c.IssuerUnitID, &c.IssuerName, &c.IssuerLevel, &c.DecisionNumber,
-		&c.DecisionDate, &c.Year, &c.Reason, &c.MemberID, &c.UnitID, &c.Version)
-	if err != nil {
-		return nil, err
-	}
-	return &c, nil
-}
+var scanCommendation = db.Scanner(func(c *Commendation) []any {
+	return []any{&c.ID, &c.Form, &c.Title, &c.IssuerUnitID, &c.IssuerName, &c.IssuerLevel,
+		&c.DecisionNumber, &c.DecisionDate, &c.Year, &c.Reason, &c.MemberID, &c.UnitID, &c.Version}
+})
 
 // CommendationsByIDs returns commendations keyed by id.
 func (s *Store) CommendationsByIDs(ctx context.Context, ids []int64) (map[int64]*Commendation, error) {
@@ -146,13 +141,9 @@ func (y yearly[T]) count(ctx context.Context, q db.DB, f filter) (int, error) {
 
 const pledgeColumns = `p.id, p.unit_id, p.year, p.title, p.description, p.version`
 
-func scanPledge(row pgx.Row) (*Pledge, error) {
-	var p Pledge
-	if err := row.Scan(&p.ID, &p.UnitID, &p.Year, &p.Title, &p.Description, &p.Version); err != nil {
-		return nil, err
-	}
-	return &p, nil
-}
+var scanPledge = db.Scanner(func(p *Pledge) []any {
+	return []any{&p.ID, &p.UnitID, &p.Year, &p.Title, &p.Description, &p.Version}
+})
 
 // PledgesByIDs returns pledges keyed by id.
 func (s *Store) PledgesByIDs(ctx context.Context, ids []int64) (map[int64]*Pledge, error) {

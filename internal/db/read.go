@@ -63,3 +63,15 @@ func OrNil[T any](row pgx.Row, scan func(pgx.Row) (*T, error), format string, ar
 	}
 	return rec, nil
 }
+
+// Scanner returns the scan function of a record whose columns, in order,
+// targets points into: what every store's scanX wrote out by hand.
+func Scanner[T any](targets func(*T) []any) func(pgx.Row) (*T, error) {
+	return func(row pgx.Row) (*T, error) {
+		var rec T
+		if err := row.Scan(targets(&rec)...); err != nil {
+			return nil, err
+		}
+		return &rec, nil
+	}
+}

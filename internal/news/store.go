@@ -75,12 +75,10 @@ func (s *Store) WithClock(now func() time.Time) *Store {
 const postColumns = `p.id, p.unit_id, p.activity_id, p.account_id, p.title, p.slug, p.summary, p.body_markdown, p.body_html,
 	p.author_name, p.author_department, p.tags, p.status, p.published_at, p.cover_photo_id, p.version`
 
-func scanPost(row pgx.Row) (*Post, error) {
-	var p Post
-	err := row.Scan(&p.ID, &p.UnitID, &p.ActivityID, &p.AccountID, &p.Title, &p.Slug, &p.Summary, &p.BodyMarkdown, &p.BodyHTML,
-		&p.AuthorName, &p.AuthorDepartment, &p.Tags, &p.Status, &p.PublishedAt, &p.CoverPhotoID, &p.Version)
-	return &p, err
-}
+var scanPost = db.Scanner(func(p *Post) []any {
+	return []any{&p.ID, &p.UnitID, &p.ActivityID, &p.AccountID, &p.Title, &p.Slug, &p.Summary, &p.BodyMarkdown,
+		&p.BodyHTML, &p.AuthorName, &p.AuthorDepartment, &p.Tags, &p.Status, &p.PublishedAt, &p.CoverPhotoID, &p.Version}
+})
 
 // ByIDs returns posts keyed by id.
 func (s *Store) ByIDs(ctx context.Context, ids []int64) (map[int64]*Post, error) {

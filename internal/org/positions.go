@@ -87,15 +87,10 @@ const positionColumns = `p.id, p.unit_id, p.term_id, p.title, p.member_id, p.acc
 
 const positionFrom = ` FROM positions p LEFT JOIN members m ON m.id = p.member_id LEFT JOIN accounts a ON a.id = p.account_id`
 
-func scanPosition(row pgx.Row) (*Position, error) {
-	var p Position
-	err := row.Scan(&p.ID, &p.UnitID, &p.TermID, &p.Title, &p.MemberID, &p.AccountID, &p.HolderName,
-		&p.Holder, &p.ValidFrom, &p.ValidTo, &p.DecisionNumber, &p.Version)
-	if err != nil {
-		return nil, err
-	}
-	return &p, nil
-}
+var scanPosition = db.Scanner(func(p *Position) []any {
+	return []any{&p.ID, &p.UnitID, &p.TermID, &p.Title, &p.MemberID, &p.AccountID,
+		&p.HolderName, &p.Holder, &p.ValidFrom, &p.ValidTo, &p.DecisionNumber, &p.Version}
+})
 
 // AppointInput puts someone in a post. Exactly one of MemberID, AccountID
 // and HolderName names the holder; To nil means until further notice.

@@ -21,14 +21,9 @@ func NewStore(pool db.DB) *Store { return &Store{pool: pool} }
 
 const unitColumns = `id, parent_id, level, name, short_name, address, path::text, archived_at, version`
 
-func scanUnit(row pgx.Row) (*Unit, error) {
-	var u Unit
-	err := row.Scan(&u.ID, &u.ParentID, &u.Level, &u.Name, &u.ShortName, &u.Address, &u.Path, &u.ArchivedAt, &u.Version)
-	if err != nil {
-		return nil, err
-	}
-	return &u, nil
-}
+var scanUnit = db.Scanner(func(u *Unit) []any {
+	return []any{&u.ID, &u.ParentID, &u.Level, &u.Name, &u.ShortName, &u.Address, &u.Path, &u.ArchivedAt, &u.Version}
+})
 
 // ByIDs returns the units with the given ids, keyed by id; missing ids are
 // absent from the map.

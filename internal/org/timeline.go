@@ -72,13 +72,9 @@ func (v *UnitVersion) AncestorIDs() []int64 {
 
 const versionColumns = `v.unit_id, v.parent_id, v.level, v.name, v.short_name, v.path::text, v.valid_from, v.valid_to, v.change_id`
 
-func scanVersion(row pgx.Row) (*UnitVersion, error) {
-	var v UnitVersion
-	if err := row.Scan(&v.UnitID, &v.ParentID, &v.Level, &v.Name, &v.ShortName, &v.Path, &v.ValidFrom, &v.ValidTo, &v.ChangeID); err != nil {
-		return nil, err
-	}
-	return &v, nil
-}
+var scanVersion = db.Scanner(func(v *UnitVersion) []any {
+	return []any{&v.UnitID, &v.ParentID, &v.Level, &v.Name, &v.ShortName, &v.Path, &v.ValidFrom, &v.ValidTo, &v.ChangeID}
+})
 
 func collectVersions(rows pgx.Rows, err error) ([]*UnitVersion, error) {
 	if err != nil {
