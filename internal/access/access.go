@@ -19,6 +19,7 @@ import (
 	"sync"
 
 	"github.com/sodoan/sodoan/internal/apperr"
+	"github.com/sodoan/sodoan/internal/ctxvalue"
 	"github.com/sodoan/sodoan/internal/db"
 )
 
@@ -123,13 +124,7 @@ func (p *Principal) ManagesAccount(r AccountReach) bool {
 // RequireManageAccount returns nil when p may change the account that has
 // reach r, else the error to show.
 func (p *Principal) RequireManageAccount(r AccountReach) error {
-	switch {
-	case !p.SignedIn():
-		return ErrSignIn
-	case !p.ManagesAccount(r):
-		return ErrForbidden
-	}
-	return nil
+	return p.require(p.ManagesAccount(r))
 }
 
 // IsSelf reports whether memberID is p's own member record.
@@ -249,16 +244,14 @@ func (p *Principal) UnitCondition(unit string, args *db.Args) string {
 	return p.unitInScope(unit, args)
 }
 
-type principalKey struct{}
+var principalKey ctxvalue.Key[*Principal]
 
 // With returns ctx carrying p.
-func With(ctx context.Context, p *Principal) context.Context {
-	return context.WithValue(ctx, principalKey{}, p)
-}
+func With(ctx context.Context, p *Principal) context.Context { return principalKey.With(ctx, p) }
 
 // From returns the principal ctx carries, or Anonymous.
 func From(ctx context.Context) *Principal {
-	if p, ok := ctx.Value(principalKey{}).(*Principal); ok && p != nil {
+	if p, ok := principalKey.From(ctx); ok && p != nil {
 		return p
 	}
 	return Anonymous
@@ -292,10 +285,16 @@ func (p *Principal) RequireManageOrInherit(path string, heirs []string) error {
 // RequireManage returns nil when p may write the unit at path, else the
 // error to show.
 func (p *Principal) RequireManage(path string) error {
+	return p.require(p.Manages(path))
+}
+
+// require is nil when p is allowed, else the error to show: sign in first
+// (for anonymous callers) or forbidden.
+func (p *Principal) require(allowed bool) error {
 	switch {
 	case !p.SignedIn():
 		return ErrSignIn
-	case !p.Manages(path):
+	case !allowed:
 		return ErrForbidden
 	}
 	return nil
@@ -309,24 +308,12 @@ func (p *Principal) IsOfficer() bool { return p.Admin || len(p.Officer) > 0 }
 // RequireOfficer returns nil for an officer (IsOfficer), else the error to
 // show.
 func (p *Principal) RequireOfficer() error {
-	switch {
-	case !p.SignedIn():
-		return ErrSignIn
-	case !p.IsOfficer():
-		return ErrForbidden
-	}
-	return nil
+	return p.require(p.IsOfficer())
 }
 
 // RequireAdmin returns nil for an administrator.
 func (p *Principal) RequireAdmin() error {
-	switch {
-	case !p.SignedIn():
-		return ErrSignIn
-	case !p.Admin:
-		return ErrForbidden
-	}
-	return nil
+	return p.require(p.Admin)
 }
 
 // Read is a member whose personal data someone other than the member read.
@@ -364,12 +351,10 @@ func (l *ReadLog) Drain() []Read {
 	return out
 }
 
-type readLogKey struct{}
+var readLogKey ctxvalue.Key[*ReadLog]
 
 // WithReadLog returns ctx carrying l.
-func WithReadLog(ctx context.Context, l *ReadLog) context.Context {
-	return context.WithValue(ctx, readLogKey{}, l)
-}
+func WithReadLog(ctx context.Context, l *ReadLog) context.Context { return readLogKey.With(ctx, l) }
 
 // NoteRead records that p read member's personal data, unless p is the
 // member. Without a ReadLog in ctx (outside a request) it does nothing.
@@ -377,7 +362,7 @@ func NoteRead(ctx context.Context, p *Principal, member, unit int64) {
 	if p.IsSelf(member) {
 		return
 	}
-	if l, ok := ctx.Value(readLogKey{}).(*ReadLog); ok {
+	if l, ok := readLogKey.From(ctx); ok {
 		l.Add(member, unit)
 	}
 }

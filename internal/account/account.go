@@ -152,14 +152,9 @@ func sleepCtx(ctx context.Context, d time.Duration) {
 
 const accountColumns = `a.id, a.username, a.email, a.display_name, a.unit_id, a.member_id, a.active, a.version`
 
-func scanAccount(row pgx.Row) (*Account, error) {
-	var a Account
-	err := row.Scan(&a.ID, &a.Username, &a.Email, &a.DisplayName, &a.UnitID, &a.MemberID, &a.Active, &a.Version)
-	if err != nil {
-		return nil, err
-	}
-	return &a, nil
-}
+var scanAccount = db.Scanner(func(a *Account) []any {
+	return []any{&a.ID, &a.Username, &a.Email, &a.DisplayName, &a.UnitID, &a.MemberID, &a.Active, &a.Version}
+})
 
 // ByIDs returns the accounts with the given IDs, keyed by ID.
 func (s *Store) ByIDs(ctx context.Context, ids []int64) (map[int64]*Account, error) {
@@ -282,12 +277,8 @@ func (f Filter) where(args *db.Args) []string {
 // Count returns how many accounts match f.
 func (s *Store) Count(ctx context.Context, f Filter) (int, error) {
 	var args db.Args
-	var n int
-	err := s.pool.QueryRow(ctx, `SELECT count(*) FROM accounts a LEFT JOIN units u ON u.id = a.unit_id`+db.Where(f.where(&args)), args...).Scan(&n)
-	if err != nil {
-		return 0, fmt.Errorf("count accounts: %w", err)
-	}
-	return n, nil
+	conds := f.where(&args)
+	return db.Count(ctx, s.pool, "count accounts", "accounts a LEFT JOIN units u ON u.id = a.unit_id", conds, args...)
 }
 
 var usernamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{2,49}$`)

@@ -113,13 +113,8 @@ func unmarshalObject(b []byte, dst *map[string]any) error {
 // CountAudit returns how many entries match f.
 func (s *Store) CountAudit(ctx context.Context, f AuditFilter) (int, error) {
 	var args db.Args
-	var n int
-	err := s.pool.QueryRow(ctx, `SELECT count(*) FROM audit_log l LEFT JOIN units u ON u.id = l.unit_id`+
-		db.Where(f.where(&args)), args...).Scan(&n)
-	if err != nil {
-		return 0, fmt.Errorf("count audit log: %w", err)
-	}
-	return n, nil
+	conds := f.where(&args)
+	return db.Count(ctx, s.pool, "count audit log", "audit_log l LEFT JOIN units u ON u.id = l.unit_id", conds, args...)
 }
 
 // LogReads records, in one statement, whose personal data the actor read in

@@ -11,6 +11,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/sodoan/sodoan/internal/access"
+	"github.com/sodoan/sodoan/internal/ctxvalue"
 	"github.com/sodoan/sodoan/internal/db"
 	"github.com/sodoan/sodoan/internal/validate"
 )
@@ -38,16 +39,14 @@ type Client struct {
 	IP        string
 }
 
-type clientKey struct{}
+var clientKey ctxvalue.Key[Client]
 
 // WithClient returns ctx carrying the caller's description.
-func WithClient(ctx context.Context, c Client) context.Context {
-	return context.WithValue(ctx, clientKey{}, c)
-}
+func WithClient(ctx context.Context, c Client) context.Context { return clientKey.With(ctx, c) }
 
 // ClientFrom returns the caller's description, if ctx has one.
 func ClientFrom(ctx context.Context) Client {
-	c, _ := ctx.Value(clientKey{}).(Client)
+	c, _ := clientKey.From(ctx)
 	return c
 }
 

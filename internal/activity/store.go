@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -141,26 +140,22 @@ func (s *Store) List(ctx context.Context, f Filter, order Order, p page.Request)
 		conds = append(conds, `(a.starts_on, a.id) `+cmp+` (`+args.Add(startsOn)+`, `+args.Add(id)+`)`)
 	}
 	lim := args.Add(p.Limit())
-	sql := `SELECT ` + activityColumns + ` FROM activities a` + db.Where(conds) + ` ORDER BY ` + orderBy + ` LIMIT ` + lim
+	w := walk(orderBy)
+	sql := w.Plain(activityColumns, conds, lim)
 	if small {
-		sql = subtree.ByUnit(args.Add(*f.UnitID), byUnit(conds, orderBy, lim), strings.ReplaceAll(orderBy, "a.", "x."), lim)
+		sql = w.PerUnit(args.Add(*f.UnitID), activityColumns, conds, lim)
 	}
-	rows, err := s.pool.Query(ctx, sql, args.Bind(f.Search != "")...)
+	list, err := db.Collect(ctx, s.pool, "list activities", scanOneActivity, sql, args.Bind(f.Search != "")...)
 	if err != nil {
-		return page.Page[*Activity]{}, fmt.Errorf("list activities: %w", err)
-	}
-	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*Activity, error) { return scanActivity(r) })
-	if err != nil {
-		return page.Page[*Activity]{}, fmt.Errorf("list activities: %w", err)
+		return page.Page[*Activity]{}, err
 	}
 	return page.Trim(p, list, activityCursor), nil
 }
 
-// byUnit is one unit's activities (the unit is u.id) in order, up to lim:
-// the inner query of subtree.ByUnit.
-func byUnit(conds []string, orderBy, lim string) string {
-	return `SELECT ` + activityColumns + ` FROM activities a` + db.Where(append(slices.Clip(conds), `a.unit_id = u.id`)) +
-		` ORDER BY ` + orderBy + ` LIMIT ` + lim
+// walk is the activities' list in orderBy, for subtree's two ways to read it.
+func walk(orderBy string) subtree.Walk {
+	return subtree.Walk{From: "activities a", UnitColumn: "a.unit_id", OrderBy: orderBy,
+		OuterOrder: strings.ReplaceAll(orderBy, "a.", "x.")}
 }
 
 func activityCursor(a *Activity) []any { return []any{a.StartsOn, a.ID} }
@@ -175,11 +170,8 @@ func orderOf(order Order) (orderBy, cmp string) {
 // Count returns how many activities match f.
 func (s *Store) Count(ctx context.Context, f Filter) (int, error) {
 	var args db.Args
-	var n int
-	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM activities a`+db.Where(f.where(&args)), args.Bind(f.Search != "")...).Scan(&n); err != nil {
-		return 0, fmt.Errorf("count activities: %w", err)
-	}
-	return n, nil
+	conds := f.where(&args)
+	return db.Count(ctx, s.pool, "count activities", "activities a", conds, args.Bind(f.Search != "")...)
 }
 
 // Parent is what a nested activity list hangs from.
@@ -218,33 +210,28 @@ func (s *Store) FirstPagesOf(ctx context.Context, parent Parent, ids []int64, f 
 	// Units with small subtrees (the usual listed units) are read unit by
 	// unit from the (unit, date) index, large ones and campaigns from the
 	// list's own condition; one statement for each kind that is present.
-	type group struct {
-		ids    []int64
-		byUnit bool
-	}
-	groups := []group{{ids: ids}}
+	groups := []subtree.Group{{IDs: ids}}
 	if parent == UnderUnit {
-		small, large, err := s.subtrees.Split(ctx, s.pool, ids)
-		if err != nil {
+		var err error
+		if groups, err = s.subtrees.Groups(ctx, s.pool, ids); err != nil {
 			return nil, err
 		}
-		groups = []group{{small, true}, {large, false}}
 	}
 	f = parent.without(f)
 	orderBy, _ := orderOf(order)
+	w := walk(orderBy)
 	grouped := map[int64][]*Activity{}
 	for _, group := range groups {
-		if len(group.ids) == 0 {
+		if len(group.IDs) == 0 {
 			continue
 		}
 		var args db.Args
-		idsArg := args.Add(group.ids)
+		idsArg := args.Add(group.IDs)
 		conds := f.where(&args)
 		lim := args.Add(first + 1)
-		inner := `SELECT ` + activityColumns + ` FROM activities a` + db.Where(append(conds, parent.condition("parent.id"))) +
-			` ORDER BY ` + orderBy + ` LIMIT ` + lim
-		if group.byUnit {
-			inner = subtree.ByUnit("parent.id", byUnit(conds, orderBy, lim), strings.ReplaceAll(orderBy, "a.", "x."), lim)
+		inner := w.Plain(activityColumns, append(conds, parent.condition("parent.id")), lim)
+		if group.ByUnit {
+			inner = w.PerUnit("parent.id", activityColumns, conds, lim)
 		}
 		rows, err := s.pool.Query(ctx, db.Lateral(idsArg, inner), args.Bind(f.Search != "")...)
 		if err != nil {
@@ -334,33 +321,15 @@ func (s *Store) TotalsOf(ctx context.Context, activityIDs []int64) (map[int64]To
 
 const contributionColumns = `id, activity_id, kind, description, value_dong, quantity::float8, quantity_unit, recipient, version`
 
-func scanContribution(row pgx.Row) (*Contribution, error) {
-	var c Contribution
-	err := row.Scan(&c.ID, &c.ActivityID, &c.Kind, &c.Description, &c.Value, &c.Quantity, &c.QuantityUnit, &c.Recipient, &c.Version)
-	if err != nil {
-		return nil, err
-	}
-	return &c, nil
-}
+var scanContribution = db.Scanner(func(c *Contribution) []any {
+	return []any{&c.ID, &c.ActivityID, &c.Kind, &c.Description, &c.Value, &c.Quantity, &c.QuantityUnit, &c.Recipient, &c.Version}
+})
 
 // ContributionsOf returns each activity's contributions in the order
 // entered, keyed by activity.
 func (s *Store) ContributionsOf(ctx context.Context, activityIDs []int64) (map[int64][]*Contribution, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+contributionColumns+` FROM contributions
-		WHERE activity_id = ANY($1) ORDER BY activity_id, id`, activityIDs)
-	if err != nil {
-		return nil, fmt.Errorf("load contributions: %w", err)
-	}
-	defer rows.Close()
-	out := make(map[int64][]*Contribution, len(activityIDs))
-	for rows.Next() {
-		c, err := scanContribution(rows)
-		if err != nil {
-			return nil, fmt.Errorf("load contributions: %w", err)
-		}
-		out[c.ActivityID] = append(out[c.ActivityID], c)
-	}
-	return out, rows.Err()
+	return db.Grouped(ctx, s.pool, "load contributions", scanContribution, func(c *Contribution) int64 { return c.ActivityID },
+		`SELECT `+contributionColumns+` FROM contributions WHERE activity_id = ANY($1) ORDER BY activity_id, id`, activityIDs)
 }
 
 // ContributionsByIDs returns contributions keyed by id.
@@ -392,28 +361,34 @@ func (s *Store) Participants(ctx context.Context, activityID int64, viewer *acce
 	} else if ok {
 		conds = append(conds, `(m.sort_name, m.id) > (`+args.Add(name)+`, `+args.Add(memberID)+`)`)
 	}
-	rows, err := s.pool.Query(ctx, `SELECT `+participationColumns+`, m.sort_name
+	list, err := db.Collect(ctx, s.pool, "list participants", scanKeyed[string], `SELECT `+participationColumns+`, m.sort_name
 		FROM participations p JOIN members m ON m.id = p.member_id`+db.Where(conds)+
 		` ORDER BY m.sort_name, m.id LIMIT `+args.Add(p.Limit()), args...)
 	if err != nil {
-		return page.Page[*Participation]{}, fmt.Errorf("list participants: %w", err)
+		return page.Page[*Participation]{}, err
 	}
-	type keyed struct {
-		p    *Participation
-		name string
-	}
-	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (keyed, error) {
-		var k keyed
-		var err error
-		k.p, err = scanParticipation(r, &k.name)
-		return k, err
-	})
-	if err != nil {
-		return page.Page[*Participation]{}, fmt.Errorf("list participants: %w", err)
-	}
-	return page.TrimMap(p, list, func(k keyed) []any { return []any{k.name, k.p.MemberID} },
-		func(k keyed) *Participation { return k.p }), nil
+	return page.TrimMap(p, list, keyed[string].byMember, keyed[string].participation), nil
 }
+
+// keyed is a listed participation with the key it is sorted by: its
+// member's sort name (a participant list) or its activity's start (a
+// member's participations).
+type keyed[K any] struct {
+	p   *Participation
+	key K
+}
+
+// scanKeyed scans a participation, then its sort key.
+func scanKeyed[K any](row pgx.Row) (keyed[K], error) {
+	var k keyed[K]
+	var err error
+	k.p, err = scanParticipation(row, &k.key)
+	return k, err
+}
+
+func (k keyed[K]) participation() *Participation { return k.p }
+func (k keyed[K]) byMember() []any               { return []any{k.key, k.p.MemberID} }
+func (k keyed[K]) byActivity() []any             { return []any{k.key, k.p.ActivityID} }
 
 // ParticipationsOfMember returns a page of a member's participations,
 // newest activity first, optionally in one year.
@@ -427,27 +402,13 @@ func (s *Store) ParticipationsOfMember(ctx context.Context, memberID int64, year
 	} else if ok {
 		conds = append(conds, `(a.starts_on, a.id) < (`+args.Add(startsOn)+`, `+args.Add(activityID)+`)`)
 	}
-	rows, err := s.pool.Query(ctx, `SELECT `+participationColumns+`, a.starts_on
+	list, err := db.Collect(ctx, s.pool, "list member's participations", scanKeyed[time.Time], `SELECT `+participationColumns+`, a.starts_on
 		FROM participations p JOIN activities a ON a.id = p.activity_id`+db.Where(conds)+
 		` ORDER BY a.starts_on DESC, a.id DESC LIMIT `+args.Add(p.Limit()), args...)
 	if err != nil {
-		return page.Page[*Participation]{}, fmt.Errorf("list member's participations: %w", err)
+		return page.Page[*Participation]{}, err
 	}
-	type keyed struct {
-		p        *Participation
-		startsOn time.Time
-	}
-	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (keyed, error) {
-		var k keyed
-		var err error
-		k.p, err = scanParticipation(r, &k.startsOn)
-		return k, err
-	})
-	if err != nil {
-		return page.Page[*Participation]{}, fmt.Errorf("list member's participations: %w", err)
-	}
-	return page.TrimMap(p, list, func(k keyed) []any { return []any{k.startsOn, k.p.ActivityID} },
-		func(k keyed) *Participation { return k.p }), nil
+	return page.TrimMap(p, list, keyed[time.Time].byActivity, keyed[time.Time].participation), nil
 }
 
 func memberParticipationConds(memberID int64, year *int, args *db.Args) []string {
@@ -469,7 +430,7 @@ func (s *Store) MemberHours(ctx context.Context, memberIDs []int64, year *int) (
 	if year != nil {
 		yearCond = ` AND a.starts_on >= make_date(` + args.Add(*year) + `, 1, 1) AND a.starts_on < make_date(` + args.Add(*year+1) + `, 1, 1)`
 	}
-	rows, err := s.pool.Query(ctx, `SELECT m.id, coalesce(sum(p.volunteer_hours), 0)::float8
+	out, err := db.ByID[float64](ctx, s.pool, `SELECT m.id, coalesce(sum(p.volunteer_hours), 0)::float8
 		FROM unnest(`+ids+`::bigint[]) AS m(id)
 		LEFT JOIN participations p ON p.member_id = m.id
 		 AND EXISTS (SELECT 1 FROM activities a WHERE a.id = p.activity_id AND a.status <> 'CANCELLED'`+yearCond+`)
@@ -477,28 +438,14 @@ func (s *Store) MemberHours(ctx context.Context, memberIDs []int64, year *int) (
 	if err != nil {
 		return nil, fmt.Errorf("member hours: %w", err)
 	}
-	defer rows.Close()
-	out := make(map[int64]float64, len(memberIDs))
-	for rows.Next() {
-		var id int64
-		var h float64
-		if err := rows.Scan(&id, &h); err != nil {
-			return nil, fmt.Errorf("member hours: %w", err)
-		}
-		out[id] = h
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 const campaignColumns = `id, unit_id, name, year, work_area, description, version`
 
-func scanCampaign(row pgx.Row) (*Campaign, error) {
-	var c Campaign
-	if err := row.Scan(&c.ID, &c.UnitID, &c.Name, &c.Year, &c.WorkArea, &c.Description, &c.Version); err != nil {
-		return nil, err
-	}
-	return &c, nil
-}
+var scanCampaign = db.Scanner(func(c *Campaign) []any {
+	return []any{&c.ID, &c.UnitID, &c.Name, &c.Year, &c.WorkArea, &c.Description, &c.Version}
+})
 
 // CampaignsByIDs returns campaigns keyed by id.
 func (s *Store) CampaignsByIDs(ctx context.Context, ids []int64) (map[int64]*Campaign, error) {
@@ -567,11 +514,8 @@ func (s *Store) Campaigns(ctx context.Context, f CampaignFilter, p page.Request)
 // CountCampaigns returns how many campaigns match f.
 func (s *Store) CountCampaigns(ctx context.Context, f CampaignFilter) (int, error) {
 	var args db.Args
-	var n int
-	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM campaigns`+db.Where(f.where(&args)), args.Bind(f.Search != "")...).Scan(&n); err != nil {
-		return 0, fmt.Errorf("count campaigns: %w", err)
-	}
-	return n, nil
+	conds := f.where(&args)
+	return db.Count(ctx, s.pool, "count campaigns", "campaigns", conds, args.Bind(f.Search != "")...)
 }
 
 var errNoRows = pgx.ErrNoRows
@@ -592,16 +536,12 @@ func (s *Store) FirstParticipants(ctx context.Context, activityIDs []int64, view
 	if err != nil {
 		return nil, nil, fmt.Errorf("participants: %w", err)
 	}
-	type keyed struct {
-		p    *Participation
-		name string
-	}
-	grouped := map[int64][]keyed{}
+	grouped := map[int64][]keyed[string]{}
 	var members []*member.Member
 	for rows.Next() {
-		var k keyed
+		var k keyed[string]
 		m := &member.Member{}
-		if k.p, err = scanParticipation(rows, append([]any{&k.name}, member.Targets(m)...)...); err != nil {
+		if k.p, err = scanParticipation(rows, append([]any{&k.key}, member.Targets(m)...)...); err != nil {
 			rows.Close()
 			return nil, nil, fmt.Errorf("participants: %w", err)
 		}
@@ -611,8 +551,7 @@ func (s *Store) FirstParticipants(ctx context.Context, activityIDs []int64, view
 	if err := rows.Err(); err != nil {
 		return nil, nil, fmt.Errorf("participants: %w", err)
 	}
-	return page.FirstPagesMap(first, activityIDs, grouped, func(k keyed) []any { return []any{k.name, k.p.MemberID} },
-		func(k keyed) *Participation { return k.p }), members, nil
+	return page.FirstPagesMap(first, activityIDs, grouped, keyed[string].byMember, keyed[string].participation), members, nil
 }
 
 // CountParticipantsOf counts, per activity, the participants viewer may see.
@@ -647,14 +586,10 @@ func (s *Store) FirstParticipationsOf(ctx context.Context, memberIDs []int64, ye
 	if err != nil {
 		return nil, fmt.Errorf("members' participations: %w", err)
 	}
-	type keyed struct {
-		p        *Participation
-		startsOn time.Time
-	}
-	grouped := map[int64][]keyed{}
+	grouped := map[int64][]keyed[time.Time]{}
 	for rows.Next() {
-		var k keyed
-		if k.p, err = scanParticipation(rows, &k.startsOn); err != nil {
+		k, err := scanKeyed[time.Time](rows)
+		if err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("members' participations: %w", err)
 		}
@@ -663,8 +598,7 @@ func (s *Store) FirstParticipationsOf(ctx context.Context, memberIDs []int64, ye
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("members' participations: %w", err)
 	}
-	return page.FirstPagesMap(first, memberIDs, grouped, func(k keyed) []any { return []any{k.startsOn, k.p.ActivityID} },
-		func(k keyed) *Participation { return k.p }), nil
+	return page.FirstPagesMap(first, memberIDs, grouped, keyed[time.Time].byActivity, keyed[time.Time].participation), nil
 }
 
 // CountParticipationsOf counts each member's participations in a year or

@@ -24,15 +24,10 @@ func NewStore(pool db.DB) *Store { return &Store{pool: pool, now: time.Now} }
 const commendationColumns = `c.id, c.form, c.title, c.issuer_unit_id, c.issuer_name, c.issuer_level, c.decision_number,
 	c.decision_date, c.year, c.reason, c.member_id, c.unit_id, c.version`
 
-func scanCommendation(row pgx.Row) (*Commendation, error) {
-	var c Commendation
-	err := row.Scan(&c.ID, &c.Form, &c.Title, &c.IssuerUnitID, &c.IssuerName, &c.IssuerLevel, &c.DecisionNumber,
-		&c.DecisionDate, &c.Year, &c.Reason, &c.MemberID, &c.UnitID, &c.Version)
-	if err != nil {
-		return nil, err
-	}
-	return &c, nil
-}
+var scanCommendation = db.Scanner(func(c *Commendation) []any {
+	return []any{&c.ID, &c.Form, &c.Title, &c.IssuerUnitID, &c.IssuerName, &c.IssuerLevel,
+		&c.DecisionNumber, &c.DecisionDate, &c.Year, &c.Reason, &c.MemberID, &c.UnitID, &c.Version}
+})
 
 // CommendationsByIDs returns commendations keyed by id.
 func (s *Store) CommendationsByIDs(ctx context.Context, ids []int64) (map[int64]*Commendation, error) {
@@ -93,46 +88,62 @@ func (f Filter) where(args *db.Args) []string {
 
 // Commendations returns a page of commendations, newest year first.
 func (s *Store) Commendations(ctx context.Context, f Filter, p page.Request) (page.Page[*Commendation], error) {
+	return commendations.list(ctx, s.pool, f, p)
+}
+
+// CountCommendations returns how many commendations match f.
+func (s *Store) CountCommendations(ctx context.Context, f Filter) (int, error) {
+	return commendations.count(ctx, s.pool, f)
+}
+
+// The tables listed by year.
+var (
+	commendations = yearly[Commendation]{name: "commendations", alias: "c", columns: commendationColumns,
+		scan: scanCommendation, cursor: func(c *Commendation) []any { return []any{c.Year, c.ID} }}
+	pledges = yearly[Pledge]{name: "pledges", alias: "p", columns: pledgeColumns,
+		scan: scanPledge, cursor: func(x *Pledge) []any { return []any{x.Year, x.ID} }}
+)
+
+// yearly is a table listed newest year first, then newest id, as
+// commendations and pledges are.
+type yearly[T any] struct {
+	name, alias, columns string
+	scan                 func(pgx.Row) (*T, error)
+	cursor               func(*T) []any
+}
+
+// filter is a list's filter: its conditions on the table's alias.
+type filter interface{ where(*db.Args) []string }
+
+func (y yearly[T]) list(ctx context.Context, q db.DB, f filter, p page.Request) (page.Page[*T], error) {
 	var args db.Args
 	conds := f.where(&args)
 	var year int32
 	var id int64
 	if ok, err := p.Key(&year, &id); err != nil {
-		return page.Page[*Commendation]{}, err
+		return page.Page[*T]{}, err
 	} else if ok {
-		conds = append(conds, `(c.year, c.id) < (`+args.Add(year)+`, `+args.Add(id)+`)`)
+		conds = append(conds, `(`+y.alias+`.year, `+y.alias+`.id) < (`+args.Add(year)+`, `+args.Add(id)+`)`)
 	}
-	rows, err := s.pool.Query(ctx, `SELECT `+commendationColumns+` FROM commendations c`+db.Where(conds)+
-		` ORDER BY c.year DESC, c.id DESC LIMIT `+args.Add(p.Limit()), args...)
+	list, err := db.Collect(ctx, q, "list "+y.name, y.scan, `SELECT `+y.columns+` FROM `+y.name+` `+y.alias+db.Where(conds)+
+		` ORDER BY `+y.alias+`.year DESC, `+y.alias+`.id DESC LIMIT `+args.Add(p.Limit()), args...)
 	if err != nil {
-		return page.Page[*Commendation]{}, fmt.Errorf("list commendations: %w", err)
+		return page.Page[*T]{}, err
 	}
-	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*Commendation, error) { return scanCommendation(r) })
-	if err != nil {
-		return page.Page[*Commendation]{}, fmt.Errorf("list commendations: %w", err)
-	}
-	return page.Trim(p, list, func(c *Commendation) []any { return []any{c.Year, c.ID} }), nil
+	return page.Trim(p, list, y.cursor), nil
 }
 
-// CountCommendations returns how many commendations match f.
-func (s *Store) CountCommendations(ctx context.Context, f Filter) (int, error) {
+func (y yearly[T]) count(ctx context.Context, q db.DB, f filter) (int, error) {
 	var args db.Args
-	var n int
-	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM commendations c`+db.Where(f.where(&args)), args...).Scan(&n); err != nil {
-		return 0, fmt.Errorf("count commendations: %w", err)
-	}
-	return n, nil
+	conds := f.where(&args)
+	return db.Count(ctx, q, "count "+y.name, y.name+" "+y.alias, conds, args...)
 }
 
 const pledgeColumns = `p.id, p.unit_id, p.year, p.title, p.description, p.version`
 
-func scanPledge(row pgx.Row) (*Pledge, error) {
-	var p Pledge
-	if err := row.Scan(&p.ID, &p.UnitID, &p.Year, &p.Title, &p.Description, &p.Version); err != nil {
-		return nil, err
-	}
-	return &p, nil
-}
+var scanPledge = db.Scanner(func(p *Pledge) []any {
+	return []any{&p.ID, &p.UnitID, &p.Year, &p.Title, &p.Description, &p.Version}
+})
 
 // PledgesByIDs returns pledges keyed by id.
 func (s *Store) PledgesByIDs(ctx context.Context, ids []int64) (map[int64]*Pledge, error) {
@@ -158,35 +169,12 @@ func (f PledgeFilter) where(args *db.Args) []string {
 
 // Pledges returns a page of pledges, newest year first.
 func (s *Store) Pledges(ctx context.Context, f PledgeFilter, p page.Request) (page.Page[*Pledge], error) {
-	var args db.Args
-	conds := f.where(&args)
-	var year int32
-	var id int64
-	if ok, err := p.Key(&year, &id); err != nil {
-		return page.Page[*Pledge]{}, err
-	} else if ok {
-		conds = append(conds, `(p.year, p.id) < (`+args.Add(year)+`, `+args.Add(id)+`)`)
-	}
-	rows, err := s.pool.Query(ctx, `SELECT `+pledgeColumns+` FROM pledges p`+db.Where(conds)+
-		` ORDER BY p.year DESC, p.id DESC LIMIT `+args.Add(p.Limit()), args...)
-	if err != nil {
-		return page.Page[*Pledge]{}, fmt.Errorf("list pledges: %w", err)
-	}
-	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*Pledge, error) { return scanPledge(r) })
-	if err != nil {
-		return page.Page[*Pledge]{}, fmt.Errorf("list pledges: %w", err)
-	}
-	return page.Trim(p, list, func(x *Pledge) []any { return []any{x.Year, x.ID} }), nil
+	return pledges.list(ctx, s.pool, f, p)
 }
 
 // CountPledges returns how many pledges match f.
 func (s *Store) CountPledges(ctx context.Context, f PledgeFilter) (int, error) {
-	var args db.Args
-	var n int
-	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM pledges p`+db.Where(f.where(&args)), args...).Scan(&n); err != nil {
-		return 0, fmt.Errorf("count pledges: %w", err)
-	}
-	return n, nil
+	return pledges.count(ctx, s.pool, f)
 }
 
 // PledgeCounts are the figures behind "100% of members pledged".
@@ -231,29 +219,33 @@ func (s *Store) Signatures(ctx context.Context, pledgeID int64, viewer *access.P
 	} else if ok {
 		conds = append(conds, `(m.sort_name, m.id) > (`+args.Add(name)+`, `+args.Add(memberID)+`)`)
 	}
-	rows, err := s.pool.Query(ctx, `SELECT s.pledge_id, s.member_id, s.signed_on, m.sort_name
+	list, err := db.Collect(ctx, s.pool, "list signatures", scanSignature, `SELECT s.pledge_id, s.member_id, s.signed_on, m.sort_name
 		FROM pledge_signatures s JOIN members m ON m.id = s.member_id`+db.Where(conds)+
 		` ORDER BY m.sort_name, m.id LIMIT `+args.Add(p.Limit()), args...)
 	if err != nil {
-		return page.Page[*Signature]{}, fmt.Errorf("list signatures: %w", err)
+		return page.Page[*Signature]{}, err
 	}
-	type keyed struct {
-		s    *Signature
-		name string
-	}
-	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (keyed, error) {
-		var k keyed
-		var sig Signature
-		err := r.Scan(&sig.PledgeID, &sig.MemberID, &sig.SignedOn, &k.name)
-		k.s = &sig
-		return k, err
-	})
-	if err != nil {
-		return page.Page[*Signature]{}, fmt.Errorf("list signatures: %w", err)
-	}
-	return page.TrimMap(p, list, func(k keyed) []any { return []any{k.name, k.s.MemberID} },
-		func(k keyed) *Signature { return k.s }), nil
+	return page.TrimMap(p, list, signatureRow.cursor, signatureRow.value), nil
 }
+
+// signatureRow is a listed signature with its member's sort name, by
+// which signatures are listed.
+type signatureRow struct {
+	s    *Signature
+	name string
+}
+
+func scanSignature(r pgx.Row) (signatureRow, error) {
+	var k signatureRow
+	var sig Signature
+	err := r.Scan(&sig.PledgeID, &sig.MemberID, &sig.SignedOn, &k.name)
+	k.s = &sig
+	return k, err
+}
+
+func (k signatureRow) cursor() []any     { return []any{k.name, k.s.MemberID} }
+func (k signatureRow) value() *Signature { return k.s }
+func (k signatureRow) pledge() int64     { return k.s.PledgeID }
 
 // FirstCommendationsOf returns the first page (newest year first) of each
 // member's commendations in one statement, seen as viewer sees them (the
@@ -261,21 +253,14 @@ func (s *Store) Signatures(ctx context.Context, pledgeID int64, viewer *access.P
 func (s *Store) FirstCommendationsOf(ctx context.Context, memberIDs []int64, viewer *access.Principal, first int) (map[int64]page.Page[*Commendation], error) {
 	args := db.Args{memberIDs}
 	conds := append(Filter{Viewer: viewer}.where(&args), `c.member_id = r.member_id`)
-	rows, err := s.pool.Query(ctx, `SELECT x.* FROM unnest($1::bigint[]) AS r(member_id) CROSS JOIN LATERAL (
+	grouped, err := db.Grouped(ctx, s.pool, "members' commendations", scanCommendation,
+		func(c *Commendation) int64 { return *c.MemberID }, `SELECT x.* FROM unnest($1::bigint[]) AS r(member_id) CROSS JOIN LATERAL (
 			SELECT `+commendationColumns+` FROM commendations c`+db.Where(conds)+`
 			ORDER BY c.year DESC, c.id DESC LIMIT `+args.Add(first+1)+`) x`, args...)
 	if err != nil {
-		return nil, fmt.Errorf("members' commendations: %w", err)
+		return nil, err
 	}
-	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*Commendation, error) { return scanCommendation(r) })
-	if err != nil {
-		return nil, fmt.Errorf("members' commendations: %w", err)
-	}
-	grouped := map[int64][]*Commendation{}
-	for _, c := range list {
-		grouped[*c.MemberID] = append(grouped[*c.MemberID], c)
-	}
-	return page.FirstPages(first, memberIDs, grouped, func(c *Commendation) []any { return []any{c.Year, c.ID} }), nil
+	return page.FirstPages(first, memberIDs, grouped, commendations.cursor), nil
 }
 
 // CountCommendationsOf counts each member's commendations viewer may see.
@@ -294,31 +279,14 @@ func (s *Store) CountCommendationsOf(ctx context.Context, memberIDs []int64, vie
 func (s *Store) FirstSignaturesOf(ctx context.Context, pledgeIDs []int64, viewer *access.Principal, first int) (map[int64]page.Page[*Signature], error) {
 	args := db.Args{pledgeIDs}
 	cond := viewer.MemberCondition("m", &args)
-	rows, err := s.pool.Query(ctx, `SELECT x.* FROM unnest($1::bigint[]) AS r(pledge_id) CROSS JOIN LATERAL (
+	grouped, err := db.Grouped(ctx, s.pool, "signatures", scanSignature, signatureRow.pledge, `SELECT x.* FROM unnest($1::bigint[]) AS r(pledge_id) CROSS JOIN LATERAL (
 			SELECT s.pledge_id, s.member_id, s.signed_on, m.sort_name FROM pledge_signatures s JOIN members m ON m.id = s.member_id
 			WHERE s.pledge_id = r.pledge_id AND `+cond+`
 			ORDER BY m.sort_name, m.id LIMIT `+args.Add(first+1)+`) x`, args...)
 	if err != nil {
-		return nil, fmt.Errorf("signatures: %w", err)
+		return nil, err
 	}
-	type keyed struct {
-		s    *Signature
-		name string
-	}
-	grouped := map[int64][]keyed{}
-	_, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (struct{}, error) {
-		var k keyed
-		var sig Signature
-		err := r.Scan(&sig.PledgeID, &sig.MemberID, &sig.SignedOn, &k.name)
-		k.s = &sig
-		grouped[sig.PledgeID] = append(grouped[sig.PledgeID], k)
-		return struct{}{}, err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("signatures: %w", err)
-	}
-	return page.FirstPagesMap(first, pledgeIDs, grouped, func(k keyed) []any { return []any{k.name, k.s.MemberID} },
-		func(k keyed) *Signature { return k.s }), nil
+	return page.FirstPagesMap(first, pledgeIDs, grouped, signatureRow.cursor, signatureRow.value), nil
 }
 
 // CountSignaturesOf counts, per pledge, the signatures of members viewer

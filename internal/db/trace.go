@@ -5,6 +5,8 @@ import (
 	"sync/atomic"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/sodoan/sodoan/internal/ctxvalue"
 )
 
 // StatementCounter counts the SQL statements sent on behalf of one request,
@@ -14,17 +16,17 @@ type StatementCounter struct{ n atomic.Int64 }
 // Count returns the statements counted so far.
 func (c *StatementCounter) Count() int64 { return c.n.Load() }
 
-type counterKey struct{}
+var counterKey ctxvalue.Key[*StatementCounter]
 
 // WithStatementCounter returns ctx carrying c.
 func WithStatementCounter(ctx context.Context, c *StatementCounter) context.Context {
-	return context.WithValue(ctx, counterKey{}, c)
+	return counterKey.With(ctx, c)
 }
 
 // StatementCounterFrom returns the counter WithStatementCounter put in ctx,
 // or nil.
 func StatementCounterFrom(ctx context.Context) *StatementCounter {
-	c, _ := ctx.Value(counterKey{}).(*StatementCounter)
+	c, _ := counterKey.From(ctx)
 	return c
 }
 

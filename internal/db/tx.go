@@ -7,6 +7,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/sodoan/sodoan/internal/ctxvalue"
 )
 
 // DB is what the stores need: a pool in the server, or a transaction when
@@ -27,18 +29,13 @@ type Actor struct {
 	RequestID string
 }
 
-type actorKey struct{}
+var actorKey ctxvalue.Key[Actor]
 
 // WithActor returns ctx carrying a, for the writes made on its behalf.
-func WithActor(ctx context.Context, a Actor) context.Context {
-	return context.WithValue(ctx, actorKey{}, a)
-}
+func WithActor(ctx context.Context, a Actor) context.Context { return actorKey.With(ctx, a) }
 
 // ActorFrom returns the actor ctx carries, if any.
-func ActorFrom(ctx context.Context) (Actor, bool) {
-	a, ok := ctx.Value(actorKey{}).(Actor)
-	return a, ok
-}
+func ActorFrom(ctx context.Context) (Actor, bool) { return actorKey.From(ctx) }
 
 // InTx runs fn in a transaction and commits when fn returns nil; any error
 // rolls everything back, so a rejected write changes nothing. The actor in

@@ -197,23 +197,26 @@ func (c *Cluster) claim() error {
 }
 
 // owner is the pid in the owner file, 0 when there is none.
-func (c *Cluster) owner() int {
-	b, err := os.ReadFile(c.ownerFile())
+func (c *Cluster) owner() int { return numberIn(c.ownerFile()) }
+
+// numberIn is the number a file of ours holds, 0 when it is missing or
+// holds something else.
+func numberIn(path string) int {
+	b, err := os.ReadFile(path)
 	if err != nil {
 		return 0
 	}
-	pid, _ := strconv.Atoi(strings.TrimSpace(string(b)))
-	return pid
+	n, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	if err != nil {
+		return 0
+	}
+	return n
 }
 
 // rememberedPort is the port of the last start when it is free now, else 0.
 func (c *Cluster) rememberedPort() int {
-	b, err := os.ReadFile(c.portFile())
-	if err != nil {
-		return 0
-	}
-	port, err := strconv.Atoi(strings.TrimSpace(string(b)))
-	if err != nil || port <= 0 || port > 65535 {
+	port := numberIn(c.portFile())
+	if port <= 0 || port > 65535 {
 		return 0
 	}
 	ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))

@@ -45,7 +45,12 @@ func withCaching(maxAge time.Duration, next http.Handler) http.Handler {
 			refuse = "private, no-store"
 		}
 		if r.Method != http.MethodGet {
-			next.ServeHTTP(&cachePolicyWriter{ResponseWriter: w, policy: refuse}, r)
+			// Cache-Control is set as the answer starts, over whatever an
+			// inner layer chose.
+			next.ServeHTTP(&startWriter{ResponseWriter: w, start: func(status int) int {
+				w.Header().Set("Cache-Control", refuse)
+				return status
+			}}, r)
 			return
 		}
 
@@ -146,33 +151,33 @@ func (b *bufferedWriter) Write(p []byte) (int, error) {
 	return b.body.Write(p)
 }
 
-// cachePolicyWriter sets Cache-Control as the answer starts, over whatever
-// an inner layer chose.
-type cachePolicyWriter struct {
+// startWriter calls start once, as the answer starts (its WriteHeader,
+// first Write or first Flush), to set headers or change the status.
+type startWriter struct {
 	http.ResponseWriter
-	policy string
-	wrote  bool
+	start func(status int) int
+	wrote bool
 }
 
-func (w *cachePolicyWriter) WriteHeader(status int) {
+func (w *startWriter) WriteHeader(status int) {
 	if !w.wrote {
 		w.wrote = true
-		w.Header().Set("Cache-Control", w.policy)
+		status = w.start(status)
 	}
 	w.ResponseWriter.WriteHeader(status)
 }
 
-func (w *cachePolicyWriter) Write(p []byte) (int, error) {
+func (w *startWriter) Write(p []byte) (int, error) {
 	if !w.wrote {
 		w.WriteHeader(http.StatusOK)
 	}
 	return w.ResponseWriter.Write(p)
 }
 
-func (w *cachePolicyWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+func (w *startWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // Flush lets @defer's parts out as they are written.
-func (w *cachePolicyWriter) Flush() {
+func (w *startWriter) Flush() {
 	if !w.wrote {
 		w.WriteHeader(http.StatusOK)
 	}

@@ -237,38 +237,10 @@ func (w *deadlineWriter) Flush() { flush(w.ResponseWriter) }
 func withRateHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx, o := ratelimit.WithOutcome(r.Context())
-		next.ServeHTTP(&outcomeWriter{ResponseWriter: w, outcome: o}, r.WithContext(ctx))
+		next.ServeHTTP(&startWriter{ResponseWriter: w, start: func(status int) int {
+			return o.Apply(w.Header(), status)
+		}}, r.WithContext(ctx))
 	})
-}
-
-type outcomeWriter struct {
-	http.ResponseWriter
-	outcome *ratelimit.Outcome
-	wrote   bool
-}
-
-func (w *outcomeWriter) WriteHeader(status int) {
-	if !w.wrote {
-		w.wrote = true
-		status = w.outcome.Apply(w.Header(), status)
-	}
-	w.ResponseWriter.WriteHeader(status)
-}
-
-func (w *outcomeWriter) Write(b []byte) (int, error) {
-	if !w.wrote {
-		w.WriteHeader(http.StatusOK)
-	}
-	return w.ResponseWriter.Write(b)
-}
-
-func (w *outcomeWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
-
-func (w *outcomeWriter) Flush() {
-	if !w.wrote {
-		w.WriteHeader(http.StatusOK)
-	}
-	flush(w.ResponseWriter)
 }
 
 func flush(w http.ResponseWriter) {

@@ -7,6 +7,8 @@ import (
 	"net/http"
 
 	"golang.org/x/text/language"
+
+	"github.com/sodoan/sodoan/internal/ctxvalue"
 )
 
 // Lang is a supported message language.
@@ -33,16 +35,14 @@ func FromHeader(acceptLanguage string) Lang {
 	return EN
 }
 
-type ctxKey struct{}
+var langKey ctxvalue.Key[Lang]
 
 // With returns ctx carrying lang.
-func With(ctx context.Context, lang Lang) context.Context {
-	return context.WithValue(ctx, ctxKey{}, lang)
-}
+func With(ctx context.Context, lang Lang) context.Context { return langKey.With(ctx, lang) }
 
 // From returns the request's language, Vietnamese by default.
 func From(ctx context.Context) Lang {
-	if l, ok := ctx.Value(ctxKey{}).(Lang); ok {
+	if l, ok := langKey.From(ctx); ok {
 		return l
 	}
 	return VI

@@ -10,6 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/sodoan/sodoan/internal/ctxvalue"
 	"github.com/sodoan/sodoan/internal/db"
 	"github.com/sodoan/sodoan/internal/validate"
 )
@@ -22,12 +23,10 @@ type Key struct {
 	Fingerprint []byte
 }
 
-type ctxKey struct{}
+var keyKey ctxvalue.Key[Key]
 
 // With returns ctx carrying k for the create it is passed to.
-func With(ctx context.Context, k Key) context.Context {
-	return context.WithValue(ctx, ctxKey{}, k)
-}
+func With(ctx context.Context, k Key) context.Context { return keyKey.With(ctx, k) }
 
 // Replay is the error Claim returns when the key has already created a
 // record: the caller answers with that record instead of creating another.
@@ -58,7 +57,7 @@ const keyLifetime = "24 hours"
 // the second waits for the first to commit, then replays it. Without a key
 // or an actor it does nothing.
 func Claim(ctx context.Context, tx pgx.Tx) error {
-	k, ok := ctx.Value(ctxKey{}).(Key)
+	k, ok := keyKey.From(ctx)
 	actor, _ := db.ActorFrom(ctx)
 	if !ok || actor.AccountID == 0 {
 		return nil
@@ -104,7 +103,7 @@ func Claim(ctx context.Context, tx pgx.Tx) error {
 // Created records, in the create's transaction, which record the key in
 // ctx created, so a retry can answer with it.
 func Created(ctx context.Context, tx pgx.Tx, recordID int64) error {
-	k, ok := ctx.Value(ctxKey{}).(Key)
+	k, ok := keyKey.From(ctx)
 	actor, _ := db.ActorFrom(ctx)
 	if !ok || actor.AccountID == 0 {
 		return nil

@@ -14,6 +14,7 @@ import (
 	"github.com/sodoan/sodoan/internal/account"
 	"github.com/sodoan/sodoan/internal/activity"
 	"github.com/sodoan/sodoan/internal/award"
+	"github.com/sodoan/sodoan/internal/ctxvalue"
 	"github.com/sodoan/sodoan/internal/member"
 	"github.com/sodoan/sodoan/internal/news"
 	"github.com/sodoan/sodoan/internal/org"
@@ -350,17 +351,15 @@ func (k PageKey) split() (pageGroup, int64) { return pageGroup{k.First, k.Year},
 func (k StatsKey) split() (int, int64)      { return k.Year, k.UnitID }
 func (k HoursKey) split() (int, int64)      { return k.Year, k.MemberID }
 
-type ctxKey struct{}
+var loadersKey ctxvalue.Key[*Loaders]
 
 // With returns ctx carrying l.
-func With(ctx context.Context, l *Loaders) context.Context {
-	return context.WithValue(ctx, ctxKey{}, l)
-}
+func With(ctx context.Context, l *Loaders) context.Context { return loadersKey.With(ctx, l) }
 
 // For returns the request's loaders. It panics when the middleware that
 // installs them is missing: that is a wiring bug, not a runtime condition.
 func For(ctx context.Context) *Loaders {
-	l, ok := ctx.Value(ctxKey{}).(*Loaders)
+	l, ok := loadersKey.From(ctx)
 	if !ok {
 		panic("loader: no loaders in context; is the loader middleware installed?")
 	}

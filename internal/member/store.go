@@ -2,9 +2,7 @@ package member
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -61,14 +59,7 @@ func (s *Store) ByIDs(ctx context.Context, ids []int64) (map[int64]*Member, erro
 
 // Get returns one member, or nil.
 func (s *Store) Get(ctx context.Context, id int64) (*Member, error) {
-	m, err := scanMember(s.pool.QueryRow(ctx, `SELECT `+memberColumns+` FROM members m WHERE m.id = $1`, id))
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("get member %d: %w", id, err)
-	}
-	return m, nil
+	return db.OrNil(s.pool.QueryRow(ctx, `SELECT `+memberColumns+` FROM members m WHERE m.id = $1`, id), scanOne, "get member %d", id)
 }
 
 // Filter selects members.
@@ -159,22 +150,19 @@ func (s *Store) List(ctx context.Context, f Filter, order Order, p page.Request)
 		conds = append(conds, `(`+keyCols+`, m.id) `+cmp+` (`+args.Add(key)+`, `+args.Add(id)+`)`)
 	}
 	lim := args.Add(p.Limit())
-	sql := `SELECT ` + memberColumns + `, ` + keyCols + ` FROM members m` + db.Where(conds) + ` ORDER BY ` + orderBy + ` LIMIT ` + lim
+	w := walk(orderBy, keyCols)
+	sql := w.Plain(memberColumns+`, `+keyCols, conds, lim)
 	if small {
-		sql = subtree.ByUnit(args.Add(*f.UnitID), byUnit(conds, orderBy, keyCols, lim), outerOrder(orderBy, keyCols), lim)
+		sql = w.PerUnit(args.Add(*f.UnitID), sortKeyed(keyCols), conds, lim)
 	}
-	rows, err := s.pool.Query(ctx, sql, args.Bind(f.Search != "")...)
-	if err != nil {
-		return page.Page[*Member]{}, fmt.Errorf("list members: %w", err)
-	}
-	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (keyedMember, error) {
+	list, err := db.Collect(ctx, s.pool, "list members", func(r pgx.Row) (keyedMember, error) {
 		var k keyedMember
 		var err error
 		k.m, err = scanMember(r, &k.key)
 		return k, err
-	})
+	}, sql, args.Bind(f.Search != "")...)
 	if err != nil {
-		return page.Page[*Member]{}, fmt.Errorf("list members: %w", err)
+		return page.Page[*Member]{}, err
 	}
 	return page.TrimMap(p, list, keyedMember.cursor, keyedMember.member), nil
 }
@@ -182,11 +170,8 @@ func (s *Store) List(ctx context.Context, f Filter, order Order, p page.Request)
 // Count returns how many members match f.
 func (s *Store) Count(ctx context.Context, f Filter) (int, error) {
 	var args db.Args
-	var n int
-	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM members m`+db.Where(s.where(f, &args)), args.Bind(f.Search != "")...).Scan(&n); err != nil {
-		return 0, fmt.Errorf("count members: %w", err)
-	}
-	return n, nil
+	conds := s.where(f, &args)
+	return db.Count(ctx, s.pool, "count members", "members m", conds, args.Bind(f.Search != "")...)
 }
 
 // FirstPagesIn returns the first page of f's members under each of the
@@ -196,28 +181,22 @@ func (s *Store) FirstPagesIn(ctx context.Context, unitIDs []int64, f Filter, ord
 	// As in List, but for many units: small subtrees (a bloc's branches, the
 	// usual case) are read unit by unit, large ones by walking the members
 	// in order; one statement for each kind that is present.
-	small, large, err := s.subtrees.Split(ctx, s.pool, unitIDs)
+	groups, err := s.subtrees.Groups(ctx, s.pool, unitIDs)
 	if err != nil {
 		return nil, err
 	}
 	f.UnitID = nil
 	orderBy, keyCols, _, _ := orderOf(order)
+	w := walk(orderBy, keyCols)
 	grouped := map[int64][]keyedMember{}
-	for _, group := range []struct {
-		ids    []int64
-		byUnit bool
-	}{{small, true}, {large, false}} {
-		if len(group.ids) == 0 {
-			continue
-		}
+	for _, group := range groups {
 		var args db.Args
-		ids := args.Add(group.ids)
+		ids := args.Add(group.IDs)
 		conds := s.where(f, &args)
 		lim := args.Add(first + 1)
-		inner := `SELECT ` + memberColumns + `, ` + keyCols + ` AS sort_key FROM members m` +
-			db.Where(append(conds, inSubtreeOf("parent.id"))) + ` ORDER BY ` + orderBy + ` LIMIT ` + lim
-		if group.byUnit {
-			inner = subtree.ByUnit("parent.id", byUnit(conds, orderBy, keyCols, lim), outerOrder(orderBy, keyCols), lim)
+		inner := w.Plain(sortKeyed(keyCols), append(conds, inSubtreeOf("parent.id")), lim)
+		if group.ByUnit {
+			inner = w.PerUnit("parent.id", sortKeyed(keyCols), conds, lim)
 		}
 		rows, err := s.pool.Query(ctx, db.Lateral(ids, inner), args.Bind(f.Search != "")...)
 		if err != nil {
@@ -271,17 +250,15 @@ func orderOf(order Order) (orderBy, keyCols, cmp string, key any) {
 	return `m.sort_name, m.id`, `m.sort_name`, `>`, new(string)
 }
 
-// byUnit is one unit's members (the unit is u.id) in order, up to lim,
-// with the sort key as sort_key: the inner query of subtree.ByUnit.
-func byUnit(conds []string, orderBy, keyCols, lim string) string {
-	return `SELECT ` + memberColumns + `, ` + keyCols + ` AS sort_key FROM members m` +
-		db.Where(append(slices.Clip(conds), `m.unit_id = u.id`)) + ` ORDER BY ` + orderBy + ` LIMIT ` + lim
+// walk is the members' list in orderBy, for subtree's two ways to read it;
+// read unit by unit, the rows carry their sort key as sort_key.
+func walk(orderBy, keyCols string) subtree.Walk {
+	return subtree.Walk{From: "members m", UnitColumn: "m.unit_id", OrderBy: orderBy,
+		OuterOrder: strings.NewReplacer(keyCols, "x.sort_key", "m.", "x.").Replace(orderBy)}
 }
 
-// outerOrder is orderBy over byUnit's rows.
-func outerOrder(orderBy, keyCols string) string {
-	return strings.NewReplacer(keyCols, "x.sort_key", "m.", "x.").Replace(orderBy)
-}
+// sortKeyed is a member's columns with the sort key keyCols as sort_key.
+func sortKeyed(keyCols string) string { return memberColumns + `, ` + keyCols + ` AS sort_key` }
 
 // inSubtreeOf is the condition that a member belongs to the unit whose id
 // is the SQL expression unit, or to any unit below it.
@@ -293,39 +270,19 @@ const eventColumns = `id, member_id, kind, occurred_on, decision_number, unit_id
 
 // EventsOf returns the events of each member, oldest first, keyed by member.
 func (s *Store) EventsOf(ctx context.Context, memberIDs []int64) (map[int64][]*Event, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+eventColumns+` FROM member_events
-		WHERE member_id = ANY($1) ORDER BY member_id, occurred_on, id`, memberIDs)
-	if err != nil {
-		return nil, fmt.Errorf("load member events: %w", err)
-	}
-	defer rows.Close()
-	out := make(map[int64][]*Event, len(memberIDs))
-	for rows.Next() {
+	return db.Grouped(ctx, s.pool, "load member events", func(r pgx.Row) (*Event, error) {
 		var e Event
-		if err := rows.Scan(&e.ID, &e.MemberID, &e.Kind, &e.OccurredOn, &e.DecisionNumber, &e.UnitID,
-			&e.FromUnitID, &e.FromExternal, &e.ToUnitID, &e.ToExternal, &e.Note); err != nil {
-			return nil, fmt.Errorf("load member events: %w", err)
-		}
-		out[e.MemberID] = append(out[e.MemberID], &e)
-	}
-	return out, rows.Err()
+		return &e, r.Scan(&e.ID, &e.MemberID, &e.Kind, &e.OccurredOn, &e.DecisionNumber, &e.UnitID,
+			&e.FromUnitID, &e.FromExternal, &e.ToUnitID, &e.ToExternal, &e.Note)
+	}, func(e *Event) int64 { return e.MemberID }, `SELECT `+eventColumns+` FROM member_events
+		WHERE member_id = ANY($1) ORDER BY member_id, occurred_on, id`, memberIDs)
 }
 
 // RatingsOf returns each member's ratings, newest year first, keyed by member.
 func (s *Store) RatingsOf(ctx context.Context, memberIDs []int64) (map[int64][]*Rating, error) {
-	rows, err := s.pool.Query(ctx, `SELECT member_id, year, level, comment, unit_id FROM member_ratings
-		WHERE member_id = ANY($1) ORDER BY member_id, year DESC`, memberIDs)
-	if err != nil {
-		return nil, fmt.Errorf("load ratings: %w", err)
-	}
-	defer rows.Close()
-	out := make(map[int64][]*Rating, len(memberIDs))
-	for rows.Next() {
+	return db.Grouped(ctx, s.pool, "load ratings", func(row pgx.Row) (*Rating, error) {
 		var r Rating
-		if err := rows.Scan(&r.MemberID, &r.Year, &r.Level, &r.Comment, &r.UnitID); err != nil {
-			return nil, fmt.Errorf("load ratings: %w", err)
-		}
-		out[r.MemberID] = append(out[r.MemberID], &r)
-	}
-	return out, rows.Err()
+		return &r, row.Scan(&r.MemberID, &r.Year, &r.Level, &r.Comment, &r.UnitID)
+	}, func(r *Rating) int64 { return r.MemberID }, `SELECT member_id, year, level, comment, unit_id FROM member_ratings
+		WHERE member_id = ANY($1) ORDER BY member_id, year DESC`, memberIDs)
 }

@@ -7,6 +7,8 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/sodoan/sodoan/internal/gqlwatch"
 )
 
 // Label values for what a request does not say or the set cannot hold.
@@ -32,45 +34,12 @@ func (m *Metrics) GraphQL() graphql.HandlerExtension {
 	if m == nil {
 		return nil
 	}
-	return graphqlObserver{m}
-}
-
-// graphqlObserver records executed operations in InterceptOperation (which
-// also sees an operation whose deadline passed before it ran, answered
-// without a response) and refused ones in InterceptResponse, the only hook
-// gqlgen runs for those.
-type graphqlObserver struct{ m *Metrics }
-
-var _ interface {
-	graphql.HandlerExtension
-	graphql.OperationInterceptor
-	graphql.ResponseInterceptor
-} = graphqlObserver{}
-
-type dispatchedKey struct{}
-
-func (graphqlObserver) ExtensionName() string                   { return "Metrics" }
-func (graphqlObserver) Validate(graphql.ExecutableSchema) error { return nil }
-
-func (o graphqlObserver) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
-	h := next(context.WithValue(ctx, dispatchedKey{}, true))
-	first := true
-	return func(ctx context.Context) *graphql.Response {
-		resp := h(ctx)
-		if first {
-			first = false
-			o.m.observe(ctx, resp)
-		}
-		return resp
-	}
-}
-
-func (o graphqlObserver) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
-	resp := next(ctx)
-	if ctx.Value(dispatchedKey{}) == nil {
-		o.m.observe(ctx, resp)
-	}
-	return resp
+	// Executed operations are seen in the operation interceptor (which also
+	// sees one whose deadline passed before it ran, answered without a
+	// response), refused ones in the response interceptor.
+	return gqlwatch.Extension("Metrics", func(ctx context.Context) (context.Context, func(context.Context, *graphql.Response)) {
+		return ctx, m.observe
+	})
 }
 
 func (m *Metrics) observe(ctx context.Context, resp *graphql.Response) {

@@ -61,33 +61,20 @@ type Metrics struct {
 func New(version string) *Metrics {
 	m := &Metrics{
 		registry: prometheus.NewRegistry(),
-		operations: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Namespace: namespace, Subsystem: "graphql", Name: "operations_total",
-			Help: "GraphQL operations answered, by operation name, type (query, mutation) and outcome (ok or the first error's code, server faults first).",
-		}, []string{"operation", "type", "outcome"}),
-		operationDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Namespace: namespace, Subsystem: "graphql", Name: "operation_duration_seconds",
-			Help:    "Time from receiving a GraphQL operation to its answer, parsing and validation included, by operation type.",
-			Buckets: durationBuckets,
-		}, []string{"type"}),
-		httpRequests: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Namespace: namespace, Subsystem: "http", Name: "requests_total",
-			Help: "HTTP requests answered, by route pattern and status code.",
-		}, []string{"route", "status"}),
-		httpDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Namespace: namespace, Subsystem: "http", Name: "request_duration_seconds",
-			Help:    "Time to answer an HTTP request, by route pattern.",
-			Buckets: durationBuckets,
-		}, []string{"route"}),
-		statements: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Namespace: namespace, Subsystem: "http", Name: "request_sql_statements",
-			Help:    "SQL statements one HTTP request sent to PostgreSQL, by route pattern.",
-			Buckets: statementBuckets,
-		}, []string{"route"}),
-		refusals: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Namespace: namespace, Subsystem: "rate_limit", Name: "refusals_total",
-			Help: "Requests refused by a rate limit, by limit (account, anonymous, login, export; bad_token: unknown tokens past their address's budget, answered after a queued lookup).",
-		}, []string{"kind"}),
+		operations: counter("graphql", "operations_total",
+			"GraphQL operations answered, by operation name, type (query, mutation) and outcome (ok or the first error's code, server faults first).",
+			"operation", "type", "outcome"),
+		operationDuration: histogram("graphql", "operation_duration_seconds",
+			"Time from receiving a GraphQL operation to its answer, parsing and validation included, by operation type.",
+			durationBuckets, "type"),
+		httpRequests: counter("http", "requests_total", "HTTP requests answered, by route pattern and status code.", "route", "status"),
+		httpDuration: histogram("http", "request_duration_seconds", "Time to answer an HTTP request, by route pattern.",
+			durationBuckets, "route"),
+		statements: histogram("http", "request_sql_statements", "SQL statements one HTTP request sent to PostgreSQL, by route pattern.",
+			statementBuckets, "route"),
+		refusals: counter("rate_limit", "refusals_total",
+			"Requests refused by a rate limit, by limit (account, anonymous, login, export; bad_token: unknown tokens past their address's budget, answered after a queued lookup).",
+			"kind"),
 		names: newBoundedSet(MaxOperationNames),
 		codes: newBoundedSet(maxCodes),
 	}
@@ -102,6 +89,18 @@ func New(version string) *Metrics {
 		build, m.operations, m.operationDuration, m.httpRequests, m.httpDuration, m.statements, m.refusals,
 	)
 	return m
+}
+
+// counter is a labelled counter of the server's namespace.
+func counter(subsystem, name, help string, labels ...string) *prometheus.CounterVec {
+	return prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: namespace, Subsystem: subsystem, Name: name, Help: help}, labels)
+}
+
+// histogram is a labelled histogram of the server's namespace.
+func histogram(subsystem, name, help string, buckets []float64, labels ...string) *prometheus.HistogramVec {
+	return prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Namespace: namespace, Subsystem: subsystem, Name: name, Help: help, Buckets: buckets,
+	}, labels)
 }
 
 // Handler serves the metrics in Prometheus' text format.

@@ -21,7 +21,7 @@ func BenchmarkInstrumentation(b *testing.B) {
 		r.Pattern = "/graphql" // as the mux would
 		w.WriteHeader(http.StatusOK)
 	}))
-	ext := m.GraphQL().(graphqlObserver)
+	ext := m.GraphQL().(graphql.OperationInterceptor)
 	oc := &graphql.OperationContext{Operation: &ast.OperationDefinition{Name: "Ping", Operation: ast.Query}}
 	resp := &graphql.Response{}
 	req := httptest.NewRequest(http.MethodPost, "/graphql", nil)

@@ -15,8 +15,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/sodoan/sodoan/internal/db"
 	"github.com/sodoan/sodoan/internal/imagedecode"
 	"github.com/sodoan/sodoan/internal/validate"
@@ -176,13 +174,9 @@ func (m Media) Open(name string) (*os.File, time.Time, error) {
 
 const photoColumns = `id, sha256, content_type, width, height, bytes`
 
-func scanPhoto(row pgx.Row) (*Photo, error) {
-	var p Photo
-	if err := row.Scan(&p.ID, &p.SHA256, &p.ContentType, &p.Width, &p.Height, &p.Bytes); err != nil {
-		return nil, err
-	}
-	return &p, nil
-}
+var scanPhoto = db.Scanner(func(p *Photo) []any {
+	return []any{&p.ID, &p.SHA256, &p.ContentType, &p.Width, &p.Height, &p.Bytes}
+})
 
 // PhotosByIDs returns photos keyed by id.
 func (s *Store) PhotosByIDs(ctx context.Context, ids []int64) (map[int64]*Photo, error) {

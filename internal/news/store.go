@@ -75,12 +75,10 @@ func (s *Store) WithClock(now func() time.Time) *Store {
 const postColumns = `p.id, p.unit_id, p.activity_id, p.account_id, p.title, p.slug, p.summary, p.body_markdown, p.body_html,
 	p.author_name, p.author_department, p.tags, p.status, p.published_at, p.cover_photo_id, p.version`
 
-func scanPost(row pgx.Row) (*Post, error) {
-	var p Post
-	err := row.Scan(&p.ID, &p.UnitID, &p.ActivityID, &p.AccountID, &p.Title, &p.Slug, &p.Summary, &p.BodyMarkdown, &p.BodyHTML,
-		&p.AuthorName, &p.AuthorDepartment, &p.Tags, &p.Status, &p.PublishedAt, &p.CoverPhotoID, &p.Version)
-	return &p, err
-}
+var scanPost = db.Scanner(func(p *Post) []any {
+	return []any{&p.ID, &p.UnitID, &p.ActivityID, &p.AccountID, &p.Title, &p.Slug, &p.Summary, &p.BodyMarkdown,
+		&p.BodyHTML, &p.AuthorName, &p.AuthorDepartment, &p.Tags, &p.Status, &p.PublishedAt, &p.CoverPhotoID, &p.Version}
+})
 
 // ByIDs returns posts keyed by id.
 func (s *Store) ByIDs(ctx context.Context, ids []int64) (map[int64]*Post, error) {
@@ -185,12 +183,8 @@ func (s *Store) List(ctx context.Context, f Filter, p page.Request) (page.Page[*
 // Count returns how many posts match f.
 func (s *Store) Count(ctx context.Context, f Filter) (int, error) {
 	var args db.Args
-	var n int
-	err := s.pool.QueryRow(ctx, `SELECT count(*) FROM posts p JOIN units u ON u.id = p.unit_id`+db.Where(f.where(&args)), args.Bind(f.Search != "")...).Scan(&n)
-	if err != nil {
-		return 0, fmt.Errorf("count posts: %w", err)
-	}
-	return n, nil
+	conds := f.where(&args)
+	return db.Count(ctx, s.pool, "count posts", "posts p JOIN units u ON u.id = p.unit_id", conds, args.Bind(f.Search != "")...)
 }
 
 // Input is a post's fields as an editor sends them.
@@ -339,31 +333,25 @@ func (s *Store) Create(ctx context.Context, p Input, accountID int64) (*Post, er
 
 // Update replaces a post's content (not its status).
 func (s *Store) Update(ctx context.Context, id int64, version int32, p Input) (*Post, error) {
-	var out *Post
-	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		cur, err := lock(ctx, tx, id, version)
-		if err != nil {
-			return err
-		}
+	return versionlock.Update(ctx, s.pool, id, version, lock, func(tx pgx.Tx, cur *Post) (*Post, error) {
 		p.UnitID = cur.UnitID
 		var v validate.Errors
 		html, err := s.check(ctx, tx, &v, &p)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if err := v.Err(); err != nil {
-			return err
+			return nil, err
 		}
-		out, err = scanPost(tx.QueryRow(ctx, `UPDATE posts p SET activity_id = $2, title = $3, slug = $4, summary = $5,
+		out, err := scanPost(tx.QueryRow(ctx, `UPDATE posts p SET activity_id = $2, title = $3, slug = $4, summary = $5,
 			body_markdown = $6, body_html = $7, author_name = $8, author_department = $9, tags = $10, cover_photo_id = $11,
 			updated_at = now(), version = version + 1 WHERE id = $1 RETURNING `+postColumns,
 			id, p.ActivityID, p.Title, *p.Slug, p.Summary, p.BodyMarkdown, html, p.AuthorName, p.AuthorDepartment, p.Tags, p.CoverPhotoID))
 		if err != nil {
-			return duplicateSlug(err)
+			return nil, duplicateSlug(err)
 		}
-		return writePhotos(ctx, tx, id, p.Photos)
+		return out, writePhotos(ctx, tx, id, p.Photos)
 	})
-	return out, err
 }
 
 func lock(ctx context.Context, tx pgx.Tx, id int64, version int32) (*Post, error) {
@@ -374,26 +362,19 @@ func lock(ctx context.Context, tx pgx.Tx, id int64, version int32) (*Post, error
 // SetStatus publishes, archives or returns a post to draft. Publishing
 // stamps the time once; republishing an archived post keeps it.
 func (s *Store) SetStatus(ctx context.Context, id int64, version int32, status Status) (*Post, error) {
-	var out *Post
-	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		cur, err := lock(ctx, tx, id, version)
-		if err != nil {
-			return err
-		}
+	return versionlock.Update(ctx, s.pool, id, version, lock, func(tx pgx.Tx, cur *Post) (*Post, error) {
 		// An archived post counts as published news (it was, once); a draft
 		// never published has nothing to archive.
 		if cur.Status == Draft && status == Archived {
 			var v validate.Errors
 			v.Add(validate.Input("status"), validate.NotAllowed, "Tin nháp chưa đăng thì không lưu trữ được; nếu không dùng nữa, hãy xóa.",
 				"A draft that was never published cannot be archived; delete it if it is not wanted.")
-			return v.Err()
+			return nil, v.Err()
 		}
-		out, err = scanPost(tx.QueryRow(ctx, `UPDATE posts p SET status = $2,
+		return scanPost(tx.QueryRow(ctx, `UPDATE posts p SET status = $2,
 			published_at = CASE WHEN $2 = 'DRAFT' THEN NULL ELSE coalesce(published_at, $3) END,
 			updated_at = now(), version = version + 1 WHERE id = $1 RETURNING `+postColumns, id, status, s.now()))
-		return err
 	})
-	return out, err
 }
 
 // Delete removes a post.

@@ -87,15 +87,10 @@ const positionColumns = `p.id, p.unit_id, p.term_id, p.title, p.member_id, p.acc
 
 const positionFrom = ` FROM positions p LEFT JOIN members m ON m.id = p.member_id LEFT JOIN accounts a ON a.id = p.account_id`
 
-func scanPosition(row pgx.Row) (*Position, error) {
-	var p Position
-	err := row.Scan(&p.ID, &p.UnitID, &p.TermID, &p.Title, &p.MemberID, &p.AccountID, &p.HolderName,
-		&p.Holder, &p.ValidFrom, &p.ValidTo, &p.DecisionNumber, &p.Version)
-	if err != nil {
-		return nil, err
-	}
-	return &p, nil
-}
+var scanPosition = db.Scanner(func(p *Position) []any {
+	return []any{&p.ID, &p.UnitID, &p.TermID, &p.Title, &p.MemberID, &p.AccountID,
+		&p.HolderName, &p.Holder, &p.ValidFrom, &p.ValidTo, &p.DecisionNumber, &p.Version}
+})
 
 // AppointInput puts someone in a post. Exactly one of MemberID, AccountID
 // and HolderName names the holder; To nil means until further notice.
@@ -131,18 +126,8 @@ func (t *Timeline) Appoint(ctx context.Context, in AppointInput) (*Position, err
 			"Chọn một người giữ chức vụ: đoàn viên, tài khoản cán bộ hoặc họ tên (chỉ một).",
 			"Name the holder once: a member, an officer's account or a full name.")
 	}
-	in.DecisionNumber = v.OptionalText(validate.Input("decisionNumber"), in.DecisionNumber, maxDecision)
-	in.From, in.To = checkSpan(&v, in.From, in.To)
-	if err := v.Err(); err != nil {
-		return nil, err
-	}
 	var out *Position
-	err := idempotency.InTx(ctx, t.pool, func(tx pgx.Tx) (int64, error) {
-		u, err := lockState(ctx, tx, in.UnitID)
-		if err != nil {
-			return 0, err
-		}
-		checkHeldWithin(&v, u, in.From, in.To)
+	err := t.createHeld(ctx, &v, in.UnitID, &in.DecisionNumber, &in.From, &in.To, func(tx pgx.Tx) (int64, error) {
 		if err := checkHolder(ctx, tx, &v, in); err != nil {
 			return 0, err
 		}
@@ -155,7 +140,7 @@ func (t *Timeline) Appoint(ctx context.Context, in AppointInput) (*Position, err
 			return 0, err
 		}
 		var id int64
-		err = tx.QueryRow(ctx, `INSERT INTO positions (unit_id, term_id, title, member_id, account_id, holder_name, valid_from, valid_to, decision_number)
+		err := tx.QueryRow(ctx, `INSERT INTO positions (unit_id, term_id, title, member_id, account_id, holder_name, valid_from, valid_to, decision_number)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
 			in.UnitID, in.TermID, in.Title, in.MemberID, in.AccountID, in.HolderName, in.From, in.To, in.DecisionNumber).Scan(&id)
 		if err != nil {
@@ -165,6 +150,27 @@ func (t *Timeline) Appoint(ctx context.Context, in AppointInput) (*Position, err
 		return id, err
 	})
 	return out, err
+}
+
+// createHeld checks a dated committee record's decision number and span
+// (normalising them in place), then runs insert in a transaction, with the
+// create's idempotency key, once unitID is locked and checked to exist
+// throughout the span; insert adds its own checks and returns the new id.
+func (t *Timeline) createHeld(ctx context.Context, v *validate.Errors, unitID int64, decision **string,
+	from *time.Time, to **time.Time, insert func(pgx.Tx) (int64, error)) error {
+	*decision = v.OptionalText(validate.Input("decisionNumber"), *decision, maxDecision)
+	*from, *to = checkSpan(v, *from, *to)
+	if err := v.Err(); err != nil {
+		return err
+	}
+	return idempotency.InTx(ctx, t.pool, func(tx pgx.Tx) (int64, error) {
+		u, err := lockState(ctx, tx, unitID)
+		if err != nil {
+			return 0, err
+		}
+		checkHeldWithin(v, u, *from, *to)
+		return insert(tx)
+	})
 }
 
 var (
@@ -369,23 +375,13 @@ type TermInput struct {
 func (t *Timeline) StartTerm(ctx context.Context, in TermInput) (*Term, error) {
 	var v validate.Errors
 	in.Name = v.Text(validate.Input("name"), in.Name, true, maxHolderName)
-	in.DecisionNumber = v.OptionalText(validate.Input("decisionNumber"), in.DecisionNumber, maxDecision)
-	in.From, in.To = checkSpan(&v, in.From, in.To)
-	if err := v.Err(); err != nil {
-		return nil, err
-	}
 	var out *Term
-	err := idempotency.InTx(ctx, t.pool, func(tx pgx.Tx) (int64, error) {
-		u, err := lockState(ctx, tx, in.UnitID)
-		if err != nil {
-			return 0, err
-		}
-		checkHeldWithin(&v, u, in.From, in.To)
+	err := t.createHeld(ctx, &v, in.UnitID, &in.DecisionNumber, &in.From, &in.To, func(tx pgx.Tx) (int64, error) {
 		if err := v.Err(); err != nil {
 			return 0, err
 		}
 		var term Term
-		err = tx.QueryRow(ctx, `INSERT INTO committee_terms (unit_id, name, valid_from, valid_to, decision_number)
+		err := tx.QueryRow(ctx, `INSERT INTO committee_terms (unit_id, name, valid_from, valid_to, decision_number)
 			VALUES ($1, $2, $3, $4, $5) RETURNING id, unit_id, name, valid_from, valid_to, decision_number, version`,
 			in.UnitID, in.Name, in.From, in.To, in.DecisionNumber).
 			Scan(&term.ID, &term.UnitID, &term.Name, &term.ValidFrom, &term.ValidTo, &term.DecisionNumber, &term.Version)

@@ -133,28 +133,14 @@ func (t *Timeline) TermsByIDs(ctx context.Context, ids []int64) (map[int64]*Term
 
 // TermsOf returns a unit's committee terms, oldest first.
 func (t *Timeline) TermsOf(ctx context.Context, unitID int64) ([]*Term, error) {
-	rows, err := t.pool.Query(ctx, `SELECT `+termColumns+` FROM committee_terms WHERE unit_id = $1 ORDER BY valid_from, id`, unitID)
-	if err != nil {
-		return nil, fmt.Errorf("terms of unit %d: %w", unitID, err)
-	}
-	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*Term, error) { return scanTerm(r) })
-	if err != nil {
-		return nil, fmt.Errorf("terms of unit %d: %w", unitID, err)
-	}
-	return list, nil
+	return db.Collect(ctx, t.pool, fmt.Sprintf("terms of unit %d", unitID), scanTerm,
+		`SELECT `+termColumns+` FROM committee_terms WHERE unit_id = $1 ORDER BY valid_from, id`, unitID)
 }
 
 // PostsOfTerm returns the posts recorded in a term, secretary first.
 func (t *Timeline) PostsOfTerm(ctx context.Context, termID int64) ([]*Position, error) {
-	rows, err := t.pool.Query(ctx, `SELECT `+positionColumns+positionFrom+` WHERE p.term_id = $1
+	return db.Collect(ctx, t.pool, fmt.Sprintf("posts of term %d", termID), scanPosition,
+		`SELECT `+positionColumns+positionFrom+` WHERE p.term_id = $1
 		ORDER BY array_position(ARRAY['SECRETARY', 'DEPUTY_SECRETARY', 'STANDING_COMMITTEE_MEMBER', 'COMMITTEE_MEMBER'], p.title),
 			p.valid_from, p.id`, termID)
-	if err != nil {
-		return nil, fmt.Errorf("posts of term %d: %w", termID, err)
-	}
-	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*Position, error) { return scanPosition(r) })
-	if err != nil {
-		return nil, fmt.Errorf("posts of term %d: %w", termID, err)
-	}
-	return list, nil
 }

@@ -217,6 +217,23 @@ func (t *Timeline) decideOn(ctx context.Context, v *validate.Errors, unitID int6
 	})
 }
 
+// decideSet records decision d about unit unitID (d already checked into
+// v): check runs on the locked unit and returns what the decision sets
+// (the SET clause, its values from $2), which decideUpdate writes.
+func (t *Timeline) decideSet(ctx context.Context, v *validate.Errors, unitID int64, d Decided, kind ChangeKind,
+	check func(pgx.Tx, *unitState) (set string, args []any, err error)) (*Change, error) {
+	var out *Change
+	err := t.decideOn(ctx, v, unitID, d.EffectiveOn, func(tx pgx.Tx, u *unitState) error {
+		set, args, err := check(tx, u)
+		if err != nil {
+			return err
+		}
+		out, err = decideUpdate(ctx, tx, v, kind, u, d, set, args...)
+		return err
+	})
+	return out, err
+}
+
 // decideUpdate records a decision about u, once v holds no errors, and
 // applies it to u's row: set is what changes, with $1 u's id and args from $2.
 func decideUpdate(ctx context.Context, tx pgx.Tx, v *validate.Errors, kind ChangeKind, u *unitState, d Decided,
@@ -319,8 +336,7 @@ type RenameDecision struct {
 func (t *Timeline) Rename(ctx context.Context, in RenameDecision) (*Change, error) {
 	var v validate.Errors
 	t.checkDecided(&v, &in.Decided)
-	var out *Change
-	err := t.decideOn(ctx, &v, in.UnitID, in.EffectiveOn, func(tx pgx.Tx, u *unitState) error {
+	return t.decideSet(ctx, &v, in.UnitID, in.Decided, ChangeRename, func(tx pgx.Tx, u *unitState) (string, []any, error) {
 		name, short := u.Name, u.ShortName
 		if in.Name != nil {
 			name = v.Text(fieldName, *in.Name, true, maxName)
@@ -331,11 +347,8 @@ func (t *Timeline) Rename(ctx context.Context, in RenameDecision) (*Change, erro
 		if !v.Has(fieldName) && !v.Has(fieldShort) && name == u.Name && equalText(short, u.ShortName) {
 			v.Add(fieldName, validate.NotAllowed, "Tên mới giống tên hiện nay.", "The new name is the unit's name already.")
 		}
-		var err error
-		out, err = decideUpdate(ctx, tx, &v, ChangeRename, u, in.Decided, `name = $2, short_name = $3`, name, short)
-		return err
+		return `name = $2, short_name = $3`, []any{name, short}, nil
 	})
-	return out, err
 }
 
 func equalText(a, b *string) bool { return (a == nil) == (b == nil) && (a == nil || *a == *b) }
@@ -353,11 +366,10 @@ type MoveDecision struct {
 func (t *Timeline) Move(ctx context.Context, in MoveDecision) (*Change, error) {
 	var v validate.Errors
 	t.checkDecided(&v, &in.Decided)
-	var out *Change
-	err := t.decideOn(ctx, &v, in.UnitID, in.EffectiveOn, func(tx pgx.Tx, u *unitState) error {
+	return t.decideSet(ctx, &v, in.UnitID, in.Decided, ChangeMove, func(tx pgx.Tx, u *unitState) (string, []any, error) {
 		parent, err := lockState(ctx, tx, in.ParentID)
 		if err != nil {
-			return err
+			return "", nil, err
 		}
 		switch {
 		case parent != nil && access.PathHas(parent.Path, u.ID):
@@ -368,21 +380,19 @@ func (t *Timeline) Move(ctx context.Context, in MoveDecision) (*Change, error) {
 			v.Add(fieldParent, validate.NotAllowed, "Đơn vị đã trực thuộc đơn vị này.", "The unit is under this parent already.")
 		default:
 			if err := checkParentAt(ctx, tx, &v, fieldParent, parent, u.Level, in.EffectiveOn); err != nil {
-				return err
+				return "", nil, err
 			}
 		}
 		if !u.ended() && !in.EffectiveOn.IsZero() {
 			if err := checkSubtreeFrom(ctx, tx, &v, fieldUnit, u, in.EffectiveOn); err != nil {
-				return err
+				return "", nil, err
 			}
 		}
 		if err := v.Err(); err != nil {
-			return err // parent may be nil: no such unit
+			return "", nil, err // parent may be nil: no such unit
 		}
-		out, err = decideUpdate(ctx, tx, &v, ChangeMove, u, in.Decided, `parent_id = $2`, parent.ID)
-		return err
+		return `parent_id = $2`, []any{parent.ID}, nil
 	})
-	return out, err
 }
 
 // LevelDecision changes a unit's level from a date.
@@ -399,28 +409,24 @@ func (t *Timeline) ChangeLevel(ctx context.Context, in LevelDecision) (*Change, 
 	if !in.Level.Valid() {
 		v.Add(fieldLevel, validate.Invalid, "Cấp đơn vị không hợp lệ.", "Not a unit level.")
 	}
-	var out *Change
-	err := t.decideOn(ctx, &v, in.UnitID, in.EffectiveOn, func(tx pgx.Tx, u *unitState) error {
+	return t.decideSet(ctx, &v, in.UnitID, in.Decided, ChangeLevelChange, func(tx pgx.Tx, u *unitState) (string, []any, error) {
 		if v.Has(fieldLevel) {
-			return v.Err()
+			return "", nil, v.Err()
 		}
 		if in.Level == u.Level {
 			v.Add(fieldLevel, validate.NotAllowed, "Đơn vị đã ở cấp này.", "The unit is at this level already.")
 		} else if err := checkLevelChange(ctx, tx, &v, u.Unit, in.Level); err != nil {
-			return err
+			return "", nil, err
 		}
 		if u.Level == Branch {
 			if err := checkNoMembers(ctx, tx, &v, fieldLevel, u.ID,
 				"Chi đoàn còn đoàn viên đang sinh hoạt; đoàn viên chỉ sinh hoạt tại chi đoàn.",
 				"The branch has active members, and members belong to a branch."); err != nil {
-				return err
+				return "", nil, err
 			}
 		}
-		var err error
-		out, err = decideUpdate(ctx, tx, &v, ChangeLevelChange, u, in.Decided, `level = $2`, in.Level)
-		return err
+		return `level = $2`, []any{in.Level}, nil
 	})
-	return out, err
 }
 
 func checkNoMembers(ctx context.Context, tx pgx.Tx, v *validate.Errors, field []string, unitID int64, vi, en string) error {

@@ -2,7 +2,6 @@ package org
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -22,14 +21,9 @@ func NewStore(pool db.DB) *Store { return &Store{pool: pool} }
 
 const unitColumns = `id, parent_id, level, name, short_name, address, path::text, archived_at, version`
 
-func scanUnit(row pgx.Row) (*Unit, error) {
-	var u Unit
-	err := row.Scan(&u.ID, &u.ParentID, &u.Level, &u.Name, &u.ShortName, &u.Address, &u.Path, &u.ArchivedAt, &u.Version)
-	if err != nil {
-		return nil, err
-	}
-	return &u, nil
-}
+var scanUnit = db.Scanner(func(u *Unit) []any {
+	return []any{&u.ID, &u.ParentID, &u.Level, &u.Name, &u.ShortName, &u.Address, &u.Path, &u.ArchivedAt, &u.Version}
+})
 
 // ByIDs returns the units with the given ids, keyed by id; missing ids are
 // absent from the map.
@@ -39,14 +33,7 @@ func (s *Store) ByIDs(ctx context.Context, ids []int64) (map[int64]*Unit, error)
 
 // Get returns one unit, or nil when it does not exist.
 func (s *Store) Get(ctx context.Context, id int64) (*Unit, error) {
-	u, err := scanUnit(s.pool.QueryRow(ctx, `SELECT `+unitColumns+` FROM units WHERE id = $1`, id))
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("get unit %d: %w", id, err)
-	}
-	return u, nil
+	return db.OrNil(s.pool.QueryRow(ctx, `SELECT `+unitColumns+` FROM units WHERE id = $1`, id), scanUnit, "get unit %d", id)
 }
 
 // Filter selects units to list.
@@ -119,69 +106,57 @@ func (s *Store) List(ctx context.Context, f Filter, p page.Request) (page.Page[*
 	}
 	sql := `SELECT ` + unitColumns + `, nlevel(path), search FROM units` + db.Where(conds) +
 		` ORDER BY nlevel(path), search, id LIMIT ` + args.Add(p.Limit())
-	rows, err := s.pool.Query(ctx, sql, args.Bind(f.Search != "")...)
+	list, err := db.Collect(ctx, s.pool, "list units", scanUnitRow, sql, args.Bind(f.Search != "")...)
 	if err != nil {
-		return page.Page[*Unit]{}, fmt.Errorf("list units: %w", err)
+		return page.Page[*Unit]{}, err
 	}
-	type row struct {
-		unit *Unit
-		key  unitKey
+	return page.TrimMap(p, list, unitRow.cursor, unitRow.value), nil
+}
+
+// unitRow is a listed unit with its place in the list's order.
+type unitRow struct {
+	unit *Unit
+	key  unitKey
+}
+
+// scanUnitRow scans a unit's columns, then nlevel(path) and search.
+func scanUnitRow(r pgx.Row) (unitRow, error) {
+	var u Unit
+	var key unitKey
+	err := r.Scan(&u.ID, &u.ParentID, &u.Level, &u.Name, &u.ShortName, &u.Address, &u.Path, &u.ArchivedAt, &u.Version, &key.Depth, &key.Search)
+	key.ID = u.ID
+	return unitRow{&u, key}, err
+}
+
+func (r unitRow) cursor() []any { return []any{r.key.Depth, r.key.Search, r.key.ID} }
+func (r unitRow) value() *Unit  { return r.unit }
+
+// parent is the unit's parent's id, 0 for a root.
+func (r unitRow) parent() int64 {
+	if r.unit.ParentID == nil {
+		return 0
 	}
-	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (row, error) {
-		var u Unit
-		var key unitKey
-		err := r.Scan(&u.ID, &u.ParentID, &u.Level, &u.Name, &u.ShortName, &u.Address, &u.Path, &u.ArchivedAt, &u.Version, &key.Depth, &key.Search)
-		key.ID = u.ID
-		return row{&u, key}, err
-	})
-	if err != nil {
-		return page.Page[*Unit]{}, fmt.Errorf("list units: %w", err)
-	}
-	return page.TrimMap(p, list, func(r row) []any { return []any{r.key.Depth, r.key.Search, r.key.ID} },
-		func(r row) *Unit { return r.unit }), nil
+	return *r.unit.ParentID
 }
 
 // Count returns how many units match f.
 func (s *Store) Count(ctx context.Context, f Filter) (int, error) {
 	var args db.Args
-	var n int
-	err := s.pool.QueryRow(ctx, `SELECT count(*) FROM units`+db.Where(f.where(&args)), args.Bind(f.Search != "")...).Scan(&n)
-	if err != nil {
-		return 0, fmt.Errorf("count units: %w", err)
-	}
-	return n, nil
+	conds := f.where(&args)
+	return db.Count(ctx, s.pool, "count units", "units", conds, args.Bind(f.Search != "")...)
 }
 
 // FirstChildren returns the first page of each parent's children (by
 // name) in one statement, for a list of units each showing its children.
 func (s *Store) FirstChildren(ctx context.Context, parentIDs []int64, first int, includeArchived bool) (map[int64]page.Page[*Unit], error) {
-	rows, err := s.pool.Query(ctx, `SELECT x.* FROM unnest($1::bigint[]) AS p(id) CROSS JOIN LATERAL (
+	grouped, err := db.Grouped(ctx, s.pool, "children", scanUnitRow, unitRow.parent, `SELECT x.* FROM unnest($1::bigint[]) AS p(id) CROSS JOIN LATERAL (
 			SELECT `+unitColumns+`, nlevel(path), search FROM units
 			WHERE parent_id = p.id AND ($2 OR archived_at IS NULL)
 			ORDER BY nlevel(path), search, id LIMIT $3) x`, parentIDs, includeArchived, first+1)
 	if err != nil {
-		return nil, fmt.Errorf("children: %w", err)
+		return nil, err
 	}
-	type row struct {
-		unit *Unit
-		key  unitKey
-	}
-	grouped := map[int64][]row{}
-	_, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (struct{}, error) {
-		var u Unit
-		var key unitKey
-		err := r.Scan(&u.ID, &u.ParentID, &u.Level, &u.Name, &u.ShortName, &u.Address, &u.Path, &u.ArchivedAt, &u.Version, &key.Depth, &key.Search)
-		key.ID = u.ID
-		if err == nil && u.ParentID != nil {
-			grouped[*u.ParentID] = append(grouped[*u.ParentID], row{&u, key})
-		}
-		return struct{}{}, err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("children: %w", err)
-	}
-	return page.FirstPagesMap(first, parentIDs, grouped, func(r row) []any { return []any{r.key.Depth, r.key.Search, r.key.ID} },
-		func(r row) *Unit { return r.unit }), nil
+	return page.FirstPagesMap(first, parentIDs, grouped, unitRow.cursor, unitRow.value), nil
 }
 
 // CountChildren counts each parent's children.

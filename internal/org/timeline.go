@@ -72,13 +72,9 @@ func (v *UnitVersion) AncestorIDs() []int64 {
 
 const versionColumns = `v.unit_id, v.parent_id, v.level, v.name, v.short_name, v.path::text, v.valid_from, v.valid_to, v.change_id`
 
-func scanVersion(row pgx.Row) (*UnitVersion, error) {
-	var v UnitVersion
-	if err := row.Scan(&v.UnitID, &v.ParentID, &v.Level, &v.Name, &v.ShortName, &v.Path, &v.ValidFrom, &v.ValidTo, &v.ChangeID); err != nil {
-		return nil, err
-	}
-	return &v, nil
-}
+var scanVersion = db.Scanner(func(v *UnitVersion) []any {
+	return []any{&v.UnitID, &v.ParentID, &v.Level, &v.Name, &v.ShortName, &v.Path, &v.ValidFrom, &v.ValidTo, &v.ChangeID}
+})
 
 func collectVersions(rows pgx.Rows, err error) ([]*UnitVersion, error) {
 	if err != nil {
@@ -91,15 +87,8 @@ func collectVersions(rows pgx.Rows, err error) ([]*UnitVersion, error) {
 // level and path of that time. It is nil when the unit did not exist then
 // (not yet formed, or already merged or dissolved).
 func (t *Timeline) UnitAsOf(ctx context.Context, id int64, on time.Time) (*UnitVersion, error) {
-	v, err := scanVersion(t.pool.QueryRow(ctx, `SELECT `+versionColumns+` FROM unit_versions v
-		WHERE v.unit_id = $1 AND v.during @> $2::date`, id, dateOf(on)))
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("unit %d as of %s: %w", id, on.Format(time.DateOnly), err)
-	}
-	return v, nil
+	return db.OrNil(t.pool.QueryRow(ctx, `SELECT `+versionColumns+` FROM unit_versions v
+		WHERE v.unit_id = $1 AND v.during @> $2::date`, id, dateOf(on)), scanVersion, "unit %d as of %s", id, on.Format(time.DateOnly))
 }
 
 // UnitsAsOf returns several units as they stood on the day on, keyed by id;

@@ -93,14 +93,7 @@ const lockUnitSQL = `SELECT ` + unitColumns + ` FROM units WHERE id = $1 FOR UPD
 
 // lockUnit reads a unit for update, or nil when it does not exist.
 func lockUnit(ctx context.Context, tx pgx.Tx, id int64) (*Unit, error) {
-	u, err := scanUnit(tx.QueryRow(ctx, lockUnitSQL, id))
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("lock unit %d: %w", id, err)
-	}
-	return u, nil
+	return db.OrNil(tx.QueryRow(ctx, lockUnitSQL, id), scanUnit, "lock unit %d", id)
 }
 
 // lockCurrent locks the unit being changed and checks the caller's version.

@@ -9,6 +9,8 @@ import (
 
 	"github.com/rs/xid"
 	"github.com/rs/zerolog"
+
+	"github.com/sodoan/sodoan/internal/ctxvalue"
 )
 
 // Header carries the id both ways.
@@ -17,16 +19,14 @@ const Header = "X-Request-Id"
 // MaxLen bounds a client's id; longer ones are replaced.
 const MaxLen = 64
 
-type key struct{}
+var key ctxvalue.Key[string]
 
 // With returns ctx carrying id.
-func With(ctx context.Context, id string) context.Context {
-	return context.WithValue(ctx, key{}, id)
-}
+func With(ctx context.Context, id string) context.Context { return key.With(ctx, id) }
 
 // From returns the request's id, or "" outside a request.
 func From(ctx context.Context) string {
-	id, _ := ctx.Value(key{}).(string)
+	id, _ := key.From(ctx)
 	return id
 }
 

@@ -122,18 +122,28 @@ func (l *loader) fail(what string, err error) {
 	}
 }
 
-func (l *loader) unit(parent *org.Unit, level org.Level, name, short, address string) *org.Unit {
+// record makes one record with create unless an earlier call failed,
+// keeps create's error under what, and counts the record in n (nil: not
+// counted).
+func record[T any](l *loader, what string, n *int, create func() (T, error)) T {
+	var rec T
 	if l.err != nil {
-		return nil
+		return rec
 	}
+	rec, err := create()
+	l.fail(what, err)
+	if n != nil {
+		*n++
+	}
+	return rec
+}
+
+func (l *loader) unit(parent *org.Unit, level org.Level, name, short, address string) *org.Unit {
 	in := org.CreateInput{Level: level, Name: name, ShortName: opt(short), Address: opt(address)}
 	if parent != nil {
 		in.ParentID = &parent.ID
 	}
-	u, err := l.units.Create(l.ctx, in)
-	l.fail("unit "+name, err)
-	l.sum.Units++
-	return u
+	return record(l, "unit "+name, &l.sum.Units, func() (*org.Unit, error) { return l.units.Create(l.ctx, in) })
 }
 
 // person is a member as the demo lists them.
@@ -148,17 +158,12 @@ type person struct {
 }
 
 func (l *loader) member(u *org.Unit, p person) *member.Member {
-	if l.err != nil {
-		return nil
-	}
-	in := member.CreateInput{
-		UnitID: u.ID, FullName: p.name, Gender: p.gender, BirthDate: day(p.born), JoinedOn: day(p.joined),
-		CardNumber: opt(p.card), Position: p.position, Phone: opt(p.phone),
-	}
-	m, err := l.members.Create(l.ctx, in)
-	l.fail("member "+p.name, err)
-	l.sum.Members++
-	return m
+	return record(l, "member "+p.name, &l.sum.Members, func() (*member.Member, error) {
+		return l.members.Create(l.ctx, member.CreateInput{
+			UnitID: u.ID, FullName: p.name, Gender: p.gender, BirthDate: day(p.born), JoinedOn: day(p.joined),
+			CardNumber: opt(p.card), Position: p.position, Phone: opt(p.phone),
+		})
+	})
 }
 
 func (l *loader) memberList(u *org.Unit, people []person) []*member.Member {
@@ -170,28 +175,20 @@ func (l *loader) memberList(u *org.Unit, people []person) []*member.Member {
 }
 
 func (l *loader) campaign(u *org.Unit, name string, year int, area activity.WorkArea, about string) *activity.Campaign {
-	if l.err != nil {
-		return nil
-	}
-	c, err := l.activity.CreateCampaign(l.ctx, activity.CampaignInput{
-		UnitID: u.ID, Name: name, Year: year, WorkArea: area, Description: opt(about),
+	return record(l, "campaign "+name, &l.sum.Campaigns, func() (*activity.Campaign, error) {
+		return l.activity.CreateCampaign(l.ctx, activity.CampaignInput{
+			UnitID: u.ID, Name: name, Year: year, WorkArea: area, Description: opt(about),
+		})
 	})
-	l.fail("campaign "+name, err)
-	l.sum.Campaigns++
-	return c
 }
 
 func (l *loader) activityOf(in activity.ActivityInput) *activity.Activity {
-	if l.err != nil {
-		return nil
-	}
 	if in.Status == "" {
 		in.Status = activity.Done
 	}
-	a, err := l.activity.CreateActivity(l.ctx, in)
-	l.fail("activity "+in.Title, err)
-	l.sum.Activities++
-	return a
+	return record(l, "activity "+in.Title, &l.sum.Activities, func() (*activity.Activity, error) {
+		return l.activity.CreateActivity(l.ctx, in)
+	})
 }
 
 // took records who took part; the first of ms organised it.
@@ -213,21 +210,15 @@ func (l *loader) took(a *activity.Activity, hours float64, ms ...*member.Member)
 }
 
 func (l *loader) contribution(in activity.ContributionInput) {
-	if l.err != nil {
-		return
-	}
-	_, err := l.activity.CreateContribution(l.ctx, in)
-	l.fail("contribution "+in.Description, err)
-	l.sum.Contributions++
+	record(l, "contribution "+in.Description, &l.sum.Contributions, func() (*activity.Contribution, error) {
+		return l.activity.CreateContribution(l.ctx, in)
+	})
 }
 
 func (l *loader) commend(in award.CommendationInput) {
-	if l.err != nil {
-		return
-	}
-	_, err := l.awards.CreateCommendation(l.ctx, in)
-	l.fail("commendation "+in.Title, err)
-	l.sum.Commendations++
+	record(l, "commendation "+in.Title, &l.sum.Commendations, func() (*award.Commendation, error) {
+		return l.awards.CreateCommendation(l.ctx, in)
+	})
 }
 
 func (l *loader) pledge(u *org.Unit, year int, title, about string, on string, signers []*member.Member) {
@@ -260,15 +251,15 @@ func (l *loader) rate(year int, ratings map[*member.Member]member.RatingLevel) {
 // term opens a committee term of u; to "" means still running.
 func (l *loader) term(u *org.Unit, name, from, to, decision string) *org.Term {
 	if l.err != nil {
-		return nil
+		return nil // u may be a unit that failed to be made
 	}
-	in := org.TermInput{UnitID: u.ID, Name: name, From: day(from), DecisionNumber: opt(decision)}
-	if to != "" {
-		in.To = ptr(day(to))
-	}
-	tm, err := l.timeline.StartTerm(l.ctx, in)
-	l.fail("term "+name+" of "+u.Name, err)
-	return tm
+	return record(l, "term "+name+" of "+u.Name, nil, func() (*org.Term, error) {
+		in := org.TermInput{UnitID: u.ID, Name: name, From: day(from), DecisionNumber: opt(decision)}
+		if to != "" {
+			in.To = ptr(day(to))
+		}
+		return l.timeline.StartTerm(l.ctx, in)
+	})
 }
 
 // post names the holder of a committee post: a member, or a person named

@@ -9,6 +9,8 @@ import (
 	"go.opentelemetry.io/otel/codes"
 	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
 	"go.opentelemetry.io/otel/trace"
+
+	"github.com/sodoan/sodoan/internal/gqlwatch"
 )
 
 // Span attributes beyond the semantic conventions.
@@ -28,47 +30,14 @@ func (t *Tracing) GraphQL() graphql.HandlerExtension {
 	if t == nil {
 		return nil
 	}
-	return graphqlTracer{t.tracer}
+	g := graphqlTracer{t.tracer}
+	return gqlwatch.Extension("Tracing", func(ctx context.Context) (context.Context, func(context.Context, *graphql.Response)) {
+		ctx, span := g.start(ctx)
+		return ctx, func(ctx context.Context, resp *graphql.Response) { finish(ctx, span, resp) }
+	})
 }
 
 type graphqlTracer struct{ tracer trace.Tracer }
-
-var _ interface {
-	graphql.HandlerExtension
-	graphql.OperationInterceptor
-	graphql.ResponseInterceptor
-} = graphqlTracer{}
-
-type dispatchedKey struct{}
-
-func (graphqlTracer) ExtensionName() string                   { return "Tracing" }
-func (graphqlTracer) Validate(graphql.ExecutableSchema) error { return nil }
-
-func (g graphqlTracer) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
-	ctx, span := g.start(ctx)
-	h := next(context.WithValue(ctx, dispatchedKey{}, true))
-	ended := false
-	return func(ctx context.Context) *graphql.Response {
-		resp := h(ctx)
-		if !ended {
-			ended = true
-			finish(ctx, span, resp)
-		}
-		return resp
-	}
-}
-
-// InterceptResponse traces the operations gqlgen refused before execution,
-// for which it calls no operation interceptor.
-func (g graphqlTracer) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
-	if ctx.Value(dispatchedKey{}) != nil {
-		return next(ctx)
-	}
-	ctx, span := g.start(ctx)
-	resp := next(ctx)
-	finish(ctx, span, resp)
-	return resp
-}
 
 // start opens the operation's span at the time gqlgen received it, so
 // parsing and validation are inside.
