@@ -58,9 +58,7 @@ func (f *fixture) lastDay(unitID int64) *time.Time {
 }
 
 func TestChangeLevel(t *testing.T) {
-	t.Parallel()
-	f := newFixture(t)
-	p := f.unit(nil, org.Province, "Tỉnh đoàn Thử")
+	f, p := newProvince(t)
 	d := f.unit(p, org.District, "Huyện đoàn Thử")
 	f.unit(d, org.Grassroots, "Đoàn xã Thử")
 	f.ok(f.tl.ChangeLevel(f.ctx, org.LevelDecision{UnitID: d.ID, Level: org.Bloc, Decided: decided("2025-07-01", "9-QĐ/TĐ")}))
@@ -77,9 +75,7 @@ func TestChangeLevel(t *testing.T) {
 // where she was; activities and posts stay with the old branch, the posts
 // ending the day before.
 func TestMergeIntoNewBranch(t *testing.T) {
-	t.Parallel()
-	f := newFixture(t)
-	p := f.unit(nil, org.Province, "Tỉnh đoàn Thử")
+	f, p := newProvince(t)
 	k := f.unit(p, org.Bloc, "Đoàn khối Thử")
 	x := f.unit(k, org.Branch, "Chi đoàn X")
 	y := f.unit(k, org.Branch, "Chi đoàn Y")
@@ -139,9 +135,7 @@ func TestMergeIntoNewBranch(t *testing.T) {
 // A unit absorbing one of another level, with the level given: the units
 // below the absorbed one move under the absorbing one.
 func TestMergeAbsorbWithLevel(t *testing.T) {
-	t.Parallel()
-	f := newFixture(t)
-	p := f.unit(nil, org.Province, "Tỉnh đoàn Thử")
+	f, p := newProvince(t)
 	d := f.unit(p, org.District, "Huyện đoàn Thử")
 	g := f.unit(p, org.Grassroots, "Đoàn cơ sở Thử")
 	b := f.unit(g, org.Branch, "Chi đoàn Thử")
@@ -164,9 +158,7 @@ func TestMergeAbsorbWithLevel(t *testing.T) {
 }
 
 func TestSplit(t *testing.T) {
-	t.Parallel()
-	f := newFixture(t)
-	p := f.unit(nil, org.Province, "Tỉnh đoàn Thử")
+	f, p := newProvince(t)
 	k := f.unit(p, org.Bloc, "Đoàn khối Thử")
 	x := f.unit(k, org.Branch, "Chi đoàn Lớn")
 	m1 := f.member(x, "Hoàng Thị Thu", "2016-03-26")
@@ -207,9 +199,7 @@ func TestSplit(t *testing.T) {
 }
 
 func TestDissolve(t *testing.T) {
-	t.Parallel()
-	f := newFixture(t)
-	p := f.unit(nil, org.Province, "Tỉnh đoàn Thử")
+	f, p := newProvince(t)
 	k := f.unit(p, org.Bloc, "Đoàn khối Thử")
 	x := f.unit(k, org.Branch, "Chi đoàn Giải Thể")
 	y := f.unit(k, org.Branch, "Chi đoàn Nhận")

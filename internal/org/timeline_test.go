@@ -46,6 +46,15 @@ func newFixture(t *testing.T) *fixture {
 		tl: org.NewTimeline(pool), members: member.NewStore(pool)}
 }
 
+// newProvince starts a parallel test on its own fixture with the province
+// "Tỉnh đoàn Thử", under which most tests build their tree.
+func newProvince(t *testing.T) (*fixture, *org.Unit) {
+	t.Helper()
+	t.Parallel()
+	f := newFixture(t)
+	return f, f.unit(nil, org.Province, "Tỉnh đoàn Thử")
+}
+
 func (f *fixture) unit(parent *org.Unit, level org.Level, name string) *org.Unit {
 	f.t.Helper()
 	in := org.CreateInput{Level: level, Name: name}
@@ -177,9 +186,7 @@ func (f *fixture) checkConsistent() {
 // A tree read back as of two dates: a rename and a move later, the old day
 // still shows the old names and places.
 func TestTreeAsOfTwoDates(t *testing.T) {
-	t.Parallel()
-	f := newFixture(t)
-	p := f.unit(nil, org.Province, "Tỉnh đoàn Thử")
+	f, p := newProvince(t)
 	k := f.unit(p, org.Bloc, "Đoàn khối Cơ quan tỉnh")
 	k2 := f.unit(p, org.Bloc, "Đoàn khối Doanh nghiệp tỉnh")
 	x := f.unit(k, org.Branch, "Chi đoàn Văn phòng")
@@ -254,9 +261,7 @@ func itoa(id int64) string { return strconv.FormatInt(id, 10) }
 // Plain edits (the unit update and move without a date) take effect today:
 // the past keeps the old name and place.
 func TestPlainEditsTakeEffectToday(t *testing.T) {
-	t.Parallel()
-	f := newFixture(t)
-	p := f.unit(nil, org.Province, "Tỉnh đoàn Thử")
+	f, p := newProvince(t)
 	k := f.unit(p, org.Bloc, "Đoàn khối Cũ")
 	k2 := f.unit(p, org.Bloc, "Đoàn khối Khác")
 	x := f.unit(k, org.Branch, "Chi đoàn X")
