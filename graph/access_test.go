@@ -108,12 +108,7 @@ func mutationCases() []mutationCase {
 	unitUnderBloc := func(t *testing.T, c *callers, level string) string {
 		return c.unit(t, &c.bloc, level, uniq("Đơn vị"))
 	}
-	post := func(t *testing.T, c *callers) string {
-		var out struct{ Post struct{ ID string } }
-		c.env.MustMutate(t, "postCreate", "PostCreateInput", "post { id }",
-			map[string]any{"unitId": c.branchA, "post": map[string]any{"title": uniq("Tin"), "bodyMarkdown": "Nội dung"}}, &out)
-		return out.Post.ID
-	}
+	post := func(t *testing.T, c *callers) string { return c.post(t, c.branchA, uniq("Tin"), "Nội dung") }
 	acct := func(t *testing.T, c *callers) string {
 		id := c.env.Account(t, strings.ReplaceAll(uniq("tk"), " ", ""), ptr(key(t, model.KindUnit, c.branchA)), nil)
 		return model.EncodeID(model.KindAccount, id)

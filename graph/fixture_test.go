@@ -87,6 +87,23 @@ func (tr *tree) activity(t *testing.T, unit, title string, extra map[string]any)
 	return out.Activity.ID
 }
 
+// post creates a draft post of unit and returns its ID.
+func (tr *tree) post(t *testing.T, unit, title, body string) string {
+	t.Helper()
+	var out struct{ Post struct{ ID string } }
+	tr.env.MustMutate(t, "postCreate", "PostCreateInput", "post { id }",
+		map[string]any{"unitId": unit, "post": map[string]any{"title": title, "bodyMarkdown": body}}, &out)
+	return out.Post.ID
+}
+
+// published creates a post of unit and publishes it; it returns its ID.
+func (tr *tree) published(t *testing.T, unit, title, body string) string {
+	t.Helper()
+	id := tr.post(t, unit, title, body)
+	tr.env.MustMutate(t, "postSetStatus", "PostSetStatusInput", "post { id }", map[string]any{"id": id, "version": 1, "status": "PUBLISHED"}, nil)
+	return id
+}
+
 // version reads a record's current version through node(id:).
 func (tr *tree) version(t *testing.T, id string) int {
 	t.Helper()
