@@ -9,10 +9,7 @@ import (
 
 func (tr *tree) campaign(t *testing.T, unit, name string, year int) string {
 	t.Helper()
-	var out struct{ Campaign struct{ ID string } }
-	tr.env.MustMutate(t, "campaignCreate", "CampaignCreateInput", "campaign { id }",
-		map[string]any{"unitId": unit, "name": name, "year": year, "workArea": "YOUTH_VOLUNTEERING"}, &out)
-	return out.Campaign.ID
+	return tr.env.Create(t, "campaign", map[string]any{"unitId": unit, "name": name, "year": year, "workArea": "YOUTH_VOLUNTEERING"})
 }
 
 func (tr *tree) record(t *testing.T, activity string, participants ...map[string]any) {

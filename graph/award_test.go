@@ -9,9 +9,7 @@ import (
 
 func (tr *tree) commend(t *testing.T, input map[string]any) string {
 	t.Helper()
-	var out struct{ Commendation struct{ ID string } }
-	tr.env.MustMutate(t, "commendationCreate", "CommendationCreateInput", "commendation { id }", input, &out)
-	return out.Commendation.ID
+	return tr.env.Create(t, "commendation", input)
 }
 
 // The worked example's commendations: a collective Bằng khen from the bloc,

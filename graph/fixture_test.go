@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"fmt"
+	"maps"
 	"sync/atomic"
 	"testing"
 
@@ -41,9 +42,7 @@ func (tr *tree) unit(t *testing.T, parent *string, level, name string) string {
 	if parent != nil {
 		input["parentId"] = *parent
 	}
-	var out struct{ Unit struct{ ID string } }
-	tr.env.MustMutate(t, "unitCreate", "UnitCreateInput", "unit { id }", input, &out)
-	return out.Unit.ID
+	return tr.env.Create(t, "unit", input)
 }
 
 var cardSeq atomic.Int64
@@ -60,12 +59,8 @@ func (tr *tree) member(t *testing.T, unit, fullName string, extra map[string]any
 		"joinedOn":   "2015-03-26",
 		"cardNumber": fmt.Sprintf("TEST%06d", cardSeq.Add(1)),
 	}
-	for k, v := range extra {
-		input[k] = v
-	}
-	var out struct{ Member struct{ ID string } }
-	tr.env.MustMutate(t, "memberCreate", "MemberCreateInput", "member { id }", input, &out)
-	return out.Member.ID
+	maps.Copy(input, extra)
+	return tr.env.Create(t, "member", input)
 }
 
 // activity creates an activity of unit and returns its ID.
@@ -79,21 +74,14 @@ func (tr *tree) activity(t *testing.T, unit, title string, extra map[string]any)
 		"startsOn": "2022-07-10",
 		"status":   "DONE",
 	}
-	for k, v := range extra {
-		input[k] = v
-	}
-	var out struct{ Activity struct{ ID string } }
-	tr.env.MustMutate(t, "activityCreate", "ActivityCreateInput", "activity { id }", input, &out)
-	return out.Activity.ID
+	maps.Copy(input, extra)
+	return tr.env.Create(t, "activity", input)
 }
 
 // post creates a draft post of unit and returns its ID.
 func (tr *tree) post(t *testing.T, unit, title, body string) string {
 	t.Helper()
-	var out struct{ Post struct{ ID string } }
-	tr.env.MustMutate(t, "postCreate", "PostCreateInput", "post { id }",
-		map[string]any{"unitId": unit, "post": map[string]any{"title": title, "bodyMarkdown": body}}, &out)
-	return out.Post.ID
+	return tr.env.Create(t, "post", map[string]any{"unitId": unit, "post": map[string]any{"title": title, "bodyMarkdown": body}})
 }
 
 // published creates a post of unit and publishes it; it returns its ID.

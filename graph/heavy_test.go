@@ -20,9 +20,7 @@ func TestAggregatesPricedBySubtree(t *testing.T) {
 		if parent != "" {
 			input["parentId"] = parent
 		}
-		var out struct{ Unit struct{ ID string } }
-		env.MustMutate(t, "unitCreate", "UnitCreateInput", "unit { id }", input, &out)
-		return out.Unit.ID
+		return env.Create(t, "unit", input)
 	}
 	province := create("", "PROVINCE", "Tỉnh đoàn Ninh Thuận")
 	var branch string

@@ -254,6 +254,20 @@ func (e *Env) MustMutate(t testing.TB, name, inputType, selection string, input 
 	}
 }
 
+// Create runs the create mutation of a kind of record ("unit" runs
+// unitCreate with a UnitCreateInput), fails the test on any userError, and
+// returns the new record's ID.
+func (e *Env) Create(t testing.TB, record string, input map[string]any) string {
+	t.Helper()
+	var payload map[string]json.RawMessage
+	e.MustMutate(t, record+"Create", strings.ToUpper(record[:1])+record[1:]+"CreateInput", record+" { id }", input, &payload)
+	var created struct{ ID string }
+	if err := json.Unmarshal(payload[record], &created); err != nil || created.ID == "" {
+		t.Fatalf("%sCreate returned no %s: %v: %s", record, record, err, payload[record])
+	}
+	return created.ID
+}
+
 // Count returns the number of rows in table, to show a refused write
 // changed nothing.
 func (e *Env) Count(t testing.TB, table string) int {
