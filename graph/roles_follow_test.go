@@ -22,10 +22,8 @@ type twoServers struct {
 
 func newTwoServers(t *testing.T) *twoServers {
 	t.Helper()
-	policy := account.DefaultPolicy
-	policy.PrincipalCache = time.Minute
-	one := apitest.New(t, apitest.WithSessions(policy))
-	two := apitest.NewOn(t, one.Pool, apitest.WithSessions(policy)).As(one.AdminToken)
+	one := apitest.New(t, apitest.CachedPrincipals)
+	two := apitest.NewOn(t, one.Pool, apitest.CachedPrincipals).As(one.AdminToken)
 	s := &twoServers{tree: &tree{env: one}, one: one, two: two}
 	s.province = s.unit(t, nil, "PROVINCE", "Tỉnh đoàn Ninh Thuận")
 	s.district = s.unit(t, &s.province, "DISTRICT", "Huyện đoàn Ninh Hải")

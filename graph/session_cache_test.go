@@ -3,7 +3,6 @@ package graph_test
 import (
 	"net/http"
 	"testing"
-	"time"
 
 	"github.com/sodoan/sodoan/graph/model"
 	"github.com/sodoan/sodoan/internal/account"
@@ -15,9 +14,7 @@ import (
 // the very next request.
 func TestPrincipalCache(t *testing.T) {
 	t.Parallel()
-	policy := account.DefaultPolicy
-	policy.PrincipalCache = time.Minute
-	env := apitest.New(t, apitest.WithSessions(policy))
+	env := apitest.New(t, apitest.CachedPrincipals)
 	province := env.Create(t, "unit", map[string]any{"level": "PROVINCE", "name": "Tỉnh đoàn Ninh Thuận"})
 	unitID, _ := model.DecodeID(model.KindUnit, province)
 

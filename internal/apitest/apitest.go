@@ -310,6 +310,28 @@ func WithSessions(p account.Policy) Option {
 	return func(o *httpserver.Options) { o.Sessions = p }
 }
 
+// QuickSignIns cuts the slowdown after failed sign-ins to milliseconds, for
+// tests that fail many sign-ins.
+func QuickSignIns(o *httpserver.Options) {
+	o.Sessions = sessions(o.Sessions)
+	o.Sessions.SlowStep, o.Sessions.SlowMax = time.Millisecond, 5*time.Millisecond
+}
+
+// CachedPrincipals keeps a session's principal for a minute, long enough
+// that only the access watch can explain a change showing.
+func CachedPrincipals(o *httpserver.Options) {
+	o.Sessions = sessions(o.Sessions)
+	o.Sessions.PrincipalCache = time.Minute
+}
+
+// sessions is p, or account.DefaultPolicy where p is unset, as Routes reads it.
+func sessions(p account.Policy) account.Policy {
+	if p == (account.Policy{}) {
+		return account.DefaultPolicy
+	}
+	return p
+}
+
 // WithLimits sets the limits on each GraphQL operation.
 func WithLimits(l graph.Limits) Option {
 	return func(o *httpserver.Options) { o.Limits = l }
