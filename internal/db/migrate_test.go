@@ -173,13 +173,7 @@ func TestCheckReady(t *testing.T) {
 	})
 	t.Run("unreachable", func(t *testing.T) {
 		t.Parallel()
-		// Port 1 on loopback: nothing listens there.
-		pool, err := db.Open(ctx, "postgres://nobody@127.0.0.1:1/none?connect_timeout=2", db.PoolOptions{MaxConns: 2})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer pool.Close()
-		if err := db.CheckReady(ctx, pool); !errors.Is(err, db.ErrUnreachable) {
+		if err := db.CheckReady(ctx, testdb.Unreachable(t)); !errors.Is(err, db.ErrUnreachable) {
 			t.Errorf("want ErrUnreachable, got %v", err)
 		}
 	})

@@ -83,14 +83,14 @@ func Main(m *testing.M) {
 // Migrated returns a pool on a new database at the newest migration.
 func Migrated(t testing.TB) *pgxpool.Pool {
 	t.Helper()
-	return connect(t, URL(t, migrator{}))
+	return Open(t, URL(t, migrator{}), db.PoolOptions{MaxConns: 8})
 }
 
 // Empty returns a pool on a new database with no migration applied, for
 // tests of the migrations themselves.
 func Empty(t testing.TB) *pgxpool.Pool {
 	t.Helper()
-	return connect(t, URL(t, pgtestdb.NoopMigrator{}))
+	return Open(t, URL(t, pgtestdb.NoopMigrator{}), db.PoolOptions{MaxConns: 8})
 }
 
 // URL creates a new database prepared by m and returns its URL.
@@ -116,16 +116,26 @@ func URL(t testing.TB, m pgtestdb.Migrator) string {
 	return pgtestdb.Custom(t, conf, m).URL()
 }
 
-func connect(t testing.TB, url string) *pgxpool.Pool {
+// Open opens a pool on url with opts, as the server would, and closes it
+// when the test ends.
+func Open(t testing.TB, url string, opts db.PoolOptions) *pgxpool.Pool {
 	t.Helper()
-	pool, err := db.Open(context.Background(), url, db.PoolOptions{MaxConns: 8})
+	pool, err := db.Open(context.Background(), url, opts)
 	if err != nil {
 		t.Fatalf("testdb: open pool: %v", err)
 	}
-	// Registered after pgtestdb's own cleanup, so it runs first: the pool
-	// must be closed before the database is dropped.
+	// Registered after the cleanup that drops the database (pgtestdb's, or
+	// the pool that made it), so it runs first: the pool must be closed
+	// before the database is dropped.
 	t.Cleanup(pool.Close)
 	return pool
+}
+
+// Unreachable returns a pool on an address where nothing listens (port 1 on
+// loopback), for tests of what a server does while the database is away.
+func Unreachable(t testing.TB) *pgxpool.Pool {
+	t.Helper()
+	return Open(t, "postgres://nobody@127.0.0.1:1/none?connect_timeout=2", db.PoolOptions{MaxConns: 2})
 }
 
 // migrator prepares the template with the server's own migration code, so
