@@ -32,7 +32,7 @@ type Env struct {
 	Pool    *pgxpool.Pool
 	Handler http.Handler
 	Client  *client.Client
-	logs    *syncBuffer
+	logs    *SyncBuffer
 	// token is sent as the bearer token; "" sends none (anonymous).
 	token string
 	// AdminToken signs in as the administrator New creates.
@@ -124,7 +124,7 @@ func New(t testing.TB, opts ...Option) *Env {
 // NewOn returns a server on pool, sending requests anonymously.
 func NewOn(t testing.TB, pool *pgxpool.Pool, opts ...Option) *Env {
 	t.Helper()
-	logs := &syncBuffer{}
+	logs := &SyncBuffer{}
 	// The server's background work (the access watch) ends with the test.
 	ctx, stop := context.WithCancel(context.Background())
 	var background sync.WaitGroup
@@ -149,18 +149,20 @@ func NewOn(t testing.TB, pool *pgxpool.Pool, opts ...Option) *Env {
 // Logs returns what the server has logged so far, one JSON object a line.
 func (e *Env) Logs() string { return e.logs.String() }
 
-type syncBuffer struct {
+// SyncBuffer is a buffer that one goroutine may write (a server's log)
+// while another reads it (the test).
+type SyncBuffer struct {
 	mu  sync.Mutex
 	buf bytes.Buffer
 }
 
-func (b *syncBuffer) Write(p []byte) (int, error) {
+func (b *SyncBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.Write(p)
 }
 
-func (b *syncBuffer) String() string {
+func (b *SyncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
