@@ -146,22 +146,7 @@ func TestDatabaseCrashLosesNoAcknowledgedWrite(t *testing.T) {
 	for _, l := range leaks {
 		t.Errorf("an error leaked internals: %s", l)
 	}
-	rows, err := pool.Query(ctx, `SELECT card_number, count(*) FROM members GROUP BY card_number`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	stored := map[string]int{}
-	for rows.Next() {
-		var card string
-		var n int
-		if err := rows.Scan(&card, &n); err != nil {
-			t.Fatal(err)
-		}
-		stored[card] = n
-	}
-	if rows.Err() != nil {
-		t.Fatal(rows.Err())
-	}
+	stored := testdb.Map[string, int](t, pool, `SELECT card_number, count(*) FROM members GROUP BY card_number`)
 	for card := range acked {
 		if stored[card] != 1 {
 			t.Errorf("acknowledged member %s stored %d times", card, stored[card])

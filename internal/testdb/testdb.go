@@ -23,6 +23,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver pgtestdb opens
@@ -129,6 +130,24 @@ func Open(t testing.TB, url string, opts db.PoolOptions) *pgxpool.Pool {
 	// before the database is dropped.
 	t.Cleanup(pool.Close)
 	return pool
+}
+
+// Map runs a query of (key, value) rows on pool and returns them as a map,
+// failing the test if the query does.
+func Map[K comparable, V any](t testing.TB, pool *pgxpool.Pool, sql string, args ...any) map[K]V {
+	t.Helper()
+	ctx := context.Background()
+	rows, err := pool.Query(ctx, sql, args...)
+	if err != nil {
+		t.Fatalf("testdb: %s: %v", sql, err)
+	}
+	out := map[K]V{}
+	var k K
+	var v V
+	if _, err := pgx.ForEachRow(rows, []any{&k, &v}, func() error { out[k] = v; return nil }); err != nil {
+		t.Fatalf("testdb: %s: %v", sql, err)
+	}
+	return out
 }
 
 // Unreachable returns a pool on an address where nothing listens (port 1 on
