@@ -3,6 +3,8 @@ package graph_test
 import (
 	"fmt"
 	"maps"
+	"slices"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -92,6 +94,24 @@ func (tr *tree) published(t *testing.T, unit, title, body string) string {
 	return id
 }
 
+// filtered lists the titles of a connection's records (activities, under
+// an ActivityFilter) that filter selects, in the order given, and its
+// totalCount.
+func (tr *tree) filtered(t *testing.T, connection, filterType string, filter map[string]any) ([]string, int) {
+	t.Helper()
+	var out map[string]struct {
+		TotalCount int
+		Edges      []struct{ Node struct{ Title string } }
+	}
+	tr.env.MustDo(t, fmt.Sprintf(`query($f: %s) { %s(filter: $f) { totalCount edges { node { title } } } }`, filterType, connection),
+		map[string]any{"f": filter}, &out)
+	var titles []string
+	for _, e := range out[connection].Edges {
+		titles = append(titles, e.Node.Title)
+	}
+	return titles, out[connection].TotalCount
+}
+
 // version reads a record's current version through node(id:).
 func (tr *tree) version(t *testing.T, id string) int {
 	t.Helper()
@@ -101,6 +121,41 @@ func (tr *tree) version(t *testing.T, id string) int {
 		... on Campaign { version } ... on Contribution { version } ... on Commendation { version }
 		... on Pledge { version } } }`, map[string]any{"id": id}, &out)
 	return out.Node.Version
+}
+
+// refusal is a create that must be refused: input changes a valid input,
+// want is the userErrors as codes lists them.
+type refusal struct {
+	name  string
+	input map[string]any
+	want  []string
+}
+
+// refused runs record's create (memberCreate for "member") once per case,
+// each in its own subtest on valid changed by the case's input, and checks
+// that it is refused with exactly the userErrors wanted and that none of
+// tables gains or loses a row.
+func (tr *tree) refused(t *testing.T, record string, valid map[string]any, cases []refusal, tables ...string) {
+	t.Helper()
+	for _, tt := range cases {
+		t.Run(tt.name, func(t *testing.T) {
+			input := maps.Clone(valid)
+			maps.Copy(input, tt.input)
+			before := make([]int, len(tables))
+			for i, table := range tables {
+				before[i] = tr.env.Count(t, table)
+			}
+			ue := tr.env.Mutate(t, record+"Create", strings.ToUpper(record[:1])+record[1:]+"CreateInput", record+" { id }", input, nil)
+			if got := codes(ue); !slices.Equal(got, tt.want) {
+				t.Errorf("userErrors = %v, want %v (%+v)", got, tt.want, ue)
+			}
+			for i, table := range tables {
+				if n := tr.env.Count(t, table); n != before[i] {
+					t.Errorf("a refused create wrote %s: %d rows, %d before", table, n, before[i])
+				}
+			}
+		})
+	}
 }
 
 // codes lists userErrors as "field.path:CODE" for compact assertions.
