@@ -26,7 +26,22 @@ func introspectionQuery(allOptions bool) string {
 		"{specifiedByURL}", on("specifiedByURL"),
 		"{isDeprecated}", on("isDeprecated"),
 		"{deprecationReason}", on("deprecationReason"),
+		"{ofTypes}\n", ofTypes(9),
 	).Replace(introspectionTemplate)
+}
+
+// ofTypes is the TypeRef fragment's ofType nested depth deep, indented as
+// graphql-js prints it.
+func ofTypes(depth int) string {
+	var b strings.Builder
+	for i := range depth {
+		indent := strings.Repeat("  ", 3+i)
+		b.WriteString(indent + "ofType {\n" + indent + "  name\n" + indent + "  kind\n")
+	}
+	for i := depth - 1; i >= 0; i-- {
+		b.WriteString(strings.Repeat("  ", 3+i) + "}\n")
+	}
+	return b.String()
 }
 
 const introspectionTemplate = `
@@ -100,41 +115,6 @@ const introspectionTemplate = `
     fragment TypeRef on __Type {
       kind
       name
-      ofType {
-        name
-        kind
-        ofType {
-          name
-          kind
-          ofType {
-            name
-            kind
-            ofType {
-              name
-              kind
-              ofType {
-                name
-                kind
-                ofType {
-                  name
-                  kind
-                  ofType {
-                    name
-                    kind
-                    ofType {
-                      name
-                      kind
-                      ofType {
-                        name
-                        kind
-                      }
-                    }
-                  }
-                }
-              }
-            }
-          }
-        }
-      }
+{ofTypes}
     }
   `
