@@ -167,6 +167,14 @@ func TestServeAnswersAndStopsGracefully(t *testing.T) {
 		}
 	}
 
+	awaitCleanExit(t, exited, logs)
+	assertRequestLogged(t, logs.String())
+}
+
+// awaitCleanExit waits for a server sent SIGTERM to exit, and fails the
+// test unless it exits with status 0 within 15 seconds.
+func awaitCleanExit(t *testing.T, exited <-chan error, logs *apitest.SyncBuffer) {
+	t.Helper()
 	select {
 	case err := <-exited:
 		if err != nil {
@@ -175,8 +183,6 @@ func TestServeAnswersAndStopsGracefully(t *testing.T) {
 	case <-time.After(15 * time.Second):
 		t.Fatalf("server did not exit after SIGTERM; logs:\n%s", logs)
 	}
-
-	assertRequestLogged(t, logs.String())
 }
 
 // assertRequestLogged checks that requests are logged as JSON lines with a
