@@ -193,7 +193,8 @@ func (migrator) Migrate(ctx context.Context, _ *sql.DB, conf pgtestdb.Config) er
 // that stop or restart the database; it is stopped and removed at cleanup.
 // Without the PostgreSQL server binaries (initdb, pg_ctl, postgres; see
 // dblocate.ErrNoBinaries) the test is skipped, saying what to install.
-func Cluster(t testing.TB) *dblocate.Cluster {
+// The databases named are created in it.
+func Cluster(t testing.TB, databases ...string) *dblocate.Cluster {
 	t.Helper()
 	// The folder must be reachable by the postgres user when tests run as
 	// root, so not t.TempDir (private to root).
@@ -224,5 +225,10 @@ func Cluster(t testing.TB) *dblocate.Cluster {
 		_ = c.Stop(context.Background(), "immediate")
 		_ = os.RemoveAll(parent)
 	})
+	for _, name := range databases {
+		if err := c.EnsureDatabase(ctx, name); err != nil {
+			t.Fatalf("testdb: %v", err)
+		}
+	}
 	return c
 }
