@@ -509,7 +509,7 @@ func TestPageErrorsSpeakTheCallersLanguage(t *testing.T) {
 // megabyte, whether the document runs or is refused.
 func TestRateLimitPricesSize(t *testing.T) {
 	t.Parallel()
-	env := apitest.New(t, apitest.WithRateLimits(graph.RateLimits{Anonymous: ratelimit.New(4500)}))
+	env := apitest.New(t, apitest.AnonymousBudget(4500))
 	// bodySize is what apitest.Do sends for query with no variables.
 	bodySize := func(query string) int {
 		b, err := json.Marshal(map[string]any{"query": query, "variables": nil})

@@ -24,6 +24,7 @@ import (
 	"github.com/sodoan/sodoan/internal/account"
 	"github.com/sodoan/sodoan/internal/httpserver"
 	"github.com/sodoan/sodoan/internal/news"
+	"github.com/sodoan/sodoan/internal/ratelimit"
 	"github.com/sodoan/sodoan/internal/testdb"
 )
 
@@ -284,6 +285,12 @@ func (e *Env) Count(t testing.TB, table string) int {
 // WithRateLimits sets the callers' budgets.
 func WithRateLimits(l graph.RateLimits) Option {
 	return func(o *httpserver.Options) { o.RateLimits = l }
+}
+
+// AnonymousBudget gives anonymous callers points a minute, and callers who
+// signed in their default budget.
+func AnonymousBudget(points int) Option {
+	return WithRateLimits(graph.RateLimits{Anonymous: ratelimit.New(points)})
 }
 
 // WithRequestTimeout sets each request's deadline.
