@@ -12,8 +12,7 @@ import (
 // when it moves and end when it ends.
 func TestCommitteeAsOf(t *testing.T) {
 	f, p := newProvince(t)
-	k := f.unit(p, org.Bloc, "Đoàn khối Thử")
-	k2 := f.unit(p, org.Bloc, "Đoàn khối Khác")
+	k, k2 := f.pair(p, org.Bloc, "Đoàn khối Thử", "Đoàn khối Khác")
 	office := f.unit(p, org.Branch, "Chi đoàn Văn phòng Tỉnh đoàn")
 	x := f.unit(k, org.Branch, "Chi đoàn Văn phòng Tỉnh ủy")
 	old := f.member(x, "Nguyễn Thị Cũ", "2016-03-26")

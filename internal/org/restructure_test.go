@@ -77,8 +77,7 @@ func TestChangeLevel(t *testing.T) {
 func TestMergeIntoNewBranch(t *testing.T) {
 	f, p := newProvince(t)
 	k := f.unit(p, org.Bloc, "Đoàn khối Thử")
-	x := f.unit(k, org.Branch, "Chi đoàn X")
-	y := f.unit(k, org.Branch, "Chi đoàn Y")
+	x, y := f.pair(k, org.Branch, "Chi đoàn X", "Chi đoàn Y")
 	mx := f.member(x, "Trần Thị Mai", "2016-03-26")
 	left := f.member(x, "Lê Văn Nam", "2016-03-26")
 	if _, err := f.members.Leave(f.ctx, member.LeaveInput{ID: left.ID, Version: left.Version, Reason: member.AgedOut, On: day("2024-12-31")}); err != nil {
@@ -183,8 +182,7 @@ func TestSplit(t *testing.T) {
 
 	// Splitting off: the source goes on, one unit below it goes to the part.
 	g := f.unit(k, org.Grassroots, "Đoàn cơ sở Gốc")
-	b1 := f.unit(g, org.Branch, "Chi đoàn Ở Lại")
-	b2 := f.unit(g, org.Branch, "Chi đoàn Tách Ra")
+	b1, b2 := f.pair(g, org.Branch, "Chi đoàn Ở Lại", "Chi đoàn Tách Ra")
 	c = f.ok(f.tl.Split(f.ctx, org.SplitDecision{UnitID: g.ID, KeepSource: true, Parts: []org.SplitPart{
 		{NewUnit: org.NewUnit{Name: "Đoàn cơ sở Mới"}, ChildIDs: []int64{b2.ID}},
 	}, Decided: decided("2025-02-01", "6-QĐ/ĐK")}))
@@ -201,8 +199,7 @@ func TestSplit(t *testing.T) {
 func TestDissolve(t *testing.T) {
 	f, p := newProvince(t)
 	k := f.unit(p, org.Bloc, "Đoàn khối Thử")
-	x := f.unit(k, org.Branch, "Chi đoàn Giải Thể")
-	y := f.unit(k, org.Branch, "Chi đoàn Nhận")
+	x, y := f.pair(k, org.Branch, "Chi đoàn Giải Thể", "Chi đoàn Nhận")
 	m := f.member(x, "Vũ Thị Hạnh", "2016-03-26")
 	c := f.ok(f.tl.Dissolve(f.ctx, org.DissolveDecision{UnitID: x.ID, MembersToID: &y.ID, Decided: decided("2025-03-01", "8-QĐ/ĐK")}))
 	f.lastTransfer(m, x.ID, y.ID, "2025-03-01", "8-QĐ/ĐK")

@@ -68,6 +68,12 @@ func (f *fixture) unit(parent *org.Unit, level org.Level, name string) *org.Unit
 	return u
 }
 
+// pair creates two units of level under parent, named a and b.
+func (f *fixture) pair(parent *org.Unit, level org.Level, a, b string) (*org.Unit, *org.Unit) {
+	f.t.Helper()
+	return f.unit(parent, level, a), f.unit(parent, level, b)
+}
+
 func (f *fixture) member(branch *org.Unit, name, joined string) *member.Member {
 	f.t.Helper()
 	m, err := f.members.Create(f.ctx, member.CreateInput{UnitID: branch.ID, FullName: name, Gender: member.Female,
@@ -187,8 +193,7 @@ func (f *fixture) checkConsistent() {
 // still shows the old names and places.
 func TestTreeAsOfTwoDates(t *testing.T) {
 	f, p := newProvince(t)
-	k := f.unit(p, org.Bloc, "Đoàn khối Cơ quan tỉnh")
-	k2 := f.unit(p, org.Bloc, "Đoàn khối Doanh nghiệp tỉnh")
+	k, k2 := f.pair(p, org.Bloc, "Đoàn khối Cơ quan tỉnh", "Đoàn khối Doanh nghiệp tỉnh")
 	x := f.unit(k, org.Branch, "Chi đoàn Văn phòng")
 
 	f.ok(f.tl.Rename(f.ctx, org.RenameDecision{UnitID: k.ID, Name: ptr("Đoàn khối Cơ quan – Doanh nghiệp tỉnh"),
@@ -262,8 +267,7 @@ func itoa(id int64) string { return strconv.FormatInt(id, 10) }
 // the past keeps the old name and place.
 func TestPlainEditsTakeEffectToday(t *testing.T) {
 	f, p := newProvince(t)
-	k := f.unit(p, org.Bloc, "Đoàn khối Cũ")
-	k2 := f.unit(p, org.Bloc, "Đoàn khối Khác")
+	k, k2 := f.pair(p, org.Bloc, "Đoàn khối Cũ", "Đoàn khối Khác")
 	x := f.unit(k, org.Branch, "Chi đoàn X")
 	if _, err := f.units.Update(f.ctx, org.UpdateInput{ID: k.ID, Version: k.Version, Name: ptr("Đoàn khối Mới")}); err != nil {
 		t.Fatal(err)
@@ -339,14 +343,12 @@ func reform(t *testing.T, provinceFirst bool) {
 	}
 	f.ctx = db.WithActor(f.ctx, db.Actor{AccountID: account, RequestID: "reform-test"})
 
-	a := f.unit(nil, org.Province, "Tỉnh đoàn Ninh Thuận")
-	b := f.unit(nil, org.Province, "Tỉnh đoàn Khánh Hòa")
+	a, b := f.pair(nil, org.Province, "Tỉnh đoàn Ninh Thuận", "Tỉnh đoàn Khánh Hòa")
 	kb := f.unit(b, org.Bloc, "Đoàn khối các cơ quan tỉnh Khánh Hòa")
 	k := f.unit(a, org.Bloc, "Đoàn khối Cơ quan – Doanh nghiệp tỉnh")
 	vp := f.unit(k, org.Branch, "Chi đoàn Văn phòng Tỉnh ủy")
 	d := f.unit(a, org.District, "Huyện đoàn Bác Ái")
-	c1 := f.unit(d, org.Grassroots, "Đoàn xã Phước Đại")
-	c2 := f.unit(d, org.Grassroots, "Đoàn xã Phước Chính")
+	c1, c2 := f.pair(d, org.Grassroots, "Đoàn xã Phước Đại", "Đoàn xã Phước Chính")
 	b1 := f.unit(c1, org.Branch, "Chi đoàn thôn Ma Ty")
 	b2 := f.unit(c2, org.Branch, "Chi đoàn thôn Núi Rây")
 	m1 := f.member(b1, "Pi Năng Thị Hoa", "2016-03-26")
