@@ -75,8 +75,7 @@ func TestChangeLevel(t *testing.T) {
 // where she was; activities and posts stay with the old branch, the posts
 // ending the day before.
 func TestMergeIntoNewBranch(t *testing.T) {
-	f, p := newProvince(t)
-	k := f.unit(p, org.Bloc, "Đoàn khối Thử")
+	f, k := newBloc(t)
 	x, y := f.pair(k, org.Branch, "Chi đoàn X", "Chi đoàn Y")
 	mx := f.member(x, "Trần Thị Mai", "2016-03-26")
 	left := f.member(x, "Lê Văn Nam", "2016-03-26")
@@ -157,8 +156,7 @@ func TestMergeAbsorbWithLevel(t *testing.T) {
 }
 
 func TestSplit(t *testing.T) {
-	f, p := newProvince(t)
-	k := f.unit(p, org.Bloc, "Đoàn khối Thử")
+	f, k := newBloc(t)
 	x := f.unit(k, org.Branch, "Chi đoàn Lớn")
 	m1 := f.member(x, "Hoàng Thị Thu", "2016-03-26")
 	m2 := f.member(x, "Đỗ Văn Bình", "2016-03-26")
@@ -197,8 +195,7 @@ func TestSplit(t *testing.T) {
 }
 
 func TestDissolve(t *testing.T) {
-	f, p := newProvince(t)
-	k := f.unit(p, org.Bloc, "Đoàn khối Thử")
+	f, k := newBloc(t)
 	x, y := f.pair(k, org.Branch, "Chi đoàn Giải Thể", "Chi đoàn Nhận")
 	m := f.member(x, "Vũ Thị Hạnh", "2016-03-26")
 	c := f.ok(f.tl.Dissolve(f.ctx, org.DissolveDecision{UnitID: x.ID, MembersToID: &y.ID, Decided: decided("2025-03-01", "8-QĐ/ĐK")}))

@@ -55,6 +55,14 @@ func newProvince(t *testing.T) (*fixture, *org.Unit) {
 	return f, f.unit(nil, org.Province, "Tỉnh đoàn Thử")
 }
 
+// newBloc is newProvince with the bloc "Đoàn khối Thử" under the province,
+// where the restructuring tests build their branches.
+func newBloc(t *testing.T) (*fixture, *org.Unit) {
+	t.Helper()
+	f, p := newProvince(t)
+	return f, f.unit(p, org.Bloc, "Đoàn khối Thử")
+}
+
 func (f *fixture) unit(parent *org.Unit, level org.Level, name string) *org.Unit {
 	f.t.Helper()
 	in := org.CreateInput{Level: level, Name: name}
