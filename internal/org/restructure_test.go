@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/sodoan/sodoan/internal/apperr"
 	"github.com/sodoan/sodoan/internal/member"
 	"github.com/sodoan/sodoan/internal/org"
@@ -19,13 +21,13 @@ func (f *fixture) events(memberID int64) []member.Event {
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	var out []member.Event
-	for rows.Next() {
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (member.Event, error) {
 		var e member.Event
-		if err := rows.Scan(&e.Kind, &e.OccurredOn, &e.DecisionNumber, &e.FromUnitID, &e.ToUnitID); err != nil {
-			f.t.Fatal(err)
-		}
-		out = append(out, e)
+		err := row.Scan(&e.Kind, &e.OccurredOn, &e.DecisionNumber, &e.FromUnitID, &e.ToUnitID)
+		return e, err
+	})
+	if err != nil {
+		f.t.Fatal(err)
 	}
 	return out
 }

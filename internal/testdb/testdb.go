@@ -150,6 +150,21 @@ func Map[K comparable, V any](t testing.TB, pool *pgxpool.Pool, sql string, args
 	return out
 }
 
+// Column runs a query of one column on pool and returns its values in
+// order, failing the test if the query does.
+func Column[T any](t testing.TB, pool *pgxpool.Pool, sql string, args ...any) []T {
+	t.Helper()
+	rows, err := pool.Query(context.Background(), sql, args...)
+	if err != nil {
+		t.Fatalf("testdb: %s: %v", sql, err)
+	}
+	out, err := pgx.CollectRows(rows, pgx.RowTo[T])
+	if err != nil {
+		t.Fatalf("testdb: %s: %v", sql, err)
+	}
+	return out
+}
+
 // Unreachable returns a pool on an address where nothing listens (port 1 on
 // loopback), for tests of what a server does while the database is away.
 func Unreachable(t testing.TB) *pgxpool.Pool {
