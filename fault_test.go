@@ -15,7 +15,6 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/sodoan/sodoan/internal/account"
-	"github.com/sodoan/sodoan/internal/dblocate"
 	"github.com/sodoan/sodoan/internal/testdb"
 )
 
@@ -29,7 +28,9 @@ import (
 func TestDatabaseCrashLosesNoAcknowledgedWrite(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	cluster := throwawayCluster(t)
+	// A cluster of the test's own (skipped, saying why, without the server
+	// binaries), since the test kills it.
+	cluster := testdb.Cluster(t, "sodoan_fault")
 	url := cluster.URL("sodoan_fault")
 	addr, _, logs, exited := startServerOn(t, url, "DEMO_DATA=off", "DB_WAIT_TIMEOUT=30s")
 	base := "http://" + addr
@@ -146,22 +147,7 @@ func TestDatabaseCrashLosesNoAcknowledgedWrite(t *testing.T) {
 	for _, l := range leaks {
 		t.Errorf("an error leaked internals: %s", l)
 	}
-	rows, err := pool.Query(ctx, `SELECT card_number, count(*) FROM members GROUP BY card_number`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	stored := map[string]int{}
-	for rows.Next() {
-		var card string
-		var n int
-		if err := rows.Scan(&card, &n); err != nil {
-			t.Fatal(err)
-		}
-		stored[card] = n
-	}
-	if rows.Err() != nil {
-		t.Fatal(rows.Err())
-	}
+	stored := testdb.Map[string, int](t, pool, `SELECT card_number, count(*) FROM members GROUP BY card_number`)
 	for card := range acked {
 		if stored[card] != 1 {
 			t.Errorf("acknowledged member %s stored %d times", card, stored[card])
@@ -184,18 +170,6 @@ func TestDatabaseCrashLosesNoAcknowledgedWrite(t *testing.T) {
 	}
 	t.Logf("%d members acknowledged (%d before the database returned), %d UNAVAILABLE answers",
 		len(acked), ackedBeforeRecovery, unavailable.Load())
-}
-
-// throwawayCluster starts a PostgreSQL cluster of the test's own (see
-// testdb.Cluster: skipped, saying why, without the server binaries) with
-// the database the test uses.
-func throwawayCluster(t *testing.T) *dblocate.Cluster {
-	t.Helper()
-	c := testdb.Cluster(t)
-	if err := c.EnsureDatabase(context.Background(), "sodoan_fault"); err != nil {
-		t.Fatal(err)
-	}
-	return c
 }
 
 // adminSession creates an administrator in the (migrated) database and

@@ -11,7 +11,6 @@ import (
 	"sync"
 	"syscall"
 	"testing"
-	"time"
 
 	"github.com/peterldowns/pgtestdb"
 	"github.com/rs/zerolog"
@@ -87,14 +86,7 @@ func TestServeExportsMetricsAndTraces(t *testing.T) {
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
-	select {
-	case err := <-exited:
-		if err != nil {
-			t.Fatalf("server exit: %v\nlogs:\n%s", err, logs)
-		}
-	case <-time.After(15 * time.Second):
-		t.Fatalf("server did not exit after SIGTERM; logs:\n%s", logs)
-	}
+	awaitCleanExit(t, exited, logs)
 	id, _ := hex.DecodeString(traceID)
 	got := otlp.received()
 	for _, want := range [][]byte{id, []byte("query Ping"), []byte("POST /graphql"), []byte("sodoan-test")} {

@@ -13,7 +13,6 @@ import (
 	"os"
 	"os/exec"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -21,6 +20,7 @@ import (
 	"github.com/peterldowns/pgtestdb"
 
 	"github.com/sodoan/sodoan/internal/account"
+	"github.com/sodoan/sodoan/internal/apitest"
 	"github.com/sodoan/sodoan/internal/db"
 	"github.com/sodoan/sodoan/internal/seed"
 	"github.com/sodoan/sodoan/internal/testdb"
@@ -50,33 +50,16 @@ func freePort(t *testing.T) string {
 	return ln.Addr().String()
 }
 
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // startServer runs `server serve` as a child process on a new, unmigrated
 // database and waits until /readyz answers 200: serve must migrate it.
-func startServer(t *testing.T) (addr string, cmd *exec.Cmd, logs *lockedBuffer, exited <-chan error) {
+func startServer(t *testing.T) (addr string, cmd *exec.Cmd, logs *apitest.SyncBuffer, exited <-chan error) {
 	t.Helper()
 	return startServerOn(t, testdb.URL(t, pgtestdb.NoopMigrator{}))
 }
 
 // startServerOn is startServer on the database at url, with extra
 // environment variables. exited yields the process's exit once it ends.
-func startServerOn(t *testing.T, url string, env ...string) (addr string, cmd *exec.Cmd, logs *lockedBuffer, exited <-chan error) {
+func startServerOn(t *testing.T, url string, env ...string) (addr string, cmd *exec.Cmd, logs *apitest.SyncBuffer, exited <-chan error) {
 	t.Helper()
 	addr = freePort(t)
 	cmd = exec.Command(os.Args[0])
@@ -89,7 +72,7 @@ func startServerOn(t *testing.T, url string, env ...string) (addr string, cmd *e
 		"LOG_FORMAT=json",
 	)
 	cmd.Env = append(cmd.Env, env...)
-	logs = &lockedBuffer{}
+	logs = &apitest.SyncBuffer{}
 	cmd.Stdout, cmd.Stderr = logs, logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -184,6 +167,14 @@ func TestServeAnswersAndStopsGracefully(t *testing.T) {
 		}
 	}
 
+	awaitCleanExit(t, exited, logs)
+	assertRequestLogged(t, logs.String())
+}
+
+// awaitCleanExit waits for a server sent SIGTERM to exit, and fails the
+// test unless it exits with status 0 within 15 seconds.
+func awaitCleanExit(t *testing.T, exited <-chan error, logs *apitest.SyncBuffer) {
+	t.Helper()
 	select {
 	case err := <-exited:
 		if err != nil {
@@ -192,8 +183,6 @@ func TestServeAnswersAndStopsGracefully(t *testing.T) {
 	case <-time.After(15 * time.Second):
 		t.Fatalf("server did not exit after SIGTERM; logs:\n%s", logs)
 	}
-
-	assertRequestLogged(t, logs.String())
 }
 
 // assertRequestLogged checks that requests are logged as JSON lines with a

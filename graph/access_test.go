@@ -90,30 +90,19 @@ func mutationCases() []mutationCase {
 	activity := func(t *testing.T, c *callers) string { return c.activity(t, c.branchA, uniq("Hoạt động"), nil) }
 	campaign := func(t *testing.T, c *callers) string { return c.campaign(t, c.branchA, uniq("Phong trào"), 2022) }
 	contribution := func(t *testing.T, c *callers) string {
-		var out struct{ Contribution struct{ ID string } }
-		c.env.MustMutate(t, "contributionCreate", "ContributionCreateInput", "contribution { id }",
-			map[string]any{"activityId": activity(t, c), "kind": "CASH", "description": "Tiền mặt", "value": 100000}, &out)
-		return out.Contribution.ID
+		return c.env.Create(t, "contribution", map[string]any{"activityId": activity(t, c), "kind": "CASH", "description": "Tiền mặt", "value": 100000})
 	}
 	commendation := func(t *testing.T, c *callers) string {
 		return c.commend(t, map[string]any{"form": "GIAY_KHEN", "title": uniq("Khen"), "year": 2022,
 			"issuer": map[string]any{"unitId": c.branchA}, "recipientMemberId": c.memberA2})
 	}
 	pledge := func(t *testing.T, c *callers) string {
-		var out struct{ Pledge struct{ ID string } }
-		c.env.MustMutate(t, "pledgeCreate", "PledgeCreateInput", "pledge { id }",
-			map[string]any{"unitId": c.branchA, "year": 2022, "title": uniq("Cam kết")}, &out)
-		return out.Pledge.ID
+		return c.env.Create(t, "pledge", map[string]any{"unitId": c.branchA, "year": 2022, "title": uniq("Cam kết")})
 	}
 	unitUnderBloc := func(t *testing.T, c *callers, level string) string {
 		return c.unit(t, &c.bloc, level, uniq("Đơn vị"))
 	}
-	post := func(t *testing.T, c *callers) string {
-		var out struct{ Post struct{ ID string } }
-		c.env.MustMutate(t, "postCreate", "PostCreateInput", "post { id }",
-			map[string]any{"unitId": c.branchA, "post": map[string]any{"title": uniq("Tin"), "bodyMarkdown": "Nội dung"}}, &out)
-		return out.Post.ID
-	}
+	post := func(t *testing.T, c *callers) string { return c.post(t, c.branchA, uniq("Tin"), "Nội dung") }
 	acct := func(t *testing.T, c *callers) string {
 		id := c.env.Account(t, strings.ReplaceAll(uniq("tk"), " ", ""), ptr(key(t, model.KindUnit, c.branchA)), nil)
 		return model.EncodeID(model.KindAccount, id)

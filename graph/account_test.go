@@ -7,7 +7,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/sodoan/sodoan/internal/account"
 	"github.com/sodoan/sodoan/internal/apitest"
@@ -98,9 +97,7 @@ func TestAccountSignInAndOut(t *testing.T) {
 // answer; repeated failures lock the account; each failure is logged.
 func TestSignInFailuresAndLockout(t *testing.T) {
 	t.Parallel()
-	policy := account.DefaultPolicy
-	policy.SlowStep, policy.SlowMax = time.Millisecond, 5*time.Millisecond
-	e := apitest.New(t, apitest.WithSessions(policy))
+	e := apitest.New(t, apitest.QuickSignIns)
 	e.Account(t, "thuquy", nil, nil)
 
 	unknown := login(t, e, "khongco", apitest.TestPassword)
@@ -109,15 +106,15 @@ func TestSignInFailuresAndLockout(t *testing.T) {
 		unknown.UserErrors[0].Code != "INVALID_CREDENTIALS" || wrong.UserErrors[0].Code != "INVALID_CREDENTIALS" || wrong.Token != nil {
 		t.Fatalf("unknown user %+v, wrong password %+v: want the same INVALID_CREDENTIALS", unknown.UserErrors, wrong.UserErrors)
 	}
-	for range policy.MaxFailures - 1 {
+	for range account.DefaultPolicy.MaxFailures - 1 {
 		login(t, e, "thuquy", "vẫn sai mật khẩu")
 	}
 	locked := login(t, e, "thuquy", apitest.TestPassword)
 	if locked.Token != nil || len(locked.UserErrors) != 1 || locked.UserErrors[0].Message != wrong.UserErrors[0].Message {
 		t.Fatalf("right password while locked: %+v", locked)
 	}
-	if n := strings.Count(e.Logs(), "sign-in failed"); n != policy.MaxFailures+1 {
-		t.Errorf("%d failures logged, want %d", n, policy.MaxFailures+1)
+	if n := strings.Count(e.Logs(), "sign-in failed"); n != account.DefaultPolicy.MaxFailures+1 {
+		t.Errorf("%d failures logged, want %d", n, account.DefaultPolicy.MaxFailures+1)
 	}
 	if !strings.Contains(e.Logs(), "sign-in refused: account locked") {
 		t.Error("the refusal while locked is not logged")
@@ -139,9 +136,7 @@ func TestSignInFailuresAndLockout(t *testing.T) {
 // password among them signed in.)
 func TestSignInBurstIsCountedBeforeChecking(t *testing.T) {
 	t.Parallel()
-	policy := account.DefaultPolicy
-	policy.SlowStep, policy.SlowMax = time.Millisecond, 5*time.Millisecond
-	e := apitest.New(t, apitest.WithSessions(policy))
+	e := apitest.New(t, apitest.QuickSignIns)
 	e.Account(t, "thukho", nil, nil)
 	for _, check := range []struct {
 		name string
@@ -184,8 +179,8 @@ func TestSignInBurstIsCountedBeforeChecking(t *testing.T) {
 		if err := e.Pool.QueryRow(context.Background(), `SELECT failed_logins FROM accounts WHERE id = $1`, id).Scan(&failures); err != nil {
 			t.Fatal(err)
 		}
-		if failures != policy.MaxFailures {
-			t.Errorf("%s: %d of %d guesses sent at once were checked, want %d", check.name, failures, burst, policy.MaxFailures)
+		if failures != account.DefaultPolicy.MaxFailures {
+			t.Errorf("%s: %d of %d guesses sent at once were checked, want %d", check.name, failures, burst, account.DefaultPolicy.MaxFailures)
 		}
 		if check.name == "login" {
 			if ok := login(t, e, "thukho", apitest.TestPassword); ok.Token != nil {

@@ -9,10 +9,7 @@ import (
 
 func (tr *tree) campaign(t *testing.T, unit, name string, year int) string {
 	t.Helper()
-	var out struct{ Campaign struct{ ID string } }
-	tr.env.MustMutate(t, "campaignCreate", "CampaignCreateInput", "campaign { id }",
-		map[string]any{"unitId": unit, "name": name, "year": year, "workArea": "YOUTH_VOLUNTEERING"}, &out)
-	return out.Campaign.ID
+	return tr.env.Create(t, "campaign", map[string]any{"unitId": unit, "name": name, "year": year, "workArea": "YOUTH_VOLUNTEERING"})
 }
 
 func (tr *tree) record(t *testing.T, activity string, participants ...map[string]any) {
@@ -132,11 +129,8 @@ func TestActivityCreateRefused(t *testing.T) {
 	tr := newTree(t)
 	otherCampaign := tr.campaign(t, tr.district, "Mùa hè xanh", 2022)
 	future := time.Now().AddDate(0, 1, 0).Format(time.DateOnly)
-	tests := []struct {
-		name  string
-		input map[string]any
-		want  []string
-	}{
+	tr.refused(t, "activity", map[string]any{"unitId": tr.branchA, "title": "Ra quân Chủ nhật xanh", "kind": "VOLUNTEER_WORK",
+		"workArea": "YOUTH_VOLUNTEERING", "startsOn": "2022-05-01", "status": "DONE"}, []refusal{
 		{"blank title", map[string]any{"title": "  "}, []string{"input.title:REQUIRED"}},
 		{"ends before it starts", map[string]any{"startsOn": "2022-05-02", "endsOn": "2022-05-01"}, []string{"input.endsOn:DATE_ORDER"}},
 		{"negative beneficiaries", map[string]any{"beneficiaries": map[string]any{"count": -3}}, []string{"input.beneficiaries.count:OUT_OF_RANGE"}},
@@ -144,24 +138,7 @@ func TestActivityCreateRefused(t *testing.T) {
 		{"unknown unit", map[string]any{"unitId": "VW5pdDo5OTk5"}, []string{"input.unitId:NOT_FOUND"}},
 		{"another district's campaign", map[string]any{"campaignId": otherCampaign}, []string{"input.campaignId:NOT_FOUND"}},
 		{"guest without a name", map[string]any{"guests": []map[string]any{{"name": "", "title": "Bí thư"}}}, []string{"input.guests.0.name:REQUIRED"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			input := map[string]any{"unitId": tr.branchA, "title": "Ra quân Chủ nhật xanh", "kind": "VOLUNTEER_WORK",
-				"workArea": "YOUTH_VOLUNTEERING", "startsOn": "2022-05-01", "status": "DONE"}
-			for k, v := range tt.input {
-				input[k] = v
-			}
-			before := tr.env.Count(t, "activities")
-			ue := tr.env.Mutate(t, "activityCreate", "ActivityCreateInput", "activity { id }", input, nil)
-			if got := codes(ue); !slices.Equal(got, tt.want) {
-				t.Errorf("userErrors = %v, want %v", got, tt.want)
-			}
-			if tr.env.Count(t, "activities") != before || tr.env.Count(t, "activity_guests") != 0 {
-				t.Error("a refused create wrote something")
-			}
-		})
-	}
+	}, "activities", "activity_guests")
 }
 
 // One bad entry refuses the whole batch and names its index.
@@ -219,30 +196,12 @@ func TestContributionRules(t *testing.T) {
 	t.Parallel()
 	tr := newTree(t)
 	act := tr.activity(t, tr.branchA, "Quyên góp ủng hộ đồng bào lũ lụt", map[string]any{"kind": "DONATION"})
-	for _, tt := range []struct {
-		name  string
-		input map[string]any
-		want  []string
-	}{
+	tr.refused(t, "contribution", map[string]any{"activityId": act, "kind": "CASH", "description": "Tiền mặt", "value": 500000}, []refusal{
 		{"negative value", map[string]any{"value": -1}, []string{"input.value:OUT_OF_RANGE"}},
 		{"blank description", map[string]any{"description": " "}, []string{"input.description:REQUIRED"}},
 		{"negative quantity", map[string]any{"quantity": -2}, []string{"input.quantity:OUT_OF_RANGE"}},
 		{"unknown activity", map[string]any{"activityId": "QWN0aXZpdHk6OTk5OTk"}, []string{"input.activityId:NOT_FOUND"}},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			input := map[string]any{"activityId": act, "kind": "CASH", "description": "Tiền mặt", "value": 500000}
-			for k, v := range tt.input {
-				input[k] = v
-			}
-			ue := tr.env.Mutate(t, "contributionCreate", "ContributionCreateInput", "contribution { id }", input, nil)
-			if got := codes(ue); !slices.Equal(got, tt.want) {
-				t.Errorf("userErrors = %v, want %v", got, tt.want)
-			}
-			if n := tr.env.Count(t, "contributions"); n != 0 {
-				t.Errorf("%d contributions written", n)
-			}
-		})
-	}
+	}, "contributions")
 
 	// Money that is not a whole number of đồng never reaches the resolver.
 	resp := tr.env.Do(t, `mutation { contributionCreate(input: {activityId: "`+act+`", kind: CASH, description: "x", value: 10.5}) { contribution { id } } }`, nil)
@@ -298,20 +257,9 @@ func TestActivityFilters(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var out struct {
-				Activities struct {
-					TotalCount int
-					Edges      []struct{ Node struct{ Title string } }
-				}
-			}
-			tr.env.MustDo(t, `query($f: ActivityFilter) { activities(filter: $f) { totalCount edges { node { title } } } }`,
-				map[string]any{"f": tt.filter}, &out)
-			var got []string
-			for _, e := range out.Activities.Edges {
-				got = append(got, e.Node.Title)
-			}
-			if !slices.Equal(got, tt.want) || out.Activities.TotalCount != len(tt.want) {
-				t.Errorf("got %q (total %d), want %q", got, out.Activities.TotalCount, tt.want)
+			got, total := tr.filtered(t, "activities", "ActivityFilter", tt.filter)
+			if !slices.Equal(got, tt.want) || total != len(tt.want) {
+				t.Errorf("got %q (total %d), want %q", got, total, tt.want)
 			}
 		})
 	}

@@ -6,9 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/sodoan/sodoan/graph"
 	"github.com/sodoan/sodoan/internal/apitest"
-	"github.com/sodoan/sodoan/internal/ratelimit"
 )
 
 // A persisted query whose hash does not match its text is answered by the
@@ -16,7 +14,7 @@ import (
 // the same, so large mismatches are not free to send.
 func TestPersistedQueryMismatchIsCharged(t *testing.T) {
 	t.Parallel()
-	env := apitest.New(t, apitest.WithRateLimits(graph.RateLimits{Anonymous: ratelimit.New(3000)})).Anonymous()
+	env := apitest.New(t, apitest.AnonymousBudget(3000)).Anonymous()
 	body, _ := json.Marshal(map[string]any{
 		"query":      "{ __typename } #" + strings.Repeat("x", 900<<10),
 		"extensions": map[string]any{"persistedQuery": map[string]any{"version": 1, "sha256Hash": strings.Repeat("0", 64)}},

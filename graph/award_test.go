@@ -9,9 +9,7 @@ import (
 
 func (tr *tree) commend(t *testing.T, input map[string]any) string {
 	t.Helper()
-	var out struct{ Commendation struct{ ID string } }
-	tr.env.MustMutate(t, "commendationCreate", "CommendationCreateInput", "commendation { id }", input, &out)
-	return out.Commendation.ID
+	return tr.env.Create(t, "commendation", input)
 }
 
 // The worked example's commendations: a collective Bằng khen from the bloc,
@@ -73,23 +71,12 @@ func TestCommendationsRecordedAndFiltered(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var out struct {
-				Commendations struct {
-					TotalCount int
-					Edges      []struct{ Node struct{ Title string } }
-				}
-			}
-			tr.env.MustDo(t, `query($f: CommendationFilter) { commendations(filter: $f) { totalCount edges { node { title } } } }`,
-				map[string]any{"f": tt.filter}, &out)
-			var got []string
-			for _, e := range out.Commendations.Edges {
-				got = append(got, e.Node.Title)
-			}
+			got, total := tr.filtered(t, "commendations", "CommendationFilter", tt.filter)
 			slices.Sort(got)
 			want := slices.Clone(tt.want)
 			slices.Sort(want)
-			if !slices.Equal(got, want) || out.Commendations.TotalCount != len(want) {
-				t.Errorf("got %q (total %d), want %q", got, out.Commendations.TotalCount, want)
+			if !slices.Equal(got, want) || total != len(want) {
+				t.Errorf("got %q (total %d), want %q", got, total, want)
 			}
 		})
 	}
@@ -108,11 +95,8 @@ func TestCommendationRefused(t *testing.T) {
 	tr := newTree(t)
 	member := tr.member(t, tr.branchA, "Ngô Thanh Phong", nil)
 	nextYear := time.Now().Year() + 1
-	tests := []struct {
-		name  string
-		input map[string]any
-		want  []string
-	}{
+	tr.refused(t, "commendation", map[string]any{"form": "GIAY_KHEN", "title": "Đoàn viên tiêu biểu", "year": 2022,
+		"issuer": map[string]any{"unitId": tr.bloc}, "recipientMemberId": member}, []refusal{
 		{"no recipient", map[string]any{"recipientMemberId": nil}, []string{"input.recipientMemberId:REQUIRED"}},
 		{"two recipients", map[string]any{"recipientUnitId": tr.branchA}, []string{"input.recipientMemberId:REQUIRED"}},
 		{"issuer is not above the member", map[string]any{"issuer": map[string]any{"unitId": tr.district}}, []string{"input.recipientMemberId:NOT_ALLOWED"}},
@@ -123,23 +107,7 @@ func TestCommendationRefused(t *testing.T) {
 		{"decided before the year", map[string]any{"decisionDate": "2021-12-31"}, []string{"input.decisionDate:DATE_ORDER"}},
 		{"blank title", map[string]any{"title": ""}, []string{"input.title:REQUIRED"}},
 		{"unknown member", map[string]any{"recipientMemberId": "TWVtYmVyOjk5OTk5"}, []string{"input.recipientMemberId:NOT_FOUND"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			input := map[string]any{"form": "GIAY_KHEN", "title": "Đoàn viên tiêu biểu", "year": 2022,
-				"issuer": map[string]any{"unitId": tr.bloc}, "recipientMemberId": member}
-			for k, v := range tt.input {
-				input[k] = v
-			}
-			ue := tr.env.Mutate(t, "commendationCreate", "CommendationCreateInput", "commendation { id }", input, nil)
-			if got := codes(ue); !slices.Equal(got, tt.want) {
-				t.Errorf("userErrors = %v, want %v", got, tt.want)
-			}
-			if n := tr.env.Count(t, "commendations"); n != 0 {
-				t.Errorf("%d commendations written", n)
-			}
-		})
-	}
+	}, "commendations")
 }
 
 // "100% of members pledged" is computed from who signed, over the members

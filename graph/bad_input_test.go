@@ -18,9 +18,7 @@ import (
 func TestBadQueryArguments(t *testing.T) {
 	t.Parallel()
 	tr := newTree(t)
-	var draft struct{ Post struct{ ID string } }
-	tr.env.MustMutate(t, "postCreate", "PostCreateInput", "post { id }", map[string]any{"unitId": tr.branchA,
-		"post": map[string]any{"title": "Bản nháp", "bodyMarkdown": "Chưa đăng"}}, &draft)
+	draft := tr.post(t, tr.branchA, "Bản nháp", "Chưa đăng")
 	long := strings.Repeat("a", 501)
 	for _, tt := range []struct {
 		name, query, code, says string
@@ -35,7 +33,7 @@ func TestBadQueryArguments(t *testing.T) {
 		{"report year before the Union", `query($u: ID!) { yearlyReport(unitId: $u, year: 1900) { year } }`, "BAD_USER_INPUT", "1931", map[string]any{"u": tr.branchA}, true},
 		{"report of a unit that does not exist", `{ yearlyReport(unitId: "VW5pdDo5OTk5OTk", year: 2022) { year } }`, "NOT_FOUND", "", nil, true},
 		{"visit path too long", `mutation($p: String!) { visitRecord(input: {path: $p}) { __typename } }`, "BAD_USER_INPUT", "500", map[string]any{"p": long}, false},
-		{"visit to a draft", `mutation($id: ID!) { visitRecord(input: {path: "/", postId: $id}) { __typename } }`, "NOT_FOUND", "", map[string]any{"id": draft.Post.ID}, false},
+		{"visit to a draft", `mutation($id: ID!) { visitRecord(input: {path: "/", postId: $id}) { __typename } }`, "NOT_FOUND", "", map[string]any{"id": draft}, false},
 		{"visit to a unit's id", `mutation($id: ID!) { visitRecord(input: {path: "/", postId: $id}) { __typename } }`, "NOT_FOUND", "", map[string]any{"id": tr.branchA}, false},
 	} {
 		env := tr.env.Anonymous()

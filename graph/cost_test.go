@@ -14,7 +14,6 @@ import (
 
 	"github.com/sodoan/sodoan/graph"
 	"github.com/sodoan/sodoan/internal/apitest"
-	"github.com/sodoan/sodoan/internal/ratelimit"
 )
 
 // fragmentBomb is a short document whose fragments each spread the one
@@ -59,7 +58,7 @@ func TestFragmentExpansionIsBounded(t *testing.T) {
 // however the arithmetic would have wrapped, anonymous or not.
 func TestPricesDoNotWrap(t *testing.T) {
 	t.Parallel()
-	env := apitest.New(t, apitest.WithRateLimits(graph.RateLimits{Anonymous: ratelimit.New(20000)}),
+	env := apitest.New(t, apitest.AnonymousBudget(20000),
 		apitest.WithLimits(graph.Limits{Fields: math.MaxInt}))
 	nested := func(first string, pad int) string {
 		inner := "id "
@@ -116,7 +115,7 @@ func TestPricesDoNotWrap(t *testing.T) {
 // error with its own code.
 func TestIntrospection(t *testing.T) {
 	t.Parallel()
-	dev := apitest.New(t, apitest.WithRateLimits(graph.RateLimits{Anonymous: ratelimit.New(20000)})).Anonymous()
+	dev := apitest.New(t, apitest.AnonymousBudget(20000)).Anonymous()
 	for name, q := range map[string]string{"default options": introspectionDefault, "every option": introspectionFull} {
 		resp := dev.Do(t, q, nil)
 		var data struct {

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/sodoan/sodoan/graph"
-	"github.com/sodoan/sodoan/internal/account"
 	"github.com/sodoan/sodoan/internal/apitest"
 	"github.com/sodoan/sodoan/internal/ratelimit"
 )
@@ -350,10 +349,8 @@ func TestRequestDeadline(t *testing.T) {
 // is answered without a lookup and not charged again.
 func TestBadTokensPerAddress(t *testing.T) {
 	t.Parallel()
-	policy := account.DefaultPolicy
-	policy.PrincipalCache = time.Minute
 	gate := ratelimit.NewGate(2)
-	env := apitest.New(t, apitest.WithSessions(policy),
+	env := apitest.New(t, apitest.CachedPrincipals,
 		apitest.WithRateLimits(graph.RateLimits{BadTokens: ratelimit.New(3), TokenLookups: gate}))
 	office := env.From("203.0.113.20")
 	const q = `{ me { username } }`
@@ -465,9 +462,7 @@ func TestBadTokenFloodIsBounded(t *testing.T) {
 // as failed sign-ins of the account (which then locks).
 func TestPasswordChangeAttemptsAreLimited(t *testing.T) {
 	t.Parallel()
-	policy := account.DefaultPolicy
-	policy.SlowStep, policy.SlowMax = time.Millisecond, 2*time.Millisecond
-	env := apitest.New(t, apitest.WithSessions(policy), apitest.WithRateLimits(graph.RateLimits{Logins: ratelimit.New(3)}))
+	env := apitest.New(t, apitest.QuickSignIns, apitest.WithRateLimits(graph.RateLimits{Logins: ratelimit.New(3)}))
 	id := env.Account(t, "bithu", nil, nil)
 	change := `mutation($p: String!) { passwordChange(input: {currentPassword: $p, newPassword: "mật khẩu mới rất dài"}) {
 		userErrors { field code } } }`
@@ -514,7 +509,7 @@ func TestPageErrorsSpeakTheCallersLanguage(t *testing.T) {
 // megabyte, whether the document runs or is refused.
 func TestRateLimitPricesSize(t *testing.T) {
 	t.Parallel()
-	env := apitest.New(t, apitest.WithRateLimits(graph.RateLimits{Anonymous: ratelimit.New(4500)}))
+	env := apitest.New(t, apitest.AnonymousBudget(4500))
 	// bodySize is what apitest.Do sends for query with no variables.
 	bodySize := func(query string) int {
 		b, err := json.Marshal(map[string]any{"query": query, "variables": nil})

@@ -6,11 +6,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sodoan/sodoan/graph"
 	"github.com/sodoan/sodoan/graph/model"
 	"github.com/sodoan/sodoan/internal/apitest"
 	"github.com/sodoan/sodoan/internal/bulk"
-	"github.com/sodoan/sodoan/internal/ratelimit"
 	"github.com/sodoan/sodoan/internal/testdb"
 )
 
@@ -27,7 +25,7 @@ func BenchmarkAnonymousStats(b *testing.B) {
 		b.Fatal(err)
 	}
 	const budget = 20000
-	env := apitest.NewOn(b, pool, apitest.WithRateLimits(graph.RateLimits{Anonymous: ratelimit.New(budget)}))
+	env := apitest.NewOn(b, pool, apitest.AnonymousBudget(budget))
 	vars := map[string]any{"id": model.EncodeID(model.KindUnit, res.ProvinceID)}
 	const q = `query($id: ID!) { unit(id: $id) { stats(year: 2023) { members { total } branches activities participations volunteerHours } } }`
 	points, i := 0, 0

@@ -5,24 +5,20 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/sodoan/sodoan/graph"
 	"github.com/sodoan/sodoan/internal/apitest"
-	"github.com/sodoan/sodoan/internal/ratelimit"
 )
 
 // A unit's stats cost by the size of its subtree, anonymous or not: a
 // province with 30 units below it costs 15 points more than a branch.
 func TestAggregatesPricedBySubtree(t *testing.T) {
 	t.Parallel()
-	env := apitest.New(t, apitest.WithRateLimits(graph.RateLimits{Anonymous: ratelimit.New(10000)}))
+	env := apitest.New(t, apitest.AnonymousBudget(10000))
 	create := func(parent, level, name string) string {
 		input := map[string]any{"level": level, "name": name}
 		if parent != "" {
 			input["parentId"] = parent
 		}
-		var out struct{ Unit struct{ ID string } }
-		env.MustMutate(t, "unitCreate", "UnitCreateInput", "unit { id }", input, &out)
-		return out.Unit.ID
+		return env.Create(t, "unit", input)
 	}
 	province := create("", "PROVINCE", "Tỉnh đoàn Ninh Thuận")
 	var branch string

@@ -1,13 +1,53 @@
 package graph_test
 
+import "strings"
+
 // The introspection queries of graphql-js 16 (getIntrospectionQuery), as
 // GraphiQL, graphql-codegen, Rover and Postman send them: with the default
-// options, and with every option on.
+// options, and with every option on. Both come byte for byte from one
+// template: an option left off leaves its line blank, as in graphql-js.
 
-const introspectionDefault = `
+var (
+	introspectionDefault = introspectionQuery(false)
+	introspectionFull    = introspectionQuery(true)
+)
+
+func introspectionQuery(allOptions bool) string {
+	on := func(s string) string {
+		if allOptions {
+			return s
+		}
+		return ""
+	}
+	return strings.NewReplacer(
+		"{description}", on("description"),
+		"{isRepeatable}", on("isRepeatable"),
+		"{includeDeprecated}", on("(includeDeprecated: true)"),
+		"{specifiedByURL}", on("specifiedByURL"),
+		"{isDeprecated}", on("isDeprecated"),
+		"{deprecationReason}", on("deprecationReason"),
+		"{ofTypes}\n", ofTypes(9),
+	).Replace(introspectionTemplate)
+}
+
+// ofTypes is the TypeRef fragment's ofType nested depth deep, indented as
+// graphql-js prints it.
+func ofTypes(depth int) string {
+	var b strings.Builder
+	for i := range depth {
+		indent := strings.Repeat("  ", 3+i)
+		b.WriteString(indent + "ofType {\n" + indent + "  name\n" + indent + "  kind\n")
+	}
+	for i := depth - 1; i >= 0; i-- {
+		b.WriteString(strings.Repeat("  ", 3+i) + "}\n")
+	}
+	return b.String()
+}
+
+const introspectionTemplate = `
     query IntrospectionQuery {
       __schema {
-        
+        {description}
         queryType { name kind }
         mutationType { name kind }
         subscriptionType { name kind }
@@ -17,11 +57,11 @@ const introspectionDefault = `
         directives {
           name
           description
-          
+          {isRepeatable}
           
           
           locations
-          args {
+          args{includeDeprecated} {
             ...InputValue
           }
         }
@@ -32,12 +72,12 @@ const introspectionDefault = `
       kind
       name
       description
-      
+      {specifiedByURL}
       
       fields(includeDeprecated: true) {
         name
         description
-        args {
+        args{includeDeprecated} {
           ...InputValue
         }
         type {
@@ -46,7 +86,7 @@ const introspectionDefault = `
         isDeprecated
         deprecationReason
       }
-      inputFields {
+      inputFields{includeDeprecated} {
         ...InputValue
       }
       interfaces {
@@ -68,158 +108,13 @@ const introspectionDefault = `
       description
       type { ...TypeRef }
       defaultValue
-      
-      
+      {isDeprecated}
+      {deprecationReason}
     }
 
     fragment TypeRef on __Type {
       kind
       name
-      ofType {
-        name
-        kind
-        ofType {
-          name
-          kind
-          ofType {
-            name
-            kind
-            ofType {
-              name
-              kind
-              ofType {
-                name
-                kind
-                ofType {
-                  name
-                  kind
-                  ofType {
-                    name
-                    kind
-                    ofType {
-                      name
-                      kind
-                      ofType {
-                        name
-                        kind
-                      }
-                    }
-                  }
-                }
-              }
-            }
-          }
-        }
-      }
-    }
-  `
-
-const introspectionFull = `
-    query IntrospectionQuery {
-      __schema {
-        description
-        queryType { name kind }
-        mutationType { name kind }
-        subscriptionType { name kind }
-        types {
-          ...FullType
-        }
-        directives {
-          name
-          description
-          isRepeatable
-          
-          
-          locations
-          args(includeDeprecated: true) {
-            ...InputValue
-          }
-        }
-      }
-    }
-
-    fragment FullType on __Type {
-      kind
-      name
-      description
-      specifiedByURL
-      
-      fields(includeDeprecated: true) {
-        name
-        description
-        args(includeDeprecated: true) {
-          ...InputValue
-        }
-        type {
-          ...TypeRef
-        }
-        isDeprecated
-        deprecationReason
-      }
-      inputFields(includeDeprecated: true) {
-        ...InputValue
-      }
-      interfaces {
-        ...TypeRef
-      }
-      enumValues(includeDeprecated: true) {
-        name
-        description
-        isDeprecated
-        deprecationReason
-      }
-      possibleTypes {
-        ...TypeRef
-      }
-    }
-
-    fragment InputValue on __InputValue {
-      name
-      description
-      type { ...TypeRef }
-      defaultValue
-      isDeprecated
-      deprecationReason
-    }
-
-    fragment TypeRef on __Type {
-      kind
-      name
-      ofType {
-        name
-        kind
-        ofType {
-          name
-          kind
-          ofType {
-            name
-            kind
-            ofType {
-              name
-              kind
-              ofType {
-                name
-                kind
-                ofType {
-                  name
-                  kind
-                  ofType {
-                    name
-                    kind
-                    ofType {
-                      name
-                      kind
-                      ofType {
-                        name
-                        kind
-                      }
-                    }
-                  }
-                }
-              }
-            }
-          }
-        }
-      }
+{ofTypes}
     }
   `

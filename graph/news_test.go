@@ -215,12 +215,7 @@ func TestPostLifecycle(t *testing.T) {
 func TestSearch(t *testing.T) {
 	t.Parallel()
 	c := newCallers(t)
-	mk := func(title, body string) {
-		var out struct{ Post struct{ ID string } }
-		c.env.MustMutate(t, "postCreate", "PostCreateInput", "post { id }", map[string]any{"unitId": c.branchA,
-			"post": map[string]any{"title": title, "bodyMarkdown": body}}, &out)
-		c.env.MustMutate(t, "postSetStatus", "PostSetStatusInput", "post { id }", map[string]any{"id": out.Post.ID, "version": 1, "status": "PUBLISHED"}, nil)
-	}
+	mk := func(title, body string) { c.published(t, c.branchA, title, body) }
 	mk("Ra quân Tháng Thanh niên", "Chiều 20/3 chi đoàn chuẩn bị cho Hội nghị tổng kết sắp tới.")
 	mk("Hội nghị tổng kết công tác Đoàn năm 2022", "Đánh giá kết quả năm qua.")
 	c.activity(t, c.branchA, "Hội nghị tổng kết năm học", nil)
@@ -253,10 +248,7 @@ func TestSearch(t *testing.T) {
 func TestVisitCounter(t *testing.T) {
 	t.Parallel()
 	c := newCallers(t)
-	var out struct{ Post struct{ ID string } }
-	c.env.MustMutate(t, "postCreate", "PostCreateInput", "post { id }", map[string]any{"unitId": c.branchA,
-		"post": map[string]any{"title": "Tin đọc nhiều", "bodyMarkdown": "Nội dung"}}, &out)
-	c.env.MustMutate(t, "postSetStatus", "PostSetStatusInput", "post { id }", map[string]any{"id": out.Post.ID, "version": 1, "status": "PUBLISHED"}, nil)
+	post := c.published(t, c.branchA, "Tin đọc nhiều", "Nội dung")
 
 	const visits, onPost = 200, 120
 	var wg sync.WaitGroup
@@ -265,7 +257,7 @@ func TestVisitCounter(t *testing.T) {
 		wg.Go(func() {
 			vars := map[string]any{"in": map[string]any{"path": fmt.Sprintf("/trang/%d", i%7)}}
 			if i < onPost {
-				vars["in"].(map[string]any)["postId"] = out.Post.ID
+				vars["in"].(map[string]any)["postId"] = post
 			}
 			resp := c.as("anonymous").Do(t, `mutation($in: VisitInput!) { visitRecord(input: $in) { stats { total } } }`, vars)
 			if len(resp.Errors) > 0 {
@@ -291,7 +283,7 @@ func TestVisitCounter(t *testing.T) {
 		t.Errorf("stats = %+v, want the %d visits counted as one visitor", s, visits)
 	}
 	// Its 120 visits of the post are one visitor's: one view today.
-	if len(st.MostRead) != 1 || st.MostRead[0].ID != out.Post.ID || st.MostRead[0].Views != 1 {
+	if len(st.MostRead) != 1 || st.MostRead[0].ID != post || st.MostRead[0].Views != 1 {
 		t.Errorf("most read = %+v, want one view of the post", st.MostRead)
 	}
 	// No address is stored, only salted hashes.
@@ -369,15 +361,13 @@ func TestPostUnitAndTags(t *testing.T) {
 func TestDraftCannotBeArchived(t *testing.T) {
 	t.Parallel()
 	tr := newTree(t)
-	var out struct{ Post struct{ ID string } }
-	tr.env.MustMutate(t, "postCreate", "PostCreateInput", "post { id }", map[string]any{"unitId": tr.branchA,
-		"post": map[string]any{"title": "Bản nháp", "bodyMarkdown": "Chưa xong."}}, &out)
-	ue := tr.env.Mutate(t, "postSetStatus", "PostSetStatusInput", "post { id }", map[string]any{"id": out.Post.ID, "version": 1, "status": "ARCHIVED"}, nil)
+	post := tr.post(t, tr.branchA, "Bản nháp", "Chưa xong.")
+	ue := tr.env.Mutate(t, "postSetStatus", "PostSetStatusInput", "post { id }", map[string]any{"id": post, "version": 1, "status": "ARCHIVED"}, nil)
 	if got := codes(ue); !slices.Equal(got, []string{"input.status:NOT_ALLOWED"}) {
 		t.Errorf("archiving a draft: %v", got)
 	}
 	var p struct{ Node struct{ Status string } }
-	tr.env.MustDo(t, `query($id: ID!) { node(id: $id) { ... on Post { status } } }`, map[string]any{"id": out.Post.ID}, &p)
+	tr.env.MustDo(t, `query($id: ID!) { node(id: $id) { ... on Post { status } } }`, map[string]any{"id": post}, &p)
 	if p.Node.Status != "DRAFT" {
 		t.Errorf("status after the refusal: %s", p.Node.Status)
 	}
@@ -388,8 +378,7 @@ func TestDraftCannotBeArchived(t *testing.T) {
 func TestSearchVisibility(t *testing.T) {
 	t.Parallel()
 	c := newCallers(t)
-	c.env.MustMutate(t, "postCreate", "PostCreateInput", "post { id }", map[string]any{"unitId": c.branchA,
-		"post": map[string]any{"title": "Bản nháp kế hoạch mùa hè xanh", "bodyMarkdown": "Chưa đăng."}}, nil)
+	c.post(t, c.branchA, "Bản nháp kế hoạch mùa hè xanh", "Chưa đăng.")
 	c.activity(t, c.branchA, "Mùa hè xanh đã hủy", map[string]any{"status": "CANCELLED"})
 	c.activity(t, c.branchA, "Mùa hè xanh ở Phước Đại", nil)
 	titles := func(who string) []string {
@@ -416,14 +405,11 @@ func TestSearchVisibility(t *testing.T) {
 func TestVisitsPerAddressAreBounded(t *testing.T) {
 	t.Parallel()
 	c := newCallers(t)
-	var out struct{ Post struct{ ID string } }
-	c.env.MustMutate(t, "postCreate", "PostCreateInput", "post { id }", map[string]any{"unitId": c.branchA,
-		"post": map[string]any{"title": "Tin được bơm lượt xem", "bodyMarkdown": "Nội dung"}}, &out)
-	c.env.MustMutate(t, "postSetStatus", "PostSetStatusInput", "post { id }", map[string]any{"id": out.Post.ID, "version": 1, "status": "PUBLISHED"}, nil)
+	post := c.published(t, c.branchA, "Tin được bơm lượt xem", "Nội dung")
 	visit := func(ip, agent string) {
 		t.Helper()
 		resp := c.env.Anonymous().From(ip).Do(t, `mutation($in: VisitInput!) { visitRecord(input: $in) { stats { today } } }`,
-			map[string]any{"in": map[string]any{"path": "/tin", "postId": out.Post.ID}}, "User-Agent", agent)
+			map[string]any{"in": map[string]any{"path": "/tin", "postId": post}}, "User-Agent", agent)
 		if len(resp.Errors) > 0 {
 			t.Fatalf("visit: %+v", resp.Errors)
 		}
@@ -435,7 +421,7 @@ func TestVisitsPerAddressAreBounded(t *testing.T) {
 			Node      struct{ Views int }
 		}
 		c.env.Anonymous().MustDo(t, `query($id: ID!) { siteStats { today } node(id: $id) { ... on Post { views } } }`,
-			map[string]any{"id": out.Post.ID}, &st)
+			map[string]any{"id": post}, &st)
 		return st.Node.Views, st.SiteStats.Today
 	}
 	for i := range 25 {

@@ -89,9 +89,7 @@ func TestAuditEntriesLinkToTheirRecords(t *testing.T) {
 	t.Parallel()
 	c := newCallers(t)
 	e := c.env
-	var post struct{ Post struct{ ID string } }
-	e.MustMutate(t, "postCreate", "PostCreateInput", "post { id }",
-		map[string]any{"unitId": c.branchA, "post": map[string]any{"title": "Tin hoạt động", "bodyMarkdown": "Nội dung"}}, &post)
+	post := c.post(t, c.branchA, "Tin hoạt động", "Nội dung")
 	var plan struct {
 		Plan struct{ Targets []struct{ ID string } }
 	}
@@ -132,7 +130,7 @@ func TestAuditEntriesLinkToTheirRecords(t *testing.T) {
 	if want := plan.Plan.Targets[0].ID; linked["plan_targets"] != want {
 		t.Errorf("plan target's audit ID %q, want %q", linked["plan_targets"], want)
 	}
-	if linked["posts"] != post.Post.ID {
-		t.Errorf("post's audit ID %q, want %q", linked["posts"], post.Post.ID)
+	if linked["posts"] != post {
+		t.Errorf("post's audit ID %q, want %q", linked["posts"], post)
 	}
 }

@@ -22,10 +22,8 @@ type twoServers struct {
 
 func newTwoServers(t *testing.T) *twoServers {
 	t.Helper()
-	policy := account.DefaultPolicy
-	policy.PrincipalCache = time.Minute
-	one := apitest.New(t, apitest.WithSessions(policy))
-	two := apitest.NewOn(t, one.Pool, apitest.WithSessions(policy)).As(one.AdminToken)
+	one := apitest.New(t, apitest.CachedPrincipals)
+	two := apitest.NewOn(t, one.Pool, apitest.CachedPrincipals).As(one.AdminToken)
 	s := &twoServers{tree: &tree{env: one}, one: one, two: two}
 	s.province = s.unit(t, nil, "PROVINCE", "Tỉnh đoàn Ninh Thuận")
 	s.district = s.unit(t, &s.province, "DISTRICT", "Huyện đoàn Ninh Hải")
@@ -68,6 +66,47 @@ func (s *twoServers) rename(t *testing.T, e *apitest.Env, unit string) string {
 	return ""
 }
 
+// servers are the two servers by name.
+func (s *twoServers) servers() map[string]*apitest.Env {
+	return map[string]*apitest.Env{"one": s.one, "two": s.two}
+}
+
+// lists is how many members a caller (who, signed in with token) lists.
+type lists struct {
+	who, token string
+	members    int
+}
+
+// checkLists checks on both servers that each caller lists the members
+// wanted (when says when, for the message), and says whether all did.
+func (s *twoServers) checkLists(t *testing.T, when string, want ...lists) bool {
+	t.Helper()
+	ok := true
+	for name, e := range s.servers() {
+		for _, w := range want {
+			if n := memberCount(t, e.As(w.token)); n != w.members {
+				t.Errorf("server %s: %s lists %d members %s, want %d", name, w.who, n, when, w.members)
+				ok = false
+			}
+		}
+	}
+	return ok
+}
+
+// renameUntilRefused renames unit as e's caller until it is refused as
+// FORBIDDEN or two seconds have passed (the notice arrives within
+// milliseconds; the cache lives a minute), and returns the last code.
+func (s *twoServers) renameUntilRefused(t *testing.T, e *apitest.Env, unit string) string {
+	t.Helper()
+	deadline := time.Now().Add(2 * time.Second)
+	code := s.rename(t, e, unit)
+	for code != "FORBIDDEN" && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+		code = s.rename(t, e, unit)
+	}
+	return code
+}
+
 // A branch moved to another district keeps its secretary's role: on both
 // servers, with their caches warm, her next request writes the branch and
 // lists its members, and the district it left no longer reaches it.
@@ -81,33 +120,18 @@ func TestRoleFollowsMovedUnit(t *testing.T) {
 	left := s.officer(t, "huyendoan.ninhhai", s.district)
 	joined := s.officer(t, "huyendoan.thuanbac", other)
 
-	servers := map[string]*apitest.Env{"one": s.one, "two": s.two}
-	for name, e := range servers {
-		// Warm each server's cache, and check the tree before the move.
-		if n := memberCount(t, e.As(secretary)); n != 2 {
-			t.Fatalf("server %s: the secretary lists %d members before the move", name, n)
-		}
-		if n := memberCount(t, e.As(left)); n != 2 {
-			t.Fatalf("server %s: the district lists %d members before the move", name, n)
-		}
-		if n := memberCount(t, e.As(joined)); n != 0 {
-			t.Fatalf("server %s: the other district lists %d members before the move", name, n)
-		}
+	// Warm each server's cache, and check the tree before the move.
+	if !s.checkLists(t, "before the move", lists{"the secretary", secretary, 2}, lists{"the district", left, 2},
+		lists{"the other district", joined, 0}) {
+		t.FailNow()
 	}
 
 	s.one.MustMutate(t, "unitMove", "UnitMoveInput", "userErrors { code }",
 		map[string]any{"id": s.branchA, "version": s.version(t, s.branchA), "parentId": other}, nil)
 
-	for name, e := range servers {
-		if n := memberCount(t, e.As(secretary)); n != 2 {
-			t.Errorf("server %s: the secretary lists %d members right after the move, want 2", name, n)
-		}
-		if n := memberCount(t, e.As(left)); n != 0 {
-			t.Errorf("server %s: the district it left lists %d members, want 0", name, n)
-		}
-		if n := memberCount(t, e.As(joined)); n != 2 {
-			t.Errorf("server %s: the district it joined lists %d members, want 2", name, n)
-		}
+	s.checkLists(t, "right after the move", lists{"the secretary", secretary, 2}, lists{"the district it left", left, 0},
+		lists{"the district it joined", joined, 2})
+	for name, e := range s.servers() {
 		if code := s.rename(t, e.As(secretary), s.branchA); code != "" {
 			t.Errorf("server %s: the secretary renaming her moved branch: %s", name, code)
 		}
@@ -127,8 +151,7 @@ func TestRoleLapsesWhenUnitDissolved(t *testing.T) {
 	t.Parallel()
 	s := newTwoServers(t)
 	secretary := s.officer(t, "bithu.nhonhai", s.branchB)
-	servers := map[string]*apitest.Env{"one": s.one, "two": s.two}
-	for name, e := range servers {
+	for name, e := range s.servers() {
 		if code := s.rename(t, e.As(secretary), s.branchB); code != "" {
 			t.Fatalf("server %s: the secretary renaming her branch before: %s", name, code)
 		}
@@ -143,15 +166,8 @@ func TestRoleLapsesWhenUnitDissolved(t *testing.T) {
 		t.Fatalf("dissolve: %v", err)
 	}
 
-	for name, e := range servers {
-		// The notice arrives within milliseconds; the cache lives a minute.
-		deadline := time.Now().Add(2 * time.Second)
-		code := s.rename(t, e.As(secretary), s.branchB)
-		for code != "FORBIDDEN" && time.Now().Before(deadline) {
-			time.Sleep(20 * time.Millisecond)
-			code = s.rename(t, e.As(secretary), s.branchB)
-		}
-		if code != "FORBIDDEN" {
+	for name, e := range s.servers() {
+		if code := s.renameUntilRefused(t, e.As(secretary), s.branchB); code != "FORBIDDEN" {
 			t.Errorf("server %s: the secretary of the dissolved branch renaming it: %q, want FORBIDDEN", name, code)
 		}
 		var me struct {
@@ -201,13 +217,7 @@ func TestRevokeSeenByOtherServer(t *testing.T) {
 	}
 	s.one.MustMutate(t, "roleRevoke", "RoleInput", "userErrors { code }", map[string]any{
 		"accountId": model.EncodeID(model.KindAccount, accountOf(t, s.one, "bithu.vinhhai")), "kind": "OFFICER", "unitId": s.branchA}, nil)
-	deadline := time.Now().Add(2 * time.Second)
-	code := s.rename(t, s.two.As(secretary), s.branchA)
-	for code != "FORBIDDEN" && time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond)
-		code = s.rename(t, s.two.As(secretary), s.branchA)
-	}
-	if code != "FORBIDDEN" {
+	if code := s.renameUntilRefused(t, s.two.As(secretary), s.branchA); code != "FORBIDDEN" {
 		t.Errorf("the other server after the revoke: %q, want FORBIDDEN", code)
 	}
 }

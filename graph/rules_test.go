@@ -1,7 +1,7 @@
 package graph
 
 import (
-	"context"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -168,23 +168,14 @@ var unaudited = map[string]string{
 // is audited.
 func TestEveryRecordsTableIsAudited(t *testing.T) {
 	pool := testdb.Migrated(t)
-	rows, err := pool.Query(context.Background(), `
+	audited := testdb.Map[string, bool](t, pool, `
 		SELECT c.relname, EXISTS (
 			SELECT FROM pg_trigger tg JOIN pg_proc p ON p.oid = tg.tgfoid
 			WHERE tg.tgrelid = c.oid AND p.proname = 'audit_row' AND NOT tg.tgisinternal)
 		FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-		WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') ORDER BY 1`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	audited := map[string]bool{}
-	for rows.Next() {
-		var table string
-		var has bool
-		if err := rows.Scan(&table, &has); err != nil {
-			t.Fatal(err)
-		}
-		audited[table] = has
+		WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')`)
+	for _, table := range slices.Sorted(maps.Keys(audited)) {
+		has := audited[table]
 		_, exempt := unaudited[table]
 		switch {
 		case !has && !exempt:
@@ -192,9 +183,6 @@ func TestEveryRecordsTableIsAudited(t *testing.T) {
 		case has && exempt:
 			t.Errorf("table %s is audited but listed in unaudited: remove it there", table)
 		}
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
 	}
 	for table := range unaudited {
 		if _, ok := audited[table]; !ok {

@@ -3,7 +3,6 @@ package graph_test
 import (
 	"net/http"
 	"testing"
-	"time"
 
 	"github.com/sodoan/sodoan/graph/model"
 	"github.com/sodoan/sodoan/internal/account"
@@ -15,12 +14,9 @@ import (
 // the very next request.
 func TestPrincipalCache(t *testing.T) {
 	t.Parallel()
-	policy := account.DefaultPolicy
-	policy.PrincipalCache = time.Minute
-	env := apitest.New(t, apitest.WithSessions(policy))
-	var province struct{ Unit struct{ ID string } }
-	env.MustMutate(t, "unitCreate", "UnitCreateInput", "unit { id }", map[string]any{"level": "PROVINCE", "name": "Tỉnh đoàn Ninh Thuận"}, &province)
-	unitID, _ := model.DecodeID(model.KindUnit, province.Unit.ID)
+	env := apitest.New(t, apitest.CachedPrincipals)
+	province := env.Create(t, "unit", map[string]any{"level": "PROVINCE", "name": "Tỉnh đoàn Ninh Thuận"})
+	unitID, _ := model.DecodeID(model.KindUnit, province)
 
 	officerID := env.Account(t, "canbo.tinh", nil, nil)
 	env.Grant(t, officerID, account.Officer, &unitID)
@@ -40,13 +36,13 @@ func TestPrincipalCache(t *testing.T) {
 
 	// What only the province's officer may do: read its yearly report.
 	const report = `query($u: ID!) { yearlyReport(unitId: $u, year: 2022) { year } }`
-	if resp := officer.Do(t, report, map[string]any{"u": province.Unit.ID}); len(resp.Errors) > 0 {
+	if resp := officer.Do(t, report, map[string]any{"u": province}); len(resp.Errors) > 0 {
 		t.Fatalf("the officer reads the province's report: %+v", resp.Errors)
 	}
 
 	// The administrator revokes the role: the officer's next request has none.
 	env.MustMutate(t, "roleRevoke", "RoleInput", "userErrors { code }", map[string]any{
-		"accountId": model.EncodeID(model.KindAccount, officerID), "kind": "OFFICER", "unitId": province.Unit.ID}, nil)
+		"accountId": model.EncodeID(model.KindAccount, officerID), "kind": "OFFICER", "unitId": province}, nil)
 	var out struct {
 		Me struct{ Roles []struct{ Kind string } }
 	}
@@ -56,7 +52,7 @@ func TestPrincipalCache(t *testing.T) {
 	}
 	// roles above is read from the database; the permission check uses the
 	// cached principal, which the revoke must have dropped.
-	if resp := officer.Do(t, report, map[string]any{"u": province.Unit.ID}); len(resp.Errors) != 1 || resp.Errors[0].Extensions["code"] != "FORBIDDEN" {
+	if resp := officer.Do(t, report, map[string]any{"u": province}); len(resp.Errors) != 1 || resp.Errors[0].Extensions["code"] != "FORBIDDEN" {
 		t.Errorf("the report after the revoke: %s %+v", resp.Data, resp.Errors)
 	}
 

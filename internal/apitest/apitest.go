@@ -24,6 +24,7 @@ import (
 	"github.com/sodoan/sodoan/internal/account"
 	"github.com/sodoan/sodoan/internal/httpserver"
 	"github.com/sodoan/sodoan/internal/news"
+	"github.com/sodoan/sodoan/internal/ratelimit"
 	"github.com/sodoan/sodoan/internal/testdb"
 )
 
@@ -32,7 +33,7 @@ type Env struct {
 	Pool    *pgxpool.Pool
 	Handler http.Handler
 	Client  *client.Client
-	logs    *syncBuffer
+	logs    *SyncBuffer
 	// token is sent as the bearer token; "" sends none (anonymous).
 	token string
 	// AdminToken signs in as the administrator New creates.
@@ -124,7 +125,7 @@ func New(t testing.TB, opts ...Option) *Env {
 // NewOn returns a server on pool, sending requests anonymously.
 func NewOn(t testing.TB, pool *pgxpool.Pool, opts ...Option) *Env {
 	t.Helper()
-	logs := &syncBuffer{}
+	logs := &SyncBuffer{}
 	// The server's background work (the access watch) ends with the test.
 	ctx, stop := context.WithCancel(context.Background())
 	var background sync.WaitGroup
@@ -149,18 +150,20 @@ func NewOn(t testing.TB, pool *pgxpool.Pool, opts ...Option) *Env {
 // Logs returns what the server has logged so far, one JSON object a line.
 func (e *Env) Logs() string { return e.logs.String() }
 
-type syncBuffer struct {
+// SyncBuffer is a buffer that one goroutine may write (a server's log)
+// while another reads it (the test).
+type SyncBuffer struct {
 	mu  sync.Mutex
 	buf bytes.Buffer
 }
 
-func (b *syncBuffer) Write(p []byte) (int, error) {
+func (b *SyncBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.Write(p)
 }
 
-func (b *syncBuffer) String() string {
+func (b *SyncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
@@ -254,6 +257,20 @@ func (e *Env) MustMutate(t testing.TB, name, inputType, selection string, input 
 	}
 }
 
+// Create runs the create mutation of a kind of record ("unit" runs
+// unitCreate with a UnitCreateInput), fails the test on any userError, and
+// returns the new record's ID.
+func (e *Env) Create(t testing.TB, record string, input map[string]any) string {
+	t.Helper()
+	var payload map[string]json.RawMessage
+	e.MustMutate(t, record+"Create", strings.ToUpper(record[:1])+record[1:]+"CreateInput", record+" { id }", input, &payload)
+	var created struct{ ID string }
+	if err := json.Unmarshal(payload[record], &created); err != nil || created.ID == "" {
+		t.Fatalf("%sCreate returned no %s: %v: %s", record, record, err, payload[record])
+	}
+	return created.ID
+}
+
 // Count returns the number of rows in table, to show a refused write
 // changed nothing.
 func (e *Env) Count(t testing.TB, table string) int {
@@ -268,6 +285,12 @@ func (e *Env) Count(t testing.TB, table string) int {
 // WithRateLimits sets the callers' budgets.
 func WithRateLimits(l graph.RateLimits) Option {
 	return func(o *httpserver.Options) { o.RateLimits = l }
+}
+
+// AnonymousBudget gives anonymous callers points a minute, and callers who
+// signed in their default budget.
+func AnonymousBudget(points int) Option {
+	return WithRateLimits(graph.RateLimits{Anonymous: ratelimit.New(points)})
 }
 
 // WithRequestTimeout sets each request's deadline.
@@ -294,6 +317,28 @@ func (e *Env) Raw(method, target, contentType, body string) *httptest.ResponseRe
 // WithSessions sets the sign-in policy (e.g. a quick lockout for tests).
 func WithSessions(p account.Policy) Option {
 	return func(o *httpserver.Options) { o.Sessions = p }
+}
+
+// QuickSignIns cuts the slowdown after failed sign-ins to milliseconds, for
+// tests that fail many sign-ins.
+func QuickSignIns(o *httpserver.Options) {
+	o.Sessions = sessions(o.Sessions)
+	o.Sessions.SlowStep, o.Sessions.SlowMax = time.Millisecond, 5*time.Millisecond
+}
+
+// CachedPrincipals keeps a session's principal for a minute, long enough
+// that only the access watch can explain a change showing.
+func CachedPrincipals(o *httpserver.Options) {
+	o.Sessions = sessions(o.Sessions)
+	o.Sessions.PrincipalCache = time.Minute
+}
+
+// sessions is p, or account.DefaultPolicy where p is unset, as Routes reads it.
+func sessions(p account.Policy) account.Policy {
+	if p == (account.Policy{}) {
+		return account.DefaultPolicy
+	}
+	return p
 }
 
 // WithLimits sets the limits on each GraphQL operation.

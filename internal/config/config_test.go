@@ -117,74 +117,61 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 	}
 }
 
-// Introspection and suggestions follow APP_ENV unless set explicitly.
-func TestSchemaDisclosureFollowsEnvironment(t *testing.T) {
-	tests := []struct {
-		vars                map[string]string
-		introspect, suggest bool
-	}{
-		{map[string]string{}, true, true},
-		{map[string]string{"APP_ENV": "production"}, false, false},
-		{map[string]string{"APP_ENV": "production", "GRAPHQL_INTROSPECTION": "true"}, true, false},
-		{map[string]string{"GRAPHQL_SUGGESTIONS": "false"}, true, false},
-	}
-	for _, tt := range tests {
+// fromEnv is a case of what a Config loaded from vars derives.
+type fromEnv[T comparable] struct {
+	vars map[string]string
+	want T
+}
+
+// checkDerived loads each case's vars and checks that get, which name
+// describes, gives what the case wants.
+func checkDerived[T comparable](t *testing.T, name string, get func(Config) T, cases []fromEnv[T]) {
+	t.Helper()
+	for _, tt := range cases {
 		cfg, err := Load(tt.vars)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if cfg.IntrospectionOn() != tt.introspect || cfg.SuggestionsOn() != tt.suggest {
-			t.Errorf("%v: introspection %v, suggestions %v; want %v, %v",
-				tt.vars, cfg.IntrospectionOn(), cfg.SuggestionsOn(), tt.introspect, tt.suggest)
+		if got := get(cfg); got != tt.want {
+			t.Errorf("%v: %s = %#v, want %#v", tt.vars, name, got, tt.want)
 		}
 	}
+}
+
+// Introspection and suggestions follow APP_ENV unless set explicitly.
+func TestSchemaDisclosureFollowsEnvironment(t *testing.T) {
+	type disclosure struct{ introspect, suggest bool }
+	checkDerived(t, "introspection, suggestions", func(cfg Config) disclosure {
+		return disclosure{cfg.IntrospectionOn(), cfg.SuggestionsOn()}
+	}, []fromEnv[disclosure]{
+		{map[string]string{}, disclosure{true, true}},
+		{map[string]string{"APP_ENV": "production"}, disclosure{false, false}},
+		{map[string]string{"APP_ENV": "production", "GRAPHQL_INTROSPECTION": "true"}, disclosure{true, false}},
+		{map[string]string{"GRAPHQL_SUGGESTIONS": "false"}, disclosure{true, false}},
+	})
 }
 
 // Tracing is off unless an endpoint is set; the traces endpoint is used as
 // given, the general one gets the traces path, and OTEL_SDK_DISABLED wins.
 func TestOTLPTracesURL(t *testing.T) {
-	tests := []struct {
-		vars map[string]string
-		want string
-	}{
+	checkDerived(t, "OTLPTracesURL()", Config.OTLPTracesURL, []fromEnv[string]{
 		{map[string]string{}, ""},
 		{map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "http://collector:4318"}, "http://collector:4318/v1/traces"},
 		{map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "https://otel.example/base/"}, "https://otel.example/base/v1/traces"},
 		{map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "http://a:4318", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": "http://b:4318/traces"}, "http://b:4318/traces"},
 		{map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "http://a:4318", "OTEL_SDK_DISABLED": "true"}, ""},
-	}
-	for _, tt := range tests {
-		cfg, err := Load(tt.vars)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := cfg.OTLPTracesURL(); got != tt.want {
-			t.Errorf("%v: OTLPTracesURL() = %q, want %q", tt.vars, got, tt.want)
-		}
-	}
+	})
 }
 
 // Browser pages on this machine may call a development server; production
 // allows only the origins it names.
 func TestCORSOriginsFollowEnvironment(t *testing.T) {
-	tests := []struct {
-		vars map[string]string
-		want string
-	}{
+	checkDerived(t, "CORSOrigins()", func(cfg Config) string { return strings.Join(cfg.CORSOrigins(), ",") }, []fromEnv[string]{
 		{map[string]string{}, "http://localhost:*,http://127.0.0.1:*"},
 		{map[string]string{"APP_ENV": "production"}, ""},
 		{map[string]string{"APP_ENV": "production", "CORS_ALLOWED_ORIGINS": "https://dash.example.org,https://*.doan.vn"}, "https://dash.example.org,https://*.doan.vn"},
 		{map[string]string{"CORS_ALLOWED_ORIGINS": "https://dash.example.org"}, "https://dash.example.org"},
-	}
-	for _, tt := range tests {
-		cfg, err := Load(tt.vars)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := strings.Join(cfg.CORSOrigins(), ","); got != tt.want {
-			t.Errorf("%v: CORSOrigins() = %q, want %q", tt.vars, got, tt.want)
-		}
-	}
+	})
 }
 
 // Logs are readable lines for a person at a terminal in development, JSON

@@ -19,14 +19,9 @@ import (
 // recognised as a timeout rather than the database being away.
 func TestStatementTimeout(t *testing.T) {
 	t.Parallel()
-	url := testdb.Migrated(t).Config().ConnString()
-	pool, err := db.Open(context.Background(), url, db.PoolOptions{MaxConns: 2, StatementTimeout: 50 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
+	pool := testdb.Open(t, testdb.Migrated(t).Config().ConnString(), db.PoolOptions{MaxConns: 2, StatementTimeout: 50 * time.Millisecond})
 	start := time.Now()
-	_, err = pool.Exec(context.Background(), `SELECT pg_sleep(5)`)
+	_, err := pool.Exec(context.Background(), `SELECT pg_sleep(5)`)
 	if !db.TimedOut(err) || db.Unavailable(err) {
 		t.Errorf("want a timeout, got %v (timed out %v, unavailable %v)", err, db.TimedOut(err), db.Unavailable(err))
 	}
@@ -39,12 +34,7 @@ func TestStatementTimeout(t *testing.T) {
 // locks, instead of blocking writers until someone notices.
 func TestIdleTransactionIsEnded(t *testing.T) {
 	t.Parallel()
-	url := testdb.Migrated(t).Config().ConnString()
-	pool, err := db.Open(context.Background(), url, db.PoolOptions{MaxConns: 2, IdleInTxTimeout: 100 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
+	pool := testdb.Open(t, testdb.Migrated(t).Config().ConnString(), db.PoolOptions{MaxConns: 2, IdleInTxTimeout: 100 * time.Millisecond})
 	ctx := context.Background()
 	tx, err := pool.Begin(ctx)
 	if err != nil {
@@ -62,12 +52,7 @@ func TestIdleTransactionIsEnded(t *testing.T) {
 
 func TestUnavailable(t *testing.T) {
 	t.Parallel()
-	pool, err := db.Open(context.Background(), "postgres://nobody@127.0.0.1:1/none?connect_timeout=2", db.PoolOptions{MaxConns: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
-	_, refused := pool.Exec(context.Background(), `SELECT 1`)
+	_, refused := testdb.Unreachable(t).Exec(context.Background(), `SELECT 1`)
 	// A statement sent after the request's deadline: pgconn calls this safe
 	// to retry, but it is a timeout, not an outage.
 	tx, err := testdb.Migrated(t).Begin(context.Background())

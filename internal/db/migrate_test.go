@@ -21,7 +21,7 @@ func TestMain(m *testing.M) { testdb.Main(m) }
 // The migration bookkeeping table is left out: it stays after a full down.
 func catalog(t *testing.T, pool *pgxpool.Pool) []string {
 	t.Helper()
-	rows, err := pool.Query(context.Background(), `
+	return testdb.Column[string](t, pool, `
 		SELECT 'extension ' || extname FROM pg_extension WHERE extname <> 'plpgsql'
 		UNION ALL
 		SELECT 'relation ' || n.nspname || '.' || c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -35,21 +35,6 @@ func catalog(t *testing.T, pool *pgxpool.Pool) []string {
 		UNION ALL
 		SELECT 'schema ' || nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg\_%' AND nspname <> 'information_schema'
 		ORDER BY 1`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, s)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return out
 }
 
 // Every migration's down really reverts its up: after up, down all and up
@@ -173,13 +158,7 @@ func TestCheckReady(t *testing.T) {
 	})
 	t.Run("unreachable", func(t *testing.T) {
 		t.Parallel()
-		// Port 1 on loopback: nothing listens there.
-		pool, err := db.Open(ctx, "postgres://nobody@127.0.0.1:1/none?connect_timeout=2", db.PoolOptions{MaxConns: 2})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer pool.Close()
-		if err := db.CheckReady(ctx, pool); !errors.Is(err, db.ErrUnreachable) {
+		if err := db.CheckReady(ctx, testdb.Unreachable(t)); !errors.Is(err, db.ErrUnreachable) {
 			t.Errorf("want ErrUnreachable, got %v", err)
 		}
 	})

@@ -1,7 +1,6 @@
 package httpserver_test
 
 import (
-	"context"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -17,11 +16,7 @@ import (
 // a dashboard can quote the id it logged itself. Others are replaced.
 func TestClientRequestID(t *testing.T) {
 	t.Parallel()
-	broken := testdb.Migrated(t)
-	if _, err := broken.Exec(context.Background(), `DROP TABLE schema_migrations`); err != nil {
-		t.Fatal(err)
-	}
-	env := apitest.NewOn(t, broken)
+	env := apitest.NewOn(t, brokenDB(t))
 	tests := []struct {
 		sent string
 		kept bool

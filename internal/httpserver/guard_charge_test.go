@@ -6,9 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/sodoan/sodoan/graph"
 	"github.com/sodoan/sodoan/internal/apitest"
-	"github.com/sodoan/sodoan/internal/ratelimit"
 )
 
 // Bodies the guard refuses (malformed JSON, batches, oversized) never reach
@@ -18,7 +16,7 @@ import (
 // is not affected.
 func TestRefusedBodiesAreCharged(t *testing.T) {
 	t.Parallel()
-	env := apitest.New(t, apitest.WithRateLimits(graph.RateLimits{Anonymous: ratelimit.New(1000)}))
+	env := apitest.New(t, apitest.AnonymousBudget(1000))
 	malformed := `{"query": "` + strings.Repeat("x", 100<<10) // 100 KiB and never closed
 	attacker := env.From("198.51.100.20")
 	statuses := map[int]int{}

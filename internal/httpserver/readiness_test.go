@@ -18,15 +18,8 @@ import (
 func TestReadinessFollowsDatabase(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	cluster := testdb.Cluster(t)
-	if err := cluster.EnsureDatabase(ctx, "ready"); err != nil {
-		t.Fatal(err)
-	}
-	pool, err := db.Open(ctx, cluster.URL("ready"), db.PoolOptions{MaxConns: 4})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
+	cluster := testdb.Cluster(t, "ready")
+	pool := testdb.Open(t, cluster.URL("ready"), db.PoolOptions{MaxConns: 4})
 	if err := db.NewMigrator(pool, zerolog.Nop()).Up(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -115,15 +115,7 @@ func TestFormPostsAreRefused(t *testing.T) {
 // else INTERNAL.
 func TestServerFaultsAreHidden(t *testing.T) {
 	t.Parallel()
-	unreachable, err := db.Open(context.Background(), "postgres://nobody@127.0.0.1:1/none?connect_timeout=2", db.PoolOptions{MaxConns: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer unreachable.Close()
-	broken := testdb.Migrated(t)
-	if _, err := broken.Exec(context.Background(), `DROP TABLE schema_migrations`); err != nil {
-		t.Fatal(err)
-	}
+	unreachable, broken := testdb.Unreachable(t), brokenDB(t)
 	tests := []struct {
 		name, code string
 		pool       *pgxpool.Pool
@@ -211,4 +203,15 @@ func TestEveryAnswerSaysNoSniff(t *testing.T) {
 			t.Errorf("GET %s (%d): X-Content-Type-Options %q", target, rec.Code, got)
 		}
 	}
+}
+
+// brokenDB is a migrated database without its schema_migrations table, so
+// the server's checks of it fail as an unexpected fault would.
+func brokenDB(t *testing.T) *pgxpool.Pool {
+	t.Helper()
+	pool := testdb.Migrated(t)
+	if _, err := pool.Exec(context.Background(), `DROP TABLE schema_migrations`); err != nil {
+		t.Fatal(err)
+	}
+	return pool
 }

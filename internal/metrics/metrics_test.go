@@ -25,15 +25,24 @@ func TestMain(m *testing.M) { testdb.Main(m) }
 // an anonymous budget of anonymousPoints a minute.
 func instrumented(t *testing.T, anonymousPoints int) (*apitest.Env, *metrics.Metrics) {
 	t.Helper()
+	return instrumentedWith(t, func(m *metrics.Metrics) graph.RateLimits {
+		return graph.RateLimits{
+			Anonymous: ratelimit.New(anonymousPoints, ratelimit.OnRefuse(m.Refused(metrics.RefusedAnonymous))),
+		}
+	})
+}
+
+// instrumentedWith is instrumented with the rate limits limits gives, each
+// counting its refusals in m as serve wires them.
+func instrumentedWith(t *testing.T, limits func(m *metrics.Metrics) graph.RateLimits) (*apitest.Env, *metrics.Metrics) {
+	t.Helper()
 	m := metrics.New("test")
 	e := apitest.New(t, func(o *httpserver.Options) {
 		o.Instrument = httpserver.Instrumentation{
 			Routed:  []func(http.Handler) http.Handler{m.HTTP},
 			GraphQL: []graphql.HandlerExtension{m.GraphQL()},
 		}
-		o.RateLimits = graph.RateLimits{
-			Anonymous: ratelimit.New(anonymousPoints, ratelimit.OnRefuse(m.Refused(metrics.RefusedAnonymous))),
-		}
+		o.RateLimits = limits(m)
 	})
 	if err := m.Register(metrics.NewPoolCollector(e.Pool)); err != nil {
 		t.Fatal(err)
@@ -186,13 +195,8 @@ func TestScrapeAfterRequests(t *testing.T) {
 // per address and made-up tokens per address, as serve wires them.
 func TestRefusalsByKind(t *testing.T) {
 	t.Parallel()
-	m := metrics.New("test")
-	e := apitest.New(t, func(o *httpserver.Options) {
-		o.Instrument = httpserver.Instrumentation{
-			Routed:  []func(http.Handler) http.Handler{m.HTTP},
-			GraphQL: []graphql.HandlerExtension{m.GraphQL()},
-		}
-		o.RateLimits = graph.RateLimits{
+	e, m := instrumentedWith(t, func(m *metrics.Metrics) graph.RateLimits {
+		return graph.RateLimits{
 			Logins:    ratelimit.New(1, ratelimit.OnRefuse(m.Refused(metrics.RefusedLogin))),
 			BadTokens: ratelimit.New(1, ratelimit.OnRefuse(m.Refused(metrics.RefusedBadToken))),
 		}

@@ -19,31 +19,13 @@ import (
 // way, once a day each. Readers are kept as salted hashes, never as
 // addresses.
 func TestOneViewPerVisitorPerDay(t *testing.T) {
-	t.Parallel()
-	pool := testdb.Migrated(t)
-	ctx := context.Background()
-	postID := publishedPost(t, pool)
-	day := time.Date(2026, 3, 26, 9, 0, 0, 0, time.UTC)
-	store := news.NewStore(pool).WithClock(func() time.Time { return day })
+	v := newPostVisits(t)
+	pool, ctx, day := v.pool, v.ctx, visitDay
+	store := v.at(day)
 	visit := func(s *news.Store, ip, agent string, times int) {
-		var wg sync.WaitGroup
-		for range times {
-			wg.Go(func() {
-				if err := s.RecordVisit(ctx, &postID, ip, agent); err != nil {
-					t.Error(err)
-				}
-			})
-		}
-		wg.Wait()
+		v.record(s, ip, times, func(int) string { return agent })
 	}
-	views := func() int64 {
-		t.Helper()
-		v, err := store.ViewsOf(ctx, []int64{postID})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return v[postID]
-	}
+	views := v.views
 
 	visit(store, "203.0.113.5", "Firefox", 30)
 	if got := views(); got != 1 {
@@ -74,34 +56,19 @@ func TestOneViewPerVisitorPerDay(t *testing.T) {
 // the site and for each post, however many browser names it sends (and
 // all at once); another address, or the next day, counts again.
 func TestVisitorsPerAddressAreBounded(t *testing.T) {
-	t.Parallel()
-	pool := testdb.Migrated(t)
-	ctx := context.Background()
-	postID := publishedPost(t, pool)
-	day := time.Date(2026, 3, 26, 9, 0, 0, 0, time.UTC)
-	store := news.NewStore(pool).WithClock(func() time.Time { return day })
+	v := newPostVisits(t)
+	pool, ctx, day := v.pool, v.ctx, visitDay
+	store := v.at(day)
 	visitors := func(s *news.Store, ip string, agents int) {
-		var wg sync.WaitGroup
-		for i := range agents {
-			wg.Go(func() {
-				if err := s.RecordVisit(ctx, &postID, ip, fmt.Sprintf("Trình duyệt %d", i)); err != nil {
-					t.Error(err)
-				}
-			})
-		}
-		wg.Wait()
+		v.record(s, ip, agents, func(i int) string { return fmt.Sprintf("Trình duyệt %d", i) })
 	}
 	counts := func(s *news.Store) (int64, int64) {
 		t.Helper()
-		v, err := s.ViewsOf(ctx, []int64{postID})
-		if err != nil {
-			t.Fatal(err)
-		}
 		st, err := s.SiteStats(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return v[postID], st.Today
+		return v.views(), st.Today
 	}
 	const bound = news.VisitorsPerAddress
 	visitors(store, "203.0.113.5", 40)
@@ -124,6 +91,55 @@ func TestVisitorsPerAddressAreBounded(t *testing.T) {
 	}
 }
 
+// visitDay is when the visits tests' store clocks stand, unless a test
+// says otherwise.
+var visitDay = time.Date(2026, 3, 26, 9, 0, 0, 0, time.UTC)
+
+// postVisits is a parallel test's database with one published post, whose
+// visits it records and counts.
+type postVisits struct {
+	t      *testing.T
+	ctx    context.Context
+	pool   *pgxpool.Pool
+	postID int64
+}
+
+func newPostVisits(t *testing.T) *postVisits {
+	t.Helper()
+	t.Parallel()
+	pool := testdb.Migrated(t)
+	return &postVisits{t: t, ctx: context.Background(), pool: pool, postID: publishedPost(t, pool)}
+}
+
+// at is a store whose clock stands at when.
+func (v *postVisits) at(when time.Time) *news.Store {
+	return news.NewStore(v.pool).WithClock(func() time.Time { return when })
+}
+
+// record sends n visits of the post from ip through s all at once, the ith
+// from the browser agent(i).
+func (v *postVisits) record(s *news.Store, ip string, n int, agent func(i int) string) {
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			if err := s.RecordVisit(v.ctx, &v.postID, ip, agent(i)); err != nil {
+				v.t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// views is the post's view count (on any day).
+func (v *postVisits) views() int64 {
+	v.t.Helper()
+	got, err := news.NewStore(v.pool).ViewsOf(v.ctx, []int64{v.postID})
+	if err != nil {
+		v.t.Fatal(err)
+	}
+	return got[v.postID]
+}
+
 // publishedPost is a province with one published post, the post's id.
 func publishedPost(t *testing.T, pool *pgxpool.Pool) int64 {
 	t.Helper()
@@ -141,25 +157,16 @@ func publishedPost(t *testing.T, pool *pgxpool.Pool) int64 {
 // three fall on one UTC day. And the same visitor is a different key each
 // day (the salt changes), so days cannot be linked.
 func TestVisitDaysAreVietnamDays(t *testing.T) {
-	t.Parallel()
-	pool := testdb.Migrated(t)
-	ctx := context.Background()
-	postID := publishedPost(t, pool)
+	v := newPostVisits(t)
+	pool, ctx, postID := v.pool, v.ctx, v.postID
 	at := func(utc string) *news.Store {
 		when, err := time.Parse(time.RFC3339, utc)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return news.NewStore(pool).WithClock(func() time.Time { return when })
+		return v.at(when)
 	}
-	views := func() int64 {
-		t.Helper()
-		v, err := news.NewStore(pool).ViewsOf(ctx, []int64{postID})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return v[postID]
-	}
+	views := v.views
 	for _, utc := range []string{"2026-03-26T16:30:00Z", "2026-03-26T16:50:00Z"} { // 23:30, 23:50 in Vietnam
 		if err := at(utc).RecordVisit(ctx, &postID, "203.0.113.5", "Firefox"); err != nil {
 			t.Fatal(err)

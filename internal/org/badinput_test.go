@@ -1,6 +1,7 @@
 package org_test
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -13,6 +14,15 @@ import (
 var touched = []string{"units", "unit_versions", "unit_changes", "unit_lineage", "members", "member_events",
 	"positions", "committee_terms", "audit_log"}
 
+// later is a call of a Timeline method on d, made when a case runs, with
+// only its error kept.
+func later[D, R any](f *fixture, call func(context.Context, D) (R, error), d D) func() error {
+	return func() error {
+		_, err := call(f.ctx, d)
+		return err
+	}
+}
+
 func (f *fixture) counts() map[string]int {
 	out := map[string]int{}
 	for _, table := range touched {
@@ -24,18 +34,14 @@ func (f *fixture) counts() map[string]int {
 // Every bad decision or appointment is refused with the field and code the
 // user can act on, and writes nothing.
 func TestBadInputWritesNothing(t *testing.T) {
-	t.Parallel()
-	f := newFixture(t)
-	p := f.unit(nil, org.Province, "Tỉnh đoàn Thử")
+	f, p := newProvince(t)
 	p2 := f.unit(nil, org.Province, "Tỉnh đoàn Bên Cạnh")
-	k := f.unit(p, org.Bloc, "Đoàn khối Một")
-	k2 := f.unit(p, org.Bloc, "Đoàn khối Hai")
+	k, k2 := f.pair(p, org.Bloc, "Đoàn khối Một", "Đoàn khối Hai")
 	x := f.unit(k, org.Branch, "Chi đoàn X")
 	y := f.unit(k2, org.Branch, "Chi đoàn Y")
 	d := f.unit(p, org.District, "Huyện đoàn Thử")
 	g := f.unit(d, org.Grassroots, "Đoàn xã Thử")
-	x0 := f.unit(k, org.Branch, "Chi đoàn Cũ Một")
-	x00 := f.unit(k, org.Branch, "Chi đoàn Cũ Hai")
+	x0, x00 := f.pair(k, org.Branch, "Chi đoàn Cũ Một", "Chi đoàn Cũ Hai")
 	mx := f.member(x, "Ngô Thị Yến", "2016-03-26")
 	late := f.member(x, "Mới Vào Đoàn", "2025-01-10")
 	f.member(y, "Đinh Văn Tuấn", "2016-03-26")
@@ -57,123 +63,42 @@ func TestBadInputWritesNothing(t *testing.T) {
 		field string
 		code  string
 	}{
-		{"rename before the unit existed", func() error {
-			_, err := f.tl.Rename(f.ctx, org.RenameDecision{UnitID: nx.ID, Name: ptr("Tên Khác"), Decided: decided("2023-06-01", "4/QĐ")})
-			return err
-		}, "input.effectiveOn", validate.DateOrder},
-		{"rename before the latest version (overlap)", func() error {
-			_, err := f.tl.Rename(f.ctx, org.RenameDecision{UnitID: k.ID, Name: ptr("Tên Khác"), Decided: decided("2024-02-01", "4/QĐ")})
-			return err
-		}, "input.effectiveOn", validate.Conflict},
-		{"decision dated after today", func() error {
-			_, err := f.tl.Rename(f.ctx, org.RenameDecision{UnitID: k.ID, Name: ptr("Tên Khác"),
-				Decided: org.Decided{EffectiveOn: tomorrow, DecisionNumber: "4/QĐ"}})
-			return err
-		}, "input.effectiveOn", validate.OutOfRange},
-		{"decision without a number", func() error {
-			_, err := f.tl.Rename(f.ctx, org.RenameDecision{UnitID: k.ID, Name: ptr("Tên Khác"), Decided: decided("2025-07-01", "  ")})
-			return err
-		}, "input.decisionNumber", validate.Required},
-		{"rename to the same name", func() error {
-			_, err := f.tl.Rename(f.ctx, org.RenameDecision{UnitID: k.ID, Name: ptr("Đoàn khối Một (mới)"), Decided: fresh})
-			return err
-		}, "input.name", validate.NotAllowed},
-		{"move making a cycle", func() error {
-			_, err := f.tl.Move(f.ctx, org.MoveDecision{UnitID: k.ID, ParentID: x.ID, Decided: fresh})
-			return err
-		}, "input.parentId", validate.NotAllowed},
-		{"move under a parent that stood elsewhere then", func() error {
-			_, err := f.tl.Move(f.ctx, org.MoveDecision{UnitID: y.ID, ParentID: g.ID, Decided: decided("2024-02-01", "4/QĐ")})
-			return err
-		}, "input.parentId", validate.DateOrder},
-		{"move before a later change below", func() error {
-			_, err := f.tl.Move(f.ctx, org.MoveDecision{UnitID: k2.ID, ParentID: p2.ID, Decided: decided("2024-02-01", "4/QĐ")})
-			return err
-		}, "input.unitId", validate.Conflict},
-		{"move of a merged unit", func() error {
-			_, err := f.tl.Move(f.ctx, org.MoveDecision{UnitID: x0.ID, ParentID: k2.ID, Decided: fresh})
-			return err
-		}, "input.unitId", validate.NotAllowed},
-		{"merge at different levels without a level", func() error {
-			_, err := f.tl.Merge(f.ctx, org.MergeDecision{UnitIDs: []int64{y.ID, g.ID}, New: &org.NewUnit{ParentID: &k2.ID, Name: "Gộp"}, Decided: fresh})
-			return err
-		}, "input.level", validate.Required},
-		{"merge naming a unit twice", func() error {
-			_, err := f.tl.Merge(f.ctx, org.MergeDecision{UnitIDs: []int64{y.ID, y.ID}, New: &org.NewUnit{ParentID: &k2.ID, Name: "Gộp"}, Decided: fresh})
-			return err
-		}, "input.unitIds.1", validate.Duplicate},
-		{"merge into an existing and a new unit at once", func() error {
-			_, err := f.tl.Merge(f.ctx, org.MergeDecision{UnitIDs: []int64{y.ID}, IntoID: &x.ID, New: &org.NewUnit{Name: "Gộp"}, Decided: fresh})
-			return err
-		}, "input.intoUnitId", validate.Required},
-		{"merge with a unit above", func() error {
-			_, err := f.tl.Merge(f.ctx, org.MergeDecision{UnitIDs: []int64{k.ID}, IntoID: &x.ID, Level: ptr(org.Bloc), Decided: fresh})
-			return err
-		}, "input.intoUnitId", validate.NotAllowed},
-		{"merge whose member cannot be transferred on the day", func() error {
-			// The member joined after the date: her transfer is refused
-			// after the new unit was inserted, and all of it rolls back.
-			_, err := f.tl.Merge(f.ctx, org.MergeDecision{UnitIDs: []int64{x.ID, y.ID}, New: &org.NewUnit{ParentID: &k.ID, Name: "Gộp"},
-				Decided: decided("2024-12-01", "4/QĐ")})
-			return err
-		}, "input.unitIds", validate.Conflict},
-		{"dissolve with units below", func() error {
-			_, err := f.tl.Dissolve(f.ctx, org.DissolveDecision{UnitID: k.ID, Decided: fresh})
-			return err
-		}, "input.unitId", validate.NotAllowed},
-		{"dissolve with members and nowhere for them", func() error {
-			_, err := f.tl.Dissolve(f.ctx, org.DissolveDecision{UnitID: y.ID, Decided: fresh})
-			return err
-		}, "input.membersToUnitId", validate.Required},
-		{"dissolve sending members to a non-branch", func() error {
-			_, err := f.tl.Dissolve(f.ctx, org.DissolveDecision{UnitID: y.ID, MembersToID: &k.ID, Decided: fresh})
-			return err
-		}, "input.membersToUnitId", validate.NotAllowed},
-		{"dissolve a merged unit", func() error {
-			_, err := f.tl.Dissolve(f.ctx, org.DissolveDecision{UnitID: x00.ID, Decided: fresh})
-			return err
-		}, "input.unitId", validate.NotAllowed},
-		{"split leaving a member behind", func() error {
-			_, err := f.tl.Split(f.ctx, org.SplitDecision{UnitID: x.ID, Parts: []org.SplitPart{
-				{NewUnit: org.NewUnit{Name: "A"}, MemberIDs: []int64{mx.ID}}, {NewUnit: org.NewUnit{Name: "B"}}}, Decided: fresh})
-			return err
-		}, "input.parts", validate.Required},
-		{"split giving a member to two parts", func() error {
-			_, err := f.tl.Split(f.ctx, org.SplitDecision{UnitID: x.ID, Parts: []org.SplitPart{
-				{NewUnit: org.NewUnit{Name: "A"}, MemberIDs: []int64{mx.ID, late.ID}}, {NewUnit: org.NewUnit{Name: "B"}, MemberIDs: []int64{mx.ID}}},
-				Decided: fresh})
-			return err
-		}, "input.parts.1.memberIds.0", validate.Duplicate},
-		{"split giving a unit that is not below", func() error {
-			_, err := f.tl.Split(f.ctx, org.SplitDecision{UnitID: k.ID, KeepSource: true, Parts: []org.SplitPart{
-				{NewUnit: org.NewUnit{Name: "A"}, ChildIDs: []int64{y.ID}}}, Decided: fresh})
-			return err
-		}, "input.parts.0.childIds.0", validate.NotFound},
-		{"branch with members changing level", func() error {
-			_, err := f.tl.ChangeLevel(f.ctx, org.LevelDecision{UnitID: x.ID, Level: org.Grassroots, Decided: fresh})
-			return err
-		}, "input.level", validate.NotAllowed},
-		{"second secretary at once", func() error {
-			_, err := f.tl.Appoint(f.ctx, org.AppointInput{UnitID: x.ID, Title: org.TitleSecretary, HolderName: ptr("Người Khác"), From: day("2024-01-01")})
-			return err
-		}, "input.title", validate.Conflict},
-		{"post before the unit existed", func() error {
-			_, err := f.tl.Appoint(f.ctx, org.AppointInput{UnitID: nx.ID, Title: org.TitleCommitteeMember, HolderName: ptr("Người Khác"), From: day("2023-01-01")})
-			return err
-		}, "input.from", validate.DateOrder},
-		{"post in a unit that ended, open-ended", func() error {
-			_, err := f.tl.Appoint(f.ctx, org.AppointInput{UnitID: x0.ID, Title: org.TitleCommitteeMember, HolderName: ptr("Người Khác"), From: day("2023-01-01")})
-			return err
-		}, "input.to", validate.OutOfRange},
-		{"post with two holders", func() error {
-			_, err := f.tl.Appoint(f.ctx, org.AppointInput{UnitID: x.ID, Title: org.TitleCommitteeMember, MemberID: &mx.ID, HolderName: ptr("Người Khác"), From: day("2024-01-01")})
-			return err
-		}, "input.memberId", validate.Required},
-		{"post ending before it starts", func() error {
-			_, err := f.tl.Appoint(f.ctx, org.AppointInput{UnitID: x.ID, Title: org.TitleCommitteeMember, HolderName: ptr("Người Khác"),
-				From: day("2024-01-01"), To: ptr(day("2023-12-31"))})
-			return err
-		}, "input.to", validate.DateOrder},
+		{"rename before the unit existed", later(f, f.tl.Rename, org.RenameDecision{UnitID: nx.ID, Name: ptr("Tên Khác"), Decided: decided("2023-06-01", "4/QĐ")}), "input.effectiveOn", validate.DateOrder},
+		{"rename before the latest version (overlap)", later(f, f.tl.Rename, org.RenameDecision{UnitID: k.ID, Name: ptr("Tên Khác"), Decided: decided("2024-02-01", "4/QĐ")}), "input.effectiveOn", validate.Conflict},
+		{"decision dated after today", later(f, f.tl.Rename, org.RenameDecision{UnitID: k.ID, Name: ptr("Tên Khác"),
+			Decided: org.Decided{EffectiveOn: tomorrow, DecisionNumber: "4/QĐ"}}), "input.effectiveOn", validate.OutOfRange},
+		{"decision without a number", later(f, f.tl.Rename, org.RenameDecision{UnitID: k.ID, Name: ptr("Tên Khác"), Decided: decided("2025-07-01", "  ")}), "input.decisionNumber", validate.Required},
+		{"rename to the same name", later(f, f.tl.Rename, org.RenameDecision{UnitID: k.ID, Name: ptr("Đoàn khối Một (mới)"), Decided: fresh}), "input.name", validate.NotAllowed},
+		{"move making a cycle", later(f, f.tl.Move, org.MoveDecision{UnitID: k.ID, ParentID: x.ID, Decided: fresh}), "input.parentId", validate.NotAllowed},
+		{"move under a parent that stood elsewhere then", later(f, f.tl.Move, org.MoveDecision{UnitID: y.ID, ParentID: g.ID, Decided: decided("2024-02-01", "4/QĐ")}), "input.parentId", validate.DateOrder},
+		{"move before a later change below", later(f, f.tl.Move, org.MoveDecision{UnitID: k2.ID, ParentID: p2.ID, Decided: decided("2024-02-01", "4/QĐ")}), "input.unitId", validate.Conflict},
+		{"move of a merged unit", later(f, f.tl.Move, org.MoveDecision{UnitID: x0.ID, ParentID: k2.ID, Decided: fresh}), "input.unitId", validate.NotAllowed},
+		{"merge at different levels without a level", later(f, f.tl.Merge, org.MergeDecision{UnitIDs: []int64{y.ID, g.ID}, New: &org.NewUnit{ParentID: &k2.ID, Name: "Gộp"}, Decided: fresh}), "input.level", validate.Required},
+		{"merge naming a unit twice", later(f, f.tl.Merge, org.MergeDecision{UnitIDs: []int64{y.ID, y.ID}, New: &org.NewUnit{ParentID: &k2.ID, Name: "Gộp"}, Decided: fresh}), "input.unitIds.1", validate.Duplicate},
+		{"merge into an existing and a new unit at once", later(f, f.tl.Merge, org.MergeDecision{UnitIDs: []int64{y.ID}, IntoID: &x.ID, New: &org.NewUnit{Name: "Gộp"}, Decided: fresh}), "input.intoUnitId", validate.Required},
+		{"merge with a unit above", later(f, f.tl.Merge, org.MergeDecision{UnitIDs: []int64{k.ID}, IntoID: &x.ID, Level: ptr(org.Bloc), Decided: fresh}), "input.intoUnitId", validate.NotAllowed},
+		// The member joined after the date: her transfer is refused after
+		// the new unit was inserted, and all of it rolls back.
+		{"merge whose member cannot be transferred on the day", later(f, f.tl.Merge, org.MergeDecision{UnitIDs: []int64{x.ID, y.ID},
+			New: &org.NewUnit{ParentID: &k.ID, Name: "Gộp"}, Decided: decided("2024-12-01", "4/QĐ")}), "input.unitIds", validate.Conflict},
+		{"dissolve with units below", later(f, f.tl.Dissolve, org.DissolveDecision{UnitID: k.ID, Decided: fresh}), "input.unitId", validate.NotAllowed},
+		{"dissolve with members and nowhere for them", later(f, f.tl.Dissolve, org.DissolveDecision{UnitID: y.ID, Decided: fresh}), "input.membersToUnitId", validate.Required},
+		{"dissolve sending members to a non-branch", later(f, f.tl.Dissolve, org.DissolveDecision{UnitID: y.ID, MembersToID: &k.ID, Decided: fresh}), "input.membersToUnitId", validate.NotAllowed},
+		{"dissolve a merged unit", later(f, f.tl.Dissolve, org.DissolveDecision{UnitID: x00.ID, Decided: fresh}), "input.unitId", validate.NotAllowed},
+		{"split leaving a member behind", later(f, f.tl.Split, org.SplitDecision{UnitID: x.ID, Parts: []org.SplitPart{
+			{NewUnit: org.NewUnit{Name: "A"}, MemberIDs: []int64{mx.ID}}, {NewUnit: org.NewUnit{Name: "B"}}}, Decided: fresh}), "input.parts", validate.Required},
+		{"split giving a member to two parts", later(f, f.tl.Split, org.SplitDecision{UnitID: x.ID, Parts: []org.SplitPart{
+			{NewUnit: org.NewUnit{Name: "A"}, MemberIDs: []int64{mx.ID, late.ID}}, {NewUnit: org.NewUnit{Name: "B"}, MemberIDs: []int64{mx.ID}}},
+			Decided: fresh}), "input.parts.1.memberIds.0", validate.Duplicate},
+		{"split giving a unit that is not below", later(f, f.tl.Split, org.SplitDecision{UnitID: k.ID, KeepSource: true, Parts: []org.SplitPart{
+			{NewUnit: org.NewUnit{Name: "A"}, ChildIDs: []int64{y.ID}}}, Decided: fresh}), "input.parts.0.childIds.0", validate.NotFound},
+		{"branch with members changing level", later(f, f.tl.ChangeLevel, org.LevelDecision{UnitID: x.ID, Level: org.Grassroots, Decided: fresh}), "input.level", validate.NotAllowed},
+		{"second secretary at once", later(f, f.tl.Appoint, org.AppointInput{UnitID: x.ID, Title: org.TitleSecretary, HolderName: ptr("Người Khác"), From: day("2024-01-01")}), "input.title", validate.Conflict},
+		{"post before the unit existed", later(f, f.tl.Appoint, org.AppointInput{UnitID: nx.ID, Title: org.TitleCommitteeMember, HolderName: ptr("Người Khác"), From: day("2023-01-01")}), "input.from", validate.DateOrder},
+		{"post in a unit that ended, open-ended", later(f, f.tl.Appoint, org.AppointInput{UnitID: x0.ID, Title: org.TitleCommitteeMember, HolderName: ptr("Người Khác"), From: day("2023-01-01")}), "input.to", validate.OutOfRange},
+		{"post with two holders", later(f, f.tl.Appoint, org.AppointInput{UnitID: x.ID, Title: org.TitleCommitteeMember, MemberID: &mx.ID, HolderName: ptr("Người Khác"), From: day("2024-01-01")}), "input.memberId", validate.Required},
+		{"post ending before it starts", later(f, f.tl.Appoint, org.AppointInput{UnitID: x.ID, Title: org.TitleCommitteeMember, HolderName: ptr("Người Khác"),
+			From: day("2024-01-01"), To: ptr(day("2023-12-31"))}), "input.to", validate.DateOrder},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

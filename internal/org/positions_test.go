@@ -11,11 +11,8 @@ import (
 // the 2022 committee is not the 2026 post holders. Posts go with their unit
 // when it moves and end when it ends.
 func TestCommitteeAsOf(t *testing.T) {
-	t.Parallel()
-	f := newFixture(t)
-	p := f.unit(nil, org.Province, "Tỉnh đoàn Thử")
-	k := f.unit(p, org.Bloc, "Đoàn khối Thử")
-	k2 := f.unit(p, org.Bloc, "Đoàn khối Khác")
+	f, p := newProvince(t)
+	k, k2 := f.pair(p, org.Bloc, "Đoàn khối Thử", "Đoàn khối Khác")
 	office := f.unit(p, org.Branch, "Chi đoàn Văn phòng Tỉnh đoàn")
 	x := f.unit(k, org.Branch, "Chi đoàn Văn phòng Tỉnh ủy")
 	old := f.member(x, "Nguyễn Thị Cũ", "2016-03-26")

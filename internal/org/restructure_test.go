@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/sodoan/sodoan/internal/apperr"
 	"github.com/sodoan/sodoan/internal/member"
 	"github.com/sodoan/sodoan/internal/org"
@@ -19,13 +21,13 @@ func (f *fixture) events(memberID int64) []member.Event {
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	var out []member.Event
-	for rows.Next() {
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (member.Event, error) {
 		var e member.Event
-		if err := rows.Scan(&e.Kind, &e.OccurredOn, &e.DecisionNumber, &e.FromUnitID, &e.ToUnitID); err != nil {
-			f.t.Fatal(err)
-		}
-		out = append(out, e)
+		err := row.Scan(&e.Kind, &e.OccurredOn, &e.DecisionNumber, &e.FromUnitID, &e.ToUnitID)
+		return e, err
+	})
+	if err != nil {
+		f.t.Fatal(err)
 	}
 	return out
 }
@@ -58,9 +60,7 @@ func (f *fixture) lastDay(unitID int64) *time.Time {
 }
 
 func TestChangeLevel(t *testing.T) {
-	t.Parallel()
-	f := newFixture(t)
-	p := f.unit(nil, org.Province, "Tỉnh đoàn Thử")
+	f, p := newProvince(t)
 	d := f.unit(p, org.District, "Huyện đoàn Thử")
 	f.unit(d, org.Grassroots, "Đoàn xã Thử")
 	f.ok(f.tl.ChangeLevel(f.ctx, org.LevelDecision{UnitID: d.ID, Level: org.Bloc, Decided: decided("2025-07-01", "9-QĐ/TĐ")}))
@@ -77,12 +77,8 @@ func TestChangeLevel(t *testing.T) {
 // where she was; activities and posts stay with the old branch, the posts
 // ending the day before.
 func TestMergeIntoNewBranch(t *testing.T) {
-	t.Parallel()
-	f := newFixture(t)
-	p := f.unit(nil, org.Province, "Tỉnh đoàn Thử")
-	k := f.unit(p, org.Bloc, "Đoàn khối Thử")
-	x := f.unit(k, org.Branch, "Chi đoàn X")
-	y := f.unit(k, org.Branch, "Chi đoàn Y")
+	f, k := newBloc(t)
+	x, y := f.pair(k, org.Branch, "Chi đoàn X", "Chi đoàn Y")
 	mx := f.member(x, "Trần Thị Mai", "2016-03-26")
 	left := f.member(x, "Lê Văn Nam", "2016-03-26")
 	if _, err := f.members.Leave(f.ctx, member.LeaveInput{ID: left.ID, Version: left.Version, Reason: member.AgedOut, On: day("2024-12-31")}); err != nil {
@@ -139,9 +135,7 @@ func TestMergeIntoNewBranch(t *testing.T) {
 // A unit absorbing one of another level, with the level given: the units
 // below the absorbed one move under the absorbing one.
 func TestMergeAbsorbWithLevel(t *testing.T) {
-	t.Parallel()
-	f := newFixture(t)
-	p := f.unit(nil, org.Province, "Tỉnh đoàn Thử")
+	f, p := newProvince(t)
 	d := f.unit(p, org.District, "Huyện đoàn Thử")
 	g := f.unit(p, org.Grassroots, "Đoàn cơ sở Thử")
 	b := f.unit(g, org.Branch, "Chi đoàn Thử")
@@ -164,10 +158,7 @@ func TestMergeAbsorbWithLevel(t *testing.T) {
 }
 
 func TestSplit(t *testing.T) {
-	t.Parallel()
-	f := newFixture(t)
-	p := f.unit(nil, org.Province, "Tỉnh đoàn Thử")
-	k := f.unit(p, org.Bloc, "Đoàn khối Thử")
+	f, k := newBloc(t)
 	x := f.unit(k, org.Branch, "Chi đoàn Lớn")
 	m1 := f.member(x, "Hoàng Thị Thu", "2016-03-26")
 	m2 := f.member(x, "Đỗ Văn Bình", "2016-03-26")
@@ -191,8 +182,7 @@ func TestSplit(t *testing.T) {
 
 	// Splitting off: the source goes on, one unit below it goes to the part.
 	g := f.unit(k, org.Grassroots, "Đoàn cơ sở Gốc")
-	b1 := f.unit(g, org.Branch, "Chi đoàn Ở Lại")
-	b2 := f.unit(g, org.Branch, "Chi đoàn Tách Ra")
+	b1, b2 := f.pair(g, org.Branch, "Chi đoàn Ở Lại", "Chi đoàn Tách Ra")
 	c = f.ok(f.tl.Split(f.ctx, org.SplitDecision{UnitID: g.ID, KeepSource: true, Parts: []org.SplitPart{
 		{NewUnit: org.NewUnit{Name: "Đoàn cơ sở Mới"}, ChildIDs: []int64{b2.ID}},
 	}, Decided: decided("2025-02-01", "6-QĐ/ĐK")}))
@@ -207,12 +197,8 @@ func TestSplit(t *testing.T) {
 }
 
 func TestDissolve(t *testing.T) {
-	t.Parallel()
-	f := newFixture(t)
-	p := f.unit(nil, org.Province, "Tỉnh đoàn Thử")
-	k := f.unit(p, org.Bloc, "Đoàn khối Thử")
-	x := f.unit(k, org.Branch, "Chi đoàn Giải Thể")
-	y := f.unit(k, org.Branch, "Chi đoàn Nhận")
+	f, k := newBloc(t)
+	x, y := f.pair(k, org.Branch, "Chi đoàn Giải Thể", "Chi đoàn Nhận")
 	m := f.member(x, "Vũ Thị Hạnh", "2016-03-26")
 	c := f.ok(f.tl.Dissolve(f.ctx, org.DissolveDecision{UnitID: x.ID, MembersToID: &y.ID, Decided: decided("2025-03-01", "8-QĐ/ĐK")}))
 	f.lastTransfer(m, x.ID, y.ID, "2025-03-01", "8-QĐ/ĐK")

@@ -46,6 +46,23 @@ func newFixture(t *testing.T) *fixture {
 		tl: org.NewTimeline(pool), members: member.NewStore(pool)}
 }
 
+// newProvince starts a parallel test on its own fixture with the province
+// "Tỉnh đoàn Thử", under which most tests build their tree.
+func newProvince(t *testing.T) (*fixture, *org.Unit) {
+	t.Helper()
+	t.Parallel()
+	f := newFixture(t)
+	return f, f.unit(nil, org.Province, "Tỉnh đoàn Thử")
+}
+
+// newBloc is newProvince with the bloc "Đoàn khối Thử" under the province,
+// where the restructuring tests build their branches.
+func newBloc(t *testing.T) (*fixture, *org.Unit) {
+	t.Helper()
+	f, p := newProvince(t)
+	return f, f.unit(p, org.Bloc, "Đoàn khối Thử")
+}
+
 func (f *fixture) unit(parent *org.Unit, level org.Level, name string) *org.Unit {
 	f.t.Helper()
 	in := org.CreateInput{Level: level, Name: name}
@@ -57,6 +74,12 @@ func (f *fixture) unit(parent *org.Unit, level org.Level, name string) *org.Unit
 		f.t.Fatalf("create %s: %v", name, err)
 	}
 	return u
+}
+
+// pair creates two units of level under parent, named a and b.
+func (f *fixture) pair(parent *org.Unit, level org.Level, a, b string) (*org.Unit, *org.Unit) {
+	f.t.Helper()
+	return f.unit(parent, level, a), f.unit(parent, level, b)
 }
 
 func (f *fixture) member(branch *org.Unit, name, joined string) *member.Member {
@@ -177,11 +200,8 @@ func (f *fixture) checkConsistent() {
 // A tree read back as of two dates: a rename and a move later, the old day
 // still shows the old names and places.
 func TestTreeAsOfTwoDates(t *testing.T) {
-	t.Parallel()
-	f := newFixture(t)
-	p := f.unit(nil, org.Province, "Tỉnh đoàn Thử")
-	k := f.unit(p, org.Bloc, "Đoàn khối Cơ quan tỉnh")
-	k2 := f.unit(p, org.Bloc, "Đoàn khối Doanh nghiệp tỉnh")
+	f, p := newProvince(t)
+	k, k2 := f.pair(p, org.Bloc, "Đoàn khối Cơ quan tỉnh", "Đoàn khối Doanh nghiệp tỉnh")
 	x := f.unit(k, org.Branch, "Chi đoàn Văn phòng")
 
 	f.ok(f.tl.Rename(f.ctx, org.RenameDecision{UnitID: k.ID, Name: ptr("Đoàn khối Cơ quan – Doanh nghiệp tỉnh"),
@@ -254,11 +274,8 @@ func itoa(id int64) string { return strconv.FormatInt(id, 10) }
 // Plain edits (the unit update and move without a date) take effect today:
 // the past keeps the old name and place.
 func TestPlainEditsTakeEffectToday(t *testing.T) {
-	t.Parallel()
-	f := newFixture(t)
-	p := f.unit(nil, org.Province, "Tỉnh đoàn Thử")
-	k := f.unit(p, org.Bloc, "Đoàn khối Cũ")
-	k2 := f.unit(p, org.Bloc, "Đoàn khối Khác")
+	f, p := newProvince(t)
+	k, k2 := f.pair(p, org.Bloc, "Đoàn khối Cũ", "Đoàn khối Khác")
 	x := f.unit(k, org.Branch, "Chi đoàn X")
 	if _, err := f.units.Update(f.ctx, org.UpdateInput{ID: k.ID, Version: k.Version, Name: ptr("Đoàn khối Mới")}); err != nil {
 		t.Fatal(err)
@@ -334,14 +351,12 @@ func reform(t *testing.T, provinceFirst bool) {
 	}
 	f.ctx = db.WithActor(f.ctx, db.Actor{AccountID: account, RequestID: "reform-test"})
 
-	a := f.unit(nil, org.Province, "Tỉnh đoàn Ninh Thuận")
-	b := f.unit(nil, org.Province, "Tỉnh đoàn Khánh Hòa")
+	a, b := f.pair(nil, org.Province, "Tỉnh đoàn Ninh Thuận", "Tỉnh đoàn Khánh Hòa")
 	kb := f.unit(b, org.Bloc, "Đoàn khối các cơ quan tỉnh Khánh Hòa")
 	k := f.unit(a, org.Bloc, "Đoàn khối Cơ quan – Doanh nghiệp tỉnh")
 	vp := f.unit(k, org.Branch, "Chi đoàn Văn phòng Tỉnh ủy")
 	d := f.unit(a, org.District, "Huyện đoàn Bác Ái")
-	c1 := f.unit(d, org.Grassroots, "Đoàn xã Phước Đại")
-	c2 := f.unit(d, org.Grassroots, "Đoàn xã Phước Chính")
+	c1, c2 := f.pair(d, org.Grassroots, "Đoàn xã Phước Đại", "Đoàn xã Phước Chính")
 	b1 := f.unit(c1, org.Branch, "Chi đoàn thôn Ma Ty")
 	b2 := f.unit(c2, org.Branch, "Chi đoàn thôn Núi Rây")
 	m1 := f.member(b1, "Pi Năng Thị Hoa", "2016-03-26")

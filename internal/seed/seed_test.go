@@ -28,15 +28,21 @@ func scalar[T any](t *testing.T, pool *pgxpool.Pool, sql string, args ...any) T 
 	return v
 }
 
-func TestLoadWritesTheWorkedExample(t *testing.T) {
+// loaded starts a parallel test on a new database with the demo loaded.
+func loaded(t *testing.T) (context.Context, *pgxpool.Pool, seed.Summary) {
+	t.Helper()
 	t.Parallel()
 	pool := testdb.Migrated(t)
 	ctx := context.Background()
-
 	sum, err := seed.Load(ctx, pool)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return ctx, pool, sum
+}
+
+func TestLoadWritesTheWorkedExample(t *testing.T) {
+	ctx, pool, sum := loaded(t)
 	if got := scalar[int](t, pool, `SELECT count(*) FROM members`); got != sum.Members || got < 40 || got > 70 {
 		t.Errorf("members: %d in the database, %d reported; want 40-70", got, sum.Members)
 	}
@@ -139,12 +145,7 @@ func TestLoadOnlyIntoAnEmptyDatabase(t *testing.T) {
 // Each demo account signs in with the documented password and holds the
 // role the README lists.
 func TestDemoAccounts(t *testing.T) {
-	t.Parallel()
-	pool := testdb.Migrated(t)
-	ctx := context.Background()
-	if _, err := seed.Load(ctx, pool); err != nil {
-		t.Fatal(err)
-	}
+	ctx, pool, _ := loaded(t)
 	var created []string
 	if err := pool.QueryRow(ctx, `SELECT array_agg(username ORDER BY id) FROM accounts`).Scan(&created); err != nil {
 		t.Fatal(err)
@@ -197,13 +198,7 @@ func TestDemoAccounts(t *testing.T) {
 // the tree of 2026 after the decisions of 1/7/2025, the lineage between
 // them, and the committees of each time.
 func TestDemoHasTheReform(t *testing.T) {
-	t.Parallel()
-	pool := testdb.Migrated(t)
-	ctx := context.Background()
-	sum, err := seed.Load(ctx, pool)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ctx, pool, sum := loaded(t)
 	if sum.Decisions != 4 {
 		t.Errorf("%d decisions recorded, want 4", sum.Decisions)
 	}

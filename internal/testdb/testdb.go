@@ -23,6 +23,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver pgtestdb opens
@@ -83,14 +84,14 @@ func Main(m *testing.M) {
 // Migrated returns a pool on a new database at the newest migration.
 func Migrated(t testing.TB) *pgxpool.Pool {
 	t.Helper()
-	return connect(t, URL(t, migrator{}))
+	return Open(t, URL(t, migrator{}), db.PoolOptions{MaxConns: 8})
 }
 
 // Empty returns a pool on a new database with no migration applied, for
 // tests of the migrations themselves.
 func Empty(t testing.TB) *pgxpool.Pool {
 	t.Helper()
-	return connect(t, URL(t, pgtestdb.NoopMigrator{}))
+	return Open(t, URL(t, pgtestdb.NoopMigrator{}), db.PoolOptions{MaxConns: 8})
 }
 
 // URL creates a new database prepared by m and returns its URL.
@@ -116,16 +117,59 @@ func URL(t testing.TB, m pgtestdb.Migrator) string {
 	return pgtestdb.Custom(t, conf, m).URL()
 }
 
-func connect(t testing.TB, url string) *pgxpool.Pool {
+// Open opens a pool on url with opts, as the server would, and closes it
+// when the test ends.
+func Open(t testing.TB, url string, opts db.PoolOptions) *pgxpool.Pool {
 	t.Helper()
-	pool, err := db.Open(context.Background(), url, db.PoolOptions{MaxConns: 8})
+	pool, err := db.Open(context.Background(), url, opts)
 	if err != nil {
 		t.Fatalf("testdb: open pool: %v", err)
 	}
-	// Registered after pgtestdb's own cleanup, so it runs first: the pool
-	// must be closed before the database is dropped.
+	// Registered after the cleanup that drops the database (pgtestdb's, or
+	// the pool that made it), so it runs first: the pool must be closed
+	// before the database is dropped.
 	t.Cleanup(pool.Close)
 	return pool
+}
+
+// Map runs a query of (key, value) rows on pool and returns them as a map,
+// failing the test if the query does.
+func Map[K comparable, V any](t testing.TB, pool *pgxpool.Pool, sql string, args ...any) map[K]V {
+	t.Helper()
+	ctx := context.Background()
+	rows, err := pool.Query(ctx, sql, args...)
+	if err != nil {
+		t.Fatalf("testdb: %s: %v", sql, err)
+	}
+	out := map[K]V{}
+	var k K
+	var v V
+	if _, err := pgx.ForEachRow(rows, []any{&k, &v}, func() error { out[k] = v; return nil }); err != nil {
+		t.Fatalf("testdb: %s: %v", sql, err)
+	}
+	return out
+}
+
+// Column runs a query of one column on pool and returns its values in
+// order, failing the test if the query does.
+func Column[T any](t testing.TB, pool *pgxpool.Pool, sql string, args ...any) []T {
+	t.Helper()
+	rows, err := pool.Query(context.Background(), sql, args...)
+	if err != nil {
+		t.Fatalf("testdb: %s: %v", sql, err)
+	}
+	out, err := pgx.CollectRows(rows, pgx.RowTo[T])
+	if err != nil {
+		t.Fatalf("testdb: %s: %v", sql, err)
+	}
+	return out
+}
+
+// Unreachable returns a pool on an address where nothing listens (port 1 on
+// loopback), for tests of what a server does while the database is away.
+func Unreachable(t testing.TB) *pgxpool.Pool {
+	t.Helper()
+	return Open(t, "postgres://nobody@127.0.0.1:1/none?connect_timeout=2", db.PoolOptions{MaxConns: 2})
 }
 
 // migrator prepares the template with the server's own migration code, so
@@ -164,7 +208,8 @@ func (migrator) Migrate(ctx context.Context, _ *sql.DB, conf pgtestdb.Config) er
 // that stop or restart the database; it is stopped and removed at cleanup.
 // Without the PostgreSQL server binaries (initdb, pg_ctl, postgres; see
 // dblocate.ErrNoBinaries) the test is skipped, saying what to install.
-func Cluster(t testing.TB) *dblocate.Cluster {
+// The databases named are created in it.
+func Cluster(t testing.TB, databases ...string) *dblocate.Cluster {
 	t.Helper()
 	// The folder must be reachable by the postgres user when tests run as
 	// root, so not t.TempDir (private to root).
@@ -195,5 +240,10 @@ func Cluster(t testing.TB) *dblocate.Cluster {
 		_ = c.Stop(context.Background(), "immediate")
 		_ = os.RemoveAll(parent)
 	})
+	for _, name := range databases {
+		if err := c.EnsureDatabase(ctx, name); err != nil {
+			t.Fatalf("testdb: %v", err)
+		}
+	}
 	return c
 }
