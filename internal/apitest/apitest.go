@@ -314,11 +314,6 @@ func (e *Env) Raw(method, target, contentType, body string) *httptest.ResponseRe
 	return rec
 }
 
-// WithSessions sets the sign-in policy (e.g. a quick lockout for tests).
-func WithSessions(p account.Policy) Option {
-	return func(o *httpserver.Options) { o.Sessions = p }
-}
-
 // QuickSignIns cuts the slowdown after failed sign-ins to milliseconds, for
 // tests that fail many sign-ins.
 func QuickSignIns(o *httpserver.Options) {
