@@ -218,8 +218,11 @@ func TestKeptFiguresFollowRandomWrites(t *testing.T) {
 			for range 150 {
 				err := wr.write(ctx, pool)
 				var pgErr *pgconn.PgError
-				if errors.As(err, &pgErr) && pgErr.Code == "40P01" {
-					continue // a deadlock between writers is reported to one of them, who may retry; nothing is half-written
+				if errors.As(err, &pgErr) && (pgErr.Code == "40P01" || pgErr.Code == "23503") {
+					// A deadlock between writers, or a participation for an
+					// activity another writer just deleted, is refused to one
+					// of them, who may retry; nothing is half-written.
+					continue
 				}
 				if err != nil {
 					errs <- err
