@@ -17,11 +17,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/peterldowns/pgtestdb"
 
 	"github.com/sodoan/sodoan/internal/account"
 	"github.com/sodoan/sodoan/internal/apitest"
 	"github.com/sodoan/sodoan/internal/db"
+	"github.com/sodoan/sodoan/internal/figures"
 	"github.com/sodoan/sodoan/internal/seed"
 	"github.com/sodoan/sodoan/internal/testdb"
 )
@@ -341,6 +343,54 @@ func TestUserCreateCommand(t *testing.T) {
 			t.Errorf("%s: want a usage error, got %v", tt.name, err)
 		case tt.want != "" && !strings.Contains(err.Error(), tt.want):
 			t.Errorf("%s: %v, want it to mention %q", tt.name, err, tt.want)
+		}
+	}
+}
+
+// server figures: verify says the demo's figures match, names a figure
+// changed by hand and exits with an error, rebuild repairs it; bad
+// arguments are usage errors and an unknown unit is refused.
+func TestFiguresCommand(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	url := testdb.URL(t, pgtestdb.NoopMigrator{})
+	environ := map[string]string{"DATABASE_URL": url}
+	if err := run(ctx, []string{"seed"}, environ, nil, io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	cmd := func(args ...string) (string, error) {
+		var out bytes.Buffer
+		err := run(ctx, append([]string{"figures"}, args...), environ, nil, &out, io.Discard)
+		return out.String(), err
+	}
+	if out, err := cmd("verify"); err != nil || out != "figures match the records\n" {
+		t.Fatalf("verify of the demo: %q, %v", out, err)
+	}
+	pool, err := pgxpool.New(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	if _, err := pool.Exec(ctx, `UPDATE unit_figures SET n = n + 1 WHERE (unit_id, month, figure) =
+		(SELECT unit_id, month, figure FROM unit_figures ORDER BY 1, 2, 3 LIMIT 1)`); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := cmd("verify"); !errors.Is(err, errFiguresDiffer) || !strings.Contains(out, "unit_figures unit ") {
+		t.Fatalf("verify after tampering: %q, %v", out, err)
+	}
+	if out, err := cmd("rebuild"); err != nil || !strings.HasPrefix(out, "rebuilt ") {
+		t.Fatalf("rebuild: %q, %v", out, err)
+	}
+	if out, err := cmd("verify"); err != nil {
+		t.Fatalf("verify after rebuild: %q, %v", out, err)
+	}
+	if _, err := cmd("verify", "--unit", "987654"); !errors.Is(err, figures.ErrNoUnit) {
+		t.Errorf("verify --unit 987654: %v, want no such unit", err)
+	}
+	var usage usageError
+	for _, bad := range [][]string{{}, {"check"}, {"verify", "--unit", "x"}, {"verify", "--year", "-3"}, {"rebuild", "extra"}} {
+		if _, err := cmd(bad...); !errors.As(err, &usage) {
+			t.Errorf("figures %v: want a usage error, got %v", bad, err)
 		}
 	}
 }

@@ -68,38 +68,71 @@ CREATE FUNCTION figures_from_records(unit_ids bigint[], from_day date, to_day da
     GROUP BY 1, 2
 $$;
 
+-- unit_year_figures_sum makes the year rows of the (unit, year) pairs
+-- given as two arrays of the same length from their month rows.
+CREATE FUNCTION unit_year_figures_sum(units bigint[], years int[]) RETURNS void
+    LANGUAGE sql AS $$
+    DELETE FROM unit_year_figures f USING unnest(units, years) AS k (u, y) WHERE f.unit_id = k.u AND f.year = k.y;
+    INSERT INTO unit_year_figures
+    SELECT f.unit_id, k.y, f.figure, f.area, f.kind, sum(f.n), sum(f.amount)
+    FROM (SELECT DISTINCT u, y FROM unnest(units, years) AS k (u, y)) k
+    JOIN unit_figures f ON f.unit_id = k.u AND f.month BETWEEN make_date(k.y, 1, 1) AND make_date(k.y, 12, 31)
+    GROUP BY 1, 2, 3, 4, 5;
+$$;
+
 -- unit_figures_refresh recomputes the figures of the (unit, month) keys
 -- given as two arrays of the same length, and the year rows of their years.
 -- A (unit, year) is locked for the rest of the transaction first, so two
 -- writers of one unit's year take turns: the second recomputes after the
 -- first has committed, and each statement here reads what is committed by
 -- then (READ COMMITTED, the stores' isolation), so neither loses the
--- other's records.
+-- other's records. (Under REPEATABLE READ the second writer's snapshot is
+-- older than the first's commit: it fails with a serialization or unique
+-- error rather than writing stale figures.)
 CREATE FUNCTION unit_figures_refresh(units bigint[], months date[]) RETURNS void
     LANGUAGE plpgsql AS $$
 DECLARE
-    k record;
+    key_units bigint[];
+    key_months date[];
+    year_units bigint[];
+    key_years int[];
 BEGIN
-    IF coalesce(cardinality(units), 0) = 0 THEN
+    SELECT array_agg(u ORDER BY u, m), array_agg(m ORDER BY u, m) INTO key_units, key_months
+    FROM (SELECT DISTINCT u, m FROM unnest(units, months) AS x (u, m) WHERE u IS NOT NULL AND m IS NOT NULL) k;
+    IF key_units IS NULL THEN
         RETURN;
     END IF;
-    FOR k IN SELECT DISTINCT u, extract(year FROM m)::int AS y FROM unnest(units, months) AS x (u, m)
-        WHERE u IS NOT NULL AND m IS NOT NULL ORDER BY 1, 2 LOOP
-        PERFORM pg_advisory_xact_lock(hashtextextended('sodoan.figures:' || k.u || ':' || k.y, 0));
-    END LOOP;
-    WITH keys AS (SELECT DISTINCT u, m FROM unnest(units, months) AS x (u, m))
-    DELETE FROM unit_figures f USING keys WHERE f.unit_id = keys.u AND f.month = keys.m;
+    SELECT array_agg(u ORDER BY u, y), array_agg(y ORDER BY u, y) INTO year_units, key_years
+    FROM (SELECT DISTINCT u, extract(year FROM m)::int AS y FROM unnest(key_units, key_months) AS x (u, m)) k;
+    PERFORM pg_advisory_xact_lock(hashtextextended('sodoan.figures:' || u || ':' || y, 0))
+    FROM unnest(year_units, key_years) WITH ORDINALITY AS k (u, y, i) ORDER BY i;
+    DELETE FROM unit_figures f USING unnest(key_units, key_months) AS k (u, m) WHERE f.unit_id = k.u AND f.month = k.m;
     INSERT INTO unit_figures
-    SELECT r.* FROM (SELECT m, array_agg(DISTINCT u) AS ids FROM unnest(units, months) AS x (u, m)
-            WHERE u IS NOT NULL AND m IS NOT NULL GROUP BY m) g,
+    SELECT r.* FROM (SELECT m, array_agg(u) AS ids FROM unnest(key_units, key_months) AS x (u, m) GROUP BY m) g,
         LATERAL figures_from_records(g.ids, g.m, (g.m + interval '1 month - 1 day')::date) r;
-    WITH years AS (SELECT DISTINCT u, extract(year FROM m)::int AS y FROM unnest(units, months) AS x (u, m))
-    DELETE FROM unit_year_figures f USING years WHERE f.unit_id = years.u AND f.year = years.y;
-    INSERT INTO unit_year_figures
-    SELECT f.unit_id, years.y, f.figure, f.area, f.kind, sum(f.n), sum(f.amount)
-    FROM (SELECT DISTINCT u, extract(year FROM m)::int AS y FROM unnest(units, months) AS x (u, m)) years
-    JOIN unit_figures f ON f.unit_id = years.u AND f.month >= make_date(years.y, 1, 1) AND f.month < make_date(years.y + 1, 1, 1)
-    GROUP BY 1, 2, 3, 4, 5;
+    PERFORM unit_year_figures_sum(year_units, key_years);
+END $$;
+
+-- unit_figures_rebuild recomputes every figure of the units in units for
+-- the years first_year to last_year from the records (server figures
+-- rebuild, and this migration's first fill); it returns the month rows
+-- written.
+CREATE FUNCTION unit_figures_rebuild(units bigint[], first_year int, last_year int) RETURNS bigint
+    LANGUAGE plpgsql AS $$
+DECLARE
+    written bigint;
+BEGIN
+    DELETE FROM unit_figures
+    WHERE unit_id = ANY (units) AND month BETWEEN make_date(first_year, 1, 1) AND make_date(last_year, 12, 31);
+    INSERT INTO unit_figures SELECT * FROM figures_from_records(units, make_date(first_year, 1, 1), make_date(last_year, 12, 31));
+    GET DIAGNOSTICS written = ROW_COUNT;
+    -- The years that had figures or have them now.
+    PERFORM unit_year_figures_sum(array_agg(u), array_agg(y)) FROM (
+        SELECT unit_id, year FROM unit_year_figures WHERE unit_id = ANY (units) AND year BETWEEN first_year AND last_year
+        UNION
+        SELECT DISTINCT unit_id, extract(year FROM month)::int FROM unit_figures
+        WHERE unit_id = ANY (units) AND month BETWEEN make_date(first_year, 1, 1) AND make_date(last_year, 12, 31)) k (u, y);
+    RETURN written;
 END $$;
 
 -- The month an activity's figures fall in.
@@ -198,10 +231,6 @@ CREATE TRIGGER unit_figures_delete AFTER DELETE ON posts REFERENCING OLD TABLE A
     FOR EACH STATEMENT EXECUTE FUNCTION unit_figures_posts();
 
 -- An existing database gets its figures once, here.
-INSERT INTO unit_figures SELECT * FROM figures_from_records(ARRAY(SELECT id FROM units), '-infinity', 'infinity');
-INSERT INTO unit_year_figures
-SELECT unit_id, extract(year FROM month)::int, figure, area, kind, sum(n), sum(amount)
-FROM unit_figures GROUP BY 1, 2, 3, 4, 5;
-
+SELECT unit_figures_rebuild(ARRAY(SELECT id FROM units), 1, 9999);
 ANALYZE unit_figures;
 ANALYZE unit_year_figures;

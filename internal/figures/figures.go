@@ -7,11 +7,11 @@ package figures
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/sodoan/sodoan/internal/db"
@@ -44,12 +44,40 @@ func (d Difference) String() string {
 // arguments: $1 the unit ids, $2 and $3 the first and last day.
 func (f Filter) bounds() (units string, from, to time.Time) {
 	units = `ARRAY(SELECT id FROM units WHERE $1::bigint = 0 OR path <@ (SELECT path FROM units WHERE id = $1))`
-	from, to = time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
-	if f.Year != 0 {
-		from, to = time.Date(f.Year, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(f.Year, 12, 31, 0, 0, 0, 0, time.UTC)
-	}
-	return units, from, to
+	first, last := f.years()
+	return units, time.Date(first, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(last, 12, 31, 0, 0, 0, 0, time.UTC)
 }
+
+// years are the first and last year the filter covers.
+func (f Filter) years() (first, last int) {
+	if f.Year != 0 {
+		return f.Year, f.Year
+	}
+	return 1, 9999
+}
+
+// check refuses a filter naming a unit that does not exist or a year out
+// of the calendar's range, which would otherwise cover nothing and report
+// that all is well.
+func (f Filter) check(ctx context.Context, q db.DB) error {
+	if f.Year < 0 || f.Year > 9999 {
+		return fmt.Errorf("year %d is not between 1 and 9999", f.Year)
+	}
+	if f.UnitID == 0 {
+		return nil
+	}
+	var exists bool
+	if err := q.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM units WHERE id = $1)`, f.UnitID).Scan(&exists); err != nil {
+		return err
+	}
+	if !exists {
+		return fmt.Errorf("%w: %d", ErrNoUnit, f.UnitID)
+	}
+	return nil
+}
+
+// ErrNoUnit is a filter's unit that does not exist.
+var ErrNoUnit = errors.New("no such unit")
 
 // diffSQL lists the keys where kept and recomputed figures differ: the
 // month rows against the records, and the year rows against the records
@@ -77,6 +105,9 @@ const diffSQL = `WITH ids AS (SELECT %[1]s AS ids),
 // (REPEATABLE READ), so writes committed meanwhile do not show as
 // differences: figures and records change in the same transactions.
 func Verify(ctx context.Context, pool *pgxpool.Pool, f Filter) ([]Difference, error) {
+	if err := f.check(ctx, pool); err != nil {
+		return nil, fmt.Errorf("verify figures: %w", err)
+	}
 	units, from, to := f.bounds()
 	var diffs []Difference
 	err := pgx.BeginTxFunc(ctx, pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
@@ -98,26 +129,22 @@ func Verify(ctx context.Context, pool *pgxpool.Pool, f Filter) ([]Difference, er
 }
 
 // Rebuild replaces the figures the filter covers with those recomputed
-// from the records, and returns how many month rows it wrote. Writers of
-// records wait while it runs (it locks both tables), so no write lands
-// between its reading and its writing. pool may be a transaction (a bulk
-// load that skipped the triggers rebuilds before it commits).
+// from the records (unit_figures_rebuild), and returns how many month rows
+// it wrote. Writers of records wait while it runs (it locks both tables),
+// so no write lands between its reading and its writing. pool may be a
+// transaction (a bulk load that skipped the triggers rebuilds before it
+// commits).
 func Rebuild(ctx context.Context, pool db.DB, f Filter) (int64, error) {
-	units, from, to := f.bounds()
+	if err := f.check(ctx, pool); err != nil {
+		return 0, fmt.Errorf("rebuild figures: %w", err)
+	}
+	units, _, _ := f.bounds()
+	first, last := f.years()
 	var n int64
 	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `LOCK TABLE unit_figures, unit_year_figures IN EXCLUSIVE MODE`); err != nil {
-			return err
-		}
 		b := &pgx.Batch{}
-		b.Queue(`DELETE FROM unit_figures WHERE unit_id = ANY (`+units+`) AND month BETWEEN $2::date AND $3::date`, f.UnitID, from, to)
-		b.Queue(`INSERT INTO unit_figures SELECT * FROM figures_from_records(`+units+`, $2::date, $3::date)`, f.UnitID, from, to).
-			Exec(func(ct pgconn.CommandTag) error { n = ct.RowsAffected(); return nil })
-		b.Queue(`DELETE FROM unit_year_figures WHERE unit_id = ANY (`+units+`)
-			AND year BETWEEN extract(year FROM $2::date) AND extract(year FROM $3::date)`, f.UnitID, from, to)
-		b.Queue(`INSERT INTO unit_year_figures
-			SELECT unit_id, extract(year FROM month)::int, figure, area, kind, sum(n), sum(amount) FROM unit_figures
-			WHERE unit_id = ANY (`+units+`) AND month BETWEEN $2::date AND $3::date GROUP BY 1, 2, 3, 4, 5`, f.UnitID, from, to)
+		b.Queue(`LOCK TABLE unit_figures, unit_year_figures IN EXCLUSIVE MODE`)
+		b.Queue(`SELECT unit_figures_rebuild(`+units+`, $2, $3)`, f.UnitID, first, last).QueryRow(func(row pgx.Row) error { return row.Scan(&n) })
 		// The reports' plans need the new rows' statistics at once, not
 		// when autovacuum gets to them.
 		b.Queue(`ANALYZE unit_figures, unit_year_figures`)

@@ -62,6 +62,15 @@ func newWorld(t *testing.T, ctx context.Context, pool *pgxpool.Pool) world {
 	return w
 }
 
+// start runs the test in parallel on a database of its own holding a
+// new world.
+func start(t *testing.T) (context.Context, *pgxpool.Pool, world) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := testdb.Migrated(t)
+	return ctx, pool, newWorld(t, ctx, pool)
+}
+
 var (
 	statuses = []string{"DONE", "DONE", "PLANNED", "CANCELLED"}
 	areas    = []string{"POLITICAL_EDUCATION", "YOUTH_VOLUNTEERING", "CREATIVE_YOUTH", "DEFENDING_FATHERLAND", "ORGANISATION_BUILDING"}
@@ -178,10 +187,7 @@ func requireMatch(t *testing.T, ctx context.Context, pool *pgxpool.Pool, f figur
 // transactions that roll back, then writers on the same units at once:
 // the kept figures equal those recomputed from the records.
 func TestKeptFiguresFollowRandomWrites(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	pool := testdb.Migrated(t)
-	w := newWorld(t, ctx, pool)
+	ctx, pool, w := start(t)
 	var seq int64
 	mu := &sync.Mutex{}
 	wr := writer{w: w, rng: rand.New(rand.NewPCG(16, 17)), seq: &seq, mu: mu}
@@ -244,10 +250,7 @@ var errRollBack = errors.New("roll back")
 // A statement that fails leaves the figures as they were, and so does a
 // transaction rolled back after its writes changed them.
 func TestFailedWritesLeaveFiguresAlone(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	pool := testdb.Migrated(t)
-	w := newWorld(t, ctx, pool)
+	ctx, pool, w := start(t)
 	var act int64
 	if err := pool.QueryRow(ctx, `INSERT INTO activities (unit_id, title, kind, work_area, starts_on, ends_on, status)
 		VALUES ($1, 'Ngày Chủ nhật xanh', 'VOLUNTEER_WORK', 'YOUTH_VOLUNTEERING', '2025-03-09', '2025-03-09', 'DONE') RETURNING id`,
@@ -298,10 +301,7 @@ func TestFailedWritesLeaveFiguresAlone(t *testing.T) {
 // Verify names a figure someone changed by hand, for the filter that
 // covers it and not for another; Rebuild repairs it.
 func TestVerifyFindsAndRebuildRepairs(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	pool := testdb.Migrated(t)
-	w := newWorld(t, ctx, pool)
+	ctx, pool, w := start(t)
 	if _, err := pool.Exec(ctx, `INSERT INTO activities (unit_id, title, kind, work_area, starts_on, ends_on, status)
 		VALUES ($1, 'Hiến máu nhân đạo', 'VOLUNTEER_WORK', 'YOUTH_VOLUNTEERING', '2025-06-14', '2025-06-14', 'DONE'),
 			($2, 'Học tập Nghị quyết', 'POLITICAL_STUDY', 'POLITICAL_EDUCATION', '2024-02-03', '2024-02-03', 'DONE')`,
@@ -341,4 +341,21 @@ func TestVerifyFindsAndRebuildRepairs(t *testing.T) {
 		t.Fatal(err)
 	}
 	requireMatch(t, ctx, pool, figures.Filter{})
+}
+
+// A filter naming a unit that does not exist, or a year outside the
+// calendar, is refused rather than reported as matching.
+func TestFiltersThatCoverNothingAreRefused(t *testing.T) {
+	ctx, pool, w := start(t)
+	for _, f := range []figures.Filter{{UnitID: w.units[len(w.units)-1] + 1000}, {Year: 10000}, {Year: -1}} {
+		if _, err := figures.Verify(ctx, pool, f); err == nil {
+			t.Errorf("verify %+v: accepted", f)
+		}
+		if _, err := figures.Rebuild(ctx, pool, f); err == nil {
+			t.Errorf("rebuild %+v: accepted", f)
+		}
+	}
+	if _, err := figures.Verify(ctx, pool, figures.Filter{UnitID: -5}); !errors.Is(err, figures.ErrNoUnit) {
+		t.Errorf("verify of unit -5: %v, want ErrNoUnit", err)
+	}
 }
