@@ -125,20 +125,12 @@ func loadbenchCommand(ctx context.Context, cfg config.Config, log zerolog.Logger
 	if err := fs.Parse(args); err != nil {
 		return usageError{"loadbench: " + err.Error() + "\n" + usage}
 	}
-	cfg.DBStatementTimeout, cfg.DBIdleInTxTimeout = 0, 0 // bulk COPY may rightly run for minutes
-	pool, closeDB, err := openMigrated(ctx, cfg, log)
+	pool, closeDB, targets, err := openBenchData(ctx, cfg, log, *members, stdout)
 	if err != nil {
 		return err
 	}
 	defer closeDB()
-	if err := ensureBenchData(ctx, pool, *members, stdout); err != nil {
-		return err
-	}
 	token, err := benchSession(ctx, pool)
-	if err != nil {
-		return err
-	}
-	targets, err := findBenchTargets(ctx, pool)
 	if err != nil {
 		return err
 	}
@@ -178,6 +170,26 @@ func loadbenchCommand(ctx context.Context, cfg config.Config, log zerolog.Logger
 		return fmt.Errorf("bench server: %w", err)
 	}
 	return writeBenchResults(stdout, *out, rows, counts, serverPeak)
+}
+
+// openBenchData opens the bench's database, generates a province of
+// members there when it is empty, and finds the records the benches read.
+func openBenchData(ctx context.Context, cfg config.Config, log zerolog.Logger, members int, stdout io.Writer) (*pgxpool.Pool, func(), benchTargets, error) {
+	cfg.DBStatementTimeout, cfg.DBIdleInTxTimeout = 0, 0 // bulk COPY may rightly run for minutes
+	pool, closeDB, err := openMigrated(ctx, cfg, log)
+	if err != nil {
+		return nil, nil, benchTargets{}, err
+	}
+	if err := ensureBenchData(ctx, pool, members, stdout); err != nil {
+		closeDB()
+		return nil, nil, benchTargets{}, err
+	}
+	targets, err := findBenchTargets(ctx, pool)
+	if err != nil {
+		closeDB()
+		return nil, nil, benchTargets{}, err
+	}
+	return pool, closeDB, targets, nil
 }
 
 // ensureBenchData generates a province of members when the database has
