@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/rs/zerolog"
 
+	"github.com/sodoan/sodoan/internal/activity"
 	"github.com/sodoan/sodoan/internal/config"
 	"github.com/sodoan/sodoan/internal/report"
 )
@@ -45,7 +46,8 @@ func reportbenchCommand(ctx context.Context, cfg config.Config, log zerolog.Logg
 	fs.SetOutput(io.Discard)
 	members := fs.Int("members", 100_000, "members to generate when the database is empty")
 	runs := fs.Int("runs", 5, "runs of each section; the median is printed")
-	if err := fs.Parse(args); err != nil || *runs < 1 {
+	only := fs.String("only", "", "time only the sections, or only the writes")
+	if err := fs.Parse(args); err != nil || *runs < 1 || (*only != "" && *only != "sections" && *only != "writes") {
 		return usageError{"reportbench: bad arguments\n" + usage}
 	}
 	pool, closeDB, t, err := openBenchData(ctx, cfg, log, *members, stdout)
@@ -53,17 +55,34 @@ func reportbenchCommand(ctx context.Context, cfg config.Config, log zerolog.Logg
 		return err
 	}
 	defer closeDB()
+	if *only != "writes" {
+		if err := timeSections(ctx, pool, t, *runs, stdout); err != nil {
+			return err
+		}
+	}
+	if *only == "sections" {
+		return nil
+	}
+	if err := writeLatency(ctx, pool, t, *runs, stdout); err != nil {
+		return err
+	}
+	return storeWriteLatency(ctx, pool, t, 4**runs+1, stdout)
+}
+
+// timeSections prints the median time of each report section, and of all
+// of them, for the bench's branch, bloc and province.
+func timeSections(ctx context.Context, pool *pgxpool.Pool, t benchTargets, runs int, stdout io.Writer) error {
 	var n int
 	if err := pool.QueryRow(ctx, `SELECT count(*) FROM members`).Scan(&n); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "report sections, %d members, year %d, median of %d runs (ms)\n", n, t.year, *runs)
+	fmt.Fprintf(stdout, "report sections, %d members, year %d, median of %d runs (ms)\n", n, t.year, runs)
 	fmt.Fprintf(stdout, "%-16s %10s %10s %10s\n", "section", "branch", "bloc", "province")
 	store := report.NewStore(pool)
 	for _, s := range reportSections {
 		fmt.Fprintf(stdout, "%-16s", s.name)
 		for _, unit := range []int64{t.branch, t.bloc, t.province} {
-			d, err := medianRun(ctx, *runs, func() (time.Duration, error) {
+			d, err := medianRun(ctx, runs, func() (time.Duration, error) {
 				start := time.Now()
 				_, err := store.YearlyParts(ctx, unit, t.year, s.parts)
 				return time.Since(start), err
@@ -75,7 +94,7 @@ func reportbenchCommand(ctx context.Context, cfg config.Config, log zerolog.Logg
 		}
 		fmt.Fprintln(stdout)
 	}
-	return writeLatency(ctx, pool, t, *runs, stdout)
+	return nil
 }
 
 // benchWrites are the writes whose cost the kept figures add to, each
@@ -92,23 +111,44 @@ var benchWrites = []struct {
 // writeLatency times each bench write with the kept figures' triggers on
 // and off, in transactions rolled back so the database stays as it was
 // (the triggers run at the statement's end, so the statement's time holds
-// their cost).
+// their cost). All runs share one connection, as a server's long-lived
+// connections do: a new connection compiles the trigger functions and
+// plans their statements on its first write, which is not what a write
+// costs once the server has run a while. Writes are quick and noisy, so
+// they get more runs than the sections.
 func writeLatency(ctx context.Context, pool *pgxpool.Pool, t benchTargets, runs int, stdout io.Writer) error {
 	var act int64
 	if err := pool.QueryRow(ctx, `SELECT id FROM activities WHERE unit_id = $1 AND status = 'DONE' ORDER BY starts_on DESC LIMIT 1`,
 		t.branch).Scan(&act); err != nil {
 		return fmt.Errorf("a held activity of the branch: %w", err)
 	}
-	fmt.Fprintf(stdout, "\nwrite latency, median of %d runs (ms)\n%-20s %10s %10s %7s\n", runs, "write", "figures on", "off", "ratio")
+	conn, err := pool.Acquire(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Release()
+	runs = 10*runs + 1
+	fmt.Fprintf(stdout, "\nwrite latency, median of %d runs on one connection (ms)\n%-20s %10s %10s %7s\n", runs, "write", "figures on", "off", "ratio")
 	for _, w := range benchWrites {
 		var took [2]time.Duration
 		for i, on := range []bool{true, false} {
 			d, err := medianRun(ctx, runs, func() (time.Duration, error) {
-				return rolledBack(ctx, pool, func(tx pgx.Tx) (time.Duration, error) {
+				return rolledBack(ctx, conn, func(tx pgx.Tx) (time.Duration, error) {
 					if !on {
 						if _, err := tx.Exec(ctx, `ALTER TABLE `+w.table+` DISABLE TRIGGER unit_figures_insert`); err != nil {
 							return 0, err
 						}
+					}
+					// The ALTER makes the next write reload the table's
+					// triggers: a write undone first leaves both cases warm.
+					if _, err := tx.Exec(ctx, `SAVEPOINT warm`); err != nil {
+						return 0, err
+					}
+					if _, err := tx.Exec(ctx, w.sql, act); err != nil {
+						return 0, err
+					}
+					if _, err := tx.Exec(ctx, `ROLLBACK TO SAVEPOINT warm`); err != nil {
+						return 0, err
 					}
 					start := time.Now()
 					_, err := tx.Exec(ctx, w.sql, act)
@@ -148,8 +188,8 @@ func medianRun(ctx context.Context, runs int, f func() (time.Duration, error)) (
 
 // rolledBack runs f in a transaction that is then rolled back, and
 // returns what f measured.
-func rolledBack(ctx context.Context, pool *pgxpool.Pool, f func(pgx.Tx) (time.Duration, error)) (time.Duration, error) {
-	tx, err := pool.Begin(ctx)
+func rolledBack(ctx context.Context, conn *pgxpool.Conn, f func(pgx.Tx) (time.Duration, error)) (time.Duration, error) {
+	tx, err := conn.Begin(ctx)
 	if err != nil {
 		return 0, err
 	}
@@ -158,3 +198,97 @@ func rolledBack(ctx context.Context, pool *pgxpool.Pool, f func(pgx.Tx) (time.Du
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// storeWriteLatency times the bench writes as the API makes them, through
+// the activity store and committed, with the figures' triggers on and off:
+// what a secretary waits for, where writeLatency isolates the statement.
+// The rows each run writes are deleted after it, with the same triggers on
+// or off, so the figures stay equal to the records. Turning the triggers
+// off is a committed ALTER: this is for a bench database only, and the
+// triggers are turned back on whatever happens.
+func storeWriteLatency(ctx context.Context, pool *pgxpool.Pool, t benchTargets, runs int, stdout io.Writer) (err error) {
+	var act int64
+	var members []int64
+	// The branch's held activity with the fewest taking part, and up to 50
+	// of the branch's members not among them (a participant must belong
+	// to the organising unit).
+	if err := pool.QueryRow(ctx, `SELECT a.id FROM activities a WHERE a.unit_id = $1 AND a.status = 'DONE'
+		ORDER BY (SELECT count(*) FROM participations p WHERE p.activity_id = a.id), a.id LIMIT 1`, t.branch).Scan(&act); err != nil {
+		return fmt.Errorf("a held activity of the branch: %w", err)
+	}
+	rows, err := pool.Query(ctx, `SELECT m.id FROM members m
+		WHERE m.unit_id = $1 AND m.status = 'ACTIVE'
+			AND NOT EXISTS (SELECT FROM participations p WHERE p.activity_id = $2 AND p.member_id = m.id)
+		ORDER BY m.id LIMIT 50`, t.branch, act)
+	if err != nil {
+		return err
+	}
+	if members, err = pgx.CollectRows(rows, pgx.RowTo[int64]); err != nil {
+		return err
+	}
+	store := activity.NewStore(pool)
+	writes := []struct {
+		name, table string
+		write, undo func() error
+	}{
+		{fmt.Sprintf("%d participations", len(members)), "participations",
+			func() error {
+				list := make([]activity.ParticipantInput, len(members))
+				for i, id := range members {
+					list[i] = activity.ParticipantInput{MemberID: id, Role: activity.Participant, Attended: true, VolunteerHours: 2}
+				}
+				_, err := store.RecordParticipations(ctx, act, list)
+				return err
+			},
+			func() error {
+				_, err := pool.Exec(ctx, `DELETE FROM participations WHERE activity_id = $1 AND member_id = ANY ($2)`, act, members)
+				return err
+			}},
+		{"a contribution", "contributions",
+			func() error {
+				_, err := store.CreateContribution(ctx, activity.ContributionInput{ActivityID: act, Kind: activity.Cash,
+					Description: "Ủng hộ quỹ khuyến học (bench)", Value: 1_500_000})
+				return err
+			},
+			func() error {
+				_, err := pool.Exec(ctx, `DELETE FROM contributions WHERE activity_id = $1 AND description = 'Ủng hộ quỹ khuyến học (bench)'`, act)
+				return err
+			}},
+	}
+	fmt.Fprintf(stdout, "\nthe same writes through the activity store, committed, median of %d runs (ms)\n%-20s %10s %10s %7s\n", runs, "write", "figures on", "off", "ratio")
+	for _, w := range writes {
+		var took [2]time.Duration
+		for i, on := range []bool{true, false} {
+			if !on {
+				if err := setFigureTriggers(ctx, pool, w.table, "DISABLE"); err != nil {
+					return err
+				}
+			}
+			d, runErr := medianRun(ctx, runs, func() (time.Duration, error) {
+				start := time.Now()
+				if err := w.write(); err != nil {
+					return 0, err
+				}
+				return time.Since(start), w.undo()
+			})
+			if !on {
+				if err := setFigureTriggers(ctx, pool, w.table, "ENABLE"); err != nil {
+					return err
+				}
+			}
+			if runErr != nil {
+				return fmt.Errorf("%s: %w", w.name, runErr)
+			}
+			took[i] = d
+		}
+		fmt.Fprintf(stdout, "%-20s %10.2f %10.2f %7.2f\n", w.name, ms(took[0]), ms(took[1]), float64(took[0])/float64(took[1]))
+	}
+	return nil
+}
+
+// setFigureTriggers enables or disables the figures' insert and delete
+// triggers on table.
+func setFigureTriggers(ctx context.Context, pool *pgxpool.Pool, table, action string) error {
+	_, err := pool.Exec(ctx, `ALTER TABLE `+table+` `+action+` TRIGGER unit_figures_insert, `+action+` TRIGGER unit_figures_delete`)
+	return err
+}

@@ -9,7 +9,7 @@
 //	server seed [--before-reform]     load the demo into an empty database
 //	server gendata [--members N] [--seed S]  province-sized data for benchmarks
 //	server figures verify|rebuild [--unit ID] [--year Y]  check or repair the kept report figures
-//	server reportbench [--members N] [--runs R]  time every report section
+//	server reportbench [--members N] [--runs R] [--only sections|writes]  time every report section
 //	server user create --username U --name N (--admin | --officer-of UNIT) [--email E]
 //	                                  create an account; the password is read from the terminal or stdin
 //	server schema                     print the GraphQL schema as one SDL file (schema.graphql)
@@ -81,7 +81,7 @@ const usage = `usage:
   server figures verify|rebuild [--unit ID] [--year Y]
                                     compare the report figures kept as records are written with the records
                                     (exit 1 on a difference), or recompute them
-  server reportbench [--members N] [--runs R]
+  server reportbench [--members N] [--runs R] [--only sections|writes]
                                     every section of the yearly report for a branch, a bloc and the province
   server user create --username U --name N (--admin | --officer-of UNIT_ID) [--email E]
                                     create an account; password from the terminal or stdin

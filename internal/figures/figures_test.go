@@ -359,3 +359,117 @@ func TestFiltersThatCoverNothingAreRefused(t *testing.T) {
 		t.Errorf("verify of unit -5: %v, want ErrNoUnit", err)
 	}
 }
+
+// Two transactions, one changing an activity and one writing a row of it,
+// in both orders: the second waits for the first where it must, and the
+// figures then match the records. Each case is a race the random writers
+// only sometimes hit.
+func TestActivityChangeRacingItsRows(t *testing.T) {
+	ctx, pool, w := start(t)
+	activity := func(status string) int64 {
+		var id int64
+		if err := pool.QueryRow(ctx, `INSERT INTO activities (unit_id, title, kind, work_area, starts_on, ends_on, status)
+			VALUES ($1, 'Tiếp sức mùa thi', 'VOLUNTEER_WORK', 'YOUTH_VOLUNTEERING', '2025-06-27', '2025-06-28', $2) RETURNING id`,
+			w.units[3], status).Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := pool.Exec(ctx, `INSERT INTO participations (activity_id, member_id, volunteer_hours) VALUES ($1, $2, 6)`, id, w.members[0]); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := pool.Exec(ctx, `INSERT INTO contributions (activity_id, kind, description, value_dong) VALUES ($1, 'CASH', 'Nước uống cho thí sinh', 2000000)`, id); err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	changes := []struct{ name, status, sql string }{
+		{"made held", "PLANNED", `UPDATE activities SET status = 'DONE' WHERE id = $1`},
+		{"cancelled", "DONE", `UPDATE activities SET status = 'CANCELLED' WHERE id = $1`},
+		{"moved to another unit and month", "DONE", `UPDATE activities SET unit_id = ` + fmt.Sprint(w.units[4]) + `, starts_on = '2025-07-02', ends_on = '2025-07-02' WHERE id = $1`},
+	}
+	rows := []struct{ name, sql string }{
+		{"participation added", `INSERT INTO participations (activity_id, member_id, volunteer_hours) VALUES ($1, ` + fmt.Sprint(w.members[1]) + `, 4)`},
+		{"participation changed", `UPDATE participations SET volunteer_hours = 9 WHERE activity_id = $1`},
+		{"contribution added", `INSERT INTO contributions (activity_id, kind, description, value_dong) VALUES ($1, 'IN_KIND', 'Bánh mì', 500000)`},
+		{"contribution deleted", `DELETE FROM contributions WHERE activity_id = $1`},
+	}
+	for _, c := range changes {
+		for _, r := range rows {
+			for _, changeFirst := range []bool{true, false} {
+				id := activity(c.status)
+				first, second := c.sql, r.sql
+				if !changeFirst {
+					first, second = second, first
+				}
+				race(t, ctx, pool, first, second, id)
+				if diffs, err := figures.Verify(ctx, pool, figures.Filter{}); err != nil || len(diffs) > 0 {
+					t.Errorf("%s, %s (activity change first: %v): %v %v", c.name, r.name, changeFirst, err, diffs)
+					if _, err := figures.Rebuild(ctx, pool, figures.Filter{}); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+		}
+	}
+}
+
+// race runs first in a transaction left open, then second in another
+// until it has finished or waits on a lock, then commits the first and
+// the second.
+func race(t *testing.T, ctx context.Context, pool *pgxpool.Pool, first, second string, id int64) {
+	t.Helper()
+	tx1, err := pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = tx1.Rollback(ctx) }()
+	if _, err := tx1.Exec(ctx, first, id); err != nil {
+		t.Fatal(err)
+	}
+	tx2, err := pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = tx2.Rollback(ctx) }()
+	var pid int
+	if err := tx2.QueryRow(ctx, `SELECT pg_backend_pid()`).Scan(&pid); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := tx2.Exec(ctx, second, id)
+		done <- err
+	}()
+	finished := false
+	for deadline := time.Now().Add(10 * time.Second); !finished; {
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatal(err)
+			}
+			finished = true
+			continue
+		case <-time.After(5 * time.Millisecond):
+		}
+		var waiting bool
+		if err := pool.QueryRow(ctx, `SELECT coalesce(wait_event_type = 'Lock', false) FROM pg_stat_activity WHERE pid = $1`, pid).Scan(&waiting); err != nil {
+			t.Fatal(err)
+		}
+		if waiting {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the second statement neither finished nor waited")
+		}
+	}
+	if err := tx1.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if !finished {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tx2.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
