@@ -1,8 +1,9 @@
-// Package figures checks and repairs the report figures the database keeps
-// as records are written (unit_figures and unit_year_figures, maintained by
-// the triggers of migration 17). Their one definition is the SQL function
-// figures_from_records; Verify compares the kept figures with it and
-// Rebuild refills them from it.
+// Package figures checks and repairs what the database keeps for reports
+// as records are written: the figures (unit_figures and unit_year_figures,
+// maintained by the triggers of migration 17, defined by the SQL function
+// figures_from_records) and the members' stays in units (member_stays, of
+// migration 18, defined by the view member_stays_from_events). Verify
+// compares what is kept with its definition and Rebuild refills it.
 package figures
 
 import (
@@ -36,6 +37,9 @@ type Difference struct {
 }
 
 func (d Difference) String() string {
+	if d.Table == "member_stays" {
+		return fmt.Sprintf("member_stays %s: kept %d, records say %d", d.Figure, d.KeptN, d.WantN)
+	}
 	return fmt.Sprintf("%s unit %d %s %s %s %s: kept %d / %s, records say %d / %s",
 		d.Table, d.UnitID, d.Period, d.Figure, d.Area, d.Kind, d.KeptN, d.KeptAmount, d.WantN, d.WantAmount)
 }
@@ -100,6 +104,22 @@ const diffSQL = `WITH ids AS (SELECT %[1]s AS ids),
 	WHERE k.n IS DISTINCT FROM w.n OR k.amount IS DISTINCT FROM w.amount
 	ORDER BY 1, 2, 3, 4, 5, 6`
 
+// staysDiffSQL lists the stays, in the filter's units and overlapping its
+// days, that are kept but not in the events or the other way round; the
+// stay is told in Figure.
+const staysDiffSQL = `WITH ids AS (SELECT %[1]s AS ids),
+	want AS (SELECT s.* FROM member_stays_from_events s, ids WHERE s.unit_id = ANY (ids.ids)
+		AND s.entered_on <= $3::date AND (s.left_on IS NULL OR s.left_on > $2::date)),
+	kept AS (SELECT s.* FROM member_stays s, ids WHERE s.unit_id = ANY (ids.ids)
+		AND s.entered_on <= $3::date AND (s.left_on IS NULL OR s.left_on > $2::date))
+	SELECT 'member_stays', unit_id, '', format('member %%s in unit %%s from %%s to %%s, %%s %%s',
+			member_id, unit_id, entered_on, coalesce(left_on::text, 'now'), gender, position), '', '',
+		count(*) FILTER (WHERE side = 'kept'), count(*) FILTER (WHERE side = 'want'), '', ''
+	FROM (SELECT 'kept' AS side, * FROM kept UNION ALL SELECT 'want', * FROM want) x
+	GROUP BY member_id, entered_on, left_on, unit_id, gender, position
+	HAVING count(*) FILTER (WHERE side = 'kept') <> count(*) FILTER (WHERE side = 'want')
+	ORDER BY 2, 4`
+
 // Verify recomputes the figures the filter covers from the records and
 // returns every difference from the kept ones. It reads one snapshot
 // (REPEATABLE READ), so writes committed meanwhile do not show as
@@ -111,16 +131,22 @@ func Verify(ctx context.Context, pool *pgxpool.Pool, f Filter) ([]Difference, er
 	units, from, to := f.bounds()
 	var diffs []Difference
 	err := pgx.BeginTxFunc(ctx, pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, fmt.Sprintf(diffSQL, units), f.UnitID, from, to)
-		if err != nil {
-			return err
+		for _, q := range []string{diffSQL, staysDiffSQL} {
+			rows, err := tx.Query(ctx, fmt.Sprintf(q, units), f.UnitID, from, to)
+			if err != nil {
+				return err
+			}
+			var d Difference
+			found, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Difference, error) {
+				err := row.Scan(&d.Table, &d.UnitID, &d.Period, &d.Figure, &d.Area, &d.Kind, &d.KeptN, &d.WantN, &d.KeptAmount, &d.WantAmount)
+				return d, err
+			})
+			if err != nil {
+				return err
+			}
+			diffs = append(diffs, found...)
 		}
-		var d Difference
-		diffs, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (Difference, error) {
-			err := row.Scan(&d.Table, &d.UnitID, &d.Period, &d.Figure, &d.Area, &d.Kind, &d.KeptN, &d.WantN, &d.KeptAmount, &d.WantAmount)
-			return d, err
-		})
-		return err
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("verify figures: %w", err)
@@ -129,8 +155,9 @@ func Verify(ctx context.Context, pool *pgxpool.Pool, f Filter) ([]Difference, er
 }
 
 // Rebuild replaces the figures the filter covers with those recomputed
-// from the records (unit_figures_rebuild), and returns how many month rows
-// it wrote. Writers of records wait while it runs (it locks both tables),
+// from the records (unit_figures_rebuild), and the stays of the members
+// who were in its units, and returns how many month rows of figures it
+// wrote. Writers of records wait while it runs (it locks both tables),
 // so no write lands between its reading and its writing. pool may be a
 // transaction (a bulk load that skipped the triggers rebuilds before it
 // commits).
@@ -142,13 +169,32 @@ func Rebuild(ctx context.Context, pool db.DB, f Filter) (int64, error) {
 	first, last := f.years()
 	var n int64
 	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
-		b := &pgx.Batch{}
-		b.Queue(`LOCK TABLE unit_figures, unit_year_figures IN EXCLUSIVE MODE`)
-		b.Queue(`SELECT unit_figures_rebuild(`+units+`, $2, $3)`, f.UnitID, first, last).QueryRow(func(row pgx.Row) error { return row.Scan(&n) })
-		// The reports' plans need the new rows' statistics at once, not
-		// when autovacuum gets to them.
-		b.Queue(`ANALYZE unit_figures, unit_year_figures`)
-		return tx.SendBatch(ctx, b).Close()
+		if _, err := tx.Exec(ctx, `LOCK TABLE unit_figures, unit_year_figures, member_stays IN EXCLUSIVE MODE`); err != nil {
+			return err
+		}
+		if err := tx.QueryRow(ctx, `SELECT unit_figures_rebuild(`+units+`, $2, $3)`, f.UnitID, first, last).Scan(&n); err != nil {
+			return err
+		}
+		// A member's stays are rebuilt whole, whatever the year: those of
+		// the members with a stay in the units, kept or in the events.
+		// (The table lock stands in for member_stays_refresh's row locks.)
+		if _, err := tx.Exec(ctx, `CREATE TEMP TABLE rebuilt_members ON COMMIT DROP AS
+			SELECT member_id FROM member_stays WHERE unit_id = ANY (`+units+`)
+			UNION SELECT member_id FROM member_stays_from_events WHERE unit_id = ANY (`+units+`)`, f.UnitID); err != nil {
+			return err
+		}
+		for _, q := range []string{
+			`DELETE FROM member_stays WHERE member_id IN (SELECT member_id FROM rebuilt_members)`,
+			`INSERT INTO member_stays SELECT * FROM member_stays_from_events WHERE member_id IN (SELECT member_id FROM rebuilt_members)`,
+			// The reports' plans need the new rows' statistics at once,
+			// not when autovacuum gets to them.
+			`ANALYZE unit_figures, unit_year_figures, member_stays`,
+		} {
+			if _, err := tx.Exec(ctx, q); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return 0, fmt.Errorf("rebuild figures: %w", err)

@@ -57,6 +57,10 @@ func newWorld(t *testing.T, ctx context.Context, pool *pgxpool.Pool) world {
 			w.units[3+i%4], fmt.Sprintf("Nguyễn Thị %d", i)).Scan(&id); err != nil {
 			t.Fatal(err)
 		}
+		if _, err := pool.Exec(ctx, `INSERT INTO member_events (member_id, kind, occurred_on, unit_id) VALUES ($1, 'ADMITTED', '2015-03-26', $2)`,
+			id, w.units[3+i%4]); err != nil {
+			t.Fatal(err)
+		}
 		w.members = append(w.members, id)
 	}
 	return w
@@ -110,7 +114,7 @@ func (wr writer) write(ctx context.Context, q interface {
 	Exec(context.Context, string, ...any) (pgconn.CommandTag, error)
 }) error {
 	var err error
-	switch wr.rng.IntN(14) {
+	switch wr.rng.IntN(19) {
 	case 0, 1:
 		s := wr.day()
 		_, err = q.Exec(ctx, `INSERT INTO activities (unit_id, title, kind, work_area, starts_on, ends_on, status)
@@ -160,6 +164,24 @@ func (wr writer) write(ctx context.Context, q interface {
 		status := []string{"DRAFT", "PUBLISHED", "ARCHIVED"}[wr.rng.IntN(3)]
 		_, err = q.Exec(ctx, `INSERT INTO posts (unit_id, title, slug, status, published_at) VALUES ($1, 'Tin thử', $2, $3, $4)`,
 			wr.pick(wr.w.units), slug, status, wr.publishedAt())
+	case 14:
+		from, to := wr.pick(wr.w.units), wr.pick(wr.w.units)
+		if from == to {
+			return nil
+		}
+		_, err = q.Exec(ctx, `INSERT INTO member_events (member_id, kind, occurred_on, from_unit_id, to_unit_id) VALUES ($1, 'TRANSFERRED', $2, $3, $4)`,
+			wr.pick(wr.w.members), wr.day(), from, to)
+	case 15:
+		_, err = q.Exec(ctx, `INSERT INTO member_events (member_id, kind, occurred_on, unit_id) VALUES ($1, $2, $3, $4)`,
+			wr.pick(wr.w.members), wr.one([]string{"AGED_OUT", "REMOVED", "ADMITTED"}), wr.day(), wr.pick(wr.w.units))
+	case 16:
+		_, err = q.Exec(ctx, `DELETE FROM member_events WHERE id = (SELECT id FROM member_events ORDER BY id OFFSET $1 LIMIT 1)`, wr.rng.IntN(60))
+	case 17:
+		_, err = q.Exec(ctx, `UPDATE member_events SET occurred_on = $2 WHERE id = (SELECT id FROM member_events ORDER BY id OFFSET $1 LIMIT 1)`,
+			wr.rng.IntN(60), wr.day())
+	case 18:
+		_, err = q.Exec(ctx, `UPDATE members SET position = $2, gender = $3 WHERE id = $1`, wr.pick(wr.w.members),
+			wr.one([]string{"SECRETARY", "DEPUTY_SECRETARY", "COMMITTEE_MEMBER", "MEMBER"}), wr.one([]string{"MALE", "FEMALE"}))
 	default:
 		_, err = q.Exec(ctx, `UPDATE posts SET status = $2, published_at = $3, unit_id = $4
 			WHERE id = (SELECT id FROM posts ORDER BY id OFFSET $1 LIMIT 1)`,
@@ -209,9 +231,10 @@ func TestKeptFiguresFollowRandomWrites(t *testing.T) {
 		}
 	}
 	requireMatch(t, ctx, pool, figures.Filter{})
-	var kept int
-	if err := pool.QueryRow(ctx, `SELECT count(*) FROM unit_figures`).Scan(&kept); err != nil || kept < 50 {
-		t.Fatalf("the random writes left %d figure rows (%v): too few to have tested much", kept, err)
+	var kept, stays, moved int
+	if err := pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM unit_figures), (SELECT count(*) FROM member_stays),
+		(SELECT count(DISTINCT member_id) FROM member_stays WHERE left_on IS NOT NULL)`).Scan(&kept, &stays, &moved); err != nil || kept < 50 || stays < 40 || moved < 10 {
+		t.Fatalf("the random writes left %d figure rows, %d stays, %d members who moved (%v): too few to have tested much", kept, stays, moved, err)
 	}
 
 	var wg sync.WaitGroup
@@ -472,4 +495,32 @@ func race(t *testing.T, ctx context.Context, pool *pgxpool.Pool, first, second s
 	if err := tx2.Commit(ctx); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// Verify names a stay removed or changed by hand, and Rebuild restores
+// them from the events.
+func TestVerifyFindsTamperedStays(t *testing.T) {
+	ctx, pool, w := start(t)
+	if _, err := pool.Exec(ctx, `DELETE FROM member_stays WHERE member_id = $1`, w.members[0]); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pool.Exec(ctx, `UPDATE member_stays SET left_on = '2020-01-01' WHERE member_id = $1`, w.members[1]); err != nil {
+		t.Fatal(err)
+	}
+	diffs, err := figures.Verify(ctx, pool, figures.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The first member's stay is missing; the second's kept stay is not
+	// the events' one, which is missing in turn.
+	if len(diffs) != 3 {
+		t.Fatalf("verify found %v, want 3 differences", diffs)
+	}
+	if diffs, err := figures.Verify(ctx, pool, figures.Filter{Year: 2014}); err != nil || len(diffs) != 0 {
+		t.Errorf("verify of 2014, before anyone's stay: %v %v", diffs, err)
+	}
+	if _, err := figures.Rebuild(ctx, pool, figures.Filter{UnitID: w.units[0]}); err != nil {
+		t.Fatal(err)
+	}
+	requireMatch(t, ctx, pool, figures.Filter{})
 }

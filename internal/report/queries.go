@@ -41,25 +41,14 @@ const (
 )
 
 // membersAt defines a CTE `name` of the members whose unit on date (an SQL
-// expression) is in scope, with that unit's id and path of the time. Only
-// members ever placed in the scope's units (admitted or transferred there)
-// are replayed, found through the events' unit indexes: a branch's report
-// reads its own members' events, not the country's.
+// expression) is in scope, with that unit's id and path of the time: the
+// stays (member_stays, kept from the events) of the scope's units that
+// contain the date, read from one index per unit.
 func membersAt(name, date, scope string) string {
 	return name + ` AS (
-	SELECT m.id, m.gender, m.position, l.unit_id, s.path
-	FROM (SELECT DISTINCT ON (e.member_id) e.member_id,
-			CASE e.kind WHEN 'ADMITTED' THEN e.unit_id WHEN 'TRANSFERRED' THEN e.to_unit_id END AS unit_id
-		FROM member_events e
-		WHERE e.occurred_on <= ` + date + ` AND e.member_id IN (
-			SELECT e2.member_id FROM member_events e2 JOIN ` + scope + ` s2 ON s2.unit_id = e2.to_unit_id
-			WHERE e2.occurred_on <= ` + date + `
-			UNION ALL
-			SELECT e2.member_id FROM member_events e2 JOIN ` + scope + ` s2 ON s2.unit_id = e2.unit_id
-			WHERE e2.kind = 'ADMITTED' AND e2.occurred_on <= ` + date + `)
-		ORDER BY e.member_id, e.occurred_on DESC, e.id DESC) l
-	JOIN members m ON m.id = l.member_id
-	JOIN ` + scope + ` s ON s.unit_id = l.unit_id)`
+	SELECT st.member_id AS id, st.gender, st.position, st.unit_id, s.path
+	FROM ` + scope + ` s JOIN member_stays st ON st.unit_id = s.unit_id
+	WHERE st.entered_on <= ` + date + ` AND (st.left_on IS NULL OR st.left_on > ` + date + `))`
 }
 
 // heldActivities is the FROM clause of the activities that count: held,
