@@ -253,18 +253,21 @@ func (f figures) pledges() {
 	b, r, start, atEnd := f.b, f.r, f.start, f.t.atEnd
 	var p Pledge
 	// A member is eligible for the pledges of every unit on their unit's
-	// path (of the time): the path's labels, joined by id, rather than a
-	// path containment test per pledge and member, which at a province
-	// compared every member with every pledge.
+	// path (of the time). The members are counted by unit first, and the
+	// units' counts go to the pledges on their path's labels (joined by
+	// id): a few rows per unit, not per member and pledge. A signature
+	// counts if its member is eligible.
 	b.Queue(`WITH ae AS (SELECT * FROM `+atEnd+` x),
 		pl AS (SELECT pl.id, pl.unit_id, pu.path FROM pledges pl JOIN `+f.t.scope+` pu ON pu.unit_id = pl.unit_id
 			WHERE pl.year = extract(year FROM $1::date)::int),
-		under AS (SELECT ae.id AS member_id, a.unit_id FROM ae, unnest(string_to_array(ae.path::text, '.')::bigint[]) AS a (unit_id)
-			WHERE a.unit_id IN (SELECT unit_id FROM pl))
-		SELECT pl.id, count(under.member_id), count(s.member_id)
-		FROM pl LEFT JOIN under ON under.unit_id = pl.unit_id
-		LEFT JOIN pledge_signatures s ON s.pledge_id = pl.id AND s.member_id = under.member_id
-		GROUP BY pl.id, pl.path ORDER BY pl.path, pl.id`, start).
+		by_unit AS (SELECT path, count(*) AS n FROM ae GROUP BY path),
+		eligible AS (SELECT a.unit_id, sum(u.n) AS n FROM by_unit u, unnest(string_to_array(u.path::text, '.')::bigint[]) AS a (unit_id)
+			WHERE a.unit_id IN (SELECT unit_id FROM pl) GROUP BY 1),
+		signed AS (SELECT s.pledge_id, count(*) AS n FROM pledge_signatures s JOIN pl ON pl.id = s.pledge_id
+			JOIN ae ON ae.id = s.member_id AND ae.path <@ pl.path GROUP BY 1)
+		SELECT pl.id, coalesce(e.n, 0), coalesce(s.n, 0)
+		FROM pl LEFT JOIN eligible e ON e.unit_id = pl.unit_id LEFT JOIN signed s ON s.pledge_id = pl.id
+		ORDER BY pl.path, pl.id`, start).
 		Query(appendEach(&r.Pledges, &p, &p.PledgeID, &p.Eligible, &p.Signed))
 }
 

@@ -374,7 +374,7 @@ func queueTables(cur *Report, parts Parts, prev *Report, prevParts Parts) (scope
 		scope  string
 		needed bool
 	}{
-		{"report_attended", cur, scopeNow, parts.Activities || parts.Breakdown},
+		{"report_attended", cur, scopeNow, parts.Activities},
 		{"report_attended_prev", prev, scopePrev, prevParts.Activities},
 	} {
 		if a.needed {
