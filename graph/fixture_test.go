@@ -25,9 +25,9 @@ type tree struct {
 	district string
 }
 
-func newTree(t *testing.T) *tree {
+func newTree(t *testing.T, opts ...apitest.Option) *tree {
 	t.Helper()
-	env := apitest.New(t)
+	env := apitest.New(t, opts...)
 	tr := &tree{env: env}
 	tr.province = tr.unit(t, nil, "PROVINCE", "Tỉnh đoàn Ninh Thuận")
 	tr.bloc = tr.unit(t, &tr.province, "BLOC", "Đoàn khối Cơ quan – Doanh nghiệp tỉnh")

@@ -110,6 +110,12 @@ type Option func(*httpserver.Options)
 // Production builds the handler as APP_ENV=production would.
 func Production(o *httpserver.Options) { o.Development = false }
 
+// LoaderWait makes each request's loaders collect keys for d: a test that
+// counts statements gives them a window a busy machine cannot miss.
+func LoaderWait(d time.Duration) Option {
+	return func(o *httpserver.Options) { o.LoaderWait = d }
+}
+
 // New returns a server on a fresh migrated database, with an administrator
 // account whose session the requests use (As and Anonymous change that).
 func New(t testing.TB, opts ...Option) *Env {

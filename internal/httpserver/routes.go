@@ -72,6 +72,9 @@ type Options struct {
 	// with every server's changes. Nil starts none, and without one the
 	// cache is not used (Sessions.PrincipalCache has no effect).
 	Context context.Context
+	// LoaderWait is how long each request's loaders collect keys before
+	// they query; 0 means loader.DefaultWait.
+	LoaderWait time.Duration
 	// Background, if set, counts the background work Routes starts, so a
 	// caller can wait for it to end after Context is done (a test, before
 	// its database is dropped).
@@ -112,7 +115,7 @@ func Routes(o Options) http.Handler {
 
 	mux := http.NewServeMux()
 	api := guardGraphQL(maxRequestBody, o.RateLimits.Anonymous, withDeadline(o.RequestTimeout, withRateHeaders(
-		withAuth(tokens, withLoaders(resolver.Stores(), gql)))))
+		withAuth(tokens, withLoaders(resolver.Stores(), o.LoaderWait, gql)))))
 	mux.Handle("/graphql", crossOrigin(compress(withCaching(anonymousMaxAge, api))))
 	if o.Media.Dir == "" {
 		o.Media.Dir = ".media"
@@ -178,9 +181,9 @@ func orDefault(set *bool, def bool) bool {
 }
 
 // withLoaders gives each request its own batching loaders.
-func withLoaders(stores loader.Stores, next http.Handler) http.Handler {
+func withLoaders(stores loader.Stores, wait time.Duration, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		next.ServeHTTP(w, r.WithContext(loader.With(r.Context(), loader.New(stores))))
+		next.ServeHTTP(w, r.WithContext(loader.With(r.Context(), loader.New(stores, wait))))
 	})
 }
 

@@ -128,15 +128,19 @@ type Loaders struct {
 	SignatureCount *dataloadgen.Loader[int64, int]
 }
 
-// wait is how long a loader collects keys before it queries: long enough
-// for gqlgen to start sibling fields' resolvers, short enough not to show in
-// a request that goes several levels deep. 2 ms cost a node-by-ID request
-// about half of its time; half a millisecond split batches on a busy
-// machine.
-const wait = time.Millisecond
+// DefaultWait is how long a loader collects keys before it queries: long
+// enough for gqlgen to start sibling fields' resolvers, short enough not to
+// show in a request that goes several levels deep. 2 ms cost a node-by-ID
+// request about half of its time; half a millisecond split batches on a
+// busy machine.
+const DefaultWait = time.Millisecond
 
-// New returns fresh loaders for one request.
-func New(s Stores) *Loaders {
+// New returns fresh loaders for one request, collecting keys for wait (0:
+// DefaultWait).
+func New(s Stores, wait time.Duration) *Loaders {
+	if wait <= 0 {
+		wait = DefaultWait
+	}
 	opt := dataloadgen.WithWait(wait)
 	l := &Loaders{}
 	l.records(s, opt)
