@@ -130,7 +130,8 @@ func (f figures) yearStart() {
 }
 
 // movements queues the members admitted, moved in or out, aged out and
-// removed in the year. A transfer a restructuring decision made (a merged
+// removed in the year: the events of the scope's units, found through the
+// events' unit indexes, not the year's events of the whole country. A transfer a restructuring decision made (a merged
 // unit's members going to its successor on the decision's date) is not a
 // movement in or out: the members stayed where they were, under a new unit.
 func (f figures) movements() {
@@ -141,12 +142,13 @@ func (f figures) movements() {
 			count(*) FILTER (WHERE e.kind = 'TRANSFERRED' AND sf.unit_id IS NOT NULL AND st.unit_id IS NULL AND NOT `+restructuring+`),
 			count(*) FILTER (WHERE e.kind = 'AGED_OUT' AND su.unit_id IS NOT NULL),
 			count(*) FILTER (WHERE e.kind = 'REMOVED' AND su.unit_id IS NOT NULL)
-		FROM member_events e
+		FROM (SELECT e.id FROM `+f.t.scope+` s JOIN member_events e ON e.unit_id = s.unit_id AND e.occurred_on BETWEEN $1::date AND $2::date
+			UNION SELECT e.id FROM `+f.t.scope+` s JOIN member_events e ON e.from_unit_id = s.unit_id AND e.occurred_on BETWEEN $1::date AND $2::date
+			UNION SELECT e.id FROM `+f.t.scope+` s JOIN member_events e ON e.to_unit_id = s.unit_id AND e.occurred_on BETWEEN $1::date AND $2::date) x
+		JOIN member_events e ON e.id = x.id
 		LEFT JOIN `+f.t.scope+` su ON su.unit_id = e.unit_id
 		LEFT JOIN `+f.t.scope+` sf ON sf.unit_id = e.from_unit_id
-		LEFT JOIN `+f.t.scope+` st ON st.unit_id = e.to_unit_id
-		WHERE e.occurred_on BETWEEN $1::date AND $2::date
-			AND (su.unit_id IS NOT NULL OR sf.unit_id IS NOT NULL OR st.unit_id IS NOT NULL)`, f.args()...).QueryRow(func(row pgx.Row) error {
+		LEFT JOIN `+f.t.scope+` st ON st.unit_id = e.to_unit_id`, f.args()...).QueryRow(func(row pgx.Row) error {
 		return row.Scan(&m.Admitted, &m.TransferredIn, &m.TransferredOut, &m.AgedOut, &m.Removed)
 	})
 }
@@ -298,15 +300,16 @@ func (f figures) received() {
 	// A member's commendation counts where the member was at the end of
 	// the year; one who had left by then counts where they are now, if
 	// that unit is in the scope.
-	b.Queue(`WITH ae AS (SELECT * FROM `+atEnd+` x)
+	// The commendations are found from the scope's units and members
+	// through their indexes, not among the year's commendations of the
+	// whole country.
+	b.Queue(`WITH y AS (SELECT extract(year FROM $1::date)::int AS year)
 		SELECT c.form, c.issuer_level, count(*) FILTER (WHERE c.member_id IS NOT NULL), count(*) FILTER (WHERE c.unit_id IS NOT NULL)
-		FROM commendations c
-		LEFT JOIN `+f.t.scope+` ru ON ru.unit_id = c.unit_id
-		LEFT JOIN members m ON m.id = c.member_id
-		LEFT JOIN `+f.t.scope+` mu ON mu.unit_id = m.unit_id
-		LEFT JOIN ae ON ae.id = c.member_id
-		WHERE c.year = extract(year FROM $1::date)::int
-			AND (ru.unit_id IS NOT NULL OR (c.member_id IS NOT NULL AND (ae.id IS NOT NULL OR mu.unit_id IS NOT NULL)))
+		FROM (SELECT c.id FROM `+f.t.scope+` s JOIN commendations c ON c.unit_id = s.unit_id AND c.year = (SELECT year FROM y)
+			UNION SELECT c.id FROM `+atEnd+` ae JOIN commendations c ON c.member_id = ae.id AND c.year = (SELECT year FROM y)
+			UNION SELECT c.id FROM `+f.t.scope+` s JOIN members m ON m.unit_id = s.unit_id
+				JOIN commendations c ON c.member_id = m.id AND c.year = (SELECT year FROM y)) x
+		JOIN commendations c ON c.id = x.id
 		GROUP BY 1, 2 ORDER BY 2, 1`, start).
 		Query(appendEach(&r.Received, &x, &x.Form, &x.IssuerLevel, &x.Individual, &x.Collective))
 }
