@@ -1,9 +1,11 @@
 // Package figures checks and repairs what the database keeps for reports
 // as records are written: the figures (unit_figures and unit_year_figures,
 // maintained by the triggers of migration 17, defined by the SQL function
-// figures_from_records) and the members' stays in units (member_stays, of
-// migration 18, defined by the view member_stays_from_events). Verify
-// compares what is kept with its definition and Rebuild refills it.
+// figures_from_records), the participants (unit_participants, defined by
+// participants_from_records) and the members' stays in units
+// (member_stays, of migration 18, defined by the view
+// member_stays_from_events). Verify compares what is kept with its
+// definition and Rebuild refills it.
 package figures
 
 import (
@@ -37,8 +39,11 @@ type Difference struct {
 }
 
 func (d Difference) String() string {
-	if d.Table == "member_stays" {
+	switch d.Table {
+	case "member_stays":
 		return fmt.Sprintf("member_stays %s: kept %d, records say %d", d.Figure, d.KeptN, d.WantN)
+	case "unit_participants":
+		return fmt.Sprintf("unit_participants unit %d %s %s %s: kept %d attendances, records say %d", d.UnitID, d.Period, d.Area, d.Figure, d.KeptN, d.WantN)
 	}
 	return fmt.Sprintf("%s unit %d %s %s %s %s: kept %d / %s, records say %d / %s",
 		d.Table, d.UnitID, d.Period, d.Figure, d.Area, d.Kind, d.KeptN, d.KeptAmount, d.WantN, d.WantAmount)
@@ -104,6 +109,19 @@ const diffSQL = `WITH ids AS (SELECT %[1]s AS ids),
 	WHERE k.n IS DISTINCT FROM w.n OR k.amount IS DISTINCT FROM w.amount
 	ORDER BY 1, 2, 3, 4, 5, 6`
 
+// participantsDiffSQL lists the participant rows, of the filter's units
+// and years, where kept and recomputed differ; the member is told in
+// Figure.
+const participantsDiffSQL = `WITH ids AS (SELECT %[1]s AS ids),
+	want AS (SELECT r.* FROM ids, participants_from_records(ids.ids, extract(year FROM $2::date)::int, extract(year FROM $3::date)::int) r),
+	kept AS (SELECT p.* FROM unit_participants p, ids WHERE p.unit_id = ANY (ids.ids)
+		AND p.year BETWEEN extract(year FROM $2::date) AND extract(year FROM $3::date))
+	SELECT 'unit_participants', unit_id, year::text, 'member ' || member_id, area, '',
+		coalesce(k.n, 0), coalesce(w.n, 0), '', ''
+	FROM want w FULL JOIN kept k USING (unit_id, year, area, member_id)
+	WHERE k.n IS DISTINCT FROM w.n
+	ORDER BY 2, 3, 5, 4`
+
 // staysDiffSQL lists the stays, in the filter's units and overlapping its
 // days, that are kept but not in the events or the other way round; the
 // stay is told in Figure.
@@ -131,7 +149,7 @@ func Verify(ctx context.Context, pool *pgxpool.Pool, f Filter) ([]Difference, er
 	units, from, to := f.bounds()
 	var diffs []Difference
 	err := pgx.BeginTxFunc(ctx, pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-		for _, q := range []string{diffSQL, staysDiffSQL} {
+		for _, q := range []string{diffSQL, participantsDiffSQL, staysDiffSQL} {
 			rows, err := tx.Query(ctx, fmt.Sprintf(q, units), f.UnitID, from, to)
 			if err != nil {
 				return err
@@ -169,7 +187,7 @@ func Rebuild(ctx context.Context, pool db.DB, f Filter) (int64, error) {
 	first, last := f.years()
 	var n int64
 	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `LOCK TABLE unit_figures, unit_year_figures, member_stays IN EXCLUSIVE MODE`); err != nil {
+		if _, err := tx.Exec(ctx, `LOCK TABLE unit_figures, unit_year_figures, unit_participants, member_stays IN EXCLUSIVE MODE`); err != nil {
 			return err
 		}
 		if err := tx.QueryRow(ctx, `SELECT unit_figures_rebuild(`+units+`, $2, $3)`, f.UnitID, first, last).Scan(&n); err != nil {
@@ -188,7 +206,7 @@ func Rebuild(ctx context.Context, pool db.DB, f Filter) (int64, error) {
 			`INSERT INTO member_stays SELECT * FROM member_stays_from_events WHERE member_id IN (SELECT member_id FROM rebuilt_members)`,
 			// The reports' plans need the new rows' statistics at once,
 			// not when autovacuum gets to them.
-			`ANALYZE unit_figures, unit_year_figures, member_stays`,
+			`ANALYZE unit_figures, unit_year_figures, unit_participants, member_stays`,
 		} {
 			if _, err := tx.Exec(ctx, q); err != nil {
 				return err

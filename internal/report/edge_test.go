@@ -145,4 +145,18 @@ func TestEdgeCasesAndRollUp(t *testing.T) {
 		sum.Participations != rb.Total.Participations || sum.VolunteerHours != rb.Total.VolunteerHours {
 		t.Errorf("rows %+v do not add up to the bloc's totals", sum)
 	}
+
+	// A member who takes part in two units' activities is one participant
+	// of the bloc above both, read from the kept participants for the
+	// whole year and from the attendances for a year cut short.
+	blocDay := newActivity(bloc, "Ngày hội Đoàn khối", "2022-10-15", "2022-10-15", activity.Done)
+	record(blocDay, present(stays, 2), present(other, 2))
+	full := rep(reports.Yearly(ctx, bloc.ID, 2022))
+	cut := rep(reports.YearlyAsOf(ctx, bloc.ID, 2022, day("2022-12-30"), report.Parts{Activities: true}))
+	for name, got := range map[string]report.Area{"whole year": full.Total, "to 30 December": cut.Total} {
+		// stays, agesOut (left in September), moves, other.
+		if got.Participants != 4 || got.ParticipantsAtYearEnd != 3 {
+			t.Errorf("bloc %s: %d participants, %d at the year's end; want 4 and 3", name, got.Participants, got.ParticipantsAtYearEnd)
+		}
+	}
 }

@@ -66,7 +66,9 @@ type AwardRow struct {
 // the report's transaction: names are those of the report's date.
 func (s *Store) Export(ctx context.Context, unitID int64, year int) (*Export, error) {
 	e := &Export{Names: map[int64]string{}, Pledges: map[int64]string{}, Generated: s.now()}
-	r, err := s.yearly(ctx, unitID, year, nil, All, func(b *pgx.Batch, r *Report) {
+	parts := All
+	parts.Attendances = true // the people list
+	r, err := s.yearly(ctx, unitID, year, nil, parts, func(b *pgx.Batch, r *Report) {
 		start, _ := yearBounds(year)
 		end := r.Date
 		e.queueUnits(b, unitID, end)

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -203,8 +204,15 @@ func (f figures) participations() {
 		})
 		return err
 	})
+	// A whole year reads the kept participants, a row per unit and member;
+	// a year cut short reads its attendances.
+	attended := `(SELECT p.member_id, p.area AS work_area FROM ` + f.t.scope + ` s
+		JOIN unit_participants p ON p.unit_id = s.unit_id AND p.year = ` + strconv.Itoa(r.Year) + `)`
+	if !wholeYear(r) {
+		attended = f.t.attended
+	}
 	b.Queue(`SELECT p.work_area, count(DISTINCT p.member_id), count(DISTINCT p.member_id) FILTER (WHERE ae.id IS NOT NULL)
-		FROM ` + f.t.attended + ` p LEFT JOIN ` + atEnd + ` ae ON ae.id = p.member_id
+		FROM ` + attended + ` p LEFT JOIN ` + atEnd + ` ae ON ae.id = p.member_id
 		GROUP BY GROUPING SETS ((p.work_area), ())`).Query(func(rows pgx.Rows) error {
 		var area *activity.WorkArea
 		var participants, atYearEnd int

@@ -198,6 +198,10 @@ type Parts struct {
 	News          bool
 	Committee     bool
 	Breakdown     bool // the unit's own row and one per unit directly below
+	// Attendances builds the year's attendances member by member
+	// (report_attended), which the export's list of people reads; the
+	// figures read it only for a year cut short.
+	Attendances bool
 	// Previous, when set, is what to compute of the year before (its own
 	// Previous, Breakdown, Monthly, Notable and Committee are never computed).
 	Previous *Parts
@@ -374,8 +378,8 @@ func queueTables(cur *Report, parts Parts, prev *Report, prevParts Parts) (scope
 		scope  string
 		needed bool
 	}{
-		{"report_attended", cur, scopeNow, parts.Activities},
-		{"report_attended_prev", prev, scopePrev, prevParts.Activities},
+		{"report_attended", cur, scopeNow, parts.Attendances || (parts.Activities && !wholeYear(cur))},
+		{"report_attended_prev", prev, scopePrev, prev != nil && prevParts.Activities && !wholeYear(prev)},
 	} {
 		if a.needed {
 			start, _ := yearBounds(a.r.Year)
@@ -415,6 +419,10 @@ func (s *Store) inReportTx(ctx context.Context, setup *pgx.Batch, fn func(pgx.Tx
 		return fn(tx)
 	})
 }
+
+// wholeYear reports whether r runs to its year's last day, so that the
+// figures kept by year serve it.
+func wholeYear(r *Report) bool { return r.Date.Month() == time.December && r.Date.Day() == 31 }
 
 func newReport(unitID int64, year int, date time.Time, name string, now time.Time) *Report {
 	r := &Report{UnitID: unitID, Year: year, Date: date, Name: name, Monthly: make([]Month, 12), Areas: make([]Area, len(WorkAreas))}
