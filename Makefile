@@ -50,11 +50,15 @@ test-browser:
 	@command -v $${CHROMIUM:-/usr/bin/chromium} >/dev/null || { echo "Chromium is missing: apt-get install chromium (or set CHROMIUM=/path/to/chromium)"; exit 1; }
 	$(GO) test -count=1 -tags browser -run Chromium ./internal/report/render ./internal/httpserver
 
-## bench: Go benchmarks, then the dashboard queries over HTTP on a generated province in its own database
-## (sodoan_bench, made on first use; results also in bench-results.txt). Takes several minutes.
+## bench: Go benchmarks, the dashboard queries over HTTP on a generated province in its own database
+## (sodoan_bench, made on first use; results also in bench-results.txt), then every report section and
+## the writes the kept figures cost, at 100,000 members and at 1,000,000 (sodoan_bench_1m, kept for
+## reuse; its first build takes about three minutes). Takes a quarter of an hour.
 bench: build
 	$(GO) test -run '^$$' -bench . -benchtime 10x ./...
 	DATABASE_NAME=$${BENCH_DATABASE_NAME:-sodoan_bench} DEMO_DATA=off LOG_LEVEL=warn ./$(BIN) loadbench --members $${BENCH_MEMBERS:-100000}
+	DATABASE_NAME=$${BENCH_DATABASE_NAME:-sodoan_bench} DEMO_DATA=off LOG_LEVEL=warn ./$(BIN) reportbench --members $${BENCH_MEMBERS:-100000}
+	DATABASE_NAME=$${BENCH_1M_DATABASE_NAME:-sodoan_bench_1m} DEMO_DATA=off LOG_LEVEL=warn ./$(BIN) reportbench --members 1000000 --runs 3
 
 ## generate: regenerate gqlgen's code from graph/*.graphqls, and schema.graphql (the SDL frontend tools read)
 generate:
