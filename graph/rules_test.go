@@ -161,6 +161,7 @@ var unaudited = map[string]string{
 	"visit_salts":       "daily salts of the visit counts",
 	"unit_figures":      "report figures derived from audited records by triggers (internal/figures)",
 	"unit_year_figures": "report figures derived from audited records by triggers (internal/figures)",
+	"activity_totals":   "report figures derived from audited records by triggers (internal/figures)",
 	"unit_participants": "report figures derived from audited records by triggers (internal/figures)",
 	"member_stays":      "who was in which unit when, derived from the audited member events by triggers (internal/figures)",
 }

@@ -26,6 +26,8 @@ DROP FUNCTION unit_figures_lock_key(bigint, int);
 DROP FUNCTION unit_year_figures_sum(bigint[], int[]);
 DROP FUNCTION figures_from_records(bigint[], date, date);
 DROP FUNCTION participants_from_records(bigint[], int, int);
+DROP FUNCTION activity_totals_from_records(bigint[], date, date);
+DROP TABLE activity_totals;
 DROP TABLE unit_participants;
 DROP TABLE unit_year_figures;
 DROP TABLE unit_figures;

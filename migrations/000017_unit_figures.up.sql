@@ -71,6 +71,35 @@ CREATE FUNCTION participants_from_records(unit_ids bigint[], first_year int, las
     GROUP BY 1, 2, 3, 4
 $$;
 
+-- activity_totals: each activity's attendances and volunteer hours, and
+-- its contributions and their value, whatever its status (a report asks
+-- for held ones): what ranks an area's notable activities, read per
+-- activity rather than summed again from its rows. An activity with
+-- neither has no row.
+CREATE TABLE activity_totals (
+    activity_id   bigint PRIMARY KEY REFERENCES activities (id) ON DELETE CASCADE,
+    attendances   bigint NOT NULL DEFAULT 0,
+    hours         numeric NOT NULL DEFAULT 0,
+    contributions bigint NOT NULL DEFAULT 0,
+    value         numeric NOT NULL DEFAULT 0
+);
+
+-- The totals of the activities of the units in unit_ids starting from
+-- from_day to to_day, from their rows.
+CREATE FUNCTION activity_totals_from_records(unit_ids bigint[], from_day date, to_day date)
+    RETURNS TABLE (activity_id bigint, attendances bigint, hours numeric, contributions bigint, value numeric)
+    LANGUAGE sql STABLE AS $$
+    SELECT a.id, coalesce(p.n, 0), coalesce(p.hours, 0), coalesce(c.n, 0), coalesce(c.value, 0)
+    FROM activities a
+    LEFT JOIN (SELECT p.activity_id, count(*) AS n, sum(p.volunteer_hours) AS hours FROM participations p
+        JOIN activities pa ON pa.id = p.activity_id
+        WHERE p.attended AND pa.unit_id = ANY (unit_ids) AND pa.starts_on BETWEEN from_day AND to_day GROUP BY 1) p ON p.activity_id = a.id
+    LEFT JOIN (SELECT c.activity_id, count(*) AS n, sum(c.value_dong) AS value FROM contributions c
+        JOIN activities ca ON ca.id = c.activity_id
+        WHERE ca.unit_id = ANY (unit_ids) AND ca.starts_on BETWEEN from_day AND to_day GROUP BY 1) c ON c.activity_id = a.id
+    WHERE a.unit_id = ANY (unit_ids) AND a.starts_on BETWEEN from_day AND to_day AND (p.n > 0 OR c.n > 0)
+$$;
+
 -- The figures of the units in unit_ids from the
 -- records dated from_day to to_day, by month. The rules are the report's:
 -- an activity counts in the month it starts if it was held (DONE), with
@@ -193,6 +222,9 @@ BEGIN
     WHERE unit_id = ANY (units) AND month BETWEEN make_date(first_year, 1, 1) AND make_date(last_year, 12, 31);
     INSERT INTO unit_figures SELECT * FROM figures_from_records(units, make_date(first_year, 1, 1), make_date(last_year, 12, 31));
     GET DIAGNOSTICS written = ROW_COUNT;
+    DELETE FROM activity_totals t USING activities a WHERE a.id = t.activity_id AND a.unit_id = ANY (units)
+        AND a.starts_on BETWEEN make_date(first_year, 1, 1) AND make_date(last_year, 12, 31);
+    INSERT INTO activity_totals SELECT * FROM activity_totals_from_records(units, make_date(first_year, 1, 1), make_date(last_year, 12, 31));
     DELETE FROM unit_participants WHERE unit_id = ANY (units) AND year BETWEEN first_year AND last_year;
     INSERT INTO unit_participants SELECT * FROM participants_from_records(units, first_year, last_year);
     -- The years that had figures or have them now.
@@ -285,9 +317,11 @@ END $$;
 
 -- unit_figures_add_activity_rows adds figure's changes made by rows of
 -- activities (a participation, a contribution), given as arrays of the
--- same length: the row's activity, kind, and change to n and amount. Rows
--- whose activity is not held add nothing, nor do rows deleted with their
--- activity: the activity's own trigger recomputes its key.
+-- same length: the row's activity, kind, and change to n and amount, and
+-- for attendances the member (unit_participants). Rows whose activity is
+-- not held add nothing to the figures, nor do rows deleted with their
+-- activity: the activity's own trigger recomputes its key. Every row
+-- changes its activity's totals.
 --
 -- The activities are locked, held or not, for the rest of the transaction
 -- (FOR SHARE). Without it, a participation added while another transaction
@@ -300,6 +334,8 @@ CREATE FUNCTION unit_figures_add_activity_rows(figure text, activity_ids bigint[
     RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
     d record;
+    -- The participant rows' changes, by (unit, year, area, member).
+    pu bigint[]; py int[]; pa text[]; pm bigint[]; pn bigint[];
 BEGIN
     IF activity_ids IS NULL THEN
         RETURN;
@@ -312,29 +348,54 @@ BEGIN
     FROM unnest(activity_ids, kinds, ns, amounts) AS r (activity_id, kind, n, amount)
     JOIN activities a ON a.id = r.activity_id
     WHERE a.status = 'DONE';
+    -- The activities' own totals, held or not. Two writers of one activity
+    -- both hold its share lock: the upsert takes the row's turn.
+    FOR d IN
+        SELECT r.activity_id AS a, sum(r.n)::bigint AS n, sum(r.amount) AS amt
+        FROM unnest(activity_ids, ns, amounts) AS r (activity_id, n, amount)
+        GROUP BY 1 HAVING sum(r.n) <> 0 OR sum(r.amount) <> 0 ORDER BY 1
+    LOOP
+        IF figure = 'ATTENDANCES' THEN
+            INSERT INTO activity_totals (activity_id, attendances, hours)
+            SELECT d.a, d.n, d.amt WHERE EXISTS (SELECT FROM activities WHERE id = d.a) -- not one deleted with its rows
+            ON CONFLICT (activity_id) DO UPDATE
+            SET attendances = activity_totals.attendances + excluded.attendances, hours = activity_totals.hours + excluded.hours;
+        ELSE
+            INSERT INTO activity_totals (activity_id, contributions, value)
+            SELECT d.a, d.n, d.amt WHERE EXISTS (SELECT FROM activities WHERE id = d.a)
+            ON CONFLICT (activity_id) DO UPDATE
+            SET contributions = activity_totals.contributions + excluded.contributions, value = activity_totals.value + excluded.value;
+        END IF;
+        DELETE FROM activity_totals WHERE activity_id = d.a AND attendances = 0 AND contributions = 0;
+    END LOOP;
     IF member_ids IS NULL THEN
         RETURN;
     END IF;
-    -- Attendances also change their members' participant rows, one at a
-    -- time like the figures (cached plans), under the same lock.
-    FOR d IN
-        SELECT a.unit_id AS u, extract(year FROM a.starts_on)::int AS y, a.work_area AS ar, r.member_id AS m, sum(r.n)::bigint AS n
+    -- Attendances also change their members' participant rows, under the
+    -- same locks: new rows and additions in one upsert (recording a list
+    -- of members is the common write), then removals.
+    SELECT array_agg(u ORDER BY u, y, ar, m), array_agg(y ORDER BY u, y, ar, m), array_agg(ar ORDER BY u, y, ar, m),
+        array_agg(m ORDER BY u, y, ar, m), array_agg(n ORDER BY u, y, ar, m)
+    INTO pu, py, pa, pm, pn
+    FROM (SELECT a.unit_id AS u, extract(year FROM a.starts_on)::int AS y, a.work_area AS ar, r.member_id AS m, sum(r.n)::bigint AS n
         FROM unnest(activity_ids, member_ids, ns) AS r (activity_id, member_id, n)
         JOIN activities a ON a.id = r.activity_id
         WHERE a.status = 'DONE'
-        GROUP BY 1, 2, 3, 4 HAVING sum(r.n) <> 0
-        ORDER BY 1, 2, 3, 4
-    LOOP
-        PERFORM pg_advisory_xact_lock(unit_figures_lock_key(d.u, d.y));
-        UPDATE unit_participants SET n = n + d.n
-        WHERE (unit_id, year, area, member_id) = (d.u, d.y, d.ar, d.m) AND n + d.n > 0;
-        IF NOT FOUND THEN -- no row, or its count falls to zero
-            DELETE FROM unit_participants WHERE (unit_id, year, area, member_id) = (d.u, d.y, d.ar, d.m);
-            IF NOT FOUND AND d.n > 0 THEN
-                INSERT INTO unit_participants VALUES (d.u, d.y, d.ar, d.m, d.n);
-            END IF;
-        END IF;
-    END LOOP;
+        GROUP BY 1, 2, 3, 4 HAVING sum(r.n) <> 0) g;
+    IF pu IS NULL THEN
+        RETURN;
+    END IF;
+    PERFORM pg_advisory_xact_lock(unit_figures_lock_key(u, y))
+    FROM (SELECT DISTINCT u, y FROM unnest(pu, py) AS k (u, y) ORDER BY u, y) k;
+    INSERT INTO unit_participants
+    SELECT * FROM unnest(pu, py, pa, pm, pn) AS c (u, y, ar, m, n) WHERE c.n > 0
+    ON CONFLICT (unit_id, year, area, member_id) DO UPDATE SET n = unit_participants.n + excluded.n;
+    IF EXISTS (SELECT FROM unnest(pn) AS c (n) WHERE c.n < 0) THEN
+        DELETE FROM unit_participants p USING unnest(pu, py, pa, pm, pn) AS c (u, y, ar, m, n)
+        WHERE c.n < 0 AND (p.unit_id, p.year, p.area, p.member_id) = (c.u, c.y, c.ar, c.m) AND p.n + c.n <= 0;
+        UPDATE unit_participants p SET n = p.n + c.n FROM unnest(pu, py, pa, pm, pn) AS c (u, y, ar, m, n)
+        WHERE c.n < 0 AND (p.unit_id, p.year, p.area, p.member_id) = (c.u, c.y, c.ar, c.m);
+    END IF;
 END $$;
 
 -- participations: an attended row is one attendance and its volunteer

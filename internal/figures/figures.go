@@ -2,7 +2,8 @@
 // as records are written: the figures (unit_figures and unit_year_figures,
 // maintained by the triggers of migration 17, defined by the SQL function
 // figures_from_records), the participants (unit_participants, defined by
-// participants_from_records) and the members' stays in units
+// participants_from_records), the activities' totals (activity_totals,
+// defined by activity_totals_from_records) and the members' stays in units
 // (member_stays, of migration 18, defined by the view
 // member_stays_from_events). Verify compares what is kept with its
 // definition and Rebuild refills it.
@@ -42,6 +43,9 @@ func (d Difference) String() string {
 	switch d.Table {
 	case "member_stays":
 		return fmt.Sprintf("member_stays %s: kept %d, records say %d", d.Figure, d.KeptN, d.WantN)
+	case "activity_totals":
+		return fmt.Sprintf("activity_totals unit %d %s %s: kept %d attendances and %d contributions (%s), records say %d and %d (%s)",
+			d.UnitID, d.Period, d.Figure, d.KeptN/1_000_000, d.KeptN%1_000_000, d.KeptAmount, d.WantN/1_000_000, d.WantN%1_000_000, d.WantAmount)
 	case "unit_participants":
 		return fmt.Sprintf("unit_participants unit %d %s %s %s: kept %d attendances, records say %d", d.UnitID, d.Period, d.Area, d.Figure, d.KeptN, d.WantN)
 	}
@@ -122,6 +126,20 @@ const participantsDiffSQL = `WITH ids AS (SELECT %[1]s AS ids),
 	WHERE k.n IS DISTINCT FROM w.n
 	ORDER BY 2, 3, 5, 4`
 
+// totalsDiffSQL lists the activities, of the filter's units and days,
+// whose kept totals differ from their rows'; the activity is told in
+// Figure.
+const totalsDiffSQL = `WITH ids AS (SELECT %[1]s AS ids),
+	want AS (SELECT r.* FROM ids, activity_totals_from_records(ids.ids, $2::date, $3::date) r),
+	kept AS (SELECT t.* FROM activity_totals t JOIN activities a ON a.id = t.activity_id, ids
+		WHERE a.unit_id = ANY (ids.ids) AND a.starts_on BETWEEN $2::date AND $3::date)
+	SELECT 'activity_totals', a.unit_id, to_char(a.starts_on, 'YYYY-MM-DD'), 'activity ' || activity_id, '', '',
+		coalesce(k.attendances, 0) * 1000000 + coalesce(k.contributions, 0), coalesce(w.attendances, 0) * 1000000 + coalesce(w.contributions, 0),
+		concat_ws(' / ', coalesce(k.hours, 0), coalesce(k.value, 0)), concat_ws(' / ', coalesce(w.hours, 0), coalesce(w.value, 0))
+	FROM want w FULL JOIN kept k USING (activity_id) JOIN activities a ON a.id = activity_id
+	WHERE (k.attendances, k.hours, k.contributions, k.value) IS DISTINCT FROM (w.attendances, w.hours, w.contributions, w.value)
+	ORDER BY 2, 4`
+
 // staysDiffSQL lists the stays, in the filter's units and overlapping its
 // days, that are kept but not in the events or the other way round; the
 // stay is told in Figure.
@@ -149,7 +167,7 @@ func Verify(ctx context.Context, pool *pgxpool.Pool, f Filter) ([]Difference, er
 	units, from, to := f.bounds()
 	var diffs []Difference
 	err := pgx.BeginTxFunc(ctx, pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-		for _, q := range []string{diffSQL, participantsDiffSQL, staysDiffSQL} {
+		for _, q := range []string{diffSQL, participantsDiffSQL, totalsDiffSQL, staysDiffSQL} {
 			rows, err := tx.Query(ctx, fmt.Sprintf(q, units), f.UnitID, from, to)
 			if err != nil {
 				return err
@@ -187,7 +205,7 @@ func Rebuild(ctx context.Context, pool db.DB, f Filter) (int64, error) {
 	first, last := f.years()
 	var n int64
 	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `LOCK TABLE unit_figures, unit_year_figures, unit_participants, member_stays IN EXCLUSIVE MODE`); err != nil {
+		if _, err := tx.Exec(ctx, `LOCK TABLE unit_figures, unit_year_figures, unit_participants, activity_totals, member_stays IN EXCLUSIVE MODE`); err != nil {
 			return err
 		}
 		if err := tx.QueryRow(ctx, `SELECT unit_figures_rebuild(`+units+`, $2, $3)`, f.UnitID, first, last).Scan(&n); err != nil {
@@ -206,7 +224,7 @@ func Rebuild(ctx context.Context, pool db.DB, f Filter) (int64, error) {
 			`INSERT INTO member_stays SELECT * FROM member_stays_from_events WHERE member_id IN (SELECT member_id FROM rebuilt_members)`,
 			// The reports' plans need the new rows' statistics at once,
 			// not when autovacuum gets to them.
-			`ANALYZE unit_figures, unit_year_figures, unit_participants, member_stays`,
+			`ANALYZE unit_figures, unit_year_figures, unit_participants, activity_totals, member_stays`,
 		} {
 			if _, err := tx.Exec(ctx, q); err != nil {
 				return err

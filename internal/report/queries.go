@@ -356,13 +356,12 @@ func (f figures) monthly() {
 // notable queues each work area's three most notable activities.
 func (f figures) notable() {
 	b, r := f.b, f.r
-	b.Queue(`WITH held AS (SELECT a.id, a.work_area, a.starts_on FROM`+heldActivities(f.t.scope)+`),
-		cv AS (SELECT c.activity_id, sum(c.value_dong) AS value FROM contributions c JOIN held h ON h.id = c.activity_id GROUP BY 1),
-		pc AS (SELECT p.activity_id, count(*) AS n FROM participations p JOIN held h ON h.id = p.activity_id WHERE p.attended GROUP BY 1)
-		SELECT work_area, id FROM (
-			SELECT h.work_area, h.id, row_number() OVER (PARTITION BY h.work_area
-				ORDER BY coalesce(cv.value, 0) DESC, coalesce(pc.n, 0) DESC, h.starts_on, h.id) AS rank
-			FROM held h LEFT JOIN cv ON cv.activity_id = h.id LEFT JOIN pc ON pc.activity_id = h.id) x
+	// Ranked by the kept totals (activity_totals), one row per activity.
+	b.Queue(`SELECT work_area, id FROM (
+			SELECT a.work_area, a.id, row_number() OVER (PARTITION BY a.work_area
+				ORDER BY coalesce(t.value, 0) DESC, coalesce(t.attendances, 0) DESC, a.starts_on, a.id) AS rank
+			FROM activities a JOIN `+f.t.scope+` au ON au.unit_id = a.unit_id LEFT JOIN activity_totals t ON t.activity_id = a.id
+			WHERE a.status = 'DONE' AND a.starts_on BETWEEN $1::date AND $2::date) x
 		WHERE rank <= 3 ORDER BY work_area, rank`, f.args()...).Query(func(rows pgx.Rows) error {
 		var area activity.WorkArea
 		var id int64
