@@ -524,3 +524,41 @@ func TestVerifyFindsTamperedStays(t *testing.T) {
 	}
 	requireMatch(t, ctx, pool, figures.Filter{})
 }
+
+// Verify names a participant row and an activity's totals changed by
+// hand, and Rebuild restores them from the records.
+func TestVerifyFindsTamperedParticipantsAndTotals(t *testing.T) {
+	ctx, pool, w := start(t)
+	var act int64
+	if err := pool.QueryRow(ctx, `INSERT INTO activities (unit_id, title, kind, work_area, starts_on, ends_on, status)
+		VALUES ($1, 'Thắp nến tri ân', 'VOLUNTEER_WORK', 'YOUTH_VOLUNTEERING', '2025-07-26', '2025-07-27', 'DONE') RETURNING id`,
+		w.units[3]).Scan(&act); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pool.Exec(ctx, `INSERT INTO participations (activity_id, member_id, volunteer_hours) VALUES ($1, $2, 3), ($1, $3, 3)`,
+		act, w.members[0], w.members[4]); err != nil {
+		t.Fatal(err)
+	}
+	requireMatch(t, ctx, pool, figures.Filter{})
+	if _, err := pool.Exec(ctx, `DELETE FROM unit_participants WHERE member_id = $1`, w.members[0]); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pool.Exec(ctx, `UPDATE activity_totals SET hours = hours + 1 WHERE activity_id = $1`, act); err != nil {
+		t.Fatal(err)
+	}
+	diffs, err := figures.Verify(ctx, pool, figures.Filter{Year: 2025})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tables := map[string]int{}
+	for _, d := range diffs {
+		tables[d.Table]++
+	}
+	if len(diffs) != 2 || tables["unit_participants"] != 1 || tables["activity_totals"] != 1 {
+		t.Fatalf("verify found %v, want one participant row and one activity's totals", diffs)
+	}
+	if _, err := figures.Rebuild(ctx, pool, figures.Filter{Year: 2025}); err != nil {
+		t.Fatal(err)
+	}
+	requireMatch(t, ctx, pool, figures.Filter{})
+}
