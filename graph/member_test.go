@@ -1,6 +1,7 @@
 package graph_test
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -356,5 +357,26 @@ func TestMemberUpdateAndDelete(t *testing.T) {
 	tr.env.MustDo(t, `query($id: ID!) { member(id: $id) { id } }`, map[string]any{"id": other}, &gone)
 	if gone.Member != nil {
 		t.Error("deleted member still readable")
+	}
+}
+
+// A member whose history holds no events (entered before it was kept, or
+// repaired by hand) can still be transferred: there is no last event for
+// the date to follow, which once failed the transfer with an internal
+// error.
+func TestTransferOfMemberWithoutHistory(t *testing.T) {
+	t.Parallel()
+	tr := newTree(t)
+	id := tr.member(t, tr.branchA, "Hồ Thị Thu Trang", nil)
+	if _, err := tr.env.Pool.Exec(context.Background(),
+		`DELETE FROM member_events WHERE member_id = (SELECT id FROM members WHERE full_name = 'Hồ Thị Thu Trang')`); err != nil {
+		t.Fatal(err)
+	}
+	var out struct{ Member memberOut }
+	tr.env.MustMutate(t, "memberTransfer", "MemberTransferInput", "member { "+memberFields+" }", map[string]any{
+		"id": id, "version": 1, "toUnitId": tr.branchB, "on": "2022-06-01",
+	}, &out)
+	if out.Member.Unit.ID != tr.branchB || len(out.Member.Events) != 1 {
+		t.Errorf("after transfer: %+v", out.Member)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/sodoan/sodoan/internal/figures"
+	"github.com/sodoan/sodoan/internal/org"
 	"github.com/sodoan/sodoan/internal/testdb"
 )
 
@@ -560,5 +561,41 @@ func TestVerifyFindsTamperedParticipantsAndTotals(t *testing.T) {
 	if _, err := figures.Rebuild(ctx, pool, figures.Filter{Year: 2025}); err != nil {
 		t.Fatal(err)
 	}
+	requireMatch(t, ctx, pool, figures.Filter{})
+}
+
+// Restructurings between random writes: two branches merged into a third
+// (their members transferred on the decision's day) and a branch moved to
+// the other district. What is kept follows, and so do the writes after.
+func TestKeptFiguresFollowRestructurings(t *testing.T) {
+	ctx, pool, w := start(t)
+	var seq int64
+	wr := writer{w: w, rng: rand.New(rand.NewPCG(23, 5)), seq: &seq, mu: &sync.Mutex{}}
+	writes := func(n int) {
+		t.Helper()
+		for i := range n {
+			if err := wr.write(ctx, pool); err != nil {
+				t.Fatalf("write %d: %v", i, err)
+			}
+		}
+	}
+	writes(200)
+	tl := org.NewTimeline(pool)
+	// units: 0 province; 1 a district with branches 2 and 3; 4 a district
+	// with branches 5 and 6.
+	if _, err := tl.Merge(ctx, org.MergeDecision{UnitIDs: []int64{w.units[3], w.units[5]}, IntoID: &w.units[2],
+		Decided: org.Decided{EffectiveOn: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), DecisionNumber: "12-QĐ/TĐTN"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tl.Move(ctx, org.MoveDecision{UnitID: w.units[6], ParentID: w.units[1],
+		Decided: org.Decided{EffectiveOn: time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC), DecisionNumber: "15-QĐ/TĐTN"}}); err != nil {
+		t.Fatal(err)
+	}
+	var transferred int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM member_stays WHERE entered_on = '2026-01-01' AND unit_id = $1`, w.units[2]).Scan(&transferred); err != nil || transferred == 0 {
+		t.Fatalf("the merge transferred %d members (%v)", transferred, err)
+	}
+	requireMatch(t, ctx, pool, figures.Filter{})
+	writes(200)
 	requireMatch(t, ctx, pool, figures.Filter{})
 }

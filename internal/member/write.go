@@ -242,13 +242,15 @@ func (s *Store) checkMove(ctx context.Context, tx pgx.Tx, v *validate.Errors, m 
 		v.Add(validate.Input("id"), validate.NotAllowed, "Đoàn viên không còn sinh hoạt.", "The member is no longer active.")
 	}
 	v.NotBefore(validate.Input("on"), on, m.JoinedOn, "ngày vào Đoàn", "joining date")
-	var last time.Time
-	if err := tx.QueryRow(ctx, `SELECT coalesce(max(occurred_on), '-infinity') FROM member_events WHERE member_id = $1`, m.ID).
+	// A member may have no events at all (records entered before the
+	// history was kept, or a history repaired by hand): nothing to be after.
+	var last *time.Time
+	if err := tx.QueryRow(ctx, `SELECT max(occurred_on) FROM member_events WHERE member_id = $1`, m.ID).
 		Scan(&last); err != nil {
 		return fmt.Errorf("last event of member %d: %w", m.ID, err)
 	}
-	if !v.Has(validate.Input("on")) {
-		v.NotBefore(validate.Input("on"), on, last, "sự kiện gần nhất của đoàn viên", "member's latest recorded event")
+	if last != nil && !v.Has(validate.Input("on")) {
+		v.NotBefore(validate.Input("on"), on, *last, "sự kiện gần nhất của đoàn viên", "member's latest recorded event")
 	}
 	if on.After(s.today()) {
 		v.Add(validate.Input("on"), validate.OutOfRange, "Không được sau hôm nay.", "Cannot be in the future.")
