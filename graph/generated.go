@@ -754,7 +754,7 @@ type ComplexityRoot struct {
 		SiteStats     func(childComplexity int) int
 		Unit          func(childComplexity int, id string) int
 		Units         func(childComplexity int, filter *model.UnitFilter, first *int32, after *string) int
-		YearlyReport  func(childComplexity int, unitID string, year int32, asOf *time.Time) int
+		YearlyReport  func(childComplexity int, unitID string, year int32, from *time.Time, asOf *time.Time) int
 	}
 
 	RateLimit struct {
@@ -974,6 +974,7 @@ type ComplexityRoot struct {
 		ComputedUntil func(childComplexity int) int
 		Date          func(childComplexity int) int
 		ExportURL     func(childComplexity int, format model.ReportFormat) int
+		From          func(childComplexity int) int
 		Given         func(childComplexity int) int
 		Members       func(childComplexity int) int
 		Monthly       func(childComplexity int) int
@@ -1193,7 +1194,7 @@ type QueryResolver interface {
 	MostRead(ctx context.Context, first *int32) ([]*news.Post, error)
 	Node(ctx context.Context, id string) (model.Node, error)
 	Nodes(ctx context.Context, ids []string) ([]model.Node, error)
-	YearlyReport(ctx context.Context, unitID string, year int32, asOf *time.Time) (*report.Report, error)
+	YearlyReport(ctx context.Context, unitID string, year int32, from *time.Time, asOf *time.Time) (*report.Report, error)
 	Plan(ctx context.Context, unitID string, year int32) (*model.Plan, error)
 	Unit(ctx context.Context, id string) (*org.Unit, error)
 	Units(ctx context.Context, filter *model.UnitFilter, first *int32, after *string) (*model.Connection[*org.Unit], error)
@@ -4246,7 +4247,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.YearlyReport(childComplexity, args["unitId"].(string), args["year"].(int32), args["asOf"].(*time.Time)), true
+		return e.ComplexityRoot.Query.YearlyReport(childComplexity, args["unitId"].(string), args["year"].(int32), args["from"].(*time.Time), args["asOf"].(*time.Time)), true
 
 	case "RateLimit.cost":
 		if e.ComplexityRoot.RateLimit.Cost == nil {
@@ -5154,6 +5155,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.YearlyReport.ExportURL(childComplexity, args["format"].(model.ReportFormat)), true
+	case "YearlyReport.from":
+		if e.ComplexityRoot.YearlyReport.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.YearlyReport.From(childComplexity), true
 	case "YearlyReport.commendationsGiven":
 		if e.ComplexityRoot.YearlyReport.Given == nil {
 			break
@@ -7046,6 +7053,8 @@ func (ec *executionContext) childFields_YearlyReport(ctx context.Context, field 
 		return ec.fieldContext_YearlyReport_unit(ctx, field)
 	case "year":
 		return ec.fieldContext_YearlyReport_year(ctx, field)
+	case "from":
+		return ec.fieldContext_YearlyReport_from(ctx, field)
 	case "date":
 		return ec.fieldContext_YearlyReport_date(ctx, field)
 	case "name":
@@ -8567,14 +8576,22 @@ func (ec *executionContext) field_Query_yearlyReport_args(ctx context.Context, r
 		return nil, err
 	}
 	args["year"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "from",
 		func(ctx context.Context, v any) (*time.Time, error) {
 			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["asOf"] = arg2
+	args["from"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg3
 	return args, nil
 }
 
@@ -21175,7 +21192,7 @@ func (ec *executionContext) _Query_yearlyReport(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().YearlyReport(ctx, fc.Args["unitId"].(string), fc.Args["year"].(int32), fc.Args["asOf"].(*time.Time))
+			return ec.Resolvers.Query().YearlyReport(ctx, fc.Args["unitId"].(string), fc.Args["year"].(int32), fc.Args["from"].(*time.Time), fc.Args["asOf"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *report.Report) graphql.Marshaler {
@@ -25079,6 +25096,29 @@ func (ec *executionContext) _YearlyReport_year(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_YearlyReport_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("YearlyReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _YearlyReport_from(ctx context.Context, field graphql.CollectedField, obj *report.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_YearlyReport_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_YearlyReport_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("YearlyReport", field, false, false, "Date")
 }
 
 func (ec *executionContext) _YearlyReport_date(ctx context.Context, field graphql.CollectedField, obj *report.Report) (ret graphql.Marshaler) {
@@ -37955,6 +37995,11 @@ func (ec *executionContext) _YearlyReport(ctx context.Context, sel ast.Selection
 				})
 		case "year":
 			out.Values[i] = ec._YearlyReport_year(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "from":
+			out.Values[i] = ec._YearlyReport_from(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}

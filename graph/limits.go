@@ -55,7 +55,7 @@ func pagedComplexity() ComplexityRoot {
 	// Subtree aggregates cost more than their fields, and more again by
 	// the subtree's size when they run (see chargeSubtree).
 	root.Unit.Stats = func(child int, _ *int32) int { return satAdd(aggregatePrice, child) }
-	root.Query.YearlyReport = func(child int, _ string, _ int32, _ *time.Time) int { return satAdd(aggregatePrice, child) }
+	root.Query.YearlyReport = func(child int, _ string, _ int32, _, _ *time.Time) int { return satAdd(aggregatePrice, child) }
 	root.Query.Plan = func(child int, _ string, _ int32) int { return satAdd(aggregatePrice, child) }
 	// A list of records asked for by id costs like a page of as many.
 	root.Query.Nodes = func(child int, ids []string) int { return satAdd(1, satMul(len(ids), max(child, 1))) }

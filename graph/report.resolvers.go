@@ -37,7 +37,7 @@ func (r *pledgeFiguresResolver) Pledge(ctx context.Context, obj *report.Pledge) 
 	return loadOne(ctx, loaders(ctx).Pledge, obj.PledgeID)
 }
 
-func (r *queryResolver) YearlyReport(ctx context.Context, unitID string, year int32, asOf *time.Time) (*report.Report, error) {
+func (r *queryResolver) YearlyReport(ctx context.Context, unitID string, year int32, from *time.Time, asOf *time.Time) (*report.Report, error) {
 	id, err := reportUnit(ctx, unitID, year)
 	if err != nil {
 		return nil, err
@@ -45,10 +45,7 @@ func (r *queryResolver) YearlyReport(ctx context.Context, unitID string, year in
 	if err := r.chargeSubtree(ctx, id); err != nil {
 		return nil, err
 	}
-	if asOf != nil {
-		return r.ReportStore.YearlyAsOf(ctx, id, int(year), *asOf, reportParts(ctx))
-	}
-	return r.ReportStore.YearlyParts(ctx, id, int(year), reportParts(ctx))
+	return r.ReportStore.Period(ctx, id, int(year), from, asOf, reportParts(ctx))
 }
 
 func (r *queryResolver) Plan(ctx context.Context, unitID string, year int32) (*model.Plan, error) {

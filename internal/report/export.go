@@ -68,7 +68,7 @@ func (s *Store) Export(ctx context.Context, unitID int64, year int) (*Export, er
 	e := &Export{Names: map[int64]string{}, Pledges: map[int64]string{}, Generated: s.now()}
 	parts := All
 	parts.Attendances = true // the people list
-	r, err := s.yearly(ctx, unitID, year, nil, parts, func(b *pgx.Batch, r *Report) {
+	r, err := s.period(ctx, unitID, year, nil, nil, parts, func(b *pgx.Batch, r *Report) {
 		start, _ := yearBounds(year)
 		end := r.Date
 		e.queueUnits(b, unitID, end)

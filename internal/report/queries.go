@@ -84,8 +84,7 @@ func (f figures) args() []any { return []any{f.start, f.end} }
 // queueFigures queues the figures of r's year that parts asks for.
 func queueFigures(b *pgx.Batch, r *Report, parts Parts, t tables) {
 	f := figures{b: b, r: r, t: t}
-	f.start, _ = yearBounds(r.Year)
-	f.end = r.Date
+	f.start, f.end = r.From, r.Date
 	for _, g := range []struct {
 		want  bool
 		queue func()
@@ -399,7 +398,7 @@ func (f figures) committee() {
 // and one for the records attached to the unit itself, so that the rows
 // sum to the total; each row has the unit's name of that date.
 func queueBreakdown(b *pgx.Batch, r *Report, t tables) {
-	start, _ := yearBounds(r.Year)
+	start := r.From
 	// Each figure and member is keyed by the path (of the time) of the row
 	// it belongs to: the unit itself for records attached to it, else the
 	// child it lies under.

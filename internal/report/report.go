@@ -41,6 +41,9 @@ import (
 type Report struct {
 	UnitID int64
 	Year   int
+	// From is the first day the figures run from: 1 January, or a later
+	// day of the year for a quarter's report.
+	From time.Time
 	// Date is the day the report is as of: the units it covers are the
 	// unit's subtree then, and Name is the unit's name then.
 	Date          time.Time
@@ -236,7 +239,7 @@ func (s *Store) Yearly(ctx context.Context, unitID int64, year int) (*Report, er
 // YearlyParts computes the parts of the report of unitID for year; the
 // figures of parts left out stay zero.
 func (s *Store) YearlyParts(ctx context.Context, unitID int64, year int, parts Parts) (*Report, error) {
-	return s.yearly(ctx, unitID, year, nil, parts, nil)
+	return s.period(ctx, unitID, year, nil, nil, parts, nil)
 }
 
 // YearlyAsOf is YearlyParts as of a chosen day of the year rather than its
@@ -244,21 +247,52 @@ func (s *Store) YearlyParts(ctx context.Context, unitID int64, year int, parts P
 // to that day, over the unit's subtree of that day. The previous year is
 // still the whole of it.
 func (s *Store) YearlyAsOf(ctx context.Context, unitID int64, year int, asOf time.Time, parts Parts) (*Report, error) {
-	asOf = time.Date(asOf.Year(), asOf.Month(), asOf.Day(), 0, 0, 0, 0, time.UTC)
-	if asOf.Year() != year {
-		return nil, &apperr.Error{Code: apperr.BadUserInput, Field: []string{"asOf"},
-			Message: fmt.Sprintf("the report's date must be in %d", year), VI: fmt.Sprintf("Ngày của báo cáo phải thuộc năm %d.", year)}
-	}
-	return s.yearly(ctx, unitID, year, &asOf, parts, nil)
+	return s.Period(ctx, unitID, year, nil, &asOf, parts)
 }
 
-// yearly computes the report; more, when set, queues statements of its
-// own (an export's lists) into the report's last batch, where the report's
+// Period is YearlyParts over part of the year: from from (nil: 1 January)
+// to asOf (nil: the year's end), a quarter's or a half-year's report
+// (sơ kết). The members at its start are those of the day before from,
+// in the units of the subtree of the report's date; pledges, ratings and
+// commendations, which are the year's, are the year's. The previous year
+// is still the whole of it.
+func (s *Store) Period(ctx context.Context, unitID int64, year int, from, asOf *time.Time, parts Parts) (*Report, error) {
+	day := func(field string, t *time.Time) (*time.Time, error) {
+		if t == nil {
+			return nil, nil
+		}
+		d := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+		if d.Year() != year {
+			return nil, &apperr.Error{Code: apperr.BadUserInput, Field: []string{field},
+				Message: fmt.Sprintf("the day must be in %d", year), VI: fmt.Sprintf("Ngày phải thuộc năm %d.", year)}
+		}
+		return &d, nil
+	}
+	from, err := day("from", from)
+	if err != nil {
+		return nil, err
+	}
+	if asOf, err = day("asOf", asOf); err != nil {
+		return nil, err
+	}
+	if from != nil && asOf != nil && from.After(*asOf) {
+		return nil, &apperr.Error{Code: apperr.BadUserInput, Field: []string{"from"},
+			Message: "the period must start on or before the report's date", VI: "Ngày bắt đầu phải trước hoặc bằng ngày của báo cáo."}
+	}
+	return s.period(ctx, unitID, year, from, asOf, parts, nil)
+}
+
+// period computes the report from periodStart (nil: 1 January) to asOf
+// (nil: the year's end); more, when set, queues statements of its own (an
+// export's lists) into the report's last batch, where the report's
 // temporary tables still exist.
-func (s *Store) yearly(ctx context.Context, unitID int64, year int, asOf *time.Time, parts Parts, more func(*pgx.Batch, *Report)) (*Report, error) {
+func (s *Store) period(ctx context.Context, unitID int64, year int, periodStart, asOf *time.Time, parts Parts, more func(*pgx.Batch, *Report)) (*Report, error) {
 	start, end := yearBounds(year)
 	prevEnd := end.AddDate(-1, 0, 0)
 	from := start
+	if periodStart != nil {
+		from = *periodStart
+	}
 	if asOf != nil {
 		from, end = *asOf, *asOf
 	}
@@ -288,6 +322,9 @@ func (s *Store) yearly(ctx context.Context, unitID int64, year int, asOf *time.T
 		return nil, notInYear(year)
 	}
 	cur := newReport(unitID, year, *date, *name, s.now())
+	if periodStart != nil {
+		cur.From = *periodStart
+	}
 	cur.Own = &Unit{UnitID: unitID, Name: *name}
 	var prev *Report
 	prevParts := Parts{}
@@ -309,6 +346,9 @@ func (s *Store) yearly(ctx context.Context, unitID int64, year int, asOf *time.T
 			}
 		}
 		now := tables{scope: scopeNow, atEnd: "report_members_end", atStart: "report_members_prev_end", attended: "report_attended"}
+		if !startsYear(cur) {
+			now.atStart = "report_members_start"
+		}
 		b := &pgx.Batch{}
 		queueFigures(b, cur, parts, now)
 		if prev != nil {
@@ -361,7 +401,8 @@ func queueTables(cur *Report, parts Parts, prev *Report, prevParts Parts) (scope
 		needed bool
 	}{
 		{"report_members_end", cur.Date, scopeNow, parts.needsEnd()},
-		{"report_members_prev_end", prevEnd, scopePrev, parts.YearStart || prevParts.needsEnd()},
+		{"report_members_start", cur.From.AddDate(0, 0, -1), scopeNow, parts.YearStart && !startsYear(cur)},
+		{"report_members_prev_end", prevEnd, scopePrev, (parts.YearStart && startsYear(cur)) || prevParts.needsEnd()},
 		{"report_members_prev_start", prevEnd.AddDate(-1, 0, 0), scopePrev, prevParts.YearStart},
 	}
 	for _, d := range dates {
@@ -382,7 +423,7 @@ func queueTables(cur *Report, parts Parts, prev *Report, prevParts Parts) (scope
 		{"report_attended_prev", prev, scopePrev, prev != nil && prevParts.Activities && !wholeYear(prev)},
 	} {
 		if a.needed {
-			start, _ := yearBounds(a.r.Year)
+			start := a.r.From
 			pre.Queue(`CREATE TEMP TABLE `+a.table+` ON COMMIT DROP AS
 				SELECT p.member_id, p.volunteer_hours, a.work_area, au.path
 				FROM participations p,`+heldActivities(a.scope)+` AND p.activity_id = a.id AND p.attended`,
@@ -420,12 +461,18 @@ func (s *Store) inReportTx(ctx context.Context, setup *pgx.Batch, fn func(pgx.Tx
 	})
 }
 
-// wholeYear reports whether r runs to its year's last day, so that the
-// figures kept by year serve it.
-func wholeYear(r *Report) bool { return r.Date.Month() == time.December && r.Date.Day() == 31 }
+// wholeYear reports whether r runs from its year's first day to its last,
+// so that the figures kept by year serve it.
+func wholeYear(r *Report) bool {
+	return startsYear(r) && r.Date.Month() == time.December && r.Date.Day() == 31
+}
+
+// startsYear reports whether r's figures run from 1 January.
+func startsYear(r *Report) bool { return r.From.Month() == time.January && r.From.Day() == 1 }
 
 func newReport(unitID int64, year int, date time.Time, name string, now time.Time) *Report {
-	r := &Report{UnitID: unitID, Year: year, Date: date, Name: name, Monthly: make([]Month, 12), Areas: make([]Area, len(WorkAreas))}
+	start, _ := yearBounds(year)
+	r := &Report{UnitID: unitID, Year: year, From: start, Date: date, Name: name, Monthly: make([]Month, 12), Areas: make([]Area, len(WorkAreas))}
 	for i := range r.Monthly {
 		r.Monthly[i].Month = i + 1
 	}
