@@ -80,6 +80,7 @@ func Generate(ctx context.Context, pool *pgxpool.Pool, opts Options) (Generated,
 			{"participations", gen.participations},
 			{"contributions", gen.contributions},
 			{"commendations, pledges, ratings, posts", gen.yearly},
+			{"transfers and ageing out", gen.movements},
 			{"report figures", gen.figures},
 		} {
 			if err := gen.step(s.name, s.f); err != nil {
@@ -265,6 +266,39 @@ func (gen *generator) members() (int64, error) {
 	}
 	gen.g.Members = n
 	return n, nil
+}
+
+// movements moves some members on, as real years do, so that histories
+// have more than an admission: about one in sixteen transfers to another
+// branch of the same grassroots unit in one of the last three years, and
+// about one in thirty ages out in the last year. Records written before
+// stay where they were made.
+func (gen *generator) movements() (int64, error) {
+	ctx, tx := gen.ctx, gen.tx
+	last := gen.opts.Years[len(gen.opts.Years)-1]
+	moved, err := tx.Exec(ctx, `WITH moved AS (
+			SELECT m.id, m.unit_id AS from_unit, make_date($1 - m.id::int % 3, 1 + m.id::int % 12, 1 + m.id::int % 28) AS day,
+				(SELECT b.id FROM units b WHERE b.parent_id = u.parent_id AND b.level = 'BRANCH' AND b.id <> u.id
+					ORDER BY (b.id * 7 + m.id) % 13, b.id LIMIT 1) AS to_unit
+			FROM members m JOIN units u ON u.id = m.unit_id WHERE m.id % 16 = 5),
+		ev AS (INSERT INTO member_events (member_id, kind, occurred_on, from_unit_id, to_unit_id)
+			SELECT id, 'TRANSFERRED', day, from_unit, to_unit FROM moved WHERE to_unit IS NOT NULL
+			RETURNING member_id, to_unit_id)
+		UPDATE members m SET unit_id = ev.to_unit_id FROM ev WHERE m.id = ev.member_id`, last)
+	if err != nil {
+		return 0, fmt.Errorf("transfers: %w", err)
+	}
+	// Ageing out comes after any transfer of the same member: a later day
+	// of the last year, or the same day recorded after it.
+	aged, err := tx.Exec(ctx, `WITH aged AS (
+			INSERT INTO member_events (member_id, kind, occurred_on, unit_id)
+			SELECT id, 'AGED_OUT', make_date($1, 1 + id::int % 12, 1 + id::int % 28), unit_id FROM members WHERE id % 30 = 7
+			RETURNING member_id)
+		UPDATE members SET status = 'AGED_OUT' WHERE id IN (SELECT member_id FROM aged)`, last)
+	if err != nil {
+		return 0, fmt.Errorf("ageing out: %w", err)
+	}
+	return moved.RowsAffected() + aged.RowsAffected(), nil
 }
 
 // activities writes about one activity a year for every five members.
