@@ -9,15 +9,15 @@
 -- yearly report reads: one row per unit and figure, whatever the records.
 --
 -- Both are derived data. figures_from_records is their one definition:
--- the triggers on activities and posts recompute with it the (unit, month)
--- keys a statement touched, `server figures verify` compares the tables
--- with it, and `server figures rebuild` refills them from it. The triggers
--- on participations and contributions, the writes made by the hundred,
--- add their rows' change to their key instead, which costs index lookups
--- rather than a re-read of the month; the randomized test holds both to
--- figures_from_records. Triggers rather than store code:
--- every write path (stores, restructuring, gendata, a hand-made repair in
--- psql) keeps them, and in the writing transaction, so a write that fails
+-- the triggers on activities recompute with it the (unit, month) keys a
+-- statement touched, `server figures verify` compares the tables with it,
+-- and `server figures rebuild` refills them from it. The triggers on
+-- participations, contributions and posts, whose rows count where they
+-- stand, add their rows' change to their key instead, which costs index
+-- lookups rather than a re-read of the month; the randomized test holds
+-- both to figures_from_records. Triggers rather than store code: every
+-- write path (stores, restructuring, gendata, a hand-made repair in psql)
+-- keeps them, and in the writing transaction, so a write that fails
 -- leaves them as they were.
 
 CREATE TABLE unit_figures (
@@ -100,6 +100,16 @@ CREATE FUNCTION activity_totals_from_records(unit_ids bigint[], from_day date, t
     WHERE a.unit_id = ANY (unit_ids) AND a.starts_on BETWEEN from_day AND to_day AND (p.n > 0 OR c.n > 0)
 $$;
 
+-- The month an activity's figures fall in.
+CREATE FUNCTION activity_month(starts_on date) RETURNS date
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    RETURN date_trunc('month', starts_on::timestamp)::date;
+
+-- The month, in Vietnam, a published post counts in.
+CREATE FUNCTION post_month(published_at timestamptz) RETURNS date
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    RETURN date_trunc('month', published_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date;
+
 -- The figures of the units in unit_ids from the
 -- records dated from_day to to_day, by month. The rules are the report's:
 -- an activity counts in the month it starts if it was held (DONE), with
@@ -108,22 +118,22 @@ $$;
 CREATE FUNCTION figures_from_records(unit_ids bigint[], from_day date, to_day date)
     RETURNS TABLE (unit_id bigint, month date, figure text, area text, kind text, n bigint, amount numeric)
     LANGUAGE sql STABLE AS $$
-    SELECT a.unit_id, date_trunc('month', a.starts_on::timestamp)::date, 'ACTIVITIES', a.work_area, a.kind, count(*), 0::numeric
+    SELECT a.unit_id, activity_month(a.starts_on), 'ACTIVITIES', a.work_area, a.kind, count(*), 0::numeric
     FROM activities a
     WHERE a.unit_id = ANY (unit_ids) AND a.status = 'DONE' AND a.starts_on BETWEEN from_day AND to_day
     GROUP BY 1, 2, 4, 5
     UNION ALL
-    SELECT a.unit_id, date_trunc('month', a.starts_on::timestamp)::date, 'ATTENDANCES', a.work_area, '', count(*), sum(p.volunteer_hours)
+    SELECT a.unit_id, activity_month(a.starts_on), 'ATTENDANCES', a.work_area, '', count(*), sum(p.volunteer_hours)
     FROM activities a JOIN participations p ON p.activity_id = a.id AND p.attended
     WHERE a.unit_id = ANY (unit_ids) AND a.status = 'DONE' AND a.starts_on BETWEEN from_day AND to_day
     GROUP BY 1, 2, 4
     UNION ALL
-    SELECT a.unit_id, date_trunc('month', a.starts_on::timestamp)::date, 'CONTRIBUTIONS', a.work_area, c.kind, count(*), sum(c.value_dong)
+    SELECT a.unit_id, activity_month(a.starts_on), 'CONTRIBUTIONS', a.work_area, c.kind, count(*), sum(c.value_dong)
     FROM activities a JOIN contributions c ON c.activity_id = a.id
     WHERE a.unit_id = ANY (unit_ids) AND a.status = 'DONE' AND a.starts_on BETWEEN from_day AND to_day
     GROUP BY 1, 2, 4, 5
     UNION ALL
-    SELECT p.unit_id, date_trunc('month', p.published_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date, 'POSTS', '', '', count(*), 0
+    SELECT p.unit_id, post_month(p.published_at), 'POSTS', '', '', count(*), 0
     FROM posts p
     WHERE p.unit_id = ANY (unit_ids) AND p.status <> 'DRAFT'
         AND (p.published_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date BETWEEN from_day AND to_day
@@ -235,11 +245,6 @@ BEGIN
         WHERE unit_id = ANY (units) AND month BETWEEN make_date(first_year, 1, 1) AND make_date(last_year, 12, 31)) k (u, y);
     RETURN written;
 END $$;
-
--- The month an activity's figures fall in.
-CREATE FUNCTION activity_month(starts_on date) RETURNS date
-    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-    RETURN date_trunc('month', starts_on::timestamp)::date;
 
 -- activities: the keys of held activities before and after, where what
 -- the figures read changed.
@@ -452,26 +457,27 @@ CREATE TRIGGER unit_figures_update AFTER UPDATE ON contributions REFERENCING OLD
 CREATE TRIGGER unit_figures_delete AFTER DELETE ON contributions REFERENCING OLD TABLE AS old_rows
     FOR EACH STATEMENT EXECUTE FUNCTION unit_figures_contributions();
 
--- posts: the months they were published in, before and after.
-CREATE FUNCTION post_month(published_at timestamptz) RETURNS date
-    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-    RETURN date_trunc('month', published_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date;
-
+-- posts: a published post is one count in its (unit, month).
 CREATE FUNCTION unit_figures_posts() RETURNS trigger
     LANGUAGE plpgsql AS $$
 BEGIN
+    -- A post is one count in its (unit, month), read from nothing else: its
+    -- change is added, like a contribution's, rather than its month's
+    -- activities being summed again.
     IF TG_OP = 'INSERT' THEN
-        PERFORM unit_figures_refresh(array_agg(unit_id), array_agg(post_month(published_at)))
-        FROM new_rows WHERE status <> 'DRAFT';
+        PERFORM unit_figures_add(array_agg(unit_id), array_agg(post_month(published_at)), array_agg('POSTS'::text),
+            array_agg(''::text), array_agg(''::text), array_agg(1::bigint), array_agg(0::numeric))
+        FROM new_rows WHERE status <> 'DRAFT' AND published_at IS NOT NULL;
     ELSIF TG_OP = 'DELETE' THEN
-        PERFORM unit_figures_refresh(array_agg(unit_id), array_agg(post_month(published_at)))
-        FROM old_rows WHERE status <> 'DRAFT';
+        PERFORM unit_figures_add(array_agg(unit_id), array_agg(post_month(published_at)), array_agg('POSTS'::text),
+            array_agg(''::text), array_agg(''::text), array_agg(-1::bigint), array_agg(0::numeric))
+        FROM old_rows WHERE status <> 'DRAFT' AND published_at IS NOT NULL;
     ELSE
-        PERFORM unit_figures_refresh(array_agg(k.unit_id), array_agg(post_month(k.published_at)))
-        FROM old_rows o JOIN new_rows n ON n.id = o.id,
-            LATERAL (VALUES (o.unit_id, o.published_at, o.status), (n.unit_id, n.published_at, n.status)) k (unit_id, published_at, status)
-        WHERE k.status <> 'DRAFT' AND (o.unit_id, o.published_at, o.status = 'DRAFT')
-            IS DISTINCT FROM (n.unit_id, n.published_at, n.status = 'DRAFT');
+        PERFORM unit_figures_add(array_agg(r.unit_id), array_agg(post_month(r.published_at)), array_agg('POSTS'::text),
+            array_agg(''::text), array_agg(''::text), array_agg(r.n), array_agg(0::numeric))
+        FROM (SELECT unit_id, published_at, -1::bigint FROM old_rows WHERE status <> 'DRAFT' AND published_at IS NOT NULL
+            UNION ALL
+            SELECT unit_id, published_at, 1::bigint FROM new_rows WHERE status <> 'DRAFT' AND published_at IS NOT NULL) r (unit_id, published_at, n);
     END IF;
     RETURN NULL;
 END $$;
