@@ -67,6 +67,19 @@ func newWorld(t *testing.T, ctx context.Context, pool *pgxpool.Pool) world {
 	return w
 }
 
+// volunteerDay inserts a volunteering activity of the first branch with
+// status, starting on day, and returns its id.
+func volunteerDay(t *testing.T, ctx context.Context, pool *pgxpool.Pool, w world, title, day, status string) int64 {
+	t.Helper()
+	var id int64
+	if err := pool.QueryRow(ctx, `INSERT INTO activities (unit_id, title, kind, work_area, starts_on, ends_on, status)
+		VALUES ($1, $2, 'VOLUNTEER_WORK', 'YOUTH_VOLUNTEERING', $3, $3, $4) RETURNING id`,
+		w.units[3], title, day, status).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
 // start runs the test in parallel on a database of its own holding a
 // new world.
 func start(t *testing.T) (context.Context, *pgxpool.Pool, world) {
@@ -275,12 +288,7 @@ var errRollBack = errors.New("roll back")
 // transaction rolled back after its writes changed them.
 func TestFailedWritesLeaveFiguresAlone(t *testing.T) {
 	ctx, pool, w := start(t)
-	var act int64
-	if err := pool.QueryRow(ctx, `INSERT INTO activities (unit_id, title, kind, work_area, starts_on, ends_on, status)
-		VALUES ($1, 'Ngày Chủ nhật xanh', 'VOLUNTEER_WORK', 'YOUTH_VOLUNTEERING', '2025-03-09', '2025-03-09', 'DONE') RETURNING id`,
-		w.units[3]).Scan(&act); err != nil {
-		t.Fatal(err)
-	}
+	act := volunteerDay(t, ctx, pool, w, "Ngày Chủ nhật xanh", "2025-03-09", "DONE")
 	snapshot := func() string {
 		var s string
 		if err := pool.QueryRow(ctx, `SELECT coalesce(string_agg(concat_ws(' ', unit_id, month, figure, area, kind, n, amount), ';'
@@ -391,12 +399,7 @@ func TestFiltersThatCoverNothingAreRefused(t *testing.T) {
 func TestActivityChangeRacingItsRows(t *testing.T) {
 	ctx, pool, w := start(t)
 	activity := func(status string) int64 {
-		var id int64
-		if err := pool.QueryRow(ctx, `INSERT INTO activities (unit_id, title, kind, work_area, starts_on, ends_on, status)
-			VALUES ($1, 'Tiếp sức mùa thi', 'VOLUNTEER_WORK', 'YOUTH_VOLUNTEERING', '2025-06-27', '2025-06-28', $2) RETURNING id`,
-			w.units[3], status).Scan(&id); err != nil {
-			t.Fatal(err)
-		}
+		id := volunteerDay(t, ctx, pool, w, "Tiếp sức mùa thi", "2025-06-27", status)
 		if _, err := pool.Exec(ctx, `INSERT INTO participations (activity_id, member_id, volunteer_hours) VALUES ($1, $2, 6)`, id, w.members[0]); err != nil {
 			t.Fatal(err)
 		}
@@ -530,12 +533,7 @@ func TestVerifyFindsTamperedStays(t *testing.T) {
 // hand, and Rebuild restores them from the records.
 func TestVerifyFindsTamperedParticipantsAndTotals(t *testing.T) {
 	ctx, pool, w := start(t)
-	var act int64
-	if err := pool.QueryRow(ctx, `INSERT INTO activities (unit_id, title, kind, work_area, starts_on, ends_on, status)
-		VALUES ($1, 'Thắp nến tri ân', 'VOLUNTEER_WORK', 'YOUTH_VOLUNTEERING', '2025-07-26', '2025-07-27', 'DONE') RETURNING id`,
-		w.units[3]).Scan(&act); err != nil {
-		t.Fatal(err)
-	}
+	act := volunteerDay(t, ctx, pool, w, "Thắp nến tri ân", "2025-07-26", "DONE")
 	if _, err := pool.Exec(ctx, `INSERT INTO participations (activity_id, member_id, volunteer_hours) VALUES ($1, $2, 3), ($1, $3, 3)`,
 		act, w.members[0], w.members[4]); err != nil {
 		t.Fatal(err)
