@@ -59,22 +59,6 @@ func loadByID[T any](ctx context.Context, l *dataloadgen.Loader[int64, *T], kind
 	return loadOne(ctx, l, n)
 }
 
-// loadEach loads ids one after another and keeps, in order, those that
-// exist.
-func loadEach[T any](ctx context.Context, l *dataloadgen.Loader[int64, *T], ids []int64) ([]*T, error) {
-	out := make([]*T, 0, len(ids))
-	for _, id := range ids {
-		v, err := loadOne(ctx, l, id)
-		if err != nil {
-			return nil, err
-		}
-		if v != nil {
-			out = append(out, v)
-		}
-	}
-	return out, nil
-}
-
 // pointers turns records loaded as values into the list of pointers a
 // resolver returns.
 func pointers[T any](list []T, err error) ([]*T, error) {

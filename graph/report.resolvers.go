@@ -71,7 +71,7 @@ func (r *workAreaFiguresResolver) WorkArea(ctx context.Context, obj *report.Area
 }
 
 func (r *workAreaFiguresResolver) Notable(ctx context.Context, obj *report.Area) ([]*activity.Activity, error) {
-	return loadEach(ctx, loaders(ctx).Activity, obj.Notable)
+	return loadFound(ctx, loaders(ctx).Activity, obj.Notable)
 }
 
 func (r *yearlyReportResolver) Unit(ctx context.Context, obj *report.Report) (*org.Unit, error) {
@@ -79,7 +79,7 @@ func (r *yearlyReportResolver) Unit(ctx context.Context, obj *report.Report) (*o
 }
 
 func (r *yearlyReportResolver) Committee(ctx context.Context, obj *report.Report) ([]*member.Member, error) {
-	return loadEach(ctx, loaders(ctx).Member, obj.Committee)
+	return loadFound(ctx, loaders(ctx).Member, obj.Committee)
 }
 
 func (r *yearlyReportResolver) Posts(ctx context.Context, obj *report.Report) ([]*org.Position, error) {
