@@ -1,27 +1,29 @@
 package report
 
 import (
+	"strconv"
 	"strings"
 	"time"
 )
 
-// keptFigures is a FROM item (an alias must follow) of the figures kept as
-// records are written (migration 17) for the units of scope over the days
-// from to to: rows (unit_id, month, figure, area, kind, n, amount). A whole
-// calendar year reads the year rows, one per unit and figure; otherwise
-// whole months read the month rows and the days of a month cut by from or
-// to are recomputed from their records (figures_from_records, the kept
-// figures' own definition), which reads the scope's records of those days
-// only. byMonth keeps the months apart (the monthly series): it never
-// reads year rows.
-func keptFigures(scope string, from, to time.Time, byMonth bool) string {
+// yearFigures is a FROM item (an alias must follow) of the year rows kept
+// as records are written (migration 17) for the units of scope: rows
+// (unit_id, month, figure, area, kind, n, amount), one per unit and figure,
+// whatever the records.
+func yearFigures(scope string, year int) string {
+	return `(SELECT unit_id, make_date(year, 1, 1) AS month, figure, area, kind, n, amount FROM unit_year_figures
+		WHERE year = ` + strconv.Itoa(year) + ` AND unit_id IN (SELECT unit_id FROM ` + scope + ` ks))`
+}
+
+// periodFigures is the same by month over the days from to to (from on or
+// before to): whole months read the month rows, and the days of a month
+// cut by from or to are recomputed from their records
+// (figures_from_records, the kept figures' own definition), which reads
+// the scope's records of those days only.
+func periodFigures(scope string, from, to time.Time) string {
 	day := func(t time.Time) string { return `'` + t.Format(time.DateOnly) + `'::date` }
 	ids := `(SELECT unit_id FROM ` + scope + ` ks)`
 	var parts []string
-	if !byMonth && from.Month() == time.January && from.Day() == 1 && to.Year() == from.Year() && to.Month() == time.December && to.Day() == 31 {
-		return `(SELECT unit_id, make_date(year, 1, 1) AS month, figure, area, kind, n, amount FROM unit_year_figures
-			WHERE year = ` + from.Format("2006") + ` AND unit_id IN ` + ids + `)`
-	}
 	recompute := func(a, b time.Time) {
 		parts = append(parts, `SELECT * FROM figures_from_records(ARRAY`+ids+`, `+day(a)+`, `+day(b)+`)`)
 	}
@@ -44,9 +46,6 @@ func keptFigures(scope string, from, to time.Time, byMonth bool) string {
 	if !lastWhole.Before(firstWhole) {
 		parts = append(parts, `SELECT unit_id, month, figure, area, kind, n, amount FROM unit_figures
 			WHERE month BETWEEN `+day(firstWhole)+` AND `+day(lastWhole)+` AND unit_id IN `+ids)
-	}
-	if len(parts) == 0 { // to before from: nothing
-		return `(SELECT * FROM figures_from_records('{}', ` + day(from) + `, ` + day(to) + `))`
 	}
 	return `(` + strings.Join(parts, "\n\tUNION ALL ") + `)`
 }

@@ -179,9 +179,20 @@ func (f figures) activityKinds() {
 		})
 }
 
-// kept is the kept figures of the year up to the report's date, over the
-// year's scope.
-func (f figures) kept(byMonth bool) string { return keptFigures(f.t.scope, f.start, f.end, byMonth) }
+// kept is the kept figures of the report's period over its scope, by
+// month when byMonth. A whole year reads the year rows (or, by month, the
+// month rows); a period cut short reads report_kept, made once for all the
+// sections that ask (queueTables), since its cut days are recomputed.
+func (f figures) kept(byMonth bool) string {
+	switch {
+	case !wholeYear(f.r):
+		return `report_kept`
+	case byMonth:
+		return periodFigures(f.t.scope, f.r.From, f.r.Date)
+	default:
+		return yearFigures(f.t.scope, f.r.Year)
+	}
+}
 
 // participations queues the attended participations and hours by work
 // area and in all, from the kept figures, and the distinct participants
@@ -359,8 +370,8 @@ func (f figures) notable() {
 	b.Queue(`SELECT work_area, id FROM (
 			SELECT a.work_area, a.id, row_number() OVER (PARTITION BY a.work_area
 				ORDER BY coalesce(t.value, 0) DESC, coalesce(t.attendances, 0) DESC, a.starts_on, a.id) AS rank
-			FROM activities a JOIN `+f.t.scope+` au ON au.unit_id = a.unit_id LEFT JOIN activity_totals t ON t.activity_id = a.id
-			WHERE a.status = 'DONE' AND a.starts_on BETWEEN $1::date AND $2::date) x
+			FROM (SELECT a.id, a.work_area, a.starts_on FROM`+heldActivities(f.t.scope)+`) a
+			LEFT JOIN activity_totals t ON t.activity_id = a.id) x
 		WHERE rank <= 3 ORDER BY work_area, rank`, f.args()...).Query(func(rows pgx.Rows) error {
 		var area activity.WorkArea
 		var id int64
@@ -398,7 +409,6 @@ func (f figures) committee() {
 // and one for the records attached to the unit itself, so that the rows
 // sum to the total; each row has the unit's name of that date.
 func queueBreakdown(b *pgx.Batch, r *Report, t tables) {
-	start := r.From
 	// Each figure and member is keyed by the path (of the time) of the row
 	// it belongs to: the unit itself for records attached to it, else the
 	// child it lies under.
@@ -412,7 +422,7 @@ func queueBreakdown(b *pgx.Batch, r *Report, t tables) {
 				sum(k.n) FILTER (WHERE k.figure = 'ATTENDANCES') AS attendances,
 				sum(k.amount) FILTER (WHERE k.figure = 'ATTENDANCES') AS hours,
 				`+money.SumSQL("CASE WHEN k.figure = 'CONTRIBUTIONS' THEN k.amount END")+` AS value
-			FROM `+keptFigures(t.scope, start, r.Date, false)+` k JOIN sc ON sc.unit_id = k.unit_id GROUP BY 1)
+			FROM `+figures{r: r, t: t}.kept(false)+` k JOIN sc ON sc.unit_id = k.unit_id GROUP BY 1)
 		SELECT rows.id, rows.name, rows.own, coalesce(m.n, 0), coalesce(k.activities, 0)::int, coalesce(k.attendances, 0)::int,
 			coalesce(k.hours, 0)::float8, coalesce(k.value, 0)::bigint
 		FROM rows LEFT JOIN m ON m.key = rows.path LEFT JOIN k ON k.key = rows.path

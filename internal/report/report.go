@@ -293,8 +293,11 @@ func (s *Store) period(ctx context.Context, unitID int64, year int, periodStart,
 	if periodStart != nil {
 		from = *periodStart
 	}
+	// The unit's last day is looked for from the period's start to its
+	// end; a report as of a day needs the unit to exist that day.
+	since := from
 	if asOf != nil {
-		from, end = *asOf, *asOf
+		since, end = *asOf, *asOf
 	}
 	// The report's date is the unit's last day in the year; its name is
 	// the name of that day and of the previous year's end.
@@ -306,7 +309,7 @@ func (s *Store) period(ctx context.Context, unitID int64, year int, periodStart,
 		SELECT EXISTS (SELECT 1 FROM units WHERE id = $1), d.day,
 			(SELECT name FROM unit_versions WHERE unit_id = $1 AND during @> d.day),
 			(SELECT name FROM unit_versions WHERE unit_id = $1 AND during @> $4::date)
-		FROM d`, unitID, from, end, prevEnd).Scan(&exists, &date, &name, &prevName)
+		FROM d`, unitID, since, end, prevEnd).Scan(&exists, &date, &name, &prevName)
 	if err != nil {
 		return nil, fmt.Errorf("report unit: %w", err)
 	}
@@ -321,10 +324,7 @@ func (s *Store) period(ctx context.Context, unitID int64, year int, periodStart,
 	if date == nil {
 		return nil, notInYear(year)
 	}
-	cur := newReport(unitID, year, *date, *name, s.now())
-	if periodStart != nil {
-		cur.From = *periodStart
-	}
+	cur := newReport(unitID, year, from, *date, *name, s.now())
 	cur.Own = &Unit{UnitID: unitID, Name: *name}
 	var prev *Report
 	prevParts := Parts{}
@@ -334,7 +334,7 @@ func (s *Store) period(ctx context.Context, unitID int64, year int, periodStart,
 		if prevName == nil {
 			prevName = name // formed during the year: the previous year is of its predecessors
 		}
-		prev = newReport(unitID, year-1, prevEnd, *prevName, s.now())
+		prev = newReport(unitID, year-1, start.AddDate(-1, 0, 0), prevEnd, *prevName, s.now())
 		cur.Previous = prev
 	}
 
@@ -352,8 +352,9 @@ func (s *Store) period(ctx context.Context, unitID int64, year int, periodStart,
 		b := &pgx.Batch{}
 		queueFigures(b, cur, parts, now)
 		if prev != nil {
+			// A whole year: its distinct participants are the kept ones.
 			queueFigures(b, prev, prevParts, tables{scope: scopePrev, atEnd: "report_members_prev_end",
-				atStart: "report_members_prev_start", attended: "report_attended_prev"})
+				atStart: "report_members_prev_start"})
 		}
 		if parts.Breakdown {
 			queueBreakdown(b, cur, now)
@@ -411,25 +412,20 @@ func queueTables(cur *Report, parts Parts, prev *Report, prevParts Parts) (scope
 			pre.Queue(`ANALYZE ` + d.table)
 		}
 	}
-	// The year's attended participations are read once, for the figures
-	// and the breakdown to aggregate, rather than joined again by each.
-	for _, a := range []struct {
-		table  string
-		r      *Report
-		scope  string
-		needed bool
-	}{
-		{"report_attended", cur, scopeNow, parts.Attendances || (parts.Activities && !wholeYear(cur))},
-		{"report_attended_prev", prev, scopePrev, prev != nil && prevParts.Activities && !wholeYear(prev)},
-	} {
-		if a.needed {
-			start := a.r.From
-			pre.Queue(`CREATE TEMP TABLE `+a.table+` ON COMMIT DROP AS
-				SELECT p.member_id, p.volunteer_hours, a.work_area, au.path
-				FROM participations p,`+heldActivities(a.scope)+` AND p.activity_id = a.id AND p.attended`,
-				start, a.r.Date)
-			pre.Queue(`ANALYZE ` + a.table)
-		}
+	// A period cut short reads its kept figures once, for every section
+	// that sums them (its cut days are recomputed from the records), and
+	// its attendances member by member for the distinct participants; the
+	// export lists each member's attendances. The previous year is whole.
+	if !wholeYear(cur) && (parts.Activities || parts.News || parts.Monthly || parts.Breakdown) {
+		pre.Queue(`CREATE TEMP TABLE report_kept ON COMMIT DROP AS SELECT * FROM ` + periodFigures(scopeNow, cur.From, cur.Date) + ` k`)
+		pre.Queue(`ANALYZE report_kept`)
+	}
+	if parts.Attendances || (parts.Activities && !wholeYear(cur)) {
+		pre.Queue(`CREATE TEMP TABLE report_attended ON COMMIT DROP AS
+			SELECT p.member_id, p.volunteer_hours, a.work_area, au.path
+			FROM participations p,`+heldActivities(scopeNow)+` AND p.activity_id = a.id AND p.attended`,
+			cur.From, cur.Date)
+		pre.Queue(`ANALYZE report_attended`)
 	}
 	return scope, pre
 }
@@ -470,9 +466,8 @@ func wholeYear(r *Report) bool {
 // startsYear reports whether r's figures run from 1 January.
 func startsYear(r *Report) bool { return r.From.Month() == time.January && r.From.Day() == 1 }
 
-func newReport(unitID int64, year int, date time.Time, name string, now time.Time) *Report {
-	start, _ := yearBounds(year)
-	r := &Report{UnitID: unitID, Year: year, From: start, Date: date, Name: name, Monthly: make([]Month, 12), Areas: make([]Area, len(WorkAreas))}
+func newReport(unitID int64, year int, from, date time.Time, name string, now time.Time) *Report {
+	r := &Report{UnitID: unitID, Year: year, From: from, Date: date, Name: name, Monthly: make([]Month, 12), Areas: make([]Area, len(WorkAreas))}
 	for i := range r.Monthly {
 		r.Monthly[i].Month = i + 1
 	}
