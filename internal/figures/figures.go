@@ -31,10 +31,17 @@ type Filter struct {
 // Difference is one key whose kept figure is not what the records say.
 // Kept or Want is zero where the row is missing on that side.
 type Difference struct {
-	Table                  string // unit_figures or unit_year_figures
-	UnitID                 int64
-	Period                 string // 2026-03 for a month, 2026 for a year
-	Figure, Area, Kind     string
+	// unit_figures, unit_year_figures, unit_participants, activity_totals
+	// or member_stays.
+	Table  string
+	UnitID int64
+	Period string // 2026-03 for a month, 2026 for a year, a day for an activity
+	// The key within the unit and period: figure, work area and kind; for
+	// participants, activities and stays, Figure names the member or
+	// activity.
+	Figure, Area, Kind string
+	// The count (attendances, for an activity; 1 or 0, for a stay) and
+	// what else the row holds, as text, kept and recomputed.
 	KeptN, WantN           int64
 	KeptAmount, WantAmount string
 }
@@ -44,8 +51,8 @@ func (d Difference) String() string {
 	case "member_stays":
 		return fmt.Sprintf("member_stays %s: kept %d, records say %d", d.Figure, d.KeptN, d.WantN)
 	case "activity_totals":
-		return fmt.Sprintf("activity_totals unit %d %s %s: kept %d attendances and %d contributions (%s), records say %d and %d (%s)",
-			d.UnitID, d.Period, d.Figure, d.KeptN/1_000_000, d.KeptN%1_000_000, d.KeptAmount, d.WantN/1_000_000, d.WantN%1_000_000, d.WantAmount)
+		return fmt.Sprintf("activity_totals unit %d %s %s: kept %d attendances, %s; records say %d attendances, %s",
+			d.UnitID, d.Period, d.Figure, d.KeptN, d.KeptAmount, d.WantN, d.WantAmount)
 	case "unit_participants":
 		return fmt.Sprintf("unit_participants unit %d %s %s %s: kept %d attendances, records say %d", d.UnitID, d.Period, d.Area, d.Figure, d.KeptN, d.WantN)
 	}
@@ -134,8 +141,9 @@ const totalsDiffSQL = `WITH ids AS (SELECT %[1]s AS ids),
 	kept AS (SELECT t.* FROM activity_totals t JOIN activities a ON a.id = t.activity_id, ids
 		WHERE a.unit_id = ANY (ids.ids) AND a.starts_on BETWEEN $2::date AND $3::date)
 	SELECT 'activity_totals', a.unit_id, to_char(a.starts_on, 'YYYY-MM-DD'), 'activity ' || activity_id, '', '',
-		coalesce(k.attendances, 0) * 1000000 + coalesce(k.contributions, 0), coalesce(w.attendances, 0) * 1000000 + coalesce(w.contributions, 0),
-		concat_ws(' / ', coalesce(k.hours, 0), coalesce(k.value, 0)), concat_ws(' / ', coalesce(w.hours, 0), coalesce(w.value, 0))
+		coalesce(k.attendances, 0), coalesce(w.attendances, 0),
+		format('%%s hours, %%s contributions worth %%s', coalesce(k.hours, 0), coalesce(k.contributions, 0), coalesce(k.value, 0)),
+		format('%%s hours, %%s contributions worth %%s', coalesce(w.hours, 0), coalesce(w.contributions, 0), coalesce(w.value, 0))
 	FROM want w FULL JOIN kept k USING (activity_id) JOIN activities a ON a.id = activity_id
 	WHERE (k.attendances, k.hours, k.contributions, k.value) IS DISTINCT FROM (w.attendances, w.hours, w.contributions, w.value)
 	ORDER BY 2, 4`

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -346,21 +348,27 @@ func TestVerifyFindsAndRebuildRepairs(t *testing.T) {
 	if _, err := pool.Exec(ctx, `DELETE FROM unit_year_figures WHERE unit_id = $1`, w.units[5]); err != nil {
 		t.Fatal(err)
 	}
+	month := fmt.Sprintf("unit_figures %d 2025-06", w.units[3])
+	year := fmt.Sprintf("unit_year_figures %d 2024", w.units[5])
 	for _, c := range []struct {
 		filter figures.Filter
-		want   int
+		want   []string // table, unit and period of each difference
 	}{
-		{figures.Filter{}, 2},
-		{figures.Filter{UnitID: w.units[1]}, 1}, // the first district holds units[3] only
-		{figures.Filter{Year: 2024}, 1},
-		{figures.Filter{UnitID: w.units[1], Year: 2024}, 0},
+		{figures.Filter{}, []string{month, year}},
+		{figures.Filter{UnitID: w.units[1]}, []string{month}}, // the first district holds units[3] only
+		{figures.Filter{Year: 2024}, []string{year}},
+		{figures.Filter{UnitID: w.units[1], Year: 2024}, nil},
 	} {
 		diffs, err := figures.Verify(ctx, pool, c.filter)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(diffs) != c.want {
-			t.Errorf("verify %+v: %d differences %v, want %d", c.filter, len(diffs), diffs, c.want)
+		var got []string
+		for _, d := range diffs {
+			got = append(got, fmt.Sprintf("%s %d %s", d.Table, d.UnitID, d.Period))
+		}
+		if !slices.Equal(got, c.want) {
+			t.Errorf("verify %+v: %v, want %v", c.filter, diffs, c.want)
 		}
 	}
 	if _, err := figures.Rebuild(ctx, pool, figures.Filter{UnitID: w.units[1]}); err != nil {
@@ -555,6 +563,11 @@ func TestVerifyFindsTamperedParticipantsAndTotals(t *testing.T) {
 	}
 	if len(diffs) != 2 || tables["unit_participants"] != 1 || tables["activity_totals"] != 1 {
 		t.Fatalf("verify found %v, want one participant row and one activity's totals", diffs)
+	}
+	for _, d := range diffs {
+		if d.Table == "activity_totals" && !strings.Contains(d.String(), "kept 2 attendances, 7.00 hours") {
+			t.Errorf("the totals' difference reads %q, without the kept hours", d)
+		}
 	}
 	if _, err := figures.Rebuild(ctx, pool, figures.Filter{Year: 2025}); err != nil {
 		t.Fatal(err)
