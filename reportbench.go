@@ -14,6 +14,7 @@ import (
 
 	"github.com/sodoan/sodoan/internal/activity"
 	"github.com/sodoan/sodoan/internal/config"
+	"github.com/sodoan/sodoan/internal/db"
 	"github.com/sodoan/sodoan/internal/report"
 )
 
@@ -66,7 +67,7 @@ func reportbenchCommand(ctx context.Context, cfg config.Config, log zerolog.Logg
 	if err := writeLatency(ctx, pool, t, *runs, stdout); err != nil {
 		return err
 	}
-	return storeWriteLatency(ctx, pool, t, 4**runs+1, stdout)
+	return storeWriteLatency(ctx, pool, t, 4*(*runs)+1, stdout)
 }
 
 // timeSections prints the median time of each report section, and of all
@@ -135,7 +136,7 @@ func writeLatency(ctx context.Context, pool *pgxpool.Pool, t benchTargets, runs 
 			d, err := medianRun(ctx, runs, func() (time.Duration, error) {
 				return rolledBack(ctx, conn, func(tx pgx.Tx) (time.Duration, error) {
 					if !on {
-						if _, err := tx.Exec(ctx, `ALTER TABLE `+w.table+` DISABLE TRIGGER unit_figures_insert`); err != nil {
+						if err := setFigureTriggers(ctx, tx, w.table, "DISABLE"); err != nil {
 							return 0, err
 						}
 					}
@@ -204,9 +205,9 @@ func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 // what a secretary waits for, where writeLatency isolates the statement.
 // The rows each run writes are deleted after it, with the same triggers on
 // or off, so the figures stay equal to the records. Turning the triggers
-// off is a committed ALTER: this is for a bench database only, and the
-// triggers are turned back on whatever happens.
-func storeWriteLatency(ctx context.Context, pool *pgxpool.Pool, t benchTargets, runs int, stdout io.Writer) (err error) {
+// off is a committed ALTER: this is for a bench database only
+// (withFigureTriggers turns them back on).
+func storeWriteLatency(ctx context.Context, pool *pgxpool.Pool, t benchTargets, runs int, stdout io.Writer) error {
 	var act int64
 	var members []int64
 	// The branch's held activity with the fewest taking part, and up to 50
@@ -259,25 +260,17 @@ func storeWriteLatency(ctx context.Context, pool *pgxpool.Pool, t benchTargets, 
 	for _, w := range writes {
 		var took [2]time.Duration
 		for i, on := range []bool{true, false} {
-			if !on {
-				if err := setFigureTriggers(ctx, pool, w.table, "DISABLE"); err != nil {
-					return err
-				}
-			}
-			d, runErr := medianRun(ctx, runs, func() (time.Duration, error) {
-				start := time.Now()
-				if err := w.write(); err != nil {
-					return 0, err
-				}
-				return time.Since(start), w.undo()
+			d, err := withFigureTriggers(ctx, pool, w.table, on, func() (time.Duration, error) {
+				return medianRun(ctx, runs, func() (time.Duration, error) {
+					start := time.Now()
+					if err := w.write(); err != nil {
+						return 0, err
+					}
+					return time.Since(start), w.undo()
+				})
 			})
-			if !on {
-				if err := setFigureTriggers(ctx, pool, w.table, "ENABLE"); err != nil {
-					return err
-				}
-			}
-			if runErr != nil {
-				return fmt.Errorf("%s: %w", w.name, runErr)
+			if err != nil {
+				return fmt.Errorf("%s: %w", w.name, err)
 			}
 			took[i] = d
 		}
@@ -286,9 +279,27 @@ func storeWriteLatency(ctx context.Context, pool *pgxpool.Pool, t benchTargets, 
 	return nil
 }
 
+// withFigureTriggers runs f with the figures' triggers on table as they
+// are (on) or turned off by a committed ALTER and turned back on when f
+// returns, even if the bench was interrupted meanwhile.
+func withFigureTriggers(ctx context.Context, pool *pgxpool.Pool, table string, on bool, f func() (time.Duration, error)) (d time.Duration, err error) {
+	if on {
+		return f()
+	}
+	if err := setFigureTriggers(ctx, pool, table, "DISABLE"); err != nil {
+		return 0, err
+	}
+	defer func() {
+		if enableErr := setFigureTriggers(context.WithoutCancel(ctx), pool, table, "ENABLE"); err == nil {
+			err = enableErr
+		}
+	}()
+	return f()
+}
+
 // setFigureTriggers enables or disables the figures' insert and delete
-// triggers on table.
-func setFigureTriggers(ctx context.Context, pool *pgxpool.Pool, table, action string) error {
-	_, err := pool.Exec(ctx, `ALTER TABLE `+table+` `+action+` TRIGGER unit_figures_insert, `+action+` TRIGGER unit_figures_delete`)
+// triggers on table, in q's transaction if it is one.
+func setFigureTriggers(ctx context.Context, q db.DB, table, action string) error {
+	_, err := q.Exec(ctx, `ALTER TABLE `+table+` `+action+` TRIGGER unit_figures_insert, `+action+` TRIGGER unit_figures_delete`)
 	return err
 }

@@ -72,6 +72,18 @@ func TestGenerateIsDeterministic(t *testing.T) {
 		if members != g.Members || audit != 0 {
 			t.Errorf("%d members counted, %d stored; %d audit entries", g.Members, members, audit)
 		}
+		// Some members moved on, none before joining, and the kept stays
+		// follow their histories (the triggers were skipped, then rebuilt).
+		var transferred, agedOut, early, diffs int64
+		if err := pool.QueryRow(ctx, `SELECT count(*) FILTER (WHERE e.kind = 'TRANSFERRED'), count(*) FILTER (WHERE e.kind = 'AGED_OUT'),
+				count(*) FILTER (WHERE e.occurred_on < m.joined_on),
+				(SELECT count(*) FROM (SELECT * FROM member_stays EXCEPT SELECT * FROM member_stays_from_events) x)
+			FROM member_events e JOIN members m ON m.id = e.member_id`).Scan(&transferred, &agedOut, &early, &diffs); err != nil {
+			t.Fatal(err)
+		}
+		if transferred < 50 || agedOut < 20 || early != 0 || diffs != 0 {
+			t.Errorf("%d transfers, %d aged out, %d events before joining, %d stays not from the events", transferred, agedOut, early, diffs)
+		}
 		return d, g
 	}
 	a, g := digest()

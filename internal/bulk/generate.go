@@ -271,18 +271,18 @@ func (gen *generator) members() (int64, error) {
 // movements moves some members on, as real years do, so that histories
 // have more than an admission: about one in sixteen transfers to another
 // branch of the same grassroots unit in one of the last three years, and
-// about one in thirty ages out in the last year. Records written before
-// stay where they were made.
+// about one in thirty ages out in the last year, each after the member
+// joined. Records written before stay where they were made.
 func (gen *generator) movements() (int64, error) {
 	ctx, tx := gen.ctx, gen.tx
 	last := gen.opts.Years[len(gen.opts.Years)-1]
 	moved, err := tx.Exec(ctx, `WITH moved AS (
-			SELECT m.id, m.unit_id AS from_unit, make_date($1 - m.id::int % 3, 1 + m.id::int % 12, 1 + m.id::int % 28) AS day,
+			SELECT m.id, m.unit_id AS from_unit, m.joined_on, make_date($1 - m.id::int % 3, 1 + m.id::int % 12, 1 + m.id::int % 28) AS day,
 				(SELECT b.id FROM units b WHERE b.parent_id = u.parent_id AND b.level = 'BRANCH' AND b.id <> u.id
 					ORDER BY (b.id * 7 + m.id) % 13, b.id LIMIT 1) AS to_unit
 			FROM members m JOIN units u ON u.id = m.unit_id WHERE m.id % 16 = 5),
 		ev AS (INSERT INTO member_events (member_id, kind, occurred_on, from_unit_id, to_unit_id)
-			SELECT id, 'TRANSFERRED', day, from_unit, to_unit FROM moved WHERE to_unit IS NOT NULL
+			SELECT id, 'TRANSFERRED', day, from_unit, to_unit FROM moved WHERE to_unit IS NOT NULL AND day > joined_on
 			RETURNING member_id, to_unit_id)
 		UPDATE members m SET unit_id = ev.to_unit_id FROM ev WHERE m.id = ev.member_id`, last)
 	if err != nil {
@@ -292,7 +292,8 @@ func (gen *generator) movements() (int64, error) {
 	// of the last year, or the same day recorded after it.
 	aged, err := tx.Exec(ctx, `WITH aged AS (
 			INSERT INTO member_events (member_id, kind, occurred_on, unit_id)
-			SELECT id, 'AGED_OUT', make_date($1, 1 + id::int % 12, 1 + id::int % 28), unit_id FROM members WHERE id % 30 = 7
+			SELECT id, 'AGED_OUT', make_date($1, 1 + id::int % 12, 1 + id::int % 28), unit_id FROM members
+			WHERE id % 30 = 7 AND make_date($1, 1 + id::int % 12, 1 + id::int % 28) > joined_on
 			RETURNING member_id)
 		UPDATE members SET status = 'AGED_OUT' WHERE id IN (SELECT member_id FROM aged)`, last)
 	if err != nil {
