@@ -148,6 +148,24 @@ const totalsDiffSQL = `WITH ids AS (SELECT %[1]s AS ids),
 	WHERE (k.attendances, k.hours, k.contributions, k.value) IS DISTINCT FROM (w.attendances, w.hours, w.contributions, w.value)
 	ORDER BY 2, 4`
 
+// rollupKeys is, for the filter's units (%[1]s), the units whose rollups
+// can hold their figures: themselves and every parent they have had.
+const rollupKeys = `ARRAY(SELECT unnest(%[1]s) UNION SELECT v.parent_id FROM unit_versions v
+	WHERE v.unit_id = ANY (%[1]s) AND v.parent_id IS NOT NULL)`
+
+// rollupsDiffSQL lists the rollup rows, of the rollups that can hold the
+// filter's units and of its years, whose kept sums differ from the year
+// rows they sum (which diffSQL holds to the records).
+const rollupsDiffSQL = `WITH keys AS (SELECT ` + rollupKeys + ` AS keys),
+	want AS (SELECT r.* FROM keys, rollups_from_figures(keys.keys, extract(year FROM $2::date)::int, extract(year FROM $3::date)::int) r),
+	kept AS (SELECT f.* FROM unit_rollup_figures f, keys WHERE f.unit_id = ANY (keys.keys)
+		AND f.year BETWEEN extract(year FROM $2::date) AND extract(year FROM $3::date))
+	SELECT 'unit_rollup_figures', unit_id, year::text, figure, area, kind,
+		coalesce(k.n, 0), coalesce(w.n, 0), coalesce(k.amount, 0)::text, coalesce(w.amount, 0)::text
+	FROM want w FULL JOIN kept k USING (unit_id, year, figure, area, kind)
+	WHERE k.n IS DISTINCT FROM w.n OR k.amount IS DISTINCT FROM w.amount
+	ORDER BY 1, 2, 3, 4, 5, 6`
+
 // staysDiffSQL lists the stays, in the filter's units and overlapping its
 // days, that are kept but not in the events or the other way round; the
 // stay is told in Figure.
@@ -175,7 +193,7 @@ func Verify(ctx context.Context, pool *pgxpool.Pool, f Filter) ([]Difference, er
 	units, from, to := f.bounds()
 	var diffs []Difference
 	err := pgx.BeginTxFunc(ctx, pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-		for _, q := range []string{diffSQL, participantsDiffSQL, totalsDiffSQL, staysDiffSQL} {
+		for _, q := range []string{diffSQL, rollupsDiffSQL, participantsDiffSQL, totalsDiffSQL, staysDiffSQL} {
 			rows, err := tx.Query(ctx, fmt.Sprintf(q, units), f.UnitID, from, to)
 			if err != nil {
 				return err
@@ -213,10 +231,24 @@ func Rebuild(ctx context.Context, pool db.DB, f Filter) (int64, error) {
 	first, last := f.years()
 	var n int64
 	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `LOCK TABLE unit_figures, unit_year_figures, unit_participants, activity_totals, member_stays IN EXCLUSIVE MODE`); err != nil {
-			return err
+		// The rollups are refilled once at the end, not followed row by
+		// row as the year rows are rewritten (the trigger is off for this
+		// transaction only).
+		for _, q := range []string{
+			`LOCK TABLE unit_figures, unit_year_figures, unit_rollup_figures, unit_participants, activity_totals, member_stays IN EXCLUSIVE MODE`,
+			`ALTER TABLE unit_year_figures DISABLE TRIGGER USER`,
+		} {
+			if _, err := tx.Exec(ctx, q); err != nil {
+				return err
+			}
 		}
 		if err := tx.QueryRow(ctx, `SELECT unit_figures_rebuild(`+units+`, $2, $3)`, f.UnitID, first, last).Scan(&n); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `SELECT unit_rollup_refresh(`+fmt.Sprintf(rollupKeys, units)+`, $2, $3)`, f.UnitID, first, last); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `ALTER TABLE unit_year_figures ENABLE TRIGGER USER`); err != nil {
 			return err
 		}
 		// A member's stays are rebuilt whole, whatever the year: those of
@@ -232,7 +264,7 @@ func Rebuild(ctx context.Context, pool db.DB, f Filter) (int64, error) {
 			`INSERT INTO member_stays SELECT * FROM member_stays_from_events WHERE member_id IN (SELECT member_id FROM rebuilt_members)`,
 			// The reports' plans need the new rows' statistics at once,
 			// not when autovacuum gets to them.
-			`ANALYZE unit_figures, unit_year_figures, unit_participants, activity_totals, member_stays`,
+			`ANALYZE unit_figures, unit_year_figures, unit_rollup_figures, unit_participants, activity_totals, member_stays`,
 		} {
 			if _, err := tx.Exec(ctx, q); err != nil {
 				return err

@@ -348,14 +348,19 @@ func TestVerifyFindsAndRebuildRepairs(t *testing.T) {
 	if _, err := pool.Exec(ctx, `DELETE FROM unit_year_figures WHERE unit_id = $1`, w.units[5]); err != nil {
 		t.Fatal(err)
 	}
+	// The first district's 2025 rollup holds its branch units[3]'s year.
+	if _, err := pool.Exec(ctx, `UPDATE unit_rollup_figures SET amount = amount + 1 WHERE unit_id = $1 AND year = 2025`, w.units[1]); err != nil {
+		t.Fatal(err)
+	}
 	month := fmt.Sprintf("unit_figures %d 2025-06", w.units[3])
 	year := fmt.Sprintf("unit_year_figures %d 2024", w.units[5])
+	rollup := fmt.Sprintf("unit_rollup_figures %d 2025", w.units[1])
 	for _, c := range []struct {
 		filter figures.Filter
 		want   []string // table, unit and period of each difference
 	}{
-		{figures.Filter{}, []string{month, year}},
-		{figures.Filter{UnitID: w.units[1]}, []string{month}}, // the first district holds units[3] only
+		{figures.Filter{}, []string{month, year, rollup}},
+		{figures.Filter{UnitID: w.units[1]}, []string{month, rollup}}, // the first district holds units[3] only
 		{figures.Filter{Year: 2024}, []string{year}},
 		{figures.Filter{UnitID: w.units[1], Year: 2024}, nil},
 	} {

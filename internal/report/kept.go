@@ -8,11 +8,23 @@ import (
 
 // yearFigures is a FROM item (an alias must follow) of the year rows kept
 // as records are written (migration 17) for the units of scope: rows
-// (unit_id, month, figure, area, kind, n, amount), one per unit and figure,
-// whatever the records.
-func yearFigures(scope string, year int) string {
-	return `(SELECT unit_id, make_date(year, 1, 1) AS month, figure, area, kind, n, amount FROM unit_year_figures
-		WHERE year = ` + strconv.Itoa(year) + ` AND unit_id IN (SELECT unit_id FROM ` + scope + ` ks))`
+// (unit_id, month, figure, area, kind, n, amount), a few per unit, whatever
+// the records. The units that are not branches give their rollups
+// (migration 19: their own rows and those of the branches directly below
+// them at the year's end, the tree of a whole year's scope), the others
+// their own rows; a branch whose parent's rollup is read gives none. Rows
+// of a rollup carry its unit's id. Except, when not zero, is a unit read by
+// its own rows (a breakdown's unit, whose branches have rows of their own).
+func yearFigures(scope string, year int, except int64) string {
+	y := strconv.Itoa(year)
+	return `(WITH ks AS (SELECT unit_id, parent_id, level FROM ` + scope + ` ks),
+		rolled AS (SELECT unit_id FROM ks WHERE level <> 'BRANCH' AND unit_id <> ` + strconv.FormatInt(except, 10) + `)
+	SELECT unit_id, make_date(year, 1, 1) AS month, figure, area, kind, n, amount FROM unit_rollup_figures
+	WHERE year = ` + y + ` AND unit_id IN (SELECT unit_id FROM rolled)
+	UNION ALL
+	SELECT unit_id, make_date(year, 1, 1), figure, area, kind, n, amount FROM unit_year_figures
+	WHERE year = ` + y + ` AND unit_id IN (SELECT unit_id FROM ks WHERE NOT EXISTS (SELECT 1 FROM rolled r
+		WHERE r.unit_id = ks.unit_id OR ks.level = 'BRANCH' AND r.unit_id = ks.parent_id)))`
 }
 
 // periodFigures is the same by month over the days from to to (from on or

@@ -190,7 +190,7 @@ func (f figures) kept(byMonth bool) string {
 	case byMonth:
 		return periodFigures(f.t.scope, f.r.From, f.r.Date)
 	default:
-		return yearFigures(f.t.scope, f.r.Year)
+		return yearFigures(f.t.scope, f.r.Year, 0)
 	}
 }
 
@@ -422,7 +422,7 @@ func queueBreakdown(b *pgx.Batch, r *Report, t tables) {
 				sum(k.n) FILTER (WHERE k.figure = 'ATTENDANCES') AS attendances,
 				sum(k.amount) FILTER (WHERE k.figure = 'ATTENDANCES') AS hours,
 				`+money.SumSQL("CASE WHEN k.figure = 'CONTRIBUTIONS' THEN k.amount END")+` AS value
-			FROM `+figures{r: r, t: t}.kept(false)+` k JOIN sc ON sc.unit_id = k.unit_id GROUP BY 1)
+			FROM `+breakdownFigures(r, t)+` k JOIN sc ON sc.unit_id = k.unit_id GROUP BY 1)
 		SELECT rows.id, rows.name, rows.own, coalesce(m.n, 0), coalesce(k.activities, 0)::int, coalesce(k.attendances, 0)::int,
 			coalesce(k.hours, 0)::float8, coalesce(k.value, 0)::bigint
 		FROM rows LEFT JOIN m ON m.key = rows.path LEFT JOIN k ON k.key = rows.path
@@ -439,6 +439,16 @@ func queueBreakdown(b *pgx.Batch, r *Report, t tables) {
 		})
 		return err
 	})
+}
+
+// breakdownFigures is the kept figures a breakdown sums: those of the
+// report's period, where the report's unit is read by its own rows, so
+// that its branches' rows are theirs.
+func breakdownFigures(r *Report, t tables) string {
+	if wholeYear(r) {
+		return yearFigures(t.scope, r.Year, r.UnitID)
+	}
+	return figures{r: r, t: t}.kept(false)
 }
 
 func addKind(list []KindCount, kind activity.Kind, n int) []KindCount {
