@@ -23,8 +23,8 @@ func yearFigures(scope string, year int, except int64) string {
 	WHERE year = ` + y + ` AND unit_id IN (SELECT unit_id FROM rolled)
 	UNION ALL
 	SELECT unit_id, make_date(year, 1, 1), figure, area, kind, n, amount FROM unit_year_figures
-	WHERE year = ` + y + ` AND unit_id IN (SELECT unit_id FROM ks WHERE NOT EXISTS (SELECT 1 FROM rolled r
-		WHERE r.unit_id = ks.unit_id OR ks.level = 'BRANCH' AND r.unit_id = ks.parent_id)))`
+	WHERE year = ` + y + ` AND unit_id IN (SELECT unit_id FROM ks WHERE level <> 'BRANCH' AND unit_id = ` + strconv.FormatInt(except, 10) + `
+		UNION ALL SELECT unit_id FROM ks WHERE level = 'BRANCH' AND NOT EXISTS (SELECT 1 FROM rolled r WHERE r.unit_id = ks.parent_id)))`
 }
 
 // periodFigures is the same by month over the days from to to (from on or
