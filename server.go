@@ -39,6 +39,7 @@ import (
 	"github.com/sodoan/sodoan/internal/config"
 	"github.com/sodoan/sodoan/internal/db"
 	"github.com/sodoan/sodoan/internal/dblocate"
+	"github.com/sodoan/sodoan/internal/figures"
 	"github.com/sodoan/sodoan/internal/httpserver"
 	"github.com/sodoan/sodoan/internal/metrics"
 	"github.com/sodoan/sodoan/internal/news"
@@ -252,6 +253,13 @@ func serve(ctx context.Context, cfg config.Config, log zerolog.Logger, migrate b
 			return err
 		}
 	}
+
+	// The members' year rows reach the next year before the first request,
+	// and follow the calendar while the server runs.
+	if _, err := figures.ExtendHorizon(ctx, pool, time.Now()); err != nil {
+		return err
+	}
+	go figures.KeepHorizon(ctx, pool, log, 6*time.Hour)
 
 	if cfg.LoadDemo() {
 		if err := loadDemoIfEmpty(ctx, pool, log); err != nil {

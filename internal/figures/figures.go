@@ -17,6 +17,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/rs/zerolog"
 
 	"github.com/sodoan/sodoan/internal/db"
 )
@@ -107,7 +108,7 @@ const diffSQL = `WITH ids AS (SELECT %[1]s AS ids),
 	kept AS (SELECT f.* FROM unit_figures f, ids WHERE f.unit_id = ANY (ids.ids) AND f.month BETWEEN $2::date AND $3::date),
 	want_year AS (SELECT unit_id, extract(year FROM month)::int AS year, figure, area, kind, sum(n) AS n, sum(amount) AS amount
 		FROM want GROUP BY 1, 2, 3, 4, 5),
-	kept_year AS (SELECT y.* FROM unit_year_figures y, ids WHERE y.unit_id = ANY (ids.ids)
+	kept_year AS (SELECT y.* FROM unit_year_figures y, ids WHERE y.unit_id = ANY (ids.ids) AND y.figure <> 'MEMBERS'
 		AND y.year BETWEEN extract(year FROM $2::date) AND extract(year FROM $3::date))
 	SELECT 'unit_figures', unit_id, to_char(month, 'YYYY-MM'), figure, area, kind,
 		coalesce(k.n, 0), coalesce(w.n, 0), coalesce(k.amount, 0)::text, coalesce(w.amount, 0)::text
@@ -147,6 +148,18 @@ const totalsDiffSQL = `WITH ids AS (SELECT %[1]s AS ids),
 	FROM want w FULL JOIN kept k USING (activity_id) JOIN activities a ON a.id = activity_id
 	WHERE (k.attendances, k.hours, k.contributions, k.value) IS DISTINCT FROM (w.attendances, w.hours, w.contributions, w.value)
 	ORDER BY 2, 4`
+
+// membersDiffSQL lists the members' year rows (figure MEMBERS, migration
+// 20) of the filter's units and years whose counts differ from the stays';
+// a row kept beyond the horizon is a difference too.
+const membersDiffSQL = `WITH ids AS (SELECT %[1]s AS ids),
+	want AS (SELECT r.* FROM ids, members_from_stays(ids.ids, extract(year FROM $2::date)::int, extract(year FROM $3::date)::int) r),
+	kept AS (SELECT y.* FROM unit_year_figures y, ids WHERE y.unit_id = ANY (ids.ids) AND y.figure = 'MEMBERS'
+		AND y.year BETWEEN extract(year FROM $2::date) AND extract(year FROM $3::date))
+	SELECT 'unit_year_figures', unit_id, year::text, figure, area, kind, coalesce(k.n, 0), coalesce(w.n, 0), '', ''
+	FROM want w FULL JOIN kept k USING (unit_id, year, figure, area, kind)
+	WHERE k.n IS DISTINCT FROM w.n
+	ORDER BY 2, 3, 6`
 
 // rollupKeys is, for the filter's units (%[1]s), the units whose rollups
 // can hold their figures: themselves and every parent they have had.
@@ -193,7 +206,7 @@ func Verify(ctx context.Context, pool *pgxpool.Pool, f Filter) ([]Difference, er
 	units, from, to := f.bounds()
 	var diffs []Difference
 	err := pgx.BeginTxFunc(ctx, pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-		for _, q := range []string{diffSQL, rollupsDiffSQL, participantsDiffSQL, totalsDiffSQL, staysDiffSQL} {
+		for _, q := range []string{diffSQL, membersDiffSQL, rollupsDiffSQL, participantsDiffSQL, totalsDiffSQL, staysDiffSQL} {
 			rows, err := tx.Query(ctx, fmt.Sprintf(q, units), f.UnitID, from, to)
 			if err != nil {
 				return err
@@ -245,12 +258,6 @@ func Rebuild(ctx context.Context, pool db.DB, f Filter) (int64, error) {
 		if err := tx.QueryRow(ctx, `SELECT unit_figures_rebuild(`+units+`, $2, $3)`, f.UnitID, first, last).Scan(&n); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `SELECT unit_rollup_refresh(`+fmt.Sprintf(rollupKeys, units)+`, $2, $3)`, f.UnitID, first, last); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `ALTER TABLE unit_year_figures ENABLE TRIGGER USER`); err != nil {
-			return err
-		}
 		// A member's stays are rebuilt whole, whatever the year: those of
 		// the members with a stay in the units, kept or in the events.
 		// (The table lock stands in for member_stays_refresh's row locks.)
@@ -262,6 +269,23 @@ func Rebuild(ctx context.Context, pool db.DB, f Filter) (int64, error) {
 		for _, q := range []string{
 			`DELETE FROM member_stays WHERE member_id IN (SELECT member_id FROM rebuilt_members)`,
 			`INSERT INTO member_stays SELECT * FROM member_stays_from_events WHERE member_id IN (SELECT member_id FROM rebuilt_members)`,
+		} {
+			if _, err := tx.Exec(ctx, q); err != nil {
+				return err
+			}
+		}
+		// The members' year rows, from the stays, and then every rollup.
+		for _, q := range []string{
+			`DELETE FROM unit_year_figures WHERE figure = 'MEMBERS' AND unit_id = ANY (` + units + `) AND year BETWEEN $2 AND $3`,
+			`INSERT INTO unit_year_figures SELECT * FROM members_from_stays(` + units + `, $2, $3)`,
+			`SELECT unit_rollup_refresh(` + fmt.Sprintf(rollupKeys, units) + `, $2, $3)`,
+		} {
+			if _, err := tx.Exec(ctx, q, f.UnitID, first, last); err != nil {
+				return err
+			}
+		}
+		for _, q := range []string{
+			`ALTER TABLE unit_year_figures ENABLE TRIGGER USER`,
 			// The reports' plans need the new rows' statistics at once,
 			// not when autovacuum gets to them.
 			`ANALYZE unit_figures, unit_year_figures, unit_rollup_figures, unit_participants, activity_totals, member_stays`,
@@ -276,4 +300,35 @@ func Rebuild(ctx context.Context, pool db.DB, f Filter) (int64, error) {
 		return 0, fmt.Errorf("rebuild figures: %w", err)
 	}
 	return n, nil
+}
+
+// ExtendHorizon moves the members' year rows on to the year after now's
+// (figures_extend_horizon, migration 20), so that the current year's
+// report reads kept counts from its first day. It reports whether the
+// horizon moved.
+func ExtendHorizon(ctx context.Context, pool db.DB, now time.Time) (bool, error) {
+	var moved bool
+	if err := pool.QueryRow(ctx, `SELECT figures_extend_horizon($1)`, now.UTC().Year()+1).Scan(&moved); err != nil {
+		return false, fmt.Errorf("extend the figures' horizon: %w", err)
+	}
+	return moved, nil
+}
+
+// KeepHorizon extends the horizon now and then every interval until ctx
+// ends; a failure is logged and tried again at the next tick.
+func KeepHorizon(ctx context.Context, pool db.DB, log zerolog.Logger, interval time.Duration) {
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	for {
+		if moved, err := ExtendHorizon(ctx, pool, time.Now()); err != nil && ctx.Err() == nil {
+			log.Error().Err(err).Msg("figures horizon")
+		} else if moved {
+			log.Info().Msg("figures horizon moved to the next year")
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
 }

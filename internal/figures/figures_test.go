@@ -345,11 +345,11 @@ func TestVerifyFindsAndRebuildRepairs(t *testing.T) {
 	if _, err := pool.Exec(ctx, `UPDATE unit_figures SET n = n + 2 WHERE unit_id = $1`, w.units[3]); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := pool.Exec(ctx, `DELETE FROM unit_year_figures WHERE unit_id = $1`, w.units[5]); err != nil {
+	if _, err := pool.Exec(ctx, `DELETE FROM unit_year_figures WHERE unit_id = $1 AND figure <> 'MEMBERS'`, w.units[5]); err != nil {
 		t.Fatal(err)
 	}
 	// The first district's 2025 rollup holds its branch units[3]'s year.
-	if _, err := pool.Exec(ctx, `UPDATE unit_rollup_figures SET amount = amount + 1 WHERE unit_id = $1 AND year = 2025`, w.units[1]); err != nil {
+	if _, err := pool.Exec(ctx, `UPDATE unit_rollup_figures SET amount = amount + 1 WHERE unit_id = $1 AND year = 2025 AND figure = 'ACTIVITIES'`, w.units[1]); err != nil {
 		t.Fatal(err)
 	}
 	month := fmt.Sprintf("unit_figures %d 2025-06", w.units[3])
@@ -529,9 +529,23 @@ func TestVerifyFindsTamperedStays(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The first member's stay is missing; the second's kept stay is not
-	// the events' one, which is missing in turn.
-	if len(diffs) != 3 {
-		t.Fatalf("verify found %v, want 3 differences", diffs)
+	// the events' one, which is missing in turn. The year-end counts kept
+	// from the stays as they were differ from those the tampered stays
+	// give: the units' counts from 2015 (the first member's) and from 2020
+	// (the second's) on.
+	var stays, counts int
+	for _, d := range diffs {
+		switch {
+		case d.Table == "member_stays":
+			stays++
+		case d.Table == "unit_year_figures" && d.Figure == "MEMBERS" && d.KeptN == d.WantN+1:
+			counts++
+		default:
+			t.Errorf("unexpected difference %v", d)
+		}
+	}
+	if stays != 3 || counts == 0 {
+		t.Fatalf("verify found %v, want 3 stays and the counts they make", diffs)
 	}
 	if diffs, err := figures.Verify(ctx, pool, figures.Filter{Year: 2014}); err != nil || len(diffs) != 0 {
 		t.Errorf("verify of 2014, before anyone's stay: %v %v", diffs, err)

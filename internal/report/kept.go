@@ -27,6 +27,12 @@ func yearFigures(scope string, year int, except int64) string {
 		UNION ALL SELECT unit_id FROM ks WHERE level = 'BRANCH' AND NOT EXISTS (SELECT 1 FROM rolled r WHERE r.unit_id = ks.parent_id)))`
 }
 
+// ownYearFigures is the year rows of the units of scope, each unit's own.
+func ownYearFigures(scope string, year int) string {
+	return `(SELECT unit_id, make_date(year, 1, 1) AS month, figure, area, kind, n, amount FROM unit_year_figures
+		WHERE year = ` + strconv.Itoa(year) + ` AND unit_id IN (SELECT unit_id FROM ` + scope + ` ks))`
+}
+
 // periodFigures is the same by month over the days from to to (from on or
 // before to): whole months read the month rows, and the days of a month
 // cut by from or to are recomputed from their records

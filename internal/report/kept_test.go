@@ -2,7 +2,10 @@ package report_test
 
 import (
 	"context"
+	"slices"
 	"testing"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/sodoan/sodoan/internal/activity"
 	"github.com/sodoan/sodoan/internal/org"
@@ -57,5 +60,67 @@ func TestReportAsOfADayCutsTheMonth(t *testing.T) {
 	}
 	if full.Total.Activities != 6 || full.Monthly[11].Activities != 1 {
 		t.Errorf("the year: %d activities, %d in December; want 6 and 1", full.Total.Activities, full.Monthly[11].Activities)
+	}
+}
+
+// The members counted from the kept year-end counts (migration 20, rolled
+// up by the tree of each year's end) are those counted one by one from
+// the stays, which a report of a year beyond the horizon reads: for every
+// unit of the demo, whose tree the 2025 reform restructured, in every
+// year around it.
+func TestKeptMemberCountsAreTheStays(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := demo(t)
+	reports := report.NewStore(pool)
+	parts := report.Parts{Members: true, YearStart: true, Breakdown: true, Committee: true,
+		Previous: &report.Parts{Members: true, YearStart: true}}
+	rows, err := pool.Query(ctx, `SELECT id FROM units ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		t.Fatal(err)
+	}
+	type key struct {
+		unit int64
+		year int
+	}
+	counted := func() map[key]*report.Report {
+		t.Helper()
+		all := map[key]*report.Report{}
+		for _, id := range ids {
+			for year := 2023; year <= 2026; year++ {
+				r, err := reports.YearlyParts(ctx, id, year, parts)
+				if err != nil {
+					continue // the unit did not exist that year
+				}
+				all[key{id, year}] = r
+			}
+		}
+		return all
+	}
+	kept := counted()
+	if _, err := pool.Exec(ctx, `UPDATE figures_horizon SET year = 2000`); err != nil {
+		t.Fatal(err)
+	}
+	fromStays := counted()
+	if len(kept) != len(fromStays) || len(kept) < len(ids) {
+		t.Fatalf("%d reports from the kept counts, %d from the stays, of %d units", len(kept), len(fromStays), len(ids))
+	}
+	members := 0
+	for k, want := range fromStays {
+		got := kept[k]
+		members += want.Members.AtYearEnd
+		if got.Members != want.Members || got.Previous.Members != want.Previous.Members {
+			t.Errorf("unit %d, %d: kept %+v / %+v, stays %+v / %+v", k.unit, k.year, got.Members, got.Previous.Members, want.Members, want.Previous.Members)
+		}
+		if !slices.Equal(got.Children, want.Children) || *got.Own != *want.Own || !slices.Equal(got.Committee, want.Committee) {
+			t.Errorf("unit %d, %d: breakdown kept %+v %+v, stays %+v %+v", k.unit, k.year, got.Own, got.Children, want.Own, want.Children)
+		}
+	}
+	if members == 0 {
+		t.Fatal("no members counted at all")
 	}
 }

@@ -2,6 +2,7 @@ package report
 
 import (
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -62,7 +63,10 @@ func heldActivities(scope string) string {
 
 // tables are what a report year's statements read: its scope, the members
 // at the year's end and start, and the year's attended participations.
-type tables struct{ scope, atEnd, atStart, attended string }
+// endKept and startKept, when not empty, are FROM items of kept figures
+// whose MEMBERS rows count the members at the year's end and start
+// (migration 20), which the counts then read instead of atEnd and atStart.
+type tables struct{ scope, atEnd, atStart, attended, endKept, startKept string }
 
 // figures queues one year's figures of a report into a batch, a method a
 // group of them.
@@ -114,6 +118,35 @@ func queueFigures(b *pgx.Batch, r *Report, parts Parts, t tables) {
 // headcount queues the year-end headcount by gender and position.
 func (f figures) headcount() {
 	b, atEnd, m := f.b, f.t.atEnd, &f.r.Members
+	if f.t.endKept != "" {
+		b.Queue(`SELECT k.kind, sum(k.n)::int FROM ` + f.t.endKept + ` k WHERE k.figure = 'MEMBERS' GROUP BY 1`).Query(func(rows pgx.Rows) error {
+			var kind string
+			var n int
+			_, err := pgx.ForEachRow(rows, []any{&kind, &n}, func() error {
+				gender, position, _ := strings.Cut(kind, "/")
+				m.AtYearEnd += n
+				switch gender {
+				case "FEMALE":
+					m.Female += n
+				case "MALE":
+					m.Male += n
+				}
+				switch position {
+				case "SECRETARY":
+					m.Secretaries += n
+				case "DEPUTY_SECRETARY":
+					m.Deputies += n
+				case "COMMITTEE_MEMBER":
+					m.Committee += n
+				case "MEMBER":
+					m.Plain += n
+				}
+				return nil
+			})
+			return err
+		})
+		return
+	}
 	b.Queue(`SELECT count(*),
 			count(*) FILTER (WHERE gender = 'FEMALE'), count(*) FILTER (WHERE gender = 'MALE'),
 			count(*) FILTER (WHERE position = 'SECRETARY'), count(*) FILTER (WHERE position = 'DEPUTY_SECRETARY'),
@@ -126,6 +159,10 @@ func (f figures) headcount() {
 // yearStart queues the headcount at the year's start.
 func (f figures) yearStart() {
 	b, atStart, m := f.b, f.t.atStart, &f.r.Members
+	if f.t.startKept != "" {
+		b.Queue(`SELECT coalesce(sum(k.n), 0)::int FROM ` + f.t.startKept + ` k WHERE k.figure = 'MEMBERS'`).QueryRow(func(row pgx.Row) error { return row.Scan(&m.AtYearStart) })
+		return
+	}
 	b.Queue(`SELECT count(*) FROM ` + atStart + ` s`).QueryRow(func(row pgx.Row) error { return row.Scan(&m.AtYearStart) })
 }
 
@@ -391,9 +428,10 @@ func (f figures) notable() {
 // recorded at all (data entered before committees had dates) falls back
 // to the members' positions at the year's end.
 func (f figures) committee() {
-	b, r, atEnd := f.b, f.r, f.t.atEnd
+	b, r := f.b, f.r
 	var id int64
-	b.Queue(`WITH ae AS (SELECT * FROM `+atEnd+` x),
+	b.Queue(`WITH ae AS (SELECT st.member_id AS id, st.position, st.unit_id FROM member_stays st
+			WHERE st.unit_id = $2 AND st.entered_on <= $1::date AND (st.left_on IS NULL OR st.left_on > $1::date)),
 		held AS (
 			SELECT p.member_id AS id, array_position(ARRAY['SECRETARY', 'DEPUTY_SECRETARY', 'STANDING_COMMITTEE_MEMBER', 'COMMITTEE_MEMBER'], p.title) AS rank
 			FROM positions p WHERE p.unit_id = $2 AND p.during @> $1::date AND p.member_id IS NOT NULL
@@ -412,17 +450,24 @@ func queueBreakdown(b *pgx.Batch, r *Report, t tables) {
 	// Each figure and member is keyed by the path (of the time) of the row
 	// it belongs to: the unit itself for records attached to it, else the
 	// child it lies under.
+	// The members are the kept counts' where there are some, else those
+	// of the members at the end, one by one.
+	members := `m AS (SELECT key, members AS n FROM k)`
+	if t.endKept == "" {
+		members = `m AS (SELECT subpath(path, 0, least(nlevel(path), (SELECT depth FROM top))) AS key, count(*) AS n
+			FROM ` + t.atEnd + ` ae GROUP BY 1)`
+	}
 	b.Queue(`WITH sc AS (SELECT * FROM `+t.scope+` x),
 		top AS (SELECT nlevel(path) + 1 AS depth FROM sc WHERE unit_id = $1),
-		ae AS (SELECT * FROM `+t.atEnd+` x),
 		rows AS (SELECT unit_id AS id, path, level, name, unit_id = $1 AS own FROM sc WHERE parent_id = $1 OR unit_id = $1),
-		m AS (SELECT subpath(path, 0, least(nlevel(path), (SELECT depth FROM top))) AS key, count(*) AS n FROM ae GROUP BY 1),
 		k AS (SELECT subpath(sc.path, 0, least(nlevel(sc.path), (SELECT depth FROM top))) AS key,
+				sum(k.n) FILTER (WHERE k.figure = 'MEMBERS') AS members,
 				sum(k.n) FILTER (WHERE k.figure = 'ACTIVITIES') AS activities,
 				sum(k.n) FILTER (WHERE k.figure = 'ATTENDANCES') AS attendances,
 				sum(k.amount) FILTER (WHERE k.figure = 'ATTENDANCES') AS hours,
 				`+money.SumSQL("CASE WHEN k.figure = 'CONTRIBUTIONS' THEN k.amount END")+` AS value
-			FROM `+breakdownFigures(r, t)+` k JOIN sc ON sc.unit_id = k.unit_id GROUP BY 1)
+			FROM `+breakdownFigures(r, t)+` k JOIN sc ON sc.unit_id = k.unit_id GROUP BY 1),
+		`+members+`
 		SELECT rows.id, rows.name, rows.own, coalesce(m.n, 0), coalesce(k.activities, 0)::int, coalesce(k.attendances, 0)::int,
 			coalesce(k.hours, 0)::float8, coalesce(k.value, 0)::bigint
 		FROM rows LEFT JOIN m ON m.key = rows.path LEFT JOIN k ON k.key = rows.path

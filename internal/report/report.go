@@ -222,12 +222,16 @@ var PlanParts = Parts{Members: true, Activities: true, Pledges: true, Ratings: t
 
 // any reports whether p asks for anything.
 func (p Parts) any() bool {
-	return p.needsEnd() || p.YearStart || p.Notable || p.Monthly || p.News || p.Previous != nil
+	return p.Members || p.Activities || p.Pledges || p.Ratings || p.Commendations || p.Committee || p.Breakdown ||
+		p.YearStart || p.Notable || p.Monthly || p.News || p.Previous != nil
 }
 
-// needsEnd reports whether p reads the membership at the year's end.
-func (p Parts) needsEnd() bool {
-	return p.Members || p.Activities || p.Pledges || p.Ratings || p.Commendations || p.Committee || p.Breakdown
+// needsEnd reports whether p reads the members at the year's end one by
+// one (report_members_end): the sections that look at each member's
+// participation, signatures, rating or commendations, and the counts
+// where t has no kept ones.
+func (p Parts) needsEnd(t tables) bool {
+	return p.Activities || p.Pledges || p.Ratings || p.Commendations || p.Attendances || (t.endKept == "" && (p.Members || p.Breakdown))
 }
 
 // Yearly computes the whole report of unitID for year, with the previous
@@ -304,12 +308,14 @@ func (s *Store) period(ctx context.Context, unitID int64, year int, periodStart,
 	var exists bool
 	var date *time.Time
 	var name, prevName *string
+	var horizon int
 	err := s.pool.QueryRow(ctx, `WITH d AS (SELECT max(least(coalesce(valid_to, $3::date), $3::date)) AS day FROM unit_versions
 			WHERE unit_id = $1 AND during && daterange($2::date, $3::date, '[]'))
 		SELECT EXISTS (SELECT 1 FROM units WHERE id = $1), d.day,
 			(SELECT name FROM unit_versions WHERE unit_id = $1 AND during @> d.day),
-			(SELECT name FROM unit_versions WHERE unit_id = $1 AND during @> $4::date)
-		FROM d`, unitID, since, end, prevEnd).Scan(&exists, &date, &name, &prevName)
+			(SELECT name FROM unit_versions WHERE unit_id = $1 AND during @> $4::date),
+			(SELECT year FROM figures_horizon)
+		FROM d`, unitID, since, end, prevEnd).Scan(&exists, &date, &name, &prevName, &horizon)
 	if err != nil {
 		return nil, fmt.Errorf("report unit: %w", err)
 	}
@@ -338,23 +344,37 @@ func (s *Store) period(ctx context.Context, unitID int64, year int, periodStart,
 		cur.Previous = prev
 	}
 
-	scope, pre := queueTables(cur, parts, prev, prevParts)
+	// The members at a year's end are kept per unit up to the horizon
+	// (migration 20); the tree a year's rollups follow is that year's end,
+	// so the previous year's start, counted over the tree of its end, reads
+	// the units' own rows.
+	now := tables{scope: scopeNow, atEnd: "report_members_end", atStart: "report_members_prev_end", attended: "report_attended"}
+	if !startsYear(cur) {
+		now.atStart = "report_members_start"
+	}
+	if wholeYear(cur) && year <= horizon {
+		now.endKept = yearFigures(scopeNow, year, 0)
+	}
+	if startsYear(cur) && year-1 <= horizon {
+		now.startKept = yearFigures(scopePrev, year-1, 0)
+	}
+	before := tables{scope: scopePrev, atEnd: "report_members_prev_end", atStart: "report_members_prev_start"}
+	if year-1 <= horizon {
+		before.endKept = yearFigures(scopePrev, year-1, 0)
+		before.startKept = ownYearFigures(scopePrev, year-2)
+	}
+	scope, pre := queueTables(cur, parts, now, prev, prevParts, before)
 	err = s.inReportTx(ctx, scope, func(tx pgx.Tx) error {
 		if pre.Len() > 0 {
 			if err := tx.SendBatch(ctx, pre).Close(); err != nil {
 				return err
 			}
 		}
-		now := tables{scope: scopeNow, atEnd: "report_members_end", atStart: "report_members_prev_end", attended: "report_attended"}
-		if !startsYear(cur) {
-			now.atStart = "report_members_start"
-		}
 		b := &pgx.Batch{}
 		queueFigures(b, cur, parts, now)
 		if prev != nil {
 			// A whole year: its distinct participants are the kept ones.
-			queueFigures(b, prev, prevParts, tables{scope: scopePrev, atEnd: "report_members_prev_end",
-				atStart: "report_members_prev_start"})
+			queueFigures(b, prev, prevParts, before)
 		}
 		if parts.Breakdown {
 			queueBreakdown(b, cur, now)
@@ -383,7 +403,7 @@ func (s *Store) period(ctx context.Context, unitID int64, year int, periodStart,
 // the dates the asked parts need; and the years' attended participations.
 // The year's start is the previous year's end, of the previous year's
 // scope: the members of the unit's subtree as it stood then.
-func queueTables(cur *Report, parts Parts, prev *Report, prevParts Parts) (scope, pre *pgx.Batch) {
+func queueTables(cur *Report, parts Parts, now tables, prev *Report, prevParts Parts, before tables) (scope, pre *pgx.Batch) {
 	scope, pre = &pgx.Batch{}, &pgx.Batch{}
 	if !parts.any() {
 		return scope, pre
@@ -401,10 +421,10 @@ func queueTables(cur *Report, parts Parts, prev *Report, prevParts Parts) (scope
 		scope  string
 		needed bool
 	}{
-		{"report_members_end", cur.Date, scopeNow, parts.needsEnd()},
+		{"report_members_end", cur.Date, scopeNow, parts.needsEnd(now)},
 		{"report_members_start", cur.From.AddDate(0, 0, -1), scopeNow, parts.YearStart && !startsYear(cur)},
-		{"report_members_prev_end", prevEnd, scopePrev, (parts.YearStart && startsYear(cur)) || prevParts.needsEnd()},
-		{"report_members_prev_start", prevEnd.AddDate(-1, 0, 0), scopePrev, prevParts.YearStart},
+		{"report_members_prev_end", prevEnd, scopePrev, (parts.YearStart && startsYear(cur) && now.startKept == "") || prevParts.needsEnd(before)},
+		{"report_members_prev_start", prevEnd.AddDate(-1, 0, 0), scopePrev, prevParts.YearStart && before.startKept == ""},
 	}
 	for _, d := range dates {
 		if d.needed {
