@@ -108,7 +108,8 @@ const diffSQL = `WITH ids AS (SELECT %[1]s AS ids),
 	kept AS (SELECT f.* FROM unit_figures f, ids WHERE f.unit_id = ANY (ids.ids) AND f.month BETWEEN $2::date AND $3::date),
 	want_year AS (SELECT unit_id, extract(year FROM month)::int AS year, figure, area, kind, sum(n) AS n, sum(amount) AS amount
 		FROM want GROUP BY 1, 2, 3, 4, 5),
-	kept_year AS (SELECT y.* FROM unit_year_figures y, ids WHERE y.unit_id = ANY (ids.ids) AND y.figure <> 'MEMBERS'
+	kept_year AS (SELECT y.* FROM unit_year_figures y, ids WHERE y.unit_id = ANY (ids.ids)
+		AND y.figure IN ('ACTIVITIES', 'ATTENDANCES', 'CONTRIBUTIONS', 'POSTS')
 		AND y.year BETWEEN extract(year FROM $2::date) AND extract(year FROM $3::date))
 	SELECT 'unit_figures', unit_id, to_char(month, 'YYYY-MM'), figure, area, kind,
 		coalesce(k.n, 0), coalesce(w.n, 0), coalesce(k.amount, 0)::text, coalesce(w.amount, 0)::text
@@ -149,17 +150,22 @@ const totalsDiffSQL = `WITH ids AS (SELECT %[1]s AS ids),
 	WHERE (k.attendances, k.hours, k.contributions, k.value) IS DISTINCT FROM (w.attendances, w.hours, w.contributions, w.value)
 	ORDER BY 2, 4`
 
-// membersDiffSQL lists the members' year rows (figure MEMBERS, migration
-// 20) of the filter's units and years whose counts differ from the stays';
-// a row kept beyond the horizon is a difference too.
-const membersDiffSQL = `WITH ids AS (SELECT %[1]s AS ids),
-	want AS (SELECT r.* FROM ids, members_from_stays(ids.ids, extract(year FROM $2::date)::int, extract(year FROM $3::date)::int) r),
-	kept AS (SELECT y.* FROM unit_year_figures y, ids WHERE y.unit_id = ANY (ids.ids) AND y.figure = 'MEMBERS'
+// yearRowsDiffSQL lists the year rows that are not sums of month rows, of
+// the filter's units and years, that differ from their definitions: the
+// members at each year's end (MEMBERS, migration 20, from the stays; a
+// row kept beyond the horizon is a difference too) and the ratings,
+// signatures and commendations (migration 21, from their records).
+const yearRowsDiffSQL = `WITH ids AS (SELECT %[1]s AS ids),
+	want AS (SELECT r.* FROM ids, members_from_stays(ids.ids, extract(year FROM $2::date)::int, extract(year FROM $3::date)::int) r
+		UNION ALL
+		SELECT r.* FROM ids, marks_from_records(ids.ids, extract(year FROM $2::date)::int, extract(year FROM $3::date)::int) r),
+	kept AS (SELECT y.* FROM unit_year_figures y, ids WHERE y.unit_id = ANY (ids.ids)
+		AND (y.figure = 'MEMBERS' OR y.figure = ANY (marks_figures()))
 		AND y.year BETWEEN extract(year FROM $2::date) AND extract(year FROM $3::date))
 	SELECT 'unit_year_figures', unit_id, year::text, figure, area, kind, coalesce(k.n, 0), coalesce(w.n, 0), '', ''
 	FROM want w FULL JOIN kept k USING (unit_id, year, figure, area, kind)
 	WHERE k.n IS DISTINCT FROM w.n
-	ORDER BY 2, 3, 6`
+	ORDER BY 2, 3, 4, 5, 6`
 
 // rollupKeys is, for the filter's units (%[1]s), the units whose rollups
 // can hold their figures: themselves and every parent they have had.
@@ -206,7 +212,7 @@ func Verify(ctx context.Context, pool *pgxpool.Pool, f Filter) ([]Difference, er
 	units, from, to := f.bounds()
 	var diffs []Difference
 	err := pgx.BeginTxFunc(ctx, pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-		for _, q := range []string{diffSQL, membersDiffSQL, rollupsDiffSQL, participantsDiffSQL, totalsDiffSQL, staysDiffSQL} {
+		for _, q := range []string{diffSQL, yearRowsDiffSQL, rollupsDiffSQL, participantsDiffSQL, totalsDiffSQL, staysDiffSQL} {
 			rows, err := tx.Query(ctx, fmt.Sprintf(q, units), f.UnitID, from, to)
 			if err != nil {
 				return err
@@ -274,10 +280,13 @@ func Rebuild(ctx context.Context, pool db.DB, f Filter) (int64, error) {
 				return err
 			}
 		}
-		// The members' year rows, from the stays, and then every rollup.
+		// The members' year rows, from the stays, the ratings', signatures'
+		// and commendations', and then every rollup.
 		for _, q := range []string{
-			`DELETE FROM unit_year_figures WHERE figure = 'MEMBERS' AND unit_id = ANY (` + units + `) AND year BETWEEN $2 AND $3`,
+			`DELETE FROM unit_year_figures WHERE (figure = 'MEMBERS' OR figure = ANY (marks_figures()))
+				AND unit_id = ANY (` + units + `) AND year BETWEEN $2 AND $3`,
 			`INSERT INTO unit_year_figures SELECT * FROM members_from_stays(` + units + `, $2, $3)`,
+			`INSERT INTO unit_year_figures SELECT * FROM marks_from_records(` + units + `, $2, $3)`,
 			`SELECT unit_rollup_refresh(` + fmt.Sprintf(rollupKeys, units) + `, $2, $3)`,
 		} {
 			if _, err := tx.Exec(ctx, q, f.UnitID, first, last); err != nil {

@@ -130,7 +130,7 @@ func (wr writer) write(ctx context.Context, q interface {
 	Exec(context.Context, string, ...any) (pgconn.CommandTag, error)
 }) error {
 	var err error
-	switch wr.rng.IntN(19) {
+	switch wr.rng.IntN(25) {
 	case 0, 1:
 		s := wr.day()
 		_, err = q.Exec(ctx, `INSERT INTO activities (unit_id, title, kind, work_area, starts_on, ends_on, status)
@@ -198,6 +198,49 @@ func (wr writer) write(ctx context.Context, q interface {
 	case 18:
 		_, err = q.Exec(ctx, `UPDATE members SET position = $2, gender = $3 WHERE id = $1`, wr.pick(wr.w.members),
 			wr.one([]string{"SECRETARY", "DEPUTY_SECRETARY", "COMMITTEE_MEMBER", "MEMBER"}), wr.one([]string{"MALE", "FEMALE"}))
+	case 19:
+		_, err = q.Exec(ctx, `INSERT INTO member_ratings (member_id, year, unit_id, level) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (member_id, year) DO UPDATE SET level = excluded.level, unit_id = excluded.unit_id`,
+			wr.pick(wr.w.members), 2024+wr.rng.IntN(2), wr.pick(wr.w.units), wr.one([]string{"EXCELLENT", "GOOD", "COMPLETED", "NOT_COMPLETED"}))
+	case 20:
+		_, err = q.Exec(ctx, `DELETE FROM member_ratings WHERE (member_id, year) =
+			(SELECT member_id, year FROM member_ratings ORDER BY member_id, year OFFSET $1 LIMIT 1)`, wr.rng.IntN(30))
+	case 21:
+		_, err = q.Exec(ctx, `INSERT INTO pledges (unit_id, year, title) VALUES ($1, $2, 'Cam kết rèn luyện ' || $3::int)`,
+			wr.pick(wr.w.units), 2024+wr.rng.IntN(2), wr.rng.IntN(1_000_000))
+	case 22:
+		_, err = q.Exec(ctx, `INSERT INTO pledge_signatures (pledge_id, member_id, signed_on)
+			SELECT p.id, m.id, make_date(p.year, 3, 1) FROM (SELECT id, year FROM pledges ORDER BY id OFFSET $1 LIMIT 1) p,
+				(SELECT id FROM members ORDER BY random() LIMIT $2) m
+			ON CONFLICT DO NOTHING`, wr.rng.IntN(8), 1+wr.rng.IntN(8))
+	case 23:
+		switch wr.rng.IntN(3) {
+		case 0:
+			_, err = q.Exec(ctx, `DELETE FROM pledge_signatures WHERE pledge_id = (SELECT id FROM pledges ORDER BY id OFFSET $1 LIMIT 1)
+				AND member_id % 2 = $2`, wr.rng.IntN(8), wr.rng.IntN(2))
+		case 1:
+			_, err = q.Exec(ctx, `UPDATE pledges SET year = 4049 - year WHERE id = (SELECT id FROM pledges ORDER BY id OFFSET $1 LIMIT 1)`,
+				wr.rng.IntN(8))
+		default:
+			_, err = q.Exec(ctx, `DELETE FROM pledges WHERE id = (SELECT id FROM pledges ORDER BY id OFFSET $1 LIMIT 1)`, wr.rng.IntN(12))
+		}
+	case 24:
+		switch wr.rng.IntN(4) {
+		case 0, 1:
+			member, unit := any(wr.pick(wr.w.members)), any(nil)
+			if wr.rng.IntN(3) == 0 {
+				member, unit = nil, wr.pick(wr.w.units)
+			}
+			_, err = q.Exec(ctx, `INSERT INTO commendations (form, title, issuer_unit_id, issuer_level, year, member_id, unit_id)
+				VALUES ($1, 'Có thành tích xuất sắc', $2, $3, $4, $5, $6)`,
+				wr.one([]string{"GIAY_KHEN", "BANG_KHEN"}), wr.pick(wr.w.units), wr.one([]string{"PROVINCE", "DISTRICT"}),
+				2024+wr.rng.IntN(2), member, unit)
+		case 2:
+			_, err = q.Exec(ctx, `UPDATE commendations SET year = 4049 - year, issuer_unit_id = $2
+				WHERE id = (SELECT id FROM commendations ORDER BY id OFFSET $1 LIMIT 1)`, wr.rng.IntN(10), wr.pick(wr.w.units))
+		default:
+			_, err = q.Exec(ctx, `DELETE FROM commendations WHERE id = (SELECT id FROM commendations ORDER BY id OFFSET $1 LIMIT 1)`, wr.rng.IntN(12))
+		}
 	default:
 		_, err = q.Exec(ctx, `UPDATE posts SET status = $2, published_at = $3, unit_id = $4
 			WHERE id = (SELECT id FROM posts ORDER BY id OFFSET $1 LIMIT 1)`,
@@ -247,10 +290,13 @@ func TestKeptFiguresFollowRandomWrites(t *testing.T) {
 		}
 	}
 	requireMatch(t, ctx, pool, figures.Filter{})
-	var kept, stays, moved int
+	var kept, stays, moved, marks int
 	if err := pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM unit_figures), (SELECT count(*) FROM member_stays),
-		(SELECT count(DISTINCT member_id) FROM member_stays WHERE left_on IS NOT NULL)`).Scan(&kept, &stays, &moved); err != nil || kept < 50 || stays < 40 || moved < 10 {
-		t.Fatalf("the random writes left %d figure rows, %d stays, %d members who moved (%v): too few to have tested much", kept, stays, moved, err)
+		(SELECT count(DISTINCT member_id) FROM member_stays WHERE left_on IS NOT NULL),
+		(SELECT count(DISTINCT figure) FROM unit_year_figures WHERE figure = ANY (marks_figures()))`).Scan(&kept, &stays, &moved, &marks); err != nil ||
+		kept < 50 || stays < 40 || moved < 10 || marks < 5 {
+		t.Fatalf("the random writes left %d figure rows, %d stays, %d members who moved, %d kinds of marks (%v): too few to have tested much",
+			kept, stays, moved, marks, err)
 	}
 
 	var wg sync.WaitGroup

@@ -2,6 +2,7 @@ package report_test
 
 import (
 	"context"
+	"reflect"
 	"slices"
 	"testing"
 
@@ -64,17 +65,18 @@ func TestReportAsOfADayCutsTheMonth(t *testing.T) {
 }
 
 // The members counted from the kept year-end counts (migration 20, rolled
-// up by the tree of each year's end) are those counted one by one from
-// the stays, which a report of a year beyond the horizon reads: for every
-// unit of the demo, whose tree the 2025 reform restructured, in every
-// year around it.
+// up by the tree of each year's end), and the pledges, ratings and
+// commendations from the kept marks (migration 21), are those counted one
+// by one from the stays and records, which a report of a year beyond the
+// horizon reads: for every unit of the demo, whose tree the 2025 reform
+// restructured, in every year around it.
 func TestKeptMemberCountsAreTheStays(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	pool := demo(t)
 	reports := report.NewStore(pool)
-	parts := report.Parts{Members: true, YearStart: true, Breakdown: true, Committee: true,
-		Previous: &report.Parts{Members: true, YearStart: true}}
+	parts := report.Parts{Members: true, YearStart: true, Breakdown: true, Committee: true, Pledges: true, Ratings: true, Commendations: true,
+		Previous: &report.Parts{Members: true, YearStart: true, Pledges: true, Ratings: true, Commendations: true}}
 	rows, err := pool.Query(ctx, `SELECT id FROM units ORDER BY id`)
 	if err != nil {
 		t.Fatal(err)
@@ -109,7 +111,7 @@ func TestKeptMemberCountsAreTheStays(t *testing.T) {
 	if len(kept) != len(fromStays) || len(kept) < len(ids) {
 		t.Fatalf("%d reports from the kept counts, %d from the stays, of %d units", len(kept), len(fromStays), len(ids))
 	}
-	members := 0
+	members, signed := 0, 0
 	for k, want := range fromStays {
 		got := kept[k]
 		members += want.Members.AtYearEnd
@@ -119,8 +121,17 @@ func TestKeptMemberCountsAreTheStays(t *testing.T) {
 		if !slices.Equal(got.Children, want.Children) || *got.Own != *want.Own || !slices.Equal(got.Committee, want.Committee) {
 			t.Errorf("unit %d, %d: breakdown kept %+v %+v, stays %+v %+v", k.unit, k.year, got.Own, got.Children, want.Own, want.Children)
 		}
+		for _, y := range []struct{ got, want *report.Report }{{got, want}, {got.Previous, want.Previous}} {
+			if !reflect.DeepEqual(y.got.Pledges, y.want.Pledges) || !reflect.DeepEqual(y.got.Ratings, y.want.Ratings) ||
+				!slices.Equal(y.got.Received, y.want.Received) || !slices.Equal(y.got.Given, y.want.Given) {
+				t.Errorf("unit %d, %d: kept pledges %+v, ratings %+v, received %+v, given %+v; records say %+v, %+v, %+v, %+v",
+					k.unit, y.want.Year, y.got.Pledges, y.got.Ratings, y.got.Received, y.got.Given,
+					y.want.Pledges, y.want.Ratings, y.want.Received, y.want.Given)
+			}
+			signed += len(y.want.Pledges) + y.want.Ratings.Rated + len(y.want.Received)
+		}
 	}
-	if members == 0 {
-		t.Fatal("no members counted at all")
+	if members == 0 || signed == 0 {
+		t.Fatalf("%d members, %d pledges, ratings and commendations counted in all: the demo should have some", members, signed)
 	}
 }

@@ -309,6 +309,32 @@ func (f figures) contributions() {
 func (f figures) pledges() {
 	b, r, start, atEnd := f.b, f.r, f.start, f.t.atEnd
 	var p Pledge
+	if f.t.endKept != "" {
+		// From the kept counts (migrations 20 and 21): a branch's pledge
+		// reads the branch's own rows (its parent's rollup mixes its
+		// members with their neighbours'); another unit's pledge sums the
+		// rows of the units under it, read through their paths' labels.
+		b.Queue(`WITH sc AS (SELECT * FROM `+f.t.scope+` x),
+			pl AS (SELECT pl.id, pl.unit_id, pu.path, pu.level = 'BRANCH' AS branch FROM pledges pl JOIN sc pu ON pu.unit_id = pl.unit_id
+				WHERE pl.year = $1),
+			k AS (SELECT k.unit_id, k.figure, k.kind, k.n FROM `+f.t.endKept+` k
+				WHERE k.figure = 'MEMBERS' OR k.figure = 'SIGNED' AND k.kind IN (SELECT id::text FROM pl WHERE NOT branch)),
+			labelled AS (SELECT a.unit_id, k.figure, k.kind, sum(k.n) AS n
+				FROM k JOIN sc ON sc.unit_id = k.unit_id, unnest(string_to_array(sc.path::text, '.')::bigint[]) AS a (unit_id)
+				WHERE a.unit_id IN (SELECT unit_id FROM pl WHERE NOT branch) GROUP BY 1, 2, 3),
+			counted AS (
+				SELECT pl.id, sum(l.n) FILTER (WHERE l.figure = 'MEMBERS') AS eligible,
+					sum(l.n) FILTER (WHERE l.figure = 'SIGNED' AND l.kind = pl.id::text) AS signed
+				FROM pl JOIN labelled l ON l.unit_id = pl.unit_id WHERE NOT pl.branch GROUP BY 1
+				UNION ALL
+				SELECT pl.id, sum(f.n) FILTER (WHERE f.figure = 'MEMBERS'), sum(f.n) FILTER (WHERE f.figure = 'SIGNED' AND f.kind = pl.id::text)
+				FROM pl JOIN unit_year_figures f ON f.unit_id = pl.unit_id AND f.year = $1 AND f.figure IN ('MEMBERS', 'SIGNED')
+				WHERE pl.branch GROUP BY 1)
+			SELECT pl.id, coalesce(c.eligible, 0)::int, coalesce(c.signed, 0)::int
+			FROM pl LEFT JOIN counted c ON c.id = pl.id ORDER BY pl.path, pl.id`, r.Year).
+			Query(appendEach(&r.Pledges, &p, &p.PledgeID, &p.Eligible, &p.Signed))
+		return
+	}
 	// A member is eligible for the pledges of every unit on their unit's
 	// path (of the time). The members are counted by unit first, and the
 	// units' counts go to the pledges on their path's labels (joined by
@@ -331,6 +357,22 @@ func (f figures) pledges() {
 // ratings queues the year's ratings by level, and the members left unrated.
 func (f figures) ratings() {
 	b, r, start, atEnd := f.b, f.r, f.start, f.t.atEnd
+	if f.t.endKept != "" {
+		b.Queue(`SELECT coalesce(sum(n) FILTER (WHERE figure = 'RATINGS' AND kind = 'EXCELLENT'), 0)::int,
+				coalesce(sum(n) FILTER (WHERE figure = 'RATINGS' AND kind = 'GOOD'), 0)::int,
+				coalesce(sum(n) FILTER (WHERE figure = 'RATINGS' AND kind = 'COMPLETED'), 0)::int,
+				coalesce(sum(n) FILTER (WHERE figure = 'RATINGS' AND kind = 'NOT_COMPLETED'), 0)::int,
+				(coalesce(sum(n) FILTER (WHERE figure = 'MEMBERS'), 0) - coalesce(sum(n) FILTER (WHERE figure = 'RATED'), 0))::int
+			FROM ` + f.t.endKept + ` k WHERE figure IN ('RATINGS', 'RATED', 'MEMBERS')`).QueryRow(func(row pgx.Row) error {
+			rt := &r.Ratings
+			if err := row.Scan(&rt.Excellent, &rt.Good, &rt.Completed, &rt.NotCompleted, &rt.Unrated); err != nil {
+				return err
+			}
+			rt.Rated = rt.Excellent + rt.Good + rt.Completed + rt.NotCompleted
+			return nil
+		})
+		return
+	}
 	b.Queue(`WITH ae AS (SELECT * FROM `+atEnd+` x)
 		SELECT
 			count(*) FILTER (WHERE r.level = 'EXCELLENT'), count(*) FILTER (WHERE r.level = 'GOOD'),
@@ -352,20 +394,32 @@ func (f figures) ratings() {
 func (f figures) received() {
 	b, r, start, atEnd := f.b, f.r, f.start, f.t.atEnd
 	var x Received
-	// A member's commendation counts where the member was at the end of
-	// the year; one who had left by then counts where they are now, if
-	// that unit is in the scope.
-	// The commendations are found from the scope's units and members
-	// through their indexes, not among the year's commendations of the
-	// whole country.
+	if f.t.endKept != "" {
+		b.Queue(`SELECT split_part(kind, '/', 1), area, coalesce(sum(n) FILTER (WHERE kind LIKE '%/INDIVIDUAL'), 0)::int,
+				coalesce(sum(n) FILTER (WHERE kind LIKE '%/COLLECTIVE'), 0)::int
+			FROM ` + f.t.endKept + ` k WHERE figure = 'RECEIVED' GROUP BY 1, 2 ORDER BY 2, 1`).
+			Query(appendEach(&r.Received, &x, &x.Form, &x.IssuerLevel, &x.Individual, &x.Collective))
+		return
+	}
+	// A member's commendation counts where the member was on the report's
+	// date; one who was not a member then counts in the unit of their
+	// latest stay (where they are now, or were last), if that unit is in
+	// the scope: one unit each, so a unit's commendations are those of the
+	// units below it added up. (The kept RECEIVED rows, migration 21, say
+	// the same of the year's end.) The commendations are found from the
+	// scope's units and members through their indexes, not among the
+	// year's commendations of the whole country.
 	b.Queue(`WITH y AS (SELECT extract(year FROM $1::date)::int AS year)
 		SELECT c.form, c.issuer_level, count(*) FILTER (WHERE c.member_id IS NOT NULL), count(*) FILTER (WHERE c.unit_id IS NOT NULL)
 		FROM (SELECT c.id FROM `+f.t.scope+` s JOIN commendations c ON c.unit_id = s.unit_id AND c.year = (SELECT year FROM y)
 			UNION SELECT c.id FROM `+atEnd+` ae JOIN commendations c ON c.member_id = ae.id AND c.year = (SELECT year FROM y)
-			UNION SELECT c.id FROM `+f.t.scope+` s JOIN members m ON m.unit_id = s.unit_id
-				JOIN commendations c ON c.member_id = m.id AND c.year = (SELECT year FROM y)) x
+			UNION SELECT c.id FROM `+f.t.scope+` s JOIN member_stays st ON st.unit_id = s.unit_id
+				JOIN commendations c ON c.member_id = st.member_id AND c.year = (SELECT year FROM y)
+				WHERE NOT EXISTS (SELECT 1 FROM member_stays l WHERE l.member_id = st.member_id AND l.entered_on > st.entered_on)
+					AND NOT EXISTS (SELECT 1 FROM member_stays e WHERE e.member_id = st.member_id AND e.entered_on <= $2::date
+						AND (e.left_on IS NULL OR e.left_on > $2::date))) x
 		JOIN commendations c ON c.id = x.id
-		GROUP BY 1, 2 ORDER BY 2, 1`, start).
+		GROUP BY 1, 2 ORDER BY 2, 1`, start, f.end).
 		Query(appendEach(&r.Received, &x, &x.Form, &x.IssuerLevel, &x.Individual, &x.Collective))
 }
 
@@ -373,6 +427,13 @@ func (f figures) received() {
 func (f figures) given() {
 	b, r, start := f.b, f.r, f.start
 	var x Given
+	if f.t.endKept != "" {
+		b.Queue(`SELECT split_part(kind, '/', 1), coalesce(sum(n) FILTER (WHERE kind LIKE '%/INDIVIDUAL'), 0)::int,
+				coalesce(sum(n) FILTER (WHERE kind LIKE '%/COLLECTIVE'), 0)::int
+			FROM ` + f.t.endKept + ` k WHERE figure = 'GIVEN' GROUP BY 1 ORDER BY 1`).
+			Query(appendEach(&r.Given, &x, &x.Form, &x.Individual, &x.Collective))
+		return
+	}
 	b.Queue(`SELECT c.form, count(*) FILTER (WHERE c.member_id IS NOT NULL), count(*) FILTER (WHERE c.unit_id IS NOT NULL)
 		FROM commendations c JOIN `+f.t.scope+` iu ON iu.unit_id = c.issuer_unit_id
 		WHERE c.year = extract(year FROM $1::date)::int

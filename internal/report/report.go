@@ -228,10 +228,9 @@ func (p Parts) any() bool {
 
 // needsEnd reports whether p reads the members at the year's end one by
 // one (report_members_end): the sections that look at each member's
-// participation, signatures, rating or commendations, and the counts
-// where t has no kept ones.
+// participation, and the others where t has no kept counts.
 func (p Parts) needsEnd(t tables) bool {
-	return p.Activities || p.Pledges || p.Ratings || p.Commendations || p.Attendances || (t.endKept == "" && (p.Members || p.Breakdown))
+	return p.Activities || p.Attendances || (t.endKept == "" && (p.Members || p.Breakdown || p.Pledges || p.Ratings || p.Commendations))
 }
 
 // Yearly computes the whole report of unitID for year, with the previous
