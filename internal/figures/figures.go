@@ -3,10 +3,13 @@
 // maintained by the triggers of migration 17, defined by the SQL function
 // figures_from_records), the participants (unit_participants, defined by
 // participants_from_records), the activities' totals (activity_totals,
-// defined by activity_totals_from_records) and the members' stays in units
+// defined by activity_totals_from_records), the members' stays in units
 // (member_stays, of migration 18, defined by the view
-// member_stays_from_events). Verify compares what is kept with its
-// definition and Rebuild refills it.
+// member_stays_from_events), the year rows of members, ratings,
+// signatures and commendations (migrations 20 and 21, defined by
+// members_from_stays and marks_from_records) and the rollups
+// (unit_rollup_figures, migration 19, defined by rollups_from_figures).
+// Verify compares what is kept with its definition and Rebuild refills it.
 package figures
 
 import (
