@@ -170,6 +170,21 @@ const yearRowsDiffSQL = `WITH ids AS (SELECT %[1]s AS ids),
 	WHERE k.n IS DISTINCT FROM w.n
 	ORDER BY 2, 3, 4, 5, 6`
 
+// participantsMarksDiffSQL lists the participants' weights (migration
+// 22) of the filter's units and years that differ from their definition,
+// which is computed for every member of those years (a member's weights
+// lie on the units above those they attended).
+const participantsMarksDiffSQL = `WITH ids AS (SELECT %[1]s AS ids),
+	want AS (SELECT r.* FROM ids, participant_marks_of(extract(year FROM $2::date)::int, extract(year FROM $3::date)::int) r
+		WHERE r.unit_id = ANY (ids.ids)),
+	kept AS (SELECT y.* FROM unit_year_figures y, ids WHERE y.unit_id = ANY (ids.ids)
+		AND y.figure IN ('PARTICIPANTS', 'PARTICIPANTS_AT_END')
+		AND y.year BETWEEN extract(year FROM $2::date) AND extract(year FROM $3::date))
+	SELECT 'unit_year_figures', unit_id, year::text, figure, area, kind, coalesce(k.n, 0), coalesce(w.n, 0), '', ''
+	FROM want w FULL JOIN kept k USING (unit_id, year, figure, area, kind)
+	WHERE k.n IS DISTINCT FROM w.n
+	ORDER BY 2, 3, 4, 5, 6`
+
 // rollupKeys is, for the filter's units (%[1]s), the units whose rollups
 // can hold their figures: themselves and every parent they have had.
 const rollupKeys = `ARRAY(SELECT unnest(%[1]s) UNION SELECT v.parent_id FROM unit_versions v
@@ -215,7 +230,7 @@ func Verify(ctx context.Context, pool *pgxpool.Pool, f Filter) ([]Difference, er
 	units, from, to := f.bounds()
 	var diffs []Difference
 	err := pgx.BeginTxFunc(ctx, pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-		for _, q := range []string{diffSQL, yearRowsDiffSQL, rollupsDiffSQL, participantsDiffSQL, totalsDiffSQL, staysDiffSQL} {
+		for _, q := range []string{diffSQL, yearRowsDiffSQL, participantsMarksDiffSQL, rollupsDiffSQL, participantsDiffSQL, totalsDiffSQL, staysDiffSQL} {
 			rows, err := tx.Query(ctx, fmt.Sprintf(q, units), f.UnitID, from, to)
 			if err != nil {
 				return err
@@ -259,6 +274,7 @@ func Rebuild(ctx context.Context, pool db.DB, f Filter) (int64, error) {
 		for _, q := range []string{
 			`LOCK TABLE unit_figures, unit_year_figures, unit_rollup_figures, unit_participants, activity_totals, member_stays IN EXCLUSIVE MODE`,
 			`ALTER TABLE unit_year_figures DISABLE TRIGGER USER`,
+			`ALTER TABLE unit_participants DISABLE TRIGGER USER`,
 		} {
 			if _, err := tx.Exec(ctx, q); err != nil {
 				return err
@@ -296,8 +312,14 @@ func Rebuild(ctx context.Context, pool db.DB, f Filter) (int64, error) {
 				return err
 			}
 		}
+		// The participants' weights of the years, of every unit: a
+		// member's lie on the units above those they attended.
+		if _, err := tx.Exec(ctx, `SELECT participant_marks_rebuild($1, $2)`, first, last); err != nil {
+			return err
+		}
 		for _, q := range []string{
 			`ALTER TABLE unit_year_figures ENABLE TRIGGER USER`,
+			`ALTER TABLE unit_participants ENABLE TRIGGER USER`,
 			// The reports' plans need the new rows' statistics at once,
 			// not when autovacuum gets to them.
 			`ANALYZE unit_figures, unit_year_figures, unit_rollup_figures, unit_participants, activity_totals, member_stays`,

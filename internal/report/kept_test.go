@@ -65,8 +65,9 @@ func TestReportAsOfADayCutsTheMonth(t *testing.T) {
 }
 
 // The members counted from the kept year-end counts (migration 20, rolled
-// up by the tree of each year's end), and the pledges, ratings and
-// commendations from the kept marks (migration 21), are those counted one
+// up by the tree of each year's end), the pledges, ratings and
+// commendations from the kept marks (migration 21), and the distinct
+// participants from the kept weights (migration 22), are those counted one
 // by one from the stays and records, which a report of a year beyond the
 // horizon reads: for every unit of the demo, whose tree the 2025 reform
 // restructured, in every year around it.
@@ -76,7 +77,7 @@ func TestKeptMemberCountsAreTheStays(t *testing.T) {
 	pool := demo(t)
 	reports := report.NewStore(pool)
 	parts := report.Parts{Members: true, YearStart: true, Breakdown: true, Committee: true, Pledges: true, Ratings: true, Commendations: true,
-		Previous: &report.Parts{Members: true, YearStart: true, Pledges: true, Ratings: true, Commendations: true}}
+		Activities: true, Previous: &report.Parts{Members: true, YearStart: true, Pledges: true, Ratings: true, Commendations: true, Activities: true}}
 	rows, err := pool.Query(ctx, `SELECT id FROM units ORDER BY id`)
 	if err != nil {
 		t.Fatal(err)
@@ -128,7 +129,11 @@ func TestKeptMemberCountsAreTheStays(t *testing.T) {
 					k.unit, y.want.Year, y.got.Pledges, y.got.Ratings, y.got.Received, y.got.Given,
 					y.want.Pledges, y.want.Ratings, y.want.Received, y.want.Given)
 			}
-			signed += len(y.want.Pledges) + y.want.Ratings.Rated + len(y.want.Received)
+			if !reflect.DeepEqual(y.got.Areas, y.want.Areas) || !reflect.DeepEqual(y.got.Total, y.want.Total) {
+				t.Errorf("unit %d, %d: kept work areas %+v, total %+v; records say %+v, %+v",
+					k.unit, y.want.Year, y.got.Areas, y.got.Total, y.want.Areas, y.want.Total)
+			}
+			signed += len(y.want.Pledges) + y.want.Ratings.Rated + len(y.want.Received) + y.want.Total.Participants
 		}
 	}
 	if members == 0 || signed == 0 {

@@ -251,6 +251,26 @@ func (f figures) participations() {
 		})
 		return err
 	})
+	if f.t.endKept != "" {
+		// The kept weights (migration 22), whose sum over the scope is its
+		// distinct participants, and those of them in it at the year's end.
+		b.Queue(`SELECT k.area, coalesce(sum(k.n) FILTER (WHERE k.figure = 'PARTICIPANTS'), 0)::int,
+				coalesce(sum(k.n) FILTER (WHERE k.figure = 'PARTICIPANTS_AT_END'), 0)::int
+			FROM ` + f.t.endKept + ` k WHERE k.figure IN ('PARTICIPANTS', 'PARTICIPANTS_AT_END') GROUP BY 1`).Query(func(rows pgx.Rows) error {
+			var area string
+			var participants, atYearEnd int
+			_, err := pgx.ForEachRow(rows, []any{&area, &participants, &atYearEnd}, func() error {
+				a := &r.Total
+				if area != "" {
+					a = r.area(activity.WorkArea(area))
+				}
+				a.Participants, a.ParticipantsAtYearEnd = participants, atYearEnd
+				return nil
+			})
+			return err
+		})
+		return
+	}
 	// A whole year reads the kept participants, a row per unit and member;
 	// a year cut short reads its attendances.
 	attended := `(SELECT p.member_id, p.area AS work_area FROM ` + f.t.scope + ` s

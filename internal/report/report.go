@@ -227,10 +227,10 @@ func (p Parts) any() bool {
 }
 
 // needsEnd reports whether p reads the members at the year's end one by
-// one (report_members_end): the sections that look at each member's
-// participation, and the others where t has no kept counts.
+// one (report_members_end): the export's list of people, and the sections
+// that count members where t has no kept counts.
 func (p Parts) needsEnd(t tables) bool {
-	return p.Activities || p.Attendances || (t.endKept == "" && (p.Members || p.Breakdown || p.Pledges || p.Ratings || p.Commendations))
+	return p.Attendances || (t.endKept == "" && (p.Members || p.Activities || p.Breakdown || p.Pledges || p.Ratings || p.Commendations))
 }
 
 // Yearly computes the whole report of unitID for year, with the previous
