@@ -200,5 +200,6 @@ DROP FUNCTION members_lock_update(bigint[]);
 DROP FUNCTION participant_marks_of(int, int);
 DROP FUNCTION participant_weights(bigint[], int[], text[], bigint[]);
 DROP FUNCTION path_meet(ltree, ltree);
+DROP INDEX unit_participants_member;
 ALTER TABLE unit_rollup_figures DROP CONSTRAINT unit_rollup_figures_n_check, ADD CONSTRAINT unit_rollup_figures_n_check CHECK (n > 0);
 ALTER TABLE unit_year_figures DROP CONSTRAINT unit_year_figures_n_check, ADD CONSTRAINT unit_year_figures_n_check CHECK (n > 0);

@@ -25,6 +25,9 @@
 -- weights, the members' stays do the same when they change, and a
 -- restructuring recomputes the years it changes the tree of.
 
+-- A member's participant rows are read by member (the weights, the stays).
+CREATE INDEX unit_participants_member ON unit_participants (member_id, year);
+
 ALTER TABLE unit_year_figures DROP CONSTRAINT unit_year_figures_n_check, ADD CONSTRAINT unit_year_figures_n_check CHECK (n <> 0);
 ALTER TABLE unit_rollup_figures DROP CONSTRAINT unit_rollup_figures_n_check, ADD CONSTRAINT unit_rollup_figures_n_check CHECK (n <> 0);
 
