@@ -105,14 +105,18 @@ var ErrNoUnit = errors.New("no such unit")
 
 // diffSQL lists the keys where kept and recomputed figures differ: the
 // month rows against the records, and the year rows against the records
-// summed by year.
+// summed by year (and, for the monthly series, by month: MONTHLY,
+// migration 23).
 const diffSQL = `WITH ids AS (SELECT %[1]s AS ids),
 	want AS (SELECT r.* FROM ids, figures_from_records(ids.ids, $2::date, $3::date) r),
 	kept AS (SELECT f.* FROM unit_figures f, ids WHERE f.unit_id = ANY (ids.ids) AND f.month BETWEEN $2::date AND $3::date),
 	want_year AS (SELECT unit_id, extract(year FROM month)::int AS year, figure, area, kind, sum(n) AS n, sum(amount) AS amount
-		FROM want GROUP BY 1, 2, 3, 4, 5),
+		FROM want GROUP BY 1, 2, 3, 4, 5
+		UNION ALL
+		SELECT unit_id, extract(year FROM month)::int, 'MONTHLY', figure, to_char(month, 'MM'), sum(n), 0
+		FROM want WHERE figure IN ('ACTIVITIES', 'ATTENDANCES') GROUP BY 1, 2, 3, 4, 5),
 	kept_year AS (SELECT y.* FROM unit_year_figures y, ids WHERE y.unit_id = ANY (ids.ids)
-		AND y.figure IN ('ACTIVITIES', 'ATTENDANCES', 'CONTRIBUTIONS', 'POSTS')
+		AND y.figure IN ('ACTIVITIES', 'ATTENDANCES', 'CONTRIBUTIONS', 'POSTS', 'MONTHLY')
 		AND y.year BETWEEN extract(year FROM $2::date) AND extract(year FROM $3::date))
 	SELECT 'unit_figures', unit_id, to_char(month, 'YYYY-MM'), figure, area, kind,
 		coalesce(k.n, 0), coalesce(w.n, 0), coalesce(k.amount, 0)::text, coalesce(w.amount, 0)::text

@@ -391,7 +391,7 @@ func TestVerifyFindsAndRebuildRepairs(t *testing.T) {
 	if _, err := pool.Exec(ctx, `UPDATE unit_figures SET n = n + 2 WHERE unit_id = $1`, w.units[3]); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := pool.Exec(ctx, `DELETE FROM unit_year_figures WHERE unit_id = $1 AND figure <> 'MEMBERS'`, w.units[5]); err != nil {
+	if _, err := pool.Exec(ctx, `DELETE FROM unit_year_figures WHERE unit_id = $1 AND figure = 'ACTIVITIES'`, w.units[5]); err != nil {
 		t.Fatal(err)
 	}
 	// The first district's 2025 rollup holds its branch units[3]'s year.

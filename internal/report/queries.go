@@ -469,6 +469,20 @@ func (f figures) news() {
 // monthly queues the held activities and attended participations by month.
 func (f figures) monthly() {
 	b, r := f.b, f.r
+	if wholeYear(r) {
+		// The series kept in the year rows (MONTHLY, migration 23).
+		b.Queue(`SELECT k.kind::int, coalesce(sum(k.n) FILTER (WHERE k.area = 'ACTIVITIES'), 0)::int,
+				coalesce(sum(k.n) FILTER (WHERE k.area = 'ATTENDANCES'), 0)::int
+			FROM ` + f.kept(false) + ` k WHERE k.figure = 'MONTHLY' GROUP BY 1`).Query(func(rows pgx.Rows) error {
+			var month, acts, parts int
+			_, err := pgx.ForEachRow(rows, []any{&month, &acts, &parts}, func() error {
+				r.Monthly[month-1].Activities, r.Monthly[month-1].Participations = acts, parts
+				return nil
+			})
+			return err
+		})
+		return
+	}
 	b.Queue(`SELECT extract(month FROM k.month)::int, coalesce(sum(k.n) FILTER (WHERE k.figure = 'ACTIVITIES'), 0)::int,
 			coalesce(sum(k.n) FILTER (WHERE k.figure = 'ATTENDANCES'), 0)::int
 		FROM ` + f.kept(true) + ` k WHERE k.figure IN ('ACTIVITIES', 'ATTENDANCES') GROUP BY 1`).Query(func(rows pgx.Rows) error {
