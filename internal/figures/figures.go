@@ -175,14 +175,18 @@ const yearRowsDiffSQL = `WITH ids AS (SELECT %[1]s AS ids),
 	ORDER BY 2, 3, 4, 5, 6`
 
 // participantsMarksDiffSQL lists the participants' weights (migration
-// 22) of the filter's units and years that differ from their definition,
-// which is computed for every member of those years (a member's weights
-// lie on the units above those they attended).
+// 22) and the movements (migration 24) of the filter's units and years
+// that differ from their definitions, which are computed for every member
+// and event of those years (a member's weights lie on the units above
+// those they attended, a transfer's on the units above both ends).
 const participantsMarksDiffSQL = `WITH ids AS (SELECT %[1]s AS ids),
 	want AS (SELECT r.* FROM ids, participant_marks_of(extract(year FROM $2::date)::int, extract(year FROM $3::date)::int) r
-		WHERE r.unit_id = ANY (ids.ids)),
+			WHERE r.unit_id = ANY (ids.ids)
+		UNION ALL
+		SELECT r.* FROM ids, movements_of(extract(year FROM $2::date)::int, extract(year FROM $3::date)::int) r
+			WHERE r.unit_id = ANY (ids.ids)),
 	kept AS (SELECT y.* FROM unit_year_figures y, ids WHERE y.unit_id = ANY (ids.ids)
-		AND y.figure IN ('PARTICIPANTS', 'PARTICIPANTS_AT_END')
+		AND y.figure IN ('PARTICIPANTS', 'PARTICIPANTS_AT_END', 'MOVEMENTS')
 		AND y.year BETWEEN extract(year FROM $2::date) AND extract(year FROM $3::date))
 	SELECT 'unit_year_figures', unit_id, year::text, figure, area, kind, coalesce(k.n, 0), coalesce(w.n, 0), '', ''
 	FROM want w FULL JOIN kept k USING (unit_id, year, figure, area, kind)

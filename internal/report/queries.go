@@ -66,7 +66,14 @@ func heldActivities(scope string) string {
 // endKept and startKept, when not empty, are FROM items of kept figures
 // whose MEMBERS rows count the members at the year's end and start
 // (migration 20), which the counts then read instead of atEnd and atStart.
-type tables struct{ scope, atEnd, atStart, attended, endKept, startKept string }
+// movesKept says the kept movements serve: endKept is set, and the scope
+// is one subtree (the previous year of a unit formed by a merge is the
+// union of its predecessors', where a transfer between two of them meets
+// outside it).
+type tables struct {
+	scope, atEnd, atStart, attended, endKept, startKept string
+	movesKept                                           bool
+}
 
 // figures queues one year's figures of a report into a batch, a method a
 // group of them.
@@ -173,6 +180,19 @@ func (f figures) yearStart() {
 // movement in or out: the members stayed where they were, under a new unit.
 func (f figures) movements() {
 	b, m := f.b, &f.r.Members
+	if f.t.movesKept {
+		// The kept movements (migration 24): a transfer between two units
+		// of the scope is counted on their meeting point, and is neither in
+		// nor out.
+		b.Queue(`SELECT coalesce(sum(n) FILTER (WHERE kind = 'ADMITTED'), 0)::int,
+				(coalesce(sum(n) FILTER (WHERE kind = 'IN'), 0) - coalesce(sum(n) FILTER (WHERE kind = 'INTERNAL'), 0))::int,
+				(coalesce(sum(n) FILTER (WHERE kind = 'OUT'), 0) - coalesce(sum(n) FILTER (WHERE kind = 'INTERNAL'), 0))::int,
+				coalesce(sum(n) FILTER (WHERE kind = 'AGED_OUT'), 0)::int, coalesce(sum(n) FILTER (WHERE kind = 'REMOVED'), 0)::int
+			FROM ` + f.t.endKept + ` k WHERE figure = 'MOVEMENTS'`).QueryRow(func(row pgx.Row) error {
+			return row.Scan(&m.Admitted, &m.TransferredIn, &m.TransferredOut, &m.AgedOut, &m.Removed)
+		})
+		return
+	}
 	b.Queue(`SELECT
 			count(*) FILTER (WHERE e.kind = 'ADMITTED' AND su.unit_id IS NOT NULL),
 			count(*) FILTER (WHERE e.kind = 'TRANSFERRED' AND st.unit_id IS NOT NULL AND sf.unit_id IS NULL AND NOT `+restructuring+`),

@@ -308,13 +308,16 @@ func (s *Store) period(ctx context.Context, unitID int64, year int, periodStart,
 	var date *time.Time
 	var name, prevName *string
 	var horizon int
+	var mergedInto bool
 	err := s.pool.QueryRow(ctx, `WITH d AS (SELECT max(least(coalesce(valid_to, $3::date), $3::date)) AS day FROM unit_versions
 			WHERE unit_id = $1 AND during && daterange($2::date, $3::date, '[]'))
 		SELECT EXISTS (SELECT 1 FROM units WHERE id = $1), d.day,
 			(SELECT name FROM unit_versions WHERE unit_id = $1 AND during @> d.day),
 			(SELECT name FROM unit_versions WHERE unit_id = $1 AND during @> $4::date),
-			(SELECT year FROM figures_horizon)
-		FROM d`, unitID, since, end, prevEnd).Scan(&exists, &date, &name, &prevName, &horizon)
+			(SELECT year FROM figures_horizon),
+			EXISTS (SELECT 1 FROM unit_lineage l JOIN unit_changes c ON c.id = l.change_id
+				WHERE l.successor_id = $1 AND c.kind = 'MERGE' AND c.effective_on BETWEEN $5::date AND d.day)
+		FROM d`, unitID, since, end, prevEnd, start).Scan(&exists, &date, &name, &prevName, &horizon, &mergedInto)
 	if err != nil {
 		return nil, fmt.Errorf("report unit: %w", err)
 	}
@@ -353,6 +356,7 @@ func (s *Store) period(ctx context.Context, unitID int64, year int, periodStart,
 	}
 	if wholeYear(cur) && year <= horizon {
 		now.endKept = yearFigures(scopeNow, year, 0)
+		now.movesKept = true
 	}
 	if startsYear(cur) && year-1 <= horizon {
 		now.startKept = yearFigures(scopePrev, year-1, 0)
@@ -361,6 +365,7 @@ func (s *Store) period(ctx context.Context, unitID int64, year int, periodStart,
 	if year-1 <= horizon {
 		before.endKept = yearFigures(scopePrev, year-1, 0)
 		before.startKept = ownYearFigures(scopePrev, year-2)
+		before.movesKept = !mergedInto
 	}
 	scope, pre := queueTables(cur, parts, now, prev, prevParts, before)
 	err = s.inReportTx(ctx, scope, func(tx pgx.Tx) error {
