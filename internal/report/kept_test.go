@@ -140,3 +140,46 @@ func TestKeptMemberCountsAreTheStays(t *testing.T) {
 		t.Fatalf("%d members, %d pledges, ratings and commendations counted in all: the demo should have some", members, signed)
 	}
 }
+
+// The notable activities found by walking the country's ranking (a large
+// scope's way) are those found by ranking the scope's own activities (a
+// small one's), for every unit and year of the demo; ties on value and
+// attendances go to the earliest either way.
+func TestNotableBothWays(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := demo(t)
+	walk, rank := report.NewStore(pool), report.NewStore(pool)
+	report.SetNotableWay(walk, 1)
+	report.SetNotableWay(rank, 2)
+	rows, err := pool.Query(ctx, `SELECT id FROM units ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := 0
+	for _, id := range ids {
+		for year := 2022; year <= 2026; year++ {
+			w, werr := walk.YearlyParts(ctx, id, year, report.Parts{Notable: true})
+			r, rerr := rank.YearlyParts(ctx, id, year, report.Parts{Notable: true})
+			if (werr == nil) != (rerr == nil) {
+				t.Fatalf("unit %d, %d: %v / %v", id, year, werr, rerr)
+			}
+			if werr != nil {
+				continue
+			}
+			for i := range r.Areas {
+				found += len(r.Areas[i].Notable)
+				if !slices.Equal(w.Areas[i].Notable, r.Areas[i].Notable) {
+					t.Errorf("unit %d, %d, %s: walking %v, ranking %v", id, year, r.Areas[i].WorkArea, w.Areas[i].Notable, r.Areas[i].Notable)
+				}
+			}
+		}
+	}
+	if found == 0 {
+		t.Fatal("no notable activity in the demo at all")
+	}
+}

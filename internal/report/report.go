@@ -169,6 +169,10 @@ var WorkAreas = []activity.WorkArea{
 type Store struct {
 	pool db.DB
 	now  func() time.Time
+	// notableWay forces how notable activities are found (tests hold the
+	// two ways equal): 0 chooses by the scope's size, 1 walks the
+	// country's ranking, 2 ranks the scope's own activities.
+	notableWay int
 }
 
 // NewStore returns a Store on pool.
@@ -350,7 +354,8 @@ func (s *Store) period(ctx context.Context, unitID int64, year int, periodStart,
 	// (migration 20); the tree a year's rollups follow is that year's end,
 	// so the previous year's start, counted over the tree of its end, reads
 	// the units' own rows.
-	now := tables{scope: scopeNow, atEnd: "report_members_end", atStart: "report_members_prev_end", attended: "report_attended"}
+	now := tables{scope: scopeNow, atEnd: "report_members_end", atStart: "report_members_prev_end", attended: "report_attended",
+		notableWay: s.notableWay}
 	if !startsYear(cur) {
 		now.atStart = "report_members_start"
 	}
