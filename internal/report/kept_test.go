@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/sodoan/sodoan/internal/activity"
 	"github.com/sodoan/sodoan/internal/org"
@@ -78,14 +79,7 @@ func TestKeptMemberCountsAreTheStays(t *testing.T) {
 	reports := report.NewStore(pool)
 	parts := report.Parts{Members: true, YearStart: true, Breakdown: true, Committee: true, Pledges: true, Ratings: true, Commendations: true,
 		Activities: true, Previous: &report.Parts{Members: true, YearStart: true, Pledges: true, Ratings: true, Commendations: true, Activities: true}}
-	rows, err := pool.Query(ctx, `SELECT id FROM units ORDER BY id`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
-	if err != nil {
-		t.Fatal(err)
-	}
+	ids := allUnits(t, pool)
 	type key struct {
 		unit int64
 		year int
@@ -152,14 +146,7 @@ func TestNotableBothWays(t *testing.T) {
 	walk, rank := report.NewStore(pool), report.NewStore(pool)
 	report.SetNotableWay(walk, 1)
 	report.SetNotableWay(rank, 2)
-	rows, err := pool.Query(ctx, `SELECT id FROM units ORDER BY id`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
-	if err != nil {
-		t.Fatal(err)
-	}
+	ids := allUnits(t, pool)
 	found := 0
 	for _, id := range ids {
 		for year := 2022; year <= 2026; year++ {
@@ -182,4 +169,18 @@ func TestNotableBothWays(t *testing.T) {
 	if found == 0 {
 		t.Fatal("no notable activity in the demo at all")
 	}
+}
+
+// allUnits is the id of every unit, in order.
+func allUnits(t *testing.T, pool *pgxpool.Pool) []int64 {
+	t.Helper()
+	rows, err := pool.Query(context.Background(), `SELECT id FROM units ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ids
 }
