@@ -320,8 +320,13 @@ func Rebuild(ctx context.Context, pool db.DB, f Filter) (int64, error) {
 				return err
 			}
 		}
-		// The participants' weights of the years, of every unit: a
-		// member's lie on the units above those they attended.
+		// The participants' weights and the movements of the years, of every
+		// unit: a member's weights lie on the units above those they
+		// attended. They join the tables just rewritten, which a bulk load
+		// has left without statistics (the plan for none took minutes).
+		if _, err := tx.Exec(ctx, `ANALYZE unit_participants, member_stays, member_events, unit_versions`); err != nil {
+			return err
+		}
 		if _, err := tx.Exec(ctx, `SELECT participant_marks_rebuild($1, $2)`, first, last); err != nil {
 			return err
 		}
