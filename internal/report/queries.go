@@ -351,28 +351,23 @@ func (f figures) pledges() {
 	b, r, start, atEnd := f.b, f.r, f.start, f.t.atEnd
 	var p Pledge
 	if f.t.endKept != "" {
-		// From the kept counts (migrations 20 and 21): a branch's pledge
-		// reads the branch's own rows (its parent's rollup mixes its
-		// members with their neighbours'); another unit's pledge sums the
-		// rows of the units under it, read through their paths' labels.
+		// From the kept rows (migrations 20, 21 and 26): each pledge's
+		// SIGNED rows count its eligible signers wherever they lie, a
+		// branch's pledge has its members in its ELIGIBLE row, and
+		// another unit's pledge sums the members of the units under it,
+		// read through their paths' labels.
 		b.Queue(`WITH sc AS (SELECT * FROM `+f.t.scope+` x),
 			pl AS (SELECT pl.id, pl.unit_id, pu.path, pu.level = 'BRANCH' AS branch FROM pledges pl JOIN sc pu ON pu.unit_id = pl.unit_id
 				WHERE pl.year = $1),
-			k AS (SELECT k.unit_id, k.figure, k.kind, k.n FROM `+f.t.endKept+` k
-				WHERE k.figure = 'MEMBERS' OR k.figure = 'SIGNED' AND k.kind IN (SELECT id::text FROM pl WHERE NOT branch)),
-			labelled AS (SELECT a.unit_id, k.figure, k.kind, sum(k.n) AS n
+			k AS (SELECT k.unit_id, k.figure, k.kind, k.n FROM `+f.t.endKept+` k WHERE k.figure IN ('MEMBERS', 'SIGNED', 'ELIGIBLE')),
+			per_pledge AS (SELECT kind, sum(n) FILTER (WHERE figure = 'SIGNED') AS signed, sum(n) FILTER (WHERE figure = 'ELIGIBLE') AS eligible
+				FROM k WHERE figure IN ('SIGNED', 'ELIGIBLE') GROUP BY kind),
+			labelled AS (SELECT a.unit_id, sum(k.n) AS n
 				FROM k JOIN sc ON sc.unit_id = k.unit_id, unnest(string_to_array(sc.path::text, '.')::bigint[]) AS a (unit_id)
-				WHERE a.unit_id IN (SELECT unit_id FROM pl WHERE NOT branch) GROUP BY 1, 2, 3),
-			counted AS (
-				SELECT pl.id, sum(l.n) FILTER (WHERE l.figure = 'MEMBERS') AS eligible,
-					sum(l.n) FILTER (WHERE l.figure = 'SIGNED' AND l.kind = pl.id::text) AS signed
-				FROM pl JOIN labelled l ON l.unit_id = pl.unit_id WHERE NOT pl.branch GROUP BY 1
-				UNION ALL
-				SELECT pl.id, sum(f.n) FILTER (WHERE f.figure = 'MEMBERS'), sum(f.n) FILTER (WHERE f.figure = 'SIGNED' AND f.kind = pl.id::text)
-				FROM pl JOIN unit_year_figures f ON f.unit_id = pl.unit_id AND f.year = $1 AND f.figure IN ('MEMBERS', 'SIGNED')
-				WHERE pl.branch GROUP BY 1)
-			SELECT pl.id, coalesce(c.eligible, 0)::int, coalesce(c.signed, 0)::int
-			FROM pl LEFT JOIN counted c ON c.id = pl.id ORDER BY pl.path, pl.id`, r.Year).
+				WHERE k.figure = 'MEMBERS' AND a.unit_id IN (SELECT unit_id FROM pl WHERE NOT branch) GROUP BY 1)
+			SELECT pl.id, coalesce(CASE WHEN pl.branch THEN pp.eligible ELSE l.n END, 0)::int, coalesce(pp.signed, 0)::int
+			FROM pl LEFT JOIN per_pledge pp ON pp.kind = pl.id::text LEFT JOIN labelled l ON l.unit_id = pl.unit_id AND NOT pl.branch
+			ORDER BY pl.path, pl.id`, r.Year).
 			Query(appendEach(&r.Pledges, &p, &p.PledgeID, &p.Eligible, &p.Signed))
 		return
 	}
