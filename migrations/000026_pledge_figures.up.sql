@@ -119,6 +119,14 @@ BEGIN
     WHERE figure IN ('PARTICIPANTS', 'PARTICIPANTS_AT_END', 'MOVEMENTS', 'SIGNED', 'ELIGIBLE');
 END $$;
 
--- An existing database gets them once, here.
-SELECT participant_marks_rebuild(1, 9999);
+-- An existing database gets them once, here (not through the rollups'
+-- trigger, as unit_members_fill).
+ALTER TABLE unit_year_figures DISABLE TRIGGER unit_rollup_delete;
+ALTER TABLE unit_year_figures DISABLE TRIGGER unit_rollup_insert;
+DELETE FROM unit_year_figures WHERE figure = 'SIGNED';
+INSERT INTO unit_year_figures SELECT * FROM marks_from_records(ARRAY(SELECT id FROM units), 1, 9999) WHERE figure IN ('SIGNED', 'ELIGIBLE');
+ALTER TABLE unit_year_figures ENABLE TRIGGER unit_rollup_delete;
+ALTER TABLE unit_year_figures ENABLE TRIGGER unit_rollup_insert;
+DELETE FROM unit_rollup_figures WHERE figure = 'SIGNED';
+INSERT INTO unit_rollup_figures SELECT * FROM rollups_from_figures(ARRAY(SELECT id FROM units), 1, 9999) WHERE figure IN ('SIGNED', 'ELIGIBLE');
 ANALYZE unit_year_figures, unit_rollup_figures;
