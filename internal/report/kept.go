@@ -27,6 +27,21 @@ func yearFigures(scope string, year int, except int64) string {
 		UNION ALL SELECT unit_id FROM ks WHERE level = 'BRANCH' AND NOT EXISTS (SELECT 1 FROM rolled r WHERE r.unit_id = ks.parent_id)))`
 }
 
+// laterYearFigures is the year rows of year for the units of scope, a
+// scope of the tree of the next year's end: its rollups (yearFigures) when
+// no unit of the scope, nor one that left it, changed place during the next
+// year (the rollups of year follow that year's tree), else each unit's own
+// rows. Only one of the two is read.
+func laterYearFigures(scope string, year int) string {
+	next := strconv.Itoa(year + 1)
+	changed := `EXISTS (SELECT 1 FROM unit_versions v WHERE (v.unit_id IN (SELECT unit_id FROM ` + scope + ` cs)
+			OR v.parent_id IN (SELECT unit_id FROM ` + scope + ` cp))
+		AND (extract(year FROM v.valid_from) = ` + next + ` OR extract(year FROM v.valid_to) = ` + next + `))`
+	return `(SELECT * FROM ` + yearFigures(scope, year, 0) + ` r WHERE NOT ` + changed + `
+	UNION ALL
+	SELECT * FROM ` + ownYearFigures(scope, year) + ` o WHERE ` + changed + `)`
+}
+
 // ownYearFigures is the year rows of the units of scope, each unit's own.
 func ownYearFigures(scope string, year int) string {
 	return `(SELECT unit_id, make_date(year, 1, 1) AS month, figure, area, kind, n, amount FROM unit_year_figures

@@ -353,7 +353,7 @@ func (s *Store) period(ctx context.Context, unitID int64, year int, periodStart,
 	// The members at a year's end are kept per unit up to the horizon
 	// (migration 20); the tree a year's rollups follow is that year's end,
 	// so the previous year's start, counted over the tree of its end, reads
-	// the units' own rows.
+	// rollups only where that tree stood through the year.
 	now := tables{scope: scopeNow, atEnd: "report_members_end", atStart: "report_members_prev_end", attended: "report_attended",
 		notableWay: s.notableWay}
 	if !startsYear(cur) {
@@ -369,7 +369,7 @@ func (s *Store) period(ctx context.Context, unitID int64, year int, periodStart,
 	before := tables{scope: scopePrev, atEnd: "report_members_prev_end", atStart: "report_members_prev_start"}
 	if year-1 <= horizon {
 		before.endKept = yearFigures(scopePrev, year-1, 0)
-		before.startKept = ownYearFigures(scopePrev, year-2)
+		before.startKept = laterYearFigures(scopePrev, year-2)
 		before.movesKept = !mergedInto
 	}
 	scope, pre := queueTables(cur, parts, now, prev, prevParts, before)
