@@ -605,7 +605,8 @@ func queueBreakdown(b *pgx.Batch, r *Report, t tables) {
 				sum(k.n) FILTER (WHERE k.figure = 'ATTENDANCES') AS attendances,
 				sum(k.amount) FILTER (WHERE k.figure = 'ATTENDANCES') AS hours,
 				`+money.SumSQL("CASE WHEN k.figure = 'CONTRIBUTIONS' THEN k.amount END")+` AS value
-			FROM `+breakdownFigures(r, t)+` k JOIN sc ON sc.unit_id = k.unit_id GROUP BY 1),
+			FROM `+breakdownFigures(r, t)+` k JOIN sc ON sc.unit_id = k.unit_id
+			WHERE k.figure IN ('MEMBERS', 'ACTIVITIES', 'ATTENDANCES', 'CONTRIBUTIONS') GROUP BY 1),
 		`+members+`
 		SELECT rows.id, rows.name, rows.own, coalesce(m.n, 0), coalesce(k.activities, 0)::int, coalesce(k.attendances, 0)::int,
 			coalesce(k.hours, 0)::float8, coalesce(k.value, 0)::bigint
