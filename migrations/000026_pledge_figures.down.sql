@@ -87,3 +87,4 @@ ALTER TABLE unit_year_figures ENABLE TRIGGER unit_rollup_delete;
 ALTER TABLE unit_year_figures ENABLE TRIGGER unit_rollup_insert;
 DELETE FROM unit_rollup_figures WHERE figure = 'SIGNED';
 INSERT INTO unit_rollup_figures SELECT * FROM rollups_from_figures(ARRAY(SELECT id FROM units), 1, 9999) WHERE figure = 'SIGNED';
+DROP FUNCTION pledge_marks_of(int, int);

@@ -11,8 +11,8 @@
 --             rollups below it, as before).
 --
 -- Both depend on the tree, so a restructuring rewrites them with the
--- participants at commit; a branch's members changing recompute its
--- pledges' keys.
+-- participants at commit; a change in a branch's members is added to its
+-- pledges' ELIGIBLE rows.
 
 CREATE OR REPLACE FUNCTION marks_figures() RETURNS text[]
     LANGUAGE sql IMMUTABLE RETURN ARRAY['RATINGS', 'RATED', 'SIGNED', 'RECEIVED', 'GIVEN', 'ELIGIBLE'];
@@ -63,6 +63,7 @@ CREATE OR REPLACE FUNCTION unit_members_add(units bigint[], entered date[], left
     RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
     du bigint[]; dy int[]; dk text[]; dn bigint[];
+    eu bigint[]; ey int[]; ek text[]; en bigint[];
 BEGIN
     SELECT array_agg(u), array_agg(y), array_agg(k), array_agg(n) INTO du, dy, dk, dn
     FROM (SELECT s.u, y, s.k, sum(s.sign)::bigint AS n
@@ -75,10 +76,16 @@ BEGIN
     END IF;
     PERFORM unit_year_figures_add(du, dy, array_fill('MEMBERS'::text, ARRAY[cardinality(du)]),
         array_fill(''::text, ARRAY[cardinality(du)]), dk, dn, array_fill(0::numeric, ARRAY[cardinality(du)]));
-    -- A branch's pledges of those years count its members.
-    PERFORM unit_marks_refresh(array_agg(k.u), array_agg(k.y)) FROM (
-        SELECT DISTINCT x.u, x.y FROM unnest(du, dy) AS x (u, y)
-        WHERE EXISTS (SELECT 1 FROM pledges p WHERE p.unit_id = x.u AND p.year = x.y)) k;
+    -- A branch's pledges of those years count its members: their ELIGIBLE
+    -- rows take the same change.
+    SELECT array_agg(p.unit_id), array_agg(p.year), array_agg(p.id::text), array_agg(x.n) INTO eu, ey, ek, en
+    FROM (SELECT u, y, sum(n)::bigint AS n FROM unnest(du, dy, dn) AS x (u, y, n) GROUP BY 1, 2 HAVING sum(n) <> 0) x
+        JOIN pledges p ON p.unit_id = x.u AND p.year = x.y
+        JOIN unit_versions v ON v.unit_id = p.unit_id AND v.during @> make_date(p.year, 12, 31) AND v.level = 'BRANCH';
+    IF eu IS NOT NULL THEN
+        PERFORM unit_year_figures_add(eu, ey, array_fill('ELIGIBLE'::text, ARRAY[cardinality(eu)]),
+            array_fill(''::text, ARRAY[cardinality(eu)]), ek, en, array_fill(0::numeric, ARRAY[cardinality(eu)]));
+    END IF;
 END $$;
 
 -- A pledge written touches its unit's year, before and after.
@@ -102,6 +109,31 @@ CREATE TRIGGER unit_marks_update AFTER UPDATE ON pledges REFERENCING OLD TABLE A
 CREATE TRIGGER unit_marks_delete_pledges AFTER DELETE ON pledges REFERENCING OLD TABLE AS old_rows
     FOR EACH STATEMENT EXECUTE FUNCTION unit_marks_pledges();
 
+-- pledge_marks_of is the SIGNED and ELIGIBLE rows of marks_from_records for
+-- every unit, of the years first_year to last_year: the same statements
+-- without the array of units, so that they are planned for the whole
+-- tables (given an array of every unit, marks_from_records ran past twenty
+-- minutes at 1M members; this takes under half a minute). For a
+-- restructuring's rewrite and this migration's fill; a test holds the two
+-- equal.
+CREATE FUNCTION pledge_marks_of(first_year int, last_year int)
+    RETURNS TABLE (unit_id bigint, year integer, figure text, area text, kind text, n bigint, amount numeric)
+    LANGUAGE sql STABLE AS $$
+    SELECT s.unit_id, p.year, 'SIGNED', '', p.id::text, count(*), 0
+    FROM member_stays s JOIN pledge_signatures g ON g.member_id = s.member_id
+        JOIN pledges p ON p.id = g.pledge_id AND p.year BETWEEN first_year AND last_year
+            AND s.entered_on <= make_date(p.year, 12, 31) AND (s.left_on IS NULL OR s.left_on > make_date(p.year, 12, 31))
+        JOIN unit_versions vs ON vs.unit_id = s.unit_id AND vs.during @> make_date(p.year, 12, 31)
+        JOIN unit_versions vp ON vp.unit_id = p.unit_id AND vp.during @> make_date(p.year, 12, 31) AND vs.path <@ vp.path
+    GROUP BY 1, 2, 3, 4, 5
+    UNION ALL
+    SELECT p.unit_id, p.year, 'ELIGIBLE', '', p.id::text, sum(f.n)::bigint, 0
+    FROM pledges p JOIN unit_versions v ON v.unit_id = p.unit_id AND v.during @> make_date(p.year, 12, 31) AND v.level = 'BRANCH'
+        JOIN unit_year_figures f ON f.unit_id = p.unit_id AND f.year = p.year AND f.figure = 'MEMBERS'
+    WHERE p.year BETWEEN first_year AND last_year
+    GROUP BY 1, 2, 3, 4, 5
+$$;
+
 CREATE OR REPLACE FUNCTION participant_marks_rebuild(first_year int, last_year int) RETURNS void
     LANGUAGE plpgsql AS $$
 BEGIN
@@ -110,8 +142,7 @@ BEGIN
     DELETE FROM unit_year_figures WHERE figure IN ('PARTICIPANTS', 'PARTICIPANTS_AT_END', 'MOVEMENTS', 'SIGNED', 'ELIGIBLE') AND year BETWEEN first_year AND last_year;
     INSERT INTO unit_year_figures SELECT * FROM participant_marks_of(first_year, last_year);
     INSERT INTO unit_year_figures SELECT * FROM movements_of(first_year, last_year);
-    INSERT INTO unit_year_figures SELECT * FROM marks_from_records(ARRAY(SELECT id FROM units), first_year, last_year)
-    WHERE figure IN ('SIGNED', 'ELIGIBLE');
+    INSERT INTO unit_year_figures SELECT * FROM pledge_marks_of(first_year, last_year);
     ALTER TABLE unit_year_figures ENABLE TRIGGER unit_rollup_insert;
     ALTER TABLE unit_year_figures ENABLE TRIGGER unit_rollup_delete;
     DELETE FROM unit_rollup_figures WHERE figure IN ('PARTICIPANTS', 'PARTICIPANTS_AT_END', 'MOVEMENTS', 'SIGNED', 'ELIGIBLE') AND year BETWEEN first_year AND last_year;
@@ -124,22 +155,7 @@ END $$;
 ALTER TABLE unit_year_figures DISABLE TRIGGER unit_rollup_delete;
 ALTER TABLE unit_year_figures DISABLE TRIGGER unit_rollup_insert;
 DELETE FROM unit_year_figures WHERE figure = 'SIGNED';
--- The two parts of marks_from_records, for every unit: written out, so
--- that they are planned for the whole table rather than for an array of
--- every unit (the function's plan took over twenty minutes at 1M members).
-INSERT INTO unit_year_figures
-SELECT s.unit_id, p.year, 'SIGNED', '', p.id::text, count(*), 0
-FROM member_stays s JOIN pledge_signatures g ON g.member_id = s.member_id
-    JOIN pledges p ON p.id = g.pledge_id
-        AND s.entered_on <= make_date(p.year, 12, 31) AND (s.left_on IS NULL OR s.left_on > make_date(p.year, 12, 31))
-    JOIN unit_versions vs ON vs.unit_id = s.unit_id AND vs.during @> make_date(p.year, 12, 31)
-    JOIN unit_versions vp ON vp.unit_id = p.unit_id AND vp.during @> make_date(p.year, 12, 31) AND vs.path <@ vp.path
-GROUP BY 1, 2, 3, 4, 5;
-INSERT INTO unit_year_figures
-SELECT p.unit_id, p.year, 'ELIGIBLE', '', p.id::text, sum(f.n)::bigint, 0
-FROM pledges p JOIN unit_versions v ON v.unit_id = p.unit_id AND v.during @> make_date(p.year, 12, 31) AND v.level = 'BRANCH'
-    JOIN unit_year_figures f ON f.unit_id = p.unit_id AND f.year = p.year AND f.figure = 'MEMBERS'
-GROUP BY 1, 2, 3, 4, 5;
+INSERT INTO unit_year_figures SELECT * FROM pledge_marks_of(1, 9999);
 ALTER TABLE unit_year_figures ENABLE TRIGGER unit_rollup_delete;
 ALTER TABLE unit_year_figures ENABLE TRIGGER unit_rollup_insert;
 DELETE FROM unit_rollup_figures WHERE figure = 'SIGNED';

@@ -252,7 +252,10 @@ func (wr writer) write(ctx context.Context, q interface {
 	return err
 }
 
-// requireMatch fails the test with every difference Verify finds.
+// requireMatch fails the test with every difference Verify finds, and
+// when the whole-table definition of the pledges' rows (pledge_marks_of,
+// which a restructuring's rewrite and migration 26 use) is not the
+// per-unit one (marks_from_records) over every unit.
 func requireMatch(t *testing.T, ctx context.Context, pool *pgxpool.Pool, f figures.Filter) {
 	t.Helper()
 	diffs, err := figures.Verify(ctx, pool, f)
@@ -261,6 +264,16 @@ func requireMatch(t *testing.T, ctx context.Context, pool *pgxpool.Pool, f figur
 	}
 	for _, d := range diffs {
 		t.Error(d)
+	}
+	var apart, rows int
+	if err := pool.QueryRow(ctx, `WITH whole AS (SELECT * FROM pledge_marks_of(1, 9999)),
+			per_unit AS (SELECT * FROM marks_from_records(ARRAY(SELECT id FROM units), 1, 9999) WHERE figure IN ('SIGNED', 'ELIGIBLE'))
+		SELECT (SELECT count(*) FROM (SELECT * FROM whole EXCEPT ALL SELECT * FROM per_unit
+			UNION ALL (SELECT * FROM per_unit EXCEPT ALL SELECT * FROM whole)) d), (SELECT count(*) FROM whole)`).Scan(&apart, &rows); err != nil {
+		t.Fatal(err)
+	}
+	if apart != 0 {
+		t.Errorf("pledge_marks_of and marks_from_records differ in %d of %d rows", apart, rows)
 	}
 }
 
