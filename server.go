@@ -254,11 +254,10 @@ func serve(ctx context.Context, cfg config.Config, log zerolog.Logger, migrate b
 		}
 	}
 
-	// The members' year rows reach the next year before the first request,
-	// and follow the calendar while the server runs.
-	if _, err := figures.ExtendHorizon(ctx, pool, time.Now()); err != nil {
-		return err
-	}
+	// The members' year rows follow the calendar while the server runs,
+	// the first move at once but not in the way of starting (once a year
+	// it writes a year's rows for every unit; reports of the new year
+	// count from the stays until it has).
 	go figures.KeepHorizon(ctx, pool, log, 6*time.Hour)
 
 	if cfg.LoadDemo() {
