@@ -688,3 +688,35 @@ func TestKeptFiguresFollowRestructurings(t *testing.T) {
 	writes(200)
 	requireMatch(t, ctx, pool, figures.Filter{})
 }
+
+// Moving the horizon on writes the members' rows of the years it passes,
+// and their rollups, as Verify defines them; a second move to the same
+// year does nothing.
+func TestExtendHorizonWritesTheNewYears(t *testing.T) {
+	ctx, pool, _ := start(t)
+	for _, q := range []string{
+		`UPDATE figures_horizon SET year = 2020`,
+		`DELETE FROM unit_year_figures WHERE figure = 'MEMBERS' AND year > 2020`,
+	} {
+		if _, err := pool.Exec(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	requireMatch(t, ctx, pool, figures.Filter{})
+	now := time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC)
+	if moved, err := figures.ExtendHorizon(ctx, pool, now); err != nil || !moved {
+		t.Fatalf("first move: %v %v", moved, err)
+	}
+	var horizon, rows int
+	if err := pool.QueryRow(ctx, `SELECT (SELECT year FROM figures_horizon),
+		(SELECT count(*) FROM unit_year_figures WHERE figure = 'MEMBERS' AND year = 2027)`).Scan(&horizon, &rows); err != nil {
+		t.Fatal(err)
+	}
+	if horizon != 2027 || rows == 0 {
+		t.Fatalf("horizon %d with %d member rows for 2027, want 2027 and some", horizon, rows)
+	}
+	requireMatch(t, ctx, pool, figures.Filter{})
+	if moved, err := figures.ExtendHorizon(ctx, pool, now); err != nil || moved {
+		t.Fatalf("second move: %v %v", moved, err)
+	}
+}
