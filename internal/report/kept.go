@@ -6,40 +6,85 @@ import (
 	"time"
 )
 
-// yearFigures is a FROM item (an alias must follow) of the year rows kept
-// as records are written (migration 17) for the units of scope: rows
-// (unit_id, month, figure, area, kind, n, amount), a few per unit, whatever
-// the records. The units that are not branches give their rollups
+// keptUnitsSQL makes the temporary table report_kept_units, of the units
+// whose year rows a whole year's figures read, for each scope y of
+// report_scope: the units that are not branches, read by their rollups
 // (migration 19: their own rows and those of the branches directly below
-// them at the year's end, the tree of a whole year's scope), the others
-// their own rows; a branch whose parent's rollup is read gives none. Rows
-// of a rollup carry its unit's id. Except, when not zero, is a unit read by
-// its own rows (a breakdown's unit, whose branches have rows of their own).
-func yearFigures(scope string, year int, except int64) string {
+// them at the year's end, the tree of a whole year's scope), and the
+// branches whose parent is not in the scope (a branch's own report), read
+// by their own rows (only a root of the scope can be one). Made once: every section read the scope's tens of
+// thousands of rows again to find these (about 15 ms a section at a
+// province of 22,000 units, where the rows it then read took 5).
+const keptUnitsSQL = `CREATE TEMP TABLE report_kept_units ON COMMIT DROP AS
+	SELECT s.y, s.unit_id, s.level <> 'BRANCH' AS rolled FROM report_scope s
+	WHERE s.level <> 'BRANCH' OR (s.root AND NOT EXISTS (SELECT 1 FROM report_scope p
+		WHERE p.y = s.y AND p.unit_id = s.parent_id AND p.level <> 'BRANCH'))`
+
+// The two scopes' kept units, as FROM items (an alias must follow).
+const (
+	keptNow  = `(SELECT unit_id, rolled FROM report_kept_units WHERE y = 0)`
+	keptPrev = `(SELECT unit_id, rolled FROM report_kept_units WHERE y = 1)`
+)
+
+// yearFigures is a FROM item (an alias must follow) of the year rows kept
+// as records are written (migration 17) for the kept units of a scope
+// (keptNow or keptPrev): rows (unit_id, month, figure, area, kind, n,
+// amount), a few per unit, whatever the records. Rows of a rollup carry
+// its unit's id. Except, when not zero, is a unit of scope read by its own
+// rows, and the branches directly below it by theirs (a breakdown's unit).
+func yearFigures(kept, scope string, year int, except int64) string {
 	y := strconv.Itoa(year)
-	return `(WITH ks AS (SELECT unit_id, parent_id, level FROM ` + scope + ` ks),
-		rolled AS (SELECT unit_id FROM ks WHERE level <> 'BRANCH' AND unit_id <> ` + strconv.FormatInt(except, 10) + `)
-	SELECT unit_id, make_date(year, 1, 1) AS month, figure, area, kind, n, amount FROM unit_rollup_figures
-	WHERE year = ` + y + ` AND unit_id IN (SELECT unit_id FROM rolled)
+	own := `SELECT unit_id FROM ` + kept + ` ko WHERE NOT rolled`
+	if except != 0 {
+		e := strconv.FormatInt(except, 10)
+		own += ` UNION ALL SELECT ` + e + ` UNION ALL SELECT unit_id FROM ` + scope + ` kb WHERE parent_id = ` + e + ` AND level = 'BRANCH'`
+	}
+	return `(SELECT unit_id, make_date(year, 1, 1) AS month, figure, area, kind, n, amount FROM unit_rollup_figures
+	WHERE year = ` + y + ` AND unit_id IN (SELECT unit_id FROM ` + kept + ` kr WHERE rolled AND unit_id <> ` + strconv.FormatInt(except, 10) + `)
 	UNION ALL
 	SELECT unit_id, make_date(year, 1, 1), figure, area, kind, n, amount FROM unit_year_figures
-	WHERE year = ` + y + ` AND unit_id IN (SELECT unit_id FROM ks WHERE level <> 'BRANCH' AND unit_id = ` + strconv.FormatInt(except, 10) + `
-		UNION ALL SELECT unit_id FROM ks WHERE level = 'BRANCH' AND NOT EXISTS (SELECT 1 FROM rolled r WHERE r.unit_id = ks.parent_id)))`
+	WHERE year = ` + y + ` AND unit_id IN (` + own + `))`
+}
+
+// sumsSQL makes the temporary table table of the rows of figures (a
+// whole year's yearFigures) summed by figure, area and kind: one read of a
+// province's rollups, some 100,000 rows, for all the sections that sum
+// them, where each read them again (the pledges' rows, which are listed
+// per pledge, are left out).
+func sumsSQL(table, figures string) string {
+	return `CREATE TEMP TABLE ` + table + ` ON COMMIT DROP AS
+	SELECT figure, area, kind, sum(n) AS n, sum(amount) AS amount FROM ` + figures + ` k
+	WHERE figure NOT IN ('SIGNED', 'ELIGIBLE') GROUP BY 1, 2, 3`
+}
+
+// sumReaders counts the statements of parts that sum a whole year's kept
+// rows: with a few of them, summing once costs less than reading again.
+func sumReaders(p Parts) int {
+	n := 0
+	for _, s := range []struct {
+		want    bool
+		readers int
+	}{{p.Members, 2}, {p.Activities, 4}, {p.Ratings, 1}, {p.Commendations, 2}, {p.News, 1}, {p.Monthly, 1}} {
+		if s.want {
+			n += s.readers
+		}
+	}
+	return n
 }
 
 // laterYearFigures is the year rows of year for the units of scope, a
 // scope of the tree of the next year's end: its rollups (yearFigures) when
 // no unit of the scope, nor one that left it, changed place during the next
 // year (the rollups of year follow that year's tree), else each unit's own
-// rows. Only one of the two is read.
-func laterYearFigures(scope string, year int) string {
+// rows. Only one of the two is read; the test is made once.
+func laterYearFigures(kept, scope string, year int) string {
 	next := strconv.Itoa(year + 1)
-	changed := `EXISTS (SELECT 1 FROM unit_versions v WHERE (v.unit_id IN (SELECT unit_id FROM ` + scope + ` cs)
-			OR v.parent_id IN (SELECT unit_id FROM ` + scope + ` cp))
-		AND (extract(year FROM v.valid_from) = ` + next + ` OR extract(year FROM v.valid_to) = ` + next + `))`
-	return `(SELECT * FROM ` + yearFigures(scope, year, 0) + ` r WHERE NOT ` + changed + `
+	return `(WITH changed AS MATERIALIZED (SELECT EXISTS (SELECT 1 FROM unit_versions v
+			WHERE (v.unit_id IN (SELECT unit_id FROM ` + scope + ` cs) OR v.parent_id IN (SELECT unit_id FROM ` + scope + ` cp))
+				AND (extract(year FROM v.valid_from) = ` + next + ` OR extract(year FROM v.valid_to) = ` + next + `)) AS yes)
+	SELECT * FROM ` + yearFigures(kept, scope, year, 0) + ` r WHERE NOT (SELECT yes FROM changed)
 	UNION ALL
-	SELECT * FROM ` + ownYearFigures(scope, year) + ` o WHERE ` + changed + `)`
+	SELECT * FROM ` + ownYearFigures(scope, year) + ` o WHERE (SELECT yes FROM changed))`
 }
 
 // ownYearFigures is the year rows of the units of scope, each unit's own.

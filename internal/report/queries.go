@@ -19,17 +19,18 @@ import (
 // today's tree, so that restructuring later leaves past reports alone.
 
 // scopeSQL builds the temporary table report_scope of the units a report
-// covers, with their parent, path, level and name of the time: y = 0 rows
+// covers, with their parent, path, level and name of the time, and whether
+// the unit is one the subtree was taken of (root): y = 0 rows
 // are the unit's subtree on $2 (the report's date); y = 1 rows, when $5 is
 // true, the subtree on $3 (the previous year's end) of the unit and of the
 // units merged into it during the year ($4 is 1 January): a unit formed by
 // a merge compares its first year with the sum of its predecessors.
 const scopeSQL = `CREATE TEMP TABLE report_scope ON COMMIT DROP AS
-	SELECT 0 AS y, v.unit_id, v.parent_id, v.path, v.level, v.name
+	SELECT 0 AS y, v.unit_id, v.parent_id, v.path, v.level, v.name, v.unit_id = r.unit_id AS root
 	FROM unit_versions r JOIN unit_versions v ON v.path <@ r.path AND v.during @> $2::date
 	WHERE r.unit_id = $1::bigint AND r.during @> $2::date
 	UNION ALL
-	SELECT DISTINCT ON (v.unit_id) 1, v.unit_id, v.parent_id, v.path, v.level, v.name
+	SELECT DISTINCT ON (v.unit_id) 1, v.unit_id, v.parent_id, v.path, v.level, v.name, v.unit_id = r.unit_id
 	FROM unit_versions r JOIN unit_versions v ON v.path <@ r.path AND v.during @> $3::date
 	WHERE $5 AND r.during @> $3::date AND r.unit_id IN (
 		SELECT $1::bigint UNION
@@ -61,7 +62,8 @@ func heldActivities(scope string) string {
 	WHERE a.status = 'DONE' AND a.starts_on BETWEEN $1::date AND $2::date`
 }
 
-// tables are what a report year's statements read: its scope, the members
+// tables are what a report year's statements read: its scope and the
+// scope's kept units (keptNow or keptPrev), the members
 // at the year's end and start, and the year's attended participations.
 // endKept and startKept, when not empty, are FROM items of kept figures
 // whose MEMBERS rows count the members at the year's end and start
@@ -71,9 +73,13 @@ func heldActivities(scope string) string {
 // union of its predecessors', where a transfer between two of them meets
 // outside it).
 type tables struct {
-	scope, atEnd, atStart, attended, endKept, startKept string
-	movesKept                                           bool
-	notableWay                                          int // Store.notableWay
+	scope, kept, atEnd, atStart, attended, endKept, startKept string
+	// sums, when not empty, is the temporary table of the whole year's
+	// kept rows summed over the scope once (sumsSQL), which the sections
+	// that sum them read instead of endKept.
+	sums       string
+	movesKept  bool
+	notableWay int // Store.notableWay
 }
 
 // figures queues one year's figures of a report into a batch, a method a
@@ -127,7 +133,7 @@ func queueFigures(b *pgx.Batch, r *Report, parts Parts, t tables) {
 func (f figures) headcount() {
 	b, atEnd, m := f.b, f.t.atEnd, &f.r.Members
 	if f.t.endKept != "" {
-		b.Queue(`SELECT k.kind, sum(k.n)::int FROM ` + f.t.endKept + ` k WHERE k.figure = 'MEMBERS' GROUP BY 1`).Query(func(rows pgx.Rows) error {
+		b.Queue(`SELECT k.kind, sum(k.n)::int FROM ` + f.yearRows() + ` k WHERE k.figure = 'MEMBERS' GROUP BY 1`).Query(func(rows pgx.Rows) error {
 			var kind string
 			var n int
 			_, err := pgx.ForEachRow(rows, []any{&kind, &n}, func() error {
@@ -189,7 +195,7 @@ func (f figures) movements() {
 				(coalesce(sum(n) FILTER (WHERE kind = 'IN'), 0) - coalesce(sum(n) FILTER (WHERE kind = 'INTERNAL'), 0))::int,
 				(coalesce(sum(n) FILTER (WHERE kind = 'OUT'), 0) - coalesce(sum(n) FILTER (WHERE kind = 'INTERNAL'), 0))::int,
 				coalesce(sum(n) FILTER (WHERE kind = 'AGED_OUT'), 0)::int, coalesce(sum(n) FILTER (WHERE kind = 'REMOVED'), 0)::int
-			FROM ` + f.t.endKept + ` k WHERE figure = 'MOVEMENTS'`).QueryRow(func(row pgx.Row) error {
+			FROM ` + f.yearRows() + ` k WHERE figure = 'MOVEMENTS'`).QueryRow(func(row pgx.Row) error {
 			return row.Scan(&m.Admitted, &m.TransferredIn, &m.TransferredOut, &m.AgedOut, &m.Removed)
 		})
 		return
@@ -247,9 +253,20 @@ func (f figures) kept(byMonth bool) string {
 		return `report_kept`
 	case byMonth:
 		return periodFigures(f.t.scope, f.r.From, f.r.Date)
+	case f.t.sums != "":
+		return f.t.sums
 	default:
-		return yearFigures(f.t.scope, f.r.Year, 0)
+		return yearFigures(f.t.kept, f.t.scope, f.r.Year, 0)
 	}
+}
+
+// yearRows is what the sections that sum the year's kept rows read when
+// endKept is set: the sums made once, else the rows.
+func (f figures) yearRows() string {
+	if f.t.sums != "" {
+		return f.t.sums
+	}
+	return f.t.endKept
 }
 
 // participations queues the attended participations and hours by work
@@ -277,7 +294,7 @@ func (f figures) participations() {
 		// distinct participants, and those of them in it at the year's end.
 		b.Queue(`SELECT k.area, coalesce(sum(k.n) FILTER (WHERE k.figure = 'PARTICIPANTS'), 0)::int,
 				coalesce(sum(k.n) FILTER (WHERE k.figure = 'PARTICIPANTS_AT_END'), 0)::int
-			FROM ` + f.t.endKept + ` k WHERE k.figure IN ('PARTICIPANTS', 'PARTICIPANTS_AT_END') GROUP BY 1`).Query(func(rows pgx.Rows) error {
+			FROM ` + f.yearRows() + ` k WHERE k.figure IN ('PARTICIPANTS', 'PARTICIPANTS_AT_END') GROUP BY 1`).Query(func(rows pgx.Rows) error {
 			var area string
 			var participants, atYearEnd int
 			_, err := pgx.ForEachRow(rows, []any{&area, &participants, &atYearEnd}, func() error {
@@ -355,18 +372,22 @@ func (f figures) pledges() {
 		// SIGNED rows count its eligible signers wherever they lie, a
 		// branch's pledge has its members in its ELIGIBLE row, and
 		// another unit's pledge sums the members of the units under it,
-		// read through their paths' labels.
+		// read through their paths' labels (only when there is one). The
+		// rows are grouped by the pledge's id as a number: a province's
+		// 42,000 rows of its branches' pledges grouped by text took half
+		// of this statement.
 		b.Queue(`WITH sc AS (SELECT * FROM `+f.t.scope+` x),
-			pl AS (SELECT pl.id, pl.unit_id, pu.path, pu.level = 'BRANCH' AS branch FROM pledges pl JOIN sc pu ON pu.unit_id = pl.unit_id
+			pl AS MATERIALIZED (SELECT pl.id, pl.unit_id, pu.path, pu.level = 'BRANCH' AS branch FROM pledges pl JOIN sc pu ON pu.unit_id = pl.unit_id
 				WHERE pl.year = $1),
-			k AS (SELECT k.unit_id, k.figure, k.kind, k.n FROM `+f.t.endKept+` k WHERE k.figure IN ('MEMBERS', 'SIGNED', 'ELIGIBLE')),
-			per_pledge AS (SELECT kind, sum(n) FILTER (WHERE figure = 'SIGNED') AS signed, sum(n) FILTER (WHERE figure = 'ELIGIBLE') AS eligible
-				FROM k WHERE figure IN ('SIGNED', 'ELIGIBLE') GROUP BY kind),
+			per_pledge AS (SELECT k.kind::bigint AS id, sum(k.n) FILTER (WHERE k.figure = 'SIGNED') AS signed,
+					sum(k.n) FILTER (WHERE k.figure = 'ELIGIBLE') AS eligible
+				FROM `+f.t.endKept+` k WHERE k.figure IN ('SIGNED', 'ELIGIBLE') GROUP BY 1),
 			labelled AS (SELECT a.unit_id, sum(k.n) AS n
-				FROM k JOIN sc ON sc.unit_id = k.unit_id, unnest(string_to_array(sc.path::text, '.')::bigint[]) AS a (unit_id)
-				WHERE k.figure = 'MEMBERS' AND a.unit_id IN (SELECT unit_id FROM pl WHERE NOT branch) GROUP BY 1)
+				FROM `+f.t.endKept+` k JOIN sc ON sc.unit_id = k.unit_id, unnest(string_to_array(sc.path::text, '.')::bigint[]) AS a (unit_id)
+				WHERE k.figure = 'MEMBERS' AND EXISTS (SELECT 1 FROM pl WHERE NOT branch)
+					AND a.unit_id IN (SELECT unit_id FROM pl WHERE NOT branch) GROUP BY 1)
 			SELECT pl.id, coalesce(CASE WHEN pl.branch THEN pp.eligible ELSE l.n END, 0)::int, coalesce(pp.signed, 0)::int
-			FROM pl LEFT JOIN per_pledge pp ON pp.kind = pl.id::text LEFT JOIN labelled l ON l.unit_id = pl.unit_id AND NOT pl.branch
+			FROM pl LEFT JOIN per_pledge pp ON pp.id = pl.id LEFT JOIN labelled l ON l.unit_id = pl.unit_id AND NOT pl.branch
 			ORDER BY pl.path, pl.id`, r.Year).
 			Query(appendEach(&r.Pledges, &p, &p.PledgeID, &p.Eligible, &p.Signed))
 		return
@@ -399,7 +420,7 @@ func (f figures) ratings() {
 				coalesce(sum(n) FILTER (WHERE figure = 'RATINGS' AND kind = 'COMPLETED'), 0)::int,
 				coalesce(sum(n) FILTER (WHERE figure = 'RATINGS' AND kind = 'NOT_COMPLETED'), 0)::int,
 				(coalesce(sum(n) FILTER (WHERE figure = 'MEMBERS'), 0) - coalesce(sum(n) FILTER (WHERE figure = 'RATED'), 0))::int
-			FROM ` + f.t.endKept + ` k WHERE figure IN ('RATINGS', 'RATED', 'MEMBERS')`).QueryRow(func(row pgx.Row) error {
+			FROM ` + f.yearRows() + ` k WHERE figure IN ('RATINGS', 'RATED', 'MEMBERS')`).QueryRow(func(row pgx.Row) error {
 			rt := &r.Ratings
 			if err := row.Scan(&rt.Excellent, &rt.Good, &rt.Completed, &rt.NotCompleted, &rt.Unrated); err != nil {
 				return err
@@ -433,7 +454,7 @@ func (f figures) received() {
 	if f.t.endKept != "" {
 		b.Queue(`SELECT split_part(kind, '/', 1), area, coalesce(sum(n) FILTER (WHERE kind LIKE '%/INDIVIDUAL'), 0)::int,
 				coalesce(sum(n) FILTER (WHERE kind LIKE '%/COLLECTIVE'), 0)::int
-			FROM ` + f.t.endKept + ` k WHERE figure = 'RECEIVED' GROUP BY 1, 2 ORDER BY 2, 1`).
+			FROM ` + f.yearRows() + ` k WHERE figure = 'RECEIVED' GROUP BY 1, 2 ORDER BY 2, 1`).
 			Query(appendEach(&r.Received, &x, &x.Form, &x.IssuerLevel, &x.Individual, &x.Collective))
 		return
 	}
@@ -466,7 +487,7 @@ func (f figures) given() {
 	if f.t.endKept != "" {
 		b.Queue(`SELECT split_part(kind, '/', 1), coalesce(sum(n) FILTER (WHERE kind LIKE '%/INDIVIDUAL'), 0)::int,
 				coalesce(sum(n) FILTER (WHERE kind LIKE '%/COLLECTIVE'), 0)::int
-			FROM ` + f.t.endKept + ` k WHERE figure = 'GIVEN' GROUP BY 1 ORDER BY 1`).
+			FROM ` + f.yearRows() + ` k WHERE figure = 'GIVEN' GROUP BY 1 ORDER BY 1`).
 			Query(appendEach(&r.Given, &x, &x.Form, &x.Individual, &x.Collective))
 		return
 	}
@@ -588,7 +609,8 @@ func (f figures) committee() {
 func queueBreakdown(b *pgx.Batch, r *Report, t tables) {
 	// Each figure and member is keyed by the path (of the time) of the row
 	// it belongs to: the unit itself for records attached to it, else the
-	// child it lies under.
+	// child it lies under. The kept rows are summed per unit before they
+	// are keyed: a few per unit, not one join per row.
 	// The members are the kept counts' where there are some, else those
 	// of the members at the end, one by one.
 	members := `m AS (SELECT key, members AS n FROM k)`
@@ -599,14 +621,18 @@ func queueBreakdown(b *pgx.Batch, r *Report, t tables) {
 	b.Queue(`WITH sc AS (SELECT * FROM `+t.scope+` x),
 		top AS (SELECT nlevel(path) + 1 AS depth FROM sc WHERE unit_id = $1),
 		rows AS (SELECT unit_id AS id, path, level, name, unit_id = $1 AS own FROM sc WHERE parent_id = $1 OR unit_id = $1),
-		k AS (SELECT subpath(sc.path, 0, least(nlevel(sc.path), (SELECT depth FROM top))) AS key,
+		per_unit AS (SELECT k.unit_id,
 				sum(k.n) FILTER (WHERE k.figure = 'MEMBERS') AS members,
 				sum(k.n) FILTER (WHERE k.figure = 'ACTIVITIES') AS activities,
 				sum(k.n) FILTER (WHERE k.figure = 'ATTENDANCES') AS attendances,
 				sum(k.amount) FILTER (WHERE k.figure = 'ATTENDANCES') AS hours,
-				`+money.SumSQL("CASE WHEN k.figure = 'CONTRIBUTIONS' THEN k.amount END")+` AS value
-			FROM `+breakdownFigures(r, t)+` k JOIN sc ON sc.unit_id = k.unit_id
+				sum(k.amount) FILTER (WHERE k.figure = 'CONTRIBUTIONS') AS value
+			FROM `+breakdownFigures(r, t)+` k
 			WHERE k.figure IN ('MEMBERS', 'ACTIVITIES', 'ATTENDANCES', 'CONTRIBUTIONS') GROUP BY 1),
+		k AS (SELECT subpath(sc.path, 0, least(nlevel(sc.path), (SELECT depth FROM top))) AS key,
+				sum(u.members) AS members, sum(u.activities) AS activities, sum(u.attendances) AS attendances,
+				sum(u.hours) AS hours, `+money.SumSQL("u.value")+` AS value
+			FROM per_unit u JOIN sc ON sc.unit_id = u.unit_id GROUP BY 1),
 		`+members+`
 		SELECT rows.id, rows.name, rows.own, coalesce(m.n, 0), coalesce(k.activities, 0)::int, coalesce(k.attendances, 0)::int,
 			coalesce(k.hours, 0)::float8, coalesce(k.value, 0)::bigint
@@ -631,7 +657,7 @@ func queueBreakdown(b *pgx.Batch, r *Report, t tables) {
 // that its branches' rows are theirs.
 func breakdownFigures(r *Report, t tables) string {
 	if wholeYear(r) {
-		return yearFigures(t.scope, r.Year, r.UnitID)
+		return yearFigures(t.kept, t.scope, r.Year, r.UnitID)
 	}
 	return figures{r: r, t: t}.kept(false)
 }

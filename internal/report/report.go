@@ -354,29 +354,47 @@ func (s *Store) period(ctx context.Context, unitID int64, year int, periodStart,
 	// (migration 20); the tree a year's rollups follow is that year's end,
 	// so the previous year's start, counted over the tree of its end, reads
 	// rollups only where that tree stood through the year.
-	now := tables{scope: scopeNow, atEnd: "report_members_end", atStart: "report_members_prev_end", attended: "report_attended",
+	now := tables{scope: scopeNow, kept: keptNow, atEnd: "report_members_end", atStart: "report_members_prev_end", attended: "report_attended",
 		notableWay: s.notableWay}
 	if !startsYear(cur) {
 		now.atStart = "report_members_start"
 	}
 	if wholeYear(cur) && year <= horizon {
-		now.endKept = yearFigures(scopeNow, year, 0)
+		now.endKept = yearFigures(keptNow, scopeNow, year, 0)
 		now.movesKept = true
 	}
 	if startsYear(cur) && year-1 <= horizon {
-		now.startKept = yearFigures(scopePrev, year-1, 0)
+		now.startKept = yearFigures(keptPrev, scopePrev, year-1, 0)
 	}
-	before := tables{scope: scopePrev, atEnd: "report_members_prev_end", atStart: "report_members_prev_start"}
+	before := tables{scope: scopePrev, kept: keptPrev, atEnd: "report_members_prev_end", atStart: "report_members_prev_start"}
 	if year-1 <= horizon {
-		before.endKept = yearFigures(scopePrev, year-1, 0)
-		before.startKept = laterYearFigures(scopePrev, year-2)
+		before.endKept = yearFigures(keptPrev, scopePrev, year-1, 0)
+		before.startKept = laterYearFigures(keptPrev, scopePrev, year-2)
 		before.movesKept = !mergedInto
 	}
-	scope, pre := queueTables(cur, parts, now, prev, prevParts, before)
+	// Four statements or more that sum a year's kept rows read them summed
+	// once (a dashboard tile asking for one figure reads them itself).
+	const sumsFrom = 4
+	if wholeYear(cur) && sumReaders(parts) >= sumsFrom {
+		now.sums = "report_sums_now"
+	}
+	startReads := 0
+	if parts.YearStart && now.startKept != "" {
+		startReads = 1
+	}
+	if prev != nil && before.endKept != "" && sumReaders(prevParts)+startReads >= sumsFrom {
+		before.sums = "report_sums_prev"
+		if now.startKept != "" {
+			now.startKept = before.sums // the same rows: the previous year's, of its scope
+		}
+	}
+	scope, units, pre := queueTables(cur, parts, now, prev, prevParts, before)
 	err = s.inReportTx(ctx, scope, func(tx pgx.Tx) error {
-		if pre.Len() > 0 {
-			if err := tx.SendBatch(ctx, pre).Close(); err != nil {
-				return err
+		for _, b := range []*pgx.Batch{units, pre} {
+			if b.Len() > 0 {
+				if err := tx.SendBatch(ctx, b).Close(); err != nil {
+					return err
+				}
 			}
 		}
 		b := &pgx.Batch{}
@@ -406,24 +424,34 @@ func (s *Store) period(ctx context.Context, unitID int64, year int, periodStart,
 	return cur, nil
 }
 
-// queueTables queues the temporary tables a report's statements share:
-// the units it covers (report_scope); who was a member when, replayed from
+// queueTables queues the temporary tables a report's statements share,
+// in three round trips, since each reads the one before: the units it
+// covers (report_scope); the units whose kept rows it reads
+// (report_kept_units); the years' kept rows summed once; who was a member when, replayed from
 // the history once per date rather than in each statement, and only for
 // the dates the asked parts need; and the years' attended participations.
 // The year's start is the previous year's end, of the previous year's
 // scope: the members of the unit's subtree as it stood then.
-func queueTables(cur *Report, parts Parts, now tables, prev *Report, prevParts Parts, before tables) (scope, pre *pgx.Batch) {
-	scope, pre = &pgx.Batch{}, &pgx.Batch{}
+func queueTables(cur *Report, parts Parts, now tables, prev *Report, prevParts Parts, before tables) (scope, units, pre *pgx.Batch) {
+	scope, units, pre = &pgx.Batch{}, &pgx.Batch{}, &pgx.Batch{}
 	if !parts.any() {
-		return scope, pre
+		return scope, units, pre
 	}
 	start, _ := yearBounds(cur.Year)
 	prevEnd := start.AddDate(0, 0, -1)
 	withPrev := parts.YearStart || prev != nil
 	// The statements of a batch are all prepared before the first runs, so
-	// the scope, which the others read, is made in the round trip before.
+	// a table another statement reads is made in the round trip before.
 	scope.Queue(scopeSQL, cur.UnitID, cur.Date, prevEnd, start, withPrev)
 	scope.Queue(`ANALYZE report_scope`)
+	units.Queue(keptUnitsSQL)
+	units.Queue(`ANALYZE report_kept_units`)
+	if now.sums != "" {
+		pre.Queue(sumsSQL(now.sums, yearFigures(now.kept, now.scope, cur.Year, 0)))
+	}
+	if before.sums != "" {
+		pre.Queue(sumsSQL(before.sums, yearFigures(before.kept, before.scope, prev.Year, 0)))
+	}
 	dates := []struct {
 		table  string
 		on     time.Time
@@ -456,7 +484,7 @@ func queueTables(cur *Report, parts Parts, now tables, prev *Report, prevParts P
 			cur.From, cur.Date)
 		pre.Queue(`ANALYZE report_attended`)
 	}
-	return scope, pre
+	return scope, units, pre
 }
 
 // inReportTx runs fn in a transaction set up for report statements. A plan
