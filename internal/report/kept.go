@@ -50,11 +50,15 @@ func yearFigures(kept, scope string, year int, except int64) string {
 // whole year's yearFigures) summed by figure, area and kind: one read of a
 // province's rollups, some 100,000 rows, for all the sections that sum
 // them, where each read them again (the pledges' rows, which are listed
-// per pledge, are left out).
-func sumsSQL(table, figures string) string {
+// per pledge, are left out, and the monthly series unless monthly).
+func sumsSQL(table, figures string, monthly bool) string {
+	left := `'SIGNED', 'ELIGIBLE'`
+	if !monthly {
+		left += `, 'MONTHLY'`
+	}
 	return `CREATE TEMP TABLE ` + table + ` ON COMMIT DROP AS
 	SELECT figure, area, kind, sum(n) AS n, sum(amount) AS amount FROM ` + figures + ` k
-	WHERE figure NOT IN ('SIGNED', 'ELIGIBLE') GROUP BY 1, 2, 3`
+	WHERE figure NOT IN (` + left + `) GROUP BY 1, 2, 3`
 }
 
 // sumReaders counts the statements of parts that sum a whole year's kept

@@ -184,3 +184,62 @@ func allUnits(t *testing.T, pool *pgxpool.Pool) []int64 {
 	}
 	return ids
 }
+
+// A section asked for alone reads the kept rows itself; with the others it
+// reads them summed once (report_sums_now and _prev). Both give the same
+// figures, for every unit of the demo and every year it has records of.
+func TestSectionAloneIsTheSameInTheWholeReport(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := demo(t)
+	reports := report.NewStore(pool)
+	noNotable := func(areas []report.Area) []report.Area {
+		out := slices.Clone(areas)
+		for i := range out {
+			out[i].Notable = nil
+		}
+		return out
+	}
+	sections := []struct {
+		name  string
+		parts report.Parts
+		pick  func(*report.Report) any
+	}{
+		{"members", report.Parts{Members: true}, func(r *report.Report) any { m := r.Members; m.AtYearStart = 0; return m }},
+		{"year start", report.Parts{YearStart: true}, func(r *report.Report) any { return r.Members.AtYearStart }},
+		{"activities", report.Parts{Activities: true}, func(r *report.Report) any { return []any{noNotable(r.Areas), r.Total} }},
+		{"pledges", report.Parts{Pledges: true}, func(r *report.Report) any { return r.Pledges }},
+		{"ratings", report.Parts{Ratings: true}, func(r *report.Report) any { return r.Ratings }},
+		{"commendations", report.Parts{Commendations: true}, func(r *report.Report) any { return []any{r.Received, r.Given} }},
+		{"news", report.Parts{News: true}, func(r *report.Report) any { return r.NewsPublished }},
+		{"monthly", report.Parts{Monthly: true}, func(r *report.Report) any { return r.Monthly }},
+		{"breakdown", report.Parts{Breakdown: true}, func(r *report.Report) any { return []any{*r.Own, r.Children} }},
+		{"previous year", report.Parts{Previous: report.All.Previous}, func(r *report.Report) any {
+			p := *r.Previous
+			p.Previous = nil
+			return p
+		}},
+	}
+	compared := 0
+	for _, id := range allUnits(t, pool) {
+		for year := 2022; year <= 2026; year++ {
+			whole, err := reports.Yearly(ctx, id, year)
+			if err != nil {
+				continue // the unit did not exist that year
+			}
+			for _, s := range sections {
+				alone, err := reports.YearlyParts(ctx, id, year, s.parts)
+				if err != nil {
+					t.Fatalf("unit %d, %d, %s: %v", id, year, s.name, err)
+				}
+				if got, want := s.pick(alone), s.pick(whole); !reflect.DeepEqual(got, want) {
+					t.Errorf("unit %d, %d, %s alone: %+v\nin the whole report: %+v", id, year, s.name, got, want)
+				}
+				compared++
+			}
+		}
+	}
+	if compared < 100 {
+		t.Fatalf("only %d sections compared", compared)
+	}
+}

@@ -372,9 +372,9 @@ func (s *Store) period(ctx context.Context, unitID int64, year int, periodStart,
 		before.startKept = laterYearFigures(keptPrev, scopePrev, year-2)
 		before.movesKept = !mergedInto
 	}
-	// Four statements or more that sum a year's kept rows read them summed
+	// Five statements or more that sum a year's kept rows read them summed
 	// once (a dashboard tile asking for one figure reads them itself).
-	const sumsFrom = 4
+	const sumsFrom = 5
 	if wholeYear(cur) && sumReaders(parts) >= sumsFrom {
 		now.sums = "report_sums_now"
 	}
@@ -447,10 +447,10 @@ func queueTables(cur *Report, parts Parts, now tables, prev *Report, prevParts P
 	units.Queue(keptUnitsSQL)
 	units.Queue(`ANALYZE report_kept_units`)
 	if now.sums != "" {
-		pre.Queue(sumsSQL(now.sums, yearFigures(now.kept, now.scope, cur.Year, 0)))
+		pre.Queue(sumsSQL(now.sums, yearFigures(now.kept, now.scope, cur.Year, 0), parts.Monthly))
 	}
 	if before.sums != "" {
-		pre.Queue(sumsSQL(before.sums, yearFigures(before.kept, before.scope, prev.Year, 0)))
+		pre.Queue(sumsSQL(before.sums, yearFigures(before.kept, before.scope, prev.Year, 0), prevParts.Monthly))
 	}
 	dates := []struct {
 		table  string
