@@ -354,20 +354,9 @@ func scanParticipation(row pgx.Row, extra ...any) (*Participation, error) {
 func (s *Store) Participants(ctx context.Context, activityID int64, viewer *access.Principal, p page.Request) (page.Page[*Participation], error) {
 	var args db.Args
 	conds := []string{`p.activity_id = ` + args.Add(activityID), viewer.MemberCondition("m", &args)}
-	var name string
-	var memberID int64
-	if ok, err := p.Key(&name, &memberID); err != nil {
-		return page.Page[*Participation]{}, err
-	} else if ok {
-		conds = append(conds, `(m.sort_name, m.id) > (`+args.Add(name)+`, `+args.Add(memberID)+`)`)
-	}
-	list, err := db.Collect(ctx, s.pool, "list participants", scanKeyed[string], `SELECT `+participationColumns+`, m.sort_name
-		FROM participations p JOIN members m ON m.id = p.member_id`+db.Where(conds)+
-		` ORDER BY m.sort_name, m.id LIMIT `+args.Add(p.Limit()), args...)
-	if err != nil {
-		return page.Page[*Participation]{}, err
-	}
-	return page.TrimMap(p, list, keyed[string].byMember, keyed[string].participation), nil
+	return member.PageByName(ctx, s.pool, "list participants", `SELECT `+participationColumns+`, m.sort_name
+		FROM participations p JOIN members m ON m.id = p.member_id`, conds, args, p,
+		scanKeyed[string], keyed[string].byMember, keyed[string].participation)
 }
 
 // keyed is a listed participation with the key it is sorted by: its

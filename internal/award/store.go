@@ -9,6 +9,7 @@ import (
 
 	"github.com/sodoan/sodoan/internal/access"
 	"github.com/sodoan/sodoan/internal/db"
+	"github.com/sodoan/sodoan/internal/member"
 	"github.com/sodoan/sodoan/internal/page"
 )
 
@@ -212,20 +213,9 @@ func (s *Store) CountsOf(ctx context.Context, pledgeIDs []int64) (map[int64]Pled
 func (s *Store) Signatures(ctx context.Context, pledgeID int64, viewer *access.Principal, p page.Request) (page.Page[*Signature], error) {
 	var args db.Args
 	conds := []string{`s.pledge_id = ` + args.Add(pledgeID), viewer.MemberCondition("m", &args)}
-	var name string
-	var memberID int64
-	if ok, err := p.Key(&name, &memberID); err != nil {
-		return page.Page[*Signature]{}, err
-	} else if ok {
-		conds = append(conds, `(m.sort_name, m.id) > (`+args.Add(name)+`, `+args.Add(memberID)+`)`)
-	}
-	list, err := db.Collect(ctx, s.pool, "list signatures", scanSignature, `SELECT s.pledge_id, s.member_id, s.signed_on, m.sort_name
-		FROM pledge_signatures s JOIN members m ON m.id = s.member_id`+db.Where(conds)+
-		` ORDER BY m.sort_name, m.id LIMIT `+args.Add(p.Limit()), args...)
-	if err != nil {
-		return page.Page[*Signature]{}, err
-	}
-	return page.TrimMap(p, list, signatureRow.cursor, signatureRow.value), nil
+	return member.PageByName(ctx, s.pool, "list signatures", `SELECT s.pledge_id, s.member_id, s.signed_on, m.sort_name
+		FROM pledge_signatures s JOIN members m ON m.id = s.member_id`, conds, args, p,
+		scanSignature, signatureRow.cursor, signatureRow.value)
 }
 
 // signatureRow is a listed signature with its member's sort name, by

@@ -286,3 +286,23 @@ func (s *Store) RatingsOf(ctx context.Context, memberIDs []int64) (map[int64][]*
 	}, func(r *Rating) int64 { return r.MemberID }, `SELECT member_id, year, level, comment, unit_id FROM member_ratings
 		WHERE member_id = ANY($1) ORDER BY member_id, year DESC`, memberIDs)
 }
+
+// PageByName returns a page of the rows sql selects, by their members'
+// names: sql joins members as m and selects m.sort_name after its own
+// columns (scan reads both); key gives a row's cursor (sort name, member
+// id). Activities' participants and pledges' signatures are both listed so.
+func PageByName[R, T any](ctx context.Context, q db.DB, what, sql string, conds []string, args db.Args, p page.Request,
+	scan func(pgx.Row) (R, error), key func(R) []any, item func(R) T) (page.Page[T], error) {
+	var name string
+	var memberID int64
+	if ok, err := p.Key(&name, &memberID); err != nil {
+		return page.Page[T]{}, err
+	} else if ok {
+		conds = append(conds, `(m.sort_name, m.id) > (`+args.Add(name)+`, `+args.Add(memberID)+`)`)
+	}
+	list, err := db.Collect(ctx, q, what, scan, sql+db.Where(conds)+` ORDER BY m.sort_name, m.id LIMIT `+args.Add(p.Limit()), args...)
+	if err != nil {
+		return page.Page[T]{}, err
+	}
+	return page.TrimMap(p, list, key, item), nil
+}
