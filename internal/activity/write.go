@@ -414,21 +414,9 @@ func checkParticipantList(v *validate.Errors, list []ParticipantInput) participa
 // checkParticipantsBelong records the members that do not exist or do not
 // belong to the organising unit or a unit below it.
 func checkParticipantsBelong(ctx context.Context, tx pgx.Tx, v *validate.Errors, ids []int64, unitID int64) error {
-	rows, err := tx.Query(ctx, `SELECT m.id, u.path <@ (SELECT path FROM units WHERE id = $2)
+	inTree, err := db.ByID[bool](ctx, tx, `SELECT m.id, u.path <@ (SELECT path FROM units WHERE id = $2)
 		FROM members m JOIN units u ON u.id = m.unit_id WHERE m.id = ANY($1)`, ids, unitID)
 	if err != nil {
-		return fmt.Errorf("check participants: %w", err)
-	}
-	inTree := make(map[int64]bool, len(ids))
-	for rows.Next() {
-		var id int64
-		var ok bool
-		if err := rows.Scan(&id, &ok); err != nil {
-			return err
-		}
-		inTree[id] = ok
-	}
-	if err := rows.Err(); err != nil {
 		return fmt.Errorf("check participants: %w", err)
 	}
 	for i, id := range ids {

@@ -187,25 +187,16 @@ type PledgeCounts struct {
 
 // CountsOf returns signed and eligible counts for each pledge, keyed by pledge.
 func (s *Store) CountsOf(ctx context.Context, pledgeIDs []int64) (map[int64]PledgeCounts, error) {
-	rows, err := s.pool.Query(ctx, `SELECT p.id,
+	out, err := db.ByIDScan(ctx, s.pool, `SELECT p.id,
 			(SELECT count(*) FROM pledge_signatures s WHERE s.pledge_id = p.id),
 			(SELECT count(*) FROM members m JOIN units u ON u.id = m.unit_id
 			  WHERE m.status = 'ACTIVE' AND u.path <@ pu.path)
-		FROM pledges p JOIN units pu ON pu.id = p.unit_id WHERE p.id = ANY($1)`, pledgeIDs)
+		FROM pledges p JOIN units pu ON pu.id = p.unit_id WHERE p.id = ANY($1)`,
+		func(c *PledgeCounts) []any { return []any{&c.Signed, &c.Eligible} }, pledgeIDs)
 	if err != nil {
 		return nil, fmt.Errorf("pledge counts: %w", err)
 	}
-	defer rows.Close()
-	out := make(map[int64]PledgeCounts, len(pledgeIDs))
-	for rows.Next() {
-		var id int64
-		var c PledgeCounts
-		if err := rows.Scan(&id, &c.Signed, &c.Eligible); err != nil {
-			return nil, fmt.Errorf("pledge counts: %w", err)
-		}
-		out[id] = c
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // Signatures returns a page of a pledge's signatures by member name.

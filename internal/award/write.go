@@ -356,23 +356,12 @@ func (s *Store) Sign(ctx context.Context, pledgeID int64, memberIDs []int64, sig
 		if err != nil {
 			return err
 		}
-		rows, err := tx.Query(ctx, `SELECT m.id, m.status = 'ACTIVE',
-				u.path <@ (SELECT path FROM units WHERE id = $2)
-			FROM members m JOIN units u ON u.id = m.unit_id WHERE m.id = ANY($1)`, memberIDs, p.UnitID)
-		if err != nil {
-			return fmt.Errorf("check signers: %w", err)
-		}
 		type state struct{ active, inTree bool }
-		found := make(map[int64]state, len(memberIDs))
-		for rows.Next() {
-			var id int64
-			var st state
-			if err := rows.Scan(&id, &st.active, &st.inTree); err != nil {
-				return err
-			}
-			found[id] = st
-		}
-		if err := rows.Err(); err != nil {
+		found, err := db.ByIDScan(ctx, tx, `SELECT m.id, m.status = 'ACTIVE',
+				u.path <@ (SELECT path FROM units WHERE id = $2)
+			FROM members m JOIN units u ON u.id = m.unit_id WHERE m.id = ANY($1)`,
+			func(st *state) []any { return []any{&st.active, &st.inTree} }, memberIDs, p.UnitID)
+		if err != nil {
 			return fmt.Errorf("check signers: %w", err)
 		}
 		for i, id := range memberIDs {

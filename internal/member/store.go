@@ -198,21 +198,14 @@ func (s *Store) FirstPagesIn(ctx context.Context, unitIDs []int64, f Filter, ord
 		if group.ByUnit {
 			inner = w.PerUnit("parent.id", sortKeyed(keyCols), conds, lim)
 		}
-		rows, err := s.pool.Query(ctx, db.Lateral(ids, inner), args.Bind(f.Search != "")...)
-		if err != nil {
-			return nil, fmt.Errorf("members of units: %w", err)
-		}
-		for rows.Next() {
+		err := db.GroupedByParent(ctx, s.pool, "members of units", func(row pgx.Row, parent *int64) (keyedMember, error) {
 			var k keyedMember
-			var parent int64
-			if k.m, err = scanMember(rows, &k.key, &parent); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("members of units: %w", err)
-			}
-			grouped[parent] = append(grouped[parent], k)
-		}
-		if err := rows.Err(); err != nil {
-			return nil, fmt.Errorf("members of units: %w", err)
+			var err error
+			k.m, err = scanMember(row, &k.key, parent)
+			return k, err
+		}, grouped, db.Lateral(ids, inner), args.Bind(f.Search != "")...)
+		if err != nil {
+			return nil, err
 		}
 	}
 	return page.FirstPagesMap(first, unitIDs, grouped, keyedMember.cursor, keyedMember.member), nil

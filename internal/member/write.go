@@ -394,19 +394,8 @@ func (s *Store) Rate(ctx context.Context, year int, ratings []RatingInput) ([]*R
 	var out []*Rating
 	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		out = out[:0] // InTx may run this again after a deadlock
-		units := make(map[int64]int64, len(ids))
-		rows, err := tx.Query(ctx, `SELECT id, unit_id FROM members WHERE id = ANY($1) FOR SHARE`, ids)
+		units, err := db.ByID[int64](ctx, tx, `SELECT id, unit_id FROM members WHERE id = ANY($1) FOR SHARE`, ids)
 		if err != nil {
-			return fmt.Errorf("members to rate: %w", err)
-		}
-		for rows.Next() {
-			var id, unit int64
-			if err := rows.Scan(&id, &unit); err != nil {
-				return err
-			}
-			units[id] = unit
-		}
-		if err := rows.Err(); err != nil {
 			return fmt.Errorf("members to rate: %w", err)
 		}
 		for i, r := range ratings {
