@@ -262,18 +262,13 @@ func (s *Store) CreatePledge(ctx context.Context, p PledgeInput) (*Pledge, error
 	v.Year(validate.Input("year"), p.Year)
 	var out *Pledge
 	err := idempotency.InTx(ctx, s.pool, func(tx pgx.Tx) (int64, error) {
-		u, err := loadUnit(ctx, tx, p.UnitID)
-		if err != nil {
+		if err := org.CheckOpen(ctx, tx, &v, validate.Input("unitId"), p.UnitID); err != nil {
 			return 0, err
-		}
-		if u == nil {
-			v.Add(validate.Input("unitId"), validate.NotFound, "Không tìm thấy đơn vị.", "No such unit.")
-		} else if u.Archived {
-			v.Add(validate.Input("unitId"), validate.NotAllowed, "Đơn vị đã lưu trữ.", "The unit is archived.")
 		}
 		if err := v.Err(); err != nil {
 			return 0, err
 		}
+		var err error
 		out, err = scanPledge(tx.QueryRow(ctx, `INSERT INTO pledges AS p (unit_id, year, title, description)
 			VALUES ($1, $2, $3, $4) RETURNING `+pledgeColumns, p.UnitID, p.Year, p.Title, p.Description))
 		if err != nil {
