@@ -526,14 +526,8 @@ func (s *Store) FirstParticipants(ctx context.Context, activityIDs []int64, view
 
 // CountParticipantsOf counts, per activity, the participants viewer may see.
 func (s *Store) CountParticipantsOf(ctx context.Context, activityIDs []int64, viewer *access.Principal) (map[int64]int, error) {
-	args := db.Args{activityIDs}
-	cond := viewer.MemberCondition("m", &args)
-	out, err := db.ByID[int](ctx, s.pool, `SELECT p.activity_id, count(*) FROM participations p JOIN members m ON m.id = p.member_id
-		WHERE p.activity_id = ANY($1) AND `+cond+` GROUP BY 1`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("count participants: %w", err)
-	}
-	return out, nil
+	return member.CountSeenOf(ctx, s.pool, "count participants", `participations p JOIN members m ON m.id = p.member_id`,
+		"p.activity_id", activityIDs, viewer)
 }
 
 // yearRange is the condition on activities a of starting in year (0: any).

@@ -273,12 +273,6 @@ func (s *Store) FirstSignaturesOf(ctx context.Context, pledgeIDs []int64, viewer
 // CountSignaturesOf counts, per pledge, the signatures of members viewer
 // may see.
 func (s *Store) CountSignaturesOf(ctx context.Context, pledgeIDs []int64, viewer *access.Principal) (map[int64]int, error) {
-	args := db.Args{pledgeIDs}
-	cond := viewer.MemberCondition("m", &args)
-	out, err := db.ByID[int](ctx, s.pool, `SELECT s.pledge_id, count(*) FROM pledge_signatures s JOIN members m ON m.id = s.member_id
-		WHERE s.pledge_id = ANY($1) AND `+cond+` GROUP BY 1`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("count signatures: %w", err)
-	}
-	return out, nil
+	return member.CountSeenOf(ctx, s.pool, "count signatures", `pledge_signatures s JOIN members m ON m.id = s.member_id`,
+		"s.pledge_id", pledgeIDs, viewer)
 }

@@ -299,3 +299,17 @@ func PageByName[R, T any](ctx context.Context, q db.DB, what, sql string, conds 
 	}
 	return page.TrimMap(p, list, key, item), nil
 }
+
+// CountSeenOf counts, per parent, the rows of from (which joins members as
+// m) whose parent column is one of parentIDs and whose member viewer may
+// see: what PageByName lists, counted for many parents at once.
+func CountSeenOf(ctx context.Context, q db.DB, what, from, parent string, parentIDs []int64, viewer *access.Principal) (map[int64]int, error) {
+	args := db.Args{parentIDs}
+	cond := viewer.MemberCondition("m", &args)
+	out, err := db.ByID[int](ctx, q, `SELECT `+parent+`, count(*) FROM `+from+`
+		WHERE `+parent+` = ANY($1) AND `+cond+` GROUP BY 1`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	return out, nil
+}
