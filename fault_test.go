@@ -14,7 +14,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/sodoan/sodoan/internal/account"
+	"github.com/sodoan/sodoan/internal/apitest"
 	"github.com/sodoan/sodoan/internal/testdb"
 )
 
@@ -40,7 +40,7 @@ func TestDatabaseCrashLosesNoAcknowledgedWrite(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer pool.Close()
-	token := adminSession(t, pool)
+	token := apitest.AdminSession(t, pool)
 	client := &http.Client{Timeout: 15 * time.Second}
 	post := func(query string, vars map[string]any) (int, map[string]any, error) {
 		body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
@@ -170,30 +170,6 @@ func TestDatabaseCrashLosesNoAcknowledgedWrite(t *testing.T) {
 	}
 	t.Logf("%d members acknowledged (%d before the database returned), %d UNAVAILABLE answers",
 		len(acked), ackedBeforeRecovery, unavailable.Load())
-}
-
-// adminSession creates an administrator in the (migrated) database and
-// returns a session token for it.
-func adminSession(t *testing.T, pool *pgxpool.Pool) string {
-	t.Helper()
-	ctx := context.Background()
-	hash, err := account.HashPassword("mật khẩu thử nghiệm")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var id int64
-	if err := pool.QueryRow(ctx, `INSERT INTO accounts (username, display_name, password_hash) VALUES ('quantri', 'Quản trị', $1) RETURNING id`,
-		hash).Scan(&id); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := pool.Exec(ctx, `INSERT INTO account_roles (account_id, role) VALUES ($1, 'ADMIN')`, id); err != nil {
-		t.Fatal(err)
-	}
-	s, err := account.NewStore(pool, account.DefaultPolicy).StartSession(ctx, id, account.Client{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s.Token
 }
 
 // dig returns the string at path in a decoded JSON object, or "".

@@ -233,21 +233,11 @@ func (s *Store) FirstPagesOf(ctx context.Context, parent Parent, ids []int64, f 
 		if group.ByUnit {
 			inner = w.PerUnit("parent.id", activityColumns, conds, lim)
 		}
-		rows, err := s.pool.Query(ctx, db.Lateral(idsArg, inner), args.Bind(f.Search != "")...)
+		err := db.GroupedByParent(ctx, s.pool, "activities of parents", func(row pgx.Row, parent *int64) (*Activity, error) {
+			return scanActivity(row, parent)
+		}, grouped, db.Lateral(idsArg, inner), args.Bind(f.Search != "")...)
 		if err != nil {
-			return nil, fmt.Errorf("activities of parents: %w", err)
-		}
-		for rows.Next() {
-			var pid int64
-			a, err := scanActivity(rows, &pid)
-			if err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("activities of parents: %w", err)
-			}
-			grouped[pid] = append(grouped[pid], a)
-		}
-		if err := rows.Err(); err != nil {
-			return nil, fmt.Errorf("activities of parents: %w", err)
+			return nil, err
 		}
 	}
 	return page.FirstPages(first, ids, grouped, activityCursor), nil
@@ -298,25 +288,16 @@ type Totals struct {
 // TotalsOf returns the figures of each activity, keyed by activity; every
 // asked id is present.
 func (s *Store) TotalsOf(ctx context.Context, activityIDs []int64) (map[int64]Totals, error) {
-	rows, err := s.pool.Query(ctx, `SELECT a.id,
+	out, err := db.ByIDScan(ctx, s.pool, `SELECT a.id,
 			(SELECT count(*) FROM participations p WHERE p.activity_id = a.id),
 			(SELECT coalesce(sum(p.volunteer_hours), 0)::float8 FROM participations p WHERE p.activity_id = a.id),
 			(SELECT `+money.SumSQL("c.value_dong")+` FROM contributions c WHERE c.activity_id = a.id)
-		FROM unnest($1::bigint[]) AS a(id)`, activityIDs)
+		FROM unnest($1::bigint[]) AS a(id)`, func(t *Totals) []any { return []any{&t.Participants, &t.VolunteerHours, &t.ContributionValue} },
+		activityIDs)
 	if err != nil {
 		return nil, fmt.Errorf("activity totals: %w", err)
 	}
-	defer rows.Close()
-	out := make(map[int64]Totals, len(activityIDs))
-	for rows.Next() {
-		var id int64
-		var t Totals
-		if err := rows.Scan(&id, &t.Participants, &t.VolunteerHours, &t.ContributionValue); err != nil {
-			return nil, fmt.Errorf("activity totals: %w", err)
-		}
-		out[id] = t
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 const contributionColumns = `id, activity_id, kind, description, value_dong, quantity::float8, quantity_unit, recipient, version`
@@ -354,20 +335,9 @@ func scanParticipation(row pgx.Row, extra ...any) (*Participation, error) {
 func (s *Store) Participants(ctx context.Context, activityID int64, viewer *access.Principal, p page.Request) (page.Page[*Participation], error) {
 	var args db.Args
 	conds := []string{`p.activity_id = ` + args.Add(activityID), viewer.MemberCondition("m", &args)}
-	var name string
-	var memberID int64
-	if ok, err := p.Key(&name, &memberID); err != nil {
-		return page.Page[*Participation]{}, err
-	} else if ok {
-		conds = append(conds, `(m.sort_name, m.id) > (`+args.Add(name)+`, `+args.Add(memberID)+`)`)
-	}
-	list, err := db.Collect(ctx, s.pool, "list participants", scanKeyed[string], `SELECT `+participationColumns+`, m.sort_name
-		FROM participations p JOIN members m ON m.id = p.member_id`+db.Where(conds)+
-		` ORDER BY m.sort_name, m.id LIMIT `+args.Add(p.Limit()), args...)
-	if err != nil {
-		return page.Page[*Participation]{}, err
-	}
-	return page.TrimMap(p, list, keyed[string].byMember, keyed[string].participation), nil
+	return member.PageByName(ctx, s.pool, "list participants", `SELECT `+participationColumns+`, m.sort_name
+		FROM participations p JOIN members m ON m.id = p.member_id`, conds, args, p,
+		scanKeyed[string], keyed[string].byMember, keyed[string].participation)
 }
 
 // keyed is a listed participation with the key it is sorted by: its
@@ -556,14 +526,8 @@ func (s *Store) FirstParticipants(ctx context.Context, activityIDs []int64, view
 
 // CountParticipantsOf counts, per activity, the participants viewer may see.
 func (s *Store) CountParticipantsOf(ctx context.Context, activityIDs []int64, viewer *access.Principal) (map[int64]int, error) {
-	args := db.Args{activityIDs}
-	cond := viewer.MemberCondition("m", &args)
-	out, err := db.ByID[int](ctx, s.pool, `SELECT p.activity_id, count(*) FROM participations p JOIN members m ON m.id = p.member_id
-		WHERE p.activity_id = ANY($1) AND `+cond+` GROUP BY 1`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("count participants: %w", err)
-	}
-	return out, nil
+	return member.CountSeenOf(ctx, s.pool, "count participants", `participations p JOIN members m ON m.id = p.member_id`,
+		"p.activity_id", activityIDs, viewer)
 }
 
 // yearRange is the condition on activities a of starting in year (0: any).
@@ -579,24 +543,13 @@ func yearRange(year int, args *db.Args) string {
 func (s *Store) FirstParticipationsOf(ctx context.Context, memberIDs []int64, year, first int) (map[int64]page.Page[*Participation], error) {
 	args := db.Args{memberIDs}
 	cond := yearRange(year, &args)
-	rows, err := s.pool.Query(ctx, `SELECT x.* FROM unnest($1::bigint[]) AS r(member_id) CROSS JOIN LATERAL (
+	grouped, err := db.Grouped(ctx, s.pool, "members' participations", scanKeyed[time.Time],
+		func(k keyed[time.Time]) int64 { return k.p.MemberID }, `SELECT x.* FROM unnest($1::bigint[]) AS r(member_id) CROSS JOIN LATERAL (
 			SELECT `+participationColumns+`, a.starts_on FROM participations p JOIN activities a ON a.id = p.activity_id
 			WHERE p.member_id = r.member_id AND `+cond+`
 			ORDER BY a.starts_on DESC, a.id DESC LIMIT `+args.Add(first+1)+`) x`, args...)
 	if err != nil {
-		return nil, fmt.Errorf("members' participations: %w", err)
-	}
-	grouped := map[int64][]keyed[time.Time]{}
-	for rows.Next() {
-		k, err := scanKeyed[time.Time](rows)
-		if err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("members' participations: %w", err)
-		}
-		grouped[k.p.MemberID] = append(grouped[k.p.MemberID], k)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("members' participations: %w", err)
+		return nil, err
 	}
 	return page.FirstPagesMap(first, memberIDs, grouped, keyed[time.Time].byActivity, keyed[time.Time].participation), nil
 }

@@ -116,24 +116,19 @@ func (s *Store) UpdateCampaign(ctx context.Context, u CampaignUpdate) (*Campaign
 
 // DeleteCampaign deletes a campaign no activity belongs to.
 func (s *Store) DeleteCampaign(ctx context.Context, id int64, version int32) error {
-	return db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		c, err := lockCampaign(ctx, tx, id, version)
-		if err != nil {
-			return err
-		}
+	return versionlock.DeleteUnless(ctx, s.pool, "campaigns", id, version, lockCampaign, func(ctx context.Context, tx pgx.Tx, c *Campaign) error {
 		var n int
 		if err := tx.QueryRow(ctx, `SELECT count(*) FROM activities WHERE campaign_id = $1`, c.ID).Scan(&n); err != nil {
 			return fmt.Errorf("activities of campaign %d: %w", c.ID, err)
 		}
-		if n > 0 {
-			var v validate.Errors
-			v.Add(validate.Input("id"), validate.NotAllowed,
-				fmt.Sprintf("Phong trào có %d hoạt động; hãy chuyển hoặc xóa các hoạt động trước.", n),
-				fmt.Sprintf("%d activities belong to the campaign; move or delete them first.", n))
-			return v.Err()
+		if n == 0 {
+			return nil
 		}
-		_, err = tx.Exec(ctx, `DELETE FROM campaigns WHERE id = $1`, c.ID)
-		return err
+		var v validate.Errors
+		v.Add(validate.Input("id"), validate.NotAllowed,
+			fmt.Sprintf("Phong trào có %d hoạt động; hãy chuyển hoặc xóa các hoạt động trước.", n),
+			fmt.Sprintf("%d activities belong to the campaign; move or delete them first.", n))
+		return v.Err()
 	})
 }
 
@@ -419,21 +414,9 @@ func checkParticipantList(v *validate.Errors, list []ParticipantInput) participa
 // checkParticipantsBelong records the members that do not exist or do not
 // belong to the organising unit or a unit below it.
 func checkParticipantsBelong(ctx context.Context, tx pgx.Tx, v *validate.Errors, ids []int64, unitID int64) error {
-	rows, err := tx.Query(ctx, `SELECT m.id, u.path <@ (SELECT path FROM units WHERE id = $2)
+	inTree, err := db.ByID[bool](ctx, tx, `SELECT m.id, u.path <@ (SELECT path FROM units WHERE id = $2)
 		FROM members m JOIN units u ON u.id = m.unit_id WHERE m.id = ANY($1)`, ids, unitID)
 	if err != nil {
-		return fmt.Errorf("check participants: %w", err)
-	}
-	inTree := make(map[int64]bool, len(ids))
-	for rows.Next() {
-		var id int64
-		var ok bool
-		if err := rows.Scan(&id, &ok); err != nil {
-			return err
-		}
-		inTree[id] = ok
-	}
-	if err := rows.Err(); err != nil {
 		return fmt.Errorf("check participants: %w", err)
 	}
 	for i, id := range ids {

@@ -121,11 +121,20 @@ func LoaderWait(d time.Duration) Option {
 func New(t testing.TB, opts ...Option) *Env {
 	t.Helper()
 	e := NewOn(t, testdb.Migrated(t), opts...)
-	admin := e.Account(t, "admin", nil, nil)
-	e.Grant(t, admin, account.Admin, nil)
-	e.AdminToken = e.Session(t, admin)
+	e.AdminToken = AdminSession(t, e.Pool)
 	e.token = e.AdminToken
 	return e
+}
+
+// AdminSession creates an administrator in the migrated database pool and
+// returns a session token for it: New's, and that of a test whose server is
+// a process of its own.
+func AdminSession(t testing.TB, pool *pgxpool.Pool) string {
+	t.Helper()
+	e := &Env{Pool: pool}
+	admin := e.Account(t, "admin", nil, nil)
+	e.Grant(t, admin, account.Admin, nil)
+	return e.Session(t, admin)
 }
 
 // NewOn returns a server on pool, sending requests anonymously.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/sodoan/sodoan/internal/access"
 	"github.com/sodoan/sodoan/internal/db"
+	"github.com/sodoan/sodoan/internal/member"
 	"github.com/sodoan/sodoan/internal/page"
 )
 
@@ -186,25 +187,16 @@ type PledgeCounts struct {
 
 // CountsOf returns signed and eligible counts for each pledge, keyed by pledge.
 func (s *Store) CountsOf(ctx context.Context, pledgeIDs []int64) (map[int64]PledgeCounts, error) {
-	rows, err := s.pool.Query(ctx, `SELECT p.id,
+	out, err := db.ByIDScan(ctx, s.pool, `SELECT p.id,
 			(SELECT count(*) FROM pledge_signatures s WHERE s.pledge_id = p.id),
 			(SELECT count(*) FROM members m JOIN units u ON u.id = m.unit_id
 			  WHERE m.status = 'ACTIVE' AND u.path <@ pu.path)
-		FROM pledges p JOIN units pu ON pu.id = p.unit_id WHERE p.id = ANY($1)`, pledgeIDs)
+		FROM pledges p JOIN units pu ON pu.id = p.unit_id WHERE p.id = ANY($1)`,
+		func(c *PledgeCounts) []any { return []any{&c.Signed, &c.Eligible} }, pledgeIDs)
 	if err != nil {
 		return nil, fmt.Errorf("pledge counts: %w", err)
 	}
-	defer rows.Close()
-	out := make(map[int64]PledgeCounts, len(pledgeIDs))
-	for rows.Next() {
-		var id int64
-		var c PledgeCounts
-		if err := rows.Scan(&id, &c.Signed, &c.Eligible); err != nil {
-			return nil, fmt.Errorf("pledge counts: %w", err)
-		}
-		out[id] = c
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // Signatures returns a page of a pledge's signatures by member name.
@@ -212,20 +204,9 @@ func (s *Store) CountsOf(ctx context.Context, pledgeIDs []int64) (map[int64]Pled
 func (s *Store) Signatures(ctx context.Context, pledgeID int64, viewer *access.Principal, p page.Request) (page.Page[*Signature], error) {
 	var args db.Args
 	conds := []string{`s.pledge_id = ` + args.Add(pledgeID), viewer.MemberCondition("m", &args)}
-	var name string
-	var memberID int64
-	if ok, err := p.Key(&name, &memberID); err != nil {
-		return page.Page[*Signature]{}, err
-	} else if ok {
-		conds = append(conds, `(m.sort_name, m.id) > (`+args.Add(name)+`, `+args.Add(memberID)+`)`)
-	}
-	list, err := db.Collect(ctx, s.pool, "list signatures", scanSignature, `SELECT s.pledge_id, s.member_id, s.signed_on, m.sort_name
-		FROM pledge_signatures s JOIN members m ON m.id = s.member_id`+db.Where(conds)+
-		` ORDER BY m.sort_name, m.id LIMIT `+args.Add(p.Limit()), args...)
-	if err != nil {
-		return page.Page[*Signature]{}, err
-	}
-	return page.TrimMap(p, list, signatureRow.cursor, signatureRow.value), nil
+	return member.PageByName(ctx, s.pool, "list signatures", `SELECT s.pledge_id, s.member_id, s.signed_on, m.sort_name
+		FROM pledge_signatures s JOIN members m ON m.id = s.member_id`, conds, args, p,
+		scanSignature, signatureRow.cursor, signatureRow.value)
 }
 
 // signatureRow is a listed signature with its member's sort name, by
@@ -292,12 +273,6 @@ func (s *Store) FirstSignaturesOf(ctx context.Context, pledgeIDs []int64, viewer
 // CountSignaturesOf counts, per pledge, the signatures of members viewer
 // may see.
 func (s *Store) CountSignaturesOf(ctx context.Context, pledgeIDs []int64, viewer *access.Principal) (map[int64]int, error) {
-	args := db.Args{pledgeIDs}
-	cond := viewer.MemberCondition("m", &args)
-	out, err := db.ByID[int](ctx, s.pool, `SELECT s.pledge_id, count(*) FROM pledge_signatures s JOIN members m ON m.id = s.member_id
-		WHERE s.pledge_id = ANY($1) AND `+cond+` GROUP BY 1`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("count signatures: %w", err)
-	}
-	return out, nil
+	return member.CountSeenOf(ctx, s.pool, "count signatures", `pledge_signatures s JOIN members m ON m.id = s.member_id`,
+		"s.pledge_id", pledgeIDs, viewer)
 }

@@ -262,18 +262,13 @@ func (s *Store) CreatePledge(ctx context.Context, p PledgeInput) (*Pledge, error
 	v.Year(validate.Input("year"), p.Year)
 	var out *Pledge
 	err := idempotency.InTx(ctx, s.pool, func(tx pgx.Tx) (int64, error) {
-		u, err := loadUnit(ctx, tx, p.UnitID)
-		if err != nil {
+		if err := org.CheckOpen(ctx, tx, &v, validate.Input("unitId"), p.UnitID); err != nil {
 			return 0, err
-		}
-		if u == nil {
-			v.Add(validate.Input("unitId"), validate.NotFound, "Không tìm thấy đơn vị.", "No such unit.")
-		} else if u.Archived {
-			v.Add(validate.Input("unitId"), validate.NotAllowed, "Đơn vị đã lưu trữ.", "The unit is archived.")
 		}
 		if err := v.Err(); err != nil {
 			return 0, err
 		}
+		var err error
 		out, err = scanPledge(tx.QueryRow(ctx, `INSERT INTO pledges AS p (unit_id, year, title, description)
 			VALUES ($1, $2, $3, $4) RETURNING `+pledgeColumns, p.UnitID, p.Year, p.Title, p.Description))
 		if err != nil {
@@ -356,23 +351,12 @@ func (s *Store) Sign(ctx context.Context, pledgeID int64, memberIDs []int64, sig
 		if err != nil {
 			return err
 		}
-		rows, err := tx.Query(ctx, `SELECT m.id, m.status = 'ACTIVE',
-				u.path <@ (SELECT path FROM units WHERE id = $2)
-			FROM members m JOIN units u ON u.id = m.unit_id WHERE m.id = ANY($1)`, memberIDs, p.UnitID)
-		if err != nil {
-			return fmt.Errorf("check signers: %w", err)
-		}
 		type state struct{ active, inTree bool }
-		found := make(map[int64]state, len(memberIDs))
-		for rows.Next() {
-			var id int64
-			var st state
-			if err := rows.Scan(&id, &st.active, &st.inTree); err != nil {
-				return err
-			}
-			found[id] = st
-		}
-		if err := rows.Err(); err != nil {
+		found, err := db.ByIDScan(ctx, tx, `SELECT m.id, m.status = 'ACTIVE',
+				u.path <@ (SELECT path FROM units WHERE id = $2)
+			FROM members m JOIN units u ON u.id = m.unit_id WHERE m.id = ANY($1)`,
+			func(st *state) []any { return []any{&st.active, &st.inTree} }, memberIDs, p.UnitID)
+		if err != nil {
 			return fmt.Errorf("check signers: %w", err)
 		}
 		for i, id := range memberIDs {

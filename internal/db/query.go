@@ -125,6 +125,12 @@ func escapeLike(s string) string {
 // ByID runs a query of (id, value) rows, such as a count per parent, and
 // returns the values keyed by id; ids without a row are absent.
 func ByID[V any](ctx context.Context, q DB, sql string, args ...any) (map[int64]V, error) {
+	return ByIDScan(ctx, q, sql, func(v *V) []any { return []any{v} }, args...)
+}
+
+// ByIDScan is ByID for rows of an id and several values: targets says where
+// in a V each value goes.
+func ByIDScan[V any](ctx context.Context, q DB, sql string, targets func(*V) []any, args ...any) (map[int64]V, error) {
 	rows, err := q.Query(ctx, sql, args...)
 	if err != nil {
 		return nil, err
@@ -132,7 +138,7 @@ func ByID[V any](ctx context.Context, q DB, sql string, args ...any) (map[int64]
 	out := map[int64]V{}
 	var id int64
 	var v V
-	_, err = pgx.ForEachRow(rows, []any{&id, &v}, func() error { out[id] = v; return nil })
+	_, err = pgx.ForEachRow(rows, append([]any{&id}, targets(&v)...), func() error { out[id] = v; return nil })
 	return out, err
 }
 

@@ -51,6 +51,27 @@ func Grouped[T any](ctx context.Context, q DB, what string, scan func(pgx.Row) (
 	return out, nil
 }
 
+// GroupedByParent runs sql, a Lateral statement, and adds the records scan
+// makes of its rows to into under their parents' ids, which scan reads from
+// the last column into parent; what names the records in its error.
+func GroupedByParent[T any](ctx context.Context, q DB, what string, scan func(row pgx.Row, parent *int64) (T, error),
+	into map[int64][]T, sql string, args ...any) error {
+	type child struct {
+		rec    T
+		parent int64
+	}
+	list, err := Collect(ctx, q, what, func(r pgx.Row) (child, error) {
+		var c child
+		var err error
+		c.rec, err = scan(r, &c.parent)
+		return c, err
+	}, sql, args...)
+	for _, c := range list {
+		into[c.parent] = append(into[c.parent], c.rec)
+	}
+	return err
+}
+
 // OrNil returns the record scan makes of row, or nil when there is no row;
 // another error comes back wrapped in what format and args say.
 func OrNil[T any](row pgx.Row, scan func(pgx.Row) (*T, error), format string, args ...any) (*T, error) {

@@ -268,6 +268,17 @@ func ensureDatabase(ctx context.Context, adminURL, name string) error {
 	return nil
 }
 
+// TempParent creates a fresh folder in the system's temporary folder to
+// hold a throwaway cluster's data folder (tests'): unlike t.TempDir's,
+// private to root, the postgres user can enter it when the tests run as root.
+func TempParent(prefix string) (string, error) {
+	parent, err := os.MkdirTemp("", prefix)
+	if err != nil {
+		return "", err
+	}
+	return parent, os.Chmod(parent, 0o755)
+}
+
 // prepareDir creates the data folder, owned by the server's user. When we
 // are root the server runs as postgres, which must be able to reach the
 // folder through every parent.

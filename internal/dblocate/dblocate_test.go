@@ -47,11 +47,8 @@ func needBinaries(t *testing.T) {
 // reach when the tests run as root (t.TempDir's folders are private).
 func clusterDir(t *testing.T) string {
 	t.Helper()
-	parent, err := os.MkdirTemp("", "dblocate-test-")
+	parent, err := TempParent("dblocate-test-")
 	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Chmod(parent, 0o755); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { os.RemoveAll(parent) })

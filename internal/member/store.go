@@ -198,21 +198,14 @@ func (s *Store) FirstPagesIn(ctx context.Context, unitIDs []int64, f Filter, ord
 		if group.ByUnit {
 			inner = w.PerUnit("parent.id", sortKeyed(keyCols), conds, lim)
 		}
-		rows, err := s.pool.Query(ctx, db.Lateral(ids, inner), args.Bind(f.Search != "")...)
-		if err != nil {
-			return nil, fmt.Errorf("members of units: %w", err)
-		}
-		for rows.Next() {
+		err := db.GroupedByParent(ctx, s.pool, "members of units", func(row pgx.Row, parent *int64) (keyedMember, error) {
 			var k keyedMember
-			var parent int64
-			if k.m, err = scanMember(rows, &k.key, &parent); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("members of units: %w", err)
-			}
-			grouped[parent] = append(grouped[parent], k)
-		}
-		if err := rows.Err(); err != nil {
-			return nil, fmt.Errorf("members of units: %w", err)
+			var err error
+			k.m, err = scanMember(row, &k.key, parent)
+			return k, err
+		}, grouped, db.Lateral(ids, inner), args.Bind(f.Search != "")...)
+		if err != nil {
+			return nil, err
 		}
 	}
 	return page.FirstPagesMap(first, unitIDs, grouped, keyedMember.cursor, keyedMember.member), nil
@@ -285,4 +278,38 @@ func (s *Store) RatingsOf(ctx context.Context, memberIDs []int64) (map[int64][]*
 		return &r, row.Scan(&r.MemberID, &r.Year, &r.Level, &r.Comment, &r.UnitID)
 	}, func(r *Rating) int64 { return r.MemberID }, `SELECT member_id, year, level, comment, unit_id FROM member_ratings
 		WHERE member_id = ANY($1) ORDER BY member_id, year DESC`, memberIDs)
+}
+
+// PageByName returns a page of the rows sql selects, by their members'
+// names: sql joins members as m and selects m.sort_name after its own
+// columns (scan reads both); key gives a row's cursor (sort name, member
+// id). Activities' participants and pledges' signatures are both listed so.
+func PageByName[R, T any](ctx context.Context, q db.DB, what, sql string, conds []string, args db.Args, p page.Request,
+	scan func(pgx.Row) (R, error), key func(R) []any, item func(R) T) (page.Page[T], error) {
+	var name string
+	var memberID int64
+	if ok, err := p.Key(&name, &memberID); err != nil {
+		return page.Page[T]{}, err
+	} else if ok {
+		conds = append(conds, `(m.sort_name, m.id) > (`+args.Add(name)+`, `+args.Add(memberID)+`)`)
+	}
+	list, err := db.Collect(ctx, q, what, scan, sql+db.Where(conds)+` ORDER BY m.sort_name, m.id LIMIT `+args.Add(p.Limit()), args...)
+	if err != nil {
+		return page.Page[T]{}, err
+	}
+	return page.TrimMap(p, list, key, item), nil
+}
+
+// CountSeenOf counts, per parent, the rows of from (which joins members as
+// m) whose parent column is one of parentIDs and whose member viewer may
+// see: what PageByName lists, counted for many parents at once.
+func CountSeenOf(ctx context.Context, q db.DB, what, from, parent string, parentIDs []int64, viewer *access.Principal) (map[int64]int, error) {
+	args := db.Args{parentIDs}
+	cond := viewer.MemberCondition("m", &args)
+	out, err := db.ByID[int](ctx, q, `SELECT `+parent+`, count(*) FROM `+from+`
+		WHERE `+parent+` = ANY($1) AND `+cond+` GROUP BY 1`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	return out, nil
 }

@@ -344,11 +344,7 @@ func (s *Store) Leave(ctx context.Context, l LeaveInput) (*Member, error) {
 // Delete removes a member entered by mistake. A member with any recorded
 // part in the branch's life stays: their departure is recorded with Leave.
 func (s *Store) Delete(ctx context.Context, id int64, version int32) error {
-	return db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		m, err := lockCurrent(ctx, tx, id, version)
-		if err != nil {
-			return err
-		}
+	return versionlock.DeleteUnless(ctx, s.pool, "members", id, version, lockCurrent, func(ctx context.Context, tx pgx.Tx, m *Member) error {
 		var used bool
 		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM participations WHERE member_id = $1)
 			OR EXISTS (SELECT 1 FROM commendations WHERE member_id = $1)
@@ -356,17 +352,14 @@ func (s *Store) Delete(ctx context.Context, id int64, version int32) error {
 			OR EXISTS (SELECT 1 FROM pledge_signatures WHERE member_id = $1)`, m.ID).Scan(&used); err != nil {
 			return fmt.Errorf("check member %d before deleting: %w", m.ID, err)
 		}
-		if used {
-			var v validate.Errors
-			v.Add(validate.Input("id"), validate.NotAllowed,
-				"Đoàn viên đã có dữ liệu hoạt động, khen thưởng, xếp loại hoặc cam kết; hãy ghi nhận chuyển đi, trưởng thành hoặc xóa tên thay vì xóa.",
-				"The member has participations, commendations, ratings or pledges; record their departure instead of deleting.")
-			return v.Err()
+		if !used {
+			return nil
 		}
-		if _, err := tx.Exec(ctx, `DELETE FROM members WHERE id = $1`, m.ID); err != nil {
-			return fmt.Errorf("delete member %d: %w", m.ID, err)
-		}
-		return nil
+		var v validate.Errors
+		v.Add(validate.Input("id"), validate.NotAllowed,
+			"Đoàn viên đã có dữ liệu hoạt động, khen thưởng, xếp loại hoặc cam kết; hãy ghi nhận chuyển đi, trưởng thành hoặc xóa tên thay vì xóa.",
+			"The member has participations, commendations, ratings or pledges; record their departure instead of deleting.")
+		return v.Err()
 	})
 }
 
@@ -401,19 +394,8 @@ func (s *Store) Rate(ctx context.Context, year int, ratings []RatingInput) ([]*R
 	var out []*Rating
 	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		out = out[:0] // InTx may run this again after a deadlock
-		units := make(map[int64]int64, len(ids))
-		rows, err := tx.Query(ctx, `SELECT id, unit_id FROM members WHERE id = ANY($1) FOR SHARE`, ids)
+		units, err := db.ByID[int64](ctx, tx, `SELECT id, unit_id FROM members WHERE id = ANY($1) FOR SHARE`, ids)
 		if err != nil {
-			return fmt.Errorf("members to rate: %w", err)
-		}
-		for rows.Next() {
-			var id, unit int64
-			if err := rows.Scan(&id, &unit); err != nil {
-				return err
-			}
-			units[id] = unit
-		}
-		if err := rows.Err(); err != nil {
 			return fmt.Errorf("members to rate: %w", err)
 		}
 		for i, r := range ratings {

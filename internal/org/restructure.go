@@ -950,22 +950,11 @@ type holdings struct {
 
 // holdingsOf reads what unit id holds, to check a split's shares against.
 func holdingsOf(ctx context.Context, tx pgx.Tx, id int64) (*holdings, error) {
-	h := &holdings{children: map[int64]Level{}, active: map[int64]bool{}}
-	rows, err := tx.Query(ctx, `SELECT id, level FROM units WHERE parent_id = $1 AND archived_at IS NULL`, id)
+	children, err := db.ByID[Level](ctx, tx, `SELECT id, level FROM units WHERE parent_id = $1 AND archived_at IS NULL`, id)
 	if err != nil {
 		return nil, fmt.Errorf("units below %d: %w", id, err)
 	}
-	for rows.Next() {
-		var child int64
-		var l Level
-		if err := rows.Scan(&child, &l); err != nil {
-			return nil, err
-		}
-		h.children[child] = l
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("units below %d: %w", id, err)
-	}
+	h := &holdings{children: children, active: map[int64]bool{}}
 	if err := tx.QueryRow(ctx, `SELECT coalesce(array_agg(id), '{}') FROM members WHERE unit_id = $1 AND status = 'ACTIVE'`, id).
 		Scan(&h.members); err != nil {
 		return nil, fmt.Errorf("members of %d: %w", id, err)

@@ -211,13 +211,8 @@ func (migrator) Migrate(ctx context.Context, _ *sql.DB, conf pgtestdb.Config) er
 // The databases named are created in it.
 func Cluster(t testing.TB, databases ...string) *dblocate.Cluster {
 	t.Helper()
-	// The folder must be reachable by the postgres user when tests run as
-	// root, so not t.TempDir (private to root).
-	parent, err := os.MkdirTemp("", "sodoan-cluster-")
+	parent, err := dblocate.TempParent("sodoan-cluster-")
 	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Chmod(parent, 0o755); err != nil {
 		t.Fatal(err)
 	}
 	c, err := dblocate.NewCluster(parent+"/data", nil)

@@ -54,9 +54,23 @@ func Row[T any](ctx context.Context, tx pgx.Tx, query string, id int64,
 // lock, such as one made with Lock).
 func Delete[T any](ctx context.Context, conn db.DB, table string, id int64, version int32,
 	lock func(context.Context, pgx.Tx, int64, int32) (*T, error)) error {
+	return DeleteUnless(ctx, conn, table, id, version, lock, nil)
+}
+
+// DeleteUnless is Delete for a record that may be in use: refuse, run on
+// the locked record (when not nil), returns why it may not be deleted (a
+// field error) or nil, and the record is deleted only on nil.
+func DeleteUnless[T any](ctx context.Context, conn db.DB, table string, id int64, version int32,
+	lock func(context.Context, pgx.Tx, int64, int32) (*T, error), refuse func(context.Context, pgx.Tx, *T) error) error {
 	return db.InTx(ctx, conn, func(tx pgx.Tx) error {
-		if _, err := lock(ctx, tx, id, version); err != nil {
+		rec, err := lock(ctx, tx, id, version)
+		if err != nil {
 			return err
+		}
+		if refuse != nil {
+			if err := refuse(ctx, tx, rec); err != nil {
+				return err
+			}
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM `+table+` WHERE id = $1`, id); err != nil {
 			return fmt.Errorf("delete %d from %s: %w", id, table, err)
