@@ -65,12 +65,9 @@ func sumsSQL(table, figures string, monthly bool) string {
 // rows: with a few of them, summing once costs less than reading again.
 func sumReaders(p Parts) int {
 	n := 0
-	for _, s := range []struct {
-		want    bool
-		readers int
-	}{{p.Members, 2}, {p.Activities, 4}, {p.Ratings, 1}, {p.Commendations, 2}, {p.News, 1}, {p.Monthly, 1}} {
+	for _, s := range (figures{}).sections(p) {
 		if s.want {
-			n += s.readers
+			n += s.sums
 		}
 	}
 	return n

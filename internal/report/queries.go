@@ -103,29 +103,40 @@ func (f figures) args() []any { return []any{f.start, f.end} }
 func queueFigures(b *pgx.Batch, r *Report, parts Parts, t tables) {
 	f := figures{b: b, r: r, t: t}
 	f.start, f.end = r.From, r.Date
-	for _, g := range []struct {
-		want  bool
-		queue func()
-	}{
-		// The year-end count is also what the work areas' shares divide by.
-		{parts.Members || parts.Activities, f.headcount},
-		{parts.YearStart, f.yearStart},
-		{parts.Members, f.movements},
-		{parts.Activities, f.activityKinds},
-		{parts.Activities, f.participations},
-		{parts.Activities, f.contributions},
-		{parts.Pledges, f.pledges},
-		{parts.Ratings, f.ratings},
-		{parts.Commendations, f.received},
-		{parts.Commendations, f.given},
-		{parts.News, f.news},
-		{parts.Monthly, f.monthly},
-		{parts.Notable, f.notable},
-		{parts.Committee, f.committee},
-	} {
-		if g.want {
-			g.queue()
+	for _, s := range f.sections(parts) {
+		if s.want {
+			s.queue()
 		}
+	}
+}
+
+// section is a group of a year's statements: whether parts asks for it,
+// what queues it, and how many of its statements sum the year's kept rows
+// (which read the sums when they are made, sumReaders).
+type section struct {
+	want  bool
+	queue func()
+	sums  int
+}
+
+// sections are the groups of statements of f's year, in the order they run.
+func (f figures) sections(parts Parts) []section {
+	return []section{
+		// The year-end count is also what the work areas' shares divide by.
+		{parts.Members || parts.Activities, f.headcount, 1},
+		{parts.YearStart, f.yearStart, 0},
+		{parts.Members, f.movements, 1},
+		{parts.Activities, f.activityKinds, 1},
+		{parts.Activities, f.participations, 2},
+		{parts.Activities, f.contributions, 1},
+		{parts.Pledges, f.pledges, 0},
+		{parts.Ratings, f.ratings, 1},
+		{parts.Commendations, f.received, 1},
+		{parts.Commendations, f.given, 1},
+		{parts.News, f.news, 1},
+		{parts.Monthly, f.monthly, 1},
+		{parts.Notable, f.notable, 0},
+		{parts.Committee, f.committee, 0},
 	}
 }
 

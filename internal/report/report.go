@@ -372,9 +372,10 @@ func (s *Store) period(ctx context.Context, unitID int64, year int, periodStart,
 		before.startKept = laterYearFigures(keptPrev, scopePrev, year-2)
 		before.movesKept = !mergedInto
 	}
-	// Five statements or more that sum a year's kept rows read them summed
-	// once (a dashboard tile asking for one figure reads them itself).
-	const sumsFrom = 5
+	// More statements summing a year's kept rows than any one section has
+	// (activities: five) read them summed once; a dashboard tile asking
+	// for one section reads them itself.
+	const sumsFrom = 6
 	if wholeYear(cur) && sumReaders(parts) >= sumsFrom {
 		now.sums = "report_sums_now"
 	}
