@@ -79,10 +79,13 @@ func sumReaders(p Parts) int {
 // year (the rollups of year follow that year's tree), else each unit's own
 // rows. Only one of the two is read; the test is made once.
 func laterYearFigures(kept, scope string, year int) string {
-	next := strconv.Itoa(year + 1)
+	first, last := yearBounds(year + 1)
+	in := `BETWEEN '` + first.Format(time.DateOnly) + `' AND '` + last.Format(time.DateOnly) + `'`
+	// The versions that began or ended in the year come from their dates'
+	// indexes (migration 27), then are looked for in the scope.
 	return `(WITH changed AS MATERIALIZED (SELECT EXISTS (SELECT 1 FROM unit_versions v
-			WHERE (v.unit_id IN (SELECT unit_id FROM ` + scope + ` cs) OR v.parent_id IN (SELECT unit_id FROM ` + scope + ` cp))
-				AND (extract(year FROM v.valid_from) = ` + next + ` OR extract(year FROM v.valid_to) = ` + next + `)) AS yes)
+			WHERE (v.valid_from ` + in + ` OR v.valid_to ` + in + `)
+				AND (v.unit_id IN (SELECT unit_id FROM ` + scope + ` cs) OR v.parent_id IN (SELECT unit_id FROM ` + scope + ` cp))) AS yes)
 	SELECT * FROM ` + yearFigures(kept, scope, year, 0) + ` r WHERE NOT (SELECT yes FROM changed)
 	UNION ALL
 	SELECT * FROM ` + ownYearFigures(scope, year) + ` o WHERE (SELECT yes FROM changed))`

@@ -1,0 +1,2 @@
+DROP INDEX unit_versions_valid_to;
+DROP INDEX unit_versions_valid_from;
