@@ -45,7 +45,12 @@ func (r *queryResolver) YearlyReport(ctx context.Context, unitID string, year in
 	if err := r.chargeSubtree(ctx, id); err != nil {
 		return nil, err
 	}
-	return r.ReportStore.Period(ctx, id, int(year), from, asOf, reportParts(ctx))
+	rep, err := r.ReportStore.Period(ctx, id, int(year), from, asOf, reportParts(ctx))
+	if err != nil {
+		return nil, err
+	}
+	primePledges(ctx, rep)
+	return rep, nil
 }
 
 func (r *queryResolver) Plan(ctx context.Context, unitID string, year int32) (*model.Plan, error) {

@@ -97,6 +97,37 @@ func partsOf(oc *graphql.OperationContext, fields []graphql.CollectedField) repo
 	return p
 }
 
+// primePledges loads in one batch the pledges that rep's pledge figures
+// name, where the query selects them: a province's report lists 21,000,
+// which the figures' resolvers asked for in a hundred batches, one per
+// wait of the loader. A pledge that fails to load fails its own field.
+func primePledges(ctx context.Context, rep *report.Report) {
+	oc := graphql.GetOperationContext(ctx)
+	var ids []int64
+	var walk func(fields []graphql.CollectedField, r *report.Report)
+	walk = func(fields []graphql.CollectedField, r *report.Report) {
+		for _, f := range fields {
+			switch {
+			case f.Name == "pledges":
+				for _, sub := range graphql.CollectFields(oc, f.Selections, []string{"PledgeFigures"}) {
+					if sub.Name == "pledge" {
+						for _, p := range r.Pledges {
+							ids = append(ids, p.PledgeID)
+						}
+						break
+					}
+				}
+			case f.Name == "previous" && r.Previous != nil:
+				walk(graphql.CollectFields(oc, f.Selections, []string{"YearlyReport"}), r.Previous)
+			}
+		}
+	}
+	walk(graphql.CollectFieldsCtx(ctx, []string{"YearlyReport"}), rep)
+	if len(ids) > 0 {
+		_, _ = loaders(ctx).Pledge.LoadAll(ctx, ids)
+	}
+}
+
 // planTargetNode loads a plan target by ID, with its progress, for the
 // managers of its unit (as plan(unitId, year) shows it).
 func planTargetNode(ctx context.Context, r *Resolver, id int64) func() (model.Node, error) {

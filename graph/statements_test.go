@@ -275,3 +275,39 @@ func TestListShapesAgree(t *testing.T) {
 		t.Errorf("bloc's nested lists: %v %v, counts %d %d", gotNames, gotDays, nested.Node.Members.TotalCount, nested.Node.Activities.TotalCount)
 	}
 }
+
+// A report's pledges are loaded in one statement, however the loader's
+// waits split the figures' resolvers: a province lists 21,000 pledges,
+// which came in a hundred batches. With a loader that waits a nanosecond,
+// each pledge would be a statement of its own.
+func TestReportPledgesLoadOnce(t *testing.T) {
+	t.Parallel()
+	tr := newTree(t, apitest.LoaderWait(time.Nanosecond))
+	for i := range 12 {
+		tr.env.MustMutate(t, "pledgeCreate", "PledgeCreateInput", "pledge { id }",
+			map[string]any{"unitId": tr.branchA, "year": 2022, "title": fmt.Sprintf("Cam kết %d", i)}, nil)
+	}
+	count := func(selection string) (int, int) {
+		t.Helper()
+		resp := tr.env.Do(t, `query($u: ID!) { yearlyReport(unitId: $u, year: 2022) { pledges { `+selection+` } } }`,
+			map[string]any{"u": tr.province})
+		if len(resp.Errors) > 0 {
+			t.Fatalf("%+v", resp.Errors)
+		}
+		var data struct {
+			YearlyReport struct{ Pledges []json.RawMessage }
+		}
+		if err := json.Unmarshal(resp.Data, &data); err != nil {
+			t.Fatal(err)
+		}
+		return len(data.YearlyReport.Pledges), statements(t, tr.env, resp.RequestID)
+	}
+	n, figuresOnly := count("signed")
+	m, withPledges := count("signed pledge { title }")
+	if n != 12 || m != 12 {
+		t.Fatalf("%d and %d pledges listed, want 12", n, m)
+	}
+	if withPledges != figuresOnly+1 {
+		t.Errorf("%d statements with the pledges' titles, %d without: want one more, all pledges in one load", withPledges, figuresOnly)
+	}
+}
