@@ -1,6 +1,77 @@
 -- Back to migration 27's definitions (of migrations 19, 22 and 23).
 DROP INDEX unit_versions_unit;
-ALTER FUNCTION unit_figures_add_activity_rows(text, bigint[], text[], bigint[], numeric[], bigint[]) RESET plan_cache_mode;
+CREATE OR REPLACE FUNCTION unit_figures_add_activity_rows(figure text, activity_ids bigint[], kinds text[], ns bigint[], amounts numeric[],
+    member_ids bigint[] DEFAULT NULL)
+    RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    d record;
+    -- The participant rows' changes, by (unit, year, area, member).
+    pu bigint[]; py int[]; pa text[]; pm bigint[]; pn bigint[];
+BEGIN
+    IF activity_ids IS NULL THEN
+        RETURN;
+    END IF;
+    PERFORM FROM activities WHERE id = ANY (activity_ids) ORDER BY id FOR SHARE;
+    -- Then the attendances' members, before any figure's lock (the order
+    -- every writer takes them in: activities, members, figures).
+    PERFORM members_lock_update(member_ids);
+    -- A new statement, so a new snapshot: it reads what was committed
+    -- while the lock was waited for.
+    PERFORM unit_figures_add(array_agg(a.unit_id), array_agg(activity_month(a.starts_on)), array_agg(figure), array_agg(a.work_area),
+        array_agg(r.kind), array_agg(r.n), array_agg(r.amount))
+    FROM unnest(activity_ids, kinds, ns, amounts) AS r (activity_id, kind, n, amount)
+    JOIN activities a ON a.id = r.activity_id
+    WHERE a.status = 'DONE';
+    -- The activities' own totals, held or not. Two writers of one activity
+    -- both hold its share lock: the upsert takes the row's turn.
+    FOR d IN
+        SELECT r.activity_id AS a, sum(r.n)::bigint AS n, sum(r.amount) AS amt
+        FROM unnest(activity_ids, ns, amounts) AS r (activity_id, n, amount)
+        GROUP BY 1 HAVING sum(r.n) <> 0 OR sum(r.amount) <> 0 ORDER BY 1
+    LOOP
+        IF figure = 'ATTENDANCES' THEN
+            INSERT INTO activity_totals (activity_id, attendances, hours)
+            SELECT d.a, d.n, d.amt WHERE EXISTS (SELECT FROM activities WHERE id = d.a) -- not one deleted with its rows
+            ON CONFLICT (activity_id) DO UPDATE
+            SET attendances = activity_totals.attendances + excluded.attendances, hours = activity_totals.hours + excluded.hours;
+        ELSE
+            INSERT INTO activity_totals (activity_id, contributions, value)
+            SELECT d.a, d.n, d.amt WHERE EXISTS (SELECT FROM activities WHERE id = d.a)
+            ON CONFLICT (activity_id) DO UPDATE
+            SET contributions = activity_totals.contributions + excluded.contributions, value = activity_totals.value + excluded.value;
+        END IF;
+        DELETE FROM activity_totals WHERE activity_id = d.a AND attendances = 0 AND contributions = 0;
+    END LOOP;
+    IF member_ids IS NULL THEN
+        RETURN;
+    END IF;
+    -- Attendances also change their members' participant rows, under the
+    -- same locks: new rows and additions in one upsert (recording a list
+    -- of members is the common write), then removals.
+    SELECT array_agg(u ORDER BY u, y, ar, m), array_agg(y ORDER BY u, y, ar, m), array_agg(ar ORDER BY u, y, ar, m),
+        array_agg(m ORDER BY u, y, ar, m), array_agg(n ORDER BY u, y, ar, m)
+    INTO pu, py, pa, pm, pn
+    FROM (SELECT a.unit_id AS u, extract(year FROM a.starts_on)::int AS y, a.work_area AS ar, r.member_id AS m, sum(r.n)::bigint AS n
+        FROM unnest(activity_ids, member_ids, ns) AS r (activity_id, member_id, n)
+        JOIN activities a ON a.id = r.activity_id
+        WHERE a.status = 'DONE'
+        GROUP BY 1, 2, 3, 4 HAVING sum(r.n) <> 0) g;
+    IF pu IS NULL THEN
+        RETURN;
+    END IF;
+    PERFORM pg_advisory_xact_lock(unit_figures_lock_key(u, y))
+    FROM (SELECT DISTINCT u, y FROM unnest(pu, py) AS k (u, y) ORDER BY u, y) k;
+    INSERT INTO unit_participants
+    SELECT * FROM unnest(pu, py, pa, pm, pn) AS c (u, y, ar, m, n) WHERE c.n > 0
+    ON CONFLICT (unit_id, year, area, member_id) DO UPDATE SET n = unit_participants.n + excluded.n;
+    IF EXISTS (SELECT FROM unnest(pn) AS c (n) WHERE c.n < 0) THEN
+        DELETE FROM unit_participants p USING unnest(pu, py, pa, pm, pn) AS c (u, y, ar, m, n)
+        WHERE c.n < 0 AND (p.unit_id, p.year, p.area, p.member_id) = (c.u, c.y, c.ar, c.m) AND p.n + c.n <= 0;
+        UPDATE unit_participants p SET n = p.n + c.n FROM unnest(pu, py, pa, pm, pn) AS c (u, y, ar, m, n)
+        WHERE c.n < 0 AND (p.unit_id, p.year, p.area, p.member_id) = (c.u, c.y, c.ar, c.m);
+    END IF;
+END $$;
+
 CREATE OR REPLACE FUNCTION unit_figures_lock_key(unit bigint, year int) RETURNS bigint
     LANGUAGE sql STABLE STRICT PARALLEL SAFE
     RETURN hashtextextended('sodoan.figures:' || coalesce(figures_rollup_unit(unit, year), unit) || ':' || year, 0);
@@ -125,6 +196,9 @@ BEGIN
         END IF;
     END LOOP;
 END $$;
+
+DROP FUNCTION figures_write(bigint[], date[], text[], text[], text[], bigint[], numeric[],
+    bigint[], int[], text[], text[], text[], bigint[], numeric[]);
 
 CREATE OR REPLACE FUNCTION unit_participants_marks() RETURNS trigger
     LANGUAGE plpgsql AS $$

@@ -29,7 +29,8 @@
 -- the rollup unit once it is known.
 CREATE FUNCTION figures_lock_of(rollup bigint, year int) RETURNS bigint
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-    RETURN hashtextextended('sodoan.figures:' || rollup || ':' || year, 0);
+    -- Text casts, not text || bigint (stable): an immutable body is inlined.
+    RETURN hashtextextended('sodoan.figures:' || rollup::text || ':' || year::text, 0);
 
 CREATE OR REPLACE FUNCTION unit_figures_lock_key(unit bigint, year int) RETURNS bigint
     LANGUAGE sql STABLE STRICT PARALLEL SAFE
@@ -111,79 +112,174 @@ BEGIN
         WHERE (t.unit_id, t.year, t.figure, t.area, t.kind) = (d.u, d.y, d.f, d.a, d.k));
 END $$;
 
--- unit_year_figures_add adds changes, given as arrays of the same length,
--- to year rows and their rollups; every unit-year touched is locked
--- first, in the locks' order. A row whose count comes to zero goes.
-CREATE OR REPLACE FUNCTION unit_year_figures_add(units bigint[], years int[], figures text[], areas text[], kinds text[], ns bigint[], amounts numeric[])
-    RETURNS void LANGUAGE plpgsql
-    SET plan_cache_mode = force_generic_plan AS $$
+-- figures_write adds changes to month rows (mu, mm, ...) and to year rows
+-- (yu, yy, ...), either set NULL: month changes also reach their year
+-- rows (and the monthly series of activities and attendances), and every
+-- year change its rollup. Each unit-year touched is locked first, in the
+-- locks' order, then the three tables are written in one statement. A
+-- year or rollup row whose count comes to zero goes, and so does a month
+-- row whose count comes to zero or below.
+CREATE FUNCTION figures_write(mu bigint[], mm date[], mf text[], ma text[], mk text[], mn bigint[], mamt numeric[],
+    yu bigint[], yy int[], yf text[], ya text[], yk text[], yn bigint[], yamt numeric[])
+    RETURNS void LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
     ku bigint[]; ky int[]; kr bigint[];
 BEGIN
-    IF units IS NULL THEN
+    -- Each unit-year's rollup (NULL: the unit was gone at the year's end;
+    -- figures_rollup_unit's lookup, joined).
+    SELECT array_agg(x.u), array_agg(x.y), array_agg(CASE WHEN v.level = 'BRANCH' THEN v.parent_id ELSE v.unit_id END)
+    INTO ku, ky, kr
+    FROM (SELECT u, y FROM unnest(yu, yy) AS x (u, y)
+        UNION SELECT u, extract(year FROM m)::int FROM unnest(mu, mm) AS x (u, m)) x
+    LEFT JOIN unit_versions v ON v.unit_id = x.u AND v.during @> make_date(x.y, 12, 31);
+    IF ku IS NULL THEN
         RETURN;
     END IF;
-    -- Set for the call (a SET clause would need a superuser for a
-    -- parameter of our own); an error undoes it with the (sub)transaction.
-    PERFORM set_config('sodoan.rollups_written', 'on', true);
-    -- Each unit-year's rollup (NULL: the unit was gone at the year's end).
-    SELECT array_agg(u), array_agg(y), array_agg(r) INTO ku, ky, kr
-    FROM (SELECT u, y, figures_rollup_unit(u, y) AS r FROM (SELECT DISTINCT u, y FROM unnest(units, years) AS x (u, y)) x) x;
     PERFORM pg_advisory_xact_lock(k)
     FROM (SELECT DISTINCT figures_lock_of(coalesce(r, u), y) AS k FROM unnest(ku, ky, kr) AS x (u, y, r)) x ORDER BY k;
-    WITH d AS (
-        SELECT u, y, f, a, k, sum(n)::bigint AS n, sum(amt) AS amt
-        FROM unnest(units, years, figures, areas, kinds, ns, amounts) AS x (u, y, f, a, k, n, amt)
+    -- The rollups are written here: their trigger on year rows steps
+    -- aside. Set for the call (a SET clause would need a superuser for a
+    -- parameter of our own); an error undoes it with the (sub)transaction.
+    PERFORM set_config('sodoan.rollups_written', 'on', true);
+    WITH md AS (
+        SELECT u, m, f, a, k, sum(n)::bigint AS n, sum(amt) AS amt
+        FROM unnest(mu, mm, mf, ma, mk, mn, mamt) AS x (u, m, f, a, k, n, amt)
         GROUP BY 1, 2, 3, 4, 5 HAVING sum(n) <> 0 OR sum(amt) <> 0),
-    gone AS (
-        DELETE FROM unit_year_figures t USING d
+    month_gone AS (
+        DELETE FROM unit_figures t USING md d
+        WHERE (t.unit_id, t.month, t.figure, t.area, t.kind) = (d.u, d.m, d.f, d.a, d.k) AND t.n + d.n <= 0),
+    month_kept AS (
+        UPDATE unit_figures t SET n = t.n + d.n, amount = t.amount + d.amt FROM md d
+        WHERE (t.unit_id, t.month, t.figure, t.area, t.kind) = (d.u, d.m, d.f, d.a, d.k) AND t.n + d.n > 0),
+    month_new AS (
+        INSERT INTO unit_figures
+        SELECT d.u, d.m, d.f, d.a, d.k, d.n, d.amt FROM md d
+        WHERE d.n > 0 AND NOT EXISTS (SELECT FROM unit_figures t
+            WHERE (t.unit_id, t.month, t.figure, t.area, t.kind) = (d.u, d.m, d.f, d.a, d.k))),
+    yd AS (
+        SELECT u, y, f, a, k, sum(n)::bigint AS n, sum(amt) AS amt FROM (
+            SELECT * FROM unnest(yu, yy, yf, ya, yk, yn, yamt) AS x (u, y, f, a, k, n, amt)
+            UNION ALL
+            SELECT u, extract(year FROM m)::int, f, a, k, n, amt FROM unnest(mu, mm, mf, ma, mk, mn, mamt) AS x (u, m, f, a, k, n, amt)
+            UNION ALL
+            SELECT u, extract(year FROM m)::int, 'MONTHLY', f, to_char(m, 'MM'), n, 0
+            FROM unnest(mu, mm, mf, mn) AS x (u, m, f, n) WHERE f IN ('ACTIVITIES', 'ATTENDANCES')) x
+        GROUP BY 1, 2, 3, 4, 5 HAVING sum(n) <> 0 OR sum(amt) <> 0),
+    year_gone AS (
+        DELETE FROM unit_year_figures t USING yd d
         WHERE (t.unit_id, t.year, t.figure, t.area, t.kind) = (d.u, d.y, d.f, d.a, d.k) AND t.n + d.n = 0),
-    kept AS (
-        UPDATE unit_year_figures t SET n = t.n + d.n, amount = t.amount + d.amt FROM d
+    year_kept AS (
+        UPDATE unit_year_figures t SET n = t.n + d.n, amount = t.amount + d.amt FROM yd d
+        WHERE (t.unit_id, t.year, t.figure, t.area, t.kind) = (d.u, d.y, d.f, d.a, d.k) AND t.n + d.n <> 0),
+    year_new AS (
+        INSERT INTO unit_year_figures
+        SELECT d.u, d.y, d.f, d.a, d.k, d.n, d.amt FROM yd d
+        WHERE d.n <> 0 AND NOT EXISTS (SELECT FROM unit_year_figures t
+            WHERE (t.unit_id, t.year, t.figure, t.area, t.kind) = (d.u, d.y, d.f, d.a, d.k))),
+    rd AS (
+        SELECT r.r AS u, d.y, d.f, d.a, d.k, sum(d.n)::bigint AS n, sum(d.amt) AS amt
+        FROM yd d JOIN unnest(ku, ky, kr) AS r (u, y, r) ON r.u = d.u AND r.y = d.y
+        WHERE r.r IS NOT NULL
+        GROUP BY 1, 2, 3, 4, 5 HAVING sum(d.n) <> 0 OR sum(d.amt) <> 0),
+    rollup_gone AS (
+        DELETE FROM unit_rollup_figures t USING rd d
+        WHERE (t.unit_id, t.year, t.figure, t.area, t.kind) = (d.u, d.y, d.f, d.a, d.k) AND t.n + d.n = 0),
+    rollup_kept AS (
+        UPDATE unit_rollup_figures t SET n = t.n + d.n, amount = t.amount + d.amt FROM rd d
         WHERE (t.unit_id, t.year, t.figure, t.area, t.kind) = (d.u, d.y, d.f, d.a, d.k) AND t.n + d.n <> 0)
-    INSERT INTO unit_year_figures
-    SELECT d.u, d.y, d.f, d.a, d.k, d.n, d.amt FROM d
-    WHERE d.n <> 0 AND NOT EXISTS (SELECT FROM unit_year_figures t
+    INSERT INTO unit_rollup_figures
+    SELECT d.u, d.y, d.f, d.a, d.k, d.n, d.amt FROM rd d
+    WHERE d.n <> 0 AND NOT EXISTS (SELECT FROM unit_rollup_figures t
         WHERE (t.unit_id, t.year, t.figure, t.area, t.kind) = (d.u, d.y, d.f, d.a, d.k));
-    SELECT array_agg(u), array_agg(y), array_agg(r) INTO ku, ky, kr FROM unnest(ku, ky, kr) AS x (u, y, r) WHERE r IS NOT NULL;
     PERFORM set_config('sodoan.rollups_written', 'off', true);
-    IF ku IS NOT NULL THEN
-        PERFORM figures_rollups_write(ku, ky, kr, units, years, figures, areas, kinds, ns, amounts);
-    END IF;
 END $$;
 
--- unit_figures_add adds changes to month rows, and through
--- unit_year_figures_add (which takes the locks) to their year rows, the
--- monthly series among them, and rollups.
-CREATE OR REPLACE FUNCTION unit_figures_add(units bigint[], months date[], figures text[], areas text[], kinds text[], ns bigint[], amounts numeric[])
-    RETURNS void LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
+-- unit_year_figures_add adds changes, given as arrays of the same length,
+-- to year rows and their rollups.
+CREATE OR REPLACE FUNCTION unit_year_figures_add(units bigint[], years int[], figures text[], areas text[], kinds text[], ns bigint[], amounts numeric[])
+    RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
-    IF units IS NULL THEN
+    PERFORM figures_write(NULL, NULL, NULL, NULL, NULL, NULL, NULL, units, years, figures, areas, kinds, ns, amounts);
+END $$;
+
+-- unit_figures_add adds changes to month rows, their year rows (the
+-- monthly series among them) and rollups.
+CREATE OR REPLACE FUNCTION unit_figures_add(units bigint[], months date[], figures text[], areas text[], kinds text[], ns bigint[], amounts numeric[])
+    RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM figures_write(units, months, figures, areas, kinds, ns, amounts, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+END $$;
+
+-- The rows of activities (attendances, contributions): the activities'
+-- totals in two statements, not three per activity; the members locked
+-- only when there are members (attendances); the participant rows'
+-- unit-years locked in the locks' order, as every other writer takes them.
+CREATE OR REPLACE FUNCTION unit_figures_add_activity_rows(figure text, activity_ids bigint[], kinds text[], ns bigint[], amounts numeric[],
+    member_ids bigint[] DEFAULT NULL)
+    RETURNS void LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
+DECLARE
+    -- The participant rows' changes, by (unit, year, area, member).
+    pu bigint[]; py int[]; pa text[]; pm bigint[]; pn bigint[];
+BEGIN
+    IF activity_ids IS NULL THEN
         RETURN;
     END IF;
-    PERFORM unit_year_figures_add(array_agg(u), array_agg(y), array_agg(f), array_agg(a), array_agg(k), array_agg(n), array_agg(amt))
-    FROM (SELECT u, extract(year FROM m)::int AS y, f, a, k, n, amt
-            FROM unnest(units, months, figures, areas, kinds, ns, amounts) AS x (u, m, f, a, k, n, amt)
-        UNION ALL
-        SELECT u, extract(year FROM m)::int, 'MONTHLY', f, to_char(m, 'MM'), n, 0
-            FROM unnest(units, months, figures, ns) AS x (u, m, f, n) WHERE f IN ('ACTIVITIES', 'ATTENDANCES')) x;
-    WITH d AS (
-        SELECT u, m, f, a, k, sum(n)::bigint AS n, sum(amt) AS amt
-        FROM unnest(units, months, figures, areas, kinds, ns, amounts) AS x (u, m, f, a, k, n, amt)
-        GROUP BY 1, 2, 3, 4, 5 HAVING sum(n) <> 0 OR sum(amt) <> 0),
-    gone AS (
-        DELETE FROM unit_figures t USING d
-        WHERE (t.unit_id, t.month, t.figure, t.area, t.kind) = (d.u, d.m, d.f, d.a, d.k) AND t.n + d.n <= 0),
-    kept AS (
-        UPDATE unit_figures t SET n = t.n + d.n, amount = t.amount + d.amt FROM d
-        WHERE (t.unit_id, t.month, t.figure, t.area, t.kind) = (d.u, d.m, d.f, d.a, d.k) AND t.n + d.n > 0)
-    INSERT INTO unit_figures
-    SELECT d.u, d.m, d.f, d.a, d.k, d.n, d.amt FROM d
-    WHERE d.n > 0 AND NOT EXISTS (SELECT FROM unit_figures t
-        WHERE (t.unit_id, t.month, t.figure, t.area, t.kind) = (d.u, d.m, d.f, d.a, d.k));
+    PERFORM FROM activities WHERE id = ANY (activity_ids) ORDER BY id FOR SHARE;
+    -- Then the attendances' members, before any figure's lock (the order
+    -- every writer takes them in: activities, members, figures).
+    IF member_ids IS NOT NULL THEN
+        PERFORM members_lock_update(member_ids);
+    END IF;
+    -- A new statement, so a new snapshot: it reads what was committed
+    -- while the lock was waited for.
+    PERFORM unit_figures_add(array_agg(a.unit_id), array_agg(activity_month(a.starts_on)), array_agg(figure), array_agg(a.work_area),
+        array_agg(r.kind), array_agg(r.n), array_agg(r.amount))
+    FROM unnest(activity_ids, kinds, ns, amounts) AS r (activity_id, kind, n, amount)
+    JOIN activities a ON a.id = r.activity_id
+    WHERE a.status = 'DONE';
+    -- The activities' own totals, held or not (not of one deleted with its
+    -- rows). Two writers of one activity both hold its share lock: the
+    -- upsert takes each row's turn, in the activities' order.
+    INSERT INTO activity_totals AS t (activity_id, attendances, hours, contributions, value)
+    SELECT d.a, CASE WHEN figure = 'ATTENDANCES' THEN d.n ELSE 0 END, CASE WHEN figure = 'ATTENDANCES' THEN d.amt ELSE 0 END,
+        CASE WHEN figure = 'ATTENDANCES' THEN 0 ELSE d.n END, CASE WHEN figure = 'ATTENDANCES' THEN 0 ELSE d.amt END
+    FROM (SELECT r.activity_id AS a, sum(r.n)::bigint AS n, sum(r.amount) AS amt
+        FROM unnest(activity_ids, ns, amounts) AS r (activity_id, n, amount)
+        GROUP BY 1 HAVING sum(r.n) <> 0 OR sum(r.amount) <> 0) d
+    WHERE EXISTS (SELECT FROM activities WHERE id = d.a)
+    ORDER BY d.a
+    ON CONFLICT (activity_id) DO UPDATE
+    SET attendances = t.attendances + excluded.attendances, hours = t.hours + excluded.hours,
+        contributions = t.contributions + excluded.contributions, value = t.value + excluded.value;
+    DELETE FROM activity_totals WHERE activity_id = ANY (activity_ids) AND attendances = 0 AND contributions = 0;
+    IF member_ids IS NULL THEN
+        RETURN;
+    END IF;
+    -- Attendances also change their members' participant rows, under the
+    -- same locks: new rows and additions in one upsert (recording a list
+    -- of members is the common write), then removals.
+    SELECT array_agg(u ORDER BY u, y, ar, m), array_agg(y ORDER BY u, y, ar, m), array_agg(ar ORDER BY u, y, ar, m),
+        array_agg(m ORDER BY u, y, ar, m), array_agg(n ORDER BY u, y, ar, m)
+    INTO pu, py, pa, pm, pn
+    FROM (SELECT a.unit_id AS u, extract(year FROM a.starts_on)::int AS y, a.work_area AS ar, r.member_id AS m, sum(r.n)::bigint AS n
+        FROM unnest(activity_ids, member_ids, ns) AS r (activity_id, member_id, n)
+        JOIN activities a ON a.id = r.activity_id
+        WHERE a.status = 'DONE'
+        GROUP BY 1, 2, 3, 4 HAVING sum(r.n) <> 0) g;
+    IF pu IS NULL THEN
+        RETURN;
+    END IF;
+    PERFORM unit_figures_lock(pu, py);
+    INSERT INTO unit_participants
+    SELECT * FROM unnest(pu, py, pa, pm, pn) AS c (u, y, ar, m, n) WHERE c.n > 0
+    ON CONFLICT (unit_id, year, area, member_id) DO UPDATE SET n = unit_participants.n + excluded.n;
+    IF EXISTS (SELECT FROM unnest(pn) AS c (n) WHERE c.n < 0) THEN
+        DELETE FROM unit_participants p USING unnest(pu, py, pa, pm, pn) AS c (u, y, ar, m, n)
+        WHERE c.n < 0 AND (p.unit_id, p.year, p.area, p.member_id) = (c.u, c.y, c.ar, c.m) AND p.n + c.n <= 0;
+        UPDATE unit_participants p SET n = p.n + c.n FROM unnest(pu, py, pa, pm, pn) AS c (u, y, ar, m, n)
+        WHERE c.n < 0 AND (p.unit_id, p.year, p.area, p.member_id) = (c.u, c.y, c.ar, c.m);
+    END IF;
 END $$;
-
-ALTER FUNCTION unit_figures_add_activity_rows(text, bigint[], text[], bigint[], numeric[], bigint[]) SET plan_cache_mode = force_generic_plan;
 
 -- A unit's versions by unit (the rollup of a unit-year, the units of the
 -- weights), which the GiST exclusion index answered at several times the
