@@ -289,14 +289,17 @@ CREATE INDEX unit_versions_unit ON unit_versions (unit_id, valid_from);
 -- unit_participants_marks adds the difference a statement made to its
 -- members' weights. Weighing a member-year's rows before and after (as
 -- migration 22 did for every member) was most of recording attendances.
--- But in nearly every statement each member's change is one unit coming
--- into (or going from) an area's group that had no other unit, and, for
--- all areas, either a unit the member-year already had or its first one:
--- such a change moves one PARTICIPANTS mark at the unit and one
--- PARTICIPANTS_AT_END mark at its meeting with the member's unit at the
--- year's end, which is what participant_weights gives a group of one
--- path. Only the other member-years are weighed in full. The randomized
--- test holds both to participant_marks_of.
+-- But a group's weights (participant_weights) are +1 at each of its paths
+-- in path order and -1 at each meeting of neighbours, so a path coming
+-- into a group changes them only beside it: +1 at the path, -1 at its
+-- meetings with the paths before and after it, +1 at their own meeting
+-- (which is no longer between neighbours); a path leaving, the opposite.
+-- A group's mark at the year's end is its deepest meeting with the
+-- member's unit then, which a change moves only when its own meeting is
+-- deeper. In nearly every statement each member-year changes by one row;
+-- those are marked from the change and the member-year's other rows, and
+-- only member-years that change by more are weighed in full. The
+-- randomized test holds both to participant_marks_of.
 CREATE OR REPLACE FUNCTION unit_participants_marks() RETURNS trigger
     LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
@@ -316,21 +319,9 @@ BEGIN
         RETURN NULL;
     END IF;
     PERFORM members_lock_update(ARRAY(SELECT DISTINCT m FROM unnest(cm) AS c (m)));
-    -- The statement's rows (c), the member-years' other rows (o), and the
-    -- member-years whose change is not of one unit alone (whole).
-    SELECT array_agg(m ORDER BY m, y), array_agg(y ORDER BY m, y) INTO tm, ty FROM (
-        WITH c AS (SELECT * FROM unnest(cm, cy, ca, cu) AS c (m, y, a, u)),
-        o AS (SELECT p.member_id AS m, p.year AS y, p.area AS a, p.unit_id AS u
-            FROM (SELECT DISTINCT m, y FROM c) k JOIN unit_participants p ON p.member_id = k.m AND p.year = k.y
-            WHERE NOT EXISTS (SELECT FROM c WHERE (c.m, c.y, c.a, c.u) = (p.member_id, p.year, p.area, p.unit_id)))
-        SELECT m, y FROM c GROUP BY m, y, a HAVING count(*) > 1
-        UNION
-        SELECT c.m, c.y FROM c JOIN o ON (o.m, o.y, o.a) = (c.m, c.y, c.a)
-        UNION
-        SELECT c.m, c.y FROM c
-        WHERE NOT EXISTS (SELECT FROM o WHERE (o.m, o.y, o.u) = (c.m, c.y, c.u))
-            AND (EXISTS (SELECT FROM o WHERE (o.m, o.y) = (c.m, c.y))
-                OR EXISTS (SELECT FROM c c2 WHERE (c2.m, c2.y) = (c.m, c.y) AND c2.u <> c.u))) w;
+    -- The member-years that change by more than one row: weighed in full.
+    SELECT array_agg(m), array_agg(y) INTO tm, ty
+    FROM (SELECT m, y FROM unnest(cm, cy) AS c (m, y) GROUP BY m, y HAVING count(*) > 1) w;
     IF tm IS NOT NULL THEN
         SELECT array_agg(p.member_id), array_agg(p.year), array_agg(p.area), array_agg(p.unit_id) INTO nm, ny, na, nu
         FROM unit_participants p JOIN unnest(tm, ty) AS t (m, y) ON p.member_id = t.m AND p.year = t.y;
@@ -352,27 +343,55 @@ BEGIN
             UNION ALL
             SELECT unit_id, year, figure, area, kind, -n FROM participant_weights(om, oy, oa, ou)
             UNION ALL
-            -- A lone unit's change: its group, in its area and, where the
-            -- member-year had no other row, in all areas.
             SELECT * FROM (
-                WITH c AS (SELECT * FROM unnest(cm, cy, ca, cu) AS c (m, y, a, u)
+                -- Each one-row change (a path q; a unit gone at the year's
+                -- end weighs nothing, before or after) ...
+                WITH c AS (SELECT c.m, c.y, c.a, c.u, v.path AS q
+                    FROM unnest(cm, cy, ca, cu) AS c (m, y, a, u)
+                    JOIN unit_versions v ON v.unit_id = c.u AND v.during @> make_date(c.y, 12, 31)
                     WHERE NOT EXISTS (SELECT FROM unnest(tm, ty) AS t (m, y) WHERE (t.m, t.y) = (c.m, c.y))),
-                g AS (SELECT m, y, a, u FROM c
-                    UNION
-                    SELECT m, y, '', u FROM c WHERE NOT EXISTS (SELECT FROM unit_participants p
-                        WHERE p.member_id = c.m AND p.year = c.y
-                            AND NOT EXISTS (SELECT FROM c c2 WHERE (c2.m, c2.y, c2.a, c2.u) = (p.member_id, p.year, p.area, p.unit_id)))),
-                at AS (SELECT g.m, g.y, g.a, g.u, v.path FROM g JOIN unit_versions v ON v.unit_id = g.u AND v.during @> make_date(g.y, 12, 31)),
-                ends AS (
-                    SELECT DISTINCT ON (at.m, at.y, at.a) at.y, at.a, path_meet(at.path, ev.path) AS meet
-                    FROM at JOIN member_stays st ON st.member_id = at.m AND st.entered_on <= make_date(at.y, 12, 31)
-                            AND (st.left_on IS NULL OR st.left_on > make_date(at.y, 12, 31))
-                        JOIN unit_versions ev ON ev.unit_id = st.unit_id AND ev.during @> make_date(at.y, 12, 31)
-                    WHERE nlevel(path_meet(at.path, ev.path)) > 0
-                    ORDER BY at.m, at.y, at.a, nlevel(path_meet(at.path, ev.path)) DESC)
-                SELECT u AS unit_id, y AS year, 'PARTICIPANTS' AS figure, a AS area, '' AS kind, sign * count(*) AS n FROM at GROUP BY 1, 2, 3, 4, 5
-                UNION ALL
-                SELECT subpath(meet, -1)::text::bigint, y, 'PARTICIPANTS_AT_END', a, '', sign * count(*) FROM ends GROUP BY 1, 2, 3, 4, 5) lone) w
+                -- ... the member-year's other rows ...
+                o AS (SELECT c.m, c.y, p.area AS a, v.path
+                    FROM c JOIN unit_participants p ON p.member_id = c.m AND p.year = c.y
+                    JOIN unit_versions v ON v.unit_id = p.unit_id AND v.during @> make_date(c.y, 12, 31)
+                    WHERE (p.area, p.unit_id) <> (c.a, c.u)),
+                -- ... the groups it changes: its area's, and all areas'
+                -- unless another area has the unit already ...
+                g AS (SELECT m, y, a, q FROM c
+                    UNION ALL
+                    SELECT m, y, '', q FROM c WHERE NOT EXISTS (SELECT FROM o WHERE (o.m, o.y, o.path) = (c.m, c.y, c.q))),
+                -- ... its neighbours there, and the member's unit at the
+                -- year's end.
+                nb AS (SELECT g.y, g.a, g.q,
+                        (SELECT o.path FROM o WHERE (o.m, o.y) = (g.m, g.y) AND (g.a = '' OR o.a = g.a) AND o.path < g.q
+                            ORDER BY o.path DESC LIMIT 1) AS prev,
+                        (SELECT o.path FROM o WHERE (o.m, o.y) = (g.m, g.y) AND (g.a = '' OR o.a = g.a) AND o.path > g.q
+                            ORDER BY o.path LIMIT 1) AS next,
+                        e.meet AS q_end,
+                        (SELECT path_meet(o.path, e.path) FROM o WHERE (o.m, o.y) = (g.m, g.y) AND (g.a = '' OR o.a = g.a)
+                                AND nlevel(path_meet(o.path, e.path)) > 0
+                            ORDER BY nlevel(path_meet(o.path, e.path)) DESC LIMIT 1) AS o_end
+                    FROM g LEFT JOIN LATERAL (
+                        SELECT ev.path, path_meet(g.q, ev.path) AS meet
+                        FROM member_stays st JOIN unit_versions ev ON ev.unit_id = st.unit_id AND ev.during @> make_date(g.y, 12, 31)
+                        WHERE st.member_id = g.m AND st.entered_on <= make_date(g.y, 12, 31)
+                            AND (st.left_on IS NULL OR st.left_on > make_date(g.y, 12, 31))
+                        ORDER BY nlevel(path_meet(g.q, ev.path)) DESC LIMIT 1) e ON true),
+                w AS (SELECT y, a, 'PARTICIPANTS' AS figure, q AS at, sign AS n FROM nb
+                    UNION ALL
+                    SELECT y, a, 'PARTICIPANTS', path_meet(prev, q), -sign FROM nb WHERE prev IS NOT NULL
+                    UNION ALL
+                    SELECT y, a, 'PARTICIPANTS', path_meet(q, next), -sign FROM nb WHERE next IS NOT NULL
+                    UNION ALL
+                    SELECT y, a, 'PARTICIPANTS', path_meet(prev, next), sign FROM nb WHERE prev IS NOT NULL AND next IS NOT NULL
+                    UNION ALL
+                    SELECT y, a, 'PARTICIPANTS_AT_END', q_end, sign FROM nb
+                    WHERE nlevel(q_end) > 0 AND (o_end IS NULL OR nlevel(q_end) > nlevel(o_end))
+                    UNION ALL
+                    SELECT y, a, 'PARTICIPANTS_AT_END', o_end, -sign FROM nb
+                    WHERE nlevel(q_end) > nlevel(o_end))
+                SELECT subpath(at, -1)::text::bigint AS unit_id, y AS year, figure, a AS area, '' AS kind, n FROM w
+                WHERE nlevel(at) > 0) one) x
         GROUP BY 1, 2, 3, 4, 5 HAVING sum(n) <> 0) d;
     IF du IS NOT NULL THEN
         PERFORM unit_year_figures_add(du, dy, df, da, dk, dn, array_fill(0::numeric, ARRAY[cardinality(du)]));
