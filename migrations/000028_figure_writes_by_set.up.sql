@@ -36,13 +36,15 @@ CREATE OR REPLACE FUNCTION unit_figures_lock_key(unit bigint, year int) RETURNS 
     LANGUAGE sql STABLE STRICT PARALLEL SAFE
     RETURN figures_lock_of(coalesce(figures_rollup_unit(unit, year), unit), year);
 
--- Each distinct unit-year's lock is found once (the arrays repeat them).
+-- Each distinct unit-year's lock is found once (the arrays repeat them),
+-- its rollup by a join rather than a function call a key.
 CREATE OR REPLACE FUNCTION unit_figures_lock(units bigint[], years int[]) RETURNS void
     LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
 BEGIN
     PERFORM pg_advisory_xact_lock(k)
-    FROM (SELECT DISTINCT unit_figures_lock_key(u, y) AS k
-        FROM (SELECT DISTINCT u, y FROM unnest(units, years) AS x (u, y)) x) x
+    FROM (SELECT DISTINCT figures_lock_of(coalesce(CASE WHEN v.level = 'BRANCH' THEN v.parent_id ELSE v.unit_id END, x.u), x.y) AS k
+        FROM (SELECT DISTINCT u, y FROM unnest(units, years) AS x (u, y)) x
+        LEFT JOIN unit_versions v ON v.unit_id = x.u AND v.during @> make_date(x.y, 12, 31)) x
     ORDER BY k;
 END $$;
 
@@ -116,7 +118,8 @@ END $$;
 -- (yu, yy, ...), either set NULL: month changes also reach their year
 -- rows (and the monthly series of activities and attendances), and every
 -- year change its rollup. Each unit-year touched is locked first, in the
--- locks' order, then the three tables are written in one statement. A
+-- locks' order; then the month rows are written, and the year rows and
+-- their rollups in one statement. A
 -- year or rollup row whose count comes to zero goes, and so does a month
 -- row whose count comes to zero or below.
 CREATE FUNCTION figures_write(mu bigint[], mm date[], mf text[], ma text[], mk text[], mn bigint[], mamt numeric[],
@@ -141,22 +144,23 @@ BEGIN
     -- aside. Set for the call (a SET clause would need a superuser for a
     -- parameter of our own); an error undoes it with the (sub)transaction.
     PERFORM set_config('sodoan.rollups_written', 'on', true);
-    WITH md AS (
-        SELECT u, m, f, a, k, sum(n)::bigint AS n, sum(amt) AS amt
-        FROM unnest(mu, mm, mf, ma, mk, mn, mamt) AS x (u, m, f, a, k, n, amt)
-        GROUP BY 1, 2, 3, 4, 5 HAVING sum(n) <> 0 OR sum(amt) <> 0),
-    month_gone AS (
-        DELETE FROM unit_figures t USING md d
-        WHERE (t.unit_id, t.month, t.figure, t.area, t.kind) = (d.u, d.m, d.f, d.a, d.k) AND t.n + d.n <= 0),
-    month_kept AS (
-        UPDATE unit_figures t SET n = t.n + d.n, amount = t.amount + d.amt FROM md d
-        WHERE (t.unit_id, t.month, t.figure, t.area, t.kind) = (d.u, d.m, d.f, d.a, d.k) AND t.n + d.n > 0),
-    month_new AS (
+    IF mu IS NOT NULL THEN
+        WITH md AS (
+            SELECT u, m, f, a, k, sum(n)::bigint AS n, sum(amt) AS amt
+            FROM unnest(mu, mm, mf, ma, mk, mn, mamt) AS x (u, m, f, a, k, n, amt)
+            GROUP BY 1, 2, 3, 4, 5 HAVING sum(n) <> 0 OR sum(amt) <> 0),
+        month_gone AS (
+            DELETE FROM unit_figures t USING md d
+            WHERE (t.unit_id, t.month, t.figure, t.area, t.kind) = (d.u, d.m, d.f, d.a, d.k) AND t.n + d.n <= 0),
+        month_kept AS (
+            UPDATE unit_figures t SET n = t.n + d.n, amount = t.amount + d.amt FROM md d
+            WHERE (t.unit_id, t.month, t.figure, t.area, t.kind) = (d.u, d.m, d.f, d.a, d.k) AND t.n + d.n > 0)
         INSERT INTO unit_figures
         SELECT d.u, d.m, d.f, d.a, d.k, d.n, d.amt FROM md d
         WHERE d.n > 0 AND NOT EXISTS (SELECT FROM unit_figures t
-            WHERE (t.unit_id, t.month, t.figure, t.area, t.kind) = (d.u, d.m, d.f, d.a, d.k))),
-    yd AS (
+            WHERE (t.unit_id, t.month, t.figure, t.area, t.kind) = (d.u, d.m, d.f, d.a, d.k));
+    END IF;
+    WITH yd AS (
         SELECT u, y, f, a, k, sum(n)::bigint AS n, sum(amt) AS amt FROM (
             SELECT * FROM unnest(yu, yy, yf, ya, yk, yn, yamt) AS x (u, y, f, a, k, n, amt)
             UNION ALL
@@ -339,60 +343,67 @@ BEGIN
     SELECT array_agg(unit_id), array_agg(year), array_agg(figure), array_agg(area), array_agg(kind), array_agg(n)
     INTO du, dy, df, da, dk, dn
     FROM (SELECT unit_id, year, figure, area, kind, sum(n)::bigint AS n FROM (
-            SELECT unit_id, year, figure, area, kind, n FROM participant_weights(nm, ny, na, nu)
-            UNION ALL
-            SELECT unit_id, year, figure, area, kind, -n FROM participant_weights(om, oy, oa, ou)
-            UNION ALL
-            SELECT * FROM (
-                -- Each one-row change (a path q; a unit gone at the year's
-                -- end weighs nothing, before or after) ...
-                WITH c AS (SELECT c.m, c.y, c.a, c.u, v.path AS q
-                    FROM unnest(cm, cy, ca, cu) AS c (m, y, a, u)
-                    JOIN unit_versions v ON v.unit_id = c.u AND v.during @> make_date(c.y, 12, 31)
-                    WHERE NOT EXISTS (SELECT FROM unnest(tm, ty) AS t (m, y) WHERE (t.m, t.y) = (c.m, c.y))),
-                -- ... the member-year's other rows ...
-                o AS (SELECT c.m, c.y, p.area AS a, v.path
-                    FROM c JOIN unit_participants p ON p.member_id = c.m AND p.year = c.y
-                    JOIN unit_versions v ON v.unit_id = p.unit_id AND v.during @> make_date(c.y, 12, 31)
-                    WHERE (p.area, p.unit_id) <> (c.a, c.u)),
-                -- ... the groups it changes: its area's, and all areas'
-                -- unless another area has the unit already ...
-                g AS (SELECT m, y, a, q FROM c
-                    UNION ALL
-                    SELECT m, y, '', q FROM c WHERE NOT EXISTS (SELECT FROM o WHERE (o.m, o.y, o.path) = (c.m, c.y, c.q))),
-                -- ... its neighbours there, and the member's unit at the
-                -- year's end.
-                nb AS (SELECT g.y, g.a, g.q,
-                        (SELECT o.path FROM o WHERE (o.m, o.y) = (g.m, g.y) AND (g.a = '' OR o.a = g.a) AND o.path < g.q
-                            ORDER BY o.path DESC LIMIT 1) AS prev,
-                        (SELECT o.path FROM o WHERE (o.m, o.y) = (g.m, g.y) AND (g.a = '' OR o.a = g.a) AND o.path > g.q
-                            ORDER BY o.path LIMIT 1) AS next,
-                        e.meet AS q_end,
-                        (SELECT path_meet(o.path, e.path) FROM o WHERE (o.m, o.y) = (g.m, g.y) AND (g.a = '' OR o.a = g.a)
-                                AND nlevel(path_meet(o.path, e.path)) > 0
-                            ORDER BY nlevel(path_meet(o.path, e.path)) DESC LIMIT 1) AS o_end
-                    FROM g LEFT JOIN LATERAL (
-                        SELECT ev.path, path_meet(g.q, ev.path) AS meet
-                        FROM member_stays st JOIN unit_versions ev ON ev.unit_id = st.unit_id AND ev.during @> make_date(g.y, 12, 31)
-                        WHERE st.member_id = g.m AND st.entered_on <= make_date(g.y, 12, 31)
-                            AND (st.left_on IS NULL OR st.left_on > make_date(g.y, 12, 31))
-                        ORDER BY nlevel(path_meet(g.q, ev.path)) DESC LIMIT 1) e ON true),
-                w AS (SELECT y, a, 'PARTICIPANTS' AS figure, q AS at, sign AS n FROM nb
-                    UNION ALL
-                    SELECT y, a, 'PARTICIPANTS', path_meet(prev, q), -sign FROM nb WHERE prev IS NOT NULL
-                    UNION ALL
-                    SELECT y, a, 'PARTICIPANTS', path_meet(q, next), -sign FROM nb WHERE next IS NOT NULL
-                    UNION ALL
-                    SELECT y, a, 'PARTICIPANTS', path_meet(prev, next), sign FROM nb WHERE prev IS NOT NULL AND next IS NOT NULL
-                    UNION ALL
-                    SELECT y, a, 'PARTICIPANTS_AT_END', q_end, sign FROM nb
-                    WHERE nlevel(q_end) > 0 AND (o_end IS NULL OR nlevel(q_end) > nlevel(o_end))
-                    UNION ALL
-                    SELECT y, a, 'PARTICIPANTS_AT_END', o_end, -sign FROM nb
-                    WHERE nlevel(q_end) > nlevel(o_end))
-                SELECT subpath(at, -1)::text::bigint AS unit_id, y AS year, figure, a AS area, '' AS kind, n FROM w
-                WHERE nlevel(at) > 0) one) x
+            -- Each one-row change (a path q; a unit gone at the year's
+            -- end weighs nothing, before or after) ...
+            WITH c AS (SELECT c.m, c.y, c.a, c.u, v.path AS q
+                FROM unnest(cm, cy, ca, cu) AS c (m, y, a, u)
+                JOIN unit_versions v ON v.unit_id = c.u AND v.during @> make_date(c.y, 12, 31)
+                WHERE NOT EXISTS (SELECT FROM unnest(tm, ty) AS t (m, y) WHERE (t.m, t.y) = (c.m, c.y))),
+            -- ... the member-year's other rows ...
+            o AS (SELECT c.m, c.y, p.area AS a, v.path
+                FROM c JOIN unit_participants p ON p.member_id = c.m AND p.year = c.y
+                JOIN unit_versions v ON v.unit_id = p.unit_id AND v.during @> make_date(c.y, 12, 31)
+                WHERE (p.area, p.unit_id) <> (c.a, c.u)),
+            -- ... the groups it changes, each with the member-year's
+            -- other paths in it: its area's, and all areas' unless
+            -- another area has the unit already ...
+            s AS (SELECT o.m, o.y, o.a, o.path, false AS changed FROM o JOIN c ON (c.m, c.y, c.a) = (o.m, o.y, o.a)
+                UNION ALL
+                SELECT DISTINCT m, y, '', path, false FROM o
+                UNION ALL
+                SELECT m, y, a, q, true FROM c
+                UNION ALL
+                SELECT m, y, '', q, true FROM c WHERE NOT EXISTS (SELECT FROM o WHERE (o.m, o.y, o.path) = (c.m, c.y, c.q))),
+            -- ... its neighbours there in path order ...
+            nb AS (SELECT y, a, path AS q, changed, lag(path) OVER w AS prev, lead(path) OVER w AS next
+                FROM s WINDOW w AS (PARTITION BY m, y, a ORDER BY path)),
+            -- ... and how deep the group's other paths and the change
+            -- meet the member's unit at the year's end (a meeting with
+            -- it is its ancestor: its first levels).
+            e AS (SELECT DISTINCT ON (c.m, c.y) c.m, c.y, ev.path AS e
+                FROM c JOIN member_stays st ON st.member_id = c.m AND st.entered_on <= make_date(c.y, 12, 31)
+                        AND (st.left_on IS NULL OR st.left_on > make_date(c.y, 12, 31))
+                    JOIN unit_versions ev ON ev.unit_id = st.unit_id AND ev.during @> make_date(c.y, 12, 31)
+                ORDER BY c.m, c.y, st.entered_on DESC),
+            ends AS (SELECT s.y, s.a, e.e,
+                    coalesce(max(nlevel(path_meet(s.path, e.e))) FILTER (WHERE NOT s.changed), 0) AS other,
+                    max(nlevel(path_meet(s.path, e.e))) FILTER (WHERE s.changed) AS change
+                FROM s JOIN e ON (e.m, e.y) = (s.m, s.y)
+                GROUP BY s.m, s.y, s.a, e.e HAVING bool_or(s.changed)),
+            w AS (SELECT y, a, 'PARTICIPANTS' AS figure, q AS at, sign AS n FROM nb WHERE changed
+                UNION ALL
+                SELECT y, a, 'PARTICIPANTS', path_meet(prev, q), -sign FROM nb WHERE changed AND prev IS NOT NULL
+                UNION ALL
+                SELECT y, a, 'PARTICIPANTS', path_meet(q, next), -sign FROM nb WHERE changed AND next IS NOT NULL
+                UNION ALL
+                SELECT y, a, 'PARTICIPANTS', path_meet(prev, next), sign FROM nb WHERE changed AND prev IS NOT NULL AND next IS NOT NULL
+                UNION ALL
+                SELECT y, a, 'PARTICIPANTS_AT_END', subpath(e, 0, change), sign FROM ends WHERE change > other
+                UNION ALL
+                SELECT y, a, 'PARTICIPANTS_AT_END', subpath(e, 0, other), -sign FROM ends WHERE change > other AND other > 0)
+            SELECT subpath(at, -1)::text::bigint AS unit_id, y AS year, figure, a AS area, '' AS kind, n FROM w
+            WHERE nlevel(at) > 0) x
         GROUP BY 1, 2, 3, 4, 5 HAVING sum(n) <> 0) d;
+    IF tm IS NOT NULL THEN
+        SELECT du || array_agg(unit_id), dy || array_agg(year), df || array_agg(figure), da || array_agg(area),
+            dk || array_agg(kind), dn || array_agg(n)
+        INTO du, dy, df, da, dk, dn
+        FROM (SELECT unit_id, year, figure, area, kind, sum(n)::bigint AS n FROM (
+                SELECT unit_id, year, figure, area, kind, n FROM participant_weights(nm, ny, na, nu)
+                UNION ALL
+                SELECT unit_id, year, figure, area, kind, -n FROM participant_weights(om, oy, oa, ou)) w
+            GROUP BY 1, 2, 3, 4, 5 HAVING sum(n) <> 0) d;
+    END IF;
     IF du IS NOT NULL THEN
         PERFORM unit_year_figures_add(du, dy, df, da, dk, dn, array_fill(0::numeric, ARRAY[cardinality(du)]));
     END IF;

@@ -150,12 +150,14 @@ func (wr writer) write(ctx context.Context, q interface {
 	case 5:
 		_, err = q.Exec(ctx, `DELETE FROM activities WHERE id = (SELECT id FROM activities ORDER BY id OFFSET $1 LIMIT 1)`, wr.rng.IntN(60))
 	case 6, 7:
+		// Up to three activities at once: a member-year then changes by
+		// several rows in one statement, which is weighed in full.
 		n := 1 + wr.rng.IntN(10)
 		_, err = q.Exec(ctx, `INSERT INTO participations (activity_id, member_id, attended, volunteer_hours)
 			SELECT a.id, m.id, random() < 0.8, round((random() * 8)::numeric, 2)
-			FROM (SELECT id FROM activities ORDER BY id OFFSET $1 LIMIT 1) a,
+			FROM (SELECT id FROM activities ORDER BY id OFFSET $1 LIMIT $3) a,
 				(SELECT id FROM members ORDER BY random() LIMIT $2) m
-			ON CONFLICT DO NOTHING`, wr.rng.IntN(40), n)
+			ON CONFLICT DO NOTHING`, wr.rng.IntN(40), n, 1+wr.rng.IntN(3))
 	case 8:
 		_, err = q.Exec(ctx, `UPDATE participations SET attended = NOT attended, volunteer_hours = volunteer_hours + 1
 			WHERE activity_id = (SELECT id FROM activities ORDER BY id OFFSET $1 LIMIT 1) AND member_id % 3 = $2`,
