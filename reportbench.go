@@ -133,11 +133,10 @@ func writeLatency(ctx context.Context, pool *pgxpool.Pool, t benchTargets, runs 
 	}
 	defer conn.Release()
 	runs = 10*runs + 1
-	fmt.Fprintf(stdout, "\nwrite latency, median of %d runs on one connection (ms)\n%-20s %10s %10s %7s\n", runs, "write", "figures on", "off", "ratio")
+	fmt.Fprintf(stdout, "\nwrite latency, median of %d runs on one connection, on and off in turn (ms)\n%-20s %10s %10s %7s\n", runs, "write", "figures on", "off", "ratio")
 	for _, w := range benchWrites {
-		var took [2]time.Duration
-		for i, on := range []bool{true, false} {
-			d, err := medianRun(ctx, runs, func() (time.Duration, error) {
+		timed := func(on bool) func() (time.Duration, error) {
+			return func() (time.Duration, error) {
 				return rolledBack(ctx, conn, func(tx pgx.Tx) (time.Duration, error) {
 					if !on {
 						if err := setFigureTriggers(ctx, tx, w.table, "DISABLE"); err != nil {
@@ -159,36 +158,58 @@ func writeLatency(ctx context.Context, pool *pgxpool.Pool, t benchTargets, runs 
 					_, err := tx.Exec(ctx, w.sql, act)
 					return time.Since(start), err
 				})
-			})
-			if err != nil {
-				return fmt.Errorf("%s: %w", w.name, err)
 			}
-			took[i] = d
+		}
+		took, err := interleavedMedians(ctx, runs, timed(true), timed(false))
+		if err != nil {
+			return fmt.Errorf("%s: %w", w.name, err)
 		}
 		fmt.Fprintf(stdout, "%-20s %10.2f %10.2f %7.2f\n", w.name, ms(took[0]), ms(took[1]), float64(took[0])/float64(took[1]))
 	}
 	return nil
 }
 
+// interleavedMedians runs each of fs once to warm the caches, then runs
+// rounds of all of them in turn, and returns the median of what each
+// measured. Taking turns run by run, rather than all runs of one case and
+// then the other's, keeps the machine's drift (a busy neighbour, a
+// checkpoint) out of the ratio between them.
+func interleavedMedians(ctx context.Context, runs int, fs ...func() (time.Duration, error)) ([]time.Duration, error) {
+	took := make([][]time.Duration, len(fs))
+	for i, f := range fs {
+		if _, err := f(); err != nil {
+			return nil, err
+		}
+		took[i] = make([]time.Duration, runs)
+	}
+	for r := range runs {
+		for i, f := range fs {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			d, err := f()
+			if err != nil {
+				return nil, err
+			}
+			took[i][r] = d
+		}
+	}
+	medians := make([]time.Duration, len(fs))
+	for i, t := range took {
+		slices.Sort(t)
+		medians[i] = t[runs/2]
+	}
+	return medians, nil
+}
+
 // medianRun runs f once to warm the caches, then runs times more and
 // returns the median of the durations f measured.
 func medianRun(ctx context.Context, runs int, f func() (time.Duration, error)) (time.Duration, error) {
-	if _, err := f(); err != nil {
+	medians, err := interleavedMedians(ctx, runs, f)
+	if err != nil {
 		return 0, err
 	}
-	took := make([]time.Duration, runs)
-	for i := range took {
-		if ctx.Err() != nil {
-			return 0, ctx.Err()
-		}
-		d, err := f()
-		if err != nil {
-			return 0, err
-		}
-		took[i] = d
-	}
-	slices.Sort(took)
-	return took[runs/2], nil
+	return medians[0], nil
 }
 
 // rolledBack runs f in a transaction that is then rolled back, and
@@ -260,23 +281,31 @@ func storeWriteLatency(ctx context.Context, pool *pgxpool.Pool, t benchTargets, 
 				return err
 			}},
 	}
-	fmt.Fprintf(stdout, "\nthe same writes through the activity store, committed, median of %d runs (ms)\n%-20s %10s %10s %7s\n", runs, "write", "figures on", "off", "ratio")
+	fmt.Fprintf(stdout, "\nthe same writes through the activity store, committed, median of %d runs, on and off in turn (ms)\n%-20s %10s %10s %7s\n", runs, "write", "figures on", "off", "ratio")
 	for _, w := range writes {
-		var took [2]time.Duration
-		for i, on := range []bool{true, false} {
-			d, err := withFigureTriggers(ctx, pool, w.table, on, func() (time.Duration, error) {
-				return medianRun(ctx, runs, func() (time.Duration, error) {
+		// Each run writes once untimed and undoes it, so the write timed
+		// after turning the triggers off or on finds the table's triggers
+		// loaded, as a server's writes do.
+		timed := func(on bool) func() (time.Duration, error) {
+			return func() (time.Duration, error) {
+				return withFigureTriggers(ctx, pool, w.table, on, func() (time.Duration, error) {
+					if err := w.write(); err != nil {
+						return 0, err
+					}
+					if err := w.undo(); err != nil {
+						return 0, err
+					}
 					start := time.Now()
 					if err := w.write(); err != nil {
 						return 0, err
 					}
 					return time.Since(start), w.undo()
 				})
-			})
-			if err != nil {
-				return fmt.Errorf("%s: %w", w.name, err)
 			}
-			took[i] = d
+		}
+		took, err := interleavedMedians(ctx, runs, timed(true), timed(false))
+		if err != nil {
+			return fmt.Errorf("%s: %w", w.name, err)
 		}
 		fmt.Fprintf(stdout, "%-20s %10.2f %10.2f %7.2f\n", w.name, ms(took[0]), ms(took[1]), float64(took[0])/float64(took[1]))
 	}
