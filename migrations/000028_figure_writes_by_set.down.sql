@@ -240,3 +240,5 @@ BEGIN
     END IF;
     RETURN NULL;
 END $$;
+
+DROP FUNCTION participant_marks_change(int, bigint[], int[], text[], bigint[]);

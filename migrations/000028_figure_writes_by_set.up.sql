@@ -214,16 +214,25 @@ BEGIN
     PERFORM figures_write(units, months, figures, areas, kinds, ns, amounts, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
 END $$;
 
--- The rows of activities (attendances, contributions): the activities'
--- totals in two statements, not three per activity; the members locked
--- only when there are members (attendances); the participant rows'
--- unit-years locked in the locks' order, as every other writer takes them.
+-- The rows of activities (attendances, contributions). An attendance's
+-- participant rows are marked here and their marks written with the
+-- activity's figures in one call (the marks' trigger steps aside for
+-- these statements); the activities' totals take two statements, not
+-- three per activity; the members are locked only when there are members;
+-- the participant rows' unit-years are locked in the locks' order, as
+-- every other writer takes them.
 CREATE OR REPLACE FUNCTION unit_figures_add_activity_rows(figure text, activity_ids bigint[], kinds text[], ns bigint[], amounts numeric[],
     member_ids bigint[] DEFAULT NULL)
     RETURNS void LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
+    -- The activities' month rows' changes.
+    mu bigint[]; mm date[]; mf text[]; ma text[]; mk text[]; mn bigint[]; mamt numeric[];
     -- The participant rows' changes, by (unit, year, area, member).
     pu bigint[]; py int[]; pa text[]; pm bigint[]; pn bigint[];
+    -- Participant rows added or removed.
+    cm bigint[]; cy int[]; ca text[]; cu bigint[];
+    -- Their marks' changes, to year rows.
+    yu bigint[]; yy int[]; yf text[]; ya text[]; yk text[]; yn bigint[];
 BEGIN
     IF activity_ids IS NULL THEN
         RETURN;
@@ -236,8 +245,9 @@ BEGIN
     END IF;
     -- A new statement, so a new snapshot: it reads what was committed
     -- while the lock was waited for.
-    PERFORM unit_figures_add(array_agg(a.unit_id), array_agg(activity_month(a.starts_on)), array_agg(figure), array_agg(a.work_area),
-        array_agg(r.kind), array_agg(r.n), array_agg(r.amount))
+    SELECT array_agg(a.unit_id), array_agg(activity_month(a.starts_on)), array_agg(figure), array_agg(a.work_area),
+        array_agg(r.kind), array_agg(r.n), array_agg(r.amount)
+    INTO mu, mm, mf, ma, mk, mn, mamt
     FROM unnest(activity_ids, kinds, ns, amounts) AS r (activity_id, kind, n, amount)
     JOIN activities a ON a.id = r.activity_id
     WHERE a.status = 'DONE';
@@ -256,33 +266,50 @@ BEGIN
     SET attendances = t.attendances + excluded.attendances, hours = t.hours + excluded.hours,
         contributions = t.contributions + excluded.contributions, value = t.value + excluded.value;
     DELETE FROM activity_totals WHERE activity_id = ANY (activity_ids) AND attendances = 0 AND contributions = 0;
-    IF member_ids IS NULL THEN
-        RETURN;
+    IF member_ids IS NOT NULL THEN
+        SELECT array_agg(u ORDER BY u, y, ar, m), array_agg(y ORDER BY u, y, ar, m), array_agg(ar ORDER BY u, y, ar, m),
+            array_agg(m ORDER BY u, y, ar, m), array_agg(n ORDER BY u, y, ar, m)
+        INTO pu, py, pa, pm, pn
+        FROM (SELECT a.unit_id AS u, extract(year FROM a.starts_on)::int AS y, a.work_area AS ar, r.member_id AS m, sum(r.n)::bigint AS n
+            FROM unnest(activity_ids, member_ids, ns) AS r (activity_id, member_id, n)
+            JOIN activities a ON a.id = r.activity_id
+            WHERE a.status = 'DONE'
+            GROUP BY 1, 2, 3, 4 HAVING sum(r.n) <> 0) g;
     END IF;
-    -- Attendances also change their members' participant rows, under the
-    -- same locks: new rows and additions in one upsert (recording a list
-    -- of members is the common write), then removals.
-    SELECT array_agg(u ORDER BY u, y, ar, m), array_agg(y ORDER BY u, y, ar, m), array_agg(ar ORDER BY u, y, ar, m),
-        array_agg(m ORDER BY u, y, ar, m), array_agg(n ORDER BY u, y, ar, m)
-    INTO pu, py, pa, pm, pn
-    FROM (SELECT a.unit_id AS u, extract(year FROM a.starts_on)::int AS y, a.work_area AS ar, r.member_id AS m, sum(r.n)::bigint AS n
-        FROM unnest(activity_ids, member_ids, ns) AS r (activity_id, member_id, n)
-        JOIN activities a ON a.id = r.activity_id
-        WHERE a.status = 'DONE'
-        GROUP BY 1, 2, 3, 4 HAVING sum(r.n) <> 0) g;
-    IF pu IS NULL THEN
-        RETURN;
+    IF pu IS NOT NULL THEN
+        -- Attendances also change their members' participant rows, under
+        -- the same locks: new rows and additions in one upsert (recording a
+        -- list of members is the common write), then removals; each
+        -- statement's rows marked after it, as its trigger would.
+        PERFORM unit_figures_lock(pu, py);
+        PERFORM set_config('sodoan.marks_written', 'on', true);
+        -- A row the upsert returns with the count it was given is new (a
+        -- kept row's count was at least one).
+        WITH up AS (
+            INSERT INTO unit_participants AS p
+            SELECT * FROM unnest(pu, py, pa, pm, pn) AS c (u, y, ar, m, n) WHERE c.n > 0
+            ON CONFLICT (unit_id, year, area, member_id) DO UPDATE SET n = p.n + excluded.n
+            RETURNING p.unit_id, p.year, p.area, p.member_id, p.n)
+        SELECT array_agg(up.member_id), array_agg(up.year), array_agg(up.area), array_agg(up.unit_id) INTO cm, cy, ca, cu
+        FROM up JOIN unnest(pu, py, pa, pm, pn) AS c (u, y, ar, m, n)
+            ON (c.u, c.y, c.ar, c.m) = (up.unit_id, up.year, up.area, up.member_id)
+        WHERE up.n = c.n;
+        SELECT du, dy, df, da, dk, dn INTO yu, yy, yf, ya, yk, yn FROM participant_marks_change(1, cm, cy, ca, cu);
+        IF EXISTS (SELECT FROM unnest(pn) AS c (n) WHERE c.n < 0) THEN
+            WITH gone AS (
+                DELETE FROM unit_participants p USING unnest(pu, py, pa, pm, pn) AS c (u, y, ar, m, n)
+                WHERE c.n < 0 AND (p.unit_id, p.year, p.area, p.member_id) = (c.u, c.y, c.ar, c.m) AND p.n + c.n <= 0
+                RETURNING p.unit_id, p.year, p.area, p.member_id)
+            SELECT array_agg(member_id), array_agg(year), array_agg(area), array_agg(unit_id) INTO cm, cy, ca, cu FROM gone;
+            SELECT yu || du, yy || dy, yf || df, ya || da, yk || dk, yn || dn INTO yu, yy, yf, ya, yk, yn
+            FROM participant_marks_change(-1, cm, cy, ca, cu);
+            UPDATE unit_participants p SET n = p.n + c.n FROM unnest(pu, py, pa, pm, pn) AS c (u, y, ar, m, n)
+            WHERE c.n < 0 AND (p.unit_id, p.year, p.area, p.member_id) = (c.u, c.y, c.ar, c.m);
+        END IF;
+        PERFORM set_config('sodoan.marks_written', 'off', true);
     END IF;
-    PERFORM unit_figures_lock(pu, py);
-    INSERT INTO unit_participants
-    SELECT * FROM unnest(pu, py, pa, pm, pn) AS c (u, y, ar, m, n) WHERE c.n > 0
-    ON CONFLICT (unit_id, year, area, member_id) DO UPDATE SET n = unit_participants.n + excluded.n;
-    IF EXISTS (SELECT FROM unnest(pn) AS c (n) WHERE c.n < 0) THEN
-        DELETE FROM unit_participants p USING unnest(pu, py, pa, pm, pn) AS c (u, y, ar, m, n)
-        WHERE c.n < 0 AND (p.unit_id, p.year, p.area, p.member_id) = (c.u, c.y, c.ar, c.m) AND p.n + c.n <= 0;
-        UPDATE unit_participants p SET n = p.n + c.n FROM unnest(pu, py, pa, pm, pn) AS c (u, y, ar, m, n)
-        WHERE c.n < 0 AND (p.unit_id, p.year, p.area, p.member_id) = (c.u, c.y, c.ar, c.m);
-    END IF;
+    PERFORM figures_write(mu, mm, mf, ma, mk, mn, mamt,
+        yu, yy, yf, ya, yk, yn, array_fill(0::numeric, ARRAY[coalesce(cardinality(yu), 0)]));
 END $$;
 
 -- A unit's versions by unit (the rollup of a unit-year, the units of the
@@ -290,8 +317,9 @@ END $$;
 -- cost of a btree.
 CREATE INDEX unit_versions_unit ON unit_versions (unit_id, valid_from);
 
--- unit_participants_marks adds the difference a statement made to its
--- members' weights. Weighing a member-year's rows before and after (as
+-- participant_marks_change gives the difference that participant rows
+-- added (sign 1, already in unit_participants) or removed (sign -1, gone
+-- from it) make to their members' weights, the members locked. Weighing a member-year's rows before and after (as
 -- migration 22 did for every member) was most of recording attendances.
 -- But a group's weights (participant_weights) are +1 at each of its paths
 -- in path order and -1 at each meeting of neighbours, so a path coming
@@ -304,40 +332,33 @@ CREATE INDEX unit_versions_unit ON unit_versions (unit_id, valid_from);
 -- those are marked from the change and the member-year's other rows, and
 -- only member-years that change by more are weighed in full. The
 -- randomized test holds both to participant_marks_of.
-CREATE OR REPLACE FUNCTION unit_participants_marks() RETURNS trigger
+CREATE FUNCTION participant_marks_change(sign int, cm bigint[], cy int[], ca text[], cu bigint[],
+    OUT du bigint[], OUT dy int[], OUT df text[], OUT da text[], OUT dk text[], OUT dn bigint[])
     LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
-    sign int := CASE TG_OP WHEN 'INSERT' THEN 1 ELSE -1 END;
-    cm bigint[]; cy int[]; ca text[]; cu bigint[];
     tm bigint[]; ty int[];
     nm bigint[]; ny int[]; na text[]; nu bigint[];
     om bigint[]; oy int[]; oa text[]; ou bigint[];
-    du bigint[]; dy int[]; df text[]; da text[]; dk text[]; dn bigint[];
 BEGIN
-    IF TG_OP = 'INSERT' THEN
-        SELECT array_agg(member_id), array_agg(year), array_agg(area), array_agg(unit_id) INTO cm, cy, ca, cu FROM new_rows;
-    ELSE
-        SELECT array_agg(member_id), array_agg(year), array_agg(area), array_agg(unit_id) INTO cm, cy, ca, cu FROM old_rows;
-    END IF;
     IF cm IS NULL THEN
-        RETURN NULL;
+        RETURN;
     END IF;
-    PERFORM members_lock_update(ARRAY(SELECT DISTINCT m FROM unnest(cm) AS c (m)));
     -- The member-years that change by more than one row: weighed in full.
     SELECT array_agg(m), array_agg(y) INTO tm, ty
     FROM (SELECT m, y FROM unnest(cm, cy) AS c (m, y) GROUP BY m, y HAVING count(*) > 1) w;
     IF tm IS NOT NULL THEN
         SELECT array_agg(p.member_id), array_agg(p.year), array_agg(p.area), array_agg(p.unit_id) INTO nm, ny, na, nu
         FROM unit_participants p JOIN unnest(tm, ty) AS t (m, y) ON p.member_id = t.m AND p.year = t.y;
-        IF TG_OP = 'INSERT' THEN
+        -- The rows before: without the added ones, or with the removed.
+        IF sign = 1 THEN
             SELECT array_agg(p.member_id), array_agg(p.year), array_agg(p.area), array_agg(p.unit_id) INTO om, oy, oa, ou
             FROM unnest(nm, ny, na, nu) AS p (member_id, year, area, unit_id)
-            WHERE NOT EXISTS (SELECT 1 FROM new_rows r WHERE (r.member_id, r.year, r.area, r.unit_id) = (p.member_id, p.year, p.area, p.unit_id));
+            WHERE NOT EXISTS (SELECT FROM unnest(cm, cy, ca, cu) AS r (m, y, a, u) WHERE (r.m, r.y, r.a, r.u) = (p.member_id, p.year, p.area, p.unit_id));
         ELSE
             SELECT array_agg(p.member_id), array_agg(p.year), array_agg(p.area), array_agg(p.unit_id) INTO om, oy, oa, ou
             FROM (SELECT * FROM unnest(nm, ny, na, nu) AS p (member_id, year, area, unit_id)
-                UNION SELECT r.member_id, r.year, r.area, r.unit_id FROM old_rows r JOIN unnest(tm, ty) AS t (m, y)
-                    ON r.member_id = t.m AND r.year = t.y) p;
+                UNION SELECT r.m, r.y, r.a, r.u FROM unnest(cm, cy, ca, cu) AS r (m, y, a, u) JOIN unnest(tm, ty) AS t (m, y)
+                    ON r.m = t.m AND r.y = t.y) p;
         END IF;
     END IF;
     SELECT array_agg(unit_id), array_agg(year), array_agg(figure), array_agg(area), array_agg(kind), array_agg(n)
@@ -404,8 +425,33 @@ BEGIN
                 SELECT unit_id, year, figure, area, kind, -n FROM participant_weights(om, oy, oa, ou)) w
             GROUP BY 1, 2, 3, 4, 5 HAVING sum(n) <> 0) d;
     END IF;
-    IF du IS NOT NULL THEN
-        PERFORM unit_year_figures_add(du, dy, df, da, dk, dn, array_fill(0::numeric, ARRAY[cardinality(du)]));
+END $$;
+
+-- unit_participants_marks adds the difference a statement on participant
+-- rows made to its members' weights. A writer that marks its own changes
+-- (unit_figures_add_activity_rows, which writes them with the rest of an
+-- attendance's figures) sets sodoan.marks_written for its statements.
+CREATE OR REPLACE FUNCTION unit_participants_marks() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+DECLARE
+    cm bigint[]; cy int[]; ca text[]; cu bigint[];
+    d record;
+BEGIN
+    IF current_setting('sodoan.marks_written', true) = 'on' THEN
+        RETURN NULL;
+    END IF;
+    IF TG_OP = 'INSERT' THEN
+        SELECT array_agg(member_id), array_agg(year), array_agg(area), array_agg(unit_id) INTO cm, cy, ca, cu FROM new_rows;
+    ELSE
+        SELECT array_agg(member_id), array_agg(year), array_agg(area), array_agg(unit_id) INTO cm, cy, ca, cu FROM old_rows;
+    END IF;
+    IF cm IS NULL THEN
+        RETURN NULL;
+    END IF;
+    PERFORM members_lock_update(ARRAY(SELECT DISTINCT m FROM unnest(cm) AS c (m)));
+    SELECT * INTO d FROM participant_marks_change(CASE TG_OP WHEN 'INSERT' THEN 1 ELSE -1 END, cm, cy, ca, cu);
+    IF d.du IS NOT NULL THEN
+        PERFORM unit_year_figures_add(d.du, d.dy, d.df, d.da, d.dk, d.dn, array_fill(0::numeric, ARRAY[cardinality(d.du)]));
     END IF;
     RETURN NULL;
 END $$;
