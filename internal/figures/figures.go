@@ -151,10 +151,13 @@ const totalsDiffSQL = `WITH ids AS (SELECT %[1]s AS ids),
 		WHERE a.unit_id = ANY (ids.ids) AND a.starts_on BETWEEN $2::date AND $3::date)
 	SELECT 'activity_totals', a.unit_id, to_char(a.starts_on, 'YYYY-MM-DD'), 'activity ' || activity_id, '', '',
 		coalesce(k.attendances, 0), coalesce(w.attendances, 0),
-		format('%%s hours, %%s contributions worth %%s', coalesce(k.hours, 0), coalesce(k.contributions, 0), coalesce(k.value, 0)),
-		format('%%s hours, %%s contributions worth %%s', coalesce(w.hours, 0), coalesce(w.contributions, 0), coalesce(w.value, 0))
+		format('%%s hours, %%s contributions worth %%s, in %%s on %%s', coalesce(k.hours, 0), coalesce(k.contributions, 0), coalesce(k.value, 0),
+			k.work_area, k.starts_on),
+		format('%%s hours, %%s contributions worth %%s, in %%s on %%s', coalesce(w.hours, 0), coalesce(w.contributions, 0), coalesce(w.value, 0),
+			w.work_area, w.starts_on)
 	FROM want w FULL JOIN kept k USING (activity_id) JOIN activities a ON a.id = activity_id
-	WHERE (k.attendances, k.hours, k.contributions, k.value) IS DISTINCT FROM (w.attendances, w.hours, w.contributions, w.value)
+	WHERE (k.attendances, k.hours, k.contributions, k.value, k.work_area, k.starts_on)
+		IS DISTINCT FROM (w.attendances, w.hours, w.contributions, w.value, w.work_area, w.starts_on)
 	ORDER BY 2, 4`
 
 // yearRowsDiffSQL lists the year rows that are not sums of month rows, of

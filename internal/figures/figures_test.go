@@ -630,7 +630,8 @@ func TestVerifyFindsTamperedParticipantsAndTotals(t *testing.T) {
 	if _, err := pool.Exec(ctx, `DELETE FROM unit_participants WHERE member_id = $1`, w.members[0]); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := pool.Exec(ctx, `UPDATE activity_totals SET hours = hours + 1 WHERE activity_id = $1`, act); err != nil {
+	// The totals' hours, and the place a report's ranking finds them by.
+	if _, err := pool.Exec(ctx, `UPDATE activity_totals SET hours = hours + 1, work_area = 'NOT_ITS_AREA' WHERE activity_id = $1`, act); err != nil {
 		t.Fatal(err)
 	}
 	diffs, err := figures.Verify(ctx, pool, figures.Filter{Year: 2025})
@@ -645,8 +646,8 @@ func TestVerifyFindsTamperedParticipantsAndTotals(t *testing.T) {
 		t.Fatalf("verify found %v, want one participant row and one activity's totals", diffs)
 	}
 	for _, d := range diffs {
-		if d.Table == "activity_totals" && !strings.Contains(d.String(), "kept 2 attendances, 7.00 hours") {
-			t.Errorf("the totals' difference reads %q, without the kept hours", d)
+		if d.Table == "activity_totals" && (!strings.Contains(d.String(), "kept 2 attendances, 7.00 hours") || !strings.Contains(d.String(), "in NOT_ITS_AREA")) {
+			t.Errorf("the totals' difference reads %q, without the kept hours and area", d)
 		}
 	}
 	if _, err := figures.Rebuild(ctx, pool, figures.Filter{Year: 2025}); err != nil {

@@ -252,15 +252,16 @@ BEGIN
     JOIN activities a ON a.id = r.activity_id
     WHERE a.status = 'DONE';
     -- The activities' own totals, held or not (not of one deleted with its
-    -- rows). Two writers of one activity both hold its share lock: the
+    -- rows), in their area and on their day (migration 28). Two writers of one activity both hold its share lock: the
     -- upsert takes each row's turn, in the activities' order.
-    INSERT INTO activity_totals AS t (activity_id, attendances, hours, contributions, value)
+    INSERT INTO activity_totals AS t (activity_id, attendances, hours, contributions, value, work_area, starts_on)
     SELECT d.a, CASE WHEN figure = 'ATTENDANCES' THEN d.n ELSE 0 END, CASE WHEN figure = 'ATTENDANCES' THEN d.amt ELSE 0 END,
-        CASE WHEN figure = 'ATTENDANCES' THEN 0 ELSE d.n END, CASE WHEN figure = 'ATTENDANCES' THEN 0 ELSE d.amt END
+        CASE WHEN figure = 'ATTENDANCES' THEN 0 ELSE d.n END, CASE WHEN figure = 'ATTENDANCES' THEN 0 ELSE d.amt END,
+        a.work_area, a.starts_on
     FROM (SELECT r.activity_id AS a, sum(r.n)::bigint AS n, sum(r.amount) AS amt
         FROM unnest(activity_ids, ns, amounts) AS r (activity_id, n, amount)
         GROUP BY 1 HAVING sum(r.n) <> 0 OR sum(r.amount) <> 0) d
-    WHERE EXISTS (SELECT FROM activities WHERE id = d.a)
+    JOIN activities a ON a.id = d.a
     ORDER BY d.a
     ON CONFLICT (activity_id) DO UPDATE
     SET attendances = t.attendances + excluded.attendances, hours = t.hours + excluded.hours,
