@@ -386,9 +386,13 @@ func (f figures) pledges() {
 		// read through their paths' labels (only when there is one). The
 		// rows are grouped by the pledge's id as a number: a province's
 		// 42,000 rows of its branches' pledges grouped by text took half
-		// of this statement.
+		// of this statement. The pledges are in tree order: their paths
+		// (labels of digits, joined by dots, which sort below digits) as
+		// bytes, in the order of the paths themselves; sorting the
+		// province's 21,000 paths label by label took a quarter of it.
 		b.Queue(`WITH sc AS (SELECT * FROM `+f.t.scope+` x),
-			pl AS MATERIALIZED (SELECT pl.id, pl.unit_id, pu.path, pu.level = 'BRANCH' AS branch FROM pledges pl JOIN sc pu ON pu.unit_id = pl.unit_id
+			pl AS MATERIALIZED (SELECT pl.id, pl.unit_id, pu.path, pu.level = 'BRANCH' AS branch
+				FROM pledges pl JOIN `+f.t.scope+` pu ON pu.unit_id = pl.unit_id
 				WHERE pl.year = $1),
 			per_pledge AS (SELECT k.kind::bigint AS id, sum(k.n) FILTER (WHERE k.figure = 'SIGNED') AS signed,
 					sum(k.n) FILTER (WHERE k.figure = 'ELIGIBLE') AS eligible
@@ -399,7 +403,7 @@ func (f figures) pledges() {
 					AND a.unit_id IN (SELECT unit_id FROM pl WHERE NOT branch) GROUP BY 1)
 			SELECT pl.id, coalesce(CASE WHEN pl.branch THEN pp.eligible ELSE l.n END, 0)::int, coalesce(pp.signed, 0)::int
 			FROM pl LEFT JOIN per_pledge pp ON pp.id = pl.id LEFT JOIN labelled l ON l.unit_id = pl.unit_id AND NOT pl.branch
-			ORDER BY pl.path, pl.id`, r.Year).
+			ORDER BY pl.path::text COLLATE "C", pl.id`, r.Year).
 			Query(appendEach(&r.Pledges, &p, &p.PledgeID, &p.Eligible, &p.Signed))
 		return
 	}
