@@ -1,10 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
 	"slices"
 	"time"
 
@@ -12,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/rs/zerolog"
 
+	"github.com/sodoan/sodoan/graph/model"
 	"github.com/sodoan/sodoan/internal/activity"
 	"github.com/sodoan/sodoan/internal/config"
 	"github.com/sodoan/sodoan/internal/db"
@@ -67,7 +71,10 @@ func reportbenchCommand(ctx context.Context, cfg config.Config, log zerolog.Logg
 	if err := writeLatency(ctx, pool, t, *runs, stdout); err != nil {
 		return err
 	}
-	return storeWriteLatency(ctx, pool, t, 4*(*runs)+1, stdout)
+	if err := storeWriteLatency(ctx, pool, t, 4*(*runs)+1, stdout); err != nil {
+		return err
+	}
+	return httpWriteLatency(ctx, pool, t, 4*(*runs)+1, stdout)
 }
 
 // timeSections prints the median time of each report section, and of all
@@ -227,36 +234,19 @@ func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 // storeWriteLatency times the bench writes as the API makes them, through
 // the activity store and committed, with the figures' triggers on and off:
-// what a secretary waits for, where writeLatency isolates the statement.
+// the database's part of a request, where writeLatency isolates the
+// statement and httpWriteLatency times the whole request.
 // The rows each run writes are deleted after it, with the same triggers on
 // or off, so the figures stay equal to the records. Turning the triggers
 // off is a committed ALTER: this is for a bench database only
 // (withFigureTriggers turns them back on).
 func storeWriteLatency(ctx context.Context, pool *pgxpool.Pool, t benchTargets, runs int, stdout io.Writer) error {
-	var act int64
-	var members []int64
-	// The branch's held activity with the fewest taking part, and up to 50
-	// of the branch's members not among them (a participant must belong
-	// to the organising unit).
-	if err := pool.QueryRow(ctx, `SELECT a.id FROM activities a WHERE a.unit_id = $1 AND a.status = 'DONE'
-		ORDER BY (SELECT count(*) FROM participations p WHERE p.activity_id = a.id), a.id LIMIT 1`, t.branch).Scan(&act); err != nil {
-		return fmt.Errorf("a held activity of the branch: %w", err)
-	}
-	rows, err := pool.Query(ctx, `SELECT m.id FROM members m
-		WHERE m.unit_id = $1 AND m.status = 'ACTIVE'
-			AND NOT EXISTS (SELECT FROM participations p WHERE p.activity_id = $2 AND p.member_id = m.id)
-		ORDER BY m.id LIMIT 50`, t.branch, act)
+	act, members, err := benchWriteTarget(ctx, pool, t)
 	if err != nil {
 		return err
 	}
-	if members, err = pgx.CollectRows(rows, pgx.RowTo[int64]); err != nil {
-		return err
-	}
 	store := activity.NewStore(pool)
-	writes := []struct {
-		name, table string
-		write, undo func() error
-	}{
+	writes := []benchWrite{
 		{fmt.Sprintf("%d participations", len(members)), "participations",
 			func() error {
 				list := make([]activity.ParticipantInput, len(members))
@@ -265,27 +255,112 @@ func storeWriteLatency(ctx context.Context, pool *pgxpool.Pool, t benchTargets, 
 				}
 				_, err := store.RecordParticipations(ctx, act, list)
 				return err
-			},
-			func() error {
-				_, err := pool.Exec(ctx, `DELETE FROM participations WHERE activity_id = $1 AND member_id = ANY ($2)`, act, members)
-				return err
-			}},
+			}, undoParticipations(ctx, pool, act, members)},
 		{"a contribution", "contributions",
 			func() error {
 				_, err := store.CreateContribution(ctx, activity.ContributionInput{ActivityID: act, Kind: activity.Cash,
-					Description: "Ủng hộ quỹ khuyến học (bench)", Value: 1_500_000})
+					Description: benchContribution, Value: 1_500_000})
 				return err
-			},
-			func() error {
-				_, err := pool.Exec(ctx, `DELETE FROM contributions WHERE activity_id = $1 AND description = 'Ủng hộ quỹ khuyến học (bench)'`, act)
-				return err
-			}},
+			}, undoContribution(ctx, pool, act)},
 	}
-	fmt.Fprintf(stdout, "\nthe same writes through the activity store, committed, median of %d runs, on and off in turn (ms)\n%-20s %10s %10s %7s\n", runs, "write", "figures on", "off", "ratio")
+	fmt.Fprintf(stdout, "\nthe same writes through the activity store, committed, median of %d runs, on and off in turn (ms)\n", runs)
+	return timeWrites(ctx, pool, writes, runs, stdout)
+}
+
+// httpWriteLatency times the bench writes as a secretary's browser makes
+// them: GraphQL mutations over HTTP to a server of its own (a child
+// process, as loadbench runs), with the figures' triggers on and off.
+func httpWriteLatency(ctx context.Context, pool *pgxpool.Pool, t benchTargets, runs int, stdout io.Writer) error {
+	act, members, err := benchWriteTarget(ctx, pool, t)
+	if err != nil {
+		return err
+	}
+	token, err := benchSession(ctx, pool)
+	if err != nil {
+		return err
+	}
+	url, stopServer, err := benchServer(ctx, pool.Config().ConnString(), &statementLog{})
+	if err != nil {
+		return err
+	}
+	defer func() { _, _ = stopServer() }()
+	participants := make([]map[string]any, len(members))
+	for i, id := range members {
+		participants[i] = map[string]any{"memberId": model.EncodeID(model.KindMember, id), "volunteerHours": 2}
+	}
+	activityID := model.EncodeID(model.KindActivity, act)
+	var sent int
+	writes := []benchWrite{
+		{fmt.Sprintf("%d participations", len(members)), "participations",
+			func() error {
+				return benchMutation(ctx, url, token, `mutation($in: ParticipationsRecordInput!) {
+					participationsRecord(input: $in) { userErrors { field message } } }`,
+					map[string]any{"activityId": activityID, "participants": participants})
+			}, undoParticipations(ctx, pool, act, members)},
+		{"a contribution", "contributions",
+			func() error {
+				sent++ // each create its own key: a repeated key returns the first record
+				return benchMutation(ctx, url, token, `mutation($in: ContributionCreateInput!) {
+					contributionCreate(input: $in) { userErrors { field message } } }`,
+					map[string]any{"activityId": activityID, "kind": "CASH", "description": benchContribution, "value": 1_500_000,
+						"idempotencyKey": fmt.Sprintf("reportbench-%d-%d", time.Now().UnixNano(), sent)})
+			}, undoContribution(ctx, pool, act)},
+	}
+	fmt.Fprintf(stdout, "\nthe same writes as GraphQL mutations over HTTP, committed, median of %d runs, on and off in turn (ms)\n", runs)
+	return timeWrites(ctx, pool, writes, runs, stdout)
+}
+
+// benchContribution describes the bench's contributions, so that their
+// undo deletes them and nothing else.
+const benchContribution = "Ủng hộ quỹ khuyến học (bench)"
+
+// A benchWrite is a write the bench times and the undo that deletes what
+// it wrote (run with the same triggers, so the figures stay right).
+type benchWrite struct {
+	name, table string
+	write, undo func() error
+}
+
+// benchWriteTarget finds the branch's held activity with the fewest
+// taking part, and up to 50 of the branch's members not among them (a
+// participant must belong to the organising unit).
+func benchWriteTarget(ctx context.Context, pool *pgxpool.Pool, t benchTargets) (act int64, members []int64, err error) {
+	if err := pool.QueryRow(ctx, `SELECT a.id FROM activities a WHERE a.unit_id = $1 AND a.status = 'DONE'
+		ORDER BY (SELECT count(*) FROM participations p WHERE p.activity_id = a.id), a.id LIMIT 1`, t.branch).Scan(&act); err != nil {
+		return 0, nil, fmt.Errorf("a held activity of the branch: %w", err)
+	}
+	rows, err := pool.Query(ctx, `SELECT m.id FROM members m
+		WHERE m.unit_id = $1 AND m.status = 'ACTIVE'
+			AND NOT EXISTS (SELECT FROM participations p WHERE p.activity_id = $2 AND p.member_id = m.id)
+		ORDER BY m.id LIMIT 50`, t.branch, act)
+	if err != nil {
+		return 0, nil, err
+	}
+	members, err = pgx.CollectRows(rows, pgx.RowTo[int64])
+	return act, members, err
+}
+
+func undoParticipations(ctx context.Context, pool *pgxpool.Pool, act int64, members []int64) func() error {
+	return func() error {
+		_, err := pool.Exec(ctx, `DELETE FROM participations WHERE activity_id = $1 AND member_id = ANY ($2)`, act, members)
+		return err
+	}
+}
+
+func undoContribution(ctx context.Context, pool *pgxpool.Pool, act int64) func() error {
+	return func() error {
+		_, err := pool.Exec(ctx, `DELETE FROM contributions WHERE activity_id = $1 AND description = $2`, act, benchContribution)
+		return err
+	}
+}
+
+// timeWrites prints each write's median time with the figures' triggers
+// on and off, the two taking turns. Each run writes once untimed and
+// undoes it, so the write timed after turning the triggers off or on
+// finds the table's triggers loaded, as a server's writes do.
+func timeWrites(ctx context.Context, pool *pgxpool.Pool, writes []benchWrite, runs int, stdout io.Writer) error {
+	fmt.Fprintf(stdout, "%-20s %10s %10s %7s\n", "write", "figures on", "off", "ratio")
 	for _, w := range writes {
-		// Each run writes once untimed and undoes it, so the write timed
-		// after turning the triggers off or on finds the table's triggers
-		// loaded, as a server's writes do.
 		timed := func(on bool) func() (time.Duration, error) {
 			return func() (time.Duration, error) {
 				return withFigureTriggers(ctx, pool, w.table, on, func() (time.Duration, error) {
@@ -308,6 +383,43 @@ func storeWriteLatency(ctx context.Context, pool *pgxpool.Pool, t benchTargets, 
 			return fmt.Errorf("%s: %w", w.name, err)
 		}
 		fmt.Fprintf(stdout, "%-20s %10.2f %10.2f %7.2f\n", w.name, ms(took[0]), ms(took[1]), float64(took[0])/float64(took[1]))
+	}
+	return nil
+}
+
+// benchMutation posts a mutation with its input as $in and fails on any
+// error or user error, so a refused write is not timed as a quick one.
+func benchMutation(ctx context.Context, url, token, query string, input map[string]any) error {
+	body, err := json.Marshal(map[string]any{"query": query, "variables": map[string]any{"in": input}})
+	if err != nil {
+		return err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	out, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return err
+	}
+	var r struct {
+		Errors []any
+		Data   map[string]struct{ UserErrors []any }
+	}
+	if err := json.Unmarshal(out, &r); err != nil || resp.StatusCode != http.StatusOK || len(r.Errors) > 0 {
+		return fmt.Errorf("mutation fails: %d %.300s", resp.StatusCode, out)
+	}
+	for _, payload := range r.Data {
+		if len(payload.UserErrors) > 0 {
+			return fmt.Errorf("mutation refused: %.300s", out)
+		}
 	}
 	return nil
 }
