@@ -1,0 +1,1 @@
+DROP INDEX unit_rollup_figures_by_figure;
