@@ -242,3 +242,14 @@ BEGIN
 END $$;
 
 DROP FUNCTION participant_marks_change(int, bigint[], int[], text[], bigint[]);
+
+CREATE OR REPLACE FUNCTION figures_rollup_unit(unit bigint, year int) RETURNS bigint
+    LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    key bigint;
+BEGIN
+    SELECT CASE WHEN v.level = 'BRANCH' THEN v.parent_id ELSE v.unit_id END INTO key
+    FROM unit_versions v WHERE v.unit_id = unit AND v.during @> make_date(year, 12, 31);
+    RETURN key;
+END $$;
+DROP FUNCTION figures_rollups(bigint[], int[]);

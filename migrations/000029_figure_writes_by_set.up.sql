@@ -32,19 +32,34 @@ CREATE FUNCTION figures_lock_of(rollup bigint, year int) RETURNS bigint
     -- Text casts, not text || bigint (stable): an immutable body is inlined.
     RETURN hashtextextended('sodoan.figures:' || rollup::text || ':' || year::text, 0);
 
+-- figures_rollups gives each distinct unit-year of the arrays with its
+-- rollup (migration 19's rule: a branch's parent, any other unit itself,
+-- on the year's last day; NULL when the unit did not exist then). Set
+-- writers join it (a SQL function of one query: it is inlined, where a
+-- call a key was a query a key); figures_rollup_unit asks it for one.
+CREATE FUNCTION figures_rollups(units bigint[], years int[]) RETURNS TABLE (unit_id bigint, year int, rollup bigint)
+    LANGUAGE sql STABLE AS $$
+    SELECT x.u, x.y, CASE WHEN v.level = 'BRANCH' THEN v.parent_id ELSE v.unit_id END
+    FROM (SELECT DISTINCT u, y FROM unnest(units, years) AS x (u, y)) x
+    LEFT JOIN unit_versions v ON v.unit_id = x.u AND v.during @> make_date(x.y, 12, 31)
+$$;
+
+CREATE OR REPLACE FUNCTION figures_rollup_unit(unit bigint, year int) RETURNS bigint
+    LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN (SELECT rollup FROM figures_rollups(ARRAY[unit], ARRAY[year]));
+END $$;
+
 CREATE OR REPLACE FUNCTION unit_figures_lock_key(unit bigint, year int) RETURNS bigint
     LANGUAGE sql STABLE STRICT PARALLEL SAFE
     RETURN figures_lock_of(coalesce(figures_rollup_unit(unit, year), unit), year);
 
--- Each distinct unit-year's lock is found once (the arrays repeat them),
--- its rollup by a join rather than a function call a key.
+-- Each distinct unit-year's lock is found once (the arrays repeat them).
 CREATE OR REPLACE FUNCTION unit_figures_lock(units bigint[], years int[]) RETURNS void
     LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
 BEGIN
     PERFORM pg_advisory_xact_lock(k)
-    FROM (SELECT DISTINCT figures_lock_of(coalesce(CASE WHEN v.level = 'BRANCH' THEN v.parent_id ELSE v.unit_id END, x.u), x.y) AS k
-        FROM (SELECT DISTINCT u, y FROM unnest(units, years) AS x (u, y)) x
-        LEFT JOIN unit_versions v ON v.unit_id = x.u AND v.during @> make_date(x.y, 12, 31)) x
+    FROM (SELECT DISTINCT figures_lock_of(coalesce(rollup, unit_id), year) AS k FROM figures_rollups(units, years)) x
     ORDER BY k;
 END $$;
 
@@ -69,17 +84,16 @@ BEGIN
     RETURN NULL;
 END $$;
 
--- unit_rollup_add adds changes to year rows to their rollups: each
--- unit-year's rollup found once, its lock taken, and the rollup rows
--- written in one statement.
+-- unit_rollup_add adds changes that another writer made to year rows to
+-- their rollups: each unit-year's rollup found once, its lock taken, and
+-- the rollup rows written in one statement.
 CREATE OR REPLACE FUNCTION unit_rollup_add(units bigint[], years int[], figures text[], areas text[], kinds text[], ns bigint[], amounts numeric[])
     RETURNS void LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
     ku bigint[]; ky int[]; kr bigint[];
 BEGIN
-    SELECT array_agg(u), array_agg(y), array_agg(r) INTO ku, ky, kr
-    FROM (SELECT u, y, figures_rollup_unit(u, y) AS r FROM (SELECT DISTINCT u, y FROM unnest(units, years) AS x (u, y)) x) x
-    WHERE r IS NOT NULL;
+    SELECT array_agg(unit_id), array_agg(year), array_agg(rollup) INTO ku, ky, kr
+    FROM figures_rollups(units, years) WHERE rollup IS NOT NULL;
     IF ku IS NULL THEN
         RETURN;
     END IF;
@@ -88,8 +102,10 @@ END $$;
 
 -- figures_rollups_write adds the changes (units, years, ...) to the
 -- rollups of their unit-years, given as (ku, ky) -> kr; unit-years not
--- given have no rollup. The locks are taken here in their order (held
--- already when the caller took them: taking one again costs nothing).
+-- given have no rollup. It is the one writer of rollup rows (besides a
+-- restructuring's recompute). The locks are taken here in their order
+-- (held already when the caller took them: taking one again costs
+-- nothing).
 CREATE FUNCTION figures_rollups_write(ku bigint[], ky int[], kr bigint[],
     units bigint[], years int[], figures text[], areas text[], kinds text[], ns bigint[], amounts numeric[])
     RETURNS void LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
@@ -127,14 +143,12 @@ CREATE FUNCTION figures_write(mu bigint[], mm date[], mf text[], ma text[], mk t
     RETURNS void LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
     ku bigint[]; ky int[]; kr bigint[];
+    -- The year rows' changes, summed by key.
+    du bigint[]; dy int[]; df text[]; da text[]; dk text[]; dn bigint[]; damt numeric[];
 BEGIN
-    -- Each unit-year's rollup (NULL: the unit was gone at the year's end;
-    -- figures_rollup_unit's lookup, joined).
-    SELECT array_agg(x.u), array_agg(x.y), array_agg(CASE WHEN v.level = 'BRANCH' THEN v.parent_id ELSE v.unit_id END)
-    INTO ku, ky, kr
-    FROM (SELECT u, y FROM unnest(yu, yy) AS x (u, y)
-        UNION SELECT u, extract(year FROM m)::int FROM unnest(mu, mm) AS x (u, m)) x
-    LEFT JOIN unit_versions v ON v.unit_id = x.u AND v.during @> make_date(x.y, 12, 31);
+    -- Each unit-year's rollup (NULL: the unit was gone at the year's end).
+    SELECT array_agg(unit_id), array_agg(year), array_agg(rollup) INTO ku, ky, kr
+    FROM figures_rollups(array_cat(yu, mu), array_cat(yy, ARRAY(SELECT extract(year FROM m)::int FROM unnest(mm) AS x (m))));
     IF ku IS NULL THEN
         RETURN;
     END IF;
@@ -179,23 +193,14 @@ BEGIN
         INSERT INTO unit_year_figures
         SELECT d.u, d.y, d.f, d.a, d.k, d.n, d.amt FROM yd d
         WHERE d.n <> 0 AND NOT EXISTS (SELECT FROM unit_year_figures t
-            WHERE (t.unit_id, t.year, t.figure, t.area, t.kind) = (d.u, d.y, d.f, d.a, d.k))),
-    rd AS (
-        SELECT r.r AS u, d.y, d.f, d.a, d.k, sum(d.n)::bigint AS n, sum(d.amt) AS amt
-        FROM yd d JOIN unnest(ku, ky, kr) AS r (u, y, r) ON r.u = d.u AND r.y = d.y
-        WHERE r.r IS NOT NULL
-        GROUP BY 1, 2, 3, 4, 5 HAVING sum(d.n) <> 0 OR sum(d.amt) <> 0),
-    rollup_gone AS (
-        DELETE FROM unit_rollup_figures t USING rd d
-        WHERE (t.unit_id, t.year, t.figure, t.area, t.kind) = (d.u, d.y, d.f, d.a, d.k) AND t.n + d.n = 0),
-    rollup_kept AS (
-        UPDATE unit_rollup_figures t SET n = t.n + d.n, amount = t.amount + d.amt FROM rd d
-        WHERE (t.unit_id, t.year, t.figure, t.area, t.kind) = (d.u, d.y, d.f, d.a, d.k) AND t.n + d.n <> 0)
-    INSERT INTO unit_rollup_figures
-    SELECT d.u, d.y, d.f, d.a, d.k, d.n, d.amt FROM rd d
-    WHERE d.n <> 0 AND NOT EXISTS (SELECT FROM unit_rollup_figures t
-        WHERE (t.unit_id, t.year, t.figure, t.area, t.kind) = (d.u, d.y, d.f, d.a, d.k));
+            WHERE (t.unit_id, t.year, t.figure, t.area, t.kind) = (d.u, d.y, d.f, d.a, d.k)))
+    SELECT array_agg(u), array_agg(y), array_agg(f), array_agg(a), array_agg(k), array_agg(n), array_agg(amt)
+    INTO du, dy, df, da, dk, dn, damt FROM yd;
     PERFORM set_config('sodoan.rollups_written', 'off', true);
+    SELECT array_agg(u), array_agg(y), array_agg(r) INTO ku, ky, kr FROM unnest(ku, ky, kr) AS x (u, y, r) WHERE r IS NOT NULL;
+    IF ku IS NOT NULL AND du IS NOT NULL THEN
+        PERFORM figures_rollups_write(ku, ky, kr, du, dy, df, da, dk, dn, damt);
+    END IF;
 END $$;
 
 -- unit_year_figures_add adds changes, given as arrays of the same length,
@@ -252,8 +257,9 @@ BEGIN
     JOIN activities a ON a.id = r.activity_id
     WHERE a.status = 'DONE';
     -- The activities' own totals, held or not (not of one deleted with its
-    -- rows), in their area and on their day (migration 28). Two writers of one activity both hold its share lock: the
-    -- upsert takes each row's turn, in the activities' order.
+    -- rows), in their area and on their day (migration 28). Two writers
+    -- of one activity both hold its share lock: the upsert takes each
+    -- row's turn, in the activities' order.
     INSERT INTO activity_totals AS t (activity_id, attendances, hours, contributions, value, work_area, starts_on)
     SELECT d.a, CASE WHEN figure = 'ATTENDANCES' THEN d.n ELSE 0 END, CASE WHEN figure = 'ATTENDANCES' THEN d.amt ELSE 0 END,
         CASE WHEN figure = 'ATTENDANCES' THEN 0 ELSE d.n END, CASE WHEN figure = 'ATTENDANCES' THEN 0 ELSE d.amt END,
@@ -320,8 +326,9 @@ CREATE INDEX unit_versions_unit ON unit_versions (unit_id, valid_from);
 
 -- participant_marks_change gives the difference that participant rows
 -- added (sign 1, already in unit_participants) or removed (sign -1, gone
--- from it) make to their members' weights, the members locked. Weighing a member-year's rows before and after (as
--- migration 22 did for every member) was most of recording attendances.
+-- from it) make to their members' weights; the caller holds the members'
+-- locks. Weighing a member-year's rows before and after (as migration 22
+-- did for every member) was most of recording attendances.
 -- But a group's weights (participant_weights) are +1 at each of its paths
 -- in path order and -1 at each meeting of neighbours, so a path coming
 -- into a group changes them only beside it: +1 at the path, -1 at its
