@@ -12,8 +12,9 @@ ALTER TABLE activity_totals ALTER COLUMN work_area SET NOT NULL, ALTER COLUMN st
 DROP INDEX activity_totals_rank;
 CREATE INDEX activity_totals_rank ON activity_totals (work_area, value DESC, attendances DESC) INCLUDE (starts_on);
 
--- A writer that gives only the totals gets the activity's area and start
--- filled in (a rebuild's rows, an older function's).
+-- A writer that gives only the totals (migration 22's function, should
+-- 29 be undone; a repair in psql) gets the activity's area and start
+-- filled in.
 CREATE FUNCTION activity_totals_place() RETURNS trigger
     LANGUAGE plpgsql AS $$
 BEGIN

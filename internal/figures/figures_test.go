@@ -619,6 +619,32 @@ func TestVerifyFindsTamperedStays(t *testing.T) {
 
 // Verify names a participant row and an activity's totals changed by
 // hand, and Rebuild restores them from the records.
+// A writer that gives an activity's totals without their place (a repair
+// in psql, the function of migration 22 should 29 be undone) gets the
+// activity's area and start, which a report's ranking reads them by.
+func TestTotalsWrittenWithoutTheirPlaceGetIt(t *testing.T) {
+	ctx, pool, w := start(t)
+	act := volunteerDay(t, ctx, pool, w, "Ngày hội hiến máu", "2025-03-26", "DONE")
+	if _, err := pool.Exec(ctx, `INSERT INTO participations (activity_id, member_id, volunteer_hours) VALUES ($1, $2, 3)`,
+		act, w.members[0]); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pool.Exec(ctx, `DELETE FROM activity_totals WHERE activity_id = $1`, act); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pool.Exec(ctx, `INSERT INTO activity_totals (activity_id, attendances, hours) VALUES ($1, 1, 3)`, act); err != nil {
+		t.Fatal(err)
+	}
+	var area, day string
+	if err := pool.QueryRow(ctx, `SELECT work_area, starts_on::text FROM activity_totals WHERE activity_id = $1`, act).Scan(&area, &day); err != nil {
+		t.Fatal(err)
+	}
+	if area != "YOUTH_VOLUNTEERING" || day != "2025-03-26" {
+		t.Fatalf("the totals written without their place got %q on %q, want the activity's YOUTH_VOLUNTEERING on 2025-03-26", area, day)
+	}
+	requireMatch(t, ctx, pool, figures.Filter{})
+}
+
 func TestVerifyFindsTamperedParticipantsAndTotals(t *testing.T) {
 	ctx, pool, w := start(t)
 	act := volunteerDay(t, ctx, pool, w, "Thắp nến tri ân", "2025-07-26", "DONE")

@@ -555,11 +555,12 @@ func (f figures) notable() {
 	// the country's units walks each area's ranking in the country (an
 	// index, with each activity's start) until it has three of its own in
 	// the period, filling up with activities that gave and drew nothing
-	// when it has fewer; a smaller one ranks its own activities. The walk
-	// tests each activity against the scope hashed once (IS TRUE keeps the
-	// IN a subplan): as a join under the LIMIT, the planner scanned the
-	// scope for each activity walked (a province: 16 ms an area). (Each way is slow where the other is fast; the choice is
-	// made once, in the statement.)
+	// when it has fewer; a smaller one ranks its own activities. (Each way
+	// is slow where the other is fast; the choice is made once, in the
+	// statement.) The walk tests each activity against the scope hashed
+	// once (IS TRUE keeps the IN a subplan): as a join under the LIMIT, the
+	// planner scanned the scope for each activity walked (a province:
+	// 16 ms an area).
 	areas := make([]string, len(WorkAreas))
 	for i, a := range WorkAreas {
 		areas[i] = string(a)
