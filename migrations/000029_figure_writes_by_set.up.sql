@@ -272,7 +272,10 @@ BEGIN
     ON CONFLICT (activity_id) DO UPDATE
     SET attendances = t.attendances + excluded.attendances, hours = t.hours + excluded.hours,
         contributions = t.contributions + excluded.contributions, value = t.value + excluded.value;
-    DELETE FROM activity_totals WHERE activity_id = ANY (activity_ids) AND attendances = 0 AND contributions = 0;
+    -- Only a removal can bring an activity's counts to zero.
+    IF EXISTS (SELECT FROM unnest(ns) AS r (n) WHERE r.n < 0) THEN
+        DELETE FROM activity_totals WHERE activity_id = ANY (activity_ids) AND attendances = 0 AND contributions = 0;
+    END IF;
     IF member_ids IS NOT NULL THEN
         SELECT array_agg(u ORDER BY u, y, ar, m), array_agg(y ORDER BY u, y, ar, m), array_agg(ar ORDER BY u, y, ar, m),
             array_agg(m ORDER BY u, y, ar, m), array_agg(n ORDER BY u, y, ar, m)
