@@ -12,11 +12,17 @@ import (
 // (migration 19: their own rows and those of the branches directly below
 // them at the year's end, the tree of a whole year's scope), and the
 // branches whose parent is not in the scope (a branch's own report), read
-// by their own rows (only a root of the scope can be one). Made once: every section read the scope's tens of
-// thousands of rows again to find these (about 15 ms a section at a
-// province of 22,000 units, where the rows it then read took 5).
+// by their own rows (only a root of the scope can be one). Made once: every
+// section read the scope's tens of thousands of rows again to find these
+// (about 15 ms a section at a province of 22,000 units, where the rows it
+// then read took 5). Of the report's own scope, each has the breakdown row
+// it falls in (row_unit): the unit directly below the root it lies under
+// (a path's labels are its units' ids), or the root itself.
 const keptUnitsSQL = `CREATE TEMP TABLE report_kept_units ON COMMIT DROP AS
-	SELECT s.y, s.unit_id, s.level <> 'BRANCH' AS rolled FROM report_scope s
+	SELECT s.y, s.unit_id, s.level <> 'BRANCH' AS rolled,
+		CASE WHEN s.y = 0 THEN coalesce((string_to_array(s.path::text, '.'))[
+			(SELECT nlevel(r.path) + 1 FROM report_scope r WHERE r.y = 0 AND r.root)]::bigint, s.unit_id) END AS row_unit
+	FROM report_scope s
 	WHERE s.level <> 'BRANCH' OR (s.root AND NOT EXISTS (SELECT 1 FROM report_scope p
 		WHERE p.y = s.y AND p.unit_id = s.parent_id AND p.level <> 'BRANCH'))`
 
@@ -52,13 +58,53 @@ func yearFigures(kept, scope string, year int, except int64) string {
 // them, where each read them again (the pledges' rows, which are listed
 // per pledge, are left out, and the monthly series unless monthly).
 func sumsSQL(table, figures string, monthly bool) string {
+	return `CREATE TEMP TABLE ` + table + ` ON COMMIT DROP AS
+	SELECT figure, area, kind, sum(n) AS n, sum(amount) AS amount FROM ` + figures + ` k
+	WHERE figure NOT IN (` + leftOut(monthly) + `) GROUP BY 1, 2, 3`
+}
+
+// byRowSumsSQL makes the temporary table table of the report's own year
+// summed in the one read of its kept rows (report_kept_units of y = 0)
+// twice over: by figure, area and kind as sumsSQL (row_unit null), and by
+// figure per breakdown row of unit, its root (row_unit, kept units'), which
+// the breakdown then reads instead of a province's 100,000 rows of rollups
+// a second time. The root is read by its own rows and the branches directly
+// below it by theirs, since its rollup mixes them. Each kept unit's rows are
+// joined to it, not looked up by id, which would be a join per row to find
+// its breakdown row; the units are distinct (as a unit of both years, y = 0
+// and 1, the planner would cache each one's rows, a third of the time).
+// By figure and area and kind per row would be no fewer rows than the
+// rollups where the units below are the kept ones (a bloc's communes).
+func byRowSumsSQL(table string, year int, unit int64, monthly bool) string {
+	y, u := strconv.Itoa(year), strconv.FormatInt(unit, 10)
+	return `CREATE TEMP TABLE ` + table + ` ON COMMIT DROP AS
+	SELECT k.row_unit, k.figure, k.area, k.kind, sum(k.n) AS n, sum(k.amount) AS amount
+	FROM (SELECT ku.row_unit, r.figure, r.area, r.kind, r.n, r.amount
+			FROM (SELECT DISTINCT unit_id, row_unit FROM report_kept_units WHERE y = 0 AND rolled AND unit_id <> ` + u + `) ku
+			JOIN unit_rollup_figures r ON r.unit_id = ku.unit_id AND r.year = ` + y + `
+		UNION ALL
+		SELECT o.row_unit, r.figure, r.area, r.kind, r.n, r.amount
+		FROM (SELECT unit_id, row_unit FROM report_kept_units WHERE y = 0 AND NOT rolled
+			UNION SELECT unit_id, unit_id FROM report_scope
+				WHERE y = 0 AND (unit_id = ` + u + ` OR (parent_id = ` + u + ` AND level = 'BRANCH'))) o
+			JOIN unit_year_figures r ON r.unit_id = o.unit_id AND r.year = ` + y + `) k
+	WHERE k.figure NOT IN (` + leftOut(monthly) + `)
+	GROUP BY GROUPING SETS ((k.figure, k.area, k.kind), (k.row_unit, k.figure))`
+}
+
+// sumsOf is the rows by figure, area and kind of a byRowSumsSQL table, as
+// sumsSQL's.
+func sumsOf(table string) string {
+	return `(SELECT figure, area, kind, n, amount FROM ` + table + ` WHERE row_unit IS NULL)`
+}
+
+// leftOut is the figures a year's sums leave out.
+func leftOut(monthly bool) string {
 	left := `'SIGNED', 'ELIGIBLE'`
 	if !monthly {
 		left += `, 'MONTHLY'`
 	}
-	return `CREATE TEMP TABLE ` + table + ` ON COMMIT DROP AS
-	SELECT figure, area, kind, sum(n) AS n, sum(amount) AS amount FROM ` + figures + ` k
-	WHERE figure NOT IN (` + left + `) GROUP BY 1, 2, 3`
+	return left
 }
 
 // sumReaders counts the statements of parts that sum a whole year's kept

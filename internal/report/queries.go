@@ -77,7 +77,10 @@ type tables struct {
 	// sums, when not empty, is the temporary table of the whole year's
 	// kept rows summed over the scope once (sumsSQL), which the sections
 	// that sum them read instead of endKept.
-	sums       string
+	sums string
+	// byRow, when not empty, is the temporary table of the sums by
+	// breakdown row and, as sums reads it, by figure (byRowSumsSQL).
+	byRow      string
 	movesKept  bool
 	notableWay int // Store.notableWay
 }
@@ -637,21 +640,34 @@ func queueBreakdown(b *pgx.Batch, r *Report, t tables) {
 		members = `m AS (SELECT subpath(path, 0, least(nlevel(path), (SELECT depth FROM top))) AS key, count(*) AS n
 			FROM ` + t.atEnd + ` ae GROUP BY 1)`
 	}
-	b.Queue(`WITH sc AS (SELECT * FROM `+t.scope+` x),
-		top AS (SELECT nlevel(path) + 1 AS depth FROM sc WHERE unit_id = $1),
-		rows AS (SELECT unit_id AS id, path, level, name, unit_id = $1 AS own FROM sc WHERE parent_id = $1 OR unit_id = $1),
-		per_unit AS (SELECT k.unit_id,
+	// The sums by breakdown row (byRowSumsSQL), where they are made, have
+	// the figures keyed already.
+	keyed := `per_unit AS (SELECT k.unit_id,
 				sum(k.n) FILTER (WHERE k.figure = 'MEMBERS') AS members,
 				sum(k.n) FILTER (WHERE k.figure = 'ACTIVITIES') AS activities,
 				sum(k.n) FILTER (WHERE k.figure = 'ATTENDANCES') AS attendances,
 				sum(k.amount) FILTER (WHERE k.figure = 'ATTENDANCES') AS hours,
 				sum(k.amount) FILTER (WHERE k.figure = 'CONTRIBUTIONS') AS value
-			FROM `+breakdownFigures(r, t)+` k
+			FROM ` + breakdownFigures(r, t) + ` k
 			WHERE k.figure IN ('MEMBERS', 'ACTIVITIES', 'ATTENDANCES', 'CONTRIBUTIONS') GROUP BY 1),
 		k AS (SELECT subpath(sc.path, 0, least(nlevel(sc.path), (SELECT depth FROM top))) AS key,
 				sum(u.members) AS members, sum(u.activities) AS activities, sum(u.attendances) AS attendances,
-				sum(u.hours) AS hours, `+money.SumSQL("u.value")+` AS value
-			FROM per_unit u JOIN sc ON sc.unit_id = u.unit_id GROUP BY 1),
+				sum(u.hours) AS hours, ` + money.SumSQL("u.value") + ` AS value
+			FROM per_unit u JOIN sc ON sc.unit_id = u.unit_id GROUP BY 1),`
+	if t.byRow != "" {
+		keyed = `k AS (SELECT rows.path AS key,
+				sum(s.n) FILTER (WHERE s.figure = 'MEMBERS') AS members,
+				sum(s.n) FILTER (WHERE s.figure = 'ACTIVITIES') AS activities,
+				sum(s.n) FILTER (WHERE s.figure = 'ATTENDANCES') AS attendances,
+				sum(s.amount) FILTER (WHERE s.figure = 'ATTENDANCES') AS hours,
+				` + money.SumSQL("CASE WHEN s.figure = 'CONTRIBUTIONS' THEN s.amount END") + ` AS value
+			FROM ` + t.byRow + ` s JOIN rows ON rows.id = s.row_unit
+			WHERE s.figure IN ('MEMBERS', 'ACTIVITIES', 'ATTENDANCES', 'CONTRIBUTIONS') GROUP BY 1),`
+	}
+	b.Queue(`WITH sc AS (SELECT * FROM `+t.scope+` x),
+		top AS (SELECT nlevel(path) + 1 AS depth FROM sc WHERE unit_id = $1),
+		rows AS (SELECT unit_id AS id, path, level, name, unit_id = $1 AS own FROM sc WHERE parent_id = $1 OR unit_id = $1),
+		`+keyed+`
 		`+members+`
 		SELECT rows.id, rows.name, rows.own, coalesce(m.n, 0), coalesce(k.activities, 0)::int, coalesce(k.attendances, 0)::int,
 			coalesce(k.hours, 0)::float8, coalesce(k.value, 0)::bigint

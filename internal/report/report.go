@@ -378,6 +378,9 @@ func (s *Store) period(ctx context.Context, unitID int64, year int, periodStart,
 	const sumsFrom = 6
 	if wholeYear(cur) && sumReaders(parts) >= sumsFrom {
 		now.sums = "report_sums_now"
+		if parts.Breakdown {
+			now.byRow, now.sums = now.sums, sumsOf(now.sums)
+		}
 	}
 	startReads := 0
 	if parts.YearStart && now.startKept != "" {
@@ -447,7 +450,10 @@ func queueTables(cur *Report, parts Parts, now tables, prev *Report, prevParts P
 	scope.Queue(`ANALYZE report_scope`)
 	units.Queue(keptUnitsSQL)
 	units.Queue(`ANALYZE report_kept_units`)
-	if now.sums != "" {
+	switch {
+	case now.byRow != "":
+		pre.Queue(byRowSumsSQL(now.byRow, cur.Year, cur.UnitID, parts.Monthly))
+	case now.sums != "":
 		pre.Queue(sumsSQL(now.sums, yearFigures(now.kept, now.scope, cur.Year, 0), parts.Monthly))
 	}
 	if before.sums != "" {
