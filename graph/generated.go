@@ -634,6 +634,17 @@ type ComplexityRoot struct {
 		Signed   func(childComplexity int) int
 	}
 
+	PledgeFiguresConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	PledgeFiguresEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	PledgeSignPayload struct {
 		Pledge     func(childComplexity int) int
 		UserErrors func(childComplexity int) int
@@ -981,7 +992,7 @@ type ComplexityRoot struct {
 		Name          func(childComplexity int) int
 		NewsPublished func(childComplexity int) int
 		Own           func(childComplexity int) int
-		Pledges       func(childComplexity int) int
+		Pledges       func(childComplexity int, first *int32, after *string) int
 		Posts         func(childComplexity int) int
 		Previous      func(childComplexity int) int
 		Ratings       func(childComplexity int) int
@@ -1263,6 +1274,8 @@ type YearlyReportResolver interface {
 
 	Committee(ctx context.Context, obj *report.Report) ([]*member.Member, error)
 	Posts(ctx context.Context, obj *report.Report) ([]*org.Position, error)
+
+	Pledges(ctx context.Context, obj *report.Report, first *int32, after *string) (*model.Connection[*report.Pledge], error)
 
 	ExportURL(ctx context.Context, obj *report.Report, format model.ReportFormat) (string, error)
 }
@@ -3655,6 +3668,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PledgeFigures.Signed(childComplexity), true
 
+	case "PledgeFiguresConnection.edges":
+		if e.ComplexityRoot.PledgeFiguresConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PledgeFiguresConnection.Edges(childComplexity), true
+	case "PledgeFiguresConnection.pageInfo":
+		if e.ComplexityRoot.PledgeFiguresConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PledgeFiguresConnection.PageInfo(childComplexity), true
+	case "PledgeFiguresConnection.totalCount":
+		if e.ComplexityRoot.PledgeFiguresConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PledgeFiguresConnection.TotalCount(childComplexity), true
+
+	case "PledgeFiguresEdge.cursor":
+		if e.ComplexityRoot.PledgeFiguresEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PledgeFiguresEdge.Cursor(childComplexity), true
+	case "PledgeFiguresEdge.node":
+		if e.ComplexityRoot.PledgeFiguresEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PledgeFiguresEdge.Node(childComplexity), true
+
 	case "PledgeSignPayload.pledge":
 		if e.ComplexityRoot.PledgeSignPayload.Pledge == nil {
 			break
@@ -5202,7 +5247,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.YearlyReport.Pledges(childComplexity), true
+		args, err := ec.field_YearlyReport_pledges_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.YearlyReport.Pledges(childComplexity, args["first"].(*int32), args["after"].(*string)), true
 	case "YearlyReport.posts":
 		if e.ComplexityRoot.YearlyReport.Posts == nil {
 			break
@@ -6437,6 +6487,28 @@ func (ec *executionContext) childFields_PledgeFigures(ctx context.Context, field
 		return ec.fieldContext_PledgeFigures_share(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PledgeFigures", field.Name)
+}
+
+func (ec *executionContext) childFields_PledgeFiguresConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_PledgeFiguresConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_PledgeFiguresConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_PledgeFiguresConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PledgeFiguresConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_PledgeFiguresEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_PledgeFiguresEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_PledgeFiguresEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PledgeFiguresEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_PledgeSignPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8754,6 +8826,28 @@ func (ec *executionContext) field_YearlyReport_exportUrl_args(ctx context.Contex
 		return nil, err
 	}
 	args["format"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_YearlyReport_pledges_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int32, error) {
+			return ec.unmarshalOInt2ᚖint32(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
 	return args, nil
 }
 
@@ -18823,6 +18917,148 @@ func (ec *executionContext) fieldContext_PledgeFigures_share(_ context.Context, 
 	return graphql.NewScalarFieldContext("PledgeFigures", field, false, false, "Float")
 }
 
+func (ec *executionContext) _PledgeFiguresConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*report.Pledge]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PledgeFiguresConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Edge[*report.Pledge]) graphql.Marshaler {
+			return ec.marshalNPledgeFiguresEdge2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PledgeFiguresConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PledgeFiguresConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PledgeFiguresEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PledgeFiguresConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*report.Pledge]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PledgeFiguresConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PledgeFiguresConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PledgeFiguresConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PledgeFiguresConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*report.Pledge]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PledgeFiguresConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int32) graphql.Marshaler {
+			return ec.marshalNInt2int32(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PledgeFiguresConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PledgeFiguresConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _PledgeFiguresEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*report.Pledge]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PledgeFiguresEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PledgeFiguresEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PledgeFiguresEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _PledgeFiguresEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*report.Pledge]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PledgeFiguresEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *report.Pledge) graphql.Marshaler {
+			return ec.marshalNPledgeFigures2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐPledge(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PledgeFiguresEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PledgeFiguresEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PledgeFigures(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PledgeSignPayload_pledge(ctx context.Context, field graphql.CollectedField, obj *model.PledgeSignPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -25359,25 +25595,37 @@ func (ec *executionContext) _YearlyReport_pledges(ctx context.Context, field gra
 			return ec.fieldContext_YearlyReport_pledges(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Pledges, nil
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.YearlyReport().Pledges(ctx, obj, fc.Args["first"].(*int32), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []report.Pledge) graphql.Marshaler {
-			return ec.marshalNPledgeFigures2ᚕgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐPledgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*report.Pledge]) graphql.Marshaler {
+			return ec.marshalNPledgeFiguresConnection2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_YearlyReport_pledges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_YearlyReport_pledges(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "YearlyReport",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_PledgeFigures(ctx, field)
+			return ec.childFields_PledgeFiguresConnection(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_YearlyReport_pledges_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -35694,6 +35942,88 @@ func (ec *executionContext) _PledgeFigures(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var pledgeFiguresConnectionImplementors = []string{"PledgeFiguresConnection"}
+
+func (ec *executionContext) _PledgeFiguresConnection(ctx context.Context, sel ast.SelectionSet, obj *model.Connection[*report.Pledge]) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pledgeFiguresConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PledgeFiguresConnection")
+		case "edges":
+			out.Values[i] = ec._PledgeFiguresConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.Values[i] = ec._PledgeFiguresConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PledgeFiguresConnection_totalCount(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var pledgeFiguresEdgeImplementors = []string{"PledgeFiguresEdge"}
+
+func (ec *executionContext) _PledgeFiguresEdge(ctx context.Context, sel ast.SelectionSet, obj *model.Edge[*report.Pledge]) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pledgeFiguresEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PledgeFiguresEdge")
+		case "cursor":
+			out.Values[i] = ec._PledgeFiguresEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._PledgeFiguresEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var pledgeSignPayloadImplementors = []string{"PledgeSignPayload"}
 
 func (ec *executionContext) _PledgeSignPayload(ctx context.Context, sel ast.SelectionSet, obj *model.PledgeSignPayload) graphql.Marshaler {
@@ -38046,10 +38376,11 @@ func (ec *executionContext) _YearlyReport(ctx context.Context, sel ast.Selection
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "pledges":
-			out.Values[i] = ec._YearlyReport_pledges(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._YearlyReport_pledges(ctx, field, obj)
+				})
 		case "ratings":
 			out.Values[i] = ec._YearlyReport_ratings(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -40060,15 +40391,27 @@ func (ec *executionContext) marshalNPledgeEdge2ᚖgithubᚗcomᚋsodoanᚋsodoan
 	return ec._PledgeEdge(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNPledgeFigures2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐPledge(ctx context.Context, sel ast.SelectionSet, v report.Pledge) graphql.Marshaler {
-	return ec._PledgeFigures(ctx, sel, &v)
+func (ec *executionContext) marshalNPledgeFigures2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐPledge(ctx context.Context, sel ast.SelectionSet, v *report.Pledge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PledgeFigures!")
+		return graphql.Null
+	}
+	return ec._PledgeFigures(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNPledgeFigures2ᚕgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐPledgeᚄ(ctx context.Context, sel ast.SelectionSet, v []report.Pledge) graphql.Marshaler {
+func (ec *executionContext) marshalNPledgeFiguresConnection2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐConnection(ctx context.Context, sel ast.SelectionSet, v *model.Connection[*report.Pledge]) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PledgeFiguresConnection!")
+		return graphql.Null
+	}
+	return ec._PledgeFiguresConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPledgeFiguresEdge2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge[*report.Pledge]) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNPledgeFigures2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐPledge(ctx, sel, v[i])
+		return ec.marshalNPledgeFiguresEdge2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -40078,6 +40421,14 @@ func (ec *executionContext) marshalNPledgeFigures2ᚕgithubᚗcomᚋsodoanᚋsod
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNPledgeFiguresEdge2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐEdge(ctx context.Context, sel ast.SelectionSet, v *model.Edge[*report.Pledge]) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PledgeFiguresEdge!")
+		return graphql.Null
+	}
+	return ec._PledgeFiguresEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNPledgeSignInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐPledgeSignInput(ctx context.Context, v any) (model.PledgeSignInput, error) {

@@ -49,7 +49,6 @@ func (r *queryResolver) YearlyReport(ctx context.Context, unitID string, year in
 	if err != nil {
 		return nil, err
 	}
-	primePledges(ctx, rep)
 	return rep, nil
 }
 
@@ -89,6 +88,10 @@ func (r *yearlyReportResolver) Committee(ctx context.Context, obj *report.Report
 
 func (r *yearlyReportResolver) Posts(ctx context.Context, obj *report.Report) ([]*org.Position, error) {
 	return r.Timeline.CommitteeAsOf(ctx, obj.UnitID, obj.Date)
+}
+
+func (r *yearlyReportResolver) Pledges(ctx context.Context, obj *report.Report, first *int32, after *string) (*model.Connection[*report.Pledge], error) {
+	return reportPledges(ctx, obj, first, after)
 }
 
 func (r *yearlyReportResolver) ExportURL(ctx context.Context, obj *report.Report, format model.ReportFormat) (string, error) {

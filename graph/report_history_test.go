@@ -15,7 +15,7 @@ const wholeReport = `name date computedUntil
 	total { activities participations participants participantsAtYearEnd share volunteerHours youthProjects youthProjectValue cash inKind contributions
 		byKind { kind count } notable { title } }
 	workAreas { workArea activities participations volunteerHours cash inKind }
-	pledges { pledge { title } eligible signed } ratings { rated unrated excellent }
+	pledges(first: 100) { totalCount edges { node { pledge { title } eligible signed } } } ratings { rated unrated excellent }
 	commendationsReceived { form issuerLevel individual collective } commendationsGiven { form individual collective }
 	newsPublished monthly { month activities participations }
 	committee { fullName } posts { title holderName from to }

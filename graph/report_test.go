@@ -57,9 +57,14 @@ type reportOut struct {
 			Activities int
 			Notable    []struct{ Title string }
 		}
-		Pledges []struct {
-			Signed, Eligible int
-			Share            float64
+		Pledges struct {
+			TotalCount int
+			Edges      []struct {
+				Node struct {
+					Signed, Eligible int
+					Share            float64
+				}
+			}
 		}
 		CommendationsReceived []struct {
 			Form, IssuerLevel      string
@@ -73,7 +78,7 @@ type reportOut struct {
 
 const reportQuery = `query($unit: ID!) { yearlyReport(unitId: $unit, year: 2022) {
 	members { atYearEnd female } total { activities participations inKind share }
-	workAreas { workArea activities notable { title } } pledges { signed eligible share }
+	workAreas { workArea activities notable { title } } pledges { totalCount edges { node { signed eligible share } } }
 	commendationsReceived { form issuerLevel individual collective } committee { fullName }
 	previous { year } monthly { month activities } } }`
 
@@ -88,7 +93,7 @@ func TestYearlyReportAPI(t *testing.T) {
 	if r.Members.AtYearEnd != 16 || r.Total.InKind != 1_232_000 || r.Total.Share != 1 || r.Previous.Year != 2021 || len(r.Monthly) != 12 {
 		t.Errorf("report = %+v", r)
 	}
-	if len(r.Pledges) != 1 || r.Pledges[0].Share != 1 || len(r.Committee) != 3 || r.Committee[0].FullName != "Nguyễn Thị Thanh Tâm" {
+	if r.Pledges.TotalCount != 1 || len(r.Pledges.Edges) != 1 || r.Pledges.Edges[0].Node.Share != 1 || len(r.Committee) != 3 || r.Committee[0].FullName != "Nguyễn Thị Thanh Tâm" {
 		t.Errorf("pledges %+v, committee %+v", r.Pledges, r.Committee)
 	}
 	if len(r.WorkAreas) != 5 || r.WorkAreas[1].WorkArea != "YOUTH_VOLUNTEERING" || len(r.WorkAreas[1].Notable) == 0 ||
@@ -136,7 +141,7 @@ func TestReportComputesWhatIsAsked(t *testing.T) {
 	const figures = `members { atYearEnd } total { activities participations share } children { members activities }
 		previous { members { atYearEnd atYearStart } }`
 	const everything = `members { atYearStart atYearEnd female admitted } total { activities participations share inKind notable { title } }
-		workAreas { activities } pledges { signed } ratings { rated } commendationsReceived { form } commendationsGiven { form }
+		workAreas { activities } pledges { edges { node { signed } } } ratings { rated } commendationsReceived { form } commendationsGiven { form }
 		newsPublished monthly { activities } committee { fullName } own { members } children { members activities }
 		previous { year members { atYearEnd atYearStart } total { activities } }`
 	ask := func(selection string) (map[string]any, int) {
@@ -359,6 +364,96 @@ func TestReportNewsYearInVietnamTime(t *testing.T) {
 			map[string]any{"u": tr.branchA, "y": year}, &r)
 		if r.YearlyReport.NewsPublished != want {
 			t.Errorf("%d: %d posts published, want %d", year, r.YearlyReport.NewsPublished, want)
+		}
+	}
+}
+
+// A report's pledges come a page at a time, in the tree's order: the
+// pages, read with each one's end cursor, are the whole list once over.
+func TestReportPledgesPaged(t *testing.T) {
+	t.Parallel()
+	tr := newTree(t)
+	units := []string{tr.district, tr.branchB, tr.province, tr.branchA, tr.bloc}
+	unitOf := map[string]string{} // by pledge id
+	for i := range 11 {
+		unit := units[i%len(units)]
+		var out struct{ Pledge struct{ ID string } }
+		tr.env.MustMutate(t, "pledgeCreate", "PledgeCreateInput", "pledge { id }",
+			map[string]any{"unitId": unit, "year": 2022, "title": fmt.Sprintf("Cam kết số %d", i)}, &out)
+		unitOf[out.Pledge.ID] = unit
+	}
+	type pageOut struct {
+		YearlyReport struct {
+			Pledges struct {
+				TotalCount int
+				PageInfo   struct {
+					HasNextPage bool
+					EndCursor   *string
+				}
+				Edges []struct {
+					Node struct{ Pledge struct{ ID string } }
+				}
+			}
+		}
+	}
+	const q = `query($u: ID!, $first: Int, $after: String) { yearlyReport(unitId: $u, year: 2022) {
+		pledges(first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { pledge { id } } } } } }`
+	var whole pageOut
+	tr.env.MustDo(t, q, map[string]any{"u": tr.province, "first": 100}, &whole)
+	var all []string
+	for _, e := range whole.YearlyReport.Pledges.Edges {
+		all = append(all, e.Node.Pledge.ID)
+	}
+	if len(all) != 11 || whole.YearlyReport.Pledges.TotalCount != 11 || whole.YearlyReport.Pledges.PageInfo.HasNextPage {
+		t.Fatalf("whole list: %d pledges, totalCount %d, next %v", len(all), whole.YearlyReport.Pledges.TotalCount, whole.YearlyReport.Pledges.PageInfo.HasNextPage)
+	}
+	// The unit's own first; a branch's after its bloc's.
+	rank := map[string]int{}
+	for i, id := range all {
+		if _, dup := rank[id]; dup || unitOf[id] == "" {
+			t.Fatalf("pledge %s listed twice or not one of the year's: %v", id, all)
+		}
+		rank[id] = i
+	}
+	for id, unit := range unitOf {
+		for other, otherUnit := range unitOf {
+			below := (unit == tr.province && otherUnit != tr.province) ||
+				(unit == tr.bloc && (otherUnit == tr.branchA || otherUnit == tr.branchB))
+			if below && rank[id] > rank[other] {
+				t.Errorf("pledge of %s listed after one of a unit below it: %v", unit, all)
+			}
+		}
+	}
+	var paged []string
+	var after any
+	for pages := 0; ; pages++ {
+		if pages > 4 {
+			t.Fatalf("more than 4 pages of 3 for 11 pledges: %v", paged)
+		}
+		var p pageOut
+		tr.env.MustDo(t, q, map[string]any{"u": tr.province, "first": 3, "after": after}, &p)
+		for _, e := range p.YearlyReport.Pledges.Edges {
+			paged = append(paged, e.Node.Pledge.ID)
+		}
+		if p.YearlyReport.Pledges.TotalCount != 11 {
+			t.Errorf("page %d: totalCount %d", pages, p.YearlyReport.Pledges.TotalCount)
+		}
+		if !p.YearlyReport.Pledges.PageInfo.HasNextPage {
+			break
+		}
+		after = *p.YearlyReport.Pledges.PageInfo.EndCursor
+	}
+	if !slices.Equal(paged, all) {
+		t.Errorf("pages of 3: %v, whole list: %v", paged, all)
+	}
+	for _, bad := range []map[string]any{{"first": 0}, {"first": 101}, {"after": "not a cursor"}} {
+		vars := map[string]any{"u": tr.province}
+		for k, v := range bad {
+			vars[k] = v
+		}
+		resp := tr.env.Do(t, q, vars)
+		if len(resp.Errors) != 1 || resp.Errors[0].Extensions["code"] != "BAD_USER_INPUT" {
+			t.Errorf("%v: %+v", bad, resp.Errors)
 		}
 	}
 }

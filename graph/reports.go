@@ -3,10 +3,12 @@ package graph
 import (
 	"context"
 	"math"
+	"sort"
 
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/sodoan/sodoan/graph/model"
+	"github.com/sodoan/sodoan/internal/page"
 	"github.com/sodoan/sodoan/internal/report"
 )
 
@@ -97,35 +99,64 @@ func partsOf(oc *graphql.OperationContext, fields []graphql.CollectedField) repo
 	return p
 }
 
-// primePledges loads in one batch the pledges that rep's pledge figures
-// name, where the query selects them: a province's report lists 21,000,
-// which the figures' resolvers asked for in a hundred batches, one per
-// wait of the loader. A pledge that fails to load fails its own field.
-func primePledges(ctx context.Context, rep *report.Report) {
+// reportPledges pages rep's pledge figures, which the report computes
+// whole: a cursor is the place of the last pledge seen (report.Pledge), so
+// the next page starts after it. The page's pledges are loaded in one
+// batch where the query selects them, not in as many as the loader's waits
+// split the figures' resolvers into.
+func reportPledges(ctx context.Context, rep *report.Report, first *int32, after *string) (*model.Connection[*report.Pledge], error) {
+	p, err := page.New(first, after)
+	if err != nil {
+		return nil, err
+	}
+	var place string
+	var id int64
+	seen, err := p.Key(&place, &id)
+	if err != nil {
+		return nil, err
+	}
+	list, start := rep.Pledges, 0
+	if seen {
+		start = sort.Search(len(list), func(i int) bool {
+			return list[i].Place > place || (list[i].Place == place && list[i].PledgeID > id)
+		})
+	}
+	rows := make([]*report.Pledge, 0, p.Limit())
+	for i := start; i < len(list) && len(rows) < p.Limit(); i++ {
+		rows = append(rows, &list[i])
+	}
+	pg := page.Trim(p, rows, func(x *report.Pledge) []any { return []any{x.Place, x.PledgeID} })
+	if selectsPledge(ctx) && len(pg.Items) > 0 {
+		ids := make([]int64, len(pg.Items))
+		for i, x := range pg.Items {
+			ids[i] = x.PledgeID
+		}
+		_, _ = loaders(ctx).Pledge.LoadAll(ctx, ids) // a pledge that fails to load fails its own field
+	}
+	total := len(list)
+	return model.NewConnection(pg, func(context.Context) (int, error) { return total, nil }), nil
+}
+
+// selectsPledge says whether the pledges connection being resolved
+// selects its figures' pledge.
+func selectsPledge(ctx context.Context) bool {
 	oc := graphql.GetOperationContext(ctx)
-	var ids []int64
-	var walk func(fields []graphql.CollectedField, r *report.Report)
-	walk = func(fields []graphql.CollectedField, r *report.Report) {
-		for _, f := range fields {
-			switch {
-			case f.Name == "pledges":
-				for _, sub := range graphql.CollectFields(oc, f.Selections, []string{"PledgeFigures"}) {
-					if sub.Name == "pledge" {
-						for _, p := range r.Pledges {
-							ids = append(ids, p.PledgeID)
-						}
-						break
-					}
+	for _, edges := range graphql.CollectFieldsCtx(ctx, []string{"PledgeFiguresConnection"}) {
+		if edges.Name != "edges" {
+			continue
+		}
+		for _, node := range graphql.CollectFields(oc, edges.Selections, []string{"PledgeFiguresEdge"}) {
+			if node.Name != "node" {
+				continue
+			}
+			for _, f := range graphql.CollectFields(oc, node.Selections, []string{"PledgeFigures"}) {
+				if f.Name == "pledge" {
+					return true
 				}
-			case f.Name == "previous" && r.Previous != nil:
-				walk(graphql.CollectFields(oc, f.Selections, []string{"YearlyReport"}), r.Previous)
 			}
 		}
 	}
-	walk(graphql.CollectFieldsCtx(ctx, []string{"YearlyReport"}), rep)
-	if len(ids) > 0 {
-		_, _ = loaders(ctx).Pledge.LoadAll(ctx, ids)
-	}
+	return false
 }
 
 // planTargetNode loads a plan target by ID, with its progress, for the

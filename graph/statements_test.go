@@ -276,10 +276,9 @@ func TestListShapesAgree(t *testing.T) {
 	}
 }
 
-// A report's pledges are loaded in one statement, however the loader's
-// waits split the figures' resolvers: a province lists 21,000 pledges,
-// which came in a hundred batches. With a loader that waits a nanosecond,
-// each pledge would be a statement of its own.
+// A page of a report's pledges is loaded in one statement, however the
+// loader's waits split the figures' resolvers. With a loader that waits a
+// nanosecond, each pledge would be a statement of its own.
 func TestReportPledgesLoadOnce(t *testing.T) {
 	t.Parallel()
 	tr := newTree(t, apitest.LoaderWait(time.Nanosecond))
@@ -289,18 +288,20 @@ func TestReportPledgesLoadOnce(t *testing.T) {
 	}
 	count := func(selection string) (int, int) {
 		t.Helper()
-		resp := tr.env.Do(t, `query($u: ID!) { yearlyReport(unitId: $u, year: 2022) { pledges { `+selection+` } } }`,
+		resp := tr.env.Do(t, `query($u: ID!) { yearlyReport(unitId: $u, year: 2022) { pledges(first: 50) { edges { node { `+selection+` } } } } }`,
 			map[string]any{"u": tr.province})
 		if len(resp.Errors) > 0 {
 			t.Fatalf("%+v", resp.Errors)
 		}
 		var data struct {
-			YearlyReport struct{ Pledges []json.RawMessage }
+			YearlyReport struct {
+				Pledges struct{ Edges []json.RawMessage }
+			}
 		}
 		if err := json.Unmarshal(resp.Data, &data); err != nil {
 			t.Fatal(err)
 		}
-		return len(data.YearlyReport.Pledges), statements(t, tr.env, resp.RequestID)
+		return len(data.YearlyReport.Pledges.Edges), statements(t, tr.env, resp.RequestID)
 	}
 	n, figuresOnly := count("signed")
 	m, withPledges := count("signed pledge { title }")

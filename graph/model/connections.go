@@ -10,6 +10,7 @@ import (
 	"github.com/sodoan/sodoan/internal/news"
 	"github.com/sodoan/sodoan/internal/org"
 	"github.com/sodoan/sodoan/internal/page"
+	"github.com/sodoan/sodoan/internal/report"
 )
 
 // Node is anything node(id:) can return. gqlgen resolves the concrete type
@@ -78,6 +79,8 @@ type (
 	CommendationEdge          = Edge[*award.Commendation]
 	PledgeConnection          = Connection[*award.Pledge]
 	PledgeEdge                = Edge[*award.Pledge]
+	PledgeFiguresConnection   = Connection[*report.Pledge]
+	PledgeFiguresEdge         = Edge[*report.Pledge]
 	PledgeSignatureConnection = Connection[*award.Signature]
 	PledgeSignatureEdge       = Edge[*award.Signature]
 	AccountConnection         = Connection[*account.Account]

@@ -404,10 +404,10 @@ func (f figures) pledges() {
 				FROM `+f.t.endKept+` k JOIN sc ON sc.unit_id = k.unit_id, unnest(string_to_array(sc.path::text, '.')::bigint[]) AS a (unit_id)
 				WHERE k.figure = 'MEMBERS' AND EXISTS (SELECT 1 FROM pl WHERE NOT branch)
 					AND a.unit_id IN (SELECT unit_id FROM pl WHERE NOT branch) GROUP BY 1)
-			SELECT pl.id, coalesce(CASE WHEN pl.branch THEN pp.eligible ELSE l.n END, 0)::int, coalesce(pp.signed, 0)::int
+			SELECT pl.id, pl.path::text, coalesce(CASE WHEN pl.branch THEN pp.eligible ELSE l.n END, 0)::int, coalesce(pp.signed, 0)::int
 			FROM pl LEFT JOIN per_pledge pp ON pp.id = pl.id LEFT JOIN labelled l ON l.unit_id = pl.unit_id AND NOT pl.branch
 			ORDER BY pl.path::text COLLATE "C", pl.id`, r.Year).
-			Query(appendEach(&r.Pledges, &p, &p.PledgeID, &p.Eligible, &p.Signed))
+			Query(appendEach(&r.Pledges, &p, &p.PledgeID, &p.Place, &p.Eligible, &p.Signed))
 		return
 	}
 	// A member is eligible for the pledges of every unit on their unit's
@@ -423,10 +423,10 @@ func (f figures) pledges() {
 			WHERE a.unit_id IN (SELECT unit_id FROM pl) GROUP BY 1),
 		signed AS (SELECT s.pledge_id, count(*) AS n FROM pledge_signatures s JOIN pl ON pl.id = s.pledge_id
 			JOIN ae ON ae.id = s.member_id AND ae.path <@ pl.path GROUP BY 1)
-		SELECT pl.id, coalesce(e.n, 0), coalesce(s.n, 0)
+		SELECT pl.id, pl.path::text, coalesce(e.n, 0), coalesce(s.n, 0)
 		FROM pl LEFT JOIN eligible e ON e.unit_id = pl.unit_id LEFT JOIN signed s ON s.pledge_id = pl.id
-		ORDER BY pl.path, pl.id`, start).
-		Query(appendEach(&r.Pledges, &p, &p.PledgeID, &p.Eligible, &p.Signed))
+		ORDER BY pl.path::text COLLATE "C", pl.id`, start).
+		Query(appendEach(&r.Pledges, &p, &p.PledgeID, &p.Place, &p.Eligible, &p.Signed))
 }
 
 // ratings queues the year's ratings by level, and the members left unrated.

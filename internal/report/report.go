@@ -112,6 +112,10 @@ type Area struct {
 // Pledge is one pledge's signatures.
 type Pledge struct {
 	PledgeID int64
+	// Place is where the pledge stands in the list with PledgeID: its
+	// unit's path of the report's date as text, which sorts bytewise in
+	// the tree's order.
+	Place    string
 	Eligible int // members at year end in the pledge's unit and below
 	Signed   int // of those, how many signed
 	Share    *float64
