@@ -446,6 +446,31 @@ func TestReportPledgesPaged(t *testing.T) {
 	if !slices.Equal(paged, all) {
 		t.Errorf("pages of 3: %v, whole list: %v", paged, all)
 	}
+	// Two pages in one query, as aliases: each is its own.
+	var two struct {
+		YearlyReport struct {
+			A, B struct {
+				PageInfo struct{ EndCursor string }
+				Edges    []struct{ Node struct{ Pledge struct{ ID string } } }
+			}
+		}
+	}
+	var first pageOut
+	tr.env.MustDo(t, q, map[string]any{"u": tr.province, "first": 4}, &first)
+	tr.env.MustDo(t, `query($u: ID!, $after: String) { yearlyReport(unitId: $u, year: 2022) {
+		a: pledges(first: 4) { pageInfo { endCursor } edges { node { pledge { id } } } }
+		b: pledges(first: 4, after: $after) { pageInfo { endCursor } edges { node { pledge { id } } } } } }`,
+		map[string]any{"u": tr.province, "after": *first.YearlyReport.Pledges.PageInfo.EndCursor}, &two)
+	var a, b []string
+	for _, e := range two.YearlyReport.A.Edges {
+		a = append(a, e.Node.Pledge.ID)
+	}
+	for _, e := range two.YearlyReport.B.Edges {
+		b = append(b, e.Node.Pledge.ID)
+	}
+	if !slices.Equal(a, all[:4]) || !slices.Equal(b, all[4:8]) {
+		t.Errorf("aliased pages %v and %v, want %v and %v", a, b, all[:4], all[4:8])
+	}
 	for _, bad := range []map[string]any{{"first": 0}, {"first": 101}, {"after": "not a cursor"}} {
 		vars := map[string]any{"u": tr.province}
 		for k, v := range bad {

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"encoding/json"
 	"math"
 	"sort"
 
@@ -72,7 +73,7 @@ func reportParts(ctx context.Context) report.Parts {
 func partsOf(oc *graphql.OperationContext, fields []graphql.CollectedField) report.Parts {
 	var p report.Parts
 	// The fields that each need one part of the report and nothing more.
-	needs := map[string]*bool{"pledges": &p.Pledges, "ratings": &p.Ratings, "newsPublished": &p.News,
+	needs := map[string]*bool{"ratings": &p.Ratings, "newsPublished": &p.News,
 		"commendationsReceived": &p.Commendations, "commendationsGiven": &p.Commendations,
 		"monthly": &p.Monthly, "committee": &p.Committee, "own": &p.Breakdown, "children": &p.Breakdown}
 	for _, f := range fields {
@@ -81,6 +82,16 @@ func partsOf(oc *graphql.OperationContext, fields []graphql.CollectedField) repo
 			continue
 		}
 		switch f.Name {
+		case "pledges":
+			// One page is read where every pledges field (aliases) asks
+			// for the same; else the whole list, which each pages.
+			pg := pledgesPageOf(oc, f)
+			if !p.Pledges {
+				p.PledgesPage = pg
+			} else if p.PledgesPage == nil || pg == nil || *p.PledgesPage != *pg {
+				p.PledgesPage = nil
+			}
+			p.Pledges = true
 		case "members":
 			p.Members = true
 			for _, sub := range graphql.CollectFields(oc, f.Selections, []string{"ReportMembers"}) {
@@ -99,8 +110,56 @@ func partsOf(oc *graphql.OperationContext, fields []graphql.CollectedField) repo
 	return p
 }
 
+// pledgesPageOf is the page a report's pledges field asks for: nil where
+// its arguments are not one the connection takes (it reports why).
+func pledgesPageOf(oc *graphql.OperationContext, f graphql.CollectedField) *report.PledgePage {
+	args := f.ArgumentMap(oc.Variables)
+	var first *int32
+	if n, ok := intArg(args["first"]); ok {
+		first = &n
+	}
+	var after *string
+	if s, ok := args["after"].(string); ok {
+		after = &s
+	}
+	req, err := page.New(first, after)
+	if err != nil {
+		return nil
+	}
+	pg := &report.PledgePage{Limit: req.Limit()}
+	if _, err := req.Key(&pg.AfterPlace, &pg.AfterID); err != nil {
+		return nil
+	}
+	return pg
+}
+
+// intArg is an Int argument as the document or the variables give it;
+// false where it is absent, null or out of range.
+func intArg(v any) (int32, bool) {
+	var n int64
+	switch v := v.(type) {
+	case int64:
+		n = v
+	case int:
+		n = int64(v)
+	case int32:
+		n = int64(v)
+	case json.Number:
+		var err error
+		if n, err = v.Int64(); err != nil {
+			return 0, false
+		}
+	default:
+		return 0, false
+	}
+	if n < math.MinInt32 || n > math.MaxInt32 {
+		return 0, false
+	}
+	return int32(n), true
+}
+
 // reportPledges pages rep's pledge figures, which the report computes
-// whole: a cursor is the place of the last pledge seen (report.Pledge), so
+// whole or from the page on (report.PledgePage): a cursor is the place of the last pledge seen (report.Pledge), so
 // the next page starts after it. The page's pledges are loaded in one
 // batch where the query selects them, not in as many as the loader's waits
 // split the figures' resolvers into.
@@ -133,7 +192,7 @@ func reportPledges(ctx context.Context, rep *report.Report, first *int32, after 
 		}
 		_, _ = loaders(ctx).Pledge.LoadAll(ctx, ids) // a pledge that fails to load fails its own field
 	}
-	total := len(list)
+	total := rep.PledgeCount
 	return model.NewConnection(pg, func(context.Context) (int, error) { return total, nil }), nil
 }
 

@@ -243,3 +243,76 @@ func TestSectionAloneIsTheSameInTheWholeReport(t *testing.T) {
 		t.Fatalf("only %d sections compared", compared)
 	}
 }
+
+// A report's pledges read a page at a time (Parts.PledgesPage) are the
+// whole list, page after page, with the whole list's count; where the
+// figures are kept a page reads no more than its pledges.
+func TestPledgePagesAreTheWholeList(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := demo(t)
+	// Three pledges of 2023 for every unit, each signed by some of the
+	// members below it: the demo has at most one a unit.
+	if _, err := pool.Exec(ctx, `INSERT INTO pledges (unit_id, year, title)
+		SELECT u.id, 2023, 'Cam kết rèn luyện số ' || n FROM units u, generate_series(1, 3) n`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pool.Exec(ctx, `INSERT INTO pledge_signatures (pledge_id, member_id, signed_on)
+		SELECT p.id, m.id, '2023-05-19' FROM pledges p JOIN units pu ON pu.id = p.unit_id
+			JOIN units u ON u.path <@ pu.path JOIN members m ON m.unit_id = u.id
+		WHERE p.title LIKE 'Cam kết rèn luyện số %' AND (m.id + p.id) % 3 = 0`); err != nil {
+		t.Fatal(err)
+	}
+	reports := report.NewStore(pool)
+	paged, cut := 0, 0
+	for _, id := range allUnits(t, pool) {
+		for year := 2022; year <= 2026; year++ {
+			whole, err := reports.YearlyParts(ctx, id, year, report.Parts{Pledges: true})
+			if err != nil || len(whole.Pledges) < 2 {
+				continue // the unit did not exist that year, or has no pages to turn
+			}
+			var got []report.Pledge
+			pg := report.PledgePage{Limit: 2}
+			for turns := 0; turns <= len(whole.Pledges); turns++ {
+				r, err := reports.YearlyParts(ctx, id, year, report.Parts{Pledges: true, PledgesPage: &pg})
+				if err != nil {
+					t.Fatalf("unit %d, %d, page after %+v: %v", id, year, pg, err)
+				}
+				if r.PledgeCount != len(whole.Pledges) {
+					t.Errorf("unit %d, %d: a page counts %d pledges, the whole list has %d", id, year, r.PledgeCount, len(whole.Pledges))
+				}
+				after := func(p report.Pledge) bool {
+					return p.Place > pg.AfterPlace || (p.Place == pg.AfterPlace && p.PledgeID > pg.AfterID)
+				}
+				rest := 0
+				for _, p := range whole.Pledges {
+					if after(p) {
+						rest++
+					}
+				}
+				if len(r.Pledges) < rest {
+					cut++
+				}
+				var page []report.Pledge
+				for _, p := range r.Pledges {
+					if after(p) && len(page) < pg.Limit {
+						page = append(page, p)
+					}
+				}
+				got = append(got, page...)
+				if len(page) < pg.Limit {
+					break
+				}
+				last := page[len(page)-1]
+				pg.AfterPlace, pg.AfterID = last.Place, last.PledgeID
+			}
+			if !reflect.DeepEqual(got, whole.Pledges) {
+				t.Errorf("unit %d, %d: pages %+v\nwhole list %+v", id, year, got, whole.Pledges)
+			}
+			paged++
+		}
+	}
+	if paged < 5 || cut == 0 {
+		t.Fatalf("%d lists paged, %d pages read alone: the demo should have both", paged, cut)
+	}
+}

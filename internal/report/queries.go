@@ -92,6 +92,7 @@ type figures struct {
 	r          *Report
 	start, end time.Time
 	t          tables
+	page       *PledgePage // Parts.PledgesPage
 }
 
 // yearBounds are 1 January and 31 December of year.
@@ -104,7 +105,7 @@ func (f figures) args() []any { return []any{f.start, f.end} }
 
 // queueFigures queues the figures of r's year that parts asks for.
 func queueFigures(b *pgx.Batch, r *Report, parts Parts, t tables) {
-	f := figures{b: b, r: r, t: t}
+	f := figures{b: b, r: r, t: t, page: parts.PledgesPage}
 	f.start, f.end = r.From, r.Date
 	for _, s := range f.sections(parts) {
 		if s.want {
@@ -393,21 +394,44 @@ func (f figures) pledges() {
 		// (labels of digits, joined by dots, which sort below digits) as
 		// bytes, in the order of the paths themselves; sorting the
 		// province's 21,000 paths label by label took a quarter of it.
+		// A page reads the signatures of its pledges only: the list is
+		// cut before they are looked for (the first row also counts the
+		// year's pledges, and is there for an empty page too).
+		list, args := `pl AS MATERIALIZED (SELECT * FROM listed)`, []any{r.Year}
+		if f.page != nil {
+			list = `pl AS MATERIALIZED (SELECT * FROM listed WHERE (place, id) > ($2::text COLLATE "C", $3::bigint)
+				ORDER BY place, id LIMIT $4)`
+			args = append(args, f.page.AfterPlace, f.page.AfterID, f.page.Limit)
+		}
+		var count int
+		var id *int64
+		var place *string
+		var eligible, signed int
 		b.Queue(`WITH sc AS (SELECT * FROM `+f.t.scope+` x),
-			pl AS MATERIALIZED (SELECT pl.id, pl.unit_id, pu.path, pu.level = 'BRANCH' AS branch
+			listed AS MATERIALIZED (SELECT pl.id, pl.unit_id, pu.path::text COLLATE "C" AS place, pu.level = 'BRANCH' AS branch
 				FROM pledges pl JOIN `+f.t.scope+` pu ON pu.unit_id = pl.unit_id
 				WHERE pl.year = $1),
+			`+list+`,
 			per_pledge AS (SELECT k.kind::bigint AS id, sum(k.n) FILTER (WHERE k.figure = 'SIGNED') AS signed,
 					sum(k.n) FILTER (WHERE k.figure = 'ELIGIBLE') AS eligible
-				FROM `+f.t.endKept+` k WHERE k.figure IN ('SIGNED', 'ELIGIBLE') GROUP BY 1),
+				FROM `+f.t.endKept+` k WHERE k.figure IN ('SIGNED', 'ELIGIBLE') AND k.kind IN (SELECT id::text FROM pl) GROUP BY 1),
 			labelled AS (SELECT a.unit_id, sum(k.n) AS n
 				FROM `+f.t.endKept+` k JOIN sc ON sc.unit_id = k.unit_id, unnest(string_to_array(sc.path::text, '.')::bigint[]) AS a (unit_id)
 				WHERE k.figure = 'MEMBERS' AND EXISTS (SELECT 1 FROM pl WHERE NOT branch)
 					AND a.unit_id IN (SELECT unit_id FROM pl WHERE NOT branch) GROUP BY 1)
-			SELECT pl.id, pl.path::text, coalesce(CASE WHEN pl.branch THEN pp.eligible ELSE l.n END, 0)::int, coalesce(pp.signed, 0)::int
-			FROM pl LEFT JOIN per_pledge pp ON pp.id = pl.id LEFT JOIN labelled l ON l.unit_id = pl.unit_id AND NOT pl.branch
-			ORDER BY pl.path::text COLLATE "C", pl.id`, r.Year).
-			Query(appendEach(&r.Pledges, &p, &p.PledgeID, &p.Place, &p.Eligible, &p.Signed))
+			SELECT c.n::int, pl.id, pl.place, coalesce(CASE WHEN pl.branch THEN pp.eligible ELSE l.n END, 0)::int, coalesce(pp.signed, 0)::int
+			FROM (SELECT count(*) AS n FROM listed) c LEFT JOIN (pl LEFT JOIN per_pledge pp ON pp.id = pl.id
+				LEFT JOIN labelled l ON l.unit_id = pl.unit_id AND NOT pl.branch) ON true
+			ORDER BY pl.place, pl.id`, args...).Query(func(rows pgx.Rows) error {
+			_, err := pgx.ForEachRow(rows, []any{&count, &id, &place, &eligible, &signed}, func() error {
+				r.PledgeCount = count
+				if id != nil {
+					r.Pledges = append(r.Pledges, Pledge{PledgeID: *id, Place: *place, Eligible: eligible, Signed: signed})
+				}
+				return nil
+			})
+			return err
+		})
 		return
 	}
 	// A member is eligible for the pledges of every unit on their unit's

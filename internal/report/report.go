@@ -53,6 +53,9 @@ type Report struct {
 	Areas         []Area  // one per work area, in the report's order
 	Total         Area    // all work areas together (WorkArea empty)
 	Pledges       []Pledge
+	// PledgeCount is how many pledges the year has: the length of Pledges
+	// unless Parts.PledgesPage cut it to a page.
+	PledgeCount   int
 	Ratings       Ratings
 	Received      []Received
 	Given         []Given
@@ -213,9 +216,24 @@ type Parts struct {
 	// (report_attended), which the export's list of people reads; the
 	// figures read it only for a year cut short.
 	Attendances bool
+	// PledgesPage, when set, is the page of the pledges a client reads:
+	// Pledges may then hold only those from the page on (see PledgePage).
+	PledgesPage *PledgePage
 	// Previous, when set, is what to compute of the year before (its own
 	// Previous, Breakdown, Monthly, Notable and Committee are never computed).
 	Previous *Parts
+}
+
+// PledgePage is a page of a report's pledges: those after the place and
+// id of the last one seen (none: from the first), at most Limit of them.
+// A report given one reads the signatures of the page's pledges only, not
+// of a province's 21,000; its Pledges then starts after the place and holds
+// at least Limit of the list where there are as many (all of them for a
+// year whose figures are not kept), so the caller pages it.
+type PledgePage struct {
+	AfterPlace string
+	AfterID    int64
+	Limit      int
 }
 
 // All is every section, the previous year's included.
@@ -579,6 +597,9 @@ func finish(r *Report) {
 	r.Total.Share = share(r.Total.ParticipantsAtYearEnd, r.Members.AtYearEnd)
 	for i := range r.Pledges {
 		r.Pledges[i].Share = share(r.Pledges[i].Signed, r.Pledges[i].Eligible)
+	}
+	if r.PledgeCount < len(r.Pledges) {
+		r.PledgeCount = len(r.Pledges) // the whole list was read
 	}
 	r.Ratings.ExcellentShare = share(r.Ratings.Excellent, r.Ratings.Rated)
 	slices.SortStableFunc(r.Total.ByKind, func(a, b KindCount) int { return b.Count - a.Count })
