@@ -451,7 +451,9 @@ func TestReportPledgesPaged(t *testing.T) {
 		YearlyReport struct {
 			A, B struct {
 				PageInfo struct{ EndCursor string }
-				Edges    []struct{ Node struct{ Pledge struct{ ID string } } }
+				Edges    []struct {
+					Node struct{ Pledge struct{ ID string } }
+				}
 			}
 		}
 	}

@@ -46,13 +46,13 @@ type Report struct {
 	From time.Time
 	// Date is the day the report is as of: the units it covers are the
 	// unit's subtree then, and Name is the unit's name then.
-	Date          time.Time
-	Name          string
-	Members       Members
-	Committee     []int64 // member ids holding posts on Date, secretary first
-	Areas         []Area  // one per work area, in the report's order
-	Total         Area    // all work areas together (WorkArea empty)
-	Pledges       []Pledge
+	Date      time.Time
+	Name      string
+	Members   Members
+	Committee []int64 // member ids holding posts on Date, secretary first
+	Areas     []Area  // one per work area, in the report's order
+	Total     Area    // all work areas together (WorkArea empty)
+	Pledges   []Pledge
 	// PledgeCount is how many pledges the year has: the length of Pledges
 	// unless Parts.PledgesPage cut it to a page.
 	PledgeCount   int
