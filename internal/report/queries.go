@@ -24,18 +24,23 @@ import (
 // are the unit's subtree on $2 (the report's date); y = 1 rows, when $5 is
 // true, the subtree on $3 (the previous year's end) of the unit and of the
 // units merged into it during the year ($4 is 1 January): a unit formed by
-// a merge compares its first year with the sum of its predecessors.
+// a merge compares its first year with the sum of its predecessors. Their
+// subtrees are read from those of the roots no other root lies under,
+// which do not overlap: removing the doubles a root within another's
+// subtree would give sorted a province's 22,000 units (15 ms, on disk).
 const scopeSQL = `CREATE TEMP TABLE report_scope ON COMMIT DROP AS
 	SELECT 0 AS y, v.unit_id, v.parent_id, v.path, v.level, v.name, v.unit_id = r.unit_id AS root
 	FROM unit_versions r JOIN unit_versions v ON v.path <@ r.path AND v.during @> $2::date
 	WHERE r.unit_id = $1::bigint AND r.during @> $2::date
 	UNION ALL
-	SELECT DISTINCT ON (v.unit_id) 1, v.unit_id, v.parent_id, v.path, v.level, v.name, v.unit_id = r.unit_id
-	FROM unit_versions r JOIN unit_versions v ON v.path <@ r.path AND v.during @> $3::date
-	WHERE $5 AND r.during @> $3::date AND r.unit_id IN (
-		SELECT $1::bigint UNION
-		SELECT l.predecessor_id FROM unit_lineage l JOIN unit_changes c ON c.id = l.change_id
-		WHERE l.successor_id = $1 AND c.kind = 'MERGE' AND c.effective_on BETWEEN $4::date AND $2::date)`
+	(WITH roots AS MATERIALIZED (SELECT r.unit_id, r.path FROM unit_versions r
+			WHERE $5 AND r.during @> $3::date AND r.unit_id IN (
+				SELECT $1::bigint UNION
+				SELECT l.predecessor_id FROM unit_lineage l JOIN unit_changes c ON c.id = l.change_id
+				WHERE l.successor_id = $1 AND c.kind = 'MERGE' AND c.effective_on BETWEEN $4::date AND $2::date)),
+		outer_roots AS (SELECT * FROM roots r WHERE NOT EXISTS (SELECT 1 FROM roots o WHERE o.unit_id <> r.unit_id AND r.path <@ o.path))
+	SELECT 1, v.unit_id, v.parent_id, v.path, v.level, v.name, v.unit_id IN (SELECT unit_id FROM roots)
+	FROM outer_roots r JOIN unit_versions v ON v.path <@ r.path AND v.during @> $3::date)`
 
 // The two scopes of report_scope, as FROM items (an alias must follow).
 const (

@@ -118,3 +118,42 @@ func TestScopeOfTheReportsDate(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// A unit that absorbed one of the units below it compares its year with
+// its own subtree of the year before, where that unit lay: each unit once.
+func TestPreviousYearOfAUnitThatAbsorbedOneBelowIt(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := testdb.Migrated(t)
+	units, members, tl := org.NewStore(pool), member.NewStore(pool), org.NewTimeline(pool)
+	reports := report.NewStore(pool)
+	unit := must[*org.Unit](t)
+	province := unit(units.Create(ctx, org.CreateInput{Level: org.Province, Name: "Tỉnh đoàn Thử"}))
+	d := unit(units.Create(ctx, org.CreateInput{ParentID: &province.ID, Level: org.District, Name: "Huyện đoàn Ninh Sơn"}))
+	g := unit(units.Create(ctx, org.CreateInput{ParentID: &d.ID, Level: org.Grassroots, Name: "Đoàn xã Quảng Sơn"}))
+	a := unit(units.Create(ctx, org.CreateInput{ParentID: &g.ID, Level: org.Branch, Name: "Chi đoàn thôn Triệu Phong"}))
+	b := unit(units.Create(ctx, org.CreateInput{ParentID: &d.ID, Level: org.Branch, Name: "Chi đoàn Bệnh viện huyện"}))
+	for _, u := range []*org.Unit{a, a, b} {
+		if _, err := members.Create(ctx, member.CreateInput{UnitID: u.ID, FullName: "Đoàn viên " + u.Name, Gender: member.Male,
+			BirthDate: day("2001-02-03"), JoinedOn: day("2017-03-26")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := pool.Exec(ctx, `INSERT INTO pledges (unit_id, year, title) VALUES ($1, 2023, 'Cam kết giữ gìn vệ sinh thôn xóm')`, g.ID); err != nil {
+		t.Fatal(err)
+	}
+	level := org.District
+	if _, err := tl.Merge(ctx, org.MergeDecision{UnitIDs: []int64{g.ID}, IntoID: &d.ID, Level: &level,
+		Decided: org.Decided{EffectiveOn: day("2024-05-01"), DecisionNumber: "7-QĐ"}}); err != nil {
+		t.Fatal(err)
+	}
+	r, err := reports.Yearly(ctx, d.ID, 2024)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Previous.Members.AtYearEnd != 3 || r.Members.AtYearStart != 3 || r.Members.AtYearEnd != 3 ||
+		len(r.Previous.Pledges) != 1 || r.Previous.PledgeCount != 1 || r.Previous.Pledges[0].Eligible != 2 {
+		t.Errorf("Huyện đoàn Ninh Sơn 2024: members %+v, previous year %+v, its pledges %+v: want 3 members throughout and one pledge, each unit once",
+			r.Members, r.Previous.Members, r.Previous.Pledges)
+	}
+}
