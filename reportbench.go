@@ -33,15 +33,49 @@ var reportSections = []struct {
 	{"activities", report.Parts{Activities: true}},
 	{"notable", report.Parts{Notable: true}},
 	{"monthly", report.Parts{Monthly: true}},
-	{"pledges", report.Parts{Pledges: true}},
+	{"pledges", report.Parts{Pledges: true, PledgesPage: &firstPledges}},
 	{"ratings", report.Parts{Ratings: true}},
 	{"commendations", report.Parts{Commendations: true}},
 	{"news", report.Parts{News: true}},
 	{"committee", report.Parts{Committee: true}},
 	{"breakdown", report.Parts{Breakdown: true}},
 	{"previous year", report.Parts{Previous: report.All.Previous}},
-	{"every section", report.All},
+	{"every section", apiAll},
 }
+
+// firstPledges is the page of pledges the API reads by default: twenty,
+// and one more to know whether more follow.
+var firstPledges = report.PledgePage{Limit: 21}
+
+// apiAll is every section as the API reads them: the first page of each
+// year's pledges, not the whole list an export reads.
+var apiAll = func() report.Parts {
+	p, prev := report.All, *report.All.Previous
+	p.PledgesPage, prev.PledgesPage = &firstPledges, &firstPledges
+	p.Previous = &prev
+	return p
+}()
+
+// fullReportQuery is every field of the yearly report, as a dashboard
+// showing the whole of it asks: the figures of each work area with its
+// notable activities, the first page of pledges, the committee, the
+// breakdown and the year before.
+const fullReportQuery = `query($u: ID!, $y: Int!) { yearlyReport(unitId: $u, year: $y) {
+	year from date name computedUntil
+	members { atYearStart atYearEnd female male secretaries deputies committee plain admitted transferredIn transferredOut agedOut removed }
+	committee { id fullName } posts { title holderName from to }
+	workAreas { ...figures } total { ...figures }
+	pledges { totalCount pageInfo { endCursor hasNextPage } edges { node { pledge { id title } eligible signed share } } }
+	ratings { excellent good completed notCompleted rated unrated excellentShare }
+	commendationsReceived { form issuerLevel individual collective } commendationsGiven { form individual collective }
+	newsPublished monthly { month activities participations }
+	previous { year members { atYearStart atYearEnd admitted transferredIn transferredOut agedOut removed }
+		workAreas { ...figures } total { ...figures } pledges { totalCount edges { node { eligible signed share } } }
+		ratings { rated excellent excellentShare } commendationsReceived { form individual collective } newsPublished }
+	own { name members activities participations volunteerHours contributionValue }
+	children { unit { id } name members activities participations volunteerHours contributionValue } } }
+fragment figures on WorkAreaFigures { workArea activities byKind { kind count } participations participants participantsAtYearEnd
+	share volunteerHours youthProjects youthProjectValue cash inKind contributions notable { id title } }`
 
 // reportbenchCommand handles `server reportbench`: every section of the
 // yearly report, and the whole of it, for a branch, a bloc and the
@@ -62,6 +96,9 @@ func reportbenchCommand(ctx context.Context, cfg config.Config, log zerolog.Logg
 	defer closeDB()
 	if *only != "writes" {
 		if err := timeSections(ctx, pool, t, *runs, stdout); err != nil {
+			return err
+		}
+		if err := httpReports(ctx, pool, t, *runs, stdout); err != nil {
 			return err
 		}
 	}
@@ -102,6 +139,41 @@ func timeSections(ctx context.Context, pool *pgxpool.Pool, t benchTargets, runs 
 		}
 		fmt.Fprintln(stdout)
 	}
+	return nil
+}
+
+// httpReports prints the median time of the whole report (fullReportQuery)
+// as a dashboard gets it: a GraphQL query over HTTP to a server of its own
+// (a child process), which reads the report's figures, resolves its fields
+// and writes the JSON. Each unit's first query is not timed (the server's
+// connections plan the report's statements on their first use).
+func httpReports(ctx context.Context, pool *pgxpool.Pool, t benchTargets, runs int, stdout io.Writer) error {
+	token, err := benchSession(ctx, pool)
+	if err != nil {
+		return err
+	}
+	url, stopServer, err := benchServer(ctx, pool.Config().ConnString(), &statementLog{})
+	if err != nil {
+		return err
+	}
+	defer func() { _, _ = stopServer() }()
+	fmt.Fprintf(stdout, "%-16s", "over HTTP")
+	for _, unit := range []int64{t.branch, t.bloc, t.province} {
+		vars := map[string]any{"u": model.EncodeID(model.KindUnit, unit), "y": t.year}
+		if err := benchQuery(ctx, url, token, fullReportQuery, vars); err != nil {
+			return err
+		}
+		d, err := medianRun(ctx, runs, func() (time.Duration, error) {
+			start := time.Now()
+			err := benchQuery(ctx, url, token, fullReportQuery, vars)
+			return time.Since(start), err
+		})
+		if err != nil {
+			return fmt.Errorf("the whole report of unit %d over HTTP: %w", unit, err)
+		}
+		fmt.Fprintf(stdout, " %10.1f", ms(d))
+	}
+	fmt.Fprintln(stdout)
 	return nil
 }
 
@@ -393,31 +465,15 @@ func timeWrites(ctx context.Context, pool *pgxpool.Pool, writes []benchWrite, ru
 // benchMutation posts a mutation with its input as $in and fails on any
 // error or user error, so a refused write is not timed as a quick one.
 func benchMutation(ctx context.Context, url, token, query string, input map[string]any) error {
-	body, err := json.Marshal(map[string]any{"query": query, "variables": map[string]any{"in": input}})
-	if err != nil {
-		return err
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+token)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	out, err := io.ReadAll(resp.Body)
+	out, err := benchPost(ctx, url, token, query, map[string]any{"in": input})
 	if err != nil {
 		return err
 	}
 	var r struct {
-		Errors []any
-		Data   map[string]struct{ UserErrors []any }
+		Data map[string]struct{ UserErrors []any }
 	}
-	if err := json.Unmarshal(out, &r); err != nil || resp.StatusCode != http.StatusOK || len(r.Errors) > 0 {
-		return fmt.Errorf("mutation fails: %d %.300s", resp.StatusCode, out)
+	if err := json.Unmarshal(out, &r); err != nil {
+		return err
 	}
 	for _, payload := range r.Data {
 		if len(payload.UserErrors) > 0 {
@@ -425,6 +481,42 @@ func benchMutation(ctx context.Context, url, token, query string, input map[stri
 		}
 	}
 	return nil
+}
+
+// benchQuery posts a query and fails on any error, so a refused query is
+// not timed as a quick one.
+func benchQuery(ctx context.Context, url, token, query string, vars map[string]any) error {
+	_, err := benchPost(ctx, url, token, query, vars)
+	return err
+}
+
+// benchPost posts a GraphQL document with its variables as the bench's
+// account and returns the response, failing on any error in it.
+func benchPost(ctx context.Context, url, token, query string, vars map[string]any) ([]byte, error) {
+	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
+	if err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	out, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, err
+	}
+	var r struct{ Errors []any }
+	if err := json.Unmarshal(out, &r); err != nil || resp.StatusCode != http.StatusOK || len(r.Errors) > 0 {
+		return nil, fmt.Errorf("the request fails: %d %.300s", resp.StatusCode, out)
+	}
+	return out, nil
 }
 
 // withFigureTriggers runs f with the figures' triggers on table as they
