@@ -148,15 +148,11 @@ func timeSections(ctx context.Context, pool *pgxpool.Pool, t benchTargets, runs 
 // and writes the JSON. Each unit's first query is not timed (the server's
 // connections plan the report's statements on their first use).
 func httpReports(ctx context.Context, pool *pgxpool.Pool, t benchTargets, runs int, stdout io.Writer) error {
-	token, err := benchSession(ctx, pool)
+	url, token, stop, err := benchClient(ctx, pool)
 	if err != nil {
 		return err
 	}
-	url, stopServer, err := benchServer(ctx, pool.Config().ConnString(), &statementLog{})
-	if err != nil {
-		return err
-	}
-	defer func() { _, _ = stopServer() }()
+	defer stop()
 	fmt.Fprintf(stdout, "%-16s", "over HTTP")
 	for _, unit := range []int64{t.branch, t.bloc, t.province} {
 		vars := map[string]any{"u": model.EncodeID(model.KindUnit, unit), "y": t.year}
@@ -175,6 +171,20 @@ func httpReports(ctx context.Context, pool *pgxpool.Pool, t benchTargets, runs i
 	}
 	fmt.Fprintln(stdout)
 	return nil
+}
+
+// benchClient starts a bench server (a child process) on the bench
+// database and a session of the bench's account: the URL to post to, the
+// bearer token, and what stops the server.
+func benchClient(ctx context.Context, pool *pgxpool.Pool) (url, token string, stop func(), err error) {
+	if token, err = benchSession(ctx, pool); err != nil {
+		return "", "", nil, err
+	}
+	url, stopServer, err := benchServer(ctx, pool.Config().ConnString(), &statementLog{})
+	if err != nil {
+		return "", "", nil, err
+	}
+	return url, token, func() { _, _ = stopServer() }, nil
 }
 
 // benchWrites are the writes whose cost the kept figures add to, each
@@ -350,15 +360,11 @@ func httpWriteLatency(ctx context.Context, pool *pgxpool.Pool, t benchTargets, r
 	if err != nil {
 		return err
 	}
-	token, err := benchSession(ctx, pool)
+	url, token, stop, err := benchClient(ctx, pool)
 	if err != nil {
 		return err
 	}
-	url, stopServer, err := benchServer(ctx, pool.Config().ConnString(), &statementLog{})
-	if err != nil {
-		return err
-	}
-	defer func() { _, _ = stopServer() }()
+	defer stop()
 	participants := make([]map[string]any, len(members))
 	for i, id := range members {
 		participants[i] = map[string]any{"memberId": model.EncodeID(model.KindMember, id), "volunteerHours": 2}
