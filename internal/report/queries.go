@@ -87,7 +87,7 @@ type tables struct {
 	// breakdown row and, as sums reads it, by figure (byRowSumsSQL).
 	byRow      string
 	movesKept  bool
-	notableWay int // Store.notableWay
+	notableWay int // notableWalk or notableOwn
 }
 
 // figures queues one year's figures of a report into a batch, a method a
@@ -588,8 +588,8 @@ func (f figures) notable() {
 	// index, with each activity's start) until it has three of its own in
 	// the period, filling up with activities that gave and drew nothing
 	// when it has fewer; a smaller one ranks its own activities. (Each way
-	// is slow where the other is fast; the choice is made once, in the
-	// statement.) The walk tests each activity against the scope hashed
+	// is slow where the other is fast; the choice is made once a report,
+	// with its kept units, and only that way is planned.) The walk tests each activity against the scope hashed
 	// once (IS TRUE keeps the IN a subplan): as a join under the LIMIT, the
 	// planner scanned the scope for each activity walked (a province:
 	// 16 ms an area).
@@ -597,30 +597,33 @@ func (f figures) notable() {
 	for i, a := range WorkAreas {
 		areas[i] = string(a)
 	}
-	b.Queue(`WITH sc AS (SELECT unit_id FROM `+f.t.scope+` s),
-		large AS (SELECT CASE $4::int WHEN 1 THEN true WHEN 2 THEN false
-			ELSE (SELECT count(*) FROM sc) * 20 > (SELECT reltuples FROM pg_class WHERE oid = 'units'::regclass) END AS yes),
+	candidates := `SELECT a.work_area AS area, a.id, coalesce(t.value, 0) AS value, coalesce(t.attendances, 0) AS attendances, a.starts_on
+			FROM (SELECT a.id, a.work_area, a.starts_on FROM` + heldActivities(f.t.scope) + `) a
+			LEFT JOIN activity_totals t ON t.activity_id = a.id`
+	if f.t.notableWay == notableWalk {
+		candidates = `WITH sc AS (SELECT unit_id FROM ` + f.t.scope + ` s),
 		areas AS (SELECT unnest($3::text[]) AS area),
 		scored AS (SELECT ar.area, x.id, x.value, x.attendances, x.starts_on FROM areas ar, LATERAL (
 				SELECT a.id, t.value, t.attendances, a.starts_on FROM activity_totals t JOIN activities a ON a.id = t.activity_id
 				WHERE t.work_area = ar.area AND t.starts_on BETWEEN $1::date AND $2::date AND a.status = 'DONE'
 					AND (a.unit_id IN (SELECT unit_id FROM sc)) IS TRUE AND (t.value > 0 OR t.attendances > 0)
-				ORDER BY t.value DESC, t.attendances DESC, t.starts_on, t.activity_id LIMIT 3) x
-			WHERE (SELECT yes FROM large)),
+				ORDER BY t.value DESC, t.attendances DESC, t.starts_on, t.activity_id LIMIT 3) x),
 		unscored AS (SELECT ar.area, x.id, 0::numeric, 0, x.starts_on FROM areas ar, LATERAL (
 				SELECT a.id, a.starts_on FROM activities a LEFT JOIN activity_totals t ON t.activity_id = a.id
 				WHERE a.work_area = ar.area AND a.status = 'DONE' AND a.starts_on BETWEEN $1::date AND $2::date
 					AND a.unit_id IN (SELECT unit_id FROM sc) AND coalesce(t.value, 0) = 0 AND coalesce(t.attendances, 0) = 0
 				ORDER BY a.starts_on, a.id LIMIT 3) x
-			WHERE (SELECT yes FROM large) AND (SELECT count(*) FROM scored s WHERE s.area = ar.area) < 3),
-		ranked AS (SELECT a.work_area AS area, a.id, coalesce(t.value, 0) AS value, coalesce(t.attendances, 0) AS attendances, a.starts_on
-			FROM (SELECT a.id, a.work_area, a.starts_on FROM`+heldActivities(f.t.scope)+`) a
-			LEFT JOIN activity_totals t ON t.activity_id = a.id
-			WHERE NOT (SELECT yes FROM large))
-		SELECT area, id FROM (
+			WHERE (SELECT count(*) FROM scored s WHERE s.area = ar.area) < 3)
+		SELECT * FROM scored UNION ALL SELECT * FROM unscored`
+	}
+	args := []any{f.start, f.end}
+	if f.t.notableWay == notableWalk {
+		args = append(args, areas)
+	}
+	b.Queue(`SELECT area, id FROM (
 			SELECT area, id, row_number() OVER (PARTITION BY area ORDER BY value DESC, attendances DESC, starts_on, id) AS rank
-			FROM (SELECT * FROM scored UNION ALL SELECT * FROM unscored UNION ALL SELECT * FROM ranked) c) x
-		WHERE rank <= 3 ORDER BY area, rank`, f.start, f.end, areas, f.t.notableWay).Query(func(rows pgx.Rows) error {
+			FROM (`+candidates+`) c) x
+		WHERE rank <= 3 ORDER BY area, rank`, args...).Query(func(rows pgx.Rows) error {
 		var area activity.WorkArea
 		var id int64
 		_, err := pgx.ForEachRow(rows, []any{&area, &id}, func() error {

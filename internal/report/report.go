@@ -177,10 +177,16 @@ type Store struct {
 	pool db.DB
 	now  func() time.Time
 	// notableWay forces how notable activities are found (tests hold the
-	// two ways equal): 0 chooses by the scope's size, 1 walks the
-	// country's ranking, 2 ranks the scope's own activities.
+	// two ways equal): 0 chooses by the scope's size, notableWalk walks
+	// the country's ranking, notableOwn ranks the scope's own activities.
 	notableWay int
 }
+
+// The ways to find a report's notable activities (figures.notable).
+const (
+	notableWalk = 1
+	notableOwn  = 2
+)
 
 // NewStore returns a Store on pool.
 func NewStore(pool db.DB) *Store { return &Store{pool: pool, now: time.Now} }
@@ -415,6 +421,22 @@ func (s *Store) period(ctx context.Context, unitID int64, year int, periodStart,
 		}
 	}
 	scope, units, pre := queueTables(cur, parts, now, prev, prevParts, before)
+	if parts.Notable && now.notableWay == 0 {
+		// A scope of more than a twentieth of the country's units walks
+		// the country's ranking; a smaller one ranks its own activities.
+		units.Queue(`SELECT (SELECT count(*) FROM report_scope WHERE y = 0) * 20 > (SELECT reltuples FROM pg_class WHERE oid = 'units'::regclass)`).
+			QueryRow(func(row pgx.Row) error {
+				var large bool
+				if err := row.Scan(&large); err != nil {
+					return err
+				}
+				now.notableWay = notableOwn
+				if large {
+					now.notableWay = notableWalk
+				}
+				return nil
+			})
+	}
 	err = s.inReportTx(ctx, scope, func(tx pgx.Tx) error {
 		for _, b := range []*pgx.Batch{units, pre} {
 			if b.Len() > 0 {
