@@ -16,6 +16,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/sodoan/sodoan/internal/apitest"
+	"github.com/sodoan/sodoan/internal/page"
 	"github.com/sodoan/sodoan/internal/report/render"
 	"github.com/sodoan/sodoan/internal/seed"
 )
@@ -473,7 +474,9 @@ func TestReportPledgesPaged(t *testing.T) {
 	if !slices.Equal(a, all[:4]) || !slices.Equal(b, all[4:8]) {
 		t.Errorf("aliased pages %v and %v, want %v and %v", a, b, all[:4], all[4:8])
 	}
-	for _, bad := range []map[string]any{{"first": 0}, {"first": 101}, {"after": "not a cursor"}} {
+	// A cursor of another list: one key, or keys of other types.
+	for _, bad := range []map[string]any{{"first": 0}, {"first": 101}, {"after": "not a cursor"},
+		{"after": page.Cursor(int64(7))}, {"after": page.Cursor(int64(7), "1.2")}, {"after": page.Cursor("1\x002", int64(7))}} {
 		vars := map[string]any{"u": tr.province}
 		for k, v := range bad {
 			vars[k] = v

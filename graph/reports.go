@@ -2,7 +2,6 @@ package graph
 
 import (
 	"context"
-	"encoding/json"
 	"math"
 	"sort"
 
@@ -115,85 +114,66 @@ func partsOf(oc *graphql.OperationContext, fields []graphql.CollectedField) repo
 func pledgesPageOf(oc *graphql.OperationContext, f graphql.CollectedField) *report.PledgePage {
 	args := f.ArgumentMap(oc.Variables)
 	var first *int32
-	if n, ok := intArg(args["first"]); ok {
+	if v := args["first"]; v != nil {
+		n, err := graphql.UnmarshalInt32(v)
+		if err != nil {
+			return nil
+		}
 		first = &n
 	}
 	var after *string
 	if s, ok := args["after"].(string); ok {
 		after = &s
 	}
-	req, err := page.New(first, after)
+	_, pg, err := pledgesPage(first, after)
 	if err != nil {
 		return nil
 	}
-	pg := &report.PledgePage{Limit: req.Limit()}
-	if _, err := req.Key(&pg.AfterPlace, &pg.AfterID); err != nil {
-		return nil
-	}
-	return pg
+	return &pg
 }
 
-// intArg is an Int argument as the document or the variables give it;
-// false where it is absent, null or out of range.
-func intArg(v any) (int32, bool) {
-	var n int64
-	switch v := v.(type) {
-	case int64:
-		n = v
-	case int:
-		n = int64(v)
-	case int32:
-		n = int64(v)
-	case json.Number:
-		var err error
-		if n, err = v.Int64(); err != nil {
-			return 0, false
-		}
-	default:
-		return 0, false
+// pledgesPage decodes a page of a report's pledges: the page request and
+// the place it starts after (a cursor is the place and id of the last
+// pledge seen; none, the start of the list, sorts before every place).
+func pledgesPage(first *int32, after *string) (page.Request, report.PledgePage, error) {
+	p, err := page.New(first, after)
+	if err != nil {
+		return page.Request{}, report.PledgePage{}, err
 	}
-	if n < math.MinInt32 || n > math.MaxInt32 {
-		return 0, false
+	pg := report.PledgePage{Limit: p.Limit()}
+	if _, err := p.Key(&pg.AfterPlace, &pg.AfterID); err != nil {
+		return page.Request{}, report.PledgePage{}, err
 	}
-	return int32(n), true
+	return p, pg, nil
 }
 
 // reportPledges pages rep's pledge figures, which the report computes
-// whole or from the page on (report.PledgePage): a cursor is the place of the last pledge seen (report.Pledge), so
-// the next page starts after it. The page's pledges are loaded in one
-// batch where the query selects them, not in as many as the loader's waits
-// split the figures' resolvers into.
+// whole or from the page on (report.PledgePage). The page's pledges are
+// loaded in one batch where the query selects them, not in as many as the
+// loader's waits split the figures' resolvers into.
 func reportPledges(ctx context.Context, rep *report.Report, first *int32, after *string) (*model.Connection[*report.Pledge], error) {
-	p, err := page.New(first, after)
+	p, pg, err := pledgesPage(first, after)
 	if err != nil {
 		return nil, err
 	}
-	var place string
-	var id int64
-	seen, err := p.Key(&place, &id)
-	if err != nil {
-		return nil, err
-	}
-	list, start := rep.Pledges, 0
-	if seen {
-		start = sort.Search(len(list), func(i int) bool {
-			return list[i].Place > place || (list[i].Place == place && list[i].PledgeID > id)
-		})
-	}
+	list := rep.Pledges
+	start := sort.Search(len(list), func(i int) bool {
+		return list[i].Place > pg.AfterPlace || (list[i].Place == pg.AfterPlace && list[i].PledgeID > pg.AfterID)
+	})
 	rows := make([]*report.Pledge, 0, p.Limit())
 	for i := start; i < len(list) && len(rows) < p.Limit(); i++ {
 		rows = append(rows, &list[i])
 	}
-	pg := page.Trim(p, rows, func(x *report.Pledge) []any { return []any{x.Place, x.PledgeID} })
-	if selectsPledge(ctx) && len(pg.Items) > 0 {
-		ids := make([]int64, len(pg.Items))
-		for i, x := range pg.Items {
+	out := page.Trim(p, rows, func(x *report.Pledge) []any { return []any{x.Place, x.PledgeID} })
+	if selectsPledge(ctx) && len(out.Items) > 0 {
+		ids := make([]int64, len(out.Items))
+		for i, x := range out.Items {
 			ids[i] = x.PledgeID
 		}
 		_, _ = loaders(ctx).Pledge.LoadAll(ctx, ids) // a pledge that fails to load fails its own field
 	}
 	total := rep.PledgeCount
-	return model.NewConnection(pg, func(context.Context) (int, error) { return total, nil }), nil
+	return model.NewConnection(out, func(context.Context) (int, error) { return total, nil }), nil
 }
 
 // selectsPledge says whether the pledges connection being resolved
