@@ -455,7 +455,11 @@ func (f figures) pledges() {
 		SELECT pl.id, pl.path::text, coalesce(e.n, 0), coalesce(s.n, 0)
 		FROM pl LEFT JOIN eligible e ON e.unit_id = pl.unit_id LEFT JOIN signed s ON s.pledge_id = pl.id
 		ORDER BY pl.path::text COLLATE "C", pl.id`, start).
-		Query(appendEach(&r.Pledges, &p, &p.PledgeID, &p.Place, &p.Eligible, &p.Signed))
+		Query(func(rows pgx.Rows) error {
+			err := appendEach(&r.Pledges, &p, &p.PledgeID, &p.Place, &p.Eligible, &p.Signed)(rows)
+			r.PledgeCount = len(r.Pledges) // the whole list, which the caller pages
+			return err
+		})
 }
 
 // ratings queues the year's ratings by level, and the members left unrated.
@@ -589,14 +593,15 @@ func (f figures) notable() {
 	// the period, filling up with activities that gave and drew nothing
 	// when it has fewer; a smaller one ranks its own activities. (Each way
 	// is slow where the other is fast; the choice is made once a report,
-	// with its kept units, and only that way is planned.) The walk tests each activity against the scope hashed
-	// once (IS TRUE keeps the IN a subplan): as a join under the LIMIT, the
-	// planner scanned the scope for each activity walked (a province:
-	// 16 ms an area).
+	// with its kept units, and only that way is planned.) The walk tests
+	// each activity against the scope hashed once (IS TRUE keeps the IN a
+	// subplan): as a join under the LIMIT, the planner scanned the scope
+	// for each activity walked (a province: 16 ms an area).
 	areas := make([]string, len(WorkAreas))
 	for i, a := range WorkAreas {
 		areas[i] = string(a)
 	}
+	args := []any{f.start, f.end}
 	candidates := `SELECT a.work_area AS area, a.id, coalesce(t.value, 0) AS value, coalesce(t.attendances, 0) AS attendances, a.starts_on
 			FROM (SELECT a.id, a.work_area, a.starts_on FROM` + heldActivities(f.t.scope) + `) a
 			LEFT JOIN activity_totals t ON t.activity_id = a.id`
@@ -615,9 +620,6 @@ func (f figures) notable() {
 				ORDER BY a.starts_on, a.id LIMIT 3) x
 			WHERE (SELECT count(*) FROM scored s WHERE s.area = ar.area) < 3)
 		SELECT * FROM scored UNION ALL SELECT * FROM unscored`
-	}
-	args := []any{f.start, f.end}
-	if f.t.notableWay == notableWalk {
 		args = append(args, areas)
 	}
 	b.Queue(`SELECT area, id FROM (
@@ -674,27 +676,18 @@ func queueBreakdown(b *pgx.Batch, r *Report, t tables) {
 	}
 	// The sums by breakdown row (byRowSumsSQL), where they are made, have
 	// the figures keyed already.
-	keyed := `per_unit AS (SELECT k.unit_id,
-				sum(k.n) FILTER (WHERE k.figure = 'MEMBERS') AS members,
-				sum(k.n) FILTER (WHERE k.figure = 'ACTIVITIES') AS activities,
-				sum(k.n) FILTER (WHERE k.figure = 'ATTENDANCES') AS attendances,
-				sum(k.amount) FILTER (WHERE k.figure = 'ATTENDANCES') AS hours,
-				sum(k.amount) FILTER (WHERE k.figure = 'CONTRIBUTIONS') AS value
+	keyed := `per_unit AS (SELECT k.unit_id, ` + breakdownSums("k") + `, sum(k.amount) FILTER (WHERE k.figure = 'CONTRIBUTIONS') AS value
 			FROM ` + breakdownFigures(r, t) + ` k
-			WHERE k.figure IN ('MEMBERS', 'ACTIVITIES', 'ATTENDANCES', 'CONTRIBUTIONS') GROUP BY 1),
+			WHERE k.figure IN ` + breakdownFiguresRead + ` GROUP BY 1),
 		k AS (SELECT subpath(sc.path, 0, least(nlevel(sc.path), (SELECT depth FROM top))) AS key,
 				sum(u.members) AS members, sum(u.activities) AS activities, sum(u.attendances) AS attendances,
 				sum(u.hours) AS hours, ` + money.SumSQL("u.value") + ` AS value
 			FROM per_unit u JOIN sc ON sc.unit_id = u.unit_id GROUP BY 1),`
 	if t.byRow != "" {
-		keyed = `k AS (SELECT rows.path AS key,
-				sum(s.n) FILTER (WHERE s.figure = 'MEMBERS') AS members,
-				sum(s.n) FILTER (WHERE s.figure = 'ACTIVITIES') AS activities,
-				sum(s.n) FILTER (WHERE s.figure = 'ATTENDANCES') AS attendances,
-				sum(s.amount) FILTER (WHERE s.figure = 'ATTENDANCES') AS hours,
+		keyed = `k AS (SELECT rows.path AS key, ` + breakdownSums("s") + `,
 				` + money.SumSQL("CASE WHEN s.figure = 'CONTRIBUTIONS' THEN s.amount END") + ` AS value
 			FROM ` + t.byRow + ` s JOIN rows ON rows.id = s.row_unit
-			WHERE s.figure IN ('MEMBERS', 'ACTIVITIES', 'ATTENDANCES', 'CONTRIBUTIONS') GROUP BY 1),`
+			WHERE s.figure IN ` + breakdownFiguresRead + ` GROUP BY 1),`
 	}
 	b.Queue(`WITH sc AS (SELECT * FROM `+t.scope+` x),
 		top AS (SELECT nlevel(path) + 1 AS depth FROM sc WHERE unit_id = $1),
@@ -717,6 +710,19 @@ func queueBreakdown(b *pgx.Batch, r *Report, t tables) {
 		})
 		return err
 	})
+}
+
+// breakdownFiguresRead is the kept figures a breakdown row shows.
+const breakdownFiguresRead = `('MEMBERS', 'ACTIVITIES', 'ATTENDANCES', 'CONTRIBUTIONS')`
+
+// breakdownSums is the select list of a breakdown row's members,
+// activities, attendances and hours from kept rows aliased k (its value,
+// a sum of contributions, is summed by each reader as it needs).
+func breakdownSums(k string) string {
+	return `sum(` + k + `.n) FILTER (WHERE ` + k + `.figure = 'MEMBERS') AS members,
+				sum(` + k + `.n) FILTER (WHERE ` + k + `.figure = 'ACTIVITIES') AS activities,
+				sum(` + k + `.n) FILTER (WHERE ` + k + `.figure = 'ATTENDANCES') AS attendances,
+				sum(` + k + `.amount) FILTER (WHERE ` + k + `.figure = 'ATTENDANCES') AS hours`
 }
 
 // breakdownFigures is the kept figures a breakdown sums: those of the

@@ -620,9 +620,6 @@ func finish(r *Report) {
 	for i := range r.Pledges {
 		r.Pledges[i].Share = share(r.Pledges[i].Signed, r.Pledges[i].Eligible)
 	}
-	if r.PledgeCount < len(r.Pledges) {
-		r.PledgeCount = len(r.Pledges) // the whole list was read
-	}
 	r.Ratings.ExcellentShare = share(r.Ratings.Excellent, r.Ratings.Rated)
 	slices.SortStableFunc(r.Total.ByKind, func(a, b KindCount) int { return b.Count - a.Count })
 	if r.Ratings.Unrated < 0 {
