@@ -34,12 +34,7 @@ func TestScopeOfTheReportsDate(t *testing.T) {
 	x := unit(units.Create(ctx, org.CreateInput{ParentID: &d1.ID, Level: org.Branch, Name: "Chi đoàn X"}))
 	y := unit(units.Create(ctx, org.CreateInput{ParentID: &d1.ID, Level: org.Branch, Name: "Chi đoàn Y"}))
 	w := unit(units.Create(ctx, org.CreateInput{ParentID: &d2.ID, Level: org.Branch, Name: "Chi đoàn W"}))
-	for _, u := range []*org.Unit{x, x, y, w} {
-		if _, err := members.Create(ctx, member.CreateInput{UnitID: u.ID, FullName: "Đoàn viên " + u.Name, Gender: member.Female,
-			BirthDate: day("2000-01-01"), JoinedOn: day("2016-03-26")}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	enrol(t, members, member.Female, x, x, y, w)
 	held := func(u *org.Unit, on string) {
 		t.Helper()
 		if _, err := acts.CreateActivity(ctx, activity.ActivityInput{UnitID: u.ID, Title: "Hoạt động " + on, Kind: activity.VolunteerWork,
@@ -119,6 +114,18 @@ func TestScopeOfTheReportsDate(t *testing.T) {
 
 func ptr[T any](v T) *T { return &v }
 
+// enrol adds a member of gender to each unit, a unit named twice getting
+// two.
+func enrol(t *testing.T, members *member.Store, gender member.Gender, units ...*org.Unit) {
+	t.Helper()
+	for _, u := range units {
+		if _, err := members.Create(context.Background(), member.CreateInput{UnitID: u.ID, FullName: "Đoàn viên " + u.Name, Gender: gender,
+			BirthDate: day("2000-01-01"), JoinedOn: day("2016-03-26")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 // A unit that absorbed one of the units below it compares its year with
 // its own subtree of the year before, where that unit lay: each unit once.
 func TestPreviousYearOfAUnitThatAbsorbedOneBelowIt(t *testing.T) {
@@ -133,12 +140,7 @@ func TestPreviousYearOfAUnitThatAbsorbedOneBelowIt(t *testing.T) {
 	g := unit(units.Create(ctx, org.CreateInput{ParentID: &d.ID, Level: org.Grassroots, Name: "Đoàn xã Quảng Sơn"}))
 	a := unit(units.Create(ctx, org.CreateInput{ParentID: &g.ID, Level: org.Branch, Name: "Chi đoàn thôn Triệu Phong"}))
 	b := unit(units.Create(ctx, org.CreateInput{ParentID: &d.ID, Level: org.Branch, Name: "Chi đoàn Bệnh viện huyện"}))
-	for _, u := range []*org.Unit{a, a, b} {
-		if _, err := members.Create(ctx, member.CreateInput{UnitID: u.ID, FullName: "Đoàn viên " + u.Name, Gender: member.Male,
-			BirthDate: day("2001-02-03"), JoinedOn: day("2017-03-26")}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	enrol(t, members, member.Male, a, a, b)
 	if _, err := pool.Exec(ctx, `INSERT INTO pledges (unit_id, year, title) VALUES ($1, 2023, 'Cam kết giữ gìn vệ sinh thôn xóm')`, g.ID); err != nil {
 		t.Fatal(err)
 	}
