@@ -83,11 +83,16 @@ func partsOf(oc *graphql.OperationContext, fields []graphql.CollectedField) repo
 		switch f.Name {
 		case "pledges":
 			// One page is read where every pledges field (aliases) asks
-			// for the same; else the whole list, which each pages.
-			pg := pledgesPageOf(oc, f)
+			// for the same; else the whole list, which each pages. A field
+			// asking for a page the connection refuses reads nothing: its
+			// resolver reports why.
+			pg, ok := pledgesPageOf(oc, f)
+			if !ok {
+				continue
+			}
 			if !p.Pledges {
-				p.PledgesPage = pg
-			} else if p.PledgesPage == nil || pg == nil || *p.PledgesPage != *pg {
+				p.PledgesPage = &pg
+			} else if p.PledgesPage != nil && *p.PledgesPage != pg {
 				p.PledgesPage = nil
 			}
 			p.Pledges = true
@@ -109,15 +114,15 @@ func partsOf(oc *graphql.OperationContext, fields []graphql.CollectedField) repo
 	return p
 }
 
-// pledgesPageOf is the page a report's pledges field asks for: nil where
-// its arguments are not one the connection takes (it reports why).
-func pledgesPageOf(oc *graphql.OperationContext, f graphql.CollectedField) *report.PledgePage {
+// pledgesPageOf is the page a report's pledges field asks for; false
+// where its arguments are not one the connection takes.
+func pledgesPageOf(oc *graphql.OperationContext, f graphql.CollectedField) (report.PledgePage, bool) {
 	args := f.ArgumentMap(oc.Variables)
 	var first *int32
 	if v := args["first"]; v != nil {
 		n, err := graphql.UnmarshalInt32(v)
 		if err != nil {
-			return nil
+			return report.PledgePage{}, false
 		}
 		first = &n
 	}
@@ -126,10 +131,7 @@ func pledgesPageOf(oc *graphql.OperationContext, f graphql.CollectedField) *repo
 		after = &s
 	}
 	_, pg, err := pledgesPage(first, after)
-	if err != nil {
-		return nil
-	}
-	return &pg
+	return pg, err == nil
 }
 
 // pledgesPage decodes a page of a report's pledges: the page request and

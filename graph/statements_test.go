@@ -312,3 +312,27 @@ func TestReportPledgesLoadOnce(t *testing.T) {
 		t.Errorf("%d statements with the pledges' titles, %d without: want one more, all pledges in one load", withPledges, figuresOnly)
 	}
 }
+
+// A pledges page the connection refuses reads no pledges: the report
+// runs the statements it would without the field, and the field fails.
+func TestRefusedPledgesPageReadsNothing(t *testing.T) {
+	t.Parallel()
+	tr := newTree(t)
+	tr.env.MustMutate(t, "pledgeCreate", "PledgeCreateInput", "pledge { id }",
+		map[string]any{"unitId": tr.branchA, "year": 2022, "title": "Cam kết học tập suốt đời"}, nil)
+	run := func(selection string) (int, int) {
+		t.Helper()
+		resp := tr.env.Do(t, `query($u: ID!) { yearlyReport(unitId: $u, year: 2022) { newsPublished `+selection+` } }`,
+			map[string]any{"u": tr.province})
+		return len(resp.Errors), statements(t, tr.env, resp.RequestID)
+	}
+	_, without := run("")
+	refusedErrors, refused := run("pledges(first: 0) { totalCount }")
+	readErrors, read := run("pledges(first: 5) { totalCount }")
+	if refusedErrors != 1 || readErrors != 0 {
+		t.Fatalf("errors: %d with first 0 (want 1), %d with first 5 (want 0)", refusedErrors, readErrors)
+	}
+	if refused != without || read != without+1 {
+		t.Errorf("statements: %d without pledges, %d for a refused page (want the same), %d for a page (want one more)", without, refused, read)
+	}
+}
