@@ -18,7 +18,7 @@ import (
 // then read took 5). Of the report's own scope, each has the breakdown row
 // it falls in (row_unit): the unit directly below the root it lies under
 // (a path's labels are its units' ids), or the root itself.
-const keptUnitsSQL = `CREATE TEMP TABLE report_kept_units ON COMMIT DROP AS
+const keptUnitsSQL = `INSERT INTO report_kept_units
 	SELECT s.y, s.unit_id, s.level <> 'BRANCH' AS rolled,
 		CASE WHEN s.y = 0 THEN coalesce((string_to_array(s.path::text, '.'))[
 			(SELECT nlevel(r.path) + 1 FROM report_scope r WHERE r.y = 0 AND r.root)]::bigint, s.unit_id) END AS row_unit
@@ -58,9 +58,9 @@ func yearFigures(kept, scope string, year int, except int64) string {
 // them, where each read them again (the pledges' rows, which are listed
 // per pledge, are left out, and the monthly series unless monthly).
 func sumsSQL(table, figures string, monthly bool) string {
-	return `CREATE TEMP TABLE ` + table + ` ON COMMIT DROP AS
-	SELECT figure, area, kind, sum(n) AS n, sum(amount) AS amount FROM ` + figures + ` k
-	WHERE figure NOT IN (` + leftOut(monthly) + `) GROUP BY 1, 2, 3`
+	return `INSERT INTO ` + table + `
+	SELECT NULL::bigint, figure, area, kind, sum(n), sum(amount) FROM ` + figures + ` k
+	WHERE figure NOT IN (` + leftOut(monthly) + `) GROUP BY figure, area, kind`
 }
 
 // byRowSumsSQL makes the temporary table table of the report's own year
@@ -77,7 +77,7 @@ func sumsSQL(table, figures string, monthly bool) string {
 // rollups where the units below are the kept ones (a bloc's communes).
 func byRowSumsSQL(table string, year int, unit int64, monthly bool) string {
 	y, u := strconv.Itoa(year), strconv.FormatInt(unit, 10)
-	return `CREATE TEMP TABLE ` + table + ` ON COMMIT DROP AS
+	return `INSERT INTO ` + table + `
 	SELECT k.row_unit, k.figure, k.area, k.kind, sum(k.n) AS n, sum(k.amount) AS amount
 	FROM (SELECT ku.row_unit, r.figure, r.area, r.kind, r.n, r.amount
 			FROM (SELECT DISTINCT unit_id, row_unit FROM report_kept_units WHERE y = 0 AND rolled AND unit_id <> ` + u + `) ku

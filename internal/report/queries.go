@@ -28,7 +28,7 @@ import (
 // subtrees are read from those of the roots no other root lies under,
 // which do not overlap: removing the doubles a root within another's
 // subtree would give sorted a province's 22,000 units (15 ms, on disk).
-const scopeSQL = `CREATE TEMP TABLE report_scope ON COMMIT DROP AS
+const scopeSQL = `INSERT INTO report_scope
 	SELECT 0 AS y, v.unit_id, v.parent_id, v.path, v.level, v.name, v.unit_id = r.unit_id AS root
 	FROM unit_versions r JOIN unit_versions v ON v.path <@ r.path AND v.during @> $2::date
 	WHERE r.unit_id = $1::bigint AND r.during @> $2::date

@@ -516,7 +516,7 @@ func queueTables(cur *Report, parts Parts, now tables, prev *Report, prevParts P
 	}
 	for _, d := range dates {
 		if d.needed {
-			pre.Queue(`CREATE TEMP TABLE `+d.table+` ON COMMIT DROP AS WITH `+membersAt("m", "$1::date", d.scope)+` SELECT * FROM m`, d.on)
+			pre.Queue(`INSERT INTO `+d.table+` WITH `+membersAt("m", "$1::date", d.scope)+` SELECT * FROM m`, d.on)
 			pre.Queue(`ANALYZE ` + d.table)
 		}
 	}
@@ -525,11 +525,11 @@ func queueTables(cur *Report, parts Parts, now tables, prev *Report, prevParts P
 	// its attendances member by member for the distinct participants; the
 	// export lists each member's attendances. The previous year is whole.
 	if !wholeYear(cur) && (parts.Activities || parts.News || parts.Monthly || parts.Breakdown) {
-		pre.Queue(`CREATE TEMP TABLE report_kept ON COMMIT DROP AS SELECT * FROM ` + periodFigures(scopeNow, cur.From, cur.Date) + ` k`)
+		pre.Queue(`INSERT INTO report_kept SELECT * FROM ` + periodFigures(scopeNow, cur.From, cur.Date) + ` k`)
 		pre.Queue(`ANALYZE report_kept`)
 	}
 	if parts.Attendances || (parts.Activities && !wholeYear(cur)) {
-		pre.Queue(`CREATE TEMP TABLE report_attended ON COMMIT DROP AS
+		pre.Queue(`INSERT INTO report_attended
 			SELECT p.member_id, p.volunteer_hours, a.work_area, au.path
 			FROM participations p,`+heldActivities(scopeNow)+` AND p.activity_id = a.id AND p.attended`,
 			cur.From, cur.Date)
@@ -550,13 +550,32 @@ func queueTables(cur *Report, parts Parts, now tables, prev *Report, prevParts P
 // the estimates of a province's statements passed its threshold and it
 // spent 200 ms compiling a statement that ran in 10.
 func (s *Store) inReportTx(ctx context.Context, setup *pgx.Batch, fn func(pgx.Tx) error) error {
-	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	var begin interface {
+		Begin(ctx context.Context) (pgx.Tx, error)
+	} = s.pool
+	made := false
+	if pool, ok := s.pool.(acquirer); ok {
+		conn, err := withTables(ctx, pool)
+		if err != nil {
+			return err
+		}
+		defer conn.Release()
+		begin, made = conn, true
+	}
+	return pgx.BeginFunc(ctx, begin, func(tx pgx.Tx) error {
+		if !made {
+			// Not a pool (a transaction): the tables go with it.
+			if err := makeTables(ctx, tx.Conn().PgConn(), true); err != nil {
+				return err
+			}
+		}
 		// The settings and the statements setup queues (those that read
 		// nothing another of them creates) go in one round trip.
 		b := &pgx.Batch{}
 		b.Queue(`SELECT set_config('plan_cache_mode', 'force_custom_plan', true),
 			set_config('work_mem', '64MB', true), set_config('default_statistics_target', '10', true),
-			set_config('random_page_cost', '1.1', true), set_config('jit', 'off', true)`)
+			set_config('random_page_cost', '1.1', true), set_config('jit', 'off', true),
+			set_config('synchronous_commit', 'off', true)`)
 		if setup != nil {
 			b.QueuedQueries = append(b.QueuedQueries, setup.QueuedQueries...)
 		}
