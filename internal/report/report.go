@@ -565,7 +565,7 @@ func (s *Store) inReportTx(ctx context.Context, setup *pgx.Batch, fn func(pgx.Tx
 	return pgx.BeginFunc(ctx, begin, func(tx pgx.Tx) error {
 		if !made {
 			// Not a pool (a transaction): the tables go with it.
-			if err := makeTables(ctx, tx.Conn().PgConn(), true); err != nil {
+			if err := makeTables(ctx, tx.Conn().PgConn()); err != nil {
 				return err
 			}
 		}

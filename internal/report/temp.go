@@ -19,7 +19,7 @@ import (
 // table: emptying a table rebuilds its TOAST table's index, 0.27 ms a
 // table at each commit, and every transaction that touches a temporary
 // table empties them all. Their values are a few hundred bytes at most
-// (names, paths, figure keys).
+// (names, paths, figure keys), which a page holds.
 var tempTables = []struct {
 	name    string
 	columns []string
@@ -42,23 +42,20 @@ var (
 	membersColumns = []string{"id bigint", "gender text", "position text", "unit_id bigint", "path ltree"}
 )
 
-// tempTablesSQL makes those of tempTables a connection lacks, with their
-// columns stored plain; compactSQL then rewrites them without the TOAST
-// tables they were made with (VACUUM runs outside a transaction, so on its
-// own).
-var tempTablesSQL, compactSQL = func() (string, string) {
+// tempTablesSQL makes those of tempTables a connection lacks. A table
+// gets a TOAST table when it is made with a column that could need one; one
+// made without columns and given them, stored plain, by one ALTER has none.
+var tempTablesSQL = func() string {
 	var b strings.Builder
-	names := make([]string, len(tempTables))
-	for i, t := range tempTables {
-		names[i] = t.name
-		fmt.Fprintf(&b, "CREATE TEMP TABLE IF NOT EXISTS %s (%s) ON COMMIT DELETE ROWS;\n", t.name, strings.Join(t.columns, ", "))
-		plain := make([]string, len(t.columns))
-		for j, c := range t.columns {
-			plain[j] = "ALTER COLUMN " + strings.Fields(c)[0] + " SET STORAGE PLAIN"
+	for _, t := range tempTables {
+		cols := make([]string, 0, 2*len(t.columns))
+		for _, c := range t.columns {
+			cols = append(cols, "ADD COLUMN IF NOT EXISTS "+c, "ALTER COLUMN "+strings.Fields(c)[0]+" SET STORAGE PLAIN")
 		}
-		fmt.Fprintf(&b, "ALTER TABLE %s %s;\n", t.name, strings.Join(plain, ", "))
+		fmt.Fprintf(&b, "CREATE TEMP TABLE IF NOT EXISTS %s () ON COMMIT DELETE ROWS;\nALTER TABLE %s %s;\n",
+			t.name, t.name, strings.Join(cols, ", "))
 	}
-	return b.String(), "VACUUM FULL " + strings.Join(names, ", ")
+	return b.String()
 }()
 
 // tablesMade marks, in a connection's custom data, that it has made the
@@ -80,7 +77,7 @@ func withTables(ctx context.Context, pool acquirer) (*pgxpool.Conn, error) {
 	}
 	data := conn.Conn().PgConn().CustomData()
 	if data[tablesMade] == nil {
-		if err := makeTables(ctx, conn.Conn().PgConn(), false); err != nil {
+		if err := makeTables(ctx, conn.Conn().PgConn()); err != nil {
 			conn.Release()
 			return nil, err
 		}
@@ -90,16 +87,10 @@ func withTables(ctx context.Context, pool acquirer) (*pgxpool.Conn, error) {
 }
 
 // makeTables makes the temporary tables the connection lacks, through
-// the wire protocol's simple query (one round trip for them all), and,
-// outside a transaction, compacts them.
-func makeTables(ctx context.Context, conn *pgconn.PgConn, inTx bool) error {
+// the wire protocol's simple query: one round trip for them all.
+func makeTables(ctx context.Context, conn *pgconn.PgConn) error {
 	if _, err := conn.Exec(ctx, tempTablesSQL).ReadAll(); err != nil {
 		return fmt.Errorf("report tables: %w", err)
-	}
-	if !inTx {
-		if _, err := conn.Exec(ctx, compactSQL).ReadAll(); err != nil {
-			return fmt.Errorf("report tables: %w", err)
-		}
 	}
 	return nil
 }
