@@ -549,20 +549,21 @@ func queueTables(cur *Report, parts Parts, now tables, prev *Report, prevParts P
 // ratings of the country for a bloc of 1,500 units. JIT compiling is off:
 // the estimates of a province's statements passed its threshold and it
 // spent 200 ms compiling a statement that ran in 10.
-func (s *Store) inReportTx(ctx context.Context, setup *pgx.Batch, fn func(pgx.Tx) error) error {
+func (s *Store) inReportTx(ctx context.Context, setup *pgx.Batch, fn func(pgx.Tx) error) (err error) {
 	var begin interface {
 		Begin(ctx context.Context) (pgx.Tx, error)
 	} = s.pool
 	made := false
 	if pool, ok := s.pool.(acquirer); ok {
-		conn, err := withTables(ctx, pool)
-		if err != nil {
-			return err
+		conn, tablesErr := withTables(ctx, pool)
+		if tablesErr != nil {
+			return tablesErr
 		}
 		defer conn.Release()
+		defer forgetLostTables(conn, &err) // the result's err, set when BeginFunc returns
 		begin, made = conn, true
 	}
-	return pgx.BeginFunc(ctx, begin, func(tx pgx.Tx) error {
+	err = pgx.BeginFunc(ctx, begin, func(tx pgx.Tx) error {
 		if !made {
 			// Not a pool (a transaction): the tables go with it.
 			if err := makeTables(ctx, tx.Conn().PgConn()); err != nil {
@@ -584,6 +585,7 @@ func (s *Store) inReportTx(ctx context.Context, setup *pgx.Batch, fn func(pgx.Tx
 		}
 		return fn(tx)
 	})
+	return err
 }
 
 // wholeYear reports whether r runs from its year's first day to its last,

@@ -2,9 +2,11 @@ package report
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
+	"github.com/jackc/pgerrcode"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
@@ -84,6 +86,17 @@ func withTables(ctx context.Context, pool acquirer) (*pgxpool.Conn, error) {
 		data[tablesMade] = true
 	}
 	return conn, nil
+}
+
+// forgetLostTables makes the connection's next report make the tables
+// again when this one did not find them: someone ran DISCARD TEMP, or the
+// connection is a pooler's in transaction mode. The report that met it
+// fails (its batches cannot be sent twice); the next one works.
+func forgetLostTables(conn *pgxpool.Conn, err *error) {
+	var pgErr *pgconn.PgError
+	if errors.As(*err, &pgErr) && pgErr.Code == pgerrcode.UndefinedTable {
+		delete(conn.Conn().PgConn().CustomData(), tablesMade)
+	}
 }
 
 // makeTables makes the temporary tables the connection lacks, through

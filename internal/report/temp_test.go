@@ -47,3 +47,32 @@ func TestReportTablesStayEmptyOnTheirConnection(t *testing.T) {
 		t.Errorf("the branch's report after the province's differs:\n%+v\n%+v", first, again)
 	}
 }
+
+// A connection whose temporary tables are dropped behind the report's back
+// (DISCARD TEMP, or a pooler handing it to another session) fails one
+// report and makes them again for the next.
+func TestReportTablesLostAreMadeAgain(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	demoPool := demo(t)
+	one := testdb.Open(t, demoPool.Config().ConnString(), db.PoolOptions{MaxConns: 1})
+	reports := report.NewStore(one)
+	branch := unitID(t, demoPool, "Chi đoàn Văn phòng Tỉnh ủy")
+	want, err := reports.Yearly(ctx, branch, 2022)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := one.Exec(ctx, `DISCARD TEMP`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := reports.Yearly(ctx, branch, 2022); err == nil {
+		t.Fatal("a report on a connection without its tables succeeded; the test no longer drops them")
+	}
+	got, err := reports.Yearly(ctx, branch, 2022)
+	if err != nil {
+		t.Fatalf("the report after the one that lost its tables: %v", err)
+	}
+	if !reflect.DeepEqual(want, got) {
+		t.Errorf("the report after its tables were made again differs:\n%+v\n%+v", want, got)
+	}
+}
