@@ -29,11 +29,11 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/sodoan/sodoan/internal/activity"
 	"github.com/sodoan/sodoan/internal/apperr"
 	"github.com/sodoan/sodoan/internal/award"
-	"github.com/sodoan/sodoan/internal/db"
 	"github.com/sodoan/sodoan/internal/org"
 )
 
@@ -174,7 +174,9 @@ var WorkAreas = []activity.WorkArea{
 
 // Store computes reports.
 type Store struct {
-	pool db.DB
+	// A pool, not any db.DB: a report keeps its temporary tables on the
+	// connection it acquires (temp.go).
+	pool *pgxpool.Pool
 	now  func() time.Time
 	// notableWay forces how notable activities are found (tests hold the
 	// two ways equal): 0 chooses by the scope's size, notableWalk walks
@@ -189,7 +191,7 @@ const (
 )
 
 // NewStore returns a Store on pool.
-func NewStore(pool db.DB) *Store { return &Store{pool: pool, now: time.Now} }
+func NewStore(pool *pgxpool.Pool) *Store { return &Store{pool: pool, now: time.Now} }
 
 // ErrNoUnit is returned for a unit that does not exist; callers see it as
 // NOT_FOUND.
@@ -548,28 +550,17 @@ func queueTables(cur *Report, parts Parts, now tables, prev *Report, prevParts P
 // the spinning disk's 4): with 4 the planner scanned a whole year's
 // ratings of the country for a bloc of 1,500 units. JIT compiling is off:
 // the estimates of a province's statements passed its threshold and it
-// spent 200 ms compiling a statement that ran in 10.
+// spent 200 ms compiling a statement that ran in 10. The commit does not
+// wait for the WAL to reach the disk: a report writes nothing but its
+// temporary tables and their statistics.
 func (s *Store) inReportTx(ctx context.Context, setup *pgx.Batch, fn func(pgx.Tx) error) (err error) {
-	var begin interface {
-		Begin(ctx context.Context) (pgx.Tx, error)
-	} = s.pool
-	made := false
-	if pool, ok := s.pool.(acquirer); ok {
-		conn, tablesErr := withTables(ctx, pool)
-		if tablesErr != nil {
-			return tablesErr
-		}
-		defer conn.Release()
-		defer forgetLostTables(conn, &err) // the result's err, set when BeginFunc returns
-		begin, made = conn, true
+	conn, err := withTables(ctx, s.pool)
+	if err != nil {
+		return err
 	}
-	err = pgx.BeginFunc(ctx, begin, func(tx pgx.Tx) error {
-		if !made {
-			// Not a pool (a transaction): the tables go with it.
-			if err := makeTables(ctx, tx.Conn().PgConn()); err != nil {
-				return err
-			}
-		}
+	defer conn.Release()
+	defer forgetLostTables(conn, &err)
+	return pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
 		// The settings and the statements setup queues (those that read
 		// nothing another of them creates) go in one round trip.
 		b := &pgx.Batch{}
@@ -585,7 +576,6 @@ func (s *Store) inReportTx(ctx context.Context, setup *pgx.Batch, fn func(pgx.Tx
 		}
 		return fn(tx)
 	})
-	return err
 }
 
 // wholeYear reports whether r runs from its year's first day to its last,

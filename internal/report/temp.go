@@ -64,15 +64,10 @@ var tempTablesSQL = func() string {
 // report's temporary tables.
 const tablesMade = "report.tempTables"
 
-// acquirer is a pool, whose connections keep the tables made.
-type acquirer interface {
-	Acquire(ctx context.Context) (*pgxpool.Conn, error)
-}
-
 // withTables acquires a connection that has the report's temporary
 // tables, making them on its first report. They are made outside any
 // transaction, so a report that fails cannot take them away again.
-func withTables(ctx context.Context, pool acquirer) (*pgxpool.Conn, error) {
+func withTables(ctx context.Context, pool *pgxpool.Pool) (*pgxpool.Conn, error) {
 	conn, err := pool.Acquire(ctx)
 	if err != nil {
 		return nil, err
