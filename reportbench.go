@@ -106,15 +106,20 @@ func reportbenchCommand(ctx context.Context, cfg config.Config, log zerolog.Logg
 	if *only == "sections" {
 		return nil
 	}
+	// The three levels time the same write, to one activity.
+	act, attendees, err := benchWriteTarget(ctx, pool, t)
+	if err != nil {
+		return err
+	}
 	defer func() {
-		if dropErr := dropBenchActivity(context.WithoutCancel(ctx), pool); err == nil {
+		if dropErr := dropBenchActivity(context.WithoutCancel(ctx), pool, act); err == nil {
 			err = dropErr
 		}
 	}()
 	for _, phase := range []func() error{
-		func() error { return writeLatency(ctx, pool, t, *runs, stdout) },
-		func() error { return storeWriteLatency(ctx, pool, t, 4*(*runs)+1, stdout) },
-		func() error { return httpWriteLatency(ctx, pool, t, 4*(*runs)+1, stdout) },
+		func() error { return writeLatency(ctx, pool, act, *runs, stdout) },
+		func() error { return storeWriteLatency(ctx, pool, act, attendees, 4*(*runs)+1, stdout) },
+		func() error { return httpWriteLatency(ctx, pool, act, attendees, 4*(*runs)+1, stdout) },
 	} {
 		if err := vacuumWritten(ctx, pool); err != nil {
 			return err
@@ -234,13 +239,7 @@ var benchWrites = []struct {
 // plans their statements on its first write, which is not what a write
 // costs once the server has run a while. Writes are quick and noisy, so
 // they get more runs than the sections.
-func writeLatency(ctx context.Context, pool *pgxpool.Pool, t benchTargets, runs int, stdout io.Writer) error {
-	// The activity the store and HTTP benches write to, so the three
-	// levels time the same write.
-	act, _, err := benchWriteTarget(ctx, pool, t)
-	if err != nil {
-		return err
-	}
+func writeLatency(ctx context.Context, pool *pgxpool.Pool, act int64, runs int, stdout io.Writer) error {
 	conn, err := pool.Acquire(ctx)
 	if err != nil {
 		return err
@@ -349,11 +348,7 @@ func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 // or off, so the figures stay equal to the records. Turning the triggers
 // off is a committed ALTER: this is for a bench database only
 // (withFigureTriggers turns them back on).
-func storeWriteLatency(ctx context.Context, pool *pgxpool.Pool, t benchTargets, runs int, stdout io.Writer) error {
-	act, members, err := benchWriteTarget(ctx, pool, t)
-	if err != nil {
-		return err
-	}
+func storeWriteLatency(ctx context.Context, pool *pgxpool.Pool, act int64, members []int64, runs int, stdout io.Writer) error {
 	store := activity.NewStore(pool)
 	writes := []benchWrite{
 		{fmt.Sprintf("%d participations", len(members)), "participations",
@@ -379,11 +374,7 @@ func storeWriteLatency(ctx context.Context, pool *pgxpool.Pool, t benchTargets, 
 // httpWriteLatency times the bench writes as a secretary's browser makes
 // them: GraphQL mutations over HTTP to a server of its own (a child
 // process, as loadbench runs), with the figures' triggers on and off.
-func httpWriteLatency(ctx context.Context, pool *pgxpool.Pool, t benchTargets, runs int, stdout io.Writer) error {
-	act, members, err := benchWriteTarget(ctx, pool, t)
-	if err != nil {
-		return err
-	}
+func httpWriteLatency(ctx context.Context, pool *pgxpool.Pool, act int64, members []int64, runs int, stdout io.Writer) error {
 	url, token, stop, err := benchClient(ctx, pool)
 	if err != nil {
 		return err
@@ -433,9 +424,9 @@ type benchWrite struct {
 // branch has 50 left beside them. It is deleted when the writes are done.
 const benchActivity = "Sinh hoạt chi đoàn chuyên đề tháng 11 (bench)"
 
-// benchWriteTarget finds or makes the bench's activity, and up to 50 of
-// its branch's members not taking part in it (a participant must belong
-// to the organising unit).
+// benchWriteTarget finds the bench's activity (one left by a run that was
+// stopped) or makes it, and up to 50 of its branch's members not taking
+// part in it (a participant must belong to the organising unit).
 func benchWriteTarget(ctx context.Context, pool *pgxpool.Pool, t benchTargets) (act int64, members []int64, err error) {
 	err = pool.QueryRow(ctx, `SELECT id FROM activities WHERE title = $1`, benchActivity).Scan(&act)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -461,8 +452,8 @@ func benchWriteTarget(ctx context.Context, pool *pgxpool.Pool, t benchTargets) (
 
 // dropBenchActivity deletes the bench's activity with the figures'
 // triggers on, so the figures stay equal to the records.
-func dropBenchActivity(ctx context.Context, pool *pgxpool.Pool) error {
-	_, err := pool.Exec(ctx, `DELETE FROM activities WHERE title = $1`, benchActivity)
+func dropBenchActivity(ctx context.Context, pool *pgxpool.Pool, act int64) error {
+	_, err := pool.Exec(ctx, `DELETE FROM activities WHERE id = $1`, act)
 	return err
 }
 
