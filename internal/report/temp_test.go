@@ -5,10 +5,22 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/sodoan/sodoan/internal/db"
 	"github.com/sodoan/sodoan/internal/report"
 	"github.com/sodoan/sodoan/internal/testdb"
 )
+
+// oneConnection returns the demo database, a pool of one connection on it
+// (so that every report runs on the same session) and a report store on
+// that pool.
+func oneConnection(t *testing.T) (demoPool, one *pgxpool.Pool, reports *report.Store) {
+	t.Helper()
+	demoPool = demo(t)
+	one = testdb.Open(t, demoPool.Config().ConnString(), db.PoolOptions{MaxConns: 1})
+	return demoPool, one, report.NewStore(one)
+}
 
 // A report's temporary tables stay on its connection, empty between
 // reports and without TOAST tables (whose index each commit would rebuild),
@@ -16,9 +28,7 @@ import (
 func TestReportTablesStayEmptyOnTheirConnection(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	demoPool := demo(t)
-	one := testdb.Open(t, demoPool.Config().ConnString(), db.PoolOptions{MaxConns: 1})
-	reports := report.NewStore(one)
+	demoPool, one, reports := oneConnection(t)
 	province := unitID(t, demoPool, "Tỉnh đoàn Ninh Thuận")
 	branch := unitID(t, demoPool, "Chi đoàn Văn phòng Tỉnh ủy")
 
@@ -54,9 +64,7 @@ func TestReportTablesStayEmptyOnTheirConnection(t *testing.T) {
 func TestReportTablesLostAreMadeAgain(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	demoPool := demo(t)
-	one := testdb.Open(t, demoPool.Config().ConnString(), db.PoolOptions{MaxConns: 1})
-	reports := report.NewStore(one)
+	demoPool, one, reports := oneConnection(t)
 	branch := unitID(t, demoPool, "Chi đoàn Văn phòng Tỉnh ủy")
 	want, err := reports.Yearly(ctx, branch, 2022)
 	if err != nil {
