@@ -164,10 +164,7 @@ func (s *Store) SetTargets(ctx context.Context, unitID int64, year int, targets 
 
 // Actual reads the report figure a target measures.
 func Actual(r *Report, m Metric, area *activity.WorkArea) float64 {
-	a := &r.Total
-	if area != nil {
-		a = r.area(*area)
-	}
+	a := r.areaOrTotal(area)
 	switch m {
 	case Activities:
 		return float64(a.Activities)

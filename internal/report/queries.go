@@ -300,10 +300,7 @@ func (f figures) participations() {
 		var n int
 		var hours float64
 		_, err := pgx.ForEachRow(rows, []any{&area, &n, &hours}, func() error {
-			a := &r.Total
-			if area != nil {
-				a = r.area(*area)
-			}
+			a := r.areaOrTotal(area)
 			a.Participations, a.VolunteerHours = n, hours
 			return nil
 		})
@@ -318,10 +315,7 @@ func (f figures) participations() {
 			var area string
 			var participants, atYearEnd int
 			_, err := pgx.ForEachRow(rows, []any{&area, &participants, &atYearEnd}, func() error {
-				a := &r.Total
-				if area != "" {
-					a = r.area(activity.WorkArea(area))
-				}
+				a := r.area(activity.WorkArea(area))
 				a.Participants, a.ParticipantsAtYearEnd = participants, atYearEnd
 				return nil
 			})
@@ -342,10 +336,7 @@ func (f figures) participations() {
 		var area *activity.WorkArea
 		var participants, atYearEnd int
 		_, err := pgx.ForEachRow(rows, []any{&area, &participants, &atYearEnd}, func() error {
-			a := &r.Total
-			if area != nil {
-				a = r.area(*area)
-			}
+			a := r.areaOrTotal(area)
 			a.Participants, a.ParticipantsAtYearEnd = participants, atYearEnd
 			return nil
 		})
@@ -363,10 +354,7 @@ func (f figures) contributions() {
 		var n int
 		var value int64
 		_, err := pgx.ForEachRow(rows, []any{&area, &kind, &n, &value}, func() error {
-			a := &r.Total
-			if area != nil {
-				a = r.area(*area)
-			}
+			a := r.areaOrTotal(area)
 			a.Contributions += n
 			switch kind {
 			case activity.YouthProject:

@@ -605,6 +605,8 @@ func newReport(unitID int64, year int, from, date time.Time, name string, now ti
 	return r
 }
 
+// area is the figures of work area a; of the whole report when a is none
+// of its areas (the empty area of a kept total row, for one).
 func (r *Report) area(a activity.WorkArea) *Area {
 	for i := range r.Areas {
 		if r.Areas[i].WorkArea == a {
@@ -612,6 +614,15 @@ func (r *Report) area(a activity.WorkArea) *Area {
 		}
 	}
 	return &r.Total
+}
+
+// areaOrTotal is area(*a), or the whole report's figures for a nil area (the
+// total row of a GROUPING SETS query).
+func (r *Report) areaOrTotal(a *activity.WorkArea) *Area {
+	if a == nil {
+		return &r.Total
+	}
+	return r.area(*a)
 }
 
 func share(part, whole int) *float64 {
