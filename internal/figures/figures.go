@@ -107,7 +107,7 @@ var ErrNoUnit = errors.New("no such unit")
 // month rows against the records, and the year rows against the records
 // summed by year (and, for the monthly series, by month: MONTHLY,
 // migration 23).
-const diffSQL = `WITH ids AS (SELECT %[1]s AS ids),
+var diffSQL = `WITH ids AS (SELECT %[1]s AS ids),
 	want AS (SELECT r.* FROM ids, figures_from_records(ids.ids, $2::date, $3::date) r),
 	kept AS (SELECT f.* FROM unit_figures f, ids WHERE f.unit_id = ANY (ids.ids) AND f.month BETWEEN $2::date AND $3::date),
 	want_year AS (SELECT unit_id, extract(year FROM month)::int AS year, figure, area, kind, sum(n) AS n, sum(amount) AS amount
@@ -118,16 +118,36 @@ const diffSQL = `WITH ids AS (SELECT %[1]s AS ids),
 	kept_year AS (SELECT y.* FROM unit_year_figures y, ids WHERE y.unit_id = ANY (ids.ids)
 		AND y.figure IN ('ACTIVITIES', 'ATTENDANCES', 'CONTRIBUTIONS', 'POSTS', 'MONTHLY')
 		AND y.year BETWEEN extract(year FROM $2::date) AND extract(year FROM $3::date))
-	SELECT 'unit_figures', unit_id, to_char(month, 'YYYY-MM'), figure, area, kind,
-		coalesce(k.n, 0), coalesce(w.n, 0), coalesce(k.amount, 0)::text, coalesce(w.amount, 0)::text
-	FROM want w FULL JOIN kept k USING (unit_id, month, figure, area, kind)
-	WHERE k.n IS DISTINCT FROM w.n OR k.amount IS DISTINCT FROM w.amount
+	` + sumsDiffer("unit_figures", "month", "want", "kept") + `
 	UNION ALL
-	SELECT 'unit_year_figures', unit_id, year::text, figure, area, kind,
-		coalesce(k.n, 0), coalesce(w.n, 0), coalesce(k.amount, 0)::text, coalesce(w.amount, 0)::text
-	FROM want_year w FULL JOIN kept_year k USING (unit_id, year, figure, area, kind)
-	WHERE k.n IS DISTINCT FROM w.n OR k.amount IS DISTINCT FROM w.amount
+	` + sumsDiffer("unit_year_figures", "year", "want_year", "kept_year") + `
 	ORDER BY 1, 2, 3, 4, 5, 6`
+
+// sumsDiffer is the SELECT of the figure rows where the kept ones (kept)
+// and those recomputed (want) differ in count or amount, matched on their
+// key (unit, period, figure, area, kind), as Difference rows: the table
+// they are kept in, the unit, the period (month or year, as text), the
+// figure's key and both sides' count and amount.
+func sumsDiffer(table, period, want, kept string) string {
+	return differing(table, period, want, kept,
+		`coalesce(k.n, 0), coalesce(w.n, 0), coalesce(k.amount, 0)::text, coalesce(w.amount, 0)::text`,
+		`k.n IS DISTINCT FROM w.n OR k.amount IS DISTINCT FROM w.amount`)
+}
+
+// countsDiffer is sumsDiffer for rows that keep a count and no amount.
+func countsDiffer(table, period, want, kept string) string {
+	return differing(table, period, want, kept, `coalesce(k.n, 0), coalesce(w.n, 0), '', ''`, `k.n IS DISTINCT FROM w.n`)
+}
+
+func differing(table, period, want, kept, sides, differ string) string {
+	label := period + "::text"
+	if period == "month" {
+		label = "to_char(month, 'YYYY-MM')"
+	}
+	return `SELECT '` + table + `', unit_id, ` + label + `, figure, area, kind, ` + sides + `
+	FROM ` + want + ` w FULL JOIN ` + kept + ` k USING (unit_id, ` + period + `, figure, area, kind)
+	WHERE ` + differ
+}
 
 // participantsDiffSQL lists the participant rows, of the filter's units
 // and years, where kept and recomputed differ; the member is told in
@@ -165,16 +185,14 @@ const totalsDiffSQL = `WITH ids AS (SELECT %[1]s AS ids),
 // members at each year's end (MEMBERS, migration 20, from the stays; a
 // row kept beyond the horizon is a difference too) and the ratings,
 // signatures and commendations (migration 21, from their records).
-const yearRowsDiffSQL = `WITH ids AS (SELECT %[1]s AS ids),
+var yearRowsDiffSQL = `WITH ids AS (SELECT %[1]s AS ids),
 	want AS (SELECT r.* FROM ids, members_from_stays(ids.ids, extract(year FROM $2::date)::int, extract(year FROM $3::date)::int) r
 		UNION ALL
 		SELECT r.* FROM ids, marks_from_records(ids.ids, extract(year FROM $2::date)::int, extract(year FROM $3::date)::int) r),
 	kept AS (SELECT y.* FROM unit_year_figures y, ids WHERE y.unit_id = ANY (ids.ids)
 		AND (y.figure = 'MEMBERS' OR y.figure = ANY (marks_figures()))
 		AND y.year BETWEEN extract(year FROM $2::date) AND extract(year FROM $3::date))
-	SELECT 'unit_year_figures', unit_id, year::text, figure, area, kind, coalesce(k.n, 0), coalesce(w.n, 0), '', ''
-	FROM want w FULL JOIN kept k USING (unit_id, year, figure, area, kind)
-	WHERE k.n IS DISTINCT FROM w.n
+	` + countsDiffer("unit_year_figures", "year", "want", "kept") + `
 	ORDER BY 2, 3, 4, 5, 6`
 
 // participantsMarksDiffSQL lists the participants' weights (migration
@@ -182,7 +200,7 @@ const yearRowsDiffSQL = `WITH ids AS (SELECT %[1]s AS ids),
 // that differ from their definitions, which are computed for every member
 // and event of those years (a member's weights lie on the units above
 // those they attended, a transfer's on the units above both ends).
-const participantsMarksDiffSQL = `WITH ids AS (SELECT %[1]s AS ids),
+var participantsMarksDiffSQL = `WITH ids AS (SELECT %[1]s AS ids),
 	want AS (SELECT r.* FROM ids, participant_marks_of(extract(year FROM $2::date)::int, extract(year FROM $3::date)::int) r
 			WHERE r.unit_id = ANY (ids.ids)
 		UNION ALL
@@ -191,9 +209,7 @@ const participantsMarksDiffSQL = `WITH ids AS (SELECT %[1]s AS ids),
 	kept AS (SELECT y.* FROM unit_year_figures y, ids WHERE y.unit_id = ANY (ids.ids)
 		AND y.figure IN ('PARTICIPANTS', 'PARTICIPANTS_AT_END', 'MOVEMENTS')
 		AND y.year BETWEEN extract(year FROM $2::date) AND extract(year FROM $3::date))
-	SELECT 'unit_year_figures', unit_id, year::text, figure, area, kind, coalesce(k.n, 0), coalesce(w.n, 0), '', ''
-	FROM want w FULL JOIN kept k USING (unit_id, year, figure, area, kind)
-	WHERE k.n IS DISTINCT FROM w.n
+	` + countsDiffer("unit_year_figures", "year", "want", "kept") + `
 	ORDER BY 2, 3, 4, 5, 6`
 
 // rollupKeys is, for the filter's units (%[1]s), the units whose rollups
@@ -204,14 +220,11 @@ const rollupKeys = `ARRAY(SELECT unnest(%[1]s) UNION SELECT v.parent_id FROM uni
 // rollupsDiffSQL lists the rollup rows, of the rollups that can hold the
 // filter's units and of its years, whose kept sums differ from the year
 // rows they sum (which diffSQL holds to the records).
-const rollupsDiffSQL = `WITH keys AS (SELECT ` + rollupKeys + ` AS keys),
+var rollupsDiffSQL = `WITH keys AS (SELECT ` + rollupKeys + ` AS keys),
 	want AS (SELECT r.* FROM keys, rollups_from_figures(keys.keys, extract(year FROM $2::date)::int, extract(year FROM $3::date)::int) r),
 	kept AS (SELECT f.* FROM unit_rollup_figures f, keys WHERE f.unit_id = ANY (keys.keys)
 		AND f.year BETWEEN extract(year FROM $2::date) AND extract(year FROM $3::date))
-	SELECT 'unit_rollup_figures', unit_id, year::text, figure, area, kind,
-		coalesce(k.n, 0), coalesce(w.n, 0), coalesce(k.amount, 0)::text, coalesce(w.amount, 0)::text
-	FROM want w FULL JOIN kept k USING (unit_id, year, figure, area, kind)
-	WHERE k.n IS DISTINCT FROM w.n OR k.amount IS DISTINCT FROM w.amount
+	` + sumsDiffer("unit_rollup_figures", "year", "want", "kept") + `
 	ORDER BY 1, 2, 3, 4, 5, 6`
 
 // staysDiffSQL lists the stays, in the filter's units and overlapping its
