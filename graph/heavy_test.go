@@ -13,19 +13,13 @@ import (
 func TestAggregatesPricedBySubtree(t *testing.T) {
 	t.Parallel()
 	env := apitest.New(t, apitest.AnonymousBudget(10000))
-	create := func(parent, level, name string) string {
-		input := map[string]any{"level": level, "name": name}
-		if parent != "" {
-			input["parentId"] = parent
-		}
-		return env.Create(t, "unit", input)
-	}
-	province := create("", "PROVINCE", "Tỉnh đoàn Ninh Thuận")
+	tr := &tree{env: env}
+	province := tr.unit(t, nil, "PROVINCE", "Tỉnh đoàn Ninh Thuận")
 	var branch string
 	for i := range 5 {
-		district := create(province, "DISTRICT", fmt.Sprint("Huyện đoàn ", i))
+		district := tr.unit(t, &province, "DISTRICT", fmt.Sprint("Huyện đoàn ", i))
 		for j := range 5 {
-			branch = create(district, "BRANCH", fmt.Sprint("Chi đoàn ", i, ".", j))
+			branch = tr.unit(t, &district, "BRANCH", fmt.Sprint("Chi đoàn ", i, ".", j))
 		}
 	}
 	const q = `query($id: ID!) { unit(id: $id) { stats(year: 2024) { branches activities } } }`

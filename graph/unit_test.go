@@ -103,14 +103,15 @@ func TestUnitMoveKeepsSubtree(t *testing.T) {
 	if got := ancestorIDs(tr.getUnit(t, leaf)); !slices.Equal(got, []string{tr.province, tr.district, grassroots}) {
 		t.Errorf("leaf breadcrumb after move = %v", got)
 	}
-	var within struct{ Units struct{ TotalCount int } }
-	tr.env.MustDo(t, `query($id: ID!) { units(filter: {withinUnitId: $id}) { totalCount } }`, map[string]any{"id": tr.bloc}, &within)
-	if within.Units.TotalCount != 3 {
-		t.Errorf("bloc subtree after moving its grassroots union away: %d units, want 3", within.Units.TotalCount)
-	}
-	tr.env.MustDo(t, `query($id: ID!) { units(filter: {withinUnitId: $id}) { totalCount } }`, map[string]any{"id": tr.district}, &within)
-	if within.Units.TotalCount != 3 {
-		t.Errorf("district subtree after the move: %d units, want 3", within.Units.TotalCount)
+	for _, subtree := range []struct{ name, id string }{
+		{"bloc subtree after moving its grassroots union away", tr.bloc},
+		{"district subtree after the move", tr.district},
+	} {
+		var within struct{ Units struct{ TotalCount int } }
+		tr.env.MustDo(t, `query($id: ID!) { units(filter: {withinUnitId: $id}) { totalCount } }`, map[string]any{"id": subtree.id}, &within)
+		if within.Units.TotalCount != 3 {
+			t.Errorf("%s: %d units, want 3", subtree.name, within.Units.TotalCount)
+		}
 	}
 }
 

@@ -1,7 +1,6 @@
 package report_test
 
 import (
-	"context"
 	"testing"
 	"time"
 
@@ -9,7 +8,6 @@ import (
 	"github.com/sodoan/sodoan/internal/member"
 	"github.com/sodoan/sodoan/internal/org"
 	"github.com/sodoan/sodoan/internal/report"
-	"github.com/sodoan/sodoan/internal/testdb"
 )
 
 func day(s string) time.Time {
@@ -35,19 +33,13 @@ func must[T any](t *testing.T) func(v T, err error) T {
 // year, a cancelled and a merely planned one, an absence, a member in two
 // activities.
 func TestEdgeCasesAndRollUp(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	pool := testdb.Migrated(t)
-	units, members, acts := org.NewStore(pool), member.NewStore(pool), activity.NewStore(pool)
-	reports := report.NewStore(pool)
-	unit := must[*org.Unit](t)
+	f, province := newProvince(t)
+	ctx, members, acts, reports := f.ctx, f.members, f.acts, f.reports
 	mem := must[*member.Member](t)
-	act := must[*activity.Activity](t)
 
-	province := unit(units.Create(ctx, org.CreateInput{Level: org.Province, Name: "Tỉnh đoàn Thử"}))
-	bloc := unit(units.Create(ctx, org.CreateInput{ParentID: &province.ID, Level: org.Bloc, Name: "Đoàn khối Thử"}))
-	x := unit(units.Create(ctx, org.CreateInput{ParentID: &bloc.ID, Level: org.Branch, Name: "Chi đoàn X"}))
-	y := unit(units.Create(ctx, org.CreateInput{ParentID: &bloc.ID, Level: org.Branch, Name: "Chi đoàn Y"}))
+	bloc := f.unit(province, org.Bloc, "Đoàn khối Thử")
+	x := f.unit(bloc, org.Branch, "Chi đoàn X")
+	y := f.unit(bloc, org.Branch, "Chi đoàn Y")
 
 	newMember := func(u *org.Unit, name, joined string) *member.Member {
 		return mem(members.Create(ctx, member.CreateInput{UnitID: u.ID, FullName: name, Gender: member.Female,
@@ -59,10 +51,6 @@ func TestEdgeCasesAndRollUp(t *testing.T) {
 	moves := newMember(x, "Chuyển Đi", "2016-03-26")
 	other := newMember(y, "Chi Đoàn Y", "2016-03-26")
 
-	newActivity := func(u *org.Unit, title, from, to string, status activity.Status) *activity.Activity {
-		return act(acts.CreateActivity(ctx, activity.ActivityInput{UnitID: u.ID, Title: title, Kind: activity.VolunteerWork,
-			WorkArea: activity.YouthVolunteering, StartsOn: day(from), EndsOn: day(to), Status: status}))
-	}
 	record := func(a *activity.Activity, list ...activity.ParticipantInput) {
 		t.Helper()
 		if _, err := acts.RecordParticipations(ctx, a.ID, list); err != nil {
@@ -72,19 +60,19 @@ func TestEdgeCasesAndRollUp(t *testing.T) {
 	present := func(m *member.Member, hours float64) activity.ParticipantInput {
 		return activity.ParticipantInput{MemberID: m.ID, Role: activity.Participant, Attended: true, VolunteerHours: hours}
 	}
-	march := newActivity(x, "Tháng Ba", "2022-03-01", "2022-03-01", activity.Done)
+	march := f.activity(x, "Tháng Ba", "2022-03-01", "2022-03-01", activity.Done)
 	record(march, present(stays, 4), present(agesOut, 4),
 		activity.ParticipantInput{MemberID: moves.ID, Role: activity.Participant, Attended: false})
-	newYear := newActivity(x, "Giao thừa", "2022-12-30", "2023-01-02", activity.Done)
+	newYear := f.activity(x, "Giao thừa", "2022-12-30", "2023-01-02", activity.Done)
 	record(newYear, present(stays, 5))
-	newActivity(x, "Bị hủy", "2022-05-05", "2022-05-05", activity.Cancelled)
-	newActivity(x, "Chỉ dự kiến", "2022-08-08", "2022-08-08", activity.Planned)
+	f.activity(x, "Bị hủy", "2022-05-05", "2022-05-05", activity.Cancelled)
+	f.activity(x, "Chỉ dự kiến", "2022-08-08", "2022-08-08", activity.Planned)
 	if _, err := members.Transfer(ctx, member.TransferInput{ID: moves.ID, Version: moves.Version, ToUnitID: &y.ID, On: day("2022-05-01")}); err != nil {
 		t.Fatal(err)
 	}
-	july := newActivity(y, "Tháng Bảy", "2022-07-07", "2022-07-07", activity.Done)
+	july := f.activity(y, "Tháng Bảy", "2022-07-07", "2022-07-07", activity.Done)
 	record(july, present(moves, 3), present(other, 3))
-	january := newActivity(x, "Năm sau", "2023-01-05", "2023-01-05", activity.Done)
+	january := f.activity(x, "Năm sau", "2023-01-05", "2023-01-05", activity.Done)
 	record(january, present(stays, 2))
 
 	if _, err := members.Leave(ctx, member.LeaveInput{ID: agesOut.ID, Version: agesOut.Version, Reason: member.AgedOut, On: day("2022-09-01")}); err != nil {
@@ -149,7 +137,7 @@ func TestEdgeCasesAndRollUp(t *testing.T) {
 	// A member who takes part in two units' activities is one participant
 	// of the bloc above both, read from the kept participants for the
 	// whole year and from the attendances for a year cut short.
-	blocDay := newActivity(bloc, "Ngày hội Đoàn khối", "2022-10-15", "2022-10-15", activity.Done)
+	blocDay := f.activity(bloc, "Ngày hội Đoàn khối", "2022-10-15", "2022-10-15", activity.Done)
 	record(blocDay, present(stays, 2), present(other, 2))
 	full := rep(reports.Yearly(ctx, bloc.ID, 2022))
 	cut := rep(reports.YearlyAsOf(ctx, bloc.ID, 2022, day("2022-12-30"), report.Parts{Activities: true}))

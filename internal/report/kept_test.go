@@ -6,7 +6,6 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/sodoan/sodoan/internal/activity"
@@ -20,18 +19,11 @@ import (
 // either side of month ends and of the report's day fall where their
 // start date puts them, in the totals and in the monthly series.
 func TestReportAsOfADayCutsTheMonth(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	pool := testdb.Migrated(t)
-	units, acts, reports := org.NewStore(pool), activity.NewStore(pool), report.NewStore(pool)
-	unit := must[*org.Unit](t)
-	province := unit(units.Create(ctx, org.CreateInput{Level: org.Province, Name: "Tỉnh đoàn Thử"}))
-	branch := unit(units.Create(ctx, org.CreateInput{ParentID: &province.ID, Level: org.Branch, Name: "Chi đoàn Thôn Một"}))
+	f, province := newProvince(t)
+	ctx, reports := f.ctx, f.reports
+	branch := f.unit(province, org.Branch, "Chi đoàn Thôn Một")
 	for _, on := range []string{"2025-01-31", "2025-02-01", "2025-03-14", "2025-03-15", "2025-03-16", "2025-12-31"} {
-		if _, err := acts.CreateActivity(ctx, activity.ActivityInput{UnitID: branch.ID, Title: "Ra quân " + on, Kind: activity.VolunteerWork,
-			WorkArea: activity.YouthVolunteering, StartsOn: day(on), EndsOn: day(on), Status: activity.Done}); err != nil {
-			t.Fatal(err)
-		}
+		f.activity(branch, "Ra quân "+on, on, on, activity.Done)
 	}
 	parts := report.Parts{Activities: true, Monthly: true}
 	for _, c := range []struct {
@@ -174,15 +166,7 @@ func TestNotableBothWays(t *testing.T) {
 // allUnits is the id of every unit, in order.
 func allUnits(t *testing.T, pool *pgxpool.Pool) []int64 {
 	t.Helper()
-	rows, err := pool.Query(context.Background(), `SELECT id FROM units ORDER BY id`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ids
+	return testdb.Column[int64](t, pool, `SELECT id FROM units ORDER BY id`)
 }
 
 // A section asked for alone reads the kept rows itself; with the others it

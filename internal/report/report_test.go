@@ -8,6 +8,7 @@ import (
 
 	"github.com/sodoan/sodoan/internal/activity"
 	"github.com/sodoan/sodoan/internal/award"
+	"github.com/sodoan/sodoan/internal/member"
 	"github.com/sodoan/sodoan/internal/org"
 	"github.com/sodoan/sodoan/internal/report"
 	"github.com/sodoan/sodoan/internal/seed"
@@ -23,6 +24,48 @@ func unitID(t testing.TB, pool *pgxpool.Pool, name string) int64 {
 		t.Fatalf("unit %s: %v", name, err)
 	}
 	return id
+}
+
+// fixture is a fresh migrated database and the stores a test writes its
+// records and reads its reports through.
+type fixture struct {
+	t       *testing.T
+	ctx     context.Context
+	pool    *pgxpool.Pool
+	units   *org.Store
+	tl      *org.Timeline
+	members *member.Store
+	acts    *activity.Store
+	reports *report.Store
+}
+
+// newProvince starts a parallel test on its own fixture with the province
+// "Tỉnh đoàn Thử", under which the test builds its tree.
+func newProvince(t *testing.T) (*fixture, *org.Unit) {
+	t.Helper()
+	t.Parallel()
+	pool := testdb.Migrated(t)
+	f := &fixture{t: t, ctx: context.Background(), pool: pool, units: org.NewStore(pool), tl: org.NewTimeline(pool),
+		members: member.NewStore(pool), acts: activity.NewStore(pool), reports: report.NewStore(pool)}
+	return f, f.unit(nil, org.Province, "Tỉnh đoàn Thử")
+}
+
+// unit creates a unit of level under parent (nil for a root).
+func (f *fixture) unit(parent *org.Unit, level org.Level, name string) *org.Unit {
+	f.t.Helper()
+	in := org.CreateInput{Level: level, Name: name}
+	if parent != nil {
+		in.ParentID = &parent.ID
+	}
+	return must[*org.Unit](f.t)(f.units.Create(f.ctx, in))
+}
+
+// activity creates a volunteering activity of u held from one day to
+// another.
+func (f *fixture) activity(u *org.Unit, title, from, to string, status activity.Status) *activity.Activity {
+	f.t.Helper()
+	return must[*activity.Activity](f.t)(f.acts.CreateActivity(f.ctx, activity.ActivityInput{UnitID: u.ID, Title: title,
+		Kind: activity.VolunteerWork, WorkArea: activity.YouthVolunteering, StartsOn: day(from), EndsOn: day(to), Status: status}))
 }
 
 func demo(t testing.TB) *pgxpool.Pool {

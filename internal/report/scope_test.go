@@ -11,7 +11,6 @@ import (
 	"github.com/sodoan/sodoan/internal/member"
 	"github.com/sodoan/sodoan/internal/org"
 	"github.com/sodoan/sodoan/internal/report"
-	"github.com/sodoan/sodoan/internal/testdb"
 )
 
 // A report's scope is the subtree as it stood on the report's date: a
@@ -20,27 +19,20 @@ import (
 // year's end, a merge's transfers are not movements, and the merged
 // branch's previous year is its predecessors'.
 func TestScopeOfTheReportsDate(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	pool := testdb.Migrated(t)
-	units, members, acts, tl := org.NewStore(pool), member.NewStore(pool), activity.NewStore(pool), org.NewTimeline(pool)
-	reports := report.NewStore(pool)
+	f, province := newProvince(t)
+	ctx, pool, units, tl, reports := f.ctx, f.pool, f.units, f.tl, f.reports
 	unit := must[*org.Unit](t)
 	rep := must[*report.Report](t)
 
-	province := unit(units.Create(ctx, org.CreateInput{Level: org.Province, Name: "Tỉnh đoàn Thử"}))
-	d1 := unit(units.Create(ctx, org.CreateInput{ParentID: &province.ID, Level: org.District, Name: "Huyện đoàn Một"}))
-	d2 := unit(units.Create(ctx, org.CreateInput{ParentID: &province.ID, Level: org.District, Name: "Huyện đoàn Hai"}))
-	x := unit(units.Create(ctx, org.CreateInput{ParentID: &d1.ID, Level: org.Branch, Name: "Chi đoàn X"}))
-	y := unit(units.Create(ctx, org.CreateInput{ParentID: &d1.ID, Level: org.Branch, Name: "Chi đoàn Y"}))
-	w := unit(units.Create(ctx, org.CreateInput{ParentID: &d2.ID, Level: org.Branch, Name: "Chi đoàn W"}))
-	enrol(t, members, member.Female, x, x, y, w)
+	d1 := f.unit(province, org.District, "Huyện đoàn Một")
+	d2 := f.unit(province, org.District, "Huyện đoàn Hai")
+	x := f.unit(d1, org.Branch, "Chi đoàn X")
+	y := f.unit(d1, org.Branch, "Chi đoàn Y")
+	w := f.unit(d2, org.Branch, "Chi đoàn W")
+	enrol(t, f.members, member.Female, x, x, y, w)
 	held := func(u *org.Unit, on string) {
 		t.Helper()
-		if _, err := acts.CreateActivity(ctx, activity.ActivityInput{UnitID: u.ID, Title: "Hoạt động " + on, Kind: activity.VolunteerWork,
-			WorkArea: activity.YouthVolunteering, StartsOn: day(on), EndsOn: day(on), Status: activity.Done}); err != nil {
-			t.Fatal(err)
-		}
+		f.activity(u, "Hoạt động "+on, on, on, activity.Done)
 	}
 	held(x, "2023-04-01")
 	held(w, "2023-05-01")
@@ -129,18 +121,13 @@ func enrol(t *testing.T, members *member.Store, gender member.Gender, units ...*
 // A unit that absorbed one of the units below it compares its year with
 // its own subtree of the year before, where that unit lay: each unit once.
 func TestPreviousYearOfAUnitThatAbsorbedOneBelowIt(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	pool := testdb.Migrated(t)
-	units, members, tl := org.NewStore(pool), member.NewStore(pool), org.NewTimeline(pool)
-	reports := report.NewStore(pool)
-	unit := must[*org.Unit](t)
-	province := unit(units.Create(ctx, org.CreateInput{Level: org.Province, Name: "Tỉnh đoàn Thử"}))
-	d := unit(units.Create(ctx, org.CreateInput{ParentID: &province.ID, Level: org.District, Name: "Huyện đoàn Ninh Sơn"}))
-	g := unit(units.Create(ctx, org.CreateInput{ParentID: &d.ID, Level: org.Grassroots, Name: "Đoàn xã Quảng Sơn"}))
-	a := unit(units.Create(ctx, org.CreateInput{ParentID: &g.ID, Level: org.Branch, Name: "Chi đoàn thôn Triệu Phong"}))
-	b := unit(units.Create(ctx, org.CreateInput{ParentID: &d.ID, Level: org.Branch, Name: "Chi đoàn Bệnh viện huyện"}))
-	enrol(t, members, member.Male, a, a, b)
+	f, province := newProvince(t)
+	ctx, pool, tl, reports := f.ctx, f.pool, f.tl, f.reports
+	d := f.unit(province, org.District, "Huyện đoàn Ninh Sơn")
+	g := f.unit(d, org.Grassroots, "Đoàn xã Quảng Sơn")
+	a := f.unit(g, org.Branch, "Chi đoàn thôn Triệu Phong")
+	b := f.unit(d, org.Branch, "Chi đoàn Bệnh viện huyện")
+	enrol(t, f.members, member.Male, a, a, b)
 	if _, err := pool.Exec(ctx, `INSERT INTO pledges (unit_id, year, title) VALUES ($1, 2023, 'Cam kết giữ gìn vệ sinh thôn xóm')`, g.ID); err != nil {
 		t.Fatal(err)
 	}
