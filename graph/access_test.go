@@ -202,6 +202,12 @@ func mutationCases() []mutationCase {
 		{"membersRate", "MembersRateInput", unitManagers, func(t *testing.T, c *callers) map[string]any {
 			return map[string]any{"year": 2022, "ratings": []map[string]any{{"memberId": member(t, c), "level": "GOOD"}}}
 		}},
+		{"membersRatingsRemove", "MembersRatingsRemoveInput", unitManagers, func(t *testing.T, c *callers) map[string]any {
+			m := member(t, c)
+			c.env.MustMutate(t, "membersRate", "MembersRateInput", "__typename",
+				map[string]any{"year": 2022, "ratings": []map[string]any{{"memberId": m, "level": "GOOD"}}}, nil)
+			return map[string]any{"year": 2022, "memberIds": []string{m}}
+		}},
 		{"accountCreate", "AccountCreateInput", unitManagers, func(t *testing.T, c *callers) map[string]any {
 			return map[string]any{"username": strings.ReplaceAll(uniq("moi"), " ", ""), "displayName": "Tài khoản mới",
 				"password": "mật khẩu đủ dài", "unitId": c.branchA}

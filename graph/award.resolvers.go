@@ -160,6 +160,15 @@ func (r *mutationResolver) MembersRate(ctx context.Context, input model.MembersR
 	})
 }
 
+func (r *mutationResolver) MembersRatingsRemove(ctx context.Context, input model.MembersRatingsRemoveInput) (*model.MembersRatingsRemovePayload, error) {
+	var ids idsOf
+	memberIDs := ids.list(model.KindMember, input.MemberIds, "memberIds")
+	return write(ctx, ids.err(), func() (*model.MembersRatingsRemovePayload, error) {
+		n, err := r.MemberStore.Unrate(ctx, int(input.Year), memberIDs)
+		return respond(ctx, &model.MembersRatingsRemovePayload{RemovedCount: int32(n)}, err)
+	})
+}
+
 func (r *pledgeResolver) ID(ctx context.Context, obj *award.Pledge) (string, error) {
 	return model.EncodeID(model.KindPledge, obj.ID), nil
 }

@@ -444,6 +444,11 @@ type ComplexityRoot struct {
 		UserErrors func(childComplexity int) int
 	}
 
+	MembersRatingsRemovePayload struct {
+		RemovedCount func(childComplexity int) int
+		UserErrors   func(childComplexity int) int
+	}
+
 	MonthFigures struct {
 		Activities     func(childComplexity int) int
 		Month          func(childComplexity int) int
@@ -475,6 +480,7 @@ type ComplexityRoot struct {
 		MemberTransfer       func(childComplexity int, input model.MemberTransferInput) int
 		MemberUpdate         func(childComplexity int, input model.MemberUpdateInput) int
 		MembersRate          func(childComplexity int, input model.MembersRateInput) int
+		MembersRatingsRemove func(childComplexity int, input model.MembersRatingsRemoveInput) int
 		ParticipationsRecord func(childComplexity int, input model.ParticipationsRecordInput) int
 		ParticipationsRemove func(childComplexity int, input model.ParticipationsRemoveInput) int
 		PasswordChange       func(childComplexity int, input model.PasswordChangeInput) int
@@ -1113,6 +1119,7 @@ type MutationResolver interface {
 	PledgeSign(ctx context.Context, input model.PledgeSignInput) (*model.PledgeSignPayload, error)
 	PledgeUnsign(ctx context.Context, input model.PledgeUnsignInput) (*model.PledgeUnsignPayload, error)
 	MembersRate(ctx context.Context, input model.MembersRateInput) (*model.MembersRatePayload, error)
+	MembersRatingsRemove(ctx context.Context, input model.MembersRatingsRemoveInput) (*model.MembersRatingsRemovePayload, error)
 	UnitRename(ctx context.Context, input model.UnitRenameInput) (*model.UnitChangePayload, error)
 	UnitRelocate(ctx context.Context, input model.UnitRelocateInput) (*model.UnitChangePayload, error)
 	UnitChangeLevel(ctx context.Context, input model.UnitChangeLevelInput) (*model.UnitChangePayload, error)
@@ -2625,6 +2632,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MembersRatePayload.UserErrors(childComplexity), true
 
+	case "MembersRatingsRemovePayload.removedCount":
+		if e.ComplexityRoot.MembersRatingsRemovePayload.RemovedCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembersRatingsRemovePayload.RemovedCount(childComplexity), true
+	case "MembersRatingsRemovePayload.userErrors":
+		if e.ComplexityRoot.MembersRatingsRemovePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembersRatingsRemovePayload.UserErrors(childComplexity), true
+
 	case "MonthFigures.activities":
 		if e.ComplexityRoot.MonthFigures.Activities == nil {
 			break
@@ -2903,6 +2923,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.MembersRate(childComplexity, args["input"].(model.MembersRateInput)), true
+	case "Mutation.membersRatingsRemove":
+		if e.ComplexityRoot.Mutation.MembersRatingsRemove == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_membersRatingsRemove_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MembersRatingsRemove(childComplexity, args["input"].(model.MembersRatingsRemoveInput)), true
 	case "Mutation.participationsRecord":
 		if e.ComplexityRoot.Mutation.ParticipationsRecord == nil {
 			break
@@ -5339,6 +5370,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("MemberTransferInput", ec.unmarshalInputMemberTransferInput),
 			graphql.NewInputUnmarshaler("MemberUpdateInput", ec.unmarshalInputMemberUpdateInput),
 			graphql.NewInputUnmarshaler("MembersRateInput", ec.unmarshalInputMembersRateInput),
+			graphql.NewInputUnmarshaler("MembersRatingsRemoveInput", ec.unmarshalInputMembersRatingsRemoveInput),
 			graphql.NewInputUnmarshaler("NewUnitInput", ec.unmarshalInputNewUnitInput),
 			graphql.NewInputUnmarshaler("ParticipantInput", ec.unmarshalInputParticipantInput),
 			graphql.NewInputUnmarshaler("ParticipationsRecordInput", ec.unmarshalInputParticipationsRecordInput),
@@ -6217,6 +6249,16 @@ func (ec *executionContext) childFields_MembersRatePayload(ctx context.Context, 
 		return ec.fieldContext_MembersRatePayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MembersRatePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_MembersRatingsRemovePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "removedCount":
+		return ec.fieldContext_MembersRatingsRemovePayload_removedCount(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_MembersRatingsRemovePayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MembersRatingsRemovePayload", field.Name)
 }
 
 func (ec *executionContext) childFields_MonthFigures(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7707,6 +7749,20 @@ func (ec *executionContext) field_Mutation_membersRate_args(ctx context.Context,
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.MembersRateInput, error) {
 			return ec.unmarshalNMembersRateInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐMembersRateInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_membersRatingsRemove_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.MembersRatingsRemoveInput, error) {
+			return ec.unmarshalNMembersRatingsRemoveInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐMembersRatingsRemoveInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -14670,6 +14726,61 @@ func (ec *executionContext) fieldContext_MembersRatePayload_userErrors(_ context
 	return fc, nil
 }
 
+func (ec *executionContext) _MembersRatingsRemovePayload_removedCount(ctx context.Context, field graphql.CollectedField, obj *model.MembersRatingsRemovePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembersRatingsRemovePayload_removedCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RemovedCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int32) graphql.Marshaler {
+			return ec.marshalNInt2int32(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MembersRatingsRemovePayload_removedCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MembersRatingsRemovePayload", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MembersRatingsRemovePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.MembersRatingsRemovePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembersRatingsRemovePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MembersRatingsRemovePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MembersRatingsRemovePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _MonthFigures_month(ctx context.Context, field graphql.CollectedField, obj *report.Month) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15953,6 +16064,50 @@ func (ec *executionContext) fieldContext_Mutation_membersRate(ctx context.Contex
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_membersRate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_membersRatingsRemove(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_membersRatingsRemove(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().MembersRatingsRemove(ctx, fc.Args["input"].(model.MembersRatingsRemoveInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MembersRatingsRemovePayload) graphql.Marshaler {
+			return ec.marshalNMembersRatingsRemovePayload2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐMembersRatingsRemovePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_membersRatingsRemove(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MembersRatingsRemovePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_membersRatingsRemove_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -29508,6 +29663,55 @@ func UnmarshalMembersRateInput(ctx context.Context, raw any) (model.MembersRateI
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputMembersRatingsRemoveInput(ctx context.Context, obj any) (model.MembersRatingsRemoveInput, error) {
+	var it model.MembersRatingsRemoveInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"year", "memberIds"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "year":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("year"))
+			data, err := ec.unmarshalNInt2int32(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Year = data
+		case "memberIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberIds"))
+			data, err := ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberIds = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMembersRatingsRemoveInput unmarshals raw into the MembersRatingsRemoveInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMembersRatingsRemoveInput(ctx context.Context, raw any) (model.MembersRatingsRemoveInput, error) {
+	var out model.MembersRatingsRemoveInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MembersRatingsRemoveInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputNewUnitInput(ctx context.Context, obj any) (model.NewUnitInput, error) {
 	var it model.NewUnitInput
 	if obj == nil {
@@ -34594,6 +34798,44 @@ func (ec *executionContext) _MembersRatePayload(ctx context.Context, sel ast.Sel
 	return out
 }
 
+var membersRatingsRemovePayloadImplementors = []string{"MembersRatingsRemovePayload"}
+
+func (ec *executionContext) _MembersRatingsRemovePayload(ctx context.Context, sel ast.SelectionSet, obj *model.MembersRatingsRemovePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, membersRatingsRemovePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MembersRatingsRemovePayload")
+		case "removedCount":
+			out.Values[i] = ec._MembersRatingsRemovePayload_removedCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._MembersRatingsRemovePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var monthFiguresImplementors = []string{"MonthFigures"}
 
 func (ec *executionContext) _MonthFigures(ctx context.Context, sel ast.SelectionSet, obj *report.Month) graphql.Marshaler {
@@ -34848,6 +35090,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "membersRate":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_membersRate(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "membersRatingsRemove":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_membersRatingsRemove(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -40040,6 +40289,19 @@ func (ec *executionContext) marshalNMembersRatePayload2ᚖgithubᚗcomᚋsodoan�
 		return graphql.Null
 	}
 	return ec._MembersRatePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNMembersRatingsRemoveInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐMembersRatingsRemoveInput(ctx context.Context, v any) (model.MembersRatingsRemoveInput, error) {
+	res, err := ec.unmarshalInputMembersRatingsRemoveInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMembersRatingsRemovePayload2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐMembersRatingsRemovePayload(ctx context.Context, sel ast.SelectionSet, v *model.MembersRatingsRemovePayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MembersRatingsRemovePayload!")
+		return graphql.Null
+	}
+	return ec._MembersRatingsRemovePayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNMoney2int64(ctx context.Context, v any) (int64, error) {

@@ -80,6 +80,7 @@ var mutationRules = withRecords(map[string]rule{
 	"memberTransfer": {who: managers, targets: records(model.KindMember, "input", "id")},
 	"memberLeave":    {who: managers, targets: records(model.KindMember, "input", "id")},
 	"membersRate":    {who: managers, targets: records(model.KindMember, "input", "ratings", each, "memberId")},
+	"membersRatingsRemove": {who: managers, targets: records(model.KindMember, "input", "memberIds", each)},
 
 	// Participants outside the activity's subtree are refused by the store.
 	"participationsRecord": {who: managers, targets: records(model.KindActivity, "input", "activityId")},

@@ -533,13 +533,27 @@ type MemberUpdatePayload struct {
 
 type MembersRateInput struct {
 	Year int32 `json:"year"`
-	// Ratings to record; a member already rated for the year has the rating replaced. All or nothing.
+	// Ratings to record; a member already rated for the year has the rating replaced. All or
+	// nothing. Only members in the Union at the year's end (31 December) are rated: a member who
+	// left during the year is refused.
 	Ratings []*MemberRatingInput `json:"ratings"`
 }
 
 type MembersRatePayload struct {
 	Ratings    []*member.Rating `json:"ratings,omitempty"`
 	UserErrors []*UserError     `json:"userErrors"`
+}
+
+type MembersRatingsRemoveInput struct {
+	Year int32 `json:"year"`
+	// Members whose rating for the year is removed; each must have one. All or nothing.
+	MemberIds []string `json:"memberIds"`
+}
+
+type MembersRatingsRemovePayload struct {
+	// How many ratings were removed.
+	RemovedCount int32        `json:"removedCount"`
+	UserErrors   []*UserError `json:"userErrors"`
 }
 
 // The root of every write. Each mutation takes one `input` and returns a payload

@@ -371,13 +371,13 @@ type RatingInput struct {
 }
 
 // Rate records ratings for a year, replacing earlier ones; all or nothing.
-// Each rating remembers the unit the member is in now, for reports.
+// A year's ratings are of the members in the Union at its end (31
+// December; for the year under way, those active now, since no departure
+// can be dated ahead), the members the yearly report counts: a member who
+// left during the year is refused. Each rating keeps the unit the member
+// was in at the year's end, where the report counts it.
 func (s *Store) Rate(ctx context.Context, year int, ratings []RatingInput) ([]*Rating, error) {
-	var v validate.Errors
-	v.Year(validate.Input("year"), year)
-	if year > s.today().Year() {
-		v.Add(validate.Input("year"), validate.OutOfRange, "Chưa thể xếp loại cho năm sau.", "A future year cannot be rated yet.")
-	}
+	v := s.checkRatedYear(year)
 	if len(ratings) == 0 {
 		v.Add(validate.Input("ratings"), validate.Required, "Cần ít nhất một đoàn viên.", "At least one rating is needed.")
 	}
@@ -394,13 +394,19 @@ func (s *Store) Rate(ctx context.Context, year int, ratings []RatingInput) ([]*R
 	var out []*Rating
 	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		out = out[:0] // InTx may run this again after a deadlock
-		units, err := db.ByID[int64](ctx, tx, `SELECT id, unit_id FROM members WHERE id = ANY($1) FOR SHARE`, ids)
+		units, err := unitsAtYearEnd(ctx, tx, ids, year)
 		if err != nil {
-			return fmt.Errorf("members to rate: %w", err)
+			return err
 		}
 		for i, r := range ratings {
-			if _, ok := units[r.MemberID]; !ok {
+			unit, found := units[r.MemberID]
+			switch {
+			case !found:
 				v.Add(validate.Input("ratings", i, "memberId"), validate.NotFound, "Không tìm thấy đoàn viên.", "No such member.")
+			case unit == nil && !v.Has(validate.Input("year")):
+				v.Add(validate.Input("ratings", i, "memberId"), validate.NotAllowed,
+					fmt.Sprintf("Đoàn viên không còn sinh hoạt Đoàn vào cuối năm %d (đã chuyển đi, trưởng thành hoặc bị xóa tên trong năm, hoặc vào Đoàn sau đó); chỉ xếp loại đoàn viên sinh hoạt đến cuối năm.", year),
+					fmt.Sprintf("The member was not in the Union at the end of %d (left during the year, or joined later); only members in it at the year's end are rated.", year))
 			}
 		}
 		if err := v.Err(); err != nil {
@@ -413,7 +419,7 @@ func (s *Store) Rate(ctx context.Context, year int, ratings []RatingInput) ([]*R
 				ON CONFLICT (member_id, year) DO UPDATE SET level = EXCLUDED.level, comment = EXCLUDED.comment,
 					unit_id = EXCLUDED.unit_id, updated_at = now()
 				RETURNING member_id, year, level, comment, unit_id`,
-				r.MemberID, year, r.Level, r.Comment, units[r.MemberID]).
+				r.MemberID, year, r.Level, r.Comment, *units[r.MemberID]).
 				Scan(&rt.MemberID, &rt.Year, &rt.Level, &rt.Comment, &rt.UnitID)
 			if err != nil {
 				return fmt.Errorf("rate member %d: %w", r.MemberID, err)
@@ -426,4 +432,74 @@ func (s *Store) Rate(ctx context.Context, year int, ratings []RatingInput) ([]*R
 		return nil, err
 	}
 	return out, nil
+}
+
+// checkRatedYear validates the year of ratings being written or removed.
+func (s *Store) checkRatedYear(year int) *validate.Errors {
+	var v validate.Errors
+	v.Year(validate.Input("year"), year)
+	if year > s.today().Year() {
+		v.Add(validate.Input("year"), validate.OutOfRange, "Chưa thể xếp loại cho năm sau.", "A future year cannot be rated yet.")
+	}
+	return &v
+}
+
+// unitsAtYearEnd is, for each of the members that exist (locked against
+// changes meanwhile), the unit they were in at the end of year, nil for a
+// member not in the Union then: their stay (member_stays) on 31 December.
+func unitsAtYearEnd(ctx context.Context, tx pgx.Tx, ids []int64, year int) (map[int64]*int64, error) {
+	units, err := db.ByID[*int64](ctx, tx, `SELECT m.id, st.unit_id FROM members m
+		LEFT JOIN member_stays st ON st.member_id = m.id AND st.entered_on <= make_date($2, 12, 31)
+			AND (st.left_on IS NULL OR st.left_on > make_date($2, 12, 31))
+		WHERE m.id = ANY ($1) FOR SHARE OF m`, ids, year)
+	if err != nil {
+		return nil, fmt.Errorf("units of members to rate at the end of %d: %w", year, err)
+	}
+	return units, nil
+}
+
+// Unrate removes the ratings of a year from the members given (a rating
+// given by mistake, or to the wrong member) and returns how many there
+// were; all or nothing. A member with no rating that year is an error, so
+// a mistyped member is not taken for a removed rating.
+func (s *Store) Unrate(ctx context.Context, year int, memberIDs []int64) (int, error) {
+	v := s.checkRatedYear(year)
+	if len(memberIDs) == 0 {
+		v.Add(validate.Input("memberIds"), validate.Required, "Cần ít nhất một đoàn viên.", "At least one member is needed.")
+	}
+	if err := v.Err(); err != nil {
+		return 0, err
+	}
+	var removed int
+	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `DELETE FROM member_ratings WHERE year = $1 AND member_id = ANY ($2) RETURNING member_id`, year, memberIDs)
+		if err != nil {
+			return fmt.Errorf("remove ratings of %d: %w", year, err)
+		}
+		gone, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+		if err != nil {
+			return fmt.Errorf("remove ratings of %d: %w", year, err)
+		}
+		was := make(map[int64]bool, len(gone))
+		for _, id := range gone {
+			was[id] = true
+		}
+		seen := make(map[int64]bool, len(memberIDs))
+		for i, id := range memberIDs {
+			switch {
+			case seen[id]:
+				v.Add(validate.Input("memberIds", i), validate.Duplicate, "Đoàn viên bị lặp lại.", "The member appears twice.")
+			case !was[id]:
+				v.Add(validate.Input("memberIds", i), validate.NotFound,
+					fmt.Sprintf("Đoàn viên chưa được xếp loại năm %d.", year), fmt.Sprintf("The member has no rating for %d.", year))
+			}
+			seen[id] = true
+		}
+		removed = len(gone)
+		return v.Err() // rolls the deletions back
+	})
+	if err != nil {
+		return 0, err
+	}
+	return removed, nil
 }
