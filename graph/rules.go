@@ -77,9 +77,9 @@ var mutationRules = withRecords(map[string]rule{
 		creates: true},
 	"positionEnd": {who: managers, targets: records(model.KindPosition, "input", "id")},
 
-	"memberTransfer": {who: managers, targets: records(model.KindMember, "input", "id")},
-	"memberLeave":    {who: managers, targets: records(model.KindMember, "input", "id")},
-	"membersRate":    {who: managers, targets: records(model.KindMember, "input", "ratings", each, "memberId")},
+	"memberTransfer":       {who: managers, targets: records(model.KindMember, "input", "id")},
+	"memberLeave":          {who: managers, targets: records(model.KindMember, "input", "id")},
+	"membersRate":          {who: managers, targets: records(model.KindMember, "input", "ratings", each, "memberId")},
 	"membersRatingsRemove": {who: managers, targets: records(model.KindMember, "input", "memberIds", each)},
 
 	// Participants outside the activity's subtree are refused by the store.
