@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/sodoan/sodoan/internal/access"
+	"github.com/sodoan/sodoan/internal/dates"
 	"github.com/sodoan/sodoan/internal/db"
 	"github.com/sodoan/sodoan/internal/idempotency"
 	"github.com/sodoan/sodoan/internal/page"
@@ -73,7 +74,7 @@ func (r *Role) LapseNote() (vi, en string) {
 	e := r.Ended
 	if e.Kind == "" || e.EffectiveOn == nil || e.DecisionNumber == nil {
 		day := e.ArchivedAt.In(vietnam)
-		return "Quyền không còn hiệu lực: đơn vị đã giải thể (lưu trữ) ngày " + day.Format("02/01/2006") + ".",
+		return "Quyền không còn hiệu lực: đơn vị đã giải thể (lưu trữ) ngày " + dates.Format(day) + ".",
 			"The role has lapsed: the unit was dissolved (archived) on " + day.Format(time.DateOnly) + "."
 	}
 	viHow, enHow := "giải thể", "dissolved"
@@ -83,7 +84,7 @@ func (r *Role) LapseNote() (vi, en string) {
 	case "SPLIT":
 		viHow, enHow = "chia tách", "split up"
 	}
-	return "Quyền không còn hiệu lực: đơn vị đã " + viHow + " từ ngày " + e.EffectiveOn.Format("02/01/2006") +
+	return "Quyền không còn hiệu lực: đơn vị đã " + viHow + " từ ngày " + dates.Format(*e.EffectiveOn) +
 			" theo quyết định số " + *e.DecisionNumber + ".",
 		"The role has lapsed: the unit was " + enHow + " as of " + e.EffectiveOn.Format(time.DateOnly) +
 			" by decision " + *e.DecisionNumber + "."

@@ -8,6 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/sodoan/sodoan/internal/dates"
 	"github.com/sodoan/sodoan/internal/db"
 	"github.com/sodoan/sodoan/internal/idempotency"
 	"github.com/sodoan/sodoan/internal/patch"
@@ -82,7 +83,7 @@ func (s *Store) checkDetails(v *validate.Errors, m *Member) {
 		if m.JoinedOn.Before(earliest) || m.JoinedOn.After(latest) {
 			v.Add(validate.Input("joinedOn"), validate.OutOfRange,
 				fmt.Sprintf("Tuổi vào Đoàn phải từ %d đến %d (ngày vào Đoàn từ %s đến %s).", minAdmissionAge, maxAdmissionAge,
-					earliest.Format("02/01/2006"), latest.Format("02/01/2006")),
+					dates.Format(earliest), dates.Format(latest)),
 				fmt.Sprintf("Age at joining must be %d to %d (joined between %s and %s).", minAdmissionAge, maxAdmissionAge,
 					earliest.Format(time.DateOnly), latest.Format(time.DateOnly)))
 		}

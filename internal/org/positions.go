@@ -8,6 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/sodoan/sodoan/internal/dates"
 	"github.com/sodoan/sodoan/internal/db"
 	"github.com/sodoan/sodoan/internal/idempotency"
 	"github.com/sodoan/sodoan/internal/validate"
@@ -208,11 +209,11 @@ func checkHeldWithin(v *validate.Errors, u *unitState, from time.Time, to *time.
 		v.Add(validate.Input("unitId"), validate.NotAllowed, "Đơn vị không có thời gian tồn tại.", "The unit never existed on any day.")
 	case from.Before(*u.start):
 		v.Add(fieldFrom, validate.DateOrder,
-			fmt.Sprintf("Trước khi đơn vị được thành lập (%s).", viDate(*u.start)),
+			fmt.Sprintf("Trước khi đơn vị được thành lập (%s).", dates.Format(*u.start)),
 			fmt.Sprintf("Before the unit existed (from %s).", enDate(*u.start)))
 	case u.openFrom == nil && (to == nil || to.After(*u.lastDay)):
 		v.Add(fieldTo, validate.OutOfRange,
-			fmt.Sprintf("Đơn vị đã kết thúc ngày %s; chức vụ phải kết thúc muộn nhất vào ngày đó.", viDate(*u.lastDay)),
+			fmt.Sprintf("Đơn vị đã kết thúc ngày %s; chức vụ phải kết thúc muộn nhất vào ngày đó.", dates.Format(*u.lastDay)),
 			fmt.Sprintf("The unit ended on %s; the post must end by then.", enDate(*u.lastDay)))
 	}
 }
@@ -306,7 +307,7 @@ func (t *Timeline) EndTerm(ctx context.Context, in EndTermInput) (*Position, err
 		}
 		if u != nil && u.openFrom == nil && u.lastDay != nil && in.LastDay.After(*u.lastDay) {
 			v.Add(validate.Input("lastDay"), validate.OutOfRange,
-				fmt.Sprintf("Đơn vị đã kết thúc ngày %s.", viDate(*u.lastDay)),
+				fmt.Sprintf("Đơn vị đã kết thúc ngày %s.", dates.Format(*u.lastDay)),
 				fmt.Sprintf("The unit ended on %s.", enDate(*u.lastDay)))
 		}
 		if p.TermID != nil {
@@ -317,7 +318,7 @@ func (t *Timeline) EndTerm(ctx context.Context, in EndTermInput) (*Position, err
 			}
 			if termEnd != nil && in.LastDay.After(*termEnd) {
 				v.Add(validate.Input("lastDay"), validate.OutOfRange,
-					fmt.Sprintf("Sau ngày kết thúc nhiệm kỳ (%s).", viDate(*termEnd)),
+					fmt.Sprintf("Sau ngày kết thúc nhiệm kỳ (%s).", dates.Format(*termEnd)),
 					fmt.Sprintf("After the term's last day (%s).", enDate(*termEnd)))
 			}
 		}

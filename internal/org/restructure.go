@@ -11,6 +11,7 @@ import (
 
 	"github.com/sodoan/sodoan/internal/access"
 	"github.com/sodoan/sodoan/internal/apperr"
+	"github.com/sodoan/sodoan/internal/dates"
 	"github.com/sodoan/sodoan/internal/db"
 	"github.com/sodoan/sodoan/internal/member"
 	"github.com/sodoan/sodoan/internal/patch"
@@ -82,7 +83,6 @@ var (
 	fieldUnit      = validate.Input("unitId")
 )
 
-func viDate(d time.Time) string { return d.Format("02/01/2006") }
 func enDate(d time.Time) string { return d.Format(time.DateOnly) }
 
 // checkDecided checks the decision's own fields.
@@ -142,11 +142,11 @@ func checkChangeable(v *validate.Errors, field []string, s *unitState, eff time.
 	case eff.IsZero():
 	case s.start != nil && eff.Before(*s.start):
 		v.Add(fieldEffective, validate.DateOrder,
-			fmt.Sprintf("Ngày hiệu lực trước khi đơn vị %s được thành lập (%s).", s.Name, viDate(*s.start)),
+			fmt.Sprintf("Ngày hiệu lực trước khi đơn vị %s được thành lập (%s).", s.Name, dates.Format(*s.start)),
 			fmt.Sprintf("The effective date is before %s existed (from %s).", s.Name, enDate(*s.start)))
 	case eff.Before(*s.openFrom):
 		v.Add(fieldEffective, validate.Conflict,
-			fmt.Sprintf("Đơn vị %s đã có thay đổi từ ngày %s; thay đổi với ngày hiệu lực sớm hơn sẽ chồng lên thay đổi đó.", s.Name, viDate(*s.openFrom)),
+			fmt.Sprintf("Đơn vị %s đã có thay đổi từ ngày %s; thay đổi với ngày hiệu lực sớm hơn sẽ chồng lên thay đổi đó.", s.Name, dates.Format(*s.openFrom)),
 			fmt.Sprintf("%s already has a change effective %s; a change effective earlier would overlap it.", s.Name, enDate(*s.openFrom)))
 	}
 }
@@ -164,7 +164,7 @@ func checkSubtreeFrom(ctx context.Context, tx pgx.Tx, v *validate.Errors, field 
 	}
 	if latest != nil && latest.After(eff) {
 		v.Add(field, validate.Conflict,
-			fmt.Sprintf("Đơn vị trực thuộc %s đã có thay đổi từ ngày %s, sau ngày hiệu lực.", *name, viDate(*latest)),
+			fmt.Sprintf("Đơn vị trực thuộc %s đã có thay đổi từ ngày %s, sau ngày hiệu lực.", *name, dates.Format(*latest)),
 			fmt.Sprintf("%s, below this unit, has a change effective %s, after the effective date.", *name, enDate(*latest)))
 	}
 	return nil
@@ -192,7 +192,7 @@ func checkParentAt(ctx context.Context, tx pgx.Tx, v *validate.Errors, field []s
 		v.Add(field, validate.NotAllowed, "Đơn vị cấp trên đã giải thể hoặc hợp nhất.", "The parent unit was dissolved or merged.")
 	case since.After(eff):
 		v.Add(field, validate.DateOrder,
-			fmt.Sprintf("Đơn vị cấp trên chỉ ở vị trí hiện nay từ ngày %s, sau ngày hiệu lực.", viDate(*since)),
+			fmt.Sprintf("Đơn vị cấp trên chỉ ở vị trí hiện nay từ ngày %s, sau ngày hiệu lực.", dates.Format(*since)),
 			fmt.Sprintf("The parent unit stands where it is now only from %s, after the effective date.", enDate(*since)))
 	}
 	return nil
@@ -1158,7 +1158,7 @@ func (t *Timeline) Dissolve(ctx context.Context, in DissolveDecision) (*Change, 
 				v.Add(fieldTo, validate.NotAllowed, "Đoàn viên chỉ sinh hoạt tại chi đoàn.", "Members belong to a branch (chi đoàn).")
 			case to.start != nil && eff.Before(*to.start):
 				v.Add(fieldTo, validate.DateOrder,
-					fmt.Sprintf("Chi đoàn nhận chỉ được thành lập từ ngày %s.", viDate(*to.start)),
+					fmt.Sprintf("Chi đoàn nhận chỉ được thành lập từ ngày %s.", dates.Format(*to.start)),
 					fmt.Sprintf("The receiving branch exists only from %s.", enDate(*to.start)))
 			}
 		}

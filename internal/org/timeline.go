@@ -8,6 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/sodoan/sodoan/internal/dates"
 	"github.com/sodoan/sodoan/internal/db"
 	"github.com/sodoan/sodoan/internal/validate"
 )
@@ -250,7 +251,7 @@ func CheckExistedOn(ctx context.Context, q db.DB, v *validate.Errors, field []st
 		return fmt.Errorf("check unit %d on %s: %w", unitID, on.Format(time.DateOnly), err)
 	case !existed:
 		v.Add(field, validate.NotAllowed,
-			fmt.Sprintf("Đơn vị không tồn tại vào ngày %s (chưa thành lập, hoặc đã hợp nhất, giải thể).", viDate(dateOf(on))),
+			fmt.Sprintf("Đơn vị không tồn tại vào ngày %s (chưa thành lập, hoặc đã hợp nhất, giải thể).", dates.Format(dateOf(on))),
 			fmt.Sprintf("The unit did not exist on %s (not yet formed, or merged or dissolved by then).", enDate(dateOf(on))))
 	}
 	return nil

@@ -34,6 +34,7 @@ import (
 	"github.com/sodoan/sodoan/internal/activity"
 	"github.com/sodoan/sodoan/internal/apperr"
 	"github.com/sodoan/sodoan/internal/award"
+	"github.com/sodoan/sodoan/internal/dates"
 	"github.com/sodoan/sodoan/internal/org"
 )
 
@@ -361,7 +362,7 @@ func (s *Store) period(ctx context.Context, unitID int64, year int, periodStart,
 	if date == nil && asOf != nil {
 		return nil, &apperr.Error{Code: apperr.NotFound, Field: []string{"asOf"},
 			Message: fmt.Sprintf("the unit did not exist on %s", asOf.Format(time.DateOnly)),
-			VI:      fmt.Sprintf("Đơn vị không tồn tại vào ngày %s.", asOf.Format("02/01/2006"))}
+			VI:      fmt.Sprintf("Đơn vị không tồn tại vào ngày %s.", dates.Format(*asOf))}
 	}
 	if date == nil {
 		return nil, notInYear(year)

@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/sodoan/sodoan/internal/apperr"
+	"github.com/sodoan/sodoan/internal/dates"
 )
 
 // Codes of field errors; they match the schema's UserErrorCode.
@@ -136,7 +137,7 @@ func (e *Errors) Year(field []string, y int) {
 func (e *Errors) DateRange(field []string, d, min, max time.Time) {
 	if d.Before(min) || d.After(max) {
 		e.Add(field, OutOfRange,
-			fmt.Sprintf("Phải trong khoảng %s đến %s.", min.Format("02/01/2006"), max.Format("02/01/2006")),
+			fmt.Sprintf("Phải trong khoảng %s đến %s.", dates.Format(min), dates.Format(max)),
 			fmt.Sprintf("Must be between %s and %s.", min.Format(time.DateOnly), max.Format(time.DateOnly)))
 	}
 }

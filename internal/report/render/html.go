@@ -10,6 +10,7 @@ import (
 
 	"github.com/sodoan/sodoan/internal/activity"
 	"github.com/sodoan/sodoan/internal/award"
+	"github.com/sodoan/sodoan/internal/dates"
 	"github.com/sodoan/sodoan/internal/member"
 	"github.com/sodoan/sodoan/internal/org"
 	"github.com/sodoan/sodoan/internal/report"
@@ -103,10 +104,10 @@ func areaName(a activity.WorkArea) string {
 func anyDate(v any) string {
 	switch t := v.(type) {
 	case time.Time:
-		return date(t)
+		return dates.Format(t)
 	case *time.Time:
 		if t != nil {
-			return date(*t)
+			return dates.Format(*t)
 		}
 	}
 	return ""

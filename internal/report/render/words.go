@@ -6,7 +6,6 @@ import (
 	"math"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/sodoan/sodoan/internal/activity"
 	"github.com/sodoan/sodoan/internal/award"
@@ -96,6 +95,3 @@ func percent(share *float64) string {
 	}
 	return decimal(*share*100) + "%"
 }
-
-// date writes 29/12/2022.
-func date(t time.Time) string { return t.Format("02/01/2006") }
