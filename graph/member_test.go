@@ -2,11 +2,14 @@ package graph_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sodoan/sodoan/internal/apitest"
 )
 
 type memberOut struct {
@@ -103,20 +106,34 @@ func TestMemberCreateRefused(t *testing.T) {
 	}, "members", "member_events")
 }
 
-// Scalars the user typed wrong are refused before any resolver runs, with
-// a message that says what form is expected.
+// Dates and amounts are accepted as a secretary types them (29/12/2000,
+// "2.450.000 đ"); a date that does not exist, or one written month first,
+// is refused before any resolver runs, with a message showing the form
+// expected, and writes nothing.
 func TestMemberScalarErrors(t *testing.T) {
 	t.Parallel()
 	tr := newTree(t)
-	resp := tr.env.Do(t, `mutation($input: MemberCreateInput!) { memberCreate(input: $input) { member { id } } }`,
-		map[string]any{"input": map[string]any{"unitId": tr.branchA, "fullName": "Lý Gia Hân", "gender": "FEMALE",
-			"birthDate": "29/12/2000", "joinedOn": "2017-01-01"}})
-	if len(resp.Errors) != 1 || resp.Errors[0].Extensions["code"] != "BAD_USER_INPUT" ||
-		!strings.Contains(resp.Errors[0].Message, "YYYY-MM-DD") {
-		t.Errorf("want a BAD_USER_INPUT date error, got %+v", resp.Errors)
+	create := func(birth string) apitest.Response {
+		return tr.env.Do(t, `mutation($input: MemberCreateInput!) { memberCreate(input: $input) { member { birthDate } } }`,
+			map[string]any{"input": map[string]any{"unitId": tr.branchA, "fullName": "Lý Gia Hân", "gender": "FEMALE",
+				"birthDate": birth, "joinedOn": "01/01/2017"}})
+	}
+	for _, birth := range []string{"31/02/2000", "12/29/2000", "29/12/00"} {
+		resp := create(birth)
+		if len(resp.Errors) != 1 || resp.Errors[0].Extensions["code"] != "BAD_USER_INPUT" ||
+			!strings.Contains(resp.Errors[0].Message, "26/03/2026") {
+			t.Errorf("birthDate %q: want a BAD_USER_INPUT error showing the form 26/03/2026, got %+v", birth, resp.Errors)
+		}
 	}
 	if n := tr.env.Count(t, "members"); n != 0 {
 		t.Errorf("%d members written", n)
+	}
+	var out struct {
+		MemberCreate struct{ Member struct{ BirthDate string } }
+	}
+	resp := create("29/12/2000")
+	if len(resp.Errors) != 0 || json.Unmarshal(resp.Data, &out) != nil || out.MemberCreate.Member.BirthDate != "2000-12-29" {
+		t.Errorf("birthDate 29/12/2000: %s %+v", resp.Data, resp.Errors)
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/sodoan/sodoan/internal/apitest"
 	"github.com/sodoan/sodoan/internal/money"
 )
 
@@ -45,6 +46,49 @@ func TestContributionValueBound(t *testing.T) {
 	var pgErr *pgconn.PgError
 	if !errors.As(err, &pgErr) || pgErr.Code != "23514" {
 		t.Errorf("the database took an out-of-range value: %v", err)
+	}
+}
+
+// Amounts typed the Vietnamese way are read as the same đồng; a comma or a
+// dot that does not group thousands is refused with a message showing the
+// form, and writes nothing.
+func TestContributionValueAsTyped(t *testing.T) {
+	t.Parallel()
+	tr := newTree(t)
+	act := tr.activity(t, tr.branchA, "Quyên góp áo ấm", nil)
+	create := func(value any) ([]apitest.UserError, error) {
+		resp := tr.env.Do(t, `mutation($input: ContributionCreateInput!) { contributionCreate(input: $input) {
+				contribution { value } userErrors { field code } } }`,
+			map[string]any{"input": map[string]any{"activityId": act, "kind": "CASH", "description": "Tiền mặt", "value": value}})
+		if len(resp.Errors) > 0 {
+			return nil, errors.New(resp.Errors[0].Message)
+		}
+		var out struct {
+			ContributionCreate struct {
+				Contribution struct{ Value int64 }
+				UserErrors   []apitest.UserError
+			}
+		}
+		if err := json.Unmarshal(resp.Data, &out); err != nil {
+			t.Fatal(err)
+		}
+		if v := out.ContributionCreate.Contribution.Value; v != 2450000 {
+			t.Errorf("value %v stored as %d, want 2450000", value, v)
+		}
+		return out.ContributionCreate.UserErrors, nil
+	}
+	for _, typed := range []any{"2.450.000", "2.450.000 đ", "2 450 000 đồng", "2450000 VND", 2450000} {
+		if ue, err := create(typed); err != nil || len(ue) != 0 {
+			t.Errorf("value %v: %v %v", typed, err, ue)
+		}
+	}
+	for _, typed := range []any{"2,450,000", "2,5", "2.45", "2.4500.000", json.Number("2.450")} {
+		if _, err := create(typed); err == nil || !strings.Contains(err.Error(), "2.450.000") {
+			t.Errorf("value %v: want refused with a message showing 2.450.000, got %v", typed, err)
+		}
+	}
+	if n := tr.env.Count(t, "contributions"); n != 5 {
+		t.Errorf("%d contributions stored, want the 5 accepted", n)
 	}
 }
 

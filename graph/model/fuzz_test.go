@@ -2,9 +2,11 @@ package model
 
 import (
 	"encoding/json"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // Any string sent as an ID either names one record (and encoding that
@@ -35,16 +37,28 @@ func FuzzDecodeID(f *testing.F) {
 
 // Dates are YYYY-MM-DD and real: what is accepted prints back as given.
 func FuzzDate(f *testing.F) {
-	for _, s := range []string{"2022-12-29", "2024-02-29", "2023-02-29", "29/12/2022", " 2022-01-01 ", "0000-01-01"} {
+	for _, s := range []string{"2022-12-29", "2024-02-29", "2023-02-29", "29/12/2022", "6/3/2026", "31/04/2026", " 2022-01-01 ", "0000-01-01"} {
 		f.Add(s)
 	}
+	dayFirst := regexp.MustCompile(`^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$`)
 	f.Fuzz(func(t *testing.T, s string) {
 		d, err := UnmarshalDate(s)
 		if err != nil {
 			return
 		}
-		if got := d.Format("2006-01-02"); got != strings.TrimSpace(s) {
-			t.Fatalf("%q accepted as %s", s, got)
+		s = strings.TrimSpace(s)
+		if d.Format("2006-01-02") == s {
+			return
+		}
+		m := dayFirst.FindStringSubmatch(s)
+		if m == nil {
+			t.Fatalf("%q accepted as %s", s, d.Format(time.DateOnly))
+		}
+		day, _ := strconv.Atoi(m[1])
+		month, _ := strconv.Atoi(m[2])
+		year, _ := strconv.Atoi(m[3])
+		if d.Day() != day || int(d.Month()) != month || d.Year() != year {
+			t.Fatalf("%q accepted as %s", s, d.Format(time.DateOnly))
 		}
 	})
 }
@@ -52,19 +66,26 @@ func FuzzDate(f *testing.F) {
 // Money is whole đồng: a string or JSON number is either refused or read
 // exactly.
 func FuzzMoney(f *testing.F) {
-	for _, s := range []string{"1232000", "1.232.000", "1,232,000", "-5", "9223372036854775807", "9223372036854775808", "1e6", " 42 "} {
+	for _, s := range []string{"1232000", "1.232.000", "1.232.000 đ", "1,232,000", "2.450", "-5", "9223372036854775807", "9223372036854775808", "1e6", " 42 "} {
 		f.Add(s)
 	}
+	digits := strings.NewReplacer(".", "", " ", "", "\u00a0", "")
 	f.Fuzz(func(t *testing.T, s string) {
-		for _, v := range []any{s, json.Number(s)} {
-			n, err := UnmarshalMoney(v)
-			if err != nil {
-				continue
+		if n, err := UnmarshalMoney(json.Number(s)); err == nil {
+			if back, perr := strconv.ParseInt(s, 10, 64); perr != nil || back != n {
+				t.Fatalf("JSON number %q accepted as %d", s, n)
 			}
-			back, perr := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
-			if perr != nil || back != n {
-				t.Fatalf("%q (%T) accepted as %d", s, v, n)
-			}
+		}
+		n, err := UnmarshalMoney(s)
+		if err != nil {
+			return
+		}
+		plain := strings.ToLower(strings.TrimSpace(s))
+		for _, unit := range []string{"đồng", "vnđ", "vnd", "đ"} {
+			plain = strings.TrimSpace(strings.TrimSuffix(plain, unit))
+		}
+		if back, perr := strconv.ParseInt(digits.Replace(plain), 10, 64); perr != nil || back != n {
+			t.Fatalf("%q accepted as %d", s, n)
 		}
 	})
 }

@@ -13,6 +13,8 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/sodoan/sodoan/internal/apperr"
+	"github.com/sodoan/sodoan/internal/dates"
+	"github.com/sodoan/sodoan/internal/money"
 )
 
 // Dates are carried as time.Time at midnight UTC; only the calendar date
@@ -25,23 +27,20 @@ func MarshalDate(t time.Time) graphql.Marshaler {
 	})
 }
 
-// UnmarshalDate reads a Date scalar; only YYYY-MM-DD is accepted, so
-// 29/12/2022 and 12/29/2022 cannot be confused.
+// UnmarshalDate reads a Date scalar: YYYY-MM-DD, or day first as
+// Vietnamese writes it (26/03/2026); the day always comes first, so
+// 03/04/2026 is 3 April.
 func UnmarshalDate(v any) (time.Time, error) {
 	s, ok := v.(string)
 	if !ok {
-		return time.Time{}, badScalar("Date", "a string YYYY-MM-DD such as 2022-12-29", "chuỗi YYYY-MM-DD, ví dụ 2022-12-29")
+		return time.Time{}, badScalar("Date", "a string such as 26/03/2026 or 2026-03-26", "chuỗi ngày/tháng/năm, ví dụ 26/03/2026 (hoặc 2026-03-26)")
 	}
-	t, err := ParseDate(s)
+	t, err := dates.Parse(s)
 	if err != nil {
-		return time.Time{}, badScalar("Date", "a real calendar date written YYYY-MM-DD such as 2022-12-29", "một ngày có thật, viết YYYY-MM-DD, ví dụ 2022-12-29")
+		return time.Time{}, badScalar("Date", "a real calendar date written 26/03/2026 (day/month/year) or 2026-03-26",
+			"một ngày có thật, viết ngày/tháng/năm như 26/03/2026 (hoặc 2026-03-26)")
 	}
 	return t, nil
-}
-
-// ParseDate parses YYYY-MM-DD into midnight UTC.
-func ParseDate(s string) (time.Time, error) {
-	return time.Parse(time.DateOnly, strings.TrimSpace(s))
 }
 
 // MarshalMoney writes đồng as a JSON number.
@@ -51,10 +50,9 @@ func MarshalMoney(n int64) graphql.Marshaler {
 	})
 }
 
-// UnmarshalMoney reads đồng from a whole number or a string of digits
-// ("1232000"); thousands separators are refused rather than guessed at,
-// since "1.232.000" and "1,232,000" mean the same to a Vietnamese reader but
-// not to every client.
+// UnmarshalMoney reads đồng from a whole number, or from a string as
+// people type it (money.Parse: 2450000, 2.450.000, 2.450.000 đ). A comma
+// is refused rather than guessed at: 2,5 is two and a half in Vietnamese.
 func UnmarshalMoney(v any) (int64, error) {
 	switch x := v.(type) {
 	case int:
@@ -64,7 +62,11 @@ func UnmarshalMoney(v any) (int64, error) {
 	case int64:
 		return x, nil
 	case json.Number:
-		return parseMoney(string(x))
+		// A JSON number is read as JSON writes it: 2.450 is two and
+		// some, not 2450.
+		if n, err := strconv.ParseInt(string(x), 10, 64); err == nil {
+			return n, nil
+		}
 	case string:
 		return parseMoney(x)
 	case float64:
@@ -72,13 +74,14 @@ func UnmarshalMoney(v any) (int64, error) {
 			return int64(x), nil
 		}
 	}
-	return 0, badScalar("Money", "a whole number of đồng such as 1232000", "số đồng nguyên, ví dụ 1232000")
+	return 0, badScalar("Money", "a whole number of đồng such as 2450000 or \"2.450.000\"", "số đồng nguyên, ví dụ 2450000 hoặc \"2.450.000\"")
 }
 
 func parseMoney(s string) (int64, error) {
-	n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+	n, err := money.Parse(s)
 	if err != nil {
-		return 0, badScalar("Money", "a whole number of đồng such as 1232000, without separators", "số đồng nguyên, ví dụ 1232000, không có dấu phân cách")
+		return 0, badScalar("Money", "a whole number of đồng such as 2450000 or 2.450.000, without decimals or commas",
+			"số đồng nguyên, ví dụ 2450000 hoặc 2.450.000 (dấu chấm ngăn hàng nghìn, không có phần thập phân hay dấu phẩy)")
 	}
 	return n, nil
 }

@@ -1,4 +1,5 @@
-// Package money bounds amounts of đồng and adds them without overflow.
+// Package money bounds amounts of đồng, adds them without overflow and
+// reads them as people type them.
 //
 // One contribution is at most MaxContribution; totals over many of them
 // saturate at the int64 limit instead of failing, in Go (Add) and in SQL
@@ -7,8 +8,11 @@
 package money
 
 import (
+	"errors"
 	"math"
+	"regexp"
 	"strconv"
+	"strings"
 )
 
 // MaxContribution is the largest amount one contribution may record:
@@ -47,4 +51,40 @@ func Sum(amounts ...int64) int64 {
 func SumSQL(expr string) string {
 	return "greatest(least(coalesce(sum(" + expr + "), 0), " + strconv.FormatInt(math.MaxInt64, 10) + "), " +
 		strconv.FormatInt(math.MinInt64, 10) + ")::bigint"
+}
+
+// ErrNotAnAmount is a text that is not a whole number of đồng.
+var ErrNotAnAmount = errors.New("not an amount: expected a whole number of đồng such as 2450000 or 2.450.000")
+
+// grouped is a whole number written with its thousands apart, by dots as
+// Vietnamese writes them (2.450.000) or by spaces (2 450 000), one
+// separator throughout.
+var grouped = regexp.MustCompile(`^-?\d{1,3}(?:([. \x{00A0}])\d{3})(?:[. \x{00A0}]\d{3})*$`)
+
+// Parse reads a whole number of đồng as typed: 2450000, 2.450.000 or
+// 2 450 000, with or without a trailing đ, đồng or VND. A comma is
+// refused: in Vietnamese it marks decimals (2,5), and in English it
+// separates thousands, so either reading could be wrong; so is a dot that
+// does not group thousands (2.45).
+func Parse(s string) (int64, error) {
+	s = strings.TrimSpace(s)
+	lower := strings.ToLower(s)
+	for _, unit := range []string{"đồng", "vnđ", "vnd", "đ"} {
+		if strings.HasSuffix(lower, unit) {
+			s = strings.TrimSpace(s[:len(s)-len(unit)])
+			break
+		}
+	}
+	if m := grouped.FindStringSubmatch(s); m != nil {
+		sep := m[1]
+		if strings.Count(s, sep) != strings.Count(s, ".")+strings.Count(s, " ")+strings.Count(s, "\u00a0") {
+			return 0, ErrNotAnAmount // mixed separators
+		}
+		s = strings.ReplaceAll(s, sep, "")
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return 0, ErrNotAnAmount
+	}
+	return n, nil
 }
