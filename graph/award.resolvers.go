@@ -181,7 +181,7 @@ func (r *pledgeResolver) Signatures(ctx context.Context, obj *award.Pledge, firs
 	l := loaders(ctx)
 	return seenList(ctx, obj.ID, first, after, l.Signatures, l.SignatureCount, func(ctx context.Context) (int, error) {
 		c, err := loaders(ctx).PledgeCounts.Load(ctx, obj.ID)
-		return c.Signed, err
+		return c.Signatures, err
 	}, func(viewer *access.Principal, p page.Request) (page.Page[*award.Signature], error) {
 		return r.AwardStore.Signatures(ctx, obj.ID, viewer, p)
 	})

@@ -267,3 +267,82 @@ func TestUserErrorLanguage(t *testing.T) {
 		}
 	}
 }
+
+// A pledge's share is one figure: the pledge itself and the yearly report
+// of its unit give the same signed and eligible counts, over the members
+// at the year's end. A signer who left in September stays in the
+// signatures list but is not counted, for a branch's pledge and for the
+// bloc's (whose report counts it from the kept rollups).
+func TestPledgeShareIsTheReportsShare(t *testing.T) {
+	t.Parallel()
+	tr := newTree(t)
+	stays := tr.member(t, tr.branchA, "Nguyễn Thị Mai", nil)
+	leaves := tr.member(t, tr.branchA, "Lê Văn Sơn", map[string]any{"gender": "MALE"})
+	tr.member(t, tr.branchA, "Đặng Thị Huệ", nil)
+	inB := tr.member(t, tr.branchB, "Trần Thị Cúc", nil)
+
+	type counts struct {
+		SignedCount, EligibleCount int
+		SignedShare                *float64
+		Signatures                 struct{ TotalCount int }
+	}
+	pledge := func(unit string, signers ...string) string {
+		var created struct{ Pledge struct{ ID string } }
+		tr.env.MustMutate(t, "pledgeCreate", "PledgeCreateInput", "pledge { id }", map[string]any{
+			"unitId": unit, "year": 2022, "title": "Nói không với tệ nạn xã hội",
+		}, &created)
+		tr.env.MustMutate(t, "pledgeSign", "PledgeSignInput", "__typename",
+			map[string]any{"pledgeId": created.Pledge.ID, "memberIds": signers, "signedOn": "2022-03-10"}, nil)
+		return created.Pledge.ID
+	}
+	branchPledge := pledge(tr.branchA, stays, leaves)
+	blocPledge := pledge(tr.bloc, stays, leaves, inB)
+	tr.env.MustMutate(t, "memberLeave", "MemberLeaveInput", "__typename",
+		map[string]any{"id": leaves, "version": 1, "reason": "REMOVED", "on": "2022-09-15"}, nil)
+
+	for _, tt := range []struct {
+		name, unit, pledge           string
+		signatures, signed, eligible int
+	}{
+		{"branch", tr.branchA, branchPledge, 2, 1, 2},
+		{"bloc", tr.bloc, blocPledge, 3, 2, 3},
+	} {
+		var got struct{ Node counts }
+		tr.env.MustDo(t, `query($id: ID!) { node(id: $id) { ... on Pledge { signedCount eligibleCount signedShare signatures { totalCount } } } }`,
+			map[string]any{"id": tt.pledge}, &got)
+		c := got.Node
+		want := float64(tt.signed) / float64(tt.eligible)
+		if c.Signatures.TotalCount != tt.signatures || c.SignedCount != tt.signed || c.EligibleCount != tt.eligible ||
+			c.SignedShare == nil || *c.SignedShare != want {
+			t.Errorf("%s pledge: %+v, want %d signatures, %d of %d signed", tt.name, c, tt.signatures, tt.signed, tt.eligible)
+		}
+		var report struct {
+			YearlyReport struct {
+				Pledges struct {
+					Edges []struct {
+						Node struct {
+							Pledge           struct{ ID string }
+							Eligible, Signed int
+							Share            *float64
+						}
+					}
+				}
+			}
+		}
+		tr.env.MustDo(t, `query($u: ID!) { yearlyReport(unitId: $u, year: 2022) { pledges { edges { node { pledge { id } eligible signed share } } } } }`,
+			map[string]any{"u": tt.unit}, &report)
+		found := false
+		for _, e := range report.YearlyReport.Pledges.Edges {
+			if n := e.Node; n.Pledge.ID == tt.pledge {
+				found = true
+				if n.Signed != c.SignedCount || n.Eligible != c.EligibleCount || n.Share == nil || *n.Share != *c.SignedShare {
+					t.Errorf("%s pledge: the report says %d of %d (%v), the pledge %d of %d", tt.name, n.Signed, n.Eligible, n.Share,
+						c.SignedCount, c.EligibleCount)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("%s pledge missing from its unit's report: %+v", tt.name, report.YearlyReport.Pledges.Edges)
+		}
+	}
+}

@@ -178,21 +178,37 @@ func (s *Store) CountPledges(ctx context.Context, f PledgeFilter) (int, error) {
 	return pledges.count(ctx, s.pool, f)
 }
 
-// PledgeCounts are the figures behind "100% of members pledged".
+// PledgeCounts are the figures behind "100% of members pledged", by the
+// one definition the yearly report uses too: a pledge of year Y is put to
+// the members in its unit or the units below it at the end of Y (31
+// December, by the tree of that day; for the year under way, the members
+// now, since no departure can be dated ahead). Its share is Signed ÷
+// Eligible. A member who signed and then left before the year's end
+// stays among its Signatures but not in Signed.
 type PledgeCounts struct {
+	// Signatures is every signature, whoever signed.
+	Signatures int
+	// Signed is the signatures of the Eligible members.
 	Signed int
-	// Eligible is the active members of the pledge's unit and units below it.
+	// Eligible is the members of the pledge's unit and below at the year's end.
 	Eligible int
 }
 
-// CountsOf returns signed and eligible counts for each pledge, keyed by pledge.
+// CountsOf returns the counts of each pledge, keyed by pledge. A pledge
+// whose unit no longer existed at its year's end has no eligible members.
 func (s *Store) CountsOf(ctx context.Context, pledgeIDs []int64) (map[int64]PledgeCounts, error) {
-	out, err := db.ByIDScan(ctx, s.pool, `SELECT p.id,
-			(SELECT count(*) FROM pledge_signatures s WHERE s.pledge_id = p.id),
-			(SELECT count(*) FROM members m JOIN units u ON u.id = m.unit_id
-			  WHERE m.status = 'ACTIVE' AND u.path <@ pu.path)
-		FROM pledges p JOIN units pu ON pu.id = p.unit_id WHERE p.id = ANY($1)`,
-		func(c *PledgeCounts) []any { return []any{&c.Signed, &c.Eligible} }, pledgeIDs)
+	out, err := db.ByIDScan(ctx, s.pool, `WITH p AS (SELECT pl.id, make_date(pl.year, 12, 31) AS d, v.path
+			FROM pledges pl LEFT JOIN unit_versions v ON v.unit_id = pl.unit_id AND v.during @> make_date(pl.year, 12, 31)
+			WHERE pl.id = ANY ($1)),
+		counted AS (SELECT p.id, count(*) AS eligible, count(g.member_id) AS signed FROM p
+			JOIN unit_versions uv ON uv.path <@ p.path AND uv.during @> p.d
+			JOIN member_stays st ON st.unit_id = uv.unit_id AND st.entered_on <= p.d AND (st.left_on IS NULL OR st.left_on > p.d)
+			LEFT JOIN pledge_signatures g ON g.pledge_id = p.id AND g.member_id = st.member_id
+			GROUP BY p.id)
+		SELECT p.id, (SELECT count(*) FROM pledge_signatures g WHERE g.pledge_id = p.id),
+			coalesce(c.signed, 0), coalesce(c.eligible, 0)
+		FROM p LEFT JOIN counted c ON c.id = p.id`,
+		func(c *PledgeCounts) []any { return []any{&c.Signatures, &c.Signed, &c.Eligible} }, pledgeIDs)
 	if err != nil {
 		return nil, fmt.Errorf("pledge counts: %w", err)
 	}
