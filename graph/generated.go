@@ -29212,7 +29212,7 @@ func (ec *executionContext) unmarshalInputMemberFilter(ctx context.Context, obj 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"unitId", "statuses", "positions", "gender", "minAge", "maxAge", "search"}
+	fieldsInOrder := [...]string{"unitId", "statuses", "positions", "gender", "minAge", "maxAge", "turns30By", "turns30From", "search"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -29261,6 +29261,20 @@ func (ec *executionContext) unmarshalInputMemberFilter(ctx context.Context, obj 
 				return it, err
 			}
 			it.MaxAge = graphql.OmittableOf(data)
+		case "turns30By":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("turns30By"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Turns30By = graphql.OmittableOf(data)
+		case "turns30From":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("turns30From"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Turns30From = graphql.OmittableOf(data)
 		case "search":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("search"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)

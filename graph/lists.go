@@ -130,12 +130,20 @@ func memberFilter(in *model.MemberFilter) (member.Filter, error) {
 	return decodeFilter(in, func(in *model.MemberFilter, a *filterArgs) member.Filter {
 		f := member.Filter{UnitID: a.id(model.KindUnit, value(in.UnitID)),
 			Statuses: list(in.Statuses), Positions: list(in.Positions), Gender: value(in.Gender),
-			MinAge: intPtr(value(in.MinAge)), MaxAge: intPtr(value(in.MaxAge))}
-		for _, age := range []*int{f.MinAge, f.MaxAge} {
-			if age != nil && (*age < 0 || *age > 120) {
-				a.keep(&apperr.Error{Code: apperr.BadUserInput, Field: []string{"filter", "minAge"},
+			MinAge: intPtr(value(in.MinAge)), MaxAge: intPtr(value(in.MaxAge)),
+			Turns30By: value(in.Turns30By), Turns30From: value(in.Turns30From)}
+		for _, age := range []struct {
+			name string
+			n    *int
+		}{{"minAge", f.MinAge}, {"maxAge", f.MaxAge}} {
+			if age.n != nil && (*age.n < 0 || *age.n > 120) {
+				a.keep(&apperr.Error{Code: apperr.BadUserInput, Field: []string{"filter", age.name},
 					Message: "ages must be between 0 and 120", VI: "Tuổi phải từ 0 đến 120."})
 			}
+		}
+		if f.Turns30From != nil && (f.Turns30By == nil || f.Turns30From.After(*f.Turns30By)) {
+			a.keep(&apperr.Error{Code: apperr.BadUserInput, Field: []string{"filter", "turns30From"},
+				Message: "turns30From needs turns30By, on or after it", VI: "turns30From cần đi cùng turns30By, không sau ngày đó."})
 		}
 		f.Search = a.search(value(in.Search))
 		return f

@@ -195,10 +195,20 @@ func TestMemberSearchFilterAndOrder(t *testing.T) {
 		{"positions", "positions: [SECRETARY, DEPUTY_SECRETARY]", branch, []string{"Phạm Ngọc Ánh", "Trần Thị Bình"}},
 		{"age band 20-25", "minAge: 20, maxAge: 25", branch, []string{"Nguyễn Văn An", "Phạm Ngọc Ánh", "Nguyễn Thị Yến"}},
 		{"statuses", "statuses: [AGED_OUT]", branch, nil},
+		{"reaching 30 by the year's end", fmt.Sprintf(`turns30By: "31/12/%d"`, thisYear), branch, []string{"Đỗ Thành Đạt"}},
+		{"not yet 30 the day before", fmt.Sprintf(`turns30By: "%d-01-14"`, thisYear), branch, nil},
+		{"reaching 30 within the next two years", fmt.Sprintf(`turns30From: "01/01/%d", turns30By: "31/12/%d"`, thisYear+1, thisYear+2),
+			branch, []string{"Trần Thị Bình"}},
 	}
 	for _, tt := range tests {
 		if got := list(tt.filter, tt.vars); !slices.Equal(got, tt.want) {
 			t.Errorf("%s: got %v, want %v", tt.name, got, tt.want)
+		}
+	}
+	for _, filter := range []string{`turns30From: "2026-01-01"`, `turns30From: "2027-01-01", turns30By: "2026-12-31"`} {
+		resp := tr.env.Do(t, `{ members(filter: {`+filter+`}) { totalCount } }`, nil)
+		if len(resp.Errors) != 1 || resp.Errors[0].Extensions["code"] != "BAD_USER_INPUT" {
+			t.Errorf("%s: want BAD_USER_INPUT, got %+v", filter, resp.Errors)
 		}
 	}
 }

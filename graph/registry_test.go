@@ -52,6 +52,7 @@ func TestAgeFilterMatchesOnlyReadableMembers(t *testing.T) {
 	for _, q := range []string{
 		`query($a: ID!) { members(filter: {unitId: $a, minAge: 18}) { totalCount edges { node { id } } } }`,
 		`query($a: ID!) { unit(id: $a) { members(filter: {minAge: 18}) { totalCount edges { node { id } } } } }`,
+		`query($a: ID!) { members(filter: {unitId: $a, turns30By: "31/12/2999"}) { totalCount edges { node { id } } } }`,
 	} {
 		resp := elsewhere.Do(t, q, map[string]any{"a": c.branchA})
 		data := string(resp.Data)

@@ -470,6 +470,13 @@ type MemberFilter struct {
 	MinAge graphql.Omittable[*int32] `json:"minAge,omitempty"`
 	// Only members at most this old today.
 	MaxAge graphql.Omittable[*int32] `json:"maxAge,omitempty"`
+	// Only members whose 30th birthday, the Union's age limit, falls on or before
+	// this day: with `statuses: [ACTIVE]`, those who should age out (trưởng thành)
+	// by then. Personal data, like minAge: officers only, matching only members
+	// whose birth date the caller may read, and logged as a read.
+	Turns30By graphql.Omittable[*time.Time] `json:"turns30By,omitempty"`
+	// With turns30By: only members whose 30th birthday is on or after this day, so those who reach 30 within the period.
+	Turns30From graphql.Omittable[*time.Time] `json:"turns30From,omitempty"`
 	// Words of the name; accents and case are ignored ("nguyen van an" finds "Nguyễn Văn An").
 	Search graphql.Omittable[*string] `json:"search,omitempty"`
 }

@@ -72,11 +72,19 @@ type Filter struct {
 	Gender    *Gender
 	MinAge    *int
 	MaxAge    *int
-	Search    string
+	// Turns30By and Turns30From bound the day a member reaches AgeLimit.
+	Turns30By, Turns30From *time.Time
+	Search                 string
 }
 
+// AgeLimit is the Union's age limit: members age out (trưởng thành) once
+// they reach it.
+const AgeLimit = 30
+
 // ByPersonalData reports whether the filter looks at personal data.
-func (f Filter) ByPersonalData() bool { return f.MinAge != nil || f.MaxAge != nil }
+func (f Filter) ByPersonalData() bool {
+	return f.MinAge != nil || f.MaxAge != nil || f.Turns30By != nil || f.Turns30From != nil
+}
 
 func (s *Store) where(f Filter, args *db.Args) []string {
 	var conds []string
@@ -108,6 +116,13 @@ func (s *Store) where(f Filter, args *db.Args) []string {
 	if f.MaxAge != nil {
 		// At most N years old: the N+1th birthday is still to come.
 		conds = append(conds, `m.birth_date > `+args.Add(today.AddDate(-*f.MaxAge-1, 0, 0)))
+	}
+	if f.Turns30By != nil {
+		// Reaching the limit by a day: born on or before that day, the limit's years back.
+		conds = append(conds, `m.birth_date <= `+args.Add(f.Turns30By.AddDate(-AgeLimit, 0, 0)))
+	}
+	if f.Turns30From != nil {
+		conds = append(conds, `m.birth_date >= `+args.Add(f.Turns30From.AddDate(-AgeLimit, 0, 0)))
 	}
 	conds = append(conds, db.SearchConds("m.search", f.Search, args)...)
 	return conds
