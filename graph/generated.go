@@ -794,6 +794,7 @@ type ComplexityRoot struct {
 	ReportMembers struct {
 		Admitted       func(childComplexity int) int
 		AgedOut        func(childComplexity int) int
+		AtAgeLimit     func(childComplexity int) int
 		AtYearEnd      func(childComplexity int) int
 		AtYearStart    func(childComplexity int) int
 		Committee      func(childComplexity int) int
@@ -4405,6 +4406,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ReportMembers.AgedOut(childComplexity), true
+	case "ReportMembers.atAgeLimit":
+		if e.ComplexityRoot.ReportMembers.AtAgeLimit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportMembers.AtAgeLimit(childComplexity), true
 	case "ReportMembers.atYearEnd":
 		if e.ComplexityRoot.ReportMembers.AtYearEnd == nil {
 			break
@@ -6803,6 +6810,8 @@ func (ec *executionContext) childFields_ReportMembers(ctx context.Context, field
 		return ec.fieldContext_ReportMembers_agedOut(ctx, field)
 	case "removed":
 		return ec.fieldContext_ReportMembers_removed(ctx, field)
+	case "atAgeLimit":
+		return ec.fieldContext_ReportMembers_atAgeLimit(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ReportMembers", field.Name)
 }
@@ -22377,6 +22386,29 @@ func (ec *executionContext) fieldContext_ReportMembers_removed(_ context.Context
 	return graphql.NewScalarFieldContext("ReportMembers", field, false, false, "Int")
 }
 
+func (ec *executionContext) _ReportMembers_atAgeLimit(ctx context.Context, field graphql.CollectedField, obj *report.Members) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportMembers_atAgeLimit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AtAgeLimit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportMembers_atAgeLimit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportMembers", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Role_kind(ctx context.Context, field graphql.CollectedField, obj *account.Role) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -37344,6 +37376,11 @@ func (ec *executionContext) _ReportMembers(ctx context.Context, sel ast.Selectio
 			}
 		case "removed":
 			out.Values[i] = ec._ReportMembers_removed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "atAgeLimit":
+			out.Values[i] = ec._ReportMembers_atAgeLimit(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

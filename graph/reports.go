@@ -100,6 +100,7 @@ func partsOf(oc *graphql.OperationContext, fields []graphql.CollectedField) repo
 			p.Members = true
 			for _, sub := range graphql.CollectFields(oc, f.Selections, []string{"ReportMembers"}) {
 				p.YearStart = p.YearStart || sub.Name == "atYearStart"
+				p.AgeLimit = p.AgeLimit || sub.Name == "atAgeLimit"
 			}
 		case "workAreas", "total":
 			p.Activities = true

@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/sodoan/sodoan/internal/activity"
+	"github.com/sodoan/sodoan/internal/member"
 	"github.com/sodoan/sodoan/internal/money"
 )
 
@@ -134,6 +135,7 @@ func (f figures) sections(parts Parts) []section {
 		// The year-end count is also what the work areas' shares divide by.
 		{parts.Members || parts.Activities, f.headcount, 1},
 		{parts.YearStart, f.yearStart, 0},
+		{parts.AgeLimit, f.ageLimit, 0},
 		{parts.Members, f.movements, 1},
 		{parts.Activities, f.activityKinds, 1},
 		{parts.Activities, f.participations, 2},
@@ -198,6 +200,18 @@ func (f figures) yearStart() {
 		return
 	}
 	b.Queue(`SELECT count(*) FROM ` + atStart + ` s`).QueryRow(func(row pgx.Row) error { return row.Scan(&m.AtYearStart) })
+}
+
+// ageLimit queues the members on the report's date who have reached the
+// age limit by then (born that many years before it, or earlier) and have
+// not aged out: their stays on the date, in the scope's units, whose
+// member's birth date is that old.
+func (f figures) ageLimit() {
+	b, m := f.b, &f.r.Members
+	b.Queue(`SELECT count(*) FROM `+f.t.scope+` s
+		JOIN member_stays st ON st.unit_id = s.unit_id AND st.entered_on <= $1::date AND (st.left_on IS NULL OR st.left_on > $1::date)
+		JOIN members m ON m.id = st.member_id AND m.birth_date <= $2::date`,
+		f.end, f.end.AddDate(-member.AgeLimit, 0, 0)).QueryRow(func(row pgx.Row) error { return row.Scan(&m.AtAgeLimit) })
 }
 
 // movements queues the members admitted, moved in or out, aged out and

@@ -85,6 +85,9 @@ type Members struct {
 	TransferredOut int
 	AgedOut        int
 	Removed        int
+	// AtAgeLimit is the members on the report's date who have reached
+	// the age limit (member.AgeLimit) and not aged out.
+	AtAgeLimit int
 }
 
 // KindCount is a number of activities of one kind.
@@ -212,6 +215,7 @@ func notInYear(year int) error {
 type Parts struct {
 	Members       bool // counts at the year's end, by gender and position; movements in the year
 	YearStart     bool // the count at the year's start (replays the history to the year before's end)
+	AgeLimit      bool // the members at the age limit on the report's date (reads their birth dates)
 	Activities    bool // work areas and total: activities, participations, share, hours, contributions
 	Notable       bool // the most substantial activities of each work area
 	Monthly       bool
