@@ -131,7 +131,12 @@ func mutationCases() []mutationCase {
 			return map[string]any{"id": member(t, c), "version": 1, "toUnitId": c.branchB, "on": "2023-01-01"}
 		}},
 		{"memberLeave", "MemberLeaveInput", unitManagers, func(t *testing.T, c *callers) map[string]any {
-			return map[string]any{"id": member(t, c), "version": 1, "reason": "AGED_OUT", "on": "2023-01-01"}
+			return map[string]any{"id": member(t, c), "version": 1, "reason": "AGED_OUT", "on": "2023-01-01",
+				"earlyReason": "PARTY_MEMBER", "decisionNumber": "12-QĐ/ĐTN"}
+		}},
+		{"membersAgeOut", "MembersAgeOutInput", unitManagers, func(t *testing.T, c *callers) map[string]any {
+			return map[string]any{"members": []map[string]any{{"id": member(t, c), "version": 1, "earlyReason": "PARTY_MEMBER"}},
+				"on": "2023-01-01", "decisionNumber": "12-QĐ/ĐTN"}
 		}},
 		{"memberDelete", "MemberDeleteInput", unitManagers, func(t *testing.T, c *callers) map[string]any {
 			return map[string]any{"id": member(t, c), "version": 1}

@@ -406,6 +406,7 @@ type ComplexityRoot struct {
 
 	MemberEvent struct {
 		DecisionNumber func(childComplexity int) int
+		EarlyReason    func(childComplexity int) int
 		FromExternal   func(childComplexity int) int
 		FromUnit       func(childComplexity int) int
 		Kind           func(childComplexity int) int
@@ -436,6 +437,11 @@ type ComplexityRoot struct {
 
 	MemberUpdatePayload struct {
 		Member     func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
+	MembersAgeOutPayload struct {
+		Members    func(childComplexity int) int
 		UserErrors func(childComplexity int) int
 	}
 
@@ -479,6 +485,7 @@ type ComplexityRoot struct {
 		MemberLeave          func(childComplexity int, input model.MemberLeaveInput) int
 		MemberTransfer       func(childComplexity int, input model.MemberTransferInput) int
 		MemberUpdate         func(childComplexity int, input model.MemberUpdateInput) int
+		MembersAgeOut        func(childComplexity int, input model.MembersAgeOutInput) int
 		MembersRate          func(childComplexity int, input model.MembersRateInput) int
 		MembersRatingsRemove func(childComplexity int, input model.MembersRatingsRemoveInput) int
 		ParticipationsRecord func(childComplexity int, input model.ParticipationsRecordInput) int
@@ -1134,6 +1141,7 @@ type MutationResolver interface {
 	MemberUpdate(ctx context.Context, input model.MemberUpdateInput) (*model.MemberUpdatePayload, error)
 	MemberTransfer(ctx context.Context, input model.MemberTransferInput) (*model.MemberTransferPayload, error)
 	MemberLeave(ctx context.Context, input model.MemberLeaveInput) (*model.MemberLeavePayload, error)
+	MembersAgeOut(ctx context.Context, input model.MembersAgeOutInput) (*model.MembersAgeOutPayload, error)
 	MemberDelete(ctx context.Context, input model.MemberDeleteInput) (*model.MemberDeletePayload, error)
 	PostCreate(ctx context.Context, input model.PostCreateInput) (*model.PostPayload, error)
 	PostUpdate(ctx context.Context, input model.PostUpdateInput) (*model.PostPayload, error)
@@ -2501,6 +2509,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MemberEvent.DecisionNumber(childComplexity), true
+	case "MemberEvent.earlyReason":
+		if e.ComplexityRoot.MemberEvent.EarlyReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberEvent.EarlyReason(childComplexity), true
 	case "MemberEvent.fromExternal":
 		if e.ComplexityRoot.MemberEvent.FromExternal == nil {
 			break
@@ -2619,6 +2633,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MemberUpdatePayload.UserErrors(childComplexity), true
+
+	case "MembersAgeOutPayload.members":
+		if e.ComplexityRoot.MembersAgeOutPayload.Members == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembersAgeOutPayload.Members(childComplexity), true
+	case "MembersAgeOutPayload.userErrors":
+		if e.ComplexityRoot.MembersAgeOutPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembersAgeOutPayload.UserErrors(childComplexity), true
 
 	case "MembersRatePayload.ratings":
 		if e.ComplexityRoot.MembersRatePayload.Ratings == nil {
@@ -2913,6 +2940,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.MemberUpdate(childComplexity, args["input"].(model.MemberUpdateInput)), true
+	case "Mutation.membersAgeOut":
+		if e.ComplexityRoot.Mutation.MembersAgeOut == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_membersAgeOut_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MembersAgeOut(childComplexity, args["input"].(model.MembersAgeOutInput)), true
 	case "Mutation.membersRate":
 		if e.ComplexityRoot.Mutation.MembersRate == nil {
 			break
@@ -5368,6 +5406,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ContributionUpdateInput", ec.unmarshalInputContributionUpdateInput),
 			graphql.NewInputUnmarshaler("GuestInput", ec.unmarshalInputGuestInput),
 			graphql.NewInputUnmarshaler("LoginInput", ec.unmarshalInputLoginInput),
+			graphql.NewInputUnmarshaler("MemberAgeOutInput", ec.unmarshalInputMemberAgeOutInput),
 			graphql.NewInputUnmarshaler("MemberArrivalInput", ec.unmarshalInputMemberArrivalInput),
 			graphql.NewInputUnmarshaler("MemberCreateInput", ec.unmarshalInputMemberCreateInput),
 			graphql.NewInputUnmarshaler("MemberDeleteInput", ec.unmarshalInputMemberDeleteInput),
@@ -5376,6 +5415,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("MemberRatingInput", ec.unmarshalInputMemberRatingInput),
 			graphql.NewInputUnmarshaler("MemberTransferInput", ec.unmarshalInputMemberTransferInput),
 			graphql.NewInputUnmarshaler("MemberUpdateInput", ec.unmarshalInputMemberUpdateInput),
+			graphql.NewInputUnmarshaler("MembersAgeOutInput", ec.unmarshalInputMembersAgeOutInput),
 			graphql.NewInputUnmarshaler("MembersRateInput", ec.unmarshalInputMembersRateInput),
 			graphql.NewInputUnmarshaler("MembersRatingsRemoveInput", ec.unmarshalInputMembersRatingsRemoveInput),
 			graphql.NewInputUnmarshaler("NewUnitInput", ec.unmarshalInputNewUnitInput),
@@ -6198,6 +6238,8 @@ func (ec *executionContext) childFields_MemberEvent(ctx context.Context, field g
 		return ec.fieldContext_MemberEvent_toExternal(ctx, field)
 	case "note":
 		return ec.fieldContext_MemberEvent_note(ctx, field)
+	case "earlyReason":
+		return ec.fieldContext_MemberEvent_earlyReason(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MemberEvent", field.Name)
 }
@@ -6246,6 +6288,16 @@ func (ec *executionContext) childFields_MemberUpdatePayload(ctx context.Context,
 		return ec.fieldContext_MemberUpdatePayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MemberUpdatePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_MembersAgeOutPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "members":
+		return ec.fieldContext_MembersAgeOutPayload_members(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_MembersAgeOutPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MembersAgeOutPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_MembersRatePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7744,6 +7796,20 @@ func (ec *executionContext) field_Mutation_memberUpdate_args(ctx context.Context
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.MemberUpdateInput, error) {
 			return ec.unmarshalNMemberUpdateInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐMemberUpdateInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_membersAgeOut_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.MembersAgeOutInput, error) {
+			return ec.unmarshalNMembersAgeOutInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐMembersAgeOutInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -14346,6 +14412,29 @@ func (ec *executionContext) fieldContext_MemberEvent_note(_ context.Context, fie
 	return graphql.NewScalarFieldContext("MemberEvent", field, false, false, "String")
 }
 
+func (ec *executionContext) _MemberEvent_earlyReason(ctx context.Context, field graphql.CollectedField, obj *member.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberEvent_earlyReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EarlyReason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *member.EarlyReason) graphql.Marshaler {
+			return ec.marshalOEarlyAgeOutReason2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐEarlyReason(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MemberEvent_earlyReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MemberEvent", field, false, false, "EarlyAgeOutReason")
+}
+
 func (ec *executionContext) _MemberLeavePayload_member(ctx context.Context, field graphql.CollectedField, obj *model.MemberLeavePayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14661,6 +14750,70 @@ func (ec *executionContext) _MemberUpdatePayload_userErrors(ctx context.Context,
 func (ec *executionContext) fieldContext_MemberUpdatePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "MemberUpdatePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MembersAgeOutPayload_members(ctx context.Context, field graphql.CollectedField, obj *model.MembersAgeOutPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembersAgeOutPayload_members(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Members, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*member.Member) graphql.Marshaler {
+			return ec.marshalOMember2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐMemberᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MembersAgeOutPayload_members(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MembersAgeOutPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MembersAgeOutPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.MembersAgeOutPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembersAgeOutPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MembersAgeOutPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MembersAgeOutPayload",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
@@ -16689,6 +16842,50 @@ func (ec *executionContext) fieldContext_Mutation_memberLeave(ctx context.Contex
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_memberLeave_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_membersAgeOut(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_membersAgeOut(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().MembersAgeOut(ctx, fc.Args["input"].(model.MembersAgeOutInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MembersAgeOutPayload) graphql.Marshaler {
+			return ec.marshalNMembersAgeOutPayload2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐMembersAgeOutPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_membersAgeOut(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MembersAgeOutPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_membersAgeOut_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -28998,6 +29195,62 @@ func UnmarshalLoginInput(ctx context.Context, raw any) (model.LoginInput, error)
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputMemberAgeOutInput(ctx context.Context, obj any) (model.MemberAgeOutInput, error) {
+	var it model.MemberAgeOutInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "version", "earlyReason"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalNInt2int32(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		case "earlyReason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("earlyReason"))
+			data, err := ec.unmarshalOEarlyAgeOutReason2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐEarlyReason(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EarlyReason = graphql.OmittableOf(data)
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMemberAgeOutInput unmarshals raw into the MemberAgeOutInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMemberAgeOutInput(ctx context.Context, raw any) (model.MemberAgeOutInput, error) {
+	var out model.MemberAgeOutInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MemberAgeOutInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputMemberArrivalInput(ctx context.Context, obj any) (model.MemberArrivalInput, error) {
 	var it model.MemberArrivalInput
 	if obj == nil {
@@ -29342,7 +29595,7 @@ func (ec *executionContext) unmarshalInputMemberLeaveInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "version", "reason", "on", "decisionNumber", "note"}
+	fieldsInOrder := [...]string{"id", "version", "reason", "on", "decisionNumber", "note", "earlyReason"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -29391,6 +29644,13 @@ func (ec *executionContext) unmarshalInputMemberLeaveInput(ctx context.Context, 
 				return it, err
 			}
 			it.Note = graphql.OmittableOf(data)
+		case "earlyReason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("earlyReason"))
+			data, err := ec.unmarshalOEarlyAgeOutReason2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐEarlyReason(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EarlyReason = graphql.OmittableOf(data)
 		}
 	}
 	return it, nil
@@ -29657,6 +29917,69 @@ func (ec *executionContext) unmarshalInputMemberUpdateInput(ctx context.Context,
 func UnmarshalMemberUpdateInput(ctx context.Context, raw any) (model.MemberUpdateInput, error) {
 	var out model.MemberUpdateInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "MemberUpdateInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMembersAgeOutInput(ctx context.Context, obj any) (model.MembersAgeOutInput, error) {
+	var it model.MembersAgeOutInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"members", "on", "decisionNumber", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "members":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("members"))
+			data, err := ec.unmarshalNMemberAgeOutInput2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐMemberAgeOutInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Members = data
+		case "on":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("on"))
+			data, err := ec.unmarshalNDate2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.On = data
+		case "decisionNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decisionNumber"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecisionNumber = graphql.OmittableOf(data)
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = graphql.OmittableOf(data)
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMembersAgeOutInput unmarshals raw into the MembersAgeOutInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMembersAgeOutInput(ctx context.Context, raw any) (model.MembersAgeOutInput, error) {
+	var out model.MembersAgeOutInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MembersAgeOutInput", raw, &out)
 	return out, err
 }
 
@@ -34620,6 +34943,11 @@ func (ec *executionContext) _MemberEvent(ctx context.Context, sel ast.SelectionS
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "earlyReason":
+			out.Values[i] = ec._MemberEvent_earlyReason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -34786,6 +35114,44 @@ func (ec *executionContext) _MemberUpdatePayload(ctx context.Context, sel ast.Se
 			}
 		case "userErrors":
 			out.Values[i] = ec._MemberUpdatePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var membersAgeOutPayloadImplementors = []string{"MembersAgeOutPayload"}
+
+func (ec *executionContext) _MembersAgeOutPayload(ctx context.Context, sel ast.SelectionSet, obj *model.MembersAgeOutPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, membersAgeOutPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MembersAgeOutPayload")
+		case "members":
+			out.Values[i] = ec._MembersAgeOutPayload_members(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._MembersAgeOutPayload_userErrors(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -35234,6 +35600,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "memberLeave":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_memberLeave(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "membersAgeOut":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_membersAgeOut(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -40089,6 +40462,25 @@ func (ec *executionContext) marshalNMember2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋi
 	return ec._Member(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNMemberAgeOutInput2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐMemberAgeOutInputᚄ(ctx context.Context, v any) ([]*model.MemberAgeOutInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.MemberAgeOutInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMemberAgeOutInput2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐMemberAgeOutInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNMemberAgeOutInput2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐMemberAgeOutInput(ctx context.Context, v any) (*model.MemberAgeOutInput, error) {
+	res, err := ec.unmarshalInputMemberAgeOutInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNMemberConnection2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐConnection(ctx context.Context, sel ast.SelectionSet, v *model.Connection[*member.Member]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "MemberConnection!")
@@ -40327,6 +40719,19 @@ func (ec *executionContext) marshalNMemberUpdatePayload2ᚖgithubᚗcomᚋsodoan
 		return graphql.Null
 	}
 	return ec._MemberUpdatePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNMembersAgeOutInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐMembersAgeOutInput(ctx context.Context, v any) (model.MembersAgeOutInput, error) {
+	res, err := ec.unmarshalInputMembersAgeOutInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMembersAgeOutPayload2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐMembersAgeOutPayload(ctx context.Context, sel ast.SelectionSet, v *model.MembersAgeOutPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MembersAgeOutPayload!")
+		return graphql.Null
+	}
+	return ec._MembersAgeOutPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNMembersRateInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐMembersRateInput(ctx context.Context, v any) (model.MembersRateInput, error) {
@@ -42318,6 +42723,36 @@ func (ec *executionContext) marshalODateTime2ᚖtimeᚐTime(ctx context.Context,
 	return res
 }
 
+func (ec *executionContext) unmarshalOEarlyAgeOutReason2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐEarlyReason(ctx context.Context, v any) (*member.EarlyReason, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := model.UnmarshalString(v)
+	res := unmarshalOEarlyAgeOutReason2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐEarlyReason[tmp]
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOEarlyAgeOutReason2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐEarlyReason(ctx context.Context, sel ast.SelectionSet, v *member.EarlyReason) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := model.MarshalString(marshalOEarlyAgeOutReason2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐEarlyReason[*v])
+	return res
+}
+
+var (
+	unmarshalOEarlyAgeOutReason2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐEarlyReason = map[string]member.EarlyReason{
+		"PARTY_MEMBER":       member.EarlyPartyMember,
+		"COMMITTEE_DECISION": member.EarlyCommitteeDecision,
+	}
+	marshalOEarlyAgeOutReason2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐEarlyReason = map[member.EarlyReason]string{
+		member.EarlyPartyMember:       "PARTY_MEMBER",
+		member.EarlyCommitteeDecision: "COMMITTEE_DECISION",
+	}
+)
+
 func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
 	if v == nil {
 		return nil, nil
@@ -42469,6 +42904,25 @@ func (ec *executionContext) marshalOJSON2map(ctx context.Context, sel ast.Select
 	_ = ctx
 	res := graphql.MarshalMap(v)
 	return res
+}
+
+func (ec *executionContext) marshalOMember2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐMemberᚄ(ctx context.Context, sel ast.SelectionSet, v []*member.Member) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMember2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐMember(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalOMember2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐMember(ctx context.Context, sel ast.SelectionSet, v *member.Member) graphql.Marshaler {

@@ -144,9 +144,23 @@ func (r *mutationResolver) MemberLeave(ctx context.Context, input model.MemberLe
 		}
 		m, err := r.MemberStore.Leave(ctx, member.LeaveInput{
 			ID: id, Version: input.Version, Reason: reason, On: input.On,
-			DecisionNumber: value(input.DecisionNumber), Note: value(input.Note),
+			DecisionNumber: value(input.DecisionNumber), Note: value(input.Note), EarlyReason: value(input.EarlyReason),
 		})
 		return respond(ctx, &model.MemberLeavePayload{Member: m}, err)
+	})
+}
+
+func (r *mutationResolver) MembersAgeOut(ctx context.Context, input model.MembersAgeOutInput) (*model.MembersAgeOutPayload, error) {
+	var ids idsOf
+	members := make([]member.AgeOutMember, len(input.Members))
+	for i, m := range input.Members {
+		members[i] = member.AgeOutMember{ID: ids.one(model.KindMember, m.ID, "members", i, "id"), Version: m.Version,
+			EarlyReason: value(m.EarlyReason)}
+	}
+	return write(ctx, ids.err(), func() (*model.MembersAgeOutPayload, error) {
+		out, err := r.MemberStore.AgeOut(ctx, member.AgeOutInput{Members: members, On: input.On,
+			DecisionNumber: value(input.DecisionNumber), Note: value(input.Note)})
+		return respond(ctx, &model.MembersAgeOutPayload{Members: out}, err)
 	})
 }
 

@@ -79,6 +79,7 @@ var mutationRules = withRecords(map[string]rule{
 
 	"memberTransfer":       {who: managers, targets: records(model.KindMember, "input", "id")},
 	"memberLeave":          {who: managers, targets: records(model.KindMember, "input", "id")},
+	"membersAgeOut":        {who: managers, targets: records(model.KindMember, "input", "members", each, "id")},
 	"membersRate":          {who: managers, targets: records(model.KindMember, "input", "ratings", each, "memberId")},
 	"membersRatingsRemove": {who: managers, targets: records(model.KindMember, "input", "memberIds", each)},
 

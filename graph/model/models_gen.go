@@ -400,6 +400,13 @@ type LogoutPayload struct {
 	LoggedOut bool `json:"loggedOut"`
 }
 
+type MemberAgeOutInput struct {
+	ID      string `json:"id"`
+	Version int32  `json:"version"`
+	// Only for a member under 30 on the day (see MemberLeaveInput.earlyReason).
+	EarlyReason graphql.Omittable[*member.EarlyReason] `json:"earlyReason,omitempty"`
+}
+
 // How a new member arrived, when not by admission into the unit.
 type MemberArrivalInput struct {
 	// The body outside this system the member transfers in from.
@@ -482,12 +489,16 @@ type MemberFilter struct {
 }
 
 type MemberLeaveInput struct {
-	ID             string                     `json:"id"`
-	Version        int32                      `json:"version"`
-	Reason         MemberLeaveReason          `json:"reason"`
-	On             time.Time                  `json:"on"`
+	ID      string            `json:"id"`
+	Version int32             `json:"version"`
+	Reason  MemberLeaveReason `json:"reason"`
+	On      time.Time         `json:"on"`
+	// Required when ageing out early: the decision's number (for AGED_OUT before 30).
 	DecisionNumber graphql.Omittable[*string] `json:"decisionNumber,omitempty"`
 	Note           graphql.Omittable[*string] `json:"note,omitempty"`
+	// Ageing out before 30 is refused (REQUIRED on this field) unless a ground the
+	// rules allow is given here; only then.
+	EarlyReason graphql.Omittable[*member.EarlyReason] `json:"earlyReason,omitempty"`
 }
 
 type MemberLeavePayload struct {
@@ -536,6 +547,21 @@ type MemberUpdateInput struct {
 type MemberUpdatePayload struct {
 	Member     *member.Member `json:"member,omitempty"`
 	UserErrors []*UserError   `json:"userErrors"`
+}
+
+type MembersAgeOutInput struct {
+	// The members ageing out, at most 1,000; all or nothing.
+	Members []*MemberAgeOutInput `json:"members"`
+	On      time.Time            `json:"on"`
+	// The decision (quyết định) of the grassroots union; required when any member ages out early.
+	DecisionNumber graphql.Omittable[*string] `json:"decisionNumber,omitempty"`
+	Note           graphql.Omittable[*string] `json:"note,omitempty"`
+}
+
+type MembersAgeOutPayload struct {
+	// The members, now AGED_OUT, in the order given.
+	Members    []*member.Member `json:"members,omitempty"`
+	UserErrors []*UserError     `json:"userErrors"`
 }
 
 type MembersRateInput struct {

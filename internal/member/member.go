@@ -71,7 +71,22 @@ type Event struct {
 	ToUnitID       *int64
 	ToExternal     *string
 	Note           *string
+	// EarlyReason is, for ageing out before AgeLimit, the ground given.
+	EarlyReason *EarlyReason
 }
+
+// EarlyReason is a ground the Union's rules allow for ageing out
+// (trưởng thành) before the age limit.
+type EarlyReason string
+
+const (
+	// EarlyPartyMember: a Party member assigned to Party, government or
+	// mass-organisation work that takes them out of Union activity.
+	EarlyPartyMember EarlyReason = "PARTY_MEMBER"
+	// EarlyCommitteeDecision: decided by the Union committee above for
+	// another ground its rules allow, by a numbered decision.
+	EarlyCommitteeDecision EarlyReason = "COMMITTEE_DECISION"
+)
 
 // RatingLevel is a yearly rating (xếp loại đoàn viên).
 type RatingLevel string

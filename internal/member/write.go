@@ -23,6 +23,8 @@ const (
 	maxExternal = 300
 	maxNote     = 2000
 	maxCard     = 30
+	// maxBatch bounds the members of one batch call (AgeOut).
+	maxBatch = 1000
 	// The Union's statute admits young people aged 16 to 30.
 	minAdmissionAge = 16
 	maxAdmissionAge = 30
@@ -237,12 +239,13 @@ type TransferInput struct {
 	Note           *string
 }
 
-// checkMove validates the date and active status common to every departure.
-func (s *Store) checkMove(ctx context.Context, tx pgx.Tx, v *validate.Errors, m *Member, on time.Time) error {
+// checkMove validates the date and active status common to every departure:
+// errors about the member go on idField, about the date on onField.
+func (s *Store) checkMove(ctx context.Context, tx pgx.Tx, v *validate.Errors, m *Member, on time.Time, idField, onField []string) error {
 	if m.Status != Active {
-		v.Add(validate.Input("id"), validate.NotAllowed, "Đoàn viên không còn sinh hoạt.", "The member is no longer active.")
+		v.Add(idField, validate.NotAllowed, "Đoàn viên không còn sinh hoạt.", "The member is no longer active.")
 	}
-	v.NotBefore(validate.Input("on"), on, m.JoinedOn, "ngày vào Đoàn", "joining date")
+	v.NotBefore(onField, on, m.JoinedOn, "ngày vào Đoàn", "joining date")
 	// A member may have no events at all (records entered before the
 	// history was kept, or a history repaired by hand): nothing to be after.
 	var last *time.Time
@@ -250,11 +253,11 @@ func (s *Store) checkMove(ctx context.Context, tx pgx.Tx, v *validate.Errors, m 
 		Scan(&last); err != nil {
 		return fmt.Errorf("last event of member %d: %w", m.ID, err)
 	}
-	if last != nil && !v.Has(validate.Input("on")) {
-		v.NotBefore(validate.Input("on"), on, *last, "sự kiện gần nhất của đoàn viên", "member's latest recorded event")
+	if last != nil && !v.Has(onField) {
+		v.NotBefore(onField, on, *last, "sự kiện gần nhất của đoàn viên", "member's latest recorded event")
 	}
-	if on.After(s.today()) {
-		v.Add(validate.Input("on"), validate.OutOfRange, "Không được sau hôm nay.", "Cannot be in the future.")
+	if on.After(s.today()) && !v.Has(onField) {
+		v.Add(onField, validate.OutOfRange, "Không được sau hôm nay.", "Cannot be in the future.")
 	}
 	return nil
 }
@@ -264,7 +267,7 @@ func (s *Store) checkMove(ctx context.Context, tx pgx.Tx, v *validate.Errors, m 
 func (s *Store) Transfer(ctx context.Context, t TransferInput) (*Member, error) {
 	return versionlock.Update(ctx, s.pool, t.ID, t.Version, lockCurrent, func(tx pgx.Tx, m *Member) (*Member, error) {
 		var v validate.Errors
-		if err := s.checkMove(ctx, tx, &v, m, t.On); err != nil {
+		if err := s.checkMove(ctx, tx, &v, m, t.On, validate.Input("id"), validate.Input("on")); err != nil {
 			return nil, err
 		}
 		t.ToExternal = v.OptionalText(validate.Input("toExternal"), t.ToExternal, maxExternal)
@@ -312,34 +315,178 @@ type LeaveInput struct {
 	On             time.Time
 	DecisionNumber *string
 	Note           *string
+	// EarlyReason is needed to age out before AgeLimit, and only then.
+	EarlyReason *EarlyReason
 }
 
-// Leave records a member's departure from the Union.
+// Leave records a member's departure from the Union. Ageing out before the
+// age limit needs an early reason and a decision number.
 func (s *Store) Leave(ctx context.Context, l LeaveInput) (*Member, error) {
 	if l.Reason != AgedOut && l.Reason != Removed {
 		return nil, fmt.Errorf("leave: reason %q is not a departure", l.Reason)
 	}
 	return versionlock.Update(ctx, s.pool, l.ID, l.Version, lockCurrent, func(tx pgx.Tx, m *Member) (*Member, error) {
 		var v validate.Errors
-		if err := s.checkMove(ctx, tx, &v, m, l.On); err != nil {
-			return nil, err
-		}
 		l.DecisionNumber = v.OptionalText(validate.Input("decisionNumber"), l.DecisionNumber, maxDecision)
 		l.Note = v.OptionalText(validate.Input("note"), l.Note, maxNote)
+		if err := s.checkLeave(ctx, tx, &v, m, &l, leaveFields{
+			id: validate.Input("id"), on: validate.Input("on"), early: validate.Input("earlyReason"),
+			decision: validate.Input("decisionNumber")}); err != nil {
+			return nil, err
+		}
 		if err := v.Err(); err != nil {
 			return nil, err
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO member_events (member_id, kind, occurred_on, decision_number, unit_id, note)
-			VALUES ($1, $2, $3, $4, $5, $6)`, m.ID, string(l.Reason), l.On, l.DecisionNumber, m.UnitID, l.Note); err != nil {
-			return nil, fmt.Errorf("record departure of member %d: %w", m.ID, err)
-		}
-		out, err := scanMember(tx.QueryRow(ctx, `UPDATE members AS m SET status = $2, version = version + 1, updated_at = now()
-			WHERE id = $1 RETURNING `+memberColumns, m.ID, l.Reason))
-		if err != nil {
-			return nil, fmt.Errorf("update member %d: %w", m.ID, err)
-		}
-		return out, nil
+		return writeLeave(ctx, tx, m, l)
 	})
+}
+
+// leaveFields are the input fields a departure's errors go on.
+type leaveFields struct{ id, on, early, decision []string }
+
+// checkLeave validates one member's departure l into v: the common
+// departure checks, and for ageing out the age limit and its exceptions.
+func (s *Store) checkLeave(ctx context.Context, tx pgx.Tx, v *validate.Errors, m *Member, l *LeaveInput, f leaveFields) error {
+	if err := s.checkMove(ctx, tx, v, m, l.On, f.id, f.on); err != nil || m.Status != Active {
+		return err // a member no longer active has been told so
+	}
+	age := ageOn(m.BirthDate, l.On)
+	switch {
+	case l.Reason != AgedOut && l.EarlyReason != nil:
+		v.Add(f.early, validate.NotAllowed, "Lý do trưởng thành sớm chỉ dùng khi trưởng thành.", "An early reason goes only with ageing out.")
+	case l.Reason != AgedOut:
+	case age >= AgeLimit && l.EarlyReason != nil:
+		v.Add(f.early, validate.NotAllowed,
+			fmt.Sprintf("Đoàn viên đã đủ %d tuổi vào ngày trưởng thành; không cần lý do trưởng thành sớm.", AgeLimit),
+			fmt.Sprintf("The member is %d or older on that day: no early reason is needed.", AgeLimit))
+	case age < AgeLimit && l.EarlyReason == nil:
+		v.Add(f.early, validate.Required,
+			fmt.Sprintf("Đoàn viên mới %d tuổi vào ngày %s; trưởng thành trước %d tuổi cần lý do Điều lệ cho phép (earlyReason) và số quyết định.",
+				age, dates.Format(l.On), AgeLimit),
+			fmt.Sprintf("The member is only %d on %s; ageing out before %d needs a reason the Union's rules allow (earlyReason) and a decision number.",
+				age, l.On.Format(time.DateOnly), AgeLimit))
+	case age < AgeLimit && l.DecisionNumber == nil:
+		v.Add(f.decision, validate.Required, "Trưởng thành trước tuổi cần số quyết định.", "Ageing out early needs the decision's number.")
+	}
+	return nil
+}
+
+// ageOn is how old someone born on birth is on day: whole years, the
+// birthday itself counting.
+func ageOn(birth, day time.Time) int {
+	age := day.Year() - birth.Year()
+	if day.Month() < birth.Month() || (day.Month() == birth.Month() && day.Day() < birth.Day()) {
+		age--
+	}
+	return age
+}
+
+// writeLeave records a checked departure: the event, and the member's status.
+func writeLeave(ctx context.Context, tx pgx.Tx, m *Member, l LeaveInput) (*Member, error) {
+	if _, err := tx.Exec(ctx, `INSERT INTO member_events (member_id, kind, occurred_on, decision_number, unit_id, note, early_reason)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, m.ID, string(l.Reason), l.On, l.DecisionNumber, m.UnitID, l.Note, l.EarlyReason); err != nil {
+		return nil, fmt.Errorf("record departure of member %d: %w", m.ID, err)
+	}
+	out, err := scanMember(tx.QueryRow(ctx, `UPDATE members AS m SET status = $2, version = version + 1, updated_at = now()
+		WHERE id = $1 RETURNING `+memberColumns, m.ID, l.Reason))
+	if err != nil {
+		return nil, fmt.Errorf("update member %d: %w", m.ID, err)
+	}
+	return out, nil
+}
+
+// AgeOutMember is one member of a batch ageing out, at the version read.
+type AgeOutMember struct {
+	ID          int64
+	Version     int32
+	EarlyReason *EarlyReason
+}
+
+// AgeOutInput ages out many members on one day by one decision.
+type AgeOutInput struct {
+	Members        []AgeOutMember
+	On             time.Time
+	DecisionNumber *string
+	Note           *string
+}
+
+// AgeOut records that the members aged out (trưởng thành), as a
+// grassroots union does for all who reached the limit at once: each
+// member as Leave would, all or nothing. Errors about a member go on its
+// place in the list.
+func (s *Store) AgeOut(ctx context.Context, in AgeOutInput) ([]*Member, error) {
+	var v validate.Errors
+	in.DecisionNumber = v.OptionalText(validate.Input("decisionNumber"), in.DecisionNumber, maxDecision)
+	in.Note = v.OptionalText(validate.Input("note"), in.Note, maxNote)
+	switch {
+	case len(in.Members) == 0:
+		v.Add(validate.Input("members"), validate.Required, "Cần ít nhất một đoàn viên.", "At least one member is needed.")
+	case len(in.Members) > maxBatch:
+		v.Add(validate.Input("members"), validate.OutOfRange, fmt.Sprintf("Tối đa %d đoàn viên một lần.", maxBatch),
+			fmt.Sprintf("At most %d members at a time.", maxBatch))
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	ids := make([]int64, len(in.Members))
+	for i, am := range in.Members {
+		ids[i] = am.ID
+	}
+	var out []*Member
+	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		out = out[:0] // InTx may run this again after a deadlock
+		rows, err := tx.Query(ctx, `SELECT `+memberColumns+` FROM members m WHERE m.id = ANY ($1) ORDER BY m.id FOR UPDATE`, ids)
+		if err != nil {
+			return fmt.Errorf("lock members to age out: %w", err)
+		}
+		locked, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*Member, error) { return scanMember(r) })
+		if err != nil {
+			return fmt.Errorf("lock members to age out: %w", err)
+		}
+		byID := make(map[int64]*Member, len(locked))
+		for _, m := range locked {
+			byID[m.ID] = m
+		}
+		leaves := make([]LeaveInput, len(in.Members))
+		seen := make(map[int64]bool, len(in.Members))
+		for i, am := range in.Members {
+			at := func(field string) []string { return validate.Input("members", i, field) }
+			m := byID[am.ID]
+			switch {
+			case seen[am.ID]:
+				v.Add(at("id"), validate.Duplicate, "Đoàn viên bị lặp lại.", "The member appears twice.")
+				continue
+			case m == nil:
+				v.Add(at("id"), validate.NotFound, "Không tìm thấy đoàn viên.", "No such member.")
+				continue
+			case m.Version != am.Version:
+				v.Stale(at("version"))
+				continue
+			}
+			seen[am.ID] = true
+			leaves[i] = LeaveInput{ID: am.ID, Version: am.Version, Reason: AgedOut, On: in.On,
+				DecisionNumber: in.DecisionNumber, Note: in.Note, EarlyReason: am.EarlyReason}
+			if err := s.checkLeave(ctx, tx, &v, m, &leaves[i], leaveFields{
+				id: at("id"), on: at("id"), early: at("earlyReason"), decision: validate.Input("decisionNumber")}); err != nil {
+				return err
+			}
+		}
+		if err := v.Err(); err != nil {
+			return err
+		}
+		for i, l := range leaves {
+			m, err := writeLeave(ctx, tx, byID[in.Members[i].ID], l)
+			if err != nil {
+				return err
+			}
+			out = append(out, m)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // Delete removes a member entered by mistake. A member with any recorded

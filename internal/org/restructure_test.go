@@ -81,7 +81,8 @@ func TestMergeIntoNewBranch(t *testing.T) {
 	x, y := f.pair(k, org.Branch, "Chi đoàn X", "Chi đoàn Y")
 	mx := f.member(x, "Trần Thị Mai", "2016-03-26")
 	left := f.member(x, "Lê Văn Nam", "2016-03-26")
-	if _, err := f.members.Leave(f.ctx, member.LeaveInput{ID: left.ID, Version: left.Version, Reason: member.AgedOut, On: day("2024-12-31")}); err != nil {
+	if _, err := f.members.Leave(f.ctx, member.LeaveInput{ID: left.ID, Version: left.Version, Reason: member.AgedOut, On: day("2024-12-31"),
+		EarlyReason: ptr(member.EarlyPartyMember), DecisionNumber: ptr("09-QĐ/ĐTN")}); err != nil {
 		t.Fatal(err)
 	}
 	my := f.member(y, "Phạm Văn Hùng", "2017-03-26")

@@ -75,7 +75,8 @@ func TestEdgeCasesAndRollUp(t *testing.T) {
 	january := f.activity(x, "Năm sau", "2023-01-05", "2023-01-05", activity.Done)
 	record(january, present(stays, 2))
 
-	if _, err := members.Leave(ctx, member.LeaveInput{ID: agesOut.ID, Version: agesOut.Version, Reason: member.AgedOut, On: day("2022-09-01")}); err != nil {
+	if _, err := members.Leave(ctx, member.LeaveInput{ID: agesOut.ID, Version: agesOut.Version, Reason: member.AgedOut, On: day("2022-09-01"),
+		EarlyReason: ptr(member.EarlyPartyMember), DecisionNumber: ptr("09-QĐ/ĐTN")}); err != nil {
 		t.Fatal(err)
 	}
 

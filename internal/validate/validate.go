@@ -180,8 +180,14 @@ func (e *Errors) Email(field []string, s *string) *string {
 // an edit conflict, refused so that nothing is overwritten.
 func StaleError(versionField []string) error {
 	var e Errors
+	e.Stale(versionField)
+	return e.Err()
+}
+
+// Stale adds StaleError's error on versionField, for a batch that checks
+// the versions of many records.
+func (e *Errors) Stale(versionField []string) {
 	e.Add(versionField, Conflict,
 		"Bản ghi đã được người khác sửa sau khi bạn mở; hãy tải lại rồi thử lại.",
 		"Someone changed this record after you read it; reload and try again.")
-	return e.Err()
 }

@@ -1,0 +1,1 @@
+ALTER TABLE member_events DROP COLUMN early_reason;
