@@ -246,6 +246,14 @@ func mutationCases() []mutationCase {
 		{"postDelete", "PostDeleteInput", unitManagers, func(t *testing.T, c *callers) map[string]any {
 			return map[string]any{"id": post(t, c), "version": 1}
 		}},
+		{"unitRate", "UnitRateInput", blocManagers, func(t *testing.T, c *callers) map[string]any {
+			return map[string]any{"unitId": c.branchA, "year": 2023, "level": "GOOD", "decisionNumber": "20-QĐ/ĐTN"}
+		}},
+		{"unitRatingRemove", "UnitRatingRemoveInput", blocManagers, func(t *testing.T, c *callers) map[string]any {
+			c.env.MustMutate(t, "unitRate", "UnitRateInput", "__typename",
+				map[string]any{"unitId": c.branchA, "year": 2022, "level": "FAIR"}, nil) // again for each attempt
+			return map[string]any{"unitId": c.branchA, "year": 2022}
+		}},
 		{"unitRename", "UnitRenameInput", blocManagers, func(t *testing.T, c *callers) map[string]any {
 			return decision(map[string]any{"unitId": unitUnderBloc(t, c, "BRANCH"), "name": uniq("Chi đoàn mới")})
 		}},

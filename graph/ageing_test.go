@@ -30,7 +30,7 @@ func TestReportCountsMembersAtTheAgeLimit(t *testing.T) {
 	} {
 		var out struct {
 			YearlyReport struct {
-				Members struct{ AtAgeLimit, AtYearEnd int }
+				Members  struct{ AtAgeLimit, AtYearEnd int }
 				Previous struct {
 					Members struct{ AtAgeLimit int }
 				}

@@ -169,6 +169,26 @@ func (r *mutationResolver) MembersRatingsRemove(ctx context.Context, input model
 	})
 }
 
+func (r *mutationResolver) UnitRate(ctx context.Context, input model.UnitRateInput) (*model.UnitRatePayload, error) {
+	unitID, err := inputID(model.KindUnit, input.UnitID, "unitId")
+	return write(ctx, err, func() (*model.UnitRatePayload, error) {
+		rt, err := r.AwardStore.RateUnit(ctx, award.UnitRatingInput{UnitID: unitID, Year: int(input.Year), Level: input.Level,
+			DecisionNumber: value(input.DecisionNumber), Comment: value(input.Comment)})
+		return respond(ctx, &model.UnitRatePayload{Rating: rt}, err)
+	})
+}
+
+func (r *mutationResolver) UnitRatingRemove(ctx context.Context, input model.UnitRatingRemoveInput) (*model.UnitRatingRemovePayload, error) {
+	unitID, err := inputID(model.KindUnit, input.UnitID, "unitId")
+	return write(ctx, err, func() (*model.UnitRatingRemovePayload, error) {
+		if err := r.AwardStore.UnrateUnit(ctx, unitID, int(input.Year)); err != nil {
+			return respond[model.UnitRatingRemovePayload](ctx, nil, err)
+		}
+		u, err := loadOne(ctx, loaders(ctx).Unit, unitID)
+		return respond(ctx, &model.UnitRatingRemovePayload{Unit: u}, err)
+	})
+}
+
 func (r *pledgeResolver) ID(ctx context.Context, obj *award.Pledge) (string, error) {
 	return model.EncodeID(model.KindPledge, obj.ID), nil
 }
@@ -231,6 +251,25 @@ func (r *queryResolver) Pledges(ctx context.Context, unitID *string, year *int32
 	return r.listPledges(ctx, unitID, year, first, after)
 }
 
+func (r *unitResolver) Ratings(ctx context.Context, obj *org.Unit) ([]*award.UnitRating, error) {
+	if err := canManageUnit(ctx, obj.ID); err != nil {
+		return nil, err
+	}
+	list, err := loaders(ctx).UnitRatings.Load(ctx, obj.ID)
+	if list == nil {
+		list = []*award.UnitRating{} // the field is a list, never null
+	}
+	return list, err
+}
+
+func (r *unitRatingResolver) Unit(ctx context.Context, obj *award.UnitRating) (*org.Unit, error) {
+	return loadOne(ctx, loaders(ctx).Unit, obj.UnitID)
+}
+
+func (r *unitRatingResolver) Wording(ctx context.Context, obj *award.UnitRating) (string, error) {
+	return obj.Level.Wording(), nil
+}
+
 func (r *Resolver) Commendation() CommendationResolver { return &commendationResolver{r} }
 
 func (r *Resolver) MemberRating() MemberRatingResolver { return &memberRatingResolver{r} }
@@ -239,9 +278,12 @@ func (r *Resolver) Pledge() PledgeResolver { return &pledgeResolver{r} }
 
 func (r *Resolver) PledgeSignature() PledgeSignatureResolver { return &pledgeSignatureResolver{r} }
 
+func (r *Resolver) UnitRating() UnitRatingResolver { return &unitRatingResolver{r} }
+
 type (
 	commendationResolver    struct{ *Resolver }
 	memberRatingResolver    struct{ *Resolver }
 	pledgeResolver          struct{ *Resolver }
 	pledgeSignatureResolver struct{ *Resolver }
+	unitRatingResolver      struct{ *Resolver }
 )

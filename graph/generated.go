@@ -63,6 +63,8 @@ type ResolverRoot interface {
 	UnitChange() UnitChangeResolver
 	UnitFigures() UnitFiguresResolver
 	UnitLineageStep() UnitLineageStepResolver
+	UnitRating() UnitRatingResolver
+	UnitRatingCount() UnitRatingCountResolver
 	UnitVersion() UnitVersionResolver
 	VisitPayload() VisitPayloadResolver
 	WorkAreaFigures() WorkAreaFiguresResolver
@@ -511,6 +513,8 @@ type ComplexityRoot struct {
 		UnitDissolve         func(childComplexity int, input model.UnitDissolveInput) int
 		UnitMerge            func(childComplexity int, input model.UnitMergeInput) int
 		UnitMove             func(childComplexity int, input model.UnitMoveInput) int
+		UnitRate             func(childComplexity int, input model.UnitRateInput) int
+		UnitRatingRemove     func(childComplexity int, input model.UnitRatingRemoveInput) int
 		UnitRelocate         func(childComplexity int, input model.UnitRelocateInput) int
 		UnitRename           func(childComplexity int, input model.UnitRenameInput) int
 		UnitSplit            func(childComplexity int, input model.UnitSplitInput) int
@@ -867,6 +871,7 @@ type ComplexityRoot struct {
 		Members    func(childComplexity int, filter *model.MemberFilter, orderBy *member.Order, first *int32, after *string) int
 		Name       func(childComplexity int) int
 		Parent     func(childComplexity int) int
+		Ratings    func(childComplexity int) int
 		ShortName  func(childComplexity int) int
 		Stats      func(childComplexity int, year *int32) int
 		Terms      func(childComplexity int) int
@@ -933,6 +938,32 @@ type ComplexityRoot struct {
 	}
 
 	UnitMovePayload struct {
+		Unit       func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
+	UnitRatePayload struct {
+		Rating     func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
+	UnitRating struct {
+		Comment        func(childComplexity int) int
+		DecisionNumber func(childComplexity int) int
+		Level          func(childComplexity int) int
+		Unit           func(childComplexity int) int
+		Wording        func(childComplexity int) int
+		Year           func(childComplexity int) int
+	}
+
+	UnitRatingCount struct {
+		Count     func(childComplexity int) int
+		Level     func(childComplexity int) int
+		UnitLevel func(childComplexity int) int
+		Wording   func(childComplexity int) int
+	}
+
+	UnitRatingRemovePayload struct {
 		Unit       func(childComplexity int) int
 		UserErrors func(childComplexity int) int
 	}
@@ -1009,10 +1040,12 @@ type ComplexityRoot struct {
 		Pledges       func(childComplexity int, first *int32, after *string) int
 		Posts         func(childComplexity int) int
 		Previous      func(childComplexity int) int
+		Rating        func(childComplexity int) int
 		Ratings       func(childComplexity int) int
 		Received      func(childComplexity int) int
 		Total         func(childComplexity int) int
 		Unit          func(childComplexity int) int
+		UnitRatings   func(childComplexity int) int
 		Year          func(childComplexity int) int
 	}
 }
@@ -1128,6 +1161,8 @@ type MutationResolver interface {
 	PledgeUnsign(ctx context.Context, input model.PledgeUnsignInput) (*model.PledgeUnsignPayload, error)
 	MembersRate(ctx context.Context, input model.MembersRateInput) (*model.MembersRatePayload, error)
 	MembersRatingsRemove(ctx context.Context, input model.MembersRatingsRemoveInput) (*model.MembersRatingsRemovePayload, error)
+	UnitRate(ctx context.Context, input model.UnitRateInput) (*model.UnitRatePayload, error)
+	UnitRatingRemove(ctx context.Context, input model.UnitRatingRemoveInput) (*model.UnitRatingRemovePayload, error)
 	UnitRename(ctx context.Context, input model.UnitRenameInput) (*model.UnitChangePayload, error)
 	UnitRelocate(ctx context.Context, input model.UnitRelocateInput) (*model.UnitChangePayload, error)
 	UnitChangeLevel(ctx context.Context, input model.UnitChangeLevelInput) (*model.UnitChangePayload, error)
@@ -1246,6 +1281,7 @@ type UnitResolver interface {
 	Activities(ctx context.Context, obj *org.Unit, filter *model.ActivityFilter, orderBy *activity.Order, first *int32, after *string) (*model.Connection[*activity.Activity], error)
 	Stats(ctx context.Context, obj *org.Unit, year *int32) (*model.UnitStats, error)
 
+	Ratings(ctx context.Context, obj *org.Unit) ([]*award.UnitRating, error)
 	Terms(ctx context.Context, obj *org.Unit) ([]*org.Term, error)
 	AsOf(ctx context.Context, obj *org.Unit, date time.Time) (*model.UnitVersion, error)
 	History(ctx context.Context, obj *org.Unit) ([]*model.UnitVersion, error)
@@ -1267,6 +1303,14 @@ type UnitFiguresResolver interface {
 type UnitLineageStepResolver interface {
 	Unit(ctx context.Context, obj *org.LineageStep) (*org.Unit, error)
 	Change(ctx context.Context, obj *org.LineageStep) (*org.Change, error)
+}
+type UnitRatingResolver interface {
+	Unit(ctx context.Context, obj *award.UnitRating) (*org.Unit, error)
+
+	Wording(ctx context.Context, obj *award.UnitRating) (string, error)
+}
+type UnitRatingCountResolver interface {
+	Wording(ctx context.Context, obj *report.UnitRatingCount) (string, error)
 }
 type UnitVersionResolver interface {
 	Unit(ctx context.Context, obj *model.UnitVersion) (*org.Unit, error)
@@ -3226,6 +3270,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UnitMove(childComplexity, args["input"].(model.UnitMoveInput)), true
+	case "Mutation.unitRate":
+		if e.ComplexityRoot.Mutation.UnitRate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_unitRate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UnitRate(childComplexity, args["input"].(model.UnitRateInput)), true
+	case "Mutation.unitRatingRemove":
+		if e.ComplexityRoot.Mutation.UnitRatingRemove == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_unitRatingRemove_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UnitRatingRemove(childComplexity, args["input"].(model.UnitRatingRemoveInput)), true
 	case "Mutation.unitRelocate":
 		if e.ComplexityRoot.Mutation.UnitRelocate == nil {
 			break
@@ -4763,6 +4829,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Unit.Parent(childComplexity), true
+	case "Unit.ratings":
+		if e.ComplexityRoot.Unit.Ratings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Unit.Ratings(childComplexity), true
 	case "Unit.shortName":
 		if e.ComplexityRoot.Unit.ShortName == nil {
 			break
@@ -5006,6 +5078,94 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.UnitMovePayload.UserErrors(childComplexity), true
+
+	case "UnitRatePayload.rating":
+		if e.ComplexityRoot.UnitRatePayload.Rating == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitRatePayload.Rating(childComplexity), true
+	case "UnitRatePayload.userErrors":
+		if e.ComplexityRoot.UnitRatePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitRatePayload.UserErrors(childComplexity), true
+
+	case "UnitRating.comment":
+		if e.ComplexityRoot.UnitRating.Comment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitRating.Comment(childComplexity), true
+	case "UnitRating.decisionNumber":
+		if e.ComplexityRoot.UnitRating.DecisionNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitRating.DecisionNumber(childComplexity), true
+	case "UnitRating.level":
+		if e.ComplexityRoot.UnitRating.Level == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitRating.Level(childComplexity), true
+	case "UnitRating.unit":
+		if e.ComplexityRoot.UnitRating.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitRating.Unit(childComplexity), true
+	case "UnitRating.wording":
+		if e.ComplexityRoot.UnitRating.Wording == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitRating.Wording(childComplexity), true
+	case "UnitRating.year":
+		if e.ComplexityRoot.UnitRating.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitRating.Year(childComplexity), true
+
+	case "UnitRatingCount.count":
+		if e.ComplexityRoot.UnitRatingCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitRatingCount.Count(childComplexity), true
+	case "UnitRatingCount.level":
+		if e.ComplexityRoot.UnitRatingCount.Level == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitRatingCount.Level(childComplexity), true
+	case "UnitRatingCount.unitLevel":
+		if e.ComplexityRoot.UnitRatingCount.UnitLevel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitRatingCount.UnitLevel(childComplexity), true
+	case "UnitRatingCount.wording":
+		if e.ComplexityRoot.UnitRatingCount.Wording == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitRatingCount.Wording(childComplexity), true
+
+	case "UnitRatingRemovePayload.unit":
+		if e.ComplexityRoot.UnitRatingRemovePayload.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitRatingRemovePayload.Unit(childComplexity), true
+	case "UnitRatingRemovePayload.userErrors":
+		if e.ComplexityRoot.UnitRatingRemovePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitRatingRemovePayload.UserErrors(childComplexity), true
 
 	case "UnitStats.activities":
 		if e.ComplexityRoot.UnitStats.Activities == nil {
@@ -5341,6 +5501,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.YearlyReport.Previous(childComplexity), true
+	case "YearlyReport.rating":
+		if e.ComplexityRoot.YearlyReport.Rating == nil {
+			break
+		}
+
+		return e.ComplexityRoot.YearlyReport.Rating(childComplexity), true
 	case "YearlyReport.ratings":
 		if e.ComplexityRoot.YearlyReport.Ratings == nil {
 			break
@@ -5365,6 +5531,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.YearlyReport.Unit(childComplexity), true
+	case "YearlyReport.unitRatings":
+		if e.ComplexityRoot.YearlyReport.UnitRatings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.YearlyReport.UnitRatings(childComplexity), true
 	case "YearlyReport.year":
 		if e.ComplexityRoot.YearlyReport.Year == nil {
 			break
@@ -5448,6 +5620,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("UnitFilter", ec.unmarshalInputUnitFilter),
 			graphql.NewInputUnmarshaler("UnitMergeInput", ec.unmarshalInputUnitMergeInput),
 			graphql.NewInputUnmarshaler("UnitMoveInput", ec.unmarshalInputUnitMoveInput),
+			graphql.NewInputUnmarshaler("UnitRateInput", ec.unmarshalInputUnitRateInput),
+			graphql.NewInputUnmarshaler("UnitRatingRemoveInput", ec.unmarshalInputUnitRatingRemoveInput),
 			graphql.NewInputUnmarshaler("UnitRelocateInput", ec.unmarshalInputUnitRelocateInput),
 			graphql.NewInputUnmarshaler("UnitRenameInput", ec.unmarshalInputUnitRenameInput),
 			graphql.NewInputUnmarshaler("UnitSplitInput", ec.unmarshalInputUnitSplitInput),
@@ -6968,6 +7142,8 @@ func (ec *executionContext) childFields_Unit(ctx context.Context, field graphql.
 		return ec.fieldContext_Unit_archived(ctx, field)
 	case "version":
 		return ec.fieldContext_Unit_version(ctx, field)
+	case "ratings":
+		return ec.fieldContext_Unit_ratings(ctx, field)
 	case "terms":
 		return ec.fieldContext_Unit_terms(ctx, field)
 	case "asOf":
@@ -7112,6 +7288,58 @@ func (ec *executionContext) childFields_UnitMovePayload(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type UnitMovePayload", field.Name)
 }
 
+func (ec *executionContext) childFields_UnitRatePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "rating":
+		return ec.fieldContext_UnitRatePayload_rating(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_UnitRatePayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UnitRatePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_UnitRating(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "unit":
+		return ec.fieldContext_UnitRating_unit(ctx, field)
+	case "year":
+		return ec.fieldContext_UnitRating_year(ctx, field)
+	case "level":
+		return ec.fieldContext_UnitRating_level(ctx, field)
+	case "wording":
+		return ec.fieldContext_UnitRating_wording(ctx, field)
+	case "decisionNumber":
+		return ec.fieldContext_UnitRating_decisionNumber(ctx, field)
+	case "comment":
+		return ec.fieldContext_UnitRating_comment(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UnitRating", field.Name)
+}
+
+func (ec *executionContext) childFields_UnitRatingCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "unitLevel":
+		return ec.fieldContext_UnitRatingCount_unitLevel(ctx, field)
+	case "level":
+		return ec.fieldContext_UnitRatingCount_level(ctx, field)
+	case "wording":
+		return ec.fieldContext_UnitRatingCount_wording(ctx, field)
+	case "count":
+		return ec.fieldContext_UnitRatingCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UnitRatingCount", field.Name)
+}
+
+func (ec *executionContext) childFields_UnitRatingRemovePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "unit":
+		return ec.fieldContext_UnitRatingRemovePayload_unit(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_UnitRatingRemovePayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UnitRatingRemovePayload", field.Name)
+}
+
 func (ec *executionContext) childFields_UnitStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "year":
@@ -7250,6 +7478,10 @@ func (ec *executionContext) childFields_YearlyReport(ctx context.Context, field 
 		return ec.fieldContext_YearlyReport_pledges(ctx, field)
 	case "ratings":
 		return ec.fieldContext_YearlyReport_ratings(ctx, field)
+	case "rating":
+		return ec.fieldContext_YearlyReport_rating(ctx, field)
+	case "unitRatings":
+		return ec.fieldContext_YearlyReport_unitRatings(ctx, field)
 	case "commendationsReceived":
 		return ec.fieldContext_YearlyReport_commendationsReceived(ctx, field)
 	case "commendationsGiven":
@@ -8160,6 +8392,34 @@ func (ec *executionContext) field_Mutation_unitMove_args(ctx context.Context, ra
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.UnitMoveInput, error) {
 			return ec.unmarshalNUnitMoveInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐUnitMoveInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_unitRate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UnitRateInput, error) {
+			return ec.unmarshalNUnitRateInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐUnitRateInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_unitRatingRemove_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UnitRatingRemoveInput, error) {
+			return ec.unmarshalNUnitRatingRemoveInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐUnitRatingRemoveInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -16276,6 +16536,94 @@ func (ec *executionContext) fieldContext_Mutation_membersRatingsRemove(ctx conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_unitRate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_unitRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UnitRate(ctx, fc.Args["input"].(model.UnitRateInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UnitRatePayload) graphql.Marshaler {
+			return ec.marshalNUnitRatePayload2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐUnitRatePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_unitRate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UnitRatePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_unitRate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_unitRatingRemove(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_unitRatingRemove(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UnitRatingRemove(ctx, fc.Args["input"].(model.UnitRatingRemoveInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UnitRatingRemovePayload) graphql.Marshaler {
+			return ec.marshalNUnitRatingRemovePayload2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐUnitRatingRemovePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_unitRatingRemove(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UnitRatingRemovePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_unitRatingRemove_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_unitRename(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -23535,6 +23883,38 @@ func (ec *executionContext) fieldContext_Unit_version(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Unit", field, false, false, "Int")
 }
 
+func (ec *executionContext) _Unit_ratings(ctx context.Context, field graphql.CollectedField, obj *org.Unit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Unit_ratings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Unit().Ratings(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*award.UnitRating) graphql.Marshaler {
+			return ec.marshalNUnitRating2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋawardᚐUnitRatingᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Unit_ratings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Unit",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UnitRating(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Unit_terms(ctx context.Context, field graphql.CollectedField, obj *org.Unit) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -24703,6 +25083,373 @@ func (ec *executionContext) _UnitMovePayload_userErrors(ctx context.Context, fie
 func (ec *executionContext) fieldContext_UnitMovePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "UnitMovePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UnitRatePayload_rating(ctx context.Context, field graphql.CollectedField, obj *model.UnitRatePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitRatePayload_rating(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rating, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *award.UnitRating) graphql.Marshaler {
+			return ec.marshalOUnitRating2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋawardᚐUnitRating(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UnitRatePayload_rating(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UnitRatePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UnitRating(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UnitRatePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.UnitRatePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitRatePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnitRatePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UnitRatePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UnitRating_unit(ctx context.Context, field graphql.CollectedField, obj *award.UnitRating) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitRating_unit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.UnitRating().Unit(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *org.Unit) graphql.Marshaler {
+			return ec.marshalNUnit2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐUnit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnitRating_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UnitRating",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Unit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UnitRating_year(ctx context.Context, field graphql.CollectedField, obj *award.UnitRating) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitRating_year(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Year, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int32) graphql.Marshaler {
+			return ec.marshalNInt2int32(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnitRating_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnitRating", field, false, false, "Int")
+}
+
+func (ec *executionContext) _UnitRating_level(ctx context.Context, field graphql.CollectedField, obj *award.UnitRating) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitRating_level(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Level, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v award.UnitRatingLevel) graphql.Marshaler {
+			return ec.marshalNUnitRatingLevel2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋawardᚐUnitRatingLevel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnitRating_level(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnitRating", field, false, false, "UnitRatingLevel")
+}
+
+func (ec *executionContext) _UnitRating_wording(ctx context.Context, field graphql.CollectedField, obj *award.UnitRating) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitRating_wording(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.UnitRating().Wording(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnitRating_wording(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnitRating", field, true, true, "String")
+}
+
+func (ec *executionContext) _UnitRating_decisionNumber(ctx context.Context, field graphql.CollectedField, obj *award.UnitRating) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitRating_decisionNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DecisionNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UnitRating_decisionNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnitRating", field, false, false, "String")
+}
+
+func (ec *executionContext) _UnitRating_comment(ctx context.Context, field graphql.CollectedField, obj *award.UnitRating) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitRating_comment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Comment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UnitRating_comment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnitRating", field, false, false, "String")
+}
+
+func (ec *executionContext) _UnitRatingCount_unitLevel(ctx context.Context, field graphql.CollectedField, obj *report.UnitRatingCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitRatingCount_unitLevel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UnitLevel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v org.Level) graphql.Marshaler {
+			return ec.marshalNUnitLevel2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐLevel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnitRatingCount_unitLevel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnitRatingCount", field, false, false, "UnitLevel")
+}
+
+func (ec *executionContext) _UnitRatingCount_level(ctx context.Context, field graphql.CollectedField, obj *report.UnitRatingCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitRatingCount_level(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Level, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v award.UnitRatingLevel) graphql.Marshaler {
+			return ec.marshalNUnitRatingLevel2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋawardᚐUnitRatingLevel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnitRatingCount_level(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnitRatingCount", field, false, false, "UnitRatingLevel")
+}
+
+func (ec *executionContext) _UnitRatingCount_wording(ctx context.Context, field graphql.CollectedField, obj *report.UnitRatingCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitRatingCount_wording(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.UnitRatingCount().Wording(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnitRatingCount_wording(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnitRatingCount", field, true, true, "String")
+}
+
+func (ec *executionContext) _UnitRatingCount_count(ctx context.Context, field graphql.CollectedField, obj *report.UnitRatingCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitRatingCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnitRatingCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnitRatingCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _UnitRatingRemovePayload_unit(ctx context.Context, field graphql.CollectedField, obj *model.UnitRatingRemovePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitRatingRemovePayload_unit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *org.Unit) graphql.Marshaler {
+			return ec.marshalOUnit2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐUnit(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UnitRatingRemovePayload_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UnitRatingRemovePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Unit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UnitRatingRemovePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.UnitRatingRemovePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitRatingRemovePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnitRatingRemovePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UnitRatingRemovePayload",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
@@ -26041,6 +26788,70 @@ func (ec *executionContext) fieldContext_YearlyReport_ratings(_ context.Context,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_RatingFigures(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _YearlyReport_rating(ctx context.Context, field graphql.CollectedField, obj *report.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_YearlyReport_rating(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rating, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *award.UnitRating) graphql.Marshaler {
+			return ec.marshalOUnitRating2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋawardᚐUnitRating(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_YearlyReport_rating(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "YearlyReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UnitRating(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _YearlyReport_unitRatings(ctx context.Context, field graphql.CollectedField, obj *report.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_YearlyReport_unitRatings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UnitRatings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []report.UnitRatingCount) graphql.Marshaler {
+			return ec.marshalNUnitRatingCount2ᚕgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐUnitRatingCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_YearlyReport_unitRatings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "YearlyReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UnitRatingCount(ctx, field)
 		},
 	}
 	return fc, nil
@@ -31989,6 +32800,125 @@ func UnmarshalUnitMoveInput(ctx context.Context, raw any) (model.UnitMoveInput, 
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUnitRateInput(ctx context.Context, obj any) (model.UnitRateInput, error) {
+	var it model.UnitRateInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"unitId", "year", "level", "decisionNumber", "comment"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "unitId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unitId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnitID = data
+		case "year":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("year"))
+			data, err := ec.unmarshalNInt2int32(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Year = data
+		case "level":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("level"))
+			data, err := ec.unmarshalNUnitRatingLevel2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋawardᚐUnitRatingLevel(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Level = data
+		case "decisionNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decisionNumber"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecisionNumber = graphql.OmittableOf(data)
+		case "comment":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("comment"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Comment = graphql.OmittableOf(data)
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUnitRateInput unmarshals raw into the UnitRateInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUnitRateInput(ctx context.Context, raw any) (model.UnitRateInput, error) {
+	var out model.UnitRateInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UnitRateInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUnitRatingRemoveInput(ctx context.Context, obj any) (model.UnitRatingRemoveInput, error) {
+	var it model.UnitRatingRemoveInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"unitId", "year"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "unitId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unitId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnitID = data
+		case "year":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("year"))
+			data, err := ec.unmarshalNInt2int32(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Year = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUnitRatingRemoveInput unmarshals raw into the UnitRatingRemoveInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUnitRatingRemoveInput(ctx context.Context, raw any) (model.UnitRatingRemoveInput, error) {
+	var out model.UnitRatingRemoveInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UnitRatingRemoveInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUnitRelocateInput(ctx context.Context, obj any) (model.UnitRelocateInput, error) {
 	var it model.UnitRelocateInput
 	if obj == nil {
@@ -35513,6 +36443,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "unitRate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_unitRate(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unitRatingRemove":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_unitRatingRemove(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "unitRename":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_unitRename(ctx, field)
@@ -38107,6 +39051,12 @@ func (ec *executionContext) _Unit(ctx context.Context, sel ast.SelectionSet, obj
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "ratings":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Unit_ratings(ctx, field, obj)
+				})
 		case "terms":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -38618,6 +39568,191 @@ func (ec *executionContext) _UnitMovePayload(ctx context.Context, sel ast.Select
 	return out
 }
 
+var unitRatePayloadImplementors = []string{"UnitRatePayload"}
+
+func (ec *executionContext) _UnitRatePayload(ctx context.Context, sel ast.SelectionSet, obj *model.UnitRatePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, unitRatePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UnitRatePayload")
+		case "rating":
+			out.Values[i] = ec._UnitRatePayload_rating(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._UnitRatePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var unitRatingImplementors = []string{"UnitRating"}
+
+func (ec *executionContext) _UnitRating(ctx context.Context, sel ast.SelectionSet, obj *award.UnitRating) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, unitRatingImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UnitRating")
+		case "unit":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._UnitRating_unit(ctx, field, obj)
+				})
+		case "year":
+			out.Values[i] = ec._UnitRating_year(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "level":
+			out.Values[i] = ec._UnitRating_level(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "wording":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._UnitRating_wording(ctx, field, obj)
+				})
+		case "decisionNumber":
+			out.Values[i] = ec._UnitRating_decisionNumber(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "comment":
+			out.Values[i] = ec._UnitRating_comment(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var unitRatingCountImplementors = []string{"UnitRatingCount"}
+
+func (ec *executionContext) _UnitRatingCount(ctx context.Context, sel ast.SelectionSet, obj *report.UnitRatingCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, unitRatingCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UnitRatingCount")
+		case "unitLevel":
+			out.Values[i] = ec._UnitRatingCount_unitLevel(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "level":
+			out.Values[i] = ec._UnitRatingCount_level(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "wording":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._UnitRatingCount_wording(ctx, field, obj)
+				})
+		case "count":
+			out.Values[i] = ec._UnitRatingCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var unitRatingRemovePayloadImplementors = []string{"UnitRatingRemovePayload"}
+
+func (ec *executionContext) _UnitRatingRemovePayload(ctx context.Context, sel ast.SelectionSet, obj *model.UnitRatingRemovePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, unitRatingRemovePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UnitRatingRemovePayload")
+		case "unit":
+			out.Values[i] = ec._UnitRatingRemovePayload_unit(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._UnitRatingRemovePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var unitStatsImplementors = []string{"UnitStats"}
 
 func (ec *executionContext) _UnitStats(ctx context.Context, sel ast.SelectionSet, obj *model.UnitStats) graphql.Marshaler {
@@ -39056,6 +40191,16 @@ func (ec *executionContext) _YearlyReport(ctx context.Context, sel ast.Selection
 				})
 		case "ratings":
 			out.Values[i] = ec._YearlyReport_ratings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "rating":
+			out.Values[i] = ec._YearlyReport_rating(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "unitRatings":
+			out.Values[i] = ec._YearlyReport_unitRatings(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -41875,6 +43020,114 @@ func (ec *executionContext) marshalNUnitMovePayload2ᚖgithubᚗcomᚋsodoanᚋs
 	return ec._UnitMovePayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNUnitRateInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐUnitRateInput(ctx context.Context, v any) (model.UnitRateInput, error) {
+	res, err := ec.unmarshalInputUnitRateInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUnitRatePayload2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐUnitRatePayload(ctx context.Context, sel ast.SelectionSet, v *model.UnitRatePayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UnitRatePayload!")
+		return graphql.Null
+	}
+	return ec._UnitRatePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNUnitRating2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋawardᚐUnitRatingᚄ(ctx context.Context, sel ast.SelectionSet, v []*award.UnitRating) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNUnitRating2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋawardᚐUnitRating(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNUnitRating2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋawardᚐUnitRating(ctx context.Context, sel ast.SelectionSet, v *award.UnitRating) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UnitRating!")
+		return graphql.Null
+	}
+	return ec._UnitRating(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNUnitRatingCount2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐUnitRatingCount(ctx context.Context, sel ast.SelectionSet, v report.UnitRatingCount) graphql.Marshaler {
+	return ec._UnitRatingCount(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNUnitRatingCount2ᚕgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐUnitRatingCountᚄ(ctx context.Context, sel ast.SelectionSet, v []report.UnitRatingCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNUnitRatingCount2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐUnitRatingCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNUnitRatingLevel2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋawardᚐUnitRatingLevel(ctx context.Context, v any) (award.UnitRatingLevel, error) {
+	tmp, err := model.UnmarshalString(v)
+	res := unmarshalNUnitRatingLevel2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋawardᚐUnitRatingLevel[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUnitRatingLevel2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋawardᚐUnitRatingLevel(ctx context.Context, sel ast.SelectionSet, v award.UnitRatingLevel) graphql.Marshaler {
+	_ = sel
+	res := model.MarshalString(marshalNUnitRatingLevel2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋawardᚐUnitRatingLevel[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "UnitRatingLevel!")
+	}
+	return res
+}
+
+var (
+	unmarshalNUnitRatingLevel2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋawardᚐUnitRatingLevel = map[string]award.UnitRatingLevel{
+		"EXCELLENT":     award.UnitExcellent,
+		"GOOD":          award.UnitGood,
+		"COMPLETED":     award.UnitCompleted,
+		"NOT_COMPLETED": award.UnitNotCompleted,
+		"STRONG":        award.UnitStrong,
+		"FAIR":          award.UnitFair,
+		"AVERAGE":       award.UnitAverage,
+		"WEAK":          award.UnitWeak,
+	}
+	marshalNUnitRatingLevel2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋawardᚐUnitRatingLevel = map[award.UnitRatingLevel]string{
+		award.UnitExcellent:    "EXCELLENT",
+		award.UnitGood:         "GOOD",
+		award.UnitCompleted:    "COMPLETED",
+		award.UnitNotCompleted: "NOT_COMPLETED",
+		award.UnitStrong:       "STRONG",
+		award.UnitFair:         "FAIR",
+		award.UnitAverage:      "AVERAGE",
+		award.UnitWeak:         "WEAK",
+	}
+)
+
+func (ec *executionContext) unmarshalNUnitRatingRemoveInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐUnitRatingRemoveInput(ctx context.Context, v any) (model.UnitRatingRemoveInput, error) {
+	res, err := ec.unmarshalInputUnitRatingRemoveInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUnitRatingRemovePayload2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐUnitRatingRemovePayload(ctx context.Context, sel ast.SelectionSet, v *model.UnitRatingRemovePayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UnitRatingRemovePayload!")
+		return graphql.Null
+	}
+	return ec._UnitRatingRemovePayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNUnitRelocateInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐUnitRelocateInput(ctx context.Context, v any) (model.UnitRelocateInput, error) {
 	res, err := ec.unmarshalInputUnitRelocateInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -43470,6 +44723,13 @@ var (
 		org.Branch:     "BRANCH",
 	}
 )
+
+func (ec *executionContext) marshalOUnitRating2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋawardᚐUnitRating(ctx context.Context, sel ast.SelectionSet, v *award.UnitRating) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._UnitRating(ctx, sel, v)
+}
 
 func (ec *executionContext) marshalOUnitVersion2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐUnitVersion(ctx context.Context, sel ast.SelectionSet, v *model.UnitVersion) graphql.Marshaler {
 	if v == nil {

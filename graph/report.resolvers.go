@@ -67,6 +67,10 @@ func (r *unitFiguresResolver) Unit(ctx context.Context, obj *report.Unit) (*org.
 	return loadOne(ctx, loaders(ctx).Unit, obj.UnitID)
 }
 
+func (r *unitRatingCountResolver) Wording(ctx context.Context, obj *report.UnitRatingCount) (string, error) {
+	return obj.Level.Wording(), nil
+}
+
 func (r *workAreaFiguresResolver) WorkArea(ctx context.Context, obj *report.Area) (*activity.WorkArea, error) {
 	if obj.WorkArea == "" {
 		return nil, nil
@@ -107,6 +111,8 @@ func (r *Resolver) PledgeFigures() PledgeFiguresResolver { return &pledgeFigures
 
 func (r *Resolver) UnitFigures() UnitFiguresResolver { return &unitFiguresResolver{r} }
 
+func (r *Resolver) UnitRatingCount() UnitRatingCountResolver { return &unitRatingCountResolver{r} }
+
 func (r *Resolver) WorkAreaFigures() WorkAreaFiguresResolver { return &workAreaFiguresResolver{r} }
 
 func (r *Resolver) YearlyReport() YearlyReportResolver { return &yearlyReportResolver{r} }
@@ -114,6 +120,7 @@ func (r *Resolver) YearlyReport() YearlyReportResolver { return &yearlyReportRes
 type (
 	pledgeFiguresResolver   struct{ *Resolver }
 	unitFiguresResolver     struct{ *Resolver }
+	unitRatingCountResolver struct{ *Resolver }
 	workAreaFiguresResolver struct{ *Resolver }
 	yearlyReportResolver    struct{ *Resolver }
 )

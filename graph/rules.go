@@ -103,6 +103,10 @@ var mutationRules = withRecords(map[string]rule{
 
 	"planSet": {who: managers, targets: units("input", "unitId")},
 
+	// A unit is rated by the level above it.
+	"unitRate":         {who: managers, targets: []target{parentOf("input", "unitId")}},
+	"unitRatingRemove": {who: managers, targets: []target{parentOf("input", "unitId")}},
+
 	"postSetStatus": {who: managers, targets: records(model.KindPost, "input", "id")},
 }, map[string]model.Kind{
 	// Made, changed and deleted the plain way: see withRecords.

@@ -1031,6 +1031,31 @@ type UnitMovePayload struct {
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+type UnitRateInput struct {
+	UnitID string `json:"unitId"`
+	Year   int32  `json:"year"`
+	// A level of the year's scale (see UnitRatingLevel).
+	Level          award.UnitRatingLevel      `json:"level"`
+	DecisionNumber graphql.Omittable[*string] `json:"decisionNumber,omitempty"`
+	Comment        graphql.Omittable[*string] `json:"comment,omitempty"`
+}
+
+type UnitRatePayload struct {
+	Rating     *award.UnitRating `json:"rating,omitempty"`
+	UserErrors []*UserError      `json:"userErrors"`
+}
+
+type UnitRatingRemoveInput struct {
+	UnitID string `json:"unitId"`
+	Year   int32  `json:"year"`
+}
+
+type UnitRatingRemovePayload struct {
+	// The unit whose rating was removed.
+	Unit       *org.Unit    `json:"unit,omitempty"`
+	UserErrors []*UserError `json:"userErrors"`
+}
+
 type UnitRelocateInput struct {
 	UnitID string `json:"unitId"`
 	// The new parent, from effectiveOn. The whole subtree moves with the unit.

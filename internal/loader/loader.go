@@ -85,6 +85,7 @@ type Loaders struct {
 	Pledge        *dataloadgen.Loader[int64, *award.Pledge]
 	MemberEvents  *dataloadgen.Loader[int64, []*member.Event]
 	MemberRatings *dataloadgen.Loader[int64, []*member.Rating]
+	UnitRatings   *dataloadgen.Loader[int64, []*award.UnitRating]
 	MemberHours   *dataloadgen.Loader[HoursKey, float64]
 	Guests        *dataloadgen.Loader[int64, []activity.Guest]
 	Contributions *dataloadgen.Loader[int64, []*activity.Contribution]
@@ -182,6 +183,7 @@ func (l *Loaders) records(s Stores, opt dataloadgen.Option) {
 func (l *Loaders) perParent(s Stores, opt dataloadgen.Option) {
 	l.MemberEvents = dataloadgen.NewLoader(all(s.Members.EventsOf), opt)
 	l.MemberRatings = dataloadgen.NewLoader(all(s.Members.RatingsOf), opt)
+	l.UnitRatings = dataloadgen.NewLoader(all(s.Award.UnitRatingsOf), opt)
 	l.MemberHours = dataloadgen.NewLoader(func(ctx context.Context, keys []HoursKey) ([]float64, []error) {
 		return grouped(ctx, keys, HoursKey.split, func(ctx context.Context, year int, ids []int64) (map[int64]float64, error) {
 			var y *int

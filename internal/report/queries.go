@@ -1,6 +1,7 @@
 package report
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -8,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/sodoan/sodoan/internal/activity"
+	"github.com/sodoan/sodoan/internal/award"
 	"github.com/sodoan/sodoan/internal/member"
 	"github.com/sodoan/sodoan/internal/money"
 )
@@ -142,6 +144,7 @@ func (f figures) sections(parts Parts) []section {
 		{parts.Activities, f.contributions, 1},
 		{parts.Pledges, f.pledges, 0},
 		{parts.Ratings, f.ratings, 1},
+		{parts.Ratings, f.unitRatings, 0},
 		{parts.Commendations, f.received, 1},
 		{parts.Commendations, f.given, 1},
 		{parts.News, f.news, 1},
@@ -496,6 +499,39 @@ func (f figures) ratings() {
 			return err
 		}
 		rt.Rated = rt.Excellent + rt.Good + rt.Completed + rt.NotCompleted
+		return nil
+	})
+}
+
+// unitRatings queues the unit's own rating for the year and the counts of
+// the ratings of the units below it (by the scope of the report's date),
+// by unit level and rating level, higher units and better levels first.
+func (f figures) unitRatings() {
+	b, r := f.b, f.r
+	b.Queue(`SELECT `+award.UnitRatingColumns+` FROM unit_ratings WHERE unit_id = $1 AND year = $2`, r.UnitID, r.Year).
+		Query(func(rows pgx.Rows) error {
+			rt, err := pgx.CollectRows(rows, pgx.RowToAddrOfStructByPos[award.UnitRating])
+			if len(rt) > 0 {
+				r.Rating = rt[0]
+			}
+			return err
+		})
+	b.Queue(`SELECT s.level, ur.level, count(*)::int FROM `+f.t.scope+` s
+		JOIN unit_ratings ur ON ur.unit_id = s.unit_id AND ur.year = $1
+		WHERE s.unit_id <> $2 GROUP BY 1, 2`, r.Year, r.UnitID).Query(func(rows pgx.Rows) error {
+		var c UnitRatingCount
+		if err := appendEach(&r.UnitRatings, &c, &c.UnitLevel, &c.Level, &c.Count)(rows); err != nil {
+			return err
+		}
+		slices.SortFunc(r.UnitRatings, func(a, b UnitRatingCount) int {
+			if d := a.UnitLevel.Rank() - b.UnitLevel.Rank(); d != 0 {
+				return d
+			}
+			if a.UnitLevel != b.UnitLevel { // blocs and districts share a rank
+				return strings.Compare(string(a.UnitLevel), string(b.UnitLevel))
+			}
+			return a.Level.Rank() - b.Level.Rank()
+		})
 		return nil
 	})
 }

@@ -58,6 +58,10 @@ type Report struct {
 	// unless Parts.PledgesPage cut it to a page.
 	PledgeCount   int
 	Ratings       Ratings
+	// Rating is the unit's own rating for the year by the level above;
+	// UnitRatings counts those of the units below it.
+	Rating        *award.UnitRating
+	UnitRatings   []UnitRatingCount
 	Received      []Received
 	Given         []Given
 	Monthly       []Month // January to December
@@ -135,6 +139,14 @@ type Ratings struct {
 	// Unrated is how many members at year end have no rating for the year.
 	Unrated        int
 	ExcellentShare *float64
+}
+
+// UnitRatingCount is how many units of one level (branches, grassroots
+// unions, ...) below the report's unit got one rating level for the year.
+type UnitRatingCount struct {
+	UnitLevel org.Level
+	Level     award.UnitRatingLevel
+	Count     int
 }
 
 // Received counts commendations received, by form and issuer level.
