@@ -56,8 +56,8 @@ type Report struct {
 	Pledges   []Pledge
 	// PledgeCount is how many pledges the year has: the length of Pledges
 	// unless Parts.PledgesPage cut it to a page.
-	PledgeCount   int
-	Ratings       Ratings
+	PledgeCount int
+	Ratings     Ratings
 	// Rating is the unit's own rating for the year by the level above;
 	// UnitRatings counts those of the units below it.
 	Rating        *award.UnitRating
