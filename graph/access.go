@@ -156,6 +156,8 @@ var personalKeys = map[string][]string{
 	"members":        {"birth_date", "card_number", "phone", "email", "address"},
 	"member_events":  nil,
 	"member_ratings": nil,
+	// A referral is the member's, and tells political affiliation.
+	"party_referrals": nil,
 }
 
 // recordKeys name a row in an image; they stay when the rest is personal.

@@ -87,6 +87,12 @@ var blocManagers = []string{"admin", "bloc officer"}
 
 func mutationCases() []mutationCase {
 	member := func(t *testing.T, c *callers) string { return c.member(t, c.branchA, uniq("Đoàn viên"), nil) }
+	referral := func(t *testing.T, c *callers) string {
+		var out struct{ PartyReferral struct{ ID string } }
+		c.env.MustMutate(t, "partyReferralCreate", "PartyReferralCreateInput", "partyReferral { id }",
+			map[string]any{"memberId": member(t, c), "introducedOn": "2022-05-19"}, &out)
+		return out.PartyReferral.ID
+	}
 	activity := func(t *testing.T, c *callers) string { return c.activity(t, c.branchA, uniq("Hoạt động"), nil) }
 	campaign := func(t *testing.T, c *callers) string { return c.campaign(t, c.branchA, uniq("Phong trào"), 2022) }
 	contribution := func(t *testing.T, c *callers) string {
@@ -133,6 +139,15 @@ func mutationCases() []mutationCase {
 		{"memberLeave", "MemberLeaveInput", unitManagers, func(t *testing.T, c *callers) map[string]any {
 			return map[string]any{"id": member(t, c), "version": 1, "reason": "AGED_OUT", "on": "2023-01-01",
 				"earlyReason": "PARTY_MEMBER", "decisionNumber": "12-QĐ/ĐTN"}
+		}},
+		{"partyReferralCreate", "PartyReferralCreateInput", unitManagers, func(t *testing.T, c *callers) map[string]any {
+			return map[string]any{"memberId": member(t, c), "introducedOn": "2022-05-19"}
+		}},
+		{"partyReferralUpdate", "PartyReferralUpdateInput", unitManagers, func(t *testing.T, c *callers) map[string]any {
+			return map[string]any{"id": referral(t, c), "version": 1, "admittedOn": "2023-02-03", "admissionDecisionNumber": "88-QĐ/ĐU"}
+		}},
+		{"partyReferralDelete", "PartyReferralDeleteInput", unitManagers, func(t *testing.T, c *callers) map[string]any {
+			return map[string]any{"id": referral(t, c), "version": 1}
 		}},
 		{"membersAgeOut", "MembersAgeOutInput", unitManagers, func(t *testing.T, c *callers) map[string]any {
 			return map[string]any{"members": []map[string]any{{"id": member(t, c), "version": 1, "earlyReason": "PARTY_MEMBER"}},

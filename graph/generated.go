@@ -49,6 +49,7 @@ type ResolverRoot interface {
 	MemberRating() MemberRatingResolver
 	Mutation() MutationResolver
 	Participation() ParticipationResolver
+	PartyReferral() PartyReferralResolver
 	Photo() PhotoResolver
 	Pledge() PledgeResolver
 	PledgeFigures() PledgeFiguresResolver
@@ -368,6 +369,7 @@ type ComplexityRoot struct {
 		ID             func(childComplexity int) int
 		JoinedOn       func(childComplexity int) int
 		Participations func(childComplexity int, year *int32, first *int32, after *string) int
+		PartyReferrals func(childComplexity int) int
 		Phone          func(childComplexity int) int
 		Position       func(childComplexity int) int
 		Ratings        func(childComplexity int) int
@@ -492,6 +494,9 @@ type ComplexityRoot struct {
 		MembersRatingsRemove func(childComplexity int, input model.MembersRatingsRemoveInput) int
 		ParticipationsRecord func(childComplexity int, input model.ParticipationsRecordInput) int
 		ParticipationsRemove func(childComplexity int, input model.ParticipationsRemoveInput) int
+		PartyReferralCreate  func(childComplexity int, input model.PartyReferralCreateInput) int
+		PartyReferralDelete  func(childComplexity int, input model.PartyReferralDeleteInput) int
+		PartyReferralUpdate  func(childComplexity int, input model.PartyReferralUpdateInput) int
 		PasswordChange       func(childComplexity int, input model.PasswordChangeInput) int
 		PlanSet              func(childComplexity int, input model.PlanSetInput) int
 		PledgeCreate         func(childComplexity int, input model.PledgeCreateInput) int
@@ -558,6 +563,33 @@ type ComplexityRoot struct {
 		Activity     func(childComplexity int) int
 		RemovedCount func(childComplexity int) int
 		UserErrors   func(childComplexity int) int
+	}
+
+	PartyReferral struct {
+		AdmissionDecisionNumber func(childComplexity int) int
+		AdmittedOn              func(childComplexity int) int
+		DecisionNumber          func(childComplexity int) int
+		ID                      func(childComplexity int) int
+		IntroducedOn            func(childComplexity int) int
+		Member                  func(childComplexity int) int
+		Note                    func(childComplexity int) int
+		Unit                    func(childComplexity int) int
+		Version                 func(childComplexity int) int
+	}
+
+	PartyReferralCreatePayload struct {
+		PartyReferral func(childComplexity int) int
+		UserErrors    func(childComplexity int) int
+	}
+
+	PartyReferralDeletePayload struct {
+		DeletedID  func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
+	PartyReferralUpdatePayload struct {
+		PartyReferral func(childComplexity int) int
+		UserErrors    func(childComplexity int) int
 	}
 
 	PasswordChangePayload struct {
@@ -803,20 +835,22 @@ type ComplexityRoot struct {
 	}
 
 	ReportMembers struct {
-		Admitted       func(childComplexity int) int
-		AgedOut        func(childComplexity int) int
-		AtAgeLimit     func(childComplexity int) int
-		AtYearEnd      func(childComplexity int) int
-		AtYearStart    func(childComplexity int) int
-		Committee      func(childComplexity int) int
-		Deputies       func(childComplexity int) int
-		Female         func(childComplexity int) int
-		Male           func(childComplexity int) int
-		Plain          func(childComplexity int) int
-		Removed        func(childComplexity int) int
-		Secretaries    func(childComplexity int) int
-		TransferredIn  func(childComplexity int) int
-		TransferredOut func(childComplexity int) int
+		Admitted          func(childComplexity int) int
+		AdmittedToParty   func(childComplexity int) int
+		AgedOut           func(childComplexity int) int
+		AtAgeLimit        func(childComplexity int) int
+		AtYearEnd         func(childComplexity int) int
+		AtYearStart       func(childComplexity int) int
+		Committee         func(childComplexity int) int
+		Deputies          func(childComplexity int) int
+		Female            func(childComplexity int) int
+		IntroducedToParty func(childComplexity int) int
+		Male              func(childComplexity int) int
+		Plain             func(childComplexity int) int
+		Removed           func(childComplexity int) int
+		Secretaries       func(childComplexity int) int
+		TransferredIn     func(childComplexity int) int
+		TransferredOut    func(childComplexity int) int
 	}
 
 	Role struct {
@@ -1119,6 +1153,7 @@ type MemberResolver interface {
 	VolunteerHours(ctx context.Context, obj *member.Member, year *int32) (float64, error)
 	Commendations(ctx context.Context, obj *member.Member, first *int32, after *string) (*model.Connection[*award.Commendation], error)
 	Ratings(ctx context.Context, obj *member.Member) ([]*member.Rating, error)
+	PartyReferrals(ctx context.Context, obj *member.Member) ([]*member.PartyReferral, error)
 }
 type MemberEventResolver interface {
 	Unit(ctx context.Context, obj *member.Event) (*org.Unit, error)
@@ -1177,6 +1212,9 @@ type MutationResolver interface {
 	MemberTransfer(ctx context.Context, input model.MemberTransferInput) (*model.MemberTransferPayload, error)
 	MemberLeave(ctx context.Context, input model.MemberLeaveInput) (*model.MemberLeavePayload, error)
 	MembersAgeOut(ctx context.Context, input model.MembersAgeOutInput) (*model.MembersAgeOutPayload, error)
+	PartyReferralCreate(ctx context.Context, input model.PartyReferralCreateInput) (*model.PartyReferralCreatePayload, error)
+	PartyReferralUpdate(ctx context.Context, input model.PartyReferralUpdateInput) (*model.PartyReferralUpdatePayload, error)
+	PartyReferralDelete(ctx context.Context, input model.PartyReferralDeleteInput) (*model.PartyReferralDeletePayload, error)
 	MemberDelete(ctx context.Context, input model.MemberDeleteInput) (*model.MemberDeletePayload, error)
 	PostCreate(ctx context.Context, input model.PostCreateInput) (*model.PostPayload, error)
 	PostUpdate(ctx context.Context, input model.PostUpdateInput) (*model.PostPayload, error)
@@ -1192,6 +1230,11 @@ type MutationResolver interface {
 type ParticipationResolver interface {
 	Member(ctx context.Context, obj *activity.Participation) (*member.Member, error)
 	Activity(ctx context.Context, obj *activity.Participation) (*activity.Activity, error)
+}
+type PartyReferralResolver interface {
+	ID(ctx context.Context, obj *member.PartyReferral) (string, error)
+	Member(ctx context.Context, obj *member.PartyReferral) (*member.Member, error)
+	Unit(ctx context.Context, obj *member.PartyReferral) (*org.Unit, error)
 }
 type PhotoResolver interface {
 	ID(ctx context.Context, obj *news.Photo) (string, error)
@@ -2410,6 +2453,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Member.Participations(childComplexity, args["year"].(*int32), args["first"].(*int32), args["after"].(*string)), true
+	case "Member.partyReferrals":
+		if e.ComplexityRoot.Member.PartyReferrals == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Member.PartyReferrals(childComplexity), true
 	case "Member.phone":
 		if e.ComplexityRoot.Member.Phone == nil {
 			break
@@ -3039,6 +3088,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ParticipationsRemove(childComplexity, args["input"].(model.ParticipationsRemoveInput)), true
+	case "Mutation.partyReferralCreate":
+		if e.ComplexityRoot.Mutation.PartyReferralCreate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_partyReferralCreate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.PartyReferralCreate(childComplexity, args["input"].(model.PartyReferralCreateInput)), true
+	case "Mutation.partyReferralDelete":
+		if e.ComplexityRoot.Mutation.PartyReferralDelete == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_partyReferralDelete_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.PartyReferralDelete(childComplexity, args["input"].(model.PartyReferralDeleteInput)), true
+	case "Mutation.partyReferralUpdate":
+		if e.ComplexityRoot.Mutation.PartyReferralUpdate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_partyReferralUpdate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.PartyReferralUpdate(childComplexity, args["input"].(model.PartyReferralUpdateInput)), true
 	case "Mutation.passwordChange":
 		if e.ComplexityRoot.Mutation.PasswordChange == nil {
 			break
@@ -3473,6 +3555,100 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ParticipationsRemovePayload.UserErrors(childComplexity), true
+
+	case "PartyReferral.admissionDecisionNumber":
+		if e.ComplexityRoot.PartyReferral.AdmissionDecisionNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartyReferral.AdmissionDecisionNumber(childComplexity), true
+	case "PartyReferral.admittedOn":
+		if e.ComplexityRoot.PartyReferral.AdmittedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartyReferral.AdmittedOn(childComplexity), true
+	case "PartyReferral.decisionNumber":
+		if e.ComplexityRoot.PartyReferral.DecisionNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartyReferral.DecisionNumber(childComplexity), true
+	case "PartyReferral.id":
+		if e.ComplexityRoot.PartyReferral.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartyReferral.ID(childComplexity), true
+	case "PartyReferral.introducedOn":
+		if e.ComplexityRoot.PartyReferral.IntroducedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartyReferral.IntroducedOn(childComplexity), true
+	case "PartyReferral.member":
+		if e.ComplexityRoot.PartyReferral.Member == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartyReferral.Member(childComplexity), true
+	case "PartyReferral.note":
+		if e.ComplexityRoot.PartyReferral.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartyReferral.Note(childComplexity), true
+	case "PartyReferral.unit":
+		if e.ComplexityRoot.PartyReferral.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartyReferral.Unit(childComplexity), true
+	case "PartyReferral.version":
+		if e.ComplexityRoot.PartyReferral.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartyReferral.Version(childComplexity), true
+
+	case "PartyReferralCreatePayload.partyReferral":
+		if e.ComplexityRoot.PartyReferralCreatePayload.PartyReferral == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartyReferralCreatePayload.PartyReferral(childComplexity), true
+	case "PartyReferralCreatePayload.userErrors":
+		if e.ComplexityRoot.PartyReferralCreatePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartyReferralCreatePayload.UserErrors(childComplexity), true
+
+	case "PartyReferralDeletePayload.deletedId":
+		if e.ComplexityRoot.PartyReferralDeletePayload.DeletedID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartyReferralDeletePayload.DeletedID(childComplexity), true
+	case "PartyReferralDeletePayload.userErrors":
+		if e.ComplexityRoot.PartyReferralDeletePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartyReferralDeletePayload.UserErrors(childComplexity), true
+
+	case "PartyReferralUpdatePayload.partyReferral":
+		if e.ComplexityRoot.PartyReferralUpdatePayload.PartyReferral == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartyReferralUpdatePayload.PartyReferral(childComplexity), true
+	case "PartyReferralUpdatePayload.userErrors":
+		if e.ComplexityRoot.PartyReferralUpdatePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartyReferralUpdatePayload.UserErrors(childComplexity), true
 
 	case "PasswordChangePayload.account":
 		if e.ComplexityRoot.PasswordChangePayload.Account == nil {
@@ -4504,6 +4680,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ReportMembers.Admitted(childComplexity), true
+	case "ReportMembers.admittedToParty":
+		if e.ComplexityRoot.ReportMembers.AdmittedToParty == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportMembers.AdmittedToParty(childComplexity), true
 	case "ReportMembers.agedOut":
 		if e.ComplexityRoot.ReportMembers.AgedOut == nil {
 			break
@@ -4546,6 +4728,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ReportMembers.Female(childComplexity), true
+	case "ReportMembers.introducedToParty":
+		if e.ComplexityRoot.ReportMembers.IntroducedToParty == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportMembers.IntroducedToParty(childComplexity), true
 	case "ReportMembers.male":
 		if e.ComplexityRoot.ReportMembers.Male == nil {
 			break
@@ -5594,6 +5782,9 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ParticipantInput", ec.unmarshalInputParticipantInput),
 			graphql.NewInputUnmarshaler("ParticipationsRecordInput", ec.unmarshalInputParticipationsRecordInput),
 			graphql.NewInputUnmarshaler("ParticipationsRemoveInput", ec.unmarshalInputParticipationsRemoveInput),
+			graphql.NewInputUnmarshaler("PartyReferralCreateInput", ec.unmarshalInputPartyReferralCreateInput),
+			graphql.NewInputUnmarshaler("PartyReferralDeleteInput", ec.unmarshalInputPartyReferralDeleteInput),
+			graphql.NewInputUnmarshaler("PartyReferralUpdateInput", ec.unmarshalInputPartyReferralUpdateInput),
 			graphql.NewInputUnmarshaler("PasswordChangeInput", ec.unmarshalInputPasswordChangeInput),
 			graphql.NewInputUnmarshaler("PlaceInput", ec.unmarshalInputPlaceInput),
 			graphql.NewInputUnmarshaler("PlanSetInput", ec.unmarshalInputPlanSetInput),
@@ -6328,6 +6519,8 @@ func (ec *executionContext) childFields_Member(ctx context.Context, field graphq
 		return ec.fieldContext_Member_commendations(ctx, field)
 	case "ratings":
 		return ec.fieldContext_Member_ratings(ctx, field)
+	case "partyReferrals":
+		return ec.fieldContext_Member_partyReferrals(ctx, field)
 	case "version":
 		return ec.fieldContext_Member_version(ctx, field)
 	}
@@ -6580,6 +6773,60 @@ func (ec *executionContext) childFields_ParticipationsRemovePayload(ctx context.
 		return ec.fieldContext_ParticipationsRemovePayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ParticipationsRemovePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_PartyReferral(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_PartyReferral_id(ctx, field)
+	case "member":
+		return ec.fieldContext_PartyReferral_member(ctx, field)
+	case "unit":
+		return ec.fieldContext_PartyReferral_unit(ctx, field)
+	case "introducedOn":
+		return ec.fieldContext_PartyReferral_introducedOn(ctx, field)
+	case "decisionNumber":
+		return ec.fieldContext_PartyReferral_decisionNumber(ctx, field)
+	case "admittedOn":
+		return ec.fieldContext_PartyReferral_admittedOn(ctx, field)
+	case "admissionDecisionNumber":
+		return ec.fieldContext_PartyReferral_admissionDecisionNumber(ctx, field)
+	case "note":
+		return ec.fieldContext_PartyReferral_note(ctx, field)
+	case "version":
+		return ec.fieldContext_PartyReferral_version(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PartyReferral", field.Name)
+}
+
+func (ec *executionContext) childFields_PartyReferralCreatePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "partyReferral":
+		return ec.fieldContext_PartyReferralCreatePayload_partyReferral(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_PartyReferralCreatePayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PartyReferralCreatePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_PartyReferralDeletePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "deletedId":
+		return ec.fieldContext_PartyReferralDeletePayload_deletedId(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_PartyReferralDeletePayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PartyReferralDeletePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_PartyReferralUpdatePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "partyReferral":
+		return ec.fieldContext_PartyReferralUpdatePayload_partyReferral(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_PartyReferralUpdatePayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PartyReferralUpdatePayload", field.Name)
 }
 
 func (ec *executionContext) childFields_PasswordChangePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7034,6 +7281,10 @@ func (ec *executionContext) childFields_ReportMembers(ctx context.Context, field
 		return ec.fieldContext_ReportMembers_transferredOut(ctx, field)
 	case "agedOut":
 		return ec.fieldContext_ReportMembers_agedOut(ctx, field)
+	case "introducedToParty":
+		return ec.fieldContext_ReportMembers_introducedToParty(ctx, field)
+	case "admittedToParty":
+		return ec.fieldContext_ReportMembers_admittedToParty(ctx, field)
 	case "removed":
 		return ec.fieldContext_ReportMembers_removed(ctx, field)
 	case "atAgeLimit":
@@ -8098,6 +8349,48 @@ func (ec *executionContext) field_Mutation_participationsRemove_args(ctx context
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.ParticipationsRemoveInput, error) {
 			return ec.unmarshalNParticipationsRemoveInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐParticipationsRemoveInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_partyReferralCreate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.PartyReferralCreateInput, error) {
+			return ec.unmarshalNPartyReferralCreateInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐPartyReferralCreateInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_partyReferralDelete_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.PartyReferralDeleteInput, error) {
+			return ec.unmarshalNPartyReferralDeleteInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐPartyReferralDeleteInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_partyReferralUpdate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.PartyReferralUpdateInput, error) {
+			return ec.unmarshalNPartyReferralUpdateInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐPartyReferralUpdateInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -14039,6 +14332,51 @@ func (ec *executionContext) fieldContext_Member_ratings(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Member_partyReferrals(ctx context.Context, field graphql.CollectedField, obj *member.Member) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Member_partyReferrals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Member().PartyReferrals(ctx, obj)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Personal == nil {
+					var zeroVal []*member.PartyReferral
+					return zeroVal, errors.New("directive personal is not implemented")
+				}
+				return ec.Directives.Personal(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*member.PartyReferral) graphql.Marshaler {
+			return ec.marshalOPartyReferral2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐPartyReferralᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Member_partyReferrals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Member",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartyReferral(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Member_version(ctx context.Context, field graphql.CollectedField, obj *member.Member) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17240,6 +17578,138 @@ func (ec *executionContext) fieldContext_Mutation_membersAgeOut(ctx context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_partyReferralCreate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_partyReferralCreate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().PartyReferralCreate(ctx, fc.Args["input"].(model.PartyReferralCreateInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PartyReferralCreatePayload) graphql.Marshaler {
+			return ec.marshalNPartyReferralCreatePayload2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐPartyReferralCreatePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_partyReferralCreate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartyReferralCreatePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_partyReferralCreate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_partyReferralUpdate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_partyReferralUpdate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().PartyReferralUpdate(ctx, fc.Args["input"].(model.PartyReferralUpdateInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PartyReferralUpdatePayload) graphql.Marshaler {
+			return ec.marshalNPartyReferralUpdatePayload2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐPartyReferralUpdatePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_partyReferralUpdate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartyReferralUpdatePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_partyReferralUpdate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_partyReferralDelete(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_partyReferralDelete(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().PartyReferralDelete(ctx, fc.Args["input"].(model.PartyReferralDeleteInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PartyReferralDeletePayload) graphql.Marshaler {
+			return ec.marshalNPartyReferralDeletePayload2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐPartyReferralDeletePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_partyReferralDelete(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartyReferralDeletePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_partyReferralDelete_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_memberDelete(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18264,6 +18734,414 @@ func (ec *executionContext) _ParticipationsRemovePayload_userErrors(ctx context.
 func (ec *executionContext) fieldContext_ParticipationsRemovePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "ParticipationsRemovePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PartyReferral_id(ctx context.Context, field graphql.CollectedField, obj *member.PartyReferral) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartyReferral_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PartyReferral().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartyReferral_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartyReferral", field, true, true, "ID")
+}
+
+func (ec *executionContext) _PartyReferral_member(ctx context.Context, field graphql.CollectedField, obj *member.PartyReferral) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartyReferral_member(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PartyReferral().Member(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *member.Member) graphql.Marshaler {
+			return ec.marshalNMember2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐMember(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartyReferral_member(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PartyReferral",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PartyReferral_unit(ctx context.Context, field graphql.CollectedField, obj *member.PartyReferral) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartyReferral_unit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PartyReferral().Unit(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *org.Unit) graphql.Marshaler {
+			return ec.marshalNUnit2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐUnit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartyReferral_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PartyReferral",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Unit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PartyReferral_introducedOn(ctx context.Context, field graphql.CollectedField, obj *member.PartyReferral) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartyReferral_introducedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IntroducedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartyReferral_introducedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartyReferral", field, false, false, "Date")
+}
+
+func (ec *executionContext) _PartyReferral_decisionNumber(ctx context.Context, field graphql.CollectedField, obj *member.PartyReferral) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartyReferral_decisionNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DecisionNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PartyReferral_decisionNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartyReferral", field, false, false, "String")
+}
+
+func (ec *executionContext) _PartyReferral_admittedOn(ctx context.Context, field graphql.CollectedField, obj *member.PartyReferral) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartyReferral_admittedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AdmittedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PartyReferral_admittedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartyReferral", field, false, false, "Date")
+}
+
+func (ec *executionContext) _PartyReferral_admissionDecisionNumber(ctx context.Context, field graphql.CollectedField, obj *member.PartyReferral) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartyReferral_admissionDecisionNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AdmissionDecisionNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PartyReferral_admissionDecisionNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartyReferral", field, false, false, "String")
+}
+
+func (ec *executionContext) _PartyReferral_note(ctx context.Context, field graphql.CollectedField, obj *member.PartyReferral) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartyReferral_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PartyReferral_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartyReferral", field, false, false, "String")
+}
+
+func (ec *executionContext) _PartyReferral_version(ctx context.Context, field graphql.CollectedField, obj *member.PartyReferral) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartyReferral_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int32) graphql.Marshaler {
+			return ec.marshalNInt2int32(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartyReferral_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartyReferral", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PartyReferralCreatePayload_partyReferral(ctx context.Context, field graphql.CollectedField, obj *model.PartyReferralCreatePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartyReferralCreatePayload_partyReferral(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PartyReferral, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *member.PartyReferral) graphql.Marshaler {
+			return ec.marshalOPartyReferral2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐPartyReferral(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PartyReferralCreatePayload_partyReferral(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PartyReferralCreatePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartyReferral(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PartyReferralCreatePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.PartyReferralCreatePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartyReferralCreatePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartyReferralCreatePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PartyReferralCreatePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PartyReferralDeletePayload_deletedId(ctx context.Context, field graphql.CollectedField, obj *model.PartyReferralDeletePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartyReferralDeletePayload_deletedId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeletedID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PartyReferralDeletePayload_deletedId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartyReferralDeletePayload", field, false, false, "ID")
+}
+
+func (ec *executionContext) _PartyReferralDeletePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.PartyReferralDeletePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartyReferralDeletePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartyReferralDeletePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PartyReferralDeletePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PartyReferralUpdatePayload_partyReferral(ctx context.Context, field graphql.CollectedField, obj *model.PartyReferralUpdatePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartyReferralUpdatePayload_partyReferral(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PartyReferral, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *member.PartyReferral) graphql.Marshaler {
+			return ec.marshalOPartyReferral2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐPartyReferral(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PartyReferralUpdatePayload_partyReferral(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PartyReferralUpdatePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartyReferral(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PartyReferralUpdatePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.PartyReferralUpdatePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartyReferralUpdatePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartyReferralUpdatePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PartyReferralUpdatePayload",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
@@ -22905,6 +23783,52 @@ func (ec *executionContext) _ReportMembers_agedOut(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_ReportMembers_agedOut(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportMembers", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ReportMembers_introducedToParty(ctx context.Context, field graphql.CollectedField, obj *report.Members) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportMembers_introducedToParty(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IntroducedToParty, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportMembers_introducedToParty(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportMembers", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ReportMembers_admittedToParty(ctx context.Context, field graphql.CollectedField, obj *report.Members) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportMembers_admittedToParty(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AdmittedToParty, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportMembers_admittedToParty(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ReportMembers", field, false, false, "Int")
 }
 
@@ -31133,6 +32057,209 @@ func UnmarshalParticipationsRemoveInput(ctx context.Context, raw any) (model.Par
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputPartyReferralCreateInput(ctx context.Context, obj any) (model.PartyReferralCreateInput, error) {
+	var it model.PartyReferralCreateInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"memberId", "introducedOn", "decisionNumber", "note", "idempotencyKey"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "memberId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberID = data
+		case "introducedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("introducedOn"))
+			data, err := ec.unmarshalNDate2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IntroducedOn = data
+		case "decisionNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decisionNumber"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecisionNumber = graphql.OmittableOf(data)
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = graphql.OmittableOf(data)
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = graphql.OmittableOf(data)
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPartyReferralCreateInput unmarshals raw into the PartyReferralCreateInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPartyReferralCreateInput(ctx context.Context, raw any) (model.PartyReferralCreateInput, error) {
+	var out model.PartyReferralCreateInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PartyReferralCreateInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPartyReferralDeleteInput(ctx context.Context, obj any) (model.PartyReferralDeleteInput, error) {
+	var it model.PartyReferralDeleteInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "version"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalNInt2int32(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPartyReferralDeleteInput unmarshals raw into the PartyReferralDeleteInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPartyReferralDeleteInput(ctx context.Context, raw any) (model.PartyReferralDeleteInput, error) {
+	var out model.PartyReferralDeleteInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PartyReferralDeleteInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPartyReferralUpdateInput(ctx context.Context, obj any) (model.PartyReferralUpdateInput, error) {
+	var it model.PartyReferralUpdateInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "version", "introducedOn", "decisionNumber", "admittedOn", "admissionDecisionNumber", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalNInt2int32(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		case "introducedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("introducedOn"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IntroducedOn = graphql.OmittableOf(data)
+		case "decisionNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decisionNumber"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecisionNumber = graphql.OmittableOf(data)
+		case "admittedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("admittedOn"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AdmittedOn = graphql.OmittableOf(data)
+		case "admissionDecisionNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("admissionDecisionNumber"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AdmissionDecisionNumber = graphql.OmittableOf(data)
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = graphql.OmittableOf(data)
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPartyReferralUpdateInput unmarshals raw into the PartyReferralUpdateInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPartyReferralUpdateInput(ctx context.Context, raw any) (model.PartyReferralUpdateInput, error) {
+	var out model.PartyReferralUpdateInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PartyReferralUpdateInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputPasswordChangeInput(ctx context.Context, obj any) (model.PasswordChangeInput, error) {
 	var it model.PasswordChangeInput
 	if obj == nil {
@@ -33434,6 +34561,13 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._PlanTarget(ctx, sel, obj)
+	case member.PartyReferral:
+		return ec._PartyReferral(ctx, sel, &obj)
+	case *member.PartyReferral:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._PartyReferral(ctx, sel, obj)
 	case member.Member:
 		return ec._Member(ctx, sel, &obj)
 	case *member.Member:
@@ -35581,6 +36715,12 @@ func (ec *executionContext) _Member(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Member_ratings(ctx, field, obj)
 				})
+		case "partyReferrals":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Member_partyReferrals(ctx, field, obj)
+				})
 		case "version":
 			out.Values[i] = ec._Member_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -36555,6 +37695,27 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "partyReferralCreate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_partyReferralCreate(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "partyReferralUpdate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_partyReferralUpdate(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "partyReferralDelete":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_partyReferralDelete(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "memberDelete":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_memberDelete(ctx, field)
@@ -36900,6 +38061,196 @@ func (ec *executionContext) _ParticipationsRemovePayload(ctx context.Context, se
 			}
 		case "userErrors":
 			out.Values[i] = ec._ParticipationsRemovePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var partyReferralImplementors = []string{"PartyReferral", "Node"}
+
+func (ec *executionContext) _PartyReferral(ctx context.Context, sel ast.SelectionSet, obj *member.PartyReferral) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, partyReferralImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PartyReferral")
+		case "id":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PartyReferral_id(ctx, field, obj)
+				})
+		case "member":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PartyReferral_member(ctx, field, obj)
+				})
+		case "unit":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PartyReferral_unit(ctx, field, obj)
+				})
+		case "introducedOn":
+			out.Values[i] = ec._PartyReferral_introducedOn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "decisionNumber":
+			out.Values[i] = ec._PartyReferral_decisionNumber(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "admittedOn":
+			out.Values[i] = ec._PartyReferral_admittedOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "admissionDecisionNumber":
+			out.Values[i] = ec._PartyReferral_admissionDecisionNumber(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "note":
+			out.Values[i] = ec._PartyReferral_note(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._PartyReferral_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var partyReferralCreatePayloadImplementors = []string{"PartyReferralCreatePayload"}
+
+func (ec *executionContext) _PartyReferralCreatePayload(ctx context.Context, sel ast.SelectionSet, obj *model.PartyReferralCreatePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, partyReferralCreatePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PartyReferralCreatePayload")
+		case "partyReferral":
+			out.Values[i] = ec._PartyReferralCreatePayload_partyReferral(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._PartyReferralCreatePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var partyReferralDeletePayloadImplementors = []string{"PartyReferralDeletePayload"}
+
+func (ec *executionContext) _PartyReferralDeletePayload(ctx context.Context, sel ast.SelectionSet, obj *model.PartyReferralDeletePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, partyReferralDeletePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PartyReferralDeletePayload")
+		case "deletedId":
+			out.Values[i] = ec._PartyReferralDeletePayload_deletedId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._PartyReferralDeletePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var partyReferralUpdatePayloadImplementors = []string{"PartyReferralUpdatePayload"}
+
+func (ec *executionContext) _PartyReferralUpdatePayload(ctx context.Context, sel ast.SelectionSet, obj *model.PartyReferralUpdatePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, partyReferralUpdatePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PartyReferralUpdatePayload")
+		case "partyReferral":
+			out.Values[i] = ec._PartyReferralUpdatePayload_partyReferral(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._PartyReferralUpdatePayload_userErrors(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -38688,6 +40039,16 @@ func (ec *executionContext) _ReportMembers(ctx context.Context, sel ast.Selectio
 			}
 		case "agedOut":
 			out.Values[i] = ec._ReportMembers_agedOut(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "introducedToParty":
+			out.Values[i] = ec._ReportMembers_introducedToParty(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "admittedToParty":
+			out.Values[i] = ec._ReportMembers_admittedToParty(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -42068,6 +43429,53 @@ func (ec *executionContext) marshalNParticipationsRemovePayload2ᚖgithubᚗcom�
 	return ec._ParticipationsRemovePayload(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNPartyReferral2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐPartyReferral(ctx context.Context, sel ast.SelectionSet, v *member.PartyReferral) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PartyReferral!")
+		return graphql.Null
+	}
+	return ec._PartyReferral(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPartyReferralCreateInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐPartyReferralCreateInput(ctx context.Context, v any) (model.PartyReferralCreateInput, error) {
+	res, err := ec.unmarshalInputPartyReferralCreateInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPartyReferralCreatePayload2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐPartyReferralCreatePayload(ctx context.Context, sel ast.SelectionSet, v *model.PartyReferralCreatePayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PartyReferralCreatePayload!")
+		return graphql.Null
+	}
+	return ec._PartyReferralCreatePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPartyReferralDeleteInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐPartyReferralDeleteInput(ctx context.Context, v any) (model.PartyReferralDeleteInput, error) {
+	res, err := ec.unmarshalInputPartyReferralDeleteInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPartyReferralDeletePayload2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐPartyReferralDeletePayload(ctx context.Context, sel ast.SelectionSet, v *model.PartyReferralDeletePayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PartyReferralDeletePayload!")
+		return graphql.Null
+	}
+	return ec._PartyReferralDeletePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPartyReferralUpdateInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐPartyReferralUpdateInput(ctx context.Context, v any) (model.PartyReferralUpdateInput, error) {
+	res, err := ec.unmarshalInputPartyReferralUpdateInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPartyReferralUpdatePayload2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐPartyReferralUpdatePayload(ctx context.Context, sel ast.SelectionSet, v *model.PartyReferralUpdatePayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PartyReferralUpdatePayload!")
+		return graphql.Null
+	}
+	return ec._PartyReferralUpdatePayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNPasswordChangeInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐPasswordChangeInput(ctx context.Context, v any) (model.PasswordChangeInput, error) {
 	res, err := ec.unmarshalInputPasswordChangeInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -44456,6 +45864,32 @@ var (
 		activity.Participant: "PARTICIPANT",
 	}
 )
+
+func (ec *executionContext) marshalOPartyReferral2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐPartyReferralᚄ(ctx context.Context, sel ast.SelectionSet, v []*member.PartyReferral) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPartyReferral2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐPartyReferral(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOPartyReferral2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐPartyReferral(ctx context.Context, sel ast.SelectionSet, v *member.PartyReferral) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PartyReferral(ctx, sel, v)
+}
 
 func (ec *executionContext) marshalOPhoto2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋnewsᚐPhoto(ctx context.Context, sel ast.SelectionSet, v *news.Photo) graphql.Marshaler {
 	if v == nil {

@@ -76,6 +76,10 @@ func (r *memberResolver) Ratings(ctx context.Context, obj *member.Member) ([]*me
 	return loaders(ctx).MemberRatings.Load(ctx, obj.ID)
 }
 
+func (r *memberResolver) PartyReferrals(ctx context.Context, obj *member.Member) ([]*member.PartyReferral, error) {
+	return loaders(ctx).MemberReferrals.Load(ctx, obj.ID)
+}
+
 func (r *memberEventResolver) Unit(ctx context.Context, obj *member.Event) (*org.Unit, error) {
 	return loadOptional(ctx, loaders(ctx).Unit, obj.UnitID)
 }
@@ -164,9 +168,50 @@ func (r *mutationResolver) MembersAgeOut(ctx context.Context, input model.Member
 	})
 }
 
+func (r *mutationResolver) PartyReferralCreate(ctx context.Context, input model.PartyReferralCreateInput) (*model.PartyReferralCreatePayload, error) {
+	memberID, err := inputID(model.KindMember, input.MemberID, "memberId")
+	return write(ctx, err, func() (*model.PartyReferralCreatePayload, error) {
+		pr, err := r.MemberStore.CreateReferral(keyed(ctx, "partyReferralCreate", input.IdempotencyKey, input), member.ReferralInput{
+			MemberID: memberID, IntroducedOn: input.IntroducedOn, DecisionNumber: value(input.DecisionNumber), Note: value(input.Note),
+		})
+		pr, err = replayed(ctx, pr, err, loaders(ctx).PartyReferral)
+		return respond(ctx, &model.PartyReferralCreatePayload{PartyReferral: pr}, err)
+	})
+}
+
+func (r *mutationResolver) PartyReferralUpdate(ctx context.Context, input model.PartyReferralUpdateInput) (*model.PartyReferralUpdatePayload, error) {
+	id, err := inputID(model.KindReferral, input.ID, "id")
+	return write(ctx, err, func() (*model.PartyReferralUpdatePayload, error) {
+		pr, err := r.MemberStore.UpdateReferral(ctx, member.ReferralUpdate{
+			ID: id, Version: input.Version, IntroducedOn: value(input.IntroducedOn), DecisionNumber: optional(input.DecisionNumber),
+			AdmittedOn: optional(input.AdmittedOn), AdmissionDecisionNumber: optional(input.AdmissionDecisionNumber),
+			Note: optional(input.Note),
+		})
+		return respond(ctx, &model.PartyReferralUpdatePayload{PartyReferral: pr}, err)
+	})
+}
+
+func (r *mutationResolver) PartyReferralDelete(ctx context.Context, input model.PartyReferralDeleteInput) (*model.PartyReferralDeletePayload, error) {
+	err := deleteByID(ctx, model.KindReferral, input.ID, input.Version, r.MemberStore.DeleteReferral)
+	return respond(ctx, &model.PartyReferralDeletePayload{DeletedID: &input.ID}, err)
+}
+
 func (r *mutationResolver) MemberDelete(ctx context.Context, input model.MemberDeleteInput) (*model.MemberDeletePayload, error) {
 	err := deleteByID(ctx, model.KindMember, input.ID, input.Version, r.MemberStore.Delete)
 	return respond(ctx, &model.MemberDeletePayload{DeletedID: &input.ID}, err)
+}
+
+func (r *partyReferralResolver) ID(ctx context.Context, obj *member.PartyReferral) (string, error) {
+	return model.EncodeID(model.KindReferral, obj.ID), nil
+}
+
+func (r *partyReferralResolver) Member(ctx context.Context, obj *member.PartyReferral) (*member.Member, error) {
+	m, err := loadOne(ctx, loaders(ctx).Member, obj.MemberID)
+	return visibleMember(ctx, m, err)
+}
+
+func (r *partyReferralResolver) Unit(ctx context.Context, obj *member.PartyReferral) (*org.Unit, error) {
+	return loadOne(ctx, loaders(ctx).Unit, obj.UnitID)
 }
 
 func (r *queryResolver) Member(ctx context.Context, id string) (*member.Member, error) {
@@ -186,7 +231,10 @@ func (r *Resolver) Member() MemberResolver { return &memberResolver{r} }
 
 func (r *Resolver) MemberEvent() MemberEventResolver { return &memberEventResolver{r} }
 
+func (r *Resolver) PartyReferral() PartyReferralResolver { return &partyReferralResolver{r} }
+
 type (
-	memberResolver      struct{ *Resolver }
-	memberEventResolver struct{ *Resolver }
+	memberResolver        struct{ *Resolver }
+	memberEventResolver   struct{ *Resolver }
+	partyReferralResolver struct{ *Resolver }
 )

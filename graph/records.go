@@ -135,6 +135,12 @@ func init() {
 			see: func(ctx context.Context, t *org.Term) (*org.Term, error) {
 				return t, canManageUnit(ctx, t.UnitID)
 			}}.record(),
+		typed[member.PartyReferral]{kind: model.KindReferral, table: "party_referrals",
+			load: func(l *loader.Loaders) *dataloadgen.Loader[int64, *member.PartyReferral] { return l.PartyReferral },
+			unit: func(ctx context.Context, pr *member.PartyReferral) (*int64, error) {
+				return recordTypes.owner(ctx, model.KindMember, pr.MemberID) // the member's officers, as their other records
+			},
+			see: visibleReferral}.record(),
 		recordType{kind: model.KindAccount, table: "accounts", node: accountNode},
 	)
 }
@@ -190,6 +196,19 @@ func accountNode(ctx context.Context, r *Resolver, id int64) func() (model.Node,
 		}
 		return load()
 	}
+}
+
+// visibleReferral shows a Party referral to those who may read its member's
+// personal data (noting the read), as the member's partyReferrals field.
+func visibleReferral(ctx context.Context, pr *member.PartyReferral) (*member.PartyReferral, error) {
+	m, err := loadOne(ctx, loaders(ctx).Member, pr.MemberID)
+	if err != nil || m == nil {
+		return nil, err
+	}
+	if err := personal(ctx, m); err != nil {
+		return nil, err
+	}
+	return pr, nil
 }
 
 // commendationOwner is the unit whose managers record a commendation: the

@@ -79,6 +79,9 @@ var mutationRules = withRecords(map[string]rule{
 
 	"memberTransfer":       {who: managers, targets: records(model.KindMember, "input", "id")},
 	"memberLeave":          {who: managers, targets: records(model.KindMember, "input", "id")},
+	"partyReferralCreate":  {who: managers, targets: records(model.KindMember, "input", "memberId"), creates: true},
+	"partyReferralUpdate":  {who: managers, targets: records(model.KindReferral, "input", "id")},
+	"partyReferralDelete":  {who: managers, targets: records(model.KindReferral, "input", "id")},
 	"membersAgeOut":        {who: managers, targets: records(model.KindMember, "input", "members", each, "id")},
 	"membersRate":          {who: managers, targets: records(model.KindMember, "input", "ratings", each, "memberId")},
 	"membersRatingsRemove": {who: managers, targets: records(model.KindMember, "input", "memberIds", each)},

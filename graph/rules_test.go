@@ -228,7 +228,8 @@ func TestEveryMemberFieldIsClassified(t *testing.T) {
 
 // auditHides reports whether personalKeys hides the personal field
 // named field: its column of members (birthDate: birth_date) or, for a
-// list, the table of member_ that holds it (events: member_events).
+// list, the table that holds it (events: member_events, partyReferrals:
+// party_referrals).
 func auditHides(field string) bool {
 	var col strings.Builder
 	for _, r := range field {
@@ -238,8 +239,10 @@ func auditHides(field string) bool {
 		}
 		col.WriteRune(r)
 	}
-	if keys, ok := personalKeys["member_"+col.String()]; ok && keys == nil {
-		return true
+	for _, table := range []string{"member_" + col.String(), col.String()} {
+		if keys, ok := personalKeys[table]; ok && keys == nil {
+			return true
+		}
 	}
 	return slices.Contains(personalKeys["members"], col.String())
 }

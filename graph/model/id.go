@@ -29,6 +29,7 @@ const (
 	KindUnitChange   Kind = "UnitChange"
 	KindPosition     Kind = "Position"
 	KindTerm         Kind = "CommitteeTerm"
+	KindReferral     Kind = "PartyReferral"
 )
 
 // EncodeID makes the opaque global ID of a record: base64url of "Kind:key".

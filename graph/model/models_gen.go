@@ -652,6 +652,52 @@ type ParticipationsRemovePayload struct {
 	UserErrors   []*UserError `json:"userErrors"`
 }
 
+type PartyReferralCreateInput struct {
+	MemberID string `json:"memberId"`
+	// The day of the introduction; the member must be in the Union that day.
+	IntroducedOn   time.Time                  `json:"introducedOn"`
+	DecisionNumber graphql.Omittable[*string] `json:"decisionNumber,omitempty"`
+	Note           graphql.Omittable[*string] `json:"note,omitempty"`
+	// Makes the create safe to retry: a key of your choosing (a UUID, say), the
+	// same each time this request is resent. If a request with this key already
+	// created the record, that record is returned and nothing new is created.
+	// Honoured for 24 hours per account; the same key with a different input is
+	// refused (DUPLICATE on this field).
+	IdempotencyKey graphql.Omittable[*string] `json:"idempotencyKey,omitempty"`
+}
+
+type PartyReferralCreatePayload struct {
+	PartyReferral *member.PartyReferral `json:"partyReferral,omitempty"`
+	UserErrors    []*UserError          `json:"userErrors"`
+}
+
+type PartyReferralDeleteInput struct {
+	ID      string `json:"id"`
+	Version int32  `json:"version"`
+}
+
+type PartyReferralDeletePayload struct {
+	DeletedID  *string      `json:"deletedId,omitempty"`
+	UserErrors []*UserError `json:"userErrors"`
+}
+
+// Fields left out are kept; admittedOn: null clears an admission entered by mistake.
+type PartyReferralUpdateInput struct {
+	ID             string                        `json:"id"`
+	Version        int32                         `json:"version"`
+	IntroducedOn   graphql.Omittable[*time.Time] `json:"introducedOn,omitempty"`
+	DecisionNumber graphql.Omittable[*string]    `json:"decisionNumber,omitempty"`
+	// The day the Party admitted the member: not before the introduction, not in the future.
+	AdmittedOn              graphql.Omittable[*time.Time] `json:"admittedOn,omitempty"`
+	AdmissionDecisionNumber graphql.Omittable[*string]    `json:"admissionDecisionNumber,omitempty"`
+	Note                    graphql.Omittable[*string]    `json:"note,omitempty"`
+}
+
+type PartyReferralUpdatePayload struct {
+	PartyReferral *member.PartyReferral `json:"partyReferral,omitempty"`
+	UserErrors    []*UserError          `json:"userErrors"`
+}
+
 type PasswordChangeInput struct {
 	CurrentPassword string `json:"currentPassword"`
 	// At least 10 characters.

@@ -86,13 +86,16 @@ type Loaders struct {
 	MemberEvents  *dataloadgen.Loader[int64, []*member.Event]
 	MemberRatings *dataloadgen.Loader[int64, []*member.Rating]
 	UnitRatings   *dataloadgen.Loader[int64, []*award.UnitRating]
-	MemberHours   *dataloadgen.Loader[HoursKey, float64]
-	Guests        *dataloadgen.Loader[int64, []activity.Guest]
-	Contributions *dataloadgen.Loader[int64, []*activity.Contribution]
-	Totals        *dataloadgen.Loader[int64, activity.Totals]
-	PledgeCounts  *dataloadgen.Loader[int64, award.PledgeCounts]
-	Account       *dataloadgen.Loader[int64, *account.Account]
-	AccountRoles  *dataloadgen.Loader[int64, []account.Role]
+	// PartyReferral is by referral id; MemberReferrals by member.
+	PartyReferral   *dataloadgen.Loader[int64, *member.PartyReferral]
+	MemberReferrals *dataloadgen.Loader[int64, []*member.PartyReferral]
+	MemberHours     *dataloadgen.Loader[HoursKey, float64]
+	Guests          *dataloadgen.Loader[int64, []activity.Guest]
+	Contributions   *dataloadgen.Loader[int64, []*activity.Contribution]
+	Totals          *dataloadgen.Loader[int64, activity.Totals]
+	PledgeCounts    *dataloadgen.Loader[int64, award.PledgeCounts]
+	Account         *dataloadgen.Loader[int64, *account.Account]
+	AccountRoles    *dataloadgen.Loader[int64, []account.Role]
 	// ManagedAccount is whether the request's caller manages the account.
 	ManagedAccount *dataloadgen.Loader[int64, bool]
 	Post           *dataloadgen.Loader[int64, *news.Post]
@@ -184,6 +187,8 @@ func (l *Loaders) perParent(s Stores, opt dataloadgen.Option) {
 	l.MemberEvents = dataloadgen.NewLoader(all(s.Members.EventsOf), opt)
 	l.MemberRatings = dataloadgen.NewLoader(all(s.Members.RatingsOf), opt)
 	l.UnitRatings = dataloadgen.NewLoader(all(s.Award.UnitRatingsOf), opt)
+	l.PartyReferral = dataloadgen.NewMappedLoader(s.Members.ReferralsByIDs, opt)
+	l.MemberReferrals = dataloadgen.NewLoader(all(s.Members.ReferralsOf), opt)
 	l.MemberHours = dataloadgen.NewLoader(func(ctx context.Context, keys []HoursKey) ([]float64, []error) {
 		return grouped(ctx, keys, HoursKey.split, func(ctx context.Context, year int, ids []int64) (map[int64]float64, error) {
 			var y *int

@@ -497,7 +497,8 @@ func (s *Store) Delete(ctx context.Context, id int64, version int32) error {
 		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM participations WHERE member_id = $1)
 			OR EXISTS (SELECT 1 FROM commendations WHERE member_id = $1)
 			OR EXISTS (SELECT 1 FROM member_ratings WHERE member_id = $1)
-			OR EXISTS (SELECT 1 FROM pledge_signatures WHERE member_id = $1)`, m.ID).Scan(&used); err != nil {
+			OR EXISTS (SELECT 1 FROM pledge_signatures WHERE member_id = $1)
+			OR EXISTS (SELECT 1 FROM party_referrals WHERE member_id = $1)`, m.ID).Scan(&used); err != nil {
 			return fmt.Errorf("check member %d before deleting: %w", m.ID, err)
 		}
 		if !used {
@@ -505,8 +506,8 @@ func (s *Store) Delete(ctx context.Context, id int64, version int32) error {
 		}
 		var v validate.Errors
 		v.Add(validate.Input("id"), validate.NotAllowed,
-			"Đoàn viên đã có dữ liệu hoạt động, khen thưởng, xếp loại hoặc cam kết; hãy ghi nhận chuyển đi, trưởng thành hoặc xóa tên thay vì xóa.",
-			"The member has participations, commendations, ratings or pledges; record their departure instead of deleting.")
+			"Đoàn viên đã có dữ liệu hoạt động, khen thưởng, xếp loại, cam kết hoặc giới thiệu kết nạp Đảng; hãy ghi nhận chuyển đi, trưởng thành hoặc xóa tên thay vì xóa.",
+			"The member has participations, commendations, ratings, pledges or Party referrals; record their departure instead of deleting.")
 		return v.Err()
 	})
 }

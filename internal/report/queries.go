@@ -139,6 +139,7 @@ func (f figures) sections(parts Parts) []section {
 		{parts.YearStart, f.yearStart, 0},
 		{parts.AgeLimit, f.ageLimit, 0},
 		{parts.Members, f.movements, 1},
+		{parts.Members, f.partyReferrals, 0},
 		{parts.Activities, f.activityKinds, 1},
 		{parts.Activities, f.participations, 2},
 		{parts.Activities, f.contributions, 1},
@@ -203,6 +204,18 @@ func (f figures) yearStart() {
 		return
 	}
 	b.Queue(`SELECT count(*) FROM ` + atStart + ` s`).QueryRow(func(row pgx.Row) error { return row.Scan(&m.AtYearStart) })
+}
+
+// partyReferrals queues the members introduced to the Party and admitted
+// to it in the period, by the unit that introduced them, through the
+// referrals' unit indexes.
+func (f figures) partyReferrals() {
+	b, m := f.b, &f.r.Members
+	b.Queue(`SELECT count(*) FILTER (WHERE pr.introduced_on BETWEEN $1::date AND $2::date),
+			count(*) FILTER (WHERE pr.admitted_on BETWEEN $1::date AND $2::date)
+		FROM `+f.t.scope+` s JOIN party_referrals pr ON pr.unit_id = s.unit_id
+			AND (pr.introduced_on BETWEEN $1::date AND $2::date OR pr.admitted_on BETWEEN $1::date AND $2::date)`, f.args()...).
+		QueryRow(func(row pgx.Row) error { return row.Scan(&m.IntroducedToParty, &m.AdmittedToParty) })
 }
 
 // ageLimit queues the members on the report's date who have reached the

@@ -92,6 +92,9 @@ type Members struct {
 	// AtAgeLimit is the members on the report's date who have reached
 	// the age limit (member.AgeLimit) and not aged out.
 	AtAgeLimit int
+	// IntroducedToParty and AdmittedToParty count the period's Party
+	// referrals and admissions, by the unit that introduced the member.
+	IntroducedToParty, AdmittedToParty int
 }
 
 // KindCount is a number of activities of one kind.

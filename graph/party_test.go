@@ -1,0 +1,124 @@
+package graph_test
+
+import (
+	"slices"
+	"testing"
+)
+
+// A member introduced to the Party and later admitted: both dated and
+// numbered, counted in the report of the unit that introduced them even
+// after they moved, with the checks a secretary needs when she mistypes.
+func TestPartyReferralAndAdmission(t *testing.T) {
+	t.Parallel()
+	tr := newTree(t)
+	m := tr.member(t, tr.branchA, "Hồ Thị Ngọc Ánh", nil) // joined 26/03/2015
+	create := func(on string) (string, []string) {
+		var out struct{ PartyReferral struct{ ID string } }
+		ue := tr.env.Mutate(t, "partyReferralCreate", "PartyReferralCreateInput", "partyReferral { id }",
+			map[string]any{"memberId": m, "introducedOn": on, "decisionNumber": "03-GT/ĐTN"}, &out)
+		return out.PartyReferral.ID, codes(ue)
+	}
+	for on, want := range map[string][]string{
+		"10/01/2014": {"input.introducedOn:NOT_ALLOWED"}, // before she joined the Union
+		"01/01/2999": {"input.introducedOn:OUT_OF_RANGE"},
+	} {
+		if _, ue := create(on); !slices.Equal(ue, want) {
+			t.Errorf("introduced on %s: %v, want %v", on, ue, want)
+		}
+	}
+	id, ue := create("19/05/2022")
+	if len(ue) != 0 {
+		t.Fatal(ue)
+	}
+	if _, ue := create("2022-05-19"); !slices.Equal(ue, []string{"input.introducedOn:DUPLICATE"}) {
+		t.Errorf("the same day again: %v", ue)
+	}
+	tr.env.MustMutate(t, "memberTransfer", "MemberTransferInput", "__typename",
+		map[string]any{"id": m, "version": 1, "toUnitId": tr.branchB, "on": "2022-10-01"}, nil)
+
+	update := func(version int, in map[string]any) []string {
+		in["id"], in["version"] = id, version
+		return codes(tr.env.Mutate(t, "partyReferralUpdate", "PartyReferralUpdateInput", "partyReferral { version }", in, nil))
+	}
+	for _, tt := range []struct {
+		name string
+		in   map[string]any
+		want []string
+	}{
+		{"admitted before the introduction", map[string]any{"admittedOn": "01/05/2022"}, []string{"input.admittedOn:DATE_ORDER"}},
+		{"a decision without its date", map[string]any{"admissionDecisionNumber": "88-QĐ/ĐU"}, []string{"input.admittedOn:REQUIRED"}},
+		{"a stale version", map[string]any{"version": 7, "note": "x"}, []string{"input.version:CONFLICT"}},
+	} {
+		version := 1
+		if v, ok := tt.in["version"].(int); ok {
+			version = v
+		}
+		if got := update(version, tt.in); !slices.Equal(got, tt.want) {
+			t.Errorf("%s: %v, want %v", tt.name, got, tt.want)
+		}
+	}
+	if ue := update(1, map[string]any{"admittedOn": "03/02/2023", "admissionDecisionNumber": "88-QĐ/ĐU"}); len(ue) != 0 {
+		t.Fatal(ue)
+	}
+
+	counts := func(unit string, year int) [2]int {
+		var out struct {
+			YearlyReport struct {
+				Members struct{ IntroducedToParty, AdmittedToParty int }
+			}
+		}
+		tr.env.MustDo(t, `query($u: ID!, $y: Int!) { yearlyReport(unitId: $u, year: $y) { members { introducedToParty admittedToParty } } }`,
+			map[string]any{"u": unit, "y": year}, &out)
+		return [2]int{out.YearlyReport.Members.IntroducedToParty, out.YearlyReport.Members.AdmittedToParty}
+	}
+	for _, tt := range []struct {
+		name, unit string
+		year       int
+		want       [2]int
+	}{
+		{"branch A, 2022", tr.branchA, 2022, [2]int{1, 0}},
+		{"branch A, 2023 (she had moved to B)", tr.branchA, 2023, [2]int{0, 1}},
+		{"branch B, 2023", tr.branchB, 2023, [2]int{0, 0}},
+		{"the bloc, 2023", tr.bloc, 2023, [2]int{0, 1}},
+	} {
+		if got := counts(tt.unit, tt.year); got != tt.want {
+			t.Errorf("%s: introduced, admitted = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+	var out struct {
+		Member struct {
+			PartyReferrals []struct {
+				IntroducedOn, AdmittedOn, AdmissionDecisionNumber string
+				Unit                                              struct{ ID string }
+			}
+		}
+	}
+	tr.env.MustDo(t, `query($id: ID!) { member(id: $id) { partyReferrals { introducedOn admittedOn admissionDecisionNumber unit { id } } } }`,
+		map[string]any{"id": m}, &out)
+	if r := out.Member.PartyReferrals; len(r) != 1 || r[0].IntroducedOn != "2022-05-19" || r[0].AdmittedOn != "2023-02-03" ||
+		r[0].AdmissionDecisionNumber != "88-QĐ/ĐU" || r[0].Unit.ID != tr.branchA {
+		t.Errorf("her referrals: %+v", r)
+	}
+	if ue := codes(tr.env.Mutate(t, "memberDelete", "MemberDeleteInput", "deletedId", map[string]any{"id": m, "version": 2}, nil)); !slices.Equal(ue, []string{"input.id:NOT_ALLOWED"}) {
+		t.Errorf("deleting a referred member: %v", ue)
+	}
+}
+
+// A referral tells political affiliation: only those who may read the
+// member's personal data see it, by node(id:) as through the member.
+func TestPartyReferralsArePersonal(t *testing.T) {
+	t.Parallel()
+	c := newCallers(t)
+	var out struct{ PartyReferral struct{ ID string } }
+	c.env.MustMutate(t, "partyReferralCreate", "PartyReferralCreateInput", "partyReferral { id }",
+		map[string]any{"memberId": c.memberA2, "introducedOn": "2022-05-19"}, &out)
+	for who, sees := range map[string]bool{"member of A": false, "district officer": false, "anonymous": false,
+		"branch A secretary": true, "bloc officer": true} {
+		resp := c.as(who).Do(t, `query($id: ID!) { node(id: $id) { ... on PartyReferral { introducedOn } } }`,
+			map[string]any{"id": out.PartyReferral.ID})
+		got := len(resp.Errors) == 0 && string(resp.Data) == `{"node":{"introducedOn":"2022-05-19"}}`
+		if got != sees {
+			t.Errorf("%s: %s %+v, sees %v", who, resp.Data, resp.Errors, sees)
+		}
+	}
+}
