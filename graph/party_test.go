@@ -1,8 +1,13 @@
 package graph_test
 
 import (
+	"bytes"
 	"slices"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/sodoan/sodoan/internal/report/render"
 )
 
 // A member introduced to the Party and later admitted: both dated and
@@ -98,6 +103,26 @@ func TestPartyReferralAndAdmission(t *testing.T) {
 	if r := out.Member.PartyReferrals; len(r) != 1 || r[0].IntroducedOn != "2022-05-19" || r[0].AdmittedOn != "2023-02-03" ||
 		r[0].AdmissionDecisionNumber != "88-QĐ/ĐU" || r[0].Unit.ID != tr.branchA {
 		t.Errorf("her referrals: %+v", r)
+	}
+	// The export holds the same figure (year 2022: introduced, not yet admitted).
+	rec := get(t, tr.env, exportURL(t, tr.env, tr.branchA, "XLSX"))
+	f, err := excelize.OpenReader(bytes.NewReader(rec.Body.Bytes()))
+	if err != nil {
+		t.Fatalf("the workbook does not open: %v", err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows(render.SheetSummary, excelize.Options{RawCellValue: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := map[string]string{}
+	for _, row := range rows {
+		if len(row) > 1 {
+			found[row[0]] = row[1]
+		}
+	}
+	if found["Giới thiệu cho Đảng xem xét kết nạp"] != "1" || found["Được kết nạp Đảng"] != "0" {
+		t.Errorf("the 2022 workbook: introduced %q, admitted %q; want 1, 0", found["Giới thiệu cho Đảng xem xét kết nạp"], found["Được kết nạp Đảng"])
 	}
 	if ue := codes(tr.env.Mutate(t, "memberDelete", "MemberDeleteInput", "deletedId", map[string]any{"id": m, "version": 2}, nil)); !slices.Equal(ue, []string{"input.id:NOT_ALLOWED"}) {
 		t.Errorf("deleting a referred member: %v", ue)

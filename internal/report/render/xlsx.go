@@ -153,8 +153,13 @@ func (x *sheetWriter) summary(e *report.Export) {
 		{"Chuyển đi", m.TransferredOut, p.TransferredOut},
 		{"Trưởng thành", m.AgedOut, p.AgedOut},
 		{"Xóa tên, khai trừ", m.Removed, p.Removed},
+		{"Giới thiệu cho Đảng xem xét kết nạp", m.IntroducedToParty, p.IntroducedToParty},
+		{"Được kết nạp Đảng", m.AdmittedToParty, p.AdmittedToParty},
 	} {
 		x.line(0, row.label, row.cur, row.prev)
+	}
+	if r.Rating != nil {
+		x.line(0, "Xếp loại (cấp trên đánh giá)", r.Rating.Level.Wording())
 	}
 	x.line(0)
 	x.line(x.head, "Kết quả theo lĩnh vực", "Hoạt động", "Lượt tham gia", "Tỉ lệ đoàn viên tham gia", "Giờ tình nguyện",
