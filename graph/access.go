@@ -157,7 +157,8 @@ var personalKeys = map[string][]string{
 	"member_events":  nil,
 	"member_ratings": nil,
 	// A referral is the member's, and tells political affiliation.
-	"party_referrals": nil,
+	"party_referrals":  nil,
+	"member_transfers": nil,
 }
 
 // recordKeys name a row in an image; they stay when the rest is personal.

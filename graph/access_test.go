@@ -87,6 +87,12 @@ var blocManagers = []string{"admin", "bloc officer"}
 
 func mutationCases() []mutationCase {
 	member := func(t *testing.T, c *callers) string { return c.member(t, c.branchA, uniq("Đoàn viên"), nil) }
+	transferIntoA := func(t *testing.T, c *callers) string {
+		var out struct{ Transfer struct{ ID string } }
+		c.env.MustMutate(t, "memberTransferIssue", "MemberTransferIssueInput", "transfer { id }", map[string]any{
+			"memberId": c.member(t, c.branchB, uniq("Đoàn viên"), nil), "version": 1, "toUnitId": c.branchA, "issuedOn": "2023-01-01"}, &out)
+		return out.Transfer.ID
+	}
 	referral := func(t *testing.T, c *callers) string {
 		var out struct{ PartyReferral struct{ ID string } }
 		c.env.MustMutate(t, "partyReferralCreate", "PartyReferralCreateInput", "partyReferral { id }",
@@ -133,8 +139,19 @@ func mutationCases() []mutationCase {
 		{"memberUpdate", "MemberUpdateInput", unitManagers, func(t *testing.T, c *callers) map[string]any {
 			return map[string]any{"id": member(t, c), "version": 1, "phone": "0912 000 111"}
 		}},
-		{"memberTransfer", "MemberTransferInput", unitManagers, func(t *testing.T, c *callers) map[string]any {
+		// At once only by who manages both ends: A's officers issue a transfer instead.
+		{"memberTransfer", "MemberTransferInput", blocManagers, func(t *testing.T, c *callers) map[string]any {
 			return map[string]any{"id": member(t, c), "version": 1, "toUnitId": c.branchB, "on": "2023-01-01"}
+		}},
+		{"memberTransferIssue", "MemberTransferIssueInput", unitManagers, func(t *testing.T, c *callers) map[string]any {
+			return map[string]any{"memberId": member(t, c), "version": 1, "toUnitId": c.branchB, "issuedOn": "2023-01-01", "number": "15-GT/CĐ"}
+		}},
+		// Answered by the receiving unit: here a transfer from B into A.
+		{"memberTransferAccept", "MemberTransferAnswerInput", unitManagers, func(t *testing.T, c *callers) map[string]any {
+			return map[string]any{"id": transferIntoA(t, c), "version": 1, "on": "2023-02-01"}
+		}},
+		{"memberTransferReturn", "MemberTransferAnswerInput", unitManagers, func(t *testing.T, c *callers) map[string]any {
+			return map[string]any{"id": transferIntoA(t, c), "version": 1, "on": "2023-02-01", "note": "Sai chi đoàn nhận"}
 		}},
 		{"memberLeave", "MemberLeaveInput", unitManagers, func(t *testing.T, c *callers) map[string]any {
 			return map[string]any{"id": member(t, c), "version": 1, "reason": "AGED_OUT", "on": "2023-01-01",

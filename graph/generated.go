@@ -47,6 +47,7 @@ type ResolverRoot interface {
 	Member() MemberResolver
 	MemberEvent() MemberEventResolver
 	MemberRating() MemberRatingResolver
+	MemberTransfer() MemberTransferResolver
 	Mutation() MutationResolver
 	Participation() ParticipationResolver
 	PartyReferral() PartyReferralResolver
@@ -374,6 +375,7 @@ type ComplexityRoot struct {
 		Position       func(childComplexity int) int
 		Ratings        func(childComplexity int) int
 		Status         func(childComplexity int) int
+		Transfers      func(childComplexity int) int
 		Unit           func(childComplexity int) int
 		Version        func(childComplexity int) int
 		VolunteerHours func(childComplexity int, year *int32) int
@@ -418,6 +420,7 @@ type ComplexityRoot struct {
 		OccurredOn     func(childComplexity int) int
 		ToExternal     func(childComplexity int) int
 		ToUnit         func(childComplexity int) int
+		Transfer       func(childComplexity int) int
 		Unit           func(childComplexity int) int
 	}
 
@@ -432,6 +435,31 @@ type ComplexityRoot struct {
 		Member  func(childComplexity int) int
 		Unit    func(childComplexity int) int
 		Year    func(childComplexity int) int
+	}
+
+	MemberTransfer struct {
+		AnswerNote func(childComplexity int) int
+		AnsweredOn func(childComplexity int) int
+		FromUnit   func(childComplexity int) int
+		ID         func(childComplexity int) int
+		IssuedOn   func(childComplexity int) int
+		Member     func(childComplexity int) int
+		MemberName func(childComplexity int) int
+		Note       func(childComplexity int) int
+		Number     func(childComplexity int) int
+		Status     func(childComplexity int) int
+		ToUnit     func(childComplexity int) int
+		Version    func(childComplexity int) int
+	}
+
+	MemberTransferAnswerPayload struct {
+		Transfer   func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
+	MemberTransferIssuePayload struct {
+		Transfer   func(childComplexity int) int
+		UserErrors func(childComplexity int) int
 	}
 
 	MemberTransferPayload struct {
@@ -488,6 +516,9 @@ type ComplexityRoot struct {
 		MemberDelete         func(childComplexity int, input model.MemberDeleteInput) int
 		MemberLeave          func(childComplexity int, input model.MemberLeaveInput) int
 		MemberTransfer       func(childComplexity int, input model.MemberTransferInput) int
+		MemberTransferAccept func(childComplexity int, input model.MemberTransferAnswerInput) int
+		MemberTransferIssue  func(childComplexity int, input model.MemberTransferIssueInput) int
+		MemberTransferReturn func(childComplexity int, input model.MemberTransferAnswerInput) int
 		MemberUpdate         func(childComplexity int, input model.MemberUpdateInput) int
 		MembersAgeOut        func(childComplexity int, input model.MembersAgeOutInput) int
 		MembersRate          func(childComplexity int, input model.MembersRateInput) int
@@ -890,26 +921,28 @@ type ComplexityRoot struct {
 	}
 
 	Unit struct {
-		Activities func(childComplexity int, filter *model.ActivityFilter, orderBy *activity.Order, first *int32, after *string) int
-		Address    func(childComplexity int) int
-		Ancestors  func(childComplexity int) int
-		Archived   func(childComplexity int) int
-		AsOf       func(childComplexity int, date time.Time) int
-		Changes    func(childComplexity int) int
-		Children   func(childComplexity int, first *int32, after *string, includeArchived *bool) int
-		Committee  func(childComplexity int, on *time.Time) int
-		History    func(childComplexity int) int
-		ID         func(childComplexity int) int
-		Level      func(childComplexity int) int
-		Lineage    func(childComplexity int) int
-		Members    func(childComplexity int, filter *model.MemberFilter, orderBy *member.Order, first *int32, after *string) int
-		Name       func(childComplexity int) int
-		Parent     func(childComplexity int) int
-		Ratings    func(childComplexity int) int
-		ShortName  func(childComplexity int) int
-		Stats      func(childComplexity int, year *int32) int
-		Terms      func(childComplexity int) int
-		Version    func(childComplexity int) int
+		Activities   func(childComplexity int, filter *model.ActivityFilter, orderBy *activity.Order, first *int32, after *string) int
+		Address      func(childComplexity int) int
+		Ancestors    func(childComplexity int) int
+		Archived     func(childComplexity int) int
+		AsOf         func(childComplexity int, date time.Time) int
+		Changes      func(childComplexity int) int
+		Children     func(childComplexity int, first *int32, after *string, includeArchived *bool) int
+		Committee    func(childComplexity int, on *time.Time) int
+		History      func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Level        func(childComplexity int) int
+		Lineage      func(childComplexity int) int
+		Members      func(childComplexity int, filter *model.MemberFilter, orderBy *member.Order, first *int32, after *string) int
+		Name         func(childComplexity int) int
+		Parent       func(childComplexity int) int
+		Ratings      func(childComplexity int) int
+		ShortName    func(childComplexity int) int
+		Stats        func(childComplexity int, year *int32) int
+		Terms        func(childComplexity int) int
+		TransfersIn  func(childComplexity int, status *member.TransferStatus, first *int32) int
+		TransfersOut func(childComplexity int, status *member.TransferStatus, first *int32) int
+		Version      func(childComplexity int) int
 	}
 
 	UnitArchivePayload struct {
@@ -1153,6 +1186,7 @@ type MemberResolver interface {
 	VolunteerHours(ctx context.Context, obj *member.Member, year *int32) (float64, error)
 	Commendations(ctx context.Context, obj *member.Member, first *int32, after *string) (*model.Connection[*award.Commendation], error)
 	Ratings(ctx context.Context, obj *member.Member) ([]*member.Rating, error)
+	Transfers(ctx context.Context, obj *member.Member) ([]*member.MemberTransfer, error)
 	PartyReferrals(ctx context.Context, obj *member.Member) ([]*member.PartyReferral, error)
 }
 type MemberEventResolver interface {
@@ -1160,11 +1194,20 @@ type MemberEventResolver interface {
 	FromUnit(ctx context.Context, obj *member.Event) (*org.Unit, error)
 
 	ToUnit(ctx context.Context, obj *member.Event) (*org.Unit, error)
+
+	Transfer(ctx context.Context, obj *member.Event) (*member.MemberTransfer, error)
 }
 type MemberRatingResolver interface {
 	Member(ctx context.Context, obj *member.Rating) (*member.Member, error)
 
 	Unit(ctx context.Context, obj *member.Rating) (*org.Unit, error)
+}
+type MemberTransferResolver interface {
+	ID(ctx context.Context, obj *member.MemberTransfer) (string, error)
+
+	Member(ctx context.Context, obj *member.MemberTransfer) (*member.Member, error)
+	FromUnit(ctx context.Context, obj *member.MemberTransfer) (*org.Unit, error)
+	ToUnit(ctx context.Context, obj *member.MemberTransfer) (*org.Unit, error)
 }
 type MutationResolver interface {
 	Login(ctx context.Context, input model.LoginInput) (*model.LoginPayload, error)
@@ -1210,6 +1253,9 @@ type MutationResolver interface {
 	MemberCreate(ctx context.Context, input model.MemberCreateInput) (*model.MemberCreatePayload, error)
 	MemberUpdate(ctx context.Context, input model.MemberUpdateInput) (*model.MemberUpdatePayload, error)
 	MemberTransfer(ctx context.Context, input model.MemberTransferInput) (*model.MemberTransferPayload, error)
+	MemberTransferIssue(ctx context.Context, input model.MemberTransferIssueInput) (*model.MemberTransferIssuePayload, error)
+	MemberTransferAccept(ctx context.Context, input model.MemberTransferAnswerInput) (*model.MemberTransferAnswerPayload, error)
+	MemberTransferReturn(ctx context.Context, input model.MemberTransferAnswerInput) (*model.MemberTransferAnswerPayload, error)
 	MemberLeave(ctx context.Context, input model.MemberLeaveInput) (*model.MemberLeavePayload, error)
 	MembersAgeOut(ctx context.Context, input model.MembersAgeOutInput) (*model.MembersAgeOutPayload, error)
 	PartyReferralCreate(ctx context.Context, input model.PartyReferralCreateInput) (*model.PartyReferralCreatePayload, error)
@@ -1331,6 +1377,8 @@ type UnitResolver interface {
 	Lineage(ctx context.Context, obj *org.Unit) (*org.Lineage, error)
 	Changes(ctx context.Context, obj *org.Unit) ([]*org.Change, error)
 	Committee(ctx context.Context, obj *org.Unit, on *time.Time) ([]*org.Position, error)
+	TransfersIn(ctx context.Context, obj *org.Unit, status *member.TransferStatus, first *int32) ([]*member.MemberTransfer, error)
+	TransfersOut(ctx context.Context, obj *org.Unit, status *member.TransferStatus, first *int32) ([]*member.MemberTransfer, error)
 }
 type UnitChangeResolver interface {
 	ID(ctx context.Context, obj *org.Change) (string, error)
@@ -2483,6 +2531,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Member.Status(childComplexity), true
+	case "Member.transfers":
+		if e.ComplexityRoot.Member.Transfers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Member.Transfers(childComplexity), true
 	case "Member.unit":
 		if e.ComplexityRoot.Member.Unit == nil {
 			break
@@ -2650,6 +2704,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MemberEvent.ToUnit(childComplexity), true
+	case "MemberEvent.transfer":
+		if e.ComplexityRoot.MemberEvent.Transfer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberEvent.Transfer(childComplexity), true
 	case "MemberEvent.unit":
 		if e.ComplexityRoot.MemberEvent.Unit == nil {
 			break
@@ -2700,6 +2760,105 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MemberRating.Year(childComplexity), true
+
+	case "MemberTransfer.answerNote":
+		if e.ComplexityRoot.MemberTransfer.AnswerNote == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberTransfer.AnswerNote(childComplexity), true
+	case "MemberTransfer.answeredOn":
+		if e.ComplexityRoot.MemberTransfer.AnsweredOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberTransfer.AnsweredOn(childComplexity), true
+	case "MemberTransfer.fromUnit":
+		if e.ComplexityRoot.MemberTransfer.FromUnit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberTransfer.FromUnit(childComplexity), true
+	case "MemberTransfer.id":
+		if e.ComplexityRoot.MemberTransfer.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberTransfer.ID(childComplexity), true
+	case "MemberTransfer.issuedOn":
+		if e.ComplexityRoot.MemberTransfer.IssuedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberTransfer.IssuedOn(childComplexity), true
+	case "MemberTransfer.member":
+		if e.ComplexityRoot.MemberTransfer.Member == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberTransfer.Member(childComplexity), true
+	case "MemberTransfer.memberName":
+		if e.ComplexityRoot.MemberTransfer.MemberName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberTransfer.MemberName(childComplexity), true
+	case "MemberTransfer.note":
+		if e.ComplexityRoot.MemberTransfer.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberTransfer.Note(childComplexity), true
+	case "MemberTransfer.number":
+		if e.ComplexityRoot.MemberTransfer.Number == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberTransfer.Number(childComplexity), true
+	case "MemberTransfer.status":
+		if e.ComplexityRoot.MemberTransfer.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberTransfer.Status(childComplexity), true
+	case "MemberTransfer.toUnit":
+		if e.ComplexityRoot.MemberTransfer.ToUnit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberTransfer.ToUnit(childComplexity), true
+	case "MemberTransfer.version":
+		if e.ComplexityRoot.MemberTransfer.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberTransfer.Version(childComplexity), true
+
+	case "MemberTransferAnswerPayload.transfer":
+		if e.ComplexityRoot.MemberTransferAnswerPayload.Transfer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberTransferAnswerPayload.Transfer(childComplexity), true
+	case "MemberTransferAnswerPayload.userErrors":
+		if e.ComplexityRoot.MemberTransferAnswerPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberTransferAnswerPayload.UserErrors(childComplexity), true
+
+	case "MemberTransferIssuePayload.transfer":
+		if e.ComplexityRoot.MemberTransferIssuePayload.Transfer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberTransferIssuePayload.Transfer(childComplexity), true
+	case "MemberTransferIssuePayload.userErrors":
+		if e.ComplexityRoot.MemberTransferIssuePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberTransferIssuePayload.UserErrors(childComplexity), true
 
 	case "MemberTransferPayload.member":
 		if e.ComplexityRoot.MemberTransferPayload.Member == nil {
@@ -3022,6 +3181,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.MemberTransfer(childComplexity, args["input"].(model.MemberTransferInput)), true
+	case "Mutation.memberTransferAccept":
+		if e.ComplexityRoot.Mutation.MemberTransferAccept == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_memberTransferAccept_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MemberTransferAccept(childComplexity, args["input"].(model.MemberTransferAnswerInput)), true
+	case "Mutation.memberTransferIssue":
+		if e.ComplexityRoot.Mutation.MemberTransferIssue == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_memberTransferIssue_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MemberTransferIssue(childComplexity, args["input"].(model.MemberTransferIssueInput)), true
+	case "Mutation.memberTransferReturn":
+		if e.ComplexityRoot.Mutation.MemberTransferReturn == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_memberTransferReturn_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MemberTransferReturn(childComplexity, args["input"].(model.MemberTransferAnswerInput)), true
 	case "Mutation.memberUpdate":
 		if e.ComplexityRoot.Mutation.MemberUpdate == nil {
 			break
@@ -5046,6 +5238,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Unit.Terms(childComplexity), true
+	case "Unit.transfersIn":
+		if e.ComplexityRoot.Unit.TransfersIn == nil {
+			break
+		}
+
+		args, err := ec.field_Unit_transfersIn_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Unit.TransfersIn(childComplexity, args["status"].(*member.TransferStatus), args["first"].(*int32)), true
+	case "Unit.transfersOut":
+		if e.ComplexityRoot.Unit.TransfersOut == nil {
+			break
+		}
+
+		args, err := ec.field_Unit_transfersOut_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Unit.TransfersOut(childComplexity, args["status"].(*member.TransferStatus), args["first"].(*int32)), true
 	case "Unit.version":
 		if e.ComplexityRoot.Unit.Version == nil {
 			break
@@ -5773,7 +5987,9 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("MemberFilter", ec.unmarshalInputMemberFilter),
 			graphql.NewInputUnmarshaler("MemberLeaveInput", ec.unmarshalInputMemberLeaveInput),
 			graphql.NewInputUnmarshaler("MemberRatingInput", ec.unmarshalInputMemberRatingInput),
+			graphql.NewInputUnmarshaler("MemberTransferAnswerInput", ec.unmarshalInputMemberTransferAnswerInput),
 			graphql.NewInputUnmarshaler("MemberTransferInput", ec.unmarshalInputMemberTransferInput),
+			graphql.NewInputUnmarshaler("MemberTransferIssueInput", ec.unmarshalInputMemberTransferIssueInput),
 			graphql.NewInputUnmarshaler("MemberUpdateInput", ec.unmarshalInputMemberUpdateInput),
 			graphql.NewInputUnmarshaler("MembersAgeOutInput", ec.unmarshalInputMembersAgeOutInput),
 			graphql.NewInputUnmarshaler("MembersRateInput", ec.unmarshalInputMembersRateInput),
@@ -6519,6 +6735,8 @@ func (ec *executionContext) childFields_Member(ctx context.Context, field graphq
 		return ec.fieldContext_Member_commendations(ctx, field)
 	case "ratings":
 		return ec.fieldContext_Member_ratings(ctx, field)
+	case "transfers":
+		return ec.fieldContext_Member_transfers(ctx, field)
 	case "partyReferrals":
 		return ec.fieldContext_Member_partyReferrals(ctx, field)
 	case "version":
@@ -6607,6 +6825,8 @@ func (ec *executionContext) childFields_MemberEvent(ctx context.Context, field g
 		return ec.fieldContext_MemberEvent_note(ctx, field)
 	case "earlyReason":
 		return ec.fieldContext_MemberEvent_earlyReason(ctx, field)
+	case "transfer":
+		return ec.fieldContext_MemberEvent_transfer(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MemberEvent", field.Name)
 }
@@ -6635,6 +6855,56 @@ func (ec *executionContext) childFields_MemberRating(ctx context.Context, field 
 		return ec.fieldContext_MemberRating_unit(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MemberRating", field.Name)
+}
+
+func (ec *executionContext) childFields_MemberTransfer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_MemberTransfer_id(ctx, field)
+	case "memberName":
+		return ec.fieldContext_MemberTransfer_memberName(ctx, field)
+	case "member":
+		return ec.fieldContext_MemberTransfer_member(ctx, field)
+	case "fromUnit":
+		return ec.fieldContext_MemberTransfer_fromUnit(ctx, field)
+	case "toUnit":
+		return ec.fieldContext_MemberTransfer_toUnit(ctx, field)
+	case "number":
+		return ec.fieldContext_MemberTransfer_number(ctx, field)
+	case "issuedOn":
+		return ec.fieldContext_MemberTransfer_issuedOn(ctx, field)
+	case "status":
+		return ec.fieldContext_MemberTransfer_status(ctx, field)
+	case "answeredOn":
+		return ec.fieldContext_MemberTransfer_answeredOn(ctx, field)
+	case "answerNote":
+		return ec.fieldContext_MemberTransfer_answerNote(ctx, field)
+	case "note":
+		return ec.fieldContext_MemberTransfer_note(ctx, field)
+	case "version":
+		return ec.fieldContext_MemberTransfer_version(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MemberTransfer", field.Name)
+}
+
+func (ec *executionContext) childFields_MemberTransferAnswerPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "transfer":
+		return ec.fieldContext_MemberTransferAnswerPayload_transfer(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_MemberTransferAnswerPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MemberTransferAnswerPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_MemberTransferIssuePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "transfer":
+		return ec.fieldContext_MemberTransferIssuePayload_transfer(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_MemberTransferIssuePayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MemberTransferIssuePayload", field.Name)
 }
 
 func (ec *executionContext) childFields_MemberTransferPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7407,6 +7677,10 @@ func (ec *executionContext) childFields_Unit(ctx context.Context, field graphql.
 		return ec.fieldContext_Unit_changes(ctx, field)
 	case "committee":
 		return ec.fieldContext_Unit_committee(ctx, field)
+	case "transfersIn":
+		return ec.fieldContext_Unit_transfersIn(ctx, field)
+	case "transfersOut":
+		return ec.fieldContext_Unit_transfersOut(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Unit", field.Name)
 }
@@ -8251,6 +8525,48 @@ func (ec *executionContext) field_Mutation_memberLeave_args(ctx context.Context,
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.MemberLeaveInput, error) {
 			return ec.unmarshalNMemberLeaveInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐMemberLeaveInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_memberTransferAccept_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.MemberTransferAnswerInput, error) {
+			return ec.unmarshalNMemberTransferAnswerInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐMemberTransferAnswerInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_memberTransferIssue_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.MemberTransferIssueInput, error) {
+			return ec.unmarshalNMemberTransferIssueInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐMemberTransferIssueInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_memberTransferReturn_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.MemberTransferAnswerInput, error) {
+			return ec.unmarshalNMemberTransferAnswerInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐMemberTransferAnswerInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9496,6 +9812,50 @@ func (ec *executionContext) field_Unit_stats_args(ctx context.Context, rawArgs m
 		return nil, err
 	}
 	args["year"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Unit_transfersIn_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "status",
+		func(ctx context.Context, v any) (*member.TransferStatus, error) {
+			return ec.unmarshalOTransferStatus2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐTransferStatus(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["status"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int32, error) {
+			return ec.unmarshalOInt2ᚖint32(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Unit_transfersOut_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "status",
+		func(ctx context.Context, v any) (*member.TransferStatus, error) {
+			return ec.unmarshalOTransferStatus2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐTransferStatus(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["status"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int32, error) {
+			return ec.unmarshalOInt2ᚖint32(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
 	return args, nil
 }
 
@@ -14332,6 +14692,51 @@ func (ec *executionContext) fieldContext_Member_ratings(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Member_transfers(ctx context.Context, field graphql.CollectedField, obj *member.Member) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Member_transfers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Member().Transfers(ctx, obj)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Personal == nil {
+					var zeroVal []*member.MemberTransfer
+					return zeroVal, errors.New("directive personal is not implemented")
+				}
+				return ec.Directives.Personal(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*member.MemberTransfer) graphql.Marshaler {
+			return ec.marshalOMemberTransfer2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐMemberTransferᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Member_transfers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Member",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MemberTransfer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Member_partyReferrals(ctx context.Context, field graphql.CollectedField, obj *member.Member) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15033,6 +15438,38 @@ func (ec *executionContext) fieldContext_MemberEvent_earlyReason(_ context.Conte
 	return graphql.NewScalarFieldContext("MemberEvent", field, false, false, "EarlyAgeOutReason")
 }
 
+func (ec *executionContext) _MemberEvent_transfer(ctx context.Context, field graphql.CollectedField, obj *member.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberEvent_transfer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MemberEvent().Transfer(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *member.MemberTransfer) graphql.Marshaler {
+			return ec.marshalOMemberTransfer2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐMemberTransfer(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MemberEvent_transfer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MemberEvent",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MemberTransfer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _MemberLeavePayload_member(ctx context.Context, field graphql.CollectedField, obj *model.MemberLeavePayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15225,6 +15662,437 @@ func (ec *executionContext) fieldContext_MemberRating_unit(_ context.Context, fi
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Unit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MemberTransfer_id(ctx context.Context, field graphql.CollectedField, obj *member.MemberTransfer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberTransfer_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MemberTransfer().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MemberTransfer_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MemberTransfer", field, true, true, "ID")
+}
+
+func (ec *executionContext) _MemberTransfer_memberName(ctx context.Context, field graphql.CollectedField, obj *member.MemberTransfer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberTransfer_memberName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MemberName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MemberTransfer_memberName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MemberTransfer", field, false, false, "String")
+}
+
+func (ec *executionContext) _MemberTransfer_member(ctx context.Context, field graphql.CollectedField, obj *member.MemberTransfer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberTransfer_member(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MemberTransfer().Member(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *member.Member) graphql.Marshaler {
+			return ec.marshalOMember2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐMember(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MemberTransfer_member(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MemberTransfer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MemberTransfer_fromUnit(ctx context.Context, field graphql.CollectedField, obj *member.MemberTransfer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberTransfer_fromUnit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MemberTransfer().FromUnit(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *org.Unit) graphql.Marshaler {
+			return ec.marshalNUnit2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐUnit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MemberTransfer_fromUnit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MemberTransfer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Unit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MemberTransfer_toUnit(ctx context.Context, field graphql.CollectedField, obj *member.MemberTransfer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberTransfer_toUnit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MemberTransfer().ToUnit(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *org.Unit) graphql.Marshaler {
+			return ec.marshalNUnit2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐUnit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MemberTransfer_toUnit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MemberTransfer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Unit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MemberTransfer_number(ctx context.Context, field graphql.CollectedField, obj *member.MemberTransfer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberTransfer_number(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Number, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MemberTransfer_number(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MemberTransfer", field, false, false, "String")
+}
+
+func (ec *executionContext) _MemberTransfer_issuedOn(ctx context.Context, field graphql.CollectedField, obj *member.MemberTransfer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberTransfer_issuedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IssuedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MemberTransfer_issuedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MemberTransfer", field, false, false, "Date")
+}
+
+func (ec *executionContext) _MemberTransfer_status(ctx context.Context, field graphql.CollectedField, obj *member.MemberTransfer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberTransfer_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v member.TransferStatus) graphql.Marshaler {
+			return ec.marshalNTransferStatus2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐTransferStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MemberTransfer_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MemberTransfer", field, false, false, "TransferStatus")
+}
+
+func (ec *executionContext) _MemberTransfer_answeredOn(ctx context.Context, field graphql.CollectedField, obj *member.MemberTransfer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberTransfer_answeredOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AnsweredOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MemberTransfer_answeredOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MemberTransfer", field, false, false, "Date")
+}
+
+func (ec *executionContext) _MemberTransfer_answerNote(ctx context.Context, field graphql.CollectedField, obj *member.MemberTransfer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberTransfer_answerNote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AnswerNote, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MemberTransfer_answerNote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MemberTransfer", field, false, false, "String")
+}
+
+func (ec *executionContext) _MemberTransfer_note(ctx context.Context, field graphql.CollectedField, obj *member.MemberTransfer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberTransfer_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MemberTransfer_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MemberTransfer", field, false, false, "String")
+}
+
+func (ec *executionContext) _MemberTransfer_version(ctx context.Context, field graphql.CollectedField, obj *member.MemberTransfer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberTransfer_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int32) graphql.Marshaler {
+			return ec.marshalNInt2int32(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MemberTransfer_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MemberTransfer", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MemberTransferAnswerPayload_transfer(ctx context.Context, field graphql.CollectedField, obj *model.MemberTransferAnswerPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberTransferAnswerPayload_transfer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Transfer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *member.MemberTransfer) graphql.Marshaler {
+			return ec.marshalOMemberTransfer2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐMemberTransfer(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MemberTransferAnswerPayload_transfer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MemberTransferAnswerPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MemberTransfer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MemberTransferAnswerPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.MemberTransferAnswerPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberTransferAnswerPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MemberTransferAnswerPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MemberTransferAnswerPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MemberTransferIssuePayload_transfer(ctx context.Context, field graphql.CollectedField, obj *model.MemberTransferIssuePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberTransferIssuePayload_transfer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Transfer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *member.MemberTransfer) graphql.Marshaler {
+			return ec.marshalOMemberTransfer2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐMemberTransfer(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MemberTransferIssuePayload_transfer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MemberTransferIssuePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MemberTransfer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MemberTransferIssuePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.MemberTransferIssuePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberTransferIssuePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MemberTransferIssuePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MemberTransferIssuePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
 		},
 	}
 	return fc, nil
@@ -17484,6 +18352,138 @@ func (ec *executionContext) fieldContext_Mutation_memberTransfer(ctx context.Con
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_memberTransfer_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_memberTransferIssue(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_memberTransferIssue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().MemberTransferIssue(ctx, fc.Args["input"].(model.MemberTransferIssueInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MemberTransferIssuePayload) graphql.Marshaler {
+			return ec.marshalNMemberTransferIssuePayload2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐMemberTransferIssuePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_memberTransferIssue(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MemberTransferIssuePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_memberTransferIssue_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_memberTransferAccept(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_memberTransferAccept(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().MemberTransferAccept(ctx, fc.Args["input"].(model.MemberTransferAnswerInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MemberTransferAnswerPayload) graphql.Marshaler {
+			return ec.marshalNMemberTransferAnswerPayload2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐMemberTransferAnswerPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_memberTransferAccept(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MemberTransferAnswerPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_memberTransferAccept_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_memberTransferReturn(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_memberTransferReturn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().MemberTransferReturn(ctx, fc.Args["input"].(model.MemberTransferAnswerInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MemberTransferAnswerPayload) graphql.Marshaler {
+			return ec.marshalNMemberTransferAnswerPayload2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐMemberTransferAnswerPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_memberTransferReturn(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MemberTransferAnswerPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_memberTransferReturn_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -25055,6 +26055,94 @@ func (ec *executionContext) fieldContext_Unit_committee(ctx context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Unit_transfersIn(ctx context.Context, field graphql.CollectedField, obj *org.Unit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Unit_transfersIn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Unit().TransfersIn(ctx, obj, fc.Args["status"].(*member.TransferStatus), fc.Args["first"].(*int32))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*member.MemberTransfer) graphql.Marshaler {
+			return ec.marshalNMemberTransfer2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐMemberTransferᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Unit_transfersIn(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Unit",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MemberTransfer(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Unit_transfersIn_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Unit_transfersOut(ctx context.Context, field graphql.CollectedField, obj *org.Unit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Unit_transfersOut(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Unit().TransfersOut(ctx, obj, fc.Args["status"].(*member.TransferStatus), fc.Args["first"].(*int32))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*member.MemberTransfer) graphql.Marshaler {
+			return ec.marshalNMemberTransfer2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐMemberTransferᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Unit_transfersOut(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Unit",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MemberTransfer(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Unit_transfersOut_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _UnitArchivePayload_unit(ctx context.Context, field graphql.CollectedField, obj *model.UnitArchivePayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -31459,6 +32547,69 @@ func UnmarshalMemberRatingInput(ctx context.Context, raw any) (model.MemberRatin
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputMemberTransferAnswerInput(ctx context.Context, obj any) (model.MemberTransferAnswerInput, error) {
+	var it model.MemberTransferAnswerInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "version", "on", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalNInt2int32(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		case "on":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("on"))
+			data, err := ec.unmarshalNDate2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.On = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = graphql.OmittableOf(data)
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMemberTransferAnswerInput unmarshals raw into the MemberTransferAnswerInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMemberTransferAnswerInput(ctx context.Context, raw any) (model.MemberTransferAnswerInput, error) {
+	var out model.MemberTransferAnswerInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MemberTransferAnswerInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputMemberTransferInput(ctx context.Context, obj any) (model.MemberTransferInput, error) {
 	var it model.MemberTransferInput
 	if obj == nil {
@@ -31540,6 +32691,90 @@ func (ec *executionContext) unmarshalInputMemberTransferInput(ctx context.Contex
 func UnmarshalMemberTransferInput(ctx context.Context, raw any) (model.MemberTransferInput, error) {
 	var out model.MemberTransferInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "MemberTransferInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMemberTransferIssueInput(ctx context.Context, obj any) (model.MemberTransferIssueInput, error) {
+	var it model.MemberTransferIssueInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"memberId", "version", "toUnitId", "number", "issuedOn", "note", "idempotencyKey"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "memberId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberID = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalNInt2int32(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		case "toUnitId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("toUnitId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ToUnitID = data
+		case "number":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("number"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Number = graphql.OmittableOf(data)
+		case "issuedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issuedOn"))
+			data, err := ec.unmarshalNDate2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IssuedOn = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = graphql.OmittableOf(data)
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = graphql.OmittableOf(data)
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMemberTransferIssueInput unmarshals raw into the MemberTransferIssueInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMemberTransferIssueInput(ctx context.Context, raw any) (model.MemberTransferIssueInput, error) {
+	var out model.MemberTransferIssueInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MemberTransferIssueInput", raw, &out)
 	return out, err
 }
 
@@ -34568,6 +35803,13 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._PartyReferral(ctx, sel, obj)
+	case member.MemberTransfer:
+		return ec._MemberTransfer(ctx, sel, &obj)
+	case *member.MemberTransfer:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._MemberTransfer(ctx, sel, obj)
 	case member.Member:
 		return ec._Member(ctx, sel, &obj)
 	case *member.Member:
@@ -36715,6 +37957,12 @@ func (ec *executionContext) _Member(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Member_ratings(ctx, field, obj)
 				})
+		case "transfers":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Member_transfers(ctx, field, obj)
+				})
 		case "partyReferrals":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -37018,6 +38266,12 @@ func (ec *executionContext) _MemberEvent(ctx context.Context, sel ast.SelectionS
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "transfer":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MemberEvent_transfer(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -37111,6 +38365,174 @@ func (ec *executionContext) _MemberRating(ctx context.Context, sel ast.Selection
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._MemberRating_unit(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var memberTransferImplementors = []string{"MemberTransfer", "Node"}
+
+func (ec *executionContext) _MemberTransfer(ctx context.Context, sel ast.SelectionSet, obj *member.MemberTransfer) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, memberTransferImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MemberTransfer")
+		case "id":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MemberTransfer_id(ctx, field, obj)
+				})
+		case "memberName":
+			out.Values[i] = ec._MemberTransfer_memberName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "member":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MemberTransfer_member(ctx, field, obj)
+				})
+		case "fromUnit":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MemberTransfer_fromUnit(ctx, field, obj)
+				})
+		case "toUnit":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MemberTransfer_toUnit(ctx, field, obj)
+				})
+		case "number":
+			out.Values[i] = ec._MemberTransfer_number(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "issuedOn":
+			out.Values[i] = ec._MemberTransfer_issuedOn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._MemberTransfer_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "answeredOn":
+			out.Values[i] = ec._MemberTransfer_answeredOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "answerNote":
+			out.Values[i] = ec._MemberTransfer_answerNote(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "note":
+			out.Values[i] = ec._MemberTransfer_note(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._MemberTransfer_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var memberTransferAnswerPayloadImplementors = []string{"MemberTransferAnswerPayload"}
+
+func (ec *executionContext) _MemberTransferAnswerPayload(ctx context.Context, sel ast.SelectionSet, obj *model.MemberTransferAnswerPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, memberTransferAnswerPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MemberTransferAnswerPayload")
+		case "transfer":
+			out.Values[i] = ec._MemberTransferAnswerPayload_transfer(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._MemberTransferAnswerPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var memberTransferIssuePayloadImplementors = []string{"MemberTransferIssuePayload"}
+
+func (ec *executionContext) _MemberTransferIssuePayload(ctx context.Context, sel ast.SelectionSet, obj *model.MemberTransferIssuePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, memberTransferIssuePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MemberTransferIssuePayload")
+		case "transfer":
+			out.Values[i] = ec._MemberTransferIssuePayload_transfer(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._MemberTransferIssuePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -37677,6 +39099,27 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "memberTransfer":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_memberTransfer(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "memberTransferIssue":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_memberTransferIssue(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "memberTransferAccept":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_memberTransferAccept(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "memberTransferReturn":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_memberTransferReturn(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -40454,6 +41897,18 @@ func (ec *executionContext) _Unit(ctx context.Context, sel ast.SelectionSet, obj
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Unit_committee(ctx, field, obj)
 				})
+		case "transfersIn":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Unit_transfersIn(ctx, field, obj)
+				})
+		case "transfersOut":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Unit_transfersOut(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -43201,9 +44656,59 @@ var (
 	}
 )
 
+func (ec *executionContext) marshalNMemberTransfer2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐMemberTransferᚄ(ctx context.Context, sel ast.SelectionSet, v []*member.MemberTransfer) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMemberTransfer2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐMemberTransfer(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMemberTransfer2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐMemberTransfer(ctx context.Context, sel ast.SelectionSet, v *member.MemberTransfer) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MemberTransfer!")
+		return graphql.Null
+	}
+	return ec._MemberTransfer(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNMemberTransferAnswerInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐMemberTransferAnswerInput(ctx context.Context, v any) (model.MemberTransferAnswerInput, error) {
+	res, err := ec.unmarshalInputMemberTransferAnswerInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMemberTransferAnswerPayload2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐMemberTransferAnswerPayload(ctx context.Context, sel ast.SelectionSet, v *model.MemberTransferAnswerPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MemberTransferAnswerPayload!")
+		return graphql.Null
+	}
+	return ec._MemberTransferAnswerPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNMemberTransferInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐMemberTransferInput(ctx context.Context, v any) (model.MemberTransferInput, error) {
 	res, err := ec.unmarshalInputMemberTransferInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNMemberTransferIssueInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐMemberTransferIssueInput(ctx context.Context, v any) (model.MemberTransferIssueInput, error) {
+	res, err := ec.unmarshalInputMemberTransferIssueInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMemberTransferIssuePayload2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐMemberTransferIssuePayload(ctx context.Context, sel ast.SelectionSet, v *model.MemberTransferIssuePayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MemberTransferIssuePayload!")
+		return graphql.Null
+	}
+	return ec._MemberTransferIssuePayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNMemberTransferPayload2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐMemberTransferPayload(ctx context.Context, sel ast.SelectionSet, v *model.MemberTransferPayload) graphql.Marshaler {
@@ -44169,6 +45674,34 @@ func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel
 
 	return ret
 }
+
+func (ec *executionContext) unmarshalNTransferStatus2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐTransferStatus(ctx context.Context, v any) (member.TransferStatus, error) {
+	tmp, err := model.UnmarshalString(v)
+	res := unmarshalNTransferStatus2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐTransferStatus[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTransferStatus2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐTransferStatus(ctx context.Context, sel ast.SelectionSet, v member.TransferStatus) graphql.Marshaler {
+	_ = sel
+	res := model.MarshalString(marshalNTransferStatus2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐTransferStatus[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "TransferStatus!")
+	}
+	return res
+}
+
+var (
+	unmarshalNTransferStatus2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐTransferStatus = map[string]member.TransferStatus{
+		"PENDING":  member.TransferPending,
+		"ACCEPTED": member.TransferAccepted,
+		"RETURNED": member.TransferReturned,
+	}
+	marshalNTransferStatus2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐTransferStatus = map[member.TransferStatus]string{
+		member.TransferPending:  "PENDING",
+		member.TransferAccepted: "ACCEPTED",
+		member.TransferReturned: "RETURNED",
+	}
+)
 
 func (ec *executionContext) marshalNUnit2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐUnitᚄ(ctx context.Context, sel ast.SelectionSet, v []*org.Unit) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
@@ -45783,6 +47316,32 @@ func (ec *executionContext) marshalOMemberStatus2ᚕgithubᚗcomᚋsodoanᚋsodo
 	return ret
 }
 
+func (ec *executionContext) marshalOMemberTransfer2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐMemberTransferᚄ(ctx context.Context, sel ast.SelectionSet, v []*member.MemberTransfer) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMemberTransfer2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐMemberTransfer(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOMemberTransfer2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐMemberTransfer(ctx context.Context, sel ast.SelectionSet, v *member.MemberTransfer) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._MemberTransfer(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOMoney2ᚖint64(ctx context.Context, v any) (*int64, error) {
 	if v == nil {
 		return nil, nil
@@ -46054,6 +47613,38 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	res := model.MarshalString(*v)
 	return res
 }
+
+func (ec *executionContext) unmarshalOTransferStatus2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐTransferStatus(ctx context.Context, v any) (*member.TransferStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := model.UnmarshalString(v)
+	res := unmarshalOTransferStatus2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐTransferStatus[tmp]
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOTransferStatus2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐTransferStatus(ctx context.Context, sel ast.SelectionSet, v *member.TransferStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := model.MarshalString(marshalOTransferStatus2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐTransferStatus[*v])
+	return res
+}
+
+var (
+	unmarshalOTransferStatus2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐTransferStatus = map[string]member.TransferStatus{
+		"PENDING":  member.TransferPending,
+		"ACCEPTED": member.TransferAccepted,
+		"RETURNED": member.TransferReturned,
+	}
+	marshalOTransferStatus2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐTransferStatus = map[member.TransferStatus]string{
+		member.TransferPending:  "PENDING",
+		member.TransferAccepted: "ACCEPTED",
+		member.TransferReturned: "RETURNED",
+	}
+)
 
 func (ec *executionContext) marshalOUnit2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐUnit(ctx context.Context, sel ast.SelectionSet, v *org.Unit) graphql.Marshaler {
 	if v == nil {

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"unicode/utf8"
 
@@ -396,4 +397,28 @@ func (r *Resolver) auditLog(ctx context.Context, filter *model.AuditFilter, firs
 		}
 		return r.AccountStore.Audit(ctx, f, p)
 	}, func(ctx context.Context) (int, error) { return r.AccountStore.CountAudit(ctx, f) })
+}
+
+// unitTransfers lists a unit's transfers in or out, for its managers.
+func (r *Resolver) unitTransfers(ctx context.Context, unitID int64, in bool, status *member.TransferStatus, first *int32) ([]*member.MemberTransfer, error) {
+	if err := canManageUnit(ctx, unitID); err != nil {
+		return nil, err
+	}
+	l := member.TransferList{UnitID: unitID, In: in, Status: member.TransferPending, First: 50}
+	if status != nil {
+		l.Status = *status
+	}
+	if first != nil {
+		if *first < 0 || *first > member.MaxTransfersListed {
+			return nil, &apperr.Error{Code: apperr.BadUserInput, Field: []string{"first"},
+				Message: fmt.Sprintf("first must be between 0 and %d", member.MaxTransfersListed),
+				VI:      fmt.Sprintf("first phải từ 0 đến %d.", member.MaxTransfersListed)}
+		}
+		l.First = int(*first)
+	}
+	list, err := r.MemberStore.Transfers(ctx, l)
+	if list == nil {
+		list = []*member.MemberTransfer{}
+	}
+	return list, err
 }

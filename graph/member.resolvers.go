@@ -76,6 +76,10 @@ func (r *memberResolver) Ratings(ctx context.Context, obj *member.Member) ([]*me
 	return loaders(ctx).MemberRatings.Load(ctx, obj.ID)
 }
 
+func (r *memberResolver) Transfers(ctx context.Context, obj *member.Member) ([]*member.MemberTransfer, error) {
+	return loaders(ctx).MemberTransfers.Load(ctx, obj.ID)
+}
+
 func (r *memberResolver) PartyReferrals(ctx context.Context, obj *member.Member) ([]*member.PartyReferral, error) {
 	return loaders(ctx).MemberReferrals.Load(ctx, obj.ID)
 }
@@ -90,6 +94,34 @@ func (r *memberEventResolver) FromUnit(ctx context.Context, obj *member.Event) (
 
 func (r *memberEventResolver) ToUnit(ctx context.Context, obj *member.Event) (*org.Unit, error) {
 	return loadOptional(ctx, loaders(ctx).Unit, obj.ToUnitID)
+}
+
+func (r *memberEventResolver) Transfer(ctx context.Context, obj *member.Event) (*member.MemberTransfer, error) {
+	if obj.TransferID == nil {
+		return nil, nil
+	}
+	t, err := loadOne(ctx, loaders(ctx).Transfer, *obj.TransferID)
+	if err != nil || t == nil {
+		return nil, err
+	}
+	return visibleTransfer(ctx, t)
+}
+
+func (r *memberTransferResolver) ID(ctx context.Context, obj *member.MemberTransfer) (string, error) {
+	return model.EncodeID(model.KindTransfer, obj.ID), nil
+}
+
+func (r *memberTransferResolver) Member(ctx context.Context, obj *member.MemberTransfer) (*member.Member, error) {
+	m, err := loadOne(ctx, loaders(ctx).Member, obj.MemberID)
+	return visibleMember(ctx, m, err)
+}
+
+func (r *memberTransferResolver) FromUnit(ctx context.Context, obj *member.MemberTransfer) (*org.Unit, error) {
+	return loadOne(ctx, loaders(ctx).Unit, obj.FromUnitID)
+}
+
+func (r *memberTransferResolver) ToUnit(ctx context.Context, obj *member.MemberTransfer) (*org.Unit, error) {
+	return loadOne(ctx, loaders(ctx).Unit, obj.ToUnitID)
 }
 
 func (r *mutationResolver) MemberCreate(ctx context.Context, input model.MemberCreateInput) (*model.MemberCreatePayload, error) {
@@ -137,6 +169,28 @@ func (r *mutationResolver) MemberTransfer(ctx context.Context, input model.Membe
 		})
 		return respond(ctx, &model.MemberTransferPayload{Member: m}, err)
 	})
+}
+
+func (r *mutationResolver) MemberTransferIssue(ctx context.Context, input model.MemberTransferIssueInput) (*model.MemberTransferIssuePayload, error) {
+	var ids idsOf
+	memberID := ids.one(model.KindMember, input.MemberID, "memberId")
+	toUnitID := ids.one(model.KindUnit, input.ToUnitID, "toUnitId")
+	return write(ctx, ids.err(), func() (*model.MemberTransferIssuePayload, error) {
+		t, err := r.MemberStore.IssueTransfer(keyed(ctx, "memberTransferIssue", input.IdempotencyKey, input), member.IssueInput{
+			MemberID: memberID, Version: input.Version, ToUnitID: toUnitID, Number: value(input.Number),
+			IssuedOn: input.IssuedOn, Note: value(input.Note),
+		})
+		t, err = replayed(ctx, t, err, loaders(ctx).Transfer)
+		return respond(ctx, &model.MemberTransferIssuePayload{Transfer: t}, err)
+	})
+}
+
+func (r *mutationResolver) MemberTransferAccept(ctx context.Context, input model.MemberTransferAnswerInput) (*model.MemberTransferAnswerPayload, error) {
+	return r.answerTransfer(ctx, input, r.MemberStore.AcceptTransfer)
+}
+
+func (r *mutationResolver) MemberTransferReturn(ctx context.Context, input model.MemberTransferAnswerInput) (*model.MemberTransferAnswerPayload, error) {
+	return r.answerTransfer(ctx, input, r.MemberStore.ReturnTransfer)
 }
 
 func (r *mutationResolver) MemberLeave(ctx context.Context, input model.MemberLeaveInput) (*model.MemberLeavePayload, error) {
@@ -227,14 +281,25 @@ func (r *queryResolver) Members(ctx context.Context, filter *model.MemberFilter,
 	return r.listMembers(ctx, f, orderBy, first, after)
 }
 
+func (r *unitResolver) TransfersIn(ctx context.Context, obj *org.Unit, status *member.TransferStatus, first *int32) ([]*member.MemberTransfer, error) {
+	return r.unitTransfers(ctx, obj.ID, true, status, first)
+}
+
+func (r *unitResolver) TransfersOut(ctx context.Context, obj *org.Unit, status *member.TransferStatus, first *int32) ([]*member.MemberTransfer, error) {
+	return r.unitTransfers(ctx, obj.ID, false, status, first)
+}
+
 func (r *Resolver) Member() MemberResolver { return &memberResolver{r} }
 
 func (r *Resolver) MemberEvent() MemberEventResolver { return &memberEventResolver{r} }
 
+func (r *Resolver) MemberTransfer() MemberTransferResolver { return &memberTransferResolver{r} }
+
 func (r *Resolver) PartyReferral() PartyReferralResolver { return &partyReferralResolver{r} }
 
 type (
-	memberResolver        struct{ *Resolver }
-	memberEventResolver   struct{ *Resolver }
-	partyReferralResolver struct{ *Resolver }
+	memberResolver         struct{ *Resolver }
+	memberEventResolver    struct{ *Resolver }
+	memberTransferResolver struct{ *Resolver }
+	partyReferralResolver  struct{ *Resolver }
 )

@@ -6,6 +6,7 @@ import (
 
 	"github.com/sodoan/sodoan/graph/model"
 	"github.com/sodoan/sodoan/internal/account"
+	"github.com/sodoan/sodoan/internal/member"
 	"github.com/sodoan/sodoan/internal/validate"
 )
 
@@ -109,4 +110,14 @@ func (r *Resolver) rolePayload(ctx context.Context, accountID int64, err error) 
 func (r *Resolver) freshAccount(ctx context.Context, id int64) (*account.Account, error) {
 	a, err := r.AccountStore.ByIDs(ctx, []int64{id})
 	return a[id], err
+}
+
+// answerTransfer runs the receiving unit's answer to a transfer.
+func (r *Resolver) answerTransfer(ctx context.Context, input model.MemberTransferAnswerInput,
+	answer func(context.Context, member.AnswerInput) (*member.MemberTransfer, error)) (*model.MemberTransferAnswerPayload, error) {
+	id, err := inputID(model.KindTransfer, input.ID, "id")
+	return write(ctx, err, func() (*model.MemberTransferAnswerPayload, error) {
+		t, err := answer(ctx, member.AnswerInput{ID: id, Version: input.Version, On: input.On, Note: value(input.Note)})
+		return respond(ctx, &model.MemberTransferAnswerPayload{Transfer: t}, err)
+	})
 }

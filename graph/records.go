@@ -141,6 +141,10 @@ func init() {
 				return recordTypes.owner(ctx, model.KindMember, pr.MemberID) // the member's officers, as their other records
 			},
 			see: visibleReferral}.record(),
+		typed[member.MemberTransfer]{kind: model.KindTransfer, table: "member_transfers",
+			load: func(l *loader.Loaders) *dataloadgen.Loader[int64, *member.MemberTransfer] { return l.Transfer },
+			unit: unitOf(func(t *member.MemberTransfer) int64 { return t.ToUnitID }), // the receiving unit answers it
+			see:  visibleTransfer}.record(),
 		recordType{kind: model.KindAccount, table: "accounts", node: accountNode},
 	)
 }
@@ -221,4 +225,21 @@ func commendationOwner(ctx context.Context, issuer, memberID, unitID *int64) (*i
 		return recordTypes.owner(ctx, model.KindMember, *memberID)
 	}
 	return unitID, nil
+}
+
+// visibleTransfer shows a transfer to the officers of either end (the
+// receiving unit must see what it is asked to accept) and to whoever may
+// read the member's personal data.
+func visibleTransfer(ctx context.Context, t *member.MemberTransfer) (*member.MemberTransfer, error) {
+	if canManageUnit(ctx, t.FromUnitID) == nil || canManageUnit(ctx, t.ToUnitID) == nil {
+		return t, nil
+	}
+	m, err := loadOne(ctx, loaders(ctx).Member, t.MemberID)
+	if err != nil || m == nil {
+		return nil, err
+	}
+	if err := personal(ctx, m); err != nil {
+		return nil, err
+	}
+	return t, nil
 }

@@ -77,7 +77,12 @@ var mutationRules = withRecords(map[string]rule{
 		creates: true},
 	"positionEnd": {who: managers, targets: records(model.KindPosition, "input", "id")},
 
-	"memberTransfer":       {who: managers, targets: records(model.KindMember, "input", "id")},
+	// At once only for a move the caller manages both ends of (or out of
+	// the system); else two steps, the receiving unit answering.
+	"memberTransfer":       {who: managers, targets: []target{recordAt(model.KindMember, "input", "id"), unitAt("input", "toUnitId")}},
+	"memberTransferIssue":  {who: managers, targets: records(model.KindMember, "input", "memberId"), creates: true},
+	"memberTransferAccept": {who: managers, targets: records(model.KindTransfer, "input", "id")},
+	"memberTransferReturn": {who: managers, targets: records(model.KindTransfer, "input", "id")},
 	"memberLeave":          {who: managers, targets: records(model.KindMember, "input", "id")},
 	"partyReferralCreate":  {who: managers, targets: records(model.KindMember, "input", "memberId"), creates: true},
 	"partyReferralUpdate":  {who: managers, targets: records(model.KindReferral, "input", "id")},

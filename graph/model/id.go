@@ -30,6 +30,7 @@ const (
 	KindPosition     Kind = "Position"
 	KindTerm         Kind = "CommitteeTerm"
 	KindReferral     Kind = "PartyReferral"
+	KindTransfer     Kind = "MemberTransfer"
 )
 
 // EncodeID makes the opaque global ID of a record: base64url of "Kind:key".

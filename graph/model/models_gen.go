@@ -512,6 +512,20 @@ type MemberRatingInput struct {
 	Comment  graphql.Omittable[*string] `json:"comment,omitempty"`
 }
 
+type MemberTransferAnswerInput struct {
+	ID      string `json:"id"`
+	Version int32  `json:"version"`
+	// The day of the answer: not before the issue, not in the future.
+	On time.Time `json:"on"`
+	// Why it is returned (required to return), or a remark.
+	Note graphql.Omittable[*string] `json:"note,omitempty"`
+}
+
+type MemberTransferAnswerPayload struct {
+	Transfer   *member.MemberTransfer `json:"transfer,omitempty"`
+	UserErrors []*UserError           `json:"userErrors"`
+}
+
 type MemberTransferInput struct {
 	ID      string `json:"id"`
 	Version int32  `json:"version"`
@@ -522,6 +536,28 @@ type MemberTransferInput struct {
 	On             time.Time                  `json:"on"`
 	DecisionNumber graphql.Omittable[*string] `json:"decisionNumber,omitempty"`
 	Note           graphql.Omittable[*string] `json:"note,omitempty"`
+}
+
+type MemberTransferIssueInput struct {
+	MemberID string `json:"memberId"`
+	// The member's version as read.
+	Version int32 `json:"version"`
+	// The branch the member is introduced to.
+	ToUnitID string                     `json:"toUnitId"`
+	Number   graphql.Omittable[*string] `json:"number,omitempty"`
+	IssuedOn time.Time                  `json:"issuedOn"`
+	Note     graphql.Omittable[*string] `json:"note,omitempty"`
+	// Makes the create safe to retry: a key of your choosing (a UUID, say), the
+	// same each time this request is resent. If a request with this key already
+	// created the record, that record is returned and nothing new is created.
+	// Honoured for 24 hours per account; the same key with a different input is
+	// refused (DUPLICATE on this field).
+	IdempotencyKey graphql.Omittable[*string] `json:"idempotencyKey,omitempty"`
+}
+
+type MemberTransferIssuePayload struct {
+	Transfer   *member.MemberTransfer `json:"transfer,omitempty"`
+	UserErrors []*UserError           `json:"userErrors"`
 }
 
 type MemberTransferPayload struct {

@@ -89,6 +89,9 @@ type Loaders struct {
 	// PartyReferral is by referral id; MemberReferrals by member.
 	PartyReferral   *dataloadgen.Loader[int64, *member.PartyReferral]
 	MemberReferrals *dataloadgen.Loader[int64, []*member.PartyReferral]
+	// Transfer is by transfer id; MemberTransfers by member.
+	Transfer        *dataloadgen.Loader[int64, *member.MemberTransfer]
+	MemberTransfers *dataloadgen.Loader[int64, []*member.MemberTransfer]
 	MemberHours     *dataloadgen.Loader[HoursKey, float64]
 	Guests          *dataloadgen.Loader[int64, []activity.Guest]
 	Contributions   *dataloadgen.Loader[int64, []*activity.Contribution]
@@ -189,6 +192,8 @@ func (l *Loaders) perParent(s Stores, opt dataloadgen.Option) {
 	l.UnitRatings = dataloadgen.NewLoader(all(s.Award.UnitRatingsOf), opt)
 	l.PartyReferral = dataloadgen.NewMappedLoader(s.Members.ReferralsByIDs, opt)
 	l.MemberReferrals = dataloadgen.NewLoader(all(s.Members.ReferralsOf), opt)
+	l.Transfer = dataloadgen.NewMappedLoader(s.Members.TransfersByIDs, opt)
+	l.MemberTransfers = dataloadgen.NewLoader(all(s.Members.TransfersOf), opt)
 	l.MemberHours = dataloadgen.NewLoader(func(ctx context.Context, keys []HoursKey) ([]float64, []error) {
 		return grouped(ctx, keys, HoursKey.split, func(ctx context.Context, year int, ids []int64) (map[int64]float64, error) {
 			var y *int

@@ -73,6 +73,9 @@ type Event struct {
 	Note           *string
 	// EarlyReason is, for ageing out before AgeLimit, the ground given.
 	EarlyReason *EarlyReason
+	// TransferID is, for a move between two units by a two-step
+	// transfer, that transfer (its issue date and number).
+	TransferID *int64
 }
 
 // EarlyReason is a ground the Union's rules allow for ageing out

@@ -275,14 +275,14 @@ func inSubtreeOf(unit string) string {
 }
 
 const eventColumns = `id, member_id, kind, occurred_on, decision_number, unit_id, from_unit_id, from_external, to_unit_id, to_external, note,
-	early_reason`
+	early_reason, transfer_id`
 
 // EventsOf returns the events of each member, oldest first, keyed by member.
 func (s *Store) EventsOf(ctx context.Context, memberIDs []int64) (map[int64][]*Event, error) {
 	return db.Grouped(ctx, s.pool, "load member events", func(r pgx.Row) (*Event, error) {
 		var e Event
 		return &e, r.Scan(&e.ID, &e.MemberID, &e.Kind, &e.OccurredOn, &e.DecisionNumber, &e.UnitID,
-			&e.FromUnitID, &e.FromExternal, &e.ToUnitID, &e.ToExternal, &e.Note, &e.EarlyReason)
+			&e.FromUnitID, &e.FromExternal, &e.ToUnitID, &e.ToExternal, &e.Note, &e.EarlyReason, &e.TransferID)
 	}, func(e *Event) int64 { return e.MemberID }, `SELECT `+eventColumns+` FROM member_events
 		WHERE member_id = ANY($1) ORDER BY member_id, occurred_on, id`, memberIDs)
 }

@@ -1,0 +1,2 @@
+ALTER TABLE member_events DROP COLUMN transfer_id;
+DROP TABLE member_transfers;
