@@ -5,29 +5,20 @@ package news
 import (
 	"bytes"
 	"strings"
-	"unicode"
 
 	"github.com/microcosm-cc/bluemonday"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/extension"
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
-	"golang.org/x/text/unicode/norm"
+
+	"github.com/sodoan/sodoan/internal/unaccent"
 )
 
 // Slug turns a Vietnamese title into a URL part without diacritics:
 // "Hội nghị tổng kết công tác Đoàn năm 2022" → "hoi-nghi-tong-ket-cong-tac-doan-nam-2022".
 func Slug(title string) string {
-	// đ/Đ are letters of their own, not d with a mark: map them first.
-	title = strings.NewReplacer("đ", "d", "Đ", "D").Replace(title)
-	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-	plain, _, err := transform.String(t, title)
-	if err != nil {
-		plain = title
-	}
 	var b strings.Builder
 	dash := false
-	for _, r := range strings.ToLower(plain) {
+	for _, r := range unaccent.Plain(title) {
 		switch {
 		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
 			b.WriteRune(r)
