@@ -24,6 +24,9 @@ type callers struct {
 	memberA2 string // another member of branch A
 	tokens   map[string]string
 	ids      map[string]int64 // account ids by role name
+	// preparingFor is the role the permission matrix prepares an input
+	// for, where the input must name the role's own record (an upload).
+	preparingFor string
 }
 
 // Role names, in the order the matrix prints them.
@@ -156,6 +159,14 @@ func mutationCases() []mutationCase {
 		{"memberLeave", "MemberLeaveInput", unitManagers, func(t *testing.T, c *callers) map[string]any {
 			return map[string]any{"id": member(t, c), "version": 1, "reason": "AGED_OUT", "on": "2023-01-01",
 				"earlyReason": "PARTY_MEMBER", "decisionNumber": "12-QĐ/ĐTN"}
+		}},
+		{"membersImport", "MembersImportInput", unitManagers, func(t *testing.T, c *callers) map[string]any {
+			token := c.tokens[c.preparingFor]                   // an upload is its uploader's
+			if token == "" || c.preparingFor == "member of A" { // who may not upload: the rule refuses them first
+				token = c.env.AdminToken
+			}
+			list := "Họ và tên,Giới tính,Ngày sinh,Ngày vào Đoàn\n" + uniq("Đoàn viên") + ",Nam,01/01/2000,26/03/2016\n"
+			return map[string]any{"unitId": c.branchA, "upload": uploadList(t, c.env, token, list), "dryRun": false}
 		}},
 		{"partyReferralCreate", "PartyReferralCreateInput", unitManagers, func(t *testing.T, c *callers) map[string]any {
 			return map[string]any{"memberId": member(t, c), "introducedOn": "2022-05-19"}
@@ -342,6 +353,7 @@ func TestMutationPermissionMatrix(t *testing.T) {
 	for _, mc := range mutationCases() {
 		t.Run(mc.name, func(t *testing.T) {
 			for _, role := range roles {
+				c.preparingFor = role
 				input := mc.prepare(t, c)
 				name, _, _ := strings.Cut(mc.name, " ")
 				before := c.env.Count(t, "audit_log")

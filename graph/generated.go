@@ -46,6 +46,9 @@ type ResolverRoot interface {
 	Contribution() ContributionResolver
 	Member() MemberResolver
 	MemberEvent() MemberEventResolver
+	MemberImport() MemberImportResolver
+	MemberImportChange() MemberImportChangeResolver
+	MemberImportProblem() MemberImportProblemResolver
 	MemberRating() MemberRatingResolver
 	MemberTransfer() MemberTransferResolver
 	Mutation() MutationResolver
@@ -424,6 +427,31 @@ type ComplexityRoot struct {
 		Unit           func(childComplexity int) int
 	}
 
+	MemberImport struct {
+		Changes        func(childComplexity int) int
+		Created        func(childComplexity int) int
+		DryRun         func(childComplexity int) int
+		ID             func(childComplexity int) int
+		IgnoredColumns func(childComplexity int) int
+		Problems       func(childComplexity int) int
+		Unchanged      func(childComplexity int) int
+		Updated        func(childComplexity int) int
+	}
+
+	MemberImportChange struct {
+		Created func(childComplexity int) int
+		Fields  func(childComplexity int) int
+		Line    func(childComplexity int) int
+		Member  func(childComplexity int) int
+	}
+
+	MemberImportProblem struct {
+		Code    func(childComplexity int) int
+		Column  func(childComplexity int) int
+		Line    func(childComplexity int) int
+		Message func(childComplexity int) int
+	}
+
 	MemberLeavePayload struct {
 		Member     func(childComplexity int) int
 		UserErrors func(childComplexity int) int
@@ -477,6 +505,11 @@ type ComplexityRoot struct {
 		UserErrors func(childComplexity int) int
 	}
 
+	MembersImportPayload struct {
+		Import     func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
 	MembersRatePayload struct {
 		Ratings    func(childComplexity int) int
 		UserErrors func(childComplexity int) int
@@ -521,6 +554,7 @@ type ComplexityRoot struct {
 		MemberTransferReturn func(childComplexity int, input model.MemberTransferAnswerInput) int
 		MemberUpdate         func(childComplexity int, input model.MemberUpdateInput) int
 		MembersAgeOut        func(childComplexity int, input model.MembersAgeOutInput) int
+		MembersImport        func(childComplexity int, input model.MembersImportInput) int
 		MembersRate          func(childComplexity int, input model.MembersRateInput) int
 		MembersRatingsRemove func(childComplexity int, input model.MembersRatingsRemoveInput) int
 		ParticipationsRecord func(childComplexity int, input model.ParticipationsRecordInput) int
@@ -1197,6 +1231,16 @@ type MemberEventResolver interface {
 
 	Transfer(ctx context.Context, obj *member.Event) (*member.MemberTransfer, error)
 }
+type MemberImportResolver interface {
+	ID(ctx context.Context, obj *member.ImportResult) (*string, error)
+}
+type MemberImportChangeResolver interface {
+	Member(ctx context.Context, obj *member.ImportChange) (*member.Member, error)
+}
+type MemberImportProblemResolver interface {
+	Code(ctx context.Context, obj *member.ImportProblem) (model.UserErrorCode, error)
+	Message(ctx context.Context, obj *member.ImportProblem) (string, error)
+}
 type MemberRatingResolver interface {
 	Member(ctx context.Context, obj *member.Rating) (*member.Member, error)
 
@@ -1258,6 +1302,7 @@ type MutationResolver interface {
 	MemberTransferReturn(ctx context.Context, input model.MemberTransferAnswerInput) (*model.MemberTransferAnswerPayload, error)
 	MemberLeave(ctx context.Context, input model.MemberLeaveInput) (*model.MemberLeavePayload, error)
 	MembersAgeOut(ctx context.Context, input model.MembersAgeOutInput) (*model.MembersAgeOutPayload, error)
+	MembersImport(ctx context.Context, input model.MembersImportInput) (*model.MembersImportPayload, error)
 	PartyReferralCreate(ctx context.Context, input model.PartyReferralCreateInput) (*model.PartyReferralCreatePayload, error)
 	PartyReferralUpdate(ctx context.Context, input model.PartyReferralUpdateInput) (*model.PartyReferralUpdatePayload, error)
 	PartyReferralDelete(ctx context.Context, input model.PartyReferralDeleteInput) (*model.PartyReferralDeletePayload, error)
@@ -2717,6 +2762,105 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MemberEvent.Unit(childComplexity), true
 
+	case "MemberImport.changes":
+		if e.ComplexityRoot.MemberImport.Changes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberImport.Changes(childComplexity), true
+	case "MemberImport.created":
+		if e.ComplexityRoot.MemberImport.Created == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberImport.Created(childComplexity), true
+	case "MemberImport.dryRun":
+		if e.ComplexityRoot.MemberImport.DryRun == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberImport.DryRun(childComplexity), true
+	case "MemberImport.id":
+		if e.ComplexityRoot.MemberImport.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberImport.ID(childComplexity), true
+	case "MemberImport.ignoredColumns":
+		if e.ComplexityRoot.MemberImport.IgnoredColumns == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberImport.IgnoredColumns(childComplexity), true
+	case "MemberImport.problems":
+		if e.ComplexityRoot.MemberImport.Problems == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberImport.Problems(childComplexity), true
+	case "MemberImport.unchanged":
+		if e.ComplexityRoot.MemberImport.Unchanged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberImport.Unchanged(childComplexity), true
+	case "MemberImport.updated":
+		if e.ComplexityRoot.MemberImport.Updated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberImport.Updated(childComplexity), true
+
+	case "MemberImportChange.created":
+		if e.ComplexityRoot.MemberImportChange.Created == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberImportChange.Created(childComplexity), true
+	case "MemberImportChange.fields":
+		if e.ComplexityRoot.MemberImportChange.Fields == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberImportChange.Fields(childComplexity), true
+	case "MemberImportChange.line":
+		if e.ComplexityRoot.MemberImportChange.Line == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberImportChange.Line(childComplexity), true
+	case "MemberImportChange.member":
+		if e.ComplexityRoot.MemberImportChange.Member == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberImportChange.Member(childComplexity), true
+
+	case "MemberImportProblem.code":
+		if e.ComplexityRoot.MemberImportProblem.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberImportProblem.Code(childComplexity), true
+	case "MemberImportProblem.column":
+		if e.ComplexityRoot.MemberImportProblem.Column == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberImportProblem.Column(childComplexity), true
+	case "MemberImportProblem.line":
+		if e.ComplexityRoot.MemberImportProblem.Line == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberImportProblem.Line(childComplexity), true
+	case "MemberImportProblem.message":
+		if e.ComplexityRoot.MemberImportProblem.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberImportProblem.Message(childComplexity), true
+
 	case "MemberLeavePayload.member":
 		if e.ComplexityRoot.MemberLeavePayload.Member == nil {
 			break
@@ -2898,6 +3042,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MembersAgeOutPayload.UserErrors(childComplexity), true
+
+	case "MembersImportPayload.import":
+		if e.ComplexityRoot.MembersImportPayload.Import == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembersImportPayload.Import(childComplexity), true
+	case "MembersImportPayload.userErrors":
+		if e.ComplexityRoot.MembersImportPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembersImportPayload.UserErrors(childComplexity), true
 
 	case "MembersRatePayload.ratings":
 		if e.ComplexityRoot.MembersRatePayload.Ratings == nil {
@@ -3236,6 +3393,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.MembersAgeOut(childComplexity, args["input"].(model.MembersAgeOutInput)), true
+	case "Mutation.membersImport":
+		if e.ComplexityRoot.Mutation.MembersImport == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_membersImport_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MembersImport(childComplexity, args["input"].(model.MembersImportInput)), true
 	case "Mutation.membersRate":
 		if e.ComplexityRoot.Mutation.MembersRate == nil {
 			break
@@ -5992,6 +6160,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("MemberTransferIssueInput", ec.unmarshalInputMemberTransferIssueInput),
 			graphql.NewInputUnmarshaler("MemberUpdateInput", ec.unmarshalInputMemberUpdateInput),
 			graphql.NewInputUnmarshaler("MembersAgeOutInput", ec.unmarshalInputMembersAgeOutInput),
+			graphql.NewInputUnmarshaler("MembersImportInput", ec.unmarshalInputMembersImportInput),
 			graphql.NewInputUnmarshaler("MembersRateInput", ec.unmarshalInputMembersRateInput),
 			graphql.NewInputUnmarshaler("MembersRatingsRemoveInput", ec.unmarshalInputMembersRatingsRemoveInput),
 			graphql.NewInputUnmarshaler("NewUnitInput", ec.unmarshalInputNewUnitInput),
@@ -6831,6 +7000,56 @@ func (ec *executionContext) childFields_MemberEvent(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type MemberEvent", field.Name)
 }
 
+func (ec *executionContext) childFields_MemberImport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_MemberImport_id(ctx, field)
+	case "dryRun":
+		return ec.fieldContext_MemberImport_dryRun(ctx, field)
+	case "created":
+		return ec.fieldContext_MemberImport_created(ctx, field)
+	case "updated":
+		return ec.fieldContext_MemberImport_updated(ctx, field)
+	case "unchanged":
+		return ec.fieldContext_MemberImport_unchanged(ctx, field)
+	case "changes":
+		return ec.fieldContext_MemberImport_changes(ctx, field)
+	case "problems":
+		return ec.fieldContext_MemberImport_problems(ctx, field)
+	case "ignoredColumns":
+		return ec.fieldContext_MemberImport_ignoredColumns(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MemberImport", field.Name)
+}
+
+func (ec *executionContext) childFields_MemberImportChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "line":
+		return ec.fieldContext_MemberImportChange_line(ctx, field)
+	case "member":
+		return ec.fieldContext_MemberImportChange_member(ctx, field)
+	case "created":
+		return ec.fieldContext_MemberImportChange_created(ctx, field)
+	case "fields":
+		return ec.fieldContext_MemberImportChange_fields(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MemberImportChange", field.Name)
+}
+
+func (ec *executionContext) childFields_MemberImportProblem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "line":
+		return ec.fieldContext_MemberImportProblem_line(ctx, field)
+	case "column":
+		return ec.fieldContext_MemberImportProblem_column(ctx, field)
+	case "code":
+		return ec.fieldContext_MemberImportProblem_code(ctx, field)
+	case "message":
+		return ec.fieldContext_MemberImportProblem_message(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MemberImportProblem", field.Name)
+}
+
 func (ec *executionContext) childFields_MemberLeavePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "member":
@@ -6935,6 +7154,16 @@ func (ec *executionContext) childFields_MembersAgeOutPayload(ctx context.Context
 		return ec.fieldContext_MembersAgeOutPayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MembersAgeOutPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_MembersImportPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "import":
+		return ec.fieldContext_MembersImportPayload_import(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_MembersImportPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MembersImportPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_MembersRatePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8609,6 +8838,20 @@ func (ec *executionContext) field_Mutation_membersAgeOut_args(ctx context.Contex
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.MembersAgeOutInput, error) {
 			return ec.unmarshalNMembersAgeOutInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐMembersAgeOutInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_membersImport_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.MembersImportInput, error) {
+			return ec.unmarshalNMembersImportInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐMembersImportInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -15470,6 +15713,401 @@ func (ec *executionContext) fieldContext_MemberEvent_transfer(_ context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _MemberImport_id(ctx context.Context, field graphql.CollectedField, obj *member.ImportResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberImport_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MemberImport().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MemberImport_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MemberImport", field, true, true, "ID")
+}
+
+func (ec *executionContext) _MemberImport_dryRun(ctx context.Context, field graphql.CollectedField, obj *member.ImportResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberImport_dryRun(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DryRun, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MemberImport_dryRun(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MemberImport", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _MemberImport_created(ctx context.Context, field graphql.CollectedField, obj *member.ImportResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberImport_created(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Created, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MemberImport_created(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MemberImport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MemberImport_updated(ctx context.Context, field graphql.CollectedField, obj *member.ImportResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberImport_updated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Updated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MemberImport_updated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MemberImport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MemberImport_unchanged(ctx context.Context, field graphql.CollectedField, obj *member.ImportResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberImport_unchanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unchanged, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MemberImport_unchanged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MemberImport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MemberImport_changes(ctx context.Context, field graphql.CollectedField, obj *member.ImportResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberImport_changes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Changes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []member.ImportChange) graphql.Marshaler {
+			return ec.marshalNMemberImportChange2ᚕgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐImportChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MemberImport_changes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MemberImport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MemberImportChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MemberImport_problems(ctx context.Context, field graphql.CollectedField, obj *member.ImportResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberImport_problems(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Problems, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []member.ImportProblem) graphql.Marshaler {
+			return ec.marshalNMemberImportProblem2ᚕgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐImportProblemᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MemberImport_problems(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MemberImport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MemberImportProblem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MemberImport_ignoredColumns(ctx context.Context, field graphql.CollectedField, obj *member.ImportResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberImport_ignoredColumns(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IgnoredColumns, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MemberImport_ignoredColumns(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MemberImport", field, false, false, "String")
+}
+
+func (ec *executionContext) _MemberImportChange_line(ctx context.Context, field graphql.CollectedField, obj *member.ImportChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberImportChange_line(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Line, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MemberImportChange_line(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MemberImportChange", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MemberImportChange_member(ctx context.Context, field graphql.CollectedField, obj *member.ImportChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberImportChange_member(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MemberImportChange().Member(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *member.Member) graphql.Marshaler {
+			return ec.marshalOMember2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐMember(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MemberImportChange_member(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MemberImportChange",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MemberImportChange_created(ctx context.Context, field graphql.CollectedField, obj *member.ImportChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberImportChange_created(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Created, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MemberImportChange_created(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MemberImportChange", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _MemberImportChange_fields(ctx context.Context, field graphql.CollectedField, obj *member.ImportChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberImportChange_fields(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fields, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MemberImportChange_fields(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MemberImportChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _MemberImportProblem_line(ctx context.Context, field graphql.CollectedField, obj *member.ImportProblem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberImportProblem_line(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Line, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MemberImportProblem_line(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MemberImportProblem", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MemberImportProblem_column(ctx context.Context, field graphql.CollectedField, obj *member.ImportProblem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberImportProblem_column(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Column, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MemberImportProblem_column(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MemberImportProblem", field, false, false, "String")
+}
+
+func (ec *executionContext) _MemberImportProblem_code(ctx context.Context, field graphql.CollectedField, obj *member.ImportProblem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberImportProblem_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MemberImportProblem().Code(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.UserErrorCode) graphql.Marshaler {
+			return ec.marshalNUserErrorCode2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐUserErrorCode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MemberImportProblem_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MemberImportProblem", field, true, true, "UserErrorCode")
+}
+
+func (ec *executionContext) _MemberImportProblem_message(ctx context.Context, field graphql.CollectedField, obj *member.ImportProblem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberImportProblem_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MemberImportProblem().Message(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MemberImportProblem_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MemberImportProblem", field, true, true, "String")
+}
+
 func (ec *executionContext) _MemberLeavePayload_member(ctx context.Context, field graphql.CollectedField, obj *model.MemberLeavePayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16280,6 +16918,70 @@ func (ec *executionContext) _MembersAgeOutPayload_userErrors(ctx context.Context
 func (ec *executionContext) fieldContext_MembersAgeOutPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "MembersAgeOutPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MembersImportPayload_import(ctx context.Context, field graphql.CollectedField, obj *model.MembersImportPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembersImportPayload_import(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Import, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *member.ImportResult) graphql.Marshaler {
+			return ec.marshalOMemberImport2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐImportResult(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MembersImportPayload_import(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MembersImportPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MemberImport(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MembersImportPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.MembersImportPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembersImportPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MembersImportPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MembersImportPayload",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
@@ -18572,6 +19274,50 @@ func (ec *executionContext) fieldContext_Mutation_membersAgeOut(ctx context.Cont
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_membersAgeOut_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_membersImport(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_membersImport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().MembersImport(ctx, fc.Args["input"].(model.MembersImportInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MembersImportPayload) graphql.Marshaler {
+			return ec.marshalNMembersImportPayload2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐMembersImportPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_membersImport(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MembersImportPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_membersImport_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -32953,6 +33699,73 @@ func UnmarshalMembersAgeOutInput(ctx context.Context, raw any) (model.MembersAge
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputMembersImportInput(ctx context.Context, obj any) (model.MembersImportInput, error) {
+	var it model.MembersImportInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["dryRun"]; !present {
+		asMap["dryRun"] = true
+	}
+
+	fieldsInOrder := [...]string{"unitId", "upload", "dryRun", "idempotencyKey"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "unitId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unitId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnitID = data
+		case "upload":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("upload"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Upload = data
+		case "dryRun":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dryRun"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DryRun = data
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = graphql.OmittableOf(data)
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMembersImportInput unmarshals raw into the MembersImportInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMembersImportInput(ctx context.Context, raw any) (model.MembersImportInput, error) {
+	var out model.MembersImportInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MembersImportInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputMembersRateInput(ctx context.Context, obj any) (model.MembersRateInput, error) {
 	var it model.MembersRateInput
 	if obj == nil {
@@ -38289,6 +39102,174 @@ func (ec *executionContext) _MemberEvent(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var memberImportImplementors = []string{"MemberImport"}
+
+func (ec *executionContext) _MemberImport(ctx context.Context, sel ast.SelectionSet, obj *member.ImportResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, memberImportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MemberImport")
+		case "id":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MemberImport_id(ctx, field, obj)
+				})
+		case "dryRun":
+			out.Values[i] = ec._MemberImport_dryRun(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "created":
+			out.Values[i] = ec._MemberImport_created(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updated":
+			out.Values[i] = ec._MemberImport_updated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "unchanged":
+			out.Values[i] = ec._MemberImport_unchanged(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "changes":
+			out.Values[i] = ec._MemberImport_changes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "problems":
+			out.Values[i] = ec._MemberImport_problems(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "ignoredColumns":
+			out.Values[i] = ec._MemberImport_ignoredColumns(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var memberImportChangeImplementors = []string{"MemberImportChange"}
+
+func (ec *executionContext) _MemberImportChange(ctx context.Context, sel ast.SelectionSet, obj *member.ImportChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, memberImportChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MemberImportChange")
+		case "line":
+			out.Values[i] = ec._MemberImportChange_line(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "member":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MemberImportChange_member(ctx, field, obj)
+				})
+		case "created":
+			out.Values[i] = ec._MemberImportChange_created(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "fields":
+			out.Values[i] = ec._MemberImportChange_fields(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var memberImportProblemImplementors = []string{"MemberImportProblem"}
+
+func (ec *executionContext) _MemberImportProblem(ctx context.Context, sel ast.SelectionSet, obj *member.ImportProblem) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, memberImportProblemImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MemberImportProblem")
+		case "line":
+			out.Values[i] = ec._MemberImportProblem_line(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "column":
+			out.Values[i] = ec._MemberImportProblem_column(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "code":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MemberImportProblem_code(ctx, field, obj)
+				})
+		case "message":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MemberImportProblem_message(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var memberLeavePayloadImplementors = []string{"MemberLeavePayload"}
 
 func (ec *executionContext) _MemberLeavePayload(ctx context.Context, sel ast.SelectionSet, obj *model.MemberLeavePayload) graphql.Marshaler {
@@ -38644,6 +39625,44 @@ func (ec *executionContext) _MembersAgeOutPayload(ctx context.Context, sel ast.S
 			}
 		case "userErrors":
 			out.Values[i] = ec._MembersAgeOutPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var membersImportPayloadImplementors = []string{"MembersImportPayload"}
+
+func (ec *executionContext) _MembersImportPayload(ctx context.Context, sel ast.SelectionSet, obj *model.MembersImportPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, membersImportPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MembersImportPayload")
+		case "import":
+			out.Values[i] = ec._MembersImportPayload_import(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._MembersImportPayload_userErrors(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -39134,6 +40153,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "membersAgeOut":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_membersAgeOut(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "membersImport":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_membersImport(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -44546,6 +45572,46 @@ var (
 	}
 )
 
+func (ec *executionContext) marshalNMemberImportChange2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐImportChange(ctx context.Context, sel ast.SelectionSet, v member.ImportChange) graphql.Marshaler {
+	return ec._MemberImportChange(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNMemberImportChange2ᚕgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐImportChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []member.ImportChange) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMemberImportChange2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐImportChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMemberImportProblem2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐImportProblem(ctx context.Context, sel ast.SelectionSet, v member.ImportProblem) graphql.Marshaler {
+	return ec._MemberImportProblem(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNMemberImportProblem2ᚕgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐImportProblemᚄ(ctx context.Context, sel ast.SelectionSet, v []member.ImportProblem) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMemberImportProblem2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐImportProblem(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNMemberLeaveInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐMemberLeaveInput(ctx context.Context, v any) (model.MemberLeaveInput, error) {
 	res, err := ec.unmarshalInputMemberLeaveInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -44743,6 +45809,19 @@ func (ec *executionContext) marshalNMembersAgeOutPayload2ᚖgithubᚗcomᚋsodoa
 		return graphql.Null
 	}
 	return ec._MembersAgeOutPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNMembersImportInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐMembersImportInput(ctx context.Context, v any) (model.MembersImportInput, error) {
+	res, err := ec.unmarshalInputMembersImportInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMembersImportPayload2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐMembersImportPayload(ctx context.Context, sel ast.SelectionSet, v *model.MembersImportPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MembersImportPayload!")
+		return graphql.Null
+	}
+	return ec._MembersImportPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNMembersRateInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐMembersRateInput(ctx context.Context, v any) (model.MembersRateInput, error) {
@@ -47159,6 +48238,13 @@ func (ec *executionContext) unmarshalOMemberFilter2ᚖgithubᚗcomᚋsodoanᚋso
 	}
 	res, err := ec.unmarshalInputMemberFilter(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOMemberImport2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐImportResult(ctx context.Context, sel ast.SelectionSet, v *member.ImportResult) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._MemberImport(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOMemberOrder2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐOrder(ctx context.Context, v any) (*member.Order, error) {

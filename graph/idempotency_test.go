@@ -155,6 +155,8 @@ func TestEveryCreateIsIdempotent(t *testing.T) {
 			"name": "Nhiệm kỳ 2022 – 2027", "from": "2022-06-15", "to": "2027-06-14"}},
 		{"positionAppoint", "PositionAppointInput", "position", "positions", map[string]any{"unitId": tr.branchA,
 			"title": "COMMITTEE_MEMBER", "holderName": "Võ Thị Hạnh", "from": "2022-06-15"}},
+		{"membersImport", "MembersImportInput", "import", "members", map[string]any{"unitId": tr.branchA, "dryRun": false,
+			"upload": uploadList(t, tr.env, tr.env.AdminToken, "Họ và tên,Giới tính,Ngày sinh,Ngày vào Đoàn\nHà Văn Nhập,Nam,01/01/2000,26/03/2016\n")}},
 		{"memberTransferIssue", "MemberTransferIssueInput", "transfer", "member_transfers", map[string]any{"memberId": member,
 			"version": 1, "toUnitId": tr.branchB, "issuedOn": "2023-01-01"}},
 		{"partyReferralCreate", "PartyReferralCreateInput", "partyReferral", "party_referrals", map[string]any{"memberId": member,

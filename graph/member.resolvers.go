@@ -11,6 +11,7 @@ import (
 	"github.com/sodoan/sodoan/graph/model"
 	"github.com/sodoan/sodoan/internal/activity"
 	"github.com/sodoan/sodoan/internal/award"
+	"github.com/sodoan/sodoan/internal/i18n"
 	"github.com/sodoan/sodoan/internal/loader"
 	"github.com/sodoan/sodoan/internal/member"
 	"github.com/sodoan/sodoan/internal/org"
@@ -105,6 +106,30 @@ func (r *memberEventResolver) Transfer(ctx context.Context, obj *member.Event) (
 		return nil, err
 	}
 	return visibleTransfer(ctx, t)
+}
+
+func (r *memberImportResolver) ID(ctx context.Context, obj *member.ImportResult) (*string, error) {
+	if obj.ID == 0 {
+		return nil, nil
+	}
+	id := model.EncodeID(model.KindMemberImport, obj.ID)
+	return &id, nil
+}
+
+func (r *memberImportChangeResolver) Member(ctx context.Context, obj *member.ImportChange) (*member.Member, error) {
+	if obj.MemberID == 0 {
+		return nil, nil
+	}
+	m, err := loadOne(ctx, loaders(ctx).Member, obj.MemberID)
+	return visibleMember(ctx, m, err)
+}
+
+func (r *memberImportProblemResolver) Code(ctx context.Context, obj *member.ImportProblem) (model.UserErrorCode, error) {
+	return model.UserErrorCode(obj.Code), nil
+}
+
+func (r *memberImportProblemResolver) Message(ctx context.Context, obj *member.ImportProblem) (string, error) {
+	return i18n.Pick(ctx, obj.VI, obj.EN), nil
 }
 
 func (r *memberTransferResolver) ID(ctx context.Context, obj *member.MemberTransfer) (string, error) {
@@ -222,6 +247,16 @@ func (r *mutationResolver) MembersAgeOut(ctx context.Context, input model.Member
 	})
 }
 
+func (r *mutationResolver) MembersImport(ctx context.Context, input model.MembersImportInput) (*model.MembersImportPayload, error) {
+	var ids idsOf
+	unitID := ids.one(model.KindUnit, input.UnitID, "unitId")
+	uploadID := ids.one(model.KindMemberList, input.Upload, "upload")
+	return write(ctx, ids.err(), func() (*model.MembersImportPayload, error) {
+		res, err := r.importMembers(keyed(ctx, "membersImport", input.IdempotencyKey, input), unitID, uploadID, input.DryRun)
+		return respond(ctx, &model.MembersImportPayload{Import: res}, err)
+	})
+}
+
 func (r *mutationResolver) PartyReferralCreate(ctx context.Context, input model.PartyReferralCreateInput) (*model.PartyReferralCreatePayload, error) {
 	memberID, err := inputID(model.KindMember, input.MemberID, "memberId")
 	return write(ctx, err, func() (*model.PartyReferralCreatePayload, error) {
@@ -293,13 +328,26 @@ func (r *Resolver) Member() MemberResolver { return &memberResolver{r} }
 
 func (r *Resolver) MemberEvent() MemberEventResolver { return &memberEventResolver{r} }
 
+func (r *Resolver) MemberImport() MemberImportResolver { return &memberImportResolver{r} }
+
+func (r *Resolver) MemberImportChange() MemberImportChangeResolver {
+	return &memberImportChangeResolver{r}
+}
+
+func (r *Resolver) MemberImportProblem() MemberImportProblemResolver {
+	return &memberImportProblemResolver{r}
+}
+
 func (r *Resolver) MemberTransfer() MemberTransferResolver { return &memberTransferResolver{r} }
 
 func (r *Resolver) PartyReferral() PartyReferralResolver { return &partyReferralResolver{r} }
 
 type (
-	memberResolver         struct{ *Resolver }
-	memberEventResolver    struct{ *Resolver }
-	memberTransferResolver struct{ *Resolver }
-	partyReferralResolver  struct{ *Resolver }
+	memberResolver              struct{ *Resolver }
+	memberEventResolver         struct{ *Resolver }
+	memberImportResolver        struct{ *Resolver }
+	memberImportChangeResolver  struct{ *Resolver }
+	memberImportProblemResolver struct{ *Resolver }
+	memberTransferResolver      struct{ *Resolver }
+	partyReferralResolver       struct{ *Resolver }
 )

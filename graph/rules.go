@@ -84,6 +84,7 @@ var mutationRules = withRecords(map[string]rule{
 	"memberTransferAccept": {who: managers, targets: records(model.KindTransfer, "input", "id")},
 	"memberTransferReturn": {who: managers, targets: records(model.KindTransfer, "input", "id")},
 	"memberLeave":          {who: managers, targets: records(model.KindMember, "input", "id")},
+	"membersImport":        {who: managers, targets: units("input", "unitId"), creates: true},
 	"partyReferralCreate":  {who: managers, targets: records(model.KindMember, "input", "memberId"), creates: true},
 	"partyReferralUpdate":  {who: managers, targets: records(model.KindReferral, "input", "id")},
 	"partyReferralDelete":  {who: managers, targets: records(model.KindReferral, "input", "id")},

@@ -151,6 +151,8 @@ var unaudited = map[string]string{
 	"idempotency_keys":    "retries' bookkeeping, not records",
 	"download_links":      "short-lived links to exports",
 	"photos":              "image bytes; the post that shows them is audited",
+	"member_list_uploads": "uploaded spreadsheets, kept a day; the members an import writes are audited",
+	"member_imports":      "the log of imports itself; the members an import writes are audited",
 	"post_photos":         "which photos a post shows; the post is audited",
 	"site_visits":         "anonymous visit counts",
 	"post_views":          "anonymous visit counts",

@@ -31,6 +31,8 @@ const (
 	KindTerm         Kind = "CommitteeTerm"
 	KindReferral     Kind = "PartyReferral"
 	KindTransfer     Kind = "MemberTransfer"
+	KindMemberList   Kind = "MemberList"   // an uploaded spreadsheet, not a Node
+	KindMemberImport Kind = "MemberImport" // an import's log entry, not a Node
 )
 
 // EncodeID makes the opaque global ID of a record: base64url of "Kind:key".

@@ -600,6 +600,27 @@ type MembersAgeOutPayload struct {
 	UserErrors []*UserError     `json:"userErrors"`
 }
 
+type MembersImportInput struct {
+	// The branch the list is of.
+	UnitID string `json:"unitId"`
+	// The spreadsheet, as POST /uploads/member-lists answered (XLSX or CSV in the
+	// template's form: GET /templates/member-list.xlsx).
+	Upload string `json:"upload"`
+	// Check only, writing nothing (the default): every problem by row and column, and what a real import would change.
+	DryRun bool `json:"dryRun"`
+	// Makes the import safe to retry: a key of your choosing (a UUID, say), the
+	// same each time this request is resent. If a request with this key already
+	// imported, its import is answered and nothing is written again. Honoured for
+	// 24 hours per account; the same key with a different input is refused
+	// (DUPLICATE on this field).
+	IdempotencyKey graphql.Omittable[*string] `json:"idempotencyKey,omitempty"`
+}
+
+type MembersImportPayload struct {
+	Import     *member.ImportResult `json:"import,omitempty"`
+	UserErrors []*UserError         `json:"userErrors"`
+}
+
 type MembersRateInput struct {
 	Year int32 `json:"year"`
 	// Ratings to record; a member already rated for the year has the rating replaced. All or

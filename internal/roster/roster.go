@@ -51,20 +51,9 @@ var Columns = []Column{
 // MaxRows bounds the members of one file.
 const MaxRows = 20000
 
-// Row is one member as the file gives them. Line is the row's number in
+// Row is one member as the file gives them; Line is the row's number in
 // the file (the header's is 1 when it is the first row).
-type Row struct {
-	Line       int
-	FullName   string
-	Gender     member.Gender
-	BirthDate  time.Time
-	JoinedOn   time.Time
-	CardNumber *string
-	Position   member.Position
-	Phone      *string
-	Email      *string
-	Address    *string
-}
+type Row = member.ImportRow
 
 // Problem is what is wrong with a cell (or a row, Column empty), worded
 // for the person who typed it, in Vietnamese and English.
@@ -82,6 +71,8 @@ type Sheet struct {
 	Rows     []Row
 	Problems []Problem
 	Ignored  []string
+	// Headers are the file's headers of the template's columns, by key.
+	Headers map[string]string
 }
 
 // ErrUnreadable is a file that is neither an XLSX workbook nor CSV text.
@@ -212,7 +203,10 @@ func parse(cells [][]string, serials bool) (*Sheet, error) {
 	if header < 0 {
 		return nil, ErrNoHeader
 	}
-	s := &Sheet{}
+	s := &Sheet{Headers: map[string]string{}}
+	for key, j := range cols {
+		s.Headers[key] = strings.TrimSpace(cells[header][j])
+	}
 	for _, h := range cells[header] {
 		if _, ok := columnOf(h); !ok && strings.TrimSpace(h) != "" {
 			s.Ignored = append(s.Ignored, strings.TrimSpace(h))
@@ -349,7 +343,7 @@ func Template() ([]byte, error) {
 		return nil, err
 	}
 	sample := map[string]string{"fullName": "Nguyễn Thị Minh Thư", "gender": "Nữ", "birthDate": "14/08/2003",
-		"joinedOn": "26/03/2019", "cardNumber": "NT-0931999", "position": "Đoàn viên", "phone": "0912 345 678",
+		"joinedOn": "26/03/2020", "cardNumber": "NT-0931999", "position": "Đoàn viên", "phone": "0912 345 678",
 		"email": "minhthu@example.vn", "address": "Thôn Thành Ý, xã Phước Đại"}
 	widths := map[string]float64{"fullName": 28, "address": 36, "email": 26}
 	for i, c := range Columns {

@@ -36,7 +36,7 @@ func TestTemplateReadsBack(t *testing.T) {
 	}
 	r := s.Rows[0]
 	if r.Line != 2 || r.FullName != "Nguyễn Thị Minh Thư" || r.Gender != member.Female || !r.BirthDate.Equal(day("2003-08-14")) ||
-		!r.JoinedOn.Equal(day("2019-03-26")) || r.Position != member.PlainMember || r.CardNumber == nil || *r.CardNumber != "NT-0931999" {
+		!r.JoinedOn.Equal(day("2020-03-26")) || r.Position != member.PlainMember || r.CardNumber == nil || *r.CardNumber != "NT-0931999" {
 		t.Errorf("sample row = %+v", r)
 	}
 }

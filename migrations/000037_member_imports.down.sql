@@ -1,0 +1,2 @@
+DROP TABLE member_imports;
+DROP TABLE member_list_uploads;
