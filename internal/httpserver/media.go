@@ -17,6 +17,35 @@ import (
 	"github.com/sodoan/sodoan/internal/validate"
 )
 
+// officerUpload reads an upload's file for a signed-in officer: the request
+// body, or the "file" part of a multipart form (with its name), at most
+// limit bytes and some for the form. When the caller may not upload, or the
+// form has no file, it has answered and body is nil; else done closes it.
+func officerUpload(w http.ResponseWriter, r *http.Request, limit int64, forbiddenVI, forbiddenEN string) (body io.Reader, name string, done func()) {
+	ctx := r.Context()
+	p := access.From(ctx)
+	if !p.SignedIn() {
+		writeGraphQLError(w, http.StatusUnauthorized, "UNAUTHENTICATED", i18n.Pick(ctx,
+			"Cần đăng nhập trước (gửi Authorization: Bearer <token> lấy từ mutation login).",
+			"Sign in first (send Authorization: Bearer <token> from login)."))
+		return nil, "", nil
+	}
+	if !p.IsOfficer() {
+		writeGraphQLError(w, http.StatusForbidden, "FORBIDDEN", i18n.Pick(ctx, forbiddenVI, forbiddenEN))
+		return nil, "", nil
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, limit+1<<20)
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" {
+		f, h, err := r.FormFile("file")
+		if err != nil {
+			writeGraphQLError(w, http.StatusBadRequest, "BAD_USER_INPUT", i18n.Pick(ctx, "Thiếu tệp (trường file của biểu mẫu).", "The form has no file field."))
+			return nil, "", nil
+		}
+		return f, h.Filename, func() { f.Close() }
+	}
+	return r.Body, "", func() {}
+}
+
 // uploadPhoto serves POST /uploads/photos: the image as the request body
 // (or the "file" part of a multipart form), for a signed-in officer.
 //
@@ -26,27 +55,11 @@ func uploadPhoto(store *news.Store, media news.Media) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		p := access.From(ctx)
-		if !p.SignedIn() {
-			writeGraphQLError(w, http.StatusUnauthorized, "UNAUTHENTICATED", i18n.Pick(ctx,
-				"Cần đăng nhập trước (gửi Authorization: Bearer <token> lấy từ mutation login).",
-				"Sign in first (send Authorization: Bearer <token> from login)."))
+		body, _, done := officerUpload(w, r, media.MaxBytes, "Chỉ cán bộ Đoàn được tải ảnh lên.", "Only officers may upload photos.")
+		if body == nil {
 			return
 		}
-		if !p.IsOfficer() {
-			writeGraphQLError(w, http.StatusForbidden, "FORBIDDEN", i18n.Pick(ctx, "Chỉ cán bộ Đoàn được tải ảnh lên.", "Only officers may upload photos."))
-			return
-		}
-		r.Body = http.MaxBytesReader(w, r.Body, media.MaxBytes+1<<20)
-		var body io.Reader = r.Body
-		if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" {
-			f, _, err := r.FormFile("file")
-			if err != nil {
-				writeGraphQLError(w, http.StatusBadRequest, "BAD_USER_INPUT", i18n.Pick(ctx, "Thiếu tệp ảnh (trường file).", "The form has no file field."))
-				return
-			}
-			defer f.Close()
-			body = f
-		}
+		defer done()
 		photo, err := store.Save(ctx, media, body, p.AccountID)
 		if inv, ok := apperr.AsInvalid(err); ok {
 			fe := inv.Errors[0]

@@ -3,7 +3,6 @@ package httpserver
 import (
 	"errors"
 	"io"
-	"mime"
 	"net/http"
 
 	"github.com/rs/zerolog/hlog"
@@ -23,28 +22,11 @@ func uploadMemberList(store *member.Store) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		p := access.From(ctx)
-		if !p.SignedIn() {
-			writeGraphQLError(w, http.StatusUnauthorized, "UNAUTHENTICATED", i18n.Pick(ctx,
-				"Cần đăng nhập trước (gửi Authorization: Bearer <token> lấy từ mutation login).",
-				"Sign in first (send Authorization: Bearer <token> from login)."))
+		body, name, done := officerUpload(w, r, member.MaxListBytes, "Chỉ cán bộ Đoàn được tải danh sách lên.", "Only officers may upload member lists.")
+		if body == nil {
 			return
 		}
-		if !p.IsOfficer() {
-			writeGraphQLError(w, http.StatusForbidden, "FORBIDDEN", i18n.Pick(ctx, "Chỉ cán bộ Đoàn được tải danh sách lên.", "Only officers may upload member lists."))
-			return
-		}
-		r.Body = http.MaxBytesReader(w, r.Body, member.MaxListBytes+1<<20)
-		var body io.Reader = r.Body
-		name := ""
-		if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" {
-			f, h, err := r.FormFile("file")
-			if err != nil {
-				writeGraphQLError(w, http.StatusBadRequest, "BAD_USER_INPUT", i18n.Pick(ctx, "Thiếu tệp danh sách (trường file).", "The form has no file field."))
-				return
-			}
-			defer f.Close()
-			body, name = f, h.Filename
-		}
+		defer done()
 		data, err := io.ReadAll(body)
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
