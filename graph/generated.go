@@ -955,28 +955,29 @@ type ComplexityRoot struct {
 	}
 
 	Unit struct {
-		Activities   func(childComplexity int, filter *model.ActivityFilter, orderBy *activity.Order, first *int32, after *string) int
-		Address      func(childComplexity int) int
-		Ancestors    func(childComplexity int) int
-		Archived     func(childComplexity int) int
-		AsOf         func(childComplexity int, date time.Time) int
-		Changes      func(childComplexity int) int
-		Children     func(childComplexity int, first *int32, after *string, includeArchived *bool) int
-		Committee    func(childComplexity int, on *time.Time) int
-		History      func(childComplexity int) int
-		ID           func(childComplexity int) int
-		Level        func(childComplexity int) int
-		Lineage      func(childComplexity int) int
-		Members      func(childComplexity int, filter *model.MemberFilter, orderBy *member.Order, first *int32, after *string) int
-		Name         func(childComplexity int) int
-		Parent       func(childComplexity int) int
-		Ratings      func(childComplexity int) int
-		ShortName    func(childComplexity int) int
-		Stats        func(childComplexity int, year *int32) int
-		Terms        func(childComplexity int) int
-		TransfersIn  func(childComplexity int, status *member.TransferStatus, first *int32) int
-		TransfersOut func(childComplexity int, status *member.TransferStatus, first *int32) int
-		Version      func(childComplexity int) int
+		Activities    func(childComplexity int, filter *model.ActivityFilter, orderBy *activity.Order, first *int32, after *string) int
+		Address       func(childComplexity int) int
+		Ancestors     func(childComplexity int) int
+		Archived      func(childComplexity int) int
+		AsOf          func(childComplexity int, date time.Time) int
+		Changes       func(childComplexity int) int
+		Children      func(childComplexity int, first *int32, after *string, includeArchived *bool) int
+		Committee     func(childComplexity int, on *time.Time) int
+		History       func(childComplexity int) int
+		ID            func(childComplexity int) int
+		Level         func(childComplexity int) int
+		Lineage       func(childComplexity int) int
+		MemberListURL func(childComplexity int) int
+		Members       func(childComplexity int, filter *model.MemberFilter, orderBy *member.Order, first *int32, after *string) int
+		Name          func(childComplexity int) int
+		Parent        func(childComplexity int) int
+		Ratings       func(childComplexity int) int
+		ShortName     func(childComplexity int) int
+		Stats         func(childComplexity int, year *int32) int
+		Terms         func(childComplexity int) int
+		TransfersIn   func(childComplexity int, status *member.TransferStatus, first *int32) int
+		TransfersOut  func(childComplexity int, status *member.TransferStatus, first *int32) int
+		Version       func(childComplexity int) int
 	}
 
 	UnitArchivePayload struct {
@@ -1422,6 +1423,7 @@ type UnitResolver interface {
 	Lineage(ctx context.Context, obj *org.Unit) (*org.Lineage, error)
 	Changes(ctx context.Context, obj *org.Unit) ([]*org.Change, error)
 	Committee(ctx context.Context, obj *org.Unit, on *time.Time) ([]*org.Position, error)
+	MemberListURL(ctx context.Context, obj *org.Unit) (string, error)
 	TransfersIn(ctx context.Context, obj *org.Unit, status *member.TransferStatus, first *int32) ([]*member.MemberTransfer, error)
 	TransfersOut(ctx context.Context, obj *org.Unit, status *member.TransferStatus, first *int32) ([]*member.MemberTransfer, error)
 }
@@ -5354,6 +5356,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Unit.Lineage(childComplexity), true
+	case "Unit.memberListUrl":
+		if e.ComplexityRoot.Unit.MemberListURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Unit.MemberListURL(childComplexity), true
 	case "Unit.members":
 		if e.ComplexityRoot.Unit.Members == nil {
 			break
@@ -7906,6 +7914,8 @@ func (ec *executionContext) childFields_Unit(ctx context.Context, field graphql.
 		return ec.fieldContext_Unit_changes(ctx, field)
 	case "committee":
 		return ec.fieldContext_Unit_committee(ctx, field)
+	case "memberListUrl":
+		return ec.fieldContext_Unit_memberListUrl(ctx, field)
 	case "transfersIn":
 		return ec.fieldContext_Unit_transfersIn(ctx, field)
 	case "transfersOut":
@@ -26801,6 +26811,29 @@ func (ec *executionContext) fieldContext_Unit_committee(ctx context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Unit_memberListUrl(ctx context.Context, field graphql.CollectedField, obj *org.Unit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Unit_memberListUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Unit().MemberListURL(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Unit_memberListUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Unit", field, true, true, "String")
+}
+
 func (ec *executionContext) _Unit_transfersIn(ctx context.Context, field graphql.CollectedField, obj *org.Unit) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -42922,6 +42955,12 @@ func (ec *executionContext) _Unit(ctx context.Context, sel ast.SelectionSet, obj
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Unit_committee(ctx, field, obj)
+				})
+		case "memberListUrl":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Unit_memberListUrl(ctx, field, obj)
 				})
 		case "transfersIn":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,

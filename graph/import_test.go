@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -152,6 +153,45 @@ func TestMemberListImport(t *testing.T) {
 	if n := tr.env.Count(t, "members"); n != 5 {
 		t.Errorf("%d members after re-importing, want 5", n)
 	}
+
+	// Export → import changes nothing; each member exported is a logged read.
+	var link struct {
+		Unit struct{ MemberListURL string }
+	}
+	tr.env.MustDo(t, `query($u: ID!) { unit(id: $u) { memberListUrl } }`, map[string]any{"u": tr.branchA}, &link)
+	reads := func() int {
+		var n int
+		if err := tr.env.Pool.QueryRow(context.Background(), `SELECT count(*) FROM audit_log WHERE action = 'READ'`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	before := reads()
+	rec := httptest.NewRecorder()
+	tr.env.Handler.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, link.Unit.MemberListURL, nil))
+	if rec.Code != 200 || !strings.Contains(rec.Header().Get("Content-Type"), "spreadsheetml") {
+		t.Fatalf("member list export: %d %s", rec.Code, rec.Body.String()[:min(200, rec.Body.Len())])
+	}
+	if got := reads() - before; got != 5 {
+		t.Errorf("%d reads logged for the export of 5 members", got)
+	}
+	req := httptest.NewRequest(http.MethodPost, "/uploads/member-lists", bytes.NewReader(rec.Body.Bytes()))
+	req.Header.Set("Authorization", "Bearer "+tr.env.AdminToken)
+	up := httptest.NewRecorder()
+	tr.env.Handler.ServeHTTP(up, req)
+	var exported struct{ ID string }
+	if up.Code != http.StatusCreated || json.Unmarshal(up.Body.Bytes(), &exported) != nil {
+		t.Fatalf("uploading the export: %d %s", up.Code, up.Body)
+	}
+	round, ue := importList(t, tr.env, tr.branchA, exported.ID, true, "")
+	if len(ue) != 0 || len(round.Problems) != 0 || round.Created != 0 || round.Updated != 0 || round.Unchanged != 5 {
+		t.Errorf("export → import: %+v %v", round, ue)
+	}
+	wrong := httptest.NewRecorder()
+	tr.env.Handler.ServeHTTP(wrong, httptest.NewRequest(http.MethodGet, strings.Replace(link.Unit.MemberListURL, "/exports/members", "/exports/report", 1), nil))
+	if wrong.Code != http.StatusNotFound {
+		t.Errorf("a member list's link opened a report: %d", wrong.Code)
+	}
 }
 
 // Only officers upload lists, an upload is its uploader's, and the
@@ -170,6 +210,13 @@ func TestMemberListUploadsAndTemplate(t *testing.T) {
 	_, ue := importList(t, c.as("branch A secretary"), c.branchA, id, true, "")
 	if !slices.Equal(ue, []string{"input.upload:NOT_FOUND"}) {
 		t.Errorf("another officer's upload: %v", ue)
+	}
+
+	for _, who := range []string{"member of A", "district officer"} {
+		resp := c.as(who).Do(t, `query($u: ID!) { unit(id: $u) { memberListUrl } }`, map[string]any{"u": c.branchA})
+		if len(resp.Errors) != 1 || resp.Errors[0].Extensions["code"] != "FORBIDDEN" {
+			t.Errorf("%s asked for branch A's member list: %s %+v", who, resp.Data, resp.Errors)
+		}
 	}
 
 	rec = httptest.NewRecorder()

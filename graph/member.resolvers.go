@@ -9,6 +9,7 @@ import (
 	"context"
 
 	"github.com/sodoan/sodoan/graph/model"
+	"github.com/sodoan/sodoan/internal/access"
 	"github.com/sodoan/sodoan/internal/activity"
 	"github.com/sodoan/sodoan/internal/award"
 	"github.com/sodoan/sodoan/internal/i18n"
@@ -16,6 +17,7 @@ import (
 	"github.com/sodoan/sodoan/internal/member"
 	"github.com/sodoan/sodoan/internal/org"
 	"github.com/sodoan/sodoan/internal/page"
+	"github.com/sodoan/sodoan/internal/report"
 )
 
 func (r *memberResolver) ID(ctx context.Context, obj *member.Member) (string, error) {
@@ -314,6 +316,17 @@ func (r *queryResolver) Members(ctx context.Context, filter *model.MemberFilter,
 		return nil, err
 	}
 	return r.listMembers(ctx, f, orderBy, first, after)
+}
+
+func (r *unitResolver) MemberListURL(ctx context.Context, obj *org.Unit) (string, error) {
+	if err := canManageUnit(ctx, obj.ID); err != nil {
+		return "", err
+	}
+	token, err := r.ReportStore.CreateLink(ctx, access.From(ctx).AccountID, obj.ID, 0, report.MemberList)
+	if err != nil {
+		return "", err
+	}
+	return "/exports/members?token=" + token, nil
 }
 
 func (r *unitResolver) TransfersIn(ctx context.Context, obj *org.Unit, status *member.TransferStatus, first *int32) ([]*member.MemberTransfer, error) {

@@ -35,19 +35,14 @@ func exportReport(accounts *account.Store, reports *report.Store, timeline *org.
 			}) {
 			return
 		}
-		fail := func(status int, msg string) {
-			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-			w.Header().Set("Cache-Control", "no-store")
-			w.WriteHeader(status)
-			fmt.Fprintln(w, msg)
-		}
+		fail := func(status int, msg string) { writePlain(w, status, msg) }
 		link, err := reports.ResolveLink(ctx, r.URL.Query().Get("token"))
 		if err != nil {
 			log.Error().Err(err).Msg("export link")
 			fail(http.StatusServiceUnavailable, "Hệ thống tạm thời không xuất được báo cáo; hãy thử lại.")
 			return
 		}
-		if link == nil {
+		if link == nil || link.Format == report.MemberList { // a member list's link opens only /exports/members
 			fail(http.StatusNotFound, "Liên kết tải báo cáo không đúng hoặc đã hết hạn (15 phút); hãy tạo liên kết mới.")
 			return
 		}
@@ -96,4 +91,13 @@ func exportReport(accounts *account.Store, reports *report.Store, timeline *org.
 		log.Info().Int64("account_id", link.AccountID).Int64("unit_id", link.UnitID).Int("year", link.Year).
 			Str("format", string(link.Format)).Msg("report exported")
 	}
+}
+
+// writePlain answers a download link opened in a browser: a sentence for
+// the person, not JSON.
+func writePlain(w http.ResponseWriter, status int, msg string) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	fmt.Fprintln(w, msg)
 }

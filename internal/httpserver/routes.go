@@ -131,6 +131,7 @@ func Routes(o Options) http.Handler {
 	mux.Handle("POST /uploads/member-lists", crossOrigin(withAuth(tokens, uploadMemberList(resolver.MemberStore))))
 	mux.Handle("OPTIONS /uploads/member-lists", crossOrigin(allowOnly(http.MethodPost)))
 	mux.HandleFunc("GET /templates/member-list.xlsx", memberListTemplate)
+	mux.Handle("GET /exports/members", exportMembers(resolver.AccountStore, resolver.ReportStore, resolver.MemberStore, o.Exports))
 	mux.Handle("GET /media/{name}", serveMedia(o.Media))
 	mux.Handle("GET /exports/report", exportReport(resolver.AccountStore, resolver.ReportStore, resolver.Timeline, o.Exports))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {

@@ -329,3 +329,10 @@ func CountSeenOf(ctx context.Context, q db.DB, what, from, parent string, parent
 	}
 	return out, nil
 }
+
+// ActiveIn returns the active members of a unit and the units below it,
+// by name, as a member list exports them.
+func (s *Store) ActiveIn(ctx context.Context, unitID int64) ([]*Member, error) {
+	return db.Collect(ctx, s.pool, "active members", scanOne, `SELECT `+memberColumns+` FROM members m
+		WHERE m.status = 'ACTIVE' AND `+inSubtreeOf("$1")+` ORDER BY m.sort_name, m.id`, unitID)
+}

@@ -18,6 +18,9 @@ type Format string
 const (
 	XLSX Format = "XLSX"
 	HTML Format = "HTML"
+	// MemberList is a link to a unit's member list (the import template's
+	// form), not to a report: its Year is 0.
+	MemberList Format = "MEMBERS"
 )
 
 // linkLifetime is how long a download link works.

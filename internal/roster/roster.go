@@ -325,26 +325,62 @@ func upperFirst(s string) string {
 	return strings.ToUpper(string(r)) + s[n:]
 }
 
-// Template is the workbook to fill in: the headers, one sample row of a
-// made-up member, and a sheet saying how to write each column.
-func Template() ([]byte, error) {
-	f := excelize.NewFile()
-	defer f.Close()
-	const list, help = "Danh sách đoàn viên", "Hướng dẫn"
-	if err := f.SetSheetName("Sheet1", list); err != nil {
-		return nil, err
-	}
-	text, err := f.NewStyle(&excelize.Style{NumFmt: 49}) // "@": cells stay as typed, so 26/03/2008 is not turned into a number
+// positionNames are the posts as the template writes them.
+var positionNames = map[member.Position]string{member.Secretary: "Bí thư", member.DeputySecretary: "Phó Bí thư",
+	member.CommitteeMember: "Ủy viên BCH", member.PlainMember: "Đoàn viên"}
+
+// Write writes members as a workbook in the template's form, which Read
+// (and so the import) reads back as the same members.
+func Write(w io.Writer, members []*member.Member) error {
+	f, list, err := newList()
 	if err != nil {
-		return nil, err
+		return err
+	}
+	defer f.Close()
+	deref := func(s *string) string {
+		if s == nil {
+			return ""
+		}
+		return *s
+	}
+	for i, m := range members {
+		gender := "Nam"
+		if m.Gender == member.Female {
+			gender = "Nữ"
+		}
+		values := map[string]string{"fullName": m.FullName, "gender": gender, "birthDate": dates.Format(m.BirthDate),
+			"joinedOn": dates.Format(m.JoinedOn), "cardNumber": deref(m.CardNumber), "position": positionNames[m.Position],
+			"phone": deref(m.Phone), "email": deref(m.Email), "address": deref(m.Address)}
+		if err := setRow(f, list, i+2, values); err != nil {
+			return err
+		}
+	}
+	if err := f.Write(w); err != nil {
+		return fmt.Errorf("write member list: %w", err)
+	}
+	return nil
+}
+
+// newList makes a workbook with the template's sheet of members: its
+// headers, widths and text cells (so 26/03/2008 is not turned into a number).
+func newList() (*excelize.File, string, error) {
+	f := excelize.NewFile()
+	const list = "Danh sách đoàn viên"
+	fail := func(err error) (*excelize.File, string, error) {
+		f.Close()
+		return nil, "", err
+	}
+	if err := f.SetSheetName("Sheet1", list); err != nil {
+		return fail(err)
+	}
+	text, err := f.NewStyle(&excelize.Style{NumFmt: 49}) // "@"
+	if err != nil {
+		return fail(err)
 	}
 	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Color: []string{"DDEBF7"}, Pattern: 1}})
 	if err != nil {
-		return nil, err
+		return fail(err)
 	}
-	sample := map[string]string{"fullName": "Nguyễn Thị Minh Thư", "gender": "Nữ", "birthDate": "14/08/2003",
-		"joinedOn": "26/03/2020", "cardNumber": "NT-0931999", "position": "Đoàn viên", "phone": "0912 345 678",
-		"email": "minhthu@example.vn", "address": "Thôn Thành Ý, xã Phước Đại"}
 	widths := map[string]float64{"fullName": 28, "address": 36, "email": 26}
 	for i, c := range Columns {
 		col, _ := excelize.ColumnNumberToName(i + 1)
@@ -352,13 +388,44 @@ func Template() ([]byte, error) {
 		if w == 0 {
 			w = 18
 		}
-		if err := errors.Join(f.SetColWidth(list, col, col, w), f.SetColStyle(list, col, text),
-			f.SetCellStr(list, col+"1", c.Header), f.SetCellStr(list, col+"2", sample[c.Key])); err != nil {
-			return nil, err
+		if err := errors.Join(f.SetColWidth(list, col, col, w), f.SetColStyle(list, col, text), f.SetCellStr(list, col+"1", c.Header)); err != nil {
+			return fail(err)
 		}
 	}
 	last, _ := excelize.ColumnNumberToName(len(Columns))
 	if err := f.SetCellStyle(list, "A1", last+"1", bold); err != nil {
+		return fail(err)
+	}
+	return f, list, nil
+}
+
+// setRow writes one member's values, by column key, on row.
+func setRow(f *excelize.File, sheet string, row int, values map[string]string) error {
+	for i, c := range Columns {
+		col, _ := excelize.ColumnNumberToName(i + 1)
+		if err := f.SetCellStr(sheet, fmt.Sprintf("%s%d", col, row), values[c.Key]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Template is the workbook to fill in: the headers, one sample row of a
+// made-up member, and a sheet saying how to write each column.
+func Template() ([]byte, error) {
+	f, list, err := newList()
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	const help = "Hướng dẫn"
+	if err := setRow(f, list, 2, map[string]string{"fullName": "Nguyễn Thị Minh Thư", "gender": "Nữ", "birthDate": "14/08/2003",
+		"joinedOn": "26/03/2020", "cardNumber": "NT-0931999", "position": "Đoàn viên", "phone": "0912 345 678",
+		"email": "minhthu@example.vn", "address": "Thôn Thành Ý, xã Phước Đại"}); err != nil {
+		return nil, err
+	}
+	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	if err != nil {
 		return nil, err
 	}
 	if _, err := f.NewSheet(help); err != nil {
