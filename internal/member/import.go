@@ -135,7 +135,7 @@ type planned struct {
 // plan matches each row to a member, checks it and says what would change.
 func (s *Store) plan(ctx context.Context, tx pgx.Tx, in ImportInput) (*ImportResult, error) {
 	res := &ImportResult{}
-	existing, err := db.Collect(ctx, tx, "members of the branch", func(r pgx.Row) (*Member, error) { return scanMember(r) },
+	existing, err := db.Collect(ctx, tx, "members of the branch", scanOne,
 		`SELECT `+memberColumns+` FROM members m WHERE m.unit_id = $1 FOR UPDATE`, in.UnitID)
 	if err != nil {
 		return nil, err
@@ -146,7 +146,7 @@ func (s *Store) plan(ctx context.Context, tx pgx.Tx, in ImportInput) (*ImportRes
 			cards = append(cards, *r.CardNumber)
 		}
 	}
-	elsewhere, err := db.Collect(ctx, tx, "members by card", func(r pgx.Row) (*Member, error) { return scanMember(r) },
+	elsewhere, err := db.Collect(ctx, tx, "members by card", scanOne,
 		`SELECT `+memberColumns+` FROM members m WHERE m.card_number = ANY ($1) AND m.unit_id <> $2`, cards, in.UnitID)
 	if err != nil {
 		return nil, err

@@ -144,7 +144,8 @@ func (s *Store) AcceptTransfer(ctx context.Context, a AnswerInput) (*MemberTrans
 	return versionlock.Update(ctx, s.pool, a.ID, a.Version, lockTransfer, func(tx pgx.Tx, t *MemberTransfer) (*MemberTransfer, error) {
 		var v validate.Errors
 		s.checkAnswer(&v, t, &a)
-		m, err := lockMember(ctx, tx, t.MemberID)
+		m, err := versionlock.Row(ctx, tx, `SELECT `+memberColumns+` FROM members m WHERE m.id = $1 FOR UPDATE`, t.MemberID,
+			scanOne, validate.Input("id"), memberNamed)
 		if err != nil {
 			return nil, err
 		}
@@ -202,14 +203,6 @@ func answer(ctx context.Context, tx pgx.Tx, id int64, status TransferStatus, a A
 		return nil, fmt.Errorf("read transfer %d: %w", id, err)
 	}
 	return out, nil
-}
-
-func lockMember(ctx context.Context, tx pgx.Tx, id int64) (*Member, error) {
-	m, err := scanMember(tx.QueryRow(ctx, `SELECT `+memberColumns+` FROM members m WHERE m.id = $1 FOR UPDATE`, id))
-	if err != nil {
-		return nil, fmt.Errorf("lock member %d: %w", id, err)
-	}
-	return m, nil
 }
 
 // TransfersByIDs returns transfers keyed by id.

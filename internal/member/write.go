@@ -195,9 +195,10 @@ type UpdateInput struct {
 // lockCurrent locks the member being changed and checks the caller's version.
 func lockCurrent(ctx context.Context, tx pgx.Tx, id int64, version int32) (*Member, error) {
 	return versionlock.Lock(ctx, tx, `SELECT `+memberColumns+` FROM members m WHERE m.id = $1 FOR UPDATE`, id, version,
-		func(r pgx.Row) (*Member, error) { return scanMember(r) }, func(m *Member) int32 { return m.Version },
-		versionlock.Named{VI: "đoàn viên", EN: "member"})
+		scanOne, func(m *Member) int32 { return m.Version }, memberNamed)
 }
+
+var memberNamed = versionlock.Named{VI: "đoàn viên", EN: "member"}
 
 // Update corrects a member's details.
 func (s *Store) Update(ctx context.Context, u UpdateInput) (*Member, error) {
@@ -435,13 +436,10 @@ func (s *Store) AgeOut(ctx context.Context, in AgeOutInput) ([]*Member, error) {
 	var out []*Member
 	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		out = out[:0] // InTx may run this again after a deadlock
-		rows, err := tx.Query(ctx, `SELECT `+memberColumns+` FROM members m WHERE m.id = ANY ($1) ORDER BY m.id FOR UPDATE`, ids)
+		locked, err := db.Collect(ctx, tx, "lock members to age out", scanOne,
+			`SELECT `+memberColumns+` FROM members m WHERE m.id = ANY ($1) ORDER BY m.id FOR UPDATE`, ids)
 		if err != nil {
-			return fmt.Errorf("lock members to age out: %w", err)
-		}
-		locked, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*Member, error) { return scanMember(r) })
-		if err != nil {
-			return fmt.Errorf("lock members to age out: %w", err)
+			return err
 		}
 		byID := make(map[int64]*Member, len(locked))
 		for _, m := range locked {
