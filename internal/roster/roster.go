@@ -51,6 +51,11 @@ var Columns = []Column{
 // MaxRows bounds the members of one file.
 const MaxRows = 20000
 
+// maxUnzipped bounds what a workbook may unpack to: excelize's default is
+// 16 GB, so a small hostile file (a zip bomb) could fill the memory or the
+// disk. 20,000 members of the template are a few megabytes.
+var maxUnzipped int64 = 256 << 20
+
 // Row is one member as the file gives them; Line is the row's number in
 // the file (the header's is 1 when it is the first row).
 type Row = member.ImportRow
@@ -107,7 +112,7 @@ func Read(r io.Reader) (*Sheet, error) {
 }
 
 func xlsxCells(data []byte) ([][]string, error) {
-	f, err := excelize.OpenReader(bytes.NewReader(data))
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: maxUnzipped, UnzipXMLSizeLimit: maxUnzipped / 4})
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrUnreadable, err)
 	}

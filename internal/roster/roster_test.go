@@ -160,3 +160,17 @@ func BenchmarkRead10000(b *testing.B) {
 		}
 	}
 }
+
+// A workbook that unpacks to more than maxUnzipped is refused, not opened:
+// a small zip bomb must not fill the server's memory.
+func TestReadRefusesWorkbooksThatUnpackTooLarge(t *testing.T) {
+	data, err := Template()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func(was int64) { maxUnzipped = was }(maxUnzipped)
+	maxUnzipped = 1 << 10
+	if _, err := Read(bytes.NewReader(data)); !errors.Is(err, ErrUnreadable) {
+		t.Errorf("a workbook past the unzip limit: %v, want ErrUnreadable", err)
+	}
+}
