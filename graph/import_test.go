@@ -219,6 +219,20 @@ func TestMemberListUploadsAndTemplate(t *testing.T) {
 		}
 	}
 
+	for body, want := range map[string]string{
+		"PK\x03\x04 a broken workbook":                  "input.upload:INVALID",
+		"Tên,Tuổi\nAn,20\n":                             "input.upload:INVALID",  // no required header
+		"Họ và tên,Giới tính,Ngày sinh,Ngày vào Đoàn\n": "input.upload:REQUIRED", // no member rows
+	} {
+		up := uploadList(t, c.env, c.tokens["branch A secretary"], body)
+		if _, ue := importList(t, c.as("branch A secretary"), c.branchA, up, true, ""); !slices.Equal(ue, []string{want}) {
+			t.Errorf("importing %q: %v, want %s", body, ue, want)
+		}
+	}
+	if _, ue := importList(t, c.as("branch A secretary"), c.branchA, c.branchA, true, ""); !slices.Equal(ue, []string{"input.upload:NOT_FOUND"}) {
+		t.Errorf("a unit's ID as the upload: %v", ue)
+	}
+
 	rec = httptest.NewRecorder()
 	c.env.Handler.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/templates/member-list.xlsx", nil))
 	if rec.Code != 200 || !strings.Contains(rec.Header().Get("Content-Type"), "spreadsheetml") {

@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"bytes"
+	"context"
 	"slices"
 	"testing"
 
@@ -145,5 +146,14 @@ func TestPartyReferralsArePersonal(t *testing.T) {
 		if got != sees {
 			t.Errorf("%s: %s %+v, sees %v", who, resp.Data, resp.Errors, sees)
 		}
+	}
+	// Each reading is logged as a read of the member's personal data.
+	var reads int
+	if err := c.env.Pool.QueryRow(context.Background(), `SELECT count(*) FROM audit_log WHERE action = 'READ' AND account_id = $1`,
+		c.ids["bloc officer"]).Scan(&reads); err != nil {
+		t.Fatal(err)
+	}
+	if reads != 1 {
+		t.Errorf("%d reads logged for the bloc officer's look at the referral, want 1", reads)
 	}
 }

@@ -63,6 +63,12 @@ func TestTwoStepTransfer(t *testing.T) {
 		t.Errorf("pending lists: %+v", lists)
 	}
 
+	for _, first := range []int{-1, 201} {
+		resp := tr.env.Do(t, `query($b: ID!, $n: Int) { unit(id: $b) { transfersIn(first: $n) { id } } }`, map[string]any{"b": tr.branchB, "n": first})
+		if len(resp.Errors) != 1 || resp.Errors[0].Extensions["code"] != "BAD_USER_INPUT" {
+			t.Errorf("transfersIn(first: %d): %s %+v", first, resp.Data, resp.Errors)
+		}
+	}
 	if _, ue := answer("memberTransferAccept", id, 1, "28/02/2023", nil); !slices.Equal(ue, []string{"input.on:DATE_ORDER"}) {
 		t.Errorf("accepted before it was issued: %v", ue)
 	}
