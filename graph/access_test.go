@@ -103,6 +103,19 @@ func mutationCases() []mutationCase {
 		return out.PartyReferral.ID
 	}
 	activity := func(t *testing.T, c *callers) string { return c.activity(t, c.branchA, uniq("Hoạt động"), nil) }
+	collection := func(t *testing.T, c *callers) string {
+		var out struct{ Collection struct{ ID string } }
+		c.env.MustMutate(t, "duesCollect", "DuesCollectInput", "collection { id }", map[string]any{"unitId": c.branchA,
+			"collectedOn": "2025-12-20", "payments": []map[string]any{{"memberId": member(t, c), "year": 2025, "months": []int{11, 12}}}}, &out)
+		return out.Collection.ID
+	}
+	remittance := func(t *testing.T, c *callers) string {
+		collection(t, c)
+		var out struct{ Remittance struct{ ID string } }
+		c.env.MustMutate(t, "duesRemit", "DuesRemitInput", "remittance { id }", map[string]any{"unitId": c.branchA,
+			"amount": 1000, "sentOn": "2025-12-21"}, &out)
+		return out.Remittance.ID
+	}
 	campaign := func(t *testing.T, c *callers) string { return c.campaign(t, c.branchA, uniq("Phong trào"), 2022) }
 	contribution := func(t *testing.T, c *callers) string {
 		return c.env.Create(t, "contribution", map[string]any{"activityId": activity(t, c), "kind": "CASH", "description": "Tiền mặt", "value": 100000})
@@ -167,6 +180,36 @@ func mutationCases() []mutationCase {
 			}
 			list := "Họ và tên,Giới tính,Ngày sinh,Ngày vào Đoàn\n" + uniq("Đoàn viên") + ",Nam,01/01/2000,26/03/2016\n"
 			return map[string]any{"unitId": c.branchA, "upload": uploadList(t, c.env, token, list), "dryRun": false}
+		}},
+		{"duesRateSet", "DuesRateSetInput", unitManagers, func(t *testing.T, c *callers) map[string]any {
+			return map[string]any{"unitId": c.branchA, "category": "SALARIED", "monthlyAmount": 6000, "fromYear": 2025, "fromMonth": 1}
+		}},
+		{"duesRateRemove", "DuesRateRemoveInput", unitManagers, func(t *testing.T, c *callers) map[string]any {
+			in := map[string]any{"unitId": c.branchA, "category": "ABROAD", "fromYear": 2024, "fromMonth": 7}
+			c.env.MustMutate(t, "duesRateSet", "DuesRateSetInput", "__typename", map[string]any{"unitId": c.branchA,
+				"category": "ABROAD", "monthlyAmount": 10000, "fromYear": 2024, "fromMonth": 7}, nil)
+			return in
+		}},
+		{"membersDuesCategorySet", "MembersDuesCategorySetInput", unitManagers, func(t *testing.T, c *callers) map[string]any {
+			return map[string]any{"memberIds": []string{member(t, c)}, "category": "SALARIED"}
+		}},
+		{"duesCollect", "DuesCollectInput", unitManagers, func(t *testing.T, c *callers) map[string]any {
+			return map[string]any{"unitId": c.branchA, "collectedOn": "2025-12-20",
+				"payments": []map[string]any{{"memberId": member(t, c), "year": 2025, "months": []int{12}}}}
+		}},
+		{"duesCollectionDelete", "DuesCollectionDeleteInput", unitManagers, func(t *testing.T, c *callers) map[string]any {
+			return map[string]any{"id": collection(t, c), "version": 1}
+		}},
+		{"duesRemit", "DuesRemitInput", unitManagers, func(t *testing.T, c *callers) map[string]any {
+			collection(t, c)
+			return map[string]any{"unitId": c.branchA, "amount": 500, "sentOn": "2025-12-21"}
+		}},
+		// A remittance goes to the branch's parent, the bloc, whose officers answer it.
+		{"duesRemittanceConfirm", "DuesRemittanceAnswerInput", blocManagers, func(t *testing.T, c *callers) map[string]any {
+			return map[string]any{"id": remittance(t, c), "version": 1, "on": "2025-12-22"}
+		}},
+		{"duesRemittanceReturn", "DuesRemittanceAnswerInput", blocManagers, func(t *testing.T, c *callers) map[string]any {
+			return map[string]any{"id": remittance(t, c), "version": 1, "on": "2025-12-22", "note": "Chưa nhận được tiền"}
 		}},
 		{"partyReferralCreate", "PartyReferralCreateInput", unitManagers, func(t *testing.T, c *callers) map[string]any {
 			return map[string]any{"memberId": member(t, c), "introducedOn": "2022-05-19"}

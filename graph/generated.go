@@ -19,6 +19,7 @@ import (
 	"github.com/sodoan/sodoan/internal/account"
 	"github.com/sodoan/sodoan/internal/activity"
 	"github.com/sodoan/sodoan/internal/award"
+	"github.com/sodoan/sodoan/internal/dues"
 	"github.com/sodoan/sodoan/internal/member"
 	"github.com/sodoan/sodoan/internal/news"
 	"github.com/sodoan/sodoan/internal/org"
@@ -44,6 +45,12 @@ type ResolverRoot interface {
 	Commendation() CommendationResolver
 	CommitteeTerm() CommitteeTermResolver
 	Contribution() ContributionResolver
+	DuesArrear() DuesArrearResolver
+	DuesCollection() DuesCollectionResolver
+	DuesLedger() DuesLedgerResolver
+	DuesPayment() DuesPaymentResolver
+	DuesRate() DuesRateResolver
+	DuesRemittance() DuesRemittanceResolver
 	Member() MemberResolver
 	MemberEvent() MemberEventResolver
 	MemberImport() MemberImportResolver
@@ -340,6 +347,119 @@ type ComplexityRoot struct {
 		UserErrors   func(childComplexity int) int
 	}
 
+	DuesArrear struct {
+		Amount func(childComplexity int) int
+		Member func(childComplexity int) int
+		Months func(childComplexity int) int
+	}
+
+	DuesCollectPayload struct {
+		Collection func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
+	DuesCollection struct {
+		CollectedOn  func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Kept         func(childComplexity int) int
+		MemberMonths func(childComplexity int) int
+		Note         func(childComplexity int) int
+		Payments     func(childComplexity int) int
+		Total        func(childComplexity int) int
+		Unit         func(childComplexity int) int
+		Upward       func(childComplexity int) int
+		Version      func(childComplexity int) int
+	}
+
+	DuesCollectionDeletePayload struct {
+		DeletedID  func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
+	DuesFigures struct {
+		Collected    func(childComplexity int) int
+		MemberMonths func(childComplexity int) int
+		Received     func(childComplexity int) int
+		Remitted     func(childComplexity int) int
+	}
+
+	DuesLedger struct {
+		Collected    func(childComplexity int) int
+		Confirmed    func(childComplexity int) int
+		Kept         func(childComplexity int) int
+		MemberMonths func(childComplexity int) int
+		Months       func(childComplexity int) int
+		Owed         func(childComplexity int) int
+		Pending      func(childComplexity int) int
+		Received     func(childComplexity int) int
+		Remitted     func(childComplexity int) int
+		Upward       func(childComplexity int) int
+		Year         func(childComplexity int) int
+	}
+
+	DuesMonth struct {
+		Amount func(childComplexity int) int
+		Month  func(childComplexity int) int
+		Payers func(childComplexity int) int
+	}
+
+	DuesPayment struct {
+		Amount func(childComplexity int) int
+		Member func(childComplexity int) int
+		Month  func(childComplexity int) int
+		Year   func(childComplexity int) int
+	}
+
+	DuesRate struct {
+		Category        func(childComplexity int) int
+		CategoryWording func(childComplexity int) int
+		DecisionNumber  func(childComplexity int) int
+		MonthlyAmount   func(childComplexity int) int
+		Unit            func(childComplexity int) int
+		ValidFrom       func(childComplexity int) int
+	}
+
+	DuesRateRemovePayload struct {
+		Unit       func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
+	DuesRateSetPayload struct {
+		Rate       func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
+	DuesRemitPayload struct {
+		Remittance func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
+	DuesRemittance struct {
+		Amount     func(childComplexity int) int
+		AnswerNote func(childComplexity int) int
+		AnsweredOn func(childComplexity int) int
+		From       func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Note       func(childComplexity int) int
+		Number     func(childComplexity int) int
+		Onward     func(childComplexity int) int
+		SentOn     func(childComplexity int) int
+		Status     func(childComplexity int) int
+		To         func(childComplexity int) int
+		Version    func(childComplexity int) int
+	}
+
+	DuesRemittanceAnswerPayload struct {
+		Remittance func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
+	DuesShare struct {
+		Kept      func(childComplexity int) int
+		Of        func(childComplexity int) int
+		ValidFrom func(childComplexity int) int
+	}
+
 	Guest struct {
 		Name  func(childComplexity int) int
 		Title func(childComplexity int) int
@@ -366,6 +486,7 @@ type ComplexityRoot struct {
 		BirthDate      func(childComplexity int) int
 		CardNumber     func(childComplexity int) int
 		Commendations  func(childComplexity int, first *int32, after *string) int
+		DuesCategory   func(childComplexity int) int
 		Email          func(childComplexity int) int
 		Events         func(childComplexity int) int
 		FullName       func(childComplexity int) int
@@ -505,6 +626,11 @@ type ComplexityRoot struct {
 		UserErrors func(childComplexity int) int
 	}
 
+	MembersDuesCategorySetPayload struct {
+		Members    func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
 	MembersImportPayload struct {
 		Import     func(childComplexity int) int
 		UserErrors func(childComplexity int) int
@@ -527,69 +653,77 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		AccountCreate        func(childComplexity int, input model.AccountCreateInput) int
-		AccountSetActive     func(childComplexity int, input model.AccountSetActiveInput) int
-		AccountSetPassword   func(childComplexity int, input model.AccountSetPasswordInput) int
-		ActivityCreate       func(childComplexity int, input model.ActivityCreateInput) int
-		ActivityDelete       func(childComplexity int, input model.ActivityDeleteInput) int
-		ActivityUpdate       func(childComplexity int, input model.ActivityUpdateInput) int
-		CampaignCreate       func(childComplexity int, input model.CampaignCreateInput) int
-		CampaignDelete       func(childComplexity int, input model.CampaignDeleteInput) int
-		CampaignUpdate       func(childComplexity int, input model.CampaignUpdateInput) int
-		CommendationCreate   func(childComplexity int, input model.CommendationCreateInput) int
-		CommendationDelete   func(childComplexity int, input model.CommendationDeleteInput) int
-		CommendationUpdate   func(childComplexity int, input model.CommendationUpdateInput) int
-		CommitteeTermCreate  func(childComplexity int, input model.CommitteeTermCreateInput) int
-		ContributionCreate   func(childComplexity int, input model.ContributionCreateInput) int
-		ContributionDelete   func(childComplexity int, input model.ContributionDeleteInput) int
-		ContributionUpdate   func(childComplexity int, input model.ContributionUpdateInput) int
-		Login                func(childComplexity int, input model.LoginInput) int
-		Logout               func(childComplexity int) int
-		MemberCreate         func(childComplexity int, input model.MemberCreateInput) int
-		MemberDelete         func(childComplexity int, input model.MemberDeleteInput) int
-		MemberLeave          func(childComplexity int, input model.MemberLeaveInput) int
-		MemberTransfer       func(childComplexity int, input model.MemberTransferInput) int
-		MemberTransferAccept func(childComplexity int, input model.MemberTransferAnswerInput) int
-		MemberTransferIssue  func(childComplexity int, input model.MemberTransferIssueInput) int
-		MemberTransferReturn func(childComplexity int, input model.MemberTransferAnswerInput) int
-		MemberUpdate         func(childComplexity int, input model.MemberUpdateInput) int
-		MembersAgeOut        func(childComplexity int, input model.MembersAgeOutInput) int
-		MembersImport        func(childComplexity int, input model.MembersImportInput) int
-		MembersRate          func(childComplexity int, input model.MembersRateInput) int
-		MembersRatingsRemove func(childComplexity int, input model.MembersRatingsRemoveInput) int
-		ParticipationsRecord func(childComplexity int, input model.ParticipationsRecordInput) int
-		ParticipationsRemove func(childComplexity int, input model.ParticipationsRemoveInput) int
-		PartyReferralCreate  func(childComplexity int, input model.PartyReferralCreateInput) int
-		PartyReferralDelete  func(childComplexity int, input model.PartyReferralDeleteInput) int
-		PartyReferralUpdate  func(childComplexity int, input model.PartyReferralUpdateInput) int
-		PasswordChange       func(childComplexity int, input model.PasswordChangeInput) int
-		PlanSet              func(childComplexity int, input model.PlanSetInput) int
-		PledgeCreate         func(childComplexity int, input model.PledgeCreateInput) int
-		PledgeDelete         func(childComplexity int, input model.PledgeDeleteInput) int
-		PledgeSign           func(childComplexity int, input model.PledgeSignInput) int
-		PledgeUnsign         func(childComplexity int, input model.PledgeUnsignInput) int
-		PledgeUpdate         func(childComplexity int, input model.PledgeUpdateInput) int
-		PositionAppoint      func(childComplexity int, input model.PositionAppointInput) int
-		PositionEnd          func(childComplexity int, input model.PositionEndInput) int
-		PostCreate           func(childComplexity int, input model.PostCreateInput) int
-		PostDelete           func(childComplexity int, input model.PostDeleteInput) int
-		PostSetStatus        func(childComplexity int, input model.PostSetStatusInput) int
-		PostUpdate           func(childComplexity int, input model.PostUpdateInput) int
-		RoleGrant            func(childComplexity int, input model.RoleInput) int
-		RoleRevoke           func(childComplexity int, input model.RoleInput) int
-		UnitArchive          func(childComplexity int, input model.UnitArchiveInput) int
-		UnitChangeLevel      func(childComplexity int, input model.UnitChangeLevelInput) int
-		UnitCreate           func(childComplexity int, input model.UnitCreateInput) int
-		UnitDissolve         func(childComplexity int, input model.UnitDissolveInput) int
-		UnitMerge            func(childComplexity int, input model.UnitMergeInput) int
-		UnitMove             func(childComplexity int, input model.UnitMoveInput) int
-		UnitRate             func(childComplexity int, input model.UnitRateInput) int
-		UnitRatingRemove     func(childComplexity int, input model.UnitRatingRemoveInput) int
-		UnitRelocate         func(childComplexity int, input model.UnitRelocateInput) int
-		UnitRename           func(childComplexity int, input model.UnitRenameInput) int
-		UnitSplit            func(childComplexity int, input model.UnitSplitInput) int
-		UnitUpdate           func(childComplexity int, input model.UnitUpdateInput) int
-		VisitRecord          func(childComplexity int, input model.VisitInput) int
+		AccountCreate          func(childComplexity int, input model.AccountCreateInput) int
+		AccountSetActive       func(childComplexity int, input model.AccountSetActiveInput) int
+		AccountSetPassword     func(childComplexity int, input model.AccountSetPasswordInput) int
+		ActivityCreate         func(childComplexity int, input model.ActivityCreateInput) int
+		ActivityDelete         func(childComplexity int, input model.ActivityDeleteInput) int
+		ActivityUpdate         func(childComplexity int, input model.ActivityUpdateInput) int
+		CampaignCreate         func(childComplexity int, input model.CampaignCreateInput) int
+		CampaignDelete         func(childComplexity int, input model.CampaignDeleteInput) int
+		CampaignUpdate         func(childComplexity int, input model.CampaignUpdateInput) int
+		CommendationCreate     func(childComplexity int, input model.CommendationCreateInput) int
+		CommendationDelete     func(childComplexity int, input model.CommendationDeleteInput) int
+		CommendationUpdate     func(childComplexity int, input model.CommendationUpdateInput) int
+		CommitteeTermCreate    func(childComplexity int, input model.CommitteeTermCreateInput) int
+		ContributionCreate     func(childComplexity int, input model.ContributionCreateInput) int
+		ContributionDelete     func(childComplexity int, input model.ContributionDeleteInput) int
+		ContributionUpdate     func(childComplexity int, input model.ContributionUpdateInput) int
+		DuesCollect            func(childComplexity int, input model.DuesCollectInput) int
+		DuesCollectionDelete   func(childComplexity int, input model.DuesCollectionDeleteInput) int
+		DuesRateRemove         func(childComplexity int, input model.DuesRateRemoveInput) int
+		DuesRateSet            func(childComplexity int, input model.DuesRateSetInput) int
+		DuesRemit              func(childComplexity int, input model.DuesRemitInput) int
+		DuesRemittanceConfirm  func(childComplexity int, input model.DuesRemittanceAnswerInput) int
+		DuesRemittanceReturn   func(childComplexity int, input model.DuesRemittanceAnswerInput) int
+		Login                  func(childComplexity int, input model.LoginInput) int
+		Logout                 func(childComplexity int) int
+		MemberCreate           func(childComplexity int, input model.MemberCreateInput) int
+		MemberDelete           func(childComplexity int, input model.MemberDeleteInput) int
+		MemberLeave            func(childComplexity int, input model.MemberLeaveInput) int
+		MemberTransfer         func(childComplexity int, input model.MemberTransferInput) int
+		MemberTransferAccept   func(childComplexity int, input model.MemberTransferAnswerInput) int
+		MemberTransferIssue    func(childComplexity int, input model.MemberTransferIssueInput) int
+		MemberTransferReturn   func(childComplexity int, input model.MemberTransferAnswerInput) int
+		MemberUpdate           func(childComplexity int, input model.MemberUpdateInput) int
+		MembersAgeOut          func(childComplexity int, input model.MembersAgeOutInput) int
+		MembersDuesCategorySet func(childComplexity int, input model.MembersDuesCategorySetInput) int
+		MembersImport          func(childComplexity int, input model.MembersImportInput) int
+		MembersRate            func(childComplexity int, input model.MembersRateInput) int
+		MembersRatingsRemove   func(childComplexity int, input model.MembersRatingsRemoveInput) int
+		ParticipationsRecord   func(childComplexity int, input model.ParticipationsRecordInput) int
+		ParticipationsRemove   func(childComplexity int, input model.ParticipationsRemoveInput) int
+		PartyReferralCreate    func(childComplexity int, input model.PartyReferralCreateInput) int
+		PartyReferralDelete    func(childComplexity int, input model.PartyReferralDeleteInput) int
+		PartyReferralUpdate    func(childComplexity int, input model.PartyReferralUpdateInput) int
+		PasswordChange         func(childComplexity int, input model.PasswordChangeInput) int
+		PlanSet                func(childComplexity int, input model.PlanSetInput) int
+		PledgeCreate           func(childComplexity int, input model.PledgeCreateInput) int
+		PledgeDelete           func(childComplexity int, input model.PledgeDeleteInput) int
+		PledgeSign             func(childComplexity int, input model.PledgeSignInput) int
+		PledgeUnsign           func(childComplexity int, input model.PledgeUnsignInput) int
+		PledgeUpdate           func(childComplexity int, input model.PledgeUpdateInput) int
+		PositionAppoint        func(childComplexity int, input model.PositionAppointInput) int
+		PositionEnd            func(childComplexity int, input model.PositionEndInput) int
+		PostCreate             func(childComplexity int, input model.PostCreateInput) int
+		PostDelete             func(childComplexity int, input model.PostDeleteInput) int
+		PostSetStatus          func(childComplexity int, input model.PostSetStatusInput) int
+		PostUpdate             func(childComplexity int, input model.PostUpdateInput) int
+		RoleGrant              func(childComplexity int, input model.RoleInput) int
+		RoleRevoke             func(childComplexity int, input model.RoleInput) int
+		UnitArchive            func(childComplexity int, input model.UnitArchiveInput) int
+		UnitChangeLevel        func(childComplexity int, input model.UnitChangeLevelInput) int
+		UnitCreate             func(childComplexity int, input model.UnitCreateInput) int
+		UnitDissolve           func(childComplexity int, input model.UnitDissolveInput) int
+		UnitMerge              func(childComplexity int, input model.UnitMergeInput) int
+		UnitMove               func(childComplexity int, input model.UnitMoveInput) int
+		UnitRate               func(childComplexity int, input model.UnitRateInput) int
+		UnitRatingRemove       func(childComplexity int, input model.UnitRatingRemoveInput) int
+		UnitRelocate           func(childComplexity int, input model.UnitRelocateInput) int
+		UnitRename             func(childComplexity int, input model.UnitRenameInput) int
+		UnitSplit              func(childComplexity int, input model.UnitSplitInput) int
+		UnitUpdate             func(childComplexity int, input model.UnitUpdateInput) int
+		VisitRecord            func(childComplexity int, input model.VisitInput) int
 	}
 
 	PageInfo struct {
@@ -862,6 +996,7 @@ type ComplexityRoot struct {
 		Campaigns     func(childComplexity int, filter *model.CampaignFilter, first *int32, after *string) int
 		Commendation  func(childComplexity int, id string) int
 		Commendations func(childComplexity int, filter *model.CommendationFilter, first *int32, after *string) int
+		DuesShares    func(childComplexity int) int
 		Me            func(childComplexity int) int
 		Member        func(childComplexity int, id string) int
 		Members       func(childComplexity int, filter *model.MemberFilter, orderBy *member.Order, first *int32, after *string) int
@@ -955,29 +1090,36 @@ type ComplexityRoot struct {
 	}
 
 	Unit struct {
-		Activities    func(childComplexity int, filter *model.ActivityFilter, orderBy *activity.Order, first *int32, after *string) int
-		Address       func(childComplexity int) int
-		Ancestors     func(childComplexity int) int
-		Archived      func(childComplexity int) int
-		AsOf          func(childComplexity int, date time.Time) int
-		Changes       func(childComplexity int) int
-		Children      func(childComplexity int, first *int32, after *string, includeArchived *bool) int
-		Committee     func(childComplexity int, on *time.Time) int
-		History       func(childComplexity int) int
-		ID            func(childComplexity int) int
-		Level         func(childComplexity int) int
-		Lineage       func(childComplexity int) int
-		MemberListURL func(childComplexity int) int
-		Members       func(childComplexity int, filter *model.MemberFilter, orderBy *member.Order, first *int32, after *string) int
-		Name          func(childComplexity int) int
-		Parent        func(childComplexity int) int
-		Ratings       func(childComplexity int) int
-		ShortName     func(childComplexity int) int
-		Stats         func(childComplexity int, year *int32) int
-		Terms         func(childComplexity int) int
-		TransfersIn   func(childComplexity int, status *member.TransferStatus, first *int32) int
-		TransfersOut  func(childComplexity int, status *member.TransferStatus, first *int32) int
-		Version       func(childComplexity int) int
+		Activities         func(childComplexity int, filter *model.ActivityFilter, orderBy *activity.Order, first *int32, after *string) int
+		Address            func(childComplexity int) int
+		Ancestors          func(childComplexity int) int
+		Archived           func(childComplexity int) int
+		AsOf               func(childComplexity int, date time.Time) int
+		Changes            func(childComplexity int) int
+		Children           func(childComplexity int, first *int32, after *string, includeArchived *bool) int
+		Committee          func(childComplexity int, on *time.Time) int
+		Dues               func(childComplexity int, year int32) int
+		DuesCollections    func(childComplexity int, year int32, first *int32) int
+		DuesOutstanding    func(childComplexity int, year int32, throughMonth *int32, first *int32) int
+		DuesRates          func(childComplexity int, on *time.Time) int
+		DuesRatesSet       func(childComplexity int) int
+		DuesRemittancesIn  func(childComplexity int, status *dues.RemittanceStatus, first *int32) int
+		DuesRemittancesOut func(childComplexity int, status *dues.RemittanceStatus, first *int32) int
+		History            func(childComplexity int) int
+		ID                 func(childComplexity int) int
+		Level              func(childComplexity int) int
+		Lineage            func(childComplexity int) int
+		MemberListURL      func(childComplexity int) int
+		Members            func(childComplexity int, filter *model.MemberFilter, orderBy *member.Order, first *int32, after *string) int
+		Name               func(childComplexity int) int
+		Parent             func(childComplexity int) int
+		Ratings            func(childComplexity int) int
+		ShortName          func(childComplexity int) int
+		Stats              func(childComplexity int, year *int32) int
+		Terms              func(childComplexity int) int
+		TransfersIn        func(childComplexity int, status *member.TransferStatus, first *int32) int
+		TransfersOut       func(childComplexity int, status *member.TransferStatus, first *int32) int
+		Version            func(childComplexity int) int
 	}
 
 	UnitArchivePayload struct {
@@ -1131,6 +1273,7 @@ type ComplexityRoot struct {
 		Committee     func(childComplexity int) int
 		ComputedUntil func(childComplexity int) int
 		Date          func(childComplexity int) int
+		Dues          func(childComplexity int) int
 		ExportURL     func(childComplexity int, format model.ReportFormat) int
 		From          func(childComplexity int) int
 		Given         func(childComplexity int) int
@@ -1212,6 +1355,33 @@ type ContributionResolver interface {
 	ID(ctx context.Context, obj *activity.Contribution) (string, error)
 	Activity(ctx context.Context, obj *activity.Contribution) (*activity.Activity, error)
 }
+type DuesArrearResolver interface {
+	Member(ctx context.Context, obj *dues.Arrear) (*member.Member, error)
+}
+type DuesCollectionResolver interface {
+	ID(ctx context.Context, obj *dues.Collection) (string, error)
+	Unit(ctx context.Context, obj *dues.Collection) (*org.Unit, error)
+
+	Payments(ctx context.Context, obj *dues.Collection) ([]*dues.Payment, error)
+}
+type DuesLedgerResolver interface {
+	Months(ctx context.Context, obj *dues.Ledger) ([]*model.DuesMonth, error)
+}
+type DuesPaymentResolver interface {
+	Member(ctx context.Context, obj *dues.Payment) (*member.Member, error)
+	Year(ctx context.Context, obj *dues.Payment) (int32, error)
+	Month(ctx context.Context, obj *dues.Payment) (int32, error)
+}
+type DuesRateResolver interface {
+	Unit(ctx context.Context, obj *dues.Rate) (*org.Unit, error)
+
+	CategoryWording(ctx context.Context, obj *dues.Rate) (string, error)
+}
+type DuesRemittanceResolver interface {
+	ID(ctx context.Context, obj *dues.Remittance) (string, error)
+	From(ctx context.Context, obj *dues.Remittance) (*org.Unit, error)
+	To(ctx context.Context, obj *dues.Remittance) (*org.Unit, error)
+}
 type MemberResolver interface {
 	ID(ctx context.Context, obj *member.Member) (string, error)
 
@@ -1286,6 +1456,14 @@ type MutationResolver interface {
 	MembersRatingsRemove(ctx context.Context, input model.MembersRatingsRemoveInput) (*model.MembersRatingsRemovePayload, error)
 	UnitRate(ctx context.Context, input model.UnitRateInput) (*model.UnitRatePayload, error)
 	UnitRatingRemove(ctx context.Context, input model.UnitRatingRemoveInput) (*model.UnitRatingRemovePayload, error)
+	DuesRateSet(ctx context.Context, input model.DuesRateSetInput) (*model.DuesRateSetPayload, error)
+	DuesRateRemove(ctx context.Context, input model.DuesRateRemoveInput) (*model.DuesRateRemovePayload, error)
+	MembersDuesCategorySet(ctx context.Context, input model.MembersDuesCategorySetInput) (*model.MembersDuesCategorySetPayload, error)
+	DuesCollect(ctx context.Context, input model.DuesCollectInput) (*model.DuesCollectPayload, error)
+	DuesCollectionDelete(ctx context.Context, input model.DuesCollectionDeleteInput) (*model.DuesCollectionDeletePayload, error)
+	DuesRemit(ctx context.Context, input model.DuesRemitInput) (*model.DuesRemitPayload, error)
+	DuesRemittanceConfirm(ctx context.Context, input model.DuesRemittanceAnswerInput) (*model.DuesRemittanceAnswerPayload, error)
+	DuesRemittanceReturn(ctx context.Context, input model.DuesRemittanceAnswerInput) (*model.DuesRemittanceAnswerPayload, error)
 	UnitRename(ctx context.Context, input model.UnitRenameInput) (*model.UnitChangePayload, error)
 	UnitRelocate(ctx context.Context, input model.UnitRelocateInput) (*model.UnitChangePayload, error)
 	UnitChangeLevel(ctx context.Context, input model.UnitChangeLevelInput) (*model.UnitChangePayload, error)
@@ -1382,6 +1560,7 @@ type QueryResolver interface {
 	Commendations(ctx context.Context, filter *model.CommendationFilter, first *int32, after *string) (*model.Connection[*award.Commendation], error)
 	Pledge(ctx context.Context, id string) (*award.Pledge, error)
 	Pledges(ctx context.Context, unitID *string, year *int32, first *int32, after *string) (*model.Connection[*award.Pledge], error)
+	DuesShares(ctx context.Context) ([]*dues.Share, error)
 	Member(ctx context.Context, id string) (*member.Member, error)
 	Members(ctx context.Context, filter *model.MemberFilter, orderBy *member.Order, first *int32, after *string) (*model.Connection[*member.Member], error)
 	Post(ctx context.Context, id *string, slug *string) (*news.Post, error)
@@ -1417,6 +1596,13 @@ type UnitResolver interface {
 	Stats(ctx context.Context, obj *org.Unit, year *int32) (*model.UnitStats, error)
 
 	Ratings(ctx context.Context, obj *org.Unit) ([]*award.UnitRating, error)
+	DuesRates(ctx context.Context, obj *org.Unit, on *time.Time) ([]*dues.Rate, error)
+	DuesRatesSet(ctx context.Context, obj *org.Unit) ([]*dues.Rate, error)
+	Dues(ctx context.Context, obj *org.Unit, year int32) (*dues.Ledger, error)
+	DuesCollections(ctx context.Context, obj *org.Unit, year int32, first *int32) ([]*dues.Collection, error)
+	DuesRemittancesIn(ctx context.Context, obj *org.Unit, status *dues.RemittanceStatus, first *int32) ([]*dues.Remittance, error)
+	DuesRemittancesOut(ctx context.Context, obj *org.Unit, status *dues.RemittanceStatus, first *int32) ([]*dues.Remittance, error)
+	DuesOutstanding(ctx context.Context, obj *org.Unit, year int32, throughMonth *int32, first *int32) ([]*dues.Arrear, error)
 	Terms(ctx context.Context, obj *org.Unit) ([]*org.Term, error)
 	AsOf(ctx context.Context, obj *org.Unit, date time.Time) (*model.UnitVersion, error)
 	History(ctx context.Context, obj *org.Unit) ([]*model.UnitVersion, error)
@@ -2414,6 +2600,429 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ContributionUpdatePayload.UserErrors(childComplexity), true
 
+	case "DuesArrear.amount":
+		if e.ComplexityRoot.DuesArrear.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuesArrear.Amount(childComplexity), true
+	case "DuesArrear.member":
+		if e.ComplexityRoot.DuesArrear.Member == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuesArrear.Member(childComplexity), true
+	case "DuesArrear.months":
+		if e.ComplexityRoot.DuesArrear.Months == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuesArrear.Months(childComplexity), true
+
+	case "DuesCollectPayload.collection":
+		if e.ComplexityRoot.DuesCollectPayload.Collection == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuesCollectPayload.Collection(childComplexity), true
+	case "DuesCollectPayload.userErrors":
+		if e.ComplexityRoot.DuesCollectPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuesCollectPayload.UserErrors(childComplexity), true
+
+	case "DuesCollection.collectedOn":
+		if e.ComplexityRoot.DuesCollection.CollectedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuesCollection.CollectedOn(childComplexity), true
+	case "DuesCollection.id":
+		if e.ComplexityRoot.DuesCollection.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuesCollection.ID(childComplexity), true
+	case "DuesCollection.kept":
+		if e.ComplexityRoot.DuesCollection.Kept == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuesCollection.Kept(childComplexity), true
+	case "DuesCollection.memberMonths":
+		if e.ComplexityRoot.DuesCollection.MemberMonths == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuesCollection.MemberMonths(childComplexity), true
+	case "DuesCollection.note":
+		if e.ComplexityRoot.DuesCollection.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuesCollection.Note(childComplexity), true
+	case "DuesCollection.payments":
+		if e.ComplexityRoot.DuesCollection.Payments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuesCollection.Payments(childComplexity), true
+	case "DuesCollection.total":
+		if e.ComplexityRoot.DuesCollection.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuesCollection.Total(childComplexity), true
+	case "DuesCollection.unit":
+		if e.ComplexityRoot.DuesCollection.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuesCollection.Unit(childComplexity), true
+	case "DuesCollection.upward":
+		if e.ComplexityRoot.DuesCollection.Upward == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuesCollection.Upward(childComplexity), true
+	case "DuesCollection.version":
+		if e.ComplexityRoot.DuesCollection.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuesCollection.Version(childComplexity), true
+
+	case "DuesCollectionDeletePayload.deletedId":
+		if e.ComplexityRoot.DuesCollectionDeletePayload.DeletedID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuesCollectionDeletePayload.DeletedID(childComplexity), true
+	case "DuesCollectionDeletePayload.userErrors":
+		if e.ComplexityRoot.DuesCollectionDeletePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuesCollectionDeletePayload.UserErrors(childComplexity), true
+
+	case "DuesFigures.collected":
+		if e.ComplexityRoot.DuesFigures.Collected == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuesFigures.Collected(childComplexity), true
+	case "DuesFigures.memberMonths":
+		if e.ComplexityRoot.DuesFigures.MemberMonths == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuesFigures.MemberMonths(childComplexity), true
+	case "DuesFigures.received":
+		if e.ComplexityRoot.DuesFigures.Received == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuesFigures.Received(childComplexity), true
+	case "DuesFigures.remitted":
+		if e.ComplexityRoot.DuesFigures.Remitted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuesFigures.Remitted(childComplexity), true
+
+	case "DuesLedger.collected":
+		if e.ComplexityRoot.DuesLedger.Collected == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuesLedger.Collected(childComplexity), true
+	case "DuesLedger.confirmed":
+		if e.ComplexityRoot.DuesLedger.Confirmed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuesLedger.Confirmed(childComplexity), true
+	case "DuesLedger.kept":
+		if e.ComplexityRoot.DuesLedger.Kept == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuesLedger.Kept(childComplexity), true
+	case "DuesLedger.memberMonths":
+		if e.ComplexityRoot.DuesLedger.MemberMonths == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuesLedger.MemberMonths(childComplexity), true
+	case "DuesLedger.months":
+		if e.ComplexityRoot.DuesLedger.Months == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuesLedger.Months(childComplexity), true
+	case "DuesLedger.owed":
+		if e.ComplexityRoot.DuesLedger.Owed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuesLedger.Owed(childComplexity), true
+	case "DuesLedger.pending":
+		if e.ComplexityRoot.DuesLedger.Pending == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuesLedger.Pending(childComplexity), true
+	case "DuesLedger.received":
+		if e.ComplexityRoot.DuesLedger.Received == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuesLedger.Received(childComplexity), true
+	case "DuesLedger.remitted":
+		if e.ComplexityRoot.DuesLedger.Remitted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuesLedger.Remitted(childComplexity), true
+	case "DuesLedger.upward":
+		if e.ComplexityRoot.DuesLedger.Upward == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuesLedger.Upward(childComplexity), true
+	case "DuesLedger.year":
+		if e.ComplexityRoot.DuesLedger.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuesLedger.Year(childComplexity), true
+
+	case "DuesMonth.amount":
+		if e.ComplexityRoot.DuesMonth.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuesMonth.Amount(childComplexity), true
+	case "DuesMonth.month":
+		if e.ComplexityRoot.DuesMonth.Month == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuesMonth.Month(childComplexity), true
+	case "DuesMonth.payers":
+		if e.ComplexityRoot.DuesMonth.Payers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuesMonth.Payers(childComplexity), true
+
+	case "DuesPayment.amount":
+		if e.ComplexityRoot.DuesPayment.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuesPayment.Amount(childComplexity), true
+	case "DuesPayment.member":
+		if e.ComplexityRoot.DuesPayment.Member == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuesPayment.Member(childComplexity), true
+	case "DuesPayment.month":
+		if e.ComplexityRoot.DuesPayment.Month == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuesPayment.Month(childComplexity), true
+	case "DuesPayment.year":
+		if e.ComplexityRoot.DuesPayment.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuesPayment.Year(childComplexity), true
+
+	case "DuesRate.category":
+		if e.ComplexityRoot.DuesRate.Category == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuesRate.Category(childComplexity), true
+	case "DuesRate.categoryWording":
+		if e.ComplexityRoot.DuesRate.CategoryWording == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuesRate.CategoryWording(childComplexity), true
+	case "DuesRate.decisionNumber":
+		if e.ComplexityRoot.DuesRate.DecisionNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuesRate.DecisionNumber(childComplexity), true
+	case "DuesRate.monthlyAmount":
+		if e.ComplexityRoot.DuesRate.MonthlyAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuesRate.MonthlyAmount(childComplexity), true
+	case "DuesRate.unit":
+		if e.ComplexityRoot.DuesRate.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuesRate.Unit(childComplexity), true
+	case "DuesRate.validFrom":
+		if e.ComplexityRoot.DuesRate.ValidFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuesRate.ValidFrom(childComplexity), true
+
+	case "DuesRateRemovePayload.unit":
+		if e.ComplexityRoot.DuesRateRemovePayload.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuesRateRemovePayload.Unit(childComplexity), true
+	case "DuesRateRemovePayload.userErrors":
+		if e.ComplexityRoot.DuesRateRemovePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuesRateRemovePayload.UserErrors(childComplexity), true
+
+	case "DuesRateSetPayload.rate":
+		if e.ComplexityRoot.DuesRateSetPayload.Rate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuesRateSetPayload.Rate(childComplexity), true
+	case "DuesRateSetPayload.userErrors":
+		if e.ComplexityRoot.DuesRateSetPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuesRateSetPayload.UserErrors(childComplexity), true
+
+	case "DuesRemitPayload.remittance":
+		if e.ComplexityRoot.DuesRemitPayload.Remittance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuesRemitPayload.Remittance(childComplexity), true
+	case "DuesRemitPayload.userErrors":
+		if e.ComplexityRoot.DuesRemitPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuesRemitPayload.UserErrors(childComplexity), true
+
+	case "DuesRemittance.amount":
+		if e.ComplexityRoot.DuesRemittance.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuesRemittance.Amount(childComplexity), true
+	case "DuesRemittance.answerNote":
+		if e.ComplexityRoot.DuesRemittance.AnswerNote == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuesRemittance.AnswerNote(childComplexity), true
+	case "DuesRemittance.answeredOn":
+		if e.ComplexityRoot.DuesRemittance.AnsweredOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuesRemittance.AnsweredOn(childComplexity), true
+	case "DuesRemittance.from":
+		if e.ComplexityRoot.DuesRemittance.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuesRemittance.From(childComplexity), true
+	case "DuesRemittance.id":
+		if e.ComplexityRoot.DuesRemittance.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuesRemittance.ID(childComplexity), true
+	case "DuesRemittance.note":
+		if e.ComplexityRoot.DuesRemittance.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuesRemittance.Note(childComplexity), true
+	case "DuesRemittance.number":
+		if e.ComplexityRoot.DuesRemittance.Number == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuesRemittance.Number(childComplexity), true
+	case "DuesRemittance.onward":
+		if e.ComplexityRoot.DuesRemittance.Onward == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuesRemittance.Onward(childComplexity), true
+	case "DuesRemittance.sentOn":
+		if e.ComplexityRoot.DuesRemittance.SentOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuesRemittance.SentOn(childComplexity), true
+	case "DuesRemittance.status":
+		if e.ComplexityRoot.DuesRemittance.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuesRemittance.Status(childComplexity), true
+	case "DuesRemittance.to":
+		if e.ComplexityRoot.DuesRemittance.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuesRemittance.To(childComplexity), true
+	case "DuesRemittance.version":
+		if e.ComplexityRoot.DuesRemittance.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuesRemittance.Version(childComplexity), true
+
+	case "DuesRemittanceAnswerPayload.remittance":
+		if e.ComplexityRoot.DuesRemittanceAnswerPayload.Remittance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuesRemittanceAnswerPayload.Remittance(childComplexity), true
+	case "DuesRemittanceAnswerPayload.userErrors":
+		if e.ComplexityRoot.DuesRemittanceAnswerPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuesRemittanceAnswerPayload.UserErrors(childComplexity), true
+
+	case "DuesShare.kept":
+		if e.ComplexityRoot.DuesShare.Kept == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuesShare.Kept(childComplexity), true
+	case "DuesShare.of":
+		if e.ComplexityRoot.DuesShare.Of == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuesShare.Of(childComplexity), true
+	case "DuesShare.validFrom":
+		if e.ComplexityRoot.DuesShare.ValidFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuesShare.ValidFrom(childComplexity), true
+
 	case "Guest.name":
 		if e.ComplexityRoot.Guest.Name == nil {
 			break
@@ -2501,6 +3110,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Member.Commendations(childComplexity, args["first"].(*int32), args["after"].(*string)), true
+	case "Member.duesCategory":
+		if e.ComplexityRoot.Member.DuesCategory == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Member.DuesCategory(childComplexity), true
 	case "Member.email":
 		if e.ComplexityRoot.Member.Email == nil {
 			break
@@ -3045,6 +3660,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MembersAgeOutPayload.UserErrors(childComplexity), true
 
+	case "MembersDuesCategorySetPayload.members":
+		if e.ComplexityRoot.MembersDuesCategorySetPayload.Members == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembersDuesCategorySetPayload.Members(childComplexity), true
+	case "MembersDuesCategorySetPayload.userErrors":
+		if e.ComplexityRoot.MembersDuesCategorySetPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembersDuesCategorySetPayload.UserErrors(childComplexity), true
+
 	case "MembersImportPayload.import":
 		if e.ComplexityRoot.MembersImportPayload.Import == nil {
 			break
@@ -3279,6 +3907,83 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ContributionUpdate(childComplexity, args["input"].(model.ContributionUpdateInput)), true
+	case "Mutation.duesCollect":
+		if e.ComplexityRoot.Mutation.DuesCollect == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_duesCollect_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DuesCollect(childComplexity, args["input"].(model.DuesCollectInput)), true
+	case "Mutation.duesCollectionDelete":
+		if e.ComplexityRoot.Mutation.DuesCollectionDelete == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_duesCollectionDelete_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DuesCollectionDelete(childComplexity, args["input"].(model.DuesCollectionDeleteInput)), true
+	case "Mutation.duesRateRemove":
+		if e.ComplexityRoot.Mutation.DuesRateRemove == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_duesRateRemove_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DuesRateRemove(childComplexity, args["input"].(model.DuesRateRemoveInput)), true
+	case "Mutation.duesRateSet":
+		if e.ComplexityRoot.Mutation.DuesRateSet == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_duesRateSet_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DuesRateSet(childComplexity, args["input"].(model.DuesRateSetInput)), true
+	case "Mutation.duesRemit":
+		if e.ComplexityRoot.Mutation.DuesRemit == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_duesRemit_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DuesRemit(childComplexity, args["input"].(model.DuesRemitInput)), true
+	case "Mutation.duesRemittanceConfirm":
+		if e.ComplexityRoot.Mutation.DuesRemittanceConfirm == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_duesRemittanceConfirm_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DuesRemittanceConfirm(childComplexity, args["input"].(model.DuesRemittanceAnswerInput)), true
+	case "Mutation.duesRemittanceReturn":
+		if e.ComplexityRoot.Mutation.DuesRemittanceReturn == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_duesRemittanceReturn_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DuesRemittanceReturn(childComplexity, args["input"].(model.DuesRemittanceAnswerInput)), true
 	case "Mutation.login":
 		if e.ComplexityRoot.Mutation.Login == nil {
 			break
@@ -3395,6 +4100,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.MembersAgeOut(childComplexity, args["input"].(model.MembersAgeOutInput)), true
+	case "Mutation.membersDuesCategorySet":
+		if e.ComplexityRoot.Mutation.MembersDuesCategorySet == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_membersDuesCategorySet_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MembersDuesCategorySet(childComplexity, args["input"].(model.MembersDuesCategorySetInput)), true
 	case "Mutation.membersImport":
 		if e.ComplexityRoot.Mutation.MembersImport == nil {
 			break
@@ -4788,6 +5504,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Commendations(childComplexity, args["filter"].(*model.CommendationFilter), args["first"].(*int32), args["after"].(*string)), true
+	case "Query.duesShares":
+		if e.ComplexityRoot.Query.DuesShares == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.DuesShares(childComplexity), true
 
 	case "Query.me":
 		if e.ComplexityRoot.Query.Me == nil {
@@ -5332,6 +6054,78 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Unit.Committee(childComplexity, args["on"].(*time.Time)), true
+	case "Unit.dues":
+		if e.ComplexityRoot.Unit.Dues == nil {
+			break
+		}
+
+		args, err := ec.field_Unit_dues_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Unit.Dues(childComplexity, args["year"].(int32)), true
+	case "Unit.duesCollections":
+		if e.ComplexityRoot.Unit.DuesCollections == nil {
+			break
+		}
+
+		args, err := ec.field_Unit_duesCollections_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Unit.DuesCollections(childComplexity, args["year"].(int32), args["first"].(*int32)), true
+	case "Unit.duesOutstanding":
+		if e.ComplexityRoot.Unit.DuesOutstanding == nil {
+			break
+		}
+
+		args, err := ec.field_Unit_duesOutstanding_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Unit.DuesOutstanding(childComplexity, args["year"].(int32), args["throughMonth"].(*int32), args["first"].(*int32)), true
+	case "Unit.duesRates":
+		if e.ComplexityRoot.Unit.DuesRates == nil {
+			break
+		}
+
+		args, err := ec.field_Unit_duesRates_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Unit.DuesRates(childComplexity, args["on"].(*time.Time)), true
+	case "Unit.duesRatesSet":
+		if e.ComplexityRoot.Unit.DuesRatesSet == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Unit.DuesRatesSet(childComplexity), true
+	case "Unit.duesRemittancesIn":
+		if e.ComplexityRoot.Unit.DuesRemittancesIn == nil {
+			break
+		}
+
+		args, err := ec.field_Unit_duesRemittancesIn_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Unit.DuesRemittancesIn(childComplexity, args["status"].(*dues.RemittanceStatus), args["first"].(*int32)), true
+	case "Unit.duesRemittancesOut":
+		if e.ComplexityRoot.Unit.DuesRemittancesOut == nil {
+			break
+		}
+
+		args, err := ec.field_Unit_duesRemittancesOut_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Unit.DuesRemittancesOut(childComplexity, args["status"].(*dues.RemittanceStatus), args["first"].(*int32)), true
 	case "Unit.history":
 		if e.ComplexityRoot.Unit.History == nil {
 			break
@@ -6003,6 +6797,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.YearlyReport.Date(childComplexity), true
+	case "YearlyReport.dues":
+		if e.ComplexityRoot.YearlyReport.Dues == nil {
+			break
+		}
+
+		return e.ComplexityRoot.YearlyReport.Dues(childComplexity), true
 	case "YearlyReport.exportUrl":
 		if e.ComplexityRoot.YearlyReport.ExportURL == nil {
 			break
@@ -6154,6 +6954,13 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ContributionCreateInput", ec.unmarshalInputContributionCreateInput),
 			graphql.NewInputUnmarshaler("ContributionDeleteInput", ec.unmarshalInputContributionDeleteInput),
 			graphql.NewInputUnmarshaler("ContributionUpdateInput", ec.unmarshalInputContributionUpdateInput),
+			graphql.NewInputUnmarshaler("DuesCollectInput", ec.unmarshalInputDuesCollectInput),
+			graphql.NewInputUnmarshaler("DuesCollectionDeleteInput", ec.unmarshalInputDuesCollectionDeleteInput),
+			graphql.NewInputUnmarshaler("DuesPaymentInput", ec.unmarshalInputDuesPaymentInput),
+			graphql.NewInputUnmarshaler("DuesRateRemoveInput", ec.unmarshalInputDuesRateRemoveInput),
+			graphql.NewInputUnmarshaler("DuesRateSetInput", ec.unmarshalInputDuesRateSetInput),
+			graphql.NewInputUnmarshaler("DuesRemitInput", ec.unmarshalInputDuesRemitInput),
+			graphql.NewInputUnmarshaler("DuesRemittanceAnswerInput", ec.unmarshalInputDuesRemittanceAnswerInput),
 			graphql.NewInputUnmarshaler("GuestInput", ec.unmarshalInputGuestInput),
 			graphql.NewInputUnmarshaler("LoginInput", ec.unmarshalInputLoginInput),
 			graphql.NewInputUnmarshaler("MemberAgeOutInput", ec.unmarshalInputMemberAgeOutInput),
@@ -6168,6 +6975,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("MemberTransferIssueInput", ec.unmarshalInputMemberTransferIssueInput),
 			graphql.NewInputUnmarshaler("MemberUpdateInput", ec.unmarshalInputMemberUpdateInput),
 			graphql.NewInputUnmarshaler("MembersAgeOutInput", ec.unmarshalInputMembersAgeOutInput),
+			graphql.NewInputUnmarshaler("MembersDuesCategorySetInput", ec.unmarshalInputMembersDuesCategorySetInput),
 			graphql.NewInputUnmarshaler("MembersImportInput", ec.unmarshalInputMembersImportInput),
 			graphql.NewInputUnmarshaler("MembersRateInput", ec.unmarshalInputMembersRateInput),
 			graphql.NewInputUnmarshaler("MembersRatingsRemoveInput", ec.unmarshalInputMembersRatingsRemoveInput),
@@ -6287,7 +7095,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "account.graphqls" "activity.graphqls" "award.graphqls" "history.graphqls" "member.graphqls" "news.graphqls" "node.graphqls" "report.graphqls" "schema.graphqls" "unit.graphqls"
+//go:embed "account.graphqls" "activity.graphqls" "award.graphqls" "dues.graphqls" "history.graphqls" "member.graphqls" "news.graphqls" "node.graphqls" "report.graphqls" "schema.graphqls" "unit.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -6302,6 +7110,7 @@ var sources = []*ast.Source{
 	{Name: "account.graphqls", Input: sourceData("account.graphqls"), BuiltIn: false},
 	{Name: "activity.graphqls", Input: sourceData("activity.graphqls"), BuiltIn: false},
 	{Name: "award.graphqls", Input: sourceData("award.graphqls"), BuiltIn: false},
+	{Name: "dues.graphqls", Input: sourceData("dues.graphqls"), BuiltIn: false},
 	{Name: "history.graphqls", Input: sourceData("history.graphqls"), BuiltIn: false},
 	{Name: "member.graphqls", Input: sourceData("member.graphqls"), BuiltIn: false},
 	{Name: "news.graphqls", Input: sourceData("news.graphqls"), BuiltIn: false},
@@ -6834,6 +7643,232 @@ func (ec *executionContext) childFields_ContributionUpdatePayload(ctx context.Co
 	return nil, fmt.Errorf("no field named %q was found under type ContributionUpdatePayload", field.Name)
 }
 
+func (ec *executionContext) childFields_DuesArrear(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "member":
+		return ec.fieldContext_DuesArrear_member(ctx, field)
+	case "months":
+		return ec.fieldContext_DuesArrear_months(ctx, field)
+	case "amount":
+		return ec.fieldContext_DuesArrear_amount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DuesArrear", field.Name)
+}
+
+func (ec *executionContext) childFields_DuesCollectPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "collection":
+		return ec.fieldContext_DuesCollectPayload_collection(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_DuesCollectPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DuesCollectPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_DuesCollection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_DuesCollection_id(ctx, field)
+	case "unit":
+		return ec.fieldContext_DuesCollection_unit(ctx, field)
+	case "collectedOn":
+		return ec.fieldContext_DuesCollection_collectedOn(ctx, field)
+	case "total":
+		return ec.fieldContext_DuesCollection_total(ctx, field)
+	case "upward":
+		return ec.fieldContext_DuesCollection_upward(ctx, field)
+	case "kept":
+		return ec.fieldContext_DuesCollection_kept(ctx, field)
+	case "memberMonths":
+		return ec.fieldContext_DuesCollection_memberMonths(ctx, field)
+	case "note":
+		return ec.fieldContext_DuesCollection_note(ctx, field)
+	case "payments":
+		return ec.fieldContext_DuesCollection_payments(ctx, field)
+	case "version":
+		return ec.fieldContext_DuesCollection_version(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DuesCollection", field.Name)
+}
+
+func (ec *executionContext) childFields_DuesCollectionDeletePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "deletedId":
+		return ec.fieldContext_DuesCollectionDeletePayload_deletedId(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_DuesCollectionDeletePayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DuesCollectionDeletePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_DuesFigures(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "collected":
+		return ec.fieldContext_DuesFigures_collected(ctx, field)
+	case "memberMonths":
+		return ec.fieldContext_DuesFigures_memberMonths(ctx, field)
+	case "received":
+		return ec.fieldContext_DuesFigures_received(ctx, field)
+	case "remitted":
+		return ec.fieldContext_DuesFigures_remitted(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DuesFigures", field.Name)
+}
+
+func (ec *executionContext) childFields_DuesLedger(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "year":
+		return ec.fieldContext_DuesLedger_year(ctx, field)
+	case "collected":
+		return ec.fieldContext_DuesLedger_collected(ctx, field)
+	case "memberMonths":
+		return ec.fieldContext_DuesLedger_memberMonths(ctx, field)
+	case "received":
+		return ec.fieldContext_DuesLedger_received(ctx, field)
+	case "pending":
+		return ec.fieldContext_DuesLedger_pending(ctx, field)
+	case "upward":
+		return ec.fieldContext_DuesLedger_upward(ctx, field)
+	case "kept":
+		return ec.fieldContext_DuesLedger_kept(ctx, field)
+	case "remitted":
+		return ec.fieldContext_DuesLedger_remitted(ctx, field)
+	case "confirmed":
+		return ec.fieldContext_DuesLedger_confirmed(ctx, field)
+	case "owed":
+		return ec.fieldContext_DuesLedger_owed(ctx, field)
+	case "months":
+		return ec.fieldContext_DuesLedger_months(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DuesLedger", field.Name)
+}
+
+func (ec *executionContext) childFields_DuesMonth(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "month":
+		return ec.fieldContext_DuesMonth_month(ctx, field)
+	case "payers":
+		return ec.fieldContext_DuesMonth_payers(ctx, field)
+	case "amount":
+		return ec.fieldContext_DuesMonth_amount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DuesMonth", field.Name)
+}
+
+func (ec *executionContext) childFields_DuesPayment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "member":
+		return ec.fieldContext_DuesPayment_member(ctx, field)
+	case "year":
+		return ec.fieldContext_DuesPayment_year(ctx, field)
+	case "month":
+		return ec.fieldContext_DuesPayment_month(ctx, field)
+	case "amount":
+		return ec.fieldContext_DuesPayment_amount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DuesPayment", field.Name)
+}
+
+func (ec *executionContext) childFields_DuesRate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "unit":
+		return ec.fieldContext_DuesRate_unit(ctx, field)
+	case "category":
+		return ec.fieldContext_DuesRate_category(ctx, field)
+	case "categoryWording":
+		return ec.fieldContext_DuesRate_categoryWording(ctx, field)
+	case "monthlyAmount":
+		return ec.fieldContext_DuesRate_monthlyAmount(ctx, field)
+	case "validFrom":
+		return ec.fieldContext_DuesRate_validFrom(ctx, field)
+	case "decisionNumber":
+		return ec.fieldContext_DuesRate_decisionNumber(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DuesRate", field.Name)
+}
+
+func (ec *executionContext) childFields_DuesRateRemovePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "unit":
+		return ec.fieldContext_DuesRateRemovePayload_unit(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_DuesRateRemovePayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DuesRateRemovePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_DuesRateSetPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "rate":
+		return ec.fieldContext_DuesRateSetPayload_rate(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_DuesRateSetPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DuesRateSetPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_DuesRemitPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "remittance":
+		return ec.fieldContext_DuesRemitPayload_remittance(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_DuesRemitPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DuesRemitPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_DuesRemittance(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_DuesRemittance_id(ctx, field)
+	case "from":
+		return ec.fieldContext_DuesRemittance_from(ctx, field)
+	case "to":
+		return ec.fieldContext_DuesRemittance_to(ctx, field)
+	case "amount":
+		return ec.fieldContext_DuesRemittance_amount(ctx, field)
+	case "sentOn":
+		return ec.fieldContext_DuesRemittance_sentOn(ctx, field)
+	case "number":
+		return ec.fieldContext_DuesRemittance_number(ctx, field)
+	case "note":
+		return ec.fieldContext_DuesRemittance_note(ctx, field)
+	case "status":
+		return ec.fieldContext_DuesRemittance_status(ctx, field)
+	case "answeredOn":
+		return ec.fieldContext_DuesRemittance_answeredOn(ctx, field)
+	case "answerNote":
+		return ec.fieldContext_DuesRemittance_answerNote(ctx, field)
+	case "onward":
+		return ec.fieldContext_DuesRemittance_onward(ctx, field)
+	case "version":
+		return ec.fieldContext_DuesRemittance_version(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DuesRemittance", field.Name)
+}
+
+func (ec *executionContext) childFields_DuesRemittanceAnswerPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "remittance":
+		return ec.fieldContext_DuesRemittanceAnswerPayload_remittance(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_DuesRemittanceAnswerPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DuesRemittanceAnswerPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_DuesShare(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "validFrom":
+		return ec.fieldContext_DuesShare_validFrom(ctx, field)
+	case "kept":
+		return ec.fieldContext_DuesShare_kept(ctx, field)
+	case "of":
+		return ec.fieldContext_DuesShare_of(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DuesShare", field.Name)
+}
+
 func (ec *executionContext) childFields_Guest(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "name":
@@ -6900,6 +7935,8 @@ func (ec *executionContext) childFields_Member(ctx context.Context, field graphq
 		return ec.fieldContext_Member_address(ctx, field)
 	case "status":
 		return ec.fieldContext_Member_status(ctx, field)
+	case "duesCategory":
+		return ec.fieldContext_Member_duesCategory(ctx, field)
 	case "unit":
 		return ec.fieldContext_Member_unit(ctx, field)
 	case "events":
@@ -7162,6 +8199,16 @@ func (ec *executionContext) childFields_MembersAgeOutPayload(ctx context.Context
 		return ec.fieldContext_MembersAgeOutPayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MembersAgeOutPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_MembersDuesCategorySetPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "members":
+		return ec.fieldContext_MembersDuesCategorySetPayload_members(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_MembersDuesCategorySetPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MembersDuesCategorySetPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_MembersImportPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7902,6 +8949,20 @@ func (ec *executionContext) childFields_Unit(ctx context.Context, field graphql.
 		return ec.fieldContext_Unit_version(ctx, field)
 	case "ratings":
 		return ec.fieldContext_Unit_ratings(ctx, field)
+	case "duesRates":
+		return ec.fieldContext_Unit_duesRates(ctx, field)
+	case "duesRatesSet":
+		return ec.fieldContext_Unit_duesRatesSet(ctx, field)
+	case "dues":
+		return ec.fieldContext_Unit_dues(ctx, field)
+	case "duesCollections":
+		return ec.fieldContext_Unit_duesCollections(ctx, field)
+	case "duesRemittancesIn":
+		return ec.fieldContext_Unit_duesRemittancesIn(ctx, field)
+	case "duesRemittancesOut":
+		return ec.fieldContext_Unit_duesRemittancesOut(ctx, field)
+	case "duesOutstanding":
+		return ec.fieldContext_Unit_duesOutstanding(ctx, field)
 	case "terms":
 		return ec.fieldContext_Unit_terms(ctx, field)
 	case "asOf":
@@ -8244,6 +9305,8 @@ func (ec *executionContext) childFields_YearlyReport(ctx context.Context, field 
 		return ec.fieldContext_YearlyReport_ratings(ctx, field)
 	case "rating":
 		return ec.fieldContext_YearlyReport_rating(ctx, field)
+	case "dues":
+		return ec.fieldContext_YearlyReport_dues(ctx, field)
 	case "unitRatings":
 		return ec.fieldContext_YearlyReport_unitRatings(ctx, field)
 	case "commendationsReceived":
@@ -8716,6 +9779,104 @@ func (ec *executionContext) field_Mutation_contributionUpdate_args(ctx context.C
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_duesCollect_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.DuesCollectInput, error) {
+			return ec.unmarshalNDuesCollectInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐDuesCollectInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_duesCollectionDelete_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.DuesCollectionDeleteInput, error) {
+			return ec.unmarshalNDuesCollectionDeleteInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐDuesCollectionDeleteInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_duesRateRemove_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.DuesRateRemoveInput, error) {
+			return ec.unmarshalNDuesRateRemoveInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐDuesRateRemoveInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_duesRateSet_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.DuesRateSetInput, error) {
+			return ec.unmarshalNDuesRateSetInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐDuesRateSetInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_duesRemit_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.DuesRemitInput, error) {
+			return ec.unmarshalNDuesRemitInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐDuesRemitInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_duesRemittanceConfirm_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.DuesRemittanceAnswerInput, error) {
+			return ec.unmarshalNDuesRemittanceAnswerInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐDuesRemittanceAnswerInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_duesRemittanceReturn_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.DuesRemittanceAnswerInput, error) {
+			return ec.unmarshalNDuesRemittanceAnswerInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐDuesRemittanceAnswerInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_login_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8848,6 +10009,20 @@ func (ec *executionContext) field_Mutation_membersAgeOut_args(ctx context.Contex
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.MembersAgeOutInput, error) {
 			return ec.unmarshalNMembersAgeOutInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐMembersAgeOutInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_membersDuesCategorySet_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.MembersDuesCategorySetInput, error) {
+			return ec.unmarshalNMembersDuesCategorySetInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐMembersDuesCategorySetInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -10013,6 +11188,130 @@ func (ec *executionContext) field_Unit_committee_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["on"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Unit_duesCollections_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "year",
+		func(ctx context.Context, v any) (int32, error) {
+			return ec.unmarshalNInt2int32(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["year"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int32, error) {
+			return ec.unmarshalOInt2ᚖint32(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Unit_duesOutstanding_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "year",
+		func(ctx context.Context, v any) (int32, error) {
+			return ec.unmarshalNInt2int32(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["year"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "throughMonth",
+		func(ctx context.Context, v any) (*int32, error) {
+			return ec.unmarshalOInt2ᚖint32(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["throughMonth"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int32, error) {
+			return ec.unmarshalOInt2ᚖint32(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Unit_duesRates_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "on",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["on"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Unit_duesRemittancesIn_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "status",
+		func(ctx context.Context, v any) (*dues.RemittanceStatus, error) {
+			return ec.unmarshalODuesRemittanceStatus2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐRemittanceStatus(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["status"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int32, error) {
+			return ec.unmarshalOInt2ᚖint32(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Unit_duesRemittancesOut_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "status",
+		func(ctx context.Context, v any) (*dues.RemittanceStatus, error) {
+			return ec.unmarshalODuesRemittanceStatus2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐRemittanceStatus(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["status"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int32, error) {
+			return ec.unmarshalOInt2ᚖint32(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Unit_dues_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "year",
+		func(ctx context.Context, v any) (int32, error) {
+			return ec.unmarshalNInt2int32(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["year"] = arg0
 	return args, nil
 }
 
@@ -14148,6 +15447,1741 @@ func (ec *executionContext) fieldContext_ContributionUpdatePayload_userErrors(_ 
 	return fc, nil
 }
 
+func (ec *executionContext) _DuesArrear_member(ctx context.Context, field graphql.CollectedField, obj *dues.Arrear) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuesArrear_member(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DuesArrear().Member(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *member.Member) graphql.Marshaler {
+			return ec.marshalNMember2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐMember(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuesArrear_member(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DuesArrear",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DuesArrear_months(ctx context.Context, field graphql.CollectedField, obj *dues.Arrear) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuesArrear_months(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Months, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []int) graphql.Marshaler {
+			return ec.marshalNInt2ᚕintᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuesArrear_months(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuesArrear", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DuesArrear_amount(ctx context.Context, field graphql.CollectedField, obj *dues.Arrear) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuesArrear_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOMoney2ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DuesArrear_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuesArrear", field, false, false, "Money")
+}
+
+func (ec *executionContext) _DuesCollectPayload_collection(ctx context.Context, field graphql.CollectedField, obj *model.DuesCollectPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuesCollectPayload_collection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Collection, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *dues.Collection) graphql.Marshaler {
+			return ec.marshalODuesCollection2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐCollection(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DuesCollectPayload_collection(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DuesCollectPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DuesCollection(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DuesCollectPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.DuesCollectPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuesCollectPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuesCollectPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DuesCollectPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DuesCollection_id(ctx context.Context, field graphql.CollectedField, obj *dues.Collection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuesCollection_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DuesCollection().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuesCollection_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuesCollection", field, true, true, "ID")
+}
+
+func (ec *executionContext) _DuesCollection_unit(ctx context.Context, field graphql.CollectedField, obj *dues.Collection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuesCollection_unit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DuesCollection().Unit(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *org.Unit) graphql.Marshaler {
+			return ec.marshalNUnit2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐUnit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuesCollection_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DuesCollection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Unit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DuesCollection_collectedOn(ctx context.Context, field graphql.CollectedField, obj *dues.Collection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuesCollection_collectedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CollectedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuesCollection_collectedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuesCollection", field, false, false, "Date")
+}
+
+func (ec *executionContext) _DuesCollection_total(ctx context.Context, field graphql.CollectedField, obj *dues.Collection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuesCollection_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNMoney2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuesCollection_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuesCollection", field, false, false, "Money")
+}
+
+func (ec *executionContext) _DuesCollection_upward(ctx context.Context, field graphql.CollectedField, obj *dues.Collection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuesCollection_upward(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Upward, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNMoney2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuesCollection_upward(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuesCollection", field, false, false, "Money")
+}
+
+func (ec *executionContext) _DuesCollection_kept(ctx context.Context, field graphql.CollectedField, obj *dues.Collection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuesCollection_kept(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kept(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNMoney2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuesCollection_kept(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuesCollection", field, true, false, "Money")
+}
+
+func (ec *executionContext) _DuesCollection_memberMonths(ctx context.Context, field graphql.CollectedField, obj *dues.Collection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuesCollection_memberMonths(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MemberMonths, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int32) graphql.Marshaler {
+			return ec.marshalNInt2int32(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuesCollection_memberMonths(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuesCollection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DuesCollection_note(ctx context.Context, field graphql.CollectedField, obj *dues.Collection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuesCollection_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DuesCollection_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuesCollection", field, false, false, "String")
+}
+
+func (ec *executionContext) _DuesCollection_payments(ctx context.Context, field graphql.CollectedField, obj *dues.Collection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuesCollection_payments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DuesCollection().Payments(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*dues.Payment) graphql.Marshaler {
+			return ec.marshalNDuesPayment2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐPaymentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuesCollection_payments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DuesCollection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DuesPayment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DuesCollection_version(ctx context.Context, field graphql.CollectedField, obj *dues.Collection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuesCollection_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int32) graphql.Marshaler {
+			return ec.marshalNInt2int32(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuesCollection_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuesCollection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DuesCollectionDeletePayload_deletedId(ctx context.Context, field graphql.CollectedField, obj *model.DuesCollectionDeletePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuesCollectionDeletePayload_deletedId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeletedID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DuesCollectionDeletePayload_deletedId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuesCollectionDeletePayload", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DuesCollectionDeletePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.DuesCollectionDeletePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuesCollectionDeletePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuesCollectionDeletePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DuesCollectionDeletePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DuesFigures_collected(ctx context.Context, field graphql.CollectedField, obj *report.Dues) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuesFigures_collected(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Collected, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNMoney2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuesFigures_collected(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuesFigures", field, false, false, "Money")
+}
+
+func (ec *executionContext) _DuesFigures_memberMonths(ctx context.Context, field graphql.CollectedField, obj *report.Dues) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuesFigures_memberMonths(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MemberMonths, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuesFigures_memberMonths(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuesFigures", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DuesFigures_received(ctx context.Context, field graphql.CollectedField, obj *report.Dues) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuesFigures_received(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Received, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNMoney2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuesFigures_received(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuesFigures", field, false, false, "Money")
+}
+
+func (ec *executionContext) _DuesFigures_remitted(ctx context.Context, field graphql.CollectedField, obj *report.Dues) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuesFigures_remitted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Remitted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNMoney2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuesFigures_remitted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuesFigures", field, false, false, "Money")
+}
+
+func (ec *executionContext) _DuesLedger_year(ctx context.Context, field graphql.CollectedField, obj *dues.Ledger) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuesLedger_year(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Year, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuesLedger_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuesLedger", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DuesLedger_collected(ctx context.Context, field graphql.CollectedField, obj *dues.Ledger) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuesLedger_collected(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Collected, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNMoney2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuesLedger_collected(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuesLedger", field, false, false, "Money")
+}
+
+func (ec *executionContext) _DuesLedger_memberMonths(ctx context.Context, field graphql.CollectedField, obj *dues.Ledger) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuesLedger_memberMonths(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MemberMonths, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuesLedger_memberMonths(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuesLedger", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DuesLedger_received(ctx context.Context, field graphql.CollectedField, obj *dues.Ledger) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuesLedger_received(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Received, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNMoney2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuesLedger_received(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuesLedger", field, false, false, "Money")
+}
+
+func (ec *executionContext) _DuesLedger_pending(ctx context.Context, field graphql.CollectedField, obj *dues.Ledger) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuesLedger_pending(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Pending, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNMoney2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuesLedger_pending(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuesLedger", field, false, false, "Money")
+}
+
+func (ec *executionContext) _DuesLedger_upward(ctx context.Context, field graphql.CollectedField, obj *dues.Ledger) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuesLedger_upward(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Upward, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNMoney2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuesLedger_upward(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuesLedger", field, false, false, "Money")
+}
+
+func (ec *executionContext) _DuesLedger_kept(ctx context.Context, field graphql.CollectedField, obj *dues.Ledger) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuesLedger_kept(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kept, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNMoney2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuesLedger_kept(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuesLedger", field, false, false, "Money")
+}
+
+func (ec *executionContext) _DuesLedger_remitted(ctx context.Context, field graphql.CollectedField, obj *dues.Ledger) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuesLedger_remitted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Remitted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNMoney2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuesLedger_remitted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuesLedger", field, false, false, "Money")
+}
+
+func (ec *executionContext) _DuesLedger_confirmed(ctx context.Context, field graphql.CollectedField, obj *dues.Ledger) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuesLedger_confirmed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Confirmed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNMoney2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuesLedger_confirmed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuesLedger", field, false, false, "Money")
+}
+
+func (ec *executionContext) _DuesLedger_owed(ctx context.Context, field graphql.CollectedField, obj *dues.Ledger) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuesLedger_owed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Owed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNMoney2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuesLedger_owed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuesLedger", field, false, false, "Money")
+}
+
+func (ec *executionContext) _DuesLedger_months(ctx context.Context, field graphql.CollectedField, obj *dues.Ledger) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuesLedger_months(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DuesLedger().Months(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.DuesMonth) graphql.Marshaler {
+			return ec.marshalNDuesMonth2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐDuesMonthᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuesLedger_months(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DuesLedger",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DuesMonth(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DuesMonth_month(ctx context.Context, field graphql.CollectedField, obj *model.DuesMonth) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuesMonth_month(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Month, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int32) graphql.Marshaler {
+			return ec.marshalNInt2int32(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuesMonth_month(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuesMonth", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DuesMonth_payers(ctx context.Context, field graphql.CollectedField, obj *model.DuesMonth) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuesMonth_payers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Payers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int32) graphql.Marshaler {
+			return ec.marshalNInt2int32(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuesMonth_payers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuesMonth", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DuesMonth_amount(ctx context.Context, field graphql.CollectedField, obj *model.DuesMonth) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuesMonth_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNMoney2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuesMonth_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuesMonth", field, false, false, "Money")
+}
+
+func (ec *executionContext) _DuesPayment_member(ctx context.Context, field graphql.CollectedField, obj *dues.Payment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuesPayment_member(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DuesPayment().Member(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *member.Member) graphql.Marshaler {
+			return ec.marshalNMember2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐMember(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuesPayment_member(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DuesPayment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DuesPayment_year(ctx context.Context, field graphql.CollectedField, obj *dues.Payment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuesPayment_year(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DuesPayment().Year(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int32) graphql.Marshaler {
+			return ec.marshalNInt2int32(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuesPayment_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuesPayment", field, true, true, "Int")
+}
+
+func (ec *executionContext) _DuesPayment_month(ctx context.Context, field graphql.CollectedField, obj *dues.Payment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuesPayment_month(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DuesPayment().Month(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int32) graphql.Marshaler {
+			return ec.marshalNInt2int32(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuesPayment_month(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuesPayment", field, true, true, "Int")
+}
+
+func (ec *executionContext) _DuesPayment_amount(ctx context.Context, field graphql.CollectedField, obj *dues.Payment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuesPayment_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNMoney2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuesPayment_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuesPayment", field, false, false, "Money")
+}
+
+func (ec *executionContext) _DuesRate_unit(ctx context.Context, field graphql.CollectedField, obj *dues.Rate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuesRate_unit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DuesRate().Unit(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *org.Unit) graphql.Marshaler {
+			return ec.marshalNUnit2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐUnit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuesRate_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DuesRate",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Unit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DuesRate_category(ctx context.Context, field graphql.CollectedField, obj *dues.Rate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuesRate_category(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Category, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v dues.Category) graphql.Marshaler {
+			return ec.marshalNDuesCategory2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐCategory(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuesRate_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuesRate", field, false, false, "DuesCategory")
+}
+
+func (ec *executionContext) _DuesRate_categoryWording(ctx context.Context, field graphql.CollectedField, obj *dues.Rate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuesRate_categoryWording(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DuesRate().CategoryWording(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuesRate_categoryWording(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuesRate", field, true, true, "String")
+}
+
+func (ec *executionContext) _DuesRate_monthlyAmount(ctx context.Context, field graphql.CollectedField, obj *dues.Rate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuesRate_monthlyAmount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MonthlyAmount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNMoney2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuesRate_monthlyAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuesRate", field, false, false, "Money")
+}
+
+func (ec *executionContext) _DuesRate_validFrom(ctx context.Context, field graphql.CollectedField, obj *dues.Rate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuesRate_validFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidFrom, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuesRate_validFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuesRate", field, false, false, "Date")
+}
+
+func (ec *executionContext) _DuesRate_decisionNumber(ctx context.Context, field graphql.CollectedField, obj *dues.Rate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuesRate_decisionNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DecisionNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DuesRate_decisionNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuesRate", field, false, false, "String")
+}
+
+func (ec *executionContext) _DuesRateRemovePayload_unit(ctx context.Context, field graphql.CollectedField, obj *model.DuesRateRemovePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuesRateRemovePayload_unit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *org.Unit) graphql.Marshaler {
+			return ec.marshalOUnit2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐUnit(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DuesRateRemovePayload_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DuesRateRemovePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Unit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DuesRateRemovePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.DuesRateRemovePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuesRateRemovePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuesRateRemovePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DuesRateRemovePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DuesRateSetPayload_rate(ctx context.Context, field graphql.CollectedField, obj *model.DuesRateSetPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuesRateSetPayload_rate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *dues.Rate) graphql.Marshaler {
+			return ec.marshalODuesRate2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐRate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DuesRateSetPayload_rate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DuesRateSetPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DuesRate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DuesRateSetPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.DuesRateSetPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuesRateSetPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuesRateSetPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DuesRateSetPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DuesRemitPayload_remittance(ctx context.Context, field graphql.CollectedField, obj *model.DuesRemitPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuesRemitPayload_remittance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Remittance, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *dues.Remittance) graphql.Marshaler {
+			return ec.marshalODuesRemittance2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐRemittance(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DuesRemitPayload_remittance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DuesRemitPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DuesRemittance(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DuesRemitPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.DuesRemitPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuesRemitPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuesRemitPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DuesRemitPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DuesRemittance_id(ctx context.Context, field graphql.CollectedField, obj *dues.Remittance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuesRemittance_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DuesRemittance().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuesRemittance_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuesRemittance", field, true, true, "ID")
+}
+
+func (ec *executionContext) _DuesRemittance_from(ctx context.Context, field graphql.CollectedField, obj *dues.Remittance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuesRemittance_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DuesRemittance().From(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *org.Unit) graphql.Marshaler {
+			return ec.marshalNUnit2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐUnit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuesRemittance_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DuesRemittance",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Unit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DuesRemittance_to(ctx context.Context, field graphql.CollectedField, obj *dues.Remittance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuesRemittance_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DuesRemittance().To(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *org.Unit) graphql.Marshaler {
+			return ec.marshalNUnit2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐUnit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuesRemittance_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DuesRemittance",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Unit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DuesRemittance_amount(ctx context.Context, field graphql.CollectedField, obj *dues.Remittance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuesRemittance_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNMoney2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuesRemittance_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuesRemittance", field, false, false, "Money")
+}
+
+func (ec *executionContext) _DuesRemittance_sentOn(ctx context.Context, field graphql.CollectedField, obj *dues.Remittance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuesRemittance_sentOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SentOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuesRemittance_sentOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuesRemittance", field, false, false, "Date")
+}
+
+func (ec *executionContext) _DuesRemittance_number(ctx context.Context, field graphql.CollectedField, obj *dues.Remittance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuesRemittance_number(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Number, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DuesRemittance_number(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuesRemittance", field, false, false, "String")
+}
+
+func (ec *executionContext) _DuesRemittance_note(ctx context.Context, field graphql.CollectedField, obj *dues.Remittance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuesRemittance_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DuesRemittance_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuesRemittance", field, false, false, "String")
+}
+
+func (ec *executionContext) _DuesRemittance_status(ctx context.Context, field graphql.CollectedField, obj *dues.Remittance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuesRemittance_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v dues.RemittanceStatus) graphql.Marshaler {
+			return ec.marshalNDuesRemittanceStatus2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐRemittanceStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuesRemittance_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuesRemittance", field, false, false, "DuesRemittanceStatus")
+}
+
+func (ec *executionContext) _DuesRemittance_answeredOn(ctx context.Context, field graphql.CollectedField, obj *dues.Remittance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuesRemittance_answeredOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AnsweredOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DuesRemittance_answeredOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuesRemittance", field, false, false, "Date")
+}
+
+func (ec *executionContext) _DuesRemittance_answerNote(ctx context.Context, field graphql.CollectedField, obj *dues.Remittance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuesRemittance_answerNote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AnswerNote, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DuesRemittance_answerNote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuesRemittance", field, false, false, "String")
+}
+
+func (ec *executionContext) _DuesRemittance_onward(ctx context.Context, field graphql.CollectedField, obj *dues.Remittance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuesRemittance_onward(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Onward, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOMoney2ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DuesRemittance_onward(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuesRemittance", field, false, false, "Money")
+}
+
+func (ec *executionContext) _DuesRemittance_version(ctx context.Context, field graphql.CollectedField, obj *dues.Remittance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuesRemittance_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int32) graphql.Marshaler {
+			return ec.marshalNInt2int32(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuesRemittance_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuesRemittance", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DuesRemittanceAnswerPayload_remittance(ctx context.Context, field graphql.CollectedField, obj *model.DuesRemittanceAnswerPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuesRemittanceAnswerPayload_remittance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Remittance, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *dues.Remittance) graphql.Marshaler {
+			return ec.marshalODuesRemittance2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐRemittance(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DuesRemittanceAnswerPayload_remittance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DuesRemittanceAnswerPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DuesRemittance(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DuesRemittanceAnswerPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.DuesRemittanceAnswerPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuesRemittanceAnswerPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuesRemittanceAnswerPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DuesRemittanceAnswerPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DuesShare_validFrom(ctx context.Context, field graphql.CollectedField, obj *dues.Share) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuesShare_validFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidFrom, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuesShare_validFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuesShare", field, false, false, "Date")
+}
+
+func (ec *executionContext) _DuesShare_kept(ctx context.Context, field graphql.CollectedField, obj *dues.Share) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuesShare_kept(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kept, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuesShare_kept(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuesShare", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DuesShare_of(ctx context.Context, field graphql.CollectedField, obj *dues.Share) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuesShare_of(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Of, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuesShare_of(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuesShare", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Guest_name(ctx context.Context, field graphql.CollectedField, obj *activity.Guest) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14689,6 +17723,29 @@ func (ec *executionContext) _Member_status(ctx context.Context, field graphql.Co
 }
 func (ec *executionContext) fieldContext_Member_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Member", field, false, false, "MemberStatus")
+}
+
+func (ec *executionContext) _Member_duesCategory(ctx context.Context, field graphql.CollectedField, obj *member.Member) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Member_duesCategory(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DuesCategory, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v dues.Category) graphql.Marshaler {
+			return ec.marshalNDuesCategory2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐCategory(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Member_duesCategory(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Member", field, false, false, "DuesCategory")
 }
 
 func (ec *executionContext) _Member_unit(ctx context.Context, field graphql.CollectedField, obj *member.Member) (ret graphql.Marshaler) {
@@ -16938,6 +19995,70 @@ func (ec *executionContext) fieldContext_MembersAgeOutPayload_userErrors(_ conte
 	return fc, nil
 }
 
+func (ec *executionContext) _MembersDuesCategorySetPayload_members(ctx context.Context, field graphql.CollectedField, obj *model.MembersDuesCategorySetPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembersDuesCategorySetPayload_members(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Members, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*member.Member) graphql.Marshaler {
+			return ec.marshalOMember2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐMemberᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MembersDuesCategorySetPayload_members(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MembersDuesCategorySetPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MembersDuesCategorySetPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.MembersDuesCategorySetPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembersDuesCategorySetPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MembersDuesCategorySetPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MembersDuesCategorySetPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _MembersImportPayload_import(ctx context.Context, field graphql.CollectedField, obj *model.MembersImportPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18536,6 +21657,358 @@ func (ec *executionContext) fieldContext_Mutation_unitRatingRemove(ctx context.C
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_unitRatingRemove_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_duesRateSet(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_duesRateSet(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DuesRateSet(ctx, fc.Args["input"].(model.DuesRateSetInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DuesRateSetPayload) graphql.Marshaler {
+			return ec.marshalNDuesRateSetPayload2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐDuesRateSetPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_duesRateSet(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DuesRateSetPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_duesRateSet_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_duesRateRemove(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_duesRateRemove(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DuesRateRemove(ctx, fc.Args["input"].(model.DuesRateRemoveInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DuesRateRemovePayload) graphql.Marshaler {
+			return ec.marshalNDuesRateRemovePayload2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐDuesRateRemovePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_duesRateRemove(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DuesRateRemovePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_duesRateRemove_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_membersDuesCategorySet(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_membersDuesCategorySet(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().MembersDuesCategorySet(ctx, fc.Args["input"].(model.MembersDuesCategorySetInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MembersDuesCategorySetPayload) graphql.Marshaler {
+			return ec.marshalNMembersDuesCategorySetPayload2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐMembersDuesCategorySetPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_membersDuesCategorySet(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MembersDuesCategorySetPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_membersDuesCategorySet_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_duesCollect(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_duesCollect(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DuesCollect(ctx, fc.Args["input"].(model.DuesCollectInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DuesCollectPayload) graphql.Marshaler {
+			return ec.marshalNDuesCollectPayload2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐDuesCollectPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_duesCollect(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DuesCollectPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_duesCollect_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_duesCollectionDelete(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_duesCollectionDelete(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DuesCollectionDelete(ctx, fc.Args["input"].(model.DuesCollectionDeleteInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DuesCollectionDeletePayload) graphql.Marshaler {
+			return ec.marshalNDuesCollectionDeletePayload2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐDuesCollectionDeletePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_duesCollectionDelete(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DuesCollectionDeletePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_duesCollectionDelete_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_duesRemit(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_duesRemit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DuesRemit(ctx, fc.Args["input"].(model.DuesRemitInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DuesRemitPayload) graphql.Marshaler {
+			return ec.marshalNDuesRemitPayload2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐDuesRemitPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_duesRemit(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DuesRemitPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_duesRemit_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_duesRemittanceConfirm(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_duesRemittanceConfirm(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DuesRemittanceConfirm(ctx, fc.Args["input"].(model.DuesRemittanceAnswerInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DuesRemittanceAnswerPayload) graphql.Marshaler {
+			return ec.marshalNDuesRemittanceAnswerPayload2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐDuesRemittanceAnswerPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_duesRemittanceConfirm(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DuesRemittanceAnswerPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_duesRemittanceConfirm_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_duesRemittanceReturn(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_duesRemittanceReturn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DuesRemittanceReturn(ctx, fc.Args["input"].(model.DuesRemittanceAnswerInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DuesRemittanceAnswerPayload) graphql.Marshaler {
+			return ec.marshalNDuesRemittanceAnswerPayload2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐDuesRemittanceAnswerPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_duesRemittanceReturn(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DuesRemittanceAnswerPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_duesRemittanceReturn_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24377,6 +27850,38 @@ func (ec *executionContext) fieldContext_Query_pledges(ctx context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_duesShares(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_duesShares(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().DuesShares(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*dues.Share) graphql.Marshaler {
+			return ec.marshalNDuesShare2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐShareᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_duesShares(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DuesShare(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_member(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -26591,6 +30096,302 @@ func (ec *executionContext) fieldContext_Unit_ratings(_ context.Context, field g
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_UnitRating(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Unit_duesRates(ctx context.Context, field graphql.CollectedField, obj *org.Unit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Unit_duesRates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Unit().DuesRates(ctx, obj, fc.Args["on"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*dues.Rate) graphql.Marshaler {
+			return ec.marshalNDuesRate2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐRateᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Unit_duesRates(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Unit",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DuesRate(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Unit_duesRates_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Unit_duesRatesSet(ctx context.Context, field graphql.CollectedField, obj *org.Unit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Unit_duesRatesSet(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Unit().DuesRatesSet(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*dues.Rate) graphql.Marshaler {
+			return ec.marshalNDuesRate2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐRateᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Unit_duesRatesSet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Unit",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DuesRate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Unit_dues(ctx context.Context, field graphql.CollectedField, obj *org.Unit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Unit_dues(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Unit().Dues(ctx, obj, fc.Args["year"].(int32))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *dues.Ledger) graphql.Marshaler {
+			return ec.marshalNDuesLedger2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐLedger(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Unit_dues(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Unit",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DuesLedger(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Unit_dues_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Unit_duesCollections(ctx context.Context, field graphql.CollectedField, obj *org.Unit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Unit_duesCollections(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Unit().DuesCollections(ctx, obj, fc.Args["year"].(int32), fc.Args["first"].(*int32))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*dues.Collection) graphql.Marshaler {
+			return ec.marshalNDuesCollection2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐCollectionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Unit_duesCollections(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Unit",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DuesCollection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Unit_duesCollections_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Unit_duesRemittancesIn(ctx context.Context, field graphql.CollectedField, obj *org.Unit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Unit_duesRemittancesIn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Unit().DuesRemittancesIn(ctx, obj, fc.Args["status"].(*dues.RemittanceStatus), fc.Args["first"].(*int32))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*dues.Remittance) graphql.Marshaler {
+			return ec.marshalNDuesRemittance2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐRemittanceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Unit_duesRemittancesIn(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Unit",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DuesRemittance(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Unit_duesRemittancesIn_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Unit_duesRemittancesOut(ctx context.Context, field graphql.CollectedField, obj *org.Unit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Unit_duesRemittancesOut(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Unit().DuesRemittancesOut(ctx, obj, fc.Args["status"].(*dues.RemittanceStatus), fc.Args["first"].(*int32))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*dues.Remittance) graphql.Marshaler {
+			return ec.marshalNDuesRemittance2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐRemittanceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Unit_duesRemittancesOut(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Unit",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DuesRemittance(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Unit_duesRemittancesOut_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Unit_duesOutstanding(ctx context.Context, field graphql.CollectedField, obj *org.Unit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Unit_duesOutstanding(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Unit().DuesOutstanding(ctx, obj, fc.Args["year"].(int32), fc.Args["throughMonth"].(*int32), fc.Args["first"].(*int32))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*dues.Arrear) graphql.Marshaler {
+			return ec.marshalNDuesArrear2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐArrearᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Unit_duesOutstanding(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Unit",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DuesArrear(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Unit_duesOutstanding_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -29611,6 +33412,38 @@ func (ec *executionContext) fieldContext_YearlyReport_rating(_ context.Context, 
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_UnitRating(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _YearlyReport_dues(ctx context.Context, field graphql.CollectedField, obj *report.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_YearlyReport_dues(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Dues, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v report.Dues) graphql.Marshaler {
+			return ec.marshalNDuesFigures2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐDues(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_YearlyReport_dues(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "YearlyReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DuesFigures(ctx, field)
 		},
 	}
 	return fc, nil
@@ -32699,6 +36532,468 @@ func UnmarshalContributionUpdateInput(ctx context.Context, raw any) (model.Contr
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputDuesCollectInput(ctx context.Context, obj any) (model.DuesCollectInput, error) {
+	var it model.DuesCollectInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"unitId", "collectedOn", "payments", "note", "idempotencyKey"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "unitId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unitId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnitID = data
+		case "collectedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("collectedOn"))
+			data, err := ec.unmarshalNDate2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CollectedOn = data
+		case "payments":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("payments"))
+			data, err := ec.unmarshalNDuesPaymentInput2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐDuesPaymentInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Payments = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = graphql.OmittableOf(data)
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = graphql.OmittableOf(data)
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDuesCollectInput unmarshals raw into the DuesCollectInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDuesCollectInput(ctx context.Context, raw any) (model.DuesCollectInput, error) {
+	var out model.DuesCollectInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DuesCollectInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDuesCollectionDeleteInput(ctx context.Context, obj any) (model.DuesCollectionDeleteInput, error) {
+	var it model.DuesCollectionDeleteInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "version"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalNInt2int32(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDuesCollectionDeleteInput unmarshals raw into the DuesCollectionDeleteInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDuesCollectionDeleteInput(ctx context.Context, raw any) (model.DuesCollectionDeleteInput, error) {
+	var out model.DuesCollectionDeleteInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DuesCollectionDeleteInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDuesPaymentInput(ctx context.Context, obj any) (model.DuesPaymentInput, error) {
+	var it model.DuesPaymentInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"memberId", "year", "months", "monthlyAmount"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "memberId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberID = data
+		case "year":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("year"))
+			data, err := ec.unmarshalNInt2int32(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Year = data
+		case "months":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("months"))
+			data, err := ec.unmarshalNInt2ᚕint32ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Months = data
+		case "monthlyAmount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("monthlyAmount"))
+			data, err := ec.unmarshalOMoney2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MonthlyAmount = graphql.OmittableOf(data)
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDuesPaymentInput unmarshals raw into the DuesPaymentInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDuesPaymentInput(ctx context.Context, raw any) (model.DuesPaymentInput, error) {
+	var out model.DuesPaymentInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DuesPaymentInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDuesRateRemoveInput(ctx context.Context, obj any) (model.DuesRateRemoveInput, error) {
+	var it model.DuesRateRemoveInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"unitId", "category", "fromYear", "fromMonth"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "unitId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unitId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnitID = data
+		case "category":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("category"))
+			data, err := ec.unmarshalNDuesCategory2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐCategory(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Category = data
+		case "fromYear":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fromYear"))
+			data, err := ec.unmarshalNInt2int32(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FromYear = data
+		case "fromMonth":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fromMonth"))
+			data, err := ec.unmarshalNInt2int32(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FromMonth = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDuesRateRemoveInput unmarshals raw into the DuesRateRemoveInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDuesRateRemoveInput(ctx context.Context, raw any) (model.DuesRateRemoveInput, error) {
+	var out model.DuesRateRemoveInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DuesRateRemoveInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDuesRateSetInput(ctx context.Context, obj any) (model.DuesRateSetInput, error) {
+	var it model.DuesRateSetInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"unitId", "category", "monthlyAmount", "fromYear", "fromMonth", "decisionNumber"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "unitId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unitId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnitID = data
+		case "category":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("category"))
+			data, err := ec.unmarshalNDuesCategory2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐCategory(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Category = data
+		case "monthlyAmount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("monthlyAmount"))
+			data, err := ec.unmarshalNMoney2int64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MonthlyAmount = data
+		case "fromYear":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fromYear"))
+			data, err := ec.unmarshalNInt2int32(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FromYear = data
+		case "fromMonth":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fromMonth"))
+			data, err := ec.unmarshalNInt2int32(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FromMonth = data
+		case "decisionNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decisionNumber"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecisionNumber = graphql.OmittableOf(data)
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDuesRateSetInput unmarshals raw into the DuesRateSetInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDuesRateSetInput(ctx context.Context, raw any) (model.DuesRateSetInput, error) {
+	var out model.DuesRateSetInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DuesRateSetInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDuesRemitInput(ctx context.Context, obj any) (model.DuesRemitInput, error) {
+	var it model.DuesRemitInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"unitId", "amount", "sentOn", "number", "note", "idempotencyKey"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "unitId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unitId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnitID = data
+		case "amount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amount"))
+			data, err := ec.unmarshalOMoney2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Amount = graphql.OmittableOf(data)
+		case "sentOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sentOn"))
+			data, err := ec.unmarshalNDate2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SentOn = data
+		case "number":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("number"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Number = graphql.OmittableOf(data)
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = graphql.OmittableOf(data)
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = graphql.OmittableOf(data)
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDuesRemitInput unmarshals raw into the DuesRemitInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDuesRemitInput(ctx context.Context, raw any) (model.DuesRemitInput, error) {
+	var out model.DuesRemitInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DuesRemitInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDuesRemittanceAnswerInput(ctx context.Context, obj any) (model.DuesRemittanceAnswerInput, error) {
+	var it model.DuesRemittanceAnswerInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "version", "on", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalNInt2int32(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		case "on":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("on"))
+			data, err := ec.unmarshalNDate2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.On = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = graphql.OmittableOf(data)
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDuesRemittanceAnswerInput unmarshals raw into the DuesRemittanceAnswerInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDuesRemittanceAnswerInput(ctx context.Context, raw any) (model.DuesRemittanceAnswerInput, error) {
+	var out model.DuesRemittanceAnswerInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DuesRemittanceAnswerInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputGuestInput(ctx context.Context, obj any) (model.GuestInput, error) {
 	var it model.GuestInput
 	if obj == nil {
@@ -32923,8 +37218,11 @@ func (ec *executionContext) unmarshalInputMemberCreateInput(ctx context.Context,
 	if _, present := asMap["position"]; !present {
 		asMap["position"] = "MEMBER"
 	}
+	if _, present := asMap["duesCategory"]; !present {
+		asMap["duesCategory"] = "UNSALARIED"
+	}
 
-	fieldsInOrder := [...]string{"unitId", "fullName", "gender", "birthDate", "joinedOn", "admissionDecisionNumber", "arrival", "cardNumber", "position", "phone", "email", "address", "idempotencyKey"}
+	fieldsInOrder := [...]string{"unitId", "fullName", "gender", "birthDate", "joinedOn", "admissionDecisionNumber", "arrival", "cardNumber", "position", "phone", "email", "address", "duesCategory", "idempotencyKey"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -33015,6 +37313,13 @@ func (ec *executionContext) unmarshalInputMemberCreateInput(ctx context.Context,
 				return it, err
 			}
 			it.Address = graphql.OmittableOf(data)
+		case "duesCategory":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("duesCategory"))
+			data, err := ec.unmarshalODuesCategory2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐCategory(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DuesCategory = graphql.OmittableOf(data)
 		case "idempotencyKey":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -33568,7 +37873,7 @@ func (ec *executionContext) unmarshalInputMemberUpdateInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "version", "fullName", "gender", "birthDate", "joinedOn", "cardNumber", "position", "phone", "email", "address"}
+	fieldsInOrder := [...]string{"id", "version", "fullName", "gender", "birthDate", "joinedOn", "cardNumber", "position", "phone", "email", "address", "duesCategory"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -33652,6 +37957,13 @@ func (ec *executionContext) unmarshalInputMemberUpdateInput(ctx context.Context,
 				return it, err
 			}
 			it.Address = graphql.OmittableOf(data)
+		case "duesCategory":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("duesCategory"))
+			data, err := ec.unmarshalODuesCategory2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐCategory(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DuesCategory = graphql.OmittableOf(data)
 		}
 	}
 	return it, nil
@@ -33729,6 +38041,55 @@ func (ec *executionContext) unmarshalInputMembersAgeOutInput(ctx context.Context
 func UnmarshalMembersAgeOutInput(ctx context.Context, raw any) (model.MembersAgeOutInput, error) {
 	var out model.MembersAgeOutInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "MembersAgeOutInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMembersDuesCategorySetInput(ctx context.Context, obj any) (model.MembersDuesCategorySetInput, error) {
+	var it model.MembersDuesCategorySetInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"memberIds", "category"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "memberIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberIds"))
+			data, err := ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberIds = data
+		case "category":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("category"))
+			data, err := ec.unmarshalNDuesCategory2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐCategory(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Category = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMembersDuesCategorySetInput unmarshals raw into the MembersDuesCategorySetInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMembersDuesCategorySetInput(ctx context.Context, raw any) (model.MembersDuesCategorySetInput, error) {
+	var out model.MembersDuesCategorySetInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MembersDuesCategorySetInput", raw, &out)
 	return out, err
 }
 
@@ -36663,6 +41024,20 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Member(ctx, sel, obj)
+	case dues.Remittance:
+		return ec._DuesRemittance(ctx, sel, &obj)
+	case *dues.Remittance:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._DuesRemittance(ctx, sel, obj)
+	case dues.Collection:
+		return ec._DuesCollection(ctx, sel, &obj)
+	case *dues.Collection:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._DuesCollection(ctx, sel, obj)
 	case activity.Contribution:
 		return ec._Contribution(ctx, sel, &obj)
 	case *activity.Contribution:
@@ -38543,6 +42918,779 @@ func (ec *executionContext) _ContributionUpdatePayload(ctx context.Context, sel 
 	return out
 }
 
+var duesArrearImplementors = []string{"DuesArrear"}
+
+func (ec *executionContext) _DuesArrear(ctx context.Context, sel ast.SelectionSet, obj *dues.Arrear) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, duesArrearImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DuesArrear")
+		case "member":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DuesArrear_member(ctx, field, obj)
+				})
+		case "months":
+			out.Values[i] = ec._DuesArrear_months(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "amount":
+			out.Values[i] = ec._DuesArrear_amount(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var duesCollectPayloadImplementors = []string{"DuesCollectPayload"}
+
+func (ec *executionContext) _DuesCollectPayload(ctx context.Context, sel ast.SelectionSet, obj *model.DuesCollectPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, duesCollectPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DuesCollectPayload")
+		case "collection":
+			out.Values[i] = ec._DuesCollectPayload_collection(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._DuesCollectPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var duesCollectionImplementors = []string{"DuesCollection", "Node"}
+
+func (ec *executionContext) _DuesCollection(ctx context.Context, sel ast.SelectionSet, obj *dues.Collection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, duesCollectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DuesCollection")
+		case "id":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DuesCollection_id(ctx, field, obj)
+				})
+		case "unit":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DuesCollection_unit(ctx, field, obj)
+				})
+		case "collectedOn":
+			out.Values[i] = ec._DuesCollection_collectedOn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "total":
+			out.Values[i] = ec._DuesCollection_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "upward":
+			out.Values[i] = ec._DuesCollection_upward(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kept":
+			out.Values[i] = ec._DuesCollection_kept(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "memberMonths":
+			out.Values[i] = ec._DuesCollection_memberMonths(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "note":
+			out.Values[i] = ec._DuesCollection_note(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "payments":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DuesCollection_payments(ctx, field, obj)
+				})
+		case "version":
+			out.Values[i] = ec._DuesCollection_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var duesCollectionDeletePayloadImplementors = []string{"DuesCollectionDeletePayload"}
+
+func (ec *executionContext) _DuesCollectionDeletePayload(ctx context.Context, sel ast.SelectionSet, obj *model.DuesCollectionDeletePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, duesCollectionDeletePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DuesCollectionDeletePayload")
+		case "deletedId":
+			out.Values[i] = ec._DuesCollectionDeletePayload_deletedId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._DuesCollectionDeletePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var duesFiguresImplementors = []string{"DuesFigures"}
+
+func (ec *executionContext) _DuesFigures(ctx context.Context, sel ast.SelectionSet, obj *report.Dues) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, duesFiguresImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DuesFigures")
+		case "collected":
+			out.Values[i] = ec._DuesFigures_collected(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "memberMonths":
+			out.Values[i] = ec._DuesFigures_memberMonths(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "received":
+			out.Values[i] = ec._DuesFigures_received(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "remitted":
+			out.Values[i] = ec._DuesFigures_remitted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var duesLedgerImplementors = []string{"DuesLedger"}
+
+func (ec *executionContext) _DuesLedger(ctx context.Context, sel ast.SelectionSet, obj *dues.Ledger) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, duesLedgerImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DuesLedger")
+		case "year":
+			out.Values[i] = ec._DuesLedger_year(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "collected":
+			out.Values[i] = ec._DuesLedger_collected(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "memberMonths":
+			out.Values[i] = ec._DuesLedger_memberMonths(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "received":
+			out.Values[i] = ec._DuesLedger_received(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pending":
+			out.Values[i] = ec._DuesLedger_pending(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "upward":
+			out.Values[i] = ec._DuesLedger_upward(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kept":
+			out.Values[i] = ec._DuesLedger_kept(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "remitted":
+			out.Values[i] = ec._DuesLedger_remitted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "confirmed":
+			out.Values[i] = ec._DuesLedger_confirmed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "owed":
+			out.Values[i] = ec._DuesLedger_owed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "months":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DuesLedger_months(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var duesMonthImplementors = []string{"DuesMonth"}
+
+func (ec *executionContext) _DuesMonth(ctx context.Context, sel ast.SelectionSet, obj *model.DuesMonth) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, duesMonthImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DuesMonth")
+		case "month":
+			out.Values[i] = ec._DuesMonth_month(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "payers":
+			out.Values[i] = ec._DuesMonth_payers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "amount":
+			out.Values[i] = ec._DuesMonth_amount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var duesPaymentImplementors = []string{"DuesPayment"}
+
+func (ec *executionContext) _DuesPayment(ctx context.Context, sel ast.SelectionSet, obj *dues.Payment) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, duesPaymentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DuesPayment")
+		case "member":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DuesPayment_member(ctx, field, obj)
+				})
+		case "year":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DuesPayment_year(ctx, field, obj)
+				})
+		case "month":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DuesPayment_month(ctx, field, obj)
+				})
+		case "amount":
+			out.Values[i] = ec._DuesPayment_amount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var duesRateImplementors = []string{"DuesRate"}
+
+func (ec *executionContext) _DuesRate(ctx context.Context, sel ast.SelectionSet, obj *dues.Rate) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, duesRateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DuesRate")
+		case "unit":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DuesRate_unit(ctx, field, obj)
+				})
+		case "category":
+			out.Values[i] = ec._DuesRate_category(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "categoryWording":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DuesRate_categoryWording(ctx, field, obj)
+				})
+		case "monthlyAmount":
+			out.Values[i] = ec._DuesRate_monthlyAmount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "validFrom":
+			out.Values[i] = ec._DuesRate_validFrom(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "decisionNumber":
+			out.Values[i] = ec._DuesRate_decisionNumber(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var duesRateRemovePayloadImplementors = []string{"DuesRateRemovePayload"}
+
+func (ec *executionContext) _DuesRateRemovePayload(ctx context.Context, sel ast.SelectionSet, obj *model.DuesRateRemovePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, duesRateRemovePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DuesRateRemovePayload")
+		case "unit":
+			out.Values[i] = ec._DuesRateRemovePayload_unit(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._DuesRateRemovePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var duesRateSetPayloadImplementors = []string{"DuesRateSetPayload"}
+
+func (ec *executionContext) _DuesRateSetPayload(ctx context.Context, sel ast.SelectionSet, obj *model.DuesRateSetPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, duesRateSetPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DuesRateSetPayload")
+		case "rate":
+			out.Values[i] = ec._DuesRateSetPayload_rate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._DuesRateSetPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var duesRemitPayloadImplementors = []string{"DuesRemitPayload"}
+
+func (ec *executionContext) _DuesRemitPayload(ctx context.Context, sel ast.SelectionSet, obj *model.DuesRemitPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, duesRemitPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DuesRemitPayload")
+		case "remittance":
+			out.Values[i] = ec._DuesRemitPayload_remittance(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._DuesRemitPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var duesRemittanceImplementors = []string{"DuesRemittance", "Node"}
+
+func (ec *executionContext) _DuesRemittance(ctx context.Context, sel ast.SelectionSet, obj *dues.Remittance) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, duesRemittanceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DuesRemittance")
+		case "id":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DuesRemittance_id(ctx, field, obj)
+				})
+		case "from":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DuesRemittance_from(ctx, field, obj)
+				})
+		case "to":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DuesRemittance_to(ctx, field, obj)
+				})
+		case "amount":
+			out.Values[i] = ec._DuesRemittance_amount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sentOn":
+			out.Values[i] = ec._DuesRemittance_sentOn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "number":
+			out.Values[i] = ec._DuesRemittance_number(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "note":
+			out.Values[i] = ec._DuesRemittance_note(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._DuesRemittance_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "answeredOn":
+			out.Values[i] = ec._DuesRemittance_answeredOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "answerNote":
+			out.Values[i] = ec._DuesRemittance_answerNote(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "onward":
+			out.Values[i] = ec._DuesRemittance_onward(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._DuesRemittance_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var duesRemittanceAnswerPayloadImplementors = []string{"DuesRemittanceAnswerPayload"}
+
+func (ec *executionContext) _DuesRemittanceAnswerPayload(ctx context.Context, sel ast.SelectionSet, obj *model.DuesRemittanceAnswerPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, duesRemittanceAnswerPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DuesRemittanceAnswerPayload")
+		case "remittance":
+			out.Values[i] = ec._DuesRemittanceAnswerPayload_remittance(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._DuesRemittanceAnswerPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var duesShareImplementors = []string{"DuesShare"}
+
+func (ec *executionContext) _DuesShare(ctx context.Context, sel ast.SelectionSet, obj *dues.Share) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, duesShareImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DuesShare")
+		case "validFrom":
+			out.Values[i] = ec._DuesShare_validFrom(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kept":
+			out.Values[i] = ec._DuesShare_kept(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "of":
+			out.Values[i] = ec._DuesShare_of(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var guestImplementors = []string{"Guest"}
 
 func (ec *executionContext) _Guest(ctx context.Context, sel ast.SelectionSet, obj *activity.Guest) graphql.Marshaler {
@@ -38764,6 +43912,11 @@ func (ec *executionContext) _Member(ctx context.Context, sel ast.SelectionSet, o
 			}
 		case "status":
 			out.Values[i] = ec._Member_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "duesCategory":
+			out.Values[i] = ec._Member_duesCategory(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -39678,6 +44831,44 @@ func (ec *executionContext) _MembersAgeOutPayload(ctx context.Context, sel ast.S
 	return out
 }
 
+var membersDuesCategorySetPayloadImplementors = []string{"MembersDuesCategorySetPayload"}
+
+func (ec *executionContext) _MembersDuesCategorySetPayload(ctx context.Context, sel ast.SelectionSet, obj *model.MembersDuesCategorySetPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, membersDuesCategorySetPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MembersDuesCategorySetPayload")
+		case "members":
+			out.Values[i] = ec._MembersDuesCategorySetPayload_members(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._MembersDuesCategorySetPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var membersImportPayloadImplementors = []string{"MembersImportPayload"}
 
 func (ec *executionContext) _MembersImportPayload(ctx context.Context, sel ast.SelectionSet, obj *model.MembersImportPayload) graphql.Marshaler {
@@ -40067,6 +45258,62 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "unitRatingRemove":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_unitRatingRemove(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "duesRateSet":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_duesRateSet(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "duesRateRemove":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_duesRateRemove(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "membersDuesCategorySet":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_membersDuesCategorySet(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "duesCollect":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_duesCollect(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "duesCollectionDelete":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_duesCollectionDelete(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "duesRemit":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_duesRemit(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "duesRemittanceConfirm":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_duesRemittanceConfirm(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "duesRemittanceReturn":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_duesRemittanceReturn(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -42253,6 +47500,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_pledges(ctx, field)
 				})
+		case "duesShares":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_duesShares(ctx, field)
+				})
 		case "member":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, false,
@@ -42919,6 +48172,48 @@ func (ec *executionContext) _Unit(ctx context.Context, sel ast.SelectionSet, obj
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Unit_ratings(ctx, field, obj)
+				})
+		case "duesRates":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Unit_duesRates(ctx, field, obj)
+				})
+		case "duesRatesSet":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Unit_duesRatesSet(ctx, field, obj)
+				})
+		case "dues":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Unit_dues(ctx, field, obj)
+				})
+		case "duesCollections":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Unit_duesCollections(ctx, field, obj)
+				})
+		case "duesRemittancesIn":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Unit_duesRemittancesIn(ctx, field, obj)
+				})
+		case "duesRemittancesOut":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Unit_duesRemittancesOut(ctx, field, obj)
+				})
+		case "duesOutstanding":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Unit_duesOutstanding(ctx, field, obj)
 				})
 		case "terms":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -44078,6 +49373,11 @@ func (ec *executionContext) _YearlyReport(ctx context.Context, sel ast.Selection
 		case "rating":
 			out.Values[i] = ec._YearlyReport_rating(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "dues":
+			out.Values[i] = ec._YearlyReport_dues(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "unitRatings":
@@ -45269,6 +50569,339 @@ func (ec *executionContext) marshalNDateTime2timeᚐTime(ctx context.Context, se
 	return res
 }
 
+func (ec *executionContext) marshalNDuesArrear2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐArrearᚄ(ctx context.Context, sel ast.SelectionSet, v []*dues.Arrear) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDuesArrear2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐArrear(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDuesArrear2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐArrear(ctx context.Context, sel ast.SelectionSet, v *dues.Arrear) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DuesArrear!")
+		return graphql.Null
+	}
+	return ec._DuesArrear(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNDuesCategory2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐCategory(ctx context.Context, v any) (dues.Category, error) {
+	tmp, err := model.UnmarshalString(v)
+	res := unmarshalNDuesCategory2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐCategory[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDuesCategory2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐCategory(ctx context.Context, sel ast.SelectionSet, v dues.Category) graphql.Marshaler {
+	_ = sel
+	res := model.MarshalString(marshalNDuesCategory2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐCategory[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "DuesCategory!")
+	}
+	return res
+}
+
+var (
+	unmarshalNDuesCategory2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐCategory = map[string]dues.Category{
+		"UNSALARIED": dues.Unsalaried,
+		"SALARIED":   dues.Salaried,
+		"ABROAD":     dues.Abroad,
+	}
+	marshalNDuesCategory2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐCategory = map[dues.Category]string{
+		dues.Unsalaried: "UNSALARIED",
+		dues.Salaried:   "SALARIED",
+		dues.Abroad:     "ABROAD",
+	}
+)
+
+func (ec *executionContext) unmarshalNDuesCollectInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐDuesCollectInput(ctx context.Context, v any) (model.DuesCollectInput, error) {
+	res, err := ec.unmarshalInputDuesCollectInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDuesCollectPayload2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐDuesCollectPayload(ctx context.Context, sel ast.SelectionSet, v *model.DuesCollectPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DuesCollectPayload!")
+		return graphql.Null
+	}
+	return ec._DuesCollectPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDuesCollection2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐCollectionᚄ(ctx context.Context, sel ast.SelectionSet, v []*dues.Collection) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDuesCollection2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐCollection(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDuesCollection2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐCollection(ctx context.Context, sel ast.SelectionSet, v *dues.Collection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DuesCollection!")
+		return graphql.Null
+	}
+	return ec._DuesCollection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNDuesCollectionDeleteInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐDuesCollectionDeleteInput(ctx context.Context, v any) (model.DuesCollectionDeleteInput, error) {
+	res, err := ec.unmarshalInputDuesCollectionDeleteInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDuesCollectionDeletePayload2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐDuesCollectionDeletePayload(ctx context.Context, sel ast.SelectionSet, v *model.DuesCollectionDeletePayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DuesCollectionDeletePayload!")
+		return graphql.Null
+	}
+	return ec._DuesCollectionDeletePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDuesFigures2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐDues(ctx context.Context, sel ast.SelectionSet, v report.Dues) graphql.Marshaler {
+	return ec._DuesFigures(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNDuesLedger2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐLedger(ctx context.Context, sel ast.SelectionSet, v *dues.Ledger) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DuesLedger!")
+		return graphql.Null
+	}
+	return ec._DuesLedger(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDuesMonth2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐDuesMonthᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.DuesMonth) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDuesMonth2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐDuesMonth(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDuesMonth2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐDuesMonth(ctx context.Context, sel ast.SelectionSet, v *model.DuesMonth) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DuesMonth!")
+		return graphql.Null
+	}
+	return ec._DuesMonth(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDuesPayment2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐPaymentᚄ(ctx context.Context, sel ast.SelectionSet, v []*dues.Payment) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDuesPayment2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐPayment(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDuesPayment2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐPayment(ctx context.Context, sel ast.SelectionSet, v *dues.Payment) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DuesPayment!")
+		return graphql.Null
+	}
+	return ec._DuesPayment(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNDuesPaymentInput2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐDuesPaymentInputᚄ(ctx context.Context, v any) ([]*model.DuesPaymentInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.DuesPaymentInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDuesPaymentInput2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐDuesPaymentInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNDuesPaymentInput2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐDuesPaymentInput(ctx context.Context, v any) (*model.DuesPaymentInput, error) {
+	res, err := ec.unmarshalInputDuesPaymentInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDuesRate2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐRateᚄ(ctx context.Context, sel ast.SelectionSet, v []*dues.Rate) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDuesRate2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐRate(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDuesRate2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐRate(ctx context.Context, sel ast.SelectionSet, v *dues.Rate) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DuesRate!")
+		return graphql.Null
+	}
+	return ec._DuesRate(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNDuesRateRemoveInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐDuesRateRemoveInput(ctx context.Context, v any) (model.DuesRateRemoveInput, error) {
+	res, err := ec.unmarshalInputDuesRateRemoveInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDuesRateRemovePayload2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐDuesRateRemovePayload(ctx context.Context, sel ast.SelectionSet, v *model.DuesRateRemovePayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DuesRateRemovePayload!")
+		return graphql.Null
+	}
+	return ec._DuesRateRemovePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNDuesRateSetInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐDuesRateSetInput(ctx context.Context, v any) (model.DuesRateSetInput, error) {
+	res, err := ec.unmarshalInputDuesRateSetInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDuesRateSetPayload2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐDuesRateSetPayload(ctx context.Context, sel ast.SelectionSet, v *model.DuesRateSetPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DuesRateSetPayload!")
+		return graphql.Null
+	}
+	return ec._DuesRateSetPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNDuesRemitInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐDuesRemitInput(ctx context.Context, v any) (model.DuesRemitInput, error) {
+	res, err := ec.unmarshalInputDuesRemitInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDuesRemitPayload2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐDuesRemitPayload(ctx context.Context, sel ast.SelectionSet, v *model.DuesRemitPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DuesRemitPayload!")
+		return graphql.Null
+	}
+	return ec._DuesRemitPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDuesRemittance2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐRemittanceᚄ(ctx context.Context, sel ast.SelectionSet, v []*dues.Remittance) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDuesRemittance2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐRemittance(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDuesRemittance2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐRemittance(ctx context.Context, sel ast.SelectionSet, v *dues.Remittance) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DuesRemittance!")
+		return graphql.Null
+	}
+	return ec._DuesRemittance(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNDuesRemittanceAnswerInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐDuesRemittanceAnswerInput(ctx context.Context, v any) (model.DuesRemittanceAnswerInput, error) {
+	res, err := ec.unmarshalInputDuesRemittanceAnswerInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDuesRemittanceAnswerPayload2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐDuesRemittanceAnswerPayload(ctx context.Context, sel ast.SelectionSet, v *model.DuesRemittanceAnswerPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DuesRemittanceAnswerPayload!")
+		return graphql.Null
+	}
+	return ec._DuesRemittanceAnswerPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNDuesRemittanceStatus2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐRemittanceStatus(ctx context.Context, v any) (dues.RemittanceStatus, error) {
+	tmp, err := model.UnmarshalString(v)
+	res := unmarshalNDuesRemittanceStatus2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐRemittanceStatus[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDuesRemittanceStatus2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐRemittanceStatus(ctx context.Context, sel ast.SelectionSet, v dues.RemittanceStatus) graphql.Marshaler {
+	_ = sel
+	res := model.MarshalString(marshalNDuesRemittanceStatus2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐRemittanceStatus[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "DuesRemittanceStatus!")
+	}
+	return res
+}
+
+var (
+	unmarshalNDuesRemittanceStatus2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐRemittanceStatus = map[string]dues.RemittanceStatus{
+		"PENDING":   dues.RemittancePending,
+		"CONFIRMED": dues.RemittanceConfirmed,
+		"RETURNED":  dues.RemittanceReturned,
+	}
+	marshalNDuesRemittanceStatus2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐRemittanceStatus = map[dues.RemittanceStatus]string{
+		dues.RemittancePending:   "PENDING",
+		dues.RemittanceConfirmed: "CONFIRMED",
+		dues.RemittanceReturned:  "RETURNED",
+	}
+)
+
+func (ec *executionContext) marshalNDuesShare2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐShareᚄ(ctx context.Context, sel ast.SelectionSet, v []*dues.Share) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDuesShare2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐShare(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDuesShare2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐShare(ctx context.Context, sel ast.SelectionSet, v *dues.Share) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DuesShare!")
+		return graphql.Null
+	}
+	return ec._DuesShare(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
 	res, err := graphql.UnmarshalFloatContext(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -45421,6 +51054,64 @@ func (ec *executionContext) marshalNInt2int64(ctx context.Context, sel ast.Selec
 		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNInt2ᚕint32ᚄ(ctx context.Context, v any) ([]int32, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]int32, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNInt2int32(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNInt2ᚕint32ᚄ(ctx context.Context, sel ast.SelectionSet, v []int32) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNInt2int32(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNInt2ᚕintᚄ(ctx context.Context, v any) ([]int, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]int, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNInt2int(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNInt2ᚕintᚄ(ctx context.Context, sel ast.SelectionSet, v []int) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNInt2int(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNKindCount2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐKindCount(ctx context.Context, sel ast.SelectionSet, v report.KindCount) graphql.Marshaler {
@@ -45848,6 +51539,19 @@ func (ec *executionContext) marshalNMembersAgeOutPayload2ᚖgithubᚗcomᚋsodoa
 		return graphql.Null
 	}
 	return ec._MembersAgeOutPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNMembersDuesCategorySetInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐMembersDuesCategorySetInput(ctx context.Context, v any) (model.MembersDuesCategorySetInput, error) {
+	res, err := ec.unmarshalInputMembersDuesCategorySetInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMembersDuesCategorySetPayload2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐMembersDuesCategorySetPayload(ctx context.Context, sel ast.SelectionSet, v *model.MembersDuesCategorySetPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MembersDuesCategorySetPayload!")
+		return graphql.Null
+	}
+	return ec._MembersDuesCategorySetPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNMembersImportInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐMembersImportInput(ctx context.Context, v any) (model.MembersImportInput, error) {
@@ -48034,6 +53738,91 @@ func (ec *executionContext) marshalODateTime2ᚖtimeᚐTime(ctx context.Context,
 	res := graphql.MarshalTime(*v)
 	return res
 }
+
+func (ec *executionContext) unmarshalODuesCategory2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐCategory(ctx context.Context, v any) (*dues.Category, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := model.UnmarshalString(v)
+	res := unmarshalODuesCategory2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐCategory[tmp]
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODuesCategory2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐCategory(ctx context.Context, sel ast.SelectionSet, v *dues.Category) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := model.MarshalString(marshalODuesCategory2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐCategory[*v])
+	return res
+}
+
+var (
+	unmarshalODuesCategory2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐCategory = map[string]dues.Category{
+		"UNSALARIED": dues.Unsalaried,
+		"SALARIED":   dues.Salaried,
+		"ABROAD":     dues.Abroad,
+	}
+	marshalODuesCategory2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐCategory = map[dues.Category]string{
+		dues.Unsalaried: "UNSALARIED",
+		dues.Salaried:   "SALARIED",
+		dues.Abroad:     "ABROAD",
+	}
+)
+
+func (ec *executionContext) marshalODuesCollection2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐCollection(ctx context.Context, sel ast.SelectionSet, v *dues.Collection) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._DuesCollection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalODuesRate2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐRate(ctx context.Context, sel ast.SelectionSet, v *dues.Rate) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._DuesRate(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalODuesRemittance2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐRemittance(ctx context.Context, sel ast.SelectionSet, v *dues.Remittance) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._DuesRemittance(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalODuesRemittanceStatus2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐRemittanceStatus(ctx context.Context, v any) (*dues.RemittanceStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := model.UnmarshalString(v)
+	res := unmarshalODuesRemittanceStatus2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐRemittanceStatus[tmp]
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODuesRemittanceStatus2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐRemittanceStatus(ctx context.Context, sel ast.SelectionSet, v *dues.RemittanceStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := model.MarshalString(marshalODuesRemittanceStatus2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐRemittanceStatus[*v])
+	return res
+}
+
+var (
+	unmarshalODuesRemittanceStatus2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐRemittanceStatus = map[string]dues.RemittanceStatus{
+		"PENDING":   dues.RemittancePending,
+		"CONFIRMED": dues.RemittanceConfirmed,
+		"RETURNED":  dues.RemittanceReturned,
+	}
+	marshalODuesRemittanceStatus2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐRemittanceStatus = map[dues.RemittanceStatus]string{
+		dues.RemittancePending:   "PENDING",
+		dues.RemittanceConfirmed: "CONFIRMED",
+		dues.RemittanceReturned:  "RETURNED",
+	}
+)
 
 func (ec *executionContext) unmarshalOEarlyAgeOutReason2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐEarlyReason(ctx context.Context, v any) (*member.EarlyReason, error) {
 	if v == nil {

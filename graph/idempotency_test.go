@@ -133,6 +133,7 @@ func TestEveryCreateIsIdempotent(t *testing.T) {
 	}()
 	member := tr.member(t, tr.branchA, "Phạm Minh Khôi", nil)
 	act := tr.activity(t, tr.branchA, "Hiến máu nhân đạo", nil)
+	payer := tr.member(t, tr.branchA, "Đinh Thị Thu", nil)
 	for _, tt := range []struct {
 		mutation, inputType, payload, table string
 		input                               map[string]any
@@ -161,6 +162,11 @@ func TestEveryCreateIsIdempotent(t *testing.T) {
 			"version": 1, "toUnitId": tr.branchB, "issuedOn": "2023-01-01"}},
 		{"partyReferralCreate", "PartyReferralCreateInput", "partyReferral", "party_referrals", map[string]any{"memberId": member,
 			"introducedOn": "2022-05-19", "decisionNumber": "03-GT/ĐTN"}},
+		// The collection first: the remittance sends part of what it owes upward.
+		{"duesCollect", "DuesCollectInput", "collection", "dues_collections", map[string]any{"unitId": tr.branchA,
+			"collectedOn": "2025-06-30", "payments": []map[string]any{{"memberId": payer, "year": 2025, "months": []int{4, 5, 6}}}}},
+		{"duesRemit", "DuesRemitInput", "remittance", "dues_remittances", map[string]any{"unitId": tr.branchA,
+			"amount": 1000, "sentOn": "2025-07-02"}},
 		{"memberCreate", "MemberCreateInput", "member", "members", map[string]any{"unitId": tr.branchA, "fullName": "Võ Thị Hạnh",
 			"gender": "FEMALE", "birthDate": "2001-05-06", "joinedOn": "2018-03-26"}},
 	} {

@@ -14,6 +14,7 @@ import (
 	"github.com/sodoan/sodoan/internal/activity"
 	"github.com/sodoan/sodoan/internal/apperr"
 	"github.com/sodoan/sodoan/internal/award"
+	"github.com/sodoan/sodoan/internal/dues"
 	"github.com/sodoan/sodoan/internal/loader"
 	"github.com/sodoan/sodoan/internal/member"
 	"github.com/sodoan/sodoan/internal/org"
@@ -404,21 +405,47 @@ func (r *Resolver) unitTransfers(ctx context.Context, unitID int64, in bool, sta
 	if err := canManageUnit(ctx, unitID); err != nil {
 		return nil, err
 	}
-	l := member.TransferList{UnitID: unitID, In: in, Status: member.TransferPending, First: 50}
+	n, err := boundedFirst(first, 50, member.MaxTransfersListed)
+	if err != nil {
+		return nil, err
+	}
+	l := member.TransferList{UnitID: unitID, In: in, Status: member.TransferPending, First: n}
 	if status != nil {
 		l.Status = *status
-	}
-	if first != nil {
-		if *first < 0 || *first > member.MaxTransfersListed {
-			return nil, &apperr.Error{Code: apperr.BadUserInput, Field: []string{"first"},
-				Message: fmt.Sprintf("first must be between 0 and %d", member.MaxTransfersListed),
-				VI:      fmt.Sprintf("first phải từ 0 đến %d.", member.MaxTransfersListed)}
-		}
-		l.First = int(*first)
 	}
 	list, err := r.MemberStore.Transfers(ctx, l)
 	if list == nil {
 		list = []*member.MemberTransfer{}
 	}
 	return list, err
+}
+
+// unitRemittances lists a unit's dues remittances in (from the units
+// below) or out (to the level above), for its officers.
+func (r *Resolver) unitRemittances(ctx context.Context, unitID int64, in bool, status *dues.RemittanceStatus, first *int32) ([]*dues.Remittance, error) {
+	if err := canManageUnit(ctx, unitID); err != nil {
+		return nil, err
+	}
+	n, err := boundedFirst(first, 50, dues.MaxListed)
+	if err != nil {
+		return nil, err
+	}
+	list, err := r.DuesStore.Remittances(ctx, dues.RemittanceList{UnitID: unitID, In: in, Status: status, First: n})
+	if list == nil {
+		list = []*dues.Remittance{}
+	}
+	return list, err
+}
+
+// boundedFirst is a plain list's page size: def when left out, else
+// between 0 and most.
+func boundedFirst(first *int32, def, most int) (int, error) {
+	if first == nil {
+		return def, nil
+	}
+	if *first < 0 || int(*first) > most {
+		return 0, &apperr.Error{Code: apperr.BadUserInput, Field: []string{"first"},
+			Message: fmt.Sprintf("first must be between 0 and %d", most), VI: fmt.Sprintf("first phải từ 0 đến %d.", most)}
+	}
+	return int(*first), nil
 }

@@ -163,6 +163,9 @@ func (r *mutationResolver) MemberCreate(ctx context.Context, input model.MemberC
 		if p := value(input.Position); p != nil {
 			in.Position = *p
 		}
+		if c := value(input.DuesCategory); c != nil {
+			in.DuesCategory = *c
+		}
 		if a := value(input.Arrival); a != nil {
 			in.Arrival = &member.Arrival{FromExternal: a.FromExternal, On: a.On, DecisionNumber: value(a.DecisionNumber)}
 		}
@@ -179,7 +182,7 @@ func (r *mutationResolver) MemberUpdate(ctx context.Context, input model.MemberU
 			ID: id, Version: input.Version, FullName: value(input.FullName), Gender: value(input.Gender),
 			BirthDate: value(input.BirthDate), JoinedOn: value(input.JoinedOn), Position: value(input.Position),
 			CardNumber: optional(input.CardNumber), Phone: optional(input.Phone), Email: optional(input.Email),
-			Address: optional(input.Address),
+			Address: optional(input.Address), DuesCategory: value(input.DuesCategory),
 		})
 		return respond(ctx, &model.MemberUpdatePayload{Member: m}, err)
 	})

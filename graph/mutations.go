@@ -6,6 +6,7 @@ import (
 
 	"github.com/sodoan/sodoan/graph/model"
 	"github.com/sodoan/sodoan/internal/account"
+	"github.com/sodoan/sodoan/internal/dues"
 	"github.com/sodoan/sodoan/internal/member"
 	"github.com/sodoan/sodoan/internal/validate"
 )
@@ -119,5 +120,15 @@ func (r *Resolver) answerTransfer(ctx context.Context, input model.MemberTransfe
 	return write(ctx, err, func() (*model.MemberTransferAnswerPayload, error) {
 		t, err := answer(ctx, member.AnswerInput{ID: id, Version: input.Version, On: input.On, Note: value(input.Note)})
 		return respond(ctx, &model.MemberTransferAnswerPayload{Transfer: t}, err)
+	})
+}
+
+// answerRemittance runs the receiving unit's answer to a dues remittance.
+func (r *Resolver) answerRemittance(ctx context.Context, input model.DuesRemittanceAnswerInput,
+	answer func(context.Context, dues.AnswerInput) (*dues.Remittance, error)) (*model.DuesRemittanceAnswerPayload, error) {
+	id, err := inputID(model.KindRemittance, input.ID, "id")
+	return write(ctx, err, func() (*model.DuesRemittanceAnswerPayload, error) {
+		rm, err := answer(ctx, dues.AnswerInput{ID: id, Version: input.Version, On: input.On, Note: value(input.Note)})
+		return respond(ctx, &model.DuesRemittanceAnswerPayload{Remittance: rm}, err)
 	})
 }

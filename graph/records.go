@@ -8,6 +8,7 @@ import (
 	"github.com/sodoan/sodoan/graph/model"
 	"github.com/sodoan/sodoan/internal/activity"
 	"github.com/sodoan/sodoan/internal/award"
+	"github.com/sodoan/sodoan/internal/dues"
 	"github.com/sodoan/sodoan/internal/loader"
 	"github.com/sodoan/sodoan/internal/member"
 	"github.com/sodoan/sodoan/internal/news"
@@ -145,6 +146,21 @@ func init() {
 			load: func(l *loader.Loaders) *dataloadgen.Loader[int64, *member.MemberTransfer] { return l.Transfer },
 			unit: unitOf(func(t *member.MemberTransfer) int64 { return t.ToUnitID }), // the receiving unit answers it
 			see:  visibleTransfer}.record(),
+		typed[dues.Collection]{kind: model.KindDuesCollection, table: "dues_collections",
+			load: func(l *loader.Loaders) *dataloadgen.Loader[int64, *dues.Collection] { return l.DuesCollection },
+			unit: unitOf(func(c *dues.Collection) int64 { return c.UnitID }),
+			see: func(ctx context.Context, c *dues.Collection) (*dues.Collection, error) {
+				return c, canManageUnit(ctx, c.UnitID) // the unit's money: for its officers, as its ledger
+			}}.record(),
+		typed[dues.Remittance]{kind: model.KindRemittance, table: "dues_remittances",
+			load: func(l *loader.Loaders) *dataloadgen.Loader[int64, *dues.Remittance] { return l.DuesRemittance },
+			unit: unitOf(func(r *dues.Remittance) int64 { return r.ToUnitID }), // the receiving unit answers it
+			see: func(ctx context.Context, r *dues.Remittance) (*dues.Remittance, error) {
+				if canManageUnit(ctx, r.UnitID) == nil {
+					return r, nil
+				}
+				return r, canManageUnit(ctx, r.ToUnitID) // officers of either end
+			}}.record(),
 		recordType{kind: model.KindAccount, table: "accounts", node: accountNode},
 	)
 }

@@ -72,7 +72,7 @@ func reportParts(ctx context.Context) report.Parts {
 func partsOf(oc *graphql.OperationContext, fields []graphql.CollectedField) report.Parts {
 	var p report.Parts
 	// The fields that each need one part of the report and nothing more.
-	needs := map[string]*bool{"ratings": &p.Ratings, "rating": &p.Ratings, "unitRatings": &p.Ratings, "newsPublished": &p.News,
+	needs := map[string]*bool{"ratings": &p.Ratings, "rating": &p.Ratings, "unitRatings": &p.Ratings, "newsPublished": &p.News, "dues": &p.Dues,
 		"commendationsReceived": &p.Commendations, "commendationsGiven": &p.Commendations,
 		"monthly": &p.Monthly, "committee": &p.Committee, "own": &p.Breakdown, "children": &p.Breakdown}
 	for _, f := range fields {

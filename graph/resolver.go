@@ -8,6 +8,7 @@ import (
 	"github.com/sodoan/sodoan/internal/account"
 	"github.com/sodoan/sodoan/internal/activity"
 	"github.com/sodoan/sodoan/internal/award"
+	"github.com/sodoan/sodoan/internal/dues"
 	"github.com/sodoan/sodoan/internal/loader"
 	"github.com/sodoan/sodoan/internal/member"
 	"github.com/sodoan/sodoan/internal/news"
@@ -30,6 +31,7 @@ type Resolver struct {
 	ReportStore   *report.Store
 	NewsStore     *news.Store
 	Timeline      *org.Timeline
+	DuesStore     *dues.Store
 }
 
 // NewResolver wires the stores on pool; policy sets the sign-in rules.
@@ -45,10 +47,11 @@ func NewResolver(pool *pgxpool.Pool, version string, policy account.Policy) *Res
 		ReportStore:   report.NewStore(pool),
 		NewsStore:     news.NewStore(pool),
 		Timeline:      org.NewTimeline(pool),
+		DuesStore:     dues.NewStore(pool),
 	}
 }
 
 // Stores are the loaders' sources.
 func (r *Resolver) Stores() loader.Stores {
-	return loader.Stores{Org: r.UnitStore, Members: r.MemberStore, Activity: r.ActivityStore, Award: r.AwardStore, Accounts: r.AccountStore, News: r.NewsStore, Reports: r.ReportStore, Timeline: r.Timeline}
+	return loader.Stores{Org: r.UnitStore, Members: r.MemberStore, Activity: r.ActivityStore, Award: r.AwardStore, Accounts: r.AccountStore, News: r.NewsStore, Reports: r.ReportStore, Timeline: r.Timeline, Dues: r.DuesStore}
 }

@@ -117,6 +117,17 @@ var mutationRules = withRecords(map[string]rule{
 	"unitRatingRemove": {who: managers, targets: []target{parentOf("input", "unitId")}},
 
 	"postSetStatus": {who: managers, targets: records(model.KindPost, "input", "id")},
+
+	// Union dues: a unit's rates and collections by its officers; a
+	// remittance by the sender's, answered by the receiver's.
+	"duesRateSet":            {who: managers, targets: units("input", "unitId")},
+	"duesRateRemove":         {who: managers, targets: units("input", "unitId")},
+	"membersDuesCategorySet": {who: managers, targets: records(model.KindMember, "input", "memberIds", each)},
+	"duesCollect":            {who: managers, targets: units("input", "unitId"), creates: true},
+	"duesCollectionDelete":   {who: managers, targets: records(model.KindDuesCollection, "input", "id")},
+	"duesRemit":              {who: managers, targets: units("input", "unitId"), creates: true},
+	"duesRemittanceConfirm":  {who: managers, targets: records(model.KindRemittance, "input", "id")},
+	"duesRemittanceReturn":   {who: managers, targets: records(model.KindRemittance, "input", "id")},
 }, map[string]model.Kind{
 	// Made, changed and deleted the plain way: see withRecords.
 	"member": model.KindMember, "campaign": model.KindCampaign, "activity": model.KindActivity,

@@ -153,6 +153,7 @@ var unaudited = map[string]string{
 	"photos":              "image bytes; the post that shows them is audited",
 	"member_list_uploads": "uploaded spreadsheets, kept a day; the members an import writes are audited",
 	"member_imports":      "the log of imports itself; the members an import writes are audited",
+	"dues_shares":         "rules of the whole Union, changed only by migrations",
 	"post_photos":         "which photos a post shows; the post is audited",
 	"site_visits":         "anonymous visit counts",
 	"post_views":          "anonymous visit counts",
@@ -206,7 +207,7 @@ func TestEveryRecordsTableIsAudited(t *testing.T) {
 // publicMemberFields are the fields of Member that are not personal data:
 // those who may see the member see them.
 var publicMemberFields = []string{"id", "fullName", "gender", "joinedOn", "position", "status", "unit",
-	"participations", "volunteerHours", "commendations", "version"}
+	"participations", "volunteerHours", "commendations", "version", "duesCategory"}
 
 // Every field of Member is classified: marked @personal or listed as
 // public; and the audit log hides each personal field's column (or

@@ -14,25 +14,27 @@ type Kind string
 // Kinds of records reachable through node(id:). The strings are part of
 // every ID handed out: never rename one.
 const (
-	KindUnit         Kind = "Unit"
-	KindMember       Kind = "Member"
-	KindActivity     Kind = "Activity"
-	KindCampaign     Kind = "Campaign"
-	KindContribution Kind = "Contribution"
-	KindCommendation Kind = "Commendation"
-	KindPledge       Kind = "Pledge"
-	KindAccount      Kind = "Account"
-	KindAuditEntry   Kind = "AuditEntry"
-	KindPlanTarget   Kind = "PlanTarget"
-	KindPost         Kind = "Post"
-	KindPhoto        Kind = "Photo"
-	KindUnitChange   Kind = "UnitChange"
-	KindPosition     Kind = "Position"
-	KindTerm         Kind = "CommitteeTerm"
-	KindReferral     Kind = "PartyReferral"
-	KindTransfer     Kind = "MemberTransfer"
-	KindMemberList   Kind = "MemberList"   // an uploaded spreadsheet, not a Node
-	KindMemberImport Kind = "MemberImport" // an import's log entry, not a Node
+	KindUnit           Kind = "Unit"
+	KindMember         Kind = "Member"
+	KindActivity       Kind = "Activity"
+	KindCampaign       Kind = "Campaign"
+	KindContribution   Kind = "Contribution"
+	KindCommendation   Kind = "Commendation"
+	KindPledge         Kind = "Pledge"
+	KindAccount        Kind = "Account"
+	KindAuditEntry     Kind = "AuditEntry"
+	KindPlanTarget     Kind = "PlanTarget"
+	KindPost           Kind = "Post"
+	KindPhoto          Kind = "Photo"
+	KindUnitChange     Kind = "UnitChange"
+	KindPosition       Kind = "Position"
+	KindTerm           Kind = "CommitteeTerm"
+	KindReferral       Kind = "PartyReferral"
+	KindTransfer       Kind = "MemberTransfer"
+	KindDuesCollection Kind = "DuesCollection"
+	KindRemittance     Kind = "DuesRemittance"
+	KindMemberList     Kind = "MemberList"   // an uploaded spreadsheet, not a Node
+	KindMemberImport   Kind = "MemberImport" // an import's log entry, not a Node
 )
 
 // EncodeID makes the opaque global ID of a record: base64url of "Kind:key".

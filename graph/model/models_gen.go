@@ -13,6 +13,7 @@ import (
 	"github.com/sodoan/sodoan/internal/account"
 	"github.com/sodoan/sodoan/internal/activity"
 	"github.com/sodoan/sodoan/internal/award"
+	"github.com/sodoan/sodoan/internal/dues"
 	"github.com/sodoan/sodoan/internal/member"
 	"github.com/sodoan/sodoan/internal/news"
 	"github.com/sodoan/sodoan/internal/org"
@@ -375,6 +376,113 @@ type ContributionUpdatePayload struct {
 	UserErrors   []*UserError           `json:"userErrors"`
 }
 
+type DuesCollectInput struct {
+	UnitID      string    `json:"unitId"`
+	CollectedOn time.Time `json:"collectedOn"`
+	// At most 1000 members.
+	Payments []*DuesPaymentInput        `json:"payments"`
+	Note     graphql.Omittable[*string] `json:"note,omitempty"`
+	// Makes the create safe to retry: a key of your choosing (a UUID, say), the
+	// same each time this request is resent. If a request with this key already
+	// created the record, that record is returned and nothing new is created.
+	// Honoured for 24 hours per account; the same key with a different input is
+	// refused (DUPLICATE on this field).
+	IdempotencyKey graphql.Omittable[*string] `json:"idempotencyKey,omitempty"`
+}
+
+type DuesCollectPayload struct {
+	Collection *dues.Collection `json:"collection,omitempty"`
+	UserErrors []*UserError     `json:"userErrors"`
+}
+
+type DuesCollectionDeleteInput struct {
+	ID      string `json:"id"`
+	Version int32  `json:"version"`
+}
+
+type DuesCollectionDeletePayload struct {
+	DeletedID  *string      `json:"deletedId,omitempty"`
+	UserErrors []*UserError `json:"userErrors"`
+}
+
+type DuesMonth struct {
+	Month int32 `json:"month"`
+	// Members who paid for the month.
+	Payers int32 `json:"payers"`
+	Amount int64 `json:"amount"`
+}
+
+type DuesPaymentInput struct {
+	MemberID string `json:"memberId"`
+	Year     int32  `json:"year"`
+	// Months of the year paid, 1 to 12 (three at once for members often away).
+	Months []int32 `json:"months"`
+	// What the member paid for each month; left out, the member's rate. Less than the rate is refused.
+	MonthlyAmount graphql.Omittable[*int64] `json:"monthlyAmount,omitempty"`
+}
+
+type DuesRateRemoveInput struct {
+	UnitID    string        `json:"unitId"`
+	Category  dues.Category `json:"category"`
+	FromYear  int32         `json:"fromYear"`
+	FromMonth int32         `json:"fromMonth"`
+}
+
+type DuesRateRemovePayload struct {
+	// The unit whose rate was removed.
+	Unit       *org.Unit    `json:"unit,omitempty"`
+	UserErrors []*UserError `json:"userErrors"`
+}
+
+type DuesRateSetInput struct {
+	UnitID        string        `json:"unitId"`
+	Category      dues.Category `json:"category"`
+	MonthlyAmount int64         `json:"monthlyAmount"`
+	// The first month the rate applies to.
+	FromYear       int32                      `json:"fromYear"`
+	FromMonth      int32                      `json:"fromMonth"`
+	DecisionNumber graphql.Omittable[*string] `json:"decisionNumber,omitempty"`
+}
+
+type DuesRateSetPayload struct {
+	Rate       *dues.Rate   `json:"rate,omitempty"`
+	UserErrors []*UserError `json:"userErrors"`
+}
+
+type DuesRemitInput struct {
+	UnitID string `json:"unitId"`
+	// Left out: all the unit owes the level above. More than that is refused.
+	Amount graphql.Omittable[*int64]  `json:"amount,omitempty"`
+	SentOn time.Time                  `json:"sentOn"`
+	Number graphql.Omittable[*string] `json:"number,omitempty"`
+	Note   graphql.Omittable[*string] `json:"note,omitempty"`
+	// Makes the create safe to retry: a key of your choosing (a UUID, say), the
+	// same each time this request is resent. If a request with this key already
+	// created the record, that record is returned and nothing new is created.
+	// Honoured for 24 hours per account; the same key with a different input is
+	// refused (DUPLICATE on this field).
+	IdempotencyKey graphql.Omittable[*string] `json:"idempotencyKey,omitempty"`
+}
+
+type DuesRemitPayload struct {
+	Remittance *dues.Remittance `json:"remittance,omitempty"`
+	UserErrors []*UserError     `json:"userErrors"`
+}
+
+type DuesRemittanceAnswerInput struct {
+	ID      string `json:"id"`
+	Version int32  `json:"version"`
+	// The day the money arrived (or was found not to).
+	On time.Time `json:"on"`
+	// Why it is returned (required then), or a remark.
+	Note graphql.Omittable[*string] `json:"note,omitempty"`
+}
+
+type DuesRemittanceAnswerPayload struct {
+	Remittance *dues.Remittance `json:"remittance,omitempty"`
+	UserErrors []*UserError     `json:"userErrors"`
+}
+
 type GuestInput struct {
 	Name  string                     `json:"name"`
 	Title graphql.Omittable[*string] `json:"title,omitempty"`
@@ -441,6 +549,8 @@ type MemberCreateInput struct {
 	Phone      graphql.Omittable[*string]             `json:"phone,omitempty"`
 	Email      graphql.Omittable[*string]             `json:"email,omitempty"`
 	Address    graphql.Omittable[*string]             `json:"address,omitempty"`
+	// What the member pays union dues (đoàn phí) by.
+	DuesCategory graphql.Omittable[*dues.Category] `json:"duesCategory,omitempty"`
 	// Makes the create safe to retry: a key of your choosing (a UUID, say), the
 	// same each time this request is resent. If a request with this key already
 	// created the record, that record is returned and nothing new is created.
@@ -569,15 +679,16 @@ type MemberUpdateInput struct {
 	ID      string `json:"id"`
 	Version int32  `json:"version"`
 	// New values; a field left out is unchanged, an explicit null clears an optional one.
-	FullName   graphql.Omittable[*string]          `json:"fullName,omitempty"`
-	Gender     graphql.Omittable[*member.Gender]   `json:"gender,omitempty"`
-	BirthDate  graphql.Omittable[*time.Time]       `json:"birthDate,omitempty"`
-	JoinedOn   graphql.Omittable[*time.Time]       `json:"joinedOn,omitempty"`
-	CardNumber graphql.Omittable[*string]          `json:"cardNumber,omitempty"`
-	Position   graphql.Omittable[*member.Position] `json:"position,omitempty"`
-	Phone      graphql.Omittable[*string]          `json:"phone,omitempty"`
-	Email      graphql.Omittable[*string]          `json:"email,omitempty"`
-	Address    graphql.Omittable[*string]          `json:"address,omitempty"`
+	FullName     graphql.Omittable[*string]          `json:"fullName,omitempty"`
+	Gender       graphql.Omittable[*member.Gender]   `json:"gender,omitempty"`
+	BirthDate    graphql.Omittable[*time.Time]       `json:"birthDate,omitempty"`
+	JoinedOn     graphql.Omittable[*time.Time]       `json:"joinedOn,omitempty"`
+	CardNumber   graphql.Omittable[*string]          `json:"cardNumber,omitempty"`
+	Position     graphql.Omittable[*member.Position] `json:"position,omitempty"`
+	Phone        graphql.Omittable[*string]          `json:"phone,omitempty"`
+	Email        graphql.Omittable[*string]          `json:"email,omitempty"`
+	Address      graphql.Omittable[*string]          `json:"address,omitempty"`
+	DuesCategory graphql.Omittable[*dues.Category]   `json:"duesCategory,omitempty"`
 }
 
 type MemberUpdatePayload struct {
@@ -596,6 +707,17 @@ type MembersAgeOutInput struct {
 
 type MembersAgeOutPayload struct {
 	// The members, now AGED_OUT, in the order given.
+	Members    []*member.Member `json:"members,omitempty"`
+	UserErrors []*UserError     `json:"userErrors"`
+}
+
+type MembersDuesCategorySetInput struct {
+	// At most 1000 members.
+	MemberIds []string      `json:"memberIds"`
+	Category  dues.Category `json:"category"`
+}
+
+type MembersDuesCategorySetPayload struct {
 	Members    []*member.Member `json:"members,omitempty"`
 	UserErrors []*UserError     `json:"userErrors"`
 }

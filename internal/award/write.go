@@ -342,9 +342,7 @@ func (s *Store) Sign(ctx context.Context, pledgeID int64, memberIDs []int64, sig
 		v.Add(validate.Input("memberIds"), validate.TooLong, fmt.Sprintf("Tối đa %d đoàn viên mỗi lần.", maxSigners),
 			fmt.Sprintf("At most %d members at once.", maxSigners))
 	}
-	if signedOn.After(s.now()) {
-		v.Add(validate.Input("signedOn"), validate.OutOfRange, "Không được sau hôm nay.", "Cannot be in the future.")
-	}
+	v.NotFuture(validate.Input("signedOn"), signedOn, s.now())
 	var out *Pledge
 	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		p, err := lockPledge(ctx, tx, validate.Input("pledgeId"), pledgeID)

@@ -45,3 +45,14 @@ func Parse(s string) (time.Time, error) {
 func Format(t time.Time) string {
 	return t.Format("02/01/2006")
 }
+
+// Vietnam is the zone users name their days in: fixed UTC+7, without
+// daylight saving.
+var Vietnam = time.FixedZone("ICT", 7*60*60)
+
+// Today is the day it is at now in Vietnam, as a UTC midnight (how dates
+// are read from the database).
+func Today(now time.Time) time.Time {
+	y, m, d := now.In(Vietnam).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}

@@ -15,6 +15,7 @@ import (
 	"github.com/sodoan/sodoan/internal/activity"
 	"github.com/sodoan/sodoan/internal/award"
 	"github.com/sodoan/sodoan/internal/ctxvalue"
+	"github.com/sodoan/sodoan/internal/dues"
 	"github.com/sodoan/sodoan/internal/member"
 	"github.com/sodoan/sodoan/internal/news"
 	"github.com/sodoan/sodoan/internal/org"
@@ -32,6 +33,7 @@ type Stores struct {
 	News     *news.Store
 	Reports  *report.Store
 	Timeline *org.Timeline
+	Dues     *dues.Store
 }
 
 // HoursKey asks for a member's volunteer hours in a year (Year 0: all years).
@@ -90,7 +92,11 @@ type Loaders struct {
 	PartyReferral   *dataloadgen.Loader[int64, *member.PartyReferral]
 	MemberReferrals *dataloadgen.Loader[int64, []*member.PartyReferral]
 	// Transfer is by transfer id; MemberTransfers by member.
-	Transfer        *dataloadgen.Loader[int64, *member.MemberTransfer]
+	Transfer *dataloadgen.Loader[int64, *member.MemberTransfer]
+	// DuesCollection and DuesRemittance are by id; DuesPayments by collection.
+	DuesCollection  *dataloadgen.Loader[int64, *dues.Collection]
+	DuesRemittance  *dataloadgen.Loader[int64, *dues.Remittance]
+	DuesPayments    *dataloadgen.Loader[int64, []*dues.Payment]
 	MemberTransfers *dataloadgen.Loader[int64, []*member.MemberTransfer]
 	MemberHours     *dataloadgen.Loader[HoursKey, float64]
 	Guests          *dataloadgen.Loader[int64, []activity.Guest]
@@ -193,6 +199,9 @@ func (l *Loaders) perParent(s Stores, opt dataloadgen.Option) {
 	l.PartyReferral = dataloadgen.NewMappedLoader(s.Members.ReferralsByIDs, opt)
 	l.MemberReferrals = dataloadgen.NewLoader(all(s.Members.ReferralsOf), opt)
 	l.Transfer = dataloadgen.NewMappedLoader(s.Members.TransfersByIDs, opt)
+	l.DuesCollection = dataloadgen.NewMappedLoader(s.Dues.CollectionsByIDs, opt)
+	l.DuesRemittance = dataloadgen.NewMappedLoader(s.Dues.RemittancesByIDs, opt)
+	l.DuesPayments = dataloadgen.NewLoader(all(s.Dues.PaymentsOf), opt)
 	l.MemberTransfers = dataloadgen.NewLoader(all(s.Members.TransfersOf), opt)
 	l.MemberHours = dataloadgen.NewLoader(func(ctx context.Context, keys []HoursKey) ([]float64, []error) {
 		return grouped(ctx, keys, HoursKey.split, func(ctx context.Context, year int, ids []int64) (map[int64]float64, error) {

@@ -3,7 +3,11 @@
 // ratings.
 package member
 
-import "time"
+import (
+	"time"
+
+	"github.com/sodoan/sodoan/internal/dues"
+)
 
 type Gender string
 
@@ -56,6 +60,8 @@ type Member struct {
 	Address    *string
 	Status     Status
 	Version    int32
+	// DuesCategory is what the member pays union dues by now.
+	DuesCategory dues.Category
 }
 
 // Event is one step of a member's history.

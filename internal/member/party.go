@@ -55,9 +55,7 @@ func (s *Store) CreateReferral(ctx context.Context, in ReferralInput) (*PartyRef
 	var v validate.Errors
 	in.DecisionNumber = v.OptionalText(validate.Input("decisionNumber"), in.DecisionNumber, maxDecision)
 	in.Note = v.OptionalText(validate.Input("note"), in.Note, maxNote)
-	if in.IntroducedOn.After(s.today()) {
-		v.Add(validate.Input("introducedOn"), validate.OutOfRange, "Không được sau hôm nay.", "Cannot be in the future.")
-	}
+	v.NotFuture(validate.Input("introducedOn"), in.IntroducedOn, s.today())
 	var out *PartyReferral
 	err := idempotency.InTx(ctx, s.pool, func(tx pgx.Tx) (int64, error) {
 		var unit *int64
@@ -123,14 +121,10 @@ func (s *Store) UpdateReferral(ctx context.Context, u ReferralUpdate) (*PartyRef
 		r.DecisionNumber = v.OptionalText(validate.Input("decisionNumber"), r.DecisionNumber, maxDecision)
 		r.AdmissionDecisionNumber = v.OptionalText(validate.Input("admissionDecisionNumber"), r.AdmissionDecisionNumber, maxDecision)
 		r.Note = v.OptionalText(validate.Input("note"), r.Note, maxNote)
-		if r.IntroducedOn.After(s.today()) {
-			v.Add(validate.Input("introducedOn"), validate.OutOfRange, "Không được sau hôm nay.", "Cannot be in the future.")
-		}
+		v.NotFuture(validate.Input("introducedOn"), r.IntroducedOn, s.today())
 		if r.AdmittedOn != nil {
 			v.NotBefore(validate.Input("admittedOn"), *r.AdmittedOn, r.IntroducedOn, "ngày giới thiệu", "introduction")
-			if r.AdmittedOn.After(s.today()) && !v.Has(validate.Input("admittedOn")) {
-				v.Add(validate.Input("admittedOn"), validate.OutOfRange, "Không được sau hôm nay.", "Cannot be in the future.")
-			}
+			v.NotFuture(validate.Input("admittedOn"), *r.AdmittedOn, s.today())
 		} else if r.AdmissionDecisionNumber != nil {
 			v.Add(validate.Input("admittedOn"), validate.Required, "Số quyết định kết nạp cần ngày kết nạp.",
 				"An admission decision needs the admission date.")

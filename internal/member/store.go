@@ -29,7 +29,7 @@ func NewStore(pool db.DB) *Store {
 }
 
 const memberColumns = `m.id, m.unit_id, m.full_name, m.gender, m.birth_date, m.joined_on, m.card_number,
-	m.position, m.phone, m.email, m.address, m.status, m.version`
+	m.position, m.phone, m.email, m.address, m.status, m.version, m.dues_category`
 
 // Columns are a member's columns for a query that joins members as m;
 // Targets are where to scan them. Other stores use them to hand back the
@@ -39,7 +39,7 @@ const Columns = memberColumns
 // Targets returns scan destinations for Columns, filling m.
 func Targets(m *Member) []any {
 	return []any{&m.ID, &m.UnitID, &m.FullName, &m.Gender, &m.BirthDate, &m.JoinedOn, &m.CardNumber,
-		&m.Position, &m.Phone, &m.Email, &m.Address, &m.Status, &m.Version}
+		&m.Position, &m.Phone, &m.Email, &m.Address, &m.Status, &m.Version, &m.DuesCategory}
 }
 
 func scanMember(row pgx.Row, extra ...any) (*Member, error) {

@@ -130,9 +130,7 @@ func (s *Store) checkAnswer(v *validate.Errors, t *MemberTransfer, a *AnswerInpu
 		v.Add(validate.Input("id"), validate.NotAllowed, "Giấy giới thiệu đã được trả lời.", "The transfer has already been answered.")
 	}
 	v.NotBefore(validate.Input("on"), a.On, t.IssuedOn, "ngày giới thiệu", "transfer's issue")
-	if a.On.After(s.today()) && !v.Has(validate.Input("on")) {
-		v.Add(validate.Input("on"), validate.OutOfRange, "Không được sau hôm nay.", "Cannot be in the future.")
-	}
+	v.NotFuture(validate.Input("on"), a.On, s.today())
 	a.Note = v.OptionalText(validate.Input("note"), a.Note, maxNote)
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/sodoan/sodoan/internal/dates"
 	"github.com/sodoan/sodoan/internal/db"
+	"github.com/sodoan/sodoan/internal/dues"
 	"github.com/sodoan/sodoan/internal/idempotency"
 	"github.com/sodoan/sodoan/internal/patch"
 	"github.com/sodoan/sodoan/internal/validate"
@@ -44,6 +45,7 @@ type CreateInput struct {
 	Phone                   *string
 	Email                   *string
 	Address                 *string
+	DuesCategory            dues.Category // empty: unsalaried
 }
 
 // Arrival describes a member transferring in from outside this system.
@@ -128,9 +130,13 @@ func (s *Store) Create(ctx context.Context, c CreateInput) (*Member, error) {
 	m := &Member{
 		UnitID: c.UnitID, FullName: c.FullName, Gender: c.Gender, BirthDate: c.BirthDate, JoinedOn: c.JoinedOn,
 		CardNumber: c.CardNumber, Position: c.Position, Phone: c.Phone, Email: c.Email, Address: c.Address, Status: Active,
+		DuesCategory: c.DuesCategory,
 	}
 	if m.Position == "" {
 		m.Position = PlainMember
+	}
+	if m.DuesCategory == "" {
+		m.DuesCategory = dues.Unsalaried
 	}
 	var v validate.Errors
 	s.checkDetails(&v, m)
@@ -141,9 +147,7 @@ func (s *Store) Create(ctx context.Context, c CreateInput) (*Member, error) {
 		arrival.FromExternal = v.Text(validate.Input("arrival", "fromExternal"), arrival.FromExternal, true, maxExternal)
 		arrival.DecisionNumber = v.OptionalText(validate.Input("arrival", "decisionNumber"), arrival.DecisionNumber, maxDecision)
 		v.NotBefore(validate.Input("arrival", "on"), arrival.On, m.JoinedOn, "ngày vào Đoàn", "joining date")
-		if arrival.On.After(s.today()) {
-			v.Add(validate.Input("arrival", "on"), validate.OutOfRange, "Không được sau hôm nay.", "Cannot be in the future.")
-		}
+		v.NotFuture(validate.Input("arrival", "on"), arrival.On, s.today())
 	}
 
 	var created *Member
@@ -156,9 +160,9 @@ func (s *Store) Create(ctx context.Context, c CreateInput) (*Member, error) {
 		}
 		var err error
 		created, err = scanMember(tx.QueryRow(ctx, `INSERT INTO members AS m
-			(unit_id, full_name, gender, birth_date, joined_on, card_number, position, phone, email, address)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING `+memberColumns,
-			m.UnitID, m.FullName, m.Gender, m.BirthDate, m.JoinedOn, m.CardNumber, m.Position, m.Phone, m.Email, m.Address))
+			(unit_id, full_name, gender, birth_date, joined_on, card_number, position, phone, email, address, dues_category)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING `+memberColumns,
+			m.UnitID, m.FullName, m.Gender, m.BirthDate, m.JoinedOn, m.CardNumber, m.Position, m.Phone, m.Email, m.Address, m.DuesCategory))
 		if err != nil {
 			return 0, duplicateCard(fmt.Errorf("insert member: %w", err))
 		}
@@ -179,17 +183,18 @@ func (s *Store) Create(ctx context.Context, c CreateInput) (*Member, error) {
 
 // UpdateInput corrects a member's details; nil fields are kept.
 type UpdateInput struct {
-	ID         int64
-	Version    int32
-	FullName   *string
-	Gender     *Gender
-	BirthDate  *time.Time
-	JoinedOn   *time.Time
-	CardNumber patch.Optional[string]
-	Position   *Position
-	Phone      patch.Optional[string]
-	Email      patch.Optional[string]
-	Address    patch.Optional[string]
+	ID           int64
+	Version      int32
+	FullName     *string
+	Gender       *Gender
+	BirthDate    *time.Time
+	JoinedOn     *time.Time
+	CardNumber   patch.Optional[string]
+	Position     *Position
+	Phone        patch.Optional[string]
+	Email        patch.Optional[string]
+	Address      patch.Optional[string]
+	DuesCategory *dues.Category
 }
 
 // lockCurrent locks the member being changed and checks the caller's version.
@@ -208,6 +213,7 @@ func (s *Store) Update(ctx context.Context, u UpdateInput) (*Member, error) {
 		patch.Set(&m.BirthDate, u.BirthDate)
 		patch.Set(&m.JoinedOn, u.JoinedOn)
 		patch.Set(&m.Position, u.Position)
+		patch.Set(&m.DuesCategory, u.DuesCategory)
 		u.CardNumber.Apply(&m.CardNumber)
 		u.Phone.Apply(&m.Phone)
 		u.Email.Apply(&m.Email)
@@ -219,9 +225,9 @@ func (s *Store) Update(ctx context.Context, u UpdateInput) (*Member, error) {
 		}
 		updated, err := scanMember(tx.QueryRow(ctx, `UPDATE members AS m SET full_name = $2, gender = $3, birth_date = $4,
 			joined_on = $5, card_number = $6, position = $7, phone = $8, email = $9, address = $10,
-			version = version + 1, updated_at = now()
+			dues_category = $11, version = version + 1, updated_at = now()
 			WHERE id = $1 RETURNING `+memberColumns,
-			m.ID, m.FullName, m.Gender, m.BirthDate, m.JoinedOn, m.CardNumber, m.Position, m.Phone, m.Email, m.Address))
+			m.ID, m.FullName, m.Gender, m.BirthDate, m.JoinedOn, m.CardNumber, m.Position, m.Phone, m.Email, m.Address, m.DuesCategory))
 		if err != nil {
 			return nil, duplicateCard(fmt.Errorf("update member %d: %w", m.ID, err))
 		}
@@ -257,9 +263,7 @@ func (s *Store) checkMove(ctx context.Context, tx pgx.Tx, v *validate.Errors, m 
 	if last != nil && !v.Has(onField) {
 		v.NotBefore(onField, on, *last, "sự kiện gần nhất của đoàn viên", "member's latest recorded event")
 	}
-	if on.After(s.today()) && !v.Has(onField) {
-		v.Add(onField, validate.OutOfRange, "Không được sau hôm nay.", "Cannot be in the future.")
-	}
+	v.NotFuture(onField, on, s.today())
 	return nil
 }
 

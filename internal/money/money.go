@@ -88,3 +88,24 @@ func Parse(s string) (int64, error) {
 	}
 	return n, nil
 }
+
+// Group writes n with dots between thousands, as Vietnamese does: 1.232.000.
+func Group(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte('.')
+		}
+		b.WriteRune(r)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+// Format writes an amount of đồng as users read it: 1.232.000 đ.
+func Format(n int64) string { return Group(n) + " đ" }

@@ -66,6 +66,7 @@ type Report struct {
 	Given         []Given
 	Monthly       []Month // January to December
 	NewsPublished int     // news posts published in the year
+	Dues          Dues
 	// Previous is the year before, without its own Previous or Children:
 	// the unit's subtree at that year's end, with the units merged into it
 	// during this year, so a merged unit compares with its predecessors.
@@ -95,6 +96,16 @@ type Members struct {
 	// IntroducedToParty and AdmittedToParty count the period's Party
 	// referrals and admissions, by the unit that introduced the member.
 	IntroducedToParty, AdmittedToParty int
+}
+
+// Dues is the period's union dues (đoàn phí): what the units of the
+// subtree collected from their members, and what the unit itself received
+// from the units below it and sent to the one above.
+type Dues struct {
+	Collected    int64
+	MemberMonths int
+	Received     int64 // confirmed in the period
+	Remitted     int64 // sent in the period, unless returned
 }
 
 // KindCount is a number of activities of one kind.
@@ -238,6 +249,7 @@ type Parts struct {
 	Ratings       bool
 	Commendations bool // received and given
 	News          bool
+	Dues          bool // collected in the subtree, received and remitted by the unit
 	Committee     bool
 	Breakdown     bool // the unit's own row and one per unit directly below
 	// Attendances builds the year's attendances member by member
@@ -266,8 +278,8 @@ type PledgePage struct {
 
 // All is every section, the previous year's included.
 var All = Parts{Members: true, YearStart: true, Activities: true, Notable: true, Monthly: true, Pledges: true, Ratings: true,
-	Commendations: true, News: true, Committee: true, Breakdown: true,
-	Previous: &Parts{Members: true, YearStart: true, Activities: true, Pledges: true, Ratings: true, Commendations: true, News: true}}
+	Commendations: true, News: true, Dues: true, Committee: true, Breakdown: true,
+	Previous: &Parts{Members: true, YearStart: true, Activities: true, Pledges: true, Ratings: true, Commendations: true, News: true, Dues: true}}
 
 // PlanParts is what a plan's actual figures (Actual) and suggestions
 // (Suggest, from the previous year) read.
@@ -276,7 +288,7 @@ var PlanParts = Parts{Members: true, Activities: true, Pledges: true, Ratings: t
 
 // any reports whether p asks for anything.
 func (p Parts) any() bool {
-	return p.Members || p.Activities || p.Pledges || p.Ratings || p.Commendations || p.Committee || p.Breakdown ||
+	return p.Members || p.Activities || p.Pledges || p.Ratings || p.Commendations || p.Committee || p.Breakdown || p.Dues ||
 		p.YearStart || p.Notable || p.Monthly || p.News || p.Previous != nil
 }
 

@@ -191,3 +191,11 @@ func (e *Errors) Stale(versionField []string) {
 		"Bản ghi đã được người khác sửa sau khi bạn mở; hãy tải lại rồi thử lại.",
 		"Someone changed this record after you read it; reload and try again.")
 }
+
+// NotFuture checks that day is not after today, unless field already has
+// a problem.
+func (e *Errors) NotFuture(field []string, day, today time.Time) {
+	if day.After(today) && !e.Has(field) {
+		e.Add(field, OutOfRange, "Không được sau hôm nay.", "Cannot be in the future.")
+	}
+}

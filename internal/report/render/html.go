@@ -20,7 +20,7 @@ import (
 var pageSource string
 
 var page = template.Must(template.New("report").Funcs(template.FuncMap{
-	"money":    money,
+	"money":    amount,
 	"number":   func(n int) string { return number(int64(n)) },
 	"decimal":  decimal,
 	"percent":  percent,

@@ -10,6 +10,7 @@ import (
 	"github.com/sodoan/sodoan/internal/activity"
 	"github.com/sodoan/sodoan/internal/award"
 	"github.com/sodoan/sodoan/internal/member"
+	"github.com/sodoan/sodoan/internal/money"
 	"github.com/sodoan/sodoan/internal/org"
 )
 
@@ -60,25 +61,10 @@ var positionNames = map[member.Position]string{
 }
 
 // number writes n with dots between thousands, as Vietnamese does.
-func number(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte('.')
-		}
-		b.WriteRune(r)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
+func number(n int64) string { return money.Group(n) }
 
-// money writes an amount of đồng: 1.232.000 đ.
-func money(n int64) string { return number(n) + " đ" }
+// amount writes an amount of đồng: 1.232.000 đ.
+func amount(n int64) string { return money.Format(n) }
 
 // decimal writes x with a decimal comma and at most one decimal.
 func decimal(x float64) string {
