@@ -1,9 +1,14 @@
 package graph_test
 
 import (
+	"bytes"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/sodoan/sodoan/internal/report/render"
 )
 
 // duesLedger is what the tests read of Unit.dues.
@@ -226,6 +231,56 @@ func TestDuesFollowTheMoneyUpTwoLevels(t *testing.T) {
 	}
 	if got := report(tr.branchB); got != (duesFigures{}) {
 		t.Errorf("branch B collected nothing: %+v", got)
+	}
+
+	// The bloc's workbook: the summary's dues lines and the dues sheet.
+	var link struct{ YearlyReport struct{ ExportURL string } }
+	tr.env.MustDo(t, `query($u: ID!) { yearlyReport(unitId: $u, year: 2025) { exportUrl(format: XLSX) } }`,
+		map[string]any{"u": tr.bloc}, &link)
+	rec := get(t, tr.env, link.YearlyReport.ExportURL)
+	f, err := excelize.OpenReader(bytes.NewReader(rec.Body.Bytes()))
+	if err != nil {
+		t.Fatalf("the workbook does not open: %v", err)
+	}
+	defer f.Close()
+	summary, _ := f.GetRows(render.SheetSummary, excelize.Options{RawCellValue: true})
+	lines := map[string][]string{}
+	for _, row := range summary {
+		if len(row) > 1 {
+			lines[row[0]] = row[1:]
+		}
+	}
+	if got := lines["Thu từ đoàn viên"]; len(got) < 1 || got[0] != "150000" {
+		t.Errorf("summary, collected: %v", got)
+	}
+	if got := lines["Nộp cấp trên"]; len(got) < 1 || got[0] != "16667" {
+		t.Errorf("summary, remitted: %v", got)
+	}
+	sheet, err := f.GetRows(render.SheetDues, excelize.Options{RawCellValue: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var december, received, returned, sent []string
+	for _, row := range sheet {
+		switch {
+		case len(row) >= 4 && row[0] == "Tháng 12":
+			december = row
+		case len(row) >= 6 && row[1] == "Nhận từ cấp dưới" && row[5] == "Đã xác nhận":
+			received = row
+		case len(row) >= 6 && row[5] == "Bị trả lại":
+			returned = row
+		case len(row) >= 6 && row[1] == "Nộp cấp trên":
+			sent = row
+		}
+	}
+	if !slices.Equal(december, []string{"Tháng 12", "1", "39", "150000"}) {
+		t.Errorf("December's collections: %v", december)
+	}
+	if len(received) < 5 || received[2] != "Chi đoàn Văn phòng Tỉnh ủy" || received[3] != "50000" || received[4] != "PC-12/2025" {
+		t.Errorf("the branch's remittance: %v", received)
+	}
+	if len(returned) < 4 || returned[3] != "50000" || len(sent) < 4 || sent[2] != "Tỉnh đoàn Ninh Thuận" || sent[3] != "16667" {
+		t.Errorf("returned %v, sent %v", returned, sent)
 	}
 
 	// A collection entered by mistake is deleted: its months are unpaid

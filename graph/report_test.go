@@ -214,7 +214,7 @@ func TestReportExports(t *testing.T) {
 		t.Fatalf("the workbook does not open: %v", err)
 	}
 	defer f.Close()
-	if sheets := f.GetSheetList(); !slices.Equal(sheets, []string{render.SheetSummary, render.SheetActivities, render.SheetParticipation, render.SheetAwards}) {
+	if sheets := f.GetSheetList(); !slices.Equal(sheets, []string{render.SheetSummary, render.SheetActivities, render.SheetParticipation, render.SheetAwards, render.SheetDues}) {
 		t.Errorf("sheets = %v", sheets)
 	}
 	rows, err := f.GetRows(render.SheetSummary, excelize.Options{RawCellValue: true})

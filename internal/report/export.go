@@ -26,7 +26,29 @@ type Export struct {
 	People     []Person // members who took part, with their totals
 	Awards     []AwardRow
 	Pledges    map[int64]string // pledge titles, by id
-	Generated  time.Time
+	// DuesMonths are the year's collections in the subtree by the month
+	// they were made (January first); Remittances the unit's own, in and out.
+	DuesMonths  [12]DuesMonth
+	Remittances []RemittanceRow
+	Generated   time.Time
+}
+
+// DuesMonth is a month's collections of dues.
+type DuesMonth struct {
+	Collections  int
+	MemberMonths int
+	Amount       int64
+}
+
+// RemittanceRow is a remittance of dues the unit sent or received.
+type RemittanceRow struct {
+	SentOn     time.Time
+	Sent       bool   // by the unit, to the level above
+	Other      string // the unit at the other end
+	Amount     int64
+	Number     string
+	Status     string
+	AnsweredOn *time.Time
 }
 
 // Person is a member as the report lists them.
@@ -77,6 +99,7 @@ func (s *Store) Export(ctx context.Context, unitID int64, year int) (*Export, er
 		e.queuePeople(b, end)
 		e.queueAwards(b, start, end)
 		e.queuePledges(b, start)
+		e.queueDues(b, unitID, start, end)
 	})
 	if err != nil {
 		return nil, err
@@ -188,4 +211,38 @@ func (e *Export) queueAwards(b *pgx.Batch, start, end time.Time) {
 func (e *Export) queuePledges(b *pgx.Batch, start time.Time) {
 	b.Queue(`SELECT pl.id, pl.title FROM pledges pl JOIN `+scopeNow+` s ON s.unit_id = pl.unit_id
 		WHERE pl.year = extract(year FROM $1::date)::int`, start).Query(keyedText(e.Pledges))
+}
+
+// queueDues queues the year's collections of the scope's units by month,
+// and the unit's remittances of the year, sent and received.
+func (e *Export) queueDues(b *pgx.Batch, unitID int64, start, end time.Time) {
+	b.Queue(`SELECT extract(month FROM c.collected_on)::int, count(*)::int, sum(c.member_months)::int, sum(c.total)
+		FROM `+scopeNow+` s JOIN dues_collections c ON c.unit_id = s.unit_id AND c.collected_on BETWEEN $1 AND $2
+		GROUP BY 1`, start, end).Query(func(rows pgx.Rows) error {
+		var month int
+		var m DuesMonth
+		_, err := pgx.ForEachRow(rows, []any{&month, &m.Collections, &m.MemberMonths, &m.Amount}, func() error {
+			e.DuesMonths[month-1] = m
+			return nil
+		})
+		return err
+	})
+	var r RemittanceRow
+	b.Queue(`SELECT r.sent_on, r.unit_id = $1, `+nameAt("CASE WHEN r.unit_id = $1 THEN r.to_unit_id ELSE r.unit_id END", "$3")+`,
+			r.amount, coalesce(r.number, ''), r.status, r.answered_on
+		FROM dues_remittances r WHERE (r.unit_id = $1 OR r.to_unit_id = $1) AND r.sent_on BETWEEN $2 AND $3
+		ORDER BY r.sent_on, r.id`, unitID, start, end).
+		Query(func(rows pgx.Rows) error {
+			var answered *time.Time
+			_, err := pgx.ForEachRow(rows, []any{&r.SentOn, &r.Sent, &r.Other, &r.Amount, &r.Number, &r.Status, &answered}, func() error {
+				r.AnsweredOn = nil
+				if answered != nil {
+					day := *answered // a row of its own: the scan reuses answered
+					r.AnsweredOn = &day
+				}
+				e.Remittances = append(e.Remittances, r)
+				return nil
+			})
+			return err
+		})
 }

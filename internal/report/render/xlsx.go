@@ -15,6 +15,7 @@ const (
 	SheetActivities    = "Hoạt động"
 	SheetParticipation = "Tham gia"
 	SheetAwards        = "Khen thưởng"
+	SheetDues          = "Đoàn phí"
 )
 
 // XLSX writes the report as a workbook: the summary figures, the year's
@@ -32,6 +33,7 @@ func XLSX(w io.Writer, e *report.Export) error {
 	x.activities(e)
 	x.participation(e)
 	x.awards(e)
+	x.dues(e)
 	if x.err != nil {
 		return fmt.Errorf("build workbook: %w", x.err)
 	}
@@ -161,6 +163,13 @@ func (x *sheetWriter) summary(e *report.Export) {
 	if r.Rating != nil {
 		x.line(0, "Xếp loại (cấp trên đánh giá)", r.Rating.Level.Wording())
 	}
+	d, pd := r.Dues, r.Previous.Dues
+	x.line(0)
+	x.line(x.head, "Đoàn phí", fmt.Sprintf("Năm %d", r.Year), fmt.Sprintf("Năm %d", r.Year-1))
+	x.line(0, "Thu từ đoàn viên", moneyCell(d.Collected), moneyCell(pd.Collected))
+	x.line(0, "Số tháng-đoàn viên đã đóng", d.MemberMonths, pd.MemberMonths)
+	x.line(0, "Nhận từ cấp dưới", moneyCell(d.Received), moneyCell(pd.Received))
+	x.line(0, "Nộp cấp trên", moneyCell(d.Remitted), moneyCell(pd.Remitted))
 	x.line(0)
 	x.line(x.head, "Kết quả theo lĩnh vực", "Hoạt động", "Lượt tham gia", "Tỉ lệ đoàn viên tham gia", "Giờ tình nguyện",
 		"Công trình thanh niên", "Giá trị công trình", "Tiền mặt", "Hiện vật")
@@ -243,5 +252,37 @@ func (x *sheetWriter) awards(e *report.Export) {
 			dir = "Trao"
 		}
 		x.line(0, formNames[a.Form], a.Title, a.Issuer, a.Decision, day, a.Recipient, dir)
+	}
+}
+
+// remittanceStatus words a remittance's status as its sheet shows it.
+var remittanceStatus = map[string]string{"PENDING": "Chờ xác nhận", "CONFIRMED": "Đã xác nhận", "RETURNED": "Bị trả lại"}
+
+// dues writes the year's dues: the subtree's collections by month, and the
+// unit's remittances up and down.
+func (x *sheetWriter) dues(e *report.Export) {
+	x.start(SheetDues, 30, 16, 20, 18, 16, 16, 14)
+	x.line(x.bold, fmt.Sprintf("Thu, nộp đoàn phí năm %d – %s", e.Year, e.UnitName))
+	x.line(x.head, "Tháng thu", "Số phiếu thu", "Số tháng-đoàn viên", "Số tiền")
+	var total report.DuesMonth
+	for i, m := range e.DuesMonths {
+		x.line(0, fmt.Sprintf("Tháng %d", i+1), m.Collections, m.MemberMonths, moneyCell(m.Amount))
+		total.Collections += m.Collections
+		total.MemberMonths += m.MemberMonths
+		total.Amount += m.Amount
+	}
+	x.line(x.bold, "Cộng", total.Collections, total.MemberMonths, moneyCell(total.Amount))
+	x.line(0)
+	x.line(x.head, "Ngày nộp", "Nộp/Nhận", "Đơn vị", "Số tiền", "Số chứng từ", "Tình trạng", "Ngày xác nhận")
+	for _, r := range e.Remittances {
+		dir := "Nhận từ cấp dưới"
+		if r.Sent {
+			dir = "Nộp cấp trên"
+		}
+		var answered any = ""
+		if r.AnsweredOn != nil {
+			answered = dayCell{*r.AnsweredOn}
+		}
+		x.line(0, dayCell{r.SentOn}, dir, r.Other, moneyCell(r.Amount), r.Number, remittanceStatus[r.Status], answered)
 	}
 }
