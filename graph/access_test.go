@@ -166,6 +166,12 @@ func mutationCases() []mutationCase {
 		{"memberTransferAccept", "MemberTransferAnswerInput", unitManagers, func(t *testing.T, c *callers) map[string]any {
 			return map[string]any{"id": transferIntoA(t, c), "version": 1, "on": "2023-02-01"}
 		}},
+		{"memberTransferWithdraw", "MemberTransferAnswerInput", unitManagers, func(t *testing.T, c *callers) map[string]any {
+			var out struct{ Transfer struct{ ID string } }
+			c.env.MustMutate(t, "memberTransferIssue", "MemberTransferIssueInput", "transfer { id }", map[string]any{
+				"memberId": member(t, c), "version": 1, "toUnitId": c.branchB, "issuedOn": "2023-01-01"}, &out)
+			return map[string]any{"id": out.Transfer.ID, "version": 1, "on": "2023-01-05", "note": "Đoàn viên ở lại chi đoàn"}
+		}},
 		{"memberTransferReturn", "MemberTransferAnswerInput", unitManagers, func(t *testing.T, c *callers) map[string]any {
 			return map[string]any{"id": transferIntoA(t, c), "version": 1, "on": "2023-02-01", "note": "Sai chi đoàn nhận"}
 		}},

@@ -685,6 +685,7 @@ type ComplexityRoot struct {
 		MemberTransferAccept   func(childComplexity int, input model.MemberTransferAnswerInput) int
 		MemberTransferIssue    func(childComplexity int, input model.MemberTransferIssueInput) int
 		MemberTransferReturn   func(childComplexity int, input model.MemberTransferAnswerInput) int
+		MemberTransferWithdraw func(childComplexity int, input model.MemberTransferAnswerInput) int
 		MemberUpdate           func(childComplexity int, input model.MemberUpdateInput) int
 		MembersAgeOut          func(childComplexity int, input model.MembersAgeOutInput) int
 		MembersDuesCategorySet func(childComplexity int, input model.MembersDuesCategorySetInput) int
@@ -1479,6 +1480,7 @@ type MutationResolver interface {
 	MemberTransferIssue(ctx context.Context, input model.MemberTransferIssueInput) (*model.MemberTransferIssuePayload, error)
 	MemberTransferAccept(ctx context.Context, input model.MemberTransferAnswerInput) (*model.MemberTransferAnswerPayload, error)
 	MemberTransferReturn(ctx context.Context, input model.MemberTransferAnswerInput) (*model.MemberTransferAnswerPayload, error)
+	MemberTransferWithdraw(ctx context.Context, input model.MemberTransferAnswerInput) (*model.MemberTransferAnswerPayload, error)
 	MemberLeave(ctx context.Context, input model.MemberLeaveInput) (*model.MemberLeavePayload, error)
 	MembersAgeOut(ctx context.Context, input model.MembersAgeOutInput) (*model.MembersAgeOutPayload, error)
 	MembersImport(ctx context.Context, input model.MembersImportInput) (*model.MembersImportPayload, error)
@@ -4078,6 +4080,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.MemberTransferReturn(childComplexity, args["input"].(model.MemberTransferAnswerInput)), true
+	case "Mutation.memberTransferWithdraw":
+		if e.ComplexityRoot.Mutation.MemberTransferWithdraw == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_memberTransferWithdraw_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MemberTransferWithdraw(childComplexity, args["input"].(model.MemberTransferAnswerInput)), true
 	case "Mutation.memberUpdate":
 		if e.ComplexityRoot.Mutation.MemberUpdate == nil {
 			break
@@ -9962,6 +9975,20 @@ func (ec *executionContext) field_Mutation_memberTransferIssue_args(ctx context.
 }
 
 func (ec *executionContext) field_Mutation_memberTransferReturn_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.MemberTransferAnswerInput, error) {
+			return ec.unmarshalNMemberTransferAnswerInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐMemberTransferAnswerInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_memberTransferWithdraw_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
@@ -22669,6 +22696,50 @@ func (ec *executionContext) fieldContext_Mutation_memberTransferReturn(ctx conte
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_memberTransferReturn_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_memberTransferWithdraw(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_memberTransferWithdraw(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().MemberTransferWithdraw(ctx, fc.Args["input"].(model.MemberTransferAnswerInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MemberTransferAnswerPayload) graphql.Marshaler {
+			return ec.marshalNMemberTransferAnswerPayload2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐMemberTransferAnswerPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_memberTransferWithdraw(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MemberTransferAnswerPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_memberTransferWithdraw_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -45423,6 +45494,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "memberTransferWithdraw":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_memberTransferWithdraw(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "memberLeave":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_memberLeave(ctx, field)
@@ -52514,14 +52592,16 @@ func (ec *executionContext) marshalNTransferStatus2githubᚗcomᚋsodoanᚋsodoa
 
 var (
 	unmarshalNTransferStatus2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐTransferStatus = map[string]member.TransferStatus{
-		"PENDING":  member.TransferPending,
-		"ACCEPTED": member.TransferAccepted,
-		"RETURNED": member.TransferReturned,
+		"PENDING":   member.TransferPending,
+		"ACCEPTED":  member.TransferAccepted,
+		"RETURNED":  member.TransferReturned,
+		"WITHDRAWN": member.TransferWithdrawn,
 	}
 	marshalNTransferStatus2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐTransferStatus = map[member.TransferStatus]string{
-		member.TransferPending:  "PENDING",
-		member.TransferAccepted: "ACCEPTED",
-		member.TransferReturned: "RETURNED",
+		member.TransferPending:   "PENDING",
+		member.TransferAccepted:  "ACCEPTED",
+		member.TransferReturned:  "RETURNED",
+		member.TransferWithdrawn: "WITHDRAWN",
 	}
 )
 
@@ -54549,14 +54629,16 @@ func (ec *executionContext) marshalOTransferStatus2ᚖgithubᚗcomᚋsodoanᚋso
 
 var (
 	unmarshalOTransferStatus2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐTransferStatus = map[string]member.TransferStatus{
-		"PENDING":  member.TransferPending,
-		"ACCEPTED": member.TransferAccepted,
-		"RETURNED": member.TransferReturned,
+		"PENDING":   member.TransferPending,
+		"ACCEPTED":  member.TransferAccepted,
+		"RETURNED":  member.TransferReturned,
+		"WITHDRAWN": member.TransferWithdrawn,
 	}
 	marshalOTransferStatus2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐTransferStatus = map[member.TransferStatus]string{
-		member.TransferPending:  "PENDING",
-		member.TransferAccepted: "ACCEPTED",
-		member.TransferReturned: "RETURNED",
+		member.TransferPending:   "PENDING",
+		member.TransferAccepted:  "ACCEPTED",
+		member.TransferReturned:  "RETURNED",
+		member.TransferWithdrawn: "WITHDRAWN",
 	}
 )
 

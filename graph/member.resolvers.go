@@ -223,6 +223,10 @@ func (r *mutationResolver) MemberTransferReturn(ctx context.Context, input model
 	return r.answerTransfer(ctx, input, r.MemberStore.ReturnTransfer)
 }
 
+func (r *mutationResolver) MemberTransferWithdraw(ctx context.Context, input model.MemberTransferAnswerInput) (*model.MemberTransferAnswerPayload, error) {
+	return r.answerTransfer(ctx, input, r.MemberStore.WithdrawTransfer)
+}
+
 func (r *mutationResolver) MemberLeave(ctx context.Context, input model.MemberLeaveInput) (*model.MemberLeavePayload, error) {
 	id, err := inputID(model.KindMember, input.ID, "id")
 	return write(ctx, err, func() (*model.MemberLeavePayload, error) {

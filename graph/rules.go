@@ -82,15 +82,17 @@ var mutationRules = withRecords(map[string]rule{
 	"memberTransfer":       {who: managers, targets: []target{recordAt(model.KindMember, "input", "id"), unitAt("input", "toUnitId")}},
 	"memberTransferIssue":  {who: managers, targets: records(model.KindMember, "input", "memberId"), creates: true},
 	"memberTransferAccept": {who: managers, targets: records(model.KindTransfer, "input", "id")},
-	"memberTransferReturn": {who: managers, targets: records(model.KindTransfer, "input", "id")},
-	"memberLeave":          {who: managers, targets: records(model.KindMember, "input", "id")},
-	"membersImport":        {who: managers, targets: units("input", "unitId"), creates: true},
-	"partyReferralCreate":  {who: managers, targets: records(model.KindMember, "input", "memberId"), creates: true},
-	"partyReferralUpdate":  {who: managers, targets: records(model.KindReferral, "input", "id")},
-	"partyReferralDelete":  {who: managers, targets: records(model.KindReferral, "input", "id")},
-	"membersAgeOut":        {who: managers, targets: records(model.KindMember, "input", "members", each, "id")},
-	"membersRate":          {who: managers, targets: records(model.KindMember, "input", "ratings", each, "memberId")},
-	"membersRatingsRemove": {who: managers, targets: records(model.KindMember, "input", "memberIds", each)},
+	// The sending unit withdraws its own transfer.
+	"memberTransferWithdraw": {who: managers, targets: []target{sideOf(model.KindTransfer, transferSender, "input", "id")}},
+	"memberTransferReturn":   {who: managers, targets: records(model.KindTransfer, "input", "id")},
+	"memberLeave":            {who: managers, targets: records(model.KindMember, "input", "id")},
+	"membersImport":          {who: managers, targets: units("input", "unitId"), creates: true},
+	"partyReferralCreate":    {who: managers, targets: records(model.KindMember, "input", "memberId"), creates: true},
+	"partyReferralUpdate":    {who: managers, targets: records(model.KindReferral, "input", "id")},
+	"partyReferralDelete":    {who: managers, targets: records(model.KindReferral, "input", "id")},
+	"membersAgeOut":          {who: managers, targets: records(model.KindMember, "input", "members", each, "id")},
+	"membersRate":            {who: managers, targets: records(model.KindMember, "input", "ratings", each, "memberId")},
+	"membersRatingsRemove":   {who: managers, targets: records(model.KindMember, "input", "memberIds", each)},
 
 	// Participants outside the activity's subtree are refused by the store.
 	"participationsRecord": {who: managers, targets: records(model.KindActivity, "input", "activityId")},
@@ -251,12 +253,18 @@ type target struct {
 	// parent: the caller must manage the unit's parent (mayRestructure),
 	// not the unit.
 	parent bool
+	// side, when set, is the unit to manage instead of the record's owner:
+	// the other end of a record between two units.
+	side func(ctx context.Context, id int64) (*int64, error)
 }
 
 func unitAt(path ...string) target                    { return target{kind: model.KindUnit, path: path} }
 func recordAt(kind model.Kind, path ...string) target { return target{kind: kind, path: path} }
 func parentOf(path ...string) target                  { return target{kind: model.KindUnit, path: path, parent: true} }
-func units(path ...string) []target                   { return []target{unitAt(path...)} }
+func sideOf(kind model.Kind, side func(context.Context, int64) (*int64, error), path ...string) target {
+	return target{kind: kind, path: path, side: side}
+}
+func units(path ...string) []target { return []target{unitAt(path...)} }
 func records(kind model.Kind, path ...string) []target {
 	return []target{recordAt(kind, path...)}
 }
@@ -298,7 +306,11 @@ func (t target) check(ctx context.Context, id string) error {
 	if t.parent {
 		return mayRestructure(ctx, n)
 	}
-	unitID, err := recordTypes.owner(ctx, t.kind, n)
+	owner := func(ctx context.Context, id int64) (*int64, error) { return recordTypes.owner(ctx, t.kind, id) }
+	if t.side != nil {
+		owner = t.side
+	}
+	unitID, err := owner(ctx, n)
 	if err != nil || unitID == nil {
 		return err
 	}
@@ -331,4 +343,13 @@ func canManageUnit(ctx context.Context, unitID int64) error {
 		return err
 	}
 	return p.RequireManageOrInherit(u.Path, heirs)
+}
+
+// transferSender is the unit that issued a transfer.
+func transferSender(ctx context.Context, id int64) (*int64, error) {
+	t, err := loadOne(ctx, loaders(ctx).Transfer, id)
+	if err != nil || t == nil {
+		return nil, err
+	}
+	return &t.FromUnitID, nil
 }

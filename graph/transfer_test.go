@@ -1,8 +1,14 @@
 package graph_test
 
 import (
+	"encoding/json"
 	"slices"
+	"strings"
 	"testing"
+
+	"github.com/sodoan/sodoan/graph/model"
+	"github.com/sodoan/sodoan/internal/account"
+	"github.com/sodoan/sodoan/internal/apitest"
 )
 
 // A transfer between two units is two steps: the sending branch issues
@@ -143,4 +149,74 @@ func TestTransferAtOnceNeedsBothEnds(t *testing.T) {
 	if len(out.MemberTransferIssue.UserErrors) != 0 {
 		t.Errorf("issuing the transfer instead: %+v", out)
 	}
+}
+
+// The sending branch may withdraw a transfer nobody has answered yet,
+// saying why; the receiving branch may not, and can no longer accept it.
+func TestTransferWithdrawnBySender(t *testing.T) {
+	t.Parallel()
+	tr := newTree(t)
+	m := tr.member(t, tr.branchA, "Đinh Thị Thu Trang", nil)
+	var issued struct{ Transfer struct{ ID string } }
+	tr.env.MustMutate(t, "memberTransferIssue", "MemberTransferIssueInput", "transfer { id }", map[string]any{
+		"memberId": m, "version": 1, "toUnitId": tr.branchB, "issuedOn": "01/03/2023"}, &issued)
+	id := issued.Transfer.ID
+
+	officerB := tr.env.Account(t, "bithu.b", nil, nil)
+	tr.env.Grant(t, officerB, account.Officer, ptr(key(t, model.KindUnit, tr.branchB)))
+	asB := tr.env.As(tr.env.Session(t, officerB))
+	withdraw := func(e *apitest.Env, note any) (string, []string, string) {
+		var out struct {
+			MemberTransferWithdraw *struct {
+				Transfer   *struct{ Status string }
+				UserErrors []apitest.UserError
+			}
+		}
+		resp := e.Do(t, `mutation($in: MemberTransferAnswerInput!) { memberTransferWithdraw(input: $in) {
+				transfer { status } userErrors { field code message } } }`,
+			map[string]any{"in": map[string]any{"id": id, "version": 1, "on": "2023-03-05", "note": note}})
+		if len(resp.Errors) > 0 {
+			code, _ := resp.Errors[0].Extensions["code"].(string)
+			return "", nil, code
+		}
+		if err := json.Unmarshal(resp.Data, &out); err != nil || out.MemberTransferWithdraw == nil {
+			t.Fatalf("%s: %v", resp.Data, err)
+		}
+		var status string
+		if tr := out.MemberTransferWithdraw.Transfer; tr != nil {
+			status = tr.Status
+		}
+		return status, codes(out.MemberTransferWithdraw.UserErrors), ""
+	}
+	if _, _, code := withdraw(asB, "Không phải của chúng tôi"); code != "FORBIDDEN" {
+		t.Errorf("the receiving branch withdrawing: %q, want FORBIDDEN", code)
+	}
+	if _, ue, _ := withdraw(tr.env, nil); !slices.Equal(ue, []string{"input.note:REQUIRED"}) {
+		t.Errorf("withdrawing without a reason: %v", ue)
+	}
+	if status, ue, _ := withdraw(tr.env, "Đoàn viên ở lại chi đoàn"); status != "WITHDRAWN" || len(ue) != 0 {
+		t.Fatalf("withdrawing: %q %v", status, ue)
+	}
+	var accept struct{ Transfer struct{ Status string } }
+	ue := asB.Mutate(t, "memberTransferAccept", "MemberTransferAnswerInput", "transfer { status }",
+		map[string]any{"id": id, "version": 2, "on": "2023-03-06"}, &accept)
+	if !slices.Equal(codes(ue), []string{"input.id:NOT_ALLOWED"}) || !strings.Contains(ue[0].Message, "rút lại") {
+		t.Errorf("accepting a withdrawn transfer: %+v", ue)
+	}
+	if unit := tr.getMember(t, m).Unit.ID; unit != tr.branchA {
+		t.Errorf("the member moved to %s", unit)
+	}
+	var lists struct {
+		Unit struct {
+			TransfersOut []struct{ ID, AnswerNote string }
+		}
+	}
+	tr.env.MustDo(t, `query($a: ID!) { unit(id: $a) { transfersOut(status: WITHDRAWN) { id answerNote } } }`,
+		map[string]any{"a": tr.branchA}, &lists)
+	if l := lists.Unit.TransfersOut; len(l) != 1 || l[0].ID != id || l[0].AnswerNote != "Đoàn viên ở lại chi đoàn" {
+		t.Errorf("withdrawn transfers of A: %+v", l)
+	}
+	// Nothing is pending any more: a new transfer may be issued.
+	tr.env.MustMutate(t, "memberTransferIssue", "MemberTransferIssueInput", "transfer { id }", map[string]any{
+		"memberId": m, "version": 1, "toUnitId": tr.branchB, "issuedOn": "10/03/2023"}, &issued)
 }

@@ -23,6 +23,8 @@ const (
 	TransferPending  TransferStatus = "PENDING"
 	TransferAccepted TransferStatus = "ACCEPTED"
 	TransferReturned TransferStatus = "RETURNED"
+	// TransferWithdrawn: the sending unit took it back before an answer.
+	TransferWithdrawn TransferStatus = "WITHDRAWN"
 )
 
 // MemberTransfer is a transfer between two branches of the system (chuyển
@@ -126,7 +128,11 @@ func lockTransfer(ctx context.Context, tx pgx.Tx, id int64, version int32) (*Mem
 // checkAnswer validates an answer to t on a.On: t is still pending, the
 // day is not before its issue nor in the future.
 func (s *Store) checkAnswer(v *validate.Errors, t *MemberTransfer, a *AnswerInput) {
-	if t.Status != TransferPending {
+	switch t.Status {
+	case TransferPending:
+	case TransferWithdrawn:
+		v.Add(validate.Input("id"), validate.NotAllowed, "Đơn vị gửi đã rút lại giấy giới thiệu.", "The sending unit has withdrawn the transfer.")
+	default:
 		v.Add(validate.Input("id"), validate.NotAllowed, "Giấy giới thiệu đã được trả lời.", "The transfer has already been answered.")
 	}
 	v.NotBefore(validate.Input("on"), a.On, t.IssuedOn, "ngày giới thiệu", "transfer's issue")
@@ -188,6 +194,22 @@ func (s *Store) ReturnTransfer(ctx context.Context, a AnswerInput) (*MemberTrans
 			return nil, err
 		}
 		return answer(ctx, tx, t.ID, TransferReturned, a)
+	})
+}
+
+// WithdrawTransfer withdraws a pending transfer at the sending unit's
+// request, with the reason (a.Note, required): the member stays.
+func (s *Store) WithdrawTransfer(ctx context.Context, a AnswerInput) (*MemberTransfer, error) {
+	return versionlock.Update(ctx, s.pool, a.ID, a.Version, lockTransfer, func(tx pgx.Tx, t *MemberTransfer) (*MemberTransfer, error) {
+		var v validate.Errors
+		s.checkAnswer(&v, t, &a)
+		if a.Note == nil && !v.Has(validate.Input("note")) {
+			v.Add(validate.Input("note"), validate.Required, "Ghi lý do rút lại giấy giới thiệu.", "Say why the transfer is withdrawn.")
+		}
+		if err := v.Err(); err != nil {
+			return nil, err
+		}
+		return answer(ctx, tx, t.ID, TransferWithdrawn, a)
 	})
 }
 
