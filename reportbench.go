@@ -38,6 +38,7 @@ var reportSections = []struct {
 	{"ratings", report.Parts{Ratings: true}},
 	{"commendations", report.Parts{Commendations: true}},
 	{"news", report.Parts{News: true}},
+	{"dues", report.Parts{Dues: true}},
 	{"committee", report.Parts{Committee: true}},
 	{"breakdown", report.Parts{Breakdown: true}},
 	{"previous year", report.Parts{Previous: report.All.Previous}},

@@ -39,7 +39,7 @@ type Result struct {
 
 // auditedTables are written without their audit triggers: a bulk load is
 // not a user's change, and a row per row of audit would double the load.
-var auditedTables = []string{"members", "member_events", "activities", "participations", "contributions", "member_ratings", "dues_rates"}
+var auditedTables = []string{"members", "member_events", "activities", "participations", "contributions", "member_ratings", "dues_rates", "dues_collections", "dues_payments", "dues_remittances"}
 
 // Fill makes a province of the given size in an empty database.
 func Fill(ctx context.Context, pool *pgxpool.Pool, s Size) (Result, error) {

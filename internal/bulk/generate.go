@@ -82,6 +82,7 @@ func Generate(ctx context.Context, pool *pgxpool.Pool, opts Options) (Generated,
 			{"commendations, pledges, ratings, posts", gen.yearly},
 			{"transfers and ageing out", gen.movements},
 			{"report figures", gen.figures},
+			{"dues", gen.dues},
 		} {
 			if err := gen.step(s.name, s.f); err != nil {
 				return err
