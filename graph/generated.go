@@ -552,9 +552,13 @@ type ComplexityRoot struct {
 		Changes        func(childComplexity int) int
 		Created        func(childComplexity int) int
 		DryRun         func(childComplexity int) int
+		Failure        func(childComplexity int) int
 		ID             func(childComplexity int) int
 		IgnoredColumns func(childComplexity int) int
 		Problems       func(childComplexity int) int
+		RowsTotal      func(childComplexity int) int
+		Stage          func(childComplexity int) int
+		Status         func(childComplexity int) int
 		Unchanged      func(childComplexity int) int
 		Updated        func(childComplexity int) int
 	}
@@ -1000,6 +1004,7 @@ type ComplexityRoot struct {
 		DuesShares    func(childComplexity int) int
 		Me            func(childComplexity int) int
 		Member        func(childComplexity int, id string) int
+		MemberImport  func(childComplexity int, id string) int
 		Members       func(childComplexity int, filter *model.MemberFilter, orderBy *member.Order, first *int32, after *string) int
 		MostRead      func(childComplexity int, first *int32) int
 		Node          func(childComplexity int, id string) int
@@ -1565,6 +1570,7 @@ type QueryResolver interface {
 	DuesShares(ctx context.Context) ([]*dues.Share, error)
 	Member(ctx context.Context, id string) (*member.Member, error)
 	Members(ctx context.Context, filter *model.MemberFilter, orderBy *member.Order, first *int32, after *string) (*model.Connection[*member.Member], error)
+	MemberImport(ctx context.Context, id string) (*member.ImportResult, error)
 	Post(ctx context.Context, id *string, slug *string) (*news.Post, error)
 	Posts(ctx context.Context, filter *model.PostFilter, first *int32, after *string) (*model.Connection[*news.Post], error)
 	Search(ctx context.Context, query string, first *int32) ([]*news.Hit, error)
@@ -3399,6 +3405,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MemberImport.DryRun(childComplexity), true
+	case "MemberImport.failure":
+		if e.ComplexityRoot.MemberImport.Failure == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberImport.Failure(childComplexity), true
 	case "MemberImport.id":
 		if e.ComplexityRoot.MemberImport.ID == nil {
 			break
@@ -3417,6 +3429,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MemberImport.Problems(childComplexity), true
+	case "MemberImport.rowsTotal":
+		if e.ComplexityRoot.MemberImport.RowsTotal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberImport.RowsTotal(childComplexity), true
+	case "MemberImport.stage":
+		if e.ComplexityRoot.MemberImport.Stage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberImport.Stage(childComplexity), true
+	case "MemberImport.status":
+		if e.ComplexityRoot.MemberImport.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberImport.Status(childComplexity), true
 	case "MemberImport.unchanged":
 		if e.ComplexityRoot.MemberImport.Unchanged == nil {
 			break
@@ -5541,6 +5571,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Member(childComplexity, args["id"].(string)), true
+	case "Query.memberImport":
+		if e.ComplexityRoot.Query.MemberImport == nil {
+			break
+		}
+
+		args, err := ec.field_Query_memberImport_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.MemberImport(childComplexity, args["id"].(string)), true
 	case "Query.members":
 		if e.ComplexityRoot.Query.Members == nil {
 			break
@@ -8064,6 +8105,14 @@ func (ec *executionContext) childFields_MemberImport(ctx context.Context, field 
 		return ec.fieldContext_MemberImport_id(ctx, field)
 	case "dryRun":
 		return ec.fieldContext_MemberImport_dryRun(ctx, field)
+	case "status":
+		return ec.fieldContext_MemberImport_status(ctx, field)
+	case "stage":
+		return ec.fieldContext_MemberImport_stage(ctx, field)
+	case "rowsTotal":
+		return ec.fieldContext_MemberImport_rowsTotal(ctx, field)
+	case "failure":
+		return ec.fieldContext_MemberImport_failure(ctx, field)
 	case "created":
 		return ec.fieldContext_MemberImport_created(ctx, field)
 	case "updated":
@@ -10795,6 +10844,20 @@ func (ec *executionContext) field_Query_commendations_args(ctx context.Context, 
 		return nil, err
 	}
 	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_memberImport_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -18851,6 +18914,98 @@ func (ec *executionContext) _MemberImport_dryRun(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_MemberImport_dryRun(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MemberImport", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _MemberImport_status(ctx context.Context, field graphql.CollectedField, obj *member.ImportResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberImport_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v member.ImportStatus) graphql.Marshaler {
+			return ec.marshalNMemberImportStatus2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐImportStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MemberImport_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MemberImport", field, false, false, "MemberImportStatus")
+}
+
+func (ec *executionContext) _MemberImport_stage(ctx context.Context, field graphql.CollectedField, obj *member.ImportResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberImport_stage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Stage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *member.ImportStage) graphql.Marshaler {
+			return ec.marshalOMemberImportStage2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐImportStage(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MemberImport_stage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MemberImport", field, false, false, "MemberImportStage")
+}
+
+func (ec *executionContext) _MemberImport_rowsTotal(ctx context.Context, field graphql.CollectedField, obj *member.ImportResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberImport_rowsTotal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RowsTotal, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MemberImport_rowsTotal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MemberImport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MemberImport_failure(ctx context.Context, field graphql.CollectedField, obj *member.ImportResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberImport_failure(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Failure, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *member.ImportFailure) graphql.Marshaler {
+			return ec.marshalOMemberImportFailure2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐImportFailure(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MemberImport_failure(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MemberImport", field, false, false, "MemberImportFailure")
 }
 
 func (ec *executionContext) _MemberImport_created(ctx context.Context, field graphql.CollectedField, obj *member.ImportResult) (ret graphql.Marshaler) {
@@ -28035,6 +28190,50 @@ func (ec *executionContext) fieldContext_Query_members(ctx context.Context, fiel
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_members_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_memberImport(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_memberImport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().MemberImport(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *member.ImportResult) graphql.Marshaler {
+			return ec.marshalOMemberImport2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐImportResult(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_memberImport(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MemberImport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_memberImport_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -44381,6 +44580,26 @@ func (ec *executionContext) _MemberImport(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "status":
+			out.Values[i] = ec._MemberImport_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "stage":
+			out.Values[i] = ec._MemberImport_stage(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "rowsTotal":
+			out.Values[i] = ec._MemberImport_rowsTotal(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "failure":
+			out.Values[i] = ec._MemberImport_failure(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "created":
 			out.Values[i] = ec._MemberImport_created(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -47595,6 +47814,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_members(ctx, field)
+				})
+		case "memberImport":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_memberImport(ctx, field)
 				})
 		case "post":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -51420,6 +51645,34 @@ func (ec *executionContext) marshalNMemberImportProblem2ᚕgithubᚗcomᚋsodoan
 	return ret
 }
 
+func (ec *executionContext) unmarshalNMemberImportStatus2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐImportStatus(ctx context.Context, v any) (member.ImportStatus, error) {
+	tmp, err := model.UnmarshalString(v)
+	res := unmarshalNMemberImportStatus2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐImportStatus[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMemberImportStatus2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐImportStatus(ctx context.Context, sel ast.SelectionSet, v member.ImportStatus) graphql.Marshaler {
+	_ = sel
+	res := model.MarshalString(marshalNMemberImportStatus2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐImportStatus[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "MemberImportStatus!")
+	}
+	return res
+}
+
+var (
+	unmarshalNMemberImportStatus2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐImportStatus = map[string]member.ImportStatus{
+		"RUNNING": member.ImportRunning,
+		"DONE":    member.ImportDone,
+		"FAILED":  member.ImportFailed,
+	}
+	marshalNMemberImportStatus2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐImportStatus = map[member.ImportStatus]string{
+		member.ImportRunning: "RUNNING",
+		member.ImportDone:    "DONE",
+		member.ImportFailed:  "FAILED",
+	}
+)
+
 func (ec *executionContext) unmarshalNMemberLeaveInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐMemberLeaveInput(ctx context.Context, v any) (model.MemberLeaveInput, error) {
 	res, err := ec.unmarshalInputMemberLeaveInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -54051,6 +54304,24 @@ func (ec *executionContext) marshalOID2ᚖstring(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) unmarshalOInt2ᚖint(ctx context.Context, v any) (*int, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalInt(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.SelectionSet, v *int) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalInt(*v)
+	return res
+}
+
 func (ec *executionContext) unmarshalOInt2ᚖint32(ctx context.Context, v any) (*int32, error) {
 	if v == nil {
 		return nil, nil
@@ -54154,6 +54425,66 @@ func (ec *executionContext) marshalOMemberImport2ᚖgithubᚗcomᚋsodoanᚋsodo
 	}
 	return ec._MemberImport(ctx, sel, v)
 }
+
+func (ec *executionContext) unmarshalOMemberImportFailure2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐImportFailure(ctx context.Context, v any) (*member.ImportFailure, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := model.UnmarshalString(v)
+	res := unmarshalOMemberImportFailure2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐImportFailure[tmp]
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOMemberImportFailure2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐImportFailure(ctx context.Context, sel ast.SelectionSet, v *member.ImportFailure) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := model.MarshalString(marshalOMemberImportFailure2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐImportFailure[*v])
+	return res
+}
+
+var (
+	unmarshalOMemberImportFailure2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐImportFailure = map[string]member.ImportFailure{
+		"PROBLEMS":    member.ImportProblems,
+		"INTERRUPTED": member.ImportInterrupted,
+	}
+	marshalOMemberImportFailure2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐImportFailure = map[member.ImportFailure]string{
+		member.ImportProblems:    "PROBLEMS",
+		member.ImportInterrupted: "INTERRUPTED",
+	}
+)
+
+func (ec *executionContext) unmarshalOMemberImportStage2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐImportStage(ctx context.Context, v any) (*member.ImportStage, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := model.UnmarshalString(v)
+	res := unmarshalOMemberImportStage2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐImportStage[tmp]
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOMemberImportStage2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐImportStage(ctx context.Context, sel ast.SelectionSet, v *member.ImportStage) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := model.MarshalString(marshalOMemberImportStage2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐImportStage[*v])
+	return res
+}
+
+var (
+	unmarshalOMemberImportStage2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐImportStage = map[string]member.ImportStage{
+		"CHECKING": member.ImportChecking,
+		"WRITING":  member.ImportWriting,
+	}
+	marshalOMemberImportStage2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐImportStage = map[member.ImportStage]string{
+		member.ImportChecking: "CHECKING",
+		member.ImportWriting:  "WRITING",
+	}
+)
 
 func (ec *executionContext) unmarshalOMemberOrder2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐOrder(ctx context.Context, v any) (*member.Order, error) {
 	if v == nil {

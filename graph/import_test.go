@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/sodoan/sodoan/graph/model"
 	"github.com/sodoan/sodoan/internal/apitest"
 )
 
@@ -249,5 +252,123 @@ func TestMemberListUploadsAndTemplate(t *testing.T) {
 	dry, ue := importList(t, c.as("branch A secretary"), c.branchA, out.ID, true, "")
 	if len(ue) != 0 || len(dry.Problems) != 0 || dry.Created != 1 {
 		t.Errorf("the template's sample row, as a dry run: %+v %v", dry, ue)
+	}
+}
+
+// A list longer than the request imports at once runs in the background:
+// membersImport answers it at once, memberImport(id:) follows it to its
+// end, a resend answers the same import, a list with a problem deep down
+// fails with the problem and writes nothing, and an import whose server
+// died reads as interrupted.
+func TestLongMemberListImportsInTheBackground(t *testing.T) {
+	t.Parallel()
+	tr := newTree(t)
+	// list has rows members; row twin (if any) repeats the first's name
+	// and birth date, which only checking the rows finds; row badDate (if
+	// any) has a date that does not exist, which reading the file finds.
+	list := func(rows, twin, badDate int) string {
+		var b strings.Builder
+		b.WriteString("Họ và tên,Giới tính,Ngày sinh,Ngày vào Đoàn\n")
+		for i := 1; i <= rows; i++ {
+			n, birth := i, fmt.Sprintf("%02d/%02d/%d", 1+i%28, 1+i%12, 1996+i%8)
+			switch i {
+			case twin:
+				n, birth = 1, fmt.Sprintf("%02d/%02d/%d", 1+1%28, 1+1%12, 1996+1%8)
+			case badDate:
+				birth = "31/02/2001"
+			}
+			fmt.Fprintf(&b, "Đoàn Viên Số %d,%s,%s,26/03/2020\n", n, []string{"Nam", "Nữ"}[i%2], birth)
+		}
+		return b.String()
+	}
+	type job struct {
+		ID                 *string
+		Status, Stage      string
+		RowsTotal, Created int
+		Failure            *string
+		Problems           []struct {
+			Line   int
+			Column *string
+			Code   string
+		}
+	}
+	start := func(upload, key string) job {
+		var out struct{ Import job }
+		in := map[string]any{"unitId": tr.branchA, "upload": upload, "dryRun": false}
+		if key != "" {
+			in["idempotencyKey"] = key
+		}
+		tr.env.MustMutate(t, "membersImport", "MembersImportInput", "import { id status stage rowsTotal created failure problems { line column code } }",
+			in, &out)
+		return out.Import
+	}
+	upload := func(body string) string { return uploadList(t, tr.env, tr.env.AdminToken, body) }
+	follow := func(id string) job {
+		deadline := time.Now().Add(time.Minute)
+		for {
+			var out struct{ MemberImport job }
+			tr.env.MustDo(t, `query($id: ID!) { memberImport(id: $id) { id status stage rowsTotal created failure problems { line column code } } }`,
+				map[string]any{"id": id}, &out)
+			if out.MemberImport.Status != "RUNNING" || time.Now().After(deadline) {
+				return out.MemberImport
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+
+	long := upload(list(2500, 0, 0))
+	first := start(long, "danh-sach-lon")
+	if first.ID == nil || first.RowsTotal != 2500 || (first.Status != "RUNNING" && first.Status != "DONE") {
+		t.Fatalf("a long list's import: %+v", first)
+	}
+	if done := follow(*first.ID); done.Status != "DONE" || done.Created != 2500 || done.Stage != "" || done.Failure != nil {
+		t.Errorf("the import at its end: %+v", done)
+	}
+	if n := tr.env.Count(t, "members"); n != 2500 {
+		t.Errorf("%d members, want 2500", n)
+	}
+	again := start(long, "danh-sach-lon")
+	if again.ID == nil || *again.ID != *first.ID || again.Status != "DONE" {
+		t.Errorf("resent: %+v", again)
+	}
+	if n := tr.env.Count(t, "members"); n != 2500 {
+		t.Errorf("a resend wrote members: %d", n)
+	}
+
+	// A twin on row 2,401 (the header is row 1): nothing is written.
+	bad := start(upload(list(3000, 2400, 0)), "")
+	if bad.ID == nil {
+		t.Fatalf("a long list with a problem only checking finds: %+v", bad)
+	}
+	failed := follow(*bad.ID)
+	if failed.Status != "FAILED" || failed.Failure == nil || *failed.Failure != "PROBLEMS" || len(failed.Problems) != 1 ||
+		failed.Problems[0].Line != 2401 || failed.Problems[0].Column == nil || *failed.Problems[0].Column != "Họ và tên" {
+		t.Errorf("a long list with a mistake: %+v", failed)
+	}
+	// A date that does not exist is found reading the file: answered at once.
+	if now := start(upload(list(3000, 0, 10)), ""); now.ID != nil || now.Status != "FAILED" || len(now.Problems) != 1 ||
+		now.Problems[0].Line != 11 {
+		t.Errorf("a long list with a mistake in the file: %+v", now)
+	}
+	if n := tr.env.Count(t, "members"); n != 2500 {
+		t.Errorf("the failed import wrote members: %d", n)
+	}
+
+	// A running import nobody has moved for minutes was cut off.
+	var stale int64
+	if err := tr.env.Pool.QueryRow(context.Background(), `INSERT INTO member_imports
+			(unit_id, created, updated, unchanged, summary, status, stage, rows_total, updated_at)
+		SELECT unit_id, 0, 0, 0, '{}', 'RUNNING', 'WRITING', 5000, now() - interval '10 minutes' FROM member_imports
+		WHERE status = 'DONE' LIMIT 1 RETURNING id`).Scan(&stale); err != nil {
+		t.Fatal(err)
+	}
+	if got := follow(model.EncodeID(model.KindMemberImport, stale)); got.Status != "FAILED" || got.Failure == nil || *got.Failure != "INTERRUPTED" {
+		t.Errorf("an import cut off: %+v", got)
+	}
+	// Only the branch's officers follow it.
+	var out struct{ MemberImport *job }
+	resp := tr.env.Anonymous().Do(t, `query($id: ID!) { memberImport(id: $id) { status } }`, map[string]any{"id": *first.ID})
+	if len(resp.Errors) == 0 || json.Unmarshal(resp.Data, &out) != nil || out.MemberImport != nil {
+		t.Errorf("an anonymous caller read an import: %s", resp.Data)
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"slices"
 
+	"github.com/rs/zerolog"
+
 	"github.com/sodoan/sodoan/internal/access"
 	"github.com/sodoan/sodoan/internal/member"
 	"github.com/sodoan/sodoan/internal/roster"
@@ -39,15 +41,14 @@ func (r *Resolver) importMembers(ctx context.Context, unitID, uploadID int64, dr
 		}
 		return nil, v.Err()
 	}
-	res, err := r.MemberStore.Import(ctx, member.ImportInput{UnitID: unitID, UploadID: &uploadID, Rows: sheet.Rows,
-		DryRun: dryRun || len(sheet.Problems) > 0})
+	in := member.ImportInput{UnitID: unitID, UploadID: &uploadID, Rows: sheet.Rows, Headers: sheet.Headers,
+		DryRun: dryRun || len(sheet.Problems) > 0}
+	if !in.DryRun && len(in.Rows) > member.ImportInlineRows {
+		return r.startImport(ctx, in, sheet.Ignored)
+	}
+	res, err := r.MemberStore.Import(ctx, in)
 	if err != nil {
 		return nil, err
-	}
-	for i := range res.Problems {
-		if h, ok := sheet.Headers[res.Problems[i].Field]; ok {
-			res.Problems[i].Column = &h
-		}
 	}
 	for _, p := range sheet.Problems {
 		res.Problems = append(res.Problems, member.ImportProblem{Line: p.Line, Column: &p.Column, Code: p.Code, VI: p.VI, EN: p.EN})
@@ -56,7 +57,41 @@ func (r *Resolver) importMembers(ctx context.Context, unitID, uploadID int64, dr
 	if len(res.Problems) > 0 {
 		res.ID, res.Created, res.Updated, res.Unchanged, res.Changes = 0, 0, 0, 0, nil
 	}
-	res.DryRun, res.IgnoredColumns = dryRun, sheet.Ignored
+	res.DryRun, res.IgnoredColumns, res.Status = dryRun, sheet.Ignored, member.ImportDone
+	if len(res.Problems) > 0 && !dryRun {
+		f := member.ImportProblems
+		res.Status, res.Failure = member.ImportFailed, &f
+	}
+	return tidyImport(res), nil
+}
+
+// startImport imports a long list in the background and answers at once
+// with the import RUNNING; memberImport(id:) tells how it goes. A resent
+// request answers the same import and starts nothing.
+func (r *Resolver) startImport(ctx context.Context, in member.ImportInput, ignored []string) (*member.ImportResult, error) {
+	id, started, err := r.MemberStore.StartImport(ctx, in.UnitID, in.UploadID, len(in.Rows))
+	if err != nil {
+		return nil, err
+	}
+	if started {
+		in.JobID = &id
+		r.Jobs.Go(ctx, func(ctx context.Context) {
+			if err := r.MemberStore.RunImport(ctx, in); err != nil {
+				zerolog.Ctx(ctx).Error().Err(err).Int64("import", id).Msg("background member import failed")
+			}
+		})
+	}
+	res, err := r.MemberStore.ImportByID(ctx, id)
+	if err != nil || res == nil {
+		return nil, err
+	}
+	res.IgnoredColumns = ignored
+	return tidyImport(res), nil
+}
+
+// tidyImport gives an import's lists their empty values: the schema's
+// lists are never null.
+func tidyImport(res *member.ImportResult) *member.ImportResult {
 	if res.Changes == nil {
 		res.Changes = []member.ImportChange{}
 	}
@@ -71,5 +106,5 @@ func (r *Resolver) importMembers(ctx context.Context, unitID, uploadID int64, dr
 	if res.IgnoredColumns == nil {
 		res.IgnoredColumns = []string{}
 	}
-	return res, nil
+	return res
 }

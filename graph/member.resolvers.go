@@ -325,6 +325,21 @@ func (r *queryResolver) Members(ctx context.Context, filter *model.MemberFilter,
 	return r.listMembers(ctx, f, orderBy, first, after)
 }
 
+func (r *queryResolver) MemberImport(ctx context.Context, id string) (*member.ImportResult, error) {
+	n, err := model.DecodeID(model.KindMemberImport, id)
+	if err != nil {
+		return nil, err
+	}
+	res, err := r.MemberStore.ImportByID(ctx, n)
+	if err != nil || res == nil {
+		return nil, err
+	}
+	if err := canManageUnit(ctx, res.UnitID); err != nil {
+		return nil, err
+	}
+	return tidyImport(res), nil
+}
+
 func (r *unitResolver) MemberListURL(ctx context.Context, obj *org.Unit) (string, error) {
 	if err := canManageUnit(ctx, obj.ID); err != nil {
 		return "", err

@@ -3,12 +3,15 @@
 package graph
 
 import (
+	"context"
+
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/sodoan/sodoan/internal/account"
 	"github.com/sodoan/sodoan/internal/activity"
 	"github.com/sodoan/sodoan/internal/award"
 	"github.com/sodoan/sodoan/internal/dues"
+	"github.com/sodoan/sodoan/internal/jobs"
 	"github.com/sodoan/sodoan/internal/loader"
 	"github.com/sodoan/sodoan/internal/member"
 	"github.com/sodoan/sodoan/internal/news"
@@ -32,6 +35,8 @@ type Resolver struct {
 	NewsStore     *news.Store
 	Timeline      *org.Timeline
 	DuesStore     *dues.Store
+	// Jobs runs what a request starts in the background (large imports).
+	Jobs *jobs.Runner
 }
 
 // NewResolver wires the stores on pool; policy sets the sign-in rules.
@@ -48,6 +53,7 @@ func NewResolver(pool *pgxpool.Pool, version string, policy account.Policy) *Res
 		NewsStore:     news.NewStore(pool),
 		Timeline:      org.NewTimeline(pool),
 		DuesStore:     dues.NewStore(pool),
+		Jobs:          jobs.New(context.Background(), nil),
 	}
 }
 

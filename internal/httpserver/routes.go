@@ -25,6 +25,7 @@ import (
 	"github.com/sodoan/sodoan/internal/graphiql"
 	"github.com/sodoan/sodoan/internal/i18n"
 	"github.com/sodoan/sodoan/internal/imagedecode"
+	"github.com/sodoan/sodoan/internal/jobs"
 	"github.com/sodoan/sodoan/internal/loader"
 	"github.com/sodoan/sodoan/internal/news"
 	"github.com/sodoan/sodoan/internal/origins"
@@ -87,6 +88,7 @@ func Routes(o Options) http.Handler {
 		o.Sessions = account.DefaultPolicy
 	}
 	resolver := graph.NewResolver(o.Pool, o.Version, o.Sessions)
+	resolver.Jobs = jobs.New(o.Context, o.Background)
 	if o.Context != nil && o.Sessions.PrincipalCache > 0 {
 		done := accesswatch.Start(o.Context, o.Pool.Config().ConnConfig, resolver.AccountStore, accesswatch.Options{Log: o.Log})
 		if o.Background != nil {

@@ -28,6 +28,10 @@ var keyKey ctxvalue.Key[Key]
 // With returns ctx carrying k for the create it is passed to.
 func With(ctx context.Context, k Key) context.Context { return keyKey.With(ctx, k) }
 
+// Without returns ctx without a key: for the work of a create whose key
+// was already claimed (a background job the request started).
+func Without(ctx context.Context) context.Context { return keyKey.With(ctx, Key{}) }
+
 // Replay is the error Claim returns when the key has already created a
 // record: the caller answers with that record instead of creating another.
 type Replay struct{ RecordID int64 }
@@ -59,7 +63,7 @@ const keyLifetime = "24 hours"
 func Claim(ctx context.Context, tx pgx.Tx) error {
 	k, ok := keyKey.From(ctx)
 	actor, _ := db.ActorFrom(ctx)
-	if !ok || actor.AccountID == 0 {
+	if !ok || actor.AccountID == 0 || k.Operation == "" {
 		return nil
 	}
 	if len(k.Key) == 0 || len(k.Key) > 200 {
@@ -105,7 +109,7 @@ func Claim(ctx context.Context, tx pgx.Tx) error {
 func Created(ctx context.Context, tx pgx.Tx, recordID int64) error {
 	k, ok := keyKey.From(ctx)
 	actor, _ := db.ActorFrom(ctx)
-	if !ok || actor.AccountID == 0 {
+	if !ok || actor.AccountID == 0 || k.Operation == "" {
 		return nil
 	}
 	if _, err := tx.Exec(ctx, `UPDATE idempotency_keys SET record_id = $3 WHERE account_id = $1 AND key = $2`,

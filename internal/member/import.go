@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -63,7 +62,42 @@ type ImportResult struct {
 	// DryRun and IgnoredColumns are the caller's to set, for its answer.
 	DryRun         bool
 	IgnoredColumns []string
+	// Status is RUNNING while a background import goes on (at Stage, of
+	// RowsTotal rows), FAILED when it stopped (Failure says why).
+	Status    ImportStatus
+	Stage     *ImportStage
+	RowsTotal *int
+	Failure   *ImportFailure
+	UnitID    int64
 }
+
+// ImportStatus is where an import stands.
+type ImportStatus string
+
+const (
+	ImportRunning ImportStatus = "RUNNING"
+	ImportDone    ImportStatus = "DONE"
+	ImportFailed  ImportStatus = "FAILED"
+)
+
+// ImportStage is what a running import is doing.
+type ImportStage string
+
+const (
+	ImportChecking ImportStage = "CHECKING"
+	ImportWriting  ImportStage = "WRITING"
+)
+
+// ImportFailure is why an import failed: nothing of it was written.
+type ImportFailure string
+
+const (
+	// ImportProblems: the list has problems (listed with it).
+	ImportProblems ImportFailure = "PROBLEMS"
+	// ImportInterrupted: the import stopped before it could finish (the
+	// server shut down or failed); import the list again.
+	ImportInterrupted ImportFailure = "INTERRUPTED"
+)
 
 // ImportInput imports rows into a branch.
 type ImportInput struct {
@@ -71,6 +105,12 @@ type ImportInput struct {
 	UploadID *int64
 	Rows     []ImportRow
 	DryRun   bool
+	// Headers are the file's headers by field (fullName: "Họ và tên"),
+	// which the problems name.
+	Headers map[string]string
+	// JobID is the background import's log row (StartImport), which the
+	// import fills in and whose stage it moves on; nil imports at once.
+	JobID *int64
 }
 
 // Import writes a member list into a branch, all or nothing: a row whose
@@ -98,8 +138,21 @@ func (s *Store) Import(ctx context.Context, in ImportInput) (*ImportResult, erro
 		}
 		var err error
 		res, err = s.plan(ctx, tx, in)
-		if err != nil || len(res.Problems) > 0 || in.DryRun {
+		if err != nil {
 			return 0, err
+		}
+		for i := range res.Problems {
+			if h, ok := in.Headers[res.Problems[i].Field]; ok {
+				res.Problems[i].Column = &h
+			}
+		}
+		if len(res.Problems) > 0 || in.DryRun {
+			return 0, nil
+		}
+		if in.JobID != nil {
+			if err := s.importStage(ctx, *in.JobID, ImportWriting); err != nil {
+				return 0, err
+			}
 		}
 		return s.apply(ctx, tx, in, res)
 	}
@@ -107,18 +160,24 @@ func (s *Store) Import(ctx context.Context, in ImportInput) (*ImportResult, erro
 		err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error { _, err := run(tx); return err })
 		return res, err
 	}
-	err := idempotency.InTx(ctx, s.pool, func(tx pgx.Tx) (int64, error) {
+	write := func(tx pgx.Tx) (int64, error) {
 		id, err := run(tx)
 		if err == nil && len(res.Problems) > 0 {
 			err = errProblems // roll back: nothing of a file with problems is written
 		}
 		return id, err
-	})
+	}
+	var err error
+	if in.JobID != nil {
+		err = db.InTx(ctx, s.pool, func(tx pgx.Tx) error { _, err := write(tx); return err }) // StartImport claimed the key
+	} else {
+		err = idempotency.InTx(ctx, s.pool, write)
+	}
 	if errors.Is(err, errProblems) {
 		return res, nil
 	}
 	if id, ok := idempotency.ReplayOf(err); ok {
-		return s.importLog(ctx, id)
+		return s.ImportByID(ctx, id)
 	}
 	return res, err
 }
@@ -319,9 +378,17 @@ func (s *Store) apply(ctx context.Context, tx pgx.Tx, in ImportInput, res *Impor
 	if err != nil {
 		return 0, fmt.Errorf("log member import: %w", err)
 	}
-	err = tx.QueryRow(ctx, `INSERT INTO member_imports (unit_id, account_id, upload_id, created, updated, unchanged, summary)
-		VALUES ($1, nullif(current_setting('sodoan.account_id', true), '')::bigint, $2, $3, $4, $5, $6) RETURNING id`,
-		in.UnitID, in.UploadID, res.Created, res.Updated, res.Unchanged, summary).Scan(&res.ID)
+	if in.JobID != nil {
+		// The job's row, written when it started, is filled in as the
+		// import commits.
+		res.ID = *in.JobID
+		_, err = tx.Exec(ctx, `UPDATE member_imports SET status = 'DONE', stage = NULL, created = $2, updated = $3, unchanged = $4,
+			summary = $5, updated_at = now() WHERE id = $1`, res.ID, res.Created, res.Updated, res.Unchanged, summary)
+	} else {
+		err = tx.QueryRow(ctx, `INSERT INTO member_imports (unit_id, account_id, upload_id, created, updated, unchanged, summary)
+			VALUES ($1, nullif(current_setting('sodoan.account_id', true), '')::bigint, $2, $3, $4, $5, $6) RETURNING id`,
+			in.UnitID, in.UploadID, res.Created, res.Updated, res.Unchanged, summary).Scan(&res.ID)
+	}
 	if err != nil {
 		return 0, fmt.Errorf("log member import: %w", err)
 	}
@@ -348,21 +415,4 @@ func (c *columns) add(m *Member) {
 // birth date, joining date, card, position, phone, email, address.
 func (c *columns) values() []any {
 	return []any{c.ids, c.names, c.genders, c.births, c.joins, c.cards, c.positions, c.phones, c.emails, c.addresses}
-}
-
-// importLog reads a logged import back, for a resent request.
-func (s *Store) importLog(ctx context.Context, id int64) (*ImportResult, error) {
-	res := &ImportResult{ID: id}
-	var summary []byte
-	if err := s.pool.QueryRow(ctx, `SELECT created, updated, unchanged, summary FROM member_imports WHERE id = $1`, id).
-		Scan(&res.Created, &res.Updated, &res.Unchanged, &summary); err != nil {
-		return nil, fmt.Errorf("read member import %d: %w", id, err)
-	}
-	var s2 struct{ Changes []ImportChange }
-	if err := json.Unmarshal(summary, &s2); err != nil {
-		return nil, fmt.Errorf("read member import %d: %w", id, err)
-	}
-	res.Changes = s2.Changes
-	slices.SortFunc(res.Changes, func(a, b ImportChange) int { return a.Line - b.Line })
-	return res, nil
 }
