@@ -372,3 +372,51 @@ func TestLongMemberListImportsInTheBackground(t *testing.T) {
 		t.Errorf("an anonymous caller read an import: %s", resp.Data)
 	}
 }
+
+// A list says what each member pays dues by, in words or without
+// diacritics; an unclear category is a problem of its cell; an empty one
+// keeps what is recorded.
+func TestMemberListDuesCategory(t *testing.T) {
+	t.Parallel()
+	tr := newTree(t)
+	head := "Họ và tên,Giới tính,Ngày sinh,Ngày vào Đoàn,Doi tuong doan phi\n"
+	out, ue := importList(t, tr.env, tr.branchA, uploadList(t, tr.env, tr.env.AdminToken, head+
+		"Lý Thị Hoa,Nữ,01/02/2000,26/03/2016,Lương tháng\n"), false, "")
+	if len(ue) != 0 || len(out.Problems) != 1 || out.Problems[0].Column == nil || *out.Problems[0].Column != "Doi tuong doan phi" ||
+		!strings.Contains(out.Problems[0].Message, "Hưởng lương") {
+		t.Fatalf("an unclear category: %+v %v", out, ue)
+	}
+	out, ue = importList(t, tr.env, tr.branchA, uploadList(t, tr.env, tr.env.AdminToken, head+
+		"Lý Thị Hoa,Nữ,01/02/2000,26/03/2016,huong luong\nTạ Văn Nam,Nam,03/04/2003,26/03/2021,Sinh viên\nMai Văn Tú,Nam,05/06/2002,26/03/2020,\n"),
+		false, "")
+	if len(ue) != 0 || out.Created != 3 {
+		t.Fatalf("import: %+v %v", out, ue)
+	}
+	var list struct {
+		Members struct {
+			Edges []struct {
+				Node struct{ FullName, DuesCategory string }
+			}
+		}
+	}
+	tr.env.MustDo(t, `query($u: ID!) { members(filter: {unitId: $u}) { edges { node { fullName duesCategory } } } }`,
+		map[string]any{"u": tr.branchA}, &list)
+	got := map[string]string{}
+	for _, e := range list.Members.Edges {
+		got[e.Node.FullName] = e.Node.DuesCategory
+	}
+	if got["Lý Thị Hoa"] != "SALARIED" || got["Tạ Văn Nam"] != "UNSALARIED" || got["Mai Văn Tú"] != "UNSALARIED" {
+		t.Errorf("categories: %v", got)
+	}
+	// Empty keeps: Hoa stays salaried; a changed one is listed as a change.
+	out, ue = importList(t, tr.env, tr.branchA, uploadList(t, tr.env, tr.env.AdminToken, head+
+		"Lý Thị Hoa,Nữ,01/02/2000,26/03/2016,\nTạ Văn Nam,Nam,03/04/2003,26/03/2021,Hưởng lương\n"), false, "")
+	if len(ue) != 0 || out.Unchanged != 1 || out.Updated != 1 {
+		t.Errorf("re-import: %+v %v", out, ue)
+	}
+	for _, c := range out.Changes {
+		if c.Line == 3 && !slices.Equal(c.Fields, []string{"duesCategory"}) {
+			t.Errorf("Nam's change: %v", c.Fields)
+		}
+	}
+}

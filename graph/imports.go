@@ -46,9 +46,11 @@ func (r *Resolver) importMembers(ctx context.Context, unitID, uploadID int64, dr
 	if !in.DryRun && len(in.Rows) > member.ImportInlineRows {
 		return r.startImport(ctx, in, sheet.Ignored)
 	}
-	res, err := r.MemberStore.Import(ctx, in)
-	if err != nil {
-		return nil, err
+	res := &member.ImportResult{}
+	if len(in.Rows) > 0 || len(sheet.Problems) == 0 { // a file whose every row is wrong has only its problems to say
+		if res, err = r.MemberStore.Import(ctx, in); err != nil {
+			return nil, err
+		}
 	}
 	for _, p := range sheet.Problems {
 		res.Problems = append(res.Problems, member.ImportProblem{Line: p.Line, Column: &p.Column, Code: p.Code, VI: p.VI, EN: p.EN})

@@ -12,6 +12,7 @@ import (
 
 	"github.com/sodoan/sodoan/internal/apperr"
 	"github.com/sodoan/sodoan/internal/db"
+	"github.com/sodoan/sodoan/internal/dues"
 	"github.com/sodoan/sodoan/internal/idempotency"
 	"github.com/sodoan/sodoan/internal/validate"
 )
@@ -29,6 +30,9 @@ type ImportRow struct {
 	Phone      *string
 	Email      *string
 	Address    *string
+	// DuesCategory nil keeps a matched member's, and makes a new member
+	// unsalaried.
+	DuesCategory *dues.Category
 }
 
 // ImportProblem is why a row cannot be imported: Field is the column's key
@@ -264,7 +268,11 @@ func (s *Store) plan(ctx context.Context, tx pgx.Tx, in ImportInput) (*ImportRes
 			p.m = &next
 		} else {
 			p.m = &Member{UnitID: in.UnitID, FullName: r.FullName, Gender: r.Gender, BirthDate: r.BirthDate, JoinedOn: r.JoinedOn,
-				CardNumber: r.CardNumber, Position: r.Position, Phone: r.Phone, Email: r.Email, Address: r.Address, Status: Active}
+				CardNumber: r.CardNumber, Position: r.Position, Phone: r.Phone, Email: r.Email, Address: r.Address, Status: Active,
+				DuesCategory: dues.Unsalaried}
+			if r.DuesCategory != nil {
+				p.m.DuesCategory = *r.DuesCategory
+			}
 		}
 		var v validate.Errors
 		s.checkDetails(&v, p.m)
@@ -313,6 +321,7 @@ func merge(m *Member, r ImportRow) []string {
 	set("birthDate", !r.BirthDate.Equal(m.BirthDate), func() { m.BirthDate = r.BirthDate })
 	set("joinedOn", !r.JoinedOn.Equal(m.JoinedOn), func() { m.JoinedOn = r.JoinedOn })
 	set("position", r.Position != m.Position, func() { m.Position = r.Position })
+	set("duesCategory", r.DuesCategory != nil && *r.DuesCategory != m.DuesCategory, func() { m.DuesCategory = *r.DuesCategory })
 	for _, o := range []struct {
 		field string
 		from  *string
@@ -336,8 +345,8 @@ func (s *Store) apply(ctx context.Context, tx pgx.Tx, in ImportInput, res *Impor
 		}
 	}
 	if len(created.names) > 0 {
-		rows, err := tx.Query(ctx, `INSERT INTO members AS m (unit_id, full_name, gender, birth_date, joined_on, card_number, position, phone, email, address)
-			SELECT $1, * FROM unnest($2::text[], $3::text[], $4::date[], $5::date[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
+		rows, err := tx.Query(ctx, `INSERT INTO members AS m (unit_id, full_name, gender, birth_date, joined_on, card_number, position, phone, email, address, dues_category)
+			SELECT $1, * FROM unnest($2::text[], $3::text[], $4::date[], $5::date[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])
 			RETURNING m.id, m.full_name, m.birth_date, m.joined_on`, append([]any{in.UnitID}, created.values()[1:]...)...)
 		if err != nil {
 			return 0, duplicateCard(fmt.Errorf("insert imported members: %w", err))
@@ -367,9 +376,9 @@ func (s *Store) apply(ctx context.Context, tx pgx.Tx, in ImportInput, res *Impor
 	if len(updated.ids) > 0 {
 		if _, err := tx.Exec(ctx, `UPDATE members AS m SET full_name = u.full_name, gender = u.gender, birth_date = u.birth_date,
 				joined_on = u.joined_on, card_number = u.card_number, position = u.position, phone = u.phone, email = u.email,
-				address = u.address, version = m.version + 1, updated_at = now()
-			FROM unnest($1::bigint[], $2::text[], $3::text[], $4::date[], $5::date[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
-				AS u (id, full_name, gender, birth_date, joined_on, card_number, position, phone, email, address)
+				address = u.address, dues_category = u.dues_category, version = m.version + 1, updated_at = now()
+			FROM unnest($1::bigint[], $2::text[], $3::text[], $4::date[], $5::date[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])
+				AS u (id, full_name, gender, birth_date, joined_on, card_number, position, phone, email, address, dues_category)
 			WHERE m.id = u.id`, updated.values()...); err != nil {
 			return 0, duplicateCard(fmt.Errorf("update imported members: %w", err))
 		}
@@ -401,6 +410,7 @@ type columns struct {
 	names, genders, positions        []string
 	births, joins                    []time.Time
 	cards, phones, emails, addresses []*string
+	categories                       []string
 }
 
 func (c *columns) add(m *Member) {
@@ -409,10 +419,11 @@ func (c *columns) add(m *Member) {
 	c.births, c.joins = append(c.births, m.BirthDate), append(c.joins, m.JoinedOn)
 	c.cards, c.phones = append(c.cards, m.CardNumber), append(c.phones, m.Phone)
 	c.emails, c.addresses = append(c.emails, m.Email), append(c.addresses, m.Address)
+	c.categories = append(c.categories, string(m.DuesCategory))
 }
 
 // values are the columns in the statements' order: id, full name, gender,
-// birth date, joining date, card, position, phone, email, address.
+// birth date, joining date, card, position, phone, email, address, dues category.
 func (c *columns) values() []any {
-	return []any{c.ids, c.names, c.genders, c.births, c.joins, c.cards, c.positions, c.phones, c.emails, c.addresses}
+	return []any{c.ids, c.names, c.genders, c.births, c.joins, c.cards, c.positions, c.phones, c.emails, c.addresses, c.categories}
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/sodoan/sodoan/internal/dates"
+	"github.com/sodoan/sodoan/internal/dues"
 	"github.com/sodoan/sodoan/internal/member"
 	"github.com/sodoan/sodoan/internal/unaccent"
 )
@@ -46,6 +47,7 @@ var Columns = []Column{
 	{Key: "phone", Header: "Số điện thoại", Aliases: []string{"Điện thoại", "SĐT"}},
 	{Key: "email", Header: "Email", Aliases: []string{"Thư điện tử", "E-mail"}},
 	{Key: "address", Header: "Địa chỉ", Aliases: []string{"Nơi ở", "Địa chỉ thường trú", "Nơi ở hiện nay"}},
+	{Key: "duesCategory", Header: "Đối tượng đoàn phí", Aliases: []string{"Đối tượng đóng đoàn phí", "Đoàn phí"}},
 }
 
 // MaxRows bounds the members of one file.
@@ -315,6 +317,18 @@ func parseRow(line int, cell func(string) string, header func(string) string, se
 		bad("position", "INVALID", fmt.Sprintf("Chức vụ %q không rõ: ghi Bí thư, Phó Bí thư, Ủy viên BCH hoặc Đoàn viên.", cell("position")),
 			fmt.Sprintf("Position %q is unclear: write Bí thư, Phó Bí thư, Ủy viên BCH or Đoàn viên.", cell("position")))
 	}
+	switch unaccent.Key(cell("duesCategory")) {
+	case "":
+	case "khong huong luong", "khong luong", "hoc sinh", "sinh vien", "hoc sinh, sinh vien":
+		r.DuesCategory = ptr(dues.Unsalaried)
+	case "huong luong", "co luong":
+		r.DuesCategory = ptr(dues.Salaried)
+	case "o nuoc ngoai", "nuoc ngoai":
+		r.DuesCategory = ptr(dues.Abroad)
+	default:
+		bad("duesCategory", "INVALID", fmt.Sprintf("Đối tượng đoàn phí %q không rõ: ghi Không hưởng lương, Hưởng lương hoặc Ở nước ngoài.", cell("duesCategory")),
+			fmt.Sprintf("Dues category %q is unclear: write Không hưởng lương, Hưởng lương or Ở nước ngoài.", cell("duesCategory")))
+	}
 	optional := func(key string) *string {
 		if v := cell(key); v != "" {
 			return &v
@@ -355,7 +369,7 @@ func Write(w io.Writer, members []*member.Member) error {
 		}
 		values := map[string]string{"fullName": m.FullName, "gender": gender, "birthDate": dates.Format(m.BirthDate),
 			"joinedOn": dates.Format(m.JoinedOn), "cardNumber": deref(m.CardNumber), "position": positionNames[m.Position],
-			"phone": deref(m.Phone), "email": deref(m.Email), "address": deref(m.Address)}
+			"phone": deref(m.Phone), "email": deref(m.Email), "address": deref(m.Address), "duesCategory": m.DuesCategory.Wording()}
 		if err := setRow(f, list, i+2, values); err != nil {
 			return err
 		}
@@ -426,7 +440,7 @@ func Template() ([]byte, error) {
 	const help = "Hướng dẫn"
 	if err := setRow(f, list, 2, map[string]string{"fullName": "Nguyễn Thị Minh Thư", "gender": "Nữ", "birthDate": "14/08/2003",
 		"joinedOn": "26/03/2020", "cardNumber": "NT-0931999", "position": "Đoàn viên", "phone": "0912 345 678",
-		"email": "minhthu@example.vn", "address": "Thôn Thành Ý, xã Phước Đại"}); err != nil {
+		"email": "minhthu@example.vn", "address": "Thôn Thành Ý, xã Phước Đại", "duesCategory": "Không hưởng lương"}); err != nil {
 		return nil, err
 	}
 	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
@@ -445,6 +459,7 @@ func Template() ([]byte, error) {
 		{"Số thẻ đoàn viên", "Nếu có. Dùng để nhận ra đoàn viên khi nhập lại danh sách."},
 		{"Chức vụ", "Bí thư, Phó Bí thư, Ủy viên BCH hoặc Đoàn viên (để trống: Đoàn viên)."},
 		{"Số điện thoại, Email, Địa chỉ", "Nếu có."},
+		{"Đối tượng đoàn phí", "Không hưởng lương (học sinh, sinh viên, ...), Hưởng lương hoặc Ở nước ngoài; để trống: giữ như đã ghi (đoàn viên mới: Không hưởng lương)."},
 		{"", "Tên cột có thể viết có dấu hoặc không dấu. Các cột khác (dân tộc, tôn giáo, ...) được bỏ qua. Tối đa 20.000 đoàn viên một tệp."},
 	}
 	for i, l := range lines {
@@ -462,3 +477,5 @@ func Template() ([]byte, error) {
 	}
 	return buf.Bytes(), nil
 }
+
+func ptr[T any](v T) *T { return &v }
