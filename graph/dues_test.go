@@ -2,12 +2,14 @@ package graph_test
 
 import (
 	"bytes"
+	"context"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/sodoan/sodoan/internal/figures"
 	"github.com/sodoan/sodoan/internal/report/render"
 )
 
@@ -233,6 +235,10 @@ func TestDuesFollowTheMoneyUpTwoLevels(t *testing.T) {
 		t.Errorf("branch B collected nothing: %+v", got)
 	}
 
+	if diffs, err := figures.Verify(context.Background(), tr.env.Pool, figures.Filter{}); err != nil || len(diffs) != 0 {
+		t.Errorf("kept figures differ from the collections: %v %+v", err, diffs)
+	}
+
 	// The bloc's workbook: the summary's dues lines and the dues sheet.
 	var link struct{ YearlyReport struct{ ExportURL string } }
 	tr.env.MustDo(t, `query($u: ID!) { yearlyReport(unitId: $u, year: 2025) { exportUrl(format: XLSX) } }`,
@@ -294,6 +300,14 @@ func TestDuesFollowTheMoneyUpTwoLevels(t *testing.T) {
 	}
 	if n := tr.env.Count(t, "dues_payments"); n != 0 {
 		t.Errorf("%d payments left of a deleted collection", n)
+	}
+	if got := report(tr.province); got.Collected != 0 || got.MemberMonths != 0 {
+		t.Errorf("the province's report after the deletion: %+v", got)
+	}
+	// What the reports read is kept as collections are written: it agrees
+	// with the collections, after each write.
+	if diffs, err := figures.Verify(context.Background(), tr.env.Pool, figures.Filter{}); err != nil || len(diffs) != 0 {
+		t.Errorf("kept figures differ from the records: %v %+v", err, diffs)
 	}
 }
 

@@ -81,8 +81,8 @@ func Generate(ctx context.Context, pool *pgxpool.Pool, opts Options) (Generated,
 			{"contributions", gen.contributions},
 			{"commendations, pledges, ratings, posts", gen.yearly},
 			{"transfers and ageing out", gen.movements},
-			{"report figures", gen.figures},
 			{"dues", gen.dues},
+			{"report figures", gen.figures},
 		} {
 			if err := gen.step(s.name, s.f); err != nil {
 				return err

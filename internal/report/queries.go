@@ -149,7 +149,7 @@ func (f figures) sections(parts Parts) []section {
 		{parts.Commendations, f.received, 1},
 		{parts.Commendations, f.given, 1},
 		{parts.News, f.news, 1},
-		{parts.Dues, f.dues, 0},
+		{parts.Dues, f.dues, 1},
 		{parts.Monthly, f.monthly, 1},
 		{parts.Notable, f.notable, 0},
 		{parts.Committee, f.committee, 0},
@@ -219,13 +219,21 @@ func (f figures) partyReferrals() {
 		QueryRow(func(row pgx.Row) error { return row.Scan(&m.IntroducedToParty, &m.AdmittedToParty) })
 }
 
-// dues queues the period's dues: the collections of the scope's units,
-// and the unit's own remittances, in and out.
+// dues queues the period's dues: collected by the scope's units (a whole
+// year's from the kept rows, a period's from the collections), and the
+// unit's own remittances, in and out.
 func (f figures) dues() {
 	b, d := f.b, &f.r.Dues
-	b.Queue(`SELECT coalesce(sum(c.total), 0), coalesce(sum(c.member_months), 0)::int
-		FROM `+f.t.scope+` s JOIN dues_collections c ON c.unit_id = s.unit_id AND c.collected_on BETWEEN $1::date AND $2::date`,
-		f.args()...).QueryRow(func(row pgx.Row) error { return row.Scan(&d.Collected, &d.MemberMonths) })
+	if wholeYear(f.r) {
+		// The year's DUES rows (migration 42), through the rollups.
+		b.Queue(`SELECT coalesce(sum(k.n) FILTER (WHERE k.kind = 'COLLECTED'), 0)::bigint,
+				coalesce(sum(k.n) FILTER (WHERE k.kind = 'MEMBER_MONTHS'), 0)::int
+			FROM ` + f.kept(false) + ` k WHERE k.figure = 'DUES'`).QueryRow(func(row pgx.Row) error { return row.Scan(&d.Collected, &d.MemberMonths) })
+	} else {
+		b.Queue(`SELECT coalesce(sum(c.total), 0), coalesce(sum(c.member_months), 0)::int
+			FROM `+f.t.scope+` s JOIN dues_collections c ON c.unit_id = s.unit_id AND c.collected_on BETWEEN $1::date AND $2::date`,
+			f.args()...).QueryRow(func(row pgx.Row) error { return row.Scan(&d.Collected, &d.MemberMonths) })
+	}
 	b.Queue(`SELECT coalesce(sum(amount) FILTER (WHERE to_unit_id = $3 AND status = 'CONFIRMED' AND answered_on BETWEEN $1::date AND $2::date), 0),
 			coalesce(sum(amount) FILTER (WHERE unit_id = $3 AND status <> 'RETURNED' AND sent_on BETWEEN $1::date AND $2::date), 0)
 		FROM dues_remittances WHERE to_unit_id = $3 OR unit_id = $3`, f.start, f.end, f.r.UnitID).
