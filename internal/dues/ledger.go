@@ -98,15 +98,20 @@ const MaxArrears = 1000
 func (s *Store) Outstanding(ctx context.Context, unitID int64, year, through, first int) ([]*Arrear, error) {
 	start := time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC)
 	last := time.Date(year, time.Month(through), 1, 0, 0, 0, 0, time.UTC)
-	rows, err := s.pool.Query(ctx, `WITH months AS (SELECT generate_series($2::date, $3::date, interval '1 month')::date AS month)
-		SELECT st.member_id, m.dues_category, array_agg(DISTINCT extract(month FROM mo.month)::int)
-		FROM member_stays st
-		JOIN months mo ON st.entered_on < mo.month + interval '1 month' AND (st.left_on IS NULL OR st.left_on > mo.month)
-		JOIN members m ON m.id = st.member_id
-		WHERE st.unit_id = $1
-			AND NOT EXISTS (SELECT FROM dues_payments p WHERE p.member_id = st.member_id AND p.month = mo.month)
-		GROUP BY st.member_id, m.dues_category, m.sort_name
-		ORDER BY m.sort_name, st.member_id LIMIT $4`, unitID, start, last, min(max(first, 0), MaxArrears))
+	// The unit's stays of the months first (its index), then their members
+	// by name: ordered and limited in one step, the planner would walk
+	// every member of the country by name to find the unit's.
+	rows, err := s.pool.Query(ctx, `WITH st AS MATERIALIZED (
+			SELECT member_id, entered_on, left_on FROM member_stays
+			WHERE unit_id = $1 AND entered_on < $3::date + interval '1 month' AND (left_on IS NULL OR left_on > $2::date)),
+		owing AS MATERIALIZED (
+			SELECT st.member_id, array_agg(DISTINCT extract(month FROM mo.month)::int) AS months
+			FROM st JOIN generate_series($2::date, $3::date, interval '1 month') AS mo (month)
+				ON st.entered_on < mo.month + interval '1 month' AND (st.left_on IS NULL OR st.left_on > mo.month)
+			WHERE NOT EXISTS (SELECT FROM dues_payments p WHERE p.member_id = st.member_id AND p.month = mo.month::date)
+			GROUP BY st.member_id)
+		SELECT o.member_id, m.dues_category, o.months FROM owing o JOIN members m ON m.id = o.member_id
+		ORDER BY m.sort_name, m.id LIMIT $4`, unitID, start, last, min(max(first, 0), MaxArrears))
 	if err != nil {
 		return nil, fmt.Errorf("dues outstanding in unit %d: %w", unitID, err)
 	}
