@@ -187,6 +187,30 @@ func mutationCases() []mutationCase {
 			list := "Họ và tên,Giới tính,Ngày sinh,Ngày vào Đoàn\n" + uniq("Đoàn viên") + ",Nam,01/01/2000,26/03/2016\n"
 			return map[string]any{"unitId": c.branchA, "upload": uploadList(t, c.env, token, list), "dryRun": false}
 		}},
+		{"reportDocumentSet", "ReportDocumentSetInput", unitManagers, func(t *testing.T, c *callers) map[string]any {
+			var out struct {
+				Unit struct{ ReportDocument *struct{ Version int } }
+			}
+			c.env.MustDo(t, `query($u: ID!) { unit(id: $u) { reportDocument(year: 2022) { version } } }`, map[string]any{"u": c.branchA}, &out)
+			version := 0
+			if d := out.Unit.ReportDocument; d != nil {
+				version = d.Version
+			}
+			return map[string]any{"unitId": c.branchA, "year": 2022, "number": "05-BC/CĐ", "place": "Ninh Thuận", "version": version}
+		}},
+		{"reportTextSave", "ReportTextSaveInput", unitManagers, func(t *testing.T, c *callers) map[string]any {
+			var out struct {
+				Unit struct {
+					ReportDocument *struct{ Texts []struct{ Version int } }
+				}
+			}
+			c.env.MustDo(t, `query($u: ID!) { unit(id: $u) { reportDocument(year: 2022) { texts { version } } } }`, map[string]any{"u": c.branchA}, &out)
+			version := 0
+			if d := out.Unit.ReportDocument; d != nil && len(d.Texts) > 0 {
+				version = d.Texts[0].Version
+			}
+			return map[string]any{"unitId": c.branchA, "year": 2022, "section": "SITUATION", "body": uniq("Chi đoàn có"), "version": version}
+		}},
 		{"duesRateSet", "DuesRateSetInput", unitManagers, func(t *testing.T, c *callers) map[string]any {
 			return map[string]any{"unitId": c.branchA, "category": "SALARIED", "monthlyAmount": 6000, "fromYear": 2025, "fromMonth": 1}
 		}},

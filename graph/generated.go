@@ -69,6 +69,8 @@ type ResolverRoot interface {
 	Post() PostResolver
 	PostPhoto() PostPhotoResolver
 	Query() QueryResolver
+	ReportDocument() ReportDocumentResolver
+	ReportText() ReportTextResolver
 	Role() RoleResolver
 	SearchHit() SearchHitResolver
 	Unit() UnitResolver
@@ -714,6 +716,8 @@ type ComplexityRoot struct {
 		PostDelete             func(childComplexity int, input model.PostDeleteInput) int
 		PostSetStatus          func(childComplexity int, input model.PostSetStatusInput) int
 		PostUpdate             func(childComplexity int, input model.PostUpdateInput) int
+		ReportDocumentSet      func(childComplexity int, input model.ReportDocumentSetInput) int
+		ReportTextSave         func(childComplexity int, input model.ReportTextSaveInput) int
 		RoleGrant              func(childComplexity int, input model.RoleInput) int
 		RoleRevoke             func(childComplexity int, input model.RoleInput) int
 		UnitArchive            func(childComplexity int, input model.UnitArchiveInput) int
@@ -1040,6 +1044,23 @@ type ComplexityRoot struct {
 		Unrated        func(childComplexity int) int
 	}
 
+	ReportDocument struct {
+		DatedOn    func(childComplexity int) int
+		Number     func(childComplexity int) int
+		Period     func(childComplexity int) int
+		Place      func(childComplexity int) int
+		Recipients func(childComplexity int) int
+		Texts      func(childComplexity int) int
+		Unit       func(childComplexity int) int
+		Version    func(childComplexity int) int
+		Year       func(childComplexity int) int
+	}
+
+	ReportDocumentSetPayload struct {
+		Document   func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
 	ReportMembers struct {
 		Admitted          func(childComplexity int) int
 		AdmittedToParty   func(childComplexity int) int
@@ -1057,6 +1078,26 @@ type ComplexityRoot struct {
 		Secretaries       func(childComplexity int) int
 		TransferredIn     func(childComplexity int) int
 		TransferredOut    func(childComplexity int) int
+	}
+
+	ReportText struct {
+		Body      func(childComplexity int) int
+		History   func(childComplexity int, first *int32) int
+		Section   func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
+		Version   func(childComplexity int) int
+		WorkArea  func(childComplexity int) int
+	}
+
+	ReportTextSavePayload struct {
+		Text       func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
+	ReportTextVersion struct {
+		Body    func(childComplexity int) int
+		SavedAt func(childComplexity int) int
+		Version func(childComplexity int) int
 	}
 
 	Role struct {
@@ -1120,6 +1161,7 @@ type ComplexityRoot struct {
 		Name               func(childComplexity int) int
 		Parent             func(childComplexity int) int
 		Ratings            func(childComplexity int) int
+		ReportDocument     func(childComplexity int, year int32, period *report.Period) int
 		ShortName          func(childComplexity int) int
 		Stats              func(childComplexity int, year *int32) int
 		Terms              func(childComplexity int) int
@@ -1462,6 +1504,8 @@ type MutationResolver interface {
 	MembersRatingsRemove(ctx context.Context, input model.MembersRatingsRemoveInput) (*model.MembersRatingsRemovePayload, error)
 	UnitRate(ctx context.Context, input model.UnitRateInput) (*model.UnitRatePayload, error)
 	UnitRatingRemove(ctx context.Context, input model.UnitRatingRemoveInput) (*model.UnitRatingRemovePayload, error)
+	ReportDocumentSet(ctx context.Context, input model.ReportDocumentSetInput) (*model.ReportDocumentSetPayload, error)
+	ReportTextSave(ctx context.Context, input model.ReportTextSaveInput) (*model.ReportTextSavePayload, error)
 	DuesRateSet(ctx context.Context, input model.DuesRateSetInput) (*model.DuesRateSetPayload, error)
 	DuesRateRemove(ctx context.Context, input model.DuesRateRemoveInput) (*model.DuesRateRemovePayload, error)
 	MembersDuesCategorySet(ctx context.Context, input model.MembersDuesCategorySetInput) (*model.MembersDuesCategorySetPayload, error)
@@ -1583,6 +1627,16 @@ type QueryResolver interface {
 	Unit(ctx context.Context, id string) (*org.Unit, error)
 	Units(ctx context.Context, filter *model.UnitFilter, first *int32, after *string) (*model.Connection[*org.Unit], error)
 }
+type ReportDocumentResolver interface {
+	Unit(ctx context.Context, obj *report.Document) (*org.Unit, error)
+
+	Texts(ctx context.Context, obj *report.Document) ([]*report.Text, error)
+}
+type ReportTextResolver interface {
+	WorkArea(ctx context.Context, obj *report.Text) (*activity.WorkArea, error)
+
+	History(ctx context.Context, obj *report.Text, first *int32) ([]*report.TextVersion, error)
+}
 type RoleResolver interface {
 	Unit(ctx context.Context, obj *account.Role) (*org.Unit, error)
 
@@ -1604,6 +1658,7 @@ type UnitResolver interface {
 	Stats(ctx context.Context, obj *org.Unit, year *int32) (*model.UnitStats, error)
 
 	Ratings(ctx context.Context, obj *org.Unit) ([]*award.UnitRating, error)
+	ReportDocument(ctx context.Context, obj *org.Unit, year int32, period *report.Period) (*report.Document, error)
 	DuesRates(ctx context.Context, obj *org.Unit, on *time.Time) ([]*dues.Rate, error)
 	DuesRatesSet(ctx context.Context, obj *org.Unit) ([]*dues.Rate, error)
 	Dues(ctx context.Context, obj *org.Unit, year int32) (*dues.Ledger, error)
@@ -4385,6 +4440,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.PostUpdate(childComplexity, args["input"].(model.PostUpdateInput)), true
+	case "Mutation.reportDocumentSet":
+		if e.ComplexityRoot.Mutation.ReportDocumentSet == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_reportDocumentSet_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReportDocumentSet(childComplexity, args["input"].(model.ReportDocumentSetInput)), true
+	case "Mutation.reportTextSave":
+		if e.ComplexityRoot.Mutation.ReportTextSave == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_reportTextSave_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReportTextSave(childComplexity, args["input"].(model.ReportTextSaveInput)), true
 	case "Mutation.roleGrant":
 		if e.ComplexityRoot.Mutation.RoleGrant == nil {
 			break
@@ -5812,6 +5889,74 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RatingFigures.Unrated(childComplexity), true
 
+	case "ReportDocument.datedOn":
+		if e.ComplexityRoot.ReportDocument.DatedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportDocument.DatedOn(childComplexity), true
+	case "ReportDocument.number":
+		if e.ComplexityRoot.ReportDocument.Number == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportDocument.Number(childComplexity), true
+	case "ReportDocument.period":
+		if e.ComplexityRoot.ReportDocument.Period == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportDocument.Period(childComplexity), true
+	case "ReportDocument.place":
+		if e.ComplexityRoot.ReportDocument.Place == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportDocument.Place(childComplexity), true
+	case "ReportDocument.recipients":
+		if e.ComplexityRoot.ReportDocument.Recipients == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportDocument.Recipients(childComplexity), true
+	case "ReportDocument.texts":
+		if e.ComplexityRoot.ReportDocument.Texts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportDocument.Texts(childComplexity), true
+	case "ReportDocument.unit":
+		if e.ComplexityRoot.ReportDocument.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportDocument.Unit(childComplexity), true
+	case "ReportDocument.version":
+		if e.ComplexityRoot.ReportDocument.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportDocument.Version(childComplexity), true
+	case "ReportDocument.year":
+		if e.ComplexityRoot.ReportDocument.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportDocument.Year(childComplexity), true
+
+	case "ReportDocumentSetPayload.document":
+		if e.ComplexityRoot.ReportDocumentSetPayload.Document == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportDocumentSetPayload.Document(childComplexity), true
+	case "ReportDocumentSetPayload.userErrors":
+		if e.ComplexityRoot.ReportDocumentSetPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportDocumentSetPayload.UserErrors(childComplexity), true
+
 	case "ReportMembers.admitted":
 		if e.ComplexityRoot.ReportMembers.Admitted == nil {
 			break
@@ -5908,6 +6053,80 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ReportMembers.TransferredOut(childComplexity), true
+
+	case "ReportText.body":
+		if e.ComplexityRoot.ReportText.Body == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportText.Body(childComplexity), true
+	case "ReportText.history":
+		if e.ComplexityRoot.ReportText.History == nil {
+			break
+		}
+
+		args, err := ec.field_ReportText_history_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.ReportText.History(childComplexity, args["first"].(*int32)), true
+	case "ReportText.section":
+		if e.ComplexityRoot.ReportText.Section == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportText.Section(childComplexity), true
+	case "ReportText.updatedAt":
+		if e.ComplexityRoot.ReportText.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportText.UpdatedAt(childComplexity), true
+	case "ReportText.version":
+		if e.ComplexityRoot.ReportText.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportText.Version(childComplexity), true
+	case "ReportText.workArea":
+		if e.ComplexityRoot.ReportText.WorkArea == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportText.WorkArea(childComplexity), true
+
+	case "ReportTextSavePayload.text":
+		if e.ComplexityRoot.ReportTextSavePayload.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportTextSavePayload.Text(childComplexity), true
+	case "ReportTextSavePayload.userErrors":
+		if e.ComplexityRoot.ReportTextSavePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportTextSavePayload.UserErrors(childComplexity), true
+
+	case "ReportTextVersion.body":
+		if e.ComplexityRoot.ReportTextVersion.Body == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportTextVersion.Body(childComplexity), true
+	case "ReportTextVersion.savedAt":
+		if e.ComplexityRoot.ReportTextVersion.SavedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportTextVersion.SavedAt(childComplexity), true
+	case "ReportTextVersion.version":
+		if e.ComplexityRoot.ReportTextVersion.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportTextVersion.Version(childComplexity), true
 
 	case "Role.kind":
 		if e.ComplexityRoot.Role.Kind == nil {
@@ -6239,6 +6458,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Unit.Ratings(childComplexity), true
+	case "Unit.reportDocument":
+		if e.ComplexityRoot.Unit.ReportDocument == nil {
+			break
+		}
+
+		args, err := ec.field_Unit_reportDocument_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Unit.ReportDocument(childComplexity, args["year"].(int32), args["period"].(*report.Period)), true
 	case "Unit.shortName":
 		if e.ComplexityRoot.Unit.ShortName == nil {
 			break
@@ -7058,6 +7288,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("PostPhotoInput", ec.unmarshalInputPostPhotoInput),
 			graphql.NewInputUnmarshaler("PostSetStatusInput", ec.unmarshalInputPostSetStatusInput),
 			graphql.NewInputUnmarshaler("PostUpdateInput", ec.unmarshalInputPostUpdateInput),
+			graphql.NewInputUnmarshaler("ReportDocumentSetInput", ec.unmarshalInputReportDocumentSetInput),
+			graphql.NewInputUnmarshaler("ReportTextSaveInput", ec.unmarshalInputReportTextSaveInput),
 			graphql.NewInputUnmarshaler("RoleInput", ec.unmarshalInputRoleInput),
 			graphql.NewInputUnmarshaler("UnitArchiveInput", ec.unmarshalInputUnitArchiveInput),
 			graphql.NewInputUnmarshaler("UnitChangeLevelInput", ec.unmarshalInputUnitChangeLevelInput),
@@ -7149,7 +7381,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "account.graphqls" "activity.graphqls" "award.graphqls" "dues.graphqls" "history.graphqls" "member.graphqls" "news.graphqls" "node.graphqls" "report.graphqls" "schema.graphqls" "unit.graphqls"
+//go:embed "account.graphqls" "activity.graphqls" "award.graphqls" "document.graphqls" "dues.graphqls" "history.graphqls" "member.graphqls" "news.graphqls" "node.graphqls" "report.graphqls" "schema.graphqls" "unit.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -7164,6 +7396,7 @@ var sources = []*ast.Source{
 	{Name: "account.graphqls", Input: sourceData("account.graphqls"), BuiltIn: false},
 	{Name: "activity.graphqls", Input: sourceData("activity.graphqls"), BuiltIn: false},
 	{Name: "award.graphqls", Input: sourceData("award.graphqls"), BuiltIn: false},
+	{Name: "document.graphqls", Input: sourceData("document.graphqls"), BuiltIn: false},
 	{Name: "dues.graphqls", Input: sourceData("dues.graphqls"), BuiltIn: false},
 	{Name: "history.graphqls", Input: sourceData("history.graphqls"), BuiltIn: false},
 	{Name: "member.graphqls", Input: sourceData("member.graphqls"), BuiltIn: false},
@@ -8871,6 +9104,40 @@ func (ec *executionContext) childFields_RatingFigures(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type RatingFigures", field.Name)
 }
 
+func (ec *executionContext) childFields_ReportDocument(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "unit":
+		return ec.fieldContext_ReportDocument_unit(ctx, field)
+	case "year":
+		return ec.fieldContext_ReportDocument_year(ctx, field)
+	case "period":
+		return ec.fieldContext_ReportDocument_period(ctx, field)
+	case "number":
+		return ec.fieldContext_ReportDocument_number(ctx, field)
+	case "place":
+		return ec.fieldContext_ReportDocument_place(ctx, field)
+	case "datedOn":
+		return ec.fieldContext_ReportDocument_datedOn(ctx, field)
+	case "recipients":
+		return ec.fieldContext_ReportDocument_recipients(ctx, field)
+	case "texts":
+		return ec.fieldContext_ReportDocument_texts(ctx, field)
+	case "version":
+		return ec.fieldContext_ReportDocument_version(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReportDocument", field.Name)
+}
+
+func (ec *executionContext) childFields_ReportDocumentSetPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "document":
+		return ec.fieldContext_ReportDocumentSetPayload_document(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_ReportDocumentSetPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReportDocumentSetPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_ReportMembers(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "atYearStart":
@@ -8907,6 +9174,46 @@ func (ec *executionContext) childFields_ReportMembers(ctx context.Context, field
 		return ec.fieldContext_ReportMembers_atAgeLimit(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ReportMembers", field.Name)
+}
+
+func (ec *executionContext) childFields_ReportText(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "section":
+		return ec.fieldContext_ReportText_section(ctx, field)
+	case "workArea":
+		return ec.fieldContext_ReportText_workArea(ctx, field)
+	case "body":
+		return ec.fieldContext_ReportText_body(ctx, field)
+	case "version":
+		return ec.fieldContext_ReportText_version(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_ReportText_updatedAt(ctx, field)
+	case "history":
+		return ec.fieldContext_ReportText_history(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReportText", field.Name)
+}
+
+func (ec *executionContext) childFields_ReportTextSavePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "text":
+		return ec.fieldContext_ReportTextSavePayload_text(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_ReportTextSavePayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReportTextSavePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_ReportTextVersion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "version":
+		return ec.fieldContext_ReportTextVersion_version(ctx, field)
+	case "body":
+		return ec.fieldContext_ReportTextVersion_body(ctx, field)
+	case "savedAt":
+		return ec.fieldContext_ReportTextVersion_savedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReportTextVersion", field.Name)
 }
 
 func (ec *executionContext) childFields_Role(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -9011,6 +9318,8 @@ func (ec *executionContext) childFields_Unit(ctx context.Context, field graphql.
 		return ec.fieldContext_Unit_version(ctx, field)
 	case "ratings":
 		return ec.fieldContext_Unit_ratings(ctx, field)
+	case "reportDocument":
+		return ec.fieldContext_Unit_reportDocument(ctx, field)
 	case "duesRates":
 		return ec.fieldContext_Unit_duesRates(ctx, field)
 	case "duesRatesSet":
@@ -10401,6 +10710,34 @@ func (ec *executionContext) field_Mutation_postUpdate_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_reportDocumentSet_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ReportDocumentSetInput, error) {
+			return ec.unmarshalNReportDocumentSetInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐReportDocumentSetInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_reportTextSave_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ReportTextSaveInput, error) {
+			return ec.unmarshalNReportTextSaveInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐReportTextSaveInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_roleGrant_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -11185,6 +11522,20 @@ func (ec *executionContext) field_Query_yearlyReport_args(ctx context.Context, r
 	return args, nil
 }
 
+func (ec *executionContext) field_ReportText_history_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int32, error) {
+			return ec.unmarshalOInt2ᚖint32(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Unit_activities_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -11440,6 +11791,28 @@ func (ec *executionContext) field_Unit_members_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["after"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Unit_reportDocument_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "year",
+		func(ctx context.Context, v any) (int32, error) {
+			return ec.unmarshalNInt2int32(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["year"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "period",
+		func(ctx context.Context, v any) (*report.Period, error) {
+			return ec.unmarshalOReportPeriod2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐPeriod(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["period"] = arg1
 	return args, nil
 }
 
@@ -21845,6 +22218,94 @@ func (ec *executionContext) fieldContext_Mutation_unitRatingRemove(ctx context.C
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_reportDocumentSet(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_reportDocumentSet(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ReportDocumentSet(ctx, fc.Args["input"].(model.ReportDocumentSetInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ReportDocumentSetPayload) graphql.Marshaler {
+			return ec.marshalNReportDocumentSetPayload2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐReportDocumentSetPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_reportDocumentSet(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReportDocumentSetPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_reportDocumentSet_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_reportTextSave(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_reportTextSave(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ReportTextSave(ctx, fc.Args["input"].(model.ReportTextSaveInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ReportTextSavePayload) graphql.Marshaler {
+			return ec.marshalNReportTextSavePayload2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐReportTextSavePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_reportTextSave(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReportTextSavePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_reportTextSave_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_duesRateSet(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -29041,6 +29502,295 @@ func (ec *executionContext) fieldContext_RatingFigures_excellentShare(_ context.
 	return graphql.NewScalarFieldContext("RatingFigures", field, false, false, "Float")
 }
 
+func (ec *executionContext) _ReportDocument_unit(ctx context.Context, field graphql.CollectedField, obj *report.Document) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportDocument_unit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ReportDocument().Unit(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *org.Unit) graphql.Marshaler {
+			return ec.marshalNUnit2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐUnit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportDocument_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReportDocument",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Unit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReportDocument_year(ctx context.Context, field graphql.CollectedField, obj *report.Document) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportDocument_year(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Year, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int32) graphql.Marshaler {
+			return ec.marshalNInt2int32(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportDocument_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportDocument", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ReportDocument_period(ctx context.Context, field graphql.CollectedField, obj *report.Document) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportDocument_period(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Period, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v report.Period) graphql.Marshaler {
+			return ec.marshalNReportPeriod2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐPeriod(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportDocument_period(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportDocument", field, false, false, "ReportPeriod")
+}
+
+func (ec *executionContext) _ReportDocument_number(ctx context.Context, field graphql.CollectedField, obj *report.Document) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportDocument_number(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Number, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReportDocument_number(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportDocument", field, false, false, "String")
+}
+
+func (ec *executionContext) _ReportDocument_place(ctx context.Context, field graphql.CollectedField, obj *report.Document) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportDocument_place(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Place, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReportDocument_place(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportDocument", field, false, false, "String")
+}
+
+func (ec *executionContext) _ReportDocument_datedOn(ctx context.Context, field graphql.CollectedField, obj *report.Document) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportDocument_datedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DatedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReportDocument_datedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportDocument", field, false, false, "Date")
+}
+
+func (ec *executionContext) _ReportDocument_recipients(ctx context.Context, field graphql.CollectedField, obj *report.Document) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportDocument_recipients(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Recipients, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportDocument_recipients(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportDocument", field, false, false, "String")
+}
+
+func (ec *executionContext) _ReportDocument_texts(ctx context.Context, field graphql.CollectedField, obj *report.Document) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportDocument_texts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ReportDocument().Texts(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*report.Text) graphql.Marshaler {
+			return ec.marshalNReportText2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐTextᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportDocument_texts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReportDocument",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReportText(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReportDocument_version(ctx context.Context, field graphql.CollectedField, obj *report.Document) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportDocument_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int32) graphql.Marshaler {
+			return ec.marshalNInt2int32(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportDocument_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportDocument", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ReportDocumentSetPayload_document(ctx context.Context, field graphql.CollectedField, obj *model.ReportDocumentSetPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportDocumentSetPayload_document(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Document, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *report.Document) graphql.Marshaler {
+			return ec.marshalOReportDocument2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐDocument(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReportDocumentSetPayload_document(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReportDocumentSetPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReportDocument(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReportDocumentSetPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.ReportDocumentSetPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportDocumentSetPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportDocumentSetPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReportDocumentSetPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ReportMembers_atYearStart(ctx context.Context, field graphql.CollectedField, obj *report.Members) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -29407,6 +30157,298 @@ func (ec *executionContext) _ReportMembers_atAgeLimit(ctx context.Context, field
 }
 func (ec *executionContext) fieldContext_ReportMembers_atAgeLimit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ReportMembers", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ReportText_section(ctx context.Context, field graphql.CollectedField, obj *report.Text) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportText_section(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Section, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v report.Section) graphql.Marshaler {
+			return ec.marshalNReportTextSection2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐSection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportText_section(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportText", field, false, false, "ReportTextSection")
+}
+
+func (ec *executionContext) _ReportText_workArea(ctx context.Context, field graphql.CollectedField, obj *report.Text) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportText_workArea(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ReportText().WorkArea(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *activity.WorkArea) graphql.Marshaler {
+			return ec.marshalOWorkArea2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋactivityᚐWorkArea(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReportText_workArea(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportText", field, true, true, "WorkArea")
+}
+
+func (ec *executionContext) _ReportText_body(ctx context.Context, field graphql.CollectedField, obj *report.Text) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportText_body(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Body, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportText_body(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportText", field, false, false, "String")
+}
+
+func (ec *executionContext) _ReportText_version(ctx context.Context, field graphql.CollectedField, obj *report.Text) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportText_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int32) graphql.Marshaler {
+			return ec.marshalNInt2int32(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportText_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportText", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ReportText_updatedAt(ctx context.Context, field graphql.CollectedField, obj *report.Text) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportText_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportText_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportText", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _ReportText_history(ctx context.Context, field graphql.CollectedField, obj *report.Text) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportText_history(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.ReportText().History(ctx, obj, fc.Args["first"].(*int32))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*report.TextVersion) graphql.Marshaler {
+			return ec.marshalNReportTextVersion2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐTextVersionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportText_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReportText",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReportTextVersion(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_ReportText_history_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReportTextSavePayload_text(ctx context.Context, field graphql.CollectedField, obj *model.ReportTextSavePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportTextSavePayload_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *report.Text) graphql.Marshaler {
+			return ec.marshalOReportText2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐText(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReportTextSavePayload_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReportTextSavePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReportText(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReportTextSavePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.ReportTextSavePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportTextSavePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportTextSavePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReportTextSavePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReportTextVersion_version(ctx context.Context, field graphql.CollectedField, obj *report.TextVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportTextVersion_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int32) graphql.Marshaler {
+			return ec.marshalNInt2int32(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportTextVersion_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportTextVersion", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ReportTextVersion_body(ctx context.Context, field graphql.CollectedField, obj *report.TextVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportTextVersion_body(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Body, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportTextVersion_body(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportTextVersion", field, false, false, "String")
+}
+
+func (ec *executionContext) _ReportTextVersion_savedAt(ctx context.Context, field graphql.CollectedField, obj *report.TextVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportTextVersion_savedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SavedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportTextVersion_savedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportTextVersion", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Role_kind(ctx context.Context, field graphql.CollectedField, obj *account.Role) (ret graphql.Marshaler) {
@@ -30366,6 +31408,50 @@ func (ec *executionContext) fieldContext_Unit_ratings(_ context.Context, field g
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_UnitRating(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Unit_reportDocument(ctx context.Context, field graphql.CollectedField, obj *org.Unit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Unit_reportDocument(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Unit().ReportDocument(ctx, obj, fc.Args["year"].(int32), fc.Args["period"].(*report.Period))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *report.Document) graphql.Marshaler {
+			return ec.marshalOReportDocument2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐDocument(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Unit_reportDocument(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Unit",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReportDocument(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Unit_reportDocument_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -40085,6 +41171,192 @@ func UnmarshalPostUpdateInput(ctx context.Context, raw any) (model.PostUpdateInp
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputReportDocumentSetInput(ctx context.Context, obj any) (model.ReportDocumentSetInput, error) {
+	var it model.ReportDocumentSetInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["period"]; !present {
+		asMap["period"] = "YEAR"
+	}
+	if _, present := asMap["recipients"]; !present {
+		asMap["recipients"] = []any{}
+	}
+
+	fieldsInOrder := [...]string{"unitId", "year", "period", "number", "place", "datedOn", "recipients", "version"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "unitId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unitId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnitID = data
+		case "year":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("year"))
+			data, err := ec.unmarshalNInt2int32(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Year = data
+		case "period":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("period"))
+			data, err := ec.unmarshalOReportPeriod2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐPeriod(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Period = graphql.OmittableOf(data)
+		case "number":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("number"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Number = graphql.OmittableOf(data)
+		case "place":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("place"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Place = graphql.OmittableOf(data)
+		case "datedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("datedOn"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DatedOn = graphql.OmittableOf(data)
+		case "recipients":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recipients"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Recipients = graphql.OmittableOf(data)
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalNInt2int32(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalReportDocumentSetInput unmarshals raw into the ReportDocumentSetInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalReportDocumentSetInput(ctx context.Context, raw any) (model.ReportDocumentSetInput, error) {
+	var out model.ReportDocumentSetInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ReportDocumentSetInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputReportTextSaveInput(ctx context.Context, obj any) (model.ReportTextSaveInput, error) {
+	var it model.ReportTextSaveInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["period"]; !present {
+		asMap["period"] = "YEAR"
+	}
+
+	fieldsInOrder := [...]string{"unitId", "year", "period", "section", "workArea", "body", "version"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "unitId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unitId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnitID = data
+		case "year":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("year"))
+			data, err := ec.unmarshalNInt2int32(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Year = data
+		case "period":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("period"))
+			data, err := ec.unmarshalOReportPeriod2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐPeriod(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Period = graphql.OmittableOf(data)
+		case "section":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("section"))
+			data, err := ec.unmarshalNReportTextSection2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐSection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Section = data
+		case "workArea":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workArea"))
+			data, err := ec.unmarshalOWorkArea2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋactivityᚐWorkArea(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkArea = graphql.OmittableOf(data)
+		case "body":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("body"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Body = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalNInt2int32(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalReportTextSaveInput unmarshals raw into the ReportTextSaveInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalReportTextSaveInput(ctx context.Context, raw any) (model.ReportTextSaveInput, error) {
+	var out model.ReportTextSaveInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ReportTextSaveInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputRoleInput(ctx context.Context, obj any) (model.RoleInput, error) {
 	var it model.RoleInput
 	if obj == nil {
@@ -45552,6 +46824,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "reportDocumentSet":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_reportDocumentSet(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reportTextSave":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_reportTextSave(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "duesRateSet":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_duesRateSet(ctx, field)
@@ -48029,6 +49315,119 @@ func (ec *executionContext) _RatingFigures(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var reportDocumentImplementors = []string{"ReportDocument"}
+
+func (ec *executionContext) _ReportDocument(ctx context.Context, sel ast.SelectionSet, obj *report.Document) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reportDocumentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReportDocument")
+		case "unit":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ReportDocument_unit(ctx, field, obj)
+				})
+		case "year":
+			out.Values[i] = ec._ReportDocument_year(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "period":
+			out.Values[i] = ec._ReportDocument_period(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "number":
+			out.Values[i] = ec._ReportDocument_number(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "place":
+			out.Values[i] = ec._ReportDocument_place(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "datedOn":
+			out.Values[i] = ec._ReportDocument_datedOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "recipients":
+			out.Values[i] = ec._ReportDocument_recipients(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "texts":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ReportDocument_texts(ctx, field, obj)
+				})
+		case "version":
+			out.Values[i] = ec._ReportDocument_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var reportDocumentSetPayloadImplementors = []string{"ReportDocumentSetPayload"}
+
+func (ec *executionContext) _ReportDocumentSetPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ReportDocumentSetPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reportDocumentSetPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReportDocumentSetPayload")
+		case "document":
+			out.Values[i] = ec._ReportDocumentSetPayload_document(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._ReportDocumentSetPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var reportMembersImplementors = []string{"ReportMembers"}
 
 func (ec *executionContext) _ReportMembers(ctx context.Context, sel ast.SelectionSet, obj *report.Members) graphql.Marshaler {
@@ -48117,6 +49516,147 @@ func (ec *executionContext) _ReportMembers(ctx context.Context, sel ast.Selectio
 			}
 		case "atAgeLimit":
 			out.Values[i] = ec._ReportMembers_atAgeLimit(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var reportTextImplementors = []string{"ReportText"}
+
+func (ec *executionContext) _ReportText(ctx context.Context, sel ast.SelectionSet, obj *report.Text) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reportTextImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReportText")
+		case "section":
+			out.Values[i] = ec._ReportText_section(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "workArea":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ReportText_workArea(ctx, field, obj)
+				})
+		case "body":
+			out.Values[i] = ec._ReportText_body(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._ReportText_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._ReportText_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "history":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ReportText_history(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var reportTextSavePayloadImplementors = []string{"ReportTextSavePayload"}
+
+func (ec *executionContext) _ReportTextSavePayload(ctx context.Context, sel ast.SelectionSet, obj *model.ReportTextSavePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reportTextSavePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReportTextSavePayload")
+		case "text":
+			out.Values[i] = ec._ReportTextSavePayload_text(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._ReportTextSavePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var reportTextVersionImplementors = []string{"ReportTextVersion"}
+
+func (ec *executionContext) _ReportTextVersion(ctx context.Context, sel ast.SelectionSet, obj *report.TextVersion) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reportTextVersionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReportTextVersion")
+		case "version":
+			out.Values[i] = ec._ReportTextVersion_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "body":
+			out.Values[i] = ec._ReportTextVersion_body(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "savedAt":
+			out.Values[i] = ec._ReportTextVersion_savedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -48475,6 +50015,12 @@ func (ec *executionContext) _Unit(ctx context.Context, sel ast.SelectionSet, obj
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Unit_ratings(ctx, field, obj)
+				})
+		case "reportDocument":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Unit_reportDocument(ctx, field, obj)
 				})
 		case "duesRates":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -52656,6 +54202,19 @@ var (
 	}
 )
 
+func (ec *executionContext) unmarshalNReportDocumentSetInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐReportDocumentSetInput(ctx context.Context, v any) (model.ReportDocumentSetInput, error) {
+	res, err := ec.unmarshalInputReportDocumentSetInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNReportDocumentSetPayload2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐReportDocumentSetPayload(ctx context.Context, sel ast.SelectionSet, v *model.ReportDocumentSetPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ReportDocumentSetPayload!")
+		return graphql.Null
+	}
+	return ec._ReportDocumentSetPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNReportFormat2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐReportFormat(ctx context.Context, v any) (model.ReportFormat, error) {
 	var res model.ReportFormat
 	err := res.UnmarshalGQL(v)
@@ -52668,6 +54227,139 @@ func (ec *executionContext) marshalNReportFormat2githubᚗcomᚋsodoanᚋsodoan�
 
 func (ec *executionContext) marshalNReportMembers2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐMembers(ctx context.Context, sel ast.SelectionSet, v report.Members) graphql.Marshaler {
 	return ec._ReportMembers(ctx, sel, &v)
+}
+
+func (ec *executionContext) unmarshalNReportPeriod2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐPeriod(ctx context.Context, v any) (report.Period, error) {
+	tmp, err := model.UnmarshalString(v)
+	res := unmarshalNReportPeriod2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐPeriod[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNReportPeriod2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐPeriod(ctx context.Context, sel ast.SelectionSet, v report.Period) graphql.Marshaler {
+	_ = sel
+	res := model.MarshalString(marshalNReportPeriod2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐPeriod[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ReportPeriod!")
+	}
+	return res
+}
+
+var (
+	unmarshalNReportPeriod2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐPeriod = map[string]report.Period{
+		"YEAR":       report.WholeYear,
+		"FIRST_HALF": report.FirstHalf,
+		"Q1":         report.Q1,
+		"Q2":         report.Q2,
+		"Q3":         report.Q3,
+		"Q4":         report.Q4,
+	}
+	marshalNReportPeriod2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐPeriod = map[report.Period]string{
+		report.WholeYear: "YEAR",
+		report.FirstHalf: "FIRST_HALF",
+		report.Q1:        "Q1",
+		report.Q2:        "Q2",
+		report.Q3:        "Q3",
+		report.Q4:        "Q4",
+	}
+)
+
+func (ec *executionContext) marshalNReportText2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐTextᚄ(ctx context.Context, sel ast.SelectionSet, v []*report.Text) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNReportText2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐText(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNReportText2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐText(ctx context.Context, sel ast.SelectionSet, v *report.Text) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ReportText!")
+		return graphql.Null
+	}
+	return ec._ReportText(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNReportTextSaveInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐReportTextSaveInput(ctx context.Context, v any) (model.ReportTextSaveInput, error) {
+	res, err := ec.unmarshalInputReportTextSaveInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNReportTextSavePayload2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐReportTextSavePayload(ctx context.Context, sel ast.SelectionSet, v *model.ReportTextSavePayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ReportTextSavePayload!")
+		return graphql.Null
+	}
+	return ec._ReportTextSavePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNReportTextSection2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐSection(ctx context.Context, v any) (report.Section, error) {
+	tmp, err := model.UnmarshalString(v)
+	res := unmarshalNReportTextSection2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐSection[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNReportTextSection2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐSection(ctx context.Context, sel ast.SelectionSet, v report.Section) graphql.Marshaler {
+	_ = sel
+	res := model.MarshalString(marshalNReportTextSection2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐSection[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ReportTextSection!")
+	}
+	return res
+}
+
+var (
+	unmarshalNReportTextSection2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐSection = map[string]report.Section{
+		"SITUATION":   report.Situation,
+		"WORK_AREA":   report.WorkAreaSec,
+		"STRENGTHS":   report.Strengths,
+		"LIMITATIONS": report.Limitations,
+		"CAUSES":      report.Causes,
+		"LESSONS":     report.Lessons,
+		"DIRECTIONS":  report.Directions,
+		"SOLUTIONS":   report.Solutions,
+	}
+	marshalNReportTextSection2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐSection = map[report.Section]string{
+		report.Situation:   "SITUATION",
+		report.WorkAreaSec: "WORK_AREA",
+		report.Strengths:   "STRENGTHS",
+		report.Limitations: "LIMITATIONS",
+		report.Causes:      "CAUSES",
+		report.Lessons:     "LESSONS",
+		report.Directions:  "DIRECTIONS",
+		report.Solutions:   "SOLUTIONS",
+	}
+)
+
+func (ec *executionContext) marshalNReportTextVersion2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐTextVersionᚄ(ctx context.Context, sel ast.SelectionSet, v []*report.TextVersion) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNReportTextVersion2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐTextVersion(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNReportTextVersion2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐTextVersion(ctx context.Context, sel ast.SelectionSet, v *report.TextVersion) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ReportTextVersion!")
+		return graphql.Null
+	}
+	return ec._ReportTextVersion(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNRole2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋaccountᚐRoleᚄ(ctx context.Context, sel ast.SelectionSet, v []*account.Role) graphql.Marshaler {
@@ -54884,6 +56576,58 @@ func (ec *executionContext) marshalORateLimit2ᚖgithubᚗcomᚋsodoanᚋsodoan�
 		return graphql.Null
 	}
 	return ec._RateLimit(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOReportDocument2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐDocument(ctx context.Context, sel ast.SelectionSet, v *report.Document) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ReportDocument(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOReportPeriod2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐPeriod(ctx context.Context, v any) (*report.Period, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := model.UnmarshalString(v)
+	res := unmarshalOReportPeriod2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐPeriod[tmp]
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOReportPeriod2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐPeriod(ctx context.Context, sel ast.SelectionSet, v *report.Period) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := model.MarshalString(marshalOReportPeriod2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐPeriod[*v])
+	return res
+}
+
+var (
+	unmarshalOReportPeriod2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐPeriod = map[string]report.Period{
+		"YEAR":       report.WholeYear,
+		"FIRST_HALF": report.FirstHalf,
+		"Q1":         report.Q1,
+		"Q2":         report.Q2,
+		"Q3":         report.Q3,
+		"Q4":         report.Q4,
+	}
+	marshalOReportPeriod2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐPeriod = map[report.Period]string{
+		report.WholeYear: "YEAR",
+		report.FirstHalf: "FIRST_HALF",
+		report.Q1:        "Q1",
+		report.Q2:        "Q2",
+		report.Q3:        "Q3",
+		report.Q4:        "Q4",
+	}
+)
+
+func (ec *executionContext) marshalOReportText2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐText(ctx context.Context, sel ast.SelectionSet, v *report.Text) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ReportText(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {

@@ -229,3 +229,12 @@ func planTargetNode(ctx context.Context, r *Resolver, id int64) func() (model.No
 		return nil, nil
 	}
 }
+
+// documentKey names a unit's report document; a period left out is the year.
+func documentKey(unitID int64, year int32, period *report.Period) report.DocumentKey {
+	k := report.DocumentKey{UnitID: unitID, Year: int(year), Period: report.WholeYear}
+	if period != nil {
+		k.Period = *period
+	}
+	return k
+}

@@ -113,6 +113,9 @@ var mutationRules = withRecords(map[string]rule{
 	"pledgeUnsign": {who: managers, targets: records(model.KindPledge, "input", "pledgeId")},
 
 	"planSet": {who: managers, targets: units("input", "unitId")},
+	// A report's document is written by the unit's officers.
+	"reportDocumentSet": {who: managers, targets: units("input", "unitId")},
+	"reportTextSave":    {who: managers, targets: units("input", "unitId")},
 
 	// A unit is rated by the level above it.
 	"unitRate":         {who: managers, targets: []target{parentOf("input", "unitId")}},

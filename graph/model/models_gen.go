@@ -1128,6 +1128,42 @@ type RateLimit struct {
 	ResetAt time.Time `json:"resetAt"`
 }
 
+type ReportDocumentSetInput struct {
+	UnitID  string                            `json:"unitId"`
+	Year    int32                             `json:"year"`
+	Period  graphql.Omittable[*report.Period] `json:"period,omitempty"`
+	Number  graphql.Omittable[*string]        `json:"number,omitempty"`
+	Place   graphql.Omittable[*string]        `json:"place,omitempty"`
+	DatedOn graphql.Omittable[*time.Time]     `json:"datedOn,omitempty"`
+	// At most 30.
+	Recipients graphql.Omittable[[]string] `json:"recipients,omitempty"`
+	// The document's version as read (0 for a new one).
+	Version int32 `json:"version"`
+}
+
+type ReportDocumentSetPayload struct {
+	Document   *report.Document `json:"document,omitempty"`
+	UserErrors []*UserError     `json:"userErrors"`
+}
+
+type ReportTextSaveInput struct {
+	UnitID  string                            `json:"unitId"`
+	Year    int32                             `json:"year"`
+	Period  graphql.Omittable[*report.Period] `json:"period,omitempty"`
+	Section report.Section                    `json:"section"`
+	// For a WORK_AREA text, which one.
+	WorkArea graphql.Omittable[*activity.WorkArea] `json:"workArea,omitempty"`
+	// Plain text with blank lines between paragraphs; empty clears the section (its versions are kept).
+	Body string `json:"body"`
+	// The text's version as read (0 for a section not written yet).
+	Version int32 `json:"version"`
+}
+
+type ReportTextSavePayload struct {
+	Text       *report.Text `json:"text,omitempty"`
+	UserErrors []*UserError `json:"userErrors"`
+}
+
 type RoleInput struct {
 	AccountID string `json:"accountId"`
 	// ADMIN or OFFICER (MEMBER comes from the member link).

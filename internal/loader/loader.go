@@ -94,9 +94,11 @@ type Loaders struct {
 	// Transfer is by transfer id; MemberTransfers by member.
 	Transfer *dataloadgen.Loader[int64, *member.MemberTransfer]
 	// DuesCollection and DuesRemittance are by id; DuesPayments by collection.
-	DuesCollection  *dataloadgen.Loader[int64, *dues.Collection]
-	DuesRemittance  *dataloadgen.Loader[int64, *dues.Remittance]
-	DuesPayments    *dataloadgen.Loader[int64, []*dues.Payment]
+	DuesCollection *dataloadgen.Loader[int64, *dues.Collection]
+	DuesRemittance *dataloadgen.Loader[int64, *dues.Remittance]
+	DuesPayments   *dataloadgen.Loader[int64, []*dues.Payment]
+	// ReportTexts are a report document's texts, by document.
+	ReportTexts     *dataloadgen.Loader[int64, []*report.Text]
 	MemberTransfers *dataloadgen.Loader[int64, []*member.MemberTransfer]
 	MemberHours     *dataloadgen.Loader[HoursKey, float64]
 	Guests          *dataloadgen.Loader[int64, []activity.Guest]
@@ -202,6 +204,7 @@ func (l *Loaders) perParent(s Stores, opt dataloadgen.Option) {
 	l.DuesCollection = dataloadgen.NewMappedLoader(s.Dues.CollectionsByIDs, opt)
 	l.DuesRemittance = dataloadgen.NewMappedLoader(s.Dues.RemittancesByIDs, opt)
 	l.DuesPayments = dataloadgen.NewLoader(all(s.Dues.PaymentsOf), opt)
+	l.ReportTexts = dataloadgen.NewLoader(all(s.Reports.TextsOf), opt)
 	l.MemberTransfers = dataloadgen.NewLoader(all(s.Members.TransfersOf), opt)
 	l.MemberHours = dataloadgen.NewLoader(func(ctx context.Context, keys []HoursKey) ([]float64, []error) {
 		return grouped(ctx, keys, HoursKey.split, func(ctx context.Context, year int, ids []int64) (map[int64]float64, error) {

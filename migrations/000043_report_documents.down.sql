@@ -1,0 +1,3 @@
+DROP TABLE report_text_versions;
+DROP TABLE report_texts;
+DROP TABLE report_documents;
