@@ -75,6 +75,14 @@ var seq atomic.Int64
 
 func uniq(prefix string) string { return fmt.Sprintf("%s %d", prefix, seq.Add(1)) }
 
+// freshPeriod is a year and period no other call has had (for 90 calls),
+// for a report submitted once; 2026 is left to the cases that write a
+// report's text, which a submission would freeze.
+func freshPeriod() (int, string) {
+	n := seq.Add(1)
+	return 2011 + int(n%15), []string{"YEAR", "FIRST_HALF", "Q1", "Q2", "Q3", "Q4"}[(n/15)%6]
+}
+
 // mutationCase is one mutation aimed at branch A; prepare makes a fresh
 // target (as the administrator) for each caller, since allowed calls change
 // or delete it.
@@ -108,6 +116,13 @@ func mutationCases() []mutationCase {
 		c.env.MustMutate(t, "duesCollect", "DuesCollectInput", "collection { id }", map[string]any{"unitId": c.branchA,
 			"collectedOn": "2025-12-20", "payments": []map[string]any{{"memberId": member(t, c), "year": 2025, "months": []int{11, 12}}}}, &out)
 		return out.Collection.ID
+	}
+	submission := func(t *testing.T, c *callers) string {
+		year, period := freshPeriod()
+		var out struct{ Submission struct{ ID string } }
+		c.env.MustMutate(t, "reportSubmit", "ReportSubmitInput", "submission { id }",
+			map[string]any{"unitId": c.branchA, "year": year, "period": period}, &out)
+		return out.Submission.ID
 	}
 	remittance := func(t *testing.T, c *callers) string {
 		collection(t, c)
@@ -187,16 +202,26 @@ func mutationCases() []mutationCase {
 			list := "Họ và tên,Giới tính,Ngày sinh,Ngày vào Đoàn\n" + uniq("Đoàn viên") + ",Nam,01/01/2000,26/03/2016\n"
 			return map[string]any{"unitId": c.branchA, "upload": uploadList(t, c.env, token, list), "dryRun": false}
 		}},
+		{"reportSubmit", "ReportSubmitInput", unitManagers, func(t *testing.T, c *callers) map[string]any {
+			year, period := freshPeriod()
+			return map[string]any{"unitId": c.branchA, "year": year, "period": period}
+		}},
+		{"reportSubmissionAccept", "ReportSubmissionAnswerInput", blocManagers, func(t *testing.T, c *callers) map[string]any {
+			return map[string]any{"id": submission(t, c), "version": 1}
+		}},
+		{"reportSubmissionReturn", "ReportSubmissionAnswerInput", blocManagers, func(t *testing.T, c *callers) map[string]any {
+			return map[string]any{"id": submission(t, c), "version": 1, "note": "Thiếu phần phương hướng"}
+		}},
 		{"reportDocumentSet", "ReportDocumentSetInput", unitManagers, func(t *testing.T, c *callers) map[string]any {
 			var out struct {
 				Unit struct{ ReportDocument *struct{ Version int } }
 			}
-			c.env.MustDo(t, `query($u: ID!) { unit(id: $u) { reportDocument(year: 2022) { version } } }`, map[string]any{"u": c.branchA}, &out)
+			c.env.MustDo(t, `query($u: ID!) { unit(id: $u) { reportDocument(year: 2026) { version } } }`, map[string]any{"u": c.branchA}, &out)
 			version := 0
 			if d := out.Unit.ReportDocument; d != nil {
 				version = d.Version
 			}
-			return map[string]any{"unitId": c.branchA, "year": 2022, "number": "05-BC/CĐ", "place": "Ninh Thuận", "version": version}
+			return map[string]any{"unitId": c.branchA, "year": 2026, "number": "05-BC/CĐ", "place": "Ninh Thuận", "version": version}
 		}},
 		{"reportTextSave", "ReportTextSaveInput", unitManagers, func(t *testing.T, c *callers) map[string]any {
 			var out struct {
@@ -204,12 +229,12 @@ func mutationCases() []mutationCase {
 					ReportDocument *struct{ Texts []struct{ Version int } }
 				}
 			}
-			c.env.MustDo(t, `query($u: ID!) { unit(id: $u) { reportDocument(year: 2022) { texts { version } } } }`, map[string]any{"u": c.branchA}, &out)
+			c.env.MustDo(t, `query($u: ID!) { unit(id: $u) { reportDocument(year: 2026) { texts { version } } } }`, map[string]any{"u": c.branchA}, &out)
 			version := 0
 			if d := out.Unit.ReportDocument; d != nil && len(d.Texts) > 0 {
 				version = d.Texts[0].Version
 			}
-			return map[string]any{"unitId": c.branchA, "year": 2022, "section": "SITUATION", "body": uniq("Chi đoàn có"), "version": version}
+			return map[string]any{"unitId": c.branchA, "year": 2026, "section": "SITUATION", "body": uniq("Chi đoàn có"), "version": version}
 		}},
 		{"duesRateSet", "DuesRateSetInput", unitManagers, func(t *testing.T, c *callers) map[string]any {
 			return map[string]any{"unitId": c.branchA, "category": "SALARIED", "monthlyAmount": 6000, "fromYear": 2025, "fromMonth": 1}

@@ -14,6 +14,10 @@ import (
 	"github.com/sodoan/sodoan/internal/report"
 )
 
+func (r *childReportSubmissionResolver) Unit(ctx context.Context, obj *report.ChildSubmission) (*org.Unit, error) {
+	return loadOne(ctx, loaders(ctx).Unit, obj.UnitID)
+}
+
 func (r *mutationResolver) ReportDocumentSet(ctx context.Context, input model.ReportDocumentSetInput) (*model.ReportDocumentSetPayload, error) {
 	unitID, err := inputID(model.KindUnit, input.UnitID, "unitId")
 	return write(ctx, err, func() (*model.ReportDocumentSetPayload, error) {
@@ -37,16 +41,68 @@ func (r *mutationResolver) ReportTextSave(ctx context.Context, input model.Repor
 	})
 }
 
+func (r *mutationResolver) ReportSubmit(ctx context.Context, input model.ReportSubmitInput) (*model.ReportSubmitPayload, error) {
+	unitID, err := inputID(model.KindUnit, input.UnitID, "unitId")
+	return write(ctx, err, func() (*model.ReportSubmitPayload, error) {
+		sub, err := r.ReportStore.Submit(keyed(ctx, "reportSubmit", input.IdempotencyKey, input),
+			documentKey(unitID, input.Year, value(input.Period)))
+		return respond(ctx, &model.ReportSubmitPayload{Submission: sub}, err)
+	})
+}
+
+func (r *mutationResolver) ReportSubmissionAccept(ctx context.Context, input model.ReportSubmissionAnswerInput) (*model.ReportSubmissionAnswerPayload, error) {
+	return r.answerSubmission(ctx, input, r.ReportStore.Accept)
+}
+
+func (r *mutationResolver) ReportSubmissionReturn(ctx context.Context, input model.ReportSubmissionAnswerInput) (*model.ReportSubmissionAnswerPayload, error) {
+	return r.answerSubmission(ctx, input, r.ReportStore.Return)
+}
+
 func (r *reportDocumentResolver) Unit(ctx context.Context, obj *report.Document) (*org.Unit, error) {
 	return loadOne(ctx, loaders(ctx).Unit, obj.UnitID)
 }
 
 func (r *reportDocumentResolver) Texts(ctx context.Context, obj *report.Document) ([]*report.Text, error) {
+	if obj.Frozen != nil {
+		return obj.Frozen, nil // as submitted
+	}
 	list, err := loaders(ctx).ReportTexts.Load(ctx, obj.ID)
 	if list == nil {
 		list = []*report.Text{} // the field is a list, never null
 	}
 	return list, err
+}
+
+func (r *reportSubmissionResolver) ID(ctx context.Context, obj *report.Submission) (string, error) {
+	return model.EncodeID(model.KindSubmission, obj.ID), nil
+}
+
+func (r *reportSubmissionResolver) Unit(ctx context.Context, obj *report.Submission) (*org.Unit, error) {
+	return loadOne(ctx, loaders(ctx).Unit, obj.UnitID)
+}
+
+func (r *reportSubmissionResolver) To(ctx context.Context, obj *report.Submission) (*org.Unit, error) {
+	return loadOne(ctx, loaders(ctx).Unit, obj.ToUnitID)
+}
+
+func (r *reportSubmissionResolver) Report(ctx context.Context, obj *report.Submission) (*report.Report, error) {
+	return obj.Figures, nil
+}
+
+func (r *reportSubmissionResolver) Document(ctx context.Context, obj *report.Submission) (*report.Document, error) {
+	d := obj.Document.Document
+	d.Frozen = make([]*report.Text, len(obj.Document.Texts))
+	for i := range obj.Document.Texts {
+		d.Frozen[i] = &obj.Document.Texts[i]
+	}
+	return &d, nil
+}
+
+func (r *reportSubmissionResolver) Changes(ctx context.Context, obj *report.Submission) ([]*report.FigureChange, error) {
+	if err := r.chargeSubtree(ctx, obj.UnitID); err != nil {
+		return nil, err
+	}
+	return pointers(r.ReportStore.Changes(ctx, obj))
 }
 
 func (r *reportTextResolver) WorkArea(ctx context.Context, obj *report.Text) (*activity.WorkArea, error) {
@@ -79,11 +135,48 @@ func (r *unitResolver) ReportDocument(ctx context.Context, obj *org.Unit, year i
 	return r.ReportStore.DocumentOf(ctx, documentKey(obj.ID, year, period))
 }
 
+func (r *unitResolver) ReportSubmissions(ctx context.Context, obj *org.Unit, year int32, period *report.Period) ([]*report.Submission, error) {
+	if err := canManageUnit(ctx, obj.ID); err != nil {
+		return nil, err
+	}
+	if _, err := yearArg(&year, "year"); err != nil {
+		return nil, err
+	}
+	list, err := r.ReportStore.Submissions(ctx, documentKey(obj.ID, year, period))
+	if list == nil {
+		list = []*report.Submission{}
+	}
+	return list, err
+}
+
+func (r *unitResolver) ChildReportSubmissions(ctx context.Context, obj *org.Unit, year int32, period *report.Period) ([]*report.ChildSubmission, error) {
+	if err := canManageUnit(ctx, obj.ID); err != nil {
+		return nil, err
+	}
+	if _, err := yearArg(&year, "year"); err != nil {
+		return nil, err
+	}
+	k := documentKey(obj.ID, year, period)
+	list, err := r.ReportStore.ChildSubmissions(ctx, obj.ID, k.Year, k.Period)
+	if list == nil {
+		list = []*report.ChildSubmission{}
+	}
+	return list, err
+}
+
+func (r *Resolver) ChildReportSubmission() ChildReportSubmissionResolver {
+	return &childReportSubmissionResolver{r}
+}
+
 func (r *Resolver) ReportDocument() ReportDocumentResolver { return &reportDocumentResolver{r} }
+
+func (r *Resolver) ReportSubmission() ReportSubmissionResolver { return &reportSubmissionResolver{r} }
 
 func (r *Resolver) ReportText() ReportTextResolver { return &reportTextResolver{r} }
 
 type (
-	reportDocumentResolver struct{ *Resolver }
-	reportTextResolver     struct{ *Resolver }
+	childReportSubmissionResolver struct{ *Resolver }
+	reportDocumentResolver        struct{ *Resolver }
+	reportSubmissionResolver      struct{ *Resolver }
+	reportTextResolver            struct{ *Resolver }
 )

@@ -42,6 +42,7 @@ type ResolverRoot interface {
 	Activity() ActivityResolver
 	AuditEntry() AuditEntryResolver
 	Campaign() CampaignResolver
+	ChildReportSubmission() ChildReportSubmissionResolver
 	Commendation() CommendationResolver
 	CommitteeTerm() CommitteeTermResolver
 	Contribution() ContributionResolver
@@ -70,6 +71,7 @@ type ResolverRoot interface {
 	PostPhoto() PostPhotoResolver
 	Query() QueryResolver
 	ReportDocument() ReportDocumentResolver
+	ReportSubmission() ReportSubmissionResolver
 	ReportText() ReportTextResolver
 	Role() RoleResolver
 	SearchHit() SearchHitResolver
@@ -246,6 +248,11 @@ type ComplexityRoot struct {
 	CampaignUpdatePayload struct {
 		Campaign   func(childComplexity int) int
 		UserErrors func(childComplexity int) int
+	}
+
+	ChildReportSubmission struct {
+		Submission func(childComplexity int) int
+		Unit       func(childComplexity int) int
 	}
 
 	Commendation struct {
@@ -717,6 +724,9 @@ type ComplexityRoot struct {
 		PostSetStatus          func(childComplexity int, input model.PostSetStatusInput) int
 		PostUpdate             func(childComplexity int, input model.PostUpdateInput) int
 		ReportDocumentSet      func(childComplexity int, input model.ReportDocumentSetInput) int
+		ReportSubmissionAccept func(childComplexity int, input model.ReportSubmissionAnswerInput) int
+		ReportSubmissionReturn func(childComplexity int, input model.ReportSubmissionAnswerInput) int
+		ReportSubmit           func(childComplexity int, input model.ReportSubmitInput) int
 		ReportTextSave         func(childComplexity int, input model.ReportTextSaveInput) int
 		RoleGrant              func(childComplexity int, input model.RoleInput) int
 		RoleRevoke             func(childComplexity int, input model.RoleInput) int
@@ -1061,6 +1071,12 @@ type ComplexityRoot struct {
 		UserErrors func(childComplexity int) int
 	}
 
+	ReportFigureChange struct {
+		Figure    func(childComplexity int) int
+		Now       func(childComplexity int) int
+		Submitted func(childComplexity int) int
+	}
+
 	ReportMembers struct {
 		Admitted          func(childComplexity int) int
 		AdmittedToParty   func(childComplexity int) int
@@ -1078,6 +1094,32 @@ type ComplexityRoot struct {
 		Secretaries       func(childComplexity int) int
 		TransferredIn     func(childComplexity int) int
 		TransferredOut    func(childComplexity int) int
+	}
+
+	ReportSubmission struct {
+		AnswerNote  func(childComplexity int) int
+		AnsweredAt  func(childComplexity int) int
+		Changes     func(childComplexity int) int
+		Document    func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Period      func(childComplexity int) int
+		Report      func(childComplexity int) int
+		Status      func(childComplexity int) int
+		SubmittedAt func(childComplexity int) int
+		To          func(childComplexity int) int
+		Unit        func(childComplexity int) int
+		Version     func(childComplexity int) int
+		Year        func(childComplexity int) int
+	}
+
+	ReportSubmissionAnswerPayload struct {
+		Submission func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
+	ReportSubmitPayload struct {
+		Submission func(childComplexity int) int
+		UserErrors func(childComplexity int) int
 	}
 
 	ReportText struct {
@@ -1137,37 +1179,39 @@ type ComplexityRoot struct {
 	}
 
 	Unit struct {
-		Activities         func(childComplexity int, filter *model.ActivityFilter, orderBy *activity.Order, first *int32, after *string) int
-		Address            func(childComplexity int) int
-		Ancestors          func(childComplexity int) int
-		Archived           func(childComplexity int) int
-		AsOf               func(childComplexity int, date time.Time) int
-		Changes            func(childComplexity int) int
-		Children           func(childComplexity int, first *int32, after *string, includeArchived *bool) int
-		Committee          func(childComplexity int, on *time.Time) int
-		Dues               func(childComplexity int, year int32) int
-		DuesCollections    func(childComplexity int, year int32, first *int32) int
-		DuesOutstanding    func(childComplexity int, year int32, throughMonth *int32, first *int32) int
-		DuesRates          func(childComplexity int, on *time.Time) int
-		DuesRatesSet       func(childComplexity int) int
-		DuesRemittancesIn  func(childComplexity int, status *dues.RemittanceStatus, first *int32) int
-		DuesRemittancesOut func(childComplexity int, status *dues.RemittanceStatus, first *int32) int
-		History            func(childComplexity int) int
-		ID                 func(childComplexity int) int
-		Level              func(childComplexity int) int
-		Lineage            func(childComplexity int) int
-		MemberListURL      func(childComplexity int) int
-		Members            func(childComplexity int, filter *model.MemberFilter, orderBy *member.Order, first *int32, after *string) int
-		Name               func(childComplexity int) int
-		Parent             func(childComplexity int) int
-		Ratings            func(childComplexity int) int
-		ReportDocument     func(childComplexity int, year int32, period *report.Period) int
-		ShortName          func(childComplexity int) int
-		Stats              func(childComplexity int, year *int32) int
-		Terms              func(childComplexity int) int
-		TransfersIn        func(childComplexity int, status *member.TransferStatus, first *int32) int
-		TransfersOut       func(childComplexity int, status *member.TransferStatus, first *int32) int
-		Version            func(childComplexity int) int
+		Activities             func(childComplexity int, filter *model.ActivityFilter, orderBy *activity.Order, first *int32, after *string) int
+		Address                func(childComplexity int) int
+		Ancestors              func(childComplexity int) int
+		Archived               func(childComplexity int) int
+		AsOf                   func(childComplexity int, date time.Time) int
+		Changes                func(childComplexity int) int
+		ChildReportSubmissions func(childComplexity int, year int32, period *report.Period) int
+		Children               func(childComplexity int, first *int32, after *string, includeArchived *bool) int
+		Committee              func(childComplexity int, on *time.Time) int
+		Dues                   func(childComplexity int, year int32) int
+		DuesCollections        func(childComplexity int, year int32, first *int32) int
+		DuesOutstanding        func(childComplexity int, year int32, throughMonth *int32, first *int32) int
+		DuesRates              func(childComplexity int, on *time.Time) int
+		DuesRatesSet           func(childComplexity int) int
+		DuesRemittancesIn      func(childComplexity int, status *dues.RemittanceStatus, first *int32) int
+		DuesRemittancesOut     func(childComplexity int, status *dues.RemittanceStatus, first *int32) int
+		History                func(childComplexity int) int
+		ID                     func(childComplexity int) int
+		Level                  func(childComplexity int) int
+		Lineage                func(childComplexity int) int
+		MemberListURL          func(childComplexity int) int
+		Members                func(childComplexity int, filter *model.MemberFilter, orderBy *member.Order, first *int32, after *string) int
+		Name                   func(childComplexity int) int
+		Parent                 func(childComplexity int) int
+		Ratings                func(childComplexity int) int
+		ReportDocument         func(childComplexity int, year int32, period *report.Period) int
+		ReportSubmissions      func(childComplexity int, year int32, period *report.Period) int
+		ShortName              func(childComplexity int) int
+		Stats                  func(childComplexity int, year *int32) int
+		Terms                  func(childComplexity int) int
+		TransfersIn            func(childComplexity int, status *member.TransferStatus, first *int32) int
+		TransfersOut           func(childComplexity int, status *member.TransferStatus, first *int32) int
+		Version                func(childComplexity int) int
 	}
 
 	UnitArchivePayload struct {
@@ -1386,6 +1430,9 @@ type CampaignResolver interface {
 
 	Activities(ctx context.Context, obj *activity.Campaign, first *int32, after *string) (*model.Connection[*activity.Activity], error)
 }
+type ChildReportSubmissionResolver interface {
+	Unit(ctx context.Context, obj *report.ChildSubmission) (*org.Unit, error)
+}
 type CommendationResolver interface {
 	ID(ctx context.Context, obj *award.Commendation) (string, error)
 
@@ -1506,6 +1553,9 @@ type MutationResolver interface {
 	UnitRatingRemove(ctx context.Context, input model.UnitRatingRemoveInput) (*model.UnitRatingRemovePayload, error)
 	ReportDocumentSet(ctx context.Context, input model.ReportDocumentSetInput) (*model.ReportDocumentSetPayload, error)
 	ReportTextSave(ctx context.Context, input model.ReportTextSaveInput) (*model.ReportTextSavePayload, error)
+	ReportSubmit(ctx context.Context, input model.ReportSubmitInput) (*model.ReportSubmitPayload, error)
+	ReportSubmissionAccept(ctx context.Context, input model.ReportSubmissionAnswerInput) (*model.ReportSubmissionAnswerPayload, error)
+	ReportSubmissionReturn(ctx context.Context, input model.ReportSubmissionAnswerInput) (*model.ReportSubmissionAnswerPayload, error)
 	DuesRateSet(ctx context.Context, input model.DuesRateSetInput) (*model.DuesRateSetPayload, error)
 	DuesRateRemove(ctx context.Context, input model.DuesRateRemoveInput) (*model.DuesRateRemovePayload, error)
 	MembersDuesCategorySet(ctx context.Context, input model.MembersDuesCategorySetInput) (*model.MembersDuesCategorySetPayload, error)
@@ -1632,6 +1682,15 @@ type ReportDocumentResolver interface {
 
 	Texts(ctx context.Context, obj *report.Document) ([]*report.Text, error)
 }
+type ReportSubmissionResolver interface {
+	ID(ctx context.Context, obj *report.Submission) (string, error)
+	Unit(ctx context.Context, obj *report.Submission) (*org.Unit, error)
+	To(ctx context.Context, obj *report.Submission) (*org.Unit, error)
+
+	Report(ctx context.Context, obj *report.Submission) (*report.Report, error)
+	Document(ctx context.Context, obj *report.Submission) (*report.Document, error)
+	Changes(ctx context.Context, obj *report.Submission) ([]*report.FigureChange, error)
+}
 type ReportTextResolver interface {
 	WorkArea(ctx context.Context, obj *report.Text) (*activity.WorkArea, error)
 
@@ -1659,6 +1718,8 @@ type UnitResolver interface {
 
 	Ratings(ctx context.Context, obj *org.Unit) ([]*award.UnitRating, error)
 	ReportDocument(ctx context.Context, obj *org.Unit, year int32, period *report.Period) (*report.Document, error)
+	ReportSubmissions(ctx context.Context, obj *org.Unit, year int32, period *report.Period) ([]*report.Submission, error)
+	ChildReportSubmissions(ctx context.Context, obj *org.Unit, year int32, period *report.Period) ([]*report.ChildSubmission, error)
 	DuesRates(ctx context.Context, obj *org.Unit, on *time.Time) ([]*dues.Rate, error)
 	DuesRatesSet(ctx context.Context, obj *org.Unit) ([]*dues.Rate, error)
 	Dues(ctx context.Context, obj *org.Unit, year int32) (*dues.Ledger, error)
@@ -2311,6 +2372,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CampaignUpdatePayload.UserErrors(childComplexity), true
+
+	case "ChildReportSubmission.submission":
+		if e.ComplexityRoot.ChildReportSubmission.Submission == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChildReportSubmission.Submission(childComplexity), true
+	case "ChildReportSubmission.unit":
+		if e.ComplexityRoot.ChildReportSubmission.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChildReportSubmission.Unit(childComplexity), true
 
 	case "Commendation.decisionDate":
 		if e.ComplexityRoot.Commendation.DecisionDate == nil {
@@ -4451,6 +4525,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ReportDocumentSet(childComplexity, args["input"].(model.ReportDocumentSetInput)), true
+	case "Mutation.reportSubmissionAccept":
+		if e.ComplexityRoot.Mutation.ReportSubmissionAccept == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_reportSubmissionAccept_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReportSubmissionAccept(childComplexity, args["input"].(model.ReportSubmissionAnswerInput)), true
+	case "Mutation.reportSubmissionReturn":
+		if e.ComplexityRoot.Mutation.ReportSubmissionReturn == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_reportSubmissionReturn_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReportSubmissionReturn(childComplexity, args["input"].(model.ReportSubmissionAnswerInput)), true
+	case "Mutation.reportSubmit":
+		if e.ComplexityRoot.Mutation.ReportSubmit == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_reportSubmit_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReportSubmit(childComplexity, args["input"].(model.ReportSubmitInput)), true
 	case "Mutation.reportTextSave":
 		if e.ComplexityRoot.Mutation.ReportTextSave == nil {
 			break
@@ -5957,6 +6064,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ReportDocumentSetPayload.UserErrors(childComplexity), true
 
+	case "ReportFigureChange.figure":
+		if e.ComplexityRoot.ReportFigureChange.Figure == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportFigureChange.Figure(childComplexity), true
+	case "ReportFigureChange.now":
+		if e.ComplexityRoot.ReportFigureChange.Now == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportFigureChange.Now(childComplexity), true
+	case "ReportFigureChange.submitted":
+		if e.ComplexityRoot.ReportFigureChange.Submitted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportFigureChange.Submitted(childComplexity), true
+
 	case "ReportMembers.admitted":
 		if e.ComplexityRoot.ReportMembers.Admitted == nil {
 			break
@@ -6053,6 +6179,111 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ReportMembers.TransferredOut(childComplexity), true
+
+	case "ReportSubmission.answerNote":
+		if e.ComplexityRoot.ReportSubmission.AnswerNote == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportSubmission.AnswerNote(childComplexity), true
+	case "ReportSubmission.answeredAt":
+		if e.ComplexityRoot.ReportSubmission.AnsweredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportSubmission.AnsweredAt(childComplexity), true
+	case "ReportSubmission.changes":
+		if e.ComplexityRoot.ReportSubmission.Changes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportSubmission.Changes(childComplexity), true
+	case "ReportSubmission.document":
+		if e.ComplexityRoot.ReportSubmission.Document == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportSubmission.Document(childComplexity), true
+	case "ReportSubmission.id":
+		if e.ComplexityRoot.ReportSubmission.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportSubmission.ID(childComplexity), true
+	case "ReportSubmission.period":
+		if e.ComplexityRoot.ReportSubmission.Period == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportSubmission.Period(childComplexity), true
+	case "ReportSubmission.report":
+		if e.ComplexityRoot.ReportSubmission.Report == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportSubmission.Report(childComplexity), true
+	case "ReportSubmission.status":
+		if e.ComplexityRoot.ReportSubmission.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportSubmission.Status(childComplexity), true
+	case "ReportSubmission.submittedAt":
+		if e.ComplexityRoot.ReportSubmission.SubmittedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportSubmission.SubmittedAt(childComplexity), true
+	case "ReportSubmission.to":
+		if e.ComplexityRoot.ReportSubmission.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportSubmission.To(childComplexity), true
+	case "ReportSubmission.unit":
+		if e.ComplexityRoot.ReportSubmission.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportSubmission.Unit(childComplexity), true
+	case "ReportSubmission.version":
+		if e.ComplexityRoot.ReportSubmission.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportSubmission.Version(childComplexity), true
+	case "ReportSubmission.year":
+		if e.ComplexityRoot.ReportSubmission.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportSubmission.Year(childComplexity), true
+
+	case "ReportSubmissionAnswerPayload.submission":
+		if e.ComplexityRoot.ReportSubmissionAnswerPayload.Submission == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportSubmissionAnswerPayload.Submission(childComplexity), true
+	case "ReportSubmissionAnswerPayload.userErrors":
+		if e.ComplexityRoot.ReportSubmissionAnswerPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportSubmissionAnswerPayload.UserErrors(childComplexity), true
+
+	case "ReportSubmitPayload.submission":
+		if e.ComplexityRoot.ReportSubmitPayload.Submission == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportSubmitPayload.Submission(childComplexity), true
+	case "ReportSubmitPayload.userErrors":
+		if e.ComplexityRoot.ReportSubmitPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportSubmitPayload.UserErrors(childComplexity), true
 
 	case "ReportText.body":
 		if e.ComplexityRoot.ReportText.Body == nil {
@@ -6305,6 +6536,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Unit.Changes(childComplexity), true
+	case "Unit.childReportSubmissions":
+		if e.ComplexityRoot.Unit.ChildReportSubmissions == nil {
+			break
+		}
+
+		args, err := ec.field_Unit_childReportSubmissions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Unit.ChildReportSubmissions(childComplexity, args["year"].(int32), args["period"].(*report.Period)), true
 	case "Unit.children":
 		if e.ComplexityRoot.Unit.Children == nil {
 			break
@@ -6469,6 +6711,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Unit.ReportDocument(childComplexity, args["year"].(int32), args["period"].(*report.Period)), true
+	case "Unit.reportSubmissions":
+		if e.ComplexityRoot.Unit.ReportSubmissions == nil {
+			break
+		}
+
+		args, err := ec.field_Unit_reportSubmissions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Unit.ReportSubmissions(childComplexity, args["year"].(int32), args["period"].(*report.Period)), true
 	case "Unit.shortName":
 		if e.ComplexityRoot.Unit.ShortName == nil {
 			break
@@ -7289,6 +7542,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("PostSetStatusInput", ec.unmarshalInputPostSetStatusInput),
 			graphql.NewInputUnmarshaler("PostUpdateInput", ec.unmarshalInputPostUpdateInput),
 			graphql.NewInputUnmarshaler("ReportDocumentSetInput", ec.unmarshalInputReportDocumentSetInput),
+			graphql.NewInputUnmarshaler("ReportSubmissionAnswerInput", ec.unmarshalInputReportSubmissionAnswerInput),
+			graphql.NewInputUnmarshaler("ReportSubmitInput", ec.unmarshalInputReportSubmitInput),
 			graphql.NewInputUnmarshaler("ReportTextSaveInput", ec.unmarshalInputReportTextSaveInput),
 			graphql.NewInputUnmarshaler("RoleInput", ec.unmarshalInputRoleInput),
 			graphql.NewInputUnmarshaler("UnitArchiveInput", ec.unmarshalInputUnitArchiveInput),
@@ -7726,6 +7981,16 @@ func (ec *executionContext) childFields_CampaignUpdatePayload(ctx context.Contex
 		return ec.fieldContext_CampaignUpdatePayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CampaignUpdatePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_ChildReportSubmission(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "unit":
+		return ec.fieldContext_ChildReportSubmission_unit(ctx, field)
+	case "submission":
+		return ec.fieldContext_ChildReportSubmission_submission(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChildReportSubmission", field.Name)
 }
 
 func (ec *executionContext) childFields_Commendation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -9138,6 +9403,18 @@ func (ec *executionContext) childFields_ReportDocumentSetPayload(ctx context.Con
 	return nil, fmt.Errorf("no field named %q was found under type ReportDocumentSetPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_ReportFigureChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "figure":
+		return ec.fieldContext_ReportFigureChange_figure(ctx, field)
+	case "submitted":
+		return ec.fieldContext_ReportFigureChange_submitted(ctx, field)
+	case "now":
+		return ec.fieldContext_ReportFigureChange_now(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReportFigureChange", field.Name)
+}
+
 func (ec *executionContext) childFields_ReportMembers(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "atYearStart":
@@ -9174,6 +9451,58 @@ func (ec *executionContext) childFields_ReportMembers(ctx context.Context, field
 		return ec.fieldContext_ReportMembers_atAgeLimit(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ReportMembers", field.Name)
+}
+
+func (ec *executionContext) childFields_ReportSubmission(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ReportSubmission_id(ctx, field)
+	case "unit":
+		return ec.fieldContext_ReportSubmission_unit(ctx, field)
+	case "to":
+		return ec.fieldContext_ReportSubmission_to(ctx, field)
+	case "year":
+		return ec.fieldContext_ReportSubmission_year(ctx, field)
+	case "period":
+		return ec.fieldContext_ReportSubmission_period(ctx, field)
+	case "status":
+		return ec.fieldContext_ReportSubmission_status(ctx, field)
+	case "submittedAt":
+		return ec.fieldContext_ReportSubmission_submittedAt(ctx, field)
+	case "answeredAt":
+		return ec.fieldContext_ReportSubmission_answeredAt(ctx, field)
+	case "answerNote":
+		return ec.fieldContext_ReportSubmission_answerNote(ctx, field)
+	case "report":
+		return ec.fieldContext_ReportSubmission_report(ctx, field)
+	case "document":
+		return ec.fieldContext_ReportSubmission_document(ctx, field)
+	case "changes":
+		return ec.fieldContext_ReportSubmission_changes(ctx, field)
+	case "version":
+		return ec.fieldContext_ReportSubmission_version(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReportSubmission", field.Name)
+}
+
+func (ec *executionContext) childFields_ReportSubmissionAnswerPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "submission":
+		return ec.fieldContext_ReportSubmissionAnswerPayload_submission(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_ReportSubmissionAnswerPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReportSubmissionAnswerPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_ReportSubmitPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "submission":
+		return ec.fieldContext_ReportSubmitPayload_submission(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_ReportSubmitPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReportSubmitPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_ReportText(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -9320,6 +9649,10 @@ func (ec *executionContext) childFields_Unit(ctx context.Context, field graphql.
 		return ec.fieldContext_Unit_ratings(ctx, field)
 	case "reportDocument":
 		return ec.fieldContext_Unit_reportDocument(ctx, field)
+	case "reportSubmissions":
+		return ec.fieldContext_Unit_reportSubmissions(ctx, field)
+	case "childReportSubmissions":
+		return ec.fieldContext_Unit_childReportSubmissions(ctx, field)
 	case "duesRates":
 		return ec.fieldContext_Unit_duesRates(ctx, field)
 	case "duesRatesSet":
@@ -10724,6 +11057,48 @@ func (ec *executionContext) field_Mutation_reportDocumentSet_args(ctx context.Co
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_reportSubmissionAccept_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ReportSubmissionAnswerInput, error) {
+			return ec.unmarshalNReportSubmissionAnswerInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐReportSubmissionAnswerInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_reportSubmissionReturn_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ReportSubmissionAnswerInput, error) {
+			return ec.unmarshalNReportSubmissionAnswerInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐReportSubmissionAnswerInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_reportSubmit_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ReportSubmitInput, error) {
+			return ec.unmarshalNReportSubmitInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐReportSubmitInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_reportTextSave_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -11588,6 +11963,28 @@ func (ec *executionContext) field_Unit_asOf_args(ctx context.Context, rawArgs ma
 	return args, nil
 }
 
+func (ec *executionContext) field_Unit_childReportSubmissions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "year",
+		func(ctx context.Context, v any) (int32, error) {
+			return ec.unmarshalNInt2int32(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["year"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "period",
+		func(ctx context.Context, v any) (*report.Period, error) {
+			return ec.unmarshalOReportPeriod2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐPeriod(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["period"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Unit_children_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -11795,6 +12192,28 @@ func (ec *executionContext) field_Unit_members_args(ctx context.Context, rawArgs
 }
 
 func (ec *executionContext) field_Unit_reportDocument_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "year",
+		func(ctx context.Context, v any) (int32, error) {
+			return ec.unmarshalNInt2int32(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["year"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "period",
+		func(ctx context.Context, v any) (*report.Period, error) {
+			return ec.unmarshalOReportPeriod2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐPeriod(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["period"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Unit_reportSubmissions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "year",
@@ -14437,6 +14856,70 @@ func (ec *executionContext) fieldContext_CampaignUpdatePayload_userErrors(_ cont
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChildReportSubmission_unit(ctx context.Context, field graphql.CollectedField, obj *report.ChildSubmission) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChildReportSubmission_unit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ChildReportSubmission().Unit(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *org.Unit) graphql.Marshaler {
+			return ec.marshalNUnit2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐUnit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChildReportSubmission_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChildReportSubmission",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Unit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChildReportSubmission_submission(ctx context.Context, field graphql.CollectedField, obj *report.ChildSubmission) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChildReportSubmission_submission(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Submission, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *report.Submission) graphql.Marshaler {
+			return ec.marshalOReportSubmission2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐSubmission(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChildReportSubmission_submission(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChildReportSubmission",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReportSubmission(ctx, field)
 		},
 	}
 	return fc, nil
@@ -22306,6 +22789,138 @@ func (ec *executionContext) fieldContext_Mutation_reportTextSave(ctx context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_reportSubmit(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_reportSubmit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ReportSubmit(ctx, fc.Args["input"].(model.ReportSubmitInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ReportSubmitPayload) graphql.Marshaler {
+			return ec.marshalNReportSubmitPayload2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐReportSubmitPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_reportSubmit(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReportSubmitPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_reportSubmit_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_reportSubmissionAccept(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_reportSubmissionAccept(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ReportSubmissionAccept(ctx, fc.Args["input"].(model.ReportSubmissionAnswerInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ReportSubmissionAnswerPayload) graphql.Marshaler {
+			return ec.marshalNReportSubmissionAnswerPayload2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐReportSubmissionAnswerPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_reportSubmissionAccept(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReportSubmissionAnswerPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_reportSubmissionAccept_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_reportSubmissionReturn(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_reportSubmissionReturn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ReportSubmissionReturn(ctx, fc.Args["input"].(model.ReportSubmissionAnswerInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ReportSubmissionAnswerPayload) graphql.Marshaler {
+			return ec.marshalNReportSubmissionAnswerPayload2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐReportSubmissionAnswerPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_reportSubmissionReturn(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReportSubmissionAnswerPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_reportSubmissionReturn_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_duesRateSet(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -29791,6 +30406,75 @@ func (ec *executionContext) fieldContext_ReportDocumentSetPayload_userErrors(_ c
 	return fc, nil
 }
 
+func (ec *executionContext) _ReportFigureChange_figure(ctx context.Context, field graphql.CollectedField, obj *report.FigureChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportFigureChange_figure(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Figure, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportFigureChange_figure(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportFigureChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _ReportFigureChange_submitted(ctx context.Context, field graphql.CollectedField, obj *report.FigureChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportFigureChange_submitted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Submitted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReportFigureChange_submitted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportFigureChange", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ReportFigureChange_now(ctx context.Context, field graphql.CollectedField, obj *report.FigureChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportFigureChange_now(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Now, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReportFigureChange_now(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportFigureChange", field, false, false, "Float")
+}
+
 func (ec *executionContext) _ReportMembers_atYearStart(ctx context.Context, field graphql.CollectedField, obj *report.Members) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -30157,6 +30841,478 @@ func (ec *executionContext) _ReportMembers_atAgeLimit(ctx context.Context, field
 }
 func (ec *executionContext) fieldContext_ReportMembers_atAgeLimit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ReportMembers", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ReportSubmission_id(ctx context.Context, field graphql.CollectedField, obj *report.Submission) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportSubmission_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ReportSubmission().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportSubmission_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportSubmission", field, true, true, "ID")
+}
+
+func (ec *executionContext) _ReportSubmission_unit(ctx context.Context, field graphql.CollectedField, obj *report.Submission) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportSubmission_unit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ReportSubmission().Unit(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *org.Unit) graphql.Marshaler {
+			return ec.marshalNUnit2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐUnit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportSubmission_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReportSubmission",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Unit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReportSubmission_to(ctx context.Context, field graphql.CollectedField, obj *report.Submission) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportSubmission_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ReportSubmission().To(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *org.Unit) graphql.Marshaler {
+			return ec.marshalNUnit2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐUnit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportSubmission_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReportSubmission",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Unit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReportSubmission_year(ctx context.Context, field graphql.CollectedField, obj *report.Submission) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportSubmission_year(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Year, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int32) graphql.Marshaler {
+			return ec.marshalNInt2int32(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportSubmission_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportSubmission", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ReportSubmission_period(ctx context.Context, field graphql.CollectedField, obj *report.Submission) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportSubmission_period(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Period, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v report.Period) graphql.Marshaler {
+			return ec.marshalNReportPeriod2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐPeriod(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportSubmission_period(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportSubmission", field, false, false, "ReportPeriod")
+}
+
+func (ec *executionContext) _ReportSubmission_status(ctx context.Context, field graphql.CollectedField, obj *report.Submission) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportSubmission_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v report.SubmissionStatus) graphql.Marshaler {
+			return ec.marshalNReportSubmissionStatus2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐSubmissionStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportSubmission_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportSubmission", field, false, false, "ReportSubmissionStatus")
+}
+
+func (ec *executionContext) _ReportSubmission_submittedAt(ctx context.Context, field graphql.CollectedField, obj *report.Submission) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportSubmission_submittedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SubmittedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportSubmission_submittedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportSubmission", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _ReportSubmission_answeredAt(ctx context.Context, field graphql.CollectedField, obj *report.Submission) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportSubmission_answeredAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AnsweredAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReportSubmission_answeredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportSubmission", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _ReportSubmission_answerNote(ctx context.Context, field graphql.CollectedField, obj *report.Submission) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportSubmission_answerNote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AnswerNote, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReportSubmission_answerNote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportSubmission", field, false, false, "String")
+}
+
+func (ec *executionContext) _ReportSubmission_report(ctx context.Context, field graphql.CollectedField, obj *report.Submission) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportSubmission_report(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ReportSubmission().Report(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *report.Report) graphql.Marshaler {
+			return ec.marshalNYearlyReport2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐReport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportSubmission_report(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReportSubmission",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_YearlyReport(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReportSubmission_document(ctx context.Context, field graphql.CollectedField, obj *report.Submission) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportSubmission_document(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ReportSubmission().Document(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *report.Document) graphql.Marshaler {
+			return ec.marshalNReportDocument2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐDocument(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportSubmission_document(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReportSubmission",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReportDocument(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReportSubmission_changes(ctx context.Context, field graphql.CollectedField, obj *report.Submission) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportSubmission_changes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ReportSubmission().Changes(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*report.FigureChange) graphql.Marshaler {
+			return ec.marshalNReportFigureChange2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐFigureChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportSubmission_changes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReportSubmission",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReportFigureChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReportSubmission_version(ctx context.Context, field graphql.CollectedField, obj *report.Submission) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportSubmission_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int32) graphql.Marshaler {
+			return ec.marshalNInt2int32(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportSubmission_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportSubmission", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ReportSubmissionAnswerPayload_submission(ctx context.Context, field graphql.CollectedField, obj *model.ReportSubmissionAnswerPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportSubmissionAnswerPayload_submission(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Submission, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *report.Submission) graphql.Marshaler {
+			return ec.marshalOReportSubmission2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐSubmission(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReportSubmissionAnswerPayload_submission(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReportSubmissionAnswerPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReportSubmission(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReportSubmissionAnswerPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.ReportSubmissionAnswerPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportSubmissionAnswerPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportSubmissionAnswerPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReportSubmissionAnswerPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReportSubmitPayload_submission(ctx context.Context, field graphql.CollectedField, obj *model.ReportSubmitPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportSubmitPayload_submission(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Submission, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *report.Submission) graphql.Marshaler {
+			return ec.marshalOReportSubmission2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐSubmission(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReportSubmitPayload_submission(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReportSubmitPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReportSubmission(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReportSubmitPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.ReportSubmitPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportSubmitPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportSubmitPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReportSubmitPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _ReportText_section(ctx context.Context, field graphql.CollectedField, obj *report.Text) (ret graphql.Marshaler) {
@@ -31450,6 +32606,94 @@ func (ec *executionContext) fieldContext_Unit_reportDocument(ctx context.Context
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Unit_reportDocument_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Unit_reportSubmissions(ctx context.Context, field graphql.CollectedField, obj *org.Unit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Unit_reportSubmissions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Unit().ReportSubmissions(ctx, obj, fc.Args["year"].(int32), fc.Args["period"].(*report.Period))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*report.Submission) graphql.Marshaler {
+			return ec.marshalNReportSubmission2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐSubmissionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Unit_reportSubmissions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Unit",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReportSubmission(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Unit_reportSubmissions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Unit_childReportSubmissions(ctx context.Context, field graphql.CollectedField, obj *org.Unit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Unit_childReportSubmissions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Unit().ChildReportSubmissions(ctx, obj, fc.Args["year"].(int32), fc.Args["period"].(*report.Period))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*report.ChildSubmission) graphql.Marshaler {
+			return ec.marshalNChildReportSubmission2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐChildSubmissionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Unit_childReportSubmissions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Unit",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChildReportSubmission(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Unit_childReportSubmissions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -41269,6 +42513,129 @@ func UnmarshalReportDocumentSetInput(ctx context.Context, raw any) (model.Report
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputReportSubmissionAnswerInput(ctx context.Context, obj any) (model.ReportSubmissionAnswerInput, error) {
+	var it model.ReportSubmissionAnswerInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "version", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalNInt2int32(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = graphql.OmittableOf(data)
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalReportSubmissionAnswerInput unmarshals raw into the ReportSubmissionAnswerInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalReportSubmissionAnswerInput(ctx context.Context, raw any) (model.ReportSubmissionAnswerInput, error) {
+	var out model.ReportSubmissionAnswerInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ReportSubmissionAnswerInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputReportSubmitInput(ctx context.Context, obj any) (model.ReportSubmitInput, error) {
+	var it model.ReportSubmitInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["period"]; !present {
+		asMap["period"] = "YEAR"
+	}
+
+	fieldsInOrder := [...]string{"unitId", "year", "period", "idempotencyKey"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "unitId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unitId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnitID = data
+		case "year":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("year"))
+			data, err := ec.unmarshalNInt2int32(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Year = data
+		case "period":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("period"))
+			data, err := ec.unmarshalOReportPeriod2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐPeriod(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Period = graphql.OmittableOf(data)
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = graphql.OmittableOf(data)
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalReportSubmitInput unmarshals raw into the ReportSubmitInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalReportSubmitInput(ctx context.Context, raw any) (model.ReportSubmitInput, error) {
+	var out model.ReportSubmitInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ReportSubmitInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputReportTextSaveInput(ctx context.Context, obj any) (model.ReportTextSaveInput, error) {
 	var it model.ReportTextSaveInput
 	if obj == nil {
@@ -42517,6 +43884,13 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Unit(ctx, sel, obj)
+	case report.Submission:
+		return ec._ReportSubmission(ctx, sel, &obj)
+	case *report.Submission:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ReportSubmission(ctx, sel, obj)
 	case news.Post:
 		return ec._Post(ctx, sel, &obj)
 	case *news.Post:
@@ -43733,6 +45107,45 @@ func (ec *executionContext) _CampaignUpdatePayload(ctx context.Context, sel ast.
 			out.Values[i] = ec._CampaignUpdatePayload_userErrors(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var childReportSubmissionImplementors = []string{"ChildReportSubmission"}
+
+func (ec *executionContext) _ChildReportSubmission(ctx context.Context, sel ast.SelectionSet, obj *report.ChildSubmission) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, childReportSubmissionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChildReportSubmission")
+		case "unit":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ChildReportSubmission_unit(ctx, field, obj)
+				})
+		case "submission":
+			out.Values[i] = ec._ChildReportSubmission_submission(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -46838,6 +48251,27 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "reportSubmit":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_reportSubmit(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reportSubmissionAccept":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_reportSubmissionAccept(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reportSubmissionReturn":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_reportSubmissionReturn(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "duesRateSet":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_duesRateSet(ctx, field)
@@ -49428,6 +50862,49 @@ func (ec *executionContext) _ReportDocumentSetPayload(ctx context.Context, sel a
 	return out
 }
 
+var reportFigureChangeImplementors = []string{"ReportFigureChange"}
+
+func (ec *executionContext) _ReportFigureChange(ctx context.Context, sel ast.SelectionSet, obj *report.FigureChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reportFigureChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReportFigureChange")
+		case "figure":
+			out.Values[i] = ec._ReportFigureChange_figure(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "submitted":
+			out.Values[i] = ec._ReportFigureChange_submitted(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "now":
+			out.Values[i] = ec._ReportFigureChange_now(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var reportMembersImplementors = []string{"ReportMembers"}
 
 func (ec *executionContext) _ReportMembers(ctx context.Context, sel ast.SelectionSet, obj *report.Members) graphql.Marshaler {
@@ -49516,6 +50993,181 @@ func (ec *executionContext) _ReportMembers(ctx context.Context, sel ast.Selectio
 			}
 		case "atAgeLimit":
 			out.Values[i] = ec._ReportMembers_atAgeLimit(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var reportSubmissionImplementors = []string{"ReportSubmission", "Node"}
+
+func (ec *executionContext) _ReportSubmission(ctx context.Context, sel ast.SelectionSet, obj *report.Submission) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reportSubmissionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReportSubmission")
+		case "id":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ReportSubmission_id(ctx, field, obj)
+				})
+		case "unit":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ReportSubmission_unit(ctx, field, obj)
+				})
+		case "to":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ReportSubmission_to(ctx, field, obj)
+				})
+		case "year":
+			out.Values[i] = ec._ReportSubmission_year(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "period":
+			out.Values[i] = ec._ReportSubmission_period(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._ReportSubmission_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "submittedAt":
+			out.Values[i] = ec._ReportSubmission_submittedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "answeredAt":
+			out.Values[i] = ec._ReportSubmission_answeredAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "answerNote":
+			out.Values[i] = ec._ReportSubmission_answerNote(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "report":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ReportSubmission_report(ctx, field, obj)
+				})
+		case "document":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ReportSubmission_document(ctx, field, obj)
+				})
+		case "changes":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ReportSubmission_changes(ctx, field, obj)
+				})
+		case "version":
+			out.Values[i] = ec._ReportSubmission_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var reportSubmissionAnswerPayloadImplementors = []string{"ReportSubmissionAnswerPayload"}
+
+func (ec *executionContext) _ReportSubmissionAnswerPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ReportSubmissionAnswerPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reportSubmissionAnswerPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReportSubmissionAnswerPayload")
+		case "submission":
+			out.Values[i] = ec._ReportSubmissionAnswerPayload_submission(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._ReportSubmissionAnswerPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var reportSubmitPayloadImplementors = []string{"ReportSubmitPayload"}
+
+func (ec *executionContext) _ReportSubmitPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ReportSubmitPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reportSubmitPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReportSubmitPayload")
+		case "submission":
+			out.Values[i] = ec._ReportSubmitPayload_submission(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._ReportSubmitPayload_userErrors(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -50021,6 +51673,18 @@ func (ec *executionContext) _Unit(ctx context.Context, sel ast.SelectionSet, obj
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Unit_reportDocument(ctx, field, obj)
+				})
+		case "reportSubmissions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Unit_reportSubmissions(ctx, field, obj)
+				})
+		case "childReportSubmissions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Unit_childReportSubmissions(ctx, field, obj)
 				})
 		case "duesRates":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -52056,6 +53720,30 @@ func (ec *executionContext) marshalNCampaignUpdatePayload2ᚖgithubᚗcomᚋsodo
 		return graphql.Null
 	}
 	return ec._CampaignUpdatePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNChildReportSubmission2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐChildSubmissionᚄ(ctx context.Context, sel ast.SelectionSet, v []*report.ChildSubmission) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNChildReportSubmission2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐChildSubmission(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNChildReportSubmission2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐChildSubmission(ctx context.Context, sel ast.SelectionSet, v *report.ChildSubmission) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ChildReportSubmission!")
+		return graphql.Null
+	}
+	return ec._ChildReportSubmission(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNCommendation2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋawardᚐCommendation(ctx context.Context, sel ast.SelectionSet, v *award.Commendation) graphql.Marshaler {
@@ -54202,6 +55890,14 @@ var (
 	}
 )
 
+func (ec *executionContext) marshalNReportDocument2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐDocument(ctx context.Context, sel ast.SelectionSet, v *report.Document) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ReportDocument!")
+		return graphql.Null
+	}
+	return ec._ReportDocument(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNReportDocumentSetInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐReportDocumentSetInput(ctx context.Context, v any) (model.ReportDocumentSetInput, error) {
 	res, err := ec.unmarshalInputReportDocumentSetInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -54213,6 +55909,30 @@ func (ec *executionContext) marshalNReportDocumentSetPayload2ᚖgithubᚗcomᚋs
 		return graphql.Null
 	}
 	return ec._ReportDocumentSetPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNReportFigureChange2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐFigureChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []*report.FigureChange) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNReportFigureChange2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐFigureChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNReportFigureChange2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐFigureChange(ctx context.Context, sel ast.SelectionSet, v *report.FigureChange) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ReportFigureChange!")
+		return graphql.Null
+	}
+	return ec._ReportFigureChange(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNReportFormat2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐReportFormat(ctx context.Context, v any) (model.ReportFormat, error) {
@@ -54262,6 +55982,84 @@ var (
 		report.Q4:        "Q4",
 	}
 )
+
+func (ec *executionContext) marshalNReportSubmission2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐSubmissionᚄ(ctx context.Context, sel ast.SelectionSet, v []*report.Submission) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNReportSubmission2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐSubmission(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNReportSubmission2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐSubmission(ctx context.Context, sel ast.SelectionSet, v *report.Submission) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ReportSubmission!")
+		return graphql.Null
+	}
+	return ec._ReportSubmission(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNReportSubmissionAnswerInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐReportSubmissionAnswerInput(ctx context.Context, v any) (model.ReportSubmissionAnswerInput, error) {
+	res, err := ec.unmarshalInputReportSubmissionAnswerInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNReportSubmissionAnswerPayload2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐReportSubmissionAnswerPayload(ctx context.Context, sel ast.SelectionSet, v *model.ReportSubmissionAnswerPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ReportSubmissionAnswerPayload!")
+		return graphql.Null
+	}
+	return ec._ReportSubmissionAnswerPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNReportSubmissionStatus2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐSubmissionStatus(ctx context.Context, v any) (report.SubmissionStatus, error) {
+	tmp, err := model.UnmarshalString(v)
+	res := unmarshalNReportSubmissionStatus2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐSubmissionStatus[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNReportSubmissionStatus2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐSubmissionStatus(ctx context.Context, sel ast.SelectionSet, v report.SubmissionStatus) graphql.Marshaler {
+	_ = sel
+	res := model.MarshalString(marshalNReportSubmissionStatus2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐSubmissionStatus[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ReportSubmissionStatus!")
+	}
+	return res
+}
+
+var (
+	unmarshalNReportSubmissionStatus2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐSubmissionStatus = map[string]report.SubmissionStatus{
+		"SUBMITTED": report.Submitted,
+		"ACCEPTED":  report.Accepted,
+		"RETURNED":  report.Returned,
+	}
+	marshalNReportSubmissionStatus2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐSubmissionStatus = map[report.SubmissionStatus]string{
+		report.Submitted: "SUBMITTED",
+		report.Accepted:  "ACCEPTED",
+		report.Returned:  "RETURNED",
+	}
+)
+
+func (ec *executionContext) unmarshalNReportSubmitInput2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐReportSubmitInput(ctx context.Context, v any) (model.ReportSubmitInput, error) {
+	res, err := ec.unmarshalInputReportSubmitInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNReportSubmitPayload2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐReportSubmitPayload(ctx context.Context, sel ast.SelectionSet, v *model.ReportSubmitPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ReportSubmitPayload!")
+		return graphql.Null
+	}
+	return ec._ReportSubmitPayload(ctx, sel, v)
+}
 
 func (ec *executionContext) marshalNReportText2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐTextᚄ(ctx context.Context, sel ast.SelectionSet, v []*report.Text) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
@@ -55092,6 +56890,14 @@ func (ec *executionContext) marshalNWorkAreaFigures2ᚕgithubᚗcomᚋsodoanᚋs
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNYearlyReport2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐReport(ctx context.Context, sel ast.SelectionSet, v *report.Report) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "YearlyReport!")
+		return graphql.Null
+	}
+	return ec._YearlyReport(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
@@ -56622,6 +58428,13 @@ var (
 		report.Q4:        "Q4",
 	}
 )
+
+func (ec *executionContext) marshalOReportSubmission2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐSubmission(ctx context.Context, sel ast.SelectionSet, v *report.Submission) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ReportSubmission(ctx, sel, v)
+}
 
 func (ec *executionContext) marshalOReportText2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐText(ctx context.Context, sel ast.SelectionSet, v *report.Text) graphql.Marshaler {
 	if v == nil {

@@ -162,6 +162,7 @@ func TestEveryCreateIsIdempotent(t *testing.T) {
 			"version": 1, "toUnitId": tr.branchB, "issuedOn": "2023-01-01"}},
 		{"partyReferralCreate", "PartyReferralCreateInput", "partyReferral", "party_referrals", map[string]any{"memberId": member,
 			"introducedOn": "2022-05-19", "decisionNumber": "03-GT/ĐTN"}},
+		{"reportSubmit", "ReportSubmitInput", "submission", "report_submissions", map[string]any{"unitId": tr.branchA, "year": 2022}},
 		// The collection first: the remittance sends part of what it owes upward.
 		{"duesCollect", "DuesCollectInput", "collection", "dues_collections", map[string]any{"unitId": tr.branchA,
 			"collectedOn": "2025-06-30", "payments": []map[string]any{{"memberId": payer, "year": 2025, "months": []int{4, 5, 6}}}}},

@@ -8,6 +8,7 @@ import (
 	"github.com/sodoan/sodoan/internal/account"
 	"github.com/sodoan/sodoan/internal/dues"
 	"github.com/sodoan/sodoan/internal/member"
+	"github.com/sodoan/sodoan/internal/report"
 	"github.com/sodoan/sodoan/internal/validate"
 )
 
@@ -130,5 +131,15 @@ func (r *Resolver) answerRemittance(ctx context.Context, input model.DuesRemitta
 	return write(ctx, err, func() (*model.DuesRemittanceAnswerPayload, error) {
 		rm, err := answer(ctx, dues.AnswerInput{ID: id, Version: input.Version, On: input.On, Note: value(input.Note)})
 		return respond(ctx, &model.DuesRemittanceAnswerPayload{Remittance: rm}, err)
+	})
+}
+
+// answerSubmission runs the parent's answer to a submitted report.
+func (r *Resolver) answerSubmission(ctx context.Context, input model.ReportSubmissionAnswerInput,
+	answer func(context.Context, report.AnswerInput) (*report.Submission, error)) (*model.ReportSubmissionAnswerPayload, error) {
+	id, err := inputID(model.KindSubmission, input.ID, "id")
+	return write(ctx, err, func() (*model.ReportSubmissionAnswerPayload, error) {
+		sub, err := answer(ctx, report.AnswerInput{ID: id, Version: input.Version, Note: value(input.Note)})
+		return respond(ctx, &model.ReportSubmissionAnswerPayload{Submission: sub}, err)
 	})
 }

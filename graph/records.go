@@ -146,6 +146,12 @@ func init() {
 			load: func(l *loader.Loaders) *dataloadgen.Loader[int64, *member.MemberTransfer] { return l.Transfer },
 			unit: unitOf(func(t *member.MemberTransfer) int64 { return t.ToUnitID }), // the receiving unit answers it
 			see:  visibleTransfer}.record(),
+		typed[report.Submission]{kind: model.KindSubmission, table: "report_submissions",
+			load: func(l *loader.Loaders) *dataloadgen.Loader[int64, *report.Submission] { return l.ReportSubmission },
+			unit: unitOf(func(s *report.Submission) int64 { return s.ToUnitID }), // the level above answers it
+			see: func(ctx context.Context, s *report.Submission) (*report.Submission, error) {
+				return s, manageEitherEnd(ctx, s.UnitID, s.ToUnitID)
+			}}.record(),
 		typed[dues.Collection]{kind: model.KindDuesCollection, table: "dues_collections",
 			load: func(l *loader.Loaders) *dataloadgen.Loader[int64, *dues.Collection] { return l.DuesCollection },
 			unit: unitOf(func(c *dues.Collection) int64 { return c.UnitID }),
@@ -156,10 +162,7 @@ func init() {
 			load: func(l *loader.Loaders) *dataloadgen.Loader[int64, *dues.Remittance] { return l.DuesRemittance },
 			unit: unitOf(func(r *dues.Remittance) int64 { return r.ToUnitID }), // the receiving unit answers it
 			see: func(ctx context.Context, r *dues.Remittance) (*dues.Remittance, error) {
-				if canManageUnit(ctx, r.UnitID) == nil {
-					return r, nil
-				}
-				return r, canManageUnit(ctx, r.ToUnitID) // officers of either end
+				return r, manageEitherEnd(ctx, r.UnitID, r.ToUnitID)
 			}}.record(),
 		recordType{kind: model.KindAccount, table: "accounts", node: accountNode},
 	)
@@ -258,4 +261,13 @@ func visibleTransfer(ctx context.Context, t *member.MemberTransfer) (*member.Mem
 		return nil, err
 	}
 	return t, nil
+}
+
+// manageEitherEnd allows the officers of either unit of a record between
+// two (the sender and the receiver).
+func manageEitherEnd(ctx context.Context, from, to int64) error {
+	if canManageUnit(ctx, from) == nil {
+		return nil
+	}
+	return canManageUnit(ctx, to)
 }

@@ -116,6 +116,10 @@ var mutationRules = withRecords(map[string]rule{
 	// A report's document is written by the unit's officers.
 	"reportDocumentSet": {who: managers, targets: units("input", "unitId")},
 	"reportTextSave":    {who: managers, targets: units("input", "unitId")},
+	"reportSubmit":      {who: managers, targets: units("input", "unitId"), creates: true},
+	// The level a report was handed in to answers it.
+	"reportSubmissionAccept": {who: managers, targets: records(model.KindSubmission, "input", "id")},
+	"reportSubmissionReturn": {who: managers, targets: records(model.KindSubmission, "input", "id")},
 
 	// A unit is rated by the level above it.
 	"unitRate":         {who: managers, targets: []target{parentOf("input", "unitId")}},

@@ -33,6 +33,7 @@ const (
 	KindTransfer       Kind = "MemberTransfer"
 	KindDuesCollection Kind = "DuesCollection"
 	KindRemittance     Kind = "DuesRemittance"
+	KindSubmission     Kind = "ReportSubmission"
 	KindMemberList     Kind = "MemberList"   // an uploaded spreadsheet, not a Node
 	KindMemberImport   Kind = "MemberImport" // an import's log entry, not a Node
 )

@@ -1146,6 +1146,35 @@ type ReportDocumentSetPayload struct {
 	UserErrors []*UserError     `json:"userErrors"`
 }
 
+type ReportSubmissionAnswerInput struct {
+	ID      string `json:"id"`
+	Version int32  `json:"version"`
+	// Why it is returned (required then), or a remark.
+	Note graphql.Omittable[*string] `json:"note,omitempty"`
+}
+
+type ReportSubmissionAnswerPayload struct {
+	Submission *report.Submission `json:"submission,omitempty"`
+	UserErrors []*UserError       `json:"userErrors"`
+}
+
+type ReportSubmitInput struct {
+	UnitID string                            `json:"unitId"`
+	Year   int32                             `json:"year"`
+	Period graphql.Omittable[*report.Period] `json:"period,omitempty"`
+	// Makes the create safe to retry: a key of your choosing (a UUID, say), the
+	// same each time this request is resent. If a request with this key already
+	// created the record, that record is returned and nothing new is created.
+	// Honoured for 24 hours per account; the same key with a different input is
+	// refused (DUPLICATE on this field).
+	IdempotencyKey graphql.Omittable[*string] `json:"idempotencyKey,omitempty"`
+}
+
+type ReportSubmitPayload struct {
+	Submission *report.Submission `json:"submission,omitempty"`
+	UserErrors []*UserError       `json:"userErrors"`
+}
+
 type ReportTextSaveInput struct {
 	UnitID  string                            `json:"unitId"`
 	Year    int32                             `json:"year"`

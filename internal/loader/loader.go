@@ -98,15 +98,17 @@ type Loaders struct {
 	DuesRemittance *dataloadgen.Loader[int64, *dues.Remittance]
 	DuesPayments   *dataloadgen.Loader[int64, []*dues.Payment]
 	// ReportTexts are a report document's texts, by document.
-	ReportTexts     *dataloadgen.Loader[int64, []*report.Text]
-	MemberTransfers *dataloadgen.Loader[int64, []*member.MemberTransfer]
-	MemberHours     *dataloadgen.Loader[HoursKey, float64]
-	Guests          *dataloadgen.Loader[int64, []activity.Guest]
-	Contributions   *dataloadgen.Loader[int64, []*activity.Contribution]
-	Totals          *dataloadgen.Loader[int64, activity.Totals]
-	PledgeCounts    *dataloadgen.Loader[int64, award.PledgeCounts]
-	Account         *dataloadgen.Loader[int64, *account.Account]
-	AccountRoles    *dataloadgen.Loader[int64, []account.Role]
+	ReportTexts *dataloadgen.Loader[int64, []*report.Text]
+	// ReportSubmission is by submission id.
+	ReportSubmission *dataloadgen.Loader[int64, *report.Submission]
+	MemberTransfers  *dataloadgen.Loader[int64, []*member.MemberTransfer]
+	MemberHours      *dataloadgen.Loader[HoursKey, float64]
+	Guests           *dataloadgen.Loader[int64, []activity.Guest]
+	Contributions    *dataloadgen.Loader[int64, []*activity.Contribution]
+	Totals           *dataloadgen.Loader[int64, activity.Totals]
+	PledgeCounts     *dataloadgen.Loader[int64, award.PledgeCounts]
+	Account          *dataloadgen.Loader[int64, *account.Account]
+	AccountRoles     *dataloadgen.Loader[int64, []account.Role]
 	// ManagedAccount is whether the request's caller manages the account.
 	ManagedAccount *dataloadgen.Loader[int64, bool]
 	Post           *dataloadgen.Loader[int64, *news.Post]
@@ -205,6 +207,7 @@ func (l *Loaders) perParent(s Stores, opt dataloadgen.Option) {
 	l.DuesRemittance = dataloadgen.NewMappedLoader(s.Dues.RemittancesByIDs, opt)
 	l.DuesPayments = dataloadgen.NewLoader(all(s.Dues.PaymentsOf), opt)
 	l.ReportTexts = dataloadgen.NewLoader(all(s.Reports.TextsOf), opt)
+	l.ReportSubmission = dataloadgen.NewMappedLoader(s.Reports.SubmissionsByIDs, opt)
 	l.MemberTransfers = dataloadgen.NewLoader(all(s.Members.TransfersOf), opt)
 	l.MemberHours = dataloadgen.NewLoader(func(ctx context.Context, keys []HoursKey) ([]float64, []error) {
 		return grouped(ctx, keys, HoursKey.split, func(ctx context.Context, year int, ids []int64) (map[int64]float64, error) {

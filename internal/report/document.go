@@ -60,6 +60,9 @@ type Document struct {
 	DatedOn    *time.Time
 	Recipients []string
 	Version    int32
+	// Frozen, when set, are the texts of a submitted document, which it
+	// shows instead of today's.
+	Frozen []*Text `json:"-"`
 }
 
 const documentColumns = `d.id, d.unit_id, d.year, d.period, d.number, d.place, d.dated_on, d.recipients, d.version`
@@ -156,6 +159,9 @@ func (s *Store) SetDocument(ctx context.Context, in DocumentInput) (*Document, e
 		if err != nil {
 			return err
 		}
+		if err := refuseFrozen(ctx, tx, in.DocumentKey); err != nil {
+			return err
+		}
 		if cur.Version != in.Version {
 			return validate.StaleError(validate.Input("version"))
 		}
@@ -226,6 +232,9 @@ func (s *Store) SaveText(ctx context.Context, in TextInput) (*Text, error) {
 	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		doc, err := s.lockDocument(ctx, tx, &v, in.DocumentKey)
 		if err != nil {
+			return err
+		}
+		if err := refuseFrozen(ctx, tx, in.DocumentKey); err != nil {
 			return err
 		}
 		var cur int32
