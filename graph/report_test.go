@@ -1,6 +1,7 @@
 package graph_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -12,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
@@ -236,6 +239,7 @@ func TestReportExports(t *testing.T) {
 	if len(acts) != api.YearlyReport.Total.Activities+1 || len(awards) != 1+4 {
 		t.Errorf("%d activity rows, %d commendation rows", len(acts)-1, len(awards)-1)
 	}
+	checkPrintable(t, f, rec.Body.Bytes())
 
 	rec = get(t, e, exportURL(t, secretary, office, "HTML"))
 	body, _ := io.ReadAll(rec.Body)
@@ -485,5 +489,60 @@ func TestReportPledgesPaged(t *testing.T) {
 		if len(resp.Errors) != 1 || resp.Errors[0].Extensions["code"] != "BAD_USER_INPUT" {
 			t.Errorf("%v: %+v", bad, resp.Errors)
 		}
+	}
+}
+
+// checkPrintable holds a workbook to what a secretary printing it needs:
+// every sheet's used range declared (streaming readers trust it), columns
+// as wide as their widest cell (no cut labels, no ### for an amount), A4
+// fitted to the page's width with the header row repeated, the charts, and
+// the day it was made.
+func checkPrintable(t *testing.T, f *excelize.File, data []byte) {
+	t.Helper()
+	for _, sheet := range f.GetSheetList() {
+		dim, err := f.GetSheetDimension(sheet)
+		rows, _ := f.GetRows(sheet)
+		if err != nil || dim == "A1" && len(rows) > 1 {
+			t.Errorf("%s: used range %q for %d rows (%v)", sheet, dim, len(rows), err)
+		}
+		for r, row := range rows {
+			for c, cell := range row {
+				col, _ := excelize.ColumnNumberToName(c + 1)
+				w, _ := f.GetColWidth(sheet, col)
+				if n := float64(utf8.RuneCountInString(cell)); cell != "" && n > w && n < 60 && !(c == 0 && len(row) == 1) {
+					t.Errorf("%s!%s%d: %q is wider than its column (%.0f)", sheet, col, r+1, cell, w)
+				}
+			}
+		}
+		layout, err := f.GetPageLayout(sheet)
+		if err != nil || layout.Size == nil || *layout.Size != 9 || layout.FitToWidth == nil || *layout.FitToWidth != 1 {
+			t.Errorf("%s: page layout %+v %v, want A4 fitted to the width", sheet, layout, err)
+		}
+	}
+	var titles int
+	for _, n := range f.GetDefinedName() {
+		if n.Name == "_xlnm.Print_Titles" {
+			titles++
+		}
+	}
+	if titles < 4 {
+		t.Errorf("%d sheets repeat their header row on each page", titles)
+	}
+	props, err := f.GetDocProps()
+	if err != nil || !strings.HasPrefix(props.Created, strconv.Itoa(time.Now().Year())) {
+		t.Errorf("document properties %+v %v", props, err)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var charts int
+	for _, zf := range zr.File {
+		if strings.HasPrefix(zf.Name, "xl/charts/chart") {
+			charts++
+		}
+	}
+	if charts != 2 {
+		t.Errorf("%d charts, want the work areas' and the months'", charts)
 	}
 }

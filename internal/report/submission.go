@@ -246,8 +246,8 @@ func (s *Store) ChildSubmissions(ctx context.Context, unitID int64, year int, pe
 
 // FigureChange is a figure whose value now differs from the submitted one.
 type FigureChange struct {
-	Figure           string // its path in the report, e.g. "members.atYearEnd"
-	Submitted, Now   *float64
+	Figure         string // its path in the report, e.g. "members.atYearEnd"
+	Submitted, Now *float64
 }
 
 // Changes compares a submission's figures with the records' now: every

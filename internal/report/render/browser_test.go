@@ -10,6 +10,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -74,6 +76,25 @@ func TestReportPageRendersInChromium(t *testing.T) {
 	if !strings.Contains(dom, "1.232.000 đ") || !strings.Contains(dom, "<polyline") {
 		t.Error("the rendered page lacks the book cabinet's value or the participation line")
 	}
+
+	// Printed, it is A4 (595 × 842 points), with no page left blank.
+	pdf := filepath.Join(dir, "report.pdf")
+	chromium(t, "--print-to-pdf="+pdf, "--no-pdf-header-footer", "file://"+file)
+	printed, err := os.ReadFile(pdf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	boxes := regexp.MustCompile(`/MediaBox\s*\[\s*0 0 ([0-9.]+) ([0-9.]+)\s*\]`).FindAllSubmatch(printed, -1)
+	if len(boxes) == 0 {
+		t.Fatal("the printed page has no page sizes")
+	}
+	for _, b := range boxes {
+		if w, _ := strconv.ParseFloat(string(b[1]), 64); w < 594 || w > 597 {
+			t.Errorf("a printed page is %s × %s points, not A4", b[1], b[2])
+			break
+		}
+	}
+	t.Logf("%d printed A4 pages", len(boxes))
 
 	shot := filepath.Join(dir, "report.png")
 	chromium(t, "--screenshot="+shot, "--window-size=1024,2400", "file://"+file)

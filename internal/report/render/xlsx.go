@@ -1,11 +1,16 @@
 package render
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"strconv"
+	"time"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/sodoan/sodoan/internal/money"
 	"github.com/sodoan/sodoan/internal/report"
 )
 
@@ -34,10 +39,15 @@ func XLSX(w io.Writer, e *report.Export) error {
 	x.participation(e)
 	x.awards(e)
 	x.dues(e)
+	x.finish()
 	if x.err != nil {
 		return fmt.Errorf("build workbook: %w", x.err)
 	}
-	if err := f.SetDocProps(&excelize.DocProperties{Title: title(e), Creator: "Sổ Đoàn", Language: "vi-VN"}); err != nil {
+	// Without dates the workbook says it was made when excelize's template
+	// was (2006).
+	made := e.Generated.UTC().Format(time.RFC3339)
+	if err := f.SetDocProps(&excelize.DocProperties{Title: title(e), Creator: "Sổ Đoàn", Language: "vi-VN",
+		Created: made, Modified: made, LastModifiedBy: "Sổ Đoàn"}); err != nil {
 		return err
 	}
 	return f.Write(w)
@@ -47,12 +57,17 @@ func title(e *report.Export) string {
 	return fmt.Sprintf("Báo cáo tổng kết công tác Đoàn và phong trào thanh thiếu nhi năm %d – %s", e.Year, e.UnitName)
 }
 
-// sheetWriter fills sheets row by row and keeps the first error.
+// sheetWriter fills sheets row by row and keeps the first error. For the
+// sheet being written it keeps the widest cell of each column and the
+// first header row, which finish turns into column widths, the used range,
+// the A4 page setup and the rows repeated on every printed page.
 type sheetWriter struct {
 	f                             *excelize.File
 	err                           error
 	sheet                         string
-	row                           int
+	row, cols, headRow            int
+	widths                        map[int]float64 // the widest cell of each column, in characters
+	minWidths                     []float64
 	bold, head, money, pct, dated int
 }
 
@@ -73,18 +88,79 @@ func (x *sheetWriter) styles() {
 
 func ptr[T any](v T) *T { return &v }
 
+// start begins a sheet (finishing the one before); widths are its
+// columns' least widths.
 func (x *sheetWriter) start(name string, widths ...float64) {
-	x.sheet, x.row = name, 0
+	x.finish()
+	x.sheet, x.row, x.cols, x.headRow, x.widths, x.minWidths = name, 0, 0, 0, map[int]float64{}, widths
 	if name != SheetSummary {
 		if _, err := x.f.NewSheet(name); err != nil && x.err == nil {
 			x.err = err
 		}
 	}
-	for i, w := range widths {
-		col, _ := excelize.ColumnNumberToName(i + 1)
-		if err := x.f.SetColWidth(name, col, col, w); err != nil && x.err == nil {
-			x.err = err
+}
+
+// Column widths are the widest cell's, within these bounds: a title on one
+// cell of the first column does not widen it past reading.
+const minColumn, maxColumn = 8.0, 60.0
+
+// finish sets the sheet's widths, used range and page setup: A4, as wide
+// as the page (landscape when the columns need it), the header row on
+// every page.
+func (x *sheetWriter) finish() {
+	if x.sheet == "" || x.err != nil {
+		return
+	}
+	total := 0.0
+	for i := range x.cols {
+		w := x.widths[i+1] + 2
+		if i < len(x.minWidths) {
+			w = max(w, x.minWidths[i])
 		}
+		w = min(max(w, minColumn), maxColumn)
+		total += w
+		col, _ := excelize.ColumnNumberToName(i + 1)
+		if err := x.f.SetColWidth(x.sheet, col, col, w); err != nil {
+			x.err = err
+			return
+		}
+	}
+	last, _ := excelize.CoordinatesToCellName(max(x.cols, 1), max(x.row, 1))
+	orientation := "portrait"
+	if total > 100 { // about what a portrait A4 page holds at 100%
+		orientation = "landscape"
+	}
+	err := errors.Join(
+		x.f.SetSheetDimension(x.sheet, "A1:"+last),
+		x.f.SetPageLayout(x.sheet, &excelize.PageLayoutOptions{Size: ptr(9), Orientation: ptr(orientation),
+			FitToWidth: ptr(1), FitToHeight: ptr(0)}),
+		x.f.SetSheetProps(x.sheet, &excelize.SheetPropsOptions{FitToPage: ptr(true)}),
+		x.f.SetPageMargins(x.sheet, &excelize.PageLayoutMarginsOptions{Left: ptr(0.6), Right: ptr(0.5), Top: ptr(0.6), Bottom: ptr(0.6)}),
+	)
+	if err == nil && x.headRow > 0 {
+		err = x.f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", Scope: x.sheet,
+			RefersTo: fmt.Sprintf("'%s'!$%d:$%d", x.sheet, x.headRow, x.headRow)})
+	}
+	if err != nil {
+		x.err = err
+	}
+}
+
+// width is how many characters a cell shows.
+func width(c any) float64 {
+	switch v := c.(type) {
+	case string:
+		return float64(utf8.RuneCountInString(v))
+	case moneyCell:
+		return float64(utf8.RuneCountInString(money.Format(int64(v)))) + 1
+	case pctCell:
+		return 7
+	case dayCell:
+		return 10
+	case float64:
+		return float64(len(strconv.FormatFloat(v, 'f', 1, 64)))
+	default:
+		return float64(len(fmt.Sprint(v))) + 1
 	}
 }
 
@@ -95,7 +171,14 @@ func (x *sheetWriter) line(style int, cells ...any) {
 		return
 	}
 	x.row++
+	if style == x.head && x.headRow == 0 {
+		x.headRow = x.row
+	}
+	x.cols = max(x.cols, len(cells))
 	for i, c := range cells {
+		if style != x.bold || i > 0 || len(cells) > 1 { // a lone title spills over the row
+			x.widths[i+1] = max(x.widths[i+1], width(c))
+		}
 		ref, _ := excelize.CoordinatesToCellName(i+1, x.row)
 		s := style
 		switch v := c.(type) {
@@ -173,6 +256,7 @@ func (x *sheetWriter) summary(e *report.Export) {
 	x.line(0)
 	x.line(x.head, "Kết quả theo lĩnh vực", "Hoạt động", "Lượt tham gia", "Tỉ lệ đoàn viên tham gia", "Giờ tình nguyện",
 		"Công trình thanh niên", "Giá trị công trình", "Tiền mặt", "Hiện vật")
+	areasFrom := x.row + 1
 	for _, a := range append(append([]report.Area{}, r.Areas...), r.Total) {
 		label := "Tổng cộng"
 		if a.WorkArea != "" {
@@ -181,6 +265,7 @@ func (x *sheetWriter) summary(e *report.Export) {
 		x.line(0, label, a.Activities, a.Participations, pctCell{a.Share}, a.VolunteerHours, a.YouthProjects,
 			moneyCell(a.YouthProjectValue), moneyCell(a.Cash), moneyCell(a.InKind))
 	}
+	areasTo := x.row - 1 // not the total
 	x.line(0)
 	x.line(x.head, "Cam kết", "Đã ký", "Số đoàn viên", "Tỉ lệ")
 	for _, pl := range r.Pledges {
@@ -216,9 +301,42 @@ func (x *sheetWriter) summary(e *report.Export) {
 	}
 	x.line(0)
 	x.line(x.head, "Tháng", "Hoạt động", "Lượt tham gia")
+	monthsFrom := x.row + 1
 	for _, mo := range r.Monthly {
 		x.line(0, fmt.Sprintf("Tháng %d", mo.Month), mo.Activities, mo.Participations)
 	}
+	x.charts(areasFrom, areasTo, monthsFrom, x.row)
+}
+
+// charts draws, below the summary, the activities of each work area and
+// the activities and attendances of each month, from the rows above.
+func (x *sheetWriter) charts(areasFrom, areasTo, monthsFrom, monthsTo int) {
+	if x.err != nil || areasTo < areasFrom {
+		return
+	}
+	ref := func(col string, from, to int) string {
+		return fmt.Sprintf("'%s'!$%s$%d:$%s$%d", x.sheet, col, from, col, to)
+	}
+	at := func(row int) string { return fmt.Sprintf("A%d", row) }
+	size := excelize.ChartDimension{Width: 720, Height: 300}
+	legend := excelize.ChartLegend{Position: "bottom"}
+	err := x.f.AddChart(x.sheet, at(x.row+2), &excelize.Chart{Type: excelize.Col, Dimension: size, Legend: legend,
+		Title:  excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "Số hoạt động theo lĩnh vực"}}},
+		Series: []excelize.ChartSeries{{Name: fmt.Sprintf("'%s'!$B$%d", x.sheet, areasFrom-1), Categories: ref("A", areasFrom, areasTo), Values: ref("B", areasFrom, areasTo)}},
+	})
+	if err == nil && monthsTo >= monthsFrom {
+		err = x.f.AddChart(x.sheet, at(x.row+18), &excelize.Chart{Type: excelize.Line, Dimension: size, Legend: legend,
+			Title: excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "Hoạt động và lượt tham gia theo tháng"}}},
+			Series: []excelize.ChartSeries{
+				{Name: fmt.Sprintf("'%s'!$B$%d", x.sheet, monthsFrom-1), Categories: ref("A", monthsFrom, monthsTo), Values: ref("B", monthsFrom, monthsTo)},
+				{Name: fmt.Sprintf("'%s'!$C$%d", x.sheet, monthsFrom-1), Categories: ref("A", monthsFrom, monthsTo), Values: ref("C", monthsFrom, monthsTo)},
+			},
+		})
+	}
+	if err != nil {
+		x.err = err
+	}
+	x.row += 34 // the charts' rows are the sheet's used range too
 }
 
 func (x *sheetWriter) activities(e *report.Export) {
