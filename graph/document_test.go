@@ -112,3 +112,71 @@ func TestReportDocumentTexts(t *testing.T) {
 		t.Errorf("an anonymous caller read the report's text: %s", resp.Data)
 	}
 }
+
+// The printable report is the whole document in the Union's form: the
+// issuing unit and number, the place and date, Part I with what the
+// secretary wrote beside the figures, Part II with her directions and
+// next year's targets, the recipients, and the signature block with the
+// office and the name of the secretary in office.
+func TestReportDocumentPrints(t *testing.T) {
+	t.Parallel()
+	e, tokens, office := demoEnv(t)
+	secretary := e.As(tokens["bithu.vptu"])
+	page := func() string {
+		rec := get(t, e, exportURL(t, secretary, office, "HTML"))
+		if rec.Code != 200 {
+			t.Fatalf("html: %d", rec.Code)
+		}
+		return rec.Body.String()
+	}
+	var committee struct {
+		YearlyReport struct {
+			Committee []struct{ FullName, Position string }
+		}
+	}
+	secretary.MustDo(t, `query($u: ID!) { yearlyReport(unitId: $u, year: 2022) { committee { fullName position } } }`,
+		map[string]any{"u": office}, &committee)
+	var name string
+	for _, m := range committee.YearlyReport.Committee {
+		if m.Position == "SECRETARY" {
+			name = m.FullName
+		}
+	}
+	if name == "" {
+		t.Fatal("the demo branch has no secretary on 31/12/2022")
+	}
+
+	blank := page()
+	for _, want := range []string{"ĐOÀN TNCS HỒ CHÍ MINH", "Số:       -BC/", "Nơi nhận:", "- Lưu VP;", "TM. BAN CHẤP HÀNH", "BÍ THƯ", name,
+		"Phần II. Phương hướng, nhiệm vụ năm 2023"} {
+		if !strings.Contains(blank, want) {
+			t.Errorf("the page without a document lacks %q", want)
+		}
+	}
+
+	secretary.MustMutate(t, "reportDocumentSet", "ReportDocumentSetInput", "document { version }", map[string]any{"unitId": office,
+		"year": 2022, "number": "05-BC/CĐ", "place": "Ninh Thuận", "datedOn": "2022-12-29",
+		"recipients": []string{"Đoàn khối Cơ quan – Doanh nghiệp tỉnh", "Chi bộ Văn phòng", "Lưu VP"}, "version": 0}, nil)
+	for section, body := range map[string]string{
+		"SITUATION":  "Chi đoàn có 16 đoàn viên, sinh hoạt đều đặn hằng tháng.\n\nBan chấp hành gồm 3 đồng chí.",
+		"STRENGTHS":  "Tổ chức đúng kế hoạch các đợt tình nguyện.",
+		"DIRECTIONS": "Tiếp tục đẩy mạnh phong trào thanh niên tình nguyện.",
+	} {
+		secretary.MustMutate(t, "reportTextSave", "ReportTextSaveInput", "text { version }", map[string]any{"unitId": office,
+			"year": 2022, "section": section, "body": body, "version": 0}, nil)
+	}
+	secretary.MustMutate(t, "reportTextSave", "ReportTextSaveInput", "text { version }", map[string]any{"unitId": office,
+		"year": 2022, "section": "WORK_AREA", "workArea": "YOUTH_VOLUNTEERING", "body": "Ra quân Ngày Chủ nhật xanh hằng tháng.", "version": 0}, nil)
+	written := page()
+	for _, want := range []string{"Số: 05-BC/CĐ", "Ninh Thuận, ngày 29 tháng 12 năm 2022", "- Chi bộ Văn phòng;",
+		"<p>Chi đoàn có 16 đoàn viên, sinh hoạt đều đặn hằng tháng.</p>", "<p>Ban chấp hành gồm 3 đồng chí.</p>",
+		"Ưu điểm", "Tổ chức đúng kế hoạch các đợt tình nguyện.", "Ra quân Ngày Chủ nhật xanh hằng tháng.",
+		"Tiếp tục đẩy mạnh phong trào thanh niên tình nguyện.", name} {
+		if !strings.Contains(written, want) {
+			t.Errorf("the written page lacks %q", want)
+		}
+	}
+	if strings.Contains(written, "Số:       -BC/") {
+		t.Error("the page still leaves the number blank")
+	}
+}

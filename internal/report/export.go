@@ -30,7 +30,13 @@ type Export struct {
 	// they were made (January first); Remittances the unit's own, in and out.
 	DuesMonths  [12]DuesMonth
 	Remittances []RemittanceRow
-	Generated   time.Time
+	// Document is the report's number, place, date and recipients (nil:
+	// none written), Texts what the secretary wrote by section (WORK_AREA
+	// texts as "WORK_AREA/<area>"), Targets next year's plan (Part II).
+	Document  *Document
+	Texts     map[string]string
+	Targets   []Target
+	Generated time.Time
 }
 
 // DuesMonth is a month's collections of dues.
@@ -107,6 +113,9 @@ func (s *Store) Export(ctx context.Context, unitID int64, year int) (*Export, er
 	e.Report = r
 	for _, c := range r.Children {
 		e.Names[c.UnitID] = c.Name
+	}
+	if err := s.documentParts(ctx, e, unitID, year); err != nil {
+		return nil, err
 	}
 	return e, nil
 }
@@ -245,4 +254,29 @@ func (e *Export) queueDues(b *pgx.Batch, unitID int64, start, end time.Time) {
 			})
 			return err
 		})
+}
+
+// documentParts reads what the secretary wrote for the year's report and
+// the next year's targets.
+func (s *Store) documentParts(ctx context.Context, e *Export, unitID int64, year int) error {
+	doc, err := s.DocumentOf(ctx, DocumentKey{UnitID: unitID, Year: year, Period: WholeYear})
+	if err != nil {
+		return err
+	}
+	e.Document, e.Texts = doc, map[string]string{}
+	if doc != nil {
+		texts, err := s.TextsOf(ctx, []int64{doc.ID})
+		if err != nil {
+			return err
+		}
+		for _, t := range texts[doc.ID] {
+			key := string(t.Section)
+			if t.WorkArea != "" {
+				key += "/" + t.WorkArea
+			}
+			e.Texts[key] = t.Body
+		}
+	}
+	e.Targets, err = s.Targets(ctx, unitID, year+1)
+	return err
 }

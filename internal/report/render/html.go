@@ -30,6 +30,10 @@ var page = template.Must(template.New("report").Funcs(template.FuncMap{
 	"form":     func(f award.Form) string { return formNames[f] },
 	"level":    func(l org.Level) string { return levelNames[l] },
 	"position": func(p member.Position) string { return positionNames[p] },
+	"paras":    paragraphs,
+	"target":   targetLine,
+	"value":    targetValue,
+	"areaText": areaText,
 }).Parse(pageSource))
 
 // HTML writes the report as a printable page with its charts drawn as SVG,
@@ -38,9 +42,11 @@ func HTML(w io.Writer, e *report.Export) error {
 	data := struct {
 		*report.Export
 		Title        string
+		Form         form
+		NextYear     int
 		MonthlyChart template.HTML
 		AreaChart    template.HTML
-	}{Export: e, Title: title(e), MonthlyChart: monthlyChart(e.Report), AreaChart: areaChart(e.Report)}
+	}{Export: e, Title: title(e), Form: formOf(e), NextYear: e.Year + 1, MonthlyChart: monthlyChart(e.Report), AreaChart: areaChart(e.Report)}
 	return page.Execute(w, data)
 }
 
