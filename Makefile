@@ -45,10 +45,11 @@ fuzz:
 		$(GO) test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) $$pkg 2>&1 | { grep -v -e '^fuzz: elapsed' -e 'testdbconf:' || true; } || exit 1; \
 	done
 
-## test-browser: the printable report, GraphiQL and a cross-origin dashboard in headless Chromium (needs /usr/bin/chromium: apt-get install chromium)
+## test-browser: the printable report, GraphiQL and a cross-origin dashboard in headless Chromium, and the Word and Excel exports in LibreOffice (apt-get install chromium libreoffice-writer-nogui libreoffice-calc-nogui)
 test-browser:
 	@command -v $${CHROMIUM:-/usr/bin/chromium} >/dev/null || { echo "Chromium is missing: apt-get install chromium (or set CHROMIUM=/path/to/chromium)"; exit 1; }
-	$(GO) test -count=1 -tags browser -run Chromium ./internal/report/render ./internal/httpserver
+	@command -v $${SOFFICE:-soffice} >/dev/null || { echo "LibreOffice is missing: apt-get install libreoffice-writer-nogui libreoffice-calc-nogui (or set SOFFICE=/path/to/soffice)"; exit 1; }
+	$(GO) test -count=1 -tags browser -run 'Chromium|LibreOffice' ./internal/report/render ./internal/httpserver
 
 ## bench: Go benchmarks, the dashboard queries over HTTP on a generated province in its own database
 ## (sodoan_bench, made on first use; results also in bench-results.txt), then every report section and

@@ -1,7 +1,12 @@
 package graph_test
 
 import (
+	"archive/zip"
+	"bytes"
+	"encoding/xml"
+	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -178,5 +183,92 @@ func TestReportDocumentPrints(t *testing.T) {
 	}
 	if strings.Contains(written, "Số:       -BC/") {
 		t.Error("the page still leaves the number blank")
+	}
+}
+
+// The Word document holds the same form and figures as the API: valid
+// XML in a valid package, A4 portrait with the binding margin, table
+// headers that repeat, the number, the date line and the signer.
+func TestReportDocx(t *testing.T) {
+	t.Parallel()
+	e, tokens, office := demoEnv(t)
+	secretary := e.As(tokens["bithu.vptu"])
+	var api reportOut
+	secretary.MustDo(t, reportQuery, map[string]any{"unit": office}, &api)
+	secretary.MustMutate(t, "reportDocumentSet", "ReportDocumentSetInput", "document { version }", map[string]any{"unitId": office,
+		"year": 2022, "number": "05-BC/CĐ", "place": "Ninh Thuận", "datedOn": "2022-12-29", "version": 0}, nil)
+	secretary.MustMutate(t, "reportTextSave", "ReportTextSaveInput", "text { version }", map[string]any{"unitId": office,
+		"year": 2022, "section": "LESSONS", "body": "Phải bám sát cơ sở & lắng nghe đoàn viên <trẻ>.", "version": 0}, nil)
+
+	rec := get(t, e, exportURL(t, secretary, office, "DOCX"))
+	if rec.Code != 200 || !strings.Contains(rec.Header().Get("Content-Type"), "wordprocessingml") {
+		t.Fatalf("docx: %d %s", rec.Code, rec.Header().Get("Content-Type"))
+	}
+	zr, err := zip.NewReader(bytes.NewReader(rec.Body.Bytes()), int64(rec.Body.Len()))
+	if err != nil {
+		t.Fatalf("the document is not a package: %v", err)
+	}
+	parts := map[string]string{}
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, _ := io.ReadAll(rc)
+		rc.Close()
+		parts[f.Name] = string(data)
+		if strings.HasSuffix(f.Name, ".xml") || strings.HasSuffix(f.Name, ".rels") {
+			dec := xml.NewDecoder(bytes.NewReader(data))
+			for {
+				if _, err := dec.Token(); err == io.EOF {
+					break
+				} else if err != nil {
+					t.Fatalf("%s is not well-formed XML: %v", f.Name, err)
+				}
+			}
+		}
+	}
+	for _, name := range []string{"[Content_Types].xml", "_rels/.rels", "word/document.xml", "word/styles.xml", "docProps/core.xml"} {
+		if _, ok := parts[name]; !ok {
+			t.Errorf("the package lacks %s", name)
+		}
+	}
+	doc := parts["word/document.xml"]
+	var text strings.Builder
+	dec := xml.NewDecoder(strings.NewReader(doc))
+	inText := false
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			break
+		}
+		switch x := tok.(type) {
+		case xml.StartElement:
+			inText = x.Name.Local == "t"
+		case xml.EndElement:
+			inText = false
+			if x.Name.Local == "p" {
+				text.WriteString("\n")
+			}
+		case xml.CharData:
+			if inText {
+				text.Write(x)
+			}
+		}
+	}
+	body := text.String()
+	for _, want := range []string{"ĐOÀN TNCS HỒ CHÍ MINH", "Số: 05-BC/CĐ", "Ninh Thuận, ngày 29 tháng 12 năm 2022", "BÁO CÁO",
+		"PHẦN I.", "PHẦN II. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM 2023", "Phải bám sát cơ sở & lắng nghe đoàn viên <trẻ>.",
+		"1.232.000 đ", "Nơi nhận:", "TM. BAN CHẤP HÀNH", "BÍ THƯ",
+		"Đoàn viên cuối năm\n" + strconv.Itoa(api.YearlyReport.Members.AtYearEnd) + "\n",
+		"Tổng cộng\n" + strconv.Itoa(api.YearlyReport.Total.Activities) + "\n"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the document lacks %q", want)
+		}
+	}
+	for _, want := range []string{`<w:pgSz w:w="11906" w:h="16838"/>`, `w:left="1701"`, `<w:tblHeader/>`} {
+		if !strings.Contains(doc, want) {
+			t.Errorf("the document's XML lacks %s", want)
+		}
 	}
 }

@@ -1510,16 +1510,19 @@ type ReportFormat string
 const (
 	ReportFormatXlsx ReportFormat = "XLSX"
 	ReportFormatHTML ReportFormat = "HTML"
+	// A Word document in the Union's form, to edit and print.
+	ReportFormatDocx ReportFormat = "DOCX"
 )
 
 var AllReportFormat = []ReportFormat{
 	ReportFormatXlsx,
 	ReportFormatHTML,
+	ReportFormatDocx,
 }
 
 func (e ReportFormat) IsValid() bool {
 	switch e {
-	case ReportFormatXlsx, ReportFormatHTML:
+	case ReportFormatXlsx, ReportFormatHTML, ReportFormatDocx:
 		return true
 	}
 	return false

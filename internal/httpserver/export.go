@@ -76,6 +76,10 @@ func exportReport(accounts *account.Store, reports *report.Store, timeline *org.
 			err = render.XLSX(&buf, e)
 			w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 			w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.xlsx"`)
+		case report.DOCX:
+			err = render.DOCX(&buf, e)
+			w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+			w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.docx"`)
 		default:
 			err = render.HTML(&buf, e)
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")

@@ -18,6 +18,7 @@ type Format string
 const (
 	XLSX Format = "XLSX"
 	HTML Format = "HTML"
+	DOCX Format = "DOCX"
 	// MemberList is a link to a unit's member list (the import template's
 	// form), not to a report: its Year is 0.
 	MemberList Format = "MEMBERS"

@@ -7,6 +7,7 @@ import (
 	"context"
 	"image"
 	"image/png"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -44,8 +45,9 @@ func chromium(t *testing.T, args ...string) string {
 	return string(out)
 }
 
-// The printable report renders in a real browser, with both charts drawn.
-func TestReportPageRendersInChromium(t *testing.T) {
+// demoExport is the demo branch's 2022 report, as the exports have it.
+func demoExport(t *testing.T) *report.Export {
+	t.Helper()
 	pool := testdb.Migrated(t)
 	ctx := context.Background()
 	if _, err := seed.Load(ctx, pool); err != nil {
@@ -59,6 +61,12 @@ func TestReportPageRendersInChromium(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return e
+}
+
+// The printable report renders in a real browser, with both charts drawn.
+func TestReportPageRendersInChromium(t *testing.T) {
+	e := demoExport(t)
 	var page bytes.Buffer
 	if err := render.HTML(&page, e); err != nil {
 		t.Fatal(err)
@@ -130,4 +138,53 @@ func colouredPixels(img image.Image) int {
 		}
 	}
 	return n
+}
+
+// The Word document and the workbook open in LibreOffice, as offices open
+// them: each converts to PDF, on A4, the document's pages portrait.
+func TestExportsOpenInLibreOffice(t *testing.T) {
+	e := demoExport(t)
+	dir := t.TempDir()
+	for _, f := range []struct {
+		name  string
+		write func(io.Writer, *report.Export) error
+	}{{"bao-cao.docx", render.DOCX}, {"bao-cao.xlsx", render.XLSX}} {
+		var buf bytes.Buffer
+		if err := f.write(&buf, e); err != nil {
+			t.Fatal(err)
+		}
+		file := filepath.Join(dir, f.name)
+		if err := os.WriteFile(file, buf.Bytes(), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		bin := os.Getenv("SOFFICE")
+		if bin == "" {
+			bin = "soffice"
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		out, err := exec.CommandContext(ctx, bin, "--headless", "--norestore", "-env:UserInstallation=file://"+t.TempDir(),
+			"--convert-to", "pdf", "--outdir", dir, file).CombinedOutput()
+		cancel()
+		if err != nil {
+			t.Fatalf("LibreOffice on %s: %v\n%s", f.name, err, out)
+		}
+		pdf, err := os.ReadFile(strings.TrimSuffix(file, filepath.Ext(file)) + ".pdf")
+		if err != nil {
+			t.Fatalf("LibreOffice made no PDF of %s: %v\n%s", f.name, err, out)
+		}
+		boxes := regexp.MustCompile(`/MediaBox\s*\[\s*0 0 ([0-9.]+) ([0-9.]+)\s*\]`).FindAllSubmatch(pdf, -1)
+		if len(boxes) == 0 {
+			t.Fatalf("%s: the PDF has no pages", f.name)
+		}
+		for _, b := range boxes {
+			w, _ := strconv.ParseFloat(string(b[1]), 64)
+			h, _ := strconv.ParseFloat(string(b[2]), 64)
+			a4 := (w > 594 && w < 597 && h > 840 && h < 843) || (h > 594 && h < 597 && w > 840 && w < 843)
+			if !a4 || (f.name == "bao-cao.docx" && w > h) {
+				t.Errorf("%s: a page is %.0f × %.0f points", f.name, w, h)
+				break
+			}
+		}
+		t.Logf("%s: %d pages in LibreOffice", f.name, len(boxes))
+	}
 }
