@@ -291,6 +291,7 @@ func serve(ctx context.Context, cfg config.Config, log zerolog.Logger, migrate b
 		TrustedProxies: cfg.TrustedProxyPrefixes(),
 		Instrument:     obs.instrument(),
 		AllowedOrigins: cfg.CORSOrigins(),
+		Chromium:       cfg.Chromium,
 	})
 	timeouts := httpserver.Timeouts{
 		ReadHeader:    cfg.ReadHeaderTimeout,

@@ -3,12 +3,16 @@ package graph_test
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"encoding/xml"
 	"io"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/sodoan/sodoan/internal/apitest"
+	"github.com/sodoan/sodoan/internal/seed"
 )
 
 // A secretary writes her report's text section by section, each save a
@@ -270,5 +274,30 @@ func TestReportDocx(t *testing.T) {
 		if !strings.Contains(doc, want) {
 			t.Errorf("the document's XML lacks %s", want)
 		}
+	}
+}
+
+// A PDF is the printable page printed by the server's Chromium; a server
+// without one says what to download instead.
+func TestReportPDFWithoutChromium(t *testing.T) {
+	t.Parallel()
+	e := apitest.New(t, apitest.WithChromium("/khong/co/chromium"))
+	if _, err := seed.Load(context.Background(), e.Pool); err != nil {
+		t.Fatal(err)
+	}
+	var office string
+	var out struct {
+		Units struct {
+			Edges []struct{ Node struct{ ID string } }
+		}
+	}
+	e.MustDo(t, `{ units(filter: {search: "Văn phòng Tỉnh ủy"}) { edges { node { id } } } }`, nil, &out)
+	if len(out.Units.Edges) == 0 {
+		t.Fatal("no demo branch")
+	}
+	office = out.Units.Edges[0].Node.ID
+	rec := get(t, e, exportURL(t, e, office, "PDF"))
+	if rec.Code != 503 || !strings.Contains(rec.Body.String(), "DOCX") {
+		t.Errorf("a PDF without Chromium: %d %s", rec.Code, rec.Body.String())
 	}
 }

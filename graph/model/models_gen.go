@@ -1512,17 +1512,20 @@ const (
 	ReportFormatHTML ReportFormat = "HTML"
 	// A Word document in the Union's form, to edit and print.
 	ReportFormatDocx ReportFormat = "DOCX"
+	// The printable page as a PDF, where the server has Chromium to print it.
+	ReportFormatPDF ReportFormat = "PDF"
 )
 
 var AllReportFormat = []ReportFormat{
 	ReportFormatXlsx,
 	ReportFormatHTML,
 	ReportFormatDocx,
+	ReportFormatPDF,
 }
 
 func (e ReportFormat) IsValid() bool {
 	switch e {
-	case ReportFormatXlsx, ReportFormatHTML, ReportFormatDocx:
+	case ReportFormatXlsx, ReportFormatHTML, ReportFormatDocx, ReportFormatPDF:
 		return true
 	}
 	return false

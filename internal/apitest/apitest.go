@@ -355,3 +355,8 @@ func sessions(p account.Policy) account.Policy {
 func WithLimits(l graph.Limits) Option {
 	return func(o *httpserver.Options) { o.Limits = l }
 }
+
+// WithChromium sets the browser that prints PDF exports.
+func WithChromium(path string) Option {
+	return func(o *httpserver.Options) { o.Chromium = path }
+}

@@ -110,6 +110,9 @@ type Config struct {
 	// ExportsPerMinute bounds report downloads (/exports/report) per client
 	// address; each builds a whole yearly report.
 	ExportsPerMinute int `env:"EXPORTS_PER_MINUTE" envDefault:"10"`
+	// Chromium prints reports as PDF; without it the PDF export says so
+	// and the others work.
+	Chromium string `env:"CHROMIUM" envDefault:"/usr/bin/chromium"`
 
 	// MetricsAddr is where Prometheus scrapes GET /metrics, apart from the
 	// API's port; empty: no metrics.

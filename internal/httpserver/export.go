@@ -2,6 +2,7 @@ package httpserver
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"net/http"
 
@@ -22,7 +23,7 @@ import (
 // Each download builds a whole yearly report, so downloads are budgeted per
 // client address (limit, nil for none) before the token is even looked up:
 // a flood of links, real or guessed, cannot keep the database busy.
-func exportReport(accounts *account.Store, reports *report.Store, timeline *org.Timeline, limit *ratelimit.Limiter) http.HandlerFunc {
+func exportReport(accounts *account.Store, reports *report.Store, timeline *org.Timeline, limit *ratelimit.Limiter, chromium string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		log := hlog.FromRequest(r)
@@ -80,6 +81,13 @@ func exportReport(accounts *account.Store, reports *report.Store, timeline *org.
 			err = render.DOCX(&buf, e)
 			w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
 			w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.docx"`)
+		case report.PDF:
+			if err = render.PDF(ctx, &buf, e, chromium); errors.Is(err, render.ErrNoBrowser) {
+				fail(http.StatusServiceUnavailable, "Máy chủ chưa cài Chromium nên chưa xuất được PDF; hãy tải bản Word (DOCX) hoặc mở trang báo cáo để in.")
+				return
+			}
+			w.Header().Set("Content-Type", "application/pdf")
+			w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.pdf"`)
 		default:
 			err = render.HTML(&buf, e)
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")

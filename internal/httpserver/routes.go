@@ -68,6 +68,9 @@ type Options struct {
 	// pages may call the API from a browser; nil means origins.Local() in
 	// development and none in production.
 	AllowedOrigins []string
+	// Chromium is the browser that prints PDF exports; empty means
+	// /usr/bin/chromium.
+	Chromium string
 	// Context bounds the server's background work: while it lasts, an
 	// access watch (package accesswatch) keeps the principal cache in step
 	// with every server's changes. Nil starts none, and without one the
@@ -135,7 +138,7 @@ func Routes(o Options) http.Handler {
 	mux.HandleFunc("GET /templates/member-list.xlsx", memberListTemplate)
 	mux.Handle("GET /exports/members", exportMembers(resolver.AccountStore, resolver.ReportStore, resolver.MemberStore, o.Exports))
 	mux.Handle("GET /media/{name}", serveMedia(o.Media))
-	mux.Handle("GET /exports/report", exportReport(resolver.AccountStore, resolver.ReportStore, resolver.Timeline, o.Exports))
+	mux.Handle("GET /exports/report", exportReport(resolver.AccountStore, resolver.ReportStore, resolver.Timeline, o.Exports, orChromium(o.Chromium)))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
@@ -256,4 +259,13 @@ func withStatementCount(next http.Handler) http.Handler {
 		ctx := db.WithStatementCounter(context.WithValue(r.Context(), statementsKey{}, c), c)
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
+}
+
+// orChromium is the browser to print PDFs with: the one configured, else
+// Debian's.
+func orChromium(path string) string {
+	if path == "" {
+		return "/usr/bin/chromium"
+	}
+	return path
 }

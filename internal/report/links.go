@@ -19,6 +19,7 @@ const (
 	XLSX Format = "XLSX"
 	HTML Format = "HTML"
 	DOCX Format = "DOCX"
+	PDF  Format = "PDF"
 	// MemberList is a link to a unit's member list (the import template's
 	// form), not to a report: its Year is 0.
 	MemberList Format = "MEMBERS"

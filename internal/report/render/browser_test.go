@@ -188,3 +188,28 @@ func TestExportsOpenInLibreOffice(t *testing.T) {
 		t.Logf("%s: %d pages in LibreOffice", f.name, len(boxes))
 	}
 }
+
+// The PDF export is the printable page printed by Chromium, on A4.
+func TestReportPDFPrintsInChromium(t *testing.T) {
+	bin := os.Getenv("CHROMIUM")
+	if bin == "" {
+		bin = "/usr/bin/chromium"
+	}
+	var buf bytes.Buffer
+	if err := render.PDF(context.Background(), &buf, demoExport(t), bin); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(buf.Bytes(), []byte("%PDF-")) {
+		t.Fatalf("not a PDF: %q", buf.Bytes()[:min(20, buf.Len())])
+	}
+	boxes := regexp.MustCompile(`/MediaBox\s*\[\s*0 0 ([0-9.]+) ([0-9.]+)\s*\]`).FindAllSubmatch(buf.Bytes(), -1)
+	if len(boxes) == 0 {
+		t.Fatal("the PDF has no pages")
+	}
+	for _, b := range boxes {
+		if w, _ := strconv.ParseFloat(string(b[1]), 64); w < 594 || w > 597 {
+			t.Errorf("a page is %s × %s points, not A4", b[1], b[2])
+			break
+		}
+	}
+}
