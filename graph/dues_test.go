@@ -384,3 +384,63 @@ func TestDuesRates(t *testing.T) {
 		t.Errorf("removing it again: %v", ue)
 	}
 }
+
+// What a treasurer (or a hostile client) may send wrong is refused with
+// the field and writes nothing; a list of months far longer than a year
+// is refused before it is checked month by month.
+func TestDuesBadInput(t *testing.T) {
+	t.Parallel()
+	tr := newTree(t)
+	m := tr.member(t, tr.branchA, "Nguyễn Thị Lan", nil)
+	long := make([]int, 50000)
+	for i := range long {
+		long[i] = 1 + i%12
+	}
+	for _, c := range []struct {
+		name, mutation, input string
+		in                    map[string]any
+		want                  []string
+	}{
+		{"months of many years in one entry", "duesCollect", "DuesCollectInput", map[string]any{"unitId": tr.branchA, "collectedOn": "2025-06-01",
+			"payments": []map[string]any{{"memberId": m, "year": 2025, "months": long}}}, []string{"input.payments.0.months:OUT_OF_RANGE"}},
+		{"month 0 and a year before dues", "duesCollect", "DuesCollectInput", map[string]any{"unitId": tr.branchA, "collectedOn": "2025-06-01",
+			"payments": []map[string]any{{"memberId": m, "year": 1990, "months": []int{0}}}},
+			[]string{"input.payments.0.year:OUT_OF_RANGE", "input.payments.0.months.0:OUT_OF_RANGE"}},
+		{"no payments", "duesCollect", "DuesCollectInput", map[string]any{"unitId": tr.branchA, "collectedOn": "2025-06-01",
+			"payments": []map[string]any{}}, []string{"input.payments:REQUIRED"}},
+		{"a collection in the future", "duesCollect", "DuesCollectInput", map[string]any{"unitId": tr.branchA, "collectedOn": "2099-06-01",
+			"payments": []map[string]any{{"memberId": m, "year": 2025, "months": []int{1}}}}, []string{"input.collectedOn:OUT_OF_RANGE"}},
+		{"a negative amount", "duesCollect", "DuesCollectInput", map[string]any{"unitId": tr.branchA, "collectedOn": "2025-06-01",
+			"payments": []map[string]any{{"memberId": m, "year": 2025, "months": []int{1}, "monthlyAmount": -5000}}},
+			[]string{"input.payments.0.monthlyAmount:OUT_OF_RANGE"}},
+		{"a remittance of nothing", "duesRemit", "DuesRemitInput", map[string]any{"unitId": tr.branchA, "amount": 0, "sentOn": "2025-06-01"},
+			[]string{"input.amount:OUT_OF_RANGE"}},
+		{"nothing owed", "duesRemit", "DuesRemitInput", map[string]any{"unitId": tr.branchA, "sentOn": "2025-06-01"},
+			[]string{"input.amount:NOT_ALLOWED"}},
+		{"a rate of 0", "duesRateSet", "DuesRateSetInput", map[string]any{"unitId": tr.branchA, "category": "SALARIED", "monthlyAmount": 0,
+			"fromYear": 2025, "fromMonth": 1}, []string{"input.monthlyAmount:OUT_OF_RANGE"}},
+		{"a member listed twice", "membersDuesCategorySet", "MembersDuesCategorySetInput", map[string]any{"memberIds": []string{m, m},
+			"category": "SALARIED"}, []string{"input.memberIds.1:DUPLICATE"}},
+	} {
+		before := tr.env.Count(t, "audit_log")
+		if ue := codes(tr.env.Mutate(t, c.mutation, c.input, "__typename", c.in, nil)); !slices.Equal(ue, c.want) {
+			t.Errorf("%s: %v, want %v", c.name, ue, c.want)
+		}
+		if after := tr.env.Count(t, "audit_log"); after != before {
+			t.Errorf("%s: refused, but wrote %d audit entries", c.name, after-before)
+		}
+	}
+	for _, c := range []struct{ name, query, field string }{
+		{"a year out of range", `{ unit(id: "` + tr.branchA + `") { dues(year: 0) { collected } } }`, "year"},
+		{"month 13", `{ unit(id: "` + tr.branchA + `") { duesOutstanding(year: 2025, throughMonth: 13) { months } } }`, "throughMonth"},
+		{"a page too long", `{ unit(id: "` + tr.branchA + `") { duesCollections(year: 2025, first: 100000) { total } } }`, "first"},
+		{"a negative page", `{ unit(id: "` + tr.branchA + `") { duesRemittancesIn(first: -1) { amount } } }`, "first"},
+	} {
+		resp := tr.env.Do(t, c.query, nil)
+		if len(resp.Errors) != 1 || resp.Errors[0].Extensions["code"] != "BAD_USER_INPUT" {
+			t.Errorf("%s: %+v", c.name, resp.Errors)
+		} else if f, _ := resp.Errors[0].Extensions["field"].([]any); len(f) == 0 || f[len(f)-1] != c.field {
+			t.Errorf("%s: the error names %v, want %s", c.name, resp.Errors[0].Extensions["field"], c.field)
+		}
+	}
+}

@@ -3,7 +3,6 @@ package dues
 import (
 	"context"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -107,26 +106,36 @@ func (s *Store) Collect(ctx context.Context, in CollectionInput) (*Collection, e
 			fmt.Sprintf("At most %d members in one collection.", MaxPayments))
 		return nil, v.Err()
 	}
-	months := map[int64][]time.Time{} // per member, to find months listed twice
+	listed := map[paidKey]bool{} // the months listed, to find one listed twice
 	var memberIDs []int64
+	seenMember := map[int64]bool{}
 	for i, p := range in.Payments {
 		f := func(parts ...any) []string { return validate.Input(append([]any{"payments", i}, parts...)...) }
-		if len(p.Months) == 0 {
+		switch {
+		case len(p.Months) == 0:
 			v.Add(f("months"), validate.Required, "Ghi các tháng đã đóng.", "List the months paid.")
+		case len(p.Months) > 12:
+			// A year has twelve: a longer list is a mistake, and its
+			// checks are not worth making.
+			v.Add(f("months"), validate.OutOfRange, "Một năm có tối đa 12 tháng; ghi mỗi năm một dòng.",
+				"A year has at most 12 months; give each year its own entry.")
+			continue
 		}
 		if p.MonthlyAmount != nil {
 			checkMonthly(&v, f("monthlyAmount"), *p.MonthlyAmount)
 		}
-		if !slices.Contains(memberIDs, p.MemberID) {
+		if !seenMember[p.MemberID] {
+			seenMember[p.MemberID] = true
 			memberIDs = append(memberIDs, p.MemberID)
 		}
 		for j, m := range p.Months {
 			month := checkMonth(&v, f("year"), f("months", j), p.Year, m, today.Year()+1)
-			if slices.ContainsFunc(months[p.MemberID], month.Equal) {
+			k := paidKey{p.MemberID, month}
+			if listed[k] {
 				v.Add(f("months", j), validate.Duplicate, fmt.Sprintf("Tháng %02d/%d đã ghi ở trên cho đoàn viên này.", m, p.Year),
 					fmt.Sprintf("%d-%02d is listed above for this member.", p.Year, m))
 			}
-			months[p.MemberID] = append(months[p.MemberID], month)
+			listed[k] = true
 		}
 	}
 	if err := v.Err(); err != nil {
