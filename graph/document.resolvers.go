@@ -44,6 +44,11 @@ func (r *mutationResolver) ReportTextSave(ctx context.Context, input model.Repor
 func (r *mutationResolver) ReportSubmit(ctx context.Context, input model.ReportSubmitInput) (*model.ReportSubmitPayload, error) {
 	unitID, err := inputID(model.KindUnit, input.UnitID, "unitId")
 	return write(ctx, err, func() (*model.ReportSubmitPayload, error) {
+		// It computes the whole report, as yearlyReport does, and is
+		// charged as it is.
+		if err := r.chargeSubtree(ctx, unitID); err != nil {
+			return nil, err
+		}
 		sub, err := r.ReportStore.Submit(keyed(ctx, "reportSubmit", input.IdempotencyKey, input),
 			documentKey(unitID, input.Year, value(input.Period)))
 		return respond(ctx, &model.ReportSubmitPayload{Submission: sub}, err)

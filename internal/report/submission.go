@@ -2,6 +2,7 @@ package report
 
 import (
 	"context"
+	"errors"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -79,6 +80,20 @@ func (s *Store) Submit(ctx context.Context, k DocumentKey) (*Submission, error) 
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
+	// What refuses a submission whatever the figures is asked before
+	// the report is computed.
+	var parent *int64
+	switch err := s.pool.QueryRow(ctx, `SELECT parent_id FROM units WHERE id = $1`, k.UnitID).Scan(&parent); {
+	case errors.Is(err, pgx.ErrNoRows):
+		v.Add(validate.Input("unitId"), validate.NotFound, "Không tìm thấy đơn vị.", "No such unit.")
+		return nil, v.Err()
+	case err != nil:
+		return nil, fmt.Errorf("unit %d to submit: %w", k.UnitID, err)
+	case parent == nil:
+		v.Add(validate.Input("unitId"), validate.NotAllowed, "Đơn vị cao nhất không nộp báo cáo lên đâu.",
+			"The top unit has no level above to submit to.")
+		return nil, v.Err()
+	}
 	from, asOf := periodDays(k)
 	figures, err := s.Period(ctx, k.UnitID, k.Year, from, asOf, All)
 	if err != nil {
@@ -90,13 +105,13 @@ func (s *Store) Submit(ctx context.Context, k DocumentKey) (*Submission, error) 
 		if err != nil {
 			return 0, err
 		}
-		var parent *int64
+		// The parent of now: the tree may have moved since it was read.
 		if err := tx.QueryRow(ctx, `SELECT parent_id FROM units WHERE id = $1`, k.UnitID).Scan(&parent); err != nil {
 			return 0, fmt.Errorf("parent of unit %d: %w", k.UnitID, err)
 		}
 		if parent == nil {
-			v.Add(validate.Input("unitId"), validate.NotAllowed, "Đơn vị cao nhất không nộp báo cáo lên đâu.",
-				"The top unit has no level above to submit to.")
+			v.Add(validate.Input("unitId"), validate.NotAllowed, "Đơn vị đã thành đơn vị cao nhất; không nộp báo cáo lên đâu.",
+				"The unit is now at the top; it has no level above to submit to.")
 			return 0, v.Err()
 		}
 		texts, err := db.Collect(ctx, tx, "report texts to submit", scanText, `SELECT `+textColumns+` FROM report_texts t
