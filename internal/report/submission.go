@@ -2,8 +2,8 @@ package report
 
 import (
 	"context"
-	"errors"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -249,12 +249,12 @@ func (s *Store) ChildSubmissions(ctx context.Context, unitID int64, year int, pe
 	if err != nil {
 		return nil, err
 	}
+	byUnit := make(map[int64]*Submission, len(subs))
+	for _, x := range subs {
+		byUnit[x.UnitID] = x
+	}
 	for _, c := range out {
-		for _, x := range subs {
-			if x.UnitID == c.UnitID {
-				c.Submission = x
-			}
-		}
+		c.Submission = byUnit[c.UnitID]
 	}
 	return out, nil
 }
