@@ -73,7 +73,7 @@ func (r *Role) LapseNote() (vi, en string) {
 	}
 	e := r.Ended
 	if e.Kind == "" || e.EffectiveOn == nil || e.DecisionNumber == nil {
-		day := e.ArchivedAt.In(vietnam)
+		day := e.ArchivedAt.In(dates.Vietnam)
 		return "Quyền không còn hiệu lực: đơn vị đã giải thể (lưu trữ) ngày " + dates.Format(day) + ".",
 			"The role has lapsed: the unit was dissolved (archived) on " + day.Format(time.DateOnly) + "."
 	}
@@ -89,9 +89,6 @@ func (r *Role) LapseNote() (vi, en string) {
 		"The role has lapsed: the unit was " + enHow + " as of " + e.EffectiveOn.Format(time.DateOnly) +
 			" by decision " + *e.DecisionNumber + "."
 }
-
-// vietnam is the zone a day is named in (fixed UTC+7, no daylight saving).
-var vietnam = time.FixedZone("ICT", 7*60*60)
 
 // Policy holds the sign-in rules.
 type Policy struct {

@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/sodoan/sodoan/internal/access"
+	"github.com/sodoan/sodoan/internal/dates"
 	"github.com/sodoan/sodoan/internal/db"
 	"github.com/sodoan/sodoan/internal/page"
 	"github.com/sodoan/sodoan/internal/subtree"
@@ -128,14 +129,8 @@ func (s *Store) where(f Filter, args *db.Args) []string {
 	return conds
 }
 
-func (s *Store) today() time.Time {
-	y, mo, d := s.now().In(vietnam).Date()
-	return time.Date(y, mo, d, 0, 0, 0, 0, time.UTC)
-}
-
-// vietnam is the zone "today" is reckoned in: the users' own. Fixed UTC+7
-// (no daylight saving) so the server needs no time zone database.
-var vietnam = time.FixedZone("ICT", 7*60*60)
+// today is the day it is in Vietnam, the users' own day.
+func (s *Store) today() time.Time { return dates.Today(s.now()) }
 
 // List returns a page of members.
 func (s *Store) List(ctx context.Context, f Filter, order Order, p page.Request) (page.Page[*Member], error) {

@@ -34,12 +34,7 @@ func NewTimeline(pool db.DB) *Timeline { return &Timeline{pool: pool, now: time.
 // starts there, and units whose real start nobody recorded start there too.
 var FoundingDate = time.Date(1931, 3, 26, 0, 0, 0, 0, time.UTC)
 
-// vietnam is the zone today is reckoned in (fixed UTC+7, no daylight saving).
-var vietnam = time.FixedZone("ICT", 7*60*60)
-
-func (t *Timeline) today() time.Time {
-	return dateOf(t.now().In(vietnam))
-}
+func (t *Timeline) today() time.Time { return dates.Today(t.now()) }
 
 // dateOf keeps only the calendar day of d, as a UTC midnight (how pgx reads
 // a date), so that dates compare with ==.
