@@ -159,7 +159,7 @@ func (r *queryResolver) DuesShares(ctx context.Context) ([]*dues.Share, error) {
 }
 
 func (r *unitResolver) DuesRates(ctx context.Context, obj *org.Unit, on *time.Time) ([]*dues.Rate, error) {
-	day := time.Now()
+	day := dates.Today(time.Now())
 	if on != nil {
 		day = *on
 	}

@@ -155,11 +155,8 @@ func (s *Store) SetDocument(ctx context.Context, in DocumentInput) (*Document, e
 	}
 	var out *Document
 	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		cur, err := s.lockDocument(ctx, tx, &v, in.DocumentKey)
+		cur, err := s.lockDocument(ctx, tx, &v, in.DocumentKey, true)
 		if err != nil {
-			return err
-		}
-		if err := refuseFrozen(ctx, tx, in.DocumentKey); err != nil {
 			return err
 		}
 		if cur.Version != in.Version {
@@ -177,8 +174,10 @@ func (s *Store) SetDocument(ctx context.Context, in DocumentInput) (*Document, e
 }
 
 // lockDocument locks the document of k, making it (at version 0) when it
-// does not exist yet; a unit that does not exist is a field error.
-func (s *Store) lockDocument(ctx context.Context, tx pgx.Tx, v *validate.Errors, k DocumentKey) (*Document, error) {
+// does not exist yet; a unit that does not exist is a field error. To edit
+// it, its report must not be submitted (waiting or accepted): what was
+// handed in stays as it was.
+func (s *Store) lockDocument(ctx context.Context, tx pgx.Tx, v *validate.Errors, k DocumentKey, edit bool) (*Document, error) {
 	var one int
 	switch err := tx.QueryRow(ctx, `SELECT 1 FROM units WHERE id = $1 FOR KEY SHARE`, k.UnitID).Scan(&one); {
 	case errors.Is(err, pgx.ErrNoRows):
@@ -195,6 +194,11 @@ func (s *Store) lockDocument(ctx context.Context, tx pgx.Tx, v *validate.Errors,
 		WHERE d.unit_id = $1 AND d.year = $2 AND d.period = $3 FOR UPDATE`, k.UnitID, k.Year, k.Period))
 	if err != nil {
 		return nil, fmt.Errorf("lock report document: %w", err)
+	}
+	if edit {
+		if err := refuseFrozen(ctx, tx, k); err != nil {
+			return nil, err
+		}
 	}
 	return d, nil
 }
@@ -230,11 +234,8 @@ func (s *Store) SaveText(ctx context.Context, in TextInput) (*Text, error) {
 	}
 	var out *Text
 	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		doc, err := s.lockDocument(ctx, tx, &v, in.DocumentKey)
+		doc, err := s.lockDocument(ctx, tx, &v, in.DocumentKey, true)
 		if err != nil {
-			return err
-		}
-		if err := refuseFrozen(ctx, tx, in.DocumentKey); err != nil {
 			return err
 		}
 		var cur int32

@@ -101,7 +101,7 @@ func (s *Store) Submit(ctx context.Context, k DocumentKey) (*Submission, error) 
 	}
 	var out *Submission
 	err = idempotency.InTx(ctx, s.pool, func(tx pgx.Tx) (int64, error) {
-		doc, err := s.lockDocument(ctx, tx, &v, k)
+		doc, err := s.lockDocument(ctx, tx, &v, k, false)
 		if err != nil {
 			return 0, err
 		}
