@@ -91,15 +91,14 @@ func (r *reportSubmissionResolver) To(ctx context.Context, obj *report.Submissio
 }
 
 func (r *reportSubmissionResolver) Report(ctx context.Context, obj *report.Submission) (*report.Report, error) {
-	return obj.Figures, nil
+	rep := *obj.Figures
+	rep.SubmissionID = obj.ID // its download link prints the submission
+	return &rep, nil
 }
 
 func (r *reportSubmissionResolver) Document(ctx context.Context, obj *report.Submission) (*report.Document, error) {
 	d := obj.Document.Document
-	d.Frozen = make([]*report.Text, len(obj.Document.Texts))
-	for i := range obj.Document.Texts {
-		d.Frozen[i] = &obj.Document.Texts[i]
-	}
+	d.Frozen = obj.Document.TextList()
 	return &d, nil
 }
 

@@ -75,6 +75,7 @@ type ResolverRoot interface {
 	ReportText() ReportTextResolver
 	Role() RoleResolver
 	SearchHit() SearchHitResolver
+	SubmittedUnitFigures() SubmittedUnitFiguresResolver
 	Unit() UnitResolver
 	UnitChange() UnitChangeResolver
 	UnitFigures() UnitFiguresResolver
@@ -1178,6 +1179,19 @@ type ComplexityRoot struct {
 		Total     func(childComplexity int) int
 	}
 
+	SubmittedRollup struct {
+		Children  func(childComplexity int) int
+		Submitted func(childComplexity int) int
+		Total     func(childComplexity int) int
+	}
+
+	SubmittedUnitFigures struct {
+		Figures    func(childComplexity int) int
+		Live       func(childComplexity int) int
+		Submission func(childComplexity int) int
+		Unit       func(childComplexity int) int
+	}
+
 	Unit struct {
 		Activities             func(childComplexity int, filter *model.ActivityFilter, orderBy *activity.Order, first *int32, after *string) int
 		Address                func(childComplexity int) int
@@ -1360,30 +1374,31 @@ type ComplexityRoot struct {
 	}
 
 	YearlyReport struct {
-		Areas         func(childComplexity int) int
-		Children      func(childComplexity int) int
-		Committee     func(childComplexity int) int
-		ComputedUntil func(childComplexity int) int
-		Date          func(childComplexity int) int
-		Dues          func(childComplexity int) int
-		ExportURL     func(childComplexity int, format model.ReportFormat) int
-		From          func(childComplexity int) int
-		Given         func(childComplexity int) int
-		Members       func(childComplexity int) int
-		Monthly       func(childComplexity int) int
-		Name          func(childComplexity int) int
-		NewsPublished func(childComplexity int) int
-		Own           func(childComplexity int) int
-		Pledges       func(childComplexity int, first *int32, after *string) int
-		Posts         func(childComplexity int) int
-		Previous      func(childComplexity int) int
-		Rating        func(childComplexity int) int
-		Ratings       func(childComplexity int) int
-		Received      func(childComplexity int) int
-		Total         func(childComplexity int) int
-		Unit          func(childComplexity int) int
-		UnitRatings   func(childComplexity int) int
-		Year          func(childComplexity int) int
+		Areas           func(childComplexity int) int
+		Children        func(childComplexity int) int
+		Committee       func(childComplexity int) int
+		ComputedUntil   func(childComplexity int) int
+		Date            func(childComplexity int) int
+		Dues            func(childComplexity int) int
+		ExportURL       func(childComplexity int, format model.ReportFormat) int
+		From            func(childComplexity int) int
+		Given           func(childComplexity int) int
+		Members         func(childComplexity int) int
+		Monthly         func(childComplexity int) int
+		Name            func(childComplexity int) int
+		NewsPublished   func(childComplexity int) int
+		Own             func(childComplexity int) int
+		Pledges         func(childComplexity int, first *int32, after *string) int
+		Posts           func(childComplexity int) int
+		Previous        func(childComplexity int) int
+		Rating          func(childComplexity int) int
+		Ratings         func(childComplexity int) int
+		Received        func(childComplexity int) int
+		SubmittedRollup func(childComplexity int) int
+		Total           func(childComplexity int) int
+		Unit            func(childComplexity int) int
+		UnitRatings     func(childComplexity int) int
+		Year            func(childComplexity int) int
 	}
 }
 
@@ -1706,6 +1721,9 @@ type SearchHitResolver interface {
 	Post(ctx context.Context, obj *news.Hit) (*news.Post, error)
 	Activity(ctx context.Context, obj *news.Hit) (*activity.Activity, error)
 }
+type SubmittedUnitFiguresResolver interface {
+	Unit(ctx context.Context, obj *report.SubmittedRow) (*org.Unit, error)
+}
 type UnitResolver interface {
 	ID(ctx context.Context, obj *org.Unit) (string, error)
 
@@ -1785,6 +1803,7 @@ type YearlyReportResolver interface {
 
 	Pledges(ctx context.Context, obj *report.Report, first *int32, after *string) (*model.Connection[*report.Pledge], error)
 
+	SubmittedRollup(ctx context.Context, obj *report.Report) (*report.Rollup, error)
 	ExportURL(ctx context.Context, obj *report.Report, format model.ReportFormat) (string, error)
 }
 
@@ -6490,6 +6509,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SiteStats.Total(childComplexity), true
 
+	case "SubmittedRollup.children":
+		if e.ComplexityRoot.SubmittedRollup.Children == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubmittedRollup.Children(childComplexity), true
+	case "SubmittedRollup.submittedCount":
+		if e.ComplexityRoot.SubmittedRollup.Submitted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubmittedRollup.Submitted(childComplexity), true
+	case "SubmittedRollup.total":
+		if e.ComplexityRoot.SubmittedRollup.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubmittedRollup.Total(childComplexity), true
+
+	case "SubmittedUnitFigures.figures":
+		if e.ComplexityRoot.SubmittedUnitFigures.Figures == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubmittedUnitFigures.Figures(childComplexity), true
+	case "SubmittedUnitFigures.live":
+		if e.ComplexityRoot.SubmittedUnitFigures.Live == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubmittedUnitFigures.Live(childComplexity), true
+	case "SubmittedUnitFigures.submission":
+		if e.ComplexityRoot.SubmittedUnitFigures.Submission == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubmittedUnitFigures.Submission(childComplexity), true
+	case "SubmittedUnitFigures.unit":
+		if e.ComplexityRoot.SubmittedUnitFigures.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubmittedUnitFigures.Unit(childComplexity), true
+
 	case "Unit.activities":
 		if e.ComplexityRoot.Unit.Activities == nil {
 			break
@@ -7434,6 +7497,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.YearlyReport.Received(childComplexity), true
+	case "YearlyReport.submittedRollup":
+		if e.ComplexityRoot.YearlyReport.SubmittedRollup == nil {
+			break
+		}
+
+		return e.ComplexityRoot.YearlyReport.SubmittedRollup(childComplexity), true
 	case "YearlyReport.total":
 		if e.ComplexityRoot.YearlyReport.Total == nil {
 			break
@@ -9617,6 +9686,32 @@ func (ec *executionContext) childFields_SiteStats(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type SiteStats", field.Name)
 }
 
+func (ec *executionContext) childFields_SubmittedRollup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "children":
+		return ec.fieldContext_SubmittedRollup_children(ctx, field)
+	case "total":
+		return ec.fieldContext_SubmittedRollup_total(ctx, field)
+	case "submittedCount":
+		return ec.fieldContext_SubmittedRollup_submittedCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SubmittedRollup", field.Name)
+}
+
+func (ec *executionContext) childFields_SubmittedUnitFigures(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "unit":
+		return ec.fieldContext_SubmittedUnitFigures_unit(ctx, field)
+	case "submission":
+		return ec.fieldContext_SubmittedUnitFigures_submission(ctx, field)
+	case "figures":
+		return ec.fieldContext_SubmittedUnitFigures_figures(ctx, field)
+	case "live":
+		return ec.fieldContext_SubmittedUnitFigures_live(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SubmittedUnitFigures", field.Name)
+}
+
 func (ec *executionContext) childFields_Unit(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -10027,6 +10122,8 @@ func (ec *executionContext) childFields_YearlyReport(ctx context.Context, field 
 		return ec.fieldContext_YearlyReport_own(ctx, field)
 	case "children":
 		return ec.fieldContext_YearlyReport_children(ctx, field)
+	case "submittedRollup":
+		return ec.fieldContext_YearlyReport_submittedRollup(ctx, field)
 	case "exportUrl":
 		return ec.fieldContext_YearlyReport_exportUrl(ctx, field)
 	}
@@ -32135,6 +32232,221 @@ func (ec *executionContext) fieldContext_SiteStats_total(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("SiteStats", field, false, false, "Int")
 }
 
+func (ec *executionContext) _SubmittedRollup_children(ctx context.Context, field graphql.CollectedField, obj *report.Rollup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubmittedRollup_children(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Children, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*report.SubmittedRow) graphql.Marshaler {
+			return ec.marshalNSubmittedUnitFigures2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐSubmittedRowᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SubmittedRollup_children(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SubmittedRollup",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SubmittedUnitFigures(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SubmittedRollup_total(ctx context.Context, field graphql.CollectedField, obj *report.Rollup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubmittedRollup_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v report.Unit) graphql.Marshaler {
+			return ec.marshalNUnitFigures2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐUnit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SubmittedRollup_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SubmittedRollup",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UnitFigures(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SubmittedRollup_submittedCount(ctx context.Context, field graphql.CollectedField, obj *report.Rollup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubmittedRollup_submittedCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Submitted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SubmittedRollup_submittedCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SubmittedRollup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SubmittedUnitFigures_unit(ctx context.Context, field graphql.CollectedField, obj *report.SubmittedRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubmittedUnitFigures_unit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SubmittedUnitFigures().Unit(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *org.Unit) graphql.Marshaler {
+			return ec.marshalNUnit2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐUnit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SubmittedUnitFigures_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SubmittedUnitFigures",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Unit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SubmittedUnitFigures_submission(ctx context.Context, field graphql.CollectedField, obj *report.SubmittedRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubmittedUnitFigures_submission(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Submission, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *report.Submission) graphql.Marshaler {
+			return ec.marshalOReportSubmission2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐSubmission(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SubmittedUnitFigures_submission(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SubmittedUnitFigures",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReportSubmission(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SubmittedUnitFigures_figures(ctx context.Context, field graphql.CollectedField, obj *report.SubmittedRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubmittedUnitFigures_figures(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Figures, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *report.Unit) graphql.Marshaler {
+			return ec.marshalOUnitFigures2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐUnit(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SubmittedUnitFigures_figures(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SubmittedUnitFigures",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UnitFigures(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SubmittedUnitFigures_live(ctx context.Context, field graphql.CollectedField, obj *report.SubmittedRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubmittedUnitFigures_live(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Live, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v report.Unit) graphql.Marshaler {
+			return ec.marshalNUnitFigures2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐUnit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SubmittedUnitFigures_live(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SubmittedUnitFigures",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UnitFigures(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Unit_id(ctx context.Context, field graphql.CollectedField, obj *org.Unit) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -36291,6 +36603,38 @@ func (ec *executionContext) fieldContext_YearlyReport_children(_ context.Context
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_UnitFigures(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _YearlyReport_submittedRollup(ctx context.Context, field graphql.CollectedField, obj *report.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_YearlyReport_submittedRollup(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.YearlyReport().SubmittedRollup(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *report.Rollup) graphql.Marshaler {
+			return ec.marshalNSubmittedRollup2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐRollup(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_YearlyReport_submittedRollup(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "YearlyReport",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SubmittedRollup(ctx, field)
 		},
 	}
 	return fc, nil
@@ -51579,6 +51923,98 @@ func (ec *executionContext) _SiteStats(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var submittedRollupImplementors = []string{"SubmittedRollup"}
+
+func (ec *executionContext) _SubmittedRollup(ctx context.Context, sel ast.SelectionSet, obj *report.Rollup) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, submittedRollupImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SubmittedRollup")
+		case "children":
+			out.Values[i] = ec._SubmittedRollup_children(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "total":
+			out.Values[i] = ec._SubmittedRollup_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "submittedCount":
+			out.Values[i] = ec._SubmittedRollup_submittedCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var submittedUnitFiguresImplementors = []string{"SubmittedUnitFigures"}
+
+func (ec *executionContext) _SubmittedUnitFigures(ctx context.Context, sel ast.SelectionSet, obj *report.SubmittedRow) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, submittedUnitFiguresImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SubmittedUnitFigures")
+		case "unit":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SubmittedUnitFigures_unit(ctx, field, obj)
+				})
+		case "submission":
+			out.Values[i] = ec._SubmittedUnitFigures_submission(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "figures":
+			out.Values[i] = ec._SubmittedUnitFigures_figures(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "live":
+			out.Values[i] = ec._SubmittedUnitFigures_live(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var unitImplementors = []string{"Unit", "CommendationRecipient", "Node"}
 
 func (ec *executionContext) _Unit(ctx context.Context, sel ast.SelectionSet, obj *org.Unit) graphql.Marshaler {
@@ -52933,6 +53369,12 @@ func (ec *executionContext) _YearlyReport(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "submittedRollup":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._YearlyReport_submittedRollup(ctx, field, obj)
+				})
 		case "exportUrl":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -56316,6 +56758,38 @@ func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNSubmittedRollup2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐRollup(ctx context.Context, sel ast.SelectionSet, v *report.Rollup) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SubmittedRollup!")
+		return graphql.Null
+	}
+	return ec._SubmittedRollup(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSubmittedUnitFigures2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐSubmittedRowᚄ(ctx context.Context, sel ast.SelectionSet, v []*report.SubmittedRow) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSubmittedUnitFigures2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐSubmittedRow(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSubmittedUnitFigures2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐSubmittedRow(ctx context.Context, sel ast.SelectionSet, v *report.SubmittedRow) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SubmittedUnitFigures!")
+		return graphql.Null
+	}
+	return ec._SubmittedUnitFigures(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNTransferStatus2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐTransferStatus(ctx context.Context, v any) (member.TransferStatus, error) {

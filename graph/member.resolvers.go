@@ -344,7 +344,7 @@ func (r *unitResolver) MemberListURL(ctx context.Context, obj *org.Unit) (string
 	if err := canManageUnit(ctx, obj.ID); err != nil {
 		return "", err
 	}
-	token, err := r.ReportStore.CreateLink(ctx, access.From(ctx).AccountID, obj.ID, 0, report.MemberList)
+	token, err := r.ReportStore.CreateLink(ctx, report.Link{AccountID: access.From(ctx).AccountID, UnitID: obj.ID, Format: report.MemberList})
 	if err != nil {
 		return "", err
 	}

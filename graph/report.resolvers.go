@@ -63,6 +63,10 @@ func (r *queryResolver) Plan(ctx context.Context, unitID string, year int32) (*m
 	return r.plan(ctx, id, int(year))
 }
 
+func (r *submittedUnitFiguresResolver) Unit(ctx context.Context, obj *report.SubmittedRow) (*org.Unit, error) {
+	return loadOne(ctx, loaders(ctx).Unit, obj.UnitID)
+}
+
 func (r *unitFiguresResolver) Unit(ctx context.Context, obj *report.Unit) (*org.Unit, error) {
 	return loadOne(ctx, loaders(ctx).Unit, obj.UnitID)
 }
@@ -98,9 +102,17 @@ func (r *yearlyReportResolver) Pledges(ctx context.Context, obj *report.Report, 
 	return reportPledges(ctx, obj, first, after)
 }
 
+func (r *yearlyReportResolver) SubmittedRollup(ctx context.Context, obj *report.Report) (*report.Rollup, error) {
+	return r.ReportStore.SubmittedRollup(ctx, obj)
+}
+
 func (r *yearlyReportResolver) ExportURL(ctx context.Context, obj *report.Report, format model.ReportFormat) (string, error) {
 	p := access.From(ctx)
-	token, err := r.ReportStore.CreateLink(ctx, p.AccountID, obj.UnitID, obj.Year, report.Format(format))
+	l := report.Link{AccountID: p.AccountID, UnitID: obj.UnitID, Year: obj.Year, Format: report.Format(format), From: obj.AskedFrom, AsOf: obj.AskedAsOf}
+	if obj.SubmissionID != 0 {
+		l.SubmissionID = &obj.SubmissionID
+	}
+	token, err := r.ReportStore.CreateLink(ctx, l)
 	if err != nil {
 		return "", err
 	}
@@ -108,6 +120,10 @@ func (r *yearlyReportResolver) ExportURL(ctx context.Context, obj *report.Report
 }
 
 func (r *Resolver) PledgeFigures() PledgeFiguresResolver { return &pledgeFiguresResolver{r} }
+
+func (r *Resolver) SubmittedUnitFigures() SubmittedUnitFiguresResolver {
+	return &submittedUnitFiguresResolver{r}
+}
 
 func (r *Resolver) UnitFigures() UnitFiguresResolver { return &unitFiguresResolver{r} }
 
@@ -118,9 +134,10 @@ func (r *Resolver) WorkAreaFigures() WorkAreaFiguresResolver { return &workAreaF
 func (r *Resolver) YearlyReport() YearlyReportResolver { return &yearlyReportResolver{r} }
 
 type (
-	pledgeFiguresResolver   struct{ *Resolver }
-	unitFiguresResolver     struct{ *Resolver }
-	unitRatingCountResolver struct{ *Resolver }
-	workAreaFiguresResolver struct{ *Resolver }
-	yearlyReportResolver    struct{ *Resolver }
+	pledgeFiguresResolver        struct{ *Resolver }
+	submittedUnitFiguresResolver struct{ *Resolver }
+	unitFiguresResolver          struct{ *Resolver }
+	unitRatingCountResolver      struct{ *Resolver }
+	workAreaFiguresResolver      struct{ *Resolver }
+	yearlyReportResolver         struct{ *Resolver }
 )

@@ -74,7 +74,8 @@ func partsOf(oc *graphql.OperationContext, fields []graphql.CollectedField) repo
 	// The fields that each need one part of the report and nothing more.
 	needs := map[string]*bool{"ratings": &p.Ratings, "rating": &p.Ratings, "unitRatings": &p.Ratings, "newsPublished": &p.News, "dues": &p.Dues,
 		"commendationsReceived": &p.Commendations, "commendationsGiven": &p.Commendations,
-		"monthly": &p.Monthly, "committee": &p.Committee, "own": &p.Breakdown, "children": &p.Breakdown}
+		"monthly": &p.Monthly, "committee": &p.Committee, "own": &p.Breakdown, "children": &p.Breakdown,
+		"submittedRollup": &p.Breakdown}
 	for _, f := range fields {
 		if part, ok := needs[f.Name]; ok {
 			*part = true

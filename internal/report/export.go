@@ -17,26 +17,77 @@ import (
 // report shows next to the figures.
 type Export struct {
 	*Report
+	Details
+	// Key is the report's unit and days as asked, Period the standard
+	// period they make ("" for other days).
+	Key    ExportKey
+	Period Period
+	// Document is the report's number, place, date and recipients (nil:
+	// none written), Texts what the secretary wrote by section (WORK_AREA
+	// texts as "WORK_AREA/<area>").
+	Document *Document
+	Texts    map[string]string
+	// Submission, when set, is the submission the export shows as it was
+	// handed in: its figures, details and texts of that moment.
+	Submission *Submission
+	Generated  time.Time
+}
+
+// Details are what an export lists beside the figures, read from the
+// records of the report's date. A submission keeps them as they were.
+type Details struct {
 	UnitName   string
 	UnitLevel  org.Level
 	ParentName string
 	Names      map[int64]string // units of the breakdown, by id
-	Committee  []Person
+	Officers   []Person // the committee on the report's date, secretary first
 	Activities []ActivityRow
 	People     []Person // members who took part, with their totals
 	Awards     []AwardRow
-	Pledges    map[int64]string // pledge titles, by id
-	// DuesMonths are the year's collections in the subtree by the month
+	PledgeTitles map[int64]string // by pledge id
+	// DuesMonths are the period's collections in the subtree by the month
 	// they were made (January first); Remittances the unit's own, in and out.
 	DuesMonths  [12]DuesMonth
 	Remittances []RemittanceRow
-	// Document is the report's number, place, date and recipients (nil:
-	// none written), Texts what the secretary wrote by section (WORK_AREA
-	// texts as "WORK_AREA/<area>"), Targets next year's plan (Part II).
-	Document  *Document
-	Texts     map[string]string
-	Targets   []Target
-	Generated time.Time
+	// Targets are the plan's targets Part II sets out: next year's for a
+	// year's report, the year's own for a part of it (TargetsYear).
+	Targets     []Target
+	TargetsYear int
+}
+
+// ExportKey names the report an export shows: a unit's year, or the days
+// of it asked for (nil From: 1 January; nil AsOf: the year's end).
+type ExportKey struct {
+	UnitID     int64
+	Year       int
+	From, AsOf *time.Time
+}
+
+// Period is the standard period the key's days are (YEAR for none), or ""
+// for other days.
+func (k ExportKey) Period() Period {
+	if k.From == nil && k.AsOf == nil {
+		return WholeYear
+	}
+	start, end := yearBounds(k.Year)
+	if k.From != nil {
+		start = *k.From
+	}
+	if k.AsOf != nil {
+		end = *k.AsOf
+	}
+	for _, p := range []Period{WholeYear, FirstHalf, Q1, Q2, Q3, Q4} {
+		if f, t := p.Bounds(k.Year); f.Equal(start) && t.Equal(end) {
+			return p
+		}
+	}
+	return ""
+}
+
+// KeyOf is the export key of a standard period of a unit's year.
+func KeyOf(k DocumentKey) ExportKey {
+	from, asOf := periodDays(k)
+	return ExportKey{UnitID: k.UnitID, Year: k.Year, From: from, AsOf: asOf}
 }
 
 // DuesMonth is a month's collections of dues.
@@ -88,24 +139,28 @@ type AwardRow struct {
 	Date      *time.Time
 	Recipient string
 	Given     bool // issued by the unit or one below it
+	Received  bool // to the unit, one below it, or one of their members
 }
 
 // Export computes the report and reads what its printed forms list, in
 // the report's transaction: names are those of the report's date.
-func (s *Store) Export(ctx context.Context, unitID int64, year int) (*Export, error) {
-	e := &Export{Names: map[int64]string{}, Pledges: map[int64]string{}, Generated: s.now()}
+func (s *Store) Export(ctx context.Context, k ExportKey) (*Export, error) {
+	from, asOf, err := span(k.Year, k.From, k.AsOf)
+	if err != nil {
+		return nil, err
+	}
+	e := &Export{Key: k, Period: k.Period(), Details: Details{Names: map[int64]string{}, PledgeTitles: map[int64]string{}}, Generated: s.now()}
 	parts := All
 	parts.Attendances = true // the people list
-	r, err := s.period(ctx, unitID, year, nil, nil, parts, func(b *pgx.Batch, r *Report) {
-		start, _ := yearBounds(year)
-		end := r.Date
-		e.queueUnits(b, unitID, end)
-		e.queueCommittee(b, unitID, end)
-		e.queueActivities(b, start, end)
-		e.queuePeople(b, end)
-		e.queueAwards(b, start, end)
-		e.queuePledges(b, start)
-		e.queueDues(b, unitID, start, end)
+	r, err := s.period(ctx, k.UnitID, k.Year, from, asOf, parts, func(b *pgx.Batch, r *Report) {
+		yearStart, _ := yearBounds(k.Year)
+		e.queueUnits(b, k.UnitID, r.Date)
+		e.queueCommittee(b, k.UnitID, r.Date)
+		e.queueActivities(b, r.From, r.Date)
+		e.queuePeople(b, r.Date)
+		e.queueAwards(b, yearStart, r.Date)
+		e.queuePledges(b, yearStart)
+		e.queueDues(b, k.UnitID, r.From, r.Date)
 	})
 	if err != nil {
 		return nil, err
@@ -114,10 +169,44 @@ func (s *Store) Export(ctx context.Context, unitID int64, year int) (*Export, er
 	for _, c := range r.Children {
 		e.Names[c.UnitID] = c.Name
 	}
-	if err := s.documentParts(ctx, e, unitID, year); err != nil {
+	if err := s.documentParts(ctx, e); err != nil {
 		return nil, err
 	}
 	return e, nil
+}
+
+// SubmittedExport is the export of a report as it was submitted: its
+// figures, lists, details and texts of that moment. A submission made
+// before its lists were kept (migration 47) lists them as they are now.
+func (s *Store) SubmittedExport(ctx context.Context, sub *Submission) (*Export, error) {
+	k := KeyOf(DocumentKey{UnitID: sub.UnitID, Year: int(sub.Year), Period: sub.Period})
+	e := &Export{Key: k, Period: sub.Period, Report: sub.Figures, Submission: sub, Generated: sub.SubmittedAt}
+	if sub.Details != nil {
+		e.Details = *sub.Details
+	} else {
+		live, err := s.Export(ctx, k)
+		if err != nil {
+			return nil, err
+		}
+		e.Details = live.Details
+	}
+	doc := sub.Document.Document
+	e.Document, e.Texts = &doc, textsByKey(sub.Document.TextList())
+	return e, nil
+}
+
+// textsByKey keys a document's texts by section, WORK_AREA texts as
+// "WORK_AREA/<area>".
+func textsByKey(texts []*Text) map[string]string {
+	out := map[string]string{}
+	for _, t := range texts {
+		key := string(t.Section)
+		if t.WorkArea != "" {
+			key += "/" + t.WorkArea
+		}
+		out[key] = t.Body
+	}
+	return out
 }
 
 // nameOn is the name on the report's date (in $2) of the unit with id col,
@@ -164,7 +253,7 @@ func (e *Export) queueCommittee(b *pgx.Batch, unitID int64, on time.Time) {
 			FROM ae JOIN members m ON m.id = ae.id
 			WHERE ae.unit_id = $1 AND ae.position <> 'MEMBER' AND NOT EXISTS (SELECT 1 FROM positions p WHERE p.unit_id = $1))
 		SELECT name, unit, position FROM held ORDER BY rank, sort, id`, unitID, on).
-		Query(appendEach(&e.Committee, &p, &p.Name, &p.Unit, &p.Position))
+		Query(appendEach(&e.Officers, &p, &p.Name, &p.Unit, &p.Position))
 }
 
 // queueActivities queues the activities held in the year with their
@@ -203,7 +292,8 @@ func (e *Export) queueAwards(b *pgx.Batch, start, end time.Time) {
 	b.Queue(`WITH sc AS (SELECT * FROM `+scopeNow+` x), ae AS (SELECT * FROM report_members_end x)
 		SELECT c.form, c.title, coalesce(c.issuer_name, CASE WHEN c.issuer_unit_id IS NOT NULL THEN `+nameOn("c.issuer_unit_id")+` END, ''),
 			coalesce(c.decision_number, ''), c.decision_date,
-			coalesce(m.full_name, CASE WHEN c.unit_id IS NOT NULL THEN `+nameOn("c.unit_id")+` END, ''), iu.unit_id IS NOT NULL
+			coalesce(m.full_name, CASE WHEN c.unit_id IS NOT NULL THEN `+nameOn("c.unit_id")+` END, ''), iu.unit_id IS NOT NULL,
+			ru.unit_id IS NOT NULL OR ae.id IS NOT NULL OR mu.unit_id IS NOT NULL
 		FROM commendations c
 		LEFT JOIN sc iu ON iu.unit_id = c.issuer_unit_id
 		LEFT JOIN sc ru ON ru.unit_id = c.unit_id
@@ -213,13 +303,13 @@ func (e *Export) queueAwards(b *pgx.Batch, start, end time.Time) {
 		WHERE c.year = extract(year FROM $1::date)::int
 			AND (ru.unit_id IS NOT NULL OR iu.unit_id IS NOT NULL OR ae.id IS NOT NULL OR mu.unit_id IS NOT NULL)
 		ORDER BY c.decision_date NULLS LAST, c.id`, start, end).
-		Query(appendEach(&e.Awards, &a, &a.Form, &a.Title, &a.Issuer, &a.Decision, &a.Date, &a.Recipient, &a.Given))
+		Query(appendEach(&e.Awards, &a, &a.Form, &a.Title, &a.Issuer, &a.Decision, &a.Date, &a.Recipient, &a.Given, &a.Received))
 }
 
 // queuePledges queues the titles of the year's pledges of the scope's units.
 func (e *Export) queuePledges(b *pgx.Batch, start time.Time) {
 	b.Queue(`SELECT pl.id, pl.title FROM pledges pl JOIN `+scopeNow+` s ON s.unit_id = pl.unit_id
-		WHERE pl.year = extract(year FROM $1::date)::int`, start).Query(keyedText(e.Pledges))
+		WHERE pl.year = extract(year FROM $1::date)::int`, start).Query(keyedText(e.PledgeTitles))
 }
 
 // queueDues queues the year's collections of the scope's units by month,
@@ -256,27 +346,29 @@ func (e *Export) queueDues(b *pgx.Batch, unitID int64, start, end time.Time) {
 		})
 }
 
-// documentParts reads what the secretary wrote for the year's report and
-// the next year's targets.
-func (s *Store) documentParts(ctx context.Context, e *Export, unitID int64, year int) error {
-	doc, err := s.DocumentOf(ctx, DocumentKey{UnitID: unitID, Year: year, Period: WholeYear})
-	if err != nil {
-		return err
-	}
-	e.Document, e.Texts = doc, map[string]string{}
-	if doc != nil {
-		texts, err := s.TextsOf(ctx, []int64{doc.ID})
+// documentParts reads what the secretary wrote for the report's period
+// (nothing for other days) and the targets of Part II.
+func (s *Store) documentParts(ctx context.Context, e *Export) error {
+	e.Texts = map[string]string{}
+	if e.Period != "" {
+		doc, err := s.DocumentOf(ctx, DocumentKey{UnitID: e.Key.UnitID, Year: e.Key.Year, Period: e.Period})
 		if err != nil {
 			return err
 		}
-		for _, t := range texts[doc.ID] {
-			key := string(t.Section)
-			if t.WorkArea != "" {
-				key += "/" + t.WorkArea
+		e.Document = doc
+		if doc != nil {
+			texts, err := s.TextsOf(ctx, []int64{doc.ID})
+			if err != nil {
+				return err
 			}
-			e.Texts[key] = t.Body
+			e.Texts = textsByKey(texts[doc.ID])
 		}
 	}
-	e.Targets, err = s.Targets(ctx, unitID, year+1)
+	e.TargetsYear = e.Key.Year
+	if e.Period == WholeYear {
+		e.TargetsYear++
+	}
+	var err error
+	e.Targets, err = s.Targets(ctx, e.Key.UnitID, e.TargetsYear)
 	return err
 }

@@ -28,13 +28,16 @@ const (
 // linkLifetime is how long a download link works.
 const linkLifetime = 15 * time.Minute
 
-// Link is what a download link grants: one unit's report for one year, in
-// one format, to the account that asked for it.
+// Link is what a download link grants: one unit's report for one year (or
+// the days of it in From and AsOf), or one submission of it as it was handed
+// in, in one format, to the account that asked for it.
 type Link struct {
-	AccountID int64
-	UnitID    int64
-	Year      int
-	Format    Format
+	AccountID    int64
+	UnitID       int64
+	Year         int
+	Format       Format
+	From, AsOf   *time.Time
+	SubmissionID *int64
 }
 
 func hashLink(token string) []byte {
@@ -44,7 +47,7 @@ func hashLink(token string) []byte {
 
 // CreateLink makes a download link and returns its token. Expired links
 // are swept at the same time.
-func (s *Store) CreateLink(ctx context.Context, accountID, unitID int64, year int, f Format) (string, error) {
+func (s *Store) CreateLink(ctx context.Context, l Link) (string, error) {
 	raw := make([]byte, 32)
 	if _, err := rand.Read(raw); err != nil {
 		return "", fmt.Errorf("link token: %w", err)
@@ -52,8 +55,9 @@ func (s *Store) CreateLink(ctx context.Context, accountID, unitID int64, year in
 	token := base64.RawURLEncoding.EncodeToString(raw)
 	b := &pgx.Batch{}
 	b.Queue(`DELETE FROM download_links WHERE expires_at < now()`)
-	b.Queue(`INSERT INTO download_links (token_hash, account_id, unit_id, year, format, expires_at)
-		VALUES ($1, $2, $3, $4, $5, $6)`, hashLink(token), accountID, unitID, year, f, s.now().Add(linkLifetime))
+	b.Queue(`INSERT INTO download_links (token_hash, account_id, unit_id, year, format, from_on, as_of, submission_id, expires_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, hashLink(token), l.AccountID, l.UnitID, l.Year, l.Format, l.From, l.AsOf, l.SubmissionID,
+		s.now().Add(linkLifetime))
 	if err := s.pool.SendBatch(ctx, b).Close(); err != nil {
 		return "", fmt.Errorf("create download link: %w", err)
 	}
@@ -63,8 +67,9 @@ func (s *Store) CreateLink(ctx context.Context, accountID, unitID int64, year in
 // ResolveLink returns what an unexpired token grants, or nil.
 func (s *Store) ResolveLink(ctx context.Context, token string) (*Link, error) {
 	var l Link
-	err := s.pool.QueryRow(ctx, `SELECT account_id, unit_id, year, format FROM download_links
-		WHERE token_hash = $1 AND expires_at > $2`, hashLink(token), s.now()).Scan(&l.AccountID, &l.UnitID, &l.Year, &l.Format)
+	err := s.pool.QueryRow(ctx, `SELECT account_id, unit_id, year, format, from_on, as_of, submission_id FROM download_links
+		WHERE token_hash = $1 AND expires_at > $2`, hashLink(token), s.now()).
+		Scan(&l.AccountID, &l.UnitID, &l.Year, &l.Format, &l.From, &l.AsOf, &l.SubmissionID)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, nil
 	}

@@ -74,6 +74,11 @@ type Report struct {
 	Own           *Unit  // records of the unit itself (not of the units below)
 	Children      []Unit // one per unit directly below
 	ComputedUntil time.Time
+	// AskedFrom and AskedAsOf are the days the report was asked to run
+	// over (nil: the year's own), SubmissionID the submission whose
+	// figures these are (0: the records'); an export link names them.
+	AskedFrom, AskedAsOf *time.Time `json:"-"`
+	SubmissionID         int64      `json:"-"`
 }
 
 // Members is the unit's membership situation.
@@ -326,6 +331,16 @@ func (s *Store) YearlyAsOf(ctx context.Context, unitID int64, year int, asOf tim
 // commendations, which are the year's, are the year's. The previous year
 // is still the whole of it.
 func (s *Store) Period(ctx context.Context, unitID int64, year int, from, asOf *time.Time, parts Parts) (*Report, error) {
+	from, asOf, err := span(year, from, asOf)
+	if err != nil {
+		return nil, err
+	}
+	return s.period(ctx, unitID, year, from, asOf, parts, nil)
+}
+
+// span checks the days a report of year is asked to run over (nil: the
+// year's own) and returns them as dates.
+func span(year int, from, asOf *time.Time) (*time.Time, *time.Time, error) {
 	day := func(field string, t *time.Time) (*time.Time, error) {
 		if t == nil {
 			return nil, nil
@@ -339,16 +354,16 @@ func (s *Store) Period(ctx context.Context, unitID int64, year int, from, asOf *
 	}
 	from, err := day("from", from)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if asOf, err = day("asOf", asOf); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if from != nil && asOf != nil && from.After(*asOf) {
-		return nil, &apperr.Error{Code: apperr.BadUserInput, Field: []string{"from"},
+		return nil, nil, &apperr.Error{Code: apperr.BadUserInput, Field: []string{"from"},
 			Message: "the period must start on or before the report's date", VI: "Ngày bắt đầu phải trước hoặc bằng ngày của báo cáo."}
 	}
-	return s.period(ctx, unitID, year, from, asOf, parts, nil)
+	return from, asOf, nil
 }
 
 // period computes the report from periodStart (nil: 1 January) to asOf
@@ -399,6 +414,7 @@ func (s *Store) period(ctx context.Context, unitID int64, year int, periodStart,
 		return nil, notInYear(year)
 	}
 	cur := newReport(unitID, year, from, *date, *name, s.now())
+	cur.AskedFrom, cur.AskedAsOf = periodStart, asOf
 	cur.Own = &Unit{UnitID: unitID, Name: *name}
 	var prev *Report
 	prevParts := Parts{}

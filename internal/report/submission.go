@@ -14,6 +14,7 @@ import (
 
 	"github.com/sodoan/sodoan/internal/db"
 	"github.com/sodoan/sodoan/internal/idempotency"
+	"github.com/sodoan/sodoan/internal/money"
 	"github.com/sodoan/sodoan/internal/validate"
 	"github.com/sodoan/sodoan/internal/versionlock"
 )
@@ -40,8 +41,11 @@ type Submission struct {
 	AnsweredAt  *time.Time
 	AnswerNote  *string
 	Figures     *Report
-	Document    *FrozenDocument
-	Version     int32
+	// Details are the lists its exports show (nil for a submission made
+	// before they were kept, migration 47).
+	Details  *Details
+	Document *FrozenDocument
+	Version  int32
 }
 
 // FrozenDocument is a document's details and texts as submitted.
@@ -50,12 +54,21 @@ type FrozenDocument struct {
 	Texts    []Text   `json:"texts"`
 }
 
+// TextList is the texts as the document's store lists them.
+func (f *FrozenDocument) TextList() []*Text {
+	out := make([]*Text, len(f.Texts))
+	for i := range f.Texts {
+		out[i] = &f.Texts[i]
+	}
+	return out
+}
+
 const submissionColumns = `s.id, s.unit_id, s.to_unit_id, s.year, s.period, s.status, s.submitted_at, s.answered_at, s.answer_note,
-	s.figures, s.document, s.version`
+	s.figures, s.details, s.document, s.version`
 
 var scanSubmission = db.Scanner(func(s *Submission) []any {
 	return []any{&s.ID, &s.UnitID, &s.ToUnitID, &s.Year, &s.Period, &s.Status, &s.SubmittedAt, &s.AnsweredAt, &s.AnswerNote,
-		&s.Figures, &s.Document, &s.Version}
+		&s.Figures, &s.Details, &s.Document, &s.Version}
 })
 
 var submissionNamed = versionlock.Named{VI: "báo cáo đã nộp", EN: "submitted report"}
@@ -94,8 +107,8 @@ func (s *Store) Submit(ctx context.Context, k DocumentKey) (*Submission, error) 
 			"The top unit has no level above to submit to.")
 		return nil, v.Err()
 	}
-	from, asOf := periodDays(k)
-	figures, err := s.Period(ctx, k.UnitID, k.Year, from, asOf, All)
+	// The whole export is kept, so that the submission prints as it was.
+	e, err := s.Export(ctx, KeyOf(k))
 	if err != nil {
 		return nil, err
 	}
@@ -124,9 +137,9 @@ func (s *Store) Submit(ctx context.Context, k DocumentKey) (*Submission, error) 
 			frozen.Texts = append(frozen.Texts, *t)
 		}
 		out, err = scanSubmission(tx.QueryRow(ctx, `INSERT INTO report_submissions AS s
-				(unit_id, to_unit_id, year, period, account_id, figures, document)
-			VALUES ($1, $2, $3, $4, nullif(current_setting('sodoan.account_id', true), '')::bigint, $5, $6)
-			RETURNING `+submissionColumns, k.UnitID, *parent, k.Year, k.Period, figures, frozen))
+				(unit_id, to_unit_id, year, period, account_id, figures, details, document)
+			VALUES ($1, $2, $3, $4, nullif(current_setting('sodoan.account_id', true), '')::bigint, $5, $6, $7)
+			RETURNING `+submissionColumns, k.UnitID, *parent, k.Year, k.Period, e.Report, e.Details, frozen))
 		if err != nil {
 			return 0, db.Duplicate(fmt.Errorf("submit report of unit %d: %w", k.UnitID, err), "report_submissions_one_active",
 				validate.Input("period"), "Báo cáo kỳ này đã nộp và đang chờ cấp trên hoặc đã được nhận.",
@@ -367,3 +380,76 @@ func join(path, k string) string {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// Row is the report's headline figures as a row of its parent's
+// breakdown: what the parent adds up from its children's reports.
+func (r *Report) Row() Unit {
+	return Unit{UnitID: r.UnitID, Name: r.Name, Members: r.Members.AtYearEnd, Activities: r.Total.Activities,
+		Participations: r.Total.Participations, VolunteerHours: r.Total.VolunteerHours,
+		ContributionValue: money.Sum(r.Total.Cash, r.Total.InKind)}
+}
+
+// Rollup is a report's breakdown read from the reports its children
+// submitted for its period rather than from their records.
+type Rollup struct {
+	Children []*SubmittedRow
+	// Total is the unit's own row (from the records) and the children's
+	// submitted rows added up; Submitted how many children have one.
+	Total     Unit
+	Submitted int
+}
+
+// SubmittedRow is a unit directly below and its figures as submitted.
+type SubmittedRow struct {
+	UnitID int64
+	// Submission is its latest submission of the period not returned
+	// (waiting or accepted), Figures that submission's row; nil: none.
+	Submission *Submission
+	Figures    *Unit
+	// Live is the same row from the records now.
+	Live Unit
+}
+
+// SubmittedRollup reads the submissions of the units directly below r's
+// unit for r's period (none for days that are not a standard period). r
+// must have its breakdown.
+func (s *Store) SubmittedRollup(ctx context.Context, r *Report) (*Rollup, error) {
+	out := &Rollup{Total: Unit{UnitID: r.UnitID, Name: r.Name}}
+	if r.Own != nil {
+		out.Total = *r.Own
+	}
+	ids := make([]int64, len(r.Children))
+	for i, c := range r.Children {
+		ids[i] = c.UnitID
+	}
+	byUnit := map[int64]*Submission{}
+	if period := (ExportKey{UnitID: r.UnitID, Year: r.Year, From: r.AskedFrom, AsOf: r.AskedAsOf}).Period(); period != "" && len(ids) > 0 {
+		subs, err := db.Collect(ctx, s.pool, "children's submissions", scanSubmission, `SELECT `+submissionColumns+`
+			FROM report_submissions s WHERE s.unit_id = ANY ($1) AND s.year = $2 AND s.period = $3 AND s.status <> 'RETURNED'`,
+			ids, r.Year, period)
+		if err != nil {
+			return nil, err
+		}
+		for _, x := range subs {
+			byUnit[x.UnitID] = x
+		}
+	}
+	for _, c := range r.Children {
+		row := &SubmittedRow{UnitID: c.UnitID, Live: c}
+		if sub := byUnit[c.UnitID]; sub != nil && sub.Figures != nil {
+			fig := sub.Figures.Row()
+			fig.Name = c.Name
+			row.Submission, row.Figures = sub, &fig
+			out.Submitted++
+			t := &out.Total
+			t.Members += fig.Members
+			t.Activities += fig.Activities
+			t.Participations += fig.Participations
+			t.VolunteerHours += fig.VolunteerHours
+			t.ContributionValue = money.Sum(t.ContributionValue, fig.ContributionValue)
+		}
+		out.Children = append(out.Children, row)
+	}
+	out.Total.UnitID, out.Total.Name = r.UnitID, r.Name
+	return out, nil
+}

@@ -57,7 +57,7 @@ func demoExport(t *testing.T) *report.Export {
 	if err := pool.QueryRow(ctx, `SELECT id FROM units WHERE name = 'Chi đoàn Văn phòng Tỉnh ủy'`).Scan(&office); err != nil {
 		t.Fatal(err)
 	}
-	e, err := report.NewStore(pool).Export(ctx, office, 2022)
+	e, err := report.NewStore(pool).Export(ctx, report.ExportKey{UnitID: office, Year: 2022})
 	if err != nil {
 		t.Fatal(err)
 	}

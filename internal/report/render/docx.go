@@ -174,8 +174,11 @@ func (d *wordDoc) report(e *report.Export) {
 	d.para("Tieude", "center", strong("BÁO CÁO"))
 	d.para("", "center", strong(f.Title))
 	d.para("", "center", em(fmt.Sprintf("Số liệu tính đến ngày %s", anyDate(r.ComputedUntil))))
+	if f.Stamp != "" {
+		d.para("", "center", em(f.Stamp))
+	}
 
-	d.para("Phan", "", strong(fmt.Sprintf("PHẦN I. KẾT QUẢ THỰC HIỆN NHIỆM VỤ NĂM %d", e.Year)))
+	d.para("Phan", "", strong("PHẦN I. KẾT QUẢ THỰC HIỆN NHIỆM VỤ "+strings.ToUpper(f.This)))
 	if s := e.Texts[string(report.Situation)]; s != "" {
 		d.para("Muc", "", strong("Đặc điểm tình hình"))
 		d.texts(s)
@@ -184,9 +187,9 @@ func (d *wordDoc) report(e *report.Export) {
 	m, p := r.Members, r.Previous.Members
 	n := func(x int) string { return number(int64(x)) }
 	pair := func(a, b int) string { return n(a) + " / " + n(b) }
-	d.figures([]string{"", fmt.Sprintf("Năm %d", e.Year), fmt.Sprintf("Năm %d", e.Year-1)}, [][]string{
-		{"Đoàn viên đầu năm", n(m.AtYearStart), n(p.AtYearStart)},
-		{"Đoàn viên cuối năm", n(m.AtYearEnd), n(p.AtYearEnd)},
+	d.figures([]string{"", f.Column, fmt.Sprintf("Năm %d", e.Year-1)}, [][]string{
+		{"Đoàn viên đầu " + f.Unit, n(m.AtYearStart), n(p.AtYearStart)},
+		{"Đoàn viên cuối " + f.Unit, n(m.AtYearEnd), n(p.AtYearEnd)},
 		{"Trong đó nữ", n(m.Female), n(p.Female)},
 		{"Kết nạp mới", n(m.Admitted), n(p.Admitted)},
 		{"Chuyển đến / chuyển đi", pair(m.TransferredIn, m.TransferredOut), pair(p.TransferredIn, p.TransferredOut)},
@@ -217,7 +220,7 @@ func (d *wordDoc) report(e *report.Export) {
 		d.para("Muc", "", strong("3. Cam kết"))
 		var rows [][]string
 		for _, pl := range r.Pledges {
-			rows = append(rows, []string{e.Pledges[pl.PledgeID], n(pl.Signed) + "/" + n(pl.Eligible), percent(pl.Share)})
+			rows = append(rows, []string{e.PledgeTitles[pl.PledgeID], n(pl.Signed) + "/" + n(pl.Eligible), percent(pl.Share)})
 		}
 		d.table([]int{5926, 1650, 1650}, true, true, tableRows([]string{"Cam kết", "Đã ký", "Tỉ lệ"}, rows)...)
 	}
@@ -233,13 +236,12 @@ func (d *wordDoc) report(e *report.Export) {
 	} else {
 		var rows [][]string
 		for _, a := range e.Awards {
-			dir := "Nhận"
-			if a.Given {
-				dir = "Trao"
-			}
-			rows = append(rows, []string{formNames[a.Form], a.Title, a.Issuer, a.Recipient, dir})
+			rows = append(rows, []string{formNames[a.Form], a.Title, a.Issuer, a.Recipient, awardWay(a)})
 		}
-		d.table([]int{1500, 2700, 2100, 2100, 826}, true, true, tableRows([]string{"Hình thức", "Nội dung", "Cơ quan khen", "Người/tập thể nhận", "Nhận/Trao"}, rows)...)
+		d.table([]int{1500, 2500, 2000, 2000, 1226}, true, true, tableRows([]string{"Hình thức", "Nội dung", "Cơ quan khen", "Người/tập thể nhận", "Nhận/Trao"}, rows)...)
+		if bothWays(e.Awards) {
+			d.para("", "both", em(awardsNote))
+		}
 	}
 	assessment := []struct{ section, head string }{
 		{string(report.Strengths), "Ưu điểm"}, {string(report.Limitations), "Hạn chế"},
@@ -259,7 +261,7 @@ func (d *wordDoc) report(e *report.Export) {
 		}
 	}
 
-	d.para("Phan", "", strong(fmt.Sprintf("PHẦN II. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM %d", e.Year+1)))
+	d.para("Phan", "", strong("PHẦN II. PHƯƠNG HƯỚNG, NHIỆM VỤ "+strings.ToUpper(f.Next)))
 	d.texts(e.Texts[string(report.Directions)])
 	if len(e.Targets) > 0 {
 		d.para("Muc", "", strong("Các chỉ tiêu"))
@@ -267,14 +269,14 @@ func (d *wordDoc) report(e *report.Export) {
 		for _, tg := range e.Targets {
 			rows = append(rows, []string{targetLine(tg), targetValue(tg)})
 		}
-		d.table([]int{6926, 2300}, true, true, tableRows([]string{"Chỉ tiêu", fmt.Sprintf("Năm %d", e.Year+1)}, rows)...)
+		d.table([]int{6926, 2300}, true, true, tableRows([]string{"Chỉ tiêu", fmt.Sprintf("Năm %d", e.TargetsYear)}, rows)...)
 	}
 	if s := e.Texts[string(report.Solutions)]; s != "" {
 		d.para("Muc", "", strong("Giải pháp"))
 		d.texts(s)
 	}
 	if e.Texts[string(report.Directions)] == "" && len(e.Targets) == 0 && e.Texts[string(report.Solutions)] == "" {
-		d.para("", "", em(fmt.Sprintf("(Chưa ghi phương hướng và chỉ tiêu năm %d.)", e.Year+1)))
+		d.para("", "", em("(Chưa ghi phương hướng và chỉ tiêu "+f.Next+".)"))
 	}
 
 	recipients := []string{paraXML("", "", run{text: "Nơi nhận:", bold: true, italic: true})}

@@ -20,20 +20,23 @@ import (
 var pageSource string
 
 var page = template.Must(template.New("report").Funcs(template.FuncMap{
-	"money":    amount,
-	"number":   func(n int) string { return number(int64(n)) },
-	"decimal":  decimal,
-	"percent":  percent,
-	"date":     anyDate,
-	"area":     areaName,
-	"kind":     func(k activity.Kind) string { return kindNames[k] },
-	"form":     func(f award.Form) string { return formNames[f] },
-	"level":    func(l org.Level) string { return levelNames[l] },
-	"position": func(p member.Position) string { return positionNames[p] },
-	"paras":    paragraphs,
-	"target":   targetLine,
-	"value":    targetValue,
-	"areaText": areaText,
+	"money":      amount,
+	"number":     func(n int) string { return number(int64(n)) },
+	"decimal":    decimal,
+	"percent":    percent,
+	"date":       anyDate,
+	"area":       areaName,
+	"kind":       func(k activity.Kind) string { return kindNames[k] },
+	"form":       func(f award.Form) string { return formNames[f] },
+	"level":      func(l org.Level) string { return levelNames[l] },
+	"position":   func(p member.Position) string { return positionNames[p] },
+	"paras":      paragraphs,
+	"target":     targetLine,
+	"value":      targetValue,
+	"areaText":   areaText,
+	"way":        awardWay,
+	"bothWays":   bothWays,
+	"awardsNote": func() string { return awardsNote },
 }).Parse(pageSource))
 
 // HTML writes the report as a printable page with its charts drawn as SVG,
@@ -43,10 +46,9 @@ func HTML(w io.Writer, e *report.Export) error {
 		*report.Export
 		Title        string
 		Form         form
-		NextYear     int
 		MonthlyChart template.HTML
 		AreaChart    template.HTML
-	}{Export: e, Title: title(e), Form: formOf(e), NextYear: e.Year + 1, MonthlyChart: monthlyChart(e.Report), AreaChart: areaChart(e.Report)}
+	}{Export: e, Title: title(e), Form: formOf(e), MonthlyChart: monthlyChart(e.Report), AreaChart: areaChart(e.Report)}
 	return page.Execute(w, data)
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/sodoan/sodoan/internal/member"
 	"github.com/sodoan/sodoan/internal/money"
 	"github.com/sodoan/sodoan/internal/org"
+	"github.com/sodoan/sodoan/internal/report"
 )
 
 var workAreaNames = map[activity.WorkArea]string{
@@ -58,6 +59,32 @@ var positionNames = map[member.Position]string{
 	member.DeputySecretary: "Phó Bí thư",
 	member.CommitteeMember: "Ủy viên BCH",
 	member.PlainMember:     "Đoàn viên",
+}
+
+// awardWay says which way a commendation went. One the unit (or a unit
+// below) gave to its own members or units counts both as received and as
+// given, and says so.
+func awardWay(a report.AwardRow) string {
+	switch {
+	case a.Given && a.Received:
+		return "Trong đơn vị"
+	case a.Given:
+		return "Trao"
+	}
+	return "Nhận"
+}
+
+// awardsNote explains the commendations counted on both sides.
+const awardsNote = "Khen thưởng do đơn vị (hoặc cấp dưới) trao cho đoàn viên, tập thể trong đơn vị ghi là \"Trong đơn vị\" và được tính ở cả số nhận và số trao."
+
+// bothWays reports whether any commendation went both ways.
+func bothWays(awards []report.AwardRow) bool {
+	for _, a := range awards {
+		if a.Given && a.Received {
+			return true
+		}
+	}
+	return false
 }
 
 // number writes n with dots between thousands, as Vietnamese does.

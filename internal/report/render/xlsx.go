@@ -6,6 +6,7 @@ import (
 	"io"
 	"strconv"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
@@ -53,8 +54,15 @@ func XLSX(w io.Writer, e *report.Export) error {
 	return f.Write(w)
 }
 
+// title is the report's title with the unit's name, for a document's
+// properties and a workbook's first line.
 func title(e *report.Export) string {
-	return fmt.Sprintf("Báo cáo tổng kết công tác Đoàn và phong trào thanh thiếu nhi năm %d – %s", e.Year, e.UnitName)
+	return "Báo cáo " + lowerFirst(formOf(e).Title) + " – " + e.UnitName
+}
+
+func lowerFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToLower(r)) + s[n:]
 }
 
 // sheetWriter fills sheets row by row and keeps the first error. For the
@@ -222,15 +230,19 @@ func (x *sheetWriter) summary(e *report.Export) {
 		x.line(0, "Đơn vị cấp trên", e.ParentName)
 	}
 	x.line(0, "Số liệu đến ngày", dayCell{r.ComputedUntil})
+	f := formOf(e)
+	if f.Stamp != "" {
+		x.line(0, f.Stamp)
+	}
 	x.line(0)
-	x.line(x.head, "Tình hình đoàn viên", fmt.Sprintf("Năm %d", r.Year), fmt.Sprintf("Năm %d", r.Year-1))
+	x.line(x.head, "Tình hình đoàn viên", f.Column, fmt.Sprintf("Năm %d", r.Year-1))
 	m, p := r.Members, r.Previous.Members
 	for _, row := range []struct {
 		label     string
 		cur, prev int
 	}{
-		{"Đoàn viên đầu năm", m.AtYearStart, p.AtYearStart},
-		{"Đoàn viên cuối năm", m.AtYearEnd, p.AtYearEnd},
+		{"Đoàn viên đầu " + f.Unit, m.AtYearStart, p.AtYearStart},
+		{"Đoàn viên cuối " + f.Unit, m.AtYearEnd, p.AtYearEnd},
 		{"– Nữ", m.Female, p.Female},
 		{"– Nam", m.Male, p.Male},
 		{"Kết nạp mới", m.Admitted, p.Admitted},
@@ -248,7 +260,7 @@ func (x *sheetWriter) summary(e *report.Export) {
 	}
 	d, pd := r.Dues, r.Previous.Dues
 	x.line(0)
-	x.line(x.head, "Đoàn phí", fmt.Sprintf("Năm %d", r.Year), fmt.Sprintf("Năm %d", r.Year-1))
+	x.line(x.head, "Đoàn phí", f.Column, fmt.Sprintf("Năm %d", r.Year-1))
 	x.line(0, "Thu từ đoàn viên", moneyCell(d.Collected), moneyCell(pd.Collected))
 	x.line(0, "Số tháng-đoàn viên đã đóng", d.MemberMonths, pd.MemberMonths)
 	x.line(0, "Nhận từ cấp dưới", moneyCell(d.Received), moneyCell(pd.Received))
@@ -269,7 +281,7 @@ func (x *sheetWriter) summary(e *report.Export) {
 	x.line(0)
 	x.line(x.head, "Cam kết", "Đã ký", "Số đoàn viên", "Tỉ lệ")
 	for _, pl := range r.Pledges {
-		x.line(0, e.Pledges[pl.PledgeID], pl.Signed, pl.Eligible, pctCell{pl.Share})
+		x.line(0, e.PledgeTitles[pl.PledgeID], pl.Signed, pl.Eligible, pctCell{pl.Share})
 	}
 	x.line(0)
 	rt := r.Ratings
@@ -287,6 +299,9 @@ func (x *sheetWriter) summary(e *report.Export) {
 	x.line(x.head, "Khen thưởng đã trao", "", "Cá nhân", "Tập thể")
 	for _, c := range r.Given {
 		x.line(0, formNames[c.Form], "", c.Individual, c.Collective)
+	}
+	if bothWays(e.Awards) {
+		x.line(0, awardsNote)
 	}
 	if len(r.Children) > 0 {
 		x.line(0)
@@ -365,11 +380,7 @@ func (x *sheetWriter) awards(e *report.Export) {
 		if a.Date != nil {
 			day = dayCell{*a.Date}
 		}
-		dir := "Nhận"
-		if a.Given {
-			dir = "Trao"
-		}
-		x.line(0, formNames[a.Form], a.Title, a.Issuer, a.Decision, day, a.Recipient, dir)
+		x.line(0, formNames[a.Form], a.Title, a.Issuer, a.Decision, day, a.Recipient, awardWay(a))
 	}
 }
 
@@ -380,7 +391,7 @@ var remittanceStatus = map[string]string{"PENDING": "Chờ xác nhận", "CONFIR
 // unit's remittances up and down.
 func (x *sheetWriter) dues(e *report.Export) {
 	x.start(SheetDues, 30, 16, 20, 18, 16, 16, 14)
-	x.line(x.bold, fmt.Sprintf("Thu, nộp đoàn phí năm %d – %s", e.Year, e.UnitName))
+	x.line(x.bold, "Thu, nộp đoàn phí "+formOf(e).This+" – "+e.UnitName)
 	x.line(x.head, "Tháng thu", "Số phiếu thu", "Số tháng-đoàn viên", "Số tiền")
 	var total report.DuesMonth
 	for i, m := range e.DuesMonths {
