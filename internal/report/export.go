@@ -36,14 +36,14 @@ type Export struct {
 // Details are what an export lists beside the figures, read from the
 // records of the report's date. A submission keeps them as they were.
 type Details struct {
-	UnitName   string
-	UnitLevel  org.Level
-	ParentName string
-	Names      map[int64]string // units of the breakdown, by id
-	Officers   []Person // the committee on the report's date, secretary first
-	Activities []ActivityRow
-	People     []Person // members who took part, with their totals
-	Awards     []AwardRow
+	UnitName     string
+	UnitLevel    org.Level
+	ParentName   string
+	Names        map[int64]string // units of the breakdown, by id
+	Officers     []Person         // the committee on the report's date, secretary first
+	Activities   []ActivityRow
+	People       []Person // members who took part, with their totals
+	Awards       []AwardRow
 	PledgeTitles map[int64]string // by pledge id
 	// DuesMonths are the period's collections in the subtree by the month
 	// they were made (January first); Remittances the unit's own, in and out.
