@@ -7,6 +7,8 @@ import (
 	"io"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/sodoan/sodoan/internal/report"
 )
@@ -298,12 +300,12 @@ func tableRows(head []string, rows [][]string) [][]cell {
 	line := func(cells []string, bold bool) []cell {
 		var r []cell
 		for k, c := range cells {
-			align := "right"
+			align := ""
 			switch {
 			case bold:
 				align = "center"
-			case k == 0:
-				align = ""
+			case k > 0 && numeric(c):
+				align = "right"
 			}
 			r = append(r, textCell(align, run{text: c, bold: bold}))
 		}
@@ -349,3 +351,14 @@ const documentHead = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 // A4 portrait (11906 × 16838 twentieths of a point), margins of 2 cm, 3 cm
 // on the left for binding, 1.5 cm on the right.
 const documentTail = `<w:sectPr><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="1134" w:right="850" w:bottom="1134" w:left="1701" w:header="567" w:footer="567" w:gutter="0"/></w:sectPr></w:body></w:document>`
+
+// numeric reports whether a cell holds a figure (1.232.000 đ, 87,5%, 3 / 0,
+// –), which lines up on the right; words line up on the left.
+func numeric(s string) bool {
+	if s == "" {
+		return false
+	}
+	first, _ := utf8.DecodeRuneInString(s)
+	last, _ := utf8.DecodeLastRuneInString(s)
+	return (unicode.IsDigit(first) || first == '–') && (unicode.IsDigit(last) || last == '%' || last == 'đ' || last == '–')
+}
