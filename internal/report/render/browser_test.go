@@ -48,6 +48,12 @@ func chromium(t *testing.T, args ...string) string {
 // demoExport is the demo branch's 2022 report, as the exports have it.
 func demoExport(t *testing.T) *report.Export {
 	t.Helper()
+	return demoExports(t, report.WholeYear)[0]
+}
+
+// demoExports is the demo branch's 2022 reports of the periods.
+func demoExports(t *testing.T, periods ...report.Period) []*report.Export {
+	t.Helper()
 	pool := testdb.Migrated(t)
 	ctx := context.Background()
 	if _, err := seed.Load(ctx, pool); err != nil {
@@ -57,11 +63,15 @@ func demoExport(t *testing.T) *report.Export {
 	if err := pool.QueryRow(ctx, `SELECT id FROM units WHERE name = 'Chi đoàn Văn phòng Tỉnh ủy'`).Scan(&office); err != nil {
 		t.Fatal(err)
 	}
-	e, err := report.NewStore(pool).Export(ctx, report.ExportKey{UnitID: office, Year: 2022})
-	if err != nil {
-		t.Fatal(err)
+	var out []*report.Export
+	for _, p := range periods {
+		e, err := report.NewStore(pool).Export(ctx, report.KeyOf(report.DocumentKey{UnitID: office, Year: 2022, Period: p}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, e)
 	}
-	return e
+	return out
 }
 
 // The printable report renders in a real browser, with both charts drawn.
@@ -140,15 +150,24 @@ func colouredPixels(img image.Image) int {
 	return n
 }
 
-// The Word document and the workbook open in LibreOffice, as offices open
-// them: each converts to PDF, on A4, the document's pages portrait.
+// The Word document and the workbook, of the year and of its first half,
+// open in LibreOffice, as offices open them: each converts to PDF, on A4,
+// the document's pages portrait, and the document reads with its title.
 func TestExportsOpenInLibreOffice(t *testing.T) {
-	e := demoExport(t)
+	exports := demoExports(t, report.WholeYear, report.FirstHalf)
 	dir := t.TempDir()
 	for _, f := range []struct {
 		name  string
+		e     *report.Export
 		write func(io.Writer, *report.Export) error
-	}{{"bao-cao.docx", render.DOCX}, {"bao-cao.xlsx", render.XLSX}} {
+		title string
+	}{
+		{"bao-cao.docx", exports[0], render.DOCX, "PHẦN II. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM 2023"},
+		{"bao-cao.xlsx", exports[0], render.XLSX, ""},
+		{"so-ket.docx", exports[1], render.DOCX, "PHẦN I. KẾT QUẢ THỰC HIỆN NHIỆM VỤ 6 THÁNG ĐẦU NĂM 2022"},
+		{"so-ket.xlsx", exports[1], render.XLSX, ""},
+	} {
+		e := f.e
 		var buf bytes.Buffer
 		if err := f.write(&buf, e); err != nil {
 			t.Fatal(err)
@@ -186,6 +205,20 @@ func TestExportsOpenInLibreOffice(t *testing.T) {
 			}
 		}
 		t.Logf("%s: %d pages in LibreOffice", f.name, len(boxes))
+		if f.title == "" {
+			continue
+		}
+		ctx, cancel = context.WithTimeout(context.Background(), 2*time.Minute)
+		out, err = exec.CommandContext(ctx, bin, "--headless", "--norestore", "-env:UserInstallation=file://"+t.TempDir(),
+			"--convert-to", "txt:Text (encoded):UTF8", "--outdir", dir, file).CombinedOutput()
+		cancel()
+		text, rerr := os.ReadFile(strings.TrimSuffix(file, filepath.Ext(file)) + ".txt")
+		if err != nil || rerr != nil {
+			t.Fatalf("LibreOffice reading %s as text: %v %v\n%s", f.name, err, rerr, out)
+		}
+		if !strings.Contains(string(text), f.title) {
+			t.Errorf("%s read by LibreOffice lacks %q", f.name, f.title)
+		}
 	}
 }
 
