@@ -181,8 +181,12 @@ func (s *Store) Export(ctx context.Context, k ExportKey) (*Export, error) {
 func (s *Store) SubmittedExport(ctx context.Context, sub *Submission) (*Export, error) {
 	k := KeyOf(DocumentKey{UnitID: sub.UnitID, Year: int(sub.Year), Period: sub.Period})
 	e := &Export{Key: k, Period: sub.Period, Report: sub.Figures, Submission: sub, Generated: sub.SubmittedAt}
-	if sub.Details != nil {
-		e.Details = *sub.Details
+	kept, err := s.submittedDetails(ctx, sub.ID)
+	if err != nil {
+		return nil, err
+	}
+	if kept != nil {
+		e.Details = *kept
 	} else {
 		live, err := s.Export(ctx, k)
 		if err != nil {

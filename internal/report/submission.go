@@ -1,6 +1,8 @@
 package report
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
@@ -41,11 +43,8 @@ type Submission struct {
 	AnsweredAt  *time.Time
 	AnswerNote  *string
 	Figures     *Report
-	// Details are the lists its exports show (nil for a submission made
-	// before they were kept, migration 47).
-	Details  *Details
-	Document *FrozenDocument
-	Version  int32
+	Document    *FrozenDocument
+	Version     int32
 }
 
 // FrozenDocument is a document's details and texts as submitted.
@@ -64,11 +63,11 @@ func (f *FrozenDocument) TextList() []*Text {
 }
 
 const submissionColumns = `s.id, s.unit_id, s.to_unit_id, s.year, s.period, s.status, s.submitted_at, s.answered_at, s.answer_note,
-	s.figures, s.details, s.document, s.version`
+	s.figures, s.document, s.version`
 
 var scanSubmission = db.Scanner(func(s *Submission) []any {
 	return []any{&s.ID, &s.UnitID, &s.ToUnitID, &s.Year, &s.Period, &s.Status, &s.SubmittedAt, &s.AnsweredAt, &s.AnswerNote,
-		&s.Figures, &s.Details, &s.Document, &s.Version}
+		&s.Figures, &s.Document, &s.Version}
 })
 
 var submissionNamed = versionlock.Named{VI: "báo cáo đã nộp", EN: "submitted report"}
@@ -112,6 +111,10 @@ func (s *Store) Submit(ctx context.Context, k DocumentKey) (*Submission, error) 
 	if err != nil {
 		return nil, err
 	}
+	details, err := packDetails(&e.Details)
+	if err != nil {
+		return nil, err
+	}
 	var out *Submission
 	err = idempotency.InTx(ctx, s.pool, func(tx pgx.Tx) (int64, error) {
 		doc, err := s.lockDocument(ctx, tx, &v, k, false)
@@ -139,7 +142,7 @@ func (s *Store) Submit(ctx context.Context, k DocumentKey) (*Submission, error) 
 		out, err = scanSubmission(tx.QueryRow(ctx, `INSERT INTO report_submissions AS s
 				(unit_id, to_unit_id, year, period, account_id, figures, details, document)
 			VALUES ($1, $2, $3, $4, nullif(current_setting('sodoan.account_id', true), '')::bigint, $5, $6, $7)
-			RETURNING `+submissionColumns, k.UnitID, *parent, k.Year, k.Period, e.Report, e.Details, frozen))
+			RETURNING `+submissionColumns, k.UnitID, *parent, k.Year, k.Period, e.Report, details, frozen))
 		if err != nil {
 			return 0, db.Duplicate(fmt.Errorf("submit report of unit %d: %w", k.UnitID, err), "report_submissions_one_active",
 				validate.Input("period"), "Báo cáo kỳ này đã nộp và đang chờ cấp trên hoặc đã được nhận.",
@@ -152,6 +155,41 @@ func (s *Store) Submit(ctx context.Context, k DocumentKey) (*Submission, error) 
 		return list[id], err
 	}
 	return out, err
+}
+
+// packDetails is an export's lists as a submission keeps them: JSON,
+// gzipped (migration 47).
+func packDetails(d *Details) ([]byte, error) {
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	if err := json.NewEncoder(zw).Encode(d); err != nil {
+		return nil, fmt.Errorf("pack report details: %w", err)
+	}
+	if err := zw.Close(); err != nil {
+		return nil, fmt.Errorf("pack report details: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// submittedDetails reads the lists a submission kept; nil for one made
+// before they were kept.
+func (s *Store) submittedDetails(ctx context.Context, id int64) (*Details, error) {
+	var packed []byte
+	if err := s.pool.QueryRow(ctx, `SELECT details FROM report_submissions WHERE id = $1`, id).Scan(&packed); err != nil {
+		return nil, fmt.Errorf("details of submission %d: %w", id, err)
+	}
+	if packed == nil {
+		return nil, nil
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(packed))
+	if err != nil {
+		return nil, fmt.Errorf("details of submission %d: %w", id, err)
+	}
+	var d Details
+	if err := json.NewDecoder(zr).Decode(&d); err != nil {
+		return nil, fmt.Errorf("details of submission %d: %w", id, err)
+	}
+	return &d, nil
 }
 
 // refuseFrozen refuses a change to a document's texts or details while
