@@ -2,7 +2,7 @@
 -- exports show beside the figures (committee, activities, people, awards,
 -- dues, next period's targets) are kept with it. Earlier submissions have
 -- none; their exports list the records as they are now. The lists are
--- JSON compressed with gzip, read only by an export: a province's lists
+-- JSON compressed with gzip, read only by an export: a province's lists,
 -- its 78,000 participants among them, are 19 MB of JSON at 100,000 members
 -- and 930 KB compressed. Being compressed already, they are stored out
 -- of line without TOAST compressing them again.
