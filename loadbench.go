@@ -66,13 +66,11 @@ func (s *statementLog) next(before int64) int {
 // process, so the memory it reports is the server's own, not the load
 // generator's. Rate limits are lifted: the benchmark is one account
 // asking as fast as it can.
-func benchServer(ctx context.Context, databaseURL string, statements *statementLog) (url string, stop func() (peakRSS int64, err error), err error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+func benchServer(ctx context.Context, databaseURL string, statements *statementLog, profiles string) (url string, stop func() (peakRSS int64, err error), err error) {
+	addr, err := freeAddr()
 	if err != nil {
 		return "", nil, err
 	}
-	addr := ln.Addr().String()
-	ln.Close()
 	self, err := os.Executable()
 	if err != nil {
 		return "", nil, err
@@ -82,6 +80,9 @@ func benchServer(ctx context.Context, databaseURL string, statements *statementL
 		"AUTO_MIGRATE=false", "LOG_LEVEL=info", "LOG_FORMAT=json",
 		"RATE_LIMIT_POINTS=1000000000", "RATE_LIMIT_ANONYMOUS_POINTS=1000000000",
 		"HEAVY_QUERIES_PER_CALLER=1000") // the bench's one account stands for many callers
+	if profiles != "" {
+		cmd.Env = append(cmd.Env, "METRICS_ADDR="+profiles, "PROFILING=true")
+	}
 	logs, err := cmd.StderrPipe()
 	if err != nil {
 		return "", nil, err
@@ -111,6 +112,48 @@ func benchServer(ctx context.Context, databaseURL string, statements *statementL
 	}
 }
 
+// freeAddr is a loopback address with a port free a moment ago.
+func freeAddr() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer ln.Close()
+	return ln.Addr().String(), nil
+}
+
+// profileServer returns what loadbench.Run calls as each GraphQL attack
+// starts: it records the server's CPU profile over the attack, and what
+// it allocated meanwhile, into dir as <query number>-c<concurrency>.cpu and
+// .allocs (go tool pprof -sample_index=alloc_space -base for the latter's
+// two halves).
+func profileServer(addr, dir string, d time.Duration) func(query string, c int) func() {
+	get := func(path, file string) {
+		resp, err := http.Get("http://" + addr + path)
+		if err != nil {
+			return
+		}
+		defer resp.Body.Close()
+		if f, err := os.Create(file); err == nil {
+			_, _ = io.Copy(f, resp.Body)
+			f.Close()
+		}
+	}
+	return func(query string, c int) func() {
+		name := filepath.Join(dir, fmt.Sprintf("%s-c%d", strings.Fields(query)[0], c))
+		get("/debug/pprof/allocs", name+".allocs-before")
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			get(fmt.Sprintf("/debug/pprof/profile?seconds=%d", max(1, int(d.Seconds())-1)), name+".cpu")
+		}()
+		return func() {
+			<-done
+			get("/debug/pprof/allocs", name+".allocs")
+		}
+	}
+}
+
 // loadbenchCommand handles `server loadbench`: the dashboard queries over
 // HTTP at concurrency 1, 16 and 64 on a province-sized database (made by
 // gendata when the database is empty), beside hand-written SQL.
@@ -122,6 +165,7 @@ func loadbenchCommand(ctx context.Context, cfg config.Config, log zerolog.Logger
 	out := fs.String("out", "bench-results.txt", "file to write the table to as well")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run here (go tool pprof)")
 	only := fs.String("queries", "", "comma-separated numbers of the queries to run (default: all)")
+	profiles := fs.String("profile", "", "write the server's CPU and allocation profiles of each query here (a folder)")
 	if err := fs.Parse(args); err != nil {
 		return usageError{"loadbench: " + err.Error() + "\n" + usage}
 	}
@@ -136,7 +180,18 @@ func loadbenchCommand(ctx context.Context, cfg config.Config, log zerolog.Logger
 	}
 
 	statements := &statementLog{}
-	url, stopServer, err := benchServer(ctx, pool.Config().ConnString(), statements)
+	var observe func(string, int) func()
+	metricsAddr := ""
+	if *profiles != "" {
+		if err := os.MkdirAll(*profiles, 0o755); err != nil {
+			return err
+		}
+		if metricsAddr, err = freeAddr(); err != nil {
+			return err
+		}
+		observe = profileServer(metricsAddr, *profiles, *duration)
+	}
+	url, stopServer, err := benchServer(ctx, pool.Config().ConnString(), statements, metricsAddr)
 	if err != nil {
 		return err
 	}
@@ -160,7 +215,7 @@ func loadbenchCommand(ctx context.Context, cfg config.Config, log zerolog.Logger
 	}
 	var checked int64 // GET requests sent so far, one per query
 	rows, counts, err := loadbench.Run(ctx, url, token, pool, queries, []int{1, 16, 64}, *duration,
-		func() int { n := statements.next(checked); checked++; return n })
+		func() int { n := statements.next(checked); checked++; return n }, observe)
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -24,13 +25,14 @@ type observability struct {
 	metrics   *metrics.Metrics
 	metricsLn net.Listener
 	tracing   *tracing.Tracing
+	profiling bool
 	log       zerolog.Logger
 }
 
 // startObservability binds the metrics address (METRICS_ADDR) and starts
 // the trace exporter (OTEL_EXPORTER_OTLP_*), as configured.
 func startObservability(ctx context.Context, cfg config.Config, log zerolog.Logger) (*observability, error) {
-	o := &observability{log: log}
+	o := &observability{log: log, profiling: cfg.Profiling}
 	if cfg.MetricsAddr != "" {
 		ln, err := net.Listen("tcp", cfg.MetricsAddr)
 		if err != nil {
@@ -86,6 +88,12 @@ func (o *observability) serveMetrics(pool *pgxpool.Pool, t httpserver.Timeouts) 
 	}
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", o.metrics.Handler())
+	if o.profiling {
+		mux.HandleFunc("GET /debug/pprof/", pprof.Index)
+		mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
+		mux.HandleFunc("GET /debug/pprof/symbol", pprof.Symbol)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	log := o.log.With().Str("server", "metrics").Logger()

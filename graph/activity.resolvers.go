@@ -232,6 +232,9 @@ func (r *mutationResolver) ContributionDelete(ctx context.Context, input model.C
 }
 
 func (r *participationResolver) Member(ctx context.Context, obj *activity.Participation) (*member.Member, error) {
+	if obj.Member != nil { // read with the list: no loader to wait for
+		return obj.Member, nil
+	}
 	return loadOne(ctx, loaders(ctx).Member, obj.MemberID)
 }
 

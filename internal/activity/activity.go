@@ -4,6 +4,8 @@ package activity
 
 import (
 	"time"
+
+	"github.com/sodoan/sodoan/internal/member"
 )
 
 // WorkArea is one of the Union's work areas, by which reports are organised.
@@ -103,6 +105,9 @@ type Participation struct {
 	Role           Role
 	Attended       bool
 	VolunteerHours float64
+	// Member is the participant, when the list was read with its members
+	// (an activity's first participants): nil otherwise.
+	Member *member.Member `json:"-"`
 }
 
 type ContributionKind string

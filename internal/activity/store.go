@@ -515,6 +515,7 @@ func (s *Store) FirstParticipants(ctx context.Context, activityIDs []int64, view
 			rows.Close()
 			return nil, nil, fmt.Errorf("participants: %w", err)
 		}
+		k.p.Member = m
 		grouped[k.p.ActivityID] = append(grouped[k.p.ActivityID], k)
 		members = append(members, m)
 	}

@@ -117,6 +117,10 @@ type Config struct {
 	// MetricsAddr is where Prometheus scrapes GET /metrics, apart from the
 	// API's port; empty: no metrics.
 	MetricsAddr string `env:"METRICS_ADDR"`
+	// Profiling serves Go's runtime profiles (GET /debug/pprof/...) on
+	// METRICS_ADDR too, for measuring where a server's time goes; never on
+	// the API's port.
+	Profiling bool `env:"PROFILING" envDefault:"false"`
 
 	// Tracing is on when an OTLP endpoint is set (the OpenTelemetry
 	// variables; spans go over OTLP/HTTP). Other OTEL_EXPORTER_OTLP_*
@@ -335,6 +339,9 @@ func (c Config) checkTelemetry(bad complaint) {
 		} else if c.MetricsAddr == c.HTTPAddr {
 			bad("METRICS_ADDR", "must differ from HTTP_ADDR: metrics are not served on the public port")
 		}
+	}
+	if c.Profiling && c.MetricsAddr == "" {
+		bad("PROFILING", "needs METRICS_ADDR: profiles are served on the metrics port only")
 	}
 	for v, u := range map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": c.OTLPEndpoint, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": c.OTLPTracesEndpoint} {
 		if p, err := url.Parse(u); u != "" && (err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "") {

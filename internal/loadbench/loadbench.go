@@ -46,9 +46,10 @@ type Row struct {
 // Run attacks url with each query at each concurrency for d, and runs the
 // SQL floors on pool; it returns the rows in order.
 // statements reports how many SQL statements the server's checked request
-// (a GET) sent; it is called right after that request.
+// (a GET) sent; it is called right after that request. observe, when set,
+// is called as each GraphQL attack starts and what it returns as it ends.
 func Run(ctx context.Context, url, token string, pool *pgxpool.Pool, queries []Query, levels []int, d time.Duration,
-	statements func() int) ([]Row, map[string]int, error) {
+	statements func() int, observe func(query string, c int) func()) ([]Row, map[string]int, error) {
 	var rows []Row
 	counts := map[string]int{}
 	for _, q := range queries {
@@ -66,10 +67,15 @@ func Run(ctx context.Context, url, token string, pool *pgxpool.Pool, queries []Q
 				vegeta.KeepAlive(true), vegeta.Timeout(30*time.Second))
 			target := vegeta.NewStaticTargeter(vegeta.Target{Method: http.MethodPost, URL: url, Body: body, Header: header})
 			var m vegeta.Metrics
+			ended := func() {}
+			if observe != nil {
+				ended = observe(q.Name, c)
+			}
 			for res := range atk.Attack(target, vegeta.Rate{Freq: 0}, d, q.Name) {
 				m.Add(res)
 			}
 			m.Close()
+			ended()
 			rows = append(rows, Row{Query: q.Name, Via: "graphql", Concurrency: c, Rate: m.Throughput,
 				P50: m.Latencies.P50, P99: m.Latencies.P99, Success: m.Success})
 		}
