@@ -66,14 +66,15 @@ func (s *statementLog) next(before int64) int {
 // process, so the memory it reports is the server's own, not the load
 // generator's. Rate limits are lifted: the benchmark is one account
 // asking as fast as it can.
-func benchServer(ctx context.Context, databaseURL string, statements *statementLog, profiles string) (url string, stop func() (peakRSS int64, err error), err error) {
+func benchServer(ctx context.Context, databaseURL string, statements *statementLog, profiles string) (url string, pid int,
+	stop func() (peakRSS int64, err error), err error) {
 	addr, err := freeAddr()
 	if err != nil {
-		return "", nil, err
+		return "", 0, nil, err
 	}
 	self, err := os.Executable()
 	if err != nil {
-		return "", nil, err
+		return "", 0, nil, err
 	}
 	cmd := exec.CommandContext(ctx, self, "serve")
 	cmd.Env = append(os.Environ(), "DATABASE_URL="+databaseURL, "HTTP_ADDR="+addr, "APP_ENV=production",
@@ -85,10 +86,10 @@ func benchServer(ctx context.Context, databaseURL string, statements *statementL
 	}
 	logs, err := cmd.StderrPipe()
 	if err != nil {
-		return "", nil, err
+		return "", 0, nil, err
 	}
 	if err := cmd.Start(); err != nil {
-		return "", nil, fmt.Errorf("start the server: %w", err)
+		return "", 0, nil, fmt.Errorf("start the server: %w", err)
 	}
 	go statements.follow(logs)
 	stop = func() (int64, error) {
@@ -101,12 +102,12 @@ func benchServer(ctx context.Context, databaseURL string, statements *statementL
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
-				return "http://" + addr + "/graphql", stop, nil
+				return "http://" + addr + "/graphql", cmd.Process.Pid, stop, nil
 			}
 		}
 		if time.Now().After(deadline) {
 			_, _ = stop()
-			return "", nil, errors.New("the bench server did not get ready within a minute")
+			return "", 0, nil, errors.New("the bench server did not get ready within a minute")
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
@@ -165,6 +166,7 @@ func loadbenchCommand(ctx context.Context, cfg config.Config, log zerolog.Logger
 	out := fs.String("out", "bench-results.txt", "file to write the table to as well")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run here (go tool pprof)")
 	only := fs.String("queries", "", "comma-separated numbers of the queries to run (default: all)")
+	rounds := fs.Int("rounds", 3, "rounds per query and concurrency when a peer is measured, the servers in turn")
 	profiles := fs.String("profile", "", "write the server's CPU and allocation profiles of each query here (a folder)")
 	if err := fs.Parse(args); err != nil {
 		return usageError{"loadbench: " + err.Error() + "\n" + usage}
@@ -191,7 +193,7 @@ func loadbenchCommand(ctx context.Context, cfg config.Config, log zerolog.Logger
 		}
 		observe = profileServer(metricsAddr, *profiles, *duration)
 	}
-	url, stopServer, err := benchServer(ctx, pool.Config().ConnString(), statements, metricsAddr)
+	url, pid, stopServer, err := benchServer(ctx, pool.Config().ConnString(), statements, metricsAddr)
 	if err != nil {
 		return err
 	}
@@ -214,8 +216,11 @@ func loadbenchCommand(ctx context.Context, cfg config.Config, log zerolog.Logger
 		defer pprof.StopCPUProfile()
 	}
 	var checked int64 // GET requests sent so far, one per query
-	rows, counts, err := loadbench.Run(ctx, url, token, pool, queries, []int{1, 16, 64}, *duration,
-		func() int { n := statements.next(checked); checked++; return n }, observe)
+	header := http.Header{"Content-Type": {"application/json"}, "Authorization": {"Bearer " + token}}
+	servers := []loadbench.Server{{Name: "sodoan", URL: url, Header: header, PID: pid, Check: loadbench.AskByGET(url, header)}}
+	rows, counts, err := loadbench.Run(ctx, loadbench.Options{Servers: servers, Pool: pool, Queries: queries,
+		Levels: []int{1, 16, 64}, Duration: *duration, Rounds: *rounds,
+		Statements: func() int { n := statements.next(checked); checked++; return n }, Observe: observe})
 	if err != nil {
 		return err
 	}
@@ -224,7 +229,7 @@ func loadbenchCommand(ctx context.Context, cfg config.Config, log zerolog.Logger
 	if err != nil {
 		return fmt.Errorf("bench server: %w", err)
 	}
-	return writeBenchResults(stdout, *out, rows, counts, serverPeak)
+	return writeBenchResults(stdout, *out, rows, counts, []loadbench.Peak{{Server: "sodoan", Bytes: serverPeak}})
 }
 
 // openBenchData opens the bench's database, generates a province of
@@ -363,20 +368,20 @@ func pickQueries(queries []loadbench.Query, only string) []loadbench.Query {
 
 // writeBenchResults prints the table and writes it to out, and the same
 // numbers for benchstat beside it (out with .bench for its extension).
-func writeBenchResults(stdout io.Writer, out string, rows []loadbench.Row, counts map[string]int, serverPeak int64) error {
+func writeBenchResults(stdout io.Writer, out string, rows []loadbench.Row, counts map[string]int, peaks []loadbench.Peak) error {
 	f, err := os.Create(out)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	loadbench.Write(io.MultiWriter(stdout, f), rows, counts, serverPeak)
+	loadbench.Write(io.MultiWriter(stdout, f), rows, counts, peaks)
 	benchFile := strings.TrimSuffix(out, filepath.Ext(out)) + ".bench"
 	bf, err := os.Create(benchFile)
 	if err != nil {
 		return err
 	}
 	defer bf.Close()
-	loadbench.WriteBenchstat(bf, rows, counts, serverPeak)
+	loadbench.WriteBenchstat(bf, rows, counts, peaks)
 	fmt.Fprintf(stdout, "also in %s and, for benchstat, %s\n", out, benchFile)
 	return errors.Join(f.Sync(), bf.Sync())
 }

@@ -210,7 +210,7 @@ func benchClient(ctx context.Context, pool *pgxpool.Pool) (url, token string, st
 	if token, err = benchSession(ctx, pool); err != nil {
 		return "", "", nil, err
 	}
-	url, stopServer, err := benchServer(ctx, pool.Config().ConnString(), &statementLog{}, "")
+	url, _, stopServer, err := benchServer(ctx, pool.Config().ConnString(), &statementLog{}, "")
 	if err != nil {
 		return "", "", nil, err
 	}
