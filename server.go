@@ -23,6 +23,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"runtime/debug"
 	"os/signal"
 	"strconv"
 	"syscall"
@@ -229,6 +230,7 @@ func logDatabase(log zerolog.Logger, found *dblocate.Database) {
 // serve runs the HTTP server; bannerOut, when not nil, gets the start-up
 // banner (see banner.go).
 func serve(ctx context.Context, cfg config.Config, log zerolog.Logger, migrate bool, bannerOut io.Writer) error {
+	tuneGC(log)
 	// Bind first: a port already in use should fail before anything else starts.
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
@@ -399,4 +401,26 @@ func sessionPolicy(cfg config.Config) account.Policy {
 	p.IdleTimeout, p.MaxAge = cfg.SessionIdle, cfg.SessionMaxAge
 	p.PrincipalCache = cfg.SessionCache
 	return p
+}
+
+// Garbage collection defaults, from loadbench's measurements (issue 19):
+// a request's garbage is short-lived and the live heap is some 20 MB, so
+// collecting at 5× the live heap (GOGC=400) instead of 2× took the nested
+// dashboard query from 7.6 ms of CPU a request to 4.9 ms; the soft memory
+// limit collects sooner when the heap nears it, which kept the server's
+// peak at 143 MB under load instead of 216 MB with GOGC=400 alone.
+const (
+	defaultGCPercent   = 400
+	defaultMemoryLimit = 120 << 20
+)
+
+// tuneGC sets the collector's defaults unless the operator set either of
+// Go's own variables (GOGC, GOMEMLIMIT), which then rule as usual.
+func tuneGC(log zerolog.Logger) {
+	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
+		return
+	}
+	debug.SetGCPercent(defaultGCPercent)
+	debug.SetMemoryLimit(defaultMemoryLimit)
+	log.Debug().Int("gogc", defaultGCPercent).Int64("gomemlimit", defaultMemoryLimit).Msg("garbage collection defaults")
 }
