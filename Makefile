@@ -52,12 +52,13 @@ test-browser:
 	$(GO) test -count=1 -tags browser -run 'Chromium|LibreOffice' ./internal/report/render ./internal/httpserver
 
 ## bench: Go benchmarks, the dashboard queries over HTTP on a generated province in its own database
-## (sodoan_bench, made on first use; results also in bench-results.txt), then every report section and
+## (sodoan_bench, made on first use; results also in bench-results.txt) beside PostGraphile 5 on the same
+## database (bench/postgraphile, npm ci on first use) in alternating rounds, then every report section and
 ## the writes the kept figures cost, at 100,000 members and at 1,000,000 (sodoan_bench_1m, kept for
 ## reuse; its first build takes about three minutes). Takes a quarter of an hour.
 bench: build
 	$(GO) test -run '^$$' -bench . -benchtime 10x ./...
-	DATABASE_NAME=$${BENCH_DATABASE_NAME:-sodoan_bench} DEMO_DATA=off LOG_LEVEL=warn ./$(BIN) loadbench --members $${BENCH_MEMBERS:-100000}
+	DATABASE_NAME=$${BENCH_DATABASE_NAME:-sodoan_bench} DEMO_DATA=off LOG_LEVEL=warn ./$(BIN) loadbench --members $${BENCH_MEMBERS:-100000} --peer bench/postgraphile
 	DATABASE_NAME=$${BENCH_DATABASE_NAME:-sodoan_bench} DEMO_DATA=off LOG_LEVEL=warn ./$(BIN) reportbench --members $${BENCH_MEMBERS:-100000}
 	DATABASE_NAME=$${BENCH_1M_DATABASE_NAME:-sodoan_bench_1m} DEMO_DATA=off LOG_LEVEL=warn ./$(BIN) reportbench --members 1000000 --runs 3
 

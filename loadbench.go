@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -14,6 +15,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime/pprof"
+	"slices"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -113,6 +116,57 @@ func benchServer(ctx context.Context, databaseURL string, statements *statementL
 	}
 }
 
+// peerServer starts PostGraphile from dir (bench/postgraphile: its
+// package.json pins PostGraphile and the Node it runs on, installed with
+// npm ci on first use) on the same database, as the same role, with as
+// many connections as ours, in production mode.
+func peerServer(ctx context.Context, dir, databaseURL string, stdout io.Writer) (url string, pid int, stop func() (int64, error), err error) {
+	node := filepath.Join(dir, "node_modules", "node", "bin", "node")
+	if _, err := os.Stat(node); err != nil {
+		fmt.Fprintf(stdout, "installing PostGraphile in %s (npm ci)\n", dir)
+		install := exec.CommandContext(ctx, "npm", "ci", "--no-audit", "--no-fund")
+		install.Dir = dir
+		if out, err := install.CombinedOutput(); err != nil {
+			return "", 0, nil, fmt.Errorf("npm ci in %s: %w\n%s", dir, err, out)
+		}
+	}
+	addr, err := freeAddr()
+	if err != nil {
+		return "", 0, nil, err
+	}
+	host, port, _ := net.SplitHostPort(addr)
+	cmd := exec.CommandContext(ctx, "node_modules/node/bin/node", "node_modules/postgraphile/dist/cli-run.js", "-C", "graphile.config.mjs")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "DATABASE_URL="+databaseURL, "HOST="+host, "PORT="+port, "PG_POOL_MAX=16",
+		"NODE_ENV=production", "GRAPHILE_ENV=production")
+	var logs bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &logs, &logs
+	if err := cmd.Start(); err != nil {
+		return "", 0, nil, fmt.Errorf("start PostGraphile: %w", err)
+	}
+	stop = func() (int64, error) {
+		peak := loadbench.PeakRSSOf(cmd.Process.Pid)
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		_ = cmd.Wait()
+		return peak, nil
+	}
+	url = "http://" + addr + "/graphql"
+	for deadline := time.Now().Add(90 * time.Second); ; {
+		resp, err := http.Post(url, "application/json", strings.NewReader(`{"query":"{__typename}"}`))
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return url, cmd.Process.Pid, stop, nil
+			}
+		}
+		if time.Now().After(deadline) {
+			_, _ = stop()
+			return "", 0, nil, fmt.Errorf("PostGraphile did not answer within 90 s:\n%s", logs.String())
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
 // freeAddr is a loopback address with a port free a moment ago.
 func freeAddr() (string, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -166,6 +220,7 @@ func loadbenchCommand(ctx context.Context, cfg config.Config, log zerolog.Logger
 	out := fs.String("out", "bench-results.txt", "file to write the table to as well")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run here (go tool pprof)")
 	only := fs.String("queries", "", "comma-separated numbers of the queries to run (default: all)")
+	peer := fs.String("peer", "", "also run PostGraphile from this folder (bench/postgraphile) and measure it alongside")
 	rounds := fs.Int("rounds", 3, "rounds per query and concurrency when a peer is measured, the servers in turn")
 	profiles := fs.String("profile", "", "write the server's CPU and allocation profiles of each query here (a folder)")
 	if err := fs.Parse(args); err != nil {
@@ -218,6 +273,21 @@ func loadbenchCommand(ctx context.Context, cfg config.Config, log zerolog.Logger
 	var checked int64 // GET requests sent so far, one per query
 	header := http.Header{"Content-Type": {"application/json"}, "Authorization": {"Bearer " + token}}
 	servers := []loadbench.Server{{Name: "sodoan", URL: url, Header: header, PID: pid, Check: loadbench.AskByGET(url, header)}}
+	var stopPeer func() (int64, error)
+	if *peer != "" {
+		peerURL, peerPID, stop, err := peerServer(ctx, *peer, pool.Config().ConnString(), stdout)
+		if err != nil {
+			return err
+		}
+		stopPeer = stop
+		defer func() {
+			if stopPeer != nil {
+				_, _ = stopPeer()
+			}
+		}()
+		servers = append(servers, loadbench.Server{Name: "postgraphile", URL: peerURL,
+			Header: http.Header{"Content-Type": {"application/json"}}, PID: peerPID})
+	}
 	rows, counts, err := loadbench.Run(ctx, loadbench.Options{Servers: servers, Pool: pool, Queries: queries,
 		Levels: []int{1, 16, 64}, Duration: *duration, Rounds: *rounds,
 		Statements: func() int { n := statements.next(checked); checked++; return n }, Observe: observe})
@@ -229,7 +299,13 @@ func loadbenchCommand(ctx context.Context, cfg config.Config, log zerolog.Logger
 	if err != nil {
 		return fmt.Errorf("bench server: %w", err)
 	}
-	return writeBenchResults(stdout, *out, rows, counts, []loadbench.Peak{{Server: "sodoan", Bytes: serverPeak}})
+	peaks := []loadbench.Peak{{Server: "sodoan", Bytes: serverPeak}}
+	if stopPeer != nil {
+		peerPeak, _ := stopPeer()
+		stopPeer = nil
+		peaks = append(peaks, loadbench.Peak{Server: "postgraphile", Bytes: peerPeak})
+	}
+	return writeBenchResults(stdout, *out, rows, counts, peaks)
 }
 
 // openBenchData opens the bench's database, generates a province of
@@ -329,6 +405,29 @@ func benchQueries(t benchTargets) []loadbench.Query {
 		{Name: "2 branch's members", GraphQL: `query($u: ID!) { members(filter: {unitId: $u, statuses: [ACTIVE]}, first: 20) {
 				totalCount edges { node { fullName position } } } }`,
 			Variables: map[string]any{"u": unit(t.branch)},
+			Answer: answer(func(d struct {
+				Members struct {
+					TotalCount int
+					Edges      []struct{ Node person }
+				}
+			}) any {
+				return listed{d.Members.TotalCount, nodes(d.Members.Edges)}
+			}),
+			Peer: &loadbench.PeerQuery{GraphQL: `query($u: BigInt!) { unitByRowId(rowId: $u) {
+					membersByUnitId(first: 20, orderBy: [SORT_NAME_ASC, ROW_ID_ASC], condition: {status: "ACTIVE"}) {
+						totalCount nodes { fullName position } } } }`,
+				Variables: map[string]any{"u": strconv.FormatInt(t.branch, 10)},
+				Answer: answer(func(d struct {
+					UnitByRowID struct {
+						MembersByUnitID struct {
+							TotalCount int
+							Nodes      []person
+						}
+					}
+				}) any {
+					m := d.UnitByRowID.MembersByUnitID
+					return listed{m.TotalCount, m.Nodes}
+				})},
 			SQL: []string{`SELECT id, full_name, position FROM members WHERE unit_id = $1 AND status = 'ACTIVE' ORDER BY sort_name, id LIMIT 20`,
 				`SELECT count(*) FROM members WHERE unit_id = $1 AND status = 'ACTIVE'`},
 			Args: [][]any{{t.branch}, {t.branch}}},
@@ -344,8 +443,176 @@ func benchQueries(t benchTargets) []loadbench.Query {
 			Args: [][]any{{"tinh nguyen"}}},
 		{Name: "5 node by ID", GraphQL: `query($id: ID!) { node(id: $id) { ... on Member { fullName position unit { name } } } }`,
 			Variables: map[string]any{"id": model.EncodeID(model.KindMember, t.member)},
-			SQL:       []string{`SELECT m.full_name, m.position, u.name FROM members m JOIN units u ON u.id = m.unit_id WHERE m.id = $1`},
-			Args:      [][]any{{t.member}}},
+			Answer: answer(func(d struct {
+				Node struct {
+					person
+					Unit struct{ Name string }
+				}
+			}) any {
+				return []string{d.Node.FullName, d.Node.Position, d.Node.Unit.Name}
+			}),
+			Peer: &loadbench.PeerQuery{GraphQL: `query($id: BigInt!) { memberByRowId(rowId: $id) { fullName position unitByUnitId { name } } }`,
+				Variables: map[string]any{"id": strconv.FormatInt(t.member, 10)},
+				Answer: answer(func(d struct {
+					MemberByRowID struct {
+						person
+						UnitByUnitID struct{ Name string }
+					}
+				}) any {
+					m := d.MemberByRowID
+					return []string{m.FullName, m.Position, m.UnitByUnitID.Name}
+				})},
+			SQL:  []string{`SELECT m.full_name, m.position, u.name FROM members m JOIN units u ON u.id = m.unit_id WHERE m.id = $1`},
+			Args: [][]any{{t.member}}},
+		{Name: "6 branch's newest activities", GraphQL: `query($u: ID!) { activities(filter: {unitId: $u}, first: 20) { edges { node {
+				title startsOn participants(first: 50) { edges { node { member { fullName } } } } } } } }`,
+			Variables: map[string]any{"u": unit(t.branch)},
+			Answer: answer(func(d struct {
+				Activities struct {
+					Edges []struct {
+						Node struct {
+							Title, StartsOn string
+							Participants    struct {
+								Edges []struct {
+									Node struct{ Member struct{ FullName string } }
+								}
+							}
+						}
+					}
+				}
+			}) any {
+				var out []held
+				for _, e := range d.Activities.Edges {
+					h := held{Title: e.Node.Title, StartsOn: e.Node.StartsOn}
+					for _, p := range e.Node.Participants.Edges {
+						h.Names = append(h.Names, p.Node.Member.FullName)
+					}
+					out = append(out, h.sorted())
+				}
+				return out
+			}),
+			Peer: &loadbench.PeerQuery{GraphQL: `query($u: BigInt!) { unitByRowId(rowId: $u) {
+					activitiesByUnitId(first: 20, orderBy: [STARTS_ON_DESC, ROW_ID_DESC]) { nodes {
+						title startsOn participationsByActivityId(first: 50) { nodes { memberByMemberId { fullName } } } } } } }`,
+				Variables: map[string]any{"u": strconv.FormatInt(t.branch, 10)},
+				Answer: answer(func(d struct {
+					UnitByRowID struct {
+						ActivitiesByUnitID struct {
+							Nodes []struct {
+								Title, StartsOn            string
+								ParticipationsByActivityID struct {
+									Nodes []struct{ MemberByMemberID struct{ FullName string } }
+								}
+							}
+						}
+					}
+				}) any {
+					var out []held
+					for _, a := range d.UnitByRowID.ActivitiesByUnitID.Nodes {
+						h := held{Title: a.Title, StartsOn: a.StartsOn}
+						for _, p := range a.ParticipationsByActivityID.Nodes {
+							h.Names = append(h.Names, p.MemberByMemberID.FullName)
+						}
+						out = append(out, h.sorted())
+					}
+					return out
+				})},
+			SQL: []string{`WITH a AS (SELECT a.id, a.title, a.starts_on FROM activities a WHERE a.unit_id = $1 ORDER BY a.starts_on DESC, a.id DESC LIMIT 20)
+				SELECT a.id, a.title, a.starts_on, x.full_name FROM a LEFT JOIN LATERAL (SELECT m.full_name FROM participations p
+					JOIN members m ON m.id = p.member_id WHERE p.activity_id = a.id ORDER BY m.sort_name, m.id LIMIT 50) x ON true`},
+			Args: [][]any{{t.branch}}},
+		{Name: "7 participations per activity", GraphQL: `query($u: ID!) { activities(filter: {unitId: $u}, first: 50) { edges { node {
+				startsOn participantCount } } } }`,
+			Variables: map[string]any{"u": unit(t.branch)},
+			Answer: answer(func(d struct {
+				Activities struct {
+					Edges []struct {
+						Node struct {
+							StartsOn         string
+							ParticipantCount int
+						}
+					}
+				}
+			}) any {
+				var out []string
+				for _, e := range d.Activities.Edges {
+					out = append(out, fmt.Sprint(e.Node.StartsOn, " ", e.Node.ParticipantCount))
+				}
+				return out
+			}),
+			Peer: &loadbench.PeerQuery{GraphQL: `query($u: BigInt!) { unitByRowId(rowId: $u) {
+					activitiesByUnitId(first: 50, orderBy: [STARTS_ON_DESC, ROW_ID_DESC]) { nodes { startsOn participationsByActivityId { totalCount } } } } }`,
+				Variables: map[string]any{"u": strconv.FormatInt(t.branch, 10)},
+				Answer: answer(func(d struct {
+					UnitByRowID struct {
+						ActivitiesByUnitID struct {
+							Nodes []struct {
+								StartsOn                   string
+								ParticipationsByActivityID struct{ TotalCount int }
+							}
+						}
+					}
+				}) any {
+					var out []string
+					for _, a := range d.UnitByRowID.ActivitiesByUnitID.Nodes {
+						out = append(out, fmt.Sprint(a.StartsOn, " ", a.ParticipationsByActivityID.TotalCount))
+					}
+					return out
+				})},
+			SQL: []string{`SELECT a.id, a.starts_on, (SELECT count(*) FROM participations p WHERE p.activity_id = a.id)
+				FROM activities a WHERE a.unit_id = $1 ORDER BY a.starts_on DESC, a.id DESC LIMIT 50`},
+			Args: [][]any{{t.branch}}},
+		{Name: "8 branch's activities in a year", GraphQL: `query($u: ID!, $y: Int!) { activities(filter: {unitId: $u, year: $y}) { totalCount } }`,
+			Variables: map[string]any{"u": unit(t.branch), "y": t.year},
+			Answer:    answer(func(d struct{ Activities struct{ TotalCount int } }) any { return d.Activities.TotalCount }),
+			Peer: &loadbench.PeerQuery{GraphQL: `query($u: BigInt!, $from: Date!, $to: Date!) {
+					allActivities(condition: {unitId: $u, startsOnFrom: $from, startsOnTo: $to}) { totalCount } }`,
+				Variables: map[string]any{"u": strconv.FormatInt(t.branch, 10), "from": fmt.Sprintf("%d-01-01", t.year), "to": fmt.Sprintf("%d-12-31", t.year)},
+				Answer:    answer(func(d struct{ AllActivities struct{ TotalCount int } }) any { return d.AllActivities.TotalCount })},
+			SQL:  []string{`SELECT count(*) FROM activities WHERE unit_id = $1 AND starts_on >= make_date($2, 1, 1) AND starts_on < make_date($2 + 1, 1, 1)`},
+			Args: [][]any{{t.branch, t.year}}},
+	}
+}
+
+// person is a member as the compared queries read them.
+type person struct{ FullName, Position string }
+
+// listed is a page of a list with its count.
+type listed struct {
+	Total int
+	Items []person
+}
+
+// nodes are the nodes of a connection's edges.
+func nodes(edges []struct{ Node person }) []person {
+	out := make([]person, len(edges))
+	for i, e := range edges {
+		out[i] = e.Node
+	}
+	return out
+}
+
+// held is an activity with its participants' names, sorted: PostGraphile
+// lists them by participation, ours by name.
+type held struct {
+	Title, StartsOn string
+	Names           []string
+}
+
+func (h held) sorted() held {
+	slices.Sort(h.Names)
+	return h
+}
+
+// answer decodes a GraphQL answer's data into T and reduces it to what
+// both servers must agree on.
+func answer[T any](reduce func(T) any) func(json.RawMessage) (any, error) {
+	return func(data json.RawMessage) (any, error) {
+		var v T
+		if err := json.Unmarshal(data, &v); err != nil {
+			return nil, err
+		}
+		return reduce(v), nil
 	}
 }
 
