@@ -11,7 +11,6 @@ import (
 	"github.com/sodoan/sodoan/graph/model"
 	"github.com/sodoan/sodoan/internal/access"
 	"github.com/sodoan/sodoan/internal/activity"
-	"github.com/sodoan/sodoan/internal/member"
 	"github.com/sodoan/sodoan/internal/org"
 	"github.com/sodoan/sodoan/internal/page"
 	"github.com/sodoan/sodoan/internal/patch"
@@ -229,13 +228,6 @@ func (r *mutationResolver) ContributionUpdate(ctx context.Context, input model.C
 func (r *mutationResolver) ContributionDelete(ctx context.Context, input model.ContributionDeleteInput) (*model.ContributionDeletePayload, error) {
 	err := deleteByID(ctx, model.KindContribution, input.ID, input.Version, r.ActivityStore.DeleteContribution)
 	return respond(ctx, &model.ContributionDeletePayload{DeletedID: &input.ID}, err)
-}
-
-func (r *participationResolver) Member(ctx context.Context, obj *activity.Participation) (*member.Member, error) {
-	if obj.Member != nil { // read with the list: no loader to wait for
-		return obj.Member, nil
-	}
-	return loadOne(ctx, loaders(ctx).Member, obj.MemberID)
 }
 
 func (r *participationResolver) Activity(ctx context.Context, obj *activity.Participation) (*activity.Activity, error) {

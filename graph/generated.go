@@ -1614,7 +1614,6 @@ type MutationResolver interface {
 	UnitArchive(ctx context.Context, input model.UnitArchiveInput) (*model.UnitArchivePayload, error)
 }
 type ParticipationResolver interface {
-	Member(ctx context.Context, obj *activity.Participation) (*member.Member, error)
 	Activity(ctx context.Context, obj *activity.Participation) (*activity.Activity, error)
 }
 type PartyReferralResolver interface {
@@ -24923,7 +24922,7 @@ func (ec *executionContext) _Participation_member(ctx context.Context, field gra
 			return ec.fieldContext_Participation_member(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Participation().Member(ctx, obj)
+			return obj.Member, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *member.Member) graphql.Marshaler {
@@ -24937,8 +24936,8 @@ func (ec *executionContext) fieldContext_Participation_member(_ context.Context,
 	fc = &graphql.FieldContext{
 		Object:     "Participation",
 		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
+		IsMethod:   false,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Member(ctx, field)
 		},
@@ -48980,11 +48979,10 @@ func (ec *executionContext) _Participation(ctx context.Context, sel ast.Selectio
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Participation")
 		case "member":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Participation_member(ctx, field, obj)
-				})
+			out.Values[i] = ec._Participation_member(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "activity":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,

@@ -105,8 +105,7 @@ type Participation struct {
 	Role           Role
 	Attended       bool
 	VolunteerHours float64
-	// Member is the participant, when the list was read with its members
-	// (an activity's first participants): nil otherwise.
+	// Member is the participant, read with the participation.
 	Member *member.Member `json:"-"`
 }
 

@@ -319,11 +319,16 @@ func (s *Store) ContributionsByIDs(ctx context.Context, ids []int64) (map[int64]
 		func(c *Contribution) int64 { return c.ID })
 }
 
-const participationColumns = `p.activity_id, p.member_id, p.role, p.attended, p.volunteer_hours::float8`
+// participationColumns are a participation's columns and its member's,
+// for a query that joins members as m: every participation is read with
+// its member, so that a list of names is plain data, with no resolver,
+// goroutine or loader per participant.
+const participationColumns = `p.activity_id, p.member_id, p.role, p.attended, p.volunteer_hours::float8, ` + member.Columns
 
 func scanParticipation(row pgx.Row, extra ...any) (*Participation, error) {
-	var p Participation
-	if err := row.Scan(append([]any{&p.ActivityID, &p.MemberID, &p.Role, &p.Attended, &p.VolunteerHours}, extra...)...); err != nil {
+	p := Participation{Member: &member.Member{}}
+	targets := append([]any{&p.ActivityID, &p.MemberID, &p.Role, &p.Attended, &p.VolunteerHours}, member.Targets(p.Member)...)
+	if err := row.Scan(append(targets, extra...)...); err != nil {
 		return nil, err
 	}
 	return &p, nil
@@ -373,7 +378,7 @@ func (s *Store) ParticipationsOfMember(ctx context.Context, memberID int64, year
 		conds = append(conds, `(a.starts_on, a.id) < (`+args.Add(startsOn)+`, `+args.Add(activityID)+`)`)
 	}
 	list, err := db.Collect(ctx, s.pool, "list member's participations", scanKeyed[time.Time], `SELECT `+participationColumns+`, a.starts_on
-		FROM participations p JOIN activities a ON a.id = p.activity_id`+db.Where(conds)+
+		FROM participations p JOIN activities a ON a.id = p.activity_id JOIN members m ON m.id = p.member_id`+db.Where(conds)+
 		` ORDER BY a.starts_on DESC, a.id DESC LIMIT `+args.Add(p.Limit()), args...)
 	if err != nil {
 		return page.Page[*Participation]{}, err
@@ -500,7 +505,7 @@ func (s *Store) FirstParticipants(ctx context.Context, activityIDs []int64, view
 	args := db.Args{activityIDs}
 	cond := viewer.MemberCondition("m", &args)
 	rows, err := s.pool.Query(ctx, `SELECT x.* FROM unnest($1::bigint[]) AS r(activity_id) CROSS JOIN LATERAL (
-			SELECT `+participationColumns+`, m.sort_name, `+member.Columns+` FROM participations p JOIN members m ON m.id = p.member_id
+			SELECT `+participationColumns+`, m.sort_name FROM participations p JOIN members m ON m.id = p.member_id
 			WHERE p.activity_id = r.activity_id AND `+cond+`
 			ORDER BY m.sort_name, m.id LIMIT `+args.Add(first+1)+`) x`, args...)
 	if err != nil {
@@ -510,14 +515,12 @@ func (s *Store) FirstParticipants(ctx context.Context, activityIDs []int64, view
 	var members []*member.Member
 	for rows.Next() {
 		var k keyed[string]
-		m := &member.Member{}
-		if k.p, err = scanParticipation(rows, append([]any{&k.key}, member.Targets(m)...)...); err != nil {
+		if k.p, err = scanParticipation(rows, &k.key); err != nil {
 			rows.Close()
 			return nil, nil, fmt.Errorf("participants: %w", err)
 		}
-		k.p.Member = m
 		grouped[k.p.ActivityID] = append(grouped[k.p.ActivityID], k)
-		members = append(members, m)
+		members = append(members, k.p.Member)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, nil, fmt.Errorf("participants: %w", err)
@@ -547,6 +550,7 @@ func (s *Store) FirstParticipationsOf(ctx context.Context, memberIDs []int64, ye
 	grouped, err := db.Grouped(ctx, s.pool, "members' participations", scanKeyed[time.Time],
 		func(k keyed[time.Time]) int64 { return k.p.MemberID }, `SELECT x.* FROM unnest($1::bigint[]) AS r(member_id) CROSS JOIN LATERAL (
 			SELECT `+participationColumns+`, a.starts_on FROM participations p JOIN activities a ON a.id = p.activity_id
+				JOIN members m ON m.id = p.member_id
 			WHERE p.member_id = r.member_id AND `+cond+`
 			ORDER BY a.starts_on DESC, a.id DESC LIMIT `+args.Add(first+1)+`) x`, args...)
 	if err != nil {

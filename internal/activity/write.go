@@ -437,12 +437,13 @@ func checkParticipantsBelong(ctx context.Context, tx pgx.Tx, v *validate.Errors,
 // was recorded for the same members, and returns the rows in the list's
 // order: the order of RETURNING is not one to rely on.
 func upsertParticipations(ctx context.Context, tx pgx.Tx, activityID int64, c participantColumns) ([]*Participation, error) {
-	rows, err := tx.Query(ctx, `INSERT INTO participations AS p (activity_id, member_id, role, attended, volunteer_hours)
-		SELECT $1, x.member_id, x.role, x.attended, x.hours
-		FROM unnest($2::bigint[], $3::text[], $4::bool[], $5::float8[]) AS x(member_id, role, attended, hours)
-		ON CONFLICT (activity_id, member_id) DO UPDATE
-		SET role = EXCLUDED.role, attended = EXCLUDED.attended, volunteer_hours = EXCLUDED.volunteer_hours
-		RETURNING `+participationColumns, activityID, c.ids, c.roles, c.attended, c.hours)
+	rows, err := tx.Query(ctx, `WITH p AS (INSERT INTO participations AS p (activity_id, member_id, role, attended, volunteer_hours)
+			SELECT $1, x.member_id, x.role, x.attended, x.hours
+			FROM unnest($2::bigint[], $3::text[], $4::bool[], $5::float8[]) AS x(member_id, role, attended, hours)
+			ON CONFLICT (activity_id, member_id) DO UPDATE
+			SET role = EXCLUDED.role, attended = EXCLUDED.attended, volunteer_hours = EXCLUDED.volunteer_hours
+			RETURNING *)
+		SELECT `+participationColumns+` FROM p JOIN members m ON m.id = p.member_id`, activityID, c.ids, c.roles, c.attended, c.hours)
 	if err != nil {
 		return nil, fmt.Errorf("record participations: %w", err)
 	}
