@@ -62,9 +62,10 @@ bench: build
 	DATABASE_NAME=$${BENCH_DATABASE_NAME:-sodoan_bench} DEMO_DATA=off LOG_LEVEL=warn ./$(BIN) reportbench --members $${BENCH_MEMBERS:-100000}
 	DATABASE_NAME=$${BENCH_1M_DATABASE_NAME:-sodoan_bench_1m} DEMO_DATA=off LOG_LEVEL=warn ./$(BIN) reportbench --members 1000000 --runs 3
 
-## generate: regenerate gqlgen's code from graph/*.graphqls, and schema.graphql (the SDL frontend tools read)
+## generate: regenerate gqlgen's code from graph/*.graphqls (lists of plain data marshalled in turn: internal/tools/seqlists), and schema.graphql (the SDL frontend tools read)
 generate:
 	$(GO) tool gqlgen generate
+	$(GO) run ./internal/tools/seqlists graph/generated.go graph/concurrent_gen.go
 	$(GO) run . schema > schema.graphql.tmp && mv schema.graphql.tmp schema.graphql
 
 ## check-generated: fail if the committed generated code is out of date

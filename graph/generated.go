@@ -53788,7 +53788,7 @@ func (ec *executionContext) marshalNAccountCreatePayload2ᚖgithubᚗcomᚋsodoa
 }
 
 func (ec *executionContext) marshalNAccountEdge2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge[*account.Account]) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAccountEdge2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
@@ -53838,7 +53838,7 @@ func (ec *executionContext) marshalNAccountSetPasswordPayload2ᚖgithubᚗcomᚋ
 }
 
 func (ec *executionContext) marshalNActivity2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋactivityᚐActivityᚄ(ctx context.Context, sel ast.SelectionSet, v []*activity.Activity) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNActivity2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋactivityᚐActivity(ctx, sel, v[i])
@@ -53896,7 +53896,7 @@ func (ec *executionContext) marshalNActivityDeletePayload2ᚖgithubᚗcomᚋsodo
 }
 
 func (ec *executionContext) marshalNActivityEdge2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge[*activity.Activity]) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNActivityEdge2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
@@ -54034,7 +54034,7 @@ func (ec *executionContext) marshalNAuditEntryConnection2ᚖgithubᚗcomᚋsodoa
 }
 
 func (ec *executionContext) marshalNAuditEntryEdge2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge[*account.AuditEntry]) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAuditEntryEdge2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
@@ -54126,7 +54126,7 @@ func (ec *executionContext) marshalNCampaignDeletePayload2ᚖgithubᚗcomᚋsodo
 }
 
 func (ec *executionContext) marshalNCampaignEdge2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge[*activity.Campaign]) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCampaignEdge2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
@@ -54163,7 +54163,7 @@ func (ec *executionContext) marshalNCampaignUpdatePayload2ᚖgithubᚗcomᚋsodo
 }
 
 func (ec *executionContext) marshalNChildReportSubmission2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐChildSubmissionᚄ(ctx context.Context, sel ast.SelectionSet, v []*report.ChildSubmission) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNChildReportSubmission2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐChildSubmission(ctx, sel, v[i])
@@ -54229,7 +54229,7 @@ func (ec *executionContext) marshalNCommendationDeletePayload2ᚖgithubᚗcomᚋ
 }
 
 func (ec *executionContext) marshalNCommendationEdge2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge[*award.Commendation]) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCommendationEdge2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
@@ -54325,7 +54325,7 @@ func (ec *executionContext) marshalNCommendationsGiven2githubᚗcomᚋsodoanᚋs
 }
 
 func (ec *executionContext) marshalNCommendationsGiven2ᚕgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐGivenᚄ(ctx context.Context, sel ast.SelectionSet, v []report.Given) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCommendationsGiven2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐGiven(ctx, sel, v[i])
@@ -54345,7 +54345,7 @@ func (ec *executionContext) marshalNCommendationsReceived2githubᚗcomᚋsodoan�
 }
 
 func (ec *executionContext) marshalNCommendationsReceived2ᚕgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐReceivedᚄ(ctx context.Context, sel ast.SelectionSet, v []report.Received) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCommendationsReceived2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐReceived(ctx, sel, v[i])
@@ -54361,7 +54361,7 @@ func (ec *executionContext) marshalNCommendationsReceived2ᚕgithubᚗcomᚋsodo
 }
 
 func (ec *executionContext) marshalNCommitteeTerm2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐTermᚄ(ctx context.Context, sel ast.SelectionSet, v []*org.Term) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCommitteeTerm2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐTerm(ctx, sel, v[i])
@@ -54428,7 +54428,7 @@ var (
 )
 
 func (ec *executionContext) marshalNContribution2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋactivityᚐContributionᚄ(ctx context.Context, sel ast.SelectionSet, v []*activity.Contribution) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNContribution2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋactivityᚐContribution(ctx, sel, v[i])
@@ -54547,7 +54547,7 @@ func (ec *executionContext) marshalNDateTime2timeᚐTime(ctx context.Context, se
 }
 
 func (ec *executionContext) marshalNDuesArrear2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐArrearᚄ(ctx context.Context, sel ast.SelectionSet, v []*dues.Arrear) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDuesArrear2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐArrear(ctx, sel, v[i])
@@ -54612,7 +54612,7 @@ func (ec *executionContext) marshalNDuesCollectPayload2ᚖgithubᚗcomᚋsodoan�
 }
 
 func (ec *executionContext) marshalNDuesCollection2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐCollectionᚄ(ctx context.Context, sel ast.SelectionSet, v []*dues.Collection) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDuesCollection2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐCollection(ctx, sel, v[i])
@@ -54661,7 +54661,7 @@ func (ec *executionContext) marshalNDuesLedger2ᚖgithubᚗcomᚋsodoanᚋsodoan
 }
 
 func (ec *executionContext) marshalNDuesMonth2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐDuesMonthᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.DuesMonth) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDuesMonth2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐDuesMonth(ctx, sel, v[i])
@@ -54685,7 +54685,7 @@ func (ec *executionContext) marshalNDuesMonth2ᚖgithubᚗcomᚋsodoanᚋsodoan�
 }
 
 func (ec *executionContext) marshalNDuesPayment2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐPaymentᚄ(ctx context.Context, sel ast.SelectionSet, v []*dues.Payment) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDuesPayment2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐPayment(ctx, sel, v[i])
@@ -54728,7 +54728,7 @@ func (ec *executionContext) unmarshalNDuesPaymentInput2ᚖgithubᚗcomᚋsodoan�
 }
 
 func (ec *executionContext) marshalNDuesRate2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐRateᚄ(ctx context.Context, sel ast.SelectionSet, v []*dues.Rate) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDuesRate2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐRate(ctx, sel, v[i])
@@ -54791,7 +54791,7 @@ func (ec *executionContext) marshalNDuesRemitPayload2ᚖgithubᚗcomᚋsodoanᚋ
 }
 
 func (ec *executionContext) marshalNDuesRemittance2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐRemittanceᚄ(ctx context.Context, sel ast.SelectionSet, v []*dues.Remittance) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDuesRemittance2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐRemittance(ctx, sel, v[i])
@@ -54856,7 +54856,7 @@ var (
 )
 
 func (ec *executionContext) marshalNDuesShare2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐShareᚄ(ctx context.Context, sel ast.SelectionSet, v []*dues.Share) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDuesShare2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋduesᚐShare(ctx, sel, v[i])
@@ -54920,7 +54920,7 @@ var (
 )
 
 func (ec *executionContext) marshalNGuest2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋactivityᚐGuestᚄ(ctx context.Context, sel ast.SelectionSet, v []*activity.Guest) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNGuest2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋactivityᚐGuest(ctx, sel, v[i])
@@ -55096,7 +55096,7 @@ func (ec *executionContext) marshalNKindCount2githubᚗcomᚋsodoanᚋsodoanᚋi
 }
 
 func (ec *executionContext) marshalNKindCount2ᚕgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐKindCountᚄ(ctx context.Context, sel ast.SelectionSet, v []report.KindCount) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNKindCount2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐKindCount(ctx, sel, v[i])
@@ -55133,7 +55133,7 @@ func (ec *executionContext) marshalNLogoutPayload2ᚖgithubᚗcomᚋsodoanᚋsod
 }
 
 func (ec *executionContext) marshalNMember2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐMemberᚄ(ctx context.Context, sel ast.SelectionSet, v []*member.Member) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMember2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐMember(ctx, sel, v[i])
@@ -55218,7 +55218,7 @@ func (ec *executionContext) marshalNMemberDeletePayload2ᚖgithubᚗcomᚋsodoan
 }
 
 func (ec *executionContext) marshalNMemberEdge2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge[*member.Member]) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMemberEdge2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
@@ -55284,7 +55284,7 @@ func (ec *executionContext) marshalNMemberImportChange2githubᚗcomᚋsodoanᚋs
 }
 
 func (ec *executionContext) marshalNMemberImportChange2ᚕgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐImportChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []member.ImportChange) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMemberImportChange2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐImportChange(ctx, sel, v[i])
@@ -55304,7 +55304,7 @@ func (ec *executionContext) marshalNMemberImportProblem2githubᚗcomᚋsodoanᚋ
 }
 
 func (ec *executionContext) marshalNMemberImportProblem2ᚕgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐImportProblemᚄ(ctx context.Context, sel ast.SelectionSet, v []member.ImportProblem) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMemberImportProblem2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐImportProblem(ctx, sel, v[i])
@@ -55458,7 +55458,7 @@ var (
 )
 
 func (ec *executionContext) marshalNMemberTransfer2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐMemberTransferᚄ(ctx context.Context, sel ast.SelectionSet, v []*member.MemberTransfer) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMemberTransfer2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐMemberTransfer(ctx, sel, v[i])
@@ -55617,7 +55617,7 @@ func (ec *executionContext) marshalNMonthFigures2githubᚗcomᚋsodoanᚋsodoan�
 }
 
 func (ec *executionContext) marshalNMonthFigures2ᚕgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐMonthᚄ(ctx context.Context, sel ast.SelectionSet, v []report.Month) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMonthFigures2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐMonth(ctx, sel, v[i])
@@ -55633,7 +55633,7 @@ func (ec *executionContext) marshalNMonthFigures2ᚕgithubᚗcomᚋsodoanᚋsodo
 }
 
 func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v []model.Node) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalONode2githubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐNode(ctx, sel, v[i])
@@ -55686,7 +55686,7 @@ func (ec *executionContext) marshalNParticipationConnection2ᚖgithubᚗcomᚋso
 }
 
 func (ec *executionContext) marshalNParticipationEdge2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge[*activity.Participation]) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNParticipationEdge2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
@@ -55862,7 +55862,7 @@ func (ec *executionContext) marshalNPlanSetPayload2ᚖgithubᚗcomᚋsodoanᚋso
 }
 
 func (ec *executionContext) marshalNPlanTarget2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐPlanTargetᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PlanTarget) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPlanTarget2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐPlanTarget(ctx, sel, v[i])
@@ -55905,7 +55905,7 @@ func (ec *executionContext) unmarshalNPlanTargetInput2ᚖgithubᚗcomᚋsodoan�
 }
 
 func (ec *executionContext) marshalNPlanTargetSuggestion2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐPlanTargetSuggestionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PlanTargetSuggestion) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPlanTargetSuggestion2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐPlanTargetSuggestion(ctx, sel, v[i])
@@ -55971,7 +55971,7 @@ func (ec *executionContext) marshalNPledgeDeletePayload2ᚖgithubᚗcomᚋsodoan
 }
 
 func (ec *executionContext) marshalNPledgeEdge2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge[*award.Pledge]) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPledgeEdge2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
@@ -56011,7 +56011,7 @@ func (ec *executionContext) marshalNPledgeFiguresConnection2ᚖgithubᚗcomᚋso
 }
 
 func (ec *executionContext) marshalNPledgeFiguresEdge2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge[*report.Pledge]) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPledgeFiguresEdge2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
@@ -56064,7 +56064,7 @@ func (ec *executionContext) marshalNPledgeSignatureConnection2ᚖgithubᚗcomᚋ
 }
 
 func (ec *executionContext) marshalNPledgeSignatureEdge2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge[*award.Signature]) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPledgeSignatureEdge2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
@@ -56114,7 +56114,7 @@ func (ec *executionContext) marshalNPledgeUpdatePayload2ᚖgithubᚗcomᚋsodoan
 }
 
 func (ec *executionContext) marshalNPosition2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐPositionᚄ(ctx context.Context, sel ast.SelectionSet, v []*org.Position) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPosition2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐPosition(ctx, sel, v[i])
@@ -56156,7 +56156,7 @@ func (ec *executionContext) marshalNPositionPayload2ᚖgithubᚗcomᚋsodoanᚋs
 }
 
 func (ec *executionContext) marshalNPost2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋnewsᚐPostᚄ(ctx context.Context, sel ast.SelectionSet, v []*news.Post) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPost2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋnewsᚐPost(ctx, sel, v[i])
@@ -56206,7 +56206,7 @@ func (ec *executionContext) marshalNPostDeletePayload2ᚖgithubᚗcomᚋsodoan�
 }
 
 func (ec *executionContext) marshalNPostEdge2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge[*news.Post]) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPostEdge2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
@@ -56243,7 +56243,7 @@ func (ec *executionContext) marshalNPostPayload2ᚖgithubᚗcomᚋsodoanᚋsodoa
 }
 
 func (ec *executionContext) marshalNPostPhoto2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋnewsᚐPostPhotoᚄ(ctx context.Context, sel ast.SelectionSet, v []*news.PostPhoto) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPostPhoto2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋnewsᚐPostPhoto(ctx, sel, v[i])
@@ -56352,7 +56352,7 @@ func (ec *executionContext) marshalNReportDocumentSetPayload2ᚖgithubᚗcomᚋs
 }
 
 func (ec *executionContext) marshalNReportFigureChange2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐFigureChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []*report.FigureChange) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNReportFigureChange2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐFigureChange(ctx, sel, v[i])
@@ -56424,7 +56424,7 @@ var (
 )
 
 func (ec *executionContext) marshalNReportSubmission2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐSubmissionᚄ(ctx context.Context, sel ast.SelectionSet, v []*report.Submission) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNReportSubmission2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐSubmission(ctx, sel, v[i])
@@ -56502,7 +56502,7 @@ func (ec *executionContext) marshalNReportSubmitPayload2ᚖgithubᚗcomᚋsodoan
 }
 
 func (ec *executionContext) marshalNReportText2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐTextᚄ(ctx context.Context, sel ast.SelectionSet, v []*report.Text) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNReportText2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐText(ctx, sel, v[i])
@@ -56577,7 +56577,7 @@ var (
 )
 
 func (ec *executionContext) marshalNReportTextVersion2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐTextVersionᚄ(ctx context.Context, sel ast.SelectionSet, v []*report.TextVersion) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNReportTextVersion2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐTextVersion(ctx, sel, v[i])
@@ -56601,7 +56601,7 @@ func (ec *executionContext) marshalNReportTextVersion2ᚖgithubᚗcomᚋsodoan�
 }
 
 func (ec *executionContext) marshalNRole2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋaccountᚐRoleᚄ(ctx context.Context, sel ast.SelectionSet, v []*account.Role) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRole2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋaccountᚐRole(ctx, sel, v[i])
@@ -56666,7 +56666,7 @@ func (ec *executionContext) marshalNRolePayload2ᚖgithubᚗcomᚋsodoanᚋsodoa
 }
 
 func (ec *executionContext) marshalNSearchHit2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋnewsᚐHitᚄ(ctx context.Context, sel ast.SelectionSet, v []*news.Hit) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSearchHit2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋnewsᚐHit(ctx, sel, v[i])
@@ -56767,7 +56767,7 @@ func (ec *executionContext) marshalNSubmittedRollup2ᚖgithubᚗcomᚋsodoanᚋs
 }
 
 func (ec *executionContext) marshalNSubmittedUnitFigures2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐSubmittedRowᚄ(ctx context.Context, sel ast.SelectionSet, v []*report.SubmittedRow) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSubmittedUnitFigures2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐSubmittedRow(ctx, sel, v[i])
@@ -56821,7 +56821,7 @@ var (
 )
 
 func (ec *executionContext) marshalNUnit2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐUnitᚄ(ctx context.Context, sel ast.SelectionSet, v []*org.Unit) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNUnit2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐUnit(ctx, sel, v[i])
@@ -56858,7 +56858,7 @@ func (ec *executionContext) marshalNUnitArchivePayload2ᚖgithubᚗcomᚋsodoan�
 }
 
 func (ec *executionContext) marshalNUnitChange2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []*org.Change) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNUnitChange2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐChange(ctx, sel, v[i])
@@ -56955,7 +56955,7 @@ func (ec *executionContext) unmarshalNUnitDissolveInput2githubᚗcomᚋsodoanᚋ
 }
 
 func (ec *executionContext) marshalNUnitEdge2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge[*org.Unit]) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNUnitEdge2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
@@ -56983,7 +56983,7 @@ func (ec *executionContext) marshalNUnitFigures2githubᚗcomᚋsodoanᚋsodoan�
 }
 
 func (ec *executionContext) marshalNUnitFigures2ᚕgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐUnitᚄ(ctx context.Context, sel ast.SelectionSet, v []report.Unit) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNUnitFigures2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐUnit(ctx, sel, v[i])
@@ -57045,7 +57045,7 @@ func (ec *executionContext) marshalNUnitLineageStep2githubᚗcomᚋsodoanᚋsodo
 }
 
 func (ec *executionContext) marshalNUnitLineageStep2ᚕgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐLineageStepᚄ(ctx context.Context, sel ast.SelectionSet, v []org.LineageStep) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNUnitLineageStep2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐLineageStep(ctx, sel, v[i])
@@ -57092,7 +57092,7 @@ func (ec *executionContext) marshalNUnitRatePayload2ᚖgithubᚗcomᚋsodoanᚋs
 }
 
 func (ec *executionContext) marshalNUnitRating2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋawardᚐUnitRatingᚄ(ctx context.Context, sel ast.SelectionSet, v []*award.UnitRating) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNUnitRating2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋawardᚐUnitRating(ctx, sel, v[i])
@@ -57120,7 +57120,7 @@ func (ec *executionContext) marshalNUnitRatingCount2githubᚗcomᚋsodoanᚋsodo
 }
 
 func (ec *executionContext) marshalNUnitRatingCount2ᚕgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐUnitRatingCountᚄ(ctx context.Context, sel ast.SelectionSet, v []report.UnitRatingCount) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNUnitRatingCount2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐUnitRatingCount(ctx, sel, v[i])
@@ -57242,7 +57242,7 @@ func (ec *executionContext) marshalNUnitUpdatePayload2ᚖgithubᚗcomᚋsodoan�
 }
 
 func (ec *executionContext) marshalNUnitVersion2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐUnitVersionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.UnitVersion) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNUnitVersion2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐUnitVersion(ctx, sel, v[i])
@@ -57266,7 +57266,7 @@ func (ec *executionContext) marshalNUnitVersion2ᚖgithubᚗcomᚋsodoanᚋsodoa
 }
 
 func (ec *executionContext) marshalNUserError2ᚕᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐUserErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNUserError2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋgraphᚋmodelᚐUserError(ctx, sel, v[i])
@@ -57349,7 +57349,7 @@ func (ec *executionContext) marshalNWorkAreaFigures2githubᚗcomᚋsodoanᚋsodo
 }
 
 func (ec *executionContext) marshalNWorkAreaFigures2ᚕgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐAreaᚄ(ctx context.Context, sel ast.SelectionSet, v []report.Area) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNWorkAreaFigures2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋreportᚐArea(ctx, sel, v[i])
@@ -57377,7 +57377,7 @@ func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlge
 }
 
 func (ec *executionContext) marshalN__Directive2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirectiveᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Directive) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx, sel, v[i])
@@ -57421,7 +57421,7 @@ func (ec *executionContext) unmarshalN__DirectiveLocation2ᚕstringᚄ(ctx conte
 }
 
 func (ec *executionContext) marshalN__DirectiveLocation2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__DirectiveLocation2string(ctx, sel, v[i])
@@ -57449,7 +57449,7 @@ func (ec *executionContext) marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlg
 }
 
 func (ec *executionContext) marshalN__InputValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.InputValue) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -57477,7 +57477,7 @@ func (ec *executionContext) marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋg
 }
 
 func (ec *executionContext) marshalN__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Type) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])
@@ -57565,7 +57565,7 @@ func (ec *executionContext) marshalOActivityKind2ᚕgithubᚗcomᚋsodoanᚋsodo
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNActivityKind2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋactivityᚐKind(ctx, sel, v[i])
@@ -57677,7 +57677,7 @@ func (ec *executionContext) marshalOActivityStatus2ᚕgithubᚗcomᚋsodoanᚋso
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNActivityStatus2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋactivityᚐStatus(ctx, sel, v[i])
@@ -57745,7 +57745,7 @@ func (ec *executionContext) marshalOAuditAction2ᚕgithubᚗcomᚋsodoanᚋsodoa
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAuditAction2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋaccountᚐAuditAction(ctx, sel, v[i])
@@ -57857,7 +57857,7 @@ func (ec *executionContext) marshalOCommendationForm2ᚕgithubᚗcomᚋsodoanᚋ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCommendationForm2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋawardᚐForm(ctx, sel, v[i])
@@ -58332,7 +58332,7 @@ func (ec *executionContext) marshalOMember2ᚕᚖgithubᚗcomᚋsodoanᚋsodoan�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMember2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐMember(ctx, sel, v[i])
@@ -58366,7 +58366,7 @@ func (ec *executionContext) marshalOMemberEvent2ᚕᚖgithubᚗcomᚋsodoanᚋso
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMemberEvent2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐEvent(ctx, sel, v[i])
@@ -58507,7 +58507,7 @@ func (ec *executionContext) marshalOMemberPosition2ᚕgithubᚗcomᚋsodoanᚋso
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMemberPosition2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐPosition(ctx, sel, v[i])
@@ -58560,7 +58560,7 @@ func (ec *executionContext) marshalOMemberRating2ᚕᚖgithubᚗcomᚋsodoanᚋs
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMemberRating2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐRating(ctx, sel, v[i])
@@ -58596,7 +58596,7 @@ func (ec *executionContext) marshalOMemberStatus2ᚕgithubᚗcomᚋsodoanᚋsodo
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMemberStatus2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐStatus(ctx, sel, v[i])
@@ -58615,7 +58615,7 @@ func (ec *executionContext) marshalOMemberTransfer2ᚕᚖgithubᚗcomᚋsodoan�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMemberTransfer2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐMemberTransfer(ctx, sel, v[i])
@@ -58674,7 +58674,7 @@ func (ec *executionContext) marshalOParticipation2ᚕᚖgithubᚗcomᚋsodoanᚋ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNParticipation2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋactivityᚐParticipation(ctx, sel, v[i])
@@ -58723,7 +58723,7 @@ func (ec *executionContext) marshalOPartyReferral2ᚕᚖgithubᚗcomᚋsodoanᚋ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPartyReferral2ᚖgithubᚗcomᚋsodoanᚋsodoanᚋinternalᚋmemberᚐPartyReferral(ctx, sel, v[i])
@@ -58834,7 +58834,7 @@ func (ec *executionContext) marshalOPostStatus2ᚕgithubᚗcomᚋsodoanᚋsodoan
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPostStatus2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋnewsᚐStatus(ctx, sel, v[i])
@@ -59052,7 +59052,7 @@ func (ec *executionContext) marshalOUnitLevel2ᚕgithubᚗcomᚋsodoanᚋsodoan�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNUnitLevel2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋorgᚐLevel(ctx, sel, v[i])
@@ -59140,7 +59140,7 @@ func (ec *executionContext) marshalOWorkArea2ᚕgithubᚗcomᚋsodoanᚋsodoan�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNWorkArea2githubᚗcomᚋsodoanᚋsodoanᚋinternalᚋactivityᚐWorkArea(ctx, sel, v[i])
@@ -59202,7 +59202,7 @@ func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgq
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__EnumValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValue(ctx, sel, v[i])
@@ -59221,7 +59221,7 @@ func (ec *executionContext) marshalO__Field2ᚕgithubᚗcomᚋ99designsᚋgqlgen
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Field2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐField(ctx, sel, v[i])
@@ -59240,7 +59240,7 @@ func (ec *executionContext) marshalO__InputValue2ᚕgithubᚗcomᚋ99designsᚋg
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -59259,7 +59259,7 @@ func (ec *executionContext) marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgen�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])

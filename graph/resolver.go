@@ -20,6 +20,7 @@ import (
 )
 
 //go:generate go tool gqlgen generate
+//go:generate go run ../internal/tools/seqlists generated.go concurrent_gen.go
 
 // Resolver holds the services the resolvers call; nothing else, so every
 // request's state lives in its context.

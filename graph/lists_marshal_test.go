@@ -1,0 +1,65 @@
+package graph
+
+import (
+	"testing"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2"
+	"github.com/vektah/gqlparser/v2/ast"
+)
+
+// A list is marshalled in turn only when nothing selected below its
+// elements is resolved concurrently; otherwise, and for lists of an
+// interface, the elements keep goroutines of their own, so that their
+// loaders wait together.
+func TestPlainBelow(t *testing.T) {
+	schema := NewExecutableSchema(Config{}).Schema()
+	for _, c := range []struct {
+		name, query string
+		plain       bool
+	}{
+		{"names of participants", `query { activity(id: "x") { participants { edges { node { role member { fullName } } } } } }`, true},
+		{"an activity per participation", `query { activity(id: "x") { participants { edges { node { activity { title } } } } } }`, false},
+		{"behind a fragment", `query { activity(id: "x") { participants { edges { ...e } } } } fragment e on ParticipationEdge { node { activity { title } } }`, false},
+		{"skipped", `query { activity(id: "x") { participants { edges { node { role activity @skip(if: true) { title } } } } } }`, true},
+		{"the ids' resolver", `query { activity(id: "x") { participants { edges { node { member { id } } } } } }`, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			doc, errs := gqlparser.LoadQuery(schema, c.query)
+			if errs != nil {
+				t.Fatal(errs)
+			}
+			oc := &graphql.OperationContext{Doc: doc, Operation: doc.Operations[0], Variables: map[string]any{}}
+			edges := find(doc.Operations[0].SelectionSet, "edges")
+			if edges == nil {
+				t.Fatal("no edges field")
+			}
+			if got := plainBelow(oc, edges.Definition.Type.Name(), edges.SelectionSet, 0); got != c.plain {
+				t.Errorf("plain = %v, want %v", got, c.plain)
+			}
+		})
+	}
+	if plainBelow(&graphql.OperationContext{}, "Node", nil, 0) {
+		t.Error("an interface's list counts as plain")
+	}
+}
+
+// find is the first field named name in sel, at any depth.
+func find(sel ast.SelectionSet, name string) *ast.Field {
+	for _, s := range sel {
+		switch x := s.(type) {
+		case *ast.Field:
+			if x.Name == name {
+				return x
+			}
+			if f := find(x.SelectionSet, name); f != nil {
+				return f
+			}
+		case *ast.FragmentSpread:
+			if f := find(x.Definition.SelectionSet, name); f != nil {
+				return f
+			}
+		}
+	}
+	return nil
+}
