@@ -25,7 +25,7 @@ func TestPlainBelow(t *testing.T) {
 		{"the ids' resolver", `query { activity(id: "x") { participants { edges { node { member { id } } } } } }`, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			doc, errs := gqlparser.LoadQuery(schema, c.query)
+			doc, errs := gqlparser.LoadQueryWithRules(schema, c.query, nil)
 			if errs != nil {
 				t.Fatal(errs)
 			}
