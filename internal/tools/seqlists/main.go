@@ -9,7 +9,9 @@
 //     ResolveConcurrently), read from the generated code itself;
 //   - points the generated list marshalling at marshalList (graph/lists_marshal.go),
 //     which marshals a list in turn when nothing selected below its elements
-//     is concurrent, and as gqlgen does otherwise.
+//     is concurrent, and as gqlgen does otherwise;
+//   - points each object's @defer group at newDeferredGroup, which builds
+//     the object's path only for an operation that can defer.
 //
 // Usage: go run ./internal/tools/seqlists graph/generated.go graph/concurrent_gen.go
 package main
@@ -52,6 +54,7 @@ func run(generated, table string) error {
 		return fmt.Errorf("%s has no list marshalling to point at marshalList: has gqlgen changed?", generated)
 	}
 	src = bytes.ReplaceAll(src, []byte(call), []byte("marshalList("))
+	src = bytes.ReplaceAll(src, []byte("graphql.NewDeferredGroup(ctx)"), []byte("newDeferredGroup(ctx)"))
 	if err := os.WriteFile(generated, src, 0o644); err != nil {
 		return err
 	}
