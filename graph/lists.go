@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"fmt"
+	"github.com/99designs/gqlgen/graphql"
 	"strings"
 	"unicode/utf8"
 
@@ -110,6 +111,34 @@ func listed[T any](first *int32, after *string, read func(page.Request) (page.Pa
 	return connection(list, err, count)
 }
 
+// listedLazily is listed for lists whose page needs no check of its own:
+// a query that selects only the count (a dashboard's tile) reads no page.
+func listedLazily[T any](ctx context.Context, first *int32, after *string, read func(page.Request) (page.Page[T], error),
+	count func(context.Context) (int, error)) (*model.Connection[T], error) {
+	if after != nil || pageSelected(ctx) { // a cursor is checked by reading its page
+		return listed(first, after, read, count)
+	}
+	if _, err := page.New(first, after); err != nil {
+		return nil, err
+	}
+	return model.NewConnection(page.Page[T]{}, count), nil
+}
+
+// pageSelected reports whether the connection field of ctx selects
+// anything but its count.
+func pageSelected(ctx context.Context) bool {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || fc.Field.Definition == nil {
+		return true
+	}
+	for _, f := range graphql.CollectFieldsCtx(ctx, []string{fc.Field.Definition.Type.Name()}) {
+		if f.Name != "totalCount" && f.Name != "__typename" {
+			return true
+		}
+	}
+	return false
+}
+
 func unitFilter(in *model.UnitFilter) (org.Filter, error) {
 	return decodeFilter(in, func(in *model.UnitFilter, a *filterArgs) org.Filter {
 		f := org.Filter{WithinUnitID: a.id(model.KindUnit, value(in.WithinUnitID)),
@@ -123,7 +152,7 @@ func unitFilter(in *model.UnitFilter) (org.Filter, error) {
 }
 
 func (r *Resolver) listUnits(ctx context.Context, f org.Filter, first *int32, after *string) (*model.UnitConnection, error) {
-	return listed(first, after, func(p page.Request) (page.Page[*org.Unit], error) {
+	return listedLazily(ctx, first, after, func(p page.Request) (page.Page[*org.Unit], error) {
 		return r.UnitStore.List(ctx, f, p)
 	}, func(ctx context.Context) (int, error) { return r.UnitStore.Count(ctx, f) })
 }
@@ -239,7 +268,7 @@ func activityFilter(in *model.ActivityFilter) (activity.Filter, error) {
 }
 
 func (r *Resolver) listActivities(ctx context.Context, f activity.Filter, order *activity.Order, first *int32, after *string) (*model.ActivityConnection, error) {
-	return listed(first, after, func(p page.Request) (page.Page[*activity.Activity], error) {
+	return listedLazily(ctx, first, after, func(p page.Request) (page.Page[*activity.Activity], error) {
 		return r.ActivityStore.List(ctx, f, orderOr(order, activity.NewestFirst), p)
 	}, func(ctx context.Context) (int, error) { return r.ActivityStore.Count(ctx, f) })
 }
