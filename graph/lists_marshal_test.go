@@ -22,7 +22,8 @@ func TestPlainBelow(t *testing.T) {
 		{"an activity per participation", `query { activity(id: "x") { participants { edges { node { activity { title } } } } } }`, false},
 		{"behind a fragment", `query { activity(id: "x") { participants { edges { ...e } } } } fragment e on ParticipationEdge { node { activity { title } } }`, false},
 		{"skipped", `query { activity(id: "x") { participants { edges { node { role activity @skip(if: true) { title } } } } } }`, true},
-		{"the ids' resolver", `query { activity(id: "x") { participants { edges { node { member { id } } } } } }`, false},
+		{"ids, encoded in place", `query { activity(id: "x") { participants { edges { node { member { id fullName } } } } } }`, true},
+		{"each member's unit", `query { activity(id: "x") { participants { edges { node { member { unit { name } } } } } } }`, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			doc, errs := gqlparser.LoadQueryWithRules(schema, c.query, nil)

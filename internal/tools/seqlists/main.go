@@ -10,6 +10,7 @@
 //   - points the generated list marshalling at marshalList (graph/lists_marshal.go),
 //     which marshals a list in turn when nothing selected below its elements
 //     is concurrent, and as gqlgen does otherwise;
+//   - resolves id fields in place: their resolvers only encode a key;
 //   - points each object's @defer group at newDeferredGroup, which builds
 //     the object's path only for an operation that can defer.
 //
@@ -24,6 +25,7 @@ import (
 	"go/parser"
 	"go/token"
 	"os"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -45,6 +47,7 @@ func run(generated, table string) error {
 	if err != nil {
 		return err
 	}
+	src = idInPlace.ReplaceAll(src, []byte(idInPlaceWith))
 	fields, err := concurrentFields(src)
 	if err != nil {
 		return err
@@ -60,6 +63,16 @@ func run(generated, table string) error {
 	}
 	return os.WriteFile(table, tableSource(fields), 0o644)
 }
+
+// idInPlace is a non-null id field that gqlgen resolves concurrently
+// because its resolver encodes a global ID; the encoding waits on nothing,
+// so it is resolved in place, as gqlgen resolves plain fields. Every id
+// resolver is model.EncodeID of the object's key (graph/*.resolvers.go).
+var idInPlace = regexp.MustCompile(`(?m)^(\t+)case "id":\n\t+out\.ResolveConcurrently\(ec\.OperationContext, &deferred, i,\n` +
+	`\t+true, true,\n\t+func\(ctx context\.Context\) graphql\.Marshaler \{\n\t+return (ec\._[A-Za-z]+_id\(ctx, field, obj\))\n\t+\}\)\n`)
+
+const idInPlaceWith = "${1}case \"id\": // an encoding: resolved in place (internal/tools/seqlists)\n" +
+	"${1}\tout.Values[i] = ${2}\n${1}\tif out.Values[i] == graphql.Null {\n${1}\t\tatomic.AddUint32(&out.Invalids, 1)\n${1}\t}\n"
 
 // concurrentFields reads, from each generated object marshaller
 // (func (ec *executionContext) _Type(ctx, sel, obj)), the cases of its
