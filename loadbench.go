@@ -465,7 +465,7 @@ func benchQueries(t benchTargets) []loadbench.Query {
 			SQL:  []string{`SELECT m.full_name, m.position, u.name FROM members m JOIN units u ON u.id = m.unit_id WHERE m.id = $1`},
 			Args: [][]any{{t.member}}},
 		{Name: "6 branch's newest activities", GraphQL: `query($u: ID!) { activities(filter: {unitId: $u}, first: 20) { edges { node {
-				title startsOn participants(first: 50) { edges { node { member { fullName } } } } } } } }`,
+				id title startsOn participants(first: 50) { edges { node { member { id fullName } } } } } } } }`,
 			Variables: map[string]any{"u": unit(t.branch)},
 			Answer: answer(func(d struct {
 				Activities struct {
@@ -493,7 +493,7 @@ func benchQueries(t benchTargets) []loadbench.Query {
 			}),
 			Peer: &loadbench.PeerQuery{GraphQL: `query($u: BigInt!) { unitByRowId(rowId: $u) {
 					activitiesByUnitId(first: 20, orderBy: [STARTS_ON_DESC, ROW_ID_DESC]) { nodes {
-						title startsOn participationsByActivityId(first: 50) { nodes { memberByMemberId { fullName } } } } } } }`,
+						id title startsOn participationsByActivityId(first: 50) { nodes { memberByMemberId { id fullName } } } } } } }`,
 				Variables: map[string]any{"u": strconv.FormatInt(t.branch, 10)},
 				Answer: answer(func(d struct {
 					UnitByRowID struct {
