@@ -336,3 +336,45 @@ func TestRefusedPledgesPageReadsNothing(t *testing.T) {
 		t.Errorf("statements: %d without pledges, %d for a refused page (want the same), %d for a page (want one more)", without, refused, read)
 	}
 }
+
+// A list asked only for its count reads no page: fewer statements than
+// the same list with its edges, and the same count; a fragment selecting
+// the edges still reads them.
+func TestCountOnlyLists(t *testing.T) {
+	t.Parallel()
+	tr := newTree(t)
+	for _, title := range []string{"Ngày Chủ nhật xanh", "Hiến máu nhân đạo", "Tiếp sức mùa thi"} {
+		tr.env.MustMutate(t, "activityCreate", "ActivityCreateInput", "activity { id }", map[string]any{"unitId": tr.branchA,
+			"title": title, "kind": "VOLUNTEER_WORK", "workArea": "YOUTH_VOLUNTEERING", "startsOn": "2022-04-10"}, nil)
+	}
+	ask := func(q string) (int, int, int) {
+		t.Helper()
+		resp := tr.env.Do(t, q, map[string]any{"u": tr.bloc})
+		if len(resp.Errors) > 0 {
+			t.Fatalf("%+v", resp.Errors)
+		}
+		var out struct {
+			Activities struct {
+				TotalCount int
+				Edges      []json.RawMessage
+			}
+		}
+		if err := json.Unmarshal(resp.Data, &out); err != nil {
+			t.Fatal(err)
+		}
+		return out.Activities.TotalCount, len(out.Activities.Edges), statements(t, tr.env, resp.RequestID)
+	}
+	count, noEdges, countOnly := ask(`query($u: ID!) { activities(filter: {unitId: $u}) { totalCount } }`)
+	full, edges, withPage := ask(`query($u: ID!) { activities(filter: {unitId: $u}) { totalCount ... on ActivityConnection { edges { node { title } } } } }`)
+	if count != 3 || full != 3 || noEdges != 0 || edges != 3 {
+		t.Errorf("counts %d and %d, edges %d and %d", count, full, noEdges, edges)
+	}
+	if countOnly >= withPage {
+		t.Errorf("the count alone sent %d statements, the count and the page %d: the page was read for nothing", countOnly, withPage)
+	}
+	var units struct{ Units struct{ TotalCount int } }
+	tr.env.MustDo(t, `query($u: ID!) { units(filter: {withinUnitId: $u}) { totalCount } }`, map[string]any{"u": tr.bloc}, &units)
+	if units.Units.TotalCount < 3 {
+		t.Errorf("units below the bloc: %d", units.Units.TotalCount)
+	}
+}

@@ -245,29 +245,3 @@ func TestSubmittedRollup(t *testing.T) {
 		t.Errorf("the roll-up's total: %+v, want %d members", r.Total, want)
 	}
 }
-
-// A list asked only for its count reads no page, and still counts what a
-// full read lists; a fragment selecting the edges still gets them.
-func TestCountOnlyLists(t *testing.T) {
-	t.Parallel()
-	tr := newTree(t)
-	for _, title := range []string{"Ngày Chủ nhật xanh", "Hiến máu nhân đạo", "Tiếp sức mùa thi"} {
-		tr.env.MustMutate(t, "activityCreate", "ActivityCreateInput", "activity { id }", map[string]any{"unitId": tr.branchA,
-			"title": title, "kind": "VOLUNTEER_WORK", "workArea": "YOUTH_VOLUNTEERING", "startsOn": "2022-04-10"}, nil)
-	}
-	var out struct {
-		Count struct{ TotalCount int }
-		Full  struct {
-			TotalCount int
-			Edges      []struct{ Node struct{ Title string } }
-		}
-		Units struct{ TotalCount int }
-	}
-	tr.env.MustDo(t, `query($u: ID!) {
-		count: activities(filter: {unitId: $u}) { totalCount }
-		full: activities(filter: {unitId: $u}) { totalCount ... on ActivityConnection { edges { node { title } } } }
-		units(filter: {withinUnitId: $u}) { totalCount } }`, map[string]any{"u": tr.bloc}, &out)
-	if out.Count.TotalCount != 3 || out.Full.TotalCount != 3 || len(out.Full.Edges) != 3 || out.Units.TotalCount < 3 {
-		t.Errorf("counts %+v", out)
-	}
-}

@@ -166,7 +166,7 @@ func toUnitOf(s *report.Submission) int64 {
 // "-da-nop-5" for submission 5 as handed in.
 func fileName(e *report.Export) string {
 	kind := map[report.Period]string{report.WholeYear: "tong-ket-nam", report.FirstHalf: "so-ket-6-thang-dau-nam",
-		report.Q1: "quy-1-nam", report.Q2: "quy-2-nam", report.Q3: "quy-3-nam", report.Q4: "quy-4-nam"}[e.Period]
+		report.Q1: "quy-1-nam", report.Q2: "quy-2-nam", report.Q3: "quy-3-nam", report.Q4: "quy-4-nam"}[e.Period()]
 	if kind == "" {
 		kind = e.From.Format("02-01") + "-den-" + e.Date.Format("02-01") + "-nam"
 	}

@@ -18,10 +18,8 @@ import (
 type Export struct {
 	*Report
 	Details
-	// Key is the report's unit and days as asked, Period the standard
-	// period they make ("" for other days).
-	Key    ExportKey
-	Period Period
+	// Key is the report's unit and days as asked.
+	Key ExportKey
 	// Document is the report's number, place, date and recipients (nil:
 	// none written), Texts what the secretary wrote by section (WORK_AREA
 	// texts as "WORK_AREA/<area>").
@@ -83,6 +81,9 @@ func (k ExportKey) Period() Period {
 	}
 	return ""
 }
+
+// Period is the standard period the export's days are, "" for other days.
+func (e *Export) Period() Period { return e.Key.Period() }
 
 // KeyOf is the export key of a standard period of a unit's year.
 func KeyOf(k DocumentKey) ExportKey {
@@ -149,7 +150,7 @@ func (s *Store) Export(ctx context.Context, k ExportKey) (*Export, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Export{Key: k, Period: k.Period(), Details: Details{Names: map[int64]string{}, PledgeTitles: map[int64]string{}}, Generated: s.now()}
+	e := &Export{Key: k, Details: Details{Names: map[int64]string{}, PledgeTitles: map[int64]string{}}, Generated: s.now()}
 	parts := All
 	parts.Attendances = true // the people list
 	r, err := s.period(ctx, k.UnitID, k.Year, from, asOf, parts, func(b *pgx.Batch, r *Report) {
@@ -180,7 +181,7 @@ func (s *Store) Export(ctx context.Context, k ExportKey) (*Export, error) {
 // before its lists were kept (migration 47) lists them as they are now.
 func (s *Store) SubmittedExport(ctx context.Context, sub *Submission) (*Export, error) {
 	k := KeyOf(DocumentKey{UnitID: sub.UnitID, Year: int(sub.Year), Period: sub.Period})
-	e := &Export{Key: k, Period: sub.Period, Report: sub.Figures, Submission: sub, Generated: sub.SubmittedAt}
+	e := &Export{Key: k, Report: sub.Figures, Submission: sub, Generated: sub.SubmittedAt}
 	kept, err := s.submittedDetails(ctx, sub.ID)
 	if err != nil {
 		return nil, err
@@ -354,8 +355,8 @@ func (e *Export) queueDues(b *pgx.Batch, unitID int64, start, end time.Time) {
 // (nothing for other days) and the targets of Part II.
 func (s *Store) documentParts(ctx context.Context, e *Export) error {
 	e.Texts = map[string]string{}
-	if e.Period != "" {
-		doc, err := s.DocumentOf(ctx, DocumentKey{UnitID: e.Key.UnitID, Year: e.Key.Year, Period: e.Period})
+	if period := e.Period(); period != "" {
+		doc, err := s.DocumentOf(ctx, DocumentKey{UnitID: e.Key.UnitID, Year: e.Key.Year, Period: period})
 		if err != nil {
 			return err
 		}
@@ -369,7 +370,7 @@ func (s *Store) documentParts(ctx context.Context, e *Export) error {
 		}
 	}
 	e.TargetsYear = e.Key.Year
-	if e.Period == WholeYear {
+	if e.Period() == WholeYear {
 		e.TargetsYear++
 	}
 	var err error

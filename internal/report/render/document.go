@@ -39,10 +39,10 @@ func formOf(e *report.Export) form {
 	f := form{Number: "Số:       -BC/", Stamp: stamp(e.Submission)}
 	f.This, f.Next, f.Column = periodWords(e)
 	f.Unit = "kỳ"
-	if e.Period == report.WholeYear {
+	if e.Period() == report.WholeYear {
 		f.Unit = "năm"
 	}
-	switch e.Period {
+	switch e.Period() {
 	case report.WholeYear:
 		f.Title = "Tổng kết công tác Đoàn và phong trào thanh thiếu nhi " + f.This + ", phương hướng nhiệm vụ " + f.Next
 	case report.FirstHalf:
@@ -92,14 +92,14 @@ var quarterNames = map[report.Period]string{report.Q1: "I", report.Q2: "II", rep
 // Part II plans, and the head of the period's column of figures.
 func periodWords(e *report.Export) (this, next, column string) {
 	y := e.Year
-	switch e.Period {
+	switch e.Period() {
 	case report.WholeYear:
 		return fmt.Sprintf("năm %d", y), fmt.Sprintf("năm %d", y+1), fmt.Sprintf("Năm %d", y)
 	case report.FirstHalf:
 		return fmt.Sprintf("6 tháng đầu năm %d", y), fmt.Sprintf("6 tháng cuối năm %d", y), fmt.Sprintf("6 tháng đầu năm %d", y)
 	case report.Q1, report.Q2, report.Q3:
-		q := quarterNames[e.Period]
-		after := map[report.Period]string{report.Q1: "II", report.Q2: "III", report.Q3: "IV"}[e.Period]
+		q := quarterNames[e.Period()]
+		after := map[report.Period]string{report.Q1: "II", report.Q2: "III", report.Q3: "IV"}[e.Period()]
 		return fmt.Sprintf("quý %s năm %d", q, y), fmt.Sprintf("quý %s năm %d", after, y), fmt.Sprintf("Quý %s/%d", q, y)
 	case report.Q4:
 		return fmt.Sprintf("quý IV năm %d", y), fmt.Sprintf("quý I năm %d", y+1), fmt.Sprintf("Quý IV/%d", y)
