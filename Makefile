@@ -55,12 +55,14 @@ test-browser:
 ## (sodoan_bench, made on first use; results also in bench-results.txt) beside PostGraphile 5 on the same
 ## database (bench/postgraphile, npm ci on first use) in alternating rounds, then every report section and
 ## the writes the kept figures cost, at 100,000 members and at 1,000,000 (sodoan_bench_1m, kept for
-## reuse; its first build takes about three minutes). Takes a quarter of an hour.
+## reuse; its first build takes about a quarter of an hour), and the executed plan of every statement
+## behind those reads at 1,000,000 members (bench-plans.txt). Takes half an hour once the data exists.
 bench: build
 	$(GO) test -run '^$$' -bench . -benchtime 10x ./...
 	DATABASE_NAME=$${BENCH_DATABASE_NAME:-sodoan_bench} DEMO_DATA=off LOG_LEVEL=warn ./$(BIN) loadbench --members $${BENCH_MEMBERS:-100000} --peer bench/postgraphile
 	DATABASE_NAME=$${BENCH_DATABASE_NAME:-sodoan_bench} DEMO_DATA=off LOG_LEVEL=warn ./$(BIN) reportbench --members $${BENCH_MEMBERS:-100000}
 	DATABASE_NAME=$${BENCH_1M_DATABASE_NAME:-sodoan_bench_1m} DEMO_DATA=off LOG_LEVEL=warn ./$(BIN) reportbench --members 1000000 --runs 3
+	DATABASE_NAME=$${BENCH_1M_DATABASE_NAME:-sodoan_bench_1m} DEMO_DATA=off LOG_LEVEL=warn ./$(BIN) planbench --members 1000000 --out bench-plans.txt
 
 ## generate: regenerate gqlgen's code from graph/*.graphqls (lists of plain data marshalled in turn: internal/tools/seqlists), and schema.graphql (the SDL frontend tools read)
 generate:

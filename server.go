@@ -10,6 +10,7 @@
 //	server gendata [--members N] [--seed S]  province-sized data for benchmarks
 //	server figures verify|rebuild [--unit ID] [--year Y]  check or repair the kept report figures
 //	server reportbench [--members N] [--runs R] [--only sections|writes]  time every report section
+//	server planbench [--members N] [--out FILE]  the executed plan of every dashboard and report statement
 //	server user create --username U --name N (--admin | --officer-of UNIT) [--email E]
 //	                                  create an account; the password is read from the terminal or stdin
 //	server schema                     print the GraphQL schema as one SDL file (schema.graphql)
@@ -85,6 +86,9 @@ const usage = `usage:
                                     (exit 1 on a difference), or recompute them
   server reportbench [--members N] [--runs R] [--only sections|writes]
                                     every section of the yearly report for a branch, a bloc and the province
+  server planbench [--members N] [--out FILE]
+                                    the executed plan of every statement behind the dashboard queries and the
+                                    report sections (EXPLAIN ANALYZE by auto_explain), flagging wide reads
   server user create --username U --name N (--admin | --officer-of UNIT_ID) [--email E]
                                     create an account; password from the terminal or stdin
   server schema                     print the GraphQL schema (SDL) that schema.graphql holds
@@ -140,6 +144,8 @@ func run(ctx context.Context, args []string, environ map[string]string, stdin io
 		return figuresCommand(ctx, cfg, log, args, stdout)
 	case "reportbench":
 		return reportbenchCommand(ctx, cfg, log, args, stdout)
+	case "planbench":
+		return planbenchCommand(ctx, cfg, log, args, stdout)
 	case "gendata":
 		return gendataCommand(ctx, cfg, log, args, stdout)
 	case "seed":
