@@ -17,11 +17,13 @@ import (
 // (about 15 ms a section at a province of 22,000 units, where the rows it
 // then read took 5). Of the report's own scope, each has the breakdown row
 // it falls in (row_unit): the unit directly below the root it lies under
-// (a path's labels are its units' ids), or the root itself.
+// (a path's labels are its units' ids), or the root itself; the root's
+// depth is read from its version ($1 the root, $2 the report's day), not
+// found among the scope's rows.
 const keptUnitsSQL = `INSERT INTO report_kept_units
 	SELECT s.y, s.unit_id, s.level <> 'BRANCH' AS rolled,
 		CASE WHEN s.y = 0 THEN coalesce((string_to_array(s.path::text, '.'))[
-			(SELECT nlevel(r.path) + 1 FROM report_scope r WHERE r.y = 0 AND r.root)]::bigint, s.unit_id) END AS row_unit
+			(SELECT nlevel(r.path) + 1 FROM unit_versions r WHERE r.unit_id = $1 AND r.during @> $2::date)]::bigint, s.unit_id) END AS row_unit
 	FROM report_scope s
 	WHERE s.level <> 'BRANCH' OR (s.root AND NOT EXISTS (SELECT 1 FROM report_scope p
 		WHERE p.y = s.y AND p.unit_id = s.parent_id AND p.level <> 'BRANCH'))`

@@ -763,14 +763,14 @@ func queueBreakdown(b *pgx.Batch, r *Report, t tables) {
 			WHERE s.figure IN ` + breakdownFiguresRead + ` GROUP BY 1),`
 	}
 	b.Queue(`WITH sc AS (SELECT * FROM `+t.scope+` x),
-		top AS (SELECT nlevel(path) + 1 AS depth FROM sc WHERE unit_id = $1),
-		rows AS (SELECT unit_id AS id, path, level, name, unit_id = $1 AS own FROM sc WHERE parent_id = $1 OR unit_id = $1),
+		top AS (SELECT nlevel(path) + 1 AS depth FROM unit_versions WHERE unit_id = $1 AND during @> $2::date),
+		rows AS (SELECT unit_id AS id, path, level, name, unit_id = $1 AS own FROM `+t.scope+` x WHERE parent_id = $1 OR unit_id = $1),
 		`+keyed+`
 		`+members+`
 		SELECT rows.id, rows.name, rows.own, coalesce(m.n, 0), coalesce(k.activities, 0)::int, coalesce(k.attendances, 0)::int,
 			coalesce(k.hours, 0)::float8, coalesce(k.value, 0)::bigint
 		FROM rows LEFT JOIN m ON m.key = rows.path LEFT JOIN k ON k.key = rows.path
-		ORDER BY rows.own DESC, rows.level, rows.name, rows.id`, r.UnitID).Query(func(rows pgx.Rows) error {
+		ORDER BY rows.own DESC, rows.level, rows.name, rows.id`, r.UnitID, r.Date).Query(func(rows pgx.Rows) error {
 		var u Unit
 		var own bool
 		_, err := pgx.ForEachRow(rows, []any{&u.UnitID, &u.Name, &own, &u.Members, &u.Activities, &u.Participations, &u.VolunteerHours, &u.ContributionValue}, func() error {

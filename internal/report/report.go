@@ -542,7 +542,7 @@ func queueTables(cur *Report, parts Parts, now tables, prev *Report, prevParts P
 	// a table another statement reads is made in the round trip before.
 	scope.Queue(scopeSQL, cur.UnitID, cur.Date, prevEnd, start, withPrev)
 	scope.Queue(`ANALYZE report_scope`)
-	units.Queue(keptUnitsSQL)
+	units.Queue(keptUnitsSQL, cur.UnitID, cur.Date)
 	units.Queue(`ANALYZE report_kept_units`)
 	switch {
 	case now.byRow != "":
