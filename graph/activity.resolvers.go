@@ -34,7 +34,7 @@ func (r *activityResolver) Guests(ctx context.Context, obj *activity.Activity) (
 
 func (r *activityResolver) Participants(ctx context.Context, obj *activity.Activity, first *int32, after *string) (*model.Connection[*activity.Participation], error) {
 	l := loaders(ctx)
-	return seenList(ctx, obj.ID, first, after, l.Participants, l.ParticipantCount, func(ctx context.Context) (int, error) {
+	return seenList(ctx, obj.ID, first, after, l.Participants.Loader, l.ParticipantCount, func(ctx context.Context) (int, error) {
 		t, err := loaders(ctx).Totals.Load(ctx, obj.ID)
 		return t.Participants, err
 	}, func(viewer *access.Principal, p page.Request) (page.Page[*activity.Participation], error) {

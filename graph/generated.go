@@ -44704,18 +44704,39 @@ func (ec *executionContext) _Activity(ctx context.Context, sel ast.SelectionSet,
 					return ec._Activity_guests(ctx, field, obj)
 				})
 		case "participants":
+			if len(field.Deferrables) == 0 && atHand(ctx, obj, "participants") { // loaded for its list: in place (internal/tools/seqlists)
+				out.Values[i] = ec._Activity_participants(ctx, field, obj)
+				if out.Values[i] == graphql.Null {
+					atomic.AddUint32(&out.Invalids, 1)
+				}
+				break
+			}
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Activity_participants(ctx, field, obj)
 				})
 		case "participantCount":
+			if len(field.Deferrables) == 0 && atHand(ctx, obj, "participantCount") { // loaded for its list: in place (internal/tools/seqlists)
+				out.Values[i] = ec._Activity_participantCount(ctx, field, obj)
+				if out.Values[i] == graphql.Null {
+					atomic.AddUint32(&out.Invalids, 1)
+				}
+				break
+			}
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Activity_participantCount(ctx, field, obj)
 				})
 		case "volunteerHours":
+			if len(field.Deferrables) == 0 && atHand(ctx, obj, "volunteerHours") { // loaded for its list: in place (internal/tools/seqlists)
+				out.Values[i] = ec._Activity_volunteerHours(ctx, field, obj)
+				if out.Values[i] == graphql.Null {
+					atomic.AddUint32(&out.Invalids, 1)
+				}
+				break
+			}
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
@@ -44728,6 +44749,13 @@ func (ec *executionContext) _Activity(ctx context.Context, sel ast.SelectionSet,
 					return ec._Activity_contributions(ctx, field, obj)
 				})
 		case "contributionTotal":
+			if len(field.Deferrables) == 0 && atHand(ctx, obj, "contributionTotal") { // loaded for its list: in place (internal/tools/seqlists)
+				out.Values[i] = ec._Activity_contributionTotal(ctx, field, obj)
+				if out.Values[i] == graphql.Null {
+					atomic.AddUint32(&out.Invalids, 1)
+				}
+				break
+			}
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {

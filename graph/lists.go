@@ -268,9 +268,10 @@ func activityFilter(in *model.ActivityFilter) (activity.Filter, error) {
 }
 
 func (r *Resolver) listActivities(ctx context.Context, f activity.Filter, order *activity.Order, first *int32, after *string) (*model.ActivityConnection, error) {
-	return listedLazily(ctx, first, after, func(p page.Request) (page.Page[*activity.Activity], error) {
+	conn, err := listedLazily(ctx, first, after, func(p page.Request) (page.Page[*activity.Activity], error) {
 		return r.ActivityStore.List(ctx, f, orderOr(order, activity.NewestFirst), p)
 	}, func(ctx context.Context) (int, error) { return r.ActivityStore.Count(ctx, f) })
+	return prefetchActivities(ctx, conn), err
 }
 
 // nestedActivities is the activity list of a unit or a campaign: first
@@ -285,7 +286,7 @@ func (r *Resolver) nestedActivities(ctx context.Context, parent activity.Parent,
 		lists = loaders(ctx).CampaignActivities
 	}
 	args := loader.ActivityList{Filter: f, Order: orderOr(order, activity.NewestFirst)}
-	return nested(first, after, func(first int) (page.Page[*activity.Activity], error) {
+	conn, err := nested(first, after, func(first int) (page.Page[*activity.Activity], error) {
 		args.First = first
 		return lists.Page(ctx, id, args)
 	}, func(ctx context.Context) (int, error) {
@@ -298,6 +299,10 @@ func (r *Resolver) nestedActivities(ctx context.Context, parent activity.Parent,
 		}
 		return r.listActivities(ctx, f, order, first, after)
 	})
+	if err != nil || after != nil {
+		return conn, err // a later page: listActivities prefetched it
+	}
+	return prefetchActivities(ctx, conn), nil
 }
 
 func commendationFilter(in *model.CommendationFilter) (award.Filter, error) {

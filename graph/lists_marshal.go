@@ -46,23 +46,25 @@ func plainElements(ctx context.Context) bool {
 	if fc == nil || fc.Field.Field == nil || fc.Field.Definition == nil || !graphql.HasOperationContext(ctx) {
 		return false
 	}
-	return plainBelow(graphql.GetOperationContext(ctx), fc.Field.Definition.Type.Name(), fc.Field.Selections, 0)
+	return plainBelow(graphql.GetOperationContext(ctx), fc.Field.Definition.Type.Name(), fc.Field.Selections, 0, atHandBelow(ctx, fc))
 }
 
 // plainBelow reports whether sel, on typeName, selects only fields gqlgen
 // resolves in place, down to the leaves. Interfaces and unions (not in
 // concurrentFields), deferred fragments and very deep selections count
-// as not plain: the concurrent way is always correct.
-func plainBelow(oc *graphql.OperationContext, typeName string, sel ast.SelectionSet, depth int) bool {
+// as not plain: the concurrent way is always correct. atHand are the
+// fields the list's resolver loaded for its nodes (the elements, or the
+// nodes of its edges: depth 0 or 1), which they resolve in place too.
+func plainBelow(oc *graphql.OperationContext, typeName string, sel ast.SelectionSet, depth int, atHand map[string]bool) bool {
 	concurrent, isObject := concurrentFields[typeName]
 	if !isObject || depth > 12 {
 		return false
 	}
 	for _, f := range graphql.CollectFields(oc, sel, []string{typeName}) {
-		if concurrent[f.Name] || len(f.Deferrables) > 0 {
+		if concurrent[f.Name] && !(depth <= 1 && atHand[f.Name]) || len(f.Deferrables) > 0 {
 			return false
 		}
-		if len(f.Selections) > 0 && (f.Definition == nil || !plainBelow(oc, f.Definition.Type.Name(), f.Selections, depth+1)) {
+		if len(f.Selections) > 0 && (f.Definition == nil || !plainBelow(oc, f.Definition.Type.Name(), f.Selections, depth+1, atHand)) {
 			return false
 		}
 	}

@@ -35,12 +35,12 @@ func TestPlainBelow(t *testing.T) {
 			if edges == nil {
 				t.Fatal("no edges field")
 			}
-			if got := plainBelow(oc, edges.Definition.Type.Name(), edges.SelectionSet, 0); got != c.plain {
+			if got := plainBelow(oc, edges.Definition.Type.Name(), edges.SelectionSet, 0, nil); got != c.plain {
 				t.Errorf("plain = %v, want %v", got, c.plain)
 			}
 		})
 	}
-	if plainBelow(&graphql.OperationContext{}, "Node", nil, 0) {
+	if plainBelow(&graphql.OperationContext{}, "Node", nil, 0, nil) {
 		t.Error("an interface's list counts as plain")
 	}
 }

@@ -1,8 +1,11 @@
 package graph_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -78,6 +81,9 @@ func TestNoNPlusOne(t *testing.T) {
 		"units with their members and activities": `query($n: Int) { units(first: $n) { edges { node { name
 			members(filter: {statuses: [ACTIVE]}, first: 3) { totalCount edges { node { fullName } } }
 			activities(filter: {year: 2022}, first: 2) { totalCount edges { node { title } } } } } } }`,
+		"units with their activities' figures": `query($n: Int) { units(first: $n) { edges { node { name
+			activities(first: 2) { edges { node { title participantCount volunteerHours
+				participants(first: 2) { edges { node { member { fullName } } } } } } } } } } }`,
 		"campaigns with their activities": `query($n: Int) { campaigns(first: $n) { edges { node { name
 			activities(first: 3) { totalCount edges { node { title } } } } } } }`,
 		"units with stats": `query($n: Int) { units(first: $n) { edges { node { name parent { name } ancestors { name } stats(year: 2022) { activities } } } } }`,
@@ -377,4 +383,132 @@ func TestCountOnlyLists(t *testing.T) {
 	if units.Units.TotalCount < 3 {
 		t.Errorf("units below the bloc: %d", units.Units.TotalCount)
 	}
+}
+
+// A page of activities loads its nodes' totals and first pages of
+// participants for the whole page, ahead of the nodes (graph/prefetch.go):
+// what each node answers is what it answers asked alone, through its own
+// loaders, whatever the aliases, page sizes, later pages and deferred
+// fields the query mixes.
+func TestPrefetchedActivityFields(t *testing.T) {
+	t.Parallel()
+	tr := newTree(t)
+	var members []string
+	for i := range 4 {
+		members = append(members, tr.member(t, tr.branchA, fmt.Sprintf("Người tham gia %d", i), nil))
+	}
+	var ids []string
+	for i := range 3 {
+		a := tr.activity(t, tr.branchA, fmt.Sprintf("Sinh hoạt chi đoàn %d", i), nil)
+		var list []map[string]any
+		for _, m := range members[:i+2] {
+			list = append(list, map[string]any{"memberId": m, "volunteerHours": 1.5})
+		}
+		tr.record(t, a, list...)
+		ids = append(ids, a)
+	}
+	const fields = `participantCount volunteerHours contributionTotal
+		participants(first: 2) { edges { cursor node { role member { fullName } } } }
+		more: participants(first: 3) { edges { node { member { id } } } }`
+	type node map[string]any
+	alone := map[string]node{}
+	for _, id := range ids {
+		var out struct{ Activity node }
+		tr.env.MustDo(t, `query($id: ID!) { activity(id: $id) { id `+fields+` } }`, map[string]any{"id": id}, &out)
+		alone[id] = out.Activity
+	}
+	lists := map[string]string{
+		"the activities query": `query($u: ID!) { activities(filter: {unitId: $u}) { edges { node { id ` + fields + ` } } } }`,
+		"a unit's activities":  `query($u: ID!) { unit(id: $u) { activities { edges { node { id ` + fields + ` } } } } }`,
+		"units' activities":    `query($u: ID!) { units(filter: {withinUnitId: $u}) { edges { node { activities { edges { node { id ` + fields + ` } } } } } } }`,
+	}
+	for name, q := range lists {
+		resp := tr.env.Do(t, q, map[string]any{"u": tr.branchA})
+		if len(resp.Errors) > 0 {
+			t.Fatalf("%s: %+v", name, resp.Errors)
+		}
+		seen := 0
+		var walk func(v any)
+		walk = func(v any) {
+			switch v := v.(type) {
+			case map[string]any:
+				if id, ok := v["id"].(string); ok && alone[id] != nil {
+					seen++
+					for k, want := range alone[id] {
+						if got, _ := json.Marshal(v[k]); string(got) != string(must(json.Marshal(want))) {
+							t.Errorf("%s: %s of %s is %s in the list, %s alone", name, k, id, got, must(json.Marshal(want)))
+						}
+					}
+					return
+				}
+				for _, c := range v {
+					walk(c)
+				}
+			case []any:
+				for _, c := range v {
+					walk(c)
+				}
+			}
+		}
+		var data any
+		if err := json.Unmarshal(resp.Data, &data); err != nil {
+			t.Fatal(err)
+		}
+		walk(data)
+		if seen != len(ids) {
+			t.Errorf("%s: found %d of the %d activities in %s", name, seen, len(ids), resp.Data)
+		}
+	}
+	// A deferred count comes in a later part, resolved as gqlgen always
+	// does, with what the node itself answers.
+	body, _ := json.Marshal(map[string]any{"query": `query($u: ID!) { activities(filter: {unitId: $u}) { edges { node { id
+		participantCount ... @defer { deferredCount: participantCount } } } } }`, "variables": map[string]any{"u": tr.branchA}})
+	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "multipart/mixed; deferSpec=20220824, application/json")
+	req.Header.Set("Authorization", "Bearer "+tr.env.AdminToken)
+	rec := httptest.NewRecorder()
+	tr.env.Handler.ServeHTTP(rec, req)
+	for n := 2; n <= 4; n++ {
+		if got := strings.Count(rec.Body.String(), fmt.Sprintf(`"deferredCount":%d`, n)); got != 1 {
+			t.Errorf("deferred count %d appears %d times in %s", n, got, rec.Body)
+		}
+	}
+	// A later page of participants is read on its own, as before.
+	var first struct {
+		Activity struct {
+			Participants struct{ Edges []struct{ Cursor string } }
+		}
+	}
+	tr.env.MustDo(t, `query($id: ID!) { activity(id: $id) { participants(first: 1) { edges { cursor } } } }`,
+		map[string]any{"id": ids[2]}, &first)
+	var later struct {
+		Activities struct {
+			Edges []struct {
+				Node struct {
+					ID           string
+					Participants struct {
+						Edges []struct {
+							Node struct{ Member struct{ FullName string } }
+						}
+					}
+				}
+			}
+		}
+	}
+	tr.env.MustDo(t, `query($u: ID!, $after: String) { activities(filter: {unitId: $u}) { edges { node { id
+		participants(first: 1, after: $after) { edges { node { member { fullName } } } } } } } }`,
+		map[string]any{"u": tr.branchA, "after": first.Activity.Participants.Edges[0].Cursor}, &later)
+	for _, e := range later.Activities.Edges {
+		if e.Node.ID == ids[2] && (len(e.Node.Participants.Edges) != 1 || e.Node.Participants.Edges[0].Node.Member.FullName != "Người tham gia 1") {
+			t.Errorf("the page after the first participant: %+v", e.Node.Participants)
+		}
+	}
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }

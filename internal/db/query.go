@@ -28,16 +28,19 @@ func (a *Args) Add(v any) string {
 // values: search patterns need it, since only the words show how rare a
 // match is (a generic plan for LIKE '%…%' chose to scan whole tables).
 //
-// A fresh plan means pgx's exec mode, where pgx encodes each value from
-// its Go type alone, without the parameter types a prepared statement
-// tells it, and it has no encoding for slices of named types (the filters'
-// []org.Level, []activity.WorkArea): those go as the plain slices they are.
+// A fresh plan means pgx's simple protocol: the values are written into
+// the statement as literals, so the plan is made for them whatever the
+// session's plan_cache_mode (the pool forces generic plans, which would
+// apply to an unnamed prepared statement too). pgx encodes each value
+// from its Go type alone there, and it has no encoding for slices of named
+// types (the filters' []org.Level, []activity.WorkArea): those go as the
+// plain slices they are.
 func (a Args) Bind(fresh bool) []any {
 	if !fresh {
 		return a
 	}
 	out := make([]any, 0, len(a)+1)
-	out = append(out, pgx.QueryExecModeExec)
+	out = append(out, pgx.QueryExecModeSimpleProtocol)
 	for _, v := range a {
 		out = append(out, plainSlice(v))
 	}

@@ -69,8 +69,12 @@ type Row struct {
 	Success     float64
 	Statements  int
 	// CPU is the server process's CPU time per request (0: not read).
-	CPU    time.Duration
-	Rounds int
+	CPU time.Duration
+	// DB is the CPU time PostgreSQL's processes used per request, and
+	// Client the load generator's: the rest of what a request costs the
+	// machine they all share (0: not read).
+	DB, Client time.Duration
+	Rounds     int
 }
 
 // Options is what Run measures and how.
@@ -224,7 +228,7 @@ func attack(srv Server, body []byte, name string, c int, d time.Duration) Row {
 	atk := vegeta.NewAttacker(vegeta.Workers(uint64(c)), vegeta.MaxWorkers(uint64(c)), vegeta.Connections(c),
 		vegeta.KeepAlive(true), vegeta.Timeout(30*time.Second))
 	target := vegeta.NewStaticTargeter(vegeta.Target{Method: http.MethodPost, URL: srv.URL, Body: body, Header: srv.Header})
-	cpu := CPUTimeOf(srv.PID)
+	cpu, db, client := CPUTimeOf(srv.PID), postgresCPU(), CPUTimeOf(os.Getpid())
 	var m vegeta.Metrics
 	for res := range atk.Attack(target, vegeta.Rate{Freq: 0}, d, name) {
 		m.Add(res)
@@ -234,8 +238,27 @@ func attack(srv Server, body []byte, name string, c int, d time.Duration) Row {
 		Success: m.Success, Rounds: 1}
 	if ok := float64(m.Requests) * m.Success; srv.PID != 0 && ok > 0 {
 		r.CPU = time.Duration(float64(CPUTimeOf(srv.PID)-cpu) / ok)
+		r.DB = time.Duration(float64(postgresCPU()-db) / ok)
+		r.Client = time.Duration(float64(CPUTimeOf(os.Getpid())-client) / ok)
 	}
 	return r
+}
+
+// postgresCPU is the CPU time all of PostgreSQL's processes (the server's
+// backends, its own workers) have used so far, from /proc.
+func postgresCPU() time.Duration {
+	dirs, _ := os.ReadDir("/proc")
+	var sum time.Duration
+	for _, d := range dirs {
+		pid, err := strconv.Atoi(d.Name())
+		if err != nil {
+			continue
+		}
+		if comm, err := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid)); err == nil && strings.TrimSpace(string(comm)) == "postgres" {
+			sum += CPUTimeOf(pid)
+		}
+	}
+	return sum
 }
 
 // median is the row of the rounds' medians, figure by figure.
@@ -258,6 +281,8 @@ func median(rounds []Row) Row {
 	out.P99 = time.Duration(mid(func(r Row) float64 { return float64(r.P99) }))
 	out.Success = mid(func(r Row) float64 { return r.Success })
 	out.CPU = time.Duration(mid(func(r Row) float64 { return float64(r.CPU) }))
+	out.DB = time.Duration(mid(func(r Row) float64 { return float64(r.DB) }))
+	out.Client = time.Duration(mid(func(r Row) float64 { return float64(r.Client) }))
 	return out
 }
 
@@ -386,22 +411,19 @@ type Peak struct {
 // asked too, ours against the peer's; then the servers' peak memory.
 func Write(w io.Writer, rows []Row, statements map[string]int, peaks []Peak) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "query\tvia\tconcurrency\treq/s\tp50\tp99\tCPU/req\tsuccess\trounds\tSQL statements/req\t")
+	fmt.Fprintln(tw, "query\tvia\tconcurrency\treq/s\tp50\tp99\tCPU/req\tDB CPU/req\tclient CPU/req\tsuccess\trounds\tSQL statements/req\t")
 	for _, r := range rows {
 		n := r.Statements
 		if r.Via != "sql" {
 			n = statements[r.Query]
 		}
-		cpu := "–"
-		if r.CPU > 0 {
-			cpu = r.CPU.Round(10 * time.Microsecond).String()
-		}
+		cpu, db, client := micros(r.CPU), micros(r.DB), micros(r.Client)
 		stmts := strconv.Itoa(n)
 		if r.Via != "sql" && r.Via != rows[0].Via {
 			stmts = "–" // the peer's are not counted
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%.0f\t%s\t%s\t%s\t%.0f%%\t%d\t%s\t\n", r.Query, r.Via, r.Concurrency, r.Rate,
-			r.P50.Round(100*time.Microsecond), r.P99.Round(100*time.Microsecond), cpu, r.Success*100, max(r.Rounds, 1), stmts)
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%.0f\t%s\t%s\t%s\t%s\t%s\t%.0f%%\t%d\t%s\t\n", r.Query, r.Via, r.Concurrency, r.Rate,
+			r.P50.Round(100*time.Microsecond), r.P99.Round(100*time.Microsecond), cpu, db, client, r.Success*100, max(r.Rounds, 1), stmts)
 	}
 	tw.Flush()
 	writeRatios(w, rows)
@@ -410,6 +432,14 @@ func Write(w io.Writer, rows []Row, statements map[string]int, peaks []Peak) {
 		fmt.Fprintf(w, " %s %d MB;", p.Server, p.Bytes>>20)
 	}
 	fmt.Fprintf(w, " load generator and SQL floor %d MB\n", PeakRSSOf(os.Getpid())>>20)
+}
+
+// micros is a CPU time per request as the table shows it; – when not read.
+func micros(d time.Duration) string {
+	if d <= 0 {
+		return "–"
+	}
+	return d.Round(10 * time.Microsecond).String()
 }
 
 // writeRatios prints ours over the peer's, per query and level: requests
@@ -442,17 +472,23 @@ func writeRatios(w io.Writer, rows []Row) {
 				continue
 			}
 			if !printed {
-				fmt.Fprintf(tw, "\nquery\tconcurrency\treq/s %s ÷ %s\tCPU/req %s ÷ %s\tp99 %s ÷ %s\treq/s %s ÷ sql\t\n", ours, via, ours, via, ours, via, ours)
+				fmt.Fprintf(tw, "\nquery\tconcurrency\treq/s %s ÷ %s\tCPU/req %s ÷ %s\tp99 %s ÷ %s\treq/s %s ÷ sql\tceiling\t\n", ours, via, ours, via, ours, via, ours)
 				printed = true
 			}
-			cpu, floor := "–", "–"
+			cpu, floor, ceiling := "–", "–", "–"
 			if o.CPU > 0 && p.CPU > 0 {
 				cpu = fmt.Sprintf("%.2f", float64(o.CPU)/float64(p.CPU))
 			}
 			if f, ok := by[k]["sql"]; ok && f.Rate > 0 {
 				floor = fmt.Sprintf("%.2f", o.Rate/f.Rate)
 			}
-			fmt.Fprintf(tw, "%s\t%d\t%.2f\t%s\t%.2f\t%s\t\n", k.q, k.c, o.Rate/p.Rate, cpu, float64(o.P99)/float64(max(p.P99, 1)), floor)
+			// The machine's cores are shared by the server, PostgreSQL and
+			// the load generator: had our server cost no CPU at all, ours
+			// would have answered at most this many times the peer's rate.
+			if o.DB+o.Client > 0 && p.CPU > 0 {
+				ceiling = fmt.Sprintf("%.2f", float64(p.CPU+p.DB+p.Client)/float64(o.DB+o.Client))
+			}
+			fmt.Fprintf(tw, "%s\t%d\t%.2f\t%s\t%.2f\t%s\t%s\t\n", k.q, k.c, o.Rate/p.Rate, cpu, float64(o.P99)/float64(max(p.P99, 1)), floor, ceiling)
 		}
 	}
 	tw.Flush()
@@ -472,9 +508,9 @@ func WriteBenchstat(w io.Writer, rows []Row, statements map[string]int, peaks []
 		if r.Rate <= 0 {
 			continue
 		}
-		fmt.Fprintf(w, "BenchmarkDashboard/%s/%s/c=%d\t%d\t%.0f ns/op\t%.0f p50-ns\t%.0f p99-ns\t%.0f cpu-ns/op\t%d statements/op\n",
+		fmt.Fprintf(w, "BenchmarkDashboard/%s/%s/c=%d\t%d\t%.0f ns/op\t%.0f p50-ns\t%.0f p99-ns\t%.0f cpu-ns/op\t%.0f db-cpu-ns/op\t%d statements/op\n",
 			name.Replace(r.Query), r.Via, r.Concurrency, max(count, 1), float64(time.Second)/r.Rate,
-			float64(r.P50), float64(r.P99), float64(r.CPU), n)
+			float64(r.P50), float64(r.P99), float64(r.CPU), float64(r.DB), n)
 	}
 	for _, p := range peaks {
 		fmt.Fprintf(w, "BenchmarkServerPeakMemory/%s\t1\t%d peak-bytes\n", p.Server, p.Bytes)

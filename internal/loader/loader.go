@@ -73,6 +73,9 @@ type ActivityList struct {
 
 // Loaders are one request's batching loaders.
 type Loaders struct {
+	// AtHand is what list resolvers loaded for their whole page ahead of
+	// its objects asking.
+	AtHand AtHand
 	// Nested lists that take arguments: first pages and counts.
 	UnitMembers        *Lists[MemberList, *member.Member]
 	UnitActivities     *Lists[ActivityList, *activity.Activity]
@@ -105,7 +108,7 @@ type Loaders struct {
 	MemberHours      *dataloadgen.Loader[HoursKey, float64]
 	Guests           *dataloadgen.Loader[int64, []activity.Guest]
 	Contributions    *dataloadgen.Loader[int64, []*activity.Contribution]
-	Totals           *dataloadgen.Loader[int64, activity.Totals]
+	Totals           *Eager[int64, activity.Totals]
 	PledgeCounts     *dataloadgen.Loader[int64, award.PledgeCounts]
 	Account          *dataloadgen.Loader[int64, *account.Account]
 	AccountRoles     *dataloadgen.Loader[int64, []account.Role]
@@ -129,7 +132,7 @@ type Loaders struct {
 	Heirs *dataloadgen.Loader[int64, []string]
 	// Participants and ParticipantCount see only the members the request's
 	// caller may see.
-	Participants     *dataloadgen.Loader[PageKey, page.Page[*activity.Participation]]
+	Participants     *Eager[PageKey, page.Page[*activity.Participation]]
 	ParticipantCount *dataloadgen.Loader[int64, int]
 	// Children and ChildCount take the parent unit; the ...All variants
 	// include archived units.
@@ -220,7 +223,7 @@ func (l *Loaders) perParent(s Stores, opt dataloadgen.Option) {
 	}, opt)
 	l.Guests = dataloadgen.NewLoader(all(s.Activity.GuestsOf), opt)
 	l.Contributions = dataloadgen.NewLoader(all(s.Activity.ContributionsOf), opt)
-	l.Totals = dataloadgen.NewLoader(all(s.Activity.TotalsOf), opt)
+	l.Totals = newEager(all(s.Activity.TotalsOf), opt)
 	l.PledgeCounts = dataloadgen.NewLoader(all(s.Award.CountsOf), opt)
 	l.AccountRoles = dataloadgen.NewLoader(all(s.Accounts.RolesOf), opt)
 	l.ManagedAccount = dataloadgen.NewLoader(all(func(ctx context.Context, ids []int64) (map[int64]bool, error) {
@@ -236,7 +239,7 @@ func (l *Loaders) perParent(s Stores, opt dataloadgen.Option) {
 
 // firstPages are the loaders of a record's nested lists' first pages.
 func (l *Loaders) firstPages(s Stores, opt dataloadgen.Option) {
-	l.Participants = dataloadgen.NewLoader(func(ctx context.Context, keys []PageKey) ([]page.Page[*activity.Participation], []error) {
+	l.Participants = newEager(func(ctx context.Context, keys []PageKey) ([]page.Page[*activity.Participation], []error) {
 		return grouped(ctx, keys, PageKey.split, func(ctx context.Context, g pageGroup, ids []int64) (map[int64]page.Page[*activity.Participation], error) {
 			pages, members, err := s.Activity.FirstParticipants(ctx, ids, access.From(ctx), g.first)
 			// The listed members are read already: a list of participants
@@ -386,6 +389,9 @@ var loadersKey ctxvalue.Key[*Loaders]
 
 // With returns ctx carrying l.
 func With(ctx context.Context, l *Loaders) context.Context { return loadersKey.With(ctx, l) }
+
+// From returns the request's loaders, if ctx has them.
+func From(ctx context.Context) (*Loaders, bool) { return loadersKey.From(ctx) }
 
 // For returns the request's loaders. It panics when the middleware that
 // installs them is missing: that is a wiring bug, not a runtime condition.

@@ -11,6 +11,8 @@
 //     which marshals a list in turn when nothing selected below its elements
 //     is concurrent, and as gqlgen does otherwise;
 //   - resolves id fields in place: their resolvers only encode a key;
+//   - resolves in place the loader fields a list resolver loaded for its
+//     whole page (atHandFields; graph/prefetch.go), when they are at hand;
 //   - points each object's @defer group at newDeferredGroup, which builds
 //     the object's path only for an operation that can defer.
 //
@@ -48,6 +50,9 @@ func run(generated, table string) error {
 		return err
 	}
 	src = idInPlace.ReplaceAll(src, []byte(idInPlaceWith))
+	if src, err = inPlaceAtHand(src); err != nil {
+		return err
+	}
 	fields, err := concurrentFields(src)
 	if err != nil {
 		return err
@@ -73,6 +78,50 @@ var idInPlace = regexp.MustCompile(`(?m)^(\t+)case "id":\n\t+out\.ResolveConcurr
 
 const idInPlaceWith = "${1}case \"id\": // an encoding: resolved in place (internal/tools/seqlists)\n" +
 	"${1}\tout.Values[i] = ${2}\n${1}\tif out.Values[i] == graphql.Null {\n${1}\t\tatomic.AddUint32(&out.Invalids, 1)\n${1}\t}\n"
+
+// atHandFields are, per object type, the fields graph's list resolvers may
+// load for a whole page ahead of its nodes (graph/prefetch.go).
+var atHandFields = map[string][]string{
+	"Activity": {"participants", "participantCount", "volunteerHours", "contributionTotal"},
+}
+
+// concurrentCase is a field's case in an object marshaller's switch that
+// gqlgen resolves concurrently.
+var concurrentCase = regexp.MustCompile(`(?m)^(\t+)case "([A-Za-z]+)":\n(\t+out\.ResolveConcurrently\(ec\.OperationContext, &deferred, i,\n` +
+	`\t+true, (true|false),\n\t+func\(ctx context\.Context\) graphql\.Marshaler \{\n\t+return (ec\._([A-Za-z]+)_[A-Za-z]+\(ctx, field, obj\))\n\t+\}\)\n)`)
+
+// inPlaceAtHand puts, before each atHandFields case's concurrent
+// resolution, its resolution in place for when graph's atHand says the
+// field is loaded already (and not deferred).
+func inPlaceAtHand(src []byte) ([]byte, error) {
+	found := 0
+	out := concurrentCase.ReplaceAllFunc(src, func(m []byte) []byte {
+		g := concurrentCase.FindSubmatch(m)
+		field := string(g[2])
+		if !slices.Contains(atHandFields[string(g[6])], field) {
+			return m
+		}
+		indent, concurrently, nonNull, call := string(g[1]), string(g[3]), string(g[4]), string(g[5])
+		found++
+		var b strings.Builder
+		fmt.Fprintf(&b, "%scase %q:\n", indent, field)
+		fmt.Fprintf(&b, "%s\tif len(field.Deferrables) == 0 && atHand(ctx, obj, %q) { // loaded for its list: in place (internal/tools/seqlists)\n", indent, field)
+		fmt.Fprintf(&b, "%s\t\tout.Values[i] = %s\n", indent, call)
+		if nonNull == "true" {
+			fmt.Fprintf(&b, "%s\t\tif out.Values[i] == graphql.Null {\n%s\t\t\tatomic.AddUint32(&out.Invalids, 1)\n%s\t\t}\n", indent, indent, indent)
+		}
+		fmt.Fprintf(&b, "%s\t\tbreak\n%s\t}\n%s", indent, indent, concurrently)
+		return []byte(b.String())
+	})
+	want := 0
+	for _, fields := range atHandFields {
+		want += len(fields)
+	}
+	if found != want {
+		return nil, fmt.Errorf("found %d of the %d fields resolved in place when at hand: has gqlgen changed?", found, want)
+	}
+	return out, nil
+}
 
 // concurrentFields reads, from each generated object marshaller
 // (func (ec *executionContext) _Type(ctx, sel, obj)), the cases of its
