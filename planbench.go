@@ -18,8 +18,10 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/rs/zerolog"
 
+	"github.com/sodoan/sodoan/graph/model"
 	"github.com/sodoan/sodoan/internal/config"
 	"github.com/sodoan/sodoan/internal/httpserver"
+	"github.com/sodoan/sodoan/internal/loadbench"
 	"github.com/sodoan/sodoan/internal/report"
 )
 
@@ -61,7 +63,7 @@ func planbenchCommand(ctx context.Context, cfg config.Config, log zerolog.Logger
 
 	srv := httptest.NewServer(httpserver.Routes(httpserver.Options{Pool: explained, Log: zerolog.Nop(), Version: version}))
 	defer srv.Close()
-	for _, q := range benchQueries(t) {
+	for _, q := range append(benchQueries(t), provinceLists(t)...) {
 		rec.begin("query " + q.Name)
 		for range planRepeats {
 			if _, err := benchPost(ctx, srv.URL+"/graphql", token, q.GraphQL, q.Variables); err != nil {
@@ -100,6 +102,19 @@ func planbenchCommand(ctx context.Context, cfg config.Config, log zerolog.Logger
 	fmt.Fprint(f, title)
 	fmt.Fprint(stdout, title)
 	return rec.write(stdout, f)
+}
+
+// provinceLists are the lists of a whole province, which the dashboard
+// queries ask of a branch or a bloc: a large subtree takes the other way of
+// reading a list (package subtree), and its plan is made once for any unit.
+func provinceLists(t benchTargets) []loadbench.Query {
+	vars := map[string]any{"u": model.EncodeID(model.KindUnit, t.province)}
+	return []loadbench.Query{
+		{Name: "province's members", Variables: vars, GraphQL: `query($u: ID!) { members(filter: {unitId: $u, statuses: [ACTIVE]}, first: 20) {
+			totalCount edges { node { fullName position unit { name } } } } }`},
+		{Name: "province's newest activities", Variables: vars, GraphQL: `query($u: ID!) { activities(filter: {unitId: $u}, first: 20) {
+			totalCount edges { node { title startsOn participantCount } } } }`},
+	}
 }
 
 // explainingPool opens a pool to url whose connections explain every
