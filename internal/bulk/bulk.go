@@ -10,6 +10,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/sodoan/sodoan/internal/db"
 )
 
 // Size says how much to make.
@@ -45,6 +47,9 @@ var auditedTables = []string{"members", "member_events", "activities", "particip
 func Fill(ctx context.Context, pool *pgxpool.Pool, s Size) (Result, error) {
 	var r Result
 	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, db.WritePlans); err != nil {
+			return err
+		}
 		if err := setAudit(ctx, tx, false); err != nil {
 			return err
 		}

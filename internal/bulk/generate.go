@@ -10,6 +10,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/sodoan/sodoan/internal/figures"
+
+	"github.com/sodoan/sodoan/internal/db"
 )
 
 // Options shape a generated province.
@@ -55,6 +57,9 @@ func Generate(ctx context.Context, pool *pgxpool.Pool, opts Options) (Generated,
 	gen := &generator{ctx: ctx, opts: opts, rng: rand.New(rand.NewPCG(opts.Seed, opts.Seed^0x5eed))}
 	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
 		gen.tx = tx
+		if _, err := tx.Exec(ctx, db.WritePlans); err != nil {
+			return err
+		}
 		var exists bool
 		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM units)`).Scan(&exists); err != nil {
 			return err

@@ -63,16 +63,30 @@ func InTx(ctx context.Context, conn DB, fn func(pgx.Tx) error) error {
 
 func runTx(ctx context.Context, conn DB, fn func(pgx.Tx) error) error {
 	return pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
-		if a, ok := ActorFrom(ctx); ok {
-			account := ""
-			if a.AccountID != 0 {
-				account = strconv.FormatInt(a.AccountID, 10)
+		a, ok := ActorFrom(ctx)
+		if !ok {
+			if _, err := tx.Exec(ctx, WritePlans); err != nil {
+				return fmt.Errorf("plan the transaction's statements: %w", err)
 			}
-			if _, err := tx.Exec(ctx, `SELECT set_config('sodoan.account_id', $1, true), set_config('sodoan.request_id', $2, true)`,
-				account, a.RequestID); err != nil {
-				return fmt.Errorf("name the actor for the audit log: %w", err)
-			}
+			return fn(tx)
+		}
+		account := ""
+		if a.AccountID != 0 {
+			account = strconv.FormatInt(a.AccountID, 10)
+		}
+		if _, err := tx.Exec(ctx, `SELECT set_config('sodoan.account_id', $1, true), set_config('sodoan.request_id', $2, true),
+				set_config('plan_cache_mode', 'auto', true)`, account, a.RequestID); err != nil {
+			return fmt.Errorf("name the actor for the audit log: %w", err)
 		}
 		return fn(tx)
 	})
 }
+
+// WritePlans lets PostgreSQL choose again, for the rest of a transaction,
+// between a plan for any values and one for the values given (the pool
+// forces the former, for the lookups of reads; see Open): a write's
+// statements and the triggers they fire read tables the transaction may
+// have just filled, where a plan made without the values went wrong (a
+// bulk fill's participations ran for minutes). Every transaction that
+// writes runs it first: InTx does, with the actor.
+const WritePlans = `SELECT set_config('plan_cache_mode', 'auto', true)`

@@ -292,6 +292,9 @@ func Rebuild(ctx context.Context, pool db.DB, f Filter) (int64, error) {
 	first, last := f.years()
 	var n int64
 	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, db.WritePlans); err != nil {
+			return err
+		}
 		// The rollups are refilled once at the end, not followed row by
 		// row as the year rows are rewritten (the trigger is off for this
 		// transaction only).

@@ -69,6 +69,9 @@ func Load(ctx context.Context, pool *pgxpool.Pool) (Summary, error) {
 func LoadWith(ctx context.Context, pool *pgxpool.Pool, opts Options) (Summary, error) {
 	var sum Summary
 	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, db.WritePlans); err != nil {
+			return err
+		}
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('sodoan.seed'))`); err != nil {
 			return fmt.Errorf("lock for demo data: %w", err)
 		}
