@@ -101,7 +101,8 @@ func planbenchCommand(ctx context.Context, cfg config.Config, log zerolog.Logger
 		n, t.year, planRepeats, planRepeats)
 	fmt.Fprint(f, title)
 	fmt.Fprint(stdout, title)
-	return rec.write(stdout, f)
+	rec.write(stdout, f)
+	return f.Close()
 }
 
 // provinceLists are the lists of a whole province, which the dashboard
@@ -236,7 +237,10 @@ func figuresOf(p statementPlan) planFigures {
 		loops := max(n.Loops, 1)
 		removed := (n.RemovedByFilter + n.RemovedByJoin + n.RemovedByCheck) * loops
 		kept := n.ActualRows * loops
-		if strings.Contains(n.NodeType, "Scan") && n.Plans == nil {
+		// Rows read are those of the scans of a table (a bitmap heap scan's
+		// index part only finds them; a scan of a CTE or subquery rereads
+		// rows counted below it).
+		if n.Relation != "" {
 			f.Read += kept + (n.RemovedByFilter+n.RemovedByCheck)*loops
 		}
 		f.Removed += removed
@@ -276,7 +280,7 @@ func nodeName(n planNode) string {
 
 // write prints a line per statement to summary, and the statement with
 // its plan tree to full.
-func (r *planRecorder) write(summary, full io.Writer) error {
+func (r *planRecorder) write(summary, full io.Writer) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	fmt.Fprintf(summary, "%-44s %-44s %9s %9s %11s %9s\n", "read", "statement", "ms", "rows", "rows read", "buffers")
@@ -302,7 +306,6 @@ func (r *planRecorder) write(summary, full io.Writer) error {
 	}
 	fmt.Fprintf(summary, "%d statements, %d read far more rows than they keep (a node threw away over %d and 10x what it kept)\n",
 		total, flagged, wideRows)
-	return nil
 }
 
 func writeTree(w io.Writer, n planNode, depth int) {
