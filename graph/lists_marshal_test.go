@@ -17,13 +17,19 @@ func TestPlainBelow(t *testing.T) {
 	for _, c := range []struct {
 		name, query string
 		plain       bool
+		atHand      map[string]bool // the fields the list's resolver loaded for its nodes
 	}{
-		{"names of participants", `query { activity(id: "x") { participants { edges { node { role member { fullName } } } } } }`, true},
-		{"an activity per participation", `query { activity(id: "x") { participants { edges { node { activity { title } } } } } }`, false},
-		{"behind a fragment", `query { activity(id: "x") { participants { edges { ...e } } } } fragment e on ParticipationEdge { node { activity { title } } }`, false},
-		{"skipped", `query { activity(id: "x") { participants { edges { node { role activity @skip(if: true) { title } } } } } }`, true},
-		{"ids, encoded in place", `query { activity(id: "x") { participants { edges { node { member { id fullName } } } } } }`, true},
-		{"each member's unit", `query { activity(id: "x") { participants { edges { node { member { unit { name } } } } } } }`, false},
+		{"activities' counts", `query { activities { edges { node { title participantCount } } } }`, false, nil},
+		{"activities' counts at hand", `query { activities { edges { node { title participantCount } } } }`, true,
+			map[string]bool{"participantCount": true}},
+		{"at hand but for another field", `query { activities { edges { node { participantCount guests { name } } } } }`, false,
+			map[string]bool{"participantCount": true}},
+		{"names of participants", `query { activity(id: "x") { participants { edges { node { role member { fullName } } } } } }`, true, nil},
+		{"an activity per participation", `query { activity(id: "x") { participants { edges { node { activity { title } } } } } }`, false, nil},
+		{"behind a fragment", `query { activity(id: "x") { participants { edges { ...e } } } } fragment e on ParticipationEdge { node { activity { title } } }`, false, nil},
+		{"skipped", `query { activity(id: "x") { participants { edges { node { role activity @skip(if: true) { title } } } } } }`, true, nil},
+		{"ids, encoded in place", `query { activity(id: "x") { participants { edges { node { member { id fullName } } } } } }`, true, nil},
+		{"each member's unit", `query { activity(id: "x") { participants { edges { node { member { unit { name } } } } } } }`, false, nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			doc, errs := gqlparser.LoadQueryWithRules(schema, c.query, nil)
@@ -35,7 +41,7 @@ func TestPlainBelow(t *testing.T) {
 			if edges == nil {
 				t.Fatal("no edges field")
 			}
-			if got := plainBelow(oc, edges.Definition.Type.Name(), edges.SelectionSet, 0, nil); got != c.plain {
+			if got := plainBelow(oc, edges.Definition.Type.Name(), edges.SelectionSet, 0, c.atHand); got != c.plain {
 				t.Errorf("plain = %v, want %v", got, c.plain)
 			}
 		})

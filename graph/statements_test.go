@@ -512,3 +512,53 @@ func must[T any](v T, err error) T {
 	}
 	return v
 }
+
+// The page's nodes take their prefetched fields without waiting on their
+// loaders: with loaders that wait three seconds for keys, a lone page of
+// activities with their counts and participants answers well before one
+// wait is over (read through the loaders, each level would pay it). A
+// page size the field refuses is reported on the field, as without the
+// prefetch.
+func TestPrefetchSkipsTheLoadersWait(t *testing.T) {
+	t.Parallel()
+	tr := newTree(t, apitest.LoaderWait(3*time.Second))
+	m := tr.member(t, tr.branchA, "Đoàn viên chờ", nil)
+	a := tr.activity(t, tr.branchA, "Ra quân tình nguyện", nil)
+	tr.record(t, a, map[string]any{"memberId": m, "volunteerHours": 2})
+	start := time.Now()
+	var out struct {
+		Activities struct {
+			Edges []struct {
+				Node struct {
+					ParticipantCount int
+					Participants     struct{ Edges []struct{ Node struct{ Member struct{ FullName string } } } }
+				}
+			}
+		}
+	}
+	tr.env.MustDo(t, `query($u: ID!) { activities(filter: {unitId: $u}) { edges { node { participantCount
+		participants(first: 5) { edges { node { member { fullName } } } } } } } }`, map[string]any{"u": tr.branchA}, &out)
+	if took := time.Since(start); took > 2*time.Second {
+		t.Errorf("the page took %s: its nodes waited on their loaders", took)
+	}
+	if e := out.Activities.Edges; len(e) != 1 || e[0].Node.ParticipantCount != 1 ||
+		len(e[0].Node.Participants.Edges) != 1 || e[0].Node.Participants.Edges[0].Node.Member.FullName != "Đoàn viên chờ" {
+		t.Errorf("answer %+v", out)
+	}
+	for _, first := range []int{-1} {
+		resp := tr.env.Do(t, `query($u: ID!, $n: Int) { activities(filter: {unitId: $u}) { edges { node { participantCount
+			participants(first: $n) { edges { node { member { fullName } } } } } } } }`, map[string]any{"u": tr.branchA, "n": first})
+		if len(resp.Errors) != 1 || resp.Errors[0].Extensions["code"] != "BAD_USER_INPUT" ||
+			!strings.Contains(strings.Join(pathOf(resp.Errors[0].Path), "."), "participants") {
+			t.Errorf("participants(first: %d): %+v", first, resp.Errors)
+		}
+	}
+}
+
+func pathOf(p []any) []string {
+	out := make([]string, len(p))
+	for i, v := range p {
+		out[i] = fmt.Sprint(v)
+	}
+	return out
+}
