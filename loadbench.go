@@ -226,15 +226,11 @@ func loadbenchCommand(ctx context.Context, cfg config.Config, log zerolog.Logger
 	if err := fs.Parse(args); err != nil {
 		return usageError{"loadbench: " + err.Error() + "\n" + usage}
 	}
-	pool, closeDB, targets, err := openBenchData(ctx, cfg, log, *members, stdout)
+	pool, closeDB, targets, token, err := openBenchAccount(ctx, cfg, log, *members, stdout)
 	if err != nil {
 		return err
 	}
 	defer closeDB()
-	token, err := benchSession(ctx, pool)
-	if err != nil {
-		return err
-	}
 
 	statements := &statementLog{}
 	var observe func(string, int) func()
@@ -326,6 +322,20 @@ func openBenchData(ctx context.Context, cfg config.Config, log zerolog.Logger, m
 		return nil, nil, benchTargets{}, err
 	}
 	return pool, closeDB, targets, nil
+}
+
+// openBenchAccount is openBenchData and a session of the bench's
+// account, which the benches that ask over HTTP sign in with.
+func openBenchAccount(ctx context.Context, cfg config.Config, log zerolog.Logger, members int, stdout io.Writer) (
+	pool *pgxpool.Pool, closeDB func(), t benchTargets, token string, err error) {
+	if pool, closeDB, t, err = openBenchData(ctx, cfg, log, members, stdout); err != nil {
+		return nil, nil, t, "", err
+	}
+	if token, err = benchSession(ctx, pool); err != nil {
+		closeDB()
+		return nil, nil, t, "", err
+	}
+	return pool, closeDB, t, token, nil
 }
 
 // ensureBenchData generates a province of members when the database has

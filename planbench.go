@@ -45,15 +45,11 @@ func planbenchCommand(ctx context.Context, cfg config.Config, log zerolog.Logger
 	if err := fs.Parse(args); err != nil {
 		return usageError{"planbench: " + err.Error() + "\n" + usage}
 	}
-	pool, closeDB, t, err := openBenchData(ctx, cfg, log, *members, stdout)
+	pool, closeDB, t, token, err := openBenchAccount(ctx, cfg, log, *members, stdout)
 	if err != nil {
 		return err
 	}
 	defer closeDB()
-	token, err := benchSession(ctx, pool)
-	if err != nil {
-		return err
-	}
 	rec := &planRecorder{}
 	explained, err := explainingPool(ctx, pool.Config().ConnString(), rec)
 	if err != nil {

@@ -531,7 +531,11 @@ func TestPrefetchSkipsTheLoadersWait(t *testing.T) {
 			Edges []struct {
 				Node struct {
 					ParticipantCount int
-					Participants     struct{ Edges []struct{ Node struct{ Member struct{ FullName string } } } }
+					Participants     struct {
+						Edges []struct {
+							Node struct{ Member struct{ FullName string } }
+						}
+					}
 				}
 			}
 		}
